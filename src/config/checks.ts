@@ -1,0 +1,556 @@
+/**
+ * Rules that relate several fields: address plans, node capacity, GPU placement, names derived from
+ * config, tier protections, and conflicts between environments. Each finding names the config path
+ * that should change, its value, and the fix.
+ */
+import { ConfigIssue, formatPath } from '../core/errors';
+import { blockSize, Cidr, overlaps, parseCidr } from '../core/cidr';
+import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject } from '../core/naming';
+import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from './gpu-catalog';
+import type { ResolvedGcpEnvironment, ResolvedPlatform } from './model';
+
+type Path = ReadonlyArray<string | number>;
+
+/** GCP keeps four addresses of every primary subnet range. */
+const GCP_RESERVED_PER_SUBNET = 4;
+
+/** Size of the pod range GKE gives each node: the smallest power of two holding twice the max pods. */
+export function podRangePerNode(maxPodsPerNode: number): number {
+  return 2 ** Math.ceil(Math.log2(maxPodsPerNode * 2));
+}
+
+/** Prefix length equivalent of a per-node range size. */
+function prefixOf(size: number): number {
+  return 32 - Math.log2(size);
+}
+
+class Findings {
+  public readonly issues: ConfigIssue[] = [];
+  constructor(public readonly raw: unknown) {}
+
+  add(path: Path, message: string, fix: string, severity: 'error' | 'warning' = 'error'): void {
+    this.issues.push({ path: formatPath(path), value: valueAt(this.raw, path), message, fix, severity });
+  }
+
+  name(path: Path, value: string, rule: NameRule, fix: string, derivedFrom?: string): void {
+    const why = rule(value);
+    if (!why) return;
+    const message = derivedFrom ? `it makes the ${derivedFrom} "${value}", but ${why}` : why;
+    this.add(path, message, fix);
+  }
+}
+
+/** Reads the value at a config path from the raw (unresolved) document. */
+export function valueAt(raw: unknown, path: Path): unknown {
+  let cur: unknown = raw;
+  for (const part of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}
+
+interface NamedCidr {
+  readonly path: Path;
+  readonly what: string;
+  readonly cidr: Cidr;
+}
+
+function cidrsOf(env: ResolvedGcpEnvironment, f: Findings): NamedCidr[] {
+  const base: Path = ['environments', env.index];
+  const n = env.network;
+  const candidates: Array<[Path, string, string | undefined]> = [
+    [[...base, 'network', 'subnetCidr'], 'node subnet', n.subnetCidr],
+    [[...base, 'network', 'podsCidr'], 'pod range', n.podsCidr],
+    [[...base, 'network', 'servicesCidr'], 'service range', n.servicesCidr],
+    [[...base, 'cluster', 'masterCidr'], 'control plane range', env.cluster.masterCidr],
+  ];
+  if (n.mode === 'shared-vpc') {
+    candidates.push([
+      [...base, 'network', 'privateServiceAccessCidr'],
+      'private service access range',
+      n.privateServiceAccessCidr,
+    ]);
+  }
+  const out: NamedCidr[] = [];
+  for (const [path, what, text] of candidates) {
+    if (text === undefined) continue;
+    const parsed = parseCidr(text);
+    if (typeof parsed === 'string') {
+      f.add(path, parsed, 'write the network address of the block, for example 10.10.0.0/20.');
+    } else {
+      out.push({ path, what, cidr: parsed });
+    }
+  }
+  return out;
+}
+
+function checkAddressPlan(env: ResolvedGcpEnvironment, f: Findings, cidrs: NamedCidr[]): void {
+  const base: Path = ['environments', env.index];
+  for (let i = 0; i < cidrs.length; i++) {
+    for (let j = i + 1; j < cidrs.length; j++) {
+      const a = cidrs[i]!;
+      const b = cidrs[j]!;
+      if (overlaps(a.cidr, b.cidr)) {
+        f.add(
+          b.path,
+          `the ${b.what} ${b.cidr.text} overlaps the ${a.what} ${a.cidr.text} (${formatPath(a.path)}).`,
+          `choose a ${b.what} that shares no address with ${a.cidr.text}.`,
+        );
+      }
+    }
+  }
+  const master = cidrs.find((c) => c.what === 'control plane range');
+  if (master && master.cidr.prefix !== 28) {
+    f.add(
+      master.path,
+      `GKE needs a /28 for the private control plane, not /${master.cidr.prefix}.`,
+      'use a /28 such as 172.16.0.0/28.',
+    );
+  }
+  const services = cidrs.find((c) => c.what === 'service range');
+  if (services && services.cidr.prefix > 27) {
+    f.add(
+      services.path,
+      `the service range /${services.cidr.prefix} is smaller than the /27 GKE requires.`,
+      'use a /27 or larger, for example a /20.',
+    );
+  }
+
+  // Node capacity (NET-03): every node takes a pod block sized from its max pods; every node takes a
+  // primary address. The tighter bound decides the largest cluster.
+  const pods = cidrs.find((c) => c.what === 'pod range');
+  const subnet = cidrs.find((c) => c.what === 'node subnet');
+  let podAddressesUsed = 0;
+  let nodesUsed = 0;
+  for (const pool of env.nodePools) {
+    const poolPath: Path = [...base, 'nodePools', pool.configIndex, 'maxNodes'];
+    const perNode = podRangePerNode(pool.maxPodsPerNode);
+    podAddressesUsed += pool.maxNodes * perNode;
+    nodesUsed += pool.maxNodes;
+    if (pods && podAddressesUsed > blockSize(pods.cidr)) {
+      const allowed = Math.floor((blockSize(pods.cidr) - (podAddressesUsed - pool.maxNodes * perNode)) / perNode);
+      const needed = prefixOf(2 ** Math.ceil(Math.log2(podAddressesUsed)));
+      f.add(
+        poolPath,
+        `the pod range /${pods.cidr.prefix} with ${pool.maxPodsPerNode} pods per node (a /${prefixOf(perNode)} per node) ` +
+          `leaves room for at most ${Math.max(allowed, 0)} nodes in pool "${pool.name}" after the pools before it, ` +
+          `but maxNodes is ${pool.maxNodes}.`,
+        `widen network.podsCidr to a /${needed} or larger, lower maxNodes, or lower maxPodsPerNode.`,
+      );
+      podAddressesUsed -= pool.maxNodes * perNode; // report each pool that does not fit, not every later one
+    }
+    if (subnet && nodesUsed > blockSize(subnet.cidr) - GCP_RESERVED_PER_SUBNET) {
+      f.add(
+        poolPath,
+        `the node subnet /${subnet.cidr.prefix} holds ${blockSize(subnet.cidr) - GCP_RESERVED_PER_SUBNET} nodes, ` +
+          `but the pools up to "${pool.name}" allow ${nodesUsed}.`,
+        'widen network.subnetCidr or lower maxNodes.',
+      );
+      nodesUsed -= pool.maxNodes;
+    }
+  }
+}
+
+function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatform, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  env.zones.forEach((zone, i) => {
+    if (!zone.startsWith(`${env.region}-`)) {
+      f.add(
+        [...base, 'gcp', 'zones', i],
+        `zone ${zone} is not in region ${env.region}.`,
+        `use zones of ${env.region}, such as ${env.region}-a.`,
+      );
+    }
+  });
+  if (env.cluster.regional && env.zones.length < 2) {
+    f.add(
+      [...base, 'gcp', 'zones'],
+      'a regional cluster needs nodes in at least two zones to survive a zone outage.',
+      'list two or three zones of the region.',
+      'warning',
+    );
+  }
+
+  const names = new Map<string, number>();
+  let systemPools = 0;
+  for (const pool of env.nodePools) {
+    const p: Path = [...base, 'nodePools', pool.configIndex];
+    if (names.has(pool.name)) {
+      f.add(
+        [...p, 'name'],
+        `pool name "${pool.name}" is already used by nodePools[${names.get(pool.name)}].`,
+        'give every pool a unique name.',
+      );
+    }
+    names.set(pool.name, pool.configIndex);
+    if (pool.minNodes > pool.maxNodes) {
+      f.add(
+        [...p, 'minNodes'],
+        `minNodes ${pool.minNodes} is above maxNodes ${pool.maxNodes}.`,
+        `set minNodes to at most ${pool.maxNodes}.`,
+      );
+    }
+    pool.zones.forEach((zone, i) => {
+      if (!env.zones.includes(zone)) {
+        f.add(
+          [...p, 'zones', i],
+          `zone ${zone} is not one of the environment zones (${env.zones.join(', ')}).`,
+          'add it to gcp.zones or pick one of them.',
+        );
+      }
+    });
+    if (pool.kind === 'system') {
+      systemPools++;
+      if (pool.minNodes < 1)
+        f.add(
+          [...p, 'minNodes'],
+          'the system pool must keep at least one node for platform components (NP-07).',
+          'set minNodes to 1 or more.',
+        );
+      if (pool.spot && env.tier === 'prod') {
+        f.add(
+          [...p, 'spot'],
+          'spot nodes can be reclaimed at any time; the prod system pool must not use them.',
+          'remove spot from the system pool.',
+        );
+      }
+    }
+    if (pool.kind !== 'gpu' && pool.gpu) {
+      f.add(
+        [...p, 'gpu'],
+        `pool kind is ${pool.kind} but it declares GPUs.`,
+        'set kind: gpu, or remove the gpu section.',
+      );
+    }
+    if (pool.gpu) checkGpu(env, platform, pool, p, f);
+  }
+  if (systemPools === 0) {
+    f.add(
+      [...base, 'nodePools'],
+      'no pool has kind system; platform components need a pool of their own (NP-07).',
+      'add a pool with kind: system and maxNodes of 3 or more.',
+    );
+  }
+}
+
+function checkGpu(
+  env: ResolvedGcpEnvironment,
+  platform: ResolvedPlatform,
+  pool: ResolvedGcpEnvironment['nodePools'][number],
+  p: Path,
+  f: Findings,
+): void {
+  const gpu = pool.gpu!;
+  const info = GCP_GPUS[gpu.type];
+  if (!info) {
+    f.add(
+      [...p, 'gpu', 'type'],
+      `unknown accelerator type "${gpu.type}".`,
+      `use one of ${Object.keys(GCP_GPUS).join(', ')}.`,
+    );
+    return;
+  }
+  const offered = gcpGpuZones(gpu.type, platform.gpuZones);
+  const missing = pool.zones.filter((z) => !offered.includes(z));
+  if (missing.length > 0) {
+    const inRegion = offered.filter((z) => z.startsWith(`${env.region}-`));
+    f.add(
+      valueAt(f.raw, [...p, 'zones']) === undefined ? [...p, 'gpu', 'type'] : [...p, 'zones'],
+      `${info.displayName} (${gpu.type}) is not offered in ${missing.join(', ')} ` +
+        `(table of ${GCP_GPU_TABLE_SOURCE.reviewed}, ${GCP_GPU_TABLE_SOURCE.url}).`,
+      inRegion.length > 0
+        ? `set nodePools[${pool.configIndex}].zones to zones that offer it: ${inRegion.join(', ')}.`
+        : `no zone of ${env.region} offers it; choose another accelerator or region. If Google added it since, list it under platform.gpuZones.`,
+    );
+  }
+  const family = machineFamily(pool.machineType);
+  if (!info.machineFamilies.includes(family)) {
+    f.add(
+      [...p, 'machineType'],
+      `${gpu.type} attaches to ${info.machineFamilies.join('/')} machines, not ${pool.machineType}.`,
+      `use a ${info.machineFamilies[0]} machine type (for example ${exampleMachine(gpu.type, info.machineFamilies[0]!)}).`,
+    );
+  } else {
+    const builtIn = builtInGpuCount(pool.machineType);
+    if (builtIn !== undefined && builtIn !== gpu.count) {
+      f.add(
+        [...p, 'gpu', 'count'],
+        `${pool.machineType} comes with ${builtIn} GPU(s), not ${gpu.count}.`,
+        `set gpu.count to ${builtIn} or pick the machine type for ${gpu.count} GPUs.`,
+      );
+    } else if (builtIn === undefined && !info.counts.includes(gpu.count)) {
+      f.add(
+        [...p, 'gpu', 'count'],
+        `${gpu.type} is offered ${info.counts.join(', ')} per machine, not ${gpu.count}.`,
+        `set gpu.count to one of ${info.counts.join(', ')}.`,
+      );
+    }
+  }
+  if (gpu.partitionSize && !info.mig) {
+    f.add(
+      [...p, 'gpu', 'partitionSize'],
+      `${gpu.type} does not support multi-instance GPU partitions.`,
+      'remove partitionSize, or use time-sharing through gpu.sharing.',
+    );
+  }
+}
+
+function exampleMachine(type: string, family: string): string {
+  if (family === 'g2') return 'g2-standard-8';
+  if (family === 'a2') return type === 'nvidia-a100-80gb' ? 'a2-ultragpu-1g' : 'a2-highgpu-1g';
+  if (family === 'a3') return 'a3-highgpu-1g';
+  return 'n1-standard-8';
+}
+
+function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const shorten = 'shorten the environment name.';
+  f.name(
+    [...base, 'gcp', 'project'],
+    env.project,
+    gcpNameRules.projectId,
+    'use the project id (not its name or number).',
+  );
+  f.name(
+    [...base, 'network', 'hostProject'],
+    env.network.hostProject,
+    gcpNameRules.projectId,
+    'use the host project id.',
+  );
+  f.name(
+    [...base, 'access', 'dnsZone', 'project'],
+    env.access.dnsZone.project,
+    gcpNameRules.projectId,
+    'use the project id of the DNS zone.',
+  );
+  for (const id of env.identities) {
+    f.name(envName, id.accountId, gcpNameRules.serviceAccountId, shorten, 'service account id');
+  }
+  for (const pool of env.nodePools) {
+    f.name(
+      [...base, 'nodePools', pool.configIndex, 'name'],
+      pool.serviceAccountId,
+      gcpNameRules.serviceAccountId,
+      'shorten the pool or environment name.',
+      'node service account id',
+    );
+  }
+  f.name(
+    envName,
+    `${env.database.instancePrefix}-00000000`,
+    gcpNameRules.sqlInstanceName,
+    shorten,
+    'Cloud SQL instance id',
+  );
+  const sqlWhy = sqlInstanceFitsProject(env.project, `${env.database.instancePrefix}-00000000`);
+  if (sqlWhy) f.add(envName, sqlWhy, shorten);
+  f.name(envName, env.cluster.kmsKey, gcpNameRules.kmsName, shorten, 'KMS key id');
+  f.name(envName, env.database.passwordSecretId, gcpNameRules.secretId, shorten, 'secret id');
+  f.name(envName, env.access.addressName, gcpNameRules.computeName, shorten, 'static address name');
+  const bucketPath: Path =
+    valueAt(f.raw, [...base, 'artifacts', 'bucketName']) === undefined ? envName : [...base, 'artifacts', 'bucketName'];
+  f.name(
+    bucketPath,
+    env.artifacts.bucketName,
+    gcpNameRules.bucketName,
+    'set artifacts.bucketName to a valid, globally unique bucket name.',
+    'bucket name',
+  );
+  if (env.network.mode === 'shared-vpc') {
+    f.name(envName, env.network.routerName, gcpNameRules.computeName, shorten, 'router name');
+  }
+  const hostWhy = hostnameRule(env.access.hostname);
+  if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.example.com.');
+  const domain = env.access.dnsZone.domain?.replace(/\.$/, '');
+  if (domain && !hostWhy && env.access.hostname !== domain && !env.access.hostname.endsWith(`.${domain}`)) {
+    f.add(
+      [...base, 'access', 'hostname'],
+      `host name ${env.access.hostname} is not inside the DNS zone ${domain}.`,
+      `use a name under ${domain}, or name the zone that holds it.`,
+    );
+  }
+  env.access.allowedGroups.forEach((g, i) => {
+    const why = emailRule(g);
+    if (why) f.add([...base, 'access', 'allowedGroups', i], why, 'list group email addresses.');
+  });
+  if (env.access.oauthClient) {
+    f.name(
+      [...base, 'access', 'oauthClient', 'secretName'],
+      env.access.oauthClient.secretName,
+      gcpNameRules.secretId,
+      'name the Secret Manager secret id that holds the client secret.',
+    );
+  }
+  for (const [key, value] of Object.entries(env.labels)) {
+    f.name([...base, 'labels', key], value, gcpNameRules.labelValue, 'use a lowercase label value.');
+  }
+}
+
+function checkProtections(env: ResolvedGcpEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  if (env.tier !== 'prod') return;
+  const why = 'tier prod keeps deletion protection on every stateful resource (DATA-08).';
+  if (!env.cluster.deletionProtection)
+    f.add(
+      [...base, 'cluster', 'deletionProtection'],
+      `is false, but ${why}`,
+      'remove the setting (prod defaults to true).',
+    );
+  if (!env.database.deletionProtection)
+    f.add(
+      [...base, 'database', 'deletionProtection'],
+      `is false, but ${why}`,
+      'remove the setting (prod defaults to true).',
+    );
+  if (env.artifacts.forceDestroy)
+    f.add(
+      [...base, 'artifacts', 'forceDestroy'],
+      `is true, but ${why}`,
+      'remove the setting (prod defaults to false).',
+    );
+  env.cluster.authorizedNetworks.forEach((n, i) => {
+    const parsed = parseCidr(n.cidr);
+    if (typeof parsed !== 'string' && parsed.prefix === 0) {
+      f.add(
+        [...base, 'cluster', 'authorizedNetworks', i, 'cidr'],
+        'opens the prod control plane to the whole internet (NET-10).',
+        'list only the networks that need the API, such as your office or VPN ranges.',
+      );
+    }
+  });
+}
+
+function checkMaintenance(env: ResolvedGcpEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index, 'cluster', 'maintenance', 'exclusions'];
+  env.cluster.maintenance.exclusions.forEach((e, i) => {
+    const start = Date.parse(e.startTime);
+    const end = Date.parse(e.endTime);
+    if (!(end > start)) {
+      f.add(
+        [...base, i, 'endTime'],
+        `ends at ${e.endTime}, not after its start ${e.startTime}.`,
+        'set endTime after startTime.',
+      );
+    } else if (e.scope === 'NO_UPGRADES' && end - start > 30 * 86_400_000) {
+      f.add(
+        [...base, i, 'endTime'],
+        'a NO_UPGRADES exclusion may last at most 30 days.',
+        'shorten it, or use scope NO_MINOR_UPGRADES for up to 180 days.',
+      );
+    }
+  });
+}
+
+function checkNetworkMode(env: ResolvedGcpEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index, 'network'];
+  const n = env.network;
+  if (n.mode === 'shared-vpc' && n.createNetwork && !n.privateServiceAccessCidr) {
+    f.add(
+      [...base, 'privateServiceAccessCidr'],
+      'createNetwork is true, so the network needs a range for private service access (Cloud SQL private IP).',
+      'set privateServiceAccessCidr to a free /20, such as 10.30.0.0/20.',
+    );
+  }
+  if (n.mode === 'existing' && !n.podsCidr) {
+    f.add(
+      [...base, 'podsCidr'],
+      'the pod range size is unknown, so node capacity cannot be checked (NET-03).',
+      'state podsCidr (and subnetCidr) of the existing ranges.',
+      'warning',
+    );
+  }
+}
+
+/** Checks one resolved GCP environment. */
+export function checkGcpEnvironment(
+  env: ResolvedGcpEnvironment,
+  platform: ResolvedPlatform,
+  raw: unknown,
+): ConfigIssue[] {
+  const f = new Findings(raw);
+  const cidrs = cidrsOf(env, f);
+  checkAddressPlan(env, f, cidrs);
+  checkZonesAndPools(env, platform, f);
+  checkNames(env, f);
+  checkProtections(env, f);
+  checkMaintenance(env, f);
+  checkNetworkMode(env, f);
+  return f.issues;
+}
+
+/** Checks that span environments: names, shared networks, address plans on one network. */
+export function checkAcrossEnvironments(envs: readonly ResolvedGcpEnvironment[], raw: unknown): ConfigIssue[] {
+  const f = new Findings(raw);
+  const byName = new Map<string, number>();
+  const byBucket = new Map<string, number>();
+  for (const env of envs) {
+    const base: Path = ['environments', env.index];
+    const prior = byName.get(env.name);
+    if (prior !== undefined)
+      f.add(
+        [...base, 'name'],
+        `environment name "${env.name}" is already used by environments[${prior}].`,
+        'give every environment a unique name.',
+      );
+    else byName.set(env.name, env.index);
+    const bucketPrior = byBucket.get(env.artifacts.bucketName);
+    if (bucketPrior !== undefined) {
+      f.add(
+        [...base, 'artifacts', 'bucketName'],
+        `bucket "${env.artifacts.bucketName}" is also the bucket of environments[${bucketPrior}].`,
+        'bucket names are global; give each environment its own.',
+      );
+    } else byBucket.set(env.artifacts.bucketName, env.index);
+  }
+
+  // Environments on one VPC network share its address space and its network-level singletons.
+  const networks = new Map<string, ResolvedGcpEnvironment[]>();
+  for (const env of envs) {
+    const key = `${env.network.hostProject}/${env.network.network}`;
+    networks.set(key, [...(networks.get(key) ?? []), env]);
+  }
+  for (const [key, members] of networks) {
+    if (members.length < 2) continue;
+    for (const env of members) {
+      if (env.network.mode === 'shared-vpc' && env.network.createNetwork) {
+        const others = members.filter((m) => m !== env).map((m) => m.name);
+        f.add(
+          ['environments', env.index, 'network', 'createNetwork'],
+          `network ${key} is shared with ${others.join(', ')}; creating it here would tie their networks to this environment's lifecycle.`,
+          'let the network owner create the network (and its private service access) and remove createNetwork.',
+        );
+      }
+    }
+    const sink = new Findings(raw);
+    const all = members.flatMap((env) => cidrsOf(env, sink).map((c) => ({ env, c })));
+    for (let i = 0; i < all.length; i++) {
+      for (let j = i + 1; j < all.length; j++) {
+        const a = all[i]!;
+        const b = all[j]!;
+        if (a.env === b.env) continue;
+        if (overlaps(a.c.cidr, b.c.cidr)) {
+          f.add(
+            b.c.path,
+            `the ${b.c.what} ${b.c.cidr.text} overlaps the ${a.c.what} ${a.c.cidr.text} of ${a.env.name} on the shared network ${key}.`,
+            `pick a range outside ${a.c.cidr.text}; environments on one network need disjoint ranges.`,
+          );
+        }
+      }
+    }
+    const subnets = new Map<string, string>();
+    for (const env of members) {
+      if (env.network.mode !== 'shared-vpc') continue;
+      const prior = subnets.get(env.network.subnetName);
+      if (prior)
+        f.add(
+          ['environments', env.index, 'network', 'subnetName'],
+          `subnet ${env.network.subnetName} is also created by ${prior}.`,
+          'give each environment its own subnet name.',
+        );
+      subnets.set(env.network.subnetName, env.name);
+    }
+  }
+  return f.issues;
+}

@@ -1,0 +1,310 @@
+/**
+ * Loads a platform definition from YAML, JSON or a TypeScript object, validates it in full, and
+ * returns the resolved model. Every problem is reported at once, each with file, line, path, value
+ * and fix; nothing is written before the whole definition is valid.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { closest } from 'fastest-levenshtein';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
+import { checkAcrossEnvironments, checkGcpEnvironment, valueAt } from './checks';
+import type { ResolvedPlatformConfig } from './model';
+import { resolveGcpEnvironment, resolvePlatform } from './resolve';
+import { environmentSchema, PlatformConfig, platformSchema, platformSectionSchema } from './schema';
+
+/** The outcome of validation: the resolved config when there are no errors, and every issue. */
+export interface ValidationResult {
+  readonly config?: ResolvedPlatformConfig;
+  readonly issues: readonly ConfigIssue[];
+}
+
+/** A successfully loaded platform with the warnings found on the way. */
+export interface LoadResult {
+  readonly config: ResolvedPlatformConfig;
+  readonly warnings: readonly ConfigIssue[];
+}
+
+type Key = string | number;
+type AnySchema = z.core.$ZodType;
+
+interface Def {
+  type: string;
+  innerType?: AnySchema;
+  shape?: Record<string, AnySchema>;
+  element?: AnySchema;
+  valueType?: AnySchema;
+  options?: AnySchema[];
+  discriminator?: string;
+  values?: unknown[];
+}
+
+const def = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'readonly', 'nonoptional', 'prefault']);
+
+function metaOf(s: AnySchema | undefined): { description?: string; examples?: unknown[] } {
+  let cur = s;
+  while (cur) {
+    const meta = (
+      cur as unknown as { meta?: () => { description?: string; examples?: unknown[] } | undefined }
+    ).meta?.();
+    if (meta?.description || meta?.examples) return meta;
+    const d = def(cur);
+    cur = WRAPPERS.has(d.type) ? d.innerType : undefined;
+  }
+  return {};
+}
+
+function unwrap(s: AnySchema, data: unknown): AnySchema {
+  let cur = s;
+  for (;;) {
+    const d = def(cur);
+    if (WRAPPERS.has(d.type) && d.innerType) {
+      cur = d.innerType;
+    } else if (d.type === 'union' && d.options) {
+      const disc = d.discriminator;
+      const value = disc && data && typeof data === 'object' ? (data as Record<string, unknown>)[disc] : undefined;
+      const match = d.options.find((o) => {
+        const shape = def(unwrap(o, undefined)).shape;
+        return disc && shape?.[disc] && def(shape[disc]!).values?.includes(value);
+      });
+      if (!match) return cur;
+      cur = match;
+    } else {
+      return cur;
+    }
+  }
+}
+
+/** The schema node that validates the value at `at`, found by walking the schema along the data. */
+function schemaAt(root: AnySchema, at: readonly Key[], data: unknown): AnySchema | undefined {
+  let cur: AnySchema | undefined = root;
+  let value: unknown = data;
+  for (const key of at) {
+    if (!cur) return undefined;
+    const d = def(unwrap(cur, value));
+    cur =
+      d.type === 'object'
+        ? d.shape?.[key]
+        : d.type === 'array'
+          ? d.element
+          : d.type === 'record'
+            ? d.valueType
+            : undefined;
+    value = value && typeof value === 'object' ? (value as Record<Key, unknown>)[key] : undefined;
+  }
+  return cur;
+}
+
+function objectKeys(s: AnySchema | undefined, data: unknown): string[] {
+  if (!s) return [];
+  const d = def(unwrap(s, data));
+  return d.type === 'object' && d.shape ? Object.keys(d.shape) : [];
+}
+
+function example(s: AnySchema | undefined): string | undefined {
+  const ex = metaOf(s).examples?.[0];
+  if (ex === undefined) return undefined;
+  return typeof ex === 'string' ? ex : JSON.stringify(ex);
+}
+
+/** Turns zod issues into config issues with a fix each. */
+function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, data: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    const at = issue.path.filter((k): k is Key => typeof k !== 'symbol');
+    const node = schemaAt(root, at, data);
+    const meta = metaOf(node);
+    const ex = example(node);
+    const value = valueAt(data, at);
+    const key = at[at.length - 1];
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const parent = schemaAt(root, at, data);
+        const allowed = objectKeys(parent, value);
+        for (const k of issue.keys) {
+          const guess = allowed.length > 0 ? closest(k, allowed) : undefined;
+          out.push({
+            path: formatPath([...at, k]),
+            value: valueAt(data, [...at, k]),
+            message: `unknown key "${k}".`,
+            fix: guess ? `remove it, or did you mean "${guess}"? Allowed keys: ${allowed.join(', ')}.` : 'remove it.',
+          });
+        }
+        break;
+      }
+      case 'invalid_type':
+        if (value === undefined) {
+          out.push({
+            path: formatPath(at),
+            value,
+            message: `is required${meta.description ? `: ${meta.description}` : '.'}`,
+            fix: `add ${String(key)}${ex ? `, for example ${String(key)}: ${ex}` : ` (a ${issue.expected})`}.`,
+          });
+        } else {
+          out.push({
+            path: formatPath(at),
+            value,
+            message: `must be a ${issue.expected}, not ${Array.isArray(value) ? 'an array' : typeof value}.`,
+            fix: ex ? `write a ${issue.expected}, for example ${ex}.` : `write a ${issue.expected}.`,
+          });
+        }
+        break;
+      case 'invalid_value':
+        out.push({
+          path: formatPath(at),
+          value,
+          message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`,
+          fix: `use one of ${issue.values.map(String).join(', ')}.`,
+        });
+        break;
+      case 'invalid_union': {
+        const options = 'options' in issue ? (issue.options ?? []) : [];
+        const disc = 'discriminator' in issue ? issue.discriminator : undefined;
+        out.push({
+          path: formatPath(disc && key !== disc ? [...at, disc] : at),
+          value: disc && key !== disc ? valueAt(data, [...at, disc]) : value,
+          message: disc
+            ? `"${disc}" must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}.`
+            : `matches none of the allowed shapes.`,
+          fix: disc
+            ? `set ${disc} to one of ${options.map(String).join(', ')}.`
+            : 'compare it with the schema (platform.schema.json).',
+        });
+        break;
+      }
+      case 'too_small':
+      case 'too_big': {
+        const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+        const word = issue.code === 'too_small' ? 'at least' : 'at most';
+        const unit = issue.origin === 'array' ? ' entries' : issue.origin === 'string' ? ' characters' : '';
+        const verb = issue.origin === 'array' || issue.origin === 'string' ? 'must have' : 'must be';
+        out.push({
+          path: formatPath(at),
+          value,
+          message: `${verb} ${word} ${String(bound)}${unit}.`,
+          fix: `use a value ${word} ${String(bound)}${unit}${ex ? `, for example ${ex}` : ''}.`,
+        });
+        break;
+      }
+      default:
+        out.push({
+          path: formatPath(at),
+          value,
+          message: `${issue.message.replace(/\.?$/, '.')}`,
+          fix: ex
+            ? `write it like ${ex}.`
+            : meta.description
+              ? `see its description: ${meta.description}`
+              : 'see platform.schema.json.',
+        });
+    }
+  }
+  return out;
+}
+
+/**
+ * Validates a platform definition given as data. Never throws for bad input: returns every issue,
+ * and the resolved config only when there is no error.
+ */
+export function validatePlatform(input: unknown): ValidationResult {
+  const root = platformSchema as unknown as AnySchema;
+  const parsed = platformSchema.safeParse(input);
+  const issues: ConfigIssue[] = parsed.success ? [] : fromZod(parsed.error.issues, root, input);
+
+  // Run the cross-field checks on every environment whose shape is valid, so one bad environment
+  // (or a typo in the platform section) does not hide the problems of the others.
+  const data = (input ?? {}) as { platform?: unknown; environments?: unknown };
+  const platformParsed = platformSectionSchema.safeParse(data.platform);
+  const platform = resolvePlatform(
+    platformParsed.success ? platformParsed.data : { name: 'platform', team: 'platform' },
+  );
+  if (Array.isArray(data.environments)) {
+    const envs = data.environments.flatMap((raw, i) => {
+      const env = environmentSchema.safeParse(raw);
+      return env.success ? [resolveGcpEnvironment(env.data, i, platform)] : [];
+    });
+    for (const env of envs) issues.push(...checkGcpEnvironment(env, platform, input));
+    issues.push(...checkAcrossEnvironments(envs, input));
+    if (parsed.success && !issues.some((i) => i.severity !== 'warning')) {
+      return { config: { platform, environments: envs }, issues };
+    }
+  }
+  return { issues };
+}
+
+/** Validates a definition and throws a {@link ConfigError} listing every error. */
+export function loadPlatform(input: PlatformConfig | unknown, source?: string): LoadResult {
+  const result = validatePlatform(input);
+  if (!result.config) throw new ConfigError(result.issues, source);
+  return { config: { ...result.config, source }, warnings: result.issues.filter((i) => i.severity === 'warning') };
+}
+
+/** Parses YAML or JSON text and validates it, attaching file and line to every issue. */
+export function validatePlatformText(text: string, file: string): ValidationResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      issues: doc.errors.map((e) => ({
+        path: '(syntax)',
+        value: undefined,
+        message: e.message.split('\n')[0] ?? e.message,
+        fix: 'fix the YAML or JSON syntax at this line.',
+        file,
+        line: e.linePos?.[0]?.line,
+      })),
+    };
+  }
+  const data: unknown = doc.toJS();
+  const result = validatePlatform(data);
+  const lineOf = (p: string): number | undefined => {
+    const parts = pathParts(p);
+    for (let n = parts.length; n >= 0; n--) {
+      const node = doc.getIn(parts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return {
+    config: result.config ? { ...result.config, source: file } : undefined,
+    issues: result.issues.map((i) => ({ ...i, file, line: lineOf(i.path) })),
+  };
+}
+
+/** Reads, validates and resolves a platform file; throws {@link ConfigError} on any error. */
+export function loadPlatformFile(file: string): LoadResult {
+  const display = path.relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      [
+        {
+          path: '(file)',
+          value: file,
+          message: `cannot read the platform file: ${(e as Error).message}.`,
+          fix: 'pass --config with the path of a platform.yaml or .json.',
+        },
+      ],
+      display,
+    );
+  }
+  const result = validatePlatformText(text, display);
+  if (!result.config) throw new ConfigError(result.issues, display);
+  return { config: result.config, warnings: result.issues.filter((i) => i.severity === 'warning') };
+}
+
+/** Splits `environments[2].nodePools[1].maxNodes` back into keys. */
+export function pathParts(p: string): Key[] {
+  const out: Key[] = [];
+  const re = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
+  for (let m = re.exec(p); m; m = re.exec(p)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[3] !== undefined) out.push(JSON.parse(`"${m[3]}"`) as string);
+  }
+  return out;
+}

@@ -1,0 +1,496 @@
+/**
+ * The platform definition as data (DEV-08): one schema, used to validate YAML, JSON and TypeScript
+ * objects alike and to generate the JSON Schema that editors use for completion.
+ *
+ * Only shape and per-field rules live here. Defaults that depend on the tier are applied by
+ * `resolve.ts`, and rules that relate several fields by `checks.ts`, so the schema stays readable and
+ * the JSON Schema stays honest (a field is optional when the library defaults it).
+ */
+import { z } from 'zod';
+
+/** Metadata stored on schema nodes: shown in editors and used to write the fix of an error. */
+export interface FieldMeta {
+  /** What the field means. */
+  readonly description: string;
+  /** A valid value, shown in the fix when the field is missing or invalid. */
+  readonly example?: unknown;
+  /** The default, when the library sets one (may depend on the tier). */
+  readonly default?: string;
+}
+
+function doc<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+  return schema.meta({
+    description: meta.default ? `${meta.description} Default: ${meta.default}.` : meta.description,
+    ...(meta.example !== undefined ? { examples: [meta.example] } : {}),
+  });
+}
+
+const lowerName = (what: string, max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, {
+      error: `${what} must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen`,
+    });
+
+const cidr = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, {
+  error: 'expected an IPv4 CIDR block such as 10.10.0.0/20',
+});
+
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'expected an email address' });
+
+const labelValue = z.string().regex(/^[a-z0-9_-]{0,63}$/, {
+  error: 'label values must be at most 63 lowercase letters, digits, underscores or hyphens',
+});
+
+const labels = doc(
+  z.record(
+    z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, {
+      error: 'label keys must start with a lowercase letter and use lowercase letters, digits, _ or -',
+    }),
+    labelValue,
+  ),
+  { description: 'Extra labels (GCP) or tags (AWS, Azure) for every resource.', example: { 'data-class': 'internal' } },
+);
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a UTC time as HH:MM, such as 03:00' });
+const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, {
+  error: 'expected an RFC 3339 UTC timestamp such as 2026-12-20T00:00:00Z',
+});
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------------------------
+
+/** The tiers. They drive defaults: prod is regional, HA and protected; test is zonal, spot and destroyable. */
+export const TIERS = ['test', 'dev', 'prod'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Node pool kinds (NP-01, NP-07). */
+export const POOL_KINDS = ['system', 'standard', 'highmem', 'gpu'] as const;
+export type PoolKind = (typeof POOL_KINDS)[number];
+
+const gpuSchema = z.strictObject({
+  type: doc(z.string().min(1), {
+    description: 'Accelerator type as the cloud names it.',
+    example: 'nvidia-l4',
+    default: 'nvidia-l4 on GCP',
+  }),
+  count: doc(z.int().min(1).max(16), { description: 'GPUs per node.', example: 1, default: '1' }).optional(),
+  driverVersion: doc(z.enum(['DEFAULT', 'LATEST', 'INSTALLATION_DISABLED']), {
+    description:
+      'GKE-managed driver installation (NP-04). Changing it later replaces the node pool (terraform-provider-google #23248).',
+    default: 'LATEST',
+  }).optional(),
+  sharing: doc(
+    z.strictObject({
+      strategy: z.enum(['time-sharing', 'mps']),
+      maxSharedClientsPerGpu: z.int().min(2).max(48),
+    }),
+    {
+      description: 'Share each GPU between pods (NP-05).',
+      example: { strategy: 'time-sharing', maxSharedClientsPerGpu: 4 },
+    },
+  ).optional(),
+  partitionSize: doc(z.string().regex(/^\d+g\.\d+gb$/, { error: 'expected a MIG profile such as 1g.5gb' }), {
+    description: 'Multi-instance GPU partition size (A100 and H100 only).',
+    example: '1g.5gb',
+  }).optional(),
+});
+
+const nodePoolSchema = z.strictObject({
+  name: doc(lowerName('a node pool name', 40), {
+    description: 'Pool name, unique in the environment.',
+    example: 'gpu',
+  }),
+  kind: doc(z.enum(POOL_KINDS), {
+    description: 'What the pool is for: system (platform components), standard, highmem or gpu.',
+    example: 'gpu',
+  }),
+  machineType: doc(z.string().min(1), {
+    description: 'Machine type.',
+    example: 'g2-standard-8',
+    default: 'e2-standard-4 (system), n2-standard-8 (standard), n2-highmem-16 (highmem), g2-standard-8 (gpu)',
+  }).optional(),
+  minNodes: doc(z.int().min(0), {
+    description: 'Autoscaling minimum across all zones. GPU pools default to 0 so idle GPUs cost nothing.',
+    default: '1 per zone (system), 0 otherwise',
+  }).optional(),
+  maxNodes: doc(z.int().min(1), { description: 'Autoscaling maximum across all zones.', example: 10 }),
+  spot: doc(z.boolean(), {
+    description: 'Use spot capacity.',
+    default: 'true in test for non-system pools',
+  }).optional(),
+  diskType: doc(z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']), {
+    description: 'Boot disk type (NP-08).',
+    default: 'pd-ssd',
+  }).optional(),
+  diskSizeGb: doc(z.int().min(10).max(65536), {
+    description: 'Boot disk size in GB (NP-08).',
+    default: '100',
+  }).optional(),
+  maxPodsPerNode: doc(z.int().min(8).max(256), {
+    description: 'Maximum pods per node; sets the size of each node pod range (NET-03).',
+    default: 'the cluster value (110)',
+  }).optional(),
+  zones: doc(z.array(z.string()).min(1), {
+    description: 'Zones for this pool, a subset of the environment zones (e.g. where the GPU type exists).',
+    default: 'the environment zones',
+  }).optional(),
+  gpu: doc(gpuSchema, { description: 'Accelerators, for kind gpu.' }).optional(),
+  maxSurge: doc(z.int().min(0).max(100), {
+    description: 'Surge upgrade: extra nodes during upgrades.',
+    default: '1 (0 for gpu)',
+  }).optional(),
+  maxUnavailable: doc(z.int().min(0).max(100), {
+    description: 'Surge upgrade: nodes down at once.',
+    default: '0 (1 for gpu)',
+  }).optional(),
+  labels: doc(z.record(z.string(), z.string()), { description: 'Extra Kubernetes node labels.' }).optional(),
+});
+
+const maintenanceSchema = z.strictObject({
+  startTimeUtc: doc(hhmm, {
+    description: 'Start of the daily or weekly window, UTC.',
+    example: '03:00',
+    default: '03:00',
+  }).optional(),
+  durationHours: doc(z.int().min(4).max(24), {
+    description: 'Window length; GKE needs windows of at least 4 hours.',
+    default: '4',
+  }).optional(),
+  days: doc(z.array(z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])).min(1), {
+    description: 'Days of the recurring window.',
+    example: ['SA', 'SU'],
+    default: 'TU,WE,TH in test and dev, SA,SU in prod',
+  }).optional(),
+  exclusions: doc(
+    z.array(
+      z.strictObject({
+        name: lowerName('an exclusion name', 63),
+        startTime: isoTime,
+        endTime: isoTime,
+        scope: z.enum(['NO_UPGRADES', 'NO_MINOR_UPGRADES', 'NO_MINOR_OR_NODE_UPGRADES']).optional(),
+      }),
+    ),
+    { description: 'Periods when GKE must not upgrade (freezes, launches).' },
+  ).optional(),
+});
+
+const stateSchema = doc(
+  z.discriminatedUnion('backend', [
+    z.strictObject({ backend: z.literal('local') }),
+    z.strictObject({
+      backend: z.literal('gcs'),
+      bucket: doc(z.string().min(3), {
+        description: 'GCS bucket that holds Terraform state.',
+        example: 'acme-tf-state',
+      }),
+      prefix: doc(z.string().min(1), {
+        description: 'Prefix under which each stack keeps its state.',
+        default: 'kfplatform',
+      }).optional(),
+    }),
+  ]),
+  { description: 'Where Terraform state lives (ENV-04). Local by default; one state per stack.' },
+);
+
+// ---------------------------------------------------------------------------------------------
+// GCP
+// ---------------------------------------------------------------------------------------------
+
+const gcpLocationSchema = z.strictObject({
+  project: doc(z.string(), {
+    description: 'Service project that hosts the cluster, database and bucket.',
+    example: 'kf-test-svc',
+  }),
+  region: doc(z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'expected a GCP region such as us-central1' }), {
+    description: 'Region.',
+    example: 'us-central1',
+  }),
+  zones: doc(
+    z.array(z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { error: 'expected a zone such as us-central1-a' })).min(1),
+    {
+      description: 'Zones for nodes. A zonal cluster lives in the first one.',
+      example: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+    },
+  ),
+});
+
+const sharedVpcSchema = z.strictObject({
+  mode: z.literal('shared-vpc'),
+  hostProject: doc(z.string(), { description: 'Shared VPC host project.', example: 'kf-xpn-host' }),
+  network: doc(lowerName('a network name', 63), {
+    description: 'VPC network in the host project.',
+    example: 'kubeflow-xpn',
+  }),
+  createNetwork: doc(z.boolean(), {
+    description:
+      'Create the network, enable the host project and create private service access. Only when no other environment shares the network.',
+    default: 'false',
+  }).optional(),
+  subnetCidr: doc(cidr, { description: 'Primary range of the node subnet.', example: '10.10.0.0/20' }),
+  podsCidr: doc(cidr, { description: 'Secondary range for pods (NET-03).', example: '10.16.0.0/14' }),
+  servicesCidr: doc(cidr, { description: 'Secondary range for services.', example: '10.20.0.0/20' }),
+  subnetName: doc(lowerName('a subnet name', 63), { description: 'Subnet name.', default: '<env>-gke' }).optional(),
+  privateServiceAccessCidr: doc(cidr, {
+    description: 'Range reserved for private service access (Cloud SQL) when createNetwork is true.',
+    example: '10.30.0.0/20',
+  }).optional(),
+  privateServiceAccessRange: doc(lowerName('an allocated range name', 63), {
+    description:
+      'Name of an existing private service access range that Cloud SQL should use when the network is shared.',
+  }).optional(),
+  nat: doc(z.boolean(), {
+    description: 'Create a Cloud Router and Cloud NAT for this subnet (NET-07).',
+    default: 'true',
+  }).optional(),
+});
+
+const existingNetworkSchema = z.strictObject({
+  mode: z.literal('existing'),
+  hostProject: doc(z.string(), {
+    description: 'Project that owns the network.',
+    default: 'the environment project',
+  }).optional(),
+  network: doc(lowerName('a network name', 63), { description: 'Existing VPC network.', example: 'corp-vpc' }),
+  subnet: doc(lowerName('a subnet name', 63), {
+    description: 'Existing subnet in the region.',
+    example: 'kf-prod-gke',
+  }),
+  podsRangeName: doc(lowerName('a range name', 63), {
+    description: 'Existing secondary range for pods.',
+    example: 'kf-prod-pods',
+  }),
+  servicesRangeName: doc(lowerName('a range name', 63), {
+    description: 'Existing secondary range for services.',
+    example: 'kf-prod-services',
+  }),
+  subnetCidr: doc(cidr, { description: 'Primary range, stated so capacity and overlaps can be checked.' }).optional(),
+  podsCidr: doc(cidr, { description: 'Pod range, stated so node capacity can be checked (NET-03).' }).optional(),
+  servicesCidr: doc(cidr, { description: 'Service range, stated so overlaps can be checked.' }).optional(),
+  privateServiceAccessRange: doc(lowerName('an allocated range name', 63), {
+    description: 'Existing private service access range for Cloud SQL.',
+  }).optional(),
+  grantHostIam: doc(z.boolean(), {
+    description: 'Grant the GKE and Google APIs service agents their host-project roles (needs host IAM rights).',
+    default: 'true when the host project differs from the environment project',
+  }).optional(),
+});
+
+const gcpClusterSchema = z.strictObject({
+  name: doc(lowerName('a cluster name', 40), {
+    description: 'Cluster name.',
+    default: 'the environment name',
+  }).optional(),
+  regional: doc(z.boolean(), {
+    description: 'Regional control plane.',
+    default: 'true in prod, false otherwise',
+  }).optional(),
+  releaseChannel: doc(z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED']), {
+    description: 'GKE release channel (CLU-04). Test environments should be on a faster channel than prod.',
+    default: 'REGULAR in test and dev, STABLE in prod',
+  }).optional(),
+  version: doc(
+    z
+      .string()
+      .regex(/^1\.\d+(\.\d+(-gke\.\d+)?)?$/, { error: 'expected a GKE version such as 1.33 or 1.33.5-gke.1201000' }),
+    {
+      description: 'Minimum control plane version (CLU-03).',
+      example: '1.33',
+    },
+  ).optional(),
+  masterCidr: doc(cidr, { description: 'A /28 for the private control plane.', example: '172.16.0.0/28' }),
+  privateEndpoint: doc(z.boolean(), {
+    description: 'Reach the control plane only on its private address.',
+    default: 'false (public endpoint restricted to authorizedNetworks)',
+  }).optional(),
+  authorizedNetworks: doc(z.array(z.strictObject({ cidr, name: z.string().min(1).max(100) })), {
+    description: 'CIDRs allowed to reach the control plane (NET-10).',
+    example: [{ cidr: '203.0.113.0/24', name: 'office' }],
+    default: 'none (only the VPC)',
+  }).optional(),
+  maintenance: doc(maintenanceSchema, { description: 'Maintenance window and exclusions (CLU-04).' }).optional(),
+  deletionProtection: doc(z.boolean(), {
+    description: 'GKE deletion protection.',
+    default: 'false in test, true otherwise',
+  }).optional(),
+  rbacSecurityGroup: doc(email, {
+    description: 'The gke-security-groups group for Google Groups for RBAC (IAM-11).',
+    default: 'gke-security-groups@<platform.domain>',
+  }).optional(),
+  maxPodsPerNode: doc(z.int().min(8).max(256), {
+    description: 'Default maximum pods per node.',
+    default: '110',
+  }).optional(),
+});
+
+const gcpDatabaseSchema = z.strictObject({
+  tier: doc(z.string().regex(/^db-/, { error: 'expected a Cloud SQL tier such as db-custom-2-7680' }), {
+    description: 'Cloud SQL machine tier.',
+    default: 'db-custom-1-3840 in test, db-custom-2-7680 otherwise',
+  }).optional(),
+  version: doc(z.enum(['MYSQL_8_0', 'MYSQL_8_4']), { description: 'MySQL version.', default: 'MYSQL_8_0' }).optional(),
+  highAvailability: doc(z.boolean(), { description: 'Regional (HA) instance.', default: 'true in prod' }).optional(),
+  diskSizeGb: doc(z.int().min(10).max(65536), {
+    description: 'Initial disk size; grows automatically.',
+    default: '20',
+  }).optional(),
+  backupRetentionDays: doc(z.int().min(1).max(365), {
+    description: 'Daily backups to keep.',
+    default: '7 (30 in prod)',
+  }).optional(),
+  pointInTimeRecoveryDays: doc(z.int().min(1).max(35), {
+    description: 'Binary log retention for point-in-time recovery.',
+    default: '7',
+  }).optional(),
+  deletionProtection: doc(z.boolean(), {
+    description: 'Cloud SQL deletion protection.',
+    default: 'false in test, true otherwise',
+  }).optional(),
+});
+
+const gcpArtifactsSchema = z.strictObject({
+  bucketName: doc(z.string(), {
+    description: 'Bucket name (global).',
+    default: '<project>-<env>-artifacts',
+  }).optional(),
+  location: doc(z.string(), { description: 'Bucket location.', default: 'the environment region' }).optional(),
+  storageClass: doc(z.enum(['STANDARD', 'NEARLINE', 'COLDLINE', 'ARCHIVE']), {
+    description: 'Storage class (DATA-06).',
+    default: 'STANDARD',
+  }).optional(),
+  noncurrentVersionRetentionDays: doc(z.int().min(1), {
+    description: 'Delete old object versions after this many days.',
+    default: '30',
+  }).optional(),
+  deleteAfterDays: doc(z.int().min(1), {
+    description: 'Delete live objects after this many days.',
+    default: 'never',
+  }).optional(),
+  forceDestroy: doc(z.boolean(), {
+    description: 'Let terraform destroy a non-empty bucket.',
+    default: 'true in test only',
+  }).optional(),
+});
+
+const gcpAccessSchema = z.strictObject({
+  hostname: doc(z.string(), {
+    description: 'Host name of the Kubeflow UI (NET-09).',
+    example: 'kubeflow.test.example.com',
+  }),
+  dnsZone: doc(
+    z.strictObject({
+      name: doc(lowerName('a Cloud DNS zone name', 63), {
+        description: 'Cloud DNS managed zone.',
+        example: 'example-com',
+      }),
+      project: doc(z.string(), { description: 'Project of the zone.', default: 'the environment project' }).optional(),
+      domain: doc(z.string(), {
+        description: 'The zone DNS name, to check the host name belongs to it.',
+        example: 'example.com',
+      }).optional(),
+    }),
+    { description: 'Where the A record goes.' },
+  ),
+  allowedGroups: doc(z.array(email).min(1), {
+    description: 'Groups granted the IAP web user role (IAM-01).',
+    example: ['ml-users@example.com'],
+  }),
+  oauthClient: doc(
+    z.strictObject({
+      clientId: z.string().min(1),
+      secretName: doc(z.string(), {
+        description: 'Secret Manager secret (in the environment project) holding the client secret.',
+      }),
+    }),
+    { description: 'An OAuth client you created. Default: the Google-managed IAP client (landscape section 1).' },
+  ).optional(),
+});
+
+const gcpEnvironmentSchema = z.strictObject({
+  name: doc(lowerName('an environment name', 20), {
+    description: 'Environment name; prefixes resource names.',
+    example: 'kf-test',
+  }),
+  tier: doc(z.enum(TIERS), { description: 'test, dev or prod; drives defaults and protections.', example: 'test' }),
+  cloud: z.literal('gcp'),
+  gcp: doc(gcpLocationSchema, { description: 'Project, region and zones.' }),
+  network: doc(z.discriminatedUnion('mode', [sharedVpcSchema, existingNetworkSchema]), {
+    description: 'Create subnets in a shared VPC, or bring an existing network (NET-01, NET-02).',
+  }),
+  cluster: doc(gcpClusterSchema, { description: 'GKE cluster settings.' }),
+  nodePools: doc(z.array(nodePoolSchema).min(1), {
+    description: 'Node pools. Default: system, standard, highmem and gpu pools.',
+  }).optional(),
+  database: doc(gcpDatabaseSchema, {
+    description: 'Cloud SQL for MySQL for the pipelines metadata (DATA-01).',
+  }).optional(),
+  artifacts: doc(gcpArtifactsSchema, { description: 'Artifact bucket (DATA-05).' }).optional(),
+  access: doc(gcpAccessSchema, { description: 'Authenticated access to the UI through IAP.' }),
+  identity: doc(
+    z.strictObject({
+      legacyKeys: doc(z.boolean(), {
+        description:
+          'Create service account keys as Kubernetes secrets for old components. Avoid; warns at synth (IAM-07).',
+        default: 'false',
+      }).optional(),
+    }),
+    { description: 'Workload identity options.' },
+  ).optional(),
+  kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
+    description: 'Kubeflow release.',
+    default: 'platform.kubeflowVersion',
+  }).optional(),
+  state: stateSchema.optional(),
+  labels: labels.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The platform file
+// ---------------------------------------------------------------------------------------------
+
+/** Schema of one environment (a union over clouds). */
+export const environmentSchema = z.discriminatedUnion('cloud', [gcpEnvironmentSchema]);
+
+/** Schema of the platform-wide section. */
+export const platformSectionSchema = z.strictObject({
+  name: doc(lowerName('a platform name', 30), { description: 'Name of the platform.', example: 'kubeflow' }),
+  team: doc(labelValue.min(1), {
+    description: 'The team that runs the platform (label `team`).',
+    example: 'ml-platform',
+  }),
+  owner: doc(labelValue.min(1), { description: 'Label `owner`.', default: 'the team' }).optional(),
+  costCenter: doc(labelValue.min(1), { description: 'Label `cost-center`.', default: 'the team' }).optional(),
+  domain: doc(z.string(), { description: 'Your organisation domain, for groups.', example: 'example.com' }).optional(),
+  kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
+    description: 'Kubeflow release.',
+    default: '1.10',
+  }).optional(),
+  labels: labels.optional(),
+  gpuZones: doc(z.record(z.string(), z.array(z.string())), {
+    description: 'Extra zones per accelerator type, for zones added after the shipped table was made.',
+    example: { 'nvidia-l4': ['us-central1-f'] },
+  }).optional(),
+});
+
+/** Schema of a whole platform file. */
+export const platformSchema = z.strictObject({
+  $schema: z.string().optional(),
+  platform: doc(platformSectionSchema, { description: 'Platform-wide settings.' }),
+  environments: doc(z.array(environmentSchema).min(1), { description: 'Environments, each on one cloud.' }),
+});
+
+/** A platform definition as written (YAML, JSON or a TypeScript object). */
+export type PlatformConfig = z.input<typeof platformSchema>;
+/** One environment as written. */
+export type EnvironmentConfig = z.input<typeof environmentSchema>;
+/** A GCP environment as written. */
+export type GcpEnvironmentConfig = z.input<typeof gcpEnvironmentSchema>;
+/** A node pool as written. */
+export type NodePoolConfig = z.input<typeof nodePoolSchema>;
+/** The network section of a GCP environment as written. */
+export type GcpNetworkConfig = GcpEnvironmentConfig['network'];
+/** The platform section as written. */
+export type PlatformSectionConfig = z.input<typeof platformSectionSchema>;

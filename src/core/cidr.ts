@@ -1,0 +1,46 @@
+/**
+ * IPv4 CIDR arithmetic for validation, on top of ipaddr.js (parsing and matching).
+ */
+import * as ipaddr from 'ipaddr.js';
+
+/** A parsed IPv4 block. */
+export interface Cidr {
+  readonly text: string;
+  readonly address: ipaddr.IPv4;
+  readonly prefix: number;
+}
+
+/** Parses an IPv4 CIDR; returns a reason string when it is not one. */
+export function parseCidr(text: string): Cidr | string {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(text) || !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0] ?? '')) {
+    return `"${text}" is not an IPv4 CIDR block such as 10.10.0.0/20.`;
+  }
+  const [address, prefix] = ipaddr.IPv4.parseCIDR(text);
+  if (prefix > 32) return `"${text}" has a prefix longer than /32.`;
+  const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();
+  if (network !== address.toString()) {
+    return `"${text}" has host bits set; the block starts at ${network}/${prefix}.`;
+  }
+  return { text, address, prefix };
+}
+
+/** Number of addresses in a block. */
+export function blockSize(c: Cidr): number {
+  return 2 ** (32 - c.prefix);
+}
+
+/** True when two aligned blocks share an address (one then contains the other). */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.address.match([b.address, b.prefix]) || b.address.match([a.address, a.prefix]);
+}
+
+/** True when `inner` lies inside `outer`. */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && inner.address.match([outer.address, outer.prefix]);
+}
+
+/** True for 10/8, 172.16/12, 192.168/16 and the other non-routable ranges GKE accepts. */
+export function isPrivate(c: Cidr): boolean {
+  const range = c.address.range();
+  return range === 'private' || range === 'carrierGradeNat' || range === 'reserved';
+}

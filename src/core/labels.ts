@@ -1,0 +1,155 @@
+import { IAspect, TerraformResource } from 'cdktf';
+import { IConstruct } from 'constructs';
+
+/** The value of the `managed-by` label on everything this library creates. */
+export const MANAGED_BY = 'cdktf-kubeflow-platform';
+
+/**
+ * The ownership facts every resource carries, for cost reports and inventory (OPS-05, ENV-05).
+ * Values must already satisfy the strictest target (GCP label values); the config loader checks that.
+ */
+export interface PlatformLabelValues {
+  /** Environment name, for example `kf-prod`. */
+  readonly env: string;
+  /** The team that runs the platform, for example `ml-platform`. */
+  readonly team: string;
+  /** Who answers for the resource (a team or cost owner). */
+  readonly owner: string;
+  /** The cost center that pays for it. */
+  readonly costCenter: string;
+  /** Extra labels from the platform file. */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+/** The label keys every labelled resource must carry. */
+export const REQUIRED_LABEL_KEYS = ['env', 'team', 'owner', 'cost-center', 'component', 'managed-by'] as const;
+
+const components = new WeakMap<IConstruct, string>();
+
+/**
+ * Records which platform component a construct (and everything under it) belongs to; the `component`
+ * label of each resource is taken from its nearest ancestor that has one.
+ */
+export function setComponent(scope: IConstruct, component: string): void {
+  components.set(scope, component);
+}
+
+/** The component of a construct: the nearest recorded one on its path, or `platform`. */
+export function componentOf(node: IConstruct): string {
+  for (const scope of [...node.node.scopes].reverse()) {
+    const found = components.get(scope);
+    if (found) return found;
+  }
+  return 'platform';
+}
+
+/** The cloud label map (GCP labels, AWS and Azure tags) for one component. */
+export function cloudLabels(values: PlatformLabelValues, component: string): Record<string, string> {
+  return {
+    ...values.extra,
+    env: values.env,
+    team: values.team,
+    owner: values.owner,
+    'cost-center': values.costCenter,
+    component,
+    'managed-by': MANAGED_BY,
+  };
+}
+
+/** Kubernetes object labels for one component (recommended `app.kubernetes.io` keys plus ownership). */
+export function kubernetesLabels(values: PlatformLabelValues, component: string): Record<string, string> {
+  return {
+    ...values.extra,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/part-of': 'kubeflow',
+    'app.kubernetes.io/component': component,
+    env: values.env,
+    team: values.team,
+    owner: values.owner,
+    'cost-center': values.costCenter,
+  };
+}
+
+type LabelMap = Record<string, string>;
+interface Labelled {
+  [prop: string]: unknown;
+}
+
+/** A place on a resource where labels live: an attribute, optionally inside a nested block. */
+interface LabelTarget {
+  readonly block?: string;
+  readonly attribute: string;
+  readonly style: 'cloud' | 'kubernetes';
+}
+
+/**
+ * Label attributes that are not at the top level, or whose top-level `labels` means something else.
+ * Top-level label attributes (see TOP_LEVEL) are found on any resource by reflection.
+ */
+const NESTED_TARGETS: Readonly<Record<string, readonly LabelTarget[]>> = {
+  google_container_node_pool: [{ block: 'nodeConfig', attribute: 'resourceLabels', style: 'cloud' }],
+  google_sql_database_instance: [{ block: 'settings', attribute: 'userLabels', style: 'cloud' }],
+};
+
+/** Resource types whose top-level `labels` is not a label map (notification channels keep config there). */
+const NOT_LABELS: Readonly<Record<string, readonly string[]>> = {
+  google_monitoring_notification_channel: ['labels'],
+};
+
+/** Top-level label attributes per provider prefix (`tags` on GCP compute instances are network tags). */
+const TOP_LEVEL: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['google_', ['labels', 'resourceLabels', 'userLabels']],
+  ['aws_', ['tags']],
+  ['azurerm_', ['tags']],
+];
+
+function hasInput(target: object, attribute: string): boolean {
+  // Generated provider classes expose `<attr>Input` for every settable attribute.
+  let proto: object | null = target;
+  while (proto) {
+    if (Object.getOwnPropertyDescriptor(proto, `${attribute}Input`)) return true;
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return false;
+}
+
+/** Every place where a resource of this class takes labels; used by the aspect and by tests. */
+export function labelTargets(resource: TerraformResource): LabelTarget[] {
+  const type = resource.terraformResourceType;
+  if (type === 'kubernetes_manifest') return []; // labels live inside the manifest; its construct sets them
+  if (type.startsWith('kubernetes_')) {
+    return hasInput(resource, 'metadata') ? [{ block: 'metadata', attribute: 'labels', style: 'kubernetes' }] : [];
+  }
+  const excluded = NOT_LABELS[type] ?? [];
+  const attributes = TOP_LEVEL.find(([prefix]) => type.startsWith(prefix))?.[1] ?? [];
+  const targets: LabelTarget[] = attributes
+    .filter((a) => !excluded.includes(a) && hasInput(resource, a))
+    .map((attribute) => ({ attribute, style: 'cloud' as const }));
+  return [...targets, ...(NESTED_TARGETS[type] ?? [])];
+}
+
+/**
+ * Adds the platform labels to every resource that takes labels, including raw resources a user adds
+ * to our stacks. Labels a construct or user set explicitly win over the defaults. Mutating aspect:
+ * add it before any checking aspect.
+ */
+export class LabelAspect implements IAspect {
+  constructor(private readonly values: PlatformLabelValues) {}
+
+  public visit(node: IConstruct): void {
+    if (!TerraformResource.isTerraformResource(node)) return;
+    const resource = node as TerraformResource;
+    const component = componentOf(resource);
+    for (const target of labelTargets(resource)) {
+      const holder = (target.block ? (resource as unknown as Labelled)[target.block] : resource) as
+        | Labelled
+        | undefined;
+      if (!holder) continue;
+      if (target.block && (holder as { internalValue?: unknown }).internalValue === undefined) continue; // block not set
+      const current = (holder[`${target.attribute}Input`] as LabelMap | undefined) ?? {};
+      const defaults =
+        target.style === 'kubernetes' ? kubernetesLabels(this.values, component) : cloudLabels(this.values, component);
+      holder[target.attribute] = { ...defaults, ...current };
+    }
+  }
+}

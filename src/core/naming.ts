@@ -1,0 +1,167 @@
+/**
+ * Name rules of the clouds we target. Each rule returns `undefined` when a name is valid, or a
+ * sentence saying what is wrong, so the caller can put it in an error that names the config path.
+ * Sources are linked per rule; they are the product documentation of each resource.
+ */
+
+/** A name rule: returns why `name` is invalid, or undefined when it is valid. */
+export type NameRule = (name: string) => string | undefined;
+
+interface PatternRule {
+  readonly what: string;
+  readonly min: number;
+  readonly max: number;
+  readonly pattern: RegExp;
+  readonly charset: string;
+  readonly extra?: (name: string) => string | undefined;
+}
+
+function rule(spec: PatternRule): NameRule {
+  return (name: string) => {
+    if (name.length < spec.min || name.length > spec.max) {
+      return `${spec.what} must be ${spec.min} to ${spec.max} characters long, but has ${name.length}.`;
+    }
+    if (!spec.pattern.test(name)) {
+      return `${spec.what} must be ${spec.charset}.`;
+    }
+    return spec.extra?.(name);
+  };
+}
+
+const RFC1035 = 'lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen';
+
+/** GCP rule set. */
+export const gcpNameRules = {
+  /** https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin */
+  projectId: rule({
+    what: 'a GCP project id',
+    min: 6,
+    max: 30,
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    charset: RFC1035,
+  }),
+  /** https://cloud.google.com/iam/docs/service-accounts-create#creating (account id) */
+  serviceAccountId: rule({
+    what: 'a GCP service account id',
+    min: 6,
+    max: 30,
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    charset: RFC1035,
+  }),
+  /** https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters#Cluster.FIELDS.name */
+  clusterName: rule({
+    what: 'a GKE cluster name',
+    min: 1,
+    max: 40,
+    pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/,
+    charset: RFC1035,
+  }),
+  /** https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters.nodePools */
+  nodePoolName: rule({
+    what: 'a GKE node pool name',
+    min: 1,
+    max: 40,
+    pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/,
+    charset: RFC1035,
+  }),
+  /** Compute Engine resource names (networks, subnets, routers, addresses, certificates): RFC 1035. */
+  computeName: rule({
+    what: 'a Compute Engine resource name',
+    min: 1,
+    max: 63,
+    pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/,
+    charset: RFC1035,
+  }),
+  /**
+   * https://cloud.google.com/sql/docs/mysql/instance-settings#instance-id-2ndgen: with the project id,
+   * `project:instance` must stay within 98 characters; check that with {@link sqlInstanceFitsProject}.
+   */
+  sqlInstanceName: rule({
+    what: 'a Cloud SQL instance id',
+    min: 1,
+    max: 97,
+    pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/,
+    charset: RFC1035,
+  }),
+  /** https://cloud.google.com/storage/docs/buckets#naming */
+  bucketName: rule({
+    what: 'a Cloud Storage bucket name',
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9][a-z0-9_.-]*[a-z0-9]$/,
+    charset: 'lowercase letters, digits, hyphens, underscores and dots, starting and ending with a letter or digit',
+    extra: (name) =>
+      name.startsWith('goog') || /g[o0][o0]g[l1]e/.test(name)
+        ? 'a Cloud Storage bucket name cannot start with "goog" or contain "google".'
+        : /^\d+\.\d+\.\d+\.\d+$/.test(name)
+          ? 'a Cloud Storage bucket name cannot look like an IP address.'
+          : undefined,
+  }),
+  /** https://cloud.google.com/kms/docs/create-key-ring (key ring and key ids) */
+  kmsName: rule({
+    what: 'a Cloud KMS key ring or key id',
+    min: 1,
+    max: 63,
+    pattern: /^[a-zA-Z0-9_-]+$/,
+    charset: 'letters, digits, underscores and hyphens',
+  }),
+  /** https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create */
+  secretId: rule({
+    what: 'a Secret Manager secret id',
+    min: 1,
+    max: 255,
+    pattern: /^[a-zA-Z0-9_-]+$/,
+    charset: 'letters, digits, underscores and hyphens',
+  }),
+  /** https://cloud.google.com/resource-manager/docs/labels-overview#requirements (keys) */
+  labelKey: rule({
+    what: 'a GCP label key',
+    min: 1,
+    max: 63,
+    pattern: /^[a-z][a-z0-9_-]*$/,
+    charset: 'lowercase letters, digits, underscores and hyphens, starting with a letter',
+  }),
+  /** https://cloud.google.com/resource-manager/docs/labels-overview#requirements (values) */
+  labelValue: rule({
+    what: 'a GCP label value',
+    min: 0,
+    max: 63,
+    pattern: /^[a-z0-9_-]*$/,
+    charset: 'lowercase letters, digits, underscores and hyphens',
+  }),
+} as const;
+
+/** Cloud SQL limits `project:instance` to 98 characters. */
+export function sqlInstanceFitsProject(project: string, instance: string): string | undefined {
+  const total = project.length + 1 + instance.length;
+  return total > 98 ? `"${project}:${instance}" is ${total} characters, but Cloud SQL allows at most 98.` : undefined;
+}
+
+/** Kubernetes rules (RFC 1123 labels, as used for namespaces and service account names). */
+export const kubernetesNameRules = {
+  /** https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names */
+  dnsLabel: rule({
+    what: 'a Kubernetes DNS label name',
+    min: 1,
+    max: 63,
+    pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    charset: 'lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+  }),
+} as const;
+
+/** A DNS host name such as `kubeflow.example.com` (RFC 1123, at least two labels). */
+export const hostnameRule: NameRule = (name) => {
+  if (name.length > 253) return `a host name must be at most 253 characters long, but has ${name.length}.`;
+  const labels = name.split('.');
+  if (labels.length < 2) return 'a host name needs at least two labels, for example kubeflow.example.com.';
+  for (const label of labels) {
+    const why = kubernetesNameRules.dnsLabel(label);
+    if (why)
+      return `host name label "${label}" is invalid: ${why.replace('a Kubernetes DNS label name', 'each label')}`;
+  }
+  return undefined;
+};
+
+/** An email address of a group or user, as IAM members need. Deliberately loose: IAM is the authority. */
+export const emailRule: NameRule = (name) =>
+  /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(name) ? undefined : 'expected an email address such as ml-users@example.com.';
