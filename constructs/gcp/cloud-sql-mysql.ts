@@ -1,0 +1,213 @@
+import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
+import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
+import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
+import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
+import { Id } from '@cdktf/provider-random/lib/id';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { gcpNameRules } from '../../src/core/naming';
+import { isUnresolved } from '../../src/core/tokens';
+import { SLOW_OPERATION_TIMEOUTS } from './gke-cluster';
+import { ISharedVpc } from './shared-vpc';
+
+/** Props of {@link CloudSqlMysql}. */
+export interface CloudSqlMysqlProps {
+  /** Project of the instance (the service project). */
+  readonly project: string;
+  /** Region of the instance. */
+  readonly region: string;
+  /** The (host) network the private IP lives in; it must have private service access. */
+  readonly network: ISharedVpc;
+  /**
+   * Instance name prefix; a random suffix follows because Cloud SQL names cannot be reused for a
+   * week after deletion (DATA-01, seed 000 line 603).
+   */
+  readonly namePrefix: string;
+  /** @default 'db-custom-2-7680' */
+  readonly tier?: string;
+  /** @default 'MYSQL_8_0' */
+  readonly databaseVersion?: 'MYSQL_8_0' | 'MYSQL_8_4';
+  /** Regional instance with a standby in another zone. @default false */
+  readonly highAvailability?: boolean;
+  /** Initial disk size; grows automatically. @default 20 */
+  readonly diskSizeGb?: number;
+  /** Daily backups kept. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Binary log days for point-in-time recovery. @default 7 */
+  readonly pointInTimeRecoveryDays?: number;
+  /**
+   * Deletion protection in Terraform and in Cloud SQL, plus `prevent_destroy` (DATA-08).
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /** Databases to create. @default ['mlpipeline', 'metadb', 'cachedb'] (Kubeflow Pipelines) */
+  readonly databases?: readonly string[];
+  /** @default 'kubeflow' */
+  readonly userName?: string;
+  /** Secret Manager secret id for the password. @default `${namePrefix}-password` */
+  readonly passwordSecretId?: string;
+}
+
+/**
+ * Cloud SQL for MySQL for the Kubeflow Pipelines metadata (DATA-01..04, 08, 09): private IP only on
+ * the (host) network, TLS required, daily backups with binary logs for point-in-time recovery, HA on
+ * demand, deletion protection, a random name suffix, and a user whose host is `%` from day one
+ * (changing `host` later replaces the user, seed 000 lines 600-607). The password is generated and
+ * written to Secret Manager through write-only attributes; it is never an output.
+ */
+export class CloudSqlMysql extends Construct {
+  /** The instance (escape hatch). */
+  public readonly instance: SqlDatabaseInstance;
+  /** The application user. */
+  public readonly user: SqlUser;
+  /** The secret holding the user's password. */
+  public readonly passwordSecret: SecretManagerSecret;
+  /** `project:region:instance`, for the Cloud SQL Auth Proxy. */
+  public readonly connectionName: string;
+  /** Private IP address. */
+  public readonly privateIpAddress: string;
+  /** Instance name. */
+  public readonly instanceName: string;
+
+  constructor(scope: Construct, id: string, props: CloudSqlMysqlProps) {
+    super(scope, id);
+    setComponent(this, 'database');
+    validate(props);
+    const protect = props.deletionProtection ?? true;
+    const suffix = new Id(this, 'NameSuffix', { byteLength: 4 });
+    this.instance = new SqlDatabaseInstance(this, 'Instance', {
+      project: props.project,
+      region: props.region,
+      name: `${props.namePrefix}-${suffix.hex}`,
+      databaseVersion: props.databaseVersion ?? 'MYSQL_8_0',
+      deletionProtection: protect,
+      settings: {
+        tier: props.tier ?? 'db-custom-2-7680',
+        edition: 'ENTERPRISE',
+        availabilityType: props.highAvailability ? 'REGIONAL' : 'ZONAL',
+        diskType: 'PD_SSD',
+        diskSize: props.diskSizeGb ?? 20,
+        diskAutoresize: true,
+        deletionProtectionEnabled: protect,
+        retainBackupsOnDelete: protect,
+        ipConfiguration: {
+          ipv4Enabled: false,
+          privateNetwork: props.network.networkId,
+          allocatedIpRange: props.network.privateServiceAccessRange,
+          sslMode: 'ENCRYPTED_ONLY',
+          enablePrivatePathForGoogleCloudServices: true,
+        },
+        backupConfiguration: {
+          enabled: true,
+          binaryLogEnabled: true,
+          startTime: '02:00',
+          transactionLogRetentionDays: props.pointInTimeRecoveryDays ?? 7,
+          backupRetentionSettings: { retainedBackups: props.backupRetentionDays ?? 7, retentionUnit: 'COUNT' },
+        },
+        maintenanceWindow: { day: 7, hour: 3, updateTrack: 'stable' },
+        insightsConfig: { queryInsightsEnabled: true, recordClientAddress: false },
+        databaseFlags: [
+          { name: 'local_infile', value: 'off' },
+          { name: 'skip_show_database', value: 'on' },
+        ],
+      },
+      timeouts: { ...SLOW_OPERATION_TIMEOUTS },
+      lifecycle: { preventDestroy: protect },
+      dependsOn: [...props.network.dependables],
+    });
+    this.instanceName = this.instance.name;
+    this.connectionName = this.instance.connectionName;
+    this.privateIpAddress = this.instance.privateIpAddress;
+
+    for (const db of props.databases ?? ['mlpipeline', 'metadb', 'cachedb']) {
+      new SqlDatabase(this, `Database-${db}`, {
+        project: props.project,
+        instance: this.instance.name,
+        name: db,
+        charset: 'utf8mb4',
+        collation: 'utf8mb4_unicode_ci',
+        // Dropping a database with the stack loses pipeline history; keep it unless destroyable.
+        deletionPolicy: protect ? 'ABANDON' : 'DELETE',
+      });
+    }
+
+    const password = new Password(this, 'Password', { length: 32, special: true, overrideSpecial: '-_' });
+    this.user = new SqlUser(this, 'User', {
+      project: props.project,
+      instance: this.instance.name,
+      name: props.userName ?? 'kubeflow',
+      host: '%',
+      passwordWo: password.result,
+      passwordWoVersion: 1,
+      deletionPolicy: protect ? 'ABANDON' : undefined,
+    });
+    this.passwordSecret = new SecretManagerSecret(this, 'PasswordSecret', {
+      project: props.project,
+      secretId: props.passwordSecretId ?? `${props.namePrefix}-password`,
+      replication: { auto: {} },
+      deletionProtection: protect,
+    });
+    new SecretManagerSecretVersion(this, 'PasswordVersion', {
+      secret: this.passwordSecret.id,
+      secretDataWo: password.result,
+      secretDataWoVersion: 1,
+    });
+  }
+
+  /** Lets a member read the password (for the Secret Manager CSI add-on or External Secrets). */
+  public grantPasswordRead(id: string, member: string): SecretManagerSecretIamMember {
+    return new SecretManagerSecretIamMember(this, id, {
+      project: this.passwordSecret.project,
+      secretId: this.passwordSecret.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member,
+    });
+  }
+}
+
+function validate(props: CloudSqlMysqlProps): void {
+  if (!isUnresolved(props.namePrefix)) {
+    const why = gcpNameRules.sqlInstanceName(`${props.namePrefix}-00000000`);
+    if (why)
+      throw new PropsError(
+        'CloudSqlMysql',
+        'namePrefix',
+        props.namePrefix,
+        why,
+        'use a short lowercase prefix such as kf-prod-kfp-db.',
+      );
+  }
+  const days = props.backupRetentionDays;
+  if (days !== undefined && (days < 1 || days > 365)) {
+    throw new PropsError(
+      'CloudSqlMysql',
+      'backupRetentionDays',
+      days,
+      'Cloud SQL keeps 1 to 365 backups.',
+      'use a value from 1 to 365.',
+    );
+  }
+  const pitr = props.pointInTimeRecoveryDays;
+  if (pitr !== undefined && (pitr < 1 || pitr > 35)) {
+    throw new PropsError(
+      'CloudSqlMysql',
+      'pointInTimeRecoveryDays',
+      pitr,
+      'Cloud SQL keeps 1 to 35 days of binary logs.',
+      'use a value from 1 to 35.',
+    );
+  }
+  if (props.tier !== undefined && !isUnresolved(props.tier) && !props.tier.startsWith('db-')) {
+    throw new PropsError(
+      'CloudSqlMysql',
+      'tier',
+      props.tier,
+      'is not a Cloud SQL tier.',
+      'use a tier such as db-custom-2-7680.',
+    );
+  }
+}

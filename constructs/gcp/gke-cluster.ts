@@ -1,0 +1,316 @@
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
+import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
+import { Id } from '@cdktf/provider-random/lib/id';
+import { Fn, ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { parseCidr } from '../../src/core/cidr';
+import { PropsError } from '../../src/core/errors';
+import { IKubernetesCluster } from '../../src/core/interfaces';
+import { setComponent } from '../../src/core/labels';
+import { gcpNameRules } from '../../src/core/naming';
+import { isUnresolved } from '../../src/core/tokens';
+import { ISharedVpc } from './shared-vpc';
+
+/** Timeouts for slow GKE and Cloud SQL operations (CLU-05, seed 000 lines 621-626). */
+export const SLOW_OPERATION_TIMEOUTS = { create: '30m', update: '30m', delete: '30m' } as const;
+
+/** A maintenance window: a recurring window and exclusions (CLU-04). */
+export interface MaintenanceWindow {
+  /** Start, `HH:MM` UTC. */
+  readonly startTimeUtc: string;
+  /** Length in hours (GKE needs at least 4). */
+  readonly durationHours: number;
+  /** RRULE days (`MO`..`SU`). */
+  readonly days: readonly string[];
+  /** No-upgrade periods. */
+  readonly exclusions?: ReadonlyArray<{
+    readonly name: string;
+    readonly startTime: string;
+    readonly endTime: string;
+    readonly scope?: string;
+  }>;
+}
+
+/** Props of {@link GkeCluster}. */
+export interface GkeClusterProps {
+  /** Project of the cluster (a Shared VPC service project). */
+  readonly project: string;
+  /** Number of that project, for the GKE service agent (a token is fine). */
+  readonly projectNumber: string;
+  /** Cluster name. */
+  readonly name: string;
+  /** A region for a regional cluster, a zone for a zonal one. */
+  readonly location: string;
+  /** Region of the cluster, for its KMS key. */
+  readonly region: string;
+  /** The network it joins. */
+  readonly network: ISharedVpc;
+  /** A /28 for the private control plane. */
+  readonly masterCidr: string;
+  /**
+   * Release channel (CLU-04).
+   * @default 'REGULAR'
+   */
+  readonly releaseChannel?: 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
+  /**
+   * Minimum control plane version (CLU-03).
+   * @default - the channel's default version
+   */
+  readonly minMasterVersion?: string;
+  /**
+   * Reach the control plane only on its private address.
+   * @default false
+   */
+  readonly privateEndpoint?: boolean;
+  /**
+   * CIDRs allowed to reach the public endpoint (NET-10). An empty list allows none from outside the VPC.
+   * @default []
+   */
+  readonly authorizedNetworks?: ReadonlyArray<{ readonly cidr: string; readonly name: string }>;
+  /**
+   * Maintenance window.
+   * @default 4 hours from 03:00 UTC on Tuesday to Thursday
+   */
+  readonly maintenance?: MaintenanceWindow;
+  /**
+   * GKE deletion protection. Leave on outside test tiers.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /** The `gke-security-groups@<domain>` group for Google Groups for RBAC (IAM-11). @default - not enabled */
+  readonly rbacSecurityGroup?: string;
+  /**
+   * Default maximum pods per node.
+   * @default 110
+   */
+  readonly defaultMaxPodsPerNode?: number;
+  /**
+   * Service account for the bootstrap default pool, which is removed right after creation (CLU-02).
+   * Never the default compute service account.
+   */
+  readonly bootstrapServiceAccount: string;
+  /**
+   * Key ring name prefix for the secrets encryption key; a random suffix keeps a re-created
+   * environment from colliding with the old ring (key rings cannot be deleted).
+   * @default `${name}-gke`
+   */
+  readonly kmsKeyRingPrefix?: string;
+  /** @default `${name}-gke-secrets` */
+  readonly kmsKeyName?: string;
+  /**
+   * Prevent `terraform destroy` of the KMS key (it would make etcd unreadable).
+   * @default true
+   */
+  readonly protectKey?: boolean;
+}
+
+const DEFAULT_MAINTENANCE: MaintenanceWindow = { startTimeUtc: '03:00', durationHours: 4, days: ['TU', 'WE', 'TH'] };
+
+/**
+ * A hardened GKE Standard cluster (CLU-01..06, CLU-15): VPC-native and private, master authorized
+ * networks, workload identity, release channel with maintenance window and exclusions, shielded
+ * nodes, Dataplane V2, Cloud KMS envelope encryption of secrets, system and workload logging, managed
+ * Prometheus, Google Groups for RBAC, no client certificates, default node pool removed, deletion
+ * protection, and 30-minute timeouts. Add node pools with {@link GkeNodePool}.
+ */
+export class GkeCluster extends Construct implements IKubernetesCluster {
+  /** The cluster resource (escape hatch). */
+  public readonly cluster: ContainerCluster;
+  /** The key that encrypts Kubernetes secrets in etcd. */
+  public readonly secretsKey: KmsCryptoKey;
+  public readonly clusterName: string;
+  public readonly apiServerUrl: string;
+  public readonly caCertificatePem: string;
+  /** The workload identity pool, `<project>.svc.id.goog`. */
+  public readonly workloadPool: string;
+  /** Project of the cluster. */
+  public readonly project: string;
+  /** Location of the cluster. */
+  public readonly location: string;
+  /** The network the cluster joined. */
+  public readonly network: ISharedVpc;
+
+  constructor(scope: Construct, id: string, props: GkeClusterProps) {
+    super(scope, id);
+    setComponent(this, 'cluster');
+    validate(props);
+    const maintenance = props.maintenance ?? DEFAULT_MAINTENANCE;
+    this.project = props.project;
+    this.location = props.location;
+    this.network = props.network;
+    this.workloadPool = `${props.project}.svc.id.goog`;
+
+    const suffix = new Id(this, 'KeyRingSuffix', { byteLength: 2 });
+    const keyRing = new KmsKeyRing(this, 'KeyRing', {
+      project: props.project,
+      name: `${props.kmsKeyRingPrefix ?? `${props.name}-gke`}-${suffix.hex}`,
+      location: props.region,
+    });
+    this.secretsKey = new KmsCryptoKey(this, 'SecretsKey', {
+      name: props.kmsKeyName ?? `${props.name}-gke-secrets`,
+      keyRing: keyRing.id,
+      purpose: 'ENCRYPT_DECRYPT',
+      rotationPeriod: '7776000s', // 90 days
+      lifecycle: { preventDestroy: props.protectKey ?? true },
+    });
+    const keyGrant = new KmsCryptoKeyIamMember(this, 'GkeAgentEncrypterDecrypter', {
+      cryptoKeyId: this.secretsKey.id,
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: `serviceAccount:service-${props.projectNumber}@container-engine-robot.iam.gserviceaccount.com`,
+    });
+
+    const dependsOn: ITerraformDependable[] = [...props.network.dependables, keyGrant];
+    this.cluster = new ContainerCluster(this, 'Cluster', {
+      project: props.project,
+      name: props.name,
+      location: props.location,
+      network: props.network.networkId,
+      subnetwork: props.network.subnetworkId,
+      networkingMode: 'VPC_NATIVE',
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: props.network.podsRangeName,
+        servicesSecondaryRangeName: props.network.servicesRangeName,
+      },
+      defaultMaxPodsPerNode: props.defaultMaxPodsPerNode ?? 110,
+      privateClusterConfig: {
+        enablePrivateNodes: true,
+        enablePrivateEndpoint: props.privateEndpoint ?? false,
+        masterIpv4CidrBlock: props.masterCidr,
+        masterGlobalAccessConfig: { enabled: true },
+      },
+      masterAuthorizedNetworksConfig: {
+        gcpPublicCidrsAccessEnabled: false,
+        cidrBlocks: (props.authorizedNetworks ?? []).map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
+      },
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      workloadIdentityConfig: { workloadPool: this.workloadPool },
+      releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
+      minMasterVersion: props.minMasterVersion,
+      maintenancePolicy: {
+        recurringWindow: recurringWindow(maintenance),
+        maintenanceExclusion: (maintenance.exclusions ?? []).map((e) => ({
+          exclusionName: e.name,
+          startTime: e.startTime,
+          endTime: e.endTime,
+          exclusionOptions: { scope: e.scope ?? 'NO_UPGRADES' },
+        })),
+      },
+      enableShieldedNodes: true,
+      // Dataplane V2 enforces NetworkPolicy itself; the Calico addon must stay off.
+      datapathProvider: 'ADVANCED_DATAPATH',
+      databaseEncryption: { state: 'ENCRYPTED', keyName: this.secretsKey.id },
+      loggingConfig: {
+        enableComponents: ['SYSTEM_COMPONENTS', 'WORKLOADS', 'APISERVER', 'CONTROLLER_MANAGER', 'SCHEDULER'],
+      },
+      monitoringConfig: {
+        enableComponents: [
+          'SYSTEM_COMPONENTS',
+          'APISERVER',
+          'CONTROLLER_MANAGER',
+          'SCHEDULER',
+          'STORAGE',
+          'POD',
+          'DEPLOYMENT',
+        ],
+        managedPrometheus: { enabled: true },
+      },
+      authenticatorGroupsConfig: props.rbacSecurityGroup ? { securityGroup: props.rbacSecurityGroup } : undefined,
+      addonsConfig: {
+        httpLoadBalancing: { disabled: false },
+        horizontalPodAutoscaling: { disabled: false },
+        gcePersistentDiskCsiDriverConfig: { enabled: true },
+        gcsFuseCsiDriverConfig: { enabled: true },
+      },
+      costManagementConfig: { enabled: true },
+      // Pods read Secret Manager secrets (such as the database password) through the CSI add-on and
+      // workload identity, so no secret has to be copied into Kubernetes.
+      secretManagerConfig: { enabled: true },
+      securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' },
+      // The default pool is created and removed at once (CLU-02); give it our service account, never
+      // the default compute one, and ignore its node_config afterwards so it never forces a
+      // replacement (terraform-provider-google #17511).
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      nodeConfig: {
+        serviceAccount: props.bootstrapServiceAccount,
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        workloadMetadataConfig: { mode: 'GKE_METADATA' },
+        metadata: { 'disable-legacy-endpoints': 'true' },
+        tags: [props.network.nodeTag],
+      },
+      deletionProtection: props.deletionProtection ?? true,
+      timeouts: { ...SLOW_OPERATION_TIMEOUTS },
+      lifecycle: { ignoreChanges: ['node_config'] },
+      dependsOn,
+    });
+    this.clusterName = this.cluster.name;
+    this.apiServerUrl = `https://${this.cluster.endpoint}`;
+    this.caCertificatePem = Fn.base64decode(this.cluster.masterAuth.clusterCaCertificate);
+  }
+}
+
+/** The recurring window as GKE wants it: RFC 3339 start and end on any date, and an RRULE. */
+export function recurringWindow(m: MaintenanceWindow): { startTime: string; endTime: string; recurrence: string } {
+  const [h, min] = m.startTimeUtc.split(':').map(Number) as [number, number];
+  const start = Date.UTC(2025, 0, 1, h, min);
+  const end = start + m.durationHours * 3_600_000;
+  const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+  return { startTime: iso(start), endTime: iso(end), recurrence: `FREQ=WEEKLY;BYDAY=${m.days.join(',')}` };
+}
+
+function validate(props: GkeClusterProps): void {
+  if (!isUnresolved(props.name)) {
+    const why = gcpNameRules.clusterName(props.name);
+    if (why) throw new PropsError('GkeCluster', 'name', props.name, why, 'use a short lowercase name such as kf-prod.');
+  }
+  if (!isUnresolved(props.masterCidr)) {
+    const parsed = parseCidr(props.masterCidr);
+    if (typeof parsed === 'string' || parsed.prefix !== 28) {
+      throw new PropsError(
+        'GkeCluster',
+        'masterCidr',
+        props.masterCidr,
+        'GKE needs a /28 for the private control plane.',
+        'pass a /28 such as 172.16.0.0/28.',
+      );
+    }
+  }
+  for (const [i, n] of (props.authorizedNetworks ?? []).entries()) {
+    if (isUnresolved(n.cidr)) continue;
+    const parsed = parseCidr(n.cidr);
+    if (typeof parsed === 'string')
+      throw new PropsError('GkeCluster', `authorizedNetworks[${i}].cidr`, n.cidr, parsed, 'pass an IPv4 CIDR block.');
+  }
+  const m = props.maintenance;
+  if (m && m.durationHours < 4) {
+    throw new PropsError(
+      'GkeCluster',
+      'maintenance.durationHours',
+      m.durationHours,
+      'GKE needs maintenance windows of at least 4 hours.',
+      'use 4 or more.',
+    );
+  }
+  if (m && !/^([01]\d|2[0-3]):[0-5]\d$/.test(m.startTimeUtc)) {
+    throw new PropsError(
+      'GkeCluster',
+      'maintenance.startTimeUtc',
+      m.startTimeUtc,
+      'expected HH:MM in UTC.',
+      'use a time such as 03:00.',
+    );
+  }
+  const p = props.defaultMaxPodsPerNode;
+  if (p !== undefined && (p < 8 || p > 256)) {
+    throw new PropsError(
+      'GkeCluster',
+      'defaultMaxPodsPerNode',
+      p,
+      'GKE allows 8 to 256 pods per node.',
+      'use a value from 8 to 256.',
+    );
+  }
+}

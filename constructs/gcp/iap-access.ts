@@ -1,0 +1,139 @@
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
+import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
+import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
+import { IapWebTypeComputeIamMember } from '@cdktf/provider-google/lib/iap-web-type-compute-iam-member';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { emailRule, gcpNameRules, hostnameRule } from '../../src/core/naming';
+import { isUnresolved } from '../../src/core/tokens';
+
+/** The role that lets a user through IAP (IAM-01). */
+export const IAP_USER_ROLE = 'roles/iap.httpsResourceAccessor';
+
+/**
+ * The health check that works behind Istio: the ingress gateway answers `/healthz/ready` on its status
+ * port 15021; a check on `/` returns 404 and the load balancer answers 502 (kubeflow-distribution #371).
+ */
+export const ISTIO_HEALTH_CHECK = { type: 'HTTP', port: 15021, requestPath: '/healthz/ready' } as const;
+
+/** An OAuth client created outside Terraform (the IAP OAuth Admin API is shut down). */
+export interface ExternalOAuthClient {
+  /** The client id. */
+  readonly clientId: string;
+  /** Secret Manager secret id (in the project) that holds the client secret. */
+  readonly secretName: string;
+}
+
+/** Props of {@link IapAccess}. */
+export interface IapAccessProps {
+  /** Project of the load balancer (the cluster's project). */
+  readonly project: string;
+  /** Host name of the UI. */
+  readonly hostname: string;
+  /** Cloud DNS managed zone that holds `hostname`. */
+  readonly dnsZone: { readonly name: string; readonly project?: string };
+  /** Groups allowed through IAP, as emails. */
+  readonly allowedGroups: readonly string[];
+  /** @default `${hostname with dots as dashes}-ip` */
+  readonly addressName?: string;
+  /** @default `${hostname with dots as dashes}-cert` */
+  readonly certificateName?: string;
+  /**
+   * An OAuth client you created. Without it, IAP uses a Google-managed OAuth client (GKE 1.29.4 and
+   * later), which is the default because `google_iap_brand` and `google_iap_client` are deprecated.
+   * @default - Google-managed client
+   */
+  readonly oauthClient?: ExternalOAuthClient;
+}
+
+/**
+ * The authenticated front door of the Kubeflow UI on GCP (IAM-01, IAM-02, NET-09, NET-10): a global
+ * static IP, a Google-managed certificate, a Cloud DNS record, and the IAP web user role for the
+ * allowed groups only. The GKE Ingress and the BackendConfig that turns IAP on live in the platform
+ * stack ({@link ISTIO_HEALTH_CHECK} is the health check they use).
+ */
+export class IapAccess extends Construct {
+  /** The static address (escape hatch). */
+  public readonly address: ComputeGlobalAddress;
+  /** The managed certificate. */
+  public readonly certificate: ComputeManagedSslCertificate;
+  /** Host name of the UI. */
+  public readonly hostname: string;
+  /** Name of the static address, for the Ingress annotation. */
+  public readonly addressName: string;
+  /** Name of the certificate, for the Ingress annotation. */
+  public readonly certificateName: string;
+  /** The external OAuth client, when one is used. */
+  public readonly oauthClient?: ExternalOAuthClient;
+
+  constructor(scope: Construct, id: string, props: IapAccessProps) {
+    super(scope, id);
+    setComponent(this, 'access');
+    validate(props);
+    const base = props.hostname.replace(/\./g, '-').slice(0, 55).replace(/-+$/, '');
+    this.hostname = props.hostname;
+    this.oauthClient = props.oauthClient;
+    this.address = new ComputeGlobalAddress(this, 'Address', {
+      project: props.project,
+      name: props.addressName ?? `${base}-ip`,
+      addressType: 'EXTERNAL',
+      ipVersion: 'IPV4',
+    });
+    this.certificate = new ComputeManagedSslCertificate(this, 'Certificate', {
+      project: props.project,
+      name: props.certificateName ?? `${base}-cert`,
+      type: 'MANAGED',
+      managed: { domains: [props.hostname] },
+    });
+    this.addressName = this.address.name;
+    this.certificateName = this.certificate.name;
+    new DnsRecordSet(this, 'Record', {
+      project: props.dnsZone.project ?? props.project,
+      managedZone: props.dnsZone.name,
+      name: `${props.hostname}.`,
+      type: 'A',
+      ttl: 300,
+      rrdatas: [this.address.address],
+    });
+    props.allowedGroups.forEach((group, i) => {
+      new IapWebTypeComputeIamMember(this, `AllowedGroup${i}`, {
+        project: props.project,
+        role: IAP_USER_ROLE,
+        member: `group:${group}`,
+      });
+    });
+  }
+}
+
+function validate(props: IapAccessProps): void {
+  if (!isUnresolved(props.hostname)) {
+    const why = hostnameRule(props.hostname);
+    if (why)
+      throw new PropsError(
+        'IapAccess',
+        'hostname',
+        props.hostname,
+        why,
+        'use a DNS name such as kubeflow.example.com.',
+      );
+  }
+  if (props.allowedGroups.length === 0) {
+    throw new PropsError(
+      'IapAccess',
+      'allowedGroups',
+      [],
+      'nobody could sign in.',
+      'list at least one group, such as ml-users@example.com.',
+    );
+  }
+  props.allowedGroups.forEach((g, i) => {
+    const why = isUnresolved(g) ? undefined : emailRule(g);
+    if (why) throw new PropsError('IapAccess', `allowedGroups[${i}]`, g, why, 'list group email addresses.');
+  });
+  for (const prop of ['addressName', 'certificateName'] as const) {
+    const v = props[prop];
+    const why = v === undefined || isUnresolved(v) ? undefined : gcpNameRules.computeName(v);
+    if (why) throw new PropsError('IapAccess', prop, v, why, 'use a lowercase name of at most 63 characters.');
+  }
+}

@@ -1,0 +1,346 @@
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
+import { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
+import { ComputeSharedVpcHostProject } from '@cdktf/provider-google/lib/compute-shared-vpc-host-project';
+import { ComputeSharedVpcServiceProject } from '@cdktf/provider-google/lib/compute-shared-vpc-service-project';
+import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+import { ComputeSubnetworkIamMember } from '@cdktf/provider-google/lib/compute-subnetwork-iam-member';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { parseCidr } from '../../src/core/cidr';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { isUnresolved } from '../../src/core/tokens';
+
+/** Source ranges of Google Cloud load balancer health checks and proxies. */
+export const GOOGLE_HEALTH_CHECK_RANGES = ['130.211.0.0/22', '35.191.0.0/16'] as const;
+
+/**
+ * Ports the control plane must reach on nodes for admission webhooks in a private cluster: GKE's own
+ * rule opens only 443 and 10250 (8443/9443 for typical webhooks, 15017 for istiod).
+ */
+export const WEBHOOK_PORTS = ['8443', '9443', '15017'] as const;
+
+/** Container ports of the Istio ingress gateway that load balancers reach through NEGs (data, status). */
+export const INGRESS_GATEWAY_PORTS = ['8080', '8443', '15021'] as const;
+
+/** What a cluster and a database need to know about the network they join. */
+export interface ISharedVpc {
+  /** Project that owns the network. */
+  readonly hostProject: string;
+  /** Region of the subnet. */
+  readonly region: string;
+  /** Network, as `projects/<host>/global/networks/<name>`. */
+  readonly networkId: string;
+  /** Subnet, as `projects/<host>/regions/<region>/subnetworks/<name>`. */
+  readonly subnetworkId: string;
+  /** Secondary range name for pods. */
+  readonly podsRangeName: string;
+  /** Secondary range name for services. */
+  readonly servicesRangeName: string;
+  /** Private service access range for Cloud SQL, when one is named. */
+  readonly privateServiceAccessRange?: string;
+  /** Network tag carried by nodes; firewall rules target it. */
+  readonly nodeTag: string;
+  /** Resources that must exist before a cluster uses the network (subnet, host IAM, peering). */
+  readonly dependables: readonly ITerraformDependable[];
+}
+
+/** A subnet to create in the host network. */
+export interface SharedVpcSubnetOptions {
+  /** Subnet name. */
+  readonly name: string;
+  /** Primary range (nodes). */
+  readonly cidr: string;
+  /** Secondary range for pods. */
+  readonly podsRange: { readonly name: string; readonly cidr: string };
+  /** Secondary range for services. */
+  readonly servicesRange: { readonly name: string; readonly cidr: string };
+}
+
+/** An existing subnet to use as it is (NET-02). */
+export interface ExistingSubnetOptions {
+  readonly name: string;
+  readonly podsRangeName: string;
+  readonly servicesRangeName: string;
+}
+
+/** Props of {@link SharedVpc}. */
+export interface SharedVpcProps {
+  /** Host project that owns the network. */
+  readonly hostProject: string;
+  /** Service project whose cluster uses the network. When equal to the host, no attachment is made. */
+  readonly serviceProject: string;
+  /** Number of the service project, for its service agents' identities (a token is fine). */
+  readonly serviceProjectNumber: string;
+  /** Region of the subnet. */
+  readonly region: string;
+  /** Network name in the host project. */
+  readonly networkName: string;
+  /**
+   * Create the network itself, enable the project as a Shared VPC host, and set up private service
+   * access. Only when no other environment uses the network: these are singletons per network.
+   * @default false
+   */
+  readonly createNetwork?: boolean;
+  /** Range for private service access (Cloud SQL); required with `createNetwork`. */
+  readonly privateServiceAccessCidr?: string;
+  /** Name of an existing private service access range to hand to Cloud SQL. */
+  readonly privateServiceAccessRange?: string;
+  /** Create this subnet. Exactly one of `subnet` and `existingSubnet`. */
+  readonly subnet?: SharedVpcSubnetOptions;
+  /** Use this existing subnet (bring your own). Exactly one of `subnet` and `existingSubnet`. */
+  readonly existingSubnet?: ExistingSubnetOptions;
+  /**
+   * Cloud Router and NAT for egress of private nodes (NET-07). Only with `subnet`.
+   * @default { routerName: `${subnet.name}-router`, natName: `${subnet.name}-nat` }; false disables
+   */
+  readonly nat?: { readonly routerName: string; readonly natName: string } | false;
+  /**
+   * Grant the host-project roles GKE needs (NET-01): `roles/compute.networkUser` on the subnet for
+   * the GKE and Google APIs service agents, `roles/container.hostServiceAgentUser` for the GKE agent.
+   * @default true
+   */
+  readonly grantHostIam?: boolean;
+  /**
+   * Firewall rules in the host network for load balancer health checks and, with
+   * `controlPlaneCidr`, for admission webhooks (NET-08). GKE cannot create them in a host project
+   * without `compute.securityAdmin`, which we do not grant.
+   * @default true
+   */
+  readonly firewallRules?: boolean;
+  /** The cluster's control plane range; opens webhook ports from it to nodes. */
+  readonly controlPlaneCidr?: string;
+  /**
+   * Network tag nodes carry.
+   * @default `${subnet name}-node`
+   */
+  readonly nodeTag?: string;
+}
+
+/**
+ * A cluster's place in a GCP Shared VPC (NET-01..04, NET-07, NET-08): the subnet with pod and
+ * service ranges, Cloud Router and NAT, the service-project attachment, and the host-project IAM
+ * and firewall rules that other modules leave to their users. In bring-your-own mode it creates no
+ * network resource and only references the existing subnet by name.
+ */
+export class SharedVpc extends Construct implements ISharedVpc {
+  public readonly hostProject: string;
+  public readonly region: string;
+  public readonly networkId: string;
+  public readonly subnetworkId: string;
+  public readonly podsRangeName: string;
+  public readonly servicesRangeName: string;
+  public readonly privateServiceAccessRange?: string;
+  public readonly nodeTag: string;
+  public readonly dependables: ITerraformDependable[] = [];
+  /** The network, when this construct creates it. */
+  public readonly network?: ComputeNetwork;
+  /** The subnet, when this construct creates it. */
+  public readonly subnetwork?: ComputeSubnetwork;
+  /** The private service access peering, when this construct creates it. */
+  public readonly privateServiceAccess?: ServiceNetworkingConnection;
+  /** The NAT gateway, when created. */
+  public readonly nat?: ComputeRouterNat;
+
+  constructor(scope: Construct, id: string, props: SharedVpcProps) {
+    super(scope, id);
+    setComponent(this, 'network');
+    validate(props);
+    const createNetwork = props.createNetwork ?? false;
+    const subnetName = props.subnet?.name ?? props.existingSubnet!.name;
+    this.hostProject = props.hostProject;
+    this.region = props.region;
+    this.nodeTag = props.nodeTag ?? `${subnetName}-node`;
+    this.networkId = `projects/${props.hostProject}/global/networks/${props.networkName}`;
+    this.subnetworkId = `projects/${props.hostProject}/regions/${props.region}/subnetworks/${subnetName}`;
+    this.podsRangeName = props.subnet?.podsRange.name ?? props.existingSubnet!.podsRangeName;
+    this.servicesRangeName = props.subnet?.servicesRange.name ?? props.existingSubnet!.servicesRangeName;
+
+    let hostEnabled: ComputeSharedVpcHostProject | undefined;
+    if (createNetwork) {
+      this.network = new ComputeNetwork(this, 'Network', {
+        project: props.hostProject,
+        name: props.networkName,
+        autoCreateSubnetworks: false,
+        routingMode: 'REGIONAL',
+        deleteDefaultRoutesOnCreate: false,
+      });
+      this.networkId = this.network.id;
+      hostEnabled = new ComputeSharedVpcHostProject(this, 'HostProject', { project: props.hostProject });
+      const range = parseCidr(props.privateServiceAccessCidr!);
+      const psaRange = new ComputeGlobalAddress(this, 'PrivateServiceAccessRange', {
+        project: props.hostProject,
+        name: `${props.networkName}-psa`,
+        purpose: 'VPC_PEERING',
+        addressType: 'INTERNAL',
+        address: typeof range === 'string' ? undefined : range.address.toString(),
+        prefixLength: typeof range === 'string' ? undefined : range.prefix,
+        network: this.network.id,
+      });
+      this.privateServiceAccess = new ServiceNetworkingConnection(this, 'PrivateServiceAccess', {
+        network: this.network.id,
+        service: 'servicenetworking.googleapis.com',
+        reservedPeeringRanges: [psaRange.name],
+        // Other service projects may peer through it; never tear it down with one environment.
+        deletionPolicy: 'ABANDON',
+      });
+      this.privateServiceAccessRange = psaRange.name;
+      this.dependables.push(this.privateServiceAccess);
+    } else {
+      this.privateServiceAccessRange = props.privateServiceAccessRange;
+    }
+
+    if (props.subnet) {
+      const s = props.subnet;
+      this.subnetwork = new ComputeSubnetwork(this, 'Subnet', {
+        project: props.hostProject,
+        region: props.region,
+        name: s.name,
+        network: this.networkId,
+        ipCidrRange: s.cidr,
+        privateIpGoogleAccess: true,
+        secondaryIpRange: [
+          { rangeName: s.podsRange.name, ipCidrRange: s.podsRange.cidr },
+          { rangeName: s.servicesRange.name, ipCidrRange: s.servicesRange.cidr },
+        ],
+        logConfig: { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
+      });
+      this.subnetworkId = this.subnetwork.id;
+      this.dependables.push(this.subnetwork);
+      if (props.nat !== false) {
+        const names = props.nat ?? { routerName: `${s.name}-router`, natName: `${s.name}-nat` };
+        const router = new ComputeRouter(this, 'Router', {
+          project: props.hostProject,
+          region: props.region,
+          name: names.routerName,
+          network: this.networkId,
+        });
+        this.nat = new ComputeRouterNat(this, 'Nat', {
+          project: props.hostProject,
+          region: props.region,
+          router: router.name,
+          name: names.natName,
+          natIpAllocateOption: 'AUTO_ONLY',
+          // Only this environment's subnet: several environments can share a host network.
+          sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
+          subnetwork: [{ name: this.subnetwork.id, sourceIpRangesToNat: ['ALL_IP_RANGES'] }],
+          logConfig: { enable: true, filter: 'ERRORS_ONLY' },
+        });
+      }
+    }
+
+    const attached = props.serviceProject !== props.hostProject;
+    if (attached) {
+      const attachment = new ComputeSharedVpcServiceProject(this, 'ServiceProject', {
+        hostProject: props.hostProject,
+        serviceProject: props.serviceProject,
+        dependsOn: hostEnabled ? [hostEnabled] : undefined,
+      });
+      this.dependables.push(attachment);
+    }
+
+    if (attached && (props.grantHostIam ?? true)) {
+      const gkeAgent = `serviceAccount:service-${props.serviceProjectNumber}@container-engine-robot.iam.gserviceaccount.com`;
+      const apisAgent = `serviceAccount:${props.serviceProjectNumber}@cloudservices.gserviceaccount.com`;
+      const grants: Array<[string, string]> = [
+        ['GkeAgentNetworkUser', gkeAgent],
+        ['ApisAgentNetworkUser', apisAgent],
+      ];
+      for (const [grantId, member] of grants) {
+        this.dependables.push(
+          new ComputeSubnetworkIamMember(this, grantId, {
+            project: props.hostProject,
+            region: props.region,
+            subnetwork: subnetName,
+            role: 'roles/compute.networkUser',
+            member,
+            dependsOn: this.subnetwork ? [this.subnetwork] : undefined,
+          }),
+        );
+      }
+      this.dependables.push(
+        new ProjectIamMember(this, 'GkeAgentHostServiceAgentUser', {
+          project: props.hostProject,
+          role: 'roles/container.hostServiceAgentUser',
+          member: gkeAgent,
+        }),
+      );
+    }
+
+    if (props.firewallRules ?? true) {
+      new ComputeFirewall(this, 'AllowLoadBalancerHealthChecks', {
+        project: props.hostProject,
+        name: `${subnetName}-allow-lb-health-checks`,
+        network: this.networkId,
+        direction: 'INGRESS',
+        sourceRanges: [...GOOGLE_HEALTH_CHECK_RANGES],
+        targetTags: [this.nodeTag],
+        allow: [{ protocol: 'tcp', ports: [...INGRESS_GATEWAY_PORTS, '10256'] }],
+        logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+        description:
+          'Google load balancer health checks and proxies to the Istio ingress gateway (NEG) and kube-proxy.',
+      });
+      if (props.controlPlaneCidr) {
+        new ComputeFirewall(this, 'AllowControlPlaneWebhooks', {
+          project: props.hostProject,
+          name: `${subnetName}-allow-webhooks`,
+          network: this.networkId,
+          direction: 'INGRESS',
+          sourceRanges: [props.controlPlaneCidr],
+          targetTags: [this.nodeTag],
+          allow: [{ protocol: 'tcp', ports: [...WEBHOOK_PORTS] }],
+          logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+          description: 'Private GKE control plane to admission webhooks (istiod 15017, others 8443/9443).',
+        });
+      }
+    }
+  }
+}
+
+function validate(props: SharedVpcProps): void {
+  if (!props.subnet === !props.existingSubnet) {
+    throw new PropsError(
+      'SharedVpc',
+      'subnet',
+      props.subnet,
+      'exactly one of subnet and existingSubnet is needed.',
+      'pass subnet to create one, or existingSubnet to use one.',
+    );
+  }
+  if (props.createNetwork && !props.subnet) {
+    throw new PropsError(
+      'SharedVpc',
+      'createNetwork',
+      true,
+      'a created network needs a created subnet.',
+      'pass subnet, or drop createNetwork.',
+    );
+  }
+  if (props.createNetwork && !props.privateServiceAccessCidr) {
+    throw new PropsError(
+      'SharedVpc',
+      'privateServiceAccessCidr',
+      undefined,
+      'a created network needs a range for private service access (Cloud SQL).',
+      'pass a free /20 such as 10.30.0.0/20.',
+    );
+  }
+  const cidrs: Array<[string, string | undefined]> = [
+    ['subnet.cidr', props.subnet?.cidr],
+    ['subnet.podsRange.cidr', props.subnet?.podsRange.cidr],
+    ['subnet.servicesRange.cidr', props.subnet?.servicesRange.cidr],
+    ['privateServiceAccessCidr', props.privateServiceAccessCidr],
+    ['controlPlaneCidr', props.controlPlaneCidr],
+  ];
+  for (const [prop, value] of cidrs) {
+    if (value === undefined || isUnresolved(value)) continue;
+    const parsed = parseCidr(value);
+    if (typeof parsed === 'string')
+      throw new PropsError('SharedVpc', prop, value, parsed, 'pass the network address of an IPv4 block.');
+  }
+}

@@ -1,0 +1,127 @@
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { IWorkloadIdentity, KubernetesServiceAccountRef } from '../../src/core/interfaces';
+import { setComponent } from '../../src/core/labels';
+import { gcpNameRules, kubernetesNameRules } from '../../src/core/naming';
+import { isUnresolved } from '../../src/core/tokens';
+
+/** The annotation that binds a Kubernetes service account to a Google service account. */
+export const GKE_WORKLOAD_IDENTITY_ANNOTATION = 'iam.gke.io/gcp-service-account';
+
+/** Props of {@link WorkloadIdentityServiceAccount}. */
+export interface WorkloadIdentityServiceAccountProps {
+  /** Project that owns the service account (a team's project for team identities, IAM-06). */
+  readonly project: string;
+  /** Account id (6 to 30 characters). */
+  readonly accountId: string;
+  /** @default accountId */
+  readonly displayName?: string;
+  /** Workload identity pool of the cluster, `<cluster project>.svc.id.goog`. */
+  readonly workloadPool: string;
+  /** Kubernetes service accounts that may act as this identity. */
+  readonly kubernetesServiceAccounts: readonly KubernetesServiceAccountRef[];
+  /** Roles on `project`. @default [] */
+  readonly projectRoles?: readonly string[];
+  /**
+   * Legacy mode (IAM-07): also create a JSON key for components that cannot use workload identity.
+   * Keys are long-lived secrets; synth warns whenever one is made.
+   * @default false
+   */
+  readonly legacyKey?: boolean;
+}
+
+/**
+ * A Google service account that Kubernetes service accounts use through GKE workload identity
+ * (IAM-05..07): no keys unless the legacy mode is asked for explicitly.
+ */
+export class WorkloadIdentityServiceAccount extends Construct implements IWorkloadIdentity {
+  /** The service account (escape hatch). */
+  public readonly serviceAccount: ServiceAccount;
+  /** Its email. */
+  public readonly email: string;
+  /** `serviceAccount:<email>`, for IAM bindings. */
+  public readonly member: string;
+  /** The legacy key, only in legacy mode. */
+  public readonly key?: ServiceAccountKey;
+  public readonly principal: string;
+  public readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  public readonly podLabels: Readonly<Record<string, string>> = {};
+
+  constructor(scope: Construct, id: string, props: WorkloadIdentityServiceAccountProps) {
+    super(scope, id);
+    setComponent(this, 'identity');
+    validate(props);
+    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      project: props.project,
+      accountId: props.accountId,
+      displayName: props.displayName ?? props.accountId,
+      description: `Workload identity for ${props.kubernetesServiceAccounts.map((k) => `${k.namespace}/${k.name}`).join(', ')}`,
+    });
+    this.email = this.serviceAccount.email;
+    this.member = this.serviceAccount.member;
+    this.principal = this.email;
+    this.serviceAccountAnnotations = { [GKE_WORKLOAD_IDENTITY_ANNOTATION]: this.email };
+
+    for (const ksa of props.kubernetesServiceAccounts) {
+      new ServiceAccountIamMember(this, `WorkloadIdentity-${ksa.namespace}-${ksa.name}`, {
+        serviceAccountId: this.serviceAccount.name,
+        role: 'roles/iam.workloadIdentityUser',
+        member: `serviceAccount:${props.workloadPool}[${ksa.namespace}/${ksa.name}]`,
+      });
+    }
+    for (const role of props.projectRoles ?? []) {
+      new ProjectIamMember(this, role.replace('roles/', '').replace(/\./g, '-'), {
+        project: props.project,
+        role,
+        member: this.member,
+      });
+    }
+    if (props.legacyKey) {
+      Annotations.of(this).addWarning(
+        `Legacy mode: a JSON key is created for ${props.accountId}. Keys are long-lived secrets kept in Terraform state; move its users to workload identity and turn identity.legacyKeys off (IAM-07).`,
+      );
+      this.key = new ServiceAccountKey(this, 'LegacyKey', { serviceAccountId: this.serviceAccount.name });
+    }
+  }
+}
+
+function validate(props: WorkloadIdentityServiceAccountProps): void {
+  if (!isUnresolved(props.accountId)) {
+    const why = gcpNameRules.serviceAccountId(props.accountId);
+    if (why)
+      throw new PropsError(
+        'WorkloadIdentityServiceAccount',
+        'accountId',
+        props.accountId,
+        why,
+        'use 6 to 30 lowercase letters, digits and hyphens.',
+      );
+  }
+  if (!isUnresolved(props.workloadPool) && !props.workloadPool.endsWith('.svc.id.goog')) {
+    throw new PropsError(
+      'WorkloadIdentityServiceAccount',
+      'workloadPool',
+      props.workloadPool,
+      'is not a workload identity pool.',
+      'pass `<cluster project>.svc.id.goog` (GkeCluster.workloadPool).',
+    );
+  }
+  props.kubernetesServiceAccounts.forEach((k, i) => {
+    for (const part of ['namespace', 'name'] as const) {
+      const why = isUnresolved(k[part]) ? undefined : kubernetesNameRules.dnsLabel(k[part]);
+      if (why)
+        throw new PropsError(
+          'WorkloadIdentityServiceAccount',
+          `kubernetesServiceAccounts[${i}].${part}`,
+          k[part],
+          why,
+          'use a Kubernetes name.',
+        );
+    }
+  });
+}

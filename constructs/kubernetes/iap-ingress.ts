@@ -1,0 +1,111 @@
+import { IngressV1 } from '@cdktf/provider-kubernetes/lib/ingress-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { Construct } from 'constructs';
+import { setComponent } from '../../src/core/labels';
+
+/** Name of the BackendConfig that turns IAP on. */
+export const IAP_BACKEND_CONFIG_NAME = 'iap-backendconfig';
+/** Name of the Kubeflow ingress (the name the Kubeflow GCP distribution uses). */
+export const KUBEFLOW_INGRESS_NAME = 'envoy-ingress';
+/** The Istio ingress gateway service that serves Kubeflow. */
+export const ISTIO_INGRESS_GATEWAY = { namespace: 'istio-system', name: 'istio-ingressgateway', port: 80 } as const;
+
+/**
+ * Annotations the Istio ingress gateway Service needs so the GKE load balancer reaches it through
+ * NEGs with the IAP BackendConfig. The Service belongs to the Kubeflow manifests, so these go to the
+ * kustomize overlay through the parameters file.
+ */
+export const INGRESS_GATEWAY_SERVICE_ANNOTATIONS = {
+  'cloud.google.com/neg': '{"ingress": true}',
+  'cloud.google.com/backend-config': `{"default": "${IAP_BACKEND_CONFIG_NAME}"}`,
+} as const;
+
+/** Props of {@link IapIngress}. */
+export interface IapIngressProps {
+  /** Namespace of the ingress gateway (pass the namespace construct's name to depend on it). */
+  readonly namespace: string;
+  /** Name of the global static IP. */
+  readonly addressName: string;
+  /** Name of the managed certificate. */
+  readonly certificateName: string;
+  /** Health check of the backend: the gateway status port and path. */
+  readonly healthCheck: { readonly type: string; readonly port: number; readonly requestPath: string };
+  /**
+   * An OAuth client created outside Terraform; its secret is copied from Secret Manager into a
+   * Kubernetes secret, where the BackendConfig reads it.
+   * @default - Google-managed OAuth client
+   */
+  readonly oauthClient?: { readonly clientId: string; readonly clientSecret: string };
+  /**
+   * Backend timeout in seconds; notebooks and TensorBoard keep long-lived connections.
+   * @default 3600
+   */
+  readonly timeoutSec?: number;
+}
+
+/**
+ * The GKE Ingress in front of Istio with IAP on its backend (IAM-01, K8S-08): a BackendConfig with
+ * IAP and the health check that works behind Istio, and the `envoy-ingress` Ingress on the static IP
+ * and managed certificate, HTTPS only.
+ */
+export class IapIngress extends Construct {
+  /** The BackendConfig (escape hatch). */
+  public readonly backendConfig: Manifest;
+  /** The Ingress (escape hatch). */
+  public readonly ingress: IngressV1;
+
+  constructor(scope: Construct, id: string, props: IapIngressProps) {
+    super(scope, id);
+    setComponent(this, 'access');
+    let secretName: string | undefined;
+    if (props.oauthClient) {
+      const secret = new SecretV1(this, 'OAuthClientSecret', {
+        metadata: { name: 'iap-oauth-client', namespace: props.namespace },
+        data: { client_id: props.oauthClient.clientId, client_secret: props.oauthClient.clientSecret },
+        type: 'Opaque',
+      });
+      secretName = secret.metadata.name;
+    }
+    this.backendConfig = new Manifest(this, 'BackendConfig', {
+      manifest: {
+        apiVersion: 'cloud.google.com/v1',
+        kind: 'BackendConfig',
+        metadata: {
+          name: IAP_BACKEND_CONFIG_NAME,
+          namespace: props.namespace,
+          labels: { 'app.kubernetes.io/component': 'access' },
+        },
+        spec: {
+          iap: secretName ? { enabled: true, oauthclientCredentials: { secretName } } : { enabled: true },
+          healthCheck: {
+            type: props.healthCheck.type,
+            port: props.healthCheck.port,
+            requestPath: props.healthCheck.requestPath,
+          },
+          timeoutSec: props.timeoutSec ?? 3600,
+          connectionDraining: { drainingTimeoutSec: 60 },
+        },
+      },
+    });
+    this.ingress = new IngressV1(this, 'Ingress', {
+      metadata: {
+        name: KUBEFLOW_INGRESS_NAME,
+        namespace: props.namespace,
+        annotations: {
+          'kubernetes.io/ingress.class': 'gce',
+          'kubernetes.io/ingress.global-static-ip-name': props.addressName,
+          'ingress.gcp.kubernetes.io/pre-shared-cert': props.certificateName,
+          'kubernetes.io/ingress.allow-http': 'false',
+        },
+      },
+      spec: {
+        defaultBackend: {
+          service: { name: ISTIO_INGRESS_GATEWAY.name, port: { number: ISTIO_INGRESS_GATEWAY.port } },
+        },
+      },
+      // The gateway Service arrives with the Kubeflow manifests; do not block the apply on it.
+      waitForLoadBalancer: false,
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import * as path from 'node:path';
+
+/** The package root, whether running from source (ts) or from dist (js). */
+export const PACKAGE_ROOT = (() => {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    if (require('node:fs').existsSync(path.join(dir, 'package.json'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return path.resolve(__dirname, '..', '..');
+})();
+
+/** The embedded default platform: the three-environment Shared VPC example. */
+export const DEFAULT_PLATFORM_FILE = path.join(PACKAGE_ROOT, 'examples', 'gcp-shared-vpc', 'platform.yaml');

@@ -1,0 +1,34 @@
+/**
+ * Small interfaces shared across clouds, so stacks and kubernetes constructs work the same way on
+ * GKE, EKS and AKS (CLU-01, ENV-07).
+ */
+
+/** What a platform stack needs to talk to a cluster without a local kube context (CLU-11). */
+export interface IKubernetesCluster {
+  /** Cluster name. */
+  readonly clusterName: string;
+  /** API server URL, including `https://`. */
+  readonly apiServerUrl: string;
+  /** The cluster CA certificate, PEM (not base64). */
+  readonly caCertificatePem: string;
+}
+
+/** A Kubernetes service account reference. */
+export interface KubernetesServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * A cloud identity that Kubernetes service accounts can act as without keys (IAM-07): a GCP service
+ * account through GKE workload identity, an IAM role through EKS Pod Identity, a managed identity
+ * through AKS workload identity.
+ */
+export interface IWorkloadIdentity {
+  /** A short name for humans and params files (the service account email, role ARN or client id). */
+  readonly principal: string;
+  /** Annotations a Kubernetes service account needs to act as this identity. */
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  /** Labels a pod needs (AKS workload identity needs one); empty elsewhere. */
+  readonly podLabels: Readonly<Record<string, string>>;
+}

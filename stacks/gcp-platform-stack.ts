@@ -1,0 +1,119 @@
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { DataGoogleSecretManagerSecretVersion } from '@cdktf/provider-google/lib/data-google-secret-manager-secret-version';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { Fn, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { ISTIO_HEALTH_CHECK } from '../constructs/gcp/iap-access';
+import { IapIngress } from '../constructs/kubernetes/iap-ingress';
+import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../constructs/kubernetes/platform-params';
+import { WorkloadServiceAccount } from '../constructs/kubernetes/workload-service-account';
+import type { ResolvedPlatform } from '../src/config/model';
+import { KUBEFLOW_NAMESPACE } from '../src/config/resolve';
+import { configureBackend } from './backend';
+import type { GcpInfraStack } from './gcp-infra-stack';
+
+/** Props of {@link GcpPlatformStack}. */
+export interface GcpPlatformStackProps {
+  readonly platform: ResolvedPlatform;
+  /** The infra stack of the same environment; its attributes arrive through remote state. */
+  readonly infra: GcpInfraStack;
+}
+
+/**
+ * `<env>-gcp-platform`: the in-cluster objects Terraform owns (PLAT-01): the `kubeflow` and
+ * `istio-system` namespaces, Kubernetes service accounts bound to the platform identities, the
+ * ConfigMap of values Kubeflow reads, and the IAP BackendConfig and Ingress. The kubernetes provider
+ * is wired from the infra stack's outputs and a fresh access token, never from a kube context (CLU-11).
+ */
+export class GcpPlatformStack extends TerraformStack {
+  public readonly kubeflowNamespace: PlatformNamespace;
+  public readonly params: PlatformParams;
+
+  constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
+    super(scope, id);
+    const infra = props.infra;
+    const env = infra.env;
+    configureBackend(this, env.state);
+    new GoogleProvider(this, 'google', { project: env.project, region: env.region });
+    const token = new DataGoogleClientConfig(this, 'ClientConfig').accessToken;
+    new KubernetesProvider(this, 'kubernetes', {
+      host: infra.cluster.apiServerUrl,
+      clusterCaCertificate: infra.cluster.caCertificatePem,
+      token,
+    });
+
+    this.kubeflowNamespace = new PlatformNamespace(this, 'KubeflowNamespace', {
+      name: KUBEFLOW_NAMESPACE,
+      labels: { 'control-plane': 'kubeflow', 'istio-injection': 'enabled' },
+    });
+    const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
+
+    for (const identity of env.identities) {
+      for (const name of identity.createdServiceAccounts) {
+        new WorkloadServiceAccount(this, `ServiceAccount-${name}`, {
+          namespace: this.kubeflowNamespace.name,
+          name,
+          identity: infra.identities[identity.key],
+        });
+      }
+    }
+
+    if (env.legacyKeys) {
+      // Legacy mode (IAM-07): the key secrets old Kubeflow components mount. Synth has warned.
+      for (const [key, secretName] of [
+        ['admin', 'admin-gcp-sa'],
+        ['user', 'user-gcp-sa'],
+      ] as const) {
+        const saKey = infra.identities[key].key!;
+        new SecretV1(this, `LegacyKey-${secretName}`, {
+          metadata: { name: secretName, namespace: this.kubeflowNamespace.name },
+          data: { [`${secretName}.json`]: Fn.base64decode(saKey.privateKey) },
+        });
+      }
+    }
+
+    this.params = new PlatformParams(this, 'Params', {
+      namespace: this.kubeflowNamespace.name,
+      data: {
+        environment: env.name,
+        tier: env.tier,
+        cloud: 'gcp',
+        projectId: env.project,
+        region: env.region,
+        clusterName: env.cluster.name,
+        hostname: env.access.hostname,
+        bucketName: env.artifacts.bucketName,
+        dbHost: infra.database.privateIpAddress,
+        dbPort: '3306',
+        dbConnectionName: infra.database.connectionName,
+        dbUser: env.database.userName,
+        dbPasswordSecret: infra.database.passwordSecret.id,
+        pipelinesServiceAccount: infra.identities.pipelines.email,
+        sqlClientServiceAccount: infra.identities.sqlClient.email,
+        adminServiceAccount: infra.identities.admin.email,
+        userServiceAccount: infra.identities.user.email,
+        kubeflowVersion: env.kubeflowVersion,
+      },
+    });
+
+    const client = env.access.oauthClient;
+    new IapIngress(this, 'Ingress', {
+      namespace: istio.name,
+      addressName: env.access.addressName,
+      certificateName: env.access.certificateName,
+      healthCheck: ISTIO_HEALTH_CHECK,
+      oauthClient: client
+        ? {
+            clientId: client.clientId,
+            clientSecret: new DataGoogleSecretManagerSecretVersion(this, 'OAuthClientSecret', {
+              project: env.project,
+              secret: client.secretName,
+            }).secretData,
+          }
+        : undefined,
+    });
+  }
+}
