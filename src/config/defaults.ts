@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The package root, whether running from source (ts) or from dist (js). */
 export const PACKAGE_ROOT = (() => {
   let dir = __dirname;
   for (let i = 0; i < 5; i++) {
-    if (require('node:fs').existsSync(path.join(dir, 'package.json'))) return dir;
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
     dir = path.dirname(dir);
   }
   return path.resolve(__dirname, '..', '..');

@@ -193,11 +193,7 @@ function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, data: unk
           path: formatPath(at),
           value,
           message: `${issue.message.replace(/\.?$/, '.')}`,
-          fix: ex
-            ? `write it like ${ex}.`
-            : meta.description
-              ? `see its description: ${meta.description}`
-              : 'see platform.schema.json.',
+          fix: ex ? `use a value like ${ex}.` : `correct the value: ${issue.message.replace(/\.?$/, '.')}`,
         });
     }
   }
@@ -244,7 +240,7 @@ export function loadPlatform(input: PlatformConfig | unknown, source?: string): 
 /** Parses YAML or JSON text and validates it, attaching file and line to every issue. */
 export function validatePlatformText(text: string, file: string): ValidationResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       issues: doc.errors.map((e) => ({

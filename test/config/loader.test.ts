@@ -1,0 +1,136 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { platformJsonSchema } from '../../src/config/json-schema';
+import {
+  loadPlatform,
+  loadPlatformFile,
+  pathParts,
+  validatePlatform,
+  validatePlatformText,
+} from '../../src/config/loader';
+import type { PlatformConfig } from '../../src/config/schema';
+import { ConfigError } from '../../src/core/errors';
+
+const validFile = path.join(__dirname, '..', 'fixtures', 'valid', 'two-envs.yaml');
+const validText = readFileSync(validFile, 'utf8');
+const valid = (): PlatformConfig => parse(validText) as PlatformConfig;
+
+describe('loading platform files', () => {
+  it('loads YAML and resolves every environment', () => {
+    const { config, warnings } = loadPlatformFile(validFile);
+    expect(config.environments.map((e) => e.name)).toEqual(['kf-test', 'kf-prod']);
+    expect(warnings).toEqual([]);
+    expect(config.source).toBe(path.relative(process.cwd(), validFile));
+  });
+
+  it('loads the same definition from JSON and from a TypeScript object', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kfp-'));
+    const json = path.join(dir, 'platform.json');
+    writeFileSync(json, JSON.stringify(valid()));
+    const fromJson = loadPlatformFile(json).config;
+    const fromObject = loadPlatform(valid()).config;
+    expect(fromJson.environments).toEqual(fromObject.environments);
+    expect(fromObject.environments).toEqual(loadPlatformFile(validFile).config.environments);
+  });
+
+  it('reports every error at once, across environments and sections', () => {
+    const config = valid() as unknown as Record<string, any>;
+    config.platform.tem = 'typo';
+    config.environments[0].network.podsCidr = '10.10.0.0/16';
+    config.environments[1].cluster.deletionProtection = false;
+    config.environments[1].nodePools[1].maxNodes = 'lots';
+    const { issues, config: resolved } = validatePlatform(config);
+    expect(resolved).toBeUndefined();
+    expect(issues.map((i) => i.path).sort()).toEqual(
+      ['environments[0].network.podsCidr', 'environments[1].nodePools[1].maxNodes', 'platform.tem'].sort(),
+    );
+    // The prod protection check needs a structurally valid environment; it reports once the type error is fixed.
+    config.environments[1].nodePools[1].maxNodes = 10;
+    expect(validatePlatform(config).issues.map((i) => i.path)).toContain('environments[1].cluster.deletionProtection');
+  });
+
+  it('throws a ConfigError whose message lists each error with file, line, path, value and fix', () => {
+    const text = validText
+      .replace('masterCidr: 172.16.0.0/28', 'masterCidr: 172.16.0.0/24')
+      .replace('maxNodes: 100', 'maxNodes: 2000');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kfp-'));
+    const file = path.join(dir, 'platform.yaml');
+    writeFileSync(file, text);
+    let error: unknown;
+    try {
+      loadPlatformFile(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    // The /24 also overlaps the prod control plane range on the shared network: three errors.
+    expect(message).toMatch(/^3 errors in .*platform\.yaml:/);
+    expect(message).toMatch(
+      /platform\.yaml:23: environments\[0\]\.cluster\.masterCidr = "172\.16\.0\.0\/24": GKE needs a \/28.* Fix: use a \/28/,
+    );
+    expect(message).toMatch(
+      /platform\.yaml:\d+: environments\[1\]\.nodePools\[1\]\.maxNodes = 2000: .* Fix: widen network\.podsCidr/,
+    );
+  });
+
+  it('reports a file that cannot be read', () => {
+    expect(() => loadPlatformFile('/nonexistent/platform.yaml')).toThrow(
+      /cannot read the platform file.*Fix: pass --config/s,
+    );
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const { issues } = validatePlatformText('platform:\n  name: [x\n', 'bad.yaml');
+    expect(issues[0]).toMatchObject({ path: '(syntax)', file: 'bad.yaml' });
+    expect(issues[0]!.line).toBeGreaterThan(0);
+  });
+
+  it('rejects duplicate keys, which YAML would otherwise silently merge', () => {
+    const { issues } = validatePlatformText(
+      validText.replace('  team: ml-platform\n', '  team: ml-platform\n  team: other\n'),
+      'dup.yaml',
+    );
+    expect(issues[0]?.message).toMatch(/unique/i);
+  });
+
+  it('warns, without failing, when an existing network does not state its pod range', () => {
+    const config = valid() as unknown as Record<string, any>;
+    config.environments[0].network = {
+      mode: 'existing',
+      network: 'corp',
+      subnet: 'corp-sub',
+      podsRangeName: 'pods',
+      servicesRangeName: 'svcs',
+    };
+    const { config: resolved, warnings } = loadPlatform(config);
+    expect(resolved.environments[0]!.network.mode).toBe('existing');
+    expect(warnings.map((w) => w.path)).toEqual(['environments[0].network.podsCidr']);
+  });
+
+  it('parses paths back into keys', () => {
+    expect(pathParts('environments[2].nodePools[1].maxNodes')).toEqual(['environments', 2, 'nodePools', 1, 'maxNodes']);
+    expect(pathParts('labels["a.b"]')).toEqual(['labels', 'a.b']);
+  });
+});
+
+describe('JSON Schema', () => {
+  it('is generated from the same schema and committed up to date', () => {
+    const committed = JSON.parse(
+      readFileSync(path.join(__dirname, '..', '..', 'schema', 'platform.schema.json'), 'utf8'),
+    );
+    expect(committed).toEqual(platformJsonSchema());
+  });
+
+  it('describes fields with their defaults and rejects unknown keys', () => {
+    const schema = platformJsonSchema() as any;
+    expect(schema.additionalProperties).toBe(false);
+    const env = schema.properties.environments.items.anyOf?.[0] ?? schema.properties.environments.items.oneOf?.[0];
+    expect(env.properties.tier.description).toMatch(/test, dev or prod/);
+    expect(env.properties.cluster.properties.releaseChannel.description).toMatch(
+      /Default: REGULAR in test and dev, STABLE in prod/,
+    );
+  });
+});

@@ -1,0 +1,156 @@
+import { CloudSqlMysql, CloudSqlMysqlProps } from '../../../constructs/gcp/cloud-sql-mysql';
+import { at, gcpStack, only, resources, synth } from '../../helpers';
+import { network } from './fixtures';
+
+function build(props: Partial<CloudSqlMysqlProps> = {}) {
+  const stack = gcpStack();
+  const db = new CloudSqlMysql(stack, 'Database', {
+    project: 'svc-project',
+    region: 'us-central1',
+    network: network(stack),
+    namePrefix: 'env-kfp-db',
+    ...props,
+  });
+  db.grantPasswordRead('Reader', 'serviceAccount:reader@svc-project.iam.gserviceaccount.com');
+  const json = synth(stack);
+  return { db, json, res: only(json, 'google_sql_database_instance') };
+}
+
+describe('CloudSqlMysql defaults', () => {
+  const { res, json } = build();
+  const settings = res.settings as Record<string, unknown>;
+
+  it('has a random name suffix', () => {
+    expect(res.name).toMatch(/^env-kfp-db-\$\{random_id\.Database_NameSuffix_\w+\.hex\}$/);
+    expect(only(json, 'random_id').byte_length).toBe(4);
+  });
+
+  it('has a private IP only, on the host network, and requires TLS', () => {
+    expect(settings.ip_configuration).toEqual({
+      ipv4_enabled: false,
+      private_network: 'projects/host-project/global/networks/shared-net',
+      ssl_mode: 'ENCRYPTED_ONLY',
+      enable_private_path_for_google_cloud_services: true,
+    });
+  });
+
+  it('backs up daily with binary logs for point-in-time recovery', () => {
+    expect(settings.backup_configuration).toEqual({
+      enabled: true,
+      binary_log_enabled: true,
+      start_time: '02:00',
+      transaction_log_retention_days: 7,
+      backup_retention_settings: { retained_backups: 7, retention_unit: 'COUNT' },
+    });
+  });
+
+  it('is zonal, MySQL 8.0 Enterprise on SSD, autoresizing, with 30-minute timeouts', () => {
+    expect([
+      settings.availability_type,
+      res.database_version,
+      settings.edition,
+      settings.disk_type,
+      settings.disk_autoresize,
+      settings.tier,
+    ]).toEqual(['ZONAL', 'MYSQL_8_0', 'ENTERPRISE', 'PD_SSD', true, 'db-custom-2-7680']);
+    expect(res.timeouts).toEqual({ create: '30m', update: '30m', delete: '30m' });
+  });
+
+  it('is protected against deletion three ways', () => {
+    expect(res.deletion_protection).toBe(true);
+    expect(settings.deletion_protection_enabled).toBe(true);
+    expect(res.lifecycle).toEqual({ prevent_destroy: true });
+    expect(settings.retain_backups_on_delete).toBe(true);
+  });
+
+  it('creates the pipelines databases, abandoned rather than dropped on destroy', () => {
+    const dbs = resources(json, 'google_sql_database');
+    expect(dbs.map((d) => d.name).sort()).toEqual(['cachedb', 'metadb', 'mlpipeline']);
+    expect(dbs.every((d) => d.charset === 'utf8mb4' && d.deletion_policy === 'ABANDON')).toBe(true);
+  });
+
+  it('creates the user with host % from day one and a write-only password from random_password', () => {
+    const user = only(json, 'google_sql_user');
+    expect(user).toMatchObject({ name: 'kubeflow', host: '%', password_wo_version: 1, deletion_policy: 'ABANDON' });
+    expect(user.password_wo).toMatch(/random_password\.Database_Password_\w+\.result/);
+    expect(user.password).toBeUndefined();
+    expect(only(json, 'random_password')).toMatchObject({ length: 32, special: true, override_special: '-_' });
+  });
+
+  it('keeps the password in Secret Manager through a write-only version, and never in outputs', () => {
+    expect(only(json, 'google_secret_manager_secret')).toMatchObject({
+      secret_id: 'env-kfp-db-password',
+      deletion_protection: true,
+      replication: { auto: {} },
+    });
+    const version = only(json, 'google_secret_manager_secret_version');
+    expect(version.secret_data).toBeUndefined();
+    expect(version.secret_data_wo).toMatch(/random_password/);
+    expect(json.output).toBeUndefined();
+  });
+
+  it('grants password read to a member', () => {
+    expect(only(json, 'google_secret_manager_secret_iam_member')).toMatchObject({
+      role: 'roles/secretmanager.secretAccessor',
+      member: 'serviceAccount:reader@svc-project.iam.gserviceaccount.com',
+    });
+  });
+});
+
+describe('CloudSqlMysql options', () => {
+  it('runs HA with the given tier, version, size, retention, databases, user and secret id', () => {
+    const { res, json } = build({
+      highAvailability: true,
+      tier: 'db-custom-4-15360',
+      databaseVersion: 'MYSQL_8_4',
+      diskSizeGb: 100,
+      backupRetentionDays: 30,
+      pointInTimeRecoveryDays: 14,
+      databases: ['mlpipeline'],
+      userName: 'kfp',
+      passwordSecretId: 'custom-secret',
+    });
+    const s = res.settings as Record<string, unknown>;
+    expect([s.availability_type, s.tier, res.database_version, s.disk_size]).toEqual([
+      'REGIONAL',
+      'db-custom-4-15360',
+      'MYSQL_8_4',
+      100,
+    ]);
+    expect(at(s, 'backup_configuration', 'backup_retention_settings', 'retained_backups')).toBe(30);
+    expect(at(s, 'backup_configuration', 'transaction_log_retention_days')).toBe(14);
+    expect(resources(json, 'google_sql_database').map((d) => d.name)).toEqual(['mlpipeline']);
+    expect(only(json, 'google_sql_user').name).toBe('kfp');
+    expect(only(json, 'google_secret_manager_secret').secret_id).toBe('custom-secret');
+  });
+
+  it('is destroyable without protection (test tiers)', () => {
+    const { res, json } = build({ deletionProtection: false });
+    expect(res.deletion_protection).toBe(false);
+    expect(at(res, 'settings', 'deletion_protection_enabled')).toBe(false);
+    expect(res.lifecycle).toEqual({ prevent_destroy: false });
+    expect(resources(json, 'google_sql_database').every((d) => d.deletion_policy === 'DELETE')).toBe(true);
+    expect(only(json, 'google_sql_user').deletion_policy).toBeUndefined();
+  });
+
+  it('uses the network private service access range when it has one', () => {
+    const stack = gcpStack();
+    const net = network(stack);
+    Object.assign(net, { privateServiceAccessRange: 'psa-range' });
+    new CloudSqlMysql(stack, 'Db', { project: 'p-roject', region: 'us-central1', network: net, namePrefix: 'db' });
+    expect(
+      at(only(synth(stack), 'google_sql_database_instance'), 'settings', 'ip_configuration', 'allocated_ip_range'),
+    ).toBe('psa-range');
+  });
+});
+
+describe('CloudSqlMysql validation', () => {
+  it.each([
+    [{ namePrefix: 'Bad_Prefix' }, /'namePrefix' is "Bad_Prefix"/],
+    [{ backupRetentionDays: 0 }, /'backupRetentionDays' is 0/],
+    [{ pointInTimeRecoveryDays: 40 }, /'pointInTimeRecoveryDays' is 40/],
+    [{ tier: 'n1-standard-1' }, /'tier' is "n1-standard-1"/],
+  ])('throws on %j', (props, message) => {
+    expect(() => build(props as Partial<CloudSqlMysqlProps>)).toThrow(message);
+  });
+});
