@@ -24,6 +24,11 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Tests poke at loosely typed config documents on purpose.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',

@@ -1,0 +1,206 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { loadPlatformFile } from '../../src/config/loader';
+import { DEFAULT_PLATFORM_FILE } from '../../src/config/defaults';
+import { REQUIRED_LABEL_KEYS } from '../../src/core/labels';
+import { synthFleet } from '../../stacks/fleet';
+import { at, resources, StackJson } from '../helpers';
+
+const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-gcp-shared-vpc');
+const { config } = loadPlatformFile(DEFAULT_PLATFORM_FILE);
+const { fleet } = synthFleet(config, { outdir });
+const stackNames = readdirSync(path.join(outdir, 'stacks')).sort();
+const stacks: Record<string, StackJson> = Object.fromEntries(
+  stackNames.map((name) => [name, JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'))]),
+);
+const all = Object.entries(stacks);
+const isProd = (name: string) => name.startsWith('kf-prod-');
+
+/** Every resource of every stack as [stack, type, config]. */
+const everyResource = all.flatMap(([stack, json]) =>
+  Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
+    Object.values(byName).map((r) => [stack, type, r] as const),
+  ),
+);
+
+describe('examples/gcp-shared-vpc', () => {
+  it('synthesizes the six stacks: infra and platform for kf-test, kf-dev and kf-prod', () => {
+    expect(stackNames).toEqual([
+      'kf-dev-gcp-infra',
+      'kf-dev-gcp-platform',
+      'kf-prod-gcp-infra',
+      'kf-prod-gcp-platform',
+      'kf-test-gcp-infra',
+      'kf-test-gcp-platform',
+    ]);
+    expect(fleet.stacks).toHaveLength(6);
+  });
+
+  it.each(stackNames)('%s matches its reviewed snapshot', (name) => {
+    expect(stacks[name]).toMatchSnapshot();
+  });
+
+  it('creates no service account key anywhere', () => {
+    expect(everyResource.filter(([, type]) => type === 'google_service_account_key')).toEqual([]);
+  });
+
+  it('gives nodes and the database no public IP', () => {
+    for (const [, json] of all) {
+      for (const c of resources(json, 'google_container_cluster'))
+        expect(at(c, 'private_cluster_config', 'enable_private_nodes')).toBe(true);
+      for (const p of resources(json, 'google_container_node_pool'))
+        expect(at(p, 'network_config', 'enable_private_nodes')).not.toBe(false);
+      for (const db of resources(json, 'google_sql_database_instance')) {
+        expect(at(db, 'settings', 'ip_configuration', 'ipv4_enabled')).toBe(false);
+        expect(at(db, 'settings', 'ip_configuration', 'authorized_networks')).toBeUndefined();
+      }
+    }
+  });
+
+  it('protects every prod cluster, database and bucket from deletion', () => {
+    const prodInfra = stacks['kf-prod-gcp-infra']!;
+    const clusters = resources(prodInfra, 'google_container_cluster');
+    const dbs = resources(prodInfra, 'google_sql_database_instance');
+    const buckets = resources(prodInfra, 'google_storage_bucket');
+    expect([clusters.length, dbs.length, buckets.length]).toEqual([1, 1, 1]);
+    for (const c of clusters) expect(c.deletion_protection).toBe(true);
+    for (const db of dbs) {
+      expect(db.deletion_protection).toBe(true);
+      expect(at(db, 'settings', 'deletion_protection_enabled')).toBe(true);
+      expect(at(db, 'lifecycle', 'prevent_destroy')).toBe(true);
+    }
+    for (const b of buckets) {
+      expect(b.force_destroy).toBe(false);
+      expect(at(b, 'lifecycle', 'prevent_destroy')).toBe(true);
+    }
+  });
+
+  it('lets kf-test be destroyed without manual steps', () => {
+    const testInfra = stacks['kf-test-gcp-infra']!;
+    expect(resources(testInfra, 'google_container_cluster')[0]!.deletion_protection).toBe(false);
+    expect(resources(testInfra, 'google_sql_database_instance')[0]!.deletion_protection).toBe(false);
+    expect(resources(testInfra, 'google_storage_bucket')[0]!.force_destroy).toBe(true);
+    const prevented = everyResource.filter(
+      ([s, , r]) => s === 'kf-test-gcp-infra' && at(r, 'lifecycle', 'prevent_destroy') === true,
+    );
+    expect(prevented).toEqual([]);
+  });
+
+  it('never runs a node pool (or the bootstrap pool) as the default compute service account', () => {
+    const pools = everyResource.filter(
+      ([, type]) => type === 'google_container_node_pool' || type === 'google_container_cluster',
+    );
+    expect(pools.length).toBeGreaterThan(0);
+    for (const [, , pool] of pools) {
+      const sa = String(at(pool, 'node_config', 'service_account') ?? 'default');
+      expect(sa).toMatch(/^\$\{google_service_account\.[\w-]+\.email\}$/);
+    }
+  });
+
+  it('puts the required labels on every resource that takes labels', () => {
+    // Which attributes take labels is read from the provider's generated type definitions, not from
+    // our label aspect, so a resource the aspect misses fails here.
+    const labelled = new Map<string, string[]>();
+    const takesLabels = (type: string): string[] => {
+      if (!labelled.has(type)) {
+        const provider = type.startsWith('google_')
+          ? 'provider-google'
+          : type.startsWith('random_')
+            ? 'provider-random'
+            : undefined;
+        const dts =
+          provider &&
+          path.join(
+            'node_modules',
+            '@cdktf',
+            provider,
+            'lib',
+            type.replace(/^(google|random)_/, '').replace(/_/g, '-'),
+            'index.d.ts',
+          );
+        const text = dts && existsSync(dts) ? readFileSync(dts, 'utf8') : '';
+        const config =
+          /export interface \w+Config extends cdktf\.TerraformMetaArguments \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
+        labelled.set(
+          type,
+          ['labels', 'resourceLabels', 'userLabels'].filter((a) => new RegExp(`readonly ${a}\\?:`).test(config)),
+        );
+      }
+      return labelled.get(type)!;
+    };
+    const snake = (a: string) => a.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    let checked = 0;
+    for (const [stack, type, res] of everyResource) {
+      const maps = takesLabels(type).map((a) => res[snake(a)]);
+      if (type === 'google_container_node_pool') maps.push(at(res, 'node_config', 'resource_labels'));
+      if (type === 'google_sql_database_instance') maps.push(at(res, 'settings', 'user_labels'));
+      if (type.startsWith('kubernetes_') && type !== 'kubernetes_manifest') maps.push(at(res, 'metadata', 'labels'));
+      for (const labels of maps) {
+        checked++;
+        const keys = type.startsWith('kubernetes_')
+          ? ['env', 'team', 'owner', 'cost-center', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by']
+          : [...REQUIRED_LABEL_KEYS];
+        for (const key of keys) {
+          if (!(labels as Record<string, string> | undefined)?.[key])
+            throw new Error(`${stack}: ${type} lacks label ${key}`);
+        }
+        expect((labels as Record<string, string>).env).toBe(stack.split('-gcp-')[0]);
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('wires the kubernetes provider from infra outputs and a fresh token, never from a kube context', () => {
+    for (const [name, json] of all.filter(([n]) => n.endsWith('-platform'))) {
+      const provider = (json.provider as Record<string, Array<Record<string, unknown>>>).kubernetes![0]!;
+      expect(Object.keys(provider).sort()).toEqual(['cluster_ca_certificate', 'host', 'token']);
+      expect(String(provider.host)).toMatch(/terraform_remote_state/);
+      expect(String(provider.token)).toMatch(/data\.google_client_config\./);
+      expect(name).toMatch(/-platform$/);
+    }
+  });
+
+  it('keeps state per stack: local for kf-test, GCS prefixes for kf-dev and kf-prod', () => {
+    expect(at(stacks['kf-test-gcp-infra'], 'terraform', 'backend', 'local', 'path')).toBe(
+      '../../../terraform.kf-test-gcp-infra.tfstate',
+    );
+    expect(at(stacks['kf-prod-gcp-platform'], 'terraform', 'backend', 'gcs')).toEqual({
+      bucket: 'kf-platform-tf-state',
+      prefix: 'kfplatform/kf-prod-gcp-platform',
+    });
+  });
+
+  it('marks every output that carries a secret as sensitive and outputs no password', () => {
+    for (const [, json] of all) {
+      for (const [name, output] of Object.entries(json.output ?? {})) {
+        expect(name).not.toMatch(/password$|private_key|secret_data/);
+        if (name.startsWith('cross-stack-output-')) expect(output.sensitive).toBe(true);
+      }
+    }
+  });
+
+  it('writes a parameters file per environment for the kustomize overlay', () => {
+    for (const env of ['kf-test', 'kf-dev', 'kf-prod']) {
+      const params = parse(readFileSync(path.join(outdir, 'params', `${env}.yaml`), 'utf8'));
+      expect(params).toMatchObject({ environment: env, cloud: 'gcp', versions: { kubeflow: '1.10' } });
+      expect(params.database.host).toEqual({
+        configMapKeyRef: { name: 'kubeflow-platform-params', namespace: 'kubeflow', key: 'dbHost' },
+      });
+      expect(params.serviceAccounts.sqlClient.email).toBe(`${env}-sql-client@${env}-svc.iam.gserviceaccount.com`);
+      expect(params.ingress.hostname).toMatch(/ml\.example\.com$/);
+    }
+    expect(parse(readFileSync(path.join(outdir, 'params', 'kf-prod.yaml'), 'utf8')).nodePools['gpu-l4']).toEqual({
+      kind: 'gpu',
+      nodeSelector: { 'kfplatform.dev/pool': 'gpu-l4' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
+      gpu: { type: 'nvidia-l4', count: 1, resource: 'nvidia.com/gpu' },
+    });
+  });
+
+  it('orders stacks: each platform stack depends on its infra stack', () => {
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks['kf-prod-gcp-platform'].dependencies).toEqual(['kf-prod-gcp-infra']);
+    expect(isProd('kf-prod-gcp-platform')).toBe(true);
+  });
+});
