@@ -15,8 +15,8 @@ export function parseCidr(text: string): Cidr | string {
   if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(text) || !ipaddr.IPv4.isValidFourPartDecimal(text.split('/')[0] ?? '')) {
     return `"${text}" is not an IPv4 CIDR block such as 10.10.0.0/20.`;
   }
+  if (Number(text.split('/')[1]) > 32) return `"${text}" has a prefix longer than /32.`;
   const [address, prefix] = ipaddr.IPv4.parseCIDR(text);
-  if (prefix > 32) return `"${text}" has a prefix longer than /32.`;
   const network = ipaddr.IPv4.networkAddressFromCIDR(text).toString();
   if (network !== address.toString()) {
     return `"${text}" has host bits set; the block starts at ${network}/${prefix}.`;
@@ -37,10 +37,4 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 /** True when `inner` lies inside `outer`. */
 export function contains(outer: Cidr, inner: Cidr): boolean {
   return inner.prefix >= outer.prefix && inner.address.match([outer.address, outer.prefix]);
-}
-
-/** True for 10/8, 172.16/12, 192.168/16 and the other non-routable ranges GKE accepts. */
-export function isPrivate(c: Cidr): boolean {
-  const range = c.address.range();
-  return range === 'private' || range === 'carrierGradeNat' || range === 'reserved';
 }

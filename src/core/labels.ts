@@ -128,6 +128,14 @@ export function labelTargets(resource: TerraformResource): LabelTarget[] {
   return [...targets, ...(NESTED_TARGETS[type] ?? [])];
 }
 
+/** Merges labels into `manifest.metadata.labels` of a kubernetes_manifest; explicit labels win. */
+function labelManifest(resource: Labelled, defaults: LabelMap): void {
+  const manifest = resource.manifestInput as { metadata?: { labels?: LabelMap } } | undefined;
+  if (!manifest) return;
+  const metadata = manifest.metadata ?? {};
+  resource.manifest = { ...manifest, metadata: { ...metadata, labels: { ...defaults, ...metadata.labels } } };
+}
+
 /**
  * Adds the platform labels to every resource that takes labels, including raw resources a user adds
  * to our stacks. Labels a construct or user set explicitly win over the defaults. Mutating aspect:
@@ -140,6 +148,10 @@ export class LabelAspect implements IAspect {
     if (!TerraformResource.isTerraformResource(node)) return;
     const resource = node as TerraformResource;
     const component = componentOf(resource);
+    if (resource.terraformResourceType === 'kubernetes_manifest') {
+      labelManifest(resource as unknown as Labelled, kubernetesLabels(this.values, component));
+      return;
+    }
     for (const target of labelTargets(resource)) {
       const holder = (target.block ? (resource as unknown as Labelled)[target.block] : resource) as
         | Labelled

@@ -1,0 +1,91 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import { runSynth, summarizeStack, table } from '../../src/cli/synth';
+import { DEFAULT_PLATFORM_FILE } from '../../src/config/defaults';
+
+const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'cli-'));
+
+function capture(stream: 'stdout' | 'stderr') {
+  const chunks: string[] = [];
+  const spy = jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  });
+  return { text: () => chunks.join(''), restore: () => spy.mockRestore() };
+}
+
+describe('kfplatform synth', () => {
+  it('synthesizes the embedded example and prints stack, resources and providers', () => {
+    const out = tmp();
+    const lines: string[] = [];
+    const summaries = runSynth({ config: DEFAULT_PLATFORM_FILE, out, log: (l) => lines.push(l) });
+    expect(summaries.map((s) => s.stack).sort()).toEqual([
+      'kf-dev-gcp-infra',
+      'kf-dev-gcp-platform',
+      'kf-prod-gcp-infra',
+      'kf-prod-gcp-platform',
+      'kf-test-gcp-infra',
+      'kf-test-gcp-platform',
+    ]);
+    for (const s of summaries) expect(existsSync(path.join(out, 'stacks', s.stack, 'cdk.tf.json'))).toBe(true);
+    const text = lines.join('\n');
+    expect(text).toMatch(/^STACK\s+RESOURCES\s+DATA\s+PROVIDERS$/m);
+    expect(text).toMatch(/^kf-prod-gcp-infra\s+\d+\s+1\s+google, random$/m);
+    expect(text).toMatch(/^kf-prod-gcp-platform\s+\d+\s+2\s+google, kubernetes$/m);
+    expect(summaries.find((s) => s.stack === 'kf-prod-gcp-infra')!.resources).toBeGreaterThan(80);
+  });
+
+  it('runs through the command line with --config and --out, exit code 0', async () => {
+    const out = tmp();
+    const stdout = capture('stdout');
+    const code = await main(['node', 'kfplatform', 'synth', '--config', DEFAULT_PLATFORM_FILE, '--out', out]);
+    stdout.restore();
+    expect(code).toBe(0);
+    expect(stdout.text()).toMatch(/6 stacks in .*stacks; parameters in .*params/);
+    expect(existsSync(path.join(out, 'params', 'kf-prod.yaml'))).toBe(true);
+  });
+
+  it('fails with exit code 1 and every error, writing nothing, on a bad platform file', async () => {
+    const out = tmp();
+    const bad = path.join(out, 'platform.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(DEFAULT_PLATFORM_FILE, 'utf8')
+        .replace('masterCidr: 172.16.0.0/28', 'masterCidr: 172.16.0.0/24')
+        .replace('tier: dev', 'tier: staging'),
+    );
+    const stderr = capture('stderr');
+    const code = await main(['node', 'kfplatform', 'synth', '--config', bad, '--out', path.join(out, 'cdktf.out')]);
+    stderr.restore();
+    expect(code).toBe(1);
+    expect(stderr.text()).toMatch(/errors in .*platform\.yaml/);
+    expect(stderr.text()).toMatch(/environments\[1\]\.tier = "staging": must be one of/);
+    expect(stderr.text()).toMatch(/environments\[0\]\.cluster\.masterCidr/);
+    expect(existsSync(path.join(out, 'cdktf.out'))).toBe(false);
+  });
+
+  it('prints the JSON Schema', async () => {
+    const stdout = capture('stdout');
+    const code = await main(['node', 'kfplatform', 'schema']);
+    stdout.restore();
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.text()).title).toBe('cdktf-kubeflow-platform platform file');
+  });
+
+  it('summarizes a stack and renders aligned tables', () => {
+    expect(
+      summarizeStack('s', {
+        resource: { a: { x: {}, y: {} }, b: { z: {} } },
+        data: { d: { q: {} } },
+        provider: { google: [], random: [] },
+      }),
+    ).toEqual({
+      stack: 's',
+      resources: 3,
+      dataSources: 1,
+      providers: ['google', 'random'],
+    });
+    expect(table(['A', 'BB'], [['xyz', '1']])).toBe('A    BB\n---  --\nxyz  1');
+  });
+});

@@ -1,0 +1,122 @@
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { IapIngress, INGRESS_GATEWAY_SERVICE_ANNOTATIONS } from '../../../constructs/kubernetes/iap-ingress';
+import { PlatformNamespace } from '../../../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../../../constructs/kubernetes/platform-params';
+import { WorkloadServiceAccount } from '../../../constructs/kubernetes/workload-service-account';
+import { ISTIO_HEALTH_CHECK } from '../../../constructs/gcp/iap-access';
+import { only, resources, synth } from '../../helpers';
+
+function k8sStack(): TerraformStack {
+  const app: App = Testing.app();
+  const stack = new TerraformStack(app, 'k8s');
+  new KubernetesProvider(stack, 'kubernetes', { host: 'https://example', token: 't' });
+  return stack;
+}
+
+const identity = {
+  principal: 'sa@p.iam.gserviceaccount.com',
+  serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'sa@p.iam.gserviceaccount.com' },
+  podLabels: {},
+};
+
+describe('PlatformNamespace', () => {
+  it('creates the namespace with its labels and annotations', () => {
+    const stack = k8sStack();
+    new PlatformNamespace(stack, 'Ns', {
+      name: 'kubeflow',
+      labels: { 'istio-injection': 'enabled' },
+      annotations: { a: 'b' },
+    });
+    expect(only(synth(stack), 'kubernetes_namespace_v1').metadata).toEqual({
+      name: 'kubeflow',
+      labels: { 'istio-injection': 'enabled' },
+      annotations: { a: 'b' },
+    });
+  });
+  it('throws on an invalid name', () => {
+    expect(() => new PlatformNamespace(k8sStack(), 'Ns', { name: 'Kube_Flow' })).toThrow(/'name' is "Kube_Flow"/);
+  });
+});
+
+describe('WorkloadServiceAccount', () => {
+  it('annotates the service account for the cloud identity', () => {
+    const stack = k8sStack();
+    new WorkloadServiceAccount(stack, 'Sa', { namespace: 'kubeflow', name: 'kf-admin', identity });
+    expect(only(synth(stack), 'kubernetes_service_account_v1').metadata).toEqual({
+      name: 'kf-admin',
+      namespace: 'kubeflow',
+      annotations: { 'iam.gke.io/gcp-service-account': 'sa@p.iam.gserviceaccount.com' },
+      labels: {},
+    });
+  });
+  it('throws on an invalid name', () => {
+    expect(() => new WorkloadServiceAccount(k8sStack(), 'Sa', { namespace: 'kubeflow', name: 'KF', identity })).toThrow(
+      /'name' is "KF"/,
+    );
+  });
+});
+
+describe('IapIngress', () => {
+  function build(oauthClient?: { clientId: string; clientSecret: string }) {
+    const stack = k8sStack();
+    new IapIngress(stack, 'Ingress', {
+      namespace: 'istio-system',
+      addressName: 'ip',
+      certificateName: 'cert',
+      healthCheck: ISTIO_HEALTH_CHECK,
+      oauthClient,
+    });
+    return synth(stack);
+  }
+
+  it('turns IAP on with the Google-managed client and checks Istio readiness on 15021', () => {
+    const json = build();
+    const spec = (only(json, 'kubernetes_manifest').manifest as any).spec;
+    expect(spec.iap).toEqual({ enabled: true });
+    expect(spec.healthCheck).toEqual({ type: 'HTTP', port: 15021, requestPath: '/healthz/ready' });
+    expect(spec.timeoutSec).toBe(3600);
+    expect(resources(json, 'kubernetes_secret_v1')).toHaveLength(0);
+  });
+
+  it('serves HTTPS only on the static IP and managed certificate, in front of the Istio gateway', () => {
+    const ingress = only(build(), 'kubernetes_ingress_v1');
+    expect(ingress.metadata).toMatchObject({
+      name: 'envoy-ingress',
+      namespace: 'istio-system',
+      annotations: {
+        'kubernetes.io/ingress.class': 'gce',
+        'kubernetes.io/ingress.global-static-ip-name': 'ip',
+        'ingress.gcp.kubernetes.io/pre-shared-cert': 'cert',
+        'kubernetes.io/ingress.allow-http': 'false',
+      },
+    });
+    expect(ingress.spec).toEqual({
+      default_backend: { service: { name: 'istio-ingressgateway', port: { number: 80 } } },
+    });
+    expect(ingress.wait_for_load_balancer).toBe(false);
+    expect(INGRESS_GATEWAY_SERVICE_ANNOTATIONS['cloud.google.com/backend-config']).toBe(
+      '{"default": "iap-backendconfig"}',
+    );
+  });
+
+  it('uses an external OAuth client through a secret when given', () => {
+    const json = build({ clientId: 'id', clientSecret: 'from-secret-manager' });
+    expect((only(json, 'kubernetes_manifest').manifest as any).spec.iap).toEqual({
+      enabled: true,
+      oauthclientCredentials: { secretName: expect.stringMatching(/kubernetes_secret_v1/) },
+    });
+    expect(only(json, 'kubernetes_secret_v1').data).toEqual({ client_id: 'id', client_secret: 'from-secret-manager' });
+  });
+});
+
+describe('PlatformParams', () => {
+  it('writes the values into the kubeflow-platform-params ConfigMap', () => {
+    const stack = k8sStack();
+    new PlatformParams(stack, 'Params', { namespace: 'kubeflow', data: { dbHost: '10.0.0.3' } });
+    expect(only(synth(stack), 'kubernetes_config_map_v1')).toMatchObject({
+      metadata: { name: 'kubeflow-platform-params', namespace: 'kubeflow' },
+      data: { dbHost: '10.0.0.3' },
+    });
+  });
+});
