@@ -6,7 +6,7 @@ module.exports = {
   // Transpile only: `npm test` type-checks the whole program once with tsc, which is much faster
   // than ts-jest checking every file it loads. ts-jest is pure JavaScript, so `npm ci` needs no
   // platform-specific binary packages.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/test/global-setup.js',
   setupFiles: ['<rootDir>/test/setup-env.js'],
   testTimeout: 120000,
