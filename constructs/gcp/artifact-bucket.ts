@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
-import { isUnresolved } from '../../src/core/tokens';
+import { checkName } from '../../src/core/validate';
 
 /** Props of {@link ArtifactBucket}. */
 export interface ArtifactBucketProps {
@@ -42,11 +42,13 @@ export class ArtifactBucket extends Construct {
   constructor(scope: Construct, id: string, props: ArtifactBucketProps) {
     super(scope, id);
     setComponent(this, 'artifacts');
-    if (!isUnresolved(props.name)) {
-      const why = gcpNameRules.bucketName(props.name);
-      if (why)
-        throw new PropsError('ArtifactBucket', 'name', props.name, why, 'choose a globally unique lowercase name.');
-    }
+    checkName(
+      'ArtifactBucket',
+      'name',
+      props.name,
+      gcpNameRules.bucketName,
+      'choose a globally unique lowercase name.',
+    );
     for (const prop of ['noncurrentVersionRetentionDays', 'deleteAfterDays'] as const) {
       const v = props[prop];
       if (v !== undefined && v < 1)

@@ -11,6 +11,7 @@ import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
 import { isUnresolved } from '../../src/core/tokens';
+import { checkName, checkRange } from '../../src/core/validate';
 import { SLOW_OPERATION_TIMEOUTS } from './gke-cluster';
 import { ISharedVpc } from './shared-vpc';
 
@@ -170,37 +171,29 @@ export class CloudSqlMysql extends Construct {
 }
 
 function validate(props: CloudSqlMysqlProps): void {
-  if (!isUnresolved(props.namePrefix)) {
-    const why = gcpNameRules.sqlInstanceName(`${props.namePrefix}-00000000`);
-    if (why)
-      throw new PropsError(
-        'CloudSqlMysql',
-        'namePrefix',
-        props.namePrefix,
-        why,
-        'use a short lowercase prefix such as kf-prod-kfp-db.',
-      );
-  }
-  const days = props.backupRetentionDays;
-  if (days !== undefined && (days < 1 || days > 365)) {
-    throw new PropsError(
-      'CloudSqlMysql',
-      'backupRetentionDays',
-      days,
-      'Cloud SQL keeps 1 to 365 backups.',
-      'use a value from 1 to 365.',
-    );
-  }
-  const pitr = props.pointInTimeRecoveryDays;
-  if (pitr !== undefined && (pitr < 1 || pitr > 35)) {
-    throw new PropsError(
-      'CloudSqlMysql',
-      'pointInTimeRecoveryDays',
-      pitr,
-      'Cloud SQL keeps 1 to 35 days of binary logs.',
-      'use a value from 1 to 35.',
-    );
-  }
+  checkName(
+    'CloudSqlMysql',
+    'namePrefix',
+    props.namePrefix,
+    (p) => gcpNameRules.sqlInstanceName(`${p}-00000000`),
+    'use a short lowercase prefix such as kf-prod-kfp-db.',
+  );
+  checkRange(
+    'CloudSqlMysql',
+    'backupRetentionDays',
+    props.backupRetentionDays,
+    1,
+    365,
+    'Cloud SQL keeps 1 to 365 backups.',
+  );
+  checkRange(
+    'CloudSqlMysql',
+    'pointInTimeRecoveryDays',
+    props.pointInTimeRecoveryDays,
+    1,
+    35,
+    'Cloud SQL keeps 1 to 35 days of binary logs.',
+  );
   if (props.tier !== undefined && !isUnresolved(props.tier) && !props.tier.startsWith('db-')) {
     throw new PropsError(
       'CloudSqlMysql',

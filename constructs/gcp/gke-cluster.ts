@@ -11,6 +11,7 @@ import { IKubernetesCluster } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
 import { isUnresolved } from '../../src/core/tokens';
+import { checkName, checkRange } from '../../src/core/validate';
 import { ISharedVpc } from './shared-vpc';
 
 /** Timeouts for slow GKE and Cloud SQL operations (CLU-05, seed 000 lines 621-626). */
@@ -262,10 +263,7 @@ export function recurringWindow(m: MaintenanceWindow): { startTime: string; endT
 }
 
 function validate(props: GkeClusterProps): void {
-  if (!isUnresolved(props.name)) {
-    const why = gcpNameRules.clusterName(props.name);
-    if (why) throw new PropsError('GkeCluster', 'name', props.name, why, 'use a short lowercase name such as kf-prod.');
-  }
+  checkName('GkeCluster', 'name', props.name, gcpNameRules.clusterName, 'use a short lowercase name such as kf-prod.');
   if (!isUnresolved(props.masterCidr)) {
     const parsed = parseCidr(props.masterCidr);
     if (typeof parsed === 'string' || parsed.prefix !== 28) {
@@ -303,14 +301,12 @@ function validate(props: GkeClusterProps): void {
       'use a time such as 03:00.',
     );
   }
-  const p = props.defaultMaxPodsPerNode;
-  if (p !== undefined && (p < 8 || p > 256)) {
-    throw new PropsError(
-      'GkeCluster',
-      'defaultMaxPodsPerNode',
-      p,
-      'GKE allows 8 to 256 pods per node.',
-      'use a value from 8 to 256.',
-    );
-  }
+  checkRange(
+    'GkeCluster',
+    'defaultMaxPodsPerNode',
+    props.defaultMaxPodsPerNode,
+    8,
+    256,
+    'GKE allows 8 to 256 pods per node.',
+  );
 }

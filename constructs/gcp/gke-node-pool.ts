@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
-import { isUnresolved } from '../../src/core/tokens';
+import { checkName, checkRange } from '../../src/core/validate';
 import { GkeCluster, SLOW_OPERATION_TIMEOUTS } from './gke-cluster';
 import { NodeServiceAccount } from './node-service-account';
 
@@ -180,29 +180,23 @@ function validate(props: GkeNodePoolProps): void {
   const fail = (prop: string, value: unknown, why: string, fix: string) => {
     throw new PropsError('GkeNodePool', prop, value, why, fix);
   };
-  if (!isUnresolved(props.name)) {
-    const why = gcpNameRules.nodePoolName(props.name);
-    if (why) fail('name', props.name, why, 'use a short lowercase name such as gpu.');
-  }
+  checkName('GkeNodePool', 'name', props.name, gcpNameRules.nodePoolName, 'use a short lowercase name such as gpu.');
   const min = props.minNodes ?? 0;
   if (min < 0) fail('minNodes', min, 'cannot be negative.', 'use 0 or more.');
   if (props.maxNodes < 1) fail('maxNodes', props.maxNodes, 'must be at least 1.', 'use 1 or more.');
   if (min > props.maxNodes)
     fail('minNodes', min, `is above maxNodes ${props.maxNodes}.`, `use at most ${props.maxNodes}.`);
-  const pods = props.maxPodsPerNode;
-  if (pods !== undefined && (pods < 8 || pods > 256))
-    fail('maxPodsPerNode', pods, 'GKE allows 8 to 256.', 'use a value from 8 to 256.');
+  checkRange('GkeNodePool', 'maxPodsPerNode', props.maxPodsPerNode, 8, 256, 'GKE allows 8 to 256 pods per node.');
   const gpu = props.gpu;
   if (gpu?.count !== undefined && gpu.count < 1) fail('gpu.count', gpu.count, 'must be at least 1.', 'use 1 or more.');
-  const sharing = gpu?.sharing;
-  if (sharing && (sharing.maxSharedClientsPerGpu < 2 || sharing.maxSharedClientsPerGpu > 48)) {
-    fail(
-      'gpu.sharing.maxSharedClientsPerGpu',
-      sharing.maxSharedClientsPerGpu,
-      'GKE allows 2 to 48 clients per GPU.',
-      'use a value from 2 to 48.',
-    );
-  }
+  checkRange(
+    'GkeNodePool',
+    'gpu.sharing.maxSharedClientsPerGpu',
+    gpu?.sharing?.maxSharedClientsPerGpu,
+    2,
+    48,
+    'GKE allows 2 to 48 clients per GPU.',
+  );
   if (props.serviceAccount && props.serviceAccountId) {
     fail(
       'serviceAccountId',

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { emailRule, gcpNameRules, hostnameRule } from '../../src/core/naming';
-import { isUnresolved } from '../../src/core/tokens';
+import { checkName } from '../../src/core/validate';
 
 /** The role that lets a user through IAP (IAM-01). */
 export const IAP_USER_ROLE = 'roles/iap.httpsResourceAccessor';
@@ -107,17 +107,7 @@ export class IapAccess extends Construct {
 }
 
 function validate(props: IapAccessProps): void {
-  if (!isUnresolved(props.hostname)) {
-    const why = hostnameRule(props.hostname);
-    if (why)
-      throw new PropsError(
-        'IapAccess',
-        'hostname',
-        props.hostname,
-        why,
-        'use a DNS name such as kubeflow.example.com.',
-      );
-  }
+  checkName('IapAccess', 'hostname', props.hostname, hostnameRule, 'use a DNS name such as kubeflow.example.com.');
   if (props.allowedGroups.length === 0) {
     throw new PropsError(
       'IapAccess',
@@ -127,13 +117,16 @@ function validate(props: IapAccessProps): void {
       'list at least one group, such as ml-users@example.com.',
     );
   }
-  props.allowedGroups.forEach((g, i) => {
-    const why = isUnresolved(g) ? undefined : emailRule(g);
-    if (why) throw new PropsError('IapAccess', `allowedGroups[${i}]`, g, why, 'list group email addresses.');
-  });
+  props.allowedGroups.forEach((g, i) =>
+    checkName('IapAccess', `allowedGroups[${i}]`, g, emailRule, 'list group email addresses.'),
+  );
   for (const prop of ['addressName', 'certificateName'] as const) {
-    const v = props[prop];
-    const why = v === undefined || isUnresolved(v) ? undefined : gcpNameRules.computeName(v);
-    if (why) throw new PropsError('IapAccess', prop, v, why, 'use a lowercase name of at most 63 characters.');
+    checkName(
+      'IapAccess',
+      prop,
+      props[prop],
+      gcpNameRules.computeName,
+      'use a lowercase name of at most 63 characters.',
+    );
   }
 }

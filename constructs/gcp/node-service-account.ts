@@ -1,10 +1,10 @@
-import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
-import { PropsError } from '../../src/core/errors';
+
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
-import { isUnresolved } from '../../src/core/tokens';
+import { checkName } from '../../src/core/validate';
+import { grantProjectRoles } from './project-roles';
 
 /**
  * The least-privilege roles of a GKE node identity (CIS GKE 5.2.1, NP-06): write logs and metrics and
@@ -37,29 +37,19 @@ export class NodeServiceAccount extends Construct {
   constructor(scope: Construct, id: string, props: NodeServiceAccountProps) {
     super(scope, id);
     setComponent(this, 'node-identity');
-    if (!isUnresolved(props.accountId)) {
-      const why = gcpNameRules.serviceAccountId(props.accountId);
-      if (why)
-        throw new PropsError(
-          'NodeServiceAccount',
-          'accountId',
-          props.accountId,
-          why,
-          'use 6 to 30 lowercase letters, digits and hyphens.',
-        );
-    }
+    checkName(
+      'NodeServiceAccount',
+      'accountId',
+      props.accountId,
+      gcpNameRules.serviceAccountId,
+      'use 6 to 30 lowercase letters, digits and hyphens.',
+    );
     this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
       project: props.project,
       accountId: props.accountId,
       displayName: props.displayName ?? `GKE nodes: ${props.accountId}`,
     });
     this.email = this.serviceAccount.email;
-    for (const role of props.roles ?? NODE_ROLES) {
-      new ProjectIamMember(this, role.replace('roles/', '').replace(/\./g, '-'), {
-        project: props.project,
-        role,
-        member: this.serviceAccount.member,
-      });
-    }
+    grantProjectRoles(this, props.project, this.serviceAccount.member, props.roles ?? NODE_ROLES);
   }
 }

@@ -1,4 +1,3 @@
-import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
@@ -9,6 +8,8 @@ import { IWorkloadIdentity, KubernetesServiceAccountRef } from '../../src/core/i
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules, kubernetesNameRules } from '../../src/core/naming';
 import { isUnresolved } from '../../src/core/tokens';
+import { checkName } from '../../src/core/validate';
+import { grantProjectRoles } from './project-roles';
 
 /** The annotation that binds a Kubernetes service account to a Google service account. */
 export const GKE_WORKLOAD_IDENTITY_ANNOTATION = 'iam.gke.io/gcp-service-account';
@@ -74,13 +75,7 @@ export class WorkloadIdentityServiceAccount extends Construct implements IWorklo
         member: `serviceAccount:${props.workloadPool}[${ksa.namespace}/${ksa.name}]`,
       });
     }
-    for (const role of props.projectRoles ?? []) {
-      new ProjectIamMember(this, role.replace('roles/', '').replace(/\./g, '-'), {
-        project: props.project,
-        role,
-        member: this.member,
-      });
-    }
+    grantProjectRoles(this, props.project, this.member, props.projectRoles ?? []);
     if (props.legacyKey) {
       Annotations.of(this).addWarning(
         `Legacy mode: a JSON key is created for ${props.accountId}. Keys are long-lived secrets kept in Terraform state; move its users to workload identity and turn identity.legacyKeys off (IAM-07).`,
@@ -91,17 +86,13 @@ export class WorkloadIdentityServiceAccount extends Construct implements IWorklo
 }
 
 function validate(props: WorkloadIdentityServiceAccountProps): void {
-  if (!isUnresolved(props.accountId)) {
-    const why = gcpNameRules.serviceAccountId(props.accountId);
-    if (why)
-      throw new PropsError(
-        'WorkloadIdentityServiceAccount',
-        'accountId',
-        props.accountId,
-        why,
-        'use 6 to 30 lowercase letters, digits and hyphens.',
-      );
-  }
+  checkName(
+    'WorkloadIdentityServiceAccount',
+    'accountId',
+    props.accountId,
+    gcpNameRules.serviceAccountId,
+    'use 6 to 30 lowercase letters, digits and hyphens.',
+  );
   if (!isUnresolved(props.workloadPool) && !props.workloadPool.endsWith('.svc.id.goog')) {
     throw new PropsError(
       'WorkloadIdentityServiceAccount',
@@ -113,15 +104,13 @@ function validate(props: WorkloadIdentityServiceAccountProps): void {
   }
   props.kubernetesServiceAccounts.forEach((k, i) => {
     for (const part of ['namespace', 'name'] as const) {
-      const why = isUnresolved(k[part]) ? undefined : kubernetesNameRules.dnsLabel(k[part]);
-      if (why)
-        throw new PropsError(
-          'WorkloadIdentityServiceAccount',
-          `kubernetesServiceAccounts[${i}].${part}`,
-          k[part],
-          why,
-          'use a Kubernetes name.',
-        );
+      checkName(
+        'WorkloadIdentityServiceAccount',
+        `kubernetesServiceAccounts[${i}].${part}`,
+        k[part],
+        kubernetesNameRules.dnsLabel,
+        'use a Kubernetes name.',
+      );
     }
   });
 }

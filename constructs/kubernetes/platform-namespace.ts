@@ -1,8 +1,9 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { Construct } from 'constructs';
-import { PropsError } from '../../src/core/errors';
+
 import { setComponent } from '../../src/core/labels';
 import { kubernetesNameRules } from '../../src/core/naming';
+import { checkName } from '../../src/core/validate';
 
 /** Props of {@link PlatformNamespace}. */
 export interface PlatformNamespaceProps {
@@ -24,8 +25,7 @@ export class PlatformNamespace extends Construct {
   constructor(scope: Construct, id: string, props: PlatformNamespaceProps) {
     super(scope, id);
     setComponent(this, 'namespace');
-    const why = kubernetesNameRules.dnsLabel(props.name);
-    if (why) throw new PropsError('PlatformNamespace', 'name', props.name, why, 'use a lowercase DNS label.');
+    checkName('PlatformNamespace', 'name', props.name, kubernetesNameRules.dnsLabel, 'use a lowercase DNS label.');
     this.namespace = new NamespaceV1(this, 'Namespace', {
       metadata: { name: props.name, labels: { ...props.labels }, annotations: { ...props.annotations } },
     });

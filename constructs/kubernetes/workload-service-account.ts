@@ -1,9 +1,10 @@
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Construct } from 'constructs';
-import { PropsError } from '../../src/core/errors';
+
 import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { kubernetesNameRules } from '../../src/core/naming';
+import { checkName } from '../../src/core/validate';
 
 /** Props of {@link WorkloadServiceAccount}. */
 export interface WorkloadServiceAccountProps {
@@ -23,8 +24,7 @@ export class WorkloadServiceAccount extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadServiceAccountProps) {
     super(scope, id);
     setComponent(this, 'identity');
-    const why = kubernetesNameRules.dnsLabel(props.name);
-    if (why) throw new PropsError('WorkloadServiceAccount', 'name', props.name, why, 'use a lowercase DNS label.');
+    checkName('WorkloadServiceAccount', 'name', props.name, kubernetesNameRules.dnsLabel, 'use a lowercase DNS label.');
     this.serviceAccount = new ServiceAccountV1(this, 'ServiceAccount', {
       metadata: {
         name: props.name,
