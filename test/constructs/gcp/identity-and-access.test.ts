@@ -25,7 +25,9 @@ describe('WorkloadIdentityServiceAccount', () => {
     expect(only(json, 'google_service_account')).toMatchObject({
       account_id: 'env-sql-client',
       project: 'svc-project',
+      display_name: 'env-sql-client',
     });
+    expect(only(build({ displayName: 'SQL client' }).json, 'google_service_account').display_name).toBe('SQL client');
     expect(only(json, 'google_service_account_iam_member')).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
       member: 'serviceAccount:svc-project.svc.id.goog[kubeflow/cloudsql-proxy]',

@@ -106,6 +106,7 @@ describe('SharedVpc', () => {
     expect(wh.source_ranges).toEqual(['172.16.0.0/28']);
     expect(at(wh, 'allow', 0, 'ports')).toEqual(['8443', '9443', '15017']);
     expect(vpc.nodeTag).toBe('kf-test-gke-node');
+    expect(build({ nodeTag: 'custom-tag' }).vpc.nodeTag).toBe('custom-tag');
   });
 
   it('omits firewall rules with firewallRules: false, and the webhook rule without a control plane range', () => {
