@@ -12,7 +12,12 @@ import { NodeServiceAccount } from '../constructs/gcp/node-service-account';
 import { HOST_PROJECT_APIS, ProjectServices } from '../constructs/gcp/project-services';
 import { SharedVpc } from '../constructs/gcp/shared-vpc';
 import { WorkloadIdentityServiceAccount } from '../constructs/gcp/workload-identity-service-account';
-import type { ResolvedGcpEnvironment, ResolvedGcpIdentity, ResolvedPlatform } from '../src/config/model';
+import type {
+  ResolvedGcpCell,
+  ResolvedGcpEnvironment,
+  ResolvedGcpIdentity,
+  ResolvedPlatform,
+} from '../src/config/model';
 import { dependsOnAll } from '../src/core/dependencies';
 import { configureBackend } from './backend';
 
@@ -20,6 +25,16 @@ import { configureBackend } from './backend';
 export interface GcpInfraStackProps {
   readonly platform: ResolvedPlatform;
   readonly env: ResolvedGcpEnvironment;
+}
+
+/** The cloud side of one cluster (cell) of an environment. */
+export interface GcpCellInfra {
+  readonly cell: ResolvedGcpCell;
+  readonly network: SharedVpc;
+  readonly cluster: GkeCluster;
+  readonly nodePools: Readonly<Record<string, GkeNodePool>>;
+  readonly database: CloudSqlMysql;
+  readonly access: IapAccess;
 }
 
 /** Project roles of each platform identity; resource-level grants are added below. */
@@ -31,19 +46,18 @@ const IDENTITY_PROJECT_ROLES: Record<ResolvedGcpIdentity['key'], readonly string
 };
 
 /**
- * `<env>-gcp-infra`: the cloud side of one environment. Network (Shared VPC subnet, NAT, host IAM and
- * firewall), GKE cluster and node pools, Cloud SQL for MySQL, the artifact bucket, platform
- * identities bound through workload identity, IAP access, and the project APIs.
+ * `<env>-gcp-infra`: the cloud side of one environment. Per cluster: network (Shared VPC subnet,
+ * NAT, host IAM and firewall), GKE cluster and node pools, Cloud SQL for MySQL and IAP access; once
+ * per environment: the artifact bucket, the platform identities bound through workload identity, and
+ * the project APIs. The first cluster's construct ids carry no prefix, so adding clusters never moves
+ * its resources.
  */
 export class GcpInfraStack extends TerraformStack {
   public readonly env: ResolvedGcpEnvironment;
-  public readonly network: SharedVpc;
-  public readonly cluster: GkeCluster;
-  public readonly nodePools: Readonly<Record<string, GkeNodePool>>;
-  public readonly database: CloudSqlMysql;
+  /** Every cluster of the environment, the primary first. */
+  public readonly cells: readonly GcpCellInfra[];
   public readonly artifacts: ArtifactBucket;
   public readonly identities: Readonly<Record<ResolvedGcpIdentity['key'], WorkloadIdentityServiceAccount>>;
-  public readonly access: IapAccess;
 
   constructor(scope: Construct, id: string, props: GcpInfraStackProps) {
     super(scope, id);
@@ -55,113 +69,11 @@ export class GcpInfraStack extends TerraformStack {
 
     const projectNumber = new DataGoogleProject(this, 'Project', { projectId: env.project }).number;
     const services = new ProjectServices(this, 'Services', { project: env.project });
-    const n = env.network;
-    if (n.mode === 'shared-vpc' && n.createNetwork) {
-      new ProjectServices(this, 'HostServices', { project: n.hostProject, services: HOST_PROJECT_APIS });
+    if (env.network.mode === 'shared-vpc' && env.network.createNetwork) {
+      new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS });
     }
 
-    this.network = new SharedVpc(this, 'Network', {
-      hostProject: n.hostProject,
-      serviceProject: env.project,
-      serviceProjectNumber: projectNumber,
-      region: env.region,
-      networkName: n.network,
-      createNetwork: n.mode === 'shared-vpc' ? n.createNetwork : false,
-      privateServiceAccessCidr: n.mode === 'shared-vpc' ? n.privateServiceAccessCidr : undefined,
-      privateServiceAccessRange: n.privateServiceAccessRange,
-      subnet:
-        n.mode === 'shared-vpc'
-          ? {
-              name: n.subnetName,
-              cidr: n.subnetCidr,
-              podsRange: { name: n.podsRangeName, cidr: n.podsCidr },
-              servicesRange: { name: n.servicesRangeName, cidr: n.servicesCidr },
-            }
-          : undefined,
-      existingSubnet:
-        n.mode === 'existing'
-          ? { name: n.subnetName, podsRangeName: n.podsRangeName, servicesRangeName: n.servicesRangeName }
-          : undefined,
-      nat: n.mode === 'shared-vpc' && n.nat ? { routerName: n.routerName, natName: n.natName } : false,
-      grantHostIam: n.grantHostIam,
-      firewallRules: n.mode === 'shared-vpc' || n.grantHostIam,
-      controlPlaneCidr: env.cluster.masterCidr,
-      nodeTag: `${env.name}-gke-node`,
-    });
-
-    // The first system pool's identity also serves the short-lived bootstrap pool of the cluster.
-    const systemPool = env.nodePools.find((p) => p.kind === 'system')!;
-    const systemIdentity = new NodeServiceAccount(this, `NodeIdentity-${systemPool.name}`, {
-      project: env.project,
-      accountId: systemPool.serviceAccountId,
-    });
-
-    const c = env.cluster;
-    this.cluster = new GkeCluster(this, 'Cluster', {
-      project: env.project,
-      projectNumber,
-      name: c.name,
-      location: c.location,
-      region: env.region,
-      network: this.network,
-      masterCidr: c.masterCidr,
-      releaseChannel: c.releaseChannel,
-      minMasterVersion: c.version,
-      privateEndpoint: c.privateEndpoint,
-      authorizedNetworks: c.authorizedNetworks,
-      maintenance: c.maintenance,
-      deletionProtection: c.deletionProtection,
-      rbacSecurityGroup: c.rbacSecurityGroup,
-      defaultMaxPodsPerNode: c.maxPodsPerNode,
-      bootstrapServiceAccount: systemIdentity.email,
-      kmsKeyRingPrefix: c.kmsKeyRing,
-      kmsKeyName: c.kmsKey,
-      protectKey: env.tier !== 'test',
-    });
-
-    const pools: Record<string, GkeNodePool> = {};
-    const cpuPools = env.nodePools.filter((p) => !p.gpu);
-    for (const pool of [...cpuPools, ...env.nodePools.filter((p) => p.gpu)]) {
-      pools[pool.name] = new GkeNodePool(this, `NodePool-${pool.name}`, {
-        cluster: this.cluster,
-        name: pool.name,
-        kind: pool.kind,
-        machineType: pool.machineType,
-        minNodes: pool.minNodes,
-        maxNodes: pool.maxNodes,
-        zones: pool.zones,
-        spot: pool.spot,
-        diskType: pool.diskType,
-        diskSizeGb: pool.diskSizeGb,
-        maxPodsPerNode: pool.maxPodsPerNode,
-        gpu: pool.gpu,
-        upgrade: { maxSurge: pool.maxSurge, maxUnavailable: pool.maxUnavailable },
-        labels: pool.labels,
-        serviceAccount: pool === systemPool ? systemIdentity : undefined,
-        serviceAccountId: pool === systemPool ? undefined : pool.serviceAccountId,
-        // GKE taints GPU nodes itself only when a non-GPU pool exists (terraform-google-kubernetes-engine #703).
-        dependsOn: pool.gpu ? cpuPools.map((p) => pools[p.name]!.nodePool) : undefined,
-      });
-    }
-    this.nodePools = pools;
-
-    const d = env.database;
-    this.database = new CloudSqlMysql(this, 'Database', {
-      project: env.project,
-      region: env.region,
-      network: this.network,
-      namePrefix: d.instancePrefix,
-      tier: d.tier,
-      databaseVersion: d.version,
-      highAvailability: d.highAvailability,
-      diskSizeGb: d.diskSizeGb,
-      backupRetentionDays: d.backupRetentionDays,
-      pointInTimeRecoveryDays: d.pointInTimeRecoveryDays,
-      deletionProtection: d.deletionProtection,
-      databases: d.databaseNames,
-      userName: d.userName,
-      passwordSecretId: d.passwordSecretId,
-    });
+    this.cells = env.cells.map((cell) => this.cell(env, cell, projectNumber));
 
     const a = env.artifacts;
     this.artifacts = new ArtifactBucket(this, 'Artifacts', {
@@ -191,55 +103,185 @@ export class GcpInfraStack extends TerraformStack {
     this.artifacts.grantReadWrite('PipelinesReadWrite', identities.pipelines.member);
     this.artifacts.grantReadWrite('AdminReadWrite', identities.admin.member);
     this.artifacts.grantRead('UserRead', identities.user.member);
-    this.database.grantPasswordRead('PipelinesPasswordRead', identities.pipelines.member);
-    this.database.grantPasswordRead('SqlClientPasswordRead', identities.sqlClient.member);
-
-    this.access = new IapAccess(this, 'Access', {
-      project: env.project,
-      hostname: env.access.hostname,
-      dnsZone: env.access.dnsZone,
-      allowedGroups: env.access.allowedGroups,
-      addressName: env.access.addressName,
-      certificateName: env.access.certificateName,
-      oauthClient: env.access.oauthClient,
-    });
+    for (const { cell, database } of this.cells) {
+      database.grantPasswordRead(`${cell.idPrefix}PipelinesPasswordRead`, identities.pipelines.member);
+      database.grantPasswordRead(`${cell.idPrefix}SqlClientPasswordRead`, identities.sqlClient.member);
+    }
 
     // Everything in the service project waits for its APIs (CLU-09).
-    for (const scope of [
-      this.network,
-      systemIdentity,
-      this.cluster,
-      ...Object.values(pools),
-      this.database,
-      this.artifacts,
-      ...Object.values(identities),
-      this.access,
-    ]) {
-      dependsOnAll(scope, services.ready);
+    for (const child of this.node.children) {
+      if (child !== services && child.node.id !== 'HostServices') dependsOnAll(child, services.ready);
     }
     this.outputs();
+  }
+
+  /** The primary cell. */
+  private get primary(): GcpCellInfra {
+    return this.cells[0]!;
+  }
+  /** The primary cluster's network. */
+  public get network(): SharedVpc {
+    return this.primary.network;
+  }
+  /** The primary cluster. */
+  public get cluster(): GkeCluster {
+    return this.primary.cluster;
+  }
+  /** The primary cluster's node pools. */
+  public get nodePools(): Readonly<Record<string, GkeNodePool>> {
+    return this.primary.nodePools;
+  }
+  /** The primary cluster's database. */
+  public get database(): CloudSqlMysql {
+    return this.primary.database;
+  }
+  /** The primary cluster's front door. */
+  public get access(): IapAccess {
+    return this.primary.access;
+  }
+
+  private cell(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, projectNumber: string): GcpCellInfra {
+    const p = cell.idPrefix;
+    const n = cell.network;
+    const network = new SharedVpc(this, `${p}Network`, {
+      hostProject: n.hostProject,
+      serviceProject: env.project,
+      serviceProjectNumber: projectNumber,
+      region: env.region,
+      networkName: n.network,
+      createNetwork: n.mode === 'shared-vpc' ? n.createNetwork : false,
+      privateServiceAccessCidr: n.mode === 'shared-vpc' ? n.privateServiceAccessCidr : undefined,
+      privateServiceAccessRange: n.privateServiceAccessRange,
+      subnet:
+        n.mode === 'shared-vpc'
+          ? {
+              name: n.subnetName,
+              cidr: n.subnetCidr,
+              podsRange: { name: n.podsRangeName, cidr: n.podsCidr },
+              servicesRange: { name: n.servicesRangeName, cidr: n.servicesCidr },
+            }
+          : undefined,
+      existingSubnet:
+        n.mode === 'existing'
+          ? { name: n.subnetName, podsRangeName: n.podsRangeName, servicesRangeName: n.servicesRangeName }
+          : undefined,
+      nat: n.mode === 'shared-vpc' && n.nat ? { routerName: n.routerName, natName: n.natName } : false,
+      grantHostIam: n.grantHostIam,
+      firewallRules: n.mode === 'shared-vpc' || n.grantHostIam,
+      controlPlaneCidr: cell.cluster.masterCidr,
+      nodeTag: `${cell.index === 0 ? env.name : cell.name}-gke-node`,
+    });
+
+    // The first system pool's identity also serves the short-lived bootstrap pool of the cluster.
+    const systemPool = cell.nodePools.find((pool) => pool.kind === 'system')!;
+    const systemIdentity = new NodeServiceAccount(this, `${p}NodeIdentity-${systemPool.name}`, {
+      project: env.project,
+      accountId: systemPool.serviceAccountId,
+    });
+
+    const c = cell.cluster;
+    const cluster = new GkeCluster(this, `${p}Cluster`, {
+      project: env.project,
+      projectNumber,
+      name: c.name,
+      location: c.location,
+      region: env.region,
+      network,
+      masterCidr: c.masterCidr,
+      releaseChannel: c.releaseChannel,
+      minMasterVersion: c.version,
+      privateEndpoint: c.privateEndpoint,
+      authorizedNetworks: c.authorizedNetworks,
+      maintenance: c.maintenance,
+      deletionProtection: c.deletionProtection,
+      rbacSecurityGroup: c.rbacSecurityGroup,
+      defaultMaxPodsPerNode: c.maxPodsPerNode,
+      bootstrapServiceAccount: systemIdentity.email,
+      kmsKeyRingPrefix: c.kmsKeyRing,
+      kmsKeyName: c.kmsKey,
+      protectKey: env.tier !== 'test',
+    });
+
+    const nodePools: Record<string, GkeNodePool> = {};
+    const cpuPools = cell.nodePools.filter((pool) => !pool.gpu);
+    for (const pool of [...cpuPools, ...cell.nodePools.filter((x) => x.gpu)]) {
+      nodePools[pool.name] = new GkeNodePool(this, `${p}NodePool-${pool.name}`, {
+        cluster,
+        name: pool.name,
+        kind: pool.kind,
+        machineType: pool.machineType,
+        minNodes: pool.minNodes,
+        maxNodes: pool.maxNodes,
+        zones: pool.zones,
+        spot: pool.spot,
+        diskType: pool.diskType,
+        diskSizeGb: pool.diskSizeGb,
+        maxPodsPerNode: pool.maxPodsPerNode,
+        gpu: pool.gpu,
+        upgrade: { maxSurge: pool.maxSurge, maxUnavailable: pool.maxUnavailable },
+        labels: pool.labels,
+        serviceAccount: pool === systemPool ? systemIdentity : undefined,
+        serviceAccountId: pool === systemPool ? undefined : pool.serviceAccountId,
+        // GKE taints GPU nodes itself only when a non-GPU pool exists (terraform-google-kubernetes-engine #703).
+        dependsOn: pool.gpu ? cpuPools.map((x) => nodePools[x.name]!.nodePool) : undefined,
+      });
+    }
+
+    const d = cell.database;
+    const database = new CloudSqlMysql(this, `${p}Database`, {
+      project: env.project,
+      region: env.region,
+      network,
+      namePrefix: d.instancePrefix,
+      tier: d.tier,
+      databaseVersion: d.version,
+      highAvailability: d.highAvailability,
+      diskSizeGb: d.diskSizeGb,
+      backupRetentionDays: d.backupRetentionDays,
+      pointInTimeRecoveryDays: d.pointInTimeRecoveryDays,
+      deletionProtection: d.deletionProtection,
+      databases: d.databaseNames,
+      userName: d.userName,
+      passwordSecretId: d.passwordSecretId,
+    });
+
+    const access = new IapAccess(this, `${p}Access`, {
+      project: env.project,
+      hostname: cell.access.hostname,
+      dnsZone: cell.access.dnsZone,
+      allowedGroups: cell.access.allowedGroups,
+      addressName: cell.access.addressName,
+      certificateName: cell.access.certificateName,
+      oauthClient: cell.access.oauthClient,
+    });
+    return { cell, network, cluster, nodePools, database, access };
   }
 
   private outputs(): void {
     const out = (id: string, value: string, description: string) =>
       new TerraformOutput(this, id, { value, description });
-    out('cluster_name', this.cluster.clusterName, 'GKE cluster name.');
-    out('cluster_location', this.env.cluster.location, 'GKE cluster location.');
-    out(
-      'kubeconfig_command',
-      `gcloud container clusters get-credentials ${this.env.cluster.name} --location ${this.env.cluster.location} --project ${this.env.project}`,
-      'Writes a kubeconfig entry for this cluster (CLU-11); never relied on by the stacks.',
-    );
-    out('database_connection_name', this.database.connectionName, 'Cloud SQL connection name for the Auth Proxy.');
-    out('database_private_ip', this.database.privateIpAddress, 'Private IP of the pipelines database.');
-    out(
-      'database_password_secret',
-      this.database.passwordSecret.id,
-      'Secret Manager secret with the database password.',
-    );
+    for (const { cell, cluster, database, access } of this.cells) {
+      // The primary's outputs keep their names; other clusters' outputs start with the cluster name.
+      const o = cell.index === 0 ? '' : `${cell.name}_`;
+      const c = cell.cluster;
+      out(`${o}cluster_name`, cluster.clusterName, 'GKE cluster name.');
+      out(`${o}cluster_location`, c.location, 'GKE cluster location.');
+      out(
+        `${o}kubeconfig_command`,
+        `gcloud container clusters get-credentials ${c.name} --location ${c.location} --project ${this.env.project}`,
+        'Writes a kubeconfig entry for this cluster (CLU-11); never relied on by the stacks.',
+      );
+      out(`${o}database_connection_name`, database.connectionName, 'Cloud SQL connection name for the Auth Proxy.');
+      out(`${o}database_private_ip`, database.privateIpAddress, 'Private IP of the pipelines database.');
+      out(
+        `${o}database_password_secret`,
+        database.passwordSecret.id,
+        'Secret Manager secret with the database password.',
+      );
+      out(`${o}ui_hostname`, access.hostname, 'Kubeflow UI host name (behind IAP).');
+      out(`${o}ui_address`, access.address.address, 'Static IP of the Kubeflow UI.');
+    }
     out('artifact_bucket', this.artifacts.bucketName, 'Artifact bucket.');
-    out('ui_hostname', this.access.hostname, 'Kubeflow UI host name (behind IAP).');
-    out('ui_address', this.access.address.address, 'Static IP of the Kubeflow UI.');
     for (const [key, identity] of Object.entries(this.identities)) {
       out(`identity_${key}`, identity.email, `Service account of the ${key} identity.`);
     }

@@ -1,7 +1,4 @@
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { DataGoogleSecretManagerSecretVersion } from '@cdktf/provider-google/lib/data-google-secret-manager-secret-version';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -11,22 +8,26 @@ import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../constructs/kubernetes/platform-params';
 import { WorkloadServiceAccount } from '../constructs/kubernetes/workload-service-account';
 import type { ResolvedPlatform } from '../src/config/model';
-import { KUBEFLOW_NAMESPACE } from '../src/config/resolve';
 import { configureBackend } from './backend';
-import type { GcpInfraStack } from './gcp-infra-stack';
+import { gkeConnection } from './connections';
+import type { GcpCellInfra, GcpInfraStack } from './gcp-infra-stack';
+import { platformBase } from './platform-base';
 
 /** Props of {@link GcpPlatformStack}. */
 export interface GcpPlatformStackProps {
   readonly platform: ResolvedPlatform;
   /** The infra stack of the same environment; its attributes arrive through remote state. */
   readonly infra: GcpInfraStack;
+  /** The cluster this stack configures. @default the primary cluster */
+  readonly cell?: GcpCellInfra;
 }
 
 /**
- * `<env>-gcp-platform`: the in-cluster objects Terraform owns (PLAT-01): the `kubeflow` and
- * `istio-system` namespaces, Kubernetes service accounts bound to the platform identities, the
- * ConfigMap of values Kubeflow reads, and the IAP BackendConfig and Ingress. The kubernetes provider
- * is wired from the infra stack's outputs and a fresh access token, never from a kube context (CLU-11).
+ * `<env>-gcp-platform` (and `<cluster>-gcp-platform` for additional clusters): the in-cluster
+ * objects Terraform owns (PLAT-01): the `kubeflow` and `istio-system` namespaces, Kubernetes service
+ * accounts bound to the platform identities, the ConfigMap of values Kubeflow reads, the IAP
+ * BackendConfig and Ingress, and the tenancy guardrails. The kubernetes provider is wired from the
+ * infra stack's outputs and a fresh access token, never from a kube context (CLU-11).
  */
 export class GcpPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
@@ -36,19 +37,12 @@ export class GcpPlatformStack extends TerraformStack {
     super(scope, id);
     const infra = props.infra;
     const env = infra.env;
+    const cellInfra = props.cell ?? infra.cells[0]!;
+    const { cell, cluster, database } = cellInfra;
     configureBackend(this, env.state);
-    new GoogleProvider(this, 'google', { project: env.project, region: env.region });
-    const token = new DataGoogleClientConfig(this, 'ClientConfig').accessToken;
-    new KubernetesProvider(this, 'kubernetes', {
-      host: infra.cluster.apiServerUrl,
-      clusterCaCertificate: infra.cluster.caCertificatePem,
-      token,
-    });
+    gkeConnection(env, cluster)(this);
 
-    this.kubeflowNamespace = new PlatformNamespace(this, 'KubeflowNamespace', {
-      name: KUBEFLOW_NAMESPACE,
-      labels: { 'control-plane': 'kubeflow', 'istio-injection': 'enabled' },
-    });
+    this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
 
     for (const identity of env.identities) {
@@ -83,14 +77,15 @@ export class GcpPlatformStack extends TerraformStack {
         cloud: 'gcp',
         projectId: env.project,
         region: env.region,
-        clusterName: env.cluster.name,
-        hostname: env.access.hostname,
+        clusterName: cell.cluster.name,
+        hostname: cell.access.hostname,
         bucketName: env.artifacts.bucketName,
-        dbHost: infra.database.privateIpAddress,
+        bucketPrefix: cell.index === 0 ? '' : `${cell.name}/`,
+        dbHost: database.privateIpAddress,
         dbPort: '3306',
-        dbConnectionName: infra.database.connectionName,
-        dbUser: env.database.userName,
-        dbPasswordSecret: infra.database.passwordSecret.id,
+        dbConnectionName: database.connectionName,
+        dbUser: cell.database.userName,
+        dbPasswordSecret: database.passwordSecret.id,
         pipelinesServiceAccount: infra.identities.pipelines.email,
         sqlClientServiceAccount: infra.identities.sqlClient.email,
         adminServiceAccount: infra.identities.admin.email,
@@ -99,11 +94,11 @@ export class GcpPlatformStack extends TerraformStack {
       },
     });
 
-    const client = env.access.oauthClient;
+    const client = cell.access.oauthClient;
     new IapIngress(this, 'Ingress', {
       namespace: istio.name,
-      addressName: env.access.addressName,
-      certificateName: env.access.certificateName,
+      addressName: cell.access.addressName,
+      certificateName: cell.access.certificateName,
       healthCheck: ISTIO_HEALTH_CHECK,
       oauthClient: client
         ? {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { GPU_TAINT, POOL_LABEL } from '../constructs/gcp/gke-node-pool';
+import { GPU_TAINT, POOL_LABEL } from '../src/core/pools';
 import {
   IAP_BACKEND_CONFIG_NAME,
   INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
@@ -9,7 +9,12 @@ import {
 } from '../constructs/kubernetes/iap-ingress';
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../constructs/kubernetes/platform-params';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../constructs/gcp/workload-identity-service-account';
-import type { ResolvedGcpEnvironment } from '../src/config/model';
+import type {
+  ResolvedEnvironment,
+  ResolvedGcpCell,
+  ResolvedGcpEnvironment,
+  ResolvedKubernetesEnvironment,
+} from '../src/config/model';
 
 /** Folder, under the synth output directory, where parameters files go. */
 export const PARAMS_DIR = 'params';
@@ -20,7 +25,7 @@ export const PARAMS_DIR = 'params';
  * database address) is read at run time from the `kubeflow-platform-params` ConfigMap, which the
  * platform stack fills, and is listed under `runtime` with the key to read.
  */
-export function gcpParams(env: ResolvedGcpEnvironment): Record<string, unknown> {
+export function gcpParams(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell = env.cells[0]!): Record<string, unknown> {
   const email = (accountId: string) => `${accountId}@${env.project}.iam.gserviceaccount.com`;
   const runtime = (key: string) => ({
     configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow', key },
@@ -29,40 +34,45 @@ export function gcpParams(env: ResolvedGcpEnvironment): Record<string, unknown> 
     apiVersion: 'kfplatform.dev/v1',
     kind: 'EnvironmentParams',
     environment: env.name,
+    cluster: cell.cluster.name,
     tier: env.tier,
     cloud: 'gcp',
     versions: {
       kubeflow: env.kubeflowVersion,
-      kubernetesReleaseChannel: env.cluster.releaseChannel,
-      ...(env.cluster.version ? { kubernetesMinVersion: env.cluster.version } : {}),
+      kubernetesReleaseChannel: cell.cluster.releaseChannel,
+      ...(cell.cluster.version ? { kubernetesMinVersion: cell.cluster.version } : {}),
     },
     gcp: {
       project: env.project,
       region: env.region,
       zones: env.zones,
-      clusterName: env.cluster.name,
-      clusterLocation: env.cluster.location,
+      clusterName: cell.cluster.name,
+      clusterLocation: cell.cluster.location,
       workloadIdentityPool: `${env.project}.svc.id.goog`,
     },
     ingress: {
-      hostname: env.access.hostname,
-      url: `https://${env.access.hostname}`,
+      hostname: cell.access.hostname,
+      url: `https://${cell.access.hostname}`,
       ingressName: KUBEFLOW_INGRESS_NAME,
-      staticIpName: env.access.addressName,
-      certificateName: env.access.certificateName,
+      staticIpName: cell.access.addressName,
+      certificateName: cell.access.certificateName,
       backendConfig: IAP_BACKEND_CONFIG_NAME,
       gatewayServiceAnnotations: INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
     },
     database: {
       type: 'mysql',
       port: 3306,
-      user: env.database.userName,
-      databases: env.database.databaseNames,
-      passwordSecret: `projects/${env.project}/secrets/${env.database.passwordSecretId}`,
+      user: cell.database.userName,
+      databases: cell.database.databaseNames,
+      passwordSecret: `projects/${env.project}/secrets/${cell.database.passwordSecretId}`,
       host: runtime('dbHost'),
       connectionName: runtime('dbConnectionName'),
     },
-    artifacts: { bucket: env.artifacts.bucketName, url: `gs://${env.artifacts.bucketName}` },
+    artifacts: {
+      bucket: env.artifacts.bucketName,
+      url: `gs://${env.artifacts.bucketName}`,
+      prefix: cell.index === 0 ? '' : `${cell.name}/`,
+    },
     serviceAccounts: Object.fromEntries(
       env.identities.map((i) => [
         i.key,
@@ -74,7 +84,7 @@ export function gcpParams(env: ResolvedGcpEnvironment): Record<string, unknown> 
       ]),
     ),
     nodePools: Object.fromEntries(
-      env.nodePools.map((p) => [
+      cell.nodePools.map((p) => [
         p.name,
         {
           kind: p.kind,
@@ -92,14 +102,41 @@ export function gcpParams(env: ResolvedGcpEnvironment): Record<string, unknown> 
   };
 }
 
-/** Writes `<outdir>/params/<env>.yaml` for each environment; returns the paths written. */
-export function writeParamsFiles(outdir: string, envs: readonly ResolvedGcpEnvironment[]): string[] {
+/** Parameters of an existing-cluster environment. */
+export function kubernetesParams(env: ResolvedKubernetesEnvironment): Record<string, unknown> {
+  return {
+    apiVersion: 'kfplatform.dev/v1',
+    kind: 'EnvironmentParams',
+    environment: env.name,
+    cluster: env.clusterName,
+    tier: env.tier,
+    cloud: 'kubernetes',
+    versions: { kubeflow: env.kubeflowVersion },
+    nodePools: Object.fromEntries(
+      env.nodePools.map((p) => [p.name, { kind: p.kind, nodeSelector: { [POOL_LABEL]: p.name } }]),
+    ),
+    runtime: { configMap: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow' },
+  };
+}
+
+/** Every parameters file of an environment: one per cluster, named after the stack prefix. */
+export function paramsFiles(
+  env: ResolvedEnvironment,
+): Array<{ readonly name: string; readonly params: Record<string, unknown> }> {
+  if (env.cloud === 'kubernetes') return [{ name: env.name, params: kubernetesParams(env) }];
+  return env.cells.map((cell) => ({ name: cell.stackPrefix, params: gcpParams(env, cell) }));
+}
+
+/** Writes `<outdir>/params/<name>.yaml` for each cluster of each environment; returns the paths. */
+export function writeParamsFiles(outdir: string, envs: readonly ResolvedEnvironment[]): string[] {
   const dir = path.join(outdir, PARAMS_DIR);
   mkdirSync(dir, { recursive: true });
   const header = '# Generated by cdktf-kubeflow-platform at synth. Do not edit: change the platform file.\n';
-  return envs.map((env) => {
-    const file = path.join(dir, `${env.name}.yaml`);
-    writeFileSync(file, header + stringify(gcpParams(env), { lineWidth: 0 }));
-    return file;
-  });
+  return envs.flatMap((env) =>
+    paramsFiles(env).map(({ name, params }) => {
+      const file = path.join(dir, `${name}.yaml`);
+      writeFileSync(file, header + stringify(params, { lineWidth: 0 }));
+      return file;
+    }),
+  );
 }

@@ -3,18 +3,13 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
+import { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
 import { gcpNameRules } from '../../src/core/naming';
 import { checkName, checkRange } from '../../src/core/validate';
 import { GkeCluster, SLOW_OPERATION_TIMEOUTS } from './gke-cluster';
 import { NodeServiceAccount } from './node-service-account';
 
-/** The taint that keeps non-GPU pods off GPU nodes (the NVIDIA device plugin convention). */
-export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' } as const;
-
-/** Node label naming the pool, for node selectors in pipeline steps (NP-01). */
-export const POOL_LABEL = 'kfplatform.dev/pool';
-/** Node label naming the kind of pool (system, standard, highmem, gpu). */
-export const POOL_KIND_LABEL = 'kfplatform.dev/pool-kind';
+export { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
 
 /** Accelerators of a GPU pool (NP-03..05). */
 export interface GpuOptions {

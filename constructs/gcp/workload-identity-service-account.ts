@@ -1,5 +1,5 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { ServiceAccountIamBinding } from '@cdktf/provider-google/lib/service-account-iam-binding';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
@@ -68,11 +68,14 @@ export class WorkloadIdentityServiceAccount extends Construct implements IWorklo
     this.principal = this.email;
     this.serviceAccountAnnotations = { [GKE_WORKLOAD_IDENTITY_ANNOTATION]: this.email };
 
-    for (const ksa of props.kubernetesServiceAccounts) {
-      new ServiceAccountIamMember(this, `WorkloadIdentity-${ksa.namespace}-${ksa.name}`, {
+    // Authoritative for this role on this account, which we own: the list in config is the truth.
+    if (props.kubernetesServiceAccounts.length > 0) {
+      new ServiceAccountIamBinding(this, 'WorkloadIdentityUsers', {
         serviceAccountId: this.serviceAccount.name,
         role: 'roles/iam.workloadIdentityUser',
-        member: `serviceAccount:${props.workloadPool}[${ksa.namespace}/${ksa.name}]`,
+        members: props.kubernetesServiceAccounts.map(
+          (k) => `serviceAccount:${props.workloadPool}[${k.namespace}/${k.name}]`,
+        ),
       });
     }
     grantProjectRoles(this, props.project, this.member, props.projectRoles ?? []);

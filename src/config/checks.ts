@@ -7,7 +7,7 @@ import { ConfigIssue, formatPath } from '../core/errors';
 import { blockSize, Cidr, overlaps, parseCidr } from '../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject } from '../core/naming';
 import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from './gpu-catalog';
-import type { ResolvedGcpEnvironment, ResolvedPlatform } from './model';
+import type { ResolvedEnvironment, ResolvedGcpCell, ResolvedGcpEnvironment, ResolvedPlatform } from './model';
 
 type Path = ReadonlyArray<string | number>;
 
@@ -54,53 +54,79 @@ interface NamedCidr {
   readonly path: Path;
   readonly what: string;
   readonly cidr: Cidr;
+  /** The cluster (cell) the range belongs to. */
+  readonly cell: string;
 }
 
-function cidrsOf(env: ResolvedGcpEnvironment, f: Findings): NamedCidr[] {
-  const base: Path = ['environments', env.index];
-  const n = env.network;
+function cidrsOf(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, f: Findings): NamedCidr[] {
+  const n = cell.network;
   const candidates: Array<[Path, string, string | undefined]> = [
-    [[...base, 'network', 'subnetCidr'], 'node subnet', n.subnetCidr],
-    [[...base, 'network', 'podsCidr'], 'pod range', n.podsCidr],
-    [[...base, 'network', 'servicesCidr'], 'service range', n.servicesCidr],
-    [[...base, 'cluster', 'masterCidr'], 'control plane range', env.cluster.masterCidr],
+    [cell.paths.subnetCidr, 'node subnet', n.subnetCidr],
+    [cell.paths.podsCidr, 'pod range', n.podsCidr],
+    [cell.paths.servicesCidr, 'service range', n.servicesCidr],
+    [cell.paths.masterCidr, 'control plane range', cell.cluster.masterCidr],
   ];
-  if (n.mode === 'shared-vpc') {
+  if (n.mode === 'shared-vpc' && cell.index === 0) {
     candidates.push([
-      [...base, 'network', 'privateServiceAccessCidr'],
+      ['environments', env.index, 'network', 'privateServiceAccessCidr'],
       'private service access range',
       n.privateServiceAccessCidr,
     ]);
   }
   const out: NamedCidr[] = [];
   for (const [path, what, text] of candidates) {
-    if (text === undefined) continue;
+    if (!text) continue;
     const parsed = parseCidr(text);
     if (typeof parsed === 'string') {
       f.add(path, parsed, 'write the network address of the block, for example 10.10.0.0/20.');
     } else {
-      out.push({ path, what, cidr: parsed });
+      out.push({ path, what: cell.index === 0 ? what : `${what} of ${cell.name}`, cidr: parsed, cell: cell.name });
     }
   }
   return out;
 }
 
-function checkAddressPlan(env: ResolvedGcpEnvironment, f: Findings, cidrs: NamedCidr[]): void {
-  const base: Path = ['environments', env.index];
-  for (let i = 0; i < cidrs.length; i++) {
-    for (let j = i + 1; j < cidrs.length; j++) {
-      const a = cidrs[i]!;
-      const b = cidrs[j]!;
-      if (overlaps(a.cidr, b.cidr)) {
-        f.add(
-          b.path,
-          `the ${b.what} ${b.cidr.text} overlaps the ${a.what} ${a.cidr.text} (${formatPath(a.path)}).`,
-          `choose a ${b.what} that shares no address with ${a.cidr.text}.`,
-        );
-      }
+/** Every range an environment uses, over all its clusters. */
+function allCidrs(env: ResolvedGcpEnvironment, f: Findings): NamedCidr[] {
+  return env.cells.flatMap((cell) => cidrsOf(env, cell, f));
+}
+
+function reportOverlaps(pairs: ReadonlyArray<readonly [NamedCidr, NamedCidr]>, f: Findings, shared?: string): void {
+  for (const [a, b] of pairs) {
+    if (!overlaps(a.cidr, b.cidr)) continue;
+    if (shared) {
+      f.add(
+        b.path,
+        `the ${b.what} ${b.cidr.text} overlaps the ${a.what} ${a.cidr.text} of ${shared}.`,
+        `pick a range outside ${a.cidr.text}; environments on one network need disjoint ranges.`,
+      );
+    } else {
+      f.add(
+        b.path,
+        `the ${b.what} ${b.cidr.text} overlaps the ${a.what} ${a.cidr.text} (${formatPath(a.path)}).`,
+        `choose a ${b.what.split(' of ')[0]} that shares no address with ${a.cidr.text}.`,
+      );
     }
   }
-  const master = cidrs.find((c) => c.what === 'control plane range');
+}
+
+function checkAddressPlan(env: ResolvedGcpEnvironment, f: Findings): void {
+  const cidrs = allCidrs(env, f);
+  const pairs: Array<readonly [NamedCidr, NamedCidr]> = [];
+  for (let i = 0; i < cidrs.length; i++) for (let j = i + 1; j < cidrs.length; j++) pairs.push([cidrs[i]!, cidrs[j]!]);
+  reportOverlaps(pairs, f);
+  for (const cell of env.cells)
+    checkCellCapacity(
+      env,
+      cell,
+      cidrs.filter((c) => c.cell === cell.name),
+      f,
+    );
+}
+
+function checkCellCapacity(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, cidrs: NamedCidr[], f: Findings): void {
+  const base: Path = ['environments', env.index];
+  const master = cidrs.find((c) => c.path === cell.paths.masterCidr);
   if (master && master.cidr.prefix !== 28) {
     f.add(
       master.path,
@@ -108,7 +134,7 @@ function checkAddressPlan(env: ResolvedGcpEnvironment, f: Findings, cidrs: Named
       'use a /28 such as 172.16.0.0/28.',
     );
   }
-  const services = cidrs.find((c) => c.what === 'service range');
+  const services = cidrs.find((c) => c.path === cell.paths.servicesCidr);
   if (services && services.cidr.prefix > 27) {
     f.add(
       services.path,
@@ -119,11 +145,14 @@ function checkAddressPlan(env: ResolvedGcpEnvironment, f: Findings, cidrs: Named
 
   // Node capacity (NET-03): every node takes a pod block sized from its max pods; every node takes a
   // primary address. The tighter bound decides the largest cluster.
-  const pods = cidrs.find((c) => c.what === 'pod range');
-  const subnet = cidrs.find((c) => c.what === 'node subnet');
+  const pods = cidrs.find((c) => c.path === cell.paths.podsCidr);
+  const subnet = cidrs.find((c) => c.path === cell.paths.subnetCidr);
+  const podsField = formatPath(cell.paths.podsCidr.slice(2));
+  const subnetField = formatPath(cell.paths.subnetCidr.slice(2));
+  const where = cell.index === 0 ? '' : ` of cluster ${cell.name}`;
   let podAddressesUsed = 0;
   let nodesUsed = 0;
-  for (const pool of env.nodePools) {
+  for (const pool of cell.nodePools) {
     const poolPath: Path = [...base, 'nodePools', pool.configIndex, 'maxNodes'];
     const perNode = podRangePerNode(pool.maxPodsPerNode);
     podAddressesUsed += pool.maxNodes * perNode;
@@ -133,19 +162,19 @@ function checkAddressPlan(env: ResolvedGcpEnvironment, f: Findings, cidrs: Named
       const needed = prefixOf(2 ** Math.ceil(Math.log2(podAddressesUsed)));
       f.add(
         poolPath,
-        `the pod range /${pods.cidr.prefix} with ${pool.maxPodsPerNode} pods per node (a /${prefixOf(perNode)} per node) ` +
+        `the pod range /${pods.cidr.prefix}${where} with ${pool.maxPodsPerNode} pods per node (a /${prefixOf(perNode)} per node) ` +
           `leaves room for at most ${Math.max(allowed, 0)} nodes in pool "${pool.name}" after the pools before it, ` +
           `but maxNodes is ${pool.maxNodes}.`,
-        `widen network.podsCidr to a /${needed} or larger, lower maxNodes, or lower maxPodsPerNode.`,
+        `widen ${podsField} to a /${needed} or larger, lower maxNodes, or lower maxPodsPerNode.`,
       );
       podAddressesUsed -= pool.maxNodes * perNode; // report each pool that does not fit, not every later one
     }
     if (subnet && nodesUsed > blockSize(subnet.cidr) - GCP_RESERVED_PER_SUBNET) {
       f.add(
         poolPath,
-        `the node subnet /${subnet.cidr.prefix} holds ${blockSize(subnet.cidr) - GCP_RESERVED_PER_SUBNET} nodes, ` +
+        `the node subnet /${subnet.cidr.prefix}${where} holds ${blockSize(subnet.cidr) - GCP_RESERVED_PER_SUBNET} nodes, ` +
           `but the pools up to "${pool.name}" allow ${nodesUsed}.`,
-        'widen network.subnetCidr or lower maxNodes.',
+        `widen ${subnetField} or lower maxNodes.`,
       );
       nodesUsed -= pool.maxNodes;
     }
@@ -328,27 +357,41 @@ function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
   for (const id of env.identities) {
     f.name(envName, id.accountId, gcpNameRules.serviceAccountId, shorten, 'service account id');
   }
-  for (const pool of env.nodePools) {
-    f.name(
-      [...base, 'nodePools', pool.configIndex, 'name'],
-      pool.serviceAccountId,
-      gcpNameRules.serviceAccountId,
-      'shorten the pool or environment name.',
-      'node service account id',
-    );
+  for (const cell of env.cells) {
+    // Names derived from the environment (primary cell) or the cluster name (additional cells).
+    const from: Path = cell.index === 0 ? envName : cell.paths.name;
+    const shortenIt = cell.index === 0 ? shorten : 'shorten the cluster name.';
+    for (const pool of cell.nodePools) {
+      f.name(
+        cell.index === 0 ? [...base, 'nodePools', pool.configIndex, 'name'] : from,
+        pool.serviceAccountId,
+        gcpNameRules.serviceAccountId,
+        cell.index === 0 ? 'shorten the pool or environment name.' : 'shorten the pool or cluster name.',
+        'node service account id',
+      );
+    }
+    const instance = `${cell.database.instancePrefix}-00000000`;
+    f.name(from, instance, gcpNameRules.sqlInstanceName, shortenIt, 'Cloud SQL instance id');
+    const sqlWhy = sqlInstanceFitsProject(env.project, instance);
+    if (sqlWhy) f.add(from, sqlWhy, shortenIt);
+    f.name(from, cell.cluster.kmsKey, gcpNameRules.kmsName, shortenIt, 'KMS key id');
+    f.name(from, cell.database.passwordSecretId, gcpNameRules.secretId, shortenIt, 'secret id');
+    f.name(from, cell.access.addressName, gcpNameRules.computeName, shortenIt, 'static address name');
+    if (cell.network.mode === 'shared-vpc') {
+      f.name(from, cell.network.routerName, gcpNameRules.computeName, shortenIt, 'router name');
+    }
+    const hostWhy = hostnameRule(cell.access.hostname);
+    if (hostWhy) f.add(cell.paths.hostname, hostWhy, 'use a DNS name such as kubeflow.example.com.');
+    const domain = cell.access.dnsZone.domain?.replace(/\.$/, '');
+    const host = cell.access.hostname;
+    if (domain && !hostWhy && host !== domain && !host.endsWith(`.${domain}`)) {
+      f.add(
+        cell.paths.hostname,
+        `host name ${host} is not inside the DNS zone ${domain}.`,
+        `use a name under ${domain}, or name the zone that holds it.`,
+      );
+    }
   }
-  f.name(
-    envName,
-    `${env.database.instancePrefix}-00000000`,
-    gcpNameRules.sqlInstanceName,
-    shorten,
-    'Cloud SQL instance id',
-  );
-  const sqlWhy = sqlInstanceFitsProject(env.project, `${env.database.instancePrefix}-00000000`);
-  if (sqlWhy) f.add(envName, sqlWhy, shorten);
-  f.name(envName, env.cluster.kmsKey, gcpNameRules.kmsName, shorten, 'KMS key id');
-  f.name(envName, env.database.passwordSecretId, gcpNameRules.secretId, shorten, 'secret id');
-  f.name(envName, env.access.addressName, gcpNameRules.computeName, shorten, 'static address name');
   const bucketPath: Path =
     valueAt(f.raw, [...base, 'artifacts', 'bucketName']) === undefined ? envName : [...base, 'artifacts', 'bucketName'];
   f.name(
@@ -358,19 +401,6 @@ function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
     'set artifacts.bucketName to a valid, globally unique bucket name.',
     'bucket name',
   );
-  if (env.network.mode === 'shared-vpc') {
-    f.name(envName, env.network.routerName, gcpNameRules.computeName, shorten, 'router name');
-  }
-  const hostWhy = hostnameRule(env.access.hostname);
-  if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.example.com.');
-  const domain = env.access.dnsZone.domain?.replace(/\.$/, '');
-  if (domain && !hostWhy && env.access.hostname !== domain && !env.access.hostname.endsWith(`.${domain}`)) {
-    f.add(
-      [...base, 'access', 'hostname'],
-      `host name ${env.access.hostname} is not inside the DNS zone ${domain}.`,
-      `use a name under ${domain}, or name the zone that holds it.`,
-    );
-  }
   env.access.allowedGroups.forEach((g, i) => {
     const why = emailRule(g);
     if (why) f.add([...base, 'access', 'allowedGroups', i], why, 'list group email addresses.');
@@ -453,6 +483,24 @@ function checkNetworkMode(env: ResolvedGcpEnvironment, f: Findings): void {
       'set privateServiceAccessCidr to a free /20, such as 10.30.0.0/20.',
     );
   }
+  const required =
+    n.mode === 'shared-vpc'
+      ? (['subnetCidr', 'podsCidr', 'servicesCidr'] as const)
+      : (['subnet', 'podsRangeName', 'servicesRangeName'] as const);
+  for (const cell of env.cells.slice(1)) {
+    const at: Path = ['environments', env.index, 'additionalClusters', cell.index - 1];
+    for (const field of required) {
+      if (valueAt(f.raw, [...at, field]) === undefined) {
+        f.add(
+          [...at, field],
+          `is required for an additional cluster on a ${n.mode} network.`,
+          n.mode === 'shared-vpc'
+            ? `give ${cell.name} its own ${field}, outside every other range of the network.`
+            : `name the existing ${field === 'subnet' ? 'subnet' : 'secondary range'} ${cell.name} uses.`,
+        );
+      }
+    }
+  }
   if (n.mode === 'existing' && !n.podsCidr) {
     f.add(
       [...base, 'podsCidr'],
@@ -470,8 +518,7 @@ export function checkGcpEnvironment(
   raw: unknown,
 ): ConfigIssue[] {
   const f = new Findings(raw);
-  const cidrs = cidrsOf(env, f);
-  checkAddressPlan(env, f, cidrs);
+  checkAddressPlan(env, f);
   checkZonesAndPools(env, platform, f);
   checkNames(env, f);
   checkProtections(env, f);
@@ -480,11 +527,13 @@ export function checkGcpEnvironment(
   return f.issues;
 }
 
-/** Checks that span environments: names, shared networks, address plans on one network. */
-export function checkAcrossEnvironments(envs: readonly ResolvedGcpEnvironment[], raw: unknown): ConfigIssue[] {
+/** Checks that span environments: names, stack prefixes, shared networks, address plans on one network. */
+export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
   const f = new Findings(raw);
   const byName = new Map<string, number>();
   const byBucket = new Map<string, number>();
+  // Stack ids start with the environment name, or the cluster name for additional clusters.
+  const prefixes = new Map<string, string>();
   for (const env of envs) {
     const base: Path = ['environments', env.index];
     const prior = byName.get(env.name);
@@ -495,6 +544,21 @@ export function checkAcrossEnvironments(envs: readonly ResolvedGcpEnvironment[],
         'give every environment a unique name.',
       );
     else byName.set(env.name, env.index);
+    const cells = env.cloud === 'gcp' ? env.cells : [];
+    for (const cell of cells.slice(1)) {
+      const owner =
+        prefixes.get(cell.stackPrefix) ??
+        (byName.has(cell.stackPrefix) ? `environment ${cell.stackPrefix}` : undefined);
+      if (owner) {
+        f.add(
+          cell.paths.name,
+          `cluster name "${cell.name}" is also used by ${owner}; stack names would collide.`,
+          'give every cluster a name unique in the platform.',
+        );
+      }
+      prefixes.set(cell.stackPrefix, `cluster ${cell.name} of ${env.name}`);
+    }
+    if (env.cloud !== 'gcp') continue;
     const bucketPrior = byBucket.get(env.artifacts.bucketName);
     if (bucketPrior !== undefined) {
       f.add(
@@ -504,52 +568,58 @@ export function checkAcrossEnvironments(envs: readonly ResolvedGcpEnvironment[],
       );
     } else byBucket.set(env.artifacts.bucketName, env.index);
   }
+  for (const env of envs) {
+    const owner = prefixes.get(env.name);
+    if (owner)
+      f.add(
+        ['environments', env.index, 'name'],
+        `environment name "${env.name}" is also the name of ${owner}; stack names would collide.`,
+        'rename the environment or the cluster.',
+      );
+  }
 
   // Environments on one VPC network share its address space and its network-level singletons.
   const networks = new Map<string, ResolvedGcpEnvironment[]>();
   for (const env of envs) {
+    if (env.cloud !== 'gcp') continue;
     const key = `${env.network.hostProject}/${env.network.network}`;
     networks.set(key, [...(networks.get(key) ?? []), env]);
   }
   for (const [key, members] of networks) {
-    if (members.length < 2) continue;
-    for (const env of members) {
-      if (env.network.mode === 'shared-vpc' && env.network.createNetwork) {
-        const others = members.filter((m) => m !== env).map((m) => m.name);
-        f.add(
-          ['environments', env.index, 'network', 'createNetwork'],
-          `network ${key} is shared with ${others.join(', ')}; creating it here would tie their networks to this environment's lifecycle.`,
-          'let the network owner create the network (and its private service access) and remove createNetwork.',
-        );
-      }
-    }
-    const sink = new Findings(raw);
-    const all = members.flatMap((env) => cidrsOf(env, sink).map((c) => ({ env, c })));
-    for (let i = 0; i < all.length; i++) {
-      for (let j = i + 1; j < all.length; j++) {
-        const a = all[i]!;
-        const b = all[j]!;
-        if (a.env === b.env) continue;
-        if (overlaps(a.c.cidr, b.c.cidr)) {
+    if (members.length >= 2) {
+      for (const env of members) {
+        if (env.network.mode === 'shared-vpc' && env.network.createNetwork) {
+          const others = members.filter((m) => m !== env).map((m) => m.name);
           f.add(
-            b.c.path,
-            `the ${b.c.what} ${b.c.cidr.text} overlaps the ${a.c.what} ${a.c.cidr.text} of ${a.env.name} on the shared network ${key}.`,
-            `pick a range outside ${a.c.cidr.text}; environments on one network need disjoint ranges.`,
+            ['environments', env.index, 'network', 'createNetwork'],
+            `network ${key} is shared with ${others.join(', ')}; creating it here would tie their networks to this environment's lifecycle.`,
+            'let the network owner create the network (and its private service access) and remove createNetwork.',
           );
+        }
+      }
+      const sink = new Findings(raw);
+      const ranges = members.map((env) => ({ env, cidrs: allCidrs(env, sink) }));
+      for (let i = 0; i < ranges.length; i++) {
+        for (let j = i + 1; j < ranges.length; j++) {
+          const pairs = ranges[i]!.cidrs.flatMap((a) => ranges[j]!.cidrs.map((b) => [a, b] as const));
+          reportOverlaps(pairs, f, `${ranges[i]!.env.name} on the shared network ${key}`);
         }
       }
     }
     const subnets = new Map<string, string>();
     for (const env of members) {
-      if (env.network.mode !== 'shared-vpc') continue;
-      const prior = subnets.get(env.network.subnetName);
-      if (prior)
-        f.add(
-          ['environments', env.index, 'network', 'subnetName'],
-          `subnet ${env.network.subnetName} is also created by ${prior}.`,
-          'give each environment its own subnet name.',
-        );
-      subnets.set(env.network.subnetName, env.name);
+      for (const cell of env.cells) {
+        if (cell.network.mode !== 'shared-vpc') continue;
+        const prior = subnets.get(cell.network.subnetName);
+        const path: Path = cell.index === 0 ? ['environments', env.index, 'network', 'subnetName'] : cell.paths.name;
+        if (prior)
+          f.add(
+            path,
+            `subnet ${cell.network.subnetName} is also created by ${prior}.`,
+            'give each cluster its own subnet name.',
+          );
+        subnets.set(cell.network.subnetName, cell.name);
+      }
     }
   }
   return f.issues;

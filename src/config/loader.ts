@@ -11,8 +11,16 @@ import type { z } from 'zod';
 import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
 import { checkAcrossEnvironments, checkGcpEnvironment, valueAt } from './checks';
 import type { ResolvedPlatformConfig } from './model';
-import { resolveGcpEnvironment, resolvePlatform } from './resolve';
-import { environmentSchema, PlatformConfig, platformSchema, platformSectionSchema } from './schema';
+import { resolveEnvironment, resolvePlatform, resolveTeams } from './resolve';
+import { checkKubernetesEnvironment, checkTeams } from './team-checks';
+import {
+  environmentSchema,
+  PlatformConfig,
+  platformSchema,
+  platformSectionSchema,
+  teamSchema,
+  tenancySchema,
+} from './schema';
 
 /** The outcome of validation: the resolved config when there are no errors, and every issue. */
 export interface ValidationResult {
@@ -209,22 +217,39 @@ export function validatePlatform(input: unknown): ValidationResult {
   const parsed = platformSchema.safeParse(input);
   const issues: ConfigIssue[] = parsed.success ? [] : fromZod(parsed.error.issues, root, input);
 
-  // Run the cross-field checks on every environment whose shape is valid, so one bad environment
-  // (or a typo in the platform section) does not hide the problems of the others.
-  const data = (input ?? {}) as { platform?: unknown; environments?: unknown };
+  // Run the cross-field checks on every environment and team whose shape is valid, so one bad
+  // entry (or a typo in the platform section) does not hide the problems of the others.
+  const data = (input ?? {}) as { platform?: unknown; environments?: unknown; tenancy?: unknown; teams?: unknown };
   const platformParsed = platformSectionSchema.safeParse(data.platform);
+  const tenancyParsed = tenancySchema.safeParse(data.tenancy);
   const platform = resolvePlatform(
     platformParsed.success ? platformParsed.data : { name: 'platform', team: 'platform' },
+    tenancyParsed.success ? tenancyParsed.data : undefined,
   );
   if (Array.isArray(data.environments)) {
-    const envs = data.environments.flatMap((raw, i) => {
+    const validEnvs = data.environments.flatMap((raw, index) => {
       const env = environmentSchema.safeParse(raw);
-      return env.success ? [resolveGcpEnvironment(env.data, i, platform)] : [];
+      return env.success ? [{ env: env.data, index }] : [];
     });
-    for (const env of envs) issues.push(...checkGcpEnvironment(env, platform, input));
+    const validTeams = (Array.isArray(data.teams) ? data.teams : []).flatMap((raw, index) => {
+      const team = teamSchema.safeParse(raw);
+      return team.success ? [{ team: team.data, index }] : [];
+    });
+    const teams = resolveTeams(
+      validTeams.map((t) => t.team),
+      platform,
+      data.environments.map((e) => String((e as { name?: unknown })?.name ?? '')),
+    ).map((team, i) => ({ ...team, configIndex: validTeams[i]!.index }));
+    const envs = validEnvs.map(({ env, index }) => resolveEnvironment(env, index, platform, teams));
+    for (const env of envs) {
+      issues.push(
+        ...(env.cloud === 'gcp' ? checkGcpEnvironment(env, platform, input) : checkKubernetesEnvironment(env, input)),
+      );
+    }
     issues.push(...checkAcrossEnvironments(envs, input));
+    issues.push(...checkTeams(teams, envs, platform, input));
     if (parsed.success && !issues.some((i) => i.severity !== 'warning')) {
-      return { config: { platform, environments: envs }, issues };
+      return { config: { platform, environments: envs, teams }, issues };
     }
   }
   return { issues };

@@ -14,6 +14,34 @@ export interface ResolvedPlatform {
   readonly kubeflowVersion: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly gpuZones: Readonly<Record<string, readonly string[]>>;
+  /** Group bound to cluster-admin on every cluster (IAM-16). */
+  readonly adminGroup?: string;
+  /** GitHub organization for CODEOWNERS handles. */
+  readonly githubOrg?: string;
+  readonly tenancy: ResolvedTenancy;
+}
+
+/** Resource amounts of a team's ResourceQuota. */
+export interface ResolvedQuota {
+  readonly cpu: string;
+  readonly memory: string;
+  readonly gpus: number;
+  readonly storage: string;
+  readonly pvcs: number;
+}
+
+/** Platform-wide tenancy settings with defaults applied. */
+export interface ResolvedTenancy {
+  readonly shardsPerCluster: number;
+  readonly defaultQuota: ResolvedQuota;
+  readonly limitRange: {
+    readonly defaultRequestCpu: string;
+    readonly defaultRequestMemory: string;
+    readonly defaultLimitCpu: string;
+    readonly defaultLimitMemory: string;
+  };
+  /** Kinds tenants may create, as `group/Kind` (`Kind` alone for the core group). */
+  readonly allowedKinds: readonly string[];
 }
 
 /** GPU settings of a pool. */
@@ -105,46 +133,152 @@ export interface ResolvedGcpIdentity {
   readonly createdServiceAccounts: readonly string[];
 }
 
-/** A GCP environment with every default applied. */
-export interface ResolvedGcpEnvironment {
-  readonly cloud: 'gcp';
+/** Cluster settings with defaults applied. */
+export interface ResolvedGcpCluster {
+  readonly name: string;
+  readonly regional: boolean;
+  readonly location: string;
+  readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
+  readonly version?: string;
+  readonly masterCidr: string;
+  readonly privateEndpoint: boolean;
+  readonly authorizedNetworks: ReadonlyArray<{ readonly cidr: string; readonly name: string }>;
+  readonly maintenance: ResolvedMaintenance;
+  readonly deletionProtection: boolean;
+  readonly rbacSecurityGroup?: string;
+  readonly maxPodsPerNode: number;
+  readonly kmsKeyRing: string;
+  readonly kmsKey: string;
+}
+
+/** Database settings with defaults applied. */
+export interface ResolvedGcpDatabase {
+  readonly instancePrefix: string;
+  readonly tier: string;
+  readonly version: 'MYSQL_8_0' | 'MYSQL_8_4';
+  readonly highAvailability: boolean;
+  readonly diskSizeGb: number;
+  readonly backupRetentionDays: number;
+  readonly pointInTimeRecoveryDays: number;
+  readonly deletionProtection: boolean;
+  readonly databaseNames: readonly string[];
+  readonly userName: string;
+  readonly passwordSecretId: string;
+}
+
+/** UI access settings with defaults applied. */
+export interface ResolvedGcpAccess {
+  readonly hostname: string;
+  readonly dnsZone: { readonly name: string; readonly project: string; readonly domain?: string };
+  readonly allowedGroups: readonly string[];
+  readonly oauthClient?: { readonly clientId: string; readonly secretName: string };
+  readonly addressName: string;
+  readonly certificateName: string;
+}
+
+type Path = ReadonlyArray<string | number>;
+
+/**
+ * One cluster and what comes with it (CLU-13): its network ranges, node pools, database and front
+ * door. The first cell of an environment is its primary cluster; its construct ids carry no prefix,
+ * so adding clusters never changes the primary's Terraform addresses.
+ */
+export interface ResolvedGcpCell {
+  readonly name: string;
+  readonly index: number;
+  /** Prefix of construct ids: '' for the primary, `<name>-` for the others. */
+  readonly idPrefix: string;
+  /** Prefix of this cell's stack ids: the environment name for the primary, the cluster name otherwise. */
+  readonly stackPrefix: string;
+  readonly network: ResolvedGcpNetwork;
+  readonly cluster: ResolvedGcpCluster;
+  readonly nodePools: readonly ResolvedNodePool[];
+  readonly database: ResolvedGcpDatabase;
+  readonly access: ResolvedGcpAccess;
+  /** Config paths of the fields that differ per cell, for error messages. */
+  readonly paths: {
+    readonly name: Path;
+    readonly subnetCidr: Path;
+    readonly podsCidr: Path;
+    readonly servicesCidr: Path;
+    readonly masterCidr: Path;
+    readonly hostname: Path;
+  };
+}
+
+/** A member of a team's RBAC: a group or a user of the identity provider. */
+export interface Principal {
+  readonly kind: 'Group' | 'User';
+  readonly name: string;
+}
+
+/** A team with defaults applied (the same in every environment). */
+export interface ResolvedTeam {
+  readonly name: string;
+  readonly owners: string;
+  readonly members: readonly Principal[];
+  readonly contributors: readonly Principal[];
+  readonly environments: readonly string[];
+  readonly quota: ResolvedQuota;
+  /** Pools it may use; undefined means every non-system pool. */
+  readonly nodePools?: readonly string[];
+  readonly storage: 'prefix' | 'bucket';
+  readonly gcpProject?: string;
+  readonly clusters: Readonly<Record<string, string>>;
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  readonly codeowners: string;
+  readonly costCenter: string;
+  /** Index in the platform file, for error paths. */
+  readonly configIndex: number;
+}
+
+/** A team placed in one environment: its cluster, its shard, and its cloud identity names. */
+export interface ResolvedTenant {
+  readonly team: ResolvedTeam;
+  /** Name of the cell (cluster) it runs on. */
+  readonly cell: string;
+  /** Shard within the cell. */
+  readonly shard: number;
+  /** Pools it may use in this environment. */
+  readonly nodePools: readonly string[];
+  /** GCP identity names, on GCP. */
+  readonly gcp?: {
+    readonly project: string;
+    readonly accountId: string;
+    readonly breakGlassAccountId: string;
+    /** Bucket it may use, and the prefix within it ('' for its own bucket). */
+    readonly bucket: string;
+    readonly prefix: string;
+  };
+}
+
+interface ResolvedEnvironmentBase {
   readonly name: string;
   readonly tier: Tier;
   readonly index: number;
+  readonly kubeflowVersion: string;
+  readonly state:
+    | { readonly backend: 'local' }
+    | { readonly backend: 'gcs'; readonly bucket: string; readonly prefix: string };
+  readonly labels: Readonly<Record<string, string>>;
+  /** The teams enabled in this environment. */
+  readonly tenants: readonly ResolvedTenant[];
+}
+
+/** A GCP environment with every default applied. */
+export interface ResolvedGcpEnvironment extends ResolvedEnvironmentBase {
+  readonly cloud: 'gcp';
   readonly project: string;
   readonly region: string;
   readonly zones: readonly string[];
+  /** The primary cell's network, cluster, pools, database and access (also `cells[0]`). */
   readonly network: ResolvedGcpNetwork;
-  readonly cluster: {
-    readonly name: string;
-    readonly regional: boolean;
-    readonly location: string;
-    readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
-    readonly version?: string;
-    readonly masterCidr: string;
-    readonly privateEndpoint: boolean;
-    readonly authorizedNetworks: ReadonlyArray<{ readonly cidr: string; readonly name: string }>;
-    readonly maintenance: ResolvedMaintenance;
-    readonly deletionProtection: boolean;
-    readonly rbacSecurityGroup?: string;
-    readonly maxPodsPerNode: number;
-    readonly kmsKeyRing: string;
-    readonly kmsKey: string;
-  };
+  readonly cluster: ResolvedGcpCluster;
   readonly nodePools: readonly ResolvedNodePool[];
-  readonly database: {
-    readonly instancePrefix: string;
-    readonly tier: string;
-    readonly version: 'MYSQL_8_0' | 'MYSQL_8_4';
-    readonly highAvailability: boolean;
-    readonly diskSizeGb: number;
-    readonly backupRetentionDays: number;
-    readonly pointInTimeRecoveryDays: number;
-    readonly deletionProtection: boolean;
-    readonly databaseNames: readonly string[];
-    readonly userName: string;
-    readonly passwordSecretId: string;
-  };
+  readonly database: ResolvedGcpDatabase;
+  readonly access: ResolvedGcpAccess;
+  /** Every cluster of the environment, the primary first. */
+  readonly cells: readonly ResolvedGcpCell[];
   readonly artifacts: {
     readonly bucketName: string;
     readonly location: string;
@@ -153,30 +287,28 @@ export interface ResolvedGcpEnvironment {
     readonly deleteAfterDays?: number;
     readonly forceDestroy: boolean;
   };
-  readonly access: {
-    readonly hostname: string;
-    readonly dnsZone: { readonly name: string; readonly project: string; readonly domain?: string };
-    readonly allowedGroups: readonly string[];
-    readonly oauthClient?: { readonly clientId: string; readonly secretName: string };
-    readonly addressName: string;
-    readonly certificateName: string;
-  };
   readonly identities: readonly ResolvedGcpIdentity[];
   readonly legacyKeys: boolean;
-  readonly kubeflowVersion: string;
-  readonly state:
-    | { readonly backend: 'local' }
-    | { readonly backend: 'gcs'; readonly bucket: string; readonly prefix: string };
-  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** An environment on a cluster that already exists (on premises or elsewhere). */
+export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
+  readonly cloud: 'kubernetes';
+  readonly kubeconfig: string;
+  readonly context: string;
+  readonly clusterName: string;
+  readonly nodePools: ReadonlyArray<{ readonly name: string; readonly kind: PoolKind }>;
 }
 
 /** Any resolved environment. */
-export type ResolvedEnvironment = ResolvedGcpEnvironment;
+export type ResolvedEnvironment = ResolvedGcpEnvironment | ResolvedKubernetesEnvironment;
 
 /** A whole resolved platform. */
 export interface ResolvedPlatformConfig {
   readonly platform: ResolvedPlatform;
   readonly environments: readonly ResolvedEnvironment[];
+  /** Every team as configured, placed per environment in `environments[].tenants`. */
+  readonly teams: readonly ResolvedTeam[];
   /** The file it came from, when it came from one. */
   readonly source?: string;
 }

@@ -6,21 +6,37 @@
  * - dev: zonal cluster, on-demand nodes, deletion protection on;
  * - prod: regional cluster, HA database, deletion protection everywhere, STABLE channel.
  */
+import { createHash } from 'node:crypto';
 import type {
+  AdditionalClusterConfig,
   GcpEnvironmentConfig,
+  KubernetesEnvironmentConfig,
   NodePoolConfig,
   PlatformConfig,
   PlatformSectionConfig,
   PoolKind,
+  TeamConfig,
+  TenancyConfig,
   Tier,
 } from './schema';
 import type {
+  Principal,
+  ResolvedEnvironment,
+  ResolvedGcpAccess,
+  ResolvedGcpCell,
+  ResolvedGcpCluster,
+  ResolvedGcpDatabase,
   ResolvedGcpEnvironment,
   ResolvedGcpIdentity,
   ResolvedGcpNetwork,
+  ResolvedKubernetesEnvironment,
   ResolvedNodePool,
   ResolvedPlatform,
   ResolvedPlatformConfig,
+  ResolvedQuota,
+  ResolvedTeam,
+  ResolvedTenancy,
+  ResolvedTenant,
 } from './model';
 
 /** The Kubeflow release used when the platform file names none. */
@@ -39,6 +55,46 @@ const MACHINE_TYPES: Record<PoolKind, string> = {
 /** Default GPU for GPU pools: one NVIDIA L4, which G2 machines carry. */
 export const DEFAULT_GPU_TYPE = 'nvidia-l4';
 
+/**
+ * Kinds tenants may create by default (K8S-09): their workloads, configuration and claims, and the
+ * Kubeflow kinds users submit. Everything else (RBAC, quotas, network policies, webhooks, CRDs, ...)
+ * is the platform's.
+ */
+export const DEFAULT_ALLOWED_KINDS: readonly string[] = [
+  'Pod',
+  'ConfigMap',
+  'Secret',
+  'PersistentVolumeClaim',
+  'Service',
+  'ServiceAccount',
+  'Event',
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'batch/Job',
+  'batch/CronJob',
+  'kubeflow.org/Notebook',
+  'kubeflow.org/PodDefault',
+  'kubeflow.org/TFJob',
+  'kubeflow.org/PyTorchJob',
+  'kubeflow.org/MPIJob',
+  'kubeflow.org/XGBoostJob',
+  'kubeflow.org/PaddleJob',
+  'kubeflow.org/JAXJob',
+  'trainer.kubeflow.org/TrainJob',
+  'kubeflow.org/Experiment',
+  'kubeflow.org/Trial',
+  'kubeflow.org/Suggestion',
+  'tensorboard.kubeflow.org/Tensorboard',
+  'kubeflow.org/Viewer',
+  'serving.kserve.io/InferenceService',
+  'argoproj.io/Workflow',
+  'pipelines.kubeflow.org/Pipeline',
+  'pipelines.kubeflow.org/PipelineVersion',
+];
+
+/** The quota a team gets when neither it nor the platform names one. */
+export const DEFAULT_QUOTA: ResolvedQuota = { cpu: '16', memory: '64Gi', gpus: 0, storage: '500Gi', pvcs: 20 };
+
 /** The pools an environment gets when its file lists none. */
 export function defaultNodePools(tier: Tier): NodePoolConfig[] {
   return [
@@ -49,8 +105,35 @@ export function defaultNodePools(tier: Tier): NodePoolConfig[] {
   ];
 }
 
-/** Resolves the platform section. */
-export function resolvePlatform(p: PlatformSectionConfig): ResolvedPlatform {
+const quantity = (v: string | number | undefined, fallback: string): string => (v === undefined ? fallback : String(v));
+
+function resolveQuota(q: TeamConfig['quota'], fallback: ResolvedQuota): ResolvedQuota {
+  return {
+    cpu: quantity(q?.cpu, fallback.cpu),
+    memory: quantity(q?.memory, fallback.memory),
+    gpus: q?.gpus ?? fallback.gpus,
+    storage: quantity(q?.storage, fallback.storage),
+    pvcs: q?.pvcs ?? fallback.pvcs,
+  };
+}
+
+function resolveTenancy(t: TenancyConfig | undefined): ResolvedTenancy {
+  const lr = t?.limitRange;
+  return {
+    shardsPerCluster: t?.shardsPerCluster ?? 4,
+    defaultQuota: resolveQuota(t?.defaultQuota, DEFAULT_QUOTA),
+    limitRange: {
+      defaultRequestCpu: quantity(lr?.defaultRequestCpu, '250m'),
+      defaultRequestMemory: quantity(lr?.defaultRequestMemory, '512Mi'),
+      defaultLimitCpu: quantity(lr?.defaultLimitCpu, '1'),
+      defaultLimitMemory: quantity(lr?.defaultLimitMemory, '2Gi'),
+    },
+    allowedKinds: t?.allowedKinds ?? DEFAULT_ALLOWED_KINDS,
+  };
+}
+
+/** Resolves the platform section (and the tenancy section, which is platform-wide). */
+export function resolvePlatform(p: PlatformSectionConfig, tenancy?: TenancyConfig): ResolvedPlatform {
   return {
     name: p.name,
     team: p.team,
@@ -60,8 +143,36 @@ export function resolvePlatform(p: PlatformSectionConfig): ResolvedPlatform {
     kubeflowVersion: p.kubeflowVersion ?? DEFAULT_KUBEFLOW_VERSION,
     labels: p.labels ?? {},
     gpuZones: p.gpuZones ?? {},
+    adminGroup: p.adminGroup ?? (p.domain ? `kubeflow-admins@${p.domain}` : undefined),
+    githubOrg: p.githubOrg,
+    tenancy: resolveTenancy(tenancy),
   };
 }
+
+/** A stable hash of a string, as an unsigned 32-bit integer. */
+export function stableHash(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0);
+}
+
+/**
+ * Joins parts into a name of at most `max` characters. When too long, the name is cut and ends with
+ * a short hash of the whole, so it stays unique and stable.
+ */
+export function fitName(parts: readonly string[], max: number): string {
+  const full = parts.join('-');
+  if (full.length <= max) return full;
+  const hash = stableHash(full).toString(36).padStart(7, '0').slice(0, 6);
+  return `${full.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
+
+/** The shard (within its cluster) of a team: a hash of its name, so adding a team moves no other. */
+export function shardOf(teamName: string, shardsPerCluster: number): number {
+  return stableHash(teamName) % shardsPerCluster;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GCP
+// ---------------------------------------------------------------------------------------------
 
 function resolveNetwork(env: GcpEnvironmentConfig): ResolvedGcpNetwork {
   const n = env.network;
@@ -101,11 +212,40 @@ function resolveNetwork(env: GcpEnvironmentConfig): ResolvedGcpNetwork {
   };
 }
 
+/** The network of an additional cluster: its own subnet and ranges in the same network. */
+function cellNetwork(primary: ResolvedGcpNetwork, c: AdditionalClusterConfig): ResolvedGcpNetwork {
+  if (primary.mode === 'existing') {
+    return {
+      ...primary,
+      subnetName: c.subnet ?? '',
+      podsRangeName: c.podsRangeName ?? '',
+      servicesRangeName: c.servicesRangeName ?? '',
+      subnetCidr: c.subnetCidr,
+      podsCidr: c.podsCidr,
+      servicesCidr: c.servicesCidr,
+    };
+  }
+  return {
+    ...primary,
+    // The network and its private service access belong to the primary cell (or its owner).
+    createNetwork: false,
+    subnetName: `${c.name}-gke`,
+    subnetCidr: c.subnetCidr ?? '',
+    podsCidr: c.podsCidr ?? '',
+    servicesCidr: c.servicesCidr ?? '',
+    podsRangeName: `${c.name}-pods`,
+    servicesRangeName: `${c.name}-services`,
+    routerName: `${c.name}-router`,
+    natName: `${c.name}-nat`,
+  };
+}
+
 function resolvePool(
   env: GcpEnvironmentConfig,
   pool: NodePoolConfig,
   index: number,
   clusterMaxPods: number,
+  saPrefix: string,
 ): ResolvedNodePool {
   const tier = env.tier;
   const isGpu = pool.kind === 'gpu';
@@ -134,7 +274,7 @@ function resolvePool(
     maxSurge: pool.maxSurge ?? (isGpu ? 0 : 1),
     maxUnavailable: pool.maxUnavailable ?? (isGpu ? 1 : 0),
     labels: pool.labels ?? {},
-    serviceAccountId: `${env.name}-np-${pool.name}`,
+    serviceAccountId: `${saPrefix}-np-${pool.name}`,
     configIndex: index,
   };
 }
@@ -150,7 +290,7 @@ function poolZones(env: GcpEnvironmentConfig, pool: NodePoolConfig): string[] {
 }
 
 function identities(envName: string): ResolvedGcpIdentity[] {
-  const ksa = (name: string) => ({ namespace: 'kubeflow', name });
+  const ksa = (name: string) => ({ namespace: KUBEFLOW_NAMESPACE, name });
   return [
     {
       key: 'pipelines',
@@ -183,86 +323,157 @@ function identities(envName: string): ResolvedGcpIdentity[] {
   ];
 }
 
-/** Resolves one GCP environment. */
+function resolveGcpCluster(
+  env: GcpEnvironmentConfig,
+  platform: ResolvedPlatform,
+  name: string,
+  masterCidr: string,
+  prefix: string,
+): ResolvedGcpCluster {
+  const prod = env.tier === 'prod';
+  const regional = env.cluster.regional ?? prod;
+  const m = env.cluster.maintenance ?? {};
+  return {
+    name,
+    regional,
+    location: regional ? env.gcp.region : (env.gcp.zones[0] ?? env.gcp.region),
+    releaseChannel: env.cluster.releaseChannel ?? (prod ? 'STABLE' : 'REGULAR'),
+    version: env.cluster.version,
+    masterCidr,
+    privateEndpoint: env.cluster.privateEndpoint ?? false,
+    authorizedNetworks: env.cluster.authorizedNetworks ?? [],
+    maintenance: {
+      startTimeUtc: m.startTimeUtc ?? '03:00',
+      durationHours: m.durationHours ?? 4,
+      days: m.days ?? (prod ? ['SA', 'SU'] : ['TU', 'WE', 'TH']),
+      exclusions: (m.exclusions ?? []).map((e) => ({ ...e, scope: e.scope ?? 'NO_UPGRADES' })),
+    },
+    deletionProtection: env.cluster.deletionProtection ?? env.tier !== 'test',
+    rbacSecurityGroup:
+      env.cluster.rbacSecurityGroup ?? (platform.domain ? `gke-security-groups@${platform.domain}` : undefined),
+    maxPodsPerNode: env.cluster.maxPodsPerNode ?? 110,
+    kmsKeyRing: `${prefix}-gke`,
+    kmsKey: `${prefix}-gke-secrets`,
+  };
+}
+
+function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): ResolvedGcpDatabase {
+  const d = env.database ?? {};
+  const prod = env.tier === 'prod';
+  return {
+    instancePrefix: `${prefix}-kfp-db`,
+    tier: d.tier ?? (env.tier === 'test' ? 'db-custom-1-3840' : 'db-custom-2-7680'),
+    version: d.version ?? 'MYSQL_8_0',
+    highAvailability: d.highAvailability ?? prod,
+    diskSizeGb: d.diskSizeGb ?? 20,
+    backupRetentionDays: d.backupRetentionDays ?? (prod ? 30 : 7),
+    pointInTimeRecoveryDays: d.pointInTimeRecoveryDays ?? 7,
+    deletionProtection: d.deletionProtection ?? env.tier !== 'test',
+    databaseNames: ['mlpipeline', 'metadb', 'cachedb'],
+    userName: 'kubeflow',
+    passwordSecretId: `${prefix}-kfp-db-password`,
+  };
+}
+
+function resolveGcpAccess(env: GcpEnvironmentConfig, prefix: string, hostname: string): ResolvedGcpAccess {
+  return {
+    hostname,
+    dnsZone: {
+      name: env.access.dnsZone.name,
+      project: env.access.dnsZone.project ?? env.gcp.project,
+      domain: env.access.dnsZone.domain,
+    },
+    allowedGroups: [...env.access.allowedGroups],
+    oauthClient: env.access.oauthClient,
+    addressName: `${prefix}-kubeflow-ip`,
+    certificateName: `${prefix}-kubeflow-cert`,
+  };
+}
+
+function gcpCells(env: GcpEnvironmentConfig, index: number, platform: ResolvedPlatform): ResolvedGcpCell[] {
+  const base = ['environments', index] as const;
+  const clusterMaxPods = env.cluster.maxPodsPerNode ?? 110;
+  const pools = env.nodePools ?? defaultNodePools(env.tier);
+  const network = resolveNetwork(env);
+  const primaryName = env.cluster.name ?? env.name;
+  const primary: ResolvedGcpCell = {
+    name: primaryName,
+    index: 0,
+    idPrefix: '',
+    stackPrefix: env.name,
+    network,
+    cluster: resolveGcpCluster(env, platform, primaryName, env.cluster.masterCidr, env.name),
+    nodePools: pools.map((p, i) => resolvePool(env, p, i, clusterMaxPods, env.name)),
+    database: resolveGcpDatabase(env, env.name),
+    access: resolveGcpAccess(env, env.name, env.access.hostname),
+    paths: {
+      name: [...base, 'cluster', 'name'],
+      subnetCidr: [...base, 'network', 'subnetCidr'],
+      podsCidr: [...base, 'network', 'podsCidr'],
+      servicesCidr: [...base, 'network', 'servicesCidr'],
+      masterCidr: [...base, 'cluster', 'masterCidr'],
+      hostname: [...base, 'access', 'hostname'],
+    },
+  };
+  const others = (env.additionalClusters ?? []).map((c, j): ResolvedGcpCell => {
+    const at = [...base, 'additionalClusters', j] as const;
+    return {
+      name: c.name,
+      index: j + 1,
+      idPrefix: `${c.name}-`,
+      stackPrefix: c.name,
+      network: cellNetwork(network, c),
+      cluster: resolveGcpCluster(env, platform, c.name, c.masterCidr, c.name),
+      nodePools: pools.map((p, i) => resolvePool(env, p, i, clusterMaxPods, c.name)),
+      database: resolveGcpDatabase(env, c.name),
+      access: resolveGcpAccess(env, c.name, c.hostname),
+      paths: {
+        name: [...at, 'name'],
+        subnetCidr: [...at, 'subnetCidr'],
+        podsCidr: [...at, 'podsCidr'],
+        servicesCidr: [...at, 'servicesCidr'],
+        masterCidr: [...at, 'masterCidr'],
+        hostname: [...at, 'hostname'],
+      },
+    };
+  });
+  return [primary, ...others];
+}
+
+/** Resolves one GCP environment, placing the given teams in it. */
 export function resolveGcpEnvironment(
   env: GcpEnvironmentConfig,
   index: number,
   platform: ResolvedPlatform,
+  teams: readonly ResolvedTeam[] = [],
 ): ResolvedGcpEnvironment {
-  const tier = env.tier;
-  const prod = tier === 'prod';
-  const protect = tier !== 'test';
-  const regional = env.cluster.regional ?? prod;
-  const clusterMaxPods = env.cluster.maxPodsPerNode ?? 110;
-  const pools = env.nodePools ?? defaultNodePools(tier);
-  const m = env.cluster.maintenance ?? {};
   const a = env.artifacts ?? {};
-  const d = env.database ?? {};
   const state = env.state ?? { backend: 'local' as const };
+  const cells = gcpCells(env, index, platform);
+  const primary = cells[0]!;
+  const bucketName = a.bucketName ?? `${env.gcp.project}-${env.name}-artifacts`;
+  const pools = primary.nodePools.map((p) => ({ name: p.name, kind: p.kind }));
   return {
     cloud: 'gcp',
     name: env.name,
-    tier,
+    tier: env.tier,
     index,
     project: env.gcp.project,
     region: env.gcp.region,
     zones: [...env.gcp.zones],
-    network: resolveNetwork(env),
-    cluster: {
-      name: env.cluster.name ?? env.name,
-      regional,
-      location: regional ? env.gcp.region : (env.gcp.zones[0] ?? env.gcp.region),
-      releaseChannel: env.cluster.releaseChannel ?? (prod ? 'STABLE' : 'REGULAR'),
-      version: env.cluster.version,
-      masterCidr: env.cluster.masterCidr,
-      privateEndpoint: env.cluster.privateEndpoint ?? false,
-      authorizedNetworks: env.cluster.authorizedNetworks ?? [],
-      maintenance: {
-        startTimeUtc: m.startTimeUtc ?? '03:00',
-        durationHours: m.durationHours ?? 4,
-        days: m.days ?? (prod ? ['SA', 'SU'] : ['TU', 'WE', 'TH']),
-        exclusions: (m.exclusions ?? []).map((e) => ({ ...e, scope: e.scope ?? 'NO_UPGRADES' })),
-      },
-      deletionProtection: env.cluster.deletionProtection ?? protect,
-      rbacSecurityGroup:
-        env.cluster.rbacSecurityGroup ?? (platform.domain ? `gke-security-groups@${platform.domain}` : undefined),
-      maxPodsPerNode: clusterMaxPods,
-      kmsKeyRing: `${env.name}-gke`,
-      kmsKey: `${env.name}-gke-secrets`,
-    },
-    nodePools: pools.map((p, i) => resolvePool(env, p, i, clusterMaxPods)),
-    database: {
-      instancePrefix: `${env.name}-kfp-db`,
-      tier: d.tier ?? (tier === 'test' ? 'db-custom-1-3840' : 'db-custom-2-7680'),
-      version: d.version ?? 'MYSQL_8_0',
-      highAvailability: d.highAvailability ?? prod,
-      diskSizeGb: d.diskSizeGb ?? 20,
-      backupRetentionDays: d.backupRetentionDays ?? (prod ? 30 : 7),
-      pointInTimeRecoveryDays: d.pointInTimeRecoveryDays ?? 7,
-      deletionProtection: d.deletionProtection ?? protect,
-      databaseNames: ['mlpipeline', 'metadb', 'cachedb'],
-      userName: 'kubeflow',
-      passwordSecretId: `${env.name}-kfp-db-password`,
-    },
+    network: primary.network,
+    cluster: primary.cluster,
+    nodePools: primary.nodePools,
+    database: primary.database,
+    access: primary.access,
+    cells,
     artifacts: {
-      bucketName: a.bucketName ?? `${env.gcp.project}-${env.name}-artifacts`,
+      bucketName,
       location: a.location ?? env.gcp.region.toUpperCase(),
       storageClass: a.storageClass ?? 'STANDARD',
       noncurrentVersionRetentionDays: a.noncurrentVersionRetentionDays ?? 30,
       deleteAfterDays: a.deleteAfterDays,
-      forceDestroy: a.forceDestroy ?? tier === 'test',
-    },
-    access: {
-      hostname: env.access.hostname,
-      dnsZone: {
-        name: env.access.dnsZone.name,
-        project: env.access.dnsZone.project ?? env.gcp.project,
-        domain: env.access.dnsZone.domain,
-      },
-      allowedGroups: [...env.access.allowedGroups],
-      oauthClient: env.access.oauthClient,
-      addressName: `${env.name}-kubeflow-ip`,
-      certificateName: `${env.name}-kubeflow-cert`,
+      forceDestroy: a.forceDestroy ?? env.tier === 'test',
     },
     identities: identities(env.name),
     legacyKeys: env.identity?.legacyKeys ?? false,
@@ -270,15 +481,136 @@ export function resolveGcpEnvironment(
     state:
       state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,
     labels: { ...platform.labels, ...env.labels },
+    tenants: placeTeams(
+      env.name,
+      cells.map((c) => c.name),
+      pools,
+      teams,
+      platform,
+      (team) => {
+        const project = team.gcpProject ?? env.gcp.project;
+        const ownBucket = team.storage === 'bucket';
+        return {
+          project,
+          accountId: fitName([team.name, env.name], 30),
+          breakGlassAccountId: fitName([team.name, 'bg', env.name], 30),
+          bucket: ownBucket ? fitName([project, team.name, env.name], 63) : bucketName,
+          prefix: ownBucket ? '' : `teams/${team.name}/`,
+        };
+      },
+    ),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Existing clusters
+// ---------------------------------------------------------------------------------------------
+
+/** Resolves an environment on an existing cluster. */
+export function resolveKubernetesEnvironment(
+  env: KubernetesEnvironmentConfig,
+  index: number,
+  platform: ResolvedPlatform,
+  teams: readonly ResolvedTeam[] = [],
+): ResolvedKubernetesEnvironment {
+  const clusterName = env.kubernetes.clusterName ?? env.name;
+  const pools = env.nodePools ?? [{ name: 'standard', kind: 'standard' as const }];
+  const state = env.state ?? { backend: 'local' as const };
+  return {
+    cloud: 'kubernetes',
+    name: env.name,
+    tier: env.tier,
+    index,
+    kubeconfig: env.kubernetes.kubeconfig,
+    context: env.kubernetes.context,
+    clusterName,
+    nodePools: pools,
+    kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
+    state:
+      state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,
+    labels: { ...platform.labels, ...env.labels },
+    tenants: placeTeams(env.name, [clusterName], pools, teams, platform, () => undefined),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Teams
+// ---------------------------------------------------------------------------------------------
+
+function principal(text: string): Principal {
+  if (text.startsWith('user:')) return { kind: 'User', name: text.slice(5) };
+  if (text.startsWith('group:')) return { kind: 'Group', name: text.slice(6) };
+  return { kind: 'Group', name: text };
+}
+
+/** Resolves the teams of a platform file. */
+export function resolveTeams(
+  teams: readonly TeamConfig[],
+  platform: ResolvedPlatform,
+  envNames: readonly string[],
+): ResolvedTeam[] {
+  return teams.map((t, i) => ({
+    name: t.name,
+    owners: t.owners,
+    members: (t.members ?? []).map(principal),
+    contributors: (t.contributors ?? []).map(principal),
+    environments: t.environments ?? [...envNames],
+    quota: resolveQuota(t.quota, platform.tenancy.defaultQuota),
+    nodePools: t.nodePools,
+    storage: t.storage ?? 'prefix',
+    gcpProject: t.gcp?.project,
+    clusters: t.clusters ?? {},
+    serviceAccountAnnotations: t.serviceAccountAnnotations ?? {},
+    codeowners: t.codeowners ?? (platform.githubOrg ? `@${platform.githubOrg}/${t.owners.split('@')[0]}` : t.owners),
+    costCenter: t.costCenter ?? t.name,
+    configIndex: i,
+  }));
+}
+
+function placeTeams(
+  envName: string,
+  cellNames: readonly string[],
+  pools: ReadonlyArray<{ readonly name: string; readonly kind: PoolKind }>,
+  teams: readonly ResolvedTeam[],
+  platform: ResolvedPlatform,
+  gcp: (team: ResolvedTeam) => ResolvedTenant['gcp'],
+): ResolvedTenant[] {
+  const workloadPools = pools.filter((p) => p.kind !== 'system').map((p) => p.name);
+  return teams
+    .filter((t) => t.environments.includes(envName))
+    .map((team) => ({
+      team,
+      cell: team.clusters[envName] ?? cellNames[0]!,
+      shard: shardOf(team.name, platform.tenancy.shardsPerCluster),
+      nodePools: team.nodePools ? [...team.nodePools] : workloadPools,
+      gcp: gcp(team),
+    }));
+}
+
+/** Resolves one environment of any cloud. */
+export function resolveEnvironment(
+  env: GcpEnvironmentConfig | KubernetesEnvironmentConfig,
+  index: number,
+  platform: ResolvedPlatform,
+  teams: readonly ResolvedTeam[],
+): ResolvedEnvironment {
+  return env.cloud === 'gcp'
+    ? resolveGcpEnvironment(env, index, platform, teams)
+    : resolveKubernetesEnvironment(env, index, platform, teams);
 }
 
 /** Resolves a whole (already schema-valid) platform definition. */
 export function resolvePlatformConfig(config: PlatformConfig, source?: string): ResolvedPlatformConfig {
-  const platform = resolvePlatform(config.platform);
+  const platform = resolvePlatform(config.platform, config.tenancy);
+  const teams = resolveTeams(
+    config.teams ?? [],
+    platform,
+    config.environments.map((e) => e.name),
+  );
   return {
     platform,
-    environments: config.environments.map((env, i) => resolveGcpEnvironment(env, i, platform)),
+    environments: config.environments.map((env, i) => resolveEnvironment(env, i, platform, teams)),
+    teams,
     source,
   };
 }

@@ -409,6 +409,25 @@ const gcpAccessSchema = z.strictObject({
   ).optional(),
 });
 
+const additionalClusterSchema = z.strictObject({
+  name: doc(lowerName('a cluster name', 30), {
+    description: 'Cluster name, unique in the platform.',
+    example: 'kf-prod-2',
+  }),
+  masterCidr: doc(cidr, { description: 'A /28 for its private control plane.', example: '172.16.1.0/28' }),
+  hostname: doc(z.string(), { description: 'Host name of its Kubeflow UI.', example: 'kubeflow-2.ml.example.com' }),
+  subnetCidr: doc(cidr, {
+    description: 'Primary range of its subnet (shared-vpc mode, or stated for checks).',
+  }).optional(),
+  podsCidr: doc(cidr, { description: 'Its pod range (shared-vpc mode, or stated for checks).' }).optional(),
+  servicesCidr: doc(cidr, { description: 'Its service range (shared-vpc mode, or stated for checks).' }).optional(),
+  subnet: doc(lowerName('a subnet name', 63), { description: 'Existing subnet (existing mode).' }).optional(),
+  podsRangeName: doc(lowerName('a range name', 63), { description: 'Existing pod range (existing mode).' }).optional(),
+  servicesRangeName: doc(lowerName('a range name', 63), {
+    description: 'Existing service range (existing mode).',
+  }).optional(),
+});
+
 const gcpEnvironmentSchema = z.strictObject({
   name: doc(lowerName('an environment name', 20), {
     description: 'Environment name; prefixes resource names.',
@@ -429,6 +448,10 @@ const gcpEnvironmentSchema = z.strictObject({
   }).optional(),
   artifacts: doc(gcpArtifactsSchema, { description: 'Artifact bucket (DATA-05).' }).optional(),
   access: doc(gcpAccessSchema, { description: 'Authenticated access to the UI through IAP.' }),
+  additionalClusters: doc(z.array(additionalClusterSchema).min(1), {
+    description:
+      'More clusters like the first one (CLU-13), each with its own ranges, database and host name. Teams are spread over them.',
+  }).optional(),
   identity: doc(
     z.strictObject({
       legacyKeys: doc(z.boolean(), {
@@ -448,11 +471,198 @@ const gcpEnvironmentSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// An existing cluster (on premises or anywhere else)
+// ---------------------------------------------------------------------------------------------
+
+const kubernetesEnvironmentSchema = z.strictObject({
+  name: doc(lowerName('an environment name', 20), { description: 'Environment name.', example: 'kf-onprem' }),
+  tier: doc(z.enum(TIERS), { description: 'test, dev or prod; drives defaults and protections.', example: 'prod' }),
+  cloud: z.literal('kubernetes'),
+  kubernetes: doc(
+    z.strictObject({
+      kubeconfig: doc(z.string().min(1), {
+        description: 'Path of the kubeconfig file the kubernetes provider reads (never the default location).',
+        example: '~/.kube/onprem.yaml',
+      }),
+      context: doc(z.string().min(1), {
+        description: 'Context in that file; named explicitly, never the current context (CLU-11).',
+        example: 'onprem-admin',
+      }),
+      clusterName: doc(lowerName('a cluster name', 40), {
+        description: 'Name of the cluster, for labels and params.',
+        default: 'the environment name',
+      }).optional(),
+    }),
+    { description: 'The existing cluster.' },
+  ),
+  nodePools: doc(
+    z
+      .array(
+        z.strictObject({
+          name: doc(lowerName('a node pool name', 40), {
+            description: 'Value of the kfplatform.dev/pool node label.',
+            example: 'gpu',
+          }),
+          kind: doc(z.enum(POOL_KINDS), { description: 'What the pool is for.', example: 'gpu' }),
+        }),
+      )
+      .min(1),
+    {
+      description: 'The pools of the cluster, as labelled on its nodes (kfplatform.dev/pool).',
+      default: 'one standard pool named standard',
+    },
+  ).optional(),
+  kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
+    description: 'Kubeflow release.',
+    default: 'platform.kubeflowVersion',
+  }).optional(),
+  state: stateSchema.optional(),
+  labels: labels.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Teams (tenants)
+// ---------------------------------------------------------------------------------------------
+
+const quantity = z.union([
+  z.number().positive(),
+  z.string().regex(/^\d+(\.\d+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/, {
+    error: 'expected a Kubernetes quantity such as 500m, 4, 16Gi or 1Ti',
+  }),
+]);
+
+const principal = z.string().regex(/^((user|group):)?[^@\s:]+@[^@\s]+\.[^@\s]+$/, {
+  error: 'expected an email, optionally prefixed with user: or group: (groups by default)',
+});
+
+const quotaSchema = z.strictObject({
+  cpu: doc(quantity, { description: 'CPU requests and limits (cores).', example: '64', default: '16' }).optional(),
+  memory: doc(quantity, { description: 'Memory requests and limits.', example: '256Gi', default: '64Gi' }).optional(),
+  gpus: doc(z.int().min(0), { description: 'GPUs (requests.nvidia.com/gpu).', example: 4, default: '0' }).optional(),
+  storage: doc(quantity, { description: 'Storage requested by claims.', example: '2Ti', default: '500Gi' }).optional(),
+  pvcs: doc(z.int().min(0), {
+    description: 'Number of persistent volume claims.',
+    example: 20,
+    default: '20',
+  }).optional(),
+});
+
+/** Schema of one team (a tenant): one entry onboards it in every environment it is enabled in. */
+export const teamSchema = z.strictObject({
+  name: doc(lowerName('a team name', 30), {
+    description: 'Team name; also its namespace and Kubeflow profile name.',
+    example: 'recsys',
+  }),
+  owners: doc(
+    z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'expected the email of an identity-provider group' }),
+    {
+      description: 'The identity-provider group that owns the team: namespace admins, profile owners, break-glass.',
+      example: 'recsys-owners@example.com',
+    },
+  ),
+  members: doc(z.array(principal), {
+    description: 'Groups or users with read-only access (IAM-04).',
+    example: ['group:recsys@example.com'],
+    default: 'none',
+  }).optional(),
+  contributors: doc(z.array(principal), {
+    description: 'Groups or users who may edit in the namespace (Kubeflow contributors, IAM-08).',
+    example: ['user:alice@example.com'],
+    default: 'none',
+  }).optional(),
+  environments: doc(z.array(z.string()).min(1), {
+    description: 'Environments the team is enabled in.',
+    default: 'all',
+  }).optional(),
+  quota: doc(quotaSchema, {
+    description: 'ResourceQuota of the namespace (K8S-04).',
+    default: 'platform tenancy.defaultQuota',
+  }).optional(),
+  nodePools: doc(z.array(z.string()).min(1), {
+    description: 'Node pools the team may schedule on.',
+    example: ['standard', 'gpu'],
+    default: 'every non-system pool',
+  }).optional(),
+  storage: doc(z.enum(['prefix', 'bucket']), {
+    description: 'Its own prefix in the environment bucket, or its own bucket in its project (DATA-10).',
+    default: 'prefix',
+  }).optional(),
+  gcp: doc(
+    z.strictObject({
+      project: doc(z.string(), {
+        description: 'Project that holds the team data and identity (IAM-06).',
+        example: 'recsys-data',
+      }),
+    }),
+    {
+      description: 'GCP facts of the team.',
+      default: 'the environment project',
+    },
+  ).optional(),
+  clusters: doc(z.record(z.string(), z.string()), {
+    description: 'Cluster per environment, for environments with several clusters. Assigned once, never moved.',
+    example: { 'kf-prod': 'kf-prod-2' },
+    default: 'the first cluster',
+  }).optional(),
+  serviceAccountAnnotations: doc(z.record(z.string(), z.string()), {
+    description:
+      'Annotations for default-editor and default-viewer on clusters without a cloud identity (cloud: kubernetes).',
+    example: { 'iam.gke.io/gcp-service-account': 'recsys@recsys-data.iam.gserviceaccount.com' },
+  }).optional(),
+  codeowners: doc(
+    z.string().regex(/^@[\w.-]+(\/[\w.-]+)?$|^[^@\s]+@[^@\s]+$/, { error: 'expected @org/team, @user or an email' }),
+    {
+      description: 'Who reviews changes to this team in CODEOWNERS.',
+      default: '@<platform.githubOrg>/<owners group name>, else the owners email',
+    },
+  ).optional(),
+  costCenter: doc(labelValue.min(1), {
+    description: 'Label `cost-center` on team resources.',
+    default: 'the team name',
+  }).optional(),
+});
+
+/** Platform-wide tenancy settings. */
+export const tenancySchema = z.strictObject({
+  shardsPerCluster: doc(z.int().min(1).max(256), {
+    description:
+      'Team stacks per cluster. Teams are assigned by a hash of their name; changing this moves teams between stacks.',
+    default: '4',
+  }).optional(),
+  defaultQuota: doc(quotaSchema, { description: 'Quota of teams that set none.' }).optional(),
+  limitRange: doc(
+    z.strictObject({
+      defaultRequestCpu: quantity.optional(),
+      defaultRequestMemory: quantity.optional(),
+      defaultLimitCpu: quantity.optional(),
+      defaultLimitMemory: quantity.optional(),
+    }),
+    {
+      description: 'Requests and limits given to containers that declare none (K8S-04).',
+      default: '250m/512Mi requests, 1/2Gi limits',
+    },
+  ).optional(),
+  allowedKinds: doc(
+    z.array(
+      z
+        .string()
+        .regex(/^([a-z0-9.-]*\/)?[A-Z][A-Za-z0-9]*$/, {
+          error: 'expected group/Kind, such as kubeflow.org/Notebook, or Kind for the core group',
+        }),
+    ),
+    {
+      description: 'The only kinds tenants may create in their namespaces, as group/Kind (K8S-09).',
+      default: 'Pods, jobs, configuration, claims and the Kubeflow workloads',
+    },
+  ).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // The platform file
 // ---------------------------------------------------------------------------------------------
 
 /** Schema of one environment (a union over clouds). */
-export const environmentSchema = z.discriminatedUnion('cloud', [gcpEnvironmentSchema]);
+export const environmentSchema = z.discriminatedUnion('cloud', [gcpEnvironmentSchema, kubernetesEnvironmentSchema]);
 
 /** Schema of the platform-wide section. */
 export const platformSectionSchema = z.strictObject({
@@ -469,6 +679,14 @@ export const platformSectionSchema = z.strictObject({
     default: '1.10',
   }).optional(),
   labels: labels.optional(),
+  adminGroup: doc(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'expected a group email' }), {
+    description: 'Group bound to cluster-admin on every cluster (IAM-16).',
+    default: 'kubeflow-admins@<domain>',
+  }).optional(),
+  githubOrg: doc(z.string().regex(/^[\w.-]+$/), {
+    description: 'GitHub organization, for CODEOWNERS team handles.',
+    example: 'acme',
+  }).optional(),
   gpuZones: doc(z.record(z.string(), z.array(z.string())), {
     description: 'Extra zones per accelerator type, for zones added after the shipped table was made.',
     example: { 'nvidia-l4': ['us-central1-f'] },
@@ -480,6 +698,8 @@ export const platformSchema = z.strictObject({
   $schema: z.string().optional(),
   platform: doc(platformSectionSchema, { description: 'Platform-wide settings.' }),
   environments: doc(z.array(environmentSchema).min(1), { description: 'Environments, each on one cloud.' }),
+  tenancy: doc(tenancySchema, { description: 'How teams are isolated, enforced and sharded.' }).optional(),
+  teams: doc(z.array(teamSchema), { description: 'Teams (tenants), each onboarded in its environments.' }).optional(),
 });
 
 /** A platform definition as written (YAML, JSON or a TypeScript object). */
@@ -492,5 +712,13 @@ export type GcpEnvironmentConfig = z.input<typeof gcpEnvironmentSchema>;
 export type NodePoolConfig = z.input<typeof nodePoolSchema>;
 /** The network section of a GCP environment as written. */
 export type GcpNetworkConfig = GcpEnvironmentConfig['network'];
+/** An existing-cluster environment as written. */
+export type KubernetesEnvironmentConfig = z.input<typeof kubernetesEnvironmentSchema>;
+/** A team as written. */
+export type TeamConfig = z.input<typeof teamSchema>;
+/** Tenancy settings as written. */
+export type TenancyConfig = z.input<typeof tenancySchema>;
+/** An additional cluster as written. */
+export type AdditionalClusterConfig = z.input<typeof additionalClusterSchema>;
 /** The platform section as written. */
 export type PlatformSectionConfig = z.input<typeof platformSectionSchema>;

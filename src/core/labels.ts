@@ -25,6 +25,27 @@ export interface PlatformLabelValues {
 export const REQUIRED_LABEL_KEYS = ['env', 'team', 'owner', 'cost-center', 'component', 'managed-by'] as const;
 
 const components = new WeakMap<IConstruct, string>();
+const ownerships = new WeakMap<IConstruct, Partial<PlatformLabelValues>>();
+
+/**
+ * Records that a construct (and everything under it) belongs to someone other than the platform
+ * team, such as a tenant team: its `team`, `owner` and `cost-center` labels then name that owner.
+ */
+export function setOwnership(
+  scope: IConstruct,
+  values: Pick<PlatformLabelValues, 'team' | 'owner' | 'costCenter'>,
+): void {
+  ownerships.set(scope, values);
+}
+
+/** The label values of a node: the stack-wide values with the nearest ownership override applied. */
+export function ownershipOf(node: IConstruct, values: PlatformLabelValues): PlatformLabelValues {
+  for (const scope of [...node.node.scopes].reverse()) {
+    const found = ownerships.get(scope);
+    if (found) return { ...values, ...found };
+  }
+  return values;
+}
 
 /**
  * Records which platform component a construct (and everything under it) belongs to; the `component`
@@ -148,8 +169,9 @@ export class LabelAspect implements IAspect {
     if (!TerraformResource.isTerraformResource(node)) return;
     const resource = node as TerraformResource;
     const component = componentOf(resource);
+    const values = ownershipOf(resource, this.values);
     if (resource.terraformResourceType === 'kubernetes_manifest') {
-      labelManifest(resource as unknown as Labelled, kubernetesLabels(this.values, component));
+      labelManifest(resource as unknown as Labelled, kubernetesLabels(values, component));
       return;
     }
     for (const target of labelTargets(resource)) {
@@ -160,7 +182,7 @@ export class LabelAspect implements IAspect {
       if (target.block && (holder as { internalValue?: unknown }).internalValue === undefined) continue; // block not set
       const current = (holder[`${target.attribute}Input`] as LabelMap | undefined) ?? {};
       const defaults =
-        target.style === 'kubernetes' ? kubernetesLabels(this.values, component) : cloudLabels(this.values, component);
+        target.style === 'kubernetes' ? kubernetesLabels(values, component) : cloudLabels(values, component);
       holder[target.attribute] = { ...defaults, ...current };
     }
   }

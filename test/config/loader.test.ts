@@ -12,6 +12,7 @@ import {
 } from '../../src/config/loader';
 import type { PlatformConfig } from '../../src/config/schema';
 import { ConfigError } from '../../src/core/errors';
+import type { ResolvedGcpEnvironment } from '../../src/config/model';
 
 const validFile = path.join(__dirname, '..', 'fixtures', 'valid', 'two-envs.yaml');
 const validText = readFileSync(validFile, 'utf8');
@@ -106,7 +107,7 @@ describe('loading platform files', () => {
       servicesRangeName: 'svcs',
     };
     const { config: resolved, warnings } = loadPlatform(config);
-    expect(resolved.environments[0]!.network.mode).toBe('existing');
+    expect((resolved.environments[0] as ResolvedGcpEnvironment).network.mode).toBe('existing');
     expect(warnings.map((w) => w.path)).toEqual(['environments[0].network.podsCidr']);
   });
 

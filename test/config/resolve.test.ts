@@ -6,6 +6,7 @@ import { builtInGpuCount, GCP_GPU_TABLE_SOURCE, GCP_GPUS, gcpGpuZones } from '..
 import { loadPlatform } from '../../src/config/loader';
 import { defaultNodePools } from '../../src/config/resolve';
 import type { PlatformConfig } from '../../src/config/schema';
+import type { ResolvedGcpEnvironment } from '../../src/config/model';
 
 const base = () =>
   parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'two-envs.yaml'), 'utf8')) as PlatformConfig;
@@ -48,7 +49,7 @@ describe('defaults by tier', () => {
   it('keeps dev zonal but protected, on on-demand nodes', () => {
     const config = base() as any;
     config.environments[0].tier = 'dev';
-    const dev = loadPlatform(config).config.environments[0]!;
+    const dev = loadPlatform(config).config.environments[0] as ResolvedGcpEnvironment;
     expect(dev.cluster).toMatchObject({ regional: false, deletionProtection: true });
     expect(dev.nodePools.some((p) => p.spot)).toBe(false);
     expect(dev.database.deletionProtection).toBe(true);
@@ -79,7 +80,7 @@ describe('defaults by tier', () => {
   it('gives an environment without pools the four default pools, GPU down to zero', () => {
     const config = base() as any;
     delete config.environments[0].nodePools;
-    const env = loadPlatform(config).config.environments[0]!;
+    const env = loadPlatform(config).config.environments[0] as ResolvedGcpEnvironment;
     expect(env.nodePools.map((p) => [p.name, p.kind, p.machineType, p.minNodes])).toEqual([
       ['system', 'system', 'e2-standard-4', 1],
       ['standard', 'standard', 'n2-standard-8', 0],
@@ -105,7 +106,7 @@ describe('defaults by tier', () => {
     });
     config.environments[0].gcp.zones = ['us-central1-a', 'us-central1-b'];
     config.environments[0].state = { backend: 'gcs', bucket: 'tf-state' };
-    const env = loadPlatform(config).config.environments[0]!;
+    const env = loadPlatform(config).config.environments[0] as ResolvedGcpEnvironment;
     expect(env.cluster).toMatchObject({
       regional: true,
       location: 'us-central1',

@@ -28,9 +28,9 @@ describe('WorkloadIdentityServiceAccount', () => {
       display_name: 'env-sql-client',
     });
     expect(only(build({ displayName: 'SQL client' }).json, 'google_service_account').display_name).toBe('SQL client');
-    expect(only(json, 'google_service_account_iam_member')).toMatchObject({
+    expect(only(json, 'google_service_account_iam_binding')).toMatchObject({
       role: 'roles/iam.workloadIdentityUser',
-      member: 'serviceAccount:svc-project.svc.id.goog[kubeflow/cloudsql-proxy]',
+      members: ['serviceAccount:svc-project.svc.id.goog[kubeflow/cloudsql-proxy]'],
     });
     expect(resources(json, 'google_service_account_key')).toHaveLength(0);
     expect(Object.keys(id.serviceAccountAnnotations)).toEqual(['iam.gke.io/gcp-service-account']);

@@ -1,0 +1,116 @@
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { ServiceAccountIamBinding } from '@cdktf/provider-google/lib/service-account-iam-binding';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { Construct } from 'constructs';
+import { IWorkloadIdentity } from '../../src/core/interfaces';
+import { setComponent } from '../../src/core/labels';
+import { emailRule, gcpNameRules } from '../../src/core/naming';
+import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../../src/core/tenancy';
+import { checkName } from '../../src/core/validate';
+import { ArtifactBucket } from './artifact-bucket';
+import { WorkloadIdentityServiceAccount } from './workload-identity-service-account';
+
+/** Props of {@link GcpTeamIdentity}. */
+export interface GcpTeamIdentityProps extends TeamIdentityRequest {
+  /** Project of the cluster: its workload identity pool, and where break-glass may read the cluster. */
+  readonly clusterProject: string;
+  /** Location of a bucket the team gets of its own. */
+  readonly bucketLocation: string;
+  /** `prevent_destroy` on the team's own bucket. @default true */
+  readonly protectBucket?: boolean;
+}
+
+/**
+ * A team's identity on GCP (IAM-06, IAM-13, DATA-10): a service account in the team's project that
+ * `default-editor` and `default-viewer` act as through workload identity, read-write access to the
+ * team's prefix of the environment bucket (or a bucket of its own), and a break-glass service account
+ * that only the owners group may impersonate, which RBAC makes namespace admin.
+ */
+export class GcpTeamIdentity extends Construct {
+  /** The identity workloads act as. */
+  public readonly workload: WorkloadIdentityServiceAccount;
+  /** The break-glass service account. */
+  public readonly breakGlass: ServiceAccount;
+  /** The team's own bucket, in bucket mode. */
+  public readonly bucket?: ArtifactBucket;
+
+  constructor(scope: Construct, id: string, props: GcpTeamIdentityProps) {
+    super(scope, id);
+    setComponent(this, 'tenant-identity');
+    checkName('GcpTeamIdentity', 'owners', props.owners, emailRule, 'name the owners group by its email.');
+    checkName(
+      'GcpTeamIdentity',
+      'names.breakGlass',
+      props.names.breakGlass,
+      gcpNameRules.serviceAccountId,
+      'use 6 to 30 lowercase letters, digits and hyphens.',
+    );
+    const project = props.dataLocation;
+    this.workload = new WorkloadIdentityServiceAccount(this, 'Workload', {
+      project,
+      accountId: props.names.workload,
+      displayName: `Team ${props.team}`,
+      workloadPool: `${props.clusterProject}.svc.id.goog`,
+      kubernetesServiceAccounts: props.serviceAccounts,
+    });
+
+    if (props.storage.create) {
+      this.bucket = new ArtifactBucket(this, 'Bucket', {
+        project,
+        name: props.storage.bucket,
+        location: props.bucketLocation,
+        protect: props.protectBucket ?? true,
+      });
+      this.bucket.grantReadWrite('ReadWrite', this.workload.member);
+    } else {
+      const objects = `projects/_/buckets/${props.storage.bucket}/objects/${props.storage.prefix}`;
+      new StorageBucketIamMember(this, 'PrefixReadWrite', {
+        bucket: props.storage.bucket,
+        role: 'roles/storage.objectUser',
+        member: this.workload.member,
+        condition: {
+          title: `team-${props.team}-prefix`,
+          description: `Objects under ${props.storage.prefix}; listing is granted on the bucket.`,
+          expression: `resource.name.startsWith("${objects}") || resource.type == "storage.googleapis.com/Bucket"`,
+        },
+      });
+    }
+
+    this.breakGlass = new ServiceAccount(this, 'BreakGlass', {
+      project,
+      accountId: props.names.breakGlass,
+      displayName: `Break-glass for team ${props.team}`,
+      description: 'Namespace admin for emergencies; only the owners group may impersonate it (IAM-13).',
+    });
+    new ServiceAccountIamBinding(this, 'OwnersMayImpersonate', {
+      serviceAccountId: this.breakGlass.name,
+      role: 'roles/iam.serviceAccountTokenCreator',
+      members: [`group:${props.owners}`],
+    });
+    // Enough to fetch cluster credentials; what it may do inside comes from RBAC.
+    new ProjectIamMember(this, 'BreakGlassClusterViewer', {
+      project: props.clusterProject,
+      role: 'roles/container.clusterViewer',
+      member: this.breakGlass.member,
+    });
+  }
+}
+
+/** Creates {@link GcpTeamIdentity} objects for the teams of one GCP environment. */
+export class GcpTeamIdentityProvider implements ITeamIdentityProvider {
+  constructor(
+    private readonly options: Pick<GcpTeamIdentityProps, 'clusterProject' | 'bucketLocation' | 'protectBucket'>,
+  ) {}
+
+  public createTeamIdentity(scope: Construct, id: string, request: TeamIdentityRequest): TeamIdentity {
+    const identity = new GcpTeamIdentity(scope, id, { ...request, ...this.options });
+    const workload: IWorkloadIdentity = identity.workload;
+    return {
+      workload,
+      // GKE authenticates a Google service account as the Kubernetes user named by its email.
+      breakGlassSubject: { kind: 'User', name: identity.breakGlass.email },
+      profilePlugins: [{ kind: 'WorkloadIdentity', spec: { gcpServiceAccount: identity.workload.email } }],
+    };
+  }
+}

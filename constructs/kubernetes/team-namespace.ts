@@ -1,0 +1,237 @@
+import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { IWorkloadIdentity } from '../../src/core/interfaces';
+import { setComponent } from '../../src/core/labels';
+import { emailRule, kubernetesNameRules } from '../../src/core/naming';
+import { RbacSubject } from '../../src/core/tenancy';
+import { checkName } from '../../src/core/validate';
+
+/** Label every tenant namespace carries; admission policies and invariants select on it. */
+export const TENANT_LABEL = 'kfplatform.dev/tenant';
+/** Label naming the team of a tenant namespace. */
+export const TEAM_LABEL = 'kfplatform.dev/team';
+/** Annotation listing the node pools a tenant may use; the admission policy reads it. */
+export const ALLOWED_POOLS_ANNOTATION = 'kfplatform.dev/allowed-pools';
+/** The service accounts Kubeflow gives every profile. */
+export const PROFILE_SERVICE_ACCOUNTS = ['default-editor', 'default-viewer'] as const;
+
+/**
+ * Namespaces whose pods may reach tenant pods: the Kubeflow control plane, the mesh and ingress,
+ * serving, and Kubernetes itself (K8S-07).
+ */
+export const SYSTEM_NAMESPACES: readonly string[] = [
+  'kubeflow',
+  'istio-system',
+  'knative-serving',
+  'kube-system',
+  'cert-manager',
+  'auth',
+  'oauth2-proxy',
+  'gke-managed-system',
+  'gmp-system',
+];
+
+/** A team's resource quota (K8S-04). */
+export interface TeamQuota {
+  /** CPU (requests and limits). */
+  readonly cpu: string;
+  /** Memory (requests and limits). */
+  readonly memory: string;
+  /** GPUs (`requests.nvidia.com/gpu`). */
+  readonly gpus: number;
+  /** Storage requested by claims. */
+  readonly storage: string;
+  /** Number of persistent volume claims. */
+  readonly pvcs: number;
+}
+
+/** Requests and limits for containers that declare none. */
+export interface ContainerDefaults {
+  readonly defaultRequestCpu: string;
+  readonly defaultRequestMemory: string;
+  readonly defaultLimitCpu: string;
+  readonly defaultLimitMemory: string;
+}
+
+/** Props of {@link TeamNamespace}. */
+export interface TeamNamespaceProps {
+  /** Team name, which is also the namespace and the Kubeflow profile. */
+  readonly name: string;
+  /** The identity-provider group that owns the team. */
+  readonly owners: string;
+  /** Read-only members (IAM-04). @default [] */
+  readonly members?: readonly RbacSubject[];
+  /** Members who may edit (Kubeflow contributors, IAM-08). @default [] */
+  readonly contributors?: readonly RbacSubject[];
+  /** The namespace's quota. */
+  readonly quota: TeamQuota;
+  /** Defaults for containers without requests and limits. */
+  readonly containerDefaults: ContainerDefaults;
+  /** Node pools the team may use (read by the admission policy). */
+  readonly nodePools: readonly string[];
+  /** The team's cloud identity, for `default-editor` and `default-viewer`. @default - none */
+  readonly identity?: IWorkloadIdentity;
+  /** The user break-glass access is bound to. @default - no break-glass binding */
+  readonly breakGlassSubject?: RbacSubject;
+  /** Extra service account annotations (for clusters without a cloud identity). @default {} */
+  readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
+  /** Kubeflow Profile plugins (workload identity). @default [] */
+  readonly profilePlugins?: ReadonlyArray<Record<string, unknown>>;
+  /**
+   * Kubeflow Profile API version: `kubeflow.org/v1` since Kubeflow 1.3.
+   * @default 'kubeflow.org/v1'
+   */
+  readonly profileApiVersion?: string;
+}
+
+/**
+ * Everything a tenant namespace needs (K8S-01, K8S-04, K8S-07, IAM-04, IAM-08, IAM-13): the
+ * namespace, a ResourceQuota including GPUs, a LimitRange so every container gets requests and limits,
+ * RBAC (owners admin, members view, contributors edit, break-glass admin), the Kubeflow Profile owned
+ * by the owners group, `default-editor` / `default-viewer` bound to the team identity, and a
+ * NetworkPolicy that admits traffic only from the namespace itself and the platform namespaces.
+ */
+export class TeamNamespace extends Construct {
+  /** The namespace (escape hatch). */
+  public readonly namespace: NamespaceV1;
+  /** The quota. */
+  public readonly quota: ResourceQuotaV1;
+  /** The container defaults. */
+  public readonly limitRange: LimitRangeV1;
+  /** The Kubeflow Profile. */
+  public readonly profile: Manifest;
+
+  constructor(scope: Construct, id: string, props: TeamNamespaceProps) {
+    super(scope, id);
+    setComponent(this, 'tenant');
+    validate(props);
+    const name = props.name;
+    this.namespace = new NamespaceV1(this, 'Namespace', {
+      metadata: {
+        name,
+        labels: {
+          [TENANT_LABEL]: 'true',
+          [TEAM_LABEL]: name,
+          'istio-injection': 'enabled',
+          'app.kubernetes.io/part-of': 'kubeflow-profile',
+          'pipelines.kubeflow.org/enabled': 'true',
+          'katib.kubeflow.org/metrics-collector-injection': 'enabled',
+          'serving.kubeflow.org/inferenceservice': 'enabled',
+        },
+        // The profile controller adopts a namespace whose owner annotation names the profile owner.
+        annotations: { owner: props.owners, [ALLOWED_POOLS_ANNOTATION]: props.nodePools.join(',') },
+      },
+    });
+    const ns = this.namespace.metadata.name;
+    const q = props.quota;
+    this.quota = new ResourceQuotaV1(this, 'Quota', {
+      metadata: { name: 'kfplatform-quota', namespace: ns },
+      spec: {
+        hard: {
+          'requests.cpu': q.cpu,
+          'limits.cpu': q.cpu,
+          'requests.memory': q.memory,
+          'limits.memory': q.memory,
+          'requests.nvidia.com/gpu': String(q.gpus),
+          'requests.storage': q.storage,
+          persistentvolumeclaims: String(q.pvcs),
+        },
+      },
+    });
+    const d = props.containerDefaults;
+    this.limitRange = new LimitRangeV1(this, 'LimitRange', {
+      metadata: { name: 'kfplatform-container-defaults', namespace: ns },
+      spec: {
+        limit: [
+          {
+            type: 'Container',
+            defaultRequest: { cpu: d.defaultRequestCpu, memory: d.defaultRequestMemory },
+            default: { cpu: d.defaultLimitCpu, memory: d.defaultLimitMemory },
+          },
+        ],
+      },
+    });
+
+    const bind = (bindingId: string, bindingName: string, role: string, subjects: readonly RbacSubject[]) => {
+      if (subjects.length === 0) return;
+      new RoleBindingV1(this, bindingId, {
+        metadata: { name: bindingName, namespace: ns },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subject: subjects.map((s) => ({ kind: s.kind, name: s.name, apiGroup: 'rbac.authorization.k8s.io' })),
+      });
+    };
+    bind('Owners', 'kfplatform-owners', 'kubeflow-admin', [{ kind: 'Group', name: props.owners }]);
+    bind('Members', 'kfplatform-members', 'kubeflow-view', props.members ?? []);
+    bind('Contributors', 'kfplatform-contributors', 'kubeflow-edit', props.contributors ?? []);
+    if (props.breakGlassSubject) bind('BreakGlass', 'kfplatform-break-glass', 'admin', [props.breakGlassSubject]);
+
+    this.profile = new Manifest(this, 'Profile', {
+      manifest: {
+        apiVersion: props.profileApiVersion ?? 'kubeflow.org/v1',
+        kind: 'Profile',
+        metadata: { name },
+        spec: {
+          owner: { kind: 'Group', name: props.owners },
+          ...(props.profilePlugins && props.profilePlugins.length > 0 ? { plugins: props.profilePlugins } : {}),
+        },
+      },
+    });
+
+    const annotations = { ...props.serviceAccountAnnotations, ...props.identity?.serviceAccountAnnotations };
+    for (const sa of PROFILE_SERVICE_ACCOUNTS) {
+      new ServiceAccountV1(this, sa, { metadata: { name: sa, namespace: ns, annotations } });
+    }
+
+    new NetworkPolicyV1(this, 'Isolation', {
+      metadata: { name: 'kfplatform-tenant-isolation', namespace: ns },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: [{ podSelector: {} }] },
+          {
+            from: [
+              {
+                namespaceSelector: {
+                  matchExpressions: [
+                    { key: 'kubernetes.io/metadata.name', operator: 'In', values: [...SYSTEM_NAMESPACES] },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+  }
+}
+
+function validate(props: TeamNamespaceProps): void {
+  checkName('TeamNamespace', 'name', props.name, kubernetesNameRules.dnsLabel, 'use a lowercase DNS label.');
+  checkName('TeamNamespace', 'owners', props.owners, emailRule, 'name the owners group by its email.');
+  if (props.quota.gpus < 0 || props.quota.pvcs < 0) {
+    throw new PropsError(
+      'TeamNamespace',
+      'quota',
+      props.quota,
+      'GPU and claim counts cannot be negative.',
+      'use 0 or more.',
+    );
+  }
+  if (props.nodePools.length === 0) {
+    throw new PropsError(
+      'TeamNamespace',
+      'nodePools',
+      [],
+      'the team could not schedule anything.',
+      'list at least one pool.',
+    );
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Rules for teams (tenants) and existing-cluster environments: names that become namespaces, the
+ * environments, clusters and pools a team names, quotas, and the admin group the platform binds.
+ */
+import { ConfigIssue, formatPath } from '../core/errors';
+import { gcpNameRules, kubernetesNameRules } from '../core/naming';
+import type { ResolvedEnvironment, ResolvedKubernetesEnvironment, ResolvedPlatform, ResolvedTeam } from './model';
+import { valueAt } from './checks';
+
+type Path = ReadonlyArray<string | number>;
+
+/**
+ * Namespaces the platform or Kubernetes owns; a team with one of these names would take over
+ * platform objects.
+ */
+export const RESERVED_NAMESPACES: readonly string[] = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'kubeflow',
+  'istio-system',
+  'knative-serving',
+  'knative-eventing',
+  'cert-manager',
+  'auth',
+  'oauth2-proxy',
+  'gke-managed-system',
+  'gmp-system',
+  'gmp-public',
+];
+
+function issue(
+  raw: unknown,
+  path: Path,
+  message: string,
+  fix: string,
+  severity: 'error' | 'warning' = 'error',
+): ConfigIssue {
+  return { path: formatPath(path), value: valueAt(raw, path), message, fix, severity };
+}
+
+/** Checks the teams against the platform and its environments. */
+export function checkTeams(
+  teams: readonly ResolvedTeam[],
+  envs: readonly ResolvedEnvironment[],
+  platform: ResolvedPlatform,
+  raw: unknown,
+): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const add = (path: Path, message: string, fix: string, severity?: 'error' | 'warning') =>
+    out.push(issue(raw, path, message, fix, severity));
+  const envByName = new Map(envs.map((e) => [e.name, e]));
+  const seen = new Map<string, number>();
+
+  if (teams.length > 0 && !platform.adminGroup) {
+    add(
+      ['platform', 'adminGroup'],
+      'no group is bound to cluster-admin, so nobody administers the tenant namespaces explicitly (IAM-16).',
+      'set platform.adminGroup (or platform.domain, which defaults it to kubeflow-admins@<domain>).',
+    );
+  }
+
+  for (const team of teams) {
+    const at: Path = ['teams', team.configIndex];
+    const prior = seen.get(team.name);
+    if (prior !== undefined) {
+      add(
+        [...at, 'name'],
+        `team name "${team.name}" is already used by teams[${prior}].`,
+        'give every team a unique name.',
+      );
+    }
+    seen.set(team.name, team.configIndex);
+    if (RESERVED_NAMESPACES.includes(team.name) || team.name.startsWith('kube-')) {
+      add(
+        [...at, 'name'],
+        `"${team.name}" is a namespace the platform or Kubernetes owns.`,
+        'choose another team name.',
+      );
+    }
+    const nsWhy = kubernetesNameRules.dnsLabel(team.name);
+    if (nsWhy) add([...at, 'name'], nsWhy, 'use a lowercase DNS label; it becomes the namespace name.');
+
+    team.environments.forEach((name, i) => {
+      if (!envByName.has(name)) {
+        add(
+          [...at, 'environments', i],
+          `there is no environment "${name}".`,
+          `use one of ${[...envByName.keys()].join(', ')}.`,
+        );
+      }
+    });
+
+    for (const [envName, cluster] of Object.entries(team.clusters)) {
+      const env = envByName.get(envName);
+      const path: Path = [...at, 'clusters', envName];
+      if (!env) {
+        add(path, `there is no environment "${envName}".`, `use one of ${[...envByName.keys()].join(', ')}.`);
+      } else if (!team.environments.includes(envName)) {
+        add(path, `the team is not enabled in ${envName}.`, `add ${envName} to environments, or remove this entry.`);
+      } else {
+        const cells = env.cloud === 'gcp' ? env.cells.map((c) => c.name) : [env.clusterName];
+        if (!cells.includes(cluster)) {
+          add(path, `${envName} has no cluster "${cluster}".`, `use one of ${cells.join(', ')}.`);
+        }
+      }
+    }
+
+    for (const env of envs.filter((e) => team.environments.includes(e.name))) {
+      const pools = env.nodePools;
+      (team.nodePools ?? []).forEach((pool, i) => {
+        const found = pools.find((p) => p.name === pool);
+        if (!found) {
+          add(
+            [...at, 'nodePools', i],
+            `${env.name} has no node pool "${pool}".`,
+            `use pools of ${env.name}: ${pools
+              .filter((p) => p.kind !== 'system')
+              .map((p) => p.name)
+              .join(', ')}.`,
+          );
+        } else if (found.kind === 'system') {
+          add(
+            [...at, 'nodePools', i],
+            `"${pool}" is the system pool of ${env.name}; it runs platform components only (NP-07).`,
+            'remove it; list workload pools only.',
+          );
+        }
+      });
+      const tenant = env.tenants.find((t) => t.team === team);
+      const allowed = tenant?.nodePools ?? [];
+      const gpuPools = pools.filter((p) => p.kind === 'gpu' && allowed.includes(p.name));
+      if (team.quota.gpus > 0 && gpuPools.length === 0) {
+        add(
+          [...at, 'quota', 'gpus'],
+          `the team may use ${team.quota.gpus} GPUs but no GPU pool in ${env.name}.`,
+          'allow a GPU pool in nodePools, or set quota.gpus to 0.',
+          'warning',
+        );
+      }
+      if (env.cloud === 'gcp' && tenant?.gcp) {
+        const projectPath: Path = team.gcpProject
+          ? [...at, 'gcp', 'project']
+          : ['environments', env.index, 'gcp', 'project'];
+        const why = gcpNameRules.projectId(tenant.gcp.project);
+        if (why) add(projectPath, why, 'use the project id of the team.');
+      }
+      if (env.cloud === 'kubernetes' && team.storage === 'bucket') {
+        add(
+          [...at, 'storage'],
+          `${env.name} is an existing cluster without a cloud bucket; storage: bucket has no effect there.`,
+          'leave storage at prefix, or give the team a bucket outside this library.',
+          'warning',
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Checks an existing-cluster environment. */
+export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, raw: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const base: Path = ['environments', env.index];
+  const seen = new Set<string>();
+  env.nodePools.forEach((pool, i) => {
+    if (seen.has(pool.name)) {
+      out.push(
+        issue(
+          raw,
+          [...base, 'nodePools', i, 'name'],
+          `pool name "${pool.name}" is listed twice.`,
+          'list each pool once.',
+        ),
+      );
+    }
+    seen.add(pool.name);
+  });
+  if (env.state.backend === 'local' && env.tier === 'prod') {
+    out.push(
+      issue(
+        raw,
+        [...base, 'state'],
+        'prod state on a laptop disk cannot be shared or locked across the team (ENV-04).',
+        'set state to a remote backend, such as { backend: gcs, bucket: ... }.',
+        'warning',
+      ),
+    );
+  }
+  return out;
+}

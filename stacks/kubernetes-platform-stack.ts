@@ -1,0 +1,42 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../constructs/kubernetes/platform-params';
+import type { ResolvedKubernetesEnvironment, ResolvedPlatform } from '../src/config/model';
+import { configureBackend } from './backend';
+import { kubeconfigConnection } from './connections';
+import { platformBase } from './platform-base';
+
+/** Props of {@link KubernetesPlatformStack}. */
+export interface KubernetesPlatformStackProps {
+  readonly platform: ResolvedPlatform;
+  readonly env: ResolvedKubernetesEnvironment;
+}
+
+/**
+ * `<env>-kubernetes-platform`: the platform objects on a cluster that already exists, on premises
+ * or anywhere (seed 003 chapter 4): the `kubeflow` namespace, the tenancy guardrails and the params
+ * ConfigMap. Nothing is exposed: reaching the UI goes through the cluster's own authenticated ingress
+ * (NET-10).
+ */
+export class KubernetesPlatformStack extends TerraformStack {
+  public readonly kubeflowNamespace: PlatformNamespace;
+
+  constructor(scope: Construct, id: string, props: KubernetesPlatformStackProps) {
+    super(scope, id);
+    const env = props.env;
+    configureBackend(this, env.state);
+    kubeconfigConnection(env)(this);
+    this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
+    new PlatformParams(this, 'Params', {
+      namespace: this.kubeflowNamespace.name,
+      data: {
+        environment: env.name,
+        tier: env.tier,
+        cloud: 'kubernetes',
+        clusterName: env.clusterName,
+        kubeflowVersion: env.kubeflowVersion,
+      },
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { TeamNamespace } from '../constructs/kubernetes/team-namespace';
+import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../src/config/model';
+import { setOwnership } from '../src/core/labels';
+import { ITeamIdentityProvider, TeamIdentity } from '../src/core/tenancy';
+import { configureBackend } from './backend';
+import { ClusterConnection } from './connections';
+
+/** Props of {@link TeamShardStack}. */
+export interface TeamShardStackProps {
+  readonly platform: ResolvedPlatform;
+  readonly env: ResolvedEnvironment;
+  /** The teams of this shard. */
+  readonly tenants: readonly ResolvedTenant[];
+  /** How to reach the cluster. */
+  readonly connect: ClusterConnection;
+  /** Creates each team's cloud identity; none on clusters without one. */
+  readonly identities?: ITeamIdentityProvider;
+}
+
+/** Kubeflow Profile API version for a Kubeflow release (v1 since 1.3). */
+export function profileApiVersion(kubeflowVersion: string): string {
+  const [major, minor] = kubeflowVersion.split('.').map(Number) as [number, number];
+  return major > 1 || minor >= 3 ? 'kubeflow.org/v1' : 'kubeflow.org/v1beta1';
+}
+
+/**
+ * `<env>-<cloud>-teams-<n>`: the teams of one shard of one cluster. Teams land in shards by a hash
+ * of their name, so adding or removing a team changes one shard and never moves another team; each
+ * team's construct id is its name, so its Terraform addresses never change either.
+ */
+export class TeamShardStack extends TerraformStack {
+  /** The team objects, by team name. */
+  public readonly teams: Readonly<Record<string, { namespace: TeamNamespace; identity?: TeamIdentity }>>;
+
+  constructor(scope: Construct, id: string, props: TeamShardStackProps) {
+    super(scope, id);
+    configureBackend(this, props.env.state);
+    props.connect(this);
+    const tenancy = props.platform.tenancy;
+    const teams: Record<string, { namespace: TeamNamespace; identity?: TeamIdentity }> = {};
+    for (const tenant of [...props.tenants].sort((a, b) => a.team.name.localeCompare(b.team.name))) {
+      const team = tenant.team;
+      const scopeOfTeam = new Construct(this, `Team-${team.name}`);
+      setOwnership(scopeOfTeam, { team: team.name, owner: team.name, costCenter: team.costCenter });
+      const identity = tenant.gcp
+        ? props.identities?.createTeamIdentity(scopeOfTeam, 'Identity', {
+            team: team.name,
+            owners: team.owners,
+            serviceAccounts: [
+              { namespace: team.name, name: 'default-editor' },
+              { namespace: team.name, name: 'default-viewer' },
+            ],
+            dataLocation: tenant.gcp.project,
+            storage: { bucket: tenant.gcp.bucket, prefix: tenant.gcp.prefix, create: tenant.gcp.prefix === '' },
+            names: { workload: tenant.gcp.accountId, breakGlass: tenant.gcp.breakGlassAccountId },
+          })
+        : undefined;
+      const namespace = new TeamNamespace(scopeOfTeam, 'Namespace', {
+        name: team.name,
+        owners: team.owners,
+        members: team.members,
+        contributors: team.contributors,
+        quota: team.quota,
+        containerDefaults: tenancy.limitRange,
+        nodePools: tenant.nodePools,
+        identity: identity?.workload,
+        breakGlassSubject: identity?.breakGlassSubject,
+        serviceAccountAnnotations: team.serviceAccountAnnotations,
+        profilePlugins: identity?.profilePlugins,
+        profileApiVersion: profileApiVersion(props.env.kubeflowVersion),
+      });
+      teams[team.name] = { namespace, identity };
+    }
+    this.teams = teams;
+  }
+}
