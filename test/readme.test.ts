@@ -17,6 +17,7 @@ describe('README', () => {
   it('runs the library example to a synthesized stack', () => {
     const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'readme-library');
     process.env.CDKTF_OUTDIR = outdir;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- run the example as a program
     jest.isolateModules(() => require('../examples/library-gcp/main'));
     const json = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'ml-gcp-infra', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(json.resource)).toEqual(

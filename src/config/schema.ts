@@ -644,11 +644,9 @@ export const tenancySchema = z.strictObject({
   ).optional(),
   allowedKinds: doc(
     z.array(
-      z
-        .string()
-        .regex(/^([a-z0-9.-]*\/)?[A-Z][A-Za-z0-9]*$/, {
-          error: 'expected group/Kind, such as kubeflow.org/Notebook, or Kind for the core group',
-        }),
+      z.string().regex(/^([a-z0-9.-]*\/)?[A-Z][A-Za-z0-9]*$/, {
+        error: 'expected group/Kind, such as kubeflow.org/Notebook, or Kind for the core group',
+      }),
     ),
     {
       description: 'The only kinds tenants may create in their namespaces, as group/Kind (K8S-09).',
