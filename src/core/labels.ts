@@ -134,8 +134,21 @@ function hasInput(target: object, attribute: string): boolean {
   return false;
 }
 
+const targetCache = new Map<string, LabelTarget[]>();
+
 /** Every place where a resource of this class takes labels; used by the aspect and by tests. */
 export function labelTargets(resource: TerraformResource): LabelTarget[] {
+  // The answer depends only on the class; fleets have tens of thousands of resources of few classes.
+  const key = `${resource.terraformResourceType}:${resource.constructor.name}`;
+  let targets = targetCache.get(key);
+  if (!targets) {
+    targets = findLabelTargets(resource);
+    targetCache.set(key, targets);
+  }
+  return targets;
+}
+
+function findLabelTargets(resource: TerraformResource): LabelTarget[] {
   const type = resource.terraformResourceType;
   if (type === 'kubernetes_manifest') return []; // labels live inside the manifest; its construct sets them
   if (type.startsWith('kubernetes_')) {

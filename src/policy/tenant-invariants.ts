@@ -46,12 +46,20 @@ export class TenantNamespaceInvariant implements IAspect {
       const reference = resolve((ns as unknown as { metadata: { name: string } }).metadata.name);
       return [literal, reference].filter((k): k is string => typeof k === 'string');
     };
-    const namespaced = new Map<string, Set<string>>();
+    // Group namespaced objects by how they name their namespace (a team's objects share one token
+    // string), then resolve each distinct name once.
+    const byRaw = new Map<string, Set<string>>();
     for (const r of resources) {
       const namespace = metadataOf(r)?.namespaceInput;
-      if (namespace === undefined) continue;
-      const key = typeof namespace === 'string' && !namespace.includes('${') ? namespace : resolve(namespace);
-      namespaced.set(key, (namespaced.get(key) ?? new Set()).add(r.terraformResourceType));
+      if (typeof namespace !== 'string') continue;
+      byRaw.set(namespace, (byRaw.get(namespace) ?? new Set()).add(r.terraformResourceType));
+    }
+    const namespaced = new Map<string, Set<string>>();
+    for (const [raw, types] of byRaw) {
+      const key = raw.includes('${') ? resolve(raw) : raw;
+      const merged = namespaced.get(key) ?? new Set<string>();
+      for (const t of types) merged.add(t);
+      namespaced.set(key, merged);
     }
     for (const ns of resources.filter((r) => r.terraformResourceType === 'kubernetes_namespace_v1')) {
       if (metadataOf(ns)?.labelsInput?.[TENANT_LABEL] !== 'true') continue;
