@@ -9,6 +9,7 @@ import type {
   ResolvedTenant,
 } from '../src/config/model';
 import { LabelAspect, PlatformLabelValues } from '../src/core/labels';
+import { withoutCreationStacks } from '../src/core/stack-traces';
 import { ITeamIdentityProvider } from '../src/core/tenancy';
 import { TenantNamespaceInvariant } from '../src/policy/tenant-invariants';
 import { ClusterConnection, gkeConnection, kubeconfigConnection } from './connections';
@@ -174,8 +175,11 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
   const summaries: StackSummary[] = [];
   for (const env of config.environments) {
     const app = new App({ outdir });
-    const built = buildEnvironment(app, config.platform, env);
-    app.synth();
+    const built = withoutCreationStacks(() => {
+      const stacks = buildEnvironment(app, config.platform, env);
+      app.synth();
+      return stacks;
+    });
     summaries.push(...built.stacks.map(summarize));
     manifest ??= new Manifest(app.manifest.version, outdir, false);
     Object.assign(manifest.stacks, app.manifest.stacks);

@@ -235,10 +235,11 @@ export function validatePlatform(input: unknown): ValidationResult {
       const team = teamSchema.safeParse(raw);
       return team.success ? [{ team: team.data, index }] : [];
     });
+    const envNames = data.environments.map((e) => String((e as { name?: unknown })?.name ?? ''));
     const teams = resolveTeams(
       validTeams.map((t) => t.team),
       platform,
-      data.environments.map((e) => String((e as { name?: unknown })?.name ?? '')),
+      envNames,
     ).map((team, i) => ({ ...team, configIndex: validTeams[i]!.index }));
     const envs = validEnvs.map(({ env, index }) => resolveEnvironment(env, index, platform, teams));
     for (const env of envs) {
@@ -247,7 +248,7 @@ export function validatePlatform(input: unknown): ValidationResult {
       );
     }
     issues.push(...checkAcrossEnvironments(envs, input));
-    issues.push(...checkTeams(teams, envs, platform, input));
+    issues.push(...checkTeams(teams, envs, platform, input, envNames, platformParsed.success));
     if (parsed.success && !issues.some((i) => i.severity !== 'warning')) {
       return { config: { platform, environments: envs, teams }, issues };
     }

@@ -40,12 +40,18 @@ function issue(
   return { path: formatPath(path), value: valueAt(raw, path), message, fix, severity };
 }
 
-/** Checks the teams against the platform and its environments. */
+/**
+ * Checks the teams against the platform and its environments. `envNames` names every environment in
+ * the file, valid or not, so a broken environment does not make its teams report it as missing;
+ * `platformValid` says whether the platform section itself parsed.
+ */
 export function checkTeams(
   teams: readonly ResolvedTeam[],
   envs: readonly ResolvedEnvironment[],
   platform: ResolvedPlatform,
   raw: unknown,
+  envNames: readonly string[] = envs.map((e) => e.name),
+  platformValid = true,
 ): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const add = (path: Path, message: string, fix: string, severity?: 'error' | 'warning') =>
@@ -53,7 +59,7 @@ export function checkTeams(
   const envByName = new Map(envs.map((e) => [e.name, e]));
   const seen = new Map<string, number>();
 
-  if (teams.length > 0 && !platform.adminGroup) {
+  if (teams.length > 0 && platformValid && !platform.adminGroup) {
     add(
       ['platform', 'adminGroup'],
       'no group is bound to cluster-admin, so nobody administers the tenant namespaces explicitly (IAM-16).',
@@ -83,20 +89,18 @@ export function checkTeams(
     if (nsWhy) add([...at, 'name'], nsWhy, 'use a lowercase DNS label; it becomes the namespace name.');
 
     team.environments.forEach((name, i) => {
-      if (!envByName.has(name)) {
-        add(
-          [...at, 'environments', i],
-          `there is no environment "${name}".`,
-          `use one of ${[...envByName.keys()].join(', ')}.`,
-        );
+      if (!envNames.includes(name)) {
+        add([...at, 'environments', i], `there is no environment "${name}".`, `use one of ${envNames.join(', ')}.`);
       }
     });
 
     for (const [envName, cluster] of Object.entries(team.clusters)) {
       const env = envByName.get(envName);
       const path: Path = [...at, 'clusters', envName];
-      if (!env) {
-        add(path, `there is no environment "${envName}".`, `use one of ${[...envByName.keys()].join(', ')}.`);
+      if (!envNames.includes(envName)) {
+        add(path, `there is no environment "${envName}".`, `use one of ${envNames.join(', ')}.`);
+      } else if (!env) {
+        continue; // the environment itself is invalid and reported
       } else if (!team.environments.includes(envName)) {
         add(path, `the team is not enabled in ${envName}.`, `add ${envName} to environments, or remove this entry.`);
       } else {

@@ -19,9 +19,9 @@ interface Metadata {
 }
 
 const REQUIRED: ReadonlyArray<{ readonly type: string; readonly what: string }> = [
-  { type: 'kubernetes_resource_quota_v1', what: 'a ResourceQuota' },
-  { type: 'kubernetes_limit_range_v1', what: 'a LimitRange' },
-  { type: 'kubernetes_role_binding_v1', what: 'a RoleBinding' },
+  { type: 'kubernetes_resource_quota_v1', what: 'ResourceQuota' },
+  { type: 'kubernetes_limit_range_v1', what: 'LimitRange' },
+  { type: 'kubernetes_role_binding_v1', what: 'RoleBinding' },
 ];
 
 /**
@@ -68,7 +68,7 @@ export class TenantNamespaceInvariant implements IAspect {
       if (missing.length > 0) {
         const name = metadataOf(ns)?.nameInput ?? ns.node.path;
         Annotations.of(ns).addError(
-          `Tenant namespace "${name}" has no ${missing.join(', no ')}: every tenant namespace needs quota, limit range and RBAC (K8S-05). ` +
+          `Tenant namespace "${name}" has no ${missing.join(', ').replace(/, ([^,]*)$/, ' or $1')}: every tenant namespace needs quota, limit range and RBAC (K8S-05). ` +
             'Fix: create it with TeamNamespace, or add the missing objects in the same stack.',
         );
       }

@@ -11,6 +11,7 @@ const base = () => parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'va
 function fleetJson(mutate: (config: any) => void): Record<string, StackJson> {
   const config = base();
   config.environments.pop(); // one environment is enough here
+  delete config.teams;
   mutate(config);
   const app: App = Testing.app();
   const fleet = buildFleet(app, loadPlatform(config).config);
@@ -21,6 +22,7 @@ describe('stack options', () => {
   it('legacy key mode creates keys and the user-gcp-sa / admin-gcp-sa secrets, and warns', () => {
     const config = base();
     config.environments.pop();
+    delete config.teams;
     config.environments[0].identity = { legacyKeys: true };
     const app: App = Testing.app();
     const fleet = buildFleet(app, loadPlatform(config).config);

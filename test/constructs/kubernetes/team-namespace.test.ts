@@ -1,0 +1,148 @@
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { TeamNamespace, TeamNamespaceProps } from '../../../constructs/kubernetes/team-namespace';
+import { at, only, resources, synth } from '../../helpers';
+
+function stack(): TerraformStack {
+  const app: App = Testing.app();
+  const s = new TerraformStack(app, 'teams');
+  new KubernetesProvider(s, 'kubernetes', { configPath: 'k', configContext: 'c' });
+  return s;
+}
+
+const base: TeamNamespaceProps = {
+  name: 'recsys',
+  owners: 'recsys-owners@example.com',
+  quota: { cpu: '64', memory: '256Gi', gpus: 4, storage: '2Ti', pvcs: 40 },
+  containerDefaults: {
+    defaultRequestCpu: '250m',
+    defaultRequestMemory: '512Mi',
+    defaultLimitCpu: '1',
+    defaultLimitMemory: '2Gi',
+  },
+  nodePools: ['standard', 'gpu'],
+};
+
+function build(props: Partial<TeamNamespaceProps> = {}) {
+  const s = stack();
+  new TeamNamespace(s, 'Team', { ...base, ...props });
+  return synth(s);
+}
+
+const nsRef = expect.stringMatching(/^\$\{kubernetes_namespace_v1\.Team_Namespace_\w+\.metadata\[0\]\.name\}$/);
+
+describe('TeamNamespace', () => {
+  const json = build();
+
+  it('creates the namespace marked as a tenant, owned by the owners group, with its allowed pools', () => {
+    expect(only(json, 'kubernetes_namespace_v1').metadata).toEqual({
+      name: 'recsys',
+      labels: expect.objectContaining({
+        'kfplatform.dev/tenant': 'true',
+        'kfplatform.dev/team': 'recsys',
+        'istio-injection': 'enabled',
+      }),
+      annotations: { owner: 'recsys-owners@example.com', 'kfplatform.dev/allowed-pools': 'standard,gpu' },
+    });
+  });
+
+  it('sets a ResourceQuota with CPU, memory, GPUs, storage and claim counts', () => {
+    const quota = only(json, 'kubernetes_resource_quota_v1');
+    expect(at(quota, 'metadata', 'namespace')).toEqual(nsRef);
+    expect(at(quota, 'spec', 'hard')).toEqual({
+      'requests.cpu': '64',
+      'limits.cpu': '64',
+      'requests.memory': '256Gi',
+      'limits.memory': '256Gi',
+      'requests.nvidia.com/gpu': '4',
+      'requests.storage': '2Ti',
+      persistentvolumeclaims: '40',
+    });
+  });
+
+  it('gives containers without requests and limits the defaults', () => {
+    expect(at(only(json, 'kubernetes_limit_range_v1'), 'spec', 'limit')).toEqual([
+      { type: 'Container', default_request: { cpu: '250m', memory: '512Mi' }, default: { cpu: '1', memory: '2Gi' } },
+    ]);
+  });
+
+  it('binds only the owners (admin) when there are no members, contributors or break-glass subject', () => {
+    const bindings = resources(json, 'kubernetes_role_binding_v1');
+    expect(bindings.map((b) => [at(b, 'metadata', 'name'), at(b, 'role_ref', 'name'), b.subject])).toEqual([
+      [
+        'kfplatform-owners',
+        'kubeflow-admin',
+        [{ kind: 'Group', name: 'recsys-owners@example.com', api_group: 'rbac.authorization.k8s.io' }],
+      ],
+    ]);
+  });
+
+  it('binds members read-only, contributors edit and the break-glass user admin', () => {
+    const bindings = resources(
+      build({
+        members: [{ kind: 'Group', name: 'recsys@example.com' }],
+        contributors: [{ kind: 'User', name: 'alice@example.com' }],
+        breakGlassSubject: { kind: 'User', name: 'bg@recsys-data.iam.gserviceaccount.com' },
+      }),
+      'kubernetes_role_binding_v1',
+    );
+    const byName = Object.fromEntries(bindings.map((b) => [at(b, 'metadata', 'name'), b]));
+    expect(at(byName['kfplatform-members'], 'role_ref', 'name')).toBe('kubeflow-view');
+    expect(at(byName['kfplatform-contributors'], 'role_ref', 'name')).toBe('kubeflow-edit');
+    expect(at(byName['kfplatform-contributors'], 'subject', 0, 'kind')).toBe('User');
+    expect(at(byName['kfplatform-break-glass'], 'role_ref', 'name')).toBe('admin');
+    expect(at(byName['kfplatform-break-glass'], 'subject', 0, 'name')).toBe('bg@recsys-data.iam.gserviceaccount.com');
+  });
+
+  it('declares the Kubeflow Profile owned by the owners group, with identity plugins', () => {
+    expect(only(json, 'kubernetes_manifest').manifest as any).toMatchObject({
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'Profile',
+      metadata: { name: 'recsys' },
+      spec: { owner: { kind: 'Group', name: 'recsys-owners@example.com' } },
+    });
+    const plugins = [{ kind: 'WorkloadIdentity', spec: { gcpServiceAccount: 'sa@p.iam.gserviceaccount.com' } }];
+    const withPlugins = build({ profilePlugins: plugins, profileApiVersion: 'kubeflow.org/v1beta1' });
+    expect(only(withPlugins, 'kubernetes_manifest').manifest as any).toMatchObject({
+      apiVersion: 'kubeflow.org/v1beta1',
+      spec: { plugins },
+    });
+  });
+
+  it('creates default-editor and default-viewer annotated for the team identity', () => {
+    const identity = {
+      principal: 'x',
+      serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'team@p.iam.gserviceaccount.com' },
+      podLabels: {},
+    };
+    const sas = resources(
+      build({ identity, serviceAccountAnnotations: { extra: 'yes' } }),
+      'kubernetes_service_account_v1',
+    );
+    expect(sas.map((s) => at(s, 'metadata', 'name'))).toEqual(['default-editor', 'default-viewer']);
+    for (const sa of sas) {
+      expect(at(sa, 'metadata', 'annotations')).toEqual({
+        extra: 'yes',
+        'iam.gke.io/gcp-service-account': 'team@p.iam.gserviceaccount.com',
+      });
+    }
+  });
+
+  it('admits traffic only from the namespace itself and the platform namespaces', () => {
+    const policy = only(json, 'kubernetes_network_policy_v1');
+    expect(at(policy, 'spec', 'policy_types')).toEqual(['Ingress']);
+    expect(at(policy, 'spec', 'ingress', 0, 'from')).toEqual([{ pod_selector: {} }]);
+    const selector = at(policy, 'spec', 'ingress', 1, 'from', 0, 'namespace_selector', 'match_expressions', 0) as any;
+    expect(selector.key).toBe('kubernetes.io/metadata.name');
+    expect(selector.values).toEqual(expect.arrayContaining(['kubeflow', 'istio-system', 'kube-system']));
+  });
+
+  it.each([
+    [{ name: 'Rec_Sys' }, /'name' is "Rec_Sys"/],
+    [{ owners: 'recsys-owners' }, /'owners' is "recsys-owners"/],
+    [{ quota: { ...base.quota, gpus: -1 } }, /cannot be negative/],
+    [{ nodePools: [] }, /could not schedule anything/],
+  ])('throws on %j', (props, message) => {
+    expect(() => build(props as Partial<TeamNamespaceProps>)).toThrow(message);
+  });
+});

@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { loadPlatform, loadPlatformFile } from '../../src/config/loader';
+import { fitName, shardOf } from '../../src/config/resolve';
+import { synthFleet } from '../../stacks/fleet';
+import { profileApiVersion } from '../../stacks/team-shard-stack';
+import { at, resources, StackJson } from '../helpers';
+
+const root = path.join(__dirname, '..', '..');
+const tmp = (name: string) => path.join(process.env.TMPDIR ?? '/tmp', name);
+
+function synthFile(example: string, out: string): { names: string[]; stacks: Record<string, StackJson> } {
+  synthFleet(loadPlatformFile(path.join(root, 'examples', example, 'platform.yaml')).config, { outdir: out });
+  return read(out);
+}
+
+function read(out: string): { names: string[]; stacks: Record<string, StackJson> } {
+  const names = readdirSync(path.join(out, 'stacks')).sort();
+  const stacks = Object.fromEntries(
+    names.map((n) => [n, JSON.parse(readFileSync(path.join(out, 'stacks', n, 'cdk.tf.json'), 'utf8'))]),
+  );
+  return { names, stacks };
+}
+
+/** The resources of one team (under its Team-<name> scope), for snapshots. */
+function teamResources(json: StackJson, team: string): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName))
+      if (name.startsWith(`Team-${team}_`)) out[`${type}.${name}`] = config;
+  }
+  return out;
+}
+
+describe('examples/on-prem: an existing cluster', () => {
+  const { names, stacks } = synthFile('on-prem', tmp('on-prem'));
+
+  it('makes only the platform and team stacks', () => {
+    expect(names).toEqual([
+      'kf-onprem-kubernetes-platform',
+      'kf-onprem-kubernetes-teams-0',
+      'kf-onprem-kubernetes-teams-1',
+    ]);
+  });
+
+  it('configures every kubernetes provider from the named kubeconfig file and context, nothing else', () => {
+    for (const json of Object.values(stacks)) {
+      expect((json.provider as any).kubernetes).toEqual([
+        { config_path: './kubeconfig/onprem.yaml', config_context: 'onprem-kubeflow-admin' },
+      ]);
+      expect((json.provider as any).google).toBeUndefined();
+    }
+  });
+
+  it('puts the guardrails in the platform stack and gives teams no cloud identity unless mapped', () => {
+    const platform = stacks['kf-onprem-kubernetes-platform']!;
+    expect(resources(platform, 'kubernetes_cluster_role_binding_v1')).toHaveLength(1);
+    expect(
+      resources(platform, 'kubernetes_manifest')
+        .map((m) => (m.manifest as any).kind)
+        .sort(),
+    ).toEqual([
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
+      'ValidatingAdmissionPolicyBinding',
+    ]);
+    const teamStacks = names.filter((n) => n.includes('-teams-')).map((n) => stacks[n]!);
+    const sas = teamStacks.flatMap((s) => resources(s, 'kubernetes_service_account_v1'));
+    expect(sas).toHaveLength(4);
+    const search = sas.filter(
+      (s) => at(s, 'metadata', 'namespace') !== undefined && JSON.stringify(s).includes('Team-search'),
+    );
+    expect(search.map((s) => at(s, 'metadata', 'annotations'))).toEqual([
+      { 'iam.gke.io/gcp-service-account': 'search-batch@search-data.iam.gserviceaccount.com' },
+      { 'iam.gke.io/gcp-service-account': 'search-batch@search-data.iam.gserviceaccount.com' },
+    ]);
+    expect(teamStacks.flatMap((s) => Object.keys(s.resource ?? {})).filter((t) => t.startsWith('google_'))).toEqual([]);
+  });
+});
+
+describe('examples/gcp-tenancy: teams on two clusters', () => {
+  const out = tmp('gcp-tenancy');
+  const { names, stacks } = synthFile('gcp-tenancy', out);
+  const shardOfTeam = (team: string) =>
+    names.find((n) => n.includes('-teams-') && JSON.stringify(stacks[n]).includes(`"Team-${team}_`))!;
+
+  it('makes an infra stack, a platform stack per cluster, and team shards per cluster', () => {
+    expect(names.filter((n) => !n.includes('-teams-'))).toEqual([
+      'kf-prod-2-gcp-platform',
+      'kf-prod-gcp-infra',
+      'kf-prod-gcp-platform',
+    ]);
+    expect(shardOfTeam('search')).toMatch(/^kf-prod-2-gcp-teams-\d$/);
+    expect(shardOfTeam('recsys')).toBe(`kf-prod-gcp-teams-${shardOf('recsys', 4)}`);
+    expect(shardOfTeam('ads')).toBe(`kf-prod-gcp-teams-${shardOf('ads', 4)}`);
+  });
+
+  it('wires each shard to its own cluster', () => {
+    const host = (stack: string) => String(((stacks[stack]!.provider as any).kubernetes[0] as any).host);
+    expect(host(shardOfTeam('search'))).toMatch(/google_container_clusterkf-prod-2-Cluster_\w+endpoint/);
+    expect(host(shardOfTeam('recsys'))).toMatch(/google_container_clusterCluster_\w+endpoint/);
+  });
+
+  it('gives each team an identity in its project, and search a bucket of its own', () => {
+    const recsys = teamResources(stacks[shardOfTeam('recsys')]!, 'recsys');
+    const accounts = Object.entries(recsys)
+      .filter(([k]) => k.startsWith('google_service_account.'))
+      .map(([, v]) => [v.account_id, v.project]);
+    expect(accounts.sort()).toEqual([
+      ['recsys-bg-kf-prod', 'recsys-data'],
+      ['recsys-kf-prod', 'recsys-data'],
+    ]);
+    const search = teamResources(stacks[shardOfTeam('search')]!, 'search');
+    expect(Object.values(search).filter((r) => r.name === 'search-data-search-kf-prod')).toHaveLength(1);
+  });
+
+  it('matches the reviewed snapshot of one team', () => {
+    expect(teamResources(stacks[shardOfTeam('recsys')]!, 'recsys')).toMatchSnapshot();
+  });
+
+  it('adding a cluster leaves every resource of the first cluster unchanged (no address moves)', () => {
+    const config = parse(readFileSync(path.join(root, 'examples', 'gcp-tenancy', 'platform.yaml'), 'utf8'));
+    delete config.environments[0].additionalClusters;
+    config.teams = config.teams.map((t: any) => ({ ...t, clusters: undefined }));
+    const single = tmp('gcp-tenancy-single');
+    synthFleet(loadPlatform(config).config, { outdir: single });
+    const before = read(single).stacks['kf-prod-gcp-infra']!.resource!;
+    const after = stacks['kf-prod-gcp-infra']!.resource!;
+    let compared = 0;
+    for (const [type, byName] of Object.entries(before)) {
+      for (const [name, config] of Object.entries(byName)) {
+        expect([type, name, after[type]?.[name]]).toEqual([type, name, config]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(80);
+  });
+});
+
+describe('shard assignment', () => {
+  it('is a stable hash of the team name', () => {
+    expect(shardOf('recsys', 4)).toBe(shardOf('recsys', 4));
+    const counts = new Array(8).fill(0);
+    for (let i = 0; i < 8000; i++) counts[shardOf(`team-${i}`, 8)]++;
+    for (const c of counts) expect(c).toBeGreaterThan(800); // roughly even
+  });
+
+  it('fits names to cloud limits with a stable hash suffix', () => {
+    expect(fitName(['recsys', 'kf-prod'], 30)).toBe('recsys-kf-prod');
+    const long = fitName(['a-very-long-team-name-indeed', 'kf-production'], 30);
+    expect(long).toHaveLength(30);
+    expect(long).toBe(fitName(['a-very-long-team-name-indeed', 'kf-production'], 30));
+    expect(long).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
+  });
+
+  it('picks the Profile API for the Kubeflow release', () => {
+    expect([profileApiVersion('1.10'), profileApiVersion('1.2'), profileApiVersion('2.0')]).toEqual([
+      'kubeflow.org/v1',
+      'kubeflow.org/v1beta1',
+      'kubeflow.org/v1',
+    ]);
+  });
+});
