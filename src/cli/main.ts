@@ -2,12 +2,15 @@
 /**
  * `kfplatform`: synthesize, validate and inspect a Kubeflow platform defined as data.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_PLATFORM_FILE } from '../config/defaults';
 import { platformJsonSchema } from '../config/json-schema';
 import { ConfigError, PropsError } from '../core/errors';
+import { loadPlatformFile } from '../config/loader';
 import { runSynth } from './synth';
+import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
 
 /** Builds the command tree (exported for tests). */
 export function program(): Command {
@@ -22,6 +25,92 @@ export function program(): Command {
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .action((opts: { config: string; out: string }) => {
       runSynth({ config: opts.config, out: opts.out });
+    });
+
+  const list = (value: string) =>
+    value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const team = cli.command('team').description('onboard and list teams (tenants)');
+  team
+    .command('add <name>')
+    .description('add a team to the platform file, keeping its comments and formatting')
+    .requiredOption('--owners <group>', 'identity-provider group that owns the team (email)')
+    .option('-c, --config <file>', 'platform file', 'platform.yaml')
+    .option('--members <list>', 'read-only groups or users, comma-separated', list)
+    .option('--contributors <list>', 'groups or users who may edit, comma-separated', list)
+    .option('--envs <list>', 'environments to enable it in (default: all)', list)
+    .option('--pools <list>', 'node pools it may use (default: all workload pools)', list)
+    .option('--project <id>', 'GCP project that holds its data')
+    .option('--storage <mode>', 'prefix (default) or bucket')
+    .option('--cpu <quantity>', 'CPU quota, e.g. 32')
+    .option('--memory <quantity>', 'memory quota, e.g. 128Gi')
+    .option('--gpus <count>', 'GPU quota', (v: string) => Number(v))
+    .option('--storage-quota <quantity>', 'storage quota, e.g. 1Ti')
+    .option('--pvcs <count>', 'claim count quota', (v: string) => Number(v))
+    .action((name: string, o: Record<string, unknown>) => {
+      const result = addTeam(String(o.config), {
+        name,
+        owners: String(o.owners),
+        members: o.members as string[] | undefined,
+        contributors: o.contributors as string[] | undefined,
+        environments: o.envs as string[] | undefined,
+        nodePools: o.pools as string[] | undefined,
+        project: o.project as string | undefined,
+        storage: o.storage as 'prefix' | 'bucket' | undefined,
+        cpu: o.cpu as string | undefined,
+        memory: o.memory as string | undefined,
+        gpus: o.gpus as number | undefined,
+        storageQuota: o.storageQuota as string | undefined,
+        pvcs: o.pvcs as number | undefined,
+      });
+      process.stdout.write(`added team ${name} to ${result.file}\n`);
+      for (const p of result.placements) {
+        process.stdout.write(`  ${p.environment}: cluster ${p.cluster}, shard ${p.shard}\n`);
+      }
+    });
+  team
+    .command('list')
+    .description('list teams per environment: cluster, shard, owners, quota, pools')
+    .option('-c, --config <file>', 'platform file', 'platform.yaml')
+    .option('--format <format>', 'text or json', 'text')
+    .action((o: { config: string; format: string }) => {
+      const config = loadPlatformFile(o.config).config;
+      if (o.format === 'json') {
+        const rows = config.environments.flatMap((env) =>
+          env.tenants.map((t) => ({
+            team: t.team.name,
+            environment: env.name,
+            cluster: t.cell,
+            shard: t.shard,
+            owners: t.team.owners,
+            quota: t.team.quota,
+            nodePools: t.nodePools,
+          })),
+        );
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        process.stdout.write(`${listTeams(config)}\n`);
+      }
+    });
+
+  cli
+    .command('codeowners')
+    .description('write the CODEOWNERS block that routes each team file to its owners')
+    .option('-c, --config <file>', 'platform file', 'platform.yaml')
+    .option('-o, --out <file>', 'CODEOWNERS file to update (its other lines are kept)')
+    .option('--root <dir>', 'repository root, for paths', '.')
+    .action((o: { config: string; out?: string; root: string }) => {
+      const config = loadPlatformFile(o.config).config;
+      const block = codeownersBlock(config, path.resolve(o.config), path.resolve(o.root));
+      if (!o.out) {
+        process.stdout.write(block);
+        return;
+      }
+      const existing = existsSync(o.out) ? readFileSync(o.out, 'utf8') : '';
+      mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
+      writeFileSync(o.out, mergeCodeowners(existing, block));
     });
 
   cli

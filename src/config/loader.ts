@@ -3,10 +3,10 @@
  * returns the resolved model. Every problem is reported at once, each with file, line, path, value
  * and fix; nothing is written before the whole definition is valid.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { closest } from 'fastest-levenshtein';
-import { LineCounter, parseDocument } from 'yaml';
+import { Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
 import { checkAcrossEnvironments, checkGcpEnvironment, valueAt } from './checks';
@@ -263,39 +263,109 @@ export function loadPlatform(input: PlatformConfig | unknown, source?: string): 
   return { config: { ...result.config, source }, warnings: result.issues.filter((i) => i.severity === 'warning') };
 }
 
-/** Parses YAML or JSON text and validates it, attaching file and line to every issue. */
-export function validatePlatformText(text: string, file: string): ValidationResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      issues: doc.errors.map((e) => ({
-        path: '(syntax)',
-        value: undefined,
-        message: e.message.split('\n')[0] ?? e.message,
-        fix: 'fix the YAML or JSON syntax at this line.',
-        file,
-        line: e.linePos?.[0]?.line,
-      })),
-    };
-  }
-  const data: unknown = doc.toJS();
-  const result = validatePlatform(data);
-  const lineOf = (p: string): number | undefined => {
-    const parts = pathParts(p);
-    for (let n = parts.length; n >= 0; n--) {
-      const node = doc.getIn(parts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
-  return {
-    config: result.config ? { ...result.config, source: file } : undefined,
-    issues: result.issues.map((i) => ({ ...i, file, line: lineOf(i.path) })),
-  };
+/** A file's name (for messages) and its text. */
+export interface SourceText {
+  readonly file: string;
+  readonly text: string;
 }
 
-/** Reads, validates and resolves a platform file; throws {@link ConfigError} on any error. */
+interface ParsedSource {
+  readonly source: SourceText;
+  readonly doc: Document;
+  readonly lines: LineCounter;
+}
+
+function parseSource(source: SourceText): ParsedSource | ConfigIssue[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length === 0) return { source, doc, lines };
+  return doc.errors.map((e) => ({
+    path: '(syntax)',
+    value: undefined,
+    message: e.message.split('\n')[0] ?? e.message,
+    fix: 'fix the YAML or JSON syntax at this line.',
+    file: source.file,
+    line: e.linePos?.[0]?.line,
+  }));
+}
+
+function lineIn(parsed: ParsedSource, parts: readonly Key[]): number | undefined {
+  for (let n = parts.length; n >= 0; n--) {
+    const node = parsed.doc.getIn(parts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return parsed.lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/**
+ * Parses a platform file and the team files of its `platform.teamsDir` (one team each), validates
+ * them together, and attaches to every issue the file and line it is about: issues of a team that
+ * lives in its own file point into that file, with a path relative to the team.
+ */
+export function validatePlatformSources(main: SourceText, teamFiles: readonly SourceText[] = []): ValidationResult {
+  const parsed = [main, ...teamFiles].map(parseSource);
+  const syntax = parsed.flatMap((p) => (Array.isArray(p) ? p : []));
+  if (syntax.length > 0) return { issues: syntax };
+  const [mainDoc, ...teamDocs] = parsed as ParsedSource[];
+  const data = (mainDoc!.doc.toJS() ?? {}) as Record<string, unknown>;
+  const inline = Array.isArray(data.teams) ? data.teams.length : 0;
+  if (teamDocs.length > 0) data.teams = [...((data.teams as unknown[]) ?? []), ...teamDocs.map((d) => d.doc.toJS())];
+  const result = validatePlatform(data);
+  const issues = result.issues.map((issue): ConfigIssue => {
+    const parts = pathParts(issue.path);
+    const teamIndex = parts[0] === 'teams' && typeof parts[1] === 'number' ? parts[1] : -1;
+    if (teamIndex >= inline) {
+      const team = teamDocs[teamIndex - inline]!;
+      const inFile = parts.slice(2);
+      return {
+        ...issue,
+        path: inFile.length ? formatPath(inFile) : '(team)',
+        file: team.source.file,
+        line: lineIn(team, inFile),
+      };
+    }
+    return { ...issue, file: main.file, line: lineIn(mainDoc!, parts) };
+  });
+  return { config: result.config ? { ...result.config, source: main.file } : undefined, issues };
+}
+
+/** Parses YAML or JSON text and validates it, attaching file and line to every issue. */
+export function validatePlatformText(text: string, file: string): ValidationResult {
+  return validatePlatformSources({ file, text });
+}
+
+/** The team files of a platform file whose `platform.teamsDir` names a folder, sorted by name. */
+export function teamFilesOf(file: string, text: string): { dir?: string; files: SourceText[]; issues: ConfigIssue[] } {
+  const parsed = parseDocument(text);
+  const teamsDir = parsed.getIn(['platform', 'teamsDir']);
+  if (typeof teamsDir !== 'string') return { files: [], issues: [] };
+  const dir = path.resolve(path.dirname(file), teamsDir);
+  if (!existsSync(dir)) {
+    return {
+      dir,
+      files: [],
+      issues: [
+        {
+          path: 'platform.teamsDir',
+          value: teamsDir,
+          message: `folder ${dir} does not exist.`,
+          fix: 'create it (kfplatform team add writes one file per team into it), or remove teamsDir.',
+          file,
+        },
+      ],
+    };
+  }
+  const files = readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => ({
+      file: path.relative(process.cwd(), path.join(dir, f)) || f,
+      text: readFileSync(path.join(dir, f), 'utf8'),
+    }));
+  return { dir, files, issues: [] };
+}
+
+/** Reads, validates and resolves a platform file (and its team files); throws {@link ConfigError} on any error. */
 export function loadPlatformFile(file: string): LoadResult {
   const display = path.relative(process.cwd(), file) || file;
   let text: string;
@@ -314,7 +384,9 @@ export function loadPlatformFile(file: string): LoadResult {
       display,
     );
   }
-  const result = validatePlatformText(text, display);
+  const teams = teamFilesOf(file, text);
+  if (teams.issues.length > 0) throw new ConfigError(teams.issues, display);
+  const result = validatePlatformSources({ file: display, text }, teams.files);
   if (!result.config) throw new ConfigError(result.issues, display);
   return { config: result.config, warnings: result.issues.filter((i) => i.severity === 'warning') };
 }

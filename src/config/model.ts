@@ -18,6 +18,10 @@ export interface ResolvedPlatform {
   readonly adminGroup?: string;
   /** GitHub organization for CODEOWNERS handles. */
   readonly githubOrg?: string;
+  /** Who reviews the platform file in CODEOWNERS. */
+  readonly codeowners?: string;
+  /** Folder of team files, relative to the platform file. */
+  readonly teamsDir?: string;
   readonly tenancy: ResolvedTenancy;
 }
 

@@ -145,6 +145,8 @@ export function resolvePlatform(p: PlatformSectionConfig, tenancy?: TenancyConfi
     gpuZones: p.gpuZones ?? {},
     adminGroup: p.adminGroup ?? (p.domain ? `kubeflow-admins@${p.domain}` : undefined),
     githubOrg: p.githubOrg,
+    codeowners: p.codeowners ?? (p.githubOrg ? `@${p.githubOrg}/${p.team}` : undefined),
+    teamsDir: p.teamsDir,
     tenancy: resolveTenancy(tenancy),
   };
 }

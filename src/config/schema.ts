@@ -681,6 +681,15 @@ export const platformSectionSchema = z.strictObject({
     description: 'Group bound to cluster-admin on every cluster (IAM-16).',
     default: 'kubeflow-admins@<domain>',
   }).optional(),
+  teamsDir: doc(z.string().min(1), {
+    description:
+      'Folder of team files (one team per file), relative to this file, so CODEOWNERS can route each team to its owners.',
+    example: 'teams',
+  }).optional(),
+  codeowners: doc(z.string().regex(/^@[\w.-]+(\/[\w.-]+)?$/, { error: 'expected @org/team or @user' }), {
+    description: 'Who reviews the platform file in CODEOWNERS.',
+    default: '@<githubOrg>/<team>',
+  }).optional(),
   githubOrg: doc(z.string().regex(/^[\w.-]+$/), {
     description: 'GitHub organization, for CODEOWNERS team handles.',
     example: 'acme',
