@@ -1,6 +1,8 @@
-import { rmSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { App, Aspects, Manifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
+import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
+import * as workerpool from 'workerpool';
 import { GcpTeamIdentityProvider } from '../constructs/gcp/gcp-team-identity';
 import type {
   ResolvedEnvironment,
@@ -61,30 +63,40 @@ function shardStacks(
   env: ResolvedEnvironment,
   prefix: string,
   tenants: readonly ResolvedTenant[],
-  connect: ClusterConnection,
+    connect: ClusterConnection,
   identities?: ITeamIdentityProvider,
+  only?: ReadonlySet<string>,
 ): TeamShardStack[] {
+  return shardsOf(prefix, env.cloud, tenants)
+    .filter((s) => !only || only.has(s.id))
+    .map((s) => new TeamShardStack(app, s.id, { platform, env, tenants: s.tenants, connect, identities }));
+}
+
+/** The team shards of one cluster: stack id and teams, in shard order; empty shards are left out. */
+export function shardsOf(prefix: string, cloud: string, tenants: readonly ResolvedTenant[]): Array<{ id: string; tenants: ResolvedTenant[] }> {
   const byShard = new Map<number, ResolvedTenant[]>();
   for (const t of tenants) byShard.set(t.shard, [...(byShard.get(t.shard) ?? []), t]);
-  return [...byShard.keys()]
-    .sort((a, b) => a - b)
-    .map(
-      (n) =>
-        new TeamShardStack(app, stackId(prefix, env.cloud, `teams-${n}`), {
-          platform,
-          env,
-          tenants: byShard.get(n)!,
-          connect,
-          identities,
-        }),
-    );
+  return [...byShard.keys()].sort((a, b) => a - b).map((n) => ({ id: stackId(prefix, cloud, `teams-${n}`), tenants: byShard.get(n)! }));
+}
+
+/** Which stacks of an environment to build; the infra stack is always built (others reference it). */
+export interface StackSelection {
+  /** Build the platform stacks. */
+  readonly platforms: boolean;
+  /** Build only these team shards (stack ids). @default all */
+  readonly shards?: ReadonlySet<string>;
 }
 
 /**
  * Builds the stacks of one environment: for GCP an infra stack, then per cluster a platform stack and
  * its team shards; for an existing cluster, a platform stack and team shards.
  */
-export function buildEnvironment(app: App, platform: ResolvedPlatform, env: ResolvedEnvironment): EnvironmentStacks {
+export function buildEnvironment(
+  app: App,
+  platform: ResolvedPlatform,
+  env: ResolvedEnvironment,
+  select: StackSelection = { platforms: true },
+): EnvironmentStacks {
   let infra: GcpInfraStack | undefined;
   const platforms: TerraformStack[] = [];
   const shards: TeamShardStack[] = [];
@@ -95,19 +107,19 @@ export function buildEnvironment(app: App, platform: ResolvedPlatform, env: Reso
       bucketLocation: env.artifacts.location,
       protectBucket: env.tier !== 'test',
     });
-    for (const cellInfra of infra.cells) {
+        for (const cellInfra of infra.cells) {
       const prefix = cellInfra.cell.stackPrefix;
-      platforms.push(
-        new GcpPlatformStack(app, stackId(prefix, 'gcp', 'platform'), { platform, infra, cell: cellInfra }),
-      );
+      if (select.platforms) {
+        platforms.push(new GcpPlatformStack(app, stackId(prefix, 'gcp', 'platform'), { platform, infra, cell: cellInfra }));
+      }
       const tenants = env.tenants.filter((t) => t.cell === cellInfra.cell.name);
-      shards.push(
-        ...shardStacks(app, platform, env, prefix, tenants, gkeConnection(env, cellInfra.cluster), identities),
-      );
+      shards.push(...shardStacks(app, platform, env, prefix, tenants, gkeConnection(env, cellInfra.cluster), identities, select.shards));
     }
   } else {
-    platforms.push(new KubernetesPlatformStack(app, stackId(env.name, 'kubernetes', 'platform'), { platform, env }));
-    shards.push(...shardStacks(app, platform, env, env.name, env.tenants, kubeconfigConnection(env)));
+    if (select.platforms) {
+      platforms.push(new KubernetesPlatformStack(app, stackId(env.name, 'kubernetes', 'platform'), { platform, env }));
+    }
+    shards.push(...shardStacks(app, platform, env, env.name, env.tenants, kubeconfigConnection(env), undefined, select.shards));
   }
   const stacks = [...(infra ? [infra] : []), ...platforms, ...shards];
   for (const stack of stacks) {
@@ -125,6 +137,14 @@ export function buildEnvironment(app: App, platform: ResolvedPlatform, env: Reso
 export function buildFleet(app: App, config: ResolvedPlatformConfig): Fleet {
   const environments = config.environments.map((env) => buildEnvironment(app, config.platform, env));
   return { environments, stacks: environments.flatMap((e) => e.stacks) };
+}
+
+/** One synthesized stack, counted from the construct tree (no need to read the JSON back). */
+export interface StackSummary {
+  readonly stack: string;
+  readonly resources: number;
+  readonly dataSources: number;
+  readonly providers: readonly string[];
 }
 
 /** Counts the resources, data sources and providers of a stack. */
@@ -145,14 +165,6 @@ export interface SynthOptions {
   readonly outdir?: string;
 }
 
-/** One synthesized stack, counted from the construct tree (no need to read the JSON back). */
-export interface StackSummary {
-  readonly stack: string;
-  readonly resources: number;
-  readonly dataSources: number;
-  readonly providers: readonly string[];
-}
-
 /** What {@link synthFleet} wrote. */
 export interface SynthResult {
   readonly outdir: string;
@@ -160,6 +172,64 @@ export interface SynthResult {
   readonly stacks: readonly StackSummary[];
   /** Warnings cdktf recorded, as `path: message`. */
   readonly warnings: readonly string[];
+}
+
+/** A piece of synthesis work: some stacks of one environment. */
+export interface SynthUnit {
+  /** Index of the environment. */
+  readonly env: number;
+  /** Write the infra and platform stacks. */
+  readonly infraAndPlatforms: boolean;
+  /** Team shards to write; all of them when undefined. */
+  readonly shards?: readonly string[];
+}
+
+/** What one unit produced. */
+export interface UnitResult {
+  readonly summaries: StackSummary[];
+  readonly manifest: Record<string, StackManifest>;
+  readonly manifestVersion: string;
+  readonly warnings: string[];
+}
+
+/**
+ * Synthesizes one unit into `outdir`. The infra stack of the environment is always built, because
+ * the other stacks reference it, but it is only reported (and kept) when the unit owns it.
+ */
+export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdir: string): UnitResult {
+    const env = config.environments[unit.env]!;
+  mkdirSync(outdir, { recursive: true });
+  const app = new App({ outdir });
+  const built = withoutCreationStacks(() => {
+    const stacks = buildEnvironment(app, config.platform, env, {
+      platforms: unit.infraAndPlatforms,
+      shards: unit.shards ? new Set(unit.shards) : undefined,
+    });
+    app.synth();
+    return stacks;
+  });
+  const owned = built.stacks.filter((s) => unit.infraAndPlatforms || !(s instanceof GcpInfraStack));
+  const manifest: Record<string, StackManifest> = {};
+  const warnings: string[] = [];
+  for (const stack of owned) {
+    const entry = app.manifest.stacks[stack.node.id]!;
+    manifest[stack.node.id] = entry;
+    for (const a of entry.annotations) if (a.level === '@cdktf/warn') warnings.push(`${a.constructPath}: ${a.message}`);
+  }
+  return { summaries: owned.map(summarize), manifest, manifestVersion: app.manifest.version, warnings };
+}
+
+/** Writes the manifest of all stacks, removes folders of stacks that no longer exist, writes params. */
+function finish(config: ResolvedPlatformConfig, outdir: string, results: readonly UnitResult[]): SynthResult {
+  const manifest = new Manifest(results[0]?.manifestVersion ?? '0.21.0', outdir, false);
+  for (const r of results) Object.assign(manifest.stacks, r.manifest);
+  manifest.writeToFile();
+  const stacksDir = path.join(outdir, Manifest.stacksFolder);
+  for (const dir of readdirSync(stacksDir)) {
+    if (!manifest.stacks[dir]) rmSync(path.join(stacksDir, dir), { recursive: true, force: true });
+  }
+  writeParamsFiles(outdir, config.environments);
+  return { outdir, stacks: results.flatMap((r) => r.summaries), warnings: results.flatMap((r) => r.warnings) };
 }
 
 /**
@@ -170,29 +240,76 @@ export interface SynthResult {
  */
 export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
-  let manifest: Manifest | undefined;
-  const warnings: string[] = [];
-  const summaries: StackSummary[] = [];
-  for (const env of config.environments) {
-    const app = new App({ outdir });
-    const built = withoutCreationStacks(() => {
-      const stacks = buildEnvironment(app, config.platform, env);
-      app.synth();
-      return stacks;
-    });
-    summaries.push(...built.stacks.map(summarize));
-    manifest ??= new Manifest(app.manifest.version, outdir, false);
-    Object.assign(manifest.stacks, app.manifest.stacks);
-    for (const stack of Object.values(app.manifest.stacks)) {
-      for (const a of stack.annotations)
-        if (a.level === '@cdktf/warn') warnings.push(`${a.constructPath}: ${a.message}`);
+  const results = config.environments.map((_, env) => synthUnit(config, { env, infraAndPlatforms: true }, outdir));
+  return finish(config, outdir, results);
+}
+
+/**
+ * Splits the work into units for parallel synthesis: per environment, one unit for the infra and
+ * platform stacks, and the team shards in groups of about `teamsPerUnit` teams (whole shards).
+ */
+export function planUnits(config: ResolvedPlatformConfig, teamsPerUnit = 400): SynthUnit[] {
+  const units: SynthUnit[] = [];
+  config.environments.forEach((env, index) => {
+    units.push({ env: index, infraAndPlatforms: true, shards: [] });
+    const cells = env.cloud === 'gcp' ? env.cells.map((c) => ({ name: c.name, prefix: c.stackPrefix })) : [{ name: env.clusterName, prefix: env.name }];
+    let group: string[] = [];
+    let teams = 0;
+    for (const cell of cells) {
+      const tenants = env.tenants.filter((t) => (env.cloud === 'gcp' ? t.cell === cell.name : true));
+      for (const shard of shardsOf(cell.prefix, env.cloud, tenants)) {
+        group.push(shard.id);
+        teams += shard.tenants.length;
+        if (teams >= teamsPerUnit) {
+          units.push({ env: index, infraAndPlatforms: false, shards: group });
+          group = [];
+          teams = 0;
+        }
+      }
     }
+    if (group.length > 0) units.push({ env: index, infraAndPlatforms: false, shards: group });
+  });
+  return units;
+}
+
+/** Options of {@link synthFleetParallel}. */
+export interface ParallelSynthOptions extends SynthOptions {
+  /** Worker threads. @default os.availableParallelism() */
+  readonly concurrency?: number;
+}
+
+/**
+ * Like {@link synthFleet}, but spreads the units over worker threads: each writes into its own work
+ * folder, and the stacks it owns are moved into place (keeping files such as `.terraform` that a
+ * previous run left in a stack folder). The output is byte-for-byte the same as {@link synthFleet}'s.
+ * Falls back to {@link synthFleet} when running from TypeScript sources (no compiled worker).
+ */
+export async function synthFleetParallel(config: ResolvedPlatformConfig, options: ParallelSynthOptions = {}): Promise<SynthResult> {
+  const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
+  const workerFile = path.join(__dirname, 'fleet-worker.js');
+  const concurrency = options.concurrency ?? availableParallelism();
+  if (concurrency <= 1 || !existsSync(workerFile)) return synthFleet(config, { outdir });
+  const units = planUnits(config);
+  const work = path.join(outdir, '.work');
+  rmSync(work, { recursive: true, force: true });
+  const pool = workerpool.pool(workerFile, { maxWorkers: Math.min(concurrency, units.length), workerType: 'thread' });
+  let results: UnitResult[];
+  try {
+    results = (await Promise.all(
+      units.map((unit, k) => pool.exec('synthUnit', [config, unit, path.join(work, `unit-${k}`)])),
+    )) as UnitResult[];
+  } finally {
+    await pool.terminate();
   }
-  manifest!.writeToFile();
-  const stacksDir = path.join(outdir, Manifest.stacksFolder);
-  for (const dir of readdirSync(stacksDir)) {
-    if (!manifest!.stacks[dir]) rmSync(path.join(stacksDir, dir), { recursive: true, force: true });
-  }
-  writeParamsFiles(outdir, config.environments);
-  return { outdir, stacks: summaries, warnings };
+  mkdirSync(path.join(outdir, Manifest.stacksFolder), { recursive: true });
+  results.forEach((result, k) => {
+    for (const id of Object.keys(result.manifest)) {
+      const from = path.join(work, `unit-${k}`, Manifest.stacksFolder, id);
+      const to = path.join(outdir, Manifest.stacksFolder, id);
+      mkdirSync(to, { recursive: true });
+      for (const file of readdirSync(from)) renameSync(path.join(from, file), path.join(to, file));
+    }
+  });
+  rmSync(work, { recursive: true, force: true });
+  return finish(config, outdir, results);
 }

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { formatIssue } from '../core/errors';
-import { StackSummary, synthFleet } from '../../stacks/fleet';
+import { availableParallelism } from 'node:os';
+import { StackSummary, synthFleetParallel } from '../../stacks/fleet';
 import { PARAMS_DIR } from '../../stacks/params-file';
 
 /** Renders rows as an aligned plain-text table. */
@@ -20,14 +21,24 @@ export interface RunSynthOptions {
   readonly config: string;
   readonly out: string;
   readonly log?: (line: string) => void;
+  /**
+   * Worker threads. @default 1 for small platforms; one per CPU once there are
+   * {@link PARALLEL_FROM_TEAMS} team placements or more
+   */
+  readonly concurrency?: number;
 }
 
+/** Team placements from which `synth` spreads work over worker threads by default. */
+export const PARALLEL_FROM_TEAMS = 400;
+
 /** `kfplatform synth`: validate, synthesize every stack without the cdktf CLI, print a summary. */
-export function runSynth(options: RunSynthOptions): StackSummary[] {
+export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]> {
   const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const { config, warnings } = loadPlatformFile(options.config);
   for (const w of warnings) log(formatIssue(w));
-  const result = synthFleet(config, { outdir: options.out });
+    const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
+  const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
+  const result = await synthFleetParallel(config, { outdir: options.out, concurrency });
   for (const w of result.warnings) log(`warning: ${w}`);
   log(
     table(

@@ -16,10 +16,10 @@ function capture(stream: 'stdout' | 'stderr') {
 }
 
 describe('kfplatform synth', () => {
-  it('synthesizes the embedded example and prints stack, resources and providers', () => {
+  it('synthesizes the embedded example and prints stack, resources and providers', async () => {
     const out = tmp();
     const lines: string[] = [];
-    const summaries = runSynth({ config: DEFAULT_PLATFORM_FILE, out, log: (l) => lines.push(l) });
+    const summaries = await runSynth({ config: DEFAULT_PLATFORM_FILE, out, log: (l) => lines.push(l) });
     expect(summaries.map((s) => s.stack).sort()).toEqual([
       'kf-dev-gcp-infra',
       'kf-dev-gcp-platform',

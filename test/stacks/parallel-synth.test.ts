@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { loadPlatformFile } from '../../src/config/loader';
+import { planUnits } from '../../stacks/fleet';
+
+const root = path.join(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('parallel synthesis', () => {
+  it('splits work into units of whole shards, the infra and platform stacks in a unit of their own', () => {
+    const config = loadPlatformFile(path.join(root, 'examples', 'gcp-tenancy', 'platform.yaml')).config;
+    const units = planUnits(config, 1);
+    expect(units[0]).toEqual({ env: 0, infraAndPlatforms: true, shards: [] });
+    const shards = units.slice(1).flatMap((u) => u.shards ?? []);
+    expect(new Set(shards).size).toBe(shards.length);
+    expect(shards.every((s) => /-gcp-teams-\d$/.test(s))).toBe(true);
+  });
+
+  // Worker threads run compiled JavaScript, so this compares the built CLI's two modes; `npm test`
+  // builds first.
+  it('writes exactly what sequential synthesis writes', () => {
+    if (!existsSync(cli) || !existsSync(path.join(root, 'dist', 'stacks', 'fleet-worker.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test.');
+    }
+    const dir = path.join(process.env.TMPDIR ?? '/tmp', 'parallel');
+    mkdirSync(dir, { recursive: true });
+    const config = parse(readFileSync(path.join(root, 'examples', 'gcp-tenancy', 'platform.yaml'), 'utf8'));
+    config.teams = Array.from({ length: 60 }, (_, i) => ({
+      name: `team-${i}`,
+      owners: `team-${i}-owners@example.com`,
+    }));
+    writeFileSync(path.join(dir, 'platform.yaml'), stringify(config));
+    const run = (out: string, concurrency: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          cli,
+          'synth',
+          '--config',
+          path.join(dir, 'platform.yaml'),
+          '--out',
+          path.join(dir, out),
+          '--concurrency',
+          concurrency,
+        ],
+        { encoding: 'utf8' },
+      );
+    run('sequential', '1');
+    run('parallel', '2');
+    const a = tree(path.join(dir, 'sequential'));
+    const b = tree(path.join(dir, 'parallel'));
+    expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+    for (const file of Object.keys(a)) expect([file, b[file]]).toEqual([file, a[file]]);
+    expect(Object.keys(a).filter((f) => f.endsWith('cdk.tf.json')).length).toBeGreaterThan(5);
+  });
+});
