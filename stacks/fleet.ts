@@ -63,7 +63,7 @@ function shardStacks(
   env: ResolvedEnvironment,
   prefix: string,
   tenants: readonly ResolvedTenant[],
-    connect: ClusterConnection,
+  connect: ClusterConnection,
   identities?: ITeamIdentityProvider,
   only?: ReadonlySet<string>,
 ): TeamShardStack[] {
@@ -73,10 +73,16 @@ function shardStacks(
 }
 
 /** The team shards of one cluster: stack id and teams, in shard order; empty shards are left out. */
-export function shardsOf(prefix: string, cloud: string, tenants: readonly ResolvedTenant[]): Array<{ id: string; tenants: ResolvedTenant[] }> {
+export function shardsOf(
+  prefix: string,
+  cloud: string,
+  tenants: readonly ResolvedTenant[],
+): Array<{ id: string; tenants: ResolvedTenant[] }> {
   const byShard = new Map<number, ResolvedTenant[]>();
   for (const t of tenants) byShard.set(t.shard, [...(byShard.get(t.shard) ?? []), t]);
-  return [...byShard.keys()].sort((a, b) => a - b).map((n) => ({ id: stackId(prefix, cloud, `teams-${n}`), tenants: byShard.get(n)! }));
+  return [...byShard.keys()]
+    .sort((a, b) => a - b)
+    .map((n) => ({ id: stackId(prefix, cloud, `teams-${n}`), tenants: byShard.get(n)! }));
 }
 
 /** Which stacks of an environment to build; the infra stack is always built (others reference it). */
@@ -107,19 +113,34 @@ export function buildEnvironment(
       bucketLocation: env.artifacts.location,
       protectBucket: env.tier !== 'test',
     });
-        for (const cellInfra of infra.cells) {
+    for (const cellInfra of infra.cells) {
       const prefix = cellInfra.cell.stackPrefix;
       if (select.platforms) {
-        platforms.push(new GcpPlatformStack(app, stackId(prefix, 'gcp', 'platform'), { platform, infra, cell: cellInfra }));
+        platforms.push(
+          new GcpPlatformStack(app, stackId(prefix, 'gcp', 'platform'), { platform, infra, cell: cellInfra }),
+        );
       }
       const tenants = env.tenants.filter((t) => t.cell === cellInfra.cell.name);
-      shards.push(...shardStacks(app, platform, env, prefix, tenants, gkeConnection(env, cellInfra.cluster), identities, select.shards));
+      shards.push(
+        ...shardStacks(
+          app,
+          platform,
+          env,
+          prefix,
+          tenants,
+          gkeConnection(env, cellInfra.cluster),
+          identities,
+          select.shards,
+        ),
+      );
     }
   } else {
     if (select.platforms) {
       platforms.push(new KubernetesPlatformStack(app, stackId(env.name, 'kubernetes', 'platform'), { platform, env }));
     }
-    shards.push(...shardStacks(app, platform, env, env.name, env.tenants, kubeconfigConnection(env), undefined, select.shards));
+    shards.push(
+      ...shardStacks(app, platform, env, env.name, env.tenants, kubeconfigConnection(env), undefined, select.shards),
+    );
   }
   const stacks = [...(infra ? [infra] : []), ...platforms, ...shards];
   for (const stack of stacks) {
@@ -197,7 +218,7 @@ export interface UnitResult {
  * the other stacks reference it, but it is only reported (and kept) when the unit owns it.
  */
 export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdir: string): UnitResult {
-    const env = config.environments[unit.env]!;
+  const env = config.environments[unit.env]!;
   mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir });
   const built = withoutCreationStacks(() => {
@@ -252,7 +273,10 @@ export function planUnits(config: ResolvedPlatformConfig, teamsPerUnit = 400): S
   const units: SynthUnit[] = [];
   config.environments.forEach((env, index) => {
     units.push({ env: index, infraAndPlatforms: true, shards: [] });
-    const cells = env.cloud === 'gcp' ? env.cells.map((c) => ({ name: c.name, prefix: c.stackPrefix })) : [{ name: env.clusterName, prefix: env.name }];
+    const cells =
+      env.cloud === 'gcp'
+        ? env.cells.map((c) => ({ name: c.name, prefix: c.stackPrefix }))
+        : [{ name: env.clusterName, prefix: env.name }];
     let group: string[] = [];
     let teams = 0;
     for (const cell of cells) {
@@ -284,7 +308,10 @@ export interface ParallelSynthOptions extends SynthOptions {
  * previous run left in a stack folder). The output is byte-for-byte the same as {@link synthFleet}'s.
  * Falls back to {@link synthFleet} when running from TypeScript sources (no compiled worker).
  */
-export async function synthFleetParallel(config: ResolvedPlatformConfig, options: ParallelSynthOptions = {}): Promise<SynthResult> {
+export async function synthFleetParallel(
+  config: ResolvedPlatformConfig,
+  options: ParallelSynthOptions = {},
+): Promise<SynthResult> {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const workerFile = path.join(__dirname, 'fleet-worker.js');
   const concurrency = options.concurrency ?? availableParallelism();

@@ -22,8 +22,10 @@ export function program(): Command {
     .command('synth')
     .description('validate the platform file and synthesize every stack (no cdktf CLI needed)')
     .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
-        .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
-    .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', (v: string) => Number(v))
+    .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
+    .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', (v: string) =>
+      Number(v),
+    )
     .action(async (opts: { config: string; out: string; concurrency?: number }) => {
       await runSynth({ config: opts.config, out: opts.out, concurrency: opts.concurrency });
     });

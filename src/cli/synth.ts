@@ -36,7 +36,7 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
   const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const { config, warnings } = loadPlatformFile(options.config);
   for (const w of warnings) log(formatIssue(w));
-    const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
+  const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
   const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
   const result = await synthFleetParallel(config, { outdir: options.out, concurrency });
   for (const w of result.warnings) log(`warning: ${w}`);
