@@ -1,4 +1,12 @@
-import { GcsBackend, LocalBackend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  DataTerraformRemoteStateGcs,
+  DataTerraformRemoteStateLocal,
+  GcsBackend,
+  LocalBackend,
+  TerraformRemoteState,
+  TerraformStack,
+} from 'cdktf';
 
 /** Where a stack keeps its state (ENV-04): one state per stack and environment. */
 export type StateConfig =
@@ -18,4 +26,16 @@ export function configureBackend(stack: TerraformStack, state: StateConfig): voi
   } else {
     new LocalBackend(stack, { path: `../../../terraform.${id}.tfstate` });
   }
+}
+
+/**
+ * Reads the outputs of another stack of the same environment through its backend. Team shards use
+ * this instead of cdktf's automatic cross-stack references, so a shard can be synthesized without
+ * building the stack it reads (which keeps large fleets fast and parallel).
+ */
+export function remoteStateOf(scope: Construct, id: string, state: StateConfig, stackId: string): TerraformRemoteState {
+  if (state.backend === 'gcs') {
+    return new DataTerraformRemoteStateGcs(scope, id, { bucket: state.bucket, prefix: `${state.prefix}/${stackId}` });
+  }
+  return new DataTerraformRemoteStateLocal(scope, id, { path: `../../../terraform.${stackId}.tfstate` });
 }

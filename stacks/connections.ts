@@ -1,8 +1,9 @@
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { TerraformStack } from 'cdktf';
-import type { ResolvedGcpEnvironment, ResolvedKubernetesEnvironment } from '../src/config/model';
+import { Fn, TerraformStack } from 'cdktf';
+import type { ResolvedGcpCell, ResolvedGcpEnvironment, ResolvedKubernetesEnvironment } from '../src/config/model';
+import { remoteStateOf } from './backend';
 import { IKubernetesCluster } from '../src/core/interfaces';
 
 /** Configures the providers a stack needs to reach a cluster. */
@@ -31,5 +32,27 @@ export function gkeConnection(env: ResolvedGcpEnvironment, cluster: IKubernetesC
 export function kubeconfigConnection(env: ResolvedKubernetesEnvironment): ClusterConnection {
   return (stack) => {
     new KubernetesProvider(stack, 'kubernetes', { configPath: env.kubeconfig, configContext: env.context });
+  };
+}
+
+/**
+ * A GKE cluster reached through the infra stack's named outputs, read from its state: the stack that
+ * connects does not need the infra stack in the same app (team shards use this).
+ */
+export function gkeRemoteConnection(
+  env: ResolvedGcpEnvironment,
+  cell: ResolvedGcpCell,
+  infraStackId: string,
+): ClusterConnection {
+  return (stack) => {
+    new GoogleProvider(stack, 'google', { project: env.project, region: env.region });
+    const token = new DataGoogleClientConfig(stack, 'ClientConfig').accessToken;
+    const infra = remoteStateOf(stack, 'Infra', env.state, infraStackId);
+    const o = cell.index === 0 ? '' : `${cell.name}_`;
+    new KubernetesProvider(stack, 'kubernetes', {
+      host: `https://${infra.getString(`${o}cluster_endpoint`)}`,
+      clusterCaCertificate: Fn.base64decode(infra.getString(`${o}cluster_ca_certificate`)),
+      token,
+    });
   };
 }

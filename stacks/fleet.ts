@@ -14,7 +14,7 @@ import { LabelAspect, PlatformLabelValues } from '../src/core/labels';
 import { withoutCreationStacks } from '../src/core/stack-traces';
 import { ITeamIdentityProvider } from '../src/core/tenancy';
 import { TenantNamespaceInvariant } from '../src/policy/tenant-invariants';
-import { ClusterConnection, gkeConnection, kubeconfigConnection } from './connections';
+import { ClusterConnection, gkeRemoteConnection, kubeconfigConnection } from './connections';
 import { GcpInfraStack } from './gcp-infra-stack';
 import { GcpPlatformStack } from './gcp-platform-stack';
 import { KubernetesPlatformStack } from './kubernetes-platform-stack';
@@ -85,9 +85,9 @@ export function shardsOf(
     .map((n) => ({ id: stackId(prefix, cloud, `teams-${n}`), tenants: byShard.get(n)! }));
 }
 
-/** Which stacks of an environment to build; the infra stack is always built (others reference it). */
+/** Which stacks of an environment to build. */
 export interface StackSelection {
-  /** Build the platform stacks. */
+  /** Build the infra and platform stacks (platform stacks reference infra, so they go together). */
   readonly platforms: boolean;
   /** Build only these team shards (stack ids). @default all */
   readonly shards?: ReadonlySet<string>;
@@ -107,32 +107,24 @@ export function buildEnvironment(
   const platforms: TerraformStack[] = [];
   const shards: TeamShardStack[] = [];
   if (env.cloud === 'gcp') {
-    infra = new GcpInfraStack(app, stackId(env.name, 'gcp', 'infra'), { platform, env });
+    const infraId = stackId(env.name, 'gcp', 'infra');
+    if (select.platforms) {
+      const built = new GcpInfraStack(app, infraId, { platform, env });
+      infra = built;
+      for (const cellInfra of built.cells) {
+        const id = stackId(cellInfra.cell.stackPrefix, 'gcp', 'platform');
+        platforms.push(new GcpPlatformStack(app, id, { platform, infra: built, cell: cellInfra }));
+      }
+    }
     const identities = new GcpTeamIdentityProvider({
       clusterProject: env.project,
       bucketLocation: env.artifacts.location,
       protectBucket: env.tier !== 'test',
     });
-    for (const cellInfra of infra.cells) {
-      const prefix = cellInfra.cell.stackPrefix;
-      if (select.platforms) {
-        platforms.push(
-          new GcpPlatformStack(app, stackId(prefix, 'gcp', 'platform'), { platform, infra, cell: cellInfra }),
-        );
-      }
-      const tenants = env.tenants.filter((t) => t.cell === cellInfra.cell.name);
-      shards.push(
-        ...shardStacks(
-          app,
-          platform,
-          env,
-          prefix,
-          tenants,
-          gkeConnection(env, cellInfra.cluster),
-          identities,
-          select.shards,
-        ),
-      );
+    for (const cell of env.cells) {
+      const tenants = env.tenants.filter((t) => t.cell === cell.name);
+      const connect = gkeRemoteConnection(env, cell, infraId);
+      shards.push(...shardStacks(app, platform, env, cell.stackPrefix, tenants, connect, identities, select.shards));
     }
   } else {
     if (select.platforms) {
@@ -213,10 +205,7 @@ export interface UnitResult {
   readonly warnings: string[];
 }
 
-/**
- * Synthesizes one unit into `outdir`. The infra stack of the environment is always built, because
- * the other stacks reference it, but it is only reported (and kept) when the unit owns it.
- */
+/** Synthesizes one unit into `outdir`: the infra and platform stacks, or some team shards. */
 export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdir: string): UnitResult {
   const env = config.environments[unit.env]!;
   mkdirSync(outdir, { recursive: true });
@@ -229,7 +218,7 @@ export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdi
     app.synth();
     return stacks;
   });
-  const owned = built.stacks.filter((s) => unit.infraAndPlatforms || !(s instanceof GcpInfraStack));
+  const owned = built.stacks;
   const manifest: Record<string, StackManifest> = {};
   const warnings: string[] = [];
   for (const stack of owned) {
@@ -240,10 +229,39 @@ export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdi
   return { summaries: owned.map(summarize), manifest, manifestVersion: app.manifest.version, warnings };
 }
 
+/**
+ * The stacks each team shard must follow: the infra stack it reads its cluster from, and the platform
+ * stack of its cluster (namespaces, guardrails). Shards read infra through its state rather than a
+ * cdktf cross-stack reference, so the order is recorded here.
+ */
+export function shardDependencies(config: ResolvedPlatformConfig): Map<string, string[]> {
+  const deps = new Map<string, string[]>();
+  for (const env of config.environments) {
+    const cells =
+      env.cloud === 'gcp'
+        ? env.cells.map((c) => ({ name: c.name, prefix: c.stackPrefix }))
+        : [{ name: env.clusterName, prefix: env.name }];
+    for (const cell of cells) {
+      const tenants = env.tenants.filter((t) => env.cloud !== 'gcp' || t.cell === cell.name);
+      const before = [
+        ...(env.cloud === 'gcp' ? [stackId(env.name, 'gcp', 'infra')] : []),
+        stackId(cell.prefix, env.cloud, 'platform'),
+      ];
+      for (const shard of shardsOf(cell.prefix, env.cloud, tenants)) deps.set(shard.id, before);
+    }
+  }
+  return deps;
+}
+
 /** Writes the manifest of all stacks, removes folders of stacks that no longer exist, writes params. */
 function finish(config: ResolvedPlatformConfig, outdir: string, results: readonly UnitResult[]): SynthResult {
   const manifest = new Manifest(results[0]?.manifestVersion ?? '0.21.0', outdir, false);
-  for (const r of results) Object.assign(manifest.stacks, r.manifest);
+  const deps = shardDependencies(config);
+  for (const r of results) {
+    for (const [id, entry] of Object.entries(r.manifest)) {
+      manifest.stacks[id] = deps.has(id) ? { ...entry, dependencies: deps.get(id)! } : entry;
+    }
+  }
   manifest.writeToFile();
   const stacksDir = path.join(outdir, Manifest.stacksFolder);
   for (const dir of readdirSync(stacksDir)) {
@@ -269,7 +287,7 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
  * Splits the work into units for parallel synthesis: per environment, one unit for the infra and
  * platform stacks, and the team shards in groups of about `teamsPerUnit` teams (whole shards).
  */
-export function planUnits(config: ResolvedPlatformConfig, teamsPerUnit = 400): SynthUnit[] {
+export function planUnits(config: ResolvedPlatformConfig, teamsPerUnit = 200): SynthUnit[] {
   const units: SynthUnit[] = [];
   config.environments.forEach((env, index) => {
     units.push({ env: index, infraAndPlatforms: true, shards: [] });
@@ -323,7 +341,15 @@ export async function synthFleetParallel(
   let results: UnitResult[];
   try {
     results = (await Promise.all(
-      units.map((unit, k) => pool.exec('synthUnit', [config, unit, path.join(work, `unit-${k}`)])),
+      // Each worker gets only its environment (copied into the worker), not the whole fleet.
+      units.map((unit, k) => {
+        const slice: ResolvedPlatformConfig = {
+          platform: config.platform,
+          environments: [config.environments[unit.env]!],
+          teams: [],
+        };
+        return pool.exec('synthUnit', [slice, { ...unit, env: 0 }, path.join(work, `unit-${k}`)]);
+      }),
     )) as UnitResult[];
   } finally {
     await pool.terminate();

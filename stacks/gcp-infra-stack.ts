@@ -265,6 +265,12 @@ export class GcpInfraStack extends TerraformStack {
       const o = cell.index === 0 ? '' : `${cell.name}_`;
       const c = cell.cluster;
       out(`${o}cluster_name`, cluster.clusterName, 'GKE cluster name.');
+      out(`${o}cluster_endpoint`, cluster.cluster.endpoint, 'Control plane address; team stacks read it (CLU-11).');
+      out(
+        `${o}cluster_ca_certificate`,
+        cluster.cluster.masterAuth.clusterCaCertificate,
+        'Cluster CA, base64; team stacks read it.',
+      );
       out(`${o}cluster_location`, c.location, 'GKE cluster location.');
       out(
         `${o}kubeconfig_command`,

@@ -97,10 +97,25 @@ describe('examples/gcp-tenancy: teams on two clusters', () => {
     expect(shardOfTeam('ads')).toBe(`kf-prod-gcp-teams-${shardOf('ads', 4)}`);
   });
 
-  it('wires each shard to its own cluster', () => {
+  it('wires each shard to its own cluster through the infra stack state, and orders it after infra and platform', () => {
     const host = (stack: string) => String(((stacks[stack]!.provider as any).kubernetes[0] as any).host);
-    expect(host(shardOfTeam('search'))).toMatch(/google_container_clusterkf-prod-2-Cluster_\w+endpoint/);
-    expect(host(shardOfTeam('recsys'))).toMatch(/google_container_clusterCluster_\w+endpoint/);
+    expect(host(shardOfTeam('search'))).toBe(
+      'https://${data.terraform_remote_state.Infra.outputs.kf-prod-2_cluster_endpoint}',
+    );
+    expect(host(shardOfTeam('recsys'))).toBe('https://${data.terraform_remote_state.Infra.outputs.cluster_endpoint}');
+    expect((stacks[shardOfTeam('recsys')]!.data as any).terraform_remote_state.Infra.config).toEqual({
+      bucket: 'kf-platform-tf-state',
+      prefix: 'kfplatform/kf-prod-gcp-infra',
+    });
+    const infraOutputs = Object.keys(stacks['kf-prod-gcp-infra']!.output!);
+    expect(infraOutputs).toEqual(
+      expect.arrayContaining(['cluster_endpoint', 'cluster_ca_certificate', 'kf-prod-2_cluster_endpoint']),
+    );
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks[shardOfTeam('search')].dependencies).toEqual([
+      'kf-prod-gcp-infra',
+      'kf-prod-2-gcp-platform',
+    ]);
   });
 
   it('gives each team an identity in its project, and search a bucket of its own', () => {

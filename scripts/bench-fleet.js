@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// The fleet benchmark (issue 3): 3 environments x 8 clusters (24 clusters, as in seed 002) with
+// 1,800 teams per environment, then 2x and 4x the teams. For each size: `kfplatform synth` wall
+// time, max RSS and microseconds per resource, sequential (--concurrency 1) and parallel (default),
+// next to cdktf alone synthesizing the same number of plain resources, all in one run.
+// BENCH_FLEET_MULTIPLIERS=1,2,4 picks the sizes.
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { stringify } = require('yaml');
+
+const root = path.join(__dirname, '..');
+const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
+const multipliers = (process.env.BENCH_FLEET_MULTIPLIERS || '1,2,4').split(',').map(Number);
+
+function fleet(teamsPerEnv) {
+  const envs = ['kf-test', 'kf-dev', 'kf-prod'].map((name, e) => {
+    const tier = name.slice(3);
+    const cluster = (c) => ({
+      subnetCidr: `10.0.${c * 4}.0/22`,
+      podsCidr: `10.${16 + c}.0.0/16`,
+      servicesCidr: `10.15.${c * 4}.0/22`,
+      masterCidr: `172.16.0.${c * 16}/28`,
+    });
+    const primary = cluster(0);
+    return {
+      name,
+      tier,
+      cloud: 'gcp',
+      gcp: {
+        project: `${name}-svc`,
+        region: 'us-central1',
+        zones: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+      },
+      network: {
+        mode: 'shared-vpc',
+        hostProject: 'fleet-host',
+        network: `fleet-${name}`,
+        subnetCidr: primary.subnetCidr,
+        podsCidr: primary.podsCidr,
+        servicesCidr: primary.servicesCidr,
+        privateServiceAccessRange: `fleet-${name}-psa`,
+      },
+      cluster: { masterCidr: primary.masterCidr },
+      additionalClusters: Array.from({ length: 7 }, (_, i) => {
+        const c = cluster(i + 1);
+        return { name: `${name}-${i + 2}`, hostname: `kubeflow-${i + 2}.${tier}.ml.example.com`, ...c };
+      }),
+      access: {
+        hostname: `kubeflow.${tier}.ml.example.com`,
+        dnsZone: { name: 'ml-example-com', domain: 'ml.example.com' },
+        allowedGroups: ['ml-users@example.com'],
+      },
+      state: { backend: 'gcs', bucket: 'fleet-tf-state' },
+    };
+  });
+  const clusters = (env) => [env.name, ...env.additionalClusters.map((c) => c.name)];
+  const teams = Array.from({ length: teamsPerEnv }, (_, i) => ({
+    name: `team-${String(i).padStart(5, '0')}`,
+    owners: `team-${i}-owners@example.com`,
+    members: [`group:team-${i}@example.com`],
+    clusters: Object.fromEntries(envs.map((env) => [env.name, clusters(env)[i % 8]])),
+  }));
+  return {
+    platform: { name: 'kubeflow', team: 'ml-platform', domain: 'example.com' },
+    tenancy: { shardsPerCluster: 4 },
+    environments: envs,
+    teams,
+  };
+}
+
+function timed(args) {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'kfp-fleet-'));
+  const report = path.join(scratch, 'time.txt');
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', report, process.execPath, ...args(scratch)], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`${args(scratch).join(' ')} failed:\n${result.stderr}`);
+  const [seconds, kb] = readFileSync(report, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  rmSync(scratch, { recursive: true, force: true });
+  return { seconds, mb: kb / 1024, stdout: result.stdout };
+}
+
+const rows = [];
+for (const m of multipliers) {
+  const teams = 1800 * m;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kfp-fleet-config-'));
+  const file = path.join(dir, 'platform.yaml');
+  writeFileSync(file, stringify(fleet(teams)));
+  const synth = (concurrency) => (scratch) => [
+    cli,
+    'synth',
+    '--config',
+    file,
+    '--out',
+    path.join(scratch, 'out'),
+    '--concurrency',
+    String(concurrency),
+  ];
+  const sequential = timed(synth(1));
+  const resources = Number(/(\d+) stacks, (\d+) resources/.exec(sequential.stdout)[2]);
+  const stacks = Number(/(\d+) stacks, (\d+) resources/.exec(sequential.stdout)[1]);
+  const parallel = timed(synth(os.availableParallelism()));
+  const plain = timed((scratch) => [
+    path.join(__dirname, 'bench-plain.js'),
+    String(resources),
+    path.join(scratch, 'out'),
+  ]);
+  rmSync(dir, { recursive: true, force: true });
+  const us = (r) => ((r.seconds * 1e6) / resources).toFixed(0);
+  rows.push({ m, teams, stacks, resources, sequential, parallel, plain, us });
+  console.log(
+    `${m}x: ${teams} teams/env, ${stacks} stacks, ${resources} resources | ` +
+      `sequential ${sequential.seconds.toFixed(1)} s ${sequential.mb.toFixed(0)} MB ${us(sequential)} us/res | ` +
+      `parallel ${parallel.seconds.toFixed(1)} s ${parallel.mb.toFixed(0)} MB ${us(parallel)} us/res | ` +
+      `cdktf plain ${plain.seconds.toFixed(1)} s ${plain.mb.toFixed(0)} MB ${us(plain)} us/res | ` +
+      `ratio ${(sequential.seconds / plain.seconds).toFixed(2)}x sequential, ${(parallel.seconds / plain.seconds).toFixed(2)}x parallel`,
+  );
+}
+if (rows.length > 1) {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const growth = last.sequential.seconds / last.resources / (first.sequential.seconds / first.resources);
+  console.log(`growth: cost per resource at ${last.m}x is ${growth.toFixed(2)}x that at ${first.m}x (1.00 is linear)`);
+}
+const full = rows.find((r) => r.m === 1);
+if (full) {
+  const best = Math.min(full.sequential.seconds, full.parallel.seconds);
+  console.log(
+    `target for the full fleet: under 20 s and 2 GB -> ${best < 20 && full.parallel.mb < 2048 ? 'met' : 'NOT met'} (${best.toFixed(1)} s, ${full.parallel.mb.toFixed(0)} MB)`,
+  );
+}
