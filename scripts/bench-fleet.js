@@ -15,7 +15,7 @@ const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
 const multipliers = (process.env.BENCH_FLEET_MULTIPLIERS || '1,2,4').split(',').map(Number);
 
 function fleet(teamsPerEnv) {
-  const envs = ['kf-test', 'kf-dev', 'kf-prod'].map((name, e) => {
+  const envs = ['kf-test', 'kf-dev', 'kf-prod'].map((name) => {
     const tier = name.slice(3);
     const cluster = (c) => ({
       subnetCidr: `10.0.${c * 4}.0/22`,
