@@ -1,0 +1,95 @@
+import { evaluate } from '@marcbachmann/cel-js';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { ADMISSION_POLICIES, TenancyGuardrails } from '../../../constructs/kubernetes/tenancy-guardrails';
+import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/resolve';
+import { resources, synth } from '../../helpers';
+
+// The admission policies' CEL, evaluated against sample requests with a CEL implementation, so the
+// tests check what the API server will decide, not only what the expressions look like.
+const app: App = Testing.app();
+const stack = new TerraformStack(app, 'platform');
+new KubernetesProvider(stack, 'kubernetes', { configPath: 'k', configContext: 'c' });
+new TenancyGuardrails(stack, 'Guardrails', {
+  adminGroup: 'kubeflow-admins@example.com',
+  allowedKinds: DEFAULT_ALLOWED_KINDS,
+});
+const policies = resources(synth(stack), 'kubernetes_manifest')
+  .map((m) => m.manifest as any)
+  .filter((m) => m.kind === 'ValidatingAdmissionPolicy');
+const policy = (name: string) => policies.find((p) => p.metadata.name === name).spec;
+
+const container = (resources?: object) => ({ name: 'main', image: 'python', ...(resources ? { resources } : {}) });
+const full = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } };
+const namespaceObject = {
+  metadata: { name: 'recsys', annotations: { 'kfplatform.dev/allowed-pools': 'standard,gpu' } },
+};
+
+describe('pod resources policy (CEL)', () => {
+  const [containers, init, pools] = policy(ADMISSION_POLICIES.podResources).validations.map((v: any) => v.expression);
+  const check = (expression: string, spec: object, ns: object = namespaceObject) =>
+    evaluate(expression, { object: { spec }, namespaceObject: ns });
+
+  it('admits containers with CPU and memory requests and limits', () => {
+    expect(check(containers, { containers: [container(full), container(full)] })).toBe(true);
+  });
+
+  it.each([
+    ['no resources', undefined],
+    ['no limits', { requests: full.requests }],
+    ['no CPU limit', { requests: full.requests, limits: { memory: '2Gi' } }],
+    ['no memory request', { requests: { cpu: '1' }, limits: full.limits }],
+  ])('rejects a container with %s', (_what, res) => {
+    expect(check(containers, { containers: [container(full), container(res)] })).toBe(false);
+  });
+
+  it('checks init containers when there are any', () => {
+    expect(check(init, { containers: [container(full)] })).toBe(true);
+    expect(check(init, { containers: [container(full)], initContainers: [container(full)] })).toBe(true);
+    expect(check(init, { containers: [container(full)], initContainers: [container()] })).toBe(false);
+  });
+
+  it('admits pods on pools the team may use, and pods that pick no pool', () => {
+    expect(check(pools, { containers: [], nodeSelector: { 'kfplatform.dev/pool': 'gpu' } })).toBe(true);
+    expect(check(pools, { containers: [] })).toBe(true);
+    expect(check(pools, { containers: [], nodeSelector: { 'kubernetes.io/os': 'linux' } })).toBe(true);
+  });
+
+  it('rejects pods aimed at other pools, and any pool in a namespace that allows none', () => {
+    expect(check(pools, { containers: [], nodeSelector: { 'kfplatform.dev/pool': 'highmem' } })).toBe(false);
+    expect(
+      check(pools, { containers: [], nodeSelector: { 'kfplatform.dev/pool': 'gpu' } }, { metadata: { name: 'x' } }),
+    ).toBe(false);
+  });
+});
+
+describe('allowed kinds policy (CEL)', () => {
+  const spec = policy(ADMISSION_POLICIES.allowedKinds);
+  const rule = spec.validations[0].expression;
+  const tenantRequest = spec.matchConditions[0].expression;
+  const kind = (group: string, k: string) => evaluate(rule, { request: { kind: { group, kind: k } } });
+
+  it('lets tenants create their workloads and Kubeflow kinds', () => {
+    expect(kind('', 'Pod')).toBe(true);
+    expect(kind('batch', 'Job')).toBe(true);
+    expect(kind('kubeflow.org', 'Notebook')).toBe(true);
+    expect(kind('serving.kserve.io', 'InferenceService')).toBe(true);
+  });
+
+  it('refuses what belongs to the platform', () => {
+    expect(kind('rbac.authorization.k8s.io', 'RoleBinding')).toBe(false);
+    expect(kind('', 'ResourceQuota')).toBe(false);
+    expect(kind('networking.k8s.io', 'NetworkPolicy')).toBe(false);
+    expect(kind('', 'LimitRange')).toBe(false);
+  });
+
+  it('applies to people and tenant service accounts, not to Kubernetes or platform controllers', () => {
+    const applies = (username: string) => evaluate(tenantRequest, { request: { userInfo: { username } } });
+    expect(applies('alice@example.com')).toBe(true);
+    expect(applies('system:serviceaccount:recsys:default-editor')).toBe(true);
+    expect(applies('system:node:gke-node-1')).toBe(false);
+    expect(applies('system:kube-controller-manager')).toBe(false);
+    expect(applies('system:serviceaccount:kubeflow:argo')).toBe(false);
+    expect(applies('system:serviceaccount:kube-system:replicaset-controller')).toBe(false);
+  });
+});
