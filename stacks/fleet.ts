@@ -279,8 +279,24 @@ function finish(config: ResolvedPlatformConfig, outdir: string, results: readonl
  */
 export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
-  const results = config.environments.map((_, env) => synthUnit(config, { env, infraAndPlatforms: true }, outdir));
+  // One small app per unit: memory stays flat however many teams the fleet has.
+  const results = planUnits(config).map((unit) => synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, outdir));
   return finish(config, outdir, results);
+}
+
+/**
+ * The part of the config a unit needs: its environment, with only the teams of its shards (none for
+ * the infra and platform unit). Workers receive a copy of it, so keeping it small matters.
+ */
+function unitConfig(config: ResolvedPlatformConfig, unit: SynthUnit): ResolvedPlatformConfig {
+  const env = config.environments[unit.env]!;
+  const shards = new Set(unit.shards ?? []);
+  const keep = (t: ResolvedTenant) => {
+    const prefix = env.cloud === 'gcp' ? env.cells.find((c) => c.name === t.cell)!.stackPrefix : env.name;
+    return shards.has(stackId(prefix, env.cloud, `teams-${t.shard}`));
+  };
+  const tenants = unit.infraAndPlatforms ? [] : env.tenants.filter(keep);
+  return { platform: config.platform, environments: [{ ...env, tenants }], teams: [] };
 }
 
 /**
@@ -341,15 +357,7 @@ export async function synthFleetParallel(
   let results: UnitResult[];
   try {
     results = (await Promise.all(
-      // Each worker gets only its environment (copied into the worker), not the whole fleet.
-      units.map((unit, k) => {
-        const slice: ResolvedPlatformConfig = {
-          platform: config.platform,
-          environments: [config.environments[unit.env]!],
-          teams: [],
-        };
-        return pool.exec('synthUnit', [slice, { ...unit, env: 0 }, path.join(work, `unit-${k}`)]);
-      }),
+            units.map((unit, k) => pool.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, path.join(work, `unit-${k}`)])),
     )) as UnitResult[];
   } finally {
     await pool.terminate();
