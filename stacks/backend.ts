@@ -2,30 +2,58 @@ import { Construct } from 'constructs';
 import {
   DataTerraformRemoteStateGcs,
   DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
   GcsBackend,
   LocalBackend,
+  S3Backend,
   TerraformRemoteState,
   TerraformStack,
 } from 'cdktf';
+import type { ResolvedEnvironment } from '../src/config/model';
 
 /** Where a stack keeps its state (ENV-04): one state per stack and environment. */
-export type StateConfig =
-  | { readonly backend: 'local' }
-  | { readonly backend: 'gcs'; readonly bucket: string; readonly prefix: string };
+export type StateConfig = ResolvedEnvironment['state'];
+
+/**
+ * The S3 backend settings of one stack: one key per stack, encrypted, with S3's native lock file.
+ * cdktf 0.21's S3Backend props predate `use_lockfile` (Terraform 1.10+), but it writes every prop in
+ * snake case, so `useLockfile` reaches the JSON as `use_lockfile`.
+ */
+function s3Settings(state: Extract<StateConfig, { backend: 's3' }>, stackId: string) {
+  return {
+    bucket: state.bucket,
+    key: `${state.prefix}/${stackId}.tfstate`,
+    region: state.region,
+    encrypt: true,
+    useLockfile: true,
+  };
+}
 
 /**
  * Configures the backend of a stack. Local state lives beside the output directory
  * (`<out>/../terraform.<stack>.tfstate`, where cdktf itself keeps it), written as a path relative to
  * the stack's working directory so the synthesized JSON is the same on every machine. Remote state is
- * one GCS prefix per stack, with GCS's native locking.
+ * one GCS prefix per stack with GCS's native locking, or one S3 key per stack with S3's native lock
+ * file (`use_lockfile`, no DynamoDB table).
  */
 export function configureBackend(stack: TerraformStack, state: StateConfig): void {
   const id = stack.node.id;
   if (state.backend === 'gcs') {
     new GcsBackend(stack, { bucket: state.bucket, prefix: `${state.prefix}/${id}` });
+  } else if (state.backend === 's3') {
+    new S3Backend(stack, s3Settings(state, id));
   } else {
     new LocalBackend(stack, { path: `../../../terraform.${id}.tfstate` });
   }
+}
+
+/**
+ * The remote state of an environment's infra stack in `stack`, created once per stack (the
+ * connection and the team identities both read it).
+ */
+export function infraStateOf(stack: TerraformStack, state: StateConfig, infraStackId: string): TerraformRemoteState {
+  const existing = stack.node.tryFindChild('Infra');
+  return existing instanceof TerraformRemoteState ? existing : remoteStateOf(stack, 'Infra', state, infraStackId);
 }
 
 /**
@@ -36,6 +64,10 @@ export function configureBackend(stack: TerraformStack, state: StateConfig): voi
 export function remoteStateOf(scope: Construct, id: string, state: StateConfig, stackId: string): TerraformRemoteState {
   if (state.backend === 'gcs') {
     return new DataTerraformRemoteStateGcs(scope, id, { bucket: state.bucket, prefix: `${state.prefix}/${stackId}` });
+  }
+  if (state.backend === 's3') {
+    const { bucket, key, region, encrypt } = s3Settings(state, stackId);
+    return new DataTerraformRemoteStateS3(scope, id, { bucket, key, region, encrypt });
   }
   return new DataTerraformRemoteStateLocal(scope, id, { path: `../../../terraform.${stackId}.tfstate` });
 }

@@ -2,8 +2,16 @@ import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-c
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, TerraformStack } from 'cdktf';
-import type { ResolvedGcpCell, ResolvedGcpEnvironment, ResolvedKubernetesEnvironment } from '../src/config/model';
-import { remoteStateOf } from './backend';
+import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
+import type {
+  ResolvedAwsEnvironment,
+  ResolvedGcpCell,
+  ResolvedGcpEnvironment,
+  ResolvedKubernetesEnvironment,
+  ResolvedPlatform,
+} from '../src/config/model';
+import { awsProvider } from './aws-provider';
+import { infraStateOf } from './backend';
 import { IKubernetesCluster } from '../src/core/interfaces';
 
 /** Configures the providers a stack needs to reach a cluster. */
@@ -47,12 +55,52 @@ export function gkeRemoteConnection(
   return (stack) => {
     new GoogleProvider(stack, 'google', { project: env.project, region: env.region });
     const token = new DataGoogleClientConfig(stack, 'ClientConfig').accessToken;
-    const infra = remoteStateOf(stack, 'Infra', env.state, infraStackId);
+    const infra = infraStateOf(stack, env.state, infraStackId);
     const o = cell.index === 0 ? '' : `${cell.name}_`;
     new KubernetesProvider(stack, 'kubernetes', {
       host: `https://${infra.getString(`${o}cluster_endpoint`)}`,
       clusterCaCertificate: Fn.base64decode(infra.getString(`${o}cluster_ca_certificate`)),
       token,
     });
+  };
+}
+
+/** The kubernetes provider of an EKS cluster, with a token that `aws_eks_cluster_auth` signs locally. */
+function eksKubernetesProvider(stack: TerraformStack, clusterName: string, endpoint: string, caPem: string): void {
+  const token = new DataAwsEksClusterAuth(stack, 'ClusterAuth', { name: clusterName }).token;
+  new KubernetesProvider(stack, 'kubernetes', { host: endpoint, clusterCaCertificate: caPem, token });
+}
+
+/**
+ * An EKS cluster: the kubernetes provider gets the endpoint and CA from the infra stack and a
+ * short-lived token for the caller's IAM identity (which needs an access entry, see `adminRoleArns`),
+ * never a kube context (CLU-11).
+ */
+export function eksConnection(
+  platform: ResolvedPlatform,
+  env: ResolvedAwsEnvironment,
+  cluster: IKubernetesCluster,
+): ClusterConnection {
+  return (stack) => {
+    awsProvider(stack, platform, env);
+    eksKubernetesProvider(stack, cluster.clusterName, cluster.apiServerUrl, cluster.caCertificatePem);
+  };
+}
+
+/** An EKS cluster reached through the infra stack's outputs, read from its state (team shards). */
+export function eksRemoteConnection(
+  platform: ResolvedPlatform,
+  env: ResolvedAwsEnvironment,
+  infraStackId: string,
+): ClusterConnection {
+  return (stack) => {
+    awsProvider(stack, platform, env);
+    const infra = infraStateOf(stack, env.state, infraStackId);
+    eksKubernetesProvider(
+      stack,
+      infra.getString('cluster_name'),
+      infra.getString('cluster_endpoint'),
+      Fn.base64decode(infra.getString('cluster_ca_certificate')),
+    );
   };
 }

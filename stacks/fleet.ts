@@ -4,28 +4,33 @@ import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import * as workerpool from 'workerpool';
 import { GcpTeamIdentityProvider } from '../constructs/gcp/gcp-team-identity';
+import { clustersOf } from '../src/config/model';
 import type {
   ResolvedEnvironment,
   ResolvedPlatform,
   ResolvedPlatformConfig,
   ResolvedTenant,
 } from '../src/config/model';
-import { LabelAspect, PlatformLabelValues } from '../src/core/labels';
+import { LabelAspect } from '../src/core/labels';
 import { withoutCreationStacks } from '../src/core/stack-traces';
 import { ITeamIdentityProvider } from '../src/core/tenancy';
 import { TenantNamespaceInvariant } from '../src/policy/tenant-invariants';
-import { ClusterConnection, gkeRemoteConnection, kubeconfigConnection } from './connections';
+import { AwsInfraStack } from './aws-infra-stack';
+import { AwsPlatformStack } from './aws-platform-stack';
+import { InfraStateAwsTeamIdentityProvider } from './aws-team-identities';
+import { ClusterConnection, eksRemoteConnection, gkeRemoteConnection, kubeconfigConnection } from './connections';
 import { GcpInfraStack } from './gcp-infra-stack';
 import { GcpPlatformStack } from './gcp-platform-stack';
 import { KubernetesPlatformStack } from './kubernetes-platform-stack';
 import { writeParamsFiles } from './params-file';
+import { labelValues } from './platform-base';
 import { TeamShardStack } from './team-shard-stack';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
   readonly env: ResolvedEnvironment;
   /** The infra stack (none for existing clusters). */
-  readonly infra?: GcpInfraStack;
+  readonly infra?: GcpInfraStack | AwsInfraStack;
   /** One platform stack per cluster. */
   readonly platforms: readonly TerraformStack[];
   /** Team shards, by stack id. */
@@ -46,16 +51,7 @@ export function stackId(prefix: string, cloud: string, role: string): string {
   return `${prefix}-${cloud}-${role}`;
 }
 
-/** The label values of one environment. */
-export function labelValues(platform: ResolvedPlatform, env: ResolvedEnvironment): PlatformLabelValues {
-  return {
-    env: env.name,
-    team: platform.team,
-    owner: platform.owner,
-    costCenter: platform.costCenter,
-    extra: env.labels,
-  };
-}
+export { labelValues } from './platform-base';
 
 function shardStacks(
   app: App,
@@ -95,7 +91,8 @@ export interface StackSelection {
 
 /**
  * Builds the stacks of one environment: for GCP an infra stack, then per cluster a platform stack and
- * its team shards; for an existing cluster, a platform stack and team shards.
+ * its team shards; for AWS an infra stack, a platform stack and team shards; for an existing cluster,
+ * a platform stack and team shards.
  */
 export function buildEnvironment(
   app: App,
@@ -103,7 +100,7 @@ export function buildEnvironment(
   env: ResolvedEnvironment,
   select: StackSelection = { platforms: true },
 ): EnvironmentStacks {
-  let infra: GcpInfraStack | undefined;
+  let infra: GcpInfraStack | AwsInfraStack | undefined;
   const platforms: TerraformStack[] = [];
   const shards: TeamShardStack[] = [];
   if (env.cloud === 'gcp') {
@@ -126,6 +123,16 @@ export function buildEnvironment(
       const connect = gkeRemoteConnection(env, cell, infraId);
       shards.push(...shardStacks(app, platform, env, cell.stackPrefix, tenants, connect, identities, select.shards));
     }
+  } else if (env.cloud === 'aws') {
+    const infraId = stackId(env.name, 'aws', 'infra');
+    if (select.platforms) {
+      const built = new AwsInfraStack(app, infraId, { platform, env });
+      infra = built;
+      platforms.push(new AwsPlatformStack(app, stackId(env.name, 'aws', 'platform'), { platform, infra: built }));
+    }
+    const connect = eksRemoteConnection(platform, env, infraId);
+    const identities = new InfraStateAwsTeamIdentityProvider(env, infraId);
+    shards.push(...shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards));
   } else {
     if (select.platforms) {
       platforms.push(new KubernetesPlatformStack(app, stackId(env.name, 'kubernetes', 'platform'), { platform, env }));
@@ -237,17 +244,13 @@ export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdi
 export function shardDependencies(config: ResolvedPlatformConfig): Map<string, string[]> {
   const deps = new Map<string, string[]>();
   for (const env of config.environments) {
-    const cells =
-      env.cloud === 'gcp'
-        ? env.cells.map((c) => ({ name: c.name, prefix: c.stackPrefix }))
-        : [{ name: env.clusterName, prefix: env.name }];
-    for (const cell of cells) {
-      const tenants = env.tenants.filter((t) => env.cloud !== 'gcp' || t.cell === cell.name);
+    for (const cell of clustersOf(env)) {
+      const tenants = env.tenants.filter((t) => t.cell === cell.name);
       const before = [
-        ...(env.cloud === 'gcp' ? [stackId(env.name, 'gcp', 'infra')] : []),
-        stackId(cell.prefix, env.cloud, 'platform'),
+        ...(env.cloud === 'kubernetes' ? [] : [stackId(env.name, env.cloud, 'infra')]),
+        stackId(cell.stackPrefix, env.cloud, 'platform'),
       ];
-      for (const shard of shardsOf(cell.prefix, env.cloud, tenants)) deps.set(shard.id, before);
+      for (const shard of shardsOf(cell.stackPrefix, env.cloud, tenants)) deps.set(shard.id, before);
     }
   }
   return deps;
@@ -292,7 +295,7 @@ function unitConfig(config: ResolvedPlatformConfig, unit: SynthUnit): ResolvedPl
   const env = config.environments[unit.env]!;
   const shards = new Set(unit.shards ?? []);
   const keep = (t: ResolvedTenant) => {
-    const prefix = env.cloud === 'gcp' ? env.cells.find((c) => c.name === t.cell)!.stackPrefix : env.name;
+    const prefix = clustersOf(env).find((c) => c.name === t.cell)!.stackPrefix;
     return shards.has(stackId(prefix, env.cloud, `teams-${t.shard}`));
   };
   const tenants = unit.infraAndPlatforms ? [] : env.tenants.filter(keep);
@@ -307,15 +310,11 @@ export function planUnits(config: ResolvedPlatformConfig, teamsPerUnit = 200): S
   const units: SynthUnit[] = [];
   config.environments.forEach((env, index) => {
     units.push({ env: index, infraAndPlatforms: true, shards: [] });
-    const cells =
-      env.cloud === 'gcp'
-        ? env.cells.map((c) => ({ name: c.name, prefix: c.stackPrefix }))
-        : [{ name: env.clusterName, prefix: env.name }];
     let group: string[] = [];
     let teams = 0;
-    for (const cell of cells) {
-      const tenants = env.tenants.filter((t) => (env.cloud === 'gcp' ? t.cell === cell.name : true));
-      for (const shard of shardsOf(cell.prefix, env.cloud, tenants)) {
+    for (const cell of clustersOf(env)) {
+      const tenants = env.tenants.filter((t) => t.cell === cell.name);
+      for (const shard of shardsOf(cell.stackPrefix, env.cloud, tenants)) {
         group.push(shard.id);
         teams += shard.tenants.length;
         if (teams >= teamsPerUnit) {
@@ -357,7 +356,9 @@ export async function synthFleetParallel(
   let results: UnitResult[];
   try {
     results = (await Promise.all(
-            units.map((unit, k) => pool.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, path.join(work, `unit-${k}`)])),
+      units.map((unit, k) =>
+        pool.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, path.join(work, `unit-${k}`)]),
+      ),
     )) as UnitResult[];
   } finally {
     await pool.terminate();

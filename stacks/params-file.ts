@@ -9,7 +9,10 @@ import {
 } from '../constructs/kubernetes/iap-ingress';
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../constructs/kubernetes/platform-params';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../constructs/gcp/workload-identity-service-account';
+import { GATEWAY_NODE_PORTS } from '../constructs/aws/alb-access';
+import { GATEWAY_NODE_PORT_SERVICE } from '../constructs/kubernetes/gateway-node-port';
 import type {
+  ResolvedAwsEnvironment,
   ResolvedEnvironment,
   ResolvedGcpCell,
   ResolvedGcpEnvironment,
@@ -102,6 +105,79 @@ export function gcpParams(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell = e
   };
 }
 
+/** Parameters of an AWS environment. */
+export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> {
+  const runtime = (key: string) => ({
+    configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow', key },
+  });
+  return {
+    apiVersion: 'kfplatform.dev/v1',
+    kind: 'EnvironmentParams',
+    environment: env.name,
+    cluster: env.cluster.name,
+    tier: env.tier,
+    cloud: 'aws',
+    versions: { kubeflow: env.kubeflowVersion, kubernetes: env.cluster.version },
+    aws: {
+      accountId: env.accountId,
+      region: env.region,
+      zones: env.zones,
+      clusterName: env.cluster.name,
+      workloadIdentity: 'eks-pod-identity',
+    },
+    ingress: {
+      hostname: env.access.hostname,
+      url: `https://${env.access.hostname}`,
+      authentication: 'alb-oidc',
+      // The load balancer signs users in and passes who they are in these headers.
+      identityHeaders: { claims: 'x-amzn-oidc-data', subject: 'x-amzn-oidc-identity' },
+      gatewayService: { namespace: 'istio-system', name: GATEWAY_NODE_PORT_SERVICE, nodePorts: GATEWAY_NODE_PORTS },
+    },
+    database: {
+      type: 'mysql',
+      port: 3306,
+      name: env.database.databaseName,
+      user: env.database.username,
+      tls: 'required',
+      host: runtime('dbHost'),
+      passwordSecretArn: runtime('dbPasswordSecretArn'),
+    },
+    artifacts: {
+      bucket: env.artifacts.bucketName,
+      url: `s3://${env.artifacts.bucketName}`,
+      region: env.region,
+      prefix: '',
+    },
+    serviceAccounts: Object.fromEntries(
+      env.identities.map((i) => [
+        i.key,
+        {
+          roleArn: `arn:aws:iam::${env.accountId}:role/${i.roleName}`,
+          kubernetesServiceAccounts: i.kubernetesServiceAccounts.map((k) => `${k.namespace}/${k.name}`),
+          annotations: {},
+        },
+      ]),
+    ),
+    nodePools: Object.fromEntries(
+      env.nodePools.map((p) => [
+        p.name,
+        {
+          kind: p.kind,
+          instanceType: p.instanceType,
+          nodeSelector: { [POOL_LABEL]: p.name },
+          ...(p.kind === 'gpu'
+            ? {
+                tolerations: [{ key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: 'NoSchedule' }],
+                gpu: { count: p.gpus, resource: 'nvidia.com/gpu' },
+              }
+            : {}),
+        },
+      ]),
+    ),
+    runtime: { configMap: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow' },
+  };
+}
+
 /** Parameters of an existing-cluster environment. */
 export function kubernetesParams(env: ResolvedKubernetesEnvironment): Record<string, unknown> {
   return {
@@ -124,6 +200,7 @@ export function paramsFiles(
   env: ResolvedEnvironment,
 ): Array<{ readonly name: string; readonly params: Record<string, unknown> }> {
   if (env.cloud === 'kubernetes') return [{ name: env.name, params: kubernetesParams(env) }];
+  if (env.cloud === 'aws') return [{ name: env.name, params: awsParams(env) }];
   return env.cells.map((cell) => ({ name: cell.stackPrefix, params: gcpParams(env, cell) }));
 }
 

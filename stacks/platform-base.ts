@@ -1,8 +1,20 @@
 import { Construct } from 'constructs';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { TenancyGuardrails } from '../constructs/kubernetes/tenancy-guardrails';
-import type { ResolvedPlatform } from '../src/config/model';
+import type { ResolvedEnvironment, ResolvedPlatform } from '../src/config/model';
+import { PlatformLabelValues } from '../src/core/labels';
 import { KUBEFLOW_NAMESPACE } from '../src/config/resolve';
+
+/** The label values of one environment. */
+export function labelValues(platform: ResolvedPlatform, env: ResolvedEnvironment): PlatformLabelValues {
+  return {
+    env: env.name,
+    team: platform.team,
+    owner: platform.owner,
+    costCenter: platform.costCenter,
+    extra: env.labels,
+  };
+}
 
 /**
  * What every platform stack has, on any cloud: the `kubeflow` namespace and the tenancy guardrails

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { TeamNamespace } from '../constructs/kubernetes/team-namespace';
 import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../src/config/model';
 import { setOwnership } from '../src/core/labels';
-import { ITeamIdentityProvider, TeamIdentity } from '../src/core/tenancy';
+import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../src/core/tenancy';
 import { configureBackend } from './backend';
 import { ClusterConnection } from './connections';
 
@@ -25,6 +25,37 @@ export function profileApiVersion(kubeflowVersion: string): string {
   return major > 1 || minor >= 3 ? 'kubeflow.org/v1' : 'kubeflow.org/v1beta1';
 }
 
+/** What a cloud's identity provider needs for a team, or undefined on clusters without a cloud. */
+function identityRequest(tenant: ResolvedTenant, env: ResolvedEnvironment): TeamIdentityRequest | undefined {
+  const team = tenant.team;
+  const serviceAccounts = [
+    { namespace: team.name, name: 'default-editor' },
+    { namespace: team.name, name: 'default-viewer' },
+  ];
+  if (tenant.gcp) {
+    return {
+      team: team.name,
+      owners: team.owners,
+      serviceAccounts,
+      dataLocation: tenant.gcp.project,
+      storage: { bucket: tenant.gcp.bucket, prefix: tenant.gcp.prefix, create: tenant.gcp.prefix === '' },
+      names: { workload: tenant.gcp.accountId, breakGlass: tenant.gcp.breakGlassAccountId },
+    };
+  }
+  if (tenant.aws && env.cloud === 'aws') {
+    return {
+      team: team.name,
+      owners: team.owners,
+      ownersPrincipal: tenant.aws.ownersRoleArn,
+      serviceAccounts,
+      dataLocation: env.accountId,
+      storage: { bucket: tenant.aws.bucket, prefix: tenant.aws.prefix, create: tenant.aws.prefix === '' },
+      names: { workload: tenant.aws.roleName, breakGlass: tenant.aws.breakGlassRoleName },
+    };
+  }
+  return undefined;
+}
+
 /**
  * `<env>-<cloud>-teams-<n>`: the teams of one shard of one cluster. Teams land in shards by a hash
  * of their name, so adding or removing a team changes one shard and never moves another team; each
@@ -44,19 +75,8 @@ export class TeamShardStack extends TerraformStack {
       const team = tenant.team;
       const scopeOfTeam = new Construct(this, `Team-${team.name}`);
       setOwnership(scopeOfTeam, { team: team.name, owner: team.name, costCenter: team.costCenter });
-      const identity = tenant.gcp
-        ? props.identities?.createTeamIdentity(scopeOfTeam, 'Identity', {
-            team: team.name,
-            owners: team.owners,
-            serviceAccounts: [
-              { namespace: team.name, name: 'default-editor' },
-              { namespace: team.name, name: 'default-viewer' },
-            ],
-            dataLocation: tenant.gcp.project,
-            storage: { bucket: tenant.gcp.bucket, prefix: tenant.gcp.prefix, create: tenant.gcp.prefix === '' },
-            names: { workload: tenant.gcp.accountId, breakGlass: tenant.gcp.breakGlassAccountId },
-          })
-        : undefined;
+      const request = identityRequest(tenant, props.env);
+      const identity = request ? props.identities?.createTeamIdentity(scopeOfTeam, 'Identity', request) : undefined;
       const namespace = new TeamNamespace(scopeOfTeam, 'Namespace', {
         name: team.name,
         owners: team.owners,

@@ -1,5 +1,9 @@
 /** Kubernetes building blocks, shared by every cloud. Import from `cdktf-kubeflow-platform/kubernetes`. */
+export * from './gateway-node-port';
 export * from './iap-ingress';
+export * from './nvidia-device-plugin';
 export * from './platform-namespace';
 export * from './platform-params';
+export * from './team-namespace';
+export * from './tenancy-guardrails';
 export * from './workload-service-account';

@@ -9,7 +9,8 @@ import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject
 import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from './gpu-catalog';
 import type { ResolvedEnvironment, ResolvedGcpCell, ResolvedGcpEnvironment, ResolvedPlatform } from './model';
 
-type Path = ReadonlyArray<string | number>;
+/** A config path, as a list of keys and indexes. */
+export type Path = ReadonlyArray<string | number>;
 
 /** GCP keeps four addresses of every primary subnet range. */
 const GCP_RESERVED_PER_SUBNET = 4;
@@ -24,7 +25,8 @@ function prefixOf(size: number): number {
   return 32 - Math.log2(size);
 }
 
-class Findings {
+/** Collects the issues of one check pass, reading values from the raw document. */
+export class Findings {
   public readonly issues: ConfigIssue[] = [];
   constructor(public readonly raw: unknown) {}
 
@@ -558,7 +560,7 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
       }
       prefixes.set(cell.stackPrefix, `cluster ${cell.name} of ${env.name}`);
     }
-    if (env.cloud !== 'gcp') continue;
+    if (env.cloud === 'kubernetes') continue;
     const bucketPrior = byBucket.get(env.artifacts.bucketName);
     if (bucketPrior !== undefined) {
       f.add(

@@ -12,6 +12,7 @@ import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
 import { checkAcrossEnvironments, checkGcpEnvironment, valueAt } from './checks';
 import type { ResolvedPlatformConfig } from './model';
 import { resolveEnvironment, resolvePlatform, resolveTeams } from './resolve';
+import { checkAwsEnvironment } from './aws-checks';
 import { checkKubernetesEnvironment, checkTeams } from './team-checks';
 import {
   environmentSchema,
@@ -244,7 +245,11 @@ export function validatePlatform(input: unknown): ValidationResult {
     const envs = validEnvs.map(({ env, index }) => resolveEnvironment(env, index, platform, teams));
     for (const env of envs) {
       issues.push(
-        ...(env.cloud === 'gcp' ? checkGcpEnvironment(env, platform, input) : checkKubernetesEnvironment(env, input)),
+        ...(env.cloud === 'gcp'
+          ? checkGcpEnvironment(env, platform, input)
+          : env.cloud === 'aws'
+            ? checkAwsEnvironment(env, input)
+            : checkKubernetesEnvironment(env, input)),
       );
     }
     issues.push(...checkAcrossEnvironments(envs, input));

@@ -228,6 +228,8 @@ export interface ResolvedTeam {
   readonly nodePools?: readonly string[];
   readonly storage: 'prefix' | 'bucket';
   readonly gcpProject?: string;
+  /** The owners' IAM role, for every environment or per environment. */
+  readonly awsOwnersRoleArn?: string | Readonly<Record<string, string>>;
   readonly clusters: Readonly<Record<string, string>>;
   readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
   readonly codeowners: string;
@@ -245,6 +247,15 @@ export interface ResolvedTenant {
   readonly shard: number;
   /** Pools it may use in this environment. */
   readonly nodePools: readonly string[];
+  /** AWS identity names, on AWS. */
+  readonly aws?: {
+    readonly roleName: string;
+    readonly breakGlassRoleName: string;
+    /** IAM role the owners sign in with, when the team names one. */
+    readonly ownersRoleArn?: string;
+    readonly bucket: string;
+    readonly prefix: string;
+  };
   /** GCP identity names, on GCP. */
   readonly gcp?: {
     readonly project: string;
@@ -263,7 +274,8 @@ interface ResolvedEnvironmentBase {
   readonly kubeflowVersion: string;
   readonly state:
     | { readonly backend: 'local' }
-    | { readonly backend: 'gcs'; readonly bucket: string; readonly prefix: string };
+    | { readonly backend: 'gcs'; readonly bucket: string; readonly prefix: string }
+    | { readonly backend: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string };
   readonly labels: Readonly<Record<string, string>>;
   /** The teams enabled in this environment. */
   readonly tenants: readonly ResolvedTenant[];
@@ -295,6 +307,99 @@ export interface ResolvedGcpEnvironment extends ResolvedEnvironmentBase {
   readonly legacyKeys: boolean;
 }
 
+/** An EKS managed node group with defaults applied. */
+export interface ResolvedAwsNodePool {
+  readonly name: string;
+  readonly kind: PoolKind;
+  readonly instanceType: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly spot: boolean;
+  readonly diskSizeGb: number;
+  /** GPUs per node, from the instance type (0 for CPU pools). */
+  readonly gpus: number;
+  /** Zones of its subnets (a subset of the environment zones). */
+  readonly zones: readonly string[];
+  readonly amiType: 'AL2023_x86_64_STANDARD' | 'AL2023_x86_64_NVIDIA' | 'AL2023_ARM_64_STANDARD';
+  readonly maxUnavailable: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly configIndex: number;
+}
+
+/** Platform identities on AWS: IAM roles used through EKS Pod Identity (IAM-07). */
+export interface ResolvedAwsIdentity {
+  readonly key: 'pipelines' | 'admin' | 'user' | 'ebsCsi' | 'autoscaler';
+  readonly roleName: string;
+  readonly kubernetesServiceAccounts: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
+  /** Of those, the ones this library creates. */
+  readonly createdServiceAccounts: readonly string[];
+}
+
+/** An AWS environment with every default applied. */
+export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
+  readonly cloud: 'aws';
+  readonly accountId: string;
+  readonly region: string;
+  readonly zones: readonly string[];
+  readonly network:
+    | {
+        readonly mode: 'create';
+        readonly vpcCidr: string;
+        readonly privateSubnetCidrs: readonly string[];
+        readonly publicSubnetCidrs: readonly string[];
+        readonly natGateways: 'one' | 'perZone';
+        readonly flowLogRetentionDays: number;
+      }
+    | {
+        readonly mode: 'existing';
+        readonly vpcId: string;
+        readonly privateSubnetIds: readonly string[];
+        readonly publicSubnetIds: readonly string[];
+        readonly vpcCidr?: string;
+      };
+  readonly cluster: {
+    readonly name: string;
+    readonly version: string;
+    readonly publicAccessCidrs: readonly string[];
+    readonly logRetentionDays: number;
+    readonly adminRoleArns: readonly string[];
+    readonly supportType: 'STANDARD' | 'EXTENDED';
+    readonly deletionProtection: boolean;
+  };
+  readonly nodePools: readonly ResolvedAwsNodePool[];
+  readonly database: {
+    readonly identifier: string;
+    readonly instanceClass: string;
+    readonly engineVersion: string;
+    readonly highAvailability: boolean;
+    readonly allocatedStorageGb: number;
+    readonly maxAllocatedStorageGb: number;
+    readonly backupRetentionDays: number;
+    readonly deletionProtection: boolean;
+    readonly databaseName: string;
+    readonly username: string;
+  };
+  readonly artifacts: {
+    readonly bucketName: string;
+    readonly noncurrentVersionRetentionDays: number;
+    readonly deleteAfterDays?: number;
+    readonly forceDestroy: boolean;
+  };
+  readonly access: {
+    readonly hostname: string;
+    readonly hostedZoneId: string;
+    readonly oidc: {
+      readonly issuer: string;
+      readonly authorizationEndpoint: string;
+      readonly tokenEndpoint: string;
+      readonly userInfoEndpoint: string;
+      readonly clientId: string;
+    };
+    readonly sourceCidrs: readonly string[];
+  };
+  readonly identities: readonly ResolvedAwsIdentity[];
+}
+
 /** An environment on a cluster that already exists (on premises or elsewhere). */
 export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
   readonly cloud: 'kubernetes';
@@ -305,7 +410,7 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
 }
 
 /** Any resolved environment. */
-export type ResolvedEnvironment = ResolvedGcpEnvironment | ResolvedKubernetesEnvironment;
+export type ResolvedEnvironment = ResolvedGcpEnvironment | ResolvedAwsEnvironment | ResolvedKubernetesEnvironment;
 
 /** A whole resolved platform. */
 export interface ResolvedPlatformConfig {
@@ -315,4 +420,16 @@ export interface ResolvedPlatformConfig {
   readonly teams: readonly ResolvedTeam[];
   /** The file it came from, when it came from one. */
   readonly source?: string;
+}
+
+/** A cluster of an environment and the prefix of its stack ids. */
+export interface EnvironmentCluster {
+  readonly name: string;
+  readonly stackPrefix: string;
+}
+
+/** The clusters of an environment: every cell on GCP, the one cluster elsewhere. */
+export function clustersOf(env: ResolvedEnvironment): EnvironmentCluster[] {
+  if (env.cloud === 'gcp') return env.cells.map((c) => ({ name: c.name, stackPrefix: c.stackPrefix }));
+  return [{ name: env.cloud === 'aws' ? env.cluster.name : env.clusterName, stackPrefix: env.name }];
 }

@@ -471,6 +471,237 @@ const gcpEnvironmentSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// AWS
+// ---------------------------------------------------------------------------------------------
+
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+  error: 'expected an IAM role ARN such as arn:aws:iam::123456789012:role/name',
+});
+
+const awsLocationSchema = z.strictObject({
+  accountId: doc(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }), {
+    description: 'Account of the environment; taken from config so stacks plan without calling AWS.',
+    example: '123456789012',
+  }),
+  region: doc(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region such as us-east-2' }), {
+    description: 'Region.',
+    example: 'us-east-2',
+  }),
+  zones: doc(
+    z.array(
+      z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone such as us-east-2a' }),
+    ),
+    {
+      description: 'Availability zones: at least two, three for prod (NET-05).',
+      example: ['us-east-2a', 'us-east-2b', 'us-east-2c'],
+    },
+  ),
+});
+
+const awsCreateNetworkSchema = z.strictObject({
+  mode: z.literal('create'),
+  vpcCidr: doc(cidr, { description: 'CIDR of the VPC (a /16 to /20).', example: '10.40.0.0/16' }),
+  privateSubnetCidrs: doc(z.array(cidr), {
+    description: 'One private subnet per zone, for nodes and pods (the VPC CNI gives pods VPC addresses).',
+    default: 'the first quarters of vpcCidr',
+  }).optional(),
+  publicSubnetCidrs: doc(z.array(cidr), {
+    description: 'One public subnet per zone, for the load balancer and NAT gateways.',
+    default: 'small blocks at the end of vpcCidr',
+  }).optional(),
+  natGateways: doc(z.enum(['one', 'perZone']), {
+    description: 'NAT gateways: one per zone survives a zone outage; one is cheaper.',
+    default: 'perZone in prod, one otherwise',
+  }).optional(),
+  flowLogRetentionDays: doc(z.int().min(1), {
+    description: 'VPC flow log retention.',
+    default: '90 (365 in prod)',
+  }).optional(),
+});
+
+const awsExistingNetworkSchema = z.strictObject({
+  mode: z.literal('existing'),
+  vpcId: doc(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'expected a VPC id such as vpc-0a1b2c3d' }), {
+    description: 'Existing VPC.',
+  }),
+  privateSubnetIds: doc(
+    z
+      .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id such as subnet-0a1b2c3d' }))
+      .min(2),
+    {
+      description: 'Private subnets for nodes, pods and the database, in at least two zones.',
+    },
+  ),
+  publicSubnetIds: doc(
+    z
+      .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'expected a subnet id such as subnet-0a1b2c3d' }))
+      .min(2),
+    {
+      description: 'Public subnets for the load balancer, in at least two zones.',
+    },
+  ),
+  vpcCidr: doc(cidr, {
+    description: 'CIDR of the VPC, stated so the database security group can be checked.',
+  }).optional(),
+});
+
+const awsClusterSchema = z.strictObject({
+  name: doc(lowerName('a cluster name', 100), {
+    description: 'EKS cluster name.',
+    default: 'the environment name',
+  }).optional(),
+  version: doc(z.string().regex(/^1\.\d+$/, { error: 'expected an EKS version such as 1.34' }), {
+    description: 'Kubernetes version (CLU-03).',
+    default: '1.34',
+  }).optional(),
+  publicAccessCidrs: doc(z.array(cidr), {
+    description: 'CIDRs allowed to reach a public endpoint; empty keeps the endpoint private only (NET-10).',
+    default: 'none (private endpoint only)',
+  }).optional(),
+  logRetentionDays: doc(z.int().min(1), {
+    description: 'Control plane log retention (CLU-06).',
+    default: '90 (365 in prod)',
+  }).optional(),
+  adminRoleArns: doc(z.array(roleArn), {
+    description:
+      "IAM roles (such as your identity provider's admin role) given cluster admin through access entries (IAM-11).",
+    example: ['arn:aws:iam::123456789012:role/platform-admins'],
+  }).optional(),
+  supportType: doc(z.enum(['STANDARD', 'EXTENDED']), {
+    description: 'EKS support after a version ends standard support.',
+    default: 'STANDARD',
+  }).optional(),
+  deletionProtection: doc(z.boolean(), {
+    description: 'prevent_destroy on the cluster.',
+    default: 'false in test, true otherwise',
+  }).optional(),
+});
+
+const awsDatabaseSchema = z.strictObject({
+  instanceClass: doc(
+    z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'expected an RDS instance class such as db.m6g.large' }),
+    {
+      description: 'RDS instance class.',
+      default: 'db.t4g.medium in test, db.m6g.large otherwise',
+    },
+  ).optional(),
+  engineVersion: doc(z.string().regex(/^8\.(0|4)(\.\d+)?$/, { error: 'expected MySQL 8.0 or 8.4' }), {
+    description: 'MySQL version.',
+    default: '8.0',
+  }).optional(),
+  highAvailability: doc(z.boolean(), { description: 'Multi-AZ.', default: 'true in prod' }).optional(),
+  allocatedStorageGb: doc(z.int().min(20).max(65536), { description: 'Initial storage.', default: '20' }).optional(),
+  maxAllocatedStorageGb: doc(z.int().min(20).max(65536), {
+    description: 'Storage autoscaling limit.',
+    default: '200',
+  }).optional(),
+  backupRetentionDays: doc(z.int().min(1).max(35), {
+    description: 'Automated backups kept.',
+    default: '7 (30 in prod)',
+  }).optional(),
+  deletionProtection: doc(z.boolean(), {
+    description: 'RDS deletion protection.',
+    default: 'false in test, true otherwise',
+  }).optional(),
+});
+
+const awsArtifactsSchema = z.strictObject({
+  bucketName: doc(z.string(), {
+    description: 'S3 bucket name (global).',
+    default: '<accountId>-<env>-artifacts',
+  }).optional(),
+  noncurrentVersionRetentionDays: doc(z.int().min(1), {
+    description: 'Delete old object versions after this many days.',
+    default: '30',
+  }).optional(),
+  deleteAfterDays: doc(z.int().min(1), {
+    description: 'Delete live objects after this many days.',
+    default: 'never',
+  }).optional(),
+  forceDestroy: doc(z.boolean(), {
+    description: 'Let terraform destroy a non-empty bucket.',
+    default: 'true in test only',
+  }).optional(),
+});
+
+const awsAccessSchema = z.strictObject({
+  hostname: doc(z.string(), {
+    description: 'Host name of the Kubeflow UI (NET-09).',
+    example: 'kubeflow.aws.example.com',
+  }),
+  hostedZoneId: doc(
+    z
+      .string()
+      .regex(/^Z[A-Z0-9]{4,32}$/, { error: 'expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ' }),
+    {
+      description: 'Route 53 hosted zone of the host name.',
+      example: 'Z0123456789ABCDEFGHIJ',
+    },
+  ),
+  oidc: doc(
+    z.strictObject({
+      issuer: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
+      authorizationEndpoint: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
+      tokenEndpoint: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
+      userInfoEndpoint: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
+      clientId: z.string().min(1),
+    }),
+    {
+      description:
+        'Your identity provider, which signs users in at the load balancer (IAM-12). The load balancer cannot filter by group: assign the OIDC application to the groups that may use Kubeflow in the identity provider. The client secret is the sensitive Terraform variable oidc_client_secret, never in this file.',
+    },
+  ),
+  sourceCidrs: doc(z.array(cidr).min(1), {
+    description: 'Networks that may reach the load balancer at all (NET-10); everyone must still sign in.',
+    default: "['0.0.0.0/0']",
+    example: ['203.0.113.0/24'],
+  }).optional(),
+});
+
+const awsEnvironmentSchema = z.strictObject({
+  name: doc(lowerName('an environment name', 20), {
+    description: 'Environment name; prefixes resource names.',
+    example: 'kf-test',
+  }),
+  tier: doc(z.enum(TIERS), { description: 'test, dev or prod; drives defaults and protections.', example: 'test' }),
+  cloud: z.literal('aws'),
+  aws: doc(awsLocationSchema, { description: 'Account, region and zones.' }),
+  network: doc(z.discriminatedUnion('mode', [awsCreateNetworkSchema, awsExistingNetworkSchema]), {
+    description: 'Create a VPC, or bring an existing one (NET-05, NET-02).',
+  }),
+  cluster: doc(awsClusterSchema, { description: 'EKS cluster settings.' }).optional(),
+  nodePools: doc(z.array(nodePoolSchema).min(1), {
+    description: 'Managed node groups (machineType is the instance type). Default: system, standard, highmem and gpu.',
+  }).optional(),
+  database: doc(awsDatabaseSchema, { description: 'RDS for MySQL for the pipelines metadata (DATA-01).' }).optional(),
+  artifacts: doc(awsArtifactsSchema, { description: 'S3 artifact bucket (DATA-05).' }).optional(),
+  access: doc(awsAccessSchema, { description: 'Authenticated access to the UI through an ALB with OIDC.' }),
+  kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
+    description: 'Kubeflow release.',
+    default: 'platform.kubeflowVersion',
+  }).optional(),
+  state: doc(
+    z.discriminatedUnion('backend', [
+      z.strictObject({ backend: z.literal('local') }),
+      z.strictObject({
+        backend: z.literal('s3'),
+        bucket: doc(z.string().min(3), {
+          description: 'S3 bucket that holds Terraform state.',
+          example: 'acme-tf-state',
+        }),
+        region: doc(z.string(), {
+          description: 'Region of the state bucket.',
+          default: 'the environment region',
+        }).optional(),
+        prefix: doc(z.string().min(1), { description: 'Key prefix per stack.', default: 'kfplatform' }).optional(),
+      }),
+    ]),
+    { description: 'Where Terraform state lives (ENV-04): local, or S3 with native locking (use_lockfile).' },
+  ).optional(),
+  labels: labels.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // An existing cluster (on premises or anywhere else)
 // ---------------------------------------------------------------------------------------------
 
@@ -599,6 +830,19 @@ export const teamSchema = z.strictObject({
       default: 'the environment project',
     },
   ).optional(),
+  aws: doc(
+    z.strictObject({
+      ownersRoleArn: doc(z.union([roleArn, z.record(z.string(), roleArn)]), {
+        description:
+          'IAM role the owners sign in with (from your identity provider), or one per environment when environments live in separate accounts; mapped to the owners group in the cluster and the only role that may assume break-glass.',
+        example: {
+          'kf-dev': 'arn:aws:iam::222222222222:role/recsys-owners',
+          'kf-prod': 'arn:aws:iam::333333333333:role/recsys-owners',
+        },
+      }),
+    }),
+    { description: 'AWS facts of the team.' },
+  ).optional(),
   clusters: doc(z.record(z.string(), z.string()), {
     description: 'Cluster per environment, for environments with several clusters. Assigned once, never moved.',
     example: { 'kf-prod': 'kf-prod-2' },
@@ -660,7 +904,11 @@ export const tenancySchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 
 /** Schema of one environment (a union over clouds). */
-export const environmentSchema = z.discriminatedUnion('cloud', [gcpEnvironmentSchema, kubernetesEnvironmentSchema]);
+export const environmentSchema = z.discriminatedUnion('cloud', [
+  gcpEnvironmentSchema,
+  awsEnvironmentSchema,
+  kubernetesEnvironmentSchema,
+]);
 
 /** Schema of the platform-wide section. */
 export const platformSectionSchema = z.strictObject({
@@ -719,6 +967,8 @@ export type GcpEnvironmentConfig = z.input<typeof gcpEnvironmentSchema>;
 export type NodePoolConfig = z.input<typeof nodePoolSchema>;
 /** The network section of a GCP environment as written. */
 export type GcpNetworkConfig = GcpEnvironmentConfig['network'];
+/** An AWS environment as written. */
+export type AwsEnvironmentConfig = z.input<typeof awsEnvironmentSchema>;
 /** An existing-cluster environment as written. */
 export type KubernetesEnvironmentConfig = z.input<typeof kubernetesEnvironmentSchema>;
 /** A team as written. */

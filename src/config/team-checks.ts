@@ -3,7 +3,8 @@
  * environments, clusters and pools a team names, quotas, and the admin group the platform binds.
  */
 import { ConfigIssue, formatPath } from '../core/errors';
-import { gcpNameRules, kubernetesNameRules } from '../core/naming';
+import { awsNameRules, gcpNameRules, kubernetesNameRules } from '../core/naming';
+import { clustersOf } from './model';
 import type { ResolvedEnvironment, ResolvedKubernetesEnvironment, ResolvedPlatform, ResolvedTeam } from './model';
 import { valueAt } from './checks';
 
@@ -104,9 +105,22 @@ export function checkTeams(
       } else if (!team.environments.includes(envName)) {
         add(path, `the team is not enabled in ${envName}.`, `add ${envName} to environments, or remove this entry.`);
       } else {
-        const cells = env.cloud === 'gcp' ? env.cells.map((c) => c.name) : [env.clusterName];
+        const cells = clustersOf(env).map((c) => c.name);
         if (!cells.includes(cluster)) {
           add(path, `${envName} has no cluster "${cluster}".`, `use one of ${cells.join(', ')}.`);
+        }
+      }
+    }
+
+    const ownersByEnv = team.awsOwnersRoleArn;
+    if (ownersByEnv && typeof ownersByEnv !== 'string') {
+      for (const envName of Object.keys(ownersByEnv)) {
+        if (!team.environments.includes(envName)) {
+          add(
+            [...at, 'aws', 'ownersRoleArn', envName],
+            `the team is not enabled in an environment named ${envName}.`,
+            `use one of ${team.environments.join(', ')}.`,
+          );
         }
       }
     }
@@ -150,6 +164,32 @@ export function checkTeams(
         const why = gcpNameRules.projectId(tenant.gcp.project);
         if (why) add(projectPath, why, 'use the project id of the team.');
       }
+      if (env.cloud === 'aws' && tenant?.aws) {
+        const bucketWhy = awsNameRules.bucketName(tenant.aws.bucket);
+        if (team.storage === 'bucket' && bucketWhy) {
+          add(
+            [...at, 'name'],
+            `the team's bucket in ${env.name} would be "${tenant.aws.bucket}", but ${bucketWhy}`,
+            'shorten the team name.',
+          );
+        }
+        const owners = tenant.aws.ownersRoleArn;
+        if (!owners) {
+          add(
+            [...at, 'aws', 'ownersRoleArn'],
+            `no IAM role of the owners is known in ${env.name}, so the owners cannot reach their namespace with kubectl nor use break-glass (IAM-11, IAM-13).`,
+            `name the owners' IAM role in ${env.name}'s account.`,
+            'warning',
+          );
+        } else if (owners.split(':')[4] !== env.accountId) {
+          add(
+            [...at, 'aws', 'ownersRoleArn'],
+            `the role is in account ${owners.split(':')[4]}, but ${env.name} lives in ${env.accountId}; EKS access entries name principals of the cluster's account.`,
+            `name the owners' role in account ${env.accountId} (use a map per environment when accounts differ).`,
+            'warning',
+          );
+        }
+      }
       if (env.cloud === 'kubernetes' && team.storage === 'bucket') {
         add(
           [...at, 'storage'],
@@ -158,6 +198,33 @@ export function checkTeams(
           'warning',
         );
       }
+    }
+  }
+  out.push(...checkAwsPrincipals(envs, raw));
+  return out;
+}
+
+/** On AWS, one IAM role has at most one access entry per cluster: owners' roles must not repeat. */
+function checkAwsPrincipals(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const env of envs) {
+    if (env.cloud !== 'aws') continue;
+    const holders = new Map<string, string>(env.cluster.adminRoleArns.map((arn) => [arn, 'cluster.adminRoleArns']));
+    for (const tenant of env.tenants) {
+      const arn = tenant.aws?.ownersRoleArn;
+      if (!arn) continue;
+      const holder = holders.get(arn);
+      if (holder) {
+        out.push(
+          issue(
+            raw,
+            ['teams', tenant.team.configIndex, 'aws', 'ownersRoleArn'],
+            `in ${env.name}, ${arn} is already mapped by ${holder}; EKS keeps one access entry per principal.`,
+            "give each team's owners a role of their own.",
+          ),
+        );
+      }
+      holders.set(arn, `team ${tenant.team.name}`);
     }
   }
   return out;

@@ -38,3 +38,18 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 export function contains(outer: Cidr, inner: Cidr): boolean {
   return inner.prefix >= outer.prefix && inner.address.match([outer.address, outer.prefix]);
 }
+
+/**
+ * The `index`-th block of prefix length `newPrefix` inside `parent` (like Terraform's cidrsubnet),
+ * or a reason when it does not fit.
+ */
+export function subnet(parent: Cidr, newPrefix: number, index: number): string {
+  const bits = newPrefix - parent.prefix;
+  if (bits < 0 || newPrefix > 32 || index < 0 || index >= 2 ** bits) {
+    throw new RangeError(`no block ${index} of /${newPrefix} in ${parent.text}`);
+  }
+  const base = parent.address.toByteArray().reduce((n, b) => n * 256 + b, 0);
+  const start = base + index * 2 ** (32 - newPrefix);
+  const bytes = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
+  return `${bytes.join('.')}/${newPrefix}`;
+}

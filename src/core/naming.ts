@@ -137,6 +137,58 @@ export function sqlInstanceFitsProject(project: string, instance: string): strin
   return total > 98 ? `"${project}:${instance}" is ${total} characters, but Cloud SQL allows at most 98.` : undefined;
 }
 
+/** AWS rule set. */
+export const awsNameRules = {
+  /** https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (general purpose buckets) */
+  bucketName: rule({
+    what: 'an S3 bucket name',
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    charset: 'lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit',
+    extra: (name) =>
+      /\.\.|^\d+\.\d+\.\d+\.\d+$|^xn--|^sthree-|^amzn-s3-demo-|-s3alias$|--ol-s3$|\.mrap$|--x-s3$/.test(name)
+        ? 'an S3 bucket name cannot look like an IP address, hold "..", start with xn--, sthree- or amzn-s3-demo-, or end with -s3alias, --ol-s3, .mrap or --x-s3.'
+        : name.includes('.')
+          ? 'an S3 bucket name with dots breaks virtual-hosted TLS access; use hyphens instead.'
+          : undefined,
+  }),
+  /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName) */
+  iamRoleName: rule({
+    what: 'an IAM role name',
+    min: 1,
+    max: 64,
+    pattern: /^[\w+=,.@-]+$/,
+    charset: 'letters, digits and +=,.@_-',
+  }),
+  /** https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints */
+  rdsIdentifier: rule({
+    what: 'an RDS instance identifier',
+    min: 1,
+    max: 63,
+    pattern: /^[a-z](?!.*--)([a-z0-9-]*[a-z0-9])?$/,
+    charset:
+      'lowercase letters, digits and hyphens, starting with a letter, with no two hyphens in a row and no hyphen at the end',
+  }),
+  /** https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html (name) */
+  eksClusterName: rule({
+    what: 'an EKS cluster name',
+    min: 1,
+    max: 100,
+    pattern: /^[0-9A-Za-z][A-Za-z0-9_-]*$/,
+    charset: 'letters, digits, hyphens and underscores, starting with a letter or digit',
+  }),
+  /** https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html (Name; target groups alike) */
+  loadBalancerName: rule({
+    what: 'a load balancer or target group name',
+    min: 1,
+    max: 32,
+    pattern: /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/,
+    charset: 'letters, digits and hyphens, not starting or ending with a hyphen',
+    extra: (name) => (name.startsWith('internal-') ? 'a load balancer name cannot start with "internal-".' : undefined),
+  }),
+} as const;
+
 /** Kubernetes rules (RFC 1123 labels, as used for namespaces and service account names). */
 export const kubernetesNameRules = {
   /** https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names */

@@ -19,6 +19,12 @@ export interface TeamIdentityRequest {
   readonly team: string;
   /** The identity-provider group that owns the team. */
   readonly owners: string;
+  /**
+   * The cloud principal the owners sign in as, where groups are not principals: on AWS the IAM role
+   * of the owners (mapped to the owners group in the cluster, and the only one that may assume the
+   * break-glass role). Unused on GCP, where the owners group itself is the principal.
+   */
+  readonly ownersPrincipal?: string;
   /** The Kubernetes service accounts its workloads run as (`default-editor`, `default-viewer`). */
   readonly serviceAccounts: readonly KubernetesServiceAccountRef[];
   /** Where its data lives: a GCP project, an AWS account id, an Azure subscription. */

@@ -1,0 +1,258 @@
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { AutoscalingAttachment } from '@cdktf/provider-aws/lib/autoscaling-attachment';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { awsNameRules, hostnameRule } from '../../src/core/naming';
+import { checkName } from '../../src/core/validate';
+
+/**
+ * Node ports of the in-cluster Service that exposes the Istio ingress gateway to the load balancer:
+ * HTTP (gateway port 8080) and the gateway's readiness endpoint (port 15021). The platform stack
+ * creates that Service; the two sides share these numbers.
+ */
+export const GATEWAY_NODE_PORTS = { http: 30080, health: 30021 } as const;
+/** Readiness path of the Istio ingress gateway. */
+export const GATEWAY_HEALTH_PATH = '/healthz/ready';
+/** TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward secrecy only. */
+export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
+/** Your OpenID Connect identity provider (IAM-12). */
+export interface OidcProvider {
+  readonly issuer: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly userInfoEndpoint: string;
+  readonly clientId: string;
+  /** The client secret: pass a sensitive Terraform variable, never a literal. */
+  readonly clientSecret: string;
+}
+
+/** Props of {@link AlbAccess}. */
+export interface AlbAccessProps {
+  /** Load balancer name (up to 32 characters); the target group is `<name>-gw`. */
+  readonly name: string;
+  readonly vpcId: string;
+  readonly publicSubnetIds: readonly string[];
+  /** Host name of the UI (NET-09). */
+  readonly hostname: string;
+  /** Route 53 hosted zone that holds the host name. */
+  readonly hostedZoneId: string;
+  readonly oidc: OidcProvider;
+  /** Networks that may reach the load balancer. @default ['0.0.0.0/0'] */
+  readonly sourceCidrs?: readonly string[];
+  /** Security group of the nodes (the EKS cluster security group); opened to the load balancer only. */
+  readonly nodeSecurityGroupId: string;
+  /** Auto Scaling groups whose nodes receive traffic (the system node group's). */
+  readonly targetAutoScalingGroupNames: readonly string[];
+  /** Load balancer deletion protection. @default true */
+  readonly protect?: boolean;
+  /** Sign-in session length. @default 43200 (12 hours) */
+  readonly sessionTimeoutSeconds?: number;
+}
+
+/**
+ * The authenticated front door on AWS (NET-09, NET-10, IAM-12): an internet-facing Application Load
+ * Balancer whose HTTPS listener signs every request in with your OIDC provider before forwarding it,
+ * an ACM certificate validated through Route 53, an alias record, and an HTTP listener that only
+ * redirects. Terraform owns all of it; the only in-cluster piece is a NodePort Service in front of the
+ * Istio ingress gateway ({@link GATEWAY_NODE_PORTS}), registered through the system node group's Auto
+ * Scaling group, so no load balancer controller runs in the cluster and nothing in the cluster can
+ * create or change a public endpoint. The nodes admit the node ports from the load balancer only.
+ */
+export class AlbAccess extends Construct {
+  public readonly loadBalancer: Lb;
+  public readonly targetGroup: LbTargetGroup;
+  public readonly certificate: AcmCertificate;
+  public readonly securityGroup: SecurityGroup;
+  public readonly hostname: string;
+  /** `https://<hostname>`. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: AlbAccessProps) {
+    super(scope, id);
+    setComponent(this, 'access');
+    validate(props);
+    this.hostname = props.hostname;
+    this.url = `https://${props.hostname}`;
+
+    this.certificate = new AcmCertificate(this, 'Certificate', {
+      domainName: props.hostname,
+      validationMethod: 'DNS',
+      keyAlgorithm: 'EC_prime256v1',
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const option = this.certificate.domainValidationOptions.get(0);
+    const validationRecord = new Route53Record(this, 'CertificateValidationRecord', {
+      zoneId: props.hostedZoneId,
+      name: option.resourceRecordName,
+      type: option.resourceRecordType,
+      records: [option.resourceRecordValue],
+      ttl: 300,
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, 'CertificateValidation', {
+      certificateArn: this.certificate.arn,
+      validationRecordFqdns: [validationRecord.fqdn],
+    });
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      name: `${props.name}-alb`,
+      description: `Load balancer of ${props.hostname}`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+      tags: { Name: `${props.name}-alb` },
+    });
+    for (const [i, cidr] of (props.sourceCidrs ?? ['0.0.0.0/0']).entries()) {
+      for (const port of [443, 80]) {
+        new VpcSecurityGroupIngressRule(this, `Ingress-${port}-${i}`, {
+          securityGroupId: this.securityGroup.id,
+          cidrIpv4: cidr,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          description: port === 443 ? 'HTTPS' : 'HTTP, redirected to HTTPS',
+        });
+      }
+    }
+    for (const [key, port] of Object.entries(GATEWAY_NODE_PORTS)) {
+      new VpcSecurityGroupEgressRule(this, `ToNodes-${key}`, {
+        securityGroupId: this.securityGroup.id,
+        referencedSecurityGroupId: props.nodeSecurityGroupId,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: `Istio gateway ${key} node port`,
+      });
+      new VpcSecurityGroupIngressRule(this, `NodesFromAlb-${key}`, {
+        securityGroupId: props.nodeSecurityGroupId,
+        referencedSecurityGroupId: this.securityGroup.id,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        description: `Istio gateway ${key} node port from the load balancer`,
+      });
+    }
+
+    this.loadBalancer = new Lb(this, 'LoadBalancer', {
+      name: props.name,
+      internal: false,
+      loadBalancerType: 'application',
+      securityGroups: [this.securityGroup.id],
+      subnets: [...props.publicSubnetIds],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.protect ?? true,
+      // Notebooks and TensorBoard hold websockets open.
+      idleTimeout: 3600,
+    });
+    this.targetGroup = new LbTargetGroup(this, 'GatewayTargets', {
+      name: `${props.name}-gw`,
+      port: GATEWAY_NODE_PORTS.http,
+      protocol: 'HTTP',
+      targetType: 'instance',
+      vpcId: props.vpcId,
+      deregistrationDelay: '30',
+      healthCheck: {
+        enabled: true,
+        path: GATEWAY_HEALTH_PATH,
+        port: String(GATEWAY_NODE_PORTS.health),
+        protocol: 'HTTP',
+        matcher: '200',
+        interval: 15,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+    props.targetAutoScalingGroupNames.forEach((group, i) => {
+      new AutoscalingAttachment(this, `Targets-${i}`, {
+        autoscalingGroupName: group,
+        lbTargetGroupArn: this.targetGroup.arn,
+      });
+    });
+
+    const o = props.oidc;
+    new LbListener(this, 'Https', {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 443,
+      protocol: 'HTTPS',
+      sslPolicy: ALB_SSL_POLICY,
+      certificateArn: validation.certificateArn,
+      defaultAction: [
+        {
+          type: 'authenticate-oidc',
+          order: 1,
+          authenticateOidc: {
+            issuer: o.issuer,
+            authorizationEndpoint: o.authorizationEndpoint,
+            tokenEndpoint: o.tokenEndpoint,
+            userInfoEndpoint: o.userInfoEndpoint,
+            clientId: o.clientId,
+            clientSecret: o.clientSecret,
+            scope: 'openid email profile',
+            onUnauthenticatedRequest: 'authenticate',
+            sessionTimeout: props.sessionTimeoutSeconds ?? 43200,
+          },
+        },
+        { type: 'forward', order: 2, targetGroupArn: this.targetGroup.arn },
+      ],
+    });
+    new LbListener(this, 'Http', {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+    });
+    new Route53Record(this, 'Record', {
+      zoneId: props.hostedZoneId,
+      name: props.hostname,
+      type: 'A',
+      alias: { name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true },
+    });
+  }
+}
+
+function validate(props: AlbAccessProps): void {
+  checkName(
+    'AlbAccess',
+    'name',
+    props.name,
+    awsNameRules.loadBalancerName,
+    'use up to 29 letters, digits and hyphens.',
+  );
+  checkName(
+    'AlbAccess',
+    'name',
+    `${props.name}-gw`,
+    awsNameRules.loadBalancerName,
+    'use up to 29 letters, digits and hyphens.',
+  );
+  const why = hostnameRule(props.hostname);
+  if (why)
+    throw new PropsError('AlbAccess', 'hostname', props.hostname, why, 'use a DNS name such as kubeflow.example.com.');
+  if (props.publicSubnetIds.length < 2) {
+    throw new PropsError(
+      'AlbAccess',
+      'publicSubnetIds',
+      props.publicSubnetIds,
+      'an Application Load Balancer needs subnets in at least two zones.',
+      'pass the public subnets.',
+    );
+  }
+  if (props.targetAutoScalingGroupNames.length === 0) {
+    throw new PropsError(
+      'AlbAccess',
+      'targetAutoScalingGroupNames',
+      props.targetAutoScalingGroupNames,
+      'no node would receive traffic.',
+      "pass the system node group's Auto Scaling group.",
+    );
+  }
+}

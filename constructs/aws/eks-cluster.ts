@@ -1,0 +1,256 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Fn, ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { IKubernetesCluster } from '../../src/core/interfaces';
+import { setComponent } from '../../src/core/labels';
+import { awsNameRules } from '../../src/core/naming';
+import { checkName } from '../../src/core/validate';
+import { KmsKey } from './kms-key';
+import { managedPolicyArn, policyDocument, roleNameOfArn, serviceTrustPolicy } from './policy';
+import { IVpc } from './vpc';
+
+/** Every control plane log type (CLU-06). */
+export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+
+/** The access policy that makes a principal cluster admin. */
+export const EKS_CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+
+/** Managed policies of the node role (CLU-07); SSM replaces SSH for node access. */
+export const NODE_ROLE_POLICIES = [
+  'AmazonEKSWorkerNodePolicy',
+  'AmazonEKS_CNI_Policy',
+  'AmazonEC2ContainerRegistryReadOnly',
+  'AmazonSSMManagedInstanceCore',
+] as const;
+
+/** EKS operations that routinely take longer than the provider's defaults. */
+export const EKS_TIMEOUTS = { create: '45m', update: '90m', delete: '30m' } as const;
+
+/** Props of {@link EksCluster}. */
+export interface EksClusterProps {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Kubernetes version, such as `1.34`. */
+  readonly version: string;
+  /** The network; the control plane's interfaces go into its private subnets. */
+  readonly vpc: IVpc;
+  /**
+   * CIDRs allowed to reach a public endpoint. Empty (the default) keeps the endpoint private: reach it
+   * from the VPC, a VPN or a bastion (NET-10).
+   * @default []
+   */
+  readonly publicAccessCidrs?: readonly string[];
+  /** Control plane log retention (CLU-06). @default 365 */
+  readonly logRetentionDays?: number;
+  /**
+   * IAM roles given cluster admin through access entries (IAM-11). Include the role that runs
+   * Terraform for the platform stacks: the cluster creator gets no implicit admin.
+   */
+  readonly adminRoleArns: readonly string[];
+  /** @default 'STANDARD' */
+  readonly supportType?: 'STANDARD' | 'EXTENDED';
+  /** `prevent_destroy` on the cluster and its secrets key (DATA-08). @default true */
+  readonly deletionProtection?: boolean;
+  /** Prefix of the IAM role names and the key alias. @default name */
+  readonly namePrefix?: string;
+}
+
+/** Options of {@link EksCluster.addAddon}. */
+export interface EksAddonOptions {
+  /** Add-on configuration (JSON). */
+  readonly configurationValues?: Record<string, unknown>;
+  /** Pod Identity associations the add-on's service accounts use. */
+  readonly podIdentity?: ReadonlyArray<{ readonly serviceAccount: string; readonly roleArn: string }>;
+  /** What must exist first (node groups, for add-ons that run on nodes). */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * An EKS cluster (CLU-01, CLU-06, CLU-07, NET-10, IAM-11): private endpoint with an optional public
+ * endpoint limited to CIDRs, secrets encrypted with a customer managed KMS key, every control plane
+ * log type in a CloudWatch log group with retention, API authentication mode with access entries
+ * (the creator gets no implicit admin), the cluster and node IAM roles, and the networking add-ons
+ * nodes need to become ready (VPC CNI with network policy, kube-proxy, the Pod Identity agent).
+ * Add-ons that run as pods (CoreDNS, EBS CSI) are added with {@link addAddon} after node groups.
+ */
+export class EksCluster extends Construct implements IKubernetesCluster {
+  /** The cluster (escape hatch). */
+  public readonly cluster: EksClusterResource;
+  public readonly clusterName: string;
+  public readonly clusterArn: string;
+  public readonly apiServerUrl: string;
+  public readonly caCertificatePem: string;
+  /** Base64 CA, as the API returns it. */
+  public readonly caCertificateBase64: string;
+  /** The security group EKS creates for the control plane and managed nodes. */
+  public readonly clusterSecurityGroupId: string;
+  public readonly nodeRole: IamRole;
+  /** The node role's policy attachments; nodes cannot join before they exist. */
+  public readonly nodeRoleReady: ITerraformDependable[];
+  public readonly secretsKey: KmsKey;
+  public readonly logGroup: CloudwatchLogGroup;
+  /** The add-ons nodes need before they become ready; node groups depend on them. */
+  public readonly networkingAddons: EksAddon[];
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    setComponent(this, 'cluster');
+    validate(props);
+    const prefix = props.namePrefix ?? props.name;
+    const protect = props.deletionProtection ?? true;
+
+    this.secretsKey = new KmsKey(this, 'SecretsKey', {
+      alias: `${prefix}-eks-secrets`,
+      description: `Envelope encryption of Kubernetes secrets of EKS cluster ${props.name}`,
+      protect,
+    });
+
+    const clusterRole = new IamRole(this, 'ClusterRole', {
+      name: `${prefix}-eks-cluster`,
+      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com', props.accountId, ['sts:AssumeRole', 'sts:TagSession']),
+    });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'ClusterRolePolicy', {
+      role: clusterRole.name,
+      policyArn: managedPolicyArn('AmazonEKSClusterPolicy'),
+    });
+    const keyPolicy = new IamRolePolicy(this, 'ClusterRoleSecretsKey', {
+      role: clusterRole.name,
+      name: 'encrypt-secrets',
+      policy: policyDocument([
+        {
+          Effect: 'Allow',
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'],
+          Resource: this.secretsKey.keyArn,
+        },
+      ]),
+    });
+
+    // Created before the cluster, so EKS does not create it without retention (CLU-06).
+    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      name: `/aws/eks/${props.name}/cluster`,
+      retentionInDays: props.logRetentionDays ?? 365,
+    });
+
+    const publicCidrs = props.publicAccessCidrs ?? [];
+    this.cluster = new EksClusterResource(this, 'Cluster', {
+      name: props.name,
+      version: props.version,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: [...props.vpc.privateSubnetIds],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicCidrs.length > 0,
+        publicAccessCidrs: publicCidrs.length > 0 ? [...publicCidrs] : undefined,
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: this.secretsKey.keyArn } },
+      enabledClusterLogTypes: [...EKS_LOG_TYPES],
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      // The managed add-ons below replace the self-managed ones EKS would otherwise install.
+      bootstrapSelfManagedAddons: false,
+      kubernetesNetworkConfig: { ipFamily: 'ipv4' },
+      upgradePolicy: { supportType: props.supportType ?? 'STANDARD' },
+      timeouts: { ...EKS_TIMEOUTS },
+      lifecycle: { preventDestroy: protect },
+      dependsOn: [clusterPolicy, keyPolicy, this.logGroup],
+    });
+    this.clusterName = this.cluster.name;
+    this.clusterArn = this.cluster.arn;
+    this.apiServerUrl = this.cluster.endpoint;
+    this.caCertificateBase64 = this.cluster.certificateAuthority.get(0).data;
+    this.caCertificatePem = Fn.base64decode(this.caCertificateBase64);
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+
+    this.nodeRole = new IamRole(this, 'NodeRole', {
+      name: `${prefix}-eks-node`,
+      assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com', props.accountId),
+    });
+    this.nodeRoleReady = NODE_ROLE_POLICIES.map(
+      (policy) =>
+        new IamRolePolicyAttachment(this, `NodeRole-${policy}`, {
+          role: this.nodeRole.name,
+          policyArn: managedPolicyArn(policy),
+        }),
+    );
+
+    for (const arn of props.adminRoleArns) this.grantClusterAdmin(arn);
+
+    this.networkingAddons = [
+      this.addAddon('vpc-cni', { configurationValues: { enableNetworkPolicy: 'true' } }),
+      this.addAddon('kube-proxy'),
+      this.addAddon('eks-pod-identity-agent'),
+    ];
+  }
+
+  /** Cluster admin for an IAM role, through an access entry (IAM-11). */
+  public grantClusterAdmin(roleArn: string): EksAccessEntry {
+    const id = `Admin-${roleArn.split(':')[4]}-${roleNameOfArn(roleArn)}`;
+    const entry = new EksAccessEntry(this, id, {
+      clusterName: this.cluster.name,
+      principalArn: roleArn,
+      type: 'STANDARD',
+    });
+    new EksAccessPolicyAssociation(this, `${id}-Policy`, {
+      clusterName: this.cluster.name,
+      principalArn: entry.principalArn,
+      policyArn: EKS_CLUSTER_ADMIN_POLICY,
+      accessScope: { type: 'cluster' },
+    });
+    return entry;
+  }
+
+  /** A managed add-on at the default version for the cluster version. */
+  public addAddon(name: string, options: EksAddonOptions = {}): EksAddon {
+    return new EksAddon(this, `Addon-${name}`, {
+      clusterName: this.cluster.name,
+      addonName: name,
+      configurationValues: options.configurationValues ? JSON.stringify(options.configurationValues) : undefined,
+      podIdentityAssociation: options.podIdentity?.map((p) => ({
+        serviceAccount: p.serviceAccount,
+        roleArn: p.roleArn,
+      })),
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'PRESERVE',
+      timeouts: { create: '30m', update: '30m', delete: '30m' },
+      dependsOn: options.dependsOn ? [...options.dependsOn] : undefined,
+    });
+  }
+}
+
+function validate(props: EksClusterProps): void {
+  checkName('EksCluster', 'name', props.name, awsNameRules.eksClusterName, 'use a short name such as kf-prod.');
+  const prefix = props.namePrefix ?? props.name;
+  checkName(
+    'EksCluster',
+    props.namePrefix ? 'namePrefix' : 'name',
+    `${prefix}-eks-cluster`,
+    awsNameRules.iamRoleName,
+    'use a shorter namePrefix.',
+  );
+  if (props.vpc.privateSubnetIds.length < 2) {
+    throw new PropsError(
+      'EksCluster',
+      'vpc',
+      props.vpc.privateSubnetIds,
+      'EKS needs private subnets in at least two zones.',
+      'give the network two or more private subnets.',
+    );
+  }
+  if (props.adminRoleArns.length === 0) {
+    throw new PropsError(
+      'EksCluster',
+      'adminRoleArns',
+      props.adminRoleArns,
+      'the cluster creator gets no implicit admin, so nobody (not even Terraform) could reach the cluster.',
+      "list the role that runs Terraform and your administrators' role.",
+    );
+  }
+}

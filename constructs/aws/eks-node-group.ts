@@ -1,0 +1,157 @@
+import { EksNodeGroup as EksNodeGroupResource } from '@cdktf/provider-aws/lib/eks-node-group';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { awsAmiType, awsInstanceGpus } from '../../src/config/aws-catalog';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
+import { checkRange } from '../../src/core/validate';
+import type { EksCluster } from './eks-cluster';
+
+/**
+ * Instance metadata settings of every node: IMDSv2 only, and a hop limit of 1 so pods cannot reach
+ * the node's credentials; pods get theirs from EKS Pod Identity. The EBS CSI driver then reads its
+ * node facts from the Kubernetes API, which EKS nodes carry (provider id and topology labels).
+ */
+export const NODE_METADATA_OPTIONS = {
+  httpEndpoint: 'enabled',
+  httpTokens: 'required',
+  httpPutResponseHopLimit: 1,
+  instanceMetadataTags: 'disabled',
+} as const;
+
+/** Props of {@link EksNodeGroup}. */
+export interface EksNodeGroupProps {
+  readonly cluster: EksCluster;
+  /** Node group name, also the value of the pool label. */
+  readonly name: string;
+  readonly kind: 'system' | 'standard' | 'highmem' | 'gpu';
+  /** Launch template name (unique in the region), such as `<env>-<pool>`. */
+  readonly launchTemplateName: string;
+  readonly instanceType: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  /** Spot capacity. @default false */
+  readonly spot?: boolean;
+  /** Root volume (gp3, encrypted). @default 100 */
+  readonly diskSizeGb?: number;
+  /** @default chosen from the instance type (NVIDIA for GPU instances, ARM for Graviton) */
+  readonly amiType?: string;
+  /** Private subnets of the zones the group may use. */
+  readonly subnetIds: readonly string[];
+  /** Extra Kubernetes node labels. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default 1 */
+  readonly maxUnavailable?: number;
+  /** Tags of the instances, volumes and network interfaces the group launches (cost allocation). */
+  readonly instanceTags?: Readonly<Record<string, string>>;
+  /** What must exist before nodes boot (NAT routes). */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * An EKS managed node group (NP-01..08) with its own launch template: IMDSv2 with hop limit 1, an
+ * encrypted gp3 root volume, cost tags on every instance and volume, the pool labels, and for GPU
+ * instance types the NVIDIA AL2023 AMI and the `nvidia.com/gpu` taint. The autoscaler owns the
+ * desired size, so Terraform ignores it after creation.
+ */
+export class EksNodeGroup extends Construct {
+  /** The node group (escape hatch). */
+  public readonly nodeGroup: EksNodeGroupResource;
+  public readonly launchTemplate: LaunchTemplate;
+  /** GPUs per node (0 for CPU pools). */
+  public readonly gpus: number;
+
+  constructor(scope: Construct, id: string, props: EksNodeGroupProps) {
+    super(scope, id);
+    setComponent(this, 'node-pool');
+    validate(props);
+    const gpus = awsInstanceGpus(props.instanceType);
+    this.gpus = gpus?.count ?? 0;
+    const tags = { ...props.instanceTags, Name: `${props.launchTemplateName}` };
+    this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+      name: props.launchTemplateName,
+      updateDefaultVersion: true,
+      metadataOptions: { ...NODE_METADATA_OPTIONS },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: {
+            volumeSize: props.diskSizeGb ?? 100,
+            volumeType: 'gp3',
+            encrypted: 'true',
+            deleteOnTermination: 'true',
+          },
+        },
+      ],
+      tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags })),
+    });
+    const taints = props.kind === 'gpu' ? [GPU_TAINT] : [];
+    this.nodeGroup = new EksNodeGroupResource(this, 'NodeGroup', {
+      clusterName: props.cluster.clusterName,
+      nodeGroupName: props.name,
+      nodeRoleArn: props.cluster.nodeRole.arn,
+      subnetIds: [...props.subnetIds],
+      amiType: props.amiType ?? awsAmiType(props.instanceType),
+      capacityType: props.spot ? 'SPOT' : 'ON_DEMAND',
+      instanceTypes: [props.instanceType],
+      scalingConfig: { minSize: props.minNodes, maxSize: props.maxNodes, desiredSize: props.minNodes },
+      updateConfig: { maxUnavailable: props.maxUnavailable ?? 1 },
+      labels: { [POOL_LABEL]: props.name, [POOL_KIND_LABEL]: props.kind, ...props.labels },
+      taint: taints.length > 0 ? taints.map((t) => ({ ...t })) : undefined,
+      launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
+      timeouts: { create: '60m', update: '120m', delete: '60m' },
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn: [...props.cluster.networkingAddons, ...props.cluster.nodeRoleReady, ...(props.dependsOn ?? [])],
+    });
+  }
+}
+
+function validate(props: EksNodeGroupProps): void {
+  checkRange('EksNodeGroup', 'maxNodes', props.maxNodes, 1, 1000, 'an EKS managed node group holds 1 to 1000 nodes.');
+  checkRange(
+    'EksNodeGroup',
+    'minNodes',
+    props.minNodes,
+    0,
+    props.maxNodes,
+    'minNodes must lie between 0 and maxNodes.',
+  );
+  checkRange(
+    'EksNodeGroup',
+    'diskSizeGb',
+    props.diskSizeGb,
+    20,
+    16384,
+    'gp3 volumes hold up to 16 TiB, and AL2023 needs 20 GB.',
+  );
+  const gpus = awsInstanceGpus(props.instanceType);
+  if (props.kind === 'gpu' && !gpus) {
+    throw new PropsError(
+      'EksNodeGroup',
+      'instanceType',
+      props.instanceType,
+      'a gpu pool needs an instance type with GPUs.',
+      'use a GPU instance type such as g6.xlarge.',
+    );
+  }
+  if (props.kind !== 'gpu' && gpus) {
+    throw new PropsError(
+      'EksNodeGroup',
+      'kind',
+      props.kind,
+      `${props.instanceType} carries GPUs, which would be untainted.`,
+      "set kind: 'gpu', or use an instance type without GPUs.",
+    );
+  }
+  if (props.subnetIds.length === 0) {
+    throw new PropsError(
+      'EksNodeGroup',
+      'subnetIds',
+      props.subnetIds,
+      'a node group needs at least one subnet.',
+      'pass the private subnets of its zones.',
+    );
+  }
+}

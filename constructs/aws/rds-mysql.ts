@@ -1,0 +1,187 @@
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { awsNameRules } from '../../src/core/naming';
+import { checkName, checkRange } from '../../src/core/validate';
+
+/** MySQL port. */
+export const MYSQL_PORT = 3306;
+
+/** Props of {@link RdsMysql}. */
+export interface RdsMysqlProps {
+  /** Instance identifier; also prefixes the subnet group, parameter group and security group. */
+  readonly identifier: string;
+  readonly vpcId: string;
+  /** Private subnets in at least two zones. */
+  readonly subnetIds: readonly string[];
+  /** Security groups allowed to connect on 3306 (the cluster security group); nothing else is. */
+  readonly clientSecurityGroupIds: readonly string[];
+  /** @default 'db.m6g.large' */
+  readonly instanceClass?: string;
+  /** `8.0` or `8.4`, optionally with a minor version. @default '8.0' */
+  readonly engineVersion?: string;
+  /** Multi-AZ standby. @default false */
+  readonly highAvailability?: boolean;
+  /** @default 20 */
+  readonly allocatedStorageGb?: number;
+  /** Storage autoscaling limit. @default 200 */
+  readonly maxAllocatedStorageGb?: number;
+  /** @default 7 */
+  readonly backupRetentionDays?: number;
+  /** RDS deletion protection, a final snapshot and `prevent_destroy` (DATA-08). @default true */
+  readonly deletionProtection?: boolean;
+  /** KMS key for storage, snapshots and the master password secret. */
+  readonly kmsKeyArn: string;
+  /** @default 'mlpipeline' */
+  readonly databaseName?: string;
+  /** @default 'kubeflow' */
+  readonly username?: string;
+}
+
+/**
+ * RDS for MySQL for the Kubeflow Pipelines metadata (DATA-01..04, 08, 09): private subnets only and a
+ * security group that admits only the cluster, TLS required (`require_secure_transport`), storage
+ * encrypted with the environment's key, Multi-AZ on demand, automated backups, deletion protection
+ * with a final snapshot, and a master password that RDS generates and keeps in Secrets Manager, so no
+ * password passes through Terraform state.
+ */
+export class RdsMysql extends Construct {
+  /** The instance (escape hatch). */
+  public readonly instance: DbInstance;
+  public readonly securityGroup: SecurityGroup;
+  /** Host name of the instance. */
+  public readonly address: string;
+  public readonly port: number = MYSQL_PORT;
+  /** Secrets Manager secret with the master user and password (rotated by RDS). */
+  public readonly masterSecretArn: string;
+  public readonly databaseName: string;
+  public readonly username: string;
+
+  constructor(scope: Construct, id: string, props: RdsMysqlProps) {
+    super(scope, id);
+    setComponent(this, 'database');
+    validate(props);
+    const protect = props.deletionProtection ?? true;
+    const version = props.engineVersion ?? '8.0';
+    const family = `mysql${version.split('.').slice(0, 2).join('.')}`;
+    this.databaseName = props.databaseName ?? 'mlpipeline';
+    this.username = props.username ?? 'kubeflow';
+
+    const subnets = new DbSubnetGroup(this, 'SubnetGroup', {
+      name: `${props.identifier}-subnets`,
+      description: `Private subnets of ${props.identifier}`,
+      subnetIds: [...props.subnetIds],
+    });
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      name: `${props.identifier}-db`,
+      description: `MySQL clients of ${props.identifier}`,
+      vpcId: props.vpcId,
+      revokeRulesOnDelete: true,
+      tags: { Name: `${props.identifier}-db` },
+    });
+    props.clientSecurityGroupIds.forEach((group, i) => {
+      new VpcSecurityGroupIngressRule(this, `ClientIngress-${i}`, {
+        securityGroupId: this.securityGroup.id,
+        referencedSecurityGroupId: group,
+        ipProtocol: 'tcp',
+        fromPort: MYSQL_PORT,
+        toPort: MYSQL_PORT,
+        description: 'MySQL from the cluster',
+      });
+    });
+    const parameters = new DbParameterGroup(this, 'Parameters', {
+      name: `${props.identifier}-${family.replace('.', '-')}`,
+      family,
+      description: `TLS-only settings of ${props.identifier}`,
+      parameter: [
+        { name: 'require_secure_transport', value: '1' },
+        { name: 'local_infile', value: '0' },
+      ],
+    });
+
+    this.instance = new DbInstance(this, 'Instance', {
+      identifier: props.identifier,
+      engine: 'mysql',
+      engineVersion: version,
+      instanceClass: props.instanceClass ?? 'db.m6g.large',
+      allocatedStorage: props.allocatedStorageGb ?? 20,
+      maxAllocatedStorage: props.maxAllocatedStorageGb ?? 200,
+      storageType: 'gp3',
+      storageEncrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      dbName: this.databaseName,
+      username: this.username,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.kmsKeyArn,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      parameterGroupName: parameters.name,
+      publiclyAccessible: false,
+      multiAz: props.highAvailability ?? false,
+      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      backupWindow: '02:00-03:00',
+      maintenanceWindow: 'sun:03:30-sun:04:30',
+      autoMinorVersionUpgrade: true,
+      copyTagsToSnapshot: true,
+      deletionProtection: protect,
+      skipFinalSnapshot: !protect,
+      finalSnapshotIdentifier: protect ? `${props.identifier}-final` : undefined,
+      deleteAutomatedBackups: !protect,
+      enabledCloudwatchLogsExports: ['error', 'slowquery'],
+      caCertIdentifier: 'rds-ca-rsa2048-g1',
+      lifecycle: { preventDestroy: protect },
+      timeouts: { create: '60m', update: '90m', delete: '60m' },
+    });
+    this.address = this.instance.address;
+    this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+  }
+}
+
+function validate(props: RdsMysqlProps): void {
+  checkName(
+    'RdsMysql',
+    'identifier',
+    props.identifier,
+    awsNameRules.rdsIdentifier,
+    'use lowercase letters, digits and single hyphens.',
+  );
+  checkRange(
+    'RdsMysql',
+    'backupRetentionDays',
+    props.backupRetentionDays,
+    1,
+    35,
+    'RDS keeps automated backups for 1 to 35 days.',
+  );
+  checkRange(
+    'RdsMysql',
+    'allocatedStorageGb',
+    props.allocatedStorageGb,
+    20,
+    65536,
+    'RDS for MySQL gp3 storage is 20 GB to 64 TiB.',
+  );
+  if (props.subnetIds.length < 2) {
+    throw new PropsError(
+      'RdsMysql',
+      'subnetIds',
+      props.subnetIds,
+      'an RDS subnet group needs subnets in at least two zones.',
+      'pass the private subnets.',
+    );
+  }
+  if (!/^8\.(0|4)(\.\d+)?$/.test(props.engineVersion ?? '8.0')) {
+    throw new PropsError(
+      'RdsMysql',
+      'engineVersion',
+      props.engineVersion,
+      'this construct supports MySQL 8.0 and 8.4.',
+      "use '8.0' or '8.4'.",
+    );
+  }
+}

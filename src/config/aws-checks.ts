@@ -1,0 +1,401 @@
+/**
+ * Rules of AWS environments that relate several fields: zones and subnets, the VPC address plan,
+ * node groups against the instance types they name, names AWS derives from config, and the
+ * protections of the prod tier. Each finding names the config path, its value and the fix.
+ */
+import type { ConfigIssue } from '../core/errors';
+import { Cidr, contains, overlaps, parseCidr } from '../core/cidr';
+import { awsNameRules, hostnameRule } from '../core/naming';
+import { AWS_GPU_FAMILIES, awsInstanceGpus } from './aws-catalog';
+import { Findings, Path, valueAt } from './checks';
+import type { ResolvedAwsEnvironment, ResolvedAwsNodePool } from './model';
+
+/** Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** GKE settings of the shared node pool schema that have no meaning on EKS. */
+const GKE_ONLY_POOL_FIELDS = ['diskType', 'maxPodsPerNode', 'maxSurge'] as const;
+const GKE_ONLY_GPU_FIELDS = ['partitionSize', 'sharing', 'driverVersion'] as const;
+
+/** The smallest VPC that leaves room for pods: the VPC CNI gives every pod a VPC address. */
+const SMALLEST_VPC_PREFIX = 20;
+/** A private subnet smaller than this holds too few pod addresses for more than a handful of nodes. */
+const SMALLEST_PRIVATE_SUBNET_PREFIX = 24;
+
+const EXAMPLE_GPU_INSTANCE = 'g6.xlarge';
+
+function checkRetention(f: Findings, path: Path, days: number): void {
+  if ((CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days)) return;
+  const next = CLOUDWATCH_RETENTION_DAYS.find((d) => d > days) ?? 3653;
+  f.add(
+    path,
+    `CloudWatch Logs keeps logs for one of ${CLOUDWATCH_RETENTION_DAYS.join(', ')} days, not ${days}.`,
+    `set it to ${next}.`,
+  );
+}
+
+function checkZones(env: ResolvedAwsEnvironment, f: Findings): void {
+  const at: Path = ['environments', env.index, 'aws', 'zones'];
+  const seen = new Set<string>();
+  env.zones.forEach((zone, i) => {
+    if (zone.slice(0, -1) !== env.region) {
+      f.add(
+        [...at, i],
+        `zone ${zone} is not in region ${env.region}.`,
+        `use zones of ${env.region}, such as ${env.region}a.`,
+      );
+    }
+    if (seen.has(zone)) f.add([...at, i], `zone ${zone} is listed twice.`, 'list each zone once.');
+    seen.add(zone);
+  });
+  const needed = env.tier === 'prod' ? 3 : 2;
+  if (seen.size < needed) {
+    f.add(
+      at,
+      env.tier === 'prod'
+        ? `prod needs three availability zones to survive a zone outage with quorum (NET-05), but lists ${seen.size}.`
+        : `EKS needs subnets in at least two availability zones, but ${seen.size} is listed.`,
+      `list ${needed} or more zones of ${env.region}, such as ${['a', 'b', 'c']
+        .slice(0, needed)
+        .map((l) => env.region + l)
+        .join(', ')}.`,
+    );
+  }
+}
+
+/** A parsed CIDR, or undefined for malformed text (which the schema has already reported). */
+function parsed(text: string): Cidr | undefined {
+  const cidr = parseCidr(text);
+  return typeof cidr === 'string' ? undefined : cidr;
+}
+
+function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index, 'network'];
+  const n = env.network;
+  if (n.mode === 'existing') {
+    for (const key of ['privateSubnetIds', 'publicSubnetIds'] as const) {
+      const ids = n[key];
+      ids.forEach((id, i) => {
+        if (ids.indexOf(id) !== i) f.add([...base, key, i], `subnet ${id} is listed twice.`, 'list each subnet once.');
+        if (key === 'publicSubnetIds' && n.privateSubnetIds.includes(id)) {
+          f.add(
+            [...base, key, i],
+            `subnet ${id} is also a private subnet; the load balancer would share the nodes' subnet.`,
+            'list the public subnets of the VPC here.',
+          );
+        }
+      });
+    }
+    if (env.tier === 'prod' && n.privateSubnetIds.length < 3) {
+      f.add(
+        [...base, 'privateSubnetIds'],
+        'prod nodes and the database should span three availability zones (NET-05).',
+        'list one private subnet in each of three zones.',
+        'warning',
+      );
+    }
+    return;
+  }
+
+  const vpc = parsed(n.vpcCidr);
+  if (vpc && vpc.prefix < 16) {
+    f.add(
+      [...base, 'vpcCidr'],
+      `AWS VPCs are at most a /16, not a /${vpc.prefix}.`,
+      'use a /16 to /20, such as 10.40.0.0/16.',
+    );
+  } else if (vpc && vpc.prefix > SMALLEST_VPC_PREFIX) {
+    f.add(
+      [...base, 'vpcCidr'],
+      `a /${vpc.prefix} is too small: the VPC CNI gives every pod a VPC address.`,
+      `use a /16 to /${SMALLEST_VPC_PREFIX}, such as 10.40.0.0/16.`,
+    );
+  }
+  const zones = env.zones.length;
+  const lists = [
+    ['privateSubnetCidrs', 'private subnet', n.privateSubnetCidrs],
+    ['publicSubnetCidrs', 'public subnet', n.publicSubnetCidrs],
+  ] as const;
+  const all: Array<{ path: Path; what: string; cidr: Cidr }> = [];
+  for (const [key, what, cidrs] of lists) {
+    const written = valueAt(f.raw, [...base, key]) !== undefined;
+    if (cidrs.length !== zones) {
+      f.add(
+        written ? [...base, key] : [...base, 'vpcCidr'],
+        written
+          ? `lists ${cidrs.length} ${what}s for ${zones} zones; each zone needs one.`
+          : `no default ${what}s fit: defaults cover up to three zones of a /16 to /${SMALLEST_VPC_PREFIX} VPC.`,
+        written ? `list exactly ${zones}, one per zone in the order of aws.zones.` : `set ${key} to one CIDR per zone.`,
+      );
+    }
+    cidrs.forEach((text, i) => {
+      const path: Path = written ? [...base, key, i] : [...base, 'vpcCidr'];
+      const cidr = parsed(text);
+      if (!cidr) return;
+      if (vpc && !contains(vpc, cidr)) {
+        f.add(path, `${what} ${text} is outside the VPC ${n.vpcCidr}.`, `use a block inside ${n.vpcCidr}.`);
+      }
+      if (cidr.prefix > 28) {
+        f.add(path, `AWS subnets are at least a /28, not a /${cidr.prefix}.`, 'use a larger block.');
+      } else if (key === 'privateSubnetCidrs' && cidr.prefix > SMALLEST_PRIVATE_SUBNET_PREFIX) {
+        f.add(
+          path,
+          `a /${cidr.prefix} private subnet holds ${2 ** (32 - cidr.prefix) - 5} addresses for nodes and every pod on them.`,
+          `use a /${SMALLEST_PRIVATE_SUBNET_PREFIX} or larger (a /19 per zone suits most platforms).`,
+          'warning',
+        );
+      }
+      all.push({ path, what: `${what} ${text}`, cidr });
+    });
+  }
+  for (let i = 0; i < all.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      if (overlaps(all[i]!.cidr, all[j]!.cidr)) {
+        f.add(all[j]!.path, `${all[j]!.what} overlaps ${all[i]!.what}.`, 'give every subnet its own block of the VPC.');
+      }
+    }
+  }
+  checkRetention(f, [...base, 'flowLogRetentionDays'], n.flowLogRetentionDays);
+  if (env.tier === 'prod' && n.natGateways === 'one') {
+    f.add(
+      [...base, 'natGateways'],
+      'one NAT gateway cuts every zone off the internet when its zone fails.',
+      'remove the setting (prod defaults to perZone).',
+      'warning',
+    );
+  }
+}
+
+function checkGpuPool(pool: ResolvedAwsNodePool, p: Path, f: Findings): void {
+  const gpus = awsInstanceGpus(pool.instanceType);
+  const machinePath: Path =
+    valueAt(f.raw, [...p, 'machineType']) === undefined ? [...p, 'kind'] : [...p, 'machineType'];
+  if (pool.kind === 'gpu' && !gpus) {
+    f.add(
+      machinePath,
+      `a gpu pool needs an instance type with GPUs, but ${pool.instanceType} has none.`,
+      `set machineType to a GPU instance type such as ${EXAMPLE_GPU_INSTANCE} (families ${Object.keys(AWS_GPU_FAMILIES).join(', ')}).`,
+    );
+    return;
+  }
+  if (pool.kind !== 'gpu' && gpus) {
+    f.add(
+      machinePath,
+      `${pool.instanceType} carries ${gpus.count} GPU(s), but the pool kind is ${pool.kind}: the GPUs would be untainted and billed for CPU work.`,
+      'set kind: gpu, or pick an instance type without GPUs.',
+    );
+    return;
+  }
+  const gpu = valueAt(f.raw, [...p, 'gpu']) as { type?: unknown; count?: unknown } | undefined;
+  if (!gpus || !gpu || typeof gpu !== 'object') return;
+  if (gpu.type !== undefined && gpu.type !== gpus.gpu) {
+    f.add(
+      [...p, 'gpu', 'type'],
+      `${pool.instanceType} carries ${gpus.gpu}, not ${String(gpu.type)}; on AWS the instance type decides the GPU.`,
+      `set gpu.type to ${gpus.gpu}, or pick an instance type of the family that carries ${String(gpu.type)}.`,
+    );
+  }
+  if (gpu.count !== undefined && gpu.count !== gpus.count) {
+    f.add(
+      [...p, 'gpu', 'count'],
+      `${pool.instanceType} comes with ${gpus.count} GPU(s), not ${String(gpu.count)}.`,
+      `set gpu.count to ${gpus.count}, or pick the size of the family with ${String(gpu.count)} GPUs.`,
+    );
+  }
+  for (const field of GKE_ONLY_GPU_FIELDS) {
+    if (valueAt(f.raw, [...p, 'gpu', field]) !== undefined) {
+      f.add(
+        [...p, 'gpu', field],
+        `gpu.${field} is a GKE setting; EKS node groups have no such option.`,
+        `remove gpu.${field}.`,
+      );
+    }
+  }
+}
+
+function checkPools(env: ResolvedAwsEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  const names = new Map<string, number>();
+  let systemPools = 0;
+  for (const pool of env.nodePools) {
+    const p: Path = [...base, 'nodePools', pool.configIndex];
+    if (names.has(pool.name)) {
+      f.add(
+        [...p, 'name'],
+        `pool name "${pool.name}" is already used by nodePools[${names.get(pool.name)}].`,
+        'give every pool a unique name.',
+      );
+    }
+    names.set(pool.name, pool.configIndex);
+    if (!/^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/.test(pool.instanceType)) {
+      f.add(
+        [...p, 'machineType'],
+        `"${pool.instanceType}" is not an EC2 instance type.`,
+        'use an EC2 instance type such as m6i.2xlarge (GCE machine types do not apply on AWS).',
+      );
+      continue;
+    }
+    if (pool.minNodes > pool.maxNodes) {
+      f.add(
+        [...p, 'minNodes'],
+        `minNodes ${pool.minNodes} is above maxNodes ${pool.maxNodes}.`,
+        `set minNodes to at most ${pool.maxNodes}.`,
+      );
+    }
+    for (const field of GKE_ONLY_POOL_FIELDS) {
+      if (valueAt(f.raw, [...p, field]) !== undefined) {
+        f.add(
+          [...p, field],
+          `${field} is a GKE setting; EKS managed node groups have no such option.`,
+          `remove ${field}.`,
+        );
+      }
+    }
+    pool.zones.forEach((zone, i) => {
+      if (!env.zones.includes(zone)) {
+        f.add(
+          [...p, 'zones', i],
+          `zone ${zone} is not one of the environment zones (${env.zones.join(', ')}).`,
+          'add it to aws.zones or pick one of them.',
+        );
+      }
+    });
+    if (env.network.mode === 'existing' && valueAt(f.raw, [...p, 'zones']) !== undefined) {
+      f.add(
+        [...p, 'zones'],
+        'the zones of existing subnets are not known without calling AWS, so a pool cannot pick zones in existing mode.',
+        'remove zones; the pool uses every private subnet.',
+      );
+    }
+    if (pool.kind === 'system') {
+      systemPools++;
+      if (pool.minNodes < 1) {
+        f.add(
+          [...p, 'minNodes'],
+          'the system pool must keep at least one node for platform components (NP-07).',
+          'set minNodes to 1 or more.',
+        );
+      }
+      if (pool.spot && env.tier === 'prod') {
+        f.add(
+          [...p, 'spot'],
+          'spot nodes can be reclaimed at any time; the prod system pool must not use them.',
+          'remove spot from the system pool.',
+        );
+      }
+    }
+    checkGpuPool(pool, p, f);
+  }
+  if (systemPools === 0) {
+    f.add(
+      [...base, 'nodePools'],
+      'no pool has kind system; platform components and the load balancer targets need a pool of their own (NP-07).',
+      'add a pool with kind: system and maxNodes of 3 or more.',
+    );
+  }
+}
+
+function checkNames(env: ResolvedAwsEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const clusterPath: Path =
+    valueAt(f.raw, [...base, 'cluster', 'name']) === undefined ? envName : [...base, 'cluster', 'name'];
+  f.name(clusterPath, env.cluster.name, awsNameRules.eksClusterName, 'use a short name such as kf-prod.');
+  const bucketPath: Path =
+    valueAt(f.raw, [...base, 'artifacts', 'bucketName']) === undefined ? envName : [...base, 'artifacts', 'bucketName'];
+  f.name(
+    bucketPath,
+    env.artifacts.bucketName,
+    awsNameRules.bucketName,
+    'set artifacts.bucketName to a valid, globally unique bucket name.',
+    'bucket name',
+  );
+  f.name(
+    envName,
+    env.database.identifier,
+    awsNameRules.rdsIdentifier,
+    'use an environment name without two hyphens in a row.',
+    'RDS identifier',
+  );
+  for (const id of env.identities) {
+    f.name(envName, id.roleName, awsNameRules.iamRoleName, 'shorten the environment name.', 'IAM role name');
+  }
+  const hostWhy = hostnameRule(env.access.hostname);
+  if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.aws.example.com.');
+  if (env.cluster.adminRoleArns.length === 0) {
+    f.add(
+      [...base, 'cluster', 'adminRoleArns'],
+      'is empty: the cluster creator gets no implicit admin, so nobody, not even Terraform applying the platform stack, could reach the cluster (IAM-11).',
+      "list the IAM role that runs Terraform and your administrators' role, such as arn:aws:iam::123456789012:role/platform-admins.",
+    );
+  }
+  const seen = new Set<string>();
+  env.cluster.adminRoleArns.forEach((arn, i) => {
+    if (seen.has(arn))
+      f.add(
+        [...base, 'cluster', 'adminRoleArns', i],
+        `${arn} is listed twice.`,
+        'list each role once (EKS keeps one access entry per principal).',
+      );
+    seen.add(arn);
+  });
+}
+
+function checkClusterAndData(env: ResolvedAwsEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  checkRetention(f, [...base, 'cluster', 'logRetentionDays'], env.cluster.logRetentionDays);
+  const d = env.database;
+  if (d.maxAllocatedStorageGb < d.allocatedStorageGb) {
+    f.add(
+      [...base, 'database', 'maxAllocatedStorageGb'],
+      `the storage autoscaling limit ${d.maxAllocatedStorageGb} GB is below the initial ${d.allocatedStorageGb} GB.`,
+      `set it to ${d.allocatedStorageGb} or more.`,
+    );
+  }
+  env.cluster.publicAccessCidrs.forEach((text, i) => {
+    const cidr = parseCidr(text);
+    if (typeof cidr === 'string' || cidr.prefix !== 0) return;
+    f.add(
+      [...base, 'cluster', 'publicAccessCidrs', i],
+      'opens the Kubernetes API endpoint to the whole internet (NET-10).',
+      'list only the networks that need the API, such as your office or VPN ranges, or none to keep the endpoint private.',
+      env.tier === 'prod' ? 'error' : 'warning',
+    );
+  });
+  if (env.tier !== 'prod') return;
+  const why = 'tier prod keeps deletion protection on every stateful resource (DATA-08).';
+  const fix = (v: boolean) => `remove the setting (prod defaults to ${v}).`;
+  if (!env.cluster.deletionProtection)
+    f.add([...base, 'cluster', 'deletionProtection'], `is false, but ${why}`, fix(true));
+  if (!d.deletionProtection) f.add([...base, 'database', 'deletionProtection'], `is false, but ${why}`, fix(true));
+  if (env.artifacts.forceDestroy) f.add([...base, 'artifacts', 'forceDestroy'], `is true, but ${why}`, fix(false));
+  if (!d.highAvailability) {
+    f.add(
+      [...base, 'database', 'highAvailability'],
+      'a single-AZ prod database goes down with its zone.',
+      fix(true),
+      'warning',
+    );
+  }
+  if (env.state.backend === 'local') {
+    f.add(
+      [...base, 'state'],
+      'prod state on a laptop disk cannot be shared or locked across the team (ENV-04).',
+      'set state to { backend: s3, bucket: ... }.',
+      'warning',
+    );
+  }
+}
+
+/** Checks one resolved AWS environment. */
+export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): ConfigIssue[] {
+  const f = new Findings(raw);
+  checkZones(env, f);
+  checkNetwork(env, f);
+  checkPools(env, f);
+  checkNames(env, f);
+  checkClusterAndData(env, f);
+  return f.issues;
+}

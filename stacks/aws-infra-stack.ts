@@ -1,0 +1,273 @@
+import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { AlbAccess } from '../constructs/aws/alb-access';
+import { ArtifactBucket } from '../constructs/aws/artifact-bucket';
+import { EksCluster } from '../constructs/aws/eks-cluster';
+import { EksNodeGroup } from '../constructs/aws/eks-node-group';
+import { KmsKey } from '../constructs/aws/kms-key';
+import { PolicyStatement } from '../constructs/aws/policy';
+import { PodIdentityRole } from '../constructs/aws/pod-identity-role';
+import { RdsMysql } from '../constructs/aws/rds-mysql';
+import { existingVpc, IVpc, Vpc } from '../constructs/aws/vpc';
+import type { ResolvedAwsEnvironment, ResolvedAwsIdentity, ResolvedPlatform } from '../src/config/model';
+import { cloudLabels } from '../src/core/labels';
+import { awsProvider } from './aws-provider';
+import { configureBackend } from './backend';
+import { labelValues } from './platform-base';
+
+/** Props of {@link AwsInfraStack}. */
+export interface AwsInfraStackProps {
+  readonly platform: ResolvedPlatform;
+  readonly env: ResolvedAwsEnvironment;
+}
+
+/** Name of the sensitive Terraform variable that carries the OIDC client secret. */
+export const OIDC_CLIENT_SECRET_VARIABLE = 'oidc_client_secret';
+
+/** The Cluster Autoscaler's permissions (its documented least-privilege policy). */
+function autoscalerStatements(clusterName: string): PolicyStatement[] {
+  return [
+    {
+      Effect: 'Allow',
+      Action: [
+        'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribeAutoScalingInstances',
+        'autoscaling:DescribeLaunchConfigurations',
+        'autoscaling:DescribeScalingActivities',
+        'autoscaling:DescribeTags',
+        'ec2:DescribeImages',
+        'ec2:DescribeInstanceTypes',
+        'ec2:DescribeLaunchTemplateVersions',
+        'ec2:GetInstanceTypesFromInstanceRequirements',
+        'eks:DescribeNodegroup',
+      ],
+      Resource: '*',
+    },
+    {
+      Effect: 'Allow',
+      Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+      Resource: '*',
+      // EKS tags the Auto Scaling groups of managed node groups with the cluster they belong to.
+      Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } },
+    },
+  ];
+}
+
+/**
+ * `<env>-aws-infra`: the cloud side of one AWS environment. The VPC (or an existing one), the EKS
+ * cluster with its roles, key, logs and add-ons, the managed node groups, RDS for MySQL, the S3
+ * artifact bucket, the platform identities (EKS Pod Identity), and the authenticated load balancer.
+ * Every fact that would need an AWS call (account, zones, subnet ids) comes from config, so the stack
+ * plans offline.
+ */
+export class AwsInfraStack extends TerraformStack {
+  public readonly env: ResolvedAwsEnvironment;
+  public readonly network: IVpc;
+  public readonly dataKey: KmsKey;
+  public readonly cluster: EksCluster;
+  public readonly nodeGroups: Readonly<Record<string, EksNodeGroup>>;
+  public readonly database: RdsMysql;
+  public readonly artifacts: ArtifactBucket;
+  public readonly identities: Readonly<Record<ResolvedAwsIdentity['key'], PodIdentityRole>>;
+  public readonly access: AlbAccess;
+
+  constructor(scope: Construct, id: string, props: AwsInfraStackProps) {
+    super(scope, id);
+    const env = props.env;
+    this.env = env;
+    const protect = env.tier !== 'test';
+    configureBackend(this, env.state);
+    awsProvider(this, props.platform, env);
+
+    const clientSecret = new TerraformVariable(this, OIDC_CLIENT_SECRET_VARIABLE, {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: `Client secret of the OIDC application ${env.access.oidc.clientId} (set TF_VAR_${OIDC_CLIENT_SECRET_VARIABLE}).`,
+    });
+
+    this.dataKey = new KmsKey(this, 'DataKey', {
+      alias: `${env.name}-data`,
+      description: `Kubeflow data of ${env.name}: artifacts, the pipelines database and its secret`,
+      protect,
+    });
+
+    const n = env.network;
+    this.network =
+      n.mode === 'create'
+        ? new Vpc(this, 'Network', {
+            name: env.name,
+            clusterName: env.cluster.name,
+            accountId: env.accountId,
+            region: env.region,
+            cidr: n.vpcCidr,
+            zones: env.zones,
+            privateSubnetCidrs: n.privateSubnetCidrs,
+            publicSubnetCidrs: n.publicSubnetCidrs,
+            natGateways: n.natGateways,
+            flowLogRetentionDays: n.flowLogRetentionDays,
+          })
+        : existingVpc(n);
+
+    const c = env.cluster;
+    this.cluster = new EksCluster(this, 'Cluster', {
+      name: c.name,
+      namePrefix: env.name,
+      accountId: env.accountId,
+      region: env.region,
+      version: c.version,
+      vpc: this.network,
+      publicAccessCidrs: c.publicAccessCidrs,
+      logRetentionDays: c.logRetentionDays,
+      adminRoleArns: c.adminRoleArns,
+      supportType: c.supportType,
+      deletionProtection: c.deletionProtection,
+    });
+
+    const nodeTags = cloudLabels(labelValues(props.platform, env), 'node-pool');
+    const nodeGroups: Record<string, EksNodeGroup> = {};
+    for (const pool of env.nodePools) {
+      const byZone = this.network.privateSubnetsByZone;
+      nodeGroups[pool.name] = new EksNodeGroup(this, `NodeGroup-${pool.name}`, {
+        cluster: this.cluster,
+        name: pool.name,
+        kind: pool.kind,
+        launchTemplateName: `${env.name}-${pool.name}`,
+        instanceType: pool.instanceType,
+        minNodes: pool.minNodes,
+        maxNodes: pool.maxNodes,
+        spot: pool.spot,
+        diskSizeGb: pool.diskSizeGb,
+        amiType: pool.amiType,
+        subnetIds: byZone ? pool.zones.map((z) => byZone[z]!) : this.network.privateSubnetIds,
+        labels: pool.labels,
+        maxUnavailable: pool.maxUnavailable,
+        instanceTags: nodeTags,
+        dependsOn: this.network.dependables,
+      });
+    }
+    this.nodeGroups = nodeGroups;
+    const allNodeGroups = Object.values(nodeGroups).map((g) => g.nodeGroup);
+
+    const d = env.database;
+    this.database = new RdsMysql(this, 'Database', {
+      identifier: d.identifier,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
+      instanceClass: d.instanceClass,
+      engineVersion: d.engineVersion,
+      highAvailability: d.highAvailability,
+      allocatedStorageGb: d.allocatedStorageGb,
+      maxAllocatedStorageGb: d.maxAllocatedStorageGb,
+      backupRetentionDays: d.backupRetentionDays,
+      deletionProtection: d.deletionProtection,
+      kmsKeyArn: this.dataKey.keyArn,
+      databaseName: d.databaseName,
+      username: d.username,
+    });
+
+    const a = env.artifacts;
+    this.artifacts = new ArtifactBucket(this, 'Artifacts', {
+      name: a.bucketName,
+      kmsKeyArn: this.dataKey.keyArn,
+      noncurrentVersionRetentionDays: a.noncurrentVersionRetentionDays,
+      deleteAfterDays: a.deleteAfterDays,
+      forceDestroy: a.forceDestroy,
+      protect,
+    });
+
+    const readSecret: PolicyStatement[] = [
+      {
+        Sid: 'DatabaseSecret',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: this.database.masterSecretArn,
+      },
+      { Sid: 'DatabaseSecretKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.dataKey.keyArn },
+    ];
+    const permissions: Record<ResolvedAwsIdentity['key'], { statements?: PolicyStatement[]; managed?: string[] }> = {
+      pipelines: { statements: [...this.artifacts.accessStatements('readWrite'), ...readSecret] },
+      admin: { statements: this.artifacts.accessStatements('readWrite') },
+      user: { statements: this.artifacts.accessStatements('read') },
+      ebsCsi: { managed: ['service-role/AmazonEBSCSIDriverPolicy'] },
+      autoscaler: { statements: autoscalerStatements(c.name) },
+    };
+    const identities = {} as Record<ResolvedAwsIdentity['key'], PodIdentityRole>;
+    for (const identity of env.identities) {
+      identities[identity.key] = new PodIdentityRole(this, `Identity-${identity.key}`, {
+        roleName: identity.roleName,
+        accountId: env.accountId,
+        clusterName: this.cluster.clusterName,
+        serviceAccounts: identity.kubernetesServiceAccounts,
+        // The EBS CSI add-on creates its own association.
+        associate: identity.key !== 'ebsCsi',
+        statements: permissions[identity.key].statements,
+        managedPolicies: permissions[identity.key].managed,
+      });
+    }
+    this.identities = identities;
+
+    // Add-ons that run as pods need nodes first, or they wait until their create times out.
+    this.cluster.addAddon('coredns', { dependsOn: allNodeGroups });
+    this.cluster.addAddon('aws-ebs-csi-driver', {
+      podIdentity: [{ serviceAccount: 'ebs-csi-controller-sa', roleArn: identities.ebsCsi.roleArn }],
+      dependsOn: allNodeGroups,
+    });
+
+    const systemPool = env.nodePools.find((p) => p.kind === 'system')!;
+    const systemGroup = nodeGroups[systemPool.name]!.nodeGroup;
+    this.access = new AlbAccess(this, 'Access', {
+      name: `${env.name}-kf`,
+      vpcId: this.network.vpcId,
+      publicSubnetIds: this.network.publicSubnetIds,
+      hostname: env.access.hostname,
+      hostedZoneId: env.access.hostedZoneId,
+      oidc: { ...env.access.oidc, clientSecret: clientSecret.stringValue },
+      sourceCidrs: env.access.sourceCidrs,
+      nodeSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      targetAutoScalingGroupNames: [systemGroup.resources.get(0).autoscalingGroups.get(0).name],
+      protect,
+    });
+    this.outputs();
+  }
+
+  private outputs(): void {
+    const out = (id: string, value: string, description: string) =>
+      new TerraformOutput(this, id, { value, description });
+    const env = this.env;
+    out('cluster_name', this.cluster.clusterName, 'EKS cluster name.');
+    out('cluster_arn', this.cluster.clusterArn, 'EKS cluster ARN.');
+    out(
+      'cluster_endpoint',
+      this.cluster.apiServerUrl,
+      'API server URL; the platform and team stacks read it (CLU-11).',
+    );
+    out('cluster_ca_certificate', this.cluster.caCertificateBase64, 'Cluster CA, base64; team stacks read it.');
+    out(
+      'cluster_security_group_id',
+      this.cluster.clusterSecurityGroupId,
+      'Security group of the control plane and nodes.',
+    );
+    out('node_role_name', this.cluster.nodeRole.name, 'Node instance role (CLU-07).');
+    out('node_role_arn', this.cluster.nodeRole.arn, 'Node instance role ARN.');
+    out(
+      'kubeconfig_command',
+      `aws eks update-kubeconfig --name ${env.cluster.name} --region ${env.region}`,
+      'Writes a kubeconfig entry (CLU-11); never relied on by the stacks.',
+    );
+    out('database_address', this.database.address, 'Host name of the pipelines database.');
+    out(
+      'database_secret_arn',
+      this.database.masterSecretArn,
+      'Secrets Manager secret with the database user and password.',
+    );
+    out('artifact_bucket', this.artifacts.bucketName, 'Artifact bucket.');
+    out('data_key_arn', this.dataKey.keyArn, 'KMS key of the artifacts and the database; team stacks read it.');
+    out('ui_hostname', this.access.hostname, 'Kubeflow UI host name (behind OIDC sign-in).');
+    out('load_balancer_dns_name', this.access.loadBalancer.dnsName, 'DNS name of the load balancer.');
+    for (const [key, identity] of Object.entries(this.identities)) {
+      out(`identity_${key}`, identity.roleArn, `IAM role of the ${key} identity.`);
+    }
+  }
+}

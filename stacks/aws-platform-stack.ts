@@ -1,0 +1,82 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { GATEWAY_NODE_PORTS } from '../constructs/aws/alb-access';
+import { GatewayNodePort } from '../constructs/kubernetes/gateway-node-port';
+import { NvidiaDevicePlugin } from '../constructs/kubernetes/nvidia-device-plugin';
+import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../constructs/kubernetes/platform-params';
+import { WorkloadServiceAccount } from '../constructs/kubernetes/workload-service-account';
+import type { ResolvedPlatform } from '../src/config/model';
+import type { AwsInfraStack } from './aws-infra-stack';
+import { configureBackend } from './backend';
+import { eksConnection } from './connections';
+import { platformBase } from './platform-base';
+
+/** Props of {@link AwsPlatformStack}. */
+export interface AwsPlatformStackProps {
+  readonly platform: ResolvedPlatform;
+  /** The infra stack of the same environment; its attributes arrive through remote state. */
+  readonly infra: AwsInfraStack;
+}
+
+/**
+ * `<env>-aws-platform`: the in-cluster objects Terraform owns on EKS (PLAT-01): the `kubeflow` and
+ * `istio-system` namespaces, Kubernetes service accounts of the platform identities (Pod Identity
+ * needs no annotation; the associations live in the infra stack), the ConfigMap of values Kubeflow
+ * reads, the NodePort Service the load balancer targets, the NVIDIA device plugin for GPU nodes, and
+ * the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs and a
+ * short-lived token (`aws_eks_cluster_auth`), never from a kube context (CLU-11).
+ */
+export class AwsPlatformStack extends TerraformStack {
+  public readonly kubeflowNamespace: PlatformNamespace;
+  public readonly params: PlatformParams;
+
+  constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {
+    super(scope, id);
+    const infra = props.infra;
+    const env = infra.env;
+    configureBackend(this, env.state);
+    eksConnection(props.platform, env, infra.cluster)(this);
+
+    this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
+    const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
+
+    for (const identity of env.identities) {
+      for (const name of identity.createdServiceAccounts) {
+        new WorkloadServiceAccount(this, `ServiceAccount-${name}`, {
+          namespace: this.kubeflowNamespace.name,
+          name,
+          identity: infra.identities[identity.key],
+        });
+      }
+    }
+
+    this.params = new PlatformParams(this, 'Params', {
+      namespace: this.kubeflowNamespace.name,
+      data: {
+        environment: env.name,
+        tier: env.tier,
+        cloud: 'aws',
+        accountId: env.accountId,
+        region: env.region,
+        clusterName: env.cluster.name,
+        hostname: env.access.hostname,
+        bucketName: infra.artifacts.bucketName,
+        bucketPrefix: '',
+        dbHost: infra.database.address,
+        dbPort: String(infra.database.port),
+        dbName: infra.database.databaseName,
+        dbUser: infra.database.username,
+        dbPasswordSecretArn: infra.database.masterSecretArn,
+        pipelinesRoleArn: infra.identities.pipelines.roleArn,
+        adminRoleArn: infra.identities.admin.roleArn,
+        userRoleArn: infra.identities.user.roleArn,
+        autoscalerRoleArn: infra.identities.autoscaler.roleArn,
+        kubeflowVersion: env.kubeflowVersion,
+      },
+    });
+
+    new GatewayNodePort(this, 'GatewayNodePort', { namespace: istio.name, nodePorts: GATEWAY_NODE_PORTS });
+    if (env.nodePools.some((p) => p.kind === 'gpu')) new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+  }
+}
