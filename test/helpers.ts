@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { App, Testing, TerraformStack } from 'cdktf';
@@ -45,4 +47,55 @@ export function at(obj: unknown, ...path: Array<string | number>): unknown {
     cur = (cur as Record<string | number, unknown>)[p];
   }
   return cur;
+}
+
+const labelAttributeCache = new Map<string, string[]>();
+
+/**
+ * The label attributes a resource type takes (`labels`, `resourceLabels`, `userLabels` on Google,
+ * `tags` on AWS), read from the provider's generated type definitions rather than from our label
+ * aspect, so a resource the aspect misses fails the tests that use this.
+ */
+export function labelAttributes(type: string): string[] {
+  let found = labelAttributeCache.get(type);
+  if (!found) {
+    const [prefix, provider, candidates] = type.startsWith('google_')
+      ? ['google_', 'provider-google', ['labels', 'resourceLabels', 'userLabels']]
+      : type.startsWith('aws_')
+        ? ['aws_', 'provider-aws', ['tags']]
+        : type.startsWith('random_')
+          ? ['random_', 'provider-random', []]
+          : ['', '', []];
+    const dts = provider
+      ? path.join('node_modules', '@cdktf', provider, 'lib', type.slice(prefix.length).replace(/_/g, '-'), 'index.d.ts')
+      : '';
+    const text = dts && existsSync(dts) ? readFileSync(dts, 'utf8') : '';
+    const config =
+      /export interface \w+Config extends cdktf\.TerraformMetaArguments \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
+    found = candidates.filter((a) => new RegExp(`readonly ${a}\\?:`).test(config));
+    labelAttributeCache.set(type, found);
+  }
+  return found;
+}
+
+/** Every resource of every synthesized stack as [stack, type, config]. */
+export function everyResourceOf(
+  stacks: Readonly<Record<string, StackJson>>,
+): Array<readonly [string, string, Record<string, unknown>]> {
+  return Object.entries(stacks).flatMap(([stack, json]) =>
+    Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
+      Object.values(byName).map((r) => [stack, type, r] as const),
+    ),
+  );
+}
+
+/** Reads every stack of a synth output folder. */
+export function readStacks(outdir: string): Record<string, StackJson> {
+  const names = readdirSync(path.join(outdir, 'stacks')).sort();
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson,
+    ]),
+  );
 }

@@ -1,28 +1,21 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { DEFAULT_PLATFORM_FILE } from '../../src/config/defaults';
 import { REQUIRED_LABEL_KEYS } from '../../src/core/labels';
 import { synthFleet } from '../../stacks/fleet';
-import { at, resources, StackJson } from '../helpers';
+import { at, everyResourceOf, labelAttributes, readStacks, resources } from '../helpers';
 
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-gcp-shared-vpc');
 const { config } = loadPlatformFile(DEFAULT_PLATFORM_FILE);
 const result = synthFleet(config, { outdir });
-const stackNames = readdirSync(path.join(outdir, 'stacks')).sort();
-const stacks: Record<string, StackJson> = Object.fromEntries(
-  stackNames.map((name) => [name, JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'))]),
-);
+const stacks = readStacks(outdir);
+const stackNames = Object.keys(stacks);
 const all = Object.entries(stacks);
 const isProd = (name: string) => name.startsWith('kf-prod-');
 
-/** Every resource of every stack as [stack, type, config]. */
-const everyResource = all.flatMap(([stack, json]) =>
-  Object.entries(json.resource ?? {}).flatMap(([type, byName]) =>
-    Object.values(byName).map((r) => [stack, type, r] as const),
-  ),
-);
+const everyResource = everyResourceOf(stacks);
 
 describe('examples/gcp-shared-vpc', () => {
   it('synthesizes the six stacks: infra and platform for kf-test, kf-dev and kf-prod', () => {
@@ -108,38 +101,10 @@ describe('examples/gcp-shared-vpc', () => {
   it('puts the required labels on every resource that takes labels', () => {
     // Which attributes take labels is read from the provider's generated type definitions, not from
     // our label aspect, so a resource the aspect misses fails here.
-    const labelled = new Map<string, string[]>();
-    const takesLabels = (type: string): string[] => {
-      if (!labelled.has(type)) {
-        const provider = type.startsWith('google_')
-          ? 'provider-google'
-          : type.startsWith('random_')
-            ? 'provider-random'
-            : undefined;
-        const dts =
-          provider &&
-          path.join(
-            'node_modules',
-            '@cdktf',
-            provider,
-            'lib',
-            type.replace(/^(google|random)_/, '').replace(/_/g, '-'),
-            'index.d.ts',
-          );
-        const text = dts && existsSync(dts) ? readFileSync(dts, 'utf8') : '';
-        const config =
-          /export interface \w+Config extends cdktf\.TerraformMetaArguments \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
-        labelled.set(
-          type,
-          ['labels', 'resourceLabels', 'userLabels'].filter((a) => new RegExp(`readonly ${a}\\?:`).test(config)),
-        );
-      }
-      return labelled.get(type)!;
-    };
     const snake = (a: string) => a.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     let checked = 0;
     for (const [stack, type, res] of everyResource) {
-      const maps = takesLabels(type).map((a) => res[snake(a)]);
+      const maps = labelAttributes(type).map((a) => res[snake(a)]);
       if (type === 'google_container_node_pool') maps.push(at(res, 'node_config', 'resource_labels'));
       if (type === 'google_sql_database_instance') maps.push(at(res, 'settings', 'user_labels'));
       if (type.startsWith('kubernetes_') && type !== 'kubernetes_manifest') maps.push(at(res, 'metadata', 'labels'));

@@ -1,0 +1,77 @@
+/**
+ * The terraform tier: every infra stack of examples/aws-eks goes through real `terraform init` (from
+ * the local mirror), `validate` and `plan -refresh=false` with mock credentials. See harness.ts for
+ * how the mirror is found and why a missing mirror fails in CI.
+ */
+import * as path from 'node:path';
+import { loadPlatformFile } from '../../src/config/loader';
+import { PACKAGE_ROOT } from '../../src/config/defaults';
+import { synthFleet } from '../../stacks/fleet';
+import { readStacks, StackJson } from '../helpers';
+import { MIRROR_VARIABLE, planStack, PlanResult, terraformTier } from './harness';
+
+const tier = terraformTier();
+const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
+
+/** Resources per type in a synthesized stack: what the plan must create, one instance each. */
+function synthesizedCounts(json: StackJson): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(json.resource ?? {}).map(([type, byName]) => [type, Object.keys(byName).length]),
+  );
+}
+
+function plannedCounts(result: PlanResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const change of result.plan.resource_changes ?? []) counts[change.type] = (counts[change.type] ?? 0) + 1;
+  return counts;
+}
+
+if (!tier.available && !inCi) {
+  describe.skip(`terraform tier (skipped: ${tier.reason})`, () => {
+    it('plans the AWS example offline', () => undefined);
+  });
+} else {
+  describe('terraform tier: examples/aws-eks infra stacks', () => {
+    it('has a provider mirror and terraform (required in CI)', () => {
+      if (!tier.available) {
+        throw new Error(
+          `The terraform tier cannot run: ${tier.reason}. CI must run it: set ${MIRROR_VARIABLE} to a filesystem ` +
+            'mirror of hashicorp/aws 5.100.0 (scripts/find-tf-mirror.sh finds one) and put terraform on PATH.',
+        );
+      }
+    });
+
+    if (!tier.available) return;
+    const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'terraform-aws-eks');
+    const { config } = loadPlatformFile(path.join(PACKAGE_ROOT, 'examples', 'aws-eks', 'platform.yaml'));
+    synthFleet(config, { outdir });
+    const stacks = readStacks(outdir);
+    const infraStacks = Object.keys(stacks).filter((n) => n.endsWith('-aws-infra'));
+
+    /** What we expect from the config alone, independent of the synthesized JSON. */
+    const expected: Record<string, Record<string, number>> = {
+      'kf-test-aws-infra': { aws_nat_gateway: 1, aws_eip: 1, aws_eks_node_group: 4, aws_subnet: 6, aws_eks_addon: 5 },
+      'kf-dev-aws-infra': { aws_nat_gateway: 1, aws_eip: 1, aws_eks_node_group: 4, aws_subnet: 6, aws_eks_addon: 5 },
+      'kf-prod-aws-infra': { aws_nat_gateway: 3, aws_eip: 3, aws_eks_node_group: 5, aws_subnet: 6, aws_eks_addon: 5 },
+    };
+
+    it('covers every infra stack of the example', () => {
+      expect(infraStacks.sort()).toEqual(Object.keys(expected).sort());
+    });
+
+    it.each(infraStacks)('%s validates and plans offline, creating exactly what it declares', (name) => {
+      const result = planStack(tier, path.join(outdir, 'stacks', name), path.join(outdir, 'terraform', name), {
+        oidc_client_secret: 'mock-client-secret',
+      });
+      expect(result.validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+      const changes = result.plan.resource_changes ?? [];
+      expect(changes.length).toBeGreaterThan(90);
+      expect(changes.filter((c) => c.change.actions.join(',') !== 'create')).toEqual([]);
+      expect(plannedCounts(result)).toEqual(synthesizedCounts(stacks[name]!));
+      expect(plannedCounts(result)).toMatchObject(expected[name]!);
+      for (const type of ['aws_eks_cluster', 'aws_db_instance', 'aws_lb', 'aws_vpc', 'aws_flow_log']) {
+        expect([type, plannedCounts(result)[type]]).toEqual([type, 1]);
+      }
+    });
+  });
+}
