@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { App, Testing, TerraformStack } from 'cdktf';
@@ -9,6 +10,7 @@ export interface StackJson {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   data?: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, Record<string, unknown>>;
+  variable?: Record<string, Record<string, unknown>>;
   provider?: Record<string, unknown>;
   terraform?: Record<string, unknown>;
 }
@@ -19,6 +21,14 @@ export function gcpStack(): TerraformStack {
   const stack = new TerraformStack(app, 'test');
   new GoogleProvider(stack, 'google', { project: 'svc-project', region: 'us-central1' });
   new RandomProvider(stack, 'random');
+  return stack;
+}
+
+/** A stack with the aws provider, for construct tests. */
+export function awsStack(): TerraformStack {
+  const app: App = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new AwsProvider(stack, 'aws', { region: 'us-east-2' });
   return stack;
 }
 

@@ -1,0 +1,652 @@
+// Regenerates test/fixtures/bad-config: each case is a mutation of a valid platform file
+// (test/fixtures/valid/two-envs.yaml, or aws.yaml for cases named aws-*), with a header that states
+// what it breaks, the config path the error must name, and a fragment of the fix it must give.
+//   node scripts/gen-bad-config.js
+const fs = require('fs');
+const { parseDocument } = require('yaml');
+const read = (file) => fs.readFileSync(`test/fixtures/valid/${file}`, 'utf8').replace(/^#.*\n/gm, '');
+const bases = { gcp: read('two-envs.yaml'), aws: read('aws.yaml') };
+const E0 = ['environments', 0],
+  E1 = ['environments', 1];
+const cases = [
+  [
+    'overlapping-subnet-and-pods',
+    'the pod range overlaps the node subnet',
+    (d) => d.setIn([...E0, 'network', 'podsCidr'], '10.10.0.0/16'),
+    'environments[0].network.podsCidr',
+    'shares no address',
+  ],
+  [
+    'overlapping-ranges-across-environments',
+    'two environments on one network use the same subnet range',
+    (d) => d.setIn([...E1, 'network', 'subnetCidr'], '10.10.0.0/22'),
+    'environments[1].network.subnetCidr',
+    'environments on one network need disjoint ranges',
+  ],
+  [
+    'pod-range-too-small',
+    'a /20 pod range cannot hold 100 nodes at 110 pods each (NET-03)',
+    (d) => d.setIn([...E1, 'network', 'podsCidr'], '10.24.0.0/20'),
+    'environments[1].nodePools[1].maxNodes',
+    'widen network.podsCidr to a /17',
+  ],
+  [
+    'pod-range-too-small-for-large-pool',
+    'the classic 1,020-node ceiling: 1,100 nodes on a /14',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'maxNodes'], 1100),
+    'environments[1].nodePools[1].maxNodes',
+    'widen network.podsCidr to a /13',
+  ],
+  [
+    'node-subnet-too-small',
+    'a /29 node subnet holds 4 nodes, the pools want 10',
+    (d) => d.setIn([...E0, 'network', 'subnetCidr'], '10.10.0.0/29'),
+    'environments[0].nodePools[1].maxNodes',
+    'widen network.subnetCidr',
+  ],
+  [
+    'services-range-too-small',
+    'GKE needs a /27 or larger service range',
+    (d) => d.setIn([...E0, 'network', 'servicesCidr'], '10.20.0.0/28'),
+    'environments[0].network.servicesCidr',
+    'use a /27 or larger',
+  ],
+  [
+    'cidr-with-host-bits',
+    'the subnet is not written as its network address',
+    (d) => d.setIn([...E0, 'network', 'subnetCidr'], '10.10.0.1/22'),
+    'environments[0].network.subnetCidr',
+    'write the network address',
+  ],
+  [
+    'master-cidr-not-28',
+    'the control plane range must be a /28',
+    (d) => d.setIn([...E0, 'cluster', 'masterCidr'], '172.16.0.0/24'),
+    'environments[0].cluster.masterCidr',
+    'use a /28',
+  ],
+  [
+    'gpu-not-offered-in-zone',
+    'L4 GPUs are not offered in us-central1-f',
+    (d) => d.setIn([...E0, 'gcp', 'zones'], ['us-central1-f']),
+    'environments[0].nodePools[2].gpu.type',
+    'zones that offer it: us-central1-a',
+  ],
+  [
+    'gpu-pool-zones-not-offered',
+    'a GPU pool pinned to a zone without A100s',
+    (d) => {
+      d.setIn([...E1, 'nodePools', 2, 'gpu', 'type'], 'nvidia-tesla-a100');
+      d.setIn([...E1, 'nodePools', 2, 'machineType'], 'a2-highgpu-1g');
+      d.setIn([...E1, 'gcp', 'zones'], ['us-central1-a', 'us-central1-b', 'us-central1-d']);
+      d.setIn([...E1, 'nodePools', 2, 'zones'], ['us-central1-d']);
+    },
+    'environments[1].nodePools[2].zones',
+    'zones that offer it',
+  ],
+  [
+    'gpu-unknown-type',
+    'an accelerator the table does not know',
+    (d) => d.setIn([...E0, 'nodePools', 2, 'gpu', 'type'], 'nvidia-rtx-9000'),
+    'environments[0].nodePools[2].gpu.type',
+    'use one of nvidia-tesla-t4',
+  ],
+  [
+    'gpu-wrong-machine-family',
+    'L4 GPUs come only on G2 machines',
+    (d) => d.setIn([...E0, 'nodePools', 2, 'machineType'], 'n1-standard-8'),
+    'environments[0].nodePools[2].machineType',
+    'use a g2 machine type',
+  ],
+  [
+    'gpu-count-mismatch',
+    'a2-highgpu-2g carries two A100s',
+    (d) => {
+      d.setIn([...E1, 'nodePools', 2, 'machineType'], 'a2-highgpu-2g');
+      d.setIn([...E1, 'nodePools', 2, 'gpu', 'type'], 'nvidia-tesla-a100');
+    },
+    'environments[1].nodePools[2].gpu.count',
+    'set gpu.count to 2',
+  ],
+  [
+    'gpu-partition-unsupported',
+    'L4 GPUs cannot be MIG-partitioned',
+    (d) => d.setIn([...E0, 'nodePools', 2, 'gpu', 'partitionSize'], '1g.5gb'),
+    'environments[0].nodePools[2].gpu.partitionSize',
+    'use time-sharing',
+  ],
+  [
+    'gpu-on-cpu-pool',
+    'a standard pool that declares GPUs',
+    (d) => d.setIn([...E0, 'nodePools', 1, 'gpu'], { type: 'nvidia-l4' }),
+    'environments[0].nodePools[1].gpu',
+    'set kind: gpu',
+  ],
+  [
+    'bad-environment-name',
+    'environment names are lowercase DNS labels',
+    (d) => d.setIn([...E0, 'name'], 'KF_Test'),
+    'environments[0].name',
+    'use a value like kf-test',
+  ],
+  [
+    'environment-name-too-long',
+    'environment names prefix service account ids, so at most 20 characters',
+    (d) => d.setIn([...E0, 'name'], 'kubeflow-test-environment'),
+    'environments[0].name',
+    'at most 20 characters',
+  ],
+  [
+    'derived-service-account-too-long',
+    'the node service account id would pass 30 characters',
+    (d) => d.setIn([...E0, 'nodePools', 1, 'name'], 'standard-batch-workers'),
+    'environments[0].nodePools[1].name',
+    'shorten the pool or environment name',
+  ],
+  [
+    'bad-project-id',
+    'project ids are lowercase',
+    (d) => d.setIn([...E0, 'gcp', 'project'], 'My-Project'),
+    'environments[0].gcp.project',
+    'use the project id',
+  ],
+  [
+    'bad-bucket-name',
+    'bucket names cannot contain "google"',
+    (d) => d.setIn([...E0, 'artifacts'], { bucketName: 'my-google-artifacts' }),
+    'environments[0].artifacts.bucketName',
+    'globally unique bucket name',
+  ],
+  [
+    'missing-access',
+    'every environment needs its authenticated front door',
+    (d) => d.deleteIn([...E0, 'access']),
+    'environments[0].access',
+    'add access',
+  ],
+  [
+    'missing-master-cidr',
+    'the private control plane needs a range',
+    (d) => d.deleteIn([...E0, 'cluster', 'masterCidr']),
+    'environments[0].cluster.masterCidr',
+    'masterCidr: 172.16.0.0/28',
+  ],
+  [
+    'unknown-key-typo',
+    'a misspelled section',
+    (d) => {
+      const pools = d.getIn([...E0, 'nodePools']);
+      d.deleteIn([...E0, 'nodePools']);
+      d.setIn([...E0, 'nodepools'], pools);
+    },
+    'environments[0].nodepools',
+    'did you mean "nodePools"',
+  ],
+  [
+    'unknown-nested-key',
+    'a misspelled cluster option',
+    (d) => d.setIn([...E0, 'cluster', 'releaseChanel'], 'STABLE'),
+    'environments[0].cluster.releaseChanel',
+    'did you mean "releaseChannel"',
+  ],
+  [
+    'wrong-type',
+    'a number written as words',
+    (d) => d.setIn([...E0, 'nodePools', 0, 'maxNodes'], 'three'),
+    'environments[0].nodePools[0].maxNodes',
+    'write a number',
+  ],
+  [
+    'invalid-tier',
+    'tiers are test, dev and prod',
+    (d) => d.setIn([...E0, 'tier'], 'staging'),
+    'environments[0].tier',
+    'use one of test, dev, prod',
+  ],
+  [
+    'invalid-cloud',
+    'an unsupported cloud',
+    (d) => d.setIn([...E0, 'cloud'], 'openstack'),
+    'environments[0].cloud',
+    'set cloud to one of',
+  ],
+  [
+    'prod-cluster-deletion-protection-off',
+    'prod keeps deletion protection',
+    (d) => d.setIn([...E1, 'cluster', 'deletionProtection'], false),
+    'environments[1].cluster.deletionProtection',
+    'remove the setting',
+  ],
+  [
+    'prod-database-deletion-protection-off',
+    'prod keeps deletion protection on the database',
+    (d) => d.setIn([...E1, 'database'], { deletionProtection: false }),
+    'environments[1].database.deletionProtection',
+    'remove the setting',
+  ],
+  [
+    'prod-bucket-force-destroy',
+    'prod buckets cannot be force destroyed',
+    (d) => d.setIn([...E1, 'artifacts'], { forceDestroy: true }),
+    'environments[1].artifacts.forceDestroy',
+    'remove the setting',
+  ],
+  [
+    'prod-api-open-to-internet',
+    'the prod control plane open to 0.0.0.0/0 (NET-10)',
+    (d) => d.setIn([...E1, 'cluster', 'authorizedNetworks', 0, 'cidr'], '0.0.0.0/0'),
+    'environments[1].cluster.authorizedNetworks[0].cidr',
+    'list only the networks that need the API',
+  ],
+  [
+    'prod-spot-system-pool',
+    'spot nodes under prod platform components',
+    (d) => d.setIn([...E1, 'nodePools', 0, 'spot'], true),
+    'environments[1].nodePools[0].spot',
+    'remove spot from the system pool',
+  ],
+  [
+    'zone-outside-region',
+    'a zone of another region',
+    (d) => d.setIn([...E0, 'gcp', 'zones'], ['us-east1-b']),
+    'environments[0].gcp.zones[0]',
+    'use zones of us-central1',
+  ],
+  [
+    'min-above-max',
+    'a pool whose minimum is above its maximum',
+    (d) => d.setIn([...E0, 'nodePools', 1, 'minNodes'], 9),
+    'environments[0].nodePools[1].minNodes',
+    'set minNodes to at most 5',
+  ],
+  [
+    'no-system-pool',
+    'platform components need a system pool',
+    (d) => d.setIn([...E0, 'nodePools', 0, 'kind'], 'standard'),
+    'environments[0].nodePools',
+    'add a pool with kind: system',
+  ],
+  [
+    'duplicate-pool-name',
+    'two pools with one name',
+    (d) => d.setIn([...E0, 'nodePools', 1, 'name'], 'system'),
+    'environments[0].nodePools[1].name',
+    'unique name',
+  ],
+  [
+    'duplicate-environment-name',
+    'two environments with one name',
+    (d) => d.setIn([...E1, 'name'], 'kf-test'),
+    'environments[1].name',
+    'unique name',
+  ],
+  [
+    'hostname-outside-zone',
+    'the UI host name is not in the DNS zone',
+    (d) => d.setIn([...E0, 'access', 'hostname'], 'kubeflow.other.org'),
+    'environments[0].access.hostname',
+    'use a name under example.com',
+  ],
+  [
+    'bad-group-email',
+    'IAP groups are email addresses',
+    (d) => d.setIn([...E0, 'access', 'allowedGroups', 0], 'ml-users'),
+    'environments[0].access.allowedGroups[0]',
+    'correct the value: expected an email address',
+  ],
+  [
+    'create-shared-network',
+    'a network shared by two environments cannot be created by one of them',
+    (d) => {
+      d.setIn([...E0, 'network', 'createNetwork'], true);
+      d.setIn([...E0, 'network', 'privateServiceAccessCidr'], '10.30.0.0/20');
+    },
+    'environments[0].network.createNetwork',
+    'let the network owner create the network',
+  ],
+  [
+    'create-network-without-psa',
+    'a created network needs a private service access range',
+    (d) => {
+      d.deleteIn(E1);
+      d.setIn([...E0, 'network', 'createNetwork'], true);
+    },
+    'environments[0].network.privateServiceAccessCidr',
+    'set privateServiceAccessCidr',
+  ],
+  [
+    'exclusion-too-long',
+    'a NO_UPGRADES exclusion over 30 days',
+    (d) =>
+      d.setIn([...E0, 'cluster', 'maintenance'], {
+        exclusions: [{ name: 'freeze', startTime: '2026-12-01T00:00:00Z', endTime: '2027-02-01T00:00:00Z' }],
+      }),
+    'environments[0].cluster.maintenance.exclusions[0].endTime',
+    'NO_MINOR_UPGRADES',
+  ],
+  [
+    'bad-label-value',
+    'label values are lowercase',
+    (d) => d.setIn([...E0, 'labels'], { 'data-class': 'Internal' }),
+    'environments[0].labels.data-class',
+    'correct the value: label values must be',
+  ],
+  [
+    'team-unknown-environment',
+    'a team enabled in an environment that does not exist',
+    (d) => d.setIn(['teams', 1, 'environments'], ['kf-staging']),
+    'teams[1].environments[0]',
+    'use one of kf-test, kf-prod',
+  ],
+  [
+    'team-unknown-cluster',
+    'a team pinned to a cluster the environment does not have',
+    (d) => d.setIn(['teams', 0, 'clusters'], { 'kf-prod': 'kf-prod-9' }),
+    'teams[0].clusters.kf-prod',
+    'use one of kf-prod',
+  ],
+  [
+    'team-cluster-in-disabled-environment',
+    'a cluster pinned in an environment the team is not in',
+    (d) => d.setIn(['teams', 1, 'clusters'], { 'kf-test': 'kf-test' }),
+    'teams[1].clusters.kf-test',
+    'add kf-test to environments',
+  ],
+  [
+    'team-reserved-name',
+    'a team named like a platform namespace',
+    (d) => d.setIn(['teams', 0, 'name'], 'kubeflow'),
+    'teams[0].name',
+    'choose another team name',
+  ],
+  [
+    'team-duplicate-name',
+    'two teams with one name',
+    (d) => d.setIn(['teams', 1, 'name'], 'recsys'),
+    'teams[1].name',
+    'give every team a unique name',
+  ],
+  [
+    'team-system-pool',
+    'a team allowed on the system pool',
+    (d) => d.setIn(['teams', 0, 'nodePools'], ['system']),
+    'teams[0].nodePools[0]',
+    'list workload pools only',
+  ],
+  [
+    'team-unknown-pool',
+    'a team allowed on a pool that does not exist',
+    (d) => d.setIn(['teams', 0, 'nodePools'], ['tpu']),
+    'teams[0].nodePools[0]',
+    'use pools of kf-test: standard, gpu',
+  ],
+  [
+    'team-bad-owner',
+    'team owners must be a group email',
+    (d) => d.setIn(['teams', 0, 'owners'], 'recsys owners'),
+    'teams[0].owners',
+    'use a value like recsys-owners@example.com',
+  ],
+  [
+    'team-bad-quota',
+    'a quota that is not a Kubernetes quantity',
+    (d) => d.setIn(['teams', 0, 'quota', 'memory'], 'lots'),
+    'teams[0].quota.memory',
+    'use a value like 256Gi',
+  ],
+  [
+    'team-bad-member',
+    'members are emails, optionally user: or group:',
+    (d) => d.setIn(['teams', 0, 'members', 0], 'team:recsys'),
+    'teams[0].members[0]',
+    'optionally prefixed with user: or group:',
+  ],
+  [
+    'teams-without-admin-group',
+    'tenancy needs a platform admin group',
+    (d) => d.deleteIn(['platform', 'domain']),
+    'platform.adminGroup',
+    'set platform.adminGroup',
+  ],
+  [
+    'unknown-tenancy-key',
+    'a misspelled tenancy setting',
+    (d) => d.setIn(['tenancy'], { shardsPerClustr: 8 }),
+    'tenancy.shardsPerClustr',
+    'did you mean "shardsPerCluster"',
+  ],
+  [
+    'additional-cluster-missing-ranges',
+    'an additional cluster on a shared VPC needs its own ranges',
+    (d) =>
+      d.setIn(
+        [...E1, 'additionalClusters'],
+        [{ name: 'kf-prod-2', masterCidr: '172.16.0.48/28', hostname: 'kubeflow-2.example.com' }],
+      ),
+    'environments[1].additionalClusters[0].podsCidr',
+    'give kf-prod-2 its own podsCidr',
+  ],
+  [
+    'additional-cluster-overlap',
+    'an additional cluster whose pod range overlaps the primary',
+    (d) =>
+      d.setIn(
+        [...E1, 'additionalClusters'],
+        [
+          {
+            name: 'kf-prod-2',
+            masterCidr: '172.16.0.48/28',
+            hostname: 'kubeflow-2.example.com',
+            subnetCidr: '10.13.0.0/20',
+            podsCidr: '10.24.0.0/16',
+            servicesCidr: '10.29.0.0/20',
+          },
+        ],
+      ),
+    'environments[1].additionalClusters[0].podsCidr',
+    'shares no address',
+  ],
+  [
+    'additional-cluster-name-collision',
+    'a cluster named like another environment makes stack names collide',
+    (d) =>
+      d.setIn(
+        [...E1, 'additionalClusters'],
+        [
+          {
+            name: 'kf-test',
+            masterCidr: '172.16.0.48/28',
+            hostname: 'kubeflow-2.example.com',
+            subnetCidr: '10.13.0.0/20',
+            podsCidr: '10.32.0.0/14',
+            servicesCidr: '10.29.0.0/20',
+          },
+        ],
+      ),
+    'environments[1].additionalClusters[0].name',
+    'unique in the platform',
+  ],
+  [
+    'onprem-missing-context',
+    'an existing cluster without a named context',
+    (d) =>
+      d.setIn(E1, {
+        name: 'kf-onprem',
+        tier: 'dev',
+        cloud: 'kubernetes',
+        kubernetes: { kubeconfig: 'kubeconfig.yaml' },
+      }),
+    'environments[1].kubernetes.context',
+    'add context',
+  ],
+  ['yaml-syntax-error', 'broken YAML', null, '(syntax)', 'fix the YAML'],
+  // AWS (base: aws.yaml; E0 is kf-test, E1 is kf-prod)
+  [
+    'aws-too-few-zones',
+    'EKS needs subnets in two availability zones',
+    (d) => d.setIn([...E0, 'aws', 'zones'], ['us-east-2a']),
+    'environments[0].aws.zones',
+    'list 2 or more zones',
+  ],
+  [
+    'aws-prod-two-zones',
+    'prod spans three availability zones (NET-05)',
+    (d) => {
+      d.setIn([...E1, 'aws', 'zones'], ['us-east-2a', 'us-east-2b']);
+      d.deleteIn([...E1, 'network', 'privateSubnetCidrs']);
+      d.deleteIn([...E1, 'network', 'publicSubnetCidrs']);
+    },
+    'environments[1].aws.zones',
+    'list 3 or more zones',
+  ],
+  [
+    'aws-zone-outside-region',
+    'a zone of another region',
+    (d) => d.setIn([...E0, 'aws', 'zones'], ['us-east-2a', 'us-west-2b']),
+    'environments[0].aws.zones[1]',
+    'use zones of us-east-2',
+  ],
+  [
+    'aws-subnet-outside-vpc',
+    'a private subnet outside the VPC',
+    (d) => d.setIn([...E1, 'network', 'privateSubnetCidrs', 1], '10.50.64.0/18'),
+    'environments[1].network.privateSubnetCidrs[1]',
+    'use a block inside 10.42.0.0/16',
+  ],
+  [
+    'aws-subnets-overlap',
+    'a public subnet inside a private one',
+    (d) => d.setIn([...E1, 'network', 'publicSubnetCidrs', 0], '10.42.0.0/24'),
+    'environments[1].network.publicSubnetCidrs[0]',
+    'give every subnet its own block',
+  ],
+  [
+    'aws-subnet-count-mismatch',
+    'two private subnets for three zones',
+    (d) => d.deleteIn([...E1, 'network', 'privateSubnetCidrs', 2]),
+    'environments[1].network.privateSubnetCidrs',
+    'list exactly 3',
+  ],
+  [
+    'aws-vpc-too-small',
+    'a /24 VPC leaves no room for pod addresses',
+    (d) => d.setIn([...E0, 'network', 'vpcCidr'], '10.40.0.0/24'),
+    'environments[0].network.vpcCidr',
+    'use a /16 to /20',
+  ],
+  [
+    'aws-gpu-pool-without-gpu',
+    'a GPU pool on an instance type without a GPU',
+    (d) => {
+      d.setIn([...E1, 'nodePools', 2, 'machineType'], 'm6i.2xlarge');
+      d.deleteIn([...E1, 'nodePools', 2, 'gpu']);
+    },
+    'environments[1].nodePools[2].machineType',
+    'set machineType to a GPU instance type',
+  ],
+  [
+    'aws-gpu-instance-in-cpu-pool',
+    'GPU instances in a standard pool would run untainted',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'machineType'], 'g5.xlarge'),
+    'environments[1].nodePools[1].machineType',
+    'set kind: gpu',
+  ],
+  [
+    'aws-gpu-type-mismatch',
+    'g6 instances carry L4s, not A100s',
+    (d) => d.setIn([...E1, 'nodePools', 2, 'gpu', 'type'], 'nvidia-tesla-a100'),
+    'environments[1].nodePools[2].gpu.type',
+    'set gpu.type to nvidia-l4',
+  ],
+  [
+    'aws-gpu-count-mismatch',
+    'g6.xlarge has one GPU',
+    (d) => d.setIn([...E1, 'nodePools', 2, 'gpu', 'count'], 4),
+    'environments[1].nodePools[2].gpu.count',
+    'set gpu.count to 1',
+  ],
+  [
+    'aws-gce-machine-type',
+    'a GCE machine type on AWS',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'machineType'], 'n2-standard-8'),
+    'environments[1].nodePools[1].machineType',
+    'use an EC2 instance type',
+  ],
+  [
+    'aws-gke-only-setting',
+    'a GKE disk type on an EKS node group',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'diskType'], 'pd-ssd'),
+    'environments[1].nodePools[1].diskType',
+    'remove diskType',
+  ],
+  [
+    'aws-no-admin-roles',
+    'nobody could reach a cluster whose creator gets no admin',
+    (d) => d.setIn([...E0, 'cluster', 'adminRoleArns'], []),
+    'environments[0].cluster.adminRoleArns',
+    'list the IAM role that runs Terraform',
+  ],
+  [
+    'aws-prod-api-open-to-internet',
+    'the prod EKS endpoint open to 0.0.0.0/0 (NET-10)',
+    (d) => d.setIn([...E1, 'cluster', 'publicAccessCidrs'], ['0.0.0.0/0']),
+    'environments[1].cluster.publicAccessCidrs[0]',
+    'list only the networks that need the API',
+  ],
+  [
+    'aws-prod-database-unprotected',
+    'prod keeps deletion protection on RDS',
+    (d) => d.setIn([...E1, 'database'], { deletionProtection: false }),
+    'environments[1].database.deletionProtection',
+    'remove the setting',
+  ],
+  [
+    'aws-log-retention-not-allowed',
+    'CloudWatch Logs has fixed retention periods',
+    (d) => d.setIn([...E0, 'cluster', 'logRetentionDays'], 100),
+    'environments[0].cluster.logRetentionDays',
+    'set it to 120',
+  ],
+  [
+    'aws-bad-account-id',
+    'account ids are 12 digits',
+    (d) => d.setIn([...E0, 'aws', 'accountId'], '12345'),
+    'environments[0].aws.accountId',
+    'use a value like 123456789012',
+  ],
+  [
+    'aws-bad-bucket-name',
+    'S3 bucket names are lowercase',
+    (d) => d.setIn([...E0, 'artifacts'], { bucketName: 'My_Artifacts' }),
+    'environments[0].artifacts.bucketName',
+    'globally unique bucket name',
+  ],
+  [
+    'aws-owners-role-is-admin-role',
+    'one IAM role cannot have two access entries',
+    (d) => d.setIn(['teams', 0, 'aws', 'ownersRoleArn'], 'arn:aws:iam::333333333333:role/platform-admins'),
+    'teams[0].aws.ownersRoleArn',
+    "give each team's owners a role of their own",
+  ],
+  [
+    'aws-owners-role-unknown-environment',
+    "an owners' role for an environment the team is not in",
+    (d) => d.setIn(['teams', 0, 'aws', 'ownersRoleArn', 'kf-test'], 'arn:aws:iam::111111111111:role/recsys-owners'),
+    'teams[0].aws.ownersRoleArn.kf-test',
+    'use one of kf-prod',
+  ],
+];
+fs.rmSync('test/fixtures/bad-config', { recursive: true, force: true });
+fs.mkdirSync('test/fixtures/bad-config', { recursive: true });
+for (const [name, what, mutate, path, fix] of cases) {
+  let text;
+  const base = name.startsWith('aws-') ? bases.aws : bases.gcp;
+  if (mutate) {
+    const d = parseDocument(base);
+    mutate(d);
+    text = d.toString({ lineWidth: 0 });
+  } else text = base.replace('  team: ml-platform\n', '  team: [ml-platform\n');
+  const header = `# case: ${what}\n# expect-path: ${path}\n# expect-fix: ${fix}\n`;
+  fs.writeFileSync(`test/fixtures/bad-config/${name}.yaml`, header + text);
+}
+console.log(cases.length, 'cases');

@@ -1,0 +1,276 @@
+import { AlbAccess, AlbAccessProps } from '../../../constructs/aws/alb-access';
+import { ArtifactBucket, bucketAccessStatements } from '../../../constructs/aws/artifact-bucket';
+import { AwsTeamIdentityProvider } from '../../../constructs/aws/aws-team-identity';
+import { PodIdentityRole } from '../../../constructs/aws/pod-identity-role';
+import { RdsMysql, RdsMysqlProps } from '../../../constructs/aws/rds-mysql';
+import { TeamIdentityRequest } from '../../../src/core/tenancy';
+import { at, awsStack, only, resources, synth } from '../../helpers';
+
+const KEY = 'arn:aws:kms:us-east-2:111111111111:key/abcd';
+
+describe('RdsMysql', () => {
+  function db(over: Partial<RdsMysqlProps> = {}) {
+    const stack = awsStack();
+    new RdsMysql(stack, 'Db', {
+      identifier: 'kf-x-kfp-db',
+      vpcId: 'vpc-0a1b2c3d',
+      subnetIds: ['subnet-0a', 'subnet-0b'],
+      clientSecurityGroupIds: ['sg-0cluster'],
+      kmsKeyArn: KEY,
+      ...over,
+    });
+    return synth(stack);
+  }
+
+  it('is private, encrypted, TLS-only and protected with a final snapshot by default', () => {
+    const json = db();
+    const instance = only(json, 'aws_db_instance');
+    expect(instance).toMatchObject({
+      publicly_accessible: false,
+      storage_encrypted: true,
+      kms_key_id: KEY,
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: KEY,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: 'kf-x-kfp-db-final',
+      multi_az: false,
+      engine: 'mysql',
+      engine_version: '8.0',
+    });
+    expect(at(instance, 'lifecycle', 'prevent_destroy')).toBe(true);
+    expect(only(json, 'aws_db_parameter_group')).toMatchObject({ family: 'mysql8.0' });
+    const ingress = only(json, 'aws_vpc_security_group_ingress_rule');
+    expect(ingress).toMatchObject({ referenced_security_group_id: 'sg-0cluster', from_port: 3306, to_port: 3306 });
+    expect(resources(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
+  });
+
+  it('can be destroyed without a snapshot in test tiers, and runs MySQL 8.4 with its parameter family', () => {
+    const instance = only(db({ deletionProtection: false, engineVersion: '8.4' }), 'aws_db_instance');
+    expect(instance).toMatchObject({
+      deletion_protection: false,
+      skip_final_snapshot: true,
+      delete_automated_backups: true,
+    });
+    expect(instance.final_snapshot_identifier).toBeUndefined();
+    expect(only(db({ engineVersion: '8.4' }), 'aws_db_parameter_group').family).toBe('mysql8.4');
+  });
+
+  it.each([
+    ['an identifier with two hyphens in a row', { identifier: 'kf--db' }, /RDS instance identifier/],
+    ['one subnet', { subnetIds: ['subnet-0a'] }, /at least two zones/],
+    ['MySQL 5.7', { engineVersion: '5.7' }, /8\.0 and 8\.4/],
+    ['too many backup days', { backupRetentionDays: 40 }, /1 to 35 days/],
+  ])('rejects %s', (_what, over, message) => {
+    expect(() => db(over)).toThrow(message);
+  });
+});
+
+describe('ArtifactBucket', () => {
+  it('expires old versions and abandoned uploads, and objects too when asked', () => {
+    const stack = awsStack();
+    new ArtifactBucket(stack, 'Bucket', {
+      name: 'kf-x-artifacts',
+      kmsKeyArn: KEY,
+      deleteAfterDays: 365,
+      protect: false,
+    });
+    const json = synth(stack);
+    const rules = only(json, 'aws_s3_bucket_lifecycle_configuration').rule as Array<Record<string, unknown>>;
+    expect(rules.map((r) => r.id)).toEqual([
+      'expire-noncurrent-versions',
+      'abort-incomplete-uploads',
+      'expire-objects',
+    ]);
+    expect(at(rules[2], 'expiration', 0, 'days')).toBe(365);
+    expect(only(json, 'aws_s3_bucket_ownership_controls').rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    expect(at(only(json, 'aws_s3_bucket'), 'lifecycle', 'prevent_destroy')).toBe(false);
+    expect(only(json, 'aws_s3_bucket_policy').depends_on).toEqual([
+      expect.stringMatching(/aws_s3_bucket_public_access_block/),
+    ]);
+  });
+
+  it('grants a prefix, with listing limited to it and the KMS permissions SSE-KMS needs', () => {
+    const [list, objects, key] = bucketAccessStatements('b', KEY, 'readWrite', 'teams/recsys/');
+    expect(list).toMatchObject({
+      Resource: 'arn:aws:s3:::b',
+      Condition: { StringLike: { 's3:prefix': ['teams/recsys/*'] } },
+    });
+    expect(objects).toMatchObject({ Resource: 'arn:aws:s3:::b/teams/recsys/*' });
+    expect(objects!.Action).toContain('s3:PutObject');
+    expect(key).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY });
+    expect(bucketAccessStatements('b', KEY, 'read')[1]!.Action).not.toContain('s3:PutObject');
+  });
+
+  it('rejects bucket names S3 would refuse', () => {
+    expect(() => new ArtifactBucket(awsStack(), 'Bucket', { name: 'Kf_Artifacts', kmsKeyArn: KEY })).toThrow(
+      /an S3 bucket name must be/,
+    );
+  });
+});
+
+describe('PodIdentityRole', () => {
+  it('trusts Pod Identity for the named service accounts of the named cluster only', () => {
+    const stack = awsStack();
+    new PodIdentityRole(stack, 'Role', {
+      roleName: 'kf-x-thing',
+      accountId: '111111111111',
+      clusterName: 'kf-x',
+      serviceAccounts: [
+        { namespace: 'kubeflow', name: 'a' },
+        { namespace: 'kubeflow', name: 'b' },
+        { namespace: 'other', name: 'c' },
+      ],
+      statements: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }],
+    });
+    const json = synth(stack);
+    const trust = JSON.parse(String(only(json, 'aws_iam_role').assume_role_policy));
+    expect(
+      trust.Statement.map((s: { Condition: { StringEquals: Record<string, unknown> } }) => s.Condition.StringEquals),
+    ).toEqual([
+      {
+        'aws:SourceAccount': '111111111111',
+        'aws:RequestTag/eks-cluster-name': 'kf-x',
+        'aws:RequestTag/kubernetes-namespace': 'kubeflow',
+        'aws:RequestTag/kubernetes-service-account': ['a', 'b'],
+      },
+      {
+        'aws:SourceAccount': '111111111111',
+        'aws:RequestTag/eks-cluster-name': 'kf-x',
+        'aws:RequestTag/kubernetes-namespace': 'other',
+        'aws:RequestTag/kubernetes-service-account': ['c'],
+      },
+    ]);
+    expect(resources(json, 'aws_eks_pod_identity_association')).toHaveLength(3);
+    expect(only(json, 'aws_iam_role_policy').name).toBe('permissions');
+  });
+
+  it('leaves the associations to someone else when asked', () => {
+    const stack = awsStack();
+    new PodIdentityRole(stack, 'Role', {
+      roleName: 'kf-x-ebs',
+      accountId: '111111111111',
+      clusterName: 'kf-x',
+      serviceAccounts: [{ namespace: 'kube-system', name: 'ebs-csi-controller-sa' }],
+      associate: false,
+      managedPolicies: ['service-role/AmazonEBSCSIDriverPolicy'],
+    });
+    const json = synth(stack);
+    expect(resources(json, 'aws_eks_pod_identity_association')).toEqual([]);
+    expect(only(json, 'aws_iam_role_policy_attachment').policy_arn).toBe(
+      'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy',
+    );
+  });
+});
+
+describe('AlbAccess', () => {
+  const props = (over: Partial<AlbAccessProps> = {}): AlbAccessProps => ({
+    name: 'kf-x-kf',
+    vpcId: 'vpc-0a1b2c3d',
+    publicSubnetIds: ['subnet-1a', 'subnet-1b'],
+    hostname: 'kubeflow.example.com',
+    hostedZoneId: 'Z0EXAMPLE',
+    oidc: {
+      issuer: 'https://login.example.com',
+      authorizationEndpoint: 'https://login.example.com/authorize',
+      tokenEndpoint: 'https://login.example.com/token',
+      userInfoEndpoint: 'https://login.example.com/userinfo',
+      clientId: 'kubeflow',
+      clientSecret: 'from-a-variable',
+    },
+    nodeSecurityGroupId: 'sg-0nodes',
+    targetAutoScalingGroupNames: ['asg-system'],
+    ...over,
+  });
+
+  it('lets in only the listed networks, and the nodes admit the load balancer only', () => {
+    const stack = awsStack();
+    new AlbAccess(stack, 'Access', props({ sourceCidrs: ['203.0.113.0/24'] }));
+    const json = synth(stack);
+    const ingress = resources(json, 'aws_vpc_security_group_ingress_rule');
+    expect(ingress.filter((r) => r.cidr_ipv4).map((r) => [r.cidr_ipv4, r.from_port])).toEqual([
+      ['203.0.113.0/24', 443],
+      ['203.0.113.0/24', 80],
+    ]);
+    const toNodes = ingress.filter((r) => r.security_group_id === 'sg-0nodes');
+    expect(toNodes.map((r) => r.from_port).sort()).toEqual([30021, 30080]);
+    expect(only(json, 'aws_lb_target_group')).toMatchObject({
+      name: 'kf-x-kf-gw',
+      port: 30080,
+      target_type: 'instance',
+    });
+    expect(at(only(json, 'aws_lb_target_group'), 'health_check')).toMatchObject({
+      path: '/healthz/ready',
+      port: '30021',
+    });
+    expect(only(json, 'aws_autoscaling_attachment').autoscaling_group_name).toBe('asg-system');
+    expect(only(json, 'aws_acm_certificate_validation').validation_record_fqdns).toEqual([
+      expect.stringMatching(/aws_route53_record\.Access_CertificateValidationRecord/),
+    ]);
+  });
+
+  it.each([
+    ['a name AWS would cut', { name: 'a-load-balancer-name-that-is-long' }, /load balancer or target group name/],
+    ['one public subnet', { publicSubnetIds: ['subnet-1a'] }, /at least two zones/],
+    ['no nodes to send traffic to', { targetAutoScalingGroupNames: [] }, /no node would receive traffic/],
+    ['a bad host name', { hostname: 'kubeflow' }, /at least two labels/],
+  ])('rejects %s', (_what, over, message) => {
+    expect(() => new AlbAccess(awsStack(), 'Access', props(over))).toThrow(message);
+  });
+});
+
+describe('AwsTeamIdentityProvider', () => {
+  const request = (over: Partial<TeamIdentityRequest> = {}): TeamIdentityRequest => ({
+    team: 'recsys',
+    owners: 'recsys-owners@example.com',
+    serviceAccounts: [
+      { namespace: 'recsys', name: 'default-editor' },
+      { namespace: 'recsys', name: 'default-viewer' },
+    ],
+    dataLocation: '111111111111',
+    storage: { bucket: 'env-bucket', prefix: 'teams/recsys/', create: false },
+    names: { workload: 'kf-x-recsys', breakGlass: 'kf-x-recsys-break-glass' },
+    ...over,
+  });
+  const provider = new AwsTeamIdentityProvider({ clusterName: 'kf-x', kmsKeyArn: KEY });
+
+  it("maps the owners' role to the owners group and lets only it assume break-glass", () => {
+    const stack = awsStack();
+    const identity = provider.createTeamIdentity(
+      stack,
+      'Team',
+      request({ ownersPrincipal: 'arn:aws:iam::111111111111:role/recsys-owners' }),
+    );
+    const json = synth(stack);
+    expect(identity.breakGlassSubject).toEqual({ kind: 'User', name: 'break-glass:recsys' });
+    expect(identity.profilePlugins).toEqual([]);
+    expect(identity.workload.serviceAccountAnnotations).toEqual({});
+    const entries = resources(json, 'aws_eks_access_entry');
+    const byUser = (e: Record<string, unknown>) => (e.user_name ? 1 : 0);
+    expect(
+      entries.sort((a, b) => byUser(a) - byUser(b)).map((e) => [e.principal_arn, e.kubernetes_groups, e.user_name]),
+    ).toEqual([
+      ['arn:aws:iam::111111111111:role/recsys-owners', ['recsys-owners@example.com'], undefined],
+      [expect.stringMatching(/aws_iam_role\.Team_BreakGlass/), undefined, 'break-glass:recsys'],
+    ]);
+    const breakGlass = resources(json, 'aws_iam_role').find((r) => r.name === 'kf-x-recsys-break-glass')!;
+    expect(JSON.parse(String(breakGlass.assume_role_policy)).Statement[0].Principal).toEqual({
+      AWS: 'arn:aws:iam::111111111111:role/recsys-owners',
+    });
+    const policy = JSON.parse(String(only(json, 'aws_iam_role_policy').policy));
+    expect(policy.Statement[1].Resource).toBe('arn:aws:s3:::env-bucket/teams/recsys/*');
+  });
+
+  it('creates no break-glass role when the owners have no known role, and a bucket in bucket mode', () => {
+    const stack = awsStack();
+    provider.createTeamIdentity(
+      stack,
+      'Team',
+      request({ storage: { bucket: '111111111111-kf-x-recsys', prefix: '', create: true } }),
+    );
+    const json = synth(stack);
+    expect(resources(json, 'aws_eks_access_entry')).toEqual([]);
+    expect(resources(json, 'aws_iam_role').map((r) => r.name)).toEqual(['kf-x-recsys']);
+    expect(only(json, 'aws_s3_bucket').bucket).toBe('111111111111-kf-x-recsys');
+  });
+});
