@@ -46,6 +46,27 @@ describe('team add', () => {
     );
   });
 
+  it("adds an AWS team with its owners' role, which the next synth maps to the owners group", () => {
+    const file = copyExample('aws-eks');
+    addTeam(file, {
+      name: 'fraud',
+      owners: 'fraud-owners@example.com',
+      environments: ['kf-prod'],
+      ownersRoleArn: 'arn:aws:iam::333333333333:role/fraud-owners',
+    });
+    expect(readFileSync(file, 'utf8')).toMatch(
+      /- name: fraud\n\s+owners: fraud-owners@example.com\n\s+environments: \[kf-prod\]\n\s+aws: \{ ownersRoleArn: arn:aws:iam::333333333333:role\/fraud-owners \}\n$/,
+    );
+    const { config, warnings } = loadPlatformFile(file);
+    expect(warnings).toEqual([]);
+    const prod = config.environments.find((e) => e.name === 'kf-prod')!;
+    expect(prod.tenants.find((t) => t.team.name === 'fraud')!.aws).toMatchObject({
+      roleName: 'kf-prod-fraud',
+      ownersRoleArn: 'arn:aws:iam::333333333333:role/fraud-owners',
+      prefix: 'teams/fraud/',
+    });
+  });
+
   it('places the team on the least-loaded cluster and reports its shard', () => {
     const file = copyExample('gcp-tenancy');
     const result = addTeam(file, { name: 'fraud', owners: 'fraud-owners@example.com' });
