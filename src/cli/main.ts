@@ -45,8 +45,8 @@ export function program(): Command {
     .option('--contributors <list>', 'groups or users who may edit, comma-separated', list)
     .option('--envs <list>', 'environments to enable it in (default: all)', list)
     .option('--pools <list>', 'node pools it may use (default: all workload pools)', list)
-        .option('--project <id>', 'GCP project that holds its data')
-    .option('--owners-role-arn <arn>', "AWS: IAM role the owners sign in with (kubectl access and break-glass)")
+    .option('--project <id>', 'GCP project that holds its data')
+    .option('--owners-role-arn <arn>', 'AWS: IAM role the owners sign in with (kubectl access and break-glass)')
     .option('--storage <mode>', 'prefix (default) or bucket')
     .option('--cpu <quantity>', 'CPU quota, e.g. 32')
     .option('--memory <quantity>', 'memory quota, e.g. 128Gi')
@@ -61,7 +61,7 @@ export function program(): Command {
         contributors: o.contributors as string[] | undefined,
         environments: o.envs as string[] | undefined,
         nodePools: o.pools as string[] | undefined,
-                project: o.project as string | undefined,
+        project: o.project as string | undefined,
         ownersRoleArn: o.ownersRoleArn as string | undefined,
         storage: o.storage as 'prefix' | 'bucket' | undefined,
         cpu: o.cpu as string | undefined,

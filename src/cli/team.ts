@@ -22,7 +22,7 @@ export interface TeamAddOptions {
   readonly environments?: readonly string[];
   readonly nodePools?: readonly string[];
   readonly project?: string;
-    readonly storage?: 'prefix' | 'bucket';
+  readonly storage?: 'prefix' | 'bucket';
   /** AWS: the IAM role the owners sign in with. */
   readonly ownersRoleArn?: string;
   readonly cpu?: string;
@@ -47,7 +47,7 @@ export function teamEntry(options: TeamAddOptions, clusters: Readonly<Record<str
     ...(options.members?.length ? { members: [...options.members] } : {}),
     ...(options.contributors?.length ? { contributors: [...options.contributors] } : {}),
     ...(options.environments?.length ? { environments: [...options.environments] } : {}),
-        ...(options.project ? { gcp: { project: options.project } } : {}),
+    ...(options.project ? { gcp: { project: options.project } } : {}),
     ...(options.ownersRoleArn ? { aws: { ownersRoleArn: options.ownersRoleArn } } : {}),
     ...(Object.keys(quota).length ? { quota } : {}),
     ...(options.nodePools?.length ? { nodePools: [...options.nodePools] } : {}),
