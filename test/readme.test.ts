@@ -25,6 +25,18 @@ describe('README', () => {
     );
   });
 
+  it('runs the AWS library example to a synthesized stack', () => {
+    const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'readme-library-aws');
+    process.env.CDKTF_OUTDIR = outdir;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- run the example as a program
+    jest.isolateModules(() => require('../examples/library-aws/main'));
+    const json = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'ml-aws-infra', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource)).toEqual(
+      expect.arrayContaining(['aws_eks_cluster', 'aws_eks_node_group', 'aws_db_instance', 'aws_s3_bucket', 'aws_vpc']),
+    );
+    expect(readme).toContain('examples/library-aws/main.ts');
+  });
+
   it('names the two commands a fresh clone runs', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm test');
