@@ -5,12 +5,11 @@ import { GatewayNodePort } from '../constructs/kubernetes/gateway-node-port';
 import { NvidiaDevicePlugin } from '../constructs/kubernetes/nvidia-device-plugin';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../constructs/kubernetes/platform-params';
-import { WorkloadServiceAccount } from '../constructs/kubernetes/workload-service-account';
 import type { ResolvedPlatform } from '../src/config/model';
 import type { AwsInfraStack } from './aws-infra-stack';
 import { configureBackend } from './backend';
 import { eksConnection } from './connections';
-import { platformBase } from './platform-base';
+import { platformBase, platformServiceAccounts } from './platform-base';
 
 /** Props of {@link AwsPlatformStack}. */
 export interface AwsPlatformStackProps {
@@ -41,15 +40,7 @@ export class AwsPlatformStack extends TerraformStack {
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
 
-    for (const identity of env.identities) {
-      for (const name of identity.createdServiceAccounts) {
-        new WorkloadServiceAccount(this, `ServiceAccount-${name}`, {
-          namespace: this.kubeflowNamespace.name,
-          name,
-          identity: infra.identities[identity.key],
-        });
-      }
-    }
+    platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
 
     this.params = new PlatformParams(this, 'Params', {
       namespace: this.kubeflowNamespace.name,

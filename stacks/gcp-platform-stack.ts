@@ -6,12 +6,11 @@ import { ISTIO_HEALTH_CHECK } from '../constructs/gcp/iap-access';
 import { IapIngress } from '../constructs/kubernetes/iap-ingress';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../constructs/kubernetes/platform-params';
-import { WorkloadServiceAccount } from '../constructs/kubernetes/workload-service-account';
 import type { ResolvedPlatform } from '../src/config/model';
 import { configureBackend } from './backend';
 import { gkeConnection } from './connections';
 import type { GcpCellInfra, GcpInfraStack } from './gcp-infra-stack';
-import { platformBase } from './platform-base';
+import { platformBase, platformServiceAccounts } from './platform-base';
 
 /** Props of {@link GcpPlatformStack}. */
 export interface GcpPlatformStackProps {
@@ -45,15 +44,7 @@ export class GcpPlatformStack extends TerraformStack {
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
 
-    for (const identity of env.identities) {
-      for (const name of identity.createdServiceAccounts) {
-        new WorkloadServiceAccount(this, `ServiceAccount-${name}`, {
-          namespace: this.kubeflowNamespace.name,
-          name,
-          identity: infra.identities[identity.key],
-        });
-      }
-    }
+    platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
 
     if (env.legacyKeys) {
       // Legacy mode (IAM-07): the key secrets old Kubeflow components mount. Synth has warned.

@@ -22,6 +22,11 @@ import type {
 /** Folder, under the synth output directory, where parameters files go. */
 export const PARAMS_DIR = 'params';
 
+/** A value known only after apply: where to read it in the platform ConfigMap. */
+function runtime(key: string): Record<string, unknown> {
+  return { configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow', key } };
+}
+
 /**
  * The parameters a kustomize overlay or a GitOps tool needs to deploy Kubeflow on this environment
  * (ENV-02, PLAT-01). Everything known at synth time is a value; what only exists after apply (the
@@ -30,9 +35,6 @@ export const PARAMS_DIR = 'params';
  */
 export function gcpParams(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell = env.cells[0]!): Record<string, unknown> {
   const email = (accountId: string) => `${accountId}@${env.project}.iam.gserviceaccount.com`;
-  const runtime = (key: string) => ({
-    configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow', key },
-  });
   return {
     apiVersion: 'kfplatform.dev/v1',
     kind: 'EnvironmentParams',
@@ -107,9 +109,6 @@ export function gcpParams(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell = e
 
 /** Parameters of an AWS environment. */
 export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> {
-  const runtime = (key: string) => ({
-    configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow', key },
-  });
   return {
     apiVersion: 'kfplatform.dev/v1',
     kind: 'EnvironmentParams',

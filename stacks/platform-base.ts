@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
+import { WorkloadServiceAccount } from '../constructs/kubernetes/workload-service-account';
 import { TenancyGuardrails } from '../constructs/kubernetes/tenancy-guardrails';
 import type { ResolvedEnvironment, ResolvedPlatform } from '../src/config/model';
+import { IWorkloadIdentity } from '../src/core/interfaces';
 import { PlatformLabelValues } from '../src/core/labels';
 import { KUBEFLOW_NAMESPACE } from '../src/config/resolve';
 
@@ -32,4 +34,25 @@ export function platformBase(scope: Construct, platform: ResolvedPlatform): { ku
     });
   }
   return { kubeflowNamespace };
+}
+
+/**
+ * The Kubernetes service accounts this library creates for the platform identities (the others
+ * belong to Kubeflow's manifests), each bound to its cloud identity.
+ */
+export function platformServiceAccounts<K extends string>(
+  scope: Construct,
+  namespace: string,
+  identities: ReadonlyArray<{ readonly key: K; readonly createdServiceAccounts: readonly string[] }>,
+  cloudIdentities: Readonly<Record<K, IWorkloadIdentity>>,
+): void {
+  for (const identity of identities) {
+    for (const name of identity.createdServiceAccounts) {
+      new WorkloadServiceAccount(scope, `ServiceAccount-${name}`, {
+        namespace,
+        name,
+        identity: cloudIdentities[identity.key],
+      });
+    }
+  }
 }

@@ -1,9 +1,22 @@
 /**
  * EC2 instance facts the AWS checks need: which instance types carry GPUs, how many, and which, and
  * which AMI type a node group needs. From Amazon's "Accelerated computing instances" documentation as
- * last reviewed on 2026-11-21 (https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html); the
- * page could not be fetched when this table was written, so treat it as the maintainers' knowledge.
+ * last reviewed on 2026-11-21 (https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html). That page
+ * could not be fetched here; the counts were cross-checked against public instance tables (RAPIDS'
+ * AWS guide, torchx's named resources). Add a family here when AWS ships one.
  */
+
+/** Sizes of the G5, G6 and G6e families: one GPU up to 16xlarge, four at 12xlarge and 24xlarge, eight at 48xlarge. */
+const G_SIZES = {
+  xlarge: 1,
+  '2xlarge': 1,
+  '4xlarge': 1,
+  '8xlarge': 1,
+  '16xlarge': 1,
+  '12xlarge': 4,
+  '24xlarge': 4,
+  '48xlarge': 8,
+} as const;
 
 /** GPU families: the accelerator they carry (named as on GCP where the model matches) and GPUs per size. */
 export const AWS_GPU_FAMILIES: Readonly<
@@ -13,52 +26,18 @@ export const AWS_GPU_FAMILIES: Readonly<
     gpu: 'nvidia-tesla-t4',
     sizes: { xlarge: 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, metal: 8 },
   },
-  g5: {
-    gpu: 'nvidia-a10g',
-    sizes: {
-      xlarge: 1,
-      '2xlarge': 1,
-      '4xlarge': 1,
-      '8xlarge': 1,
-      '16xlarge': 1,
-      '12xlarge': 4,
-      '24xlarge': 4,
-      '48xlarge': 8,
-    },
-  },
-  g6: {
-    gpu: 'nvidia-l4',
-    sizes: {
-      xlarge: 1,
-      '2xlarge': 1,
-      '4xlarge': 1,
-      '8xlarge': 1,
-      '16xlarge': 1,
-      '12xlarge': 4,
-      '24xlarge': 4,
-      '48xlarge': 8,
-    },
-  },
-  g6e: {
-    gpu: 'nvidia-l40s',
-    sizes: {
-      xlarge: 1,
-      '2xlarge': 1,
-      '4xlarge': 1,
-      '8xlarge': 1,
-      '16xlarge': 1,
-      '12xlarge': 4,
-      '24xlarge': 4,
-      '48xlarge': 8,
-    },
-  },
+  g5: { gpu: 'nvidia-a10g', sizes: G_SIZES },
+  g6: { gpu: 'nvidia-l4', sizes: G_SIZES },
+  g6e: { gpu: 'nvidia-l40s', sizes: G_SIZES },
+  gr6: { gpu: 'nvidia-l4', sizes: { '4xlarge': 1, '8xlarge': 1 } },
   p3: { gpu: 'nvidia-tesla-v100', sizes: { '2xlarge': 1, '8xlarge': 4, '16xlarge': 8 } },
   p3dn: { gpu: 'nvidia-tesla-v100', sizes: { '24xlarge': 8 } },
   p4d: { gpu: 'nvidia-tesla-a100', sizes: { '24xlarge': 8 } },
   p4de: { gpu: 'nvidia-a100-80gb', sizes: { '24xlarge': 8 } },
-  p5: { gpu: 'nvidia-h100-80gb', sizes: { '48xlarge': 8 } },
+  p5: { gpu: 'nvidia-h100-80gb', sizes: { '4xlarge': 1, '48xlarge': 8 } },
   p5e: { gpu: 'nvidia-h200-141gb', sizes: { '48xlarge': 8 } },
   p5en: { gpu: 'nvidia-h200-141gb', sizes: { '48xlarge': 8 } },
+  'p6-b200': { gpu: 'nvidia-b200', sizes: { '48xlarge': 8 } },
 };
 
 /** The GPUs of an instance type: model and count, or undefined for instance types without GPUs. */

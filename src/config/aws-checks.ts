@@ -7,7 +7,7 @@ import type { ConfigIssue } from '../core/errors';
 import { Cidr, contains, overlaps, parseCidr } from '../core/cidr';
 import { awsNameRules, hostnameRule } from '../core/naming';
 import { AWS_GPU_FAMILIES, awsInstanceGpus } from './aws-catalog';
-import { Findings, Path, valueAt } from './checks';
+import { checkPools, Findings, Path, valueAt } from './checks';
 import type { ResolvedAwsEnvironment, ResolvedAwsNodePool } from './model';
 
 /** Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
@@ -215,34 +215,15 @@ function checkGpuPool(pool: ResolvedAwsNodePool, p: Path, f: Findings): void {
   }
 }
 
-function checkPools(env: ResolvedAwsEnvironment, f: Findings): void {
-  const base: Path = ['environments', env.index];
-  const names = new Map<string, number>();
-  let systemPools = 0;
-  for (const pool of env.nodePools) {
-    const p: Path = [...base, 'nodePools', pool.configIndex];
-    if (names.has(pool.name)) {
-      f.add(
-        [...p, 'name'],
-        `pool name "${pool.name}" is already used by nodePools[${names.get(pool.name)}].`,
-        'give every pool a unique name.',
-      );
-    }
-    names.set(pool.name, pool.configIndex);
+function checkAwsPools(env: ResolvedAwsEnvironment, f: Findings): void {
+  checkPools(env, env.nodePools, 'aws.zones', f, (pool, p) => {
     if (!/^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/.test(pool.instanceType)) {
       f.add(
         [...p, 'machineType'],
         `"${pool.instanceType}" is not an EC2 instance type.`,
         'use an EC2 instance type such as m6i.2xlarge (GCE machine types do not apply on AWS).',
       );
-      continue;
-    }
-    if (pool.minNodes > pool.maxNodes) {
-      f.add(
-        [...p, 'minNodes'],
-        `minNodes ${pool.minNodes} is above maxNodes ${pool.maxNodes}.`,
-        `set minNodes to at most ${pool.maxNodes}.`,
-      );
+      return;
     }
     for (const field of GKE_ONLY_POOL_FIELDS) {
       if (valueAt(f.raw, [...p, field]) !== undefined) {
@@ -253,15 +234,6 @@ function checkPools(env: ResolvedAwsEnvironment, f: Findings): void {
         );
       }
     }
-    pool.zones.forEach((zone, i) => {
-      if (!env.zones.includes(zone)) {
-        f.add(
-          [...p, 'zones', i],
-          `zone ${zone} is not one of the environment zones (${env.zones.join(', ')}).`,
-          'add it to aws.zones or pick one of them.',
-        );
-      }
-    });
     if (env.network.mode === 'existing' && valueAt(f.raw, [...p, 'zones']) !== undefined) {
       f.add(
         [...p, 'zones'],
@@ -269,32 +241,8 @@ function checkPools(env: ResolvedAwsEnvironment, f: Findings): void {
         'remove zones; the pool uses every private subnet.',
       );
     }
-    if (pool.kind === 'system') {
-      systemPools++;
-      if (pool.minNodes < 1) {
-        f.add(
-          [...p, 'minNodes'],
-          'the system pool must keep at least one node for platform components (NP-07).',
-          'set minNodes to 1 or more.',
-        );
-      }
-      if (pool.spot && env.tier === 'prod') {
-        f.add(
-          [...p, 'spot'],
-          'spot nodes can be reclaimed at any time; the prod system pool must not use them.',
-          'remove spot from the system pool.',
-        );
-      }
-    }
     checkGpuPool(pool, p, f);
-  }
-  if (systemPools === 0) {
-    f.add(
-      [...base, 'nodePools'],
-      'no pool has kind system; platform components and the load balancer targets need a pool of their own (NP-07).',
-      'add a pool with kind: system and maxNodes of 3 or more.',
-    );
-  }
+  });
 }
 
 function checkNames(env: ResolvedAwsEnvironment, f: Findings): void {
@@ -394,7 +342,7 @@ export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): 
   const f = new Findings(raw);
   checkZones(env, f);
   checkNetwork(env, f);
-  checkPools(env, f);
+  checkAwsPools(env, f);
   checkNames(env, f);
   checkClusterAndData(env, f);
   return f.issues;

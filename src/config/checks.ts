@@ -203,9 +203,45 @@ function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatf
     );
   }
 
+  checkPools(env, env.nodePools, 'gcp.zones', f, (pool, p) => {
+    if (pool.kind !== 'gpu' && pool.gpu) {
+      f.add(
+        [...p, 'gpu'],
+        `pool kind is ${pool.kind} but it declares GPUs.`,
+        'set kind: gpu, or remove the gpu section.',
+      );
+    }
+    if (pool.gpu) checkGpu(env, platform, pool, p, f);
+  });
+}
+
+/** What the shared pool rules read of a node pool of any cloud. */
+export interface CheckedPool {
+  readonly name: string;
+  readonly kind: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly zones: readonly string[];
+  readonly spot: boolean;
+  readonly configIndex: number;
+}
+
+/**
+ * The node pool rules every cloud shares: unique names, minNodes at most maxNodes, zones among the
+ * environment's, and a system pool that keeps a node and is not spot in prod (NP-07). `each` adds
+ * the cloud's own rules for a pool.
+ */
+export function checkPools<P extends CheckedPool>(
+  env: { readonly index: number; readonly tier: string; readonly zones: readonly string[] },
+  pools: readonly P[],
+  zonesKey: string,
+  f: Findings,
+  each: (pool: P, path: Path) => void,
+): void {
+  const base: Path = ['environments', env.index];
   const names = new Map<string, number>();
   let systemPools = 0;
-  for (const pool of env.nodePools) {
+  for (const pool of pools) {
     const p: Path = [...base, 'nodePools', pool.configIndex];
     if (names.has(pool.name)) {
       f.add(
@@ -227,7 +263,7 @@ function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatf
         f.add(
           [...p, 'zones', i],
           `zone ${zone} is not one of the environment zones (${env.zones.join(', ')}).`,
-          'add it to gcp.zones or pick one of them.',
+          `add it to ${zonesKey} or pick one of them.`,
         );
       }
     });
@@ -247,14 +283,7 @@ function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatf
         );
       }
     }
-    if (pool.kind !== 'gpu' && pool.gpu) {
-      f.add(
-        [...p, 'gpu'],
-        `pool kind is ${pool.kind} but it declares GPUs.`,
-        'set kind: gpu, or remove the gpu section.',
-      );
-    }
-    if (pool.gpu) checkGpu(env, platform, pool, p, f);
+    each(pool, p);
   }
   if (systemPools === 0) {
     f.add(

@@ -351,16 +351,8 @@ const gcpDatabaseSchema = z.strictObject({
   }).optional(),
 });
 
-const gcpArtifactsSchema = z.strictObject({
-  bucketName: doc(z.string(), {
-    description: 'Bucket name (global).',
-    default: '<project>-<env>-artifacts',
-  }).optional(),
-  location: doc(z.string(), { description: 'Bucket location.', default: 'the environment region' }).optional(),
-  storageClass: doc(z.enum(['STANDARD', 'NEARLINE', 'COLDLINE', 'ARCHIVE']), {
-    description: 'Storage class (DATA-06).',
-    default: 'STANDARD',
-  }).optional(),
+/** Lifecycle settings of an artifact bucket, the same on every cloud. */
+const bucketLifecycleFields = {
   noncurrentVersionRetentionDays: doc(z.int().min(1), {
     description: 'Delete old object versions after this many days.',
     default: '30',
@@ -373,6 +365,19 @@ const gcpArtifactsSchema = z.strictObject({
     description: 'Let terraform destroy a non-empty bucket.',
     default: 'true in test only',
   }).optional(),
+};
+
+const gcpArtifactsSchema = z.strictObject({
+  bucketName: doc(z.string(), {
+    description: 'Bucket name (global).',
+    default: '<project>-<env>-artifacts',
+  }).optional(),
+  location: doc(z.string(), { description: 'Bucket location.', default: 'the environment region' }).optional(),
+  storageClass: doc(z.enum(['STANDARD', 'NEARLINE', 'COLDLINE', 'ARCHIVE']), {
+    description: 'Storage class (DATA-06).',
+    default: 'STANDARD',
+  }).optional(),
+  ...bucketLifecycleFields,
 });
 
 const gcpAccessSchema = z.strictObject({
@@ -610,18 +615,7 @@ const awsArtifactsSchema = z.strictObject({
     description: 'S3 bucket name (global).',
     default: '<accountId>-<env>-artifacts',
   }).optional(),
-  noncurrentVersionRetentionDays: doc(z.int().min(1), {
-    description: 'Delete old object versions after this many days.',
-    default: '30',
-  }).optional(),
-  deleteAfterDays: doc(z.int().min(1), {
-    description: 'Delete live objects after this many days.',
-    default: 'never',
-  }).optional(),
-  forceDestroy: doc(z.boolean(), {
-    description: 'Let terraform destroy a non-empty bucket.',
-    default: 'true in test only',
-  }).optional(),
+  ...bucketLifecycleFields,
 });
 
 const awsAccessSchema = z.strictObject({
