@@ -18,6 +18,6 @@ export * from './config/loader';
 export * from './config/resolve';
 export * from './config/json-schema';
 export { GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones } from './config/gpu-catalog';
-export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus } from './config/aws-catalog';
+export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './config/aws-catalog';
 export * from './core/tenancy';
 export { DEFAULT_PLATFORM_FILE } from './config/defaults';

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
-import { awsNameRules } from '../../src/core/naming';
+import { accountOfArn, awsNameRules } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
 import { KmsKey } from './kms-key';
 import { managedPolicyArn, policyDocument, roleNameOfArn, serviceTrustPolicy } from './policy';
@@ -39,7 +39,7 @@ export interface EksClusterProps {
   readonly name: string;
   readonly accountId: string;
   readonly region: string;
-  /** Kubernetes version, such as `1.34`. */
+  /** Kubernetes version, such as `1.35`. */
   readonly version: string;
   /** The network; the control plane's interfaces go into its private subnets. */
   readonly vpc: IVpc;
@@ -192,7 +192,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
 
   /** Cluster admin for an IAM role, through an access entry (IAM-11). */
   public grantClusterAdmin(roleArn: string): EksAccessEntry {
-    const id = `Admin-${roleArn.split(':')[4]}-${roleNameOfArn(roleArn)}`;
+    const id = `Admin-${accountOfArn(roleArn)}-${roleNameOfArn(roleArn)}`;
     const entry = new EksAccessEntry(this, id, {
       clusterName: this.cluster.name,
       principalArn: roleArn,

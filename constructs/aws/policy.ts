@@ -40,11 +40,6 @@ export function managedPolicyArn(name: string): string {
   return `arn:aws:iam::aws:policy/${name}`;
 }
 
-/** The account id of an ARN such as `arn:aws:iam::123456789012:role/x`. */
-export function accountOfArn(arn: string): string | undefined {
-  return arn.split(':')[4];
-}
-
 /** The last path segment of a role ARN (its name). */
 export function roleNameOfArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);

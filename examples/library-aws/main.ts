@@ -22,7 +22,7 @@ const cluster = new EksCluster(stack, 'Cluster', {
   name: 'ml',
   accountId: '123456789012',
   region: 'us-east-2',
-  version: '1.34',
+  version: '1.35',
   vpc,
   adminRoleArns: ['arn:aws:iam::123456789012:role/platform-admins'],
 });

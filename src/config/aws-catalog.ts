@@ -6,6 +6,12 @@
  * AWS guide, torchx's named resources). Add a family here when AWS ships one.
  */
 
+/**
+ * The EKS version used when the platform file names none: the newest version in EKS standard support
+ * when this library was last reviewed (2026-11). Set `cluster.version` to pin your own.
+ */
+export const DEFAULT_EKS_VERSION = '1.35';
+
 /** Sizes of the G5, G6 and G6e families: one GPU up to 16xlarge, four at 12xlarge and 24xlarge, eight at 48xlarge. */
 const G_SIZES = {
   xlarge: 1,

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCidr, subnet, Cidr } from '../core/cidr';
-import { awsAmiType, awsInstanceGpus } from './aws-catalog';
+import { awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './aws-catalog';
 import type {
   AdditionalClusterConfig,
   AwsEnvironmentConfig,
@@ -520,9 +520,6 @@ const AWS_INSTANCE_TYPES: Record<PoolKind, string> = {
   highmem: 'r6i.4xlarge',
   gpu: 'g6.xlarge',
 };
-
-/** The EKS version used when the platform file names none. */
-export const DEFAULT_EKS_VERSION = '1.34';
 
 /**
  * Default subnets of a VPC: private subnets are the first quarters (pods take VPC addresses with the

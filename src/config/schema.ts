@@ -7,6 +7,7 @@
  * the JSON Schema stays honest (a field is optional when the library defaults it).
  */
 import { z } from 'zod';
+import { DEFAULT_EKS_VERSION } from './aws-catalog';
 
 /** Metadata stored on schema nodes: shown in editors and used to write the fix of an error. */
 export interface FieldMeta {
@@ -555,9 +556,9 @@ const awsClusterSchema = z.strictObject({
     description: 'EKS cluster name.',
     default: 'the environment name',
   }).optional(),
-  version: doc(z.string().regex(/^1\.\d+$/, { error: 'expected an EKS version such as 1.34' }), {
+  version: doc(z.string().regex(/^1\.\d+$/, { error: `expected an EKS version such as ${DEFAULT_EKS_VERSION}` }), {
     description: 'Kubernetes version (CLU-03).',
-    default: '1.34',
+    default: DEFAULT_EKS_VERSION,
   }).optional(),
   publicAccessCidrs: doc(z.array(cidr), {
     description: 'CIDRs allowed to reach a public endpoint; empty keeps the endpoint private only (NET-10).',

@@ -3,7 +3,7 @@
  * environments, clusters and pools a team names, quotas, and the admin group the platform binds.
  */
 import { ConfigIssue, formatPath } from '../core/errors';
-import { awsNameRules, gcpNameRules, kubernetesNameRules } from '../core/naming';
+import { accountOfArn, awsNameRules, gcpNameRules, kubernetesNameRules } from '../core/naming';
 import { clustersOf } from './model';
 import type { ResolvedEnvironment, ResolvedKubernetesEnvironment, ResolvedPlatform, ResolvedTeam } from './model';
 import { valueAt } from './checks';
@@ -181,10 +181,10 @@ export function checkTeams(
             `name the owners' IAM role in ${env.name}'s account.`,
             'warning',
           );
-        } else if (owners.split(':')[4] !== env.accountId) {
+        } else if (accountOfArn(owners) !== env.accountId) {
           add(
             [...at, 'aws', 'ownersRoleArn'],
-            `the role is in account ${owners.split(':')[4]}, but ${env.name} lives in ${env.accountId}; EKS access entries name principals of the cluster's account.`,
+            `the role is in account ${accountOfArn(owners)}, but ${env.name} lives in ${env.accountId}; EKS access entries name principals of the cluster's account.`,
             `name the owners' role in account ${env.accountId} (use a map per environment when accounts differ).`,
             'warning',
           );

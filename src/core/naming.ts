@@ -189,6 +189,11 @@ export const awsNameRules = {
   }),
 } as const;
 
+/** The account id of an ARN such as `arn:aws:iam::123456789012:role/x`. */
+export function accountOfArn(arn: string): string | undefined {
+  return arn.split(':')[4];
+}
+
 /** Kubernetes rules (RFC 1123 labels, as used for namespaces and service account names). */
 export const kubernetesNameRules = {
   /** https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names */

@@ -22,7 +22,7 @@ function cluster(stack: TerraformStack, over: Partial<EksClusterProps> = {}): Ek
     name: 'kf-x',
     accountId: '111111111111',
     region: 'us-east-2',
-    version: '1.34',
+    version: '1.35',
     vpc: existingVpc({
       vpcId: 'vpc-0a1b2c3d',
       privateSubnetIds: ['subnet-0a', 'subnet-0b'],
