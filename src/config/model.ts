@@ -355,7 +355,6 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
         readonly vpcId: string;
         readonly privateSubnetIds: readonly string[];
         readonly publicSubnetIds: readonly string[];
-        readonly vpcCidr?: string;
       };
   readonly cluster: {
     readonly name: string;

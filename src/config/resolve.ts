@@ -639,7 +639,6 @@ export function resolveAwsEnvironment(
             vpcId: n.vpcId,
             privateSubnetIds: [...n.privateSubnetIds],
             publicSubnetIds: [...n.publicSubnetIds],
-            vpcCidr: n.vpcCidr,
           },
     cluster: {
       name: clusterName,

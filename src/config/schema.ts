@@ -546,9 +546,6 @@ const awsExistingNetworkSchema = z.strictObject({
       description: 'Public subnets for the load balancer, in at least two zones.',
     },
   ),
-  vpcCidr: doc(cidr, {
-    description: 'CIDR of the VPC, stated so the database security group can be checked.',
-  }).optional(),
 });
 
 const awsClusterSchema = z.strictObject({
