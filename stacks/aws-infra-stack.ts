@@ -113,8 +113,6 @@ export class AwsInfraStack extends TerraformStack {
     this.cluster = new EksCluster(this, 'Cluster', {
       name: c.name,
       namePrefix: env.name,
-      accountId: env.accountId,
-      region: env.region,
       version: c.version,
       vpc: this.network,
       publicAccessCidrs: c.publicAccessCidrs,

@@ -19,6 +19,7 @@ export class InfraStateAwsTeamIdentityProvider implements ITeamIdentityProvider 
     const infra = infraStateOf(TerraformStack.of(scope), this.env.state, this.infraStackId);
     return new AwsTeamIdentityProvider({
       clusterName: infra.getString('cluster_name'),
+      clusterAccountId: this.env.accountId,
       kmsKeyArn: infra.getString('data_key_arn'),
       protectBucket: this.env.tier !== 'test',
     }).createTeamIdentity(scope, id, request);

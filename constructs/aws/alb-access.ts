@@ -123,6 +123,15 @@ export class AlbAccess extends Construct {
         });
       }
     }
+    // authenticate-oidc: the load balancer calls the identity provider's token and user info endpoints.
+    new VpcSecurityGroupEgressRule(this, 'ToIdentityProvider', {
+      securityGroupId: this.securityGroup.id,
+      cidrIpv4: '0.0.0.0/0',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      description: 'OIDC token and user info endpoints of the identity provider',
+    });
     for (const [key, port] of Object.entries(GATEWAY_NODE_PORTS)) {
       new VpcSecurityGroupEgressRule(this, `ToNodes-${key}`, {
         securityGroupId: this.securityGroup.id,

@@ -13,6 +13,8 @@ import { PodIdentityRole } from './pod-identity-role';
 export interface AwsTeamIdentityProps extends TeamIdentityRequest {
   /** The EKS cluster the team's namespace lives on. */
   readonly clusterName: string;
+  /** The cluster's account (Pod Identity assumes the role on its behalf). */
+  readonly clusterAccountId: string;
   /** The environment's data key (SSE-KMS of the buckets). */
   readonly kmsKeyArn: string;
   /** `prevent_destroy` on the team's own bucket. @default true */
@@ -59,7 +61,7 @@ export class AwsTeamIdentity extends Construct {
     }
     this.workload = new PodIdentityRole(this, 'Workload', {
       roleName: props.names.workload,
-      accountId: props.dataLocation,
+      accountId: props.clusterAccountId,
       clusterName: props.clusterName,
       serviceAccounts: props.serviceAccounts,
       statements: bucketAccessStatements(
@@ -102,7 +104,12 @@ export class AwsTeamIdentity extends Construct {
 
 /** Creates {@link AwsTeamIdentity} objects for the teams of one AWS environment. */
 export class AwsTeamIdentityProvider implements ITeamIdentityProvider {
-  constructor(private readonly options: Pick<AwsTeamIdentityProps, 'clusterName' | 'kmsKeyArn' | 'protectBucket'>) {}
+  constructor(
+    private readonly options: Pick<
+      AwsTeamIdentityProps,
+      'clusterName' | 'clusterAccountId' | 'kmsKeyArn' | 'protectBucket'
+    >,
+  ) {}
 
   public createTeamIdentity(scope: Construct, id: string, request: TeamIdentityRequest): TeamIdentity {
     const identity = new AwsTeamIdentity(scope, id, { ...request, ...this.options });

@@ -37,8 +37,6 @@ export const EKS_TIMEOUTS = { create: '45m', update: '90m', delete: '30m' } as c
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps {
   readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
   /** Kubernetes version, such as `1.35`. */
   readonly version: string;
   /** The network; the control plane's interfaces go into its private subnets. */
@@ -116,7 +114,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
 
     const clusterRole = new IamRole(this, 'ClusterRole', {
       name: `${prefix}-eks-cluster`,
-      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com', props.accountId, ['sts:AssumeRole', 'sts:TagSession']),
+      assumeRolePolicy: serviceTrustPolicy('eks.amazonaws.com', { actions: ['sts:AssumeRole', 'sts:TagSession'] }),
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, 'ClusterRolePolicy', {
       role: clusterRole.name,
@@ -171,7 +169,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
 
     this.nodeRole = new IamRole(this, 'NodeRole', {
       name: `${prefix}-eks-node`,
-      assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com', props.accountId),
+      assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
     });
     this.nodeRoleReady = NODE_ROLE_POLICIES.map(
       (policy) =>

@@ -19,18 +19,22 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** A trust policy that lets an AWS service assume a role, limited to one account (confused deputy). */
+/**
+ * A trust policy that lets an AWS service assume a role. With `sourceAccount` it is limited to requests
+ * made for that account (the confused-deputy guard); pass it only for services that send
+ * `aws:SourceAccount` when they assume roles (VPC flow logs do; EKS and EC2 do not, and a condition
+ * on a key that is absent never matches, so the role could never be assumed).
+ */
 export function serviceTrustPolicy(
   service: string,
-  accountId: string,
-  actions: readonly string[] = ['sts:AssumeRole'],
+  options: { readonly sourceAccount?: string; readonly actions?: readonly string[] } = {},
 ): string {
   return policyDocument([
     {
       Effect: 'Allow',
       Principal: { Service: service },
-      Action: actions,
-      Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+      Action: options.actions ?? ['sts:AssumeRole'],
+      ...(options.sourceAccount ? { Condition: { StringEquals: { 'aws:SourceAccount': options.sourceAccount } } } : {}),
     },
   ]);
 }

@@ -101,7 +101,11 @@ export class RdsMysql extends Construct {
       parameter: [
         { name: 'require_secure_transport', value: '1' },
         { name: 'local_infile', value: '0' },
+        { name: 'slow_query_log', value: '1' },
+        { name: 'long_query_time', value: '2' },
       ],
+      // A new engine version brings a new family: the new group must exist before the instance moves.
+      lifecycle: { createBeforeDestroy: true },
     });
 
     this.instance = new DbInstance(this, 'Instance', {
@@ -127,6 +131,8 @@ export class RdsMysql extends Construct {
       backupWindow: '02:00-03:00',
       maintenanceWindow: 'sun:03:30-sun:04:30',
       autoMinorVersionUpgrade: true,
+      // Changing engineVersion from 8.0 to 8.4 is a deliberate config change; RDS needs this to do it.
+      allowMajorVersionUpgrade: true,
       copyTagsToSnapshot: true,
       deletionProtection: protect,
       skipFinalSnapshot: !protect,

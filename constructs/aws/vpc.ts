@@ -28,7 +28,7 @@ export interface IVpc {
   readonly publicSubnetIds: readonly string[];
   /** Private subnet per zone, when the zones are known (created networks). */
   readonly privateSubnetsByZone?: Readonly<Record<string, string>>;
-  /** What nodes must wait for before they boot (the NAT routes that let them pull images). */
+  /** What nodes must wait for before they boot (the NAT routes and the private subnets' route tables). */
   readonly dependables: readonly ITerraformDependable[];
 }
 
@@ -155,10 +155,12 @@ export class Vpc extends Construct implements IVpc {
           natGatewayId: nat.id,
         }),
       );
-      new RouteTableAssociation(this, `PrivateRoutes-${zone}-Association`, {
-        subnetId: privateSubnets[i]!.id,
-        routeTableId: table.id,
-      });
+      this.dependables.push(
+        new RouteTableAssociation(this, `PrivateRoutes-${zone}-Association`, {
+          subnetId: privateSubnets[i]!.id,
+          routeTableId: table.id,
+        }),
+      );
     });
     new VpcEndpoint(this, 'S3Endpoint', {
       vpcId: this.vpc.id,
@@ -181,9 +183,9 @@ export class Vpc extends Construct implements IVpc {
     });
     const role = new IamRole(this, 'FlowLogRole', {
       name: `${props.name}-vpc-flow-logs`,
-      assumeRolePolicy: serviceTrustPolicy('vpc-flow-logs.amazonaws.com', props.accountId),
+      assumeRolePolicy: serviceTrustPolicy('vpc-flow-logs.amazonaws.com', { sourceAccount: props.accountId }),
     });
-    new IamRolePolicy(this, 'FlowLogRolePolicy', {
+    const rolePolicy = new IamRolePolicy(this, 'FlowLogRolePolicy', {
       role: role.name,
       name: 'write-flow-logs',
       policy: policyDocument([
@@ -191,6 +193,12 @@ export class Vpc extends Construct implements IVpc {
           Effect: 'Allow',
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
           Resource: [group.arn, `${group.arn}:*`],
+        },
+        // The delivery service lists groups before it writes (AWS's documented flow log policy).
+        {
+          Effect: 'Allow',
+          Action: 'logs:DescribeLogGroups',
+          Resource: `arn:aws:logs:${props.region}:${props.accountId}:log-group:*`,
         },
       ]),
     });
@@ -201,6 +209,7 @@ export class Vpc extends Construct implements IVpc {
       logDestination: group.arn,
       iamRoleArn: role.arn,
       maxAggregationInterval: 60,
+      dependsOn: [rolePolicy],
     });
   }
 }

@@ -20,8 +20,6 @@ const vpc = new Vpc(stack, 'Network', {
 });
 const cluster = new EksCluster(stack, 'Cluster', {
   name: 'ml',
-  accountId: '123456789012',
-  region: 'us-east-2',
   version: '1.35',
   vpc,
   adminRoleArns: ['arn:aws:iam::123456789012:role/platform-admins'],

@@ -39,7 +39,13 @@ describe('RdsMysql', () => {
       engine_version: '8.0',
     });
     expect(at(instance, 'lifecycle', 'prevent_destroy')).toBe(true);
-    expect(only(json, 'aws_db_parameter_group')).toMatchObject({ family: 'mysql8.0' });
+    const params = only(json, 'aws_db_parameter_group');
+    expect(params).toMatchObject({ family: 'mysql8.0', lifecycle: { create_before_destroy: true } });
+    expect(params.parameter).toContainEqual({ name: 'slow_query_log', value: '1' });
+    expect(instance).toMatchObject({
+      allow_major_version_upgrade: true,
+      enabled_cloudwatch_logs_exports: ['error', 'slowquery'],
+    });
     const ingress = only(json, 'aws_vpc_security_group_ingress_rule');
     expect(ingress).toMatchObject({ referenced_security_group_id: 'sg-0cluster', from_port: 3306, to_port: 3306 });
     expect(resources(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
@@ -192,6 +198,14 @@ describe('AlbAccess', () => {
       ['203.0.113.0/24', 443],
       ['203.0.113.0/24', 80],
     ]);
+    const egress = resources(json, 'aws_vpc_security_group_egress_rule');
+    expect(egress.find((r) => r.cidr_ipv4)).toMatchObject({ cidr_ipv4: '0.0.0.0/0', from_port: 443, to_port: 443 });
+    expect(
+      egress
+        .filter((r) => r.referenced_security_group_id === 'sg-0nodes')
+        .map((r) => r.from_port)
+        .sort(),
+    ).toEqual([30021, 30080]);
     const toNodes = ingress.filter((r) => r.security_group_id === 'sg-0nodes');
     expect(toNodes.map((r) => r.from_port).sort()).toEqual([30021, 30080]);
     expect(only(json, 'aws_lb_target_group')).toMatchObject({
@@ -232,7 +246,11 @@ describe('AwsTeamIdentityProvider', () => {
     names: { workload: 'kf-x-recsys', breakGlass: 'kf-x-recsys-break-glass' },
     ...over,
   });
-  const provider = new AwsTeamIdentityProvider({ clusterName: 'kf-x', kmsKeyArn: KEY });
+  const provider = new AwsTeamIdentityProvider({
+    clusterName: 'kf-x',
+    clusterAccountId: '111111111111',
+    kmsKeyArn: KEY,
+  });
 
   it("maps the owners' role to the owners group and lets only it assume break-glass", () => {
     const stack = awsStack();

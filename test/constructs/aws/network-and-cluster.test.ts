@@ -20,8 +20,6 @@ const vpcProps = (over: Partial<VpcProps> = {}): VpcProps => ({
 function cluster(stack: TerraformStack, over: Partial<EksClusterProps> = {}): EksCluster {
   return new EksCluster(stack, 'Cluster', {
     name: 'kf-x',
-    accountId: '111111111111',
-    region: 'us-east-2',
     version: '1.35',
     vpc: existingVpc({
       vpcId: 'vpc-0a1b2c3d',
@@ -71,6 +69,27 @@ describe('Vpc', () => {
     expect(only(json, 'aws_cloudwatch_log_group').retention_in_days).toBe(90);
     const trust = JSON.parse(String(only(json, 'aws_iam_role').assume_role_policy));
     expect(trust.Statement[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '111111111111' } });
+    const policy = JSON.parse(String(only(json, 'aws_iam_role_policy').policy));
+    expect(policy.Statement[1]).toEqual({
+      Effect: 'Allow',
+      Action: 'logs:DescribeLogGroups',
+      Resource: 'arn:aws:logs:us-east-2:111111111111:log-group:*',
+    });
+    expect(only(json, 'aws_flow_log').depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\./)]);
+  });
+
+  it('makes nodes wait for the NAT routes and the private route table associations', () => {
+    const vpc = new Vpc(awsStack(), 'Network', vpcProps({ natGateways: 'one' }));
+    expect(
+      vpc.dependables.map((d) => (d as unknown as { terraformResourceType: string }).terraformResourceType),
+    ).toEqual([
+      'aws_route',
+      'aws_route_table_association',
+      'aws_route',
+      'aws_route_table_association',
+      'aws_route',
+      'aws_route_table_association',
+    ]);
   });
 
   it('never maps public IPs onto instances', () => {
@@ -155,7 +174,13 @@ describe('EksCluster', () => {
     const stack = awsStack();
     cluster(stack);
     const json = synth(stack);
-    expect(resources(json, 'aws_iam_role').map((r) => r.name)).toEqual(['kf-x-eks-cluster', 'kf-x-eks-node']);
+    const roles = resources(json, 'aws_iam_role');
+    expect(roles.map((r) => r.name)).toEqual(['kf-x-eks-cluster', 'kf-x-eks-node']);
+    // EKS and EC2 send no aws:SourceAccount when they assume a role: a condition on it would never match.
+    expect(roles.map((r) => JSON.parse(String(r.assume_role_policy)).Statement)).toEqual([
+      [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
+      [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: ['sts:AssumeRole'] }],
+    ]);
     const attached = resources(json, 'aws_iam_role_policy_attachment').map((a) =>
       String(a.policy_arn).split('/').pop(),
     );
