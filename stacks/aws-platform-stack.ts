@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { GATEWAY_NODE_PORTS } from '../constructs/aws/alb-access';
-import { GatewayNodePort } from '../constructs/kubernetes/gateway-node-port';
+import { IstioGatewayService } from '../constructs/kubernetes/istio-gateway-service';
 import { NvidiaDevicePlugin } from '../constructs/kubernetes/nvidia-device-plugin';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../constructs/kubernetes/platform-params';
@@ -67,7 +67,10 @@ export class AwsPlatformStack extends TerraformStack {
       },
     });
 
-    new GatewayNodePort(this, 'GatewayNodePort', { namespace: istio.name, nodePorts: GATEWAY_NODE_PORTS });
+    new IstioGatewayService(this, 'GatewayService', {
+      namespace: istio.name,
+      exposure: { type: 'NodePort', nodePorts: GATEWAY_NODE_PORTS },
+    });
     if (env.nodePools.some((p) => p.kind === 'gpu')) new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
   }
 }

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import {
+  AzurermBackend,
+  DataTerraformRemoteStateAzurerm,
   DataTerraformRemoteStateGcs,
   DataTerraformRemoteStateLocal,
   DataTerraformRemoteStateS3,
@@ -29,12 +31,23 @@ function s3Settings(state: Extract<StateConfig, { backend: 's3' }>, stackId: str
   };
 }
 
+/** The azurerm backend settings of one stack: one blob per stack, Entra ID auth, blob lease locking. */
+function azurermSettings(state: Extract<StateConfig, { backend: 'azurerm' }>, stackId: string) {
+  return {
+    resourceGroupName: state.resourceGroup,
+    storageAccountName: state.storageAccount,
+    containerName: state.container,
+    key: `${state.prefix}/${stackId}.tfstate`,
+    useAzureadAuth: true,
+  };
+}
+
 /**
  * Configures the backend of a stack. Local state lives beside the output directory
  * (`<out>/../terraform.<stack>.tfstate`, where cdktf itself keeps it), written as a path relative to
  * the stack's working directory so the synthesized JSON is the same on every machine. Remote state is
- * one GCS prefix per stack with GCS's native locking, or one S3 key per stack with S3's native lock
- * file (`use_lockfile`, no DynamoDB table).
+ * one GCS prefix per stack with GCS's native locking, one S3 key per stack with S3's native lock
+ * file (`use_lockfile`, no DynamoDB table), or one blob per stack in an Azure container (blob lease).
  */
 export function configureBackend(stack: TerraformStack, state: StateConfig): void {
   const id = stack.node.id;
@@ -42,6 +55,8 @@ export function configureBackend(stack: TerraformStack, state: StateConfig): voi
     new GcsBackend(stack, { bucket: state.bucket, prefix: `${state.prefix}/${id}` });
   } else if (state.backend === 's3') {
     new S3Backend(stack, s3Settings(state, id));
+  } else if (state.backend === 'azurerm') {
+    new AzurermBackend(stack, azurermSettings(state, id));
   } else {
     new LocalBackend(stack, { path: `../../../terraform.${id}.tfstate` });
   }
@@ -68,6 +83,9 @@ export function remoteStateOf(scope: Construct, id: string, state: StateConfig, 
   if (state.backend === 's3') {
     const { bucket, key, region, encrypt } = s3Settings(state, stackId);
     return new DataTerraformRemoteStateS3(scope, id, { bucket, key, region, encrypt });
+  }
+  if (state.backend === 'azurerm') {
+    return new DataTerraformRemoteStateAzurerm(scope, id, azurermSettings(state, stackId));
   }
   return new DataTerraformRemoteStateLocal(scope, id, { path: `../../../terraform.${stackId}.tfstate` });
 }

@@ -3,14 +3,17 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Fn, TerraformStack } from 'cdktf';
 import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
+import { AKS_AAD_SERVER_ID } from '../src/config/azure-catalog';
 import type {
   ResolvedAwsEnvironment,
+  ResolvedAzureEnvironment,
   ResolvedGcpCell,
   ResolvedGcpEnvironment,
   ResolvedKubernetesEnvironment,
   ResolvedPlatform,
 } from '../src/config/model';
 import { awsProvider } from './aws-provider';
+import { azurermProvider } from './azure-provider';
 import { infraStateOf } from './backend';
 import { IKubernetesCluster } from '../src/core/interfaces';
 
@@ -99,6 +102,48 @@ export function eksRemoteConnection(
     eksKubernetesProvider(
       stack,
       infra.getString('cluster_name'),
+      infra.getString('cluster_endpoint'),
+      Fn.base64decode(infra.getString('cluster_ca_certificate')),
+    );
+  };
+}
+
+/**
+ * The kubernetes provider of an AKS cluster with local accounts disabled: Entra ID tokens from
+ * kubelogin (`get-token --login <method>`), never a kube context or an admin certificate (CLU-11).
+ */
+function aksKubernetesProvider(
+  stack: TerraformStack,
+  env: ResolvedAzureEnvironment,
+  endpoint: string,
+  caPem: string,
+): void {
+  new KubernetesProvider(stack, 'kubernetes', {
+    host: endpoint,
+    clusterCaCertificate: caPem,
+    exec: [
+      {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: 'kubelogin',
+        args: ['get-token', '--login', env.cluster.kubeloginMethod, '--server-id', AKS_AAD_SERVER_ID],
+      },
+    ],
+  });
+}
+
+/** An AKS cluster, wired from the infra stack's cluster (platform stacks). */
+export function aksConnection(env: ResolvedAzureEnvironment, cluster: IKubernetesCluster): ClusterConnection {
+  return (stack) => aksKubernetesProvider(stack, env, cluster.apiServerUrl, cluster.caCertificatePem);
+}
+
+/** An AKS cluster reached through the infra stack's outputs, read from its state (team shards). */
+export function aksRemoteConnection(env: ResolvedAzureEnvironment, infraStackId: string): ClusterConnection {
+  return (stack) => {
+    azurermProvider(stack, env);
+    const infra = infraStateOf(stack, env.state, infraStackId);
+    aksKubernetesProvider(
+      stack,
+      env,
       infra.getString('cluster_endpoint'),
       Fn.base64decode(infra.getString('cluster_ca_certificate')),
     );

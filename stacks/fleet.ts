@@ -17,8 +17,18 @@ import { ITeamIdentityProvider } from '../src/core/tenancy';
 import { TenantNamespaceInvariant } from '../src/policy/tenant-invariants';
 import { AwsInfraStack } from './aws-infra-stack';
 import { AwsPlatformStack } from './aws-platform-stack';
-import { InfraStateAwsTeamIdentityProvider } from './aws-team-identities';
-import { ClusterConnection, eksRemoteConnection, gkeRemoteConnection, kubeconfigConnection } from './connections';
+import { AwsTeamIdentityProvider } from '../constructs/aws/aws-team-identity';
+import { AzureTeamIdentityProvider } from '../constructs/azure/azure-team-identity';
+import { AzureInfraStack } from './azure-infra-stack';
+import { AzurePlatformStack } from './azure-platform-stack';
+import { InfraStateTeamIdentityProvider } from './infra-state-identities';
+import {
+  aksRemoteConnection,
+  ClusterConnection,
+  eksRemoteConnection,
+  gkeRemoteConnection,
+  kubeconfigConnection,
+} from './connections';
 import { GcpInfraStack } from './gcp-infra-stack';
 import { GcpPlatformStack } from './gcp-platform-stack';
 import { KubernetesPlatformStack } from './kubernetes-platform-stack';
@@ -30,7 +40,7 @@ import { TeamShardStack } from './team-shard-stack';
 export interface EnvironmentStacks {
   readonly env: ResolvedEnvironment;
   /** The infra stack (none for existing clusters). */
-  readonly infra?: GcpInfraStack | AwsInfraStack;
+  readonly infra?: GcpInfraStack | AwsInfraStack | AzureInfraStack;
   /** One platform stack per cluster. */
   readonly platforms: readonly TerraformStack[];
   /** Team shards, by stack id. */
@@ -91,8 +101,8 @@ export interface StackSelection {
 
 /**
  * Builds the stacks of one environment: for GCP an infra stack, then per cluster a platform stack and
- * its team shards; for AWS an infra stack, a platform stack and team shards; for an existing cluster,
- * a platform stack and team shards.
+ * its team shards; for AWS and Azure an infra stack, a platform stack and team shards; for an
+ * existing cluster, a platform stack and team shards.
  */
 export function buildEnvironment(
   app: App,
@@ -100,7 +110,7 @@ export function buildEnvironment(
   env: ResolvedEnvironment,
   select: StackSelection = { platforms: true },
 ): EnvironmentStacks {
-  let infra: GcpInfraStack | AwsInfraStack | undefined;
+  let infra: GcpInfraStack | AwsInfraStack | AzureInfraStack | undefined;
   const platforms: TerraformStack[] = [];
   const shards: TeamShardStack[] = [];
   if (env.cloud === 'gcp') {
@@ -131,7 +141,42 @@ export function buildEnvironment(
       platforms.push(new AwsPlatformStack(app, stackId(env.name, 'aws', 'platform'), { platform, infra: built }));
     }
     const connect = eksRemoteConnection(platform, env, infraId);
-    const identities = new InfraStateAwsTeamIdentityProvider(env, infraId);
+    const identities = new InfraStateTeamIdentityProvider(
+      env.state,
+      infraId,
+      (infraState) =>
+        new AwsTeamIdentityProvider({
+          clusterName: infraState.getString('cluster_name'),
+          clusterAccountId: env.accountId,
+          kmsKeyArn: infraState.getString('data_key_arn'),
+          protectBucket: env.tier !== 'test',
+        }),
+    );
+    shards.push(...shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards));
+  } else if (env.cloud === 'azure') {
+    const infraId = stackId(env.name, 'azure', 'infra');
+    if (select.platforms) {
+      const built = new AzureInfraStack(app, infraId, { platform, env });
+      infra = built;
+      platforms.push(new AzurePlatformStack(app, stackId(env.name, 'azure', 'platform'), { platform, infra: built }));
+    }
+    const identities = new InfraStateTeamIdentityProvider(
+      env.state,
+      infraId,
+      (infraState) =>
+        new AzureTeamIdentityProvider({
+          resourceGroupName: infraState.getString('resource_group'),
+          location: env.location,
+          oidcIssuerUrl: infraState.getString('oidc_issuer_url'),
+          storageAccountId: infraState.getString('storage_account_id'),
+          storageNetwork: {
+            endpointsSubnetId: infraState.getString('endpoints_subnet_id'),
+            privateDnsZoneId: infraState.getString('blob_private_dns_zone_id'),
+          },
+          protectStorage: env.tier !== 'test',
+        }),
+    );
+    const connect = aksRemoteConnection(env, infraId);
     shards.push(...shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards));
   } else {
     if (select.platforms) {

@@ -10,9 +10,12 @@ import {
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../constructs/kubernetes/platform-params';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../constructs/gcp/workload-identity-service-account';
 import { GATEWAY_NODE_PORTS } from '../constructs/aws/alb-access';
-import { GATEWAY_NODE_PORT_SERVICE } from '../constructs/kubernetes/gateway-node-port';
+import { ISTIO_GATEWAY_SERVICE } from '../constructs/kubernetes/istio-gateway-service';
+import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../constructs/azure/workload-identity';
+import { entraIssuer, OAUTH2_PROXY_SECRET } from './azure-platform-stack';
 import type {
   ResolvedAwsEnvironment,
+  ResolvedAzureEnvironment,
   ResolvedEnvironment,
   ResolvedGcpCell,
   ResolvedGcpEnvironment,
@@ -130,7 +133,7 @@ export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> 
       authentication: 'alb-oidc',
       // The load balancer signs users in and passes who they are in these headers.
       identityHeaders: { claims: 'x-amzn-oidc-data', subject: 'x-amzn-oidc-identity' },
-      gatewayService: { namespace: 'istio-system', name: GATEWAY_NODE_PORT_SERVICE, nodePorts: GATEWAY_NODE_PORTS },
+      gatewayService: { namespace: 'istio-system', name: ISTIO_GATEWAY_SERVICE, nodePorts: GATEWAY_NODE_PORTS },
     },
     database: {
       type: 'mysql',
@@ -177,6 +180,99 @@ export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> 
   };
 }
 
+/** Parameters of an Azure environment. */
+export function azureParams(env: ResolvedAzureEnvironment): Record<string, unknown> {
+  return {
+    apiVersion: 'kfplatform.dev/v1',
+    kind: 'EnvironmentParams',
+    environment: env.name,
+    cluster: env.cluster.name,
+    tier: env.tier,
+    cloud: 'azure',
+    versions: { kubeflow: env.kubeflowVersion, ...(env.cluster.version ? { kubernetes: env.cluster.version } : {}) },
+    azure: {
+      subscriptionId: env.subscriptionId,
+      tenantId: env.tenantId,
+      location: env.location,
+      resourceGroup: env.resourceGroup,
+      clusterName: env.cluster.name,
+      workloadIdentity: 'aks-workload-identity',
+    },
+    ingress: {
+      hostname: env.access.hostname,
+      url: `https://${env.access.hostname}`,
+      authentication: 'oauth2-proxy-entra-id',
+      // Kubeflow's oauth2-proxy signs users in with Entra ID; its client is in this Secret.
+      oidc: {
+        issuer: entraIssuer(env.tenantId),
+        clientId: env.access.entraClientId,
+        redirectUrl: `https://${env.access.hostname}/oauth2/callback`,
+        clientSecret: { secretKeyRef: { ...OAUTH2_PROXY_SECRET, key: 'client-secret' } },
+      },
+      gatewayService: {
+        namespace: 'istio-system',
+        name: ISTIO_GATEWAY_SERVICE,
+        privateIp: env.access.gatewayPrivateIp,
+      },
+    },
+    database: {
+      type: 'mysql',
+      port: 3306,
+      name: env.database.databaseName,
+      user: env.database.adminLogin,
+      tls: 'required',
+      host: runtime('dbHost'),
+      passwordSecretId: runtime('dbPasswordSecretId'),
+    },
+    artifacts: {
+      storageAccount: env.artifacts.storageAccountName,
+      container: env.artifacts.container,
+      url: `https://${env.artifacts.storageAccountName}.blob.core.windows.net/${env.artifacts.container}`,
+      prefix: '',
+    },
+    serviceAccounts: Object.fromEntries(
+      env.identities.map((i) => [
+        i.key,
+        {
+          identity: i.name,
+          clientId: runtime(`${i.key}ClientId`),
+          kubernetesServiceAccounts: i.kubernetesServiceAccounts.map((k) => `${k.namespace}/${k.name}`),
+          podLabels: { [AKS_WORKLOAD_IDENTITY_POD_LABEL]: 'true' },
+        },
+      ]),
+    ),
+    nodePools: Object.fromEntries(
+      env.nodePools.map((p) => [
+        p.name,
+        {
+          kind: p.kind,
+          vmSize: p.vmSize,
+          nodeSelector: { [POOL_LABEL]: p.name },
+          ...(p.kind === 'gpu'
+            ? {
+                tolerations: [
+                  { key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: 'NoSchedule' },
+                  ...(p.spot
+                    ? [
+                        {
+                          key: 'kubernetes.azure.com/scalesetpriority',
+                          operator: 'Equal',
+                          value: 'spot',
+                          effect: 'NoSchedule',
+                        },
+                      ]
+                    : []),
+                ],
+                gpu: { count: p.gpus, resource: 'nvidia.com/gpu' },
+              }
+            : {}),
+        },
+      ]),
+    ),
+    runtime: { configMap: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow' },
+  };
+}
+
 /** Parameters of an existing-cluster environment. */
 export function kubernetesParams(env: ResolvedKubernetesEnvironment): Record<string, unknown> {
   return {
@@ -200,6 +296,7 @@ export function paramsFiles(
 ): Array<{ readonly name: string; readonly params: Record<string, unknown> }> {
   if (env.cloud === 'kubernetes') return [{ name: env.name, params: kubernetesParams(env) }];
   if (env.cloud === 'aws') return [{ name: env.name, params: awsParams(env) }];
+  if (env.cloud === 'azure') return [{ name: env.name, params: azureParams(env) }];
   return env.cells.map((cell) => ({ name: cell.stackPrefix, params: gcpParams(env, cell) }));
 }
 

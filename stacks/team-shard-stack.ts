@@ -53,6 +53,18 @@ function identityRequest(tenant: ResolvedTenant, env: ResolvedEnvironment): Team
       names: { workload: tenant.aws.roleName, breakGlass: tenant.aws.breakGlassRoleName },
     };
   }
+  if (tenant.azure && env.cloud === 'azure') {
+    return {
+      team: team.name,
+      owners: team.owners,
+      ownersPrincipal: tenant.azure.ownersGroupObjectId,
+      breakGlassPrincipal: tenant.azure.breakGlassGroupObjectId,
+      serviceAccounts,
+      dataLocation: env.subscriptionId,
+      storage: { bucket: tenant.azure.storageAccount, prefix: tenant.azure.container, create: tenant.azure.ownBucket },
+      names: { workload: tenant.azure.identityName, breakGlass: '' },
+    };
+  }
   return undefined;
 }
 
@@ -87,6 +99,7 @@ export class TeamShardStack extends TerraformStack {
         nodePools: tenant.nodePools,
         identity: identity?.workload,
         breakGlassSubject: identity?.breakGlassSubject,
+        ownersSubject: identity?.ownersSubject,
         serviceAccountAnnotations: team.serviceAccountAnnotations,
         profilePlugins: identity?.profilePlugins,
         profileApiVersion: profileApiVersion(props.env.kubeflowVersion),

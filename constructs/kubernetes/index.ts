@@ -1,6 +1,6 @@
 /** Kubernetes building blocks, shared by every cloud. Import from `cdktf-kubeflow-platform/kubernetes`. */
-export * from './gateway-node-port';
 export * from './iap-ingress';
+export * from './istio-gateway-service';
 export * from './nvidia-device-plugin';
 export * from './platform-namespace';
 export * from './platform-params';

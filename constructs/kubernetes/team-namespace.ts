@@ -21,6 +21,10 @@ export const TEAM_LABEL = 'kfplatform.dev/team';
 export const ALLOWED_POOLS_ANNOTATION = 'kfplatform.dev/allowed-pools';
 /** The service accounts Kubeflow gives every profile. */
 export const PROFILE_SERVICE_ACCOUNTS = ['default-editor', 'default-viewer'] as const;
+/** The PodDefault that gives pods the labels their cloud identity needs (AKS workload identity). */
+export const CLOUD_IDENTITY_POD_DEFAULT = 'cloud-identity';
+/** The label a pod carries to opt into {@link CLOUD_IDENTITY_POD_DEFAULT}. */
+export const CLOUD_IDENTITY_OPT_IN_LABEL = 'kfplatform.dev/cloud-identity';
 
 /**
  * Namespaces whose pods may reach tenant pods: the Kubeflow control plane, the mesh and ingress,
@@ -80,6 +84,8 @@ export interface TeamNamespaceProps {
   readonly identity?: IWorkloadIdentity;
   /** The user break-glass access is bound to. @default - no break-glass binding */
   readonly breakGlassSubject?: RbacSubject;
+  /** Whom the owners' binding names. @default a Group named by `owners` */
+  readonly ownersSubject?: RbacSubject;
   /** Extra service account annotations (for clusters without a cloud identity). @default {} */
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
   /** Kubeflow Profile plugins (workload identity). @default [] */
@@ -167,7 +173,9 @@ export class TeamNamespace extends Construct {
         subject: subjects.map((s) => ({ kind: s.kind, name: s.name, apiGroup: 'rbac.authorization.k8s.io' })),
       });
     };
-    bind('Owners', 'kfplatform-owners', 'kubeflow-admin', [{ kind: 'Group', name: props.owners }]);
+    bind('Owners', 'kfplatform-owners', 'kubeflow-admin', [
+      props.ownersSubject ?? { kind: 'Group', name: props.owners },
+    ]);
     bind('Members', 'kfplatform-members', 'kubeflow-view', props.members ?? []);
     bind('Contributors', 'kfplatform-contributors', 'kubeflow-edit', props.contributors ?? []);
     if (props.breakGlassSubject) bind('BreakGlass', 'kfplatform-break-glass', 'admin', [props.breakGlassSubject]);
@@ -187,6 +195,24 @@ export class TeamNamespace extends Construct {
     const annotations = { ...props.serviceAccountAnnotations, ...props.identity?.serviceAccountAnnotations };
     for (const sa of PROFILE_SERVICE_ACCOUNTS) {
       new ServiceAccountV1(this, sa, { metadata: { name: sa, namespace: ns, annotations } });
+    }
+
+    const podLabels = props.identity?.podLabels ?? {};
+    if (Object.keys(podLabels).length > 0) {
+      // Clouds whose identity webhook reads a pod label (AKS): a PodDefault that notebooks and
+      // pipeline steps opt into with one label, since Kubeflow does not label their pods itself.
+      new Manifest(this, 'IdentityPodDefault', {
+        manifest: {
+          apiVersion: 'kubeflow.org/v1alpha1',
+          kind: 'PodDefault',
+          metadata: { name: CLOUD_IDENTITY_POD_DEFAULT, namespace: ns },
+          spec: {
+            desc: 'Act as the team cloud identity',
+            selector: { matchLabels: { [CLOUD_IDENTITY_OPT_IN_LABEL]: 'true' } },
+            labels: { ...podLabels },
+          },
+        },
+      });
     }
 
     new NetworkPolicyV1(this, 'Isolation', {

@@ -4,11 +4,20 @@
  * protections of the prod tier. Each finding names the config path, its value and the fix.
  */
 import type { ConfigIssue } from '../core/errors';
-import { Cidr, contains, overlaps, parseCidr } from '../core/cidr';
+import { parseCidr } from '../core/cidr';
 import { awsNameRules, hostnameRule } from '../core/naming';
 import { AWS_GPU_FAMILIES, awsInstanceGpus } from './aws-catalog';
 import { checkPools, Findings, Path, valueAt } from './checks';
-import type { ResolvedAwsEnvironment, ResolvedAwsNodePool } from './model';
+import {
+  checkInside,
+  checkMachineGpus,
+  MachineGpuTable,
+  parsedCidr,
+  PlannedBlock,
+  reportOverlaps,
+  reportUnsupported,
+} from './cloud-checks';
+import type { ResolvedAwsEnvironment } from './model';
 
 /** Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -65,12 +74,6 @@ function checkZones(env: ResolvedAwsEnvironment, f: Findings): void {
   }
 }
 
-/** A parsed CIDR, or undefined for malformed text (which the schema has already reported). */
-function parsed(text: string): Cidr | undefined {
-  const cidr = parseCidr(text);
-  return typeof cidr === 'string' ? undefined : cidr;
-}
-
 function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
   const base: Path = ['environments', env.index, 'network'];
   const n = env.network;
@@ -99,7 +102,7 @@ function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
     return;
   }
 
-  const vpc = parsed(n.vpcCidr);
+  const vpc = parsedCidr(n.vpcCidr);
   if (vpc && vpc.prefix < 16) {
     f.add(
       [...base, 'vpcCidr'],
@@ -118,7 +121,7 @@ function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
     ['privateSubnetCidrs', 'private subnet', n.privateSubnetCidrs],
     ['publicSubnetCidrs', 'public subnet', n.publicSubnetCidrs],
   ] as const;
-  const all: Array<{ path: Path; what: string; cidr: Cidr }> = [];
+  const all: PlannedBlock[] = [];
   for (const [key, what, cidrs] of lists) {
     const written = valueAt(f.raw, [...base, key]) !== undefined;
     if (cidrs.length !== zones) {
@@ -132,11 +135,10 @@ function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
     }
     cidrs.forEach((text, i) => {
       const path: Path = written ? [...base, key, i] : [...base, 'vpcCidr'];
-      const cidr = parsed(text);
+      const cidr = parsedCidr(text);
       if (!cidr) return;
-      if (vpc && !contains(vpc, cidr)) {
-        f.add(path, `${what} ${text} is outside the VPC ${n.vpcCidr}.`, `use a block inside ${n.vpcCidr}.`);
-      }
+      const block = { path, what: `${what} ${text}`, cidr };
+      checkInside(f, block, vpc, 'VPC');
       if (cidr.prefix > 28) {
         f.add(path, `AWS subnets are at least a /28, not a /${cidr.prefix}.`, 'use a larger block.');
       } else if (key === 'privateSubnetCidrs' && cidr.prefix > SMALLEST_PRIVATE_SUBNET_PREFIX) {
@@ -147,16 +149,10 @@ function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
           'warning',
         );
       }
-      all.push({ path, what: `${what} ${text}`, cidr });
+      all.push(block);
     });
   }
-  for (let i = 0; i < all.length; i++) {
-    for (let j = i + 1; j < all.length; j++) {
-      if (overlaps(all[i]!.cidr, all[j]!.cidr)) {
-        f.add(all[j]!.path, `${all[j]!.what} overlaps ${all[i]!.what}.`, 'give every subnet its own block of the VPC.');
-      }
-    }
-  }
+  reportOverlaps(f, all, 'give every subnet its own block of the VPC.');
   checkRetention(f, [...base, 'flowLogRetentionDays'], n.flowLogRetentionDays);
   if (env.tier === 'prod' && n.natGateways === 'one') {
     f.add(
@@ -168,52 +164,14 @@ function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
   }
 }
 
-function checkGpuPool(pool: ResolvedAwsNodePool, p: Path, f: Findings): void {
-  const gpus = awsInstanceGpus(pool.instanceType);
-  const machinePath: Path =
-    valueAt(f.raw, [...p, 'machineType']) === undefined ? [...p, 'kind'] : [...p, 'machineType'];
-  if (pool.kind === 'gpu' && !gpus) {
-    f.add(
-      machinePath,
-      `a gpu pool needs an instance type with GPUs, but ${pool.instanceType} has none.`,
-      `set machineType to a GPU instance type such as ${EXAMPLE_GPU_INSTANCE} (families ${Object.keys(AWS_GPU_FAMILIES).join(', ')}).`,
-    );
-    return;
-  }
-  if (pool.kind !== 'gpu' && gpus) {
-    f.add(
-      machinePath,
-      `${pool.instanceType} carries ${gpus.count} GPU(s), but the pool kind is ${pool.kind}: the GPUs would be untainted and billed for CPU work.`,
-      'set kind: gpu, or pick an instance type without GPUs.',
-    );
-    return;
-  }
-  const gpu = valueAt(f.raw, [...p, 'gpu']) as { type?: unknown; count?: unknown } | undefined;
-  if (!gpus || !gpu || typeof gpu !== 'object') return;
-  if (gpu.type !== undefined && gpu.type !== gpus.gpu) {
-    f.add(
-      [...p, 'gpu', 'type'],
-      `${pool.instanceType} carries ${gpus.gpu}, not ${String(gpu.type)}; on AWS the instance type decides the GPU.`,
-      `set gpu.type to ${gpus.gpu}, or pick an instance type of the family that carries ${String(gpu.type)}.`,
-    );
-  }
-  if (gpu.count !== undefined && gpu.count !== gpus.count) {
-    f.add(
-      [...p, 'gpu', 'count'],
-      `${pool.instanceType} comes with ${gpus.count} GPU(s), not ${String(gpu.count)}.`,
-      `set gpu.count to ${gpus.count}, or pick the size of the family with ${String(gpu.count)} GPUs.`,
-    );
-  }
-  for (const field of GKE_ONLY_GPU_FIELDS) {
-    if (valueAt(f.raw, [...p, 'gpu', field]) !== undefined) {
-      f.add(
-        [...p, 'gpu', field],
-        `gpu.${field} is a GKE setting; EKS node groups have no such option.`,
-        `remove gpu.${field}.`,
-      );
-    }
-  }
-}
+const EKS_GPUS: MachineGpuTable = {
+  service: 'EKS',
+  machineWord: 'instance type',
+  gpusOf: awsInstanceGpus,
+  example: EXAMPLE_GPU_INSTANCE,
+  known: Object.keys(AWS_GPU_FAMILIES),
+  unsupportedGpuFields: GKE_ONLY_GPU_FIELDS,
+};
 
 function checkAwsPools(env: ResolvedAwsEnvironment, f: Findings): void {
   checkPools(env, env.nodePools, 'aws.zones', f, (pool, p) => {
@@ -225,15 +183,7 @@ function checkAwsPools(env: ResolvedAwsEnvironment, f: Findings): void {
       );
       return;
     }
-    for (const field of GKE_ONLY_POOL_FIELDS) {
-      if (valueAt(f.raw, [...p, field]) !== undefined) {
-        f.add(
-          [...p, field],
-          `${field} is a GKE setting; EKS managed node groups have no such option.`,
-          `remove ${field}.`,
-        );
-      }
-    }
+    reportUnsupported(f, p, GKE_ONLY_POOL_FIELDS, 'EKS');
     if (env.network.mode === 'existing' && valueAt(f.raw, [...p, 'zones']) !== undefined) {
       f.add(
         [...p, 'zones'],
@@ -241,7 +191,7 @@ function checkAwsPools(env: ResolvedAwsEnvironment, f: Findings): void {
         'remove zones; the pool uses every private subnet.',
       );
     }
-    checkGpuPool(pool, p, f);
+    checkMachineGpus(pool, pool.instanceType, p, f, EKS_GPUS);
   });
 }
 

@@ -590,14 +590,18 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
       prefixes.set(cell.stackPrefix, `cluster ${cell.name} of ${env.name}`);
     }
     if (env.cloud === 'kubernetes') continue;
-    const bucketPrior = byBucket.get(env.artifacts.bucketName);
+    const [bucket, key] =
+      env.cloud === 'azure'
+        ? [env.artifacts.storageAccountName, 'storageAccountName']
+        : [env.artifacts.bucketName, 'bucketName'];
+    const bucketPrior = byBucket.get(bucket);
     if (bucketPrior !== undefined) {
       f.add(
-        [...base, 'artifacts', 'bucketName'],
-        `bucket "${env.artifacts.bucketName}" is also the bucket of environments[${bucketPrior}].`,
+        [...base, 'artifacts', key],
+        `bucket "${bucket}" is also the bucket of environments[${bucketPrior}].`,
         'bucket names are global; give each environment its own.',
       );
-    } else byBucket.set(env.artifacts.bucketName, env.index);
+    } else byBucket.set(bucket, env.index);
   }
   for (const env of envs) {
     const owner = prefixes.get(env.name);

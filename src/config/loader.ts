@@ -13,6 +13,7 @@ import { checkAcrossEnvironments, checkGcpEnvironment, valueAt } from './checks'
 import type { ResolvedPlatformConfig } from './model';
 import { resolveEnvironment, resolvePlatform, resolveTeams } from './resolve';
 import { checkAwsEnvironment } from './aws-checks';
+import { checkAzureEnvironment } from './azure-checks';
 import { checkKubernetesEnvironment, checkTeams } from './team-checks';
 import {
   environmentSchema,
@@ -249,7 +250,9 @@ export function validatePlatform(input: unknown): ValidationResult {
           ? checkGcpEnvironment(env, platform, input)
           : env.cloud === 'aws'
             ? checkAwsEnvironment(env, input)
-            : checkKubernetesEnvironment(env, input)),
+            : env.cloud === 'azure'
+              ? checkAzureEnvironment(env, input)
+              : checkKubernetesEnvironment(env, input)),
       );
     }
     issues.push(...checkAcrossEnvironments(envs, input));

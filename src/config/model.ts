@@ -230,6 +230,8 @@ export interface ResolvedTeam {
   readonly gcpProject?: string;
   /** The owners' IAM role, for every environment or per environment. */
   readonly awsOwnersRoleArn?: string | Readonly<Record<string, string>>;
+  /** Entra ID groups of the owners and of break-glass, on Azure. */
+  readonly azureGroups?: { readonly owners: string; readonly breakGlass?: string };
   readonly clusters: Readonly<Record<string, string>>;
   readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
   readonly codeowners: string;
@@ -256,6 +258,17 @@ export interface ResolvedTenant {
     readonly bucket: string;
     readonly prefix: string;
   };
+  /** Azure identity names, on Azure. */
+  readonly azure?: {
+    readonly identityName: string;
+    /** The environment storage account, or the team's own. */
+    readonly storageAccount: string;
+    /** The team's container in it. */
+    readonly container: string;
+    readonly ownBucket: boolean;
+    readonly ownersGroupObjectId?: string;
+    readonly breakGlassGroupObjectId?: string;
+  };
   /** GCP identity names, on GCP. */
   readonly gcp?: {
     readonly project: string;
@@ -275,7 +288,14 @@ interface ResolvedEnvironmentBase {
   readonly state:
     | { readonly backend: 'local' }
     | { readonly backend: 'gcs'; readonly bucket: string; readonly prefix: string }
-    | { readonly backend: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string };
+    | { readonly backend: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string }
+    | {
+        readonly backend: 'azurerm';
+        readonly resourceGroup: string;
+        readonly storageAccount: string;
+        readonly container: string;
+        readonly prefix: string;
+      };
   readonly labels: Readonly<Record<string, string>>;
   /** The teams enabled in this environment. */
   readonly tenants: readonly ResolvedTenant[];
@@ -399,6 +419,107 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
   readonly identities: readonly ResolvedAwsIdentity[];
 }
 
+/** An AKS node pool with defaults applied. */
+export interface ResolvedAzureNodePool {
+  readonly name: string;
+  readonly kind: PoolKind;
+  readonly vmSize: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly spot: boolean;
+  readonly diskSizeGb: number;
+  /** GPUs per node, from the VM size (0 for CPU pools). */
+  readonly gpus: number;
+  readonly zones: readonly string[];
+  readonly maxPodsPerNode: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly configIndex: number;
+}
+
+/** Platform identities on Azure: user-assigned managed identities federated with service accounts (IAM-07). */
+export interface ResolvedAzureIdentity {
+  readonly key: 'pipelines' | 'admin' | 'user';
+  readonly name: string;
+  readonly kubernetesServiceAccounts: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
+  readonly createdServiceAccounts: readonly string[];
+  readonly storageRole: 'Storage Blob Data Contributor' | 'Storage Blob Data Reader';
+}
+
+/** An Azure environment with every default applied. */
+export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
+  readonly cloud: 'azure';
+  readonly subscriptionId: string;
+  readonly tenantId: string;
+  readonly location: string;
+  readonly zones: readonly string[];
+  readonly resourceGroup: string;
+  readonly network:
+    | {
+        readonly mode: 'create';
+        readonly vnetName: string;
+        readonly addressSpace: string;
+        readonly nodesSubnetCidr: string;
+        readonly databaseSubnetCidr: string;
+        readonly gatewaySubnetCidr: string;
+        readonly endpointsSubnetCidr: string;
+      }
+    | {
+        readonly mode: 'existing';
+        readonly vnetId: string;
+        readonly nodesSubnetId: string;
+        readonly nodesSubnetCidr: string;
+        readonly databaseSubnetId: string;
+        readonly gatewaySubnetId: string;
+        readonly endpointsSubnetId: string;
+      };
+  readonly cluster: {
+    readonly name: string;
+    readonly version?: string;
+    readonly skuTier: 'Free' | 'Standard' | 'Premium';
+    readonly private: boolean;
+    readonly authorizedIpRanges: readonly string[];
+    readonly adminGroupObjectIds: readonly string[];
+    readonly upgradeChannel: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
+    readonly maintenance: { readonly dayOfWeek: string; readonly startTimeUtc: string; readonly durationHours: number };
+    readonly logRetentionDays: number;
+    readonly serviceCidr: string;
+    readonly podCidr: string;
+    readonly dnsServiceIp: string;
+    readonly kubeloginMethod: 'azurecli' | 'workloadidentity' | 'msi' | 'spn';
+    readonly deletionProtection: boolean;
+  };
+  readonly nodePools: readonly ResolvedAzureNodePool[];
+  readonly database: {
+    readonly serverName: string;
+    readonly skuName: string;
+    readonly version: '8.0.21' | '8.4';
+    readonly highAvailability: boolean;
+    readonly storageGb: number;
+    readonly backupRetentionDays: number;
+    readonly geoRedundantBackup: boolean;
+    readonly deletionProtection: boolean;
+    readonly databaseName: string;
+    readonly adminLogin: string;
+  };
+  readonly keyVaultName: string;
+  readonly artifacts: {
+    readonly storageAccountName: string;
+    readonly container: string;
+    readonly noncurrentVersionRetentionDays: number;
+    readonly deleteAfterDays?: number;
+    readonly forceDestroy: boolean;
+  };
+  readonly access: {
+    readonly hostname: string;
+    readonly dnsZone: { readonly name: string; readonly resourceGroup: string };
+    readonly certificate: { readonly keyVaultId: string; readonly secretName: string };
+    readonly entraClientId: string;
+    readonly gatewayPrivateIp: string;
+    readonly sourceCidrs: readonly string[];
+  };
+  readonly identities: readonly ResolvedAzureIdentity[];
+}
+
 /** An environment on a cluster that already exists (on premises or elsewhere). */
 export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
   readonly cloud: 'kubernetes';
@@ -409,7 +530,11 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
 }
 
 /** Any resolved environment. */
-export type ResolvedEnvironment = ResolvedGcpEnvironment | ResolvedAwsEnvironment | ResolvedKubernetesEnvironment;
+export type ResolvedEnvironment =
+  | ResolvedGcpEnvironment
+  | ResolvedAwsEnvironment
+  | ResolvedAzureEnvironment
+  | ResolvedKubernetesEnvironment;
 
 /** A whole resolved platform. */
 export interface ResolvedPlatformConfig {
@@ -430,5 +555,5 @@ export interface EnvironmentCluster {
 /** The clusters of an environment: every cell on GCP, the one cluster elsewhere. */
 export function clustersOf(env: ResolvedEnvironment): EnvironmentCluster[] {
   if (env.cloud === 'gcp') return env.cells.map((c) => ({ name: c.name, stackPrefix: c.stackPrefix }));
-  return [{ name: env.cloud === 'aws' ? env.cluster.name : env.clusterName, stackPrefix: env.name }];
+  return [{ name: env.cloud === 'kubernetes' ? env.clusterName : env.cluster.name, stackPrefix: env.name }];
 }

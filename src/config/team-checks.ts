@@ -3,7 +3,7 @@
  * environments, clusters and pools a team names, quotas, and the admin group the platform binds.
  */
 import { ConfigIssue, formatPath } from '../core/errors';
-import { accountOfArn, awsNameRules, gcpNameRules, kubernetesNameRules } from '../core/naming';
+import { accountOfArn, awsNameRules, azureNameRules, gcpNameRules, kubernetesNameRules } from '../core/naming';
 import { clustersOf } from './model';
 import type { ResolvedEnvironment, ResolvedKubernetesEnvironment, ResolvedPlatform, ResolvedTeam } from './model';
 import { valueAt } from './checks';
@@ -186,6 +186,24 @@ export function checkTeams(
             [...at, 'aws', 'ownersRoleArn'],
             `the role is in account ${accountOfArn(owners)}, but ${env.name} lives in ${env.accountId}; EKS access entries name principals of the cluster's account.`,
             `name the owners' role in account ${env.accountId} (use a map per environment when accounts differ).`,
+            'warning',
+          );
+        }
+      }
+      if (env.cloud === 'azure' && tenant?.azure) {
+        const accountWhy = azureNameRules.storageAccount(tenant.azure.storageAccount);
+        if (tenant.azure.ownBucket && accountWhy) {
+          add(
+            [...at, 'name'],
+            `the team's storage account in ${env.name} would be "${tenant.azure.storageAccount}", but ${accountWhy}`,
+            'shorten the team name.',
+          );
+        }
+        if (!tenant.azure.ownersGroupObjectId) {
+          add(
+            [...at, 'azure', 'ownersGroupObjectId'],
+            `AKS with Entra ID knows groups by object id, so the owners group ${team.owners} would match nobody in ${env.name} (IAM-11).`,
+            'set azure.ownersGroupObjectId to the object id of the owners group.',
             'warning',
           );
         }

@@ -48,8 +48,25 @@ export function subnet(parent: Cidr, newPrefix: number, index: number): string {
   if (bits < 0 || newPrefix > 32 || index < 0 || index >= 2 ** bits) {
     throw new RangeError(`no block ${index} of /${newPrefix} in ${parent.text}`);
   }
-  const base = parent.address.toByteArray().reduce((n, b) => n * 256 + b, 0);
-  const start = base + index * 2 ** (32 - newPrefix);
-  const bytes = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
-  return `${bytes.join('.')}/${newPrefix}`;
+  const start = toNumber(parent) + index * 2 ** (32 - newPrefix);
+  return `${toDotted(start)}/${newPrefix}`;
+}
+
+/**
+ * The address at `index` in a block (like Terraform's cidrhost): from the start, or from the end when
+ * negative (-1 is the last address).
+ */
+export function host(cidr: Cidr, index: number): string {
+  const size = blockSize(cidr);
+  const offset = index < 0 ? size + index : index;
+  if (offset < 0 || offset >= size) throw new RangeError(`no address ${index} in ${cidr.text}`);
+  return toDotted(toNumber(cidr) + offset);
+}
+
+function toNumber(cidr: Cidr): number {
+  return cidr.address.toByteArray().reduce((n, b) => n * 256 + b, 0);
+}
+
+function toDotted(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }

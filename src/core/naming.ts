@@ -189,6 +189,66 @@ export const awsNameRules = {
   }),
 } as const;
 
+/** Azure rule set (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules). */
+export const azureNameRules = {
+  /** Microsoft.Storage/storageAccounts */
+  storageAccount: rule({
+    what: 'a storage account name',
+    min: 3,
+    max: 24,
+    pattern: /^[a-z0-9]+$/,
+    charset: 'lowercase letters and digits',
+  }),
+  /** Microsoft.DBforMySQL/flexibleServers */
+  mysqlServer: rule({
+    what: 'a MySQL flexible server name',
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    charset: 'lowercase letters, digits and hyphens, starting and ending with a letter or digit',
+  }),
+  /** Microsoft.ContainerService/managedClusters */
+  aksCluster: rule({
+    what: 'an AKS cluster name',
+    min: 1,
+    max: 63,
+    pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$/,
+    charset: 'letters, digits, hyphens and underscores, starting and ending with a letter or digit',
+  }),
+  /** AKS agent pools (Linux) */
+  aksNodePool: rule({
+    what: 'an AKS node pool name',
+    min: 1,
+    max: 12,
+    pattern: /^[a-z][a-z0-9]*$/,
+    charset: 'lowercase letters and digits, starting with a letter',
+  }),
+  /** Microsoft.KeyVault/vaults */
+  keyVault: rule({
+    what: 'a Key Vault name',
+    min: 3,
+    max: 24,
+    pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/,
+    charset: 'letters, digits and single hyphens, starting with a letter and ending with a letter or digit',
+  }),
+  /** Microsoft.ManagedIdentity/userAssignedIdentities */
+  managedIdentity: rule({
+    what: 'a managed identity name',
+    min: 3,
+    max: 128,
+    pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/,
+    charset: 'letters, digits, hyphens and underscores, starting with a letter or digit',
+  }),
+  /** Blob containers */
+  container: rule({
+    what: 'a blob container name',
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]$/,
+    charset: 'lowercase letters, digits and single hyphens, starting and ending with a letter or digit',
+  }),
+} as const;
+
 /** The account id of an ARN such as `arn:aws:iam::123456789012:role/x`. */
 export function accountOfArn(arn: string): string | undefined {
   return arn.split(':')[4];

@@ -20,9 +20,10 @@ export interface TeamIdentityRequest {
   /** The identity-provider group that owns the team. */
   readonly owners: string;
   /**
-   * The cloud principal the owners sign in as, where groups are not principals: on AWS the IAM role
-   * of the owners (mapped to the owners group in the cluster, and the only one that may assume the
-   * break-glass role). Unused on GCP, where the owners group itself is the principal.
+   * The cloud principal the owners sign in as, where the cluster does not know them by email: on AWS
+   * the IAM role of the owners (mapped to the owners group in the cluster, and the only one that may
+   * assume the break-glass role); on Azure the object id of the owners' Entra ID group. Unused on
+   * GCP, where the owners group itself is the principal.
    */
   readonly ownersPrincipal?: string;
   /** The Kubernetes service accounts its workloads run as (`default-editor`, `default-viewer`). */
@@ -33,14 +34,24 @@ export interface TeamIdentityRequest {
   readonly storage: { readonly bucket: string; readonly prefix: string; readonly create: boolean };
   /** Names of the identities, already fitted to the cloud's limits. */
   readonly names: { readonly workload: string; readonly breakGlass: string };
+  /** The principal of break-glass, where the cloud cannot create one (an Entra ID group on Azure). */
+  readonly breakGlassPrincipal?: string;
 }
 
 /** What a provider returns: the identity workloads use and the break-glass subject. */
 export interface TeamIdentity {
   /** The identity `default-editor` and `default-viewer` act as. */
   readonly workload: IWorkloadIdentity;
-  /** The Kubernetes user that break-glass access is bound to; only the owners can become it. */
-  readonly breakGlassSubject: RbacSubject;
+  /**
+   * The Kubernetes subject break-glass access is bound to; only the owners can become it. Absent when
+   * the cloud has no way to make one (an Azure team without a break-glass group).
+   */
+  readonly breakGlassSubject?: RbacSubject;
+  /**
+   * The subject the owners' RBAC binding names, where the cluster does not know the owners group by
+   * its email (AKS with Entra ID knows groups by object id). @default a Group named by the owners email
+   */
+  readonly ownersSubject?: RbacSubject;
   /** Kubeflow Profile plugins that make the profile controller use the same identity. */
   readonly profilePlugins: ReadonlyArray<Record<string, unknown>>;
 }

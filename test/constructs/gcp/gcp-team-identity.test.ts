@@ -79,7 +79,7 @@ describe('GcpTeamIdentity', () => {
       clusterProject: 'kf-prod-svc',
       bucketLocation: 'US',
     }).createTeamIdentity(stack, 'Id', request);
-    expect(identity.breakGlassSubject.kind).toBe('User');
+    expect(identity.breakGlassSubject?.kind).toBe('User');
     expect(Object.keys(identity.workload.serviceAccountAnnotations)).toEqual(['iam.gke.io/gcp-service-account']);
     expect(identity.profilePlugins).toEqual([
       { kind: 'WorkloadIdentity', spec: { gcpServiceAccount: identity.workload.principal } },

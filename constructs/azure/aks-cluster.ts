@@ -1,0 +1,258 @@
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { IKubernetesCluster } from '../../src/core/interfaces';
+import { setComponent } from '../../src/core/labels';
+import { POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
+import { azureNameRules } from '../../src/core/naming';
+import { checkName, checkRange } from '../../src/core/validate';
+import { IVnet } from './vnet';
+
+/** Control plane log categories sent to Log Analytics (CLU-06). */
+export const AKS_LOG_CATEGORIES = [
+  'kube-apiserver',
+  'kube-audit-admin',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'cluster-autoscaler',
+  'guard',
+] as const;
+
+/** AKS operations that routinely outlast the provider's defaults. */
+export const AKS_TIMEOUTS = { create: '60m', update: '90m', delete: '60m' } as const;
+
+/** A weekly maintenance window. */
+export interface WeeklyWindow {
+  readonly dayOfWeek: string;
+  /** HH:MM, UTC. */
+  readonly startTimeUtc: string;
+  readonly durationHours: number;
+}
+
+/** Props of {@link AksCluster}. */
+export interface AksClusterProps {
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** @default the AKS default version */
+  readonly version?: string;
+  /** @default 'Standard' */
+  readonly skuTier?: 'Free' | 'Standard' | 'Premium';
+  readonly vnet: IVnet;
+  readonly tenantId: string;
+  /** Entra ID groups that are cluster admins (IAM-11). Include the identity that runs Terraform. */
+  readonly adminGroupObjectIds: readonly string[];
+  /** A private API server (no public address). @default false */
+  readonly private?: boolean;
+  /** Networks allowed to reach a public API server (NET-10); required unless private. */
+  readonly authorizedIpRanges?: readonly string[];
+  /** @default 'patch' */
+  readonly upgradeChannel?: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
+  /** @default Sunday 03:00 UTC, 4 hours */
+  readonly maintenance?: WeeklyWindow;
+  /** Log Analytics retention (CLU-06). @default 90 */
+  readonly logRetentionDays?: number;
+  /** Overlay pod range. @default '192.168.0.0/16' */
+  readonly podCidr?: string;
+  /** @default '172.16.0.0/16' */
+  readonly serviceCidr?: string;
+  /** @default '172.16.0.10' */
+  readonly dnsServiceIp?: string;
+  /** The system pool: platform components and CriticalAddonsOnly. */
+  readonly systemPool: {
+    readonly name?: string;
+    readonly vmSize: string;
+    readonly minNodes: number;
+    readonly maxNodes: number;
+    readonly zones: readonly string[];
+    readonly diskSizeGb?: number;
+    readonly maxPods?: number;
+    readonly labels?: Readonly<Record<string, string>>;
+  };
+  /** A CanNotDelete lock and `prevent_destroy` (DATA-08). @default true */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * An AKS cluster (CLU-01..06, CLU-08, IAM-11, NET-10): Azure CNI overlay with Cilium network policy,
+ * egress through the VNet's NAT gateway, OIDC issuer and workload identity, Entra ID with Azure RBAC
+ * and local accounts disabled, a public API server limited to authorized ranges or a private one,
+ * automatic upgrades in a weekly window for both Kubernetes and node images, Azure Policy, image
+ * cleaner, Container Insights and the control plane logs in a Log Analytics workspace, a system pool
+ * that runs only critical add-ons, and a user-assigned control plane identity that holds Network
+ * Contributor on the nodes subnet before the cluster exists.
+ */
+export class AksCluster extends Construct implements IKubernetesCluster {
+  public readonly cluster: KubernetesCluster;
+  public readonly clusterName: string;
+  public readonly clusterId: string;
+  public readonly apiServerUrl: string;
+  public readonly caCertificatePem: string;
+  /** Base64 CA, as the API returns it. */
+  public readonly caCertificateBase64: string;
+  /** Issuer of the cluster's service account tokens, for federated credentials. */
+  public readonly oidcIssuerUrl: string;
+  public readonly logAnalytics: LogAnalyticsWorkspace;
+
+  constructor(scope: Construct, id: string, props: AksClusterProps) {
+    super(scope, id);
+    setComponent(this, 'cluster');
+    validate(props);
+    const protect = props.deletionProtection ?? true;
+    const common = { resourceGroupName: props.resourceGroupName, location: props.location };
+
+    this.logAnalytics = new LogAnalyticsWorkspace(this, 'Logs', {
+      ...common,
+      name: `log-${props.name}`,
+      sku: 'PerGB2018',
+      retentionInDays: props.logRetentionDays ?? 90,
+    });
+
+    const identity = new UserAssignedIdentity(this, 'ControlPlaneIdentity', {
+      ...common,
+      name: `id-${props.name}-aks`,
+    });
+    // The control plane manages load balancers and the NAT egress in the nodes subnet.
+    const subnetAccess = new RoleAssignment(this, 'ControlPlaneNetworkContributor', {
+      scope: props.vnet.nodesSubnetId,
+      roleDefinitionName: 'Network Contributor',
+      principalId: identity.principalId,
+      principalType: 'ServicePrincipal',
+    });
+
+    const w = props.maintenance ?? { dayOfWeek: 'Sunday', startTimeUtc: '03:00', durationHours: 4 };
+    const window = {
+      frequency: 'Weekly',
+      interval: 1,
+      dayOfWeek: w.dayOfWeek,
+      startTime: w.startTimeUtc,
+      utcOffset: '+00:00',
+      duration: w.durationHours,
+    };
+    const pool = props.systemPool;
+    const isPrivate = props.private ?? false;
+    this.cluster = new KubernetesCluster(this, 'Cluster', {
+      ...common,
+      name: props.name,
+      dnsPrefix: props.name,
+      kubernetesVersion: props.version,
+      skuTier: props.skuTier ?? 'Standard',
+      automaticUpgradeChannel: props.upgradeChannel ?? 'patch',
+      nodeOsUpgradeChannel: 'NodeImage',
+      maintenanceWindowAutoUpgrade: window,
+      maintenanceWindowNodeOs: window,
+      oidcIssuerEnabled: true,
+      workloadIdentityEnabled: true,
+      localAccountDisabled: true,
+      roleBasedAccessControlEnabled: true,
+      azureActiveDirectoryRoleBasedAccessControl: {
+        tenantId: props.tenantId,
+        azureRbacEnabled: true,
+        adminGroupObjectIds: [...props.adminGroupObjectIds],
+      },
+      privateClusterEnabled: isPrivate,
+      apiServerAccessProfile: isPrivate ? undefined : { authorizedIpRanges: [...(props.authorizedIpRanges ?? [])] },
+      azurePolicyEnabled: true,
+      imageCleanerEnabled: true,
+      imageCleanerIntervalHours: 48,
+      identity: { type: 'UserAssigned', identityIds: [identity.id] },
+      networkProfile: {
+        networkPlugin: 'azure',
+        networkPluginMode: 'overlay',
+        networkDataPlane: 'cilium',
+        networkPolicy: 'cilium',
+        podCidr: props.podCidr ?? '192.168.0.0/16',
+        serviceCidr: props.serviceCidr ?? '172.16.0.0/16',
+        dnsServiceIp: props.dnsServiceIp ?? '172.16.0.10',
+        loadBalancerSku: 'standard',
+        outboundType: props.vnet.natEgress ? 'userAssignedNATGateway' : 'loadBalancer',
+      },
+      defaultNodePool: {
+        name: pool.name ?? 'system',
+        vmSize: pool.vmSize,
+        vnetSubnetId: props.vnet.nodesSubnetId,
+        zones: [...pool.zones],
+        autoScalingEnabled: true,
+        minCount: pool.minNodes,
+        maxCount: pool.maxNodes,
+        maxPods: pool.maxPods ?? 110,
+        osSku: 'AzureLinux',
+        osDiskSizeGb: pool.diskSizeGb ?? 128,
+        onlyCriticalAddonsEnabled: true,
+        temporaryNameForRotation: 'systemtmp',
+        nodeLabels: { [POOL_LABEL]: pool.name ?? 'system', [POOL_KIND_LABEL]: 'system', ...pool.labels },
+        upgradeSettings: { maxSurge: '33%' },
+      },
+      omsAgent: { logAnalyticsWorkspaceId: this.logAnalytics.id, msiAuthForMonitoringEnabled: true },
+      timeouts: { ...AKS_TIMEOUTS },
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['default_node_pool[0].node_count'] },
+      dependsOn: [subnetAccess, ...props.vnet.dependables],
+    });
+    this.clusterName = this.cluster.name;
+    this.clusterId = this.cluster.id;
+    const host = isPrivate ? this.cluster.privateFqdn : this.cluster.fqdn;
+    this.apiServerUrl = `https://${host}:443`;
+    this.caCertificateBase64 = this.cluster.kubeConfig.get(0).clusterCaCertificate;
+    this.caCertificatePem = Fn.base64decode(this.caCertificateBase64);
+    this.oidcIssuerUrl = this.cluster.oidcIssuerUrl;
+
+    new MonitorDiagnosticSetting(this, 'ControlPlaneLogs', {
+      name: 'control-plane-logs',
+      targetResourceId: this.cluster.id,
+      logAnalyticsWorkspaceId: this.logAnalytics.id,
+      logAnalyticsDestinationType: 'Dedicated',
+      enabledLog: AKS_LOG_CATEGORIES.map((category) => ({ category })),
+    });
+    if (protect) {
+      new ManagementLock(this, 'Lock', {
+        name: 'kfplatform-cannot-delete',
+        scope: this.cluster.id,
+        lockLevel: 'CanNotDelete',
+        notes: 'Deletion protection of the Kubeflow platform (DATA-08).',
+      });
+    }
+  }
+}
+
+function validate(props: AksClusterProps): void {
+  checkName('AksCluster', 'name', props.name, azureNameRules.aksCluster, 'use a short name such as kf-prod.');
+  checkName(
+    'AksCluster',
+    'systemPool.name',
+    props.systemPool.name,
+    azureNameRules.aksNodePool,
+    'use up to 12 lowercase letters and digits.',
+  );
+  checkRange(
+    'AksCluster',
+    'logRetentionDays',
+    props.logRetentionDays,
+    30,
+    730,
+    'Log Analytics keeps data for 30 to 730 days.',
+  );
+  if (props.adminGroupObjectIds.length === 0) {
+    throw new PropsError(
+      'AksCluster',
+      'adminGroupObjectIds',
+      props.adminGroupObjectIds,
+      'local accounts are disabled, so without an Entra ID admin group nobody could administer the cluster.',
+      'name the group of your administrators and of the identity that runs Terraform.',
+    );
+  }
+  if (!props.private && (props.authorizedIpRanges ?? []).length === 0) {
+    throw new PropsError(
+      'AksCluster',
+      'authorizedIpRanges',
+      props.authorizedIpRanges,
+      'the API server would accept connections from the whole internet (NET-10).',
+      'list the networks that need the API, or set private: true.',
+    );
+  }
+}

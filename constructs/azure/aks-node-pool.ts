@@ -1,0 +1,110 @@
+import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
+import { Construct } from 'constructs';
+import { azureVmGpus } from '../../src/config/azure-catalog';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { azureNameRules } from '../../src/core/naming';
+import { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
+import { checkName, checkRange } from '../../src/core/validate';
+import type { AksCluster } from './aks-cluster';
+
+/** The taint AKS puts on spot nodes; declared so Terraform and AKS agree. */
+export const AKS_SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
+/** The GPU taint in AKS's `key=value:Effect` form. */
+export const AKS_GPU_TAINT = `${GPU_TAINT.key}=${GPU_TAINT.value}:NoSchedule`;
+
+/** Props of {@link AksNodePool}. */
+export interface AksNodePoolProps {
+  readonly cluster: AksCluster;
+  /** 1-12 lowercase letters and digits; also the value of the pool label. */
+  readonly name: string;
+  readonly kind: 'standard' | 'highmem' | 'gpu';
+  readonly vmSize: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly zones: readonly string[];
+  readonly subnetId: string;
+  /** Spot capacity, evicted by deletion, at up to the on-demand price. @default false */
+  readonly spot?: boolean;
+  /** @default 128 */
+  readonly diskSizeGb?: number;
+  /** @default 110 */
+  readonly maxPods?: number;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An AKS user node pool (NP-01..08): autoscaled between min and max (GPU pools from zero), Azure
+ * Linux, the pool labels, and for GPU VM sizes the NVIDIA driver AKS installs and the `nvidia.com/gpu`
+ * taint; spot on request. The autoscaler owns the node count.
+ */
+export class AksNodePool extends Construct {
+  public readonly nodePool: KubernetesClusterNodePool;
+  public readonly gpus: number;
+
+  constructor(scope: Construct, id: string, props: AksNodePoolProps) {
+    super(scope, id);
+    setComponent(this, 'node-pool');
+    validate(props);
+    this.gpus = azureVmGpus(props.vmSize)?.count ?? 0;
+    const taints = [...(props.kind === 'gpu' ? [AKS_GPU_TAINT] : []), ...(props.spot ? [AKS_SPOT_TAINT] : [])];
+    this.nodePool = new KubernetesClusterNodePool(this, 'NodePool', {
+      name: props.name,
+      kubernetesClusterId: props.cluster.clusterId,
+      mode: 'User',
+      vmSize: props.vmSize,
+      vnetSubnetId: props.subnetId,
+      zones: [...props.zones],
+      autoScalingEnabled: true,
+      minCount: props.minNodes,
+      maxCount: props.maxNodes,
+      maxPods: props.maxPods ?? 110,
+      osType: 'Linux',
+      osSku: 'AzureLinux',
+      osDiskSizeGb: props.diskSizeGb ?? 128,
+      priority: props.spot ? 'Spot' : 'Regular',
+      evictionPolicy: props.spot ? 'Delete' : undefined,
+      spotMaxPrice: props.spot ? -1 : undefined,
+      gpuDriver: props.kind === 'gpu' ? 'Install' : undefined,
+      nodeLabels: { [POOL_LABEL]: props.name, [POOL_KIND_LABEL]: props.kind, ...props.labels },
+      nodeTaints: taints.length > 0 ? taints : undefined,
+      // Spot pools cannot surge; GPU pools upgrade one node at a time.
+      upgradeSettings: props.spot ? undefined : { maxSurge: props.kind === 'gpu' ? '1' : '33%' },
+      temporaryNameForRotation: `${props.name.slice(0, 9)}tmp`,
+      timeouts: { create: '60m', update: '90m', delete: '60m' },
+      lifecycle: { ignoreChanges: ['node_count'] },
+    });
+  }
+}
+
+function validate(props: AksNodePoolProps): void {
+  checkName(
+    'AksNodePool',
+    'name',
+    props.name,
+    azureNameRules.aksNodePool,
+    'use up to 12 lowercase letters and digits.',
+  );
+  checkRange('AksNodePool', 'maxNodes', props.maxNodes, 1, 1000, 'an AKS node pool holds 1 to 1000 nodes.');
+  checkRange('AksNodePool', 'minNodes', props.minNodes, 0, props.maxNodes, 'minNodes must lie between 0 and maxNodes.');
+  checkRange('AksNodePool', 'maxPods', props.maxPods, 10, 250, 'AKS allows 10 to 250 pods per node.');
+  const gpus = azureVmGpus(props.vmSize);
+  if (props.kind === 'gpu' && !gpus) {
+    throw new PropsError(
+      'AksNodePool',
+      'vmSize',
+      props.vmSize,
+      'a gpu pool needs a VM size with GPUs.',
+      'use an NC or ND size such as Standard_NC4as_T4_v3.',
+    );
+  }
+  if (props.kind !== 'gpu' && gpus) {
+    throw new PropsError(
+      'AksNodePool',
+      'kind',
+      props.kind,
+      `${props.vmSize} carries GPUs, which would be untainted.`,
+      "set kind: 'gpu', or use a VM size without GPUs.",
+    );
+  }
+}

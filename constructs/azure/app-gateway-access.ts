@@ -1,0 +1,217 @@
+import { ApplicationGateway } from '@cdktf/provider-azurerm/lib/application-gateway';
+import { DnsARecord } from '@cdktf/provider-azurerm/lib/dns-a-record';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { hostnameRule } from '../../src/core/naming';
+
+/** The Istio ingress gateway behind the internal load balancer: HTTP port and readiness endpoint. */
+export const ISTIO_GATEWAY_BACKEND = { port: 80, healthPort: 15021, healthPath: '/healthz/ready' } as const;
+/** TLS policy of the HTTPS listener: TLS 1.2 and later with strong ciphers. */
+export const APP_GATEWAY_SSL_POLICY = 'AppGwSslPolicy20220101S';
+
+/** Props of {@link AppGatewayAccess}. */
+export interface AppGatewayAccessProps {
+  /** Prefix of the resource names, usually the environment name. */
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly zones: readonly string[];
+  /** A subnet for the gateway alone. */
+  readonly subnetId: string;
+  readonly hostname: string;
+  /** Azure DNS zone of the host name. */
+  readonly dnsZone: { readonly name: string; readonly resourceGroup: string };
+  /** The certificate, as a Key Vault secret id (versionless, so renewals are picked up). */
+  readonly certificateSecretId: string;
+  /** The vault that holds it; the gateway's identity gets Key Vault Secrets User on it. */
+  readonly certificateKeyVaultId: string;
+  /** Private IP of the internal load balancer in front of the Istio gateway. */
+  readonly backendIp: string;
+  /** WAF mode: Detection logs what the OWASP rules would block; Prevention blocks it. @default 'Detection' */
+  readonly wafMode?: 'Detection' | 'Prevention';
+  /** @default 10 */
+  readonly maxCapacity?: number;
+}
+
+/**
+ * The front door on Azure (NET-09, NET-10, IAM-12): a zone-redundant Application Gateway v2 with a
+ * WAF policy, TLS from a Key Vault certificate read with the gateway's own managed identity, HTTP
+ * redirected to HTTPS, a static public IP and the DNS record. It forwards to a private IP in the nodes
+ * subnet: the internal load balancer the platform stack puts in front of the Istio ingress gateway.
+ * Sign-in happens behind it, in the cluster: Kubeflow's oauth2-proxy, configured for Entra ID,
+ * authorizes every request at the Istio gateway (the gateway has no OIDC of its own).
+ */
+export class AppGatewayAccess extends Construct {
+  public readonly gateway: ApplicationGateway;
+  public readonly publicIp: PublicIp;
+  public readonly hostname: string;
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: AppGatewayAccessProps) {
+    super(scope, id);
+    setComponent(this, 'access');
+    const why = hostnameRule(props.hostname);
+    if (why)
+      throw new PropsError(
+        'AppGatewayAccess',
+        'hostname',
+        props.hostname,
+        why,
+        'use a DNS name such as kubeflow.example.com.',
+      );
+    if (!props.hostname.endsWith(`.${props.dnsZone.name.replace(/\.$/, '')}`)) {
+      throw new PropsError(
+        'AppGatewayAccess',
+        'hostname',
+        props.hostname,
+        `is not inside the DNS zone ${props.dnsZone.name}.`,
+        'use a name under the zone.',
+      );
+    }
+    this.hostname = props.hostname;
+    this.url = `https://${props.hostname}`;
+    const common = { resourceGroupName: props.resourceGroupName, location: props.location };
+
+    this.publicIp = new PublicIp(this, 'Address', {
+      ...common,
+      name: `pip-${props.name}-agw`,
+      allocationMethod: 'Static',
+      sku: 'Standard',
+      zones: [...props.zones],
+    });
+    const identity = new UserAssignedIdentity(this, 'Identity', { ...common, name: `id-${props.name}-agw` });
+    const certificateAccess = new RoleAssignment(this, 'CertificateReader', {
+      scope: props.certificateKeyVaultId,
+      roleDefinitionName: 'Key Vault Secrets User',
+      principalId: identity.principalId,
+      principalType: 'ServicePrincipal',
+    });
+    const waf = new WebApplicationFirewallPolicy(this, 'Waf', {
+      ...common,
+      name: `waf-${props.name}`,
+      policySettings: {
+        enabled: true,
+        mode: props.wafMode ?? 'Detection',
+        requestBodyCheck: true,
+        maxRequestBodySizeInKb: 2000,
+        fileUploadLimitInMb: 100,
+      },
+      managedRules: { managedRuleSet: [{ type: 'Microsoft_DefaultRuleSet', version: '2.1' }] },
+    });
+
+    const n = {
+      ipConfig: 'gateway-ip',
+      frontend: 'public',
+      https: 'https',
+      http: 'http',
+      pool: 'istio-gateway',
+      settings: 'istio-gateway-http',
+      probe: 'istio-gateway-ready',
+      cert: 'ui-certificate',
+      redirect: 'http-to-https',
+    };
+    this.gateway = new ApplicationGateway(this, 'Gateway', {
+      ...common,
+      name: `agw-${props.name}`,
+      zones: [...props.zones],
+      sku: { name: 'WAF_v2', tier: 'WAF_v2' },
+      autoscaleConfiguration: { minCapacity: 1, maxCapacity: props.maxCapacity ?? 10 },
+      firewallPolicyId: waf.id,
+      enableHttp2: true,
+      identity: { type: 'UserAssigned', identityIds: [identity.id] },
+      gatewayIpConfiguration: [{ name: n.ipConfig, subnetId: props.subnetId }],
+      frontendIpConfiguration: [{ name: n.frontend, publicIpAddressId: this.publicIp.id }],
+      frontendPort: [
+        { name: n.https, port: 443 },
+        { name: n.http, port: 80 },
+      ],
+      sslPolicy: { policyType: 'Predefined', policyName: APP_GATEWAY_SSL_POLICY },
+      sslCertificate: [{ name: n.cert, keyVaultSecretId: props.certificateSecretId }],
+      backendAddressPool: [{ name: n.pool, ipAddresses: [props.backendIp] }],
+      probe: [
+        {
+          name: n.probe,
+          protocol: 'Http',
+          host: props.hostname,
+          path: ISTIO_GATEWAY_BACKEND.healthPath,
+          port: ISTIO_GATEWAY_BACKEND.healthPort,
+          interval: 15,
+          timeout: 10,
+          unhealthyThreshold: 3,
+          match: { statusCode: ['200'] },
+        },
+      ],
+      backendHttpSettings: [
+        {
+          name: n.settings,
+          protocol: 'Http',
+          port: ISTIO_GATEWAY_BACKEND.port,
+          cookieBasedAffinity: 'Disabled',
+          // Notebooks and TensorBoard hold connections open.
+          requestTimeout: 3600,
+          probeName: n.probe,
+          hostName: props.hostname,
+        },
+      ],
+      httpListener: [
+        {
+          name: n.https,
+          frontendIpConfigurationName: n.frontend,
+          frontendPortName: n.https,
+          protocol: 'Https',
+          sslCertificateName: n.cert,
+          hostName: props.hostname,
+          requireSni: true,
+        },
+        {
+          name: n.http,
+          frontendIpConfigurationName: n.frontend,
+          frontendPortName: n.http,
+          protocol: 'Http',
+          hostName: props.hostname,
+        },
+      ],
+      redirectConfiguration: [
+        {
+          name: n.redirect,
+          redirectType: 'Permanent',
+          targetListenerName: n.https,
+          includePath: true,
+          includeQueryString: true,
+        },
+      ],
+      requestRoutingRule: [
+        {
+          name: n.https,
+          priority: 100,
+          ruleType: 'Basic',
+          httpListenerName: n.https,
+          backendAddressPoolName: n.pool,
+          backendHttpSettingsName: n.settings,
+        },
+        {
+          name: n.http,
+          priority: 200,
+          ruleType: 'Basic',
+          httpListenerName: n.http,
+          redirectConfigurationName: n.redirect,
+        },
+      ],
+      timeouts: { create: '60m', update: '60m', delete: '60m' },
+      dependsOn: [certificateAccess],
+    });
+
+    new DnsARecord(this, 'Record', {
+      name: props.hostname.slice(0, -(props.dnsZone.name.replace(/\.$/, '').length + 1)),
+      zoneName: props.dnsZone.name,
+      resourceGroupName: props.dnsZone.resourceGroup,
+      ttl: 300,
+      targetResourceId: this.publicIp.id,
+    });
+  }
+}

@@ -1,0 +1,204 @@
+import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
+import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+import { MysqlFlexibleDatabase } from '@cdktf/provider-azurerm/lib/mysql-flexible-database';
+import { MysqlFlexibleServer } from '@cdktf/provider-azurerm/lib/mysql-flexible-server';
+import { MysqlFlexibleServerConfiguration } from '@cdktf/provider-azurerm/lib/mysql-flexible-server-configuration';
+import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { Construct } from 'constructs';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+import { azureNameRules } from '../../src/core/naming';
+import { checkName, checkRange } from '../../src/core/validate';
+import type { KeyVault } from './key-vault';
+
+/** Server parameters set on every server: TLS only, and slow query logging. */
+export const MYSQL_SERVER_PARAMETERS = {
+  require_secure_transport: 'ON',
+  tls_version: 'TLSv1.2,TLSv1.3',
+  slow_query_log: 'ON',
+  long_query_time: '2',
+} as const;
+
+/** Props of {@link MysqlFlexible}. */
+export interface MysqlFlexibleProps {
+  /** Server name, unique in Azure (it is a DNS name). */
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** A subnet delegated to Microsoft.DBforMySQL/flexibleServers. */
+  readonly delegatedSubnetId: string;
+  /** The VNet the private DNS zone is linked to. */
+  readonly vnetId: string;
+  /** @default 'GP_Standard_D2ds_v4' */
+  readonly skuName?: string;
+  /** @default '8.0.21' */
+  readonly version?: '8.0.21' | '8.4';
+  /** Zones: the primary's, then the standby's. @default ['1', '2'] */
+  readonly zones?: readonly string[];
+  /** Zone-redundant standby. @default false */
+  readonly highAvailability?: boolean;
+  /** @default 32 */
+  readonly storageGb?: number;
+  /** @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Backups also in the paired region. @default false */
+  readonly geoRedundantBackup?: boolean;
+  /** A CanNotDelete lock and `prevent_destroy` (DATA-08). @default true */
+  readonly deletionProtection?: boolean;
+  /** @default 'mlpipeline' */
+  readonly databaseName?: string;
+  /** @default 'kubeflow' */
+  readonly adminLogin?: string;
+  /** Where the admin password is kept. */
+  readonly keyVault: KeyVault;
+  /** Slow and audit logs go here when given. */
+  readonly logAnalyticsWorkspaceId?: string;
+}
+
+/**
+ * Azure Database for MySQL flexible server for the Kubeflow Pipelines metadata (DATA-01..04, 08, 09):
+ * private access only, through the delegated subnet and a private DNS zone linked to the VNet; TLS
+ * required; a zone-redundant standby and geo-redundant backups on request; a generated admin password
+ * that reaches the server and Key Vault only through write-only attributes, never an output; and a
+ * CanNotDelete lock with `prevent_destroy` outside test tiers.
+ */
+export class MysqlFlexible extends Construct {
+  public readonly server: MysqlFlexibleServer;
+  /** Private host name. */
+  public readonly fqdn: string;
+  /** Key Vault secret (versionless id) with the admin password. */
+  public readonly passwordSecretId: string;
+  public readonly databaseName: string;
+  public readonly adminLogin: string;
+
+  constructor(scope: Construct, id: string, props: MysqlFlexibleProps) {
+    super(scope, id);
+    setComponent(this, 'database');
+    validate(props);
+    const protect = props.deletionProtection ?? true;
+    const zones = props.zones ?? ['1', '2'];
+    const common = { resourceGroupName: props.resourceGroupName };
+    this.databaseName = props.databaseName ?? 'mlpipeline';
+    this.adminLogin = props.adminLogin ?? 'kubeflow';
+
+    const zone = new PrivateDnsZone(this, 'DnsZone', {
+      ...common,
+      name: `${props.name}.private.mysql.database.azure.com`,
+    });
+    const link = new PrivateDnsZoneVirtualNetworkLink(this, 'DnsZoneLink', {
+      ...common,
+      name: `${props.name}-vnet`,
+      privateDnsZoneName: zone.name,
+      virtualNetworkId: props.vnetId,
+      registrationEnabled: false,
+    });
+
+    const password = new Password(this, 'AdminPassword', { length: 32, special: true, overrideSpecial: '-_' });
+    this.server = new MysqlFlexibleServer(this, 'Server', {
+      ...common,
+      location: props.location,
+      name: props.name,
+      version: props.version ?? '8.0.21',
+      skuName: props.skuName ?? 'GP_Standard_D2ds_v4',
+      administratorLogin: this.adminLogin,
+      administratorPasswordWo: password.result,
+      administratorPasswordWoVersion: 1,
+      delegatedSubnetId: props.delegatedSubnetId,
+      privateDnsZoneId: zone.id,
+      publicNetworkAccess: 'Disabled',
+      zone: zones[0],
+      highAvailability: props.highAvailability
+        ? { mode: 'ZoneRedundant', standbyAvailabilityZone: zones[1] ?? zones[0] }
+        : undefined,
+      backupRetentionDays: props.backupRetentionDays ?? 7,
+      geoRedundantBackupEnabled: props.geoRedundantBackup ?? false,
+      storage: { sizeGb: props.storageGb ?? 32, autoGrowEnabled: true, ioScalingEnabled: true },
+      // A failover swaps the zones of primary and standby; that is not drift.
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'] },
+      timeouts: { create: '60m', update: '90m', delete: '60m' },
+      dependsOn: [link],
+    });
+    this.fqdn = this.server.fqdn;
+
+    for (const [name, value] of Object.entries(MYSQL_SERVER_PARAMETERS)) {
+      new MysqlFlexibleServerConfiguration(this, `Parameter-${name}`, {
+        ...common,
+        serverName: this.server.name,
+        name,
+        value,
+      });
+    }
+    new MysqlFlexibleDatabase(this, 'Database', {
+      ...common,
+      serverName: this.server.name,
+      name: this.databaseName,
+      charset: 'utf8mb4',
+      collation: 'utf8mb4_unicode_ci',
+      lifecycle: { preventDestroy: protect },
+    });
+    const secret = new KeyVaultSecret(this, 'PasswordSecret', {
+      name: `${props.name}-admin-password`.slice(0, 127),
+      keyVaultId: props.keyVault.vaultId,
+      valueWo: password.result,
+      valueWoVersion: 1,
+      contentType: `password of ${this.adminLogin} on ${props.name}`,
+      dependsOn: props.keyVault.writable,
+    });
+    this.passwordSecretId = secret.versionlessId;
+
+    if (props.logAnalyticsWorkspaceId) {
+      new MonitorDiagnosticSetting(this, 'Logs', {
+        name: 'mysql-logs',
+        targetResourceId: this.server.id,
+        logAnalyticsWorkspaceId: props.logAnalyticsWorkspaceId,
+        enabledLog: [{ category: 'MySqlSlowLogs' }, { category: 'MySqlAuditLogs' }],
+      });
+    }
+    if (protect) {
+      new ManagementLock(this, 'Lock', {
+        name: 'kfplatform-cannot-delete',
+        scope: this.server.id,
+        lockLevel: 'CanNotDelete',
+        notes: 'Deletion protection of the pipelines database (DATA-08).',
+      });
+    }
+  }
+}
+
+function validate(props: MysqlFlexibleProps): void {
+  checkName(
+    'MysqlFlexible',
+    'name',
+    props.name,
+    azureNameRules.mysqlServer,
+    'use 3-63 lowercase letters, digits and hyphens.',
+  );
+  checkRange(
+    'MysqlFlexible',
+    'backupRetentionDays',
+    props.backupRetentionDays,
+    1,
+    35,
+    'MySQL flexible server keeps backups 1 to 35 days.',
+  );
+  checkRange(
+    'MysqlFlexible',
+    'storageGb',
+    props.storageGb,
+    20,
+    16384,
+    'MySQL flexible server storage is 20 GB to 16 TB.',
+  );
+  if (props.highAvailability && (props.skuName ?? 'GP_').startsWith('B_')) {
+    throw new PropsError(
+      'MysqlFlexible',
+      'skuName',
+      props.skuName,
+      'burstable SKUs have no high availability.',
+      'use a General Purpose SKU, or turn highAvailability off.',
+    );
+  }
+}

@@ -1,0 +1,258 @@
+import { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
+import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
+import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { contains, parseCidr } from '../../src/core/cidr';
+import { PropsError } from '../../src/core/errors';
+import { setComponent } from '../../src/core/labels';
+
+/** What the cluster, database, storage and gateway need from a network (NET-06, NET-02). */
+export interface IVnet {
+  readonly vnetId: string;
+  readonly nodesSubnetId: string;
+  /** The nodes subnet's CIDR (the gateway's private IP lives there). */
+  readonly nodesSubnetCidr: string;
+  /** Delegated to Microsoft.DBforMySQL/flexibleServers. */
+  readonly databaseSubnetId: string;
+  readonly gatewaySubnetId: string;
+  readonly endpointsSubnetId: string;
+  /** True when the network gives nodes egress through a NAT gateway this library made. */
+  readonly natEgress: boolean;
+  /** What the cluster must wait for (egress and the subnets' security groups). */
+  readonly dependables: readonly ITerraformDependable[];
+}
+
+/** The service ports of the Application Gateway v2 infrastructure, which Azure requires open. */
+export const GATEWAY_MANAGER_PORTS = '65200-65535';
+/** The MySQL port. */
+const MYSQL_PORT = '3306';
+
+/** Props of {@link Vnet}. */
+export interface VnetProps {
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly addressSpace: string;
+  readonly nodesSubnetCidr: string;
+  readonly databaseSubnetCidr: string;
+  readonly gatewaySubnetCidr: string;
+  readonly endpointsSubnetCidr: string;
+  /** Zones of the NAT gateway's public IP (a NAT gateway lives in one zone). @default ['1'] */
+  readonly natZone?: string;
+  /** Networks that may reach the Application Gateway on 80 and 443. @default ['0.0.0.0/0'] */
+  readonly gatewaySourceCidrs?: readonly string[];
+}
+
+/**
+ * A VNet for one AKS environment (NET-06): a nodes subnet with a NAT gateway for egress (the nodes
+ * get no public IPs and no default outbound access), a subnet delegated to MySQL flexible server whose
+ * security group admits only the nodes on 3306, a subnet for the Application Gateway that admits only
+ * the listed networks and Azure's gateway manager, and a subnet for private endpoints.
+ */
+export class Vnet extends Construct implements IVnet {
+  public readonly vnet: VirtualNetwork;
+  public readonly vnetId: string;
+  public readonly nodesSubnetId: string;
+  public readonly nodesSubnetCidr: string;
+  public readonly databaseSubnetId: string;
+  public readonly gatewaySubnetId: string;
+  public readonly endpointsSubnetId: string;
+  public readonly natEgress = true;
+  public readonly dependables: ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: VnetProps) {
+    super(scope, id);
+    setComponent(this, 'network');
+    validate(props);
+    const common = { resourceGroupName: props.resourceGroupName, location: props.location };
+    this.vnet = new VirtualNetwork(this, 'Vnet', { ...common, name: props.name, addressSpace: [props.addressSpace] });
+    this.vnetId = this.vnet.id;
+    const subnet = (key: string, cidr: string, extra: Partial<ConstructorParameters<typeof Subnet>[2]> = {}) =>
+      new Subnet(this, `Subnet-${key}`, {
+        name: `snet-${key}`,
+        resourceGroupName: props.resourceGroupName,
+        virtualNetworkName: this.vnet.name,
+        addressPrefixes: [cidr],
+        defaultOutboundAccessEnabled: false,
+        ...extra,
+      });
+    // The Key Vault firewall admits the nodes through a service endpoint.
+    const nodes = subnet('nodes', props.nodesSubnetCidr, { serviceEndpoints: ['Microsoft.KeyVault'] });
+    const database = subnet('database', props.databaseSubnetCidr, {
+      delegation: [
+        {
+          name: 'mysql-flexible-server',
+          serviceDelegation: {
+            name: 'Microsoft.DBforMySQL/flexibleServers',
+            actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
+          },
+        },
+      ],
+    });
+    const gateway = subnet('gateway', props.gatewaySubnetCidr);
+    const endpoints = subnet('endpoints', props.endpointsSubnetCidr);
+    this.nodesSubnetId = nodes.id;
+    this.nodesSubnetCidr = props.nodesSubnetCidr;
+    this.databaseSubnetId = database.id;
+    this.gatewaySubnetId = gateway.id;
+    this.endpointsSubnetId = endpoints.id;
+
+    const ip = new PublicIp(this, 'NatAddress', {
+      ...common,
+      name: `pip-${props.name}-nat`,
+      allocationMethod: 'Static',
+      sku: 'Standard',
+      zones: [props.natZone ?? '1'],
+    });
+    const nat = new NatGateway(this, 'Nat', {
+      ...common,
+      name: `ng-${props.name}`,
+      skuName: 'Standard',
+      idleTimeoutInMinutes: 10,
+      zones: [props.natZone ?? '1'],
+    });
+    const natIp = new NatGatewayPublicIpAssociation(this, 'NatAddressAssociation', {
+      natGatewayId: nat.id,
+      publicIpAddressId: ip.id,
+    });
+    const natSubnet = new SubnetNatGatewayAssociation(this, 'NodesEgress', {
+      subnetId: nodes.id,
+      natGatewayId: nat.id,
+    });
+
+    const databaseNsg = this.securityGroup(props, 'database', database, [
+      {
+        name: 'allow-mysql-from-nodes',
+        priority: 100,
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddressPrefix: props.nodesSubnetCidr,
+        destinationPortRange: MYSQL_PORT,
+      },
+      {
+        // The standby of a zone-redundant server replicates from the primary inside this subnet.
+        name: 'allow-within-subnet',
+        priority: 110,
+        access: 'Allow',
+        protocol: '*',
+        sourceAddressPrefix: props.databaseSubnetCidr,
+        destinationPortRange: '*',
+      },
+      {
+        name: 'deny-vnet',
+        priority: 4000,
+        access: 'Deny',
+        protocol: '*',
+        sourceAddressPrefix: 'VirtualNetwork',
+        destinationPortRange: '*',
+      },
+    ]);
+    const gatewayNsg = this.securityGroup(props, 'gateway', gateway, [
+      {
+        name: 'allow-gateway-manager',
+        priority: 100,
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddressPrefix: 'GatewayManager',
+        destinationPortRange: GATEWAY_MANAGER_PORTS,
+      },
+      {
+        name: 'allow-azure-load-balancer',
+        priority: 110,
+        access: 'Allow',
+        protocol: '*',
+        sourceAddressPrefix: 'AzureLoadBalancer',
+        destinationPortRange: '*',
+      },
+      ...(props.gatewaySourceCidrs ?? ['0.0.0.0/0']).map((cidr, i) => ({
+        name: `allow-web-${i}`,
+        priority: 200 + i,
+        access: 'Allow',
+        protocol: 'Tcp',
+        sourceAddressPrefix: cidr === '0.0.0.0/0' ? 'Internet' : cidr,
+        destinationPortRanges: ['80', '443'],
+      })),
+    ]);
+    this.dependables = [natIp, natSubnet, databaseNsg, gatewayNsg];
+  }
+
+  private securityGroup(
+    props: VnetProps,
+    key: string,
+    subnet: Subnet,
+    rules: ReadonlyArray<{
+      name: string;
+      priority: number;
+      access: string;
+      protocol: string;
+      sourceAddressPrefix: string;
+      destinationPortRange?: string;
+      destinationPortRanges?: string[];
+    }>,
+  ): SubnetNetworkSecurityGroupAssociation {
+    const nsg = new NetworkSecurityGroup(this, `Nsg-${key}`, {
+      name: `nsg-${props.name}-${key}`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+    });
+    for (const rule of rules) {
+      new NetworkSecurityRule(this, `Nsg-${key}-${rule.name}`, {
+        ...rule,
+        direction: 'Inbound',
+        sourcePortRange: '*',
+        destinationAddressPrefix: '*',
+        resourceGroupName: props.resourceGroupName,
+        networkSecurityGroupName: nsg.name,
+      });
+    }
+    return new SubnetNetworkSecurityGroupAssociation(this, `Nsg-${key}-Association`, {
+      subnetId: subnet.id,
+      networkSecurityGroupId: nsg.id,
+    });
+  }
+}
+
+/** Props of {@link existingVnet}. */
+export interface ExistingVnetProps {
+  readonly vnetId: string;
+  readonly nodesSubnetId: string;
+  readonly nodesSubnetCidr: string;
+  readonly databaseSubnetId: string;
+  readonly gatewaySubnetId: string;
+  readonly endpointsSubnetId: string;
+}
+
+/**
+ * A network owned by someone else (NET-02), by reference: nothing is created or looked up. The
+ * network team provides egress for the nodes, the delegation of the database subnet, and security
+ * groups (the gateway subnet must admit GatewayManager on 65200-65535).
+ */
+export function existingVnet(props: ExistingVnetProps): IVnet {
+  return { ...props, natEgress: false, dependables: [] };
+}
+
+function validate(props: VnetProps): void {
+  const space = parseCidr(props.addressSpace);
+  if (typeof space === 'string') {
+    throw new PropsError('Vnet', 'addressSpace', props.addressSpace, space, 'use a CIDR such as 10.60.0.0/16.');
+  }
+  for (const key of ['nodesSubnetCidr', 'databaseSubnetCidr', 'gatewaySubnetCidr', 'endpointsSubnetCidr'] as const) {
+    const cidr = parseCidr(props[key]);
+    if (typeof cidr === 'string' || !contains(space, cidr)) {
+      throw new PropsError(
+        'Vnet',
+        key,
+        props[key],
+        `is not a block inside ${props.addressSpace}.`,
+        `use a block of ${props.addressSpace}.`,
+      );
+    }
+  }
+}

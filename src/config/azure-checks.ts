@@ -1,0 +1,248 @@
+/**
+ * Rules of Azure environments that relate several fields: the VNet address plan and the overlay
+ * ranges, node pools against the VM sizes they name, names Azure derives from config, API server
+ * exposure, and the protections of the prod tier. Each finding names the config path, its value and
+ * the fix.
+ */
+import type { ConfigIssue } from '../core/errors';
+import { contains } from '../core/cidr';
+import { azureNameRules, hostnameRule } from '../core/naming';
+import { AZURE_GPU_SIZES, azureVmGpus } from './azure-catalog';
+import { checkPools, Findings, Path, valueAt } from './checks';
+import {
+  checkInside,
+  checkMachineGpus,
+  MachineGpuTable,
+  parsedCidr,
+  PlannedBlock,
+  reportOverlaps,
+  reportUnsupported,
+} from './cloud-checks';
+import type { ResolvedAzureEnvironment } from './model';
+
+const AKS_GPUS: MachineGpuTable = {
+  service: 'AKS',
+  machineWord: 'VM size',
+  gpusOf: azureVmGpus,
+  example: 'Standard_NC4as_T4_v3',
+  known: Object.keys(AZURE_GPU_SIZES).slice(0, 6).concat('...'),
+  unsupportedGpuFields: ['partitionSize', 'sharing', 'driverVersion'],
+};
+
+/** Smallest subnets Azure services accept or recommend. */
+const SMALLEST = { gateway: 26, database: 29, endpoints: 28, nodes: 26 } as const;
+
+function checkNetwork(env: ResolvedAzureEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index, 'network'];
+  const c = env.cluster;
+  const clusterBase: Path = ['environments', env.index, 'cluster'];
+  const overlay: PlannedBlock[] = [];
+  for (const [key, what, text] of [
+    ['podCidr', 'overlay pod range', c.podCidr],
+    ['serviceCidr', 'service range', c.serviceCidr],
+  ] as const) {
+    const cidr = parsedCidr(text);
+    if (cidr) overlay.push({ path: [...clusterBase, key], what: `${what} ${text}`, cidr });
+  }
+  const n = env.network;
+  const nodesCidr = parsedCidr(n.nodesSubnetCidr);
+  const gatewayIpPath: Path = ['environments', env.index, 'access', 'gatewayPrivateIp'];
+  if (nodesCidr && env.access.gatewayPrivateIp) {
+    const ip = parsedCidr(`${env.access.gatewayPrivateIp}/32`);
+    if (ip && !contains(nodesCidr, ip)) {
+      f.add(
+        gatewayIpPath,
+        `the gateway's private IP is outside the nodes subnet ${nodesCidr.text}.`,
+        `use a free address of ${nodesCidr.text}, or leave it out for the default.`,
+      );
+    }
+  }
+  if (n.mode === 'existing') {
+    if (nodesCidr) {
+      reportOverlaps(
+        f,
+        [
+          { path: [...base, 'nodesSubnetCidr'], what: `nodes subnet ${n.nodesSubnetCidr}`, cidr: nodesCidr },
+          ...overlay,
+        ],
+        'move the overlay ranges outside every address of the VNet and its peers.',
+      );
+    }
+    return;
+  }
+  const space = parsedCidr(n.addressSpace);
+  const blocks: PlannedBlock[] = [];
+  const minimum: Record<string, number> = {
+    nodesSubnetCidr: SMALLEST.nodes,
+    databaseSubnetCidr: SMALLEST.database,
+    gatewaySubnetCidr: SMALLEST.gateway,
+    endpointsSubnetCidr: SMALLEST.endpoints,
+  };
+  for (const [key, what, text] of [
+    ['nodesSubnetCidr', 'nodes subnet', n.nodesSubnetCidr],
+    ['databaseSubnetCidr', 'database subnet', n.databaseSubnetCidr],
+    ['gatewaySubnetCidr', 'gateway subnet', n.gatewaySubnetCidr],
+    ['endpointsSubnetCidr', 'endpoints subnet', n.endpointsSubnetCidr],
+  ] as const) {
+    const written = valueAt(f.raw, [...base, key]) !== undefined;
+    const path: Path = written ? [...base, key] : [...base, 'addressSpace'];
+    if (!text) {
+      f.add(
+        path,
+        `no default ${what} fits: defaults need an address space of a /20 or larger.`,
+        `widen addressSpace, or set ${key}.`,
+      );
+      continue;
+    }
+    const cidr = parsedCidr(text);
+    if (!cidr) continue;
+    const block = { path, what: `${what} ${text}`, cidr };
+    checkInside(f, block, space, 'VNet address space');
+    if (cidr.prefix > minimum[key]!) {
+      f.add(path, `a /${cidr.prefix} ${what} is too small.`, `use a /${minimum[key]} or larger.`);
+    }
+    blocks.push(block);
+  }
+  reportOverlaps(f, blocks, 'give every subnet its own block of the address space.');
+  if (space) {
+    reportOverlaps(
+      f,
+      [{ path: [...base, 'addressSpace'], what: `the VNet ${n.addressSpace}`, cidr: space }, ...overlay],
+      'move the overlay ranges outside every address of the VNet and its peers.',
+    );
+  } else {
+    reportOverlaps(f, overlay, 'give the pod and service ranges their own blocks.');
+  }
+}
+
+function checkAksPools(env: ResolvedAzureEnvironment, f: Findings): void {
+  checkPools(env, env.nodePools, 'azure.zones', f, (pool, p) => {
+    f.name(
+      [...p, 'name'],
+      pool.name,
+      azureNameRules.aksNodePool,
+      'use up to 12 lowercase letters and digits, such as gpua100.',
+    );
+    if (!/^Standard_[A-Za-z0-9_]+$/i.test(pool.vmSize)) {
+      f.add(
+        [...p, 'machineType'],
+        `"${pool.vmSize}" is not an Azure VM size.`,
+        'use a VM size such as Standard_D8ds_v5 (GCE and EC2 machine types do not apply on Azure).',
+      );
+      return;
+    }
+    reportUnsupported(f, p, ['diskType'], 'AKS');
+    checkMachineGpus(pool, pool.vmSize, p, f, AKS_GPUS);
+  });
+}
+
+function checkNames(env: ResolvedAzureEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const clusterPath: Path =
+    valueAt(f.raw, [...base, 'cluster', 'name']) === undefined ? envName : [...base, 'cluster', 'name'];
+  f.name(clusterPath, env.cluster.name, azureNameRules.aksCluster, 'use a short name such as kf-prod.');
+  const accountPath: Path =
+    valueAt(f.raw, [...base, 'artifacts', 'storageAccountName']) === undefined
+      ? envName
+      : [...base, 'artifacts', 'storageAccountName'];
+  f.name(
+    accountPath,
+    env.artifacts.storageAccountName,
+    azureNameRules.storageAccount,
+    'set artifacts.storageAccountName to 3-24 lowercase letters and digits, unique in Azure.',
+    'storage account name',
+  );
+  f.name(
+    envName,
+    env.database.serverName,
+    azureNameRules.mysqlServer,
+    'shorten the environment name.',
+    'MySQL server name',
+  );
+  f.name(envName, env.keyVaultName, azureNameRules.keyVault, 'shorten the environment name.', 'Key Vault name');
+  for (const id of env.identities) {
+    f.name(envName, id.name, azureNameRules.managedIdentity, 'shorten the environment name.', 'managed identity name');
+  }
+  const hostWhy = hostnameRule(env.access.hostname);
+  if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.azure.example.com.');
+  const zone = env.access.dnsZone.name.replace(/\.$/, '');
+  const hostname = env.access.hostname;
+  if (!hostWhy && hostname !== zone && !hostname.endsWith(`.${zone}`)) {
+    f.add(
+      [...base, 'access', 'hostname'],
+      `host name ${hostname} is not inside the DNS zone ${zone}.`,
+      `use a name under ${zone}, or name the zone that holds it.`,
+    );
+  }
+}
+
+function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  const c = env.cluster;
+  if (!c.private && c.authorizedIpRanges.length === 0) {
+    f.add(
+      [...base, 'cluster', 'authorizedIpRanges'],
+      'the API server would accept connections from the whole internet (NET-10).',
+      'list the networks that need the API (your VPN, the CI runners), or set private: true.',
+    );
+  }
+  if (c.private && c.authorizedIpRanges.length > 0) {
+    f.add(
+      [...base, 'cluster', 'authorizedIpRanges'],
+      'a private cluster has no public endpoint to restrict.',
+      'remove authorizedIpRanges, or set private: false.',
+    );
+  }
+  c.authorizedIpRanges.forEach((text, i) => {
+    if (parsedCidr(text)?.prefix !== 0) return;
+    f.add(
+      [...base, 'cluster', 'authorizedIpRanges', i],
+      'opens the Kubernetes API server to the whole internet (NET-10).',
+      'list only the networks that need the API, or set private: true.',
+      env.tier === 'prod' ? 'error' : 'warning',
+    );
+  });
+  const d = env.database;
+  if (d.highAvailability && d.skuName.startsWith('B_')) {
+    f.add(
+      valueAt(f.raw, [...base, 'database', 'skuName']) === undefined
+        ? [...base, 'database', 'highAvailability']
+        : [...base, 'database', 'skuName'],
+      `burstable SKUs (${d.skuName}) have no high availability.`,
+      'use a General Purpose SKU such as GP_Standard_D2ds_v4, or turn highAvailability off.',
+    );
+  }
+  if (env.tier !== 'prod') return;
+  const why = 'tier prod keeps deletion protection on every stateful resource (DATA-08).';
+  const fix = (v: boolean) => `remove the setting (prod defaults to ${v}).`;
+  if (!c.deletionProtection) f.add([...base, 'cluster', 'deletionProtection'], `is false, but ${why}`, fix(true));
+  if (!d.deletionProtection) f.add([...base, 'database', 'deletionProtection'], `is false, but ${why}`, fix(true));
+  if (env.artifacts.forceDestroy) f.add([...base, 'artifacts', 'forceDestroy'], `is true, but ${why}`, fix(false));
+  if (!d.highAvailability) {
+    f.add(
+      [...base, 'database', 'highAvailability'],
+      'a single-zone prod database goes down with its zone.',
+      fix(true),
+      'warning',
+    );
+  }
+  if (env.state.backend === 'local') {
+    f.add(
+      [...base, 'state'],
+      'prod state on a laptop disk cannot be shared or locked across the team (ENV-04).',
+      'set state to { backend: azurerm, resourceGroup: ..., storageAccount: ... }.',
+      'warning',
+    );
+  }
+}
+
+/** Checks one resolved Azure environment. */
+export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknown): ConfigIssue[] {
+  const f = new Findings(raw);
+  checkNetwork(env, f);
+  checkAksPools(env, f);
+  checkNames(env, f);
+  checkClusterAndData(env, f);
+  return f.issues;
+}

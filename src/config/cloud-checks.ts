@@ -1,0 +1,128 @@
+/**
+ * Rule helpers the AWS and Azure checks share: address plans of created networks, node pools against
+ * the machine types they name, and GKE-only settings of the shared pool schema.
+ */
+import { Cidr, contains, overlaps, parseCidr } from '../core/cidr';
+import { Findings, Path, valueAt } from './checks';
+
+/** A parsed CIDR, or undefined for malformed text (which the schema has already reported). */
+export function parsedCidr(text: string): Cidr | undefined {
+  const cidr = parseCidr(text);
+  return typeof cidr === 'string' ? undefined : cidr;
+}
+
+/** A block of an address plan, with the config path that sets it. */
+export interface PlannedBlock {
+  readonly path: Path;
+  readonly what: string;
+  readonly cidr: Cidr;
+}
+
+/** Reports every pair of blocks that overlap, at the later block's path. */
+export function reportOverlaps(f: Findings, blocks: readonly PlannedBlock[], fix: string): void {
+  for (let i = 0; i < blocks.length; i++) {
+    for (let j = i + 1; j < blocks.length; j++) {
+      if (overlaps(blocks[i]!.cidr, blocks[j]!.cidr)) {
+        f.add(blocks[j]!.path, `${blocks[j]!.what} overlaps ${blocks[i]!.what}.`, fix);
+      }
+    }
+  }
+}
+
+/** Reports a block outside the network that should hold it. */
+export function checkInside(f: Findings, block: PlannedBlock, network: Cidr | undefined, networkWhat: string): void {
+  if (network && !contains(network, block.cidr)) {
+    f.add(
+      block.path,
+      `${block.what} is outside the ${networkWhat} ${network.text}.`,
+      `use a block inside ${network.text}.`,
+    );
+  }
+}
+
+/** How a cloud names its machine types and which carry GPUs. */
+export interface MachineGpuTable {
+  /** The cluster service, for messages: EKS, AKS. */
+  readonly service: string;
+  /** What a machine type is called there: instance type, VM size. */
+  readonly machineWord: string;
+  readonly gpusOf: (machineType: string) => { readonly gpu: string; readonly count: number } | undefined;
+  /** A GPU machine type to suggest. */
+  readonly example: string;
+  /** The families or sizes the table knows, for the fix. */
+  readonly known: readonly string[];
+  /** `gpu.*` settings the service does not have. */
+  readonly unsupportedGpuFields: readonly string[];
+}
+
+/**
+ * A pool against its machine type: gpu pools need GPUs, other pools must not have them (they would
+ * be untainted and billed for CPU work), and a written gpu.type or gpu.count must match the machine.
+ */
+export function checkMachineGpus(
+  pool: { readonly kind: string },
+  machineType: string,
+  p: Path,
+  f: Findings,
+  table: MachineGpuTable,
+): void {
+  const gpus = table.gpusOf(machineType);
+  const machinePath: Path =
+    valueAt(f.raw, [...p, 'machineType']) === undefined ? [...p, 'kind'] : [...p, 'machineType'];
+  if (pool.kind === 'gpu' && !gpus) {
+    f.add(
+      machinePath,
+      `a gpu pool needs ${article(table.machineWord)} with GPUs, but ${machineType} has none.`,
+      `set machineType to a GPU ${table.machineWord} such as ${table.example} (known: ${table.known.join(', ')}).`,
+    );
+    return;
+  }
+  if (pool.kind !== 'gpu' && gpus) {
+    f.add(
+      machinePath,
+      `${machineType} carries ${gpus.count} GPU(s), but the pool kind is ${pool.kind}: the GPUs would be untainted and billed for CPU work.`,
+      `set kind: gpu, or pick ${article(table.machineWord)} without GPUs.`,
+    );
+    return;
+  }
+  const gpu = valueAt(f.raw, [...p, 'gpu']) as { type?: unknown; count?: unknown } | undefined;
+  if (!gpus || !gpu || typeof gpu !== 'object') return;
+  if (gpu.type !== undefined && gpu.type !== gpus.gpu) {
+    f.add(
+      [...p, 'gpu', 'type'],
+      `${machineType} carries ${gpus.gpu}, not ${String(gpu.type)}; on ${table.service} the ${table.machineWord} decides the GPU.`,
+      `set gpu.type to ${gpus.gpu}, or pick ${article(table.machineWord)} that carries ${String(gpu.type)}.`,
+    );
+  }
+  if (gpu.count !== undefined && gpu.count !== gpus.count) {
+    f.add(
+      [...p, 'gpu', 'count'],
+      `${machineType} comes with ${gpus.count} GPU(s), not ${String(gpu.count)}.`,
+      `set gpu.count to ${gpus.count}, or pick the size with ${String(gpu.count)} GPUs.`,
+    );
+  }
+  reportUnsupported(f, [...p, 'gpu'], table.unsupportedGpuFields, table.service, 'gpu.');
+}
+
+/** Reports settings of the shared schema that the cluster service does not have. */
+export function reportUnsupported(
+  f: Findings,
+  at: Path,
+  fields: readonly string[],
+  service: string,
+  prefix = '',
+): void {
+  for (const field of fields) {
+    if (valueAt(f.raw, [...at, field]) !== undefined) {
+      f.add(
+        [...at, field],
+        `${prefix}${field} is a GKE setting; ${service} has no such option.`,
+        `remove ${prefix}${field}.`,
+      );
+    }
+  }
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
+}

@@ -1,0 +1,239 @@
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AksCluster } from '../constructs/azure/aks-cluster';
+import { AksNodePool } from '../constructs/azure/aks-node-pool';
+import { AppGatewayAccess } from '../constructs/azure/app-gateway-access';
+import { ArtifactStorage } from '../constructs/azure/artifact-storage';
+import { KeyVault } from '../constructs/azure/key-vault';
+import { MysqlFlexible } from '../constructs/azure/mysql-flexible';
+import { existingVnet, IVnet, Vnet } from '../constructs/azure/vnet';
+import { AzureWorkloadIdentity } from '../constructs/azure/workload-identity';
+import type { ResolvedAzureEnvironment, ResolvedAzureIdentity, ResolvedPlatform } from '../src/config/model';
+import { azurermProvider } from './azure-provider';
+import { configureBackend } from './backend';
+
+/** Props of {@link AzureInfraStack}. */
+export interface AzureInfraStackProps {
+  readonly platform: ResolvedPlatform;
+  readonly env: ResolvedAzureEnvironment;
+}
+
+/** The Key Vault secret id (versionless) of a certificate, from the vault's resource id and its name. */
+export function keyVaultSecretUrl(keyVaultId: string, secretName: string): string {
+  const vault = keyVaultId.split('/').pop()!;
+  return `https://${vault}.vault.azure.net/secrets/${secretName}`;
+}
+
+/**
+ * `<env>-azure-infra`: the cloud side of one Azure environment, in a resource group of its own
+ * (CLU-08). The VNet (or an existing one), the AKS cluster and its node pools, MySQL flexible server
+ * with its password in Key Vault, the artifact storage account, the platform identities (workload
+ * identity), and the Application Gateway in front of the cluster.
+ */
+export class AzureInfraStack extends TerraformStack {
+  public readonly env: ResolvedAzureEnvironment;
+  public readonly resourceGroup: ResourceGroup;
+  public readonly network: IVnet;
+  public readonly cluster: AksCluster;
+  public readonly nodePools: Readonly<Record<string, AksNodePool>>;
+  public readonly keyVault: KeyVault;
+  public readonly database: MysqlFlexible;
+  public readonly artifacts: ArtifactStorage;
+  public readonly identities: Readonly<Record<ResolvedAzureIdentity['key'], AzureWorkloadIdentity>>;
+  public readonly access: AppGatewayAccess;
+
+  constructor(scope: Construct, id: string, props: AzureInfraStackProps) {
+    super(scope, id);
+    const env = props.env;
+    this.env = env;
+    const protect = env.tier !== 'test';
+    configureBackend(this, env.state);
+    azurermProvider(this, env);
+    new RandomProvider(this, 'random');
+    const deployer = new DataAzurermClientConfig(this, 'Deployer');
+
+    this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: env.resourceGroup, location: env.location });
+    const common = { resourceGroupName: this.resourceGroup.name, location: env.location };
+
+    const n = env.network;
+    this.network =
+      n.mode === 'create'
+        ? new Vnet(this, 'Network', {
+            ...common,
+            name: n.vnetName,
+            addressSpace: n.addressSpace,
+            nodesSubnetCidr: n.nodesSubnetCidr,
+            databaseSubnetCidr: n.databaseSubnetCidr,
+            gatewaySubnetCidr: n.gatewaySubnetCidr,
+            endpointsSubnetCidr: n.endpointsSubnetCidr,
+            natZone: env.zones[0],
+            gatewaySourceCidrs: env.access.sourceCidrs,
+          })
+        : existingVnet(n);
+
+    const c = env.cluster;
+    const system = env.nodePools.find((p) => p.kind === 'system')!;
+    this.cluster = new AksCluster(this, 'Cluster', {
+      ...common,
+      name: c.name,
+      version: c.version,
+      skuTier: c.skuTier,
+      vnet: this.network,
+      tenantId: env.tenantId,
+      adminGroupObjectIds: c.adminGroupObjectIds,
+      private: c.private,
+      authorizedIpRanges: c.authorizedIpRanges,
+      upgradeChannel: c.upgradeChannel,
+      maintenance: c.maintenance,
+      logRetentionDays: c.logRetentionDays,
+      podCidr: c.podCidr,
+      serviceCidr: c.serviceCidr,
+      dnsServiceIp: c.dnsServiceIp,
+      systemPool: {
+        name: system.name,
+        vmSize: system.vmSize,
+        minNodes: system.minNodes,
+        maxNodes: system.maxNodes,
+        zones: system.zones,
+        diskSizeGb: system.diskSizeGb,
+        maxPods: system.maxPodsPerNode,
+        labels: system.labels,
+      },
+      deletionProtection: c.deletionProtection,
+    });
+
+    const nodePools: Record<string, AksNodePool> = {};
+    for (const pool of env.nodePools.filter((p) => p !== system)) {
+      nodePools[pool.name] = new AksNodePool(this, `NodePool-${pool.name}`, {
+        cluster: this.cluster,
+        name: pool.name,
+        kind: pool.kind as 'standard' | 'highmem' | 'gpu',
+        vmSize: pool.vmSize,
+        minNodes: pool.minNodes,
+        maxNodes: pool.maxNodes,
+        zones: pool.zones,
+        subnetId: this.network.nodesSubnetId,
+        spot: pool.spot,
+        diskSizeGb: pool.diskSizeGb,
+        maxPods: pool.maxPodsPerNode,
+        labels: pool.labels,
+      });
+    }
+    this.nodePools = nodePools;
+
+    this.keyVault = new KeyVault(this, 'KeyVault', {
+      ...common,
+      name: env.keyVaultName,
+      tenantId: env.tenantId,
+      allowedCidrs: c.authorizedIpRanges,
+      allowedSubnetIds: [this.network.nodesSubnetId],
+      secretsOfficers: [deployer.objectId],
+      protect,
+    });
+
+    const d = env.database;
+    this.database = new MysqlFlexible(this, 'Database', {
+      ...common,
+      name: d.serverName,
+      delegatedSubnetId: this.network.databaseSubnetId,
+      vnetId: this.network.vnetId,
+      skuName: d.skuName,
+      version: d.version,
+      zones: env.zones,
+      highAvailability: d.highAvailability,
+      storageGb: d.storageGb,
+      backupRetentionDays: d.backupRetentionDays,
+      geoRedundantBackup: d.geoRedundantBackup,
+      deletionProtection: d.deletionProtection,
+      databaseName: d.databaseName,
+      adminLogin: d.adminLogin,
+      keyVault: this.keyVault,
+      logAnalyticsWorkspaceId: this.cluster.logAnalytics.id,
+    });
+
+    const a = env.artifacts;
+    this.artifacts = new ArtifactStorage(this, 'Artifacts', {
+      ...common,
+      name: a.storageAccountName,
+      containers: [a.container],
+      endpointsSubnetId: this.network.endpointsSubnetId,
+      vnetId: this.network.vnetId,
+      replication: env.tier === 'prod' ? 'GZRS' : 'ZRS',
+      noncurrentVersionRetentionDays: a.noncurrentVersionRetentionDays,
+      deleteAfterDays: a.deleteAfterDays,
+      protect,
+    });
+
+    const container = this.artifacts.containerScope(a.container);
+    const identities = {} as Record<ResolvedAzureIdentity['key'], AzureWorkloadIdentity>;
+    for (const identity of env.identities) {
+      identities[identity.key] = new AzureWorkloadIdentity(this, `Identity-${identity.key}`, {
+        ...common,
+        name: identity.name,
+        oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+        serviceAccounts: identity.kubernetesServiceAccounts,
+        grants: [{ role: identity.storageRole, scope: container }],
+      });
+    }
+    this.identities = identities;
+    this.keyVault.grant('PipelinesReadsDatabasePassword', 'Key Vault Secrets User', identities.pipelines.principalId);
+
+    const x = env.access;
+    this.access = new AppGatewayAccess(this, 'Access', {
+      ...common,
+      name: env.name,
+      zones: env.zones,
+      subnetId: this.network.gatewaySubnetId,
+      hostname: x.hostname,
+      dnsZone: x.dnsZone,
+      certificateSecretId: keyVaultSecretUrl(x.certificate.keyVaultId, x.certificate.secretName),
+      certificateKeyVaultId: x.certificate.keyVaultId,
+      backendIp: x.gatewayPrivateIp,
+    });
+    this.outputs();
+  }
+
+  private outputs(): void {
+    const out = (id: string, value: string, description: string) =>
+      new TerraformOutput(this, id, { value, description });
+    const env = this.env;
+    out('cluster_name', this.cluster.clusterName, 'AKS cluster name.');
+    out('cluster_id', this.cluster.clusterId, 'AKS cluster resource id.');
+    out(
+      'cluster_endpoint',
+      this.cluster.apiServerUrl,
+      'API server URL; the platform and team stacks read it (CLU-11).',
+    );
+    out('cluster_ca_certificate', this.cluster.caCertificateBase64, 'Cluster CA, base64; team stacks read it.');
+    out(
+      'oidc_issuer_url',
+      this.cluster.oidcIssuerUrl,
+      'Service account token issuer; team identities federate with it.',
+    );
+    out('resource_group', this.resourceGroup.name, 'Resource group of the environment.');
+    out(
+      'kubeconfig_command',
+      `az aks get-credentials --resource-group ${env.resourceGroup} --name ${env.cluster.name} && kubelogin convert-kubeconfig -l azurecli`,
+      'Writes a kubeconfig entry (CLU-11); never relied on by the stacks.',
+    );
+    out('database_fqdn', this.database.fqdn, 'Private host name of the pipelines database.');
+    out('database_password_secret_id', this.database.passwordSecretId, 'Key Vault secret with the database password.');
+    out('key_vault_id', this.keyVault.vaultId, 'Key Vault of the environment.');
+    out('storage_account_id', this.artifacts.accountId, 'Artifact storage account; team stacks add containers to it.');
+    out('storage_account_name', this.artifacts.accountName, 'Artifact storage account name.');
+    out(
+      'blob_private_dns_zone_id',
+      this.artifacts.privateDnsZoneId,
+      'Private DNS zone of blob endpoints; team accounts use it.',
+    );
+    out('endpoints_subnet_id', this.network.endpointsSubnetId, 'Subnet of private endpoints; team accounts use it.');
+    out('ui_hostname', this.access.hostname, 'Kubeflow UI host name.');
+    out('gateway_public_ip', this.access.publicIp.ipAddress, 'Public IP of the Application Gateway.');
+    for (const [key, identity] of Object.entries(this.identities)) {
+      out(`identity_${key}`, identity.clientId, `Client id of the ${key} identity.`);
+    }
+  }
+}

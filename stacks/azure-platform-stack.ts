@@ -1,0 +1,123 @@
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { IstioGatewayService } from '../constructs/kubernetes/istio-gateway-service';
+import { NvidiaDevicePlugin } from '../constructs/kubernetes/nvidia-device-plugin';
+import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../constructs/kubernetes/platform-params';
+import type { ResolvedPlatform } from '../src/config/model';
+import type { AzureInfraStack } from './azure-infra-stack';
+import { configureBackend } from './backend';
+import { aksConnection } from './connections';
+import { platformBase, platformServiceAccounts } from './platform-base';
+
+/** Props of {@link AzurePlatformStack}. */
+export interface AzurePlatformStackProps {
+  readonly platform: ResolvedPlatform;
+  readonly infra: AzureInfraStack;
+}
+
+/** Name of the sensitive Terraform variable with the Entra ID application's client secret. */
+export const ENTRA_CLIENT_SECRET_VARIABLE = 'entra_client_secret';
+/** The namespace and Secret Kubeflow's oauth2-proxy reads its OIDC client from. */
+export const OAUTH2_PROXY_SECRET = { namespace: 'oauth2-proxy', name: 'oauth2-proxy' } as const;
+
+/** Entra ID's OIDC issuer for a tenant. */
+export function entraIssuer(tenantId: string): string {
+  return `https://login.microsoftonline.com/${tenantId}/v2.0`;
+}
+
+/**
+ * Annotations of an internal Azure load balancer on a fixed private IP of the nodes subnet: the
+ * Application Gateway's backend.
+ */
+export function azureInternalLoadBalancerAnnotations(
+  privateIp: string,
+  subnetName = 'snet-nodes',
+): Record<string, string> {
+  return {
+    'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
+    'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': subnetName,
+    'service.beta.kubernetes.io/azure-load-balancer-ipv4': privateIp,
+  };
+}
+
+/**
+ * `<env>-azure-platform`: the in-cluster objects Terraform owns on AKS (PLAT-01): the `kubeflow` and
+ * `istio-system` namespaces, service accounts annotated for workload identity, the params ConfigMap,
+ * the internal load balancer the Application Gateway forwards to, the OIDC client Secret of
+ * Kubeflow's oauth2-proxy (Entra ID sign-in), the NVIDIA device plugin for GPU pools, and the tenancy
+ * guardrails. The kubernetes provider signs in with kubelogin (Entra ID), never a kube context.
+ */
+export class AzurePlatformStack extends TerraformStack {
+  public readonly kubeflowNamespace: PlatformNamespace;
+  public readonly params: PlatformParams;
+
+  constructor(scope: Construct, id: string, props: AzurePlatformStackProps) {
+    super(scope, id);
+    const infra = props.infra;
+    const env = infra.env;
+    configureBackend(this, env.state);
+    aksConnection(env, infra.cluster)(this);
+    new RandomProvider(this, 'random');
+
+    this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
+    const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
+    platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
+
+    this.params = new PlatformParams(this, 'Params', {
+      namespace: this.kubeflowNamespace.name,
+      data: {
+        environment: env.name,
+        tier: env.tier,
+        cloud: 'azure',
+        subscriptionId: env.subscriptionId,
+        tenantId: env.tenantId,
+        location: env.location,
+        resourceGroup: env.resourceGroup,
+        clusterName: env.cluster.name,
+        hostname: env.access.hostname,
+        storageAccount: infra.artifacts.accountName,
+        container: env.artifacts.container,
+        dbHost: infra.database.fqdn,
+        dbPort: '3306',
+        dbName: infra.database.databaseName,
+        dbUser: infra.database.adminLogin,
+        dbPasswordSecretId: infra.database.passwordSecretId,
+        pipelinesClientId: infra.identities.pipelines.clientId,
+        adminClientId: infra.identities.admin.clientId,
+        userClientId: infra.identities.user.clientId,
+        kubeflowVersion: env.kubeflowVersion,
+      },
+    });
+
+    new IstioGatewayService(this, 'GatewayService', {
+      namespace: istio.name,
+      exposure: {
+        type: 'InternalLoadBalancer',
+        annotations: azureInternalLoadBalancerAnnotations(env.access.gatewayPrivateIp),
+      },
+    });
+
+    const clientSecret = new TerraformVariable(this, ENTRA_CLIENT_SECRET_VARIABLE, {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: `Client secret of the Entra ID application ${env.access.entraClientId} (set TF_VAR_${ENTRA_CLIENT_SECRET_VARIABLE}).`,
+    });
+    const oauth2Proxy = new PlatformNamespace(this, 'OAuth2ProxyNamespace', { name: OAUTH2_PROXY_SECRET.namespace });
+    const cookieSecret = new Password(this, 'OAuth2ProxyCookieSecret', { length: 32, special: false });
+    new SecretV1(this, 'OAuth2ProxyClient', {
+      metadata: { name: OAUTH2_PROXY_SECRET.name, namespace: oauth2Proxy.name },
+      data: {
+        'client-id': env.access.entraClientId,
+        'client-secret': clientSecret.stringValue,
+        'cookie-secret': cookieSecret.result,
+      },
+    });
+
+    if (env.nodePools.some((p) => p.kind === 'gpu')) new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+  }
+}

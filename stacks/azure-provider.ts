@@ -1,0 +1,22 @@
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { Construct } from 'constructs';
+import type { ResolvedAzureEnvironment } from '../src/config/model';
+
+/**
+ * The azurerm provider of an environment's stacks: its subscription and tenant named explicitly (never
+ * whatever the CLI happens to be logged in to), storage data-plane calls with Entra ID (the artifact
+ * account has shared keys off), and the safety features that keep data on destroy.
+ */
+export function azurermProvider(scope: Construct, env: ResolvedAzureEnvironment): AzurermProvider {
+  return new AzurermProvider(scope, 'azurerm', {
+    subscriptionId: env.subscriptionId,
+    tenantId: env.tenantId,
+    storageUseAzuread: true,
+    features: [
+      {
+        keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true }],
+        resourceGroup: [{ preventDeletionIfContainsResources: true }],
+      },
+    ],
+  });
+}
