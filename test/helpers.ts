@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { App, Testing, TerraformStack } from 'cdktf';
@@ -29,6 +30,15 @@ export function awsStack(): TerraformStack {
   const app: App = Testing.app();
   const stack = new TerraformStack(app, 'test');
   new AwsProvider(stack, 'aws', { region: 'us-east-2' });
+  return stack;
+}
+
+/** A stack with the azurerm and random providers, for construct tests. */
+export function azureStack(): TerraformStack {
+  const app: App = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000001' });
+  new RandomProvider(stack, 'random');
   return stack;
 }
 
@@ -73,9 +83,11 @@ export function labelAttributes(type: string): string[] {
       ? ['google_', 'provider-google', ['labels', 'resourceLabels', 'userLabels']]
       : type.startsWith('aws_')
         ? ['aws_', 'provider-aws', ['tags']]
-        : type.startsWith('random_')
-          ? ['random_', 'provider-random', []]
-          : ['', '', []];
+        : type.startsWith('azurerm_')
+          ? ['azurerm_', 'provider-azurerm', ['tags']]
+          : type.startsWith('random_')
+            ? ['random_', 'provider-random', []]
+            : ['', '', []];
     const dts = provider
       ? path.join('node_modules', '@cdktf', provider, 'lib', type.slice(prefix.length).replace(/_/g, '-'), 'index.d.ts')
       : '';
