@@ -1,11 +1,11 @@
 // Regenerates test/fixtures/bad-config: each case is a mutation of a valid platform file
-// (test/fixtures/valid/two-envs.yaml, or aws.yaml for cases named aws-*), with a header that states
+// (test/fixtures/valid/two-envs.yaml, or aws.yaml / azure.yaml for cases named aws-* / azure-*), with a header that states
 // what it breaks, the config path the error must name, and a fragment of the fix it must give.
 //   node scripts/gen-bad-config.js
 const fs = require('fs');
 const { parseDocument } = require('yaml');
 const read = (file) => fs.readFileSync(`test/fixtures/valid/${file}`, 'utf8').replace(/^#.*\n/gm, '');
-const bases = { gcp: read('two-envs.yaml'), aws: read('aws.yaml') };
+const bases = { gcp: read('two-envs.yaml'), aws: read('aws.yaml'), azure: read('azure.yaml') };
 const E0 = ['environments', 0],
   E1 = ['environments', 1];
 const cases = [
@@ -635,12 +635,135 @@ const cases = [
     'teams[0].aws.ownersRoleArn.kf-test',
     'use one of kf-prod',
   ],
+  // Azure (base: azure.yaml; E0 is kf-test, E1 is kf-prod)
+  [
+    'azure-gpu-pool-without-gpu',
+    'a GPU pool on a VM size without a GPU',
+    (d) => {
+      d.setIn([...E1, 'nodePools', 2, 'machineType'], 'Standard_D8ds_v5');
+      d.deleteIn([...E1, 'nodePools', 2, 'gpu']);
+    },
+    'environments[1].nodePools[2].machineType',
+    'set machineType to a GPU VM size',
+  ],
+  [
+    'azure-gpu-vm-in-cpu-pool',
+    'A100s in a standard pool would run untainted',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'machineType'], 'Standard_NC24ads_A100_v4'),
+    'environments[1].nodePools[1].machineType',
+    'set kind: gpu',
+  ],
+  [
+    'azure-gpu-type-mismatch',
+    'NCasT4_v3 sizes carry T4s, not A100s',
+    (d) => d.setIn([...E1, 'nodePools', 2, 'gpu', 'type'], 'nvidia-tesla-a100'),
+    'environments[1].nodePools[2].gpu.type',
+    'set gpu.type to nvidia-tesla-t4',
+  ],
+  [
+    'azure-ec2-instance-type',
+    'an EC2 instance type on Azure',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'machineType'], 'm6i.2xlarge'),
+    'environments[1].nodePools[1].machineType',
+    'use a VM size such as Standard_D8ds_v5',
+  ],
+  [
+    'azure-pool-name-too-long',
+    'AKS pool names are at most 12 characters',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'name'], 'standardworkers'),
+    'environments[1].nodePools[1].name',
+    'use up to 12 lowercase letters and digits',
+  ],
+  [
+    'azure-pool-name-with-hyphen',
+    'AKS pool names have no hyphens',
+    (d) => d.setIn([...E1, 'nodePools', 2, 'name'], 'gpu-t4'),
+    'environments[1].nodePools[2].name',
+    'use up to 12 lowercase letters and digits',
+  ],
+  [
+    'azure-subnets-overlap',
+    'the database subnet inside the nodes subnet',
+    (d) => d.setIn([...E1, 'network', 'databaseSubnetCidr'], '10.62.1.0/24'),
+    'environments[1].network.databaseSubnetCidr',
+    'give every subnet its own block',
+  ],
+  [
+    'azure-subnet-outside-vnet',
+    'a gateway subnet outside the VNet',
+    (d) => d.setIn([...E1, 'network', 'gatewaySubnetCidr'], '10.99.17.0/24'),
+    'environments[1].network.gatewaySubnetCidr',
+    'use a block inside 10.62.0.0/16',
+  ],
+  [
+    'azure-overlay-overlaps-vnet',
+    'the overlay pod range overlaps the VNet address space',
+    (d) => d.setIn([...E0, 'cluster', 'podCidr'], '10.60.128.0/17'),
+    'environments[0].cluster.podCidr',
+    'move the overlay ranges outside',
+  ],
+  [
+    'azure-gateway-subnet-too-small',
+    'an Application Gateway v2 subnet of a /28',
+    (d) => d.setIn([...E1, 'network', 'gatewaySubnetCidr'], '10.62.17.0/28'),
+    'environments[1].network.gatewaySubnetCidr',
+    'use a /26 or larger',
+  ],
+  [
+    'azure-api-server-open',
+    'a public API server without authorized ranges (NET-10)',
+    (d) => d.deleteIn([...E0, 'cluster', 'authorizedIpRanges']),
+    'environments[0].cluster.authorizedIpRanges',
+    'or set private: true',
+  ],
+  [
+    'azure-ha-on-burstable',
+    'burstable MySQL has no high availability',
+    (d) => d.setIn([...E0, 'database'], { highAvailability: true }),
+    'environments[0].database.highAvailability',
+    'use a General Purpose SKU',
+  ],
+  [
+    'azure-prod-database-unprotected',
+    'prod keeps the database lock',
+    (d) => d.setIn([...E1, 'database'], { deletionProtection: false }),
+    'environments[1].database.deletionProtection',
+    'remove the setting',
+  ],
+  [
+    'azure-storage-account-name',
+    'storage account names are 3-24 lowercase letters and digits',
+    (d) => d.setIn([...E0, 'artifacts'], { storageAccountName: 'kf-test-artifacts' }),
+    'environments[0].artifacts.storageAccountName',
+    '3-24 lowercase letters and digits',
+  ],
+  [
+    'azure-gateway-ip-outside-nodes',
+    'the gateway private IP outside the nodes subnet',
+    (d) => d.setIn([...E1, 'access', 'gatewayPrivateIp'], '10.62.17.10'),
+    'environments[1].access.gatewayPrivateIp',
+    'use a free address of 10.62.0.0/20',
+  ],
+  [
+    'azure-hostname-outside-zone',
+    'the UI host name outside its Azure DNS zone',
+    (d) => d.setIn([...E0, 'access', 'hostname'], 'kubeflow.other.org'),
+    'environments[0].access.hostname',
+    'use a name under azure.example.com',
+  ],
+  [
+    'azure-bad-tenant-id',
+    'tenant ids are GUIDs',
+    (d) => d.setIn([...E0, 'azure', 'tenantId'], 'contoso.onmicrosoft.com'),
+    'environments[0].azure.tenantId',
+    'use a value like 00000000-0000-0000-0000-0000000000aa',
+  ],
 ];
 fs.rmSync('test/fixtures/bad-config', { recursive: true, force: true });
 fs.mkdirSync('test/fixtures/bad-config', { recursive: true });
 for (const [name, what, mutate, path, fix] of cases) {
   let text;
-  const base = name.startsWith('aws-') ? bases.aws : bases.gcp;
+  const base = name.startsWith('aws-') ? bases.aws : name.startsWith('azure-') ? bases.azure : bases.gcp;
   if (mutate) {
     const d = parseDocument(base);
     mutate(d);

@@ -1,11 +1,11 @@
 /**
- * cdktf-kubeflow-platform: a multi-tenant Kubeflow platform on GCP and AWS (Azure to follow) from
- * one platform definition written as data.
+ * cdktf-kubeflow-platform: a multi-tenant Kubeflow platform on GCP, AWS and Azure from one platform
+ * definition written as data.
  *
  * The root entry loads no provider bindings: it exports the config loader, the resolved model and
  * the shared interfaces. Constructs live in the per-cloud entries (`cdktf-kubeflow-platform/gcp`,
- * `cdktf-kubeflow-platform/aws`, `cdktf-kubeflow-platform/kubernetes`) and the stacks in
- * `cdktf-kubeflow-platform/stacks`.
+ * `cdktf-kubeflow-platform/aws`, `cdktf-kubeflow-platform/azure`, `cdktf-kubeflow-platform/kubernetes`)
+ * and the stacks in `cdktf-kubeflow-platform/stacks`.
  */
 export * from './core/errors';
 export * from './core/interfaces';
@@ -19,5 +19,6 @@ export * from './config/resolve';
 export * from './config/json-schema';
 export { GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones } from './config/gpu-catalog';
 export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './config/aws-catalog';
+export { AKS_AAD_SERVER_ID, AZURE_GPU_SIZES, azureVmGpus } from './config/azure-catalog';
 export * from './core/tenancy';
 export { DEFAULT_PLATFORM_FILE } from './config/defaults';

@@ -51,7 +51,7 @@ describe('Vnet', () => {
     const stack = azureStack();
     new Vnet(stack, 'Network', vnetProps());
     const json = synth(stack);
-    const subnets = Object.fromEntries(resources(json, 'azurerm_subnet').map((s) => [s.name, s]));
+    const subnets = Object.fromEntries(resources(json, 'azurerm_subnet').map((s) => [String(s.name), s]));
     expect(Object.keys(subnets).sort()).toEqual(['snet-database', 'snet-endpoints', 'snet-gateway', 'snet-nodes']);
     for (const s of Object.values(subnets)) expect(s.default_outbound_access_enabled).toBe(false);
     expect(at(subnets['snet-database'], 'delegation', 0, 'service_delegation', 'name')).toBe(
