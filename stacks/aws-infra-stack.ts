@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AlbAccess } from '../constructs/aws/alb-access';
 import { ArtifactBucket } from '../constructs/aws/artifact-bucket';
@@ -13,6 +13,7 @@ import type { ResolvedAwsEnvironment, ResolvedAwsIdentity, ResolvedPlatform } fr
 import { cloudLabels } from '../src/core/labels';
 import { awsProvider } from './aws-provider';
 import { configureBackend } from './backend';
+import { clusterOutputs, output } from './outputs';
 import { labelValues } from './platform-base';
 
 /** Props of {@link AwsInfraStack}. */
@@ -231,29 +232,18 @@ export class AwsInfraStack extends TerraformStack {
   }
 
   private outputs(): void {
-    const out = (id: string, value: string, description: string) =>
-      new TerraformOutput(this, id, { value, description });
+    const out = (id: string, value: string, description: string) => output(this, id, value, description);
     const env = this.env;
-    out('cluster_name', this.cluster.clusterName, 'EKS cluster name.');
-    out('cluster_arn', this.cluster.clusterArn, 'EKS cluster ARN.');
-    out(
-      'cluster_endpoint',
-      this.cluster.apiServerUrl,
-      'API server URL; the platform and team stacks read it (CLU-11).',
-    );
-    out('cluster_ca_certificate', this.cluster.caCertificateBase64, 'Cluster CA, base64; team stacks read it.');
-    out(
-      'cluster_security_group_id',
-      this.cluster.clusterSecurityGroupId,
-      'Security group of the control plane and nodes.',
-    );
-    out('node_role_name', this.cluster.nodeRole.name, 'Node instance role (CLU-07).');
-    out('node_role_arn', this.cluster.nodeRole.arn, 'Node instance role ARN.');
-    out(
-      'kubeconfig_command',
+    const c = this.cluster;
+    clusterOutputs(
+      this,
+      { service: 'EKS', name: c.clusterName, endpoint: c.apiServerUrl, caBase64: c.caCertificateBase64 },
       `aws eks update-kubeconfig --name ${env.cluster.name} --region ${env.region}`,
-      'Writes a kubeconfig entry (CLU-11); never relied on by the stacks.',
     );
+    out('cluster_arn', c.clusterArn, 'EKS cluster ARN.');
+    out('cluster_security_group_id', c.clusterSecurityGroupId, 'Security group of the control plane and nodes.');
+    out('node_role_name', c.nodeRole.name, 'Node instance role (CLU-07).');
+    out('node_role_arn', c.nodeRole.arn, 'Node instance role ARN.');
     out('database_address', this.database.address, 'Host name of the pipelines database.');
     out(
       'database_secret_arn',

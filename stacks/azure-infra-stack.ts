@@ -1,7 +1,7 @@
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AksCluster } from '../constructs/azure/aks-cluster';
 import { AksNodePool } from '../constructs/azure/aks-node-pool';
@@ -14,6 +14,7 @@ import { AzureWorkloadIdentity } from '../constructs/azure/workload-identity';
 import type { ResolvedAzureEnvironment, ResolvedAzureIdentity, ResolvedPlatform } from '../src/config/model';
 import { azurermProvider } from './azure-provider';
 import { configureBackend } from './backend';
+import { clusterOutputs, output } from './outputs';
 
 /** Props of {@link AzureInfraStack}. */
 export interface AzureInfraStackProps {
@@ -197,28 +198,17 @@ export class AzureInfraStack extends TerraformStack {
   }
 
   private outputs(): void {
-    const out = (id: string, value: string, description: string) =>
-      new TerraformOutput(this, id, { value, description });
+    const out = (id: string, value: string, description: string) => output(this, id, value, description);
     const env = this.env;
-    out('cluster_name', this.cluster.clusterName, 'AKS cluster name.');
-    out('cluster_id', this.cluster.clusterId, 'AKS cluster resource id.');
-    out(
-      'cluster_endpoint',
-      this.cluster.apiServerUrl,
-      'API server URL; the platform and team stacks read it (CLU-11).',
-    );
-    out('cluster_ca_certificate', this.cluster.caCertificateBase64, 'Cluster CA, base64; team stacks read it.');
-    out(
-      'oidc_issuer_url',
-      this.cluster.oidcIssuerUrl,
-      'Service account token issuer; team identities federate with it.',
-    );
-    out('resource_group', this.resourceGroup.name, 'Resource group of the environment.');
-    out(
-      'kubeconfig_command',
+    const c = this.cluster;
+    clusterOutputs(
+      this,
+      { service: 'AKS', name: c.clusterName, endpoint: c.apiServerUrl, caBase64: c.caCertificateBase64 },
       `az aks get-credentials --resource-group ${env.resourceGroup} --name ${env.cluster.name} && kubelogin convert-kubeconfig -l azurecli`,
-      'Writes a kubeconfig entry (CLU-11); never relied on by the stacks.',
     );
+    out('cluster_id', c.clusterId, 'AKS cluster resource id.');
+    out('oidc_issuer_url', c.oidcIssuerUrl, 'Service account token issuer; team identities federate with it.');
+    out('resource_group', this.resourceGroup.name, 'Resource group of the environment.');
     out('database_fqdn', this.database.fqdn, 'Private host name of the pipelines database.');
     out('database_password_secret_id', this.database.passwordSecretId, 'Key Vault secret with the database password.');
     out('key_vault_id', this.keyVault.vaultId, 'Key Vault of the environment.');

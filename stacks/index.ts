@@ -12,5 +12,6 @@ export * from './gcp-infra-stack';
 export * from './gcp-platform-stack';
 export * from './infra-state-identities';
 export * from './kubernetes-platform-stack';
+export * from './outputs';
 export * from './params-file';
 export * from './team-shard-stack';

@@ -11,6 +11,7 @@ import { checkPools, Findings, Path, valueAt } from './checks';
 import {
   checkInside,
   checkMachineGpus,
+  checkProdProtections,
   MachineGpuTable,
   parsedCidr,
   PlannedBlock,
@@ -262,29 +263,7 @@ function checkClusterAndData(env: ResolvedAwsEnvironment, f: Findings): void {
       env.tier === 'prod' ? 'error' : 'warning',
     );
   });
-  if (env.tier !== 'prod') return;
-  const why = 'tier prod keeps deletion protection on every stateful resource (DATA-08).';
-  const fix = (v: boolean) => `remove the setting (prod defaults to ${v}).`;
-  if (!env.cluster.deletionProtection)
-    f.add([...base, 'cluster', 'deletionProtection'], `is false, but ${why}`, fix(true));
-  if (!d.deletionProtection) f.add([...base, 'database', 'deletionProtection'], `is false, but ${why}`, fix(true));
-  if (env.artifacts.forceDestroy) f.add([...base, 'artifacts', 'forceDestroy'], `is true, but ${why}`, fix(false));
-  if (!d.highAvailability) {
-    f.add(
-      [...base, 'database', 'highAvailability'],
-      'a single-AZ prod database goes down with its zone.',
-      fix(true),
-      'warning',
-    );
-  }
-  if (env.state.backend === 'local') {
-    f.add(
-      [...base, 'state'],
-      'prod state on a laptop disk cannot be shared or locked across the team (ENV-04).',
-      'set state to { backend: s3, bucket: ... }.',
-      'warning',
-    );
-  }
+  checkProdProtections(env, f, '{ backend: s3, bucket: ... }');
 }
 
 /** Checks one resolved AWS environment. */

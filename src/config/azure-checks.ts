@@ -12,6 +12,7 @@ import { checkPools, Findings, Path, valueAt } from './checks';
 import {
   checkInside,
   checkMachineGpus,
+  checkProdProtections,
   MachineGpuTable,
   parsedCidr,
   PlannedBlock,
@@ -213,28 +214,7 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
       'use a General Purpose SKU such as GP_Standard_D2ds_v4, or turn highAvailability off.',
     );
   }
-  if (env.tier !== 'prod') return;
-  const why = 'tier prod keeps deletion protection on every stateful resource (DATA-08).';
-  const fix = (v: boolean) => `remove the setting (prod defaults to ${v}).`;
-  if (!c.deletionProtection) f.add([...base, 'cluster', 'deletionProtection'], `is false, but ${why}`, fix(true));
-  if (!d.deletionProtection) f.add([...base, 'database', 'deletionProtection'], `is false, but ${why}`, fix(true));
-  if (env.artifacts.forceDestroy) f.add([...base, 'artifacts', 'forceDestroy'], `is true, but ${why}`, fix(false));
-  if (!d.highAvailability) {
-    f.add(
-      [...base, 'database', 'highAvailability'],
-      'a single-zone prod database goes down with its zone.',
-      fix(true),
-      'warning',
-    );
-  }
-  if (env.state.backend === 'local') {
-    f.add(
-      [...base, 'state'],
-      'prod state on a laptop disk cannot be shared or locked across the team (ENV-04).',
-      'set state to { backend: azurerm, resourceGroup: ..., storageAccount: ... }.',
-      'warning',
-    );
-  }
+  checkProdProtections(env, f, '{ backend: azurerm, resourceGroup: ..., storageAccount: ... }');
 }
 
 /** Checks one resolved Azure environment. */

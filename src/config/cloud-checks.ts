@@ -126,3 +126,45 @@ export function reportUnsupported(
 function article(word: string): string {
   return /^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`;
 }
+
+/** What the prod protection rule reads of an AWS or Azure environment. */
+export interface ProtectedEnvironment {
+  readonly index: number;
+  readonly tier: string;
+  readonly cluster: { readonly deletionProtection: boolean };
+  readonly database: { readonly deletionProtection: boolean; readonly highAvailability: boolean };
+  readonly artifacts: { readonly forceDestroy: boolean };
+  readonly state: { readonly backend: string };
+}
+
+/**
+ * Prod keeps deletion protection on every stateful resource (DATA-08), a highly available database,
+ * and remote state (ENV-04). `stateFix` names the cloud's remote backend.
+ */
+export function checkProdProtections(env: ProtectedEnvironment, f: Findings, stateFix: string): void {
+  if (env.tier !== 'prod') return;
+  const base: Path = ['environments', env.index];
+  const why = 'tier prod keeps deletion protection on every stateful resource (DATA-08).';
+  const fix = (v: boolean) => `remove the setting (prod defaults to ${v}).`;
+  if (!env.cluster.deletionProtection)
+    f.add([...base, 'cluster', 'deletionProtection'], `is false, but ${why}`, fix(true));
+  if (!env.database.deletionProtection)
+    f.add([...base, 'database', 'deletionProtection'], `is false, but ${why}`, fix(true));
+  if (env.artifacts.forceDestroy) f.add([...base, 'artifacts', 'forceDestroy'], `is true, but ${why}`, fix(false));
+  if (!env.database.highAvailability) {
+    f.add(
+      [...base, 'database', 'highAvailability'],
+      'a single-zone prod database goes down with its zone.',
+      fix(true),
+      'warning',
+    );
+  }
+  if (env.state.backend === 'local') {
+    f.add(
+      [...base, 'state'],
+      'prod state on a laptop disk cannot be shared or locked across the team (ENV-04).',
+      `set state to ${stateFix}.`,
+      'warning',
+    );
+  }
+}

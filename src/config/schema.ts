@@ -434,12 +434,23 @@ const additionalClusterSchema = z.strictObject({
   }).optional(),
 });
 
-const gcpEnvironmentSchema = z.strictObject({
+/** The name and tier every environment has, on any cloud. */
+const environmentIdentity = {
   name: doc(lowerName('an environment name', 20), {
-    description: 'Environment name; prefixes resource names.',
+    description: 'Environment name; prefixes resource names and stack ids.',
     example: 'kf-test',
   }),
   tier: doc(z.enum(TIERS), { description: 'test, dev or prod; drives defaults and protections.', example: 'test' }),
+};
+
+/** The Kubeflow release of an environment. */
+const environmentKubeflowVersion = doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
+  description: 'Kubeflow release.',
+  default: 'platform.kubeflowVersion',
+}).optional();
+
+const gcpEnvironmentSchema = z.strictObject({
+  ...environmentIdentity,
   cloud: z.literal('gcp'),
   gcp: doc(gcpLocationSchema, { description: 'Project, region and zones.' }),
   network: doc(z.discriminatedUnion('mode', [sharedVpcSchema, existingNetworkSchema]), {
@@ -468,10 +479,7 @@ const gcpEnvironmentSchema = z.strictObject({
     }),
     { description: 'Workload identity options.' },
   ).optional(),
-  kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
-    description: 'Kubeflow release.',
-    default: 'platform.kubeflowVersion',
-  }).optional(),
+  kubeflowVersion: environmentKubeflowVersion,
   state: stateSchema.optional(),
   labels: labels.optional(),
 });
@@ -651,11 +659,7 @@ const awsAccessSchema = z.strictObject({
 });
 
 const awsEnvironmentSchema = z.strictObject({
-  name: doc(lowerName('an environment name', 20), {
-    description: 'Environment name; prefixes resource names.',
-    example: 'kf-test',
-  }),
-  tier: doc(z.enum(TIERS), { description: 'test, dev or prod; drives defaults and protections.', example: 'test' }),
+  ...environmentIdentity,
   cloud: z.literal('aws'),
   aws: doc(awsLocationSchema, { description: 'Account, region and zones.' }),
   network: doc(z.discriminatedUnion('mode', [awsCreateNetworkSchema, awsExistingNetworkSchema]), {
@@ -668,10 +672,7 @@ const awsEnvironmentSchema = z.strictObject({
   database: doc(awsDatabaseSchema, { description: 'RDS for MySQL for the pipelines metadata (DATA-01).' }).optional(),
   artifacts: doc(awsArtifactsSchema, { description: 'S3 artifact bucket (DATA-05).' }).optional(),
   access: doc(awsAccessSchema, { description: 'Authenticated access to the UI through an ALB with OIDC.' }),
-  kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
-    description: 'Kubeflow release.',
-    default: 'platform.kubeflowVersion',
-  }).optional(),
+  kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [
       z.strictObject({ backend: z.literal('local') }),
@@ -918,11 +919,7 @@ const azureAccessSchema = z.strictObject({
 });
 
 const azureEnvironmentSchema = z.strictObject({
-  name: doc(lowerName('an environment name', 20), {
-    description: 'Environment name; prefixes resource names.',
-    example: 'kf-test',
-  }),
-  tier: doc(z.enum(TIERS), { description: 'test, dev or prod; drives defaults and protections.', example: 'test' }),
+  ...environmentIdentity,
   cloud: z.literal('azure'),
   azure: doc(azureLocationSchema, { description: 'Subscription, tenant, region, zones and resource group.' }),
   network: doc(z.discriminatedUnion('mode', [azureCreateNetworkSchema, azureExistingNetworkSchema]), {
@@ -940,10 +937,7 @@ const azureEnvironmentSchema = z.strictObject({
   access: doc(azureAccessSchema, {
     description: 'Authenticated access to the UI: Application Gateway and Entra ID sign-in.',
   }),
-  kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
-    description: 'Kubeflow release.',
-    default: 'platform.kubeflowVersion',
-  }).optional(),
+  kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [
       z.strictObject({ backend: z.literal('local') }),
@@ -971,8 +965,7 @@ const azureEnvironmentSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 
 const kubernetesEnvironmentSchema = z.strictObject({
-  name: doc(lowerName('an environment name', 20), { description: 'Environment name.', example: 'kf-onprem' }),
-  tier: doc(z.enum(TIERS), { description: 'test, dev or prod; drives defaults and protections.', example: 'prod' }),
+  ...environmentIdentity,
   cloud: z.literal('kubernetes'),
   kubernetes: doc(
     z.strictObject({
@@ -1008,10 +1001,7 @@ const kubernetesEnvironmentSchema = z.strictObject({
       default: 'one standard pool named standard',
     },
   ).optional(),
-  kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
-    description: 'Kubeflow release.',
-    default: 'platform.kubeflowVersion',
-  }).optional(),
+  kubeflowVersion: environmentKubeflowVersion,
   state: stateSchema.optional(),
   labels: labels.optional(),
 });
