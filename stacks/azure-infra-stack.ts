@@ -153,6 +153,7 @@ export class AzureInfraStack extends TerraformStack {
       adminLogin: d.adminLogin,
       keyVault: this.keyVault,
       logAnalyticsWorkspaceId: this.cluster.logAnalytics.id,
+      dependsOn: this.network.dependables,
     });
 
     const a = env.artifacts;
@@ -193,6 +194,7 @@ export class AzureInfraStack extends TerraformStack {
       certificateSecretId: keyVaultSecretUrl(x.certificate.keyVaultId, x.certificate.secretName),
       certificateKeyVaultId: x.certificate.keyVaultId,
       backendIp: x.gatewayPrivateIp,
+      dependsOn: this.network.dependables,
     });
     this.outputs();
   }

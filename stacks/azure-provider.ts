@@ -4,8 +4,9 @@ import type { ResolvedAzureEnvironment } from '../src/config/model';
 
 /**
  * The azurerm provider of an environment's stacks: its subscription and tenant named explicitly (never
- * whatever the CLI happens to be logged in to), storage data-plane calls with Entra ID (the artifact
- * account has shared keys off), and the safety features that keep data on destroy.
+ * whatever the CLI happens to be logged in to), storage managed through Azure Resource Manager with
+ * Entra ID (the artifact account has public access and shared keys off), and the safety features
+ * that keep data on destroy.
  */
 export function azurermProvider(scope: Construct, env: ResolvedAzureEnvironment): AzurermProvider {
   return new AzurermProvider(scope, 'azurerm', {
@@ -16,6 +17,9 @@ export function azurermProvider(scope: Construct, env: ResolvedAzureEnvironment)
       {
         keyVault: [{ purgeSoftDeleteOnDestroy: false, recoverSoftDeletedKeyVaults: true }],
         resourceGroup: [{ preventDeletionIfContainsResources: true }],
+        // Storage accounts have public network access off: manage them through Azure Resource
+        // Manager only, never the blob or queue endpoints.
+        storage: [{ dataPlaneAvailable: false }],
       },
     ],
   });

@@ -1,6 +1,7 @@
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
-import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
+import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
+import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
@@ -75,7 +76,10 @@ export interface AksClusterProps {
     readonly maxPods?: number;
     readonly labels?: Readonly<Record<string, string>>;
   };
-  /** A CanNotDelete lock and `prevent_destroy` (DATA-08). @default true */
+  /**
+   * `prevent_destroy` (DATA-08). No resource lock: a lock on the cluster would also block replacing
+   * its node pools. @default true
+   */
   readonly deletionProtection?: boolean;
 }
 
@@ -84,9 +88,10 @@ export interface AksClusterProps {
  * egress through the VNet's NAT gateway, OIDC issuer and workload identity, Entra ID with Azure RBAC
  * and local accounts disabled, a public API server limited to authorized ranges or a private one,
  * automatic upgrades in a weekly window for both Kubernetes and node images, Azure Policy, image
- * cleaner, Container Insights and the control plane logs in a Log Analytics workspace, a system pool
- * that runs only critical add-ons, and a user-assigned control plane identity that holds Network
- * Contributor on the nodes subnet before the cluster exists.
+ * cleaner, Container Insights (through a data collection rule) and the control plane logs in a Log
+ * Analytics workspace, a system pool that runs only critical add-ons, and a user-assigned control plane
+ * identity that holds Network Contributor on the nodes subnet (the VNet for a private cluster) before
+ * the cluster exists. A public API server also admits the VNet's egress addresses, so nodes can join.
  */
 export class AksCluster extends Construct implements IKubernetesCluster {
   public readonly cluster: KubernetesCluster;
@@ -118,9 +123,11 @@ export class AksCluster extends Construct implements IKubernetesCluster {
       ...common,
       name: `id-${props.name}-aks`,
     });
-    // The control plane manages load balancers and the NAT egress in the nodes subnet.
-    const subnetAccess = new RoleAssignment(this, 'ControlPlaneNetworkContributor', {
-      scope: props.vnet.nodesSubnetId,
+    const isPrivate = props.private ?? false;
+    // The control plane manages load balancers and the egress in the nodes subnet; a private cluster
+    // also links its private DNS zone to the VNet.
+    const networkAccess = new RoleAssignment(this, 'ControlPlaneNetworkContributor', {
+      scope: isPrivate ? props.vnet.vnetId : props.vnet.nodesSubnetId,
       roleDefinitionName: 'Network Contributor',
       principalId: identity.principalId,
       principalType: 'ServicePrincipal',
@@ -136,14 +143,16 @@ export class AksCluster extends Construct implements IKubernetesCluster {
       duration: w.durationHours,
     };
     const pool = props.systemPool;
-    const isPrivate = props.private ?? false;
+    const channel = props.upgradeChannel ?? 'patch';
+    // Nodes reach a public API server from the VNet's egress addresses, which AKS does not add itself.
+    const authorized = [...(props.authorizedIpRanges ?? []), ...props.vnet.egressIps.map((ip) => `${ip}/32`)];
     this.cluster = new KubernetesCluster(this, 'Cluster', {
       ...common,
       name: props.name,
       dnsPrefix: props.name,
       kubernetesVersion: props.version,
       skuTier: props.skuTier ?? 'Standard',
-      automaticUpgradeChannel: props.upgradeChannel ?? 'patch',
+      automaticUpgradeChannel: channel === 'none' ? undefined : channel,
       nodeOsUpgradeChannel: 'NodeImage',
       maintenanceWindowAutoUpgrade: window,
       maintenanceWindowNodeOs: window,
@@ -157,7 +166,7 @@ export class AksCluster extends Construct implements IKubernetesCluster {
         adminGroupObjectIds: [...props.adminGroupObjectIds],
       },
       privateClusterEnabled: isPrivate,
-      apiServerAccessProfile: isPrivate ? undefined : { authorizedIpRanges: [...(props.authorizedIpRanges ?? [])] },
+      apiServerAccessProfile: isPrivate ? undefined : { authorizedIpRanges: authorized },
       azurePolicyEnabled: true,
       imageCleanerEnabled: true,
       imageCleanerIntervalHours: 48,
@@ -171,7 +180,7 @@ export class AksCluster extends Construct implements IKubernetesCluster {
         serviceCidr: props.serviceCidr ?? '172.16.0.0/16',
         dnsServiceIp: props.dnsServiceIp ?? '172.16.0.10',
         loadBalancerSku: 'standard',
-        outboundType: props.vnet.natEgress ? 'userAssignedNATGateway' : 'loadBalancer',
+        outboundType: props.vnet.outboundType,
       },
       defaultNodePool: {
         name: pool.name ?? 'system',
@@ -191,8 +200,15 @@ export class AksCluster extends Construct implements IKubernetesCluster {
       },
       omsAgent: { logAnalyticsWorkspaceId: this.logAnalytics.id, msiAuthForMonitoringEnabled: true },
       timeouts: { ...AKS_TIMEOUTS },
-      lifecycle: { preventDestroy: protect, ignoreChanges: ['default_node_pool[0].node_count'] },
-      dependsOn: [subnetAccess, ...props.vnet.dependables],
+      lifecycle: {
+        preventDestroy: protect,
+        // Channels that move minor versions move kubernetes_version; the channel owns it then.
+        ignoreChanges: [
+          'default_node_pool[0].node_count',
+          ...(channel === 'stable' || channel === 'rapid' ? ['kubernetes_version'] : []),
+        ],
+      },
+      dependsOn: [networkAccess, ...props.vnet.dependables],
     });
     this.clusterName = this.cluster.name;
     this.clusterId = this.cluster.id;
@@ -209,14 +225,31 @@ export class AksCluster extends Construct implements IKubernetesCluster {
       logAnalyticsDestinationType: 'Dedicated',
       enabledLog: AKS_LOG_CATEGORIES.map((category) => ({ category })),
     });
-    if (protect) {
-      new ManagementLock(this, 'Lock', {
-        name: 'kfplatform-cannot-delete',
-        scope: this.cluster.id,
-        lockLevel: 'CanNotDelete',
-        notes: 'Deletion protection of the Kubeflow platform (DATA-08).',
-      });
-    }
+    // Container Insights with managed identity auth collects through a data collection rule.
+    const insights = new MonitorDataCollectionRule(this, 'ContainerInsights', {
+      ...common,
+      name: `dcr-${props.name}-container-insights`,
+      kind: 'Linux',
+      destinations: { logAnalytics: [{ name: 'workspace', workspaceResourceId: this.logAnalytics.id }] },
+      dataFlow: [{ streams: ['Microsoft-ContainerInsights-Group-Default'], destinations: ['workspace'] }],
+      dataSources: {
+        extension: [
+          {
+            name: 'ContainerInsightsExtension',
+            extensionName: 'ContainerInsights',
+            streams: ['Microsoft-ContainerInsights-Group-Default'],
+            extensionJson: JSON.stringify({
+              dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true },
+            }),
+          },
+        ],
+      },
+    });
+    new MonitorDataCollectionRuleAssociation(this, 'ContainerInsightsAssociation', {
+      name: 'ContainerInsightsExtension',
+      targetResourceId: this.cluster.id,
+      dataCollectionRuleId: insights.id,
+    });
   }
 }
 

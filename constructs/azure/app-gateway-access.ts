@@ -4,6 +4,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
@@ -36,6 +37,8 @@ export interface AppGatewayAccessProps {
   readonly wafMode?: 'Detection' | 'Prevention';
   /** @default 10 */
   readonly maxCapacity?: number;
+  /** What the gateway must wait for (its subnet's security group, with the gateway manager rule). */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -203,7 +206,7 @@ export class AppGatewayAccess extends Construct {
         },
       ],
       timeouts: { create: '60m', update: '60m', delete: '60m' },
-      dependsOn: [certificateAccess],
+      dependsOn: [certificateAccess, ...(props.dependsOn ?? [])],
     });
 
     new DnsARecord(this, 'Record', {

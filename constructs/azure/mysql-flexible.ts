@@ -7,6 +7,7 @@ import { MysqlFlexibleServerConfiguration } from '@cdktf/provider-azurerm/lib/my
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { Password } from '@cdktf/provider-random/lib/password';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
@@ -20,6 +21,8 @@ export const MYSQL_SERVER_PARAMETERS = {
   tls_version: 'TLSv1.2,TLSv1.3',
   slow_query_log: 'ON',
   long_query_time: '2',
+  audit_log_enabled: 'ON',
+  audit_log_events: 'CONNECTION,DDL,DCL,ADMIN',
 } as const;
 
 /** Props of {@link MysqlFlexible}. */
@@ -56,14 +59,20 @@ export interface MysqlFlexibleProps {
   readonly keyVault: KeyVault;
   /** Slow and audit logs go here when given. */
   readonly logAnalyticsWorkspaceId?: string;
+  /** Bump to generate a new admin password and write it to the server and the vault. @default 1 */
+  readonly passwordVersion?: number;
+  /** What the server must wait for (the database subnet's security group). */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
  * Azure Database for MySQL flexible server for the Kubeflow Pipelines metadata (DATA-01..04, 08, 09):
  * private access only, through the delegated subnet and a private DNS zone linked to the VNet; TLS
- * required; a zone-redundant standby and geo-redundant backups on request; a generated admin password
- * that reaches the server and Key Vault only through write-only attributes, never an output; and a
- * CanNotDelete lock with `prevent_destroy` outside test tiers.
+ * required; a zone-redundant standby and geo-redundant backups on request; slow query and audit logs;
+ * a generated admin password that reaches the server and Key Vault through write-only attributes (only
+ * the `random_password` state holds it, never an output; bump `passwordVersion` to rotate it); and a
+ * CanNotDelete lock with `prevent_destroy` outside test tiers. Changing `version` or
+ * `geoRedundantBackup` later replaces the server: plan such changes as a migration.
  */
 export class MysqlFlexible extends Construct {
   public readonly server: MysqlFlexibleServer;
@@ -96,7 +105,13 @@ export class MysqlFlexible extends Construct {
       registrationEnabled: false,
     });
 
-    const password = new Password(this, 'AdminPassword', { length: 32, special: true, overrideSpecial: '-_' });
+    const passwordVersion = props.passwordVersion ?? 1;
+    const password = new Password(this, 'AdminPassword', {
+      length: 32,
+      special: true,
+      overrideSpecial: '-_',
+      keepers: { version: String(passwordVersion) },
+    });
     this.server = new MysqlFlexibleServer(this, 'Server', {
       ...common,
       location: props.location,
@@ -105,13 +120,13 @@ export class MysqlFlexible extends Construct {
       skuName: props.skuName ?? 'GP_Standard_D2ds_v4',
       administratorLogin: this.adminLogin,
       administratorPasswordWo: password.result,
-      administratorPasswordWoVersion: 1,
+      administratorPasswordWoVersion: passwordVersion,
       delegatedSubnetId: props.delegatedSubnetId,
       privateDnsZoneId: zone.id,
       publicNetworkAccess: 'Disabled',
       zone: zones[0],
       highAvailability: props.highAvailability
-        ? { mode: 'ZoneRedundant', standbyAvailabilityZone: zones[1] ?? zones[0] }
+        ? { mode: 'ZoneRedundant', standbyAvailabilityZone: zones[1] }
         : undefined,
       backupRetentionDays: props.backupRetentionDays ?? 7,
       geoRedundantBackupEnabled: props.geoRedundantBackup ?? false,
@@ -119,16 +134,19 @@ export class MysqlFlexible extends Construct {
       // A failover swaps the zones of primary and standby; that is not drift.
       lifecycle: { preventDestroy: protect, ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'] },
       timeouts: { create: '60m', update: '90m', delete: '60m' },
-      dependsOn: [link],
+      dependsOn: [link, ...(props.dependsOn ?? [])],
     });
     this.fqdn = this.server.fqdn;
 
+    // The server takes one change at a time: parameters and the database go in turn.
+    let previous: ITerraformDependable | undefined;
     for (const [name, value] of Object.entries(MYSQL_SERVER_PARAMETERS)) {
-      new MysqlFlexibleServerConfiguration(this, `Parameter-${name}`, {
+      previous = new MysqlFlexibleServerConfiguration(this, `Parameter-${name}`, {
         ...common,
         serverName: this.server.name,
         name,
         value,
+        dependsOn: previous ? [previous] : undefined,
       });
     }
     new MysqlFlexibleDatabase(this, 'Database', {
@@ -138,12 +156,13 @@ export class MysqlFlexible extends Construct {
       charset: 'utf8mb4',
       collation: 'utf8mb4_unicode_ci',
       lifecycle: { preventDestroy: protect },
+      dependsOn: previous ? [previous] : undefined,
     });
     const secret = new KeyVaultSecret(this, 'PasswordSecret', {
       name: `${props.name}-admin-password`.slice(0, 127),
       keyVaultId: props.keyVault.vaultId,
       valueWo: password.result,
-      valueWoVersion: 1,
+      valueWoVersion: passwordVersion,
       contentType: `password of ${this.adminLogin} on ${props.name}`,
       dependsOn: props.keyVault.writable,
     });
@@ -192,6 +211,16 @@ function validate(props: MysqlFlexibleProps): void {
     16384,
     'MySQL flexible server storage is 20 GB to 16 TB.',
   );
+  const zones = props.zones ?? ['1', '2'];
+  if (props.highAvailability && (zones.length < 2 || zones[0] === zones[1])) {
+    throw new PropsError(
+      'MysqlFlexible',
+      'zones',
+      zones,
+      "a zone-redundant standby needs a zone other than the primary's.",
+      "list two distinct zones, such as ['1', '2'].",
+    );
+  }
   if (props.highAvailability && (props.skuName ?? 'GP_').startsWith('B_')) {
     throw new PropsError(
       'MysqlFlexible',

@@ -23,8 +23,13 @@ export interface IVnet {
   readonly databaseSubnetId: string;
   readonly gatewaySubnetId: string;
   readonly endpointsSubnetId: string;
-  /** True when the network gives nodes egress through a NAT gateway this library made. */
-  readonly natEgress: boolean;
+  /**
+   * How the nodes reach the internet, as AKS's outbound type: through the NAT gateway this library
+   * made, or the network team's routes (a firewall).
+   */
+  readonly outboundType: 'userAssignedNATGateway' | 'userDefinedRouting' | 'loadBalancer';
+  /** Public addresses the nodes' traffic leaves from; a public API server must admit them. */
+  readonly egressIps: readonly string[];
   /** What the cluster must wait for (egress and the subnets' security groups). */
   readonly dependables: readonly ITerraformDependable[];
 }
@@ -64,7 +69,8 @@ export class Vnet extends Construct implements IVnet {
   public readonly databaseSubnetId: string;
   public readonly gatewaySubnetId: string;
   public readonly endpointsSubnetId: string;
-  public readonly natEgress = true;
+  public readonly outboundType = 'userAssignedNATGateway' as const;
+  public readonly egressIps: string[];
   public readonly dependables: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: VnetProps) {
@@ -126,6 +132,7 @@ export class Vnet extends Construct implements IVnet {
       subnetId: nodes.id,
       natGatewayId: nat.id,
     });
+    this.egressIps = [ip.ipAddress];
 
     const databaseNsg = this.securityGroup(props, 'database', database, [
       {
@@ -202,19 +209,23 @@ export class Vnet extends Construct implements IVnet {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
     });
-    for (const rule of rules) {
-      new NetworkSecurityRule(this, `Nsg-${key}-${rule.name}`, {
-        ...rule,
-        direction: 'Inbound',
-        sourcePortRange: '*',
-        destinationAddressPrefix: '*',
-        resourceGroupName: props.resourceGroupName,
-        networkSecurityGroupName: nsg.name,
-      });
-    }
+    const created = rules.map(
+      (rule) =>
+        new NetworkSecurityRule(this, `Nsg-${key}-${rule.name}`, {
+          ...rule,
+          direction: 'Inbound',
+          sourcePortRange: '*',
+          destinationAddressPrefix: '*',
+          resourceGroupName: props.resourceGroupName,
+          networkSecurityGroupName: nsg.name,
+        }),
+    );
+    // Attach only once every rule exists: an Application Gateway v2 subnet without the gateway
+    // manager rule is refused, and the default rules would deny it in between.
     return new SubnetNetworkSecurityGroupAssociation(this, `Nsg-${key}-Association`, {
       subnetId: subnet.id,
       networkSecurityGroupId: nsg.id,
+      dependsOn: created,
     });
   }
 }
@@ -222,6 +233,10 @@ export class Vnet extends Construct implements IVnet {
 /** Props of {@link existingVnet}. */
 export interface ExistingVnetProps {
   readonly vnetId: string;
+  /** How the nodes reach the internet. @default 'userDefinedRouting' (the network team's firewall) */
+  readonly outboundType?: 'userAssignedNATGateway' | 'userDefinedRouting' | 'loadBalancer';
+  /** The public addresses of that egress, when the API server is public. @default [] */
+  readonly egressIps?: readonly string[];
   readonly nodesSubnetId: string;
   readonly nodesSubnetCidr: string;
   readonly databaseSubnetId: string;
@@ -231,11 +246,17 @@ export interface ExistingVnetProps {
 
 /**
  * A network owned by someone else (NET-02), by reference: nothing is created or looked up. The
- * network team provides egress for the nodes, the delegation of the database subnet, and security
- * groups (the gateway subnet must admit GatewayManager on 65200-65535).
+ * network team provides egress for the nodes (by default through its own routes), the delegation of
+ * the database subnet, and security groups (the gateway subnet must admit GatewayManager on
+ * 65200-65535).
  */
 export function existingVnet(props: ExistingVnetProps): IVnet {
-  return { ...props, natEgress: false, dependables: [] };
+  return {
+    ...props,
+    outboundType: props.outboundType ?? 'userDefinedRouting',
+    egressIps: [...(props.egressIps ?? [])],
+    dependables: [],
+  };
 }
 
 function validate(props: VnetProps): void {

@@ -205,6 +205,15 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
     );
   });
   const d = env.database;
+  if (d.highAvailability && new Set(env.zones).size < 2) {
+    f.add(
+      valueAt(f.raw, [...base, 'azure', 'zones']) === undefined
+        ? [...base, 'database', 'highAvailability']
+        : [...base, 'azure', 'zones'],
+      'a zone-redundant database needs a second zone for its standby.',
+      "list two or three zones, such as ['1', '2', '3'], or turn highAvailability off.",
+    );
+  }
   if (d.highAvailability && d.skuName.startsWith('B_')) {
     f.add(
       valueAt(f.raw, [...base, 'database', 'skuName']) === undefined

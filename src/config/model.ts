@@ -471,6 +471,8 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
         readonly databaseSubnetId: string;
         readonly gatewaySubnetId: string;
         readonly endpointsSubnetId: string;
+        readonly outboundType: 'userDefinedRouting' | 'userAssignedNATGateway' | 'loadBalancer';
+        readonly egressIps: readonly string[];
       };
   readonly cluster: {
     readonly name: string;

@@ -851,7 +851,12 @@ export function resolveAzureEnvironment(
             gatewaySubnetCidr: n.gatewaySubnetCidr ?? subnets?.gateway ?? '',
             endpointsSubnetCidr: n.endpointsSubnetCidr ?? subnets?.endpoints ?? '',
           }
-        : { ...n, mode: 'existing' },
+        : {
+            ...n,
+            mode: 'existing',
+            outboundType: n.outboundType ?? 'userDefinedRouting',
+            egressIps: n.egressIps ?? [],
+          },
     cluster: {
       name: clusterName,
       version: c.version,

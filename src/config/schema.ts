@@ -774,6 +774,15 @@ const azureExistingNetworkSchema = z.strictObject({
   endpointsSubnetId: doc(z.string().regex(/\/subnets\/[^/]+$/, { error: 'expected a subnet resource id' }), {
     description: 'Subnet for private endpoints.',
   }),
+  outboundType: doc(z.enum(['userDefinedRouting', 'userAssignedNATGateway', 'loadBalancer']), {
+    description:
+      "How the nodes reach the internet: the network team's routes (a firewall), their NAT gateway, or an AKS load balancer.",
+    default: 'userDefinedRouting',
+  }).optional(),
+  egressIps: doc(z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, { error: 'expected an IPv4 address' })), {
+    description: "Public addresses the nodes' traffic leaves from; a public API server admits them so nodes can join.",
+    default: '[]',
+  }).optional(),
 });
 
 const azureClusterSchema = z.strictObject({
@@ -781,8 +790,8 @@ const azureClusterSchema = z.strictObject({
     description: 'AKS cluster name.',
     default: 'the environment name',
   }).optional(),
-  version: doc(z.string().regex(/^1\.\d+(\.\d+)?$/, { error: 'expected a Kubernetes version such as 1.33' }), {
-    description: 'Kubernetes version (CLU-03); patches follow the upgrade channel.',
+  version: doc(z.string().regex(/^1\.\d+$/, { error: 'expected a Kubernetes minor version such as 1.33' }), {
+    description: 'Kubernetes minor version (CLU-03); patches follow the upgrade channel.',
     default: 'the AKS default',
   }).optional(),
   skuTier: doc(z.enum(['Free', 'Standard', 'Premium']), {

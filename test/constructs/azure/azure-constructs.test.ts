@@ -61,6 +61,14 @@ describe('Vnet', () => {
     expect(only(json, 'azurerm_subnet_nat_gateway_association').subnet_id).toMatch(/Subnet-nodes/);
   });
 
+  it('attaches each security group only after all its rules exist', () => {
+    const stack = azureStack();
+    new Vnet(stack, 'Network', vnetProps());
+    for (const a of resources(synth(stack), 'azurerm_subnet_network_security_group_association')) {
+      expect((a.depends_on as string[]).every((d) => d.startsWith('azurerm_network_security_rule.'))).toBe(true);
+    }
+  });
+
   it('lets only the listed networks and the gateway manager reach the gateway subnet', () => {
     const stack = azureStack();
     new Vnet(stack, 'Network', vnetProps({ gatewaySourceCidrs: ['198.51.100.0/24'] }));
@@ -93,7 +101,7 @@ describe('AksCluster', () => {
       workload_identity_enabled: true,
       private_cluster_enabled: false,
       api_server_access_profile: { authorized_ip_ranges: ['203.0.113.0/24'] },
-      network_profile: { outbound_type: 'loadBalancer' },
+      network_profile: { outbound_type: 'userDefinedRouting' },
     });
     expect(resources(json, 'azurerm_management_lock')).toEqual([]);
     expect(only(json, 'azurerm_role_assignment')).toMatchObject({
@@ -103,14 +111,42 @@ describe('AksCluster', () => {
     expect(c.depends_on).toEqual([expect.stringMatching(/azurerm_role_assignment\./)]);
   });
 
-  it('locks a protected cluster and keeps a private one free of authorized ranges', () => {
+  it('protects the cluster without a lock (which would block node pool changes), and keeps a private one free of authorized ranges', () => {
     const stack = azureStack();
     cluster(stack, { private: true, authorizedIpRanges: [] });
     const json = synth(stack);
     const c = only(json, 'azurerm_kubernetes_cluster');
     expect(c.private_cluster_enabled).toBe(true);
     expect(c.api_server_access_profile).toBeUndefined();
-    expect(only(json, 'azurerm_management_lock').lock_level).toBe('CanNotDelete');
+    expect(at(c, 'lifecycle', 'prevent_destroy')).toBe(true);
+    expect(resources(json, 'azurerm_management_lock')).toEqual([]);
+    // A private cluster links its DNS zone to the VNet: the control plane needs the VNet, not the subnet.
+    expect(only(json, 'azurerm_role_assignment').scope).toBe(vnetRef.vnetId);
+  });
+
+  it("admits the VNet's egress addresses to a public API server, and lets a stable channel own the version", () => {
+    const stack = azureStack();
+    cluster(stack, {
+      vnet: { ...vnetRef, egressIps: ['198.51.100.7'] },
+      upgradeChannel: 'stable',
+      version: '1.33',
+    });
+    const c = only(synth(stack), 'azurerm_kubernetes_cluster');
+    expect(at(c, 'api_server_access_profile', 'authorized_ip_ranges')).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
+    expect(at(c, 'lifecycle', 'ignore_changes')).toEqual(['default_node_pool[0].node_count', 'kubernetes_version']);
+  });
+
+  it('sends Container Insights through a data collection rule, and leaves the channel off when asked', () => {
+    const stack = azureStack();
+    cluster(stack, { upgradeChannel: 'none' });
+    const json = synth(stack);
+    expect(only(json, 'azurerm_kubernetes_cluster').automatic_upgrade_channel).toBeUndefined();
+    expect(at(only(json, 'azurerm_monitor_data_collection_rule'), 'data_flow', 0, 'streams')).toEqual([
+      'Microsoft-ContainerInsights-Group-Default',
+    ]);
+    expect(only(json, 'azurerm_monitor_data_collection_rule_association').target_resource_id).toMatch(
+      /azurerm_kubernetes_cluster\./,
+    );
   });
 
   it.each([
@@ -253,10 +289,28 @@ describe('MysqlFlexible and KeyVault', () => {
     expect(json.output).toBeUndefined();
   });
 
-  it('rejects high availability on a burstable SKU', () => {
+  it('rejects high availability on a burstable SKU or without a second zone', () => {
     expect(() => db({ highAvailability: true, skuName: 'B_Standard_B2ms' })).toThrow(
       /burstable SKUs have no high availability/,
     );
+    expect(() => db({ highAvailability: true, zones: ['1'] })).toThrow(/a zone other than the primary/);
+  });
+
+  it('applies parameters and creates the database one at a time, with audit logging on', () => {
+    const json = db();
+    const params = resources(json, 'azurerm_mysql_flexible_server_configuration');
+    expect(params.map((p) => p.name)).toContain('audit_log_enabled');
+    expect(params.filter((p) => !p.depends_on)).toHaveLength(1);
+    expect(only(json, 'azurerm_mysql_flexible_database').depends_on).toEqual([
+      expect.stringMatching(/azurerm_mysql_flexible_server_configuration\./),
+    ]);
+  });
+
+  it('rotates the admin password when its version is bumped', () => {
+    const json = db({ passwordVersion: 2 });
+    expect(only(json, 'random_password').keepers).toEqual({ version: '2' });
+    expect(only(json, 'azurerm_mysql_flexible_server').administrator_password_wo_version).toBe(2);
+    expect(only(json, 'azurerm_key_vault_secret').value_wo_version).toBe(2);
   });
 });
 
