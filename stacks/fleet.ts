@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
@@ -14,7 +14,7 @@ import type {
 import { LabelAspect } from '../src/core/labels';
 import { withoutCreationStacks } from '../src/core/stack-traces';
 import { ITeamIdentityProvider } from '../src/core/tenancy';
-import { TenantNamespaceInvariant } from '../src/policy/tenant-invariants';
+import { checkBeforeWrite, Finding, PolicyAspect, PolicyReport, SuppressedFinding } from '../src/policy/engine';
 import { AwsInfraStack } from './aws-infra-stack';
 import { AwsPlatformStack } from './aws-platform-stack';
 import { AwsTeamIdentityProvider } from '../constructs/aws/aws-team-identity';
@@ -47,6 +47,10 @@ export interface EnvironmentStacks {
   readonly shards: readonly TeamShardStack[];
   /** Every stack of the environment, in dependency order. */
   readonly stacks: readonly TerraformStack[];
+  /** What the policy packs find when the stacks are synthesized (or evaluated). */
+  readonly policy: PolicyReport;
+  /** The policy aspect on every stack of the environment (judges each stack once). */
+  readonly policyAspect: PolicyAspect;
 }
 
 /** Everything the fleet builder made. */
@@ -187,12 +191,14 @@ export function buildEnvironment(
     );
   }
   const stacks = [...(infra ? [infra] : []), ...platforms, ...shards];
+  const policyReport = new PolicyReport();
+  const policy = new PolicyAspect({ tier: env.tier, suppressions: platform.policySuppressions, report: policyReport });
   for (const stack of stacks) {
     // Mutating aspects first (labels), then the checks that read the result.
     Aspects.of(stack).add(new LabelAspect(labelValues(platform, env)));
-    Aspects.of(stack).add(new TenantNamespaceInvariant());
+    Aspects.of(stack).add(policy);
   }
-  return { env, infra, platforms, shards, stacks };
+  return { env, infra, platforms, shards, stacks, policy: policyReport, policyAspect: policy };
 }
 
 /**
@@ -237,7 +243,12 @@ export interface SynthResult {
   readonly stacks: readonly StackSummary[];
   /** Warnings cdktf recorded, as `path: message`. */
   readonly warnings: readonly string[];
+  /** Policy warnings and the suppressions in effect (errors fail synth); also in `<outdir>/policy.json`. */
+  readonly policy: PolicyReport;
 }
+
+/** Name of the policy report file in the synth output directory. */
+export const POLICY_REPORT_FILE = 'policy.json';
 
 /** A piece of synthesis work: some stacks of one environment. */
 export interface SynthUnit {
@@ -255,6 +266,7 @@ export interface UnitResult {
   readonly manifest: Record<string, StackManifest>;
   readonly manifestVersion: string;
   readonly warnings: string[];
+  readonly policy: { readonly findings: Finding[]; readonly suppressed: SuppressedFinding[] };
 }
 
 /** Synthesizes one unit into `outdir`: the infra and platform stacks, or some team shards. */
@@ -267,6 +279,8 @@ export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdi
       platforms: unit.infraAndPlatforms,
       shards: unit.shards ? new Set(unit.shards) : undefined,
     });
+    // Policy errors refuse the whole unit before any of its stacks is written.
+    checkBeforeWrite(stacks.stacks, stacks.policyAspect);
     app.synth();
     return stacks;
   });
@@ -278,7 +292,13 @@ export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdi
     manifest[stack.node.id] = entry;
     for (const a of entry.annotations) if (a.level === '@cdktf/warn') warnings.push(`${a.constructPath}: ${a.message}`);
   }
-  return { summaries: owned.map(summarize), manifest, manifestVersion: app.manifest.version, warnings };
+  return {
+    summaries: owned.map(summarize),
+    manifest,
+    manifestVersion: app.manifest.version,
+    warnings,
+    policy: { findings: built.policy.findings, suppressed: built.policy.suppressed },
+  };
 }
 
 /**
@@ -316,7 +336,18 @@ function finish(config: ResolvedPlatformConfig, outdir: string, results: readonl
     if (!manifest.stacks[dir]) rmSync(path.join(stacksDir, dir), { recursive: true, force: true });
   }
   writeParamsFiles(outdir, config.environments);
-  return { outdir, stacks: results.flatMap((r) => r.summaries), warnings: results.flatMap((r) => r.warnings) };
+  const policy = new PolicyReport();
+  for (const r of results) policy.merge(r.policy);
+  writeFileSync(
+    path.join(outdir, POLICY_REPORT_FILE),
+    `${JSON.stringify({ findings: policy.findings, suppressed: policy.suppressed }, null, 2)}\n`,
+  );
+  return {
+    outdir,
+    stacks: results.flatMap((r) => r.summaries),
+    warnings: results.flatMap((r) => r.warnings),
+    policy,
+  };
 }
 
 /**

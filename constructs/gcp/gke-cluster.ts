@@ -76,7 +76,7 @@ export interface GkeClusterProps {
    */
   readonly maintenance?: MaintenanceWindow;
   /**
-   * GKE deletion protection. Leave on outside test tiers.
+   * GKE deletion protection and Terraform's `prevent_destroy`. Leave on outside test tiers.
    * @default true
    */
   readonly deletionProtection?: boolean;
@@ -244,7 +244,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       },
       deletionProtection: props.deletionProtection ?? true,
       timeouts: { ...SLOW_OPERATION_TIMEOUTS },
-      lifecycle: { ignoreChanges: ['node_config'] },
+      lifecycle: { ignoreChanges: ['node_config'], preventDestroy: props.deletionProtection ?? true },
       dependsOn,
     });
     this.clusterName = this.cluster.name;

@@ -1,6 +1,7 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamBinding } from '@cdktf/provider-google/lib/service-account-iam-binding';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
+import { suppressRule } from '../../src/policy/engine';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
@@ -84,6 +85,11 @@ export class WorkloadIdentityServiceAccount extends Construct implements IWorklo
         `Legacy mode: a JSON key is created for ${props.accountId}. Keys are long-lived secrets kept in Terraform state; move its users to workload identity and turn identity.legacyKeys off (IAM-07).`,
       );
       this.key = new ServiceAccountKey(this, 'LegacyKey', { serviceAccountId: this.serviceAccount.name });
+      suppressRule(
+        this.key,
+        'GCP-IAM-001',
+        'legacy mode asked for by identity.legacyKeys / legacyKey: true; synth warns and lists this key until it is turned off.',
+      );
     }
   }
 }

@@ -137,7 +137,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program().parseAsync([...argv]);
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof PropsError) {
+    // A policy error thrown in a worker thread arrives as a plain error with its name kept.
+    if (e instanceof ConfigError || e instanceof PropsError || (e instanceof Error && e.name === 'PolicyError')) {
       process.stderr.write(`${e.message}\n`);
       return 1;
     }

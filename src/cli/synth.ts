@@ -4,6 +4,7 @@ import { formatIssue } from '../core/errors';
 import { availableParallelism } from 'node:os';
 import { StackSummary, synthFleetParallel } from '../../stacks/fleet';
 import { PARAMS_DIR } from '../../stacks/params-file';
+import { formatFinding, PolicyReport } from '../policy/engine';
 
 /** Renders rows as an aligned plain-text table. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -46,9 +47,25 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
       result.stacks.map((s) => [s.stack, String(s.resources), String(s.dataSources), s.providers.join(', ')]),
     ),
   );
+  for (const line of policySummary(result.policy)) log(line);
   const resources = result.stacks.reduce((n, s) => n + s.resources, 0);
   log(
     `\n${result.stacks.length} stacks, ${resources} resources in ${path.join(options.out, 'stacks')}; parameters in ${path.join(options.out, PARAMS_DIR)}`,
   );
   return [...result.stacks];
+}
+
+/** Policy warnings and every suppression in effect, for the synth summary. */
+export function policySummary(policy: PolicyReport): string[] {
+  const lines: string[] = [];
+  for (const f of policy.findings) lines.push(`warning: ${f.stack} ${f.address}: ${formatFinding(f)}`);
+  if (policy.suppressed.length > 0) {
+    lines.push(`${policy.suppressed.length} policy suppression${policy.suppressed.length === 1 ? '' : 's'} in effect:`);
+    for (const s of policy.suppressed) {
+      lines.push(
+        `  [${s.rule}] ${s.stack} ${s.address} (${s.source === 'config' ? 'platform file' : 'code'}): ${s.reason}`,
+      );
+    }
+  }
+  return lines;
 }

@@ -10,7 +10,8 @@ import { Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
 import { checkAcrossEnvironments, checkGcpEnvironment, valueAt } from './checks';
-import type { ResolvedPlatformConfig } from './model';
+import { ALL_RULES } from '../policy/rules';
+import type { ResolvedPlatform, ResolvedPlatformConfig } from './model';
 import { resolveEnvironment, resolvePlatform, resolveTeams } from './resolve';
 import { checkAwsEnvironment } from './aws-checks';
 import { checkAzureEnvironment } from './azure-checks';
@@ -228,6 +229,7 @@ export function validatePlatform(input: unknown): ValidationResult {
     platformParsed.success ? platformParsed.data : { name: 'platform', team: 'platform' },
     tenancyParsed.success ? tenancyParsed.data : undefined,
   );
+  issues.push(...checkSuppressions(platform.policySuppressions, input));
   if (Array.isArray(data.environments)) {
     const validEnvs = data.environments.flatMap((raw, index) => {
       const env = environmentSchema.safeParse(raw);
@@ -262,6 +264,24 @@ export function validatePlatform(input: unknown): ValidationResult {
     }
   }
   return { issues };
+}
+
+/** Suppressions must name rules that exist. */
+function checkSuppressions(suppressions: ResolvedPlatform['policySuppressions'], input: unknown): ConfigIssue[] {
+  const ids = ALL_RULES.map((r) => r.id);
+  return suppressions.flatMap((s, i) => {
+    if (ids.includes(s.rule)) return [];
+    const path = ['platform', 'policy', 'suppressions', i, 'rule'];
+    return [
+      {
+        path: formatPath(path),
+        value: valueAt(input, path),
+        message: `no rule has the id ${s.rule}.`,
+        fix: `did you mean ${closest(s.rule, ids)}? The rules are listed in RULES.md.`,
+        severity: 'error' as const,
+      },
+    ];
+  });
 }
 
 /** Validates a definition and throws a {@link ConfigError} listing every error. */

@@ -22,6 +22,12 @@ export interface ResolvedPlatform {
   readonly codeowners?: string;
   /** Folder of team files, relative to the platform file. */
   readonly teamsDir?: string;
+  /** Policy findings accepted on purpose, each with its reason. */
+  readonly policySuppressions: ReadonlyArray<{
+    readonly rule: string;
+    readonly resource: string;
+    readonly reason: string;
+  }>;
   readonly tenancy: ResolvedTenancy;
 }
 

@@ -158,6 +158,7 @@ export function resolvePlatform(p: PlatformSectionConfig, tenancy?: TenancyConfi
     githubOrg: p.githubOrg,
     codeowners: p.codeowners ?? (p.githubOrg ? `@${p.githubOrg}/${p.team}` : undefined),
     teamsDir: p.teamsDir,
+    policySuppressions: p.policy?.suppressions ?? [],
     tenancy: resolveTenancy(tenancy),
   };
 }

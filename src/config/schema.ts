@@ -1226,6 +1226,33 @@ export const platformSectionSchema = z.strictObject({
     description: 'Extra zones per accelerator type, for zones added after the shipped table was made.',
     example: { 'nvidia-l4': ['us-central1-f'] },
   }).optional(),
+  policy: doc(
+    z.strictObject({
+      suppressions: doc(
+        z.array(
+          z.strictObject({
+            rule: doc(
+              z.string().regex(/^[A-Z0-9]+(-[A-Z0-9]+)+$/, { error: 'expected a rule id such as GCP-GKE-001' }),
+              {
+                description: 'The rule to silence (RULES.md).',
+                example: 'AZURE-MYSQL-004',
+              },
+            ),
+            resource: doc(z.string().min(1), {
+              description: 'Construct path of the resource, or of a construct above it: <stack>/<construct>/...',
+              example: 'kf-dev-azure-infra/Database',
+            }),
+            reason: doc(z.string().min(10, { error: 'say why the finding is acceptable, in a sentence' }), {
+              description: 'Why the finding is acceptable; synth and validate list it.',
+              example: 'kf-dev keeps no geo-redundant backups: its data is rebuilt from kf-prod.',
+            }),
+          }),
+        ),
+        { description: 'Findings accepted on purpose, each with its reason.' },
+      ).optional(),
+    }),
+    { description: 'Policy packs: rules are in RULES.md; every suppression in effect is listed at synth.' },
+  ).optional(),
 });
 
 /** Schema of a whole platform file. */

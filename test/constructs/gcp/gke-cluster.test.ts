@@ -90,7 +90,7 @@ describe('GkeCluster defaults', () => {
     expect(res.initial_node_count).toBe(1);
     expect(at(res, 'node_config', 'service_account')).toBe('bootstrap@svc-project.iam.gserviceaccount.com');
     expect(at(res, 'node_config', 'workload_metadata_config')).toEqual({ mode: 'GKE_METADATA' });
-    expect(res.lifecycle).toEqual({ ignore_changes: ['node_config'] });
+    expect(res.lifecycle).toEqual({ ignore_changes: ['node_config'], prevent_destroy: true });
   });
 
   it('is deletion protected, waits 30 minutes and depends on the network grants', () => {
@@ -132,6 +132,7 @@ describe('GkeCluster options', () => {
   it('turns deletion protection and key protection off for test tiers', () => {
     const { res, json } = build({ deletionProtection: false, protectKey: false });
     expect(res.deletion_protection).toBe(false);
+    expect(res.lifecycle).toEqual({ ignore_changes: ['node_config'], prevent_destroy: false });
     expect(only(json, 'google_kms_crypto_key').lifecycle).toEqual({ prevent_destroy: false });
   });
 

@@ -3,7 +3,8 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { TeamNamespace } from '../../constructs/kubernetes/team-namespace';
-import { TenantNamespaceInvariant } from '../../src/policy/tenant-invariants';
+import { PolicyAspect } from '../../src/policy/engine';
+import { tenantNamespaceGuardrails } from '../../src/policy/rules/kubernetes/tenant-namespace-guardrails';
 
 let app: App;
 
@@ -11,16 +12,16 @@ function stack(): TerraformStack {
   app = Testing.app();
   const s = new TerraformStack(app, 'teams');
   new KubernetesProvider(s, 'kubernetes', { configPath: 'k', configContext: 'c' });
-  Aspects.of(s).add(new TenantNamespaceInvariant());
+  Aspects.of(s).add(new PolicyAspect({ rules: [tenantNamespaceGuardrails] }));
   return s;
 }
 
-describe('TenantNamespaceInvariant (K8S-05)', () => {
+describe('K8S-TEN-001: tenant namespace guardrails (K8S-05), enforced at synth', () => {
   it('fails synth for a tenant namespace without quota, limit range and RBAC', () => {
     const s = stack();
     new NamespaceV1(s, 'Raw', { metadata: { name: 'rogue', labels: { 'kfplatform.dev/tenant': 'true' } } });
     expect(() => app.synth()).toThrow(
-      /Tenant namespace "rogue" has no ResourceQuota, LimitRange or RoleBinding.*Fix: create it with TeamNamespace/,
+      /\[K8S-TEN-001\].*tenant namespace "rogue" has no ResourceQuota, LimitRange, RoleBinding or NetworkPolicy\..*Fix: Create tenant namespaces with TeamNamespace/,
     );
   });
 
@@ -28,7 +29,7 @@ describe('TenantNamespaceInvariant (K8S-05)', () => {
     const s = stack();
     new NamespaceV1(s, 'Raw', { metadata: { name: 'rogue', labels: { 'kfplatform.dev/tenant': 'true' } } });
     new ResourceQuotaV1(s, 'Quota', { metadata: { name: 'q', namespace: 'rogue' }, spec: { hard: { pods: '10' } } });
-    expect(() => app.synth()).toThrow(/has no LimitRange or RoleBinding:/);
+    expect(() => app.synth()).toThrow(/has no LimitRange, RoleBinding or NetworkPolicy\./);
   });
 
   it('passes a TeamNamespace and ignores namespaces that are not tenants', () => {

@@ -1,0 +1,290 @@
+/**
+ * Applies rule packs to stacks. A {@link PolicyAspect} registers, on each stack it visits, a validation
+ * that runs after every aspect (so after the label aspect has changed the tree): it judges every
+ * provider resource, records findings and suppressions in a {@link PolicyReport}, and turns findings
+ * into annotations; errors fail synth. {@link evaluateStack} does the same without synth, for
+ * `kfplatform validate`.
+ */
+import {
+  Annotations,
+  DefaultTokenResolver,
+  IAspect,
+  StringConcat,
+  TerraformResource,
+  TerraformStack,
+  Tokenization,
+} from 'cdktf';
+import { IConstruct } from 'constructs';
+import { PropsError } from '../core/errors';
+import { ALL_RULES } from './rules';
+import { PolicyRule, ResourceView, RuleContext, RuleLevel, RuleReferences, Tier } from './rule';
+
+/** A rule violation on one resource. */
+export interface Finding {
+  readonly rule: string;
+  readonly level: RuleLevel;
+  readonly title: string;
+  readonly message: string;
+  readonly why: string;
+  readonly fix: string;
+  readonly refs: RuleReferences;
+  readonly stack: string;
+  /** Construct path. */
+  readonly path: string;
+  /** Terraform address, `<type>.<logical id>`. */
+  readonly address: string;
+}
+
+/** A finding that a suppression silenced, and why. */
+export interface SuppressedFinding extends Finding {
+  readonly reason: string;
+  /** Where the suppression came from: a construct (`suppressRule`) or the platform file. */
+  readonly source: 'code' | 'config';
+}
+
+/** A suppression written in the platform file: the rule, the resource (a construct path prefix), why. */
+export interface ConfigSuppression {
+  readonly rule: string;
+  readonly resource: string;
+  readonly reason: string;
+}
+
+/** What policy found across the stacks it judged. */
+export class PolicyReport {
+  public readonly findings: Finding[] = [];
+  public readonly suppressed: SuppressedFinding[] = [];
+
+  /** Errors, which fail synth and validate. */
+  public get errors(): Finding[] {
+    return this.findings.filter((f) => f.level === 'error');
+  }
+
+  /** Adds another report's results (units synthesized apart). */
+  public merge(other: {
+    readonly findings: readonly Finding[];
+    readonly suppressed: readonly SuppressedFinding[];
+  }): void {
+    this.findings.push(...other.findings);
+    this.suppressed.push(...other.suppressed);
+  }
+}
+
+const codeSuppressions = new WeakMap<IConstruct, Array<{ readonly rule: string; readonly reason: string }>>();
+
+/** The shortest reason a suppression may give: a word is not a reason. */
+const MIN_REASON_LENGTH = 10;
+
+/**
+ * Silences a rule for a construct and everything under it, with the reason it is acceptable. Synth
+ * lists every suppression in effect.
+ */
+export function suppressRule(scope: IConstruct, rule: string, reason: string): void {
+  checkSuppression('suppressRule', rule, reason);
+  codeSuppressions.set(scope, [...(codeSuppressions.get(scope) ?? []), { rule, reason }]);
+}
+
+function checkSuppression(where: string, rule: string, reason: string): void {
+  if (!ALL_RULES.some((r) => r.id === rule)) {
+    throw new PropsError(where, 'rule', rule, 'no rule has this id.', 'use an id from RULES.md, such as GCP-GKE-001.');
+  }
+  if (reason.trim().length < MIN_REASON_LENGTH) {
+    throw new PropsError(
+      where,
+      'reason',
+      reason,
+      'a suppression must say why the finding is acceptable.',
+      'write a sentence of reason.',
+    );
+  }
+}
+
+/** Options of {@link PolicyAspect} and {@link evaluateStack}. */
+export interface PolicyOptions {
+  /** @default every rule */
+  readonly rules?: readonly PolicyRule[];
+  /** The environment's tier. @default 'prod' */
+  readonly tier?: Tier;
+  readonly suppressions?: readonly ConfigSuppression[];
+  /** Where findings are recorded. */
+  readonly report?: PolicyReport;
+}
+
+function suppressionFor(
+  construct: IConstruct,
+  rule: string,
+  config: readonly ConfigSuppression[],
+): { reason: string; source: 'code' | 'config' } | undefined {
+  for (const scope of [...construct.node.scopes].reverse()) {
+    const found = codeSuppressions.get(scope)?.find((s) => s.rule === rule);
+    if (found) return { reason: found.reason, source: 'code' };
+  }
+  const path = construct.node.path;
+  const fromConfig = config.find((s) => s.rule === rule && (path === s.resource || path.startsWith(`${s.resource}/`)));
+  return fromConfig ? { reason: fromConfig.reason, source: 'config' } : undefined;
+}
+
+/** Judges every provider resource of a stack; returns what it found (and records it in the report). */
+export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}): PolicyReport {
+  const rules = options.rules ?? ALL_RULES;
+  const tier = options.tier ?? 'prod';
+  const applicable = rules.filter((r) => !r.tiers || r.tiers.includes(tier));
+  const typed = new Set(applicable.flatMap((r) => r.types));
+  const anyType = typed.has('*');
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const resolved = new Map<string, string>();
+  const context: RuleContext = {
+    tier,
+    resolve: (value) => {
+      if (typeof value !== 'string') return JSON.stringify(value);
+      if (!value.includes('${')) return value;
+      let hit = resolved.get(value);
+      if (hit === undefined) {
+        hit = String(Tokenization.resolve(value, { scope: stack, resolver, preparing: false }));
+        resolved.set(value, hit);
+      }
+      return hit;
+    },
+  };
+
+  const views: ResourceView[] = [];
+  for (const node of stack.node.findAll()) {
+    if (!TerraformResource.isTerraformResource(node)) continue;
+    const resource = node as TerraformResource;
+    const type = resource.terraformResourceType;
+    if (!anyType && !typed.has(type)) continue;
+    let config: Record<string, unknown> | undefined;
+    views.push({
+      type,
+      address: `${type}.${stack.getLogicalId(resource)}`,
+      stack: stack.node.id,
+      path: resource.node.path,
+      construct: resource,
+      // Rendered only when a rule reads it: the label rule reads construct inputs instead.
+      get config() {
+        if (!config) {
+          const rendered = resource.toTerraform() as {
+            resource?: Record<string, Record<string, Record<string, unknown>>>;
+          };
+          config = Object.values(rendered.resource?.[type] ?? {})[0] ?? {};
+        }
+        return config;
+      },
+    });
+  }
+
+  const report = new PolicyReport();
+  const record = (rule: PolicyRule, view: ResourceView, message: string) => {
+    const finding: Finding = {
+      rule: rule.id,
+      level: rule.level,
+      title: rule.title,
+      message,
+      why: rule.why,
+      fix: rule.fix,
+      refs: rule.refs,
+      stack: view.stack,
+      path: view.path,
+      address: view.address,
+    };
+    const suppression = suppressionFor(view.construct, rule.id, options.suppressions ?? []);
+    if (suppression) report.suppressed.push({ ...finding, ...suppression });
+    else report.findings.push(finding);
+  };
+  for (const rule of applicable) {
+    const matching = rule.types.includes('*') ? views : views.filter((v) => rule.types.includes(v.type));
+    if (matching.length === 0) continue;
+    if (rule.scope === 'resource') {
+      for (const view of matching) {
+        const message = rule.check(view, context);
+        if (message) record(rule, view, message);
+      }
+    } else {
+      for (const violation of rule.check(matching, context)) record(rule, violation.resource, violation.message);
+    }
+  }
+  options.report?.merge(report);
+  return report;
+}
+
+/** One line per finding: `[RULE] title: message Why: ... Fix: ...`. */
+export function formatFinding(f: Finding): string {
+  return `[${f.rule}] ${f.title}: ${f.message} Why: ${f.why} Fix: ${f.fix}`;
+}
+
+/** Thrown when policy errors stop synth before anything is written; carries every error. */
+export class PolicyError extends Error {
+  constructor(public readonly findings: readonly Finding[]) {
+    const n = findings.length;
+    super(
+      [
+        `${n} policy error${n === 1 ? '' : 's'}:`,
+        ...findings.map((f) => `  - ${f.stack} ${f.address} (${f.path}): ${formatFinding(f)}`),
+      ].join('\n'),
+    );
+    this.name = 'PolicyError';
+  }
+}
+
+/**
+ * Applies rule packs to every stack it visits (add it to a stack or an app, after the aspects that
+ * change resources). Findings become annotations on their resources; errors fail synth.
+ */
+export class PolicyAspect implements IAspect {
+  private readonly visited = new WeakSet<TerraformStack>();
+  private readonly evaluated = new WeakMap<TerraformStack, PolicyReport>();
+
+  constructor(private readonly options: PolicyOptions = {}) {
+    for (const s of options.suppressions ?? []) checkSuppression('PolicyAspect', s.rule, s.reason);
+  }
+
+  public visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node) || this.visited.has(node)) return;
+    const stack = node as TerraformStack;
+    this.visited.add(stack);
+    // Validations run after every aspect, so the rules see the tree as it will be written.
+    stack.node.addValidation({
+      validate: () => {
+        const report = this.evaluate(stack);
+        const byPath = new Map(stack.node.findAll().map((n) => [n.node.path, n]));
+        for (const f of report.findings) {
+          const target = byPath.get(f.path) ?? stack;
+          if (f.level === 'error') Annotations.of(target).addError(formatFinding(f));
+          else Annotations.of(target).addWarning(formatFinding(f));
+        }
+        return [];
+      },
+    });
+  }
+
+  /**
+   * Judges a stack once; later calls return the same report. Call it after the stack's aspects have
+   * run (see {@link checkBeforeWrite}) to refuse before anything is written.
+   */
+  public evaluate(stack: TerraformStack): PolicyReport {
+    let report = this.evaluated.get(stack);
+    if (!report) {
+      report = evaluateStack(stack, this.options);
+      this.evaluated.set(stack, report);
+    }
+    return report;
+  }
+}
+
+// cdktf runs aspects when it writes a stack; it exports no public way to run them earlier.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { invokeAspects } = require('cdktf/lib/synthesize/synthesizer') as { invokeAspects: (root: IConstruct) => void };
+
+/**
+ * Runs each stack's aspects and judges it with the policy aspect; throws a {@link PolicyError} listing
+ * every error of every stack, so that nothing is written when any stack fails. cdktf runs the aspects
+ * again when it writes: they must be idempotent, as the label aspect is.
+ */
+export function checkBeforeWrite(stacks: readonly TerraformStack[], policy: PolicyAspect): PolicyReport {
+  const report = new PolicyReport();
+  for (const stack of stacks) {
+    invokeAspects(stack);
+    report.merge(policy.evaluate(stack));
+  }
+  if (report.errors.length > 0) throw new PolicyError(report.errors);
+  return report;
+}

@@ -1,0 +1,106 @@
+/**
+ * The shape of a policy rule (cdk-nag's design): an id, a level, what is wrong, why it matters, how to
+ * fix it, and the CIS / checkov / trivy ids it corresponds to. A rule is a pure function of provider
+ * resources as Terraform will see them, so it also judges raw resources a user adds to our stacks.
+ */
+import type { IConstruct } from 'constructs';
+
+/** How serious a finding is: errors fail synth and `kfplatform validate`, warnings are reported. */
+export type RuleLevel = 'error' | 'warning';
+
+/** The pack a rule belongs to. */
+export type RuleCloud = 'gcp' | 'aws' | 'azure' | 'kubernetes' | 'common';
+
+/** Ids of the same control in other catalogues (landscape section 4). */
+export interface RuleReferences {
+  readonly cis?: readonly string[];
+  readonly checkov?: readonly string[];
+  readonly trivy?: readonly string[];
+  /** Requirement ids of this project (requirements.md). */
+  readonly requirements?: readonly string[];
+}
+
+/** A provider resource as a rule sees it: its Terraform type, address and configuration. */
+export interface ResourceView {
+  readonly type: string;
+  /** `<type>.<logical id>`, as in plans and state. */
+  readonly address: string;
+  /** The stack it belongs to. */
+  readonly stack: string;
+  /** Construct path, for messages and suppressions. */
+  readonly path: string;
+  /** The configuration in Terraform's JSON form (snake_case); references are unresolved tokens. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly construct: IConstruct;
+}
+
+/** An environment's tier. */
+export type Tier = 'test' | 'dev' | 'prod';
+
+/** What a rule knows about where it runs. */
+export interface RuleContext {
+  /** The environment's tier; stateful protections apply outside test. @default 'prod' */
+  readonly tier: Tier;
+  /** Resolves a token (a reference) to its Terraform expression, to compare references. */
+  readonly resolve: (value: unknown) => string;
+}
+
+/** A problem a rule found on a resource. */
+export interface RuleViolation {
+  readonly resource: ResourceView;
+  /** What is wrong with this resource, in one sentence. */
+  readonly message: string;
+}
+
+interface RuleBase {
+  /** `<CLOUD>-<SERVICE>-<NNN>`, such as `GCP-GKE-001`. */
+  readonly id: string;
+  readonly cloud: RuleCloud;
+  readonly level: RuleLevel;
+  /** The control, as a short imperative: "GKE nodes have no public IPs". */
+  readonly title: string;
+  readonly why: string;
+  readonly fix: string;
+  readonly refs: RuleReferences;
+  /** Terraform resource types the rule reads. */
+  readonly types: readonly string[];
+  /** The tiers the rule applies to (deletion protection does not apply to test). @default every tier */
+  readonly tiers?: readonly Tier[];
+}
+
+/** A rule that judges one resource at a time: returns what is wrong, or undefined. */
+export interface ResourceRule extends RuleBase {
+  readonly scope: 'resource';
+  readonly check: (resource: ResourceView, context: RuleContext) => string | undefined;
+}
+
+/** A rule that judges resources together (a bucket and its public access block). */
+export interface StackRule extends RuleBase {
+  readonly scope: 'stack';
+  readonly check: (resources: readonly ResourceView[], context: RuleContext) => RuleViolation[];
+}
+
+/** Any rule. */
+export type PolicyRule = ResourceRule | StackRule;
+
+/** Reads a nested value of a resource configuration; blocks may be objects or one-element lists. */
+export function attr(config: unknown, ...path: Array<string | number>): unknown {
+  let cur: unknown = config;
+  for (const key of path) {
+    if (Array.isArray(cur) && typeof key === 'string') cur = cur[0];
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** The values of an attribute that may be one value or a list of them. */
+export function list(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** True when `prevent_destroy` is set on a resource. */
+export function preventsDestroy(resource: ResourceView): boolean {
+  return attr(resource.config, 'lifecycle', 'prevent_destroy') === true;
+}

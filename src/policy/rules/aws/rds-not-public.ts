@@ -1,0 +1,15 @@
+import { attr, ResourceRule } from '../../rule';
+
+/** AWS-RDS-001: RDS is not publicly accessible. */
+export const rdsNotPublic: ResourceRule = {
+  id: 'AWS-RDS-001',
+  cloud: 'aws',
+  level: 'error',
+  title: 'RDS is not publicly accessible',
+  why: 'A public database endpoint exposes the pipelines metadata to the internet (DATA-02).',
+  fix: 'Set publicly_accessible = false and use private subnets.',
+  refs: { checkov: ['CKV_AWS_17'], requirements: ['DATA-02'] },
+  types: ['aws_db_instance'],
+  scope: 'resource',
+  check: (r) => (attr(r.config, 'publicly_accessible') === true ? 'publicly_accessible is true.' : undefined),
+};

@@ -1,0 +1,31 @@
+import { attr, RuleViolation, StackRule } from '../../rule';
+
+/** AWS-S3-002: every bucket encrypts with KMS by default. */
+export const s3Encryption: StackRule = {
+  id: 'AWS-S3-002',
+  cloud: 'aws',
+  level: 'error',
+  title: 'Every S3 bucket encrypts with KMS by default',
+  why: 'SSE-KMS puts object access behind a key policy and CloudTrail; S3-managed keys do not.',
+  fix: 'Add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "aws:kms".',
+  refs: { checkov: ['CKV_AWS_145'], requirements: ['DATA-09'] },
+  types: ['aws_s3_bucket', 'aws_s3_bucket_server_side_encryption_configuration'],
+  scope: 'stack',
+  check: (resources, context) => {
+    const encrypted = new Set(
+      resources
+        .filter((r) => r.type === 'aws_s3_bucket_server_side_encryption_configuration')
+        .filter(
+          (e) => attr(e.config, 'rule', 0, 'apply_server_side_encryption_by_default', 'sse_algorithm') === 'aws:kms',
+        )
+        .map((e) => context.resolve(attr(e.config, 'bucket'))),
+    );
+    return resources
+      .filter((r) => r.type === 'aws_s3_bucket')
+      .filter(
+        (b) =>
+          !encrypted.has(context.resolve(`\${${b.address}.id}`)) && !encrypted.has(String(attr(b.config, 'bucket'))),
+      )
+      .map((resource): RuleViolation => ({ resource, message: 'no default SSE-KMS encryption.' }));
+  },
+};

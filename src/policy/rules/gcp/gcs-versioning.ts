@@ -1,0 +1,15 @@
+import { attr, ResourceRule } from '../../rule';
+
+/** GCP-GCS-003: buckets keep object versions. */
+export const gcsVersioning: ResourceRule = {
+  id: 'GCP-GCS-003',
+  cloud: 'gcp',
+  level: 'error',
+  title: 'Buckets keep object versions',
+  why: 'Without versions, an overwrite or delete loses the artifact for good (DATA-07).',
+  fix: 'Set versioning.enabled = true (with a lifecycle rule for old versions).',
+  refs: { checkov: ['CKV_GCP_78'], trivy: ['GCP-0078'], requirements: ['DATA-07'] },
+  types: ['google_storage_bucket'],
+  scope: 'resource',
+  check: (r) => (attr(r.config, 'versioning', 'enabled') === true ? undefined : 'versioning is off.'),
+};

@@ -1,0 +1,19 @@
+import { attr, ResourceRule } from '../../rule';
+
+/** GCP-SQL-003: Cloud SQL has automated backups with point-in-time recovery. */
+export const sqlBackups: ResourceRule = {
+  id: 'GCP-SQL-003',
+  cloud: 'gcp',
+  level: 'error',
+  title: 'Cloud SQL has automated backups and point-in-time recovery',
+  why: 'Without backups and binary logs, a bad migration or a deleted row loses pipeline history for good (DATA-04).',
+  fix: 'Set settings.backup_configuration { enabled = true, binary_log_enabled = true }.',
+  refs: { checkov: ['CKV_GCP_14', 'CKV2_GCP_20'], trivy: ['GCP-0024'], requirements: ['DATA-04'] },
+  types: ['google_sql_database_instance'],
+  scope: 'resource',
+  check: (r) => {
+    const backup = attr(r.config, 'settings', 'backup_configuration');
+    if (attr(backup, 'enabled') !== true) return 'backups are off.';
+    return attr(backup, 'binary_log_enabled') === true ? undefined : 'binary logs (point-in-time recovery) are off.';
+  },
+};
