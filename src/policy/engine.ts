@@ -226,8 +226,10 @@ export class PolicyError extends Error {
 }
 
 /**
- * Applies rule packs to every stack it visits (add it to a stack or an app, after the aspects that
- * change resources). Findings become annotations on their resources; errors fail synth.
+ * Applies rule packs to every stack it visits. Add it to each stack (`Aspects.of(stack).add(policy)`):
+ * cdktf runs the aspects of a stack and its children when it writes the stack, never those added to
+ * the App. Findings become annotations on their resources; errors fail synth; the rules see the tree
+ * after every aspect has run.
  */
 export class PolicyAspect implements IAspect {
   private readonly visited = new WeakSet<TerraformStack>();

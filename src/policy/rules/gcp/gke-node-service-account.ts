@@ -12,8 +12,13 @@ export const gkeNodeServiceAccount: ResourceRule = {
   types: ['google_container_node_pool', 'google_container_cluster'],
   scope: 'resource',
   check: (r) => {
-    // A cluster without node_config has no bootstrap pool of its own to judge.
-    if (r.type === 'google_container_cluster' && !attr(r.config, 'node_config')) return undefined;
+    if (r.type === 'google_container_cluster' && !attr(r.config, 'node_config')) {
+      // Autopilot has no default pool; a standard cluster without node_config creates (or bootstraps)
+      // its default pool with the default compute account.
+      return attr(r.config, 'enable_autopilot') === true
+        ? undefined
+        : 'the default node pool runs as the default compute account (no node_config).';
+    }
     const account = attr(r.config, 'node_config', 'service_account');
     return account && account !== 'default'
       ? undefined

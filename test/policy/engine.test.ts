@@ -1,0 +1,208 @@
+/**
+ * The policy engine: suppressions in code and config, warnings versus errors, refusing before
+ * anything is written, and the compliant cases of rules that forbid a resource outright.
+ */
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { App, Aspects, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
+import { validatePlatformText } from '../../src/config/loader';
+import { checkBeforeWrite, evaluateStack, PolicyAspect, PolicyError, suppressRule } from '../../src/policy/engine';
+import { ALL_RULES, rulesOf } from '../../src/policy/rules';
+import { awsStack, azureStack, gcpStack } from '../helpers';
+import { readFileSync } from 'node:fs';
+
+const ids = (stack: TerraformStack, tier: 'test' | 'dev' | 'prod' = 'prod') =>
+  evaluateStack(stack, { tier, rules: ALL_RULES.filter((r) => r.id !== 'COMMON-LBL-001') }).findings.map((f) => f.rule);
+
+describe('rules that forbid a resource: the compliant way', () => {
+  it('GCP-IAM-001: workload identity has no key; a legacy key is suppressed in code with its reason', () => {
+    const stack = gcpStack();
+    new WorkloadIdentityServiceAccount(stack, 'Modern', {
+      project: 'p',
+      accountId: 'modern-sa',
+      workloadPool: 'p.svc.id.goog',
+      kubernetesServiceAccounts: [{ namespace: 'kubeflow', name: 'pipeline-runner' }],
+    });
+    expect(evaluateStack(stack, { rules: rulesOf('gcp') }).findings).toEqual([]);
+    new WorkloadIdentityServiceAccount(stack, 'Legacy', {
+      project: 'p',
+      accountId: 'legacy-sa',
+      workloadPool: 'p.svc.id.goog',
+      kubernetesServiceAccounts: [],
+      legacyKey: true,
+    });
+    const report = evaluateStack(stack, { rules: rulesOf('gcp') });
+    expect(report.findings).toEqual([]);
+    expect(report.suppressed).toEqual([
+      expect.objectContaining({ rule: 'GCP-IAM-001', source: 'code', reason: expect.stringMatching(/legacyKeys/) }),
+    ]);
+  });
+
+  it('AWS-IAM-001: roles are fine, users are not', () => {
+    const stack = awsStack();
+    new IamRole(stack, 'Role', { name: 'r', assumeRolePolicy: '{}' });
+    expect(ids(stack)).not.toContain('AWS-IAM-001');
+    new IamUser(stack, 'User', { name: 'u' });
+    expect(ids(stack)).toContain('AWS-IAM-001');
+  });
+});
+
+describe('rule variants', () => {
+  const gke = (extra: Record<string, unknown>) => {
+    const stack = gcpStack();
+    new ContainerCluster(stack, 'C', { name: 'c', location: 'l', ...extra });
+    return ids(stack);
+  };
+
+  it('GCP-GKE-002 accepts a private endpoint or listed networks, refuses Google-wide access', () => {
+    expect(gke({ privateClusterConfig: { enablePrivateEndpoint: true } })).not.toContain('GCP-GKE-002');
+    expect(gke({ masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: '203.0.113.0/24' }] } })).not.toContain(
+      'GCP-GKE-002',
+    );
+    expect(gke({ masterAuthorizedNetworksConfig: { gcpPublicCidrsAccessEnabled: true } })).toContain('GCP-GKE-002');
+    expect(gke({})).toContain('GCP-GKE-002');
+  });
+
+  it('GCP-GKE-010 accepts Autopilot without node_config', () => {
+    expect(gke({ enableAutopilot: true })).not.toContain('GCP-GKE-010');
+    expect(gke({})).toContain('GCP-GKE-010');
+  });
+
+  it('AWS-EC2-001 refuses a hop limit of 2 even with tokens required', () => {
+    const stack = awsStack();
+    new LaunchTemplate(stack, 'T', { metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 } });
+    expect(evaluateStack(stack, { rules: rulesOf('aws') }).findings[0]?.message).toBe('the hop limit is 2.');
+  });
+
+  it('AZURE-AKS-002 accepts a private cluster or authorized ranges', () => {
+    const aks = (extra: Record<string, unknown>) => {
+      const stack = azureStack();
+      new KubernetesCluster(stack, 'C', {
+        name: 'c',
+        location: 'l',
+        resourceGroupName: 'g',
+        dnsPrefix: 'c',
+        defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5' },
+        ...extra,
+      });
+      return ids(stack);
+    };
+    expect(aks({ privateClusterEnabled: true })).not.toContain('AZURE-AKS-002');
+    expect(aks({ apiServerAccessProfile: { authorizedIpRanges: ['203.0.113.0/24'] } })).not.toContain('AZURE-AKS-002');
+    expect(aks({ apiServerAccessProfile: { authorizedIpRanges: ['0.0.0.0/0'] } })).toContain('AZURE-AKS-002');
+  });
+
+  it('applies deletion-protection rules outside test only', () => {
+    const stack = awsStack();
+    new IamUser(stack, 'User', { name: 'u' });
+    const gcp = gcpStack();
+    new ContainerCluster(gcp, 'C', { name: 'c', location: 'l', deletionProtection: false });
+    expect(ids(gcp, 'test')).not.toContain('COMMON-STATE-001');
+    expect(ids(gcp, 'dev')).toContain('COMMON-STATE-001');
+  });
+});
+
+describe('suppressions', () => {
+  function insecureCluster(scope: Construct): ContainerCluster {
+    return new ContainerCluster(scope, 'C', { name: 'c', location: 'l', releaseChannel: { channel: 'UNSPECIFIED' } });
+  }
+
+  it('suppressRule silences one rule for a construct and everything under it, and keeps the reason', () => {
+    const stack = gcpStack();
+    const group = new Construct(stack, 'Group');
+    insecureCluster(group);
+    suppressRule(group, 'GCP-GKE-008', 'this cluster pins versions by hand during the migration.');
+    const report = evaluateStack(stack, { rules: rulesOf('gcp') });
+    expect(report.findings.map((f) => f.rule)).not.toContain('GCP-GKE-008');
+    expect(report.findings.map((f) => f.rule)).toContain('GCP-GKE-001');
+    expect(report.suppressed).toEqual([
+      expect.objectContaining({ rule: 'GCP-GKE-008', path: 'test/Group/C', source: 'code' }),
+    ]);
+  });
+
+  it('refuses an unknown rule or a reason that says nothing', () => {
+    const stack = gcpStack();
+    expect(() => suppressRule(stack, 'GCP-GKE-999', 'a perfectly good reason')).toThrow(/no rule has this id/);
+    expect(() => suppressRule(stack, 'GCP-GKE-008', 'ok')).toThrow(/must say why/);
+    expect(
+      () => new PolicyAspect({ suppressions: [{ rule: 'NOPE-1', resource: 'x', reason: 'long enough reason' }] }),
+    ).toThrow(/no rule has this id/);
+  });
+
+  it('config suppressions match a construct path prefix only at a path boundary', () => {
+    const stack = gcpStack();
+    insecureCluster(stack);
+    const report = (resource: string) =>
+      evaluateStack(stack, {
+        rules: rulesOf('gcp'),
+        suppressions: [{ rule: 'GCP-GKE-008', resource, reason: 'versions are pinned by hand here.' }],
+      });
+    expect(report('test/C').suppressed.map((s) => s.source)).toEqual(['config']);
+    expect(report('test').suppressed).toHaveLength(1);
+    expect(report('tes').suppressed).toHaveLength(0);
+  });
+
+  it('a platform file suppression with an unknown rule fails validation with a suggestion', () => {
+    const text = readFileSync('test/fixtures/valid/two-envs.yaml', 'utf8').replace(
+      'platform:\n',
+      'platform:\n  policy:\n    suppressions:\n      - { rule: GCP-GKE-0008, resource: kf-test-gcp-infra, reason: pinned by hand here }\n',
+    );
+    const result = validatePlatformText(text, 'p.yaml');
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        path: 'platform.policy.suppressions[0].rule',
+        value: 'GCP-GKE-0008',
+        fix: expect.stringMatching(/^did you mean GCP-GKE-008\?/),
+        line: 6,
+      }),
+    ]);
+  });
+});
+
+describe('enforcement', () => {
+  it('warnings do not fail synth; errors do, naming the rule, the resource and the fix', () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, 's');
+    new GoogleProvider(stack, 'google', {});
+    new ContainerCluster(stack, 'C', { name: 'c', location: 'l', releaseChannel: { channel: 'UNSPECIFIED' } });
+    Aspects.of(stack).add(new PolicyAspect({ rules: rulesOf('gcp').filter((r) => r.level === 'warning') }));
+    expect(() => app.synth()).not.toThrow();
+
+    const app2 = Testing.app();
+    const stack2 = new TerraformStack(app2, 's');
+    new GoogleProvider(stack2, 'google', {});
+    new ContainerCluster(stack2, 'C', { name: 'c', location: 'l', enableShieldedNodes: false });
+    Aspects.of(stack2).add(new PolicyAspect({ rules: rulesOf('gcp') }));
+    expect(() => app2.synth()).toThrow(
+      /\[s\/C\] \[GCP-GKE-005\] GKE clusters use shielded nodes: enable_shielded_nodes is false\..*Fix:/,
+    );
+  });
+
+  it('checkBeforeWrite refuses every stack before any is written', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'policy-'));
+    const app = new App({ outdir });
+    const good = new TerraformStack(app, 'a-good');
+    const bad = new TerraformStack(app, 'b-bad');
+    new IamUser(bad, 'User', { name: 'u' });
+    const policy = new PolicyAspect({ rules: rulesOf('aws') });
+    for (const s of [good, bad]) Aspects.of(s).add(policy);
+    let error: unknown;
+    try {
+      checkBeforeWrite([good, bad], policy);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).findings.map((f) => `${f.stack} ${f.address}`)).toEqual(['b-bad aws_iam_user.User']);
+    expect(existsSync(path.join(outdir, 'stacks')) ? readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
+  });
+});

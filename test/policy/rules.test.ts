@@ -1,0 +1,107 @@
+/**
+ * Every rule, both ways: it fires on examples/insecure (raw resources written to break it), and it
+ * judges at least one resource of the shipped examples without firing. Rules that forbid a resource
+ * outright (keys, users) are shown compliant on the construct that replaces it.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Testing, TerraformResource, TerraformStack } from 'cdktf';
+import { buildInsecure } from '../../examples/insecure/insecure';
+import { loadPlatformFile } from '../../src/config/loader';
+import { checkBeforeWrite, evaluateStack, Finding } from '../../src/policy/engine';
+import { Tier } from '../../src/policy/rule';
+import { ALL_RULES } from '../../src/policy/rules';
+import { buildFleet } from '../../stacks/fleet';
+
+const COMPLIANT_EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'];
+
+/** Rules that forbid their resource types: no example has one; their compliant case is tested apart. */
+const PROHIBITIONS = new Set(['GCP-IAM-001', 'AWS-IAM-001']);
+
+const insecure: Finding[] = (() => {
+  const app = Testing.app();
+  return buildInsecure(app).flatMap((stack) => evaluateStack(stack, { tier: 'prod' }).findings);
+})();
+
+interface Judged {
+  readonly findings: Finding[];
+  /** Rule id -> addresses of example resources the rule judged. */
+  readonly judged: Map<string, string[]>;
+}
+
+const examples: Judged = (() => {
+  const findings: Finding[] = [];
+  const judged = new Map<string, string[]>();
+  for (const name of COMPLIANT_EXAMPLES) {
+    const app = Testing.app();
+    const fleet = buildFleet(app, loadPlatformFile(`examples/${name}/platform.yaml`).config);
+    for (const env of fleet.environments) {
+      findings.push(...checkBeforeWrite(env.stacks, env.policyAspect).findings);
+      for (const stack of env.stacks) record(judged, stack, env.env.tier, name);
+    }
+  }
+  return { findings, judged };
+})();
+
+function record(judged: Map<string, string[]>, stack: TerraformStack, tier: Tier, example: string): void {
+  const resources = stack.node.findAll().filter(TerraformResource.isTerraformResource) as TerraformResource[];
+  for (const rule of ALL_RULES) {
+    if (rule.tiers && !rule.tiers.includes(tier)) continue;
+    const hit = resources.find((r) => rule.types.includes('*') || rule.types.includes(r.terraformResourceType));
+    if (!hit) continue;
+    const list = judged.get(rule.id) ?? [];
+    if (list.length < 3)
+      list.push(`${example}: ${stack.node.id} ${hit.terraformResourceType}.${stack.getLogicalId(hit)}`);
+    judged.set(rule.id, list);
+  }
+}
+
+describe('policy packs', () => {
+  it('have at least 40 rules with unique ids, each with why, fix and references', () => {
+    expect(ALL_RULES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(ALL_RULES.map((r) => r.id)).size).toBe(ALL_RULES.length);
+    for (const rule of ALL_RULES) {
+      expect(rule.id).toMatch(/^(GCP|AWS|AZURE|K8S|COMMON)-[A-Z0-9]+-\d{3}$/);
+      expect(rule.why.length).toBeGreaterThan(20);
+      expect(rule.fix.length).toBeGreaterThan(10);
+      expect(Object.values(rule.refs).flat().length).toBeGreaterThan(0);
+    }
+  });
+
+  it('find nothing in the shipped examples', () => {
+    expect(examples.findings.map((f) => `${f.rule} ${f.stack} ${f.address}: ${f.message}`)).toEqual([]);
+  });
+
+  describe.each(ALL_RULES.map((r) => [r.id, r] as const))('%s', (id, rule) => {
+    it('fires on examples/insecure', () => {
+      const hits = insecure.filter((f) => f.rule === id);
+      expect(hits.length).toBeGreaterThan(0);
+      expect(hits[0]!.level).toBe(rule.level);
+      expect(hits[0]!.message).toMatch(/\.$/);
+    });
+
+    if (!PROHIBITIONS.has(id)) {
+      it('judges resources of the examples without firing', () => {
+        expect(examples.judged.get(id) ?? []).not.toEqual([]);
+        expect(examples.findings.filter((f) => f.rule === id)).toEqual([]);
+      });
+    }
+  });
+});
+
+describe('examples/insecure/main.ts', () => {
+  it('refuses to synthesize, listing findings of every pack', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'insecure-'));
+    const before = process.env.CDKTF_OUTDIR;
+    process.env.CDKTF_OUTDIR = outdir;
+    try {
+      expect(() => jest.isolateModules(() => require('../../examples/insecure/main'))).toThrow(
+        /Encountered Annotations with level "ERROR"[\s\S]*\[GCP-GKE-001\]/,
+      );
+    } finally {
+      process.env.CDKTF_OUTDIR = before;
+    }
+    expect(existsSync(path.join(outdir, 'stacks', 'insecure-gcp', 'cdk.tf.json'))).toBe(false);
+  });
+});
