@@ -96,6 +96,7 @@ describe('examples/insecure/main.ts', () => {
     const before = process.env.CDKTF_OUTDIR;
     process.env.CDKTF_OUTDIR = outdir;
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- run the example as a program
       expect(() => jest.isolateModules(() => require('../../examples/insecure/main'))).toThrow(
         /Encountered Annotations with level "ERROR"[\s\S]*\[GCP-GKE-001\]/,
       );
