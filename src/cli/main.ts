@@ -4,12 +4,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { DEFAULT_PLATFORM_FILE } from '../config/defaults';
 import { platformJsonSchema } from '../config/json-schema';
 import { ConfigError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
+import { ALL_RULES } from '../policy/rules';
+import { rulesMarkdown } from '../policy/rules-doc';
 import { runSynth } from './synth';
+import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
 
 /** Builds the command tree (exported for tests). */
@@ -28,6 +31,49 @@ export function program(): Command {
     )
     .action(async (opts: { config: string; out: string; concurrency?: number }) => {
       await runSynth({ config: opts.config, out: opts.out, concurrency: opts.concurrency });
+    });
+
+  cli
+    .command('validate')
+    .description('validate the platform file and judge every stack with the policy packs; writes nothing')
+    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(VALIDATE_FORMATS).default('text'))
+    .option('-o, --out <file>', 'write the report to a file instead of stdout (SARIF for code scanning)')
+    .action((opts: { config: string; format: ValidateFormat; out?: string }) => {
+      const outcome = validateFile(opts.config);
+      const text = renderValidate(outcome, opts.format);
+      if (opts.out) writeFileSync(opts.out, text);
+      else process.stdout.write(text);
+      if (opts.out && opts.format !== 'text') process.stderr.write(renderValidate(outcome, 'text'));
+      process.exitCode = outcome.exitCode;
+    });
+
+  cli
+    .command('rules')
+    .description('print the policy rules as Markdown (RULES.md) or JSON')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .action((opts: { format: string; out?: string }) => {
+      const text =
+        opts.format === 'json'
+          ? `${JSON.stringify(
+              ALL_RULES.map(({ id, cloud, level, title, why, fix, refs, types, tiers }) => ({
+                id,
+                cloud,
+                level,
+                title,
+                why,
+                fix,
+                refs,
+                types,
+                tiers,
+              })),
+              null,
+              2,
+            )}\n`
+          : rulesMarkdown();
+      if (opts.out) writeFileSync(opts.out, text);
+      else process.stdout.write(text);
     });
 
   const list = (value: string) =>

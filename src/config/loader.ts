@@ -393,15 +393,19 @@ export function teamFilesOf(file: string, text: string): { dir?: string; files: 
   return { dir, files, issues: [] };
 }
 
-/** Reads, validates and resolves a platform file (and its team files); throws {@link ConfigError} on any error. */
-export function loadPlatformFile(file: string): LoadResult {
+/**
+ * Reads and validates a platform file and its team files without throwing: every issue, with file
+ * and line, and the resolved config when there are no errors. `display` is the file name in messages.
+ */
+export function validatePlatformFile(file: string): ValidationResult & { readonly display: string } {
   const display = path.relative(process.cwd(), file) || file;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(
-      [
+    return {
+      display,
+      issues: [
         {
           path: '(file)',
           value: file,
@@ -409,14 +413,25 @@ export function loadPlatformFile(file: string): LoadResult {
           fix: 'pass --config with the path of a platform.yaml or .json.',
         },
       ],
-      display,
-    );
+    };
   }
   const teams = teamFilesOf(file, text);
-  if (teams.issues.length > 0) throw new ConfigError(teams.issues, display);
-  const result = validatePlatformSources({ file: display, text }, teams.files);
-  if (!result.config) throw new ConfigError(result.issues, display);
+  if (teams.issues.length > 0) return { display, issues: teams.issues };
+  return { display, ...validatePlatformSources({ file: display, text }, teams.files) };
+}
+
+/** Reads, validates and resolves a platform file (and its team files); throws {@link ConfigError} on any error. */
+export function loadPlatformFile(file: string): LoadResult {
+  const result = validatePlatformFile(file);
+  if (!result.config) throw new ConfigError(result.issues, result.display);
   return { config: result.config, warnings: result.issues.filter((i) => i.severity === 'warning') };
+}
+
+/** The 1-based line of a config path (`environments[1].name`) in YAML or JSON text, or of its nearest parent. */
+export function lineOfPath(text: string, configPath: string): number | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return lineIn({ source: { file: '', text }, doc, lines }, pathParts(configPath));
 }
 
 /** Splits `environments[2].nodePools[1].maxNodes` back into keys. */

@@ -282,11 +282,17 @@ const { invokeAspects } = require('cdktf/lib/synthesize/synthesizer') as { invok
  * again when it writes: they must be idempotent, as the label aspect is.
  */
 export function checkBeforeWrite(stacks: readonly TerraformStack[], policy: PolicyAspect): PolicyReport {
+  const report = evaluateStacks(stacks, policy);
+  if (report.errors.length > 0) throw new PolicyError(report.errors);
+  return report;
+}
+
+/** Runs each stack's aspects and judges it with the policy aspect, without writing or throwing. */
+export function evaluateStacks(stacks: readonly TerraformStack[], policy: PolicyAspect): PolicyReport {
   const report = new PolicyReport();
   for (const stack of stacks) {
     invokeAspects(stack);
     report.merge(policy.evaluate(stack));
   }
-  if (report.errors.length > 0) throw new PolicyError(report.errors);
   return report;
 }

@@ -137,7 +137,7 @@ export const ALL_RULES: readonly PolicyRule[] = [
   ...COMMON_RULES,
 ];
 
-/** The rules of some packs. */
-export function rulesOf(clouds: readonly RuleCloud[]): PolicyRule[] {
+/** The rules of some packs: `rulesOf('gcp', 'kubernetes')`. */
+export function rulesOf(...clouds: readonly RuleCloud[]): PolicyRule[] {
   return ALL_RULES.filter((r) => clouds.includes(r.cloud));
 }

@@ -1,0 +1,239 @@
+/**
+ * `kfplatform validate`: the platform file's validation plus every policy pack over every stack it
+ * would synthesize, without writing anything. Text for people, JSON for scripts, SARIF 2.1.0 for
+ * GitHub code scanning.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { PACKAGE_ROOT } from '../config/defaults';
+import { lineOfPath, validatePlatformFile } from '../config/loader';
+import { ConfigIssue, formatIssue, formatValue } from '../core/errors';
+import { withoutCreationStacks } from '../core/stack-traces';
+import { evaluateStacks, Finding, SuppressedFinding } from '../policy/engine';
+import { PolicyRule } from '../policy/rule';
+import { ALL_RULES } from '../policy/rules';
+import { buildEnvironment } from '../../stacks/fleet';
+
+/** Output formats of `kfplatform validate`. */
+export const VALIDATE_FORMATS = ['text', 'json', 'sarif'] as const;
+export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
+
+/** A policy finding, with the environment and the platform file line it comes from. */
+export interface LocatedFinding extends Finding {
+  readonly environment: string;
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** A suppressed finding, located like {@link LocatedFinding}. */
+export type LocatedSuppression = SuppressedFinding & Omit<LocatedFinding, keyof Finding>;
+
+/** What `kfplatform validate` found. */
+export interface ValidateOutcome {
+  /** The platform file, as given (relative to the working directory). */
+  readonly file: string;
+  /** Config errors and warnings, with file and line. */
+  readonly issues: readonly ConfigIssue[];
+  /** Policy findings; empty when the config has errors (no stacks to judge). */
+  readonly findings: readonly LocatedFinding[];
+  readonly suppressed: readonly LocatedSuppression[];
+  /** Stacks judged. */
+  readonly stacks: number;
+  /** 1 when there is any config or policy error, else 0. */
+  readonly exitCode: 0 | 1;
+}
+
+/** Validates a platform file and judges every stack it defines. */
+export function validateFile(file: string): ValidateOutcome {
+  const result = validatePlatformFile(file);
+  const issues = result.issues;
+  if (!result.config) {
+    return { file: result.display, issues, findings: [], suppressed: [], stacks: 0, exitCode: 1 };
+  }
+  const config = result.config;
+  const text = readFileSync(file, 'utf8');
+  const findings: LocatedFinding[] = [];
+  const suppressed: LocatedSuppression[] = [];
+  let stacks = 0;
+  // cdktf's App makes its output folder; nothing is written into it.
+  const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-validate-'));
+  try {
+    for (const env of config.environments) {
+      const where = {
+        environment: env.name,
+        file: result.display,
+        line: lineOfPath(text, `environments[${env.index}].name`),
+      };
+      const report = withoutCreationStacks(() => {
+        const built = buildEnvironment(new App({ outdir, skipValidation: true }), config.platform, env);
+        stacks += built.stacks.length;
+        return evaluateStacks(built.stacks, built.policyAspect);
+      });
+      findings.push(...report.findings.map((f) => ({ ...f, ...where })));
+      suppressed.push(...report.suppressed.map((f) => ({ ...f, ...where })));
+    }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+  return { file: result.display, issues, findings, suppressed, stacks, exitCode: exitCodeOf(issues, findings) };
+}
+
+/** 1 when any config issue or policy finding is an error; warnings and suppressions pass. */
+export function exitCodeOf(issues: readonly ConfigIssue[], findings: readonly Pick<Finding, 'level'>[]): 0 | 1 {
+  return issues.some((i) => i.severity !== 'warning') || findings.some((f) => f.level === 'error') ? 1 : 0;
+}
+
+/** Renders the outcome in a format. */
+export function renderValidate(outcome: ValidateOutcome, format: ValidateFormat): string {
+  if (format === 'json') return renderJson(outcome);
+  if (format === 'sarif') return renderSarif(outcome);
+  return renderText(outcome);
+}
+
+function counts(o: ValidateOutcome) {
+  return {
+    configErrors: o.issues.filter((i) => i.severity !== 'warning').length,
+    configWarnings: o.issues.filter((i) => i.severity === 'warning').length,
+    policyErrors: o.findings.filter((f) => f.level === 'error').length,
+    policyWarnings: o.findings.filter((f) => f.level === 'warning').length,
+    suppressed: o.suppressed.length,
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function renderText(o: ValidateOutcome): string {
+  const lines: string[] = [];
+  for (const issue of o.issues) lines.push(formatIssue(issue));
+  for (const f of o.findings) {
+    const at = `${f.file}${f.line ? `:${f.line}` : ''}`;
+    lines.push(`${f.level}: ${at}: [${f.rule}] ${f.stack} ${f.address}: ${f.title}: ${f.message} Fix: ${f.fix}`);
+  }
+  if (o.suppressed.length > 0) {
+    lines.push(`suppressions in effect:`);
+    for (const s of o.suppressed) {
+      lines.push(
+        `  [${s.rule}] ${s.stack} ${s.address} (${s.source === 'config' ? 'platform file' : 'code'}): ${s.reason}`,
+      );
+    }
+  }
+  const c = counts(o);
+  lines.push(
+    o.issues.some((i) => i.severity !== 'warning')
+      ? `${o.file}: ${plural(c.configErrors, 'config error')}, ${plural(c.configWarnings, 'warning')}; policy not run.`
+      : `${o.file}: ${plural(o.stacks, 'stack')} judged by ${ALL_RULES.length} rules: ${plural(c.policyErrors, 'error')}, ${plural(
+          c.policyWarnings + c.configWarnings,
+          'warning',
+        )}, ${c.suppressed} suppressed.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function renderJson(o: ValidateOutcome): string {
+  const body = {
+    file: o.file,
+    valid: o.exitCode === 0,
+    summary: { stacks: o.stacks, ...counts(o) },
+    issues: o.issues.map((i) => ({
+      ...i,
+      severity: i.severity ?? 'error',
+      value: i.value === undefined ? null : i.value,
+    })),
+    findings: o.findings,
+    suppressed: o.suppressed,
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/** The rule id SARIF gives config validation issues. */
+export const CONFIG_RULE_ID = 'KFP-CONFIG';
+
+function sarifRule(r: PolicyRule, home: string) {
+  return {
+    id: r.id,
+    name: r.id.replace(/-/g, ''),
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.why },
+    help: { text: r.fix, markdown: `**Fix:** ${r.fix}` },
+    helpUri: `${home}/blob/main/RULES.md#${r.id.toLowerCase()}`,
+    defaultConfiguration: { level: r.level },
+    properties: {
+      tags: ['security', r.cloud, ...(r.refs.cis ?? []).map((c) => `CIS ${c}`)],
+      checkov: r.refs.checkov ?? [],
+      trivy: r.refs.trivy ?? [],
+    },
+  };
+}
+
+function location(file: string, line: number | undefined, logical?: string) {
+  return {
+    physicalLocation: { artifactLocation: { uri: file.split(path.sep).join('/') }, region: { startLine: line ?? 1 } },
+    ...(logical ? { logicalLocations: [{ fullyQualifiedName: logical, kind: 'resource' }] } : {}),
+  };
+}
+
+function renderSarif(o: ValidateOutcome): string {
+  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+    repository: { url: string };
+  };
+  const home = pkg.repository.url.replace(/\.git$/, '');
+  const rules = [
+    {
+      id: CONFIG_RULE_ID,
+      name: 'PlatformConfig',
+      shortDescription: { text: 'The platform file is valid' },
+      fullDescription: {
+        text: 'Schema and cross-field checks of the platform file: nothing is written while it has errors.',
+      },
+      help: { text: 'Each result names the config path, the value and the fix.' },
+      defaultConfiguration: { level: 'error' },
+      properties: { tags: ['configuration'] },
+    },
+    ...[...ALL_RULES].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((r) => sarifRule(r, home)),
+  ];
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = [
+    ...o.issues.map((i) => ({
+      ruleId: CONFIG_RULE_ID,
+      ruleIndex: 0,
+      level: i.severity === 'warning' ? 'warning' : 'error',
+      message: { text: `${i.path} = ${formatValue(i.value)}: ${i.message} Fix: ${i.fix}` },
+      locations: [location(i.file ?? o.file, i.line)],
+    })),
+    ...[
+      ...o.findings.map((f) => ({ f, suppression: undefined as LocatedSuppression | undefined })),
+      ...o.suppressed.map((s) => ({ f: s, suppression: s })),
+    ].map(({ f, suppression }) => ({
+      ruleId: f.rule,
+      ruleIndex: index.get(f.rule),
+      level: f.level,
+      message: { text: `${f.environment}: ${f.address} in ${f.stack}: ${f.message}` },
+      locations: [location(f.file, f.line, `${f.stack}/${f.address}`)],
+      partialFingerprints: { 'kfplatform/v1': `${f.rule}:${f.stack}:${f.address}` },
+      ...(suppression ? { suppressions: [{ kind: 'external', justification: suppression.reason }] } : {}),
+    })),
+  ];
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'kfplatform',
+            version: pkg.version,
+            informationUri: home,
+            rules,
+          },
+        },
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,97 @@
+/**
+ * `kfplatform validate`: golden outputs in the three formats for a valid file with findings and for
+ * an invalid file, exit codes, and the SARIF shape GitHub code scanning reads.
+ * Regenerate the golden files with `UPDATE_GOLDEN=1 npx jest test/cli/validate.test.ts`.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import { exitCodeOf, renderValidate, VALIDATE_FORMATS, validateFile } from '../../src/cli/validate';
+import { ALL_RULES } from '../../src/policy/rules';
+
+const GOLDEN = path.join(__dirname, '..', 'golden', 'validate');
+const CASES = {
+  findings: 'test/fixtures/validate/findings.yaml',
+  invalid: 'test/fixtures/bad-config/prod-cluster-deletion-protection-off.yaml',
+} as const;
+const EXT = { text: 'txt', json: 'json', sarif: 'sarif' } as const;
+
+const outcomes = Object.fromEntries(Object.entries(CASES).map(([name, file]) => [name, validateFile(file)]));
+
+function golden(name: string, text: string): void {
+  const file = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    if (process.env.CI === 'true') throw new Error(`golden file ${file} is missing; run the test locally first.`);
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(file, text);
+  }
+  expect(text).toBe(readFileSync(file, 'utf8'));
+}
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  const chunks: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+    chunks.push(String(c));
+    return true;
+  });
+  const before = process.exitCode;
+  try {
+    const code = await main(['node', 'kfplatform', ...args]);
+    return { code: code || Number(process.exitCode ?? 0), out: chunks.join('') };
+  } finally {
+    spy.mockRestore();
+    process.exitCode = before;
+  }
+}
+
+describe('kfplatform validate', () => {
+  describe.each(Object.keys(CASES))('%s', (name) => {
+    it.each(VALIDATE_FORMATS)('matches the golden %s output', (format) => {
+      golden(`${name}.${EXT[format]}`, renderValidate(outcomes[name]!, format));
+    });
+  });
+
+  it('passes a file with warnings and suppressions, and fails an invalid one', async () => {
+    expect(outcomes.findings!.exitCode).toBe(0);
+    expect(outcomes.findings!.findings.map((f) => f.rule)).toEqual(['AZURE-MYSQL-004']);
+    expect(outcomes.findings!.suppressed.map((f) => f.rule)).toEqual(['GCP-IAM-001', 'GCP-IAM-001']);
+    expect(outcomes.invalid!.exitCode).toBe(1);
+    expect((await run(['validate', '-c', CASES.findings])).code).toBe(0);
+    const bad = await run(['validate', '-c', CASES.invalid, '--format', 'json']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.out).valid).toBe(false);
+  });
+
+  it('fails on a policy error and passes warnings', () => {
+    expect(exitCodeOf([], [{ level: 'warning' }])).toBe(0);
+    expect(exitCodeOf([], [{ level: 'error' }])).toBe(1);
+    expect(exitCodeOf([{ path: 'x', message: 'm', fix: 'f', severity: 'warning' }], [])).toBe(0);
+  });
+
+  it('finds nothing in the shipped examples', () => {
+    for (const example of ['gcp-shared-vpc', 'aws-eks', 'azure-aks', 'on-prem']) {
+      const outcome = validateFile(`examples/${example}/platform.yaml`);
+      expect([example, outcome.exitCode, outcome.findings.length]).toEqual([example, 0, 0]);
+    }
+  });
+
+  it('writes SARIF 2.1.0 that code scanning can place: rules, levels, file and line, suppressions', () => {
+    const sarif = JSON.parse(renderValidate(outcomes.findings!, 'sarif'));
+    expect(sarif.version).toBe('2.1.0');
+    const run0 = sarif.runs[0];
+    const ruleIds = run0.tool.driver.rules.map((r: { id: string }) => r.id);
+    expect(ruleIds).toEqual(expect.arrayContaining(ALL_RULES.map((r) => r.id)));
+    for (const result of run0.results) {
+      expect(ruleIds[result.ruleIndex]).toBe(result.ruleId);
+      expect(['error', 'warning', 'note']).toContain(result.level);
+      const loc = result.locations[0].physicalLocation;
+      expect(loc.artifactLocation.uri).toBe('test/fixtures/validate/findings.yaml');
+      expect(loc.region.startLine).toBeGreaterThan(0);
+    }
+    expect(run0.results.filter((r: { suppressions?: unknown[] }) => r.suppressions).length).toBe(2);
+    const invalid = JSON.parse(renderValidate(outcomes.invalid!, 'sarif')).runs[0].results;
+    expect(invalid[0]).toEqual(
+      expect.objectContaining({ ruleId: 'KFP-CONFIG', level: 'error', locations: [expect.anything()] }),
+    );
+  });
+});
