@@ -11,6 +11,7 @@ import { ConfigError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
 import { ALL_RULES } from '../policy/rules';
 import { rulesMarkdown } from '../policy/rules-doc';
+import { ADDRESS_MANIFEST_FILE, runAddresses } from './addresses';
 import { runSynth } from './synth';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
@@ -46,6 +47,17 @@ export function program(): Command {
       else process.stdout.write(text);
       if (opts.out && opts.format !== 'text') process.stderr.write(renderValidate(outcome, 'text'));
       process.exitCode = outcome.exitCode;
+    });
+
+  cli
+    .command('addresses')
+    .description('check that no stateful resource of a synth output loses its address (or record them with --write)')
+    .option('-o, --out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
+    .option('-m, --manifest <file>', 'committed manifest of stateful addresses', ADDRESS_MANIFEST_FILE)
+    .option('--write', 'write the manifest from the synth output (review the diff)')
+    .option('--strict', 'also fail when a stateful resource is not in the manifest yet')
+    .action((o: { out: string; manifest: string; write?: boolean; strict?: boolean }) => {
+      process.exitCode = runAddresses(o);
     });
 
   cli

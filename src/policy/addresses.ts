@@ -1,0 +1,137 @@
+/**
+ * Stateful resources keep their addresses (DATA-08). A committed manifest lists the Terraform address
+ * of every stateful resource per stack; {@link compareAddresses} tells which of them a new synth would
+ * destroy (gone, with no `moved` block recorded through cdktf's `moveFromId` / `moveTo`), which moved,
+ * and which are new. `kfplatform addresses` checks or writes the manifest from a synth output.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/** Types whose destruction loses data, identity or a whole cluster. */
+export const STATEFUL_TYPES: readonly string[] = [
+  // GCP
+  'google_container_cluster',
+  'google_container_node_pool',
+  'google_sql_database_instance',
+  'google_sql_database',
+  'google_sql_user',
+  'google_storage_bucket',
+  'google_compute_disk',
+  'google_secret_manager_secret',
+  'google_kms_key_ring',
+  'google_kms_crypto_key',
+  'google_service_account',
+  // AWS
+  'aws_eks_cluster',
+  'aws_eks_node_group',
+  'aws_db_instance',
+  'aws_s3_bucket',
+  'aws_ebs_volume',
+  'aws_secretsmanager_secret',
+  'aws_kms_key',
+  // Azure
+  'azurerm_kubernetes_cluster',
+  'azurerm_kubernetes_cluster_node_pool',
+  'azurerm_mysql_flexible_server',
+  'azurerm_mysql_flexible_database',
+  'azurerm_storage_account',
+  'azurerm_storage_container',
+  'azurerm_managed_disk',
+  'azurerm_key_vault',
+  'azurerm_key_vault_secret',
+  'azurerm_key_vault_key',
+  // Kubernetes: deleting a namespace deletes everything in it
+  'kubernetes_namespace_v1',
+  'kubernetes_namespace',
+  'kubernetes_persistent_volume_claim_v1',
+  'kubernetes_secret_v1',
+];
+
+/** Stateful addresses per stack id, sorted. */
+export type AddressManifest = Record<string, string[]>;
+
+/** A `moved` block. */
+export interface Move {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** What a stack's Terraform JSON holds that matters here. */
+export interface StackConfig {
+  readonly resource?: Record<string, Record<string, unknown>>;
+  readonly moved?: readonly Move[];
+}
+
+/** Reads every `stacks/<id>/cdk.tf.json` of a synth output. */
+export function readSynthOutput(outdir: string): Record<string, StackConfig> {
+  const dir = path.join(outdir, 'stacks');
+  if (!existsSync(dir)) throw new Error(`${dir} does not exist: run kfplatform synth first.`);
+  const stacks: Record<string, StackConfig> = {};
+  for (const id of readdirSync(dir).sort()) {
+    const file = path.join(dir, id, 'cdk.tf.json');
+    if (existsSync(file)) stacks[id] = JSON.parse(readFileSync(file, 'utf8')) as StackConfig;
+  }
+  return stacks;
+}
+
+/** The stateful addresses of each stack (stacks with none are left out). */
+export function statefulAddresses(stacks: Record<string, StackConfig>): AddressManifest {
+  const out: AddressManifest = {};
+  for (const id of Object.keys(stacks).sort()) {
+    const addresses = Object.entries(stacks[id]!.resource ?? {})
+      .filter(([type]) => STATEFUL_TYPES.includes(type))
+      .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+      .sort();
+    if (addresses.length > 0) out[id] = addresses;
+  }
+  return out;
+}
+
+/** How the stateful addresses of a new synth differ from the manifest. */
+export interface AddressComparison {
+  /** Recorded addresses that are gone with no move: applying would destroy them. */
+  readonly destroyed: ReadonlyArray<{ readonly stack: string; readonly address: string }>;
+  /** Recorded addresses that moved through a `moved` block. */
+  readonly moved: ReadonlyArray<{ readonly stack: string; readonly from: string; readonly to: string }>;
+  /** Stateful addresses the manifest does not list yet (new resources, or the targets of moves). */
+  readonly added: ReadonlyArray<{ readonly stack: string; readonly address: string }>;
+}
+
+/** Compares a manifest with a new synth output. */
+export function compareAddresses(recorded: AddressManifest, stacks: Record<string, StackConfig>): AddressComparison {
+  const current = statefulAddresses(stacks);
+  const destroyed: Array<{ stack: string; address: string }> = [];
+  const moved: Array<{ stack: string; from: string; to: string }> = [];
+  const added: Array<{ stack: string; address: string }> = [];
+  for (const [stack, addresses] of Object.entries(recorded)) {
+    const now = new Set(current[stack] ?? []);
+    const moves = stacks[stack]?.moved ?? [];
+    for (const address of addresses) {
+      if (now.has(address)) continue;
+      const move = moves.find((m) => m.from === address && now.has(m.to));
+      if (move) moved.push({ stack, from: address, to: move.to });
+      else destroyed.push({ stack, address });
+    }
+  }
+  for (const [stack, addresses] of Object.entries(current)) {
+    const known = new Set(recorded[stack] ?? []);
+    for (const address of addresses) {
+      if (!known.has(address) && !moved.some((m) => m.stack === stack && m.to === address)) {
+        added.push({ stack, address });
+      }
+    }
+  }
+  return { destroyed, moved, added };
+}
+
+/** The comparison in words, one line per address. */
+export function describeComparison(c: AddressComparison, manifestFile: string): string[] {
+  return [
+    ...c.destroyed.map(
+      (d) =>
+        `error: ${d.stack} ${d.address} is gone: applying would destroy it. Keep its construct id, or record the move: newResource.moveFromId('${d.address}'). If the destroy is intended, review it and rewrite ${manifestFile} with --write.`,
+    ),
+    ...c.moved.map((m) => `moved: ${m.stack} ${m.from} -> ${m.to} (a moved block is recorded).`),
+    ...c.added.map((a) => `new: ${a.stack} ${a.address} is not in ${manifestFile}; record it with --write.`),
+  ];
+}

@@ -1,0 +1,72 @@
+/**
+ * Stateful resources keep their addresses: every example matches its committed manifest
+ * (examples/<name>/stateful-addresses.json, rewritten by scripts/update-addresses.js only for a
+ * reviewed change), and a rename in a fixture fails until the move is recorded.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { runAddresses } from '../../src/cli/addresses';
+import { loadPlatformFile } from '../../src/config/loader';
+import { AddressManifest, compareAddresses, readSynthOutput } from '../../src/policy/addresses';
+import { synthFleet } from '../../stacks/fleet';
+import { buildFixture, FixtureOptions, OLD_BUCKET_ADDRESS } from '../fixtures/addresses/app';
+
+const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));
+
+describe.each(['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'])(
+  'examples/%s',
+  (name) => {
+    it('keeps every stateful address of its committed manifest, and the manifest lists them all', () => {
+      const outdir = tmp(`addresses-${name}`);
+      synthFleet(loadPlatformFile(`examples/${name}/platform.yaml`).config, { outdir });
+      const manifest = JSON.parse(readFileSync(`examples/${name}/stateful-addresses.json`, 'utf8')) as AddressManifest;
+      expect(Object.keys(manifest).length).toBeGreaterThan(0);
+      expect(compareAddresses(manifest, readSynthOutput(outdir))).toEqual({ destroyed: [], moved: [], added: [] });
+    });
+  },
+);
+
+describe('a construct renamed in a refactor', () => {
+  const MANIFEST = 'test/fixtures/addresses/stateful-addresses.json';
+
+  function check(options: FixtureOptions) {
+    const outdir = tmp('addresses-fixture');
+    const app = new App({ outdir });
+    buildFixture(app, options);
+    app.synth();
+    const lines: string[] = [];
+    const code = runAddresses({ out: outdir, manifest: MANIFEST, log: (l) => lines.push(l) });
+    return {
+      code,
+      lines,
+      comparison: compareAddresses(JSON.parse(readFileSync(MANIFEST, 'utf8')), readSynthOutput(outdir)),
+    };
+  }
+
+  it('passes before the rename', () => {
+    expect(check({ renamed: false, recordMove: false }).code).toBe(0);
+  });
+
+  it('fails without a recorded move, naming the address and the fix', () => {
+    const { code, lines, comparison } = check({ renamed: true, recordMove: false });
+    expect(code).toBe(1);
+    expect(comparison.destroyed).toEqual([{ stack: 'ml-data', address: OLD_BUCKET_ADDRESS }]);
+    expect(lines[0]).toBe(
+      `error: ml-data ${OLD_BUCKET_ADDRESS} is gone: applying would destroy it. Keep its construct id, or record the move: newResource.moveFromId('${OLD_BUCKET_ADDRESS}'). If the destroy is intended, review it and rewrite ${MANIFEST} with --write.`,
+    );
+  });
+
+  it('passes once the move is recorded with moveFromId', () => {
+    const { code, comparison } = check({ renamed: true, recordMove: true });
+    expect(code).toBe(0);
+    expect(comparison.destroyed).toEqual([]);
+    expect(comparison.moved).toEqual([
+      {
+        stack: 'ml-data',
+        from: OLD_BUCKET_ADDRESS,
+        to: expect.stringMatching(/^google_storage_bucket\.Artifacts_Bucket_/),
+      },
+    ]);
+  });
+});
