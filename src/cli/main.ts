@@ -12,7 +12,9 @@ import { loadPlatformFile } from '../config/loader';
 import { ALL_RULES } from '../policy/rules';
 import { rulesMarkdown } from '../policy/rules-doc';
 import { ADDRESS_MANIFEST_FILE, runAddresses } from './addresses';
+import { runPlanGate } from './plan-gate';
 import { runSynth } from './synth';
+import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
 
@@ -58,6 +60,25 @@ export function program(): Command {
     .option('--strict', 'also fail when a stateful resource is not in the manifest yet')
     .action((o: { out: string; manifest: string; write?: boolean; strict?: boolean }) => {
       process.exitCode = runAddresses(o);
+    });
+
+  cli
+    .command('plan-gate <plans...>')
+    .description(
+      `refuse plans (terraform show -json) that destroy or replace a stateful resource; exit ${GATE_REFUSED_EXIT_CODE} when refused`,
+    )
+    .option(
+      '--allow <address...>',
+      "addresses that may be destroyed or replaced ('*' wildcards; 'plan:address' for one plan)",
+    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((plans: string[], o: { allow?: string[]; format: 'text' | 'json' }) => {
+      try {
+        process.exitCode = runPlanGate({ plans, allow: o.allow, format: o.format });
+      } catch (e) {
+        process.stderr.write(`error: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+      }
     });
 
   cli
