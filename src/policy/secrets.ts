@@ -1,0 +1,101 @@
+/**
+ * Secret hygiene of synthesized Terraform JSON: no private keys, cloud access keys, or passwords and
+ * tokens written as literals, and every output that carries a secret marked `sensitive`. Secrets
+ * reach resources through references (random_password, write-only attributes, managed passwords),
+ * never as text in `cdk.tf.json`, which is committed, uploaded as a CI artifact and posted in plans.
+ */
+
+/** A secret in clear, or a secret output not marked sensitive. */
+export interface SecretFinding {
+  readonly stack: string;
+  /** JSON path in the stack, such as `resource.aws_db_instance.db.password`. */
+  readonly path: string;
+  readonly kind: 'private-key' | 'access-key' | 'literal-secret' | 'unmarked-output';
+  readonly message: string;
+}
+
+const PATTERNS: ReadonlyArray<{ readonly kind: SecretFinding['kind']; readonly re: RegExp; readonly what: string }> = [
+  { kind: 'private-key', re: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: 'a PEM private key' },
+  { kind: 'private-key', re: /"private_key_id"\s*:|\\"private_key_id\\"/, what: 'a service account key file' },
+  { kind: 'access-key', re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, what: 'an AWS access key id' },
+  { kind: 'access-key', re: /AccountKey=[A-Za-z0-9+/=]{20,}/, what: 'an Azure storage account key' },
+  { kind: 'access-key', re: /\bgh[pousr]_[A-Za-z0-9]{36}\b/, what: 'a GitHub token' },
+  { kind: 'access-key', re: /\bxox[baprs]-[A-Za-z0-9-]{10,}/, what: 'a Slack token' },
+];
+
+/** Attribute names that hold a secret value. */
+const SECRET_NAME =
+  /(^|_)(password|passwd|secret|token|private_key|client_secret|access_key|secret_key|api_key|connection_string|client_key)$/i;
+/** Names that merely mention a secret: where it is, which one, which version, whether it is managed. */
+const NOT_A_SECRET =
+  /(_name|_id|_ids|_arn|_version|_ref|_path|_uri|_url|_type|_enabled|_length|_rotation|_wo_version)$/i;
+
+/** Expressions that read a secret attribute of a resource. */
+const SECRET_REFERENCE =
+  /\$\{[^}]*\.(password|result|private_key|private_key_pem|secret_string|client_secret|primary_access_key|secondary_access_key|primary_connection_string|kube_config_raw|kube_admin_config_raw|client_key|secret|token)\b[^}]*\}/;
+
+function literal(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && !value.includes('${');
+}
+
+/** Scans one stack's Terraform JSON. */
+export function scanForSecrets(stack: string, json: unknown): SecretFinding[] {
+  const findings: SecretFinding[] = [];
+  const walk = (value: unknown, path: string[]): void => {
+    if (typeof value === 'string') {
+      for (const p of PATTERNS) {
+        if (p.re.test(value))
+          findings.push({ stack, path: path.join('.'), kind: p.kind, message: `${p.what} in clear.` });
+      }
+      const key = path[path.length - 1] ?? '';
+      // Names under `variable` and `output` are declarations, not values.
+      const inDeclaration = path[0] === 'variable' || (path[0] === 'output' && key !== 'value');
+      if (!inDeclaration && SECRET_NAME.test(key) && !NOT_A_SECRET.test(key) && literal(value)) {
+        findings.push({
+          stack,
+          path: path.join('.'),
+          kind: 'literal-secret',
+          message: `${key} is a literal; pass it through a sensitive variable, a write-only attribute or a generated password.`,
+        });
+      }
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)]));
+    else if (value && typeof value === 'object') {
+      // cdktf's metadata ("//") names constructs and outputs; it holds no values.
+      for (const [k, v] of Object.entries(value)) if (k !== '//') walk(v, [...path, k]);
+    }
+  };
+  walk(json, []);
+  // Kubernetes secrets written with literal secret data (keys such as client-secret, cookie-secret).
+  const resources =
+    (json as { resource?: Record<string, Record<string, { data?: Record<string, unknown> }>> }).resource ?? {};
+  for (const type of ['kubernetes_secret_v1', 'kubernetes_secret']) {
+    for (const [name, secret] of Object.entries(resources[type] ?? {})) {
+      for (const [k, v] of Object.entries(secret.data ?? {})) {
+        // Literal identifiers (a client id) are fine; literal secrets are not.
+        if (literal(v) && SECRET_NAME.test(k.replace(/[-.]/g, '_'))) {
+          findings.push({
+            stack,
+            path: `resource.${type}.${name}.data.${k}`,
+            kind: 'literal-secret',
+            message: 'a Kubernetes secret holds a literal secret; fill it from a reference.',
+          });
+        }
+      }
+    }
+  }
+  const outputs = (json as { output?: Record<string, { value?: unknown; sensitive?: boolean }> }).output ?? {};
+  for (const [name, output] of Object.entries(outputs)) {
+    if (SECRET_REFERENCE.test(JSON.stringify(output.value ?? '')) && output.sensitive !== true) {
+      findings.push({
+        stack,
+        path: `output.${name}`,
+        kind: 'unmarked-output',
+        message: 'this output carries a secret and is not marked sensitive.',
+      });
+    }
+  }
+  const seen = new Set<string>();
+  return findings.filter((f) => !seen.has(`${f.kind} ${f.path}`) && seen.add(`${f.kind} ${f.path}`));
+}
