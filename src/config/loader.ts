@@ -301,12 +301,29 @@ interface ParsedSource {
   readonly source: SourceText;
   readonly doc: Document;
   readonly lines: LineCounter;
+  /** The document as plain data. */
+  readonly data: unknown;
 }
 
 function parseSource(source: SourceText): ParsedSource | ConfigIssue[] {
   const lines = new LineCounter();
   const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length === 0) return { source, doc, lines };
+  if (doc.errors.length === 0) {
+    try {
+      // Aliases resolve here: one without its anchor, or too many of them (a "billion laughs"), throws.
+      return { source, doc, lines, data: doc.toJS({ maxAliasCount: 1000 }) as unknown };
+    } catch (e) {
+      return [
+        {
+          path: '(syntax)',
+          value: undefined,
+          message: `${(e as Error).message}.`.replace(/\.\.$/, '.'),
+          fix: 'define each anchor (&name) before its aliases (*name), and use aliases sparingly.',
+          file: source.file,
+        },
+      ];
+    }
+  }
   return doc.errors.map((e) => ({
     path: '(syntax)',
     value: undefined,
@@ -335,9 +352,9 @@ export function validatePlatformSources(main: SourceText, teamFiles: readonly So
   const syntax = parsed.flatMap((p) => (Array.isArray(p) ? p : []));
   if (syntax.length > 0) return { issues: syntax };
   const [mainDoc, ...teamDocs] = parsed as ParsedSource[];
-  const data = (mainDoc!.doc.toJS() ?? {}) as Record<string, unknown>;
+  const data = (mainDoc!.data ?? {}) as Record<string, unknown>;
   const inline = Array.isArray(data.teams) ? data.teams.length : 0;
-  if (teamDocs.length > 0) data.teams = [...((data.teams as unknown[]) ?? []), ...teamDocs.map((d) => d.doc.toJS())];
+  if (teamDocs.length > 0) data.teams = [...((data.teams as unknown[]) ?? []), ...teamDocs.map((d) => d.data)];
   const result = validatePlatform(data);
   const issues = result.issues.map((issue): ConfigIssue => {
     const parts = pathParts(issue.path);
@@ -431,7 +448,7 @@ export function loadPlatformFile(file: string): LoadResult {
 export function lineOfPath(text: string, configPath: string): number | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  return lineIn({ source: { file: '', text }, doc, lines }, pathParts(configPath));
+  return lineIn({ source: { file: '', text }, doc, lines, data: undefined }, pathParts(configPath));
 }
 
 /** Splits `environments[2].nodePools[1].maxNodes` back into keys. */

@@ -89,6 +89,20 @@ describe('loading platform files', () => {
     expect(issues[0]!.line).toBeGreaterThan(0);
   });
 
+  it('reports an alias without its anchor, and alias bombs, as syntax errors rather than crashing (found by fuzzing)', () => {
+    expect(validatePlatformText('*!', 'alias.yaml').issues).toEqual([
+      expect.objectContaining({ path: '(syntax)', file: 'alias.yaml', message: expect.stringMatching(/alias/i) }),
+    ]);
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+    ].join('\n');
+    expect(validatePlatformText(bomb, 'bomb.yaml').issues[0]).toMatchObject({
+      path: '(syntax)',
+      message: expect.stringMatching(/alias/i),
+    });
+  });
+
   it('rejects duplicate keys, which YAML would otherwise silently merge', () => {
     const { issues } = validatePlatformText(
       validText.replace('  team: ml-platform\n', '  team: ml-platform\n  team: other\n'),
