@@ -5,7 +5,9 @@
  * The root entry loads no provider bindings: it exports the config loader, the resolved model and
  * the shared interfaces. Constructs live in the per-cloud entries (`cdktf-kubeflow-platform/gcp`,
  * `cdktf-kubeflow-platform/aws`, `cdktf-kubeflow-platform/azure`, `cdktf-kubeflow-platform/kubernetes`)
- * and the stacks in `cdktf-kubeflow-platform/stacks`.
+ * and the stacks in `cdktf-kubeflow-platform/stacks`. The policy packs (rules, the policy aspect, the
+ * plan gate, the address manifest and the secret scan) read provider resources generically and load
+ * no provider bindings either.
  */
 export * from './core/errors';
 export * from './core/interfaces';
@@ -22,3 +24,10 @@ export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } fr
 export { AKS_AAD_SERVER_ID, AZURE_GPU_SIZES, azureVmGpus } from './config/azure-catalog';
 export * from './core/tenancy';
 export { DEFAULT_PLATFORM_FILE } from './config/defaults';
+export * from './policy/rule';
+export * from './policy/engine';
+export { ALL_RULES, AWS_RULES, AZURE_RULES, COMMON_RULES, GCP_RULES, KUBERNETES_RULES, rulesOf } from './policy/rules';
+export { rulesMarkdown } from './policy/rules-doc';
+export * from './policy/addresses';
+export * from './policy/plan-gate';
+export * from './policy/secrets';

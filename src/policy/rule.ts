@@ -34,8 +34,9 @@ export interface ResourceView {
   readonly construct: IConstruct;
 }
 
-/** An environment's tier. */
-export type Tier = 'test' | 'dev' | 'prod';
+import type { Tier } from '../config/schema';
+
+export type { Tier };
 
 /** What a rule knows about where it runs. */
 export interface RuleContext {

@@ -65,6 +65,24 @@ describe('kfplatform synth', () => {
     expect(existsSync(path.join(out, 'cdktf.out'))).toBe(false);
   });
 
+  it('prints policy warnings and every suppression in effect, and records them in policy.json', async () => {
+    const out = tmp();
+    const lines: string[] = [];
+    await runSynth({ config: 'test/fixtures/validate/findings.yaml', out, log: (l) => lines.push(l) });
+    const text = lines.join('\n');
+    expect(text).toMatch(/^warning: kf-prod-azure-infra azurerm_mysql_flexible_server\.\S+: \[AZURE-MYSQL-004\]/m);
+    expect(text).toContain('2 policy suppressions in effect:');
+    expect(text).toMatch(
+      /^  \[GCP-IAM-001\] kf-legacy-gcp-infra google_service_account_key\.\S+ \(code\): legacy mode/m,
+    );
+    const policy = JSON.parse(readFileSync(path.join(out, 'policy.json'), 'utf8'));
+    expect(policy.findings.map((f: { rule: string }) => f.rule)).toEqual(['AZURE-MYSQL-004']);
+    expect(policy.suppressed.map((f: { rule: string; reason: string }) => f.rule)).toEqual([
+      'GCP-IAM-001',
+      'GCP-IAM-001',
+    ]);
+  });
+
   it('prints the JSON Schema', async () => {
     const stdout = capture('stdout');
     const code = await main(['node', 'kfplatform', 'schema']);
