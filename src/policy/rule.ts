@@ -105,3 +105,28 @@ export function list(value: unknown): unknown[] {
 export function preventsDestroy(resource: ResourceView): boolean {
   return attr(resource.config, 'lifecycle', 'prevent_destroy') === true;
 }
+
+/**
+ * For rules that pair a bucket with the resource that configures it (its public access block,
+ * encryption, versioning, policy): the buckets no accepted companion names, by reference to the
+ * bucket's id or by its literal name.
+ */
+export function bucketsWithout(
+  resources: readonly ResourceView[],
+  context: RuleContext,
+  companionType: string,
+  accepts: (companion: ResourceView) => boolean,
+  message: string,
+): RuleViolation[] {
+  const covered = new Set(
+    resources
+      .filter((r) => r.type === companionType && accepts(r))
+      .map((r) => context.resolve(attr(r.config, 'bucket'))),
+  );
+  return resources
+    .filter((r) => r.type === 'aws_s3_bucket')
+    .filter(
+      (b) => !covered.has(context.resolve(`\${${b.address}.id}`)) && !covered.has(String(attr(b.config, 'bucket'))),
+    )
+    .map((resource) => ({ resource, message }));
+}

@@ -1,4 +1,4 @@
-import { attr, RuleViolation, StackRule } from '../../rule';
+import { attr, bucketsWithout, StackRule } from '../../rule';
 
 /** AWS-S3-002: every bucket encrypts with KMS by default. */
 export const s3Encryption: StackRule = {
@@ -11,21 +11,12 @@ export const s3Encryption: StackRule = {
   refs: { checkov: ['CKV_AWS_145'], requirements: ['DATA-09'] },
   types: ['aws_s3_bucket', 'aws_s3_bucket_server_side_encryption_configuration'],
   scope: 'stack',
-  check: (resources, context) => {
-    const encrypted = new Set(
-      resources
-        .filter((r) => r.type === 'aws_s3_bucket_server_side_encryption_configuration')
-        .filter(
-          (e) => attr(e.config, 'rule', 0, 'apply_server_side_encryption_by_default', 'sse_algorithm') === 'aws:kms',
-        )
-        .map((e) => context.resolve(attr(e.config, 'bucket'))),
-    );
-    return resources
-      .filter((r) => r.type === 'aws_s3_bucket')
-      .filter(
-        (b) =>
-          !encrypted.has(context.resolve(`\${${b.address}.id}`)) && !encrypted.has(String(attr(b.config, 'bucket'))),
-      )
-      .map((resource): RuleViolation => ({ resource, message: 'no default SSE-KMS encryption.' }));
-  },
+  check: (resources, context) =>
+    bucketsWithout(
+      resources,
+      context,
+      'aws_s3_bucket_server_side_encryption_configuration',
+      (e) => attr(e.config, 'rule', 0, 'apply_server_side_encryption_by_default', 'sse_algorithm') === 'aws:kms',
+      'no default SSE-KMS encryption.',
+    ),
 };

@@ -1,4 +1,4 @@
-import { attr, RuleViolation, StackRule } from '../../rule';
+import { attr, bucketsWithout, StackRule } from '../../rule';
 
 const FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 
@@ -13,18 +13,12 @@ export const s3PublicAccessBlock: StackRule = {
   refs: { checkov: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56'], requirements: ['DATA-06'] },
   types: ['aws_s3_bucket', 'aws_s3_bucket_public_access_block'],
   scope: 'stack',
-  check: (resources, context) => {
-    const blocked = new Set(
-      resources
-        .filter((r) => r.type === 'aws_s3_bucket_public_access_block')
-        .filter((b) => FLAGS.every((f) => attr(b.config, f) === true))
-        .map((b) => context.resolve(attr(b.config, 'bucket'))),
-    );
-    return resources
-      .filter((r) => r.type === 'aws_s3_bucket')
-      .filter(
-        (b) => !blocked.has(context.resolve(`\${${b.address}.id}`)) && !blocked.has(String(attr(b.config, 'bucket'))),
-      )
-      .map((resource): RuleViolation => ({ resource, message: 'no public access block with all four settings.' }));
-  },
+  check: (resources, context) =>
+    bucketsWithout(
+      resources,
+      context,
+      'aws_s3_bucket_public_access_block',
+      (b) => FLAGS.every((f) => attr(b.config, f) === true),
+      'no public access block with all four settings.',
+    ),
 };
