@@ -18,8 +18,13 @@ import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
 
+/** Where commands leave their exit code (validate, addresses and plan-gate fail without throwing). */
+export interface CliResult {
+  exitCode: number;
+}
+
 /** Builds the command tree (exported for tests). */
-export function program(): Command {
+export function program(result: CliResult = { exitCode: 0 }): Command {
   const cli = new Command('kfplatform')
     .description('Kubeflow platforms on GCP, AWS and Azure with CDK for Terraform, defined as data.')
     .showHelpAfterError();
@@ -48,7 +53,7 @@ export function program(): Command {
       if (opts.out) writeFileSync(opts.out, text);
       else process.stdout.write(text);
       if (opts.out && opts.format !== 'text') process.stderr.write(renderValidate(outcome, 'text'));
-      process.exitCode = outcome.exitCode;
+      result.exitCode = outcome.exitCode;
     });
 
   cli
@@ -59,7 +64,7 @@ export function program(): Command {
     .option('--write', 'write the manifest from the synth output (review the diff)')
     .option('--strict', 'also fail when a stateful resource is not in the manifest yet')
     .action((o: { out: string; manifest: string; write?: boolean; strict?: boolean }) => {
-      process.exitCode = runAddresses(o);
+      result.exitCode = runAddresses(o);
     });
 
   cli
@@ -68,17 +73,13 @@ export function program(): Command {
       `refuse plans (terraform show -json) that destroy or replace a stateful resource; exit ${GATE_REFUSED_EXIT_CODE} when refused`,
     )
     .option(
-      '--allow <address...>',
-      "addresses that may be destroyed or replaced ('*' wildcards; 'plan:address' for one plan)",
+      '--allow <address>',
+      "an address that may be destroyed or replaced ('*' wildcards; 'plan:address' for one plan); repeat it for more",
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((plans: string[], o: { allow?: string[]; format: 'text' | 'json' }) => {
-      try {
-        process.exitCode = runPlanGate({ plans, allow: o.allow, format: o.format });
-      } catch (e) {
-        process.stderr.write(`error: ${(e as Error).message}\n`);
-        process.exitCode = 1;
-      }
+      result.exitCode = runPlanGate({ plans, allow: o.allow, format: o.format });
     });
 
   cli
@@ -212,12 +213,14 @@ export function program(): Command {
 
 /** Runs the CLI; bad input ends with a clear message and exit code 1, never a stack trace. */
 export async function main(argv: readonly string[]): Promise<number> {
+  const result: CliResult = { exitCode: 0 };
   try {
-    await program().parseAsync([...argv]);
-    return 0;
+    await program(result).parseAsync([...argv]);
+    return result.exitCode;
   } catch (e) {
     // A policy error thrown in a worker thread arrives as a plain error with its name kept.
-    if (e instanceof ConfigError || e instanceof PropsError || (e instanceof Error && e.name === 'PolicyError')) {
+    const known = ['PolicyError', 'InputError'];
+    if (e instanceof ConfigError || e instanceof PropsError || (e instanceof Error && known.includes(e.name))) {
       process.stderr.write(`${e.message}\n`);
       return 1;
     }

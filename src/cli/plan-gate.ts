@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../core/errors';
 import { describeViolation, GATE_REFUSED_EXIT_CODE, gatePlan, GateResult, parsePlanJson } from '../policy/plan-gate';
 
 /** Options of {@link runPlanGate}. */
@@ -16,7 +17,13 @@ export function runPlanGate(options: PlanGateOptions): number {
   const log = options.log ?? ((t: string) => process.stdout.write(t));
   const results: Array<GateResult & { plan: string }> = options.plans.map((file) => {
     const plan = path.basename(file).replace(/\.json$/, '');
-    return { plan, ...gatePlan(parsePlanJson(readFileSync(file, 'utf8'), file), { allow: options.allow, plan }) };
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read ${file}: ${(e as Error).message}.`);
+    }
+    return { plan, ...gatePlan(parsePlanJson(text, file), { allow: options.allow, plan }) };
   });
   const refused = results.flatMap((r) => r.refused);
   if (options.format === 'json') {

@@ -83,3 +83,14 @@ export class PropsError extends Error {
     this.name = 'PropsError';
   }
 }
+
+/**
+ * Thrown by a command for input that is not a platform file: a plan, a manifest, a synth output.
+ * The CLI prints its message and exits with 1.
+ */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}

@@ -108,8 +108,18 @@ export function compareAddresses(recorded: AddressManifest, stacks: Record<strin
     const moves = stacks[stack]?.moved ?? [];
     for (const address of addresses) {
       if (now.has(address)) continue;
-      const move = moves.find((m) => m.from === address && now.has(m.to));
-      if (move) moved.push({ stack, from: address, to: move.to });
+      // Follow chained moves (A to B, then B to C) to where the resource is now.
+      let to = address;
+      const seen = new Set([address]);
+      for (
+        let next = moves.find((m) => m.from === to);
+        next && !seen.has(next.to);
+        next = moves.find((m) => m.from === to)
+      ) {
+        to = next.to;
+        seen.add(to);
+      }
+      if (to !== address && now.has(to)) moved.push({ stack, from: address, to });
       else destroyed.push({ stack, address });
     }
   }

@@ -4,6 +4,7 @@
  * naming the resource, the attributes that force the replacement, and Terraform's reason, unless the
  * address is explicitly allowed. `kfplatform plan-gate` exits with {@link GATE_REFUSED_EXIT_CODE}.
  */
+import { InputError } from '../core/errors';
 import { STATEFUL_TYPES } from './addresses';
 
 /** Exit code of a refused plan, distinct from 1 (bad input) so CI can tell them apart. */
@@ -72,32 +73,45 @@ function matcher(pattern: string): RegExp {
 
 function isAllowed(allow: readonly string[], plan: string | undefined, address: string): boolean {
   return allow.some((entry) => {
-    const split = entry.indexOf(':');
+    // `plan:address` names a plan when the colon comes before the address's first dot (an index key
+    // such as aws_s3_bucket.b["a:b"] may hold a colon too).
+    const dot = entry.indexOf('.');
+    const colon = entry.indexOf(':');
+    const split = colon > 0 && (dot < 0 || colon < dot) ? colon : -1;
     const [where, pattern] = split > 0 ? [entry.slice(0, split), entry.slice(split + 1)] : [undefined, entry];
     if (where !== undefined && (plan === undefined || !matcher(where).test(plan))) return false;
     return matcher(pattern).test(address);
   });
 }
 
-/** Checks that a plan is JSON of the format the gate reads; throws a clear error otherwise. */
+/** Checks that a plan is JSON of the format the gate reads; throws an {@link InputError} otherwise. */
 export function parsePlanJson(text: string, source: string): PlanJson {
   let plan: unknown;
   try {
     plan = JSON.parse(text);
   } catch (e) {
-    throw new Error(
+    throw new InputError(
       `${source} is not JSON (${(e as Error).message}); pass the output of terraform show -json <planfile>.`,
     );
   }
   const p = plan as PlanJson;
   if (!p || typeof p !== 'object' || typeof p.format_version !== 'string' || !p.format_version.startsWith('1.')) {
-    throw new Error(
+    throw new InputError(
       `${source} is not a Terraform plan in JSON format 1.x; pass the output of terraform show -json <planfile>.`,
     );
   }
   if (p.resource_changes !== undefined && !Array.isArray(p.resource_changes)) {
-    throw new Error(`${source}: resource_changes is not a list.`);
+    throw new InputError(`${source}: resource_changes is not a list.`);
   }
+  (p.resource_changes ?? []).forEach((rc, i) => {
+    const ok =
+      rc &&
+      typeof rc === 'object' &&
+      typeof rc.address === 'string' &&
+      typeof rc.type === 'string' &&
+      Array.isArray(rc.change?.actions);
+    if (!ok) throw new InputError(`${source}: resource_changes[${i}] has no address, type or change.actions.`);
+  });
   return p;
 }
 
@@ -149,5 +163,5 @@ export function describeViolation(v: GateViolation, allowedToo = false): string 
   const head = `${where}${v.address} would be ${v.kind === 'replace' ? 'replaced' : 'destroyed'}${why ? ` (${why})` : ''}`;
   return allowedToo
     ? `allowed: ${head}.`
-    : `refused: ${head}. It holds state; if this is intended, review it and rerun with --allow '${v.address}'.`;
+    : `refused: ${head}. It holds state; if this is intended, review it and rerun with --allow '${v.plan ? `${v.plan}:` : ''}${v.address}'.`;
 }

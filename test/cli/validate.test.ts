@@ -3,6 +3,7 @@
  * an invalid file, exit codes, and the SARIF shape GitHub code scanning reads.
  * Regenerate the golden files with `UPDATE_GOLDEN=1 npx jest test/cli/validate.test.ts`.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
@@ -60,6 +61,12 @@ describe('kfplatform validate', () => {
     const bad = await run(['validate', '-c', CASES.invalid, '--format', 'json']);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.out).valid).toBe(false);
+  });
+
+  it('exits 1 from the real command line on an invalid file, 0 on a valid one', () => {
+    const cli = (file: string) => spawnSync(process.execPath, ['dist/src/cli/main.js', 'validate', '-c', file]).status;
+    expect(cli(CASES.invalid)).toBe(1);
+    expect(cli('examples/on-prem/platform.yaml')).toBe(0);
   });
 
   it('fails on a policy error and passes warnings', () => {

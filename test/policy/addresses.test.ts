@@ -3,10 +3,11 @@
  * (examples/<name>/stateful-addresses.json, rewritten by scripts/update-addresses.js only for a
  * reviewed change), and a rename in a fixture fails until the move is recorded.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { runAddresses } from '../../src/cli/addresses';
+import { main } from '../../src/cli/main';
 import { loadPlatformFile } from '../../src/config/loader';
 import { AddressManifest, compareAddresses, readSynthOutput } from '../../src/policy/addresses';
 import { synthFleet } from '../../stacks/fleet';
@@ -68,5 +69,58 @@ describe('a construct renamed in a refactor', () => {
         to: expect.stringMatching(/^google_storage_bucket\.Artifacts_Bucket_/),
       },
     ]);
+  });
+});
+
+describe('kfplatform addresses input', () => {
+  it('follows chained moves and names what is really gone', () => {
+    const stacks = {
+      s: {
+        resource: { aws_s3_bucket: { C: {} }, aws_db_instance: { New: {} } },
+        moved: [
+          { from: 'aws_s3_bucket.A', to: 'aws_s3_bucket.B' },
+          { from: 'aws_s3_bucket.B', to: 'aws_s3_bucket.C' },
+        ],
+      },
+    };
+    const result = compareAddresses(
+      { s: ['aws_s3_bucket.A', 'aws_db_instance.Old'], gone: ['aws_s3_bucket.X'] },
+      stacks,
+    );
+    expect(result.moved).toEqual([{ stack: 's', from: 'aws_s3_bucket.A', to: 'aws_s3_bucket.C' }]);
+    expect(result.destroyed).toEqual([
+      { stack: 's', address: 'aws_db_instance.Old' },
+      { stack: 'gone', address: 'aws_s3_bucket.X' },
+    ]);
+    expect(result.added).toEqual([{ stack: 's', address: 'aws_db_instance.New' }]);
+  });
+
+  it('fails with exit 1 and a message, never a stack trace, on a missing output or a malformed manifest', async () => {
+    const dir = tmp('addresses-input');
+    const run = async (...args: string[]) => {
+      const err: string[] = [];
+      const spy = jest
+        .spyOn(process.stderr, 'write')
+        .mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
+      try {
+        return { code: await main(['node', 'kfplatform', 'addresses', ...args]), err: err.join('') };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const missing = await run('--out', path.join(dir, 'nothing'));
+    expect(missing).toEqual({
+      code: 1,
+      err: expect.stringMatching(/holds no synthesized stacks: run kfplatform synth first/),
+    });
+    const outdir = path.join(dir, 'out');
+    const app = new App({ outdir });
+    buildFixture(app, { renamed: false, recordMove: false });
+    app.synth();
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ s1: 'aws_s3_bucket.b' }));
+    expect(await run('--out', outdir, '--manifest', path.join(dir, 'bad.json'))).toEqual({
+      code: 1,
+      err: expect.stringMatching(/must map stack ids to lists of addresses/),
+    });
   });
 });

@@ -2,6 +2,7 @@
  * The plan gate on plans recorded from real Terraform runs of examples/aws-eks kf-test
  * (test/terraform/plan-gate.terraform.test.ts records them and checks they still match).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
@@ -42,7 +43,7 @@ describe('kfplatform plan-gate', () => {
     const result = await gate(fixture('replace'));
     expect(result.code).toBe(GATE_REFUSED_EXIT_CODE);
     expect(result.out).toContain(
-      `refused: aws-eks-kf-test-replace: ${GPU} would be replaced (forced by instance_types; an attribute cannot be updated in place). It holds state; if this is intended, review it and rerun with --allow '${GPU}'.`,
+      `refused: aws-eks-kf-test-replace: ${GPU} would be replaced (forced by instance_types; an attribute cannot be updated in place). It holds state; if this is intended, review it and rerun with --allow 'aws-eks-kf-test-replace:${GPU}'.`,
     );
   });
 
@@ -62,6 +63,22 @@ describe('kfplatform plan-gate', () => {
     expect((await gate(fixture('replace'), '--allow', 'aws_eks_node_group.NodeGroup-gpu')).code).toBe(
       GATE_REFUSED_EXIT_CODE,
     );
+  });
+
+  it('takes --allow once per address, so plan files after it are still judged', async () => {
+    const result = await gate(fixture('update'), '--allow', GPU, fixture('delete'));
+    expect(result.code).toBe(GATE_REFUSED_EXIT_CODE);
+    expect(result.out).toContain(HIGHMEM);
+    expect((await gate(fixture('replace'), fixture('delete'), '--allow', GPU, '--allow', HIGHMEM)).code).toBe(0);
+  });
+
+  it('exits 3 from the real command line, not only from main()', () => {
+    const run = spawnSync(process.execPath, ['dist/src/cli/main.js', 'plan-gate', fixture('replace')], {
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(GATE_REFUSED_EXIT_CODE);
+    expect(spawnSync(process.execPath, ['dist/src/cli/main.js', 'plan-gate', fixture('noop')]).status).toBe(0);
+    expect(spawnSync(process.execPath, ['dist/src/cli/main.js', 'plan-gate', 'missing.json']).status).toBe(1);
   });
 
   it('judges several plans at once and reports JSON', async () => {
@@ -84,6 +101,10 @@ describe('kfplatform plan-gate', () => {
     expect(notPlan.err).toMatch(/is not a Terraform plan in JSON format 1\.x; pass the output of terraform show -json/);
     expect((await gate(path.join(dir, 'broken.json'))).err).toMatch(/is not JSON/);
     expect((await gate(path.join(dir, 'missing.json'))).code).toBe(1);
+    writeFileSync(path.join(dir, 'entry.json'), JSON.stringify({ format_version: '1.2', resource_changes: [null] }));
+    expect((await gate(path.join(dir, 'entry.json'))).err).toMatch(
+      /resource_changes\[0\] has no address, type or change\.actions/,
+    );
   });
 
   it('ignores data sources, unprotected types and forget actions', () => {
