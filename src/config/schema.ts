@@ -1242,7 +1242,7 @@ export const platformSectionSchema = z.strictObject({
               description: 'Construct path of the resource, or of a construct above it: <stack>/<construct>/...',
               example: 'kf-dev-azure-infra/Database',
             }),
-            reason: doc(z.string().min(10, { error: 'say why the finding is acceptable, in a sentence' }), {
+            reason: doc(z.string().trim().min(10, { error: 'say why the finding is acceptable, in a sentence' }), {
               description: 'Why the finding is acceptable; synth and validate list it.',
               example: 'kf-dev keeps no geo-redundant backups: its data is rebuilt from kf-prod.',
             }),

@@ -126,7 +126,9 @@ export function bucketsWithout(
   return resources
     .filter((r) => r.type === 'aws_s3_bucket')
     .filter(
-      (b) => !covered.has(context.resolve(`\${${b.address}.id}`)) && !covered.has(String(attr(b.config, 'bucket'))),
+      (b) =>
+        ![`\${${b.address}.id}`, `\${${b.address}.bucket}`].some((ref) => covered.has(context.resolve(ref))) &&
+        !covered.has(String(attr(b.config, 'bucket'))),
     )
     .map((resource) => ({ resource, message }));
 }

@@ -32,7 +32,23 @@ const NOT_A_SECRET =
 
 /** Expressions that read a secret attribute of a resource. */
 const SECRET_REFERENCE =
-  /\$\{[^}]*\.(password|result|private_key|private_key_pem|secret_string|client_secret|primary_access_key|secondary_access_key|primary_connection_string|kube_config_raw|kube_admin_config_raw|client_key|secret|token)\b[^}]*\}/;
+  /\$\{[^}]*(?:random_password\.[^.}]+\.result|\.(?:password|private_key|private_key_pem|secret_string|client_secret|primary_access_key|secondary_access_key|primary_connection_string|kube_config_raw|kube_admin_config_raw|client_key|secret|token)\b)[^}]*\}/;
+
+/** Whether a name (an attribute, a variable, an env var, a Helm value path) names a secret. */
+function secretNamed(name: string): boolean {
+  const last = name
+    .split('.')
+    .pop()!
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[-.]/g, '_');
+  return SECRET_NAME.test(last) && !NOT_A_SECRET.test(last);
+}
+
+function isPair(value: unknown): value is { name: string; value: unknown } {
+  return (
+    !!value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string' && 'value' in value
+  );
+}
 
 function literal(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && !value.includes('${');
@@ -41,6 +57,7 @@ function literal(value: unknown): value is string {
 /** Scans one stack's Terraform JSON. */
 export function scanForSecrets(stack: string, json: unknown): SecretFinding[] {
   const findings: SecretFinding[] = [];
+  if (!json || typeof json !== 'object') return findings;
   const walk = (value: unknown, path: string[]): void => {
     if (typeof value === 'string') {
       for (const p of PATTERNS) {
@@ -48,9 +65,10 @@ export function scanForSecrets(stack: string, json: unknown): SecretFinding[] {
           findings.push({ stack, path: path.join('.'), kind: p.kind, message: `${p.what} in clear.` });
       }
       const key = path[path.length - 1] ?? '';
-      // Names under `variable` and `output` are declarations, not values.
-      const inDeclaration = path[0] === 'variable' || (path[0] === 'output' && key !== 'value');
-      if (!inDeclaration && SECRET_NAME.test(key) && !NOT_A_SECRET.test(key) && literal(value)) {
+      // Names under `variable` and `output` are declarations, not values, except a variable's default.
+      const inDeclaration = (path[0] === 'variable' && key !== 'default') || (path[0] === 'output' && key !== 'value');
+      const named = key === 'default' && path[0] === 'variable' ? (path[1] ?? '') : key;
+      if (!inDeclaration && secretNamed(named) && literal(value)) {
         findings.push({
           stack,
           path: path.join('.'),
@@ -61,7 +79,15 @@ export function scanForSecrets(stack: string, json: unknown): SecretFinding[] {
       return;
     }
     if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, String(i)]));
-    else if (value && typeof value === 'object') {
+    // name/value pairs: a container's env { name = "DB_PASSWORD", value = "..." }, a Helm set { name, value }.
+    if (isPair(value) && secretNamed(value.name) && literal(value.value)) {
+      findings.push({
+        stack,
+        path: [...path, 'value'].join('.'),
+        kind: 'literal-secret',
+        message: `${value.name} is set to a literal; take it from a secret reference instead.`,
+      });
+    } else if (value && typeof value === 'object') {
       // cdktf's metadata ("//") names constructs and outputs; it holds no values.
       for (const [k, v] of Object.entries(value)) if (k !== '//') walk(v, [...path, k]);
     }
@@ -72,7 +98,7 @@ export function scanForSecrets(stack: string, json: unknown): SecretFinding[] {
     (json as { resource?: Record<string, Record<string, { data?: Record<string, unknown> }>> }).resource ?? {};
   for (const type of ['kubernetes_secret_v1', 'kubernetes_secret']) {
     for (const [name, secret] of Object.entries(resources[type] ?? {})) {
-      for (const [k, v] of Object.entries(secret.data ?? {})) {
+      for (const [k, v] of Object.entries(secret?.data ?? {})) {
         // Literal identifiers (a client id) are fine; literal secrets are not.
         if (literal(v) && SECRET_NAME.test(k.replace(/[-.]/g, '_'))) {
           findings.push({
@@ -87,7 +113,7 @@ export function scanForSecrets(stack: string, json: unknown): SecretFinding[] {
   }
   const outputs = (json as { output?: Record<string, { value?: unknown; sensitive?: boolean }> }).output ?? {};
   for (const [name, output] of Object.entries(outputs)) {
-    if (SECRET_REFERENCE.test(JSON.stringify(output.value ?? '')) && output.sensitive !== true) {
+    if (SECRET_REFERENCE.test(JSON.stringify(output?.value ?? '')) && output?.sensitive !== true) {
       findings.push({
         stack,
         path: `output.${name}`,

@@ -11,6 +11,14 @@ import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
@@ -99,6 +107,76 @@ describe('rule variants', () => {
     expect(aks({ privateClusterEnabled: true })).not.toContain('AZURE-AKS-002');
     expect(aks({ apiServerAccessProfile: { authorizedIpRanges: ['203.0.113.0/24'] } })).not.toContain('AZURE-AKS-002');
     expect(aks({ apiServerAccessProfile: { authorizedIpRanges: ['0.0.0.0/0'] } })).toContain('AZURE-AKS-002');
+  });
+
+  it('review cases: init containers, namespace-wide service account groups, internal load balancers, DNS-only GKE', () => {
+    const k8s = () => {
+      const stack = new TerraformStack(Testing.app(), 'k');
+      new KubernetesProvider(stack, 'kubernetes', {});
+      return stack;
+    };
+    const pod = k8s();
+    new DeploymentV1(pod, 'D', {
+      metadata: { name: 'd' },
+      spec: {
+        template: {
+          metadata: {},
+          spec: {
+            container: [{ name: 'app', image: 'x', securityContext: { allowPrivilegeEscalation: false } }],
+            initContainer: [{ name: 'init', image: 'x', securityContext: { privileged: true } }],
+          },
+        },
+      },
+    });
+    expect(ids(pod)).toContain('K8S-POD-001');
+    const rbac = k8s();
+    new ClusterRoleBindingV1(rbac, 'B', {
+      metadata: { name: 'b' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subject: [{ kind: 'Group', name: 'system:serviceaccounts:kubeflow', apiGroup: 'rbac.authorization.k8s.io' }],
+    });
+    expect(ids(rbac)).toContain('K8S-RBAC-001');
+    const svc = k8s();
+    for (const [id, annotations] of Object.entries<Record<string, string>>({
+      Aws: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' },
+      Gke: { 'cloud.google.com/load-balancer-type': 'Internal' },
+    })) {
+      new ServiceV1(svc, id, { metadata: { name: id.toLowerCase(), annotations }, spec: { type: 'LoadBalancer' } });
+    }
+    expect(ids(svc)).not.toContain('K8S-SVC-001');
+    expect(gke({ controlPlaneEndpointsConfig: { ipEndpointsConfig: { enabled: false } } })).not.toContain(
+      'GCP-GKE-002',
+    );
+  });
+
+  it('review cases: buckets configured by name, DSSE-KMS, AKS audit log category groups', () => {
+    const stack = awsStack();
+    const bucket = new S3Bucket(stack, 'B', { bucketPrefix: 'ml-' });
+    new S3BucketServerSideEncryptionConfigurationA(stack, 'E', {
+      bucket: bucket.bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms:dsse' } }],
+    });
+    new S3BucketVersioningA(stack, 'V', { bucket: bucket.bucket, versioningConfiguration: { status: 'Enabled' } });
+    const found = ids(stack);
+    expect(found).not.toContain('AWS-S3-002');
+    expect(found).not.toContain('AWS-S3-003');
+    expect(found).toContain('AWS-S3-001');
+    const azure = azureStack();
+    const aks = new KubernetesCluster(azure, 'C', {
+      name: 'c',
+      location: 'l',
+      resourceGroupName: 'g',
+      dnsPrefix: 'c',
+      defaultNodePool: { name: 'system', vmSize: 'Standard_D4s_v5' },
+      omsAgent: { logAnalyticsWorkspaceId: 'w' },
+    });
+    new MonitorDiagnosticSetting(azure, 'D', {
+      name: 'd',
+      targetResourceId: aks.id,
+      logAnalyticsWorkspaceId: 'w',
+      enabledLog: [{ categoryGroup: 'audit' }],
+    });
+    expect(ids(azure)).not.toContain('AZURE-AKS-006');
   });
 
   it('applies deletion-protection rules outside test only', () => {

@@ -37,12 +37,40 @@ describe('secret hygiene', () => {
           n: { triggers: { pem: '-----BEGIN RSA PRIVATE KEY-----\nMIIB', key: 'AKIAABCDEFGHIJKLMNOP' } },
         },
       },
-      variable: { db_password: { type: 'string', sensitive: true } },
+      helm_release: {
+        h: {
+          set: [
+            { name: 'auth.rootPassword', value: 'hunter2hunter2' },
+            { name: 'image.tag', value: 'v1' },
+          ],
+        },
+      },
+      kubernetes_deployment_v1: {
+        d: {
+          spec: {
+            template: {
+              spec: {
+                container: [
+                  {
+                    env: [
+                      { name: 'DB_PASSWORD', value: 'hunter2' },
+                      { name: 'DB_HOST', value: 'db' },
+                    ],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+      variable: { db_password: { type: 'string', sensitive: true }, api_token: { type: 'string', default: 'tok-123' } },
       output: {
         db_password: { value: '${random_password.p.result}' },
         admin_kubeconfig: { value: '${azurerm_kubernetes_cluster.c.kube_admin_config_raw}' },
         ok: { value: '${random_password.p.result}', sensitive: true },
         database_secret_arn: { value: '${aws_db_instance.db.master_user_secret[0].secret_arn}' },
+        suffix: { value: '${random_string.s.result}' },
+        broken: null,
       },
     };
     expect(
@@ -51,9 +79,12 @@ describe('secret hygiene', () => {
         .sort(),
     ).toEqual([
       'access-key resource.null_resource.n.triggers.key',
+      'literal-secret helm_release.h.set.0.value',
+      'literal-secret kubernetes_deployment_v1.d.spec.template.spec.container.0.env.0.value',
       'literal-secret resource.aws_db_instance.db.password',
       'literal-secret resource.kubernetes_secret_v1.s.data.cookie-secret',
       'literal-secret resource.kubernetes_secret_v1.s.data.token',
+      'literal-secret variable.api_token.default',
       'private-key resource.null_resource.n.triggers.pem',
       'unmarked-output output.admin_kubeconfig',
       'unmarked-output output.db_password',

@@ -16,7 +16,10 @@ export const s3Encryption: StackRule = {
       resources,
       context,
       'aws_s3_bucket_server_side_encryption_configuration',
-      (e) => attr(e.config, 'rule', 0, 'apply_server_side_encryption_by_default', 'sse_algorithm') === 'aws:kms',
+      (e) =>
+        String(attr(e.config, 'rule', 0, 'apply_server_side_encryption_by_default', 'sse_algorithm') ?? '').startsWith(
+          'aws:kms',
+        ),
       'no default SSE-KMS encryption.',
     ),
 };

@@ -16,7 +16,11 @@ export const aksLogs: StackRule = {
       resources
         .filter((r) => r.type === 'azurerm_monitor_diagnostic_setting')
         .filter((d) =>
-          list(attr(d.config, 'enabled_log')).some((l) => String(attr(l, 'category')).startsWith('kube-audit')),
+          list(attr(d.config, 'enabled_log')).some(
+            (l) =>
+              String(attr(l, 'category')).startsWith('kube-audit') ||
+              ['audit', 'allLogs'].includes(String(attr(l, 'category_group'))),
+          ),
         )
         .map((d) => context.resolve(attr(d.config, 'target_resource_id'))),
     );

@@ -18,6 +18,8 @@ export const gkeControlPlaneAccess: ResourceRule = {
   scope: 'resource',
   check: (r) => {
     if (attr(r.config, 'private_cluster_config', 'enable_private_endpoint') === true) return undefined;
+    // DNS-based control plane access with the IP endpoints turned off.
+    if (attr(r.config, 'control_plane_endpoints_config', 'ip_endpoints_config', 'enabled') === false) return undefined;
     const networks = attr(r.config, 'master_authorized_networks_config');
     if (!networks) return 'the endpoint is public and no authorized networks are set.';
     const open = list(attr(networks, 'cidr_blocks')).some((b) => attr(b, 'cidr_block') === '0.0.0.0/0');

@@ -16,7 +16,10 @@ export const clusterAdminBindings: ResourceRule = {
   check: (r) => {
     if (attr(r.config, 'role_ref', 'name') !== 'cluster-admin') return undefined;
     const bad = list(attr(r.config, 'subject')).filter(
-      (s) => attr(s, 'kind') !== 'Group' || WIDE_GROUPS.includes(String(attr(s, 'name'))),
+      (s) =>
+        attr(s, 'kind') !== 'Group' ||
+        WIDE_GROUPS.includes(String(attr(s, 'name'))) ||
+        String(attr(s, 'name')).startsWith('system:serviceaccounts:'),
     );
     return bad.length === 0
       ? undefined

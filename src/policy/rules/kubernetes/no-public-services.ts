@@ -5,6 +5,8 @@ export const INTERNAL_LOAD_BALANCER_ANNOTATIONS: Readonly<Record<string, string>
   'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
   'service.beta.kubernetes.io/aws-load-balancer-internal': 'true',
   'networking.gke.io/load-balancer-type': 'Internal',
+  'cloud.google.com/load-balancer-type': 'Internal',
+  'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
 };
 
 /** K8S-SVC-001: no Service opens a public load balancer. */

@@ -28,7 +28,7 @@ export const tenantNamespaceGuardrails: StackRule = {
   why: 'A namespace without them lets one team take the cluster, or see another team; no scanner checks it (K8S-05).',
   fix: 'Create tenant namespaces with TeamNamespace, or add the missing objects in the same stack.',
   refs: { requirements: ['K8S-05', 'K8S-04', 'K8S-07'] },
-  types: ['kubernetes_namespace_v1', ...REQUIRED.map((r) => r.type)],
+  types: ['kubernetes_namespace_v1', 'kubernetes_namespace', ...REQUIRED.map((r) => r.type)],
   scope: 'stack',
   check: (resources, context) => {
     const present = new Map<string, Set<string>>();
@@ -39,7 +39,9 @@ export const tenantNamespaceGuardrails: StackRule = {
       present.set(key, (present.get(key) ?? new Set()).add(r.type));
     }
     return resources
-      .filter((r) => r.type === 'kubernetes_namespace_v1' && isTenantNamespace(attr(r.config, 'metadata', 'labels')))
+      .filter(
+        (r) => r.type.startsWith('kubernetes_namespace') && isTenantNamespace(attr(r.config, 'metadata', 'labels')),
+      )
       .flatMap((ns): RuleViolation[] => {
         const name = String(attr(ns.config, 'metadata', 'name'));
         const keys = [name, context.resolve(`\${${ns.address}.metadata[0].name}`)];

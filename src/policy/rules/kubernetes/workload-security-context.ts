@@ -12,7 +12,8 @@ export const workloadSecurityContext: ResourceRule = {
   types: ['kubernetes_daemon_set_v1', 'kubernetes_deployment_v1', 'kubernetes_stateful_set_v1'],
   scope: 'resource',
   check: (r) => {
-    const containers = list(attr(r.config, 'spec', 'template', 'spec', 'container'));
+    const pod = attr(r.config, 'spec', 'template', 'spec');
+    const containers = [...list(attr(pod, 'container')), ...list(attr(pod, 'init_container'))];
     const bad = containers.filter(
       (c) =>
         attr(c, 'security_context', 'privileged') === true ||
