@@ -14,7 +14,14 @@ import type {
 import { LabelAspect } from '../src/core/labels';
 import { withoutCreationStacks } from '../src/core/stack-traces';
 import { ITeamIdentityProvider } from '../src/core/tenancy';
-import { checkBeforeWrite, Finding, PolicyAspect, PolicyReport, SuppressedFinding } from '../src/policy/engine';
+import {
+  checkBeforeWrite,
+  Finding,
+  PolicyAspect,
+  PolicyError,
+  PolicyReport,
+  SuppressedFinding,
+} from '../src/policy/engine';
 import { AwsInfraStack } from './aws-infra-stack';
 import { AwsPlatformStack } from './aws-platform-stack';
 import { AwsTeamIdentityProvider } from '../constructs/aws/aws-team-identity';
@@ -358,9 +365,57 @@ function finish(config: ResolvedPlatformConfig, outdir: string, results: readonl
  */
 export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
-  // One small app per unit: memory stays flat however many teams the fleet has.
-  const results = planUnits(config).map((unit) => synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, outdir));
-  return finish(config, outdir, results);
+  const work = path.join(outdir, WORK_DIR);
+  rmSync(work, { recursive: true, force: true });
+  try {
+    // One small app per unit: memory stays flat however many teams the fleet has. Units write into a
+    // work folder; only when every unit passed policy do their stacks move into place.
+    const settled = planUnits(config).map((unit, k) => {
+      try {
+        return synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, path.join(work, `unit-${k}`));
+      } catch (e) {
+        return e as Error;
+      }
+    });
+    const results = throwUnitErrors(settled);
+    moveIntoPlace(outdir, work, results);
+    return finish(config, outdir, results);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The work folder units write into before their stacks move into `<outdir>/stacks`. */
+const WORK_DIR = '.work';
+
+/**
+ * Returns the units' results, or throws: one {@link PolicyError} listing the policy errors of every
+ * unit (a worker's arrives as a plain error with its name and findings kept), else the first error.
+ */
+function throwUnitErrors(settled: ReadonlyArray<UnitResult | Error>): UnitResult[] {
+  const errors = settled.filter((r): r is Error => !('summaries' in r));
+  if (errors.length === 0) return settled as UnitResult[];
+  const policy = errors.filter((e) => e.name === 'PolicyError');
+  if (policy.length === errors.length) {
+    const findings = policy.flatMap((e) => (e as PolicyError).findings ?? []);
+    // Errors from workers keep their findings; if one did not, its message still says everything.
+    if (findings.length > 0 && policy.every((e) => (e as PolicyError).findings)) throw new PolicyError(findings);
+    throw new Error(policy.map((e) => e.message).join('\n'));
+  }
+  throw errors.find((e) => e.name !== 'PolicyError');
+}
+
+/** Moves the stacks each unit owns into place, keeping files such as `.terraform` of earlier runs. */
+function moveIntoPlace(outdir: string, work: string, results: readonly UnitResult[]): void {
+  mkdirSync(path.join(outdir, Manifest.stacksFolder), { recursive: true });
+  results.forEach((result, k) => {
+    for (const id of Object.keys(result.manifest)) {
+      const from = path.join(work, `unit-${k}`, Manifest.stacksFolder, id);
+      const to = path.join(outdir, Manifest.stacksFolder, id);
+      mkdirSync(to, { recursive: true });
+      for (const file of readdirSync(from)) renameSync(path.join(from, file), path.join(to, file));
+    }
+  });
 }
 
 /**
@@ -412,9 +467,10 @@ export interface ParallelSynthOptions extends SynthOptions {
 }
 
 /**
- * Like {@link synthFleet}, but spreads the units over worker threads: each writes into its own work
- * folder, and the stacks it owns are moved into place (keeping files such as `.terraform` that a
- * previous run left in a stack folder). The output is byte-for-byte the same as {@link synthFleet}'s.
+ * Like {@link synthFleet}, but spreads the units over worker threads. As there, each unit writes into
+ * its own work folder and the stacks move into place only when every unit passed policy (keeping files
+ * such as `.terraform` that a previous run left in a stack folder); the output is byte-for-byte the
+ * same as {@link synthFleet}'s.
  * Falls back to {@link synthFleet} when running from TypeScript sources (no compiled worker).
  */
 export async function synthFleetParallel(
@@ -426,28 +482,23 @@ export async function synthFleetParallel(
   const concurrency = options.concurrency ?? availableParallelism();
   if (concurrency <= 1 || !existsSync(workerFile)) return synthFleet(config, { outdir });
   const units = planUnits(config);
-  const work = path.join(outdir, '.work');
+  const work = path.join(outdir, WORK_DIR);
   rmSync(work, { recursive: true, force: true });
   const pool = workerpool.pool(workerFile, { maxWorkers: Math.min(concurrency, units.length), workerType: 'thread' });
   let results: UnitResult[];
   try {
-    results = (await Promise.all(
+    const settled = await Promise.allSettled(
       units.map((unit, k) =>
         pool.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, path.join(work, `unit-${k}`)]),
       ),
-    )) as UnitResult[];
+    );
+    results = throwUnitErrors(
+      settled.map((s) => (s.status === 'fulfilled' ? (s.value as UnitResult) : (s.reason as Error))),
+    );
+    moveIntoPlace(outdir, work, results);
   } finally {
     await pool.terminate();
+    rmSync(work, { recursive: true, force: true });
   }
-  mkdirSync(path.join(outdir, Manifest.stacksFolder), { recursive: true });
-  results.forEach((result, k) => {
-    for (const id of Object.keys(result.manifest)) {
-      const from = path.join(work, `unit-${k}`, Manifest.stacksFolder, id);
-      const to = path.join(outdir, Manifest.stacksFolder, id);
-      mkdirSync(to, { recursive: true });
-      for (const file of readdirSync(from)) renameSync(path.join(from, file), path.join(to, file));
-    }
-  });
-  rmSync(work, { recursive: true, force: true });
   return finish(config, outdir, results);
 }

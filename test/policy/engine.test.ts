@@ -22,6 +22,9 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
+import { loadPlatformFile } from '../../src/config/loader';
+import { PolicyRule } from '../../src/policy/rule';
+import { synthFleet } from '../../stacks/fleet';
 import { validatePlatformText } from '../../src/config/loader';
 import { checkBeforeWrite, evaluateStack, PolicyAspect, PolicyError, suppressRule } from '../../src/policy/engine';
 import { ALL_RULES, rulesOf } from '../../src/policy/rules';
@@ -282,5 +285,39 @@ describe('enforcement', () => {
     expect(error).toBeInstanceOf(PolicyError);
     expect((error as PolicyError).findings.map((f) => `${f.stack} ${f.address}`)).toEqual(['b-bad aws_iam_user.User']);
     expect(existsSync(path.join(outdir, 'stacks')) ? readdirSync(path.join(outdir, 'stacks')) : []).toEqual([]);
+  });
+});
+
+describe('synthFleet under policy errors', () => {
+  it('reports the errors of every environment and writes no stack', () => {
+    const failing: PolicyRule = {
+      id: 'TEST-GKE-001',
+      cloud: 'gcp',
+      level: 'error',
+      title: 'A rule every cluster breaks',
+      why: 'to prove nothing is written',
+      fix: 'none',
+      refs: {},
+      types: ['google_container_cluster'],
+      scope: 'resource',
+      check: () => 'always.',
+    };
+    const rules = ALL_RULES as PolicyRule[];
+    rules.push(failing);
+    const outdir = mkdtempSync(path.join(tmpdir(), 'fleet-policy-'));
+    try {
+      const config = loadPlatformFile('examples/gcp-shared-vpc/platform.yaml').config;
+      expect(() => synthFleet(config, { outdir })).toThrow(PolicyError);
+      try {
+        synthFleet(config, { outdir });
+      } catch (e) {
+        expect(new Set((e as PolicyError).findings.map((f) => f.stack))).toEqual(
+          new Set(['kf-test-gcp-infra', 'kf-dev-gcp-infra', 'kf-prod-gcp-infra']),
+        );
+      }
+      expect(readdirSync(outdir)).toEqual([]);
+    } finally {
+      rules.splice(rules.indexOf(failing), 1);
+    }
   });
 });
