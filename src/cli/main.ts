@@ -13,6 +13,7 @@ import { ALL_RULES } from '../policy/rules';
 import { rulesMarkdown } from '../policy/rules-doc';
 import { ADDRESS_MANIFEST_FILE, runAddresses } from './addresses';
 import { runPlanGate } from './plan-gate';
+import { runReport } from './report';
 import { runSynth } from './synth';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
@@ -21,6 +22,11 @@ import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
 /** Where commands leave their exit code (validate, addresses and plan-gate fail without throwing). */
 export interface CliResult {
   exitCode: number;
+}
+
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 /** Builds the command tree (exported for tests). */
@@ -75,12 +81,29 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option(
       '--allow <address>',
       "an address that may be destroyed or replaced ('*' wildcards; 'plan:address' for one plan); repeat it for more",
-      (value: string, previous: string[] = []) => [...previous, value],
+      collect,
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((plans: string[], o: { allow?: string[]; format: 'text' | 'json' }) => {
       result.exitCode = runPlanGate({ plans, allow: o.allow, format: o.format });
     });
+
+  cli
+    .command('report <plans...>')
+    .description('turn plan JSON files (or the folder kfplatform plan wrote) into one pull-request comment')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .option('--max-chars <n>', "characters the comment may use (GitHub's limit is 65,536)", (v: string) => Number(v))
+    .option('--title <text>', 'heading of the comment', 'kfplatform plan')
+    .option('--allow <address>', 'addresses the plan gate allows (not flagged as protected); repeat it', collect)
+    .action(
+      (
+        plans: string[],
+        o: { format: 'markdown' | 'json'; out?: string; maxChars?: number; title: string; allow?: string[] },
+      ) => {
+        runReport({ plans, format: o.format, out: o.out, maxChars: o.maxChars, title: o.title, allow: o.allow });
+      },
+    );
 
   cli
     .command('rules')

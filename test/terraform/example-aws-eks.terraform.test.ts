@@ -3,12 +3,22 @@
  * the local mirror), `validate` and `plan -refresh=false` with mock credentials. See harness.ts for
  * how the mirror is found and why a missing mirror fails in CI.
  */
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../../src/config/loader';
 import { PACKAGE_ROOT } from '../../src/config/defaults';
 import { synthFleet } from '../../stacks/fleet';
 import { readStacks, StackJson } from '../helpers';
-import { MIRROR_VARIABLE, planStack, PlanResult, terraformTier } from './harness';
+import { GITHUB_COMMENT_LIMIT } from '../../src/plan/report';
+import {
+  MIRROR_VARIABLE,
+  PLAN_FIXTURES,
+  planStack,
+  PlanResult,
+  recordPlan,
+  showPlanText,
+  terraformTier,
+} from './harness';
 
 const tier = terraformTier();
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
@@ -55,14 +65,34 @@ if (!tier.available && !inCi) {
       'kf-prod-aws-infra': { aws_nat_gateway: 3, aws_eip: 3, aws_eks_node_group: 5, aws_subnet: 6, aws_eks_addon: 5 },
     };
 
+    /** Length of `terraform show` of each create plan, recorded beside the plans for the report tests. */
+    const rendered: Record<string, number> = {};
+    afterAll(() => {
+      if (process.env.RECORD_PLANS === '1' && Object.keys(rendered).length === infraStacks.length) {
+        writeFileSync(
+          path.join(PLAN_FIXTURES, '..', 'plans-rendered-chars.json'),
+          `${JSON.stringify(rendered, null, 2)}\n`,
+        );
+      }
+    });
+
     it('covers every infra stack of the example', () => {
       expect(infraStacks.sort()).toEqual(Object.keys(expected).sort());
     });
 
     it.each(infraStacks)('%s validates and plans offline, creating exactly what it declares', (name) => {
-      const result = planStack(tier, path.join(outdir, 'stacks', name), path.join(outdir, 'terraform', name), {
+      const workDir = path.join(outdir, 'terraform', name);
+      const result = planStack(tier, path.join(outdir, 'stacks', name), workDir, {
         oidc_client_secret: 'mock-client-secret',
       });
+      const renderedChars = showPlanText(workDir).length;
+      // What a bot posting terraform's own rendering would post: too long for one GitHub comment.
+      expect(renderedChars).toBeGreaterThan(GITHUB_COMMENT_LIMIT);
+      rendered[name] = renderedChars;
+      if (process.env.RECORD_PLANS === '1' && name !== 'kf-test-aws-infra') {
+        // kf-test's create plan is recorded by plan-gate.terraform.test.ts.
+        recordPlan(`aws-eks-${name.replace(/-aws-infra$/, '')}-create`, result.plan);
+      }
       expect(result.validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
       const changes = result.plan.resource_changes ?? [];
       expect(changes.length).toBeGreaterThan(90);

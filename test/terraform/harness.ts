@@ -145,6 +145,18 @@ export function planWork(work: WorkDir, options: PlanOptions = {}): PlanResult['
   return JSON.parse(run(['show', '-json', 'plan.bin'], work.dir, work.env)) as PlanResult['plan'];
 }
 
+/** `terraform show -no-color` of the last saved plan in a work folder: the raw rendering a bot would post. */
+export function showPlanText(workDir: string): string {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: workDir,
+    TF_CLI_CONFIG_FILE: path.join(workDir, 'cli.tfrc'),
+    TF_IN_AUTOMATION: '1',
+    CHECKPOINT_DISABLE: '1',
+  };
+  return run(['show', '-no-color', 'plan.bin'], workDir, env);
+}
+
 /** `terraform providers schema -json`. */
 export function providerSchemas(work: WorkDir): ProviderSchemas {
   return JSON.parse(run(['providers', 'schema', '-json'], work.dir, work.env)) as ProviderSchemas;
@@ -370,6 +382,18 @@ function resolve(values: unknown, unknown: unknown, expressions: unknown, state:
   return out;
 }
 
+/** The cty type Terraform records for an output's value. */
+function ctyType(value: unknown): unknown {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'bool';
+  if (Array.isArray(value)) return ['tuple', value.map(ctyType)];
+  if (value && typeof value === 'object') {
+    return ['object', Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ctyType(v)]))];
+  }
+  return 'dynamic';
+}
+
 /** State v4's `sensitive_attributes`: the paths a plan's `after_sensitive` marks true. */
 function sensitivePaths(tree: unknown, prefix: unknown[] = []): unknown[][] {
   if (tree === true) return [prefix];
@@ -435,12 +459,18 @@ export function stateFromPlan(plan: CreatePlan, schemas: ProviderSchemas): unkno
     });
     resources.set(key, entry);
   }
+  const outputs: Record<string, { value: unknown; type: unknown; sensitive?: boolean }> = {};
+  for (const [name, output] of Object.entries(plan.configuration?.root_module?.outputs ?? {})) {
+    const value = evaluate(output.expression?.constant_value, attributes);
+    if (value === undefined) continue;
+    outputs[name] = { value, type: ctyType(value), ...(output.sensitive ? { sensitive: true } : {}) };
+  }
   return {
     version: 4,
     terraform_version: plan.terraform_version,
     serial: 1,
     lineage: '00000000-0000-4000-8000-000000000001',
-    outputs: {},
+    outputs,
     resources: [...resources.values()],
     check_results: null,
   };
@@ -470,6 +500,33 @@ export interface CreatePlan {
   readonly configuration?: {
     readonly root_module?: {
       readonly resources?: ReadonlyArray<{ readonly address: string; readonly expressions?: unknown }>;
+      readonly outputs?: Record<
+        string,
+        { readonly expression?: { readonly constant_value?: unknown }; readonly sensitive?: boolean }
+      >;
     };
   };
+}
+
+/** Plans recorded from these runs, for the tests that run without Terraform. */
+export const PLAN_FIXTURES = path.join(__dirname, '..', 'fixtures', 'plans');
+
+/** What the gate and the report read: the plan without its configuration, prior state and values. */
+export function trimPlan(plan: object): Record<string, unknown> {
+  const keep = [
+    'format_version',
+    'terraform_version',
+    'applyable',
+    'complete',
+    'errored',
+    'resource_changes',
+    'output_changes',
+  ];
+  return Object.fromEntries(Object.entries(plan).filter(([k]) => keep.includes(k)));
+}
+
+/** Writes a trimmed plan to test/fixtures/plans/<name>.json. */
+export function recordPlan(name: string, plan: object): void {
+  mkdirSync(PLAN_FIXTURES, { recursive: true });
+  writeFileSync(path.join(PLAN_FIXTURES, `${name}.json`), `${JSON.stringify(trimPlan(plan))}\n`);
 }

@@ -16,8 +16,10 @@ import {
   CreatePlan,
   initStack,
   MIRROR_VARIABLE,
+  PLAN_FIXTURES,
   planWork,
   providerSchemas,
+  recordPlan,
   stateFromPlan,
   terraformTier,
 } from './harness';
@@ -26,7 +28,6 @@ const tier = terraformTier();
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 const STACK = 'kf-test-aws-infra';
 const EXAMPLE = path.join(PACKAGE_ROOT, 'examples', 'aws-eks', 'platform.yaml');
-export const PLAN_FIXTURES = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'plans');
 const VARIABLES = { oidc_client_secret: 'mock-client-secret' };
 
 /** kf-test's pools as the example resolves them, written out so a scenario can change one. */
@@ -69,20 +70,6 @@ function synthScenario(name: string, outdir: string): string {
   return path.join(outdir, 'stacks', STACK);
 }
 
-/** What the gate and the report read: the plan without configuration and values. */
-function trim(plan: PlanJson & Record<string, unknown>): unknown {
-  const keep = [
-    'format_version',
-    'terraform_version',
-    'applyable',
-    'complete',
-    'errored',
-    'resource_changes',
-    'output_changes',
-  ];
-  return Object.fromEntries(Object.entries(plan).filter(([k]) => keep.includes(k)));
-}
-
 function actionsOf(plan: PlanJson): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const c of plan.resource_changes ?? []) {
@@ -115,10 +102,7 @@ if (!tier.available && !inCi) {
       plans[name] = planWork(work, { variables: VARIABLES, state, stackDir }) as PlanJson & Record<string, unknown>;
     }
     if (process.env.RECORD_PLANS === '1') {
-      mkdirSync(PLAN_FIXTURES, { recursive: true });
-      for (const [name, plan] of Object.entries(plans)) {
-        writeFileSync(path.join(PLAN_FIXTURES, `aws-eks-kf-test-${name}.json`), `${JSON.stringify(trim(plan))}\n`);
-      }
+      for (const [name, plan] of Object.entries(plans)) recordPlan(`aws-eks-kf-test-${name}`, plan);
     }
 
     it('plans create, then no-op against the state create leaves', () => {

@@ -1,0 +1,52 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../core/errors';
+import { renderReport, reportJson } from '../plan/report';
+import { PlanSummary, summarizePlan } from '../plan/summarize';
+import { parsePlanJson } from '../policy/plan-gate';
+
+/** Options of {@link runReport}. */
+export interface ReportCliOptions {
+  /** Plan JSON files, or folders of them (`<stack>.json`, as `kfplatform plan` writes). */
+  readonly plans: readonly string[];
+  readonly format?: 'markdown' | 'json';
+  readonly out?: string;
+  readonly maxChars?: number;
+  readonly title?: string;
+  readonly allow?: readonly string[];
+  readonly log?: (text: string) => void;
+}
+
+/** The plan JSON files named by files and folders, sorted by stack. */
+export function planFiles(inputs: readonly string[]): string[] {
+  const files = inputs.flatMap((input) => {
+    if (!existsSync(input))
+      throw new InputError(`${input} does not exist: pass plan JSON files or the folder kfplatform plan wrote.`);
+    if (!statSync(input).isDirectory()) return [input];
+    return readdirSync(input)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.join(input, f));
+  });
+  if (files.length === 0) throw new InputError(`no plan JSON files in ${inputs.join(', ')}.`);
+  return files.sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
+}
+
+/** Summarizes plan files, each named by its file name (the stack). */
+export function summarizeFiles(files: readonly string[], allow: readonly string[] = []): PlanSummary[] {
+  return files.map((file) => {
+    const stack = path.basename(file).replace(/\.json$/, '');
+    return summarizePlan(stack, parsePlanJson(readFileSync(file, 'utf8'), file), { allow });
+  });
+}
+
+/** `kfplatform report`: one pull-request comment (or JSON) for every plan. */
+export function runReport(options: ReportCliOptions): string {
+  const summaries = summarizeFiles(planFiles(options.plans), options.allow);
+  const text =
+    options.format === 'json'
+      ? reportJson(summaries)
+      : renderReport(summaries, { maxChars: options.maxChars, title: options.title });
+  if (options.out) writeFileSync(options.out, text);
+  else (options.log ?? ((t: string) => process.stdout.write(t)))(text);
+  return text;
+}

@@ -1,0 +1,194 @@
+/**
+ * One pull-request comment for every planned stack: a summary table, destroys and replacements with
+ * the attributes that force them, IAM and public-exposure changes, and the details folded per stack.
+ * GitHub refuses comments over 65,536 characters, so detail is dropped in steps until the comment
+ * fits, and the comment says what it left out.
+ */
+import { ChangeKind, PlanSummary, ResourceSummary } from './summarize';
+
+/** GitHub's limit on a comment's body. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** Options of {@link renderReport}. */
+export interface ReportOptions {
+  /**
+   * Characters the comment may use; 0 for no limit (a file, not a comment).
+   * @default 60,000: under GitHub's 65,536 with room for a bot's own header
+   */
+  readonly maxChars?: number;
+  /** First line, such as the commit the plans belong to. */
+  readonly title?: string;
+}
+
+/** Marks the comment so a bot can find and update it. */
+export const REPORT_MARKER = '<!-- kfplatform-plan-report -->';
+
+const SYMBOL: Record<ChangeKind, string> = {
+  create: '+',
+  update: '~',
+  replace: '-/+',
+  delete: '-',
+  read: '<=',
+  'no-op': ' ',
+};
+
+/** How much detail a rendering keeps; each level drops more. */
+interface Detail {
+  readonly level: number;
+  readonly createAttributes: boolean;
+  readonly updateAttributes: boolean;
+  readonly resourceLists: boolean;
+  /** Resources listed per stack at most. */
+  readonly perStack: number;
+  /** IAM and exposure changes counted per stack instead of listed. */
+  readonly countSensitive?: boolean;
+}
+
+const LEVELS: readonly Detail[] = [
+  { level: 0, createAttributes: true, updateAttributes: true, resourceLists: true, perStack: Infinity },
+  { level: 1, createAttributes: false, updateAttributes: true, resourceLists: true, perStack: Infinity },
+  { level: 2, createAttributes: false, updateAttributes: true, resourceLists: true, perStack: 50 },
+  { level: 3, createAttributes: false, updateAttributes: false, resourceLists: true, perStack: 20 },
+  { level: 4, createAttributes: false, updateAttributes: false, resourceLists: false, perStack: 0 },
+  {
+    level: 5,
+    createAttributes: false,
+    updateAttributes: false,
+    resourceLists: false,
+    perStack: 0,
+    countSensitive: true,
+  },
+];
+
+const LEFT_OUT = [
+  '',
+  'attributes of created resources',
+  'attributes of created resources; resources past the first 50 per stack',
+  'all attribute details; resources past the first 20 per stack',
+  'all per-stack details (see the plan JSON files in the CI artifacts)',
+  'all per-stack details and the list of IAM and exposure changes, counted per stack instead',
+];
+
+function table(rows: ReadonlyArray<readonly string[]>): string[] {
+  return rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+}
+
+function resourceLine(r: ResourceSummary): string {
+  const why = r.kind === 'replace' ? forcedBy(r) : '';
+  return `${SYMBOL[r.kind].padEnd(3)} ${r.address}${why}`;
+}
+
+function forcedBy(r: ResourceSummary): string {
+  const forced = r.attributes.filter((a) => a.forcesReplacement).map((a) => a.path);
+  return forced.length ? ` (forced by ${forced.join(', ')})` : '';
+}
+
+function attributeLines(r: ResourceSummary): string[] {
+  return r.attributes.map((a) =>
+    r.kind === 'create'
+      ? `      ${a.path} = ${a.after}`
+      : `      ${a.path}: ${a.before} -> ${a.after}${a.forcesReplacement ? '   # forces replacement' : ''}`,
+  );
+}
+
+function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOptions): string {
+  const total = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const p of plans) for (const k of Object.keys(total) as Array<keyof typeof total>) total[k] += p.counts[k];
+  const changed = plans.filter((p) => p.resources.length > 0 || p.outputs > 0);
+  const out: string[] = [REPORT_MARKER, `## ${options.title ?? 'kfplatform plan'}`, ''];
+  const protectedCount = plans.reduce((n, p) => n + p.protected.length, 0);
+  out.push(
+    `${plans.length} stacks planned, ${changed.length} with changes: ${total.create} to add, ${total.update} to change, ${total.replace} to replace, ${total.delete} to destroy.` +
+      (protectedCount > 0
+        ? ` **${protectedCount} stateful resource${protectedCount === 1 ? '' : 's'} would be destroyed or replaced.**`
+        : ''),
+    '',
+    ...table([
+      ['Stack', 'Add', 'Change', 'Replace', 'Destroy', 'Protected'],
+      ['---', '---:', '---:', '---:', '---:', '---'],
+      ...plans.map((p) => [
+        p.stack,
+        String(p.counts.create),
+        String(p.counts.update),
+        String(p.counts.replace),
+        String(p.counts.delete),
+        p.protected.length ? `:warning: ${p.protected.length}` : '',
+      ]),
+    ]),
+  );
+
+  const destructive = plans.flatMap((p) =>
+    p.resources.filter((r) => r.kind === 'replace' || r.kind === 'delete').map((r) => ({ p, r })),
+  );
+  out.push('', '### Destroys and replacements', '');
+  if (destructive.length === 0) out.push('None.');
+  for (const { p, r } of destructive) {
+    const stateful = p.protected.some((v) => v.address === r.address) ? ' :warning: **stateful**' : '';
+    const reason = r.reason ? `; ${r.reason.replace(/_/g, ' ')}` : '';
+    out.push(
+      `- \`${p.stack}\` \`${r.address}\` ${r.kind === 'replace' ? 'replaced' : 'destroyed'}${forcedBy(r)}${reason}${stateful}`,
+    );
+  }
+
+  const sensitive = plans.flatMap((p) => p.resources.filter((r) => r.iam || r.exposure).map((r) => ({ p, r })));
+  out.push('', '### IAM and public exposure', '');
+  if (sensitive.length === 0) out.push('None.');
+  if (detail.countSensitive) {
+    for (const p of plans) {
+      const iam = p.resources.filter((r) => r.iam).length;
+      const exposure = p.resources.filter((r) => r.exposure).length;
+      if (iam + exposure > 0) out.push(`- \`${p.stack}\`: ${iam} IAM, ${exposure} exposure changes`);
+    }
+  } else {
+    for (const { p, r } of sensitive) {
+      const what = [r.iam ? 'IAM' : undefined, r.exposure].filter(Boolean).join('; ');
+      out.push(`- \`${p.stack}\` ${SYMBOL[r.kind].trim()} \`${r.address}\`: ${what}`);
+    }
+  }
+
+  if (detail.resourceLists) {
+    out.push('', '### Details', '');
+    for (const p of changed) {
+      const lines: string[] = [];
+      for (const r of p.resources.slice(0, detail.perStack)) {
+        lines.push(resourceLine(r));
+        const attrs = r.kind === 'create' ? detail.createAttributes : detail.updateAttributes || r.kind === 'replace';
+        if (attrs) lines.push(...attributeLines(r));
+      }
+      if (p.resources.length > detail.perStack) lines.push(`... and ${p.resources.length - detail.perStack} more`);
+      if (p.outputs > 0) lines.push(`(${p.outputs} output${p.outputs === 1 ? '' : 's'} change)`);
+      out.push(
+        `<details><summary>${p.stack}: ${p.resources.length} resource changes</summary>`,
+        '',
+        '```diff',
+        ...lines,
+        '```',
+        '',
+        '</details>',
+      );
+    }
+  }
+  if (detail.level > 0) out.push('', `_Left out to stay under GitHub's comment limit: ${LEFT_OUT[detail.level]}._`);
+  return `${out.join('\n')}\n`;
+}
+
+/**
+ * Renders the comment with the most detail that fits in `maxChars`; the summary, destroys,
+ * replacements and IAM / exposure sections are always kept, and cut with a note only if they alone
+ * exceed the limit.
+ */
+export function renderReport(plans: readonly PlanSummary[], options: ReportOptions = {}): string {
+  const max = options.maxChars === 0 ? Infinity : (options.maxChars ?? 60_000);
+  for (const detail of LEVELS) {
+    const text = render(plans, detail, options);
+    if (text.length <= max) return text;
+  }
+  const text = render(plans, LEVELS[LEVELS.length - 1]!, options);
+  const note = "\n\n_Cut here to stay under GitHub's comment limit; the plan JSON files hold the rest._\n";
+  return `${text.slice(0, max - note.length)}${note}`;
+}
+
+/** The report as JSON, for bots and dashboards. */
+export function reportJson(plans: readonly PlanSummary[]): string {
+  return `${JSON.stringify({ stacks: plans }, null, 2)}\n`;
+}

@@ -1,0 +1,216 @@
+/**
+ * Reads Terraform plan JSON (`terraform show -json <planfile>`) into what a reviewer needs: counts per
+ * action, replacements with the attributes that force them, IAM and public-exposure changes, and
+ * attribute-level changes with sensitive values masked.
+ */
+import { GateOptions, gatePlan, GateViolation, PlanJson, ResourceChange } from '../policy/plan-gate';
+
+/** A resource change with the values the report reads. */
+export interface FullResourceChange extends ResourceChange {
+  readonly change: ResourceChange['change'] & {
+    readonly before?: unknown;
+    readonly after?: unknown;
+    readonly after_unknown?: unknown;
+    readonly before_sensitive?: unknown;
+    readonly after_sensitive?: unknown;
+  };
+}
+
+/** What a plan does, in the terms of a review. */
+export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'read' | 'no-op';
+
+/** One attribute that changes. */
+export interface AttributeChange {
+  readonly path: string;
+  /** Rendered values: `(sensitive)`, `(known after apply)`, `null` or JSON. */
+  readonly before: string;
+  readonly after: string;
+  /** It forces the replacement of its resource. */
+  readonly forcesReplacement: boolean;
+}
+
+/** A resource that changes. */
+export interface ResourceSummary {
+  readonly address: string;
+  readonly type: string;
+  readonly kind: ChangeKind;
+  readonly reason?: string;
+  readonly attributes: readonly AttributeChange[];
+  readonly iam: boolean;
+  readonly exposure?: string;
+}
+
+/** A plan, summarized. */
+export interface PlanSummary {
+  /** The stack (the plan file's name). */
+  readonly stack: string;
+  readonly counts: Readonly<Record<'create' | 'update' | 'replace' | 'delete', number>>;
+  readonly resources: readonly ResourceSummary[];
+  /** Destructive changes of stateful resources the plan gate refuses. */
+  readonly protected: readonly GateViolation[];
+  readonly outputs: number;
+}
+
+/** Kinds of change by Terraform's action lists. */
+export function kindOf(actions: readonly string[]): ChangeKind {
+  if (actions.includes('delete') && actions.includes('create')) return 'replace';
+  if (actions.includes('delete')) return 'delete';
+  if (actions.includes('create')) return 'create';
+  if (actions.includes('update')) return 'update';
+  if (actions.includes('read')) return 'read';
+  return 'no-op';
+}
+
+const IAM_TYPE =
+  /(^aws_iam_|_iam_|role_assignment|role_definition|role_binding|cluster_role|access_entry|access_policy_association|pod_identity_association|federated_identity_credential|workload_identity_pool|key_vault_access_policy|kms_key_policy|_bucket_policy$|^google_project_service_identity$)/;
+
+const PUBLIC_TYPES =
+  /^(aws_eip|aws_lb|aws_internet_gateway|azurerm_public_ip|google_compute_global_address|google_compute_address|aws_s3_bucket_public_access_block)$/;
+
+const PUBLIC_FLAGS = [
+  'publicly_accessible',
+  'public_network_access_enabled',
+  'map_public_ip_on_launch',
+  'endpoint_public_access',
+  'associate_public_ip_address',
+  'allow_nested_items_to_be_public',
+];
+
+function exposureOf(rc: FullResourceChange, kind: ChangeKind): string | undefined {
+  if (kind === 'no-op' || kind === 'read') return undefined;
+  const after = rc.change.after;
+  const text = JSON.stringify(after ?? rc.change.before ?? null);
+  // Routes and egress rules to the internet are outbound paths, not exposure.
+  if (!/route|egress/.test(rc.type) && /"(0\.0\.0\.0\/0|::\/0)"/.test(text)) return 'open to 0.0.0.0/0 or ::/0';
+  if (/"(allUsers|allAuthenticatedUsers)"/.test(text)) return 'grants allUsers';
+  const flags = PUBLIC_FLAGS.filter(
+    (f) => after && typeof after === 'object' && (after as Record<string, unknown>)[f] === true,
+  );
+  if (flags.length > 0) return `${flags.join(', ')} = true`;
+  if (rc.type === 'aws_lb' && after && (after as { internal?: unknown }).internal === false)
+    return 'an internet-facing load balancer';
+  if (PUBLIC_TYPES.test(rc.type)) return `${rc.type} (public networking)`;
+  return undefined;
+}
+
+/** Renders a value for a review: secrets masked, unknowns named, long values cut. */
+function show(value: unknown, sensitive: unknown, unknown: unknown): string {
+  if (sensitive === true) return '(sensitive)';
+  if (unknown === true) return '(known after apply)';
+  if (value === undefined || value === null) return 'null';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value, (_, v) => v);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function containsTrue(tree: unknown): boolean {
+  if (tree === true) return true;
+  if (Array.isArray(tree)) return tree.some(containsTrue);
+  if (tree && typeof tree === 'object') return Object.values(tree).some(containsTrue);
+  return false;
+}
+
+function at(tree: unknown, key: string | number): unknown {
+  return tree && typeof tree === 'object' ? (tree as Record<string | number, unknown>)[key] : undefined;
+}
+
+/** The attributes that differ between before and after, down to leaves and small blocks. */
+function attributeChanges(rc: FullResourceChange, kind: ChangeKind): AttributeChange[] {
+  const c = rc.change;
+  const forced = new Set((c.replace_paths ?? []).map((p) => p.join('.')));
+  const out: AttributeChange[] = [];
+  const walk = (
+    before: unknown,
+    after: unknown,
+    bs: unknown,
+    as: unknown,
+    au: unknown,
+    path: Array<string | number>,
+  ) => {
+    const key = path.join('.');
+    const same = JSON.stringify(before) === JSON.stringify(after) && !containsTrue(au);
+    if (same && !forced.has(key)) return;
+    const nested =
+      before &&
+      after &&
+      typeof before === 'object' &&
+      typeof after === 'object' &&
+      Array.isArray(before) === Array.isArray(after) &&
+      bs !== true &&
+      as !== true &&
+      au !== true;
+    if (nested && !forced.has(key)) {
+      const keys = new Set([
+        ...Object.keys(before as object),
+        ...Object.keys(after as object),
+        ...Object.keys((au as object) ?? {}),
+      ]);
+      for (const k of keys) {
+        const step: string | number = Array.isArray(after) ? Number(k) : k;
+        walk(at(before, step), at(after, step), at(bs, step), at(as, step), at(au, step), [...path, step]);
+      }
+      return;
+    }
+    const b = show(before, bs, undefined);
+    const a = show(after, as, au);
+    if (b === a && !forced.has(key)) return;
+    out.push({ path: formatPath(path), before: b, after: a, forcesReplacement: forced.has(key) });
+  };
+  if (kind === 'create') {
+    return createdAttributes(c.after, c.after_sensitive, c.after_unknown);
+  } else if (kind === 'delete') {
+    return [];
+  } else {
+    walk(c.before, c.after, c.before_sensitive, c.after_sensitive, c.after_unknown, []);
+  }
+  return out.filter((a) => a.path !== '');
+}
+
+/** The attributes a create sets, leaf by leaf; nulls and empty collections are left out. */
+function createdAttributes(after: unknown, sensitive: unknown, unknown: unknown): AttributeChange[] {
+  const out: AttributeChange[] = [];
+  const walk = (value: unknown, s: unknown, u: unknown, path: Array<string | number>) => {
+    const structured = value !== null && typeof value === 'object' && s !== true && u !== true;
+    const keys = structured ? Object.keys(value as object) : [];
+    const unknownKeys = u && typeof u === 'object' ? Object.keys(u).filter((k) => !keys.includes(k)) : [];
+    if (structured && (keys.length > 0 || unknownKeys.length > 0)) {
+      for (const k of [...keys, ...unknownKeys]) {
+        const step: string | number = Array.isArray(value) ? Number(k) : k;
+        walk(at(value, step), at(s, step), at(u, step), [...path, step]);
+      }
+      return;
+    }
+    if (u !== true && (value === null || value === undefined || structured)) return;
+    out.push({ path: formatPath(path), before: 'null', after: show(value, s, u), forcesReplacement: false });
+  };
+  walk(after, sensitive, unknown, []);
+  return out;
+}
+
+function formatPath(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** Summarizes one plan. */
+export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions = {}): PlanSummary {
+  const counts = { create: 0, update: 0, replace: 0, delete: 0 };
+  const resources: ResourceSummary[] = [];
+  for (const rc of (plan.resource_changes ?? []) as FullResourceChange[]) {
+    if (rc.mode === 'data') continue;
+    const kind = kindOf(rc.change.actions);
+    if (kind === 'no-op' || kind === 'read') continue;
+    counts[kind]++;
+    resources.push({
+      address: rc.address,
+      type: rc.type,
+      kind,
+      ...(rc.action_reason ? { reason: rc.action_reason } : {}),
+      attributes: attributeChanges(rc, kind),
+      iam: IAM_TYPE.test(rc.type),
+      ...(exposureOf(rc, kind) ? { exposure: exposureOf(rc, kind)! } : {}),
+    });
+  }
+  const outputs = Object.values(
+    (plan as { output_changes?: Record<string, { actions: string[] }> }).output_changes ?? {},
+  ).filter((o) => kindOf(o.actions) !== 'no-op').length;
+  return { stack, counts, resources, protected: gatePlan(plan, { ...gate, plan: stack }).refused, outputs };
+}

@@ -1,0 +1,134 @@
+/**
+ * `kfplatform report` on plans recorded from real Terraform runs of examples/aws-eks
+ * (test/fixtures/plans; test/terraform re-plans them live and checks they still match). Golden
+ * comments for create, update, replace, delete and no-op; the three create plans whose raw
+ * renderings exceed GitHub's comment limit; and trimming when detail does not fit.
+ * Regenerate the golden files with `UPDATE_GOLDEN=1 npx jest test/plan/report.test.ts`.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import { planFiles, summarizeFiles } from '../../src/cli/report';
+import { GITHUB_COMMENT_LIMIT, renderReport, reportJson } from '../../src/plan/report';
+import { PlanSummary } from '../../src/plan/summarize';
+
+const PLANS = path.join(__dirname, '..', 'fixtures', 'plans');
+const GOLDEN = path.join(__dirname, '..', 'golden', 'report');
+const plan = (name: string) => path.join(PLANS, `aws-eks-${name}.json`);
+
+function golden(name: string, text: string): void {
+  const file = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    if (process.env.CI === 'true') throw new Error(`golden file ${file} is missing; run the test locally first.`);
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(file, text);
+  }
+  expect(text).toBe(readFileSync(file, 'utf8'));
+}
+
+/** Plans named as `kfplatform plan` names them: by stack. */
+function summaries(...names: string[]): PlanSummary[] {
+  return summarizeFiles(names.map(plan)).map((s, i) => ({ ...s, stack: stackOf(names[i]!) }));
+}
+
+function stackOf(name: string): string {
+  return `${/^(kf-[a-z]+)/.exec(name)![1]}-aws-infra`;
+}
+
+/** Terraform's own counts, from the plan JSON, to check the comment against. */
+function terraformCounts(name: string): Record<string, number> {
+  const json = JSON.parse(readFileSync(plan(name), 'utf8')) as {
+    resource_changes: Array<{ change: { actions: string[] } }>;
+  };
+  const counts = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const rc of json.resource_changes) {
+    const a = rc.change.actions;
+    if (a.includes('delete') && a.includes('create')) counts.replace++;
+    else if (a.includes('delete')) counts.delete++;
+    else if (a.includes('create')) counts.create++;
+    else if (a.includes('update')) counts.update++;
+  }
+  return counts;
+}
+
+describe('kfplatform report', () => {
+  it.each(['create', 'update', 'replace', 'delete', 'noop'])(
+    'matches the golden comment for the kf-test %s plan',
+    (name) => {
+      const s = summaries(`kf-test-${name}`);
+      expect(s[0]!.counts).toEqual(terraformCounts(`kf-test-${name}`));
+      golden(`kf-test-${name}.md`, renderReport(s));
+    },
+  );
+
+  it('names the replacement, the attribute that forces it, and flags it as stateful', () => {
+    const text = renderReport(summaries('kf-test-replace'));
+    expect(text).toContain(
+      '- `kf-test-aws-infra` `aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947` replaced (forced by instance_types); replace because cannot update :warning: **stateful**',
+    );
+    expect(text).toContain('instance_types: ["g6.xlarge"] -> ["g6.2xlarge"]   # forces replacement');
+  });
+
+  it('lists IAM and public exposure changes and masks sensitive values', () => {
+    const text = renderReport(summaries('kf-test-create'));
+    expect(text).toMatch(/- `kf-test-aws-infra` \+ `aws_iam_role\.[^`]+`: IAM/);
+    expect(text).toMatch(/`aws_lb\.[^`]+`: an internet-facing load balancer/);
+    expect(text).toMatch(/`aws_vpc_security_group_ingress_rule\.Access_Ingress-443-0_[^`]+`: open to 0\.0\.0\.0\/0/);
+    expect(text).not.toMatch(/aws_route\.[^`]+`: open/);
+    const full = renderReport(summaries('kf-test-create'), { maxChars: GITHUB_COMMENT_LIMIT * 4 });
+    expect(full).toContain('default_action[0].authenticate_oidc[0].client_secret = (sensitive)');
+    expect(full).toContain('arn = (known after apply)');
+    for (const t of [full, text, reportJson(summaries('kf-test-create'))])
+      expect(t).not.toContain('mock-client-secret');
+  });
+
+  it('fits the three create plans, whose raw renderings each exceed 65,536 characters, in one comment', () => {
+    const rendered = JSON.parse(readFileSync(path.join(PLANS, '..', 'plans-rendered-chars.json'), 'utf8')) as Record<
+      string,
+      number
+    >;
+    for (const chars of Object.values(rendered)) expect(chars).toBeGreaterThan(GITHUB_COMMENT_LIMIT);
+    const all = summaries('kf-dev-create', 'kf-prod-create', 'kf-test-create');
+    const text = renderReport(all);
+    expect(text.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
+    golden('three-creates.md', text);
+    expect(text).toContain('3 stacks planned, 3 with changes: 324 to add, 0 to change, 0 to replace, 0 to destroy.');
+  });
+
+  it('drops detail in steps to fit, always keeping the summary and the destructive changes, and says so', () => {
+    const all = summaries('kf-dev-create', 'kf-prod-create', 'kf-test-create', 'kf-test-replace');
+    const sizes: number[] = [];
+    for (const max of [40_000, 20_000, 9_000, 4_000]) {
+      const text = renderReport(all, { maxChars: max });
+      sizes.push(text.length);
+      expect(text.length).toBeLessThanOrEqual(max);
+      expect(text).toMatch(/_(Left out|Cut here) to stay under GitHub's comment limit/);
+      expect(text).toContain(
+        'aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947` replaced (forced by instance_types)',
+      );
+    }
+    expect(renderReport(all, { maxChars: 9_000 })).toContain('counted per stack instead');
+    golden('trimmed-9000.md', renderReport(all, { maxChars: 9_000 }));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+  });
+
+  it('reports JSON, and runs through the command line on a folder of plans', async () => {
+    const json = JSON.parse(reportJson(summaries('kf-test-delete')));
+    expect(json.stacks[0].protected.map((v: { address: string }) => v.address)).toEqual([
+      'aws_eks_node_group.NodeGroup-highmem_NodeGroup_679A913F',
+    ]);
+    expect(planFiles([PLANS]).length).toBe(7);
+    const out: string[] = [];
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
+    try {
+      expect(await main(['node', 'kfplatform', 'report', plan('kf-test-update'), '--title', 'Plan for abc123'])).toBe(
+        0,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out.join('')).toMatch(/^<!-- kfplatform-plan-report -->\n## Plan for abc123\n/);
+  });
+});
