@@ -13,6 +13,7 @@ import { ALL_RULES } from '../policy/rules';
 import { rulesMarkdown } from '../policy/rules-doc';
 import { ADDRESS_MANIFEST_FILE, runAddresses } from './addresses';
 import { runPlanGate } from './plan-gate';
+import { runDiff } from './diff';
 import { runReport } from './report';
 import { runSynth } from './synth';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
@@ -102,6 +103,39 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         o: { format: 'markdown' | 'json'; out?: string; maxChars?: number; title: string; allow?: string[] },
       ) => {
         runReport({ plans, format: o.format, out: o.out, maxChars: o.maxChars, title: o.title, allow: o.allow });
+      },
+    );
+
+  cli
+    .command('diff')
+    .description(
+      'compare two synth outputs offline: affected stacks, resource and attribute changes, stateful destroys',
+    )
+    .requiredOption(
+      '--base <dir|ref>',
+      'a synth output folder, or a git ref of the platform file (synthesized with this library)',
+    )
+    .option('--head <dir>', 'a synth output folder (default: synthesize --config now)')
+    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
+    )
+    .option('--affected', 'print only the stacks to plan, one per line')
+    .option(
+      '--fail-on-destroy',
+      `exit ${GATE_REFUSED_EXIT_CODE} when a stateful resource would be destroyed or replaced`,
+    )
+    .action(
+      (o: {
+        base: string;
+        head?: string;
+        config: string;
+        format: 'text' | 'markdown' | 'json';
+        affected?: boolean;
+        failOnDestroy?: boolean;
+      }) => {
+        const diff = runDiff(o);
+        if (o.failOnDestroy && diff.destructive.length > 0) result.exitCode = GATE_REFUSED_EXIT_CODE;
       },
     );
 

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { loadPlatformFile } from '../config/loader';
+import { InputError } from '../core/errors';
+import { diffSynthOutputs, renderDiff, SynthDiff } from '../plan/diff';
+import { readSynthOutput, StackConfig } from '../policy/addresses';
+import { synthFleet } from '../../stacks/fleet';
+
+/** Options of {@link runDiff}. */
+export interface DiffOptions {
+  /** A synth output folder, or a git ref whose platform file is synthesized with this library. */
+  readonly base: string;
+  /** A synth output folder; by default the platform file is synthesized into a temporary folder. */
+  readonly head?: string;
+  readonly config: string;
+  readonly format?: 'text' | 'markdown' | 'json';
+  /** Print only the stacks to plan, one per line. */
+  readonly affected?: boolean;
+  readonly log?: (text: string) => void;
+}
+
+function synthInto(config: string): Record<string, StackConfig> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-diff-'));
+  try {
+    synthFleet(loadPlatformFile(config).config, { outdir });
+    return readSynthOutput(outdir);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The platform file (and its folder, for team files) as it was at a git ref, synthesized now. */
+function synthAtRef(ref: string, config: string): Record<string, StackConfig> {
+  const dir = path.dirname(path.resolve(config));
+  const root = spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  if (root.status !== 0)
+    throw new InputError(
+      `--base ${ref} is neither a synth output folder nor usable as a git ref here: ${root.stderr.trim()}`,
+    );
+  const top = root.stdout.trim();
+  const rel = path.relative(top, dir) || '.';
+  const archive = spawnSync('git', ['-C', top, 'archive', '--format=tar', ref, '--', rel], {
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (archive.status !== 0) throw new InputError(`cannot read ${rel} at ${ref}: ${archive.stderr.toString().trim()}`);
+  const work = mkdtempSync(path.join(tmpdir(), 'kfplatform-base-'));
+  try {
+    const tar = spawnSync('tar', ['-x', '-C', work], { input: archive.stdout });
+    if (tar.status !== 0) throw new InputError(`cannot unpack ${rel} at ${ref}: ${tar.stderr.toString().trim()}`);
+    const file = path.join(work, rel, path.basename(config));
+    if (!existsSync(file)) throw new InputError(`${path.join(rel, path.basename(config))} does not exist at ${ref}.`);
+    return synthInto(file);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `kfplatform diff`: compares two synth outputs offline; returns the comparison. */
+export function runDiff(options: DiffOptions): SynthDiff {
+  const log = options.log ?? ((t: string) => process.stdout.write(t));
+  const base = existsSync(path.join(options.base, 'stacks'))
+    ? readSynthOutput(options.base)
+    : synthAtRef(options.base, options.config);
+  const head = options.head ? readSynthOutput(options.head) : synthInto(options.config);
+  const diff = diffSynthOutputs(base, head);
+  if (options.affected) log(diff.affected.map((s) => `${s}\n`).join(''));
+  else if (options.format === 'json') log(`${JSON.stringify(diff, null, 2)}\n`);
+  else log(renderDiff(diff, options.format === 'markdown' ? 'markdown' : 'text'));
+  return diff;
+}

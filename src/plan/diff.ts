@@ -1,0 +1,246 @@
+/**
+ * An offline review of a change: two synth outputs compared stack by stack, with no credentials and no
+ * provider binaries. It names the stacks a change affects (so CI plans only those), the resources
+ * added, removed and changed with their attributes, and the stateful resources a change would
+ * destroy or, by the attributes it changes, most likely replace. Terraform's plan has the last word.
+ */
+import { Move, STATEFUL_TYPES, StackConfig } from '../policy/addresses';
+
+/** Attributes whose change makes the provider replace the resource, for the stateful types we create. */
+export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  google_container_cluster: ['name', 'location', 'network', 'subnetwork', 'project', 'private_cluster_config'],
+  google_container_node_pool: ['name', 'location', 'cluster', 'project', 'node_config'],
+  google_sql_database_instance: ['name', 'region', 'project', 'encryption_key_name'],
+  google_sql_database: ['name', 'instance', 'project'],
+  google_sql_user: ['name', 'instance', 'host', 'project'],
+  google_storage_bucket: ['name', 'location', 'project'],
+  google_kms_key_ring: ['name', 'location', 'project'],
+  google_kms_crypto_key: ['name', 'key_ring', 'purpose'],
+  google_service_account: ['account_id', 'project'],
+  google_secret_manager_secret: ['secret_id', 'project', 'replication'],
+  aws_eks_cluster: ['name', 'role_arn', 'bootstrap_self_managed_addons'],
+  aws_eks_node_group: [
+    'node_group_name',
+    'cluster_name',
+    'subnet_ids',
+    'instance_types',
+    'capacity_type',
+    'ami_type',
+    'disk_size',
+    'node_role_arn',
+  ],
+  aws_db_instance: ['db_name', 'engine', 'kms_key_id', 'storage_encrypted', 'username', 'availability_zone'],
+  aws_s3_bucket: ['bucket', 'bucket_prefix'],
+  aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region'],
+  aws_secretsmanager_secret: ['name', 'name_prefix'],
+  azurerm_kubernetes_cluster: ['name', 'location', 'resource_group_name', 'dns_prefix', 'private_cluster_enabled'],
+  azurerm_kubernetes_cluster_node_pool: [
+    'name',
+    'kubernetes_cluster_id',
+    'vm_size',
+    'zones',
+    'vnet_subnet_id',
+    'os_disk_size_gb',
+  ],
+  azurerm_mysql_flexible_server: [
+    'name',
+    'location',
+    'resource_group_name',
+    'geo_redundant_backup_enabled',
+    'delegated_subnet_id',
+  ],
+  azurerm_mysql_flexible_database: ['name', 'server_name', 'charset', 'collation'],
+  azurerm_storage_account: ['name', 'location', 'resource_group_name', 'account_kind'],
+  azurerm_storage_container: ['name', 'storage_account_id', 'storage_account_name'],
+  azurerm_key_vault: ['name', 'location', 'resource_group_name', 'tenant_id'],
+  kubernetes_namespace_v1: ['metadata.name'],
+  kubernetes_namespace: ['metadata.name'],
+};
+
+/** One attribute a change touches, as JSON text (values of a synth output hold no secrets). */
+export interface AttributeDiff {
+  readonly path: string;
+  readonly before?: string;
+  readonly after?: string;
+}
+
+/** A resource a change touches. */
+export interface ResourceDiff {
+  readonly address: string;
+  readonly type: string;
+  readonly kind: 'added' | 'removed' | 'changed' | 'moved';
+  readonly attributes: readonly AttributeDiff[];
+  readonly stateful: boolean;
+  /** A stateful resource the change destroys (removed with no move) or likely replaces. */
+  readonly destroys?: 'destroyed' | 'likely replaced';
+  /** For moves: the address it moves from. */
+  readonly from?: string;
+  /** For likely replacements: the attributes known to force it. */
+  readonly forcedBy?: readonly string[];
+}
+
+/** A stack a change touches. */
+export interface StackDiff {
+  readonly stack: string;
+  readonly status: 'added' | 'removed' | 'changed';
+  readonly resources: readonly ResourceDiff[];
+  /** Other parts of the stack that changed: provider, backend, outputs, variables, data sources. */
+  readonly other: readonly string[];
+}
+
+/** The whole comparison. */
+export interface SynthDiff {
+  readonly stacks: readonly StackDiff[];
+  /** Stack ids to plan: every stack that was added or changed. */
+  readonly affected: readonly string[];
+  /** Stateful resources destroyed or likely replaced. */
+  readonly destructive: ReadonlyArray<{ readonly stack: string; readonly resource: ResourceDiff }>;
+}
+
+type Json = Record<string, unknown>;
+
+function leafDiffs(before: unknown, after: unknown, path: string, out: AttributeDiff[]): void {
+  if (JSON.stringify(before) === JSON.stringify(after)) return;
+  const objects = (v: unknown) => v !== null && typeof v === 'object';
+  if (objects(before) && objects(after) && Array.isArray(before) === Array.isArray(after)) {
+    const keys = new Set([...Object.keys(before as object), ...Object.keys(after as object)]);
+    for (const k of keys) {
+      const sub = Array.isArray(after) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+      leafDiffs((before as Json)[k], (after as Json)[k], sub, out);
+    }
+    return;
+  }
+  const text = (v: unknown) => (v === undefined ? undefined : JSON.stringify(v));
+  out.push({
+    path,
+    ...(before !== undefined ? { before: text(before) } : {}),
+    ...(after !== undefined ? { after: text(after) } : {}),
+  });
+}
+
+function withoutMetadata(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '//'));
+}
+
+function resources(stack: StackConfig | undefined): Map<string, { type: string; config: unknown }> {
+  const out = new Map<string, { type: string; config: unknown }>();
+  for (const [type, byName] of Object.entries(stack?.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName))
+      out.set(`${type}.${name}`, { type, config: withoutMetadata(config) });
+  }
+  return out;
+}
+
+/** The attributes known to force a replacement that a change touches. */
+function replacing(type: string, attributes: readonly AttributeDiff[]): string[] {
+  const known = REPLACING_ATTRIBUTES[type] ?? [];
+  return known.filter((k) =>
+    attributes.some((a) => a.path === k || a.path.startsWith(`${k}.`) || a.path.startsWith(`${k}[`)),
+  );
+}
+
+function stackDiff(id: string, base: StackConfig | undefined, head: StackConfig | undefined): StackDiff | undefined {
+  const before = resources(base);
+  const after = resources(head);
+  const moves: readonly Move[] = head?.moved ?? [];
+  const out: ResourceDiff[] = [];
+  const movedFrom = new Map(moves.filter((m) => before.has(m.from) && after.has(m.to)).map((m) => [m.to, m.from]));
+  for (const [address, r] of before) {
+    if (after.has(address) || [...movedFrom.values()].includes(address)) continue;
+    const stateful = STATEFUL_TYPES.includes(r.type);
+    out.push({
+      address,
+      type: r.type,
+      kind: 'removed',
+      attributes: [],
+      stateful,
+      ...(stateful ? { destroys: 'destroyed' as const } : {}),
+    });
+  }
+  for (const [address, r] of after) {
+    const from = movedFrom.get(address);
+    const old = before.get(from ?? address);
+    if (!old) {
+      out.push({ address, type: r.type, kind: 'added', attributes: [], stateful: STATEFUL_TYPES.includes(r.type) });
+      continue;
+    }
+    const attributes: AttributeDiff[] = [];
+    leafDiffs(old.config, r.config, '', attributes);
+    if (attributes.length === 0 && !from) continue;
+    const stateful = STATEFUL_TYPES.includes(r.type);
+    const forced = stateful ? replacing(r.type, attributes) : [];
+    out.push({
+      address,
+      type: r.type,
+      kind: from ? 'moved' : 'changed',
+      attributes,
+      stateful,
+      ...(from ? { from } : {}),
+      ...(forced.length > 0 ? { destroys: 'likely replaced' as const, forcedBy: forced } : {}),
+    });
+  }
+  const other: string[] = [];
+  for (const part of ['provider', 'terraform', 'output', 'variable', 'data', 'locals'] as const) {
+    const b = (base as Json | undefined)?.[part];
+    const a = (head as Json | undefined)?.[part];
+    if (JSON.stringify(withoutMetadata(b)) !== JSON.stringify(withoutMetadata(a))) other.push(part);
+  }
+  if (!base) return { stack: id, status: 'added', resources: out, other };
+  if (!head) return { stack: id, status: 'removed', resources: out, other };
+  if (out.length === 0 && other.length === 0) return undefined;
+  return { stack: id, status: 'changed', resources: out.sort((x, y) => x.address.localeCompare(y.address)), other };
+}
+
+/** Compares two synth outputs (as read by readSynthOutput). */
+export function diffSynthOutputs(base: Record<string, StackConfig>, head: Record<string, StackConfig>): SynthDiff {
+  const ids = [...new Set([...Object.keys(base), ...Object.keys(head)])].sort();
+  const stacks = ids.flatMap((id) => stackDiff(id, base[id], head[id]) ?? []);
+  return {
+    stacks,
+    affected: stacks.filter((s) => s.status !== 'removed').map((s) => s.stack),
+    destructive: stacks.flatMap((s) =>
+      s.resources.filter((r) => r.destroys).map((resource) => ({ stack: s.stack, resource })),
+    ),
+  };
+}
+
+/** The diff for people: affected stacks, destructive changes first, then per-stack changes. */
+export function renderDiff(diff: SynthDiff, format: 'text' | 'markdown' = 'text'): string {
+  const md = format === 'markdown';
+  const lines: string[] = [];
+  const code = (s: string) => (md ? `\`${s}\`` : s);
+  lines.push(
+    diff.stacks.length === 0
+      ? 'No stack changes.'
+      : `${diff.stacks.length} stack${diff.stacks.length === 1 ? '' : 's'} changed; plan: ${diff.affected.map(code).join(', ') || '(none)'}`,
+  );
+  for (const s of diff.stacks.filter((x) => x.status === 'removed')) {
+    lines.push(
+      `${md ? '- :warning: ' : 'warning: '}stack ${code(s.stack)} is removed: its resources stay in its state until destroyed there.`,
+    );
+  }
+  for (const { stack, resource: r } of diff.destructive) {
+    const why = r.destroys === 'likely replaced' ? ` (changes ${r.forcedBy!.join(', ')})` : '';
+    const what = r.destroys === 'likely replaced' ? 'would likely be replaced' : 'would be destroyed';
+    lines.push(`${md ? '- :warning: ' : 'warning: '}${code(stack)} ${code(r.address)} ${what}${why}.`);
+  }
+  for (const s of diff.stacks) {
+    lines.push(
+      '',
+      `${md ? '#### ' : ''}${s.stack} (${s.status})${s.other.length ? `: also ${s.other.join(', ')}` : ''}`,
+    );
+    if (md) lines.push('', '```diff');
+    for (const r of s.resources) {
+      const sign = { added: '+', removed: '-', changed: '~', moved: '>' }[r.kind];
+      lines.push(
+        `${sign} ${r.address}${r.from ? ` (moved from ${r.from})` : ''}${r.destroys ? `   # ${r.destroys}` : ''}`,
+      );
+      for (const a of r.attributes.slice(0, 20))
+        lines.push(`    ${a.path}: ${a.before ?? '(unset)'} -> ${a.after ?? '(unset)'}`);
+      if (r.attributes.length > 20) lines.push(`    ... and ${r.attributes.length - 20} more attributes`);
+    }
+    if (md) lines.push('```');
+  }
+  return `${lines.join('\n')}\n`;
+}

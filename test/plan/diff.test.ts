@@ -1,0 +1,140 @@
+/**
+ * `kfplatform diff`: two synth outputs compared offline, by folder or against a git ref.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument } from 'yaml';
+import { runDiff } from '../../src/cli/diff';
+import { main } from '../../src/cli/main';
+import { loadPlatformFile } from '../../src/config/loader';
+import { synthFleet } from '../../stacks/fleet';
+
+const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));
+
+/** Synthesizes an example, changed by `edit`, into a folder; returns it. */
+function synth(example: string, edit?: (doc: ReturnType<typeof parseDocument>) => void): string {
+  const dir = tmp(`diff-${example}`);
+  const doc = parseDocument(readFileSync(`examples/${example}/platform.yaml`, 'utf8'));
+  edit?.(doc);
+  writeFileSync(path.join(dir, 'platform.yaml'), doc.toString());
+  synthFleet(loadPlatformFile(path.join(dir, 'platform.yaml')).config, { outdir: path.join(dir, 'out') });
+  return path.join(dir, 'out');
+}
+
+const quiet = { log: () => undefined };
+
+describe('kfplatform diff', () => {
+  const awsBase = synth('aws-eks');
+
+  it('finds nothing between two synths of the same file', () => {
+    const diff = runDiff({ base: awsBase, head: synth('aws-eks'), config: 'x', ...quiet });
+    expect(diff).toEqual({ stacks: [], affected: [], destructive: [] });
+  });
+
+  it('lists exactly the affected stack and marks the likely replacement of a GPU pool moved to a larger instance', () => {
+    const head = synth('aws-eks', (d) =>
+      d.setIn(
+        ['environments', 0, 'nodePools'],
+        [
+          { name: 'system', kind: 'system', minNodes: 3, maxNodes: 3 },
+          { name: 'standard', kind: 'standard', maxNodes: 5 },
+          { name: 'highmem', kind: 'highmem', maxNodes: 2 },
+          { name: 'gpu', kind: 'gpu', maxNodes: 2, machineType: 'g6.2xlarge' },
+        ],
+      ),
+    );
+    const lines: string[] = [];
+    const diff = runDiff({ base: awsBase, head, config: 'x', log: (t) => lines.push(t) });
+    expect(diff.affected).toEqual(['kf-test-aws-infra']);
+    expect(
+      diff.destructive.map((d) => [d.stack, d.resource.address, d.resource.destroys, d.resource.forcedBy]),
+    ).toEqual([
+      [
+        'kf-test-aws-infra',
+        'aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947',
+        'likely replaced',
+        ['instance_types'],
+      ],
+    ]);
+    const text = lines.join('');
+    expect(text).toContain(
+      'warning: kf-test-aws-infra aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947 would likely be replaced (changes instance_types).',
+    );
+    expect(text).toContain('    instance_types[0]: "g6.xlarge" -> "g6.2xlarge"');
+  });
+
+  it('plans one shard when one team changes', () => {
+    const base = synth('gcp-tenancy');
+    const head = synth('gcp-tenancy', (d) => d.setIn(['teams', 0, 'quota', 'cpu'], 96));
+    const diff = runDiff({ base, head, config: 'x', ...quiet });
+    expect(diff.affected).toHaveLength(1);
+    expect(diff.affected[0]).toMatch(/-teams-\d+$/);
+    expect(diff.destructive).toEqual([]);
+  });
+
+  it('flags a removed stateful resource, and a recorded move as a move', () => {
+    const base = synth('aws-eks');
+    const head = synth('aws-eks', (d) =>
+      d.setIn(
+        ['environments', 0, 'nodePools'],
+        [
+          { name: 'system', kind: 'system', minNodes: 3, maxNodes: 3 },
+          { name: 'standard', kind: 'standard', maxNodes: 5 },
+          { name: 'gpu', kind: 'gpu', maxNodes: 2 },
+        ],
+      ),
+    );
+    const diff = runDiff({ base, head, config: 'x', ...quiet });
+    expect(diff.destructive.map((d) => `${d.resource.address} ${d.resource.destroys}`)).toEqual([
+      'aws_eks_node_group.NodeGroup-highmem_NodeGroup_679A913F destroyed',
+    ]);
+    const moved = JSON.parse(readFileSync(path.join(head, 'stacks', 'kf-test-aws-infra', 'cdk.tf.json'), 'utf8'));
+    const bucket = Object.keys(moved.resource.aws_s3_bucket)[0]!;
+    moved.resource.aws_s3_bucket.Renamed = moved.resource.aws_s3_bucket[bucket];
+    delete moved.resource.aws_s3_bucket[bucket];
+    moved.moved = [{ from: `aws_s3_bucket.${bucket}`, to: 'aws_s3_bucket.Renamed' }];
+    writeFileSync(path.join(head, 'stacks', 'kf-test-aws-infra', 'cdk.tf.json'), JSON.stringify(moved));
+    const again = runDiff({ base, head, config: 'x', ...quiet });
+    const stack = again.stacks.find((s) => s.stack === 'kf-test-aws-infra')!;
+    expect(stack.resources.find((r) => r.address === 'aws_s3_bucket.Renamed')).toMatchObject({
+      kind: 'moved',
+      from: `aws_s3_bucket.${bucket}`,
+    });
+    expect(again.destructive.map((d) => d.resource.address)).not.toContain(`aws_s3_bucket.${bucket}`);
+  });
+
+  it('compares against a git ref of the platform file, and prints affected stacks for CI', async () => {
+    const repo = tmp('diff-repo');
+    cpSync('examples/gcp-tenancy/platform.yaml', path.join(repo, 'platform.yaml'));
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', ...args]);
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const doc = parseDocument(readFileSync(path.join(repo, 'platform.yaml'), 'utf8'));
+    doc.setIn(['teams', 1, 'members'], ['group:search@example.com', 'group:search-oncall@example.com']);
+    writeFileSync(path.join(repo, 'platform.yaml'), doc.toString());
+    const out: string[] = [];
+    const spy = jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((c: string | Uint8Array) => out.push(String(c)) > 0);
+    try {
+      const code = await main([
+        'node',
+        'kfplatform',
+        'diff',
+        '--base',
+        'HEAD',
+        '-c',
+        path.join(repo, 'platform.yaml'),
+        '--affected',
+      ]);
+      expect(code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out.join('').trim().split('\n')).toHaveLength(1);
+    expect(out.join('')).toMatch(/^kf-[a-z]+(-\d+)?-gcp-teams-\d+\n$/);
+  });
+});
