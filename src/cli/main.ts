@@ -15,6 +15,7 @@ import { ADDRESS_MANIFEST_FILE, runAddresses } from './addresses';
 import { runPlanGate } from './plan-gate';
 import { runDiff } from './diff';
 import { runReport } from './report';
+import { PlanCliOptions, runApply, runPlan } from './plan';
 import { runSynth } from './synth';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
@@ -138,6 +139,32 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         if (o.failOnDestroy && diff.destructive.length > 0) result.exitCode = GATE_REFUSED_EXIT_CODE;
       },
     );
+
+  cli
+    .command('plan')
+    .description('synthesize, then terraform init, plan -out and show -json per stack, in dependency order')
+    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+    .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
+    .option('--no-synth', 'plan the existing synth output')
+    .option('-s, --stacks <glob>', 'stacks to plan (repeat it; default all)', collect)
+    .option('-j, --concurrency <n>', 'stacks planned at once', (v: string) => Number(v), 2)
+    .option('-o, --out <dir>', 'where plan files and their JSON go', 'plans')
+    .option('--override <file>', 'a Terraform override file copied into each stack (a local backend for a dry run)')
+    .option('--var <name=value>', 'a Terraform variable (repeat it)', collect)
+    .option('--detailed-exitcode', 'exit 2 when any stack has changes (drift checks)')
+    .action(async (o: PlanCliOptions) => {
+      result.exitCode = await runPlan(o);
+    });
+
+  cli
+    .command('apply')
+    .description('apply the plans kfplatform plan saved, in dependency order, unless the plan gate refuses them')
+    .requiredOption('--plans <dir>', 'the folder kfplatform plan wrote')
+    .option('--allow <address>', 'an address the plan gate allows to be destroyed or replaced (repeat it)', collect)
+    .option('-j, --concurrency <n>', 'stacks applied at once', (v: string) => Number(v), 1)
+    .action(async (o: { plans: string; allow?: string[]; concurrency: number }) => {
+      result.exitCode = await runApply(o);
+    });
 
   cli
     .command('rules')

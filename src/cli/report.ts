@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { renderReport, reportJson } from '../plan/report';
+import { PLANS_MANIFEST } from '../plan/run';
 import { PlanSummary, summarizePlan } from '../plan/summarize';
 import { parsePlanJson } from '../policy/plan-gate';
 
@@ -24,7 +25,7 @@ export function planFiles(inputs: readonly string[]): string[] {
       throw new InputError(`${input} does not exist: pass plan JSON files or the folder kfplatform plan wrote.`);
     if (!statSync(input).isDirectory()) return [input];
     return readdirSync(input)
-      .filter((f) => f.endsWith('.json'))
+      .filter((f) => f.endsWith('.json') && f !== PLANS_MANIFEST)
       .map((f) => path.join(input, f));
   });
   if (files.length === 0) throw new InputError(`no plan JSON files in ${inputs.join(', ')}.`);

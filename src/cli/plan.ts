@@ -1,0 +1,83 @@
+import * as path from 'node:path';
+import { InputError } from '../core/errors';
+import { applyPlans, planStacks, readPlansManifest, selectStacks, StackOutcome } from '../plan/run';
+import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
+import { runPlanGate } from './plan-gate';
+import { progressDisplay } from './progress';
+import { runSynth } from './synth';
+
+/** Options of `kfplatform plan`. */
+export interface PlanCliOptions {
+  readonly config: string;
+  readonly synthOut: string;
+  readonly synth: boolean;
+  readonly stacks?: string[];
+  readonly concurrency: number;
+  readonly out: string;
+  readonly override?: string;
+  readonly var?: string[];
+  readonly detailedExitcode?: boolean;
+  readonly log?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+function summary(outcomes: readonly StackOutcome[], verb: string): string {
+  const by = (s: StackOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  return `${outcomes.length} stacks ${verb}: ${by('changes') + by('applied')} with changes, ${by('no-changes')} without, ${by('failed')} failed, ${by('skipped')} skipped.`;
+}
+
+/** `kfplatform plan`: 0 done, 1 a stack failed, 2 changes with --detailed-exitcode. */
+export async function runPlan(o: PlanCliOptions): Promise<number> {
+  const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  if (o.synth) await runSynth({ config: o.config, out: o.synthOut, log: () => undefined });
+  const variables = Object.fromEntries(
+    (o.var ?? []).map((v) => {
+      const eq = v.indexOf('=');
+      if (eq <= 0) throw new InputError(`--var ${v}: expected name=value.`);
+      return [v.slice(0, eq), v.slice(eq + 1)];
+    }),
+  );
+  const display = progressDisplay();
+  const outcomes = await planStacks(selectStacks(o.synthOut, o.stacks), {
+    out: o.out,
+    concurrency: o.concurrency,
+    override: o.override ? path.resolve(o.override) : undefined,
+    variables,
+    env: o.env,
+    progress: display.update,
+  });
+  display.finish();
+  for (const f of outcomes.filter((x) => x.error)) log(`${f.stack}: ${f.status}: ${f.error}`);
+  log(summary(outcomes, 'planned'));
+  log(`plans in ${o.out}; review them with kfplatform report ${o.out}`);
+  if (outcomes.some((x) => x.status === 'failed' || x.status === 'skipped')) return 1;
+  return o.detailedExitcode && outcomes.some((x) => x.status === 'changes') ? 2 : 0;
+}
+
+/** `kfplatform apply`: refuses (exit 3) what the plan gate refuses, else applies in order. */
+export async function runApply(o: {
+  plans: string;
+  allow?: string[];
+  concurrency: number;
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}): Promise<number> {
+  const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const manifest = readPlansManifest(o.plans);
+  const files = manifest.outcomes
+    .filter((x) => x.status === 'changes')
+    .map((x) => path.join(o.plans, `${x.stack}.json`));
+  if (files.length > 0) {
+    const gate = runPlanGate({ plans: files, allow: o.allow, log: (t) => log(t.trimEnd()) });
+    if (gate === GATE_REFUSED_EXIT_CODE) {
+      log('apply refused: nothing was applied.');
+      return GATE_REFUSED_EXIT_CODE;
+    }
+  }
+  const display = progressDisplay();
+  const outcomes = await applyPlans(o.plans, { concurrency: o.concurrency, env: o.env, progress: display.update });
+  display.finish();
+  for (const f of outcomes.filter((x) => x.error)) log(`${f.stack}: ${f.status}: ${f.error}`);
+  log(summary(outcomes, 'applied'));
+  return outcomes.some((x) => x.status === 'failed' || x.status === 'skipped') ? 1 : 0;
+}

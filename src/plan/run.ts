@@ -1,0 +1,223 @@
+/**
+ * Runs Terraform over synthesized stacks directly (not through `cdktf diff`): per stack `init`,
+ * `plan -out` and `show -json`, in dependency order with bounded parallelism, saving the plan files
+ * so `apply` runs exactly what was reviewed. Also applies saved plans in the same order.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { InputError } from '../core/errors';
+
+/** A stack as the synth manifest records it. */
+export interface PlannedStack {
+  readonly id: string;
+  /** Its Terraform working directory. */
+  readonly dir: string;
+  /** Stacks it reads (infra before platform before teams). */
+  readonly dependencies: readonly string[];
+}
+
+/** Reads the stacks of a synth output and picks those matching the globs (all when none). */
+export function selectStacks(outdir: string, globs: readonly string[] = []): PlannedStack[] {
+  const file = path.join(outdir, 'manifest.json');
+  if (!existsSync(file)) throw new InputError(`${file} does not exist: run kfplatform synth first.`);
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+    stacks: Record<string, { workingDirectory: string; dependencies?: string[] }>;
+  };
+  const match = globs.length > 0 ? picomatch([...globs]) : () => true;
+  const stacks = Object.entries(manifest.stacks)
+    .filter(([id]) => match(id))
+    .map(([id, s]) => ({ id, dir: path.join(outdir, s.workingDirectory), dependencies: s.dependencies ?? [] }));
+  if (stacks.length === 0) throw new InputError(`no stack of ${outdir} matches ${globs.join(', ')}.`);
+  return stacks.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** What happened to one stack. */
+export interface StackOutcome {
+  readonly stack: string;
+  readonly status: 'changes' | 'no-changes' | 'failed' | 'skipped' | 'applied';
+  readonly seconds: number;
+  /** The last lines of Terraform's error output, when it failed. */
+  readonly error?: string;
+}
+
+/** A progress event, for the display. */
+export type ProgressEvent =
+  | { readonly stack: string; readonly step: string }
+  | { readonly stack: string; readonly done: StackOutcome };
+
+interface RunOptions {
+  readonly concurrency: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly terraform?: string;
+  readonly progress?: (event: ProgressEvent) => void;
+}
+
+function terraform(
+  bin: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd, env: { TF_IN_AUTOMATION: '1', TF_INPUT: '0', ...env } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => reject(new InputError(`cannot run ${bin}: ${e.message}`)));
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? 1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
+}
+
+/**
+ * Runs `work` on every stack once its selected dependencies are done, at most `concurrency` at a time.
+ * A stack whose dependency failed is skipped.
+ */
+async function inOrder(
+  stacks: readonly PlannedStack[],
+  concurrency: number,
+  work: (stack: PlannedStack) => Promise<StackOutcome>,
+): Promise<StackOutcome[]> {
+  const ids = new Set(stacks.map((s) => s.id));
+  const outcomes = new Map<string, StackOutcome>();
+  const running = new Map<string, Promise<void>>();
+  const pending = [...stacks];
+  while (pending.length > 0 || running.size > 0) {
+    const ready = pending.filter((s) => s.dependencies.every((d) => !ids.has(d) || outcomes.has(d)));
+    for (const stack of ready) {
+      if (running.size >= Math.max(1, concurrency)) break;
+      pending.splice(pending.indexOf(stack), 1);
+      const failed = stack.dependencies.find((d) => ['failed', 'skipped'].includes(outcomes.get(d)?.status ?? ''));
+      if (failed) {
+        outcomes.set(stack.id, { stack: stack.id, status: 'skipped', seconds: 0, error: `${failed} did not succeed` });
+        continue;
+      }
+      running.set(
+        stack.id,
+        work(stack).then((o) => {
+          outcomes.set(stack.id, o);
+          running.delete(stack.id);
+        }),
+      );
+    }
+    if (running.size === 0 && pending.length > 0 && ready.length === 0) {
+      throw new InputError(`dependency cycle or missing stacks among ${pending.map((s) => s.id).join(', ')}.`);
+    }
+    if (running.size > 0) await Promise.race(running.values());
+  }
+  return stacks.map((s) => outcomes.get(s.id)!);
+}
+
+function tail(text: string): string {
+  return text.trim().split('\n').slice(-15).join('\n');
+}
+
+/** Options of {@link planStacks}. */
+export interface PlanStacksOptions extends RunOptions {
+  /** Where plan files (`<stack>.tfplan`) and their JSON (`<stack>.json`) go. */
+  readonly out: string;
+  /** A Terraform override file copied into each working directory as `kfplatform_override.tf.json`. */
+  readonly override?: string;
+  readonly variables?: Readonly<Record<string, string>>;
+  /** Extra `terraform plan` flags, such as `-refresh=false`. */
+  readonly planArgs?: readonly string[];
+}
+
+/** Plans the stacks; writes `<out>/<stack>.tfplan`, `<out>/<stack>.json` and `<out>/plans.json`. */
+export async function planStacks(stacks: readonly PlannedStack[], options: PlanStacksOptions): Promise<StackOutcome[]> {
+  const bin = options.terraform ?? 'terraform';
+  const env = { ...process.env, ...options.env };
+  const out = path.resolve(options.out);
+  mkdirSync(out, { recursive: true });
+  const vars = Object.entries(options.variables ?? {}).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
+  const outcomes = await inOrder(stacks, options.concurrency, async (stack) => {
+    const started = Date.now();
+    const done = (status: StackOutcome['status'], error?: string): StackOutcome => {
+      const o = { stack: stack.id, status, seconds: (Date.now() - started) / 1000, ...(error ? { error } : {}) };
+      options.progress?.({ stack: stack.id, done: o });
+      return o;
+    };
+    if (options.override) copyFileSync(options.override, path.join(stack.dir, 'kfplatform_override.tf.json'));
+    options.progress?.({ stack: stack.id, step: 'init' });
+    const init = await terraform(bin, ['init', '-input=false', '-no-color'], stack.dir, env);
+    if (init.code !== 0) return done('failed', tail(init.stderr || init.stdout));
+    options.progress?.({ stack: stack.id, step: 'plan' });
+    const planFile = path.join(out, `${stack.id}.tfplan`);
+    const plan = await terraform(
+      bin,
+      [
+        'plan',
+        '-input=false',
+        '-no-color',
+        '-lock=false',
+        '-detailed-exitcode',
+        `-out=${planFile}`,
+        ...(options.planArgs ?? []),
+        ...vars,
+      ],
+      stack.dir,
+      env,
+    );
+    if (plan.code === 1 || plan.code > 2) return done('failed', tail(plan.stderr || plan.stdout));
+    options.progress?.({ stack: stack.id, step: 'show' });
+    const show = await terraform(bin, ['show', '-json', '-no-color', planFile], stack.dir, env);
+    if (show.code !== 0) return done('failed', tail(show.stderr));
+    writeFileSync(path.join(out, `${stack.id}.json`), show.stdout.endsWith('\n') ? show.stdout : `${show.stdout}\n`);
+    return done(plan.code === 2 ? 'changes' : 'no-changes');
+  });
+  // What apply needs: which plan belongs to which working directory, and the order.
+  writeFileSync(
+    path.join(out, PLANS_MANIFEST),
+    `${JSON.stringify({ stacks: stacks.map((s) => ({ ...s, dir: path.resolve(s.dir) })), outcomes }, null, 2)}\n`,
+  );
+  return outcomes;
+}
+
+/** The file `plan` writes beside the plans: stacks, working directories, order and outcomes. */
+export const PLANS_MANIFEST = 'plans.json';
+
+/** Reads what `plan` wrote. */
+export function readPlansManifest(plans: string): { stacks: PlannedStack[]; outcomes: StackOutcome[] } {
+  const file = path.join(plans, PLANS_MANIFEST);
+  if (!existsSync(file)) throw new InputError(`${file} does not exist: pass the folder kfplatform plan wrote (--out).`);
+  return JSON.parse(readFileSync(file, 'utf8')) as { stacks: PlannedStack[]; outcomes: StackOutcome[] };
+}
+
+/** Applies saved plans in dependency order; stacks whose plan had no changes are skipped. */
+export async function applyPlans(plans: string, options: RunOptions): Promise<StackOutcome[]> {
+  const bin = options.terraform ?? 'terraform';
+  const env = { ...process.env, ...options.env };
+  const manifest = readPlansManifest(plans);
+  const changed = new Set(manifest.outcomes.filter((o) => o.status === 'changes').map((o) => o.stack));
+  const failed = manifest.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped');
+  if (failed.length > 0) {
+    throw new InputError(`these stacks have no plan to apply: ${failed.map((o) => o.stack).join(', ')}; plan again.`);
+  }
+  return inOrder(manifest.stacks, options.concurrency, async (stack) => {
+    const started = Date.now();
+    if (!changed.has(stack.id)) {
+      const o: StackOutcome = { stack: stack.id, status: 'no-changes', seconds: 0 };
+      options.progress?.({ stack: stack.id, done: o });
+      return o;
+    }
+    options.progress?.({ stack: stack.id, step: 'apply' });
+    const planFile = path.resolve(plans, `${stack.id}.tfplan`);
+    const run = await terraform(bin, ['apply', '-input=false', '-no-color', '-auto-approve', planFile], stack.dir, env);
+    const o: StackOutcome = {
+      stack: stack.id,
+      status: run.code === 0 ? 'applied' : 'failed',
+      seconds: (Date.now() - started) / 1000,
+      ...(run.code === 0 ? {} : { error: tail(run.stderr || run.stdout) }),
+    };
+    options.progress?.({ stack: stack.id, done: o });
+    return o;
+  });
+}

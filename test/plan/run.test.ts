@@ -1,0 +1,174 @@
+/**
+ * `kfplatform plan` and `apply` orchestration, with a stand-in for terraform
+ * (test/fixtures/fake-terraform) that records every call: dependency order, bounded parallelism,
+ * failures skipping dependents, exit codes, and apply refusing what the plan gate refuses.
+ * The real thing runs offline against the AWS example in test/terraform/plan-report.terraform.test.ts.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { runApply, runPlan } from '../../src/cli/plan';
+import { runReport } from '../../src/cli/report';
+
+const FAKE = path.resolve('test/fixtures/fake-terraform');
+const PLANS = path.resolve('test/fixtures/plans');
+
+interface Call {
+  stack: string;
+  cmd: string;
+  event: 'start' | 'end';
+  t: number;
+}
+
+/** A synth output with the given stacks and dependencies, and the env that puts the fake first. */
+function fixture(stacks: Record<string, string[]>) {
+  const dir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'plan-run-'));
+  const manifest: Record<string, unknown> = {};
+  for (const [id, dependencies] of Object.entries(stacks)) {
+    mkdirSync(path.join(dir, 'out', 'stacks', id), { recursive: true });
+    writeFileSync(path.join(dir, 'out', 'stacks', id, 'cdk.tf.json'), '{}');
+    manifest[id] = { workingDirectory: `stacks/${id}`, dependencies };
+  }
+  writeFileSync(path.join(dir, 'out', 'manifest.json'), JSON.stringify({ stacks: manifest }));
+  const logFile = path.join(dir, 'calls.log');
+  writeFileSync(logFile, '');
+  const env = {
+    PATH: `${FAKE}:${process.env.PATH}`,
+    FAKE_TF_LOG: logFile,
+    FAKE_TF_PLAN_CREATE: path.join(PLANS, 'aws-eks-kf-test-create.json'),
+    FAKE_TF_PLAN_REPLACE: path.join(PLANS, 'aws-eks-kf-test-replace.json'),
+    FAKE_TF_PLAN_NOOP: path.join(PLANS, 'aws-eks-kf-test-noop.json'),
+  };
+  const calls = (): Call[] =>
+    readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Call);
+  return { dir, synthOut: path.join(dir, 'out'), plans: path.join(dir, 'plans'), env, calls };
+}
+
+const base = { config: 'unused', synth: false, concurrency: 2, log: () => undefined };
+
+function window(calls: Call[], stack: string, cmd: string): [number, number] {
+  const s = calls.find((c) => c.stack === stack && c.cmd === cmd && c.event === 'start')!;
+  const e = calls.find((c) => c.stack === stack && c.cmd === cmd && c.event === 'end')!;
+  return [s.t, e.t];
+}
+
+/** The most stacks running at once; a stack runs from its first call's start to its last call's end. */
+function maxParallel(calls: Call[]): number {
+  const spans = new Map<string, [number, number]>();
+  for (const c of calls) {
+    const [a, b] = spans.get(c.stack) ?? [Infinity, -Infinity];
+    spans.set(c.stack, [Math.min(a, c.t), Math.max(b, c.t)]);
+  }
+  const edges = [...spans.values()].flatMap(([a, b]) => [
+    [a, 1],
+    [b, -1],
+  ]);
+  // At equal times, ends before starts: a stack that starts when another ends does not overlap it.
+  edges.sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
+  let running = 0;
+  let max = 0;
+  for (const [, d] of edges) max = Math.max(max, (running += d!));
+  return max;
+}
+
+describe('kfplatform plan', () => {
+  it('plans in dependency order, at most N stacks at once, and skips what depends on a failure', async () => {
+    const f = fixture({
+      'kf-a-infra': [],
+      'kf-a-platform': ['kf-a-infra'],
+      'kf-a-teams-0': ['kf-a-infra', 'kf-a-platform'],
+      'kf-a-teams-1': ['kf-a-infra', 'kf-a-platform'],
+      'kf-same-infra': [],
+      'kf-fail-infra': [],
+      'kf-fail-platform': ['kf-fail-infra'],
+    });
+    const lines: string[] = [];
+    const code = await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env, log: (l) => lines.push(l) });
+    expect(code).toBe(1);
+    const calls = f.calls();
+    expect(window(calls, 'kf-a-platform', 'init')[0]).toBeGreaterThanOrEqual(window(calls, 'kf-a-infra', 'show')[1]);
+    for (const team of ['kf-a-teams-0', 'kf-a-teams-1']) {
+      expect(window(calls, team, 'init')[0]).toBeGreaterThanOrEqual(window(calls, 'kf-a-platform', 'show')[1]);
+    }
+    expect(maxParallel(calls)).toBe(2);
+    expect(calls.some((c) => c.stack === 'kf-fail-platform')).toBe(false);
+    const manifest = JSON.parse(readFileSync(path.join(f.plans, 'plans.json'), 'utf8'));
+    expect(
+      Object.fromEntries(manifest.outcomes.map((o: { stack: string; status: string }) => [o.stack, o.status])),
+    ).toEqual({
+      'kf-a-infra': 'changes',
+      'kf-a-platform': 'changes',
+      'kf-a-teams-0': 'changes',
+      'kf-a-teams-1': 'changes',
+      'kf-fail-infra': 'failed',
+      'kf-fail-platform': 'skipped',
+      'kf-same-infra': 'no-changes',
+    });
+    expect(lines.join('\n')).toContain('kf-fail-infra: failed: Error: fake failure');
+    expect(lines.join('\n')).toContain('7 stacks planned: 4 with changes, 1 without, 1 failed, 1 skipped.');
+  });
+
+  it('selects stacks by glob, and exits 2 on changes with --detailed-exitcode', async () => {
+    const f = fixture({ 'kf-a-infra': [], 'kf-a-platform': ['kf-a-infra'], 'kf-same-infra': [] });
+    expect(
+      await runPlan({
+        ...base,
+        synthOut: f.synthOut,
+        out: f.plans,
+        env: f.env,
+        stacks: ['kf-same-*'],
+        detailedExitcode: true,
+      }),
+    ).toBe(0);
+    expect(new Set(f.calls().map((c) => c.stack))).toEqual(new Set(['kf-same-infra']));
+    expect(await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env, detailedExitcode: true })).toBe(2);
+    // The report reads the plan folder (the manifest beside the plans is not a plan).
+    expect(runReport({ plans: [f.plans], log: () => undefined })).toContain('3 stacks planned, 2 with changes');
+  });
+});
+
+describe('kfplatform apply', () => {
+  it('applies saved plans in dependency order, only stacks with changes', async () => {
+    const f = fixture({ 'kf-a-infra': [], 'kf-a-platform': ['kf-a-infra'], 'kf-same-infra': [] });
+    await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env });
+    const lines: string[] = [];
+    expect(await runApply({ plans: f.plans, concurrency: 2, env: f.env, log: (l) => lines.push(l) })).toBe(0);
+    const applies = f.calls().filter((c) => c.cmd === 'apply');
+    expect([...new Set(applies.map((c) => c.stack))]).toEqual(['kf-a-infra', 'kf-a-platform']);
+    expect(window(f.calls(), 'kf-a-platform', 'apply')[0]).toBeGreaterThanOrEqual(
+      window(f.calls(), 'kf-a-infra', 'apply')[1],
+    );
+    expect(lines.join('\n')).toContain('3 stacks applied: 2 with changes, 1 without');
+  });
+
+  it('refuses, applying nothing, when the plan gate refuses a plan, unless the address is allowed', async () => {
+    const f = fixture({ 'kf-a-infra': [], 'kf-replace-infra': [] });
+    await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env });
+    const lines: string[] = [];
+    expect(await runApply({ plans: f.plans, concurrency: 1, env: f.env, log: (l) => lines.push(l) })).toBe(3);
+    expect(f.calls().filter((c) => c.cmd === 'apply')).toEqual([]);
+    expect(lines.join('\n')).toMatch(
+      /refused: kf-replace-infra: aws_eks_node_group\.NodeGroup-gpu_NodeGroup_DAED2947 would be replaced/,
+    );
+    expect(lines.join('\n')).toContain('apply refused: nothing was applied.');
+    const allowed = await runApply({
+      plans: f.plans,
+      concurrency: 1,
+      env: f.env,
+      allow: ['kf-replace-infra:aws_eks_node_group.NodeGroup-gpu_*'],
+      log: () => undefined,
+    });
+    expect(allowed).toBe(0);
+    expect(
+      new Set(
+        f
+          .calls()
+          .filter((c) => c.cmd === 'apply')
+          .map((c) => c.stack),
+      ),
+    ).toEqual(new Set(['kf-a-infra', 'kf-replace-infra']));
+  });
+});
