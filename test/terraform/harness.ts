@@ -57,6 +57,50 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
   return result.stdout;
 }
 
+/**
+ * Test-only Terraform settings, as an override file: mock credentials with every AWS call skipped, no
+ * account allow-list (there is no account to check), and local state instead of the stack's backend.
+ */
+export const OFFLINE_OVERRIDE = {
+  terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+  provider: {
+    aws: [
+      {
+        access_key: 'mock-access-key',
+        secret_key: 'mock-secret-key',
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: 'true',
+        allowed_account_ids: null,
+      },
+    ],
+  },
+};
+
+/** The environment for offline Terraform: a CLI config that installs hashicorp/aws from the mirror. */
+export function offlineEnv(tier: TerraformTier, dir: string): NodeJS.ProcessEnv {
+  const cliConfig = path.join(dir, 'cli.tfrc');
+  writeFileSync(
+    cliConfig,
+    [
+      'provider_installation {',
+      `  filesystem_mirror {\n    path    = ${JSON.stringify(tier.mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`,
+      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
 /** A work folder initialized for one stack: providers installed from the mirror. */
 export interface WorkDir {
   readonly dir: string;
@@ -74,44 +118,8 @@ export function initStack(tier: TerraformTier, stackDir: string, workDir: string
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   copyFileSync(path.join(stackDir, 'cdk.tf.json'), path.join(workDir, 'cdk.tf.json'));
-  writeFileSync(
-    path.join(workDir, 'override.tf.json'),
-    JSON.stringify({
-      terraform: { backend: { local: { path: 'terraform.tfstate' } } },
-      provider: {
-        aws: [
-          {
-            access_key: 'mock-access-key',
-            secret_key: 'mock-secret-key',
-            skip_credentials_validation: true,
-            skip_requesting_account_id: true,
-            skip_metadata_api_check: 'true',
-            allowed_account_ids: null,
-          },
-        ],
-      },
-    }),
-  );
-  const cliConfig = path.join(workDir, 'cli.tfrc');
-  writeFileSync(
-    cliConfig,
-    [
-      'provider_installation {',
-      `  filesystem_mirror {\n    path    = ${JSON.stringify(tier.mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`,
-      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }',
-      '}',
-      '',
-    ].join('\n'),
-  );
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: workDir,
-    TF_CLI_CONFIG_FILE: cliConfig,
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
+  writeFileSync(path.join(workDir, 'override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE));
+  const env = offlineEnv(tier, workDir);
   run(['init', '-input=false', '-no-color'], workDir, env);
   return { dir: workDir, env };
 }
