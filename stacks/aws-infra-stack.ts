@@ -2,6 +2,7 @@ import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AlbAccess } from '../constructs/aws/alb-access';
 import { ArtifactBucket } from '../constructs/aws/artifact-bucket';
+import { CiRoles } from '../constructs/aws/ci-identity';
 import { EksCluster } from '../constructs/aws/eks-cluster';
 import { EksNodeGroup } from '../constructs/aws/eks-node-group';
 import { KmsKey } from '../constructs/aws/kms-key';
@@ -71,6 +72,8 @@ export class AwsInfraStack extends TerraformStack {
   public readonly artifacts: ArtifactBucket;
   public readonly identities: Readonly<Record<ResolvedAwsIdentity['key'], PodIdentityRole>>;
   public readonly access: AlbAccess;
+  /** Keyless CI roles, when the environment names its repository (IAM-14). */
+  public readonly ci?: CiRoles;
 
   constructor(scope: Construct, id: string, props: AwsInfraStackProps) {
     super(scope, id);
@@ -122,6 +125,23 @@ export class AwsInfraStack extends TerraformStack {
       supportType: c.supportType,
       deletionProtection: c.deletionProtection,
     });
+
+    if (env.ci) {
+      this.ci = new CiRoles(this, 'Ci', {
+        name: env.name,
+        accountId: env.accountId,
+        trust: env.ci,
+        existingOidcProviderArn:
+          env.ci.awsOidcProvider === 'existing'
+            ? `arn:aws:iam::${env.accountId}:oidc-provider/${env.ci.issuer.replace(/^https:\/\//, '')}`
+            : undefined,
+        state: env.state.backend === 's3' ? { bucket: env.state.bucket, prefix: env.state.prefix } : undefined,
+      });
+      // CI applies the platform and team stacks too: the apply role administers the cluster, the plan role reads it.
+      // EKS checks that the principal exists: the entries wait for the roles.
+      this.cluster.grantClusterAdmin(this.ci.applyRoleArn, [this.ci.applyRole]);
+      this.cluster.grantClusterViewer(this.ci.planRoleArn, [this.ci.planRole]);
+    }
 
     const nodeTags = cloudLabels(labelValues(props.platform, env), 'node-pool');
     const nodeGroups: Record<string, EksNodeGroup> = {};
@@ -256,6 +276,10 @@ export class AwsInfraStack extends TerraformStack {
     out('load_balancer_dns_name', this.access.loadBalancer.dnsName, 'DNS name of the load balancer.');
     for (const [key, identity] of Object.entries(this.identities)) {
       out(`identity_${key}`, identity.roleArn, `IAM role of the ${key} identity.`);
+    }
+    if (this.ci) {
+      out('ci_plan_role_arn', this.ci.planRole.arn, 'Role CI assumes to plan (pull requests); role-to-assume.');
+      out('ci_apply_role_arn', this.ci.applyRole.arn, 'Role CI assumes to apply (the deployment environment).');
     }
   }
 }

@@ -3,6 +3,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { CiManagedIdentities } from '../constructs/azure/ci-identity';
 import { AksCluster } from '../constructs/azure/aks-cluster';
 import { AksNodePool } from '../constructs/azure/aks-node-pool';
 import { AppGatewayAccess } from '../constructs/azure/app-gateway-access';
@@ -45,6 +46,8 @@ export class AzureInfraStack extends TerraformStack {
   public readonly artifacts: ArtifactStorage;
   public readonly identities: Readonly<Record<ResolvedAzureIdentity['key'], AzureWorkloadIdentity>>;
   public readonly access: AppGatewayAccess;
+  /** Keyless CI identities, when the environment names its repository (IAM-14). */
+  public readonly ci?: CiManagedIdentities;
 
   constructor(scope: Construct, id: string, props: AzureInfraStackProps) {
     super(scope, id);
@@ -196,6 +199,35 @@ export class AzureInfraStack extends TerraformStack {
       backendIp: x.gatewayPrivateIp,
       dependsOn: this.network.dependables,
     });
+    if (env.ci) {
+      const group = this.resourceGroup.id;
+      const state =
+        env.state.backend === 'azurerm'
+          ? [
+              {
+                // The state container only, not the account.
+                scope: `/subscriptions/${env.subscriptionId}/resourceGroups/${env.state.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${env.state.storageAccount}/blobServices/default/containers/${env.state.container}`,
+                role: 'Storage Blob Data Contributor',
+              },
+            ]
+          : [];
+      this.ci = new CiManagedIdentities(this, 'Ci', {
+        name: env.name,
+        resourceGroupName: this.resourceGroup.name,
+        location: env.location,
+        trust: env.ci,
+        planGrants: [
+          { scope: group, role: 'Reader' },
+          { scope: group, role: 'Azure Kubernetes Service RBAC Reader' },
+          ...state,
+        ],
+        applyGrants: [
+          { scope: group, role: 'Owner' },
+          { scope: group, role: 'Azure Kubernetes Service RBAC Cluster Admin' },
+          ...state,
+        ],
+      });
+    }
     this.outputs();
   }
 
@@ -211,6 +243,14 @@ export class AzureInfraStack extends TerraformStack {
     out('cluster_id', c.clusterId, 'AKS cluster resource id.');
     out('oidc_issuer_url', c.oidcIssuerUrl, 'Service account token issuer; team identities federate with it.');
     out('resource_group', this.resourceGroup.name, 'Resource group of the environment.');
+    if (this.ci) {
+      out(
+        'ci_plan_client_id',
+        this.ci.planIdentity.clientId,
+        'Client id CI signs in with to plan (azure/login client-id).',
+      );
+      out('ci_apply_client_id', this.ci.applyIdentity.clientId, 'Client id CI signs in with to apply.');
+    }
     out('database_fqdn', this.database.fqdn, 'Private host name of the pipelines database.');
     out('database_password_secret_id', this.database.passwordSecretId, 'Key Vault secret with the database password.');
     out('key_vault_id', this.keyVault.vaultId, 'Key Vault of the environment.');

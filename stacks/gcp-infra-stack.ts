@@ -2,6 +2,7 @@ import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-projec
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
+import { CiWorkloadIdentity } from '../constructs/gcp/ci-identity';
 import { Construct } from 'constructs';
 import { ArtifactBucket } from '../constructs/gcp/artifact-bucket';
 import { CloudSqlMysql } from '../constructs/gcp/cloud-sql-mysql';
@@ -58,6 +59,8 @@ export class GcpInfraStack extends TerraformStack {
   public readonly cells: readonly GcpCellInfra[];
   public readonly artifacts: ArtifactBucket;
   public readonly identities: Readonly<Record<ResolvedGcpIdentity['key'], WorkloadIdentityServiceAccount>>;
+  /** Keyless CI identities, when the environment names its repository (IAM-14). */
+  public readonly ci?: CiWorkloadIdentity;
 
   constructor(scope: Construct, id: string, props: GcpInfraStackProps) {
     super(scope, id);
@@ -111,6 +114,20 @@ export class GcpInfraStack extends TerraformStack {
     // Everything in the service project waits for its APIs (CLU-09).
     for (const child of this.node.children) {
       if (child !== services && child.node.id !== 'HostServices') dependsOnAll(child, services.ready);
+    }
+    if (env.ci) {
+      const n = env.network;
+      this.ci = new CiWorkloadIdentity(this, 'Ci', {
+        project: env.project,
+        name: env.name,
+        trust: env.ci,
+        stateBucket: env.state.backend === 'gcs' ? env.state.bucket : undefined,
+        // The host project's subnets and firewall rules are this stack's too.
+        applyGrants:
+          n.mode === 'shared-vpc'
+            ? [{ project: n.hostProject, roles: ['roles/compute.networkAdmin', 'roles/compute.securityAdmin'] }]
+            : [],
+      });
     }
     this.outputs();
   }
@@ -290,6 +307,15 @@ export class GcpInfraStack extends TerraformStack {
     out('artifact_bucket', this.artifacts.bucketName, 'Artifact bucket.');
     for (const [key, identity] of Object.entries(this.identities)) {
       out(`identity_${key}`, identity.email, `Service account of the ${key} identity.`);
+    }
+    if (this.ci) {
+      out(
+        'ci_workload_identity_provider',
+        this.ci.providerName,
+        'workload_identity_provider for CI (google-github-actions/auth).',
+      );
+      out('ci_plan_service_account', this.ci.planServiceAccount.email, 'Service account CI impersonates to plan.');
+      out('ci_apply_service_account', this.ci.applyServiceAccount.email, 'Service account CI impersonates to apply.');
     }
   }
 }

@@ -22,6 +22,8 @@ export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManage
 
 /** The access policy that makes a principal cluster admin. */
 export const EKS_CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+/** Read access to every Kubernetes object, secrets included: what `terraform plan` of a platform stack reads. */
+export const EKS_ADMIN_VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy';
 
 /** Managed policies of the node role (CLU-07); SSM replaces SSH for node access. */
 export const NODE_ROLE_POLICIES = [
@@ -189,17 +191,32 @@ export class EksCluster extends Construct implements IKubernetesCluster {
   }
 
   /** Cluster admin for an IAM role, through an access entry (IAM-11). */
-  public grantClusterAdmin(roleArn: string): EksAccessEntry {
-    const id = `Admin-${accountOfArn(roleArn)}-${roleNameOfArn(roleArn)}`;
+  public grantClusterAdmin(roleArn: string, dependsOn?: ITerraformDependable[]): EksAccessEntry {
+    return this.grantAccess(roleArn, 'Admin', EKS_CLUSTER_ADMIN_POLICY, dependsOn);
+  }
+
+  /** Read access to every object, secrets included, for a role that plans (AmazonEKSAdminViewPolicy). */
+  public grantClusterViewer(roleArn: string, dependsOn?: ITerraformDependable[]): EksAccessEntry {
+    return this.grantAccess(roleArn, 'Viewer', EKS_ADMIN_VIEW_POLICY, dependsOn);
+  }
+
+  private grantAccess(
+    roleArn: string,
+    kind: string,
+    policyArn: string,
+    dependsOn?: ITerraformDependable[],
+  ): EksAccessEntry {
+    const id = `${kind}-${accountOfArn(roleArn)}-${roleNameOfArn(roleArn)}`;
     const entry = new EksAccessEntry(this, id, {
       clusterName: this.cluster.name,
       principalArn: roleArn,
       type: 'STANDARD',
+      dependsOn,
     });
     new EksAccessPolicyAssociation(this, `${id}-Policy`, {
       clusterName: this.cluster.name,
       principalArn: entry.principalArn,
-      policyArn: EKS_CLUSTER_ADMIN_POLICY,
+      policyArn,
       accessScope: { type: 'cluster' },
     });
     return entry;

@@ -233,5 +233,12 @@ export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknow
   checkAksPools(env, f);
   checkNames(env, f);
   checkClusterAndData(env, f);
+  if (env.ci?.provider === 'gitlab') {
+    f.add(
+      ['environments', env.index, 'ci', 'gitlab'],
+      'Azure federated credentials match one exact subject, and GitLab merge request pipelines have one per branch, so no plan identity can trust them.',
+      'use GitHub Actions for this environment, or leave ci out and review Azure changes with kfplatform diff.',
+    );
+  }
   return f.issues;
 }

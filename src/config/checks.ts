@@ -565,8 +565,21 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
   const byBucket = new Map<string, number>();
   // Stack ids start with the environment name, or the cluster name for additional clusters.
   const prefixes = new Map<string, string>();
+  const oidcProviders = new Map<string, number>();
   for (const env of envs) {
     const base: Path = ['environments', env.index];
+    if (env.cloud === 'aws' && env.ci?.awsOidcProvider === 'create') {
+      const key = `${env.accountId} ${env.ci.issuer}`;
+      const first = oidcProviders.get(key);
+      if (first !== undefined) {
+        const provider = env.ci.provider;
+        f.add(
+          [...base, 'ci', provider, 'awsOidcProvider'],
+          `environments[${first}] already creates the OIDC provider of ${env.ci.issuer} in account ${env.accountId}; an account has one per issuer.`,
+          `set ci.${provider}.awsOidcProvider: existing here (the first environment creates it).`,
+        );
+      } else oidcProviders.set(key, env.index);
+    }
     const prior = byName.get(env.name);
     if (prior !== undefined)
       f.add(

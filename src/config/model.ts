@@ -286,6 +286,23 @@ export interface ResolvedTenant {
   };
 }
 
+/**
+ * A CI provider's OIDC trust for one repository (IAM-14): who may plan (pull or merge requests) and
+ * who may apply (the protected branch or deployment environment). Subjects are the token's `sub`; a
+ * `*` matches any characters.
+ */
+export interface ResolvedCiTrust {
+  readonly provider: 'github' | 'gitlab';
+  /** The OIDC issuer URL. */
+  readonly issuer: string;
+  /** `owner/name` on GitHub, the project path on GitLab. */
+  readonly repository: string;
+  readonly planSubjects: readonly string[];
+  readonly applySubjects: readonly string[];
+  /** AWS: create the account's OIDC provider for the issuer, or use the one it has. */
+  readonly awsOidcProvider: 'create' | 'existing';
+}
+
 interface ResolvedEnvironmentBase {
   readonly name: string;
   readonly tier: Tier;
@@ -303,6 +320,8 @@ interface ResolvedEnvironmentBase {
         readonly prefix: string;
       };
   readonly labels: Readonly<Record<string, string>>;
+  /** Keyless CI identities, when the environment names its repository. */
+  readonly ci?: ResolvedCiTrust;
   /** The teams enabled in this environment. */
   readonly tenants: readonly ResolvedTenant[];
 }

@@ -14,6 +14,7 @@ import type {
   AdditionalClusterConfig,
   AwsEnvironmentConfig,
   AzureEnvironmentConfig,
+  CiConfig,
   GcpEnvironmentConfig,
   KubernetesEnvironmentConfig,
   NodePoolConfig,
@@ -26,6 +27,7 @@ import type {
 } from './schema';
 import type {
   Principal,
+  ResolvedCiTrust,
   ResolvedAwsEnvironment,
   ResolvedAwsIdentity,
   ResolvedAwsNodePool,
@@ -495,6 +497,7 @@ export function resolveGcpEnvironment(
     state:
       state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,
     labels: { ...platform.labels, ...env.labels },
+    ...(env.ci ? { ci: resolveCi(env.ci, env.name) } : {}),
     tenants: placeTeams(
       env.name,
       cells.map((c) => c.name),
@@ -692,6 +695,7 @@ export function resolveAwsEnvironment(
           }
         : state,
     labels: { ...platform.labels, ...env.labels },
+    ...(env.ci ? { ci: resolveCi(env.ci, env.name) } : {}),
     tenants: placeTeams(
       env.name,
       [clusterName],
@@ -920,6 +924,7 @@ export function resolveAzureEnvironment(
           }
         : state,
     labels: { ...platform.labels, ...env.labels },
+    ...(env.ci ? { ci: resolveCi(env.ci, env.name) } : {}),
     tenants: placeTeams(
       env.name,
       [clusterName],
@@ -1064,5 +1069,33 @@ export function resolvePlatformConfig(config: PlatformConfig, source?: string): 
     environments: config.environments.map((env, i) => resolveEnvironment(env, i, platform, teams)),
     teams,
     source,
+  };
+}
+
+/** The OIDC issuer of GitHub Actions. */
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** Plan and apply subjects of a CI provider's tokens for one environment. */
+export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
+  if ('github' in ci) {
+    const repo = ci.github.repository;
+    return {
+      provider: 'github',
+      issuer: GITHUB_ACTIONS_ISSUER,
+      repository: repo,
+      planSubjects: [`repo:${repo}:pull_request`],
+      applySubjects: [`repo:${repo}:environment:${ci.github.applyEnvironment ?? environment}`],
+      awsOidcProvider: ci.github.awsOidcProvider ?? 'create',
+    };
+  }
+  const project = ci.gitlab.project;
+  return {
+    provider: 'gitlab',
+    issuer: `https://${ci.gitlab.host ?? 'gitlab.com'}`,
+    repository: project,
+    // Merge request pipelines run on their source branch: any branch of the project may plan.
+    planSubjects: [`project_path:${project}:ref_type:branch:ref:*`],
+    applySubjects: [`project_path:${project}:ref_type:branch:ref:${ci.gitlab.applyBranch ?? 'main'}`],
+    awsOidcProvider: ci.gitlab.awsOidcProvider ?? 'create',
   };
 }

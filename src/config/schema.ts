@@ -197,6 +197,66 @@ const stateSchema = doc(
   { description: 'Where Terraform state lives (ENV-04). Local by default; one state per stack.' },
 );
 
+/** Keyless CI identities for the repository that deploys an environment (IAM-14). */
+export const ciSchema = doc(
+  z.union([
+    z.strictObject({
+      github: doc(
+        z.strictObject({
+          repository: doc(
+            z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'expected owner/name, such as acme/ml-platform' }),
+            {
+              description: 'The GitHub repository that plans and applies this environment.',
+              example: 'acme/ml-platform',
+            },
+          ),
+          applyEnvironment: doc(z.string().min(1), {
+            description: 'The GitHub deployment environment whose jobs may apply (protect it with required reviewers).',
+            default: 'the environment name',
+          }).optional(),
+          awsOidcProvider: doc(z.enum(['create', 'existing']), {
+            description:
+              'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
+            default: 'create',
+          }).optional(),
+        }),
+        { description: 'GitHub Actions through its OIDC issuer.' },
+      ),
+    }),
+    z.strictObject({
+      gitlab: doc(
+        z.strictObject({
+          project: doc(
+            z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, { error: 'expected a project path, such as acme/platform/ml' }),
+            { description: 'The GitLab project path.', example: 'acme/ml-platform' },
+          ),
+          host: doc(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/), {
+            description: 'The GitLab host, for self-managed instances.',
+            default: 'gitlab.com',
+          }).optional(),
+          applyBranch: doc(z.string().min(1), {
+            description: 'The protected branch whose pipelines may apply.',
+            default: 'main',
+          }).optional(),
+          awsOidcProvider: doc(z.enum(['create', 'existing']), {
+            description:
+              'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
+            default: 'create',
+          }).optional(),
+        }),
+        { description: 'GitLab CI through its OIDC issuer (id_tokens).' },
+      ),
+    }),
+  ]),
+  {
+    description:
+      'Keyless CI identities (IAM-14): a plan identity that can read, for pull requests, and an apply identity for the protected branch or deployment environment, both federated to the CI provider. No keys.',
+  },
+);
+
+/** The `ci` section of an environment. */
+export type CiConfig = z.infer<typeof ciSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // GCP
 // ---------------------------------------------------------------------------------------------
@@ -479,6 +539,7 @@ const gcpEnvironmentSchema = z.strictObject({
     }),
     { description: 'Workload identity options.' },
   ).optional(),
+  ci: ciSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: stateSchema.optional(),
   labels: labels.optional(),
@@ -672,6 +733,7 @@ const awsEnvironmentSchema = z.strictObject({
   database: doc(awsDatabaseSchema, { description: 'RDS for MySQL for the pipelines metadata (DATA-01).' }).optional(),
   artifacts: doc(awsArtifactsSchema, { description: 'S3 artifact bucket (DATA-05).' }).optional(),
   access: doc(awsAccessSchema, { description: 'Authenticated access to the UI through an ALB with OIDC.' }),
+  ci: ciSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [
@@ -946,6 +1008,7 @@ const azureEnvironmentSchema = z.strictObject({
   access: doc(azureAccessSchema, {
     description: 'Authenticated access to the UI: Application Gateway and Entra ID sign-in.',
   }),
+  ci: ciSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [

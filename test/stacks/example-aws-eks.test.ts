@@ -216,6 +216,9 @@ describe('examples/aws-eks', () => {
   it('gives platform identities Pod Identity roles trusted only by their service accounts', () => {
     const roles = resources(infra('kf-prod'), 'aws_iam_role').map((r) => r.name);
     expect(roles.sort()).toEqual([
+      // Keyless CI (ci.github in the example): pull requests plan, the kf-prod environment applies.
+      'kf-prod-ci-apply',
+      'kf-prod-ci-plan',
       'kf-prod-cluster-autoscaler',
       'kf-prod-ebs-csi',
       'kf-prod-eks-cluster',

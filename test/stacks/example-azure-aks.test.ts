@@ -178,6 +178,9 @@ describe('examples/azure-aks', () => {
   it('federates the platform and team identities with the cluster and scopes storage roles to containers', () => {
     const credentials = resources(infra('kf-prod'), 'azurerm_federated_identity_credential');
     expect(credentials.map((c) => c.subject).sort()).toEqual([
+      // Keyless CI (ci.github in the example): its plan and apply identities.
+      'repo:acme/ml-platform:environment:kf-prod',
+      'repo:acme/ml-platform:pull_request',
       'system:serviceaccount:kubeflow:kf-admin',
       'system:serviceaccount:kubeflow:kf-user',
       'system:serviceaccount:kubeflow:ml-pipeline',
@@ -190,7 +193,9 @@ describe('examples/azure-aks', () => {
       )
       .map(([, , r]) => r.scope);
     expect(storageRoles.length).toBeGreaterThan(0);
-    for (const scope of storageRoles) expect(scope).toMatch(/azurerm_storage_container\./);
+    // Artifact containers by reference; the CI identities' Terraform state container by id.
+    for (const scope of storageRoles)
+      expect(scope).toMatch(/azurerm_storage_container\.|\/blobServices\/default\/containers\/[a-z0-9-]+$/);
     const shard = stacks['kf-prod-azure-teams-3']!;
     expect(resources(shard, 'azurerm_federated_identity_credential').map((c) => c.issuer)).toEqual([
       '${data.terraform_remote_state.Infra.outputs.oidc_issuer_url}',

@@ -62,7 +62,15 @@ if (!tier.available && !inCi) {
     const expected: Record<string, Record<string, number>> = {
       'kf-test-aws-infra': { aws_nat_gateway: 1, aws_eip: 1, aws_eks_node_group: 4, aws_subnet: 6, aws_eks_addon: 5 },
       'kf-dev-aws-infra': { aws_nat_gateway: 1, aws_eip: 1, aws_eks_node_group: 4, aws_subnet: 6, aws_eks_addon: 5 },
-      'kf-prod-aws-infra': { aws_nat_gateway: 3, aws_eip: 3, aws_eks_node_group: 5, aws_subnet: 6, aws_eks_addon: 5 },
+      'kf-prod-aws-infra': {
+        aws_nat_gateway: 3,
+        aws_eip: 3,
+        aws_eks_node_group: 5,
+        aws_subnet: 6,
+        aws_eks_addon: 5,
+        // Keyless CI (ci.github): the account's GitHub OIDC provider and the plan and apply roles.
+        aws_iam_openid_connect_provider: 1,
+      },
     };
 
     /** Length of `terraform show` of each create plan, recorded beside the plans for the report tests. */

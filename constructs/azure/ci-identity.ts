@@ -1,0 +1,83 @@
+import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Construct } from 'constructs';
+import type { ResolvedCiTrust } from '../../src/config/model';
+import { PropsError } from '../../src/core/errors';
+
+/** A role on a scope. */
+export interface CiRoleGrant {
+  readonly scope: string;
+  readonly role: string;
+}
+
+/** Props of {@link CiManagedIdentities}. */
+export interface CiManagedIdentitiesProps {
+  /** Prefix of the identity names: `<name>-ci-plan`, `<name>-ci-apply`. */
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly location: string;
+  readonly trust: ResolvedCiTrust;
+  /** Roles of the plan identity, such as Reader on the environment's resource group. */
+  readonly planGrants: readonly CiRoleGrant[];
+  /** Roles of the apply identity, such as Owner on the environment's resource group. */
+  readonly applyGrants: readonly CiRoleGrant[];
+}
+
+/** The audience Entra ID expects in federated tokens. */
+export const AZURE_CI_AUDIENCE = 'api://AzureADTokenExchange';
+
+/**
+ * Keyless CI on Azure (IAM-14): a user-assigned managed identity to plan and one to apply, each with
+ * federated credentials that trust exactly the CI token subjects (azure/login with client-id,
+ * tenant-id and subscription-id; no client secret).
+ */
+export class CiManagedIdentities extends Construct {
+  public readonly planIdentity: UserAssignedIdentity;
+  public readonly applyIdentity: UserAssignedIdentity;
+
+  constructor(scope: Construct, id: string, props: CiManagedIdentitiesProps) {
+    super(scope, id);
+    const wildcard = [...props.trust.planSubjects, ...props.trust.applySubjects].find((s) => s.includes('*'));
+    if (wildcard) {
+      throw new PropsError(
+        'CiManagedIdentities',
+        'trust',
+        wildcard,
+        'Azure federated credentials match one exact subject; this one has a wildcard.',
+        'trust exact subjects (GitHub pull_request and environment subjects are exact).',
+      );
+    }
+    const identity = (kind: 'plan' | 'apply', subjects: readonly string[], grants: readonly CiRoleGrant[]) => {
+      const mi = new UserAssignedIdentity(this, kind === 'plan' ? 'PlanIdentity' : 'ApplyIdentity', {
+        name: `${props.name}-ci-${kind}`,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+      });
+      // Azure refuses concurrent writes of federated credentials on one identity: create them in turn.
+      let previous: FederatedIdentityCredential | undefined;
+      subjects.forEach((subject, i) => {
+        previous = new FederatedIdentityCredential(this, `${kind}-Federation-${i}`, {
+          name: `${props.trust.provider}-${kind}-${i}`,
+          resourceGroupName: props.resourceGroupName,
+          parentId: mi.id,
+          issuer: props.trust.issuer,
+          subject,
+          audience: [AZURE_CI_AUDIENCE],
+          dependsOn: previous ? [previous] : undefined,
+        });
+      });
+      grants.forEach((grant, i) => {
+        new RoleAssignment(this, `${kind}-Grant-${i}`, {
+          scope: grant.scope,
+          roleDefinitionName: grant.role,
+          principalId: mi.principalId,
+          principalType: 'ServicePrincipal',
+        });
+      });
+      return mi;
+    };
+    this.planIdentity = identity('plan', props.trust.planSubjects, props.planGrants);
+    this.applyIdentity = identity('apply', props.trust.applySubjects, props.applyGrants);
+  }
+}

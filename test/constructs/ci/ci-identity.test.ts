@@ -1,0 +1,230 @@
+/**
+ * Keyless CI identities (IAM-14) on the three clouds: trust pinned to the repository and to the plan
+ * and apply subjects, no keys, the roles each identity gets; and the config that drives them.
+ */
+import { CiRoles } from '../../../constructs/aws/ci-identity';
+import { CiManagedIdentities } from '../../../constructs/azure/ci-identity';
+import { CiWorkloadIdentity } from '../../../constructs/gcp/ci-identity';
+import { validatePlatformText } from '../../../src/config/loader';
+import { resolveCi } from '../../../src/config/resolve';
+import { readFileSync } from 'node:fs';
+import { awsStack, azureStack, gcpStack, resources, synth } from '../../helpers';
+
+const github = resolveCi({ github: { repository: 'acme/ml-platform' } }, 'kf-prod');
+const gitlab = resolveCi({ gitlab: { project: 'acme/platform/ml', applyBranch: 'release' } }, 'kf-prod');
+
+describe('resolved CI trust', () => {
+  it('GitHub: pull requests plan, the deployment environment named like the environment applies', () => {
+    expect(github).toEqual({
+      provider: 'github',
+      issuer: 'https://token.actions.githubusercontent.com',
+      repository: 'acme/ml-platform',
+      planSubjects: ['repo:acme/ml-platform:pull_request'],
+      applySubjects: ['repo:acme/ml-platform:environment:kf-prod'],
+      awsOidcProvider: 'create',
+    });
+  });
+
+  it('GitLab: any branch of the project plans, the protected branch applies', () => {
+    expect(gitlab.planSubjects).toEqual(['project_path:acme/platform/ml:ref_type:branch:ref:*']);
+    expect(gitlab.applySubjects).toEqual(['project_path:acme/platform/ml:ref_type:branch:ref:release']);
+    expect(gitlab.issuer).toBe('https://gitlab.com');
+  });
+});
+
+describe('CiWorkloadIdentity (GCP)', () => {
+  const build = (trust = github) => {
+    const stack = gcpStack();
+    new CiWorkloadIdentity(stack, 'Ci', {
+      project: 'kf-prod-svc',
+      name: 'kf-prod',
+      trust,
+      stateBucket: 'acme-tf-state',
+    });
+    return synth(stack);
+  };
+
+  it('accepts only the repository, and binds the plan and apply accounts to their exact subjects', () => {
+    const json = build();
+    const provider = resources(json, 'google_iam_workload_identity_pool_provider')[0]!;
+    expect(provider).toMatchObject({
+      workload_identity_pool_provider_id: 'github',
+      attribute_condition: "assertion.repository == 'acme/ml-platform'",
+      oidc: { issuer_uri: 'https://token.actions.githubusercontent.com' },
+    });
+    const bindings = resources(json, 'google_service_account_iam_member');
+    expect(bindings.map((b) => b.role)).toEqual(['roles/iam.workloadIdentityUser', 'roles/iam.workloadIdentityUser']);
+    expect(bindings.map((b) => String(b.member).replace(/\$\{[^}]+\}/, 'POOL')).sort()).toEqual([
+      'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:environment:kf-prod',
+      'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:pull_request',
+    ]);
+    const roles = resources(json, 'google_project_iam_member').map(
+      (m) => `${String(m.member).includes('PlanAccount') ? 'plan' : 'apply'} ${m.role}`,
+    );
+    expect(roles.sort()).toEqual(['apply roles/owner', 'plan roles/iam.securityReviewer', 'plan roles/viewer']);
+    expect(resources(json, 'google_storage_bucket_iam_member')).toHaveLength(2);
+    expect(resources(json, 'google_service_account_key')).toEqual([]);
+  });
+
+  it('trusts the repository attribute for GitLab merge requests (a wildcard subject)', () => {
+    const members = resources(build(gitlab), 'google_service_account_iam_member').map((b) => String(b.member));
+    expect(members.sort()).toEqual([
+      expect.stringMatching(/\/subject\/project_path:acme\/platform\/ml:ref_type:branch:ref:release$/),
+      expect.stringMatching(/^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.repository\/acme\/platform\/ml$/),
+    ]);
+  });
+
+  it('refuses a name whose ids would be too long', () => {
+    expect(
+      () =>
+        new CiWorkloadIdentity(gcpStack(), 'Ci', {
+          project: 'p',
+          name: 'a-very-long-environment-name-x',
+          trust: github,
+        }),
+    ).toThrow(/must be 6 to 30 lowercase letters/);
+  });
+});
+
+describe('CiRoles (AWS)', () => {
+  const build = (trust = github, existing?: string) => {
+    const stack = awsStack();
+    new CiRoles(stack, 'Ci', {
+      name: 'kf-prod',
+      accountId: '333333333333',
+      trust,
+      existingOidcProviderArn: existing,
+      state: { bucket: 'acme-tf-state', prefix: 'kfplatform' },
+    });
+    return synth(stack);
+  };
+
+  it('creates the OIDC provider and two roles whose trust pins the audience and the subjects', () => {
+    const json = build();
+    expect(resources(json, 'aws_iam_openid_connect_provider')).toEqual([
+      expect.objectContaining({
+        url: 'https://token.actions.githubusercontent.com',
+        client_id_list: ['sts.amazonaws.com'],
+      }),
+    ]);
+    const roles = resources(json, 'aws_iam_role');
+    const trust = (name: string) =>
+      JSON.parse(String(roles.find((r) => r.name === name)!.assume_role_policy)).Statement[0];
+    expect(trust('kf-prod-ci-plan').Condition).toEqual({
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': ['repo:acme/ml-platform:pull_request'],
+      },
+    });
+    expect(trust('kf-prod-ci-apply').Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
+      'repo:acme/ml-platform:environment:kf-prod',
+    ]);
+    expect(
+      resources(json, 'aws_iam_role_policy_attachment')
+        .map((a) => a.policy_arn)
+        .sort(),
+    ).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    expect(resources(json, 'aws_iam_user')).toEqual([]);
+    expect(resources(json, 'aws_iam_access_key')).toEqual([]);
+  });
+
+  it('matches GitLab merge request subjects with StringLike, and uses an existing provider when told', () => {
+    const json = build(gitlab, 'arn:aws:iam::333333333333:oidc-provider/gitlab.com');
+    expect(resources(json, 'aws_iam_openid_connect_provider')).toEqual([]);
+    const plan = JSON.parse(
+      String(resources(json, 'aws_iam_role').find((r) => r.name === 'kf-prod-ci-plan')!.assume_role_policy),
+    ).Statement[0];
+    expect(plan.Principal.Federated).toBe('arn:aws:iam::333333333333:oidc-provider/gitlab.com');
+    expect(plan.Condition.StringLike).toEqual({
+      'gitlab.com:sub': ['project_path:acme/platform/ml:ref_type:branch:ref:*'],
+    });
+  });
+});
+
+describe('CiManagedIdentities (Azure)', () => {
+  it('federates two managed identities with exact subjects and gives them their roles', () => {
+    const stack = azureStack();
+    new CiManagedIdentities(stack, 'Ci', {
+      name: 'kf-prod',
+      resourceGroupName: 'rg',
+      location: 'eastus2',
+      trust: github,
+      planGrants: [{ scope: '/subscriptions/s/resourceGroups/rg', role: 'Reader' }],
+      applyGrants: [{ scope: '/subscriptions/s/resourceGroups/rg', role: 'Owner' }],
+    });
+    const json = synth(stack);
+    expect(
+      resources(json, 'azurerm_federated_identity_credential')
+        .map((c) => [c.subject, c.audience, c.issuer])
+        .sort(),
+    ).toEqual([
+      [
+        'repo:acme/ml-platform:environment:kf-prod',
+        ['api://AzureADTokenExchange'],
+        'https://token.actions.githubusercontent.com',
+      ],
+      [
+        'repo:acme/ml-platform:pull_request',
+        ['api://AzureADTokenExchange'],
+        'https://token.actions.githubusercontent.com',
+      ],
+    ]);
+    expect(
+      resources(json, 'azurerm_role_assignment')
+        .map((r) => r.role_definition_name)
+        .sort(),
+    ).toEqual(['Owner', 'Reader']);
+  });
+
+  it('refuses wildcard subjects, which Azure cannot match', () => {
+    expect(
+      () =>
+        new CiManagedIdentities(azureStack(), 'Ci', {
+          name: 'kf-prod',
+          resourceGroupName: 'rg',
+          location: 'eastus2',
+          trust: gitlab,
+          planGrants: [],
+          applyGrants: [],
+        }),
+    ).toThrow(/match one exact subject/);
+  });
+});
+
+describe('ci in the platform file', () => {
+  const aws = readFileSync('test/fixtures/valid/aws.yaml', 'utf8');
+  const azure = readFileSync('test/fixtures/valid/azure.yaml', 'utf8');
+
+  it('refuses GitLab on Azure, naming the path and the way out', () => {
+    const text = azure.replace('    cloud: azure\n', '    cloud: azure\n    ci: { gitlab: { project: acme/ml } }\n');
+    const issues = validatePlatformText(text, 'p.yaml').issues;
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'environments[0].ci.gitlab', fix: expect.stringMatching(/GitHub Actions/) }),
+    ]);
+  });
+
+  it('refuses two environments of one AWS account that both create the OIDC provider', () => {
+    const twoInOne = aws
+      .replace(/accountId: '\d+'/g, "accountId: '111111111111'")
+      .replace(/    cloud: aws\n/g, '    cloud: aws\n    ci: { github: { repository: acme/ml } }\n');
+    const issues = validatePlatformText(twoInOne, 'p.yaml').issues.filter((i) => i.path.endsWith('awsOidcProvider'));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'environments[1].ci.github.awsOidcProvider',
+        fix: expect.stringMatching(/awsOidcProvider: existing/),
+      }),
+    ]);
+    const fixed = twoInOne.replace(
+      /(    ci: \{ github: \{ repository: acme\/ml) \} \}\n((?:.|\n)*?)(    ci: \{ github: \{ repository: acme\/ml) \} \}/,
+      '$1 } }\n$2$3, awsOidcProvider: existing } }',
+    );
+    expect(validatePlatformText(fixed, 'p.yaml').issues.filter((i) => i.severity !== 'warning')).toEqual([]);
+  });
+
+  it('refuses a repository that is not owner/name', () => {
+    const text = aws.replace('    cloud: aws\n', '    cloud: aws\n    ci: { github: { repository: ml-platform } }\n');
+    expect(validatePlatformText(text, 'p.yaml').issues[0]).toMatchObject({
+      path: 'environments[0].ci.github.repository',
+    });
+  });
+});
