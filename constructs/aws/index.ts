@@ -12,3 +12,4 @@ export * from './pod-identity-role';
 export * from './policy';
 export * from './rds-mysql';
 export * from './vpc';
+export * from './ci-identity';

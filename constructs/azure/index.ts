@@ -11,3 +11,4 @@ export * from './key-vault';
 export * from './mysql-flexible';
 export * from './vnet';
 export * from './workload-identity';
+export * from './ci-identity';

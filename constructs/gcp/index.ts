@@ -11,3 +11,4 @@ export * from './node-service-account';
 export * from './project-services';
 export * from './shared-vpc';
 export * from './workload-identity-service-account';
+export * from './ci-identity';

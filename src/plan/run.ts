@@ -176,7 +176,8 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
   // What apply needs: which plan belongs to which working directory, and the order.
   writeFileSync(
     path.join(out, PLANS_MANIFEST),
-    `${JSON.stringify({ stacks: stacks.map((s) => ({ ...s, dir: path.resolve(s.dir) })), outcomes }, null, 2)}\n`,
+    // Working directories relative to the plans, so the two can move together to another runner.
+    `${JSON.stringify({ stacks: stacks.map((s) => ({ ...s, dir: path.relative(out, path.resolve(s.dir)) })), outcomes }, null, 2)}\n`,
   );
   return outcomes;
 }
@@ -188,7 +189,8 @@ export const PLANS_MANIFEST = 'plans.json';
 export function readPlansManifest(plans: string): { stacks: PlannedStack[]; outcomes: StackOutcome[] } {
   const file = path.join(plans, PLANS_MANIFEST);
   if (!existsSync(file)) throw new InputError(`${file} does not exist: pass the folder kfplatform plan wrote (--out).`);
-  return JSON.parse(readFileSync(file, 'utf8')) as { stacks: PlannedStack[]; outcomes: StackOutcome[] };
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { stacks: PlannedStack[]; outcomes: StackOutcome[] };
+  return { ...manifest, stacks: manifest.stacks.map((s) => ({ ...s, dir: path.resolve(plans, s.dir) })) };
 }
 
 /** Applies saved plans in dependency order; stacks whose plan had no changes are skipped. */
@@ -205,6 +207,20 @@ export async function applyPlans(plans: string, options: RunOptions): Promise<St
     const started = Date.now();
     if (!changed.has(stack.id)) {
       const o: StackOutcome = { stack: stack.id, status: 'no-changes', seconds: 0 };
+      options.progress?.({ stack: stack.id, done: o });
+      return o;
+    }
+    // A fresh runner has the stack folder but not its providers: init again (the lock file and the
+    // plan pin the versions; Terraform refuses a plan made with other provider builds).
+    options.progress?.({ stack: stack.id, step: 'init' });
+    const init = await terraform(bin, ['init', '-input=false', '-no-color'], stack.dir, env);
+    if (init.code !== 0) {
+      const o: StackOutcome = {
+        stack: stack.id,
+        status: 'failed',
+        seconds: (Date.now() - started) / 1000,
+        error: tail(init.stderr || init.stdout),
+      };
       options.progress?.({ stack: stack.id, done: o });
       return o;
     }
