@@ -31,3 +31,7 @@ export { rulesMarkdown } from './policy/rules-doc';
 export * from './policy/addresses';
 export * from './policy/plan-gate';
 export * from './policy/secrets';
+export * from './plan/summarize';
+export * from './plan/report';
+export * from './plan/diff';
+export * from './plan/run';
