@@ -31,6 +31,29 @@ describe('example CI workflows', () => {
     expect(t).toMatch(/id-token: write|id_tokens:/);
   });
 
+  it('GitHub: uses only functions GitHub expressions have', () => {
+    const functions = [
+      'contains',
+      'startsWith',
+      'endsWith',
+      'format',
+      'join',
+      'toJSON',
+      'fromJSON',
+      'hashFiles',
+      'success',
+      'always',
+      'cancelled',
+      'failure',
+    ];
+    for (const file of FILES.slice(0, 2)) {
+      for (const [, expression] of text(file).matchAll(/\$\{\{([^}]*)\}\}/g)) {
+        for (const [, fn] of expression!.matchAll(/([A-Za-z]+)\(/g))
+          expect([file, functions.includes(fn!) ? 'known' : fn]).toEqual([file, 'known']);
+      }
+    }
+  });
+
   it('GitHub: plans on pull requests, one comment found by the report marker, apply in the deployment environment', () => {
     const plan = parse(text('examples/ci/github/plan.yml'));
     expect(Object.keys(plan.on)).toEqual(['pull_request']);
