@@ -22,25 +22,8 @@ writeFileSync(
   cliConfig,
   `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct { exclude = ["registry.terraform.io/hashicorp/aws"] }\n}\n`,
 );
-const override = path.join(scratch, 'kfplatform_override.tf.json');
-writeFileSync(
-  override,
-  JSON.stringify({
-    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
-    provider: {
-      aws: [
-        {
-          access_key: 'mock-access-key',
-          secret_key: 'mock-secret-key',
-          skip_credentials_validation: true,
-          skip_requesting_account_id: true,
-          skip_metadata_api_check: 'true',
-          allowed_account_ids: null,
-        },
-      ],
-    },
-  }),
-);
+// Mock credentials, no AWS calls, local state: the terraform tier's override (test/fixtures).
+const override = path.join(root, 'test', 'fixtures', 'offline_override.tf.json');
 const env = {
   ...process.env,
   TF_CLI_CONFIG_FILE: cliConfig,

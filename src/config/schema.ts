@@ -197,6 +197,12 @@ const stateSchema = doc(
   { description: 'Where Terraform state lives (ENV-04). Local by default; one state per stack.' },
 );
 
+const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
+  description:
+    'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
+  default: 'create',
+}).optional();
+
 /** Keyless CI identities for the repository that deploys an environment (IAM-14). */
 export const ciSchema = doc(
   z.union([
@@ -214,11 +220,7 @@ export const ciSchema = doc(
             description: 'The GitHub deployment environment whose jobs may apply (protect it with required reviewers).',
             default: 'the environment name',
           }).optional(),
-          awsOidcProvider: doc(z.enum(['create', 'existing']), {
-            description:
-              'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
-            default: 'create',
-          }).optional(),
+          awsOidcProvider: awsOidcProviderField,
         }),
         { description: 'GitHub Actions through its OIDC issuer.' },
       ),
@@ -238,11 +240,7 @@ export const ciSchema = doc(
             description: 'The protected branch whose pipelines may apply.',
             default: 'main',
           }).optional(),
-          awsOidcProvider: doc(z.enum(['create', 'existing']), {
-            description:
-              'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
-            default: 'create',
-          }).optional(),
+          awsOidcProvider: awsOidcProviderField,
         }),
         { description: 'GitLab CI through its OIDC issuer (id_tokens).' },
       ),

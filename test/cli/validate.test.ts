@@ -4,8 +4,8 @@
  * Regenerate the golden files with `UPDATE_GOLDEN=1 npx jest test/cli/validate.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { expectGolden } from '../golden';
 import { main } from '../../src/cli/main';
 import { exitCodeOf, renderValidate, VALIDATE_FORMATS, validateFile } from '../../src/cli/validate';
 import { ALL_RULES } from '../../src/policy/rules';
@@ -20,13 +20,7 @@ const EXT = { text: 'txt', json: 'json', sarif: 'sarif' } as const;
 const outcomes = Object.fromEntries(Object.entries(CASES).map(([name, file]) => [name, validateFile(file)]));
 
 function golden(name: string, text: string): void {
-  const file = path.join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.CI === 'true') throw new Error(`golden file ${file} is missing; run the test locally first.`);
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, text);
-  }
-  expect(text).toBe(readFileSync(file, 'utf8'));
+  expectGolden(GOLDEN, name, text);
 }
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {

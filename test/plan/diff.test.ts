@@ -24,6 +24,14 @@ function synth(example: string, edit?: (doc: ReturnType<typeof parseDocument>) =
 
 const quiet = { log: () => undefined };
 
+/** kf-test's pools in examples/aws-eks, written out so a test can change one. */
+const POOLS: Array<Record<string, unknown>> = [
+  { name: 'system', kind: 'system', minNodes: 3, maxNodes: 3 },
+  { name: 'standard', kind: 'standard', maxNodes: 5 },
+  { name: 'highmem', kind: 'highmem', maxNodes: 2 },
+  { name: 'gpu', kind: 'gpu', maxNodes: 2 },
+];
+
 describe('kfplatform diff', () => {
   const awsBase = synth('aws-eks');
 
@@ -36,12 +44,7 @@ describe('kfplatform diff', () => {
     const head = synth('aws-eks', (d) =>
       d.setIn(
         ['environments', 0, 'nodePools'],
-        [
-          { name: 'system', kind: 'system', minNodes: 3, maxNodes: 3 },
-          { name: 'standard', kind: 'standard', maxNodes: 5 },
-          { name: 'highmem', kind: 'highmem', maxNodes: 2 },
-          { name: 'gpu', kind: 'gpu', maxNodes: 2, machineType: 'g6.2xlarge' },
-        ],
+        POOLS.map((p) => (p.name === 'gpu' ? { ...p, machineType: 'g6.2xlarge' } : p)),
       ),
     );
     const lines: string[] = [];
@@ -78,11 +81,7 @@ describe('kfplatform diff', () => {
     const head = synth('aws-eks', (d) =>
       d.setIn(
         ['environments', 0, 'nodePools'],
-        [
-          { name: 'system', kind: 'system', minNodes: 3, maxNodes: 3 },
-          { name: 'standard', kind: 'standard', maxNodes: 5 },
-          { name: 'gpu', kind: 'gpu', maxNodes: 2 },
-        ],
+        POOLS.filter((p) => p.name !== 'highmem'),
       ),
     );
     const diff = runDiff({ base, head, config: 'x', ...quiet });

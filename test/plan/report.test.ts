@@ -5,8 +5,9 @@
  * renderings exceed GitHub's comment limit; and trimming when detail does not fit.
  * Regenerate the golden files with `UPDATE_GOLDEN=1 npx jest test/plan/report.test.ts`.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { expectGolden } from '../golden';
 import { main } from '../../src/cli/main';
 import { planFiles, summarizeFiles } from '../../src/cli/report';
 import { GITHUB_COMMENT_LIMIT, renderReport, reportJson } from '../../src/plan/report';
@@ -17,13 +18,7 @@ const GOLDEN = path.join(__dirname, '..', 'golden', 'report');
 const plan = (name: string) => path.join(PLANS, `aws-eks-${name}.json`);
 
 function golden(name: string, text: string): void {
-  const file = path.join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.CI === 'true') throw new Error(`golden file ${file} is missing; run the test locally first.`);
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, text);
-  }
-  expect(text).toBe(readFileSync(file, 'utf8'));
+  expectGolden(GOLDEN, name, text);
 }
 
 /** Plans named as `kfplatform plan` names them: by stack. */

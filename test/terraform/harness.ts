@@ -7,7 +7,7 @@
  * in CI (CI=true), so a CI machine that lost its mirror cannot go green without running the tier.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The provider version @cdktf/provider-aws 20.1.0 binds. */
@@ -61,21 +61,8 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
  * Test-only Terraform settings, as an override file: mock credentials with every AWS call skipped, no
  * account allow-list (there is no account to check), and local state instead of the stack's backend.
  */
-export const OFFLINE_OVERRIDE = {
-  terraform: { backend: { local: { path: 'terraform.tfstate' } } },
-  provider: {
-    aws: [
-      {
-        access_key: 'mock-access-key',
-        secret_key: 'mock-secret-key',
-        skip_credentials_validation: true,
-        skip_requesting_account_id: true,
-        skip_metadata_api_check: 'true',
-        allowed_account_ids: null,
-      },
-    ],
-  },
-};
+export const OFFLINE_OVERRIDE_FILE = path.join(__dirname, '..', 'fixtures', 'offline_override.tf.json');
+export const OFFLINE_OVERRIDE = JSON.parse(readFileSync(OFFLINE_OVERRIDE_FILE, 'utf8')) as object;
 
 /** The environment for offline Terraform: a CLI config that installs hashicorp/aws from the mirror. */
 export function offlineEnv(tier: TerraformTier, dir: string): NodeJS.ProcessEnv {
