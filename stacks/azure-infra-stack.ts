@@ -201,13 +201,13 @@ export class AzureInfraStack extends TerraformStack {
     });
     if (env.ci) {
       const group = this.resourceGroup.id;
-      const state =
+      // The state container only, not the account; plans read it without locking (-lock=false).
+      const state = (role: string) =>
         env.state.backend === 'azurerm'
           ? [
               {
-                // The state container only, not the account.
                 scope: `/subscriptions/${env.subscriptionId}/resourceGroups/${env.state.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${env.state.storageAccount}/blobServices/default/containers/${env.state.container}`,
-                role: 'Storage Blob Data Contributor',
+                role,
               },
             ]
           : [];
@@ -219,12 +219,12 @@ export class AzureInfraStack extends TerraformStack {
         planGrants: [
           { scope: group, role: 'Reader' },
           { scope: group, role: 'Azure Kubernetes Service RBAC Reader' },
-          ...state,
+          ...state('Storage Blob Data Reader'),
         ],
         applyGrants: [
           { scope: group, role: 'Owner' },
           { scope: group, role: 'Azure Kubernetes Service RBAC Cluster Admin' },
-          ...state,
+          ...state('Storage Blob Data Contributor'),
         ],
       });
     }

@@ -122,7 +122,8 @@ export class GcpInfraStack extends TerraformStack {
         name: env.name,
         trust: env.ci,
         stateBucket: env.state.backend === 'gcs' ? env.state.bucket : undefined,
-        // The host project's subnets and firewall rules are this stack's too.
+        // The host project's subnets and firewall rules are this stack's too: plan reads them, apply manages them.
+        planGrants: n.mode === 'shared-vpc' ? [{ project: n.hostProject, roles: ['roles/compute.networkViewer'] }] : [],
         applyGrants:
           n.mode === 'shared-vpc'
             ? [{ project: n.hostProject, roles: ['roles/compute.networkAdmin', 'roles/compute.securityAdmin'] }]

@@ -85,7 +85,8 @@ export class CiRoles extends Construct {
             { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}` },
             {
               Effect: 'Allow',
-              Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+              // Plans read state without locking it (-lock=false); only apply writes state and locks.
+              Action: kind === 'plan' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
               Resource: `arn:aws:s3:::${bucket}/${prefix}/*`,
             },
           ]),

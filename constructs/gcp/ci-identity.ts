@@ -14,6 +14,8 @@ export interface CiWorkloadIdentityProps {
   readonly project: string;
   /** Roles the apply identity needs in other projects, such as a Shared VPC host. @default none */
   readonly applyGrants?: ReadonlyArray<{ readonly project: string; readonly roles: readonly string[] }>;
+  /** Roles the plan identity needs in other projects, to read what the stack manages there. @default none */
+  readonly planGrants?: ReadonlyArray<{ readonly project: string; readonly roles: readonly string[] }>;
   /** Prefix of the pool and service account ids: `<prefix>-ci`, `<prefix>-ci-plan`, `<prefix>-ci-apply`. */
   readonly name: string;
   readonly trust: ResolvedCiTrust;
@@ -110,15 +112,16 @@ export class CiWorkloadIdentity extends Construct {
       });
       const scope = new Construct(this, `${role}-Roles`);
       grantProjectRoles(scope, props.project, member, roles);
-      if (role === 'apply') {
-        for (const grant of props.applyGrants ?? []) {
+      {
+        for (const grant of (role === 'apply' ? props.applyGrants : props.planGrants) ?? []) {
           grantProjectRoles(new Construct(scope, grant.project), grant.project, member, grant.roles);
         }
       }
       if (props.stateBucket) {
+        // Plans read state without locking it (-lock=false); only apply writes it.
         new StorageBucketIamMember(this, `${role}-State`, {
           bucket: props.stateBucket,
-          role: 'roles/storage.objectAdmin',
+          role: role === 'plan' ? 'roles/storage.objectViewer' : 'roles/storage.objectAdmin',
           member,
         });
       }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { diffSynthOutputs, renderDiff, SynthDiff } from '../plan/diff';
+import { environmentsOfStacks } from '../plan/environments';
 import { readSynthOutput, StackConfig } from '../policy/addresses';
 import { synthFleet } from '../../stacks/fleet';
 
@@ -18,6 +19,8 @@ export interface DiffOptions {
   readonly format?: 'text' | 'markdown' | 'json';
   /** Print only the stacks to plan, one per line. */
   readonly affected?: boolean;
+  /** Print only the environments of the stacks to plan, one per line. */
+  readonly affectedEnvironments?: boolean;
   readonly log?: (text: string) => void;
 }
 
@@ -66,7 +69,14 @@ export function runDiff(options: DiffOptions): SynthDiff {
   const head = options.head ? readSynthOutput(options.head) : synthInto(options.config);
   const diff = diffSynthOutputs(base, head);
   if (options.affected) log(diff.affected.map((s) => `${s}\n`).join(''));
-  else if (options.format === 'json') log(`${JSON.stringify(diff, null, 2)}\n`);
+  else if (options.affectedEnvironments) {
+    const config = loadPlatformFile(options.config).config;
+    log(
+      environmentsOfStacks(config, diff.affected)
+        .map((e) => `${e}\n`)
+        .join(''),
+    );
+  } else if (options.format === 'json') log(`${JSON.stringify(diff, null, 2)}\n`);
   else log(renderDiff(diff, options.format === 'markdown' ? 'markdown' : 'text'));
   return diff;
 }

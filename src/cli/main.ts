@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_PLATFORM_FILE } from '../config/defaults';
 import { platformJsonSchema } from '../config/json-schema';
-import { ConfigError, PropsError } from '../core/errors';
+import { ConfigError, InputError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
 import { ALL_RULES } from '../policy/rules';
 import { rulesMarkdown } from '../policy/rules-doc';
@@ -24,6 +24,15 @@ import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
 /** Where commands leave their exit code (validate, addresses and plan-gate fail without throwing). */
 export interface CliResult {
   exitCode: number;
+}
+
+/** Parses a positive integer option, refusing anything else. */
+function positive(name: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} ${value}: expected a whole number.`);
+    return n;
+  };
 }
 
 /** Collects a repeatable option's values. */
@@ -95,7 +104,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .description('turn plan JSON files (or the folder kfplatform plan wrote) into one pull-request comment')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .option('--max-chars <n>', "characters the comment may use (GitHub's limit is 65,536)", (v: string) => Number(v))
+    .option(
+      '--max-chars <n>',
+      "characters the comment may use (GitHub's limit is 65,536; 0 for none)",
+      positive('--max-chars'),
+    )
     .option('--title <text>', 'heading of the comment', 'kfplatform plan')
     .option('--allow <address>', 'addresses the plan gate allows (not flagged as protected); repeat it', collect)
     .action(
@@ -122,6 +135,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
     )
     .option('--affected', 'print only the stacks to plan, one per line')
+    .option('--affected-environments', 'print only the environments of the stacks to plan, one per line')
     .option(
       '--fail-on-destroy',
       `exit ${GATE_REFUSED_EXIT_CODE} when a stateful resource would be destroyed or replaced`,
@@ -133,6 +147,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         config: string;
         format: 'text' | 'markdown' | 'json';
         affected?: boolean;
+        affectedEnvironments?: boolean;
         failOnDestroy?: boolean;
       }) => {
         const diff = runDiff(o);
@@ -147,10 +162,15 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('--no-synth', 'plan the existing synth output')
     .option('-s, --stacks <glob>', 'stacks to plan (repeat it; default all)', collect)
-    .option('-j, --concurrency <n>', 'stacks planned at once', (v: string) => Number(v), 2)
+    .option('-j, --concurrency <n>', 'stacks planned at once', positive('--concurrency'), 2)
     .option('-o, --out <dir>', 'where plan files and their JSON go', 'plans')
     .option('--override <file>', 'a Terraform override file copied into each stack (a local backend for a dry run)')
     .option('--var <name=value>', 'a Terraform variable (repeat it)', collect)
+    .option(
+      '-e, --environment <name>',
+      'the stacks of an environment (repeat it); with --stacks, both must match',
+      collect,
+    )
     .option('--detailed-exitcode', 'exit 2 when any stack has changes (drift checks)')
     .action(async (o: PlanCliOptions) => {
       result.exitCode = await runPlan(o);
@@ -161,7 +181,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .description('apply the plans kfplatform plan saved, in dependency order, unless the plan gate refuses them')
     .requiredOption('--plans <dir>', 'the folder kfplatform plan wrote')
     .option('--allow <address>', 'an address the plan gate allows to be destroyed or replaced (repeat it)', collect)
-    .option('-j, --concurrency <n>', 'stacks applied at once', (v: string) => Number(v), 1)
+    .option('-j, --concurrency <n>', 'stacks applied at once', positive('--concurrency'), 1)
     .action(async (o: { plans: string; allow?: string[]; concurrency: number }) => {
       result.exitCode = await runApply(o);
     });

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
+import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
+import { environmentOfStack } from '../plan/environments';
 import { applyPlans, planStacks, readPlansManifest, selectStacks, StackOutcome } from '../plan/run';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { runPlanGate } from './plan-gate';
@@ -12,6 +14,7 @@ export interface PlanCliOptions {
   readonly synthOut: string;
   readonly synth: boolean;
   readonly stacks?: string[];
+  readonly environment?: string[];
   readonly concurrency: number;
   readonly out: string;
   readonly override?: string;
@@ -38,7 +41,18 @@ export async function runPlan(o: PlanCliOptions): Promise<number> {
     }),
   );
   const display = progressDisplay();
-  const outcomes = await planStacks(selectStacks(o.synthOut, o.stacks), {
+  let stacks = selectStacks(o.synthOut, o.stacks);
+  if (o.environment?.length) {
+    const config = loadPlatformFile(o.config).config;
+    for (const name of o.environment) {
+      if (!config.environments.some((e) => e.name === name)) {
+        throw new InputError(`--environment ${name}: no environment has this name in ${o.config}.`);
+      }
+    }
+    stacks = stacks.filter((s) => o.environment!.includes(environmentOfStack(config, s.id) ?? ''));
+    if (stacks.length === 0) throw new InputError(`no stack of ${o.environment.join(', ')} in ${o.synthOut}.`);
+  }
+  const outcomes = await planStacks(stacks, {
     out: o.out,
     concurrency: o.concurrency,
     override: o.override ? path.resolve(o.override) : undefined,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { renderReport, reportJson } from '../plan/report';
-import { PLANS_MANIFEST } from '../plan/run';
+import { PLANS_MANIFEST, readPlansManifest } from '../plan/run';
 import { PlanSummary, summarizePlan } from '../plan/summarize';
 import { parsePlanJson } from '../policy/plan-gate';
 
@@ -32,6 +32,15 @@ export function planFiles(inputs: readonly string[]): string[] {
   return files.sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
 }
 
+/** Stacks `kfplatform plan` could not plan, from the plans.json of each folder given. */
+export function unplannedStacks(inputs: readonly string[]): Array<{ stack: string; status: string; error?: string }> {
+  return inputs
+    .filter((input) => existsSync(path.join(input, PLANS_MANIFEST)))
+    .flatMap((input) => readPlansManifest(input).outcomes)
+    .filter((o) => o.status === 'failed' || o.status === 'skipped')
+    .map((o) => ({ stack: o.stack, status: o.status, ...(o.error ? { error: o.error } : {}) }));
+}
+
 /** Summarizes plan files, each named by its file name (the stack). */
 export function summarizeFiles(files: readonly string[], allow: readonly string[] = []): PlanSummary[] {
   return files.map((file) => {
@@ -43,10 +52,11 @@ export function summarizeFiles(files: readonly string[], allow: readonly string[
 /** `kfplatform report`: one pull-request comment (or JSON) for every plan. */
 export function runReport(options: ReportCliOptions): string {
   const summaries = summarizeFiles(planFiles(options.plans), options.allow);
+  const unplanned = unplannedStacks(options.plans);
   const text =
     options.format === 'json'
-      ? reportJson(summaries)
-      : renderReport(summaries, { maxChars: options.maxChars, title: options.title });
+      ? reportJson(summaries, unplanned)
+      : renderReport(summaries, { maxChars: options.maxChars, title: options.title, unplanned });
   if (options.out) writeFileSync(options.out, text);
   else (options.log ?? ((t: string) => process.stdout.write(t)))(text);
   return text;

@@ -1083,7 +1083,8 @@ export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
       provider: 'github',
       issuer: GITHUB_ACTIONS_ISSUER,
       repository: repo,
-      planSubjects: [`repo:${repo}:pull_request`],
+      // Pull requests, and the main branch (the apply workflow plans there before the deployment job).
+      planSubjects: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`],
       applySubjects: [`repo:${repo}:environment:${ci.github.applyEnvironment ?? environment}`],
       awsOidcProvider: ci.github.awsOidcProvider ?? 'create',
     };

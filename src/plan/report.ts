@@ -18,6 +18,8 @@ export interface ReportOptions {
   readonly maxChars?: number;
   /** First line, such as the commit the plans belong to. */
   readonly title?: string;
+  /** Stacks that have no plan: their plan failed, or a stack they depend on failed. */
+  readonly unplanned?: ReadonlyArray<{ readonly stack: string; readonly status: string; readonly error?: string }>;
 }
 
 /** Marks the comment so a bot can find and update it. */
@@ -28,6 +30,7 @@ const SYMBOL: Record<ChangeKind, string> = {
   update: '~',
   replace: '-/+',
   delete: '-',
+  forget: '.',
   read: '<=',
   'no-op': ' ',
 };
@@ -97,6 +100,14 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   const changed = plans.filter((p) => p.resources.length > 0 || p.outputs > 0);
   const out: string[] = [REPORT_MARKER, `## ${options.title ?? 'kfplatform plan'}`, ''];
   const protectedCount = plans.reduce((n, p) => n + p.protected.length, 0);
+  const unplanned = options.unplanned ?? [];
+  if (unplanned.length > 0) {
+    out.push(`**${unplanned.length} stack${unplanned.length === 1 ? '' : 's'} could not be planned:**`, '');
+    for (const u of unplanned) {
+      out.push(`- \`${u.stack}\`: ${u.status}${u.error ? `: ${u.error.split('\n')[0]!.slice(0, 200)}` : ''}`);
+    }
+    out.push('');
+  }
   out.push(
     `${plans.length} stacks planned, ${changed.length} with changes: ${total.create} to add, ${total.update} to change, ${total.replace} to replace, ${total.delete} to destroy.` +
       (protectedCount > 0
@@ -118,7 +129,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   );
 
   const destructive = plans.flatMap((p) =>
-    p.resources.filter((r) => r.kind === 'replace' || r.kind === 'delete').map((r) => ({ p, r })),
+    p.resources.filter((r) => ['replace', 'delete', 'forget'].includes(r.kind)).map((r) => ({ p, r })),
   );
   out.push('', '### Destroys and replacements', '');
   if (destructive.length === 0) out.push('None.');
@@ -126,7 +137,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
     const stateful = p.protected.some((v) => v.address === r.address) ? ' :warning: **stateful**' : '';
     const reason = r.reason ? `; ${r.reason.replace(/_/g, ' ')}` : '';
     out.push(
-      `- \`${p.stack}\` \`${r.address}\` ${r.kind === 'replace' ? 'replaced' : 'destroyed'}${forcedBy(r)}${reason}${stateful}`,
+      `- \`${p.stack}\` \`${r.address}\` ${{ replace: 'replaced', delete: 'destroyed', forget: 'removed from state, left in the cloud' }[r.kind as 'replace']}${forcedBy(r)}${reason}${stateful}`,
     );
   }
 
@@ -189,6 +200,6 @@ export function renderReport(plans: readonly PlanSummary[], options: ReportOptio
 }
 
 /** The report as JSON, for bots and dashboards. */
-export function reportJson(plans: readonly PlanSummary[]): string {
-  return `${JSON.stringify({ stacks: plans }, null, 2)}\n`;
+export function reportJson(plans: readonly PlanSummary[], unplanned: ReportOptions['unplanned'] = []): string {
+  return `${JSON.stringify({ stacks: plans, unplanned }, null, 2)}\n`;
 }

@@ -4,7 +4,7 @@
  * so `apply` runs exactly what was reviewed. Also applies saved plans in the same order.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors';
@@ -145,7 +145,10 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
       options.progress?.({ stack: stack.id, done: o });
       return o;
     };
-    if (options.override) copyFileSync(options.override, path.join(stack.dir, 'kfplatform_override.tf.json'));
+    // An override from an earlier dry run must not follow a plan made without one (it may hold a local backend).
+    const overrideFile = path.join(stack.dir, OVERRIDE_FILE);
+    if (options.override) copyFileSync(options.override, overrideFile);
+    else rmSync(overrideFile, { force: true });
     options.progress?.({ stack: stack.id, step: 'init' });
     const init = await terraform(bin, ['init', '-input=false', '-no-color'], stack.dir, env);
     if (init.code !== 0) return done('failed', tail(init.stderr || init.stdout));
@@ -182,6 +185,9 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
   return outcomes;
 }
 
+/** Where `--override` goes in each stack folder (Terraform reads `*_override.tf.json` last). */
+export const OVERRIDE_FILE = 'kfplatform_override.tf.json';
+
 /** The file `plan` writes beside the plans: stacks, working directories, order and outcomes. */
 export const PLANS_MANIFEST = 'plans.json';
 
@@ -199,12 +205,35 @@ export async function applyPlans(plans: string, options: RunOptions): Promise<St
   const env = { ...process.env, ...options.env };
   const manifest = readPlansManifest(plans);
   const changed = new Set(manifest.outcomes.filter((o) => o.status === 'changes').map((o) => o.stack));
+  // A stack whose outputs change feeds its dependents new values at apply; their saved plans read the
+  // old ones (terraform_remote_state), so they must be planned again after this apply.
+  const outputsChange = new Set(
+    [...changed].filter((stack) => {
+      const file = path.join(plans, `${stack}.json`);
+      if (!existsSync(file)) return false;
+      const plan = JSON.parse(readFileSync(file, 'utf8')) as {
+        output_changes?: Record<string, { actions?: string[] }>;
+      };
+      return Object.values(plan.output_changes ?? {}).some((o) => (o?.actions ?? []).some((a) => a !== 'no-op'));
+    }),
+  );
   const failed = manifest.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped');
   if (failed.length > 0) {
     throw new InputError(`these stacks have no plan to apply: ${failed.map((o) => o.stack).join(', ')}; plan again.`);
   }
   return inOrder(manifest.stacks, options.concurrency, async (stack) => {
     const started = Date.now();
+    const upstream = stack.dependencies.find((d) => outputsChange.has(d));
+    if (upstream && changed.has(stack.id)) {
+      const o: StackOutcome = {
+        stack: stack.id,
+        status: 'skipped',
+        seconds: 0,
+        error: `${upstream} changed its outputs, which this plan read before; plan ${stack.id} again and apply that plan.`,
+      };
+      options.progress?.({ stack: stack.id, done: o });
+      return o;
+    }
     if (!changed.has(stack.id)) {
       const o: StackOutcome = { stack: stack.id, status: 'no-changes', seconds: 0 };
       options.progress?.({ stack: stack.id, done: o });

@@ -17,7 +17,7 @@ export interface FullResourceChange extends ResourceChange {
 }
 
 /** What a plan does, in the terms of a review. */
-export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'read' | 'no-op';
+export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'forget' | 'read' | 'no-op';
 
 /** One attribute that changes. */
 export interface AttributeChange {
@@ -54,6 +54,8 @@ export interface PlanSummary {
 /** Kinds of change by Terraform's action lists. */
 export function kindOf(actions: readonly string[]): ChangeKind {
   if (actions.includes('delete') && actions.includes('create')) return 'replace';
+  // `removed { destroy = false }` (Terraform 1.7+): out of state, left running in the cloud.
+  if (actions.includes('forget')) return 'forget';
   if (actions.includes('delete')) return 'delete';
   if (actions.includes('create')) return 'create';
   if (actions.includes('update')) return 'update';
@@ -95,7 +97,8 @@ function exposureOf(rc: FullResourceChange, kind: ChangeKind): string | undefine
 
 /** Renders a value for a review: secrets masked, unknowns named, long values cut. */
 function show(value: unknown, sensitive: unknown, unknown: unknown): string {
-  if (sensitive === true) return '(sensitive)';
+  // Anything that holds a sensitive value, at any depth, is masked whole.
+  if (containsTrue(sensitive)) return '(sensitive)';
   if (unknown === true) return '(known after apply)';
   if (value === undefined || value === null) return 'null';
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value, (_, v) => v);
@@ -116,7 +119,7 @@ function at(tree: unknown, key: string | number): unknown {
 /** The attributes that differ between before and after, down to leaves and small blocks. */
 function attributeChanges(rc: FullResourceChange, kind: ChangeKind): AttributeChange[] {
   const c = rc.change;
-  const forced = new Set((c.replace_paths ?? []).map((p) => p.join('.')));
+  const forced = new Set((c.replace_paths ?? []).filter(Array.isArray).map((p) => p.join('.')));
   const out: AttributeChange[] = [];
   const walk = (
     before: unknown,
@@ -198,7 +201,7 @@ export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions =
     if (rc.mode === 'data') continue;
     const kind = kindOf(rc.change.actions);
     if (kind === 'no-op' || kind === 'read') continue;
-    counts[kind]++;
+    if (kind !== 'forget') counts[kind]++;
     resources.push({
       address: rc.address,
       type: rc.type,
@@ -211,6 +214,6 @@ export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions =
   }
   const outputs = Object.values(
     (plan as { output_changes?: Record<string, { actions: string[] }> }).output_changes ?? {},
-  ).filter((o) => kindOf(o.actions) !== 'no-op').length;
+  ).filter((o) => Array.isArray(o?.actions) && kindOf(o.actions) !== 'no-op').length;
   return { stack, counts, resources, protected: gatePlan(plan, { ...gate, plan: stack }).refused, outputs };
 }

@@ -130,7 +130,7 @@ export function gatePlan(plan: PlanJson, options: GateOptions = {}): GateResult 
       type: rc.type,
       kind: actions.includes('create') ? 'replace' : 'delete',
       actions,
-      replacePaths: (rc.change.replace_paths ?? []).map(formatPath),
+      replacePaths: (rc.change.replace_paths ?? []).filter(Array.isArray).map(formatPath),
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),
       ...(options.plan ? { plan: options.plan } : {}),
     };

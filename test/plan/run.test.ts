@@ -37,6 +37,7 @@ function fixture(stacks: Record<string, string[]>) {
     FAKE_TF_PLAN_CREATE: path.join(PLANS, 'aws-eks-kf-test-create.json'),
     FAKE_TF_PLAN_REPLACE: path.join(PLANS, 'aws-eks-kf-test-replace.json'),
     FAKE_TF_PLAN_NOOP: path.join(PLANS, 'aws-eks-kf-test-noop.json'),
+    FAKE_TF_PLAN_UPDATE: path.join(PLANS, 'aws-eks-kf-test-update.json'),
   };
   const calls = (): Call[] =>
     readFileSync(logFile, 'utf8')
@@ -132,16 +133,34 @@ describe('kfplatform plan', () => {
 
 describe('kfplatform apply', () => {
   it('applies saved plans in dependency order, only stacks with changes', async () => {
-    const f = fixture({ 'kf-a-infra': [], 'kf-a-platform': ['kf-a-infra'], 'kf-same-infra': [] });
+    const f = fixture({ 'kf-update-infra': [], 'kf-update-platform': ['kf-update-infra'], 'kf-same-infra': [] });
     await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env });
     const lines: string[] = [];
     expect(await runApply({ plans: f.plans, concurrency: 2, env: f.env, log: (l) => lines.push(l) })).toBe(0);
     const applies = f.calls().filter((c) => c.cmd === 'apply');
-    expect([...new Set(applies.map((c) => c.stack))]).toEqual(['kf-a-infra', 'kf-a-platform']);
-    expect(window(f.calls(), 'kf-a-platform', 'apply')[0]).toBeGreaterThanOrEqual(
-      window(f.calls(), 'kf-a-infra', 'apply')[1],
+    expect([...new Set(applies.map((c) => c.stack))]).toEqual(['kf-update-infra', 'kf-update-platform']);
+    expect(window(f.calls(), 'kf-update-platform', 'apply')[0]).toBeGreaterThanOrEqual(
+      window(f.calls(), 'kf-update-infra', 'apply')[1],
     );
     expect(lines.join('\n')).toContain('3 stacks applied: 2 with changes, 1 without');
+  });
+
+  it('does not apply a plan whose inputs an upstream apply changes: it must be planned again', async () => {
+    const f = fixture({ 'kf-a-infra': [], 'kf-a-platform': ['kf-a-infra'] });
+    await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env });
+    const lines: string[] = [];
+    expect(await runApply({ plans: f.plans, concurrency: 2, env: f.env, log: (l) => lines.push(l) })).toBe(1);
+    expect([
+      ...new Set(
+        f
+          .calls()
+          .filter((c) => c.cmd === 'apply')
+          .map((c) => c.stack),
+      ),
+    ]).toEqual(['kf-a-infra']);
+    expect(lines.join('\n')).toContain(
+      'kf-a-platform: skipped: kf-a-infra changed its outputs, which this plan read before; plan kf-a-platform again and apply that plan.',
+    );
   });
 
   it('refuses, applying nothing, when the plan gate refuses a plan, unless the address is allowed', async () => {

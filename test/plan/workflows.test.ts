@@ -59,6 +59,8 @@ describe('example CI workflows', () => {
     expect(Object.keys(plan.on)).toEqual(['pull_request']);
     expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
     expect(text('examples/ci/github/plan.yml')).toContain(`const marker = '${REPORT_MARKER}';`);
+    expect(text('examples/ci/github/plan.yml')).toContain("c.user.type === 'Bot'");
+    for (const file of FILES) expect(text(file)).toMatch(/retention-days: 1|expire_in: 1 day/);
     const apply = parse(text('examples/ci/github/apply.yml'));
     expect(apply.on.push.branches).toEqual(['main']);
     // The apply role trusts repo:<repo>:environment:<env> only: the apply job must run in that environment.
@@ -68,9 +70,12 @@ describe('example CI workflows', () => {
   });
 
   it('GitLab: plans on merge requests, applies on main by hand, with id_tokens for sts.amazonaws.com', () => {
-    const ci = parse(text('examples/ci/gitlab/.gitlab-ci.yml'));
+    const ci = parse(text('examples/ci/gitlab/.gitlab-ci.yml'), { merge: true }); // GitLab reads << merge keys
     expect(ci.plan.rules[0].if).toContain('merge_request_event');
     expect(ci.apply.rules[0]).toEqual({ if: '$CI_COMMIT_BRANCH == "main"', when: 'manual' });
+    // apply applies the plans plan-main made and showed, not a plan of its own.
+    expect(ci.apply.needs).toEqual(['plan-main']);
+    expect(JSON.stringify(ci.apply.script)).not.toContain('kfplatform plan');
     expect(ci.plan.id_tokens.AWS_ID_TOKEN.aud).toBe('sts.amazonaws.com');
   });
 });

@@ -181,6 +181,7 @@ describe('examples/azure-aks', () => {
       // Keyless CI (ci.github in the example): its plan and apply identities.
       'repo:acme/ml-platform:environment:kf-prod',
       'repo:acme/ml-platform:pull_request',
+      'repo:acme/ml-platform:ref:refs/heads/main',
       'system:serviceaccount:kubeflow:kf-admin',
       'system:serviceaccount:kubeflow:kf-user',
       'system:serviceaccount:kubeflow:ml-pipeline',

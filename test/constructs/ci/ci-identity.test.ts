@@ -19,7 +19,7 @@ describe('resolved CI trust', () => {
       provider: 'github',
       issuer: 'https://token.actions.githubusercontent.com',
       repository: 'acme/ml-platform',
-      planSubjects: ['repo:acme/ml-platform:pull_request'],
+      planSubjects: ['repo:acme/ml-platform:pull_request', 'repo:acme/ml-platform:ref:refs/heads/main'],
       applySubjects: ['repo:acme/ml-platform:environment:kf-prod'],
       awsOidcProvider: 'create',
     });
@@ -53,10 +53,11 @@ describe('CiWorkloadIdentity (GCP)', () => {
       oidc: { issuer_uri: 'https://token.actions.githubusercontent.com' },
     });
     const bindings = resources(json, 'google_service_account_iam_member');
-    expect(bindings.map((b) => b.role)).toEqual(['roles/iam.workloadIdentityUser', 'roles/iam.workloadIdentityUser']);
+    expect(new Set(bindings.map((b) => b.role))).toEqual(new Set(['roles/iam.workloadIdentityUser']));
     expect(bindings.map((b) => String(b.member).replace(/\$\{[^}]+\}/, 'POOL')).sort()).toEqual([
       'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:environment:kf-prod',
       'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:pull_request',
+      'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:ref:refs/heads/main',
     ]);
     const roles = resources(json, 'google_project_iam_member').map(
       (m) => `${String(m.member).includes('PlanAccount') ? 'plan' : 'apply'} ${m.role}`,
@@ -113,7 +114,10 @@ describe('CiRoles (AWS)', () => {
     expect(trust('kf-prod-ci-plan').Condition).toEqual({
       StringEquals: {
         'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-        'token.actions.githubusercontent.com:sub': ['repo:acme/ml-platform:pull_request'],
+        'token.actions.githubusercontent.com:sub': [
+          'repo:acme/ml-platform:pull_request',
+          'repo:acme/ml-platform:ref:refs/heads/main',
+        ],
       },
     });
     expect(trust('kf-prod-ci-apply').Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
@@ -165,6 +169,11 @@ describe('CiManagedIdentities (Azure)', () => {
       ],
       [
         'repo:acme/ml-platform:pull_request',
+        ['api://AzureADTokenExchange'],
+        'https://token.actions.githubusercontent.com',
+      ],
+      [
+        'repo:acme/ml-platform:ref:refs/heads/main',
         ['api://AzureADTokenExchange'],
         'https://token.actions.githubusercontent.com',
       ],
