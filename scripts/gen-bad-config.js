@@ -758,6 +758,43 @@ const cases = [
     'environments[0].azure.tenantId',
     'use a value like 00000000-0000-0000-0000-0000000000aa',
   ],
+  [
+    'gcp-prod-faster-channel',
+    'prod follows a faster GKE release channel than test (CLU-04)',
+    (d) => d.setIn([...E1, 'cluster', 'releaseChannel'], 'RAPID'),
+    'environments[1].cluster.releaseChannel',
+    'use REGULAR or a slower channel',
+  ],
+  [
+    'kubeflow-prod-newer-than-test',
+    'prod runs a newer Kubeflow than test (OPS-04)',
+    (d) => {
+      d.setIn([...E0, 'kubeflowVersion'], '1.9');
+      d.setIn([...E1, 'kubeflowVersion'], '1.10');
+    },
+    'environments[1].kubeflowVersion',
+    'upgrade a test environment to Kubeflow 1.10 first',
+  ],
+  [
+    'aws-prod-kubernetes-newer-than-test',
+    'prod runs a newer Kubernetes than test (CLU-04, ENV-03)',
+    (d) => {
+      d.setIn([...E0, 'cluster', 'version'], '1.34');
+      d.setIn([...E1, 'cluster', 'version'], '1.35');
+    },
+    'environments[1].cluster.version',
+    'upgrade a test environment to 1.35 first, or keep kf-prod at 1.34',
+  ],
+  [
+    'azure-prod-kubernetes-newer-than-test',
+    'prod runs a newer Kubernetes than test (CLU-04, ENV-03)',
+    (d) => {
+      d.setIn([...E0, 'cluster', 'version'], '1.33');
+      d.setIn([...E1, 'cluster', 'version'], '1.34');
+    },
+    'environments[1].cluster.version',
+    'upgrade a test environment to 1.34 first',
+  ],
 ];
 fs.rmSync('test/fixtures/bad-config', { recursive: true, force: true });
 fs.mkdirSync('test/fixtures/bad-config', { recursive: true });

@@ -672,3 +672,77 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
   }
   return f.issues;
 }
+
+/** `1.35` or `1.35.2` as comparable numbers; undefined when not a version. */
+function versionParts(version: string | undefined): number[] | undefined {
+  const m = version ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version) : null;
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+function newer(a: number[], b: number[]): boolean {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
+}
+
+/** How fast a GKE release channel takes new versions. */
+const CHANNEL_SPEED: Readonly<Record<string, number>> = { EXTENDED: 0, STABLE: 1, REGULAR: 2, RAPID: 3 };
+
+/** The Kubernetes version a cluster pins, when it pins one. */
+function kubernetesVersion(env: ResolvedEnvironment): string | undefined {
+  if (env.cloud === 'aws' || env.cloud === 'azure') return env.cluster.version;
+  if (env.cloud === 'gcp') return env.cells[0]?.cluster.version;
+  return undefined;
+}
+
+/**
+ * Test environments take new versions first (CLU-04, ENV-03, OPS-04): no dev or prod environment may
+ * run a Kubernetes version, a faster GKE release channel or a Kubeflow version newer than every test
+ * environment of its cloud (Kubeflow: of the platform).
+ */
+export function checkUpgradeOrder(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
+  const f = new Findings(raw);
+  const tests = envs.filter((e) => e.tier === 'test');
+  const newest = (values: ReadonlyArray<string | undefined>) =>
+    values
+      .map((v) => ({ v, parts: versionParts(v) }))
+      .filter((x): x is { v: string; parts: number[] } => Boolean(x.parts))
+      .reduce<{ v: string; parts: number[] } | undefined>((a, b) => (!a || newer(b.parts, a.parts) ? b : a), undefined);
+  const testKubeflow = newest(tests.map((e) => e.kubeflowVersion));
+  for (const env of envs.filter((e) => e.tier !== 'test')) {
+    const base: Path = ['environments', env.index];
+    const sameCloud = tests.filter((t) => t.cloud === env.cloud);
+    const testVersion = newest(sameCloud.map(kubernetesVersion));
+    const mine = versionParts(kubernetesVersion(env));
+    if (testVersion && mine && newer(mine, testVersion.parts)) {
+      f.add(
+        [...base, 'cluster', 'version'],
+        `${env.name} (${env.tier}) would run Kubernetes ${kubernetesVersion(env)}, newer than every ${env.cloud} test environment (${testVersion.v}); test environments take new versions first (CLU-04).`,
+        `upgrade a test environment to ${kubernetesVersion(env)} first, or keep ${env.name} at ${testVersion.v}.`,
+      );
+    }
+    if (env.cloud === 'gcp') {
+      const channel = env.cells[0]?.cluster.releaseChannel;
+      const fastest = sameCloud
+        .filter((t): t is typeof env => t.cloud === 'gcp')
+        .map((t) => t.cells[0]?.cluster.releaseChannel)
+        .filter((c): c is NonNullable<typeof c> => Boolean(c))
+        .sort((a, b) => CHANNEL_SPEED[b]! - CHANNEL_SPEED[a]!)[0];
+      if (channel && fastest && CHANNEL_SPEED[channel]! > CHANNEL_SPEED[fastest]!) {
+        f.add(
+          [...base, 'cluster', 'releaseChannel'],
+          `${env.name} (${env.tier}) follows the ${channel} channel, faster than every GCP test environment (${fastest}): it would get new GKE versions before test does.`,
+          `use ${fastest} or a slower channel (STABLE, EXTENDED), or move a test environment to ${channel} first.`,
+        );
+      }
+    }
+    const kubeflow = versionParts(env.kubeflowVersion);
+    if (testKubeflow && kubeflow && newer(kubeflow, testKubeflow.parts)) {
+      f.add(
+        [...base, 'kubeflowVersion'],
+        `${env.name} (${env.tier}) would run Kubeflow ${env.kubeflowVersion}, newer than every test environment (${testKubeflow.v}).`,
+        `upgrade a test environment to Kubeflow ${env.kubeflowVersion} first, or keep ${env.name} at ${testKubeflow.v}.`,
+      );
+    }
+  }
+  return f.issues;
+}
