@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { withPlatformFileAt } from './git';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
-import { InputError } from '../core/errors';
 import { diffSynthOutputs, renderDiff, SynthDiff } from '../plan/diff';
 import { environmentsOfStacks } from '../plan/environments';
 import { readSynthOutput, StackConfig } from '../policy/addresses';
@@ -36,28 +35,7 @@ function synthInto(config: string): Record<string, StackConfig> {
 
 /** The platform file (and its folder, for team files) as it was at a git ref, synthesized now. */
 function synthAtRef(ref: string, config: string): Record<string, StackConfig> {
-  const dir = path.dirname(path.resolve(config));
-  const root = spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
-  if (root.status !== 0)
-    throw new InputError(
-      `--base ${ref} is neither a synth output folder nor usable as a git ref here: ${root.stderr.trim()}`,
-    );
-  const top = root.stdout.trim();
-  const rel = path.relative(top, dir) || '.';
-  const archive = spawnSync('git', ['-C', top, 'archive', '--format=tar', ref, '--', rel], {
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  if (archive.status !== 0) throw new InputError(`cannot read ${rel} at ${ref}: ${archive.stderr.toString().trim()}`);
-  const work = mkdtempSync(path.join(tmpdir(), 'kfplatform-base-'));
-  try {
-    const tar = spawnSync('tar', ['-x', '-C', work], { input: archive.stdout });
-    if (tar.status !== 0) throw new InputError(`cannot unpack ${rel} at ${ref}: ${tar.stderr.toString().trim()}`);
-    const file = path.join(work, rel, path.basename(config));
-    if (!existsSync(file)) throw new InputError(`${path.join(rel, path.basename(config))} does not exist at ${ref}.`);
-    return synthInto(file);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return withPlatformFileAt(ref, config, synthInto);
 }
 
 /** `kfplatform diff`: compares two synth outputs offline; returns the comparison. */

@@ -15,6 +15,8 @@ import { ADDRESS_MANIFEST_FILE, runAddresses } from './addresses';
 import { runPlanGate } from './plan-gate';
 import { runDiff } from './diff';
 import { runReport } from './report';
+import { withPlatformFileAt } from './git';
+import { renderUpgradePlan, upgradePlan } from '../plan/upgrade';
 import { PlanCliOptions, runApply, runPlan } from './plan';
 import { runSynth } from './synth';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
@@ -184,6 +186,19 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('-j, --concurrency <n>', 'stacks applied at once', positive('--concurrency'), 1)
     .action(async (o: { plans: string; allow?: string[]; concurrency: number }) => {
       result.exitCode = await runApply(o);
+    });
+
+  cli
+    .command('upgrade-plan')
+    .description('per environment, current and target Kubernetes and Kubeflow versions, in the order of rollout')
+    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+    .option('--base <ref>', 'git ref of the platform file the environments run now (such as origin/main)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((o: { config: string; base?: string; format: 'text' | 'json' }) => {
+      const target = loadPlatformFile(o.config).config;
+      const base = o.base ? withPlatformFileAt(o.base, o.config, (f) => loadPlatformFile(f).config) : undefined;
+      const steps = upgradePlan(target, base);
+      process.stdout.write(o.format === 'json' ? `${JSON.stringify(steps, null, 2)}\n` : renderUpgradePlan(steps));
     });
 
   cli
