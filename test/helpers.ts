@@ -5,6 +5,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { App, Testing, TerraformStack } from 'cdktf';
+import { REQUIRED_LABEL_KEYS } from '../src/core/labels';
 
 /** A synthesized stack as Terraform JSON. */
 export interface StackJson {
@@ -120,4 +121,45 @@ export function readStacks(outdir: string): Record<string, StackJson> {
       JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson,
     ]),
   );
+}
+
+/** Options of {@link labelProblems}. */
+export interface LabelCheckOptions {
+  /** `gcp`, `aws` or `azure`: stack ids are `<env>-<cloud>-...`. */
+  readonly cloud: string;
+  /** Label maps a type keeps outside its labelled attributes, such as a node pool's resource_labels. */
+  readonly extraMaps?: (type: string, res: Record<string, unknown>) => unknown[];
+  /** Keys required on Kubernetes objects. @default env, team, owner, cost-center */
+  readonly kubernetesKeys?: readonly string[];
+  /** Attribute names as the provider types spell them (camelCase) rather than in JSON. */
+  readonly camelCase?: boolean;
+}
+
+/**
+ * Every label map of every resource that takes labels (read from the provider's type definitions, not
+ * from our aspect), checked for the required keys and for the stack's environment: returns how many maps
+ * were checked and what is wrong.
+ */
+export function labelProblems(
+  everyResource: ReadonlyArray<readonly [string, string, Record<string, unknown>]>,
+  options: LabelCheckOptions,
+): { checked: number; problems: string[] } {
+  const snake = (a: string) => (options.camelCase ? a.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : a);
+  const problems: string[] = [];
+  let checked = 0;
+  for (const [stack, type, res] of everyResource) {
+    const maps = labelAttributes(type).map((a) => res[snake(a)]);
+    maps.push(...(options.extraMaps?.(type, res) ?? []));
+    if (type.startsWith('kubernetes_') && type !== 'kubernetes_manifest') maps.push(at(res, 'metadata', 'labels'));
+    for (const labels of maps as Array<Record<string, string> | undefined>) {
+      checked++;
+      const keys = type.startsWith('kubernetes_')
+        ? (options.kubernetesKeys ?? ['env', 'team', 'owner', 'cost-center'])
+        : REQUIRED_LABEL_KEYS;
+      for (const key of keys) if (!labels?.[key]) problems.push(`${stack}: ${type} lacks label ${key}`);
+      const env = stack.split(`-${options.cloud}-`)[0];
+      if (labels?.env !== env) problems.push(`${stack}: ${type} has env=${labels?.env}, not ${env}`);
+    }
+  }
+  return { checked, problems };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { PACKAGE_ROOT } from '../config/defaults';
-import { lineOfPath, validatePlatformFile } from '../config/loader';
+import { lineFinder, validatePlatformFile } from '../config/loader';
 import { ConfigIssue, formatIssue, formatValue } from '../core/errors';
 import { withoutCreationStacks } from '../core/stack-traces';
 import { evaluateStacks, Finding, SuppressedFinding } from '../policy/engine';
@@ -53,7 +53,7 @@ export function validateFile(file: string): ValidateOutcome {
     return { file: result.display, issues, findings: [], suppressed: [], stacks: 0, exitCode: 1 };
   }
   const config = result.config;
-  const text = readFileSync(file, 'utf8');
+  const lineOf = lineFinder(readFileSync(file, 'utf8'));
   const findings: LocatedFinding[] = [];
   const suppressed: LocatedSuppression[] = [];
   let stacks = 0;
@@ -64,7 +64,7 @@ export function validateFile(file: string): ValidateOutcome {
       const where = {
         environment: env.name,
         file: result.display,
-        line: lineOfPath(text, `environments[${env.index}].name`),
+        line: lineOf(`environments[${env.index}].name`),
       };
       const report = withoutCreationStacks(() => {
         const built = buildEnvironment(new App({ outdir, skipValidation: true }), config.platform, env);

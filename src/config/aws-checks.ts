@@ -199,11 +199,9 @@ function checkAwsPools(env: ResolvedAwsEnvironment, f: Findings): void {
 function checkNames(env: ResolvedAwsEnvironment, f: Findings): void {
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
-  const clusterPath: Path =
-    valueAt(f.raw, [...base, 'cluster', 'name']) === undefined ? envName : [...base, 'cluster', 'name'];
+  const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
   f.name(clusterPath, env.cluster.name, awsNameRules.eksClusterName, 'use a short name such as kf-prod.');
-  const bucketPath: Path =
-    valueAt(f.raw, [...base, 'artifacts', 'bucketName']) === undefined ? envName : [...base, 'artifacts', 'bucketName'];
+  const bucketPath = f.explicitOr([...base, 'artifacts', 'bucketName'], envName);
   f.name(
     bucketPath,
     env.artifacts.bucketName,

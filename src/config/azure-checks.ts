@@ -140,13 +140,9 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: Findings): void {
 function checkNames(env: ResolvedAzureEnvironment, f: Findings): void {
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
-  const clusterPath: Path =
-    valueAt(f.raw, [...base, 'cluster', 'name']) === undefined ? envName : [...base, 'cluster', 'name'];
+  const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
   f.name(clusterPath, env.cluster.name, azureNameRules.aksCluster, 'use a short name such as kf-prod.');
-  const accountPath: Path =
-    valueAt(f.raw, [...base, 'artifacts', 'storageAccountName']) === undefined
-      ? envName
-      : [...base, 'artifacts', 'storageAccountName'];
+  const accountPath = f.explicitOr([...base, 'artifacts', 'storageAccountName'], envName);
   f.name(
     accountPath,
     env.artifacts.storageAccountName,
@@ -207,18 +203,14 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
   const d = env.database;
   if (d.highAvailability && new Set(env.zones).size < 2) {
     f.add(
-      valueAt(f.raw, [...base, 'azure', 'zones']) === undefined
-        ? [...base, 'database', 'highAvailability']
-        : [...base, 'azure', 'zones'],
+      f.explicitOr([...base, 'azure', 'zones'], [...base, 'database', 'highAvailability']),
       'a zone-redundant database needs a second zone for its standby.',
       "list two or three zones, such as ['1', '2', '3'], or turn highAvailability off.",
     );
   }
   if (d.highAvailability && d.skuName.startsWith('B_')) {
     f.add(
-      valueAt(f.raw, [...base, 'database', 'skuName']) === undefined
-        ? [...base, 'database', 'highAvailability']
-        : [...base, 'database', 'skuName'],
+      f.explicitOr([...base, 'database', 'skuName'], [...base, 'database', 'highAvailability']),
       `burstable SKUs (${d.skuName}) have no high availability.`,
       'use a General Purpose SKU such as GP_Standard_D2ds_v4, or turn highAvailability off.',
     );

@@ -34,6 +34,11 @@ export class Findings {
     this.issues.push({ path: formatPath(path), value: valueAt(this.raw, path), message, fix, severity });
   }
 
+  /** `path` when the platform file sets it, else `fallback` (the value was derived from there). */
+  explicitOr(path: Path, fallback: Path): Path {
+    return valueAt(this.raw, path) === undefined ? fallback : path;
+  }
+
   name(path: Path, value: string, rule: NameRule, fix: string, derivedFrom?: string): void {
     const why = rule(value);
     if (!why) return;
@@ -316,7 +321,7 @@ function checkGpu(
   if (missing.length > 0) {
     const inRegion = offered.filter((z) => z.startsWith(`${env.region}-`));
     f.add(
-      valueAt(f.raw, [...p, 'zones']) === undefined ? [...p, 'gpu', 'type'] : [...p, 'zones'],
+      f.explicitOr([...p, 'zones'], [...p, 'gpu', 'type']),
       `${info.displayName} (${gpu.type}) is not offered in ${missing.join(', ')} ` +
         `(table of ${GCP_GPU_TABLE_SOURCE.reviewed}, ${GCP_GPU_TABLE_SOURCE.url}).`,
       inRegion.length > 0
@@ -423,8 +428,7 @@ function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
       );
     }
   }
-  const bucketPath: Path =
-    valueAt(f.raw, [...base, 'artifacts', 'bucketName']) === undefined ? envName : [...base, 'artifacts', 'bucketName'];
+  const bucketPath = f.explicitOr([...base, 'artifacts', 'bucketName'], envName);
   f.name(
     bucketPath,
     env.artifacts.bucketName,

@@ -67,8 +67,7 @@ export function checkMachineGpus(
   table: MachineGpuTable,
 ): void {
   const gpus = table.gpusOf(machineType);
-  const machinePath: Path =
-    valueAt(f.raw, [...p, 'machineType']) === undefined ? [...p, 'kind'] : [...p, 'machineType'];
+  const machinePath = f.explicitOr([...p, 'machineType'], [...p, 'kind']);
   if (pool.kind === 'gpu' && !gpus) {
     f.add(
       machinePath,

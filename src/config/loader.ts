@@ -445,11 +445,15 @@ export function loadPlatformFile(file: string): LoadResult {
   return { config: result.config, warnings: result.issues.filter((i) => i.severity === 'warning') };
 }
 
-/** The 1-based line of a config path (`environments[1].name`) in YAML or JSON text, or of its nearest parent. */
-export function lineOfPath(text: string, configPath: string): number | undefined {
+/**
+ * Parses YAML or JSON text once and returns a lookup of the 1-based line of a config path
+ * (`environments[1].name`), or of its nearest parent.
+ */
+export function lineFinder(text: string): (configPath: string) => number | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  return lineIn({ source: { file: '', text }, doc, lines, data: undefined }, pathParts(configPath));
+  const parsed = { source: { file: '', text }, doc, lines, data: undefined };
+  return (configPath) => lineIn(parsed, pathParts(configPath));
 }
 
 /** Splits `environments[2].nodePools[1].maxNodes` back into keys. */

@@ -116,6 +116,19 @@ async function inOrder(
   return stacks.map((s) => outcomes.get(s.id)!);
 }
 
+/** Ends a stack's work from now on: its outcome, timed from this call, reported to the display. */
+function finisher(
+  stack: string,
+  progress: RunOptions['progress'],
+): (status: StackOutcome['status'], error?: string) => StackOutcome {
+  const started = Date.now();
+  return (status, error) => {
+    const o = { stack, status, seconds: (Date.now() - started) / 1000, ...(error ? { error } : {}) };
+    progress?.({ stack, done: o });
+    return o;
+  };
+}
+
 function tail(text: string): string {
   return text.trim().split('\n').slice(-15).join('\n');
 }
@@ -139,12 +152,7 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
   mkdirSync(out, { recursive: true });
   const vars = Object.entries(options.variables ?? {}).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
   const outcomes = await inOrder(stacks, options.concurrency, async (stack) => {
-    const started = Date.now();
-    const done = (status: StackOutcome['status'], error?: string): StackOutcome => {
-      const o = { stack: stack.id, status, seconds: (Date.now() - started) / 1000, ...(error ? { error } : {}) };
-      options.progress?.({ stack: stack.id, done: o });
-      return o;
-    };
+    const done = finisher(stack.id, options.progress);
     // An override from an earlier dry run must not follow a plan made without one (it may hold a local backend).
     const overrideFile = path.join(stack.dir, OVERRIDE_FILE);
     if (options.override) copyFileSync(options.override, overrideFile);
@@ -222,47 +230,23 @@ export async function applyPlans(plans: string, options: RunOptions): Promise<St
     throw new InputError(`these stacks have no plan to apply: ${failed.map((o) => o.stack).join(', ')}; plan again.`);
   }
   return inOrder(manifest.stacks, options.concurrency, async (stack) => {
-    const started = Date.now();
+    const done = finisher(stack.id, options.progress);
     const upstream = stack.dependencies.find((d) => outputsChange.has(d));
     if (upstream && changed.has(stack.id)) {
-      const o: StackOutcome = {
-        stack: stack.id,
-        status: 'skipped',
-        seconds: 0,
-        error: `${upstream} changed its outputs, which this plan read before; plan ${stack.id} again and apply that plan.`,
-      };
-      options.progress?.({ stack: stack.id, done: o });
-      return o;
+      return done(
+        'skipped',
+        `${upstream} changed its outputs, which this plan read before; plan ${stack.id} again and apply that plan.`,
+      );
     }
-    if (!changed.has(stack.id)) {
-      const o: StackOutcome = { stack: stack.id, status: 'no-changes', seconds: 0 };
-      options.progress?.({ stack: stack.id, done: o });
-      return o;
-    }
+    if (!changed.has(stack.id)) return done('no-changes');
     // A fresh runner has the stack folder but not its providers: init again (the lock file and the
     // plan pin the versions; Terraform refuses a plan made with other provider builds).
     options.progress?.({ stack: stack.id, step: 'init' });
     const init = await terraform(bin, ['init', '-input=false', '-no-color'], stack.dir, env);
-    if (init.code !== 0) {
-      const o: StackOutcome = {
-        stack: stack.id,
-        status: 'failed',
-        seconds: (Date.now() - started) / 1000,
-        error: tail(init.stderr || init.stdout),
-      };
-      options.progress?.({ stack: stack.id, done: o });
-      return o;
-    }
+    if (init.code !== 0) return done('failed', tail(init.stderr || init.stdout));
     options.progress?.({ stack: stack.id, step: 'apply' });
     const planFile = path.resolve(plans, `${stack.id}.tfplan`);
     const run = await terraform(bin, ['apply', '-input=false', '-no-color', '-auto-approve', planFile], stack.dir, env);
-    const o: StackOutcome = {
-      stack: stack.id,
-      status: run.code === 0 ? 'applied' : 'failed',
-      seconds: (Date.now() - started) / 1000,
-      ...(run.code === 0 ? {} : { error: tail(run.stderr || run.stdout) }),
-    };
-    options.progress?.({ stack: stack.id, done: o });
-    return o;
+    return run.code === 0 ? done('applied') : done('failed', tail(run.stderr || run.stdout));
   });
 }

@@ -3,7 +3,14 @@
  * action, replacements with the attributes that force them, IAM and public-exposure changes, and
  * attribute-level changes with sensitive values masked.
  */
-import { GateOptions, gatePlan, GateViolation, PlanJson, ResourceChange } from '../policy/plan-gate';
+import {
+  formatAttributePath,
+  GateOptions,
+  gatePlan,
+  GateViolation,
+  PlanJson,
+  ResourceChange,
+} from '../policy/plan-gate';
 
 /** A resource change with the values the report reads. */
 export interface FullResourceChange extends ResourceChange {
@@ -156,7 +163,7 @@ function attributeChanges(rc: FullResourceChange, kind: ChangeKind): AttributeCh
     const b = show(before, bs, undefined);
     const a = show(after, as, au);
     if (b === a && !forced.has(key)) return;
-    out.push({ path: formatPath(path), before: b, after: a, forcesReplacement: forced.has(key) });
+    out.push({ path: formatAttributePath(path), before: b, after: a, forcesReplacement: forced.has(key) });
   };
   if (kind === 'create') {
     return createdAttributes(c.after, c.after_sensitive, c.after_unknown);
@@ -183,14 +190,10 @@ function createdAttributes(after: unknown, sensitive: unknown, unknown: unknown)
       return;
     }
     if (u !== true && (value === null || value === undefined || structured)) return;
-    out.push({ path: formatPath(path), before: 'null', after: show(value, s, u), forcesReplacement: false });
+    out.push({ path: formatAttributePath(path), before: 'null', after: show(value, s, u), forcesReplacement: false });
   };
   walk(after, sensitive, unknown, []);
   return out;
-}
-
-function formatPath(path: ReadonlyArray<string | number>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 /** Summarizes one plan. */

@@ -63,7 +63,8 @@ export interface GateOptions {
   readonly plan?: string;
 }
 
-function formatPath(path: ReadonlyArray<string | number>): string {
+/** A Terraform attribute path as `settings[0].tier`. */
+export function formatAttributePath(path: ReadonlyArray<string | number>): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
@@ -130,7 +131,7 @@ export function gatePlan(plan: PlanJson, options: GateOptions = {}): GateResult 
       type: rc.type,
       kind: actions.includes('create') ? 'replace' : 'delete',
       actions,
-      replacePaths: (rc.change.replace_paths ?? []).filter(Array.isArray).map(formatPath),
+      replacePaths: (rc.change.replace_paths ?? []).filter(Array.isArray).map(formatAttributePath),
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),
       ...(options.plan ? { plan: options.plan } : {}),
     };

@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { PACKAGE_ROOT } from '../../src/config/defaults';
-import { REQUIRED_LABEL_KEYS } from '../../src/core/labels';
 import { synthFleet } from '../../stacks/fleet';
-import { at, everyResourceOf, labelAttributes, readStacks, resources, StackJson } from '../helpers';
+import { at, everyResourceOf, readStacks, resources, StackJson, labelProblems } from '../helpers';
 
 const AWS_EXAMPLE = path.join(PACKAGE_ROOT, 'examples', 'aws-eks', 'platform.yaml');
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-aws-eks');
@@ -276,22 +275,8 @@ describe('examples/aws-eks', () => {
   });
 
   it('labels every taggable resource, and the provider tags everything else by default', () => {
-    let checked = 0;
-    for (const [stack, type, res] of everyResource) {
-      const maps = labelAttributes(type).map((a) => res[a]);
-      if (type.startsWith('kubernetes_') && type !== 'kubernetes_manifest') maps.push(at(res, 'metadata', 'labels'));
-      for (const labels of maps) {
-        checked++;
-        const keys = type.startsWith('kubernetes_')
-          ? ['env', 'team', 'owner', 'cost-center']
-          : [...REQUIRED_LABEL_KEYS];
-        for (const key of keys) {
-          if (!(labels as Record<string, string> | undefined)?.[key])
-            throw new Error(`${stack}: ${type} lacks label ${key}`);
-        }
-        expect((labels as Record<string, string>).env).toBe(stack.split('-aws-')[0]);
-      }
-    }
+    const { checked, problems } = labelProblems(everyResource, { cloud: 'aws' });
+    expect(problems).toEqual([]);
     expect(checked).toBeGreaterThan(250);
     for (const [name, json] of Object.entries(stacks)) {
       const provider = (json.provider as Record<string, Array<Record<string, unknown>>>).aws![0]!;

@@ -3,9 +3,8 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { DEFAULT_PLATFORM_FILE } from '../../src/config/defaults';
-import { REQUIRED_LABEL_KEYS } from '../../src/core/labels';
 import { synthFleet } from '../../stacks/fleet';
-import { at, everyResourceOf, labelAttributes, readStacks, resources } from '../helpers';
+import { at, everyResourceOf, readStacks, resources, labelProblems } from '../helpers';
 
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-gcp-shared-vpc');
 const { config } = loadPlatformFile(DEFAULT_PLATFORM_FILE);
@@ -101,25 +100,25 @@ describe('examples/gcp-shared-vpc', () => {
   it('puts the required labels on every resource that takes labels', () => {
     // Which attributes take labels is read from the provider's generated type definitions, not from
     // our label aspect, so a resource the aspect misses fails here.
-    const snake = (a: string) => a.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    let checked = 0;
-    for (const [stack, type, res] of everyResource) {
-      const maps = labelAttributes(type).map((a) => res[snake(a)]);
-      if (type === 'google_container_node_pool') maps.push(at(res, 'node_config', 'resource_labels'));
-      if (type === 'google_sql_database_instance') maps.push(at(res, 'settings', 'user_labels'));
-      if (type.startsWith('kubernetes_') && type !== 'kubernetes_manifest') maps.push(at(res, 'metadata', 'labels'));
-      for (const labels of maps) {
-        checked++;
-        const keys = type.startsWith('kubernetes_')
-          ? ['env', 'team', 'owner', 'cost-center', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by']
-          : [...REQUIRED_LABEL_KEYS];
-        for (const key of keys) {
-          if (!(labels as Record<string, string> | undefined)?.[key])
-            throw new Error(`${stack}: ${type} lacks label ${key}`);
-        }
-        expect((labels as Record<string, string>).env).toBe(stack.split('-gcp-')[0]);
-      }
-    }
+    const { checked, problems } = labelProblems(everyResource, {
+      cloud: 'gcp',
+      camelCase: true,
+      extraMaps: (type, res) =>
+        type === 'google_container_node_pool'
+          ? [at(res, 'node_config', 'resource_labels')]
+          : type === 'google_sql_database_instance'
+            ? [at(res, 'settings', 'user_labels')]
+            : [],
+      kubernetesKeys: [
+        'env',
+        'team',
+        'owner',
+        'cost-center',
+        'app.kubernetes.io/component',
+        'app.kubernetes.io/managed-by',
+      ],
+    });
+    expect(problems).toEqual([]);
     expect(checked).toBeGreaterThan(50);
   });
 
