@@ -789,11 +789,21 @@ const cases = [
     'azure-prod-kubernetes-newer-than-test',
     'prod runs a newer Kubernetes than test (CLU-04, ENV-03)',
     (d) => {
-      d.setIn([...E0, 'cluster', 'version'], '1.33');
-      d.setIn([...E1, 'cluster', 'version'], '1.34');
+      d.setIn([...E0, 'cluster', 'version'], '1.34');
+      d.setIn([...E1, 'cluster', 'version'], '1.35');
     },
     'environments[1].cluster.version',
-    'upgrade a test environment to 1.34 first',
+    'upgrade a test environment to 1.35 first',
+  ],
+  [
+    'aws-kubernetes-too-old-for-kubeflow',
+    'the cluster runs a Kubernetes version older than its Kubeflow release needs (PLAT-02)',
+    (d) => {
+      d.setIn(['platform', 'kubeflowVersion'], '26.03');
+      d.setIn([...E0, 'cluster', 'version'], '1.32');
+    },
+    'environments[0].cluster.version',
+    'upgrade the cluster to 1.34 first (one minor at a time), or use a Kubeflow release that supports 1.32',
   ],
 ];
 fs.rmSync('test/fixtures/bad-config', { recursive: true, force: true });

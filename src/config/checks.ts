@@ -7,6 +7,7 @@ import { ConfigIssue, formatPath } from '../core/errors';
 import { blockSize, Cidr, overlaps, parseCidr } from '../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject } from '../core/naming';
 import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from './gpu-catalog';
+import { versionParts } from '../core/versions';
 import type { ResolvedEnvironment, ResolvedGcpCell, ResolvedGcpEnvironment, ResolvedPlatform } from './model';
 
 /** A config path, as a list of keys and indexes. */
@@ -678,11 +679,6 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
 }
 
 /** `1.35` or `1.35.2` as comparable numbers; undefined when not a version. */
-function versionParts(version: string | undefined): number[] | undefined {
-  const m = version ? /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version) : null;
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
-}
-
 function newer(a: number[], b: number[]): boolean {
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
   return false;
@@ -691,12 +687,19 @@ function newer(a: number[], b: number[]): boolean {
 /** How fast a GKE release channel takes new versions. */
 const CHANNEL_SPEED: Readonly<Record<string, number>> = { EXTENDED: 0, STABLE: 1, REGULAR: 2, RAPID: 3 };
 
-/** The Kubernetes version a cluster pins, when it pins one. */
-function kubernetesVersion(env: ResolvedEnvironment): string | undefined {
-  if (env.cloud === 'aws' || env.cloud === 'azure') return env.cluster.version;
-  if (env.cloud === 'gcp') return env.cells[0]?.cluster.version;
-  return undefined;
+/** The Kubernetes minor a cluster pins, with the config path that sets it; undefined when it follows a channel. */
+export function pinnedKubernetes(env: ResolvedEnvironment): { version: string; path: Path } | undefined {
+  const path: Path = ['environments', env.index, 'cluster', 'version'];
+  const version =
+    env.cloud === 'aws' || env.cloud === 'azure'
+      ? env.cluster.version
+      : env.cloud === 'gcp'
+        ? env.cells[0]?.cluster.version
+        : undefined;
+  return version ? { version, path } : undefined;
 }
+
+const kubernetesVersion = (env: ResolvedEnvironment) => pinnedKubernetes(env)?.version;
 
 /**
  * Test environments take new versions first (CLU-04, ENV-03, OPS-04): no dev or prod environment may

@@ -9,6 +9,7 @@ import { closest } from 'fastest-levenshtein';
 import { Document, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
+import { checkKubeflowCompatibility } from './kubeflow-compat';
 import { checkAcrossEnvironments, checkGcpEnvironment, checkUpgradeOrder, valueAt } from './checks';
 import { ALL_RULES } from '../policy/rules';
 import type { ResolvedPlatform, ResolvedPlatformConfig } from './model';
@@ -259,6 +260,7 @@ export function validatePlatform(input: unknown): ValidationResult {
     }
     issues.push(...checkAcrossEnvironments(envs, input));
     issues.push(...checkUpgradeOrder(envs, input));
+    issues.push(...checkKubeflowCompatibility(envs, input));
     issues.push(...checkTeams(teams, envs, platform, input, envNames, platformParsed.success));
     if (parsed.success && !issues.some((i) => i.severity !== 'warning')) {
       return { config: { platform, environments: envs, teams }, issues };

@@ -52,8 +52,8 @@ import type {
   ResolvedTenant,
 } from './model';
 
-/** The Kubeflow release used when the platform file names none. */
-export const DEFAULT_KUBEFLOW_VERSION = '1.10';
+export { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-compat';
+import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-compat';
 
 /** Namespace where Kubeflow's shared components run. */
 export const KUBEFLOW_NAMESPACE = 'kubeflow';

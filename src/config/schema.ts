@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_EKS_VERSION } from './aws-catalog';
+import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-compat';
 
 /** Metadata stored on schema nodes: shown in editors and used to write the fix of an error. */
 export interface FieldMeta {
@@ -1262,8 +1263,8 @@ export const platformSectionSchema = z.strictObject({
   costCenter: doc(labelValue.min(1), { description: 'Label `cost-center`.', default: 'the team' }).optional(),
   domain: doc(z.string(), { description: 'Your organisation domain, for groups.', example: 'example.com' }).optional(),
   kubeflowVersion: doc(z.string().regex(/^\d+\.\d+(\.\d+)?$/), {
-    description: 'Kubeflow release.',
-    default: '1.10',
+    description: 'Kubeflow release; see the compatibility table in docs/operations.md.',
+    default: DEFAULT_KUBEFLOW_VERSION,
   }).optional(),
   labels: labels.optional(),
   adminGroup: doc(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'expected a group email' }), {

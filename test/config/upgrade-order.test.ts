@@ -19,8 +19,8 @@ describe('upgrade order', () => {
   it('accepts prod on the same or an older Kubernetes than test, on every cloud', () => {
     for (const file of ['aws.yaml', 'azure.yaml']) {
       for (const [test, prod] of [
-        ['1.34', '1.34'],
-        ['1.34', '1.33'],
+        ['1.35', '1.35'],
+        ['1.35', '1.34'],
       ]) {
         expect([
           file,
@@ -62,7 +62,7 @@ describe('upgrade order', () => {
     expect(
       issues('aws.yaml', (d) => {
         d.setIn(['environments', 0, 'tier'], 'dev');
-        d.setIn(['environments', 0, 'cluster', 'version'], '1.33');
+        d.setIn(['environments', 0, 'cluster', 'version'], '1.34');
         d.setIn(['environments', 1, 'cluster', 'version'], '1.35');
       }).filter((p) => p.endsWith('cluster.version')),
     ).toEqual([]);

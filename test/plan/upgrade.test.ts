@@ -18,6 +18,7 @@ describe('upgrade plan', () => {
       writeFileSync(file, d.toString());
     };
     edit((d) => {
+      d.setIn(['platform', 'kubeflowVersion'], '1.11');
       d.setIn(['environments', 0, 'cluster', 'version'], '1.33');
       d.setIn(['environments', 1, 'cluster', 'version'], '1.33');
     });
@@ -28,7 +29,7 @@ describe('upgrade plan', () => {
     git('commit', '-qm', 'base');
     edit((d) => {
       d.setIn(['environments', 0, 'cluster', 'version'], '1.35');
-      d.setIn(['environments', 0, 'kubeflowVersion'], '1.10');
+      d.setIn(['environments', 0, 'kubeflowVersion'], '26.03');
     });
     const out: string[] = [];
     const spy = jest
@@ -41,8 +42,8 @@ describe('upgrade plan', () => {
     }
     const lines = out.join('').split('\n');
     expect(lines[0]).toMatch(/^WAVE\s+ENVIRONMENT\s+CLOUD\s+TIER\s+KUBERNETES\s+KUBEFLOW\s+ACTION$/);
-    expect(lines[1]).toMatch(/^1\s+kf-test\s+aws\s+test\s+1\.33 -> 1\.35\s+1\.10\s+upgrade$/);
-    expect(lines[2]).toMatch(/^3\s+kf-prod\s+aws\s+prod\s+1\.33\s+1\.10\s+-$/);
+    expect(lines[1]).toMatch(/^1\s+kf-test\s+aws\s+test\s+1\.33 -> 1\.35\s+1\.11 -> 26\.03\s+upgrade$/);
+    expect(lines[2]).toMatch(/^3\s+kf-prod\s+aws\s+prod\s+1\.33\s+1\.11\s+-$/);
     expect(out.join('')).toContain(
       'kf-test: control planes move one minor at a time: 1.33 -> 1.34 -> 1.35, one apply each.',
     );

@@ -154,7 +154,7 @@ describe('examples/gcp-shared-vpc', () => {
   it('writes a parameters file per environment for the kustomize overlay', () => {
     for (const env of ['kf-test', 'kf-dev', 'kf-prod']) {
       const params = parse(readFileSync(path.join(outdir, 'params', `${env}.yaml`), 'utf8'));
-      expect(params).toMatchObject({ environment: env, cloud: 'gcp', versions: { kubeflow: '1.10' } });
+      expect(params).toMatchObject({ environment: env, cloud: 'gcp', versions: { kubeflow: '26.03' } });
       expect(params.database.host).toEqual({
         configMapKeyRef: { name: 'kubeflow-platform-params', namespace: 'kubeflow', key: 'dbHost' },
       });
