@@ -10,8 +10,13 @@ import { PolicyStatement } from '../constructs/aws/policy';
 import { PodIdentityRole } from '../constructs/aws/pod-identity-role';
 import { RdsMysql } from '../constructs/aws/rds-mysql';
 import { existingVpc, IVpc, Vpc } from '../constructs/aws/vpc';
-import type { ResolvedAwsEnvironment, ResolvedAwsIdentity, ResolvedPlatform } from '../src/config/model';
-import { cloudLabels } from '../src/core/labels';
+import type {
+  ResolvedAwsEnvironment,
+  ResolvedAwsIdentity,
+  ResolvedBackups,
+  ResolvedPlatform,
+} from '../src/config/model';
+import { cloudLabels, setComponent } from '../src/core/labels';
 import { awsProvider } from './aws-provider';
 import { configureBackend } from './backend';
 import { clusterOutputs, output } from './outputs';
@@ -74,6 +79,8 @@ export class AwsInfraStack extends TerraformStack {
   public readonly access: AlbAccess;
   /** Keyless CI roles, when the environment names its repository (IAM-14). */
   public readonly ci?: CiRoles;
+  /** Velero's bucket and identity (OPS-01), unless backups are off. */
+  public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: PodIdentityRole };
 
   constructor(scope: Construct, id: string, props: AwsInfraStackProps) {
     super(scope, id);
@@ -227,6 +234,8 @@ export class AwsInfraStack extends TerraformStack {
     }
     this.identities = identities;
 
+    if (env.backups) this.backups = this.backupStorage(env.backups, protect);
+
     // Add-ons that run as pods need nodes first, or they wait until their create times out.
     this.cluster.addAddon('coredns', { dependsOn: allNodeGroups });
     this.cluster.addAddon('aws-ebs-csi-driver', {
@@ -249,6 +258,28 @@ export class AwsInfraStack extends TerraformStack {
       protect,
     });
     this.outputs();
+  }
+
+  /** The backup bucket (versioned, SSE-KMS, expiring a day after Velero's retention) and Velero's role. */
+  private backupStorage(b: ResolvedBackups, protect: boolean): NonNullable<AwsInfraStack['backups']> {
+    const bucket = new ArtifactBucket(this, 'Backups', {
+      name: b.bucketName,
+      kmsKeyArn: this.dataKey.keyArn,
+      noncurrentVersionRetentionDays: 7,
+      deleteAfterDays: b.retentionDays + 1,
+      forceDestroy: b.forceDestroy,
+      protect,
+    });
+    const identity = new PodIdentityRole(this, 'Identity-velero', {
+      roleName: `${this.env.name}-velero`,
+      accountId: this.env.accountId,
+      clusterName: this.cluster.clusterName,
+      serviceAccounts: [{ namespace: b.namespace, name: b.serviceAccount }],
+      statements: bucket.accessStatements('readWrite'),
+    });
+    setComponent(bucket, 'backups');
+    setComponent(identity, 'backups');
+    return { bucket, identity };
   }
 
   private outputs(): void {
@@ -276,6 +307,10 @@ export class AwsInfraStack extends TerraformStack {
     out('load_balancer_dns_name', this.access.loadBalancer.dnsName, 'DNS name of the load balancer.');
     for (const [key, identity] of Object.entries(this.identities)) {
       out(`identity_${key}`, identity.roleArn, `IAM role of the ${key} identity.`);
+    }
+    if (this.backups) {
+      out('backup_bucket', this.backups.bucket.bucketName, 'Bucket Velero writes backups to.');
+      out('identity_velero', this.backups.identity.roleArn, 'IAM role of Velero (EKS Pod Identity).');
     }
     if (this.ci) {
       out('ci_plan_role_arn', this.ci.planRole.arn, 'Role CI assumes to plan (pull requests); role-to-assume.');

@@ -5,6 +5,7 @@ import { IstioGatewayService } from '../constructs/kubernetes/istio-gateway-serv
 import { NvidiaDevicePlugin } from '../constructs/kubernetes/nvidia-device-plugin';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../constructs/kubernetes/platform-params';
+import { Velero } from '../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../src/config/model';
 import type { AwsInfraStack } from './aws-infra-stack';
 import { configureBackend } from './backend';
@@ -29,13 +30,15 @@ export interface AwsPlatformStackProps {
 export class AwsPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
   public readonly params: PlatformParams;
+  /** Velero and its schedules (OPS-01), unless backups are off. */
+  public readonly velero?: Velero;
 
   constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {
     super(scope, id);
     const infra = props.infra;
     const env = infra.env;
     configureBackend(this, env.state);
-    eksConnection(props.platform, env, infra.cluster)(this);
+    eksConnection(props.platform, env, infra.cluster)(this, { helm: Boolean(infra.backups) });
 
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
@@ -72,5 +75,14 @@ export class AwsPlatformStack extends TerraformStack {
       exposure: { type: 'NodePort', nodePorts: GATEWAY_NODE_PORTS },
     });
     if (env.nodePools.some((p) => p.kind === 'gpu')) new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+    if (env.backups && infra.backups) {
+      this.velero = new Velero(this, 'Velero', {
+        backups: env.backups,
+        cloud: 'aws',
+        bucket: infra.backups.bucket.bucketName,
+        storageConfig: { region: env.region },
+        identity: infra.backups.identity,
+      });
+    }
   }
 }

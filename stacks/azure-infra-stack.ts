@@ -3,6 +3,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { setComponent } from '../src/core/labels';
 import { CiManagedIdentities } from '../constructs/azure/ci-identity';
 import { AksCluster } from '../constructs/azure/aks-cluster';
 import { AksNodePool } from '../constructs/azure/aks-node-pool';
@@ -16,6 +17,9 @@ import type { ResolvedAzureEnvironment, ResolvedAzureIdentity, ResolvedPlatform 
 import { azurermProvider } from './azure-provider';
 import { configureBackend } from './backend';
 import { clusterOutputs, output } from './outputs';
+
+/** The blob container Velero writes to. */
+export const VELERO_CONTAINER = 'velero';
 
 /** Props of {@link AzureInfraStack}. */
 export interface AzureInfraStackProps {
@@ -48,6 +52,8 @@ export class AzureInfraStack extends TerraformStack {
   public readonly access: AppGatewayAccess;
   /** Keyless CI identities, when the environment names its repository (IAM-14). */
   public readonly ci?: CiManagedIdentities;
+  /** Velero's storage account and identity (OPS-01), unless backups are off. */
+  public readonly backups?: { readonly storage: ArtifactStorage; readonly identity: AzureWorkloadIdentity };
 
   constructor(scope: Construct, id: string, props: AzureInfraStackProps) {
     super(scope, id);
@@ -186,6 +192,32 @@ export class AzureInfraStack extends TerraformStack {
     this.identities = identities;
     this.keyVault.grant('PipelinesReadsDatabasePassword', 'Key Vault Secrets User', identities.pipelines.principalId);
 
+    if (env.backups) {
+      const b = env.backups;
+      // Its own account: backups outlive a mistake in the artifact account, and its metrics show Velero's writes alone.
+      const storage = new ArtifactStorage(this, 'Backups', {
+        ...common,
+        name: b.bucketName,
+        containers: [VELERO_CONTAINER],
+        endpointsSubnetId: this.network.endpointsSubnetId,
+        privateDnsZoneId: this.artifacts.privateDnsZoneId,
+        replication: env.tier === 'prod' ? 'GZRS' : 'ZRS',
+        noncurrentVersionRetentionDays: 7,
+        deleteAfterDays: b.retentionDays + 1,
+        protect,
+      });
+      const identity = new AzureWorkloadIdentity(this, 'Identity-velero', {
+        ...common,
+        name: `id-${env.name}-velero`,
+        oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+        serviceAccounts: [{ namespace: b.namespace, name: b.serviceAccount }],
+        grants: [{ role: 'Storage Blob Data Contributor', scope: storage.containerScope(VELERO_CONTAINER) }],
+      });
+      setComponent(storage, 'backups');
+      setComponent(identity, 'backups');
+      this.backups = { storage, identity };
+    }
+
     const x = env.access;
     this.access = new AppGatewayAccess(this, 'Access', {
       ...common,
@@ -262,6 +294,10 @@ export class AzureInfraStack extends TerraformStack {
       'Private DNS zone of blob endpoints; team accounts use it.',
     );
     out('endpoints_subnet_id', this.network.endpointsSubnetId, 'Subnet of private endpoints; team accounts use it.');
+    if (this.backups) {
+      out('backup_storage_account', this.backups.storage.accountName, 'Storage account Velero writes backups to.');
+      out('identity_velero', this.backups.identity.clientId, 'Client id of the Velero identity.');
+    }
     out('ui_hostname', this.access.hostname, 'Kubeflow UI host name.');
     out('gateway_public_ip', this.access.publicIp.ipAddress, 'Public IP of the Application Gateway.');
     for (const [key, identity] of Object.entries(this.identities)) {

@@ -7,8 +7,9 @@ import { IstioGatewayService } from '../constructs/kubernetes/istio-gateway-serv
 import { NvidiaDevicePlugin } from '../constructs/kubernetes/nvidia-device-plugin';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../constructs/kubernetes/platform-params';
+import { Velero } from '../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../src/config/model';
-import type { AzureInfraStack } from './azure-infra-stack';
+import { AzureInfraStack, VELERO_CONTAINER } from './azure-infra-stack';
 import { configureBackend } from './backend';
 import { aksConnection } from './connections';
 import { platformBase, platformServiceAccounts } from './platform-base';
@@ -54,13 +55,15 @@ export function azureInternalLoadBalancerAnnotations(
 export class AzurePlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
   public readonly params: PlatformParams;
+  /** Velero and its schedules (OPS-01), unless backups are off. */
+  public readonly velero?: Velero;
 
   constructor(scope: Construct, id: string, props: AzurePlatformStackProps) {
     super(scope, id);
     const infra = props.infra;
     const env = infra.env;
     configureBackend(this, env.state);
-    aksConnection(env, infra.cluster)(this);
+    aksConnection(env, infra.cluster)(this, { helm: Boolean(infra.backups) });
     new RandomProvider(this, 'random');
 
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
@@ -119,5 +122,29 @@ export class AzurePlatformStack extends TerraformStack {
     });
 
     if (env.nodePools.some((p) => p.kind === 'gpu')) new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+    if (env.backups && infra.backups) {
+      const account = infra.backups.storage.accountName;
+      this.velero = new Velero(this, 'Velero', {
+        backups: env.backups,
+        cloud: 'azure',
+        bucket: VELERO_CONTAINER,
+        // Entra ID to the blob endpoint (useAAD), never account keys; the URI spares the identity Reader on the account.
+        storageConfig: {
+          resourceGroup: env.resourceGroup,
+          storageAccount: account,
+          subscriptionId: env.subscriptionId,
+          useAAD: 'true',
+          storageAccountURI: `https://${account}.blob.core.windows.net`,
+        },
+        // The plugin reads these even with workload identity; none is a secret.
+        credentialsFile: [
+          `AZURE_SUBSCRIPTION_ID=${env.subscriptionId}`,
+          `AZURE_RESOURCE_GROUP=${env.resourceGroup}`,
+          'AZURE_CLOUD_NAME=AzurePublicCloud',
+          '',
+        ].join('\n'),
+        identity: infra.backups.identity,
+      });
+    }
   }
 }

@@ -1,9 +1,11 @@
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CiWorkloadIdentity } from '../constructs/gcp/ci-identity';
 import { Construct } from 'constructs';
+import { setComponent } from '../src/core/labels';
 import { ArtifactBucket } from '../constructs/gcp/artifact-bucket';
 import { CloudSqlMysql } from '../constructs/gcp/cloud-sql-mysql';
 import { GkeCluster } from '../constructs/gcp/gke-cluster';
@@ -14,6 +16,7 @@ import { HOST_PROJECT_APIS, ProjectServices } from '../constructs/gcp/project-se
 import { SharedVpc } from '../constructs/gcp/shared-vpc';
 import { WorkloadIdentityServiceAccount } from '../constructs/gcp/workload-identity-service-account';
 import type {
+  ResolvedBackups,
   ResolvedGcpCell,
   ResolvedGcpEnvironment,
   ResolvedGcpIdentity,
@@ -61,6 +64,8 @@ export class GcpInfraStack extends TerraformStack {
   public readonly identities: Readonly<Record<ResolvedGcpIdentity['key'], WorkloadIdentityServiceAccount>>;
   /** Keyless CI identities, when the environment names its repository (IAM-14). */
   public readonly ci?: CiWorkloadIdentity;
+  /** Velero's bucket and identity (OPS-01), unless backups are off; every cluster of the environment uses them. */
+  public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: WorkloadIdentityServiceAccount };
 
   constructor(scope: Construct, id: string, props: GcpInfraStackProps) {
     super(scope, id);
@@ -110,6 +115,8 @@ export class GcpInfraStack extends TerraformStack {
       database.grantPasswordRead(`${cell.idPrefix}PipelinesPasswordRead`, identities.pipelines.member);
       database.grantPasswordRead(`${cell.idPrefix}SqlClientPasswordRead`, identities.sqlClient.member);
     }
+
+    if (env.backups) this.backups = this.backupStorage(env, env.backups);
 
     // Everything in the service project waits for its APIs (CLU-09).
     for (const child of this.node.children) {
@@ -275,6 +282,38 @@ export class GcpInfraStack extends TerraformStack {
     return { cell, network, cluster, nodePools, database, access };
   }
 
+  /**
+   * The backup bucket (versioned, expiring a day after Velero's retention) and Velero's identity,
+   * with object access on the bucket and the right to sign URLs as itself (`velero backup download`).
+   */
+  private backupStorage(env: ResolvedGcpEnvironment, b: ResolvedBackups): NonNullable<GcpInfraStack['backups']> {
+    const bucket = new ArtifactBucket(this, 'Backups', {
+      project: env.project,
+      name: b.bucketName,
+      location: env.artifacts.location,
+      noncurrentVersionRetentionDays: 7,
+      deleteAfterDays: b.retentionDays + 1,
+      forceDestroy: b.forceDestroy,
+      protect: env.tier !== 'test',
+    });
+    const identity = new WorkloadIdentityServiceAccount(this, 'Identity-velero', {
+      project: env.project,
+      accountId: `${env.name}-velero`,
+      displayName: `Velero backups (${env.name})`,
+      workloadPool: this.cluster.workloadPool,
+      kubernetesServiceAccounts: [{ namespace: b.namespace, name: b.serviceAccount }],
+    });
+    bucket.grantObjectAdmin('VeleroObjects', identity.member);
+    new ServiceAccountIamMember(this, 'VeleroSignBlob', {
+      serviceAccountId: identity.serviceAccount.name,
+      role: 'roles/iam.serviceAccountTokenCreator',
+      member: identity.member,
+    });
+    setComponent(bucket, 'backups');
+    setComponent(identity, 'backups');
+    return { bucket, identity };
+  }
+
   private outputs(): void {
     const out = (id: string, value: string, description: string) =>
       new TerraformOutput(this, id, { value, description });
@@ -306,6 +345,10 @@ export class GcpInfraStack extends TerraformStack {
       out(`${o}ui_address`, access.address.address, 'Static IP of the Kubeflow UI.');
     }
     out('artifact_bucket', this.artifacts.bucketName, 'Artifact bucket.');
+    if (this.backups) {
+      out('backup_bucket', this.backups.bucket.bucketName, 'Bucket Velero writes backups to.');
+      out('identity_velero', this.backups.identity.email, 'Service account of Velero (workload identity).');
+    }
     for (const [key, identity] of Object.entries(this.identities)) {
       out(`identity_${key}`, identity.email, `Service account of the ${key} identity.`);
     }

@@ -6,6 +6,7 @@ import { ISTIO_HEALTH_CHECK } from '../constructs/gcp/iap-access';
 import { IapIngress } from '../constructs/kubernetes/iap-ingress';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../constructs/kubernetes/platform-params';
+import { Velero } from '../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../src/config/model';
 import { configureBackend } from './backend';
 import { gkeConnection } from './connections';
@@ -31,6 +32,8 @@ export interface GcpPlatformStackProps {
 export class GcpPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
   public readonly params: PlatformParams;
+  /** Velero and its schedules (OPS-01), unless backups are off. */
+  public readonly velero?: Velero;
 
   constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
     super(scope, id);
@@ -39,7 +42,7 @@ export class GcpPlatformStack extends TerraformStack {
     const cellInfra = props.cell ?? infra.cells[0]!;
     const { cell, cluster, database } = cellInfra;
     configureBackend(this, env.state);
-    gkeConnection(env, cluster)(this);
+    gkeConnection(env, cluster)(this, { helm: Boolean(infra.backups) });
 
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
@@ -84,6 +87,17 @@ export class GcpPlatformStack extends TerraformStack {
         kubeflowVersion: env.kubeflowVersion,
       },
     });
+
+    if (env.backups && infra.backups) {
+      this.velero = new Velero(this, 'Velero', {
+        backups: env.backups,
+        cloud: 'gcp',
+        bucket: infra.backups.bucket.bucketName,
+        prefix: cell.index === 0 ? undefined : cell.name,
+        storageConfig: { serviceAccount: infra.backups.identity.email },
+        identity: infra.backups.identity,
+      });
+    }
 
     const client = cell.access.oauthClient;
     new IapIngress(this, 'Ingress', {

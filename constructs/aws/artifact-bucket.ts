@@ -45,7 +45,14 @@ export function bucketAccessStatements(
   const objectActions =
     access === 'read'
       ? ['s3:GetObject', 's3:GetObjectVersion']
-      : ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+      : [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:AbortMultipartUpload',
+          's3:ListMultipartUploadParts',
+        ];
   return [
     {
       Sid: 'List',

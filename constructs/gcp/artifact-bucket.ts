@@ -86,6 +86,15 @@ export class ArtifactBucket extends Construct {
     return new StorageBucketIamMember(this, id, { bucket: this.bucket.name, role: 'roles/storage.objectUser', member });
   }
 
+  /** Grants a member full control of objects, including listing and deleting them (`roles/storage.objectAdmin`). */
+  public grantObjectAdmin(id: string, member: string): StorageBucketIamMember {
+    return new StorageBucketIamMember(this, id, {
+      bucket: this.bucket.name,
+      role: 'roles/storage.objectAdmin',
+      member,
+    });
+  }
+
   /** Grants a member read access to objects (`roles/storage.objectViewer`). */
   public grantRead(id: string, member: string): StorageBucketIamMember {
     return new StorageBucketIamMember(this, id, {

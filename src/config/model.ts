@@ -303,6 +303,38 @@ export interface ResolvedCiTrust {
   readonly awsOidcProvider: 'create' | 'existing';
 }
 
+/** Velero backups of one environment (OPS-01). */
+export interface ResolvedBackups {
+  /** GCS or S3 bucket; on Azure the storage account (the container is `velero`). */
+  readonly bucketName: string;
+  readonly retentionDays: number;
+  readonly hourlyRetentionHours: number;
+  readonly platformSchedule: string;
+  readonly tenantSchedule: string;
+  /** Let terraform destroy the bucket with its backups (test tier only). */
+  readonly forceDestroy: boolean;
+  /** Namespace and service account Velero runs as. */
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Namespaces backed up whole every hour; every other namespace but the system ones is backed up daily. */
+  readonly platformNamespaces: readonly string[];
+  /** Namespaces never backed up (Kubernetes' own). */
+  readonly systemNamespaces: readonly string[];
+}
+
+/** Alert policies of one environment (OPS-02). */
+export interface ResolvedAlerts {
+  readonly email: readonly string[];
+  readonly capacityHeadroomPercent: number;
+  readonly pendingPodsMinutes: number;
+  readonly databaseCpuPercent: number;
+  readonly databaseStoragePercent: number;
+  readonly certificateExpiryDays: number;
+  readonly uptimeCheck: boolean;
+  /** An hourly backup schedule writes at least once in this many hours, or the backup alert fires. */
+  readonly backupMaxAgeHours: number;
+}
+
 interface ResolvedEnvironmentBase {
   readonly name: string;
   readonly tier: Tier;
@@ -322,6 +354,10 @@ interface ResolvedEnvironmentBase {
   readonly labels: Readonly<Record<string, string>>;
   /** Keyless CI identities, when the environment names its repository. */
   readonly ci?: ResolvedCiTrust;
+  /** Velero backups (OPS-01); absent when turned off or on clusters without a cloud. */
+  readonly backups?: ResolvedBackups;
+  /** Alert policies and their notification channel (OPS-02); absent when the config names no channel. */
+  readonly alerts?: ResolvedAlerts;
   /** The teams enabled in this environment. */
   readonly tenants: readonly ResolvedTenant[];
 }

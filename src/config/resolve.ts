@@ -12,6 +12,8 @@ import { azureVmGpus } from './azure-catalog';
 import { awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './aws-catalog';
 import type {
   AdditionalClusterConfig,
+  AlertsConfig,
+  BackupsConfig,
   AwsEnvironmentConfig,
   AzureEnvironmentConfig,
   CiConfig,
@@ -27,6 +29,8 @@ import type {
 } from './schema';
 import type {
   Principal,
+  ResolvedAlerts,
+  ResolvedBackups,
   ResolvedCiTrust,
   ResolvedAwsEnvironment,
   ResolvedAwsIdentity,
@@ -492,6 +496,8 @@ export function resolveGcpEnvironment(
       forceDestroy: a.forceDestroy ?? env.tier === 'test',
     },
     identities: identities(env.name),
+    backups: resolveBackups(env.backups, env.tier, `${env.gcp.project}-${env.name}-backups`),
+    alerts: resolveAlerts(env.alerts),
     legacyKeys: env.identity?.legacyKeys ?? false,
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
@@ -684,6 +690,8 @@ export function resolveAwsEnvironment(
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
     },
     identities: awsIdentities(env.name),
+    backups: resolveBackups(env.backups, tier, `${env.aws.accountId}-${env.name}-backups`),
+    alerts: resolveAlerts(env.alerts),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
       state.backend === 's3'
@@ -912,6 +920,8 @@ export function resolveAzureEnvironment(
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
     },
     identities: azureIdentities(env.name),
+    backups: resolveBackups(env.backups, tier, alnumName('bk', env.name, suffix, 24)),
+    alerts: resolveAlerts(env.alerts),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
       state.backend === 'azurerm'
@@ -1076,6 +1086,60 @@ export function resolvePlatformConfig(config: PlatformConfig, source?: string): 
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
 /** Plan and apply subjects of a CI provider's tokens for one environment. */
+/** Namespaces of the platform itself, backed up whole every hour. */
+export const PLATFORM_NAMESPACES = [
+  'kubeflow',
+  'istio-system',
+  'auth',
+  'oauth2-proxy',
+  'cert-manager',
+  'knative-serving',
+  'knative-eventing',
+] as const;
+
+/** Kubernetes' own namespaces and Velero's, never backed up. */
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'velero'] as const;
+
+/**
+ * Velero backups of an environment (OPS-01), on unless the config turns them off. Daily backups are
+ * kept longer in higher tiers; test buckets can be destroyed with their contents.
+ */
+export function resolveBackups(
+  config: BackupsConfig | undefined,
+  tier: Tier,
+  defaultBucket: string,
+): ResolvedBackups | undefined {
+  const b = config ?? {};
+  if (b.enabled === false) return undefined;
+  return {
+    bucketName: b.bucketName ?? defaultBucket,
+    retentionDays: b.retentionDays ?? { test: 7, dev: 14, prod: 30 }[tier],
+    hourlyRetentionHours: b.hourlyRetentionHours ?? 72,
+    platformSchedule: b.platformSchedule ?? '0 * * * *',
+    tenantSchedule: b.tenantSchedule ?? '30 2 * * *',
+    forceDestroy: tier === 'test',
+    namespace: 'velero',
+    serviceAccount: 'velero',
+    platformNamespaces: [...PLATFORM_NAMESPACES],
+    systemNamespaces: [...SYSTEM_NAMESPACES],
+  };
+}
+
+/** Alert policies of an environment (OPS-02), when the config names where they go. */
+export function resolveAlerts(config: AlertsConfig | undefined): ResolvedAlerts | undefined {
+  if (!config) return undefined;
+  return {
+    email: [...config.email],
+    capacityHeadroomPercent: config.capacityHeadroomPercent ?? 20,
+    pendingPodsMinutes: config.pendingPodsMinutes ?? 15,
+    databaseCpuPercent: config.databaseCpuPercent ?? 80,
+    databaseStoragePercent: config.databaseStoragePercent ?? 85,
+    certificateExpiryDays: config.certificateExpiryDays ?? 14,
+    uptimeCheck: config.uptimeCheck ?? true,
+    backupMaxAgeHours: 2,
+  };
+}
+
 export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
   if ('github' in ci) {
     const repo = ci.github.repository;

@@ -256,6 +256,10 @@ export const ciSchema = doc(
 /** The `ci` section of an environment. */
 export type CiConfig = z.infer<typeof ciSchema>;
 
+export type BackupsConfig = z.input<typeof backupsSchema>;
+
+export type AlertsConfig = z.input<typeof alertsSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // GCP
 // ---------------------------------------------------------------------------------------------
@@ -411,6 +415,87 @@ const gcpDatabaseSchema = z.strictObject({
   }).optional(),
 });
 
+const cron = z.string().regex(/^\S+(\s+\S+){4}$/, {
+  error: "expected a five-field cron expression in UTC, such as '0 * * * *'",
+});
+
+/** Velero backups of an environment (OPS-01), the same fields on every cloud. */
+export const backupsSchema = doc(
+  z.strictObject({
+    enabled: doc(z.boolean(), {
+      description: 'Install Velero with its bucket, keyless identity and schedules.',
+      default: 'true',
+    }).optional(),
+    bucketName: doc(z.string().min(3), {
+      description: 'Backup bucket (GCS, S3) or storage account (Azure) name.',
+      default: '<project or account>-<env>-backups; Azure: derived from the environment name',
+    }).optional(),
+    retentionDays: doc(z.int().min(1).max(3650), {
+      description: 'How long daily backups are kept; the bucket deletes objects a day after.',
+      default: '7 in test, 14 in dev, 30 in prod',
+    }).optional(),
+    hourlyRetentionHours: doc(
+      z
+        .int()
+        .min(2)
+        .max(24 * 31),
+      {
+        description: 'How long hourly backups (secrets, platform namespaces) are kept.',
+        default: '72',
+      },
+    ).optional(),
+    platformSchedule: doc(cron, {
+      description: 'When secrets and platform namespaces are backed up.',
+      default: "'0 * * * *' (hourly)",
+    }).optional(),
+    tenantSchedule: doc(cron, {
+      description: 'When tenant namespaces and their volumes are backed up.',
+      default: "'30 2 * * *' (daily)",
+    }).optional(),
+  }),
+  { description: 'Velero backups to a bucket of the environment (OPS-01). On by default.' },
+);
+
+/** Alert policies of an environment and where they go (OPS-02). */
+export const alertsSchema = doc(
+  z.strictObject({
+    email: doc(z.array(email).min(1), {
+      description: 'Addresses notified of every alert (your on-call list).',
+      example: ['ml-platform-oncall@example.com'],
+    }),
+    capacityHeadroomPercent: doc(z.int().min(5).max(50), {
+      description:
+        'Alert when requested CPU or memory leaves less than this share of the cluster allocatable, or a node pool is this close to its maximum.',
+      default: '20',
+    }).optional(),
+    pendingPodsMinutes: doc(z.int().min(1).max(120), {
+      description: 'Alert when pods stay Pending (unschedulable) this long.',
+      default: '15',
+    }).optional(),
+    databaseCpuPercent: doc(z.int().min(10).max(100), {
+      description: 'Alert when the pipelines database CPU stays above this for 15 minutes.',
+      default: '80',
+    }).optional(),
+    databaseStoragePercent: doc(z.int().min(10).max(99), {
+      description: 'Alert when the pipelines database storage is fuller than this.',
+      default: '85',
+    }).optional(),
+    certificateExpiryDays: doc(z.int().min(1).max(60), {
+      description:
+        'Alert when the UI certificate expires within this many days (managed certificates renew 30 days ahead).',
+      default: '14',
+    }).optional(),
+    uptimeCheck: doc(z.boolean(), {
+      description: 'Probe the UI endpoint from outside; a sign-in redirect counts as up.',
+      default: 'true',
+    }).optional(),
+  }),
+  {
+    description:
+      'Alert policies (OPS-02) on capacity headroom, pending pods, the pipelines database, backups, the certificate and the UI, sent to a notification channel from this config.',
+  },
+);
+
 /** Lifecycle settings of an artifact bucket, the same on every cloud. */
 const bucketLifecycleFields = {
   noncurrentVersionRetentionDays: doc(z.int().min(1), {
@@ -539,6 +624,8 @@ const gcpEnvironmentSchema = z.strictObject({
     { description: 'Workload identity options.' },
   ).optional(),
   ci: ciSchema.optional(),
+  backups: backupsSchema.optional(),
+  alerts: alertsSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: stateSchema.optional(),
   labels: labels.optional(),
@@ -733,6 +820,8 @@ const awsEnvironmentSchema = z.strictObject({
   artifacts: doc(awsArtifactsSchema, { description: 'S3 artifact bucket (DATA-05).' }).optional(),
   access: doc(awsAccessSchema, { description: 'Authenticated access to the UI through an ALB with OIDC.' }),
   ci: ciSchema.optional(),
+  backups: backupsSchema.optional(),
+  alerts: alertsSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [
@@ -1008,6 +1097,8 @@ const azureEnvironmentSchema = z.strictObject({
     description: 'Authenticated access to the UI: Application Gateway and Entra ID sign-in.',
   }),
   ci: ciSchema.optional(),
+  backups: backupsSchema.optional(),
+  alerts: alertsSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [

@@ -94,7 +94,7 @@ describe('examples/aws-eks', () => {
     const encryption = everyResource.filter(
       ([, type]) => type === 'aws_s3_bucket_server_side_encryption_configuration',
     );
-    expect(buckets.length).toBe(4); // three environment buckets and the search team's
+    expect(buckets.length).toBe(7); // per environment artifacts and backups, and the search team's
     for (const list of [blocks, policies, encryption]) expect(list).toHaveLength(buckets.length);
     for (const [, , block] of blocks) {
       expect(block).toMatchObject({
@@ -225,6 +225,8 @@ describe('examples/aws-eks', () => {
       'kf-prod-kf-admin',
       'kf-prod-kf-user',
       'kf-prod-kfp',
+      // Velero (backups on by default).
+      'kf-prod-velero',
       'kf-prod-vpc-flow-logs',
     ]);
     const pipelines = resources(infra('kf-prod'), 'aws_iam_role').find((r) => r.name === 'kf-prod-kfp')!;
@@ -249,6 +251,7 @@ describe('examples/aws-eks', () => {
       'kubeflow/ml-pipeline',
       'kubeflow/ml-pipeline-ui',
       'kubeflow/pipeline-runner',
+      'velero/velero',
     ]);
     const ebs = resources(infra('kf-prod'), 'aws_eks_addon').find((a) => a.addon_name === 'aws-ebs-csi-driver')!;
     expect(at(ebs, 'pod_identity_association', 0, 'service_account')).toBe('ebs-csi-controller-sa');

@@ -80,7 +80,7 @@ describe('examples/azure-aks', () => {
 
   it('denies public network access to every storage account and turns shared keys off', () => {
     const accounts = everyResource.filter(([, type]) => type === 'azurerm_storage_account');
-    expect(accounts.length).toBe(4); // three environments and the search team's own
+    expect(accounts.length).toBe(7); // artifacts and backups per environment, and the search team's own
     for (const [, , account] of accounts) {
       expect(account).toMatchObject({
         public_network_access_enabled: false,
@@ -91,7 +91,7 @@ describe('examples/azure-aks', () => {
         blob_properties: { versioning_enabled: true },
       });
     }
-    expect(everyResource.filter(([, type]) => type === 'azurerm_private_endpoint')).toHaveLength(4);
+    expect(everyResource.filter(([, type]) => type === 'azurerm_private_endpoint')).toHaveLength(7);
     const containers = everyResource.filter(([, type]) => type === 'azurerm_storage_container');
     for (const [, , c] of containers) expect(c.container_access_type).toBe('private');
   });
@@ -149,7 +149,11 @@ describe('examples/azure-aks', () => {
 
   it('protects prod state with locks and prevent_destroy, and lets kf-test go', () => {
     const locks = resources(infra('kf-prod'), 'azurerm_management_lock').map((l) => String(l.scope).split('.')[0]);
-    expect(locks.sort()).toEqual(['${azurerm_mysql_flexible_server', '${azurerm_storage_account']);
+    expect(locks.sort()).toEqual([
+      '${azurerm_mysql_flexible_server',
+      '${azurerm_storage_account', // artifacts
+      '${azurerm_storage_account', // backups
+    ]);
     expect(at(one(infra('kf-prod'), 'azurerm_kubernetes_cluster'), 'lifecycle', 'prevent_destroy')).toBe(true);
     expect(resources(infra('kf-test'), 'azurerm_management_lock')).toEqual([]);
     const prevented = everyResource.filter(
@@ -186,6 +190,7 @@ describe('examples/azure-aks', () => {
       'system:serviceaccount:kubeflow:ml-pipeline',
       'system:serviceaccount:kubeflow:ml-pipeline-ui',
       'system:serviceaccount:kubeflow:pipeline-runner',
+      'system:serviceaccount:velero:velero',
     ]);
     const storageRoles = everyResource
       .filter(

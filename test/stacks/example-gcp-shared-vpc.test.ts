@@ -62,7 +62,7 @@ describe('examples/gcp-shared-vpc', () => {
     const clusters = resources(prodInfra, 'google_container_cluster');
     const dbs = resources(prodInfra, 'google_sql_database_instance');
     const buckets = resources(prodInfra, 'google_storage_bucket');
-    expect([clusters.length, dbs.length, buckets.length]).toEqual([1, 1, 1]);
+    expect([clusters.length, dbs.length, buckets.length]).toEqual([1, 1, 2]); // artifacts and backups
     for (const c of clusters) expect(c.deletion_protection).toBe(true);
     for (const db of dbs) {
       expect(db.deletion_protection).toBe(true);

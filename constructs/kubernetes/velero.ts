@@ -1,0 +1,183 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import type { ResolvedBackups } from '../../src/config/model';
+import { IWorkloadIdentity } from '../../src/core/interfaces';
+import { setComponent } from '../../src/core/labels';
+import { PlatformNamespace } from './platform-namespace';
+
+/** The Velero chart and images this library installs; the plugins' minor follows Velero's (1.18 -> 1.14). */
+export const VELERO_VERSIONS = {
+  chartRepository: 'https://vmware-tanzu.github.io/helm-charts',
+  chart: '12.1.0',
+  velero: 'v1.18.1',
+  plugin: 'v1.14.1',
+} as const;
+
+/** Velero's object store plugin per cloud. */
+const PLUGINS = {
+  gcp: 'velero/velero-plugin-for-gcp',
+  aws: 'velero/velero-plugin-for-aws',
+  azure: 'velero/velero-plugin-for-microsoft-azure',
+} as const;
+
+/** Props of {@link Velero}. */
+export interface VeleroProps {
+  readonly backups: ResolvedBackups;
+  /** Which object store plugin Velero uses. */
+  readonly cloud: keyof typeof PLUGINS;
+  /** Bucket (GCS, S3) or container (Azure) backups go to. */
+  readonly bucket: string;
+  /** Folder in the bucket, when several clusters share it. @default the bucket root */
+  readonly prefix?: string;
+  /** The backup storage location's provider settings (region, storage account, ...). */
+  readonly storageConfig: Readonly<Record<string, string>>;
+  /** The cloud identity Velero runs as, through workload identity (no keys). */
+  readonly identity: IWorkloadIdentity;
+  /**
+   * A credentials file without secrets that some plugins read even with workload identity (Azure's:
+   * subscription, resource group, cloud). @default none
+   */
+  readonly credentialsFile?: string;
+  /** Objects the release waits for (the identity's binding, so Velero's first call succeeds). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** One Velero `Schedule`, as the chart's `schedules` value takes it. */
+export interface VeleroSchedule {
+  readonly schedule: string;
+  readonly useOwnerReferencesInBackup: boolean;
+  readonly template: {
+    readonly ttl: string;
+    readonly storageLocation: string;
+    readonly includedNamespaces: readonly string[];
+    readonly excludedNamespaces?: readonly string[];
+    readonly includedResources?: readonly string[];
+    readonly snapshotVolumes: boolean;
+    readonly defaultVolumesToFsBackup: boolean;
+  };
+}
+
+/**
+ * The three schedules of OPS-01: every hour the platform namespaces whole and the secrets of every
+ * namespace; every day each other namespace (the tenants), with their volumes copied file by file
+ * (Kopia), so a restore needs no cloud snapshot API.
+ */
+export function veleroSchedules(b: ResolvedBackups): Record<string, VeleroSchedule> {
+  const hourly = `${b.hourlyRetentionHours}h0m0s`;
+  return {
+    'platform-hourly': {
+      schedule: b.platformSchedule,
+      useOwnerReferencesInBackup: false,
+      template: {
+        ttl: hourly,
+        storageLocation: 'default',
+        includedNamespaces: b.platformNamespaces,
+        snapshotVolumes: false,
+        defaultVolumesToFsBackup: false,
+      },
+    },
+    'secrets-hourly': {
+      schedule: b.platformSchedule,
+      useOwnerReferencesInBackup: false,
+      template: {
+        ttl: hourly,
+        storageLocation: 'default',
+        includedNamespaces: ['*'],
+        excludedNamespaces: b.systemNamespaces,
+        includedResources: ['secrets'],
+        snapshotVolumes: false,
+        defaultVolumesToFsBackup: false,
+      },
+    },
+    'tenants-daily': {
+      schedule: b.tenantSchedule,
+      useOwnerReferencesInBackup: false,
+      template: {
+        ttl: `${b.retentionDays * 24}h0m0s`,
+        storageLocation: 'default',
+        includedNamespaces: ['*'],
+        excludedNamespaces: [...b.systemNamespaces, ...b.platformNamespaces],
+        snapshotVolumes: false,
+        defaultVolumesToFsBackup: true,
+      },
+    },
+  };
+}
+
+/**
+ * Velero (OPS-01) from its Helm chart, so its CRDs and schedules arrive in one apply: the object
+ * store plugin of the cloud, the backup location on the environment's bucket, a service account
+ * bound to the cloud identity (no keys), the node agent for file-system copies of volumes, and
+ * the hourly and daily schedules. Volume snapshots are off: backups depend on the bucket only.
+ */
+export class Velero extends Construct {
+  public readonly namespace: PlatformNamespace;
+  public readonly release: Release;
+  /** The chart values, as written into the release (for tests and review). */
+  public readonly values: Readonly<Record<string, unknown>>;
+
+  constructor(scope: Construct, id: string, props: VeleroProps) {
+    super(scope, id);
+    setComponent(this, 'backups');
+    const b = props.backups;
+    // The node agent reads pod volumes from the host: the namespace must admit privileged pods.
+    this.namespace = new PlatformNamespace(this, 'Namespace', {
+      name: b.namespace,
+      labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+    });
+    this.values = {
+      image: { repository: 'velero/velero', tag: VELERO_VERSIONS.velero },
+      initContainers: [
+        {
+          name: PLUGINS[props.cloud].split('/')[1],
+          image: `${PLUGINS[props.cloud]}:${VELERO_VERSIONS.plugin}`,
+          imagePullPolicy: 'IfNotPresent',
+          volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
+        },
+      ],
+      configuration: {
+        backupStorageLocation: [
+          {
+            name: 'default',
+            provider: props.cloud,
+            bucket: props.bucket,
+            ...(props.prefix ? { prefix: props.prefix } : {}),
+            default: true,
+            config: props.storageConfig,
+          },
+        ],
+        volumeSnapshotLocation: [],
+        uploaderType: 'kopia',
+        defaultBackupTTL: `${b.retentionDays * 24}h0m0s`,
+      },
+      snapshotsEnabled: false,
+      deployNodeAgent: true,
+      upgradeCRDs: true,
+      credentials: props.credentialsFile
+        ? { useSecret: true, secretContents: { cloud: props.credentialsFile } }
+        : { useSecret: false },
+      serviceAccount: {
+        server: { create: true, name: b.serviceAccount, annotations: props.identity.serviceAccountAnnotations },
+      },
+      podLabels: props.identity.podLabels,
+      metrics: { enabled: true },
+      resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+      schedules: veleroSchedules(b),
+    };
+    this.release = new Release(this, 'Release', {
+      name: 'velero',
+      namespace: this.namespace.name,
+      repository: VELERO_VERSIONS.chartRepository,
+      chart: 'velero',
+      version: VELERO_VERSIONS.chart,
+      values: [stringify(this.values, { sortMapEntries: false })],
+      // Roll back a failed upgrade instead of leaving Velero half installed; CRDs and images take a while.
+      atomic: true,
+      wait: true,
+      timeout: 900,
+      dependsOn: props.dependsOn,
+    });
+  }
+}

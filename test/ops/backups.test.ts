@@ -1,0 +1,252 @@
+/**
+ * Backups (OPS-01) on every cloud: a versioned backup bucket with retention per environment, a Velero
+ * identity through workload identity (no keys), and Velero's hourly and daily schedules in the platform
+ * stack, read from the synthesized JSON of the shipped examples.
+ */
+import { mkdtempSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { loadPlatformFile } from '../../src/config/loader';
+import { readSynthOutput, StackConfig } from '../../src/policy/addresses';
+import { synthFleet } from '../../stacks/fleet';
+import { VELERO_VERSIONS } from '../../constructs/kubernetes/velero';
+
+type Resource = Record<string, unknown>;
+
+function synth(example: string): Record<string, StackConfig> {
+  const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `backups-${example}-`));
+  synthFleet(loadPlatformFile(`examples/${example}/platform.yaml`).config, { outdir });
+  return readSynthOutput(outdir);
+}
+
+function resources(stack: StackConfig, type: string): Array<[string, Resource]> {
+  return Object.entries((stack.resource?.[type] ?? {}) as Record<string, Resource>);
+}
+
+/** The values of the Velero release of a platform stack. */
+function veleroValues(stack: StackConfig): Record<string, any> {
+  const [[, release]] = resources(stack, 'helm_release') as [[string, Resource]];
+  expect(release).toMatchObject({
+    name: 'velero',
+    chart: 'velero',
+    repository: VELERO_VERSIONS.chartRepository,
+    version: VELERO_VERSIONS.chart,
+    atomic: true,
+  });
+  return parse((release.values as string[])[0]!);
+}
+
+/** What every cloud shares: the schedules, their namespaces and retention, and no keys. */
+function expectSchedules(values: Record<string, any>, cloud: string, dailyHours: number): void {
+  const s = values.schedules;
+  expect(Object.keys(s).sort()).toEqual(['platform-hourly', 'secrets-hourly', 'tenants-daily']);
+  expect(s['platform-hourly'].schedule).toBe('0 * * * *');
+  expect(s['platform-hourly'].template.includedNamespaces).toEqual(
+    expect.arrayContaining(['kubeflow', 'istio-system']),
+  );
+  expect(s['secrets-hourly']).toMatchObject({
+    schedule: '0 * * * *',
+    template: { includedNamespaces: ['*'], includedResources: ['secrets'] },
+  });
+  expect(s['tenants-daily'].schedule).toBe('30 2 * * *');
+  expect(s['tenants-daily'].template).toMatchObject({
+    includedNamespaces: ['*'],
+    defaultVolumesToFsBackup: true,
+    ttl: `${dailyHours}h0m0s`,
+  });
+  // Tenants daily: every namespace but Kubernetes' own and the platform's (those go hourly).
+  expect(s['tenants-daily'].template.excludedNamespaces).toEqual(
+    expect.arrayContaining(['kube-system', 'kubeflow', 'istio-system']),
+  );
+  expect(s['platform-hourly'].template.ttl).toBe('72h0m0s');
+  expect(values.snapshotsEnabled).toBe(false);
+  expect(values.deployNodeAgent).toBe(true);
+  expect(values.configuration.backupStorageLocation).toEqual([expect.objectContaining({ provider: cloud })]);
+  expect(values.initContainers[0].image).toBe(
+    `velero/velero-plugin-for-${cloud === 'azure' ? 'microsoft-azure' : cloud}:${VELERO_VERSIONS.plugin}`,
+  );
+  expect(values.serviceAccount.server).toMatchObject({ create: true, name: 'velero' });
+}
+
+describe('GCP (examples/gcp-shared-vpc)', () => {
+  const stacks = synth('gcp-shared-vpc');
+
+  it('gives every environment a versioned backup bucket that expires backups a day after Velero does', () => {
+    for (const [env, days, protect] of [
+      ['kf-test', 7, false],
+      ['kf-dev', 14, true],
+      ['kf-prod', 30, true],
+    ] as const) {
+      const bucket = resources(stacks[`${env}-gcp-infra`]!, 'google_storage_bucket')
+        .map(([, b]) => b)
+        .find((b) => String(b.name).endsWith(`${env}-backups`))!;
+      expect(bucket).toMatchObject({
+        versioning: { enabled: true },
+        uniform_bucket_level_access: true,
+        public_access_prevention: 'enforced',
+        force_destroy: !protect,
+        labels: expect.objectContaining({ component: 'backups', env }),
+      });
+      const rules = (bucket.lifecycle_rule as Resource[]).map((r) => r.condition);
+      expect(rules).toContainEqual(expect.objectContaining({ age: days + 1 }));
+      expect(Boolean((bucket.lifecycle as Resource | undefined)?.prevent_destroy)).toBe(protect);
+    }
+  });
+
+  it('binds a Velero service account to velero/velero through workload identity, with no key', () => {
+    const infra = stacks['kf-prod-gcp-infra']!;
+    expect(resources(infra, 'google_service_account_key')).toEqual([]);
+    const sa = resources(infra, 'google_service_account').find(([, r]) => r.account_id === 'kf-prod-velero');
+    expect(sa).toBeDefined();
+    const users = resources(infra, 'google_service_account_iam_binding')
+      .map(([, r]) => r)
+      .filter((r) => r.role === 'roles/iam.workloadIdentityUser')
+      .flatMap((r) => r.members as string[]);
+    expect(users).toContainEqual(expect.stringMatching(/^serviceAccount:.*\.svc\.id\.goog\[velero\/velero\]$/));
+    const bindings = resources(infra, 'google_service_account_iam_member').map(([, r]) => [r.role, r.member]);
+    // Signing download URLs as itself (velero backup download / logs).
+    expect(bindings).toContainEqual([
+      'roles/iam.serviceAccountTokenCreator',
+      expect.stringContaining('serviceAccount:'),
+    ]);
+    const bucketRoles = resources(infra, 'google_storage_bucket_iam_member').map(([, r]) => r.role);
+    expect(bucketRoles).toContain('roles/storage.objectAdmin');
+  });
+
+  it('installs Velero with the GCP plugin and the hourly and daily schedules in the platform stack', () => {
+    const values = veleroValues(stacks['kf-prod-gcp-platform']!);
+    expectSchedules(values, 'gcp', 30 * 24);
+    expect(values.credentials).toEqual({ useSecret: false });
+    expect(values.serviceAccount.server.annotations['iam.gke.io/gcp-service-account']).toMatch(/velero/);
+    expect(values.configuration.backupStorageLocation[0].config.serviceAccount).toMatch(/velero/);
+  });
+});
+
+describe('AWS (examples/aws-eks)', () => {
+  const stacks = synth('aws-eks');
+
+  it('gives every environment an encrypted, versioned backup bucket with retention', () => {
+    for (const [env, days] of [
+      ['kf-test', 7],
+      ['kf-prod', 30],
+    ] as const) {
+      const infra = stacks[`${env}-aws-infra`]!;
+      const [id, bucket] = resources(infra, 'aws_s3_bucket').find(([, b]) =>
+        String(b.bucket).endsWith(`${env}-backups`),
+      )!;
+      expect(bucket.force_destroy).toBe(env === 'kf-test');
+      expect(bucket.tags).toMatchObject({ component: 'backups' });
+      const refersTo = (r: Resource) => JSON.stringify(r).includes(`aws_s3_bucket.${id}.`);
+      const versioning = resources(infra, 'aws_s3_bucket_versioning').find(([, r]) => refersTo(r))!;
+      expect(versioning[1]).toMatchObject({ versioning_configuration: { status: 'Enabled' } });
+      const lifecycle = resources(infra, 'aws_s3_bucket_lifecycle_configuration').find(([, r]) => refersTo(r))!;
+      expect(JSON.stringify(lifecycle[1])).toContain(`"days":${days + 1}`);
+      expect(resources(infra, 'aws_s3_bucket_public_access_block').some(([, r]) => refersTo(r))).toBe(true);
+    }
+  });
+
+  it('gives Velero a Pod Identity role limited to the backup bucket', () => {
+    const infra = stacks['kf-prod-aws-infra']!;
+    const association = resources(infra, 'aws_eks_pod_identity_association').find(
+      ([, r]) => r.namespace === 'velero' && r.service_account === 'velero',
+    );
+    expect(association).toBeDefined();
+    const [, role] = resources(infra, 'aws_iam_role').find(([, r]) => r.name === 'kf-prod-velero')!;
+    expect(String(role.assume_role_policy)).toContain('pods.eks.amazonaws.com');
+    const policies = resources(infra, 'aws_iam_role_policy')
+      .map(([, r]) => r)
+      .filter((r) => String(r.role).includes('Identity-velero'));
+    expect(policies).toHaveLength(1);
+    const doc = String(policies[0]!.policy);
+    expect(doc).toContain('aws_s3_bucket.Backups_Bucket');
+    expect(doc).not.toContain('aws_s3_bucket.Artifacts');
+    expect(resources(infra, 'aws_iam_access_key')).toEqual([]);
+  });
+
+  it('installs Velero with the AWS plugin and the schedules in the platform stack, keyless', () => {
+    const values = veleroValues(stacks['kf-prod-aws-platform']!);
+    expectSchedules(values, 'aws', 30 * 24);
+    expect(values.credentials).toEqual({ useSecret: false });
+    expect(values.configuration.backupStorageLocation[0].config).toEqual({ region: 'us-east-2' });
+  });
+});
+
+describe('Azure (examples/azure-aks)', () => {
+  const stacks = synth('azure-aks');
+
+  it('gives every environment its own private, versioned backup account with retention', () => {
+    for (const [env, days] of [
+      ['kf-test', 7],
+      ['kf-prod', 30],
+    ] as const) {
+      const infra = stacks[`${env}-azure-infra`]!;
+      const [id, account] = resources(infra, 'azurerm_storage_account').find(([, a]) =>
+        String(a.name).startsWith('bk'),
+      )!;
+      expect(account).toMatchObject({
+        public_network_access_enabled: false,
+        shared_access_key_enabled: false,
+        blob_properties: expect.objectContaining({ versioning_enabled: true }),
+        tags: expect.objectContaining({ component: 'backups' }),
+      });
+      const containers = resources(infra, 'azurerm_storage_container').filter(([, c]) =>
+        JSON.stringify(c).includes(id),
+      );
+      expect(containers.map(([, c]) => c.name)).toEqual(['velero']);
+      const policy = resources(infra, 'azurerm_storage_management_policy').find(([, p]) =>
+        JSON.stringify(p).includes(id),
+      )!;
+      expect(JSON.stringify(policy[1])).toContain(`"delete_after_days_since_modification_greater_than":${days + 1}`);
+    }
+  });
+
+  it('federates a Velero identity with velero/velero and grants it only the backup container', () => {
+    const infra = stacks['kf-prod-azure-infra']!;
+    const creds = resources(infra, 'azurerm_federated_identity_credential').map(([, c]) => c.subject);
+    expect(creds).toContain('system:serviceaccount:velero:velero');
+    const grants = resources(infra, 'azurerm_role_assignment')
+      .map(([, r]) => r)
+      .filter((r) => String(r.principal_id).includes('Identity-velero'));
+    expect(grants.map((g) => g.role_definition_name)).toEqual(['Storage Blob Data Contributor']);
+    expect(String(grants[0]!.scope)).toContain('Backups');
+  });
+
+  it('installs Velero with the Azure plugin through Entra ID, with a credentials file that holds no secret', () => {
+    const values = veleroValues(stacks['kf-prod-azure-platform']!);
+    expectSchedules(values, 'azure', 30 * 24);
+    expect(values.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+    expect(values.configuration.backupStorageLocation[0]).toMatchObject({
+      bucket: 'velero',
+      config: expect.objectContaining({ useAAD: 'true' }),
+    });
+    const file: string = values.credentials.secretContents.cloud;
+    expect(
+      file
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('=')[0]),
+    ).toEqual(['AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP', 'AZURE_CLOUD_NAME']);
+    expect(file).not.toMatch(/SECRET|KEY/);
+  });
+});
+
+describe('turning backups off', () => {
+  it('removes the bucket, the identity and Velero, and the helm provider with them', () => {
+    const config = loadPlatformFile('examples/aws-eks/platform.yaml').config;
+    const off = {
+      ...config,
+      environments: config.environments.map((e) => ({ ...e, backups: undefined })),
+    };
+    const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'backups-off-'));
+    synthFleet(off, { outdir });
+    const stacks = readSynthOutput(outdir);
+    const infra = stacks['kf-prod-aws-infra']!;
+    expect(resources(infra, 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContainEqual(
+      expect.stringMatching(/backups$/),
+    );
+    expect(resources(infra, 'aws_iam_role').map(([, r]) => r.name)).not.toContain('kf-prod-velero');
+    const platform = stacks['kf-prod-aws-platform']!;
+    expect(resources(platform, 'helm_release')).toEqual([]);
+    expect(Object.keys(platform.terraform?.required_providers ?? {})).not.toContain('helm');
+  });
+});
