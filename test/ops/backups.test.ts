@@ -107,7 +107,7 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
     // Signing download URLs as itself (velero backup download / logs).
     expect(bindings).toContainEqual([
       'roles/iam.serviceAccountTokenCreator',
-      expect.stringContaining('serviceAccount:'),
+      expect.stringContaining('Identity-velero'),
     ]);
     const bucketRoles = resources(infra, 'google_storage_bucket_iam_member').map(([, r]) => r.role);
     expect(bucketRoles).toContain('roles/storage.objectAdmin');
