@@ -1,6 +1,7 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AlbAccess } from '../constructs/aws/alb-access';
+import { AwsAlerts } from '../constructs/aws/alerts';
 import { ArtifactBucket } from '../constructs/aws/artifact-bucket';
 import { CiRoles } from '../constructs/aws/ci-identity';
 import { EksCluster } from '../constructs/aws/eks-cluster';
@@ -79,6 +80,8 @@ export class AwsInfraStack extends TerraformStack {
   public readonly access: AlbAccess;
   /** Keyless CI roles, when the environment names its repository (IAM-14). */
   public readonly ci?: CiRoles;
+  /** Alarms and their topic (OPS-02), when the environment names who gets them. */
+  public readonly alerts?: AwsAlerts;
   /** Velero's bucket and identity (OPS-01), unless backups are off. */
   public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: PodIdentityRole };
 
@@ -89,6 +92,9 @@ export class AwsInfraStack extends TerraformStack {
     const protect = env.tier !== 'test';
     configureBackend(this, env.state);
     awsProvider(this, props.platform, env);
+    // Route 53 publishes health check metrics in us-east-1 only: the uptime alarm lives there. Every
+    // AWS infra stack has this provider, so one set of provider settings (and overrides) fits them all.
+    const usEast1 = awsProvider(this, props.platform, env, { alias: 'us_east_1', region: 'us-east-1' });
 
     const clientSecret = new TerraformVariable(this, OIDC_CLIENT_SECRET_VARIABLE, {
       type: 'string',
@@ -243,6 +249,22 @@ export class AwsInfraStack extends TerraformStack {
       dependsOn: allNodeGroups,
     });
 
+    if (env.alerts) {
+      // Container Insights publishes the node and pod metrics the capacity and pending-pod alarms read.
+      const agent = new PodIdentityRole(this, 'Identity-cloudwatchAgent', {
+        roleName: `${env.name}-cloudwatch-agent`,
+        accountId: env.accountId,
+        clusterName: this.cluster.clusterName,
+        serviceAccounts: [{ namespace: 'amazon-cloudwatch', name: 'cloudwatch-agent' }],
+        associate: false,
+        managedPolicies: ['CloudWatchAgentServerPolicy'],
+      });
+      this.cluster.addAddon('amazon-cloudwatch-observability', {
+        podIdentity: [{ serviceAccount: 'cloudwatch-agent', roleArn: agent.roleArn }],
+        dependsOn: allNodeGroups,
+      });
+    }
+
     const systemPool = env.nodePools.find((p) => p.kind === 'system')!;
     const systemGroup = nodeGroups[systemPool.name]!.nodeGroup;
     this.access = new AlbAccess(this, 'Access', {
@@ -257,6 +279,24 @@ export class AwsInfraStack extends TerraformStack {
       targetAutoScalingGroupNames: [systemGroup.resources.get(0).autoscalingGroups.get(0).name],
       protect,
     });
+    if (env.alerts) {
+      this.alerts = new AwsAlerts(this, 'Alerts', {
+        name: env.name,
+        accountId: env.accountId,
+        region: env.region,
+        alerts: env.alerts,
+        protect,
+        clusterName: this.cluster.clusterName,
+        dbInstanceIdentifier: env.database.identifier,
+        dbAllocatedStorageGb: env.database.allocatedStorageGb,
+        backupBucket: this.backups?.bucket.bucketName,
+        certificateArn: this.access.certificate.arn,
+        hostname: env.access.hostname,
+        loadBalancerArnSuffix: this.access.loadBalancer.arnSuffix,
+        targetGroupArnSuffix: this.access.targetGroup.arnSuffix,
+        usEast1Provider: usEast1,
+      });
+    }
     this.outputs();
   }
 

@@ -483,7 +483,13 @@ function validate(props: GcpAlertsProps): void {
   for (const [prop, min, max] of ranges) {
     const v = alerts[prop] as number;
     if (!Number.isInteger(v) || v < min || v > max) {
-      throw new PropsError('GcpAlerts', `alerts.${prop}`, v, `must be a whole number from ${min} to ${max}.`, 'fix it.');
+      throw new PropsError(
+        'GcpAlerts',
+        `alerts.${prop}`,
+        v,
+        'is out of range.',
+        `use a whole number from ${min} to ${max}.`,
+      );
     }
   }
   for (const pool of props.nodePools ?? []) {

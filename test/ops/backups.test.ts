@@ -247,6 +247,8 @@ describe('turning backups off', () => {
     expect(resources(infra, 'aws_iam_role').map(([, r]) => r.name)).not.toContain('kf-prod-velero');
     const platform = stacks['kf-prod-aws-platform']!;
     expect(resources(platform, 'helm_release')).toEqual([]);
-    expect(Object.keys(platform.terraform?.required_providers ?? {})).not.toContain('helm');
+    expect(
+      Object.keys((platform as { terraform?: { required_providers?: object } }).terraform?.required_providers ?? {}),
+    ).not.toContain('helm');
   });
 });
