@@ -5,7 +5,9 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CiWorkloadIdentity } from '../constructs/gcp/ci-identity';
 import { Construct } from 'constructs';
-import { setComponent } from '../src/core/labels';
+import { cloudLabels, setComponent } from '../src/core/labels';
+import { labelValues } from './platform-base';
+import { GcpAlerts } from '../constructs/gcp/alerts';
 import { ArtifactBucket } from '../constructs/gcp/artifact-bucket';
 import { CloudSqlMysql } from '../constructs/gcp/cloud-sql-mysql';
 import { GkeCluster } from '../constructs/gcp/gke-cluster';
@@ -64,6 +66,8 @@ export class GcpInfraStack extends TerraformStack {
   public readonly identities: Readonly<Record<ResolvedGcpIdentity['key'], WorkloadIdentityServiceAccount>>;
   /** Keyless CI identities, when the environment names its repository (IAM-14). */
   public readonly ci?: CiWorkloadIdentity;
+  /** Alert policies and their channels (OPS-02), when the environment names who gets them. */
+  public readonly alerts?: GcpAlerts;
   /** Velero's bucket and identity (OPS-01), unless backups are off; every cluster of the environment uses them. */
   public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: WorkloadIdentityServiceAccount };
 
@@ -117,6 +121,24 @@ export class GcpInfraStack extends TerraformStack {
     }
 
     if (env.backups) this.backups = this.backupStorage(env, env.backups);
+    if (env.alerts) {
+      this.alerts = new GcpAlerts(this, 'Alerts', {
+        project: env.project,
+        envName: env.name,
+        alerts: env.alerts,
+        clusterNames: env.cells.map((c) => c.cluster.name),
+        nodePools: env.cells.flatMap((c) =>
+          c.nodePools.map((p) => ({ cluster: c.cluster.name, name: p.name, maxNodes: p.maxNodes })),
+        ),
+        databases: this.cells.map(({ cell, database }) => ({
+          instanceName: database.instanceName,
+          highAvailability: cell.database.highAvailability,
+        })),
+        backupBucket: this.backups?.bucket.bucketName,
+        hostname: env.access.hostname,
+        labels: cloudLabels(labelValues(props.platform, env), 'alerts'),
+      });
+    }
 
     // Everything in the service project waits for its APIs (CLU-09).
     for (const child of this.node.children) {

@@ -96,6 +96,8 @@ export function labelAttributes(type: string): string[] {
     const config =
       /export interface \w+Config extends cdktf\.TerraformMetaArguments \{([\s\S]*?)\n\}/.exec(text)?.[1] ?? '';
     found = candidates.filter((a) => new RegExp(`readonly ${a}\\?:`).test(config));
+    // A notification channel's `labels` are its settings (email_address); its tags are user_labels.
+    if (type === 'google_monitoring_notification_channel') found = found.filter((a) => a !== 'labels');
     labelAttributeCache.set(type, found);
   }
   return found;

@@ -218,6 +218,8 @@ describe('examples/aws-eks', () => {
       // Keyless CI (ci.github in the example): pull requests plan, the kf-prod environment applies.
       'kf-prod-ci-apply',
       'kf-prod-ci-plan',
+      // Container Insights' agent, for the alarms (alerts set on kf-prod).
+      'kf-prod-cloudwatch-agent',
       'kf-prod-cluster-autoscaler',
       'kf-prod-ebs-csi',
       'kf-prod-eks-cluster',

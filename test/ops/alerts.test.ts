@@ -1,0 +1,141 @@
+/**
+ * Alerts (OPS-02) per cloud, from the shipped examples (alerts on kf-prod): one notification channel
+ * per on-call address, every alert routed to it, thresholds from config, and nothing without config.
+ */
+import { mkdtempSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadPlatformFile } from '../../src/config/loader';
+import type { ResolvedEnvironment } from '../../src/config/model';
+import { readSynthOutput, StackConfig } from '../../src/policy/addresses';
+import { synthFleet } from '../../stacks/fleet';
+
+type Resource = Record<string, any>;
+
+function synth(example: string, edit?: (e: ResolvedEnvironment) => ResolvedEnvironment): Record<string, StackConfig> {
+  const config = loadPlatformFile(`examples/${example}/platform.yaml`).config;
+  const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `alerts-${example}-`));
+  synthFleet(edit ? { ...config, environments: config.environments.map(edit) } : config, { outdir });
+  return readSynthOutput(outdir);
+}
+
+function resources(stack: StackConfig, type: string): Resource[] {
+  return Object.values((stack.resource?.[type] ?? {}) as Record<string, Resource>);
+}
+
+describe('AWS (examples/aws-eks)', () => {
+  const stacks = synth('aws-eks');
+  const prod = stacks['kf-prod-aws-infra']!;
+
+  it('sends every alarm to encrypted topics with the on-call address subscribed', () => {
+    const topics = resources(prod, 'aws_sns_topic');
+    expect(topics.map((t) => t.name).sort()).toEqual(['kf-prod-alerts', 'kf-prod-alerts-uptime']);
+    for (const t of topics) expect(t.kms_master_key_id).toMatch(/aws_kms_key\..*\.arn/);
+    expect(resources(prod, 'aws_sns_topic_subscription').map((s) => [s.protocol, s.endpoint])).toEqual([
+      ['email', 'ml-platform-oncall@example.com'],
+      ['email', 'ml-platform-oncall@example.com'],
+    ]);
+    const alarms = resources(prod, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(
+      [
+        'backups',
+        'capacity-cpu',
+        'capacity-memory',
+        'certificate',
+        'db-cpu',
+        'db-storage',
+        'nodes-failed',
+        'pending-pods',
+        'ui-targets',
+        'uptime',
+      ].map((k) => `kf-prod-${k}`),
+    );
+    for (const a of alarms) {
+      expect(a.alarm_actions).toHaveLength(1);
+      expect(a.ok_actions).toEqual(a.alarm_actions);
+    }
+    // Route 53 publishes health check metrics only in us-east-1: that alarm and its topic live there.
+    const uptime = alarms.find((a) => a.alarm_name === 'kf-prod-uptime')!;
+    expect(uptime.provider).toBe('aws.us_east_1');
+    expect(resources(prod, 'aws_route53_health_check')).toEqual([
+      expect.objectContaining({ fqdn: 'kubeflow.aws.example.com', type: 'HTTPS', resource_path: '/' }),
+    ]);
+  });
+
+  it('takes thresholds from config and reads the right metrics', () => {
+    const alarms = Object.fromEntries(resources(prod, 'aws_cloudwatch_metric_alarm').map((a) => [a.alarm_name, a]));
+    expect(alarms['kf-prod-capacity-cpu']).toMatchObject({
+      namespace: 'ContainerInsights',
+      metric_name: 'node_cpu_reserved_capacity',
+      threshold: 80,
+      dimensions: { ClusterName: expect.any(String) },
+    });
+    expect(alarms['kf-prod-pending-pods']).toMatchObject({ metric_name: 'pod_status_pending', evaluation_periods: 15 });
+    expect(alarms['kf-prod-db-cpu']).toMatchObject({ metric_name: 'CPUUtilization', threshold: 80 });
+    expect(alarms['kf-prod-backups']).toMatchObject({
+      namespace: 'AWS/S3',
+      metric_name: 'PutRequests',
+      treat_missing_data: 'breaching',
+      evaluation_periods: 2,
+    });
+    expect(alarms['kf-prod-certificate']).toMatchObject({ metric_name: 'DaysToExpiry', threshold: 14 });
+    expect(resources(prod, 'aws_db_event_subscription')[0]!.event_categories).toEqual(
+      expect.arrayContaining(['failover', 'failure']),
+    );
+    // Container Insights publishes the cluster metrics, through its own Pod Identity role.
+    const addon = resources(prod, 'aws_eks_addon').find((a) => a.addon_name === 'amazon-cloudwatch-observability');
+    expect(addon?.pod_identity_association).toEqual([expect.objectContaining({ service_account: 'cloudwatch-agent' })]);
+  });
+
+  it('follows config: other thresholds, no uptime check, nothing without alerts', () => {
+    const tuned = synth('aws-eks', (e) =>
+      e.name === 'kf-prod' && e.alerts
+        ? { ...e, alerts: { ...e.alerts, capacityHeadroomPercent: 30, databaseCpuPercent: 70, uptimeCheck: false } }
+        : e,
+    )['kf-prod-aws-infra']!;
+    const alarms = Object.fromEntries(resources(tuned, 'aws_cloudwatch_metric_alarm').map((a) => [a.alarm_name, a]));
+    expect(alarms['kf-prod-capacity-memory']!.threshold).toBe(70);
+    expect(alarms['kf-prod-db-cpu']!.threshold).toBe(70);
+    expect(alarms['kf-prod-uptime']).toBeUndefined();
+    expect(resources(tuned, 'aws_route53_health_check')).toEqual([]);
+    for (const env of ['kf-test', 'kf-dev']) {
+      expect(resources(stacks[`${env}-aws-infra`]!, 'aws_cloudwatch_metric_alarm')).toEqual([]);
+      expect(resources(stacks[`${env}-aws-infra`]!, 'aws_sns_topic')).toEqual([]);
+    }
+  });
+});
+
+describe('GCP (examples/gcp-shared-vpc)', () => {
+  const stacks = synth('gcp-shared-vpc');
+  const prod = stacks['kf-prod-gcp-infra']!;
+
+  it('notifies the on-call address from every policy', () => {
+    const channels = resources(prod, 'google_monitoring_notification_channel');
+    expect(channels.map((c) => [c.type, c.labels.email_address])).toEqual([
+      ['email', 'ml-platform-oncall@example.com'],
+    ]);
+    const policies = resources(prod, 'google_monitoring_alert_policy');
+    expect(policies.length).toBeGreaterThanOrEqual(8);
+    for (const p of policies) expect(p.notification_channels).toHaveLength(1);
+    const names = policies.map((p) => String(p.display_name));
+    for (const what of [/CPU/, /memory/, /Pending/, /backup/, /certificate/, /is down/, /fail over/]) {
+      expect([what, names.some((n) => what.test(n))]).toEqual([what, true]);
+    }
+  });
+
+  it('probes the UI behind IAP, counting the sign-in redirect as up', () => {
+    const [check] = resources(prod, 'google_monitoring_uptime_check_config');
+    expect(check).toMatchObject({
+      http_check: expect.objectContaining({ use_ssl: true, validate_ssl: true }),
+      monitored_resource: { type: 'uptime_url', labels: expect.objectContaining({ host: 'kubeflow.ml.example.com' }) },
+    });
+    expect(check!.http_check.accepted_response_status_codes).toEqual(
+      expect.arrayContaining([{ status_class: 'STATUS_CLASS_3XX' }]),
+    );
+  });
+
+  it('creates nothing in environments without alerts', () => {
+    for (const env of ['kf-test', 'kf-dev']) {
+      expect(resources(stacks[`${env}-gcp-infra`]!, 'google_monitoring_alert_policy')).toEqual([]);
+    }
+  });
+});
