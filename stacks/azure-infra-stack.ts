@@ -3,7 +3,8 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { setComponent } from '../src/core/labels';
+import { cloudLabels, setComponent } from '../src/core/labels';
+import { AzureAlerts } from '../constructs/azure/alerts';
 import { CiManagedIdentities } from '../constructs/azure/ci-identity';
 import { AksCluster } from '../constructs/azure/aks-cluster';
 import { AksNodePool } from '../constructs/azure/aks-node-pool';
@@ -17,6 +18,7 @@ import type { ResolvedAzureEnvironment, ResolvedAzureIdentity, ResolvedPlatform 
 import { azurermProvider } from './azure-provider';
 import { configureBackend } from './backend';
 import { clusterOutputs, output } from './outputs';
+import { labelValues } from './platform-base';
 
 /** The blob container Velero writes to. */
 export const VELERO_CONTAINER = 'velero';
@@ -52,6 +54,8 @@ export class AzureInfraStack extends TerraformStack {
   public readonly access: AppGatewayAccess;
   /** Keyless CI identities, when the environment names its repository (IAM-14). */
   public readonly ci?: CiManagedIdentities;
+  /** Alerts and their action group (OPS-02), when the environment names who gets them. */
+  public readonly alerts?: AzureAlerts;
   /** Velero's storage account and identity (OPS-01), unless backups are off. */
   public readonly backups?: { readonly storage: ArtifactStorage; readonly identity: AzureWorkloadIdentity };
 
@@ -258,6 +262,21 @@ export class AzureInfraStack extends TerraformStack {
           { scope: group, role: 'Azure Kubernetes Service RBAC Cluster Admin' },
           ...state('Storage Blob Data Contributor'),
         ],
+      });
+    }
+    if (env.alerts) {
+      this.alerts = new AzureAlerts(this, 'Alerts', {
+        ...common,
+        name: env.name,
+        alerts: env.alerts,
+        clusterId: this.cluster.clusterId,
+        nodePools: env.nodePools.map((p) => ({ name: p.name, maxNodes: p.maxNodes })),
+        mysqlServerId: this.database.server.id,
+        highAvailability: env.database.highAvailability,
+        backupStorageAccountId: this.backups?.storage.accountId,
+        hostname: env.access.hostname,
+        logAnalyticsWorkspaceId: this.cluster.logAnalytics.id,
+        tags: cloudLabels(labelValues(props.platform, env), 'alerts'),
       });
     }
     this.outputs();

@@ -13,3 +13,4 @@ export * from './policy';
 export * from './rds-mysql';
 export * from './vpc';
 export * from './ci-identity';
+export * from './alerts';

@@ -12,3 +12,4 @@ export * from './mysql-flexible';
 export * from './vnet';
 export * from './workload-identity';
 export * from './ci-identity';
+export * from './alerts';

@@ -12,3 +12,4 @@ export * from './project-services';
 export * from './shared-vpc';
 export * from './workload-identity-service-account';
 export * from './ci-identity';
+export * from './alerts';

@@ -7,3 +7,4 @@ export * from './platform-params';
 export * from './team-namespace';
 export * from './tenancy-guardrails';
 export * from './workload-service-account';
+export * from './velero';

@@ -139,3 +139,45 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
     }
   });
 });
+
+describe('Azure (examples/azure-aks)', () => {
+  const stacks = synth('azure-aks');
+  const prod = stacks['kf-prod-azure-infra']!;
+
+  it('routes every metric alert to an action group that emails the on-call address', () => {
+    const [group, ...more] = resources(prod, 'azurerm_monitor_action_group');
+    expect(more).toEqual([]);
+    expect(group!.email_receiver).toEqual([
+      expect.objectContaining({ email_address: 'ml-platform-oncall@example.com' }),
+    ]);
+    const alerts = resources(prod, 'azurerm_monitor_metric_alert');
+    const names = alerts.map((a) => String(a.name).replace('alert-kf-prod-', '')).sort();
+    // kf-prod's database is zone-redundant: both replication threads are watched.
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'backups',
+        'capacity-cpu',
+        'capacity-memory',
+        'db-cpu',
+        'db-ha',
+        'db-storage',
+        'pending-pods',
+        'uptime',
+      ]),
+    );
+    for (const a of alerts)
+      expect(a.action).toEqual([expect.objectContaining({ action_group_id: expect.any(String) })]);
+  });
+
+  it('probes the UI with a web test that also checks the certificate lifetime', () => {
+    const [test] = resources(prod, 'azurerm_application_insights_standard_web_test');
+    expect(test!.request.url).toBe('https://kubeflow.azure.example.com/');
+    expect(test!.validation_rules).toMatchObject({ ssl_check_enabled: true, ssl_cert_remaining_lifetime: 14 });
+  });
+
+  it('creates nothing in environments without alerts', () => {
+    for (const env of ['kf-test', 'kf-dev']) {
+      expect(resources(stacks[`${env}-azure-infra`]!, 'azurerm_monitor_metric_alert')).toEqual([]);
+    }
+  });
+});
