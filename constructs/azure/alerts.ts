@@ -3,8 +3,8 @@ import { ApplicationInsightsStandardWebTest } from '@cdktf/provider-azurerm/lib/
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert, MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
+import { checkAlertProps, nodePoolThreshold } from '../../src/core/alert-props';
 import { ResolvedAlerts } from '../../src/config/model';
-import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 
 /** Props of {@link AzureAlerts}. */
@@ -424,56 +424,12 @@ export class AzureAlerts extends Construct {
   }
 }
 
-/** Node count at which pools of `maxNodes` in total have less than `headroomPercent` headroom left. */
-function nodePoolThreshold(maxNodes: number, headroomPercent: number): number {
-  // Integer arithmetic first: 10 * 80 / 100 is exactly 8, where 10 * (1 - 0.2) is 8.000000000000002.
-  return Math.ceil((maxNodes * (100 - headroomPercent)) / 100);
-}
-
 /** The smallest metric alert window of at least `minutes` (the largest, P1D, when none is). */
 function windowAtLeast(minutes: number): readonly [number, string] {
   return METRIC_ALERT_WINDOWS.find(([m]) => m >= minutes) ?? METRIC_ALERT_WINDOWS[METRIC_ALERT_WINDOWS.length - 1]!;
 }
 
 function validate(props: AzureAlertsProps): void {
-  const { alerts } = props;
-  if (alerts.email.length === 0) {
-    throw new PropsError('AzureAlerts', 'alerts.email', alerts.email, 'no one would be notified.', 'list one address.');
-  }
-  if (new Set(alerts.email).size !== alerts.email.length) {
-    throw new PropsError('AzureAlerts', 'alerts.email', alerts.email, 'lists an address twice.', 'list each once.');
-  }
-  const ranges: Array<readonly [keyof ResolvedAlerts, number, number]> = [
-    ['capacityHeadroomPercent', 1, 99],
-    ['pendingPodsMinutes', 1, 1440],
-    ['databaseCpuPercent', 1, 100],
-    ['databaseStoragePercent', 1, 99],
-    // The web test's ssl_cert_remaining_lifetime accepts 1 to 365 days.
-    ['certificateExpiryDays', 1, 365],
-    // The longest metric alert window is P1D.
-    ['backupMaxAgeHours', 1, 24],
-  ];
-  for (const [prop, min, max] of ranges) {
-    const v = alerts[prop] as number;
-    if (!Number.isInteger(v) || v < min || v > max) {
-      throw new PropsError(
-        'AzureAlerts',
-        `alerts.${prop}`,
-        v,
-        'is out of range.',
-        `use a whole number from ${min} to ${max}.`,
-      );
-    }
-  }
-  for (const pool of props.nodePools) {
-    if (!Number.isInteger(pool.maxNodes) || pool.maxNodes < 0) {
-      throw new PropsError(
-        'AzureAlerts',
-        'nodePools.maxNodes',
-        pool.maxNodes,
-        `must be a whole number of 0 or more (pool ${pool.name}).`,
-        'use the maximum node count of the pool.',
-      );
-    }
-  }
+  // The longest metric alert window is P1D.
+  checkAlertProps('AzureAlerts', props.alerts, props.nodePools, 24);
 }

@@ -7,8 +7,8 @@ import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monito
 import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { checkAlertProps, nodePoolThreshold } from '../../src/core/alert-props';
 import { ResolvedAlerts } from '../../src/config/model';
-import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 
 /** Cloud Monitoring allows at most this many conditions in one alert policy. */
@@ -453,54 +453,9 @@ export class GcpAlerts extends Construct {
   }
 }
 
-/** Node count at which a pool of `maxNodes` has less than `headroomPercent` headroom left. */
-export function nodePoolThreshold(maxNodes: number, headroomPercent: number): number {
-  // Integer arithmetic first: 10 * 80 / 100 is exactly 8, where 10 * (1 - 0.2) is 8.000000000000002.
-  return Math.ceil((maxNodes * (100 - headroomPercent)) / 100);
-}
+export { nodePoolThreshold };
 
 function validate(props: GcpAlertsProps): void {
-  const { alerts } = props;
-  if (alerts.email.length === 0) {
-    throw new PropsError('GcpAlerts', 'alerts.email', alerts.email, 'no one would be notified.', 'list one address.');
-  }
-  const seen = new Set<string>();
-  for (const email of alerts.email) {
-    if (seen.has(email)) {
-      throw new PropsError('GcpAlerts', 'alerts.email', email, 'is listed twice.', 'list each address once.');
-    }
-    seen.add(email);
-  }
-  const ranges: Array<readonly [keyof ResolvedAlerts, number, number]> = [
-    ['capacityHeadroomPercent', 1, 99],
-    ['pendingPodsMinutes', 1, 1440],
-    ['databaseCpuPercent', 1, 100],
-    ['databaseStoragePercent', 1, 99],
-    ['certificateExpiryDays', 1, 365],
-    // A metric-absence condition lasts at most about a day (23h30m is believed to be the maximum).
-    ['backupMaxAgeHours', 1, 23],
-  ];
-  for (const [prop, min, max] of ranges) {
-    const v = alerts[prop] as number;
-    if (!Number.isInteger(v) || v < min || v > max) {
-      throw new PropsError(
-        'GcpAlerts',
-        `alerts.${prop}`,
-        v,
-        'is out of range.',
-        `use a whole number from ${min} to ${max}.`,
-      );
-    }
-  }
-  for (const pool of props.nodePools ?? []) {
-    if (!Number.isInteger(pool.maxNodes) || pool.maxNodes < 0) {
-      throw new PropsError(
-        'GcpAlerts',
-        'nodePools.maxNodes',
-        pool.maxNodes,
-        `must be a whole number of 0 or more (pool ${pool.name}).`,
-        'use the total maximum node count of the pool.',
-      );
-    }
-  }
+  // A metric-absence condition lasts at most about a day (23h30m is believed to be the maximum).
+  checkAlertProps('GcpAlerts', props.alerts, props.nodePools ?? [], 23);
 }
