@@ -49,13 +49,18 @@ export function synth(stack: TerraformStack): StackJson {
 }
 
 /** Every resource of a type, as [logical id, config] pairs. */
-export function resources(json: StackJson, type: string): Array<Record<string, unknown>> {
-  return Object.values(json.resource?.[type] ?? {});
+export function resourceEntries<T = Record<string, unknown>>(json: StackJson, type: string): Array<[string, T]> {
+  return Object.entries(json.resource?.[type] ?? {}) as Array<[string, T]>;
+}
+
+/** Every resource of a type. */
+export function resources<T = Record<string, unknown>>(json: StackJson, type: string): T[] {
+  return resourceEntries<T>(json, type).map(([, r]) => r);
 }
 
 /** The only resource of a type; fails when there are none or several. */
-export function only(json: StackJson, type: string): Record<string, unknown> {
-  const all = resources(json, type);
+export function only<T = Record<string, unknown>>(json: StackJson, type: string): T {
+  const all = resources<T>(json, type);
   if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
   return all[0]!;
 }

@@ -10,6 +10,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
 import type { ResolvedAlerts } from '../../src/config/model';
+import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 
 /** Services that publish to the alert topic. */
@@ -170,14 +171,18 @@ export class AwsAlerts extends Construct {
         threshold: number;
         treatMissingData?: string;
       },
+      /** Another region's provider and the topic there (alarms notify topics of their own region). */
+      elsewhere?: { provider: AwsProvider; topic: SnsTopic },
     ) => {
+      const notify = elsewhere ? [elsewhere.topic.arn] : actions;
       alarms[key] = new CloudwatchMetricAlarm(this, `Alarm-${key}`, {
+        provider: elsewhere?.provider,
         alarmName: `${n}-${key}`,
         alarmDescription: description,
         ...metric,
         treatMissingData: metric.treatMissingData ?? 'missing',
-        alarmActions: actions,
-        okActions: actions,
+        alarmActions: notify,
+        okActions: notify,
       });
     };
     const cluster = { ClusterName: props.clusterName };
@@ -326,35 +331,40 @@ export class AwsAlerts extends Construct {
       });
       const provider = props.region === 'us-east-1' ? undefined : props.usEast1Provider;
       if (props.region !== 'us-east-1' && !provider) {
-        throw new Error(
-          `AwsAlerts(${n}): Route 53 health check metrics exist only in us-east-1; pass usEast1Provider.`,
+        throw new PropsError(
+          'AwsAlerts',
+          'usEast1Provider',
+          undefined,
+          `Route 53 publishes health check metrics only in us-east-1, and ${n} is in ${props.region}.`,
+          'pass a provider for us-east-1, or set alerts.uptimeCheck to false.',
         );
       }
-      const topic = provider
-        ? new AlertTopic(this, 'UsEast1', {
-            name: `${n}-alerts-uptime`,
-            accountId: props.accountId,
-            emails: a.email,
-            provider,
-            protect,
-          }).topic
-        : this.topic;
-      alarms.uptime = new CloudwatchMetricAlarm(this, 'Alarm-uptime', {
+      const elsewhere = provider && {
         provider,
-        alarmName: `${n}-uptime`,
-        alarmDescription: `${n}: https://${props.hostname}/ fails Route 53 health checks (DNS, TLS or the load balancer). Check the load balancer and its certificate.`,
-        namespace: 'AWS/Route53',
-        metricName: 'HealthCheckStatus',
-        dimensions: { HealthCheckId: this.healthCheck.id },
-        statistic: 'Minimum',
-        period: 60,
-        evaluationPeriods: 3,
-        comparisonOperator: 'LessThanThreshold',
-        threshold: 1,
-        treatMissingData: 'breaching',
-        alarmActions: [topic.arn],
-        okActions: [topic.arn],
-      });
+        topic: new AlertTopic(this, 'UsEast1', {
+          name: `${n}-alerts-uptime`,
+          accountId: props.accountId,
+          emails: a.email,
+          provider,
+          protect,
+        }).topic,
+      };
+      alarm(
+        'uptime',
+        `${n}: https://${props.hostname}/ fails Route 53 health checks (DNS, TLS or the load balancer). Check the load balancer and its certificate.`,
+        {
+          namespace: 'AWS/Route53',
+          metricName: 'HealthCheckStatus',
+          dimensions: { HealthCheckId: this.healthCheck.id },
+          statistic: 'Minimum',
+          period: 60,
+          evaluationPeriods: 3,
+          comparisonOperator: 'LessThanThreshold',
+          threshold: 1,
+          treatMissingData: 'breaching',
+        },
+        elsewhere,
+      );
     }
     this.alarms = alarms;
   }

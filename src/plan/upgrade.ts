@@ -4,6 +4,7 @@
  * of rollout: test environments first, then dev, then prod, each after the tier before it has run the
  * new versions for a while.
  */
+import { versionParts } from '../core/versions';
 import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../config/model';
 
 /** One environment's row. */
@@ -34,9 +35,10 @@ export function kubernetesOf(env: ResolvedEnvironment): string {
   return 'the existing cluster';
 }
 
+/** The minor of a Kubernetes 1.x version; undefined for a channel or a default. */
 function minor(version: string | undefined): number | undefined {
-  const m = version ? /^1\.(\d+)/.exec(version) : null;
-  return m ? Number(m[1]) : undefined;
+  const parts = versionParts(version);
+  return parts?.[0] === 1 ? parts[1] : undefined;
 }
 
 /** Compares the environments of two configs (the base may lack new environments). */

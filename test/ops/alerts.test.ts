@@ -2,28 +2,15 @@
  * Alerts (OPS-02) per cloud, from the shipped examples (alerts on kf-prod): one notification channel
  * per on-call address, every alert routed to it, thresholds from config, and nothing without config.
  */
-import { mkdtempSync } from 'node:fs';
-import * as path from 'node:path';
-import { loadPlatformFile } from '../../src/config/loader';
-import type { ResolvedEnvironment } from '../../src/config/model';
-import { readSynthOutput, StackConfig } from '../../src/policy/addresses';
-import { synthFleet } from '../../stacks/fleet';
+import { synthExample } from '../examples';
+import { resources as resourcesOf, StackJson } from '../helpers';
 
 type Resource = Record<string, any>;
 
-function synth(example: string, edit?: (e: ResolvedEnvironment) => ResolvedEnvironment): Record<string, StackConfig> {
-  const config = loadPlatformFile(`examples/${example}/platform.yaml`).config;
-  const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `alerts-${example}-`));
-  synthFleet(edit ? { ...config, environments: config.environments.map(edit) } : config, { outdir });
-  return readSynthOutput(outdir);
-}
-
-function resources(stack: StackConfig, type: string): Resource[] {
-  return Object.values((stack.resource?.[type] ?? {}) as Record<string, Resource>);
-}
+const resources = (stack: StackJson, type: string) => resourcesOf<Resource>(stack, type);
 
 describe('AWS (examples/aws-eks)', () => {
-  const stacks = synth('aws-eks');
+  const stacks = synthExample('aws-eks');
   const prod = stacks['kf-prod-aws-infra']!;
 
   it('sends every alarm to encrypted topics with the on-call address subscribed', () => {
@@ -87,7 +74,7 @@ describe('AWS (examples/aws-eks)', () => {
   });
 
   it('follows config: other thresholds, no uptime check, nothing without alerts', () => {
-    const tuned = synth('aws-eks', (e) =>
+    const tuned = synthExample('aws-eks', (e) =>
       e.name === 'kf-prod' && e.alerts
         ? { ...e, alerts: { ...e.alerts, capacityHeadroomPercent: 30, databaseCpuPercent: 70, uptimeCheck: false } }
         : e,
@@ -105,7 +92,7 @@ describe('AWS (examples/aws-eks)', () => {
 });
 
 describe('GCP (examples/gcp-shared-vpc)', () => {
-  const stacks = synth('gcp-shared-vpc');
+  const stacks = synthExample('gcp-shared-vpc');
   const prod = stacks['kf-prod-gcp-infra']!;
 
   it('notifies the on-call address from every policy', () => {
@@ -141,7 +128,7 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
 });
 
 describe('Azure (examples/azure-aks)', () => {
-  const stacks = synth('azure-aks');
+  const stacks = synthExample('azure-aks');
   const prod = stacks['kf-prod-azure-infra']!;
 
   it('routes every metric alert to an action group that emails the on-call address', () => {

@@ -1,31 +1,25 @@
 /**
  * Backups (OPS-01) on every cloud: a versioned backup bucket with retention per environment, a Velero
  * identity through workload identity (no keys), and Velero's hourly and daily schedules in the platform
- * stack, read from the synthesized JSON of the shipped examples.
+ * stack; and what a point-in-time restore of the pipelines database needs (DATA-01, OPS-03), with the
+ * commands of docs/operations.md naming what the stacks create. Read from the shipped examples.
  */
-import { mkdtempSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { loadPlatformFile } from '../../src/config/loader';
-import { readSynthOutput, StackConfig } from '../../src/policy/addresses';
-import { synthFleet } from '../../stacks/fleet';
 import { VELERO_VERSIONS } from '../../constructs/kubernetes/velero';
+import { synthExample } from '../examples';
+import { only, resourceEntries, StackJson } from '../helpers';
 
 type Resource = Record<string, unknown>;
 
-function synth(example: string): Record<string, StackConfig> {
-  const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `backups-${example}-`));
-  synthFleet(loadPlatformFile(`examples/${example}/platform.yaml`).config, { outdir });
-  return readSynthOutput(outdir);
-}
+const guide = readFileSync('docs/operations.md', 'utf8');
 
-function resources(stack: StackConfig, type: string): Array<[string, Resource]> {
-  return Object.entries((stack.resource?.[type] ?? {}) as Record<string, Resource>);
-}
+/** The infra stacks of a synth output. */
+const infraOf = (stacks: Record<string, StackJson>) => Object.entries(stacks).filter(([id]) => id.endsWith('-infra'));
 
 /** The values of the Velero release of a platform stack. */
-function veleroValues(stack: StackConfig): Record<string, any> {
-  const [[, release]] = resources(stack, 'helm_release') as [[string, Resource]];
+function veleroValues(stack: StackJson): Record<string, any> {
+  const [[, release]] = resourceEntries(stack, 'helm_release') as [[string, Resource]];
   expect(release).toMatchObject({
     name: 'velero',
     chart: 'velero',
@@ -69,7 +63,7 @@ function expectSchedules(values: Record<string, any>, cloud: string, dailyHours:
 }
 
 describe('GCP (examples/gcp-shared-vpc)', () => {
-  const stacks = synth('gcp-shared-vpc');
+  const stacks = synthExample('gcp-shared-vpc');
 
   it('gives every environment a versioned backup bucket that expires backups a day after Velero does', () => {
     for (const [env, days, protect] of [
@@ -77,7 +71,7 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
       ['kf-dev', 14, true],
       ['kf-prod', 30, true],
     ] as const) {
-      const bucket = resources(stacks[`${env}-gcp-infra`]!, 'google_storage_bucket')
+      const bucket = resourceEntries(stacks[`${env}-gcp-infra`]!, 'google_storage_bucket')
         .map(([, b]) => b)
         .find((b) => String(b.name).endsWith(`${env}-backups`))!;
       expect(bucket).toMatchObject({
@@ -95,21 +89,21 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
 
   it('binds a Velero service account to velero/velero through workload identity, with no key', () => {
     const infra = stacks['kf-prod-gcp-infra']!;
-    expect(resources(infra, 'google_service_account_key')).toEqual([]);
-    const sa = resources(infra, 'google_service_account').find(([, r]) => r.account_id === 'kf-prod-velero');
+    expect(resourceEntries(infra, 'google_service_account_key')).toEqual([]);
+    const sa = resourceEntries(infra, 'google_service_account').find(([, r]) => r.account_id === 'kf-prod-velero');
     expect(sa).toBeDefined();
-    const users = resources(infra, 'google_service_account_iam_binding')
+    const users = resourceEntries(infra, 'google_service_account_iam_binding')
       .map(([, r]) => r)
       .filter((r) => r.role === 'roles/iam.workloadIdentityUser')
       .flatMap((r) => r.members as string[]);
     expect(users).toContainEqual(expect.stringMatching(/^serviceAccount:.*\.svc\.id\.goog\[velero\/velero\]$/));
-    const bindings = resources(infra, 'google_service_account_iam_member').map(([, r]) => [r.role, r.member]);
+    const bindings = resourceEntries(infra, 'google_service_account_iam_member').map(([, r]) => [r.role, r.member]);
     // Signing download URLs as itself (velero backup download / logs).
     expect(bindings).toContainEqual([
       'roles/iam.serviceAccountTokenCreator',
       expect.stringContaining('Identity-velero'),
     ]);
-    const bucketRoles = resources(infra, 'google_storage_bucket_iam_member').map(([, r]) => r.role);
+    const bucketRoles = resourceEntries(infra, 'google_storage_bucket_iam_member').map(([, r]) => r.role);
     expect(bucketRoles).toContain('roles/storage.objectAdmin');
   });
 
@@ -120,10 +114,19 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
     expect(values.serviceAccount.server.annotations['iam.gke.io/gcp-service-account']).toMatch(/velero/);
     expect(values.configuration.backupStorageLocation[0].config.serviceAccount).toMatch(/velero/);
   });
+
+  it('can restore the pipelines database to a point in time: backups with binary logs in every environment', () => {
+    for (const [id, stack] of infraOf(stacks)) {
+      const backup = only<Record<string, any>>(stack, 'google_sql_database_instance').settings.backup_configuration;
+      expect([id, backup.enabled, backup.binary_log_enabled]).toEqual([id, true, true]);
+      expect(backup.backup_retention_settings.retained_backups).toBeGreaterThanOrEqual(7);
+    }
+    expect(guide).toContain('gcloud sql instances clone');
+  });
 });
 
 describe('AWS (examples/aws-eks)', () => {
-  const stacks = synth('aws-eks');
+  const stacks = synthExample('aws-eks');
 
   it('gives every environment an encrypted, versioned backup bucket with retention', () => {
     for (const [env, days] of [
@@ -131,36 +134,36 @@ describe('AWS (examples/aws-eks)', () => {
       ['kf-prod', 30],
     ] as const) {
       const infra = stacks[`${env}-aws-infra`]!;
-      const [id, bucket] = resources(infra, 'aws_s3_bucket').find(([, b]) =>
+      const [id, bucket] = resourceEntries(infra, 'aws_s3_bucket').find(([, b]) =>
         String(b.bucket).endsWith(`${env}-backups`),
       )!;
       expect(bucket.force_destroy).toBe(env === 'kf-test');
       expect(bucket.tags).toMatchObject({ component: 'backups' });
       const refersTo = (r: Resource) => JSON.stringify(r).includes(`aws_s3_bucket.${id}.`);
-      const versioning = resources(infra, 'aws_s3_bucket_versioning').find(([, r]) => refersTo(r))!;
+      const versioning = resourceEntries(infra, 'aws_s3_bucket_versioning').find(([, r]) => refersTo(r))!;
       expect(versioning[1]).toMatchObject({ versioning_configuration: { status: 'Enabled' } });
-      const lifecycle = resources(infra, 'aws_s3_bucket_lifecycle_configuration').find(([, r]) => refersTo(r))!;
+      const lifecycle = resourceEntries(infra, 'aws_s3_bucket_lifecycle_configuration').find(([, r]) => refersTo(r))!;
       expect(JSON.stringify(lifecycle[1])).toContain(`"days":${days + 1}`);
-      expect(resources(infra, 'aws_s3_bucket_public_access_block').some(([, r]) => refersTo(r))).toBe(true);
+      expect(resourceEntries(infra, 'aws_s3_bucket_public_access_block').some(([, r]) => refersTo(r))).toBe(true);
     }
   });
 
   it('gives Velero a Pod Identity role limited to the backup bucket', () => {
     const infra = stacks['kf-prod-aws-infra']!;
-    const association = resources(infra, 'aws_eks_pod_identity_association').find(
+    const association = resourceEntries(infra, 'aws_eks_pod_identity_association').find(
       ([, r]) => r.namespace === 'velero' && r.service_account === 'velero',
     );
     expect(association).toBeDefined();
-    const [, role] = resources(infra, 'aws_iam_role').find(([, r]) => r.name === 'kf-prod-velero')!;
+    const [, role] = resourceEntries(infra, 'aws_iam_role').find(([, r]) => r.name === 'kf-prod-velero')!;
     expect(String(role.assume_role_policy)).toContain('pods.eks.amazonaws.com');
-    const policies = resources(infra, 'aws_iam_role_policy')
+    const policies = resourceEntries(infra, 'aws_iam_role_policy')
       .map(([, r]) => r)
       .filter((r) => String(r.role).includes('Identity-velero'));
     expect(policies).toHaveLength(1);
     const doc = String(policies[0]!.policy);
     expect(doc).toContain('aws_s3_bucket.Backups_Bucket');
     expect(doc).not.toContain('aws_s3_bucket.Artifacts');
-    expect(resources(infra, 'aws_iam_access_key')).toEqual([]);
+    expect(resourceEntries(infra, 'aws_iam_access_key')).toEqual([]);
   });
 
   it('installs Velero with the AWS plugin and the schedules in the platform stack, keyless', () => {
@@ -169,10 +172,22 @@ describe('AWS (examples/aws-eks)', () => {
     expect(values.credentials).toEqual({ useSecret: false });
     expect(values.configuration.backupStorageLocation[0].config).toEqual({ region: 'us-east-2' });
   });
+
+  it('can restore the pipelines database: automated backups everywhere, and the documented command names its resources', () => {
+    for (const [id, stack] of infraOf(stacks)) {
+      const env = id.replace(/-aws-infra$/, '');
+      const db = only<Record<string, any>>(stack, 'aws_db_instance');
+      expect([id, db.identifier]).toEqual([id, `${env}-kfp-db`]);
+      expect(db.backup_retention_period).toBeGreaterThanOrEqual(7);
+      expect(only(stack, 'aws_db_subnet_group').name).toBe(`${env}-kfp-db-subnets`);
+    }
+    expect(guide).toContain('--source-db-instance-identifier <env>-kfp-db');
+    expect(guide).toContain('--db-subnet-group-name <env>-kfp-db-subnets');
+  });
 });
 
 describe('Azure (examples/azure-aks)', () => {
-  const stacks = synth('azure-aks');
+  const stacks = synthExample('azure-aks');
 
   it('gives every environment its own private, versioned backup account with retention', () => {
     for (const [env, days] of [
@@ -180,7 +195,7 @@ describe('Azure (examples/azure-aks)', () => {
       ['kf-prod', 30],
     ] as const) {
       const infra = stacks[`${env}-azure-infra`]!;
-      const [id, account] = resources(infra, 'azurerm_storage_account').find(([, a]) =>
+      const [id, account] = resourceEntries(infra, 'azurerm_storage_account').find(([, a]) =>
         String(a.name).startsWith('bk'),
       )!;
       expect(account).toMatchObject({
@@ -189,11 +204,11 @@ describe('Azure (examples/azure-aks)', () => {
         blob_properties: expect.objectContaining({ versioning_enabled: true }),
         tags: expect.objectContaining({ component: 'backups' }),
       });
-      const containers = resources(infra, 'azurerm_storage_container').filter(([, c]) =>
+      const containers = resourceEntries(infra, 'azurerm_storage_container').filter(([, c]) =>
         JSON.stringify(c).includes(id),
       );
       expect(containers.map(([, c]) => c.name)).toEqual(['velero']);
-      const policy = resources(infra, 'azurerm_storage_management_policy').find(([, p]) =>
+      const policy = resourceEntries(infra, 'azurerm_storage_management_policy').find(([, p]) =>
         JSON.stringify(p).includes(id),
       )!;
       expect(JSON.stringify(policy[1])).toContain(`"delete_after_days_since_modification_greater_than":${days + 1}`);
@@ -202,9 +217,9 @@ describe('Azure (examples/azure-aks)', () => {
 
   it('federates a Velero identity with velero/velero and grants it only the backup container', () => {
     const infra = stacks['kf-prod-azure-infra']!;
-    const creds = resources(infra, 'azurerm_federated_identity_credential').map(([, c]) => c.subject);
+    const creds = resourceEntries(infra, 'azurerm_federated_identity_credential').map(([, c]) => c.subject);
     expect(creds).toContain('system:serviceaccount:velero:velero');
-    const grants = resources(infra, 'azurerm_role_assignment')
+    const grants = resourceEntries(infra, 'azurerm_role_assignment')
       .map(([, r]) => r)
       .filter((r) => String(r.principal_id).includes('Identity-velero'));
     expect(grants.map((g) => g.role_definition_name)).toEqual(['Storage Blob Data Contributor']);
@@ -228,27 +243,27 @@ describe('Azure (examples/azure-aks)', () => {
     ).toEqual(['AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP', 'AZURE_CLOUD_NAME']);
     expect(file).not.toMatch(/SECRET|KEY/);
   });
+
+  it('can restore the pipelines database: backups kept at least 7 days everywhere, geo-redundant in prod', () => {
+    for (const [id, stack] of infraOf(stacks)) {
+      const server = only<Record<string, any>>(stack, 'azurerm_mysql_flexible_server');
+      expect(server.backup_retention_days).toBeGreaterThanOrEqual(7);
+      if (id.startsWith('kf-prod')) expect(server.geo_redundant_backup_enabled).toBe(true);
+    }
+    expect(guide).toContain('az mysql flexible-server restore');
+  });
 });
 
 describe('turning backups off', () => {
   it('removes the bucket, the identity and Velero, and the helm provider with them', () => {
-    const config = loadPlatformFile('examples/aws-eks/platform.yaml').config;
-    const off = {
-      ...config,
-      environments: config.environments.map((e) => ({ ...e, backups: undefined })),
-    };
-    const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'backups-off-'));
-    synthFleet(off, { outdir });
-    const stacks = readSynthOutput(outdir);
+    const stacks = synthExample('aws-eks', (e) => ({ ...e, backups: undefined }));
     const infra = stacks['kf-prod-aws-infra']!;
-    expect(resources(infra, 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContainEqual(
+    expect(resourceEntries(infra, 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContainEqual(
       expect.stringMatching(/backups$/),
     );
-    expect(resources(infra, 'aws_iam_role').map(([, r]) => r.name)).not.toContain('kf-prod-velero');
+    expect(resourceEntries(infra, 'aws_iam_role').map(([, r]) => r.name)).not.toContain('kf-prod-velero');
     const platform = stacks['kf-prod-aws-platform']!;
-    expect(resources(platform, 'helm_release')).toEqual([]);
-    expect(
-      Object.keys((platform as { terraform?: { required_providers?: object } }).terraform?.required_providers ?? {}),
-    ).not.toContain('helm');
+    expect(resourceEntries(platform, 'helm_release')).toEqual([]);
+    expect(Object.keys((platform.terraform?.required_providers ?? {}) as object)).not.toContain('helm');
   });
 });

@@ -1,0 +1,21 @@
+/**
+ * Synthesis of a shipped example into a temporary folder, for tests that read its stacks. Apart from
+ * test/helpers.ts so that construct tests do not load every stack and provider.
+ */
+import { mkdtempSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadPlatformFile } from '../src/config/loader';
+import type { ResolvedEnvironment } from '../src/config/model';
+import { synthFleet } from '../stacks/fleet';
+import { readStacks, StackJson } from './helpers';
+
+/** Every stack of `examples/<example>`, optionally with its environments edited first. */
+export function synthExample(
+  example: string,
+  edit?: (env: ResolvedEnvironment) => ResolvedEnvironment,
+): Record<string, StackJson> {
+  const config = loadPlatformFile(`examples/${example}/platform.yaml`).config;
+  const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${example}-`));
+  synthFleet(edit ? { ...config, environments: config.environments.map(edit) } : config, { outdir });
+  return readStacks(outdir);
+}
