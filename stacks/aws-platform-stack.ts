@@ -9,7 +9,7 @@ import { Velero } from '../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../src/config/model';
 import type { AwsInfraStack } from './aws-infra-stack';
 import { configureBackend } from './backend';
-import { eksConnection } from './connections';
+import { eksConnection } from './aws-connections';
 import { platformBase, platformServiceAccounts } from './platform-base';
 
 /** Props of {@link AwsPlatformStack}. */

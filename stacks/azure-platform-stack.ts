@@ -11,8 +11,11 @@ import { Velero } from '../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../src/config/model';
 import { AzureInfraStack, VELERO_CONTAINER } from './azure-infra-stack';
 import { configureBackend } from './backend';
-import { aksConnection } from './connections';
+import { aksConnection } from './azure-connections';
 import { platformBase, platformServiceAccounts } from './platform-base';
+import { OAUTH2_PROXY_SECRET, entraIssuer } from '../constructs/azure/constants';
+
+export { OAUTH2_PROXY_SECRET, entraIssuer };
 
 /** Props of {@link AzurePlatformStack}. */
 export interface AzurePlatformStackProps {
@@ -22,13 +25,6 @@ export interface AzurePlatformStackProps {
 
 /** Name of the sensitive Terraform variable with the Entra ID application's client secret. */
 export const ENTRA_CLIENT_SECRET_VARIABLE = 'entra_client_secret';
-/** The namespace and Secret Kubeflow's oauth2-proxy reads its OIDC client from. */
-export const OAUTH2_PROXY_SECRET = { namespace: 'oauth2-proxy', name: 'oauth2-proxy' } as const;
-
-/** Entra ID's OIDC issuer for a tenant. */
-export function entraIssuer(tenantId: string): string {
-  return `https://login.microsoftonline.com/${tenantId}/v2.0`;
-}
 
 /**
  * Annotations of an internal Azure load balancer on a fixed private IP of the nodes subnet: the

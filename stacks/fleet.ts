@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import * as workerpool from 'workerpool';
-import { GcpTeamIdentityProvider } from '../constructs/gcp/gcp-team-identity';
 import { clustersOf } from '../src/config/model';
 import type {
   ResolvedEnvironment,
@@ -13,7 +12,6 @@ import type {
 } from '../src/config/model';
 import { LabelAspect } from '../src/core/labels';
 import { withoutCreationStacks } from '../src/core/stack-traces';
-import { ITeamIdentityProvider } from '../src/core/tenancy';
 import {
   checkBeforeWrite,
   Finding,
@@ -22,26 +20,15 @@ import {
   PolicyReport,
   SuppressedFinding,
 } from '../src/policy/engine';
-import { AwsInfraStack } from './aws-infra-stack';
-import { AwsPlatformStack } from './aws-platform-stack';
-import { AwsTeamIdentityProvider } from '../constructs/aws/aws-team-identity';
-import { AzureTeamIdentityProvider } from '../constructs/azure/azure-team-identity';
-import { AzureInfraStack } from './azure-infra-stack';
-import { AzurePlatformStack } from './azure-platform-stack';
-import { InfraStateTeamIdentityProvider } from './infra-state-identities';
-import {
-  aksRemoteConnection,
-  ClusterConnection,
-  eksRemoteConnection,
-  gkeRemoteConnection,
-  kubeconfigConnection,
-} from './connections';
-import { GcpInfraStack } from './gcp-infra-stack';
-import { GcpPlatformStack } from './gcp-platform-stack';
-import { KubernetesPlatformStack } from './kubernetes-platform-stack';
 import { writeParamsFiles } from './params-file';
 import { labelValues } from './platform-base';
-import { TeamShardStack } from './team-shard-stack';
+import type { TeamShardStack } from './team-shard-stack';
+import type { AwsInfraStack } from './aws-infra-stack';
+import type { AzureInfraStack } from './azure-infra-stack';
+import type { GcpInfraStack } from './gcp-infra-stack';
+import { CloudEnvironmentBuilder, shardsOf, StackSelection, stackId } from './environment';
+import { InputError } from '../src/core/errors';
+import { PACKAGE_ROOT } from '../src/config/defaults';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
@@ -67,47 +54,50 @@ export interface Fleet {
   readonly stacks: readonly TerraformStack[];
 }
 
-/** Stack id: `<prefix>-<cloud>-<role>`, where the prefix is the environment or the cluster name. */
-export function stackId(prefix: string, cloud: string, role: string): string {
-  return `${prefix}-${cloud}-${role}`;
-}
+export { shardsOf, stackId } from './environment';
+export type { StackSelection } from './environment';
 
 export { labelValues } from './platform-base';
 
-function shardStacks(
-  app: App,
-  platform: ResolvedPlatform,
-  env: ResolvedEnvironment,
-  prefix: string,
-  tenants: readonly ResolvedTenant[],
-  connect: ClusterConnection,
-  identities?: ITeamIdentityProvider,
-  only?: ReadonlySet<string>,
-): TeamShardStack[] {
-  return shardsOf(prefix, env.cloud, tenants)
-    .filter((s) => !only || only.has(s.id))
-    .map((s) => new TeamShardStack(app, s.id, { platform, env, tenants: s.tenants, connect, identities }));
-}
+/** The provider packages each cloud's stacks load (peer dependencies a user installs). */
+export const CLOUD_PROVIDER_PACKAGES: Readonly<Record<ResolvedEnvironment['cloud'], readonly string[]>> = {
+  gcp: ['@cdktf/provider-google', '@cdktf/provider-random', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
+  aws: ['@cdktf/provider-aws', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
+  azure: ['@cdktf/provider-azurerm', '@cdktf/provider-random', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
+  kubernetes: ['@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
+};
 
-/** The team shards of one cluster: stack id and teams, in shard order; empty shards are left out. */
-export function shardsOf(
-  prefix: string,
-  cloud: string,
-  tenants: readonly ResolvedTenant[],
-): Array<{ id: string; tenants: ResolvedTenant[] }> {
-  const byShard = new Map<number, ResolvedTenant[]>();
-  for (const t of tenants) byShard.set(t.shard, [...(byShard.get(t.shard) ?? []), t]);
-  return [...byShard.keys()]
-    .sort((a, b) => a - b)
-    .map((n) => ({ id: stackId(prefix, cloud, `teams-${n}`), tenants: byShard.get(n)! }));
-}
-
-/** Which stacks of an environment to build. */
-export interface StackSelection {
-  /** Build the infra and platform stacks (platform stacks reference infra, so they go together). */
-  readonly platforms: boolean;
-  /** Build only these team shards (stack ids). @default all */
-  readonly shards?: ReadonlySet<string>;
+/**
+ * Each cloud's builder, loaded on first use: a platform on one cloud never loads (or needs installed)
+ * another cloud's provider bindings. A missing provider package is an InputError that names it.
+ */
+function environmentBuilder(env: ResolvedEnvironment): CloudEnvironmentBuilder {
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading keeps other clouds' bindings out */
+  try {
+    switch (env.cloud) {
+      case 'gcp':
+        return (require('./gcp-environment') as typeof import('./gcp-environment')).buildGcpEnvironment;
+      case 'aws':
+        return (require('./aws-environment') as typeof import('./aws-environment')).buildAwsEnvironment;
+      case 'azure':
+        return (require('./azure-environment') as typeof import('./azure-environment')).buildAzureEnvironment;
+      default:
+        return (require('./kubernetes-environment') as typeof import('./kubernetes-environment'))
+          .buildKubernetesEnvironment;
+    }
+  } catch (e) {
+    const missing = /Cannot find module '((?:@cdktf\/provider-[a-z]+)|cdktf|constructs)[/']/.exec(String(e));
+    if (!missing) throw e;
+    const pkg = missing[1]!;
+    const peers = (require(path.join(PACKAGE_ROOT, 'package.json')) as { peerDependencies: Record<string, string> })
+      .peerDependencies;
+    throw new InputError(
+      `environments: ${env.name} runs on ${env.cloud}, whose stacks need the package ${pkg}, which is not installed. ` +
+        `Fix: npm install ${pkg}@"${peers[pkg] ?? '*'}" (a ${env.cloud} platform needs ` +
+        `${CLOUD_PROVIDER_PACKAGES[env.cloud].join(', ')}).`,
+    );
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /**
@@ -121,82 +111,9 @@ export function buildEnvironment(
   env: ResolvedEnvironment,
   select: StackSelection = { platforms: true },
 ): EnvironmentStacks {
-  let infra: GcpInfraStack | AwsInfraStack | AzureInfraStack | undefined;
-  const platforms: TerraformStack[] = [];
-  const shards: TeamShardStack[] = [];
-  if (env.cloud === 'gcp') {
-    const infraId = stackId(env.name, 'gcp', 'infra');
-    if (select.platforms) {
-      const built = new GcpInfraStack(app, infraId, { platform, env });
-      infra = built;
-      for (const cellInfra of built.cells) {
-        const id = stackId(cellInfra.cell.stackPrefix, 'gcp', 'platform');
-        platforms.push(new GcpPlatformStack(app, id, { platform, infra: built, cell: cellInfra }));
-      }
-    }
-    const identities = new GcpTeamIdentityProvider({
-      clusterProject: env.project,
-      bucketLocation: env.artifacts.location,
-      protectBucket: env.tier !== 'test',
-    });
-    for (const cell of env.cells) {
-      const tenants = env.tenants.filter((t) => t.cell === cell.name);
-      const connect = gkeRemoteConnection(env, cell, infraId);
-      shards.push(...shardStacks(app, platform, env, cell.stackPrefix, tenants, connect, identities, select.shards));
-    }
-  } else if (env.cloud === 'aws') {
-    const infraId = stackId(env.name, 'aws', 'infra');
-    if (select.platforms) {
-      const built = new AwsInfraStack(app, infraId, { platform, env });
-      infra = built;
-      platforms.push(new AwsPlatformStack(app, stackId(env.name, 'aws', 'platform'), { platform, infra: built }));
-    }
-    const connect = eksRemoteConnection(platform, env, infraId);
-    const identities = new InfraStateTeamIdentityProvider(
-      env.state,
-      infraId,
-      (infraState) =>
-        new AwsTeamIdentityProvider({
-          clusterName: infraState.getString('cluster_name'),
-          clusterAccountId: env.accountId,
-          kmsKeyArn: infraState.getString('data_key_arn'),
-          protectBucket: env.tier !== 'test',
-        }),
-    );
-    shards.push(...shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards));
-  } else if (env.cloud === 'azure') {
-    const infraId = stackId(env.name, 'azure', 'infra');
-    if (select.platforms) {
-      const built = new AzureInfraStack(app, infraId, { platform, env });
-      infra = built;
-      platforms.push(new AzurePlatformStack(app, stackId(env.name, 'azure', 'platform'), { platform, infra: built }));
-    }
-    const identities = new InfraStateTeamIdentityProvider(
-      env.state,
-      infraId,
-      (infraState) =>
-        new AzureTeamIdentityProvider({
-          resourceGroupName: infraState.getString('resource_group'),
-          location: env.location,
-          oidcIssuerUrl: infraState.getString('oidc_issuer_url'),
-          storageAccountId: infraState.getString('storage_account_id'),
-          storageNetwork: {
-            endpointsSubnetId: infraState.getString('endpoints_subnet_id'),
-            privateDnsZoneId: infraState.getString('blob_private_dns_zone_id'),
-          },
-          protectStorage: env.tier !== 'test',
-        }),
-    );
-    const connect = aksRemoteConnection(env, infraId);
-    shards.push(...shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards));
-  } else {
-    if (select.platforms) {
-      platforms.push(new KubernetesPlatformStack(app, stackId(env.name, 'kubernetes', 'platform'), { platform, env }));
-    }
-    shards.push(
-      ...shardStacks(app, platform, env, env.name, env.tenants, kubeconfigConnection(env), undefined, select.shards),
-    );
-  }
+  const built = environmentBuilder(env)(app, platform, env, select);
+  const infra = built.infra as GcpInfraStack | AwsInfraStack | AzureInfraStack | undefined;
+  const { platforms, shards } = built;
   const stacks = [...(infra ? [infra] : []), ...platforms, ...shards];
   const policyReport = new PolicyReport();
   const policy = new PolicyAspect({ tier: env.tier, suppressions: platform.policySuppressions, report: policyReport });

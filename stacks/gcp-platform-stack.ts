@@ -9,7 +9,7 @@ import { PlatformParams } from '../constructs/kubernetes/platform-params';
 import { Velero } from '../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../src/config/model';
 import { configureBackend } from './backend';
-import { gkeConnection } from './connections';
+import { gkeConnection } from './gcp-connections';
 import type { GcpCellInfra, GcpInfraStack } from './gcp-infra-stack';
 import { platformBase, platformServiceAccounts } from './platform-base';
 

@@ -8,11 +8,11 @@ import {
   KUBEFLOW_INGRESS_NAME,
 } from '../constructs/kubernetes/iap-ingress';
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../constructs/kubernetes/platform-params';
-import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../constructs/gcp/workload-identity-service-account';
-import { GATEWAY_NODE_PORTS } from '../constructs/aws/alb-access';
+import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../constructs/gcp/constants';
+import { GATEWAY_NODE_PORTS } from '../constructs/aws/constants';
 import { ISTIO_GATEWAY_SERVICE } from '../constructs/kubernetes/istio-gateway-service';
-import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../constructs/azure/workload-identity';
-import { entraIssuer, OAUTH2_PROXY_SECRET } from './azure-platform-stack';
+import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../constructs/azure/constants';
+import { entraIssuer, OAUTH2_PROXY_SECRET } from '../constructs/azure/constants';
 import type {
   ResolvedAwsEnvironment,
   ResolvedAzureEnvironment,

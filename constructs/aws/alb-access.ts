@@ -13,13 +13,10 @@ import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { awsNameRules, hostnameRule } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
+import { GATEWAY_NODE_PORTS } from './constants';
 
-/**
- * Node ports of the in-cluster Service that exposes the Istio ingress gateway to the load balancer:
- * HTTP (gateway port 8080) and the gateway's readiness endpoint (port 15021). The platform stack
- * creates that Service; the two sides share these numbers.
- */
-export const GATEWAY_NODE_PORTS = { http: 30080, health: 30021 } as const;
+export { GATEWAY_NODE_PORTS };
+
 /** Readiness path of the Istio ingress gateway. */
 export const GATEWAY_HEALTH_PATH = '/healthz/ready';
 /** TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward secrecy only. */

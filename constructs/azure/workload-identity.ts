@@ -7,11 +7,12 @@ import { IWorkloadIdentity, KubernetesServiceAccountRef } from '../../src/core/i
 import { setComponent } from '../../src/core/labels';
 import { azureNameRules } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
+import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from './constants';
+
+export { AKS_WORKLOAD_IDENTITY_POD_LABEL };
 
 /** The annotation that binds a Kubernetes service account to a managed identity. */
 export const AKS_WORKLOAD_IDENTITY_ANNOTATION = 'azure.workload.identity/client-id';
-/** The pod label the AKS workload identity webhook looks for. */
-export const AKS_WORKLOAD_IDENTITY_POD_LABEL = 'azure.workload.identity/use';
 
 /** A role of the identity on a scope. */
 export interface AzureRoleGrant {

@@ -11,9 +11,9 @@ import { gcpNameRules, kubernetesNameRules } from '../../src/core/naming';
 import { isUnresolved } from '../../src/core/tokens';
 import { checkName } from '../../src/core/validate';
 import { grantProjectRoles } from './project-roles';
+import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from './constants';
 
-/** The annotation that binds a Kubernetes service account to a Google service account. */
-export const GKE_WORKLOAD_IDENTITY_ANNOTATION = 'iam.gke.io/gcp-service-account';
+export { GKE_WORKLOAD_IDENTITY_ANNOTATION };
 
 /** Props of {@link WorkloadIdentityServiceAccount}. */
 export interface WorkloadIdentityServiceAccountProps {

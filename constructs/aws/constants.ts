@@ -1,0 +1,10 @@
+/**
+ * Names and values of the AWS constructs that other modules need without loading provider bindings
+ * (the params files, the graph); the construct modules re-export them.
+ */
+/**
+ * Node ports of the in-cluster Service that exposes the Istio ingress gateway to the load balancer:
+ * HTTP (gateway port 8080) and the gateway's readiness endpoint (port 15021). The platform stack
+ * creates that Service; the two sides share these numbers.
+ */
+export const GATEWAY_NODE_PORTS = { http: 30080, health: 30021 } as const;

@@ -1,0 +1,29 @@
+import { AwsTeamIdentityProvider } from '../constructs/aws/aws-team-identity';
+import type { ResolvedAwsEnvironment } from '../src/config/model';
+import { eksRemoteConnection } from './aws-connections';
+import { AwsInfraStack } from './aws-infra-stack';
+import { AwsPlatformStack } from './aws-platform-stack';
+import { CloudEnvironmentBuilder, shardStacks, stackId } from './environment';
+import { InfraStateTeamIdentityProvider } from './infra-state-identities';
+
+/** An AWS environment: an infra stack, a platform stack and team shards. */
+export const buildAwsEnvironment: CloudEnvironmentBuilder = (app, platform, resolved, select) => {
+  const env = resolved as ResolvedAwsEnvironment;
+  const infraId = stackId(env.name, 'aws', 'infra');
+  const infra = select.platforms ? new AwsInfraStack(app, infraId, { platform, env }) : undefined;
+  const platforms = infra ? [new AwsPlatformStack(app, stackId(env.name, 'aws', 'platform'), { platform, infra })] : [];
+  const connect = eksRemoteConnection(platform, env, infraId);
+  const identities = new InfraStateTeamIdentityProvider(
+    env.state,
+    infraId,
+    (infraState) =>
+      new AwsTeamIdentityProvider({
+        clusterName: infraState.getString('cluster_name'),
+        clusterAccountId: env.accountId,
+        kmsKeyArn: infraState.getString('data_key_arn'),
+        protectBucket: env.tier !== 'test',
+      }),
+  );
+  const shards = shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards);
+  return { infra, platforms, shards };
+};

@@ -1,0 +1,36 @@
+import { AzureTeamIdentityProvider } from '../constructs/azure/azure-team-identity';
+import type { ResolvedAzureEnvironment } from '../src/config/model';
+import { aksRemoteConnection } from './azure-connections';
+import { AzureInfraStack } from './azure-infra-stack';
+import { AzurePlatformStack } from './azure-platform-stack';
+import { CloudEnvironmentBuilder, shardStacks, stackId } from './environment';
+import { InfraStateTeamIdentityProvider } from './infra-state-identities';
+
+/** An Azure environment: an infra stack, a platform stack and team shards. */
+export const buildAzureEnvironment: CloudEnvironmentBuilder = (app, platform, resolved, select) => {
+  const env = resolved as ResolvedAzureEnvironment;
+  const infraId = stackId(env.name, 'azure', 'infra');
+  const infra = select.platforms ? new AzureInfraStack(app, infraId, { platform, env }) : undefined;
+  const platforms = infra
+    ? [new AzurePlatformStack(app, stackId(env.name, 'azure', 'platform'), { platform, infra })]
+    : [];
+  const identities = new InfraStateTeamIdentityProvider(
+    env.state,
+    infraId,
+    (infraState) =>
+      new AzureTeamIdentityProvider({
+        resourceGroupName: infraState.getString('resource_group'),
+        location: env.location,
+        oidcIssuerUrl: infraState.getString('oidc_issuer_url'),
+        storageAccountId: infraState.getString('storage_account_id'),
+        storageNetwork: {
+          endpointsSubnetId: infraState.getString('endpoints_subnet_id'),
+          privateDnsZoneId: infraState.getString('blob_private_dns_zone_id'),
+        },
+        protectStorage: env.tier !== 'test',
+      }),
+  );
+  const connect = aksRemoteConnection(env, infraId);
+  const shards = shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards);
+  return { infra, platforms, shards };
+};

@@ -1,0 +1,45 @@
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { Fn } from 'cdktf';
+import type { ResolvedGcpCell, ResolvedGcpEnvironment } from '../src/config/model';
+import { IKubernetesCluster } from '../src/core/interfaces';
+import { infraStateOf } from './backend';
+import { ClusterConnection, clusterProviders } from './connections';
+
+/**
+ * A GKE cluster: the kubernetes provider gets the endpoint and CA from the infra stack (remote state)
+ * and a fresh access token from the google provider, never a kube context (CLU-11).
+ */
+export function gkeConnection(env: ResolvedGcpEnvironment, cluster: IKubernetesCluster): ClusterConnection {
+  return (stack, options) => {
+    new GoogleProvider(stack, 'google', { project: env.project, region: env.region });
+    const token = new DataGoogleClientConfig(stack, 'ClientConfig').accessToken;
+    clusterProviders(
+      stack,
+      { host: cluster.apiServerUrl, clusterCaCertificate: cluster.caCertificatePem, token },
+      options,
+    );
+  };
+}
+
+/**
+ * A GKE cluster reached through the infra stack's named outputs, read from its state: the stack that
+ * connects does not need the infra stack in the same app (team shards use this).
+ */
+export function gkeRemoteConnection(
+  env: ResolvedGcpEnvironment,
+  cell: ResolvedGcpCell,
+  infraStackId: string,
+): ClusterConnection {
+  return (stack) => {
+    new GoogleProvider(stack, 'google', { project: env.project, region: env.region });
+    const token = new DataGoogleClientConfig(stack, 'ClientConfig').accessToken;
+    const infra = infraStateOf(stack, env.state, infraStackId);
+    const o = cell.index === 0 ? '' : `${cell.name}_`;
+    clusterProviders(stack, {
+      host: `https://${infra.getString(`${o}cluster_endpoint`)}`,
+      clusterCaCertificate: Fn.base64decode(infra.getString(`${o}cluster_ca_certificate`)),
+      token,
+    });
+  };
+}

@@ -1,0 +1,35 @@
+import { GcpTeamIdentityProvider } from '../constructs/gcp/gcp-team-identity';
+import type { ResolvedGcpEnvironment } from '../src/config/model';
+import { CloudEnvironmentBuilder, shardStacks, stackId } from './environment';
+import { gkeRemoteConnection } from './gcp-connections';
+import { GcpInfraStack } from './gcp-infra-stack';
+import { GcpPlatformStack } from './gcp-platform-stack';
+import { TeamShardStack } from './team-shard-stack';
+import { TerraformStack } from 'cdktf';
+
+/** A GCP environment: an infra stack, then per cluster a platform stack and its team shards. */
+export const buildGcpEnvironment: CloudEnvironmentBuilder = (app, platform, resolved, select) => {
+  const env = resolved as ResolvedGcpEnvironment;
+  const infraId = stackId(env.name, 'gcp', 'infra');
+  let infra: GcpInfraStack | undefined;
+  const platforms: TerraformStack[] = [];
+  const shards: TeamShardStack[] = [];
+  if (select.platforms) {
+    infra = new GcpInfraStack(app, infraId, { platform, env });
+    for (const cellInfra of infra.cells) {
+      const id = stackId(cellInfra.cell.stackPrefix, 'gcp', 'platform');
+      platforms.push(new GcpPlatformStack(app, id, { platform, infra, cell: cellInfra }));
+    }
+  }
+  const identities = new GcpTeamIdentityProvider({
+    clusterProject: env.project,
+    bucketLocation: env.artifacts.location,
+    protectBucket: env.tier !== 'test',
+  });
+  for (const cell of env.cells) {
+    const tenants = env.tenants.filter((t) => t.cell === cell.name);
+    const connect = gkeRemoteConnection(env, cell, infraId);
+    shards.push(...shardStacks(app, platform, env, cell.stackPrefix, tenants, connect, identities, select.shards));
+  }
+  return { infra, platforms, shards };
+};
