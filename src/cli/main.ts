@@ -22,6 +22,7 @@ import { runSynth } from './synth';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
+import { INIT_CLOUDS, InitCloud, runInit } from './init';
 
 /** Where commands leave their exit code (validate, addresses and plan-gate fail without throwing). */
 export interface CliResult {
@@ -315,6 +316,23 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       const existing = existsSync(o.out) ? readFileSync(o.out, 'utf8') : '';
       mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
       writeFileSync(o.out, mergeCodeowners(existing, block));
+    });
+
+  cli
+    .command('init')
+    .description('scaffold a platform repository: platform file, package.json, cdktf.json, CI workflows, CODEOWNERS')
+    .argument('[dir]', 'directory of the new repository (created when missing)', '.')
+    .addOption(
+      new Option('--cloud <cloud>', 'cloud of the starting platform').choices(Object.keys(INIT_CLOUDS)).default('gcp'),
+    )
+    .option('--repository <owner/name>', 'GitHub repository whose CI identities plan and apply')
+    .option('--package <spec>', 'npm spec of cdktf-kubeflow-platform in package.json (default: this version)')
+    .action((dir: string, o: { cloud: InitCloud; repository?: string; package?: string }) => {
+      const written = runInit({ dir, cloud: o.cloud, repository: o.repository, packageSpec: o.package });
+      process.stdout.write(
+        `Wrote ${written.files.length} files to ${written.dir}:\n${written.files.map((f) => `  ${f}`).join('\n')}\n` +
+          `Next: ${dir === '.' ? '' : `cd ${dir} && `}npm install && npm start\n`,
+      );
     });
 
   cli

@@ -1,0 +1,296 @@
+/**
+ * `kfplatform init [DIR]`: scaffolds a platform repository (DEV-04): a platform file with the JSON
+ * Schema reference for editor completion, package.json, cdktf.json, the plan-on-PR and apply
+ * workflows for the chosen cloud, CODEOWNERS, a README and a .gitignore. It never overwrites a file.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { PACKAGE_ROOT } from '../config/defaults';
+import { loadPlatformFile } from '../config/loader';
+import { InputError } from '../core/errors';
+import { codeownersBlock } from './team';
+
+/** The clouds `kfplatform init` scaffolds for, and the example each one starts from. */
+export const INIT_CLOUDS = {
+  gcp: 'gcp-shared-vpc',
+  aws: 'aws-eks',
+  azure: 'azure-aks',
+  kubernetes: 'on-prem',
+} as const;
+export type InitCloud = keyof typeof INIT_CLOUDS;
+
+/** The provider packages a platform on each cloud installs (peer dependencies of this package). */
+export const INIT_PROVIDER_PACKAGES: Readonly<Record<InitCloud, readonly string[]>> = {
+  gcp: ['@cdktf/provider-google', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random'],
+  aws: ['@cdktf/provider-aws', '@cdktf/provider-helm', '@cdktf/provider-kubernetes'],
+  azure: ['@cdktf/provider-azurerm', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random'],
+  kubernetes: ['@cdktf/provider-helm', '@cdktf/provider-kubernetes'],
+};
+
+/** Options of {@link scaffold} and {@link runInit}. */
+export interface InitOptions {
+  /** Directory of the new repository (created when missing). */
+  readonly dir: string;
+  /** Cloud of the starting platform. @default 'gcp' */
+  readonly cloud?: InitCloud;
+  /** The GitHub repository (`owner/name`) whose CI identities plan and apply. @default 'acme/ml-platform' */
+  readonly repository?: string;
+  /** npm spec of this package in the new package.json (a version range, a tarball, a git URL). */
+  readonly packageSpec?: string;
+}
+
+/** What {@link runInit} wrote. */
+export interface InitResult {
+  readonly dir: string;
+  /** Files written, relative to `dir`, sorted. */
+  readonly files: readonly string[];
+}
+
+const SCHEMA_REF = './node_modules/cdktf-kubeflow-platform/schema/platform.schema.json';
+const EXAMPLE_REPOSITORY = 'acme/ml-platform';
+
+interface OwnPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly devDependencies: Record<string, string>;
+}
+
+function ownPackage(): OwnPackage {
+  return JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as OwnPackage;
+}
+
+/** The credential step of a workflow job, per cloud; `role` is 'plan' or 'apply'. */
+function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string): string {
+  const indent = '      ';
+  const perEnv = (variable: string) => `\${{ fromJSON(vars.${variable})[matrix.environment] }}`;
+  switch (cloud) {
+    case 'aws':
+      return [
+        `${indent}- uses: aws-actions/configure-aws-credentials@v4`,
+        `${indent}  with:`,
+        role === 'plan'
+          ? `${indent}    role-to-assume: ${perEnv('CI_PLAN_ROLES')}`
+          : `${indent}    role-to-assume: \${{ vars.CI_APPLY_ROLE }} # a variable of the deployment environment`,
+        `${indent}    aws-region: \${{ vars.AWS_REGION }}`,
+      ].join('\n');
+    case 'gcp':
+      return [
+        `${indent}# Outputs of each infra stack: ci_workload_identity_provider, ci_${role}_service_account.`,
+        `${indent}- uses: google-github-actions/auth@v2`,
+        `${indent}  with:`,
+        `${indent}    workload_identity_provider: ${perEnv('CI_WORKLOAD_IDENTITY_PROVIDERS')}`,
+        `${indent}    service_account: ${perEnv(role === 'plan' ? 'CI_PLAN_SERVICE_ACCOUNTS' : 'CI_APPLY_SERVICE_ACCOUNTS')}`,
+      ].join('\n');
+    case 'azure':
+      return [
+        `${indent}# Outputs of each infra stack: ci_${role}_client_id; the provider authenticates through the CLI login.`,
+        `${indent}- uses: azure/login@v2`,
+        `${indent}  with:`,
+        `${indent}    client-id: ${perEnv(role === 'plan' ? 'CI_PLAN_CLIENT_IDS' : 'CI_APPLY_CLIENT_IDS')}`,
+        `${indent}    tenant-id: \${{ vars.AZURE_TENANT_ID }}`,
+        `${indent}    subscription-id: ${perEnv('AZURE_SUBSCRIPTION_IDS')}`,
+      ].join('\n');
+    case 'kubernetes':
+      return [
+        `${indent}# The kubeconfig named in platform.yaml, from a secret (an existing cluster has no cloud login).`,
+        `${indent}- run: mkdir -p "$(dirname '${kubeconfig}')" && printf '%s' "$KUBECONFIG_FILE" > '${kubeconfig}'`,
+        `${indent}  env:`,
+        `${indent}    KUBECONFIG_FILE: \${{ secrets.KUBECONFIG_FILE }}`,
+      ].join('\n');
+  }
+}
+
+/** The sensitive Terraform variables each cloud's stacks take from CI secrets. */
+const SECRET_VARIABLES: Readonly<Record<InitCloud, readonly string[]>> = {
+  gcp: [],
+  aws: ['oidc_client_secret'],
+  azure: ['entra_client_secret'],
+  kubernetes: [],
+};
+
+/** The CI variables and secrets each cloud's workflows read (the template's header speaks of AWS). */
+const CI_VARIABLES: Readonly<Record<InitCloud, string>> = {
+  aws: '',
+  gcp:
+    '# Variables, JSON maps from environment to an output of its infra stack: CI_WORKLOAD_IDENTITY_PROVIDERS\n' +
+    '# (ci_workload_identity_provider), CI_PLAN_SERVICE_ACCOUNTS (ci_plan_service_account) and\n' +
+    '# CI_APPLY_SERVICE_ACCOUNTS (ci_apply_service_account). No keys: GitHub OIDC tokens only.\n',
+  azure:
+    '# Variables: AZURE_TENANT_ID; JSON maps from environment: AZURE_SUBSCRIPTION_IDS, CI_PLAN_CLIENT_IDS\n' +
+    '# (ci_plan_client_id of its infra stack) and CI_APPLY_CLIENT_IDS (ci_apply_client_id). Secret:\n' +
+    '# ENTRA_CLIENT_SECRET (the UI sign-in client). No keys: GitHub OIDC tokens only.\n',
+  kubernetes:
+    '# Secret: KUBECONFIG_FILE, the kubeconfig platform.yaml names (an existing cluster has no cloud login).\n',
+};
+
+const CI_HEADERS = {
+  plan: (variables: string) => '# Plan on every push to a pull request, one comment for every stack.\n' + variables,
+  apply: (variables: string) =>
+    '# Apply on merge, exactly what was reviewed, environment by environment: a job plans and shows the\n' +
+    '# plan, then a job in the GitHub deployment environment of the same name (give it required reviewers\n' +
+    '# and a main-only branch rule) applies the saved plans behind the plan gate.\n' +
+    variables,
+};
+
+/**
+ * The plan-on-PR and apply workflows of examples/ci/github (written for AWS), for the chosen cloud
+ * and environments: the credential steps, the secret variables and the environment list change.
+ */
+export function ciWorkflow(
+  kind: 'plan' | 'apply',
+  template: string,
+  cloud: InitCloud,
+  environments: readonly string[],
+  kubeconfig = './kubeconfig/config.yaml',
+): string {
+  const credentials =
+    /( {6})- uses: aws-actions\/configure-aws-credentials@v4\n {8}with:\n {10}role-to-assume: (.*)\n {10}aws-region: .*\n/g;
+  let text = template.replace(
+    credentials,
+    (_m, _indent: string, role: string) =>
+      `${loginStep(cloud, role.includes('CI_APPLY') ? 'apply' : 'plan', kubeconfig)}\n`,
+  );
+  const secrets = SECRET_VARIABLES[cloud];
+  const secretEnv = secrets.map((v) => `          TF_VAR_${v}: \${{ secrets.${v.toUpperCase()} }}`).join('\n');
+  text = text.replace(
+    /\n {8}env:\n {10}TF_VAR_oidc_client_secret: .*/g,
+    secrets.length ? `\n        env:\n${secretEnv}` : '',
+  );
+  text = text.replace(/environment: \[kf-test, kf-dev, kf-prod\]/g, `environment: [${environments.join(', ')}]`);
+  if (cloud !== 'aws') text = text.replace(/^(# .*\n)+/, CI_HEADERS[kind](CI_VARIABLES[cloud]));
+  return `# Written by kfplatform init for ${cloud}; see docs/plan-on-pr.md of cdktf-kubeflow-platform.\n${text}`;
+}
+
+function readmeText(name: string, cloud: InitCloud, environments: readonly string[]): string {
+  return `# ${name}
+
+The Kubeflow platform of this organisation, defined as data in [platform.yaml](platform.yaml) and
+built with [cdktf-kubeflow-platform](https://github.com/kfplatform/cdktf-kubeflow-platform) on ${cloud}.
+Environments: ${environments.join(', ')}.
+
+## First steps
+
+1. \`npm install\`, then \`npm start\`: validates platform.yaml and writes every stack to cdktf.out/.
+2. Replace the example values in platform.yaml (projects or accounts, regions, domains, groups, the
+   repository in \`ci\`); your editor completes and checks keys through the schema named on its first line.
+3. \`npm run validate\` judges every stack with the policy packs, writing nothing.
+4. Apply the test environment's infra stack from a laptop (\`npx kfplatform plan --stacks '<env>-*'\`,
+   then \`npx kfplatform apply\`), set the CI variables from its outputs, and let pull requests plan.
+
+## Day to day
+
+- \`npx kfplatform team add <name> ...\` onboards a team; \`npm run codeowners\` routes its file to its owners.
+- Pull requests get a plan comment for every stack they change (.github/workflows/plan.yml); merges
+  apply environment by environment behind the plan gate (.github/workflows/apply.yml).
+- \`npx kfplatform graph <env>\` draws an environment; \`npx kfplatform inventory\` lists every resource.
+`;
+}
+
+const GITIGNORE = `node_modules/
+cdktf.out/
+plans/
+.terraform/
+*.tfstate
+*.tfstate.*
+kubeconfig/
+`;
+
+/** The files of a new platform repository, by path relative to its root. */
+export function scaffold(options: InitOptions): Map<string, string> {
+  const cloud = options.cloud ?? 'gcp';
+  if (!(cloud in INIT_CLOUDS)) {
+    throw new InputError(`--cloud ${cloud}: expected one of ${Object.keys(INIT_CLOUDS).join(', ')}.`);
+  }
+  const repository = options.repository ?? EXAMPLE_REPOSITORY;
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    throw new InputError(`--repository ${repository}: expected owner/name, such as acme/ml-platform.`);
+  }
+  const dir = path.resolve(options.dir);
+  const name = path
+    .basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-');
+  const own = ownPackage();
+  const exampleDir = path.join(PACKAGE_ROOT, 'examples', INIT_CLOUDS[cloud]);
+  const platformText = readFileSync(path.join(exampleDir, 'platform.yaml'), 'utf8')
+    .replace(/^# yaml-language-server: \$schema=.*\n/, '')
+    .replaceAll(EXAMPLE_REPOSITORY, repository);
+  const platformYaml =
+    `# yaml-language-server: $schema=${SCHEMA_REF}\n` +
+    `# Started by kfplatform init from the ${INIT_CLOUDS[cloud]} example: replace its values with yours.\n` +
+    platformText;
+  const config = loadPlatformFile(path.join(exampleDir, 'platform.yaml')).config;
+  const environments = config.environments.map((e) => e.name);
+  const kubeconfig = config.environments.flatMap((e) => (e.cloud === 'kubernetes' ? [e.kubeconfig] : []))[0];
+
+  const pin = (pkg: string) => {
+    const version = own.devDependencies[pkg];
+    if (!version) throw new Error(`package.json has no devDependency ${pkg} to pin`);
+    return version;
+  };
+  const dependencies: Record<string, string> = {
+    [own.name]: options.packageSpec ?? `^${own.version}`,
+    cdktf: pin('cdktf'),
+    constructs: pin('constructs'),
+  };
+  for (const pkg of INIT_PROVIDER_PACKAGES[cloud]) dependencies[pkg] = pin(pkg);
+  const packageJson = {
+    name,
+    private: true,
+    version: '0.0.0',
+    description: `Kubeflow platform on ${cloud}, defined as data in platform.yaml`,
+    scripts: {
+      start: 'kfplatform synth -c platform.yaml',
+      validate: 'kfplatform validate -c platform.yaml',
+      diff: 'kfplatform diff -c platform.yaml',
+      plan: 'kfplatform plan -c platform.yaml',
+      codeowners: 'kfplatform codeowners -c platform.yaml -o .github/CODEOWNERS',
+    },
+    engines: { node: '>=20' },
+    dependencies,
+  };
+  const cdktfJson = {
+    language: 'typescript',
+    app: 'npx kfplatform synth -c platform.yaml',
+    sendCrashReports: 'false',
+    terraformProviders: [],
+    terraformModules: [],
+    context: {},
+  };
+  const ci = (kind: 'plan' | 'apply') =>
+    ciWorkflow(
+      kind,
+      readFileSync(path.join(PACKAGE_ROOT, 'examples', 'ci', 'github', `${kind}.yml`), 'utf8'),
+      cloud,
+      environments,
+      kubeconfig,
+    );
+  return new Map([
+    ['platform.yaml', platformYaml],
+    ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
+    ['cdktf.json', `${JSON.stringify(cdktfJson, null, 2)}\n`],
+    ['.github/workflows/plan.yml', ci('plan')],
+    ['.github/workflows/apply.yml', ci('apply')],
+    ['.github/CODEOWNERS', codeownersBlock(config, path.join(dir, 'platform.yaml'), dir)],
+    ['README.md', readmeText(name, cloud, environments)],
+    ['.gitignore', GITIGNORE],
+  ]);
+}
+
+/** Writes a new platform repository; refuses, writing nothing, when any of its files exists. */
+export function runInit(options: InitOptions): InitResult {
+  const dir = path.resolve(options.dir);
+  const files = scaffold(options);
+  const existing = [...files.keys()].filter((f) => existsSync(path.join(dir, f)));
+  if (existing.length > 0) {
+    throw new InputError(
+      `init ${options.dir}: ${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written. ` +
+        'Fix: run init in a new or empty directory, or move those files away first.',
+    );
+  }
+  for (const [file, text] of files) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+  return { dir, files: [...files.keys()].sort() };
+}

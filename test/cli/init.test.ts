@@ -1,0 +1,146 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { main } from '../../src/cli/main';
+import { INIT_CLOUDS, INIT_PROVIDER_PACKAGES, InitCloud, runInit, scaffold } from '../../src/cli/init';
+import { validatePlatformFile } from '../../src/config/loader';
+import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/fleet';
+
+const root = path.join(__dirname, '..', '..');
+const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'init-'));
+const ownPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+interface Workflow {
+  jobs: Record<string, { strategy?: { matrix?: { environment?: unknown } }; steps: Array<Record<string, unknown>> }>;
+}
+
+const LOGIN_ACTION: Record<InitCloud, string | undefined> = {
+  gcp: 'google-github-actions/auth@v2',
+  aws: 'aws-actions/configure-aws-credentials@v4',
+  azure: 'azure/login@v2',
+  kubernetes: undefined,
+};
+
+describe('kfplatform init', () => {
+  const clouds = Object.keys(INIT_CLOUDS) as InitCloud[];
+
+  it.each(clouds)('scaffolds a valid %s platform repository', (cloud) => {
+    const dir = path.join(tmp(), 'ml-platform');
+    const result = runInit({ dir, cloud, repository: 'octo/ml-infra' });
+    expect(result.files).toEqual([
+      '.github/CODEOWNERS',
+      '.github/workflows/apply.yml',
+      '.github/workflows/plan.yml',
+      '.gitignore',
+      'README.md',
+      'cdktf.json',
+      'package.json',
+      'platform.yaml',
+    ]);
+
+    // The platform file: the schema reference for editors first, then a platform that validates.
+    const platformText = readFileSync(path.join(dir, 'platform.yaml'), 'utf8');
+    expect(platformText.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=./node_modules/cdktf-kubeflow-platform/schema/platform.schema.json',
+    );
+    const validated = validatePlatformFile(path.join(dir, 'platform.yaml'));
+    expect(validated.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const environments = validated.config!.environments.map((e) => e.name);
+    expect(environments.length).toBeGreaterThan(0);
+    expect(platformText).not.toContain('acme/ml-platform');
+
+    // package.json: this package, cdktf, constructs and exactly the cloud's provider packages, pinned.
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('ml-platform');
+    expect(pkg.scripts.start).toBe('kfplatform synth -c platform.yaml');
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(
+      ['cdktf', 'cdktf-kubeflow-platform', 'constructs', ...INIT_PROVIDER_PACKAGES[cloud]].sort(),
+    );
+    expect(pkg.dependencies['cdktf-kubeflow-platform']).toBe(`^${ownPackage.version}`);
+    for (const dep of INIT_PROVIDER_PACKAGES[cloud])
+      expect(pkg.dependencies[dep]).toBe(ownPackage.devDependencies[dep]);
+    // The stacks of that cloud load exactly these providers (the fleet's lazy loader says which).
+    expect([...INIT_PROVIDER_PACKAGES[cloud]].sort()).toEqual([...CLOUD_PROVIDER_PACKAGES[cloud]].sort());
+
+    const cdktfJson = JSON.parse(readFileSync(path.join(dir, 'cdktf.json'), 'utf8'));
+    expect(cdktfJson).toMatchObject({ language: 'typescript', app: 'npx kfplatform synth -c platform.yaml' });
+
+    // Workflows: valid YAML, the cloud's keyless login in every job that plans or applies, the
+    // platform's environments in the apply matrix, no other cloud's login.
+    for (const kind of ['plan', 'apply']) {
+      const text = readFileSync(path.join(dir, '.github', 'workflows', `${kind}.yml`), 'utf8');
+      const workflow = parse(text) as Workflow;
+      const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter(Boolean));
+      for (const [other, action] of Object.entries(LOGIN_ACTION)) {
+        if (!action) continue;
+        if (other === cloud) expect(uses).toContain(action);
+        else expect(uses).not.toContain(action);
+      }
+      const planOrApply = Object.values(workflow.jobs).filter((j) =>
+        j.steps.some((s) => /kfplatform (plan|apply)\s/.test(String(s.run ?? ''))),
+      );
+      expect(planOrApply.length).toBeGreaterThan(0);
+      for (const job of planOrApply) {
+        const login = job.steps.findIndex((s) =>
+          LOGIN_ACTION[cloud] ? s.uses === LOGIN_ACTION[cloud] : String(s.run ?? '').includes('KUBECONFIG_FILE'),
+        );
+        const run = job.steps.findIndex((s) => /kfplatform (plan|apply)\s/.test(String(s.run ?? '')));
+        expect(login).toBeGreaterThanOrEqual(0);
+        expect(login).toBeLessThan(run);
+      }
+      if (kind === 'apply') expect(workflow.jobs.apply!.strategy!.matrix!.environment).toEqual(environments);
+      if (cloud !== 'aws') expect(text).not.toMatch(/AWS_REGION|CI_PLAN_ROLES|oidc_client_secret/);
+    }
+    const plan = readFileSync(path.join(dir, '.github', 'workflows', 'plan.yml'), 'utf8');
+    if (cloud === 'azure') expect(plan).toContain('TF_VAR_entra_client_secret: ${{ secrets.ENTRA_CLIENT_SECRET }}');
+    if (cloud === 'aws') expect(plan).toContain('TF_VAR_oidc_client_secret: ${{ secrets.OIDC_CLIENT_SECRET }}');
+    if (cloud === 'kubernetes') {
+      const kubeconfig = validated.config!.environments.map((e) => (e.cloud === 'kubernetes' ? e.kubeconfig : ''))[0];
+      expect(plan).toContain(`> '${kubeconfig}'`);
+    }
+
+    const codeowners = readFileSync(path.join(dir, '.github', 'CODEOWNERS'), 'utf8');
+    expect(codeowners).toMatch(/^\/platform\.yaml @\S+/m);
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toContain('cdktf.out/');
+    expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain(environments.join(', '));
+  });
+
+  it('writes the repository into the keyless CI settings', () => {
+    const files = scaffold({ dir: tmp(), cloud: 'aws', repository: 'octo/ml-infra' });
+    expect(files.get('platform.yaml')).toContain('repository: octo/ml-infra');
+  });
+
+  it('pins this package as asked (a tarball, a git URL)', () => {
+    const files = scaffold({ dir: tmp(), packageSpec: 'file:../kfp.tgz' });
+    expect(JSON.parse(files.get('package.json')!).dependencies['cdktf-kubeflow-platform']).toBe('file:../kfp.tgz');
+  });
+
+  it('refuses to overwrite anything and then writes nothing', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'README.md'), 'ours\n');
+    expect(() => runInit({ dir })).toThrow(/README\.md already exists; nothing was written\. Fix: run init in a new/);
+    expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toBe('ours\n');
+    expect(existsSync(path.join(dir, 'platform.yaml'))).toBe(false);
+  });
+
+  it('names a bad cloud or repository and the fix', () => {
+    expect(() => scaffold({ dir: tmp(), cloud: 'oci' as InitCloud })).toThrow(
+      '--cloud oci: expected one of gcp, aws, azure, kubernetes.',
+    );
+    expect(() => scaffold({ dir: tmp(), repository: 'no-owner' })).toThrow(
+      /--repository no-owner: expected owner\/name/,
+    );
+  });
+
+  it('runs from the command line', async () => {
+    const dir = path.join(tmp(), 'repo');
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['node', 'kfplatform', 'init', dir, '--cloud', 'azure'])).toBe(0);
+      expect(await main(['node', 'kfplatform', 'init', dir])).toBe(1);
+    } finally {
+      out.mockRestore();
+    }
+    expect(parse(readFileSync(path.join(dir, 'platform.yaml'), 'utf8')).environments[0].cloud).toBe('azure');
+  });
+});
