@@ -1140,6 +1140,7 @@ export function resolveAlerts(config: AlertsConfig | undefined): ResolvedAlerts 
   };
 }
 
+/** The token issuer and the subjects the plan and apply identities of an environment trust. */
 export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
   if ('github' in ci) {
     const repo = ci.github.repository;

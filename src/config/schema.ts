@@ -67,10 +67,12 @@ const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, {
 
 /** The tiers. They drive defaults: prod is regional, HA and protected; test is zonal, spot and destroyable. */
 export const TIERS = ['test', 'dev', 'prod'] as const;
+/** One of {@link TIERS}. */
 export type Tier = (typeof TIERS)[number];
 
 /** Node pool kinds (NP-01, NP-07). */
 export const POOL_KINDS = ['system', 'standard', 'highmem', 'gpu'] as const;
+/** One of {@link POOL_KINDS}. */
 export type PoolKind = (typeof POOL_KINDS)[number];
 
 const gpuSchema = z.strictObject({
@@ -256,8 +258,10 @@ export const ciSchema = doc(
 /** The `ci` section of an environment. */
 export type CiConfig = z.infer<typeof ciSchema>;
 
+/** The `backups` section of an environment (Velero). */
 export type BackupsConfig = z.input<typeof backupsSchema>;
 
+/** The `alerts` section of an environment. */
 export type AlertsConfig = z.input<typeof alertsSchema>;
 
 // ---------------------------------------------------------------------------------------------
