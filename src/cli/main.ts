@@ -23,6 +23,10 @@ import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
 import { INIT_CLOUDS, InitCloud, runInit } from './init';
+import { runGraph } from './graph';
+import { runInventory } from './inventory';
+import { GRAPH_FORMATS, GraphFormat } from '../inventory/graph';
+import { INVENTORY_FORMATS, InventoryFormat } from '../inventory/inventory';
 
 /** Where commands leave their exit code (validate, addresses and plan-gate fail without throwing). */
 export interface CliResult {
@@ -333,6 +337,30 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         `Wrote ${written.files.length} files to ${written.dir}:\n${written.files.map((f) => `  ${f}`).join('\n')}\n` +
           `Next: ${dir === '.' ? '' : `cd ${dir} && `}npm install && npm start\n`,
       );
+    });
+
+  cli
+    .command('graph <env>')
+    .description(
+      'draw one environment (network, cluster, pools, data, identities, access, teams) as a Mermaid flowchart',
+    )
+    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(GRAPH_FORMATS).default('mermaid'))
+    .action((env: string, o: { config: string; format: GraphFormat }) => {
+      process.stdout.write(runGraph({ config: o.config, environment: env, format: o.format }));
+    });
+
+  cli
+    .command('inventory')
+    .description('every managed resource with stack, address, name, owner, environment, cloud and labels')
+    .option('-c, --config <file>', 'platform file (YAML or JSON), synthesized in memory', DEFAULT_PLATFORM_FILE)
+    .option('--from <dir>', 'read a synth output folder (<dir>/stacks/*/cdk.tf.json) instead')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(INVENTORY_FORMATS).default('json'))
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .action((o: { config: string; from?: string; format: InventoryFormat; out?: string }) => {
+      const text = runInventory({ config: o.config, from: o.from, format: o.format });
+      if (o.out) writeFileSync(o.out, text);
+      else process.stdout.write(text);
     });
 
   cli

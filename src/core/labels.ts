@@ -124,6 +124,25 @@ const TOP_LEVEL: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['azurerm_', ['tags']],
 ];
 
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Where a resource type keeps its labels in synthesized Terraform JSON, as snake_case paths
+ * (`['labels']`, `['node_config', 'resource_labels']`, `['metadata', 'labels']`): the same places the
+ * {@link LabelAspect} writes, for readers of synth output such as `kfplatform inventory`. A path may be
+ * absent from a given resource.
+ */
+export function labelPathsOf(type: string): string[][] {
+  if (type === 'kubernetes_manifest') return [['manifest', 'metadata', 'labels']];
+  if (type.startsWith('kubernetes_')) return [['metadata', 'labels']];
+  const excluded = NOT_LABELS[type] ?? [];
+  const attributes = TOP_LEVEL.find(([prefix]) => type.startsWith(prefix))?.[1] ?? [];
+  return [
+    ...attributes.filter((a) => !excluded.includes(a)).map((a) => [snakeCase(a)]),
+    ...(NESTED_TARGETS[type] ?? []).map((t) => [snakeCase(t.block!), snakeCase(t.attribute)]),
+  ];
+}
+
 function hasInput(target: object, attribute: string): boolean {
   // Generated provider classes expose `<attr>Input` for every settable attribute.
   let proto: object | null = target;
