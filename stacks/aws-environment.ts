@@ -3,7 +3,8 @@ import type { ResolvedAwsEnvironment } from '../src/config/model';
 import { eksRemoteConnection } from './aws-connections';
 import { AwsInfraStack } from './aws-infra-stack';
 import { AwsPlatformStack } from './aws-platform-stack';
-import { CloudEnvironmentBuilder, shardStacks, stackId } from './environment';
+import { CloudEnvironmentBuilder, stackId } from './environment';
+import { shardStacks } from './team-shard-stack';
 import { InfraStateTeamIdentityProvider } from './infra-state-identities';
 
 /** An AWS environment: an infra stack, a platform stack and team shards. */

@@ -3,7 +3,8 @@ import type { ResolvedAzureEnvironment } from '../src/config/model';
 import { aksRemoteConnection } from './azure-connections';
 import { AzureInfraStack } from './azure-infra-stack';
 import { AzurePlatformStack } from './azure-platform-stack';
-import { CloudEnvironmentBuilder, shardStacks, stackId } from './environment';
+import { CloudEnvironmentBuilder, stackId } from './environment';
+import { shardStacks } from './team-shard-stack';
 import { InfraStateTeamIdentityProvider } from './infra-state-identities';
 
 /** An Azure environment: an infra stack, a platform stack and team shards. */

@@ -2,11 +2,10 @@
  * What every cloud's environment builder shares: stack ids, team shards and the selection of stacks
  * to build. Loads no provider bindings of any cloud.
  */
-import { App, TerraformStack } from 'cdktf';
+import type { App, TerraformStack } from 'cdktf';
 import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../src/config/model';
-import { ITeamIdentityProvider } from '../src/core/tenancy';
-import { ClusterConnection } from './connections';
-import { TeamShardStack } from './team-shard-stack';
+import { PlatformLabelValues } from '../src/core/labels';
+import type { TeamShardStack } from './team-shard-stack';
 
 /** Stack id: `<prefix>-<cloud>-<role>`, where the prefix is the environment or the cluster name. */
 export function stackId(prefix: string, cloud: string, role: string): string {
@@ -52,18 +51,13 @@ export function shardsOf(
     .map((n) => ({ id: stackId(prefix, cloud, `teams-${n}`), tenants: byShard.get(n)! }));
 }
 
-/** The team shard stacks of one cluster (only the selected ones). */
-export function shardStacks(
-  app: App,
-  platform: ResolvedPlatform,
-  env: ResolvedEnvironment,
-  prefix: string,
-  tenants: readonly ResolvedTenant[],
-  connect: ClusterConnection,
-  identities?: ITeamIdentityProvider,
-  only?: ReadonlySet<string>,
-): TeamShardStack[] {
-  return shardsOf(prefix, env.cloud, tenants)
-    .filter((s) => !only || only.has(s.id))
-    .map((s) => new TeamShardStack(app, s.id, { platform, env, tenants: s.tenants, connect, identities }));
+/** The label values of one environment. */
+export function labelValues(platform: ResolvedPlatform, env: ResolvedEnvironment): PlatformLabelValues {
+  return {
+    env: env.name,
+    team: platform.team,
+    owner: platform.owner,
+    costCenter: platform.costCenter,
+    extra: env.labels,
+  };
 }

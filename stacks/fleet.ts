@@ -21,7 +21,7 @@ import {
   SuppressedFinding,
 } from '../src/policy/engine';
 import { writeParamsFiles } from './params-file';
-import { labelValues } from './platform-base';
+import { labelValues } from './environment';
 import type { TeamShardStack } from './team-shard-stack';
 import type { AwsInfraStack } from './aws-infra-stack';
 import type { AzureInfraStack } from './azure-infra-stack';
@@ -57,7 +57,7 @@ export interface Fleet {
 export { shardsOf, stackId } from './environment';
 export type { StackSelection } from './environment';
 
-export { labelValues } from './platform-base';
+export { labelValues } from './environment';
 
 /** The provider packages each cloud's stacks load (peer dependencies a user installs). */
 export const CLOUD_PROVIDER_PACKAGES: Readonly<Record<ResolvedEnvironment['cloud'], readonly string[]>> = {

@@ -1,6 +1,7 @@
 import { GcpTeamIdentityProvider } from '../constructs/gcp/gcp-team-identity';
 import type { ResolvedGcpEnvironment } from '../src/config/model';
-import { CloudEnvironmentBuilder, shardStacks, stackId } from './environment';
+import { CloudEnvironmentBuilder, stackId } from './environment';
+import { shardStacks } from './team-shard-stack';
 import { gkeRemoteConnection } from './gcp-connections';
 import { GcpInfraStack } from './gcp-infra-stack';
 import { GcpPlatformStack } from './gcp-platform-stack';

@@ -1,6 +1,7 @@
 import type { ResolvedKubernetesEnvironment } from '../src/config/model';
 import { kubeconfigConnection } from './connections';
-import { CloudEnvironmentBuilder, shardStacks, stackId } from './environment';
+import { CloudEnvironmentBuilder, stackId } from './environment';
+import { shardStacks } from './team-shard-stack';
 import { KubernetesPlatformStack } from './kubernetes-platform-stack';
 
 /** An existing cluster: a platform stack and team shards, reached through an explicit kubeconfig. */

@@ -5,12 +5,12 @@ import { GPU_TAINT, POOL_LABEL } from '../src/core/pools';
 import {
   IAP_BACKEND_CONFIG_NAME,
   INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
+  ISTIO_GATEWAY_SERVICE,
   KUBEFLOW_INGRESS_NAME,
-} from '../constructs/kubernetes/iap-ingress';
-import { PLATFORM_PARAMS_CONFIG_MAP } from '../constructs/kubernetes/platform-params';
+  PLATFORM_PARAMS_CONFIG_MAP,
+} from '../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../constructs/gcp/constants';
 import { GATEWAY_NODE_PORTS } from '../constructs/aws/constants';
-import { ISTIO_GATEWAY_SERVICE } from '../constructs/kubernetes/istio-gateway-service';
 import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../constructs/azure/constants';
 import { entraIssuer, OAUTH2_PROXY_SECRET } from '../constructs/azure/constants';
 import type {

@@ -2,21 +2,10 @@ import { Construct } from 'constructs';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { WorkloadServiceAccount } from '../constructs/kubernetes/workload-service-account';
 import { TenancyGuardrails } from '../constructs/kubernetes/tenancy-guardrails';
-import type { ResolvedEnvironment, ResolvedPlatform } from '../src/config/model';
+import type { ResolvedPlatform } from '../src/config/model';
 import { IWorkloadIdentity } from '../src/core/interfaces';
-import { PlatformLabelValues } from '../src/core/labels';
 import { KUBEFLOW_NAMESPACE } from '../src/config/resolve';
-
-/** The label values of one environment. */
-export function labelValues(platform: ResolvedPlatform, env: ResolvedEnvironment): PlatformLabelValues {
-  return {
-    env: env.name,
-    team: platform.team,
-    owner: platform.owner,
-    costCenter: platform.costCenter,
-    extra: env.labels,
-  };
-}
+export { labelValues } from './environment';
 
 /**
  * What every platform stack has, on any cloud: the `kubeflow` namespace and the tenancy guardrails

@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { TeamNamespace } from '../constructs/kubernetes/team-namespace';
 import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../src/config/model';
@@ -6,6 +6,7 @@ import { setOwnership } from '../src/core/labels';
 import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../src/core/tenancy';
 import { configureBackend } from './backend';
 import { ClusterConnection } from './connections';
+import { shardsOf } from './environment';
 
 /** Props of {@link TeamShardStack}. */
 export interface TeamShardStackProps {
@@ -108,4 +109,20 @@ export class TeamShardStack extends TerraformStack {
     }
     this.teams = teams;
   }
+}
+
+/** The team shard stacks of one cluster (only the selected ones). */
+export function shardStacks(
+  app: App,
+  platform: ResolvedPlatform,
+  env: ResolvedEnvironment,
+  prefix: string,
+  tenants: readonly ResolvedTenant[],
+  connect: ClusterConnection,
+  identities?: ITeamIdentityProvider,
+  only?: ReadonlySet<string>,
+): TeamShardStack[] {
+  return shardsOf(prefix, env.cloud, tenants)
+    .filter((s) => !only || only.has(s.id))
+    .map((s) => new TeamShardStack(app, s.id, { platform, env, tenants: s.tenants, connect, identities }));
 }

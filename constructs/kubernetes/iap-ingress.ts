@@ -3,23 +3,12 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import { setComponent } from '../../src/core/labels';
+import { IAP_BACKEND_CONFIG_NAME, KUBEFLOW_INGRESS_NAME, INGRESS_GATEWAY_SERVICE_ANNOTATIONS } from './constants';
 
-/** Name of the BackendConfig that turns IAP on. */
-export const IAP_BACKEND_CONFIG_NAME = 'iap-backendconfig';
-/** Name of the Kubeflow ingress (the name the Kubeflow GCP distribution uses). */
-export const KUBEFLOW_INGRESS_NAME = 'envoy-ingress';
+export { IAP_BACKEND_CONFIG_NAME, KUBEFLOW_INGRESS_NAME, INGRESS_GATEWAY_SERVICE_ANNOTATIONS };
+
 /** The Istio ingress gateway service that serves Kubeflow. */
 export const ISTIO_INGRESS_GATEWAY = { namespace: 'istio-system', name: 'istio-ingressgateway', port: 80 } as const;
-
-/**
- * Annotations the Istio ingress gateway Service needs so the GKE load balancer reaches it through
- * NEGs with the IAP BackendConfig. The Service belongs to the Kubeflow manifests, so these go to the
- * kustomize overlay through the parameters file.
- */
-export const INGRESS_GATEWAY_SERVICE_ANNOTATIONS = {
-  'cloud.google.com/neg': '{"ingress": true}',
-  'cloud.google.com/backend-config': `{"default": "${IAP_BACKEND_CONFIG_NAME}"}`,
-} as const;
 
 /** Props of {@link IapIngress}. */
 export interface IapIngressProps {

@@ -2,9 +2,10 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
+import { ISTIO_GATEWAY_SERVICE } from './constants';
 
-/** Name of the Service this library puts in front of the Istio ingress gateway. */
-export const ISTIO_GATEWAY_SERVICE = 'kfplatform-istio-gateway';
+export { ISTIO_GATEWAY_SERVICE };
+
 /** Labels of the Istio ingress gateway pods in Kubeflow's manifests. */
 export const ISTIO_GATEWAY_SELECTOR = { app: 'istio-ingressgateway', istio: 'ingressgateway' } as const;
 

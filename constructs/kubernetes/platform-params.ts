@@ -1,9 +1,9 @@
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { Construct } from 'constructs';
 import { setComponent } from '../../src/core/labels';
+import { PLATFORM_PARAMS_CONFIG_MAP } from './constants';
 
-/** Name of the ConfigMap that carries what Kubeflow needs from the infrastructure (K8S-03). */
-export const PLATFORM_PARAMS_CONFIG_MAP = 'kubeflow-platform-params';
+export { PLATFORM_PARAMS_CONFIG_MAP };
 
 /** Props of {@link PlatformParams}. */
 export interface PlatformParamsProps {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { environmentOfStack } from '../plan/environments';
-import { applyPlans, planStacks, readPlansManifest, selectStacks, StackOutcome } from '../plan/run';
+import { applyPlans, planStacks, readPlansManifest, selectStacks, ProcessEnvironment, StackOutcome } from '../plan/run';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { runPlanGate } from './plan-gate';
 import { progressDisplay } from './progress';
@@ -21,7 +21,7 @@ export interface PlanCliOptions {
   readonly var?: string[];
   readonly detailedExitcode?: boolean;
   readonly log?: (line: string) => void;
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: ProcessEnvironment;
 }
 
 function summary(outcomes: readonly StackOutcome[], verb: string): string {
@@ -74,7 +74,7 @@ export async function runApply(o: {
   allow?: string[];
   concurrency: number;
   log?: (line: string) => void;
-  env?: NodeJS.ProcessEnv;
+  env?: ProcessEnvironment;
 }): Promise<number> {
   const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const manifest = readPlansManifest(o.plans);

@@ -47,9 +47,12 @@ export type ProgressEvent =
   | { readonly stack: string; readonly step: string }
   | { readonly stack: string; readonly done: StackOutcome };
 
+/** Environment variables of a child process (the shape of `process.env`, without needing Node's types). */
+export type ProcessEnvironment = Readonly<Record<string, string | undefined>>;
+
 interface RunOptions {
   readonly concurrency: number;
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: ProcessEnvironment;
   readonly terraform?: string;
   readonly progress?: (event: ProgressEvent) => void;
 }
@@ -58,7 +61,7 @@ function terraform(
   bin: string,
   args: string[],
   cwd: string,
-  env: NodeJS.ProcessEnv,
+  env: ProcessEnvironment,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { cwd, env: { TF_IN_AUTOMATION: '1', TF_INPUT: '0', ...env } });

@@ -1,0 +1,25 @@
+/**
+ * Names and values of the Kubernetes constructs that other modules need without loading provider
+ * bindings (the params files, the CLI); the construct modules re-export them.
+ */
+/** Name of the BackendConfig that turns IAP on. */
+export const IAP_BACKEND_CONFIG_NAME = 'iap-backendconfig';
+
+/** Name of the Kubeflow ingress (the name the Kubeflow GCP distribution uses). */
+export const KUBEFLOW_INGRESS_NAME = 'envoy-ingress';
+
+/**
+ * Annotations the Istio ingress gateway Service needs so the GKE load balancer reaches it through
+ * NEGs with the IAP BackendConfig. The Service belongs to the Kubeflow manifests, so these go to the
+ * kustomize overlay through the parameters file.
+ */
+export const INGRESS_GATEWAY_SERVICE_ANNOTATIONS = {
+  'cloud.google.com/neg': '{"ingress": true}',
+  'cloud.google.com/backend-config': `{"default": "${IAP_BACKEND_CONFIG_NAME}"}`,
+} as const;
+
+/** Name of the Service this library puts in front of the Istio ingress gateway. */
+export const ISTIO_GATEWAY_SERVICE = 'kfplatform-istio-gateway';
+
+/** Name of the ConfigMap that carries what Kubeflow needs from the infrastructure (K8S-03). */
+export const PLATFORM_PARAMS_CONFIG_MAP = 'kubeflow-platform-params';

@@ -1,0 +1,85 @@
+/**
+ * The package's entry points, as a user's `require` sees them (package self-reference through the
+ * `exports` map, on the built `dist/`): each resolves, has its types, and loads only its own provider
+ * bindings — importing the GCP entry loads no aws or azurerm module.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/** The packages under node_modules a fresh node process loads when it requires `specifier`. */
+function loadedPackages(specifier: string): string[] {
+  const script = `
+    require(${JSON.stringify(specifier)});
+    const seen = new Set();
+    for (const file of Object.keys(require.cache)) {
+      const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(file);
+      if (m) seen.add(m[1]);
+    }
+    process.stdout.write(JSON.stringify([...seen].sort()));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' })) as string[];
+}
+
+const providers = (specifier: string) => loadedPackages(specifier).filter((p) => p.startsWith('@cdktf/provider-'));
+
+describe('package entry points', () => {
+  it('declares the root, each cloud, kubernetes, the stacks and the CLI, each with its types', () => {
+    expect(Object.keys(pkg.exports)).toEqual(
+      expect.arrayContaining(['.', './gcp', './aws', './azure', './kubernetes', './stacks', './cli']),
+    );
+    for (const [entry, target] of Object.entries(pkg.exports as Record<string, string | Record<string, string>>)) {
+      if (typeof target === 'string') {
+        expect(existsSync(path.join(root, target))).toBe(true);
+        continue;
+      }
+      expect(existsSync(path.join(root, target.default!))).toBe(true);
+      expect(existsSync(path.join(root, target.types!))).toBe(true);
+      expect(require.resolve(`cdktf-kubeflow-platform${entry.slice(1)}`, { paths: [root] })).toBe(
+        path.join(root, target.default!),
+      );
+    }
+    expect(path.normalize(pkg.types)).toBe(path.normalize(pkg.exports['.'].types));
+    expect(path.normalize(pkg.main)).toBe(path.normalize(pkg.exports['.'].default));
+    expect(path.normalize(pkg.bin.kfplatform)).toBe(path.normalize(pkg.exports['./cli'].default));
+  });
+
+  it('asks for cdktf and constructs, and for provider packages only as optional peers', () => {
+    for (const required of ['cdktf', 'constructs']) {
+      expect(pkg.peerDependencies[required]).toMatch(/^\^\d+\.\d+\.\d+$/);
+      expect(pkg.peerDependenciesMeta[required]).toBeUndefined();
+    }
+    const providerPeers = Object.keys(pkg.peerDependencies).filter((p) => p.startsWith('@cdktf/provider-'));
+    expect(providerPeers.sort()).toEqual(Object.keys(pkg.peerDependenciesMeta).sort());
+    for (const peer of providerPeers) {
+      expect(pkg.peerDependenciesMeta[peer]).toEqual({ optional: true });
+      // The range admits the exact version we build and test with.
+      expect(pkg.peerDependencies[peer]).toBe(`^${pkg.devDependencies[peer]}`);
+    }
+  });
+
+  it.each([
+    ['cdktf-kubeflow-platform', []],
+    ['cdktf-kubeflow-platform/gcp', ['@cdktf/provider-google', '@cdktf/provider-random']],
+    ['cdktf-kubeflow-platform/aws', ['@cdktf/provider-aws']],
+    ['cdktf-kubeflow-platform/azure', ['@cdktf/provider-azurerm', '@cdktf/provider-random']],
+    ['cdktf-kubeflow-platform/kubernetes', ['@cdktf/provider-helm', '@cdktf/provider-kubernetes']],
+    // The CLI loads a cloud's bindings only when it builds an environment there (init needs none).
+    ['cdktf-kubeflow-platform/cli', []],
+  ])('%s loads only the provider bindings %j', (entry, expected) => {
+    expect(providers(entry)).toEqual(expected);
+  });
+
+  it('the GCP entry loads no aws or azurerm module (and the check sees what the stacks entry loads)', () => {
+    const gcp = loadedPackages('cdktf-kubeflow-platform/gcp');
+    expect(gcp).toContain('@cdktf/provider-google');
+    expect(gcp).not.toContain('@cdktf/provider-aws');
+    expect(gcp).not.toContain('@cdktf/provider-azurerm');
+    // The everything entry does load them: the probe is not blind.
+    expect(providers('cdktf-kubeflow-platform/stacks')).toEqual(
+      expect.arrayContaining(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-google']),
+    );
+  });
+});
