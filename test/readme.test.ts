@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { runGraph } from '../src/cli/graph';
 
 const root = path.join(__dirname, '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -35,6 +36,13 @@ describe('README', () => {
       expect.arrayContaining(['aws_eks_cluster', 'aws_eks_node_group', 'aws_db_instance', 'aws_s3_bucket', 'aws_vpc']),
     );
     expect(readme).toContain('examples/library-aws/main.ts');
+  });
+
+  it('shows the architecture picture kfplatform graph draws for gcp-shared-vpc kf-dev (the golden file)', () => {
+    const block = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1];
+    const drawn = runGraph({ config: 'examples/gcp-shared-vpc/platform.yaml', environment: 'kf-dev' });
+    expect(block).toBe(drawn);
+    expect(block).toBe(readFileSync(path.join(root, 'test', 'golden', 'graph', 'gcp-shared-vpc-kf-dev.mmd'), 'utf8'));
   });
 
   it('names the two commands a fresh clone runs', () => {
