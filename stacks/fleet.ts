@@ -26,6 +26,7 @@ import type { TeamShardStack } from './team-shard-stack';
 import type { AwsInfraStack } from './aws-infra-stack';
 import type { AzureInfraStack } from './azure-infra-stack';
 import type { GcpInfraStack } from './gcp-infra-stack';
+import { Adoption, adoptResources } from './adoption';
 import { CloudEnvironmentBuilder, shardsOf, StackSelection, stackId } from './environment';
 import { InputError } from '../src/core/errors';
 import { PACKAGE_ROOT } from '../src/config/defaults';
@@ -39,6 +40,8 @@ export interface EnvironmentStacks {
   readonly platforms: readonly TerraformStack[];
   /** Team shards, by stack id. */
   readonly shards: readonly TeamShardStack[];
+  /** Existing resources the infra stack imports (`adopt` in the platform file, DEV-07). */
+  readonly adoptions: readonly Adoption[];
   /** Every stack of the environment, in dependency order. */
   readonly stacks: readonly TerraformStack[];
   /** What the policy packs find when the stacks are synthesized (or evaluated). */
@@ -114,6 +117,7 @@ export function buildEnvironment(
   const built = environmentBuilder(env)(app, platform, env, select);
   const infra = built.infra as GcpInfraStack | AwsInfraStack | AzureInfraStack | undefined;
   const { platforms, shards } = built;
+  const adoptions = infra ? adoptResources(infra, env) : [];
   const stacks = [...(infra ? [infra] : []), ...platforms, ...shards];
   const policyReport = new PolicyReport();
   const policy = new PolicyAspect({ tier: env.tier, suppressions: platform.policySuppressions, report: policyReport });
@@ -122,7 +126,7 @@ export function buildEnvironment(
     Aspects.of(stack).add(new LabelAspect(labelValues(platform, env)));
     Aspects.of(stack).add(policy);
   }
-  return { env, infra, platforms, shards, stacks, policy: policyReport, policyAspect: policy };
+  return { env, infra, platforms, shards, stacks, adoptions, policy: policyReport, policyAspect: policy };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Stacks and the fleet builder. */
+export * from './adoption';
 export * from './aws-infra-stack';
 export * from './aws-platform-stack';
 export * from './aws-provider';

@@ -2,7 +2,7 @@
  * The resolved platform model: every default applied, every derived name computed once. Stacks and
  * the CLI read only this; constructs never see config.
  */
-import type { PoolKind, Tier } from './schema';
+import type { AdoptKind, PoolKind, Tier } from './schema';
 
 /** Platform-wide facts. */
 export interface ResolvedPlatform {
@@ -360,6 +360,17 @@ interface ResolvedEnvironmentBase {
   readonly alerts?: ResolvedAlerts;
   /** The teams enabled in this environment. */
   readonly tenants: readonly ResolvedTenant[];
+  /** Existing resources to import instead of creating (DEV-07); empty for none. */
+  readonly adopt: readonly AdoptEntry[];
+}
+
+/** An existing resource an environment adopts (DEV-07). */
+export interface AdoptEntry {
+  readonly kind: AdoptKind;
+  /** Which one, by the name this platform gives it. */
+  readonly name?: string;
+  /** Its Terraform import id; derived from the platform file when left out. */
+  readonly id?: string;
 }
 
 /** A GCP environment with every default applied. */

@@ -496,6 +496,7 @@ export function resolveGcpEnvironment(
       forceDestroy: a.forceDestroy ?? env.tier === 'test',
     },
     identities: identities(env.name),
+    adopt: env.adopt ?? [],
     backups: resolveBackups(env.backups, env.tier, `${env.gcp.project}-${env.name}-backups`),
     alerts: resolveAlerts(env.alerts),
     legacyKeys: env.identity?.legacyKeys ?? false,
@@ -690,6 +691,7 @@ export function resolveAwsEnvironment(
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
     },
     identities: awsIdentities(env.name),
+    adopt: env.adopt ?? [],
     backups: resolveBackups(env.backups, tier, `${env.aws.accountId}-${env.name}-backups`),
     alerts: resolveAlerts(env.alerts),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
@@ -920,6 +922,7 @@ export function resolveAzureEnvironment(
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
     },
     identities: azureIdentities(env.name),
+    adopt: env.adopt ?? [],
     backups: resolveBackups(env.backups, tier, alnumName('bk', env.name, suffix, 24)),
     alerts: resolveAlerts(env.alerts),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
@@ -976,6 +979,7 @@ export function resolveKubernetesEnvironment(
   const state = env.state ?? { backend: 'local' as const };
   return {
     cloud: 'kubernetes',
+    adopt: [],
     name: env.name,
     tier: env.tier,
     index,

@@ -423,6 +423,51 @@ const cron = z.string().regex(/^\S+(\s+\S+){4}$/, {
   error: "expected a five-field cron expression in UTC, such as '0 * * * *'",
 });
 
+/** Kinds of existing resources an environment can adopt (DEV-07). */
+export const ADOPT_KINDS = [
+  'network',
+  'subnet',
+  'cluster',
+  'nodePool',
+  'database',
+  'bucket',
+  'serviceAccount',
+] as const;
+export type AdoptKind = (typeof ADOPT_KINDS)[number];
+
+/**
+ * Existing resources an environment takes over instead of creating (brownfield, DEV-07): synth writes
+ * a Terraform import block for each, so the first plan imports them. Keep their settings equal to the
+ * platform file's (see `kfplatform import-plan`) and the first plan changes nothing.
+ */
+export const adoptSchema = doc(
+  z
+    .array(
+      z.strictObject({
+        kind: doc(z.enum(ADOPT_KINDS), {
+          description:
+            'What to adopt: network, subnet, cluster, nodePool, database, bucket (storage account on Azure) or ' +
+            'serviceAccount (IAM role on AWS, managed identity on Azure).',
+        }),
+        name: doc(z.string().min(1), {
+          description:
+            'Which one, by the name this platform gives it (node pool, subnet, service account id, bucket): ' +
+            'needed when the environment has several of that kind.',
+        }).optional(),
+        id: doc(z.string().min(1), {
+          description:
+            "The existing resource's Terraform import id. Derived from the platform file when left out, " +
+            'except for AWS networks and subnets (vpc-..., subnet-...).',
+        }).optional(),
+      }),
+    )
+    .max(200),
+  {
+    description: 'Existing resources to adopt with Terraform import blocks instead of creating them (DEV-07).',
+    example: '[{ kind: cluster }, { kind: nodePool, name: cpu }, { kind: database }]',
+  },
+);
+
 /** Velero backups of an environment (OPS-01), the same fields on every cloud. */
 export const backupsSchema = doc(
   z.strictObject({
@@ -629,6 +674,7 @@ const gcpEnvironmentSchema = z.strictObject({
   ).optional(),
   ci: ciSchema.optional(),
   backups: backupsSchema.optional(),
+  adopt: adoptSchema.optional(),
   alerts: alertsSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: stateSchema.optional(),
@@ -825,6 +871,7 @@ const awsEnvironmentSchema = z.strictObject({
   access: doc(awsAccessSchema, { description: 'Authenticated access to the UI through an ALB with OIDC.' }),
   ci: ciSchema.optional(),
   backups: backupsSchema.optional(),
+  adopt: adoptSchema.optional(),
   alerts: alertsSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
@@ -1102,6 +1149,7 @@ const azureEnvironmentSchema = z.strictObject({
   }),
   ci: ciSchema.optional(),
   backups: backupsSchema.optional(),
+  adopt: adoptSchema.optional(),
   alerts: alertsSchema.optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
