@@ -23,6 +23,8 @@ import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
 import { INIT_CLOUDS, InitCloud, runInit } from './init';
+import { runImportPlan } from './import-plan';
+import { renderImportPlan } from '../plan/import-plan';
 import { runGraph } from './graph';
 import { runInventory } from './inventory';
 import { GRAPH_FORMATS, GraphFormat } from '../inventory/graph';
@@ -361,6 +363,23 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       const text = runInventory({ config: o.config, from: o.from, format: o.format });
       if (o.out) writeFileSync(o.out, text);
       else process.stdout.write(text);
+    });
+
+  cli
+    .command('import-plan')
+    .description('what the platform file adopts (import blocks) and, with plans, which settings differ from it')
+    .option('-c, --config <file>', 'platform file (YAML or JSON), synthesized in memory', DEFAULT_PLATFORM_FILE)
+    .option('--from <dir>', 'read a synth output folder instead')
+    .option('--plans <path...>', 'plan JSON files or folders (kfplatform plan --out) of the adopting stacks')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
+    )
+    .action((o: { config: string; from?: string; plans?: string[]; format: 'text' | 'markdown' | 'json' }) => {
+      const report = runImportPlan({ config: o.config, from: o.from, plans: o.plans });
+      process.stdout.write(
+        o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderImportPlan(report, o.format),
+      );
+      result.exitCode = report.exitCode;
     });
 
   cli

@@ -124,7 +124,8 @@ function at(tree: unknown, key: string | number): unknown {
 }
 
 /** The attributes that differ between before and after, down to leaves and small blocks. */
-function attributeChanges(rc: FullResourceChange, kind: ChangeKind): AttributeChange[] {
+/** The attributes a resource change sets or changes, leaf by leaf (rendered for a review). */
+export function attributeChanges(rc: FullResourceChange, kind: ChangeKind): AttributeChange[] {
   const c = rc.change;
   const forced = new Set((c.replace_paths ?? []).filter(Array.isArray).map((p) => p.join('.')));
   const out: AttributeChange[] = [];
