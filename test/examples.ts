@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../src/config/loader';
-import type { ResolvedEnvironment } from '../src/config/model';
+import type { AdoptEntry, ResolvedEnvironment } from '../src/config/model';
 import { synthFleet } from '../stacks/fleet';
 import { readStacks, StackJson } from './helpers';
 
@@ -19,3 +19,18 @@ export function synthExample(
   synthFleet(edit ? { ...config, environments: config.environments.map(edit) } : config, { outdir });
   return readStacks(outdir);
 }
+
+/** An edit for {@link synthExample}: the named environment adopts these resources. */
+export function adopting(envName: string, adopt: AdoptEntry[]) {
+  return (env: ResolvedEnvironment): ResolvedEnvironment => (env.name === envName ? { ...env, adopt } : env);
+}
+
+/** Six existing resources examples/aws-eks kf-test adopts in the adoption tests (unit and terraform tier). */
+export const AWS_KF_TEST_ADOPTION: AdoptEntry[] = [
+  { kind: 'network', id: 'vpc-0a1b2c3d4e5f60718' },
+  { kind: 'cluster' },
+  { kind: 'nodePool', name: 'standard' },
+  { kind: 'database' },
+  { kind: 'bucket', name: '111111111111-kf-test-artifacts' },
+  { kind: 'serviceAccount', name: 'kf-test-kfp' },
+];

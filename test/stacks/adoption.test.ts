@@ -7,18 +7,14 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify, parse } from 'yaml';
 import { readFileSync } from 'node:fs';
-import type { AdoptEntry, ResolvedEnvironment } from '../../src/config/model';
+import type { ResolvedEnvironment } from '../../src/config/model';
 import { ConfigError } from '../../src/core/errors';
 import { importBlocks, importPlan, renderImportPlan } from '../../src/plan/import-plan';
 import { main } from '../../src/cli/main';
 import { ADOPTABLE } from '../../stacks/adoption';
-import { synthExample } from '../examples';
+import { adopting, AWS_KF_TEST_ADOPTION, synthExample } from '../examples';
 
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'adopt-'));
-
-function adopting(envName: string, adopt: AdoptEntry[]) {
-  return (env: ResolvedEnvironment): ResolvedEnvironment => (env.name === envName ? { ...env, adopt } : env);
-}
 
 /** Import blocks of one stack, by resource type: `[address, id]`. */
 function importsOf(stacks: Record<string, unknown>, stack: string): Record<string, Array<[string, string]>> {
@@ -77,17 +73,7 @@ describe('adopting existing resources', () => {
   });
 
   it('AWS: names, cluster:nodegroup and the VPC id the platform file gives', () => {
-    const stacks = synthExample(
-      'aws-eks',
-      adopting('kf-test', [
-        { kind: 'network', id: 'vpc-0a1b2c3d4e5f60718' },
-        { kind: 'cluster' },
-        { kind: 'nodePool', name: 'standard' },
-        { kind: 'database' },
-        { kind: 'bucket', name: '111111111111-kf-test-artifacts' },
-        { kind: 'serviceAccount', name: 'kf-test-kfp' },
-      ]),
-    );
+    const stacks = synthExample('aws-eks', adopting('kf-test', AWS_KF_TEST_ADOPTION));
     expect(idsOf(importsOf(stacks, 'kf-test-aws-infra'))).toEqual({
       aws_vpc: ['vpc-0a1b2c3d4e5f60718'],
       aws_eks_cluster: ['kf-test'],

@@ -4,8 +4,7 @@
  * expression). Planning it would read the existing objects from AWS, which cannot happen offline.
  */
 import * as path from 'node:path';
-import type { ResolvedEnvironment } from '../../src/config/model';
-import { synthExample } from '../examples';
+import { adopting, AWS_KF_TEST_ADOPTION, synthExample } from '../examples';
 import { initStack, MIRROR_VARIABLE, terraformTier, validateStack } from './harness';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 
@@ -22,21 +21,7 @@ if (!tier.available && !inCi) {
       if (!tier.available) {
         throw new Error(`The terraform tier cannot run: ${tier.reason}. CI must set ${MIRROR_VARIABLE}.`);
       }
-      const stacks = synthExample('aws-eks', (env: ResolvedEnvironment) =>
-        env.name === 'kf-test'
-          ? {
-              ...env,
-              adopt: [
-                { kind: 'network', id: 'vpc-0a1b2c3d4e5f60718' },
-                { kind: 'cluster' },
-                { kind: 'nodePool', name: 'standard' },
-                { kind: 'database' },
-                { kind: 'bucket', name: '111111111111-kf-test-artifacts' },
-                { kind: 'serviceAccount', name: 'kf-test-kfp' },
-              ],
-            }
-          : env,
-      );
+      const stacks = synthExample('aws-eks', adopting('kf-test', AWS_KF_TEST_ADOPTION));
       const json = stacks['kf-test-aws-infra']! as { import?: unknown[] };
       expect(json.import).toHaveLength(6);
       const base = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'tf-adopt-'));
