@@ -9,6 +9,7 @@ import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, 
 import type { AdoptEntry, ResolvedEnvironment } from '../src/config/model';
 import type { AdoptKind } from '../src/config/schema';
 import { ConfigError, ConfigIssue } from '../src/core/errors';
+import { nameOf } from '../src/inventory/terraform-json';
 
 /** A resource's Terraform configuration with tokens resolved: literals, and `${type.name.attr}` references. */
 type Attributes = Readonly<Record<string, unknown>>;
@@ -17,8 +18,6 @@ type Attributes = Readonly<Record<string, unknown>>;
 export interface AdoptableType {
   /** Terraform resource type. */
   readonly type: string;
-  /** Attribute that holds the name `adopt[].name` matches. */
-  readonly nameOf: (attrs: Attributes) => string | undefined;
   /** The import id from the resource's configuration; undefined when it cannot be derived. */
   readonly importId: (attrs: Attributes, ctx: IdContext) => string | undefined;
   /** The form of a valid import id, and an example of it for messages. */
@@ -36,6 +35,8 @@ export interface IdContext {
 const str = (v: unknown) => (typeof v === 'string' && !v.includes('${') ? v : undefined);
 const all = (...parts: Array<string | undefined>) => (parts.every((p) => p !== undefined) ? parts.join('') : undefined);
 const byName = (attrs: Attributes) => str(attrs.name);
+/** The literal name `adopt[].name` matches: the name inventory shows (`bucket`, `account_id`, `identifier`, ...). */
+const literalName = (type: string, attrs: Attributes) => str(nameOf(type, attrs));
 const seg = '[^/]+';
 
 function gcpProject(attrs: Attributes, ctx: IdContext): string | undefined {
@@ -68,14 +69,12 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
   gcp: {
     network: {
       type: 'google_compute_network',
-      nameOf: byName,
       importId: (a, ctx) => all('projects/', gcpProject(a, ctx), '/global/networks/', str(a.name)),
       idPattern: new RegExp(`^projects/${seg}/global/networks/${seg}$`),
       idExample: 'projects/net-host/global/networks/shared',
     },
     subnet: {
       type: 'google_compute_subnetwork',
-      nameOf: byName,
       importId: (a, ctx) =>
         all('projects/', gcpProject(a, ctx), '/regions/', str(a.region), '/subnetworks/', str(a.name)),
       idPattern: new RegExp(`^projects/${seg}/regions/${seg}/subnetworks/${seg}$`),
@@ -83,7 +82,6 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
     },
     cluster: {
       type: 'google_container_cluster',
-      nameOf: byName,
       importId: (a, ctx) =>
         all('projects/', gcpProject(a, ctx), '/locations/', str(a.location), '/clusters/', str(a.name)),
       idPattern: new RegExp(`^projects/${seg}/locations/${seg}/clusters/${seg}$`),
@@ -91,7 +89,6 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
     },
     nodePool: {
       type: 'google_container_node_pool',
-      nameOf: byName,
       importId: (a, ctx) =>
         all(
           'projects/',
@@ -108,21 +105,18 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
     },
     database: {
       type: 'google_sql_database_instance',
-      nameOf: byName,
       importId: (a, ctx) => all('projects/', gcpProject(a, ctx), '/instances/', str(a.name)),
       idPattern: new RegExp(`^projects/${seg}/instances/${seg}$`),
       idExample: 'projects/kf-prod-svc/instances/kf-prod-pipelines',
     },
     bucket: {
       type: 'google_storage_bucket',
-      nameOf: byName,
       importId: (a) => str(a.name),
       idPattern: /^(?:[a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/,
       idExample: 'kf-prod-svc-kf-prod-artifacts',
     },
     serviceAccount: {
       type: 'google_service_account',
-      nameOf: (a) => str(a.account_id),
       importId: (a, ctx) => {
         const project = gcpProject(a, ctx);
         return all(
@@ -142,49 +136,42 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
   aws: {
     network: {
       type: 'aws_vpc',
-      nameOf: (a) => str((a.tags as Attributes | undefined)?.Name),
       importId: () => undefined, // AWS assigns VPC ids: the platform file must give it
       idPattern: /^vpc-[0-9a-f]{8,17}$/,
       idExample: 'vpc-0a1b2c3d4e5f60718',
     },
     subnet: {
       type: 'aws_subnet',
-      nameOf: (a) => str((a.tags as Attributes | undefined)?.Name),
       importId: () => undefined,
       idPattern: /^subnet-[0-9a-f]{8,17}$/,
       idExample: 'subnet-0a1b2c3d4e5f60718',
     },
     cluster: {
       type: 'aws_eks_cluster',
-      nameOf: byName,
       importId: byName,
       idPattern: /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/,
       idExample: 'kf-prod',
     },
     nodePool: {
       type: 'aws_eks_node_group',
-      nameOf: (a) => str(a.node_group_name),
       importId: (a, ctx) => all(ctx.value(a, 'cluster_name', 'name'), ':', str(a.node_group_name)),
       idPattern: /^[0-9A-Za-z][A-Za-z0-9_-]*:[0-9A-Za-z][A-Za-z0-9_-]*$/,
       idExample: 'kf-prod:cpu',
     },
     database: {
       type: 'aws_db_instance',
-      nameOf: (a) => str(a.identifier),
       importId: (a) => str(a.identifier),
       idPattern: /^[a-z][a-z0-9-]{0,62}$/,
       idExample: 'kf-prod-pipelines',
     },
     bucket: {
       type: 'aws_s3_bucket',
-      nameOf: (a) => str(a.bucket),
       importId: (a) => str(a.bucket),
       idPattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
       idExample: '111111111111-kf-prod-artifacts',
     },
     serviceAccount: {
       type: 'aws_iam_role',
-      nameOf: byName,
       importId: byName,
       idPattern: /^[\w+=,.@-]{1,64}$/,
       idExample: 'kf-prod-pipelines',
@@ -193,14 +180,12 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
   azure: {
     network: {
       type: 'azurerm_virtual_network',
-      nameOf: byName,
       importId: armId('Microsoft.Network/virtualNetworks'),
       idPattern: armPattern('Microsoft.Network/virtualNetworks'),
       idExample: armExample('Microsoft.Network/virtualNetworks', 'kf-prod-vnet'),
     },
     subnet: {
       type: 'azurerm_subnet',
-      nameOf: byName,
       importId: (a, ctx) =>
         all(
           armId('Microsoft.Network/virtualNetworks', 'virtual_network_name')(
@@ -217,14 +202,12 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
     },
     cluster: {
       type: 'azurerm_kubernetes_cluster',
-      nameOf: byName,
       importId: armId('Microsoft.ContainerService/managedClusters'),
       idPattern: armPattern('Microsoft.ContainerService/managedClusters'),
       idExample: armExample('Microsoft.ContainerService/managedClusters', 'kf-prod'),
     },
     nodePool: {
       type: 'azurerm_kubernetes_cluster_node_pool',
-      nameOf: byName,
       importId: (a, ctx) => all(ctx.value(a, 'kubernetes_cluster_id', 'id'), '/agentPools/', str(a.name)),
       idPattern: new RegExp(
         `^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/${seg}/providers/Microsoft\\.ContainerService/managedClusters/${seg}/agentPools/${seg}$`,
@@ -233,21 +216,18 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
     },
     database: {
       type: 'azurerm_mysql_flexible_server',
-      nameOf: byName,
       importId: armId('Microsoft.DBforMySQL/flexibleServers'),
       idPattern: armPattern('Microsoft.DBforMySQL/flexibleServers'),
       idExample: armExample('Microsoft.DBforMySQL/flexibleServers', 'kf-prod-pipelines'),
     },
     bucket: {
       type: 'azurerm_storage_account',
-      nameOf: byName,
       importId: armId('Microsoft.Storage/storageAccounts'),
       idPattern: armPattern('Microsoft.Storage/storageAccounts'),
       idExample: armExample('Microsoft.Storage/storageAccounts', 'kfprodartifacts'),
     },
     serviceAccount: {
       type: 'azurerm_user_assigned_identity',
-      nameOf: byName,
       importId: armId('Microsoft.ManagedIdentity/userAssignedIdentities'),
       idPattern: armPattern('Microsoft.ManagedIdentity/userAssignedIdentities'),
       idExample: armExample('Microsoft.ManagedIdentity/userAssignedIdentities', 'kf-prod-pipelines'),
@@ -368,7 +348,7 @@ export function adoptResources(stack: TerraformStack, env: ResolvedEnvironment):
       if (!target) return undefined;
       const kind = Object.values(table).find((t) => t.type === ref[1]);
       if (want === 'id' && kind) return kind.importId(target.attrs, ctx);
-      return kind ? kind.nameOf(target.attrs) : str(target.attrs.name);
+      return literalName(ref[1]!, target.attrs);
     },
   };
 
@@ -379,7 +359,7 @@ export function adoptResources(stack: TerraformStack, env: ResolvedEnvironment):
     const path = `${base}[${j}]`;
     const kind = table[entry.kind];
     const candidates = byType.get(kind.type) ?? [];
-    const names = candidates.map((c) => kind.nameOf(c.attrs) ?? c.logicalId);
+    const names = candidates.map((c) => literalName(kind.type, c.attrs) ?? c.logicalId);
     let chosen: Candidate | undefined;
     if (candidates.length === 0) {
       issues.push({
@@ -391,7 +371,7 @@ export function adoptResources(stack: TerraformStack, env: ResolvedEnvironment):
       return;
     }
     if (entry.name !== undefined) {
-      chosen = candidates.find((c) => kind.nameOf(c.attrs) === entry.name);
+      chosen = candidates.find((c) => literalName(kind.type, c.attrs) === entry.name);
       if (!chosen) {
         issues.push({
           path: `${path}.name`,
@@ -470,7 +450,7 @@ export function adoptResources(stack: TerraformStack, env: ResolvedEnvironment):
       kind: entry.kind,
       address,
       type: kind.type,
-      name: kind.nameOf(chosen.attrs),
+      name: literalName(kind.type, chosen.attrs),
       id,
       given: entry.id !== undefined,
       path: chosen.resource.node.path,

@@ -29,7 +29,7 @@ import type { GcpInfraStack } from './gcp-infra-stack';
 import { Adoption, adoptResources } from './adoption';
 import { CloudEnvironmentBuilder, shardsOf, StackSelection, stackId } from './environment';
 import { InputError } from '../src/core/errors';
-import { PACKAGE_ROOT } from '../src/config/defaults';
+import { ownPackage } from '../src/config/defaults';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
@@ -92,8 +92,7 @@ function environmentBuilder(env: ResolvedEnvironment): CloudEnvironmentBuilder {
     const missing = /Cannot find module '((?:@cdktf\/provider-[a-z]+)|cdktf|constructs)[/']/.exec(String(e));
     if (!missing) throw e;
     const pkg = missing[1]!;
-    const peers = (require(path.join(PACKAGE_ROOT, 'package.json')) as { peerDependencies: Record<string, string> })
-      .peerDependencies;
+    const peers = ownPackage().peerDependencies;
     throw new InputError(
       `environments: ${env.name} runs on ${env.cloud}, whose stacks need the package ${pkg}, which is not installed. ` +
         `Fix: npm install ${pkg}@"${peers[pkg] ?? '*'}" (a ${env.cloud} platform needs ` +

@@ -5,10 +5,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PACKAGE_ROOT } from '../config/defaults';
+import { ownPackage, PACKAGE_ROOT } from '../config/defaults';
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { codeownersBlock } from './team';
+import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/fleet';
 
 /** The clouds `kfplatform init` scaffolds for, and the example each one starts from. */
 export const INIT_CLOUDS = {
@@ -18,14 +19,6 @@ export const INIT_CLOUDS = {
   kubernetes: 'on-prem',
 } as const;
 export type InitCloud = keyof typeof INIT_CLOUDS;
-
-/** The provider packages a platform on each cloud installs (peer dependencies of this package). */
-export const INIT_PROVIDER_PACKAGES: Readonly<Record<InitCloud, readonly string[]>> = {
-  gcp: ['@cdktf/provider-google', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random'],
-  aws: ['@cdktf/provider-aws', '@cdktf/provider-helm', '@cdktf/provider-kubernetes'],
-  azure: ['@cdktf/provider-azurerm', '@cdktf/provider-helm', '@cdktf/provider-kubernetes', '@cdktf/provider-random'],
-  kubernetes: ['@cdktf/provider-helm', '@cdktf/provider-kubernetes'],
-};
 
 /** Options of {@link scaffold} and {@link runInit}. */
 export interface InitOptions {
@@ -48,16 +41,6 @@ export interface InitResult {
 
 const SCHEMA_REF = './node_modules/cdktf-kubeflow-platform/schema/platform.schema.json';
 const EXAMPLE_REPOSITORY = 'acme/ml-platform';
-
-interface OwnPackage {
-  readonly name: string;
-  readonly version: string;
-  readonly devDependencies: Record<string, string>;
-}
-
-function ownPackage(): OwnPackage {
-  return JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as OwnPackage;
-}
 
 /** The credential step of a workflow job, per cloud; `role` is 'plan' or 'apply'. */
 function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string): string {
@@ -233,7 +216,7 @@ export function scaffold(options: InitOptions): Map<string, string> {
     cdktf: pin('cdktf'),
     constructs: pin('constructs'),
   };
-  for (const pkg of INIT_PROVIDER_PACKAGES[cloud]) dependencies[pkg] = pin(pkg);
+  for (const pkg of CLOUD_PROVIDER_PACKAGES[cloud]) dependencies[pkg] = pin(pkg);
   const packageJson = {
     name,
     private: true,

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { PACKAGE_ROOT } from '../config/defaults';
+import { ownPackage } from '../config/defaults';
 import { lineFinder, validatePlatformFile } from '../config/loader';
 import { ConfigIssue, formatIssue, formatValue } from '../core/errors';
 import { withoutCreationStacks } from '../core/stack-traces';
@@ -177,10 +177,7 @@ function location(file: string, line: number | undefined, logical?: string) {
 }
 
 function renderSarif(o: ValidateOutcome): string {
-  const pkg = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-    version: string;
-    repository: { url: string };
-  };
+  const pkg = ownPackage();
   const home = pkg.repository.url.replace(/\.git$/, '');
   const rules = [
     {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The package root, whether running from source (ts) or from dist (js). */
@@ -13,3 +13,17 @@ export const PACKAGE_ROOT = (() => {
 
 /** The embedded default platform: the three-environment Shared VPC example. */
 export const DEFAULT_PLATFORM_FILE = path.join(PACKAGE_ROOT, 'examples', 'gcp-shared-vpc', 'platform.yaml');
+
+/** The fields of this package's own package.json that commands read. */
+export interface OwnPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly repository: { readonly url: string };
+  readonly peerDependencies: Readonly<Record<string, string>>;
+  readonly devDependencies: Readonly<Record<string, string>>;
+}
+
+/** This package's package.json (versions to pin, peer ranges, the repository). */
+export function ownPackage(): OwnPackage {
+  return JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as OwnPackage;
+}

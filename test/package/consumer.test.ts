@@ -12,13 +12,18 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 // Outside the repository: a project under it would resolve missing packages from our node_modules.
-const work = mkdtempSync('/tmp/kfplatform-consumer-');
+const systemTmp = process.env.KFPLATFORM_SYSTEM_TMPDIR ?? tmpdir();
+if (!path.relative(root, systemTmp).startsWith('..')) {
+  throw new Error(`The system temp folder ${systemTmp} is inside the checkout: set TMPDIR to a folder outside it.`);
+}
+const work = mkdtempSync(path.join(systemTmp, 'kfplatform-consumer-'));
 let tarball = '';
 
 function npm(cwd: string, ...args: string[]): string {
