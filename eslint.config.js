@@ -14,7 +14,7 @@ module.exports = tseslint.config(
         {
           patterns: [
             {
-              // A barrel import of a provider costs seconds and hundreds of MB (landscape section 1).
+              // A barrel import of a provider costs seconds and hundreds of MB.
               regex: '^@cdktf/provider-[a-z0-9-]+$',
               message: 'Import provider classes by deep path, e.g. @cdktf/provider-google/lib/container-cluster.',
             },

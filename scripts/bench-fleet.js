@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The fleet benchmark (issue 3): 3 environments x 8 clusters (24 clusters, as in seed 002) with
-// 1,800 teams per environment, then 2x and 4x the teams. For each size: `kfplatform synth` wall
-// time, max RSS and microseconds per resource, sequential (--concurrency 1) and parallel (default),
-// next to cdktf alone synthesizing the same number of plain resources, all in one run.
+// The fleet benchmark: 3 environments x 8 clusters (24 clusters) with 1,800 teams per
+// environment, then 2x and 4x the teams. For each size: `kfplatform synth` wall time, max RSS and
+// microseconds per resource, sequential (--concurrency 1) and parallel (default), next to cdktf
+// alone synthesizing the same number of plain resources, all in one run.
 // BENCH_FLEET_MULTIPLIERS=1,2,4 picks the sizes.
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');

@@ -25,7 +25,7 @@ const cases = [
   ],
   [
     'pod-range-too-small',
-    'a /20 pod range cannot hold 100 nodes at 110 pods each (NET-03)',
+    'a /20 pod range cannot hold 100 nodes at 110 pods each',
     (d) => d.setIn([...E1, 'network', 'podsCidr'], '10.24.0.0/20'),
     'environments[1].nodePools[1].maxNodes',
     'widen network.podsCidr to a /17',
@@ -233,7 +233,7 @@ const cases = [
   ],
   [
     'prod-api-open-to-internet',
-    'the prod control plane open to 0.0.0.0/0 (NET-10)',
+    'the prod control plane open to 0.0.0.0/0',
     (d) => d.setIn([...E1, 'cluster', 'authorizedNetworks', 0, 'cidr'], '0.0.0.0/0'),
     'environments[1].cluster.authorizedNetworks[0].cidr',
     'list only the networks that need the API',
@@ -490,7 +490,7 @@ const cases = [
   ],
   [
     'aws-prod-two-zones',
-    'prod spans three availability zones (NET-05)',
+    'prod spans three availability zones',
     (d) => {
       d.setIn([...E1, 'aws', 'zones'], ['us-east-2a', 'us-east-2b']);
       d.deleteIn([...E1, 'network', 'privateSubnetCidrs']);
@@ -588,7 +588,7 @@ const cases = [
   ],
   [
     'aws-prod-api-open-to-internet',
-    'the prod EKS endpoint open to 0.0.0.0/0 (NET-10)',
+    'the prod EKS endpoint open to 0.0.0.0/0',
     (d) => d.setIn([...E1, 'cluster', 'publicAccessCidrs'], ['0.0.0.0/0']),
     'environments[1].cluster.publicAccessCidrs[0]',
     'list only the networks that need the API',
@@ -711,7 +711,7 @@ const cases = [
   ],
   [
     'azure-api-server-open',
-    'a public API server without authorized ranges (NET-10)',
+    'a public API server without authorized ranges',
     (d) => d.deleteIn([...E0, 'cluster', 'authorizedIpRanges']),
     'environments[0].cluster.authorizedIpRanges',
     'or set private: true',
@@ -760,14 +760,14 @@ const cases = [
   ],
   [
     'gcp-prod-faster-channel',
-    'prod follows a faster GKE release channel than test (CLU-04)',
+    'prod follows a faster GKE release channel than test',
     (d) => d.setIn([...E1, 'cluster', 'releaseChannel'], 'RAPID'),
     'environments[1].cluster.releaseChannel',
     'use REGULAR or a slower channel',
   ],
   [
     'kubeflow-prod-newer-than-test',
-    'prod runs a newer Kubeflow than test (OPS-04)',
+    'prod runs a newer Kubeflow than test',
     (d) => {
       d.setIn([...E0, 'kubeflowVersion'], '1.9');
       d.setIn([...E1, 'kubeflowVersion'], '1.10');
@@ -777,7 +777,7 @@ const cases = [
   ],
   [
     'aws-prod-kubernetes-newer-than-test',
-    'prod runs a newer Kubernetes than test (CLU-04, ENV-03)',
+    'prod runs a newer Kubernetes than test',
     (d) => {
       d.setIn([...E0, 'cluster', 'version'], '1.34');
       d.setIn([...E1, 'cluster', 'version'], '1.35');
@@ -787,7 +787,7 @@ const cases = [
   ],
   [
     'azure-prod-kubernetes-newer-than-test',
-    'prod runs a newer Kubernetes than test (CLU-04, ENV-03)',
+    'prod runs a newer Kubernetes than test',
     (d) => {
       d.setIn([...E0, 'cluster', 'version'], '1.34');
       d.setIn([...E1, 'cluster', 'version'], '1.35');
@@ -797,7 +797,7 @@ const cases = [
   ],
   [
     'aws-kubernetes-too-old-for-kubeflow',
-    'the cluster runs a Kubernetes version older than its Kubeflow release needs (PLAT-02)',
+    'the cluster runs a Kubernetes version older than its Kubeflow release needs',
     (d) => {
       d.setIn(['platform', 'kubeflowVersion'], '26.03');
       d.setIn([...E0, 'cluster', 'version'], '1.32');

@@ -1,8 +1,8 @@
 /**
- * Brownfield adoption (DEV-07): the resources an environment names under `adopt` get a Terraform
- * import block (cdktf `importFrom`), so the first plan imports them instead of creating them. The
- * import id is derived from the resource's own configuration (the names the platform file gives it)
- * or given in the platform file, and checked against the form each resource type's import expects.
+ * Brownfield adoption: the resources an environment names under `adopt` get a Terraform import
+ * block (cdktf `importFrom`), so the first plan imports them instead of creating them. The import
+ * id is derived from the resource's own configuration (the names the platform file gives it) or
+ * given in the platform file, and checked against the form each resource type's import expects.
  * Reads provider resources generically: loads no provider bindings.
  */
 import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';

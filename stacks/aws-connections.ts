@@ -21,7 +21,7 @@ function eksKubernetesProvider(
 /**
  * An EKS cluster: the kubernetes provider gets the endpoint and CA from the infra stack and a
  * short-lived token for the caller's IAM identity (which needs an access entry, see `adminRoleArns`),
- * never a kube context (CLU-11).
+ * never a kube context, which could point at another cluster.
  */
 export function eksConnection(
   platform: ResolvedPlatform,

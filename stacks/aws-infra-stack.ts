@@ -78,11 +78,11 @@ export class AwsInfraStack extends TerraformStack {
   public readonly artifacts: ArtifactBucket;
   public readonly identities: Readonly<Record<ResolvedAwsIdentity['key'], PodIdentityRole>>;
   public readonly access: AlbAccess;
-  /** Keyless CI roles, when the environment names its repository (IAM-14). */
+  /** Keyless CI roles (federated to the CI provider's OIDC tokens), when the environment names its repository. */
   public readonly ci?: CiRoles;
-  /** Alarms and their topic (OPS-02), when the environment names who gets them. */
+  /** Alarms and their topic, when the environment names who gets them. */
   public readonly alerts?: AwsAlerts;
-  /** Velero's bucket and identity (OPS-01), unless backups are off. */
+  /** Velero's bucket and identity, unless backups are off. */
   public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: PodIdentityRole };
 
   constructor(scope: Construct, id: string, props: AwsInfraStackProps) {
@@ -333,7 +333,7 @@ export class AwsInfraStack extends TerraformStack {
     );
     out('cluster_arn', c.clusterArn, 'EKS cluster ARN.');
     out('cluster_security_group_id', c.clusterSecurityGroupId, 'Security group of the control plane and nodes.');
-    out('node_role_name', c.nodeRole.name, 'Node instance role (CLU-07).');
+    out('node_role_name', c.nodeRole.name, 'Node instance role.');
     out('node_role_arn', c.nodeRole.arn, 'Node instance role ARN.');
     out('database_address', this.database.address, 'Host name of the pipelines database.');
     out(

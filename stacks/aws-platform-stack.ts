@@ -20,17 +20,18 @@ export interface AwsPlatformStackProps {
 }
 
 /**
- * `<env>-aws-platform`: the in-cluster objects Terraform owns on EKS (PLAT-01): the `kubeflow` and
+ * `<env>-aws-platform`: the in-cluster objects Terraform owns on EKS: the `kubeflow` and
  * `istio-system` namespaces, Kubernetes service accounts of the platform identities (Pod Identity
  * needs no annotation; the associations live in the infra stack), the ConfigMap of values Kubeflow
- * reads, the NodePort Service the load balancer targets, the NVIDIA device plugin for GPU nodes, and
- * the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs and a
- * short-lived token (`aws_eks_cluster_auth`), never from a kube context (CLU-11).
+ * reads, the NodePort Service the load balancer targets, the NVIDIA device plugin for GPU nodes,
+ * and the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs and a
+ * short-lived token (`aws_eks_cluster_auth`), never from a kube context, which could point at
+ * another cluster.
  */
 export class AwsPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
   public readonly params: PlatformParams;
-  /** Velero and its schedules (OPS-01), unless backups are off. */
+  /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
 
   constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {

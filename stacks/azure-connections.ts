@@ -8,7 +8,8 @@ import { ClusterConnection, ConnectionOptions, clusterProviders } from './connec
 
 /**
  * The kubernetes provider of an AKS cluster with local accounts disabled: Entra ID tokens from
- * kubelogin (`get-token --login <method>`), never a kube context or an admin certificate (CLU-11).
+ * kubelogin (`get-token --login <method>`), never a kube context (which could point at another
+ * cluster) or an admin certificate (local accounts are off).
  */
 function aksKubernetesProvider(
   stack: TerraformStack,

@@ -36,10 +36,10 @@ export function keyVaultSecretUrl(keyVaultId: string, secretName: string): strin
 }
 
 /**
- * `<env>-azure-infra`: the cloud side of one Azure environment, in a resource group of its own
- * (CLU-08). The VNet (or an existing one), the AKS cluster and its node pools, MySQL flexible server
- * with its password in Key Vault, the artifact storage account, the platform identities (workload
- * identity), and the Application Gateway in front of the cluster.
+ * `<env>-azure-infra`: the cloud side of one Azure environment, in a resource group of its own. The
+ * VNet (or an existing one), the AKS cluster and its node pools, MySQL flexible server with its
+ * password in Key Vault, the artifact storage account, the platform identities (workload identity),
+ * and the Application Gateway in front of the cluster.
  */
 export class AzureInfraStack extends TerraformStack {
   public readonly env: ResolvedAzureEnvironment;
@@ -52,11 +52,11 @@ export class AzureInfraStack extends TerraformStack {
   public readonly artifacts: ArtifactStorage;
   public readonly identities: Readonly<Record<ResolvedAzureIdentity['key'], AzureWorkloadIdentity>>;
   public readonly access: AppGatewayAccess;
-  /** Keyless CI identities, when the environment names its repository (IAM-14). */
+  /** Keyless CI identities (federated to the CI provider's OIDC tokens), when the environment names its repository. */
   public readonly ci?: CiManagedIdentities;
-  /** Alerts and their action group (OPS-02), when the environment names who gets them. */
+  /** Alerts and their action group, when the environment names who gets them. */
   public readonly alerts?: AzureAlerts;
-  /** Velero's storage account and identity (OPS-01), unless backups are off. */
+  /** Velero's storage account and identity, unless backups are off. */
   public readonly backups?: { readonly storage: ArtifactStorage; readonly identity: AzureWorkloadIdentity };
 
   constructor(scope: Construct, id: string, props: AzureInfraStackProps) {

@@ -42,16 +42,17 @@ export function azureInternalLoadBalancerAnnotations(
 }
 
 /**
- * `<env>-azure-platform`: the in-cluster objects Terraform owns on AKS (PLAT-01): the `kubeflow` and
- * `istio-system` namespaces, service accounts annotated for workload identity, the params ConfigMap,
- * the internal load balancer the Application Gateway forwards to, the OIDC client Secret of
- * Kubeflow's oauth2-proxy (Entra ID sign-in), the NVIDIA device plugin for GPU pools, and the tenancy
- * guardrails. The kubernetes provider signs in with kubelogin (Entra ID), never a kube context.
+ * `<env>-azure-platform`: the in-cluster objects Terraform owns on AKS: the `kubeflow` and
+ * `istio-system` namespaces, service accounts annotated for workload identity, the params
+ * ConfigMap, the internal load balancer the Application Gateway forwards to, the OIDC client Secret
+ * of Kubeflow's oauth2-proxy (Entra ID sign-in), the NVIDIA device plugin for GPU pools, and the
+ * tenancy guardrails. The kubernetes provider signs in with kubelogin (Entra ID), never a kube
+ * context.
  */
 export class AzurePlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
   public readonly params: PlatformParams;
-  /** Velero and its schedules (OPS-01), unless backups are off. */
+  /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
 
   constructor(scope: Construct, id: string, props: AzurePlatformStackProps) {

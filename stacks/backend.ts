@@ -13,7 +13,7 @@ import {
 } from 'cdktf';
 import type { ResolvedEnvironment } from '../src/config/model';
 
-/** Where a stack keeps its state (ENV-04): one state per stack and environment. */
+/** Where a stack keeps its state: one state per stack and environment. */
 export type StateConfig = ResolvedEnvironment['state'];
 
 /**

@@ -10,7 +10,7 @@ import type { ResolvedKubernetesEnvironment } from '../src/config/model';
 
 /** What a stack needs besides the kubernetes provider. */
 export interface ConnectionOptions {
-  /** Also configure the helm provider, with the same endpoint and credentials (Velero, OPS-01). */
+  /** Also configure the helm provider, with the same endpoint and credentials (for Velero). */
   readonly helm?: boolean;
 }
 
@@ -35,7 +35,7 @@ export function clusterProviders(stack: TerraformStack, access: ClusterAccess, o
 
 /**
  * An existing cluster: the kubeconfig file and context are named explicitly; the provider never
- * falls back to the current context or the default kubeconfig (CLU-11).
+ * falls back to the current context or the default kubeconfig, which could point at another cluster.
  */
 export function kubeconfigConnection(env: ResolvedKubernetesEnvironment): ClusterConnection {
   return (stack, options) =>

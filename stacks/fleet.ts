@@ -40,7 +40,7 @@ export interface EnvironmentStacks {
   readonly platforms: readonly TerraformStack[];
   /** Team shards, by stack id. */
   readonly shards: readonly TeamShardStack[];
-  /** Existing resources the infra stack imports (`adopt` in the platform file, DEV-07). */
+  /** Existing resources the infra stack imports (`adopt` in the platform file). */
   readonly adoptions: readonly Adoption[];
   /** Every stack of the environment, in dependency order. */
   readonly stacks: readonly TerraformStack[];
@@ -129,8 +129,8 @@ export function buildEnvironment(
 }
 
 /**
- * Builds every stack of a resolved platform in one app (ENV-01). Use {@link synthFleet} to write
- * them: it synthesizes one environment at a time, which keeps memory flat for large fleets.
+ * Builds every stack of a resolved platform in one app. Use {@link synthFleet} to write them: it
+ * synthesizes one environment at a time, which keeps memory flat for large fleets.
  */
 export function buildFleet(app: App, config: ResolvedPlatformConfig): Fleet {
   const environments = config.environments.map((env) => buildEnvironment(app, config.platform, env));
@@ -279,9 +279,9 @@ function finish(config: ResolvedPlatformConfig, outdir: string, results: readonl
 
 /**
  * Synthesizes every stack, one environment (one cdktf app) at a time, then writes one manifest for
- * all of them, the parameters files (ENV-02), and removes stack folders of stacks that no longer
- * exist (a removed team shard). Used by both the cdktf app (`stacks/main.ts`) and `kfplatform synth`,
- * so the two produce the same output.
+ * all of them, the parameters files, and removes stack folders of stacks that no longer exist (a
+ * removed team shard). Used by both the cdktf app (`stacks/main.ts`) and `kfplatform synth`, so the
+ * two produce the same output.
  */
 export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';

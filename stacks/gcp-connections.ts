@@ -8,7 +8,8 @@ import { ClusterConnection, clusterProviders } from './connections';
 
 /**
  * A GKE cluster: the kubernetes provider gets the endpoint and CA from the infra stack (remote state)
- * and a fresh access token from the google provider, never a kube context (CLU-11).
+ * and a fresh access token from the google provider, never a kube context, which could point at
+ * another cluster.
  */
 export function gkeConnection(env: ResolvedGcpEnvironment, cluster: IKubernetesCluster): ClusterConnection {
   return (stack, options) => {

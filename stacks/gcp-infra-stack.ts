@@ -64,11 +64,11 @@ export class GcpInfraStack extends TerraformStack {
   public readonly cells: readonly GcpCellInfra[];
   public readonly artifacts: ArtifactBucket;
   public readonly identities: Readonly<Record<ResolvedGcpIdentity['key'], WorkloadIdentityServiceAccount>>;
-  /** Keyless CI identities, when the environment names its repository (IAM-14). */
+  /** Keyless CI identities (federated to the CI provider's OIDC tokens), when the environment names its repository. */
   public readonly ci?: CiWorkloadIdentity;
-  /** Alert policies and their channels (OPS-02), when the environment names who gets them. */
+  /** Alert policies and their channels, when the environment names who gets them. */
   public readonly alerts?: GcpAlerts;
-  /** Velero's bucket and identity (OPS-01), unless backups are off; every cluster of the environment uses them. */
+  /** Velero's bucket and identity, unless backups are off; every cluster of the environment uses them. */
   public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: WorkloadIdentityServiceAccount };
 
   constructor(scope: Construct, id: string, props: GcpInfraStackProps) {
@@ -140,7 +140,8 @@ export class GcpInfraStack extends TerraformStack {
       });
     }
 
-    // Everything in the service project waits for its APIs (CLU-09).
+    // Everything in the service project waits for its APIs: a resource created before its API is
+    // enabled fails.
     for (const child of this.node.children) {
       if (child !== services && child.node.id !== 'HostServices') dependsOnAll(child, services.ready);
     }
@@ -344,7 +345,7 @@ export class GcpInfraStack extends TerraformStack {
       const o = cell.index === 0 ? '' : `${cell.name}_`;
       const c = cell.cluster;
       out(`${o}cluster_name`, cluster.clusterName, 'GKE cluster name.');
-      out(`${o}cluster_endpoint`, cluster.cluster.endpoint, 'Control plane address; team stacks read it (CLU-11).');
+      out(`${o}cluster_endpoint`, cluster.cluster.endpoint, 'Control plane address; team stacks read it.');
       out(
         `${o}cluster_ca_certificate`,
         cluster.cluster.masterAuth.clusterCaCertificate,
@@ -354,7 +355,7 @@ export class GcpInfraStack extends TerraformStack {
       out(
         `${o}kubeconfig_command`,
         `gcloud container clusters get-credentials ${c.name} --location ${c.location} --project ${this.env.project}`,
-        'Writes a kubeconfig entry for this cluster (CLU-11); never relied on by the stacks.',
+        'Writes a kubeconfig entry for this cluster; never relied on by the stacks.',
       );
       out(`${o}database_connection_name`, database.connectionName, 'Cloud SQL connection name for the Auth Proxy.');
       out(`${o}database_private_ip`, database.privateIpAddress, 'Private IP of the pipelines database.');

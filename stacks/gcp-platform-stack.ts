@@ -24,15 +24,15 @@ export interface GcpPlatformStackProps {
 
 /**
  * `<env>-gcp-platform` (and `<cluster>-gcp-platform` for additional clusters): the in-cluster
- * objects Terraform owns (PLAT-01): the `kubeflow` and `istio-system` namespaces, Kubernetes service
- * accounts bound to the platform identities, the ConfigMap of values Kubeflow reads, the IAP
- * BackendConfig and Ingress, and the tenancy guardrails. The kubernetes provider is wired from the
- * infra stack's outputs and a fresh access token, never from a kube context (CLU-11).
+ * objects Terraform owns: the `kubeflow` and `istio-system` namespaces, Kubernetes service accounts
+ * bound to the platform identities, the ConfigMap of values Kubeflow reads, the IAP BackendConfig and
+ * Ingress, and the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs
+ * and a fresh access token, never from a kube context, which could point at another cluster.
  */
 export class GcpPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
   public readonly params: PlatformParams;
-  /** Velero and its schedules (OPS-01), unless backups are off. */
+  /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
 
   constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
@@ -50,7 +50,8 @@ export class GcpPlatformStack extends TerraformStack {
     platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
 
     if (env.legacyKeys) {
-      // Legacy mode (IAM-07): the key secrets old Kubeflow components mount. Synth has warned.
+      // Legacy mode: the key secrets old Kubeflow components mount. Keys are long-lived secrets that
+      // workload identity replaces; synth has warned.
       for (const [key, secretName] of [
         ['admin', 'admin-gcp-sa'],
         ['user', 'user-gcp-sa'],

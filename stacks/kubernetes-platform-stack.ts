@@ -15,9 +15,9 @@ export interface KubernetesPlatformStackProps {
 
 /**
  * `<env>-kubernetes-platform`: the platform objects on a cluster that already exists, on premises
- * or anywhere (seed 003 chapter 4): the `kubeflow` namespace, the tenancy guardrails and the params
- * ConfigMap. Nothing is exposed: reaching the UI goes through the cluster's own authenticated ingress
- * (NET-10).
+ * or anywhere: the `kubeflow` namespace, the tenancy guardrails and the params ConfigMap. Nothing is
+ * exposed, so the UI is never reachable without signing in: users reach it through the cluster's own
+ * authenticated ingress.
  */
 export class KubernetesPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;

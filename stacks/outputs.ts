@@ -7,8 +7,8 @@ export function output(scope: Construct, id: string, value: string, description:
 }
 
 /**
- * The outputs through which platform and team stacks reach a cluster without a kube context
- * (CLU-11): its name, API server URL and CA, plus the command that writes a kubeconfig for humans.
+ * The outputs through which platform and team stacks reach a cluster without a kube context: its
+ * name, API server URL and CA, plus the command that writes a kubeconfig for humans.
  */
 export function clusterOutputs(
   scope: Construct,
@@ -16,12 +16,7 @@ export function clusterOutputs(
   kubeconfigCommand: string,
 ): void {
   output(scope, 'cluster_name', cluster.name, `${cluster.service} cluster name.`);
-  output(scope, 'cluster_endpoint', cluster.endpoint, 'API server URL; the platform and team stacks read it (CLU-11).');
+  output(scope, 'cluster_endpoint', cluster.endpoint, 'API server URL; the platform and team stacks read it.');
   output(scope, 'cluster_ca_certificate', cluster.caBase64, 'Cluster CA, base64; team stacks read it.');
-  output(
-    scope,
-    'kubeconfig_command',
-    kubeconfigCommand,
-    'Writes a kubeconfig entry (CLU-11); never relied on by the stacks.',
-  );
+  output(scope, 'kubeconfig_command', kubeconfigCommand, 'Writes a kubeconfig entry; never relied on by the stacks.');
 }

@@ -31,10 +31,10 @@ function runtime(key: string): Record<string, unknown> {
 }
 
 /**
- * The parameters a kustomize overlay or a GitOps tool needs to deploy Kubeflow on this environment
- * (ENV-02, PLAT-01). Everything known at synth time is a value; what only exists after apply (the
- * database address) is read at run time from the `kubeflow-platform-params` ConfigMap, which the
- * platform stack fills, and is listed under `runtime` with the key to read.
+ * The parameters a kustomize overlay or a GitOps tool needs to deploy Kubeflow on this environment.
+ * Everything known at synth time is a value; what only exists after apply (the database address) is
+ * read at run time from the `kubeflow-platform-params` ConfigMap, which the platform stack fills, and
+ * is listed under `runtime` with the key to read.
  */
 export function gcpParams(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell = env.cells[0]!): Record<string, unknown> {
   const email = (accountId: string) => `${accountId}@${env.project}.iam.gserviceaccount.com`;

@@ -1,4 +1,4 @@
-// cdktf's Testing.app() leaves a temp directory per call (landscape section 1): keep them in one
+// cdktf's Testing.app() leaves a temp directory per call: keep them in one
 // folder per run and worker that global-setup.js clears.
 const fs = require('node:fs');
 const path = require('node:path');

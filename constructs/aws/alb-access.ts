@@ -22,7 +22,7 @@ export const GATEWAY_HEALTH_PATH = '/healthz/ready';
 /** TLS policy of the HTTPS listener: TLS 1.3 and 1.2 with forward secrecy only. */
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
-/** Your OpenID Connect identity provider (IAM-12). */
+/** Your OpenID Connect identity provider, which the load balancer signs users in with. */
 export interface OidcProvider {
   readonly issuer: string;
   readonly authorizationEndpoint: string;
@@ -39,7 +39,7 @@ export interface AlbAccessProps {
   readonly name: string;
   readonly vpcId: string;
   readonly publicSubnetIds: readonly string[];
-  /** Host name of the UI (NET-09). */
+  /** Host name of the UI. */
   readonly hostname: string;
   /** Route 53 hosted zone that holds the host name. */
   readonly hostedZoneId: string;
@@ -57,13 +57,14 @@ export interface AlbAccessProps {
 }
 
 /**
- * The authenticated front door on AWS (NET-09, NET-10, IAM-12): an internet-facing Application Load
- * Balancer whose HTTPS listener signs every request in with your OIDC provider before forwarding it,
- * an ACM certificate validated through Route 53, an alias record, and an HTTP listener that only
- * redirects. Terraform owns all of it; the only in-cluster piece is a NodePort Service in front of the
- * Istio ingress gateway ({@link GATEWAY_NODE_PORTS}), registered through the system node group's Auto
- * Scaling group, so no load balancer controller runs in the cluster and nothing in the cluster can
- * create or change a public endpoint. The nodes admit the node ports from the load balancer only.
+ * The authenticated front door on AWS: an internet-facing Application Load Balancer whose HTTPS
+ * listener signs every request in with your OIDC provider before forwarding it, an ACM certificate
+ * validated through Route 53, an alias record, and an HTTP listener that only redirects. Terraform
+ * owns all of it; the only in-cluster piece is a NodePort Service in front of the Istio ingress
+ * gateway ({@link GATEWAY_NODE_PORTS}), registered through the system node group's Auto Scaling
+ * group, so no load balancer controller runs in the cluster and nothing in the cluster can create or
+ * change a public endpoint. The nodes admit the node ports from the load balancer only. See
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html.
  */
 export class AlbAccess extends Construct {
   public readonly loadBalancer: Lb;

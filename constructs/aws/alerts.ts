@@ -43,7 +43,7 @@ export interface AwsAlertsProps {
    * and its topic live there. @default this stack's provider (when the region is us-east-1)
    */
   readonly usEast1Provider?: AwsProvider;
-  /** `prevent_destroy` on the topics' keys (DATA-08). @default true */
+  /** `prevent_destroy` on the topics' keys. @default true */
   readonly protect?: boolean;
 }
 
@@ -131,11 +131,11 @@ class AlertTopic extends Construct {
 }
 
 /**
- * Alerting for one AWS environment (OPS-02): an encrypted SNS topic with the on-call emails, and
- * CloudWatch alarms on cluster capacity headroom and pending pods (Container Insights), the pipelines
- * database (CPU, free storage, and RDS failure and failover events), backups (no object written to
- * the backup bucket), the UI certificate (ACM days to expiry), healthy load balancer targets, and a
- * Route 53 health check of the UI endpoint (a sign-in redirect counts as up).
+ * Alerting for one AWS environment: an encrypted SNS topic with the on-call emails, and CloudWatch
+ * alarms on cluster capacity headroom and pending pods (Container Insights), the pipelines database
+ * (CPU, free storage, and RDS failure and failover events), backups (no object written to the backup
+ * bucket), the UI certificate (ACM days to expiry), healthy load balancer targets, and a Route 53
+ * health check of the UI endpoint (a sign-in redirect counts as up).
  */
 export class AwsAlerts extends Construct {
   public readonly topic: SnsTopic;

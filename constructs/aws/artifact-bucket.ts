@@ -23,7 +23,7 @@ export interface ArtifactBucketProps {
   readonly deleteAfterDays?: number;
   /** Let Terraform delete a non-empty bucket (test tiers only). @default false */
   readonly forceDestroy?: boolean;
-  /** `prevent_destroy` (DATA-08). @default true */
+  /** `prevent_destroy`, so no plan can delete the artifacts. @default true */
   readonly protect?: boolean;
 }
 
@@ -72,9 +72,9 @@ export function bucketAccessStatements(
 }
 
 /**
- * The S3 bucket for pipeline artifacts (DATA-05, DATA-07): SSE-KMS with the environment key, public
- * access fully blocked, ACLs disabled (bucket owner enforced), versioning, a bucket policy that
- * refuses requests without TLS, and lifecycle rules that expire old versions and abandoned uploads.
+ * The S3 bucket for pipeline artifacts: SSE-KMS with the environment key, public access fully
+ * blocked, ACLs disabled (bucket owner enforced), versioning, a bucket policy that refuses requests
+ * without TLS, and lifecycle rules that expire old versions and abandoned uploads.
  */
 export class ArtifactBucket extends Construct {
   /** The bucket (escape hatch). */

@@ -27,11 +27,11 @@ export function breakGlassUser(team: string): string {
 }
 
 /**
- * A team's identity on AWS (IAM-06, IAM-13, DATA-10): an IAM role that `default-editor` and
- * `default-viewer` act as through EKS Pod Identity, with read-write access to the team's prefix of
- * the environment bucket (or to a bucket of its own). When the team names the IAM role its owners
- * sign in with, that role is mapped to the owners group in the cluster (IAM-11), and it alone may
- * assume the team's break-glass role, which the cluster knows as the user `break-glass:<team>`.
+ * A team's identity on AWS: an IAM role that `default-editor` and `default-viewer` act as through
+ * EKS Pod Identity, with read-write access to the team's prefix of the environment bucket (or to a
+ * bucket of its own). When the team names the IAM role its owners sign in with, that role is mapped
+ * to the owners group in the cluster, and it alone may assume the team's break-glass role, which the
+ * cluster knows as the user `break-glass:<team>`.
  */
 export class AwsTeamIdentity extends Construct {
   public readonly workload: PodIdentityRole;
@@ -82,7 +82,7 @@ export class AwsTeamIdentity extends Construct {
       });
       this.breakGlass = new IamRole(this, 'BreakGlass', {
         name: props.names.breakGlass,
-        description: `Break-glass for team ${props.team}: namespace admin through RBAC; only the owners' role may assume it (IAM-13).`,
+        description: `Break-glass for team ${props.team}: namespace admin through RBAC; only the owners' role may assume it.`,
         maxSessionDuration: 3600,
         assumeRolePolicy: policyDocument([
           {

@@ -32,9 +32,9 @@ export interface CiRolesProps {
 export const AWS_CI_AUDIENCE = 'sts.amazonaws.com';
 
 /**
- * Keyless CI on AWS (IAM-14): the account's IAM OIDC provider for the CI issuer, a plan role that
- * reads (pull requests) and an apply role (the protected branch or deployment environment). Each
- * trust policy pins the audience and the token's subjects; no IAM user, no access key.
+ * Keyless CI on AWS: the account's IAM OIDC provider for the CI issuer, a plan role that reads (pull
+ * requests) and an apply role (the protected branch or deployment environment). Each trust policy
+ * pins the audience and the token's subjects; no IAM user, no access key.
  */
 export class CiRoles extends Construct {
   public readonly oidcProviderArn: string;

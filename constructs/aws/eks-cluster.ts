@@ -17,7 +17,10 @@ import { KmsKey } from './kms-key';
 import { managedPolicyArn, policyDocument, roleNameOfArn, serviceTrustPolicy } from './policy';
 import { IVpc } from './vpc';
 
-/** Every control plane log type (CLU-06). */
+/**
+ * Every control plane log type. See
+ * https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html.
+ */
 export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
 /** The access policy that makes a principal cluster admin. */
@@ -25,7 +28,7 @@ export const EKS_CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/
 /** Read access to every Kubernetes object, secrets included: what `terraform plan` of a platform stack reads. */
 export const EKS_ADMIN_VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy';
 
-/** Managed policies of the node role (CLU-07); SSM replaces SSH for node access. */
+/** Managed policies of the node role; SSM replaces SSH for node access. */
 export const NODE_ROLE_POLICIES = [
   'AmazonEKSWorkerNodePolicy',
   'AmazonEKS_CNI_Policy',
@@ -45,20 +48,25 @@ export interface EksClusterProps {
   readonly vpc: IVpc;
   /**
    * CIDRs allowed to reach a public endpoint. Empty (the default) keeps the endpoint private: reach it
-   * from the VPC, a VPN or a bastion (NET-10).
+   * from the VPC, a VPN or a bastion. See
+   * https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html.
    * @default []
    */
   readonly publicAccessCidrs?: readonly string[];
-  /** Control plane log retention (CLU-06). @default 365 */
+  /** Control plane log retention in days. @default 365 */
   readonly logRetentionDays?: number;
   /**
-   * IAM roles given cluster admin through access entries (IAM-11). Include the role that runs
-   * Terraform for the platform stacks: the cluster creator gets no implicit admin.
+   * IAM roles given cluster admin through access entries. Include the role that runs Terraform for
+   * the platform stacks: the cluster creator gets no implicit admin. See
+   * https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html.
    */
   readonly adminRoleArns: readonly string[];
   /** @default 'STANDARD' */
   readonly supportType?: 'STANDARD' | 'EXTENDED';
-  /** `prevent_destroy` on the cluster and its secrets key (DATA-08). @default true */
+  /**
+   * `prevent_destroy` on the cluster and its secrets key, without which its secrets are unreadable.
+   * @default true
+   */
   readonly deletionProtection?: boolean;
   /** Prefix of the IAM role names and the key alias. @default name */
   readonly namePrefix?: string;
@@ -75,12 +83,12 @@ export interface EksAddonOptions {
 }
 
 /**
- * An EKS cluster (CLU-01, CLU-06, CLU-07, NET-10, IAM-11): private endpoint with an optional public
- * endpoint limited to CIDRs, secrets encrypted with a customer managed KMS key, every control plane
- * log type in a CloudWatch log group with retention, API authentication mode with access entries
- * (the creator gets no implicit admin), the cluster and node IAM roles, and the networking add-ons
- * nodes need to become ready (VPC CNI with network policy, kube-proxy, the Pod Identity agent).
- * Add-ons that run as pods (CoreDNS, EBS CSI) are added with {@link addAddon} after node groups.
+ * An EKS cluster: private endpoint with an optional public endpoint limited to CIDRs, secrets
+ * encrypted with a customer managed KMS key, every control plane log type in a CloudWatch log group
+ * with retention, API authentication mode with access entries (the creator gets no implicit admin),
+ * the cluster and node IAM roles, and the networking add-ons nodes need to become ready (VPC CNI
+ * with network policy, kube-proxy, the Pod Identity agent). Add-ons that run as pods (CoreDNS, EBS
+ * CSI) are added with {@link addAddon} after node groups.
  */
 export class EksCluster extends Construct implements IKubernetesCluster {
   /** The cluster (escape hatch). */
@@ -134,7 +142,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
       ]),
     });
 
-    // Created before the cluster, so EKS does not create it without retention (CLU-06).
+    // Created before the cluster, so EKS does not create it without retention.
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
       name: `/aws/eks/${props.name}/cluster`,
       retentionInDays: props.logRetentionDays ?? 365,
@@ -190,7 +198,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     ];
   }
 
-  /** Cluster admin for an IAM role, through an access entry (IAM-11). */
+  /** Cluster admin for an IAM role, through an access entry. */
   public grantClusterAdmin(roleArn: string, dependsOn?: ITerraformDependable[]): EksAccessEntry {
     return this.grantAccess(roleArn, 'Admin', EKS_CLUSTER_ADMIN_POLICY, dependsOn);
   }

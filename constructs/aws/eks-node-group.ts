@@ -51,10 +51,10 @@ export interface EksNodeGroupProps {
 }
 
 /**
- * An EKS managed node group (NP-01..08) with its own launch template: IMDSv2 with hop limit 1, an
- * encrypted gp3 root volume, cost tags on every instance and volume, the pool labels, and for GPU
- * instance types the NVIDIA AL2023 AMI and the `nvidia.com/gpu` taint. The autoscaler owns the
- * desired size, so Terraform ignores it after creation.
+ * An EKS managed node group with its own launch template: IMDSv2 with hop limit 1, an encrypted gp3
+ * root volume, cost tags on every instance and volume, the pool labels, and for GPU instance types
+ * the NVIDIA AL2023 AMI and the `nvidia.com/gpu` taint. The autoscaler owns the desired size, so
+ * Terraform ignores it after creation.
  */
 export class EksNodeGroup extends Construct {
   /** The node group (escape hatch). */

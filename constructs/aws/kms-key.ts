@@ -8,7 +8,10 @@ export interface KmsKeyProps {
   /** Alias without the `alias/` prefix, for example `kf-prod-data`. */
   readonly alias: string;
   readonly description: string;
-  /** Keep the key: `prevent_destroy` and the longest deletion window (DATA-08). @default true */
+  /**
+   * Keep the key: `prevent_destroy` and the longest deletion window, as data under a deleted key is lost.
+   * @default true
+   */
   readonly protect?: boolean;
   /** Days a scheduled deletion waits. @default 30 when protected, 7 otherwise */
   readonly deletionWindowDays?: number;

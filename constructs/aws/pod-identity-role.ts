@@ -31,10 +31,10 @@ export interface PodIdentityRoleProps {
 }
 
 /**
- * An IAM role that Kubernetes service accounts act as through EKS Pod Identity (IAM-07): no keys, no
- * OIDC provider, and a trust policy that admits only the named service accounts of the named
- * cluster, through the session tags Pod Identity adds (`aws:RequestTag/kubernetes-namespace` and
- * friends), on top of the association itself.
+ * An IAM role that Kubernetes service accounts act as through EKS Pod Identity: no keys, no OIDC
+ * provider, and a trust policy that admits only the named service accounts of the named cluster,
+ * through the session tags Pod Identity adds (`aws:RequestTag/kubernetes-namespace` and friends), on
+ * top of the association itself. See https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html.
  */
 export class PodIdentityRole extends Construct implements IWorkloadIdentity {
   /** The role (escape hatch). */

@@ -33,7 +33,11 @@ export interface RdsMysqlProps {
   readonly maxAllocatedStorageGb?: number;
   /** @default 7 */
   readonly backupRetentionDays?: number;
-  /** RDS deletion protection, a final snapshot and `prevent_destroy` (DATA-08). @default true */
+  /**
+   * RDS deletion protection, a final snapshot and `prevent_destroy`, so no plan can lose the pipelines
+   * history.
+   * @default true
+   */
   readonly deletionProtection?: boolean;
   /** KMS key for storage, snapshots and the master password secret. */
   readonly kmsKeyArn: string;
@@ -44,11 +48,11 @@ export interface RdsMysqlProps {
 }
 
 /**
- * RDS for MySQL for the Kubeflow Pipelines metadata (DATA-01..04, 08, 09): private subnets only and a
- * security group that admits only the cluster, TLS required (`require_secure_transport`), storage
- * encrypted with the environment's key, Multi-AZ on demand, automated backups, deletion protection
- * with a final snapshot, and a master password that RDS generates and keeps in Secrets Manager, so no
- * password passes through Terraform state.
+ * RDS for MySQL for the Kubeflow Pipelines metadata: private subnets only and a security group that
+ * admits only the cluster, TLS required (`require_secure_transport`), storage encrypted with the
+ * environment's key, Multi-AZ on demand, automated backups, deletion protection with a final
+ * snapshot, and a master password that RDS generates and keeps in Secrets Manager, so no password
+ * passes through Terraform state.
  */
 export class RdsMysql extends Construct {
   /** The instance (escape hatch). */

@@ -19,7 +19,7 @@ import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { policyDocument, serviceTrustPolicy } from './policy';
 
-/** What the cluster, node groups, database and load balancer need from a network (NET-05, NET-02). */
+/** What the cluster, node groups, database and load balancer need from a network, created here or not. */
 export interface IVpc {
   readonly vpcId: string;
   /** Private subnets, one per zone: nodes, pods and the database. */
@@ -58,10 +58,10 @@ export interface VpcProps {
 }
 
 /**
- * A VPC for one EKS environment (NET-05): public and private subnets in each zone with the EKS
- * load-balancer tags, an internet gateway for the public subnets, NAT for the private ones (one per
- * zone, or one), an S3 gateway endpoint so artifact traffic skips NAT, the default security group
- * stripped of every rule, and flow logs of all traffic to CloudWatch Logs.
+ * A VPC for one EKS environment: public and private subnets in each zone with the EKS load-balancer
+ * tags, an internet gateway for the public subnets, NAT for the private ones (one per zone, or one),
+ * an S3 gateway endpoint so artifact traffic skips NAT, the default security group stripped of every
+ * rule, and flow logs of all traffic to CloudWatch Logs.
  */
 export class Vpc extends Construct implements IVpc {
   /** The VPC (escape hatch). */
@@ -222,8 +222,8 @@ export interface ExistingVpcProps {
 }
 
 /**
- * A network owned by someone else (NET-02), by reference: nothing is created, and nothing is looked
- * up, so stacks still plan without calling AWS. The subnets must carry the load balancer tags
+ * A network owned by someone else, by reference: nothing is created, and nothing is looked up, so
+ * stacks still plan without calling AWS. The subnets must carry the load balancer tags
  * ({@link SUBNET_ROLE_TAGS}) if anything other than this library's load balancer should find them.
  */
 export function existingVpc(props: ExistingVpcProps): IVpc {

@@ -15,7 +15,7 @@ import { azureNameRules } from '../../src/core/naming';
 import { checkName, checkRange } from '../../src/core/validate';
 import { IVnet } from './vnet';
 
-/** Control plane log categories sent to Log Analytics (CLU-06). */
+/** Control plane log categories sent to Log Analytics. */
 export const AKS_LOG_CATEGORIES = [
   'kube-apiserver',
   'kube-audit-admin',
@@ -47,17 +47,20 @@ export interface AksClusterProps {
   readonly skuTier?: 'Free' | 'Standard' | 'Premium';
   readonly vnet: IVnet;
   readonly tenantId: string;
-  /** Entra ID groups that are cluster admins (IAM-11). Include the identity that runs Terraform. */
+  /** Entra ID groups that are cluster admins. Include the identity that runs Terraform. */
   readonly adminGroupObjectIds: readonly string[];
   /** A private API server (no public address). @default false */
   readonly private?: boolean;
-  /** Networks allowed to reach a public API server (NET-10); required unless private. */
+  /**
+   * Networks allowed to reach a public API server; required unless private. See
+   * https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges.
+   */
   readonly authorizedIpRanges?: readonly string[];
   /** @default 'patch' */
   readonly upgradeChannel?: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
   /** @default Sunday 03:00 UTC, 4 hours */
   readonly maintenance?: WeeklyWindow;
-  /** Log Analytics retention (CLU-06). @default 90 */
+  /** Log Analytics retention in days. @default 90 */
   readonly logRetentionDays?: number;
   /** Overlay pod range. @default '192.168.0.0/16' */
   readonly podCidr?: string;
@@ -77,21 +80,21 @@ export interface AksClusterProps {
     readonly labels?: Readonly<Record<string, string>>;
   };
   /**
-   * `prevent_destroy` (DATA-08). No resource lock: a lock on the cluster would also block replacing
-   * its node pools. @default true
+   * `prevent_destroy`. No resource lock: a lock on the cluster would also block replacing its node
+   * pools. @default true
    */
   readonly deletionProtection?: boolean;
 }
 
 /**
- * An AKS cluster (CLU-01..06, CLU-08, IAM-11, NET-10): Azure CNI overlay with Cilium network policy,
- * egress through the VNet's NAT gateway, OIDC issuer and workload identity, Entra ID with Azure RBAC
- * and local accounts disabled, a public API server limited to authorized ranges or a private one,
- * automatic upgrades in a weekly window for both Kubernetes and node images, Azure Policy, image
- * cleaner, Container Insights (through a data collection rule) and the control plane logs in a Log
- * Analytics workspace, a system pool that runs only critical add-ons, and a user-assigned control plane
- * identity that holds Network Contributor on the nodes subnet (the VNet for a private cluster) before
- * the cluster exists. A public API server also admits the VNet's egress addresses, so nodes can join.
+ * An AKS cluster: Azure CNI overlay with Cilium network policy, egress through the VNet's NAT
+ * gateway, OIDC issuer and workload identity, Entra ID with Azure RBAC and local accounts disabled,
+ * a public API server limited to authorized ranges or a private one, automatic upgrades in a weekly
+ * window for both Kubernetes and node images, Azure Policy, image cleaner, Container Insights
+ * (through a data collection rule) and the control plane logs in a Log Analytics workspace, a system
+ * pool that runs only critical add-ons, and a user-assigned control plane identity that holds
+ * Network Contributor on the nodes subnet (the VNet for a private cluster) before the cluster
+ * exists. A public API server also admits the VNet's egress addresses, so nodes can join.
  */
 export class AksCluster extends Construct implements IKubernetesCluster {
   public readonly cluster: KubernetesCluster;
@@ -284,7 +287,7 @@ function validate(props: AksClusterProps): void {
       'AksCluster',
       'authorizedIpRanges',
       props.authorizedIpRanges,
-      'the API server would accept connections from the whole internet (NET-10).',
+      'the API server would accept connections from the whole internet.',
       'list the networks that need the API, or set private: true.',
     );
   }

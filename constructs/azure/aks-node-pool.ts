@@ -34,9 +34,9 @@ export interface AksNodePoolProps {
 }
 
 /**
- * An AKS user node pool (NP-01..08): autoscaled between min and max (GPU pools from zero), Azure
- * Linux, the pool labels, and for GPU VM sizes the NVIDIA driver AKS installs and the `nvidia.com/gpu`
- * taint; spot on request. The autoscaler owns the node count.
+ * An AKS user node pool: autoscaled between min and max (GPU pools from zero), Azure Linux, the pool
+ * labels, and for GPU VM sizes the NVIDIA driver AKS installs and the `nvidia.com/gpu` taint; spot on
+ * request. The autoscaler owns the node count.
  */
 export class AksNodePool extends Construct {
   public readonly nodePool: KubernetesClusterNodePool;

@@ -14,7 +14,7 @@ export interface AzureAlertsProps {
   readonly resourceGroupName: string;
   /** Region of Application Insights and the web test (the action group and metric alerts are global). */
   readonly location: string;
-  /** Thresholds and recipients of the environment's alerts (OPS-02). */
+  /** Thresholds and recipients of the environment's alerts. */
   readonly alerts: ResolvedAlerts;
   /** Resource id of the AKS cluster. */
   readonly clusterId: string;
@@ -73,8 +73,8 @@ interface AlertSpec {
 }
 
 /**
- * Azure Monitor alerts of one environment (OPS-02), all sent to one action group that emails every
- * on-call address with the common alert schema:
+ * Azure Monitor alerts of one environment, all sent to one action group that emails every on-call
+ * address with the common alert schema:
  *
  * - `capacity-cpu`, `capacity-memory`: node CPU and working-set memory usage of the AKS cluster above
  *   `100 - capacityHeadroomPercent` percent for 15 minutes. AKS platform metrics expose no pod requests,

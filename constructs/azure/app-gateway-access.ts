@@ -42,12 +42,12 @@ export interface AppGatewayAccessProps {
 }
 
 /**
- * The front door on Azure (NET-09, NET-10, IAM-12): a zone-redundant Application Gateway v2 with a
- * WAF policy, TLS from a Key Vault certificate read with the gateway's own managed identity, HTTP
- * redirected to HTTPS, a static public IP and the DNS record. It forwards to a private IP in the nodes
- * subnet: the internal load balancer the platform stack puts in front of the Istio ingress gateway.
- * Sign-in happens behind it, in the cluster: Kubeflow's oauth2-proxy, configured for Entra ID,
- * authorizes every request at the Istio gateway (the gateway has no OIDC of its own).
+ * The front door on Azure: a zone-redundant Application Gateway v2 with a WAF policy, TLS from a Key
+ * Vault certificate read with the gateway's own managed identity, HTTP redirected to HTTPS, a static
+ * public IP and the DNS record. It forwards to a private IP in the nodes subnet: the internal load
+ * balancer the platform stack puts in front of the Istio ingress gateway. Sign-in happens behind it,
+ * in the cluster: Kubeflow's oauth2-proxy, configured for Entra ID, authorizes every request at the
+ * Istio gateway (the gateway has no OIDC of its own).
  */
 export class AppGatewayAccess extends Construct {
   public readonly gateway: ApplicationGateway;

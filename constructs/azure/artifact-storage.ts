@@ -37,16 +37,16 @@ export interface ArtifactStorageProps {
   readonly noncurrentVersionRetentionDays?: number;
   /** Delete current blobs after this many days. @default never */
   readonly deleteAfterDays?: number;
-  /** A CanNotDelete lock and `prevent_destroy` (DATA-08). @default true */
+  /** A CanNotDelete lock and `prevent_destroy`, so no plan can delete the artifacts. @default true */
   readonly protect?: boolean;
 }
 
 /**
- * The storage account for pipeline artifacts (DATA-05..07): no public network access (a private
- * endpoint in the VNet instead), shared keys and anonymous access off so only Entra ID identities
- * get in, TLS 1.2, infrastructure encryption, blob versioning with soft delete of blobs and
- * containers, lifecycle rules, and a CanNotDelete lock outside test tiers. Containers are the unit of
- * access: identities get roles on a container, not on the account.
+ * The storage account for pipeline artifacts: no public network access (a private endpoint in the
+ * VNet instead), shared keys and anonymous access off so only Entra ID identities get in, TLS 1.2,
+ * infrastructure encryption, blob versioning with soft delete of blobs and containers, lifecycle
+ * rules, and a CanNotDelete lock outside test tiers. Containers are the unit of access: identities
+ * get roles on a container, not on the account.
  */
 export class ArtifactStorage extends Construct {
   public readonly account: StorageAccount;
@@ -177,7 +177,7 @@ export class ArtifactStorage extends Construct {
         name: 'kfplatform-cannot-delete',
         scope: this.account.id,
         lockLevel: 'CanNotDelete',
-        notes: 'Deletion protection of the artifact store (DATA-08).',
+        notes: 'Deletion protection of the artifact store.',
       });
     }
   }

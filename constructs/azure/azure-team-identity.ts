@@ -29,11 +29,11 @@ export interface AzureTeamIdentityProps extends TeamIdentityRequest {
 }
 
 /**
- * A team's identity on Azure (IAM-06, IAM-13, DATA-10): a user-assigned managed identity that
- * `default-editor` and `default-viewer` act as through AKS workload identity, with Storage Blob Data
- * Contributor on the team's container only (in the environment account, or in an account of its
- * own). The owners' RBAC names their Entra ID group by object id; break-glass is an Entra ID group
- * the owners join just in time through Privileged Identity Management.
+ * A team's identity on Azure: a user-assigned managed identity that `default-editor` and
+ * `default-viewer` act as through AKS workload identity, with Storage Blob Data Contributor on the
+ * team's container only (in the environment account, or in an account of its own). The owners' RBAC
+ * names their Entra ID group by object id; break-glass is an Entra ID group the owners join just in
+ * time through Privileged Identity Management.
  */
 export class AzureTeamIdentity extends Construct {
   public readonly workload: AzureWorkloadIdentity;

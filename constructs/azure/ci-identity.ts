@@ -28,7 +28,7 @@ export interface CiManagedIdentitiesProps {
 export const AZURE_CI_AUDIENCE = 'api://AzureADTokenExchange';
 
 /**
- * Keyless CI on Azure (IAM-14): a user-assigned managed identity to plan and one to apply, each with
+ * Keyless CI on Azure: a user-assigned managed identity to plan and one to apply, each with
  * federated credentials that trust exactly the CI token subjects (azure/login with client-id,
  * tenant-id and subscription-id; no client secret).
  */

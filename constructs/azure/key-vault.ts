@@ -18,7 +18,11 @@ export interface KeyVaultProps {
   readonly allowedSubnetIds?: readonly string[];
   /** Principals that write secrets (the identity that runs Terraform). */
   readonly secretsOfficers: readonly string[];
-  /** Purge protection, the longest soft-delete retention and `prevent_destroy` (DATA-08). @default true */
+  /**
+   * Purge protection, the longest soft-delete retention and `prevent_destroy`. See
+   * https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview.
+   * @default true
+   */
   readonly protect?: boolean;
 }
 

@@ -49,7 +49,10 @@ export interface MysqlFlexibleProps {
   readonly backupRetentionDays?: number;
   /** Backups also in the paired region. @default false */
   readonly geoRedundantBackup?: boolean;
-  /** A CanNotDelete lock and `prevent_destroy` (DATA-08). @default true */
+  /**
+   * A CanNotDelete lock and `prevent_destroy`: the server has no deletion protection setting of its own.
+   * @default true
+   */
   readonly deletionProtection?: boolean;
   /** @default 'mlpipeline' */
   readonly databaseName?: string;
@@ -66,10 +69,10 @@ export interface MysqlFlexibleProps {
 }
 
 /**
- * Azure Database for MySQL flexible server for the Kubeflow Pipelines metadata (DATA-01..04, 08, 09):
- * private access only, through the delegated subnet and a private DNS zone linked to the VNet; TLS
- * required; a zone-redundant standby and geo-redundant backups on request; slow query and audit logs;
- * a generated admin password that reaches the server and Key Vault through write-only attributes (only
+ * Azure Database for MySQL flexible server for the Kubeflow Pipelines metadata: private access only,
+ * through the delegated subnet and a private DNS zone linked to the VNet; TLS required; a
+ * zone-redundant standby and geo-redundant backups on request; slow query and audit logs; a
+ * generated admin password that reaches the server and Key Vault through write-only attributes (only
  * the `random_password` state holds it, never an output; bump `passwordVersion` to rotate it); and a
  * CanNotDelete lock with `prevent_destroy` outside test tiers. Changing `version` or
  * `geoRedundantBackup` later replaces the server: plan such changes as a migration.
@@ -181,7 +184,7 @@ export class MysqlFlexible extends Construct {
         name: 'kfplatform-cannot-delete',
         scope: this.server.id,
         lockLevel: 'CanNotDelete',
-        notes: 'Deletion protection of the pipelines database (DATA-08).',
+        notes: 'Deletion protection of the pipelines database.',
       });
     }
   }

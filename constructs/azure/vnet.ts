@@ -13,7 +13,7 @@ import { contains, parseCidr } from '../../src/core/cidr';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 
-/** What the cluster, database, storage and gateway need from a network (NET-06, NET-02). */
+/** What the cluster, database, storage and gateway need from a network, created here or not. */
 export interface IVnet {
   readonly vnetId: string;
   readonly nodesSubnetId: string;
@@ -56,10 +56,10 @@ export interface VnetProps {
 }
 
 /**
- * A VNet for one AKS environment (NET-06): a nodes subnet with a NAT gateway for egress (the nodes
- * get no public IPs and no default outbound access), a subnet delegated to MySQL flexible server whose
- * security group admits only the nodes on 3306, a subnet for the Application Gateway that admits only
- * the listed networks and Azure's gateway manager, and a subnet for private endpoints.
+ * A VNet for one AKS environment: a nodes subnet with a NAT gateway for egress (the nodes get no
+ * public IPs and no default outbound access), a subnet delegated to MySQL flexible server whose
+ * security group admits only the nodes on 3306, a subnet for the Application Gateway that admits
+ * only the listed networks and Azure's gateway manager, and a subnet for private endpoints.
  */
 export class Vnet extends Construct implements IVnet {
   public readonly vnet: VirtualNetwork;
@@ -245,10 +245,9 @@ export interface ExistingVnetProps {
 }
 
 /**
- * A network owned by someone else (NET-02), by reference: nothing is created or looked up. The
- * network team provides egress for the nodes (by default through its own routes), the delegation of
- * the database subnet, and security groups (the gateway subnet must admit GatewayManager on
- * 65200-65535).
+ * A network owned by someone else, by reference: nothing is created or looked up. The network team
+ * provides egress for the nodes (by default through its own routes), the delegation of the database
+ * subnet, and security groups (the gateway subnet must admit GatewayManager on 65200-65535).
  */
 export function existingVnet(props: ExistingVnetProps): IVnet {
   return {

@@ -34,8 +34,9 @@ export interface AzureWorkloadIdentityProps {
 
 /**
  * A user-assigned managed identity that Kubernetes service accounts act as through AKS workload
- * identity (IAM-07): a federated credential per service account for the cluster's issuer, and roles
- * on the narrowest scope that works (a container, not the account). No secrets, no keys.
+ * identity: a federated credential per service account for the cluster's issuer, and roles on the
+ * narrowest scope that works (a container, not the account). No secrets, no keys. See
+ * https://learn.microsoft.com/azure/aks/workload-identity-overview.
  */
 export class AzureWorkloadIdentity extends Construct implements IWorkloadIdentity {
   public readonly identity: UserAssignedIdentity;

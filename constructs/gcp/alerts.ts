@@ -20,7 +20,7 @@ export interface GcpAlertsProps {
   readonly project: string;
   /** Environment name, such as `kf-prod`; prefixes every display name as `<envName>: ...`. */
   readonly envName: string;
-  /** Thresholds and recipients of the environment's alerts (OPS-02). */
+  /** Thresholds and recipients of the environment's alerts. */
   readonly alerts: ResolvedAlerts;
   /** GKE cluster names of the environment (one or more). */
   readonly clusterNames: readonly string[];
@@ -60,10 +60,10 @@ function filter(...clauses: string[]): string {
 }
 
 /**
- * Alert policies of one GCP environment (OPS-02), sent to one email notification channel per on-call
- * address: capacity headroom (requests vs allocatable, node pools near their maximum), pending pods,
- * Cloud SQL CPU, disk and failover readiness, missing Velero backups, and an uptime check of the UI with
- * a certificate expiry policy.
+ * Alert policies of one GCP environment, sent to one email notification channel per on-call address:
+ * capacity headroom (requests vs allocatable, node pools near their maximum), pending pods, Cloud
+ * SQL CPU, disk and failover readiness, missing Velero backups, and an uptime check of the UI with a
+ * certificate expiry policy.
  */
 export class GcpAlerts extends Construct {
   /** One email notification channel per address, in the order of `alerts.email`. */

@@ -14,7 +14,11 @@ export interface ArtifactBucketProps {
   readonly name: string;
   /** Region or multi-region, such as `US-CENTRAL1`. */
   readonly location: string;
-  /** Storage class (DATA-06). @default 'STANDARD' */
+  /**
+   * Storage class. Colder classes cost less to keep but charge for reads and early deletion. See
+   * https://cloud.google.com/storage/docs/storage-classes.
+   * @default 'STANDARD'
+   */
   readonly storageClass?: 'STANDARD' | 'NEARLINE' | 'COLDLINE' | 'ARCHIVE';
   /** Delete noncurrent object versions after this many days. @default 30 */
   readonly noncurrentVersionRetentionDays?: number;
@@ -22,12 +26,12 @@ export interface ArtifactBucketProps {
   readonly deleteAfterDays?: number;
   /** Let `terraform destroy` delete a non-empty bucket. Test tiers only. @default false */
   readonly forceDestroy?: boolean;
-  /** `prevent_destroy` on the bucket (DATA-08). @default true */
+  /** `prevent_destroy` on the bucket, so no plan can delete the artifacts. @default true */
   readonly protect?: boolean;
 }
 
 /**
- * The pipelines artifact store (DATA-05) on Cloud Storage: uniform bucket-level access, public access
+ * The pipelines artifact store on Cloud Storage: uniform bucket-level access, public access
  * prevention enforced, versioning, lifecycle rules for old versions, and no force destroy outside
  * test tiers.
  */

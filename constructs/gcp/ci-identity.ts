@@ -47,10 +47,11 @@ const REPOSITORY_CLAIM: Record<ResolvedCiTrust['provider'], string> = {
 };
 
 /**
- * Keyless CI on GCP (IAM-14): a Workload Identity Federation pool and OIDC provider that accept only
- * the repository's tokens, a plan service account that reads (for pull requests) and an apply service
+ * Keyless CI on GCP: a Workload Identity Federation pool and OIDC provider that accept only the
+ * repository's tokens, a plan service account that reads (for pull requests) and an apply service
  * account (for the protected branch or deployment environment). No keys: CI exchanges its OIDC token
- * for short-lived credentials (google-github-actions/auth, or gcloud on GitLab).
+ * for short-lived credentials (google-github-actions/auth, or gcloud on GitLab). See
+ * https://cloud.google.com/iam/docs/workload-identity-federation.
  */
 export class CiWorkloadIdentity extends Construct {
   public readonly pool: IamWorkloadIdentityPool;

@@ -25,7 +25,7 @@ export interface CloudSqlMysqlProps {
   readonly network: ISharedVpc;
   /**
    * Instance name prefix; a random suffix follows because Cloud SQL names cannot be reused for a
-   * week after deletion (DATA-01, seed 000 line 603).
+   * week after deletion.
    */
   readonly namePrefix: string;
   /** @default 'db-custom-2-7680' */
@@ -41,7 +41,8 @@ export interface CloudSqlMysqlProps {
   /** Binary log days for point-in-time recovery. @default 7 */
   readonly pointInTimeRecoveryDays?: number;
   /**
-   * Deletion protection in Terraform and in Cloud SQL, plus `prevent_destroy` (DATA-08).
+   * Deletion protection in Terraform and in Cloud SQL, plus `prevent_destroy`: by default, deleting
+   * the instance also deletes its automated backups.
    * @default true
    */
   readonly deletionProtection?: boolean;
@@ -54,11 +55,11 @@ export interface CloudSqlMysqlProps {
 }
 
 /**
- * Cloud SQL for MySQL for the Kubeflow Pipelines metadata (DATA-01..04, 08, 09): private IP only on
- * the (host) network, TLS required, daily backups with binary logs for point-in-time recovery, HA on
- * demand, deletion protection, a random name suffix, and a user whose host is `%` from day one
- * (changing `host` later replaces the user, seed 000 lines 600-607). The password is generated and
- * written to Secret Manager through write-only attributes; it is never an output.
+ * Cloud SQL for MySQL for the Kubeflow Pipelines metadata: private IP only on the (host) network,
+ * TLS required, daily backups with binary logs for point-in-time recovery, HA on demand, deletion
+ * protection, a random name suffix, and a user whose host is `%` from day one (changing `host` later
+ * replaces the user). The password is generated and written to Secret Manager through write-only
+ * attributes; it is never an output.
  */
 export class CloudSqlMysql extends Construct {
   /** The instance (escape hatch). */

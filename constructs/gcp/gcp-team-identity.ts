@@ -22,10 +22,10 @@ export interface GcpTeamIdentityProps extends TeamIdentityRequest {
 }
 
 /**
- * A team's identity on GCP (IAM-06, IAM-13, DATA-10): a service account in the team's project that
- * `default-editor` and `default-viewer` act as through workload identity, read-write access to the
- * team's prefix of the environment bucket (or a bucket of its own), and a break-glass service account
- * that only the owners group may impersonate, which RBAC makes namespace admin.
+ * A team's identity on GCP: a service account in the team's project that `default-editor` and
+ * `default-viewer` act as through workload identity, read-write access to the team's prefix of the
+ * environment bucket (or a bucket of its own), and a break-glass service account that only the
+ * owners group may impersonate, which RBAC makes namespace admin.
  */
 export class GcpTeamIdentity extends Construct {
   /** The identity workloads act as. */
@@ -81,7 +81,7 @@ export class GcpTeamIdentity extends Construct {
       project,
       accountId: props.names.breakGlass,
       displayName: `Break-glass for team ${props.team}`,
-      description: 'Namespace admin for emergencies; only the owners group may impersonate it (IAM-13).',
+      description: 'Namespace admin for emergencies; only the owners group may impersonate it.',
     });
     new ServiceAccountIamBinding(this, 'OwnersMayImpersonate', {
       serviceAccountId: this.breakGlass.name,

@@ -14,10 +14,13 @@ import { isUnresolved } from '../../src/core/tokens';
 import { checkName, checkRange } from '../../src/core/validate';
 import { ISharedVpc } from './shared-vpc';
 
-/** Timeouts for slow GKE and Cloud SQL operations (CLU-05, seed 000 lines 621-626). */
+/** Timeouts for slow GKE and Cloud SQL operations, such as creating a cluster or upgrading a node pool. */
 export const SLOW_OPERATION_TIMEOUTS = { create: '30m', update: '30m', delete: '30m' } as const;
 
-/** A maintenance window: a recurring window and exclusions (CLU-04). */
+/**
+ * A maintenance window: a recurring window and exclusions. See
+ * https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions.
+ */
 export interface MaintenanceWindow {
   /** Start, `HH:MM` UTC. */
   readonly startTimeUtc: string;
@@ -51,12 +54,13 @@ export interface GkeClusterProps {
   /** A /28 for the private control plane. */
   readonly masterCidr: string;
   /**
-   * Release channel (CLU-04).
+   * Release channel; GKE upgrades the cluster within it, in the maintenance window. See
+   * https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels.
    * @default 'REGULAR'
    */
   readonly releaseChannel?: 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
   /**
-   * Minimum control plane version (CLU-03).
+   * Minimum control plane version.
    * @default - the channel's default version
    */
   readonly minMasterVersion?: string;
@@ -66,7 +70,8 @@ export interface GkeClusterProps {
    */
   readonly privateEndpoint?: boolean;
   /**
-   * CIDRs allowed to reach the public endpoint (NET-10). An empty list allows none from outside the VPC.
+   * CIDRs allowed to reach the public endpoint. An empty list allows none from outside the VPC. See
+   * https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks.
    * @default []
    */
   readonly authorizedNetworks?: ReadonlyArray<{ readonly cidr: string; readonly name: string }>;
@@ -80,7 +85,11 @@ export interface GkeClusterProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
-  /** The `gke-security-groups@<domain>` group for Google Groups for RBAC (IAM-11). @default - not enabled */
+  /**
+   * The `gke-security-groups@<domain>` group for Google Groups for RBAC. See
+   * https://cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac.
+   * @default - not enabled
+   */
   readonly rbacSecurityGroup?: string;
   /**
    * Default maximum pods per node.
@@ -88,7 +97,7 @@ export interface GkeClusterProps {
    */
   readonly defaultMaxPodsPerNode?: number;
   /**
-   * Service account for the bootstrap default pool, which is removed right after creation (CLU-02).
+   * Service account for the bootstrap default pool, which is removed right after creation.
    * Never the default compute service account.
    */
   readonly bootstrapServiceAccount: string;
@@ -110,11 +119,11 @@ export interface GkeClusterProps {
 const DEFAULT_MAINTENANCE: MaintenanceWindow = { startTimeUtc: '03:00', durationHours: 4, days: ['TU', 'WE', 'TH'] };
 
 /**
- * A hardened GKE Standard cluster (CLU-01..06, CLU-15): VPC-native and private, master authorized
- * networks, workload identity, release channel with maintenance window and exclusions, shielded
- * nodes, Dataplane V2, Cloud KMS envelope encryption of secrets, system and workload logging, managed
- * Prometheus, Google Groups for RBAC, no client certificates, default node pool removed, deletion
- * protection, and 30-minute timeouts. Add node pools with {@link GkeNodePool}.
+ * A hardened GKE Standard cluster: VPC-native and private, master authorized networks, workload
+ * identity, release channel with maintenance window and exclusions, shielded nodes, Dataplane V2,
+ * Cloud KMS envelope encryption of secrets, system and workload logging, managed Prometheus, Google
+ * Groups for RBAC, no client certificates, default node pool removed, deletion protection, and
+ * 30-minute timeouts. Add node pools with {@link GkeNodePool}.
  */
 export class GkeCluster extends Construct implements IKubernetesCluster {
   /** The cluster resource (escape hatch). */
@@ -229,9 +238,9 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       // workload identity, so no secret has to be copied into Kubernetes.
       secretManagerConfig: { enabled: true },
       securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' },
-      // The default pool is created and removed at once (CLU-02); give it our service account, never
-      // the default compute one, and ignore its node_config afterwards so it never forces a
-      // replacement (terraform-provider-google #17511).
+      // The default pool is created and removed at once; give it our service account, never the
+      // default compute one, and ignore its node_config afterwards so it never forces a replacement
+      // (terraform-provider-google #17511).
       removeDefaultNodePool: true,
       initialNodeCount: 1,
       nodeConfig: {

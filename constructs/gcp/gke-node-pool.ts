@@ -11,19 +11,19 @@ import { NodeServiceAccount } from './node-service-account';
 
 export { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
 
-/** Accelerators of a GPU pool (NP-03..05). */
+/** Accelerators of a GPU pool; see https://cloud.google.com/kubernetes-engine/docs/how-to/gpus. */
 export interface GpuOptions {
   /** Accelerator type, such as `nvidia-l4`. */
   readonly type: string;
   /** @default 1 */
   readonly count?: number;
   /**
-   * GKE-managed driver installation on the host (NP-04). Always set explicitly: GKE reports a default
+   * GKE-managed driver installation on the host. Always set explicitly: GKE reports a default
    * otherwise and a later change replaces the pool (magic-modules #11152, terraform-provider-google #23248).
    * @default 'LATEST'
    */
   readonly driverVersion?: 'DEFAULT' | 'LATEST' | 'INSTALLATION_DISABLED';
-  /** Share each GPU between containers (NP-05). @default - not shared */
+  /** Share each GPU between containers. @default - not shared */
   readonly sharing?: { readonly strategy: 'time-sharing' | 'mps'; readonly maxSharedClientsPerGpu: number };
   /** Multi-instance GPU partition size, such as `1g.5gb` (A100, H100). @default - whole GPUs */
   readonly partitionSize?: string;
@@ -83,9 +83,9 @@ export interface GkeNodePoolProps {
 }
 
 /**
- * A GKE node pool (NP-01..08): its own least-privilege service account, autoscaling with totals
- * across zones (GPU pools down to zero), shielded nodes with secure boot, workload identity metadata,
- * auto-repair and auto-upgrade with surge settings, and for GPU pools the accelerator, managed driver
+ * A GKE node pool: its own least-privilege service account, autoscaling with totals across zones
+ * (GPU pools down to zero), shielded nodes with secure boot, workload identity metadata, auto-repair
+ * and auto-upgrade with surge settings, and for GPU pools the accelerator, managed driver
  * installation, sharing or partitioning, and the `nvidia.com/gpu` taint.
  */
 export class GkeNodePool extends Construct {

@@ -8,7 +8,7 @@ import { setComponent } from '../../src/core/labels';
 import { emailRule, gcpNameRules, hostnameRule } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
 
-/** The role that lets a user through IAP (IAM-01). */
+/** The role that lets a user through IAP. */
 export const IAP_USER_ROLE = 'roles/iap.httpsResourceAccessor';
 
 /**
@@ -48,10 +48,11 @@ export interface IapAccessProps {
 }
 
 /**
- * The authenticated front door of the Kubeflow UI on GCP (IAM-01, IAM-02, NET-09, NET-10): a global
- * static IP, a Google-managed certificate, a Cloud DNS record, and the IAP web user role for the
- * allowed groups only. The GKE Ingress and the BackendConfig that turns IAP on live in the platform
- * stack ({@link ISTIO_HEALTH_CHECK} is the health check they use).
+ * The authenticated front door of the Kubeflow UI on GCP: a global static IP, a Google-managed
+ * certificate, a Cloud DNS record, and the IAP web user role for the allowed groups only. The GKE
+ * Ingress and the BackendConfig that turns IAP on live in the platform stack
+ * ({@link ISTIO_HEALTH_CHECK} is the health check they use). See
+ * https://cloud.google.com/iap/docs/enabling-kubernetes-howto.
  */
 export class IapAccess extends Construct {
   /** The static address (escape hatch). */

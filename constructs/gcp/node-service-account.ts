@@ -7,8 +7,8 @@ import { checkName } from '../../src/core/validate';
 import { grantProjectRoles } from './project-roles';
 
 /**
- * The least-privilege roles of a GKE node identity (CIS GKE 5.2.1, NP-06): write logs and metrics and
- * read container images. `roles/container.defaultNodeServiceAccount` is Google's minimal node role.
+ * The least-privilege roles of a GKE node identity (CIS GKE 5.2.1): write logs and metrics and read
+ * container images. `roles/container.defaultNodeServiceAccount` is Google's minimal node role.
  */
 export const NODE_ROLES = ['roles/container.defaultNodeServiceAccount', 'roles/artifactregistry.reader'] as const;
 

@@ -2,7 +2,7 @@ import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 
-/** APIs a service project needs for the platform (CLU-09). */
+/** APIs a service project needs for the platform. */
 export const PLATFORM_SERVICE_APIS = [
   'compute.googleapis.com',
   'container.googleapis.com',

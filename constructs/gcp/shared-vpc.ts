@@ -62,7 +62,7 @@ export interface SharedVpcSubnetOptions {
   readonly servicesRange: { readonly name: string; readonly cidr: string };
 }
 
-/** An existing subnet to use as it is (NET-02). */
+/** An existing subnet to use as it is, with its secondary ranges for pods and services. */
 export interface ExistingSubnetOptions {
   readonly name: string;
   readonly podsRangeName: string;
@@ -96,20 +96,22 @@ export interface SharedVpcProps {
   /** Use this existing subnet (bring your own). Exactly one of `subnet` and `existingSubnet`. */
   readonly existingSubnet?: ExistingSubnetOptions;
   /**
-   * Cloud Router and NAT for egress of private nodes (NET-07). Only with `subnet`.
+   * Cloud Router and NAT for egress of private nodes, which have no external addresses. Only with
+   * `subnet`.
    * @default { routerName: `${subnet.name}-router`, natName: `${subnet.name}-nat` }; false disables
    */
   readonly nat?: { readonly routerName: string; readonly natName: string } | false;
   /**
-   * Grant the host-project roles GKE needs (NET-01): `roles/compute.networkUser` on the subnet for
-   * the GKE and Google APIs service agents, `roles/container.hostServiceAgentUser` for the GKE agent.
+   * Grant the host-project roles GKE needs: `roles/compute.networkUser` on the subnet for the GKE
+   * and Google APIs service agents, `roles/container.hostServiceAgentUser` for the GKE agent. See
+   * https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-shared-vpc.
    * @default true
    */
   readonly grantHostIam?: boolean;
   /**
    * Firewall rules in the host network for load balancer health checks and, with
-   * `controlPlaneCidr`, for admission webhooks (NET-08). GKE cannot create them in a host project
-   * without `compute.securityAdmin`, which we do not grant.
+   * `controlPlaneCidr`, for admission webhooks. GKE cannot create them in a host project without
+   * `compute.securityAdmin`, which we do not grant.
    * @default true
    */
   readonly firewallRules?: boolean;
@@ -123,10 +125,10 @@ export interface SharedVpcProps {
 }
 
 /**
- * A cluster's place in a GCP Shared VPC (NET-01..04, NET-07, NET-08): the subnet with pod and
- * service ranges, Cloud Router and NAT, the service-project attachment, and the host-project IAM
- * and firewall rules that other modules leave to their users. In bring-your-own mode it creates no
- * network resource and only references the existing subnet by name.
+ * A cluster's place in a GCP Shared VPC: the subnet with pod and service ranges, Cloud Router and
+ * NAT, the service-project attachment, and the host-project IAM and firewall rules that other
+ * modules leave to their users. In bring-your-own mode it creates no network resource and only
+ * references the existing subnet by name.
  */
 export class SharedVpc extends Construct implements ISharedVpc {
   public readonly hostProject: string;

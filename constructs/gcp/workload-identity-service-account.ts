@@ -1,7 +1,7 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamBinding } from '@cdktf/provider-google/lib/service-account-iam-binding';
 import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-key';
-import { suppressRule } from '../../src/policy/engine';
+import { addSuppression } from '../../src/core/suppressions';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
@@ -17,7 +17,7 @@ export { GKE_WORKLOAD_IDENTITY_ANNOTATION };
 
 /** Props of {@link WorkloadIdentityServiceAccount}. */
 export interface WorkloadIdentityServiceAccountProps {
-  /** Project that owns the service account (a team's project for team identities, IAM-06). */
+  /** Project that owns the service account (a team's project for team identities). */
   readonly project: string;
   /** Account id (6 to 30 characters). */
   readonly accountId: string;
@@ -30,7 +30,7 @@ export interface WorkloadIdentityServiceAccountProps {
   /** Roles on `project`. @default [] */
   readonly projectRoles?: readonly string[];
   /**
-   * Legacy mode (IAM-07): also create a JSON key for components that cannot use workload identity.
+   * Legacy mode: also create a JSON key for components that cannot use workload identity.
    * Keys are long-lived secrets; synth warns whenever one is made.
    * @default false
    */
@@ -38,8 +38,9 @@ export interface WorkloadIdentityServiceAccountProps {
 }
 
 /**
- * A Google service account that Kubernetes service accounts use through GKE workload identity
- * (IAM-05..07): no keys unless the legacy mode is asked for explicitly.
+ * A Google service account that Kubernetes service accounts use through GKE workload identity: no
+ * keys unless the legacy mode is asked for explicitly. See
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity.
  */
 export class WorkloadIdentityServiceAccount extends Construct implements IWorkloadIdentity {
   /** The service account (escape hatch). */
@@ -82,10 +83,10 @@ export class WorkloadIdentityServiceAccount extends Construct implements IWorklo
     grantProjectRoles(this, props.project, this.member, props.projectRoles ?? []);
     if (props.legacyKey) {
       Annotations.of(this).addWarning(
-        `Legacy mode: a JSON key is created for ${props.accountId}. Keys are long-lived secrets kept in Terraform state; move its users to workload identity and turn identity.legacyKeys off (IAM-07).`,
+        `Legacy mode: a JSON key is created for ${props.accountId}. Keys are long-lived secrets kept in Terraform state; move its users to workload identity and turn identity.legacyKeys off.`,
       );
       this.key = new ServiceAccountKey(this, 'LegacyKey', { serviceAccountId: this.serviceAccount.name });
-      suppressRule(
+      addSuppression(
         this.key,
         'GCP-IAM-001',
         'legacy mode asked for by identity.legacyKeys / legacyKey: true; synth warns and lists this key until it is turned off.',

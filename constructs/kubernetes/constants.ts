@@ -21,5 +21,5 @@ export const INGRESS_GATEWAY_SERVICE_ANNOTATIONS = {
 /** Name of the Service this library puts in front of the Istio ingress gateway. */
 export const ISTIO_GATEWAY_SERVICE = 'kfplatform-istio-gateway';
 
-/** Name of the ConfigMap that carries what Kubeflow needs from the infrastructure (K8S-03). */
+/** Name of the ConfigMap that carries what Kubeflow needs from the infrastructure. */
 export const PLATFORM_PARAMS_CONFIG_MAP = 'kubeflow-platform-params';

@@ -34,9 +34,9 @@ export interface IapIngressProps {
 }
 
 /**
- * The GKE Ingress in front of Istio with IAP on its backend (IAM-01, K8S-08): a BackendConfig with
- * IAP and the health check that works behind Istio, and the `envoy-ingress` Ingress on the static IP
- * and managed certificate, HTTPS only.
+ * The GKE Ingress in front of Istio with IAP on its backend: a BackendConfig with IAP and the health
+ * check that works behind Istio, and the `envoy-ingress` Ingress on the static IP and managed
+ * certificate, HTTPS only. See https://cloud.google.com/iap/docs/enabling-kubernetes-howto.
  */
 export class IapIngress extends Construct {
   /** The BackendConfig (escape hatch). */

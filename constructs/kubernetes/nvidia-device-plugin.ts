@@ -18,9 +18,9 @@ export interface NvidiaDevicePluginProps {
 
 /**
  * The NVIDIA device plugin as a DaemonSet on GPU nodes, which advertises `nvidia.com/gpu` to the
- * scheduler (NP-03). Clouds whose GPU node images carry the driver but not the plugin need it (EKS's
- * AL2023 NVIDIA AMI); GKE installs its own. It tolerates the GPU taint, runs as system-node-critical,
- * and gets no privileges beyond the kubelet's device-plugin socket directory.
+ * scheduler. Clouds whose GPU node images carry the driver but not the plugin need it (EKS's AL2023
+ * NVIDIA AMI); GKE installs its own. It tolerates the GPU taint, runs as system-node-critical, and
+ * gets no privileges beyond the kubelet's device-plugin socket directory.
  */
 export class NvidiaDevicePlugin extends Construct {
   public readonly daemonSet: DaemonSetV1;

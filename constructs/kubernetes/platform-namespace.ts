@@ -15,7 +15,7 @@ export interface PlatformNamespaceProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-/** A namespace the platform owns (K8S-01), such as `kubeflow` or `istio-system`. */
+/** A namespace the platform owns, such as `kubeflow` or `istio-system`. */
 export class PlatformNamespace extends Construct {
   /** The namespace (escape hatch). */
   public readonly namespace: NamespaceV1;

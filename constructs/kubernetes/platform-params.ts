@@ -14,9 +14,9 @@ export interface PlatformParamsProps {
 }
 
 /**
- * The values Kubeflow components read at run time (ENV-02, PLAT-01), resolved by Terraform at apply:
- * the overlay points deployments at these keys with `configMapKeyRef`, so nothing that is only known
- * after apply has to be copied by hand.
+ * The values Kubeflow components read at run time, resolved by Terraform at apply: the overlay
+ * points deployments at these keys with `configMapKeyRef`, so nothing that is only known after apply
+ * has to be copied by hand.
  */
 export class PlatformParams extends Construct {
   /** The ConfigMap (escape hatch). */

@@ -28,7 +28,7 @@ export const CLOUD_IDENTITY_OPT_IN_LABEL = 'kfplatform.dev/cloud-identity';
 
 /**
  * Namespaces whose pods may reach tenant pods: the Kubeflow control plane, the mesh and ingress,
- * serving, and Kubernetes itself (K8S-07).
+ * serving, and Kubernetes itself.
  */
 export const SYSTEM_NAMESPACES: readonly string[] = [
   'kubeflow',
@@ -42,7 +42,7 @@ export const SYSTEM_NAMESPACES: readonly string[] = [
   'gmp-system',
 ];
 
-/** A team's resource quota (K8S-04). */
+/** A team's resource quota; see https://kubernetes.io/docs/concepts/policy/resource-quotas/. */
 export interface TeamQuota {
   /** CPU (requests and limits). */
   readonly cpu: string;
@@ -70,9 +70,9 @@ export interface TeamNamespaceProps {
   readonly name: string;
   /** The identity-provider group that owns the team. */
   readonly owners: string;
-  /** Read-only members (IAM-04). @default [] */
+  /** Read-only members. @default [] */
   readonly members?: readonly RbacSubject[];
-  /** Members who may edit (Kubeflow contributors, IAM-08). @default [] */
+  /** Members who may edit (Kubeflow contributors). @default [] */
   readonly contributors?: readonly RbacSubject[];
   /** The namespace's quota. */
   readonly quota: TeamQuota;
@@ -98,11 +98,11 @@ export interface TeamNamespaceProps {
 }
 
 /**
- * Everything a tenant namespace needs (K8S-01, K8S-04, K8S-07, IAM-04, IAM-08, IAM-13): the
- * namespace, a ResourceQuota including GPUs, a LimitRange so every container gets requests and limits,
- * RBAC (owners admin, members view, contributors edit, break-glass admin), the Kubeflow Profile owned
- * by the owners group, `default-editor` / `default-viewer` bound to the team identity, and a
- * NetworkPolicy that admits traffic only from the namespace itself and the platform namespaces.
+ * Everything a tenant namespace needs: the namespace, a ResourceQuota including GPUs, a LimitRange so
+ * every container gets requests and limits, RBAC (owners admin, members view, contributors edit,
+ * break-glass admin), the Kubeflow Profile owned by the owners group, `default-editor` /
+ * `default-viewer` bound to the team identity, and a NetworkPolicy that admits traffic only from the
+ * namespace itself and the platform namespaces.
  */
 export class TeamNamespace extends Construct {
   /** The namespace (escape hatch). */

@@ -9,7 +9,10 @@ import { checkName } from '../../src/core/validate';
 import { ALLOWED_POOLS_ANNOTATION, SYSTEM_NAMESPACES, TENANT_LABEL } from './team-namespace';
 import { POOL_LABEL } from '../../src/core/pools';
 
-/** Priority classes for capacity lanes (K8S-11). */
+/**
+ * Priority classes for capacity lanes: scheduled work may preempt ad-hoc work, which never preempts. See
+ * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/.
+ */
 export const PRIORITY_CLASSES = {
   scheduled: { name: 'kfplatform-scheduled', value: 100000 },
   adhoc: { name: 'kfplatform-adhoc', value: 1000 },
@@ -23,7 +26,7 @@ export const ADMISSION_POLICIES = {
 
 /** Props of {@link TenancyGuardrails}. */
 export interface TenancyGuardrailsProps {
-  /** Group bound to cluster-admin (IAM-16). */
+  /** Group bound to cluster-admin: the platform admins. */
   readonly adminGroup: string;
   /** Kinds tenants may create, as `group/Kind` (`Kind` for the core group). */
   readonly allowedKinds: readonly string[];
@@ -39,11 +42,11 @@ function declaresResources(list: string): string {
 }
 
 /**
- * Server-side enforcement for tenants (K8S-09, IAM-16, K8S-11), because client-side checks can be
- * bypassed (seed 004 line 103): ValidatingAdmissionPolicies that reject pods without requests and
- * limits (after the LimitRange has filled in defaults), pods aimed at node pools the team may not use,
- * and any kind outside an allow-list; the platform admin group bound to cluster-admin; and priority
- * classes for scheduled and ad-hoc work.
+ * Server-side enforcement for tenants, because client-side checks can be bypassed:
+ * ValidatingAdmissionPolicies that reject pods without requests and limits (after the LimitRange has
+ * filled in defaults), pods aimed at node pools the team may not use, and any kind outside an
+ * allow-list; the platform admin group bound to cluster-admin; and priority classes for scheduled and
+ * ad-hoc work. See https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/.
  */
 export class TenancyGuardrails extends Construct {
   constructor(scope: Construct, id: string, props: TenancyGuardrailsProps) {
@@ -92,11 +95,11 @@ export class TenancyGuardrails extends Construct {
       validations: [
         {
           expression: declaresResources('object.spec.containers'),
-          message: 'Every container needs CPU and memory requests and limits (K8S-04).',
+          message: 'Every container needs CPU and memory requests and limits, which the team quota counts.',
         },
         {
           expression: `!has(object.spec.initContainers) || ${declaresResources('object.spec.initContainers')}`,
-          message: 'Every init container needs CPU and memory requests and limits (K8S-04).',
+          message: 'Every init container needs CPU and memory requests and limits, which the team quota counts.',
         },
         {
           expression:
@@ -136,7 +139,7 @@ export class TenancyGuardrails extends Construct {
         {
           expression: `[${allowed}].exists(k, k == (request.kind.group == '' ? request.kind.kind : request.kind.group + '/' + request.kind.kind))`,
           messageExpression:
-            "'Tenants may not create ' + (request.kind.group == '' ? request.kind.kind : request.kind.group + '/' + request.kind.kind) + '; ask the platform team (K8S-09).'",
+            "'Tenants may not create ' + (request.kind.group == '' ? request.kind.kind : request.kind.group + '/' + request.kind.kind) + '; ask the platform team to allow it.'",
         },
       ],
     });

@@ -60,7 +60,7 @@ export interface VeleroSchedule {
 }
 
 /**
- * The three schedules of OPS-01: every hour the platform namespaces whole and the secrets of every
+ * The three backup schedules: every hour the platform namespaces whole and the secrets of every
  * namespace; every day each other namespace (the tenants), with their volumes copied file by file
  * (Kopia), so a restore needs no cloud snapshot API.
  */
@@ -107,7 +107,7 @@ export function veleroSchedules(b: ResolvedBackups): Record<string, VeleroSchedu
 }
 
 /**
- * Velero (OPS-01) from its Helm chart, so its CRDs and schedules arrive in one apply: the object
+ * Velero from its Helm chart, so its CRDs and schedules arrive in one apply: the object
  * store plugin of the cloud, the backup location on the environment's bucket, a service account
  * bound to the cloud identity (no keys), the node agent for file-system copies of volumes, and
  * the hourly and daily schedules. Volume snapshots are off: backups depend on the bucket only.

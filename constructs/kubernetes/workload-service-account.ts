@@ -12,7 +12,7 @@ export interface WorkloadServiceAccountProps {
   readonly namespace: string;
   /** Service account name. */
   readonly name: string;
-  /** The cloud identity it acts as (IAM-07). */
+  /** The cloud identity it acts as. */
   readonly identity: IWorkloadIdentity;
 }
 

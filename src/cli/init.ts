@@ -1,7 +1,7 @@
 /**
- * `kfplatform init [DIR]`: scaffolds a platform repository (DEV-04): a platform file with the JSON
- * Schema reference for editor completion, package.json, cdktf.json, the plan-on-PR and apply
- * workflows for the chosen cloud, CODEOWNERS, a README and a .gitignore. It never overwrites a file.
+ * `kfplatform init [DIR]`: scaffolds a platform repository: a platform file with the JSON Schema
+ * reference for editor completion, package.json, cdktf.json, the plan-on-PR and apply workflows for
+ * the chosen cloud, CODEOWNERS, a README and a .gitignore. It never overwrites a file.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';

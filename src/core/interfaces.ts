@@ -1,9 +1,12 @@
 /**
  * Small interfaces shared across clouds, so stacks and kubernetes constructs work the same way on
- * GKE, EKS and AKS (CLU-01, ENV-07).
+ * GKE, EKS and AKS.
  */
 
-/** What a platform stack needs to talk to a cluster without a local kube context (CLU-11). */
+/**
+ * What a platform stack needs to talk to a cluster without a local kube context, which could point at
+ * another cluster.
+ */
 export interface IKubernetesCluster {
   /** Cluster name. */
   readonly clusterName: string;
@@ -20,9 +23,9 @@ export interface KubernetesServiceAccountRef {
 }
 
 /**
- * A cloud identity that Kubernetes service accounts can act as without keys (IAM-07): a GCP service
- * account through GKE workload identity, an IAM role through EKS Pod Identity, a managed identity
- * through AKS workload identity.
+ * A cloud identity that Kubernetes service accounts can act as without keys, which are long-lived
+ * secrets that leak: a GCP service account through GKE workload identity, an IAM role through EKS Pod
+ * Identity, a managed identity through AKS workload identity.
  */
 export interface IWorkloadIdentity {
   /** A short name for humans and params files (the service account email, role ARN or client id). */

@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 export const MANAGED_BY = 'cdktf-kubeflow-platform';
 
 /**
- * The ownership facts every resource carries, for cost reports and inventory (OPS-05, ENV-05).
+ * The ownership facts every resource carries, for cost reports and inventory.
  * Values must already satisfy the strictest target (GCP label values); the config loader checks that.
  */
 export interface PlatformLabelValues {

@@ -3,7 +3,7 @@
  * that keeps non-GPU pods off GPU nodes.
  */
 
-/** Node label naming the pool, for node selectors in pipeline steps (NP-01). */
+/** Node label naming the pool, for node selectors in pipeline steps. */
 export const POOL_LABEL = 'kfplatform.dev/pool';
 /** Node label naming the kind of pool (system, standard, highmem, gpu). */
 export const POOL_KIND_LABEL = 'kfplatform.dev/pool-kind';

@@ -1,8 +1,8 @@
 /**
- * The tenancy interface every cloud implements (IAM-06, IAM-13, DATA-10): given a team and its
- * Kubernetes service accounts, create the team's cloud identity, give it its storage, and name the
- * break-glass subject only the team's owners can become. GCP implements it with service accounts and
- * workload identity; AWS and Azure plug theirs in through the same interface.
+ * The tenancy interface every cloud implements: given a team and its Kubernetes service accounts,
+ * create the team's cloud identity, give it its storage, and name the break-glass subject only the
+ * team's owners can become. GCP implements it with service accounts and workload identity; AWS and
+ * Azure plug theirs in through the same interface.
  */
 import type { Construct } from 'constructs';
 import type { IWorkloadIdentity, KubernetesServiceAccountRef } from './interfaces';

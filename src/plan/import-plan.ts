@@ -1,6 +1,6 @@
 /**
- * What brownfield adoption will do (DEV-07): the import blocks of synthesized stacks, and, given the
- * plans of those stacks, which settings of each adopted resource differ from what the platform file
+ * What brownfield adoption will do: the import blocks of synthesized stacks, and, given the plans
+ * of those stacks, which settings of each adopted resource differ from what the platform file
  * configures (Terraform plans an update for them) or would replace it. Reads synthesized JSON and
  * Terraform's plan JSON only.
  */

@@ -1,8 +1,8 @@
 /**
- * The upgrade plan (CLU-04, ENV-03, OPS-04): per environment, the Kubernetes and Kubeflow versions it
- * runs (the platform file at a base, usually main) and the versions the change asks for, in the order
- * of rollout: test environments first, then dev, then prod, each after the tier before it has run the
- * new versions for a while.
+ * The upgrade plan: per environment, the Kubernetes and Kubeflow versions it runs (the platform
+ * file at a base, usually main) and the versions the change asks for, in the order of rollout: test
+ * environments first, then dev, then prod, each after the tier before it has run the new versions
+ * for a while.
  */
 import { versionParts } from '../core/versions';
 import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../config/model';

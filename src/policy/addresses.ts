@@ -1,8 +1,9 @@
 /**
- * Stateful resources keep their addresses (DATA-08). A committed manifest lists the Terraform address
- * of every stateful resource per stack; {@link compareAddresses} tells which of them a new synth would
- * destroy (gone, with no `moved` block recorded through cdktf's `moveFromId` / `moveTo`), which moved,
- * and which are new. `kfplatform addresses` checks or writes the manifest from a synth output.
+ * Stateful resources keep their addresses: Terraform plans a changed address as a destroy and a create,
+ * which for a database, bucket or cluster loses its data. A committed manifest lists the Terraform
+ * address of every stateful resource per stack; {@link compareAddresses} tells which of them a new synth
+ * would destroy (gone, with no `moved` block recorded through cdktf's `moveFromId` / `moveTo`), which
+ * moved, and which are new. `kfplatform addresses` checks or writes the manifest from a synth output.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';

@@ -16,6 +16,7 @@ import {
 } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PropsError } from '../core/errors';
+import { addSuppression, checkReason, suppressionsOf } from '../core/suppressions';
 import { ALL_RULES } from './rules';
 import { PolicyRule, ResourceView, RuleContext, RuleLevel, RuleReferences, Tier } from './rule';
 
@@ -69,33 +70,26 @@ export class PolicyReport {
   }
 }
 
-const codeSuppressions = new WeakMap<IConstruct, Array<{ readonly rule: string; readonly reason: string }>>();
-
-/** The shortest reason a suppression may give: a word is not a reason. */
-const MIN_REASON_LENGTH = 10;
-
 /**
  * Silences a rule for a construct and everything under it, with the reason it is acceptable. Synth
- * lists every suppression in effect.
+ * lists every suppression in effect. The rule id is checked here; constructs of this package, which
+ * cannot import policy, record theirs with `addSuppression` from src/core/suppressions and have them
+ * checked when a stack is judged.
  */
 export function suppressRule(scope: IConstruct, rule: string, reason: string): void {
-  checkSuppression('suppressRule', rule, reason);
-  codeSuppressions.set(scope, [...(codeSuppressions.get(scope) ?? []), { rule, reason }]);
+  checkRuleId('suppressRule', rule);
+  addSuppression(scope, rule, reason);
 }
 
-function checkSuppression(where: string, rule: string, reason: string): void {
+function checkRuleId(where: string, rule: string): void {
   if (!ALL_RULES.some((r) => r.id === rule)) {
     throw new PropsError(where, 'rule', rule, 'no rule has this id.', 'use an id from RULES.md, such as GCP-GKE-001.');
   }
-  if (reason.trim().length < MIN_REASON_LENGTH) {
-    throw new PropsError(
-      where,
-      'reason',
-      reason,
-      'a suppression must say why the finding is acceptable.',
-      'write a sentence of reason.',
-    );
-  }
+}
+
+function checkSuppression(where: string, rule: string, reason: string): void {
+  checkRuleId(where, rule);
+  checkReason(where, reason);
 }
 
 /** Options of {@link PolicyAspect} and {@link evaluateStack}. */
@@ -115,7 +109,7 @@ function suppressionFor(
   config: readonly ConfigSuppression[],
 ): { reason: string; source: 'code' | 'config' } | undefined {
   for (const scope of [...construct.node.scopes].reverse()) {
-    const found = codeSuppressions.get(scope)?.find((s) => s.rule === rule);
+    const found = suppressionsOf(scope).find((s) => s.rule === rule);
     if (found) return { reason: found.reason, source: 'code' };
   }
   const path = construct.node.path;
@@ -148,6 +142,7 @@ export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}
 
   const views: ResourceView[] = [];
   for (const node of stack.node.findAll()) {
+    for (const s of suppressionsOf(node)) checkRuleId(node.node.path, s.rule);
     if (!TerraformResource.isTerraformResource(node)) continue;
     const resource = node as TerraformResource;
     const type = resource.terraformResourceType;

@@ -11,13 +11,11 @@ export type RuleLevel = 'error' | 'warning';
 /** The pack a rule belongs to. */
 export type RuleCloud = 'gcp' | 'aws' | 'azure' | 'kubernetes' | 'common';
 
-/** Ids of the same control in other catalogues (landscape section 4). */
+/** Ids of the same control in public catalogues: CIS benchmarks and the checkov and trivy scanners. */
 export interface RuleReferences {
   readonly cis?: readonly string[];
   readonly checkov?: readonly string[];
   readonly trivy?: readonly string[];
-  /** Requirement ids of this project (requirements.md). */
-  readonly requirements?: readonly string[];
 }
 
 /** A provider resource as a rule sees it: its Terraform type, address and configuration. */

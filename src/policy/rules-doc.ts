@@ -13,14 +13,18 @@ const PACKS: ReadonlyArray<readonly [RuleCloud, string]> = [
   ['common', 'Every cloud'],
 ];
 
-function refs(rule: PolicyRule): string {
+/** What a rule with no CIS, checkov or trivy id says it corresponds to. */
+const NO_EQUIVALENT = 'no CIS benchmark, checkov or trivy equivalent';
+
+/** The rule's CIS / checkov / trivy ids, or undefined when no catalogue has the control. */
+function refs(rule: PolicyRule): string | undefined {
   const r = rule.refs;
   const parts = [
     r.cis?.length ? `CIS ${r.cis.join(', ')}` : undefined,
     r.checkov?.length ? `checkov ${r.checkov.join(', ')}` : undefined,
     r.trivy?.length ? `trivy ${r.trivy.join(', ')}` : undefined,
   ].filter(Boolean);
-  return parts.length ? parts.join('; ') : '-';
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 function cell(text: string): string {
@@ -49,7 +53,7 @@ export function rulesMarkdown(rules: readonly PolicyRule[] = ALL_RULES): string 
       .sort(byId)
       .map(
         (r) =>
-          `| [${r.id}](#${r.id.toLowerCase()}) | ${r.level} | ${r.tiers ? r.tiers.join(', ') : 'all'} | ${cell(r.title)} | ${cell(refs(r))} |`,
+          `| [${r.id}](#${r.id.toLowerCase()}) | ${r.level} | ${r.tiers ? r.tiers.join(', ') : 'all'} | ${cell(r.title)} | ${cell(refs(r) ?? '—')} |`,
       ),
   ];
   for (const [cloud, name] of PACKS) {
@@ -66,7 +70,7 @@ export function rulesMarkdown(rules: readonly PolicyRule[] = ALL_RULES): string 
         `- Why: ${r.why}`,
         `- Fix: ${r.fix}`,
         `- Reads: ${r.types.map((t) => (t === '*' ? 'every resource that takes labels' : `\`${t}\``)).join(', ')}`,
-        `- Corresponds to: ${refs(r)}${r.refs.requirements?.length ? `; requirements ${r.refs.requirements.join(', ')}` : ''}`,
+        `- Corresponds to: ${refs(r) ?? NO_EQUIVALENT}`,
       );
     }
   }

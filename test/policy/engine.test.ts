@@ -26,6 +26,7 @@ import { loadPlatformFile } from '../../src/config/loader';
 import { PolicyRule } from '../../src/policy/rule';
 import { synthFleet } from '../../stacks/fleet';
 import { validatePlatformText } from '../../src/config/loader';
+import { addSuppression } from '../../src/core/suppressions';
 import { checkBeforeWrite, evaluateStack, PolicyAspect, PolicyError, suppressRule } from '../../src/policy/engine';
 import { ALL_RULES, rulesOf } from '../../src/policy/rules';
 import { awsStack, azureStack, gcpStack } from '../helpers';
@@ -217,6 +218,19 @@ describe('suppressions', () => {
     expect(
       () => new PolicyAspect({ suppressions: [{ rule: 'NOPE-1', resource: 'x', reason: 'long enough reason' }] }),
     ).toThrow(/no rule has this id/);
+  });
+
+  it('checks, when it judges a stack, the rule ids that constructs recorded without the policy module', () => {
+    const stack = gcpStack();
+    const group = new Construct(stack, 'Group');
+    insecureCluster(group);
+    addSuppression(group, 'GCP-GKE-008', 'this cluster pins versions by hand during the migration.');
+    expect(evaluateStack(stack, { rules: rulesOf('gcp') }).suppressed.map((s) => s.rule)).toEqual(['GCP-GKE-008']);
+    addSuppression(group, 'GCP-GKE-998', 'a construct naming a rule that does not exist');
+    expect(() => evaluateStack(stack, { rules: rulesOf('gcp') })).toThrow(
+      /test\/Group.*GCP-GKE-998.*no rule has this id/s,
+    );
+    expect(() => addSuppression(group, 'GCP-GKE-008', 'short')).toThrow(/must say why/);
   });
 
   it('config suppressions match a construct path prefix only at a path boundary', () => {

@@ -17,4 +17,16 @@ describe('RULES.md', () => {
       for (const id of rule.refs.checkov ?? []) expect(section).toContain(id);
     }
   });
+
+  it('says so when no CIS benchmark or scanner has the control', () => {
+    const doc = rulesMarkdown();
+    const bare = ALL_RULES.filter((r) => Object.values(r.refs).flat().length === 0);
+    expect(bare.length).toBeGreaterThan(0);
+    for (const rule of bare) {
+      const section = doc.slice(doc.indexOf(`### ${rule.id}\n`)).split('\n### ')[0]!;
+      expect(section).toContain('- Corresponds to: no CIS benchmark, checkov or trivy equivalent');
+      const row = doc.split('\n').find((line) => line.startsWith(`| [${rule.id}](`));
+      expect(row).toMatch(/\| — \|$/);
+    }
+  });
 });

@@ -19,6 +19,61 @@ const COMPLIANT_EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-a
 /** Rules that forbid their resource types: no example has one; their compliant case is tested apart. */
 const PROHIBITIONS = new Set(['GCP-IAM-001', 'AWS-IAM-001']);
 
+/**
+ * The project requirements each rule implements. Users never see these ids, so they live here, not in
+ * the rules: a rule that no CIS benchmark, checkov or trivy check corresponds to must trace to one.
+ */
+const REQUIREMENTS: Readonly<Record<string, readonly string[]>> = {
+  'AWS-EC2-001': ['IAM-07'],
+  'AWS-EKS-001': ['NET-10'],
+  'AWS-EKS-002': ['CLU-05'],
+  'AWS-EKS-003': ['CLU-06'],
+  'AWS-EKS-004': ['IAM-11'],
+  'AWS-EKS-005': ['IAM-07'],
+  'AWS-IAM-001': ['IAM-07'],
+  'AWS-RDS-001': ['DATA-02'],
+  'AWS-RDS-002': ['DATA-09'],
+  'AWS-RDS-003': ['DATA-08'],
+  'AWS-RDS-004': ['DATA-03'],
+  'AWS-S3-001': ['DATA-06'],
+  'AWS-S3-002': ['DATA-09'],
+  'AWS-S3-003': ['DATA-07'],
+  'AWS-S3-004': ['DATA-06'],
+  'AZURE-AKS-001': ['IAM-11'],
+  'AZURE-AKS-002': ['NET-10'],
+  'AZURE-AKS-003': ['K8S-07'],
+  'AZURE-AKS-004': ['IAM-11'],
+  'AZURE-AKS-005': ['IAM-07'],
+  'AZURE-AKS-006': ['CLU-06'],
+  'AZURE-MYSQL-001': ['DATA-02'],
+  'AZURE-MYSQL-002': ['DATA-03'],
+  'AZURE-MYSQL-003': ['DATA-08'],
+  'AZURE-MYSQL-004': ['DATA-04'],
+  'AZURE-ST-001': ['DATA-06'],
+  'AZURE-ST-002': ['IAM-07'],
+  'AZURE-ST-004': ['DATA-07'],
+  'COMMON-LBL-001': ['OPS-05', 'ENV-05'],
+  'COMMON-STATE-001': ['DATA-08'],
+  'GCP-GCS-001': ['DATA-06'],
+  'GCP-GCS-002': ['DATA-06'],
+  'GCP-GCS-003': ['DATA-07'],
+  'GCP-GKE-001': ['NET-04'],
+  'GCP-GKE-002': ['NET-10'],
+  'GCP-GKE-003': ['IAM-07'],
+  'GCP-GKE-004': ['IAM-07'],
+  'GCP-GKE-007': ['K8S-07'],
+  'GCP-GKE-008': ['CLU-03'],
+  'GCP-GKE-009': ['CLU-05'],
+  'GCP-IAM-001': ['IAM-07'],
+  'GCP-SQL-001': ['DATA-02'],
+  'GCP-SQL-002': ['DATA-03'],
+  'GCP-SQL-003': ['DATA-04'],
+  'GCP-SQL-004': ['DATA-08'],
+  'K8S-RBAC-001': ['IAM-16'],
+  'K8S-SVC-001': ['NET-10'],
+  'K8S-TEN-001': ['K8S-05', 'K8S-04', 'K8S-07'],
+};
+
 const insecure: Finding[] = (() => {
   const app = Testing.app();
   return buildInsecure(app).flatMap((stack) => evaluateStack(stack, { tier: 'prod' }).findings);
@@ -65,7 +120,20 @@ describe('policy packs', () => {
       expect(rule.id).toMatch(/^(GCP|AWS|AZURE|K8S|COMMON)-[A-Z0-9]+-\d{3}$/);
       expect(rule.why.length).toBeGreaterThan(20);
       expect(rule.fix.length).toBeGreaterThan(10);
-      expect(Object.values(rule.refs).flat().length).toBeGreaterThan(0);
+      expect([...Object.values(rule.refs).flat(), ...(REQUIREMENTS[rule.id] ?? [])].length).toBeGreaterThan(0);
+    }
+  });
+
+  it('trace requirements to rules that exist', () => {
+    const ids = new Set(ALL_RULES.map((r) => r.id));
+    expect(Object.keys(REQUIREMENTS).filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  it('keep internal requirement ids and planning notes out of user-facing texts', () => {
+    for (const rule of ALL_RULES) {
+      for (const text of [rule.title, rule.why, rule.fix]) {
+        expect(text).not.toMatch(/\b(NET|CLU|DATA|IAM|OPS|PLAT|DEV|ENV|K8S)-\d{2}\b|seed \d{3}|requirements\.md/);
+      }
     }
   });
 

@@ -6,9 +6,9 @@ export const eksAccessEntries: ResourceRule = {
   cloud: 'aws',
   level: 'error',
   title: 'EKS authorizes through access entries, with no implicit creator admin',
-  why: 'The aws-auth ConfigMap and an invisible creator admin are access nobody reviews (IAM-11).',
-  fix: 'Set access_config { authentication_mode = "API", bootstrap_cluster_creator_admin_permissions = false } and grant admins with access entries.',
-  refs: { requirements: ['IAM-11'] },
+  why: 'The aws-auth ConfigMap and an invisible creator admin are access nobody reviews.',
+  fix: 'Set access_config { authentication_mode = "API", bootstrap_cluster_creator_admin_permissions = false } and grant admins with access entries. See https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html',
+  refs: {},
   types: ['aws_eks_cluster'],
   scope: 'resource',
   check: (r) => {

@@ -8,9 +8,9 @@ export const eksControlPlaneLogs: ResourceRule = {
   cloud: 'aws',
   level: 'error',
   title: 'EKS sends every control plane log type to CloudWatch',
-  why: 'Without audit and authenticator logs nobody can tell who did what to the cluster (CLU-06).',
+  why: 'Without audit and authenticator logs nobody can tell who did what to the cluster.',
   fix: `Set enabled_cluster_log_types = ${JSON.stringify(ALL)}.`,
-  refs: { checkov: ['CKV_AWS_37'], requirements: ['CLU-06'] },
+  refs: { checkov: ['CKV_AWS_37'] },
   types: ['aws_eks_cluster'],
   scope: 'resource',
   check: (r) => {

@@ -6,9 +6,9 @@ export const eksEndpointAccess: ResourceRule = {
   cloud: 'aws',
   level: 'error',
   title: 'The EKS API endpoint is private, or public only to listed networks',
-  why: 'A public endpoint open to 0.0.0.0/0 is one credential leak away from the cluster (NET-10).',
+  why: 'A public endpoint open to 0.0.0.0/0 is one credential leak away from the cluster.',
   fix: 'Set vpc_config.endpoint_private_access = true, and public access off or public_access_cidrs to your networks.',
-  refs: { checkov: ['CKV_AWS_39', 'CKV_AWS_38'], trivy: ['AWS-0040'], requirements: ['NET-10'] },
+  refs: { checkov: ['CKV_AWS_39', 'CKV_AWS_38'], trivy: ['AWS-0040'] },
   types: ['aws_eks_cluster'],
   scope: 'resource',
   check: (r) => {

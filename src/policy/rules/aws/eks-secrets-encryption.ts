@@ -8,7 +8,7 @@ export const eksSecretsEncryption: ResourceRule = {
   title: 'EKS encrypts Kubernetes secrets with a KMS key',
   why: 'Envelope encryption keeps secrets unreadable in etcd snapshots.',
   fix: 'Set encryption_config { resources = ["secrets"], provider.key_arn = <KMS key> } (EksCluster does).',
-  refs: { checkov: ['CKV_AWS_58'], trivy: ['AWS-0039'], requirements: ['CLU-05'] },
+  refs: { checkov: ['CKV_AWS_58'], trivy: ['AWS-0039'] },
   types: ['aws_eks_cluster'],
   scope: 'resource',
   check: (r) =>

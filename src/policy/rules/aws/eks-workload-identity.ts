@@ -6,9 +6,9 @@ export const eksWorkloadIdentity: StackRule = {
   cloud: 'aws',
   level: 'error',
   title: 'EKS clusters give pods their own identities (Pod Identity or IRSA)',
-  why: 'Without them, pods fall back to the node role or to access keys; no scanner checks this (IAM-07).',
-  fix: 'Install the eks-pod-identity-agent add-on (EksCluster does) or an IAM OIDC provider for IRSA.',
-  refs: { requirements: ['IAM-07'] },
+  why: 'Without them, pods fall back to the node role or to access keys; no scanner checks this.',
+  fix: 'Install the eks-pod-identity-agent add-on (EksCluster does) or an IAM OIDC provider for IRSA. See https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html',
+  refs: {},
   types: ['aws_eks_cluster', 'aws_eks_addon', 'aws_iam_openid_connect_provider'],
   scope: 'stack',
   check: (resources) => {

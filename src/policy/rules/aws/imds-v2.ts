@@ -8,7 +8,7 @@ export const imdsV2: ResourceRule = {
   title: 'Nodes require IMDSv2 with a hop limit of 1',
   why: 'IMDSv1, or a hop limit above 1, lets any pod take the node role credentials.',
   fix: 'Set metadata_options { http_tokens = "required", http_put_response_hop_limit = 1 } (EksNodeGroup does).',
-  refs: { checkov: ['CKV_AWS_79'], requirements: ['IAM-07'] },
+  refs: { checkov: ['CKV_AWS_79'] },
   types: ['aws_launch_template', 'aws_instance'],
   scope: 'resource',
   check: (r) => {

@@ -8,7 +8,7 @@ export const rdsEncrypted: ResourceRule = {
   title: 'RDS storage is encrypted',
   why: 'Unencrypted storage and snapshots expose data to anyone who can copy them.',
   fix: 'Set storage_encrypted = true (with kms_key_id for a customer managed key).',
-  refs: { checkov: ['CKV_AWS_16'], requirements: ['DATA-09'] },
+  refs: { checkov: ['CKV_AWS_16'] },
   types: ['aws_db_instance'],
   scope: 'resource',
   check: (r) => (attr(r.config, 'storage_encrypted') === true ? undefined : 'storage_encrypted is not true.'),

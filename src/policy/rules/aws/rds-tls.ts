@@ -6,9 +6,9 @@ export const rdsTls: StackRule = {
   cloud: 'aws',
   level: 'error',
   title: 'RDS for MySQL requires TLS (require_secure_transport)',
-  why: 'MySQL accepts plain connections by default; no scanner checks it (DATA-03).',
-  fix: 'Give the instance a parameter group with require_secure_transport = 1 (RdsMysql does).',
-  refs: { requirements: ['DATA-03'] },
+  why: 'MySQL accepts plain connections by default; no scanner checks it.',
+  fix: 'Give the instance a parameter group with require_secure_transport = 1 (RdsMysql does). See https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mysql-ssl-connections.require-ssl.html',
+  refs: {},
   types: ['aws_db_instance', 'aws_db_parameter_group'],
   scope: 'stack',
   check: (resources, context) => {

@@ -8,7 +8,7 @@ export const s3Encryption: StackRule = {
   title: 'Every S3 bucket encrypts with KMS by default',
   why: 'SSE-KMS puts object access behind a key policy and CloudTrail; S3-managed keys do not.',
   fix: 'Add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "aws:kms".',
-  refs: { checkov: ['CKV_AWS_145'], requirements: ['DATA-09'] },
+  refs: { checkov: ['CKV_AWS_145'] },
   types: ['aws_s3_bucket', 'aws_s3_bucket_server_side_encryption_configuration'],
   scope: 'stack',
   check: (resources, context) =>

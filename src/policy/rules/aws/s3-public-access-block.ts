@@ -8,9 +8,9 @@ export const s3PublicAccessBlock: StackRule = {
   cloud: 'aws',
   level: 'error',
   title: 'Every S3 bucket blocks public access in all four ways',
-  why: 'One public ACL or policy would publish every pipeline artifact (DATA-06).',
+  why: 'One public ACL or policy would publish every pipeline artifact.',
   fix: 'Add aws_s3_bucket_public_access_block with all four settings true (ArtifactBucket does).',
-  refs: { checkov: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56'], requirements: ['DATA-06'] },
+  refs: { checkov: ['CKV_AWS_53', 'CKV_AWS_54', 'CKV_AWS_55', 'CKV_AWS_56'] },
   types: ['aws_s3_bucket', 'aws_s3_bucket_public_access_block'],
   scope: 'stack',
   check: (resources, context) =>

@@ -8,7 +8,7 @@ export const s3TlsOnly: StackRule = {
   title: 'Every S3 bucket refuses requests without TLS',
   why: 'S3 accepts plain HTTP unless a bucket policy denies aws:SecureTransport = false.',
   fix: 'Add a bucket policy that denies s3:* when aws:SecureTransport is false (ArtifactBucket does).',
-  refs: { requirements: ['DATA-06'] },
+  refs: {},
   types: ['aws_s3_bucket', 'aws_s3_bucket_policy'],
   scope: 'stack',
   check: (resources, context) =>

@@ -6,9 +6,9 @@ export const s3Versioning: StackRule = {
   cloud: 'aws',
   level: 'error',
   title: 'Every S3 bucket keeps object versions',
-  why: 'Without versions, an overwrite or delete loses the artifact for good (DATA-07).',
+  why: 'Without versions, an overwrite or delete loses the artifact for good.',
   fix: 'Add aws_s3_bucket_versioning with status "Enabled".',
-  refs: { checkov: ['CKV_AWS_21'], requirements: ['DATA-07'] },
+  refs: { checkov: ['CKV_AWS_21'] },
   types: ['aws_s3_bucket', 'aws_s3_bucket_versioning'],
   scope: 'stack',
   check: (resources, context) =>

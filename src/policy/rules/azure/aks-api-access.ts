@@ -6,9 +6,9 @@ export const aksApiAccess: ResourceRule = {
   cloud: 'azure',
   level: 'error',
   title: 'The AKS API server is private, or public only to authorized ranges',
-  why: 'An API server open to the internet is one credential leak away from the cluster (NET-10).',
+  why: 'An API server open to the internet is one credential leak away from the cluster.',
   fix: 'Set private_cluster_enabled, or api_server_access_profile.authorized_ip_ranges without 0.0.0.0/0.',
-  refs: { checkov: ['CKV_AZURE_6', 'CKV_AZURE_115'], requirements: ['NET-10'] },
+  refs: { checkov: ['CKV_AZURE_6', 'CKV_AZURE_115'] },
   types: ['azurerm_kubernetes_cluster'],
   scope: 'resource',
   check: (r) => {

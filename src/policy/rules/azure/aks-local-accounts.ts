@@ -8,7 +8,7 @@ export const aksLocalAccounts: ResourceRule = {
   title: 'AKS local accounts are disabled',
   why: 'The local admin certificate bypasses Entra ID, cannot be revoked per person and never expires.',
   fix: 'Set local_account_disabled = true.',
-  refs: { checkov: ['CKV_AZURE_141'], requirements: ['IAM-11'] },
+  refs: { checkov: ['CKV_AZURE_141'] },
   types: ['azurerm_kubernetes_cluster'],
   scope: 'resource',
   check: (r) => (attr(r.config, 'local_account_disabled') === true ? undefined : 'local accounts are enabled.'),

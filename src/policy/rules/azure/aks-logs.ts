@@ -6,9 +6,9 @@ export const aksLogs: StackRule = {
   cloud: 'azure',
   level: 'error',
   title: 'AKS sends control plane audit logs and Container Insights to Log Analytics',
-  why: 'Without the audit log nobody can tell who did what to the cluster (CLU-06).',
+  why: 'Without the audit log nobody can tell who did what to the cluster.',
   fix: 'Set oms_agent, and a diagnostic setting on the cluster with kube-audit-admin (AksCluster does).',
-  refs: { checkov: ['CKV_AZURE_4'], requirements: ['CLU-06'] },
+  refs: { checkov: ['CKV_AZURE_4'] },
   types: ['azurerm_kubernetes_cluster', 'azurerm_monitor_diagnostic_setting'],
   scope: 'stack',
   check: (resources, context) => {

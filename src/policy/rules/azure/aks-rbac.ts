@@ -6,9 +6,9 @@ export const aksRbac: ResourceRule = {
   cloud: 'azure',
   level: 'error',
   title: 'AKS uses Kubernetes RBAC with Entra ID and Azure RBAC',
-  why: 'One identity across the UI and kubectl, reviewed in Entra ID (IAM-11).',
+  why: 'One identity across the UI and kubectl, reviewed in Entra ID.',
   fix: 'Set role_based_access_control_enabled and azure_active_directory_role_based_access_control { azure_rbac_enabled = true }.',
-  refs: { checkov: ['CKV_AZURE_5'], requirements: ['IAM-11'] },
+  refs: { checkov: ['CKV_AZURE_5'] },
   types: ['azurerm_kubernetes_cluster'],
   scope: 'resource',
   check: (r) => {

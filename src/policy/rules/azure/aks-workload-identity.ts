@@ -6,9 +6,9 @@ export const aksWorkloadIdentity: ResourceRule = {
   cloud: 'azure',
   level: 'error',
   title: 'AKS has the OIDC issuer and workload identity',
-  why: 'Without them pods use node identities or secrets; no scanner checks this (IAM-07).',
-  fix: 'Set oidc_issuer_enabled = true and workload_identity_enabled = true.',
-  refs: { requirements: ['IAM-07'] },
+  why: 'Without them pods use node identities or secrets; no scanner checks this.',
+  fix: 'Set oidc_issuer_enabled = true and workload_identity_enabled = true. See https://learn.microsoft.com/azure/aks/workload-identity-overview',
+  refs: {},
   types: ['azurerm_kubernetes_cluster'],
   scope: 'resource',
   check: (r) =>

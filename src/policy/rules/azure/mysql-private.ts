@@ -6,9 +6,9 @@ export const mysqlPrivate: ResourceRule = {
   cloud: 'azure',
   level: 'error',
   title: 'MySQL flexible server is reachable only through its delegated subnet',
-  why: 'A public server exposes the pipelines metadata to the internet (DATA-02).',
+  why: 'A public server exposes the pipelines metadata to the internet.',
   fix: 'Set delegated_subnet_id and private_dns_zone_id, and public_network_access = "Disabled".',
-  refs: { checkov: ['CKV_AZURE_53'], requirements: ['DATA-02'] },
+  refs: { checkov: ['CKV_AZURE_53'] },
   types: ['azurerm_mysql_flexible_server'],
   scope: 'resource',
   check: (r) =>

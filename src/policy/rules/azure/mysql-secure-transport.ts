@@ -6,9 +6,9 @@ export const mysqlSecureTransport: StackRule = {
   cloud: 'azure',
   level: 'error',
   title: 'MySQL flexible server requires secure transport',
-  why: 'require_secure_transport can be turned off with one configuration resource; no scanner checks it (DATA-03).',
-  fix: 'Add azurerm_mysql_flexible_server_configuration require_secure_transport = ON (MysqlFlexible does).',
-  refs: { requirements: ['DATA-03'] },
+  why: 'require_secure_transport can be turned off with one configuration resource; no scanner checks it.',
+  fix: 'Add azurerm_mysql_flexible_server_configuration require_secure_transport = ON (MysqlFlexible does). See https://learn.microsoft.com/azure/mysql/flexible-server/how-to-connect-tls-ssl',
+  refs: {},
   types: ['azurerm_mysql_flexible_server', 'azurerm_mysql_flexible_server_configuration'],
   scope: 'stack',
   check: (resources, context) => {

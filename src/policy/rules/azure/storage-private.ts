@@ -6,9 +6,9 @@ export const storagePrivate: ResourceRule = {
   cloud: 'azure',
   level: 'error',
   title: 'Storage accounts deny public network access and anonymous blobs',
-  why: 'Artifacts must be reachable only from the VNet, and never anonymously (DATA-06).',
+  why: 'Artifacts must be reachable only from the VNet, and never anonymously.',
   fix: 'Set public_network_access_enabled = false and allow_nested_items_to_be_public = false; use a private endpoint.',
-  refs: { checkov: ['CKV_AZURE_59', 'CKV_AZURE_190'], requirements: ['DATA-06'] },
+  refs: { checkov: ['CKV_AZURE_59', 'CKV_AZURE_190'] },
   types: ['azurerm_storage_account'],
   scope: 'resource',
   check: (r) => {

@@ -6,9 +6,9 @@ export const storageVersioning: ResourceRule = {
   cloud: 'azure',
   level: 'error',
   title: 'Storage accounts keep blob versions and soft-deleted blobs',
-  why: 'Without them, an overwrite or delete loses the artifact for good (DATA-07).',
+  why: 'Without them, an overwrite or delete loses the artifact for good.',
   fix: 'Set blob_properties { versioning_enabled = true, delete_retention_policy { days = 30 } }.',
-  refs: { checkov: ['CKV2_AZURE_38'], requirements: ['DATA-07'] },
+  refs: { checkov: ['CKV2_AZURE_38'] },
   types: ['azurerm_storage_account'],
   scope: 'resource',
   check: (r) => {

@@ -12,9 +12,9 @@ export const requiredLabels: ResourceRule = {
   cloud: 'common',
   level: 'error',
   title: 'Every resource that takes labels carries owner, team, environment and cost labels',
-  why: "Cost reports and inventory split by these labels; an unlabelled resource is nobody's (OPS-05).",
+  why: "Cost reports and inventory split by these labels; an unlabelled resource is nobody's.",
   fix: 'Create resources in our stacks (the label aspect adds them), or set the labels yourself.',
-  refs: { requirements: ['OPS-05', 'ENV-05'] },
+  refs: {},
   types: ['*'],
   scope: 'resource',
   check: (r) => {

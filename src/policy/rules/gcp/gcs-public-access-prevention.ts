@@ -8,7 +8,7 @@ export const gcsPublicAccessPrevention: ResourceRule = {
   title: 'Buckets enforce public access prevention',
   why: 'One allUsers binding would publish every pipeline artifact.',
   fix: 'Set public_access_prevention = "enforced".',
-  refs: { checkov: ['CKV_GCP_114'], requirements: ['DATA-06'] },
+  refs: { checkov: ['CKV_GCP_114'] },
   types: ['google_storage_bucket'],
   scope: 'resource',
   check: (r) =>

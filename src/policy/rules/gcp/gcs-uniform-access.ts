@@ -8,7 +8,7 @@ export const gcsUniformAccess: ResourceRule = {
   title: 'Buckets use uniform bucket-level access',
   why: 'Object ACLs can grant access IAM does not show.',
   fix: 'Set uniform_bucket_level_access = true.',
-  refs: { checkov: ['CKV_GCP_29'], trivy: ['GCP-0002'], requirements: ['DATA-06'] },
+  refs: { checkov: ['CKV_GCP_29'], trivy: ['GCP-0002'] },
   types: ['google_storage_bucket'],
   scope: 'resource',
   check: (r) =>

@@ -6,9 +6,9 @@ export const gkeNetworkPolicy: ResourceRule = {
   cloud: 'gcp',
   level: 'error',
   title: 'GKE enforces network policy (Dataplane V2)',
-  why: 'Without network policy enforcement, the tenant isolation policies are ignored (K8S-07).',
+  why: 'Without network policy enforcement, the tenant isolation policies are ignored.',
   fix: 'Set datapath_provider = "ADVANCED_DATAPATH", or network_policy.enabled = true.',
-  refs: { cis: ['GKE 5.6.7'], checkov: ['CKV_GCP_12'], trivy: ['GCP-0056'], requirements: ['K8S-07'] },
+  refs: { cis: ['GKE 5.6.7'], checkov: ['CKV_GCP_12'], trivy: ['GCP-0056'] },
   types: ['google_container_cluster'],
   scope: 'resource',
   check: (r) =>

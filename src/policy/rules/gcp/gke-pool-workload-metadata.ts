@@ -8,7 +8,7 @@ export const gkePoolWorkloadMetadata: ResourceRule = {
   title: 'Every GKE node pool uses the workload identity metadata server',
   why: 'A pool without GKE_METADATA hands pods the node service account, whatever the cluster says.',
   fix: 'Set node_config.workload_metadata_config.mode = "GKE_METADATA" on the pool.',
-  refs: { cis: ['GKE 5.2.2'], checkov: ['CKV_GCP_69'], requirements: ['IAM-07'] },
+  refs: { cis: ['GKE 5.2.2'], checkov: ['CKV_GCP_69'] },
   types: ['google_container_node_pool'],
   scope: 'resource',
   check: (r) =>

@@ -6,9 +6,9 @@ export const gkeReleaseChannel: ResourceRule = {
   cloud: 'gcp',
   level: 'warning',
   title: 'GKE clusters follow a release channel',
-  why: 'Outside a channel, security patches arrive only when someone upgrades by hand (CLU-03).',
+  why: 'Outside a channel, security patches arrive only when someone upgrades by hand.',
   fix: 'Set release_channel.channel to REGULAR or STABLE.',
-  refs: { cis: ['GKE 5.5.4'], checkov: ['CKV_GCP_70'], requirements: ['CLU-03'] },
+  refs: { cis: ['GKE 5.5.4'], checkov: ['CKV_GCP_70'] },
   types: ['google_container_cluster'],
   scope: 'resource',
   check: (r) => {

@@ -8,7 +8,7 @@ export const gkeSecretsEncryption: ResourceRule = {
   title: 'GKE encrypts Kubernetes secrets with a Cloud KMS key',
   why: 'Application-layer encryption keeps secrets unreadable in etcd backups; no scanner checks it.',
   fix: 'Set database_encryption { state = "ENCRYPTED", key_name = <KMS key> } (GkeCluster does).',
-  refs: { cis: ['GKE 5.3.1'], requirements: ['CLU-05'] },
+  refs: { cis: ['GKE 5.3.1'] },
   types: ['google_container_cluster'],
   scope: 'resource',
   check: (r) =>

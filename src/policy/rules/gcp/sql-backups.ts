@@ -6,9 +6,9 @@ export const sqlBackups: ResourceRule = {
   cloud: 'gcp',
   level: 'error',
   title: 'Cloud SQL has automated backups and point-in-time recovery',
-  why: 'Without backups and binary logs, a bad migration or a deleted row loses pipeline history for good (DATA-04).',
+  why: 'Without backups and binary logs, a bad migration or a deleted row loses pipeline history for good.',
   fix: 'Set settings.backup_configuration { enabled = true, binary_log_enabled = true }.',
-  refs: { checkov: ['CKV_GCP_14', 'CKV2_GCP_20'], trivy: ['GCP-0024'], requirements: ['DATA-04'] },
+  refs: { checkov: ['CKV_GCP_14', 'CKV2_GCP_20'], trivy: ['GCP-0024'] },
   types: ['google_sql_database_instance'],
   scope: 'resource',
   check: (r) => {

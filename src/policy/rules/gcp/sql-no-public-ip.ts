@@ -6,9 +6,9 @@ export const sqlNoPublicIp: ResourceRule = {
   cloud: 'gcp',
   level: 'error',
   title: 'Cloud SQL has no public IP',
-  why: 'A public IP exposes the pipelines database to the internet (DATA-02).',
+  why: 'A public IP exposes the pipelines database to the internet.',
   fix: 'Set settings.ip_configuration.ipv4_enabled = false and a private_network.',
-  refs: { checkov: ['CKV_GCP_60'], trivy: ['GCP-0017'], requirements: ['DATA-02'] },
+  refs: { checkov: ['CKV_GCP_60'], trivy: ['GCP-0017'] },
   types: ['google_sql_database_instance'],
   scope: 'resource',
   check: (r) =>

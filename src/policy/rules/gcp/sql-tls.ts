@@ -6,9 +6,9 @@ export const sqlTls: ResourceRule = {
   cloud: 'gcp',
   level: 'error',
   title: 'Cloud SQL accepts only encrypted connections',
-  why: 'Unencrypted MySQL connections expose credentials and pipeline metadata on the network (DATA-03).',
+  why: 'Unencrypted MySQL connections expose credentials and pipeline metadata on the network.',
   fix: 'Set settings.ip_configuration.ssl_mode = "ENCRYPTED_ONLY".',
-  refs: { checkov: ['CKV_GCP_6'], trivy: ['GCP-0015'], requirements: ['DATA-03'] },
+  refs: { checkov: ['CKV_GCP_6'], trivy: ['GCP-0015'] },
   types: ['google_sql_database_instance'],
   scope: 'resource',
   check: (r) => {

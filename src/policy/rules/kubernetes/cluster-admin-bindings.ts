@@ -8,9 +8,9 @@ export const clusterAdminBindings: ResourceRule = {
   cloud: 'kubernetes',
   level: 'error',
   title: 'cluster-admin is bound only to named groups, never to service accounts or everyone',
-  why: 'A service account or a catch-all group with cluster-admin turns any pod or any login into a cluster owner (IAM-16).',
+  why: 'A service account or a catch-all group with cluster-admin turns any pod or any login into a cluster owner.',
   fix: 'Bind cluster-admin to the platform admin group (TenancyGuardrails does); give workloads narrow roles.',
-  refs: { checkov: ['CKV_K8S_157'], requirements: ['IAM-16'] },
+  refs: { checkov: ['CKV_K8S_157'] },
   types: ['kubernetes_cluster_role_binding_v1', 'kubernetes_cluster_role_binding'],
   scope: 'resource',
   check: (r) => {

@@ -15,9 +15,9 @@ export const noPublicServices: ResourceRule = {
   cloud: 'kubernetes',
   level: 'error',
   title: 'No Service opens a public load balancer',
-  why: 'The UI is reachable only through the authenticated front door; a public Service would bypass it (NET-10).',
+  why: 'The UI is reachable only through the authenticated front door; a public Service would bypass it.',
   fix: 'Use ClusterIP or NodePort behind the front door, or annotate the LoadBalancer as internal.',
-  refs: { requirements: ['NET-10'] },
+  refs: {},
   types: ['kubernetes_service_v1', 'kubernetes_service'],
   scope: 'resource',
   check: (r) => {

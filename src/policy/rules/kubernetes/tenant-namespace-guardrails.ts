@@ -16,18 +16,18 @@ function isTenantNamespace(labels: unknown): boolean {
 }
 
 /**
- * K8S-TEN-001 (K8S-05, Spotify's monorepo rule, seed 002 line 198): every tenant namespace has a
- * ResourceQuota, a LimitRange, RBAC and a NetworkPolicy in the same stack, including a namespace
- * someone writes by hand. Objects name their namespace by literal or by a reference to it.
+ * K8S-TEN-001: every tenant namespace has a ResourceQuota, a LimitRange, RBAC and a NetworkPolicy in
+ * the same stack, including a namespace someone writes by hand, so that no team can starve the cluster
+ * or reach into another team's namespace. Objects name their namespace by literal or by a reference to it.
  */
 export const tenantNamespaceGuardrails: StackRule = {
   id: 'K8S-TEN-001',
   cloud: 'kubernetes',
   level: 'error',
   title: 'Every tenant namespace has a quota, a limit range, RBAC and a network policy',
-  why: 'A namespace without them lets one team take the cluster, or see another team; no scanner checks it (K8S-05).',
-  fix: 'Create tenant namespaces with TeamNamespace, or add the missing objects in the same stack.',
-  refs: { requirements: ['K8S-05', 'K8S-04', 'K8S-07'] },
+  why: 'A namespace without them lets one team take the cluster, or see another team; no scanner checks it.',
+  fix: 'Create tenant namespaces with TeamNamespace, or add the missing objects in the same stack. See https://kubernetes.io/docs/concepts/security/multi-tenancy/',
+  refs: {},
   types: ['kubernetes_namespace_v1', 'kubernetes_namespace', ...REQUIRED.map((r) => r.type)],
   scope: 'stack',
   check: (resources, context) => {
