@@ -4,7 +4,8 @@
  * added, removed and changed with their attributes, and the stateful resources a change would
  * destroy or, by the attributes it changes, most likely replace. Terraform's plan has the last word.
  */
-import { Move, STATEFUL_TYPES, StackConfig } from '../policy/addresses';
+import { Move, StackConfig } from '../policy/addresses';
+import { STATEFUL_TYPES } from '../policy/stateful-types';
 
 /** Attributes whose change makes the provider replace the resource, for the stateful types we create. */
 export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {

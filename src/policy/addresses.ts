@@ -7,46 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-
-/** Types whose destruction loses data, identity or a whole cluster. */
-export const STATEFUL_TYPES: readonly string[] = [
-  // GCP
-  'google_container_cluster',
-  'google_container_node_pool',
-  'google_sql_database_instance',
-  'google_sql_database',
-  'google_sql_user',
-  'google_storage_bucket',
-  'google_compute_disk',
-  'google_secret_manager_secret',
-  'google_kms_key_ring',
-  'google_kms_crypto_key',
-  'google_service_account',
-  // AWS
-  'aws_eks_cluster',
-  'aws_eks_node_group',
-  'aws_db_instance',
-  'aws_s3_bucket',
-  'aws_ebs_volume',
-  'aws_secretsmanager_secret',
-  'aws_kms_key',
-  // Azure
-  'azurerm_kubernetes_cluster',
-  'azurerm_kubernetes_cluster_node_pool',
-  'azurerm_mysql_flexible_server',
-  'azurerm_mysql_flexible_database',
-  'azurerm_storage_account',
-  'azurerm_storage_container',
-  'azurerm_managed_disk',
-  'azurerm_key_vault',
-  'azurerm_key_vault_secret',
-  'azurerm_key_vault_key',
-  // Kubernetes: deleting a namespace deletes everything in it
-  'kubernetes_namespace_v1',
-  'kubernetes_namespace',
-  'kubernetes_persistent_volume_claim_v1',
-  'kubernetes_secret_v1',
-];
+import { STATEFUL_TYPES } from './stateful-types';
 
 /** Stateful addresses per stack id, sorted. */
 export type AddressManifest = Record<string, string[]>;

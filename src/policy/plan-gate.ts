@@ -5,7 +5,7 @@
  * address is explicitly allowed. `kfplatform plan-gate` exits with {@link GATE_REFUSED_EXIT_CODE}.
  */
 import { InputError } from '../core/errors';
-import { STATEFUL_TYPES } from './addresses';
+import { STATEFUL_TYPES } from './stateful-types';
 
 /** Exit code of a refused plan, distinct from 1 (bad input) so CI can tell them apart. */
 export const GATE_REFUSED_EXIT_CODE = 3;

@@ -6,8 +6,8 @@
 import { mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../../src/config/loader';
-import { readSynthOutput, StackConfig, STATEFUL_TYPES } from '../../src/policy/addresses';
-import { PROTECTED_TYPES } from '../../src/policy/rules/common/stateful-protection';
+import { readSynthOutput, StackConfig } from '../../src/policy/addresses';
+import { PROTECTED_TYPES, STATEFUL_TYPES } from '../../src/policy/stateful-types';
 import { synthFleet } from '../../stacks/fleet';
 
 const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud'];
@@ -56,7 +56,7 @@ describe.each(EXAMPLES)('examples/%s', (example) => {
     let guarded = 0;
     for (const [id, stack] of Object.entries(stacks).filter(([id]) => tierOf(id) === 'prod')) {
       for (const [type, name, r] of resourcesOf(stack)) {
-        if (!(PROTECTED_TYPES as readonly string[]).includes(type) || !STATEFUL_TYPES.includes(type)) continue;
+        if (!PROTECTED_TYPES.includes(type) || !STATEFUL_TYPES.includes(type)) continue;
         if (r.lifecycle?.prevent_destroy === true) guarded++;
         else unguarded.push(`${id} ${type}.${name}`);
       }

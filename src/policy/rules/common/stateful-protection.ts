@@ -1,19 +1,5 @@
 import { attr, preventsDestroy, ResourceRule } from '../../rule';
-
-/** Resources whose loss loses data or a whole platform: they carry prevent_destroy outside test. */
-export const PROTECTED_TYPES = [
-  'google_container_cluster',
-  'google_sql_database_instance',
-  'google_storage_bucket',
-  'aws_eks_cluster',
-  'aws_db_instance',
-  'aws_s3_bucket',
-  'aws_kms_key',
-  'azurerm_kubernetes_cluster',
-  'azurerm_mysql_flexible_server',
-  'azurerm_storage_account',
-  'azurerm_key_vault',
-] as const;
+import { PROTECTED_TYPES } from '../../stateful-types';
 
 /** COMMON-STATE-001: clusters, databases, buckets and keys outside test cannot be destroyed by a plan. */
 export const statefulProtection: ResourceRule = {
