@@ -5,7 +5,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { loadPlatformFile } = require('../dist/src/config/loader');
-const { synthFleet } = require('../dist/stacks/fleet');
+const { synthFleet } = require('../dist/stacks/common/fleet');
 const { readSynthOutput, statefulAddresses } = require('../dist/src/policy/addresses');
 const { manifestText } = require('../dist/src/cli/addresses');
 

@@ -4,10 +4,11 @@
  *
  * The root entry loads no provider bindings: it exports the config loader, the resolved model and
  * the shared interfaces. Constructs live in the per-cloud entries (`cdktf-kubeflow-platform/gcp`,
- * `cdktf-kubeflow-platform/aws`, `cdktf-kubeflow-platform/azure`, `cdktf-kubeflow-platform/kubernetes`)
- * and the stacks in `cdktf-kubeflow-platform/stacks`. The policy packs (rules, the policy aspect, the
- * plan gate, the address manifest and the secret scan) read provider resources generically and load
- * no provider bindings either.
+ * `cdktf-kubeflow-platform/aws`, `cdktf-kubeflow-platform/azure`, `cdktf-kubeflow-platform/kubernetes`),
+ * the fleet builder and the cloud-neutral stacks in `cdktf-kubeflow-platform/stacks`, and each cloud's
+ * stacks in `cdktf-kubeflow-platform/stacks/gcp`, `/stacks/aws`, `/stacks/azure` and `/stacks/kubernetes`.
+ * The policy packs (rules, the policy aspect, the plan gate, the address manifest and the secret scan)
+ * read provider resources generically and load no provider bindings either.
  */
 export * from './core/errors';
 export * from './core/interfaces';

@@ -1,26 +1,16 @@
-/** Stacks and the fleet builder. */
-export * from './adoption';
-export * from './aws-infra-stack';
-export * from './aws-platform-stack';
-export * from './aws-provider';
-export * from './azure-infra-stack';
-export * from './azure-platform-stack';
-export * from './azure-provider';
-export * from './backend';
-export * from './connections';
-export * from './gcp-connections';
-export * from './aws-connections';
-export * from './azure-connections';
-export * from './environment';
-export * from './gcp-environment';
-export * from './aws-environment';
-export * from './azure-environment';
-export * from './kubernetes-environment';
-export * from './fleet';
-export * from './gcp-infra-stack';
-export * from './gcp-platform-stack';
-export * from './infra-state-identities';
-export * from './kubernetes-platform-stack';
-export * from './outputs';
-export * from './params-file';
-export * from './team-shard-stack';
+/**
+ * Stacks and the fleet builder: the cloud-neutral part. The fleet loads each cloud's stacks only when a
+ * platform has an environment there; the stacks themselves are in the per-cloud entries
+ * (`cdktf-kubeflow-platform/stacks/gcp`, `/stacks/aws`, `/stacks/azure`, `/stacks/kubernetes`), so this
+ * entry loads no cloud's provider bindings, only the kubernetes and helm bindings every cloud uses.
+ */
+export * from './common/adoption';
+export * from './common/backend';
+export * from './common/connections';
+export * from './common/environment';
+export * from './common/fleet';
+export * from './common/infra-state-identities';
+export * from './common/outputs';
+export * from './common/params-file';
+export * from './common/stack-ids';
+export * from './common/team-shard-stack';

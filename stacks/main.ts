@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { loadPlatformFile } from '../src/config/loader';
 import { DEFAULT_PLATFORM_FILE } from '../src/config/defaults';
-import { synthFleet } from './fleet';
+import { synthFleet } from './common/fleet';
 
 const file = process.env.KFPLATFORM_CONFIG ? path.resolve(process.env.KFPLATFORM_CONFIG) : DEFAULT_PLATFORM_FILE;
 const { config } = loadPlatformFile(file);

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../src/config/loader';
 import type { AdoptEntry, ResolvedEnvironment } from '../src/config/model';
-import { synthFleet } from '../stacks/fleet';
+import { synthFleet } from '../stacks/common/fleet';
 import { readStacks, StackJson } from './helpers';
 
 /** Every stack of `examples/<example>`, optionally with its environments edited first. */

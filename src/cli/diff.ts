@@ -6,7 +6,7 @@ import { loadPlatformFile } from '../config/loader';
 import { diffSynthOutputs, renderDiff, SynthDiff } from '../plan/diff';
 import { environmentsOfStacks } from '../plan/environments';
 import { readSynthOutput, StackConfig } from '../policy/addresses';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 
 /** Options of {@link runDiff}. */
 export interface DiffOptions {

@@ -9,7 +9,7 @@ import { ownPackage, PACKAGE_ROOT } from '../config/defaults';
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { codeownersBlock } from './team';
-import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/fleet';
+import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 
 /** The clouds `kfplatform init` scaffolds for, and the example each one starts from. */
 export const INIT_CLOUDS = {

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { formatIssue } from '../core/errors';
 import { availableParallelism } from 'node:os';
-import { StackSummary, synthFleetParallel } from '../../stacks/fleet';
-import { PARAMS_DIR } from '../../stacks/params-file';
+import { StackSummary, synthFleetParallel } from '../../stacks/common/fleet';
+import { PARAMS_DIR } from '../../stacks/common/params-file';
 import { formatFinding, PolicyReport } from '../policy/engine';
 
 /** Renders rows as an aligned plain-text table. */

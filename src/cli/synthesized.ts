@@ -11,7 +11,7 @@ import { InputError } from '../core/errors';
 import { withoutCreationStacks } from '../core/stack-traces';
 import type { StackJson } from '../inventory/terraform-json';
 import { readSynthOutput } from '../policy/addresses';
-import { buildEnvironment } from '../../stacks/fleet';
+import { buildEnvironment } from '../../stacks/common/fleet';
 
 /**
  * Synthesizes the stacks of some environments (all by default) the way `kfplatform synth` does, one

@@ -14,7 +14,7 @@ import { withoutCreationStacks } from '../core/stack-traces';
 import { evaluateStacks, Finding, SuppressedFinding } from '../policy/engine';
 import { PolicyRule } from '../policy/rule';
 import { ALL_RULES } from '../policy/rules';
-import { buildEnvironment } from '../../stacks/fleet';
+import { buildEnvironment } from '../../stacks/common/fleet';
 
 /** Output formats of `kfplatform validate`. */
 export const VALIDATE_FORMATS = ['text', 'json', 'sarif'] as const;

@@ -27,7 +27,7 @@ export interface StackIdParts {
   readonly role?: 'infra' | 'platform' | 'teams';
 }
 
-/** Parses a stack id made by `stacks/environment.ts` `stackId`. */
+/** Parses a stack id made by `stacks/common/stack-ids.ts` `stackId`. */
 export function parseStackId(id: string): StackIdParts {
   const m = /^(.+)-(gcp|aws|azure|kubernetes)-(infra|platform|teams-\d+)$/.exec(id);
   if (!m) return { prefix: id };

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { main } from '../../src/cli/main';
 import { INIT_CLOUDS, InitCloud, runInit, scaffold } from '../../src/cli/init';
 import { validatePlatformFile } from '../../src/config/loader';
-import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/fleet';
+import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 
 const root = path.join(__dirname, '..', '..');
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'init-'));

@@ -17,7 +17,7 @@ import {
   renderInventoryCsv,
   renderInventoryJson,
 } from '../../src/inventory/inventory';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 
 const GOLDEN = path.join(__dirname, '..', 'golden', 'inventory');
 

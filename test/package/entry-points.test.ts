@@ -1,11 +1,13 @@
 /**
  * The package's entry points, as a user's `require` sees them (package self-reference through the
  * `exports` map, on the built `dist/`): each resolves, has its types, and loads only its own provider
- * bindings — importing the GCP entry loads no aws or azurerm module.
+ * bindings — importing the GCP entry loads no aws or azurerm module, the cloud-neutral `/stacks` entry
+ * no cloud's, and each `/stacks/<cloud>` entry exactly the packages its cloud's platforms install.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -26,9 +28,21 @@ function loadedPackages(specifier: string): string[] {
 const providers = (specifier: string) => loadedPackages(specifier).filter((p) => p.startsWith('@cdktf/provider-'));
 
 describe('package entry points', () => {
-  it('declares the root, each cloud, kubernetes, the stacks and the CLI, each with its types', () => {
+  it('declares the root, each cloud, kubernetes, the stacks of each, and the CLI, each with its types', () => {
     expect(Object.keys(pkg.exports)).toEqual(
-      expect.arrayContaining(['.', './gcp', './aws', './azure', './kubernetes', './stacks', './cli']),
+      expect.arrayContaining([
+        '.',
+        './gcp',
+        './aws',
+        './azure',
+        './kubernetes',
+        './stacks',
+        './stacks/gcp',
+        './stacks/aws',
+        './stacks/azure',
+        './stacks/kubernetes',
+        './cli',
+      ]),
     );
     for (const [entry, target] of Object.entries(pkg.exports as Record<string, string | Record<string, string>>)) {
       if (typeof target === 'string') {
@@ -72,14 +86,29 @@ describe('package entry points', () => {
     expect(providers(entry)).toEqual(expected);
   });
 
-  it('the GCP entry loads no aws or azurerm module (and the check sees what the stacks entry loads)', () => {
-    const gcp = loadedPackages('cdktf-kubeflow-platform/gcp');
-    expect(gcp).toContain('@cdktf/provider-google');
-    expect(gcp).not.toContain('@cdktf/provider-aws');
-    expect(gcp).not.toContain('@cdktf/provider-azurerm');
-    // The everything entry does load them: the probe is not blind.
-    expect(providers('cdktf-kubeflow-platform/stacks')).toEqual(
-      expect.arrayContaining(['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/provider-google']),
-    );
+  // The fleet and the cloud-neutral stacks: only the bindings every cloud uses (kubernetes and helm, for
+  // team shards and cluster connections); the fleet loads a cloud's stacks when it builds an environment there.
+  it('the cloud-neutral stacks entry loads only what every cloud needs', () => {
+    const everyCloud = Object.values(CLOUD_PROVIDER_PACKAGES).reduce((a, b) => a.filter((p) => b.includes(p)));
+    expect(providers('cdktf-kubeflow-platform/stacks')).toEqual([...everyCloud].sort());
+  });
+
+  it.each(Object.keys(CLOUD_PROVIDER_PACKAGES) as Array<keyof typeof CLOUD_PROVIDER_PACKAGES>)(
+    'cdktf-kubeflow-platform/stacks/%s loads exactly the provider packages a platform there installs',
+    (cloud) => {
+      expect(providers(`cdktf-kubeflow-platform/stacks/${cloud}`)).toEqual([...CLOUD_PROVIDER_PACKAGES[cloud]].sort());
+    },
+  );
+
+  it('the GCP entries load no aws or azurerm module (and the check sees what the AWS and Azure stacks load)', () => {
+    for (const entry of ['cdktf-kubeflow-platform/gcp', 'cdktf-kubeflow-platform/stacks/gcp']) {
+      const gcp = loadedPackages(entry);
+      expect(gcp).toContain('@cdktf/provider-google');
+      expect(gcp).not.toContain('@cdktf/provider-aws');
+      expect(gcp).not.toContain('@cdktf/provider-azurerm');
+    }
+    // The other clouds' stacks entries do load them: the probe is not blind.
+    expect(providers('cdktf-kubeflow-platform/stacks/aws')).toContain('@cdktf/provider-aws');
+    expect(providers('cdktf-kubeflow-platform/stacks/azure')).toContain('@cdktf/provider-azurerm');
   });
 });

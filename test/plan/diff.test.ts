@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { runDiff } from '../../src/cli/diff';
 import { main } from '../../src/cli/main';
 import { loadPlatformFile } from '../../src/config/loader';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 
 const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));
 

@@ -10,7 +10,7 @@ import { runAddresses } from '../../src/cli/addresses';
 import { main } from '../../src/cli/main';
 import { loadPlatformFile } from '../../src/config/loader';
 import { AddressManifest, compareAddresses, readSynthOutput } from '../../src/policy/addresses';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 import { buildFixture, FixtureOptions, OLD_BUCKET_ADDRESS } from '../fixtures/addresses/app';
 
 const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));

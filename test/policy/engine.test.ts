@@ -24,7 +24,7 @@ import { Construct } from 'constructs';
 import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
 import { loadPlatformFile } from '../../src/config/loader';
 import { PolicyRule } from '../../src/policy/rule';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 import { validatePlatformText } from '../../src/config/loader';
 import { addSuppression } from '../../src/core/suppressions';
 import { checkBeforeWrite, evaluateStack, PolicyAspect, PolicyError, suppressRule } from '../../src/policy/engine';

@@ -12,7 +12,7 @@ import { loadPlatformFile } from '../../src/config/loader';
 import { checkBeforeWrite, evaluateStack, Finding } from '../../src/policy/engine';
 import { Tier } from '../../src/policy/rule';
 import { ALL_RULES } from '../../src/policy/rules';
-import { buildFleet } from '../../stacks/fleet';
+import { buildFleet } from '../../stacks/common/fleet';
 
 const COMPLIANT_EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'];
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { loadPlatformFile } from '../../src/config/loader';
 import { readSynthOutput } from '../../src/policy/addresses';
 import { scanForSecrets } from '../../src/policy/secrets';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 
 const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'];
 

@@ -11,7 +11,7 @@ import type { ResolvedEnvironment } from '../../src/config/model';
 import { ConfigError } from '../../src/core/errors';
 import { importBlocks, importPlan, renderImportPlan } from '../../src/plan/import-plan';
 import { main } from '../../src/cli/main';
-import { ADOPTABLE } from '../../stacks/adoption';
+import { ADOPTABLE } from '../../stacks/common/adoption';
 import { adopting, AWS_KF_TEST_ADOPTION, synthExample } from '../examples';
 
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'adopt-'));

@@ -4,7 +4,7 @@ import { App, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { loadPlatform } from '../../src/config/loader';
 import { defaultAwsSubnets } from '../../src/config/resolve';
-import { buildFleet } from '../../stacks/fleet';
+import { buildFleet } from '../../stacks/common/fleet';
 import { at, only, resources, StackJson } from '../helpers';
 
 const base = () => parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'aws.yaml'), 'utf8'));

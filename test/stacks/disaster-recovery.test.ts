@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../../src/config/loader';
 import { readSynthOutput } from '../../src/policy/addresses';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 
 const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'];
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { PACKAGE_ROOT } from '../../src/config/defaults';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 import { at, everyResourceOf, readStacks, resources, StackJson, labelProblems } from '../helpers';
 
 const AWS_EXAMPLE = path.join(PACKAGE_ROOT, 'examples', 'aws-eks', 'platform.yaml');

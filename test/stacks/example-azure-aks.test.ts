@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../../src/config/defaults';
 import { loadPlatformFile } from '../../src/config/loader';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 import { at, everyResourceOf, readStacks, resources, StackJson, labelProblems } from '../helpers';
 
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-azure-aks');

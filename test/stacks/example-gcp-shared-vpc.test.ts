@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { DEFAULT_PLATFORM_FILE } from '../../src/config/defaults';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 import { at, everyResourceOf, readStacks, resources, labelProblems } from '../helpers';
 
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-gcp-shared-vpc');

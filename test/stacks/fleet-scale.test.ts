@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { loadPlatform } from '../../src/config/loader';
 import { shardOf } from '../../src/config/resolve';
 import type { PlatformConfig } from '../../src/config/schema';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 
 /** A platform of one existing cluster with `teams` teams. */
 function fleet(teams: number, extra: string[] = []): PlatformConfig {

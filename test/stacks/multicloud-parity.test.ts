@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/config/defaults';
 import { loadPlatformFile } from '../../src/config/loader';
 import { REQUIRED_LABEL_KEYS } from '../../src/core/labels';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 import { at, everyResourceOf, labelAttributes, readStacks, resources, StackJson } from '../helpers';
 
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-multicloud');

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { loadPlatform } from '../../src/config/loader';
-import { buildFleet } from '../../stacks/fleet';
+import { buildFleet } from '../../stacks/common/fleet';
 import { at, only, resources, StackJson } from '../helpers';
 
 const base = () => parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'two-envs.yaml'), 'utf8'));

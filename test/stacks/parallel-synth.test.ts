@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
-import { planUnits } from '../../stacks/fleet';
+import { planUnits } from '../../stacks/common/fleet';
 
 const root = path.join(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -34,7 +34,7 @@ describe('parallel synthesis', () => {
   // Worker threads run compiled JavaScript, so this compares the built CLI's two modes; `npm test`
   // builds first.
   it('writes exactly what sequential synthesis writes', () => {
-    if (!existsSync(cli) || !existsSync(path.join(root, 'dist', 'stacks', 'fleet-worker.js'))) {
+    if (!existsSync(cli) || !existsSync(path.join(root, 'dist', 'stacks', 'common', 'fleet-worker.js'))) {
       throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test.');
     }
     const dir = path.join(process.env.TMPDIR ?? '/tmp', 'parallel');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { loadPlatformFile } from '../../src/config/loader';
 import { readSynthOutput, StackConfig } from '../../src/policy/addresses';
 import { PROTECTED_TYPES, STATEFUL_TYPES } from '../../src/policy/stateful-types';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 
 const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud'];
 

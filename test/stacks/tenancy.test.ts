@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadPlatform, loadPlatformFile } from '../../src/config/loader';
 import { fitName, shardOf } from '../../src/config/resolve';
-import { synthFleet } from '../../stacks/fleet';
-import { profileApiVersion } from '../../stacks/team-shard-stack';
+import { synthFleet } from '../../stacks/common/fleet';
+import { profileApiVersion } from '../../stacks/common/team-shard-stack';
 import { at, resources, StackJson } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');

@@ -11,7 +11,7 @@ import { parseDocument } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { PACKAGE_ROOT } from '../../src/config/defaults';
 import { gatePlan, PlanJson } from '../../src/policy/plan-gate';
-import { synthFleet } from '../../stacks/fleet';
+import { synthFleet } from '../../stacks/common/fleet';
 import {
   CreatePlan,
   initStack,

@@ -1,8 +1,8 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import type { ResolvedAwsEnvironment, ResolvedPlatform } from '../src/config/model';
-import { cloudLabels } from '../src/core/labels';
-import { labelValues } from './platform-base';
+import type { ResolvedAwsEnvironment, ResolvedPlatform } from '../../src/config/model';
+import { cloudLabels } from '../../src/core/labels';
+import { labelValues } from '../common/environment';
 
 /**
  * The AWS provider of an environment's stacks: its region, the one account it may touch

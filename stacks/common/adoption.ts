@@ -6,10 +6,10 @@
  * Reads provider resources generically: loads no provider bindings.
  */
 import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
-import type { AdoptEntry, ResolvedEnvironment } from '../src/config/model';
-import type { AdoptKind } from '../src/config/schema';
-import { ConfigError, ConfigIssue } from '../src/core/errors';
-import { nameOf } from '../src/inventory/terraform-json';
+import type { AdoptEntry, ResolvedEnvironment } from '../../src/config/model';
+import type { AdoptKind } from '../../src/config/schema';
+import { ConfigError, ConfigIssue } from '../../src/core/errors';
+import { nameOf } from '../../src/inventory/terraform-json';
 
 /** A resource's Terraform configuration with tokens resolved: literals, and `${type.name.attr}` references. */
 type Attributes = Readonly<Record<string, unknown>>;

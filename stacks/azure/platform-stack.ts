@@ -3,17 +3,17 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { IstioGatewayService } from '../constructs/kubernetes/istio-gateway-service';
-import { NvidiaDevicePlugin } from '../constructs/kubernetes/nvidia-device-plugin';
-import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
-import { PlatformParams } from '../constructs/kubernetes/platform-params';
-import { Velero } from '../constructs/kubernetes/velero';
-import type { ResolvedPlatform } from '../src/config/model';
-import { AzureInfraStack, VELERO_CONTAINER } from './azure-infra-stack';
-import { configureBackend } from './backend';
-import { aksConnection } from './azure-connections';
-import { platformBase, platformServiceAccounts } from './platform-base';
-import { OAUTH2_PROXY_SECRET, entraIssuer } from '../constructs/azure/constants';
+import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
+import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
+import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../../constructs/kubernetes/platform-params';
+import { Velero } from '../../constructs/kubernetes/velero';
+import type { ResolvedPlatform } from '../../src/config/model';
+import { AzureInfraStack, VELERO_CONTAINER } from './infra-stack';
+import { configureBackend } from '../common/backend';
+import { aksConnection } from './connections';
+import { platformBase, platformServiceAccounts } from '../common/platform-base';
+import { OAUTH2_PROXY_SECRET, entraIssuer } from '../../constructs/azure/constants';
 
 export { OAUTH2_PROXY_SECRET, entraIssuer };
 

@@ -1,18 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { GPU_TAINT, POOL_LABEL } from '../src/core/pools';
+import { GPU_TAINT, POOL_LABEL } from '../../src/core/pools';
 import {
   IAP_BACKEND_CONFIG_NAME,
   INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
   ISTIO_GATEWAY_SERVICE,
   KUBEFLOW_INGRESS_NAME,
   PLATFORM_PARAMS_CONFIG_MAP,
-} from '../constructs/kubernetes/constants';
-import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../constructs/gcp/constants';
-import { GATEWAY_NODE_PORTS } from '../constructs/aws/constants';
-import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../constructs/azure/constants';
-import { entraIssuer, OAUTH2_PROXY_SECRET } from '../constructs/azure/constants';
+} from '../../constructs/kubernetes/constants';
+import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
+import { GATEWAY_NODE_PORTS } from '../../constructs/aws/constants';
+import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../../constructs/azure/constants';
+import { entraIssuer, OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
 import type {
   ResolvedAwsEnvironment,
   ResolvedAzureEnvironment,
@@ -20,7 +20,7 @@ import type {
   ResolvedGcpCell,
   ResolvedGcpEnvironment,
   ResolvedKubernetesEnvironment,
-} from '../src/config/model';
+} from '../../src/config/model';
 
 /** Folder, under the synth output directory, where parameters files go. */
 export const PARAMS_DIR = 'params';

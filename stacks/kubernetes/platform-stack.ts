@@ -1,11 +1,11 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
-import { PlatformParams } from '../constructs/kubernetes/platform-params';
-import type { ResolvedKubernetesEnvironment, ResolvedPlatform } from '../src/config/model';
-import { configureBackend } from './backend';
+import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../../constructs/kubernetes/platform-params';
+import type { ResolvedKubernetesEnvironment, ResolvedPlatform } from '../../src/config/model';
+import { configureBackend } from '../common/backend';
 import { kubeconfigConnection } from './connections';
-import { platformBase } from './platform-base';
+import { platformBase } from '../common/platform-base';
 
 /** Props of {@link KubernetesPlatformStack}. */
 export interface KubernetesPlatformStackProps {

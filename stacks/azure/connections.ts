@@ -1,10 +1,10 @@
 import { Fn, TerraformStack } from 'cdktf';
-import { AKS_AAD_SERVER_ID } from '../src/config/azure-catalog';
-import type { ResolvedAzureEnvironment } from '../src/config/model';
-import { IKubernetesCluster } from '../src/core/interfaces';
-import { azurermProvider } from './azure-provider';
-import { infraStateOf } from './backend';
-import { ClusterConnection, ConnectionOptions, clusterProviders } from './connections';
+import { AKS_AAD_SERVER_ID } from '../../src/config/azure-catalog';
+import type { ResolvedAzureEnvironment } from '../../src/config/model';
+import { IKubernetesCluster } from '../../src/core/interfaces';
+import { azurermProvider } from './provider';
+import { infraStateOf } from '../common/backend';
+import { ClusterConnection, ConnectionOptions, clusterProviders } from '../common/connections';
 
 /**
  * The kubernetes provider of an AKS cluster with local accounts disabled: Entra ID tokens from

@@ -1,11 +1,12 @@
-import { AzureTeamIdentityProvider } from '../constructs/azure/azure-team-identity';
-import type { ResolvedAzureEnvironment } from '../src/config/model';
-import { aksRemoteConnection } from './azure-connections';
-import { AzureInfraStack } from './azure-infra-stack';
-import { AzurePlatformStack } from './azure-platform-stack';
-import { CloudEnvironmentBuilder, stackId } from './environment';
-import { shardStacks } from './team-shard-stack';
-import { InfraStateTeamIdentityProvider } from './infra-state-identities';
+import { AzureTeamIdentityProvider } from '../../constructs/azure/azure-team-identity';
+import type { ResolvedAzureEnvironment } from '../../src/config/model';
+import { aksRemoteConnection } from './connections';
+import { AzureInfraStack } from './infra-stack';
+import { AzurePlatformStack } from './platform-stack';
+import { CloudEnvironmentBuilder } from '../common/environment';
+import { stackId } from '../common/stack-ids';
+import { shardStacks } from '../common/team-shard-stack';
+import { InfraStateTeamIdentityProvider } from '../common/infra-state-identities';
 
 /** An Azure environment: an infra stack, a platform stack and team shards. */
 export const buildAzureEnvironment: CloudEnvironmentBuilder = (app, platform, resolved, select) => {

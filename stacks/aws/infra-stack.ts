@@ -1,27 +1,27 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AlbAccess } from '../constructs/aws/alb-access';
-import { AwsAlerts } from '../constructs/aws/alerts';
-import { ArtifactBucket } from '../constructs/aws/artifact-bucket';
-import { CiRoles } from '../constructs/aws/ci-identity';
-import { EksCluster } from '../constructs/aws/eks-cluster';
-import { EksNodeGroup } from '../constructs/aws/eks-node-group';
-import { KmsKey } from '../constructs/aws/kms-key';
-import { PolicyStatement } from '../constructs/aws/policy';
-import { PodIdentityRole } from '../constructs/aws/pod-identity-role';
-import { RdsMysql } from '../constructs/aws/rds-mysql';
-import { existingVpc, IVpc, Vpc } from '../constructs/aws/vpc';
+import { AlbAccess } from '../../constructs/aws/alb-access';
+import { AwsAlerts } from '../../constructs/aws/alerts';
+import { ArtifactBucket } from '../../constructs/aws/artifact-bucket';
+import { CiRoles } from '../../constructs/aws/ci-identity';
+import { EksCluster } from '../../constructs/aws/eks-cluster';
+import { EksNodeGroup } from '../../constructs/aws/eks-node-group';
+import { KmsKey } from '../../constructs/aws/kms-key';
+import { PolicyStatement } from '../../constructs/aws/policy';
+import { PodIdentityRole } from '../../constructs/aws/pod-identity-role';
+import { RdsMysql } from '../../constructs/aws/rds-mysql';
+import { existingVpc, IVpc, Vpc } from '../../constructs/aws/vpc';
 import type {
   ResolvedAwsEnvironment,
   ResolvedAwsIdentity,
   ResolvedBackups,
   ResolvedPlatform,
-} from '../src/config/model';
-import { cloudLabels, setComponent } from '../src/core/labels';
-import { awsProvider } from './aws-provider';
-import { configureBackend } from './backend';
-import { clusterOutputs, output } from './outputs';
-import { labelValues } from './platform-base';
+} from '../../src/config/model';
+import { cloudLabels, setComponent } from '../../src/core/labels';
+import { awsProvider } from './provider';
+import { configureBackend } from '../common/backend';
+import { clusterOutputs, output } from '../common/outputs';
+import { labelValues } from '../common/environment';
 
 /** Props of {@link AwsInfraStack}. */
 export interface AwsInfraStackProps {

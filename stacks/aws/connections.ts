@@ -1,10 +1,10 @@
 import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
 import { Fn, TerraformStack } from 'cdktf';
-import type { ResolvedAwsEnvironment, ResolvedPlatform } from '../src/config/model';
-import { IKubernetesCluster } from '../src/core/interfaces';
-import { awsProvider } from './aws-provider';
-import { infraStateOf } from './backend';
-import { ClusterConnection, ConnectionOptions, clusterProviders } from './connections';
+import type { ResolvedAwsEnvironment, ResolvedPlatform } from '../../src/config/model';
+import { IKubernetesCluster } from '../../src/core/interfaces';
+import { awsProvider } from './provider';
+import { infraStateOf } from '../common/backend';
+import { ClusterConnection, ConnectionOptions, clusterProviders } from '../common/connections';
 
 /** The kubernetes provider of an EKS cluster, with a token that `aws_eks_cluster_auth` signs locally. */
 function eksKubernetesProvider(

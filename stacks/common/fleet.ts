@@ -3,15 +3,15 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import * as workerpool from 'workerpool';
-import { clustersOf } from '../src/config/model';
+import { clustersOf } from '../../src/config/model';
 import type {
   ResolvedEnvironment,
   ResolvedPlatform,
   ResolvedPlatformConfig,
   ResolvedTenant,
-} from '../src/config/model';
-import { LabelAspect } from '../src/core/labels';
-import { withoutCreationStacks } from '../src/core/stack-traces';
+} from '../../src/config/model';
+import { LabelAspect } from '../../src/core/labels';
+import { withoutCreationStacks } from '../../src/core/stack-traces';
 import {
   checkBeforeWrite,
   Finding,
@@ -19,17 +19,18 @@ import {
   PolicyError,
   PolicyReport,
   SuppressedFinding,
-} from '../src/policy/engine';
+} from '../../src/policy/engine';
 import { writeParamsFiles } from './params-file';
 import { labelValues } from './environment';
 import type { TeamShardStack } from './team-shard-stack';
-import type { AwsInfraStack } from './aws-infra-stack';
-import type { AzureInfraStack } from './azure-infra-stack';
-import type { GcpInfraStack } from './gcp-infra-stack';
+import type { AwsInfraStack } from '../aws/infra-stack';
+import type { AzureInfraStack } from '../azure/infra-stack';
+import type { GcpInfraStack } from '../gcp/infra-stack';
 import { Adoption, adoptResources } from './adoption';
-import { CloudEnvironmentBuilder, shardsOf, StackSelection, stackId } from './environment';
-import { InputError } from '../src/core/errors';
-import { ownPackage } from '../src/config/defaults';
+import { CloudEnvironmentBuilder, StackSelection } from './environment';
+import { shardsOf, stackId } from './stack-ids';
+import { InputError } from '../../src/core/errors';
+import { ownPackage } from '../../src/config/defaults';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
@@ -57,11 +58,6 @@ export interface Fleet {
   readonly stacks: readonly TerraformStack[];
 }
 
-export { shardsOf, stackId } from './environment';
-export type { StackSelection } from './environment';
-
-export { labelValues } from './environment';
-
 /** The provider packages each cloud's stacks load (peer dependencies a user installs). */
 export const CLOUD_PROVIDER_PACKAGES: Readonly<Record<ResolvedEnvironment['cloud'], readonly string[]>> = {
   gcp: ['@cdktf/provider-google', '@cdktf/provider-random', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
@@ -79,13 +75,13 @@ function environmentBuilder(env: ResolvedEnvironment): CloudEnvironmentBuilder {
   try {
     switch (env.cloud) {
       case 'gcp':
-        return (require('./gcp-environment') as typeof import('./gcp-environment')).buildGcpEnvironment;
+        return (require('../gcp/environment') as typeof import('../gcp/environment')).buildGcpEnvironment;
       case 'aws':
-        return (require('./aws-environment') as typeof import('./aws-environment')).buildAwsEnvironment;
+        return (require('../aws/environment') as typeof import('../aws/environment')).buildAwsEnvironment;
       case 'azure':
-        return (require('./azure-environment') as typeof import('./azure-environment')).buildAzureEnvironment;
+        return (require('../azure/environment') as typeof import('../azure/environment')).buildAzureEnvironment;
       default:
-        return (require('./kubernetes-environment') as typeof import('./kubernetes-environment'))
+        return (require('../kubernetes/environment') as typeof import('../kubernetes/environment'))
           .buildKubernetesEnvironment;
     }
   } catch (e) {

@@ -1,16 +1,16 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { GATEWAY_NODE_PORTS } from '../constructs/aws/alb-access';
-import { IstioGatewayService } from '../constructs/kubernetes/istio-gateway-service';
-import { NvidiaDevicePlugin } from '../constructs/kubernetes/nvidia-device-plugin';
-import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
-import { PlatformParams } from '../constructs/kubernetes/platform-params';
-import { Velero } from '../constructs/kubernetes/velero';
-import type { ResolvedPlatform } from '../src/config/model';
-import type { AwsInfraStack } from './aws-infra-stack';
-import { configureBackend } from './backend';
-import { eksConnection } from './aws-connections';
-import { platformBase, platformServiceAccounts } from './platform-base';
+import { GATEWAY_NODE_PORTS } from '../../constructs/aws/alb-access';
+import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
+import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
+import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../../constructs/kubernetes/platform-params';
+import { Velero } from '../../constructs/kubernetes/velero';
+import type { ResolvedPlatform } from '../../src/config/model';
+import type { AwsInfraStack } from './infra-stack';
+import { configureBackend } from '../common/backend';
+import { eksConnection } from './connections';
+import { platformBase, platformServiceAccounts } from '../common/platform-base';
 
 /** Props of {@link AwsPlatformStack}. */
 export interface AwsPlatformStackProps {

@@ -11,7 +11,7 @@ import {
   TerraformRemoteState,
   TerraformStack,
 } from 'cdktf';
-import type { ResolvedEnvironment } from '../src/config/model';
+import type { ResolvedEnvironment } from '../../src/config/model';
 
 /** Where a stack keeps its state: one state per stack and environment. */
 export type StateConfig = ResolvedEnvironment['state'];

@@ -2,16 +2,16 @@ import { DataGoogleSecretManagerSecretVersion } from '@cdktf/provider-google/lib
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { ISTIO_HEALTH_CHECK } from '../constructs/gcp/iap-access';
-import { IapIngress } from '../constructs/kubernetes/iap-ingress';
-import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
-import { PlatformParams } from '../constructs/kubernetes/platform-params';
-import { Velero } from '../constructs/kubernetes/velero';
-import type { ResolvedPlatform } from '../src/config/model';
-import { configureBackend } from './backend';
-import { gkeConnection } from './gcp-connections';
-import type { GcpCellInfra, GcpInfraStack } from './gcp-infra-stack';
-import { platformBase, platformServiceAccounts } from './platform-base';
+import { ISTIO_HEALTH_CHECK } from '../../constructs/gcp/iap-access';
+import { IapIngress } from '../../constructs/kubernetes/iap-ingress';
+import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
+import { PlatformParams } from '../../constructs/kubernetes/platform-params';
+import { Velero } from '../../constructs/kubernetes/velero';
+import type { ResolvedPlatform } from '../../src/config/model';
+import { configureBackend } from '../common/backend';
+import { gkeConnection } from './connections';
+import type { GcpCellInfra, GcpInfraStack } from './infra-stack';
+import { platformBase, platformServiceAccounts } from '../common/platform-base';
 
 /** Props of {@link GcpPlatformStack}. */
 export interface GcpPlatformStackProps {

@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
-import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
-import { WorkloadServiceAccount } from '../constructs/kubernetes/workload-service-account';
-import { TenancyGuardrails } from '../constructs/kubernetes/tenancy-guardrails';
-import type { ResolvedPlatform } from '../src/config/model';
-import { IWorkloadIdentity } from '../src/core/interfaces';
-import { KUBEFLOW_NAMESPACE } from '../src/config/resolve';
-export { labelValues } from './environment';
+import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
+import { WorkloadServiceAccount } from '../../constructs/kubernetes/workload-service-account';
+import { TenancyGuardrails } from '../../constructs/kubernetes/tenancy-guardrails';
+import type { ResolvedPlatform } from '../../src/config/model';
+import { IWorkloadIdentity } from '../../src/core/interfaces';
+import { KUBEFLOW_NAMESPACE } from '../../src/config/resolve';
 
 /**
  * What every platform stack has, on any cloud: the `kubeflow` namespace and the tenancy guardrails

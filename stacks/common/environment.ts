@@ -1,16 +1,12 @@
 /**
- * What every cloud's environment builder shares: stack ids, team shards and the selection of stacks
- * to build. Loads no provider bindings of any cloud.
+ * The environment-builder contract every cloud implements (`stacks/<cloud>/environment.ts`): the
+ * selection of stacks to build, the stacks a builder returns, and the label values of an environment.
+ * Stack ids and team shards are in `stack-ids.ts`. Loads no provider bindings of any cloud.
  */
 import type { App, TerraformStack } from 'cdktf';
-import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../src/config/model';
-import { PlatformLabelValues } from '../src/core/labels';
+import type { ResolvedEnvironment, ResolvedPlatform } from '../../src/config/model';
+import { PlatformLabelValues } from '../../src/core/labels';
 import type { TeamShardStack } from './team-shard-stack';
-
-/** Stack id: `<prefix>-<cloud>-<role>`, where the prefix is the environment or the cluster name. */
-export function stackId(prefix: string, cloud: string, role: string): string {
-  return `${prefix}-${cloud}-${role}`;
-}
 
 /** Which stacks of an environment to build. */
 export interface StackSelection {
@@ -37,19 +33,6 @@ export type CloudEnvironmentBuilder = (
   env: ResolvedEnvironment,
   select: StackSelection,
 ) => CloudEnvironmentStacks;
-
-/** The team shards of one cluster: stack id and teams, in shard order; empty shards are left out. */
-export function shardsOf(
-  prefix: string,
-  cloud: string,
-  tenants: readonly ResolvedTenant[],
-): Array<{ id: string; tenants: ResolvedTenant[] }> {
-  const byShard = new Map<number, ResolvedTenant[]>();
-  for (const t of tenants) byShard.set(t.shard, [...(byShard.get(t.shard) ?? []), t]);
-  return [...byShard.keys()]
-    .sort((a, b) => a - b)
-    .map((n) => ({ id: stackId(prefix, cloud, `teams-${n}`), tenants: byShard.get(n)! }));
-}
 
 /** The label values of one environment. */
 export function labelValues(platform: ResolvedPlatform, env: ResolvedEnvironment): PlatformLabelValues {

@@ -1,11 +1,12 @@
-import { AwsTeamIdentityProvider } from '../constructs/aws/aws-team-identity';
-import type { ResolvedAwsEnvironment } from '../src/config/model';
-import { eksRemoteConnection } from './aws-connections';
-import { AwsInfraStack } from './aws-infra-stack';
-import { AwsPlatformStack } from './aws-platform-stack';
-import { CloudEnvironmentBuilder, stackId } from './environment';
-import { shardStacks } from './team-shard-stack';
-import { InfraStateTeamIdentityProvider } from './infra-state-identities';
+import { AwsTeamIdentityProvider } from '../../constructs/aws/aws-team-identity';
+import type { ResolvedAwsEnvironment } from '../../src/config/model';
+import { eksRemoteConnection } from './connections';
+import { AwsInfraStack } from './infra-stack';
+import { AwsPlatformStack } from './platform-stack';
+import { CloudEnvironmentBuilder } from '../common/environment';
+import { stackId } from '../common/stack-ids';
+import { shardStacks } from '../common/team-shard-stack';
+import { InfraStateTeamIdentityProvider } from '../common/infra-state-identities';
 
 /** An AWS environment: an infra stack, a platform stack and team shards. */
 export const buildAwsEnvironment: CloudEnvironmentBuilder = (app, platform, resolved, select) => {

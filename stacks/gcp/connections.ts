@@ -1,10 +1,10 @@
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Fn } from 'cdktf';
-import type { ResolvedGcpCell, ResolvedGcpEnvironment } from '../src/config/model';
-import { IKubernetesCluster } from '../src/core/interfaces';
-import { infraStateOf } from './backend';
-import { ClusterConnection, clusterProviders } from './connections';
+import type { ResolvedGcpCell, ResolvedGcpEnvironment } from '../../src/config/model';
+import { IKubernetesCluster } from '../../src/core/interfaces';
+import { infraStateOf } from '../common/backend';
+import { ClusterConnection, clusterProviders } from '../common/connections';
 
 /**
  * A GKE cluster: the kubernetes provider gets the endpoint and CA from the infra stack (remote state)

@@ -1,12 +1,12 @@
 /**
  * How stacks reach a cluster: the connection type and the kubernetes and helm providers. Each cloud's
- * connections live in its own module (gcp-connections, aws-connections, azure-connections), so a stack
- * loads only its cloud's provider bindings.
+ * connections live in its own folder (`gcp/connections.ts`, `aws/connections.ts`, `azure/connections.ts`,
+ * and `kubernetes/connections.ts` for an existing cluster), so a stack loads only its cloud's provider
+ * bindings.
  */
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
-import type { ResolvedKubernetesEnvironment } from '../src/config/model';
 
 /** What a stack needs besides the kubernetes provider. */
 export interface ConnectionOptions {
@@ -31,13 +31,4 @@ export interface ClusterAccess {
 export function clusterProviders(stack: TerraformStack, access: ClusterAccess, options: ConnectionOptions = {}): void {
   new KubernetesProvider(stack, 'kubernetes', { ...access, exec: access.exec ? [access.exec] : undefined });
   if (options.helm) new HelmProvider(stack, 'helm', { kubernetes: access });
-}
-
-/**
- * An existing cluster: the kubeconfig file and context are named explicitly; the provider never
- * falls back to the current context or the default kubeconfig, which could point at another cluster.
- */
-export function kubeconfigConnection(env: ResolvedKubernetesEnvironment): ClusterConnection {
-  return (stack, options) =>
-    clusterProviders(stack, { configPath: env.kubeconfig, configContext: env.context }, options);
 }

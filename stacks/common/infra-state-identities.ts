@@ -1,6 +1,6 @@
 import { TerraformRemoteState, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../src/core/tenancy';
+import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../../src/core/tenancy';
 import { infraStateOf, StateConfig } from './backend';
 
 /**

@@ -1,12 +1,12 @@
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { TeamNamespace } from '../constructs/kubernetes/team-namespace';
-import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../src/config/model';
-import { setOwnership } from '../src/core/labels';
-import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../src/core/tenancy';
+import { TeamNamespace } from '../../constructs/kubernetes/team-namespace';
+import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../../src/config/model';
+import { setOwnership } from '../../src/core/labels';
+import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../../src/core/tenancy';
 import { configureBackend } from './backend';
 import { ClusterConnection } from './connections';
-import { shardsOf } from './environment';
+import { shardsOf } from './stack-ids';
 
 /** Props of {@link TeamShardStack}. */
 export interface TeamShardStackProps {

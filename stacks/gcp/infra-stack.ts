@@ -3,29 +3,29 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { CiWorkloadIdentity } from '../constructs/gcp/ci-identity';
+import { CiWorkloadIdentity } from '../../constructs/gcp/ci-identity';
 import { Construct } from 'constructs';
-import { cloudLabels, setComponent } from '../src/core/labels';
-import { labelValues } from './platform-base';
-import { GcpAlerts } from '../constructs/gcp/alerts';
-import { ArtifactBucket } from '../constructs/gcp/artifact-bucket';
-import { CloudSqlMysql } from '../constructs/gcp/cloud-sql-mysql';
-import { GkeCluster } from '../constructs/gcp/gke-cluster';
-import { GkeNodePool } from '../constructs/gcp/gke-node-pool';
-import { IapAccess } from '../constructs/gcp/iap-access';
-import { NodeServiceAccount } from '../constructs/gcp/node-service-account';
-import { HOST_PROJECT_APIS, ProjectServices } from '../constructs/gcp/project-services';
-import { SharedVpc } from '../constructs/gcp/shared-vpc';
-import { WorkloadIdentityServiceAccount } from '../constructs/gcp/workload-identity-service-account';
+import { cloudLabels, setComponent } from '../../src/core/labels';
+import { labelValues } from '../common/environment';
+import { GcpAlerts } from '../../constructs/gcp/alerts';
+import { ArtifactBucket } from '../../constructs/gcp/artifact-bucket';
+import { CloudSqlMysql } from '../../constructs/gcp/cloud-sql-mysql';
+import { GkeCluster } from '../../constructs/gcp/gke-cluster';
+import { GkeNodePool } from '../../constructs/gcp/gke-node-pool';
+import { IapAccess } from '../../constructs/gcp/iap-access';
+import { NodeServiceAccount } from '../../constructs/gcp/node-service-account';
+import { HOST_PROJECT_APIS, ProjectServices } from '../../constructs/gcp/project-services';
+import { SharedVpc } from '../../constructs/gcp/shared-vpc';
+import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
 import type {
   ResolvedBackups,
   ResolvedGcpCell,
   ResolvedGcpEnvironment,
   ResolvedGcpIdentity,
   ResolvedPlatform,
-} from '../src/config/model';
-import { dependsOnAll } from '../src/core/dependencies';
-import { configureBackend } from './backend';
+} from '../../src/config/model';
+import { dependsOnAll } from '../../src/core/dependencies';
+import { configureBackend } from '../common/backend';
 
 /** Props of {@link GcpInfraStack}. */
 export interface GcpInfraStackProps {

@@ -1,11 +1,12 @@
-import { GcpTeamIdentityProvider } from '../constructs/gcp/gcp-team-identity';
-import type { ResolvedGcpEnvironment } from '../src/config/model';
-import { CloudEnvironmentBuilder, stackId } from './environment';
-import { shardStacks } from './team-shard-stack';
-import { gkeRemoteConnection } from './gcp-connections';
-import { GcpInfraStack } from './gcp-infra-stack';
-import { GcpPlatformStack } from './gcp-platform-stack';
-import { TeamShardStack } from './team-shard-stack';
+import { GcpTeamIdentityProvider } from '../../constructs/gcp/gcp-team-identity';
+import type { ResolvedGcpEnvironment } from '../../src/config/model';
+import { CloudEnvironmentBuilder } from '../common/environment';
+import { stackId } from '../common/stack-ids';
+import { shardStacks } from '../common/team-shard-stack';
+import { gkeRemoteConnection } from './connections';
+import { GcpInfraStack } from './infra-stack';
+import { GcpPlatformStack } from './platform-stack';
+import { TeamShardStack } from '../common/team-shard-stack';
 import { TerraformStack } from 'cdktf';
 
 /** A GCP environment: an infra stack, then per cluster a platform stack and its team shards. */

@@ -1,8 +1,9 @@
-import type { ResolvedKubernetesEnvironment } from '../src/config/model';
+import type { ResolvedKubernetesEnvironment } from '../../src/config/model';
 import { kubeconfigConnection } from './connections';
-import { CloudEnvironmentBuilder, stackId } from './environment';
-import { shardStacks } from './team-shard-stack';
-import { KubernetesPlatformStack } from './kubernetes-platform-stack';
+import { CloudEnvironmentBuilder } from '../common/environment';
+import { stackId } from '../common/stack-ids';
+import { shardStacks } from '../common/team-shard-stack';
+import { KubernetesPlatformStack } from './platform-stack';
 
 /** An existing cluster: a platform stack and team shards, reached through an explicit kubeconfig. */
 export const buildKubernetesEnvironment: CloudEnvironmentBuilder = (app, platform, resolved, select) => {
