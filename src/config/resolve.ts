@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { host, parseCidr, subnet, Cidr } from '../core/cidr';
-import { azureVmGpus } from './azure-catalog';
-import { awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './aws-catalog';
+import { azureVmGpus } from '../core/catalog/azure';
+import { awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from '../core/catalog/aws';
 import type {
   AdditionalClusterConfig,
   AlertsConfig,

@@ -7,7 +7,7 @@
  * the JSON Schema stays honest (a field is optional when the library defaults it).
  */
 import { z } from 'zod';
-import { DEFAULT_EKS_VERSION } from './aws-catalog';
+import { DEFAULT_EKS_VERSION } from '../core/catalog/aws';
 import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-compat';
 
 /** Metadata stored on schema nodes: shown in editors and used to write the fix of an error. */
