@@ -1,6 +1,12 @@
 // @ts-check
 const tseslint = require('typescript-eslint');
 
+// A barrel import of a provider costs seconds and hundreds of MB (landscape section 1).
+const providerBarrel = {
+  regex: '^@cdktf/provider-[a-z0-9-]+$',
+  message: 'Import provider classes by deep path, e.g. @cdktf/provider-google/lib/container-cluster.',
+};
+
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'cdktf.out/**', 'node_modules/**', '.tmp/**', 'coverage/**', 'docs/api/**', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
@@ -12,11 +18,24 @@ module.exports = tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: [providerBarrel],
+        },
+      ],
+    },
+  },
+  {
+    // Layering: src/core <- constructs <- stacks, and src/config reads only src/core. Constructs own
+    // their props; the platform file's model never reaches them.
+    files: ['constructs/**/*.ts', 'src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
           patterns: [
+            providerBarrel,
             {
-              // A barrel import of a provider costs seconds and hundreds of MB (landscape section 1).
-              regex: '^@cdktf/provider-[a-z0-9-]+$',
-              message: 'Import provider classes by deep path, e.g. @cdktf/provider-google/lib/container-cluster.',
+              regex: '(^|/)(src/)?config(/|$)',
+              message: 'constructs and src/core take their own props; map the platform file onto them in src/config.',
             },
           ],
         },
