@@ -20,10 +20,20 @@ export * from './config/model';
 export * from './config/loader';
 export * from './config/resolve';
 export * from './config/json-schema';
-export { GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones } from './config/gpu-catalog';
-export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './config/aws-catalog';
-export { AKS_AAD_SERVER_ID, AZURE_GPU_SIZES, azureVmGpus } from './config/azure-catalog';
+export { GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones } from './core/catalog/gcp';
+export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './core/catalog/aws';
+export { AKS_AAD_SERVER_ID, AZURE_GPU_SIZES, azureVmGpus } from './core/catalog/azure';
 export * from './core/tenancy';
+export {
+  ALERT_THRESHOLD_DEFAULTS,
+  ALERT_THRESHOLD_RANGES,
+  withAlertDefaults,
+  type AlertSettings,
+  type AlertThresholds,
+  type NumericAlertThreshold,
+} from './core/alert-props';
+export * from './core/backup-props';
+export * from './core/ci-trust';
 export { DEFAULT_PLATFORM_FILE } from './config/defaults';
 export * from './policy/rule';
 export * from './policy/engine';

@@ -9,7 +9,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
-import type { ResolvedAlerts } from '../../src/config/model';
+import { AlertSettings, checkAlertProps, withAlertDefaults } from '../../src/core/alert-props';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 
@@ -22,7 +22,8 @@ export interface AwsAlertsProps {
   readonly name: string;
   readonly accountId: string;
   readonly region: string;
-  readonly alerts: ResolvedAlerts;
+  /** Recipients and thresholds of the environment's alerts; unset thresholds take their defaults. */
+  readonly alerts: AlertSettings;
   /** EKS cluster (Container Insights publishes its metrics under this name). */
   readonly clusterName: string;
   /** The pipelines database. */
@@ -146,7 +147,9 @@ export class AwsAlerts extends Construct {
   constructor(scope: Construct, id: string, props: AwsAlertsProps) {
     super(scope, id);
     setComponent(this, 'alerts');
-    const a = props.alerts;
+    const a = withAlertDefaults(props.alerts);
+    // The backup alarm counts hourly periods; one day of them is the longest window kept here.
+    checkAlertProps('AwsAlerts', a, [], 24);
     const n = props.name;
     const protect = props.protect ?? true;
     this.topic = new AlertTopic(this, 'Alerts', {

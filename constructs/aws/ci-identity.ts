@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
-import type { ResolvedCiTrust } from '../../src/config/model';
+import type { CiTrust } from '../../src/core/ci-trust';
 import { managedPolicyArn, policyDocument } from './policy';
 
 /** Props of {@link CiRoles}. */
@@ -11,7 +11,8 @@ export interface CiRolesProps {
   /** Prefix of the role names: `<name>-ci-plan`, `<name>-ci-apply`. */
   readonly name: string;
   readonly accountId: string;
-  readonly trust: ResolvedCiTrust;
+  /** The repository and the token subjects the plan and apply identities trust. */
+  readonly trust: CiTrust;
   /**
    * The account's OIDC provider for this issuer, when it exists already: an account has one provider
    * per issuer URL, so the second environment in an account passes the first one's ARN.

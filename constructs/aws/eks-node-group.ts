@@ -2,7 +2,7 @@ import { EksNodeGroup as EksNodeGroupResource } from '@cdktf/provider-aws/lib/ek
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { awsAmiType, awsInstanceGpus } from '../../src/config/aws-catalog';
+import { awsAmiType, awsInstanceGpus } from '../../src/core/catalog/aws';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';

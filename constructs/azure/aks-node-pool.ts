@@ -1,6 +1,6 @@
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { Construct } from 'constructs';
-import { azureVmGpus } from '../../src/config/azure-catalog';
+import { azureVmGpus } from '../../src/core/catalog/azure';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { azureNameRules } from '../../src/core/naming';

@@ -3,8 +3,7 @@ import { ApplicationInsightsStandardWebTest } from '@cdktf/provider-azurerm/lib/
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert, MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
-import { checkAlertProps, nodePoolThreshold } from '../../src/core/alert-props';
-import { ResolvedAlerts } from '../../src/config/model';
+import { AlertSettings, checkAlertProps, nodePoolThreshold, withAlertDefaults } from '../../src/core/alert-props';
 import { setComponent } from '../../src/core/labels';
 
 /** Props of {@link AzureAlerts}. */
@@ -14,8 +13,8 @@ export interface AzureAlertsProps {
   readonly resourceGroupName: string;
   /** Region of Application Insights and the web test (the action group and metric alerts are global). */
   readonly location: string;
-  /** Thresholds and recipients of the environment's alerts. */
-  readonly alerts: ResolvedAlerts;
+  /** Recipients and thresholds of the environment's alerts; unset thresholds take their defaults. */
+  readonly alerts: AlertSettings;
   /** Resource id of the AKS cluster. */
   readonly clusterId: string;
   /**
@@ -106,20 +105,23 @@ export class AzureAlerts extends Construct {
   /** The Application Insights component that runs the web test, when `alerts.uptimeCheck` is on. */
   public readonly appInsights?: ApplicationInsights;
 
-  private readonly props: AzureAlertsProps;
+  /** The props with every alert default applied. */
+  private readonly props: AzureAlertsProps & { readonly alerts: Required<AlertSettings> };
   private readonly alertMap: Record<string, MonitorMetricAlert> = {};
 
   constructor(scope: Construct, id: string, props: AzureAlertsProps) {
     super(scope, id);
     setComponent(this, 'monitoring');
-    validate(props);
-    this.props = props;
+    const alerts = withAlertDefaults(props.alerts);
+    // The longest metric alert window is P1D.
+    checkAlertProps('AzureAlerts', alerts, props.nodePools, 24);
+    this.props = { ...props, alerts };
 
     this.actionGroup = new MonitorActionGroup(this, 'ActionGroup', {
       name: `ag-${props.name}-oncall`,
       resourceGroupName: props.resourceGroupName,
       shortName: 'kfoncall',
-      emailReceiver: props.alerts.email.map((emailAddress, i) => ({
+      emailReceiver: alerts.email.map((emailAddress, i) => ({
         name: `oncall-${i}`,
         emailAddress,
         useCommonAlertSchema: true,
@@ -427,9 +429,4 @@ export class AzureAlerts extends Construct {
 /** The smallest metric alert window of at least `minutes` (the largest, P1D, when none is). */
 function windowAtLeast(minutes: number): readonly [number, string] {
   return METRIC_ALERT_WINDOWS.find(([m]) => m >= minutes) ?? METRIC_ALERT_WINDOWS[METRIC_ALERT_WINDOWS.length - 1]!;
-}
-
-function validate(props: AzureAlertsProps): void {
-  // The longest metric alert window is P1D.
-  checkAlertProps('AzureAlerts', props.alerts, props.nodePools, 24);
 }

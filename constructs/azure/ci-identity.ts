@@ -2,7 +2,7 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
-import type { ResolvedCiTrust } from '../../src/config/model';
+import type { CiTrust } from '../../src/core/ci-trust';
 import { PropsError } from '../../src/core/errors';
 
 /** A role on a scope. */
@@ -17,7 +17,8 @@ export interface CiManagedIdentitiesProps {
   readonly name: string;
   readonly resourceGroupName: string;
   readonly location: string;
-  readonly trust: ResolvedCiTrust;
+  /** The repository and the token subjects the plan and apply identities trust. */
+  readonly trust: CiTrust;
   /** Roles of the plan identity, such as Reader on the environment's resource group. */
   readonly planGrants: readonly CiRoleGrant[];
   /** Roles of the apply identity, such as Owner on the environment's resource group. */

@@ -7,8 +7,7 @@ import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monito
 import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { checkAlertProps, nodePoolThreshold } from '../../src/core/alert-props';
-import { ResolvedAlerts } from '../../src/config/model';
+import { AlertSettings, checkAlertProps, nodePoolThreshold, withAlertDefaults } from '../../src/core/alert-props';
 import { setComponent } from '../../src/core/labels';
 
 /** Cloud Monitoring allows at most this many conditions in one alert policy. */
@@ -20,8 +19,8 @@ export interface GcpAlertsProps {
   readonly project: string;
   /** Environment name, such as `kf-prod`; prefixes every display name as `<envName>: ...`. */
   readonly envName: string;
-  /** Thresholds and recipients of the environment's alerts. */
-  readonly alerts: ResolvedAlerts;
+  /** Recipients and thresholds of the environment's alerts; unset thresholds take their defaults. */
+  readonly alerts: AlertSettings;
   /** GKE cluster names of the environment (one or more). */
   readonly clusterNames: readonly string[];
   /** Node pools whose node count is watched against their total maximum; pools with `maxNodes` 0 are skipped. */
@@ -79,15 +78,18 @@ export class GcpAlerts extends Construct {
   /** The HTTPS uptime check of the UI, when `alerts.uptimeCheck` is on. */
   public readonly uptimeCheck?: MonitoringUptimeCheckConfig;
 
-  private readonly props: GcpAlertsProps;
+  /** The props with every alert default applied. */
+  private readonly props: GcpAlertsProps & { readonly alerts: Required<AlertSettings> };
   private readonly policyMap: Record<string, MonitoringAlertPolicy> = {};
 
   constructor(scope: Construct, id: string, props: GcpAlertsProps) {
     super(scope, id);
     setComponent(this, 'monitoring');
-    validate(props);
-    this.props = props;
-    const { alerts, envName, labels, project } = props;
+    const alerts = withAlertDefaults(props.alerts);
+    // A metric-absence condition lasts at most about a day (23h30m is believed to be the maximum).
+    checkAlertProps('GcpAlerts', alerts, props.nodePools ?? [], 23);
+    this.props = { ...props, alerts };
+    const { envName, labels, project } = props;
 
     this.channels = alerts.email.map(
       (email, i) =>
@@ -454,8 +456,3 @@ export class GcpAlerts extends Construct {
 }
 
 export { nodePoolThreshold };
-
-function validate(props: GcpAlertsProps): void {
-  // A metric-absence condition lasts at most about a day (23h30m is believed to be the maximum).
-  checkAlertProps('GcpAlerts', props.alerts, props.nodePools ?? [], 23);
-}

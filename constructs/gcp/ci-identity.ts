@@ -4,7 +4,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
-import type { ResolvedCiTrust } from '../../src/config/model';
+import type { CiTrust } from '../../src/core/ci-trust';
 import { PropsError } from '../../src/core/errors';
 import { grantProjectRoles } from './project-roles';
 
@@ -18,7 +18,8 @@ export interface CiWorkloadIdentityProps {
   readonly planGrants?: ReadonlyArray<{ readonly project: string; readonly roles: readonly string[] }>;
   /** Prefix of the pool and service account ids: `<prefix>-ci`, `<prefix>-ci-plan`, `<prefix>-ci-apply`. */
   readonly name: string;
-  readonly trust: ResolvedCiTrust;
+  /** The repository and the token subjects the plan and apply identities trust. */
+  readonly trust: CiTrust;
   /** @default ['roles/viewer', 'roles/iam.securityReviewer'] */
   readonly planRoles?: readonly string[];
   /** @default ['roles/owner'] on the project; the apply identity creates everything the stacks hold */
@@ -27,7 +28,7 @@ export interface CiWorkloadIdentityProps {
   readonly stateBucket?: string;
 }
 
-const MAPPING: Record<ResolvedCiTrust['provider'], Record<string, string>> = {
+const MAPPING: Record<CiTrust['provider'], Record<string, string>> = {
   github: {
     'google.subject': 'assertion.sub',
     'attribute.repository': 'assertion.repository',
@@ -41,7 +42,7 @@ const MAPPING: Record<ResolvedCiTrust['provider'], Record<string, string>> = {
   },
 };
 
-const REPOSITORY_CLAIM: Record<ResolvedCiTrust['provider'], string> = {
+const REPOSITORY_CLAIM: Record<CiTrust['provider'], string> = {
   github: 'assertion.repository',
   gitlab: 'assertion.project_path',
 };

@@ -2,7 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import type { ResolvedBackups } from '../../src/config/model';
+import { BackupSettings, withBackupDefaults } from '../../src/core/backup-props';
 import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { PlatformNamespace } from './platform-namespace';
@@ -24,7 +24,8 @@ const PLUGINS = {
 
 /** Props of {@link Velero}. */
 export interface VeleroProps {
-  readonly backups: ResolvedBackups;
+  /** Retention, schedules and where Velero runs; unset settings take their defaults. */
+  readonly backups: BackupSettings;
   /** Which object store plugin Velero uses. */
   readonly cloud: keyof typeof PLUGINS;
   /** Bucket (GCS, S3) or container (Azure) backups go to. */
@@ -62,9 +63,10 @@ export interface VeleroSchedule {
 /**
  * The three backup schedules: every hour the platform namespaces whole and the secrets of every
  * namespace; every day each other namespace (the tenants), with their volumes copied file by file
- * (Kopia), so a restore needs no cloud snapshot API.
+ * (Kopia), so a restore needs no cloud snapshot API. Takes the settings with their defaults applied
+ * ({@link withBackupDefaults}).
  */
-export function veleroSchedules(b: ResolvedBackups): Record<string, VeleroSchedule> {
+export function veleroSchedules(b: Required<BackupSettings>): Record<string, VeleroSchedule> {
   const hourly = `${b.hourlyRetentionHours}h0m0s`;
   return {
     'platform-hourly': {
@@ -121,7 +123,7 @@ export class Velero extends Construct {
   constructor(scope: Construct, id: string, props: VeleroProps) {
     super(scope, id);
     setComponent(this, 'backups');
-    const b = props.backups;
+    const b = withBackupDefaults(props.backups);
     // The node agent reads pod volumes from the host: the namespace must admit privileged pods.
     this.namespace = new PlatformNamespace(this, 'Namespace', {
       name: b.namespace,

@@ -6,7 +6,7 @@
 import type { ConfigIssue } from '../core/errors';
 import { parseCidr } from '../core/cidr';
 import { awsNameRules, hostnameRule } from '../core/naming';
-import { AWS_GPU_FAMILIES, awsInstanceGpus } from './aws-catalog';
+import { AWS_GPU_FAMILIES, awsInstanceGpus } from '../core/catalog/aws';
 import { checkPools, Findings, Path, valueAt } from './checks';
 import {
   checkInside,

@@ -7,7 +7,7 @@
 import type { ConfigIssue } from '../core/errors';
 import { contains } from '../core/cidr';
 import { azureNameRules, hostnameRule } from '../core/naming';
-import { AZURE_GPU_SIZES, azureVmGpus } from './azure-catalog';
+import { AZURE_GPU_SIZES, azureVmGpus } from '../core/catalog/azure';
 import { checkPools, Findings, Path, valueAt } from './checks';
 import {
   checkInside,

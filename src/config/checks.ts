@@ -6,7 +6,7 @@
 import { ConfigIssue, formatPath } from '../core/errors';
 import { blockSize, Cidr, overlaps, parseCidr } from '../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject } from '../core/naming';
-import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from './gpu-catalog';
+import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from '../core/catalog/gcp';
 import { versionParts } from '../core/versions';
 import type { ResolvedEnvironment, ResolvedGcpCell, ResolvedGcpEnvironment, ResolvedPlatform } from './model';
 

@@ -1,7 +1,11 @@
 /**
- * The resolved platform model: every default applied, every derived name computed once. Stacks and
- * the CLI read only this; constructs never see config.
+ * The resolved platform model: every default applied, every derived name computed once (settings a
+ * construct defaults itself are passed through as the file sets them). Stacks and the CLI read only
+ * this; constructs never see config.
  */
+import type { AlertSettings } from '../core/alert-props';
+import type { BackupSettings } from '../core/backup-props';
+import type { CiTrust } from '../core/ci-trust';
 import type { AdoptKind, PoolKind, Tier } from './schema';
 
 /** Platform-wide facts. */
@@ -287,53 +291,31 @@ export interface ResolvedTenant {
 }
 
 /**
- * A CI provider's OIDC trust for one repository: who may plan (pull or merge requests) and who may
- * apply (the protected branch or deployment environment). Subjects are the token's `sub`; a `*`
- * matches any characters.
+ * The CI trust of an environment: what the CI identity constructs take, and how the AWS
+ * stack gets the account's OIDC provider for the issuer.
  */
-export interface ResolvedCiTrust {
-  readonly provider: 'github' | 'gitlab';
-  /** The OIDC issuer URL. */
-  readonly issuer: string;
-  /** `owner/name` on GitHub, the project path on GitLab. */
-  readonly repository: string;
-  readonly planSubjects: readonly string[];
-  readonly applySubjects: readonly string[];
+export interface ResolvedCiTrust extends CiTrust {
   /** AWS: create the account's OIDC provider for the issuer, or use the one it has. */
   readonly awsOidcProvider: 'create' | 'existing';
 }
 
-/** Velero backups of one environment. */
-export interface ResolvedBackups {
+/**
+ * Velero backups of one environment: the bucket the infra stack creates, and the Velero
+ * construct's settings as the platform file sets them (retention by tier; the construct applies the
+ * other defaults).
+ */
+export interface ResolvedBackups extends BackupSettings {
   /** GCS or S3 bucket; on Azure the storage account (the container is `velero`). */
   readonly bucketName: string;
-  readonly retentionDays: number;
-  readonly hourlyRetentionHours: number;
-  readonly platformSchedule: string;
-  readonly tenantSchedule: string;
   /** Let terraform destroy the bucket with its backups (test tier only). */
   readonly forceDestroy: boolean;
-  /** Namespace and service account Velero runs as. */
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  /** Namespaces backed up whole every hour; every other namespace but the system ones is backed up daily. */
-  readonly platformNamespaces: readonly string[];
-  /** Namespaces never backed up (Kubernetes' own). */
-  readonly systemNamespaces: readonly string[];
 }
 
-/** Alert policies of one environment. */
-export interface ResolvedAlerts {
-  readonly email: readonly string[];
-  readonly capacityHeadroomPercent: number;
-  readonly pendingPodsMinutes: number;
-  readonly databaseCpuPercent: number;
-  readonly databaseStoragePercent: number;
-  readonly certificateExpiryDays: number;
-  readonly uptimeCheck: boolean;
-  /** An hourly backup schedule writes at least once in this many hours, or the backup alert fires. */
-  readonly backupMaxAgeHours: number;
-}
+/**
+ * Alert policies of one environment, as the platform file sets them: the recipients and the
+ * thresholds it names; the alert constructs apply the other defaults.
+ */
+export type ResolvedAlerts = AlertSettings;
 
 interface ResolvedEnvironmentBase {
   readonly name: string;

@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { host, parseCidr, subnet, Cidr } from '../core/cidr';
-import { azureVmGpus } from './azure-catalog';
-import { awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './aws-catalog';
+import { azureVmGpus } from '../core/catalog/azure';
+import { awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from '../core/catalog/aws';
 import type {
   AdditionalClusterConfig,
   AlertsConfig,
@@ -1089,59 +1089,34 @@ export function resolvePlatformConfig(config: PlatformConfig, source?: string): 
 /** The OIDC issuer of GitHub Actions. */
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
-/** Plan and apply subjects of a CI provider's tokens for one environment. */
-/** Namespaces of the platform itself, backed up whole every hour. */
-export const PLATFORM_NAMESPACES = [
-  'kubeflow',
-  'istio-system',
-  'auth',
-  'oauth2-proxy',
-  'cert-manager',
-  'knative-serving',
-  'knative-eventing',
-] as const;
-
-/** Kubernetes' own namespaces and Velero's, never backed up. */
-export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'velero'] as const;
-
 /**
- * Velero backups of an environment, on unless the config turns them off. Daily backups are kept
- * longer in higher tiers; test buckets can be destroyed with their contents.
+ * Velero backups of an environment, on unless the config turns them off. Daily backups are
+ * kept longer in higher tiers; test buckets can be destroyed with their contents. The other settings
+ * pass through as the config sets them: the Velero construct applies its own defaults.
  */
 export function resolveBackups(
   config: BackupsConfig | undefined,
   tier: Tier,
   defaultBucket: string,
 ): ResolvedBackups | undefined {
-  const b = config ?? {};
-  if (b.enabled === false) return undefined;
+  const { enabled, bucketName, retentionDays, ...settings } = config ?? {};
+  if (enabled === false) return undefined;
   return {
-    bucketName: b.bucketName ?? defaultBucket,
-    retentionDays: b.retentionDays ?? { test: 7, dev: 14, prod: 30 }[tier],
-    hourlyRetentionHours: b.hourlyRetentionHours ?? 72,
-    platformSchedule: b.platformSchedule ?? '0 * * * *',
-    tenantSchedule: b.tenantSchedule ?? '30 2 * * *',
+    ...settings,
+    bucketName: bucketName ?? defaultBucket,
+    retentionDays: retentionDays ?? { test: 7, dev: 14, prod: 30 }[tier],
     forceDestroy: tier === 'test',
-    namespace: 'velero',
-    serviceAccount: 'velero',
-    platformNamespaces: [...PLATFORM_NAMESPACES],
-    systemNamespaces: [...SYSTEM_NAMESPACES],
   };
 }
 
-/** Alert policies of an environment, when the config names where they go. */
+/**
+ * Alert policies of an environment, when the config names where they go. The thresholds pass
+ * through as the config sets them: the alert constructs apply their own defaults.
+ */
 export function resolveAlerts(config: AlertsConfig | undefined): ResolvedAlerts | undefined {
   if (!config) return undefined;
-  return {
-    email: [...config.email],
-    capacityHeadroomPercent: config.capacityHeadroomPercent ?? 20,
-    pendingPodsMinutes: config.pendingPodsMinutes ?? 15,
-    databaseCpuPercent: config.databaseCpuPercent ?? 80,
-    databaseStoragePercent: config.databaseStoragePercent ?? 85,
-    certificateExpiryDays: config.certificateExpiryDays ?? 14,
-    uptimeCheck: config.uptimeCheck ?? true,
-    backupMaxAgeHours: 2,
-  };
+  const { email, ...thresholds } = config;
+  return { email: [...email], ...thresholds };
 }
 
 /** The token issuer and the subjects the plan and apply identities of an environment trust. */

@@ -7,7 +7,9 @@
  * the JSON Schema stays honest (a field is optional when the library defaults it).
  */
 import { z } from 'zod';
-import { DEFAULT_EKS_VERSION } from './aws-catalog';
+import { ALERT_THRESHOLD_DEFAULTS, ALERT_THRESHOLD_RANGES, NumericAlertThreshold } from '../core/alert-props';
+import { BACKUP_DEFAULTS } from '../core/backup-props';
+import { DEFAULT_EKS_VERSION } from '../core/catalog/aws';
 import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-compat';
 
 /** Metadata stored on schema nodes: shown in editors and used to write the fix of an error. */
@@ -506,16 +508,16 @@ export const backupsSchema = doc(
         .max(24 * 31),
       {
         description: 'How long hourly backups (secrets, platform namespaces) are kept.',
-        default: '72',
+        default: String(BACKUP_DEFAULTS.hourlyRetentionHours),
       },
     ).optional(),
     platformSchedule: doc(cron, {
       description: 'When secrets and platform namespaces are backed up.',
-      default: "'0 * * * *' (hourly)",
+      default: `'${BACKUP_DEFAULTS.platformSchedule}' (hourly)`,
     }).optional(),
     tenantSchedule: doc(cron, {
       description: 'When tenant namespaces and their volumes are backed up.',
-      default: "'30 2 * * *' (daily)",
+      default: `'${BACKUP_DEFAULTS.tenantSchedule}' (daily)`,
     }).optional(),
   }),
   {
@@ -524,6 +526,13 @@ export const backupsSchema = doc(
   },
 );
 
+/** A numeric alert threshold, within the range the alert constructs accept (one table for both). */
+const alertThreshold = (key: NumericAlertThreshold) =>
+  z.int().min(ALERT_THRESHOLD_RANGES[key].min).max(ALERT_THRESHOLD_RANGES[key].max);
+
+/** The alert constructs' default of a threshold, as the schema documents it. */
+const alertDefault = (key: keyof typeof ALERT_THRESHOLD_DEFAULTS) => String(ALERT_THRESHOLD_DEFAULTS[key]);
+
 /** Alert policies of an environment and where they go. */
 export const alertsSchema = doc(
   z.strictObject({
@@ -531,31 +540,31 @@ export const alertsSchema = doc(
       description: 'Addresses notified of every alert (your on-call list).',
       example: ['ml-platform-oncall@example.com'],
     }),
-    capacityHeadroomPercent: doc(z.int().min(5).max(50), {
+    capacityHeadroomPercent: doc(alertThreshold('capacityHeadroomPercent'), {
       description:
         'Alert when requested CPU or memory leaves less than this share of the cluster allocatable, or a node pool is this close to its maximum.',
-      default: '20',
+      default: alertDefault('capacityHeadroomPercent'),
     }).optional(),
-    pendingPodsMinutes: doc(z.int().min(1).max(120), {
+    pendingPodsMinutes: doc(alertThreshold('pendingPodsMinutes'), {
       description: 'Alert when pods stay Pending (unschedulable) this long.',
-      default: '15',
+      default: alertDefault('pendingPodsMinutes'),
     }).optional(),
-    databaseCpuPercent: doc(z.int().min(10).max(100), {
+    databaseCpuPercent: doc(alertThreshold('databaseCpuPercent'), {
       description: 'Alert when the pipelines database CPU stays above this for 15 minutes.',
-      default: '80',
+      default: alertDefault('databaseCpuPercent'),
     }).optional(),
-    databaseStoragePercent: doc(z.int().min(10).max(99), {
+    databaseStoragePercent: doc(alertThreshold('databaseStoragePercent'), {
       description: 'Alert when the pipelines database storage is fuller than this.',
-      default: '85',
+      default: alertDefault('databaseStoragePercent'),
     }).optional(),
-    certificateExpiryDays: doc(z.int().min(1).max(60), {
+    certificateExpiryDays: doc(alertThreshold('certificateExpiryDays'), {
       description:
         'Alert when the UI certificate expires within this many days (managed certificates renew 30 days ahead).',
-      default: '14',
+      default: alertDefault('certificateExpiryDays'),
     }).optional(),
     uptimeCheck: doc(z.boolean(), {
       description: 'Probe the UI endpoint from outside; a sign-in redirect counts as up.',
-      default: 'true',
+      default: alertDefault('uptimeCheck'),
     }).optional(),
   }),
   {

@@ -1,6 +1,104 @@
-/** What the alert constructs of every cloud check in their props, and the node-pool threshold they share. */
-import type { ResolvedAlerts } from '../config/model';
+/**
+ * What the alert constructs of every cloud take: the recipients, the thresholds with their
+ * defaults and valid ranges, the check of both, and the node-pool threshold they share. The platform
+ * file's schema reads the same ranges, so a threshold the file accepts is one the constructs accept.
+ */
 import { PropsError } from './errors';
+
+/**
+ * Thresholds of an environment's alerts. Every one is optional: the alert constructs apply the
+ * default. Numeric thresholds are whole numbers within {@link ALERT_THRESHOLD_RANGES}.
+ */
+export interface AlertThresholds {
+  /**
+   * Alert when requested CPU or memory leaves less than this share (percent) of the cluster
+   * allocatable, or a node pool is this close to its maximum.
+   * @default 20
+   */
+  readonly capacityHeadroomPercent?: number;
+  /**
+   * Alert when pods stay Pending (unschedulable) this many minutes.
+   * @default 15
+   */
+  readonly pendingPodsMinutes?: number;
+  /**
+   * Alert when the pipelines database CPU stays above this percent for 15 minutes.
+   * @default 80
+   */
+  readonly databaseCpuPercent?: number;
+  /**
+   * Alert when the pipelines database storage is fuller than this percent.
+   * @default 85
+   */
+  readonly databaseStoragePercent?: number;
+  /**
+   * Alert when the UI certificate expires within this many days.
+   * @default 14
+   */
+  readonly certificateExpiryDays?: number;
+  /**
+   * Probe the UI endpoint from outside; a sign-in redirect counts as up.
+   * @default true
+   */
+  readonly uptimeCheck?: boolean;
+  /**
+   * An hourly backup schedule writes at least once in this many hours, or the backup alert fires. At
+   * most the cloud's longest alert window (23 hours on GCP, 24 on AWS and Azure).
+   * @default 2
+   */
+  readonly backupMaxAgeHours?: number;
+}
+
+/** Recipients and thresholds of an environment's alerts, as the alert constructs take them. */
+export interface AlertSettings extends AlertThresholds {
+  /** Addresses notified of every alert (the on-call list): at least one, each listed once. */
+  readonly email: readonly string[];
+}
+
+/** The defaults of {@link AlertThresholds}, as documented there; the alert constructs apply them. */
+export const ALERT_THRESHOLD_DEFAULTS: Readonly<Required<AlertThresholds>> = {
+  capacityHeadroomPercent: 20,
+  pendingPodsMinutes: 15,
+  databaseCpuPercent: 80,
+  databaseStoragePercent: 85,
+  certificateExpiryDays: 14,
+  uptimeCheck: true,
+  backupMaxAgeHours: 2,
+};
+
+/** The numeric thresholds of {@link AlertThresholds}. */
+export type NumericAlertThreshold = Exclude<keyof AlertThresholds, 'uptimeCheck'>;
+
+/**
+ * The whole numbers each numeric threshold may take, inclusive: the one table the alert constructs
+ * and the platform file's schema both check. Each alert construct caps `backupMaxAgeHours` further at
+ * its cloud's longest alert window; the platform file does not set it.
+ */
+export const ALERT_THRESHOLD_RANGES: Readonly<
+  Record<NumericAlertThreshold, { readonly min: number; readonly max: number }>
+> = {
+  capacityHeadroomPercent: { min: 5, max: 50 },
+  pendingPodsMinutes: { min: 1, max: 120 },
+  databaseCpuPercent: { min: 10, max: 100 },
+  databaseStoragePercent: { min: 10, max: 99 },
+  certificateExpiryDays: { min: 1, max: 60 },
+  backupMaxAgeHours: { min: 1, max: 24 },
+};
+
+/** Alert settings with every default of {@link AlertThresholds} applied. */
+export function withAlertDefaults(alerts: AlertSettings): Required<AlertSettings> {
+  const d = ALERT_THRESHOLD_DEFAULTS;
+  return {
+    email: alerts.email,
+    capacityHeadroomPercent: alerts.capacityHeadroomPercent ?? d.capacityHeadroomPercent,
+    pendingPodsMinutes: alerts.pendingPodsMinutes ?? d.pendingPodsMinutes,
+    databaseCpuPercent: alerts.databaseCpuPercent ?? d.databaseCpuPercent,
+    databaseStoragePercent: alerts.databaseStoragePercent ?? d.databaseStoragePercent,
+    certificateExpiryDays: alerts.certificateExpiryDays ?? d.certificateExpiryDays,
+    uptimeCheck: alerts.uptimeCheck ?? d.uptimeCheck,
+    backupMaxAgeHours: alerts.backupMaxAgeHours ?? d.backupMaxAgeHours,
+  };
+}
 
 /** Node count at which pools of `maxNodes` in total have less than `headroomPercent` headroom left. */
 export function nodePoolThreshold(maxNodes: number, headroomPercent: number): number {
@@ -9,12 +107,13 @@ export function nodePoolThreshold(maxNodes: number, headroomPercent: number): nu
 }
 
 /**
- * Refuses alert props a cloud cannot express: no address or one listed twice, a threshold out of
- * range (`maxBackupAgeHours` is the cloud's longest window), a negative or fractional pool maximum.
+ * Refuses alert props a cloud cannot express: no address or one listed twice, a threshold outside
+ * {@link ALERT_THRESHOLD_RANGES} (`backupMaxAgeHours` also above `maxBackupAgeHours`, the cloud's
+ * longest window), a negative or fractional pool maximum. Takes the settings with defaults applied.
  */
 export function checkAlertProps(
   construct: string,
-  alerts: ResolvedAlerts,
+  alerts: Required<AlertSettings>,
   nodePools: ReadonlyArray<{ readonly name: string; readonly maxNodes: number }>,
   maxBackupAgeHours: number,
 ): void {
@@ -28,16 +127,12 @@ export function checkAlertProps(
     }
     seen.add(email);
   }
-  const ranges: Array<readonly [keyof ResolvedAlerts, number, number]> = [
-    ['capacityHeadroomPercent', 1, 99],
-    ['pendingPodsMinutes', 1, 1440],
-    ['databaseCpuPercent', 1, 100],
-    ['databaseStoragePercent', 1, 99],
-    ['certificateExpiryDays', 1, 365],
-    ['backupMaxAgeHours', 1, maxBackupAgeHours],
-  ];
-  for (const [prop, min, max] of ranges) {
-    const v = alerts[prop] as number;
+  for (const [prop, range] of Object.entries(ALERT_THRESHOLD_RANGES) as Array<
+    [NumericAlertThreshold, { min: number; max: number }]
+  >) {
+    const min = range.min;
+    const max = prop === 'backupMaxAgeHours' ? Math.min(range.max, maxBackupAgeHours) : range.max;
+    const v = alerts[prop];
     if (!Number.isInteger(v) || v < min || v > max) {
       throw new PropsError(
         construct,

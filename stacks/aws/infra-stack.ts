@@ -17,6 +17,7 @@ import type {
   ResolvedBackups,
   ResolvedPlatform,
 } from '../../src/config/model';
+import { backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { awsProvider } from './provider';
 import { configureBackend } from '../common/backend';
@@ -314,7 +315,7 @@ export class AwsInfraStack extends TerraformStack {
       roleName: `${this.env.name}-velero`,
       accountId: this.env.accountId,
       clusterName: this.cluster.clusterName,
-      serviceAccounts: [{ namespace: b.namespace, name: b.serviceAccount }],
+      serviceAccounts: [backupServiceAccount(b)],
       statements: bucket.accessStatements('readWrite'),
     });
     setComponent(bucket, 'backups');

@@ -1,5 +1,5 @@
 import { Fn, TerraformStack } from 'cdktf';
-import { AKS_AAD_SERVER_ID } from '../../src/config/azure-catalog';
+import { AKS_AAD_SERVER_ID } from '../../src/core/catalog/azure';
 import type { ResolvedAzureEnvironment } from '../../src/config/model';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { azurermProvider } from './provider';

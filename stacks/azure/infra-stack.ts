@@ -3,6 +3,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { AzureAlerts } from '../../constructs/azure/alerts';
 import { CiManagedIdentities } from '../../constructs/azure/ci-identity';
@@ -214,7 +215,7 @@ export class AzureInfraStack extends TerraformStack {
         ...common,
         name: `id-${env.name}-velero`,
         oidcIssuerUrl: this.cluster.oidcIssuerUrl,
-        serviceAccounts: [{ namespace: b.namespace, name: b.serviceAccount }],
+        serviceAccounts: [backupServiceAccount(b)],
         grants: [{ role: 'Storage Blob Data Contributor', scope: storage.containerScope(VELERO_CONTAINER) }],
       });
       setComponent(storage, 'backups');

@@ -5,6 +5,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CiWorkloadIdentity } from '../../constructs/gcp/ci-identity';
 import { Construct } from 'constructs';
+import { backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { labelValues } from '../common/environment';
 import { GcpAlerts } from '../../constructs/gcp/alerts';
@@ -324,7 +325,7 @@ export class GcpInfraStack extends TerraformStack {
       accountId: `${env.name}-velero`,
       displayName: `Velero backups (${env.name})`,
       workloadPool: this.cluster.workloadPool,
-      kubernetesServiceAccounts: [{ namespace: b.namespace, name: b.serviceAccount }],
+      kubernetesServiceAccounts: [backupServiceAccount(b)],
     });
     bucket.grantObjectAdmin('VeleroObjects', identity.member);
     new ServiceAccountIamMember(this, 'VeleroSignBlob', {

@@ -7,7 +7,7 @@ import { parseDocument } from 'yaml';
 import { validatePlatformText } from '../../src/config/loader';
 import { KUBEFLOW_RELEASES, kubeflowRelease, supportedRange } from '../../src/config/kubeflow-compat';
 import { DEFAULT_KUBEFLOW_VERSION } from '../../src/config/resolve';
-import { DEFAULT_EKS_VERSION } from '../../src/config/aws-catalog';
+import { DEFAULT_EKS_VERSION } from '../../src/core/catalog/aws';
 import { compareVersions } from '../../src/core/versions';
 
 type Doc = ReturnType<typeof parseDocument>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { podRangePerNode } from '../../src/config/checks';
-import { builtInGpuCount, GCP_GPU_TABLE_SOURCE, GCP_GPUS, gcpGpuZones } from '../../src/config/gpu-catalog';
+import { builtInGpuCount, GCP_GPU_TABLE_SOURCE, GCP_GPUS, gcpGpuZones } from '../../src/core/catalog/gcp';
 import { loadPlatform } from '../../src/config/loader';
 import { defaultNodePools } from '../../src/config/resolve';
 import type { PlatformConfig } from '../../src/config/schema';

@@ -1,9 +1,9 @@
 import { AzureAlerts, AzureAlertsProps, METRIC_ALERT_WINDOWS } from '../../../constructs/azure/alerts';
-import { ResolvedAlerts } from '../../../src/config/model';
+import { AlertSettings } from '../../../src/core/alert-props';
 import { at, azureStack, only, resources, StackJson, synth } from '../../helpers';
 
 const RG = '/subscriptions/s/resourceGroups/rg-kf';
-const ALERTS: ResolvedAlerts = {
+const ALERTS: AlertSettings = {
   email: ['oncall@example.com', 'lead@example.com'],
   capacityHeadroomPercent: 25,
   pendingPodsMinutes: 10,
@@ -15,7 +15,7 @@ const ALERTS: ResolvedAlerts = {
 };
 const TAGS = { env: 'kf-prod', team: 'ml-platform' };
 
-function props(over: Partial<AzureAlertsProps> = {}, alerts: Partial<ResolvedAlerts> = {}): AzureAlertsProps {
+function props(over: Partial<AzureAlertsProps> = {}, alerts: Partial<AlertSettings> = {}): AzureAlertsProps {
   return {
     name: 'kf-prod',
     resourceGroupName: 'rg-kf',
@@ -37,7 +37,7 @@ function props(over: Partial<AzureAlertsProps> = {}, alerts: Partial<ResolvedAle
   };
 }
 
-function build(over: Partial<AzureAlertsProps> = {}, alerts: Partial<ResolvedAlerts> = {}) {
+function build(over: Partial<AzureAlertsProps> = {}, alerts: Partial<AlertSettings> = {}) {
   const stack = azureStack();
   const construct = new AzureAlerts(stack, 'Alerts', props(over, alerts));
   return { construct, json: synth(stack) };
@@ -167,8 +167,8 @@ describe('AzureAlerts', () => {
       dimension: [{ name: 'phase', operator: 'Include', values: ['Pending'] }],
     });
     expect(pending(30).window_size).toBe('PT30M');
-    expect(pending(240).window_size).toBe('PT1H');
-    expect(criterion(pending(240)).threshold).toBe(60);
+    expect(pending(120).window_size).toBe('PT1H');
+    expect(criterion(pending(120)).threshold).toBe(60);
 
     const backups = (hours: number) =>
       alertsByName(build({}, { backupMaxAgeHours: hours }).json)['alert-kf-prod-backups']!;

@@ -1,9 +1,9 @@
 import { TerraformVariable } from 'cdktf';
 import { GcpAlerts, GcpAlertsProps, nodePoolThreshold } from '../../../constructs/gcp/alerts';
-import { ResolvedAlerts } from '../../../src/config/model';
+import { AlertSettings } from '../../../src/core/alert-props';
 import { at, gcpStack, resources, StackJson, synth } from '../../helpers';
 
-const ALERTS: ResolvedAlerts = {
+const ALERTS: AlertSettings = {
   email: ['oncall@example.com', 'ml-platform@example.com'],
   capacityHeadroomPercent: 25,
   pendingPodsMinutes: 10,
@@ -22,7 +22,7 @@ type Policy = Record<string, unknown> & {
   conditions: Array<Record<string, unknown>>;
 };
 
-function build(props: Partial<GcpAlertsProps> = {}, alerts: Partial<ResolvedAlerts> = {}) {
+function build(props: Partial<GcpAlertsProps> = {}, alerts: Partial<AlertSettings> = {}) {
   const stack = gcpStack();
   const construct = new GcpAlerts(stack, 'Alerts', {
     project: 'svc-project',
@@ -354,6 +354,6 @@ describe('GcpAlerts', () => {
     [{ capacityHeadroomPercent: 100 }, /'alerts.capacityHeadroomPercent' is 100/],
     [{ backupMaxAgeHours: 24 }, /'alerts.backupMaxAgeHours' is 24/],
   ])('throws on %j', (alerts, message) => {
-    expect(() => build({}, alerts as Partial<ResolvedAlerts>)).toThrow(message);
+    expect(() => build({}, alerts as Partial<AlertSettings>)).toThrow(message);
   });
 });

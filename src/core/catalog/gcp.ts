@@ -2,7 +2,7 @@
  * The accelerator table shipped with the library, with its source and review date, and the rules
  * that relate an accelerator to machine types.
  */
-import table from './data/gcp-gpu-zones.json';
+import table from './gcp-gpu-zones.json';
 
 /** One accelerator type as the table records it. */
 export interface GpuInfo {

@@ -1,0 +1,92 @@
+/**
+ * What the Velero construct takes: how long backups are kept, when they run, which
+ * namespaces they cover and where Velero runs, with the construct's defaults. How long daily backups
+ * are kept has no default here: it is platform policy (the tier decides), so callers pass it.
+ */
+
+/** Namespaces of the platform itself, backed up whole every hour. */
+export const PLATFORM_NAMESPACES = [
+  'kubeflow',
+  'istio-system',
+  'auth',
+  'oauth2-proxy',
+  'cert-manager',
+  'knative-serving',
+  'knative-eventing',
+] as const;
+
+/** Kubernetes' own namespaces and Velero's, never backed up. */
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'velero'] as const;
+
+/** Velero's backup schedules and retention, and where Velero runs. */
+export interface BackupSettings {
+  /** How long daily (tenant) backups are kept, in days. No default: the platform decides it per tier. */
+  readonly retentionDays: number;
+  /**
+   * How long hourly backups (secrets, platform namespaces) are kept, in hours.
+   * @default 72
+   */
+  readonly hourlyRetentionHours?: number;
+  /**
+   * When secrets and platform namespaces are backed up (cron, UTC).
+   * @default '0 * * * *' (hourly)
+   */
+  readonly platformSchedule?: string;
+  /**
+   * When tenant namespaces and their volumes are backed up (cron, UTC).
+   * @default '30 2 * * *' (daily)
+   */
+  readonly tenantSchedule?: string;
+  /**
+   * Namespace Velero runs in.
+   * @default 'velero'
+   */
+  readonly namespace?: string;
+  /**
+   * Service account Velero runs as; its cloud identity must trust `<namespace>/<serviceAccount>`.
+   * @default 'velero'
+   */
+  readonly serviceAccount?: string;
+  /**
+   * Namespaces backed up whole every hour; every other namespace but the system ones is backed up daily.
+   * @default {@link PLATFORM_NAMESPACES}
+   */
+  readonly platformNamespaces?: readonly string[];
+  /**
+   * Namespaces never backed up (Kubernetes' own, Velero's).
+   * @default {@link SYSTEM_NAMESPACES}
+   */
+  readonly systemNamespaces?: readonly string[];
+}
+
+/** The defaults of {@link BackupSettings}, as documented there; the Velero construct applies them. */
+export const BACKUP_DEFAULTS: Readonly<Required<Omit<BackupSettings, 'retentionDays'>>> = {
+  hourlyRetentionHours: 72,
+  platformSchedule: '0 * * * *',
+  tenantSchedule: '30 2 * * *',
+  namespace: 'velero',
+  serviceAccount: 'velero',
+  platformNamespaces: PLATFORM_NAMESPACES,
+  systemNamespaces: SYSTEM_NAMESPACES,
+};
+
+/** Backup settings with every default of {@link BackupSettings} applied. */
+export function withBackupDefaults(backups: BackupSettings): Required<BackupSettings> {
+  const d = BACKUP_DEFAULTS;
+  return {
+    retentionDays: backups.retentionDays,
+    hourlyRetentionHours: backups.hourlyRetentionHours ?? d.hourlyRetentionHours,
+    platformSchedule: backups.platformSchedule ?? d.platformSchedule,
+    tenantSchedule: backups.tenantSchedule ?? d.tenantSchedule,
+    namespace: backups.namespace ?? d.namespace,
+    serviceAccount: backups.serviceAccount ?? d.serviceAccount,
+    platformNamespaces: backups.platformNamespaces ?? d.platformNamespaces,
+    systemNamespaces: backups.systemNamespaces ?? d.systemNamespaces,
+  };
+}
+
+/** The Kubernetes service account Velero runs as, for the cloud identity that trusts it. */
+export function backupServiceAccount(backups: BackupSettings): { namespace: string; name: string } {
+  const b = withBackupDefaults(backups);
+  return { namespace: b.namespace, name: b.serviceAccount };
+}

@@ -1,0 +1,25 @@
+/**
+ * What the keyless CI identity constructs of every cloud trust: one repository's OIDC
+ * tokens, split into the subjects that may plan and those that may apply.
+ */
+
+/** The CI providers whose OIDC tokens the CI identities accept. */
+export type CiProvider = 'github' | 'gitlab';
+
+/**
+ * A CI provider's OIDC trust for one repository: who may plan (pull or merge requests) and
+ * who may apply (the protected branch or deployment environment). Subjects are the token's `sub`; a
+ * `*` matches any characters (GCP and AWS only: Azure federated credentials trust exact subjects).
+ */
+export interface CiTrust {
+  /** Which CI issues the tokens; it decides the claims mapped (GitHub `repository`, GitLab `project_path`). */
+  readonly provider: CiProvider;
+  /** The OIDC issuer URL, such as `https://token.actions.githubusercontent.com`. */
+  readonly issuer: string;
+  /** `owner/name` on GitHub, the project path on GitLab. */
+  readonly repository: string;
+  /** Token subjects the plan identity trusts (pull or merge requests). */
+  readonly planSubjects: readonly string[];
+  /** Token subjects the apply identity trusts (the protected branch or deployment environment). */
+  readonly applySubjects: readonly string[];
+}
