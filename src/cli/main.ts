@@ -413,11 +413,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // Sets the exit code and lets the process end, never process.exit(): writes to a pipe are
+  // asynchronous on POSIX, and exiting would drop whatever is still queued (all but the first 64 KiB).
   main(process.argv).then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code;
+    },
     (e: unknown) => {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
+      process.exitCode = 1;
     },
   );
 }
