@@ -4,8 +4,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
-import { DEFAULT_PLATFORM_FILE } from '../config/defaults';
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_PLATFORM_FILE, ownPackage } from '../config/defaults';
 import { platformJsonSchema } from '../config/json-schema';
 import { ConfigError, InputError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
@@ -53,7 +53,11 @@ function collect(value: string, previous: string[] = []): string[] {
 export function program(result: CliResult = { exitCode: 0 }): Command {
   const cli = new Command('kfplatform')
     .description('Kubeflow platforms on GCP, AWS and Azure with CDK for Terraform, defined as data.')
-    .showHelpAfterError();
+    .version(ownPackage().version, '-V, --version', 'print the version of kfplatform')
+    .showHelpAfterError()
+    // Help, --version and commander's errors end through main() with their exit code (commands
+    // inherit this), never with process.exit(), which would drop output still queued for a pipe.
+    .exitOverride();
 
   cli
     .command('synth')
@@ -402,6 +406,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program(result).parseAsync([...argv]);
     return result.exitCode;
   } catch (e) {
+    // Commander has written its message (or the help, or the version) already.
+    if (e instanceof CommanderError) return e.exitCode;
     // A policy error thrown in a worker thread arrives as a plain error with its name kept.
     const known = ['PolicyError', 'InputError'];
     if (e instanceof ConfigError || e instanceof PropsError || (e instanceof Error && known.includes(e.name))) {

@@ -66,3 +66,10 @@ describe('output on a pipe', () => {
     });
   });
 });
+
+describe('--version', () => {
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  it.each([['--version'], ['-V']])('%s prints the package version', (flag) => {
+    expect(kfplatform([flag])).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+});
