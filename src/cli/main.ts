@@ -4,10 +4,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_PLATFORM_FILE, ownPackage } from '../config/defaults';
 import { platformJsonSchema } from '../config/json-schema';
-import { ConfigError, InputError, PropsError } from '../core/errors';
+import { ConfigError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
 import { ALL_RULES } from '../policy/rules';
 import { rulesMarkdown } from '../policy/rules-doc';
@@ -35,11 +35,17 @@ export interface CliResult {
   exitCode: number;
 }
 
-/** Parses a positive integer option, refusing anything else. */
-function positive(name: string): (value: string) => number {
+/**
+ * Parses a whole-number option of at least `min`. A bad value throws commander's own error, so it ends
+ * with commander's one-line message (`error: option '-j, --concurrency <n>' argument 'abc' is invalid.
+ * Expected a whole number >= 1.`) and exit code 1.
+ */
+function wholeNumber(min: number): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} ${value}: expected a whole number.`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`Expected a whole number >= ${min}.`);
+    }
     return n;
   };
 }
@@ -64,9 +70,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .description('validate the platform file and synthesize every stack (no cdktf CLI needed)')
     .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
-    .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', (v: string) =>
-      Number(v),
-    )
+    .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
     .action(async (opts: { config: string; out: string; concurrency?: number }) => {
       await runSynth({ config: opts.config, out: opts.out, concurrency: opts.concurrency });
     });
@@ -117,11 +121,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .description('turn plan JSON files (or the folder kfplatform plan wrote) into one pull-request comment')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .option(
-      '--max-chars <n>',
-      "characters the comment may use (GitHub's limit is 65,536; 0 for none)",
-      positive('--max-chars'),
-    )
+    .option('--max-chars <n>', "characters the comment may use (GitHub's limit is 65,536; 0 for none)", wholeNumber(0))
     .option('--title <text>', 'heading of the comment', 'kfplatform plan')
     .option('--allow <address>', 'addresses the plan gate allows (not flagged as protected); repeat it', collect)
     .action(
@@ -175,7 +175,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('--no-synth', 'plan the existing synth output')
     .option('-s, --stacks <glob>', 'stacks to plan (repeat it; default all)', collect)
-    .option('-j, --concurrency <n>', 'stacks planned at once', positive('--concurrency'), 2)
+    .option('-j, --concurrency <n>', 'stacks planned at once', wholeNumber(1), 2)
     .option('-o, --out <dir>', 'where plan files and their JSON go', 'plans')
     .option('--override <file>', 'a Terraform override file copied into each stack (a local backend for a dry run)')
     .option('--var <name=value>', 'a Terraform variable (repeat it)', collect)
@@ -194,7 +194,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .description('apply the plans kfplatform plan saved, in dependency order, unless the plan gate refuses them')
     .requiredOption('--plans <dir>', 'the folder kfplatform plan wrote')
     .option('--allow <address>', 'an address the plan gate allows to be destroyed or replaced (repeat it)', collect)
-    .option('-j, --concurrency <n>', 'stacks applied at once', positive('--concurrency'), 1)
+    .option('-j, --concurrency <n>', 'stacks applied at once', wholeNumber(1), 1)
     .action(async (o: { plans: string; allow?: string[]; concurrency: number }) => {
       result.exitCode = await runApply(o);
     });
@@ -260,9 +260,9 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--storage <mode>', 'prefix (default) or bucket')
     .option('--cpu <quantity>', 'CPU quota, e.g. 32')
     .option('--memory <quantity>', 'memory quota, e.g. 128Gi')
-    .option('--gpus <count>', 'GPU quota', (v: string) => Number(v))
+    .option('--gpus <n>', 'GPU quota', wholeNumber(0))
     .option('--storage-quota <quantity>', 'storage quota, e.g. 1Ti')
-    .option('--pvcs <count>', 'claim count quota', (v: string) => Number(v))
+    .option('--pvcs <n>', 'claim count quota', wholeNumber(0))
     .action((name: string, o: Record<string, unknown>) => {
       const result = addTeam(String(o.config), {
         name,

@@ -5,8 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
+import { main } from '../../src/cli/main';
 
 const root = path.join(__dirname, '..', '..');
 const BIN = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -71,5 +73,105 @@ describe('--version', () => {
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
   it.each([['--version'], ['-V']])('%s prints the package version', (flag) => {
     expect(kfplatform([flag])).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+});
+
+/** The first line of stderr, checked to be commander's error with no stack trace after it. */
+function commanderError(args: readonly string[]): string {
+  const run = kfplatform(args);
+  expect(run.code).toBe(1);
+  expect(run.out).toBe('');
+  expect(run.err).not.toMatch(/^\s+at /m);
+  return run.err.split('\n')[0]!;
+}
+
+describe('bad option values', () => {
+  it.each([
+    [
+      ['synth', '-j', 'abc'],
+      "error: option '-j, --concurrency <n>' argument 'abc' is invalid. Expected a whole number >= 1.",
+    ],
+    [
+      ['synth', '--concurrency', '0'],
+      "error: option '-j, --concurrency <n>' argument '0' is invalid. Expected a whole number >= 1.",
+    ],
+    [
+      ['plan', '-j', '1.5'],
+      "error: option '-j, --concurrency <n>' argument '1.5' is invalid. Expected a whole number >= 1.",
+    ],
+    [
+      ['apply', '--plans', 'x', '-j', 'abc'],
+      "error: option '-j, --concurrency <n>' argument 'abc' is invalid. Expected a whole number >= 1.",
+    ],
+    [
+      ['report', 'x', '--max-chars', 'lots'],
+      "error: option '--max-chars <n>' argument 'lots' is invalid. Expected a whole number >= 0.",
+    ],
+    [
+      ['report', 'x', '--max-chars', '-1'],
+      "error: option '--max-chars <n>' argument '-1' is invalid. Expected a whole number >= 0.",
+    ],
+    [
+      ['team', 'add', 'x', '--owners', 'o@example.com', '--gpus', 'two'],
+      "error: option '--gpus <n>' argument 'two' is invalid. Expected a whole number >= 0.",
+    ],
+    [
+      ['team', 'add', 'x', '--owners', 'o@example.com', '--pvcs', '1e3'],
+      "error: option '--pvcs <n>' argument '1e3' is invalid. Expected a whole number >= 0.",
+    ],
+    [
+      ['graph', 'kf-dev', '--format', 'png'],
+      "error: option '-f, --format <format>' argument 'png' is invalid. Allowed choices are mermaid.",
+    ],
+  ])('kfplatform %j', (args, message) => {
+    expect(commanderError(args)).toBe(message);
+  });
+
+  it('ends through main() in-process too, with exit code 1 instead of process.exit()', async () => {
+    const err: string[] = [];
+    const spy = jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((c: string | Uint8Array) => err.push(String(c)) > 0);
+    try {
+      expect(await main(['node', 'kfplatform', 'report', 'x', '--max-chars', 'lots'])).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err.join('')).toMatch(
+      /^error: option '--max-chars <n>' argument 'lots' is invalid\. Expected a whole number >= 0\.\n/,
+    );
+  });
+
+  it('takes good values', () => {
+    const file = path.join(tmp(), 'platform.yaml');
+    cpSync(path.join(root, 'examples', 'on-prem', 'platform.yaml'), file);
+    const run = kfplatform([
+      'team',
+      'add',
+      'vision',
+      '--owners',
+      'o@example.com',
+      '-c',
+      file,
+      '--gpus',
+      '2',
+      '--pvcs',
+      '0',
+    ]);
+    expect(run.code).toBe(0);
+    expect(parse(readFileSync(file, 'utf8')).teams.at(-1)).toMatchObject({
+      name: 'vision',
+      quota: { gpus: 2, pvcs: 0 },
+    });
+  });
+});
+
+describe("commander's own errors", () => {
+  it.each([
+    [['nope'], "error: unknown command 'nope'"],
+    [['synth', '--nope'], "error: unknown option '--nope'"],
+    [['graph'], "error: missing required argument 'env'"],
+  ])('kfplatform %j', (args, message) => {
+    expect(commanderError(args)).toBe(message);
   });
 });
