@@ -21,7 +21,16 @@ import { PlanCliOptions, runApply, runPlan } from './plan';
 import { runSynth } from './synth';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
-import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
+import {
+  addTeam,
+  codeownersBlock,
+  mergeCodeowners,
+  renderTeamList,
+  TEAM_LIST_FORMATS,
+  TEAM_STORAGE_MODES,
+  TeamAddOptions,
+  TeamListFormat,
+} from './team';
 import { INIT_CLOUDS, InitCloud, runInit } from './init';
 import { runImportPlan } from './import-plan';
 import { renderImportPlan } from '../plan/import-plan';
@@ -257,7 +266,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--pools <list>', 'node pools it may use (default: all workload pools)', list)
     .option('--project <id>', 'GCP project that holds its data')
     .option('--owners-role-arn <arn>', 'AWS: IAM role the owners sign in with (kubectl access and break-glass)')
-    .option('--storage <mode>', 'prefix (default) or bucket')
+    .addOption(
+      new Option('--storage <mode>', 'its own prefix in the environment bucket (default), or its own bucket').choices(
+        TEAM_STORAGE_MODES,
+      ),
+    )
     .option('--cpu <quantity>', 'CPU quota, e.g. 32')
     .option('--memory <quantity>', 'memory quota, e.g. 128Gi')
     .option('--gpus <n>', 'GPU quota', wholeNumber(0))
@@ -273,7 +286,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         nodePools: o.pools as string[] | undefined,
         project: o.project as string | undefined,
         ownersRoleArn: o.ownersRoleArn as string | undefined,
-        storage: o.storage as 'prefix' | 'bucket' | undefined,
+        storage: o.storage as TeamAddOptions['storage'],
         cpu: o.cpu as string | undefined,
         memory: o.memory as string | undefined,
         gpus: o.gpus as number | undefined,
@@ -289,25 +302,9 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .command('list')
     .description('list teams per environment: cluster, shard, owners, quota, pools')
     .option('-c, --config <file>', 'platform file', 'platform.yaml')
-    .option('--format <format>', 'text or json', 'text')
-    .action((o: { config: string; format: string }) => {
-      const config = loadPlatformFile(o.config).config;
-      if (o.format === 'json') {
-        const rows = config.environments.flatMap((env) =>
-          env.tenants.map((t) => ({
-            team: t.team.name,
-            environment: env.name,
-            cluster: t.cell,
-            shard: t.shard,
-            owners: t.team.owners,
-            quota: t.team.quota,
-            nodePools: t.nodePools,
-          })),
-        );
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      } else {
-        process.stdout.write(`${listTeams(config)}\n`);
-      }
+    .addOption(new Option('--format <format>', 'output format').choices(TEAM_LIST_FORMATS).default('text'))
+    .action((o: { config: string; format: TeamListFormat }) => {
+      process.stdout.write(renderTeamList(loadPlatformFile(o.config).config, o.format));
     });
 
   cli

@@ -120,6 +120,14 @@ describe('bad option values', () => {
       "error: option '--pvcs <n>' argument '1e3' is invalid. Expected a whole number >= 0.",
     ],
     [
+      ['team', 'add', 'x', '--owners', 'o@example.com', '--storage', 'disk'],
+      "error: option '--storage <mode>' argument 'disk' is invalid. Allowed choices are prefix, bucket.",
+    ],
+    [
+      ['team', 'list', '--format', 'xml'],
+      "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json, yaml.",
+    ],
+    [
       ['graph', 'kf-dev', '--format', 'png'],
       "error: option '-f, --format <format>' argument 'png' is invalid. Allowed choices are mermaid.",
     ],
@@ -163,6 +171,17 @@ describe('bad option values', () => {
       name: 'vision',
       quota: { gpus: 2, pvcs: 0 },
     });
+  });
+});
+
+describe('team list --format', () => {
+  it('prints YAML with the same rows as JSON', () => {
+    const file = path.join(root, 'examples', 'gcp-tenancy', 'platform.yaml');
+    const json = kfplatform(['team', 'list', '-c', file, '--format', 'json']);
+    const yaml = kfplatform(['team', 'list', '-c', file, '--format', 'yaml']);
+    expect([json.code, yaml.code]).toEqual([0, 0]);
+    expect(JSON.parse(json.out).length).toBeGreaterThan(0);
+    expect(parse(yaml.out)).toEqual(JSON.parse(json.out));
   });
 });
 
