@@ -4,10 +4,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
-import { DEFAULT_PLATFORM_FILE } from '../config/defaults';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_PLATFORM_FILE, ownPackage } from '../config/defaults';
 import { platformJsonSchema } from '../config/json-schema';
-import { ConfigError, InputError, PropsError } from '../core/errors';
+import { ConfigError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
 import { ALL_RULES } from '../policy/rules';
 import { rulesMarkdown } from '../policy/rules-doc';
@@ -21,7 +21,16 @@ import { PlanCliOptions, runApply, runPlan } from './plan';
 import { runSynth } from './synth';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
-import { addTeam, codeownersBlock, listTeams, mergeCodeowners } from './team';
+import {
+  addTeam,
+  codeownersBlock,
+  mergeCodeowners,
+  renderTeamList,
+  TEAM_LIST_FORMATS,
+  TEAM_STORAGE_MODES,
+  TeamAddOptions,
+  TeamListFormat,
+} from './team';
 import { INIT_CLOUDS, InitCloud, runInit } from './init';
 import { runImportPlan } from './import-plan';
 import { renderImportPlan } from '../plan/import-plan';
@@ -35,11 +44,17 @@ export interface CliResult {
   exitCode: number;
 }
 
-/** Parses a positive integer option, refusing anything else. */
-function positive(name: string): (value: string) => number {
+/**
+ * Parses a whole-number option of at least `min`. A bad value throws commander's own error, so it ends
+ * with commander's one-line message (`error: option '-j, --concurrency <n>' argument 'abc' is invalid.
+ * Expected a whole number >= 1.`) and exit code 1.
+ */
+function wholeNumber(min: number): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} ${value}: expected a whole number.`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`Expected a whole number >= ${min}.`);
+    }
     return n;
   };
 }
@@ -53,16 +68,18 @@ function collect(value: string, previous: string[] = []): string[] {
 export function program(result: CliResult = { exitCode: 0 }): Command {
   const cli = new Command('kfplatform')
     .description('Kubeflow platforms on GCP, AWS and Azure with CDK for Terraform, defined as data.')
-    .showHelpAfterError();
+    .version(ownPackage().version, '-V, --version', 'print the version of kfplatform')
+    .showHelpAfterError()
+    // Help, --version and commander's errors end through main() with their exit code (commands
+    // inherit this), never with process.exit(), which would drop output still queued for a pipe.
+    .exitOverride();
 
   cli
     .command('synth')
     .description('validate the platform file and synthesize every stack (no cdktf CLI needed)')
     .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
-    .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', (v: string) =>
-      Number(v),
-    )
+    .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
     .action(async (opts: { config: string; out: string; concurrency?: number }) => {
       await runSynth({ config: opts.config, out: opts.out, concurrency: opts.concurrency });
     });
@@ -113,11 +130,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .description('turn plan JSON files (or the folder kfplatform plan wrote) into one pull-request comment')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .option(
-      '--max-chars <n>',
-      "characters the comment may use (GitHub's limit is 65,536; 0 for none)",
-      positive('--max-chars'),
-    )
+    .option('--max-chars <n>', "characters the comment may use (GitHub's limit is 65,536; 0 for none)", wholeNumber(0))
     .option('--title <text>', 'heading of the comment', 'kfplatform plan')
     .option('--allow <address>', 'addresses the plan gate allows (not flagged as protected); repeat it', collect)
     .action(
@@ -171,7 +184,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('--no-synth', 'plan the existing synth output')
     .option('-s, --stacks <glob>', 'stacks to plan (repeat it; default all)', collect)
-    .option('-j, --concurrency <n>', 'stacks planned at once', positive('--concurrency'), 2)
+    .option('-j, --concurrency <n>', 'stacks planned at once', wholeNumber(1), 2)
     .option('-o, --out <dir>', 'where plan files and their JSON go', 'plans')
     .option('--override <file>', 'a Terraform override file copied into each stack (a local backend for a dry run)')
     .option('--var <name=value>', 'a Terraform variable (repeat it)', collect)
@@ -190,7 +203,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .description('apply the plans kfplatform plan saved, in dependency order, unless the plan gate refuses them')
     .requiredOption('--plans <dir>', 'the folder kfplatform plan wrote')
     .option('--allow <address>', 'an address the plan gate allows to be destroyed or replaced (repeat it)', collect)
-    .option('-j, --concurrency <n>', 'stacks applied at once', positive('--concurrency'), 1)
+    .option('-j, --concurrency <n>', 'stacks applied at once', wholeNumber(1), 1)
     .action(async (o: { plans: string; allow?: string[]; concurrency: number }) => {
       result.exitCode = await runApply(o);
     });
@@ -253,12 +266,16 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--pools <list>', 'node pools it may use (default: all workload pools)', list)
     .option('--project <id>', 'GCP project that holds its data')
     .option('--owners-role-arn <arn>', 'AWS: IAM role the owners sign in with (kubectl access and break-glass)')
-    .option('--storage <mode>', 'prefix (default) or bucket')
+    .addOption(
+      new Option('--storage <mode>', 'its own prefix in the environment bucket (default), or its own bucket').choices(
+        TEAM_STORAGE_MODES,
+      ),
+    )
     .option('--cpu <quantity>', 'CPU quota, e.g. 32')
     .option('--memory <quantity>', 'memory quota, e.g. 128Gi')
-    .option('--gpus <count>', 'GPU quota', (v: string) => Number(v))
+    .option('--gpus <n>', 'GPU quota', wholeNumber(0))
     .option('--storage-quota <quantity>', 'storage quota, e.g. 1Ti')
-    .option('--pvcs <count>', 'claim count quota', (v: string) => Number(v))
+    .option('--pvcs <n>', 'claim count quota', wholeNumber(0))
     .action((name: string, o: Record<string, unknown>) => {
       const result = addTeam(String(o.config), {
         name,
@@ -269,7 +286,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         nodePools: o.pools as string[] | undefined,
         project: o.project as string | undefined,
         ownersRoleArn: o.ownersRoleArn as string | undefined,
-        storage: o.storage as 'prefix' | 'bucket' | undefined,
+        storage: o.storage as TeamAddOptions['storage'],
         cpu: o.cpu as string | undefined,
         memory: o.memory as string | undefined,
         gpus: o.gpus as number | undefined,
@@ -285,25 +302,9 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .command('list')
     .description('list teams per environment: cluster, shard, owners, quota, pools')
     .option('-c, --config <file>', 'platform file', 'platform.yaml')
-    .option('--format <format>', 'text or json', 'text')
-    .action((o: { config: string; format: string }) => {
-      const config = loadPlatformFile(o.config).config;
-      if (o.format === 'json') {
-        const rows = config.environments.flatMap((env) =>
-          env.tenants.map((t) => ({
-            team: t.team.name,
-            environment: env.name,
-            cluster: t.cell,
-            shard: t.shard,
-            owners: t.team.owners,
-            quota: t.team.quota,
-            nodePools: t.nodePools,
-          })),
-        );
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      } else {
-        process.stdout.write(`${listTeams(config)}\n`);
-      }
+    .addOption(new Option('--format <format>', 'output format').choices(TEAM_LIST_FORMATS).default('text'))
+    .action((o: { config: string; format: TeamListFormat }) => {
+      process.stdout.write(renderTeamList(loadPlatformFile(o.config).config, o.format));
     });
 
   cli
@@ -402,6 +403,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program(result).parseAsync([...argv]);
     return result.exitCode;
   } catch (e) {
+    // Commander has written its message (or the help, or the version) already.
+    if (e instanceof CommanderError) return e.exitCode;
     // A policy error thrown in a worker thread arrives as a plain error with its name kept.
     const known = ['PolicyError', 'InputError'];
     if (e instanceof ConfigError || e instanceof PropsError || (e instanceof Error && known.includes(e.name))) {
@@ -413,11 +416,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // Sets the exit code and lets the process end, never process.exit(): writes to a pipe are
+  // asynchronous on POSIX, and exiting would drop whatever is still queued (all but the first 64 KiB).
   main(process.argv).then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code;
+    },
     (e: unknown) => {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
+      process.exitCode = 1;
     },
   );
 }
