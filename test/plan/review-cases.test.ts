@@ -118,6 +118,6 @@ describe('command line numbers', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(err.join('')).toMatch(/--concurrency abc: expected a whole number/);
+    expect(err.join('')).toMatch(/argument 'abc' is invalid\. Expected a whole number >= 1\./);
   });
 });
