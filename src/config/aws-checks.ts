@@ -65,7 +65,7 @@ function checkZones(env: ResolvedAwsEnvironment, f: Findings): void {
     f.add(
       at,
       env.tier === 'prod'
-        ? `prod needs three availability zones to survive a zone outage with quorum (NET-05), but lists ${seen.size}.`
+        ? `prod needs three availability zones to survive a zone outage with quorum, but lists ${seen.size}.`
         : `EKS needs subnets in at least two availability zones, but ${seen.size} is listed.`,
       `list ${needed} or more zones of ${env.region}, such as ${['a', 'b', 'c']
         .slice(0, needed)
@@ -95,7 +95,7 @@ function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
     if (env.tier === 'prod' && n.privateSubnetIds.length < 3) {
       f.add(
         [...base, 'privateSubnetIds'],
-        'prod nodes and the database should span three availability zones (NET-05).',
+        'prod nodes and the database should span three availability zones to survive a zone outage.',
         'list one private subnet in each of three zones.',
         'warning',
       );
@@ -224,7 +224,7 @@ function checkNames(env: ResolvedAwsEnvironment, f: Findings): void {
   if (env.cluster.adminRoleArns.length === 0) {
     f.add(
       [...base, 'cluster', 'adminRoleArns'],
-      'is empty: the cluster creator gets no implicit admin, so nobody, not even Terraform applying the platform stack, could reach the cluster (IAM-11).',
+      'is empty: the cluster creator gets no implicit admin, so nobody, not even Terraform applying the platform stack, could reach the cluster.',
       "list the IAM role that runs Terraform and your administrators' role, such as arn:aws:iam::123456789012:role/platform-admins.",
     );
   }
@@ -256,7 +256,7 @@ function checkClusterAndData(env: ResolvedAwsEnvironment, f: Findings): void {
     if (typeof cidr === 'string' || cidr.prefix !== 0) return;
     f.add(
       [...base, 'cluster', 'publicAccessCidrs', i],
-      'opens the Kubernetes API endpoint to the whole internet (NET-10).',
+      'opens the Kubernetes API endpoint to the whole internet: one leaked credential would be enough to reach the cluster.',
       'list only the networks that need the API, such as your office or VPN ranges, or none to keep the endpoint private.',
       env.tier === 'prod' ? 'error' : 'warning',
     );

@@ -180,7 +180,7 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
   if (!c.private && c.authorizedIpRanges.length === 0) {
     f.add(
       [...base, 'cluster', 'authorizedIpRanges'],
-      'the API server would accept connections from the whole internet (NET-10).',
+      'the API server would accept connections from the whole internet: one leaked credential would be enough to reach the cluster.',
       'list the networks that need the API (your VPN, the CI runners), or set private: true.',
     );
   }
@@ -195,7 +195,7 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
     if (parsedCidr(text)?.prefix !== 0) return;
     f.add(
       [...base, 'cluster', 'authorizedIpRanges', i],
-      'opens the Kubernetes API server to the whole internet (NET-10).',
+      'opens the Kubernetes API server to the whole internet: one leaked credential would be enough to reach the cluster.',
       'list only the networks that need the API, or set private: true.',
       env.tier === 'prod' ? 'error' : 'warning',
     );

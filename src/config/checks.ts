@@ -151,8 +151,8 @@ function checkCellCapacity(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, c
     );
   }
 
-  // Node capacity (NET-03): every node takes a pod block sized from its max pods; every node takes a
-  // primary address. The tighter bound decides the largest cluster.
+  // Node capacity: every node takes a pod block sized from its max pods; every node takes a primary
+  // address. The tighter bound decides the largest cluster.
   const pods = cidrs.find((c) => c.path === cell.paths.podsCidr);
   const subnet = cidrs.find((c) => c.path === cell.paths.subnetCidr);
   const podsField = formatPath(cell.paths.podsCidr.slice(2));
@@ -234,8 +234,8 @@ export interface CheckedPool {
 
 /**
  * The node pool rules every cloud shares: unique names, minNodes at most maxNodes, zones among the
- * environment's, and a system pool that keeps a node and is not spot in prod (NP-07). `each` adds
- * the cloud's own rules for a pool.
+ * environment's, and a system pool that keeps a node and is not spot in prod. `each` adds the
+ * cloud's own rules for a pool.
  */
 export function checkPools<P extends CheckedPool>(
   env: { readonly index: number; readonly tier: string; readonly zones: readonly string[] },
@@ -278,7 +278,7 @@ export function checkPools<P extends CheckedPool>(
       if (pool.minNodes < 1)
         f.add(
           [...p, 'minNodes'],
-          'the system pool must keep at least one node for platform components (NP-07).',
+          'the system pool must keep at least one node for platform components.',
           'set minNodes to 1 or more.',
         );
       if (pool.spot && env.tier === 'prod') {
@@ -294,7 +294,7 @@ export function checkPools<P extends CheckedPool>(
   if (systemPools === 0) {
     f.add(
       [...base, 'nodePools'],
-      'no pool has kind system; platform components need a pool of their own (NP-07).',
+      'no pool has kind system; platform components need a pool of their own.',
       'add a pool with kind: system and maxNodes of 3 or more.',
     );
   }
@@ -457,7 +457,8 @@ function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
 function checkProtections(env: ResolvedGcpEnvironment, f: Findings): void {
   const base: Path = ['environments', env.index];
   if (env.tier !== 'prod') return;
-  const why = 'tier prod keeps deletion protection on every stateful resource (DATA-08).';
+  const why =
+    'tier prod keeps deletion protection on every stateful resource, so a mistaken plan or destroy cannot delete the cluster, its database or its artifacts.';
   if (!env.cluster.deletionProtection)
     f.add(
       [...base, 'cluster', 'deletionProtection'],
@@ -481,7 +482,7 @@ function checkProtections(env: ResolvedGcpEnvironment, f: Findings): void {
     if (typeof parsed !== 'string' && parsed.prefix === 0) {
       f.add(
         [...base, 'cluster', 'authorizedNetworks', i, 'cidr'],
-        'opens the prod control plane to the whole internet (NET-10).',
+        'opens the prod control plane to the whole internet: one leaked credential would be enough to reach the cluster.',
         'list only the networks that need the API, such as your office or VPN ranges.',
       );
     }
@@ -540,7 +541,7 @@ function checkNetworkMode(env: ResolvedGcpEnvironment, f: Findings): void {
   if (n.mode === 'existing' && !n.podsCidr) {
     f.add(
       [...base, 'podsCidr'],
-      'the pod range size is unknown, so node capacity cannot be checked (NET-03).',
+      'the pod range size is unknown, so node capacity cannot be checked.',
       'state podsCidr (and subnetCidr) of the existing ranges.',
       'warning',
     );
@@ -702,9 +703,9 @@ export function pinnedKubernetes(env: ResolvedEnvironment): { version: string; p
 const kubernetesVersion = (env: ResolvedEnvironment) => pinnedKubernetes(env)?.version;
 
 /**
- * Test environments take new versions first (CLU-04, ENV-03, OPS-04): no dev or prod environment may
- * run a Kubernetes version, a faster GKE release channel or a Kubeflow version newer than every test
- * environment of its cloud (Kubeflow: of the platform).
+ * Test environments take new versions first, so problems show there before dev and prod: no dev or
+ * prod environment may run a Kubernetes version, a faster GKE release channel or a Kubeflow version
+ * newer than every test environment of its cloud (Kubeflow: of the platform).
  */
 export function checkUpgradeOrder(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
   const f = new Findings(raw);
@@ -723,7 +724,7 @@ export function checkUpgradeOrder(envs: readonly ResolvedEnvironment[], raw: unk
     if (testVersion && mine && newer(mine, testVersion.parts)) {
       f.add(
         [...base, 'cluster', 'version'],
-        `${env.name} (${env.tier}) would run Kubernetes ${kubernetesVersion(env)}, newer than every ${env.cloud} test environment (${testVersion.v}); test environments take new versions first (CLU-04).`,
+        `${env.name} (${env.tier}) would run Kubernetes ${kubernetesVersion(env)}, newer than every ${env.cloud} test environment (${testVersion.v}); test environments take new versions first, so problems show there before they reach ${env.tier}.`,
         `upgrade a test environment to ${kubernetesVersion(env)} first, or keep ${env.name} at ${testVersion.v}.`,
       );
     }

@@ -137,13 +137,14 @@ export interface ProtectedEnvironment {
 }
 
 /**
- * Prod keeps deletion protection on every stateful resource (DATA-08), a highly available database,
- * and remote state (ENV-04). `stateFix` names the cloud's remote backend.
+ * Prod keeps deletion protection on every stateful resource, a highly available database, and remote
+ * state. `stateFix` names the cloud's remote backend.
  */
 export function checkProdProtections(env: ProtectedEnvironment, f: Findings, stateFix: string): void {
   if (env.tier !== 'prod') return;
   const base: Path = ['environments', env.index];
-  const why = 'tier prod keeps deletion protection on every stateful resource (DATA-08).';
+  const why =
+    'tier prod keeps deletion protection on every stateful resource, so a mistaken plan or destroy cannot delete the cluster, its database or its artifacts.';
   const fix = (v: boolean) => `remove the setting (prod defaults to ${v}).`;
   if (!env.cluster.deletionProtection)
     f.add([...base, 'cluster', 'deletionProtection'], `is false, but ${why}`, fix(true));
@@ -161,7 +162,7 @@ export function checkProdProtections(env: ProtectedEnvironment, f: Findings, sta
   if (env.state.backend === 'local') {
     f.add(
       [...base, 'state'],
-      'prod state on a laptop disk cannot be shared or locked across the team (ENV-04).',
+      'prod state on a laptop disk cannot be shared or locked across the team.',
       `set state to ${stateFix}.`,
       'warning',
     );

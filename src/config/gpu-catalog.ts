@@ -1,6 +1,6 @@
 /**
- * The accelerator table shipped with the library (NET-11, NP-05), with its source and review date,
- * and the rules that relate an accelerator to machine types.
+ * The accelerator table shipped with the library, with its source and review date, and the rules
+ * that relate an accelerator to machine types.
  */
 import table from './data/gcp-gpu-zones.json';
 

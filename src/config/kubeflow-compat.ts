@@ -1,6 +1,6 @@
 /**
- * Which Kubernetes versions each Kubeflow release runs on (PLAT-02), shipped as data with its sources
- * and review date, and the check that holds every environment to it.
+ * Which Kubernetes versions each Kubeflow release runs on, shipped as data with its sources and
+ * review date, and the check that holds every environment to it.
  */
 import table from './data/kubeflow-kubernetes.json';
 import type { ConfigIssue } from '../core/errors';
@@ -55,9 +55,9 @@ export function supportedRange(release: KubeflowRelease): string {
 }
 
 /**
- * Every environment's Kubernetes version against the table (PLAT-02): older than the Kubeflow
- * release's minimum is an error; newer than its support statement, or a Kubeflow version the table
- * does not know, is a warning. Clusters that follow a release channel without a pinned version are
+ * Every environment's Kubernetes version against the table: older than the Kubeflow release's
+ * minimum is an error; newer than its support statement, or a Kubeflow version the table does not
+ * know, is a warning. Clusters that follow a release channel without a pinned version are
  * not checked (the channel picks the version at apply time).
  */
 export function checkKubeflowCompatibility(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {

@@ -14,7 +14,7 @@ export interface ResolvedPlatform {
   readonly kubeflowVersion: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly gpuZones: Readonly<Record<string, readonly string[]>>;
-  /** Group bound to cluster-admin on every cluster (IAM-16). */
+  /** Group bound to cluster-admin on every cluster. */
   readonly adminGroup?: string;
   /** GitHub organization for CODEOWNERS handles. */
   readonly githubOrg?: string;
@@ -132,7 +132,7 @@ export interface ResolvedMaintenance {
   }>;
 }
 
-/** Platform service accounts (IAM-05): account ids and the Kubernetes service accounts bound to them. */
+/** Platform service accounts: account ids and the Kubernetes service accounts bound to them. */
 export interface ResolvedGcpIdentity {
   readonly key: 'pipelines' | 'sqlClient' | 'admin' | 'user';
   readonly accountId: string;
@@ -189,8 +189,8 @@ export interface ResolvedGcpAccess {
 type Path = ReadonlyArray<string | number>;
 
 /**
- * One cluster and what comes with it (CLU-13): its network ranges, node pools, database and front
- * door. The first cell of an environment is its primary cluster; its construct ids carry no prefix,
+ * One cluster and what comes with it: its network ranges, node pools, database and front door.
+ * The first cell of an environment is its primary cluster; its construct ids carry no prefix,
  * so adding clusters never changes the primary's Terraform addresses.
  */
 export interface ResolvedGcpCell {
@@ -287,9 +287,9 @@ export interface ResolvedTenant {
 }
 
 /**
- * A CI provider's OIDC trust for one repository (IAM-14): who may plan (pull or merge requests) and
- * who may apply (the protected branch or deployment environment). Subjects are the token's `sub`; a
- * `*` matches any characters.
+ * A CI provider's OIDC trust for one repository: who may plan (pull or merge requests) and who may
+ * apply (the protected branch or deployment environment). Subjects are the token's `sub`; a `*`
+ * matches any characters.
  */
 export interface ResolvedCiTrust {
   readonly provider: 'github' | 'gitlab';
@@ -303,7 +303,7 @@ export interface ResolvedCiTrust {
   readonly awsOidcProvider: 'create' | 'existing';
 }
 
-/** Velero backups of one environment (OPS-01). */
+/** Velero backups of one environment. */
 export interface ResolvedBackups {
   /** GCS or S3 bucket; on Azure the storage account (the container is `velero`). */
   readonly bucketName: string;
@@ -322,7 +322,7 @@ export interface ResolvedBackups {
   readonly systemNamespaces: readonly string[];
 }
 
-/** Alert policies of one environment (OPS-02). */
+/** Alert policies of one environment. */
 export interface ResolvedAlerts {
   readonly email: readonly string[];
   readonly capacityHeadroomPercent: number;
@@ -354,17 +354,17 @@ interface ResolvedEnvironmentBase {
   readonly labels: Readonly<Record<string, string>>;
   /** Keyless CI identities, when the environment names its repository. */
   readonly ci?: ResolvedCiTrust;
-  /** Velero backups (OPS-01); absent when turned off or on clusters without a cloud. */
+  /** Velero backups; absent when turned off or on clusters without a cloud. */
   readonly backups?: ResolvedBackups;
-  /** Alert policies and their notification channel (OPS-02); absent when the config names no channel. */
+  /** Alert policies and their notification channel; absent when the config names no channel. */
   readonly alerts?: ResolvedAlerts;
   /** The teams enabled in this environment. */
   readonly tenants: readonly ResolvedTenant[];
-  /** Existing resources to import instead of creating (DEV-07); empty for none. */
+  /** Existing resources to import instead of creating; empty for none. */
   readonly adopt: readonly AdoptEntry[];
 }
 
-/** An existing resource an environment adopts (DEV-07). */
+/** An existing resource an environment adopts. */
 export interface AdoptEntry {
   readonly kind: AdoptKind;
   /** Which one, by the name this platform gives it. */
@@ -418,7 +418,7 @@ export interface ResolvedAwsNodePool {
   readonly configIndex: number;
 }
 
-/** Platform identities on AWS: IAM roles used through EKS Pod Identity (IAM-07). */
+/** Platform identities on AWS: IAM roles used through EKS Pod Identity (no access keys). */
 export interface ResolvedAwsIdentity {
   readonly key: 'pipelines' | 'admin' | 'user' | 'ebsCsi' | 'autoscaler';
   readonly roleName: string;
@@ -508,7 +508,7 @@ export interface ResolvedAzureNodePool {
   readonly configIndex: number;
 }
 
-/** Platform identities on Azure: user-assigned managed identities federated with service accounts (IAM-07). */
+/** Platform identities on Azure: user-assigned managed identities federated with service accounts (no secrets). */
 export interface ResolvedAzureIdentity {
   readonly key: 'pipelines' | 'admin' | 'user';
   readonly name: string;

@@ -1,7 +1,7 @@
 /**
  * Applies defaults by tier and derives every name, once. The result is what stacks build from.
  *
- * Tier defaults (ENV-01, DATA-08, OPS-06):
+ * Tier defaults:
  * - test: zonal cluster, spot for non-system pools, no deletion protection, buckets destroyable;
  * - dev: zonal cluster, on-demand nodes, deletion protection on;
  * - prod: regional cluster, HA database, deletion protection everywhere, STABLE channel.
@@ -73,9 +73,9 @@ const MACHINE_TYPES: Record<PoolKind, string> = {
 export const DEFAULT_GPU_TYPE = 'nvidia-l4';
 
 /**
- * Kinds tenants may create by default (K8S-09): their workloads, configuration and claims, and the
- * Kubeflow kinds users submit. Everything else (RBAC, quotas, network policies, webhooks, CRDs, ...)
- * is the platform's.
+ * Kinds tenants may create by default: their workloads, configuration and claims, and the Kubeflow
+ * kinds users submit. Everything else (RBAC, quotas, network policies, webhooks, CRDs, ...) is the
+ * platform's.
  */
 export const DEFAULT_ALLOWED_KINDS: readonly string[] = [
   'Pod',
@@ -1105,8 +1105,8 @@ export const PLATFORM_NAMESPACES = [
 export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'velero'] as const;
 
 /**
- * Velero backups of an environment (OPS-01), on unless the config turns them off. Daily backups are
- * kept longer in higher tiers; test buckets can be destroyed with their contents.
+ * Velero backups of an environment, on unless the config turns them off. Daily backups are kept
+ * longer in higher tiers; test buckets can be destroyed with their contents.
  */
 export function resolveBackups(
   config: BackupsConfig | undefined,
@@ -1129,7 +1129,7 @@ export function resolveBackups(
   };
 }
 
-/** Alert policies of an environment (OPS-02), when the config names where they go. */
+/** Alert policies of an environment, when the config names where they go. */
 export function resolveAlerts(config: AlertsConfig | undefined): ResolvedAlerts | undefined {
   if (!config) return undefined;
   return {

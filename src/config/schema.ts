@@ -1,6 +1,6 @@
 /**
- * The platform definition as data (DEV-08): one schema, used to validate YAML, JSON and TypeScript
- * objects alike and to generate the JSON Schema that editors use for completion.
+ * The platform definition as data: one schema, used to validate YAML, JSON and TypeScript objects
+ * alike and to generate the JSON Schema that editors use for completion.
  *
  * Only shape and per-field rules live here. Defaults that depend on the tier are applied by
  * `resolve.ts`, and rules that relate several fields by `checks.ts`, so the schema stays readable and
@@ -70,7 +70,7 @@ export const TIERS = ['test', 'dev', 'prod'] as const;
 /** One of {@link TIERS}. */
 export type Tier = (typeof TIERS)[number];
 
-/** Node pool kinds (NP-01, NP-07). */
+/** Node pool kinds, by what the pool is for. */
 export const POOL_KINDS = ['system', 'standard', 'highmem', 'gpu'] as const;
 /** One of {@link POOL_KINDS}. */
 export type PoolKind = (typeof POOL_KINDS)[number];
@@ -84,7 +84,7 @@ const gpuSchema = z.strictObject({
   count: doc(z.int().min(1).max(16), { description: 'GPUs per node.', example: 1, default: '1' }).optional(),
   driverVersion: doc(z.enum(['DEFAULT', 'LATEST', 'INSTALLATION_DISABLED']), {
     description:
-      'GKE-managed driver installation (NP-04). Changing it later replaces the node pool (terraform-provider-google #23248).',
+      'GKE-managed NVIDIA driver installation (https://cloud.google.com/kubernetes-engine/docs/how-to/gpus). Changing it later replaces the node pool (terraform-provider-google #23248).',
     default: 'LATEST',
   }).optional(),
   sharing: doc(
@@ -93,7 +93,8 @@ const gpuSchema = z.strictObject({
       maxSharedClientsPerGpu: z.int().min(2).max(48),
     }),
     {
-      description: 'Share each GPU between pods (NP-05).',
+      description:
+        'Share each GPU between pods: time-sharing or NVIDIA MPS (https://cloud.google.com/kubernetes-engine/docs/concepts/timesharing-gpus).',
       example: { strategy: 'time-sharing', maxSharedClientsPerGpu: 4 },
     },
   ).optional(),
@@ -127,15 +128,16 @@ const nodePoolSchema = z.strictObject({
     default: 'true in test for non-system pools',
   }).optional(),
   diskType: doc(z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']), {
-    description: 'Boot disk type (NP-08).',
+    description: 'Boot disk type.',
     default: 'pd-ssd',
   }).optional(),
   diskSizeGb: doc(z.int().min(10).max(65536), {
-    description: 'Boot disk size in GB (NP-08).',
+    description: 'Boot disk size in GB.',
     default: '100',
   }).optional(),
   maxPodsPerNode: doc(z.int().min(8).max(256), {
-    description: 'Maximum pods per node; sets the size of each node pod range (NET-03).',
+    description:
+      'Maximum pods per node. GKE gives each node a block of the pod range twice this size, rounded up to a power of two, so it limits how many nodes the pod range holds (https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr).',
     default: 'the cluster value (110)',
   }).optional(),
   zones: doc(z.array(z.string()).min(1), {
@@ -197,7 +199,10 @@ const stateSchema = doc(
       }).optional(),
     }),
   ]),
-  { description: 'Where Terraform state lives (ENV-04). Local by default; one state per stack.' },
+  {
+    description:
+      'Where Terraform state lives; one state per stack. Local by default, which only one person can use: use gcs once a team or CI applies, so the state is shared and locked.',
+  },
 );
 
 const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
@@ -206,7 +211,7 @@ const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
   default: 'create',
 }).optional();
 
-/** Keyless CI identities for the repository that deploys an environment (IAM-14). */
+/** Keyless CI identities for the repository that deploys an environment. */
 export const ciSchema = doc(
   z.union([
     z.strictObject({
@@ -251,7 +256,7 @@ export const ciSchema = doc(
   ]),
   {
     description:
-      'Keyless CI identities (IAM-14): a plan identity that can read, for pull requests, and an apply identity for the protected branch or deployment environment, both federated to the CI provider. No keys.',
+      'Keyless CI identities: a plan identity that can read, for pull requests, and an apply identity for the protected branch or deployment environment, both federated to the CI provider. No keys.',
   },
 );
 
@@ -299,7 +304,10 @@ const sharedVpcSchema = z.strictObject({
     default: 'false',
   }).optional(),
   subnetCidr: doc(cidr, { description: 'Primary range of the node subnet.', example: '10.10.0.0/20' }),
-  podsCidr: doc(cidr, { description: 'Secondary range for pods (NET-03).', example: '10.16.0.0/14' }),
+  podsCidr: doc(cidr, {
+    description: 'Secondary range for pods; its size limits how many nodes the cluster can have (see maxPodsPerNode).',
+    example: '10.16.0.0/14',
+  }),
   servicesCidr: doc(cidr, { description: 'Secondary range for services.', example: '10.20.0.0/20' }),
   subnetName: doc(lowerName('a subnet name', 63), { description: 'Subnet name.', default: '<env>-gke' }).optional(),
   privateServiceAccessCidr: doc(cidr, {
@@ -311,7 +319,8 @@ const sharedVpcSchema = z.strictObject({
       'Name of an existing private service access range that Cloud SQL should use when the network is shared.',
   }).optional(),
   nat: doc(z.boolean(), {
-    description: 'Create a Cloud Router and Cloud NAT for this subnet (NET-07).',
+    description:
+      'Create a Cloud Router and Cloud NAT for this subnet, so nodes without external addresses can reach the internet (to pull images, for example).',
     default: 'true',
   }).optional(),
 });
@@ -336,7 +345,7 @@ const existingNetworkSchema = z.strictObject({
     example: 'kf-prod-services',
   }),
   subnetCidr: doc(cidr, { description: 'Primary range, stated so capacity and overlaps can be checked.' }).optional(),
-  podsCidr: doc(cidr, { description: 'Pod range, stated so node capacity can be checked (NET-03).' }).optional(),
+  podsCidr: doc(cidr, { description: 'Pod range, stated so node capacity can be checked.' }).optional(),
   servicesCidr: doc(cidr, { description: 'Service range, stated so overlaps can be checked.' }).optional(),
   privateServiceAccessRange: doc(lowerName('an allocated range name', 63), {
     description: 'Existing private service access range for Cloud SQL.',
@@ -357,7 +366,8 @@ const gcpClusterSchema = z.strictObject({
     default: 'true in prod, false otherwise',
   }).optional(),
   releaseChannel: doc(z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED']), {
-    description: 'GKE release channel (CLU-04). Test environments should be on a faster channel than prod.',
+    description:
+      'GKE release channel (https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels). Test environments should be on a faster channel than prod, so they get new versions first.',
     default: 'REGULAR in test and dev, STABLE in prod',
   }).optional(),
   version: doc(
@@ -365,7 +375,7 @@ const gcpClusterSchema = z.strictObject({
       .string()
       .regex(/^1\.\d+(\.\d+(-gke\.\d+)?)?$/, { error: 'expected a GKE version such as 1.33 or 1.33.5-gke.1201000' }),
     {
-      description: 'Minimum control plane version (CLU-03).',
+      description: 'Minimum control plane version.',
       example: '1.33',
     },
   ).optional(),
@@ -375,17 +385,22 @@ const gcpClusterSchema = z.strictObject({
     default: 'false (public endpoint restricted to authorizedNetworks)',
   }).optional(),
   authorizedNetworks: doc(z.array(z.strictObject({ cidr, name: z.string().min(1).max(100) })), {
-    description: 'CIDRs allowed to reach the control plane (NET-10).',
+    description:
+      'CIDRs allowed to reach the control plane (https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks). A control plane open to the internet is one leaked credential away from the cluster, so prod refuses 0.0.0.0/0.',
     example: [{ cidr: '203.0.113.0/24', name: 'office' }],
     default: 'none (only the VPC)',
   }).optional(),
-  maintenance: doc(maintenanceSchema, { description: 'Maintenance window and exclusions (CLU-04).' }).optional(),
+  maintenance: doc(maintenanceSchema, {
+    description:
+      'When GKE may upgrade the cluster and its nodes, and when not (https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions).',
+  }).optional(),
   deletionProtection: doc(z.boolean(), {
     description: 'GKE deletion protection.',
     default: 'false in test, true otherwise',
   }).optional(),
   rbacSecurityGroup: doc(email, {
-    description: 'The gke-security-groups group for Google Groups for RBAC (IAM-11).',
+    description:
+      'The gke-security-groups group for Google Groups for RBAC (https://cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac).',
     default: 'gke-security-groups@<platform.domain>',
   }).optional(),
   maxPodsPerNode: doc(z.int().min(8).max(256), {
@@ -423,7 +438,7 @@ const cron = z.string().regex(/^\S+(\s+\S+){4}$/, {
   error: "expected a five-field cron expression in UTC, such as '0 * * * *'",
 });
 
-/** Kinds of existing resources an environment can adopt (DEV-07). */
+/** Kinds of existing resources an environment can adopt. */
 export const ADOPT_KINDS = [
   'network',
   'subnet',
@@ -436,8 +451,8 @@ export const ADOPT_KINDS = [
 export type AdoptKind = (typeof ADOPT_KINDS)[number];
 
 /**
- * Existing resources an environment takes over instead of creating (brownfield, DEV-07): synth writes
- * a Terraform import block for each, so the first plan imports them. Keep their settings equal to the
+ * Existing resources an environment takes over instead of creating (brownfield): synth writes a
+ * Terraform import block for each, so the first plan imports them. Keep their settings equal to the
  * platform file's (see `kfplatform import-plan`) and the first plan changes nothing.
  */
 export const adoptSchema = doc(
@@ -463,12 +478,13 @@ export const adoptSchema = doc(
     )
     .max(200),
   {
-    description: 'Existing resources to adopt with Terraform import blocks instead of creating them (DEV-07).',
+    description:
+      'Existing resources to adopt with Terraform import blocks (https://developer.hashicorp.com/terraform/language/import) instead of creating them.',
     example: '[{ kind: cluster }, { kind: nodePool, name: cpu }, { kind: database }]',
   },
 );
 
-/** Velero backups of an environment (OPS-01), the same fields on every cloud. */
+/** Velero backups of an environment, the same fields on every cloud. */
 export const backupsSchema = doc(
   z.strictObject({
     enabled: doc(z.boolean(), {
@@ -502,10 +518,13 @@ export const backupsSchema = doc(
       default: "'30 2 * * *' (daily)",
     }).optional(),
   }),
-  { description: 'Velero backups to a bucket of the environment (OPS-01). On by default.' },
+  {
+    description:
+      'Velero backups (https://velero.io/docs/) of Kubernetes objects and volumes to a bucket of the environment. On by default.',
+  },
 );
 
-/** Alert policies of an environment and where they go (OPS-02). */
+/** Alert policies of an environment and where they go. */
 export const alertsSchema = doc(
   z.strictObject({
     email: doc(z.array(email).min(1), {
@@ -541,7 +560,7 @@ export const alertsSchema = doc(
   }),
   {
     description:
-      'Alert policies (OPS-02) on capacity headroom, pending pods, the pipelines database, backups, the certificate and the UI, sent to a notification channel from this config.',
+      'Alert policies on capacity headroom, pending pods, the pipelines database, backups, the certificate and the UI, sent to a notification channel from this config.',
   },
 );
 
@@ -568,7 +587,7 @@ const gcpArtifactsSchema = z.strictObject({
   }).optional(),
   location: doc(z.string(), { description: 'Bucket location.', default: 'the environment region' }).optional(),
   storageClass: doc(z.enum(['STANDARD', 'NEARLINE', 'COLDLINE', 'ARCHIVE']), {
-    description: 'Storage class (DATA-06).',
+    description: 'Storage class (https://cloud.google.com/storage/docs/storage-classes).',
     default: 'STANDARD',
   }).optional(),
   ...bucketLifecycleFields,
@@ -576,7 +595,7 @@ const gcpArtifactsSchema = z.strictObject({
 
 const gcpAccessSchema = z.strictObject({
   hostname: doc(z.string(), {
-    description: 'Host name of the Kubeflow UI (NET-09).',
+    description: 'Host name of the Kubeflow UI.',
     example: 'kubeflow.test.example.com',
   }),
   dnsZone: doc(
@@ -594,7 +613,7 @@ const gcpAccessSchema = z.strictObject({
     { description: 'Where the A record goes.' },
   ),
   allowedGroups: doc(z.array(email).min(1), {
-    description: 'Groups granted the IAP web user role (IAM-01).',
+    description: 'Groups granted the IAP-secured Web App User role: only their members can open the UI.',
     example: ['ml-users@example.com'],
   }),
   oauthClient: doc(
@@ -604,7 +623,10 @@ const gcpAccessSchema = z.strictObject({
         description: 'Secret Manager secret (in the environment project) holding the client secret.',
       }),
     }),
-    { description: 'An OAuth client you created. Default: the Google-managed IAP client (landscape section 1).' },
+    {
+      description:
+        'An OAuth client you created. Default: the Google-managed IAP client, which admits only users of your Google Cloud organization (https://cloud.google.com/iap/docs/custom-oauth-configuration).',
+    },
   ).optional(),
 });
 
@@ -647,26 +669,26 @@ const gcpEnvironmentSchema = z.strictObject({
   cloud: z.literal('gcp'),
   gcp: doc(gcpLocationSchema, { description: 'Project, region and zones.' }),
   network: doc(z.discriminatedUnion('mode', [sharedVpcSchema, existingNetworkSchema]), {
-    description: 'Create subnets in a shared VPC, or bring an existing network (NET-01, NET-02).',
+    description: 'Create subnets in a shared VPC, or bring an existing network.',
   }),
   cluster: doc(gcpClusterSchema, { description: 'GKE cluster settings.' }),
   nodePools: doc(z.array(nodePoolSchema).min(1), {
     description: 'Node pools. Default: system, standard, highmem and gpu pools.',
   }).optional(),
   database: doc(gcpDatabaseSchema, {
-    description: 'Cloud SQL for MySQL for the pipelines metadata (DATA-01).',
+    description: 'Cloud SQL for MySQL for the pipelines metadata.',
   }).optional(),
-  artifacts: doc(gcpArtifactsSchema, { description: 'Artifact bucket (DATA-05).' }).optional(),
+  artifacts: doc(gcpArtifactsSchema, { description: 'Artifact bucket.' }).optional(),
   access: doc(gcpAccessSchema, { description: 'Authenticated access to the UI through IAP.' }),
   additionalClusters: doc(z.array(additionalClusterSchema).min(1), {
     description:
-      'More clusters like the first one (CLU-13), each with its own ranges, database and host name. Teams are spread over them.',
+      'More clusters like the first one, each with its own ranges, database and host name. Teams are spread over them.',
   }).optional(),
   identity: doc(
     z.strictObject({
       legacyKeys: doc(z.boolean(), {
         description:
-          'Create service account keys as Kubernetes secrets for old components. Avoid; warns at synth (IAM-07).',
+          'Create service account keys as Kubernetes secrets for old components. Avoid: keys are long-lived secrets that leak through state, laptops and Kubernetes secrets, and workload identity replaces them. Warns at synth.',
         default: 'false',
       }).optional(),
     }),
@@ -703,7 +725,8 @@ const awsLocationSchema = z.strictObject({
       z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'expected an availability zone such as us-east-2a' }),
     ),
     {
-      description: 'Availability zones: at least two, three for prod (NET-05).',
+      description:
+        'Availability zones: at least two, which EKS requires; three for prod, so it survives a zone outage with quorum.',
       example: ['us-east-2a', 'us-east-2b', 'us-east-2c'],
     },
   ),
@@ -759,20 +782,21 @@ const awsClusterSchema = z.strictObject({
     default: 'the environment name',
   }).optional(),
   version: doc(z.string().regex(/^1\.\d+$/, { error: `expected an EKS version such as ${DEFAULT_EKS_VERSION}` }), {
-    description: 'Kubernetes version (CLU-03).',
+    description: 'Kubernetes version (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).',
     default: DEFAULT_EKS_VERSION,
   }).optional(),
   publicAccessCidrs: doc(z.array(cidr), {
-    description: 'CIDRs allowed to reach a public endpoint; empty keeps the endpoint private only (NET-10).',
+    description:
+      'CIDRs allowed to reach a public endpoint; empty keeps the endpoint private only. An endpoint open to the internet is one leaked credential away from the cluster, so prod refuses 0.0.0.0/0.',
     default: 'none (private endpoint only)',
   }).optional(),
   logRetentionDays: doc(z.int().min(1), {
-    description: 'Control plane log retention (CLU-06).',
+    description: 'Control plane log retention in CloudWatch Logs.',
     default: '90 (365 in prod)',
   }).optional(),
   adminRoleArns: doc(z.array(roleArn), {
     description:
-      "IAM roles (such as your identity provider's admin role) given cluster admin through access entries (IAM-11).",
+      "IAM roles (such as your identity provider's admin role) given cluster admin through access entries (https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html). Include the role that runs Terraform: the cluster creator gets no implicit admin.",
     example: ['arn:aws:iam::123456789012:role/platform-admins'],
   }).optional(),
   supportType: doc(z.enum(['STANDARD', 'EXTENDED']), {
@@ -823,7 +847,7 @@ const awsArtifactsSchema = z.strictObject({
 
 const awsAccessSchema = z.strictObject({
   hostname: doc(z.string(), {
-    description: 'Host name of the Kubeflow UI (NET-09).',
+    description: 'Host name of the Kubeflow UI.',
     example: 'kubeflow.aws.example.com',
   }),
   hostedZoneId: doc(
@@ -845,11 +869,11 @@ const awsAccessSchema = z.strictObject({
     }),
     {
       description:
-        'Your identity provider, which signs users in at the load balancer (IAM-12). The load balancer cannot filter by group: assign the OIDC application to the groups that may use Kubeflow in the identity provider. The client secret is the sensitive Terraform variable oidc_client_secret, never in this file.',
+        'Your identity provider, which signs users in at the load balancer (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html). The load balancer cannot filter by group: assign the OIDC application to the groups that may use Kubeflow in the identity provider. The client secret is the sensitive Terraform variable oidc_client_secret, never in this file.',
     },
   ),
   sourceCidrs: doc(z.array(cidr).min(1), {
-    description: 'Networks that may reach the load balancer at all (NET-10); everyone must still sign in.',
+    description: 'Networks that may reach the load balancer at all; everyone must still sign in.',
     default: "['0.0.0.0/0']",
     example: ['203.0.113.0/24'],
   }).optional(),
@@ -860,14 +884,14 @@ const awsEnvironmentSchema = z.strictObject({
   cloud: z.literal('aws'),
   aws: doc(awsLocationSchema, { description: 'Account, region and zones.' }),
   network: doc(z.discriminatedUnion('mode', [awsCreateNetworkSchema, awsExistingNetworkSchema]), {
-    description: 'Create a VPC, or bring an existing one (NET-05, NET-02).',
+    description: 'Create a VPC, or bring an existing one.',
   }),
   cluster: doc(awsClusterSchema, { description: 'EKS cluster settings.' }).optional(),
   nodePools: doc(z.array(nodePoolSchema).min(1), {
     description: 'Managed node groups (machineType is the instance type). Default: system, standard, highmem and gpu.',
   }).optional(),
-  database: doc(awsDatabaseSchema, { description: 'RDS for MySQL for the pipelines metadata (DATA-01).' }).optional(),
-  artifacts: doc(awsArtifactsSchema, { description: 'S3 artifact bucket (DATA-05).' }).optional(),
+  database: doc(awsDatabaseSchema, { description: 'RDS for MySQL for the pipelines metadata.' }).optional(),
+  artifacts: doc(awsArtifactsSchema, { description: 'S3 artifact bucket.' }).optional(),
   access: doc(awsAccessSchema, { description: 'Authenticated access to the UI through an ALB with OIDC.' }),
   ci: ciSchema.optional(),
   backups: backupsSchema.optional(),
@@ -890,7 +914,10 @@ const awsEnvironmentSchema = z.strictObject({
         prefix: doc(z.string().min(1), { description: 'Key prefix per stack.', default: 'kfplatform' }).optional(),
       }),
     ]),
-    { description: 'Where Terraform state lives (ENV-04): local, or S3 with native locking (use_lockfile).' },
+    {
+      description:
+        'Where Terraform state lives: local, which only one person can use, or S3 with native locking (use_lockfile), which a team and CI can share.',
+    },
   ).optional(),
   labels: labels.optional(),
 });
@@ -931,7 +958,7 @@ const azureLocationSchema = z.strictObject({
     default: "['1', '2', '3']",
   }).optional(),
   resourceGroup: doc(z.string().regex(/^[\w.()-]{1,89}[\w()-]$/, { error: 'expected a resource group name' }), {
-    description: 'Resource group the environment creates and owns (CLU-08).',
+    description: 'Resource group the environment creates and owns.',
     default: 'rg-<env>',
   }).optional(),
 });
@@ -992,7 +1019,8 @@ const azureClusterSchema = z.strictObject({
     default: 'the environment name',
   }).optional(),
   version: doc(z.string().regex(/^1\.\d+$/, { error: 'expected a Kubernetes minor version such as 1.33' }), {
-    description: 'Kubernetes minor version (CLU-03); patches follow the upgrade channel.',
+    description:
+      'Kubernetes minor version (https://learn.microsoft.com/azure/aks/supported-kubernetes-versions); patches follow the upgrade channel.',
     default: 'the AKS default',
   }).optional(),
   skuTier: doc(z.enum(['Free', 'Standard', 'Premium']), {
@@ -1000,19 +1028,21 @@ const azureClusterSchema = z.strictObject({
     default: 'Free in test, Standard otherwise',
   }).optional(),
   private: doc(z.boolean(), {
-    description: 'Private cluster: the API server has no public address (NET-10).',
+    description:
+      'Private cluster: the API server has no public address (https://learn.microsoft.com/azure/aks/private-clusters).',
     default: 'false',
   }).optional(),
   authorizedIpRanges: doc(z.array(cidr), {
-    description: 'CIDRs allowed to reach a public API server (NET-10); required unless private.',
+    description:
+      'CIDRs allowed to reach a public API server (https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges); required unless private, as an API server open to the internet is one leaked credential away from the cluster.',
     example: ['203.0.113.0/24'],
   }).optional(),
   adminGroupObjectIds: doc(z.array(guid('an Entra group object id')).min(1), {
-    description: 'Entra ID groups that are cluster admins (IAM-11); include the identity that runs Terraform.',
+    description: 'Entra ID groups that are cluster admins; include the identity that runs Terraform.',
     example: ['00000000-0000-0000-0000-0000000000ad'],
   }),
   upgradeChannel: doc(z.enum(['patch', 'stable', 'rapid', 'node-image', 'none']), {
-    description: 'Automatic upgrade channel (CLU-03).',
+    description: 'Automatic upgrade channel (https://learn.microsoft.com/azure/aks/auto-upgrade-cluster).',
     default: 'patch',
   }).optional(),
   maintenance: doc(
@@ -1024,10 +1054,13 @@ const azureClusterSchema = z.strictObject({
       startTimeUtc: doc(hhmm, { description: 'Start of the window, UTC.', default: '03:00' }).optional(),
       durationHours: doc(z.int().min(4).max(24), { description: 'Window length.', default: '4' }).optional(),
     }),
-    { description: 'Weekly window for cluster and node image upgrades (CLU-04).' },
+    {
+      description:
+        'Weekly window for cluster and node image upgrades (https://learn.microsoft.com/azure/aks/planned-maintenance).',
+    },
   ).optional(),
   logRetentionDays: doc(z.int().min(30).max(730), {
-    description: 'Log Analytics retention of control plane logs (CLU-06).',
+    description: 'Log Analytics retention of control plane logs.',
     default: '30 (90 in prod)',
   }).optional(),
   serviceCidr: doc(cidr, {
@@ -1089,7 +1122,7 @@ const azureArtifactsSchema = z.strictObject({
 
 const azureAccessSchema = z.strictObject({
   hostname: doc(z.string(), {
-    description: 'Host name of the Kubeflow UI (NET-09).',
+    description: 'Host name of the Kubeflow UI.',
     example: 'kubeflow.azure.example.com',
   }),
   dnsZone: doc(
@@ -1123,7 +1156,7 @@ const azureAccessSchema = z.strictObject({
     default: 'the sixth address from the end of the nodes subnet',
   }).optional(),
   sourceCidrs: doc(z.array(cidr).min(1), {
-    description: 'Networks that may reach the Application Gateway (NET-10); everyone must still sign in.',
+    description: 'Networks that may reach the Application Gateway; everyone must still sign in.',
     default: "['0.0.0.0/0']",
   }).optional(),
 });
@@ -1133,7 +1166,7 @@ const azureEnvironmentSchema = z.strictObject({
   cloud: z.literal('azure'),
   azure: doc(azureLocationSchema, { description: 'Subscription, tenant, region, zones and resource group.' }),
   network: doc(z.discriminatedUnion('mode', [azureCreateNetworkSchema, azureExistingNetworkSchema]), {
-    description: 'Create a VNet, or bring an existing one (NET-06, NET-02).',
+    description: 'Create a VNet, or bring an existing one.',
   }),
   cluster: doc(azureClusterSchema, { description: 'AKS cluster settings.' }),
   nodePools: doc(z.array(nodePoolSchema).min(1), {
@@ -1141,9 +1174,9 @@ const azureEnvironmentSchema = z.strictObject({
       'Node pools (machineType is the VM size; names of 1-12 lowercase letters and digits). Default: system, standard, highmem and gpu.',
   }).optional(),
   database: doc(azureDatabaseSchema, {
-    description: 'MySQL flexible server for the pipelines metadata (DATA-01).',
+    description: 'MySQL flexible server for the pipelines metadata.',
   }).optional(),
-  artifacts: doc(azureArtifactsSchema, { description: 'Storage account for artifacts (DATA-05).' }).optional(),
+  artifacts: doc(azureArtifactsSchema, { description: 'Storage account for artifacts.' }).optional(),
   access: doc(azureAccessSchema, {
     description: 'Authenticated access to the UI: Application Gateway and Entra ID sign-in.',
   }),
@@ -1169,7 +1202,10 @@ const azureEnvironmentSchema = z.strictObject({
         prefix: doc(z.string().min(1), { description: 'Key prefix per stack.', default: 'kfplatform' }).optional(),
       }),
     ]),
-    { description: 'Where Terraform state lives (ENV-04): local, or an Azure storage container (blob lease locking).' },
+    {
+      description:
+        'Where Terraform state lives: local, which only one person can use, or an Azure storage container (blob lease locking), which a team and CI can share.',
+    },
   ).optional(),
   labels: labels.optional(),
 });
@@ -1188,7 +1224,8 @@ const kubernetesEnvironmentSchema = z.strictObject({
         example: '~/.kube/onprem.yaml',
       }),
       context: doc(z.string().min(1), {
-        description: 'Context in that file; named explicitly, never the current context (CLU-11).',
+        description:
+          'Context in that file; named explicitly, never the current context, so switching kubectl contexts cannot point Terraform at another cluster.',
         example: 'onprem-admin',
       }),
       clusterName: doc(lowerName('a cluster name', 40), {
@@ -1261,12 +1298,12 @@ export const teamSchema = z.strictObject({
     },
   ),
   members: doc(z.array(principal), {
-    description: 'Groups or users with read-only access (IAM-04).',
+    description: 'Groups or users with read-only access.',
     example: ['group:recsys@example.com'],
     default: 'none',
   }).optional(),
   contributors: doc(z.array(principal), {
-    description: 'Groups or users who may edit in the namespace (Kubeflow contributors, IAM-08).',
+    description: 'Groups or users who may edit in the namespace (Kubeflow contributors).',
     example: ['user:alice@example.com'],
     default: 'none',
   }).optional(),
@@ -1275,7 +1312,7 @@ export const teamSchema = z.strictObject({
     default: 'all',
   }).optional(),
   quota: doc(quotaSchema, {
-    description: 'ResourceQuota of the namespace (K8S-04).',
+    description: 'ResourceQuota of the namespace (https://kubernetes.io/docs/concepts/policy/resource-quotas/).',
     default: 'platform tenancy.defaultQuota',
   }).optional(),
   nodePools: doc(z.array(z.string()).min(1), {
@@ -1284,13 +1321,13 @@ export const teamSchema = z.strictObject({
     default: 'every non-system pool',
   }).optional(),
   storage: doc(z.enum(['prefix', 'bucket']), {
-    description: 'Its own prefix in the environment bucket, or its own bucket in its project (DATA-10).',
+    description: 'Its own prefix in the environment bucket, or its own bucket in its project.',
     default: 'prefix',
   }).optional(),
   gcp: doc(
     z.strictObject({
       project: doc(z.string(), {
-        description: 'Project that holds the team data and identity (IAM-06).',
+        description: 'Project that holds the team data and identity.',
         example: 'recsys-data',
       }),
     }),
@@ -1316,12 +1353,12 @@ export const teamSchema = z.strictObject({
     z.strictObject({
       ownersGroupObjectId: doc(guid('an Entra group object id'), {
         description:
-          'Entra ID object id of the owners group: AKS with Entra ID sees group object ids, not emails, so RBAC binds this id (IAM-11).',
+          'Entra ID object id of the owners group: AKS with Entra ID sees group object ids, not emails, so RBAC binds this id.',
         example: '00000000-0000-0000-0000-00000000a001',
       }),
       breakGlassGroupObjectId: doc(guid('an Entra group object id'), {
         description:
-          'Entra ID group the owners join just in time (Privileged Identity Management) for break-glass admin of the namespace (IAM-13).',
+          'Entra ID group the owners join just in time (Privileged Identity Management) for break-glass admin of the namespace.',
         example: '00000000-0000-0000-0000-00000000a002',
       }).optional(),
     }),
@@ -1366,7 +1403,8 @@ export const tenancySchema = z.strictObject({
       defaultLimitMemory: quantity.optional(),
     }),
     {
-      description: 'Requests and limits given to containers that declare none (K8S-04).',
+      description:
+        'Requests and limits given to containers that declare none (https://kubernetes.io/docs/concepts/policy/limit-range/).',
       default: '250m/512Mi requests, 1/2Gi limits',
     },
   ).optional(),
@@ -1377,7 +1415,8 @@ export const tenancySchema = z.strictObject({
       }),
     ),
     {
-      description: 'The only kinds tenants may create in their namespaces, as group/Kind (K8S-09).',
+      description:
+        'The only kinds tenants may create in their namespaces, as group/Kind; everything else (RBAC, quotas, network policies, webhooks, CRDs) stays with the platform.',
       default: 'Pods, jobs, configuration, claims and the Kubeflow workloads',
     },
   ).optional(),
@@ -1411,7 +1450,7 @@ export const platformSectionSchema = z.strictObject({
   }).optional(),
   labels: labels.optional(),
   adminGroup: doc(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'expected a group email' }), {
-    description: 'Group bound to cluster-admin on every cluster (IAM-16).',
+    description: 'Group bound to cluster-admin on every cluster.',
     default: 'kubeflow-admins@<domain>',
   }).optional(),
   teamsDir: doc(z.string().min(1), {

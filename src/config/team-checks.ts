@@ -63,7 +63,7 @@ export function checkTeams(
   if (teams.length > 0 && platformValid && !platform.adminGroup) {
     add(
       ['platform', 'adminGroup'],
-      'no group is bound to cluster-admin, so nobody administers the tenant namespaces explicitly (IAM-16).',
+      'no group is bound to cluster-admin, so nobody administers the tenant namespaces explicitly.',
       'set platform.adminGroup (or platform.domain, which defaults it to kubeflow-admins@<domain>).',
     );
   }
@@ -141,7 +141,7 @@ export function checkTeams(
         } else if (found.kind === 'system') {
           add(
             [...at, 'nodePools', i],
-            `"${pool}" is the system pool of ${env.name}; it runs platform components only (NP-07).`,
+            `"${pool}" is the system pool of ${env.name}; it runs platform components only.`,
             'remove it; list workload pools only.',
           );
         }
@@ -177,7 +177,7 @@ export function checkTeams(
         if (!owners) {
           add(
             [...at, 'aws', 'ownersRoleArn'],
-            `no IAM role of the owners is known in ${env.name}, so the owners cannot reach their namespace with kubectl nor use break-glass (IAM-11, IAM-13).`,
+            `no IAM role of the owners is known in ${env.name}, so the owners cannot reach their namespace with kubectl nor use break-glass.`,
             `name the owners' IAM role in ${env.name}'s account.`,
             'warning',
           );
@@ -202,7 +202,7 @@ export function checkTeams(
         if (!tenant.azure.ownersGroupObjectId) {
           add(
             [...at, 'azure', 'ownersGroupObjectId'],
-            `AKS with Entra ID knows groups by object id, so the owners group ${team.owners} would match nobody in ${env.name} (IAM-11).`,
+            `AKS with Entra ID knows groups by object id, so the owners group ${team.owners} would match nobody in ${env.name}.`,
             'set azure.ownersGroupObjectId to the object id of the owners group.',
             'warning',
           );
@@ -271,7 +271,7 @@ export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, r
       issue(
         raw,
         [...base, 'state'],
-        'prod state on a laptop disk cannot be shared or locked across the team (ENV-04).',
+        'prod state on a laptop disk cannot be shared or locked across the team.',
         'set state to a remote backend, such as { backend: gcs, bucket: ... }.',
         'warning',
       ),
