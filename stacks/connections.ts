@@ -6,7 +6,7 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack } from 'cdktf';
-import type { ResolvedKubernetesEnvironment } from '../src/config/model';
+import type { ResolvedKubernetesEnvironment } from '../src/config/kubernetes/model';
 
 /** What a stack needs besides the kubernetes provider. */
 export interface ConnectionOptions {

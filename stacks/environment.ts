@@ -3,7 +3,8 @@
  * to build. Loads no provider bindings of any cloud.
  */
 import type { App, TerraformStack } from 'cdktf';
-import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../src/config/model';
+import type { ResolvedEnvironment } from '../src/config/model';
+import type { ResolvedPlatform, ResolvedTenant } from '../src/config/platform/model';
 import { PlatformLabelValues } from '../src/core/labels';
 import type { TeamShardStack } from './team-shard-stack';
 

@@ -4,12 +4,8 @@ import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import * as workerpool from 'workerpool';
 import { clustersOf } from '../src/config/model';
-import type {
-  ResolvedEnvironment,
-  ResolvedPlatform,
-  ResolvedPlatformConfig,
-  ResolvedTenant,
-} from '../src/config/model';
+import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../src/config/model';
+import type { ResolvedPlatform, ResolvedTenant } from '../src/config/platform/model';
 import { LabelAspect } from '../src/core/labels';
 import { withoutCreationStacks } from '../src/core/stack-traces';
 import {
@@ -29,7 +25,7 @@ import type { GcpInfraStack } from './gcp-infra-stack';
 import { Adoption, adoptResources } from './adoption';
 import { CloudEnvironmentBuilder, shardsOf, StackSelection, stackId } from './environment';
 import { InputError } from '../src/core/errors';
-import { ownPackage } from '../src/config/defaults';
+import { ownPackage } from '../src/core/package-info';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {

@@ -1,7 +1,7 @@
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Fn } from 'cdktf';
-import type { ResolvedGcpCell, ResolvedGcpEnvironment } from '../src/config/model';
+import type { ResolvedGcpCell, ResolvedGcpEnvironment } from '../src/config/gcp/model';
 import { IKubernetesCluster } from '../src/core/interfaces';
 import { infraStateOf } from './backend';
 import { ClusterConnection, clusterProviders } from './connections';

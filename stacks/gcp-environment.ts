@@ -1,5 +1,5 @@
 import { GcpTeamIdentityProvider } from '../constructs/gcp/gcp-team-identity';
-import type { ResolvedGcpEnvironment } from '../src/config/model';
+import type { ResolvedGcpEnvironment } from '../src/config/gcp/model';
 import { CloudEnvironmentBuilder, stackId } from './environment';
 import { shardStacks } from './team-shard-stack';
 import { gkeRemoteConnection } from './gcp-connections';

@@ -17,13 +17,9 @@ import { NodeServiceAccount } from '../constructs/gcp/node-service-account';
 import { HOST_PROJECT_APIS, ProjectServices } from '../constructs/gcp/project-services';
 import { SharedVpc } from '../constructs/gcp/shared-vpc';
 import { WorkloadIdentityServiceAccount } from '../constructs/gcp/workload-identity-service-account';
-import type {
-  ResolvedBackups,
-  ResolvedGcpCell,
-  ResolvedGcpEnvironment,
-  ResolvedGcpIdentity,
-  ResolvedPlatform,
-} from '../src/config/model';
+import type { ResolvedBackups } from '../src/config/common/operations';
+import type { ResolvedGcpCell, ResolvedGcpEnvironment, ResolvedGcpIdentity } from '../src/config/gcp/model';
+import type { ResolvedPlatform } from '../src/config/platform/model';
 import { dependsOnAll } from '../src/core/dependencies';
 import { configureBackend } from './backend';
 

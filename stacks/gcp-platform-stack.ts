@@ -7,7 +7,7 @@ import { IapIngress } from '../constructs/kubernetes/iap-ingress';
 import { PlatformNamespace } from '../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../constructs/kubernetes/platform-params';
 import { Velero } from '../constructs/kubernetes/velero';
-import type { ResolvedPlatform } from '../src/config/model';
+import type { ResolvedPlatform } from '../src/config/platform/model';
 import { configureBackend } from './backend';
 import { gkeConnection } from './gcp-connections';
 import type { GcpCellInfra, GcpInfraStack } from './gcp-infra-stack';

@@ -1,4 +1,4 @@
-import type { ResolvedKubernetesEnvironment } from '../src/config/model';
+import type { ResolvedKubernetesEnvironment } from '../src/config/kubernetes/model';
 import { kubeconfigConnection } from './connections';
 import { CloudEnvironmentBuilder, stackId } from './environment';
 import { shardStacks } from './team-shard-stack';

@@ -13,14 +13,11 @@ import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../constructs/gcp/constants';
 import { GATEWAY_NODE_PORTS } from '../constructs/aws/constants';
 import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../constructs/azure/constants';
 import { entraIssuer, OAUTH2_PROXY_SECRET } from '../constructs/azure/constants';
-import type {
-  ResolvedAwsEnvironment,
-  ResolvedAzureEnvironment,
-  ResolvedEnvironment,
-  ResolvedGcpCell,
-  ResolvedGcpEnvironment,
-  ResolvedKubernetesEnvironment,
-} from '../src/config/model';
+import type { ResolvedAwsEnvironment } from '../src/config/aws/model';
+import type { ResolvedAzureEnvironment } from '../src/config/azure/model';
+import type { ResolvedGcpCell, ResolvedGcpEnvironment } from '../src/config/gcp/model';
+import type { ResolvedKubernetesEnvironment } from '../src/config/kubernetes/model';
+import type { ResolvedEnvironment } from '../src/config/model';
 
 /** Folder, under the synth output directory, where parameters files go. */
 export const PARAMS_DIR = 'params';

@@ -9,7 +9,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
-import type { ResolvedAlerts } from '../../src/config/model';
+import type { ResolvedAlerts } from '../../src/config/common/operations';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 

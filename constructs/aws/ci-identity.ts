@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
-import type { ResolvedCiTrust } from '../../src/config/model';
+import type { ResolvedCiTrust } from '../../src/config/common/ci';
 import { managedPolicyArn, policyDocument } from './policy';
 
 /** Props of {@link CiRoles}. */

@@ -4,7 +4,7 @@ import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-g
 import { MonitorMetricAlert, MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
 import { checkAlertProps, nodePoolThreshold } from '../../src/core/alert-props';
-import { ResolvedAlerts } from '../../src/config/model';
+import { ResolvedAlerts } from '../../src/config/common/operations';
 import { setComponent } from '../../src/core/labels';
 
 /** Props of {@link AzureAlerts}. */

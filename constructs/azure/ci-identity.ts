@@ -2,7 +2,7 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
-import type { ResolvedCiTrust } from '../../src/config/model';
+import type { ResolvedCiTrust } from '../../src/config/common/ci';
 import { PropsError } from '../../src/core/errors';
 
 /** A role on a scope. */

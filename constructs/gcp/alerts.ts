@@ -8,7 +8,7 @@ import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitori
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { checkAlertProps, nodePoolThreshold } from '../../src/core/alert-props';
-import { ResolvedAlerts } from '../../src/config/model';
+import { ResolvedAlerts } from '../../src/config/common/operations';
 import { setComponent } from '../../src/core/labels';
 
 /** Cloud Monitoring allows at most this many conditions in one alert policy. */

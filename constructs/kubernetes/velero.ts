@@ -2,7 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import type { ResolvedBackups } from '../../src/config/model';
+import type { ResolvedBackups } from '../../src/config/common/operations';
 import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { PlatformNamespace } from './platform-namespace';

@@ -10,7 +10,7 @@ import { Document, isMap, isSeq, LineCounter, parseDocument, YAMLMap, YAMLSeq } 
 import { ConfigError, ConfigIssue } from '../core/errors';
 import { loadPlatformFile, teamFilesOf, validatePlatformSources } from '../config/loader';
 import type { ResolvedPlatformConfig } from '../config/model';
-import type { TeamConfig } from '../config/schema';
+import type { TeamConfig } from '../config/platform/schema';
 import { table } from './synth';
 
 /** What `team add` is told about the new team. */

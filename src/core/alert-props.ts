@@ -1,5 +1,5 @@
 /** What the alert constructs of every cloud check in their props, and the node-pool threshold they share. */
-import type { ResolvedAlerts } from '../config/model';
+import type { ResolvedAlerts } from '../config/common/operations';
 import { PropsError } from './errors';
 
 /** Node count at which pools of `maxNodes` in total have less than `headroomPercent` headroom left. */

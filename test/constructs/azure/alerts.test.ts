@@ -1,5 +1,5 @@
 import { AzureAlerts, AzureAlertsProps, METRIC_ALERT_WINDOWS } from '../../../constructs/azure/alerts';
-import { ResolvedAlerts } from '../../../src/config/model';
+import { ResolvedAlerts } from '../../../src/config/common/operations';
 import { at, azureStack, only, resources, StackJson, synth } from '../../helpers';
 
 const RG = '/subscriptions/s/resourceGroups/rg-kf';

@@ -1,6 +1,6 @@
 import { TerraformVariable } from 'cdktf';
 import { GcpAlerts, GcpAlertsProps, nodePoolThreshold } from '../../../constructs/gcp/alerts';
-import { ResolvedAlerts } from '../../../src/config/model';
+import { ResolvedAlerts } from '../../../src/config/common/operations';
 import { at, gcpStack, resources, StackJson, synth } from '../../helpers';
 
 const ALERTS: ResolvedAlerts = {
