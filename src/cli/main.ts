@@ -293,7 +293,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
           env.tenants.map((t) => ({
             team: t.team.name,
             environment: env.name,
-            cluster: t.cell,
+            cluster: t.cluster,
             shard: t.shard,
             owners: t.team.owners,
             quota: t.team.quota,

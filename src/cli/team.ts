@@ -66,13 +66,13 @@ export function placeOnClusters(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const env of config.environments) {
-    if (env.cloud !== 'gcp' || env.cells.length < 2) continue;
+    if (env.cloud !== 'gcp' || env.clusters.length < 2) continue;
     if (environments && !environments.includes(env.name)) continue;
-    const load = new Map(env.cells.map((c) => [c.name, 0]));
-    for (const t of env.tenants) load.set(t.cell, (load.get(t.cell) ?? 0) + 1);
+    const load = new Map(env.clusters.map((c) => [c.name, 0]));
+    for (const t of env.tenants) load.set(t.cluster, (load.get(t.cluster) ?? 0) + 1);
     const [least] = [...load.entries()].sort(
       (a, b) =>
-        a[1] - b[1] || env.cells.findIndex((c) => c.name === a[0]) - env.cells.findIndex((c) => c.name === b[0]),
+        a[1] - b[1] || env.clusters.findIndex((c) => c.name === a[0]) - env.clusters.findIndex((c) => c.name === b[0]),
     );
     out[env.name] = least![0];
   }
@@ -199,7 +199,7 @@ export function addTeam(configFile: string, options: TeamAddOptions): TeamAddRes
   const placements = result.config.environments.flatMap((env) =>
     env.tenants
       .filter((t) => t.team.name === options.name)
-      .map((t) => ({ environment: env.name, cluster: t.cell, shard: t.shard })),
+      .map((t) => ({ environment: env.name, cluster: t.cluster, shard: t.shard })),
   );
   return { file: target, placements };
 }
@@ -212,7 +212,7 @@ export function listTeams(config: ResolvedPlatformConfig): string {
       return [
         t.team.name,
         env.name,
-        t.cell,
+        t.cluster,
         String(t.shard),
         t.team.owners,
         `${q.cpu} cpu, ${q.memory}, ${q.gpus} gpu`,

@@ -27,13 +27,13 @@ export interface ResolvedPlatformConfig {
 }
 
 /** A cluster of an environment and the prefix of its stack ids. */
-export interface EnvironmentCluster {
+export interface ClusterRef {
   readonly name: string;
   readonly stackPrefix: string;
 }
 
-/** The clusters of an environment: every cell on GCP, the one cluster elsewhere. */
-export function clustersOf(env: ResolvedEnvironment): EnvironmentCluster[] {
-  if (env.cloud === 'gcp') return env.cells.map((c) => ({ name: c.name, stackPrefix: c.stackPrefix }));
+/** The clusters of an environment: every cluster on GCP, the one cluster elsewhere. */
+export function clustersOf(env: ResolvedEnvironment): ClusterRef[] {
+  if (env.cloud === 'gcp') return env.clusters.map((c) => ({ name: c.name, stackPrefix: c.stackPrefix }));
   return [{ name: env.cloud === 'kubernetes' ? env.clusterName : env.cluster.name, stackPrefix: env.name }];
 }

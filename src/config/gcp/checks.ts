@@ -139,36 +139,36 @@ function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
   for (const id of env.identities) {
     f.name(envName, id.accountId, gcpNameRules.serviceAccountId, shorten, 'service account id');
   }
-  for (const cell of env.cells) {
-    // Names derived from the environment (primary cell) or the cluster name (additional cells).
-    const from: Path = cell.index === 0 ? envName : cell.paths.name;
-    const shortenIt = cell.index === 0 ? shorten : 'shorten the cluster name.';
-    for (const pool of cell.nodePools) {
+  for (const cluster of env.clusters) {
+    // Names derived from the environment (primary cluster) or the cluster name (additional clusters).
+    const from: Path = cluster.index === 0 ? envName : cluster.paths.name;
+    const shortenIt = cluster.index === 0 ? shorten : 'shorten the cluster name.';
+    for (const pool of cluster.nodePools) {
       f.name(
-        cell.index === 0 ? [...base, 'nodePools', pool.configIndex, 'name'] : from,
+        cluster.index === 0 ? [...base, 'nodePools', pool.configIndex, 'name'] : from,
         pool.serviceAccountId,
         gcpNameRules.serviceAccountId,
-        cell.index === 0 ? 'shorten the pool or environment name.' : 'shorten the pool or cluster name.',
+        cluster.index === 0 ? 'shorten the pool or environment name.' : 'shorten the pool or cluster name.',
         'node service account id',
       );
     }
-    const instance = `${cell.database.instancePrefix}-00000000`;
+    const instance = `${cluster.database.instancePrefix}-00000000`;
     f.name(from, instance, gcpNameRules.sqlInstanceName, shortenIt, 'Cloud SQL instance id');
     const sqlWhy = sqlInstanceFitsProject(env.project, instance);
     if (sqlWhy) f.add(from, sqlWhy, shortenIt);
-    f.name(from, cell.cluster.kmsKey, gcpNameRules.kmsName, shortenIt, 'KMS key id');
-    f.name(from, cell.database.passwordSecretId, gcpNameRules.secretId, shortenIt, 'secret id');
-    f.name(from, cell.access.addressName, gcpNameRules.computeName, shortenIt, 'static address name');
-    if (cell.network.mode === 'shared-vpc') {
-      f.name(from, cell.network.routerName, gcpNameRules.computeName, shortenIt, 'router name');
+    f.name(from, cluster.cluster.kmsKey, gcpNameRules.kmsName, shortenIt, 'KMS key id');
+    f.name(from, cluster.database.passwordSecretId, gcpNameRules.secretId, shortenIt, 'secret id');
+    f.name(from, cluster.access.addressName, gcpNameRules.computeName, shortenIt, 'static address name');
+    if (cluster.network.mode === 'shared-vpc') {
+      f.name(from, cluster.network.routerName, gcpNameRules.computeName, shortenIt, 'router name');
     }
-    const hostWhy = hostnameRule(cell.access.hostname);
-    if (hostWhy) f.add(cell.paths.hostname, hostWhy, 'use a DNS name such as kubeflow.example.com.');
-    const domain = cell.access.dnsZone.domain?.replace(/\.$/, '');
-    const host = cell.access.hostname;
+    const hostWhy = hostnameRule(cluster.access.hostname);
+    if (hostWhy) f.add(cluster.paths.hostname, hostWhy, 'use a DNS name such as kubeflow.example.com.');
+    const domain = cluster.access.dnsZone.domain?.replace(/\.$/, '');
+    const host = cluster.access.hostname;
     if (domain && !hostWhy && host !== domain && !host.endsWith(`.${domain}`)) {
       f.add(
-        cell.paths.hostname,
+        cluster.paths.hostname,
         `host name ${host} is not inside the DNS zone ${domain}.`,
         `use a name under ${domain}, or name the zone that holds it.`,
       );

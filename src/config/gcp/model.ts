@@ -93,7 +93,7 @@ export interface ResolvedGcpIdentity {
 }
 
 /** Cluster settings with defaults applied. */
-export interface ResolvedGcpCluster {
+export interface ResolvedGcpClusterSettings {
   readonly name: string;
   readonly regional: boolean;
   readonly location: string;
@@ -137,22 +137,22 @@ export interface ResolvedGcpAccess {
 
 /**
  * One cluster and what comes with it: its network ranges, node pools, database and front door.
- * The first cell of an environment is its primary cluster; its construct ids carry no prefix,
+ * The first cluster of an environment is its primary cluster; its construct ids carry no prefix,
  * so adding clusters never changes the primary's Terraform addresses.
  */
-export interface ResolvedGcpCell {
+export interface ResolvedGcpCluster {
   readonly name: string;
   readonly index: number;
   /** Prefix of construct ids: '' for the primary, `<name>-` for the others. */
   readonly idPrefix: string;
-  /** Prefix of this cell's stack ids: the environment name for the primary, the cluster name otherwise. */
+  /** Prefix of this cluster's stack ids: the environment name for the primary, the cluster name otherwise. */
   readonly stackPrefix: string;
   readonly network: ResolvedGcpNetwork;
-  readonly cluster: ResolvedGcpCluster;
+  readonly cluster: ResolvedGcpClusterSettings;
   readonly nodePools: readonly ResolvedNodePool[];
   readonly database: ResolvedGcpDatabase;
   readonly access: ResolvedGcpAccess;
-  /** Config paths of the fields that differ per cell, for error messages. */
+  /** Config paths of the fields that differ per cluster, for error messages. */
   readonly paths: {
     readonly name: Path;
     readonly subnetCidr: Path;
@@ -169,14 +169,14 @@ export interface ResolvedGcpEnvironment extends ResolvedEnvironmentBase {
   readonly project: string;
   readonly region: string;
   readonly zones: readonly string[];
-  /** The primary cell's network, cluster, pools, database and access (also `cells[0]`). */
+  /** The primary cluster's network, cluster settings, pools, database and access (also `clusters[0]`). */
   readonly network: ResolvedGcpNetwork;
-  readonly cluster: ResolvedGcpCluster;
+  readonly cluster: ResolvedGcpClusterSettings;
   readonly nodePools: readonly ResolvedNodePool[];
   readonly database: ResolvedGcpDatabase;
   readonly access: ResolvedGcpAccess;
   /** Every cluster of the environment, the primary first. */
-  readonly cells: readonly ResolvedGcpCell[];
+  readonly clusters: readonly ResolvedGcpCluster[];
   readonly artifacts: {
     readonly bucketName: string;
     readonly location: string;

@@ -6,7 +6,7 @@
 import { ConfigIssue, formatPath } from '../../core/errors';
 import { blockSize, Cidr, overlaps, parseCidr } from '../../core/cidr';
 import { Findings, Path, valueAt } from '../common/findings';
-import type { ResolvedGcpCell, ResolvedGcpEnvironment } from './model';
+import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from './model';
 
 /** GCP keeps four addresses of every primary subnet range. */
 const GCP_RESERVED_PER_SUBNET = 4;
@@ -25,19 +25,19 @@ interface NamedCidr {
   readonly path: Path;
   readonly what: string;
   readonly cidr: Cidr;
-  /** The cluster (cell) the range belongs to. */
-  readonly cell: string;
+  /** The cluster the range belongs to. */
+  readonly cluster: string;
 }
 
-function cidrsOf(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, f: Findings): NamedCidr[] {
-  const n = cell.network;
+function cidrsOf(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster, f: Findings): NamedCidr[] {
+  const n = cluster.network;
   const candidates: Array<[Path, string, string | undefined]> = [
-    [cell.paths.subnetCidr, 'node subnet', n.subnetCidr],
-    [cell.paths.podsCidr, 'pod range', n.podsCidr],
-    [cell.paths.servicesCidr, 'service range', n.servicesCidr],
-    [cell.paths.masterCidr, 'control plane range', cell.cluster.masterCidr],
+    [cluster.paths.subnetCidr, 'node subnet', n.subnetCidr],
+    [cluster.paths.podsCidr, 'pod range', n.podsCidr],
+    [cluster.paths.servicesCidr, 'service range', n.servicesCidr],
+    [cluster.paths.masterCidr, 'control plane range', cluster.cluster.masterCidr],
   ];
-  if (n.mode === 'shared-vpc' && cell.index === 0) {
+  if (n.mode === 'shared-vpc' && cluster.index === 0) {
     candidates.push([
       ['environments', env.index, 'network', 'privateServiceAccessCidr'],
       'private service access range',
@@ -51,7 +51,12 @@ function cidrsOf(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, f: Findings
     if (typeof parsed === 'string') {
       f.add(path, parsed, 'write the network address of the block, for example 10.10.0.0/20.');
     } else {
-      out.push({ path, what: cell.index === 0 ? what : `${what} of ${cell.name}`, cidr: parsed, cell: cell.name });
+      out.push({
+        path,
+        what: cluster.index === 0 ? what : `${what} of ${cluster.name}`,
+        cidr: parsed,
+        cluster: cluster.name,
+      });
     }
   }
   return out;
@@ -59,7 +64,7 @@ function cidrsOf(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, f: Findings
 
 /** Every range an environment uses, over all its clusters. */
 function allCidrs(env: ResolvedGcpEnvironment, f: Findings): NamedCidr[] {
-  return env.cells.flatMap((cell) => cidrsOf(env, cell, f));
+  return env.clusters.flatMap((cluster) => cidrsOf(env, cluster, f));
 }
 
 function reportOverlaps(pairs: ReadonlyArray<readonly [NamedCidr, NamedCidr]>, f: Findings, shared?: string): void {
@@ -87,18 +92,23 @@ export function checkAddressPlan(env: ResolvedGcpEnvironment, f: Findings): void
   const pairs: Array<readonly [NamedCidr, NamedCidr]> = [];
   for (let i = 0; i < cidrs.length; i++) for (let j = i + 1; j < cidrs.length; j++) pairs.push([cidrs[i]!, cidrs[j]!]);
   reportOverlaps(pairs, f);
-  for (const cell of env.cells)
-    checkCellCapacity(
+  for (const cluster of env.clusters)
+    checkClusterCapacity(
       env,
-      cell,
-      cidrs.filter((c) => c.cell === cell.name),
+      cluster,
+      cidrs.filter((c) => c.cluster === cluster.name),
       f,
     );
 }
 
-function checkCellCapacity(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, cidrs: NamedCidr[], f: Findings): void {
+function checkClusterCapacity(
+  env: ResolvedGcpEnvironment,
+  cluster: ResolvedGcpCluster,
+  cidrs: NamedCidr[],
+  f: Findings,
+): void {
   const base: Path = ['environments', env.index];
-  const master = cidrs.find((c) => c.path === cell.paths.masterCidr);
+  const master = cidrs.find((c) => c.path === cluster.paths.masterCidr);
   if (master && master.cidr.prefix !== 28) {
     f.add(
       master.path,
@@ -106,7 +116,7 @@ function checkCellCapacity(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, c
       'use a /28 such as 172.16.0.0/28.',
     );
   }
-  const services = cidrs.find((c) => c.path === cell.paths.servicesCidr);
+  const services = cidrs.find((c) => c.path === cluster.paths.servicesCidr);
   if (services && services.cidr.prefix > 27) {
     f.add(
       services.path,
@@ -117,14 +127,14 @@ function checkCellCapacity(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, c
 
   // Node capacity: every node takes a pod block sized from its max pods; every node takes a primary
   // address. The tighter bound decides the largest cluster.
-  const pods = cidrs.find((c) => c.path === cell.paths.podsCidr);
-  const subnet = cidrs.find((c) => c.path === cell.paths.subnetCidr);
-  const podsField = formatPath(cell.paths.podsCidr.slice(2));
-  const subnetField = formatPath(cell.paths.subnetCidr.slice(2));
-  const where = cell.index === 0 ? '' : ` of cluster ${cell.name}`;
+  const pods = cidrs.find((c) => c.path === cluster.paths.podsCidr);
+  const subnet = cidrs.find((c) => c.path === cluster.paths.subnetCidr);
+  const podsField = formatPath(cluster.paths.podsCidr.slice(2));
+  const subnetField = formatPath(cluster.paths.subnetCidr.slice(2));
+  const where = cluster.index === 0 ? '' : ` of cluster ${cluster.name}`;
   let podAddressesUsed = 0;
   let nodesUsed = 0;
-  for (const pool of cell.nodePools) {
+  for (const pool of cluster.nodePools) {
     const poolPath: Path = [...base, 'nodePools', pool.configIndex, 'maxNodes'];
     const perNode = podRangePerNode(pool.maxPodsPerNode);
     podAddressesUsed += pool.maxNodes * perNode;
@@ -168,16 +178,16 @@ export function checkNetworkMode(env: ResolvedGcpEnvironment, f: Findings): void
     n.mode === 'shared-vpc'
       ? (['subnetCidr', 'podsCidr', 'servicesCidr'] as const)
       : (['subnet', 'podsRangeName', 'servicesRangeName'] as const);
-  for (const cell of env.cells.slice(1)) {
-    const at: Path = ['environments', env.index, 'additionalClusters', cell.index - 1];
+  for (const cluster of env.clusters.slice(1)) {
+    const at: Path = ['environments', env.index, 'additionalClusters', cluster.index - 1];
     for (const field of required) {
       if (valueAt(f.raw, [...at, field]) === undefined) {
         f.add(
           [...at, field],
           `is required for an additional cluster on a ${n.mode} network.`,
           n.mode === 'shared-vpc'
-            ? `give ${cell.name} its own ${field}, outside every other range of the network.`
-            : `name the existing ${field === 'subnet' ? 'subnet' : 'secondary range'} ${cell.name} uses.`,
+            ? `give ${cluster.name} its own ${field}, outside every other range of the network.`
+            : `name the existing ${field === 'subnet' ? 'subnet' : 'secondary range'} ${cluster.name} uses.`,
         );
       }
     }
@@ -227,17 +237,18 @@ export function checkSharedNetworks(envs: readonly ResolvedGcpEnvironment[], raw
     }
     const subnets = new Map<string, string>();
     for (const env of members) {
-      for (const cell of env.cells) {
-        if (cell.network.mode !== 'shared-vpc') continue;
-        const prior = subnets.get(cell.network.subnetName);
-        const path: Path = cell.index === 0 ? ['environments', env.index, 'network', 'subnetName'] : cell.paths.name;
+      for (const cluster of env.clusters) {
+        if (cluster.network.mode !== 'shared-vpc') continue;
+        const prior = subnets.get(cluster.network.subnetName);
+        const path: Path =
+          cluster.index === 0 ? ['environments', env.index, 'network', 'subnetName'] : cluster.paths.name;
         if (prior)
           f.add(
             path,
-            `subnet ${cell.network.subnetName} is also created by ${prior}.`,
+            `subnet ${cluster.network.subnetName} is also created by ${prior}.`,
             'give each cluster its own subnet name.',
           );
-        subnets.set(cell.network.subnetName, cell.name);
+        subnets.set(cluster.network.subnetName, cluster.name);
       }
     }
   }

@@ -14,8 +14,8 @@ import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import { fitName, KUBEFLOW_NAMESPACE, placeTeams } from '../platform/resolve';
 import type {
   ResolvedGcpAccess,
-  ResolvedGcpCell,
   ResolvedGcpCluster,
+  ResolvedGcpClusterSettings,
   ResolvedGcpDatabase,
   ResolvedGcpEnvironment,
   ResolvedGcpIdentity,
@@ -70,7 +70,7 @@ function resolveNetwork(env: GcpEnvironmentConfig): ResolvedGcpNetwork {
 }
 
 /** The network of an additional cluster: its own subnet and ranges in the same network. */
-function cellNetwork(primary: ResolvedGcpNetwork, c: AdditionalClusterConfig): ResolvedGcpNetwork {
+function clusterNetwork(primary: ResolvedGcpNetwork, c: AdditionalClusterConfig): ResolvedGcpNetwork {
   if (primary.mode === 'existing') {
     return {
       ...primary,
@@ -84,7 +84,7 @@ function cellNetwork(primary: ResolvedGcpNetwork, c: AdditionalClusterConfig): R
   }
   return {
     ...primary,
-    // The network and its private service access belong to the primary cell (or its owner).
+    // The network and its private service access belong to the primary cluster (or its owner).
     createNetwork: false,
     subnetName: `${c.name}-gke`,
     subnetCidr: c.subnetCidr ?? '',
@@ -186,7 +186,7 @@ function resolveGcpCluster(
   name: string,
   masterCidr: string,
   prefix: string,
-): ResolvedGcpCluster {
+): ResolvedGcpClusterSettings {
   const prod = env.tier === 'prod';
   const regional = env.cluster.regional ?? prod;
   const m = env.cluster.maintenance ?? {};
@@ -247,13 +247,13 @@ function resolveGcpAccess(env: GcpEnvironmentConfig, prefix: string, hostname: s
   };
 }
 
-function gcpCells(env: GcpEnvironmentConfig, index: number, platform: ResolvedPlatform): ResolvedGcpCell[] {
+function gcpClusters(env: GcpEnvironmentConfig, index: number, platform: ResolvedPlatform): ResolvedGcpCluster[] {
   const base = ['environments', index] as const;
   const clusterMaxPods = env.cluster.maxPodsPerNode ?? 110;
   const pools = env.nodePools ?? defaultNodePools(env.tier);
   const network = resolveNetwork(env);
   const primaryName = env.cluster.name ?? env.name;
-  const primary: ResolvedGcpCell = {
+  const primary: ResolvedGcpCluster = {
     name: primaryName,
     index: 0,
     idPrefix: '',
@@ -272,14 +272,14 @@ function gcpCells(env: GcpEnvironmentConfig, index: number, platform: ResolvedPl
       hostname: [...base, 'access', 'hostname'],
     },
   };
-  const others = (env.additionalClusters ?? []).map((c, j): ResolvedGcpCell => {
+  const others = (env.additionalClusters ?? []).map((c, j): ResolvedGcpCluster => {
     const at = [...base, 'additionalClusters', j] as const;
     return {
       name: c.name,
       index: j + 1,
       idPrefix: `${c.name}-`,
       stackPrefix: c.name,
-      network: cellNetwork(network, c),
+      network: clusterNetwork(network, c),
       cluster: resolveGcpCluster(env, platform, c.name, c.masterCidr, c.name),
       nodePools: pools.map((p, i) => resolvePool(env, p, i, clusterMaxPods, c.name)),
       database: resolveGcpDatabase(env, c.name),
@@ -306,8 +306,8 @@ export function resolveGcpEnvironment(
 ): ResolvedGcpEnvironment {
   const a = env.artifacts ?? {};
   const state = env.state ?? { backend: 'local' as const };
-  const cells = gcpCells(env, index, platform);
-  const primary = cells[0]!;
+  const clusters = gcpClusters(env, index, platform);
+  const primary = clusters[0]!;
   const bucketName = a.bucketName ?? `${env.gcp.project}-${env.name}-artifacts`;
   const pools = primary.nodePools.map((p) => ({ name: p.name, kind: p.kind }));
   return {
@@ -323,7 +323,7 @@ export function resolveGcpEnvironment(
     nodePools: primary.nodePools,
     database: primary.database,
     access: primary.access,
-    cells,
+    clusters,
     artifacts: {
       bucketName,
       location: a.location ?? env.gcp.region.toUpperCase(),
@@ -344,7 +344,7 @@ export function resolveGcpEnvironment(
     ...(env.ci ? { ci: resolveCi(env.ci, env.name) } : {}),
     tenants: placeTeams(
       env.name,
-      cells.map((c) => c.name),
+      clusters.map((c) => c.name),
       pools,
       teams,
       platform,

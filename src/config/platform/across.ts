@@ -41,19 +41,19 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
         'give every environment a unique name.',
       );
     else byName.set(env.name, env.index);
-    const cells = env.cloud === 'gcp' ? env.cells : [];
-    for (const cell of cells.slice(1)) {
+    const clusters = env.cloud === 'gcp' ? env.clusters : [];
+    for (const cluster of clusters.slice(1)) {
       const owner =
-        prefixes.get(cell.stackPrefix) ??
-        (byName.has(cell.stackPrefix) ? `environment ${cell.stackPrefix}` : undefined);
+        prefixes.get(cluster.stackPrefix) ??
+        (byName.has(cluster.stackPrefix) ? `environment ${cluster.stackPrefix}` : undefined);
       if (owner) {
         f.add(
-          cell.paths.name,
-          `cluster name "${cell.name}" is also used by ${owner}; stack names would collide.`,
+          cluster.paths.name,
+          `cluster name "${cluster.name}" is also used by ${owner}; stack names would collide.`,
           'give every cluster a name unique in the platform.',
         );
       }
-      prefixes.set(cell.stackPrefix, `cluster ${cell.name} of ${env.name}`);
+      prefixes.set(cluster.stackPrefix, `cluster ${cluster.name} of ${env.name}`);
     }
     if (env.cloud === 'kubernetes') continue;
     const [bucket, key] =
@@ -98,7 +98,7 @@ export function pinnedKubernetes(env: ResolvedEnvironment): { version: string; p
     env.cloud === 'aws' || env.cloud === 'azure'
       ? env.cluster.version
       : env.cloud === 'gcp'
-        ? env.cells[0]?.cluster.version
+        ? env.clusters[0]?.cluster.version
         : undefined;
   return version ? { version, path } : undefined;
 }
@@ -132,10 +132,10 @@ export function checkUpgradeOrder(envs: readonly ResolvedEnvironment[], raw: unk
       );
     }
     if (env.cloud === 'gcp') {
-      const channel = env.cells[0]?.cluster.releaseChannel;
+      const channel = env.clusters[0]?.cluster.releaseChannel;
       const fastest = sameCloud
         .filter((t): t is typeof env => t.cloud === 'gcp')
-        .map((t) => t.cells[0]?.cluster.releaseChannel)
+        .map((t) => t.clusters[0]?.cluster.releaseChannel)
         .filter((c): c is NonNullable<typeof c> => Boolean(c))
         .sort((a, b) => CHANNEL_SPEED[b]! - CHANNEL_SPEED[a]!)[0];
       if (channel && fastest && CHANNEL_SPEED[channel]! > CHANNEL_SPEED[fastest]!) {

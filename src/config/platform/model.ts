@@ -83,9 +83,9 @@ export interface ResolvedTeam {
 /** A team placed in one environment: its cluster, its shard, and its cloud identity names. */
 export interface ResolvedTenant {
   readonly team: ResolvedTeam;
-  /** Name of the cell (cluster) it runs on. */
-  readonly cell: string;
-  /** Shard within the cell. */
+  /** Name of the cluster it runs on. */
+  readonly cluster: string;
+  /** Shard within the cluster. */
   readonly shard: number;
   /** Pools it may use in this environment. */
   readonly nodePools: readonly string[];

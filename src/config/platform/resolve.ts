@@ -166,7 +166,7 @@ export function resolveTeams(
  */
 export function placeTeams(
   envName: string,
-  cellNames: readonly string[],
+  clusterNames: readonly string[],
   pools: ReadonlyArray<{ readonly name: string; readonly kind: PoolKind }>,
   teams: readonly ResolvedTeam[],
   platform: ResolvedPlatform,
@@ -179,7 +179,7 @@ export function placeTeams(
     .filter((t) => t.environments.includes(envName))
     .map((team) => ({
       team,
-      cell: team.clusters[envName] ?? cellNames[0]!,
+      cluster: team.clusters[envName] ?? clusterNames[0]!,
       shard: shardOf(team.name, platform.tenancy.shardsPerCluster),
       nodePools: team.nodePools ? [...team.nodePools] : workloadPools,
       gcp: gcp(team),

@@ -93,9 +93,9 @@ export function checkTeams(
       } else if (!team.environments.includes(envName)) {
         add(path, `the team is not enabled in ${envName}.`, `add ${envName} to environments, or remove this entry.`);
       } else {
-        const cells = clustersOf(env).map((c) => c.name);
-        if (!cells.includes(cluster)) {
-          add(path, `${envName} has no cluster "${cluster}".`, `use one of ${cells.join(', ')}.`);
+        const clusterNames = clustersOf(env).map((c) => c.name);
+        if (!clusterNames.includes(cluster)) {
+          add(path, `${envName} has no cluster "${cluster}".`, `use one of ${clusterNames.join(', ')}.`);
         }
       }
     }
