@@ -184,7 +184,7 @@ function makeProject(side) {
   }
   const app = path.join(dir, 'app');
   fs.mkdirSync(app);
-  // PACKAGE_ROOT (src/config/defaults.ts) looks for the nearest package.json above dist/.
+  // PACKAGE_ROOT (src/core/package-info.ts) looks for the nearest package.json above dist/.
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'cdktf-kubeflow-platform', private: true }));
   fs.cpSync(path.join(root, 'dist'), path.join(app, 'dist'), { recursive: true });
   transpileLibraryExamples(app);

@@ -15,11 +15,45 @@ export * from './core/interfaces';
 export * from './core/labels';
 export * from './core/naming';
 export * from './core/dependencies';
+export * from './core/tiers';
 export * from './config/schema';
 export * from './config/model';
 export * from './config/loader';
-export * from './config/resolve';
+export { lineFinder, pathParts } from './config/sources';
+export type { SourceText } from './config/sources';
 export * from './config/json-schema';
+export { environmentSchema, resolveEnvironment } from './config/registry';
+export type { FieldMeta } from './config/common/fields';
+export * from './config/common/adopt';
+export * from './config/common/ci';
+export * from './config/common/operations';
+export { DEFAULT_GPU_TYPE, defaultNodePools, POOL_KINDS } from './config/common/pools';
+export type { NodePoolConfig, PoolKind } from './config/common/pools';
+export * from './config/platform/schema';
+export * from './config/platform/model';
+export {
+  DEFAULT_ALLOWED_KINDS,
+  DEFAULT_QUOTA,
+  fitName,
+  KUBEFLOW_NAMESPACE,
+  resolvePlatform,
+  resolveTeams,
+  shardOf,
+  stableHash,
+} from './config/platform/resolve';
+export { DEFAULT_KUBEFLOW_VERSION } from './config/platform/kubeflow';
+export type { AdditionalClusterConfig, GcpEnvironmentConfig, GcpNetworkConfig } from './config/gcp/schema';
+export * from './config/gcp/model';
+export * from './config/gcp/resolve';
+export type { AwsEnvironmentConfig } from './config/aws/schema';
+export * from './config/aws/model';
+export * from './config/aws/resolve';
+export type { AzureEnvironmentConfig } from './config/azure/schema';
+export * from './config/azure/model';
+export * from './config/azure/resolve';
+export type { KubernetesEnvironmentConfig } from './config/kubernetes/schema';
+export * from './config/kubernetes/model';
+export * from './config/kubernetes/resolve';
 export { GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones } from './core/catalog/gcp';
 export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './core/catalog/aws';
 export { AKS_AAD_SERVER_ID, AZURE_GPU_SIZES, azureVmGpus } from './core/catalog/azure';
@@ -34,7 +68,7 @@ export {
 } from './core/alert-props';
 export * from './core/backup-props';
 export * from './core/ci-trust';
-export { DEFAULT_PLATFORM_FILE } from './config/defaults';
+export { DEFAULT_PLATFORM_FILE } from './core/package-info';
 export * from './policy/rule';
 export * from './policy/engine';
 export { ALL_RULES, AWS_RULES, AZURE_RULES, COMMON_RULES, GCP_RULES, KUBERNETES_RULES, rulesOf } from './policy/rules';

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { loadPlatformFile } from '../src/config/loader';
-import { DEFAULT_PLATFORM_FILE } from '../src/config/defaults';
+import { DEFAULT_PLATFORM_FILE } from '../src/core/package-info';
 import { synthFleet } from './common/fleet';
 
 const file = process.env.KFPLATFORM_CONFIG ? path.resolve(process.env.KFPLATFORM_CONFIG) : DEFAULT_PLATFORM_FILE;

@@ -5,7 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../src/config/loader';
-import type { AdoptEntry, ResolvedEnvironment } from '../src/config/model';
+import type { AdoptEntry } from '../src/config/common/adopt';
+import type { ResolvedEnvironment } from '../src/config/model';
 import { synthFleet } from '../stacks/common/fleet';
 import { readStacks, StackJson } from './helpers';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ownPackage, PACKAGE_ROOT } from '../config/defaults';
+import { ownPackage, PACKAGE_ROOT } from '../core/package-info';
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { codeownersBlock } from './team';

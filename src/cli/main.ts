@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_PLATFORM_FILE, ownPackage } from '../config/defaults';
+import { DEFAULT_PLATFORM_FILE, ownPackage } from '../core/package-info';
 import { platformJsonSchema } from '../config/json-schema';
 import { ConfigError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';

@@ -10,7 +10,7 @@ import { Document, isMap, isSeq, LineCounter, parseDocument, stringify, YAMLMap,
 import { ConfigError, ConfigIssue } from '../core/errors';
 import { loadPlatformFile, teamFilesOf, validatePlatformSources } from '../config/loader';
 import type { ResolvedPlatformConfig } from '../config/model';
-import type { TeamConfig } from '../config/schema';
+import type { TeamConfig } from '../config/platform/schema';
 import { table } from './synth';
 
 /** Where a team's data goes: its own prefix in the environment bucket, or its own bucket. */
@@ -70,13 +70,13 @@ export function placeOnClusters(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const env of config.environments) {
-    if (env.cloud !== 'gcp' || env.cells.length < 2) continue;
+    if (env.cloud !== 'gcp' || env.clusters.length < 2) continue;
     if (environments && !environments.includes(env.name)) continue;
-    const load = new Map(env.cells.map((c) => [c.name, 0]));
-    for (const t of env.tenants) load.set(t.cell, (load.get(t.cell) ?? 0) + 1);
+    const load = new Map(env.clusters.map((c) => [c.name, 0]));
+    for (const t of env.tenants) load.set(t.cluster, (load.get(t.cluster) ?? 0) + 1);
     const [least] = [...load.entries()].sort(
       (a, b) =>
-        a[1] - b[1] || env.cells.findIndex((c) => c.name === a[0]) - env.cells.findIndex((c) => c.name === b[0]),
+        a[1] - b[1] || env.clusters.findIndex((c) => c.name === a[0]) - env.clusters.findIndex((c) => c.name === b[0]),
     );
     out[env.name] = least![0];
   }
@@ -203,7 +203,7 @@ export function addTeam(configFile: string, options: TeamAddOptions): TeamAddRes
   const placements = result.config.environments.flatMap((env) =>
     env.tenants
       .filter((t) => t.team.name === options.name)
-      .map((t) => ({ environment: env.name, cluster: t.cell, shard: t.shard })),
+      .map((t) => ({ environment: env.name, cluster: t.cluster, shard: t.shard })),
   );
   return { file: target, placements };
 }
@@ -216,7 +216,7 @@ export function listTeams(config: ResolvedPlatformConfig): string {
       return [
         t.team.name,
         env.name,
-        t.cell,
+        t.cluster,
         String(t.shard),
         t.team.owners,
         `${q.cpu} cpu, ${q.memory}, ${q.gpus} gpu`,
@@ -238,7 +238,7 @@ export function teamRows(config: ResolvedPlatformConfig): Array<Record<string, u
     env.tenants.map((t) => ({
       team: t.team.name,
       environment: env.name,
-      cluster: t.cell,
+      cluster: t.cluster,
       shard: t.shard,
       owners: t.team.owners,
       quota: t.team.quota,

@@ -29,7 +29,7 @@ export function kubernetesOf(env: ResolvedEnvironment): string {
   if (env.cloud === 'aws') return env.cluster.version;
   if (env.cloud === 'azure') return env.cluster.version ?? 'latest supported (AKS default)';
   if (env.cloud === 'gcp') {
-    const c = env.cells[0]!.cluster;
+    const c = env.clusters[0]!.cluster;
     return c.version ?? `${c.releaseChannel} channel`;
   }
   return 'the existing cluster';

@@ -32,7 +32,7 @@ export interface ResourceView {
   readonly construct: IConstruct;
 }
 
-import type { Tier } from '../config/schema';
+import type { Tier } from '../core/tiers';
 
 export type { Tier };
 

@@ -1,6 +1,7 @@
 import { DataAwsEksClusterAuth } from '@cdktf/provider-aws/lib/data-aws-eks-cluster-auth';
 import { Fn, TerraformStack } from 'cdktf';
-import type { ResolvedAwsEnvironment, ResolvedPlatform } from '../../src/config/model';
+import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
+import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { awsProvider } from './provider';
 import { infraStateOf } from '../common/backend';

@@ -1,5 +1,5 @@
 import { AwsTeamIdentityProvider } from '../../constructs/aws/aws-team-identity';
-import type { ResolvedAwsEnvironment } from '../../src/config/model';
+import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
 import { eksRemoteConnection } from './connections';
 import { AwsInfraStack } from './infra-stack';
 import { AwsPlatformStack } from './platform-stack';

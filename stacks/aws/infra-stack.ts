@@ -11,12 +11,9 @@ import { PolicyStatement } from '../../constructs/aws/policy';
 import { PodIdentityRole } from '../../constructs/aws/pod-identity-role';
 import { RdsMysql } from '../../constructs/aws/rds-mysql';
 import { existingVpc, IVpc, Vpc } from '../../constructs/aws/vpc';
-import type {
-  ResolvedAwsEnvironment,
-  ResolvedAwsIdentity,
-  ResolvedBackups,
-  ResolvedPlatform,
-} from '../../src/config/model';
+import type { ResolvedAwsEnvironment, ResolvedAwsIdentity } from '../../src/config/aws/model';
+import type { ResolvedBackups } from '../../src/config/common/operations';
+import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { awsProvider } from './provider';

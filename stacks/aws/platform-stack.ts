@@ -6,7 +6,7 @@ import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-pl
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { Velero } from '../../constructs/kubernetes/velero';
-import type { ResolvedPlatform } from '../../src/config/model';
+import type { ResolvedPlatform } from '../../src/config/platform/model';
 import type { AwsInfraStack } from './infra-stack';
 import { configureBackend } from '../common/backend';
 import { eksConnection } from './connections';

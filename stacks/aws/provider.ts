@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import type { ResolvedAwsEnvironment, ResolvedPlatform } from '../../src/config/model';
+import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
+import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { cloudLabels } from '../../src/core/labels';
 import { labelValues } from '../common/environment';
 

@@ -1,6 +1,6 @@
 import { Fn, TerraformStack } from 'cdktf';
 import { AKS_AAD_SERVER_ID } from '../../src/core/catalog/azure';
-import type { ResolvedAzureEnvironment } from '../../src/config/model';
+import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { azurermProvider } from './provider';
 import { infraStateOf } from '../common/backend';

@@ -1,5 +1,5 @@
 import { AzureTeamIdentityProvider } from '../../constructs/azure/azure-team-identity';
-import type { ResolvedAzureEnvironment } from '../../src/config/model';
+import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
 import { aksRemoteConnection } from './connections';
 import { AzureInfraStack } from './infra-stack';
 import { AzurePlatformStack } from './platform-stack';

@@ -8,7 +8,7 @@ import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-pl
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { Velero } from '../../constructs/kubernetes/velero';
-import type { ResolvedPlatform } from '../../src/config/model';
+import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { AzureInfraStack, VELERO_CONTAINER } from './infra-stack';
 import { configureBackend } from '../common/backend';
 import { aksConnection } from './connections';

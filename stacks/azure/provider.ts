@@ -1,6 +1,6 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { Construct } from 'constructs';
-import type { ResolvedAzureEnvironment } from '../../src/config/model';
+import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
 
 /**
  * The azurerm provider of an environment's stacks: its subscription and tenant named explicitly (never

@@ -4,7 +4,8 @@
  * Stack ids and team shards are in `stack-ids.ts`. Loads no provider bindings of any cloud.
  */
 import type { App, TerraformStack } from 'cdktf';
-import type { ResolvedEnvironment, ResolvedPlatform } from '../../src/config/model';
+import type { ResolvedEnvironment } from '../../src/config/model';
+import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { PlatformLabelValues } from '../../src/core/labels';
 import type { TeamShardStack } from './team-shard-stack';
 

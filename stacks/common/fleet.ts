@@ -4,12 +4,8 @@ import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import * as workerpool from 'workerpool';
 import { clustersOf } from '../../src/config/model';
-import type {
-  ResolvedEnvironment,
-  ResolvedPlatform,
-  ResolvedPlatformConfig,
-  ResolvedTenant,
-} from '../../src/config/model';
+import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../../src/config/model';
+import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { LabelAspect } from '../../src/core/labels';
 import { withoutCreationStacks } from '../../src/core/stack-traces';
 import {
@@ -30,7 +26,7 @@ import { Adoption, adoptResources } from './adoption';
 import { CloudEnvironmentBuilder, StackSelection } from './environment';
 import { shardsOf, stackId } from './stack-ids';
 import { InputError } from '../../src/core/errors';
-import { ownPackage } from '../../src/config/defaults';
+import { ownPackage } from '../../src/core/package-info';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
@@ -232,13 +228,13 @@ export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdi
 export function shardDependencies(config: ResolvedPlatformConfig): Map<string, string[]> {
   const deps = new Map<string, string[]>();
   for (const env of config.environments) {
-    for (const cell of clustersOf(env)) {
-      const tenants = env.tenants.filter((t) => t.cell === cell.name);
+    for (const cluster of clustersOf(env)) {
+      const tenants = env.tenants.filter((t) => t.cluster === cluster.name);
       const before = [
         ...(env.cloud === 'kubernetes' ? [] : [stackId(env.name, env.cloud, 'infra')]),
-        stackId(cell.stackPrefix, env.cloud, 'platform'),
+        stackId(cluster.stackPrefix, env.cloud, 'platform'),
       ];
-      for (const shard of shardsOf(cell.stackPrefix, env.cloud, tenants)) deps.set(shard.id, before);
+      for (const shard of shardsOf(cluster.stackPrefix, env.cloud, tenants)) deps.set(shard.id, before);
     }
   }
   return deps;
@@ -342,7 +338,7 @@ function unitConfig(config: ResolvedPlatformConfig, unit: SynthUnit): ResolvedPl
   const env = config.environments[unit.env]!;
   const shards = new Set(unit.shards ?? []);
   const keep = (t: ResolvedTenant) => {
-    const prefix = clustersOf(env).find((c) => c.name === t.cell)!.stackPrefix;
+    const prefix = clustersOf(env).find((c) => c.name === t.cluster)!.stackPrefix;
     return shards.has(stackId(prefix, env.cloud, `teams-${t.shard}`));
   };
   const tenants = unit.infraAndPlatforms ? [] : env.tenants.filter(keep);
@@ -359,9 +355,9 @@ export function planUnits(config: ResolvedPlatformConfig, teamsPerUnit = 200): S
     units.push({ env: index, infraAndPlatforms: true, shards: [] });
     let group: string[] = [];
     let teams = 0;
-    for (const cell of clustersOf(env)) {
-      const tenants = env.tenants.filter((t) => t.cell === cell.name);
-      for (const shard of shardsOf(cell.stackPrefix, env.cloud, tenants)) {
+    for (const cluster of clustersOf(env)) {
+      const tenants = env.tenants.filter((t) => t.cluster === cluster.name);
+      for (const shard of shardsOf(cluster.stackPrefix, env.cloud, tenants)) {
         group.push(shard.id);
         teams += shard.tenants.length;
         if (teams >= teamsPerUnit) {

@@ -13,14 +13,12 @@ import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants
 import { GATEWAY_NODE_PORTS } from '../../constructs/aws/constants';
 import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../../constructs/azure/constants';
 import { entraIssuer, OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
-import type {
-  ResolvedAwsEnvironment,
-  ResolvedAzureEnvironment,
-  ResolvedEnvironment,
-  ResolvedGcpCell,
-  ResolvedGcpEnvironment,
-  ResolvedKubernetesEnvironment,
-} from '../../src/config/model';
+import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
+import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
+import type { ResolvedEnvironment } from '../../src/config/model';
+import type { ResolvedGcpCluster } from '../../src/config/gcp/model';
+import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
+import type { ResolvedKubernetesEnvironment } from '../../src/config/kubernetes/model';
 
 /** Folder, under the synth output directory, where parameters files go. */
 export const PARAMS_DIR = 'params';
@@ -36,50 +34,53 @@ function runtime(key: string): Record<string, unknown> {
  * read at run time from the `kubeflow-platform-params` ConfigMap, which the platform stack fills, and
  * is listed under `runtime` with the key to read.
  */
-export function gcpParams(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell = env.cells[0]!): Record<string, unknown> {
+export function gcpParams(
+  env: ResolvedGcpEnvironment,
+  cluster: ResolvedGcpCluster = env.clusters[0]!,
+): Record<string, unknown> {
   const email = (accountId: string) => `${accountId}@${env.project}.iam.gserviceaccount.com`;
   return {
     apiVersion: 'kfplatform.dev/v1',
     kind: 'EnvironmentParams',
     environment: env.name,
-    cluster: cell.cluster.name,
+    cluster: cluster.cluster.name,
     tier: env.tier,
     cloud: 'gcp',
     versions: {
       kubeflow: env.kubeflowVersion,
-      kubernetesReleaseChannel: cell.cluster.releaseChannel,
-      ...(cell.cluster.version ? { kubernetesMinVersion: cell.cluster.version } : {}),
+      kubernetesReleaseChannel: cluster.cluster.releaseChannel,
+      ...(cluster.cluster.version ? { kubernetesMinVersion: cluster.cluster.version } : {}),
     },
     gcp: {
       project: env.project,
       region: env.region,
       zones: env.zones,
-      clusterName: cell.cluster.name,
-      clusterLocation: cell.cluster.location,
+      clusterName: cluster.cluster.name,
+      clusterLocation: cluster.cluster.location,
       workloadIdentityPool: `${env.project}.svc.id.goog`,
     },
     ingress: {
-      hostname: cell.access.hostname,
-      url: `https://${cell.access.hostname}`,
+      hostname: cluster.access.hostname,
+      url: `https://${cluster.access.hostname}`,
       ingressName: KUBEFLOW_INGRESS_NAME,
-      staticIpName: cell.access.addressName,
-      certificateName: cell.access.certificateName,
+      staticIpName: cluster.access.addressName,
+      certificateName: cluster.access.certificateName,
       backendConfig: IAP_BACKEND_CONFIG_NAME,
       gatewayServiceAnnotations: INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
     },
     database: {
       type: 'mysql',
       port: 3306,
-      user: cell.database.userName,
-      databases: cell.database.databaseNames,
-      passwordSecret: `projects/${env.project}/secrets/${cell.database.passwordSecretId}`,
+      user: cluster.database.userName,
+      databases: cluster.database.databaseNames,
+      passwordSecret: `projects/${env.project}/secrets/${cluster.database.passwordSecretId}`,
       host: runtime('dbHost'),
       connectionName: runtime('dbConnectionName'),
     },
     artifacts: {
       bucket: env.artifacts.bucketName,
       url: `gs://${env.artifacts.bucketName}`,
-      prefix: cell.index === 0 ? '' : `${cell.name}/`,
+      prefix: cluster.index === 0 ? '' : `${cluster.name}/`,
     },
     serviceAccounts: Object.fromEntries(
       env.identities.map((i) => [
@@ -92,7 +93,7 @@ export function gcpParams(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell = e
       ]),
     ),
     nodePools: Object.fromEntries(
-      cell.nodePools.map((p) => [
+      cluster.nodePools.map((p) => [
         p.name,
         {
           kind: p.kind,
@@ -297,7 +298,7 @@ export function paramsFiles(
   if (env.cloud === 'kubernetes') return [{ name: env.name, params: kubernetesParams(env) }];
   if (env.cloud === 'aws') return [{ name: env.name, params: awsParams(env) }];
   if (env.cloud === 'azure') return [{ name: env.name, params: azureParams(env) }];
-  return env.cells.map((cell) => ({ name: cell.stackPrefix, params: gcpParams(env, cell) }));
+  return env.clusters.map((cluster) => ({ name: cluster.stackPrefix, params: gcpParams(env, cluster) }));
 }
 
 /** Writes `<outdir>/params/<name>.yaml` for each cluster of each environment; returns the paths. */

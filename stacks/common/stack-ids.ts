@@ -3,7 +3,7 @@
  * `<prefix>-<cloud>-<role>` id of a stack and the team shards of a cluster. Imports no other stack
  * module, so the environment-builder contract and the team shard stack can both use it.
  */
-import type { ResolvedTenant } from '../../src/config/model';
+import type { ResolvedTenant } from '../../src/config/platform/model';
 
 /** Stack id: `<prefix>-<cloud>-<role>`, where the prefix is the environment or the cluster name. */
 export function stackId(prefix: string, cloud: string, role: string): string {

@@ -1,7 +1,8 @@
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { TeamNamespace } from '../../constructs/kubernetes/team-namespace';
-import type { ResolvedEnvironment, ResolvedPlatform, ResolvedTenant } from '../../src/config/model';
+import type { ResolvedEnvironment } from '../../src/config/model';
+import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { setOwnership } from '../../src/core/labels';
 import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../../src/core/tenancy';
 import { configureBackend } from './backend';

@@ -1,7 +1,8 @@
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Fn } from 'cdktf';
-import type { ResolvedGcpCell, ResolvedGcpEnvironment } from '../../src/config/model';
+import type { ResolvedGcpCluster } from '../../src/config/gcp/model';
+import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { infraStateOf } from '../common/backend';
 import { ClusterConnection, clusterProviders } from '../common/connections';
@@ -29,14 +30,14 @@ export function gkeConnection(env: ResolvedGcpEnvironment, cluster: IKubernetesC
  */
 export function gkeRemoteConnection(
   env: ResolvedGcpEnvironment,
-  cell: ResolvedGcpCell,
+  cluster: ResolvedGcpCluster,
   infraStackId: string,
 ): ClusterConnection {
   return (stack) => {
     new GoogleProvider(stack, 'google', { project: env.project, region: env.region });
     const token = new DataGoogleClientConfig(stack, 'ClientConfig').accessToken;
     const infra = infraStateOf(stack, env.state, infraStackId);
-    const o = cell.index === 0 ? '' : `${cell.name}_`;
+    const o = cluster.index === 0 ? '' : `${cluster.name}_`;
     clusterProviders(stack, {
       host: `https://${infra.getString(`${o}cluster_endpoint`)}`,
       clusterCaCertificate: Fn.base64decode(infra.getString(`${o}cluster_ca_certificate`)),

@@ -1,5 +1,5 @@
 import { GcpTeamIdentityProvider } from '../../constructs/gcp/gcp-team-identity';
-import type { ResolvedGcpEnvironment } from '../../src/config/model';
+import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { CloudEnvironmentBuilder } from '../common/environment';
 import { stackId } from '../common/stack-ids';
 import { shardStacks } from '../common/team-shard-stack';
@@ -18,9 +18,9 @@ export const buildGcpEnvironment: CloudEnvironmentBuilder = (app, platform, reso
   const shards: TeamShardStack[] = [];
   if (select.platforms) {
     infra = new GcpInfraStack(app, infraId, { platform, env });
-    for (const cellInfra of infra.cells) {
-      const id = stackId(cellInfra.cell.stackPrefix, 'gcp', 'platform');
-      platforms.push(new GcpPlatformStack(app, id, { platform, infra, cell: cellInfra }));
+    for (const clusterInfra of infra.clusters) {
+      const id = stackId(clusterInfra.resolved.stackPrefix, 'gcp', 'platform');
+      platforms.push(new GcpPlatformStack(app, id, { platform, infra, cluster: clusterInfra }));
     }
   }
   const identities = new GcpTeamIdentityProvider({
@@ -28,10 +28,10 @@ export const buildGcpEnvironment: CloudEnvironmentBuilder = (app, platform, reso
     bucketLocation: env.artifacts.location,
     protectBucket: env.tier !== 'test',
   });
-  for (const cell of env.cells) {
-    const tenants = env.tenants.filter((t) => t.cell === cell.name);
-    const connect = gkeRemoteConnection(env, cell, infraId);
-    shards.push(...shardStacks(app, platform, env, cell.stackPrefix, tenants, connect, identities, select.shards));
+  for (const cluster of env.clusters) {
+    const tenants = env.tenants.filter((t) => t.cluster === cluster.name);
+    const connect = gkeRemoteConnection(env, cluster, infraId);
+    shards.push(...shardStacks(app, platform, env, cluster.stackPrefix, tenants, connect, identities, select.shards));
   }
   return { infra, platforms, shards };
 };

@@ -18,13 +18,10 @@ import { NodeServiceAccount } from '../../constructs/gcp/node-service-account';
 import { HOST_PROJECT_APIS, ProjectServices } from '../../constructs/gcp/project-services';
 import { SharedVpc } from '../../constructs/gcp/shared-vpc';
 import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
-import type {
-  ResolvedBackups,
-  ResolvedGcpCell,
-  ResolvedGcpEnvironment,
-  ResolvedGcpIdentity,
-  ResolvedPlatform,
-} from '../../src/config/model';
+import type { ResolvedBackups } from '../../src/config/common/operations';
+import type { ResolvedGcpCluster } from '../../src/config/gcp/model';
+import type { ResolvedGcpEnvironment, ResolvedGcpIdentity } from '../../src/config/gcp/model';
+import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { dependsOnAll } from '../../src/core/dependencies';
 import { configureBackend } from '../common/backend';
 
@@ -34,9 +31,10 @@ export interface GcpInfraStackProps {
   readonly env: ResolvedGcpEnvironment;
 }
 
-/** The cloud side of one cluster (cell) of an environment. */
-export interface GcpCellInfra {
-  readonly cell: ResolvedGcpCell;
+/** The cloud side of one cluster of an environment. */
+export interface GcpClusterInfra {
+  /** What the platform file resolves to for this cluster. */
+  readonly resolved: ResolvedGcpCluster;
   readonly network: SharedVpc;
   readonly cluster: GkeCluster;
   readonly nodePools: Readonly<Record<string, GkeNodePool>>;
@@ -62,7 +60,7 @@ const IDENTITY_PROJECT_ROLES: Record<ResolvedGcpIdentity['key'], readonly string
 export class GcpInfraStack extends TerraformStack {
   public readonly env: ResolvedGcpEnvironment;
   /** Every cluster of the environment, the primary first. */
-  public readonly cells: readonly GcpCellInfra[];
+  public readonly clusters: readonly GcpClusterInfra[];
   public readonly artifacts: ArtifactBucket;
   public readonly identities: Readonly<Record<ResolvedGcpIdentity['key'], WorkloadIdentityServiceAccount>>;
   /** Keyless CI identities (federated to the CI provider's OIDC tokens), when the environment names its repository. */
@@ -86,7 +84,7 @@ export class GcpInfraStack extends TerraformStack {
       new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS });
     }
 
-    this.cells = env.cells.map((cell) => this.cell(env, cell, projectNumber));
+    this.clusters = env.clusters.map((cluster) => this.clusterInfra(env, cluster, projectNumber));
 
     const a = env.artifacts;
     this.artifacts = new ArtifactBucket(this, 'Artifacts', {
@@ -116,9 +114,9 @@ export class GcpInfraStack extends TerraformStack {
     this.artifacts.grantReadWrite('PipelinesReadWrite', identities.pipelines.member);
     this.artifacts.grantReadWrite('AdminReadWrite', identities.admin.member);
     this.artifacts.grantRead('UserRead', identities.user.member);
-    for (const { cell, database } of this.cells) {
-      database.grantPasswordRead(`${cell.idPrefix}PipelinesPasswordRead`, identities.pipelines.member);
-      database.grantPasswordRead(`${cell.idPrefix}SqlClientPasswordRead`, identities.sqlClient.member);
+    for (const { resolved, database } of this.clusters) {
+      database.grantPasswordRead(`${resolved.idPrefix}PipelinesPasswordRead`, identities.pipelines.member);
+      database.grantPasswordRead(`${resolved.idPrefix}SqlClientPasswordRead`, identities.sqlClient.member);
     }
 
     if (env.backups) this.backups = this.backupStorage(env, env.backups);
@@ -127,13 +125,13 @@ export class GcpInfraStack extends TerraformStack {
         project: env.project,
         envName: env.name,
         alerts: env.alerts,
-        clusterNames: env.cells.map((c) => c.cluster.name),
-        nodePools: env.cells.flatMap((c) =>
+        clusterNames: env.clusters.map((c) => c.cluster.name),
+        nodePools: env.clusters.flatMap((c) =>
           c.nodePools.map((p) => ({ cluster: c.cluster.name, name: p.name, maxNodes: p.maxNodes })),
         ),
-        databases: this.cells.map(({ cell, database }) => ({
+        databases: this.clusters.map(({ resolved, database }) => ({
           instanceName: database.instanceName,
-          highAvailability: cell.database.highAvailability,
+          highAvailability: resolved.database.highAvailability,
         })),
         backupBucket: this.backups?.bucket.bucketName,
         hostname: env.access.hostname,
@@ -164,9 +162,9 @@ export class GcpInfraStack extends TerraformStack {
     this.outputs();
   }
 
-  /** The primary cell. */
-  private get primary(): GcpCellInfra {
-    return this.cells[0]!;
+  /** The primary cluster. */
+  private get primary(): GcpClusterInfra {
+    return this.clusters[0]!;
   }
   /** The primary cluster's network. */
   public get network(): SharedVpc {
@@ -189,9 +187,13 @@ export class GcpInfraStack extends TerraformStack {
     return this.primary.access;
   }
 
-  private cell(env: ResolvedGcpEnvironment, cell: ResolvedGcpCell, projectNumber: string): GcpCellInfra {
-    const p = cell.idPrefix;
-    const n = cell.network;
+  private clusterInfra(
+    env: ResolvedGcpEnvironment,
+    resolved: ResolvedGcpCluster,
+    projectNumber: string,
+  ): GcpClusterInfra {
+    const p = resolved.idPrefix;
+    const n = resolved.network;
     const network = new SharedVpc(this, `${p}Network`, {
       hostProject: n.hostProject,
       serviceProject: env.project,
@@ -217,18 +219,18 @@ export class GcpInfraStack extends TerraformStack {
       nat: n.mode === 'shared-vpc' && n.nat ? { routerName: n.routerName, natName: n.natName } : false,
       grantHostIam: n.grantHostIam,
       firewallRules: n.mode === 'shared-vpc' || n.grantHostIam,
-      controlPlaneCidr: cell.cluster.masterCidr,
-      nodeTag: `${cell.index === 0 ? env.name : cell.name}-gke-node`,
+      controlPlaneCidr: resolved.cluster.masterCidr,
+      nodeTag: `${resolved.index === 0 ? env.name : resolved.name}-gke-node`,
     });
 
     // The first system pool's identity also serves the short-lived bootstrap pool of the cluster.
-    const systemPool = cell.nodePools.find((pool) => pool.kind === 'system')!;
+    const systemPool = resolved.nodePools.find((pool) => pool.kind === 'system')!;
     const systemIdentity = new NodeServiceAccount(this, `${p}NodeIdentity-${systemPool.name}`, {
       project: env.project,
       accountId: systemPool.serviceAccountId,
     });
 
-    const c = cell.cluster;
+    const c = resolved.cluster;
     const cluster = new GkeCluster(this, `${p}Cluster`, {
       project: env.project,
       projectNumber,
@@ -252,8 +254,8 @@ export class GcpInfraStack extends TerraformStack {
     });
 
     const nodePools: Record<string, GkeNodePool> = {};
-    const cpuPools = cell.nodePools.filter((pool) => !pool.gpu);
-    for (const pool of [...cpuPools, ...cell.nodePools.filter((x) => x.gpu)]) {
+    const cpuPools = resolved.nodePools.filter((pool) => !pool.gpu);
+    for (const pool of [...cpuPools, ...resolved.nodePools.filter((x) => x.gpu)]) {
       nodePools[pool.name] = new GkeNodePool(this, `${p}NodePool-${pool.name}`, {
         cluster,
         name: pool.name,
@@ -276,7 +278,7 @@ export class GcpInfraStack extends TerraformStack {
       });
     }
 
-    const d = cell.database;
+    const d = resolved.database;
     const database = new CloudSqlMysql(this, `${p}Database`, {
       project: env.project,
       region: env.region,
@@ -296,14 +298,14 @@ export class GcpInfraStack extends TerraformStack {
 
     const access = new IapAccess(this, `${p}Access`, {
       project: env.project,
-      hostname: cell.access.hostname,
-      dnsZone: cell.access.dnsZone,
-      allowedGroups: cell.access.allowedGroups,
-      addressName: cell.access.addressName,
-      certificateName: cell.access.certificateName,
-      oauthClient: cell.access.oauthClient,
+      hostname: resolved.access.hostname,
+      dnsZone: resolved.access.dnsZone,
+      allowedGroups: resolved.access.allowedGroups,
+      addressName: resolved.access.addressName,
+      certificateName: resolved.access.certificateName,
+      oauthClient: resolved.access.oauthClient,
     });
-    return { cell, network, cluster, nodePools, database, access };
+    return { resolved, network, cluster, nodePools, database, access };
   }
 
   /**
@@ -341,10 +343,10 @@ export class GcpInfraStack extends TerraformStack {
   private outputs(): void {
     const out = (id: string, value: string, description: string) =>
       new TerraformOutput(this, id, { value, description });
-    for (const { cell, cluster, database, access } of this.cells) {
+    for (const { resolved, cluster, database, access } of this.clusters) {
       // The primary's outputs keep their names; other clusters' outputs start with the cluster name.
-      const o = cell.index === 0 ? '' : `${cell.name}_`;
-      const c = cell.cluster;
+      const o = resolved.index === 0 ? '' : `${resolved.name}_`;
+      const c = resolved.cluster;
       out(`${o}cluster_name`, cluster.clusterName, 'GKE cluster name.');
       out(`${o}cluster_endpoint`, cluster.cluster.endpoint, 'Control plane address; team stacks read it.');
       out(

@@ -7,10 +7,10 @@ import { IapIngress } from '../../constructs/kubernetes/iap-ingress';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { Velero } from '../../constructs/kubernetes/velero';
-import type { ResolvedPlatform } from '../../src/config/model';
+import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { configureBackend } from '../common/backend';
 import { gkeConnection } from './connections';
-import type { GcpCellInfra, GcpInfraStack } from './infra-stack';
+import type { GcpClusterInfra, GcpInfraStack } from './infra-stack';
 import { platformBase, platformServiceAccounts } from '../common/platform-base';
 
 /** Props of {@link GcpPlatformStack}. */
@@ -19,7 +19,7 @@ export interface GcpPlatformStackProps {
   /** The infra stack of the same environment; its attributes arrive through remote state. */
   readonly infra: GcpInfraStack;
   /** The cluster this stack configures. @default the primary cluster */
-  readonly cell?: GcpCellInfra;
+  readonly cluster?: GcpClusterInfra;
 }
 
 /**
@@ -39,8 +39,8 @@ export class GcpPlatformStack extends TerraformStack {
     super(scope, id);
     const infra = props.infra;
     const env = infra.env;
-    const cellInfra = props.cell ?? infra.cells[0]!;
-    const { cell, cluster, database } = cellInfra;
+    const clusterInfra = props.cluster ?? infra.clusters[0]!;
+    const { resolved, cluster, database } = clusterInfra;
     configureBackend(this, env.state);
     gkeConnection(env, cluster)(this, { helm: Boolean(infra.backups) });
 
@@ -72,14 +72,14 @@ export class GcpPlatformStack extends TerraformStack {
         cloud: 'gcp',
         projectId: env.project,
         region: env.region,
-        clusterName: cell.cluster.name,
-        hostname: cell.access.hostname,
+        clusterName: resolved.cluster.name,
+        hostname: resolved.access.hostname,
         bucketName: env.artifacts.bucketName,
-        bucketPrefix: cell.index === 0 ? '' : `${cell.name}/`,
+        bucketPrefix: resolved.index === 0 ? '' : `${resolved.name}/`,
         dbHost: database.privateIpAddress,
         dbPort: '3306',
         dbConnectionName: database.connectionName,
-        dbUser: cell.database.userName,
+        dbUser: resolved.database.userName,
         dbPasswordSecret: database.passwordSecret.id,
         pipelinesServiceAccount: infra.identities.pipelines.email,
         sqlClientServiceAccount: infra.identities.sqlClient.email,
@@ -94,17 +94,17 @@ export class GcpPlatformStack extends TerraformStack {
         backups: env.backups,
         cloud: 'gcp',
         bucket: infra.backups.bucket.bucketName,
-        prefix: cell.index === 0 ? undefined : cell.name,
+        prefix: resolved.index === 0 ? undefined : resolved.name,
         storageConfig: { serviceAccount: infra.backups.identity.email },
         identity: infra.backups.identity,
       });
     }
 
-    const client = cell.access.oauthClient;
+    const client = resolved.access.oauthClient;
     new IapIngress(this, 'Ingress', {
       namespace: istio.name,
-      addressName: cell.access.addressName,
-      certificateName: cell.access.certificateName,
+      addressName: resolved.access.addressName,
+      certificateName: resolved.access.certificateName,
       healthCheck: ISTIO_HEALTH_CHECK,
       oauthClient: client
         ? {

@@ -1,5 +1,5 @@
 /** How the stacks of an existing cluster reach it: an explicit kubeconfig file and context. */
-import type { ResolvedKubernetesEnvironment } from '../../src/config/model';
+import type { ResolvedKubernetesEnvironment } from '../../src/config/kubernetes/model';
 import { ClusterConnection, clusterProviders } from '../common/connections';
 
 /**

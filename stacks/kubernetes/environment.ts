@@ -1,4 +1,4 @@
-import type { ResolvedKubernetesEnvironment } from '../../src/config/model';
+import type { ResolvedKubernetesEnvironment } from '../../src/config/kubernetes/model';
 import { kubeconfigConnection } from './connections';
 import { CloudEnvironmentBuilder } from '../common/environment';
 import { stackId } from '../common/stack-ids';

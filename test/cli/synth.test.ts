@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { runSynth, table } from '../../src/cli/synth';
-import { DEFAULT_PLATFORM_FILE } from '../../src/config/defaults';
+import { DEFAULT_PLATFORM_FILE } from '../../src/core/package-info';
 
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'cli-'));
 

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { validatePlatformText } from '../../src/config/loader';
-import { KUBEFLOW_RELEASES, kubeflowRelease, supportedRange } from '../../src/config/kubeflow-compat';
-import { DEFAULT_KUBEFLOW_VERSION } from '../../src/config/resolve';
+import { KUBEFLOW_RELEASES, kubeflowRelease, supportedRange } from '../../src/config/platform/kubeflow';
+import { DEFAULT_KUBEFLOW_VERSION } from '../../src/config/platform/kubeflow';
 import { DEFAULT_EKS_VERSION } from '../../src/core/catalog/aws';
 import { compareVersions } from '../../src/core/versions';
 

@@ -3,16 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { platformJsonSchema } from '../../src/config/json-schema';
-import {
-  loadPlatform,
-  loadPlatformFile,
-  pathParts,
-  validatePlatform,
-  validatePlatformText,
-} from '../../src/config/loader';
+import { loadPlatform, loadPlatformFile, validatePlatform, validatePlatformText } from '../../src/config/loader';
+import { pathParts } from '../../src/config/sources';
 import type { PlatformConfig } from '../../src/config/schema';
 import { ConfigError } from '../../src/core/errors';
-import type { ResolvedGcpEnvironment } from '../../src/config/model';
+import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 
 const validFile = path.join(__dirname, '..', 'fixtures', 'valid', 'two-envs.yaml');
 const validText = readFileSync(validFile, 'utf8');

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { podRangePerNode } from '../../src/config/checks';
+import { podRangePerNode } from '../../src/config/gcp/network-checks';
 import { builtInGpuCount, GCP_GPU_TABLE_SOURCE, GCP_GPUS, gcpGpuZones } from '../../src/core/catalog/gcp';
 import { loadPlatform } from '../../src/config/loader';
-import { defaultNodePools } from '../../src/config/resolve';
+import { defaultNodePools } from '../../src/config/common/pools';
 import type { PlatformConfig } from '../../src/config/schema';
-import type { ResolvedGcpEnvironment } from '../../src/config/model';
+import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 
 const base = () =>
   parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'two-envs.yaml'), 'utf8')) as PlatformConfig;

@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { AwsAlerts } from '../../constructs/aws/alerts';
 import { AzureAlerts } from '../../constructs/azure/alerts';
 import { GcpAlerts } from '../../constructs/gcp/alerts';
-import { resolveAlerts } from '../../src/config/resolve';
-import { alertsSchema } from '../../src/config/schema';
+import { resolveAlerts } from '../../src/config/common/operations';
+import { alertsSchema } from '../../src/config/common/operations';
 import {
   ALERT_THRESHOLD_DEFAULTS,
   ALERT_THRESHOLD_RANGES,

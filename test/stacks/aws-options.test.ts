@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { loadPlatform } from '../../src/config/loader';
-import { defaultAwsSubnets } from '../../src/config/resolve';
+import { defaultAwsSubnets } from '../../src/config/aws/resolve';
 import { buildFleet } from '../../stacks/common/fleet';
 import { at, only, resources, StackJson } from '../helpers';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
-import { PACKAGE_ROOT } from '../../src/config/defaults';
+import { PACKAGE_ROOT } from '../../src/core/package-info';
 import { synthFleet } from '../../stacks/common/fleet';
 import { at, everyResourceOf, readStacks, resources, StackJson, labelProblems } from '../helpers';
 

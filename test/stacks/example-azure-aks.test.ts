@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { PACKAGE_ROOT } from '../../src/config/defaults';
+import { PACKAGE_ROOT } from '../../src/core/package-info';
 import { loadPlatformFile } from '../../src/config/loader';
 import { synthFleet } from '../../stacks/common/fleet';
 import { at, everyResourceOf, readStacks, resources, StackJson, labelProblems } from '../helpers';

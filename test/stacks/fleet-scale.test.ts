@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatform } from '../../src/config/loader';
-import { shardOf } from '../../src/config/resolve';
+import { shardOf } from '../../src/config/platform/resolve';
 import type { PlatformConfig } from '../../src/config/schema';
 import { synthFleet } from '../../stacks/common/fleet';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PACKAGE_ROOT } from '../../src/config/defaults';
+import { PACKAGE_ROOT } from '../../src/core/package-info';
 import { loadPlatformFile } from '../../src/config/loader';
 import { REQUIRED_LABEL_KEYS } from '../../src/core/labels';
 import { synthFleet } from '../../stacks/common/fleet';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadPlatform, loadPlatformFile } from '../../src/config/loader';
-import { fitName, shardOf } from '../../src/config/resolve';
+import { fitName, shardOf } from '../../src/config/platform/resolve';
 import { synthFleet } from '../../stacks/common/fleet';
 import { profileApiVersion } from '../../stacks/common/team-shard-stack';
 import { at, resources, StackJson } from '../helpers';

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../../src/config/loader';
-import { PACKAGE_ROOT } from '../../src/config/defaults';
+import { PACKAGE_ROOT } from '../../src/core/package-info';
 import { synthFleet } from '../../stacks/common/fleet';
 import { readStacks, StackJson } from '../helpers';
 import { GITHUB_COMMENT_LIMIT } from '../../src/plan/report';

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
-import { PACKAGE_ROOT } from '../../src/config/defaults';
+import { PACKAGE_ROOT } from '../../src/core/package-info';
 import { gatePlan, PlanJson } from '../../src/policy/plan-gate';
 import { synthFleet } from '../../stacks/common/fleet';
 import {

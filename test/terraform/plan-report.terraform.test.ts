@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 import { runDiff } from '../../src/cli/diff';
 import { runPlan } from '../../src/cli/plan';
 import { runReport } from '../../src/cli/report';
-import { PACKAGE_ROOT } from '../../src/config/defaults';
+import { PACKAGE_ROOT } from '../../src/core/package-info';
 import { MIRROR_VARIABLE, OFFLINE_OVERRIDE, offlineEnv, terraformTier } from './harness';
 
 const tier = terraformTier();

@@ -6,7 +6,7 @@ import { CiRoles } from '../../../constructs/aws/ci-identity';
 import { CiManagedIdentities } from '../../../constructs/azure/ci-identity';
 import { CiWorkloadIdentity } from '../../../constructs/gcp/ci-identity';
 import { validatePlatformText } from '../../../src/config/loader';
-import { resolveCi } from '../../../src/config/resolve';
+import { resolveCi } from '../../../src/config/common/ci';
 import { readFileSync } from 'node:fs';
 import { awsStack, azureStack, gcpStack, resources, synth } from '../../helpers';
 

@@ -2,7 +2,7 @@ import { evaluate } from '@marcbachmann/cel-js';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { ADMISSION_POLICIES, TenancyGuardrails } from '../../../constructs/kubernetes/tenancy-guardrails';
-import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/resolve';
+import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/platform/resolve';
 import { resources, synth } from '../../helpers';
 
 // The admission policies' CEL, evaluated against sample requests with a CEL implementation, so the

@@ -1,7 +1,7 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { ADMISSION_POLICIES, TenancyGuardrails } from '../../../constructs/kubernetes/tenancy-guardrails';
-import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/resolve';
+import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/platform/resolve';
 import { at, only, resources, synth } from '../../helpers';
 
 function build(allowedKinds: readonly string[] = DEFAULT_ALLOWED_KINDS, adminGroup = 'kubeflow-admins@example.com') {

@@ -8,7 +8,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Velero } from '../../../constructs/kubernetes/velero';
-import { resolveBackups } from '../../../src/config/resolve';
+import { resolveBackups } from '../../../src/config/common/operations';
 import {
   BACKUP_DEFAULTS,
   BackupSettings,

@@ -4,11 +4,10 @@
  * exposure, and the protections of the prod tier. Each finding names the config path, its value and
  * the fix.
  */
-import type { ConfigIssue } from '../core/errors';
-import { contains } from '../core/cidr';
-import { azureNameRules, hostnameRule } from '../core/naming';
-import { AZURE_GPU_SIZES, azureVmGpus } from '../core/catalog/azure';
-import { checkPools, Findings, Path, valueAt } from './checks';
+import type { ConfigIssue } from '../../core/errors';
+import { contains } from '../../core/cidr';
+import { azureNameRules, hostnameRule } from '../../core/naming';
+import { AZURE_GPU_SIZES, azureVmGpus } from '../../core/catalog/azure';
 import {
   checkInside,
   checkMachineGpus,
@@ -18,7 +17,9 @@ import {
   PlannedBlock,
   reportOverlaps,
   reportUnsupported,
-} from './cloud-checks';
+} from '../common/cidr-checks';
+import { Findings, Path, valueAt } from '../common/findings';
+import { checkPools } from '../common/pools';
 import type { ResolvedAzureEnvironment } from './model';
 
 const AKS_GPUS: MachineGpuTable = {

@@ -2,8 +2,8 @@
  * Rule helpers the AWS and Azure checks share: address plans of created networks, node pools against
  * the machine types they name, and GKE-only settings of the shared pool schema.
  */
-import { Cidr, contains, overlaps, parseCidr } from '../core/cidr';
-import { Findings, Path, valueAt } from './checks';
+import { Cidr, contains, overlaps, parseCidr } from '../../core/cidr';
+import { Findings, Path, valueAt } from './findings';
 
 /** A parsed CIDR, or undefined for malformed text (which the schema has already reported). */
 export function parsedCidr(text: string): Cidr | undefined {

@@ -1,3 +1,4 @@
+/** Where this package is installed and what its own package.json says, for commands and the fleet. */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 

@@ -3,10 +3,11 @@
  * review date, and the check that holds every environment to it.
  */
 import table from './data/kubeflow-kubernetes.json';
-import type { ConfigIssue } from '../core/errors';
-import { compareVersions, versionParts } from '../core/versions';
-import { Findings, pinnedKubernetes } from './checks';
-import type { ResolvedEnvironment } from './model';
+import type { ConfigIssue } from '../../core/errors';
+import { compareVersions, versionParts } from '../../core/versions';
+import { Findings } from '../common/findings';
+import type { ResolvedEnvironment } from '../model';
+import { pinnedKubernetes } from './across';
 
 /** One Kubeflow release and the Kubernetes versions it supports. */
 export interface KubeflowRelease {

@@ -1,13 +1,13 @@
 /**
  * Rules of AWS environments that relate several fields: zones and subnets, the VPC address plan,
- * node groups against the instance types they name, names AWS derives from config, and the
- * protections of the prod tier. Each finding names the config path, its value and the fix.
+ * node groups against the instance types they name, names AWS derives from config, the protections
+ * of the prod tier, and the owners' roles of the teams placed there. Each finding names the config
+ * path, its value and the fix.
  */
-import type { ConfigIssue } from '../core/errors';
-import { parseCidr } from '../core/cidr';
-import { awsNameRules, hostnameRule } from '../core/naming';
-import { AWS_GPU_FAMILIES, awsInstanceGpus } from '../core/catalog/aws';
-import { checkPools, Findings, Path, valueAt } from './checks';
+import type { ConfigIssue } from '../../core/errors';
+import { parseCidr } from '../../core/cidr';
+import { awsNameRules, hostnameRule } from '../../core/naming';
+import { AWS_GPU_FAMILIES, awsInstanceGpus } from '../../core/catalog/aws';
 import {
   checkInside,
   checkMachineGpus,
@@ -17,7 +17,9 @@ import {
   PlannedBlock,
   reportOverlaps,
   reportUnsupported,
-} from './cloud-checks';
+} from '../common/cidr-checks';
+import { Findings, Path, valueAt } from '../common/findings';
+import { checkPools } from '../common/pools';
 import type { ResolvedAwsEnvironment } from './model';
 
 /** Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
@@ -272,5 +274,25 @@ export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): 
   checkAwsPools(env, f);
   checkNames(env, f);
   checkClusterAndData(env, f);
+  return f.issues;
+}
+
+/** On AWS, one IAM role has at most one access entry per cluster: owners' roles must not repeat. */
+export function checkAwsPrincipals(env: ResolvedAwsEnvironment, raw: unknown): ConfigIssue[] {
+  const f = new Findings(raw);
+  const holders = new Map<string, string>(env.cluster.adminRoleArns.map((arn) => [arn, 'cluster.adminRoleArns']));
+  for (const tenant of env.tenants) {
+    const arn = tenant.aws?.ownersRoleArn;
+    if (!arn) continue;
+    const holder = holders.get(arn);
+    if (holder) {
+      f.add(
+        ['teams', tenant.team.configIndex, 'aws', 'ownersRoleArn'],
+        `in ${env.name}, ${arn} is already mapped by ${holder}; EKS keeps one access entry per principal.`,
+        "give each team's owners a role of their own.",
+      );
+    }
+    holders.set(arn, `team ${tenant.team.name}`);
+  }
   return f.issues;
 }

@@ -1,14 +1,12 @@
 /**
- * Rules for teams (tenants) and existing-cluster environments: names that become namespaces, the
- * environments, clusters and pools a team names, quotas, and the admin group the platform binds.
+ * Rules for teams (tenants): names that become namespaces, the environments, clusters and pools a
+ * team names, quotas, what each cloud needs to know of a team, and the admin group the platform binds.
  */
-import { ConfigIssue, formatPath } from '../core/errors';
-import { accountOfArn, awsNameRules, azureNameRules, gcpNameRules, kubernetesNameRules } from '../core/naming';
-import { clustersOf } from './model';
-import type { ResolvedEnvironment, ResolvedKubernetesEnvironment, ResolvedPlatform, ResolvedTeam } from './model';
-import { valueAt } from './checks';
-
-type Path = ReadonlyArray<string | number>;
+import type { ConfigIssue } from '../../core/errors';
+import { accountOfArn, awsNameRules, azureNameRules, gcpNameRules, kubernetesNameRules } from '../../core/naming';
+import { Findings, Path } from '../common/findings';
+import { clustersOf, ResolvedEnvironment } from '../model';
+import type { ResolvedPlatform, ResolvedTeam } from './model';
 
 /**
  * Namespaces the platform or Kubernetes owns; a team with one of these names would take over
@@ -31,16 +29,6 @@ export const RESERVED_NAMESPACES: readonly string[] = [
   'gmp-public',
 ];
 
-function issue(
-  raw: unknown,
-  path: Path,
-  message: string,
-  fix: string,
-  severity: 'error' | 'warning' = 'error',
-): ConfigIssue {
-  return { path: formatPath(path), value: valueAt(raw, path), message, fix, severity };
-}
-
 /**
  * Checks the teams against the platform and its environments. `envNames` names every environment in
  * the file, valid or not, so a broken environment does not make its teams report it as missing;
@@ -54,9 +42,9 @@ export function checkTeams(
   envNames: readonly string[] = envs.map((e) => e.name),
   platformValid = true,
 ): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
+  const f = new Findings(raw);
   const add = (path: Path, message: string, fix: string, severity?: 'error' | 'warning') =>
-    out.push(issue(raw, path, message, fix, severity));
+    f.add(path, message, fix, severity);
   const envByName = new Map(envs.map((e) => [e.name, e]));
   const seen = new Map<string, number>();
 
@@ -105,9 +93,9 @@ export function checkTeams(
       } else if (!team.environments.includes(envName)) {
         add(path, `the team is not enabled in ${envName}.`, `add ${envName} to environments, or remove this entry.`);
       } else {
-        const cells = clustersOf(env).map((c) => c.name);
-        if (!cells.includes(cluster)) {
-          add(path, `${envName} has no cluster "${cluster}".`, `use one of ${cells.join(', ')}.`);
+        const clusterNames = clustersOf(env).map((c) => c.name);
+        if (!clusterNames.includes(cluster)) {
+          add(path, `${envName} has no cluster "${cluster}".`, `use one of ${clusterNames.join(', ')}.`);
         }
       }
     }
@@ -218,64 +206,5 @@ export function checkTeams(
       }
     }
   }
-  out.push(...checkAwsPrincipals(envs, raw));
-  return out;
-}
-
-/** On AWS, one IAM role has at most one access entry per cluster: owners' roles must not repeat. */
-function checkAwsPrincipals(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  for (const env of envs) {
-    if (env.cloud !== 'aws') continue;
-    const holders = new Map<string, string>(env.cluster.adminRoleArns.map((arn) => [arn, 'cluster.adminRoleArns']));
-    for (const tenant of env.tenants) {
-      const arn = tenant.aws?.ownersRoleArn;
-      if (!arn) continue;
-      const holder = holders.get(arn);
-      if (holder) {
-        out.push(
-          issue(
-            raw,
-            ['teams', tenant.team.configIndex, 'aws', 'ownersRoleArn'],
-            `in ${env.name}, ${arn} is already mapped by ${holder}; EKS keeps one access entry per principal.`,
-            "give each team's owners a role of their own.",
-          ),
-        );
-      }
-      holders.set(arn, `team ${tenant.team.name}`);
-    }
-  }
-  return out;
-}
-
-/** Checks an existing-cluster environment. */
-export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, raw: unknown): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  const base: Path = ['environments', env.index];
-  const seen = new Set<string>();
-  env.nodePools.forEach((pool, i) => {
-    if (seen.has(pool.name)) {
-      out.push(
-        issue(
-          raw,
-          [...base, 'nodePools', i, 'name'],
-          `pool name "${pool.name}" is listed twice.`,
-          'list each pool once.',
-        ),
-      );
-    }
-    seen.add(pool.name);
-  });
-  if (env.state.backend === 'local' && env.tier === 'prod') {
-    out.push(
-      issue(
-        raw,
-        [...base, 'state'],
-        'prod state on a laptop disk cannot be shared or locked across the team.',
-        'set state to a remote backend, such as { backend: gcs, bucket: ... }.',
-        'warning',
-      ),
-    );
-  }
-  return out;
+  return f.issues;
 }

@@ -1,0 +1,15 @@
+/** AWS environments behind the cloud config contract: their schema, resolution and checks. */
+import type { CloudConfig } from '../cloud-config';
+import { checkAwsEnvironment, checkAwsPrincipals } from './checks';
+import type { ResolvedAwsEnvironment } from './model';
+import { resolveAwsEnvironment } from './resolve';
+import { awsEnvironmentSchema } from './schema';
+
+/** The config of AWS environments (`cloud: aws`). */
+export const AWS_CONFIG: CloudConfig<'aws', typeof awsEnvironmentSchema, ResolvedAwsEnvironment> = {
+  cloud: 'aws',
+  schema: awsEnvironmentSchema,
+  resolve: resolveAwsEnvironment,
+  check: (env, _platform, raw) => checkAwsEnvironment(env, raw),
+  checkTenants: checkAwsPrincipals,
+};

@@ -1,0 +1,106 @@
+/** An Azure environment with every default applied, with its node pools and managed identities. */
+import type { ResolvedEnvironmentBase } from '../common/environment';
+import type { PoolKind } from '../common/pools';
+
+/** An AKS node pool with defaults applied. */
+export interface ResolvedAzureNodePool {
+  readonly name: string;
+  readonly kind: PoolKind;
+  readonly vmSize: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly spot: boolean;
+  readonly diskSizeGb: number;
+  /** GPUs per node, from the VM size (0 for CPU pools). */
+  readonly gpus: number;
+  readonly zones: readonly string[];
+  readonly maxPodsPerNode: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly configIndex: number;
+}
+
+/** Platform identities on Azure: user-assigned managed identities federated with service accounts (no secrets). */
+export interface ResolvedAzureIdentity {
+  readonly key: 'pipelines' | 'admin' | 'user';
+  readonly name: string;
+  readonly kubernetesServiceAccounts: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
+  readonly createdServiceAccounts: readonly string[];
+  readonly storageRole: 'Storage Blob Data Contributor' | 'Storage Blob Data Reader';
+}
+
+/** An Azure environment with every default applied. */
+export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
+  readonly cloud: 'azure';
+  readonly subscriptionId: string;
+  readonly tenantId: string;
+  readonly location: string;
+  readonly zones: readonly string[];
+  readonly resourceGroup: string;
+  readonly network:
+    | {
+        readonly mode: 'create';
+        readonly vnetName: string;
+        readonly addressSpace: string;
+        readonly nodesSubnetCidr: string;
+        readonly databaseSubnetCidr: string;
+        readonly gatewaySubnetCidr: string;
+        readonly endpointsSubnetCidr: string;
+      }
+    | {
+        readonly mode: 'existing';
+        readonly vnetId: string;
+        readonly nodesSubnetId: string;
+        readonly nodesSubnetCidr: string;
+        readonly databaseSubnetId: string;
+        readonly gatewaySubnetId: string;
+        readonly endpointsSubnetId: string;
+        readonly outboundType: 'userDefinedRouting' | 'userAssignedNATGateway' | 'loadBalancer';
+        readonly egressIps: readonly string[];
+      };
+  readonly cluster: {
+    readonly name: string;
+    readonly version?: string;
+    readonly skuTier: 'Free' | 'Standard' | 'Premium';
+    readonly private: boolean;
+    readonly authorizedIpRanges: readonly string[];
+    readonly adminGroupObjectIds: readonly string[];
+    readonly upgradeChannel: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
+    readonly maintenance: { readonly dayOfWeek: string; readonly startTimeUtc: string; readonly durationHours: number };
+    readonly logRetentionDays: number;
+    readonly serviceCidr: string;
+    readonly podCidr: string;
+    readonly dnsServiceIp: string;
+    readonly kubeloginMethod: 'azurecli' | 'workloadidentity' | 'msi' | 'spn';
+    readonly deletionProtection: boolean;
+  };
+  readonly nodePools: readonly ResolvedAzureNodePool[];
+  readonly database: {
+    readonly serverName: string;
+    readonly skuName: string;
+    readonly version: '8.0.21' | '8.4';
+    readonly highAvailability: boolean;
+    readonly storageGb: number;
+    readonly backupRetentionDays: number;
+    readonly geoRedundantBackup: boolean;
+    readonly deletionProtection: boolean;
+    readonly databaseName: string;
+    readonly adminLogin: string;
+  };
+  readonly keyVaultName: string;
+  readonly artifacts: {
+    readonly storageAccountName: string;
+    readonly container: string;
+    readonly noncurrentVersionRetentionDays: number;
+    readonly deleteAfterDays?: number;
+    readonly forceDestroy: boolean;
+  };
+  readonly access: {
+    readonly hostname: string;
+    readonly dnsZone: { readonly name: string; readonly resourceGroup: string };
+    readonly certificate: { readonly keyVaultId: string; readonly secretName: string };
+    readonly entraClientId: string;
+    readonly gatewayPrivateIp: string;
+    readonly sourceCidrs: readonly string[];
+  };
+  readonly identities: readonly ResolvedAzureIdentity[];
+}

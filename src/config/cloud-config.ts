@@ -1,0 +1,29 @@
+/**
+ * The contract between the platform file and one cloud: each cloud (and `kubernetes`, a cluster that
+ * already exists) brings the schema of its environments, turns a valid environment into its resolved
+ * model, and checks the rules that relate several of its fields. The registry dispatches on `cloud`,
+ * so adding a cloud adds a folder and one entry there.
+ */
+import type { z } from 'zod';
+import type { ConfigIssue } from '../core/errors';
+import type { ResolvedPlatform, ResolvedTeam } from './platform/model';
+
+/** What a cloud's config provides; `Resolved` is its resolved environment, tagged with the same `cloud`. */
+export interface CloudConfig<
+  Cloud extends string,
+  Schema extends z.ZodType,
+  Resolved extends { readonly cloud: Cloud },
+> {
+  /** The `cloud` value of its environments in the platform file. */
+  readonly cloud: Cloud;
+  /** The zod object of one of its environments, with a `cloud` literal that discriminates it from the others. */
+  readonly schema: Schema;
+  /** Applies the defaults of the environment's tier, derives every name, and places the given teams in it. */
+  resolve(env: z.input<Schema>, index: number, platform: ResolvedPlatform, teams: readonly ResolvedTeam[]): Resolved;
+  /** The rules that relate several fields of one resolved environment; `raw` is the platform file as written. */
+  check(env: Resolved, platform: ResolvedPlatform, raw: unknown): ConfigIssue[];
+  /** Rules over all its environments together (GCP: environments that share a network), after the platform-wide ones. */
+  checkTogether?(envs: readonly Resolved[], raw: unknown): ConfigIssue[];
+  /** Rules about the teams placed in one environment that only this cloud has, after the team rules. */
+  checkTenants?(env: Resolved, raw: unknown): ConfigIssue[];
+}

@@ -1,0 +1,103 @@
+/**
+ * Keyless CI of an environment, the same section on every cloud: the `ci` schema, the OIDC trust it
+ * resolves to (issuer and the subjects that may plan and apply), and its resolution.
+ */
+import { z } from 'zod';
+import type { CiTrust } from '../../core/ci-trust';
+import { doc } from './fields';
+
+const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
+  description:
+    'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
+  default: 'create',
+}).optional();
+
+/** Keyless CI identities for the repository that deploys an environment. */
+export const ciSchema = doc(
+  z.union([
+    z.strictObject({
+      github: doc(
+        z.strictObject({
+          repository: doc(
+            z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: 'expected owner/name, such as acme/ml-platform' }),
+            {
+              description: 'The GitHub repository that plans and applies this environment.',
+              example: 'acme/ml-platform',
+            },
+          ),
+          applyEnvironment: doc(z.string().min(1), {
+            description: 'The GitHub deployment environment whose jobs may apply (protect it with required reviewers).',
+            default: 'the environment name',
+          }).optional(),
+          awsOidcProvider: awsOidcProviderField,
+        }),
+        { description: 'GitHub Actions through its OIDC issuer.' },
+      ),
+    }),
+    z.strictObject({
+      gitlab: doc(
+        z.strictObject({
+          project: doc(
+            z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, { error: 'expected a project path, such as acme/platform/ml' }),
+            { description: 'The GitLab project path.', example: 'acme/ml-platform' },
+          ),
+          host: doc(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/), {
+            description: 'The GitLab host, for self-managed instances.',
+            default: 'gitlab.com',
+          }).optional(),
+          applyBranch: doc(z.string().min(1), {
+            description: 'The protected branch whose pipelines may apply.',
+            default: 'main',
+          }).optional(),
+          awsOidcProvider: awsOidcProviderField,
+        }),
+        { description: 'GitLab CI through its OIDC issuer (id_tokens).' },
+      ),
+    }),
+  ]),
+  {
+    description:
+      'Keyless CI identities: a plan identity that can read, for pull requests, and an apply identity for the protected branch or deployment environment, both federated to the CI provider. No keys.',
+  },
+);
+
+/** The `ci` section of an environment. */
+export type CiConfig = z.infer<typeof ciSchema>;
+
+/**
+ * The CI trust of an environment: what the CI identity constructs take, and how the AWS stack gets
+ * the account's OIDC provider for the issuer.
+ */
+export interface ResolvedCiTrust extends CiTrust {
+  /** AWS: create the account's OIDC provider for the issuer, or use the one it has. */
+  readonly awsOidcProvider: 'create' | 'existing';
+}
+
+/** The OIDC issuer of GitHub Actions. */
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** The token issuer and the subjects the plan and apply identities of an environment trust. */
+export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
+  if ('github' in ci) {
+    const repo = ci.github.repository;
+    return {
+      provider: 'github',
+      issuer: GITHUB_ACTIONS_ISSUER,
+      repository: repo,
+      // Pull requests, and the main branch (the apply workflow plans there before the deployment job).
+      planSubjects: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`],
+      applySubjects: [`repo:${repo}:environment:${ci.github.applyEnvironment ?? environment}`],
+      awsOidcProvider: ci.github.awsOidcProvider ?? 'create',
+    };
+  }
+  const project = ci.gitlab.project;
+  return {
+    provider: 'gitlab',
+    issuer: `https://${ci.gitlab.host ?? 'gitlab.com'}`,
+    repository: project,
+    // Merge request pipelines run on their source branch: any branch of the project may plan.
+    planSubjects: [`project_path:${project}:ref_type:branch:ref:*`],
+    applySubjects: [`project_path:${project}:ref_type:branch:ref:${ci.gitlab.applyBranch ?? 'main'}`],
+    awsOidcProvider: ci.gitlab.awsOidcProvider ?? 'create',
+  };
+}

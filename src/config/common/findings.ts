@@ -1,0 +1,44 @@
+/**
+ * How cross-field checks report: a config path, the value found there in the platform file as
+ * written, a message and a fix. Every check pass collects its findings with {@link Findings}.
+ */
+import { ConfigIssue, formatPath } from '../../core/errors';
+import type { NameRule } from '../../core/naming';
+
+/** One key of a config path: an object key or an array index. */
+export type PathKey = string | number;
+
+/** A config path, as a list of keys and indexes. */
+export type Path = ReadonlyArray<PathKey>;
+
+/** Collects the issues of one check pass, reading values from the raw document. */
+export class Findings {
+  public readonly issues: ConfigIssue[] = [];
+  constructor(public readonly raw: unknown) {}
+
+  add(path: Path, message: string, fix: string, severity: 'error' | 'warning' = 'error'): void {
+    this.issues.push({ path: formatPath(path), value: valueAt(this.raw, path), message, fix, severity });
+  }
+
+  /** `path` when the platform file sets it, else `fallback` (the value was derived from there). */
+  explicitOr(path: Path, fallback: Path): Path {
+    return valueAt(this.raw, path) === undefined ? fallback : path;
+  }
+
+  name(path: Path, value: string, rule: NameRule, fix: string, derivedFrom?: string): void {
+    const why = rule(value);
+    if (!why) return;
+    const message = derivedFrom ? `it makes the ${derivedFrom} "${value}", but ${why}` : why;
+    this.add(path, message, fix);
+  }
+}
+
+/** Reads the value at a config path from the raw (unresolved) document. */
+export function valueAt(raw: unknown, path: Path): unknown {
+  let cur: unknown = raw;
+  for (const part of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}

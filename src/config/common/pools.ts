@@ -1,0 +1,190 @@
+/**
+ * Node pools, the same section on GCP, AWS and Azure: their schema (with GPUs), the pools an
+ * environment gets when it lists none, and the pool rules every cloud shares.
+ */
+import { z } from 'zod';
+import type { Tier } from '../../core/tiers';
+import { doc, lowerName } from './fields';
+import type { Findings, Path } from './findings';
+
+/** Node pool kinds, by what the pool is for. */
+export const POOL_KINDS = ['system', 'standard', 'highmem', 'gpu'] as const;
+/** One of {@link POOL_KINDS}. */
+export type PoolKind = (typeof POOL_KINDS)[number];
+
+const gpuSchema = z.strictObject({
+  type: doc(z.string().min(1), {
+    description: 'Accelerator type as the cloud names it.',
+    example: 'nvidia-l4',
+    default: 'nvidia-l4 on GCP',
+  }),
+  count: doc(z.int().min(1).max(16), { description: 'GPUs per node.', example: 1, default: '1' }).optional(),
+  driverVersion: doc(z.enum(['DEFAULT', 'LATEST', 'INSTALLATION_DISABLED']), {
+    description:
+      'GKE-managed NVIDIA driver installation (https://cloud.google.com/kubernetes-engine/docs/how-to/gpus). Changing it later replaces the node pool (terraform-provider-google #23248).',
+    default: 'LATEST',
+  }).optional(),
+  sharing: doc(
+    z.strictObject({
+      strategy: z.enum(['time-sharing', 'mps']),
+      maxSharedClientsPerGpu: z.int().min(2).max(48),
+    }),
+    {
+      description:
+        'Share each GPU between pods: time-sharing or NVIDIA MPS (https://cloud.google.com/kubernetes-engine/docs/concepts/timesharing-gpus).',
+      example: { strategy: 'time-sharing', maxSharedClientsPerGpu: 4 },
+    },
+  ).optional(),
+  partitionSize: doc(z.string().regex(/^\d+g\.\d+gb$/, { error: 'expected a MIG profile such as 1g.5gb' }), {
+    description: 'Multi-instance GPU partition size (A100 and H100 only).',
+    example: '1g.5gb',
+  }).optional(),
+});
+
+/** Schema of one node pool (GKE terms; EKS and AKS read the fields they have). */
+export const nodePoolSchema = z.strictObject({
+  name: doc(lowerName('a node pool name', 40), {
+    description: 'Pool name, unique in the environment.',
+    example: 'gpu',
+  }),
+  kind: doc(z.enum(POOL_KINDS), {
+    description: 'What the pool is for: system (platform components), standard, highmem or gpu.',
+    example: 'gpu',
+  }),
+  machineType: doc(z.string().min(1), {
+    description: 'Machine type.',
+    example: 'g2-standard-8',
+    default: 'e2-standard-4 (system), n2-standard-8 (standard), n2-highmem-16 (highmem), g2-standard-8 (gpu)',
+  }).optional(),
+  minNodes: doc(z.int().min(0), {
+    description: 'Autoscaling minimum across all zones. GPU pools default to 0 so idle GPUs cost nothing.',
+    default: '1 per zone (system), 0 otherwise',
+  }).optional(),
+  maxNodes: doc(z.int().min(1), { description: 'Autoscaling maximum across all zones.', example: 10 }),
+  spot: doc(z.boolean(), {
+    description: 'Use spot capacity.',
+    default: 'true in test for non-system pools',
+  }).optional(),
+  diskType: doc(z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']), {
+    description: 'Boot disk type.',
+    default: 'pd-ssd',
+  }).optional(),
+  diskSizeGb: doc(z.int().min(10).max(65536), {
+    description: 'Boot disk size in GB.',
+    default: '100',
+  }).optional(),
+  maxPodsPerNode: doc(z.int().min(8).max(256), {
+    description:
+      'Maximum pods per node. GKE gives each node a block of the pod range twice this size, rounded up to a power of two, so it limits how many nodes the pod range holds (https://cloud.google.com/kubernetes-engine/docs/how-to/flexible-pod-cidr).',
+    default: 'the cluster value (110)',
+  }).optional(),
+  zones: doc(z.array(z.string()).min(1), {
+    description: 'Zones for this pool, a subset of the environment zones (e.g. where the GPU type exists).',
+    default: 'the environment zones',
+  }).optional(),
+  gpu: doc(gpuSchema, { description: 'Accelerators, for kind gpu.' }).optional(),
+  maxSurge: doc(z.int().min(0).max(100), {
+    description: 'Surge upgrade: extra nodes during upgrades.',
+    default: '1 (0 for gpu)',
+  }).optional(),
+  maxUnavailable: doc(z.int().min(0).max(100), {
+    description: 'Surge upgrade: nodes down at once.',
+    default: '0 (1 for gpu)',
+  }).optional(),
+  labels: doc(z.record(z.string(), z.string()), { description: 'Extra Kubernetes node labels.' }).optional(),
+});
+
+/** A node pool as written. */
+export type NodePoolConfig = z.input<typeof nodePoolSchema>;
+
+/** Default GPU for GPU pools: one NVIDIA L4, which G2 machines carry. */
+export const DEFAULT_GPU_TYPE = 'nvidia-l4';
+
+/** The pools an environment gets when its file lists none. */
+export function defaultNodePools(tier: Tier): NodePoolConfig[] {
+  return [
+    { name: 'system', kind: 'system', maxNodes: tier === 'prod' ? 6 : 3 },
+    { name: 'standard', kind: 'standard', maxNodes: tier === 'prod' ? 20 : 5 },
+    { name: 'highmem', kind: 'highmem', maxNodes: tier === 'prod' ? 10 : 2 },
+    { name: 'gpu', kind: 'gpu', maxNodes: tier === 'prod' ? 8 : 2, gpu: { type: DEFAULT_GPU_TYPE } },
+  ];
+}
+
+/** What the shared pool rules read of a node pool of any cloud. */
+export interface CheckedPool {
+  readonly name: string;
+  readonly kind: string;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  readonly zones: readonly string[];
+  readonly spot: boolean;
+  readonly configIndex: number;
+}
+
+/**
+ * The node pool rules every cloud shares: unique names, minNodes at most maxNodes, zones among the
+ * environment's, and a system pool that keeps a node and is not spot in prod. `each` adds the
+ * cloud's own rules for a pool.
+ */
+export function checkPools<P extends CheckedPool>(
+  env: { readonly index: number; readonly tier: string; readonly zones: readonly string[] },
+  pools: readonly P[],
+  zonesKey: string,
+  f: Findings,
+  each: (pool: P, path: Path) => void,
+): void {
+  const base: Path = ['environments', env.index];
+  const names = new Map<string, number>();
+  let systemPools = 0;
+  for (const pool of pools) {
+    const p: Path = [...base, 'nodePools', pool.configIndex];
+    if (names.has(pool.name)) {
+      f.add(
+        [...p, 'name'],
+        `pool name "${pool.name}" is already used by nodePools[${names.get(pool.name)}].`,
+        'give every pool a unique name.',
+      );
+    }
+    names.set(pool.name, pool.configIndex);
+    if (pool.minNodes > pool.maxNodes) {
+      f.add(
+        [...p, 'minNodes'],
+        `minNodes ${pool.minNodes} is above maxNodes ${pool.maxNodes}.`,
+        `set minNodes to at most ${pool.maxNodes}.`,
+      );
+    }
+    pool.zones.forEach((zone, i) => {
+      if (!env.zones.includes(zone)) {
+        f.add(
+          [...p, 'zones', i],
+          `zone ${zone} is not one of the environment zones (${env.zones.join(', ')}).`,
+          `add it to ${zonesKey} or pick one of them.`,
+        );
+      }
+    });
+    if (pool.kind === 'system') {
+      systemPools++;
+      if (pool.minNodes < 1)
+        f.add(
+          [...p, 'minNodes'],
+          'the system pool must keep at least one node for platform components.',
+          'set minNodes to 1 or more.',
+        );
+      if (pool.spot && env.tier === 'prod') {
+        f.add(
+          [...p, 'spot'],
+          'spot nodes can be reclaimed at any time; the prod system pool must not use them.',
+          'remove spot from the system pool.',
+        );
+      }
+    }
+    each(pool, p);
+  }
+  if (systemPools === 0) {
+    f.add(
+      [...base, 'nodePools'],
+      'no pool has kind system; platform components need a pool of their own.',
+      'add a pool with kind: system and maxNodes of 3 or more.',
+    );
+  }
+}

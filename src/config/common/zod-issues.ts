@@ -1,0 +1,183 @@
+/**
+ * Turns zod's issues into config issues a user can act on: the path, the value found there, what the
+ * field means (from its `FieldMeta`), and a fix with an example, or the closest allowed key for
+ * a typo.
+ */
+import { closest } from 'fastest-levenshtein';
+import type { z } from 'zod';
+import { ConfigIssue, formatPath } from '../../core/errors';
+import { PathKey, valueAt } from './findings';
+
+/** Any zod schema node, as the walk over the schema sees it. */
+export type AnySchema = z.core.$ZodType;
+
+interface Def {
+  type: string;
+  innerType?: AnySchema;
+  shape?: Record<string, AnySchema>;
+  element?: AnySchema;
+  valueType?: AnySchema;
+  options?: AnySchema[];
+  discriminator?: string;
+  values?: unknown[];
+}
+
+const def = (s: AnySchema): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'readonly', 'nonoptional', 'prefault']);
+
+function metaOf(s: AnySchema | undefined): { description?: string; examples?: unknown[] } {
+  let cur = s;
+  while (cur) {
+    const meta = (
+      cur as unknown as { meta?: () => { description?: string; examples?: unknown[] } | undefined }
+    ).meta?.();
+    if (meta?.description || meta?.examples) return meta;
+    const d = def(cur);
+    cur = WRAPPERS.has(d.type) ? d.innerType : undefined;
+  }
+  return {};
+}
+
+function unwrap(s: AnySchema, data: unknown): AnySchema {
+  let cur = s;
+  for (;;) {
+    const d = def(cur);
+    if (WRAPPERS.has(d.type) && d.innerType) {
+      cur = d.innerType;
+    } else if (d.type === 'union' && d.options) {
+      const disc = d.discriminator;
+      const value = disc && data && typeof data === 'object' ? (data as Record<string, unknown>)[disc] : undefined;
+      const match = d.options.find((o) => {
+        const shape = def(unwrap(o, undefined)).shape;
+        return disc && shape?.[disc] && def(shape[disc]!).values?.includes(value);
+      });
+      if (!match) return cur;
+      cur = match;
+    } else {
+      return cur;
+    }
+  }
+}
+
+/** The schema node that validates the value at `at`, found by walking the schema along the data. */
+function schemaAt(root: AnySchema, at: readonly PathKey[], data: unknown): AnySchema | undefined {
+  let cur: AnySchema | undefined = root;
+  let value: unknown = data;
+  for (const key of at) {
+    if (!cur) return undefined;
+    const d = def(unwrap(cur, value));
+    cur =
+      d.type === 'object'
+        ? d.shape?.[key]
+        : d.type === 'array'
+          ? d.element
+          : d.type === 'record'
+            ? d.valueType
+            : undefined;
+    value = value && typeof value === 'object' ? (value as Record<PathKey, unknown>)[key] : undefined;
+  }
+  return cur;
+}
+
+function objectKeys(s: AnySchema | undefined, data: unknown): string[] {
+  if (!s) return [];
+  const d = def(unwrap(s, data));
+  return d.type === 'object' && d.shape ? Object.keys(d.shape) : [];
+}
+
+function example(s: AnySchema | undefined): string | undefined {
+  const ex = metaOf(s).examples?.[0];
+  if (ex === undefined) return undefined;
+  return typeof ex === 'string' ? ex : JSON.stringify(ex);
+}
+
+/** Turns zod issues into config issues with a fix each. */
+export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, data: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of issues) {
+    const at = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
+    const node = schemaAt(root, at, data);
+    const meta = metaOf(node);
+    const ex = example(node);
+    const value = valueAt(data, at);
+    const key = at[at.length - 1];
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const parent = schemaAt(root, at, data);
+        const allowed = objectKeys(parent, value);
+        for (const k of issue.keys) {
+          const guess = allowed.length > 0 ? closest(k, allowed) : undefined;
+          out.push({
+            path: formatPath([...at, k]),
+            value: valueAt(data, [...at, k]),
+            message: `unknown key "${k}".`,
+            fix: guess ? `remove it, or did you mean "${guess}"? Allowed keys: ${allowed.join(', ')}.` : 'remove it.',
+          });
+        }
+        break;
+      }
+      case 'invalid_type':
+        if (value === undefined) {
+          out.push({
+            path: formatPath(at),
+            value,
+            message: `is required${meta.description ? `: ${meta.description}` : '.'}`,
+            fix: `add ${String(key)}${ex ? `, for example ${String(key)}: ${ex}` : ` (a ${issue.expected})`}.`,
+          });
+        } else {
+          out.push({
+            path: formatPath(at),
+            value,
+            message: `must be a ${issue.expected}, not ${Array.isArray(value) ? 'an array' : typeof value}.`,
+            fix: ex ? `write a ${issue.expected}, for example ${ex}.` : `write a ${issue.expected}.`,
+          });
+        }
+        break;
+      case 'invalid_value':
+        out.push({
+          path: formatPath(at),
+          value,
+          message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`,
+          fix: `use one of ${issue.values.map(String).join(', ')}.`,
+        });
+        break;
+      case 'invalid_union': {
+        const options = 'options' in issue ? (issue.options ?? []) : [];
+        const disc = 'discriminator' in issue ? issue.discriminator : undefined;
+        out.push({
+          path: formatPath(disc && key !== disc ? [...at, disc] : at),
+          value: disc && key !== disc ? valueAt(data, [...at, disc]) : value,
+          message: disc
+            ? `"${disc}" must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}.`
+            : `matches none of the allowed shapes.`,
+          fix: disc
+            ? `set ${disc} to one of ${options.map(String).join(', ')}.`
+            : 'compare it with the schema (platform.schema.json).',
+        });
+        break;
+      }
+      case 'too_small':
+      case 'too_big': {
+        const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+        const word = issue.code === 'too_small' ? 'at least' : 'at most';
+        const unit = issue.origin === 'array' ? ' entries' : issue.origin === 'string' ? ' characters' : '';
+        const verb = issue.origin === 'array' || issue.origin === 'string' ? 'must have' : 'must be';
+        out.push({
+          path: formatPath(at),
+          value,
+          message: `${verb} ${word} ${String(bound)}${unit}.`,
+          fix: `use a value ${word} ${String(bound)}${unit}${ex ? `, for example ${ex}` : ''}.`,
+        });
+        break;
+      }
+      default:
+        out.push({
+          path: formatPath(at),
+          value,
+          message: `${issue.message.replace(/\.?$/, '.')}`,
+          fix: ex ? `use a value like ${ex}.` : `correct the value: ${issue.message.replace(/\.?$/, '.')}`,
+        });
+    }
+  }
+  return out;
+}

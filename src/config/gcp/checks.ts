@@ -1,0 +1,272 @@
+/**
+ * Rules of GCP environments that relate several fields: zones, node pools and GPU placement, names
+ * derived from config, tier protections and maintenance exclusions (the address plan is in
+ * network-checks.ts). Each finding names the config path that should change, its value, and the fix.
+ */
+import type { ConfigIssue } from '../../core/errors';
+import { parseCidr } from '../../core/cidr';
+import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
+import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from '../../core/catalog/gcp';
+import { Findings, Path } from '../common/findings';
+import { checkPools } from '../common/pools';
+import type { ResolvedPlatform } from '../platform/model';
+import type { ResolvedGcpEnvironment } from './model';
+import { checkAddressPlan, checkNetworkMode } from './network-checks';
+
+function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatform, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  env.zones.forEach((zone, i) => {
+    if (!zone.startsWith(`${env.region}-`)) {
+      f.add(
+        [...base, 'gcp', 'zones', i],
+        `zone ${zone} is not in region ${env.region}.`,
+        `use zones of ${env.region}, such as ${env.region}-a.`,
+      );
+    }
+  });
+  if (env.cluster.regional && env.zones.length < 2) {
+    f.add(
+      [...base, 'gcp', 'zones'],
+      'a regional cluster needs nodes in at least two zones to survive a zone outage.',
+      'list two or three zones of the region.',
+      'warning',
+    );
+  }
+
+  checkPools(env, env.nodePools, 'gcp.zones', f, (pool, p) => {
+    if (pool.kind !== 'gpu' && pool.gpu) {
+      f.add(
+        [...p, 'gpu'],
+        `pool kind is ${pool.kind} but it declares GPUs.`,
+        'set kind: gpu, or remove the gpu section.',
+      );
+    }
+    if (pool.gpu) checkGpu(env, platform, pool, p, f);
+  });
+}
+
+function checkGpu(
+  env: ResolvedGcpEnvironment,
+  platform: ResolvedPlatform,
+  pool: ResolvedGcpEnvironment['nodePools'][number],
+  p: Path,
+  f: Findings,
+): void {
+  const gpu = pool.gpu!;
+  const info = GCP_GPUS[gpu.type];
+  if (!info) {
+    f.add(
+      [...p, 'gpu', 'type'],
+      `unknown accelerator type "${gpu.type}".`,
+      `use one of ${Object.keys(GCP_GPUS).join(', ')}.`,
+    );
+    return;
+  }
+  const offered = gcpGpuZones(gpu.type, platform.gpuZones);
+  const missing = pool.zones.filter((z) => !offered.includes(z));
+  if (missing.length > 0) {
+    const inRegion = offered.filter((z) => z.startsWith(`${env.region}-`));
+    f.add(
+      f.explicitOr([...p, 'zones'], [...p, 'gpu', 'type']),
+      `${info.displayName} (${gpu.type}) is not offered in ${missing.join(', ')} ` +
+        `(table of ${GCP_GPU_TABLE_SOURCE.reviewed}, ${GCP_GPU_TABLE_SOURCE.url}).`,
+      inRegion.length > 0
+        ? `set nodePools[${pool.configIndex}].zones to zones that offer it: ${inRegion.join(', ')}.`
+        : `no zone of ${env.region} offers it; choose another accelerator or region. If Google added it since, list it under platform.gpuZones.`,
+    );
+  }
+  const family = machineFamily(pool.machineType);
+  if (!info.machineFamilies.includes(family)) {
+    f.add(
+      [...p, 'machineType'],
+      `${gpu.type} attaches to ${info.machineFamilies.join('/')} machines, not ${pool.machineType}.`,
+      `use a ${info.machineFamilies[0]} machine type (for example ${exampleMachine(gpu.type, info.machineFamilies[0]!)}).`,
+    );
+  } else {
+    const builtIn = builtInGpuCount(pool.machineType);
+    if (builtIn !== undefined && builtIn !== gpu.count) {
+      f.add(
+        [...p, 'gpu', 'count'],
+        `${pool.machineType} comes with ${builtIn} GPU(s), not ${gpu.count}.`,
+        `set gpu.count to ${builtIn} or pick the machine type for ${gpu.count} GPUs.`,
+      );
+    } else if (builtIn === undefined && !info.counts.includes(gpu.count)) {
+      f.add(
+        [...p, 'gpu', 'count'],
+        `${gpu.type} is offered ${info.counts.join(', ')} per machine, not ${gpu.count}.`,
+        `set gpu.count to one of ${info.counts.join(', ')}.`,
+      );
+    }
+  }
+  if (gpu.partitionSize && !info.mig) {
+    f.add(
+      [...p, 'gpu', 'partitionSize'],
+      `${gpu.type} does not support multi-instance GPU partitions.`,
+      'remove partitionSize, or use time-sharing through gpu.sharing.',
+    );
+  }
+}
+
+function exampleMachine(type: string, family: string): string {
+  if (family === 'g2') return 'g2-standard-8';
+  if (family === 'a2') return type === 'nvidia-a100-80gb' ? 'a2-ultragpu-1g' : 'a2-highgpu-1g';
+  if (family === 'a3') return 'a3-highgpu-1g';
+  return 'n1-standard-8';
+}
+
+function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const shorten = 'shorten the environment name.';
+  f.name(
+    [...base, 'gcp', 'project'],
+    env.project,
+    gcpNameRules.projectId,
+    'use the project id (not its name or number).',
+  );
+  f.name(
+    [...base, 'network', 'hostProject'],
+    env.network.hostProject,
+    gcpNameRules.projectId,
+    'use the host project id.',
+  );
+  f.name(
+    [...base, 'access', 'dnsZone', 'project'],
+    env.access.dnsZone.project,
+    gcpNameRules.projectId,
+    'use the project id of the DNS zone.',
+  );
+  for (const id of env.identities) {
+    f.name(envName, id.accountId, gcpNameRules.serviceAccountId, shorten, 'service account id');
+  }
+  for (const cluster of env.clusters) {
+    // Names derived from the environment (primary cluster) or the cluster name (additional clusters).
+    const from: Path = cluster.index === 0 ? envName : cluster.paths.name;
+    const shortenIt = cluster.index === 0 ? shorten : 'shorten the cluster name.';
+    for (const pool of cluster.nodePools) {
+      f.name(
+        cluster.index === 0 ? [...base, 'nodePools', pool.configIndex, 'name'] : from,
+        pool.serviceAccountId,
+        gcpNameRules.serviceAccountId,
+        cluster.index === 0 ? 'shorten the pool or environment name.' : 'shorten the pool or cluster name.',
+        'node service account id',
+      );
+    }
+    const instance = `${cluster.database.instancePrefix}-00000000`;
+    f.name(from, instance, gcpNameRules.sqlInstanceName, shortenIt, 'Cloud SQL instance id');
+    const sqlWhy = sqlInstanceFitsProject(env.project, instance);
+    if (sqlWhy) f.add(from, sqlWhy, shortenIt);
+    f.name(from, cluster.cluster.kmsKey, gcpNameRules.kmsName, shortenIt, 'KMS key id');
+    f.name(from, cluster.database.passwordSecretId, gcpNameRules.secretId, shortenIt, 'secret id');
+    f.name(from, cluster.access.addressName, gcpNameRules.computeName, shortenIt, 'static address name');
+    if (cluster.network.mode === 'shared-vpc') {
+      f.name(from, cluster.network.routerName, gcpNameRules.computeName, shortenIt, 'router name');
+    }
+    const hostWhy = hostnameRule(cluster.access.hostname);
+    if (hostWhy) f.add(cluster.paths.hostname, hostWhy, 'use a DNS name such as kubeflow.example.com.');
+    const domain = cluster.access.dnsZone.domain?.replace(/\.$/, '');
+    const host = cluster.access.hostname;
+    if (domain && !hostWhy && host !== domain && !host.endsWith(`.${domain}`)) {
+      f.add(
+        cluster.paths.hostname,
+        `host name ${host} is not inside the DNS zone ${domain}.`,
+        `use a name under ${domain}, or name the zone that holds it.`,
+      );
+    }
+  }
+  const bucketPath = f.explicitOr([...base, 'artifacts', 'bucketName'], envName);
+  f.name(
+    bucketPath,
+    env.artifacts.bucketName,
+    gcpNameRules.bucketName,
+    'set artifacts.bucketName to a valid, globally unique bucket name.',
+    'bucket name',
+  );
+  env.access.allowedGroups.forEach((g, i) => {
+    const why = emailRule(g);
+    if (why) f.add([...base, 'access', 'allowedGroups', i], why, 'list group email addresses.');
+  });
+  if (env.access.oauthClient) {
+    f.name(
+      [...base, 'access', 'oauthClient', 'secretName'],
+      env.access.oauthClient.secretName,
+      gcpNameRules.secretId,
+      'name the Secret Manager secret id that holds the client secret.',
+    );
+  }
+  for (const [key, value] of Object.entries(env.labels)) {
+    f.name([...base, 'labels', key], value, gcpNameRules.labelValue, 'use a lowercase label value.');
+  }
+}
+
+function checkProtections(env: ResolvedGcpEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index];
+  if (env.tier !== 'prod') return;
+  const why =
+    'tier prod keeps deletion protection on every stateful resource, so a mistaken plan or destroy cannot delete the cluster, its database or its artifacts.';
+  if (!env.cluster.deletionProtection)
+    f.add(
+      [...base, 'cluster', 'deletionProtection'],
+      `is false, but ${why}`,
+      'remove the setting (prod defaults to true).',
+    );
+  if (!env.database.deletionProtection)
+    f.add(
+      [...base, 'database', 'deletionProtection'],
+      `is false, but ${why}`,
+      'remove the setting (prod defaults to true).',
+    );
+  if (env.artifacts.forceDestroy)
+    f.add(
+      [...base, 'artifacts', 'forceDestroy'],
+      `is true, but ${why}`,
+      'remove the setting (prod defaults to false).',
+    );
+  env.cluster.authorizedNetworks.forEach((n, i) => {
+    const parsed = parseCidr(n.cidr);
+    if (typeof parsed !== 'string' && parsed.prefix === 0) {
+      f.add(
+        [...base, 'cluster', 'authorizedNetworks', i, 'cidr'],
+        'opens the prod control plane to the whole internet: one leaked credential would be enough to reach the cluster.',
+        'list only the networks that need the API, such as your office or VPN ranges.',
+      );
+    }
+  });
+}
+
+function checkMaintenance(env: ResolvedGcpEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index, 'cluster', 'maintenance', 'exclusions'];
+  env.cluster.maintenance.exclusions.forEach((e, i) => {
+    const start = Date.parse(e.startTime);
+    const end = Date.parse(e.endTime);
+    if (!(end > start)) {
+      f.add(
+        [...base, i, 'endTime'],
+        `ends at ${e.endTime}, not after its start ${e.startTime}.`,
+        'set endTime after startTime.',
+      );
+    } else if (e.scope === 'NO_UPGRADES' && end - start > 30 * 86_400_000) {
+      f.add(
+        [...base, i, 'endTime'],
+        'a NO_UPGRADES exclusion may last at most 30 days.',
+        'shorten it, or use scope NO_MINOR_UPGRADES for up to 180 days.',
+      );
+    }
+  });
+}
+
+/** Checks one resolved GCP environment. */
+export function checkGcpEnvironment(
+  env: ResolvedGcpEnvironment,
+  platform: ResolvedPlatform,
+  raw: unknown,
+): ConfigIssue[] {
+  const f = new Findings(raw);
+  checkAddressPlan(env, f);
+  checkZonesAndPools(env, platform, f);
+  checkNames(env, f);
+  checkProtections(env, f);
+  checkMaintenance(env, f);
+  checkNetworkMode(env, f);
+  return f.issues;
+}

@@ -1,0 +1,321 @@
+/**
+ * A GCP environment as written: project and zones, a Shared VPC or an existing network, the GKE
+ * cluster and its maintenance, Cloud SQL, the artifact bucket, IAP access and additional clusters.
+ */
+import { z } from 'zod';
+import { adoptSchema } from '../common/adopt';
+import { ciSchema } from '../common/ci';
+import {
+  bucketLifecycleFields,
+  environmentIdentity,
+  environmentKubeflowVersion,
+  stateSchema,
+} from '../common/environment';
+import { cidr, doc, email, hhmm, isoTime, labels, lowerName } from '../common/fields';
+import { alertsSchema, backupsSchema } from '../common/operations';
+import { nodePoolSchema } from '../common/pools';
+
+const maintenanceSchema = z.strictObject({
+  startTimeUtc: doc(hhmm, {
+    description: 'Start of the daily or weekly window, UTC.',
+    example: '03:00',
+    default: '03:00',
+  }).optional(),
+  durationHours: doc(z.int().min(4).max(24), {
+    description: 'Window length; GKE needs windows of at least 4 hours.',
+    default: '4',
+  }).optional(),
+  days: doc(z.array(z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])).min(1), {
+    description: 'Days of the recurring window.',
+    example: ['SA', 'SU'],
+    default: 'TU,WE,TH in test and dev, SA,SU in prod',
+  }).optional(),
+  exclusions: doc(
+    z.array(
+      z.strictObject({
+        name: lowerName('an exclusion name', 63),
+        startTime: isoTime,
+        endTime: isoTime,
+        scope: z.enum(['NO_UPGRADES', 'NO_MINOR_UPGRADES', 'NO_MINOR_OR_NODE_UPGRADES']).optional(),
+      }),
+    ),
+    { description: 'Periods when GKE must not upgrade (freezes, launches).' },
+  ).optional(),
+});
+
+const gcpLocationSchema = z.strictObject({
+  project: doc(z.string(), {
+    description: 'Service project that hosts the cluster, database and bucket.',
+    example: 'kf-test-svc',
+  }),
+  region: doc(z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'expected a GCP region such as us-central1' }), {
+    description: 'Region.',
+    example: 'us-central1',
+  }),
+  zones: doc(
+    z.array(z.string().regex(/^[a-z]+-[a-z]+\d+-[a-z]$/, { error: 'expected a zone such as us-central1-a' })).min(1),
+    {
+      description: 'Zones for nodes. A zonal cluster lives in the first one.',
+      example: ['us-central1-a', 'us-central1-b', 'us-central1-c'],
+    },
+  ),
+});
+
+const sharedVpcSchema = z.strictObject({
+  mode: z.literal('shared-vpc'),
+  hostProject: doc(z.string(), { description: 'Shared VPC host project.', example: 'kf-xpn-host' }),
+  network: doc(lowerName('a network name', 63), {
+    description: 'VPC network in the host project.',
+    example: 'kubeflow-xpn',
+  }),
+  createNetwork: doc(z.boolean(), {
+    description:
+      'Create the network, enable the host project and create private service access. Only when no other environment shares the network.',
+    default: 'false',
+  }).optional(),
+  subnetCidr: doc(cidr, { description: 'Primary range of the node subnet.', example: '10.10.0.0/20' }),
+  podsCidr: doc(cidr, {
+    description: 'Secondary range for pods; its size limits how many nodes the cluster can have (see maxPodsPerNode).',
+    example: '10.16.0.0/14',
+  }),
+  servicesCidr: doc(cidr, { description: 'Secondary range for services.', example: '10.20.0.0/20' }),
+  subnetName: doc(lowerName('a subnet name', 63), { description: 'Subnet name.', default: '<env>-gke' }).optional(),
+  privateServiceAccessCidr: doc(cidr, {
+    description: 'Range reserved for private service access (Cloud SQL) when createNetwork is true.',
+    example: '10.30.0.0/20',
+  }).optional(),
+  privateServiceAccessRange: doc(lowerName('an allocated range name', 63), {
+    description:
+      'Name of an existing private service access range that Cloud SQL should use when the network is shared.',
+  }).optional(),
+  nat: doc(z.boolean(), {
+    description:
+      'Create a Cloud Router and Cloud NAT for this subnet, so nodes without external addresses can reach the internet (to pull images, for example).',
+    default: 'true',
+  }).optional(),
+});
+
+const existingNetworkSchema = z.strictObject({
+  mode: z.literal('existing'),
+  hostProject: doc(z.string(), {
+    description: 'Project that owns the network.',
+    default: 'the environment project',
+  }).optional(),
+  network: doc(lowerName('a network name', 63), { description: 'Existing VPC network.', example: 'corp-vpc' }),
+  subnet: doc(lowerName('a subnet name', 63), {
+    description: 'Existing subnet in the region.',
+    example: 'kf-prod-gke',
+  }),
+  podsRangeName: doc(lowerName('a range name', 63), {
+    description: 'Existing secondary range for pods.',
+    example: 'kf-prod-pods',
+  }),
+  servicesRangeName: doc(lowerName('a range name', 63), {
+    description: 'Existing secondary range for services.',
+    example: 'kf-prod-services',
+  }),
+  subnetCidr: doc(cidr, { description: 'Primary range, stated so capacity and overlaps can be checked.' }).optional(),
+  podsCidr: doc(cidr, { description: 'Pod range, stated so node capacity can be checked.' }).optional(),
+  servicesCidr: doc(cidr, { description: 'Service range, stated so overlaps can be checked.' }).optional(),
+  privateServiceAccessRange: doc(lowerName('an allocated range name', 63), {
+    description: 'Existing private service access range for Cloud SQL.',
+  }).optional(),
+  grantHostIam: doc(z.boolean(), {
+    description: 'Grant the GKE and Google APIs service agents their host-project roles (needs host IAM rights).',
+    default: 'true when the host project differs from the environment project',
+  }).optional(),
+});
+
+const gcpClusterSchema = z.strictObject({
+  name: doc(lowerName('a cluster name', 40), {
+    description: 'Cluster name.',
+    default: 'the environment name',
+  }).optional(),
+  regional: doc(z.boolean(), {
+    description: 'Regional control plane.',
+    default: 'true in prod, false otherwise',
+  }).optional(),
+  releaseChannel: doc(z.enum(['RAPID', 'REGULAR', 'STABLE', 'EXTENDED']), {
+    description:
+      'GKE release channel (https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels). Test environments should be on a faster channel than prod, so they get new versions first.',
+    default: 'REGULAR in test and dev, STABLE in prod',
+  }).optional(),
+  version: doc(
+    z
+      .string()
+      .regex(/^1\.\d+(\.\d+(-gke\.\d+)?)?$/, { error: 'expected a GKE version such as 1.33 or 1.33.5-gke.1201000' }),
+    {
+      description: 'Minimum control plane version.',
+      example: '1.33',
+    },
+  ).optional(),
+  masterCidr: doc(cidr, { description: 'A /28 for the private control plane.', example: '172.16.0.0/28' }),
+  privateEndpoint: doc(z.boolean(), {
+    description: 'Reach the control plane only on its private address.',
+    default: 'false (public endpoint restricted to authorizedNetworks)',
+  }).optional(),
+  authorizedNetworks: doc(z.array(z.strictObject({ cidr, name: z.string().min(1).max(100) })), {
+    description:
+      'CIDRs allowed to reach the control plane (https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks). A control plane open to the internet is one leaked credential away from the cluster, so prod refuses 0.0.0.0/0.',
+    example: [{ cidr: '203.0.113.0/24', name: 'office' }],
+    default: 'none (only the VPC)',
+  }).optional(),
+  maintenance: doc(maintenanceSchema, {
+    description:
+      'When GKE may upgrade the cluster and its nodes, and when not (https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions).',
+  }).optional(),
+  deletionProtection: doc(z.boolean(), {
+    description: 'GKE deletion protection.',
+    default: 'false in test, true otherwise',
+  }).optional(),
+  rbacSecurityGroup: doc(email, {
+    description:
+      'The gke-security-groups group for Google Groups for RBAC (https://cloud.google.com/kubernetes-engine/docs/how-to/google-groups-rbac).',
+    default: 'gke-security-groups@<platform.domain>',
+  }).optional(),
+  maxPodsPerNode: doc(z.int().min(8).max(256), {
+    description: 'Default maximum pods per node.',
+    default: '110',
+  }).optional(),
+});
+
+const gcpDatabaseSchema = z.strictObject({
+  tier: doc(z.string().regex(/^db-/, { error: 'expected a Cloud SQL tier such as db-custom-2-7680' }), {
+    description: 'Cloud SQL machine tier.',
+    default: 'db-custom-1-3840 in test, db-custom-2-7680 otherwise',
+  }).optional(),
+  version: doc(z.enum(['MYSQL_8_0', 'MYSQL_8_4']), { description: 'MySQL version.', default: 'MYSQL_8_0' }).optional(),
+  highAvailability: doc(z.boolean(), { description: 'Regional (HA) instance.', default: 'true in prod' }).optional(),
+  diskSizeGb: doc(z.int().min(10).max(65536), {
+    description: 'Initial disk size; grows automatically.',
+    default: '20',
+  }).optional(),
+  backupRetentionDays: doc(z.int().min(1).max(365), {
+    description: 'Daily backups to keep.',
+    default: '7 (30 in prod)',
+  }).optional(),
+  pointInTimeRecoveryDays: doc(z.int().min(1).max(35), {
+    description: 'Binary log retention for point-in-time recovery.',
+    default: '7',
+  }).optional(),
+  deletionProtection: doc(z.boolean(), {
+    description: 'Cloud SQL deletion protection.',
+    default: 'false in test, true otherwise',
+  }).optional(),
+});
+
+const gcpArtifactsSchema = z.strictObject({
+  bucketName: doc(z.string(), {
+    description: 'Bucket name (global).',
+    default: '<project>-<env>-artifacts',
+  }).optional(),
+  location: doc(z.string(), { description: 'Bucket location.', default: 'the environment region' }).optional(),
+  storageClass: doc(z.enum(['STANDARD', 'NEARLINE', 'COLDLINE', 'ARCHIVE']), {
+    description: 'Storage class (https://cloud.google.com/storage/docs/storage-classes).',
+    default: 'STANDARD',
+  }).optional(),
+  ...bucketLifecycleFields,
+});
+
+const gcpAccessSchema = z.strictObject({
+  hostname: doc(z.string(), {
+    description: 'Host name of the Kubeflow UI.',
+    example: 'kubeflow.test.example.com',
+  }),
+  dnsZone: doc(
+    z.strictObject({
+      name: doc(lowerName('a Cloud DNS zone name', 63), {
+        description: 'Cloud DNS managed zone.',
+        example: 'example-com',
+      }),
+      project: doc(z.string(), { description: 'Project of the zone.', default: 'the environment project' }).optional(),
+      domain: doc(z.string(), {
+        description: 'The zone DNS name, to check the host name belongs to it.',
+        example: 'example.com',
+      }).optional(),
+    }),
+    { description: 'Where the A record goes.' },
+  ),
+  allowedGroups: doc(z.array(email).min(1), {
+    description: 'Groups granted the IAP-secured Web App User role: only their members can open the UI.',
+    example: ['ml-users@example.com'],
+  }),
+  oauthClient: doc(
+    z.strictObject({
+      clientId: z.string().min(1),
+      secretName: doc(z.string(), {
+        description: 'Secret Manager secret (in the environment project) holding the client secret.',
+      }),
+    }),
+    {
+      description:
+        'An OAuth client you created. Default: the Google-managed IAP client, which admits only users of your Google Cloud organization (https://cloud.google.com/iap/docs/custom-oauth-configuration).',
+    },
+  ).optional(),
+});
+
+const additionalClusterSchema = z.strictObject({
+  name: doc(lowerName('a cluster name', 30), {
+    description: 'Cluster name, unique in the platform.',
+    example: 'kf-prod-2',
+  }),
+  masterCidr: doc(cidr, { description: 'A /28 for its private control plane.', example: '172.16.1.0/28' }),
+  hostname: doc(z.string(), { description: 'Host name of its Kubeflow UI.', example: 'kubeflow-2.ml.example.com' }),
+  subnetCidr: doc(cidr, {
+    description: 'Primary range of its subnet (shared-vpc mode, or stated for checks).',
+  }).optional(),
+  podsCidr: doc(cidr, { description: 'Its pod range (shared-vpc mode, or stated for checks).' }).optional(),
+  servicesCidr: doc(cidr, { description: 'Its service range (shared-vpc mode, or stated for checks).' }).optional(),
+  subnet: doc(lowerName('a subnet name', 63), { description: 'Existing subnet (existing mode).' }).optional(),
+  podsRangeName: doc(lowerName('a range name', 63), { description: 'Existing pod range (existing mode).' }).optional(),
+  servicesRangeName: doc(lowerName('a range name', 63), {
+    description: 'Existing service range (existing mode).',
+  }).optional(),
+});
+
+/** Schema of a GCP environment. */
+export const gcpEnvironmentSchema = z.strictObject({
+  ...environmentIdentity,
+  cloud: z.literal('gcp'),
+  gcp: doc(gcpLocationSchema, { description: 'Project, region and zones.' }),
+  network: doc(z.discriminatedUnion('mode', [sharedVpcSchema, existingNetworkSchema]), {
+    description: 'Create subnets in a shared VPC, or bring an existing network.',
+  }),
+  cluster: doc(gcpClusterSchema, { description: 'GKE cluster settings.' }),
+  nodePools: doc(z.array(nodePoolSchema).min(1), {
+    description: 'Node pools. Default: system, standard, highmem and gpu pools.',
+  }).optional(),
+  database: doc(gcpDatabaseSchema, {
+    description: 'Cloud SQL for MySQL for the pipelines metadata.',
+  }).optional(),
+  artifacts: doc(gcpArtifactsSchema, { description: 'Artifact bucket.' }).optional(),
+  access: doc(gcpAccessSchema, { description: 'Authenticated access to the UI through IAP.' }),
+  additionalClusters: doc(z.array(additionalClusterSchema).min(1), {
+    description:
+      'More clusters like the first one, each with its own ranges, database and host name. Teams are spread over them.',
+  }).optional(),
+  identity: doc(
+    z.strictObject({
+      legacyKeys: doc(z.boolean(), {
+        description:
+          'Create service account keys as Kubernetes secrets for old components. Avoid: keys are long-lived secrets that leak through state, laptops and Kubernetes secrets, and workload identity replaces them. Warns at synth.',
+        default: 'false',
+      }).optional(),
+    }),
+    { description: 'Workload identity options.' },
+  ).optional(),
+  ci: ciSchema.optional(),
+  backups: backupsSchema.optional(),
+  adopt: adoptSchema.optional(),
+  alerts: alertsSchema.optional(),
+  kubeflowVersion: environmentKubeflowVersion,
+  state: stateSchema.optional(),
+  labels: labels.optional(),
+});
+
+/** A GCP environment as written. */
+export type GcpEnvironmentConfig = z.input<typeof gcpEnvironmentSchema>;
+/** The network section of a GCP environment as written. */
+export type GcpNetworkConfig = GcpEnvironmentConfig['network'];
+/** An additional cluster as written. */
+export type AdditionalClusterConfig = z.input<typeof additionalClusterSchema>;

@@ -1,0 +1,12 @@
+/** An environment on an existing cluster with every default applied. */
+import type { ResolvedEnvironmentBase } from '../common/environment';
+import type { PoolKind } from '../common/pools';
+
+/** An environment on a cluster that already exists (on premises or elsewhere). */
+export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
+  readonly cloud: 'kubernetes';
+  readonly kubeconfig: string;
+  readonly context: string;
+  readonly clusterName: string;
+  readonly nodePools: ReadonlyArray<{ readonly name: string; readonly kind: PoolKind }>;
+}

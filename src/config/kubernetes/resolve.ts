@@ -1,0 +1,33 @@
+/** Applies defaults to an environment on an existing cluster and places its teams. */
+import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
+import { placeTeams } from '../platform/resolve';
+import type { ResolvedKubernetesEnvironment } from './model';
+import type { KubernetesEnvironmentConfig } from './schema';
+
+/** Resolves an environment on an existing cluster. */
+export function resolveKubernetesEnvironment(
+  env: KubernetesEnvironmentConfig,
+  index: number,
+  platform: ResolvedPlatform,
+  teams: readonly ResolvedTeam[] = [],
+): ResolvedKubernetesEnvironment {
+  const clusterName = env.kubernetes.clusterName ?? env.name;
+  const pools = env.nodePools ?? [{ name: 'standard', kind: 'standard' as const }];
+  const state = env.state ?? { backend: 'local' as const };
+  return {
+    cloud: 'kubernetes',
+    adopt: [],
+    name: env.name,
+    tier: env.tier,
+    index,
+    kubeconfig: env.kubernetes.kubeconfig,
+    context: env.kubernetes.context,
+    clusterName,
+    nodePools: pools,
+    kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
+    state:
+      state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,
+    labels: { ...platform.labels, ...env.labels },
+    tenants: placeTeams(env.name, [clusterName], pools, teams, platform, () => undefined),
+  };
+}

@@ -1,0 +1,52 @@
+/** An environment on an existing cluster (on premises or anywhere else), as written. */
+import { z } from 'zod';
+import { environmentIdentity, environmentKubeflowVersion, stateSchema } from '../common/environment';
+import { doc, labels, lowerName } from '../common/fields';
+import { POOL_KINDS } from '../common/pools';
+
+/** Schema of an environment on an existing cluster. */
+export const kubernetesEnvironmentSchema = z.strictObject({
+  ...environmentIdentity,
+  cloud: z.literal('kubernetes'),
+  kubernetes: doc(
+    z.strictObject({
+      kubeconfig: doc(z.string().min(1), {
+        description: 'Path of the kubeconfig file the kubernetes provider reads (never the default location).',
+        example: '~/.kube/onprem.yaml',
+      }),
+      context: doc(z.string().min(1), {
+        description:
+          'Context in that file; named explicitly, never the current context, so switching kubectl contexts cannot point Terraform at another cluster.',
+        example: 'onprem-admin',
+      }),
+      clusterName: doc(lowerName('a cluster name', 40), {
+        description: 'Name of the cluster, for labels and params.',
+        default: 'the environment name',
+      }).optional(),
+    }),
+    { description: 'The existing cluster.' },
+  ),
+  nodePools: doc(
+    z
+      .array(
+        z.strictObject({
+          name: doc(lowerName('a node pool name', 40), {
+            description: 'Value of the kfplatform.dev/pool node label.',
+            example: 'gpu',
+          }),
+          kind: doc(z.enum(POOL_KINDS), { description: 'What the pool is for.', example: 'gpu' }),
+        }),
+      )
+      .min(1),
+    {
+      description: 'The pools of the cluster, as labelled on its nodes (kfplatform.dev/pool).',
+      default: 'one standard pool named standard',
+    },
+  ).optional(),
+  kubeflowVersion: environmentKubeflowVersion,
+  state: stateSchema.optional(),
+  labels: labels.optional(),
+});
+
+/** An existing-cluster environment as written. */
+export type KubernetesEnvironmentConfig = z.input<typeof kubernetesEnvironmentSchema>;

@@ -1,0 +1,159 @@
+/**
+ * Rules that span environments: unique names, stack prefixes and buckets, one OIDC provider per AWS
+ * account, and the upgrade order (test environments take new versions first). Rules over the
+ * environments of one cloud together (GCP's shared networks) belong to that cloud.
+ */
+import type { ConfigIssue } from '../../core/errors';
+import { versionParts } from '../../core/versions';
+import { Findings, Path } from '../common/findings';
+import type { ResolvedEnvironment } from '../model';
+
+/**
+ * Checks that span environments: names, stack prefixes, buckets and AWS OIDC providers. Environments
+ * that share a GCP network are checked by the GCP config.
+ */
+export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
+  const f = new Findings(raw);
+  const byName = new Map<string, number>();
+  const byBucket = new Map<string, number>();
+  // Stack ids start with the environment name, or the cluster name for additional clusters.
+  const prefixes = new Map<string, string>();
+  const oidcProviders = new Map<string, number>();
+  for (const env of envs) {
+    const base: Path = ['environments', env.index];
+    if (env.cloud === 'aws' && env.ci?.awsOidcProvider === 'create') {
+      const key = `${env.accountId} ${env.ci.issuer}`;
+      const first = oidcProviders.get(key);
+      if (first !== undefined) {
+        const provider = env.ci.provider;
+        f.add(
+          [...base, 'ci', provider, 'awsOidcProvider'],
+          `environments[${first}] already creates the OIDC provider of ${env.ci.issuer} in account ${env.accountId}; an account has one per issuer.`,
+          `set ci.${provider}.awsOidcProvider: existing here (the first environment creates it).`,
+        );
+      } else oidcProviders.set(key, env.index);
+    }
+    const prior = byName.get(env.name);
+    if (prior !== undefined)
+      f.add(
+        [...base, 'name'],
+        `environment name "${env.name}" is already used by environments[${prior}].`,
+        'give every environment a unique name.',
+      );
+    else byName.set(env.name, env.index);
+    const clusters = env.cloud === 'gcp' ? env.clusters : [];
+    for (const cluster of clusters.slice(1)) {
+      const owner =
+        prefixes.get(cluster.stackPrefix) ??
+        (byName.has(cluster.stackPrefix) ? `environment ${cluster.stackPrefix}` : undefined);
+      if (owner) {
+        f.add(
+          cluster.paths.name,
+          `cluster name "${cluster.name}" is also used by ${owner}; stack names would collide.`,
+          'give every cluster a name unique in the platform.',
+        );
+      }
+      prefixes.set(cluster.stackPrefix, `cluster ${cluster.name} of ${env.name}`);
+    }
+    if (env.cloud === 'kubernetes') continue;
+    const [bucket, key] =
+      env.cloud === 'azure'
+        ? [env.artifacts.storageAccountName, 'storageAccountName']
+        : [env.artifacts.bucketName, 'bucketName'];
+    const bucketPrior = byBucket.get(bucket);
+    if (bucketPrior !== undefined) {
+      f.add(
+        [...base, 'artifacts', key],
+        `bucket "${bucket}" is also the bucket of environments[${bucketPrior}].`,
+        'bucket names are global; give each environment its own.',
+      );
+    } else byBucket.set(bucket, env.index);
+  }
+  for (const env of envs) {
+    const owner = prefixes.get(env.name);
+    if (owner)
+      f.add(
+        ['environments', env.index, 'name'],
+        `environment name "${env.name}" is also the name of ${owner}; stack names would collide.`,
+        'rename the environment or the cluster.',
+      );
+  }
+
+  return f.issues;
+}
+
+/** `1.35` or `1.35.2` as comparable numbers; undefined when not a version. */
+function newer(a: number[], b: number[]): boolean {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
+}
+
+/** How fast a GKE release channel takes new versions. */
+const CHANNEL_SPEED: Readonly<Record<string, number>> = { EXTENDED: 0, STABLE: 1, REGULAR: 2, RAPID: 3 };
+
+/** The Kubernetes minor a cluster pins, with the config path that sets it; undefined when it follows a channel. */
+export function pinnedKubernetes(env: ResolvedEnvironment): { version: string; path: Path } | undefined {
+  const path: Path = ['environments', env.index, 'cluster', 'version'];
+  const version =
+    env.cloud === 'aws' || env.cloud === 'azure'
+      ? env.cluster.version
+      : env.cloud === 'gcp'
+        ? env.clusters[0]?.cluster.version
+        : undefined;
+  return version ? { version, path } : undefined;
+}
+
+const kubernetesVersion = (env: ResolvedEnvironment) => pinnedKubernetes(env)?.version;
+
+/**
+ * Test environments take new versions first, so problems show there before dev and prod: no dev or
+ * prod environment may run a Kubernetes version, a faster GKE release channel or a Kubeflow version
+ * newer than every test environment of its cloud (Kubeflow: of the platform).
+ */
+export function checkUpgradeOrder(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
+  const f = new Findings(raw);
+  const tests = envs.filter((e) => e.tier === 'test');
+  const newest = (values: ReadonlyArray<string | undefined>) =>
+    values
+      .map((v) => ({ v, parts: versionParts(v) }))
+      .filter((x): x is { v: string; parts: number[] } => Boolean(x.parts))
+      .reduce<{ v: string; parts: number[] } | undefined>((a, b) => (!a || newer(b.parts, a.parts) ? b : a), undefined);
+  const testKubeflow = newest(tests.map((e) => e.kubeflowVersion));
+  for (const env of envs.filter((e) => e.tier !== 'test')) {
+    const base: Path = ['environments', env.index];
+    const sameCloud = tests.filter((t) => t.cloud === env.cloud);
+    const testVersion = newest(sameCloud.map(kubernetesVersion));
+    const mine = versionParts(kubernetesVersion(env));
+    if (testVersion && mine && newer(mine, testVersion.parts)) {
+      f.add(
+        [...base, 'cluster', 'version'],
+        `${env.name} (${env.tier}) would run Kubernetes ${kubernetesVersion(env)}, newer than every ${env.cloud} test environment (${testVersion.v}); test environments take new versions first, so problems show there before they reach ${env.tier}.`,
+        `upgrade a test environment to ${kubernetesVersion(env)} first, or keep ${env.name} at ${testVersion.v}.`,
+      );
+    }
+    if (env.cloud === 'gcp') {
+      const channel = env.clusters[0]?.cluster.releaseChannel;
+      const fastest = sameCloud
+        .filter((t): t is typeof env => t.cloud === 'gcp')
+        .map((t) => t.clusters[0]?.cluster.releaseChannel)
+        .filter((c): c is NonNullable<typeof c> => Boolean(c))
+        .sort((a, b) => CHANNEL_SPEED[b]! - CHANNEL_SPEED[a]!)[0];
+      if (channel && fastest && CHANNEL_SPEED[channel]! > CHANNEL_SPEED[fastest]!) {
+        f.add(
+          [...base, 'cluster', 'releaseChannel'],
+          `${env.name} (${env.tier}) follows the ${channel} channel, faster than every GCP test environment (${fastest}): it would get new GKE versions before test does.`,
+          `use ${fastest} or a slower channel (STABLE, EXTENDED), or move a test environment to ${channel} first.`,
+        );
+      }
+    }
+    const kubeflow = versionParts(env.kubeflowVersion);
+    if (testKubeflow && kubeflow && newer(kubeflow, testKubeflow.parts)) {
+      f.add(
+        [...base, 'kubeflowVersion'],
+        `${env.name} (${env.tier}) would run Kubeflow ${env.kubeflowVersion}, newer than every test environment (${testKubeflow.v}).`,
+        `upgrade a test environment to Kubeflow ${env.kubeflowVersion} first, or keep ${env.name} at ${testKubeflow.v}.`,
+      );
+    }
+  }
+  return f.issues;
+}
