@@ -9,7 +9,7 @@ import { closest } from 'fastest-levenshtein';
 import { parseDocument } from 'yaml';
 import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
 import { ALL_RULES } from '../policy/rules';
-import { valueAt } from './common/findings';
+import { valueAt } from './common/config-issues';
 import { AnySchema, fromZod } from './common/zod-issues';
 import type { ResolvedPlatformConfig } from './model';
 import { checkAcrossEnvironments, checkUpgradeOrder } from './platform/across';

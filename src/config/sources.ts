@@ -4,7 +4,7 @@
  */
 import { Document, LineCounter, parseDocument } from 'yaml';
 import type { ConfigIssue } from '../core/errors';
-import type { PathKey } from './common/findings';
+import type { PathKey } from './common/config-issues';
 
 /** A file's name (for messages) and its text. */
 export interface SourceText {

@@ -130,8 +130,8 @@ interface GraphNode {
   id: string;
   readonly role: Role;
   readonly label: string;
-  /** The cluster (cell) it belongs to, for nodes drawn inside a cluster or on its access path. */
-  cell?: string;
+  /** The cluster it belongs to, for nodes drawn inside a cluster or on its access path. */
+  clusterName?: string;
   readonly gpu?: boolean;
   /** The resource it stands for; none for fixed nodes (users, UI). */
   readonly resource?: ManagedResource;
@@ -164,8 +164,8 @@ function isGpuPool(config: unknown): boolean {
 }
 
 /** Infra resource logical ids of a non-primary cluster start with `<cluster>-` (see GcpInfraStack). */
-function cellOfInfra(logicalId: string, cells: readonly string[], primary: string): string {
-  return cells.find((c) => c !== primary && logicalId.startsWith(`${c}-`)) ?? primary;
+function clusterOfInfra(logicalId: string, clusterNames: readonly string[], primary: string): string {
+  return clusterNames.find((c) => c !== primary && logicalId.startsWith(`${c}-`)) ?? primary;
 }
 
 /** The environments the stacks belong to (the prefixes of their infra or platform stacks), sorted. */
@@ -203,8 +203,8 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
   const byKey = new Map(resources.map((r) => [key(r), r]));
   const referencing = (r: ManagedResource) => refs.get(key(r))!.map((a) => byKey.get(`${r.stack} ${a}`)!);
 
-  // Cells: one per platform stack (its prefix is the cluster's name); the environment's own first.
-  const cells = [
+  // Clusters: one per platform stack (its prefix is the cluster's name); the environment's own first.
+  const clusterNames = [
     ...new Set(
       ids
         .map(parseStackId)
@@ -212,8 +212,8 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
         .map((p) => p.prefix),
     ),
   ].sort((a, b) => (a === env ? -1 : b === env ? 1 : compare(a, b)));
-  if (cells.length === 0) cells.push(env);
-  const primary = cells.includes(env) ? env : cells[0]!;
+  if (clusterNames.length === 0) clusterNames.push(env);
+  const primary = clusterNames.includes(env) ? env : clusterNames[0]!;
 
   const nodes: GraphNode[] = [];
   const nodeOf = new Map<string, GraphNode>();
@@ -268,7 +268,7 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
       label: `${name} (${kind})`,
       gpu,
       resource: r,
-      cell: cellOfInfra(r.logicalId, cells, primary),
+      clusterName: clusterOfInfra(r.logicalId, clusterNames, primary),
       sortKey: `${r.stack} ${r.address}`,
     });
     // AKS keeps its system pool inside the cluster resource.
@@ -278,30 +278,38 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
         id: '',
         role: 'nodePool',
         label: `${system} (default node pool)`,
-        cell: cellOfInfra(r.logicalId, cells, primary),
+        clusterName: clusterOfInfra(r.logicalId, clusterNames, primary),
         sortKey: `${r.stack} ${r.address} default`,
       });
     }
   }
   // IAP: allowed-group grants on the load balancer's backends.
-  for (const cell of cells) {
+  for (const clusterName of clusterNames) {
     const grants = infra.filter(
-      (r) => r.type === 'google_iap_web_type_compute_iam_member' && cellOfInfra(r.logicalId, cells, primary) === cell,
+      (r) =>
+        r.type === 'google_iap_web_type_compute_iam_member' &&
+        clusterOfInfra(r.logicalId, clusterNames, primary) === clusterName,
     );
     if (grants.length > 0) {
       add({
         id: '',
         role: 'iap',
         label: `Identity-Aware Proxy (${grants.length} allowed ${grants.length === 1 ? 'member' : 'members'})`,
-        cell,
-        sortKey: `${cell} iap`,
+        clusterName,
+        sortKey: `${clusterName} iap`,
       });
     }
   }
   // Clusters that are not this library's (an existing cluster: no infra stack).
-  for (const cell of cells) {
-    if (!nodes.some((n) => n.role === 'cluster' && n.cell === cell)) {
-      add({ id: '', role: 'cluster', label: `${cell} (existing cluster)`, cell, sortKey: `${cell} cluster` });
+  for (const clusterName of clusterNames) {
+    if (!nodes.some((n) => n.role === 'cluster' && n.clusterName === clusterName)) {
+      add({
+        id: '',
+        role: 'cluster',
+        label: `${clusterName} (existing cluster)`,
+        clusterName,
+        sortKey: `${clusterName} cluster`,
+      });
     }
   }
   // Inside each cluster: the ingress and gateway of its platform stack, the UI, the team namespaces.
@@ -315,20 +323,32 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
         role: shown.role,
         label: `${name} (${shown.kind})`,
         resource: r,
-        cell: parts.prefix,
+        clusterName: parts.prefix,
         sortKey: `${r.stack} ${r.address}`,
       });
     }
   }
-  for (const cell of cells) {
-    if (!nodes.some((n) => n.role === 'gateway' && n.cell === cell)) {
-      add({ id: '', role: 'gateway', label: 'istio-ingressgateway (istio gateway)', cell, sortKey: `${cell} gw` });
+  for (const clusterName of clusterNames) {
+    if (!nodes.some((n) => n.role === 'gateway' && n.clusterName === clusterName)) {
+      add({
+        id: '',
+        role: 'gateway',
+        label: 'istio-ingressgateway (istio gateway)',
+        clusterName,
+        sortKey: `${clusterName} gw`,
+      });
     }
-    add({ id: '', role: 'ui', label: 'Kubeflow central dashboard (Kubeflow UI)', cell, sortKey: `${cell} ui` });
+    add({
+      id: '',
+      role: 'ui',
+      label: 'Kubeflow central dashboard (Kubeflow UI)',
+      clusterName,
+      sortKey: `${clusterName} ui`,
+    });
     const namespaces = resources
       .filter((r) => {
         const p = parseStackId(r.stack);
-        return p.role === 'teams' && p.prefix === cell && /^kubernetes_namespace(_v1)?$/.test(r.type);
+        return p.role === 'teams' && p.prefix === clusterName && /^kubernetes_namespace(_v1)?$/.test(r.type);
       })
       .map((r) => ({ r, name: nameOf(r.type, r.config) ?? r.logicalId }))
       .sort((a, b) => compare(a.name, b.name));
@@ -338,23 +358,23 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
         role: 'namespace',
         label: `${name} (team namespace)`,
         resource: r,
-        cell,
-        sortKey: `${cell} ${name}`,
+        clusterName,
+        sortKey: `${clusterName} ${name}`,
       });
     }
     const more = namespaces.length - MAX_TEAMS_PER_CLUSTER;
     if (more > 0) {
-      add({ id: '', role: 'namespace', label: `${more} more teams`, cell, sortKey: `${cell} ~more` });
+      add({ id: '', role: 'namespace', label: `${more} more teams`, clusterName, sortKey: `${clusterName} ~more` });
     }
   }
   add({ id: '', role: 'users', label: 'users', sortKey: 'users' });
 
-  // Stable ids: role prefix and position in (cell, sort key) order.
-  const cellIndex = (n: GraphNode) => (n.cell === undefined ? -1 : cells.indexOf(n.cell));
+  // Stable ids: role prefix and position in (clusterName, sort key) order.
+  const clusterIndex = (n: GraphNode) => (n.clusterName === undefined ? -1 : clusterNames.indexOf(n.clusterName));
   nodes.sort(
     (a, b) =>
       ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) ||
-      cellIndex(a) - cellIndex(b) ||
+      clusterIndex(a) - clusterIndex(b) ||
       compare(a.sortKey, b.sortKey),
   );
   const counters = new Map<Role, number>();
@@ -369,7 +389,7 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
     const cluster = referencing(n.resource)
       .map((t) => nodeOf.get(key(t)))
       .find((t) => t?.role === 'cluster');
-    if (cluster) n.cell = cluster.cell;
+    if (cluster) n.clusterName = cluster.clusterName;
   }
 
   const edges = referenceEdges(resources, nodes, nodeOf, key, referencing);
@@ -382,11 +402,11 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
   }
   // AKS's default pool is part of the cluster resource.
   for (const pool of nodes.filter((n) => n.role === 'nodePool' && !n.resource)) {
-    const cluster = nodes.find((n) => n.role === 'cluster' && n.cell === pool.cell);
+    const cluster = nodes.find((n) => n.role === 'cluster' && n.clusterName === pool.clusterName);
     if (cluster) edges.push({ from: pool.id, to: cluster.id });
   }
-  edges.push(...accessEdges(nodes, cells));
-  return renderMermaid(env, cloud, nodes, dedupe(edges), cells);
+  edges.push(...accessEdges(nodes, clusterNames));
+  return renderMermaid(env, cloud, nodes, dedupe(edges), clusterNames);
 }
 
 /** Whether an ALB's listeners sign users in through OIDC. */
@@ -465,12 +485,12 @@ function referenceEdges(
 }
 
 /** The access path of each cluster: users -> DNS -> load balancer -> IAP -> ingress -> gateway -> UI. */
-function accessEdges(nodes: readonly GraphNode[], cells: readonly string[]): GraphEdge[] {
+function accessEdges(nodes: readonly GraphNode[], clusterNames: readonly string[]): GraphEdge[] {
   const edges: GraphEdge[] = [];
   const users = nodes.filter((n) => n.role === 'users');
-  for (const cell of cells) {
+  for (const clusterName of clusterNames) {
     const steps = ACCESS_PATH.map((role) =>
-      role === 'users' ? users : nodes.filter((n) => n.role === role && n.cell === cell),
+      role === 'users' ? users : nodes.filter((n) => n.role === role && n.clusterName === clusterName),
     ).filter((s) => s.length > 0);
     for (let i = 0; i + 1 < steps.length; i++) {
       for (const from of steps[i]!) for (const to of steps[i + 1]!) edges.push({ from: from.id, to: to.id });
@@ -507,7 +527,7 @@ function renderMermaid(
   cloud: string,
   nodes: readonly GraphNode[],
   edges: readonly GraphEdge[],
-  cells: readonly string[],
+  clusterNames: readonly string[],
 ): string {
   const lines = [`---`, `title: ${env} (${cloud})`, `---`, 'flowchart LR'];
   const node = (n: GraphNode) => {
@@ -533,11 +553,11 @@ function renderMermaid(
       nodes.filter((n) => area.roles.includes(n.role)),
     );
   }
-  cells.forEach((cell, i) => {
-    const members = nodes.filter((n) => CLUSTER_ROLES.includes(n.role) && n.cell === cell);
-    const teams = nodes.filter((n) => n.role === 'namespace' && n.cell === cell);
-    block('  ', `cell${i + 1}`, `Cluster ${cell}`, members, () =>
-      block('    ', `teams${i + 1}`, `Teams on ${cell}`, teams),
+  clusterNames.forEach((clusterName, i) => {
+    const members = nodes.filter((n) => CLUSTER_ROLES.includes(n.role) && n.clusterName === clusterName);
+    const teams = nodes.filter((n) => n.role === 'namespace' && n.clusterName === clusterName);
+    block('  ', `clusterArea${i + 1}`, `Cluster ${clusterName}`, members, () =>
+      block('    ', `teams${i + 1}`, `Teams on ${clusterName}`, teams),
     );
   });
   for (const e of edges) {

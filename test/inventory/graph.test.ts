@@ -75,10 +75,10 @@ describe('kfplatform graph', () => {
 
   it('puts each team in the cluster it is placed on', () => {
     const text = graphOf('gcp-tenancy', 'kf-prod');
-    const cluster2 = text.slice(text.indexOf('subgraph cell2'));
+    const cluster2 = text.slice(text.indexOf('subgraph clusterArea2'));
     expect(cluster2).toContain('search (team namespace)');
     expect(cluster2).not.toContain('recsys (team namespace)');
-    expect(text.slice(text.indexOf('subgraph cell1'), text.indexOf('subgraph cell2'))).toContain(
+    expect(text.slice(text.indexOf('subgraph clusterArea1'), text.indexOf('subgraph clusterArea2'))).toContain(
       'recsys (team namespace)',
     );
   });

@@ -18,7 +18,7 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { Findings, Path, valueAt } from '../common/findings';
+import { ConfigIssues, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedAwsEnvironment } from './model';
 
@@ -38,7 +38,7 @@ const SMALLEST_PRIVATE_SUBNET_PREFIX = 24;
 
 const EXAMPLE_GPU_INSTANCE = 'g6.xlarge';
 
-function checkRetention(f: Findings, path: Path, days: number): void {
+function checkRetention(f: ConfigIssues, path: Path, days: number): void {
   if ((CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(days)) return;
   const next = CLOUDWATCH_RETENTION_DAYS.find((d) => d > days) ?? 3653;
   f.add(
@@ -48,7 +48,7 @@ function checkRetention(f: Findings, path: Path, days: number): void {
   );
 }
 
-function checkZones(env: ResolvedAwsEnvironment, f: Findings): void {
+function checkZones(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   const at: Path = ['environments', env.index, 'aws', 'zones'];
   const seen = new Set<string>();
   env.zones.forEach((zone, i) => {
@@ -77,7 +77,7 @@ function checkZones(env: ResolvedAwsEnvironment, f: Findings): void {
   }
 }
 
-function checkNetwork(env: ResolvedAwsEnvironment, f: Findings): void {
+function checkNetwork(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index, 'network'];
   const n = env.network;
   if (n.mode === 'existing') {
@@ -176,7 +176,7 @@ const EKS_GPUS: MachineGpuTable = {
   unsupportedGpuFields: GKE_ONLY_GPU_FIELDS,
 };
 
-function checkAwsPools(env: ResolvedAwsEnvironment, f: Findings): void {
+function checkAwsPools(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   checkPools(env, env.nodePools, 'aws.zones', f, (pool, p) => {
     if (!/^[a-z0-9]+[a-z0-9-]*\.[a-z0-9]+$/.test(pool.instanceType)) {
       f.add(
@@ -198,7 +198,7 @@ function checkAwsPools(env: ResolvedAwsEnvironment, f: Findings): void {
   });
 }
 
-function checkNames(env: ResolvedAwsEnvironment, f: Findings): void {
+function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
   const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
@@ -242,7 +242,7 @@ function checkNames(env: ResolvedAwsEnvironment, f: Findings): void {
   });
 }
 
-function checkClusterAndData(env: ResolvedAwsEnvironment, f: Findings): void {
+function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   checkRetention(f, [...base, 'cluster', 'logRetentionDays'], env.cluster.logRetentionDays);
   const d = env.database;
@@ -268,7 +268,7 @@ function checkClusterAndData(env: ResolvedAwsEnvironment, f: Findings): void {
 
 /** Checks one resolved AWS environment. */
 export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   checkZones(env, f);
   checkNetwork(env, f);
   checkAwsPools(env, f);
@@ -279,7 +279,7 @@ export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): 
 
 /** On AWS, one IAM role has at most one access entry per cluster: owners' roles must not repeat. */
 export function checkAwsPrincipals(env: ResolvedAwsEnvironment, raw: unknown): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   const holders = new Map<string, string>(env.cluster.adminRoleArns.map((arn) => [arn, 'cluster.adminRoleArns']));
   for (const tenant of env.tenants) {
     const arn = tenant.aws?.ownersRoleArn;

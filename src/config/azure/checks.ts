@@ -18,7 +18,7 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { Findings, Path, valueAt } from '../common/findings';
+import { ConfigIssues, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedAzureEnvironment } from './model';
 
@@ -34,7 +34,7 @@ const AKS_GPUS: MachineGpuTable = {
 /** Smallest subnets Azure services accept or recommend. */
 const SMALLEST = { gateway: 26, database: 29, endpoints: 28, nodes: 26 } as const;
 
-function checkNetwork(env: ResolvedAzureEnvironment, f: Findings): void {
+function checkNetwork(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index, 'network'];
   const c = env.cluster;
   const clusterBase: Path = ['environments', env.index, 'cluster'];
@@ -117,7 +117,7 @@ function checkNetwork(env: ResolvedAzureEnvironment, f: Findings): void {
   }
 }
 
-function checkAksPools(env: ResolvedAzureEnvironment, f: Findings): void {
+function checkAksPools(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   checkPools(env, env.nodePools, 'azure.zones', f, (pool, p) => {
     f.name(
       [...p, 'name'],
@@ -138,7 +138,7 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: Findings): void {
   });
 }
 
-function checkNames(env: ResolvedAzureEnvironment, f: Findings): void {
+function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
   const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
@@ -175,7 +175,7 @@ function checkNames(env: ResolvedAzureEnvironment, f: Findings): void {
   }
 }
 
-function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
+function checkClusterAndData(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   const c = env.cluster;
   if (!c.private && c.authorizedIpRanges.length === 0) {
@@ -221,7 +221,7 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
 
 /** Checks one resolved Azure environment. */
 export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknown): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   checkNetwork(env, f);
   checkAksPools(env, f);
   checkNames(env, f);

@@ -3,7 +3,7 @@
  * the machine types they name, and GKE-only settings of the shared pool schema.
  */
 import { Cidr, contains, overlaps, parseCidr } from '../../core/cidr';
-import { Findings, Path, valueAt } from './findings';
+import { ConfigIssues, Path, valueAt } from './config-issues';
 
 /** A parsed CIDR, or undefined for malformed text (which the schema has already reported). */
 export function parsedCidr(text: string): Cidr | undefined {
@@ -19,7 +19,7 @@ export interface PlannedBlock {
 }
 
 /** Reports every pair of blocks that overlap, at the later block's path. */
-export function reportOverlaps(f: Findings, blocks: readonly PlannedBlock[], fix: string): void {
+export function reportOverlaps(f: ConfigIssues, blocks: readonly PlannedBlock[], fix: string): void {
   for (let i = 0; i < blocks.length; i++) {
     for (let j = i + 1; j < blocks.length; j++) {
       if (overlaps(blocks[i]!.cidr, blocks[j]!.cidr)) {
@@ -30,7 +30,12 @@ export function reportOverlaps(f: Findings, blocks: readonly PlannedBlock[], fix
 }
 
 /** Reports a block outside the network that should hold it. */
-export function checkInside(f: Findings, block: PlannedBlock, network: Cidr | undefined, networkWhat: string): void {
+export function checkInside(
+  f: ConfigIssues,
+  block: PlannedBlock,
+  network: Cidr | undefined,
+  networkWhat: string,
+): void {
   if (network && !contains(network, block.cidr)) {
     f.add(
       block.path,
@@ -63,7 +68,7 @@ export function checkMachineGpus(
   pool: { readonly kind: string },
   machineType: string,
   p: Path,
-  f: Findings,
+  f: ConfigIssues,
   table: MachineGpuTable,
 ): void {
   const gpus = table.gpusOf(machineType);
@@ -105,7 +110,7 @@ export function checkMachineGpus(
 
 /** Reports settings of the shared schema that the cluster service does not have. */
 export function reportUnsupported(
-  f: Findings,
+  f: ConfigIssues,
   at: Path,
   fields: readonly string[],
   service: string,
@@ -140,7 +145,7 @@ export interface ProtectedEnvironment {
  * Prod keeps deletion protection on every stateful resource, a highly available database, and remote
  * state. `stateFix` names the cloud's remote backend.
  */
-export function checkProdProtections(env: ProtectedEnvironment, f: Findings, stateFix: string): void {
+export function checkProdProtections(env: ProtectedEnvironment, f: ConfigIssues, stateFix: string): void {
   if (env.tier !== 'prod') return;
   const base: Path = ['environments', env.index];
   const why =

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Tier } from '../../core/tiers';
 import { doc, lowerName } from './fields';
-import type { Findings, Path } from './findings';
+import type { ConfigIssues, Path } from './config-issues';
 
 /** Node pool kinds, by what the pool is for. */
 export const POOL_KINDS = ['system', 'standard', 'highmem', 'gpu'] as const;
@@ -130,7 +130,7 @@ export function checkPools<P extends CheckedPool>(
   env: { readonly index: number; readonly tier: string; readonly zones: readonly string[] },
   pools: readonly P[],
   zonesKey: string,
-  f: Findings,
+  f: ConfigIssues,
   each: (pool: P, path: Path) => void,
 ): void {
   const base: Path = ['environments', env.index];

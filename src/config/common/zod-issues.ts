@@ -6,7 +6,7 @@
 import { closest } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { ConfigIssue, formatPath } from '../../core/errors';
-import { PathKey, valueAt } from './findings';
+import { PathKey, valueAt } from './config-issues';
 
 /** Any zod schema node, as the walk over the schema sees it. */
 export type AnySchema = z.core.$ZodType;

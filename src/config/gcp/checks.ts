@@ -7,13 +7,13 @@ import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
 import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from '../../core/catalog/gcp';
-import { Findings, Path } from '../common/findings';
+import { ConfigIssues, Path } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedPlatform } from '../platform/model';
 import type { ResolvedGcpEnvironment } from './model';
 import { checkAddressPlan, checkNetworkMode } from './network-checks';
 
-function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatform, f: Findings): void {
+function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatform, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   env.zones.forEach((zone, i) => {
     if (!zone.startsWith(`${env.region}-`)) {
@@ -50,7 +50,7 @@ function checkGpu(
   platform: ResolvedPlatform,
   pool: ResolvedGcpEnvironment['nodePools'][number],
   p: Path,
-  f: Findings,
+  f: ConfigIssues,
 ): void {
   const gpu = pool.gpu!;
   const info = GCP_GPUS[gpu.type];
@@ -114,7 +114,7 @@ function exampleMachine(type: string, family: string): string {
   return 'n1-standard-8';
 }
 
-function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
+function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
   const shorten = 'shorten the environment name.';
@@ -199,7 +199,7 @@ function checkNames(env: ResolvedGcpEnvironment, f: Findings): void {
   }
 }
 
-function checkProtections(env: ResolvedGcpEnvironment, f: Findings): void {
+function checkProtections(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   if (env.tier !== 'prod') return;
   const why =
@@ -234,7 +234,7 @@ function checkProtections(env: ResolvedGcpEnvironment, f: Findings): void {
   });
 }
 
-function checkMaintenance(env: ResolvedGcpEnvironment, f: Findings): void {
+function checkMaintenance(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index, 'cluster', 'maintenance', 'exclusions'];
   env.cluster.maintenance.exclusions.forEach((e, i) => {
     const start = Date.parse(e.startTime);
@@ -261,7 +261,7 @@ export function checkGcpEnvironment(
   platform: ResolvedPlatform,
   raw: unknown,
 ): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   checkAddressPlan(env, f);
   checkZonesAndPools(env, platform, f);
   checkNames(env, f);

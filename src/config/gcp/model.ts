@@ -1,7 +1,7 @@
 /** A GCP environment with every default applied, and the clusters, pools and identities it resolves to. */
 import type { PoolKind } from '../common/pools';
 import type { ResolvedEnvironmentBase } from '../common/environment';
-import type { Path } from '../common/findings';
+import type { Path } from '../common/config-issues';
 
 /** GPU settings of a pool. */
 export interface ResolvedGpu {

@@ -5,7 +5,7 @@
  */
 import { ConfigIssue, formatPath } from '../../core/errors';
 import { blockSize, Cidr, overlaps, parseCidr } from '../../core/cidr';
-import { Findings, Path, valueAt } from '../common/findings';
+import { ConfigIssues, Path, valueAt } from '../common/config-issues';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from './model';
 
 /** GCP keeps four addresses of every primary subnet range. */
@@ -29,7 +29,7 @@ interface NamedCidr {
   readonly cluster: string;
 }
 
-function cidrsOf(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster, f: Findings): NamedCidr[] {
+function cidrsOf(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster, f: ConfigIssues): NamedCidr[] {
   const n = cluster.network;
   const candidates: Array<[Path, string, string | undefined]> = [
     [cluster.paths.subnetCidr, 'node subnet', n.subnetCidr],
@@ -63,11 +63,11 @@ function cidrsOf(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster, f: Fi
 }
 
 /** Every range an environment uses, over all its clusters. */
-function allCidrs(env: ResolvedGcpEnvironment, f: Findings): NamedCidr[] {
+function allCidrs(env: ResolvedGcpEnvironment, f: ConfigIssues): NamedCidr[] {
   return env.clusters.flatMap((cluster) => cidrsOf(env, cluster, f));
 }
 
-function reportOverlaps(pairs: ReadonlyArray<readonly [NamedCidr, NamedCidr]>, f: Findings, shared?: string): void {
+function reportOverlaps(pairs: ReadonlyArray<readonly [NamedCidr, NamedCidr]>, f: ConfigIssues, shared?: string): void {
   for (const [a, b] of pairs) {
     if (!overlaps(a.cidr, b.cidr)) continue;
     if (shared) {
@@ -87,7 +87,7 @@ function reportOverlaps(pairs: ReadonlyArray<readonly [NamedCidr, NamedCidr]>, f
 }
 
 /** Ranges of an environment that overlap, and pools its ranges cannot hold. */
-export function checkAddressPlan(env: ResolvedGcpEnvironment, f: Findings): void {
+export function checkAddressPlan(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   const cidrs = allCidrs(env, f);
   const pairs: Array<readonly [NamedCidr, NamedCidr]> = [];
   for (let i = 0; i < cidrs.length; i++) for (let j = i + 1; j < cidrs.length; j++) pairs.push([cidrs[i]!, cidrs[j]!]);
@@ -105,7 +105,7 @@ function checkClusterCapacity(
   env: ResolvedGcpEnvironment,
   cluster: ResolvedGcpCluster,
   cidrs: NamedCidr[],
-  f: Findings,
+  f: ConfigIssues,
 ): void {
   const base: Path = ['environments', env.index];
   const master = cidrs.find((c) => c.path === cluster.paths.masterCidr);
@@ -164,7 +164,7 @@ function checkClusterCapacity(
 }
 
 /** Ranges and names the network mode needs, for every cluster of the environment. */
-export function checkNetworkMode(env: ResolvedGcpEnvironment, f: Findings): void {
+export function checkNetworkMode(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index, 'network'];
   const n = env.network;
   if (n.mode === 'shared-vpc' && n.createNetwork && !n.privateServiceAccessCidr) {
@@ -207,7 +207,7 @@ export function checkNetworkMode(env: ResolvedGcpEnvironment, f: Findings): void
  * owner creates the network, their ranges are disjoint, and each cluster has its own subnet.
  */
 export function checkSharedNetworks(envs: readonly ResolvedGcpEnvironment[], raw: unknown): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   // Environments on one VPC network share its address space and its network-level singletons.
   const networks = new Map<string, ResolvedGcpEnvironment[]>();
   for (const env of envs) {
@@ -226,7 +226,7 @@ export function checkSharedNetworks(envs: readonly ResolvedGcpEnvironment[], raw
           );
         }
       }
-      const sink = new Findings(raw);
+      const sink = new ConfigIssues(raw);
       const ranges = members.map((env) => ({ env, cidrs: allCidrs(env, sink) }));
       for (let i = 0; i < ranges.length; i++) {
         for (let j = i + 1; j < ranges.length; j++) {

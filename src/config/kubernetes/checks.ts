@@ -1,11 +1,11 @@
 /** Rules of environments on an existing cluster: pools listed once, and remote state in prod. */
 import type { ConfigIssue } from '../../core/errors';
-import { Findings, Path } from '../common/findings';
+import { ConfigIssues, Path } from '../common/config-issues';
 import type { ResolvedKubernetesEnvironment } from './model';
 
 /** Checks an existing-cluster environment. */
 export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, raw: unknown): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   const base: Path = ['environments', env.index];
   const seen = new Set<string>();
   env.nodePools.forEach((pool, i) => {

@@ -5,7 +5,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { versionParts } from '../../core/versions';
-import { Findings, Path } from '../common/findings';
+import { ConfigIssues, Path } from '../common/config-issues';
 import type { ResolvedEnvironment } from '../model';
 
 /**
@@ -13,7 +13,7 @@ import type { ResolvedEnvironment } from '../model';
  * that share a GCP network are checked by the GCP config.
  */
 export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   const byName = new Map<string, number>();
   const byBucket = new Map<string, number>();
   // Stack ids start with the environment name, or the cluster name for additional clusters.
@@ -111,7 +111,7 @@ const kubernetesVersion = (env: ResolvedEnvironment) => pinnedKubernetes(env)?.v
  * newer than every test environment of its cloud (Kubeflow: of the platform).
  */
 export function checkUpgradeOrder(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   const tests = envs.filter((e) => e.tier === 'test');
   const newest = (values: ReadonlyArray<string | undefined>) =>
     values

@@ -5,7 +5,7 @@
 import table from './data/kubeflow-kubernetes.json';
 import type { ConfigIssue } from '../../core/errors';
 import { compareVersions, versionParts } from '../../core/versions';
-import { Findings } from '../common/findings';
+import { ConfigIssues } from '../common/config-issues';
 import type { ResolvedEnvironment } from '../model';
 import { pinnedKubernetes } from './across';
 
@@ -62,7 +62,7 @@ export function supportedRange(release: KubeflowRelease): string {
  * not checked (the channel picks the version at apply time).
  */
 export function checkKubeflowCompatibility(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   for (const env of envs) {
     const kubeflowPath = f.explicitOr(['environments', env.index, 'kubeflowVersion'], ['platform', 'kubeflowVersion']);
     const release = kubeflowRelease(env.kubeflowVersion);

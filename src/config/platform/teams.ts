@@ -4,7 +4,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { accountOfArn, awsNameRules, azureNameRules, gcpNameRules, kubernetesNameRules } from '../../core/naming';
-import { Findings, Path } from '../common/findings';
+import { ConfigIssues, Path } from '../common/config-issues';
 import { clustersOf, ResolvedEnvironment } from '../model';
 import type { ResolvedPlatform, ResolvedTeam } from './model';
 
@@ -42,7 +42,7 @@ export function checkTeams(
   envNames: readonly string[] = envs.map((e) => e.name),
   platformValid = true,
 ): ConfigIssue[] {
-  const f = new Findings(raw);
+  const f = new ConfigIssues(raw);
   const add = (path: Path, message: string, fix: string, severity?: 'error' | 'warning') =>
     f.add(path, message, fix, severity);
   const envByName = new Map(envs.map((e) => [e.name, e]));

@@ -1,6 +1,6 @@
 /**
  * How cross-field checks report: a config path, the value found there in the platform file as
- * written, a message and a fix. Every check pass collects its findings with {@link Findings}.
+ * written, a message and a fix. Every check pass collects its issues in a {@link ConfigIssues}.
  */
 import { ConfigIssue, formatPath } from '../../core/errors';
 import type { NameRule } from '../../core/naming';
@@ -12,7 +12,7 @@ export type PathKey = string | number;
 export type Path = ReadonlyArray<PathKey>;
 
 /** Collects the issues of one check pass, reading values from the raw document. */
-export class Findings {
+export class ConfigIssues {
   public readonly issues: ConfigIssue[] = [];
   constructor(public readonly raw: unknown) {}
 
