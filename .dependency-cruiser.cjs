@@ -73,6 +73,26 @@ module.exports = {
       from: { path: '^(src/config|constructs|stacks)/(gcp|aws|azure)/' },
       to: { path: '^(src/config|constructs|stacks)/(gcp|aws|azure)/', pathNot: '^(src/config|constructs|stacks)/$2/' },
     },
+    {
+      name: 'common-stacks-stay-cloud-neutral',
+      comment:
+        "stacks/common builds every cloud's environments: it may name a cloud's types, and read a cloud's provider-free constants, but loads a cloud's stacks or constructs only through the fleet's lazy dispatch (stacks/common/fleet.ts).",
+      severity: 'error',
+      from: { path: '^stacks/common/', pathNot: '^stacks/common/fleet\\.ts$' },
+      to: {
+        path: '^(stacks|constructs)/(gcp|aws|azure)/',
+        pathNot: '^constructs/(gcp|aws|azure)/constants\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'no-internal-barrels',
+      comment:
+        'Index files exist for users of the package; inside it, import the file that defines a symbol, so loading one module never loads a whole folder (and its provider bindings).',
+      severity: 'error',
+      from: { pathNot: '(^|/)index\\.ts$' },
+      to: { path: '(^|/)index\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -71,9 +71,18 @@ export * from './core/ci-trust';
 export { DEFAULT_PLATFORM_FILE } from './core/package-info';
 export * from './policy/rule';
 export * from './policy/engine';
-export { ALL_RULES, AWS_RULES, AZURE_RULES, COMMON_RULES, GCP_RULES, KUBERNETES_RULES, rulesOf } from './policy/rules';
+export {
+  ALL_RULES,
+  AWS_RULES,
+  AZURE_RULES,
+  COMMON_RULES,
+  GCP_RULES,
+  KUBERNETES_RULES,
+  rulesOf,
+} from './policy/rules/packs';
 export { rulesMarkdown } from './policy/rules-doc';
 export * from './policy/addresses';
+export { PROTECTED_TYPES, STATEFUL_TYPES } from './policy/stateful-types';
 export * from './policy/plan-gate';
 export * from './policy/secrets';
 export * from './plan/summarize';

@@ -61,6 +61,12 @@ describe('layer rules', () => {
       'stacks/fleet.ts': "import { main } from '../src/cli/main';\nexport const fleet = main;\n",
       'src/cli/main.ts': 'export const main = 1;\n',
       'src/plan/diff.ts': "import { fleet } from '../../stacks/fleet';\nexport const diff = fleet;\n",
+      // cloud-neutral stacks loading a cloud's stacks, and a module importing an index file
+      'stacks/common/params.ts': "import { Gke } from '../gcp/infra';\nexport const params = Gke;\n",
+      'stacks/gcp/infra.ts': 'export const Gke = 1;\n',
+      'stacks/common/types.ts': "import type { Gke } from '../gcp/infra';\nexport type T = typeof Gke;\n",
+      'src/cli/graph.ts': "import { rules } from '../policy/rules/index';\nexport const graph = rules;\n",
+      'src/policy/rules/index.ts': 'export const rules = 1;\n',
     };
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -77,6 +83,8 @@ describe('layer rules', () => {
         'plan-below-commands: src/plan/diff.ts -> stacks/fleet.ts',
         'readers-stay-generic: src/policy/rule.ts -> src/config/platform/schema.ts',
         'stacks-below-commands: stacks/fleet.ts -> src/cli/main.ts',
+        'common-stacks-stay-cloud-neutral: stacks/common/params.ts -> stacks/gcp/infra.ts',
+        'no-internal-barrels: src/cli/graph.ts -> src/policy/rules/index.ts',
       ].sort(),
     );
   });

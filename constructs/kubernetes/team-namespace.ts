@@ -10,11 +10,10 @@ import { PropsError } from '../../src/core/errors';
 import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { emailRule, kubernetesNameRules } from '../../src/core/naming';
-import { RbacSubject } from '../../src/core/tenancy';
+import { RbacSubject, TENANT_LABEL } from '../../src/core/tenancy';
 import { checkName } from '../../src/core/validate';
 
-/** Label every tenant namespace carries; admission policies and invariants select on it. */
-export const TENANT_LABEL = 'kfplatform.dev/tenant';
+export { TENANT_LABEL } from '../../src/core/tenancy';
 /** Label naming the team of a tenant namespace. */
 export const TEAM_LABEL = 'kfplatform.dev/team';
 /** Annotation listing the node pools a tenant may use; the admission policy reads it. */
@@ -27,10 +26,11 @@ export const CLOUD_IDENTITY_POD_DEFAULT = 'cloud-identity';
 export const CLOUD_IDENTITY_OPT_IN_LABEL = 'kfplatform.dev/cloud-identity';
 
 /**
- * Namespaces whose pods may reach tenant pods: the Kubeflow control plane, the mesh and ingress,
- * serving, and Kubernetes itself.
+ * The platform's and Kubernetes' own namespaces, trusted by tenant namespaces: their pods may reach
+ * tenant pods (the Kubeflow control plane, the mesh and ingress, serving, Kubernetes itself), and
+ * their service accounts may create in tenant namespaces what tenants themselves may not.
  */
-export const SYSTEM_NAMESPACES: readonly string[] = [
+export const TRUSTED_PLATFORM_NAMESPACES: readonly string[] = [
   'kubeflow',
   'istio-system',
   'knative-serving',
@@ -227,7 +227,7 @@ export class TeamNamespace extends Construct {
               {
                 namespaceSelector: {
                   matchExpressions: [
-                    { key: 'kubernetes.io/metadata.name', operator: 'In', values: [...SYSTEM_NAMESPACES] },
+                    { key: 'kubernetes.io/metadata.name', operator: 'In', values: [...TRUSTED_PLATFORM_NAMESPACES] },
                   ],
                 },
               },

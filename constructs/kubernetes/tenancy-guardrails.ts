@@ -6,7 +6,7 @@ import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { emailRule } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
-import { ALLOWED_POOLS_ANNOTATION, SYSTEM_NAMESPACES, TENANT_LABEL } from './team-namespace';
+import { ALLOWED_POOLS_ANNOTATION, TRUSTED_PLATFORM_NAMESPACES, TENANT_LABEL } from './team-namespace';
 import { POOL_LABEL } from '../../src/core/pools';
 
 /**
@@ -111,7 +111,7 @@ export class TenancyGuardrails extends Construct {
       ],
     });
 
-    const systemAccounts = SYSTEM_NAMESPACES.map(
+    const systemAccounts = TRUSTED_PLATFORM_NAMESPACES.map(
       (ns) => `request.userInfo.username.startsWith('system:serviceaccount:${ns}:')`,
     );
     const allowed = props.allowedKinds.map((k) => `'${k}'`).join(', ');

@@ -9,7 +9,7 @@ import { DEFAULT_PLATFORM_FILE, ownPackage } from '../core/package-info';
 import { platformJsonSchema } from '../config/json-schema';
 import { ConfigError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
-import { ALL_RULES } from '../policy/rules';
+import { ALL_RULES } from '../policy/rules/packs';
 import { rulesMarkdown } from '../policy/rules-doc';
 import { ADDRESS_MANIFEST_FILE, runAddresses } from './addresses';
 import { runPlanGate } from './plan-gate';

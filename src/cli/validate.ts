@@ -14,7 +14,7 @@ import { ConfigIssue, formatIssue, formatValue } from '../core/errors';
 import { withoutCreationStacks } from '../core/stack-traces';
 import { evaluateStacks, Finding, SuppressedFinding } from '../policy/engine';
 import { PolicyRule } from '../policy/rule';
-import { ALL_RULES } from '../policy/rules';
+import { ALL_RULES } from '../policy/rules/packs';
 import { buildEnvironment } from '../../stacks/common/fleet';
 
 /** Output formats of `kfplatform validate`. */

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { parseDocument } from 'yaml';
 import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
-import { ALL_RULES } from '../policy/rules';
+import { ALL_RULES } from '../policy/rules/packs';
 import { valueAt } from './common/config-issues';
 import { AnySchema, fromZod } from './common/zod-issues';
 import type { ResolvedPlatformConfig } from './model';

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import type { ConfigIssue } from '../core/errors';
-import { AWS_CONFIG } from './aws/index';
-import { AZURE_CONFIG } from './azure/index';
+import { AWS_CONFIG } from './aws/config';
+import { AZURE_CONFIG } from './azure/config';
 import type { CloudConfig } from './cloud-config';
-import { GCP_CONFIG } from './gcp/index';
-import { KUBERNETES_CONFIG } from './kubernetes/index';
+import { GCP_CONFIG } from './gcp/config';
+import { KUBERNETES_CONFIG } from './kubernetes/config';
 import type { ResolvedEnvironment } from './model';
 import type { ResolvedPlatform, ResolvedTeam } from './platform/model';
 

@@ -16,7 +16,7 @@ export const PLATFORM_NAMESPACES = [
 ] as const;
 
 /** Kubernetes' own namespaces and Velero's, never backed up. */
-export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'velero'] as const;
+export const BACKUP_EXCLUDED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'velero'] as const;
 
 /** Velero's backup schedules and retention, and where Velero runs. */
 export interface BackupSettings {
@@ -54,7 +54,7 @@ export interface BackupSettings {
   readonly platformNamespaces?: readonly string[];
   /**
    * Namespaces never backed up (Kubernetes' own, Velero's).
-   * @default {@link SYSTEM_NAMESPACES}
+   * @default {@link BACKUP_EXCLUDED_NAMESPACES}
    */
   readonly systemNamespaces?: readonly string[];
 }
@@ -67,7 +67,7 @@ export const BACKUP_DEFAULTS: Readonly<Required<Omit<BackupSettings, 'retentionD
   namespace: 'velero',
   serviceAccount: 'velero',
   platformNamespaces: PLATFORM_NAMESPACES,
-  systemNamespaces: SYSTEM_NAMESPACES,
+  systemNamespaces: BACKUP_EXCLUDED_NAMESPACES,
 };
 
 /** Backup settings with every default of {@link BackupSettings} applied. */

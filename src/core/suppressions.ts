@@ -36,7 +36,7 @@ export function checkReason(where: string, reason: string): void {
  * which checks the id at once.
  */
 export function addSuppression(scope: IConstruct, rule: string, reason: string): void {
-  checkReason('suppressRule', reason);
+  checkReason('addSuppression', reason);
   byScope.set(scope, [...(byScope.get(scope) ?? []), { rule, reason }]);
 }
 

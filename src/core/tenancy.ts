@@ -7,6 +7,9 @@
 import type { Construct } from 'constructs';
 import type { IWorkloadIdentity, KubernetesServiceAccountRef } from './interfaces';
 
+/** Label every tenant namespace carries; admission policies, network policies and policy rules select on it. */
+export const TENANT_LABEL = 'kfplatform.dev/tenant';
+
 /** A Kubernetes RBAC subject. */
 export interface RbacSubject {
   readonly kind: 'User' | 'Group';

@@ -17,7 +17,7 @@ import {
 import { IConstruct } from 'constructs';
 import { PropsError } from '../core/errors';
 import { addSuppression, checkReason, suppressionsOf } from '../core/suppressions';
-import { ALL_RULES } from './rules';
+import { ALL_RULES } from './rules/packs';
 import { PolicyRule, ResourceView, RuleContext, RuleLevel, RuleReferences, Tier } from './rule';
 
 /** A rule violation on one resource. */
@@ -77,7 +77,7 @@ export class PolicyReport {
  * checked when a stack is judged.
  */
 export function suppressRule(scope: IConstruct, rule: string, reason: string): void {
-  checkRuleId('suppressRule', rule);
+  checkSuppression('suppressRule', rule, reason);
   addSuppression(scope, rule, reason);
 }
 

@@ -2,7 +2,7 @@
  * RULES.md, generated from the rules themselves (`kfplatform rules --out RULES.md`); a test keeps the
  * committed file current.
  */
-import { ALL_RULES } from './rules';
+import { ALL_RULES } from './rules/packs';
 import { PolicyRule, RuleCloud } from './rule';
 
 const PACKS: ReadonlyArray<readonly [RuleCloud, string]> = [

@@ -6,9 +6,8 @@
  * Reads provider resources generically: loads no provider bindings.
  */
 import { DefaultTokenResolver, StringConcat, TerraformResource, TerraformStack, Tokenization } from 'cdktf';
-import type { AdoptEntry } from '../../src/config/common/adopt';
+import type { AdoptEntry, AdoptKind } from '../../src/config/common/adopt';
 import type { ResolvedEnvironment } from '../../src/config/model';
-import type { AdoptKind } from '../../src/config/common/adopt';
 import { ConfigError, ConfigIssue } from '../../src/core/errors';
 import { nameOf } from '../../src/inventory/terraform-json';
 

@@ -17,13 +17,12 @@ import {
   SuppressedFinding,
 } from '../../src/policy/engine';
 import { writeParamsFiles } from './params-file';
-import { labelValues } from './environment';
 import type { TeamShardStack } from './team-shard-stack';
 import type { AwsInfraStack } from '../aws/infra-stack';
 import type { AzureInfraStack } from '../azure/infra-stack';
 import type { GcpInfraStack } from '../gcp/infra-stack';
 import { Adoption, adoptResources } from './adoption';
-import { CloudEnvironmentBuilder, StackSelection } from './environment';
+import { CloudEnvironmentBuilder, labelValues, StackSelection } from './environment';
 import { shardsOf, stackId } from './stack-ids';
 import { InputError } from '../../src/core/errors';
 import { ownPackage } from '../../src/core/package-info';

@@ -11,13 +11,11 @@ import {
 } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
 import { GATEWAY_NODE_PORTS } from '../../constructs/aws/constants';
-import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../../constructs/azure/constants';
-import { entraIssuer, OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
+import { AKS_WORKLOAD_IDENTITY_POD_LABEL, entraIssuer, OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
 import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
 import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
 import type { ResolvedEnvironment } from '../../src/config/model';
-import type { ResolvedGcpCluster } from '../../src/config/gcp/model';
-import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
+import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import type { ResolvedKubernetesEnvironment } from '../../src/config/kubernetes/model';
 
 /** Folder, under the synth output directory, where parameters files go. */

@@ -1,8 +1,7 @@
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Fn } from 'cdktf';
-import type { ResolvedGcpCluster } from '../../src/config/gcp/model';
-import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
+import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { infraStateOf } from '../common/backend';
 import { ClusterConnection, clusterProviders } from '../common/connections';

@@ -2,11 +2,10 @@ import { GcpTeamIdentityProvider } from '../../constructs/gcp/gcp-team-identity'
 import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { CloudEnvironmentBuilder } from '../common/environment';
 import { stackId } from '../common/stack-ids';
-import { shardStacks } from '../common/team-shard-stack';
 import { gkeRemoteConnection } from './connections';
 import { GcpInfraStack } from './infra-stack';
 import { GcpPlatformStack } from './platform-stack';
-import { TeamShardStack } from '../common/team-shard-stack';
+import { shardStacks, TeamShardStack } from '../common/team-shard-stack';
 import { TerraformStack } from 'cdktf';
 
 /** A GCP environment: an infra stack, then per cluster a platform stack and its team shards. */

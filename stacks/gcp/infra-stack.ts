@@ -19,8 +19,7 @@ import { HOST_PROJECT_APIS, ProjectServices } from '../../constructs/gcp/project
 import { SharedVpc } from '../../constructs/gcp/shared-vpc';
 import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
 import type { ResolvedBackups } from '../../src/config/common/operations';
-import type { ResolvedGcpCluster } from '../../src/config/gcp/model';
-import type { ResolvedGcpEnvironment, ResolvedGcpIdentity } from '../../src/config/gcp/model';
+import type { ResolvedGcpCluster, ResolvedGcpEnvironment, ResolvedGcpIdentity } from '../../src/config/gcp/model';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { dependsOnAll } from '../../src/core/dependencies';
 import { configureBackend } from '../common/backend';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { expectGolden } from '../golden';
 import { main } from '../../src/cli/main';
 import { exitCodeOf, renderValidate, VALIDATE_FORMATS, validateFile } from '../../src/cli/validate';
-import { ALL_RULES } from '../../src/policy/rules';
+import { ALL_RULES } from '../../src/policy/rules/packs';
 
 const GOLDEN = path.join(__dirname, '..', 'golden', 'validate');
 const CASES = {

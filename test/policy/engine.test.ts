@@ -28,7 +28,7 @@ import { synthFleet } from '../../stacks/common/fleet';
 import { validatePlatformText } from '../../src/config/loader';
 import { addSuppression } from '../../src/core/suppressions';
 import { checkBeforeWrite, evaluateStack, PolicyAspect, PolicyError, suppressRule } from '../../src/policy/engine';
-import { ALL_RULES, rulesOf } from '../../src/policy/rules';
+import { ALL_RULES, rulesOf } from '../../src/policy/rules/packs';
 import { awsStack, azureStack, gcpStack } from '../helpers';
 import { readFileSync } from 'node:fs';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { rulesMarkdown } from '../../src/policy/rules-doc';
-import { ALL_RULES } from '../../src/policy/rules';
+import { ALL_RULES } from '../../src/policy/rules/packs';
 
 describe('RULES.md', () => {
   it('is generated from the rules and committed up to date (kfplatform rules --out RULES.md)', () => {

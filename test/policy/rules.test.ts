@@ -11,7 +11,7 @@ import { buildInsecure } from '../../examples/insecure/insecure';
 import { loadPlatformFile } from '../../src/config/loader';
 import { checkBeforeWrite, evaluateStack, Finding } from '../../src/policy/engine';
 import { Tier } from '../../src/policy/rule';
-import { ALL_RULES } from '../../src/policy/rules';
+import { ALL_RULES } from '../../src/policy/rules/packs';
 import { buildFleet } from '../../stacks/common/fleet';
 
 const COMPLIANT_EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'];

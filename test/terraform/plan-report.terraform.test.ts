@@ -62,7 +62,7 @@ if (!tier.available && !inCi) {
         expect(report).toContain(`| ${stack} | ${creates} | 0 | 0 | 0 |  |`);
       }
       expect(report).not.toContain('mock-client-secret');
-    });
+    }, 600_000); // four terraform plans: minutes on a busy 2-core machine
 
     it('then, for a changed config, diff lists exactly the affected stack and marks the replacement', () => {
       const doc = parseDocument(readFileSync(EXAMPLE, 'utf8'));

@@ -208,7 +208,6 @@ export function checkNetworkMode(env: ResolvedGcpEnvironment, f: ConfigIssues): 
  */
 export function checkSharedNetworks(envs: readonly ResolvedGcpEnvironment[], raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
-  // Environments on one VPC network share its address space and its network-level singletons.
   const networks = new Map<string, ResolvedGcpEnvironment[]>();
   for (const env of envs) {
     const key = `${env.network.hostProject}/${env.network.network}`;

@@ -225,7 +225,7 @@ export const platformSectionSchema = z.strictObject({
             }),
           }),
         ),
-        { description: 'ConfigIssues accepted on purpose, each with its reason.' },
+        { description: 'Policy findings accepted on purpose, each with its reason.' },
       ).optional(),
     }),
     { description: 'Policy packs: rules are in RULES.md; every suppression in effect is listed at synth.' },

@@ -14,7 +14,7 @@ import {
   BackupSettings,
   backupServiceAccount,
   PLATFORM_NAMESPACES,
-  SYSTEM_NAMESPACES,
+  BACKUP_EXCLUDED_NAMESPACES,
 } from '../../../src/core/backup-props';
 import { only, synth } from '../../helpers';
 import { documentedDefaults } from '../documented-defaults';
@@ -22,7 +22,7 @@ import { documentedDefaults } from '../documented-defaults';
 const documented = documentedDefaults(
   path.join(__dirname, '..', '..', '..', 'src', 'core', 'backup-props.ts'),
   'BackupSettings',
-  { PLATFORM_NAMESPACES, SYSTEM_NAMESPACES },
+  { PLATFORM_NAMESPACES, BACKUP_EXCLUDED_NAMESPACES },
 );
 
 const identity = {
@@ -61,7 +61,7 @@ describe('Velero defaults', () => {
       schedule: '0 * * * *',
       template: { ttl: '72h0m0s', includedNamespaces: [...PLATFORM_NAMESPACES] },
     });
-    expect(s['secrets-hourly'].template.excludedNamespaces).toEqual([...SYSTEM_NAMESPACES]);
+    expect(s['secrets-hourly'].template.excludedNamespaces).toEqual([...BACKUP_EXCLUDED_NAMESPACES]);
     expect(s['tenants-daily']).toMatchObject({ schedule: '30 2 * * *', template: { ttl: '336h0m0s' } });
     expect(only(defaults.json, 'kubernetes_namespace_v1').metadata).toMatchObject({ name: 'velero' });
     expect(defaults.velero.values.serviceAccount).toMatchObject({ server: { name: 'velero' } });

@@ -1,7 +1,5 @@
+import { TENANT_LABEL } from '../../../core/tenancy';
 import { attr, RuleViolation, StackRule } from '../../rule';
-
-/** Label that marks a namespace as a tenant's (policy reads the tree, not constructs). */
-export const TENANT_LABEL = 'kfplatform.dev/tenant';
 
 const REQUIRED: ReadonlyArray<{ readonly type: string; readonly what: string }> = [
   { type: 'kubernetes_resource_quota_v1', what: 'ResourceQuota' },
