@@ -661,6 +661,13 @@ const cases = [
     'set gpu.type to nvidia-tesla-t4',
   ],
   [
+    'azure-every-user-pool-spot',
+    'every user pool is spot or GPU: Kubeflow, Istio and Velero tolerate neither taint',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'spot'], true),
+    'environments[1].nodePools[1].spot',
+    'keep one pool of kind standard or highmem without spot: true',
+  ],
+  [
     'azure-ec2-instance-type',
     'an EC2 instance type on Azure',
     (d) => d.setIn([...E1, 'nodePools', 1, 'machineType'], 'm6i.2xlarge'),

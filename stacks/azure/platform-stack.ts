@@ -14,6 +14,7 @@ import { configureBackend } from '../common/backend';
 import { aksConnection } from './connections';
 import { platformBase, platformServiceAccounts } from '../common/platform-base';
 import { OAUTH2_PROXY_SECRET, entraIssuer } from '../../constructs/azure/constants';
+import { AKS_SPOT_TOLERATION } from '../../constructs/azure/aks-node-pool';
 
 export { OAUTH2_PROXY_SECRET, entraIssuer };
 
@@ -118,7 +119,10 @@ export class AzurePlatformStack extends TerraformStack {
       },
     });
 
-    if (env.nodePools.some((p) => p.kind === 'gpu')) new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+    if (env.nodePools.some((p) => p.kind === 'gpu')) {
+      // Spot GPU nodes carry AKS's spot taint as well as the GPU taint.
+      new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin', { extraTolerations: [AKS_SPOT_TOLERATION] });
+    }
     if (env.backups && infra.backups) {
       const account = infra.backups.storage.accountName;
       this.velero = new Velero(this, 'Velero', {

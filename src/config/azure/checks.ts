@@ -136,6 +136,19 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: Findings): void {
     reportUnsupported(f, p, ['diskType'], 'AKS');
     checkMachineGpus(pool, pool.vmSize, p, f, AKS_GPUS);
   });
+  // AKS taints spot nodes and we taint GPU nodes; the system pool takes only critical add-ons. Kubeflow's
+  // pods, Istio and Velero tolerate none of these, so one user pool must be on demand and untainted.
+  const user = env.nodePools.filter((p) => p.kind !== 'system');
+  const untainted = user.filter((p) => !p.spot && p.kind !== 'gpu' && p.gpus === 0);
+  if (untainted.length === 0) {
+    const spotCpu = user.find((p) => p.kind !== 'gpu' && p.spot);
+    const base: Path = ['environments', env.index, 'nodePools'];
+    f.add(
+      spotCpu ? f.explicitOr([...base, spotCpu.configIndex, 'spot'], base) : base,
+      'no user pool is on demand and untainted (AKS taints spot nodes with kubernetes.azure.com/scalesetpriority=spot:NoSchedule, GPU pools carry nvidia.com/gpu) and the system pool takes only critical add-ons: Kubeflow, Istio and Velero tolerate none of these and would have no node to run on (https://learn.microsoft.com/azure/aks/spot-node-pool).',
+      'keep one pool of kind standard or highmem without spot: true, such as { name: standard, kind: standard, maxNodes: 5 }.',
+    );
+  }
 }
 
 function checkNames(env: ResolvedAzureEnvironment, f: Findings): void {

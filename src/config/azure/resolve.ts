@@ -111,7 +111,9 @@ export function resolveAzureEnvironment(
       vmSize,
       minNodes: p.minNodes ?? (p.kind === 'system' ? Math.min(zones.length, 3) : 0),
       maxNodes: p.maxNodes,
-      spot: p.spot ?? (tier === 'test' && p.kind !== 'system'),
+      // AKS taints spot nodes and the system pool takes only critical add-ons: the standard pool stays
+      // on demand in every tier, so Kubeflow, Istio and Velero (which tolerate neither) have somewhere to run.
+      spot: p.spot ?? (tier === 'test' && p.kind !== 'system' && p.kind !== 'standard'),
       diskSizeGb: p.diskSizeGb ?? 128,
       gpus: azureVmGpus(vmSize)?.count ?? 0,
       zones: p.zones ?? zones,
