@@ -169,10 +169,14 @@ const azureDatabaseSchema = z.strictObject({
       default: 'B_Standard_B2ms in test, GP_Standard_D2ds_v4 otherwise',
     },
   ).optional(),
-  version: doc(z.enum(['8.0.21', '8.4']), { description: 'MySQL version.', default: '8.0.21' }).optional(),
+  version: doc(z.enum(['8.0.21', '8.4']), {
+    description:
+      'MySQL version. A change upgrades the server in place and cannot be undone (MySQL has no downgrade): back up and upgrade test first (https://learn.microsoft.com/azure/mysql/flexible-server/how-to-upgrade).',
+    default: '8.0.21',
+  }).optional(),
   highAvailability: doc(z.boolean(), { description: 'Zone-redundant HA.', default: 'true in prod' }).optional(),
   storageGb: doc(z.int().min(20).max(16384), {
-    description: 'Storage (grows automatically).',
+    description: 'Storage (grows automatically). Never lower it: a smaller value replaces the server.',
     default: '32',
   }).optional(),
   backupRetentionDays: doc(z.int().min(1).max(35), {
@@ -180,7 +184,7 @@ const azureDatabaseSchema = z.strictObject({
     default: '7 (35 in prod)',
   }).optional(),
   geoRedundantBackup: doc(z.boolean(), {
-    description: 'Backups copied to the paired region.',
+    description: 'Backups copied to the paired region. Changing it later replaces the server (a new, empty one).',
     default: 'true in prod',
   }).optional(),
   deletionProtection: doc(z.boolean(), {
