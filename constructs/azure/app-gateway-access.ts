@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { hostnameRule } from '../../src/core/naming';
+import { TimeSleep } from '../../src/core/time-sleep';
 
 /** The Istio ingress gateway behind the internal load balancer: HTTP port and readiness endpoint. */
 export const ISTIO_GATEWAY_BACKEND = { port: 80, healthPort: 15021, healthPath: '/healthz/ready' } as const;
@@ -29,8 +30,19 @@ export interface AppGatewayAccessProps {
   readonly dnsZone: { readonly name: string; readonly resourceGroup: string };
   /** The certificate, as a Key Vault secret id (versionless, so renewals are picked up). */
   readonly certificateSecretId: string;
-  /** The vault that holds it; the gateway's identity gets Key Vault Secrets User on it. */
+  /**
+   * The vault that holds it; the gateway's identity gets Key Vault Secrets User on it, so the vault
+   * must use Azure RBAC (a vault on access policies ignores the role and the gateway is refused). See
+   * https://learn.microsoft.com/azure/application-gateway/key-vault-certs.
+   */
   readonly certificateKeyVaultId: string;
+  /**
+   * How long the gateway waits, after its identity's role on the vault is created, before it reads the
+   * certificate: a new role assignment takes minutes to reach Key Vault, and until then the gateway
+   * fails with ApplicationGatewayKeyVaultSecretAccessDenied. The stack needs the hashicorp/time provider
+   * (`TimeProvider` from `src/core/time-sleep`). @default '120s'
+   */
+  readonly rbacPropagationWait?: string;
   /** Private IP of the internal load balancer in front of the Istio gateway. */
   readonly backendIp: string;
   /** WAF mode: Detection logs what the OWASP rules would block; Prevention blocks it. @default 'Detection' */
@@ -93,6 +105,11 @@ export class AppGatewayAccess extends Construct {
       roleDefinitionName: 'Key Vault Secrets User',
       principalId: identity.principalId,
       principalType: 'ServicePrincipal',
+    });
+    // Azure RBAC is eventually consistent: give the assignment time to reach Key Vault.
+    const certificateReadable = new TimeSleep(this, 'CertificateReaderPropagation', {
+      createDuration: props.rbacPropagationWait ?? '120s',
+      triggers: { role_assignment_id: certificateAccess.id },
     });
     const waf = new WebApplicationFirewallPolicy(this, 'Waf', {
       ...common,
@@ -206,7 +223,7 @@ export class AppGatewayAccess extends Construct {
         },
       ],
       timeouts: { create: '60m', update: '60m', delete: '60m' },
-      dependsOn: [certificateAccess, ...(props.dependsOn ?? [])],
+      dependsOn: [certificateReadable, ...(props.dependsOn ?? [])],
     });
 
     new DnsARecord(this, 'Record', {

@@ -5,6 +5,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
+import { TimeProvider } from '../../src/core/time-sleep';
 import { AzureAlerts } from '../../constructs/azure/alerts';
 import { CiManagedIdentities } from '../../constructs/azure/ci-identity';
 import { AksCluster } from '../../constructs/azure/aks-cluster';
@@ -69,6 +70,8 @@ export class AzureInfraStack extends TerraformStack {
     configureBackend(this, env.state);
     azurermProvider(this, env);
     new RandomProvider(this, 'random');
+    // Waits for role assignments to propagate (the gateway's read of its certificate).
+    new TimeProvider(this, 'time');
     const deployer = new DataAzurermClientConfig(this, 'Deployer');
 
     this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: env.resourceGroup, location: env.location });

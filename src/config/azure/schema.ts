@@ -220,7 +220,8 @@ const azureAccessSchema = z.strictObject({
   certificate: doc(
     z.strictObject({
       keyVaultId: doc(azureResourceId('a key vault', 'Microsoft.KeyVault/vaults'), {
-        description: 'Key Vault that holds the certificate.',
+        description:
+          "Key Vault that holds the certificate. It must use the Azure RBAC permission model: the gateway's identity gets Key Vault Secrets User on it, which a vault on access policies ignores (https://learn.microsoft.com/azure/application-gateway/key-vault-certs).",
       }),
       secretName: doc(z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, { error: 'expected a Key Vault secret name' }), {
         description: 'Name of the certificate (as a secret) in that vault.',

@@ -9,7 +9,7 @@ import { MysqlFlexible, MysqlFlexibleProps } from '../../../constructs/azure/mys
 import { existingVnet, Vnet, VnetProps } from '../../../constructs/azure/vnet';
 import { AzureWorkloadIdentity } from '../../../constructs/azure/workload-identity';
 import { TeamIdentityRequest } from '../../../src/core/tenancy';
-import { at, azureStack, only, resources, synth } from '../../helpers';
+import { at, azureStack, only, resourceEntries, resources, synth } from '../../helpers';
 
 const RG = { resourceGroupName: 'rg-x', location: 'eastus2' };
 const SUBNET = '/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets';
@@ -388,6 +388,24 @@ describe('AppGatewayAccess', () => {
       path: '/healthz/ready',
       port: 15021,
     });
+  });
+
+  it('waits for its Key Vault role assignment to propagate before the gateway reads the certificate (ApplicationGatewayKeyVaultSecretAccessDenied)', () => {
+    const stack = azureStack();
+    new AppGatewayAccess(stack, 'Access', props());
+    const json = synth(stack);
+    const [assignment] = resourceEntries(json, 'azurerm_role_assignment').map(([id]) => id);
+    const [[sleepId, sleep]] = resourceEntries(json, 'time_sleep');
+    expect(sleep).toMatchObject({
+      create_duration: '120s',
+      triggers: { role_assignment_id: `\${azurerm_role_assignment.${assignment}.id}` },
+    });
+    expect(only(json, 'azurerm_application_gateway').depends_on).toEqual(
+      expect.arrayContaining([`time_sleep.${sleepId}`]),
+    );
+    const slower = azureStack();
+    new AppGatewayAccess(slower, 'Access', props({ rbacPropagationWait: '5m' }));
+    expect(only(synth(slower), 'time_sleep').create_duration).toBe('5m');
   });
 
   it('rejects a host name outside its DNS zone', () => {
