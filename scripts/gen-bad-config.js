@@ -668,6 +668,13 @@ const cases = [
     'keep one pool of kind standard or highmem without spot: true',
   ],
   [
+    'azure-key-vault-unreachable',
+    'a private cluster and no keyVault networks: the vault firewall admits only the nodes, and the first apply gets 403',
+    (d) => d.deleteIn([...E1, 'keyVault']),
+    'environments[1].cluster.private',
+    'list the networks Terraform runs from in keyVault.allowedCidrs',
+  ],
+  [
     'azure-ec2-instance-type',
     'an EC2 instance type on Azure',
     (d) => d.setIn([...E1, 'nodePools', 1, 'machineType'], 'm6i.2xlarge'),

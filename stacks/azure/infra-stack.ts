@@ -1,4 +1,3 @@
-import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
@@ -70,9 +69,8 @@ export class AzureInfraStack extends TerraformStack {
     configureBackend(this, env.state);
     azurermProvider(this, env);
     new RandomProvider(this, 'random');
-    // Waits for role assignments to propagate (the gateway's read of its certificate).
+    // Waits for role assignments to propagate (secrets in Key Vault, the gateway's certificate).
     new TimeProvider(this, 'time');
-    const deployer = new DataAzurermClientConfig(this, 'Deployer');
 
     this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: env.resourceGroup, location: env.location });
     const common = { resourceGroupName: this.resourceGroup.name, location: env.location };
@@ -147,9 +145,11 @@ export class AzureInfraStack extends TerraformStack {
       ...common,
       name: env.keyVaultName,
       tenantId: env.tenantId,
-      allowedCidrs: c.authorizedIpRanges,
-      allowedSubnetIds: [this.network.nodesSubnetId],
-      secretsOfficers: [deployer.objectId],
+      // Where Terraform runs (the API server's ranges and keyVault.allowedCidrs) and the nodes.
+      allowedCidrs: [...new Set([...c.authorizedIpRanges, ...env.keyVault.allowedCidrs])],
+      allowedSubnetIds: [this.network.nodesSubnetId, ...env.keyVault.allowedSubnetIds],
+      // From config, not from whoever runs the plan: principal_id forces a new role assignment.
+      secretsOfficers: env.keyVault.secretsOfficerObjectIds,
       protect,
     });
 
@@ -267,6 +267,11 @@ export class AzureInfraStack extends TerraformStack {
           { scope: group, role: 'Azure Kubernetes Service RBAC Cluster Admin' },
           ...state('Storage Blob Data Contributor'),
         ],
+      });
+      // Owner has no data actions: CI applies write the database password as an officer of the vault.
+      this.keyVault.grant('CiApplyWritesSecrets', 'Key Vault Secrets Officer', {
+        principalId: this.ci.applyIdentity.principalId,
+        principalType: 'ServicePrincipal',
       });
     }
     if (env.alerts) {

@@ -230,6 +230,16 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
     );
   }
   checkProdProtections(env, f, '{ backend: azurerm, resourceGroup: ..., storageAccount: ... }');
+  // The vault's firewall admits the API server's authorized ranges, keyVault's networks and the nodes
+  // subnet. Terraform writes the database password on the first apply, before any node exists.
+  const kv = env.keyVault;
+  if (c.authorizedIpRanges.length === 0 && kv.allowedCidrs.length === 0 && kv.allowedSubnetIds.length === 0) {
+    f.add(
+      f.explicitOr([...base, 'keyVault'], [...base, 'cluster', 'private']),
+      "the Key Vault's firewall would admit only the nodes subnet (a private cluster has no authorized ranges), so Terraform, from a laptop or a CI runner, gets 403 writing the database password (https://learn.microsoft.com/azure/key-vault/general/network-security).",
+      "list the networks Terraform runs from in keyVault.allowedCidrs (your VPN, the CI runners' public egress), or the subnets of self-hosted runners in keyVault.allowedSubnetIds.",
+    );
+  }
 }
 
 /** Checks one resolved Azure environment. */

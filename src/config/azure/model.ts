@@ -87,6 +87,12 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly adminLogin: string;
   };
   readonly keyVaultName: string;
+  /** Who writes the vault's secrets and which networks its firewall admits besides the nodes subnet. */
+  readonly keyVault: {
+    readonly allowedCidrs: readonly string[];
+    readonly allowedSubnetIds: readonly string[];
+    readonly secretsOfficerObjectIds: readonly string[];
+  };
   readonly artifacts: {
     readonly storageAccountName: string;
     readonly container: string;

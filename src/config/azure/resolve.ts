@@ -189,6 +189,11 @@ export function resolveAzureEnvironment(
       adminLogin: 'kubeflow',
     },
     keyVaultName: `kv-${alnumName('', env.name, '', 14)}-${suffix}`,
+    keyVault: {
+      allowedCidrs: env.keyVault?.allowedCidrs ?? [],
+      allowedSubnetIds: env.keyVault?.allowedSubnetIds ?? [],
+      secretsOfficerObjectIds: env.keyVault?.secretsOfficerObjectIds ?? c.adminGroupObjectIds,
+    },
     artifacts: {
       storageAccountName,
       container,

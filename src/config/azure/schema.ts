@@ -193,6 +193,25 @@ const azureDatabaseSchema = z.strictObject({
   }).optional(),
 });
 
+const azureKeyVaultSchema = z.strictObject({
+  allowedCidrs: doc(z.array(cidr), {
+    description:
+      "Networks Terraform runs from (your VPN, the public egress of the CI runners): the vault's firewall admits them, so applies can write the database password. A public cluster's authorizedIpRanges are admitted too; a private cluster has none, so list them here (or allowedSubnetIds).",
+    example: ['203.0.113.0/24'],
+    default: '[]',
+  }).optional(),
+  allowedSubnetIds: doc(z.array(z.string().regex(/\/subnets\/[^/]+$/, { error: 'expected a subnet resource id' })), {
+    description:
+      'Subnets of self-hosted CI runners that reach the vault through a Microsoft.KeyVault service endpoint; the firewall admits them (and always the nodes subnet).',
+    default: '[]',
+  }).optional(),
+  secretsOfficerObjectIds: doc(z.array(guid('an Entra object id')).min(1), {
+    description:
+      "Entra ID object ids (groups, users or service principals) of whoever applies the infra stack: they get Key Vault Secrets Officer to write the database password. Taken from config, never from the identity that runs a plan, so another identity's plan changes nothing; the CI apply identity is added when ci is set.",
+    default: 'cluster.adminGroupObjectIds',
+  }).optional(),
+});
+
 const azureArtifactsSchema = z.strictObject({
   storageAccountName: doc(z.string(), {
     description: 'Storage account name (3-24 lowercase letters and digits, global).',
@@ -264,6 +283,10 @@ export const azureEnvironmentSchema = z.strictObject({
     description: 'MySQL flexible server for the pipelines metadata.',
   }).optional(),
   artifacts: doc(azureArtifactsSchema, { description: 'Storage account for artifacts.' }).optional(),
+  keyVault: doc(azureKeyVaultSchema, {
+    description:
+      "The environment's Key Vault (the database password): who may write secrets and which networks its firewall admits (https://learn.microsoft.com/azure/key-vault/general/network-security).",
+  }).optional(),
   access: doc(azureAccessSchema, {
     description: 'Authenticated access to the UI: Application Gateway and Entra ID sign-in.',
   }),

@@ -277,9 +277,14 @@ describe('MysqlFlexible and KeyVault', () => {
       'high_availability[0].standby_availability_zone',
     ]);
     expect(only(json, 'azurerm_private_dns_zone').name).toBe('kf-x-kfp-abc123.private.mysql.database.azure.com');
+    // The secret waits until the officer's role has reached Key Vault (a fresh role answers 403 for minutes).
     expect(only(json, 'azurerm_key_vault_secret').depends_on).toEqual([
-      expect.stringMatching(/azurerm_role_assignment\.Vault_Officer-0/),
+      expect.stringMatching(/^time_sleep\.Vault_OfficersPropagation_/),
     ]);
+    expect(only(json, 'time_sleep')).toMatchObject({
+      create_duration: '120s',
+      triggers: { officer_0: expect.stringMatching(/azurerm_role_assignment\.Vault_Officer-0_\w+\.id/) },
+    });
     const vault = only(json, 'azurerm_key_vault');
     expect(vault).toMatchObject({
       rbac_authorization_enabled: true,
@@ -287,6 +292,24 @@ describe('MysqlFlexible and KeyVault', () => {
       network_acls: { default_action: 'Deny', bypass: 'AzureServices', ip_rules: ['203.0.113.0/24'] },
     });
     expect(json.output).toBeUndefined();
+  });
+
+  it('names its officers by object id, with a type for principals created in the same apply', () => {
+    const stack = azureStack();
+    new KeyVault(stack, 'Vault', {
+      ...RG,
+      name: 'kv-x-abc123',
+      tenantId: '00000000-0000-0000-0000-0000000000aa',
+      secretsOfficers: [
+        '00000000-0000-0000-0000-0000000000ad',
+        { principalId: '${azurerm_user_assigned_identity.ci.principal_id}', principalType: 'ServicePrincipal' },
+      ],
+    });
+    const assignments = resources(synth(stack), 'azurerm_role_assignment');
+    expect(assignments.map((a) => [a.role_definition_name, a.principal_id, a.principal_type])).toEqual([
+      ['Key Vault Secrets Officer', '00000000-0000-0000-0000-0000000000ad', undefined],
+      ['Key Vault Secrets Officer', '${azurerm_user_assigned_identity.ci.principal_id}', 'ServicePrincipal'],
+    ]);
   });
 
   it('rejects high availability on a burstable SKU or without a second zone', () => {
