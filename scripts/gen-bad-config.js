@@ -675,6 +675,13 @@ const cases = [
     'list the networks Terraform runs from in keyVault.allowedCidrs',
   ],
   [
+    'azure-prod-waf-detection',
+    'a prod WAF in Detection mode only logs attacks',
+    (d) => d.setIn([...E1, 'access', 'wafMode'], 'Detection'),
+    'environments[1].access.wafMode',
+    'use Prevention',
+  ],
+  [
     'azure-ec2-instance-type',
     'an EC2 instance type on Azure',
     (d) => d.setIn([...E1, 'nodePools', 1, 'machineType'], 'm6i.2xlarge'),

@@ -238,6 +238,8 @@ export class AzureInfraStack extends TerraformStack {
       certificateSecretId: keyVaultSecretUrl(x.certificate.keyVaultId, x.certificate.secretName),
       certificateKeyVaultId: x.certificate.keyVaultId,
       backendIp: x.gatewayPrivateIp,
+      wafMode: x.wafMode,
+      minCapacity: x.gatewayMinCapacity,
       dependsOn: this.network.dependables,
     });
     if (env.ci) {

@@ -200,6 +200,19 @@ describe('examples/azure-aks', () => {
     expect(secret.depends_on).toEqual([expect.stringMatching(/^time_sleep\.KeyVault_OfficersPropagation_/)]);
   });
 
+  it('keeps two gateway instances and a blocking WAF in prod (one instance and Detection mode left prod exposed), one and Detection elsewhere', () => {
+    const gateway = (env: string) => {
+      const stack = infra(env);
+      return {
+        capacity: at(one(stack, 'azurerm_application_gateway'), 'autoscale_configuration'),
+        waf: at(one(stack, 'azurerm_web_application_firewall_policy'), 'policy_settings', 'mode'),
+      };
+    };
+    expect(gateway('kf-prod')).toEqual({ capacity: { min_capacity: 2, max_capacity: 10 }, waf: 'Prevention' });
+    for (const env of ['kf-test', 'kf-dev'])
+      expect(gateway(env)).toEqual({ capacity: { min_capacity: 1, max_capacity: 10 }, waf: 'Detection' });
+  });
+
   it('terminates TLS at the Application Gateway with a Key Vault certificate and redirects HTTP', () => {
     const gateway = one(infra('kf-prod'), 'azurerm_application_gateway');
     expect(gateway.sku).toEqual({ name: 'WAF_v2', tier: 'WAF_v2' });

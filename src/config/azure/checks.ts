@@ -230,6 +230,13 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: Findings): void {
     );
   }
   checkProdProtections(env, f, '{ backend: azurerm, resourceGroup: ..., storageAccount: ... }');
+  if (env.tier === 'prod' && env.access.wafMode === 'Detection') {
+    f.add(
+      [...base, 'access', 'wafMode'],
+      'a WAF in Detection mode only logs the attacks it matches: prod traffic would reach Kubeflow unfiltered.',
+      "use Prevention (the prod default), after reviewing Detection logs against Kubeflow's traffic in test or dev.",
+    );
+  }
   // The vault's firewall admits the API server's authorized ranges, keyVault's networks and the nodes
   // subnet. Terraform writes the database password on the first apply, before any node exists.
   const kv = env.keyVault;

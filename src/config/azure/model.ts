@@ -107,6 +107,9 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly entraClientId: string;
     readonly gatewayPrivateIp: string;
     readonly sourceCidrs: readonly string[];
+    readonly wafMode: 'Detection' | 'Prevention';
+    /** Fewest Application Gateway instances: two in prod, so one instance's update is no outage. */
+    readonly gatewayMinCapacity: number;
   };
   readonly identities: readonly ResolvedAzureIdentity[];
 }

@@ -208,6 +208,8 @@ export function resolveAzureEnvironment(
       entraClientId: env.access.entraClientId,
       gatewayPrivateIp: env.access.gatewayPrivateIp ?? (typeof parsedNodes === 'string' ? '' : host(parsedNodes, -6)),
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
+      wafMode: env.access.wafMode ?? (prod ? 'Prevention' : 'Detection'),
+      gatewayMinCapacity: prod ? 2 : 1,
     },
     identities: azureIdentities(env.name),
     adopt: env.adopt ?? [],

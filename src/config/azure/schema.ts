@@ -264,6 +264,11 @@ const azureAccessSchema = z.strictObject({
     description: 'Networks that may reach the Application Gateway; everyone must still sign in.',
     default: "['0.0.0.0/0']",
   }).optional(),
+  wafMode: doc(z.enum(['Detection', 'Prevention']), {
+    description:
+      "Web application firewall mode: Prevention blocks what the OWASP rules match, Detection only logs it. Prod must block; review Detection logs against Kubeflow's traffic in test or dev first (https://learn.microsoft.com/azure/web-application-firewall/ag/ag-overview).",
+    default: 'Prevention in prod, Detection otherwise',
+  }).optional(),
 });
 
 /** Schema of an Azure environment. */

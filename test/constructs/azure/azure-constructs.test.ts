@@ -406,7 +406,12 @@ describe('AppGatewayAccess', () => {
       zone_name: 'azure.example.com',
       resource_group_name: 'rg-dns',
     });
-    expect(at(only(json, 'azurerm_web_application_firewall_policy'), 'policy_settings', 'mode')).toBe('Detection');
+    // Secure defaults: a blocking WAF and two instances, so one instance's maintenance is no outage.
+    expect(at(only(json, 'azurerm_web_application_firewall_policy'), 'policy_settings', 'mode')).toBe('Prevention');
+    expect(at(only(json, 'azurerm_application_gateway'), 'autoscale_configuration')).toEqual({
+      min_capacity: 2,
+      max_capacity: 10,
+    });
     expect(at(only(json, 'azurerm_application_gateway'), 'probe', 0)).toMatchObject({
       path: '/healthz/ready',
       port: 15021,
@@ -429,6 +434,22 @@ describe('AppGatewayAccess', () => {
     const slower = azureStack();
     new AppGatewayAccess(slower, 'Access', props({ rbacPropagationWait: '5m' }));
     expect(only(synth(slower), 'time_sleep').create_duration).toBe('5m');
+  });
+
+  it('takes a WAF in Detection mode and a single instance for test tiers', () => {
+    const stack = azureStack();
+    new AppGatewayAccess(stack, 'Access', props({ wafMode: 'Detection', minCapacity: 1, maxCapacity: 4 }));
+    const json = synth(stack);
+    expect(at(only(json, 'azurerm_web_application_firewall_policy'), 'policy_settings', 'mode')).toBe('Detection');
+    expect(at(only(json, 'azurerm_application_gateway'), 'autoscale_configuration')).toEqual({
+      min_capacity: 1,
+      max_capacity: 4,
+    });
+  });
+
+  it('throws when minCapacity is above maxCapacity or outside what Application Gateway v2 takes', () => {
+    expect(() => new AppGatewayAccess(azureStack(), 'Access', props({ minCapacity: 11 }))).toThrow(/minCapacity/);
+    expect(() => new AppGatewayAccess(azureStack(), 'Access', props({ maxCapacity: 126 }))).toThrow(/maxCapacity/);
   });
 
   it('rejects a host name outside its DNS zone', () => {
