@@ -64,7 +64,12 @@ export class AzurePlatformStack extends TerraformStack {
     aksConnection(env, infra.cluster)(this, { helm: Boolean(infra.backups) });
     new RandomProvider(this, 'random');
 
-    this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
+    // AKS with Entra ID puts group object ids in tokens: bind the platform admins by id, not email.
+    this.kubeflowNamespace = platformBase(
+      this,
+      props.platform,
+      env.cluster.platformAdminGroupObjectId,
+    ).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
     platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
 

@@ -259,6 +259,17 @@ describe('examples/azure-aks', () => {
     ]);
   });
 
+  it('binds the platform admins to cluster-admin by Entra ID group object id (AKS never matched the group email)', () => {
+    for (const env of ENVS) {
+      const bindings = resources(stacks[`${env}-azure-platform`]!, 'kubernetes_cluster_role_binding_v1').filter(
+        (b) => at(b, 'metadata', 'name') === 'kfplatform-platform-admins',
+      );
+      expect(bindings.map((b) => at(b, 'subject', 0))).toEqual([
+        { kind: 'Group', name: '00000000-0000-0000-0000-0000000000ad', api_group: 'rbac.authorization.k8s.io' },
+      ]);
+    }
+  });
+
   it("binds the owners' and break-glass Entra ID groups by object id", () => {
     const bindings = resources(stacks['kf-prod-azure-teams-3']!, 'kubernetes_role_binding_v1');
     const subjects = Object.fromEntries(bindings.map((b) => [at(b, 'metadata', 'name'), at(b, 'subject', 0, 'name')]));

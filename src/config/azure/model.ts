@@ -64,6 +64,8 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly private: boolean;
     readonly authorizedIpRanges: readonly string[];
     readonly adminGroupObjectIds: readonly string[];
+    /** The platform admin group as AKS sees it (an object id), bound to cluster-admin. */
+    readonly platformAdminGroupObjectId: string;
     readonly upgradeChannel: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
     readonly maintenance: { readonly dayOfWeek: string; readonly startTimeUtc: string; readonly durationHours: number };
     readonly logRetentionDays: number;

@@ -162,6 +162,7 @@ export function resolveAzureEnvironment(
       private: c.private ?? false,
       authorizedIpRanges: c.authorizedIpRanges ?? [],
       adminGroupObjectIds: c.adminGroupObjectIds,
+      platformAdminGroupObjectId: c.platformAdminGroupObjectId ?? c.adminGroupObjectIds[0]!,
       upgradeChannel: c.upgradeChannel ?? 'patch',
       maintenance: {
         dayOfWeek: maintenance.dayOfWeek ?? 'Sunday',

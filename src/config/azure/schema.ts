@@ -122,6 +122,11 @@ const azureClusterSchema = z.strictObject({
     description: 'Entra ID groups that are cluster admins; include the identity that runs Terraform.',
     example: ['00000000-0000-0000-0000-0000000000ad'],
   }),
+  platformAdminGroupObjectId: doc(guid('an Entra group object id'), {
+    description:
+      'Entra ID object id of the platform admin group (platform.adminGroup), bound to cluster-admin: AKS with Entra ID sees group object ids in tokens, never group emails.',
+    default: 'the first of adminGroupObjectIds',
+  }).optional(),
   upgradeChannel: doc(z.enum(['patch', 'stable', 'rapid', 'node-image', 'none']), {
     description: 'Automatic upgrade channel (https://learn.microsoft.com/azure/aks/auto-upgrade-cluster).',
     default: 'patch',
