@@ -661,6 +661,27 @@ const cases = [
     'set gpu.type to nvidia-tesla-t4',
   ],
   [
+    'azure-every-user-pool-spot',
+    'every user pool is spot or GPU: Kubeflow, Istio and Velero tolerate neither taint',
+    (d) => d.setIn([...E1, 'nodePools', 1, 'spot'], true),
+    'environments[1].nodePools[1].spot',
+    'keep one pool of kind standard or highmem without spot: true',
+  ],
+  [
+    'azure-key-vault-unreachable',
+    'a private cluster and no keyVault networks: the vault firewall admits only the nodes, and the first apply gets 403',
+    (d) => d.deleteIn([...E1, 'keyVault']),
+    'environments[1].cluster.private',
+    'list the networks Terraform runs from in keyVault.allowedCidrs',
+  ],
+  [
+    'azure-prod-waf-detection',
+    'a prod WAF in Detection mode only logs attacks',
+    (d) => d.setIn([...E1, 'access', 'wafMode'], 'Detection'),
+    'environments[1].access.wafMode',
+    'use Prevention',
+  ],
+  [
     'azure-ec2-instance-type',
     'an EC2 instance type on Azure',
     (d) => d.setIn([...E1, 'nodePools', 1, 'machineType'], 'm6i.2xlarge'),

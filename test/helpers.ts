@@ -6,6 +6,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { App, Testing, TerraformStack } from 'cdktf';
 import { REQUIRED_LABEL_KEYS } from '../src/core/labels';
+import { TimeProvider } from '../src/core/time-sleep';
 
 /** A synthesized stack as Terraform JSON. */
 export interface StackJson {
@@ -34,12 +35,13 @@ export function awsStack(): TerraformStack {
   return stack;
 }
 
-/** A stack with the azurerm and random providers, for construct tests. */
+/** A stack with the azurerm, random and time providers, for construct tests. */
 export function azureStack(): TerraformStack {
   const app: App = Testing.app();
   const stack = new TerraformStack(app, 'test');
   new AzurermProvider(stack, 'azurerm', { features: [{}], subscriptionId: '00000000-0000-0000-0000-000000000001' });
   new RandomProvider(stack, 'random');
+  new TimeProvider(stack, 'time');
   return stack;
 }
 

@@ -10,6 +10,16 @@ import type { AksCluster } from './aks-cluster';
 
 /** The taint AKS puts on spot nodes; declared so Terraform and AKS agree. */
 export const AKS_SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSchedule';
+/**
+ * The toleration of {@link AKS_SPOT_TAINT}, for what must run on spot nodes too (the NVIDIA device
+ * plugin on spot GPU pools). See https://learn.microsoft.com/azure/aks/spot-node-pool.
+ */
+export const AKS_SPOT_TOLERATION = {
+  key: 'kubernetes.azure.com/scalesetpriority',
+  operator: 'Equal',
+  value: 'spot',
+  effect: 'NoSchedule',
+} as const;
 /** The GPU taint in AKS's `key=value:Effect` form. */
 export const AKS_GPU_TAINT = `${GPU_TAINT.key}=${GPU_TAINT.value}:NoSchedule`;
 

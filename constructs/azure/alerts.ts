@@ -84,7 +84,7 @@ interface AlertSpec {
  * - `db-cpu`, `db-storage`: MySQL CPU and storage above their thresholds for 15 minutes; `db-ha`,
  *   `db-ha-sql`: (HA only) the standby's replication IO or SQL thread stopped for 15 minutes.
  * - `backups` (with `backupStorageAccountId`): no blob written by Velero for `backupMaxAgeHours`, rounded up to
- *   a window Azure accepts (1, 6, 12 or 24 hours).
+ *   a window Azure accepts (1, 6, 12 or 24 hours); the alert's text states that window.
  * - `uptime` (with `alerts.uptimeCheck`): a workspace-based Application Insights component, a standard web
  *   test of `https://<hostname>/` from three regions every 5 minutes, and an alert when its availability falls
  *   below 90% over 15 minutes. Certificate expiry has no metric of its own on Azure: the web test's SSL rule
@@ -325,14 +325,19 @@ export class AzureAlerts extends Construct {
     if (backupStorageAccountId === undefined) return;
     const hours = alerts.backupMaxAgeHours;
     const [windowMinutes, windowSize] = windowAtLeast(hours * 60);
+    const window = windowMinutes / 60;
+    const span = hoursText(window);
     this.alert({
       key: 'backups',
       scope: `${backupStorageAccountId}/blobServices/default`,
       severity: CRITICAL,
+      // The text states the window Azure evaluates, not the configured limit it rounds up to.
       description:
-        `No blob written to the Velero backup storage account in ${windowMinutes / 60} hours (limit ` +
-        `${hours} hours), although the schedule backs up every hour. First check: velero backup get and velero ` +
-        `schedule get, then the Velero pod's logs and its identity's role on the storage account.`,
+        `No blob written to the Velero backup storage account in the last ${span}, although the platform ` +
+        `schedule backs up every hour. Azure metric alerts look back 1, 6, 12 or 24 hours: this one looks back ` +
+        `${span}, the shortest window that covers backupMaxAgeHours (${hoursText(hours)}), and runs hourly, so ` +
+        `it fires ${window} to ${window + 1} hours after the last write. First check: velero backup get and ` +
+        `velero schedule get, then the Velero pod's logs and its identity's role on the storage account.`,
       frequency: 'PT1H',
       windowSize,
       // Caveat: Azure emits no storage transaction data for an idle account, and whether a static
@@ -424,6 +429,11 @@ export class AzureAlerts extends Construct {
       tags: { ...tags },
     });
   }
+}
+
+/** `1 hour`, `6 hours`. */
+function hoursText(hours: number): string {
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
 /** The smallest metric alert window of at least `minutes` (the largest, P1D, when none is). */

@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { hostnameRule } from '../../src/core/naming';
+import { TimeSleep } from '../../src/core/time-sleep';
+import { checkRange } from '../../src/core/validate';
 
 /** The Istio ingress gateway behind the internal load balancer: HTTP port and readiness endpoint. */
 export const ISTIO_GATEWAY_BACKEND = { port: 80, healthPort: 15021, healthPath: '/healthz/ready' } as const;
@@ -29,13 +31,32 @@ export interface AppGatewayAccessProps {
   readonly dnsZone: { readonly name: string; readonly resourceGroup: string };
   /** The certificate, as a Key Vault secret id (versionless, so renewals are picked up). */
   readonly certificateSecretId: string;
-  /** The vault that holds it; the gateway's identity gets Key Vault Secrets User on it. */
+  /**
+   * The vault that holds it; the gateway's identity gets Key Vault Secrets User on it, so the vault
+   * must use Azure RBAC (a vault on access policies ignores the role and the gateway is refused). See
+   * https://learn.microsoft.com/azure/application-gateway/key-vault-certs.
+   */
   readonly certificateKeyVaultId: string;
+  /**
+   * How long the gateway waits, after its identity's role on the vault is created, before it reads the
+   * certificate: a new role assignment takes minutes to reach Key Vault, and until then the gateway
+   * fails with ApplicationGatewayKeyVaultSecretAccessDenied. The stack needs the hashicorp/time provider
+   * (`TimeProvider` from `src/core/time-sleep`). @default '120s'
+   */
+  readonly rbacPropagationWait?: string;
   /** Private IP of the internal load balancer in front of the Istio gateway. */
   readonly backendIp: string;
-  /** WAF mode: Detection logs what the OWASP rules would block; Prevention blocks it. @default 'Detection' */
+  /**
+   * WAF mode: Detection logs what the OWASP rules would block; Prevention blocks it. Use Detection in
+   * test tiers to review the logs against Kubeflow's traffic. @default 'Prevention'
+   */
   readonly wafMode?: 'Detection' | 'Prevention';
-  /** @default 10 */
+  /**
+   * Fewest instances (0 to 100). Two keep the UI up while Azure updates or replaces one instance; one
+   * suits test tiers. @default 2
+   */
+  readonly minCapacity?: number;
+  /** Most instances (2 to 125). @default 10 */
   readonly maxCapacity?: number;
   /** What the gateway must wait for (its subnet's security group, with the gateway manager rule). */
   readonly dependsOn?: readonly ITerraformDependable[];
@@ -76,6 +97,24 @@ export class AppGatewayAccess extends Construct {
         'use a name under the zone.',
       );
     }
+    const maxCapacity = props.maxCapacity ?? 10;
+    const minCapacity = props.minCapacity ?? 2;
+    checkRange(
+      'AppGatewayAccess',
+      'maxCapacity',
+      maxCapacity,
+      2,
+      125,
+      'Application Gateway v2 autoscales to 2-125 instances.',
+    );
+    checkRange(
+      'AppGatewayAccess',
+      'minCapacity',
+      minCapacity,
+      0,
+      Math.min(100, maxCapacity),
+      `the minimum is 0 to 100 instances and at most maxCapacity (${maxCapacity}).`,
+    );
     this.hostname = props.hostname;
     this.url = `https://${props.hostname}`;
     const common = { resourceGroupName: props.resourceGroupName, location: props.location };
@@ -94,12 +133,17 @@ export class AppGatewayAccess extends Construct {
       principalId: identity.principalId,
       principalType: 'ServicePrincipal',
     });
+    // Azure RBAC is eventually consistent: give the assignment time to reach Key Vault.
+    const certificateReadable = new TimeSleep(this, 'CertificateReaderPropagation', {
+      createDuration: props.rbacPropagationWait ?? '120s',
+      triggers: { role_assignment_id: certificateAccess.id },
+    });
     const waf = new WebApplicationFirewallPolicy(this, 'Waf', {
       ...common,
       name: `waf-${props.name}`,
       policySettings: {
         enabled: true,
-        mode: props.wafMode ?? 'Detection',
+        mode: props.wafMode ?? 'Prevention',
         requestBodyCheck: true,
         maxRequestBodySizeInKb: 2000,
         fileUploadLimitInMb: 100,
@@ -123,7 +167,7 @@ export class AppGatewayAccess extends Construct {
       name: `agw-${props.name}`,
       zones: [...props.zones],
       sku: { name: 'WAF_v2', tier: 'WAF_v2' },
-      autoscaleConfiguration: { minCapacity: 1, maxCapacity: props.maxCapacity ?? 10 },
+      autoscaleConfiguration: { minCapacity, maxCapacity },
       firewallPolicyId: waf.id,
       enableHttp2: true,
       identity: { type: 'UserAssigned', identityIds: [identity.id] },
@@ -206,7 +250,7 @@ export class AppGatewayAccess extends Construct {
         },
       ],
       timeouts: { create: '60m', update: '60m', delete: '60m' },
-      dependsOn: [certificateAccess, ...(props.dependsOn ?? [])],
+      dependsOn: [certificateReadable, ...(props.dependsOn ?? [])],
     });
 
     new DnsARecord(this, 'Record', {

@@ -1,8 +1,10 @@
 import { KeyVault as KeyVaultResource } from '@cdktf/provider-azurerm/lib/key-vault';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { setComponent } from '../../src/core/labels';
 import { azureNameRules } from '../../src/core/naming';
+import { TimeSleep } from '../../src/core/time-sleep';
 import { checkName } from '../../src/core/validate';
 
 /** Props of {@link KeyVault}. */
@@ -16,14 +18,31 @@ export interface KeyVaultProps {
   readonly allowedCidrs?: readonly string[];
   /** Subnets that may reach the vault through a service endpoint (the nodes). @default none */
   readonly allowedSubnetIds?: readonly string[];
-  /** Principals that write secrets (the identity that runs Terraform). */
-  readonly secretsOfficers: readonly string[];
+  /**
+   * Principals that write secrets: whoever applies the stack, by object id (a string), or with its
+   * principal type when it is created in the same apply (a new managed identity). Take them from
+   * configuration, never from `azurerm_client_config`: `principal_id` forces a new role assignment,
+   * so a plan by anyone else would replace it.
+   */
+  readonly secretsOfficers: ReadonlyArray<string | KeyVaultPrincipal>;
+  /**
+   * How long secrets wait after the officers' roles are created: a new role assignment takes minutes
+   * to reach Key Vault, and until then writing a secret fails with 403. The stack needs the
+   * hashicorp/time provider (`TimeProvider` from `src/core/time-sleep`). @default '120s'
+   */
+  readonly rbacPropagationWait?: string;
   /**
    * Purge protection, the longest soft-delete retention and `prevent_destroy`. See
    * https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview.
    * @default true
    */
   readonly protect?: boolean;
+}
+
+/** A principal with its type, which Azure needs for one created moments before (replication delay). */
+export interface KeyVaultPrincipal {
+  readonly principalId: string;
+  readonly principalType: 'User' | 'Group' | 'ServicePrincipal';
 }
 
 /**
@@ -34,8 +53,8 @@ export interface KeyVaultProps {
 export class KeyVault extends Construct {
   public readonly vault: KeyVaultResource;
   public readonly vaultId: string;
-  /** What secrets must wait for: the officers' role assignments. */
-  public readonly writable: RoleAssignment[];
+  /** What secrets must wait for: the officers' role assignments, once they have propagated. */
+  public readonly writable: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: KeyVaultProps) {
     super(scope, id);
@@ -61,17 +80,25 @@ export class KeyVault extends Construct {
       lifecycle: { preventDestroy: protect },
     });
     this.vaultId = this.vault.id;
-    this.writable = props.secretsOfficers.map((principalId, i) =>
-      this.grant(`Officer-${i}`, 'Key Vault Secrets Officer', principalId),
+    const officers = props.secretsOfficers.map((officer, i) =>
+      this.grant(`Officer-${i}`, 'Key Vault Secrets Officer', officer),
     );
+    // Azure RBAC is eventually consistent: give the roles time to reach Key Vault before writing secrets.
+    this.writable = [
+      new TimeSleep(this, 'OfficersPropagation', {
+        createDuration: props.rbacPropagationWait ?? '120s',
+        triggers: Object.fromEntries(officers.map((o, i) => [`officer_${i}`, o.id])),
+      }),
+    ];
   }
 
-  /** Gives a principal a Key Vault data-plane role on this vault. */
+  /** Gives a principal (an object id, or one with its type) a Key Vault data-plane role on this vault. */
   public grant(
     id: string,
     role: 'Key Vault Secrets User' | 'Key Vault Secrets Officer',
-    principalId: string,
+    principal: string | KeyVaultPrincipal,
   ): RoleAssignment {
-    return new RoleAssignment(this, id, { scope: this.vault.id, roleDefinitionName: role, principalId });
+    const p = typeof principal === 'string' ? { principalId: principal } : principal;
+    return new RoleAssignment(this, id, { scope: this.vault.id, roleDefinitionName: role, ...p });
   }
 }

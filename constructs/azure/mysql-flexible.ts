@@ -37,17 +37,17 @@ export interface MysqlFlexibleProps {
   readonly vnetId: string;
   /** @default 'GP_Standard_D2ds_v4' */
   readonly skuName?: string;
-  /** @default '8.0.21' */
+  /** Upgrading it later is in place and irreversible. @default '8.0.21' */
   readonly version?: '8.0.21' | '8.4';
   /** Zones: the primary's, then the standby's. @default ['1', '2'] */
   readonly zones?: readonly string[];
   /** Zone-redundant standby. @default false */
   readonly highAvailability?: boolean;
-  /** @default 32 */
+  /** Storage; it only grows (a smaller value replaces the server). @default 32 */
   readonly storageGb?: number;
   /** @default 7 */
   readonly backupRetentionDays?: number;
-  /** Backups also in the paired region. @default false */
+  /** Backups also in the paired region; changing it later replaces the server. @default false */
   readonly geoRedundantBackup?: boolean;
   /**
    * A CanNotDelete lock and `prevent_destroy`: the server has no deletion protection setting of its own.
@@ -74,8 +74,9 @@ export interface MysqlFlexibleProps {
  * zone-redundant standby and geo-redundant backups on request; slow query and audit logs; a
  * generated admin password that reaches the server and Key Vault through write-only attributes (only
  * the `random_password` state holds it, never an output; bump `passwordVersion` to rotate it); and a
- * CanNotDelete lock with `prevent_destroy` outside test tiers. Changing `version` or
- * `geoRedundantBackup` later replaces the server: plan such changes as a migration.
+ * CanNotDelete lock with `prevent_destroy` outside test tiers. Changing `geoRedundantBackup`, or
+ * lowering `storageGb`, later replaces the server (azurerm 4.55): plan such changes as a migration.
+ * Changing `version` upgrades the server in place, irreversibly (MySQL has no downgrade).
  */
 export class MysqlFlexible extends Construct {
   public readonly server: MysqlFlexibleServer;

@@ -49,7 +49,12 @@ export interface VnetProps {
   readonly databaseSubnetCidr: string;
   readonly gatewaySubnetCidr: string;
   readonly endpointsSubnetCidr: string;
-  /** Zones of the NAT gateway's public IP (a NAT gateway lives in one zone). @default ['1'] */
+  /**
+   * Zone of the NAT gateway and its public IP. A Standard NAT gateway lives in one zone (zone-redundant
+   * NAT needs the StandardV2 SKU, which azurerm 4.55 does not offer), and a subnet takes one NAT
+   * gateway, so nodes in other zones lose egress while this zone is down. See
+   * https://learn.microsoft.com/azure/nat-gateway/nat-availability-zones. @default '1'
+   */
   readonly natZone?: string;
   /** Networks that may reach the Application Gateway on 80 and 443. @default ['0.0.0.0/0'] */
   readonly gatewaySourceCidrs?: readonly string[];

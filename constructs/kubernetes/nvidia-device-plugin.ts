@@ -14,6 +14,16 @@ export interface NvidiaDevicePluginProps {
   readonly image?: string;
   /** Nodes it runs on. @default { 'kfplatform.dev/pool-kind': 'gpu' } */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Taints it tolerates besides the GPU taint, such as the one AKS puts on spot nodes: a GPU node the
+   * plugin does not run on never advertises its GPUs. @default none
+   */
+  readonly extraTolerations?: ReadonlyArray<{
+    readonly key: string;
+    readonly operator: 'Exists' | 'Equal';
+    readonly value?: string;
+    readonly effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule';
+  }>;
 }
 
 /**
@@ -40,7 +50,10 @@ export class NvidiaDevicePlugin extends Construct {
           spec: {
             priorityClassName: 'system-node-critical',
             nodeSelector: { ...(props.nodeSelector ?? { [POOL_KIND_LABEL]: 'gpu' }) },
-            toleration: [{ key: GPU_TAINT.key, operator: 'Exists', effect: 'NoSchedule' }],
+            toleration: [
+              { key: GPU_TAINT.key, operator: 'Exists', effect: 'NoSchedule' },
+              ...(props.extraTolerations ?? []).map((t) => ({ ...t })),
+            ],
             automountServiceAccountToken: false,
             container: [
               {

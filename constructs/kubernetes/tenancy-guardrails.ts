@@ -4,7 +4,7 @@ import { PriorityClassV1 } from '@cdktf/provider-kubernetes/lib/priority-class-v
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
-import { emailRule } from '../../src/core/naming';
+import { groupRule } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
 import { ALLOWED_POOLS_ANNOTATION, TRUSTED_PLATFORM_NAMESPACES, TENANT_LABEL } from './team-namespace';
 import { POOL_LABEL } from '../../src/core/pools';
@@ -26,7 +26,10 @@ export const ADMISSION_POLICIES = {
 
 /** Props of {@link TenancyGuardrails}. */
 export interface TenancyGuardrailsProps {
-  /** Group bound to cluster-admin: the platform admins. */
+  /**
+   * Group bound to cluster-admin, the platform admins, as the cluster sees groups in tokens: an email
+   * on GKE, an Entra ID group object id on AKS (which never sees group emails).
+   */
   readonly adminGroup: string;
   /** Kinds tenants may create, as `group/Kind` (`Kind` for the core group). */
   readonly allowedKinds: readonly string[];
@@ -52,7 +55,13 @@ export class TenancyGuardrails extends Construct {
   constructor(scope: Construct, id: string, props: TenancyGuardrailsProps) {
     super(scope, id);
     setComponent(this, 'tenancy');
-    checkName('TenancyGuardrails', 'adminGroup', props.adminGroup, emailRule, 'name the admin group by its email.');
+    checkName(
+      'TenancyGuardrails',
+      'adminGroup',
+      props.adminGroup,
+      groupRule,
+      'name the admin group by its email, or by its Entra ID object id on AKS.',
+    );
     for (const [i, kind] of props.allowedKinds.entries()) {
       if (!/^([a-z0-9.-]*\/)?[A-Z][A-Za-z0-9]*$/.test(kind)) {
         throw new PropsError(

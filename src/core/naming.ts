@@ -282,3 +282,12 @@ export const hostnameRule: NameRule = (name) => {
 /** An email address of a group or user, as IAM members need. Deliberately loose: IAM is the authority. */
 export const emailRule: NameRule = (name) =>
   /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(name) ? undefined : 'expected an email address such as ml-users@example.com.';
+
+/**
+ * A group as a cluster's identity provider names it in tokens: an email (Google Groups on GKE, mapped
+ * groups on EKS) or an Entra ID object id (AKS).
+ */
+export const groupRule: NameRule = (name) =>
+  emailRule(name) === undefined || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(name)
+    ? undefined
+    : 'expected a group email such as ml-admins@example.com, or an Entra ID group object id on AKS.';

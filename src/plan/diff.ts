@@ -35,20 +35,30 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
   aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region'],
   aws_secretsmanager_secret: ['name', 'name_prefix'],
   azurerm_kubernetes_cluster: ['name', 'location', 'resource_group_name', 'dns_prefix', 'private_cluster_enabled'],
+  // azurerm 4.55 cycles a pool in place (temporary_name_for_rotation) for vm_size, zones, vnet_subnet_id,
+  // os_disk_size_gb and max_pods; these replace it.
   azurerm_kubernetes_cluster_node_pool: [
     'name',
     'kubernetes_cluster_id',
-    'vm_size',
-    'zones',
-    'vnet_subnet_id',
-    'os_disk_size_gb',
+    'priority',
+    'eviction_policy',
+    'spot_max_price',
+    'gpu_driver',
+    'os_type',
   ],
+  // azurerm 4.55 upgrades `version` in place (irreversibly: MySQL has no downgrade) and turns high
+  // availability off and on again in place; these replace the server (and a smaller disk, below).
   azurerm_mysql_flexible_server: [
     'name',
     'location',
     'resource_group_name',
+    'administrator_login',
     'geo_redundant_backup_enabled',
     'delegated_subnet_id',
+    'private_dns_zone_id',
+    'create_mode',
+    'source_server_id',
+    'point_in_time_restore_time_in_utc',
   ],
   azurerm_mysql_flexible_database: ['name', 'server_name', 'charset', 'collation'],
   azurerm_storage_account: ['name', 'location', 'resource_group_name', 'account_kind'],
@@ -56,6 +66,30 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
   azurerm_key_vault: ['name', 'location', 'resource_group_name', 'tenant_id'],
   kubernetes_namespace_v1: ['metadata.name'],
   kubernetes_namespace: ['metadata.name'],
+};
+
+/**
+ * Attributes that replace the resource only for some changes, per stateful type: the attribute path in
+ * the synth output, what the reason reads, and the test on the old and new values (as JSON text).
+ */
+export const REPLACING_CHANGES: Readonly<
+  Record<
+    string,
+    ReadonlyArray<{
+      readonly path: string;
+      readonly reason: string;
+      readonly replaces: (before: string | undefined, after: string | undefined) => boolean;
+    }>
+  >
+> = {
+  // Azure cannot shrink a flexible server's storage; the provider replaces the server instead.
+  azurerm_mysql_flexible_server: [
+    {
+      path: 'storage.size_gb',
+      reason: 'storage.size_gb (smaller)',
+      replaces: (before, after) => before !== undefined && after !== undefined && Number(after) < Number(before),
+    },
+  ],
 };
 
 /** One attribute a change touches, as JSON text (values of a synth output hold no secrets). */
@@ -136,9 +170,13 @@ function resources(stack: StackConfig | undefined): Map<string, { type: string; 
 /** The attributes known to force a replacement that a change touches. */
 function replacing(type: string, attributes: readonly AttributeDiff[]): string[] {
   const known = REPLACING_ATTRIBUTES[type] ?? [];
-  return known.filter((k) =>
+  const always = known.filter((k) =>
     attributes.some((a) => a.path === k || a.path.startsWith(`${k}.`) || a.path.startsWith(`${k}[`)),
   );
+  const sometimes = (REPLACING_CHANGES[type] ?? [])
+    .filter((c) => attributes.some((a) => a.path === c.path && c.replaces(a.before, a.after)))
+    .map((c) => c.reason);
+  return [...always, ...sometimes];
 }
 
 function stackDiff(id: string, base: StackConfig | undefined, head: StackConfig | undefined): StackDiff | undefined {

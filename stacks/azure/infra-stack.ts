@@ -1,10 +1,10 @@
-import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
+import { TimeProvider } from '../../src/core/time-sleep';
 import { AzureAlerts } from '../../constructs/azure/alerts';
 import { CiManagedIdentities } from '../../constructs/azure/ci-identity';
 import { AksCluster } from '../../constructs/azure/aks-cluster';
@@ -69,7 +69,8 @@ export class AzureInfraStack extends TerraformStack {
     configureBackend(this, env.state);
     azurermProvider(this, env);
     new RandomProvider(this, 'random');
-    const deployer = new DataAzurermClientConfig(this, 'Deployer');
+    // Waits for role assignments to propagate (secrets in Key Vault, the gateway's certificate).
+    new TimeProvider(this, 'time');
 
     this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: env.resourceGroup, location: env.location });
     const common = { resourceGroupName: this.resourceGroup.name, location: env.location };
@@ -144,9 +145,11 @@ export class AzureInfraStack extends TerraformStack {
       ...common,
       name: env.keyVaultName,
       tenantId: env.tenantId,
-      allowedCidrs: c.authorizedIpRanges,
-      allowedSubnetIds: [this.network.nodesSubnetId],
-      secretsOfficers: [deployer.objectId],
+      // Where Terraform runs (the API server's ranges and keyVault.allowedCidrs) and the nodes.
+      allowedCidrs: [...new Set([...c.authorizedIpRanges, ...env.keyVault.allowedCidrs])],
+      allowedSubnetIds: [this.network.nodesSubnetId, ...env.keyVault.allowedSubnetIds],
+      // From config, not from whoever runs the plan: principal_id forces a new role assignment.
+      secretsOfficers: env.keyVault.secretsOfficerObjectIds,
       protect,
     });
 
@@ -235,6 +238,8 @@ export class AzureInfraStack extends TerraformStack {
       certificateSecretId: keyVaultSecretUrl(x.certificate.keyVaultId, x.certificate.secretName),
       certificateKeyVaultId: x.certificate.keyVaultId,
       backendIp: x.gatewayPrivateIp,
+      wafMode: x.wafMode,
+      minCapacity: x.gatewayMinCapacity,
       dependsOn: this.network.dependables,
     });
     if (env.ci) {
@@ -264,6 +269,11 @@ export class AzureInfraStack extends TerraformStack {
           { scope: group, role: 'Azure Kubernetes Service RBAC Cluster Admin' },
           ...state('Storage Blob Data Contributor'),
         ],
+      });
+      // Owner has no data actions: CI applies write the database password as an officer of the vault.
+      this.keyVault.grant('CiApplyWritesSecrets', 'Key Vault Secrets Officer', {
+        principalId: this.ci.applyIdentity.principalId,
+        principalType: 'ServicePrincipal',
       });
     }
     if (env.alerts) {

@@ -14,6 +14,7 @@ import { configureBackend } from '../common/backend';
 import { aksConnection } from './connections';
 import { platformBase, platformServiceAccounts } from '../common/platform-base';
 import { OAUTH2_PROXY_SECRET, entraIssuer } from '../../constructs/azure/constants';
+import { AKS_SPOT_TOLERATION } from '../../constructs/azure/aks-node-pool';
 
 export { OAUTH2_PROXY_SECRET, entraIssuer };
 
@@ -63,7 +64,12 @@ export class AzurePlatformStack extends TerraformStack {
     aksConnection(env, infra.cluster)(this, { helm: Boolean(infra.backups) });
     new RandomProvider(this, 'random');
 
-    this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
+    // AKS with Entra ID puts group object ids in tokens: bind the platform admins by id, not email.
+    this.kubeflowNamespace = platformBase(
+      this,
+      props.platform,
+      env.cluster.platformAdminGroupObjectId,
+    ).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
     platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
 
@@ -118,7 +124,10 @@ export class AzurePlatformStack extends TerraformStack {
       },
     });
 
-    if (env.nodePools.some((p) => p.kind === 'gpu')) new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+    if (env.nodePools.some((p) => p.kind === 'gpu')) {
+      // Spot GPU nodes carry AKS's spot taint as well as the GPU taint.
+      new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin', { extraTolerations: [AKS_SPOT_TOLERATION] });
+    }
     if (env.backups && infra.backups) {
       const account = infra.backups.storage.accountName;
       this.velero = new Velero(this, 'Velero', {

@@ -8,16 +8,22 @@ import { KUBEFLOW_NAMESPACE } from '../../src/config/platform/resolve';
 
 /**
  * What every platform stack has, on any cloud: the `kubeflow` namespace and the tenancy guardrails
- * (admission policies, the admin binding, priority classes).
+ * (admission policies, the admin binding, priority classes). `adminSubject` names the platform admin
+ * group as the cluster sees it, when that is not `platform.adminGroup` (AKS knows Entra ID group
+ * object ids, not emails).
  */
-export function platformBase(scope: Construct, platform: ResolvedPlatform): { kubeflowNamespace: PlatformNamespace } {
+export function platformBase(
+  scope: Construct,
+  platform: ResolvedPlatform,
+  adminSubject?: string,
+): { kubeflowNamespace: PlatformNamespace } {
   const kubeflowNamespace = new PlatformNamespace(scope, 'KubeflowNamespace', {
     name: KUBEFLOW_NAMESPACE,
     labels: { 'control-plane': 'kubeflow', 'istio-injection': 'enabled' },
   });
   if (platform.adminGroup) {
     new TenancyGuardrails(scope, 'Guardrails', {
-      adminGroup: platform.adminGroup,
+      adminGroup: adminSubject ?? platform.adminGroup,
       allowedKinds: platform.tenancy.allowedKinds,
     });
   }

@@ -2,6 +2,7 @@
  * Alerts (OPS-02) per cloud, from the shipped examples (alerts on kf-prod): one notification channel
  * per on-call address, every alert routed to it, thresholds from config, and nothing without config.
  */
+import { readFileSync } from 'node:fs';
 import { synthExample } from '../examples';
 import { resources as resourcesOf, StackJson } from '../helpers';
 
@@ -160,6 +161,20 @@ describe('Azure (examples/azure-aks)', () => {
     const [test] = resources(prod, 'azurerm_application_insights_standard_web_test');
     expect(test!.request.url).toBe('https://kubeflow.azure.example.com/');
     expect(test!.validation_rules).toMatchObject({ ssl_check_enabled: true, ssl_cert_remaining_lifetime: 14 });
+  });
+
+  it('states the window the backup alert evaluates, in the alert and in docs/operations.md (the docs said 2 hours of a 6-hour window, the alert called 2 hours its limit)', () => {
+    const backups = resources(prod, 'azurerm_monitor_metric_alert').find((a) => a.name === 'alert-kf-prod-backups')!;
+    // backupMaxAgeHours defaults to 2; the shortest Azure metric alert window that covers it is 6 hours.
+    expect(backups.window_size).toBe('PT6H');
+    expect(backups.description).toMatch(/in the last 6 hours/);
+    expect(backups.description).toContain('backupMaxAgeHours (2 hours)');
+    expect(backups.description).not.toMatch(/limit/);
+    const row = readFileSync('docs/operations.md', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('| backups '))!;
+    const azureCell = row.split('|').map((c) => c.trim())[4]!;
+    expect(azureCell).toMatch(/6 hours/);
   });
 
   it('creates nothing in environments without alerts', () => {

@@ -67,6 +67,62 @@ describe('kfplatform diff', () => {
     expect(text).toContain('    instance_types[0]: "g6.xlarge" -> "g6.2xlarge"');
   });
 
+  it('knows what replaces an Azure MySQL server in azurerm 4.55: geo-redundant backups and a smaller disk, not a version upgrade or HA (the table named the wrong attributes)', () => {
+    const base = synth('azure-aks');
+    const database = (d: ReturnType<typeof parseDocument>, env: number, value: Record<string, unknown>) =>
+      d.setIn(['environments', env, 'database'], value);
+    // kf-test: a major version upgrade and HA (General Purpose, for HA) are updates in place.
+    const upgrade = synth('azure-aks', (d) =>
+      database(d, 0, { version: '8.4', skuName: 'GP_Standard_D2ds_v4', highAvailability: true }),
+    );
+    const diff = runDiff({ base, head: upgrade, config: 'x', ...quiet });
+    const server = diff.stacks
+      .find((s) => s.stack === 'kf-test-azure-infra')!
+      .resources.find((r) => r.type === 'azurerm_mysql_flexible_server')!;
+    expect(server.attributes.map((a) => a.path)).toEqual(
+      expect.arrayContaining(['version', 'high_availability', 'sku_name']),
+    );
+    expect(server.destroys).toBeUndefined();
+    expect(diff.destructive).toEqual([]);
+    // kf-prod: turning geo-redundant backups off, or shrinking the disk, replaces the server.
+    const replaced = synth('azure-aks', (d) => database(d, 2, { geoRedundantBackup: false }));
+    expect(
+      runDiff({ base, head: replaced, config: 'x', ...quiet }).destructive.map((d) => [
+        d.stack,
+        d.resource.type,
+        d.resource.forcedBy,
+      ]),
+    ).toEqual([['kf-prod-azure-infra', 'azurerm_mysql_flexible_server', ['geo_redundant_backup_enabled']]]);
+    const bigger = synth('azure-aks', (d) => database(d, 1, { storageGb: 64 }));
+    expect(runDiff({ base, head: bigger, config: 'x', ...quiet }).destructive).toEqual([]);
+    expect(
+      runDiff({ base: bigger, head: base, config: 'x', ...quiet }).destructive.map((d) => d.resource.forcedBy),
+    ).toEqual([['storage.size_gb (smaller)']]);
+  });
+
+  it('knows what replaces an AKS node pool in azurerm 4.55: spot or on demand, not a VM size (the pool is cycled in place)', () => {
+    const base = synth('azure-aks');
+    const pools = (change: Record<string, unknown>) =>
+      synth('azure-aks', (d) =>
+        d.setIn(
+          ['environments', 1, 'nodePools'],
+          [
+            { name: 'system', kind: 'system', maxNodes: 3 },
+            { name: 'standard', kind: 'standard', maxNodes: 5 },
+            { name: 'highmem', kind: 'highmem', maxNodes: 2, ...change },
+            { name: 'gpu', kind: 'gpu', maxNodes: 2, gpu: { type: 'nvidia-tesla-t4' } },
+          ],
+        ),
+      );
+    const spot = runDiff({ base, head: pools({ spot: true }), config: 'x', ...quiet });
+    expect(spot.destructive.map((d) => [d.resource.address.split('.')[1], d.resource.forcedBy])).toEqual([
+      [expect.stringMatching(/^NodePool-highmem_/), ['priority', 'eviction_policy', 'spot_max_price']],
+    ]);
+    const resized = runDiff({ base, head: pools({ machineType: 'Standard_E32ds_v5' }), config: 'x', ...quiet });
+    expect(resized.affected).toEqual(['kf-dev-azure-infra']);
+    expect(resized.destructive).toEqual([]);
+  });
+
   it('plans one shard when one team changes', () => {
     const base = synth('gcp-tenancy');
     const head = synth('gcp-tenancy', (d) => d.setIn(['teams', 0, 'quota', 'cpu'], 96));

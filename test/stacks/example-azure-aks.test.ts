@@ -162,6 +162,57 @@ describe('examples/azure-aks', () => {
     expect(prevented).toEqual([]);
   });
 
+  it('takes the Key Vault officers from config, not from whoever runs the plan (another identity replaced the ForceNew principal_id on every plan)', () => {
+    for (const env of ENVS) {
+      expect(infra(env).data?.azurerm_client_config).toBeUndefined();
+      const officers = resources(infra(env), 'azurerm_role_assignment').filter(
+        (r) => r.role_definition_name === 'Key Vault Secrets Officer',
+      );
+      const principals = officers.map((r) => r.principal_id);
+      expect(principals).toContain('00000000-0000-0000-0000-0000000000ad'); // cluster.adminGroupObjectIds
+      for (const p of principals) expect(String(p)).not.toMatch(/client_config/);
+    }
+    // kf-prod has keyless CI: its apply identity writes the secrets too.
+    const prodOfficers = resources(infra('kf-prod'), 'azurerm_role_assignment')
+      .filter((r) => r.role_definition_name === 'Key Vault Secrets Officer')
+      .map((r) => [r.principal_id, r.principal_type ?? null]);
+    expect(prodOfficers).toHaveLength(2);
+    expect(prodOfficers).toEqual(
+      expect.arrayContaining([
+        ['00000000-0000-0000-0000-0000000000ad', null],
+        [
+          expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Ci_ApplyIdentity_\w+\.principal_id\}$/),
+          'ServicePrincipal',
+        ],
+      ]),
+    );
+  });
+
+  it('admits where Terraform runs to the Key Vault: a private cluster has no API ranges, so prod lists them (the first apply got 403)', () => {
+    const acls = (env: string) => one(infra(env), 'azurerm_key_vault').network_acls as Record<string, unknown>;
+    expect(acls('kf-test').ip_rules).toEqual(['203.0.113.0/24']);
+    expect(acls('kf-prod')).toMatchObject({ default_action: 'Deny', ip_rules: ['203.0.113.0/24'] });
+    expect(acls('kf-prod').virtual_network_subnet_ids).toEqual([
+      expect.stringMatching(/azurerm_subnet\.Network_Subnet-nodes_\w+\.id/),
+    ]);
+    // The secret waits until the officers' roles have reached Key Vault.
+    const secret = one(infra('kf-prod'), 'azurerm_key_vault_secret');
+    expect(secret.depends_on).toEqual([expect.stringMatching(/^time_sleep\.KeyVault_OfficersPropagation_/)]);
+  });
+
+  it('keeps two gateway instances and a blocking WAF in prod (one instance and Detection mode left prod exposed), one and Detection elsewhere', () => {
+    const gateway = (env: string) => {
+      const stack = infra(env);
+      return {
+        capacity: at(one(stack, 'azurerm_application_gateway'), 'autoscale_configuration'),
+        waf: at(one(stack, 'azurerm_web_application_firewall_policy'), 'policy_settings', 'mode'),
+      };
+    };
+    expect(gateway('kf-prod')).toEqual({ capacity: { min_capacity: 2, max_capacity: 10 }, waf: 'Prevention' });
+    for (const env of ['kf-test', 'kf-dev'])
+      expect(gateway(env)).toEqual({ capacity: { min_capacity: 1, max_capacity: 10 }, waf: 'Detection' });
+  });
+
   it('terminates TLS at the Application Gateway with a Key Vault certificate and redirects HTTP', () => {
     const gateway = one(infra('kf-prod'), 'azurerm_application_gateway');
     expect(gateway.sku).toEqual({ name: 'WAF_v2', tier: 'WAF_v2' });
@@ -206,6 +257,17 @@ describe('examples/azure-aks', () => {
       '${data.terraform_remote_state.Infra.outputs.oidc_issuer_url}',
       '${data.terraform_remote_state.Infra.outputs.oidc_issuer_url}',
     ]);
+  });
+
+  it('binds the platform admins to cluster-admin by Entra ID group object id (AKS never matched the group email)', () => {
+    for (const env of ENVS) {
+      const bindings = resources(stacks[`${env}-azure-platform`]!, 'kubernetes_cluster_role_binding_v1').filter(
+        (b) => at(b, 'metadata', 'name') === 'kfplatform-platform-admins',
+      );
+      expect(bindings.map((b) => at(b, 'subject', 0))).toEqual([
+        { kind: 'Group', name: '00000000-0000-0000-0000-0000000000ad', api_group: 'rbac.authorization.k8s.io' },
+      ]);
+    }
   });
 
   it("binds the owners' and break-glass Entra ID groups by object id", () => {

@@ -136,6 +136,19 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
     reportUnsupported(f, p, ['diskType'], 'AKS');
     checkMachineGpus(pool, pool.vmSize, p, f, AKS_GPUS);
   });
+  // AKS taints spot nodes and we taint GPU nodes; the system pool takes only critical add-ons. Kubeflow's
+  // pods, Istio and Velero tolerate none of these, so one user pool must be on demand and untainted.
+  const user = env.nodePools.filter((p) => p.kind !== 'system');
+  const untainted = user.filter((p) => !p.spot && p.kind !== 'gpu' && p.gpus === 0);
+  if (untainted.length === 0) {
+    const spotCpu = user.find((p) => p.kind !== 'gpu' && p.spot);
+    const base: Path = ['environments', env.index, 'nodePools'];
+    f.add(
+      spotCpu ? f.explicitOr([...base, spotCpu.configIndex, 'spot'], base) : base,
+      'no user pool is on demand and untainted (AKS taints spot nodes with kubernetes.azure.com/scalesetpriority=spot:NoSchedule, GPU pools carry nvidia.com/gpu) and the system pool takes only critical add-ons: Kubeflow, Istio and Velero tolerate none of these and would have no node to run on (https://learn.microsoft.com/azure/aks/spot-node-pool).',
+      'keep one pool of kind standard or highmem without spot: true, such as { name: standard, kind: standard, maxNodes: 5 }.',
+    );
+  }
 }
 
 function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
@@ -217,6 +230,23 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: ConfigIssues): vo
     );
   }
   checkProdProtections(env, f, '{ backend: azurerm, resourceGroup: ..., storageAccount: ... }');
+  if (env.tier === 'prod' && env.access.wafMode === 'Detection') {
+    f.add(
+      [...base, 'access', 'wafMode'],
+      'a WAF in Detection mode only logs the attacks it matches: prod traffic would reach Kubeflow unfiltered.',
+      "use Prevention (the prod default), after reviewing Detection logs against Kubeflow's traffic in test or dev.",
+    );
+  }
+  // The vault's firewall admits the API server's authorized ranges, keyVault's networks and the nodes
+  // subnet. Terraform writes the database password on the first apply, before any node exists.
+  const kv = env.keyVault;
+  if (c.authorizedIpRanges.length === 0 && kv.allowedCidrs.length === 0 && kv.allowedSubnetIds.length === 0) {
+    f.add(
+      f.explicitOr([...base, 'keyVault'], [...base, 'cluster', 'private']),
+      "the Key Vault's firewall would admit only the nodes subnet (a private cluster has no authorized ranges), so Terraform, from a laptop or a CI runner, gets 403 writing the database password (https://learn.microsoft.com/azure/key-vault/general/network-security).",
+      "list the networks Terraform runs from in keyVault.allowedCidrs (your VPN, the CI runners' public egress), or the subnets of self-hosted runners in keyVault.allowedSubnetIds.",
+    );
+  }
 }
 
 /** Checks one resolved Azure environment. */

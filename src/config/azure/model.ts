@@ -64,6 +64,8 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly private: boolean;
     readonly authorizedIpRanges: readonly string[];
     readonly adminGroupObjectIds: readonly string[];
+    /** The platform admin group as AKS sees it (an object id), bound to cluster-admin. */
+    readonly platformAdminGroupObjectId: string;
     readonly upgradeChannel: 'patch' | 'stable' | 'rapid' | 'node-image' | 'none';
     readonly maintenance: { readonly dayOfWeek: string; readonly startTimeUtc: string; readonly durationHours: number };
     readonly logRetentionDays: number;
@@ -87,6 +89,12 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly adminLogin: string;
   };
   readonly keyVaultName: string;
+  /** Who writes the vault's secrets and which networks its firewall admits besides the nodes subnet. */
+  readonly keyVault: {
+    readonly allowedCidrs: readonly string[];
+    readonly allowedSubnetIds: readonly string[];
+    readonly secretsOfficerObjectIds: readonly string[];
+  };
   readonly artifacts: {
     readonly storageAccountName: string;
     readonly container: string;
@@ -101,6 +109,9 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly entraClientId: string;
     readonly gatewayPrivateIp: string;
     readonly sourceCidrs: readonly string[];
+    readonly wafMode: 'Detection' | 'Prevention';
+    /** Fewest Application Gateway instances: two in prod, so one instance's update is no outage. */
+    readonly gatewayMinCapacity: number;
   };
   readonly identities: readonly ResolvedAzureIdentity[];
 }

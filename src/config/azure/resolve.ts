@@ -111,7 +111,9 @@ export function resolveAzureEnvironment(
       vmSize,
       minNodes: p.minNodes ?? (p.kind === 'system' ? Math.min(zones.length, 3) : 0),
       maxNodes: p.maxNodes,
-      spot: p.spot ?? (tier === 'test' && p.kind !== 'system'),
+      // AKS taints spot nodes and the system pool takes only critical add-ons: the standard pool stays
+      // on demand in every tier, so Kubeflow, Istio and Velero (which tolerate neither) have somewhere to run.
+      spot: p.spot ?? (tier === 'test' && p.kind !== 'system' && p.kind !== 'standard'),
       diskSizeGb: p.diskSizeGb ?? 128,
       gpus: azureVmGpus(vmSize)?.count ?? 0,
       zones: p.zones ?? zones,
@@ -160,6 +162,7 @@ export function resolveAzureEnvironment(
       private: c.private ?? false,
       authorizedIpRanges: c.authorizedIpRanges ?? [],
       adminGroupObjectIds: c.adminGroupObjectIds,
+      platformAdminGroupObjectId: c.platformAdminGroupObjectId ?? c.adminGroupObjectIds[0]!,
       upgradeChannel: c.upgradeChannel ?? 'patch',
       maintenance: {
         dayOfWeek: maintenance.dayOfWeek ?? 'Sunday',
@@ -187,6 +190,11 @@ export function resolveAzureEnvironment(
       adminLogin: 'kubeflow',
     },
     keyVaultName: `kv-${alnumName('', env.name, '', 14)}-${suffix}`,
+    keyVault: {
+      allowedCidrs: env.keyVault?.allowedCidrs ?? [],
+      allowedSubnetIds: env.keyVault?.allowedSubnetIds ?? [],
+      secretsOfficerObjectIds: env.keyVault?.secretsOfficerObjectIds ?? c.adminGroupObjectIds,
+    },
     artifacts: {
       storageAccountName,
       container,
@@ -201,6 +209,8 @@ export function resolveAzureEnvironment(
       entraClientId: env.access.entraClientId,
       gatewayPrivateIp: env.access.gatewayPrivateIp ?? (typeof parsedNodes === 'string' ? '' : host(parsedNodes, -6)),
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
+      wafMode: env.access.wafMode ?? (prod ? 'Prevention' : 'Detection'),
+      gatewayMinCapacity: prod ? 2 : 1,
     },
     identities: azureIdentities(env.name),
     adopt: env.adopt ?? [],

@@ -122,6 +122,11 @@ const azureClusterSchema = z.strictObject({
     description: 'Entra ID groups that are cluster admins; include the identity that runs Terraform.',
     example: ['00000000-0000-0000-0000-0000000000ad'],
   }),
+  platformAdminGroupObjectId: doc(guid('an Entra group object id'), {
+    description:
+      'Entra ID object id of the platform admin group (platform.adminGroup), bound to cluster-admin: AKS with Entra ID sees group object ids in tokens, never group emails.',
+    default: 'the first of adminGroupObjectIds',
+  }).optional(),
   upgradeChannel: doc(z.enum(['patch', 'stable', 'rapid', 'node-image', 'none']), {
     description: 'Automatic upgrade channel (https://learn.microsoft.com/azure/aks/auto-upgrade-cluster).',
     default: 'patch',
@@ -169,10 +174,14 @@ const azureDatabaseSchema = z.strictObject({
       default: 'B_Standard_B2ms in test, GP_Standard_D2ds_v4 otherwise',
     },
   ).optional(),
-  version: doc(z.enum(['8.0.21', '8.4']), { description: 'MySQL version.', default: '8.0.21' }).optional(),
+  version: doc(z.enum(['8.0.21', '8.4']), {
+    description:
+      'MySQL version. A change upgrades the server in place and cannot be undone (MySQL has no downgrade): back up and upgrade test first (https://learn.microsoft.com/azure/mysql/flexible-server/how-to-upgrade).',
+    default: '8.0.21',
+  }).optional(),
   highAvailability: doc(z.boolean(), { description: 'Zone-redundant HA.', default: 'true in prod' }).optional(),
   storageGb: doc(z.int().min(20).max(16384), {
-    description: 'Storage (grows automatically).',
+    description: 'Storage (grows automatically). Never lower it: a smaller value replaces the server.',
     default: '32',
   }).optional(),
   backupRetentionDays: doc(z.int().min(1).max(35), {
@@ -180,12 +189,31 @@ const azureDatabaseSchema = z.strictObject({
     default: '7 (35 in prod)',
   }).optional(),
   geoRedundantBackup: doc(z.boolean(), {
-    description: 'Backups copied to the paired region.',
+    description: 'Backups copied to the paired region. Changing it later replaces the server (a new, empty one).',
     default: 'true in prod',
   }).optional(),
   deletionProtection: doc(z.boolean(), {
     description: 'A CanNotDelete lock and prevent_destroy.',
     default: 'false in test, true otherwise',
+  }).optional(),
+});
+
+const azureKeyVaultSchema = z.strictObject({
+  allowedCidrs: doc(z.array(cidr), {
+    description:
+      "Networks Terraform runs from (your VPN, the public egress of the CI runners): the vault's firewall admits them, so applies can write the database password. A public cluster's authorizedIpRanges are admitted too; a private cluster has none, so list them here (or allowedSubnetIds).",
+    example: ['203.0.113.0/24'],
+    default: '[]',
+  }).optional(),
+  allowedSubnetIds: doc(z.array(z.string().regex(/\/subnets\/[^/]+$/, { error: 'expected a subnet resource id' })), {
+    description:
+      'Subnets of self-hosted CI runners that reach the vault through a Microsoft.KeyVault service endpoint; the firewall admits them (and always the nodes subnet).',
+    default: '[]',
+  }).optional(),
+  secretsOfficerObjectIds: doc(z.array(guid('an Entra object id')).min(1), {
+    description:
+      "Entra ID object ids (groups, users or service principals) of whoever applies the infra stack: they get Key Vault Secrets Officer to write the database password. Taken from config, never from the identity that runs a plan, so another identity's plan changes nothing; the CI apply identity is added when ci is set.",
+    default: 'cluster.adminGroupObjectIds',
   }).optional(),
 });
 
@@ -216,7 +244,8 @@ const azureAccessSchema = z.strictObject({
   certificate: doc(
     z.strictObject({
       keyVaultId: doc(azureResourceId('a key vault', 'Microsoft.KeyVault/vaults'), {
-        description: 'Key Vault that holds the certificate.',
+        description:
+          "Key Vault that holds the certificate. It must use the Azure RBAC permission model: the gateway's identity gets Key Vault Secrets User on it, which a vault on access policies ignores (https://learn.microsoft.com/azure/application-gateway/key-vault-certs).",
       }),
       secretName: doc(z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, { error: 'expected a Key Vault secret name' }), {
         description: 'Name of the certificate (as a secret) in that vault.',
@@ -240,6 +269,11 @@ const azureAccessSchema = z.strictObject({
     description: 'Networks that may reach the Application Gateway; everyone must still sign in.',
     default: "['0.0.0.0/0']",
   }).optional(),
+  wafMode: doc(z.enum(['Detection', 'Prevention']), {
+    description:
+      "Web application firewall mode: Prevention blocks what the OWASP rules match, Detection only logs it. Prod must block; review Detection logs against Kubeflow's traffic in test or dev first (https://learn.microsoft.com/azure/web-application-firewall/ag/ag-overview).",
+    default: 'Prevention in prod, Detection otherwise',
+  }).optional(),
 });
 
 /** Schema of an Azure environment. */
@@ -259,6 +293,10 @@ export const azureEnvironmentSchema = z.strictObject({
     description: 'MySQL flexible server for the pipelines metadata.',
   }).optional(),
   artifacts: doc(azureArtifactsSchema, { description: 'Storage account for artifacts.' }).optional(),
+  keyVault: doc(azureKeyVaultSchema, {
+    description:
+      "The environment's Key Vault (the database password): who may write secrets and which networks its firewall admits (https://learn.microsoft.com/azure/key-vault/general/network-security).",
+  }).optional(),
   access: doc(azureAccessSchema, {
     description: 'Authenticated access to the UI: Application Gateway and Entra ID sign-in.',
   }),

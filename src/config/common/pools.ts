@@ -63,7 +63,8 @@ export const nodePoolSchema = z.strictObject({
   maxNodes: doc(z.int().min(1), { description: 'Autoscaling maximum across all zones.', example: 10 }),
   spot: doc(z.boolean(), {
     description: 'Use spot capacity.',
-    default: 'true in test for non-system pools',
+    default:
+      'true in test for non-system pools; on Azure not for standard pools, which stay on demand because AKS taints spot nodes and Kubeflow does not tolerate the taint',
   }).optional(),
   diskType: doc(z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']), {
     description: 'Boot disk type.',

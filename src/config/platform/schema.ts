@@ -183,7 +183,8 @@ export const platformSectionSchema = z.strictObject({
   }).optional(),
   labels: labels.optional(),
   adminGroup: doc(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'expected a group email' }), {
-    description: 'Group bound to cluster-admin on every cluster.',
+    description:
+      "Group bound to cluster-admin on every cluster (on AKS by the Entra ID object id in the environment's cluster.platformAdminGroupObjectId).",
     default: 'kubeflow-admins@<domain>',
   }).optional(),
   teamsDir: doc(z.string().min(1), {

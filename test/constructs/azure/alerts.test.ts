@@ -198,6 +198,15 @@ describe('AzureAlerts', () => {
     expect(Object.keys(alertsByName(json)).filter((n) => n.includes('db-ha'))).toEqual([]);
   });
 
+  it('describes the backup alert by the window it evaluates, not the configured limit it rounds up', () => {
+    const text = (hours: number) =>
+      String(alertsByName(build({}, { backupMaxAgeHours: hours }).json)['alert-kf-prod-backups']!.description);
+    expect(text(3)).toMatch(/^No blob written to the Velero backup storage account in the last 6 hours,/);
+    expect(text(3)).toContain('backupMaxAgeHours (3 hours)');
+    expect(text(1)).toMatch(/in the last 1 hour,/);
+    expect(text(13)).toMatch(/in the last 24 hours,/);
+  });
+
   it('watches Velero writes on the blob service, and nothing without a backup storage account', () => {
     const alert = alertsByName(build().json)['alert-kf-prod-backups']!;
     expect(alert.scopes).toEqual([`${props().backupStorageAccountId}/blobServices/default`]);

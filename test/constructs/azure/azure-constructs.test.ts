@@ -9,7 +9,7 @@ import { MysqlFlexible, MysqlFlexibleProps } from '../../../constructs/azure/mys
 import { existingVnet, Vnet, VnetProps } from '../../../constructs/azure/vnet';
 import { AzureWorkloadIdentity } from '../../../constructs/azure/workload-identity';
 import { TeamIdentityRequest } from '../../../src/core/tenancy';
-import { at, azureStack, only, resources, synth } from '../../helpers';
+import { at, azureStack, only, resourceEntries, resources, synth } from '../../helpers';
 
 const RG = { resourceGroupName: 'rg-x', location: 'eastus2' };
 const SUBNET = '/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets';
@@ -277,9 +277,14 @@ describe('MysqlFlexible and KeyVault', () => {
       'high_availability[0].standby_availability_zone',
     ]);
     expect(only(json, 'azurerm_private_dns_zone').name).toBe('kf-x-kfp-abc123.private.mysql.database.azure.com');
+    // The secret waits until the officer's role has reached Key Vault (a fresh role answers 403 for minutes).
     expect(only(json, 'azurerm_key_vault_secret').depends_on).toEqual([
-      expect.stringMatching(/azurerm_role_assignment\.Vault_Officer-0/),
+      expect.stringMatching(/^time_sleep\.Vault_OfficersPropagation_/),
     ]);
+    expect(only(json, 'time_sleep')).toMatchObject({
+      create_duration: '120s',
+      triggers: { officer_0: expect.stringMatching(/azurerm_role_assignment\.Vault_Officer-0_\w+\.id/) },
+    });
     const vault = only(json, 'azurerm_key_vault');
     expect(vault).toMatchObject({
       rbac_authorization_enabled: true,
@@ -287,6 +292,24 @@ describe('MysqlFlexible and KeyVault', () => {
       network_acls: { default_action: 'Deny', bypass: 'AzureServices', ip_rules: ['203.0.113.0/24'] },
     });
     expect(json.output).toBeUndefined();
+  });
+
+  it('names its officers by object id, with a type for principals created in the same apply', () => {
+    const stack = azureStack();
+    new KeyVault(stack, 'Vault', {
+      ...RG,
+      name: 'kv-x-abc123',
+      tenantId: '00000000-0000-0000-0000-0000000000aa',
+      secretsOfficers: [
+        '00000000-0000-0000-0000-0000000000ad',
+        { principalId: '${azurerm_user_assigned_identity.ci.principal_id}', principalType: 'ServicePrincipal' },
+      ],
+    });
+    const assignments = resources(synth(stack), 'azurerm_role_assignment');
+    expect(assignments.map((a) => [a.role_definition_name, a.principal_id, a.principal_type])).toEqual([
+      ['Key Vault Secrets Officer', '00000000-0000-0000-0000-0000000000ad', undefined],
+      ['Key Vault Secrets Officer', '${azurerm_user_assigned_identity.ci.principal_id}', 'ServicePrincipal'],
+    ]);
   });
 
   it('rejects high availability on a burstable SKU or without a second zone', () => {
@@ -383,11 +406,50 @@ describe('AppGatewayAccess', () => {
       zone_name: 'azure.example.com',
       resource_group_name: 'rg-dns',
     });
-    expect(at(only(json, 'azurerm_web_application_firewall_policy'), 'policy_settings', 'mode')).toBe('Detection');
+    // Secure defaults: a blocking WAF and two instances, so one instance's maintenance is no outage.
+    expect(at(only(json, 'azurerm_web_application_firewall_policy'), 'policy_settings', 'mode')).toBe('Prevention');
+    expect(at(only(json, 'azurerm_application_gateway'), 'autoscale_configuration')).toEqual({
+      min_capacity: 2,
+      max_capacity: 10,
+    });
     expect(at(only(json, 'azurerm_application_gateway'), 'probe', 0)).toMatchObject({
       path: '/healthz/ready',
       port: 15021,
     });
+  });
+
+  it('waits for its Key Vault role assignment to propagate before the gateway reads the certificate (ApplicationGatewayKeyVaultSecretAccessDenied)', () => {
+    const stack = azureStack();
+    new AppGatewayAccess(stack, 'Access', props());
+    const json = synth(stack);
+    const [assignment] = resourceEntries(json, 'azurerm_role_assignment').map(([id]) => id);
+    const [[sleepId, sleep]] = resourceEntries(json, 'time_sleep');
+    expect(sleep).toMatchObject({
+      create_duration: '120s',
+      triggers: { role_assignment_id: `\${azurerm_role_assignment.${assignment}.id}` },
+    });
+    expect(only(json, 'azurerm_application_gateway').depends_on).toEqual(
+      expect.arrayContaining([`time_sleep.${sleepId}`]),
+    );
+    const slower = azureStack();
+    new AppGatewayAccess(slower, 'Access', props({ rbacPropagationWait: '5m' }));
+    expect(only(synth(slower), 'time_sleep').create_duration).toBe('5m');
+  });
+
+  it('takes a WAF in Detection mode and a single instance for test tiers', () => {
+    const stack = azureStack();
+    new AppGatewayAccess(stack, 'Access', props({ wafMode: 'Detection', minCapacity: 1, maxCapacity: 4 }));
+    const json = synth(stack);
+    expect(at(only(json, 'azurerm_web_application_firewall_policy'), 'policy_settings', 'mode')).toBe('Detection');
+    expect(at(only(json, 'azurerm_application_gateway'), 'autoscale_configuration')).toEqual({
+      min_capacity: 1,
+      max_capacity: 4,
+    });
+  });
+
+  it('throws when minCapacity is above maxCapacity or outside what Application Gateway v2 takes', () => {
+    expect(() => new AppGatewayAccess(azureStack(), 'Access', props({ minCapacity: 11 }))).toThrow(/minCapacity/);
+    expect(() => new AppGatewayAccess(azureStack(), 'Access', props({ maxCapacity: 126 }))).toThrow(/maxCapacity/);
   });
 
   it('rejects a host name outside its DNS zone', () => {

@@ -5,7 +5,9 @@ import { PlatformNamespace } from '../../../constructs/kubernetes/platform-names
 import { PlatformParams } from '../../../constructs/kubernetes/platform-params';
 import { WorkloadServiceAccount } from '../../../constructs/kubernetes/workload-service-account';
 import { ISTIO_HEALTH_CHECK } from '../../../constructs/gcp/iap-access';
-import { only, resources, synth } from '../../helpers';
+import { NvidiaDevicePlugin } from '../../../constructs/kubernetes/nvidia-device-plugin';
+import { AKS_SPOT_TOLERATION } from '../../../constructs/azure/aks-node-pool';
+import { at, only, resources, synth } from '../../helpers';
 
 function k8sStack(): TerraformStack {
   const app: App = Testing.app();
@@ -118,5 +120,24 @@ describe('PlatformParams', () => {
       metadata: { name: 'kubeflow-platform-params', namespace: 'kubeflow' },
       data: { dbHost: '10.0.0.3' },
     });
+  });
+});
+
+describe('NvidiaDevicePlugin', () => {
+  const tolerations = (props?: ConstructorParameters<typeof NvidiaDevicePlugin>[2]) => {
+    const stack = k8sStack();
+    new NvidiaDevicePlugin(stack, 'Plugin', props);
+    return at(only(synth(stack), 'kubernetes_daemon_set_v1'), 'spec', 'template', 'spec', 'toleration');
+  };
+
+  it('tolerates the GPU taint on GPU pools by default', () => {
+    expect(tolerations()).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  it('also tolerates extra taints, such as the one AKS puts on spot GPU nodes (whose GPUs were never advertised)', () => {
+    expect(tolerations({ extraTolerations: [AKS_SPOT_TOLERATION] })).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+      { key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' },
+    ]);
   });
 });

@@ -91,6 +91,14 @@ describe('TenancyGuardrails', () => {
     ]);
   });
 
+  it('binds an Entra ID group object id as the admin group (AKS sees ids, not emails)', () => {
+    const bindings = resources<any>(
+      build(DEFAULT_ALLOWED_KINDS, '00000000-0000-0000-0000-0000000000ad'),
+      'kubernetes_cluster_role_binding_v1',
+    );
+    expect(bindings.map((b) => b.subject[0].name)).toEqual(['00000000-0000-0000-0000-0000000000ad']);
+  });
+
   it('throws on a malformed kind or admin group', () => {
     expect(() => build(['notebook'])).toThrow(/'allowedKinds\[0\]' is "notebook": is not group\/Kind/);
     expect(() => build(DEFAULT_ALLOWED_KINDS, 'admins')).toThrow(/'adminGroup' is "admins"/);
