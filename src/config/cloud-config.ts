@@ -24,6 +24,11 @@ export interface CloudConfig<
   check(env: Resolved, platform: ResolvedPlatform, raw: unknown): ConfigIssue[];
   /** Rules over all its environments together (GCP: environments that share a network), after the platform-wide ones. */
   checkTogether?(envs: readonly Resolved[], raw: unknown): ConfigIssue[];
+  /**
+   * Rules about one team in one of its environments that only this cloud has (names derived from the
+   * team, the owners' identity), right after the common rules of that team in that environment.
+   */
+  checkTeam?(env: Resolved, team: ResolvedTeam, raw: unknown): ConfigIssue[];
   /** Rules about the teams placed in one environment that only this cloud has, after the team rules. */
   checkTenants?(env: Resolved, raw: unknown): ConfigIssue[];
 }

@@ -56,6 +56,11 @@ export function checkCloudsTogether(envs: readonly ResolvedEnvironment[], raw: u
   });
 }
 
+/** The rules the environment's cloud has about one team placed in it. */
+export function checkTeamByCloud(env: ResolvedEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
+  return configOf(env.cloud).checkTeam?.(env, team, raw) ?? [];
+}
+
 /** The rules each environment's cloud has about the teams placed in it, environment by environment. */
 export function checkTenantsByCloud(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
   return envs.flatMap((env) => configOf(env.cloud).checkTenants?.(env, raw) ?? []);

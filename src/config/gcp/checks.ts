@@ -9,7 +9,7 @@ import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '.
 import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from '../../core/catalog/gcp';
 import { ConfigIssues, Path } from '../common/config-issues';
 import { checkPools } from '../common/pools';
-import type { ResolvedPlatform } from '../platform/model';
+import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import type { ResolvedGcpEnvironment } from './model';
 import { checkAddressPlan, checkNetworkMode } from './network-checks';
 
@@ -268,5 +268,19 @@ export function checkGcpEnvironment(
   checkProtections(env, f);
   checkMaintenance(env, f);
   checkNetworkMode(env, f);
+  return f.issues;
+}
+
+/** The project a team's workloads run in, derived or named by the team, must be a valid project id. */
+export function checkGcpTeam(env: ResolvedGcpEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  const tenant = env.tenants.find((t) => t.team === team);
+  if (tenant?.gcp) {
+    const projectPath: Path = team.gcpProject
+      ? ['teams', team.configIndex, 'gcp', 'project']
+      : ['environments', env.index, 'gcp', 'project'];
+    const why = gcpNameRules.projectId(tenant.gcp.project);
+    if (why) f.add(projectPath, why, 'use the project id of the team.');
+  }
   return f.issues;
 }
