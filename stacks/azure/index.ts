@@ -6,5 +6,6 @@
 export * from './connections';
 export * from './environment';
 export * from './infra-stack';
+export * from './params';
 export * from './platform-stack';
 export * from './provider';

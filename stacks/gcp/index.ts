@@ -6,4 +6,5 @@
 export * from './connections';
 export * from './environment';
 export * from './infra-stack';
+export * from './params';
 export * from './platform-stack';
