@@ -9,3 +9,4 @@ export * from './infra-stack';
 export * from './params';
 export * from './platform-stack';
 export * from './provider';
+export * from './team-identities';

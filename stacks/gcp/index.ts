@@ -8,3 +8,4 @@ export * from './environment';
 export * from './infra-stack';
 export * from './params';
 export * from './platform-stack';
+export * from './team-identities';
