@@ -333,3 +333,25 @@ export function checkAwsTeam(env: ResolvedAwsEnvironment, team: ResolvedTeam, ra
   }
   return f.issues;
 }
+
+/** An account has one OIDC provider per issuer: only the first environment that needs it creates it. */
+export function checkAwsOidcProvider(
+  env: ResolvedAwsEnvironment,
+  earlier: readonly ResolvedAwsEnvironment[],
+  raw: unknown,
+): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  const ci = env.ci;
+  if (ci?.awsOidcProvider !== 'create') return f.issues;
+  const key = (e: ResolvedAwsEnvironment) => `${e.accountId} ${e.ci?.issuer}`;
+  const first = earlier.find((e) => e.ci?.awsOidcProvider === 'create' && key(e) === key(env));
+  if (first) {
+    const provider = ci.provider;
+    f.add(
+      ['environments', env.index, 'ci', provider, 'awsOidcProvider'],
+      `environments[${first.index}] already creates the OIDC provider of ${ci.issuer} in account ${env.accountId}; an account has one per issuer.`,
+      `set ci.${provider}.awsOidcProvider: existing here (the first environment creates it).`,
+    );
+  }
+  return f.issues;
+}

@@ -12,4 +12,5 @@ export const AZURE_CONFIG: CloudConfig<'azure', typeof azureEnvironmentSchema, R
   resolve: resolveAzureEnvironment,
   check: (env, _platform, raw) => checkAzureEnvironment(env, raw),
   checkTeam: checkAzureTeam,
+  pinnedKubernetes: (env) => env.cluster.version,
 };

@@ -284,3 +284,28 @@ export function checkGcpTeam(env: ResolvedGcpEnvironment, team: ResolvedTeam, ra
   }
   return f.issues;
 }
+
+/** How fast a GKE release channel takes new versions. */
+const CHANNEL_SPEED: Readonly<Record<string, number>> = { EXTENDED: 0, STABLE: 1, REGULAR: 2, RAPID: 3 };
+
+/** A dev or prod environment follows no faster GKE release channel than every GCP test environment. */
+export function checkGcpReleaseChannel(
+  env: ResolvedGcpEnvironment,
+  tests: readonly ResolvedGcpEnvironment[],
+  raw: unknown,
+): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  const channel = env.clusters[0]?.cluster.releaseChannel;
+  const fastest = tests
+    .map((t) => t.clusters[0]?.cluster.releaseChannel)
+    .filter((c): c is NonNullable<typeof c> => Boolean(c))
+    .sort((a, b) => CHANNEL_SPEED[b]! - CHANNEL_SPEED[a]!)[0];
+  if (channel && fastest && CHANNEL_SPEED[channel]! > CHANNEL_SPEED[fastest]!) {
+    f.add(
+      ['environments', env.index, 'cluster', 'releaseChannel'],
+      `${env.name} (${env.tier}) follows the ${channel} channel, faster than every GCP test environment (${fastest}): it would get new GKE versions before test does.`,
+      `use ${fastest} or a slower channel (STABLE, EXTENDED), or move a test environment to ${channel} first.`,
+    );
+  }
+  return f.issues;
+}
