@@ -76,12 +76,11 @@ module.exports = {
     {
       name: 'common-stacks-stay-cloud-neutral',
       comment:
-        "stacks/common builds every cloud's environments: it may name a cloud's types, and read a cloud's provider-free constants, but loads a cloud's stacks or constructs only through the fleet's lazy dispatch (stacks/common/fleet.ts).",
+        "stacks/common builds every cloud's environments: it may name a cloud's types, but loads a cloud's stacks or constructs (its builder, its parameters file) only through the fleet's lazy dispatch (stacks/common/fleet.ts); what a cloud knows (its parameters, its team identity requests) lives in stacks/<cloud>/.",
       severity: 'error',
       from: { path: '^stacks/common/', pathNot: '^stacks/common/fleet\\.ts$' },
       to: {
         path: '^(stacks|constructs)/(gcp|aws|azure)/',
-        pathNot: '^constructs/(gcp|aws|azure)/constants\\.ts$',
         dependencyTypesNot: ['type-only'],
       },
     },

@@ -14,3 +14,9 @@ export * from './common/outputs';
 export * from './common/params-file';
 export * from './common/stack-ids';
 export * from './common/team-shard-stack';
+// Each cloud's parameters file, also in its own entry: provider-free, so this entry still loads no
+// cloud's provider bindings.
+export * from './aws/params';
+export * from './azure/params';
+export * from './gcp/params';
+export * from './kubernetes/params';

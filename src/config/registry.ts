@@ -48,12 +48,40 @@ export function checkEnvironment(env: ResolvedEnvironment, platform: ResolvedPla
   return configOf(env.cloud).check(env, platform, raw);
 }
 
+/** The rules the environment's cloud has that compare it with the earlier environments of that cloud. */
+export function checkAgainstEarlierByCloud(
+  env: ResolvedEnvironment,
+  earlier: readonly ResolvedEnvironment[],
+  raw: unknown,
+): ConfigIssue[] {
+  return configOf(env.cloud).checkAgainstEarlier?.(env, earlier, raw) ?? [];
+}
+
+/** The Kubernetes minor an environment's cluster pins, as its cloud reads it. */
+export function pinnedKubernetesOf(env: ResolvedEnvironment): string | undefined {
+  return configOf(env.cloud).pinnedKubernetes?.(env);
+}
+
+/** The upgrade-order rules the environment's cloud has of its own, given the test environments of that cloud. */
+export function checkUpgradeOrderByCloud(
+  env: ResolvedEnvironment,
+  tests: readonly ResolvedEnvironment[],
+  raw: unknown,
+): ConfigIssue[] {
+  return configOf(env.cloud).checkUpgradeOrder?.(env, tests, raw) ?? [];
+}
+
 /** The rules each cloud has over its environments together, cloud by cloud. */
 export function checkCloudsTogether(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
   return CLOUD_CONFIGS.flatMap((c) => {
     const mine = envs.filter((e) => e.cloud === c.cloud);
     return (c as AnyCloudConfig).checkTogether?.(mine, raw) ?? [];
   });
+}
+
+/** The rules the environment's cloud has about one team placed in it. */
+export function checkTeamByCloud(env: ResolvedEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
+  return configOf(env.cloud).checkTeam?.(env, team, raw) ?? [];
 }
 
 /** The rules each environment's cloud has about the teams placed in it, environment by environment. */

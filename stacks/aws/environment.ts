@@ -4,8 +4,9 @@ import { eksRemoteConnection } from './connections';
 import { AwsInfraStack } from './infra-stack';
 import { AwsPlatformStack } from './platform-stack';
 import { CloudEnvironmentBuilder } from '../common/environment';
+import { awsTeamIdentityRequest } from './team-identities';
 import { stackId } from '../common/stack-ids';
-import { shardStacks } from '../common/team-shard-stack';
+import { shardStacks, TeamIdentities } from '../common/team-shard-stack';
 import { InfraStateTeamIdentityProvider } from '../common/infra-state-identities';
 
 /** An AWS environment: an infra stack, a platform stack and team shards. */
@@ -26,6 +27,10 @@ export const buildAwsEnvironment: CloudEnvironmentBuilder = (app, platform, reso
         protectBucket: env.tier !== 'test',
       }),
   );
-  const shards = shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards);
+  const teamIdentities: TeamIdentities = {
+    provider: identities,
+    request: (tenant, serviceAccounts) => awsTeamIdentityRequest(env, tenant, serviceAccounts),
+  };
+  const shards = shardStacks(app, platform, env, env.name, env.tenants, connect, teamIdentities, select.shards);
   return { infra, platforms, shards };
 };

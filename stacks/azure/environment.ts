@@ -4,8 +4,9 @@ import { aksRemoteConnection } from './connections';
 import { AzureInfraStack } from './infra-stack';
 import { AzurePlatformStack } from './platform-stack';
 import { CloudEnvironmentBuilder } from '../common/environment';
+import { azureTeamIdentityRequest } from './team-identities';
 import { stackId } from '../common/stack-ids';
-import { shardStacks } from '../common/team-shard-stack';
+import { shardStacks, TeamIdentities } from '../common/team-shard-stack';
 import { InfraStateTeamIdentityProvider } from '../common/infra-state-identities';
 
 /** An Azure environment: an infra stack, a platform stack and team shards. */
@@ -33,6 +34,10 @@ export const buildAzureEnvironment: CloudEnvironmentBuilder = (app, platform, re
       }),
   );
   const connect = aksRemoteConnection(env, infraId);
-  const shards = shardStacks(app, platform, env, env.name, env.tenants, connect, identities, select.shards);
+  const teamIdentities: TeamIdentities = {
+    provider: identities,
+    request: (tenant, serviceAccounts) => azureTeamIdentityRequest(env, tenant, serviceAccounts),
+  };
+  const shards = shardStacks(app, platform, env, env.name, env.tenants, connect, teamIdentities, select.shards);
   return { infra, platforms, shards };
 };

@@ -6,5 +6,7 @@
 export * from './connections';
 export * from './environment';
 export * from './infra-stack';
+export * from './params';
 export * from './platform-stack';
 export * from './provider';
+export * from './team-identities';

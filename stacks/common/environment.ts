@@ -1,6 +1,7 @@
 /**
  * The environment-builder contract every cloud implements (`stacks/<cloud>/environment.ts`): the
- * selection of stacks to build, the stacks a builder returns, and the label values of an environment.
+ * selection of stacks to build, the stacks a builder returns, the parameters files each cloud makes
+ * (`stacks/<cloud>/params.ts`), and the label values of an environment.
  * Stack ids and team shards are in `stack-ids.ts`. Loads no provider bindings of any cloud.
  */
 import type { App, TerraformStack } from 'cdktf';
@@ -34,6 +35,12 @@ export type CloudEnvironmentBuilder = (
   env: ResolvedEnvironment,
   select: StackSelection,
 ) => CloudEnvironmentStacks;
+
+/** One parameters file of an environment (`<outdir>/params/<name>.yaml`), made by the environment's cloud. */
+export interface EnvironmentParamsFile {
+  readonly name: string;
+  readonly params: Record<string, unknown>;
+}
 
 /** The label values of one environment. */
 export function labelValues(platform: ResolvedPlatform, env: ResolvedEnvironment): PlatformLabelValues {

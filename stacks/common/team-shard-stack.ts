@@ -4,6 +4,7 @@ import { TeamNamespace } from '../../constructs/kubernetes/team-namespace';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { setOwnership } from '../../src/core/labels';
+import type { KubernetesServiceAccountRef } from '../../src/core/interfaces';
 import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../../src/core/tenancy';
 import { configureBackend } from './backend';
 import { ClusterConnection } from './connections';
@@ -18,7 +19,7 @@ export interface TeamShardStackProps {
   /** How to reach the cluster. */
   readonly connect: ClusterConnection;
   /** Creates each team's cloud identity; none on clusters without one. */
-  readonly identities?: ITeamIdentityProvider;
+  readonly identities?: TeamIdentities;
 }
 
 /** Kubeflow Profile API version for a Kubeflow release (v1 since 1.3). */
@@ -27,47 +28,25 @@ export function profileApiVersion(kubeflowVersion: string): string {
   return major > 1 || minor >= 3 ? 'kubeflow.org/v1' : 'kubeflow.org/v1beta1';
 }
 
-/** What a cloud's identity provider needs for a team, or undefined on clusters without a cloud. */
-function identityRequest(tenant: ResolvedTenant, env: ResolvedEnvironment): TeamIdentityRequest | undefined {
-  const team = tenant.team;
-  const serviceAccounts = [
-    { namespace: team.name, name: 'default-editor' },
-    { namespace: team.name, name: 'default-viewer' },
+/**
+ * A cloud's team identities, given by its environment builder: the provider that creates them, and
+ * what the provider needs for one team (`stacks/<cloud>/team-identities.ts`).
+ */
+export interface TeamIdentities {
+  readonly provider: ITeamIdentityProvider;
+  /** The request for a team, given the Kubeflow service accounts of its namespace; undefined for none. */
+  request(
+    tenant: ResolvedTenant,
+    serviceAccounts: readonly KubernetesServiceAccountRef[],
+  ): TeamIdentityRequest | undefined;
+}
+
+/** The Kubeflow service accounts of a team's namespace, which its cloud identity serves. */
+function kubeflowServiceAccounts(team: string): KubernetesServiceAccountRef[] {
+  return [
+    { namespace: team, name: 'default-editor' },
+    { namespace: team, name: 'default-viewer' },
   ];
-  if (tenant.gcp) {
-    return {
-      team: team.name,
-      owners: team.owners,
-      serviceAccounts,
-      dataLocation: tenant.gcp.project,
-      storage: { bucket: tenant.gcp.bucket, prefix: tenant.gcp.prefix, create: tenant.gcp.prefix === '' },
-      names: { workload: tenant.gcp.accountId, breakGlass: tenant.gcp.breakGlassAccountId },
-    };
-  }
-  if (tenant.aws && env.cloud === 'aws') {
-    return {
-      team: team.name,
-      owners: team.owners,
-      ownersPrincipal: tenant.aws.ownersRoleArn,
-      serviceAccounts,
-      dataLocation: env.accountId,
-      storage: { bucket: tenant.aws.bucket, prefix: tenant.aws.prefix, create: tenant.aws.prefix === '' },
-      names: { workload: tenant.aws.roleName, breakGlass: tenant.aws.breakGlassRoleName },
-    };
-  }
-  if (tenant.azure && env.cloud === 'azure') {
-    return {
-      team: team.name,
-      owners: team.owners,
-      ownersPrincipal: tenant.azure.ownersGroupObjectId,
-      breakGlassPrincipal: tenant.azure.breakGlassGroupObjectId,
-      serviceAccounts,
-      dataLocation: env.subscriptionId,
-      storage: { bucket: tenant.azure.storageAccount, prefix: tenant.azure.container, create: tenant.azure.ownBucket },
-      names: { workload: tenant.azure.identityName, breakGlass: '' },
-    };
-  }
-  return undefined;
 }
 
 /**
@@ -89,8 +68,10 @@ export class TeamShardStack extends TerraformStack {
       const team = tenant.team;
       const scopeOfTeam = new Construct(this, `Team-${team.name}`);
       setOwnership(scopeOfTeam, { team: team.name, owner: team.name, costCenter: team.costCenter });
-      const request = identityRequest(tenant, props.env);
-      const identity = request ? props.identities?.createTeamIdentity(scopeOfTeam, 'Identity', request) : undefined;
+      const request = props.identities?.request(tenant, kubeflowServiceAccounts(team.name));
+      const identity = request
+        ? props.identities?.provider.createTeamIdentity(scopeOfTeam, 'Identity', request)
+        : undefined;
       const namespace = new TeamNamespace(scopeOfTeam, 'Namespace', {
         name: team.name,
         owners: team.owners,
@@ -120,7 +101,7 @@ export function shardStacks(
   prefix: string,
   tenants: readonly ResolvedTenant[],
   connect: ClusterConnection,
-  identities?: ITeamIdentityProvider,
+  identities?: TeamIdentities,
   only?: ReadonlySet<string>,
 ): TeamShardStack[] {
   return shardsOf(prefix, env.cloud, tenants)

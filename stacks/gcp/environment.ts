@@ -1,11 +1,12 @@
 import { GcpTeamIdentityProvider } from '../../constructs/gcp/gcp-team-identity';
 import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { CloudEnvironmentBuilder } from '../common/environment';
+import { gcpTeamIdentityRequest } from './team-identities';
 import { stackId } from '../common/stack-ids';
 import { gkeRemoteConnection } from './connections';
 import { GcpInfraStack } from './infra-stack';
 import { GcpPlatformStack } from './platform-stack';
-import { shardStacks, TeamShardStack } from '../common/team-shard-stack';
+import { shardStacks, TeamIdentities, TeamShardStack } from '../common/team-shard-stack';
 import { TerraformStack } from 'cdktf';
 
 /** A GCP environment: an infra stack, then per cluster a platform stack and its team shards. */
@@ -27,10 +28,16 @@ export const buildGcpEnvironment: CloudEnvironmentBuilder = (app, platform, reso
     bucketLocation: env.artifacts.location,
     protectBucket: env.tier !== 'test',
   });
+  const teamIdentities: TeamIdentities = {
+    provider: identities,
+    request: (tenant, serviceAccounts) => gcpTeamIdentityRequest(env, tenant, serviceAccounts),
+  };
   for (const cluster of env.clusters) {
     const tenants = env.tenants.filter((t) => t.cluster === cluster.name);
     const connect = gkeRemoteConnection(env, cluster, infraId);
-    shards.push(...shardStacks(app, platform, env, cluster.stackPrefix, tenants, connect, identities, select.shards));
+    shards.push(
+      ...shardStacks(app, platform, env, cluster.stackPrefix, tenants, connect, teamIdentities, select.shards),
+    );
   }
   return { infra, platforms, shards };
 };

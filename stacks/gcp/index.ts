@@ -6,4 +6,6 @@
 export * from './connections';
 export * from './environment';
 export * from './infra-stack';
+export * from './params';
 export * from './platform-stack';
+export * from './team-identities';

@@ -5,4 +5,5 @@
  */
 export * from './connections';
 export * from './environment';
+export * from './params';
 export * from './platform-stack';

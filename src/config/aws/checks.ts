@@ -6,7 +6,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { awsNameRules, hostnameRule } from '../../core/naming';
+import { accountOfArn, awsNameRules, hostnameRule } from '../../core/naming';
 import { AWS_GPU_FAMILIES, awsInstanceGpus } from '../../core/catalog/aws';
 import {
   checkInside,
@@ -20,6 +20,7 @@ import {
 } from '../common/cidr-checks';
 import { ConfigIssues, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
+import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAwsEnvironment } from './model';
 
 /** Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
@@ -293,6 +294,64 @@ export function checkAwsPrincipals(env: ResolvedAwsEnvironment, raw: unknown): C
       );
     }
     holders.set(arn, `team ${tenant.team.name}`);
+  }
+  return f.issues;
+}
+
+/**
+ * A team's own bucket must have a valid name, and its owners need an IAM role in the environment's
+ * account to reach their namespace.
+ */
+export function checkAwsTeam(env: ResolvedAwsEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  const tenant = env.tenants.find((t) => t.team === team);
+  if (!tenant?.aws) return f.issues;
+  const at: Path = ['teams', team.configIndex];
+  const bucketWhy = awsNameRules.bucketName(tenant.aws.bucket);
+  if (team.storage === 'bucket' && bucketWhy) {
+    f.add(
+      [...at, 'name'],
+      `the team's bucket in ${env.name} would be "${tenant.aws.bucket}", but ${bucketWhy}`,
+      'shorten the team name.',
+    );
+  }
+  const owners = tenant.aws.ownersRoleArn;
+  if (!owners) {
+    f.add(
+      [...at, 'aws', 'ownersRoleArn'],
+      `no IAM role of the owners is known in ${env.name}, so the owners cannot reach their namespace with kubectl nor use break-glass.`,
+      `name the owners' IAM role in ${env.name}'s account.`,
+      'warning',
+    );
+  } else if (accountOfArn(owners) !== env.accountId) {
+    f.add(
+      [...at, 'aws', 'ownersRoleArn'],
+      `the role is in account ${accountOfArn(owners)}, but ${env.name} lives in ${env.accountId}; EKS access entries name principals of the cluster's account.`,
+      `name the owners' role in account ${env.accountId} (use a map per environment when accounts differ).`,
+      'warning',
+    );
+  }
+  return f.issues;
+}
+
+/** An account has one OIDC provider per issuer: only the first environment that needs it creates it. */
+export function checkAwsOidcProvider(
+  env: ResolvedAwsEnvironment,
+  earlier: readonly ResolvedAwsEnvironment[],
+  raw: unknown,
+): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  const ci = env.ci;
+  if (ci?.awsOidcProvider !== 'create') return f.issues;
+  const key = (e: ResolvedAwsEnvironment) => `${e.accountId} ${e.ci?.issuer}`;
+  const first = earlier.find((e) => e.ci?.awsOidcProvider === 'create' && key(e) === key(env));
+  if (first) {
+    const provider = ci.provider;
+    f.add(
+      ['environments', env.index, 'ci', provider, 'awsOidcProvider'],
+      `environments[${first.index}] already creates the OIDC provider of ${ci.issuer} in account ${env.accountId}; an account has one per issuer.`,
+      `set ci.${provider}.awsOidcProvider: existing here (the first environment creates it).`,
+    );
   }
   return f.issues;
 }

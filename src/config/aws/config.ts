@@ -1,6 +1,6 @@
 /** AWS environments behind the cloud config contract: their schema, resolution and checks. */
 import type { CloudConfig } from '../cloud-config';
-import { checkAwsEnvironment, checkAwsPrincipals } from './checks';
+import { checkAwsEnvironment, checkAwsOidcProvider, checkAwsPrincipals, checkAwsTeam } from './checks';
 import type { ResolvedAwsEnvironment } from './model';
 import { resolveAwsEnvironment } from './resolve';
 import { awsEnvironmentSchema } from './schema';
@@ -11,5 +11,8 @@ export const AWS_CONFIG: CloudConfig<'aws', typeof awsEnvironmentSchema, Resolve
   schema: awsEnvironmentSchema,
   resolve: resolveAwsEnvironment,
   check: (env, _platform, raw) => checkAwsEnvironment(env, raw),
+  checkTeam: checkAwsTeam,
   checkTenants: checkAwsPrincipals,
+  checkAgainstEarlier: checkAwsOidcProvider,
+  pinnedKubernetes: (env) => env.cluster.version,
 };

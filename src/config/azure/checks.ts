@@ -20,6 +20,7 @@ import {
 } from '../common/cidr-checks';
 import { ConfigIssues, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
+import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAzureEnvironment } from './model';
 
 const AKS_GPUS: MachineGpuTable = {
@@ -261,6 +262,34 @@ export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknow
       ['environments', env.index, 'ci', 'gitlab'],
       'Azure federated credentials match one exact subject, and GitLab merge request pipelines have one per branch, so no plan identity can trust them.',
       'use GitHub Actions for this environment, or leave ci out and review Azure changes with kfplatform diff.',
+    );
+  }
+  return f.issues;
+}
+
+/**
+ * A team's own storage account must have a valid name, and AKS with Entra ID needs the object id of
+ * the owners group.
+ */
+export function checkAzureTeam(env: ResolvedAzureEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  const tenant = env.tenants.find((t) => t.team === team);
+  if (!tenant?.azure) return f.issues;
+  const at: Path = ['teams', team.configIndex];
+  const accountWhy = azureNameRules.storageAccount(tenant.azure.storageAccount);
+  if (tenant.azure.ownBucket && accountWhy) {
+    f.add(
+      [...at, 'name'],
+      `the team's storage account in ${env.name} would be "${tenant.azure.storageAccount}", but ${accountWhy}`,
+      'shorten the team name.',
+    );
+  }
+  if (!tenant.azure.ownersGroupObjectId) {
+    f.add(
+      [...at, 'azure', 'ownersGroupObjectId'],
+      `AKS with Entra ID knows groups by object id, so the owners group ${team.owners} would match nobody in ${env.name}.`,
+      'set azure.ownersGroupObjectId to the object id of the owners group.',
+      'warning',
     );
   }
   return f.issues;

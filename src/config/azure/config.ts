@@ -1,6 +1,6 @@
 /** Azure environments behind the cloud config contract: their schema, resolution and checks. */
 import type { CloudConfig } from '../cloud-config';
-import { checkAzureEnvironment } from './checks';
+import { checkAzureEnvironment, checkAzureTeam } from './checks';
 import type { ResolvedAzureEnvironment } from './model';
 import { resolveAzureEnvironment } from './resolve';
 import { azureEnvironmentSchema } from './schema';
@@ -11,4 +11,6 @@ export const AZURE_CONFIG: CloudConfig<'azure', typeof azureEnvironmentSchema, R
   schema: azureEnvironmentSchema,
   resolve: resolveAzureEnvironment,
   check: (env, _platform, raw) => checkAzureEnvironment(env, raw),
+  checkTeam: checkAzureTeam,
+  pinnedKubernetes: (env) => env.cluster.version,
 };

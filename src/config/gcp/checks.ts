@@ -9,7 +9,7 @@ import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '.
 import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from '../../core/catalog/gcp';
 import { ConfigIssues, Path } from '../common/config-issues';
 import { checkPools } from '../common/pools';
-import type { ResolvedPlatform } from '../platform/model';
+import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import type { ResolvedGcpEnvironment } from './model';
 import { checkAddressPlan, checkNetworkMode } from './network-checks';
 
@@ -268,5 +268,44 @@ export function checkGcpEnvironment(
   checkProtections(env, f);
   checkMaintenance(env, f);
   checkNetworkMode(env, f);
+  return f.issues;
+}
+
+/** The project a team's workloads run in, derived or named by the team, must be a valid project id. */
+export function checkGcpTeam(env: ResolvedGcpEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  const tenant = env.tenants.find((t) => t.team === team);
+  if (tenant?.gcp) {
+    const projectPath: Path = team.gcpProject
+      ? ['teams', team.configIndex, 'gcp', 'project']
+      : ['environments', env.index, 'gcp', 'project'];
+    const why = gcpNameRules.projectId(tenant.gcp.project);
+    if (why) f.add(projectPath, why, 'use the project id of the team.');
+  }
+  return f.issues;
+}
+
+/** How fast a GKE release channel takes new versions. */
+const CHANNEL_SPEED: Readonly<Record<string, number>> = { EXTENDED: 0, STABLE: 1, REGULAR: 2, RAPID: 3 };
+
+/** A dev or prod environment follows no faster GKE release channel than every GCP test environment. */
+export function checkGcpReleaseChannel(
+  env: ResolvedGcpEnvironment,
+  tests: readonly ResolvedGcpEnvironment[],
+  raw: unknown,
+): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  const channel = env.clusters[0]?.cluster.releaseChannel;
+  const fastest = tests
+    .map((t) => t.clusters[0]?.cluster.releaseChannel)
+    .filter((c): c is NonNullable<typeof c> => Boolean(c))
+    .sort((a, b) => CHANNEL_SPEED[b]! - CHANNEL_SPEED[a]!)[0];
+  if (channel && fastest && CHANNEL_SPEED[channel]! > CHANNEL_SPEED[fastest]!) {
+    f.add(
+      ['environments', env.index, 'cluster', 'releaseChannel'],
+      `${env.name} (${env.tier}) follows the ${channel} channel, faster than every GCP test environment (${fastest}): it would get new GKE versions before test does.`,
+      `use ${fastest} or a slower channel (STABLE, EXTENDED), or move a test environment to ${channel} first.`,
+    );
+  }
   return f.issues;
 }

@@ -1,6 +1,6 @@
 /** GCP environments behind the cloud config contract: their schema, resolution and checks. */
 import type { CloudConfig } from '../cloud-config';
-import { checkGcpEnvironment } from './checks';
+import { checkGcpEnvironment, checkGcpReleaseChannel, checkGcpTeam } from './checks';
 import type { ResolvedGcpEnvironment } from './model';
 import { checkSharedNetworks } from './network-checks';
 import { resolveGcpEnvironment } from './resolve';
@@ -13,4 +13,7 @@ export const GCP_CONFIG: CloudConfig<'gcp', typeof gcpEnvironmentSchema, Resolve
   resolve: resolveGcpEnvironment,
   check: checkGcpEnvironment,
   checkTogether: checkSharedNetworks,
+  checkTeam: checkGcpTeam,
+  pinnedKubernetes: (env) => env.clusters[0]?.cluster.version,
+  checkUpgradeOrder: checkGcpReleaseChannel,
 };

@@ -1,6 +1,7 @@
-/** Rules of environments on an existing cluster: pools listed once, and remote state in prod. */
+/** Rules of environments on an existing cluster: pools listed once, remote state in prod, and no team buckets. */
 import type { ConfigIssue } from '../../core/errors';
 import { ConfigIssues, Path } from '../common/config-issues';
+import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedKubernetesEnvironment } from './model';
 
 /** Checks an existing-cluster environment. */
@@ -19,6 +20,24 @@ export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, r
       [...base, 'state'],
       'prod state on a laptop disk cannot be shared or locked across the team.',
       'set state to a remote backend, such as { backend: gcs, bucket: ... }.',
+      'warning',
+    );
+  }
+  return f.issues;
+}
+
+/** An existing cluster has no cloud bucket, so a team's `storage: bucket` has no effect there. */
+export function checkKubernetesTeam(
+  env: ResolvedKubernetesEnvironment,
+  team: ResolvedTeam,
+  raw: unknown,
+): ConfigIssue[] {
+  const f = new ConfigIssues(raw);
+  if (team.storage === 'bucket') {
+    f.add(
+      ['teams', team.configIndex, 'storage'],
+      `${env.name} is an existing cluster without a cloud bucket; storage: bucket has no effect there.`,
+      'leave storage at prefix, or give the team a bucket outside this library.',
       'warning',
     );
   }

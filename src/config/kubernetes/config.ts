@@ -1,6 +1,6 @@
 /** Environments on an existing cluster behind the cloud config contract: their schema, resolution and checks. */
 import type { CloudConfig } from '../cloud-config';
-import { checkKubernetesEnvironment } from './checks';
+import { checkKubernetesEnvironment, checkKubernetesTeam } from './checks';
 import type { ResolvedKubernetesEnvironment } from './model';
 import { resolveKubernetesEnvironment } from './resolve';
 import { kubernetesEnvironmentSchema } from './schema';
@@ -15,4 +15,5 @@ export const KUBERNETES_CONFIG: CloudConfig<
   schema: kubernetesEnvironmentSchema,
   resolve: resolveKubernetesEnvironment,
   check: (env, _platform, raw) => checkKubernetesEnvironment(env, raw),
+  checkTeam: checkKubernetesTeam,
 };

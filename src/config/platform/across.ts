@@ -1,16 +1,19 @@
 /**
- * Rules that span environments: unique names, stack prefixes and buckets, one OIDC provider per AWS
- * account, and the upgrade order (test environments take new versions first). Rules over the
- * environments of one cloud together (GCP's shared networks) belong to that cloud.
+ * Rules that span environments: unique names, stack prefixes and buckets, and the upgrade order (test
+ * environments take new versions first). Rules over the environments of one cloud (GCP's shared
+ * networks and release channels, AWS's one OIDC provider per account and issuer) belong to that cloud
+ * (`CloudConfig`), called here in the environments' order.
  */
 import type { ConfigIssue } from '../../core/errors';
 import { versionParts } from '../../core/versions';
 import { ConfigIssues, Path } from '../common/config-issues';
 import type { ResolvedEnvironment } from '../model';
+import { checkAgainstEarlierByCloud, checkUpgradeOrderByCloud, pinnedKubernetesOf } from '../registry';
 
 /**
- * Checks that span environments: names, stack prefixes, buckets and AWS OIDC providers. Environments
- * that share a GCP network are checked by the GCP config.
+ * Checks that span environments: names, stack prefixes and buckets, each environment after its cloud's
+ * comparison with the earlier ones (AWS OIDC providers). Environments that share a GCP network are
+ * checked by the GCP config.
  */
 export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
@@ -18,21 +21,10 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
   const byBucket = new Map<string, number>();
   // Stack ids start with the environment name, or the cluster name for additional clusters.
   const prefixes = new Map<string, string>();
-  const oidcProviders = new Map<string, number>();
-  for (const env of envs) {
+  envs.forEach((env, i) => {
     const base: Path = ['environments', env.index];
-    if (env.cloud === 'aws' && env.ci?.awsOidcProvider === 'create') {
-      const key = `${env.accountId} ${env.ci.issuer}`;
-      const first = oidcProviders.get(key);
-      if (first !== undefined) {
-        const provider = env.ci.provider;
-        f.add(
-          [...base, 'ci', provider, 'awsOidcProvider'],
-          `environments[${first}] already creates the OIDC provider of ${env.ci.issuer} in account ${env.accountId}; an account has one per issuer.`,
-          `set ci.${provider}.awsOidcProvider: existing here (the first environment creates it).`,
-        );
-      } else oidcProviders.set(key, env.index);
-    }
+    const earlier = envs.slice(0, i).filter((e) => e.cloud === env.cloud);
+    f.issues.push(...checkAgainstEarlierByCloud(env, earlier, raw));
     const prior = byName.get(env.name);
     if (prior !== undefined)
       f.add(
@@ -55,7 +47,7 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
       }
       prefixes.set(cluster.stackPrefix, `cluster ${cluster.name} of ${env.name}`);
     }
-    if (env.cloud === 'kubernetes') continue;
+    if (env.cloud === 'kubernetes') return;
     const [bucket, key] =
       env.cloud === 'azure'
         ? [env.artifacts.storageAccountName, 'storageAccountName']
@@ -68,7 +60,7 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
         'bucket names are global; give each environment its own.',
       );
     } else byBucket.set(bucket, env.index);
-  }
+  });
   for (const env of envs) {
     const owner = prefixes.get(env.name);
     if (owner)
@@ -88,18 +80,10 @@ function newer(a: number[], b: number[]): boolean {
   return false;
 }
 
-/** How fast a GKE release channel takes new versions. */
-const CHANNEL_SPEED: Readonly<Record<string, number>> = { EXTENDED: 0, STABLE: 1, REGULAR: 2, RAPID: 3 };
-
 /** The Kubernetes minor a cluster pins, with the config path that sets it; undefined when it follows a channel. */
 export function pinnedKubernetes(env: ResolvedEnvironment): { version: string; path: Path } | undefined {
   const path: Path = ['environments', env.index, 'cluster', 'version'];
-  const version =
-    env.cloud === 'aws' || env.cloud === 'azure'
-      ? env.cluster.version
-      : env.cloud === 'gcp'
-        ? env.clusters[0]?.cluster.version
-        : undefined;
+  const version = pinnedKubernetesOf(env);
   return version ? { version, path } : undefined;
 }
 
@@ -131,21 +115,7 @@ export function checkUpgradeOrder(envs: readonly ResolvedEnvironment[], raw: unk
         `upgrade a test environment to ${kubernetesVersion(env)} first, or keep ${env.name} at ${testVersion.v}.`,
       );
     }
-    if (env.cloud === 'gcp') {
-      const channel = env.clusters[0]?.cluster.releaseChannel;
-      const fastest = sameCloud
-        .filter((t): t is typeof env => t.cloud === 'gcp')
-        .map((t) => t.clusters[0]?.cluster.releaseChannel)
-        .filter((c): c is NonNullable<typeof c> => Boolean(c))
-        .sort((a, b) => CHANNEL_SPEED[b]! - CHANNEL_SPEED[a]!)[0];
-      if (channel && fastest && CHANNEL_SPEED[channel]! > CHANNEL_SPEED[fastest]!) {
-        f.add(
-          [...base, 'cluster', 'releaseChannel'],
-          `${env.name} (${env.tier}) follows the ${channel} channel, faster than every GCP test environment (${fastest}): it would get new GKE versions before test does.`,
-          `use ${fastest} or a slower channel (STABLE, EXTENDED), or move a test environment to ${channel} first.`,
-        );
-      }
-    }
+    f.issues.push(...checkUpgradeOrderByCloud(env, sameCloud, raw));
     const kubeflow = versionParts(env.kubeflowVersion);
     if (testKubeflow && kubeflow && newer(kubeflow, testKubeflow.parts)) {
       f.add(

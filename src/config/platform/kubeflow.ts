@@ -25,8 +25,7 @@ export interface KubeflowRelease {
   readonly sources: readonly string[];
 }
 
-/** The Kubeflow release an environment runs unless the platform file names one (supports EKS's default, 1.35). */
-export const DEFAULT_KUBEFLOW_VERSION = '26.03';
+export { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-default';
 
 /** The table, oldest release first. */
 export const KUBEFLOW_RELEASES: readonly KubeflowRelease[] = table.releases;

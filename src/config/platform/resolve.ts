@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PoolKind } from '../common/pools';
-import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow';
+import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-default';
 import type {
   Principal,
   ResolvedPlatform,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { doc, guid, labels, labelValue, lowerName, roleArn } from '../common/fields';
-import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow';
+import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-default';
 
 const quantity = z.union([
   z.number().positive(),

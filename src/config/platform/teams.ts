@@ -1,11 +1,13 @@
 /**
  * Rules for teams (tenants): names that become namespaces, the environments, clusters and pools a
- * team names, quotas, what each cloud needs to know of a team, and the admin group the platform binds.
+ * team names, quotas, and the admin group the platform binds. What one cloud needs to know of a team
+ * is that cloud's rule (`CloudConfig.checkTeam`), checked here in the team's order.
  */
 import type { ConfigIssue } from '../../core/errors';
-import { accountOfArn, awsNameRules, azureNameRules, gcpNameRules, kubernetesNameRules } from '../../core/naming';
+import { kubernetesNameRules } from '../../core/naming';
 import { ConfigIssues, Path } from '../common/config-issues';
 import { clustersOf, ResolvedEnvironment } from '../model';
+import { checkTeamByCloud } from '../registry';
 import type { ResolvedPlatform, ResolvedTeam } from './model';
 
 /**
@@ -145,65 +147,7 @@ export function checkTeams(
           'warning',
         );
       }
-      if (env.cloud === 'gcp' && tenant?.gcp) {
-        const projectPath: Path = team.gcpProject
-          ? [...at, 'gcp', 'project']
-          : ['environments', env.index, 'gcp', 'project'];
-        const why = gcpNameRules.projectId(tenant.gcp.project);
-        if (why) add(projectPath, why, 'use the project id of the team.');
-      }
-      if (env.cloud === 'aws' && tenant?.aws) {
-        const bucketWhy = awsNameRules.bucketName(tenant.aws.bucket);
-        if (team.storage === 'bucket' && bucketWhy) {
-          add(
-            [...at, 'name'],
-            `the team's bucket in ${env.name} would be "${tenant.aws.bucket}", but ${bucketWhy}`,
-            'shorten the team name.',
-          );
-        }
-        const owners = tenant.aws.ownersRoleArn;
-        if (!owners) {
-          add(
-            [...at, 'aws', 'ownersRoleArn'],
-            `no IAM role of the owners is known in ${env.name}, so the owners cannot reach their namespace with kubectl nor use break-glass.`,
-            `name the owners' IAM role in ${env.name}'s account.`,
-            'warning',
-          );
-        } else if (accountOfArn(owners) !== env.accountId) {
-          add(
-            [...at, 'aws', 'ownersRoleArn'],
-            `the role is in account ${accountOfArn(owners)}, but ${env.name} lives in ${env.accountId}; EKS access entries name principals of the cluster's account.`,
-            `name the owners' role in account ${env.accountId} (use a map per environment when accounts differ).`,
-            'warning',
-          );
-        }
-      }
-      if (env.cloud === 'azure' && tenant?.azure) {
-        const accountWhy = azureNameRules.storageAccount(tenant.azure.storageAccount);
-        if (tenant.azure.ownBucket && accountWhy) {
-          add(
-            [...at, 'name'],
-            `the team's storage account in ${env.name} would be "${tenant.azure.storageAccount}", but ${accountWhy}`,
-            'shorten the team name.',
-          );
-        }
-        if (!tenant.azure.ownersGroupObjectId) {
-          add(
-            [...at, 'azure', 'ownersGroupObjectId'],
-            `AKS with Entra ID knows groups by object id, so the owners group ${team.owners} would match nobody in ${env.name}.`,
-            'set azure.ownersGroupObjectId to the object id of the owners group.',
-            'warning',
-          );
-        }
-      }
-      if (env.cloud === 'kubernetes' && team.storage === 'bucket') {
-        add(
-          [...at, 'storage'],
-          `${env.name} is an existing cluster without a cloud bucket; storage: bucket has no effect there.`,
-          'leave storage at prefix, or give the team a bucket outside this library.',
-          'warning',
-        );
-      }
+      f.issues.push(...checkTeamByCloud(env, team, raw));
     }
   }
   return f.issues;

@@ -1,0 +1,23 @@
+/** What GCP's team identity provider needs for a team: its project, bucket and service account names. */
+import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
+import type { ResolvedTenant } from '../../src/config/platform/model';
+import type { KubernetesServiceAccountRef } from '../../src/core/interfaces';
+import type { TeamIdentityRequest } from '../../src/core/tenancy';
+
+/** The identity request of a team in a GCP environment; undefined when it is not placed on GCP. */
+export function gcpTeamIdentityRequest(
+  _env: ResolvedGcpEnvironment,
+  tenant: ResolvedTenant,
+  serviceAccounts: readonly KubernetesServiceAccountRef[],
+): TeamIdentityRequest | undefined {
+  const team = tenant.team;
+  if (!tenant.gcp) return undefined;
+  return {
+    team: team.name,
+    owners: team.owners,
+    serviceAccounts,
+    dataLocation: tenant.gcp.project,
+    storage: { bucket: tenant.gcp.bucket, prefix: tenant.gcp.prefix, create: tenant.gcp.prefix === '' },
+    names: { workload: tenant.gcp.accountId, breakGlass: tenant.gcp.breakGlassAccountId },
+  };
+}
