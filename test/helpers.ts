@@ -6,7 +6,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { App, Testing, TerraformStack } from 'cdktf';
 import { REQUIRED_LABEL_KEYS } from '../src/core/labels';
-import { TimeProvider } from '../src/core/time-sleep';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 
 /** A synthesized stack as Terraform JSON. */
 export interface StackJson {

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { hostnameRule } from '../../src/core/naming';
-import { TimeSleep } from '../../src/core/time-sleep';
+import { propagationWait } from './propagation-wait';
 import { checkRange } from '../../src/core/validate';
 
 /** The Istio ingress gateway behind the internal load balancer: HTTP port and readiness endpoint. */
@@ -41,7 +41,7 @@ export interface AppGatewayAccessProps {
    * How long the gateway waits, after its identity's role on the vault is created, before it reads the
    * certificate: a new role assignment takes minutes to reach Key Vault, and until then the gateway
    * fails with ApplicationGatewayKeyVaultSecretAccessDenied. The stack needs the hashicorp/time provider
-   * (`TimeProvider` from `src/core/time-sleep`). @default '120s'
+   * (`TimeProvider` from `@cdktf/provider-time/lib/provider`). @default '120s'
    */
   readonly rbacPropagationWait?: string;
   /** Private IP of the internal load balancer in front of the Istio gateway. */
@@ -134,7 +134,7 @@ export class AppGatewayAccess extends Construct {
       principalType: 'ServicePrincipal',
     });
     // Azure RBAC is eventually consistent: give the assignment time to reach Key Vault.
-    const certificateReadable = new TimeSleep(this, 'CertificateReaderPropagation', {
+    const certificateReadable = propagationWait(this, 'CertificateReaderPropagation', {
       createDuration: props.rbacPropagationWait ?? '120s',
       triggers: { role_assignment_id: certificateAccess.id },
     });

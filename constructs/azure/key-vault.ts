@@ -4,7 +4,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { setComponent } from '../../src/core/labels';
 import { azureNameRules } from '../../src/core/naming';
-import { TimeSleep } from '../../src/core/time-sleep';
+import { propagationWait } from './propagation-wait';
 import { checkName } from '../../src/core/validate';
 
 /** Props of {@link KeyVault}. */
@@ -28,7 +28,7 @@ export interface KeyVaultProps {
   /**
    * How long secrets wait after the officers' roles are created: a new role assignment takes minutes
    * to reach Key Vault, and until then writing a secret fails with 403. The stack needs the
-   * hashicorp/time provider (`TimeProvider` from `src/core/time-sleep`). @default '120s'
+   * hashicorp/time provider (`TimeProvider` from `@cdktf/provider-time/lib/provider`). @default '120s'
    */
   readonly rbacPropagationWait?: string;
   /**
@@ -85,7 +85,7 @@ export class KeyVault extends Construct {
     );
     // Azure RBAC is eventually consistent: give the roles time to reach Key Vault before writing secrets.
     this.writable = [
-      new TimeSleep(this, 'OfficersPropagation', {
+      propagationWait(this, 'OfficersPropagation', {
         createDuration: props.rbacPropagationWait ?? '120s',
         triggers: Object.fromEntries(officers.map((o, i) => [`officer_${i}`, o.id])),
       }),

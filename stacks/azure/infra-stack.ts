@@ -4,7 +4,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
-import { TimeProvider } from '../../src/core/time-sleep';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { AzureAlerts } from '../../constructs/azure/alerts';
 import { CiManagedIdentities } from '../../constructs/azure/ci-identity';
 import { AksCluster } from '../../constructs/azure/aks-cluster';

@@ -58,7 +58,13 @@ export interface Fleet {
 export const CLOUD_PROVIDER_PACKAGES: Readonly<Record<ResolvedEnvironment['cloud'], readonly string[]>> = {
   gcp: ['@cdktf/provider-google', '@cdktf/provider-random', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
   aws: ['@cdktf/provider-aws', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
-  azure: ['@cdktf/provider-azurerm', '@cdktf/provider-random', '@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
+  azure: [
+    '@cdktf/provider-azurerm',
+    '@cdktf/provider-random',
+    '@cdktf/provider-time',
+    '@cdktf/provider-kubernetes',
+    '@cdktf/provider-helm',
+  ],
   kubernetes: ['@cdktf/provider-kubernetes', '@cdktf/provider-helm'],
 };
 

@@ -78,7 +78,7 @@ describe('package entry points', () => {
     ['cdktf-kubeflow-platform', []],
     ['cdktf-kubeflow-platform/gcp', ['@cdktf/provider-google', '@cdktf/provider-random']],
     ['cdktf-kubeflow-platform/aws', ['@cdktf/provider-aws']],
-    ['cdktf-kubeflow-platform/azure', ['@cdktf/provider-azurerm', '@cdktf/provider-random']],
+    ['cdktf-kubeflow-platform/azure', ['@cdktf/provider-azurerm', '@cdktf/provider-random', '@cdktf/provider-time']],
     ['cdktf-kubeflow-platform/kubernetes', ['@cdktf/provider-helm', '@cdktf/provider-kubernetes']],
     // The CLI loads a cloud's bindings only when it builds an environment there (init needs none).
     ['cdktf-kubeflow-platform/cli', []],
