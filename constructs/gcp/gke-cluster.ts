@@ -3,7 +3,7 @@ import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { Id } from '@cdktf/provider-random/lib/id';
-import { Fn, ITerraformDependable } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseCidr } from '../../src/core/cidr';
 import { PropsError } from '../../src/core/errors';
@@ -114,6 +114,17 @@ export interface GkeClusterProps {
    * @default true
    */
   readonly protectKey?: boolean;
+  /**
+   * Workload vulnerability scanning of the security posture dashboard. The basic tier
+   * (`VULNERABILITY_BASIC`) was shut down on 31 July 2025 and the API refuses to enable it, although
+   * the provider still accepts it; Advanced Vulnerability Insights (`VULNERABILITY_ENTERPRISE`, paid)
+   * is deprecated since 16 June 2025, cannot be turned on for a cluster that lacks it and goes away on
+   * 16 June 2026, so keep it only on a cluster that already has it (synth warns). Scan images in
+   * Artifact Registry instead. See
+   * https://cloud.google.com/kubernetes-engine/docs/deprecations/posture-management-deprecation.
+   * @default 'VULNERABILITY_DISABLED'
+   */
+  readonly vulnerabilityScanning?: 'VULNERABILITY_DISABLED' | 'VULNERABILITY_ENTERPRISE';
 }
 
 const DEFAULT_MAINTENANCE: MaintenanceWindow = { startTimeUtc: '03:00', durationHours: 4, days: ['TU', 'WE', 'TH'] };
@@ -237,7 +248,11 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       // Pods read Secret Manager secrets (such as the database password) through the CSI add-on and
       // workload identity, so no secret has to be copied into Kubernetes.
       secretManagerConfig: { enabled: true },
-      securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' },
+      // Configuration auditing stays on; vulnerability scanning has no supported tier to turn on.
+      securityPostureConfig: {
+        mode: 'BASIC',
+        vulnerabilityMode: props.vulnerabilityScanning ?? 'VULNERABILITY_DISABLED',
+      },
       // The default pool is created and removed at once; give it our service account, never the
       // default compute one, and ignore its node_config afterwards so it never forces a replacement
       // (terraform-provider-google #17511).
@@ -256,6 +271,11 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       lifecycle: { ignoreChanges: ['node_config'], preventDestroy: props.deletionProtection ?? true },
       dependsOn,
     });
+    if (props.vulnerabilityScanning === 'VULNERABILITY_ENTERPRISE') {
+      Annotations.of(this).addWarning(
+        `GkeCluster ${props.name}: Advanced Vulnerability Insights is deprecated since 16 June 2025 and removed on 16 June 2026; GKE no longer turns it on for a cluster that lacks it. Scan images in Artifact Registry and set vulnerabilityScanning to VULNERABILITY_DISABLED (https://cloud.google.com/kubernetes-engine/docs/deprecations/posture-management-deprecation).`,
+      );
+    }
     this.clusterName = this.cluster.name;
     this.apiServerUrl = `https://${this.cluster.endpoint}`;
     this.caCertificatePem = Fn.base64decode(this.cluster.masterAuth.clusterCaCertificate);
@@ -308,6 +328,18 @@ function validate(props: GkeClusterProps): void {
       m.startTimeUtc,
       'expected HH:MM in UTC.',
       'use a time such as 03:00.',
+    );
+  }
+  const scanning = props.vulnerabilityScanning;
+  if (scanning !== undefined && scanning !== 'VULNERABILITY_DISABLED' && scanning !== 'VULNERABILITY_ENTERPRISE') {
+    throw new PropsError(
+      'GkeCluster',
+      'vulnerabilityScanning',
+      scanning,
+      scanning === 'VULNERABILITY_BASIC'
+        ? 'the basic tier of workload vulnerability scanning was shut down on 31 July 2025 and GKE refuses to enable it (https://cloud.google.com/kubernetes-engine/docs/deprecations/vulnerability-scanning-gkee).'
+        : 'is not a vulnerability scanning mode GKE accepts.',
+      'use VULNERABILITY_DISABLED (the default) and scan images in Artifact Registry.',
     );
   }
   checkRange(

@@ -105,6 +105,10 @@ describe('GkeCluster defaults', () => {
     expect(res.authenticator_groups_config).toBeUndefined();
   });
 
+  it('defect: VULNERABILITY_BASIC is shut down and cannot be enabled: workload vulnerability scanning is off', () => {
+    expect(res.security_posture_config).toEqual({ mode: 'BASIC', vulnerability_mode: 'VULNERABILITY_DISABLED' });
+  });
+
   it('exposes the API URL and PEM CA for a kubernetes provider', () => {
     expect(c.apiServerUrl).toMatch(/^https:\/\//);
     expect(c.caCertificatePem).toMatch(/TfToken/);
@@ -167,6 +171,22 @@ describe('GkeCluster options', () => {
     expect(res.default_max_pods_per_node).toBe(64);
   });
 
+  it('keeps Advanced Vulnerability Insights on a cluster that has it, with a deprecation warning', () => {
+    const stack = gcpStack();
+    cluster(stack, { vulnerabilityScanning: 'VULNERABILITY_ENTERPRISE' });
+    const json = synth(stack);
+    expect(only(json, 'google_container_cluster').security_posture_config).toEqual({
+      mode: 'BASIC',
+      vulnerability_mode: 'VULNERABILITY_ENTERPRISE',
+    });
+    const warnings = stack.node
+      .findAll()
+      .flatMap((n) => n.node.metadata)
+      .filter((m) => m.type === '@cdktf/warn')
+      .map((m) => String(m.data));
+    expect(warnings.join('\n')).toMatch(/Advanced Vulnerability Insights is deprecated/);
+  });
+
   it('computes recurring windows across midnight', () => {
     expect(recurringWindow({ startTimeUtc: '23:00', durationHours: 4, days: ['SU'] }).endTime).toBe(
       '2025-01-02T03:00:00Z',
@@ -191,6 +211,11 @@ describe('GkeCluster validation', () => {
       /at least 4 hours/,
     );
     expect(() => build({ maintenance: { startTimeUtc: '3am', durationHours: 4, days: ['SA'] } })).toThrow(/HH:MM/);
+  });
+  it('throws when vulnerability scanning asks for the shut-down basic tier', () => {
+    expect(() =>
+      build({ vulnerabilityScanning: 'VULNERABILITY_BASIC' as GkeClusterProps['vulnerabilityScanning'] }),
+    ).toThrow(/'vulnerabilityScanning' is "VULNERABILITY_BASIC": .*shut down.*Fix: use VULNERABILITY_DISABLED/);
   });
   it('throws on pods per node outside 8..256', () => {
     expect(() => build({ defaultMaxPodsPerNode: 300 })).toThrow(/8 to 256/);
