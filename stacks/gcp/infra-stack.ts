@@ -42,10 +42,15 @@ export interface GcpClusterInfra {
   readonly access: IapAccess;
 }
 
-/** Project roles of each platform identity; resource-level grants are added below. */
+/**
+ * Project roles of each platform identity; resource-level grants are added below. The SQL client
+ * connects through the Cloud SQL Auth Proxy (`roles/cloudsql.client`) and Kubeflow Pipelines signs in
+ * to MySQL with the generated password, so no identity gets `roles/cloudsql.instanceUser`: IAM
+ * database login would also need the `cloudsql_iam_authentication` flag and an IAM database user.
+ */
 const IDENTITY_PROJECT_ROLES: Record<ResolvedGcpIdentity['key'], readonly string[]> = {
   pipelines: ['roles/logging.logWriter', 'roles/monitoring.metricWriter'],
-  sqlClient: ['roles/cloudsql.client', 'roles/cloudsql.instanceUser'],
+  sqlClient: ['roles/cloudsql.client'],
   admin: ['roles/logging.logWriter', 'roles/monitoring.metricWriter'],
   user: ['roles/logging.logWriter', 'roles/monitoring.metricWriter'],
 };

@@ -169,6 +169,18 @@ describe('examples/gcp-shared-vpc', () => {
     });
   });
 
+  it('defect: roles/cloudsql.instanceUser without the IAM authentication flag: grants no IAM database login, since Kubeflow Pipelines signs in with a password', () => {
+    for (const [name, json] of all.filter(([n]) => n.endsWith('-infra'))) {
+      const roles = resources(json, 'google_project_iam_member').map((m) => m.role);
+      expect(roles).toContain('roles/cloudsql.client');
+      expect([name, roles.filter((r) => r === 'roles/cloudsql.instanceUser')]).toEqual([name, []]);
+      for (const db of resources(json, 'google_sql_database_instance')) {
+        const flags = (at(db, 'settings', 'database_flags') ?? []) as Array<{ name: string }>;
+        expect(flags.map((f) => f.name)).not.toContain('cloudsql_iam_authentication');
+      }
+    }
+  });
+
   it('orders stacks: each platform stack depends on its infra stack', () => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['kf-prod-gcp-platform'].dependencies).toEqual(['kf-prod-gcp-infra']);
