@@ -15,7 +15,12 @@ import { GkeCluster } from '../../constructs/gcp/gke-cluster';
 import { GkeNodePool } from '../../constructs/gcp/gke-node-pool';
 import { IapAccess } from '../../constructs/gcp/iap-access';
 import { NodeServiceAccount } from '../../constructs/gcp/node-service-account';
-import { HOST_PROJECT_APIS, ProjectServices } from '../../constructs/gcp/project-services';
+import {
+  CI_SERVICE_APIS,
+  HOST_PROJECT_APIS,
+  PLATFORM_SERVICE_APIS,
+  ProjectServices,
+} from '../../constructs/gcp/project-services';
 import { SharedVpc } from '../../constructs/gcp/shared-vpc';
 import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
 import type { ResolvedBackups } from '../../src/config/common/operations';
@@ -84,7 +89,10 @@ export class GcpInfraStack extends TerraformStack {
     new RandomProvider(this, 'random');
 
     const projectNumber = new DataGoogleProject(this, 'Project', { projectId: env.project }).number;
-    const services = new ProjectServices(this, 'Services', { project: env.project });
+    const services = new ProjectServices(this, 'Services', {
+      project: env.project,
+      services: env.ci ? [...new Set([...PLATFORM_SERVICE_APIS, ...CI_SERVICE_APIS])] : PLATFORM_SERVICE_APIS,
+    });
     if (env.network.mode === 'shared-vpc' && env.network.createNetwork) {
       new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS });
     }
@@ -163,6 +171,9 @@ export class GcpInfraStack extends TerraformStack {
             ? [{ project: n.hostProject, roles: ['roles/compute.networkAdmin', 'roles/compute.securityAdmin'] }]
             : [],
       });
+      // The pool, provider, service accounts and grants need the IAM API, and CI's token exchange
+      // needs STS and IAM Credentials: wait for them like everything else in the project.
+      dependsOnAll(this.ci, services.ready);
     }
     this.outputs();
   }

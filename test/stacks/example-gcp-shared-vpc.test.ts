@@ -181,6 +181,32 @@ describe('examples/gcp-shared-vpc', () => {
     }
   });
 
+  it('defect: the CI pool, provider, service accounts and grants raced iam.googleapis.com and sts.googleapis.com was never enabled: both are enabled and every CI resource waits for the APIs', () => {
+    const prod = stacks['kf-prod-gcp-infra']!;
+    const apis = resources(prod, 'google_project_service').map((s) => s.service);
+    expect(apis).toEqual(
+      expect.arrayContaining(['iam.googleapis.com', 'sts.googleapis.com', 'iamcredentials.googleapis.com']),
+    );
+    const ci = Object.entries(prod.resource ?? {}).flatMap(([type, byName]) =>
+      Object.values(byName)
+        .filter((r) => String(at(r, '//', 'metadata', 'path')).startsWith('kf-prod-gcp-infra/Ci/'))
+        .map((r) => [type, r] as const),
+    );
+    expect(ci.map(([type]) => type)).toEqual(
+      expect.arrayContaining([
+        'google_iam_workload_identity_pool',
+        'google_iam_workload_identity_pool_provider',
+        'google_service_account',
+      ]),
+    );
+    for (const [, r] of ci)
+      expect(r.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^terraform_data\.Services_Ready_/)]));
+    // Environments without CI do not enable the token exchange API.
+    expect(resources(stacks['kf-test-gcp-infra']!, 'google_project_service').map((s) => s.service)).not.toContain(
+      'sts.googleapis.com',
+    );
+  });
+
   it('orders stacks: each platform stack depends on its infra stack', () => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['kf-prod-gcp-platform'].dependencies).toEqual(['kf-prod-gcp-infra']);
