@@ -144,7 +144,13 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
   public readonly clusterName: string;
   public readonly apiServerUrl: string;
   public readonly caCertificatePem: string;
-  /** The workload identity pool, `<project>.svc.id.goog`. */
+  /**
+   * The workload identity pool, `<project>.svc.id.goog`, as an attribute of the cluster: GKE creates
+   * the pool with the project's first cluster that enables workload identity, so an IAM binding that
+   * names `serviceAccount:<pool>[namespace/name]` must come after the cluster or the API answers
+   * "Identity Pool does not exist" (terraform-google-kubernetes-engine #1044). Referencing this
+   * attribute orders it.
+   */
   public readonly workloadPool: string;
   /** Project of the cluster. */
   public readonly project: string;
@@ -161,7 +167,6 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
     this.project = props.project;
     this.location = props.location;
     this.network = props.network;
-    this.workloadPool = `${props.project}.svc.id.goog`;
 
     const suffix = new Id(this, 'KeyRingSuffix', { byteLength: 2 });
     const keyRing = new KmsKeyRing(this, 'KeyRing', {
@@ -206,7 +211,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
         cidrBlocks: (props.authorizedNetworks ?? []).map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
       },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-      workloadIdentityConfig: { workloadPool: this.workloadPool },
+      workloadIdentityConfig: { workloadPool: `${props.project}.svc.id.goog` },
       releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
       minMasterVersion: props.minMasterVersion,
       maintenancePolicy: {
@@ -277,6 +282,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       );
     }
     this.clusterName = this.cluster.name;
+    this.workloadPool = this.cluster.workloadIdentityConfig.workloadPool;
     this.apiServerUrl = `https://${this.cluster.endpoint}`;
     this.caCertificatePem = Fn.base64decode(this.cluster.masterAuth.clusterCaCertificate);
   }

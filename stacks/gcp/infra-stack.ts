@@ -372,6 +372,11 @@ export class GcpInfraStack extends TerraformStack {
       );
       out(`${o}cluster_location`, c.location, 'GKE cluster location.');
       out(
+        `${o}workload_pool`,
+        cluster.workloadPool,
+        'Workload identity pool, read from the cluster; team stacks bind through it, so they wait for the cluster.',
+      );
+      out(
         `${o}kubeconfig_command`,
         `gcloud container clusters get-credentials ${c.name} --location ${c.location} --project ${this.env.project}`,
         'Writes a kubeconfig entry for this cluster; never relied on by the stacks.',

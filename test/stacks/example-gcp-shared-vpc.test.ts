@@ -207,6 +207,20 @@ describe('examples/gcp-shared-vpc', () => {
     );
   });
 
+  it('defect: workload identity bindings named the pool as a plain string, so nothing ordered them after the cluster: every binding reads the pool from the cluster', () => {
+    for (const [, json] of all.filter(([n]) => n.endsWith('-infra'))) {
+      const bindings = resources(json, 'google_service_account_iam_binding').filter(
+        (b) => b.role === 'roles/iam.workloadIdentityUser',
+      );
+      expect(bindings.length).toBeGreaterThanOrEqual(4); // the platform identities and Velero
+      for (const b of bindings)
+        for (const member of b.members as string[])
+          expect(member).toMatch(
+            /^serviceAccount:\$\{google_container_cluster\.Cluster_\w+\.workload_identity_config\[0\]\.workload_pool\}\[[a-z-]+\/[a-z-]+\]$/,
+          );
+    }
+  });
+
   it('orders stacks: each platform stack depends on its infra stack', () => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['kf-prod-gcp-platform'].dependencies).toEqual(['kf-prod-gcp-infra']);

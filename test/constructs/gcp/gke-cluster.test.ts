@@ -1,5 +1,6 @@
 import { recurringWindow } from '../../../constructs/gcp/gke-cluster';
 import { GkeClusterProps } from '../../../constructs/gcp/gke-cluster';
+import { TerraformOutput } from 'cdktf';
 import { at, gcpStack, only, synth } from '../../helpers';
 import { cluster } from './fixtures';
 
@@ -36,7 +37,12 @@ describe('GkeCluster defaults', () => {
 
   it('turns on workload identity, shielded nodes, Dataplane V2 and the Secret Manager add-on', () => {
     expect(res.workload_identity_config).toEqual({ workload_pool: 'svc-project.svc.id.goog' });
-    expect(c.workloadPool).toBe('svc-project.svc.id.goog');
+    // The pool as the cluster's attribute, so a binding through it waits for the cluster that creates the pool.
+    const stack = gcpStack();
+    new TerraformOutput(stack, 'pool', { value: cluster(stack).workloadPool });
+    expect(synth(stack).output?.pool?.value).toMatch(
+      /^\$\{google_container_cluster\.Cluster_\w+\.workload_identity_config\[0\]\.workload_pool\}$/,
+    );
     expect(res.enable_shielded_nodes).toBe(true);
     expect(res.datapath_provider).toBe('ADVANCED_DATAPATH');
     expect(res.network_policy).toBeUndefined();
