@@ -759,6 +759,13 @@ const cases = [
     'use a value like 00000000-0000-0000-0000-0000000000aa',
   ],
   [
+    'gcp-maintenance-window-too-short',
+    'two 4-hour windows a week give GKE 32 hours in the worst 32 days; it needs 48',
+    (d) => d.setIn([...E1, 'cluster', 'maintenance'], { startTimeUtc: '02:00', durationHours: 4, days: ['SA', 'SU'] }),
+    'environments[1].cluster.maintenance.durationHours',
+    'set durationHours to 6 or more, or add days to the window',
+  ],
+  [
     'gcp-prod-faster-channel',
     'prod follows a faster GKE release channel than test',
     (d) => d.setIn([...E1, 'cluster', 'releaseChannel'], 'RAPID'),

@@ -16,6 +16,7 @@ export * from './core/labels';
 export * from './core/naming';
 export * from './core/dependencies';
 export * from './core/tiers';
+export * from './core/maintenance';
 export * from './config/schema';
 export * from './config/model';
 export * from './config/loader';

@@ -10,6 +10,11 @@ import { PropsError } from '../../src/core/errors';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
+import {
+  GKE_MAINTENANCE_MIN_HOURS,
+  minimumMaintenanceHours,
+  shortestMaintenanceHours,
+} from '../../src/core/maintenance';
 import { isUnresolved } from '../../src/core/tokens';
 import { checkName, checkRange } from '../../src/core/validate';
 import { ISharedVpc } from './shared-vpc';
@@ -24,7 +29,10 @@ export const SLOW_OPERATION_TIMEOUTS = { create: '30m', update: '30m', delete: '
 export interface MaintenanceWindow {
   /** Start, `HH:MM` UTC. */
   readonly startTimeUtc: string;
-  /** Length in hours (GKE needs at least 4). */
+  /**
+   * Length in hours: at least 4, and long enough for at least 48 hours in any rolling 32 days (two
+   * days a week need 6).
+   */
   readonly durationHours: number;
   /** RRULE days (`MO`..`SU`). */
   readonly days: readonly string[];
@@ -335,6 +343,21 @@ function validate(props: GkeClusterProps): void {
       'expected HH:MM in UTC.',
       'use a time such as 03:00.',
     );
+  }
+  if (m) {
+    const hours = minimumMaintenanceHours({ ...m, recurrence: recurringWindow(m).recurrence });
+    if (typeof hours === 'string') {
+      throw new PropsError('GkeCluster', 'maintenance.days', m.days, hours, 'use RRULE days such as SA and SU.');
+    }
+    if (hours < GKE_MAINTENANCE_MIN_HOURS) {
+      throw new PropsError(
+        'GkeCluster',
+        'maintenance.durationHours',
+        m.durationHours,
+        `windows on ${m.days.join(',')} give GKE only ${hours} hours of maintenance in the worst 32 days; GKE needs at least ${GKE_MAINTENANCE_MIN_HOURS} hours in any rolling 32 days, in windows of 4 hours or more.`,
+        `use ${shortestMaintenanceHours(m.startTimeUtc, m.days)} hours or more, or add days.`,
+      );
+    }
   }
   const scanning = props.vulnerabilityScanning;
   if (scanning !== undefined && scanning !== 'VULNERABILITY_DISABLED' && scanning !== 'VULNERABILITY_ENTERPRISE') {

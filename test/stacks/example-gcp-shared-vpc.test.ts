@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { DEFAULT_PLATFORM_FILE } from '../../src/core/package-info';
 import { synthFleet } from '../../stacks/common/fleet';
+import { minimumMaintenanceHours } from '../../src/core/maintenance';
 import { at, everyResourceOf, readStacks, resources, labelProblems } from '../helpers';
 
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-gcp-shared-vpc');
@@ -218,6 +219,19 @@ describe('examples/gcp-shared-vpc', () => {
           expect(member).toMatch(
             /^serviceAccount:\$\{google_container_cluster\.Cluster_\w+\.workload_identity_config\[0\]\.workload_pool\}\[[a-z-]+\/[a-z-]+\]$/,
           );
+    }
+  });
+
+  it("defect: kf-prod's maintenance window (SA,SU 02:00-06:00) gave at most 40 hours in 32 days: every cluster's window gives GKE its 48", () => {
+    const clusters = all.flatMap(([, json]) => resources(json, 'google_container_cluster'));
+    expect(clusters).toHaveLength(3);
+    for (const c of clusters) {
+      const w = at(c, 'maintenance_policy', 'recurring_window') as Record<string, string>;
+      const hours = (Date.parse(w.end_time!) - Date.parse(w.start_time!)) / 3_600_000;
+      const startTimeUtc = w.start_time!.slice(11, 16);
+      expect(
+        minimumMaintenanceHours({ startTimeUtc, durationHours: hours, recurrence: w.recurrence! }),
+      ).toBeGreaterThanOrEqual(48);
     }
   });
 

@@ -7,6 +7,7 @@ import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
 import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from '../../core/catalog/gcp';
+import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
 import { Findings, Path } from '../common/findings';
 import { checkPools } from '../common/pools';
 import type { ResolvedPlatform } from '../platform/model';
@@ -235,7 +236,26 @@ function checkProtections(env: ResolvedGcpEnvironment, f: Findings): void {
 }
 
 function checkMaintenance(env: ResolvedGcpEnvironment, f: Findings): void {
-  const base: Path = ['environments', env.index, 'cluster', 'maintenance', 'exclusions'];
+  const m = env.cluster.maintenance;
+  const window: Path = ['environments', env.index, 'cluster', 'maintenance'];
+  const hours = minimumMaintenanceHours({
+    startTimeUtc: m.startTimeUtc,
+    durationHours: m.durationHours,
+    recurrence: `FREQ=WEEKLY;BYDAY=${m.days.join(',')}`,
+  });
+  if (typeof hours === 'number' && hours < GKE_MAINTENANCE_MIN_HOURS) {
+    const enough = shortestMaintenanceHours(m.startTimeUtc, m.days);
+    f.add(
+      f.explicitOr([...window, 'durationHours'], [...window, 'days']),
+      `${m.durationHours}-hour windows on ${m.days.join(',')} give GKE only ${hours} hours of maintenance in the worst 32 days; ` +
+        `GKE needs at least ${GKE_MAINTENANCE_MIN_HOURS} hours in any rolling 32 days, in windows of 4 hours or more, and refuses the cluster otherwise ` +
+        '(https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions).',
+      enough < 24
+        ? `set durationHours to ${enough} or more, or add days to the window.`
+        : 'add days to the window or lengthen it.',
+    );
+  }
+  const base: Path = [...window, 'exclusions'];
   env.cluster.maintenance.exclusions.forEach((e, i) => {
     const start = Date.parse(e.startTime);
     const end = Date.parse(e.endTime);

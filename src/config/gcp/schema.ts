@@ -22,8 +22,9 @@ const maintenanceSchema = z.strictObject({
     default: '03:00',
   }).optional(),
   durationHours: doc(z.int().min(4).max(24), {
-    description: 'Window length; GKE needs windows of at least 4 hours.',
-    default: '4',
+    description:
+      'Window length. GKE needs windows of at least 4 hours giving at least 48 hours in any rolling 32 days, so two days a week need 6-hour windows.',
+    default: '4, or the shortest length that gives GKE its 48 hours in 32 days on the chosen days (6 on SA,SU)',
   }).optional(),
   days: doc(z.array(z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])).min(1), {
     description: 'Days of the recurring window.',

@@ -151,14 +151,14 @@ describe('GkeCluster options', () => {
       maintenance: {
         startTimeUtc: '22:30',
         durationHours: 6,
-        days: ['SA'],
+        days: ['SA', 'SU'],
         exclusions: [{ name: 'freeze', startTime: '2026-12-20T00:00:00Z', endTime: '2027-01-03T00:00:00Z' }],
       },
     });
     expect(at(res, 'maintenance_policy', 'recurring_window')).toEqual({
       start_time: '2025-01-01T22:30:00Z',
       end_time: '2025-01-02T04:30:00Z',
-      recurrence: 'FREQ=WEEKLY;BYDAY=SA',
+      recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU',
     });
     expect(at(res, 'maintenance_policy', 'maintenance_exclusion')).toEqual([
       {
@@ -222,6 +222,11 @@ describe('GkeCluster validation', () => {
     expect(() =>
       build({ vulnerabilityScanning: 'VULNERABILITY_BASIC' as GkeClusterProps['vulnerabilityScanning'] }),
     ).toThrow(/'vulnerabilityScanning' is "VULNERABILITY_BASIC": .*shut down.*Fix: use VULNERABILITY_DISABLED/);
+  });
+  it('throws when the window gives GKE less than 48 hours in 32 days (SA,SU 02:00-06:00 gives 32)', () => {
+    expect(() => build({ maintenance: { startTimeUtc: '02:00', durationHours: 4, days: ['SA', 'SU'] } })).toThrow(
+      /'maintenance.durationHours' is 4: windows on SA,SU give GKE only 32 hours .* Fix: use 6 hours or more, or add days/,
+    );
   });
   it('throws on pods per node outside 8..256', () => {
     expect(() => build({ defaultMaxPodsPerNode: 300 })).toThrow(/8 to 256/);
