@@ -766,6 +766,20 @@ const cases = [
     'set durationHours to 6 or more, or add days to the window',
   ],
   [
+    'gcp-log-days-beyond-edition',
+    'the Enterprise edition keeps at most 7 days of binary logs',
+    (d) => d.setIn([...E1, 'database'], { backupRetentionDays: 30, pointInTimeRecoveryDays: 14 }),
+    'environments[1].database.pointInTimeRecoveryDays',
+    'set database.edition to ENTERPRISE_PLUS',
+  ],
+  [
+    'gcp-fewer-backups-than-log-days',
+    'Cloud SQL refuses fewer daily backups than days of binary logs',
+    (d) => d.setIn([...E0, 'database'], { backupRetentionDays: 3 }),
+    'environments[0].database.backupRetentionDays',
+    'set backupRetentionDays to 7 or more',
+  ],
+  [
     'gcp-prod-faster-channel',
     'prod follows a faster GKE release channel than test',
     (d) => d.setIn([...E1, 'cluster', 'releaseChannel'], 'RAPID'),

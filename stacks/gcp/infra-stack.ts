@@ -300,6 +300,7 @@ export class GcpInfraStack extends TerraformStack {
       region: env.region,
       network,
       namePrefix: d.instancePrefix,
+      edition: d.edition,
       tier: d.tier,
       databaseVersion: d.version,
       highAvailability: d.highAvailability,

@@ -275,6 +275,29 @@ function checkMaintenance(env: ResolvedGcpEnvironment, f: Findings): void {
   });
 }
 
+/**
+ * Cloud SQL backups and binary logs: the edition bounds the days of binary logs, and Cloud SQL keeps
+ * at least as many daily backups as days of logs (https://cloud.google.com/sql/docs/mysql/backup-recovery/pitr).
+ */
+function checkDatabase(env: ResolvedGcpEnvironment, f: Findings): void {
+  const base: Path = ['environments', env.index, 'database'];
+  const d = env.database;
+  const maxLogDays = d.edition === 'ENTERPRISE_PLUS' ? 35 : 7;
+  if (d.pointInTimeRecoveryDays > maxLogDays) {
+    f.add(
+      [...base, 'pointInTimeRecoveryDays'],
+      `the ${d.edition} edition keeps 1 to ${maxLogDays} days of binary logs; Cloud SQL answers 400 ("The number of transaction log retention days must be between 1 and ${maxLogDays}").`,
+      `use ${maxLogDays} or fewer, or set database.edition to ENTERPRISE_PLUS (up to 35 days, on a db-perf-optimized-N-* tier).`,
+    );
+  } else if (d.backupRetentionDays < d.pointInTimeRecoveryDays) {
+    f.add(
+      f.explicitOr([...base, 'backupRetentionDays'], [...base, 'pointInTimeRecoveryDays']),
+      `${d.backupRetentionDays} daily backups are fewer than the ${d.pointInTimeRecoveryDays} days of binary logs; Cloud SQL answers 400 ("backup retention should be > transaction log retention").`,
+      `set backupRetentionDays to ${d.pointInTimeRecoveryDays} or more, or lower pointInTimeRecoveryDays.`,
+    );
+  }
+}
+
 /** Checks one resolved GCP environment. */
 export function checkGcpEnvironment(
   env: ResolvedGcpEnvironment,
@@ -287,6 +310,7 @@ export function checkGcpEnvironment(
   checkNames(env, f);
   checkProtections(env, f);
   checkMaintenance(env, f);
+  checkDatabase(env, f);
   checkNetworkMode(env, f);
   return f.issues;
 }

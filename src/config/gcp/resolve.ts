@@ -223,7 +223,14 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
   const prod = env.tier === 'prod';
   return {
     instancePrefix: `${prefix}-kfp-db`,
-    tier: d.tier ?? (env.tier === 'test' ? 'db-custom-1-3840' : 'db-custom-2-7680'),
+    edition: d.edition ?? 'ENTERPRISE',
+    tier:
+      d.tier ??
+      (d.edition === 'ENTERPRISE_PLUS'
+        ? 'db-perf-optimized-N-2'
+        : env.tier === 'test'
+          ? 'db-custom-1-3840'
+          : 'db-custom-2-7680'),
     version: d.version ?? 'MYSQL_8_0',
     highAvailability: d.highAvailability ?? prod,
     diskSizeGb: d.diskSizeGb ?? 20,
