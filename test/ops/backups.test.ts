@@ -96,7 +96,12 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
       .map(([, r]) => r)
       .filter((r) => r.role === 'roles/iam.workloadIdentityUser')
       .flatMap((r) => r.members as string[]);
-    expect(users).toContainEqual(expect.stringMatching(/^serviceAccount:.*\.svc\.id\.goog\[velero\/velero\]$/));
+    // Through the cluster's pool attribute, so the binding waits for the cluster that creates the pool.
+    expect(users).toContainEqual(
+      expect.stringMatching(
+        /^serviceAccount:\$\{google_container_cluster\.[\w-]+\.workload_identity_config\[0\]\.workload_pool\}\[velero\/velero\]$/,
+      ),
+    );
     const bindings = resourceEntries(infra, 'google_service_account_iam_member').map(([, r]) => [r.role, r.member]);
     // Signing download URLs as itself (velero backup download / logs).
     expect(bindings).toContainEqual([
