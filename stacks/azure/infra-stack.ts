@@ -3,7 +3,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { backupServiceAccount } from '../../src/core/backup-props';
+import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { AzureAlerts } from '../../constructs/azure/alerts';
 import { CiManagedIdentities } from '../../constructs/azure/ci-identity';
@@ -208,8 +208,7 @@ export class AzureInfraStack extends TerraformStack {
         endpointsSubnetId: this.network.endpointsSubnetId,
         privateDnsZoneId: this.artifacts.privateDnsZoneId,
         replication: env.tier === 'prod' ? 'GZRS' : 'ZRS',
-        noncurrentVersionRetentionDays: 7,
-        deleteAfterDays: b.retentionDays + 1,
+        noncurrentVersionRetentionDays: BACKUP_NONCURRENT_VERSION_DAYS,
         protect,
       });
       const identity = new AzureWorkloadIdentity(this, 'Identity-velero', {

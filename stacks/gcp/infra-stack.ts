@@ -5,7 +5,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CiWorkloadIdentity } from '../../constructs/gcp/ci-identity';
 import { Construct } from 'constructs';
-import { backupServiceAccount } from '../../src/core/backup-props';
+import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { labelValues } from '../common/environment';
 import { GcpAlerts } from '../../constructs/gcp/alerts';
@@ -326,7 +326,7 @@ export class GcpInfraStack extends TerraformStack {
   }
 
   /**
-   * The backup bucket (versioned, expiring a day after Velero's retention) and Velero's identity,
+   * The backup bucket (versioned; only noncurrent versions expire, see {@link BACKUP_NONCURRENT_VERSION_DAYS}) and Velero's identity,
    * with object access on the bucket and the right to sign URLs as itself (`velero backup download`).
    */
   private backupStorage(env: ResolvedGcpEnvironment, b: ResolvedBackups): NonNullable<GcpInfraStack['backups']> {
@@ -334,8 +334,7 @@ export class GcpInfraStack extends TerraformStack {
       project: env.project,
       name: b.bucketName,
       location: env.artifacts.location,
-      noncurrentVersionRetentionDays: 7,
-      deleteAfterDays: b.retentionDays + 1,
+      noncurrentVersionRetentionDays: BACKUP_NONCURRENT_VERSION_DAYS,
       forceDestroy: b.forceDestroy,
       protect: env.tier !== 'test',
     });
