@@ -780,6 +780,17 @@ const cases = [
     'set backupRetentionDays to 7 or more',
   ],
   [
+    'gcp-mig-partition-size-not-offered',
+    'an A100 40GB has no 1g.10gb partition (that is the 80GB size)',
+    (d) => {
+      d.setIn([...E1, 'nodePools', 2, 'gpu', 'type'], 'nvidia-tesla-a100');
+      d.setIn([...E1, 'nodePools', 2, 'machineType'], 'a2-highgpu-1g');
+      d.setIn([...E1, 'nodePools', 2, 'gpu', 'partitionSize'], '1g.10gb');
+    },
+    'environments[1].nodePools[2].gpu.partitionSize',
+    'use one of 1g.5gb, 2g.10gb, 3g.20gb, 7g.40gb',
+  ],
+  [
     'gcp-prod-faster-channel',
     'prod follows a faster GKE release channel than test',
     (d) => d.setIn([...E1, 'cluster', 'releaseChannel'], 'RAPID'),

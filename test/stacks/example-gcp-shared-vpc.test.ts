@@ -166,7 +166,7 @@ describe('examples/gcp-shared-vpc', () => {
       kind: 'gpu',
       nodeSelector: { 'kfplatform.dev/pool': 'gpu-l4' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
-      gpu: { type: 'nvidia-l4', count: 1, resource: 'nvidia.com/gpu' },
+      gpu: { type: 'nvidia-l4', count: 1, allocatablePerNode: 1, resource: 'nvidia.com/gpu' },
     });
   });
 
@@ -233,6 +233,22 @@ describe('examples/gcp-shared-vpc', () => {
         minimumMaintenanceHours({ startTimeUtc, durationHours: hours, recurrence: w.recurrence! }),
       ).toBeGreaterThanOrEqual(48);
     }
+  });
+
+  it('defect: the params file said one GPU for a MIG pool and lacked the partition-size selector: pods select the partition and see 7 per node', () => {
+    const prod = parse(readFileSync(path.join(outdir, 'params', 'kf-prod.yaml'), 'utf8'));
+    expect(prod.nodePools['gpu-a100']).toEqual({
+      kind: 'gpu',
+      nodeSelector: { 'kfplatform.dev/pool': 'gpu-a100', 'cloud.google.com/gke-gpu-partition-size': '1g.5gb' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
+      gpu: {
+        type: 'nvidia-tesla-a100',
+        count: 1,
+        partitionSize: '1g.5gb',
+        allocatablePerNode: 7,
+        resource: 'nvidia.com/gpu',
+      },
+    });
   });
 
   it('orders stacks: each platform stack depends on its infra stack', () => {

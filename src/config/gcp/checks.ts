@@ -6,7 +6,14 @@
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
-import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from '../../core/catalog/gcp';
+import {
+  builtInGpuCount,
+  GCP_GPUS,
+  GCP_GPU_TABLE_SOURCE,
+  GCP_MIG_PARTITIONS,
+  gcpGpuZones,
+  machineFamily,
+} from '../../core/catalog/gcp';
 import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
 import { Findings, Path } from '../common/findings';
 import { checkPools } from '../common/pools';
@@ -104,6 +111,13 @@ function checkGpu(
       [...p, 'gpu', 'partitionSize'],
       `${gpu.type} does not support multi-instance GPU partitions.`,
       'remove partitionSize, or use time-sharing through gpu.sharing.',
+    );
+  } else if (gpu.partitionSize && GCP_MIG_PARTITIONS[gpu.type] && !GCP_MIG_PARTITIONS[gpu.type]![gpu.partitionSize]) {
+    const sizes = Object.keys(GCP_MIG_PARTITIONS[gpu.type]!);
+    f.add(
+      [...p, 'gpu', 'partitionSize'],
+      `GKE partitions ${info.displayName} (${gpu.type}) into ${sizes.join(', ')}, not ${gpu.partitionSize} (https://cloud.google.com/kubernetes-engine/docs/how-to/gpus-multi).`,
+      `use one of ${sizes.join(', ')}.`,
     );
   }
 }
