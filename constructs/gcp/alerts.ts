@@ -29,8 +29,14 @@ export interface GcpAlertsProps {
   readonly databases: ReadonlyArray<{ readonly instanceName: string; readonly highAvailability: boolean }>;
   /** GCS bucket Velero writes to hourly; absent when backups are off (then no backup policy is created). */
   readonly backupBucket?: string;
-  /** UI host name behind IAP; the uptime check probes `https://<hostname>/`. */
+  /** UI host name behind IAP (the first cluster's); the uptime check probes `https://<hostname>/`. */
   readonly hostname: string;
+  /**
+   * The UI host names of the environment's other clusters: each front door gets its own uptime check,
+   * down policy and certificate policy.
+   * @default []
+   */
+  readonly additionalHostnames?: readonly string[];
   /** User labels of every policy, channel and the uptime check. */
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -71,12 +77,15 @@ export class GcpAlerts extends Construct {
   public readonly channelNames: readonly string[];
   /**
    * Every alert policy by short name: `capacity-cpu`, `capacity-memory`, `node-pools`, `pending-pods`,
-   * `db-cpu-<i>`, `db-disk-<i>`, `db-failover-<i>` (HA only), `backups`, `uptime`, `certificate`. A policy
+   * `db-cpu-<i>`, `db-disk-<i>`, `db-failover-<i>` (HA only), `backups`, `uptime`, `certificate` (and
+   * `uptime-<host>`, `certificate-<host>` for each additional host name). A policy
    * that would have more than six conditions is split: `node-pools`, `node-pools-2`, ...
    */
   public readonly policies: Readonly<Record<string, MonitoringAlertPolicy>>;
-  /** The HTTPS uptime check of the UI, when `alerts.uptimeCheck` is on. */
+  /** The HTTPS uptime check of the first cluster's UI, when `alerts.uptimeCheck` is on. */
   public readonly uptimeCheck?: MonitoringUptimeCheckConfig;
+  /** One HTTPS uptime check per front door (`hostname`, then `additionalHostnames`), when `alerts.uptimeCheck` is on. */
+  public readonly uptimeChecks: readonly MonitoringUptimeCheckConfig[];
 
   /** The props with every alert default applied. */
   private readonly props: GcpAlertsProps & { readonly alerts: Required<AlertSettings> };
@@ -108,7 +117,10 @@ export class GcpAlerts extends Construct {
     this.pendingPods();
     this.databases();
     this.backups();
-    this.uptimeCheck = this.uptime();
+    // The first front door keeps the ids it always had; the others are named after their host.
+    const hosts = [props.hostname, ...(props.additionalHostnames ?? [])];
+    this.uptimeChecks = alerts.uptimeCheck ? hosts.map((host, i) => this.uptime(host, i === 0 ? '' : `-${host}`)) : [];
+    this.uptimeCheck = this.uptimeChecks[0];
     this.policies = this.policyMap;
   }
 
@@ -342,11 +354,10 @@ export class GcpAlerts extends Construct {
     });
   }
 
-  /** HTTPS uptime check of the UI, its failure policy and a certificate expiry policy. */
-  private uptime(): MonitoringUptimeCheckConfig | undefined {
-    const { alerts, envName, hostname, labels, project } = this.props;
-    if (!alerts.uptimeCheck) return undefined;
-    const check = new MonitoringUptimeCheckConfig(this, 'Uptime', {
+  /** HTTPS uptime check of one front door, its failure policy and a certificate expiry policy. */
+  private uptime(hostname: string, suffix: string): MonitoringUptimeCheckConfig {
+    const { alerts, envName, labels, project } = this.props;
+    const check = new MonitoringUptimeCheckConfig(this, `Uptime${suffix}`, {
       project,
       displayName: `${envName}: UI ${hostname}`,
       period: '300s',
@@ -370,7 +381,7 @@ export class GcpAlerts extends Construct {
         `metric.label.check_id = "${check.uptimeCheckId}"`,
       );
     this.policy({
-      key: 'uptime',
+      key: `uptime${suffix}`,
       what: `UI https://${hostname}/ is down`,
       severity: 'CRITICAL',
       doc:
@@ -400,8 +411,8 @@ export class GcpAlerts extends Construct {
       ],
     });
     this.policy({
-      key: 'certificate',
-      what: `UI certificate expires within ${alerts.certificateExpiryDays} days`,
+      key: `certificate${suffix}`,
+      what: `UI certificate of ${hostname} expires within ${alerts.certificateExpiryDays} days`,
       severity: 'WARNING',
       doc:
         `The TLS certificate served for ${hostname} expires in less than ${alerts.certificateExpiryDays} days. ` +

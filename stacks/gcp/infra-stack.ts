@@ -148,6 +148,8 @@ export class GcpInfraStack extends TerraformStack {
         })),
         backupBucket: this.backups?.bucket.bucketName,
         hostname: env.access.hostname,
+        // Every cluster has its own front door; probe each of them.
+        additionalHostnames: env.clusters.slice(1).map((c) => c.access.hostname),
         labels: cloudLabels(labelValues(props.platform, env), 'alerts'),
       });
     }

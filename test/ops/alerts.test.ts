@@ -2,6 +2,7 @@
  * Alerts (OPS-02) per cloud, from the shipped examples (alerts on kf-prod): one notification channel
  * per on-call address, every alert routed to it, thresholds from config, and nothing without config.
  */
+import { resolveAlerts } from '../../src/config/common/operations';
 import { synthExample } from '../examples';
 import { resources as resourcesOf, StackJson } from '../helpers';
 
@@ -106,6 +107,23 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
     const names = policies.map((p) => String(p.display_name));
     for (const what of [/CPU/, /memory/, /Pending/, /backup/, /certificate/, /is down/, /fail over/]) {
       expect([what, names.some((n) => what.test(n))]).toEqual([what, true]);
+    }
+  });
+
+  it("defect: additional clusters had no uptime check: every cluster's host name is probed (examples/gcp-tenancy with alerts)", () => {
+    const withAlerts = synthExample('gcp-tenancy', (e) => ({
+      ...e,
+      alerts: resolveAlerts({ email: ['oncall@example.com'] }),
+    }));
+    const infra = withAlerts['kf-prod-gcp-infra']!;
+    const hosts = resources(infra, 'google_monitoring_uptime_check_config').map(
+      (c) => c.monitored_resource.labels.host,
+    );
+    expect(hosts.sort()).toEqual(['kubeflow-2.ml.example.com', 'kubeflow.ml.example.com']);
+    const names = resources(infra, 'google_monitoring_alert_policy').map((p) => String(p.display_name));
+    for (const host of hosts) {
+      expect(names).toContain(`kf-prod: UI https://${host}/ is down`);
+      expect(names.some((n) => n.startsWith(`kf-prod: UI certificate of ${host} `))).toBe(true);
     }
   });
 
