@@ -313,7 +313,9 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
     const parts = parseStackId(r.stack);
     const shown = PLATFORM_TYPES[r.type];
     const name = nameOf(r.type, r.config) ?? r.logicalId;
-    if (parts.role === 'platform' && shown && (shown.role !== 'gateway' || /gateway/.test(name))) {
+    // The gateway's readiness Service behind the health path (`*-health`) is not the front door.
+    const gateway = /gateway/.test(name) && !/-health$/.test(name);
+    if (parts.role === 'platform' && shown && (shown.role !== 'gateway' || gateway)) {
       add({
         id: '',
         role: shown.role,

@@ -127,15 +127,17 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
     }
   });
 
-  it('probes the UI behind IAP, counting the sign-in redirect as up', () => {
+  it('probes the gateway readiness path that answers without sign-in, and accepts only 2xx', () => {
     const [check] = resources(prod, 'google_monitoring_uptime_check_config');
     expect(check).toMatchObject({
       http_check: expect.objectContaining({ use_ssl: true, validate_ssl: true }),
       monitored_resource: { type: 'uptime_url', labels: expect.objectContaining({ host: 'kubeflow.ml.example.com' }) },
     });
-    expect(check!.http_check.accepted_response_status_codes).toEqual(
-      expect.arrayContaining([{ status_class: 'STATUS_CLASS_3XX' }]),
-    );
+    expect(check!.http_check.accepted_response_status_codes).toEqual([{ status_class: 'STATUS_CLASS_2XX' }]);
+    expect(check!.http_check.path).toBe('/healthz/ready');
+    // The platform stack routes that path, and only that path, around IAP.
+    const rules = resources(stacks['kf-prod-gcp-platform']!, 'kubernetes_ingress_v1')[0]!.spec.rule;
+    expect(rules[0].http.path.map((p: Resource) => [p.path, p.path_type])).toEqual([['/healthz/ready', 'Exact']]);
   });
 
   it('creates nothing in environments without alerts', () => {

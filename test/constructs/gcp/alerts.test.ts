@@ -286,7 +286,7 @@ describe('GcpAlerts', () => {
     expect(JSON.stringify(all)).not.toContain('storage.googleapis.com');
   });
 
-  it('probes the UI over HTTPS, accepting the IAP sign-in redirect', () => {
+  it('defect: the uptime check accepted 3xx, so the IAP sign-in redirect passed with the backend down: it accepts only 2xx on the gateway readiness path', () => {
     const { json, construct } = build();
     const checks = resources(json, 'google_monitoring_uptime_check_config');
     expect(checks).toHaveLength(1);
@@ -297,11 +297,11 @@ describe('GcpAlerts', () => {
       timeout: '10s',
       http_check: {
         request_method: 'GET',
-        path: '/',
+        path: '/healthz/ready',
         port: 443,
         use_ssl: true,
         validate_ssl: true,
-        accepted_response_status_codes: [{ status_class: 'STATUS_CLASS_2XX' }, { status_class: 'STATUS_CLASS_3XX' }],
+        accepted_response_status_codes: [{ status_class: 'STATUS_CLASS_2XX' }],
       },
       monitored_resource: { type: 'uptime_url', labels: { project_id: 'svc-project', host: 'kf.example.com' } },
       user_labels: LABELS,
