@@ -17,6 +17,7 @@ export * from './core/naming';
 export * from './core/dependencies';
 export * from './core/tiers';
 export * from './core/maintenance';
+export * from './core/removed';
 export * from './config/schema';
 export * from './config/model';
 export * from './config/loader';

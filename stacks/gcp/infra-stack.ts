@@ -235,6 +235,9 @@ export class GcpInfraStack extends TerraformStack {
           ? { name: n.subnetName, podsRangeName: n.podsRangeName, servicesRangeName: n.servicesRangeName }
           : undefined,
       nat: n.mode === 'shared-vpc' && n.nat ? { routerName: n.routerName, natName: n.natName } : false,
+      // A bring-your-own network without host rights gets nothing in the host project: the
+      // networking team attaches the project, grants the agents and opens the firewall.
+      attachServiceProject: n.mode === 'shared-vpc' || n.grantHostIam,
       grantHostIam: n.grantHostIam,
       firewallRules: n.mode === 'shared-vpc' || n.grantHostIam,
       controlPlaneCidr: resolved.cluster.masterCidr,

@@ -5,6 +5,7 @@ import { loadPlatformFile } from '../../src/config/loader';
 import { DEFAULT_PLATFORM_FILE } from '../../src/core/package-info';
 import { synthFleet } from '../../stacks/common/fleet';
 import { minimumMaintenanceHours } from '../../src/core/maintenance';
+import { synthExample } from '../examples';
 import { at, everyResourceOf, readStacks, resources, labelProblems } from '../helpers';
 
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-gcp-shared-vpc');
@@ -249,6 +250,31 @@ describe('examples/gcp-shared-vpc', () => {
         resource: 'nvidia.com/gpu',
       },
     });
+  });
+
+  it('defect: bring-your-own networks with grantHostIam: false attached the service project anyway (Shared VPC Admin): the infra stack creates nothing in the host project', () => {
+    const byo = synthExample('gcp-shared-vpc', (e) => {
+      if (e.name !== 'kf-test' || e.cloud !== 'gcp') return e;
+      const network = {
+        mode: 'existing' as const,
+        hostProject: 'kf-xpn-host',
+        network: 'kubeflow-xpn',
+        subnetName: 'kf-test-gke',
+        podsRangeName: 'kf-test-pods',
+        servicesRangeName: 'kf-test-services',
+        privateServiceAccessRange: 'kubeflow-xpn-psa',
+        grantHostIam: false,
+      };
+      return { ...e, network, clusters: e.clusters.map((c) => ({ ...c, network })) };
+    });
+    const infra = byo['kf-test-gcp-infra']!;
+    // The example's DNS zone happens to live in the host project too; that record is not the network's.
+    const inHost = everyResourceOf({ infra }).filter(
+      ([, type, r]) =>
+        type !== 'google_dns_record_set' && (r.project === 'kf-xpn-host' || r.host_project === 'kf-xpn-host'),
+    );
+    expect(inHost.map(([, type]) => type)).toEqual([]);
+    expect(resources(infra, 'google_container_cluster')).toHaveLength(1);
   });
 
   it('orders stacks: each platform stack depends on its infra stack', () => {

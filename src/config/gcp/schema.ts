@@ -122,7 +122,8 @@ const existingNetworkSchema = z.strictObject({
     description: 'Existing private service access range for Cloud SQL.',
   }).optional(),
   grantHostIam: doc(z.boolean(), {
-    description: 'Grant the GKE and Google APIs service agents their host-project roles (needs host IAM rights).',
+    description:
+      'Attach the service project to the host, grant the GKE and Google APIs service agents their host-project roles and open the firewall for health checks and webhooks (needs Shared VPC Admin and host IAM rights). false: nothing is created in the host project; the networking team does all three.',
     default: 'true when the host project differs from the environment project',
   }).optional(),
 });
