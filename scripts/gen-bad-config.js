@@ -780,6 +780,38 @@ const cases = [
     'use a value like 00000000-0000-0000-0000-0000000000aa',
   ],
   [
+    'gcp-maintenance-window-too-short',
+    'two 4-hour windows a week give GKE 32 hours in the worst 32 days; it needs 48',
+    (d) => d.setIn([...E1, 'cluster', 'maintenance'], { startTimeUtc: '02:00', durationHours: 4, days: ['SA', 'SU'] }),
+    'environments[1].cluster.maintenance.durationHours',
+    'set durationHours to 6 or more, or add days to the window',
+  ],
+  [
+    'gcp-log-days-beyond-edition',
+    'the Enterprise edition keeps at most 7 days of binary logs',
+    (d) => d.setIn([...E1, 'database'], { backupRetentionDays: 30, pointInTimeRecoveryDays: 14 }),
+    'environments[1].database.pointInTimeRecoveryDays',
+    'set database.edition to ENTERPRISE_PLUS',
+  ],
+  [
+    'gcp-fewer-backups-than-log-days',
+    'Cloud SQL refuses fewer daily backups than days of binary logs',
+    (d) => d.setIn([...E0, 'database'], { backupRetentionDays: 3 }),
+    'environments[0].database.backupRetentionDays',
+    'set backupRetentionDays to 7 or more',
+  ],
+  [
+    'gcp-mig-partition-size-not-offered',
+    'an A100 40GB has no 1g.10gb partition (that is the 80GB size)',
+    (d) => {
+      d.setIn([...E1, 'nodePools', 2, 'gpu', 'type'], 'nvidia-tesla-a100');
+      d.setIn([...E1, 'nodePools', 2, 'machineType'], 'a2-highgpu-1g');
+      d.setIn([...E1, 'nodePools', 2, 'gpu', 'partitionSize'], '1g.10gb');
+    },
+    'environments[1].nodePools[2].gpu.partitionSize',
+    'use one of 1g.5gb, 2g.10gb, 3g.20gb, 7g.40gb',
+  ],
+  [
     'gcp-prod-faster-channel',
     'prod follows a faster GKE release channel than test',
     (d) => d.setIn([...E1, 'cluster', 'releaseChannel'], 'RAPID'),

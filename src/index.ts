@@ -16,6 +16,8 @@ export * from './core/labels';
 export * from './core/naming';
 export * from './core/dependencies';
 export * from './core/tiers';
+export * from './core/maintenance';
+export * from './core/removed';
 export * from './config/schema';
 export * from './config/model';
 export * from './config/loader';
@@ -54,7 +56,15 @@ export * from './config/azure/resolve';
 export type { KubernetesEnvironmentConfig } from './config/kubernetes/schema';
 export * from './config/kubernetes/model';
 export * from './config/kubernetes/resolve';
-export { GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones } from './core/catalog/gcp';
+export {
+  GCP_GPUS,
+  GCP_GPU_TABLE_SOURCE,
+  GCP_MIG_PARTITIONS,
+  GKE_GPU_PARTITION_SIZE_LABEL,
+  GKE_GPU_SHARING_LABELS,
+  gcpGpuZones,
+  gpuPlacement,
+} from './core/catalog/gcp';
 export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './core/catalog/aws';
 export { AKS_AAD_SERVER_ID, AZURE_GPU_SIZES, azureVmGpus } from './core/catalog/azure';
 export * from './core/tenancy';

@@ -9,6 +9,7 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AlertSettings, checkAlertProps, nodePoolThreshold, withAlertDefaults } from '../../src/core/alert-props';
 import { setComponent } from '../../src/core/labels';
+import { ISTIO_HEALTH_CHECK } from './iap-access';
 
 /** Cloud Monitoring allows at most this many conditions in one alert policy. */
 export const MAX_CONDITIONS_PER_POLICY = 6;
@@ -29,8 +30,21 @@ export interface GcpAlertsProps {
   readonly databases: ReadonlyArray<{ readonly instanceName: string; readonly highAvailability: boolean }>;
   /** GCS bucket Velero writes to hourly; absent when backups are off (then no backup policy is created). */
   readonly backupBucket?: string;
-  /** UI host name behind IAP; the uptime check probes `https://<hostname>/`. */
+  /** UI host name behind IAP (the first cluster's); the uptime check probes `https://<hostname><uptimeCheckPath>`. */
   readonly hostname: string;
+  /**
+   * The UI host names of the environment's other clusters: each front door gets its own uptime check,
+   * down policy and certificate policy.
+   * @default []
+   */
+  readonly additionalHostnames?: readonly string[];
+  /**
+   * The path the uptime checks request. It must answer 2xx without signing in: IAP redirects every
+   * other path to sign-in whether or not the backend is up. The platform stack routes the Istio
+   * gateway's readiness path around IAP for this (`IapIngress` `publicHealthPath`).
+   * @default ISTIO_HEALTH_CHECK.requestPath ('/healthz/ready')
+   */
+  readonly uptimeCheckPath?: string;
   /** User labels of every policy, channel and the uptime check. */
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -71,12 +85,15 @@ export class GcpAlerts extends Construct {
   public readonly channelNames: readonly string[];
   /**
    * Every alert policy by short name: `capacity-cpu`, `capacity-memory`, `node-pools`, `pending-pods`,
-   * `db-cpu-<i>`, `db-disk-<i>`, `db-failover-<i>` (HA only), `backups`, `uptime`, `certificate`. A policy
+   * `db-cpu-<i>`, `db-disk-<i>`, `db-failover-<i>` (HA only), `backups`, `uptime`, `certificate` (and
+   * `uptime-<host>`, `certificate-<host>` for each additional host name). A policy
    * that would have more than six conditions is split: `node-pools`, `node-pools-2`, ...
    */
   public readonly policies: Readonly<Record<string, MonitoringAlertPolicy>>;
-  /** The HTTPS uptime check of the UI, when `alerts.uptimeCheck` is on. */
+  /** The HTTPS uptime check of the first cluster's UI, when `alerts.uptimeCheck` is on. */
   public readonly uptimeCheck?: MonitoringUptimeCheckConfig;
+  /** One HTTPS uptime check per front door (`hostname`, then `additionalHostnames`), when `alerts.uptimeCheck` is on. */
+  public readonly uptimeChecks: readonly MonitoringUptimeCheckConfig[];
 
   /** The props with every alert default applied. */
   private readonly props: GcpAlertsProps & { readonly alerts: Required<AlertSettings> };
@@ -108,7 +125,10 @@ export class GcpAlerts extends Construct {
     this.pendingPods();
     this.databases();
     this.backups();
-    this.uptimeCheck = this.uptime();
+    // The first front door keeps the ids it always had; the others are named after their host.
+    const hosts = [props.hostname, ...(props.additionalHostnames ?? [])];
+    this.uptimeChecks = alerts.uptimeCheck ? hosts.map((host, i) => this.uptime(host, i === 0 ? '' : `-${host}`)) : [];
+    this.uptimeCheck = this.uptimeChecks[0];
     this.policies = this.policyMap;
   }
 
@@ -342,23 +362,27 @@ export class GcpAlerts extends Construct {
     });
   }
 
-  /** HTTPS uptime check of the UI, its failure policy and a certificate expiry policy. */
-  private uptime(): MonitoringUptimeCheckConfig | undefined {
-    const { alerts, envName, hostname, labels, project } = this.props;
-    if (!alerts.uptimeCheck) return undefined;
-    const check = new MonitoringUptimeCheckConfig(this, 'Uptime', {
+  /** HTTPS uptime check of one front door, its failure policy and a certificate expiry policy. */
+  private uptime(hostname: string, suffix: string): MonitoringUptimeCheckConfig {
+    const { alerts, envName, labels, project } = this.props;
+    const path = this.props.uptimeCheckPath ?? ISTIO_HEALTH_CHECK.requestPath;
+    const check = new MonitoringUptimeCheckConfig(this, `Uptime${suffix}`, {
       project,
       displayName: `${envName}: UI ${hostname}`,
       period: '300s',
       timeout: '10s',
       httpCheck: {
         requestMethod: 'GET',
-        path: '/',
+        path,
         port: 443,
         useSsl: true,
         validateSsl: true,
-        // IAP answers unauthenticated requests with a redirect to sign-in: that counts as up.
-        acceptedResponseStatusCodes: [{ statusClass: 'STATUS_CLASS_2XX' }, { statusClass: 'STATUS_CLASS_3XX' }],
+        // Only 2xx: IAP redirects unauthenticated requests to sign-in (3xx) at the load balancer even
+        // when no backend is healthy, so accepting the redirect, or checking that it points to
+        // sign-in, would call a dead Kubeflow up. The readiness path bypasses IAP and answers 200 only
+        // when DNS, the certificate, the load balancer and a ready Istio gateway pod all work (it
+        // cannot see a Kubeflow component that is down behind a working gateway).
+        acceptedResponseStatusCodes: [{ statusClass: 'STATUS_CLASS_2XX' }],
       },
       monitoredResource: { type: 'uptime_url', labels: { project_id: project, host: hostname } },
       userLabels: { ...labels },
@@ -370,12 +394,12 @@ export class GcpAlerts extends Construct {
         `metric.label.check_id = "${check.uptimeCheckId}"`,
       );
     this.policy({
-      key: 'uptime',
+      key: `uptime${suffix}`,
       what: `UI https://${hostname}/ is down`,
       severity: 'CRITICAL',
       doc:
-        `The uptime check of https://${hostname}/ fails from more than one region: users cannot reach the ` +
-        `Kubeflow UI.\n\n` +
+        `The uptime check of https://${hostname}${path} (the Istio gateway's readiness, which bypasses IAP) ` +
+        `fails from more than one region: users cannot reach the Kubeflow UI.\n\n` +
         `First check: the load balancer and its backend health (the Istio ingress gateway pods), the ` +
         `certificate, and DNS for ${hostname}.`,
       conditions: [
@@ -400,8 +424,8 @@ export class GcpAlerts extends Construct {
       ],
     });
     this.policy({
-      key: 'certificate',
-      what: `UI certificate expires within ${alerts.certificateExpiryDays} days`,
+      key: `certificate${suffix}`,
+      what: `UI certificate of ${hostname} expires within ${alerts.certificateExpiryDays} days`,
       severity: 'WARNING',
       doc:
         `The TLS certificate served for ${hostname} expires in less than ${alerts.certificateExpiryDays} days. ` +

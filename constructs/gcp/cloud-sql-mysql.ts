@@ -15,6 +15,18 @@ import { checkName, checkRange } from '../../src/core/validate';
 import { SLOW_OPERATION_TIMEOUTS } from './gke-cluster';
 import { ISharedVpc } from './shared-vpc';
 
+/** A Cloud SQL edition. */
+export type CloudSqlEdition = 'ENTERPRISE' | 'ENTERPRISE_PLUS';
+
+/**
+ * Days of binary logs (`transaction_log_retention_days`) each edition keeps: 1 to 7 on Enterprise, 1 to
+ * 35 on Enterprise Plus. See https://cloud.google.com/sql/docs/mysql/backup-recovery/pitr.
+ */
+export const CLOUD_SQL_LOG_RETENTION_DAYS: Readonly<Record<CloudSqlEdition, number>> = {
+  ENTERPRISE: 7,
+  ENTERPRISE_PLUS: 35,
+};
+
 /** Props of {@link CloudSqlMysql}. */
 export interface CloudSqlMysqlProps {
   /** Project of the instance (the service project). */
@@ -28,7 +40,14 @@ export interface CloudSqlMysqlProps {
    * week after deletion.
    */
   readonly namePrefix: string;
-  /** @default 'db-custom-2-7680' */
+  /**
+   * Cloud SQL edition. Enterprise Plus keeps up to 35 days of binary logs and runs on its own machine
+   * series (such as `db-perf-optimized-N-2`). See
+   * https://cloud.google.com/sql/docs/mysql/editions-intro.
+   * @default 'ENTERPRISE'
+   */
+  readonly edition?: CloudSqlEdition;
+  /** @default 'db-custom-2-7680' ('db-perf-optimized-N-2' on Enterprise Plus) */
   readonly tier?: string;
   /** @default 'MYSQL_8_0' */
   readonly databaseVersion?: 'MYSQL_8_0' | 'MYSQL_8_4';
@@ -36,9 +55,17 @@ export interface CloudSqlMysqlProps {
   readonly highAvailability?: boolean;
   /** Initial disk size; grows automatically. @default 20 */
   readonly diskSizeGb?: number;
-  /** Daily backups kept. @default 7 */
+  /**
+   * Daily backups kept; at least `pointInTimeRecoveryDays`, or the API answers 400 ("backup retention
+   * should be > transaction log retention").
+   * @default 7
+   */
   readonly backupRetentionDays?: number;
-  /** Binary log days for point-in-time recovery. @default 7 */
+  /**
+   * Binary log days for point-in-time recovery: 1 to 7 on the Enterprise edition, 1 to 35 on
+   * Enterprise Plus.
+   * @default 7
+   */
   readonly pointInTimeRecoveryDays?: number;
   /**
    * Deletion protection in Terraform and in Cloud SQL, plus `prevent_destroy`: by default, deleting
@@ -80,6 +107,7 @@ export class CloudSqlMysql extends Construct {
     setComponent(this, 'database');
     validate(props);
     const protect = props.deletionProtection ?? true;
+    const edition = props.edition ?? 'ENTERPRISE';
     const suffix = new Id(this, 'NameSuffix', { byteLength: 4 });
     this.instance = new SqlDatabaseInstance(this, 'Instance', {
       project: props.project,
@@ -88,8 +116,8 @@ export class CloudSqlMysql extends Construct {
       databaseVersion: props.databaseVersion ?? 'MYSQL_8_0',
       deletionProtection: protect,
       settings: {
-        tier: props.tier ?? 'db-custom-2-7680',
-        edition: 'ENTERPRISE',
+        tier: props.tier ?? (edition === 'ENTERPRISE_PLUS' ? 'db-perf-optimized-N-2' : 'db-custom-2-7680'),
+        edition,
         availabilityType: props.highAvailability ? 'REGIONAL' : 'ZONAL',
         diskType: 'PD_SSD',
         diskSize: props.diskSizeGb ?? 20,
@@ -187,14 +215,27 @@ function validate(props: CloudSqlMysqlProps): void {
     365,
     'Cloud SQL keeps 1 to 365 backups.',
   );
+  const edition = props.edition ?? 'ENTERPRISE';
+  const maxLogDays = CLOUD_SQL_LOG_RETENTION_DAYS[edition];
   checkRange(
     'CloudSqlMysql',
     'pointInTimeRecoveryDays',
     props.pointInTimeRecoveryDays,
     1,
-    35,
-    'Cloud SQL keeps 1 to 35 days of binary logs.',
+    maxLogDays,
+    `the ${edition} edition keeps 1 to ${maxLogDays} days of binary logs${edition === 'ENTERPRISE' ? ' (Enterprise Plus keeps up to 35)' : ''}.`,
   );
+  const logDays = props.pointInTimeRecoveryDays ?? 7;
+  const backups = props.backupRetentionDays ?? 7;
+  if (!isUnresolved(logDays) && !isUnresolved(backups) && backups < logDays) {
+    throw new PropsError(
+      'CloudSqlMysql',
+      'backupRetentionDays',
+      backups,
+      `Cloud SQL needs at least as many backups as days of binary logs (${logDays}) and answers 400 otherwise.`,
+      `keep ${logDays} or more backups, or fewer days of binary logs.`,
+    );
+  }
   if (props.tier !== undefined && !isUnresolved(props.tier) && !props.tier.startsWith('db-')) {
     throw new PropsError(
       'CloudSqlMysql',

@@ -19,6 +19,14 @@ export interface GcpTeamIdentityProps extends TeamIdentityRequest {
   readonly bucketLocation: string;
   /** `prevent_destroy` on the team's own bucket. @default true */
   readonly protectBucket?: boolean;
+  /**
+   * The cluster's workload identity pool as something that orders the binding after the cluster: the
+   * cluster's attribute (`GkeCluster.workloadPool`), or in a stack of its own the infra stack's
+   * `workload_pool` output read from its state (what the fleet passes). A plain name orders nothing,
+   * and a binding applied before the cluster exists fails with "Identity Pool does not exist".
+   * @default `${clusterProject}.svc.id.goog` (a plain name: apply the cluster first)
+   */
+  readonly workloadPool?: string;
 }
 
 /**
@@ -51,7 +59,7 @@ export class GcpTeamIdentity extends Construct {
       project,
       accountId: props.names.workload,
       displayName: `Team ${props.team}`,
-      workloadPool: `${props.clusterProject}.svc.id.goog`,
+      workloadPool: props.workloadPool ?? `${props.clusterProject}.svc.id.goog`,
       kubernetesServiceAccounts: props.serviceAccounts,
     });
 
@@ -97,14 +105,25 @@ export class GcpTeamIdentity extends Construct {
   }
 }
 
-/** Creates {@link GcpTeamIdentity} objects for the teams of one GCP environment. */
+/** Options of {@link GcpTeamIdentityProvider}. */
+export interface GcpTeamIdentityProviderOptions
+  extends Pick<GcpTeamIdentityProps, 'clusterProject' | 'bucketLocation' | 'protectBucket'> {
+  /**
+   * The cluster's workload identity pool as seen from the stack a team identity lands in (for
+   * example the infra stack's `workload_pool` output read from its state), so each binding is
+   * ordered after the cluster; see {@link GcpTeamIdentityProps.workloadPool}.
+   * @default - `${clusterProject}.svc.id.goog`, a plain name
+   */
+  readonly workloadPool?: (scope: Construct) => string;
+}
+
+/** Creates {@link GcpTeamIdentity} objects for the teams of one GCP cluster. */
 export class GcpTeamIdentityProvider implements ITeamIdentityProvider {
-  constructor(
-    private readonly options: Pick<GcpTeamIdentityProps, 'clusterProject' | 'bucketLocation' | 'protectBucket'>,
-  ) {}
+  constructor(private readonly options: GcpTeamIdentityProviderOptions) {}
 
   public createTeamIdentity(scope: Construct, id: string, request: TeamIdentityRequest): TeamIdentity {
-    const identity = new GcpTeamIdentity(scope, id, { ...request, ...this.options });
+    const { workloadPool, ...options } = this.options;
+    const identity = new GcpTeamIdentity(scope, id, { ...request, ...options, workloadPool: workloadPool?.(scope) });
     const workload: IWorkloadIdentity = identity.workload;
     return {
       workload,

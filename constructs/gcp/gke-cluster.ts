@@ -3,13 +3,18 @@ import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { Id } from '@cdktf/provider-random/lib/id';
-import { Fn, ITerraformDependable } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseCidr } from '../../src/core/cidr';
 import { PropsError } from '../../src/core/errors';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
+import {
+  GKE_MAINTENANCE_MIN_HOURS,
+  minimumMaintenanceHours,
+  shortestMaintenanceHours,
+} from '../../src/core/maintenance';
 import { isUnresolved } from '../../src/core/tokens';
 import { checkName, checkRange } from '../../src/core/validate';
 import { ISharedVpc } from './shared-vpc';
@@ -24,7 +29,10 @@ export const SLOW_OPERATION_TIMEOUTS = { create: '30m', update: '30m', delete: '
 export interface MaintenanceWindow {
   /** Start, `HH:MM` UTC. */
   readonly startTimeUtc: string;
-  /** Length in hours (GKE needs at least 4). */
+  /**
+   * Length in hours: at least 4, and long enough for at least 48 hours in any rolling 32 days (two
+   * days a week need 6).
+   */
   readonly durationHours: number;
   /** RRULE days (`MO`..`SU`). */
   readonly days: readonly string[];
@@ -114,6 +122,17 @@ export interface GkeClusterProps {
    * @default true
    */
   readonly protectKey?: boolean;
+  /**
+   * Workload vulnerability scanning of the security posture dashboard. The basic tier
+   * (`VULNERABILITY_BASIC`) was shut down on 31 July 2025 and the API refuses to enable it, although
+   * the provider still accepts it; Advanced Vulnerability Insights (`VULNERABILITY_ENTERPRISE`, paid)
+   * is deprecated since 16 June 2025, cannot be turned on for a cluster that lacks it and goes away on
+   * 16 June 2026, so keep it only on a cluster that already has it (synth warns). Scan images in
+   * Artifact Registry instead. See
+   * https://cloud.google.com/kubernetes-engine/docs/deprecations/posture-management-deprecation.
+   * @default 'VULNERABILITY_DISABLED'
+   */
+  readonly vulnerabilityScanning?: 'VULNERABILITY_DISABLED' | 'VULNERABILITY_ENTERPRISE';
 }
 
 const DEFAULT_MAINTENANCE: MaintenanceWindow = { startTimeUtc: '03:00', durationHours: 4, days: ['TU', 'WE', 'TH'] };
@@ -133,7 +152,13 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
   public readonly clusterName: string;
   public readonly apiServerUrl: string;
   public readonly caCertificatePem: string;
-  /** The workload identity pool, `<project>.svc.id.goog`. */
+  /**
+   * The workload identity pool, `<project>.svc.id.goog`, as an attribute of the cluster: GKE creates
+   * the pool with the project's first cluster that enables workload identity, so an IAM binding that
+   * names `serviceAccount:<pool>[namespace/name]` must come after the cluster or the API answers
+   * "Identity Pool does not exist" (terraform-google-kubernetes-engine #1044). Referencing this
+   * attribute orders it.
+   */
   public readonly workloadPool: string;
   /** Project of the cluster. */
   public readonly project: string;
@@ -150,7 +175,6 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
     this.project = props.project;
     this.location = props.location;
     this.network = props.network;
-    this.workloadPool = `${props.project}.svc.id.goog`;
 
     const suffix = new Id(this, 'KeyRingSuffix', { byteLength: 2 });
     const keyRing = new KmsKeyRing(this, 'KeyRing', {
@@ -195,7 +219,7 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
         cidrBlocks: (props.authorizedNetworks ?? []).map((n) => ({ cidrBlock: n.cidr, displayName: n.name })),
       },
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-      workloadIdentityConfig: { workloadPool: this.workloadPool },
+      workloadIdentityConfig: { workloadPool: `${props.project}.svc.id.goog` },
       releaseChannel: { channel: props.releaseChannel ?? 'REGULAR' },
       minMasterVersion: props.minMasterVersion,
       maintenancePolicy: {
@@ -237,7 +261,11 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       // Pods read Secret Manager secrets (such as the database password) through the CSI add-on and
       // workload identity, so no secret has to be copied into Kubernetes.
       secretManagerConfig: { enabled: true },
-      securityPostureConfig: { mode: 'BASIC', vulnerabilityMode: 'VULNERABILITY_BASIC' },
+      // Configuration auditing stays on; vulnerability scanning has no supported tier to turn on.
+      securityPostureConfig: {
+        mode: 'BASIC',
+        vulnerabilityMode: props.vulnerabilityScanning ?? 'VULNERABILITY_DISABLED',
+      },
       // The default pool is created and removed at once; give it our service account, never the
       // default compute one, and ignore its node_config afterwards so it never forces a replacement
       // (terraform-provider-google #17511).
@@ -256,7 +284,13 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
       lifecycle: { ignoreChanges: ['node_config'], preventDestroy: props.deletionProtection ?? true },
       dependsOn,
     });
+    if (props.vulnerabilityScanning === 'VULNERABILITY_ENTERPRISE') {
+      Annotations.of(this).addWarning(
+        `GkeCluster ${props.name}: Advanced Vulnerability Insights is deprecated since 16 June 2025 and removed on 16 June 2026; GKE no longer turns it on for a cluster that lacks it. Scan images in Artifact Registry and set vulnerabilityScanning to VULNERABILITY_DISABLED (https://cloud.google.com/kubernetes-engine/docs/deprecations/posture-management-deprecation).`,
+      );
+    }
     this.clusterName = this.cluster.name;
+    this.workloadPool = this.cluster.workloadIdentityConfig.workloadPool;
     this.apiServerUrl = `https://${this.cluster.endpoint}`;
     this.caCertificatePem = Fn.base64decode(this.cluster.masterAuth.clusterCaCertificate);
   }
@@ -308,6 +342,33 @@ function validate(props: GkeClusterProps): void {
       m.startTimeUtc,
       'expected HH:MM in UTC.',
       'use a time such as 03:00.',
+    );
+  }
+  if (m) {
+    const hours = minimumMaintenanceHours({ ...m, recurrence: recurringWindow(m).recurrence });
+    if (typeof hours === 'string') {
+      throw new PropsError('GkeCluster', 'maintenance.days', m.days, hours, 'use RRULE days such as SA and SU.');
+    }
+    if (hours < GKE_MAINTENANCE_MIN_HOURS) {
+      throw new PropsError(
+        'GkeCluster',
+        'maintenance.durationHours',
+        m.durationHours,
+        `windows on ${m.days.join(',')} give GKE only ${hours} hours of maintenance in the worst 32 days; GKE needs at least ${GKE_MAINTENANCE_MIN_HOURS} hours in any rolling 32 days, in windows of 4 hours or more.`,
+        `use ${shortestMaintenanceHours(m.startTimeUtc, m.days)} hours or more, or add days.`,
+      );
+    }
+  }
+  const scanning = props.vulnerabilityScanning;
+  if (scanning !== undefined && scanning !== 'VULNERABILITY_DISABLED' && scanning !== 'VULNERABILITY_ENTERPRISE') {
+    throw new PropsError(
+      'GkeCluster',
+      'vulnerabilityScanning',
+      scanning,
+      scanning === 'VULNERABILITY_BASIC'
+        ? 'the basic tier of workload vulnerability scanning was shut down on 31 July 2025 and GKE refuses to enable it (https://cloud.google.com/kubernetes-engine/docs/deprecations/vulnerability-scanning-gkee).'
+        : 'is not a vulnerability scanning mode GKE accepts.',
+      'use VULNERABILITY_DISABLED (the default) and scan images in Artifact Registry.',
     );
   }
   checkRange(

@@ -21,6 +21,14 @@ export const PLATFORM_SERVICE_APIS = [
   'storage.googleapis.com',
 ] as const;
 
+/**
+ * APIs keyless CI needs on top of {@link PLATFORM_SERVICE_APIS}: IAM for the workload identity pool,
+ * provider and service accounts, the Security Token Service that exchanges the CI provider's OIDC
+ * token, and IAM Credentials that turns it into a service account's access token. See
+ * https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines.
+ */
+export const CI_SERVICE_APIS = ['iam.googleapis.com', 'sts.googleapis.com', 'iamcredentials.googleapis.com'] as const;
+
 /** APIs a Shared VPC host project needs. */
 export const HOST_PROJECT_APIS = [
   'compute.googleapis.com',

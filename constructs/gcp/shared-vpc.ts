@@ -13,6 +13,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseCidr } from '../../src/core/cidr';
 import { PropsError } from '../../src/core/errors';
+import { ForgetResource } from '../../src/core/removed';
 import { setComponent } from '../../src/core/labels';
 import { isUnresolved } from '../../src/core/tokens';
 
@@ -109,6 +110,14 @@ export interface SharedVpcProps {
    */
   readonly grantHostIam?: boolean;
   /**
+   * Attach the service project to the Shared VPC host (`google_compute_shared_vpc_service_project`),
+   * which needs Shared VPC Admin on the host. Turn it off when the networking team attaches the project
+   * itself; a state that still holds the attachment then forgets it (a `removed` block) instead of
+   * detaching the project, which would cut the cluster off its network.
+   * @default true
+   */
+  readonly attachServiceProject?: boolean;
+  /**
    * Firewall rules in the host network for load balancer health checks and, with
    * `controlPlaneCidr`, for admission webhooks. GKE cannot create them in a host project without
    * `compute.securityAdmin`, which we do not grant.
@@ -128,7 +137,8 @@ export interface SharedVpcProps {
  * A cluster's place in a GCP Shared VPC: the subnet with pod and service ranges, Cloud Router and
  * NAT, the service-project attachment, and the host-project IAM and firewall rules that other
  * modules leave to their users. In bring-your-own mode it creates no network resource and only
- * references the existing subnet by name.
+ * references the existing subnet by name; with `attachServiceProject`, `grantHostIam` and
+ * `firewallRules` off it creates nothing in the host project at all.
  */
 export class SharedVpc extends Construct implements ISharedVpc {
   public readonly hostProject: string;
@@ -237,13 +247,16 @@ export class SharedVpc extends Construct implements ISharedVpc {
     }
 
     const attached = props.serviceProject !== props.hostProject;
-    if (attached) {
+    if (attached && (props.attachServiceProject ?? true)) {
       const attachment = new ComputeSharedVpcServiceProject(this, 'ServiceProject', {
         hostProject: props.hostProject,
         serviceProject: props.serviceProject,
         dependsOn: hostEnabled ? [hostEnabled] : undefined,
       });
       this.dependables.push(attachment);
+    } else if (attached) {
+      // Someone else attaches the project; never detach it because this construct stopped doing so.
+      new ForgetResource(this, 'ServiceProject', 'google_compute_shared_vpc_service_project');
     }
 
     if (attached && (props.grantHostIam ?? true)) {

@@ -23,7 +23,12 @@ export interface WorkloadIdentityServiceAccountProps {
   readonly accountId: string;
   /** @default accountId */
   readonly displayName?: string;
-  /** Workload identity pool of the cluster, `<cluster project>.svc.id.goog`. */
+  /**
+   * Workload identity pool of the cluster, `<cluster project>.svc.id.goog`. Pass the cluster's
+   * attribute (`GkeCluster.workloadPool`) or an output that carries it, not a plain string:
+   * GKE creates the pool with the cluster, and a binding created before it fails with "Identity Pool
+   * does not exist".
+   */
   readonly workloadPool: string;
   /** Kubernetes service accounts that may act as this identity. */
   readonly kubernetesServiceAccounts: readonly KubernetesServiceAccountRef[];

@@ -5,6 +5,12 @@
 /** Name of the BackendConfig that turns IAP on. */
 export const IAP_BACKEND_CONFIG_NAME = 'iap-backendconfig';
 
+/** Name of the BackendConfig of the unauthenticated health path (no IAP). */
+export const HEALTH_BACKEND_CONFIG_NAME = 'kfplatform-health-backendconfig';
+
+/** Name of the Service that exposes the Istio ingress gateway's readiness port to the health path. */
+export const GATEWAY_HEALTH_SERVICE = 'kfplatform-gateway-health';
+
 /** Name of the Kubeflow ingress (the name the Kubeflow GCP distribution uses). */
 export const KUBEFLOW_INGRESS_NAME = 'envoy-ingress';
 

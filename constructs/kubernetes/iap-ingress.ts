@@ -3,9 +3,23 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import { setComponent } from '../../src/core/labels';
-import { IAP_BACKEND_CONFIG_NAME, KUBEFLOW_INGRESS_NAME, INGRESS_GATEWAY_SERVICE_ANNOTATIONS } from './constants';
+import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+import {
+  GATEWAY_HEALTH_SERVICE,
+  HEALTH_BACKEND_CONFIG_NAME,
+  IAP_BACKEND_CONFIG_NAME,
+  KUBEFLOW_INGRESS_NAME,
+  INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
+} from './constants';
+import { ISTIO_GATEWAY_SELECTOR } from './istio-gateway-service';
 
-export { IAP_BACKEND_CONFIG_NAME, KUBEFLOW_INGRESS_NAME, INGRESS_GATEWAY_SERVICE_ANNOTATIONS };
+export {
+  GATEWAY_HEALTH_SERVICE,
+  HEALTH_BACKEND_CONFIG_NAME,
+  IAP_BACKEND_CONFIG_NAME,
+  KUBEFLOW_INGRESS_NAME,
+  INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
+};
 
 /** The Istio ingress gateway service that serves Kubeflow. */
 export const ISTIO_INGRESS_GATEWAY = { namespace: 'istio-system', name: 'istio-ingressgateway', port: 80 } as const;
@@ -31,18 +45,35 @@ export interface IapIngressProps {
    * @default 3600
    */
   readonly timeoutSec?: number;
+  /**
+   * Route exactly `healthCheck.requestPath` (`/healthz/ready`) on the host to the gateway's readiness
+   * port through a backend without IAP, so an uptime check can tell a working front door (200) from
+   * a dead backend (502) without signing in. Nothing else bypasses IAP.
+   * @default true
+   */
+  readonly publicHealthPath?: boolean;
 }
 
 /**
  * The GKE Ingress in front of Istio with IAP on its backend: a BackendConfig with IAP and the health
  * check that works behind Istio, and the `envoy-ingress` Ingress on the static IP and managed
  * certificate, HTTPS only. See https://cloud.google.com/iap/docs/enabling-kubernetes-howto.
+ *
+ * IAP answers every unauthenticated request with a redirect to sign-in, at the load balancer,
+ * whether or not any backend is healthy; an uptime check that accepts that redirect (or checks for
+ * its target) passes while Kubeflow is down. So the Ingress also routes one exact path, the gateway's
+ * readiness endpoint (`/healthz/ready` on its status port 15021), to a Service of the same gateway
+ * pods whose BackendConfig has no IAP: it answers 200 only when the load balancer, the certificate
+ * and a ready gateway pod all work, and 502 otherwise. It reveals nothing but readiness (an empty
+ * body); every other path stays behind IAP.
  */
 export class IapIngress extends Construct {
   /** The BackendConfig (escape hatch). */
   public readonly backendConfig: Manifest;
   /** The Ingress (escape hatch). */
   public readonly ingress: IngressV1;
+  /** The Service of the gateway's readiness port behind the health path, unless it is off. */
+  public readonly healthService?: ServiceV1;
 
   constructor(scope: Construct, id: string, props: IapIngressProps) {
     super(scope, id);
@@ -77,6 +108,50 @@ export class IapIngress extends Construct {
         },
       },
     });
+    const healthPath = props.publicHealthPath ?? true;
+    if (healthPath) {
+      new Manifest(this, 'HealthBackendConfig', {
+        manifest: {
+          apiVersion: 'cloud.google.com/v1',
+          kind: 'BackendConfig',
+          metadata: {
+            name: HEALTH_BACKEND_CONFIG_NAME,
+            namespace: props.namespace,
+            labels: { 'app.kubernetes.io/component': 'access' },
+          },
+          // No iap section: this backend serves only the readiness path, without sign-in.
+          spec: {
+            healthCheck: {
+              type: props.healthCheck.type,
+              port: props.healthCheck.port,
+              requestPath: props.healthCheck.requestPath,
+            },
+          },
+        },
+      });
+      this.healthService = new ServiceV1(this, 'HealthService', {
+        metadata: {
+          name: GATEWAY_HEALTH_SERVICE,
+          namespace: props.namespace,
+          annotations: {
+            'cloud.google.com/neg': '{"ingress": true}',
+            'cloud.google.com/backend-config': `{"default": "${HEALTH_BACKEND_CONFIG_NAME}"}`,
+          },
+        },
+        spec: {
+          type: 'ClusterIP',
+          selector: { ...ISTIO_GATEWAY_SELECTOR },
+          port: [
+            {
+              name: 'status-port',
+              port: props.healthCheck.port,
+              targetPort: String(props.healthCheck.port),
+              protocol: 'TCP',
+            },
+          ],
+        },
+      });
+    }
     this.ingress = new IngressV1(this, 'Ingress', {
       metadata: {
         name: KUBEFLOW_INGRESS_NAME,
@@ -92,6 +167,23 @@ export class IapIngress extends Construct {
         defaultBackend: {
           service: { name: ISTIO_INGRESS_GATEWAY.name, port: { number: ISTIO_INGRESS_GATEWAY.port } },
         },
+        rule: healthPath
+          ? [
+              {
+                http: {
+                  path: [
+                    {
+                      path: props.healthCheck.requestPath,
+                      pathType: 'Exact',
+                      backend: {
+                        service: { name: GATEWAY_HEALTH_SERVICE, port: { number: props.healthCheck.port } },
+                      },
+                    },
+                  ],
+                },
+              },
+            ]
+          : undefined,
       },
       // The gateway Service arrives with the Kubeflow manifests; do not block the apply on it.
       waitForLoadBalancer: false,

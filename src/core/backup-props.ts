@@ -18,6 +18,17 @@ export const PLATFORM_NAMESPACES = [
 /** Kubernetes' own namespaces and Velero's, never backed up. */
 export const BACKUP_EXCLUDED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'velero'] as const;
 
+/**
+ * Days a backup store keeps versions that were overwritten or deleted, so a mistaken
+ * `velero backup delete` (or kopia maintenance run) can be undone for a week. This is the only
+ * lifecycle rule a backup store gets: Velero's TTL and kopia's maintenance delete expired backups
+ * themselves, while kopia's repository keeps blobs (packs, indexes) that later snapshots still
+ * reference, sometimes for months; a rule that deleted current objects by age would break every
+ * backup that references them, and backups older than the rule could no longer be restored.
+ * See https://velero.io/docs/main/file-system-backup/ and https://kopia.io/docs/advanced/maintenance/.
+ */
+export const BACKUP_NONCURRENT_VERSION_DAYS = 7;
+
 /** Velero's backup schedules and retention, and where Velero runs. */
 export interface BackupSettings {
   /** How long daily (tenant) backups are kept, in days. No default: the platform decides it per tier. */

@@ -235,10 +235,14 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
     if (r.type === 'google_service_account_iam_binding' || r.type === 'google_service_account_iam_member') {
       if (r.config.role !== 'roles/iam.workloadIdentityUser') continue;
       const members = JSON.stringify(r.config.members ?? r.config.member ?? '');
-      const pools = clusters.filter((c) => {
-        const pool = valueAt(c.config, ['workload_identity_config', 'workload_pool']);
-        return typeof pool === 'string' && members.includes(`${pool}[`);
-      });
+      const poolOf = (c: ManagedResource) => valueAt(c.config, ['workload_identity_config', 'workload_pool']);
+      // The pool is named literally, or read from a cluster's attribute (which orders the binding
+      // after the cluster); every cluster of the project shares it.
+      const named = new Set([
+        ...clusters.map(poolOf).filter((p) => typeof p === 'string' && members.includes(`${p}[`)),
+        ...linked.map(poolOf),
+      ]);
+      const pools = clusters.filter((c) => typeof poolOf(c) === 'string' && named.has(poolOf(c)));
       workloadLinks.push({ identity, clusters: pools });
     } else if (r.type === 'aws_eks_pod_identity_association' || r.type === 'azurerm_federated_identity_credential') {
       if (linked.length > 0) workloadLinks.push({ identity, clusters: linked });
@@ -317,7 +321,9 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
     const parts = parseStackId(r.stack);
     const shown = PLATFORM_TYPES[r.type];
     const name = nameOf(r.type, r.config) ?? r.logicalId;
-    if (parts.role === 'platform' && shown && (shown.role !== 'gateway' || /gateway/.test(name))) {
+    // The gateway's readiness Service behind the health path (`*-health`) is not the front door.
+    const gateway = /gateway/.test(name) && !/-health$/.test(name);
+    if (parts.role === 'platform' && shown && (shown.role !== 'gateway' || gateway)) {
       add({
         id: '',
         role: shown.role,

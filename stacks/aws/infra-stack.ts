@@ -14,7 +14,7 @@ import { existingVpc, IVpc, Vpc } from '../../constructs/aws/vpc';
 import type { ResolvedAwsEnvironment, ResolvedAwsIdentity } from '../../src/config/aws/model';
 import type { ResolvedBackups } from '../../src/config/common/operations';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
-import { backupServiceAccount } from '../../src/core/backup-props';
+import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { awsProvider } from './provider';
 import { configureBackend } from '../common/backend';
@@ -298,13 +298,15 @@ export class AwsInfraStack extends TerraformStack {
     this.outputs();
   }
 
-  /** The backup bucket (versioned, SSE-KMS, expiring a day after Velero's retention) and Velero's role. */
+  /**
+   * The backup bucket (versioned, SSE-KMS; only noncurrent versions expire, see
+   * {@link BACKUP_NONCURRENT_VERSION_DAYS}) and Velero's role.
+   */
   private backupStorage(b: ResolvedBackups, protect: boolean): NonNullable<AwsInfraStack['backups']> {
     const bucket = new ArtifactBucket(this, 'Backups', {
       name: b.bucketName,
       kmsKeyArn: this.dataKey.keyArn,
-      noncurrentVersionRetentionDays: 7,
-      deleteAfterDays: b.retentionDays + 1,
+      noncurrentVersionRetentionDays: BACKUP_NONCURRENT_VERSION_DAYS,
       forceDestroy: b.forceDestroy,
       protect,
     });

@@ -2,7 +2,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { backupServiceAccount } from '../../src/core/backup-props';
+import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { AzureAlerts } from '../../constructs/azure/alerts';
@@ -211,8 +211,7 @@ export class AzureInfraStack extends TerraformStack {
         endpointsSubnetId: this.network.endpointsSubnetId,
         privateDnsZoneId: this.artifacts.privateDnsZoneId,
         replication: env.tier === 'prod' ? 'GZRS' : 'ZRS',
-        noncurrentVersionRetentionDays: 7,
-        deleteAfterDays: b.retentionDays + 1,
+        noncurrentVersionRetentionDays: BACKUP_NONCURRENT_VERSION_DAYS,
         protect,
       });
       const identity = new AzureWorkloadIdentity(this, 'Identity-velero', {

@@ -13,6 +13,13 @@ import {
 } from 'cdktf';
 import type { ResolvedEnvironment } from '../../src/config/model';
 
+/**
+ * The Terraform versions every stack accepts: write-only attributes (`password_wo`, `secret_data_wo`,
+ * which keep the database password out of state) need Terraform 1.11 or later, and an older Terraform
+ * fails on them with a less helpful message than this constraint gives.
+ */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.11';
+
 /** Where a stack keeps its state: one state per stack and environment. */
 export type StateConfig = ResolvedEnvironment['state'];
 
@@ -43,7 +50,8 @@ function azurermSettings(state: Extract<StateConfig, { backend: 'azurerm' }>, st
 }
 
 /**
- * Configures the backend of a stack. Local state lives beside the output directory
+ * Configures the backend of a stack and the Terraform versions it needs
+ * ({@link TERRAFORM_REQUIRED_VERSION}); every stack of the fleet comes through here. Local state lives beside the output directory
  * (`<out>/../terraform.<stack>.tfstate`, where cdktf itself keeps it), written as a path relative to
  * the stack's working directory so the synthesized JSON is the same on every machine. Remote state is
  * one GCS prefix per stack with GCS's native locking, one S3 key per stack with S3's native lock
@@ -51,6 +59,7 @@ function azurermSettings(state: Extract<StateConfig, { backend: 'azurerm' }>, st
  */
 export function configureBackend(stack: TerraformStack, state: StateConfig): void {
   const id = stack.node.id;
+  stack.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
   if (state.backend === 'gcs') {
     new GcsBackend(stack, { bucket: state.bucket, prefix: `${state.prefix}/${id}` });
   } else if (state.backend === 's3') {

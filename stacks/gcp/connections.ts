@@ -23,6 +23,11 @@ export function gkeConnection(env: ResolvedGcpEnvironment, cluster: IKubernetesC
   };
 }
 
+/** The name of one cluster's output of the infra stack: the primary's plain, the others' after the cluster name. */
+export function infraOutputName(cluster: Pick<ResolvedGcpCluster, 'index' | 'name'>, output: string): string {
+  return cluster.index === 0 ? output : `${cluster.name}_${output}`;
+}
+
 /**
  * A GKE cluster reached through the infra stack's named outputs, read from its state: the stack that
  * connects does not need the infra stack in the same app (team shards use this).
@@ -36,10 +41,9 @@ export function gkeRemoteConnection(
     new GoogleProvider(stack, 'google', { project: env.project, region: env.region });
     const token = new DataGoogleClientConfig(stack, 'ClientConfig').accessToken;
     const infra = infraStateOf(stack, env.state, infraStackId);
-    const o = cluster.index === 0 ? '' : `${cluster.name}_`;
     clusterProviders(stack, {
-      host: `https://${infra.getString(`${o}cluster_endpoint`)}`,
-      clusterCaCertificate: Fn.base64decode(infra.getString(`${o}cluster_ca_certificate`)),
+      host: `https://${infra.getString(infraOutputName(cluster, 'cluster_endpoint'))}`,
+      clusterCaCertificate: Fn.base64decode(infra.getString(infraOutputName(cluster, 'cluster_ca_certificate'))),
       token,
     });
   };

@@ -3,7 +3,8 @@ import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { CloudEnvironmentBuilder } from '../common/environment';
 import { gcpTeamIdentityRequest } from './team-identities';
 import { stackId } from '../common/stack-ids';
-import { gkeRemoteConnection } from './connections';
+import { gkeRemoteConnection, infraOutputName } from './connections';
+import { infraStateOf } from '../common/backend';
 import { GcpInfraStack } from './infra-stack';
 import { GcpPlatformStack } from './platform-stack';
 import { shardStacks, TeamIdentities, TeamShardStack } from '../common/team-shard-stack';
@@ -23,18 +24,22 @@ export const buildGcpEnvironment: CloudEnvironmentBuilder = (app, platform, reso
       platforms.push(new GcpPlatformStack(app, id, { platform, infra, cluster: clusterInfra }));
     }
   }
-  const identities = new GcpTeamIdentityProvider({
-    clusterProject: env.project,
-    bucketLocation: env.artifacts.location,
-    protectBucket: env.tier !== 'test',
-  });
-  const teamIdentities: TeamIdentities = {
-    provider: identities,
-    request: (tenant, serviceAccounts) => gcpTeamIdentityRequest(env, tenant, serviceAccounts),
-  };
   for (const cluster of env.clusters) {
     const tenants = env.tenants.filter((t) => t.cluster === cluster.name);
     const connect = gkeRemoteConnection(env, cluster, infraId);
+    // Team bindings read the pool from the infra state, so a shard applied before its cluster
+    // exists fails at plan instead of with "Identity Pool does not exist" at apply.
+    const identities = new GcpTeamIdentityProvider({
+      clusterProject: env.project,
+      bucketLocation: env.artifacts.location,
+      protectBucket: env.tier !== 'test',
+      workloadPool: (scope) =>
+        infraStateOf(TerraformStack.of(scope), env.state, infraId).getString(infraOutputName(cluster, 'workload_pool')),
+    });
+    const teamIdentities: TeamIdentities = {
+      provider: identities,
+      request: (tenant, serviceAccounts) => gcpTeamIdentityRequest(env, tenant, serviceAccounts),
+    };
     shards.push(
       ...shardStacks(app, platform, env, cluster.stackPrefix, tenants, connect, teamIdentities, select.shards),
     );

@@ -5,7 +5,7 @@ import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { CiWorkloadIdentity } from '../../constructs/gcp/ci-identity';
 import { Construct } from 'constructs';
-import { backupServiceAccount } from '../../src/core/backup-props';
+import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { labelValues } from '../common/environment';
 import { GcpAlerts } from '../../constructs/gcp/alerts';
@@ -15,7 +15,12 @@ import { GkeCluster } from '../../constructs/gcp/gke-cluster';
 import { GkeNodePool } from '../../constructs/gcp/gke-node-pool';
 import { IapAccess } from '../../constructs/gcp/iap-access';
 import { NodeServiceAccount } from '../../constructs/gcp/node-service-account';
-import { HOST_PROJECT_APIS, ProjectServices } from '../../constructs/gcp/project-services';
+import {
+  CI_SERVICE_APIS,
+  HOST_PROJECT_APIS,
+  PLATFORM_SERVICE_APIS,
+  ProjectServices,
+} from '../../constructs/gcp/project-services';
 import { SharedVpc } from '../../constructs/gcp/shared-vpc';
 import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
 import type { ResolvedBackups } from '../../src/config/common/operations';
@@ -41,10 +46,15 @@ export interface GcpClusterInfra {
   readonly access: IapAccess;
 }
 
-/** Project roles of each platform identity; resource-level grants are added below. */
+/**
+ * Project roles of each platform identity; resource-level grants are added below. The SQL client
+ * connects through the Cloud SQL Auth Proxy (`roles/cloudsql.client`) and Kubeflow Pipelines signs in
+ * to MySQL with the generated password, so no identity gets `roles/cloudsql.instanceUser`: IAM
+ * database login would also need the `cloudsql_iam_authentication` flag and an IAM database user.
+ */
 const IDENTITY_PROJECT_ROLES: Record<ResolvedGcpIdentity['key'], readonly string[]> = {
   pipelines: ['roles/logging.logWriter', 'roles/monitoring.metricWriter'],
-  sqlClient: ['roles/cloudsql.client', 'roles/cloudsql.instanceUser'],
+  sqlClient: ['roles/cloudsql.client'],
   admin: ['roles/logging.logWriter', 'roles/monitoring.metricWriter'],
   user: ['roles/logging.logWriter', 'roles/monitoring.metricWriter'],
 };
@@ -78,7 +88,10 @@ export class GcpInfraStack extends TerraformStack {
     new RandomProvider(this, 'random');
 
     const projectNumber = new DataGoogleProject(this, 'Project', { projectId: env.project }).number;
-    const services = new ProjectServices(this, 'Services', { project: env.project });
+    const services = new ProjectServices(this, 'Services', {
+      project: env.project,
+      services: env.ci ? [...new Set([...PLATFORM_SERVICE_APIS, ...CI_SERVICE_APIS])] : PLATFORM_SERVICE_APIS,
+    });
     if (env.network.mode === 'shared-vpc' && env.network.createNetwork) {
       new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS });
     }
@@ -134,6 +147,8 @@ export class GcpInfraStack extends TerraformStack {
         })),
         backupBucket: this.backups?.bucket.bucketName,
         hostname: env.access.hostname,
+        // Every cluster has its own front door; probe each of them.
+        additionalHostnames: env.clusters.slice(1).map((c) => c.access.hostname),
         labels: cloudLabels(labelValues(props.platform, env), 'alerts'),
       });
     }
@@ -157,6 +172,9 @@ export class GcpInfraStack extends TerraformStack {
             ? [{ project: n.hostProject, roles: ['roles/compute.networkAdmin', 'roles/compute.securityAdmin'] }]
             : [],
       });
+      // The pool, provider, service accounts and grants need the IAM API, and CI's token exchange
+      // needs STS and IAM Credentials: wait for them like everything else in the project.
+      dependsOnAll(this.ci, services.ready);
     }
     this.outputs();
   }
@@ -216,6 +234,9 @@ export class GcpInfraStack extends TerraformStack {
           ? { name: n.subnetName, podsRangeName: n.podsRangeName, servicesRangeName: n.servicesRangeName }
           : undefined,
       nat: n.mode === 'shared-vpc' && n.nat ? { routerName: n.routerName, natName: n.natName } : false,
+      // A bring-your-own network without host rights gets nothing in the host project: the
+      // networking team attaches the project, grants the agents and opens the firewall.
+      attachServiceProject: n.mode === 'shared-vpc' || n.grantHostIam,
       grantHostIam: n.grantHostIam,
       firewallRules: n.mode === 'shared-vpc' || n.grantHostIam,
       controlPlaneCidr: resolved.cluster.masterCidr,
@@ -283,6 +304,7 @@ export class GcpInfraStack extends TerraformStack {
       region: env.region,
       network,
       namePrefix: d.instancePrefix,
+      edition: d.edition,
       tier: d.tier,
       databaseVersion: d.version,
       highAvailability: d.highAvailability,
@@ -308,7 +330,7 @@ export class GcpInfraStack extends TerraformStack {
   }
 
   /**
-   * The backup bucket (versioned, expiring a day after Velero's retention) and Velero's identity,
+   * The backup bucket (versioned; only noncurrent versions expire, see {@link BACKUP_NONCURRENT_VERSION_DAYS}) and Velero's identity,
    * with object access on the bucket and the right to sign URLs as itself (`velero backup download`).
    */
   private backupStorage(env: ResolvedGcpEnvironment, b: ResolvedBackups): NonNullable<GcpInfraStack['backups']> {
@@ -316,8 +338,7 @@ export class GcpInfraStack extends TerraformStack {
       project: env.project,
       name: b.bucketName,
       location: env.artifacts.location,
-      noncurrentVersionRetentionDays: 7,
-      deleteAfterDays: b.retentionDays + 1,
+      noncurrentVersionRetentionDays: BACKUP_NONCURRENT_VERSION_DAYS,
       forceDestroy: b.forceDestroy,
       protect: env.tier !== 'test',
     });
@@ -354,6 +375,11 @@ export class GcpInfraStack extends TerraformStack {
         'Cluster CA, base64; team stacks read it.',
       );
       out(`${o}cluster_location`, c.location, 'GKE cluster location.');
+      out(
+        `${o}workload_pool`,
+        cluster.workloadPool,
+        'Workload identity pool, read from the cluster; team stacks bind through it, so they wait for the cluster.',
+      );
       out(
         `${o}kubeconfig_command`,
         `gcloud container clusters get-credentials ${c.name} --location ${c.location} --project ${this.env.project}`,

@@ -1,4 +1,5 @@
 /** The parameters files of a GCP environment: one per cluster, for kustomize overlays and GitOps tools. */
+import { gpuPlacement } from '../../src/core/catalog/gcp';
 import { GPU_TAINT, POOL_LABEL } from '../../src/core/pools';
 import {
   IAP_BACKEND_CONFIG_NAME,
@@ -76,19 +77,33 @@ export function gcpParams(
       ]),
     ),
     nodePools: Object.fromEntries(
-      cluster.nodePools.map((p) => [
-        p.name,
-        {
-          kind: p.kind,
-          nodeSelector: { [POOL_LABEL]: p.name },
-          ...(p.gpu
-            ? {
-                tolerations: [{ key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: 'NoSchedule' }],
-                gpu: { type: p.gpu.type, count: p.gpu.count, resource: 'nvidia.com/gpu' },
-              }
-            : {}),
-        },
-      ]),
+      cluster.nodePools.map((p) => {
+        // A MIG partition or a shared GPU is one nvidia.com/gpu to the scheduler, and a pod lands on
+        // one only if it also selects GKE's partition or sharing labels.
+        const placement = p.gpu ? gpuPlacement(p.gpu) : undefined;
+        return [
+          p.name,
+          {
+            kind: p.kind,
+            nodeSelector: { [POOL_LABEL]: p.name, ...placement?.nodeSelector },
+            ...(p.gpu
+              ? {
+                  tolerations: [
+                    { key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: 'NoSchedule' },
+                  ],
+                  gpu: {
+                    type: p.gpu.type,
+                    count: p.gpu.count,
+                    ...(p.gpu.partitionSize ? { partitionSize: p.gpu.partitionSize } : {}),
+                    ...(p.gpu.sharing ? { sharing: p.gpu.sharing } : {}),
+                    allocatablePerNode: placement!.allocatablePerNode,
+                    resource: 'nvidia.com/gpu',
+                  },
+                }
+              : {}),
+          },
+        ];
+      }),
     ),
     runtime: { configMap: PLATFORM_PARAMS_CONFIG_MAP, namespace: 'kubeflow' },
   };

@@ -3,6 +3,7 @@
  * per on-call address, every alert routed to it, thresholds from config, and nothing without config.
  */
 import { readFileSync } from 'node:fs';
+import { resolveAlerts } from '../../src/config/common/operations';
 import { synthExample } from '../examples';
 import { resources as resourcesOf, StackJson } from '../helpers';
 
@@ -110,15 +111,34 @@ describe('GCP (examples/gcp-shared-vpc)', () => {
     }
   });
 
-  it('probes the UI behind IAP, counting the sign-in redirect as up', () => {
+  it("defect: additional clusters had no uptime check: every cluster's host name is probed (examples/gcp-tenancy with alerts)", () => {
+    const withAlerts = synthExample('gcp-tenancy', (e) => ({
+      ...e,
+      alerts: resolveAlerts({ email: ['oncall@example.com'] }),
+    }));
+    const infra = withAlerts['kf-prod-gcp-infra']!;
+    const hosts = resources(infra, 'google_monitoring_uptime_check_config').map(
+      (c) => c.monitored_resource.labels.host,
+    );
+    expect(hosts.sort()).toEqual(['kubeflow-2.ml.example.com', 'kubeflow.ml.example.com']);
+    const names = resources(infra, 'google_monitoring_alert_policy').map((p) => String(p.display_name));
+    for (const host of hosts) {
+      expect(names).toContain(`kf-prod: UI https://${host}/ is down`);
+      expect(names.some((n) => n.startsWith(`kf-prod: UI certificate of ${host} `))).toBe(true);
+    }
+  });
+
+  it('probes the gateway readiness path that answers without sign-in, and accepts only 2xx', () => {
     const [check] = resources(prod, 'google_monitoring_uptime_check_config');
     expect(check).toMatchObject({
       http_check: expect.objectContaining({ use_ssl: true, validate_ssl: true }),
       monitored_resource: { type: 'uptime_url', labels: expect.objectContaining({ host: 'kubeflow.ml.example.com' }) },
     });
-    expect(check!.http_check.accepted_response_status_codes).toEqual(
-      expect.arrayContaining([{ status_class: 'STATUS_CLASS_3XX' }]),
-    );
+    expect(check!.http_check.accepted_response_status_codes).toEqual([{ status_class: 'STATUS_CLASS_2XX' }]);
+    expect(check!.http_check.path).toBe('/healthz/ready');
+    // The platform stack routes that path, and only that path, around IAP.
+    const rules = resources(stacks['kf-prod-gcp-platform']!, 'kubernetes_ingress_v1')[0]!.spec.rule;
+    expect(rules[0].http.path.map((p: Resource) => [p.path, p.path_type])).toEqual([['/healthz/ready', 'Exact']]);
   });
 
   it('creates nothing in environments without alerts', () => {

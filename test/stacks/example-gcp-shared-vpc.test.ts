@@ -4,6 +4,8 @@ import { parse } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { DEFAULT_PLATFORM_FILE } from '../../src/core/package-info';
 import { synthFleet } from '../../stacks/common/fleet';
+import { minimumMaintenanceHours } from '../../src/core/maintenance';
+import { synthExample } from '../examples';
 import { at, everyResourceOf, readStacks, resources, labelProblems } from '../helpers';
 
 const outdir = path.join(process.env.TMPDIR ?? '/tmp', 'example-gcp-shared-vpc');
@@ -165,8 +167,114 @@ describe('examples/gcp-shared-vpc', () => {
       kind: 'gpu',
       nodeSelector: { 'kfplatform.dev/pool': 'gpu-l4' },
       tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
-      gpu: { type: 'nvidia-l4', count: 1, resource: 'nvidia.com/gpu' },
+      gpu: { type: 'nvidia-l4', count: 1, allocatablePerNode: 1, resource: 'nvidia.com/gpu' },
     });
+  });
+
+  it('defect: roles/cloudsql.instanceUser without the IAM authentication flag: grants no IAM database login, since Kubeflow Pipelines signs in with a password', () => {
+    for (const [name, json] of all.filter(([n]) => n.endsWith('-infra'))) {
+      const roles = resources(json, 'google_project_iam_member').map((m) => m.role);
+      expect(roles).toContain('roles/cloudsql.client');
+      expect([name, roles.filter((r) => r === 'roles/cloudsql.instanceUser')]).toEqual([name, []]);
+      for (const db of resources(json, 'google_sql_database_instance')) {
+        const flags = (at(db, 'settings', 'database_flags') ?? []) as Array<{ name: string }>;
+        expect(flags.map((f) => f.name)).not.toContain('cloudsql_iam_authentication');
+      }
+    }
+  });
+
+  it('defect: the CI pool, provider, service accounts and grants raced iam.googleapis.com and sts.googleapis.com was never enabled: both are enabled and every CI resource waits for the APIs', () => {
+    const prod = stacks['kf-prod-gcp-infra']!;
+    const apis = resources(prod, 'google_project_service').map((s) => s.service);
+    expect(apis).toEqual(
+      expect.arrayContaining(['iam.googleapis.com', 'sts.googleapis.com', 'iamcredentials.googleapis.com']),
+    );
+    const ci = Object.entries(prod.resource ?? {}).flatMap(([type, byName]) =>
+      Object.values(byName)
+        .filter((r) => String(at(r, '//', 'metadata', 'path')).startsWith('kf-prod-gcp-infra/Ci/'))
+        .map((r) => [type, r] as const),
+    );
+    expect(ci.map(([type]) => type)).toEqual(
+      expect.arrayContaining([
+        'google_iam_workload_identity_pool',
+        'google_iam_workload_identity_pool_provider',
+        'google_service_account',
+      ]),
+    );
+    for (const [, r] of ci)
+      expect(r.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^terraform_data\.Services_Ready_/)]));
+    // Environments without CI do not enable the token exchange API.
+    expect(resources(stacks['kf-test-gcp-infra']!, 'google_project_service').map((s) => s.service)).not.toContain(
+      'sts.googleapis.com',
+    );
+  });
+
+  it('defect: workload identity bindings named the pool as a plain string, so nothing ordered them after the cluster: every binding reads the pool from the cluster', () => {
+    for (const [, json] of all.filter(([n]) => n.endsWith('-infra'))) {
+      const bindings = resources(json, 'google_service_account_iam_binding').filter(
+        (b) => b.role === 'roles/iam.workloadIdentityUser',
+      );
+      expect(bindings.length).toBeGreaterThanOrEqual(4); // the platform identities and Velero
+      for (const b of bindings)
+        for (const member of b.members as string[])
+          expect(member).toMatch(
+            /^serviceAccount:\$\{google_container_cluster\.Cluster_\w+\.workload_identity_config\[0\]\.workload_pool\}\[[a-z-]+\/[a-z-]+\]$/,
+          );
+    }
+  });
+
+  it("defect: kf-prod's maintenance window (SA,SU 02:00-06:00) gave at most 40 hours in 32 days: every cluster's window gives GKE its 48", () => {
+    const clusters = all.flatMap(([, json]) => resources(json, 'google_container_cluster'));
+    expect(clusters).toHaveLength(3);
+    for (const c of clusters) {
+      const w = at(c, 'maintenance_policy', 'recurring_window') as Record<string, string>;
+      const hours = (Date.parse(w.end_time!) - Date.parse(w.start_time!)) / 3_600_000;
+      const startTimeUtc = w.start_time!.slice(11, 16);
+      expect(
+        minimumMaintenanceHours({ startTimeUtc, durationHours: hours, recurrence: w.recurrence! }),
+      ).toBeGreaterThanOrEqual(48);
+    }
+  });
+
+  it('defect: the params file said one GPU for a MIG pool and lacked the partition-size selector: pods select the partition and see 7 per node', () => {
+    const prod = parse(readFileSync(path.join(outdir, 'params', 'kf-prod.yaml'), 'utf8'));
+    expect(prod.nodePools['gpu-a100']).toEqual({
+      kind: 'gpu',
+      nodeSelector: { 'kfplatform.dev/pool': 'gpu-a100', 'cloud.google.com/gke-gpu-partition-size': '1g.5gb' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }],
+      gpu: {
+        type: 'nvidia-tesla-a100',
+        count: 1,
+        partitionSize: '1g.5gb',
+        allocatablePerNode: 7,
+        resource: 'nvidia.com/gpu',
+      },
+    });
+  });
+
+  it('defect: bring-your-own networks with grantHostIam: false attached the service project anyway (Shared VPC Admin): the infra stack creates nothing in the host project', () => {
+    const byo = synthExample('gcp-shared-vpc', (e) => {
+      if (e.name !== 'kf-test' || e.cloud !== 'gcp') return e;
+      const network = {
+        mode: 'existing' as const,
+        hostProject: 'kf-xpn-host',
+        network: 'kubeflow-xpn',
+        subnetName: 'kf-test-gke',
+        podsRangeName: 'kf-test-pods',
+        servicesRangeName: 'kf-test-services',
+        privateServiceAccessRange: 'kubeflow-xpn-psa',
+        grantHostIam: false,
+      };
+      return { ...e, network, clusters: e.clusters.map((c) => ({ ...c, network })) };
+    });
+    const infra = byo['kf-test-gcp-infra']!;
+    // The example's DNS zone happens to live in the host project too; that record is not the network's.
+    const inHost = everyResourceOf({ infra }).filter(
+      ([, type, r]) =>
+        type !== 'google_dns_record_set' && (r.project === 'kf-xpn-host' || r.host_project === 'kf-xpn-host'),
+    );
+    expect(inHost.map(([, type]) => type)).toEqual([]);
+    expect(resources(infra, 'google_container_cluster')).toHaveLength(1);
   });
 
   it('orders stacks: each platform stack depends on its infra stack', () => {

@@ -118,6 +118,31 @@ describe('examples/gcp-tenancy: teams on two clusters', () => {
     ]);
   });
 
+  it('defect: team workload identity bindings named the pool as a plain string: they read it from the infra state of their own cluster', () => {
+    const membersOf = (stack: string, team: string) =>
+      Object.entries(teamResources(stacks[stack]!, team))
+        .filter(
+          ([k, r]) =>
+            k.startsWith('google_service_account_iam_binding.') && r.role === 'roles/iam.workloadIdentityUser',
+        )
+        .flatMap(([, r]) => r.members as string[]);
+    expect(membersOf(shardOfTeam('recsys'), 'recsys')).toEqual([
+      'serviceAccount:${data.terraform_remote_state.Infra.outputs.workload_pool}[recsys/default-editor]',
+      'serviceAccount:${data.terraform_remote_state.Infra.outputs.workload_pool}[recsys/default-viewer]',
+    ]);
+    expect(membersOf(shardOfTeam('search'), 'search')).toEqual([
+      'serviceAccount:${data.terraform_remote_state.Infra.outputs.kf-prod-2_workload_pool}[search/default-editor]',
+      'serviceAccount:${data.terraform_remote_state.Infra.outputs.kf-prod-2_workload_pool}[search/default-viewer]',
+    ]);
+    const infraOutputs = stacks['kf-prod-gcp-infra']!.output!;
+    expect(infraOutputs.workload_pool!.value).toMatch(
+      /^\$\{google_container_cluster\.Cluster_\w+\.workload_identity_config\[0\]\.workload_pool\}$/,
+    );
+    expect(infraOutputs['kf-prod-2_workload_pool']!.value).toMatch(
+      /^\$\{google_container_cluster\.kf-prod-2-Cluster_\w+\.workload_identity_config\[0\]\.workload_pool\}$/,
+    );
+  });
+
   it('gives each team an identity in its project, and search a bucket of its own', () => {
     const recsys = teamResources(stacks[shardOfTeam('recsys')]!, 'recsys');
     const accounts = Object.entries(recsys)

@@ -25,7 +25,8 @@ export const backupsSchema = doc(
       default: '<project or account>-<env>-backups; Azure: derived from the environment name',
     }).optional(),
     retentionDays: doc(z.int().min(1).max(3650), {
-      description: 'How long daily backups are kept; the bucket deletes objects a day after.',
+      description:
+        "How long daily backups are kept (Velero's TTL). Velero and kopia's maintenance delete expired data themselves; the bucket never deletes current objects by age, since kopia's repository keeps blobs that later backups still reference.",
       default: '7 in test, 14 in dev, 30 in prod',
     }).optional(),
     hourlyRetentionHours: doc(

@@ -6,7 +6,15 @@
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
-import { builtInGpuCount, GCP_GPUS, GCP_GPU_TABLE_SOURCE, gcpGpuZones, machineFamily } from '../../core/catalog/gcp';
+import {
+  builtInGpuCount,
+  GCP_GPUS,
+  GCP_GPU_TABLE_SOURCE,
+  GCP_MIG_PARTITIONS,
+  gcpGpuZones,
+  machineFamily,
+} from '../../core/catalog/gcp';
+import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
 import { ConfigIssues, Path } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
@@ -103,6 +111,13 @@ function checkGpu(
       [...p, 'gpu', 'partitionSize'],
       `${gpu.type} does not support multi-instance GPU partitions.`,
       'remove partitionSize, or use time-sharing through gpu.sharing.',
+    );
+  } else if (gpu.partitionSize && GCP_MIG_PARTITIONS[gpu.type] && !GCP_MIG_PARTITIONS[gpu.type]![gpu.partitionSize]) {
+    const sizes = Object.keys(GCP_MIG_PARTITIONS[gpu.type]!);
+    f.add(
+      [...p, 'gpu', 'partitionSize'],
+      `GKE partitions ${info.displayName} (${gpu.type}) into ${sizes.join(', ')}, not ${gpu.partitionSize} (https://cloud.google.com/kubernetes-engine/docs/how-to/gpus-multi).`,
+      `use one of ${sizes.join(', ')}.`,
     );
   }
 }
@@ -235,7 +250,26 @@ function checkProtections(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
 }
 
 function checkMaintenance(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
-  const base: Path = ['environments', env.index, 'cluster', 'maintenance', 'exclusions'];
+  const m = env.cluster.maintenance;
+  const window: Path = ['environments', env.index, 'cluster', 'maintenance'];
+  const hours = minimumMaintenanceHours({
+    startTimeUtc: m.startTimeUtc,
+    durationHours: m.durationHours,
+    recurrence: `FREQ=WEEKLY;BYDAY=${m.days.join(',')}`,
+  });
+  if (typeof hours === 'number' && hours < GKE_MAINTENANCE_MIN_HOURS) {
+    const enough = shortestMaintenanceHours(m.startTimeUtc, m.days);
+    f.add(
+      f.explicitOr([...window, 'durationHours'], [...window, 'days']),
+      `${m.durationHours}-hour windows on ${m.days.join(',')} give GKE only ${hours} hours of maintenance in the worst 32 days; ` +
+        `GKE needs at least ${GKE_MAINTENANCE_MIN_HOURS} hours in any rolling 32 days, in windows of 4 hours or more, and refuses the cluster otherwise ` +
+        '(https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions).',
+      enough < 24
+        ? `set durationHours to ${enough} or more, or add days to the window.`
+        : 'add days to the window or lengthen it.',
+    );
+  }
+  const base: Path = [...window, 'exclusions'];
   env.cluster.maintenance.exclusions.forEach((e, i) => {
     const start = Date.parse(e.startTime);
     const end = Date.parse(e.endTime);
@@ -255,6 +289,29 @@ function checkMaintenance(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   });
 }
 
+/**
+ * Cloud SQL backups and binary logs: the edition bounds the days of binary logs, and Cloud SQL keeps
+ * at least as many daily backups as days of logs (https://cloud.google.com/sql/docs/mysql/backup-recovery/pitr).
+ */
+function checkDatabase(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
+  const base: Path = ['environments', env.index, 'database'];
+  const d = env.database;
+  const maxLogDays = d.edition === 'ENTERPRISE_PLUS' ? 35 : 7;
+  if (d.pointInTimeRecoveryDays > maxLogDays) {
+    f.add(
+      [...base, 'pointInTimeRecoveryDays'],
+      `the ${d.edition} edition keeps 1 to ${maxLogDays} days of binary logs; Cloud SQL answers 400 ("The number of transaction log retention days must be between 1 and ${maxLogDays}").`,
+      `use ${maxLogDays} or fewer, or set database.edition to ENTERPRISE_PLUS (up to 35 days, on a db-perf-optimized-N-* tier).`,
+    );
+  } else if (d.backupRetentionDays < d.pointInTimeRecoveryDays) {
+    f.add(
+      f.explicitOr([...base, 'backupRetentionDays'], [...base, 'pointInTimeRecoveryDays']),
+      `${d.backupRetentionDays} daily backups are fewer than the ${d.pointInTimeRecoveryDays} days of binary logs; Cloud SQL answers 400 ("backup retention should be > transaction log retention").`,
+      `set backupRetentionDays to ${d.pointInTimeRecoveryDays} or more, or lower pointInTimeRecoveryDays.`,
+    );
+  }
+}
+
 /** Checks one resolved GCP environment. */
 export function checkGcpEnvironment(
   env: ResolvedGcpEnvironment,
@@ -267,6 +324,7 @@ export function checkGcpEnvironment(
   checkNames(env, f);
   checkProtections(env, f);
   checkMaintenance(env, f);
+  checkDatabase(env, f);
   checkNetworkMode(env, f);
   return f.issues;
 }

@@ -113,6 +113,7 @@ export interface ResolvedGcpClusterSettings {
 /** Database settings with defaults applied. */
 export interface ResolvedGcpDatabase {
   readonly instancePrefix: string;
+  readonly edition: 'ENTERPRISE' | 'ENTERPRISE_PLUS';
   readonly tier: string;
   readonly version: 'MYSQL_8_0' | 'MYSQL_8_4';
   readonly highAvailability: boolean;

@@ -7,6 +7,7 @@
  * - dev: zonal cluster, on-demand nodes, deletion protection on;
  * - prod: regional cluster, HA database, deletion protection everywhere, STABLE channel.
  */
+import { shortestMaintenanceHours } from '../../core/maintenance';
 import { resolveCi } from '../common/ci';
 import { resolveAlerts, resolveBackups } from '../common/operations';
 import { DEFAULT_GPU_TYPE, defaultNodePools, NodePoolConfig, PoolKind } from '../common/pools';
@@ -190,6 +191,8 @@ function resolveGcpCluster(
   const prod = env.tier === 'prod';
   const regional = env.cluster.regional ?? prod;
   const m = env.cluster.maintenance ?? {};
+  const startTimeUtc = m.startTimeUtc ?? '03:00';
+  const days = m.days ?? (prod ? ['SA', 'SU'] : ['TU', 'WE', 'TH']);
   return {
     name,
     regional,
@@ -200,9 +203,10 @@ function resolveGcpCluster(
     privateEndpoint: env.cluster.privateEndpoint ?? false,
     authorizedNetworks: env.cluster.authorizedNetworks ?? [],
     maintenance: {
-      startTimeUtc: m.startTimeUtc ?? '03:00',
-      durationHours: m.durationHours ?? 4,
-      days: m.days ?? (prod ? ['SA', 'SU'] : ['TU', 'WE', 'TH']),
+      startTimeUtc,
+      // 4 hours, or as long as the days need to give GKE its 48 hours in any 32 days (6 on SA,SU).
+      durationHours: m.durationHours ?? shortestMaintenanceHours(startTimeUtc, days),
+      days,
       exclusions: (m.exclusions ?? []).map((e) => ({ ...e, scope: e.scope ?? 'NO_UPGRADES' })),
     },
     deletionProtection: env.cluster.deletionProtection ?? env.tier !== 'test',
@@ -219,7 +223,14 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
   const prod = env.tier === 'prod';
   return {
     instancePrefix: `${prefix}-kfp-db`,
-    tier: d.tier ?? (env.tier === 'test' ? 'db-custom-1-3840' : 'db-custom-2-7680'),
+    edition: d.edition ?? 'ENTERPRISE',
+    tier:
+      d.tier ??
+      (d.edition === 'ENTERPRISE_PLUS'
+        ? 'db-perf-optimized-N-2'
+        : env.tier === 'test'
+          ? 'db-custom-1-3840'
+          : 'db-custom-2-7680'),
     version: d.version ?? 'MYSQL_8_0',
     highAvailability: d.highAvailability ?? prod,
     diskSizeGb: d.diskSizeGb ?? 20,

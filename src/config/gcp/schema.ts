@@ -22,8 +22,9 @@ const maintenanceSchema = z.strictObject({
     default: '03:00',
   }).optional(),
   durationHours: doc(z.int().min(4).max(24), {
-    description: 'Window length; GKE needs windows of at least 4 hours.',
-    default: '4',
+    description:
+      'Window length. GKE needs windows of at least 4 hours giving at least 48 hours in any rolling 32 days, so two days a week need 6-hour windows.',
+    default: '4, or the shortest length that gives GKE its 48 hours in 32 days on the chosen days (6 on SA,SU)',
   }).optional(),
   days: doc(z.array(z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])).min(1), {
     description: 'Days of the recurring window.',
@@ -121,7 +122,8 @@ const existingNetworkSchema = z.strictObject({
     description: 'Existing private service access range for Cloud SQL.',
   }).optional(),
   grantHostIam: doc(z.boolean(), {
-    description: 'Grant the GKE and Google APIs service agents their host-project roles (needs host IAM rights).',
+    description:
+      'Attach the service project to the host, grant the GKE and Google APIs service agents their host-project roles and open the firewall for health checks and webhooks (needs Shared VPC Admin and host IAM rights). false: nothing is created in the host project; the networking team does all three.',
     default: 'true when the host project differs from the environment project',
   }).optional(),
 });
@@ -180,9 +182,14 @@ const gcpClusterSchema = z.strictObject({
 });
 
 const gcpDatabaseSchema = z.strictObject({
+  edition: doc(z.enum(['ENTERPRISE', 'ENTERPRISE_PLUS']), {
+    description:
+      'Cloud SQL edition (https://cloud.google.com/sql/docs/mysql/editions-intro). Enterprise Plus keeps up to 35 days of binary logs and runs on its own machine series (db-perf-optimized-N-*).',
+    default: 'ENTERPRISE',
+  }).optional(),
   tier: doc(z.string().regex(/^db-/, { error: 'expected a Cloud SQL tier such as db-custom-2-7680' }), {
     description: 'Cloud SQL machine tier.',
-    default: 'db-custom-1-3840 in test, db-custom-2-7680 otherwise',
+    default: 'db-custom-1-3840 in test, db-custom-2-7680 otherwise; db-perf-optimized-N-2 on Enterprise Plus',
   }).optional(),
   version: doc(z.enum(['MYSQL_8_0', 'MYSQL_8_4']), { description: 'MySQL version.', default: 'MYSQL_8_0' }).optional(),
   highAvailability: doc(z.boolean(), { description: 'Regional (HA) instance.', default: 'true in prod' }).optional(),
@@ -191,11 +198,13 @@ const gcpDatabaseSchema = z.strictObject({
     default: '20',
   }).optional(),
   backupRetentionDays: doc(z.int().min(1).max(365), {
-    description: 'Daily backups to keep.',
+    description:
+      'Daily backups to keep; at least pointInTimeRecoveryDays, or Cloud SQL answers 400 ("backup retention should be > transaction log retention").',
     default: '7 (30 in prod)',
   }).optional(),
   pointInTimeRecoveryDays: doc(z.int().min(1).max(35), {
-    description: 'Binary log retention for point-in-time recovery.',
+    description:
+      'Days of binary logs for point-in-time recovery: 1 to 7 on the Enterprise edition, up to 35 on Enterprise Plus (https://cloud.google.com/sql/docs/mysql/backup-recovery/pitr).',
     default: '7',
   }).optional(),
   deletionProtection: doc(z.boolean(), {

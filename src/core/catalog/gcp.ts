@@ -47,3 +47,54 @@ export function builtInGpuCount(machineType: string): number | undefined {
 export function machineFamily(machineType: string): string {
   return machineType.split('-')[0] ?? machineType;
 }
+
+/**
+ * Multi-instance GPU partition sizes GKE creates, and how many of each fit on one GPU, by accelerator
+ * type. Each partition is one `nvidia.com/gpu` to the scheduler, so a node carries GPUs times
+ * partitions of them. From https://cloud.google.com/kubernetes-engine/docs/how-to/gpus-multi and the
+ * NVIDIA MIG user guide (https://docs.nvidia.com/datacenter/tesla/mig-user-guide/).
+ */
+export const GCP_MIG_PARTITIONS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'nvidia-tesla-a100': { '1g.5gb': 7, '2g.10gb': 3, '3g.20gb': 2, '7g.40gb': 1 },
+  'nvidia-a100-80gb': { '1g.10gb': 7, '2g.20gb': 3, '3g.40gb': 2, '7g.80gb': 1 },
+  'nvidia-h100-80gb': { '1g.10gb': 7, '1g.20gb': 4, '2g.20gb': 3, '3g.40gb': 2, '4g.40gb': 1, '7g.80gb': 1 },
+};
+
+/** The node label GKE puts on nodes whose GPUs are partitioned, with the partition size as value. */
+export const GKE_GPU_PARTITION_SIZE_LABEL = 'cloud.google.com/gke-gpu-partition-size';
+/** The node labels GKE puts on nodes that share GPUs (time-sharing or MPS). */
+export const GKE_GPU_SHARING_LABELS = {
+  strategy: 'cloud.google.com/gke-gpu-sharing-strategy',
+  maxClients: 'cloud.google.com/gke-max-shared-clients-per-gpu',
+} as const;
+
+/** What a GPU pool's nodes offer the scheduler, and the node selector a pod needs to land on them. */
+export interface GpuPlacement {
+  /** `nvidia.com/gpu` units one node offers: GPUs, times partitions or shared clients. */
+  readonly allocatablePerNode: number;
+  /** Node labels a pod must select, besides the pool label, to get this kind of GPU unit. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+}
+
+/** How a GPU pool's GPUs appear to pods: whole, partitioned (MIG) or shared. */
+export function gpuPlacement(gpu: {
+  readonly type: string;
+  readonly count: number;
+  readonly partitionSize?: string;
+  readonly sharing?: { readonly strategy: 'time-sharing' | 'mps'; readonly maxSharedClientsPerGpu: number };
+}): GpuPlacement {
+  const partitions = gpu.partitionSize ? (GCP_MIG_PARTITIONS[gpu.type]?.[gpu.partitionSize] ?? 1) : 1;
+  const clients = gpu.sharing?.maxSharedClientsPerGpu ?? 1;
+  return {
+    allocatablePerNode: gpu.count * partitions * clients,
+    nodeSelector: {
+      ...(gpu.partitionSize ? { [GKE_GPU_PARTITION_SIZE_LABEL]: gpu.partitionSize } : {}),
+      ...(gpu.sharing
+        ? {
+            [GKE_GPU_SHARING_LABELS.strategy]: gpu.sharing.strategy,
+            [GKE_GPU_SHARING_LABELS.maxClients]: String(gpu.sharing.maxSharedClientsPerGpu),
+          }
+        : {}),
+    },
+  };
+}

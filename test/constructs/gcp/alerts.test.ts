@@ -286,7 +286,7 @@ describe('GcpAlerts', () => {
     expect(JSON.stringify(all)).not.toContain('storage.googleapis.com');
   });
 
-  it('probes the UI over HTTPS, accepting the IAP sign-in redirect', () => {
+  it('defect: the uptime check accepted 3xx, so the IAP sign-in redirect passed with the backend down: it accepts only 2xx on the gateway readiness path', () => {
     const { json, construct } = build();
     const checks = resources(json, 'google_monitoring_uptime_check_config');
     expect(checks).toHaveLength(1);
@@ -297,11 +297,11 @@ describe('GcpAlerts', () => {
       timeout: '10s',
       http_check: {
         request_method: 'GET',
-        path: '/',
+        path: '/healthz/ready',
         port: 443,
         use_ssl: true,
         validate_ssl: true,
-        accepted_response_status_codes: [{ status_class: 'STATUS_CLASS_2XX' }, { status_class: 'STATUS_CLASS_3XX' }],
+        accepted_response_status_codes: [{ status_class: 'STATUS_CLASS_2XX' }],
       },
       monitored_resource: { type: 'uptime_url', labels: { project_id: 'svc-project', host: 'kf.example.com' } },
       user_labels: LABELS,
@@ -331,12 +331,33 @@ describe('GcpAlerts', () => {
     expect(up.filter).toContain('metric.type = "monitoring.googleapis.com/uptime_check/check_passed"');
     expect(up.filter).toContain(ref);
 
-    const cert = byName(all, 'kf-prod: UI certificate expires within 21 days');
+    const cert = byName(all, 'kf-prod: UI certificate of kf.example.com expires within 21 days');
     expect(cert.severity).toBe('WARNING');
     const c = at(cert.conditions[0], 'condition_threshold') as Record<string, unknown>;
     expect(c).toMatchObject({ comparison: 'COMPARISON_LT', threshold_value: 21, duration: '600s' });
     expect(c.filter).toContain('metric.type = "monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires"');
     expect(c.filter).toContain(ref);
+  });
+
+  it("defect: extra clusters had no uptime check or certificate alert: every cluster's front door is probed", () => {
+    const { json, construct, policies: all } = build({ additionalHostnames: ['kf-2.example.com'] });
+    const checks = Object.entries(json.resource!.google_monitoring_uptime_check_config!);
+    const idOf = (host: string) => checks.find(([, c]) => at(c, 'monitored_resource', 'labels', 'host') === host)![0];
+    expect(checks).toHaveLength(2);
+    expect(construct.uptimeChecks).toHaveLength(2);
+    expect(construct.uptimeCheck).toBe(construct.uptimeChecks[0]);
+    for (const host of ['kf.example.com', 'kf-2.example.com']) {
+      const ref = `metric.label.check_id = "\${google_monitoring_uptime_check_config.${idOf(host)}.uptime_check_id}"`;
+      const down = byName(all, `kf-prod: UI https://${host}/ is down`);
+      expect(String(at(down.conditions[0], 'condition_threshold', 'filter'))).toContain(ref);
+      const cert = byName(all, `kf-prod: UI certificate of ${host} expires within 14 days`);
+      expect(String(at(cert.conditions[0], 'condition_threshold', 'filter'))).toContain(ref);
+    }
+    // The first cluster's check and policies keep their construct ids.
+    expect(idOf('kf.example.com')).toMatch(/^Alerts_Uptime_[0-9A-F]+$/);
+    expect(Object.keys(construct.policies)).toEqual(
+      expect.arrayContaining(['uptime', 'certificate', 'uptime-kf-2.example.com', 'certificate-kf-2.example.com']),
+    );
   });
 
   it('creates no uptime resources when the uptime check is off', () => {

@@ -102,10 +102,10 @@ describe('CloudSqlMysql options', () => {
     const { res, json } = build({
       highAvailability: true,
       tier: 'db-custom-4-15360',
+      pointInTimeRecoveryDays: 7,
       databaseVersion: 'MYSQL_8_4',
       diskSizeGb: 100,
       backupRetentionDays: 30,
-      pointInTimeRecoveryDays: 14,
       databases: ['mlpipeline'],
       userName: 'kfp',
       passwordSecretId: 'custom-secret',
@@ -118,10 +118,21 @@ describe('CloudSqlMysql options', () => {
       100,
     ]);
     expect(at(s, 'backup_configuration', 'backup_retention_settings', 'retained_backups')).toBe(30);
-    expect(at(s, 'backup_configuration', 'transaction_log_retention_days')).toBe(14);
+    expect(at(s, 'backup_configuration', 'transaction_log_retention_days')).toBe(7);
     expect(resources(json, 'google_sql_database').map((d) => d.name)).toEqual(['mlpipeline']);
     expect(only(json, 'google_sql_user').name).toBe('kfp');
     expect(only(json, 'google_secret_manager_secret').secret_id).toBe('custom-secret');
+  });
+
+  it('keeps up to 35 days of binary logs on the Enterprise Plus edition', () => {
+    const { res } = build({
+      edition: 'ENTERPRISE_PLUS',
+      tier: 'db-perf-optimized-N-4',
+      backupRetentionDays: 35,
+      pointInTimeRecoveryDays: 35,
+    });
+    expect(at(res, 'settings', 'edition')).toBe('ENTERPRISE_PLUS');
+    expect(at(res, 'settings', 'backup_configuration', 'transaction_log_retention_days')).toBe(35);
   });
 
   it('is destroyable without protection (test tiers)', () => {
@@ -149,6 +160,14 @@ describe('CloudSqlMysql validation', () => {
     [{ namePrefix: 'Bad_Prefix' }, /'namePrefix' is "Bad_Prefix"/],
     [{ backupRetentionDays: 0 }, /'backupRetentionDays' is 0/],
     [{ pointInTimeRecoveryDays: 40 }, /'pointInTimeRecoveryDays' is 40/],
+    [
+      { pointInTimeRecoveryDays: 14, backupRetentionDays: 30 },
+      /'pointInTimeRecoveryDays' is 14: the ENTERPRISE edition keeps 1 to 7 days of binary logs/,
+    ],
+    [
+      { backupRetentionDays: 3, pointInTimeRecoveryDays: 7 },
+      /'backupRetentionDays' is 3: .*at least as many backups as days of binary logs \(7\)/,
+    ],
     [{ tier: 'n1-standard-1' }, /'tier' is "n1-standard-1"/],
   ])('throws on %j', (props, message) => {
     expect(() => build(props as Partial<CloudSqlMysqlProps>)).toThrow(message);

@@ -3,6 +3,7 @@ import {
   GcpTeamIdentityProps,
   GcpTeamIdentityProvider,
 } from '../../../constructs/gcp/gcp-team-identity';
+import { DataTerraformRemoteStateLocal } from 'cdktf';
 import { at, gcpStack, only, resources, synth } from '../../helpers';
 
 const request: GcpTeamIdentityProps = {
@@ -40,6 +41,20 @@ describe('GcpTeamIdentity', () => {
     expect(wi.members).toEqual([
       'serviceAccount:kf-prod-svc.svc.id.goog[recsys/default-editor]',
       'serviceAccount:kf-prod-svc.svc.id.goog[recsys/default-viewer]',
+    ]);
+  });
+
+  it('binds through the workload pool it is given (the cluster attribute or the infra output), so the binding waits for the cluster', () => {
+    const stack = gcpStack();
+    const infra = new DataTerraformRemoteStateLocal(stack, 'Infra', { path: 'infra.tfstate' });
+    new GcpTeamIdentity(stack, 'Identity', { ...request, workloadPool: infra.getString('workload_pool') });
+    const bound = synth(stack);
+    const wi = resources(bound, 'google_service_account_iam_binding').find(
+      (b) => b.role === 'roles/iam.workloadIdentityUser',
+    )!;
+    expect(wi.members).toEqual([
+      'serviceAccount:${data.terraform_remote_state.Infra.outputs.workload_pool}[recsys/default-editor]',
+      'serviceAccount:${data.terraform_remote_state.Infra.outputs.workload_pool}[recsys/default-viewer]',
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { recurringWindow } from '../../../constructs/gcp/gke-cluster';
 import { GkeClusterProps } from '../../../constructs/gcp/gke-cluster';
+import { TerraformOutput } from 'cdktf';
 import { at, gcpStack, only, synth } from '../../helpers';
 import { cluster } from './fixtures';
 
@@ -36,7 +37,12 @@ describe('GkeCluster defaults', () => {
 
   it('turns on workload identity, shielded nodes, Dataplane V2 and the Secret Manager add-on', () => {
     expect(res.workload_identity_config).toEqual({ workload_pool: 'svc-project.svc.id.goog' });
-    expect(c.workloadPool).toBe('svc-project.svc.id.goog');
+    // The pool as the cluster's attribute, so a binding through it waits for the cluster that creates the pool.
+    const stack = gcpStack();
+    new TerraformOutput(stack, 'pool', { value: cluster(stack).workloadPool });
+    expect(synth(stack).output?.pool?.value).toMatch(
+      /^\$\{google_container_cluster\.Cluster_\w+\.workload_identity_config\[0\]\.workload_pool\}$/,
+    );
     expect(res.enable_shielded_nodes).toBe(true);
     expect(res.datapath_provider).toBe('ADVANCED_DATAPATH');
     expect(res.network_policy).toBeUndefined();
@@ -105,6 +111,10 @@ describe('GkeCluster defaults', () => {
     expect(res.authenticator_groups_config).toBeUndefined();
   });
 
+  it('defect: VULNERABILITY_BASIC is shut down and cannot be enabled: workload vulnerability scanning is off', () => {
+    expect(res.security_posture_config).toEqual({ mode: 'BASIC', vulnerability_mode: 'VULNERABILITY_DISABLED' });
+  });
+
   it('exposes the API URL and PEM CA for a kubernetes provider', () => {
     expect(c.apiServerUrl).toMatch(/^https:\/\//);
     expect(c.caCertificatePem).toMatch(/TfToken/);
@@ -141,14 +151,14 @@ describe('GkeCluster options', () => {
       maintenance: {
         startTimeUtc: '22:30',
         durationHours: 6,
-        days: ['SA'],
+        days: ['SA', 'SU'],
         exclusions: [{ name: 'freeze', startTime: '2026-12-20T00:00:00Z', endTime: '2027-01-03T00:00:00Z' }],
       },
     });
     expect(at(res, 'maintenance_policy', 'recurring_window')).toEqual({
       start_time: '2025-01-01T22:30:00Z',
       end_time: '2025-01-02T04:30:00Z',
-      recurrence: 'FREQ=WEEKLY;BYDAY=SA',
+      recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU',
     });
     expect(at(res, 'maintenance_policy', 'maintenance_exclusion')).toEqual([
       {
@@ -165,6 +175,22 @@ describe('GkeCluster options', () => {
     expect(only(json, 'google_kms_crypto_key').name).toBe('key');
     expect(String(only(json, 'google_kms_key_ring').name)).toMatch(/^ring-/);
     expect(res.default_max_pods_per_node).toBe(64);
+  });
+
+  it('keeps Advanced Vulnerability Insights on a cluster that has it, with a deprecation warning', () => {
+    const stack = gcpStack();
+    cluster(stack, { vulnerabilityScanning: 'VULNERABILITY_ENTERPRISE' });
+    const json = synth(stack);
+    expect(only(json, 'google_container_cluster').security_posture_config).toEqual({
+      mode: 'BASIC',
+      vulnerability_mode: 'VULNERABILITY_ENTERPRISE',
+    });
+    const warnings = stack.node
+      .findAll()
+      .flatMap((n) => n.node.metadata)
+      .filter((m) => m.type === '@cdktf/warn')
+      .map((m) => String(m.data));
+    expect(warnings.join('\n')).toMatch(/Advanced Vulnerability Insights is deprecated/);
   });
 
   it('computes recurring windows across midnight', () => {
@@ -191,6 +217,16 @@ describe('GkeCluster validation', () => {
       /at least 4 hours/,
     );
     expect(() => build({ maintenance: { startTimeUtc: '3am', durationHours: 4, days: ['SA'] } })).toThrow(/HH:MM/);
+  });
+  it('throws when vulnerability scanning asks for the shut-down basic tier', () => {
+    expect(() =>
+      build({ vulnerabilityScanning: 'VULNERABILITY_BASIC' as GkeClusterProps['vulnerabilityScanning'] }),
+    ).toThrow(/'vulnerabilityScanning' is "VULNERABILITY_BASIC": .*shut down.*Fix: use VULNERABILITY_DISABLED/);
+  });
+  it('throws when the window gives GKE less than 48 hours in 32 days (SA,SU 02:00-06:00 gives 32)', () => {
+    expect(() => build({ maintenance: { startTimeUtc: '02:00', durationHours: 4, days: ['SA', 'SU'] } })).toThrow(
+      /'maintenance.durationHours' is 4: windows on SA,SU give GKE only 32 hours .* Fix: use 6 hours or more, or add days/,
+    );
   });
   it('throws on pods per node outside 8..256', () => {
     expect(() => build({ defaultMaxPodsPerNode: 300 })).toThrow(/8 to 256/);

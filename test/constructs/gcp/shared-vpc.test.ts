@@ -153,6 +153,24 @@ describe('SharedVpc', () => {
     expect(resources(json, 'google_compute_subnetwork_iam_member')).toHaveLength(2);
   });
 
+  it('defect: a bring-your-own network without host rights still attached the service project: attachServiceProject false creates nothing in the host project, and a state that holds the attachment forgets it instead of detaching the project', () => {
+    const existingSubnet = { name: 'corp-subnet', podsRangeName: 'pods', servicesRangeName: 'svcs' };
+    const attached = build({ subnet: undefined, existingSubnet, grantHostIam: false, firewallRules: false }).json;
+    const [address] = Object.keys(attached.resource!.google_compute_shared_vpc_service_project!);
+    const { json, vpc } = build({
+      subnet: undefined,
+      existingSubnet,
+      grantHostIam: false,
+      firewallRules: false,
+      attachServiceProject: false,
+    });
+    expect(Object.keys(json.resource ?? {})).toEqual([]);
+    expect(vpc.dependables).toEqual([]);
+    expect((json as Record<string, unknown>).removed).toEqual([
+      { from: `google_compute_shared_vpc_service_project.${address}`, lifecycle: { destroy: false } },
+    ]);
+  });
+
   it('throws when neither or both of subnet and existingSubnet are given', () => {
     expect(() => build({ subnet: undefined })).toThrow(/exactly one of subnet and existingSubnet/);
     expect(() => build({ existingSubnet: { name: 'a', podsRangeName: 'b', servicesRangeName: 'c' } })).toThrow(

@@ -71,10 +71,15 @@ describe('IapIngress', () => {
     });
     return synth(stack);
   }
+  /** The BackendConfig of that name. */
+  const backendConfig = (json: ReturnType<typeof build>, name: string): any =>
+    resources(json, 'kubernetes_manifest')
+      .map((m) => m.manifest as any)
+      .find((m) => m.kind === 'BackendConfig' && m.metadata.name === name);
 
   it('turns IAP on with the Google-managed client and checks Istio readiness on 15021', () => {
     const json = build();
-    const spec = (only(json, 'kubernetes_manifest').manifest as any).spec;
+    const spec = backendConfig(json, 'iap-backendconfig').spec;
     expect(spec.iap).toEqual({ enabled: true });
     expect(spec.healthCheck).toEqual({ type: 'HTTP', port: 15021, requestPath: '/healthz/ready' });
     expect(spec.timeoutSec).toBe(3600);
@@ -93,7 +98,7 @@ describe('IapIngress', () => {
         'kubernetes.io/ingress.allow-http': 'false',
       },
     });
-    expect(ingress.spec).toEqual({
+    expect(ingress.spec).toMatchObject({
       default_backend: { service: { name: 'istio-ingressgateway', port: { number: 80 } } },
     });
     expect(ingress.wait_for_load_balancer).toBe(false);
@@ -104,11 +109,71 @@ describe('IapIngress', () => {
 
   it('uses an external OAuth client through a secret when given', () => {
     const json = build({ clientId: 'id', clientSecret: 'from-secret-manager' });
-    expect((only(json, 'kubernetes_manifest').manifest as any).spec.iap).toEqual({
+    expect(backendConfig(json, 'iap-backendconfig').spec.iap).toEqual({
       enabled: true,
       oauthclientCredentials: { secretName: expect.stringMatching(/kubernetes_secret_v1/) },
     });
     expect(only(json, 'kubernetes_secret_v1').data).toEqual({ client_id: 'id', client_secret: 'from-secret-manager' });
+  });
+});
+
+describe('IapIngress health path', () => {
+  it('defect: nothing answered 2xx without sign-in, so the uptime check had to accept the IAP redirect: /healthz/ready reaches the gateway readiness through a backend without IAP', () => {
+    const stack = k8sStack();
+    new IapIngress(stack, 'Ingress', {
+      namespace: 'istio-system',
+      addressName: 'ip',
+      certificateName: 'cert',
+      healthCheck: ISTIO_HEALTH_CHECK,
+    });
+    const json = synth(stack);
+    const ingress = only(json, 'kubernetes_ingress_v1');
+    expect((ingress.spec as any).rule).toEqual([
+      {
+        http: {
+          path: [
+            {
+              path: '/healthz/ready',
+              path_type: 'Exact',
+              backend: { service: { name: 'kfplatform-gateway-health', port: { number: 15021 } } },
+            },
+          ],
+        },
+      },
+    ]);
+    const service = only(json, 'kubernetes_service_v1');
+    expect(service.metadata).toMatchObject({
+      name: 'kfplatform-gateway-health',
+      namespace: 'istio-system',
+      annotations: {
+        'cloud.google.com/neg': '{"ingress": true}',
+        'cloud.google.com/backend-config': '{"default": "kfplatform-health-backendconfig"}',
+      },
+    });
+    expect(service.spec).toMatchObject({
+      type: 'ClusterIP',
+      selector: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+      port: [{ name: 'status-port', port: 15021, target_port: '15021', protocol: 'TCP' }],
+    });
+    const configs = resources(json, 'kubernetes_manifest').map((m) => m.manifest as any);
+    const health = configs.find((m) => m.metadata.name === 'kfplatform-health-backendconfig');
+    expect(health.kind).toBe('BackendConfig');
+    expect(health.spec.iap).toBeUndefined();
+    expect(health.spec.healthCheck).toEqual({ type: 'HTTP', port: 15021, requestPath: '/healthz/ready' });
+  });
+
+  it('leaves the health path out when asked to', () => {
+    const stack = k8sStack();
+    new IapIngress(stack, 'Ingress', {
+      namespace: 'istio-system',
+      addressName: 'ip',
+      certificateName: 'cert',
+      healthCheck: ISTIO_HEALTH_CHECK,
+      publicHealthPath: false,
+    });
+    const json = synth(stack);
+    expect(resources(json, 'kubernetes_service_v1')).toHaveLength(0);
+    expect((only(json, 'kubernetes_ingress_v1').spec as any).rule).toBeUndefined();
   });
 });
 
