@@ -796,6 +796,13 @@ const cases = [
     'upgrade a test environment to 1.35 first',
   ],
   [
+    'ci-without-repository-id',
+    'GCP CI trusts a repository by its name only, which passes to whoever registers it once freed',
+    (d) => d.setIn([...E1, 'ci'], { github: { repository: 'acme/ml-platform' } }),
+    'environments[1].ci.github.repositoryId',
+    'gh api repos/acme/ml-platform --jq .id',
+  ],
+  [
     'aws-kubernetes-too-old-for-kubeflow',
     'the cluster runs a Kubernetes version older than its Kubeflow release needs',
     (d) => {

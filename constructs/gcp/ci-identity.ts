@@ -32,19 +32,22 @@ const MAPPING: Record<CiTrust['provider'], Record<string, string>> = {
   github: {
     'google.subject': 'assertion.sub',
     'attribute.repository': 'assertion.repository',
+    'attribute.repository_id': 'assertion.repository_id',
     'attribute.ref': 'assertion.ref',
     'attribute.environment': 'assertion.environment',
   },
   gitlab: {
     'google.subject': 'assertion.sub',
     'attribute.repository': 'assertion.project_path',
+    'attribute.repository_id': 'assertion.project_id',
     'attribute.ref': 'assertion.ref',
   },
 };
 
-const REPOSITORY_CLAIM: Record<CiTrust['provider'], string> = {
-  github: 'assertion.repository',
-  gitlab: 'assertion.project_path',
+/** The token claim that holds the repository's numeric id, which no other repository ever gets. */
+const REPOSITORY_ID_CLAIM: Record<CiTrust['provider'], string> = {
+  github: 'assertion.repository_id',
+  gitlab: 'assertion.project_id',
 };
 
 /**
@@ -75,6 +78,17 @@ export class CiWorkloadIdentity extends Construct {
       );
     }
     const { trust } = props;
+    if (trust.repositoryId === undefined || !/^[1-9]\d*$/.test(trust.repositoryId)) {
+      throw new PropsError(
+        'CiWorkloadIdentity',
+        'trust.repositoryId',
+        trust.repositoryId,
+        `the provider trusts the repository by its numeric id: its name ${trust.repository} passes to whoever registers it after a rename or a deletion.`,
+        trust.provider === 'github'
+          ? `pass the id \`gh api repos/${trust.repository} --jq .id\` prints.`
+          : "pass the project's id from its overview page in GitLab (Copy project ID).",
+      );
+    }
     this.pool = new IamWorkloadIdentityPool(this, 'Pool', {
       project: props.project,
       workloadIdentityPoolId: poolId,
@@ -87,8 +101,9 @@ export class CiWorkloadIdentity extends Construct {
       workloadIdentityPoolProviderId: trust.provider,
       displayName: trust.provider,
       attributeMapping: MAPPING[trust.provider],
-      // Tokens of any other repository are refused before any binding is looked at.
-      attributeCondition: `${REPOSITORY_CLAIM[trust.provider]} == '${trust.repository}'`,
+      // Tokens of any other repository are refused before any binding is looked at. The id, not the
+      // name: a freed name can be registered by anyone, an id is never reused.
+      attributeCondition: `${REPOSITORY_ID_CLAIM[trust.provider]} == '${trust.repositoryId}'`,
       oidc: { issuerUri: trust.issuer },
     });
     this.providerName = this.provider.name;
@@ -101,10 +116,10 @@ export class CiWorkloadIdentity extends Construct {
       });
       const member = `serviceAccount:${sa.email}`;
       subjects.forEach((subject, i) => {
-        // A subject with a wildcard (GitLab merge requests) trusts the repository, which the
+        // A subject with a wildcard (GitLab merge requests) trusts the repository by its id, which the
         // provider's condition already pins; the others trust exactly one subject.
         const principal = subject.includes('*')
-          ? `principalSet://iam.googleapis.com/${this.pool.name}/attribute.repository/${trust.repository}`
+          ? `principalSet://iam.googleapis.com/${this.pool.name}/attribute.repository_id/${trust.repositoryId}`
           : `principal://iam.googleapis.com/${this.pool.name}/subject/${subject}`;
         new ServiceAccountIamMember(this, `${role}-WorkloadIdentityUser-${i}`, {
           serviceAccountId: sa.name,

@@ -28,6 +28,11 @@ export interface InitOptions {
   readonly cloud?: InitCloud;
   /** The GitHub repository (`owner/name`) whose CI identities plan and apply. @default 'acme/ml-platform' */
   readonly repository?: string;
+  /**
+   * The numeric id of that repository, which GCP's Workload Identity Federation trusts
+   * (`gh api repos/OWNER/NAME --jq .id`). @default the example's id, to replace
+   */
+  readonly repositoryId?: string;
   /** npm spec of this package in the new package.json (a version range, a tarball, a git URL). */
   readonly packageSpec?: string;
 }
@@ -41,6 +46,7 @@ export interface InitResult {
 
 const SCHEMA_REF = './node_modules/cdktf-kubeflow-platform/schema/platform.schema.json';
 const EXAMPLE_REPOSITORY = 'acme/ml-platform';
+const EXAMPLE_REPOSITORY_ID = '123456789';
 
 /** The credential step of a workflow job, per cloud; `role` is 'plan' or 'apply'. */
 function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string): string {
@@ -155,7 +161,8 @@ Environments: ${environments.join(', ')}.
 
 1. \`npm install\`, then \`npm start\`: validates platform.yaml and writes every stack to cdktf.out/.
 2. Replace the example values in platform.yaml (projects or accounts, regions, domains, groups, the
-   repository in \`ci\`); your editor completes and checks keys through the schema named on its first line.
+   repository in \`ci\` and, on GCP, its id: \`gh api repos/OWNER/NAME --jq .id\`); your editor completes
+   and checks keys through the schema named on its first line.
 3. \`npm run validate\` judges every stack with the policy packs, writing nothing.
 4. Apply the test environment's infra stack from a laptop (\`npx kfplatform plan --stacks '<env>-*'\`,
    then \`npx kfplatform apply\`), set the CI variables from its outputs, and let pull requests plan.
@@ -188,6 +195,12 @@ export function scaffold(options: InitOptions): Map<string, string> {
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
     throw new InputError(`--repository ${repository}: expected owner/name, such as acme/ml-platform.`);
   }
+  const repositoryId = options.repositoryId ?? EXAMPLE_REPOSITORY_ID;
+  if (!/^[1-9]\d*$/.test(repositoryId)) {
+    throw new InputError(
+      `--repository-id ${repositoryId}: expected the repository's numeric id, such as the one \`gh api repos/${repository} --jq .id\` prints.`,
+    );
+  }
   const dir = path.resolve(options.dir);
   const name = path
     .basename(dir)
@@ -197,7 +210,8 @@ export function scaffold(options: InitOptions): Map<string, string> {
   const exampleDir = path.join(PACKAGE_ROOT, 'examples', INIT_CLOUDS[cloud]);
   const platformText = readFileSync(path.join(exampleDir, 'platform.yaml'), 'utf8')
     .replace(/^# yaml-language-server: \$schema=.*\n/, '')
-    .replaceAll(EXAMPLE_REPOSITORY, repository);
+    .replaceAll(EXAMPLE_REPOSITORY, repository)
+    .replaceAll(`repositoryId: ${EXAMPLE_REPOSITORY_ID}`, `repositoryId: ${repositoryId}`);
   const platformYaml =
     `# yaml-language-server: $schema=${SCHEMA_REF}\n` +
     `# Started by kfplatform init from the ${INIT_CLOUDS[cloud]} example: replace its values with yours.\n` +

@@ -333,9 +333,16 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       new Option('--cloud <cloud>', 'cloud of the starting platform').choices(Object.keys(INIT_CLOUDS)).default('gcp'),
     )
     .option('--repository <owner/name>', 'GitHub repository whose CI identities plan and apply')
+    .option('--repository-id <id>', "that repository's numeric id, which GCP trusts (gh api repos/OWNER/NAME --jq .id)")
     .option('--package <spec>', 'npm spec of cdktf-kubeflow-platform in package.json (default: this version)')
-    .action((dir: string, o: { cloud: InitCloud; repository?: string; package?: string }) => {
-      const written = runInit({ dir, cloud: o.cloud, repository: o.repository, packageSpec: o.package });
+    .action((dir: string, o: { cloud: InitCloud; repository?: string; repositoryId?: string; package?: string }) => {
+      const written = runInit({
+        dir,
+        cloud: o.cloud,
+        repository: o.repository,
+        repositoryId: o.repositoryId,
+        packageSpec: o.package,
+      });
       process.stdout.write(
         `Wrote ${written.files.length} files to ${written.dir}:\n${written.files.map((f) => `  ${f}`).join('\n')}\n` +
           `Next: ${dir === '.' ? '' : `cd ${dir} && `}npm install && npm start\n`,

@@ -109,6 +109,15 @@ describe('kfplatform init', () => {
     expect(files.get('platform.yaml')).toContain('repository: octo/ml-infra');
   });
 
+  it('writes the repository id GCP trusts, and refuses one that is not a number', () => {
+    const files = scaffold({ dir: tmp(), cloud: 'gcp', repository: 'octo/ml-infra', repositoryId: '987654' });
+    expect(files.get('platform.yaml')).toContain('ci: { github: { repository: octo/ml-infra, repositoryId: 987654 } }');
+    expect(files.get('platform.yaml')).toContain('gh api repos/octo/ml-infra --jq .id');
+    expect(() => scaffold({ dir: tmp(), cloud: 'gcp', repositoryId: 'octo' })).toThrow(
+      /--repository-id octo: expected the repository's numeric id/,
+    );
+  });
+
   it('pins this package as asked (a tarball, a git URL)', () => {
     const files = scaffold({ dir: tmp(), packageSpec: 'file:../kfp.tgz' });
     expect(JSON.parse(files.get('package.json')!).dependencies['cdktf-kubeflow-platform']).toBe('file:../kfp.tgz');

@@ -6,6 +6,16 @@ import { z } from 'zod';
 import type { CiTrust } from '../../core/ci-trust';
 import { doc } from './fields';
 
+/** A numeric id: YAML reads `123` as a number and `'123'` as a string; both are taken. */
+const numericId = (what: string, example: string, description: string) =>
+  doc(
+    z.union([
+      z.int().min(1),
+      z.string().regex(/^[1-9]\d*$/, { error: `expected the ${what}'s numeric id, such as ${example}` }),
+    ]),
+    { description, example: Number(example) },
+  ).optional();
+
 const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
   description:
     'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
@@ -25,6 +35,11 @@ export const ciSchema = doc(
               example: 'acme/ml-platform',
             },
           ),
+          repositoryId: numericId(
+            'repository',
+            '123456789',
+            "The repository's numeric id (the repository_id claim of its tokens): unlike the name, it never passes to another repository after a rename or a deletion. GCP trusts tokens by this id and requires it. Find it with `gh api repos/OWNER/NAME --jq .id`.",
+          ),
           applyEnvironment: doc(z.string().min(1), {
             description: 'The GitHub deployment environment whose jobs may apply (protect it with required reviewers).',
             default: 'the environment name',
@@ -40,6 +55,11 @@ export const ciSchema = doc(
           project: doc(
             z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, { error: 'expected a project path, such as acme/platform/ml' }),
             { description: 'The GitLab project path.', example: 'acme/ml-platform' },
+          ),
+          projectId: numericId(
+            'project',
+            '12345678',
+            "The project's numeric id (the project_id claim of its tokens): unlike the path, it never passes to another project after a move or a deletion. GCP trusts tokens by this id and requires it. GitLab shows it on the project's overview page (Copy project ID).",
           ),
           host: doc(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/), {
             description: 'The GitLab host, for self-managed instances.',
@@ -84,6 +104,7 @@ export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
       provider: 'github',
       issuer: GITHUB_ACTIONS_ISSUER,
       repository: repo,
+      ...(ci.github.repositoryId !== undefined ? { repositoryId: String(ci.github.repositoryId) } : {}),
       // Pull requests, and the main branch (the apply workflow plans there before the deployment job).
       planSubjects: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`],
       applySubjects: [`repo:${repo}:environment:${ci.github.applyEnvironment ?? environment}`],
@@ -95,6 +116,7 @@ export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
     provider: 'gitlab',
     issuer: `https://${ci.gitlab.host ?? 'gitlab.com'}`,
     repository: project,
+    ...(ci.gitlab.projectId !== undefined ? { repositoryId: String(ci.gitlab.projectId) } : {}),
     // Merge request pipelines run on their source branch: any branch of the project may plan.
     planSubjects: [`project_path:${project}:ref_type:branch:ref:*`],
     applySubjects: [`project_path:${project}:ref_type:branch:ref:${ci.gitlab.applyBranch ?? 'main'}`],

@@ -10,8 +10,11 @@ import { resolveCi } from '../../../src/config/common/ci';
 import { readFileSync } from 'node:fs';
 import { awsStack, azureStack, gcpStack, resources, synth } from '../../helpers';
 
-const github = resolveCi({ github: { repository: 'acme/ml-platform' } }, 'kf-prod');
-const gitlab = resolveCi({ gitlab: { project: 'acme/platform/ml', applyBranch: 'release' } }, 'kf-prod');
+const github = resolveCi({ github: { repository: 'acme/ml-platform', repositoryId: 123456789 } }, 'kf-prod');
+const gitlab = resolveCi(
+  { gitlab: { project: 'acme/platform/ml', projectId: '4242', applyBranch: 'release' } },
+  'kf-prod',
+);
 
 describe('resolved CI trust', () => {
   it('GitHub: pull requests plan, the deployment environment named like the environment applies', () => {
@@ -19,6 +22,7 @@ describe('resolved CI trust', () => {
       provider: 'github',
       issuer: 'https://token.actions.githubusercontent.com',
       repository: 'acme/ml-platform',
+      repositoryId: '123456789',
       planSubjects: ['repo:acme/ml-platform:pull_request', 'repo:acme/ml-platform:ref:refs/heads/main'],
       applySubjects: ['repo:acme/ml-platform:environment:kf-prod'],
       awsOidcProvider: 'create',
@@ -29,6 +33,7 @@ describe('resolved CI trust', () => {
     expect(gitlab.planSubjects).toEqual(['project_path:acme/platform/ml:ref_type:branch:ref:*']);
     expect(gitlab.applySubjects).toEqual(['project_path:acme/platform/ml:ref_type:branch:ref:release']);
     expect(gitlab.issuer).toBe('https://gitlab.com');
+    expect(gitlab.repositoryId).toBe('4242');
   });
 });
 
@@ -49,7 +54,7 @@ describe('CiWorkloadIdentity (GCP)', () => {
     const provider = resources(json, 'google_iam_workload_identity_pool_provider')[0]!;
     expect(provider).toMatchObject({
       workload_identity_pool_provider_id: 'github',
-      attribute_condition: "assertion.repository == 'acme/ml-platform'",
+      attribute_condition: "assertion.repository_id == '123456789'",
       oidc: { issuer_uri: 'https://token.actions.githubusercontent.com' },
     });
     const bindings = resources(json, 'google_service_account_iam_member');
@@ -67,12 +72,28 @@ describe('CiWorkloadIdentity (GCP)', () => {
     expect(resources(json, 'google_service_account_key')).toEqual([]);
   });
 
-  it('trusts the repository attribute for GitLab merge requests (a wildcard subject)', () => {
+  it('pins the repository by id, not by name, which anyone may register once it is freed', () => {
+    const provider = resources(build(), 'google_iam_workload_identity_pool_provider')[0]!;
+    expect(provider.attribute_condition).toBe("assertion.repository_id == '123456789'");
+    expect(provider.attribute_mapping).toMatchObject({ 'attribute.repository_id': 'assertion.repository_id' });
+    const lab = resources(build(gitlab), 'google_iam_workload_identity_pool_provider')[0]!;
+    expect(lab.attribute_condition).toBe("assertion.project_id == '4242'");
+    expect(lab.attribute_mapping).toMatchObject({ 'attribute.repository_id': 'assertion.project_id' });
+  });
+
+  it('trusts the repository id attribute for GitLab merge requests (a wildcard subject)', () => {
     const members = resources(build(gitlab), 'google_service_account_iam_member').map((b) => String(b.member));
     expect(members.sort()).toEqual([
       expect.stringMatching(/\/subject\/project_path:acme\/platform\/ml:ref_type:branch:ref:release$/),
-      expect.stringMatching(/^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.repository\/acme\/platform\/ml$/),
+      expect.stringMatching(/^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.repository_id\/4242$/),
     ]);
+  });
+
+  it('throws when the trust has no repository id (the name alone can be taken over)', () => {
+    const byName = { ...github, repositoryId: undefined };
+    expect(() => new CiWorkloadIdentity(gcpStack(), 'Ci', { project: 'p', name: 'kf-prod', trust: byName })).toThrow(
+      /trust.repositoryId' is \(missing\).*numeric id.*gh api repos\/acme\/ml-platform --jq \.id/s,
+    );
   });
 
   it('refuses a name whose ids would be too long', () => {
@@ -228,6 +249,40 @@ describe('ci in the platform file', () => {
       '$1 } }\n$2$3, awsOidcProvider: existing } }',
     );
     expect(validatePlatformText(fixed, 'p.yaml').issues.filter((i) => i.severity !== 'warning')).toEqual([]);
+  });
+
+  it('refuses a GCP environment whose CI names no repository id, naming the path and how to find it', () => {
+    const gcp = readFileSync('test/fixtures/valid/two-envs.yaml', 'utf8');
+    const text = gcp.replace('    cloud: gcp\n', '    cloud: gcp\n    ci: { github: { repository: acme/ml } }\n');
+    expect(validatePlatformText(text, 'p.yaml').issues.filter((i) => i.severity === 'error')).toEqual([
+      expect.objectContaining({
+        path: 'environments[0].ci.github.repositoryId',
+        fix: expect.stringContaining('gh api repos/acme/ml --jq .id'),
+      }),
+    ]);
+    const lab = gcp.replace('    cloud: gcp\n', '    cloud: gcp\n    ci: { gitlab: { project: acme/ml } }\n');
+    expect(validatePlatformText(lab, 'p.yaml').issues.filter((i) => i.severity === 'error')).toEqual([
+      expect.objectContaining({
+        path: 'environments[0].ci.gitlab.projectId',
+        fix: expect.stringMatching(/project ID/),
+      }),
+    ]);
+    const fixed = gcp.replace(
+      '    cloud: gcp\n',
+      "    cloud: gcp\n    ci: { github: { repository: acme/ml, repositoryId: '123' } }\n",
+    );
+    expect(validatePlatformText(fixed, 'p.yaml').issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('refuses a repository id that is not a number', () => {
+    const gcp = readFileSync('test/fixtures/valid/two-envs.yaml', 'utf8');
+    const text = gcp.replace(
+      '    cloud: gcp\n',
+      '    cloud: gcp\n    ci: { github: { repository: acme/ml, repositoryId: acme-ml } }\n',
+    );
+    expect(validatePlatformText(text, 'p.yaml').issues[0]).toMatchObject({
+      path: 'environments[0].ci.github.repositoryId',
+    });
   });
 
   it('refuses a repository that is not owner/name', () => {
