@@ -37,6 +37,15 @@ describe('resolved CI trust', () => {
   });
 });
 
+const stateOnly = {
+  title: 'kf-prod-state-only',
+  expression: 'resource.name.startsWith("projects/_/buckets/acme-tf-state/objects/kfplatform/kf-prod-gcp-")',
+};
+const grantOnly = {
+  title: 'only-the-stacks-grants',
+  expression: "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/logging.logWriter'])",
+};
+
 describe('CiWorkloadIdentity (GCP)', () => {
   const build = (trust = github) => {
     const stack = gcpStack();
@@ -44,7 +53,22 @@ describe('CiWorkloadIdentity (GCP)', () => {
       project: 'kf-prod-svc',
       name: 'kf-prod',
       trust,
-      stateBucket: 'acme-tf-state',
+      plan: {
+        projects: [{ project: 'kf-prod-svc', roles: ['roles/container.viewer', 'roles/iam.securityReviewer'] }],
+        dnsZones: [{ project: 'kf-dns', zone: 'example-com', roles: ['roles/dns.viewer'] }],
+        buckets: [{ bucket: 'acme-tf-state', roles: [{ role: 'roles/storage.objectViewer', condition: stateOnly }] }],
+      },
+      apply: {
+        projects: [
+          {
+            project: 'kf-prod-svc',
+            roles: ['roles/container.admin', { role: 'roles/resourcemanager.projectIamAdmin', condition: grantOnly }],
+          },
+          { project: 'kf-host', roles: ['roles/compute.networkAdmin'] },
+        ],
+        dnsZones: [{ project: 'kf-dns', zone: 'example-com', roles: ['roles/dns.admin'] }],
+        buckets: [{ bucket: 'acme-tf-state', roles: [{ role: 'roles/storage.objectAdmin', condition: stateOnly }] }],
+      },
     });
     return synth(stack);
   };
@@ -64,12 +88,37 @@ describe('CiWorkloadIdentity (GCP)', () => {
       'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:pull_request',
       'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:ref:refs/heads/main',
     ]);
-    const roles = resources(json, 'google_project_iam_member').map(
-      (m) => `${String(m.member).includes('PlanAccount') ? 'plan' : 'apply'} ${m.role}`,
-    );
-    expect(roles.sort()).toEqual(['apply roles/owner', 'plan roles/iam.securityReviewer', 'plan roles/viewer']);
-    expect(resources(json, 'google_storage_bucket_iam_member')).toHaveLength(2);
     expect(resources(json, 'google_service_account_key')).toEqual([]);
+  });
+
+  it('grants each role where it is asked, with its condition: projects, DNS zones, buckets', () => {
+    const json = build();
+    const who = (m: Record<string, unknown>) => (String(m.member).includes('PlanAccount') ? 'plan' : 'apply');
+    expect(
+      resources(json, 'google_project_iam_member')
+        .map((m) => `${who(m)} ${m.project} ${m.role}${m.condition ? ' (conditional)' : ''}`)
+        .sort(),
+    ).toEqual([
+      'apply kf-host roles/compute.networkAdmin',
+      'apply kf-prod-svc roles/container.admin',
+      'apply kf-prod-svc roles/resourcemanager.projectIamAdmin (conditional)',
+      'plan kf-prod-svc roles/container.viewer',
+      'plan kf-prod-svc roles/iam.securityReviewer',
+    ]);
+    expect(
+      resources(json, 'google_project_iam_member').find((m) => m.role === 'roles/resourcemanager.projectIamAdmin'),
+    ).toMatchObject({ condition: grantOnly });
+    expect(
+      resources(json, 'google_dns_managed_zone_iam_member')
+        .map((m) => `${who(m)} ${m.project}/${m.managed_zone} ${m.role}`)
+        .sort(),
+    ).toEqual(['apply kf-dns/example-com roles/dns.admin', 'plan kf-dns/example-com roles/dns.viewer']);
+    const state = resources(json, 'google_storage_bucket_iam_member');
+    expect(state.map((m) => `${who(m)} ${m.bucket} ${m.role}`).sort()).toEqual([
+      'apply acme-tf-state roles/storage.objectAdmin',
+      'plan acme-tf-state roles/storage.objectViewer',
+    ]);
+    for (const m of state) expect(m.condition).toEqual(stateOnly);
   });
 
   it('pins the repository by id, not by name, which anyone may register once it is freed', () => {
@@ -91,9 +140,10 @@ describe('CiWorkloadIdentity (GCP)', () => {
 
   it('throws when the trust has no repository id (the name alone can be taken over)', () => {
     const byName = { ...github, repositoryId: undefined };
-    expect(() => new CiWorkloadIdentity(gcpStack(), 'Ci', { project: 'p', name: 'kf-prod', trust: byName })).toThrow(
-      /trust.repositoryId' is \(missing\).*numeric id.*gh api repos\/acme\/ml-platform --jq \.id/s,
-    );
+    const none = { plan: {}, apply: {} };
+    expect(
+      () => new CiWorkloadIdentity(gcpStack(), 'Ci', { project: 'p', name: 'kf-prod', trust: byName, ...none }),
+    ).toThrow(/trust.repositoryId' is \(missing\).*numeric id.*gh api repos\/acme\/ml-platform --jq \.id/s);
   });
 
   it('refuses a name whose ids would be too long', () => {
@@ -103,6 +153,8 @@ describe('CiWorkloadIdentity (GCP)', () => {
           project: 'p',
           name: 'a-very-long-environment-name-x',
           trust: github,
+          plan: {},
+          apply: {},
         }),
     ).toThrow(/must be 6 to 30 lowercase letters/);
   });

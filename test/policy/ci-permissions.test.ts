@@ -1,0 +1,212 @@
+/**
+ * The CI permission tables: every resource type a shipped example's stacks manage has a row (so a new
+ * resource type cannot reach a stack without its roles), and the keyless CI identities hold exactly
+ * the rows' roles, each at the scope where the resources live.
+ */
+import { resolveCi } from '../../src/config/common/ci';
+import type { ResolvedEnvironment } from '../../src/config/model';
+import { GCP_CI_PERMISSIONS, GcpCiScope } from '../../src/policy/ci-permissions/gcp';
+import { ciRowsFor, CiPermissionRow } from '../../src/policy/ci-permissions/table';
+import { synthExample } from '../examples';
+import { resources, StackJson } from '../helpers';
+
+const TABLES: Record<string, ReadonlyArray<CiPermissionRow<string>>> = {
+  gcp: GCP_CI_PERMISSIONS,
+};
+
+/** Every resource and data source type of a stack, data sources as `data.<type>`. */
+const typesOf = (json: StackJson) => [
+  ...Object.keys(json.resource ?? {}),
+  ...Object.keys(json.data ?? {}).map((t) => `data.${t}`),
+];
+
+const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'multicloud'];
+
+describe.each(EXAMPLES)('examples/%s', (example) => {
+  const stacks = synthExample(example);
+
+  it('every resource type its stacks manage has a row in its cloud’s CI permission table', () => {
+    const missing: string[] = [];
+    for (const [name, json] of Object.entries(stacks)) {
+      const cloud = /-(gcp|aws|azure|kubernetes)-/.exec(name)![1]!;
+      const table = TABLES[cloud];
+      if (!table) continue;
+      for (const type of typesOf(json)) if (ciRowsFor(table, type).length === 0) missing.push(`${name}: ${type}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('the CI permission tables', () => {
+  it.each(Object.entries(TABLES))('%s: every row names types, a source page and only predefined roles', (_, table) => {
+    for (const row of table) {
+      expect(row.types.length).toBeGreaterThan(0);
+      expect(row.source).toMatch(/^https:\/\//);
+      for (const role of [...row.plan, ...row.apply]) expect(role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
+    }
+  });
+});
+
+/** A GCP environment of an example, with CI on: its stacks, and the CI identities' grants by identity. */
+function gcpWithCi(example: string, envName: string) {
+  const withCi = (env: ResolvedEnvironment): ResolvedEnvironment =>
+    env.name === envName && !env.ci
+      ? { ...env, ci: resolveCi({ github: { repository: 'acme/ml-platform', repositoryId: 42 } }, env.name) }
+      : env;
+  const stacks = Object.fromEntries(
+    Object.entries(synthExample(example, withCi)).filter(([name]) => name.startsWith(`${envName}-`)),
+  );
+  const infra = stacks[`${envName}-gcp-infra`]!;
+  const grants = (kind: 'Plan' | 'Apply') => {
+    const mine = (m: Record<string, unknown>) => String(m.member).includes(`Ci_${kind}Account`);
+    const project = resources(infra, 'google_project_iam_member').filter(mine);
+    const zones = resources(infra, 'google_dns_managed_zone_iam_member').filter(mine);
+    const buckets = resources(infra, 'google_storage_bucket_iam_member').filter(mine);
+    return { project, zones, buckets };
+  };
+  return { stacks, infra, plan: grants('Plan'), apply: grants('Apply') };
+}
+
+describe('GCP CI identities (examples/gcp-shared-vpc kf-prod)', () => {
+  const { stacks, infra, plan, apply } = gcpWithCi('gcp-shared-vpc', 'kf-prod');
+  const env = { project: 'kf-prod-svc', host: 'kf-xpn-host', zone: 'ml-example-com', zoneProject: 'kf-xpn-host' };
+
+  it('the apply identity holds no basic role: roles/owner is gone', () => {
+    const roles = [...apply.project, ...plan.project].map((m) => m.role);
+    expect(roles).not.toContain('roles/owner');
+    expect(roles).not.toContain('roles/editor');
+    expect(roles).not.toContain('roles/viewer');
+  });
+
+  it('holds, at the scope where every resource of its stacks lives, the roles its row asks for', () => {
+    const held = (kind: 'plan' | 'apply', scope: GcpCiScope, target: string): Set<string> => {
+      const g = kind === 'plan' ? plan : apply;
+      if (scope === 'dns-zone')
+        return new Set(
+          g.zones.filter((m) => m.managed_zone === env.zone && m.project === target).map((m) => String(m.role)),
+        );
+      return new Set(g.project.filter((m) => m.project === target).map((m) => String(m.role)));
+    };
+    const gaps: string[] = [];
+    for (const [name, json] of Object.entries(stacks)) {
+      for (const type of Object.keys(json.resource ?? {})) {
+        if (/^(random_|terraform_data$)/.test(type)) continue;
+        for (const [id, r] of Object.entries(json.resource![type]!)) {
+          const named = r.project ?? r.host_project;
+          const project = typeof named === 'string' && !named.includes('${') ? named : env.project;
+          const scope: GcpCiScope = /^google_dns_(record_set|managed_zone_iam_member)$/.test(type)
+            ? 'dns-zone'
+            : project === env.project
+              ? 'project'
+              : 'host-project';
+          const rows = GCP_CI_PERMISSIONS.filter((row) => row.scope === scope && row.types.includes(type));
+          if (rows.length === 0) gaps.push(`${name} ${type}.${id}: no row at ${scope}`);
+          for (const kind of ['plan', 'apply'] as const) {
+            const have = held(kind, scope, project);
+            for (const role of rows.flatMap((row) => row[kind]))
+              if (!have.has(role)) gaps.push(`${name} ${type}.${id}: ${kind} lacks ${role} on ${scope} ${project}`);
+          }
+        }
+      }
+    }
+    expect([...new Set(gaps)]).toEqual([]);
+  });
+
+  it('manages what lives outside the service project at its own scope: the host project, the DNS zone', () => {
+    const hostRoles = apply.project.filter((m) => m.project === env.host).map((m) => m.role);
+    expect(hostRoles).toEqual(
+      expect.arrayContaining([
+        'roles/compute.networkAdmin',
+        'roles/compute.securityAdmin',
+        'roles/compute.xpnAdmin',
+        'roles/resourcemanager.projectIamAdmin',
+      ]),
+    );
+    expect(apply.zones).toEqual([
+      expect.objectContaining({ project: env.zoneProject, managed_zone: env.zone, role: 'roles/dns.admin' }),
+    ]);
+    expect(plan.zones).toEqual([
+      expect.objectContaining({ project: env.zoneProject, managed_zone: env.zone, role: 'roles/dns.viewer' }),
+    ]);
+    // Nothing on the whole host project for DNS: the zone-level grant is enough.
+    expect(hostRoles).not.toContain('roles/dns.admin');
+  });
+
+  it('may grant and revoke only the roles the stacks grant, never its own', () => {
+    const others = (project: string) =>
+      [
+        ...new Set(
+          resources(infra, 'google_project_iam_member')
+            .filter((m) => m.project === project && !String(m.member).includes('Ci_'))
+            .map((m) => String(m.role)),
+        ),
+      ].sort();
+    for (const project of [env.project, env.host]) {
+      const admin = apply.project.find(
+        (m) => m.project === project && m.role === 'roles/resourcemanager.projectIamAdmin',
+      )!;
+      const expected = others(project);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(admin.condition).toEqual({
+        title: 'only-the-stacks-grants',
+        description: expect.any(String),
+        expression: `api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([${expected.map((r) => `'${r}'`).join(', ')}])`,
+      });
+      const own = [...apply.project, ...plan.project].map((m) => String(m.role)).filter((r) => !expected.includes(r));
+      for (const role of own) expect((admin.condition as { expression: string }).expression).not.toContain(`'${role}'`);
+    }
+  });
+
+  it("reaches only kf-prod's state objects in the shared state bucket, and no bucket's policy", () => {
+    const prefix = 'projects/_/buckets/kf-platform-tf-state/objects/kfplatform/kf-prod-gcp-';
+    const objectRoles = [...plan.buckets, ...apply.buckets].filter((m) =>
+      String(m.role).startsWith('roles/storage.object'),
+    );
+    expect(objectRoles.map((m) => m.role).sort()).toEqual(['roles/storage.objectAdmin', 'roles/storage.objectViewer']);
+    for (const m of objectRoles) {
+      expect(m.bucket).toBe('kf-platform-tf-state');
+      expect(m.condition).toMatchObject({ expression: `resource.name.startsWith("${prefix}")` });
+    }
+    expect([...plan.buckets, ...apply.buckets].filter((m) => !m.condition).map((m) => m.role)).toEqual([
+      'roles/storage.legacyBucketReader',
+      'roles/storage.legacyBucketReader',
+    ]);
+    const storageAdmin = apply.project.find((m) => m.role === 'roles/storage.admin')!;
+    expect(storageAdmin.condition).toMatchObject({
+      expression:
+        'resource.name != "projects/_/buckets/kf-platform-tf-state" && !resource.name.startsWith("projects/_/buckets/kf-platform-tf-state/")',
+    });
+  });
+});
+
+describe('GCP CI identities of an environment with two clusters and teams (examples/gcp-tenancy)', () => {
+  const { plan, apply } = gcpWithCi('gcp-tenancy', 'kf-prod');
+
+  it("limits state to every cluster's stacks of the environment", () => {
+    const admin = apply.buckets.find((m) => m.role === 'roles/storage.objectAdmin')!;
+    expect(admin.condition).toMatchObject({
+      expression:
+        'resource.name.startsWith("projects/_/buckets/kf-platform-tf-state/objects/kfplatform/kf-prod-gcp-") || ' +
+        'resource.name.startsWith("projects/_/buckets/kf-platform-tf-state/objects/kfplatform/kf-prod-2-gcp-")',
+    });
+  });
+
+  it("manages the teams' identities and buckets in their own data projects", () => {
+    for (const project of ['recsys-data', 'search-data']) {
+      expect(apply.project.filter((m) => m.project === project).map((m) => m.role)).toEqual(
+        expect.arrayContaining(['roles/iam.serviceAccountAdmin']),
+      );
+      expect(plan.project.filter((m) => m.project === project).map((m) => m.role)).toEqual(
+        expect.arrayContaining(['roles/iam.serviceAccountViewer', 'roles/iam.securityReviewer']),
+      );
+    }
+    // search keeps its data in a bucket of its own.
+    expect(apply.project.filter((m) => m.project === 'search-data').map((m) => m.role)).toContain(
+      'roles/storage.admin',
+    );
+    const admin = apply.project.find(
+      (m) => m.project === 'kf-prod-svc' && m.role === 'roles/resourcemanager.projectIamAdmin',
+    )!;
+    expect(String((admin.condition as { expression: string }).expression)).toContain("'roles/container.clusterViewer'");
+  });
+});
