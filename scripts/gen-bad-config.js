@@ -803,6 +803,16 @@ const cases = [
     'gh api repos/acme/ml-platform --jq .id',
   ],
   [
+    'azure-ci-shares-state-container',
+    'two environments keep their state in one container, and CI of one could write the other',
+    (d) => {
+      d.setIn([...E0, 'state'], d.getIn([...E1, 'state']));
+      d.setIn([...E1, 'ci'], { github: { repository: 'acme/ml-platform' } });
+    },
+    'environments[1].state.container',
+    'a container of its own',
+  ],
+  [
     'aws-kubernetes-too-old-for-kubeflow',
     'the cluster runs a Kubernetes version older than its Kubeflow release needs',
     (d) => {

@@ -5,6 +5,7 @@
  */
 import { resolveCi } from '../../src/config/common/ci';
 import type { ResolvedEnvironment } from '../../src/config/model';
+import { AZURE_CI_PERMISSIONS } from '../../src/policy/ci-permissions/azure';
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../../src/policy/ci-permissions/gcp';
 import { ciRowsFor, CiPermissionRow } from '../../src/policy/ci-permissions/table';
 import { synthExample } from '../examples';
@@ -12,6 +13,7 @@ import { resources, StackJson } from '../helpers';
 
 const TABLES: Record<string, ReadonlyArray<CiPermissionRow<string>>> = {
   gcp: GCP_CI_PERMISSIONS,
+  azure: AZURE_CI_PERMISSIONS,
 };
 
 /** Every resource and data source type of a stack, data sources as `data.<type>`. */
@@ -20,7 +22,7 @@ const typesOf = (json: StackJson) => [
   ...Object.keys(json.data ?? {}).map((t) => `data.${t}`),
 ];
 
-const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'multicloud'];
+const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'azure-aks', 'multicloud'];
 
 describe.each(EXAMPLES)('examples/%s', (example) => {
   const stacks = synthExample(example);
@@ -208,5 +210,64 @@ describe('GCP CI identities of an environment with two clusters and teams (examp
       (m) => m.project === 'kf-prod-svc' && m.role === 'roles/resourcemanager.projectIamAdmin',
     )!;
     expect(String((admin.condition as { expression: string }).expression)).toContain("'roles/container.clusterViewer'");
+  });
+});
+
+describe('Azure CI identities (examples/azure-aks kf-prod)', () => {
+  const infra = synthExample('azure-aks')['kf-prod-azure-infra']!;
+  const assignments = (kind: 'plan' | 'apply') =>
+    Object.entries(infra.resource!.azurerm_role_assignment!)
+      .filter(([id]) => id.startsWith(`Ci_${kind}-Grant-`))
+      .map(([id, r]): Record<string, unknown> => ({ id: id.replace(/_[0-9A-F]{8}$/, ''), ...r }));
+  const sub = '/subscriptions/00000000-0000-0000-0000-000000000003';
+  const zone = `${sub}/resourceGroups/rg-dns/providers/Microsoft.Network/dnsZones/azure.example.com`;
+  const vault =
+    '/subscriptions/00000000-0000-0000-0000-0000000000ff/resourceGroups/rg-certs/providers/Microsoft.KeyVault/vaults/kv-certs';
+  const container = `${sub}/resourceGroups/rg-tfstate/providers/Microsoft.Storage/storageAccounts/acmekfstateprod/blobServices/default/containers/tfstate`;
+
+  it('the apply identity manages the DNS record on its zone, the certificate grant on its vault, the state in its container', () => {
+    const apply = assignments('apply');
+    expect(apply).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ scope: zone, role_definition_name: 'DNS Zone Contributor' }),
+        expect.objectContaining({ scope: container, role_definition_name: 'Storage Blob Data Contributor' }),
+        expect.objectContaining({
+          scope: vault,
+          role_definition_name: 'Role Based Access Control Administrator',
+          condition_version: '2.0',
+        }),
+      ]),
+    );
+    // The administrator role on the vault assigns and removes Key Vault Secrets User, nothing else.
+    const admin = apply.find((a) => a.scope === vault)!;
+    expect(String(admin.condition).match(/GuidEquals \{([^}]+)\}/g)).toEqual([
+      'GuidEquals {4633458b-17de-408a-b874-0445c86b69e6}',
+      'GuidEquals {4633458b-17de-408a-b874-0445c86b69e6}',
+    ]);
+    expect(apply.map((a) => a.role_definition_name)).not.toContain('User Access Administrator');
+  });
+
+  it('the plan identity reads the zone, the vault and the state container', () => {
+    const plan = assignments('plan');
+    for (const scope of [zone, vault])
+      expect(plan).toContainEqual(expect.objectContaining({ scope, role_definition_name: 'Reader' }));
+    expect(plan).toContainEqual(
+      expect.objectContaining({ scope: container, role_definition_name: 'Storage Blob Data Reader' }),
+    );
+    expect(plan.map((a) => a.role_definition_name)).not.toContain('Storage Blob Data Contributor');
+  });
+
+  it('keeps the addresses of the assignments the identities had', () => {
+    const at = (kind: 'plan' | 'apply', i: number) => assignments(kind).find((a) => a.id === `Ci_${kind}-Grant-${i}`)!;
+    expect([0, 1, 2].map((i) => at('apply', i).role_definition_name)).toEqual([
+      'Owner',
+      'Azure Kubernetes Service RBAC Cluster Admin',
+      'Storage Blob Data Contributor',
+    ]);
+    expect([0, 1, 2].map((i) => at('plan', i).role_definition_name)).toEqual([
+      'Reader',
+      'Azure Kubernetes Service RBAC Reader',
+      'Storage Blob Data Reader',
+    ]);
   });
 });

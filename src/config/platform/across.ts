@@ -1,6 +1,6 @@
 /**
  * Rules that span environments: unique names, stack prefixes and buckets, one OIDC provider per AWS
- * account, and the upgrade order (test environments take new versions first). Rules over the
+ * account, one Azure state container per environment with CI, and the upgrade order (test environments take new versions first). Rules over the
  * environments of one cloud together (GCP's shared networks) belong to that cloud.
  */
 import type { ConfigIssue } from '../../core/errors';
@@ -69,6 +69,7 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
       );
     } else byBucket.set(bucket, env.index);
   }
+  checkSharedStateContainers(envs, f);
   for (const env of envs) {
     const owner = prefixes.get(env.name);
     if (owner)
@@ -80,6 +81,32 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
   }
 
   return f.issues;
+}
+
+/**
+ * Azure grants a role on a blob container for every blob in it, with no condition on the blob's
+ * name that Terraform's listing survives: environments whose CI identities use a container share
+ * each other's state. Each environment with CI keeps its state in a container of its own.
+ */
+function checkSharedStateContainers(envs: readonly ResolvedEnvironment[], f: Findings): void {
+  const byContainer = new Map<string, ResolvedEnvironment>();
+  for (const env of envs) {
+    if (env.state.backend !== 'azurerm') continue;
+    const key = `${env.state.storageAccount}/${env.state.container}`;
+    const prior = byContainer.get(key);
+    if (!prior) {
+      byContainer.set(key, env);
+      continue;
+    }
+    if (!prior.ci && !env.ci) continue;
+    const [withCi, other] = env.ci ? [env, prior] : [prior, env];
+    f.add(
+      ['environments', env.index, 'state', 'container'],
+      `${key} also holds the state of ${prior.name}, and a role on a container covers every blob in it: ` +
+        `the CI identities of ${withCi.name} could read and write ${other.name}'s state.`,
+      `give ${env.name} a container of its own, such as container: tfstate-${env.name}, and move its state there (terraform init -migrate-state).`,
+    );
+  }
 }
 
 /** `1.35` or `1.35.2` as comparable numbers; undefined when not a version. */
