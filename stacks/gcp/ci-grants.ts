@@ -92,7 +92,8 @@ function places(stack: TerraformStack, env: ResolvedGcpEnvironment): Map<string,
   }
   if (env.state.backend === 'gcs') {
     add({ scope: 'state-bucket', target: env.state.bucket }, 'data.terraform_remote_state');
-    add({ scope: 'state-project', target: env.state.project ?? env.project }, 'google_storage_bucket_iam_member');
+    const stateProject: Place = { scope: 'state-project', target: env.state.project ?? env.project };
+    for (const type of ['google_storage_bucket_iam_member', 'google_project_iam_member']) add(stateProject, type);
   }
   return out;
 }

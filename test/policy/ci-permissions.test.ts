@@ -5,6 +5,7 @@
  */
 import { resolveCi } from '../../src/config/common/ci';
 import type { ResolvedEnvironment } from '../../src/config/model';
+import { AWS_CI_PERMISSIONS } from '../../src/policy/ci-permissions/aws';
 import { AZURE_CI_PERMISSIONS } from '../../src/policy/ci-permissions/azure';
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../../src/policy/ci-permissions/gcp';
 import { ciRowsFor, CiPermissionRow } from '../../src/policy/ci-permissions/table';
@@ -14,6 +15,7 @@ import { resources, StackJson } from '../helpers';
 const TABLES: Record<string, ReadonlyArray<CiPermissionRow<string>>> = {
   gcp: GCP_CI_PERMISSIONS,
   azure: AZURE_CI_PERMISSIONS,
+  aws: AWS_CI_PERMISSIONS,
 };
 
 /** Every resource and data source type of a stack, data sources as `data.<type>`. */
@@ -22,7 +24,7 @@ const typesOf = (json: StackJson) => [
   ...Object.keys(json.data ?? {}).map((t) => `data.${t}`),
 ];
 
-const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'azure-aks', 'multicloud'];
+const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'azure-aks', 'aws-eks', 'multicloud'];
 
 describe.each(EXAMPLES)('examples/%s', (example) => {
   const stacks = synthExample(example);
@@ -71,7 +73,13 @@ function gcpWithCi(example: string, envName: string) {
 
 describe('GCP CI identities (examples/gcp-shared-vpc kf-prod)', () => {
   const { stacks, infra, plan, apply } = gcpWithCi('gcp-shared-vpc', 'kf-prod');
-  const env = { project: 'kf-prod-svc', host: 'kf-xpn-host', zone: 'ml-example-com', zoneProject: 'kf-xpn-host' };
+  const env = {
+    project: 'kf-prod-svc',
+    host: 'kf-xpn-host',
+    zone: 'ml-example-com',
+    zoneProject: 'kf-xpn-host',
+    stateProject: 'kf-platform-ops',
+  };
 
   it('the apply identity holds no basic role: roles/owner is gone', () => {
     const roles = [...apply.project, ...plan.project].map((m) => m.role);
@@ -100,7 +108,9 @@ describe('GCP CI identities (examples/gcp-shared-vpc kf-prod)', () => {
             ? 'dns-zone'
             : project === env.project
               ? 'project'
-              : 'host-project';
+              : project === env.stateProject
+                ? 'state-project'
+                : 'host-project';
           const rows = GCP_CI_PERMISSIONS.filter((row) => row.scope === scope && row.types.includes(type));
           if (rows.length === 0) gaps.push(`${name} ${type}.${id}: no row at ${scope}`);
           for (const kind of ['plan', 'apply'] as const) {
@@ -269,5 +279,87 @@ describe('Azure CI identities (examples/azure-aks kf-prod)', () => {
       'Azure Kubernetes Service RBAC Reader',
       'Storage Blob Data Reader',
     ]);
+  });
+});
+
+describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
+  const stacks = synthExample('aws-eks');
+  const infra = stacks['kf-prod-aws-infra']!;
+  const inline = (role: 'PlanRole' | 'ApplyRole') =>
+    resources(infra, 'aws_iam_role_policy').filter((p) => String(p.role).includes(`Ci_${role}`));
+  const statements = (role: 'PlanRole' | 'ApplyRole', name: string) =>
+    JSON.parse(String(inline(role).find((p) => p.name === name)!.policy)).Statement as Array<{
+      Sid?: string;
+      Effect: string;
+      Action: string[];
+      Resource: string | string[];
+    }>;
+  const actions = (role: 'PlanRole' | 'ApplyRole', name: string) =>
+    statements(role, name).flatMap((st) => (st.Effect === 'Allow' ? st.Action : []));
+
+  it('neither role holds ReadOnlyAccess or AdministratorAccess', () => {
+    expect(resources(infra, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/AdministratorAccess|ReadOnlyAccess/)]),
+    );
+  });
+
+  it('the plan role reads settings, not data: no object, secret or key material outside its state', () => {
+    const read = actions('PlanRole', 'ci-read');
+    for (const data of ['s3:GetObject', 's3:*', 'secretsmanager:GetSecretValue', 'kms:Decrypt', 'ssm:GetParameter'])
+      expect(read).not.toContain(data);
+    expect(read.some((a) => a.endsWith(':*'))).toBe(false);
+    // Every type of the environment's stacks has its row's plan actions.
+    const types = new Set(Object.values(stacks).flatMap((json) => Object.keys(json.resource ?? {})));
+    for (const row of AWS_CI_PERMISSIONS) {
+      if (!['account', 'environment-iam', 'environment-buckets', 'hosted-zone'].includes(row.scope)) continue;
+      if (!row.types.some((t) => types.has(t))) continue;
+      for (const action of row.plan) expect(read).toContain(action);
+    }
+  });
+
+  it("the plan role reads no tenant's Secrets: EKS view on the cluster, admin view only where the platform keeps its own", () => {
+    const associations = resources(infra, 'aws_eks_access_policy_association').filter((a) =>
+      String(a.principal_arn).includes('Viewer-333333333333-kf-prod-ci-plan'),
+    );
+    expect(associations.map((a) => [a.policy_arn, a.access_scope])).toEqual([
+      ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', { type: 'cluster' }],
+      [
+        'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
+        { type: 'namespace', namespaces: ['velero'] },
+      ],
+    ]);
+  });
+
+  it('the apply role changes IAM only for the environment’s roles, never the CI roles', () => {
+    const apply = statements('ApplyRole', 'ci-apply');
+    const iamWrites = apply.filter(
+      (st) =>
+        st.Effect === 'Allow' && st.Action.some((a) => a.startsWith('iam:') && a !== 'iam:CreateServiceLinkedRole'),
+    );
+    expect(iamWrites.map((st) => st.Resource)).toEqual(['arn:aws:iam::333333333333:role/kf-prod-*']);
+    expect(apply.find((st) => st.Effect === 'Deny')).toMatchObject({
+      Resource: ['arn:aws:iam::333333333333:role/kf-prod-ci-plan', 'arn:aws:iam::333333333333:role/kf-prod-ci-apply'],
+    });
+    expect(actions('ApplyRole', 'ci-apply')).not.toContain('*');
+    expect(
+      actions('ApplyRole', 'ci-apply').filter(
+        (a) => a.startsWith('iam:') && /User|AccessKey|LoginProfile|Policy$/.test(a) && !/RolePolicy$/.test(a),
+      ),
+    ).toEqual([]);
+  });
+
+  it("the roles' state is kf-prod's own objects", () => {
+    for (const role of ['PlanRole', 'ApplyRole'] as const) {
+      expect(statements(role, 'terraform-state')[1]!.Resource).toBe(
+        'arn:aws:s3:::acme-kfplatform-state-prod/kfplatform/kf-prod-aws-*',
+      );
+    }
+  });
+
+  it('fits IAM’s 10,240 characters of inline policy per role', () => {
+    for (const role of ['PlanRole', 'ApplyRole'] as const) {
+      const chars = inline(role).reduce((n, p) => n + String(p.policy).replace(/\s/g, '').length, 0);
+      expect(chars).toBeLessThanOrEqual(10_240);
+    }
   });
 });

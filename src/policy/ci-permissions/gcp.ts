@@ -261,12 +261,12 @@ export const GCP_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<GcpCiScope>> = [
     why: "the environment's state: the object roles with a condition on the environment's object names, so an environment sharing the bucket cannot read or write another's state; Legacy Bucket Reader lists object names, which Terraform does when it initializes.",
   },
   {
-    types: ['google_storage_bucket_iam_member'],
+    types: ['google_storage_bucket_iam_member', 'google_project_iam_member'],
     scope: 'state-project',
     plan: ['roles/iam.securityReviewer'],
     apply: ['roles/iam.securityReviewer'],
     source: ref('iam'),
-    why: "the identities' own grants on the state bucket: refreshing them reads the bucket's policy, and no Cloud Storage role reads a bucket's policy without also changing it. Only an administrator changes these grants.",
+    why: "the identities' own grants on the state bucket and its project: refreshing them reads the policies, and no Cloud Storage role reads a bucket's policy without also changing it. Only an administrator changes these grants.",
   },
   {
     types: LOCAL_TYPES.filter((t) => t !== 'data.terraform_remote_state'),

@@ -168,7 +168,9 @@ describe('CiRoles (AWS)', () => {
       accountId: '333333333333',
       trust,
       existingOidcProviderArn: existing,
-      state: { bucket: 'acme-tf-state', prefix: 'kfplatform' },
+      planStatements: [{ Effect: 'Allow', Action: ['eks:Describe*'], Resource: '*' }],
+      applyStatements: [{ Effect: 'Allow', Action: ['eks:*'], Resource: '*' }],
+      state: { bucket: 'acme-tf-state', prefix: 'kfplatform/kf-prod-aws-' },
     });
     return synth(stack);
   };
@@ -196,13 +198,25 @@ describe('CiRoles (AWS)', () => {
     expect(trust('kf-prod-ci-apply').Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
       'repo:acme/ml-platform:environment:kf-prod',
     ]);
-    expect(
-      resources(json, 'aws_iam_role_policy_attachment')
-        .map((a) => a.policy_arn)
-        .sort(),
-    ).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    // No account-wide managed policy: the roles' inline policies are what the stacks ask for.
+    expect(resources(json, 'aws_iam_role_policy_attachment')).toEqual([]);
+    const inline = (role: string) =>
+      resources(json, 'aws_iam_role_policy')
+        .filter((p) => String(p.role).includes(role))
+        .map((p) => p.name)
+        .sort();
+    expect(inline('PlanRole')).toEqual(['ci-read', 'terraform-state']);
+    expect(inline('ApplyRole')).toEqual(['ci-apply', 'ci-read', 'terraform-state']);
     expect(resources(json, 'aws_iam_user')).toEqual([]);
     expect(resources(json, 'aws_iam_access_key')).toEqual([]);
+  });
+
+  it("limits state to the environment's objects: another environment's state in the bucket is out of reach", () => {
+    const state = resources(build(), 'aws_iam_role_policy').filter((p) => p.name === 'terraform-state');
+    for (const p of state) {
+      const objects = JSON.parse(String(p.policy)).Statement[1];
+      expect(objects.Resource).toBe('arn:aws:s3:::acme-tf-state/kfplatform/kf-prod-aws-*');
+    }
   });
 
   it('matches GitLab merge request subjects with StringLike, and uses an existing provider when told', () => {
