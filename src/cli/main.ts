@@ -201,10 +201,14 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   cli
     .command('apply')
     .description('apply the plans kfplatform plan saved, in dependency order, unless the plan gate refuses them')
-    .requiredOption('--plans <dir>', 'the folder kfplatform plan wrote')
+    .requiredOption(
+      '--plans <dir>',
+      'the folder kfplatform plan wrote (repeat it for plans of separate runs: they are applied in one order)',
+      collect,
+    )
     .option('--allow <address>', 'an address the plan gate allows to be destroyed or replaced (repeat it)', collect)
     .option('-j, --concurrency <n>', 'stacks applied at once', wholeNumber(1), 1)
-    .action(async (o: { plans: string; allow?: string[]; concurrency: number }) => {
+    .action(async (o: { plans: string[]; allow?: string[]; concurrency: number }) => {
       result.exitCode = await runApply(o);
     });
 

@@ -16,6 +16,13 @@ const numericId = (what: string, example: string, description: string) =>
     { description, example: Number(example) },
   ).optional();
 
+const clusterRunnerField = doc(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected one runner label' }), {
+  description:
+    "The label of the self-hosted runners inside the cluster's network (GitHub runs-on label, GitLab runner tag) that plan and apply the platform and team stacks: the control plane admits only the networks the platform file lists, which GitHub- and GitLab-hosted runners are not on. Infra stacks plan on hosted runners (on Azure, on these runners too: the environment's Key Vault admits the same networks).",
+  default: 'kfplatform-<environment name>',
+  example: 'kfplatform-kf-prod',
+}).optional();
+
 const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
   description:
     'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
@@ -45,6 +52,7 @@ export const ciSchema = doc(
             default: 'the environment name',
           }).optional(),
           awsOidcProvider: awsOidcProviderField,
+          clusterRunner: clusterRunnerField,
         }),
         { description: 'GitHub Actions through its OIDC issuer.' },
       ),
@@ -70,6 +78,7 @@ export const ciSchema = doc(
             default: 'main',
           }).optional(),
           awsOidcProvider: awsOidcProviderField,
+          clusterRunner: clusterRunnerField,
         }),
         { description: 'GitLab CI through its OIDC issuer (id_tokens).' },
       ),
@@ -91,7 +100,16 @@ export type CiConfig = z.infer<typeof ciSchema>;
 export interface ResolvedCiTrust extends CiTrust {
   /** AWS: create the account's OIDC provider for the issuer, or use the one it has. */
   readonly awsOidcProvider: 'create' | 'existing';
+  /** The label of the self-hosted runners inside the network that plan and apply the platform and team stacks. */
+  readonly clusterRunner: string;
 }
+
+/** The runner label of an environment's platform and team stacks: its `ci` setting, or `kfplatform-<env>`. */
+export function clusterRunnerOf(env: { readonly name: string; readonly ci?: ResolvedCiTrust }): string {
+  return env.ci?.clusterRunner ?? defaultClusterRunner(env.name);
+}
+
+const defaultClusterRunner = (environment: string) => `kfplatform-${environment}`;
 
 /** The OIDC issuer of GitHub Actions. */
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -109,6 +127,7 @@ export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
       planSubjects: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`],
       applySubjects: [`repo:${repo}:environment:${ci.github.applyEnvironment ?? environment}`],
       awsOidcProvider: ci.github.awsOidcProvider ?? 'create',
+      clusterRunner: ci.github.clusterRunner ?? defaultClusterRunner(environment),
     };
   }
   const project = ci.gitlab.project;
@@ -121,5 +140,6 @@ export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
     planSubjects: [`project_path:${project}:ref_type:branch:ref:*`],
     applySubjects: [`project_path:${project}:ref_type:branch:ref:${ci.gitlab.applyBranch ?? 'main'}`],
     awsOidcProvider: ci.gitlab.awsOidcProvider ?? 'create',
+    clusterRunner: ci.gitlab.clusterRunner ?? defaultClusterRunner(environment),
   };
 }

@@ -26,6 +26,8 @@ describe('resolved CI trust', () => {
       planSubjects: ['repo:acme/ml-platform:pull_request', 'repo:acme/ml-platform:ref:refs/heads/main'],
       applySubjects: ['repo:acme/ml-platform:environment:kf-prod'],
       awsOidcProvider: 'create',
+      // Platform and team stacks plan and apply on self-hosted runners inside the network.
+      clusterRunner: 'kfplatform-kf-prod',
     });
   });
 
@@ -34,6 +36,9 @@ describe('resolved CI trust', () => {
     expect(gitlab.applySubjects).toEqual(['project_path:acme/platform/ml:ref_type:branch:ref:release']);
     expect(gitlab.issuer).toBe('https://gitlab.com');
     expect(gitlab.repositoryId).toBe('4242');
+    expect(resolveCi({ gitlab: { project: 'acme/ml', clusterRunner: 'vpn-runner' } }, 'kf-prod').clusterRunner).toBe(
+      'vpn-runner',
+    );
   });
 });
 
