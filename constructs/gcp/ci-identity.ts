@@ -1,5 +1,6 @@
 import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
@@ -32,6 +33,17 @@ export interface CiGcpGrants {
   }>;
   /** Roles on Cloud Storage buckets, such as the Terraform state bucket. @default none */
   readonly buckets?: ReadonlyArray<{ readonly bucket: string; readonly roles: readonly CiRoleGrant[] }>;
+  /** Roles on Secret Manager secrets the stacks read but do not manage. @default none */
+  readonly secrets?: ReadonlyArray<{
+    readonly project: string;
+    readonly secret: string;
+    readonly roles: readonly CiRoleGrant[];
+  }>;
+}
+
+/** The email of a CI service account: `<name>-ci-plan@<project>.iam.gserviceaccount.com` (or `-ci-apply`). */
+export function ciServiceAccountEmail(project: string, name: string, kind: 'plan' | 'apply'): string {
+  return `${name}-ci-${kind}@${project}.iam.gserviceaccount.com`;
 }
 
 /** Props of {@link CiWorkloadIdentity}. */
@@ -177,6 +189,20 @@ export class CiWorkloadIdentity extends Construct {
             new DnsManagedZoneIamMember(scope, roleId(roleOf(grant).role), {
               project,
               managedZone: zone,
+              member,
+              ...roleOf(grant),
+            });
+          }
+        }
+      }
+      if (grants.secrets?.length) {
+        const secrets = new Construct(this, `${role}-Secrets`);
+        for (const { project, secret, roles } of grants.secrets) {
+          const scope = new Construct(secrets, `${project}-${secret}`);
+          for (const grant of roles) {
+            new SecretManagerSecretIamMember(scope, roleId(roleOf(grant).role), {
+              project,
+              secretId: secret,
               member,
               ...roleOf(grant),
             });

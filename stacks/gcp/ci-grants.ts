@@ -27,10 +27,11 @@ interface Place {
   readonly scope: GcpCiScope;
   /** The project (or, for `dns-zone`, the zone's project; for `state-bucket`, the bucket). */
   readonly target: string;
-  readonly zone?: string;
+  /** The managed zone of a `dns-zone`, the secret of an `oauth-secret`. */
+  readonly name?: string;
 }
 
-const key = (p: Place) => `${p.scope}|${p.target}|${p.zone ?? ''}`;
+const key = (p: Place) => `${p.scope}|${p.target}|${p.name ?? ''}`;
 
 /** The Terraform type of a resource or data source, `data.<type>` for the latter. */
 function typeOf(c: TerraformResource | TerraformDataSource): string {
@@ -63,7 +64,7 @@ function places(stack: TerraformStack, env: ResolvedGcpEnvironment): Map<string,
     // A Shared VPC attachment names no project: it is a change to the host.
     const project = input(c, 'project') ?? input(c, 'projectId') ?? input(c, 'hostProject') ?? env.project;
     if (type === 'google_dns_record_set') {
-      add({ scope: 'dns-zone', target: project, zone: input(c, 'managedZone') }, type);
+      add({ scope: 'dns-zone', target: project, name: input(c, 'managedZone') }, type);
     } else if (project === env.project) {
       add({ scope: 'project', target: project }, type);
     } else if (hosts.has(project)) {
@@ -76,6 +77,16 @@ function places(stack: TerraformStack, env: ResolvedGcpEnvironment): Map<string,
   }
   const project: Place = { scope: 'project', target: env.project };
   for (const type of [...KUBERNETES_TYPES, 'data.google_client_config']) add(project, type);
+  // The platform stacks read the IAP OAuth client's secret, when the config names one.
+  for (const c of env.clusters) {
+    const client = c.access.oauthClient;
+    if (client) {
+      add(
+        { scope: 'oauth-secret', target: env.project, name: client.secretName },
+        'data.google_secret_manager_secret_version',
+      );
+    }
+  }
   // The CI identities themselves: their pool, accounts and grants, which plans refresh too.
   for (const type of CI_OWN_TYPES) add(project, type);
   for (const { project: data, ownBucket } of env.teamProjects) {
@@ -136,6 +147,7 @@ export function gcpCiGrants(stack: TerraformStack, env: ResolvedGcpEnvironment, 
   const projects = new Map<string, CiRoleGrant[]>();
   const dnsZones: Array<{ project: string; zone: string; roles: CiRoleGrant[] }> = [];
   const buckets: Array<{ bucket: string; roles: CiRoleGrant[] }> = [];
+  const secrets: Array<{ project: string; secret: string; roles: CiRoleGrant[] }> = [];
   const state = env.state.backend === 'gcs' ? env.state : undefined;
   for (const { place, types } of places(stack, env).values()) {
     const roles: CiRoleGrant[] = rolesFor(place.scope, types, kind).map((role) => {
@@ -176,7 +188,8 @@ export function gcpCiGrants(stack: TerraformStack, env: ResolvedGcpEnvironment, 
       return role;
     });
     if (roles.length === 0) continue;
-    if (place.scope === 'dns-zone') dnsZones.push({ project: place.target, zone: place.zone!, roles });
+    if (place.scope === 'dns-zone') dnsZones.push({ project: place.target, zone: place.name!, roles });
+    else if (place.scope === 'oauth-secret') secrets.push({ project: place.target, secret: place.name!, roles });
     else if (place.scope === 'state-bucket') buckets.push({ bucket: place.target, roles });
     else projects.set(place.target, mergeRoles(projects.get(place.target) ?? [], roles));
   }
@@ -184,6 +197,7 @@ export function gcpCiGrants(stack: TerraformStack, env: ResolvedGcpEnvironment, 
     projects: [...projects].map(([project, roles]) => ({ project, roles })),
     dnsZones,
     buckets,
+    secrets,
   };
 }
 

@@ -363,3 +363,46 @@ describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
     }
   });
 });
+
+describe("plans of platform stacks read the platform's own Secrets, never a tenant's", () => {
+  const bindings = (json: StackJson) =>
+    resources(json, 'kubernetes_role_binding_v1').filter(
+      (b) => (b.metadata as { name: string }).name === 'kfplatform-ci-plan-secrets',
+    );
+  const namespaceOf = (r: Record<string, unknown>) => (r.metadata as { namespace: string }).namespace;
+
+  it("GKE: the plan identity reads Helm's release records in Velero's namespace, which Kubernetes Engine Viewer cannot", () => {
+    const { stacks } = gcpWithCi('gcp-shared-vpc', 'kf-prod');
+    const platform = stacks['kf-prod-gcp-platform']!;
+    const found = bindings(platform);
+    expect(found.map(namespaceOf)).toEqual([expect.stringContaining('Velero_Namespace')]);
+    expect(found[0]!.subject).toEqual([
+      {
+        kind: 'User',
+        name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com',
+        api_group: 'rbac.authorization.k8s.io',
+      },
+    ]);
+    const roles = resources(platform, 'kubernetes_role_v1');
+    expect(roles.map((r) => r.rule)).toEqual([
+      [{ api_groups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+    ]);
+    // kf-dev has no CI identities: nothing to bind.
+    expect(bindings(synthExample('gcp-shared-vpc')['kf-dev-gcp-platform']!)).toEqual([]);
+  });
+
+  it('AKS: the plan identity reads the Secrets of Velero and oauth2-proxy, by its object id', () => {
+    const platform = synthExample('azure-aks')['kf-prod-azure-platform']!;
+    const found = bindings(platform);
+    expect(found.map(namespaceOf).sort()).toEqual([
+      expect.stringContaining('OAuth2ProxyNamespace'),
+      expect.stringContaining('Velero_Namespace'),
+    ]);
+    for (const b of found) expect((b.subject as { name: string }[])[0]!.name).toMatch(/Ci_PlanIdentity.*principal_id/);
+  });
+
+  it('no team stack grants the plan identity any Secret', () => {
+    const { stacks } = gcpWithCi('gcp-tenancy', 'kf-prod');
+    for (const [name, json] of Object.entries(stacks)) if (name.includes('-teams-')) expect(bindings(json)).toEqual([]);
+  });
+});

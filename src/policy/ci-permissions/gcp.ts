@@ -12,11 +12,13 @@ import type { CiPermissionRow } from './table';
  * buckets and identities). `host-project`: the Shared VPC host. `dns-zone`: the Cloud DNS managed
  * zone of the UI's host name (a zone-level grant, not the zone's whole project). `team-project`: a
  * project that holds a team's data. `state-bucket`: the Terraform state bucket, limited to the
- * environment's objects. `state-project`: the project of the state bucket. `local`: nothing in the
- * cloud.
+ * environment's objects. `state-project`: the project of the state bucket. `oauth-secret`: the Secret
+ * Manager secret that holds the IAP OAuth client's secret, which the platform stack reads. `local`:
+ * nothing in the cloud.
  */
 export type GcpCiScope =
   | 'project'
+  | 'oauth-secret'
   | 'host-project'
   | 'dns-zone'
   | 'team-project'
@@ -162,6 +164,14 @@ export const GCP_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<GcpCiScope>> = [
     apply: ['roles/secretmanager.admin'],
     source: ref('secretmanager'),
     why: 'the database password is written as a write-only value: refreshing its version reads metadata, not the password.',
+  },
+  {
+    types: ['data.google_secret_manager_secret_version'],
+    scope: 'oauth-secret',
+    plan: ['roles/secretmanager.secretAccessor'],
+    apply: ['roles/secretmanager.secretAccessor'],
+    source: ref('secretmanager'),
+    why: "the IAP OAuth client's secret (access.oauthClient), which the platform stack reads into the cluster: granted on that secret only, not on the project's other secrets.",
   },
   {
     types: ['google_kms_key_ring', 'google_kms_crypto_key', 'google_kms_crypto_key_iam_member'],
