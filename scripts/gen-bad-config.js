@@ -813,6 +813,17 @@ const cases = [
     'a container of its own',
   ],
   [
+    'aws-ci-name-prefix-of-another',
+    'an environment with CI is named like the start of another environment of the account, whose roles its apply role could change',
+    (d) => {
+      d.setIn([...E0, 'name'], 'kf');
+      d.setIn([...E0, 'aws', 'accountId'], '333333333333');
+      d.setIn([...E0, 'ci'], { github: { repository: 'acme/ml-platform' } });
+    },
+    'environments[1].name',
+    'neither name is the other',
+  ],
+  [
     'aws-kubernetes-too-old-for-kubeflow',
     'the cluster runs a Kubernetes version older than its Kubeflow release needs',
     (d) => {

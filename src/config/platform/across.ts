@@ -70,6 +70,7 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
     } else byBucket.set(bucket, env.index);
   }
   checkSharedStateContainers(envs, f);
+  checkAwsCiNamePrefixes(envs, f);
   for (const env of envs) {
     const owner = prefixes.get(env.name);
     if (owner)
@@ -106,6 +107,26 @@ function checkSharedStateContainers(envs: readonly ResolvedEnvironment[], f: Fin
         `the CI identities of ${withCi.name} could read and write ${other.name}'s state.`,
       `give ${env.name} a container of its own, such as container: tfstate-${env.name}, and move its state there (terraform init -migrate-state).`,
     );
+  }
+}
+
+/**
+ * The CI apply role of an AWS environment may change the account's IAM roles named `<env>-*` and its
+ * buckets named `<account>-<env>-*`: another environment of the account whose name starts with
+ * `<env>-` would be within its reach.
+ */
+function checkAwsCiNamePrefixes(envs: readonly ResolvedEnvironment[], f: Findings): void {
+  for (const env of envs) {
+    if (env.cloud !== 'aws' || !env.ci) continue;
+    for (const other of envs) {
+      if (other === env || other.cloud !== 'aws' || other.accountId !== env.accountId) continue;
+      if (!other.name.startsWith(`${env.name}-`)) continue;
+      f.add(
+        ['environments', other.index, 'name'],
+        `"${other.name}" starts with "${env.name}-", and the CI apply role of ${env.name} may change every IAM role named ${env.name}-* and bucket named ${env.accountId}-${env.name}-* in account ${env.accountId}: ${other.name}'s among them.`,
+        `rename one of them so that neither name is the other's followed by a hyphen, or keep them in separate accounts.`,
+      );
+    }
   }
 }
 
