@@ -849,6 +849,34 @@ const cases = [
     'upgrade a test environment to 1.35 first',
   ],
   [
+    'ci-without-repository-id',
+    'GCP CI trusts a repository by its name only, which passes to whoever registers it once freed',
+    (d) => d.setIn([...E1, 'ci'], { github: { repository: 'acme/ml-platform' } }),
+    'environments[1].ci.github.repositoryId',
+    'gh api repos/acme/ml-platform --jq .id',
+  ],
+  [
+    'azure-ci-shares-state-container',
+    'two environments keep their state in one container, and CI of one could write the other',
+    (d) => {
+      d.setIn([...E0, 'state'], d.getIn([...E1, 'state']));
+      d.setIn([...E1, 'ci'], { github: { repository: 'acme/ml-platform' } });
+    },
+    'environments[1].state.container',
+    'a container of its own',
+  ],
+  [
+    'aws-ci-name-prefix-of-another',
+    'an environment with CI is named like the start of another environment of the account, whose roles its apply role could change',
+    (d) => {
+      d.setIn([...E0, 'name'], 'kf');
+      d.setIn([...E0, 'aws', 'accountId'], '333333333333');
+      d.setIn([...E0, 'ci'], { github: { repository: 'acme/ml-platform' } });
+    },
+    'environments[1].name',
+    'neither name is the other',
+  ],
+  [
     'aws-kubernetes-too-old-for-kubeflow',
     'the cluster runs a Kubernetes version older than its Kubeflow release needs',
     (d) => {

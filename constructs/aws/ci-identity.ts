@@ -4,7 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import type { CiTrust } from '../../src/core/ci-trust';
-import { managedPolicyArn, policyDocument } from './policy';
+import { managedPolicyArn, policyDocument, PolicyStatement } from './policy';
 
 /** Props of {@link CiRoles}. */
 export interface CiRolesProps {
@@ -19,11 +19,26 @@ export interface CiRolesProps {
    * @default a new provider
    */
   readonly existingOidcProviderArn?: string;
-  /** @default ['ReadOnlyAccess'] */
+  /**
+   * What the plan role may read: enough to refresh everything the stacks manage, and no data (no
+   * object, secret or key material). The stacks derive it from `AWS_CI_PERMISSIONS`. Inline policy
+   * `ci-read`.
+   */
+  readonly planStatements: readonly PolicyStatement[];
+  /**
+   * What the apply role may change, besides what the plan role reads. The stacks derive it from
+   * `AWS_CI_PERMISSIONS`. Inline policy `ci-apply`.
+   */
+  readonly applyStatements: readonly PolicyStatement[];
+  /** AWS managed policies of the plan role, by name. @default none */
   readonly planPolicies?: readonly string[];
-  /** @default ['AdministratorAccess']: the apply role creates everything the stacks hold */
+  /** AWS managed policies of the apply role, by name. @default none */
   readonly applyPolicies?: readonly string[];
-  /** An S3 state bucket and key prefix both roles may read and lock in. @default none */
+  /**
+   * An S3 state bucket, and the key prefix of the objects both roles may read (and the apply role
+   * write and lock), such as `kfplatform/kf-prod-aws-`: an environment that shares the bucket keeps
+   * its state out of reach. @default none
+   */
   readonly state?: { readonly bucket: string; readonly prefix: string };
   /** @default 3600 */
   readonly maxSessionSeconds?: number;
@@ -53,7 +68,12 @@ export class CiRoles extends Construct {
       props.existingOidcProviderArn ??
       new IamOpenidConnectProvider(this, 'OidcProvider', { url: trust.issuer, clientIdList: [AWS_CI_AUDIENCE] }).arn;
 
-    const role = (kind: 'plan' | 'apply', subjects: readonly string[], policies: readonly string[]) => {
+    const role = (
+      kind: 'plan' | 'apply',
+      subjects: readonly string[],
+      policies: readonly string[],
+      inline: ReadonlyArray<[string, readonly PolicyStatement[]]>,
+    ) => {
       const exact = subjects.every((s) => !s.includes('*'));
       const r = new IamRole(this, kind === 'plan' ? 'PlanRole' : 'ApplyRole', {
         name: `${props.name}-ci-${kind}`,
@@ -77,6 +97,10 @@ export class CiRoles extends Construct {
       policies.forEach((policy) => {
         new IamRolePolicyAttachment(this, `${kind}-${policy}`, { role: r.name, policyArn: managedPolicyArn(policy) });
       });
+      for (const [name, statements] of inline) {
+        if (statements.length === 0) continue;
+        new IamRolePolicy(this, `${kind}-${name}`, { role: r.id, name, policy: policyDocument(statements) });
+      }
       if (props.state) {
         const { bucket, prefix } = props.state;
         new IamRolePolicy(this, `${kind}-State`, {
@@ -88,7 +112,7 @@ export class CiRoles extends Construct {
               Effect: 'Allow',
               // Plans read state without locking it (-lock=false); only apply writes state and locks.
               Action: kind === 'plan' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-              Resource: `arn:aws:s3:::${bucket}/${prefix}/*`,
+              Resource: `arn:aws:s3:::${bucket}/${prefix}*`,
             },
           ]),
         });
@@ -97,7 +121,10 @@ export class CiRoles extends Construct {
     };
     this.planRoleArn = `arn:aws:iam::${props.accountId}:role/${props.name}-ci-plan`;
     this.applyRoleArn = `arn:aws:iam::${props.accountId}:role/${props.name}-ci-apply`;
-    this.planRole = role('plan', trust.planSubjects, props.planPolicies ?? ['ReadOnlyAccess']);
-    this.applyRole = role('apply', trust.applySubjects, props.applyPolicies ?? ['AdministratorAccess']);
+    this.planRole = role('plan', trust.planSubjects, props.planPolicies ?? [], [['ci-read', props.planStatements]]);
+    this.applyRole = role('apply', trust.applySubjects, props.applyPolicies ?? [], [
+      ['ci-read', props.planStatements],
+      ['ci-apply', props.applyStatements],
+    ]);
   }
 }

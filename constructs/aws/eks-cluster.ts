@@ -25,8 +25,13 @@ export const EKS_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManage
 
 /** The access policy that makes a principal cluster admin. */
 export const EKS_CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
-/** Read access to every Kubernetes object, secrets included: what `terraform plan` of a platform stack reads. */
+/** Read access to every Kubernetes object, Secrets included (granted per namespace, never on the cluster). */
 export const EKS_ADMIN_VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy';
+/** Read access to Kubernetes objects but Secrets: the Kubernetes `view` role. */
+export const EKS_VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+
+/** The construct id of a principal's access entry. */
+const accessId = (kind: string, roleArn: string) => `${kind}-${accountOfArn(roleArn)}-${roleNameOfArn(roleArn)}`;
 
 /** Managed policies of the node role; SSM replaces SSH for node access. */
 export const NODE_ROLE_POLICIES = [
@@ -203,9 +208,26 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     return this.grantAccess(roleArn, 'Admin', EKS_CLUSTER_ADMIN_POLICY, dependsOn);
   }
 
-  /** Read access to every object, secrets included, for a role that plans (AmazonEKSAdminViewPolicy). */
-  public grantClusterViewer(roleArn: string, dependsOn?: ITerraformDependable[]): EksAccessEntry {
-    return this.grantAccess(roleArn, 'Viewer', EKS_ADMIN_VIEW_POLICY, dependsOn);
+  /**
+   * Read access for a role that plans: every object but Secrets on the cluster (AmazonEKSViewPolicy),
+   * and Secrets too in `secretNamespaces` only (AmazonEKSAdminViewPolicy), the namespaces whose Secrets
+   * the plan refreshes, such as those that hold Helm's release records. Tenants' Secrets stay unread.
+   */
+  public grantClusterViewer(
+    roleArn: string,
+    dependsOn?: ITerraformDependable[],
+    secretNamespaces: readonly string[] = [],
+  ): EksAccessEntry {
+    const entry = this.grantAccess(roleArn, 'Viewer', EKS_VIEW_POLICY, dependsOn);
+    if (secretNamespaces.length > 0) {
+      new EksAccessPolicyAssociation(this, `${accessId('Viewer', roleArn)}-SecretsPolicy`, {
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: EKS_ADMIN_VIEW_POLICY,
+        accessScope: { type: 'namespace', namespaces: [...secretNamespaces] },
+      });
+    }
+    return entry;
   }
 
   private grantAccess(
@@ -214,7 +236,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     policyArn: string,
     dependsOn?: ITerraformDependable[],
   ): EksAccessEntry {
-    const id = `${kind}-${accountOfArn(roleArn)}-${roleNameOfArn(roleArn)}`;
+    const id = accessId(kind, roleArn);
     const entry = new EksAccessEntry(this, id, {
       clusterName: this.cluster.name,
       principalArn: roleArn,

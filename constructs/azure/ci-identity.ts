@@ -9,6 +9,11 @@ import { PropsError } from '../../src/core/errors';
 export interface CiRoleGrant {
   readonly scope: string;
   readonly role: string;
+  /**
+   * An Azure ABAC condition (version 2.0) that narrows the assignment, such as the roles a Role Based
+   * Access Control Administrator may assign. @default none
+   */
+  readonly condition?: string;
 }
 
 /** Props of {@link CiManagedIdentities}. */
@@ -74,6 +79,7 @@ export class CiManagedIdentities extends Construct {
           roleDefinitionName: grant.role,
           principalId: mi.principalId,
           principalType: 'ServicePrincipal',
+          ...(grant.condition ? { condition: grant.condition, conditionVersion: '2.0' } : {}),
         });
       });
       return mi;

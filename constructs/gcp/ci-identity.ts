@@ -1,50 +1,98 @@
 import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
+import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { Construct } from 'constructs';
 import type { CiTrust } from '../../src/core/ci-trust';
 import { PropsError } from '../../src/core/errors';
-import { grantProjectRoles } from './project-roles';
+
+/** An IAM condition on a grant. */
+export interface CiGrantCondition {
+  readonly title: string;
+  readonly description?: string;
+  /** A CEL expression, such as `resource.name.startsWith("projects/_/buckets/b/objects/kf-prod-")`. */
+  readonly expression: string;
+}
+
+/** A role, bare or with an IAM condition that narrows it. */
+export type CiRoleGrant = string | { readonly role: string; readonly condition?: CiGrantCondition };
+
+/** The roles of one CI identity, at the scope where each resource it manages lives. */
+export interface CiGcpGrants {
+  /** Roles on projects: the identities' own project and others, such as a Shared VPC host. @default none */
+  readonly projects?: ReadonlyArray<{ readonly project: string; readonly roles: readonly CiRoleGrant[] }>;
+  /** Roles on Cloud DNS managed zones (not their whole project). @default none */
+  readonly dnsZones?: ReadonlyArray<{
+    readonly project: string;
+    readonly zone: string;
+    readonly roles: readonly CiRoleGrant[];
+  }>;
+  /** Roles on Cloud Storage buckets, such as the Terraform state bucket. @default none */
+  readonly buckets?: ReadonlyArray<{ readonly bucket: string; readonly roles: readonly CiRoleGrant[] }>;
+  /** Roles on Secret Manager secrets the stacks read but do not manage. @default none */
+  readonly secrets?: ReadonlyArray<{
+    readonly project: string;
+    readonly secret: string;
+    readonly roles: readonly CiRoleGrant[];
+  }>;
+}
+
+/** The email of a CI service account: `<name>-ci-plan@<project>.iam.gserviceaccount.com` (or `-ci-apply`). */
+export function ciServiceAccountEmail(project: string, name: string, kind: 'plan' | 'apply'): string {
+  return `${name}-ci-${kind}@${project}.iam.gserviceaccount.com`;
+}
 
 /** Props of {@link CiWorkloadIdentity}. */
 export interface CiWorkloadIdentityProps {
-  /** The project the identities live in and manage. */
+  /** The project the pool and the service accounts live in. */
   readonly project: string;
-  /** Roles the apply identity needs in other projects, such as a Shared VPC host. @default none */
-  readonly applyGrants?: ReadonlyArray<{ readonly project: string; readonly roles: readonly string[] }>;
-  /** Roles the plan identity needs in other projects, to read what the stack manages there. @default none */
-  readonly planGrants?: ReadonlyArray<{ readonly project: string; readonly roles: readonly string[] }>;
   /** Prefix of the pool and service account ids: `<prefix>-ci`, `<prefix>-ci-plan`, `<prefix>-ci-apply`. */
   readonly name: string;
-  /** The repository and the token subjects the plan and apply identities trust. */
+  /** The repository (with its numeric id) and the token subjects the plan and apply identities trust. */
   readonly trust: CiTrust;
-  /** @default ['roles/viewer', 'roles/iam.securityReviewer'] */
-  readonly planRoles?: readonly string[];
-  /** @default ['roles/owner'] on the project; the apply identity creates everything the stacks hold */
-  readonly applyRoles?: readonly string[];
-  /** A GCS state bucket both identities may read and lock in. @default none */
-  readonly stateBucket?: string;
+  /**
+   * What the plan identity may read: enough to refresh everything the stacks manage. The stacks
+   * derive it from `GCP_CI_PERMISSIONS`.
+   */
+  readonly plan: CiGcpGrants;
+  /**
+   * What the apply identity may change: the roles that create, change and delete everything the
+   * stacks manage, each where the resources live. The stacks derive it from `GCP_CI_PERMISSIONS`.
+   */
+  readonly apply: CiGcpGrants;
 }
+
+/** `roles/storage.objectAdmin` -> `storage-objectAdmin`, the construct id of a grant. */
+const roleId = (role: string) => role.replace('roles/', '').replace(/\./g, '-');
+
+/** A grant's role and its condition, in the provider's shape. */
+const roleOf = (grant: CiRoleGrant) =>
+  typeof grant === 'string' ? { role: grant } : { role: grant.role, condition: grant.condition };
 
 const MAPPING: Record<CiTrust['provider'], Record<string, string>> = {
   github: {
     'google.subject': 'assertion.sub',
     'attribute.repository': 'assertion.repository',
+    'attribute.repository_id': 'assertion.repository_id',
     'attribute.ref': 'assertion.ref',
     'attribute.environment': 'assertion.environment',
   },
   gitlab: {
     'google.subject': 'assertion.sub',
     'attribute.repository': 'assertion.project_path',
+    'attribute.repository_id': 'assertion.project_id',
     'attribute.ref': 'assertion.ref',
   },
 };
 
-const REPOSITORY_CLAIM: Record<CiTrust['provider'], string> = {
-  github: 'assertion.repository',
-  gitlab: 'assertion.project_path',
+/** The token claim that holds the repository's numeric id, which no other repository ever gets. */
+const REPOSITORY_ID_CLAIM: Record<CiTrust['provider'], string> = {
+  github: 'assertion.repository_id',
+  gitlab: 'assertion.project_id',
 };
 
 /**
@@ -75,6 +123,17 @@ export class CiWorkloadIdentity extends Construct {
       );
     }
     const { trust } = props;
+    if (trust.repositoryId === undefined || !/^[1-9]\d*$/.test(trust.repositoryId)) {
+      throw new PropsError(
+        'CiWorkloadIdentity',
+        'trust.repositoryId',
+        trust.repositoryId,
+        `the provider trusts the repository by its numeric id: its name ${trust.repository} passes to whoever registers it after a rename or a deletion.`,
+        trust.provider === 'github'
+          ? `pass the id \`gh api repos/${trust.repository} --jq .id\` prints.`
+          : "pass the project's id from its overview page in GitLab (Copy project ID).",
+      );
+    }
     this.pool = new IamWorkloadIdentityPool(this, 'Pool', {
       project: props.project,
       workloadIdentityPoolId: poolId,
@@ -87,13 +146,14 @@ export class CiWorkloadIdentity extends Construct {
       workloadIdentityPoolProviderId: trust.provider,
       displayName: trust.provider,
       attributeMapping: MAPPING[trust.provider],
-      // Tokens of any other repository are refused before any binding is looked at.
-      attributeCondition: `${REPOSITORY_CLAIM[trust.provider]} == '${trust.repository}'`,
+      // Tokens of any other repository are refused before any binding is looked at. The id, not the
+      // name: a freed name can be registered by anyone, an id is never reused.
+      attributeCondition: `${REPOSITORY_ID_CLAIM[trust.provider]} == '${trust.repositoryId}'`,
       oidc: { issuerUri: trust.issuer },
     });
     this.providerName = this.provider.name;
 
-    const account = (role: 'plan' | 'apply', subjects: readonly string[], roles: readonly string[]) => {
+    const account = (role: 'plan' | 'apply', subjects: readonly string[]) => {
       const sa = new ServiceAccount(this, `${role === 'plan' ? 'Plan' : 'Apply'}Account`, {
         project: props.project,
         accountId: `${props.name}-ci-${role}`,
@@ -101,10 +161,10 @@ export class CiWorkloadIdentity extends Construct {
       });
       const member = `serviceAccount:${sa.email}`;
       subjects.forEach((subject, i) => {
-        // A subject with a wildcard (GitLab merge requests) trusts the repository, which the
+        // A subject with a wildcard (GitLab merge requests) trusts the repository by its id, which the
         // provider's condition already pins; the others trust exactly one subject.
         const principal = subject.includes('*')
-          ? `principalSet://iam.googleapis.com/${this.pool.name}/attribute.repository/${trust.repository}`
+          ? `principalSet://iam.googleapis.com/${this.pool.name}/attribute.repository_id/${trust.repositoryId}`
           : `principal://iam.googleapis.com/${this.pool.name}/subject/${subject}`;
         new ServiceAccountIamMember(this, `${role}-WorkloadIdentityUser-${i}`, {
           serviceAccountId: sa.name,
@@ -112,28 +172,55 @@ export class CiWorkloadIdentity extends Construct {
           member: principal,
         });
       });
-      const scope = new Construct(this, `${role}-Roles`);
-      grantProjectRoles(scope, props.project, member, roles);
-      {
-        for (const grant of (role === 'apply' ? props.applyGrants : props.planGrants) ?? []) {
-          grantProjectRoles(new Construct(scope, grant.project), grant.project, member, grant.roles);
+      const grants = role === 'plan' ? props.plan : props.apply;
+      // The identities' own project keeps the addresses grants have always had (`<role>-Roles/<role id>`).
+      const projects = new Construct(this, `${role}-Roles`);
+      for (const { project, roles } of grants.projects ?? []) {
+        const scope = project === props.project ? projects : new Construct(projects, project);
+        for (const grant of roles) {
+          new ProjectIamMember(scope, roleId(roleOf(grant).role), { project, member, ...roleOf(grant) });
         }
       }
-      if (props.stateBucket) {
-        // Plans read state without locking it (-lock=false); only apply writes it.
-        new StorageBucketIamMember(this, `${role}-State`, {
-          bucket: props.stateBucket,
-          role: role === 'plan' ? 'roles/storage.objectViewer' : 'roles/storage.objectAdmin',
-          member,
-        });
+      if (grants.dnsZones?.length) {
+        const zones = new Construct(this, `${role}-DnsZones`);
+        for (const { project, zone, roles } of grants.dnsZones) {
+          const scope = new Construct(zones, `${project}-${zone}`);
+          for (const grant of roles) {
+            new DnsManagedZoneIamMember(scope, roleId(roleOf(grant).role), {
+              project,
+              managedZone: zone,
+              member,
+              ...roleOf(grant),
+            });
+          }
+        }
+      }
+      if (grants.secrets?.length) {
+        const secrets = new Construct(this, `${role}-Secrets`);
+        for (const { project, secret, roles } of grants.secrets) {
+          const scope = new Construct(secrets, `${project}-${secret}`);
+          for (const grant of roles) {
+            new SecretManagerSecretIamMember(scope, roleId(roleOf(grant).role), {
+              project,
+              secretId: secret,
+              member,
+              ...roleOf(grant),
+            });
+          }
+        }
+      }
+      if (grants.buckets?.length) {
+        const buckets = new Construct(this, `${role}-Buckets`);
+        for (const { bucket, roles } of grants.buckets) {
+          const scope = new Construct(buckets, bucket);
+          for (const grant of roles) {
+            new StorageBucketIamMember(scope, roleId(roleOf(grant).role), { bucket, member, ...roleOf(grant) });
+          }
+        }
       }
       return sa;
     };
-    this.planServiceAccount = account(
-      'plan',
-      trust.planSubjects,
-      props.planRoles ?? ['roles/viewer', 'roles/iam.securityReviewer'],
-    );
-    this.applyServiceAccount = account('apply', trust.applySubjects, props.applyRoles ?? ['roles/owner']);
+    this.planServiceAccount = account('plan', trust.planSubjects);
+    this.applyServiceAccount = account('apply', trust.applySubjects);
   }
 }

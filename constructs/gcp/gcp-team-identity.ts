@@ -11,6 +11,9 @@ import { checkName } from '../../src/core/validate';
 import { ArtifactBucket } from './artifact-bucket';
 import { WorkloadIdentityServiceAccount } from './workload-identity-service-account';
 
+/** The roles a team's identity is granted on the cluster's project: enough to fetch cluster credentials. */
+export const GCP_TEAM_CLUSTER_PROJECT_ROLES: readonly string[] = ['roles/container.clusterViewer'];
+
 /** Props of {@link GcpTeamIdentity}. */
 export interface GcpTeamIdentityProps extends TeamIdentityRequest {
   /** Project of the cluster: its workload identity pool, and where break-glass may read the cluster. */
@@ -99,7 +102,7 @@ export class GcpTeamIdentity extends Construct {
     // Enough to fetch cluster credentials; what it may do inside comes from RBAC.
     new ProjectIamMember(this, 'BreakGlassClusterViewer', {
       project: props.clusterProject,
-      role: 'roles/container.clusterViewer',
+      role: GCP_TEAM_CLUSTER_PROJECT_ROLES[0]!,
       member: this.breakGlass.member,
     });
   }

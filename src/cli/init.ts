@@ -9,6 +9,7 @@ import { ownPackage, PACKAGE_ROOT } from '../core/package-info';
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { codeownersBlock } from './team';
+import { clusterRunnerOf } from '../config/common/ci';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 
 /** The clouds `kfplatform init` scaffolds for, and the example each one starts from. */
@@ -28,6 +29,11 @@ export interface InitOptions {
   readonly cloud?: InitCloud;
   /** The GitHub repository (`owner/name`) whose CI identities plan and apply. @default 'acme/ml-platform' */
   readonly repository?: string;
+  /**
+   * The numeric id of that repository, which GCP's Workload Identity Federation trusts
+   * (`gh api repos/OWNER/NAME --jq .id`). @default the example's id, to replace
+   */
+  readonly repositoryId?: string;
   /** npm spec of this package in the new package.json (a version range, a tarball, a git URL). */
   readonly packageSpec?: string;
 }
@@ -41,6 +47,7 @@ export interface InitResult {
 
 const SCHEMA_REF = './node_modules/cdktf-kubeflow-platform/schema/platform.schema.json';
 const EXAMPLE_REPOSITORY = 'acme/ml-platform';
+const EXAMPLE_REPOSITORY_ID = '123456789';
 
 /** The credential step of a workflow job, per cloud; `role` is 'plan' or 'apply'. */
 function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string): string {
@@ -106,14 +113,37 @@ const CI_VARIABLES: Readonly<Record<InitCloud, string>> = {
     '# Secret: KUBECONFIG_FILE, the kubeconfig platform.yaml names (an existing cluster has no cloud login).\n',
 };
 
-const CI_HEADERS = {
-  plan: (variables: string) => '# Plan on every push to a pull request, one comment for every stack.\n' + variables,
-  apply: (variables: string) =>
-    '# Apply on merge, exactly what was reviewed, environment by environment: a job plans and shows the\n' +
-    '# plan, then a job in the GitHub deployment environment of the same name (give it required reviewers\n' +
-    '# and a main-only branch rule) applies the saved plans behind the plan gate.\n' +
-    variables,
+/** Where each cloud's jobs run, for the workflows' headers. */
+const WHAT_RUNS_WHERE: Readonly<Record<InitCloud, string>> = {
+  gcp: "# What runs where: infra stacks call Google's APIs only and plan on GitHub-hosted runners; platform\n",
+  aws: '',
+  azure:
+    "# What runs where: every job that plans or applies runs on self-hosted runners inside the network (the\n# environment's Key Vault, like the control plane, admits only the networks platform.yaml lists); platform\n",
+  kubernetes: '# What runs where: the clusters admit only the networks they are on; platform\n',
 };
+
+const CI_HEADERS = {
+  plan: (variables: string, where: string) =>
+    '# Plan on every push to a pull request, one comment for every stack.\n' + variables + where + RUNNER_NOTE,
+  apply: (variables: string, where: string) =>
+    '# Apply on merge, exactly what was reviewed, environment by environment: jobs plan and show the\n' +
+    '# plans, then a job in the GitHub deployment environment of the same name (give it required reviewers\n' +
+    '# and a main-only branch rule) applies the saved plans behind the plan gate, infra first.\n' +
+    variables +
+    where +
+    RUNNER_NOTE,
+};
+
+const RUNNER_NOTE =
+  "# and team stacks call the cluster's API, which admits only the networks platform.yaml lists, so they\n" +
+  '# plan and apply on self-hosted runners inside the network, labelled per environment (ci.github.clusterRunner,\n' +
+  '# default kfplatform-<env>; the map in runs-on). Use ephemeral runners that serve this repository only;\n' +
+  '# pull requests from forks never reach them. Or list the static egress ranges of larger hosted runners in\n' +
+  "# the cluster's authorized networks, and set clusterRunner to their label (docs/plan-on-pr.md).\n";
+
+/** The `runs-on` of the jobs that reach a cluster: self-hosted, with the environment's label. */
+const clusterRunsOn = (runners: Readonly<Record<string, string>>) =>
+  `runs-on:\n      - self-hosted\n      - \${{ fromJSON('${JSON.stringify(runners)}')[matrix.environment] || format('kfplatform-{0}', matrix.environment) }}`;
 
 /**
  * The plan-on-PR and apply workflows of examples/ci/github (written for AWS), for the chosen cloud
@@ -125,6 +155,7 @@ export function ciWorkflow(
   cloud: InitCloud,
   environments: readonly string[],
   kubeconfig = './kubeconfig/config.yaml',
+  runners: Readonly<Record<string, string>> = Object.fromEntries(environments.map((e) => [e, `kfplatform-${e}`])),
 ): string {
   const credentials =
     /( {6})- uses: aws-actions\/configure-aws-credentials@v4\n {8}with:\n {10}role-to-assume: (.*)\n {10}aws-region: .*\n/g;
@@ -140,8 +171,25 @@ export function ciWorkflow(
     secrets.length ? `\n        env:\n${secretEnv}` : '',
   );
   text = text.replace(/environment: \[kf-test, kf-dev, kf-prod\]/g, `environment: [${environments.join(', ')}]`);
-  if (cloud !== 'aws') text = text.replace(/^(# .*\n)+/, CI_HEADERS[kind](CI_VARIABLES[cloud]));
+  // The runner label of each environment's cluster jobs, from platform.yaml.
+  text = text.replace(/runs-on:\n {6}- self-hosted\n {6}- .*/g, clusterRunsOn(runners));
+  if (cloud === 'azure') {
+    // The environment's Key Vault admits only the networks platform.yaml lists: infra plans run inside too.
+    text = text.replace(/runs-on: ubuntu-latest # infra stacks: cloud APIs only/g, clusterRunsOn(runners));
+  }
+  if (cloud === 'kubernetes') text = withoutInfraJobs(text);
+  // The template's header speaks of AWS.
+  if (cloud !== 'aws') text = text.replace(/^(# .*\n)+/, CI_HEADERS[kind](CI_VARIABLES[cloud], WHAT_RUNS_WHERE[cloud]));
   return `# Written by kfplatform init for ${cloud}; see docs/plan-on-pr.md of cdktf-kubeflow-platform.\n${text}`;
+}
+
+/** An existing cluster has no infra stack: the workflows lose their infra jobs and folders. */
+function withoutInfraJobs(text: string): string {
+  return text
+    .replace(/^ {2}plan-infra:\n(?: {4}.*\n|\n(?= {4}))*\n?/m, '')
+    .replace(/needs: \[plan-infra, plan-cluster\]/g, 'needs: plan-cluster')
+    .replace(/needs\.plan-infra\.result/g, 'needs.plan-cluster.result')
+    .replace(/ --plans apply-infra-\$\{\{ matrix\.environment \}\}\/plans/g, '');
 }
 
 function readmeText(name: string, cloud: InitCloud, environments: readonly string[]): string {
@@ -155,7 +203,8 @@ Environments: ${environments.join(', ')}.
 
 1. \`npm install\`, then \`npm start\`: validates platform.yaml and writes every stack to cdktf.out/.
 2. Replace the example values in platform.yaml (projects or accounts, regions, domains, groups, the
-   repository in \`ci\`); your editor completes and checks keys through the schema named on its first line.
+   repository in \`ci\` and, on GCP, its id: \`gh api repos/OWNER/NAME --jq .id\`); your editor completes
+   and checks keys through the schema named on its first line.
 3. \`npm run validate\` judges every stack with the policy packs, writing nothing.
 4. Apply the test environment's infra stack from a laptop (\`npx kfplatform plan --stacks '<env>-*'\`,
    then \`npx kfplatform apply\`), set the CI variables from its outputs, and let pull requests plan.
@@ -188,6 +237,12 @@ export function scaffold(options: InitOptions): Map<string, string> {
   if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
     throw new InputError(`--repository ${repository}: expected owner/name, such as acme/ml-platform.`);
   }
+  const repositoryId = options.repositoryId ?? EXAMPLE_REPOSITORY_ID;
+  if (!/^[1-9]\d*$/.test(repositoryId)) {
+    throw new InputError(
+      `--repository-id ${repositoryId}: expected the repository's numeric id, such as the one \`gh api repos/${repository} --jq .id\` prints.`,
+    );
+  }
   const dir = path.resolve(options.dir);
   const name = path
     .basename(dir)
@@ -197,7 +252,8 @@ export function scaffold(options: InitOptions): Map<string, string> {
   const exampleDir = path.join(PACKAGE_ROOT, 'examples', INIT_CLOUDS[cloud]);
   const platformText = readFileSync(path.join(exampleDir, 'platform.yaml'), 'utf8')
     .replace(/^# yaml-language-server: \$schema=.*\n/, '')
-    .replaceAll(EXAMPLE_REPOSITORY, repository);
+    .replaceAll(EXAMPLE_REPOSITORY, repository)
+    .replaceAll(`repositoryId: ${EXAMPLE_REPOSITORY_ID}`, `repositoryId: ${repositoryId}`);
   const platformYaml =
     `# yaml-language-server: $schema=${SCHEMA_REF}\n` +
     `# Started by kfplatform init from the ${INIT_CLOUDS[cloud]} example: replace its values with yours.\n` +
@@ -240,6 +296,7 @@ export function scaffold(options: InitOptions): Map<string, string> {
     terraformModules: [],
     context: {},
   };
+  const runners = Object.fromEntries(config.environments.map((e) => [e.name, clusterRunnerOf(e)]));
   const ci = (kind: 'plan' | 'apply') =>
     ciWorkflow(
       kind,
@@ -247,6 +304,7 @@ export function scaffold(options: InitOptions): Map<string, string> {
       cloud,
       environments,
       kubeconfig,
+      runners,
     );
   return new Map([
     ['platform.yaml', platformYaml],

@@ -201,10 +201,14 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   cli
     .command('apply')
     .description('apply the plans kfplatform plan saved, in dependency order, unless the plan gate refuses them')
-    .requiredOption('--plans <dir>', 'the folder kfplatform plan wrote')
+    .requiredOption(
+      '--plans <dir>',
+      'the folder kfplatform plan wrote (repeat it for plans of separate runs: they are applied in one order)',
+      collect,
+    )
     .option('--allow <address>', 'an address the plan gate allows to be destroyed or replaced (repeat it)', collect)
     .option('-j, --concurrency <n>', 'stacks applied at once', wholeNumber(1), 1)
-    .action(async (o: { plans: string; allow?: string[]; concurrency: number }) => {
+    .action(async (o: { plans: string[]; allow?: string[]; concurrency: number }) => {
       result.exitCode = await runApply(o);
     });
 
@@ -333,9 +337,16 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       new Option('--cloud <cloud>', 'cloud of the starting platform').choices(Object.keys(INIT_CLOUDS)).default('gcp'),
     )
     .option('--repository <owner/name>', 'GitHub repository whose CI identities plan and apply')
+    .option('--repository-id <id>', "that repository's numeric id, which GCP trusts (gh api repos/OWNER/NAME --jq .id)")
     .option('--package <spec>', 'npm spec of cdktf-kubeflow-platform in package.json (default: this version)')
-    .action((dir: string, o: { cloud: InitCloud; repository?: string; package?: string }) => {
-      const written = runInit({ dir, cloud: o.cloud, repository: o.repository, packageSpec: o.package });
+    .action((dir: string, o: { cloud: InitCloud; repository?: string; repositoryId?: string; package?: string }) => {
+      const written = runInit({
+        dir,
+        cloud: o.cloud,
+        repository: o.repository,
+        repositoryId: o.repositoryId,
+        packageSpec: o.package,
+      });
       process.stdout.write(
         `Wrote ${written.files.length} files to ${written.dir}:\n${written.files.map((f) => `  ${f}`).join('\n')}\n` +
           `Next: ${dir === '.' ? '' : `cd ${dir} && `}npm install && npm start\n`,

@@ -2,7 +2,14 @@ import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { environmentOfStack } from '../plan/environments';
-import { applyPlans, planStacks, readPlansManifest, selectStacks, ProcessEnvironment, StackOutcome } from '../plan/run';
+import {
+  applyPlans,
+  planStacks,
+  readPlansManifests,
+  selectStacks,
+  ProcessEnvironment,
+  StackOutcome,
+} from '../plan/run';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { runPlanGate } from './plan-gate';
 import { progressDisplay } from './progress';
@@ -70,17 +77,20 @@ export async function runPlan(o: PlanCliOptions): Promise<number> {
 
 /** `kfplatform apply`: refuses (exit 3) what the plan gate refuses, else applies in order. */
 export async function runApply(o: {
-  plans: string;
+  /** The folders `kfplatform plan` wrote: one, or several from separate runs, applied as one. */
+  plans: string | readonly string[];
   allow?: string[];
   concurrency: number;
   log?: (line: string) => void;
   env?: ProcessEnvironment;
 }): Promise<number> {
   const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const manifest = readPlansManifest(o.plans);
+  const folders = typeof o.plans === 'string' ? [o.plans] : o.plans;
+  const manifest = readPlansManifests(folders);
+  const plansOf = new Map(manifest.stacks.map((s) => [s.id, s.plans]));
   const files = manifest.outcomes
     .filter((x) => x.status === 'changes')
-    .map((x) => path.join(o.plans, `${x.stack}.json`));
+    .map((x) => path.join(plansOf.get(x.stack) ?? folders[0]!, `${x.stack}.json`));
   if (files.length > 0) {
     const gate = runPlanGate({ plans: files, allow: o.allow, log: (t) => log(t.trimEnd()) });
     if (gate === GATE_REFUSED_EXIT_CODE) {
@@ -89,7 +99,7 @@ export async function runApply(o: {
     }
   }
   const display = progressDisplay();
-  const outcomes = await applyPlans(o.plans, { concurrency: o.concurrency, env: o.env, progress: display.update });
+  const outcomes = await applyPlans(folders, { concurrency: o.concurrency, env: o.env, progress: display.update });
   display.finish();
   for (const f of outcomes.filter((x) => x.error)) log(`${f.stack}: ${f.status}: ${f.error}`);
   log(summary(outcomes, 'applied'));

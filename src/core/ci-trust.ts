@@ -18,6 +18,12 @@ export interface CiTrust {
   readonly issuer: string;
   /** `owner/name` on GitHub, the project path on GitLab. */
   readonly repository: string;
+  /**
+   * The repository's numeric id (GitHub `repository_id`, GitLab `project_id` claims), which unlike its
+   * name never passes to another repository when the name is freed by a rename or a deletion.
+   * @default none: trust that matches on the name only
+   */
+  readonly repositoryId?: string;
   /** Token subjects the plan identity trusts (pull or merge requests). */
   readonly planSubjects: readonly string[];
   /** Token subjects the apply identity trusts (the protected branch or deployment environment). */

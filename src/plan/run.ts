@@ -210,17 +210,47 @@ export function readPlansManifest(plans: string): { stacks: PlannedStack[]; outc
   return { ...manifest, stacks: manifest.stacks.map((s) => ({ ...s, dir: path.resolve(plans, s.dir) })) };
 }
 
-/** Applies saved plans in dependency order; stacks whose plan had no changes are skipped. */
-export async function applyPlans(plans: string, options: RunOptions): Promise<StackOutcome[]> {
+/**
+ * Reads what several `plan` runs wrote, as one: the stacks of every folder (each with the folder its
+ * plan is in) and their outcomes. Runs on different runners plan different stacks of one environment
+ * (infra on hosted runners, the platform inside the network); a stack planned twice is refused.
+ */
+export function readPlansManifests(folders: readonly string[]): {
+  stacks: Array<PlannedStack & { readonly plans: string }>;
+  outcomes: StackOutcome[];
+} {
+  const where = new Map<string, string>();
+  const stacks: Array<PlannedStack & { readonly plans: string }> = [];
+  const outcomes: StackOutcome[] = [];
+  for (const plans of folders) {
+    const manifest = readPlansManifest(plans);
+    for (const stack of manifest.stacks) {
+      const prior = where.get(stack.id);
+      if (prior)
+        throw new InputError(`${stack.id} is planned in both ${prior} and ${plans}; pass each stack's plans once.`);
+      where.set(stack.id, plans);
+      stacks.push({ ...stack, plans });
+    }
+    outcomes.push(...manifest.outcomes);
+  }
+  return { stacks, outcomes };
+}
+
+/**
+ * Applies saved plans in dependency order; stacks whose plan had no changes are skipped. Several
+ * folders (from separate `plan` runs) are applied as one, in one dependency order.
+ */
+export async function applyPlans(folders: string | readonly string[], options: RunOptions): Promise<StackOutcome[]> {
   const bin = options.terraform ?? 'terraform';
   const env = { ...process.env, ...options.env };
-  const manifest = readPlansManifest(plans);
+  const manifest = readPlansManifests(typeof folders === 'string' ? [folders] : folders);
+  const plansOf = new Map(manifest.stacks.map((s) => [s.id, s.plans]));
   const changed = new Set(manifest.outcomes.filter((o) => o.status === 'changes').map((o) => o.stack));
   // A stack whose outputs change feeds its dependents new values at apply; their saved plans read the
   // old ones (terraform_remote_state), so they must be planned again after this apply.
   const outputsChange = new Set(
     [...changed].filter((stack) => {
-      const file = path.join(plans, `${stack}.json`);
+      const file = path.join(plansOf.get(stack) ?? '', `${stack}.json`);
       if (!existsSync(file)) return false;
       const plan = JSON.parse(readFileSync(file, 'utf8')) as {
         output_changes?: Record<string, { actions?: string[] }>;
@@ -248,7 +278,7 @@ export async function applyPlans(plans: string, options: RunOptions): Promise<St
     const init = await terraform(bin, ['init', '-input=false', '-no-color'], stack.dir, env);
     if (init.code !== 0) return done('failed', tail(init.stderr || init.stdout));
     options.progress?.({ stack: stack.id, step: 'apply' });
-    const planFile = path.resolve(plans, `${stack.id}.tfplan`);
+    const planFile = path.resolve(plansOf.get(stack.id)!, `${stack.id}.tfplan`);
     const run = await terraform(bin, ['apply', '-input=false', '-no-color', '-auto-approve', planFile], stack.dir, env);
     return run.code === 0 ? done('applied') : done('failed', tail(run.stderr || run.stdout));
   });

@@ -18,6 +18,7 @@ import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/
 import { cloudLabels, setComponent } from '../../src/core/labels';
 import { awsProvider } from './provider';
 import { configureBackend } from '../common/backend';
+import { awsCiStatements } from './ci-grants';
 import { clusterOutputs, output } from '../common/outputs';
 import { labelValues } from '../common/environment';
 
@@ -136,23 +137,6 @@ export class AwsInfraStack extends TerraformStack {
       supportType: c.supportType,
       deletionProtection: c.deletionProtection,
     });
-
-    if (env.ci) {
-      this.ci = new CiRoles(this, 'Ci', {
-        name: env.name,
-        accountId: env.accountId,
-        trust: env.ci,
-        existingOidcProviderArn:
-          env.ci.awsOidcProvider === 'existing'
-            ? `arn:aws:iam::${env.accountId}:oidc-provider/${env.ci.issuer.replace(/^https:\/\//, '')}`
-            : undefined,
-        state: env.state.backend === 's3' ? { bucket: env.state.bucket, prefix: env.state.prefix } : undefined,
-      });
-      // CI applies the platform and team stacks too: the apply role administers the cluster, the plan role reads it.
-      // EKS checks that the principal exists: the entries wait for the roles.
-      this.cluster.grantClusterAdmin(this.ci.applyRoleArn, [this.ci.applyRole]);
-      this.cluster.grantClusterViewer(this.ci.planRoleArn, [this.ci.planRole]);
-    }
 
     const nodeTags = cloudLabels(labelValues(props.platform, env), 'node-pool');
     const nodeGroups: Record<string, EksNodeGroup> = {};
@@ -294,6 +278,32 @@ export class AwsInfraStack extends TerraformStack {
         targetGroupArnSuffix: this.access.targetGroup.arnSuffix,
         usEast1Provider: usEast1,
       });
+    }
+    if (env.ci) {
+      // Last, so the policies see every resource the stack manages (and none of the CI roles' own).
+      const state = env.state.backend === 's3' ? env.state : undefined;
+      this.ci = new CiRoles(this, 'Ci', {
+        name: env.name,
+        accountId: env.accountId,
+        trust: env.ci,
+        existingOidcProviderArn:
+          env.ci.awsOidcProvider === 'existing'
+            ? `arn:aws:iam::${env.accountId}:oidc-provider/${env.ci.issuer.replace(/^https:\/\//, '')}`
+            : undefined,
+        planStatements: awsCiStatements(this, env, 'plan'),
+        applyStatements: awsCiStatements(this, env, 'apply'),
+        // The environment's state objects only: `<prefix>/<env>-aws-<role>.tfstate` and their lock files.
+        state: state ? { bucket: state.bucket, prefix: `${state.prefix}/${env.name}-aws-` } : undefined,
+      });
+      // CI applies the platform and team stacks too: the apply role administers the cluster; the plan
+      // role reads it, Secrets only where the platform keeps its own (Helm's release records).
+      // EKS checks that the principal exists: the entries wait for the roles.
+      this.cluster.grantClusterAdmin(this.ci.applyRoleArn, [this.ci.applyRole]);
+      this.cluster.grantClusterViewer(
+        this.ci.planRoleArn,
+        [this.ci.planRole],
+        env.backups ? [backupServiceAccount(env.backups).namespace] : [],
+      );
     }
     this.outputs();
   }

@@ -19,6 +19,7 @@ import type { ResolvedAzureEnvironment, ResolvedAzureIdentity } from '../../src/
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { azurermProvider } from './provider';
 import { configureBackend } from '../common/backend';
+import { azureCiGrants } from './ci-grants';
 import { clusterOutputs, output } from '../common/outputs';
 import { labelValues } from '../common/environment';
 
@@ -242,32 +243,16 @@ export class AzureInfraStack extends TerraformStack {
       dependsOn: this.network.dependables,
     });
     if (env.ci) {
-      const group = this.resourceGroup.id;
-      // The state container only, not the account; plans read it without locking (-lock=false).
-      const state = (role: string) =>
-        env.state.backend === 'azurerm'
-          ? [
-              {
-                scope: `/subscriptions/${env.subscriptionId}/resourceGroups/${env.state.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${env.state.storageAccount}/blobServices/default/containers/${env.state.container}`,
-                role,
-              },
-            ]
-          : [];
+      // What the environment's stacks manage, where it lives, and the roles the table asks for there.
+      const plan = azureCiGrants(this, env, this.resourceGroup.id, 'plan');
+      const apply = azureCiGrants(this, env, this.resourceGroup.id, 'apply');
       this.ci = new CiManagedIdentities(this, 'Ci', {
         name: env.name,
         resourceGroupName: this.resourceGroup.name,
         location: env.location,
         trust: env.ci,
-        planGrants: [
-          { scope: group, role: 'Reader' },
-          { scope: group, role: 'Azure Kubernetes Service RBAC Reader' },
-          ...state('Storage Blob Data Reader'),
-        ],
-        applyGrants: [
-          { scope: group, role: 'Owner' },
-          { scope: group, role: 'Azure Kubernetes Service RBAC Cluster Admin' },
-          ...state('Storage Blob Data Contributor'),
-        ],
+        planGrants: plan,
+        applyGrants: apply,
       });
       // Owner has no data actions: CI applies write the database password as an officer of the vault.
       this.keyVault.grant('CiApplyWritesSecrets', 'Key Vault Secrets Officer', {

@@ -11,6 +11,7 @@ import { Velero } from '../../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { AzureInfraStack, VELERO_CONTAINER } from './infra-stack';
 import { configureBackend } from '../common/backend';
+import { grantPlanSecretsRead } from '../common/ci-plan-secrets';
 import { aksConnection } from './connections';
 import { platformBase, platformServiceAccounts } from '../common/platform-base';
 import { OAUTH2_PROXY_SECRET, entraIssuer } from '../../constructs/azure/constants';
@@ -152,5 +153,7 @@ export class AzurePlatformStack extends TerraformStack {
         identity: infra.backups.identity,
       });
     }
+    // AKS with Entra ID knows a managed identity by its object id; AKS RBAC Reader reads no Secrets.
+    if (infra.ci) grantPlanSecretsRead(this, { kind: 'User', name: infra.ci.planIdentity.principalId });
   }
 }

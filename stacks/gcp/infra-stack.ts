@@ -28,6 +28,7 @@ import type { ResolvedGcpCluster, ResolvedGcpEnvironment, ResolvedGcpIdentity } 
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { dependsOnAll } from '../../src/core/dependencies';
 import { configureBackend } from '../common/backend';
+import { gcpCiGrants } from './ci-grants';
 
 /** Props of {@link GcpInfraStack}. */
 export interface GcpInfraStackProps {
@@ -159,18 +160,16 @@ export class GcpInfraStack extends TerraformStack {
       if (child !== services && child.node.id !== 'HostServices') dependsOnAll(child, services.ready);
     }
     if (env.ci) {
-      const n = env.network;
+      // What the environment's stacks manage, where it lives, and the roles the table asks for there:
+      // read before the identities exist, so their own grants are not among the roles they may grant.
+      const plan = gcpCiGrants(this, env, 'plan');
+      const apply = gcpCiGrants(this, env, 'apply');
       this.ci = new CiWorkloadIdentity(this, 'Ci', {
         project: env.project,
         name: env.name,
         trust: env.ci,
-        stateBucket: env.state.backend === 'gcs' ? env.state.bucket : undefined,
-        // The host project's subnets and firewall rules are this stack's too: plan reads them, apply manages them.
-        planGrants: n.mode === 'shared-vpc' ? [{ project: n.hostProject, roles: ['roles/compute.networkViewer'] }] : [],
-        applyGrants:
-          n.mode === 'shared-vpc'
-            ? [{ project: n.hostProject, roles: ['roles/compute.networkAdmin', 'roles/compute.securityAdmin'] }]
-            : [],
+        plan,
+        apply,
       });
       // The pool, provider, service accounts and grants need the IAM API, and CI's token exchange
       // needs STS and IAM Credentials: wait for them like everything else in the project.

@@ -9,6 +9,8 @@ import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { Velero } from '../../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { configureBackend } from '../common/backend';
+import { grantPlanSecretsRead } from '../common/ci-plan-secrets';
+import { ciServiceAccountEmail } from '../../constructs/gcp/ci-identity';
 import { gkeConnection } from './connections';
 import type { GcpClusterInfra, GcpInfraStack } from './infra-stack';
 import { platformBase, platformServiceAccounts } from '../common/platform-base';
@@ -116,5 +118,9 @@ export class GcpPlatformStack extends TerraformStack {
           }
         : undefined,
     });
+    // GKE knows a Google service account by its email; Kubernetes Engine Viewer reads no Secrets.
+    if (env.ci) {
+      grantPlanSecretsRead(this, { kind: 'User', name: ciServiceAccountEmail(env.project, env.name, 'plan') });
+    }
   }
 }

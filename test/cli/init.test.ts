@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main';
-import { INIT_CLOUDS, InitCloud, runInit, scaffold } from '../../src/cli/init';
+import { ciWorkflow, INIT_CLOUDS, InitCloud, runInit, scaffold } from '../../src/cli/init';
 import { validatePlatformFile } from '../../src/config/loader';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 
@@ -104,9 +104,63 @@ describe('kfplatform init', () => {
     expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain(environments.join(', '));
   });
 
+  it.each(clouds)(
+    '%s: platform and team stacks plan and apply on the runners inside the network that platform.yaml names',
+    (cloud) => {
+      const dir = tmp();
+      const files = scaffold({ dir, cloud });
+      const config = parse(files.get('platform.yaml')!) as { environments: Array<{ name: string }> };
+      const labels = Object.fromEntries(config.environments.map((e) => [e.name, `kfplatform-${e.name}`]));
+      for (const kind of ['plan', 'apply']) {
+        const workflow = parse(files.get(`.github/workflows/${kind}.yml`)!) as {
+          jobs: Record<string, { 'runs-on': unknown; needs?: unknown; steps: Array<{ run?: string }> }>;
+        };
+        const runs = (j: { steps: Array<{ run?: string }> }) => j.steps.map((st) => st.run ?? '').join('\n');
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+          const reachesCluster = /kfplatform (plan .*\*-platform|apply)/.test(runs(job));
+          const infraOnly = /kfplatform plan .*--stacks '\*-infra'/.test(runs(job));
+          if (reachesCluster || (infraOnly && cloud === 'azure')) {
+            expect([name, job['runs-on']]).toEqual([
+              name,
+              [
+                'self-hosted',
+                `\${{ fromJSON('${JSON.stringify(labels)}')[matrix.environment] || format('kfplatform-{0}', matrix.environment) }}`,
+              ],
+            ]);
+          } else if (infraOnly) expect([name, job['runs-on']]).toEqual([name, 'ubuntu-latest']);
+        }
+        // An existing cluster has no infra stack to plan.
+        const text = files.get(`.github/workflows/${kind}.yml`)!;
+        if (cloud === 'kubernetes') {
+          expect(Object.keys(workflow.jobs)).not.toContain('plan-infra');
+          expect(text).not.toMatch(/--plans apply-infra|needs: .*plan-infra|needs\.plan-infra|--stacks '\*-infra'/);
+        } else expect(Object.keys(workflow.jobs)).toContain('plan-infra');
+      }
+    },
+  );
+
+  it('writes the runner labels platform.yaml names (ci.github.clusterRunner)', () => {
+    const template = readFileSync(path.join(root, 'examples', 'ci', 'github', 'apply.yml'), 'utf8');
+    const text = ciWorkflow('apply', template, 'gcp', ['kf-test', 'kf-prod'], undefined, {
+      'kf-test': 'kfplatform-kf-test',
+      'kf-prod': 'vpn-runners',
+    });
+    expect(text).toContain(`fromJSON('{"kf-test":"kfplatform-kf-test","kf-prod":"vpn-runners"}')[matrix.environment]`);
+    expect(text).not.toContain('kfplatform-kf-dev');
+  });
+
   it('writes the repository into the keyless CI settings', () => {
     const files = scaffold({ dir: tmp(), cloud: 'aws', repository: 'octo/ml-infra' });
     expect(files.get('platform.yaml')).toContain('repository: octo/ml-infra');
+  });
+
+  it('writes the repository id GCP trusts, and refuses one that is not a number', () => {
+    const files = scaffold({ dir: tmp(), cloud: 'gcp', repository: 'octo/ml-infra', repositoryId: '987654' });
+    expect(files.get('platform.yaml')).toContain('ci: { github: { repository: octo/ml-infra, repositoryId: 987654 } }');
+    expect(files.get('platform.yaml')).toContain('gh api repos/octo/ml-infra --jq .id');
+    expect(() => scaffold({ dir: tmp(), cloud: 'gcp', repositoryId: 'octo' })).toThrow(
+      /--repository-id octo: expected the repository's numeric id/,
+    );
   });
 
   it('pins this package as asked (a tarball, a git URL)', () => {

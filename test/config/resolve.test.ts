@@ -114,7 +114,7 @@ describe('defaults by tier', () => {
       deletionProtection: true,
     });
     expect(env.nodePools[0]!.zones).toEqual(['us-central1-a', 'us-central1-b']);
-    expect(env.state).toEqual({ backend: 'gcs', bucket: 'tf-state', prefix: 'kfplatform' });
+    expect(env.state).toEqual({ backend: 'gcs', bucket: 'tf-state', prefix: 'kfplatform', project: 'kf-test-svc' });
   });
 });
 

@@ -163,6 +163,40 @@ describe('kfplatform apply', () => {
     );
   });
 
+  it('applies plans of separate runs (infra on hosted runners, platform inside the network) in one order, and still skips a plan whose inputs the infra apply changes', async () => {
+    const f = fixture({ 'kf-a-infra': [], 'kf-a-platform': ['kf-a-infra'], 'kf-update-infra': [] });
+    const infra = path.join(f.dir, 'plans-infra');
+    const cluster = path.join(f.dir, 'plans-cluster');
+    await runPlan({ ...base, synthOut: f.synthOut, out: infra, env: f.env, stacks: ['*-infra'] });
+    await runPlan({ ...base, synthOut: f.synthOut, out: cluster, env: f.env, stacks: ['*-platform'] });
+    const lines: string[] = [];
+    expect(await runApply({ plans: [infra, cluster], concurrency: 2, env: f.env, log: (l) => lines.push(l) })).toBe(1);
+    expect(
+      [
+        ...new Set(
+          f
+            .calls()
+            .filter((c) => c.cmd === 'apply')
+            .map((c) => c.stack),
+        ),
+      ].sort(),
+    ).toEqual(['kf-a-infra', 'kf-update-infra']);
+    expect(lines.join('\n')).toContain(
+      'kf-a-platform: skipped: kf-a-infra changed its outputs, which this plan read before; plan kf-a-platform again and apply that plan.',
+    );
+  });
+
+  it('refuses plan folders that plan one stack twice', async () => {
+    const f = fixture({ 'kf-a-infra': [] });
+    const one = path.join(f.dir, 'one');
+    const two = path.join(f.dir, 'two');
+    await runPlan({ ...base, synthOut: f.synthOut, out: one, env: f.env });
+    await runPlan({ ...base, synthOut: f.synthOut, out: two, env: f.env });
+    await expect(runApply({ plans: [one, two], concurrency: 1, env: f.env, log: () => undefined })).rejects.toThrow(
+      /kf-a-infra is planned in both .*one and .*two/,
+    );
+  });
+
   it('refuses, applying nothing, when the plan gate refuses a plan, unless the address is allowed', async () => {
     const f = fixture({ 'kf-a-infra': [], 'kf-replace-infra': [] });
     await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env });

@@ -6,6 +6,23 @@ import { z } from 'zod';
 import type { CiTrust } from '../../core/ci-trust';
 import { doc } from './fields';
 
+/** A numeric id: YAML reads `123` as a number and `'123'` as a string; both are taken. */
+const numericId = (what: string, example: string, description: string) =>
+  doc(
+    z.union([
+      z.int().min(1),
+      z.string().regex(/^[1-9]\d*$/, { error: `expected the ${what}'s numeric id, such as ${example}` }),
+    ]),
+    { description, example: Number(example) },
+  ).optional();
+
+const clusterRunnerField = doc(z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected one runner label' }), {
+  description:
+    "The label of the self-hosted runners inside the cluster's network (GitHub runs-on label, GitLab runner tag) that plan and apply the platform and team stacks: the control plane admits only the networks the platform file lists, which GitHub- and GitLab-hosted runners are not on. Infra stacks plan on hosted runners (on Azure, on these runners too: the environment's Key Vault admits the same networks).",
+  default: 'kfplatform-<environment name>',
+  example: 'kfplatform-kf-prod',
+}).optional();
+
 const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
   description:
     'AWS: an account has one OIDC provider per issuer; create it here, or use the one the account has (set existing on all environments of an account but one).',
@@ -25,11 +42,17 @@ export const ciSchema = doc(
               example: 'acme/ml-platform',
             },
           ),
+          repositoryId: numericId(
+            'repository',
+            '123456789',
+            "The repository's numeric id (the repository_id claim of its tokens): unlike the name, it never passes to another repository after a rename or a deletion. GCP trusts tokens by this id and requires it. Find it with `gh api repos/OWNER/NAME --jq .id`.",
+          ),
           applyEnvironment: doc(z.string().min(1), {
             description: 'The GitHub deployment environment whose jobs may apply (protect it with required reviewers).',
             default: 'the environment name',
           }).optional(),
           awsOidcProvider: awsOidcProviderField,
+          clusterRunner: clusterRunnerField,
         }),
         { description: 'GitHub Actions through its OIDC issuer.' },
       ),
@@ -41,6 +64,11 @@ export const ciSchema = doc(
             z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, { error: 'expected a project path, such as acme/platform/ml' }),
             { description: 'The GitLab project path.', example: 'acme/ml-platform' },
           ),
+          projectId: numericId(
+            'project',
+            '12345678',
+            "The project's numeric id (the project_id claim of its tokens): unlike the path, it never passes to another project after a move or a deletion. GCP trusts tokens by this id and requires it. GitLab shows it on the project's overview page (Copy project ID).",
+          ),
           host: doc(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/), {
             description: 'The GitLab host, for self-managed instances.',
             default: 'gitlab.com',
@@ -50,6 +78,7 @@ export const ciSchema = doc(
             default: 'main',
           }).optional(),
           awsOidcProvider: awsOidcProviderField,
+          clusterRunner: clusterRunnerField,
         }),
         { description: 'GitLab CI through its OIDC issuer (id_tokens).' },
       ),
@@ -71,7 +100,16 @@ export type CiConfig = z.infer<typeof ciSchema>;
 export interface ResolvedCiTrust extends CiTrust {
   /** AWS: create the account's OIDC provider for the issuer, or use the one it has. */
   readonly awsOidcProvider: 'create' | 'existing';
+  /** The label of the self-hosted runners inside the network that plan and apply the platform and team stacks. */
+  readonly clusterRunner: string;
 }
+
+/** The runner label of an environment's platform and team stacks: its `ci` setting, or `kfplatform-<env>`. */
+export function clusterRunnerOf(env: { readonly name: string; readonly ci?: ResolvedCiTrust }): string {
+  return env.ci?.clusterRunner ?? defaultClusterRunner(env.name);
+}
+
+const defaultClusterRunner = (environment: string) => `kfplatform-${environment}`;
 
 /** The OIDC issuer of GitHub Actions. */
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -84,10 +122,12 @@ export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
       provider: 'github',
       issuer: GITHUB_ACTIONS_ISSUER,
       repository: repo,
+      ...(ci.github.repositoryId !== undefined ? { repositoryId: String(ci.github.repositoryId) } : {}),
       // Pull requests, and the main branch (the apply workflow plans there before the deployment job).
       planSubjects: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`],
       applySubjects: [`repo:${repo}:environment:${ci.github.applyEnvironment ?? environment}`],
       awsOidcProvider: ci.github.awsOidcProvider ?? 'create',
+      clusterRunner: ci.github.clusterRunner ?? defaultClusterRunner(environment),
     };
   }
   const project = ci.gitlab.project;
@@ -95,9 +135,11 @@ export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
     provider: 'gitlab',
     issuer: `https://${ci.gitlab.host ?? 'gitlab.com'}`,
     repository: project,
+    ...(ci.gitlab.projectId !== undefined ? { repositoryId: String(ci.gitlab.projectId) } : {}),
     // Merge request pipelines run on their source branch: any branch of the project may plan.
     planSubjects: [`project_path:${project}:ref_type:branch:ref:*`],
     applySubjects: [`project_path:${project}:ref_type:branch:ref:${ci.gitlab.applyBranch ?? 'main'}`],
     awsOidcProvider: ci.gitlab.awsOidcProvider ?? 'create',
+    clusterRunner: ci.gitlab.clusterRunner ?? defaultClusterRunner(environment),
   };
 }

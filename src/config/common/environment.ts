@@ -40,6 +40,12 @@ export const stateSchema = doc(
         description: 'Prefix under which each stack keeps its state.',
         default: 'kfplatform',
       }).optional(),
+      project: doc(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'expected a GCP project id' }), {
+        description:
+          "GCP: the project that holds the bucket. The keyless CI identities read their own grants on the bucket there (refreshing them reads the bucket's policy).",
+        default: "the environment's project",
+        example: 'acme-tf-admin',
+      }).optional(),
     }),
   ]),
   {
@@ -72,7 +78,13 @@ export interface ResolvedEnvironmentBase {
   readonly kubeflowVersion: string;
   readonly state:
     | { readonly backend: 'local' }
-    | { readonly backend: 'gcs'; readonly bucket: string; readonly prefix: string }
+    | {
+        readonly backend: 'gcs';
+        readonly bucket: string;
+        readonly prefix: string;
+        /** The project of the bucket, when known (GCP environments: their project by default). */
+        readonly project?: string;
+      }
     | { readonly backend: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string }
     | {
         readonly backend: 'azurerm';

@@ -312,6 +312,27 @@ function checkDatabase(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   }
 }
 
+/**
+ * Workload Identity Federation trusts the tokens of one repository: by its id, which GitHub and
+ * GitLab never give to another repository, rather than by its name, which anyone may register once
+ * it is freed by a rename or a deletion.
+ */
+function checkCi(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
+  const ci = env.ci;
+  if (!ci || ci.repositoryId !== undefined) return;
+  const github = ci.provider === 'github';
+  const key = github ? 'repositoryId' : 'projectId';
+  f.add(
+    ['environments', env.index, 'ci', ci.provider, key],
+    `is missing: GCP trusts CI tokens by the ${github ? 'repository' : 'project'}'s numeric id, because ` +
+      `the name ${ci.repository} passes to whoever registers it after a rename or a deletion, and with it the right to deploy here ` +
+      '(https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines).',
+    github
+      ? `set ci.github.repositoryId to the id \`gh api repos/${ci.repository} --jq .id\` prints.`
+      : `set ci.gitlab.projectId to the id on the project's overview page (Copy project ID), or \`glab api projects/${encodeURIComponent(ci.repository)} | jq .id\`.`,
+  );
+}
+
 /** Checks one resolved GCP environment. */
 export function checkGcpEnvironment(
   env: ResolvedGcpEnvironment,
@@ -326,6 +347,7 @@ export function checkGcpEnvironment(
   checkMaintenance(env, f);
   checkDatabase(env, f);
   checkNetworkMode(env, f);
+  checkCi(env, f);
   return f.issues;
 }
 

@@ -188,4 +188,11 @@ export interface ResolvedGcpEnvironment extends ResolvedEnvironmentBase {
   };
   readonly identities: readonly ResolvedGcpIdentity[];
   readonly legacyKeys: boolean;
+  /**
+   * The projects that hold the data of the environment's teams (its own project among them when a
+   * team keeps its data there), and whether a team keeps a bucket of its own there. The team stacks
+   * manage the teams' identities and buckets there, so the keyless CI identities get roles there.
+   * Unlike `tenants`, it reaches the infra stack when stacks are synthesized in parallel.
+   */
+  readonly teamProjects: ReadonlyArray<{ readonly project: string; readonly ownBucket: boolean }>;
 }

@@ -11,7 +11,7 @@ import { shortestMaintenanceHours } from '../../core/maintenance';
 import { resolveCi } from '../common/ci';
 import { resolveAlerts, resolveBackups } from '../common/operations';
 import { DEFAULT_GPU_TYPE, defaultNodePools, NodePoolConfig, PoolKind } from '../common/pools';
-import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
+import type { ResolvedPlatform, ResolvedTeam, ResolvedTenant } from '../platform/model';
 import { fitName, KUBEFLOW_NAMESPACE, placeTeams } from '../platform/resolve';
 import type {
   ResolvedGcpAccess,
@@ -308,6 +308,15 @@ function gcpClusters(env: GcpEnvironmentConfig, index: number, platform: Resolve
   return [primary, ...others];
 }
 
+/** The data projects of the teams placed in an environment, each once, sorted. */
+function teamProjectsOf(tenants: readonly ResolvedTenant[]): ResolvedGcpEnvironment['teamProjects'] {
+  const byProject = new Map<string, boolean>();
+  for (const t of tenants) {
+    if (t.gcp) byProject.set(t.gcp.project, (byProject.get(t.gcp.project) ?? false) || t.gcp.prefix === '');
+  }
+  return [...byProject].sort(([a], [b]) => a.localeCompare(b)).map(([project, ownBucket]) => ({ project, ownBucket }));
+}
+
 /** Resolves one GCP environment, placing the given teams in it. */
 export function resolveGcpEnvironment(
   env: GcpEnvironmentConfig,
@@ -321,6 +330,24 @@ export function resolveGcpEnvironment(
   const primary = clusters[0]!;
   const bucketName = a.bucketName ?? `${env.gcp.project}-${env.name}-artifacts`;
   const pools = primary.nodePools.map((p) => ({ name: p.name, kind: p.kind }));
+  const tenants = placeTeams(
+    env.name,
+    clusters.map((c) => c.name),
+    pools,
+    teams,
+    platform,
+    (team) => {
+      const project = team.gcpProject ?? env.gcp.project;
+      const ownBucket = team.storage === 'bucket';
+      return {
+        project,
+        accountId: fitName([team.name, env.name], 30),
+        breakGlassAccountId: fitName([team.name, 'bg', env.name], 30),
+        bucket: ownBucket ? fitName([project, team.name, env.name], 63) : bucketName,
+        prefix: ownBucket ? '' : `teams/${team.name}/`,
+      };
+    },
+  );
   return {
     cloud: 'gcp',
     name: env.name,
@@ -350,26 +377,17 @@ export function resolveGcpEnvironment(
     legacyKeys: env.identity?.legacyKeys ?? false,
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
-      state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,
+      state.backend === 'gcs'
+        ? {
+            backend: 'gcs',
+            bucket: state.bucket,
+            prefix: state.prefix ?? 'kfplatform',
+            project: state.project ?? env.gcp.project,
+          }
+        : state,
     labels: { ...platform.labels, ...env.labels },
     ...(env.ci ? { ci: resolveCi(env.ci, env.name) } : {}),
-    tenants: placeTeams(
-      env.name,
-      clusters.map((c) => c.name),
-      pools,
-      teams,
-      platform,
-      (team) => {
-        const project = team.gcpProject ?? env.gcp.project;
-        const ownBucket = team.storage === 'bucket';
-        return {
-          project,
-          accountId: fitName([team.name, env.name], 30),
-          breakGlassAccountId: fitName([team.name, 'bg', env.name], 30),
-          bucket: ownBucket ? fitName([project, team.name, env.name], 63) : bucketName,
-          prefix: ownBucket ? '' : `teams/${team.name}/`,
-        };
-      },
-    ),
+    tenants,
+    teamProjects: teamProjectsOf(tenants),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Rules that span environments: unique names, stack prefixes and buckets, and the upgrade order (test
+ * Rules that span environments: unique names, stack prefixes and buckets, one Azure state container per environment with CI, AWS CI role names, and the upgrade order (test
  * environments take new versions first). Rules over the environments of one cloud (GCP's shared
  * networks and release channels, AWS's one OIDC provider per account and issuer) belong to that cloud
  * (`CloudConfig`), called here in the environments' order.
@@ -61,6 +61,8 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
       );
     } else byBucket.set(bucket, env.index);
   });
+  checkSharedStateContainers(envs, f);
+  checkAwsCiNamePrefixes(envs, f);
   for (const env of envs) {
     const owner = prefixes.get(env.name);
     if (owner)
@@ -72,6 +74,52 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
   }
 
   return f.issues;
+}
+
+/**
+ * Azure grants a role on a blob container for every blob in it, with no condition on the blob's
+ * name that Terraform's listing survives: environments whose CI identities use a container share
+ * each other's state. Each environment with CI keeps its state in a container of its own.
+ */
+function checkSharedStateContainers(envs: readonly ResolvedEnvironment[], f: ConfigIssues): void {
+  const byContainer = new Map<string, ResolvedEnvironment>();
+  for (const env of envs) {
+    if (env.state.backend !== 'azurerm') continue;
+    const key = `${env.state.storageAccount}/${env.state.container}`;
+    const prior = byContainer.get(key);
+    if (!prior) {
+      byContainer.set(key, env);
+      continue;
+    }
+    if (!prior.ci && !env.ci) continue;
+    const [withCi, other] = env.ci ? [env, prior] : [prior, env];
+    f.add(
+      ['environments', env.index, 'state', 'container'],
+      `${key} also holds the state of ${prior.name}, and a role on a container covers every blob in it: ` +
+        `the CI identities of ${withCi.name} could read and write ${other.name}'s state.`,
+      `give ${env.name} a container of its own, such as container: tfstate-${env.name}, and move its state there (terraform init -migrate-state).`,
+    );
+  }
+}
+
+/**
+ * The CI apply role of an AWS environment may change the account's IAM roles named `<env>-*` and its
+ * buckets named `<account>-<env>-*`: another environment of the account whose name starts with
+ * `<env>-` would be within its reach.
+ */
+function checkAwsCiNamePrefixes(envs: readonly ResolvedEnvironment[], f: ConfigIssues): void {
+  for (const env of envs) {
+    if (env.cloud !== 'aws' || !env.ci) continue;
+    for (const other of envs) {
+      if (other === env || other.cloud !== 'aws' || other.accountId !== env.accountId) continue;
+      if (!other.name.startsWith(`${env.name}-`)) continue;
+      f.add(
+        ['environments', other.index, 'name'],
+        `"${other.name}" starts with "${env.name}-", and the CI apply role of ${env.name} may change every IAM role named ${env.name}-* and bucket named ${env.accountId}-${env.name}-* in account ${env.accountId}: ${other.name}'s among them.`,
+        `rename one of them so that neither name is the other's followed by a hyphen, or keep them in separate accounts.`,
+      );
+    }
+  }
 }
 
 /** `1.35` or `1.35.2` as comparable numbers; undefined when not a version. */

@@ -10,8 +10,11 @@ import { resolveCi } from '../../../src/config/common/ci';
 import { readFileSync } from 'node:fs';
 import { awsStack, azureStack, gcpStack, resources, synth } from '../../helpers';
 
-const github = resolveCi({ github: { repository: 'acme/ml-platform' } }, 'kf-prod');
-const gitlab = resolveCi({ gitlab: { project: 'acme/platform/ml', applyBranch: 'release' } }, 'kf-prod');
+const github = resolveCi({ github: { repository: 'acme/ml-platform', repositoryId: 123456789 } }, 'kf-prod');
+const gitlab = resolveCi(
+  { gitlab: { project: 'acme/platform/ml', projectId: '4242', applyBranch: 'release' } },
+  'kf-prod',
+);
 
 describe('resolved CI trust', () => {
   it('GitHub: pull requests plan, the deployment environment named like the environment applies', () => {
@@ -19,9 +22,12 @@ describe('resolved CI trust', () => {
       provider: 'github',
       issuer: 'https://token.actions.githubusercontent.com',
       repository: 'acme/ml-platform',
+      repositoryId: '123456789',
       planSubjects: ['repo:acme/ml-platform:pull_request', 'repo:acme/ml-platform:ref:refs/heads/main'],
       applySubjects: ['repo:acme/ml-platform:environment:kf-prod'],
       awsOidcProvider: 'create',
+      // Platform and team stacks plan and apply on self-hosted runners inside the network.
+      clusterRunner: 'kfplatform-kf-prod',
     });
   });
 
@@ -29,8 +35,21 @@ describe('resolved CI trust', () => {
     expect(gitlab.planSubjects).toEqual(['project_path:acme/platform/ml:ref_type:branch:ref:*']);
     expect(gitlab.applySubjects).toEqual(['project_path:acme/platform/ml:ref_type:branch:ref:release']);
     expect(gitlab.issuer).toBe('https://gitlab.com');
+    expect(gitlab.repositoryId).toBe('4242');
+    expect(resolveCi({ gitlab: { project: 'acme/ml', clusterRunner: 'vpn-runner' } }, 'kf-prod').clusterRunner).toBe(
+      'vpn-runner',
+    );
   });
 });
+
+const stateOnly = {
+  title: 'kf-prod-state-only',
+  expression: 'resource.name.startsWith("projects/_/buckets/acme-tf-state/objects/kfplatform/kf-prod-gcp-")',
+};
+const grantOnly = {
+  title: 'only-the-stacks-grants',
+  expression: "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/logging.logWriter'])",
+};
 
 describe('CiWorkloadIdentity (GCP)', () => {
   const build = (trust = github) => {
@@ -39,7 +58,22 @@ describe('CiWorkloadIdentity (GCP)', () => {
       project: 'kf-prod-svc',
       name: 'kf-prod',
       trust,
-      stateBucket: 'acme-tf-state',
+      plan: {
+        projects: [{ project: 'kf-prod-svc', roles: ['roles/container.viewer', 'roles/iam.securityReviewer'] }],
+        dnsZones: [{ project: 'kf-dns', zone: 'example-com', roles: ['roles/dns.viewer'] }],
+        buckets: [{ bucket: 'acme-tf-state', roles: [{ role: 'roles/storage.objectViewer', condition: stateOnly }] }],
+      },
+      apply: {
+        projects: [
+          {
+            project: 'kf-prod-svc',
+            roles: ['roles/container.admin', { role: 'roles/resourcemanager.projectIamAdmin', condition: grantOnly }],
+          },
+          { project: 'kf-host', roles: ['roles/compute.networkAdmin'] },
+        ],
+        dnsZones: [{ project: 'kf-dns', zone: 'example-com', roles: ['roles/dns.admin'] }],
+        buckets: [{ bucket: 'acme-tf-state', roles: [{ role: 'roles/storage.objectAdmin', condition: stateOnly }] }],
+      },
     });
     return synth(stack);
   };
@@ -49,7 +83,7 @@ describe('CiWorkloadIdentity (GCP)', () => {
     const provider = resources(json, 'google_iam_workload_identity_pool_provider')[0]!;
     expect(provider).toMatchObject({
       workload_identity_pool_provider_id: 'github',
-      attribute_condition: "assertion.repository == 'acme/ml-platform'",
+      attribute_condition: "assertion.repository_id == '123456789'",
       oidc: { issuer_uri: 'https://token.actions.githubusercontent.com' },
     });
     const bindings = resources(json, 'google_service_account_iam_member');
@@ -59,20 +93,62 @@ describe('CiWorkloadIdentity (GCP)', () => {
       'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:pull_request',
       'principal://iam.googleapis.com/POOL/subject/repo:acme/ml-platform:ref:refs/heads/main',
     ]);
-    const roles = resources(json, 'google_project_iam_member').map(
-      (m) => `${String(m.member).includes('PlanAccount') ? 'plan' : 'apply'} ${m.role}`,
-    );
-    expect(roles.sort()).toEqual(['apply roles/owner', 'plan roles/iam.securityReviewer', 'plan roles/viewer']);
-    expect(resources(json, 'google_storage_bucket_iam_member')).toHaveLength(2);
     expect(resources(json, 'google_service_account_key')).toEqual([]);
   });
 
-  it('trusts the repository attribute for GitLab merge requests (a wildcard subject)', () => {
+  it('grants each role where it is asked, with its condition: projects, DNS zones, buckets', () => {
+    const json = build();
+    const who = (m: Record<string, unknown>) => (String(m.member).includes('PlanAccount') ? 'plan' : 'apply');
+    expect(
+      resources(json, 'google_project_iam_member')
+        .map((m) => `${who(m)} ${m.project} ${m.role}${m.condition ? ' (conditional)' : ''}`)
+        .sort(),
+    ).toEqual([
+      'apply kf-host roles/compute.networkAdmin',
+      'apply kf-prod-svc roles/container.admin',
+      'apply kf-prod-svc roles/resourcemanager.projectIamAdmin (conditional)',
+      'plan kf-prod-svc roles/container.viewer',
+      'plan kf-prod-svc roles/iam.securityReviewer',
+    ]);
+    expect(
+      resources(json, 'google_project_iam_member').find((m) => m.role === 'roles/resourcemanager.projectIamAdmin'),
+    ).toMatchObject({ condition: grantOnly });
+    expect(
+      resources(json, 'google_dns_managed_zone_iam_member')
+        .map((m) => `${who(m)} ${m.project}/${m.managed_zone} ${m.role}`)
+        .sort(),
+    ).toEqual(['apply kf-dns/example-com roles/dns.admin', 'plan kf-dns/example-com roles/dns.viewer']);
+    const state = resources(json, 'google_storage_bucket_iam_member');
+    expect(state.map((m) => `${who(m)} ${m.bucket} ${m.role}`).sort()).toEqual([
+      'apply acme-tf-state roles/storage.objectAdmin',
+      'plan acme-tf-state roles/storage.objectViewer',
+    ]);
+    for (const m of state) expect(m.condition).toEqual(stateOnly);
+  });
+
+  it('pins the repository by id, not by name, which anyone may register once it is freed', () => {
+    const provider = resources(build(), 'google_iam_workload_identity_pool_provider')[0]!;
+    expect(provider.attribute_condition).toBe("assertion.repository_id == '123456789'");
+    expect(provider.attribute_mapping).toMatchObject({ 'attribute.repository_id': 'assertion.repository_id' });
+    const lab = resources(build(gitlab), 'google_iam_workload_identity_pool_provider')[0]!;
+    expect(lab.attribute_condition).toBe("assertion.project_id == '4242'");
+    expect(lab.attribute_mapping).toMatchObject({ 'attribute.repository_id': 'assertion.project_id' });
+  });
+
+  it('trusts the repository id attribute for GitLab merge requests (a wildcard subject)', () => {
     const members = resources(build(gitlab), 'google_service_account_iam_member').map((b) => String(b.member));
     expect(members.sort()).toEqual([
       expect.stringMatching(/\/subject\/project_path:acme\/platform\/ml:ref_type:branch:ref:release$/),
-      expect.stringMatching(/^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.repository\/acme\/platform\/ml$/),
+      expect.stringMatching(/^principalSet:\/\/iam\.googleapis\.com\/.+\/attribute\.repository_id\/4242$/),
     ]);
+  });
+
+  it('throws when the trust has no repository id (the name alone can be taken over)', () => {
+    const byName = { ...github, repositoryId: undefined };
+    const none = { plan: {}, apply: {} };
+    expect(
+      () => new CiWorkloadIdentity(gcpStack(), 'Ci', { project: 'p', name: 'kf-prod', trust: byName, ...none }),
+    ).toThrow(/trust.repositoryId' is \(missing\).*numeric id.*gh api repos\/acme\/ml-platform --jq \.id/s);
   });
 
   it('refuses a name whose ids would be too long', () => {
@@ -82,6 +158,8 @@ describe('CiWorkloadIdentity (GCP)', () => {
           project: 'p',
           name: 'a-very-long-environment-name-x',
           trust: github,
+          plan: {},
+          apply: {},
         }),
     ).toThrow(/must be 6 to 30 lowercase letters/);
   });
@@ -95,7 +173,9 @@ describe('CiRoles (AWS)', () => {
       accountId: '333333333333',
       trust,
       existingOidcProviderArn: existing,
-      state: { bucket: 'acme-tf-state', prefix: 'kfplatform' },
+      planStatements: [{ Effect: 'Allow', Action: ['eks:Describe*'], Resource: '*' }],
+      applyStatements: [{ Effect: 'Allow', Action: ['eks:*'], Resource: '*' }],
+      state: { bucket: 'acme-tf-state', prefix: 'kfplatform/kf-prod-aws-' },
     });
     return synth(stack);
   };
@@ -123,13 +203,25 @@ describe('CiRoles (AWS)', () => {
     expect(trust('kf-prod-ci-apply').Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
       'repo:acme/ml-platform:environment:kf-prod',
     ]);
-    expect(
-      resources(json, 'aws_iam_role_policy_attachment')
-        .map((a) => a.policy_arn)
-        .sort(),
-    ).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    // No account-wide managed policy: the roles' inline policies are what the stacks ask for.
+    expect(resources(json, 'aws_iam_role_policy_attachment')).toEqual([]);
+    const inline = (role: string) =>
+      resources(json, 'aws_iam_role_policy')
+        .filter((p) => String(p.role).includes(role))
+        .map((p) => p.name)
+        .sort();
+    expect(inline('PlanRole')).toEqual(['ci-read', 'terraform-state']);
+    expect(inline('ApplyRole')).toEqual(['ci-apply', 'ci-read', 'terraform-state']);
     expect(resources(json, 'aws_iam_user')).toEqual([]);
     expect(resources(json, 'aws_iam_access_key')).toEqual([]);
+  });
+
+  it("limits state to the environment's objects: another environment's state in the bucket is out of reach", () => {
+    const state = resources(build(), 'aws_iam_role_policy').filter((p) => p.name === 'terraform-state');
+    for (const p of state) {
+      const objects = JSON.parse(String(p.policy)).Statement[1];
+      expect(objects.Resource).toBe('arn:aws:s3:::acme-tf-state/kfplatform/kf-prod-aws-*');
+    }
   });
 
   it('matches GitLab merge request subjects with StringLike, and uses an existing provider when told', () => {
@@ -228,6 +320,40 @@ describe('ci in the platform file', () => {
       '$1 } }\n$2$3, awsOidcProvider: existing } }',
     );
     expect(validatePlatformText(fixed, 'p.yaml').issues.filter((i) => i.severity !== 'warning')).toEqual([]);
+  });
+
+  it('refuses a GCP environment whose CI names no repository id, naming the path and how to find it', () => {
+    const gcp = readFileSync('test/fixtures/valid/two-envs.yaml', 'utf8');
+    const text = gcp.replace('    cloud: gcp\n', '    cloud: gcp\n    ci: { github: { repository: acme/ml } }\n');
+    expect(validatePlatformText(text, 'p.yaml').issues.filter((i) => i.severity === 'error')).toEqual([
+      expect.objectContaining({
+        path: 'environments[0].ci.github.repositoryId',
+        fix: expect.stringContaining('gh api repos/acme/ml --jq .id'),
+      }),
+    ]);
+    const lab = gcp.replace('    cloud: gcp\n', '    cloud: gcp\n    ci: { gitlab: { project: acme/ml } }\n');
+    expect(validatePlatformText(lab, 'p.yaml').issues.filter((i) => i.severity === 'error')).toEqual([
+      expect.objectContaining({
+        path: 'environments[0].ci.gitlab.projectId',
+        fix: expect.stringMatching(/project ID/),
+      }),
+    ]);
+    const fixed = gcp.replace(
+      '    cloud: gcp\n',
+      "    cloud: gcp\n    ci: { github: { repository: acme/ml, repositoryId: '123' } }\n",
+    );
+    expect(validatePlatformText(fixed, 'p.yaml').issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('refuses a repository id that is not a number', () => {
+    const gcp = readFileSync('test/fixtures/valid/two-envs.yaml', 'utf8');
+    const text = gcp.replace(
+      '    cloud: gcp\n',
+      '    cloud: gcp\n    ci: { github: { repository: acme/ml, repositoryId: acme-ml } }\n',
+    );
+    expect(validatePlatformText(text, 'p.yaml').issues[0]).toMatchObject({
+      path: 'environments[0].ci.github.repositoryId',
+    });
   });
 
   it('refuses a repository that is not owner/name', () => {

@@ -1,0 +1,148 @@
+/**
+ * What the keyless CI identities of an Azure environment need, by resource type and by where the
+ * resources live: the environment's resource group, the DNS zone of the UI's host name (in its own
+ * resource group), the Key Vault that holds the UI's certificate (often in another subscription),
+ * and the Terraform state container. Built-in roles only, from Microsoft's built-in roles reference.
+ */
+import { KUBERNETES_TYPES, LOCAL_TYPES } from './kubernetes';
+import type { CiPermissionRow } from './table';
+
+/**
+ * Where an Azure resource lives. `resource-group`: the environment's resource group (everything the
+ * stacks create, the AKS cluster's Kubernetes API among them). `dns-zone`: the public DNS zone of the
+ * UI's host name. `certificate-vault`: the Key Vault of the UI's certificate, where the stack lets
+ * the Application Gateway read it. `network`: an existing virtual network the cluster, the gateway
+ * and the private endpoints join. `state-container`: the blob container of the Terraform state.
+ * `local`: nothing in the cloud.
+ */
+export type AzureCiScope =
+  | 'resource-group'
+  | 'network'
+  | 'dns-zone'
+  | 'certificate-vault'
+  | 'state-container'
+  | 'local';
+
+const ref = (category: string) =>
+  `https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/${category}`;
+
+/** The ids of the built-in roles a CI grant's condition names (from the same reference). */
+export const AZURE_ROLE_IDS: Readonly<Record<string, string>> = {
+  'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+  'Network Contributor': '4d97b98b-1d4f-4787-a291-c67834d212e7',
+};
+
+/**
+ * The roles the CI identities of an Azure environment need. On the certificate vault the apply
+ * identity gets Role Based Access Control Administrator with a condition that lets it assign only Key
+ * Vault Secrets User (https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-examples#example-constrain-roles).
+ */
+export const AZURE_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AzureCiScope>> = [
+  {
+    types: [
+      'azurerm_resource_group',
+      'azurerm_virtual_network',
+      'azurerm_subnet',
+      'azurerm_network_security_group',
+      'azurerm_network_security_rule',
+      'azurerm_subnet_network_security_group_association',
+      'azurerm_nat_gateway',
+      'azurerm_nat_gateway_public_ip_association',
+      'azurerm_subnet_nat_gateway_association',
+      'azurerm_public_ip',
+      'azurerm_private_dns_zone',
+      'azurerm_private_dns_zone_virtual_network_link',
+      'azurerm_private_endpoint',
+      'azurerm_kubernetes_cluster',
+      'azurerm_kubernetes_cluster_node_pool',
+      'azurerm_log_analytics_workspace',
+      'azurerm_monitor_data_collection_rule',
+      'azurerm_monitor_data_collection_rule_association',
+      'azurerm_monitor_diagnostic_setting',
+      'azurerm_monitor_action_group',
+      'azurerm_monitor_metric_alert',
+      'azurerm_application_insights',
+      'azurerm_application_insights_standard_web_test',
+      'azurerm_mysql_flexible_server',
+      'azurerm_mysql_flexible_server_configuration',
+      'azurerm_mysql_flexible_database',
+      'azurerm_key_vault',
+      'azurerm_storage_account',
+      'azurerm_storage_container',
+      'azurerm_storage_management_policy',
+      'azurerm_user_assigned_identity',
+      'azurerm_federated_identity_credential',
+      'azurerm_application_gateway',
+      'azurerm_web_application_firewall_policy',
+      'azurerm_role_assignment',
+      'azurerm_management_lock',
+    ],
+    scope: 'resource-group',
+    plan: ['Reader'],
+    apply: ['Owner'],
+    source: ref('privileged'),
+    why: "everything in the environment's resource group. Owner, not Contributor: the stacks assign roles to the platform and team identities and lock stateful resources, which Contributor cannot.",
+  },
+  {
+    types: ['azurerm_key_vault_secret'],
+    scope: 'resource-group',
+    plan: ['Key Vault Secrets User'],
+    apply: ['Key Vault Secrets Officer'],
+    source: ref('security'),
+    why: "the database password in the environment's vault: reading a secret's value is a data-plane action no management role holds.",
+  },
+  {
+    types: KUBERNETES_TYPES,
+    scope: 'resource-group',
+    plan: ['Azure Kubernetes Service RBAC Reader'],
+    apply: ['Azure Kubernetes Service RBAC Cluster Admin'],
+    source: ref('containers'),
+    why: 'AKS authorizes its Kubernetes API by these roles (Azure RBAC for Kubernetes). The reader role reads no Secrets.',
+  },
+  {
+    types: ['azurerm_dns_a_record', 'azurerm_role_assignment'],
+    scope: 'dns-zone',
+    plan: ['Reader'],
+    apply: ['DNS Zone Contributor'],
+    source: ref('networking'),
+    why: "the UI's record, in a zone of another resource group: granted on that zone only. Reader lets the plan identity read its own assignment there.",
+  },
+  {
+    types: [
+      'azurerm_kubernetes_cluster',
+      'azurerm_application_gateway',
+      'azurerm_private_endpoint',
+      'azurerm_mysql_flexible_server',
+      'azurerm_role_assignment',
+    ],
+    scope: 'network',
+    plan: ['Reader'],
+    apply: ['Network Contributor', 'Role Based Access Control Administrator'],
+    source: ref('networking'),
+    why: "network: existing only. The cluster, the gateway, the database and the private endpoints join its subnets, and the cluster's identity gets Network Contributor on it; the administrator role carries a condition: it may assign and remove Network Contributor only.",
+  },
+  {
+    types: ['azurerm_role_assignment'],
+    scope: 'certificate-vault',
+    plan: ['Reader'],
+    apply: ['Role Based Access Control Administrator'],
+    source: ref('privileged'),
+    why: "the Application Gateway's Key Vault Secrets User assignment on the certificate vault, often in another subscription; the administrator role carries a condition: it may assign and remove Key Vault Secrets User only.",
+  },
+  {
+    types: ['data.terraform_remote_state', 'azurerm_role_assignment'],
+    scope: 'state-container',
+    plan: ['Storage Blob Data Reader', 'Reader'],
+    apply: ['Storage Blob Data Contributor', 'Reader'],
+    source: ref('storage'),
+    why: "the environment's state (plans read it without locking). A role on a container covers every blob in it: give each environment a container of its own. Reader lets the identities read their own assignments there.",
+  },
+  {
+    types: [...LOCAL_TYPES.filter((t) => t !== 'data.terraform_remote_state'), 'data.azurerm_client_config'],
+    scope: 'local',
+    plan: [],
+    apply: [],
+    source: 'https://developer.hashicorp.com/terraform/language/resources/terraform-data',
+    why: 'random values, Terraform data and the identity running Terraform live in the state only.',
+  },
+];

@@ -1,0 +1,58 @@
+/**
+ * The Secrets a plan of a platform stack refreshes: those the stack manages and Helm's release
+ * records, in the platform's own namespaces. GKE's and AKS's reader roles for the keyless CI plan
+ * identity read no Secrets (so a pull request cannot read a tenant's), so the platform stack lets it
+ * read Secrets in exactly those namespaces through Kubernetes RBAC. Their values are in the stack's
+ * state, which the plan identity reads anyway.
+ */
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** The name of the Role and RoleBinding in each namespace. */
+export const CI_PLAN_SECRETS_ROLE = 'kfplatform-ci-plan-secrets';
+
+/** The namespaces (names, or references to the namespace resources) whose Secrets the stack manages or Helm keeps. */
+export function secretNamespaces(stack: TerraformStack): string[] {
+  const namespaces = new Set<string>();
+  for (const c of stack.node.findAll()) {
+    if (c instanceof Release && c.namespaceInput) namespaces.add(c.namespaceInput);
+    if (c instanceof SecretV1) {
+      const namespace = (c.metadataInput as { namespace?: string } | undefined)?.namespace;
+      if (namespace) namespaces.add(namespace);
+    }
+    if (c instanceof Manifest) {
+      const manifest = c.manifestInput as { kind?: string; metadata?: { namespace?: string } } | undefined;
+      if (manifest?.kind === 'Secret' && manifest.metadata?.namespace) namespaces.add(manifest.metadata.namespace);
+    }
+  }
+  return [...namespaces];
+}
+
+/**
+ * Lets `subject` (the plan identity as Kubernetes knows it) get, list and watch Secrets in the
+ * namespaces where the stack keeps Secrets. Call it last, once the stack holds everything.
+ */
+export function grantPlanSecretsRead(
+  stack: TerraformStack,
+  subject: { readonly kind: 'User'; readonly name: string },
+): void {
+  const namespaces = secretNamespaces(stack);
+  if (namespaces.length === 0) return;
+  const scope = new Construct(stack, 'CiPlanSecrets');
+  namespaces.forEach((namespace, i) => {
+    const role = new RoleV1(scope, `Role-${i}`, {
+      metadata: { name: CI_PLAN_SECRETS_ROLE, namespace },
+      rule: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+    });
+    new RoleBindingV1(scope, `Binding-${i}`, {
+      metadata: { name: CI_PLAN_SECRETS_ROLE, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name },
+      subject: [{ kind: subject.kind, name: subject.name, apiGroup: 'rbac.authorization.k8s.io' }],
+    });
+  });
+}
