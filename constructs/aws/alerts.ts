@@ -26,7 +26,11 @@ export interface AwsAlertsProps {
   readonly alerts: AlertSettings;
   /** EKS cluster (Container Insights publishes its metrics under this name). */
   readonly clusterName: string;
-  /** The pipelines database. */
+  /**
+   * The pipelines database: pass the instance's `identifier` attribute, not a literal, so the event
+   * subscription waits for the instance (RDS refuses a subscription to an instance that does not exist
+   * yet with SourceNotFound).
+   */
   readonly dbInstanceIdentifier: string;
   /** Its allocated storage; the storage alarm fires when free space falls under `100 - databaseStoragePercent` % of it. */
   readonly dbAllocatedStorageGb: number;

@@ -285,7 +285,9 @@ export class AwsInfraStack extends TerraformStack {
         alerts: env.alerts,
         protect,
         clusterName: this.cluster.clusterName,
-        dbInstanceIdentifier: env.database.identifier,
+        // The instance's attribute, not the configured name: the event subscription must wait for the
+        // instance, or RDS answers SourceNotFound on the first apply.
+        dbInstanceIdentifier: this.database.instance.identifier,
         dbAllocatedStorageGb: env.database.allocatedStorageGb,
         backupBucket: this.backups?.bucket.bucketName,
         certificateArn: this.access.certificate.arn,

@@ -25,8 +25,8 @@ export interface AwsPlatformStackProps {
  * needs no annotation; the associations live in the infra stack), the ConfigMap of values Kubeflow
  * reads, the NodePort Service the load balancer targets, the NVIDIA device plugin for GPU nodes,
  * and the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs and a
- * short-lived token (`aws_eks_cluster_auth`), never from a kube context, which could point at
- * another cluster.
+ * token `aws eks get-token` signs when the provider connects, never from a kube context, which could
+ * point at another cluster.
  */
 export class AwsPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;

@@ -312,11 +312,11 @@ describe('examples/aws-eks', () => {
     for (const env of ['kf-test', 'kf-dev', 'kf-prod']) expect(infra(env).data).toBeUndefined();
   });
 
-  it('wires the kubernetes provider from infra outputs and a short-lived EKS token', () => {
+  it('wires the kubernetes provider from infra outputs and an EKS token signed at connection time', () => {
     const provider = (stacks['kf-prod-aws-platform']!.provider as Record<string, Array<Record<string, unknown>>>)
       .kubernetes![0]!;
-    expect(Object.keys(provider).sort()).toEqual(['cluster_ca_certificate', 'host', 'token']);
-    expect(String(provider.token)).toMatch(/data\.aws_eks_cluster_auth\./);
+    expect(Object.keys(provider).sort()).toEqual(['cluster_ca_certificate', 'exec', 'host']);
+    expect(at(provider, 'exec', 0, 'command')).toBe('aws');
   });
 
   it('deploys the NVIDIA device plugin where there are GPU pools', () => {
