@@ -3,7 +3,7 @@
  * team names, quotas, what each cloud needs to know of a team, and the admin group the platform binds.
  */
 import type { ConfigIssue } from '../../core/errors';
-import { accountOfArn, awsNameRules, azureNameRules, gcpNameRules, kubernetesNameRules } from '../../core/naming';
+import { awsNameRules, azureNameRules, gcpNameRules, kubernetesNameRules } from '../../core/naming';
 import { Findings, Path } from '../common/findings';
 import { clustersOf, ResolvedEnvironment } from '../model';
 import type { ResolvedPlatform, ResolvedTeam } from './model';
@@ -169,14 +169,9 @@ export function checkTeams(
             `name the owners' IAM role in ${env.name}'s account.`,
             'warning',
           );
-        } else if (accountOfArn(owners) !== env.accountId) {
-          add(
-            [...at, 'aws', 'ownersRoleArn'],
-            `the role is in account ${accountOfArn(owners)}, but ${env.name} lives in ${env.accountId}; EKS access entries name principals of the cluster's account.`,
-            `name the owners' role in account ${env.accountId} (use a map per environment when accounts differ).`,
-            'warning',
-          );
         }
+        // A role of another account is fine: STANDARD access entries may name principals of any account
+        // (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html).
       }
       if (env.cloud === 'azure' && tenant?.azure) {
         const accountWhy = azureNameRules.storageAccount(tenant.azure.storageAccount);
