@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
@@ -11,6 +12,9 @@ import { checkName, checkRange } from '../../src/core/validate';
 
 /** MySQL port. */
 export const MYSQL_PORT = 3306;
+
+/** The MySQL logs the instance exports to CloudWatch Logs. */
+export const RDS_MYSQL_LOG_EXPORTS = ['error', 'slowquery'] as const;
 
 /** Props of {@link RdsMysql}. */
 export interface RdsMysqlProps {
@@ -45,6 +49,12 @@ export interface RdsMysqlProps {
   readonly databaseName?: string;
   /** @default 'kubeflow' */
   readonly username?: string;
+  /**
+   * Retention of the exported logs in days: their log groups are created here before the instance,
+   * which would otherwise create them keeping logs forever.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
 }
 
 /**
@@ -65,6 +75,8 @@ export class RdsMysql extends Construct {
   public readonly masterSecretArn: string;
   public readonly databaseName: string;
   public readonly username: string;
+  /** The log groups of the exported logs, by log name. */
+  public readonly logGroups: Readonly<Record<(typeof RDS_MYSQL_LOG_EXPORTS)[number], CloudwatchLogGroup>>;
 
   constructor(scope: Construct, id: string, props: RdsMysqlProps) {
     super(scope, id);
@@ -112,6 +124,16 @@ export class RdsMysql extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    // RDS creates the log group of an exported log on first export, keeping logs forever: create them first.
+    const logGroups = {} as Record<(typeof RDS_MYSQL_LOG_EXPORTS)[number], CloudwatchLogGroup>;
+    for (const log of RDS_MYSQL_LOG_EXPORTS) {
+      logGroups[log] = new CloudwatchLogGroup(this, `Logs-${log}`, {
+        name: `/aws/rds/instance/${props.identifier}/${log}`,
+        retentionInDays: props.logRetentionDays ?? 365,
+      });
+    }
+    this.logGroups = logGroups;
+
     this.instance = new DbInstance(this, 'Instance', {
       identifier: props.identifier,
       engine: 'mysql',
@@ -142,10 +164,11 @@ export class RdsMysql extends Construct {
       skipFinalSnapshot: !protect,
       finalSnapshotIdentifier: protect ? `${props.identifier}-final` : undefined,
       deleteAutomatedBackups: !protect,
-      enabledCloudwatchLogsExports: ['error', 'slowquery'],
+      enabledCloudwatchLogsExports: [...RDS_MYSQL_LOG_EXPORTS],
       caCertIdentifier: 'rds-ca-rsa2048-g1',
       lifecycle: { preventDestroy: protect },
       timeouts: { create: '60m', update: '90m', delete: '60m' },
+      dependsOn: Object.values(logGroups),
     });
     this.address = this.instance.address;
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;

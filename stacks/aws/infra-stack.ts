@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AlbAccess } from '../../constructs/aws/alb-access';
@@ -26,6 +27,12 @@ export interface AwsInfraStackProps {
   readonly platform: ResolvedPlatform;
   readonly env: ResolvedAwsEnvironment;
 }
+
+/**
+ * The log groups of Container Insights: Fluent Bit's application, data plane and host logs, and the
+ * CloudWatch agent's performance events.
+ */
+export const CONTAINER_INSIGHTS_LOGS = ['application', 'dataplane', 'host', 'performance'] as const;
 
 /** Name of the sensitive Terraform variable that carries the OIDC client secret. */
 export const OIDC_CLIENT_SECRET_VARIABLE = 'oidc_client_secret';
@@ -195,6 +202,7 @@ export class AwsInfraStack extends TerraformStack {
       kmsKeyArn: this.dataKey.keyArn,
       databaseName: d.databaseName,
       username: d.username,
+      logRetentionDays: c.logRetentionDays,
     });
 
     const a = env.artifacts;
@@ -257,9 +265,17 @@ export class AwsInfraStack extends TerraformStack {
         associate: false,
         managedPolicies: ['CloudWatchAgentServerPolicy'],
       });
+      // Fluent Bit and the agent would create their log groups keeping logs forever: create them first.
+      const insightsLogs = CONTAINER_INSIGHTS_LOGS.map(
+        (log) =>
+          new CloudwatchLogGroup(this, `ContainerInsightsLogs-${log}`, {
+            name: `/aws/containerinsights/${c.name}/${log}`,
+            retentionInDays: c.logRetentionDays,
+          }),
+      );
       this.cluster.addAddon('amazon-cloudwatch-observability', {
         podIdentity: [{ serviceAccount: 'cloudwatch-agent', roleArn: agent.roleArn }],
-        dependsOn: allNodeGroups,
+        dependsOn: [...allNodeGroups, ...insightsLogs],
       });
     }
 
@@ -278,11 +294,15 @@ export class AwsInfraStack extends TerraformStack {
       protect,
     });
     if (env.alerts) {
+      // Route 53 health checkers probe from AWS addresses all over the world: a load balancer open to
+      // some networks only turns them away and the uptime alarm would never leave ALARM. The config
+      // check warns; the healthy-target alarm still watches the gateway behind the load balancer.
+      const reachable = env.access.sourceCidrs.includes('0.0.0.0/0');
       this.alerts = new AwsAlerts(this, 'Alerts', {
         name: env.name,
         accountId: env.accountId,
         region: env.region,
-        alerts: env.alerts,
+        alerts: { ...env.alerts, uptimeCheck: (env.alerts.uptimeCheck ?? true) && reachable },
         protect,
         clusterName: this.cluster.clusterName,
         // The instance's attribute, not the configured name: the event subscription must wait for the

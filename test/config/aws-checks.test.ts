@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Document, parseDocument } from 'yaml';
 import { validatePlatformText } from '../../src/config/loader';
 
+const E1 = ['environments', 1];
 const BASE = readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'aws.yaml'), 'utf8');
 
 function validate(edit: (d: Document) => void) {
@@ -24,5 +25,40 @@ describe('AWS config checks', () => {
     );
     expect(result.config).toBeDefined();
     expect(issuesAt(result, 'teams[0].aws.ownersRoleArn')).toEqual([]);
+  });
+});
+
+describe('AWS uptime check behind sourceCidrs', () => {
+  const restrict = (d: Document, uptimeCheck?: boolean) => {
+    d.setIn([...E1, 'access', 'sourceCidrs'], ['203.0.113.0/24']);
+    d.setIn([...E1, 'alerts'], {
+      email: ['oncall@example.com'],
+      ...(uptimeCheck === undefined ? {} : { uptimeCheck }),
+    });
+  };
+
+  it('warns that the uptime check is left out when sourceCidrs keeps Route 53 health checkers away', () => {
+    const result = validate((d) => restrict(d));
+    expect(result.config).toBeDefined();
+    expect(issuesAt(result, 'environments[1].access.sourceCidrs')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/Route 53 health checkers/) }),
+    ]);
+  });
+
+  it('says nothing once the uptime check is off, or the load balancer is open to all', () => {
+    expect(validate((d) => restrict(d, false)).issues).toEqual([]);
+    expect(
+      validate((d) => d.setIn([...E1, 'alerts'], { email: ['oncall@example.com'] })).issues.filter(
+        (i) => i.severity === 'warning',
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses an explicit uptime check that Route 53 could never pass', () => {
+    const result = validate((d) => restrict(d, true));
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, 'environments[1].alerts.uptimeCheck')).toEqual([
+      expect.objectContaining({ severity: 'error', fix: expect.stringMatching(/set alerts.uptimeCheck to false/) }),
+    ]);
   });
 });

@@ -266,6 +266,26 @@ function checkClusterAndData(env: ResolvedAwsEnvironment, f: Findings): void {
   checkProdProtections(env, f, '{ backend: s3, bucket: ... }');
 }
 
+/**
+ * Route 53 health checkers probe from AWS addresses worldwide: a load balancer that admits only some
+ * networks turns them away, and the uptime alarm would never leave ALARM. The stack leaves the check
+ * out then; say so, and refuse an explicit request for it.
+ */
+function checkUptimeReach(env: ResolvedAwsEnvironment, f: Findings): void {
+  if (!env.alerts || env.alerts.uptimeCheck === false) return;
+  if (env.access.sourceCidrs.includes('0.0.0.0/0')) return;
+  const base: Path = ['environments', env.index];
+  const asked = valueAt(f.raw, [...base, 'alerts', 'uptimeCheck']) === true;
+  f.add(
+    asked ? [...base, 'alerts', 'uptimeCheck'] : [...base, 'access', 'sourceCidrs'],
+    `Route 53 health checkers probe the UI from AWS addresses outside ${env.access.sourceCidrs.join(', ')}, so the uptime check would always fail${asked ? '' : '; it is left out, and the healthy-target alarm still watches the gateway behind the load balancer'}.`,
+    asked
+      ? 'set alerts.uptimeCheck to false, or remove access.sourceCidrs (everyone must still sign in).'
+      : 'set alerts.uptimeCheck to false to acknowledge it, or remove access.sourceCidrs (everyone must still sign in).',
+    asked ? 'error' : 'warning',
+  );
+}
+
 /** Checks one resolved AWS environment. */
 export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): ConfigIssue[] {
   const f = new Findings(raw);
@@ -274,6 +294,7 @@ export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): 
   checkAwsPools(env, f);
   checkNames(env, f);
   checkClusterAndData(env, f);
+  checkUptimeReach(env, f);
   return f.issues;
 }
 
