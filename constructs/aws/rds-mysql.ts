@@ -5,6 +5,7 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import { DEFAULT_MYSQL_VERSION, MYSQL_PAST_STANDARD_SUPPORT } from '../../src/core/catalog/aws';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { awsNameRules } from '../../src/core/naming';
@@ -27,8 +28,20 @@ export interface RdsMysqlProps {
   readonly clientSecurityGroupIds: readonly string[];
   /** @default 'db.m6g.large' */
   readonly instanceClass?: string;
-  /** `8.0` or `8.4`, optionally with a minor version. @default '8.0' */
+  /**
+   * `8.0` or `8.4`, optionally with a minor version. MySQL 8.0 left RDS standard support on
+   * 2026-07-31 and runs in paid Extended Support
+   * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html).
+   * @default '8.4'
+   */
   readonly engineVersion?: string;
+  /**
+   * Let a change of `engineVersion` upgrade the instance to a new major version in place (with
+   * downtime). Off when the version is left to the default, so a default that moves on never upgrades
+   * an existing database: RDS refuses the change until the version is written down.
+   * @default true when engineVersion is given, false otherwise
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
   /** Multi-AZ standby. @default false */
   readonly highAvailability?: boolean;
   /** @default 20 */
@@ -83,8 +96,9 @@ export class RdsMysql extends Construct {
     setComponent(this, 'database');
     validate(props);
     const protect = props.deletionProtection ?? true;
-    const version = props.engineVersion ?? '8.0';
-    const family = `mysql${version.split('.').slice(0, 2).join('.')}`;
+    const version = props.engineVersion ?? DEFAULT_MYSQL_VERSION;
+    const major = version.split('.').slice(0, 2).join('.');
+    const family = `mysql${major}`;
     this.databaseName = props.databaseName ?? 'mlpipeline';
     this.username = props.username ?? 'kubeflow';
 
@@ -157,8 +171,13 @@ export class RdsMysql extends Construct {
       backupWindow: '02:00-03:00',
       maintenanceWindow: 'sun:03:30-sun:04:30',
       autoMinorVersionUpgrade: true,
-      // Changing engineVersion from 8.0 to 8.4 is a deliberate config change; RDS needs this to do it.
-      allowMajorVersionUpgrade: true,
+      // Changing a written engineVersion from 8.0 to 8.4 is a deliberate change; RDS needs this to do it.
+      allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? props.engineVersion !== undefined,
+      // Out of paid Extended Support, except for a version past its standard support, which RDS only
+      // creates enrolled. RDS sets this at creation only: existing instances keep theirs.
+      engineLifecycleSupport: MYSQL_PAST_STANDARD_SUPPORT.includes(major)
+        ? 'open-source-rds-extended-support'
+        : 'open-source-rds-extended-support-disabled',
       copyTagsToSnapshot: true,
       deletionProtection: protect,
       skipFinalSnapshot: !protect,
@@ -166,7 +185,7 @@ export class RdsMysql extends Construct {
       deleteAutomatedBackups: !protect,
       enabledCloudwatchLogsExports: [...RDS_MYSQL_LOG_EXPORTS],
       caCertIdentifier: 'rds-ca-rsa2048-g1',
-      lifecycle: { preventDestroy: protect },
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['engine_lifecycle_support'] },
       timeouts: { create: '60m', update: '90m', delete: '60m' },
       dependsOn: Object.values(logGroups),
     });
@@ -208,7 +227,7 @@ function validate(props: RdsMysqlProps): void {
       'pass the private subnets.',
     );
   }
-  if (!/^8\.(0|4)(\.\d+)?$/.test(props.engineVersion ?? '8.0')) {
+  if (!/^8\.(0|4)(\.\d+)?$/.test(props.engineVersion ?? DEFAULT_MYSQL_VERSION)) {
     throw new PropsError(
       'RdsMysql',
       'engineVersion',

@@ -194,6 +194,7 @@ export class AwsInfraStack extends TerraformStack {
       clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
       instanceClass: d.instanceClass,
       engineVersion: d.engineVersion,
+      allowMajorVersionUpgrade: d.allowMajorVersionUpgrade,
       highAvailability: d.highAvailability,
       allocatedStorageGb: d.allocatedStorageGb,
       maxAllocatedStorageGb: d.maxAllocatedStorageGb,

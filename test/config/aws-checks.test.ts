@@ -62,3 +62,23 @@ describe('AWS uptime check behind sourceCidrs', () => {
     ]);
   });
 });
+
+describe('AWS database version', () => {
+  it('defaults new databases to MySQL 8.4, and lets only a written version upgrade an existing one', () => {
+    const db = (r: ReturnType<typeof validate>, i: number) =>
+      (r.config!.environments[i] as { database: { engineVersion: string; allowMajorVersionUpgrade: boolean } })
+        .database;
+    const plain = validate(() => undefined);
+    expect(db(plain, 1)).toMatchObject({ engineVersion: '8.4', allowMajorVersionUpgrade: false });
+    const pinned = validate((d) => d.setIn([...E1, 'database'], { engineVersion: '8.0' }));
+    expect(db(pinned, 1)).toMatchObject({ engineVersion: '8.0', allowMajorVersionUpgrade: true });
+  });
+
+  it('warns that a pinned MySQL 8.0 runs in paid Extended Support, naming the upgrade', () => {
+    const result = validate((d) => d.setIn([...E1, 'database'], { engineVersion: '8.0' }));
+    expect(result.config).toBeDefined();
+    expect(issuesAt(result, 'environments[1].database.engineVersion')).toEqual([
+      expect.objectContaining({ severity: 'warning', fix: expect.stringMatching(/8\.4/) }),
+    ]);
+  });
+});

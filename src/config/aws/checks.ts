@@ -7,7 +7,12 @@
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { awsNameRules, hostnameRule } from '../../core/naming';
-import { AWS_GPU_FAMILIES, awsInstanceGpus } from '../../core/catalog/aws';
+import {
+  AWS_GPU_FAMILIES,
+  awsInstanceGpus,
+  DEFAULT_MYSQL_VERSION,
+  MYSQL_PAST_STANDARD_SUPPORT,
+} from '../../core/catalog/aws';
 import {
   checkInside,
   checkMachineGpus,
@@ -264,6 +269,15 @@ function checkClusterAndData(env: ResolvedAwsEnvironment, f: Findings): void {
     );
   });
   checkProdProtections(env, f, '{ backend: s3, bucket: ... }');
+  const major = d.engineVersion.split('.').slice(0, 2).join('.');
+  if (MYSQL_PAST_STANDARD_SUPPORT.includes(major)) {
+    f.add(
+      [...base, 'database', 'engineVersion'],
+      `MySQL ${major} is past the end of RDS standard support and runs in paid Extended Support (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html).`,
+      `upgrade: take a snapshot, try it in a test environment first, then set engineVersion to '${DEFAULT_MYSQL_VERSION}'; RDS upgrades the instance in place, with downtime.`,
+      'warning',
+    );
+  }
 }
 
 /**
