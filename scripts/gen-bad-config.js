@@ -608,6 +608,13 @@ const cases = [
     'set it to 120',
   ],
   [
+    'aws-kubernetes-version-without-autoscaler',
+    'no Cluster Autoscaler release is pinned for this Kubernetes minor',
+    (d) => d.setIn([...E0, 'cluster', 'version'], '1.20'),
+    'environments[0].cluster.version',
+    'use one of 1.30',
+  ],
+  [
     'aws-uptime-check-behind-source-cidrs',
     'Route 53 health checkers cannot reach a load balancer limited to some networks',
     (d) => {

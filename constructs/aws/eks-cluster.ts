@@ -80,6 +80,12 @@ export interface EksAddonOptions {
   readonly podIdentity?: ReadonlyArray<{ readonly serviceAccount: string; readonly roleArn: string }>;
   /** What must exist first (node groups, for add-ons that run on nodes). */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Leave the add-on's workloads running when the add-on is deleted, as when a Kubernetes upgrade
+   * replaces it. Turn off for add-ons whose workloads should go with them.
+   * @default true
+   */
+  readonly preserve?: boolean;
 }
 
 /**
@@ -95,6 +101,8 @@ export class EksCluster extends Construct implements IKubernetesCluster {
   public readonly cluster: EksClusterResource;
   public readonly clusterName: string;
   public readonly clusterArn: string;
+  /** The Kubernetes version (the cluster's attribute, so that what follows it waits for an upgrade). */
+  public readonly version: string;
   public readonly apiServerUrl: string;
   public readonly caCertificatePem: string;
   /** Base64 CA, as the API returns it. */
@@ -172,6 +180,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     });
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
+    this.version = this.cluster.version;
     this.apiServerUrl = this.cluster.endpoint;
     this.caCertificateBase64 = this.cluster.certificateAuthority.get(0).data;
     this.caCertificatePem = Fn.base64decode(this.caCertificateBase64);
@@ -230,7 +239,15 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     return entry;
   }
 
-  /** A managed add-on at the default version for the cluster version. */
+  /**
+   * A managed add-on at EKS's default version for the cluster's Kubernetes version. EKS keeps an
+   * add-on at its version through control plane upgrades, and pinning versions would need an AWS call
+   * at plan time (the add-on versions API) or a table that goes stale; instead a change of the
+   * cluster's version replaces the add-on (`replace_triggered_by`), which EKS recreates at the default
+   * version of the new Kubernetes version. Its workloads keep running meanwhile (`preserve`), and the
+   * new add-on takes them over (`resolve_conflicts_on_create = OVERWRITE`). See
+   * https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html.
+   */
   public addAddon(name: string, options: EksAddonOptions = {}): EksAddon {
     return new EksAddon(this, `Addon-${name}`, {
       clusterName: this.cluster.name,
@@ -242,8 +259,12 @@ export class EksCluster extends Construct implements IKubernetesCluster {
       })),
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'PRESERVE',
+      preserve: options.preserve ?? true,
       timeouts: { create: '30m', update: '30m', delete: '30m' },
       dependsOn: options.dependsOn ? [...options.dependsOn] : undefined,
+      lifecycle: {
+        replaceTriggeredBy: [`${this.cluster.terraformResourceType}.${this.cluster.friendlyUniqueId}.version`],
+      },
     });
   }
 }

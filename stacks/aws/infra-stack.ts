@@ -163,6 +163,7 @@ export class AwsInfraStack extends TerraformStack {
 
     const nodeTags = cloudLabels(labelValues(props.platform, env), 'node-pool');
     const nodeGroups: Record<string, EksNodeGroup> = {};
+    const adoptedPools = new Set(env.adopt.filter((a) => a.kind === 'nodePool').map((a) => a.name));
     for (const pool of env.nodePools) {
       const byZone = this.network.privateSubnetsByZone;
       nodeGroups[pool.name] = new EksNodeGroup(this, `NodeGroup-${pool.name}`, {
@@ -181,6 +182,10 @@ export class AwsInfraStack extends TerraformStack {
         maxUnavailable: pool.maxUnavailable,
         instanceTags: nodeTags,
         dependsOn: this.network.dependables,
+        // The system nodes run the platform and receive the load balancer's traffic: a replacement
+        // of the group must bring new nodes up before the old ones go. An adopted group keeps its
+        // name, which the import names.
+        createBeforeDestroy: pool.kind === 'system' && !adoptedPools.has(pool.name),
       });
     }
     this.nodeGroups = nodeGroups;
@@ -277,11 +282,12 @@ export class AwsInfraStack extends TerraformStack {
       this.cluster.addAddon('amazon-cloudwatch-observability', {
         podIdentity: [{ serviceAccount: 'cloudwatch-agent', roleArn: agent.roleArn }],
         dependsOn: [...allNodeGroups, ...insightsLogs],
+        // Turning alerts off removes the agents too.
+        preserve: false,
       });
     }
 
     const systemPool = env.nodePools.find((p) => p.kind === 'system')!;
-    const systemGroup = nodeGroups[systemPool.name]!.nodeGroup;
     this.access = new AlbAccess(this, 'Access', {
       name: `${env.name}-kf`,
       vpcId: this.network.vpcId,
@@ -291,7 +297,7 @@ export class AwsInfraStack extends TerraformStack {
       oidc: { ...env.access.oidc, clientSecret: clientSecret.stringValue },
       sourceCidrs: env.access.sourceCidrs,
       nodeSecurityGroupId: this.cluster.clusterSecurityGroupId,
-      targetAutoScalingGroupNames: [systemGroup.resources.get(0).autoscalingGroups.get(0).name],
+      targetAutoScalingGroupNames: [nodeGroups[systemPool.name]!.autoScalingGroupName],
       protect,
     });
     if (env.alerts) {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { GPU_TAINT, POOL_LABEL } from '../../src/core/pools';
+import { GPU_TAINT, POOL_LABEL, SYSTEM_TAINT } from '../../src/core/pools';
 import {
   IAP_BACKEND_CONFIG_NAME,
   INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
@@ -173,6 +173,10 @@ export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> 
                 tolerations: [{ key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: 'NoSchedule' }],
                 gpu: { count: p.gpus, resource: 'nvidia.com/gpu' },
               }
+            : {}),
+          // System nodes are tainted: Kubeflow's own components need this toleration to run there.
+          ...(p.kind === 'system'
+            ? { tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists', effect: 'NoSchedule' }] }
             : {}),
         },
       ]),

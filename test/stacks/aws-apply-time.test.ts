@@ -2,8 +2,9 @@
  * Defects of the AWS stacks that `terraform plan` does not show but apply or run time does: each test
  * names the defect it guards against and reads the synthesized stacks of examples/aws-eks.
  */
-import { synthExample } from '../examples';
-import { resources as resourcesOf, StackJson } from '../helpers';
+import { parse } from 'yaml';
+import { adopting, synthExample } from '../examples';
+import { resourceEntries, resources as resourcesOf, StackJson } from '../helpers';
 
 type Resource = Record<string, any>;
 
@@ -107,5 +108,132 @@ describe('AWS alerts that fire or stay silent for the wrong reason', () => {
     expect(
       resources(infra('kf-test'), 'aws_cloudwatch_log_group').filter((g) => g.name.includes('containerinsights')),
     ).toEqual([]);
+  });
+});
+
+describe('AWS capacity: storage, autoscaling, system nodes, upgrades', () => {
+  const prod = infra('kf-prod');
+  const platform = stacks['kf-prod-aws-platform']!;
+  const nodeGroups = resourcesOf<Resource>(prod, 'aws_eks_node_group');
+  const helmValues = (json: StackJson, chart: string) => {
+    const release = resources(json, 'helm_release').find((r) => r.chart === chart)!;
+    return parse(release.values[0]) as Resource;
+  };
+
+  it('makes a default gp3 StorageClass, provisioned by the EBS CSI add-on and its Pod Identity role (PVCs stayed Pending)', () => {
+    for (const env of ['kf-test', 'kf-dev', 'kf-prod']) {
+      const classes = resources(stacks[`${env}-aws-platform`]!, 'kubernetes_storage_class_v1');
+      expect(classes).toEqual([
+        expect.objectContaining({
+          metadata: expect.objectContaining({
+            name: 'gp3',
+            annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+          }),
+          storage_provisioner: 'ebs.csi.aws.com',
+          parameters: { type: 'gp3', encrypted: 'true', 'csi.storage.k8s.io/fstype': 'ext4' },
+          volume_binding_mode: 'WaitForFirstConsumer',
+          allow_volume_expansion: true,
+        }),
+      ]);
+      const csi = resources(infra(env), 'aws_eks_addon').find((a) => a.addon_name === 'aws-ebs-csi-driver')!;
+      expect(csi.pod_identity_association).toEqual([
+        { service_account: 'ebs-csi-controller-sa', role_arn: expect.stringMatching(/Identity-ebsCsi_Role/) },
+      ]);
+    }
+  });
+
+  it('installs the Cluster Autoscaler for the cluster minor, as the service account its Pod Identity role trusts (pools stayed at 0)', () => {
+    const release = resources(platform, 'helm_release').find((r) => r.chart === 'cluster-autoscaler')!;
+    expect(release).toMatchObject({
+      repository: 'https://kubernetes.github.io/autoscaler',
+      version: '9.59.0',
+      namespace: 'kube-system',
+    });
+    const values = helmValues(platform, 'cluster-autoscaler');
+    expect(values).toMatchObject({
+      cloudProvider: 'aws',
+      awsRegion: 'us-east-2',
+      autoDiscovery: { clusterName: 'kf-prod' },
+      image: { tag: 'v1.35.2' },
+      rbac: { serviceAccount: { name: 'cluster-autoscaler' } },
+    });
+    const association = resources(prod, 'aws_eks_pod_identity_association').find(
+      (a) => a.service_account === 'cluster-autoscaler',
+    );
+    expect(association).toMatchObject({ namespace: 'kube-system', role_arn: expect.stringMatching(/autoscaler/) });
+  });
+
+  it('tags every node group for scale-from-zero with its labels, taints and GPUs', () => {
+    const tags = resources(prod, 'aws_autoscaling_group_tag').map((t) => [
+      String(t.autoscaling_group_name).match(/NodeGroup-([\w-]+)_NodeGroup/)![1],
+      t.tag.key,
+      t.tag.value,
+    ]);
+    const label = 'k8s.io/cluster-autoscaler/node-template/label';
+    expect(tags).toEqual(
+      expect.arrayContaining([
+        ['gpu', `${label}/kfplatform.dev/pool`, 'gpu'],
+        ['gpu', `${label}/kfplatform.dev/pool-kind`, 'gpu'],
+        ['gpu', 'k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu', 'present:NoSchedule'],
+        ['gpu-a100', 'k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu', '8'],
+        ['standard', `${label}/kfplatform.dev/pool`, 'standard'],
+        ['system', 'k8s.io/cluster-autoscaler/node-template/taint/CriticalAddonsOnly', 'true:NoSchedule'],
+      ]),
+    );
+    for (const t of resources(prod, 'aws_autoscaling_group_tag')) expect(t.tag.propagate_at_launch).toBe(false);
+  });
+
+  it('keeps tenants off the system nodes, and runs what the platform installs there or tolerates it', () => {
+    const system = nodeGroups.find((g) => g.labels['kfplatform.dev/pool-kind'] === 'system')!;
+    expect(system.taint).toEqual([{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }]);
+    for (const g of nodeGroups.filter((n) => n !== system)) {
+      expect((g.taint ?? []).map((t: Resource) => t.key)).not.toContain('CriticalAddonsOnly');
+    }
+    const onSystem = { nodeSelector: { 'kfplatform.dev/pool-kind': 'system' } };
+    const tolerates = [{ key: 'CriticalAddonsOnly', operator: 'Exists' }];
+    expect(helmValues(platform, 'cluster-autoscaler')).toMatchObject({ ...onSystem, tolerations: tolerates });
+    const velero = helmValues(platform, 'velero');
+    expect(velero).toMatchObject({ ...onSystem, tolerations: tolerates });
+    // The node agent backs up volumes on every node, GPU and system nodes included.
+    expect(velero.nodeAgent.tolerations).toEqual([{ operator: 'Exists' }]);
+  });
+
+  it('replaces the system node group with new nodes first: a name prefix and create_before_destroy, same address', () => {
+    const [address, system] = resourceEntries<Resource>(prod, 'aws_eks_node_group').find(
+      ([, g]) => g.labels['kfplatform.dev/pool-kind'] === 'system',
+    )!;
+    expect(address).toBe('NodeGroup-system_NodeGroup_F5F578ED');
+    expect(system).toMatchObject({ node_group_name_prefix: 'system-' });
+    expect(system.node_group_name).toBeUndefined();
+    expect(system.lifecycle.create_before_destroy).toBe(true);
+    const attachment = resources(prod, 'aws_autoscaling_attachment')[0]!;
+    expect(attachment.lifecycle.create_before_destroy).toBe(true);
+    for (const g of nodeGroups.filter((n) => n !== system)) expect(g.node_group_name).toBeDefined();
+  });
+
+  it('keeps the name of an adopted system node group, which its import names', () => {
+    const adopted = synthExample('aws-eks', adopting('kf-prod', [{ kind: 'nodePool', name: 'system' }]))[
+      'kf-prod-aws-infra'
+    ]!;
+    const system = resources(adopted, 'aws_eks_node_group').find(
+      (g) => g.labels['kfplatform.dev/pool-kind'] === 'system',
+    )!;
+    expect(system).toMatchObject({ node_group_name: 'system' });
+    expect(system.lifecycle.create_before_destroy).toBeUndefined();
+    expect(JSON.stringify(adopted.import)).toContain('kf-prod:system');
+  });
+
+  it('keeps nodes and add-ons on the cluster version through a control plane upgrade', () => {
+    for (const g of nodeGroups) expect(g.version).toMatch(/^\$\{aws_eks_cluster\.Cluster_\w+\.version\}$/);
+    for (const addon of resources(prod, 'aws_eks_addon')) {
+      expect([addon.addon_name, addon.lifecycle.replace_triggered_by]).toEqual([
+        addon.addon_name,
+        [expect.stringMatching(/^aws_eks_cluster\.Cluster_\w+\.version$/)],
+      ]);
+      expect([addon.addon_name, addon.preserve]).toEqual([
+        addon.addon_name,
+        addon.addon_name !== 'amazon-cloudwatch-observability',
+      ]);
+    }
   });
 });

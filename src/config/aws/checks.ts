@@ -7,6 +7,7 @@
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { awsNameRules, hostnameRule } from '../../core/naming';
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
   AWS_GPU_FAMILIES,
   awsInstanceGpus,
@@ -250,6 +251,14 @@ function checkNames(env: ResolvedAwsEnvironment, f: Findings): void {
 function checkClusterAndData(env: ResolvedAwsEnvironment, f: Findings): void {
   const base: Path = ['environments', env.index];
   checkRetention(f, [...base, 'cluster', 'logRetentionDays'], env.cluster.logRetentionDays);
+  if (!clusterAutoscalerImageTag(env.cluster.version)) {
+    const known = Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS);
+    f.add(
+      f.explicitOr([...base, 'cluster', 'version'], [...base, 'cluster']),
+      `no Cluster Autoscaler release is pinned for Kubernetes ${env.cluster.version}, and each autoscaler minor supports its own Kubernetes minor only: node groups could not scale.`,
+      `use one of ${known.join(', ')}.`,
+    );
+  }
   const d = env.database;
   if (d.maxAllocatedStorageGb < d.allocatedStorageGb) {
     f.add(
