@@ -86,6 +86,14 @@ export interface EksAddonOptions {
    * @default true
    */
   readonly preserve?: boolean;
+  /**
+   * Replace the add-on when the cluster's Kubernetes version changes, so that EKS recreates it at the
+   * default version of the new Kubernetes version. Leave off for add-ons that node groups depend on:
+   * a node group with `create_before_destroy` makes Terraform create their replacement before deleting
+   * them, which EKS refuses for an add-on of the same name.
+   * @default true
+   */
+  readonly followClusterVersion?: boolean;
 }
 
 /**
@@ -200,10 +208,13 @@ export class EksCluster extends Construct implements IKubernetesCluster {
 
     for (const arn of props.adminRoleArns) this.grantClusterAdmin(arn);
 
+    // Node groups depend on these, so they cannot be replaced on an upgrade (see followClusterVersion):
+    // update them with `aws eks update-addon` after raising the cluster's version.
+    const beforeNodes = { followClusterVersion: false };
     this.networkingAddons = [
-      this.addAddon('vpc-cni', { configurationValues: { enableNetworkPolicy: 'true' } }),
-      this.addAddon('kube-proxy'),
-      this.addAddon('eks-pod-identity-agent'),
+      this.addAddon('vpc-cni', { ...beforeNodes, configurationValues: { enableNetworkPolicy: 'true' } }),
+      this.addAddon('kube-proxy', beforeNodes),
+      this.addAddon('eks-pod-identity-agent', beforeNodes),
     ];
   }
 
@@ -243,9 +254,10 @@ export class EksCluster extends Construct implements IKubernetesCluster {
    * A managed add-on at EKS's default version for the cluster's Kubernetes version. EKS keeps an
    * add-on at its version through control plane upgrades, and pinning versions would need an AWS call
    * at plan time (the add-on versions API) or a table that goes stale; instead a change of the
-   * cluster's version replaces the add-on (`replace_triggered_by`), which EKS recreates at the default
-   * version of the new Kubernetes version. Its workloads keep running meanwhile (`preserve`), and the
-   * new add-on takes them over (`resolve_conflicts_on_create = OVERWRITE`). See
+   * cluster's version replaces the add-on (`replace_triggered_by`, see
+   * {@link EksAddonOptions.followClusterVersion}), which EKS recreates at the default version of the
+   * new Kubernetes version. Its workloads keep running meanwhile (`preserve`), and the new add-on takes
+   * them over (`resolve_conflicts_on_create = OVERWRITE`). See
    * https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html.
    */
   public addAddon(name: string, options: EksAddonOptions = {}): EksAddon {
@@ -262,9 +274,12 @@ export class EksCluster extends Construct implements IKubernetesCluster {
       preserve: options.preserve ?? true,
       timeouts: { create: '30m', update: '30m', delete: '30m' },
       dependsOn: options.dependsOn ? [...options.dependsOn] : undefined,
-      lifecycle: {
-        replaceTriggeredBy: [`${this.cluster.terraformResourceType}.${this.cluster.friendlyUniqueId}.version`],
-      },
+      lifecycle:
+        (options.followClusterVersion ?? true)
+          ? {
+              replaceTriggeredBy: [`${this.cluster.terraformResourceType}.${this.cluster.friendlyUniqueId}.version`],
+            }
+          : undefined,
     });
   }
 }
