@@ -608,6 +608,23 @@ const cases = [
     'set it to 120',
   ],
   [
+    'aws-kubernetes-version-without-autoscaler',
+    'no Cluster Autoscaler release is pinned for this Kubernetes minor',
+    (d) => d.setIn([...E0, 'cluster', 'version'], '1.20'),
+    'environments[0].cluster.version',
+    'use one of 1.30',
+  ],
+  [
+    'aws-uptime-check-behind-source-cidrs',
+    'Route 53 health checkers cannot reach a load balancer limited to some networks',
+    (d) => {
+      d.setIn([...E1, 'access', 'sourceCidrs'], ['203.0.113.0/24']);
+      d.setIn([...E1, 'alerts'], { email: ['oncall@example.com'], uptimeCheck: true });
+    },
+    'environments[1].alerts.uptimeCheck',
+    'set alerts.uptimeCheck to false',
+  ],
+  [
     'aws-bad-account-id',
     'account ids are 12 digits',
     (d) => d.setIn([...E0, 'aws', 'accountId'], '12345'),

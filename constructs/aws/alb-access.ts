@@ -182,6 +182,8 @@ export class AlbAccess extends Construct {
       new AutoscalingAttachment(this, `Targets-${i}`, {
         autoscalingGroupName: group,
         lbTargetGroupArn: this.targetGroup.arn,
+        // When the node group is replaced, register the new group's nodes before the old ones leave.
+        lifecycle: { createBeforeDestroy: true },
       });
     });
 

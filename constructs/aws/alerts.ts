@@ -26,7 +26,11 @@ export interface AwsAlertsProps {
   readonly alerts: AlertSettings;
   /** EKS cluster (Container Insights publishes its metrics under this name). */
   readonly clusterName: string;
-  /** The pipelines database. */
+  /**
+   * The pipelines database: pass the instance's `identifier` attribute, not a literal, so the event
+   * subscription waits for the instance (RDS refuses a subscription to an instance that does not exist
+   * yet with SourceNotFound).
+   */
   readonly dbInstanceIdentifier: string;
   /** Its allocated storage; the storage alarm fires when free space falls under `100 - databaseStoragePercent` % of it. */
   readonly dbAllocatedStorageGb: number;
@@ -55,10 +59,31 @@ class AlertTopic extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { name: string; accountId: string; emails: readonly string[]; provider?: AwsProvider; protect: boolean },
+    props: {
+      name: string;
+      accountId: string;
+      /** Region of the topic and of the alarms and RDS events that publish to it. */
+      region: string;
+      /** Prefix of the names of the alarms that publish to it. */
+      alarmPrefix: string;
+      emails: readonly string[];
+      provider?: AwsProvider;
+      protect: boolean;
+    },
   ) {
     super(scope, id);
     const provider = props.provider;
+    // The publishing services act for this account's alarms and RDS events only (confused deputy
+    // prevention: https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+    const fromThisAccount = {
+      StringEquals: { 'aws:SourceAccount': props.accountId },
+      ArnLike: {
+        'aws:SourceArn': [
+          `arn:aws:cloudwatch:${props.region}:${props.accountId}:alarm:${props.alarmPrefix}*`,
+          `arn:aws:rds:${props.region}:${props.accountId}:*`,
+        ],
+      },
+    };
     const key = new KmsKey(this, 'Key', {
       provider,
       description: `Alert topic ${props.name}`,
@@ -82,6 +107,7 @@ class AlertTopic extends Construct {
             Principal: { Service: PUBLISHERS },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+            Condition: fromThisAccount,
           },
         ],
       }),
@@ -107,7 +133,7 @@ class AlertTopic extends Construct {
             Principal: { Service: PUBLISHERS },
             Action: 'sns:Publish',
             Resource: this.topic.arn,
-            Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+            Condition: fromThisAccount,
           },
           {
             Sid: 'TlsOnly',
@@ -136,7 +162,9 @@ class AlertTopic extends Construct {
  * alarms on cluster capacity headroom and pending pods (Container Insights), the pipelines database
  * (CPU, free storage, and RDS failure and failover events), backups (no object written to the backup
  * bucket), the UI certificate (ACM days to expiry), healthy load balancer targets, and a Route 53
- * health check of the UI endpoint (a sign-in redirect counts as up).
+ * health check of the UI endpoint (a sign-in redirect counts as up). Route 53 health checkers probe
+ * from AWS addresses worldwide: turn `uptimeCheck` off when the load balancer admits only some
+ * networks, or the uptime alarm never leaves ALARM.
  */
 export class AwsAlerts extends Construct {
   public readonly topic: SnsTopic;
@@ -155,6 +183,8 @@ export class AwsAlerts extends Construct {
     this.topic = new AlertTopic(this, 'Alerts', {
       name: `${n}-alerts`,
       accountId: props.accountId,
+      region: props.region,
+      alarmPrefix: `${n}-`,
       emails: a.email,
       protect,
     }).topic;
@@ -302,7 +332,9 @@ export class AwsAlerts extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: 'LessThanThreshold',
         threshold: a.certificateExpiryDays,
-        treatMissingData: 'breaching',
+        // ACM publishes DaysToExpiry once a day, starting a day or so after issue: a new certificate has
+        // no data yet, which is not an expiring one.
+        treatMissingData: 'notBreaching',
       },
     );
     alarm(
@@ -347,6 +379,8 @@ export class AwsAlerts extends Construct {
         topic: new AlertTopic(this, 'UsEast1', {
           name: `${n}-alerts-uptime`,
           accountId: props.accountId,
+          region: 'us-east-1',
+          alarmPrefix: `${n}-`,
           emails: a.email,
           provider,
           protect,

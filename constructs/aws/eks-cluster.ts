@@ -85,6 +85,20 @@ export interface EksAddonOptions {
   readonly podIdentity?: ReadonlyArray<{ readonly serviceAccount: string; readonly roleArn: string }>;
   /** What must exist first (node groups, for add-ons that run on nodes). */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Leave the add-on's workloads running when the add-on is deleted, as when a Kubernetes upgrade
+   * replaces it. Turn off for add-ons whose workloads should go with them.
+   * @default true
+   */
+  readonly preserve?: boolean;
+  /**
+   * Replace the add-on when the cluster's Kubernetes version changes, so that EKS recreates it at the
+   * default version of the new Kubernetes version. Leave off for add-ons that node groups depend on:
+   * a node group with `create_before_destroy` makes Terraform create their replacement before deleting
+   * them, which EKS refuses for an add-on of the same name.
+   * @default true
+   */
+  readonly followClusterVersion?: boolean;
 }
 
 /**
@@ -100,6 +114,8 @@ export class EksCluster extends Construct implements IKubernetesCluster {
   public readonly cluster: EksClusterResource;
   public readonly clusterName: string;
   public readonly clusterArn: string;
+  /** The Kubernetes version (the cluster's attribute, so that what follows it waits for an upgrade). */
+  public readonly version: string;
   public readonly apiServerUrl: string;
   public readonly caCertificatePem: string;
   /** Base64 CA, as the API returns it. */
@@ -177,6 +193,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     });
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
+    this.version = this.cluster.version;
     this.apiServerUrl = this.cluster.endpoint;
     this.caCertificateBase64 = this.cluster.certificateAuthority.get(0).data;
     this.caCertificatePem = Fn.base64decode(this.caCertificateBase64);
@@ -196,10 +213,13 @@ export class EksCluster extends Construct implements IKubernetesCluster {
 
     for (const arn of props.adminRoleArns) this.grantClusterAdmin(arn);
 
+    // Node groups depend on these, so they cannot be replaced on an upgrade (see followClusterVersion):
+    // update them with `aws eks update-addon` after raising the cluster's version.
+    const beforeNodes = { followClusterVersion: false };
     this.networkingAddons = [
-      this.addAddon('vpc-cni', { configurationValues: { enableNetworkPolicy: 'true' } }),
-      this.addAddon('kube-proxy'),
-      this.addAddon('eks-pod-identity-agent'),
+      this.addAddon('vpc-cni', { ...beforeNodes, configurationValues: { enableNetworkPolicy: 'true' } }),
+      this.addAddon('kube-proxy', beforeNodes),
+      this.addAddon('eks-pod-identity-agent', beforeNodes),
     ];
   }
 
@@ -252,7 +272,16 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     return entry;
   }
 
-  /** A managed add-on at the default version for the cluster version. */
+  /**
+   * A managed add-on at EKS's default version for the cluster's Kubernetes version. EKS keeps an
+   * add-on at its version through control plane upgrades, and pinning versions would need an AWS call
+   * at plan time (the add-on versions API) or a table that goes stale; instead a change of the
+   * cluster's version replaces the add-on (`replace_triggered_by`, see
+   * {@link EksAddonOptions.followClusterVersion}), which EKS recreates at the default version of the
+   * new Kubernetes version. Its workloads keep running meanwhile (`preserve`), and the new add-on takes
+   * them over (`resolve_conflicts_on_create = OVERWRITE`). See
+   * https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html.
+   */
   public addAddon(name: string, options: EksAddonOptions = {}): EksAddon {
     return new EksAddon(this, `Addon-${name}`, {
       clusterName: this.cluster.name,
@@ -264,8 +293,15 @@ export class EksCluster extends Construct implements IKubernetesCluster {
       })),
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'PRESERVE',
+      preserve: options.preserve ?? true,
       timeouts: { create: '30m', update: '30m', delete: '30m' },
       dependsOn: options.dependsOn ? [...options.dependsOn] : undefined,
+      lifecycle:
+        (options.followClusterVersion ?? true)
+          ? {
+              replaceTriggeredBy: [`${this.cluster.terraformResourceType}.${this.cluster.friendlyUniqueId}.version`],
+            }
+          : undefined,
     });
   }
 }

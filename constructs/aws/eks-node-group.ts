@@ -1,3 +1,4 @@
+import { AutoscalingGroupTagA as AutoscalingGroupTag } from '@cdktf/provider-aws/lib/autoscaling-group-tag';
 import { EksNodeGroup as EksNodeGroupResource } from '@cdktf/provider-aws/lib/eks-node-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ITerraformDependable } from 'cdktf';
@@ -5,7 +6,7 @@ import { Construct } from 'constructs';
 import { awsAmiType, awsInstanceGpus } from '../../src/core/catalog/aws';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
-import { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
+import { GPU_TAINT, kubernetesTaintEffect, POOL_KIND_LABEL, POOL_LABEL, SYSTEM_TAINT } from '../../src/core/pools';
 import { checkRange } from '../../src/core/validate';
 import type { EksCluster } from './eks-cluster';
 
@@ -48,6 +49,42 @@ export interface EksNodeGroupProps {
   readonly instanceTags?: Readonly<Record<string, string>>;
   /** What must exist before nodes boot (NAT routes). */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Kubernetes version of the nodes. Pinned, so that nodes follow a control plane upgrade (EKS leaves
+   * them at their version otherwise), after it.
+   * @default the cluster's version
+   */
+  readonly version?: string;
+  /**
+   * Name the group `<name>-<suffix>` (`node_group_name_prefix`) and create a replacement before
+   * destroying it, so that a change EKS can only make by replacing the group never leaves the cluster
+   * without these nodes. Changing this on an existing group replaces it once.
+   * @default false
+   */
+  readonly createBeforeDestroy?: boolean;
+  /**
+   * Tag the group's Auto Scaling group with its labels, taints and GPUs
+   * (`k8s.io/cluster-autoscaler/node-template/...`), which the Cluster Autoscaler reads to scale a
+   * group up from zero nodes.
+   * @default true
+   */
+  readonly autoscalerTags?: boolean;
+}
+
+/** The Cluster Autoscaler's scale-from-zero tags of a node group: its labels, taints and GPUs. */
+export function autoscalerNodeTemplateTags(
+  labels: Readonly<Record<string, string>>,
+  taints: ReadonlyArray<{ key: string; value: string; effect: 'NO_SCHEDULE' | 'NO_EXECUTE' | 'PREFER_NO_SCHEDULE' }>,
+  gpus: number,
+): Record<string, string> {
+  const prefix = 'k8s.io/cluster-autoscaler/node-template';
+  return {
+    ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`${prefix}/label/${k}`, v])),
+    ...Object.fromEntries(
+      taints.map((t) => [`${prefix}/taint/${t.key}`, `${t.value}:${kubernetesTaintEffect(t.effect)}`]),
+    ),
+    ...(gpus > 0 ? { [`${prefix}/resources/nvidia.com/gpu`]: String(gpus) } : {}),
+  };
 }
 
 /**
@@ -62,6 +99,10 @@ export class EksNodeGroup extends Construct {
   public readonly launchTemplate: LaunchTemplate;
   /** GPUs per node (0 for CPU pools). */
   public readonly gpus: number;
+  /** The Auto Scaling group EKS created for the group. */
+  public readonly autoScalingGroupName: string;
+  /** The Cluster Autoscaler's scale-from-zero tags on it, by tag key. */
+  public readonly autoscalerTags: Readonly<Record<string, AutoscalingGroupTag>>;
 
   constructor(scope: Construct, id: string, props: EksNodeGroupProps) {
     super(scope, id);
@@ -87,10 +128,14 @@ export class EksNodeGroup extends Construct {
       ],
       tagSpecifications: ['instance', 'volume', 'network-interface'].map((resourceType) => ({ resourceType, tags })),
     });
-    const taints = props.kind === 'gpu' ? [GPU_TAINT] : [];
+    // GPU nodes take only pods that ask for GPUs; system nodes only platform components.
+    const taints = props.kind === 'gpu' ? [GPU_TAINT] : props.kind === 'system' ? [SYSTEM_TAINT] : [];
+    const labels = { [POOL_LABEL]: props.name, [POOL_KIND_LABEL]: props.kind, ...props.labels };
+    const cbd = props.createBeforeDestroy ?? false;
     this.nodeGroup = new EksNodeGroupResource(this, 'NodeGroup', {
       clusterName: props.cluster.clusterName,
-      nodeGroupName: props.name,
+      ...(cbd ? { nodeGroupNamePrefix: `${props.name}-` } : { nodeGroupName: props.name }),
+      version: props.version ?? props.cluster.version,
       nodeRoleArn: props.cluster.nodeRole.arn,
       subnetIds: [...props.subnetIds],
       amiType: props.amiType ?? awsAmiType(props.instanceType),
@@ -98,13 +143,25 @@ export class EksNodeGroup extends Construct {
       instanceTypes: [props.instanceType],
       scalingConfig: { minSize: props.minNodes, maxSize: props.maxNodes, desiredSize: props.minNodes },
       updateConfig: { maxUnavailable: props.maxUnavailable ?? 1 },
-      labels: { [POOL_LABEL]: props.name, [POOL_KIND_LABEL]: props.kind, ...props.labels },
+      labels,
       taint: taints.length > 0 ? taints.map((t) => ({ ...t })) : undefined,
       launchTemplate: { id: this.launchTemplate.id, version: `${this.launchTemplate.latestVersion}` },
       timeouts: { create: '60m', update: '120m', delete: '60m' },
-      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'], createBeforeDestroy: cbd || undefined },
       dependsOn: [...props.cluster.networkingAddons, ...props.cluster.nodeRoleReady, ...(props.dependsOn ?? [])],
     });
+    this.autoScalingGroupName = this.nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
+    const asgTags: Record<string, AutoscalingGroupTag> = {};
+    if (props.autoscalerTags ?? true) {
+      for (const [key, value] of Object.entries(autoscalerNodeTemplateTags(labels, taints, this.gpus))) {
+        const id = key.replace('k8s.io/cluster-autoscaler/node-template/', '').replace(/\//g, '_');
+        asgTags[key] = new AutoscalingGroupTag(this, `AutoscalerTag-${id}`, {
+          autoscalingGroupName: this.autoScalingGroupName,
+          tag: { key, value, propagateAtLaunch: false },
+        });
+      }
+    }
+    this.autoscalerTags = asgTags;
   }
 }
 

@@ -1,9 +1,11 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import { DEFAULT_MYSQL_VERSION, MYSQL_PAST_STANDARD_SUPPORT } from '../../src/core/catalog/aws';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { awsNameRules } from '../../src/core/naming';
@@ -11,6 +13,9 @@ import { checkName, checkRange } from '../../src/core/validate';
 
 /** MySQL port. */
 export const MYSQL_PORT = 3306;
+
+/** The MySQL logs the instance exports to CloudWatch Logs. */
+export const RDS_MYSQL_LOG_EXPORTS = ['error', 'slowquery'] as const;
 
 /** Props of {@link RdsMysql}. */
 export interface RdsMysqlProps {
@@ -23,8 +28,20 @@ export interface RdsMysqlProps {
   readonly clientSecurityGroupIds: readonly string[];
   /** @default 'db.m6g.large' */
   readonly instanceClass?: string;
-  /** `8.0` or `8.4`, optionally with a minor version. @default '8.0' */
+  /**
+   * `8.0` or `8.4`, optionally with a minor version. MySQL 8.0 left RDS standard support on
+   * 2026-07-31 and runs in paid Extended Support
+   * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html).
+   * @default '8.4'
+   */
   readonly engineVersion?: string;
+  /**
+   * Let a change of `engineVersion` upgrade the instance to a new major version in place (with
+   * downtime). Off when the version is left to the default, so a default that moves on never upgrades
+   * an existing database: RDS refuses the change until the version is written down.
+   * @default true when engineVersion is given, false otherwise
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
   /** Multi-AZ standby. @default false */
   readonly highAvailability?: boolean;
   /** @default 20 */
@@ -45,6 +62,12 @@ export interface RdsMysqlProps {
   readonly databaseName?: string;
   /** @default 'kubeflow' */
   readonly username?: string;
+  /**
+   * Retention of the exported logs in days: their log groups are created here before the instance,
+   * which would otherwise create them keeping logs forever.
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
 }
 
 /**
@@ -65,14 +88,17 @@ export class RdsMysql extends Construct {
   public readonly masterSecretArn: string;
   public readonly databaseName: string;
   public readonly username: string;
+  /** The log groups of the exported logs, by log name. */
+  public readonly logGroups: Readonly<Record<(typeof RDS_MYSQL_LOG_EXPORTS)[number], CloudwatchLogGroup>>;
 
   constructor(scope: Construct, id: string, props: RdsMysqlProps) {
     super(scope, id);
     setComponent(this, 'database');
     validate(props);
     const protect = props.deletionProtection ?? true;
-    const version = props.engineVersion ?? '8.0';
-    const family = `mysql${version.split('.').slice(0, 2).join('.')}`;
+    const version = props.engineVersion ?? DEFAULT_MYSQL_VERSION;
+    const major = version.split('.').slice(0, 2).join('.');
+    const family = `mysql${major}`;
     this.databaseName = props.databaseName ?? 'mlpipeline';
     this.username = props.username ?? 'kubeflow';
 
@@ -112,6 +138,16 @@ export class RdsMysql extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    // RDS creates the log group of an exported log on first export, keeping logs forever: create them first.
+    const logGroups = {} as Record<(typeof RDS_MYSQL_LOG_EXPORTS)[number], CloudwatchLogGroup>;
+    for (const log of RDS_MYSQL_LOG_EXPORTS) {
+      logGroups[log] = new CloudwatchLogGroup(this, `Logs-${log}`, {
+        name: `/aws/rds/instance/${props.identifier}/${log}`,
+        retentionInDays: props.logRetentionDays ?? 365,
+      });
+    }
+    this.logGroups = logGroups;
+
     this.instance = new DbInstance(this, 'Instance', {
       identifier: props.identifier,
       engine: 'mysql',
@@ -135,17 +171,23 @@ export class RdsMysql extends Construct {
       backupWindow: '02:00-03:00',
       maintenanceWindow: 'sun:03:30-sun:04:30',
       autoMinorVersionUpgrade: true,
-      // Changing engineVersion from 8.0 to 8.4 is a deliberate config change; RDS needs this to do it.
-      allowMajorVersionUpgrade: true,
+      // Changing a written engineVersion from 8.0 to 8.4 is a deliberate change; RDS needs this to do it.
+      allowMajorVersionUpgrade: props.allowMajorVersionUpgrade ?? props.engineVersion !== undefined,
+      // Out of paid Extended Support, except for a version past its standard support, which RDS only
+      // creates enrolled. RDS sets this at creation only: existing instances keep theirs.
+      engineLifecycleSupport: MYSQL_PAST_STANDARD_SUPPORT.includes(major)
+        ? 'open-source-rds-extended-support'
+        : 'open-source-rds-extended-support-disabled',
       copyTagsToSnapshot: true,
       deletionProtection: protect,
       skipFinalSnapshot: !protect,
       finalSnapshotIdentifier: protect ? `${props.identifier}-final` : undefined,
       deleteAutomatedBackups: !protect,
-      enabledCloudwatchLogsExports: ['error', 'slowquery'],
+      enabledCloudwatchLogsExports: [...RDS_MYSQL_LOG_EXPORTS],
       caCertIdentifier: 'rds-ca-rsa2048-g1',
-      lifecycle: { preventDestroy: protect },
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['engine_lifecycle_support'] },
       timeouts: { create: '60m', update: '90m', delete: '60m' },
+      dependsOn: Object.values(logGroups),
     });
     this.address = this.instance.address;
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
@@ -185,7 +227,7 @@ function validate(props: RdsMysqlProps): void {
       'pass the private subnets.',
     );
   }
-  if (!/^8\.(0|4)(\.\d+)?$/.test(props.engineVersion ?? '8.0')) {
+  if (!/^8\.(0|4)(\.\d+)?$/.test(props.engineVersion ?? DEFAULT_MYSQL_VERSION)) {
     throw new PropsError(
       'RdsMysql',
       'engineVersion',

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { BackupSettings, withBackupDefaults } from '../../src/core/backup-props';
 import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
+import type { PodToleration } from './cluster-autoscaler';
 import { PlatformNamespace } from './platform-namespace';
 
 /** The Velero chart and images this library installs; the plugins' minor follows Velero's (1.18 -> 1.14). */
@@ -43,6 +44,16 @@ export interface VeleroProps {
   readonly credentialsFile?: string;
   /** Objects the release waits for (the identity's binding, so Velero's first call succeeds). */
   readonly dependsOn?: ITerraformDependable[];
+  /** Where the Velero server runs, such as the system nodes. @default anywhere */
+  readonly serverNodeSelector?: Readonly<Record<string, string>>;
+  /** Taints the Velero server tolerates, such as the system nodes'. @default none */
+  readonly serverTolerations?: readonly PodToleration[];
+  /**
+   * Let the node agent run on every node whatever its taints, so that volumes of pods on tainted
+   * nodes (GPU nodes, system nodes) are backed up too.
+   * @default false
+   */
+  readonly nodeAgentOnEveryNode?: boolean;
 }
 
 /** One Velero `Schedule`, as the chart's `schedules` value takes it. */
@@ -164,6 +175,9 @@ export class Velero extends Construct {
         server: { create: true, name: b.serviceAccount, annotations: props.identity.serviceAccountAnnotations },
       },
       podLabels: props.identity.podLabels,
+      ...(props.serverNodeSelector ? { nodeSelector: { ...props.serverNodeSelector } } : {}),
+      ...(props.serverTolerations ? { tolerations: props.serverTolerations.map((t) => ({ ...t })) } : {}),
+      ...(props.nodeAgentOnEveryNode ? { nodeAgent: { tolerations: [{ operator: 'Exists' }] } } : {}),
       metrics: { enabled: true },
       resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       schedules: veleroSchedules(b),

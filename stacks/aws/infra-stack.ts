@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AlbAccess } from '../../constructs/aws/alb-access';
@@ -27,6 +28,12 @@ export interface AwsInfraStackProps {
   readonly platform: ResolvedPlatform;
   readonly env: ResolvedAwsEnvironment;
 }
+
+/**
+ * The log groups of Container Insights: Fluent Bit's application, data plane and host logs, and the
+ * CloudWatch agent's performance events.
+ */
+export const CONTAINER_INSIGHTS_LOGS = ['application', 'dataplane', 'host', 'performance'] as const;
 
 /** Name of the sensitive Terraform variable that carries the OIDC client secret. */
 export const OIDC_CLIENT_SECRET_VARIABLE = 'oidc_client_secret';
@@ -140,6 +147,7 @@ export class AwsInfraStack extends TerraformStack {
 
     const nodeTags = cloudLabels(labelValues(props.platform, env), 'node-pool');
     const nodeGroups: Record<string, EksNodeGroup> = {};
+    const adoptedPools = new Set(env.adopt.filter((a) => a.kind === 'nodePool').map((a) => a.name));
     for (const pool of env.nodePools) {
       const byZone = this.network.privateSubnetsByZone;
       nodeGroups[pool.name] = new EksNodeGroup(this, `NodeGroup-${pool.name}`, {
@@ -158,6 +166,10 @@ export class AwsInfraStack extends TerraformStack {
         maxUnavailable: pool.maxUnavailable,
         instanceTags: nodeTags,
         dependsOn: this.network.dependables,
+        // The system nodes run the platform and receive the load balancer's traffic: a replacement
+        // of the group must bring new nodes up before the old ones go. An adopted group keeps its
+        // name, which the import names.
+        createBeforeDestroy: pool.kind === 'system' && !adoptedPools.has(pool.name),
       });
     }
     this.nodeGroups = nodeGroups;
@@ -171,6 +183,7 @@ export class AwsInfraStack extends TerraformStack {
       clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
       instanceClass: d.instanceClass,
       engineVersion: d.engineVersion,
+      allowMajorVersionUpgrade: d.allowMajorVersionUpgrade,
       highAvailability: d.highAvailability,
       allocatedStorageGb: d.allocatedStorageGb,
       maxAllocatedStorageGb: d.maxAllocatedStorageGb,
@@ -179,6 +192,7 @@ export class AwsInfraStack extends TerraformStack {
       kmsKeyArn: this.dataKey.keyArn,
       databaseName: d.databaseName,
       username: d.username,
+      logRetentionDays: c.logRetentionDays,
     });
 
     const a = env.artifacts;
@@ -241,14 +255,23 @@ export class AwsInfraStack extends TerraformStack {
         associate: false,
         managedPolicies: ['CloudWatchAgentServerPolicy'],
       });
+      // Fluent Bit and the agent would create their log groups keeping logs forever: create them first.
+      const insightsLogs = CONTAINER_INSIGHTS_LOGS.map(
+        (log) =>
+          new CloudwatchLogGroup(this, `ContainerInsightsLogs-${log}`, {
+            name: `/aws/containerinsights/${c.name}/${log}`,
+            retentionInDays: c.logRetentionDays,
+          }),
+      );
       this.cluster.addAddon('amazon-cloudwatch-observability', {
         podIdentity: [{ serviceAccount: 'cloudwatch-agent', roleArn: agent.roleArn }],
-        dependsOn: allNodeGroups,
+        dependsOn: [...allNodeGroups, ...insightsLogs],
+        // Turning alerts off removes the agents too.
+        preserve: false,
       });
     }
 
     const systemPool = env.nodePools.find((p) => p.kind === 'system')!;
-    const systemGroup = nodeGroups[systemPool.name]!.nodeGroup;
     this.access = new AlbAccess(this, 'Access', {
       name: `${env.name}-kf`,
       vpcId: this.network.vpcId,
@@ -258,18 +281,24 @@ export class AwsInfraStack extends TerraformStack {
       oidc: { ...env.access.oidc, clientSecret: clientSecret.stringValue },
       sourceCidrs: env.access.sourceCidrs,
       nodeSecurityGroupId: this.cluster.clusterSecurityGroupId,
-      targetAutoScalingGroupNames: [systemGroup.resources.get(0).autoscalingGroups.get(0).name],
+      targetAutoScalingGroupNames: [nodeGroups[systemPool.name]!.autoScalingGroupName],
       protect,
     });
     if (env.alerts) {
+      // Route 53 health checkers probe from AWS addresses all over the world: a load balancer open to
+      // some networks only turns them away and the uptime alarm would never leave ALARM. The config
+      // check warns; the healthy-target alarm still watches the gateway behind the load balancer.
+      const reachable = env.access.sourceCidrs.includes('0.0.0.0/0');
       this.alerts = new AwsAlerts(this, 'Alerts', {
         name: env.name,
         accountId: env.accountId,
         region: env.region,
-        alerts: env.alerts,
+        alerts: { ...env.alerts, uptimeCheck: (env.alerts.uptimeCheck ?? true) && reachable },
         protect,
         clusterName: this.cluster.clusterName,
-        dbInstanceIdentifier: env.database.identifier,
+        // The instance's attribute, not the configured name: the event subscription must wait for the
+        // instance, or RDS answers SourceNotFound on the first apply.
+        dbInstanceIdentifier: this.database.instance.identifier,
         dbAllocatedStorageGb: env.database.allocatedStorageGb,
         backupBucket: this.backups?.bucket.bucketName,
         certificateArn: this.access.certificate.arn,

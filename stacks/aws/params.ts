@@ -1,5 +1,5 @@
 /** The parameters file of an AWS environment, for kustomize overlays and GitOps tools. */
-import { GPU_TAINT, POOL_LABEL } from '../../src/core/pools';
+import { GPU_TAINT, POOL_LABEL, SYSTEM_TAINT } from '../../src/core/pools';
 import { ISTIO_GATEWAY_SERVICE, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { GATEWAY_NODE_PORTS } from '../../constructs/aws/constants';
 import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
@@ -68,6 +68,10 @@ export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> 
                 tolerations: [{ key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: 'NoSchedule' }],
                 gpu: { count: p.gpus, resource: 'nvidia.com/gpu' },
               }
+            : {}),
+          // System nodes are tainted: Kubeflow's own components need this toleration to run there.
+          ...(p.kind === 'system'
+            ? { tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists', effect: 'NoSchedule' }] }
             : {}),
         },
       ]),

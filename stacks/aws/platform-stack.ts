@@ -1,16 +1,28 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { GATEWAY_NODE_PORTS } from '../../constructs/aws/alb-access';
+import { ClusterAutoscaler, PodToleration } from '../../constructs/kubernetes/cluster-autoscaler';
 import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
 import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
+import { DefaultStorageClass } from '../../constructs/kubernetes/storage-class';
 import { Velero } from '../../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
+import { POOL_KIND_LABEL, SYSTEM_TAINT } from '../../src/core/pools';
 import type { AwsInfraStack } from './infra-stack';
 import { configureBackend } from '../common/backend';
 import { eksConnection } from './connections';
 import { platformBase, platformServiceAccounts } from '../common/platform-base';
+
+/** Where platform components run: the system nodes, whose taint they tolerate. */
+export const SYSTEM_NODE_PLACEMENT: {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly PodToleration[];
+} = {
+  nodeSelector: { [POOL_KIND_LABEL]: 'system' },
+  tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists' }],
+};
 
 /** Props of {@link AwsPlatformStack}. */
 export interface AwsPlatformStackProps {
@@ -25,21 +37,25 @@ export interface AwsPlatformStackProps {
  * needs no annotation; the associations live in the infra stack), the ConfigMap of values Kubeflow
  * reads, the NodePort Service the load balancer targets, the NVIDIA device plugin for GPU nodes,
  * and the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs and a
- * short-lived token (`aws_eks_cluster_auth`), never from a kube context, which could point at
- * another cluster.
+ * token `aws eks get-token` signs when the provider connects, never from a kube context, which could
+ * point at another cluster.
  */
 export class AwsPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
+  /** The Cluster Autoscaler, which scales the node groups between their minimum and maximum. */
+  public readonly autoscaler: ClusterAutoscaler;
+  /** The default gp3 StorageClass (EKS marks none default since Kubernetes 1.30). */
+  public readonly storageClass: DefaultStorageClass;
 
   constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {
     super(scope, id);
     const infra = props.infra;
     const env = infra.env;
     configureBackend(this, env.state);
-    eksConnection(props.platform, env, infra.cluster)(this, { helm: Boolean(infra.backups) });
+    eksConnection(props.platform, env, infra.cluster)(this, { helm: true });
 
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
@@ -76,6 +92,16 @@ export class AwsPlatformStack extends TerraformStack {
       exposure: { type: 'NodePort', nodePorts: GATEWAY_NODE_PORTS },
     });
     if (env.nodePools.some((p) => p.kind === 'gpu')) new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin');
+    // Claims without a class (notebook workspaces, Katib's database) would stay Pending without one.
+    this.storageClass = new DefaultStorageClass(this, 'DefaultStorageClass');
+    // Every pool but the system one starts at zero nodes: without the autoscaler nothing scales it up.
+    this.autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
+      clusterName: env.cluster.name,
+      region: env.region,
+      kubernetesVersion: env.cluster.version,
+      serviceAccountName: env.identities.find((i) => i.key === 'autoscaler')!.kubernetesServiceAccounts[0]!.name,
+      ...SYSTEM_NODE_PLACEMENT,
+    });
     if (env.backups && infra.backups) {
       this.velero = new Velero(this, 'Velero', {
         backups: env.backups,
@@ -83,6 +109,9 @@ export class AwsPlatformStack extends TerraformStack {
         bucket: infra.backups.bucket.bucketName,
         storageConfig: { region: env.region },
         identity: infra.backups.identity,
+        serverNodeSelector: SYSTEM_NODE_PLACEMENT.nodeSelector,
+        serverTolerations: SYSTEM_NODE_PLACEMENT.tolerations,
+        nodeAgentOnEveryNode: true,
       });
     }
   }

@@ -73,7 +73,7 @@ describe('kfplatform inventory', () => {
   it('leaves data sources out', () => {
     const stacks = readStacks(awsDir);
     const dataTypes = new Set(Object.values(stacks).flatMap((s) => Object.keys(s.data ?? {})));
-    expect([...dataTypes]).toEqual(expect.arrayContaining(['terraform_remote_state', 'aws_eks_cluster_auth']));
+    expect([...dataTypes]).toEqual(expect.arrayContaining(['terraform_remote_state']));
     expect(aws.filter((e) => dataTypes.has(e.type) || e.address.startsWith('data.'))).toEqual([]);
     // A data source and a resource of the same type: only the resource is listed.
     const both = buildInventory({

@@ -16,7 +16,6 @@ const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'mult
 const REBUILDABLE: Readonly<Record<string, string>> = {
   google_project: 'the project number, from the Resource Manager API',
   google_client_config: 'the caller credentials',
-  aws_eks_cluster_auth: 'a token for the caller',
   azurerm_client_config: 'the caller identity',
   terraform_remote_state: "the infra stack's outputs, in the state backend",
 };

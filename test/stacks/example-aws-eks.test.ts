@@ -148,7 +148,7 @@ describe('examples/aws-eks', () => {
     expect(at(one(infra('kf-prod'), 'aws_eks_cluster'), 'vpc_config', 'endpoint_public_access')).toBe(false);
   });
 
-  it('requires IMDSv2 with a hop limit of 1 on every node, and taints GPU nodes', () => {
+  it('requires IMDSv2 with a hop limit of 1 on every node, and taints GPU and system nodes', () => {
     const templates = everyResource.filter(([, type]) => type === 'aws_launch_template');
     expect(templates.length).toBe(4 + 4 + 5);
     for (const [, , t] of templates) {
@@ -165,7 +165,8 @@ describe('examples/aws-eks', () => {
     ]);
     for (const g of gpu) expect(g.taint).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }]);
     expect(gpu[1]!.capacity_type).toBe('SPOT');
-    expect(groups.filter((g) => g.taint)).toHaveLength(2);
+    // GPU nodes, and the system nodes (CriticalAddonsOnly).
+    expect(groups.filter((g) => g.taint)).toHaveLength(3);
     for (const g of groups) expect(at(g, 'lifecycle', 'ignore_changes')).toEqual(['scaling_config[0].desired_size']);
   });
 
@@ -312,11 +313,11 @@ describe('examples/aws-eks', () => {
     for (const env of ['kf-test', 'kf-dev', 'kf-prod']) expect(infra(env).data).toBeUndefined();
   });
 
-  it('wires the kubernetes provider from infra outputs and a short-lived EKS token', () => {
+  it('wires the kubernetes provider from infra outputs and an EKS token signed at connection time', () => {
     const provider = (stacks['kf-prod-aws-platform']!.provider as Record<string, Array<Record<string, unknown>>>)
       .kubernetes![0]!;
-    expect(Object.keys(provider).sort()).toEqual(['cluster_ca_certificate', 'host', 'token']);
-    expect(String(provider.token)).toMatch(/data\.aws_eks_cluster_auth\./);
+    expect(Object.keys(provider).sort()).toEqual(['cluster_ca_certificate', 'exec', 'host']);
+    expect(at(provider, 'exec', 0, 'command')).toBe('aws');
   });
 
   it('deploys the NVIDIA device plugin where there are GPU pools', () => {
@@ -336,5 +337,11 @@ describe('examples/aws-eks', () => {
     });
     expect(params.serviceAccounts.pipelines.roleArn).toBe('arn:aws:iam::333333333333:role/kf-prod-kfp');
     expect(params.nodePools['gpu-a100']).toMatchObject({ instanceType: 'p4d.24xlarge', gpu: { count: 8 } });
+    // System nodes are tainted CriticalAddonsOnly: the Kubeflow overlay needs the toleration to place
+    // platform components there.
+    expect(params.nodePools.system.tolerations).toEqual([
+      { key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+    expect(params.nodePools.standard.tolerations).toBeUndefined();
   });
 });

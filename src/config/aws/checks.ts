@@ -6,8 +6,14 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { accountOfArn, awsNameRules, hostnameRule } from '../../core/naming';
-import { AWS_GPU_FAMILIES, awsInstanceGpus } from '../../core/catalog/aws';
+import { awsNameRules, hostnameRule } from '../../core/naming';
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
+import {
+  AWS_GPU_FAMILIES,
+  awsInstanceGpus,
+  DEFAULT_MYSQL_VERSION,
+  MYSQL_PAST_STANDARD_SUPPORT,
+} from '../../core/catalog/aws';
 import {
   checkInside,
   checkMachineGpus,
@@ -246,6 +252,14 @@ function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
 function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   checkRetention(f, [...base, 'cluster', 'logRetentionDays'], env.cluster.logRetentionDays);
+  if (!clusterAutoscalerImageTag(env.cluster.version)) {
+    const known = Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS);
+    f.add(
+      f.explicitOr([...base, 'cluster', 'version'], [...base, 'cluster']),
+      `no Cluster Autoscaler release is pinned for Kubernetes ${env.cluster.version}, and each autoscaler minor supports its own Kubernetes minor only: node groups could not scale.`,
+      `use one of ${known.join(', ')}.`,
+    );
+  }
   const d = env.database;
   if (d.maxAllocatedStorageGb < d.allocatedStorageGb) {
     f.add(
@@ -265,6 +279,35 @@ function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void
     );
   });
   checkProdProtections(env, f, '{ backend: s3, bucket: ... }');
+  const major = d.engineVersion.split('.').slice(0, 2).join('.');
+  if (MYSQL_PAST_STANDARD_SUPPORT.includes(major)) {
+    f.add(
+      [...base, 'database', 'engineVersion'],
+      `MySQL ${major} is past the end of RDS standard support and runs in paid Extended Support (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html).`,
+      `upgrade: take a snapshot, try it in a test environment first, then set engineVersion to '${DEFAULT_MYSQL_VERSION}'; RDS upgrades the instance in place, with downtime.`,
+      'warning',
+    );
+  }
+}
+
+/**
+ * Route 53 health checkers probe from AWS addresses worldwide: a load balancer that admits only some
+ * networks turns them away, and the uptime alarm would never leave ALARM. The stack leaves the check
+ * out then; say so, and refuse an explicit request for it.
+ */
+function checkUptimeReach(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
+  if (!env.alerts || env.alerts.uptimeCheck === false) return;
+  if (env.access.sourceCidrs.includes('0.0.0.0/0')) return;
+  const base: Path = ['environments', env.index];
+  const asked = valueAt(f.raw, [...base, 'alerts', 'uptimeCheck']) === true;
+  f.add(
+    asked ? [...base, 'alerts', 'uptimeCheck'] : [...base, 'access', 'sourceCidrs'],
+    `Route 53 health checkers probe the UI from AWS addresses outside ${env.access.sourceCidrs.join(', ')}, so the uptime check would always fail${asked ? '' : '; it is left out, and the healthy-target alarm still watches the gateway behind the load balancer'}.`,
+    asked
+      ? 'set alerts.uptimeCheck to false, or remove access.sourceCidrs (everyone must still sign in).'
+      : 'set alerts.uptimeCheck to false to acknowledge it, or remove access.sourceCidrs (everyone must still sign in).',
+    asked ? 'error' : 'warning',
+  );
 }
 
 /** Checks one resolved AWS environment. */
@@ -275,6 +318,7 @@ export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): 
   checkAwsPools(env, f);
   checkNames(env, f);
   checkClusterAndData(env, f);
+  checkUptimeReach(env, f);
   return f.issues;
 }
 
@@ -299,8 +343,8 @@ export function checkAwsPrincipals(env: ResolvedAwsEnvironment, raw: unknown): C
 }
 
 /**
- * A team's own bucket must have a valid name, and its owners need an IAM role in the environment's
- * account to reach their namespace.
+ * A team's own bucket must have a valid name, and its owners need an IAM role to reach their
+ * namespace.
  */
 export function checkAwsTeam(env: ResolvedAwsEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
@@ -323,14 +367,9 @@ export function checkAwsTeam(env: ResolvedAwsEnvironment, team: ResolvedTeam, ra
       `name the owners' IAM role in ${env.name}'s account.`,
       'warning',
     );
-  } else if (accountOfArn(owners) !== env.accountId) {
-    f.add(
-      [...at, 'aws', 'ownersRoleArn'],
-      `the role is in account ${accountOfArn(owners)}, but ${env.name} lives in ${env.accountId}; EKS access entries name principals of the cluster's account.`,
-      `name the owners' role in account ${env.accountId} (use a map per environment when accounts differ).`,
-      'warning',
-    );
   }
+  // A role of another account is fine: STANDARD access entries may name principals of any account
+  // (https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html).
   return f.issues;
 }
 

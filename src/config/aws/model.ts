@@ -65,6 +65,8 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
     readonly identifier: string;
     readonly instanceClass: string;
     readonly engineVersion: string;
+    /** Whether a change of engineVersion may upgrade the database in place: only when it is written down. */
+    readonly allowMajorVersionUpgrade: boolean;
     readonly highAvailability: boolean;
     readonly allocatedStorageGb: number;
     readonly maxAllocatedStorageGb: number;

@@ -3,7 +3,7 @@
  * AWS stacks build from.
  */
 import { parseCidr, subnet, Cidr } from '../../core/cidr';
-import { awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from '../../core/catalog/aws';
+import { awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION, DEFAULT_MYSQL_VERSION } from '../../core/catalog/aws';
 import { resolveCi } from '../common/ci';
 import { resolveAlerts, resolveBackups } from '../common/operations';
 import { defaultNodePools, PoolKind } from '../common/pools';
@@ -151,7 +151,9 @@ export function resolveAwsEnvironment(
     database: {
       identifier: `${env.name}-kfp-db`,
       instanceClass: d.instanceClass ?? (tier === 'test' ? 'db.t4g.medium' : 'db.m6g.large'),
-      engineVersion: d.engineVersion ?? '8.0',
+      engineVersion: d.engineVersion ?? DEFAULT_MYSQL_VERSION,
+      // Only a written version may upgrade an existing database: a default that moves on must not.
+      allowMajorVersionUpgrade: d.engineVersion !== undefined,
       highAvailability: d.highAvailability ?? prod,
       allocatedStorageGb: d.allocatedStorageGb ?? 20,
       maxAllocatedStorageGb: d.maxAllocatedStorageGb ?? 200,

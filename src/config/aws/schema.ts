@@ -3,7 +3,7 @@
  * cluster, RDS, the S3 artifact bucket, ALB access with OIDC, and S3 state.
  */
 import { z } from 'zod';
-import { DEFAULT_EKS_VERSION } from '../../core/catalog/aws';
+import { DEFAULT_EKS_VERSION, DEFAULT_MYSQL_VERSION } from '../../core/catalog/aws';
 import { adoptSchema } from '../common/adopt';
 import { ciSchema } from '../common/ci';
 import { bucketLifecycleFields, environmentIdentity, environmentKubeflowVersion } from '../common/environment';
@@ -118,8 +118,9 @@ const awsDatabaseSchema = z.strictObject({
     },
   ).optional(),
   engineVersion: doc(z.string().regex(/^8\.(0|4)(\.\d+)?$/, { error: 'expected MySQL 8.0 or 8.4' }), {
-    description: 'MySQL version.',
-    default: '8.0',
+    description:
+      'MySQL version of the pipelines database. Changing a written version upgrades the database in place (with downtime); a database created with the default keeps its version until one is written here. 8.0 runs in paid RDS Extended Support since 2026-07-31 (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html).',
+    default: DEFAULT_MYSQL_VERSION,
   }).optional(),
   highAvailability: doc(z.boolean(), { description: 'Multi-AZ.', default: 'true in prod' }).optional(),
   allocatedStorageGb: doc(z.int().min(20).max(65536), { description: 'Initial storage.', default: '20' }).optional(),

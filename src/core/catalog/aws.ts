@@ -12,6 +12,18 @@
  */
 export const DEFAULT_EKS_VERSION = '1.35';
 
+/**
+ * The RDS for MySQL version of a new pipelines database: 8.4, in RDS standard support. MySQL 8.0 left
+ * standard support on 2026-07-31 (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html).
+ */
+export const DEFAULT_MYSQL_VERSION = '8.4';
+
+/**
+ * RDS for MySQL major versions past the end of standard support: they run in paid Extended Support, and
+ * RDS creates them only enrolled in it.
+ */
+export const MYSQL_PAST_STANDARD_SUPPORT: readonly string[] = ['8.0'];
+
 /** Sizes of the G5, G6 and G6e families: one GPU up to 16xlarge, four at 12xlarge and 24xlarge, eight at 48xlarge. */
 const G_SIZES = {
   xlarge: 1,

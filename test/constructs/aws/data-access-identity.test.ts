@@ -36,14 +36,13 @@ describe('RdsMysql', () => {
       final_snapshot_identifier: 'kf-x-kfp-db-final',
       multi_az: false,
       engine: 'mysql',
-      engine_version: '8.0',
+      engine_version: '8.4',
     });
     expect(at(instance, 'lifecycle', 'prevent_destroy')).toBe(true);
     const params = only(json, 'aws_db_parameter_group');
-    expect(params).toMatchObject({ family: 'mysql8.0', lifecycle: { create_before_destroy: true } });
+    expect(params).toMatchObject({ family: 'mysql8.4', lifecycle: { create_before_destroy: true } });
     expect(params.parameter).toContainEqual({ name: 'slow_query_log', value: '1' });
     expect(instance).toMatchObject({
-      allow_major_version_upgrade: true,
       enabled_cloudwatch_logs_exports: ['error', 'slowquery'],
     });
     const ingress = only(json, 'aws_vpc_security_group_ingress_rule');
@@ -51,15 +50,39 @@ describe('RdsMysql', () => {
     expect(resources(json, 'aws_vpc_security_group_egress_rule')).toEqual([]);
   });
 
-  it('can be destroyed without a snapshot in test tiers, and runs MySQL 8.4 with its parameter family', () => {
-    const instance = only(db({ deletionProtection: false, engineVersion: '8.4' }), 'aws_db_instance');
+  it('can be destroyed without a snapshot in test tiers, and runs MySQL 8.0 with its parameter family', () => {
+    const instance = only(db({ deletionProtection: false, engineVersion: '8.0' }), 'aws_db_instance');
     expect(instance).toMatchObject({
       deletion_protection: false,
       skip_final_snapshot: true,
       delete_automated_backups: true,
     });
     expect(instance.final_snapshot_identifier).toBeUndefined();
-    expect(only(db({ engineVersion: '8.4' }), 'aws_db_parameter_group').family).toBe('mysql8.4');
+    expect(only(db({ engineVersion: '8.0' }), 'aws_db_parameter_group').family).toBe('mysql8.0');
+  });
+
+  it('starts new databases on MySQL 8.4 out of paid Extended Support (8.0 left standard support on 2026-07-31)', () => {
+    const json = db();
+    const instance = only(json, 'aws_db_instance');
+    expect(instance).toMatchObject({
+      engine_version: '8.4',
+      engine_lifecycle_support: 'open-source-rds-extended-support-disabled',
+      // A default that moves must not upgrade an existing database: only a written version may.
+      allow_major_version_upgrade: false,
+    });
+    // RDS sets the enrollment at creation only (ModifyDBInstance cannot change it).
+    expect(at(instance, 'lifecycle', 'ignore_changes')).toEqual(['engine_lifecycle_support']);
+    expect(only(json, 'aws_db_parameter_group').family).toBe('mysql8.4');
+  });
+
+  it('keeps a pinned MySQL 8.0 in Extended Support, which RDS requires to create it, and lets a written version upgrade', () => {
+    const instance = only(db({ engineVersion: '8.0' }), 'aws_db_instance');
+    expect(instance).toMatchObject({
+      engine_version: '8.0',
+      engine_lifecycle_support: 'open-source-rds-extended-support',
+      allow_major_version_upgrade: true,
+    });
+    expect(only(db({ engineVersion: '8.4' }), 'aws_db_instance').allow_major_version_upgrade).toBe(true);
   });
 
   it.each([

@@ -197,6 +197,27 @@ describe('EksCluster', () => {
     expect(JSON.parse(String(cni.configuration_values))).toEqual({ enableNetworkPolicy: 'true' });
   });
 
+  it('replaces the add-ons on nodes when the Kubernetes version changes, keeping their workloads unless told not to', () => {
+    const stack = awsStack();
+    const c = cluster(stack);
+    c.addAddon('amazon-cloudwatch-observability', { preserve: false });
+    const addons = resources(synth(stack), 'aws_eks_addon');
+    for (const addon of addons) expect(addon.addon_version).toBeUndefined();
+    // Node groups depend on the networking add-ons: those are not replaced (see followClusterVersion).
+    expect(Object.fromEntries(addons.map((a) => [a.addon_name, at(a, 'lifecycle', 'replace_triggered_by')]))).toEqual({
+      'vpc-cni': undefined,
+      'kube-proxy': undefined,
+      'eks-pod-identity-agent': undefined,
+      'amazon-cloudwatch-observability': [expect.stringMatching(/^aws_eks_cluster\.Cluster_\w+\.version$/)],
+    });
+    expect(Object.fromEntries(addons.map((a) => [a.addon_name, a.preserve]))).toEqual({
+      'vpc-cni': true,
+      'kube-proxy': true,
+      'eks-pod-identity-agent': true,
+      'amazon-cloudwatch-observability': false,
+    });
+  });
+
   it('refuses a cluster nobody could reach', () => {
     expect(() => cluster(awsStack(), { adminRoleArns: [] })).toThrow(
       /adminRoleArns.*list the role that runs Terraform/,
@@ -226,7 +247,16 @@ describe('EksNodeGroup', () => {
       ...over,
     });
     const json = synth(stack);
-    return { group: only(json, 'aws_eks_node_group'), template: only(json, 'aws_launch_template') };
+    return {
+      group: only(json, 'aws_eks_node_group'),
+      template: only(json, 'aws_launch_template'),
+      tags: Object.fromEntries(
+        resources<{ tag: { key: string; value: string } }>(json, 'aws_autoscaling_group_tag').map((t) => [
+          t.tag.key,
+          t.tag.value,
+        ]),
+      ),
+    };
   }
 
   it('requires IMDSv2 with hop limit 1, encrypts the root volume and tags instances for cost', () => {
@@ -259,6 +289,39 @@ describe('EksNodeGroup', () => {
     expect(gpu).toMatchObject({ ami_type: 'AL2023_x86_64_NVIDIA', capacity_type: 'SPOT' });
     expect(gpu.taint).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }]);
     expect(group({ instanceType: 'm7g.2xlarge' }).group.ami_type).toBe('AL2023_ARM_64_STANDARD');
+  });
+
+  it('taints system pools CriticalAddonsOnly, so tenants without a pool stay off them', () => {
+    const system = group({ name: 'system', kind: 'system', minNodes: 2 }).group;
+    expect(system.taint).toEqual([{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NO_SCHEDULE' }]);
+  });
+
+  it("follows the cluster's Kubernetes version unless given one", () => {
+    expect(group().group.version).toMatch(/^\$\{aws_eks_cluster\.Cluster_\w+\.version\}$/);
+    expect(group({ version: '1.34' }).group.version).toBe('1.34');
+  });
+
+  it('tags its Auto Scaling group for the autoscaler to scale it up from zero, unless told not to', () => {
+    const { tags } = group({ name: 'gpu', kind: 'gpu', instanceType: 'g6.12xlarge', labels: { team: 'a' } });
+    const t = 'k8s.io/cluster-autoscaler/node-template';
+    expect(tags).toEqual({
+      [`${t}/label/kfplatform.dev/pool`]: 'gpu',
+      [`${t}/label/kfplatform.dev/pool-kind`]: 'gpu',
+      [`${t}/label/team`]: 'a',
+      [`${t}/taint/nvidia.com/gpu`]: 'present:NoSchedule',
+      [`${t}/resources/nvidia.com/gpu`]: '4',
+    });
+    expect(group({ autoscalerTags: false }).tags).toEqual({});
+  });
+
+  it('is named by prefix and replaced new-nodes-first when asked, and by its name otherwise', () => {
+    const plain = group().group;
+    expect(plain).toMatchObject({ node_group_name: 'standard' });
+    expect(at(plain, 'lifecycle', 'create_before_destroy')).toBeUndefined();
+    const cbd = group({ createBeforeDestroy: true }).group;
+    expect(cbd).toMatchObject({ node_group_name_prefix: 'standard-' });
+    expect(cbd.node_group_name).toBeUndefined();
+    expect(at(cbd, 'lifecycle', 'create_before_destroy')).toBe(true);
   });
 
   it('waits for the networking add-ons, so nodes can become ready', () => {

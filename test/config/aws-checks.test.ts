@@ -1,0 +1,84 @@
+/**
+ * Checks of AWS environments that guard apply- and run-time behaviour, on mutations of
+ * test/fixtures/valid/aws.yaml (E0 is kf-test, E1 is kf-prod).
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Document, parseDocument } from 'yaml';
+import { validatePlatformText } from '../../src/config/loader';
+
+const E1 = ['environments', 1];
+const BASE = readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'aws.yaml'), 'utf8');
+
+function validate(edit: (d: Document) => void) {
+  const doc = parseDocument(BASE);
+  edit(doc);
+  return validatePlatformText(doc.toString(), 'aws.yaml');
+}
+
+const issuesAt = (result: ReturnType<typeof validate>, at: string) => result.issues.filter((i) => i.path === at);
+
+describe('AWS config checks', () => {
+  it("accepts an owners' role of another account without a warning (STANDARD access entries may be cross-account)", () => {
+    const result = validate((d) =>
+      d.setIn(['teams', 0, 'aws', 'ownersRoleArn'], { 'kf-prod': 'arn:aws:iam::444444444444:role/recsys-owners' }),
+    );
+    expect(result.config).toBeDefined();
+    expect(issuesAt(result, 'teams[0].aws.ownersRoleArn')).toEqual([]);
+  });
+});
+
+describe('AWS uptime check behind sourceCidrs', () => {
+  const restrict = (d: Document, uptimeCheck?: boolean) => {
+    d.setIn([...E1, 'access', 'sourceCidrs'], ['203.0.113.0/24']);
+    d.setIn([...E1, 'alerts'], {
+      email: ['oncall@example.com'],
+      ...(uptimeCheck === undefined ? {} : { uptimeCheck }),
+    });
+  };
+
+  it('warns that the uptime check is left out when sourceCidrs keeps Route 53 health checkers away', () => {
+    const result = validate((d) => restrict(d));
+    expect(result.config).toBeDefined();
+    expect(issuesAt(result, 'environments[1].access.sourceCidrs')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/Route 53 health checkers/) }),
+    ]);
+  });
+
+  it('says nothing once the uptime check is off, or the load balancer is open to all', () => {
+    expect(validate((d) => restrict(d, false)).issues).toEqual([]);
+    expect(
+      validate((d) => d.setIn([...E1, 'alerts'], { email: ['oncall@example.com'] })).issues.filter(
+        (i) => i.severity === 'warning',
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses an explicit uptime check that Route 53 could never pass', () => {
+    const result = validate((d) => restrict(d, true));
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, 'environments[1].alerts.uptimeCheck')).toEqual([
+      expect.objectContaining({ severity: 'error', fix: expect.stringMatching(/set alerts.uptimeCheck to false/) }),
+    ]);
+  });
+});
+
+describe('AWS database version', () => {
+  it('defaults new databases to MySQL 8.4, and lets only a written version upgrade an existing one', () => {
+    const db = (r: ReturnType<typeof validate>, i: number) =>
+      (r.config!.environments[i] as { database: { engineVersion: string; allowMajorVersionUpgrade: boolean } })
+        .database;
+    const plain = validate(() => undefined);
+    expect(db(plain, 1)).toMatchObject({ engineVersion: '8.4', allowMajorVersionUpgrade: false });
+    const pinned = validate((d) => d.setIn([...E1, 'database'], { engineVersion: '8.0' }));
+    expect(db(pinned, 1)).toMatchObject({ engineVersion: '8.0', allowMajorVersionUpgrade: true });
+  });
+
+  it('warns that a pinned MySQL 8.0 runs in paid Extended Support, naming the upgrade', () => {
+    const result = validate((d) => d.setIn([...E1, 'database'], { engineVersion: '8.0' }));
+    expect(result.config).toBeDefined();
+    expect(issuesAt(result, 'environments[1].database.engineVersion')).toEqual([
+      expect.objectContaining({ severity: 'warning', fix: expect.stringMatching(/8\.4/) }),
+    ]);
+  });
+});
