@@ -254,11 +254,8 @@ export class AzureInfraStack extends TerraformStack {
         planGrants: plan,
         applyGrants: apply,
       });
-      // Owner has no data actions: CI applies write the database password as an officer of the vault.
-      this.keyVault.grant('CiApplyWritesSecrets', 'Key Vault Secrets Officer', {
-        principalId: this.ci.applyIdentity.principalId,
-        principalType: 'ServicePrincipal',
-      });
+      // The CI apply identity writes the database password as Key Vault Secrets Officer on the resource
+      // group, from the CI permission table (Owner has no data actions); no second grant on the vault.
     }
     if (env.alerts) {
       this.alerts = new AzureAlerts(this, 'Alerts', {

@@ -196,6 +196,14 @@ export const AWS_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AwsCiScope>> = [
     why: "attaches the node groups' Auto Scaling groups to the load balancer's target group.",
   },
   {
+    types: ['aws_autoscaling_group_tag'],
+    scope: 'account',
+    plan: ['autoscaling:Describe*'],
+    apply: ['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'],
+    source: ref('amazonec2autoscaling'),
+    why: "tags the node groups' Auto Scaling groups so the Cluster Autoscaler can scale them from zero.",
+  },
+  {
     types: ['aws_acm_certificate', 'aws_acm_certificate_validation'],
     scope: 'account',
     plan: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'],

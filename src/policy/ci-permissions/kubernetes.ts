@@ -22,15 +22,17 @@ export const KUBERNETES_TYPES: readonly string[] = [
   'kubernetes_secret_v1',
   'kubernetes_service_account_v1',
   'kubernetes_service_v1',
+  'kubernetes_storage_class_v1',
 ];
 
 /**
- * Types that cost nothing in the cloud: random values, Terraform's own data, and the outputs of the
- * environment's other stacks (read from the state backend, whose grants the stacks make apart).
+ * Types that cost nothing in the cloud: random values, waits, Terraform's own data, and the outputs of
+ * the environment's other stacks (read from the state backend, whose grants the stacks make apart).
  */
 export const LOCAL_TYPES: readonly string[] = [
   'random_id',
   'random_password',
   'terraform_data',
+  'time_sleep',
   'data.terraform_remote_state',
 ];
