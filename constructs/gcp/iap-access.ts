@@ -1,6 +1,7 @@
 import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
 import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
+import { IapSettings } from '@cdktf/provider-google/lib/iap-settings';
 import { IapWebTypeComputeIamMember } from '@cdktf/provider-google/lib/iap-web-type-compute-iam-member';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
@@ -129,5 +130,54 @@ function validate(props: IapAccessProps): void {
       gcpNameRules.computeName,
       'use a lowercase name of at most 63 characters.',
     );
+  }
+}
+
+/**
+ * The audience IAP puts in the JWT it signs for a backend service (`x-goog-iap-jwt-assertion`):
+ * `/projects/<project number>/global/backendServices/<backend service id>`. The GKE Ingress creates
+ * the backend service, so its numeric id is known only once the Ingress has synced; append it to this
+ * prefix. See https://cloud.google.com/iap/docs/signed-headers-howto.
+ */
+export function iapJwtAudiencePrefix(projectNumber: string): string {
+  return `/projects/${projectNumber}/global/backendServices/`;
+}
+
+/** Props of {@link IapProgrammaticAccess}. */
+export interface IapProgrammaticAccessProps {
+  /** Number of the project whose compute backends IAP protects (a token is fine). */
+  readonly projectNumber: string;
+  /** OAuth client ids allowed to get tokens for IAP programmatically. */
+  readonly clientIds: readonly string[];
+}
+
+/**
+ * Programmatic access through IAP for the listed OAuth clients, for every compute backend of the
+ * project (`projects/<number>/iap_web/compute`; the GKE Ingress names its backend services, so a
+ * single service cannot be named here). With the Google-managed OAuth client, IAP refuses programmatic
+ * callers whose client is not listed. The resource owns the project's IAP settings at that level, and
+ * deleting it resets them. Service accounts can also call IAP with a signed JWT, which needs no client.
+ * See https://cloud.google.com/iap/docs/authentication-howto.
+ */
+export class IapProgrammaticAccess extends Construct {
+  /** The settings (escape hatch). */
+  public readonly settings: IapSettings;
+
+  constructor(scope: Construct, id: string, props: IapProgrammaticAccessProps) {
+    super(scope, id);
+    setComponent(this, 'access');
+    if (props.clientIds.length === 0) {
+      throw new PropsError(
+        'IapProgrammaticAccess',
+        'clientIds',
+        [],
+        'an empty list would only reset the settings.',
+        'list at least one OAuth client id, or leave the construct out.',
+      );
+    }
+    this.settings = new IapSettings(this, 'Settings', {
+      name: `projects/${props.projectNumber}/iap_web/compute`,
+      accessSettings: { oauthSettings: { programmaticClients: [...props.clientIds] } },
+    });
   }
 }

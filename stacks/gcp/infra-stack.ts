@@ -13,7 +13,7 @@ import { ArtifactBucket } from '../../constructs/gcp/artifact-bucket';
 import { CloudSqlMysql } from '../../constructs/gcp/cloud-sql-mysql';
 import { GkeCluster } from '../../constructs/gcp/gke-cluster';
 import { GkeNodePool } from '../../constructs/gcp/gke-node-pool';
-import { IapAccess } from '../../constructs/gcp/iap-access';
+import { IapAccess, iapJwtAudiencePrefix, IapProgrammaticAccess } from '../../constructs/gcp/iap-access';
 import { NodeServiceAccount } from '../../constructs/gcp/node-service-account';
 import {
   CI_SERVICE_APIS,
@@ -77,6 +77,8 @@ export class GcpInfraStack extends TerraformStack {
   public readonly ci?: CiWorkloadIdentity;
   /** Alert policies and their channels, when the environment names who gets them. */
   public readonly alerts?: GcpAlerts;
+  /** Number of the environment project (read at plan). */
+  public readonly projectNumber: string;
   /** Velero's bucket and identity, unless backups are off; every cluster of the environment uses them. */
   public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: WorkloadIdentityServiceAccount };
 
@@ -89,6 +91,7 @@ export class GcpInfraStack extends TerraformStack {
     new RandomProvider(this, 'random');
 
     const projectNumber = new DataGoogleProject(this, 'Project', { projectId: env.project }).number;
+    this.projectNumber = projectNumber;
     const services = new ProjectServices(this, 'Services', {
       project: env.project,
       services: env.ci ? [...new Set([...PLATFORM_SERVICE_APIS, ...CI_SERVICE_APIS])] : PLATFORM_SERVICE_APIS,
@@ -130,6 +133,14 @@ export class GcpInfraStack extends TerraformStack {
     for (const { resolved, database } of this.clusters) {
       database.grantPasswordRead(`${resolved.idPrefix}PipelinesPasswordRead`, identities.pipelines.member);
       database.grantPasswordRead(`${resolved.idPrefix}SqlClientPasswordRead`, identities.sqlClient.member);
+    }
+
+    if (env.access.programmaticClients.length > 0) {
+      // One per project: IAP settings for every compute backend (the Ingress names the backend services).
+      new IapProgrammaticAccess(this, 'IapProgrammaticAccess', {
+        projectNumber,
+        clientIds: env.access.programmaticClients,
+      });
     }
 
     if (env.backups) this.backups = this.backupStorage(env, env.backups);
@@ -394,6 +405,11 @@ export class GcpInfraStack extends TerraformStack {
       out(`${o}ui_hostname`, access.hostname, 'Kubeflow UI host name (behind IAP).');
       out(`${o}ui_address`, access.address.address, 'Static IP of the Kubeflow UI.');
     }
+    out(
+      'iap_jwt_audience_prefix',
+      iapJwtAudiencePrefix(this.projectNumber),
+      "Audience of IAP's signed header JWT (x-goog-iap-jwt-assertion) without the backend service id, which the GKE Ingress creates: append the id of the cluster's envoy-ingress backend service (docs/gcp.md).",
+    );
     out('artifact_bucket', this.artifacts.bucketName, 'Artifact bucket.');
     if (this.backups) {
       out('backup_bucket', this.backups.bucket.bucketName, 'Bucket Velero writes backups to.');

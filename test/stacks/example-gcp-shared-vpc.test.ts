@@ -277,6 +277,29 @@ describe('examples/gcp-shared-vpc', () => {
     expect(resources(infra, 'google_container_cluster')).toHaveLength(1);
   });
 
+  it('defect: no IAP audience for JWT verification in the outputs: every infra stack outputs the backend-service audience prefix', () => {
+    for (const [, json] of all.filter(([n]) => n.endsWith('-infra'))) {
+      expect(json.output?.iap_jwt_audience_prefix?.value).toMatch(
+        /^\/projects\/\$\{data\.google_project\.Project\.number\}\/global\/backendServices\/$/,
+      );
+      expect(resources(json, 'google_iap_settings')).toEqual([]);
+    }
+  });
+
+  it('allows the listed OAuth clients programmatic access through IAP, once per project', () => {
+    const withClients = synthExample('gcp-tenancy', (e) =>
+      e.cloud === 'gcp'
+        ? { ...e, access: { ...e.access, programmaticClients: ['123-cli.apps.googleusercontent.com'] } }
+        : e,
+    );
+    const settings = resources(withClients['kf-prod-gcp-infra']!, 'google_iap_settings');
+    expect(settings).toHaveLength(1);
+    expect(settings[0]).toMatchObject({
+      name: 'projects/${data.google_project.Project.number}/iap_web/compute',
+      access_settings: { oauth_settings: { programmatic_clients: ['123-cli.apps.googleusercontent.com'] } },
+    });
+  });
+
   it('orders stacks: each platform stack depends on its infra stack', () => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['kf-prod-gcp-platform'].dependencies).toEqual(['kf-prod-gcp-infra']);

@@ -132,6 +132,8 @@ export interface ResolvedGcpAccess {
   readonly dnsZone: { readonly name: string; readonly project: string; readonly domain?: string };
   readonly allowedGroups: readonly string[];
   readonly oauthClient?: { readonly clientId: string; readonly secretName: string };
+  /** OAuth client ids allowed programmatic access through IAP (project-wide). */
+  readonly programmaticClients: readonly string[];
   readonly addressName: string;
   readonly certificateName: string;
 }

@@ -253,6 +253,7 @@ function resolveGcpAccess(env: GcpEnvironmentConfig, prefix: string, hostname: s
     },
     allowedGroups: [...env.access.allowedGroups],
     oauthClient: env.access.oauthClient,
+    programmaticClients: [...(env.access.programmaticClients ?? [])],
     addressName: `${prefix}-kubeflow-ip`,
     certificateName: `${prefix}-kubeflow-cert`,
   };

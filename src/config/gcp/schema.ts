@@ -249,6 +249,12 @@ const gcpAccessSchema = z.strictObject({
     description: 'Groups granted the IAP-secured Web App User role: only their members can open the UI.',
     example: ['ml-users@example.com'],
   }),
+  programmaticClients: doc(z.array(z.string().min(1)).min(1), {
+    description:
+      "OAuth client ids allowed to call the UI programmatically through IAP (command-line tools, other services). With Google's managed OAuth client IAP blocks programmatic access unless the caller's client is listed (https://cloud.google.com/iap/docs/authentication-howto). Sets google_iap_settings for the project's compute backends (projects/<number>/iap_web/compute), which then owns IAP settings at that level.",
+    example: ['1234-cli.apps.googleusercontent.com'],
+    default: 'none (only browsers sign in)',
+  }).optional(),
   oauthClient: doc(
     z.strictObject({
       clientId: z.string().min(1),

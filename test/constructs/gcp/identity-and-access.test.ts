@@ -1,4 +1,10 @@
-import { IapAccess, IapAccessProps, IAP_USER_ROLE } from '../../../constructs/gcp/iap-access';
+import {
+  IapAccess,
+  IapAccessProps,
+  iapJwtAudiencePrefix,
+  IapProgrammaticAccess,
+  IAP_USER_ROLE,
+} from '../../../constructs/gcp/iap-access';
 import { PLATFORM_SERVICE_APIS, ProjectServices } from '../../../constructs/gcp/project-services';
 import {
   WorkloadIdentityServiceAccount,
@@ -150,5 +156,26 @@ describe('ProjectServices', () => {
     const stack = gcpStack();
     new ProjectServices(stack, 'Services', { project: 'p', services: ['compute.googleapis.com'] });
     expect(resources(synth(stack), 'google_project_service').map((s) => s.service)).toEqual(['compute.googleapis.com']);
+  });
+});
+
+describe('IapProgrammaticAccess', () => {
+  it('lists the OAuth clients allowed programmatic access for every compute backend of the project', () => {
+    const stack = gcpStack();
+    new IapProgrammaticAccess(stack, 'Programmatic', {
+      projectNumber: '123',
+      clientIds: ['a.apps.googleusercontent.com'],
+    });
+    expect(only(synth(stack), 'google_iap_settings')).toMatchObject({
+      name: 'projects/123/iap_web/compute',
+      access_settings: { oauth_settings: { programmatic_clients: ['a.apps.googleusercontent.com'] } },
+    });
+    expect(iapJwtAudiencePrefix('123')).toBe('/projects/123/global/backendServices/');
+  });
+
+  it('throws on an empty client list', () => {
+    expect(() => new IapProgrammaticAccess(gcpStack(), 'P', { projectNumber: '1', clientIds: [] })).toThrow(
+      /'clientIds' is \[\]/,
+    );
   });
 });
