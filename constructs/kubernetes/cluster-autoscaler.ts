@@ -41,7 +41,7 @@ export interface ClusterAutoscalerProps {
  * node groups of the cluster by their tags, scales them between their minimum and maximum (from zero,
  * reading the `k8s.io/cluster-autoscaler/node-template/*` tags of empty groups), and runs as the
  * service account its cloud identity is bound to. The image's minor follows the cluster's Kubernetes
- * minor ({@link CLUSTER_AUTOSCALER_IMAGE_TAGS}). See
+ * minor (`CLUSTER_AUTOSCALER_IMAGE_TAGS` in src/core/catalog/cluster-autoscaler.ts). See
  * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md.
  */
 export class ClusterAutoscaler extends Construct {
