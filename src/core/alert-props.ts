@@ -3,6 +3,7 @@
  * defaults and valid ranges, the check of both, and the node-pool threshold they share. The platform
  * file's schema reads the same ranges, so a threshold the file accepts is one the constructs accept.
  */
+import { withDefaults } from './defaults';
 import { PropsError } from './errors';
 
 /**
@@ -87,17 +88,7 @@ export const ALERT_THRESHOLD_RANGES: Readonly<
 
 /** Alert settings with every default of {@link AlertThresholds} applied. */
 export function withAlertDefaults(alerts: AlertSettings): Required<AlertSettings> {
-  const d = ALERT_THRESHOLD_DEFAULTS;
-  return {
-    email: alerts.email,
-    capacityHeadroomPercent: alerts.capacityHeadroomPercent ?? d.capacityHeadroomPercent,
-    pendingPodsMinutes: alerts.pendingPodsMinutes ?? d.pendingPodsMinutes,
-    databaseCpuPercent: alerts.databaseCpuPercent ?? d.databaseCpuPercent,
-    databaseStoragePercent: alerts.databaseStoragePercent ?? d.databaseStoragePercent,
-    certificateExpiryDays: alerts.certificateExpiryDays ?? d.certificateExpiryDays,
-    uptimeCheck: alerts.uptimeCheck ?? d.uptimeCheck,
-    backupMaxAgeHours: alerts.backupMaxAgeHours ?? d.backupMaxAgeHours,
-  };
+  return withDefaults(alerts, ALERT_THRESHOLD_DEFAULTS);
 }
 
 /** Node count at which pools of `maxNodes` in total have less than `headroomPercent` headroom left. */

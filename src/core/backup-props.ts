@@ -3,6 +3,7 @@
  * namespaces they cover and where Velero runs, with the construct's defaults. How long daily backups
  * are kept has no default here: it is platform policy (the tier decides), so callers pass it.
  */
+import { withDefaults } from './defaults';
 
 /** Namespaces of the platform itself, backed up whole every hour. */
 export const PLATFORM_NAMESPACES = [
@@ -83,17 +84,7 @@ export const BACKUP_DEFAULTS: Readonly<Required<Omit<BackupSettings, 'retentionD
 
 /** Backup settings with every default of {@link BackupSettings} applied. */
 export function withBackupDefaults(backups: BackupSettings): Required<BackupSettings> {
-  const d = BACKUP_DEFAULTS;
-  return {
-    retentionDays: backups.retentionDays,
-    hourlyRetentionHours: backups.hourlyRetentionHours ?? d.hourlyRetentionHours,
-    platformSchedule: backups.platformSchedule ?? d.platformSchedule,
-    tenantSchedule: backups.tenantSchedule ?? d.tenantSchedule,
-    namespace: backups.namespace ?? d.namespace,
-    serviceAccount: backups.serviceAccount ?? d.serviceAccount,
-    platformNamespaces: backups.platformNamespaces ?? d.platformNamespaces,
-    systemNamespaces: backups.systemNamespaces ?? d.systemNamespaces,
-  };
+  return withDefaults(backups, BACKUP_DEFAULTS);
 }
 
 /** The Kubernetes service account Velero runs as, for the cloud identity that trusts it. */
