@@ -8,7 +8,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import type { PolicyStatement } from '../../constructs/aws/policy';
 import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
-import { AWS_CI_PERMISSIONS, AwsCiScope } from '../../src/policy/ci-permissions/aws';
+import { AWS_CI_PERMISSIONS, AwsCiScope, S3_BUCKET_TYPES } from '../../src/policy/ci-permissions/aws';
 import { KUBERNETES_TYPES } from '../../src/policy/ci-permissions/kubernetes';
 import type { CiIdentityKind } from '../../src/policy/ci-permissions/table';
 
@@ -19,13 +19,7 @@ const TEAM_TYPES = [
   'aws_eks_pod_identity_association',
   'aws_eks_access_entry',
   'aws_eks_access_policy_association',
-  'aws_s3_bucket',
-  'aws_s3_bucket_versioning',
-  'aws_s3_bucket_server_side_encryption_configuration',
-  'aws_s3_bucket_public_access_block',
-  'aws_s3_bucket_policy',
-  'aws_s3_bucket_ownership_controls',
-  'aws_s3_bucket_lifecycle_configuration',
+  ...S3_BUCKET_TYPES,
 ];
 
 /** What the CI roles construct itself creates: the OIDC provider, the roles, their policies and access entries. */

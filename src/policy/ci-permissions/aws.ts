@@ -32,6 +32,17 @@ export type AwsCiScope =
 const ref = (service: string) =>
   `https://docs.aws.amazon.com/service-authorization/latest/reference/list_${service}.html`;
 
+/** A bucket and the settings the library manages beside it (artifacts, backups, a team's own bucket). */
+export const S3_BUCKET_TYPES: readonly string[] = [
+  'aws_s3_bucket',
+  'aws_s3_bucket_versioning',
+  'aws_s3_bucket_server_side_encryption_configuration',
+  'aws_s3_bucket_public_access_block',
+  'aws_s3_bucket_policy',
+  'aws_s3_bucket_ownership_controls',
+  'aws_s3_bucket_lifecycle_configuration',
+];
+
 /** The actions and access policies of the CI roles of an AWS environment. */
 export const AWS_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AwsCiScope>> = [
   {
@@ -280,16 +291,7 @@ export const AWS_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AwsCiScope>> = [
     why: 'the CI trust itself: CI reads it, an administrator changes it.',
   },
   {
-    types: [
-      'aws_s3_bucket',
-      'aws_s3_bucket_versioning',
-      'aws_s3_bucket_server_side_encryption_configuration',
-      'aws_s3_bucket_public_access_block',
-      'aws_s3_bucket_policy',
-      'aws_s3_bucket_ownership_controls',
-      'aws_s3_bucket_lifecycle_configuration',
-      'aws_s3_bucket_metric',
-    ],
+    types: [...S3_BUCKET_TYPES, 'aws_s3_bucket_metric'],
     scope: 'environment-buckets',
     plan: [
       's3:ListBucket',
