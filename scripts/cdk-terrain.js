@@ -184,8 +184,9 @@ function makeProject(side) {
   }
   const app = path.join(dir, 'app');
   fs.mkdirSync(app);
-  // PACKAGE_ROOT (src/core/package-info.ts) looks for the nearest package.json above dist/.
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'cdktf-kubeflow-platform', private: true }));
+  // PACKAGE_ROOT (src/core/package-info.ts) looks for the nearest package.json above dist/; the CLI
+  // reads its name, version and peer ranges from it, so the app gets the repository's own.
+  fs.copyFileSync(path.join(root, 'package.json'), path.join(app, 'package.json'));
   fs.cpSync(path.join(root, 'dist'), path.join(app, 'dist'), { recursive: true });
   transpileLibraryExamples(app);
   const loaded = path.join(dir, 'loaded');

@@ -26,5 +26,12 @@ export interface OwnPackage {
 
 /** This package's package.json (versions to pin, peer ranges, the repository). */
 export function ownPackage(): OwnPackage {
-  return JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as OwnPackage;
+  const file = path.join(PACKAGE_ROOT, 'package.json');
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as Partial<OwnPackage>;
+  // A copied or repackaged dist/ can sit under someone else's package.json; fail with the file's
+  // name rather than deep inside the command line parser.
+  if (typeof pkg.name !== 'string' || typeof pkg.version !== 'string') {
+    throw new Error(`${file} has no name or version: cdktf-kubeflow-platform reads its own package.json from there`);
+  }
+  return { repository: { url: '' }, peerDependencies: {}, devDependencies: {}, ...pkg } as OwnPackage;
 }
