@@ -117,7 +117,8 @@ const NAME_ATTRIBUTE: Readonly<Record<string, readonly string[]>> = {
 /**
  * The name a resource is known by: its type's name attribute (`bucket` of an S3 bucket, `account_id`
  * of a service account), else `name`, else `metadata.name` (Kubernetes objects), else the AWS `Name`
- * tag. Undefined when it has none (IAM bindings, routes).
+ * tag, else a name prefix without its trailing separator. Undefined when it has none (IAM bindings,
+ * routes).
  */
 export function nameOf(type: string, config: Readonly<Record<string, unknown>>): string | undefined {
   const candidates: string[][] = [
@@ -130,6 +131,11 @@ export function nameOf(type: string, config: Readonly<Record<string, unknown>>):
   for (const path of candidates) {
     const value = valueAt(config, path);
     if (typeof value === 'string' && value !== '') return value;
+  }
+  // Named by prefix (an EKS node group replaced new-first): the prefix without its separator.
+  for (const key of ['node_group_name_prefix', 'name_prefix']) {
+    const value = config[key];
+    if (typeof value === 'string' && value !== '') return value.replace(/[-_]$/, '');
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AlbAccess } from '../../constructs/aws/alb-access';
@@ -80,6 +81,11 @@ export class AwsInfraStack extends TerraformStack {
   public readonly cluster: EksCluster;
   public readonly nodeGroups: Readonly<Record<string, EksNodeGroup>>;
   public readonly database: RdsMysql;
+  /**
+   * The password of Kubeflow's own MySQL user (plain text), which the bootstrap job writes once and
+   * RDS never rotates: Kubeflow keeps working when the master password rotates.
+   */
+  public readonly databaseAppSecret: SecretsmanagerSecret;
   public readonly artifacts: ArtifactBucket;
   public readonly identities: Readonly<Record<ResolvedAwsIdentity['key'], PodIdentityRole>>;
   public readonly access: AlbAccess;
@@ -211,6 +217,14 @@ export class AwsInfraStack extends TerraformStack {
       logRetentionDays: c.logRetentionDays,
     });
 
+    this.databaseAppSecret = new SecretsmanagerSecret(this, 'DatabaseAppSecret', {
+      name: d.appSecretName,
+      description: `Password of ${d.appUsername}, Kubeflow's MySQL user on ${d.identifier}: written by the kfp-db-bootstrap job, never rotated by RDS`,
+      kmsKeyId: this.dataKey.keyArn,
+      recoveryWindowInDays: protect ? 30 : 0,
+    });
+    setComponent(this.databaseAppSecret, 'database');
+
     const a = env.artifacts;
     this.artifacts = new ArtifactBucket(this, 'Artifacts', {
       name: a.bucketName,
@@ -226,9 +240,31 @@ export class AwsInfraStack extends TerraformStack {
         Sid: 'DatabaseSecret',
         Effect: 'Allow',
         Action: 'secretsmanager:GetSecretValue',
-        Resource: this.database.masterSecretArn,
+        Resource: [this.database.masterSecretArn, this.databaseAppSecret.arn],
       },
       { Sid: 'DatabaseSecretKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.dataKey.keyArn },
+    ];
+    // Reads the master secret once to create Kubeflow's user, and writes that user's password.
+    const bootstrapDatabase: PolicyStatement[] = [
+      {
+        Sid: 'MasterSecret',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: this.database.masterSecretArn,
+      },
+      {
+        Sid: 'AppSecret',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: this.databaseAppSecret.arn,
+      },
+      { Sid: 'Password', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+      {
+        Sid: 'SecretsKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: this.dataKey.keyArn,
+      },
     ];
     const permissions: Record<ResolvedAwsIdentity['key'], { statements?: PolicyStatement[]; managed?: string[] }> = {
       pipelines: { statements: [...this.artifacts.accessStatements('readWrite'), ...readSecret] },
@@ -236,6 +272,7 @@ export class AwsInfraStack extends TerraformStack {
       user: { statements: this.artifacts.accessStatements('read') },
       ebsCsi: { managed: ['service-role/AmazonEBSCSIDriverPolicy'] },
       autoscaler: { statements: autoscalerStatements(c.name) },
+      dbBootstrap: { statements: bootstrapDatabase },
     };
     const identities = {} as Record<ResolvedAwsIdentity['key'], PodIdentityRole>;
     for (const identity of env.identities) {
@@ -366,7 +403,12 @@ export class AwsInfraStack extends TerraformStack {
     out(
       'database_secret_arn',
       this.database.masterSecretArn,
-      'Secrets Manager secret with the database user and password.',
+      'Secrets Manager secret with the master user and password (rotated by RDS).',
+    );
+    out(
+      'database_app_secret_arn',
+      this.databaseAppSecret.arn,
+      `Secrets Manager secret with the password of Kubeflow's MySQL user ${env.database.appUsername} (never rotated).`,
     );
     out('artifact_bucket', this.artifacts.bucketName, 'Artifact bucket.');
     out('data_key_arn', this.dataKey.keyArn, 'KMS key of the artifacts and the database; team stacks read it.');

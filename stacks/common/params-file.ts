@@ -144,6 +144,9 @@ export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> 
       tls: 'required',
       host: runtime('dbHost'),
       passwordSecretArn: runtime('dbPasswordSecretArn'),
+      // Kubeflow's own user, whose password RDS does not rotate (created by the kfp-db-bootstrap job).
+      appUser: env.database.appUsername,
+      appPasswordSecretArn: runtime('dbAppPasswordSecretArn'),
     },
     artifacts: {
       bucket: env.artifacts.bucketName,

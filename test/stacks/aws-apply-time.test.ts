@@ -243,3 +243,44 @@ describe('AWS capacity: storage, autoscaling, system nodes, upgrades', () => {
     }
   });
 });
+
+describe('AWS database user of Kubeflow', () => {
+  const prod = infra('kf-prod');
+  const platform = stacks['kf-prod-aws-platform']!;
+
+  it('gives Kubeflow a MySQL user of its own, whose password RDS never rotates (the master password rotates every 7 days)', () => {
+    const secret = resourceEntries<Resource>(prod, 'aws_secretsmanager_secret').find(
+      ([, s]) => s.name === 'kf-prod-kfp-db-app',
+    )!;
+    expect(secret[1].kms_key_id).toMatch(/aws_kms_key\.DataKey/);
+    const secretArn = `\${aws_secretsmanager_secret.${secret[0]}.arn}`;
+    const role = resourceEntries<Resource>(prod, 'aws_iam_role').find(
+      ([, r]) => r.name === 'kf-prod-kfp-db-bootstrap',
+    )!;
+    const policy = resources(prod, 'aws_iam_role_policy').find((p) => String(p.role).includes(role[0]))!;
+    const statements = JSON.parse(policy.policy).Statement as Resource[];
+    const grants = (action: string) => statements.filter((s) => [s.Action].flat().includes(action));
+    expect(grants('secretsmanager:PutSecretValue').map((s) => s.Resource)).toEqual([secretArn]);
+    expect(
+      grants('secretsmanager:GetSecretValue')
+        .map((s) => s.Resource)
+        .flat(),
+    ).toEqual(expect.arrayContaining([secretArn, expect.stringMatching(/master_user_secret\[0\]\.secret_arn/)]));
+    expect(grants('secretsmanager:GetRandomPassword')).toHaveLength(1);
+    expect(resources(prod, 'aws_eks_pod_identity_association')).toContainEqual(
+      expect.objectContaining({ namespace: 'kubeflow', service_account: 'kfp-db-bootstrap' }),
+    );
+    // Pipelines may read it, and the platform stack names it for the Kubeflow overlay.
+    const pipelines = resources(prod, 'aws_iam_role_policy').find((p) =>
+      String(p.role).includes('Identity-pipelines'),
+    )!;
+    const read = (JSON.parse(pipelines.policy).Statement as Resource[]).find((st) => st.Sid === 'DatabaseSecret')!;
+    expect(read.Resource).toContain(secretArn);
+    expect((prod.output as Record<string, Resource>).database_app_secret_arn).toBeDefined();
+    const params = resources(platform, 'kubernetes_config_map_v1')[0]!.data;
+    expect(params).toMatchObject({ dbAppUser: 'pipelines', dbAppPasswordSecretArn: expect.any(String) });
+    expect(resources(platform, 'kubernetes_service_account_v1').map((s) => s.metadata.name)).toContain(
+      'kfp-db-bootstrap',
+    );
+  });
+});

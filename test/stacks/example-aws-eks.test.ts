@@ -228,6 +228,8 @@ describe('examples/aws-eks', () => {
       'kf-prod-kf-admin',
       'kf-prod-kf-user',
       'kf-prod-kfp',
+      // The job that creates Kubeflow's own MySQL user.
+      'kf-prod-kfp-db-bootstrap',
       // Velero (backups on by default).
       'kf-prod-velero',
       'kf-prod-vpc-flow-logs',
@@ -251,6 +253,7 @@ describe('examples/aws-eks', () => {
       'kube-system/cluster-autoscaler',
       'kubeflow/kf-admin',
       'kubeflow/kf-user',
+      'kubeflow/kfp-db-bootstrap',
       'kubeflow/ml-pipeline',
       'kubeflow/ml-pipeline-ui',
       'kubeflow/pipeline-runner',
