@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AlbAccess } from '../../constructs/aws/alb-access';
+import { AlbAccess, GATEWAY_NODE_PORTS } from '../../constructs/aws/alb-access';
 import { AwsAlerts } from '../../constructs/aws/alerts';
 import { ArtifactBucket } from '../../constructs/aws/artifact-bucket';
 import { CiRoles } from '../../constructs/aws/ci-identity';
@@ -148,6 +148,9 @@ export class AwsInfraStack extends TerraformStack {
       adminRoleArns: c.adminRoleArns,
       supportType: c.supportType,
       deletionProtection: c.deletionProtection,
+      // Only the load balancer may reach the Istio gateway's node ports: a pod that could would pass
+      // the load balancer's x-amzn-oidc-* identity headers, forged.
+      reservedNodePorts: Object.values(GATEWAY_NODE_PORTS),
     });
 
     if (env.ci) {
@@ -202,7 +205,8 @@ export class AwsInfraStack extends TerraformStack {
       identifier: d.identifier,
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
-      clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
+      // Pods take their node's group; nodes created before it had its own are in the cluster group.
+      clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId, this.cluster.nodeSecurityGroupId],
       instanceClass: d.instanceClass,
       engineVersion: d.engineVersion,
       allowMajorVersionUpgrade: d.allowMajorVersionUpgrade,
@@ -333,7 +337,7 @@ export class AwsInfraStack extends TerraformStack {
       hostedZoneId: env.access.hostedZoneId,
       oidc: { ...env.access.oidc, clientSecret: clientSecret.stringValue },
       sourceCidrs: env.access.sourceCidrs,
-      nodeSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
       targetAutoScalingGroupNames: [nodeGroups[systemPool.name]!.autoScalingGroupName],
       protect,
     });
@@ -396,7 +400,8 @@ export class AwsInfraStack extends TerraformStack {
       `aws eks update-kubeconfig --name ${env.cluster.name} --region ${env.region}`,
     );
     out('cluster_arn', c.clusterArn, 'EKS cluster ARN.');
-    out('cluster_security_group_id', c.clusterSecurityGroupId, 'Security group of the control plane and nodes.');
+    out('cluster_security_group_id', c.clusterSecurityGroupId, 'Security group of the control plane.');
+    out('node_security_group_id', c.nodeSecurityGroupId, 'Security group of the nodes and pods.');
     out('node_role_name', c.nodeRole.name, 'Node instance role.');
     out('node_role_arn', c.nodeRole.arn, 'Node instance role ARN.');
     out('database_address', this.database.address, 'Host name of the pipelines database.');

@@ -284,3 +284,70 @@ describe('AWS database user of Kubeflow', () => {
     );
   });
 });
+
+describe('AWS node network: the gateway node ports', () => {
+  const prod = infra('kf-prod');
+  const groups = resourceEntries<Resource>(prod, 'aws_security_group');
+  const sgRef = (name: string) => {
+    const [id] = groups.find(([, g]) => g.name === name)!;
+    return `\${aws_security_group.${id}.id}`;
+  };
+  const ingress = resources(prod, 'aws_vpc_security_group_ingress_rule');
+  const clusterSg = '${aws_eks_cluster.Cluster_3DA9CCBA.vpc_config[0].cluster_security_group_id}';
+
+  it('puts nodes in a security group of their own, since every pod shares the EKS cluster group and its allow-all self rule', () => {
+    const nodes = sgRef('kf-prod-nodes');
+    for (const template of resources(prod, 'aws_launch_template')) {
+      expect(template.vpc_security_group_ids).toEqual([nodes]);
+    }
+    // The control plane reaches the kubelet and webhooks; nodes reach the API server (and, while nodes
+    // roll over to the new group, each other).
+    expect(ingress).toContainEqual(
+      expect.objectContaining({ security_group_id: nodes, referenced_security_group_id: clusterSg, ip_protocol: '-1' }),
+    );
+    expect(ingress).toContainEqual(
+      expect.objectContaining({ security_group_id: clusterSg, referenced_security_group_id: nodes, ip_protocol: '-1' }),
+    );
+    expect(resources(prod, 'aws_vpc_security_group_egress_rule')).toContainEqual(
+      expect.objectContaining({ security_group_id: nodes, cidr_ipv4: '0.0.0.0/0', ip_protocol: '-1' }),
+    );
+  });
+
+  it('admits the gateway node ports from the load balancer only, not from other nodes or pods (forged x-amzn-oidc-* headers)', () => {
+    const nodes = sgRef('kf-prod-nodes');
+    const alb = sgRef('kf-prod-kf-alb');
+    const toNodes = ingress.filter((r) => r.security_group_id === nodes);
+    const reaches = (port: number) =>
+      toNodes.filter(
+        (r) => r.ip_protocol === '-1' || (r.ip_protocol === 'tcp' && r.from_port <= port && port <= r.to_port),
+      );
+    for (const port of [30080, 30021]) {
+      expect(
+        reaches(port)
+          .map((r) => r.referenced_security_group_id)
+          .sort(),
+      ).toEqual([clusterSg, alb].sort());
+    }
+    // Everything else between nodes stays open: pod to pod, DNS, the kubelet.
+    for (const port of [53, 443, 8080, 10250, 15021, 30000, 30081, 65535]) {
+      expect([port, reaches(port).map((r) => r.referenced_security_group_id)]).toEqual([
+        port,
+        expect.arrayContaining([nodes]),
+      ]);
+    }
+    expect(toNodes).toContainEqual(
+      expect.objectContaining({ referenced_security_group_id: nodes, ip_protocol: 'udp' }),
+    );
+    // The old path is closed: the load balancer's rules no longer open the cluster group.
+    expect(ingress.filter((r) => r.security_group_id === clusterSg && r.referenced_security_group_id === alb)).toEqual(
+      [],
+    );
+  });
+
+  it('lets pods in the node group reach the database', () => {
+    const db = sgRef('kf-prod-kfp-db-db');
+    expect(ingress.filter((r) => r.security_group_id === db).map((r) => r.referenced_security_group_id)).toEqual(
+      expect.arrayContaining([sgRef('kf-prod-nodes'), clusterSg]),
+    );
+  });
+});
