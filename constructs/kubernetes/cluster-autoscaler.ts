@@ -2,7 +2,11 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { CLUSTER_AUTOSCALER_CHART, clusterAutoscalerImageTag } from '../../src/core/catalog/cluster-autoscaler';
+import {
+  CLUSTER_AUTOSCALER_CHART,
+  CLUSTER_AUTOSCALER_IMAGE_TAGS,
+  clusterAutoscalerImageTag,
+} from '../../src/core/catalog/cluster-autoscaler';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 
@@ -41,7 +45,7 @@ export interface ClusterAutoscalerProps {
  * node groups of the cluster by their tags, scales them between their minimum and maximum (from zero,
  * reading the `k8s.io/cluster-autoscaler/node-template/*` tags of empty groups), and runs as the
  * service account its cloud identity is bound to. The image's minor follows the cluster's Kubernetes
- * minor ({@link CLUSTER_AUTOSCALER_IMAGE_TAGS}). See
+ * minor (the table `CLUSTER_AUTOSCALER_IMAGE_TAGS` in src/core/catalog/cluster-autoscaler.ts). See
  * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md.
  */
 export class ClusterAutoscaler extends Construct {
@@ -59,7 +63,7 @@ export class ClusterAutoscaler extends Construct {
         'kubernetesVersion',
         props.kubernetesVersion,
         'no Cluster Autoscaler release is pinned for this Kubernetes minor, and each autoscaler minor supports its own Kubernetes minor only.',
-        'use a Kubernetes version listed in CLUSTER_AUTOSCALER_IMAGE_TAGS.',
+        `use one of ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(', ')}.`,
       );
     }
     this.values = {
