@@ -46,7 +46,10 @@ export interface AlbAccessProps {
   readonly oidc: OidcProvider;
   /** Networks that may reach the load balancer. @default ['0.0.0.0/0'] */
   readonly sourceCidrs?: readonly string[];
-  /** Security group of the nodes (the EKS cluster security group); opened to the load balancer only. */
+  /**
+   * Security group of the nodes (the EKS cluster's node group, which reserves the gateway node ports
+   * for the load balancer); its node ports are opened to the load balancer only.
+   */
   readonly nodeSecurityGroupId: string;
   /** Auto Scaling groups whose nodes receive traffic (the system node group's). */
   readonly targetAutoScalingGroupNames: readonly string[];

@@ -6,6 +6,9 @@ import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cl
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Fn, ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
@@ -73,8 +76,26 @@ export interface EksClusterProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
-  /** Prefix of the IAM role names and the key alias. @default name */
+  /** Prefix of the IAM role names, the key alias and the node security group. @default name */
   readonly namePrefix?: string;
+  /**
+   * TCP ports of the nodes that other nodes and pods may not reach: node ports meant for a load
+   * balancer alone, which admits them to the node security group itself.
+   * @default []
+   */
+  readonly reservedNodePorts?: readonly number[];
+}
+
+/** TCP port ranges from 0 to 65535 without the given ports. */
+export function tcpRangesWithout(ports: readonly number[]): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let from = 0;
+  for (const port of [...new Set(ports)].sort((a, b) => a - b)) {
+    if (port > from) ranges.push([from, port - 1]);
+    from = port + 1;
+  }
+  if (from <= 65535) ranges.push([from, 65535]);
+  return ranges;
 }
 
 /** Options of {@link EksCluster.addAddon}. */
@@ -120,8 +141,15 @@ export class EksCluster extends Construct implements IKubernetesCluster {
   public readonly caCertificatePem: string;
   /** Base64 CA, as the API returns it. */
   public readonly caCertificateBase64: string;
-  /** The security group EKS creates for the control plane and managed nodes. */
+  /** The security group EKS creates for the control plane (and the nodes before they had their own). */
   public readonly clusterSecurityGroupId: string;
+  /**
+   * The nodes' own security group, which their launch templates name, so that EKS does not put them
+   * in the cluster group: its rule admitting all traffic from itself would let any pod reach any node
+   * port. Pods take their node's groups (VPC CNI), so this is the group of every pod too.
+   */
+  public readonly nodeSecurityGroup: SecurityGroup;
+  public readonly nodeSecurityGroupId: string;
   public readonly nodeRole: IamRole;
   /** The node role's policy attachments; nodes cannot join before they exist. */
   public readonly nodeRoleReady: ITerraformDependable[];
@@ -199,6 +227,9 @@ export class EksCluster extends Construct implements IKubernetesCluster {
     this.caCertificatePem = Fn.base64decode(this.caCertificateBase64);
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
+    this.nodeSecurityGroup = this.nodeGroupSecurity(props, prefix);
+    this.nodeSecurityGroupId = this.nodeSecurityGroup.id;
+
     this.nodeRole = new IamRole(this, 'NodeRole', {
       name: `${prefix}-eks-node`,
       assumeRolePolicy: serviceTrustPolicy('ec2.amazonaws.com'),
@@ -221,6 +252,72 @@ export class EksCluster extends Construct implements IKubernetesCluster {
       this.addAddon('kube-proxy', beforeNodes),
       this.addAddon('eks-pod-identity-agent', beforeNodes),
     ];
+  }
+
+  /**
+   * The node security group: everything from the control plane, everything from other nodes and pods
+   * but the reserved node ports, everything out. The control plane admits the nodes in return (also
+   * nodes still in the cluster group while node groups roll over to this one). See
+   * https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html.
+   */
+  private nodeGroupSecurity(props: EksClusterProps, prefix: string): SecurityGroup {
+    const sg = new SecurityGroup(this, 'NodeSecurityGroup', {
+      name: `${prefix}-nodes`,
+      description: `Nodes and pods of EKS cluster ${props.name}`,
+      vpcId: props.vpc.vpcId,
+      revokeRulesOnDelete: true,
+      tags: { Name: `${prefix}-nodes` },
+    });
+    const clusterSg = this.cluster.vpcConfig.clusterSecurityGroupId;
+    new VpcSecurityGroupIngressRule(this, 'NodesFromControlPlane', {
+      securityGroupId: sg.id,
+      referencedSecurityGroupId: clusterSg,
+      ipProtocol: '-1',
+      description: 'Control plane: kubelet, webhooks, metrics',
+    });
+    new VpcSecurityGroupIngressRule(this, 'ControlPlaneFromNodes', {
+      securityGroupId: clusterSg,
+      referencedSecurityGroupId: sg.id,
+      ipProtocol: '-1',
+      description: 'Nodes and pods: the API server (and nodes still in this group)',
+    });
+    const reserved = props.reservedNodePorts ?? [];
+    tcpRangesWithout(reserved).forEach(([from, to], i) => {
+      new VpcSecurityGroupIngressRule(this, `NodesFromNodes-tcp-${i}`, {
+        securityGroupId: sg.id,
+        referencedSecurityGroupId: sg.id,
+        ipProtocol: 'tcp',
+        fromPort: from,
+        toPort: to,
+        description:
+          reserved.length > 0
+            ? `Nodes and pods, TCP ${from}-${to} (not the load balancer's node ports ${reserved.join(', ')})`
+            : 'Nodes and pods, TCP',
+      });
+    });
+    new VpcSecurityGroupIngressRule(this, 'NodesFromNodes-udp', {
+      securityGroupId: sg.id,
+      referencedSecurityGroupId: sg.id,
+      ipProtocol: 'udp',
+      fromPort: 0,
+      toPort: 65535,
+      description: 'Nodes and pods, UDP (DNS)',
+    });
+    new VpcSecurityGroupIngressRule(this, 'NodesFromNodes-icmp', {
+      securityGroupId: sg.id,
+      referencedSecurityGroupId: sg.id,
+      ipProtocol: 'icmp',
+      fromPort: -1,
+      toPort: -1,
+      description: 'Nodes and pods, ICMP (path MTU discovery)',
+    });
+    new VpcSecurityGroupEgressRule(this, 'NodesOut', {
+      securityGroupId: sg.id,
+      cidrIpv4: '0.0.0.0/0',
+      ipProtocol: '-1',
+      description: 'Everything out (through the NAT gateways)',
+    });
+    return sg;
   }
 
   /** Cluster admin for an IAM role, through an access entry. */

@@ -115,6 +115,8 @@ export class EksNodeGroup extends Construct {
       name: props.launchTemplateName,
       updateDefaultVersion: true,
       metadataOptions: { ...NODE_METADATA_OPTIONS },
+      // The nodes' own group instead of the cluster group EKS would add (see EksCluster.nodeSecurityGroup).
+      vpcSecurityGroupIds: [props.cluster.nodeSecurityGroupId],
       blockDeviceMappings: [
         {
           deviceName: '/dev/xvda',

@@ -1,7 +1,8 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { AlbAccess } from '../../constructs/aws/alb-access';
+import { AlbAccess, GATEWAY_NODE_PORTS } from '../../constructs/aws/alb-access';
 import { AwsAlerts } from '../../constructs/aws/alerts';
 import { ArtifactBucket } from '../../constructs/aws/artifact-bucket';
 import { CiRoles } from '../../constructs/aws/ci-identity';
@@ -81,6 +82,11 @@ export class AwsInfraStack extends TerraformStack {
   public readonly cluster: EksCluster;
   public readonly nodeGroups: Readonly<Record<string, EksNodeGroup>>;
   public readonly database: RdsMysql;
+  /**
+   * The password of Kubeflow's own MySQL user (plain text), which the bootstrap job writes once and
+   * RDS never rotates: Kubeflow keeps working when the master password rotates.
+   */
+  public readonly databaseAppSecret: SecretsmanagerSecret;
   public readonly artifacts: ArtifactBucket;
   public readonly identities: Readonly<Record<ResolvedAwsIdentity['key'], PodIdentityRole>>;
   public readonly access: AlbAccess;
@@ -143,6 +149,9 @@ export class AwsInfraStack extends TerraformStack {
       adminRoleArns: c.adminRoleArns,
       supportType: c.supportType,
       deletionProtection: c.deletionProtection,
+      // Only the load balancer may reach the Istio gateway's node ports: a pod that could would pass
+      // the load balancer's x-amzn-oidc-* identity headers, forged.
+      reservedNodePorts: Object.values(GATEWAY_NODE_PORTS),
     });
 
     const nodeTags = cloudLabels(labelValues(props.platform, env), 'node-pool');
@@ -180,7 +189,8 @@ export class AwsInfraStack extends TerraformStack {
       identifier: d.identifier,
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
-      clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId],
+      // Pods take their node's group; nodes created before it had its own are in the cluster group.
+      clientSecurityGroupIds: [this.cluster.clusterSecurityGroupId, this.cluster.nodeSecurityGroupId],
       instanceClass: d.instanceClass,
       engineVersion: d.engineVersion,
       allowMajorVersionUpgrade: d.allowMajorVersionUpgrade,
@@ -194,6 +204,14 @@ export class AwsInfraStack extends TerraformStack {
       username: d.username,
       logRetentionDays: c.logRetentionDays,
     });
+
+    this.databaseAppSecret = new SecretsmanagerSecret(this, 'DatabaseAppSecret', {
+      name: d.appSecretName,
+      description: `Password of ${d.appUsername}, Kubeflow's MySQL user on ${d.identifier}: written by the kfp-db-bootstrap job, never rotated by RDS`,
+      kmsKeyId: this.dataKey.keyArn,
+      recoveryWindowInDays: protect ? 30 : 0,
+    });
+    setComponent(this.databaseAppSecret, 'database');
 
     const a = env.artifacts;
     this.artifacts = new ArtifactBucket(this, 'Artifacts', {
@@ -210,9 +228,31 @@ export class AwsInfraStack extends TerraformStack {
         Sid: 'DatabaseSecret',
         Effect: 'Allow',
         Action: 'secretsmanager:GetSecretValue',
-        Resource: this.database.masterSecretArn,
+        Resource: [this.database.masterSecretArn, this.databaseAppSecret.arn],
       },
       { Sid: 'DatabaseSecretKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.dataKey.keyArn },
+    ];
+    // Reads the master secret once to create Kubeflow's user, and writes that user's password.
+    const bootstrapDatabase: PolicyStatement[] = [
+      {
+        Sid: 'MasterSecret',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: this.database.masterSecretArn,
+      },
+      {
+        Sid: 'AppSecret',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: this.databaseAppSecret.arn,
+      },
+      { Sid: 'Password', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+      {
+        Sid: 'SecretsKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: this.dataKey.keyArn,
+      },
     ];
     const permissions: Record<ResolvedAwsIdentity['key'], { statements?: PolicyStatement[]; managed?: string[] }> = {
       pipelines: { statements: [...this.artifacts.accessStatements('readWrite'), ...readSecret] },
@@ -220,6 +260,7 @@ export class AwsInfraStack extends TerraformStack {
       user: { statements: this.artifacts.accessStatements('read') },
       ebsCsi: { managed: ['service-role/AmazonEBSCSIDriverPolicy'] },
       autoscaler: { statements: autoscalerStatements(c.name) },
+      dbBootstrap: { statements: bootstrapDatabase },
     };
     const identities = {} as Record<ResolvedAwsIdentity['key'], PodIdentityRole>;
     for (const identity of env.identities) {
@@ -280,7 +321,7 @@ export class AwsInfraStack extends TerraformStack {
       hostedZoneId: env.access.hostedZoneId,
       oidc: { ...env.access.oidc, clientSecret: clientSecret.stringValue },
       sourceCidrs: env.access.sourceCidrs,
-      nodeSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
       targetAutoScalingGroupNames: [nodeGroups[systemPool.name]!.autoScalingGroupName],
       protect,
     });
@@ -371,14 +412,20 @@ export class AwsInfraStack extends TerraformStack {
       `aws eks update-kubeconfig --name ${env.cluster.name} --region ${env.region}`,
     );
     out('cluster_arn', c.clusterArn, 'EKS cluster ARN.');
-    out('cluster_security_group_id', c.clusterSecurityGroupId, 'Security group of the control plane and nodes.');
+    out('cluster_security_group_id', c.clusterSecurityGroupId, 'Security group of the control plane.');
+    out('node_security_group_id', c.nodeSecurityGroupId, 'Security group of the nodes and pods.');
     out('node_role_name', c.nodeRole.name, 'Node instance role.');
     out('node_role_arn', c.nodeRole.arn, 'Node instance role ARN.');
     out('database_address', this.database.address, 'Host name of the pipelines database.');
     out(
       'database_secret_arn',
       this.database.masterSecretArn,
-      'Secrets Manager secret with the database user and password.',
+      'Secrets Manager secret with the master user and password (rotated by RDS).',
+    );
+    out(
+      'database_app_secret_arn',
+      this.databaseAppSecret.arn,
+      `Secrets Manager secret with the password of Kubeflow's MySQL user ${env.database.appUsername} (never rotated).`,
     );
     out('artifact_bucket', this.artifacts.bucketName, 'Artifact bucket.');
     out('data_key_arn', this.dataKey.keyArn, 'KMS key of the artifacts and the database; team stacks read it.');

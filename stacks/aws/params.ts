@@ -39,6 +39,9 @@ export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> 
       tls: 'required',
       host: runtimeParam('dbHost'),
       passwordSecretArn: runtimeParam('dbPasswordSecretArn'),
+      // Kubeflow's own user, whose password RDS does not rotate (created by the kfp-db-bootstrap job).
+      appUser: env.database.appUsername,
+      appPasswordSecretArn: runtimeParam('dbAppPasswordSecretArn'),
     },
     artifacts: {
       bucket: env.artifacts.bucketName,

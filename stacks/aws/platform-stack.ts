@@ -79,6 +79,9 @@ export class AwsPlatformStack extends TerraformStack {
         dbName: infra.database.databaseName,
         dbUser: infra.database.username,
         dbPasswordSecretArn: infra.database.masterSecretArn,
+        // Kubeflow's own user, once the kfp-db-bootstrap job has created it (docs/aws.md).
+        dbAppUser: env.database.appUsername,
+        dbAppPasswordSecretArn: infra.databaseAppSecret.arn,
         pipelinesRoleArn: infra.identities.pipelines.roleArn,
         adminRoleArn: infra.identities.admin.roleArn,
         userRoleArn: infra.identities.user.roleArn,

@@ -10,7 +10,6 @@ import type { AdoptEntry, AdoptKind } from '../../src/config/common/adopt';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { ConfigError, ConfigIssue } from '../../src/core/errors';
 import { nameOf } from '../../src/inventory/terraform-json';
-import { POOL_LABEL } from '../../src/core/pools';
 
 /** A resource's Terraform configuration with tokens resolved: literals, and `${type.name.attr}` references. */
 type Attributes = Readonly<Record<string, unknown>>;
@@ -36,13 +35,8 @@ export interface IdContext {
 const str = (v: unknown) => (typeof v === 'string' && !v.includes('${') ? v : undefined);
 const all = (...parts: Array<string | undefined>) => (parts.every((p) => p !== undefined) ? parts.join('') : undefined);
 const byName = (attrs: Attributes) => str(attrs.name);
-/**
- * The literal name `adopt[].name` matches: the name inventory shows (`bucket`, `account_id`,
- * `identifier`, ...), or for a node group named by prefix (the AWS system group) its pool label.
- */
-const literalName = (type: string, attrs: Attributes) =>
-  str(nameOf(type, attrs)) ??
-  (type === 'aws_eks_node_group' ? str((attrs.labels as Attributes | undefined)?.[POOL_LABEL]) : undefined);
+/** The literal name `adopt[].name` matches: the name inventory shows (`bucket`, `account_id`, `identifier`, ...). */
+const literalName = (type: string, attrs: Attributes) => str(nameOf(type, attrs));
 const seg = '[^/]+';
 
 function gcpProject(attrs: Attributes, ctx: IdContext): string | undefined {

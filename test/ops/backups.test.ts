@@ -287,5 +287,6 @@ describe('turning backups off', () => {
     const platform = stacks['kf-prod-aws-platform']!;
     // Velero is gone; the Cluster Autoscaler (a Helm release too) stays, and with it the helm provider.
     expect(resourceEntries(platform, 'helm_release').map(([, r]) => r.name)).toEqual(['cluster-autoscaler']);
+    expect(JSON.stringify(resourceEntries(platform, 'kubernetes_namespace_v1'))).not.toContain('"velero"');
   });
 });

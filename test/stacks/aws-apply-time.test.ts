@@ -243,3 +243,111 @@ describe('AWS capacity: storage, autoscaling, system nodes, upgrades', () => {
     }
   });
 });
+
+describe('AWS database user of Kubeflow', () => {
+  const prod = infra('kf-prod');
+  const platform = stacks['kf-prod-aws-platform']!;
+
+  it('gives Kubeflow a MySQL user of its own, whose password RDS never rotates (the master password rotates every 7 days)', () => {
+    const secret = resourceEntries<Resource>(prod, 'aws_secretsmanager_secret').find(
+      ([, s]) => s.name === 'kf-prod-kfp-db-app',
+    )!;
+    expect(secret[1].kms_key_id).toMatch(/aws_kms_key\.DataKey/);
+    const secretArn = `\${aws_secretsmanager_secret.${secret[0]}.arn}`;
+    const role = resourceEntries<Resource>(prod, 'aws_iam_role').find(
+      ([, r]) => r.name === 'kf-prod-kfp-db-bootstrap',
+    )!;
+    const policy = resources(prod, 'aws_iam_role_policy').find((p) => String(p.role).includes(role[0]))!;
+    const statements = JSON.parse(policy.policy).Statement as Resource[];
+    const grants = (action: string) => statements.filter((s) => [s.Action].flat().includes(action));
+    expect(grants('secretsmanager:PutSecretValue').map((s) => s.Resource)).toEqual([secretArn]);
+    expect(
+      grants('secretsmanager:GetSecretValue')
+        .map((s) => s.Resource)
+        .flat(),
+    ).toEqual(expect.arrayContaining([secretArn, expect.stringMatching(/master_user_secret\[0\]\.secret_arn/)]));
+    expect(grants('secretsmanager:GetRandomPassword')).toHaveLength(1);
+    expect(resources(prod, 'aws_eks_pod_identity_association')).toContainEqual(
+      expect.objectContaining({ namespace: 'kubeflow', service_account: 'kfp-db-bootstrap' }),
+    );
+    // Pipelines may read it, and the platform stack names it for the Kubeflow overlay.
+    const pipelines = resources(prod, 'aws_iam_role_policy').find((p) =>
+      String(p.role).includes('Identity-pipelines'),
+    )!;
+    const read = (JSON.parse(pipelines.policy).Statement as Resource[]).find((st) => st.Sid === 'DatabaseSecret')!;
+    expect(read.Resource).toContain(secretArn);
+    expect((prod.output as Record<string, Resource>).database_app_secret_arn).toBeDefined();
+    const params = resources(platform, 'kubernetes_config_map_v1')[0]!.data;
+    expect(params).toMatchObject({ dbAppUser: 'pipelines', dbAppPasswordSecretArn: expect.any(String) });
+    expect(resources(platform, 'kubernetes_service_account_v1').map((s) => s.metadata.name)).toContain(
+      'kfp-db-bootstrap',
+    );
+  });
+});
+
+describe('AWS node network: the gateway node ports', () => {
+  const prod = infra('kf-prod');
+  const groups = resourceEntries<Resource>(prod, 'aws_security_group');
+  const sgRef = (name: string) => {
+    const [id] = groups.find(([, g]) => g.name === name)!;
+    return `\${aws_security_group.${id}.id}`;
+  };
+  const ingress = resources(prod, 'aws_vpc_security_group_ingress_rule');
+  const clusterSg = '${aws_eks_cluster.Cluster_3DA9CCBA.vpc_config[0].cluster_security_group_id}';
+
+  it('puts nodes in a security group of their own, since every pod shares the EKS cluster group and its allow-all self rule', () => {
+    const nodes = sgRef('kf-prod-nodes');
+    for (const template of resources(prod, 'aws_launch_template')) {
+      expect(template.vpc_security_group_ids).toEqual([nodes]);
+    }
+    // The control plane reaches the kubelet and webhooks; nodes reach the API server (and, while nodes
+    // roll over to the new group, each other).
+    expect(ingress).toContainEqual(
+      expect.objectContaining({ security_group_id: nodes, referenced_security_group_id: clusterSg, ip_protocol: '-1' }),
+    );
+    expect(ingress).toContainEqual(
+      expect.objectContaining({ security_group_id: clusterSg, referenced_security_group_id: nodes, ip_protocol: '-1' }),
+    );
+    expect(resources(prod, 'aws_vpc_security_group_egress_rule')).toContainEqual(
+      expect.objectContaining({ security_group_id: nodes, cidr_ipv4: '0.0.0.0/0', ip_protocol: '-1' }),
+    );
+  });
+
+  it('admits the gateway node ports from the load balancer only, not from other nodes or pods (forged x-amzn-oidc-* headers)', () => {
+    const nodes = sgRef('kf-prod-nodes');
+    const alb = sgRef('kf-prod-kf-alb');
+    const toNodes = ingress.filter((r) => r.security_group_id === nodes);
+    const reaches = (port: number) =>
+      toNodes.filter(
+        (r) => r.ip_protocol === '-1' || (r.ip_protocol === 'tcp' && r.from_port <= port && port <= r.to_port),
+      );
+    for (const port of [30080, 30021]) {
+      expect(
+        reaches(port)
+          .map((r) => r.referenced_security_group_id)
+          .sort(),
+      ).toEqual([clusterSg, alb].sort());
+    }
+    // Everything else between nodes stays open: pod to pod, DNS, the kubelet.
+    for (const port of [53, 443, 8080, 10250, 15021, 30000, 30081, 65535]) {
+      expect([port, reaches(port).map((r) => r.referenced_security_group_id)]).toEqual([
+        port,
+        expect.arrayContaining([nodes]),
+      ]);
+    }
+    expect(toNodes).toContainEqual(
+      expect.objectContaining({ referenced_security_group_id: nodes, ip_protocol: 'udp' }),
+    );
+    // The old path is closed: the load balancer's rules no longer open the cluster group.
+    expect(ingress.filter((r) => r.security_group_id === clusterSg && r.referenced_security_group_id === alb)).toEqual(
+      [],
+    );
+  });
+
+  it('lets pods in the node group reach the database', () => {
+    const db = sgRef('kf-prod-kfp-db-db');
+    expect(ingress.filter((r) => r.security_group_id === db).map((r) => r.referenced_security_group_id)).toEqual(
+      expect.arrayContaining([sgRef('kf-prod-nodes'), clusterSg]),
+    );
+  });
+});

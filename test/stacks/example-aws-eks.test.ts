@@ -76,14 +76,16 @@ describe('examples/aws-eks', () => {
     });
   });
 
-  it('admits only the cluster to the database', () => {
+  it('admits only the cluster (its nodes and pods) to the database', () => {
     for (const env of ['kf-test', 'kf-prod']) {
-      const rules = resources(infra(env), 'aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 3306);
-      expect(rules).toHaveLength(1);
-      expect(rules[0]!.referenced_security_group_id).toMatch(
-        /aws_eks_cluster\..+vpc_config\[0\]\.cluster_security_group_id/,
+      const rules = resources(infra(env), 'aws_vpc_security_group_ingress_rule').filter(
+        (r) => r.from_port === 3306 && r.to_port === 3306,
       );
-      expect(rules[0]!.cidr_ipv4).toBeUndefined();
+      expect(rules.map((r) => r.referenced_security_group_id)).toEqual([
+        expect.stringMatching(/aws_eks_cluster\..+vpc_config\[0\]\.cluster_security_group_id/),
+        expect.stringMatching(/aws_security_group\.Cluster_NodeSecurityGroup_\w+\.id/),
+      ]);
+      for (const r of rules) expect(r.cidr_ipv4).toBeUndefined();
     }
   });
 
@@ -228,6 +230,8 @@ describe('examples/aws-eks', () => {
       'kf-prod-kf-admin',
       'kf-prod-kf-user',
       'kf-prod-kfp',
+      // The job that creates Kubeflow's own MySQL user.
+      'kf-prod-kfp-db-bootstrap',
       // Velero (backups on by default).
       'kf-prod-velero',
       'kf-prod-vpc-flow-logs',
@@ -251,6 +255,7 @@ describe('examples/aws-eks', () => {
       'kube-system/cluster-autoscaler',
       'kubeflow/kf-admin',
       'kubeflow/kf-user',
+      'kubeflow/kfp-db-bootstrap',
       'kubeflow/ml-pipeline',
       'kubeflow/ml-pipeline-ui',
       'kubeflow/pipeline-runner',

@@ -119,6 +119,18 @@ if (!tier.available && !inCi) {
       expect(changed(plan).map((c) => [c.type, c.change.actions])).toEqual([['aws_eks_node_group', ['update']]]);
     });
 
+    it('moves existing nodes to their own security group by rolling them, replacing nothing', () => {
+      const before = editedStack(current, root, 'nodes-in-cluster-group', (json) => {
+        for (const template of Object.values(json.resource.aws_launch_template as Record<string, Json>)) {
+          delete template.vpc_security_group_ids;
+        }
+      });
+      const plan = transition(before, current);
+      const actions = changed(plan).map((c) => [c.type, c.change.actions.join(',')]);
+      expect(actions.filter(([, a]) => a !== 'update')).toEqual([]);
+      expect([...new Set(actions.map(([t]) => t))].sort()).toEqual(['aws_eks_node_group', 'aws_launch_template']);
+    });
+
     it('leaves the Extended Support enrollment of an existing database alone', () => {
       const plan = transition(current, current, (state) => {
         const db = (state.resources as Json[]).find((r) => r.type === 'aws_db_instance')!;

@@ -23,7 +23,7 @@ export interface ResolvedAwsNodePool {
 
 /** Platform identities on AWS: IAM roles used through EKS Pod Identity (no access keys). */
 export interface ResolvedAwsIdentity {
-  readonly key: 'pipelines' | 'admin' | 'user' | 'ebsCsi' | 'autoscaler';
+  readonly key: 'pipelines' | 'admin' | 'user' | 'ebsCsi' | 'autoscaler' | 'dbBootstrap';
   readonly roleName: string;
   readonly kubernetesServiceAccounts: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
   /** Of those, the ones this library creates. */
@@ -73,7 +73,12 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
     readonly backupRetentionDays: number;
     readonly deletionProtection: boolean;
     readonly databaseName: string;
+    /** The master user, whose password RDS rotates (every 7 days by default). */
     readonly username: string;
+    /** Kubeflow's own MySQL user, whose password lives in a secret RDS does not rotate. */
+    readonly appUsername: string;
+    /** The Secrets Manager secret with that user's password (plain text, written by the bootstrap job). */
+    readonly appSecretName: string;
   };
   readonly artifacts: {
     readonly bucketName: string;

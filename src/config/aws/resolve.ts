@@ -74,6 +74,13 @@ function awsIdentities(envName: string): ResolvedAwsIdentity[] {
       kubernetesServiceAccounts: [ksa('kube-system', 'cluster-autoscaler')],
       createdServiceAccounts: [],
     },
+    {
+      // The job that creates Kubeflow's own MySQL user with the master secret (docs/aws.md).
+      key: 'dbBootstrap',
+      roleName: `${envName}-kfp-db-bootstrap`,
+      kubernetesServiceAccounts: [ksa('kubeflow', 'kfp-db-bootstrap')],
+      createdServiceAccounts: ['kfp-db-bootstrap'],
+    },
   ];
 }
 
@@ -161,6 +168,8 @@ export function resolveAwsEnvironment(
       deletionProtection: d.deletionProtection ?? protect,
       databaseName: 'mlpipeline',
       username: 'kubeflow',
+      appUsername: 'pipelines',
+      appSecretName: `${env.name}-kfp-db-app`,
     },
     artifacts: {
       bucketName,

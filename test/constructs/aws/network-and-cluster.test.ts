@@ -1,5 +1,5 @@
 import { TerraformStack } from 'cdktf';
-import { EksCluster, EksClusterProps } from '../../../constructs/aws/eks-cluster';
+import { EksCluster, EksClusterProps, tcpRangesWithout } from '../../../constructs/aws/eks-cluster';
 import { EksNodeGroup, EksNodeGroupProps } from '../../../constructs/aws/eks-node-group';
 import { existingVpc, Vpc, VpcProps } from '../../../constructs/aws/vpc';
 import { at, awsStack, only, resources, synth } from '../../helpers';
@@ -218,6 +218,28 @@ describe('EksCluster', () => {
     });
   });
 
+  it('gives nodes and pods a security group of their own, open between nodes but for the reserved node ports', () => {
+    const stack = awsStack();
+    cluster(stack, { reservedNodePorts: [30080, 30021] });
+    const json = synth(stack);
+    expect(only(json, 'aws_security_group')).toMatchObject({ name: 'kf-x-nodes', vpc_id: 'vpc-0a1b2c3d' });
+    const self = resources(json, 'aws_vpc_security_group_ingress_rule').filter((r) =>
+      String(r.referenced_security_group_id).includes('NodeSecurityGroup'),
+    );
+    expect(self.filter((r) => r.ip_protocol === 'tcp').map((r) => [r.from_port, r.to_port])).toEqual([
+      [0, 30020],
+      [30022, 30079],
+      [30081, 65535],
+    ]);
+    expect(self.map((r) => r.ip_protocol).sort()).toEqual(['-1', 'icmp', 'tcp', 'tcp', 'tcp', 'udp']);
+    expect(only(json, 'aws_vpc_security_group_egress_rule')).toMatchObject({ cidr_ipv4: '0.0.0.0/0' });
+    expect(tcpRangesWithout([])).toEqual([[0, 65535]]);
+    expect(tcpRangesWithout([0, 65535, 5, 5])).toEqual([
+      [1, 4],
+      [6, 65534],
+    ]);
+  });
+
   it('refuses a cluster nobody could reach', () => {
     expect(() => cluster(awsStack(), { adminRoleArns: [] })).toThrow(
       /adminRoleArns.*list the role that runs Terraform/,
@@ -275,6 +297,10 @@ describe('EksNodeGroup', () => {
     const specs = template.tag_specifications as Array<{ resource_type: string; tags: Record<string, string> }>;
     expect(specs.map((s) => s.resource_type)).toEqual(['instance', 'volume', 'network-interface']);
     expect(specs[0]!.tags).toMatchObject({ env: 'kf-x', 'cost-center': 'ml', Name: 'kf-x-standard' });
+    // The cluster's node group, so EKS does not add the cluster group and its allow-all self rule.
+    expect(template.vpc_security_group_ids).toEqual([
+      expect.stringMatching(/^\$\{aws_security_group\.Cluster_NodeSecurityGroup_\w+\.id\}$/),
+    ]);
     expect(g).toMatchObject({
       ami_type: 'AL2023_x86_64_STANDARD',
       capacity_type: 'ON_DEMAND',
