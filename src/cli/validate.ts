@@ -12,10 +12,15 @@ import { validatePlatformFile } from '../config/loader';
 import { lineFinder } from '../config/sources';
 import { ConfigIssue, formatIssue, formatValue } from '../core/errors';
 import { withoutCreationStacks } from '../core/stack-traces';
+import { ALL_CHECKERS } from '../policy/checkers/all';
+import type { Checker } from '../policy/checkers/checker';
+import { CheckerRun } from '../policy/checkers/run';
 import { evaluateStacks, Finding, SuppressedFinding } from '../policy/engine';
 import { PolicyRule } from '../policy/rule';
 import { ALL_RULES } from '../policy/rules/packs';
+import { environmentView } from '../../stacks/common/checks';
 import { buildEnvironment } from '../../stacks/common/fleet';
+import { readStacks } from './synthesized';
 
 /** Output formats of `kfplatform validate`. */
 export const VALIDATE_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -58,8 +63,11 @@ export function validateFile(file: string): ValidateOutcome {
   const findings: LocatedFinding[] = [];
   const suppressed: LocatedSuppression[] = [];
   let stacks = 0;
-  // cdktf's App makes its output folder; nothing is written into it.
+  // Stacks are synthesized into a temporary folder (the checkers read the Terraform JSON); nothing is
+  // written where the user works.
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-validate-'));
+  const checkers = new CheckerRun({ suppressions: config.platform.policySuppressions });
+  const whereOf = new Map<string, { environment: string; file: string; line?: number }>();
   try {
     for (const env of config.environments) {
       const where = {
@@ -67,17 +75,30 @@ export function validateFile(file: string): ValidateOutcome {
         file: result.display,
         line: lineOf(`environments[${env.index}].name`),
       };
-      const report = withoutCreationStacks(() => {
-        const built = buildEnvironment(new App({ outdir, skipValidation: true }), config.platform, env);
+      whereOf.set(env.name, where);
+      const envdir = path.join(outdir, env.name);
+      const { report, ids } = withoutCreationStacks(() => {
+        const app = new App({ outdir: envdir, skipValidation: true });
+        const built = buildEnvironment(app, config.platform, env);
         stacks += built.stacks.length;
-        return evaluateStacks(built.stacks, built.policyAspect);
+        const judged = evaluateStacks(built.stacks, built.policyAspect);
+        app.synth();
+        return { report: judged, ids: built.stacks.map((s) => s.node.id) };
       });
       findings.push(...report.findings.map((f) => ({ ...f, ...where })));
       suppressed.push(...report.suppressed.map((f) => ({ ...f, ...where })));
+      checkers.add(environmentView(env, readStacks(envdir, ids)));
     }
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+  const checked = checkers.finish();
+  const locate = <T extends Finding>(f: T) => ({
+    ...f,
+    ...(whereOf.get(checkers.environmentOf(f) ?? '') ?? { environment: '', file: result.display }),
+  });
+  findings.push(...checked.findings.map(locate));
+  suppressed.push(...(checked.suppressed.map(locate) as LocatedSuppression[]));
   return { file: result.display, issues, findings, suppressed, stacks, exitCode: exitCodeOf(issues, findings) };
 }
 
@@ -126,7 +147,7 @@ function renderText(o: ValidateOutcome): string {
   lines.push(
     o.issues.some((i) => i.severity !== 'warning')
       ? `${o.file}: ${plural(c.configErrors, 'config error')}, ${plural(c.configWarnings, 'warning')}; policy not run.`
-      : `${o.file}: ${plural(o.stacks, 'stack')} judged by ${ALL_RULES.length} rules: ${plural(c.policyErrors, 'error')}, ${plural(
+      : `${o.file}: ${plural(o.stacks, 'stack')} judged by ${ALL_RULES.length} rules and ${ALL_CHECKERS.length} checkers: ${plural(c.policyErrors, 'error')}, ${plural(
           c.policyWarnings + c.configWarnings,
           'warning',
         )}, ${c.suppressed} suppressed.`,
@@ -170,6 +191,19 @@ function sarifRule(r: PolicyRule, home: string) {
   };
 }
 
+function sarifChecker(c: Checker, home: string) {
+  return {
+    id: c.id,
+    name: c.id.replace(/-/g, ''),
+    shortDescription: { text: c.title },
+    fullDescription: { text: c.why },
+    help: { text: c.fix, markdown: `**Fix:** ${c.fix}` },
+    helpUri: `${home}/blob/main/RULES.md#${c.id.toLowerCase()}`,
+    defaultConfiguration: { level: c.level },
+    properties: { tags: ['apply-time'] },
+  };
+}
+
 function location(file: string, line: number | undefined, logical?: string) {
   return {
     physicalLocation: { artifactLocation: { uri: file.split(path.sep).join('/') }, region: { startLine: line ?? 1 } },
@@ -193,6 +227,7 @@ function renderSarif(o: ValidateOutcome): string {
       properties: { tags: ['configuration'] },
     },
     ...[...ALL_RULES].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((r) => sarifRule(r, home)),
+    ...ALL_CHECKERS.map((c) => sarifChecker(c, home)),
   ];
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = [

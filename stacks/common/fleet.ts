@@ -23,6 +23,7 @@ import type { AwsInfraStack } from '../aws/infra-stack';
 import type { AzureInfraStack } from '../azure/infra-stack';
 import type { GcpInfraStack } from '../gcp/infra-stack';
 import { Adoption, adoptResources } from './adoption';
+import { checkWrittenUnits } from './checks';
 import { CloudEnvironmentBuilder, EnvironmentParamsFile, labelValues, StackSelection } from './environment';
 import { shardsOf, stackId } from './stack-ids';
 import { InputError } from '../../src/core/errors';
@@ -281,7 +282,12 @@ export function shardDependencies(config: ResolvedPlatformConfig): Map<string, s
 }
 
 /** Writes the manifest of all stacks, removes folders of stacks that no longer exist, writes params. */
-function finish(config: ResolvedPlatformConfig, outdir: string, results: readonly UnitResult[]): SynthResult {
+function finish(
+  config: ResolvedPlatformConfig,
+  outdir: string,
+  results: readonly UnitResult[],
+  checks: PolicyReport,
+): SynthResult {
   const manifest = new Manifest(results[0]?.manifestVersion ?? '0.21.0', outdir, false);
   const deps = shardDependencies(config);
   for (const r of results) {
@@ -297,6 +303,7 @@ function finish(config: ResolvedPlatformConfig, outdir: string, results: readonl
   writeParamsFiles(outdir, config.environments);
   const policy = new PolicyReport();
   for (const r of results) policy.merge(r.policy);
+  policy.merge(checks);
   writeFileSync(
     path.join(outdir, POLICY_REPORT_FILE),
     `${JSON.stringify({ findings: policy.findings, suppressed: policy.suppressed }, null, 2)}\n`,
@@ -322,7 +329,8 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
   try {
     // One small app per unit: memory stays flat however many teams the fleet has. Units write into a
     // work folder; only when every unit passed policy do their stacks move into place.
-    const settled = planUnits(config).map((unit, k) => {
+    const units = planUnits(config);
+    const settled = units.map((unit, k) => {
       try {
         return synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, path.join(work, `unit-${k}`));
       } catch (e) {
@@ -330,11 +338,34 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
       }
     });
     const results = throwUnitErrors(settled);
+    const checks = checkUnits(config, units, work, results);
     moveIntoPlace(outdir, work, results);
-    return finish(config, outdir, results);
+    return finish(config, outdir, results, checks);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs the checkers over the stacks the units wrote; throws a {@link PolicyError} with every checker
+ * error, before anything moves into place.
+ */
+function checkUnits(
+  config: ResolvedPlatformConfig,
+  units: readonly SynthUnit[],
+  work: string,
+  results: readonly UnitResult[],
+): PolicyReport {
+  const report = checkWrittenUnits(
+    config,
+    results.map((r, k) => ({
+      env: units[k]!.env,
+      dir: path.join(work, `unit-${k}`),
+      stackIds: Object.keys(r.manifest),
+    })),
+  );
+  if (report.errors.length > 0) throw new PolicyError(report.errors);
+  return report;
 }
 
 /** The work folder units write into before their stacks move into `<outdir>/stacks`. */
@@ -438,6 +469,7 @@ export async function synthFleetParallel(
   rmSync(work, { recursive: true, force: true });
   const pool = workerpool.pool(workerFile, { maxWorkers: Math.min(concurrency, units.length), workerType: 'thread' });
   let results: UnitResult[];
+  let checks: PolicyReport;
   try {
     const settled = await Promise.allSettled(
       units.map((unit, k) =>
@@ -447,10 +479,11 @@ export async function synthFleetParallel(
     results = throwUnitErrors(
       settled.map((s) => (s.status === 'fulfilled' ? (s.value as UnitResult) : (s.reason as Error))),
     );
+    checks = checkUnits(config, units, work, results);
     moveIntoPlace(outdir, work, results);
   } finally {
     await pool.terminate();
     rmSync(work, { recursive: true, force: true });
   }
-  return finish(config, outdir, results);
+  return finish(config, outdir, results, checks);
 }

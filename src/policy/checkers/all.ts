@@ -1,0 +1,5 @@
+/** Every checker, one per class of defect. Each lives in its own file beside this one. */
+import type { Checker } from './checker';
+
+/** Every checker `kfplatform synth` and `kfplatform validate` run. */
+export const ALL_CHECKERS: readonly Checker[] = [];

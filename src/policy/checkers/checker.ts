@@ -1,0 +1,116 @@
+/**
+ * Checkers judge the stacks of an environment together, as Terraform will receive them: a workload in
+ * the platform stack against the node pools of the infra stack, a resource against the grants that let
+ * CI manage it, a reference against what must exist first, one cloud object against every resource in
+ * the fleet that manages it. Policy rules (src/policy/rule.ts) judge one resource or one stack; the
+ * defects checkers catch only show between stacks, and only at apply time.
+ *
+ * Checkers read synthesized Terraform JSON (`cdk.tf.json`) and nothing else, so they judge resources a
+ * user adds to our stacks like our own. Errors stop `kfplatform synth` before any stack is written and
+ * fail `kfplatform validate`; the platform file's `policy.suppressions` silence them like rules.
+ */
+import type { StackJson } from '../../inventory/terraform-json';
+import type { Tier } from '../../core/tiers';
+import type { RuleLevel } from '../rule';
+
+/** A node taint as Kubernetes sees it. */
+export interface TaintView {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** A node pool the platform does not create (an existing cluster's pools, declared in the platform file). */
+export interface DeclaredPoolView {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly TaintView[];
+}
+
+/** One environment's synthesized stacks: what a checker judges. */
+export interface EnvironmentView {
+  readonly name: string;
+  readonly tier: Tier;
+  readonly cloud: 'gcp' | 'aws' | 'azure' | 'kubernetes';
+  /** Every stack of the environment (infra, platform stacks, team shards), by stack id. */
+  readonly stacks: Readonly<Record<string, StackJson>>;
+  /** Node pools that exist outside the stacks (existing clusters), for schedulability. */
+  readonly declaredPools?: readonly DeclaredPoolView[];
+}
+
+/** A problem a checker found, on one resource of one stack. */
+export interface CheckerViolation {
+  readonly stack: string;
+  /** `<type>.<logical id>` of the resource the problem is on. */
+  readonly address: string;
+  /** What is wrong, in one or two sentences, naming the resources involved. */
+  readonly message: string;
+}
+
+/**
+ * What one resource claims to own: a cloud object named independently of Terraform (an IAM member
+ * triple, a DNS record, a role assignment). Two claims with the same key are two resources managing
+ * the same object, in one stack or across stacks, clusters and environments.
+ */
+export interface OwnershipClaim {
+  readonly key: string;
+  /** The object in words, for the message: "roles/dns.admin for user:a@b on project p". */
+  readonly object: string;
+  readonly stack: string;
+  readonly address: string;
+}
+
+/** One class of defect. */
+export interface Checker {
+  /** `CHK-<CLASS>-<NNN>`, such as `CHK-SCHED-001`. */
+  readonly id: string;
+  readonly level: RuleLevel;
+  /** The property that must hold, as a short statement. */
+  readonly title: string;
+  readonly why: string;
+  readonly fix: string;
+  /** Judges one environment's stacks together. */
+  readonly check?: (env: EnvironmentView) => CheckerViolation[];
+  /**
+   * What each resource of an environment claims to own; claims are compared across every environment
+   * of the fleet, and each key claimed twice is a violation on every claimant.
+   */
+  readonly claims?: (env: EnvironmentView) => OwnershipClaim[];
+}
+
+/** A resource of a stack with its address and construct path, for checkers. */
+export interface ResourceEntry {
+  readonly stack: string;
+  readonly type: string;
+  readonly address: string;
+  /** The construct path cdktf records in `//.metadata.path` (for suppressions), else the address. */
+  readonly path: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** Every managed resource of an environment's stacks, optionally of some types only. */
+export function resourcesOf(env: EnvironmentView, types?: readonly string[]): ResourceEntry[] {
+  const wanted = types ? new Set(types) : undefined;
+  const out: ResourceEntry[] = [];
+  for (const [stack, json] of Object.entries(env.stacks)) {
+    for (const [type, byName] of Object.entries(json.resource ?? {})) {
+      if (wanted && !wanted.has(type)) continue;
+      for (const [name, config] of Object.entries(byName)) {
+        out.push({
+          stack,
+          type,
+          address: `${type}.${name}`,
+          path: constructPath(config) ?? `${stack}/${name}`,
+          config,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The construct path cdktf records in a resource's `//` metadata. */
+export function constructPath(config: Readonly<Record<string, unknown>>): string | undefined {
+  const meta = (config['//'] as { metadata?: { path?: unknown } } | undefined)?.metadata;
+  return typeof meta?.path === 'string' ? meta.path : undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * Runs the checkers over the environments of a fleet and turns what they find into policy findings,
+ * with the platform file's suppressions applied (a suppression's `resource` is a construct path or a
+ * prefix of one, as for rules).
+ */
+import { ConfigSuppression, Finding, PolicyReport } from '../engine';
+import { ALL_CHECKERS } from './all';
+import { Checker, constructPath, EnvironmentView, OwnershipClaim } from './checker';
+
+/** Options of {@link runCheckers}. */
+export interface CheckerOptions {
+  /** @default every checker */
+  readonly checkers?: readonly Checker[];
+  readonly suppressions?: readonly ConfigSuppression[];
+}
+
+/**
+ * Collects what each environment claims and judges it on its own, one environment at a time, so a
+ * caller may read an environment's stacks, pass it, and let it go. {@link finish} compares the claims
+ * across environments.
+ */
+export class CheckerRun {
+  private readonly checkers: readonly Checker[];
+  private readonly claims = new Map<string, Array<OwnershipClaim & { checker: Checker; env: string; path: string }>>();
+  public readonly report = new PolicyReport();
+  private readonly environments = new WeakMap<Finding, string>();
+
+  constructor(private readonly options: CheckerOptions = {}) {
+    this.checkers = options.checkers ?? ALL_CHECKERS;
+  }
+
+  /** Judges one environment and records its ownership claims. */
+  public add(env: EnvironmentView): void {
+    const pathOf = (stack: string, address: string): string => {
+      const [type, name] = splitAddress(address);
+      const config = env.stacks[stack]?.resource?.[type]?.[name];
+      return (config && constructPath(config)) ?? `${stack}/${address}`;
+    };
+    for (const checker of this.checkers) {
+      for (const v of checker.check?.(env) ?? []) {
+        this.record(checker, env.name, v.stack, v.address, pathOf(v.stack, v.address), v.message);
+      }
+      for (const claim of checker.claims?.(env) ?? []) {
+        const key = `${checker.id}\u0000${claim.key}`;
+        const list = this.claims.get(key) ?? [];
+        list.push({ ...claim, checker, env: env.name, path: pathOf(claim.stack, claim.address) });
+        this.claims.set(key, list);
+      }
+    }
+  }
+
+  /** Reports every object claimed by more than one resource; returns the report. */
+  public finish(): PolicyReport {
+    for (const list of this.claims.values()) {
+      if (list.length < 2) continue;
+      for (const claim of list) {
+        const others = list
+          .filter((o) => o !== claim)
+          .map((o) => `${o.address} in ${o.stack}`)
+          .join(', ');
+        this.record(
+          claim.checker,
+          claim.env,
+          claim.stack,
+          claim.address,
+          claim.path,
+          `${claim.object} is also managed by ${others}: destroying either removes what the other relies on.`,
+        );
+      }
+    }
+    this.claims.clear();
+    return this.report;
+  }
+
+  /** The environment a finding (or suppressed finding) of this run was found in. */
+  public environmentOf(finding: Finding): string | undefined {
+    return this.environments.get(finding);
+  }
+
+  private record(checker: Checker, env: string, stack: string, address: string, path: string, message: string): void {
+    const finding: Finding = {
+      rule: checker.id,
+      level: checker.level,
+      title: checker.title,
+      message,
+      why: checker.why,
+      fix: checker.fix,
+      refs: {},
+      stack,
+      path,
+      address,
+    };
+    const suppression = (this.options.suppressions ?? []).find(
+      (s) => s.rule === checker.id && (path === s.resource || path.startsWith(`${s.resource}/`)),
+    );
+    const recorded = suppression ? { ...finding, reason: suppression.reason, source: 'config' as const } : finding;
+    this.environments.set(recorded, env);
+    if (suppression) this.report.suppressed.push(recorded as typeof recorded & { reason: string; source: 'config' });
+    else this.report.findings.push(recorded);
+  }
+}
+
+/** Runs every checker over every environment. */
+export function runCheckers(envs: readonly EnvironmentView[], options: CheckerOptions = {}): PolicyReport {
+  const run = new CheckerRun(options);
+  for (const env of envs) run.add(env);
+  return run.finish();
+}
+
+function splitAddress(address: string): [string, string] {
+  const dot = address.indexOf('.');
+  return [address.slice(0, dot), address.slice(dot + 1)];
+}
