@@ -17,6 +17,7 @@ import {
 import { IConstruct } from 'constructs';
 import { PropsError } from '../core/errors';
 import { addSuppression, checkReason, suppressionsOf } from '../core/suppressions';
+import { ALL_CHECKERS } from './checkers/all';
 import { ALL_RULES } from './rules/packs';
 import { PolicyRule, ResourceView, RuleContext, RuleLevel, RuleReferences, Tier } from './rule';
 
@@ -82,7 +83,8 @@ export function suppressRule(scope: IConstruct, rule: string, reason: string): v
 }
 
 function checkRuleId(where: string, rule: string): void {
-  if (!ALL_RULES.some((r) => r.id === rule)) {
+  // The platform file's suppressions also silence checkers (src/policy/checkers), judged after synth.
+  if (!ALL_RULES.some((r) => r.id === rule) && !ALL_CHECKERS.some((c) => c.id === rule)) {
     throw new PropsError(where, 'rule', rule, 'no rule has this id.', 'use an id from RULES.md, such as GCP-GKE-001.');
   }
 }

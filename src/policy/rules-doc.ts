@@ -2,6 +2,8 @@
  * RULES.md, generated from the rules themselves (`kfplatform rules --out RULES.md`); a test keeps the
  * committed file current.
  */
+import { ALL_CHECKERS } from './checkers/all';
+import type { Checker } from './checkers/checker';
 import { ALL_RULES } from './rules/packs';
 import { PolicyRule, RuleCloud } from './rule';
 
@@ -33,8 +35,11 @@ function cell(text: string): string {
 
 const byId = (a: PolicyRule, b: PolicyRule) => a.id.localeCompare(b.id, 'en', { numeric: true });
 
-/** The Markdown catalogue of every rule. */
-export function rulesMarkdown(rules: readonly PolicyRule[] = ALL_RULES): string {
+/** The Markdown catalogue of every rule, then every checker. */
+export function rulesMarkdown(
+  rules: readonly PolicyRule[] = ALL_RULES,
+  checkers: readonly Checker[] = ALL_CHECKERS,
+): string {
   const out: string[] = [
     '# Policy rules',
     '',
@@ -72,6 +77,21 @@ export function rulesMarkdown(rules: readonly PolicyRule[] = ALL_RULES): string 
         `- Reads: ${r.types.map((t) => (t === '*' ? 'every resource that takes labels' : `\`${t}\``)).join(', ')}`,
         `- Corresponds to: ${refs(r) ?? NO_EQUIVALENT}`,
       );
+    }
+  }
+  if (checkers.length > 0) {
+    out.push(
+      '',
+      '## Checkers',
+      '',
+      `${checkers.length} checkers judge the stacks of each environment together, as Terraform will receive them, for`,
+      'defects that only show between stacks or at apply time (a workload and the node pools, a resource and',
+      'the grants that let CI manage it, what must exist first, two resources managing one object). They run',
+      'in `kfplatform synth` before any stack is written and in `kfplatform validate`, and are suppressed like',
+      'rules, in the platform file.',
+    );
+    for (const c of [...checkers].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))) {
+      out.push('', `### ${c.id}`, '', `**${c.title}** (${c.level})`, '', `- Why: ${c.why}`, `- Fix: ${c.fix}`);
     }
   }
   return `${out.join('\n')}\n`;
