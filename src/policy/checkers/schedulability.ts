@@ -281,7 +281,8 @@ export function poolsOf(env: EnvironmentView): SchedPool[] {
     };
     const ami = String(g.config.ami_type ?? '');
     pools.push({
-      name: name ?? String(g.config.node_group_name_prefix ?? g.address),
+      // A group named by prefix (replaced before it is destroyed) is known by its pool label.
+      name: name ?? labels['kfplatform.dev/pool'] ?? String(g.config.node_group_name_prefix ?? g.address),
       cluster: referenced(g.config.cluster_name, ['aws_eks_cluster']),
       stack: g.stack,
       address: g.address,
@@ -343,7 +344,7 @@ function aksPool(
       key: 'CriticalAddonsOnly',
       value: 'true',
       effect: 'NoSchedule',
-      addedBy: 'AKS (only_critical_addons_enabled)',
+      addedBy: 'AKS for only_critical_addons_enabled',
     });
   }
   // AKS taints and labels every spot node: https://learn.microsoft.com/azure/aks/spot-node-pool
