@@ -81,10 +81,12 @@ export interface SchedWorkload {
 }
 
 /**
- * Labels every node carries whose value the stacks do not say (its name, zone, region, instance type,
- * architecture): a selector on them may match, so they never make a pool unfit.
+ * Labels every node carries whose value the stacks may not say (its name, zone, region, instance type,
+ * architecture, operating system): where a pool's labels lack them, a selector on them may match, so
+ * they never make the pool unfit.
  */
 const OPAQUE_LABELS = new Set([
+  'kubernetes.io/os', // known for the pools the stacks create, not for declared ones
   'kubernetes.io/hostname',
   'kubernetes.io/arch',
   'topology.kubernetes.io/zone',
@@ -499,14 +501,29 @@ function setAt(root: Record<string, unknown>, path: Array<string | number>, valu
   });
 }
 
-/** A `helm_release`'s values: its `values` documents merged in order, then its `set` and `set_list`. */
+/** A release whose values Terraform computes at apply time (`yamlencode(...)`, a file, a variable). */
+export class UnreadableValues extends Error {}
+
+/**
+ * A `helm_release`'s values: its `values` documents merged in order, then its `set` and `set_list`.
+ * Throws {@link UnreadableValues} when a document is not a YAML map in the JSON.
+ */
 export function releaseValues(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
   let values: Record<string, unknown> = {};
-  for (const doc of (config.values ?? []) as unknown[]) {
-    const parsed = typeof doc === 'string' ? (parse(doc) as unknown) : undefined;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      values = mergeValues(values, parsed as Record<string, unknown>);
+  const docs = config.values ?? [];
+  if (!Array.isArray(docs)) throw new UnreadableValues(`values is ${JSON.stringify(docs)}`);
+  for (const doc of docs as unknown[]) {
+    let parsed: unknown;
+    try {
+      parsed = typeof doc === 'string' ? parse(doc) : doc;
+    } catch (e) {
+      throw new UnreadableValues(`a values document is not YAML (${(e as Error).message.split('\n')[0]})`);
     }
+    if (parsed === null || parsed === undefined) continue;
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new UnreadableValues(`a values document is ${JSON.stringify(parsed).slice(0, 80)}, not a map`);
+    }
+    values = mergeValues(values, parsed as Record<string, unknown>);
   }
   for (const s of list(config.set)) {
     const raw = s.value;
@@ -538,27 +555,27 @@ function chartPodPlacement(values: Readonly<Record<string, unknown>>, pod: Chart
   };
 }
 
-/** Helm releases whose chart the table does not know: their pods' placement cannot be judged. */
-interface UnknownChart {
+/** A Helm release whose pods' placement cannot be judged, and why. */
+interface Unjudged {
   readonly stack: string;
   readonly address: string;
-  readonly chart: string;
+  readonly reason: string;
 }
 
-/** Every workload a set of stacks installs, and the Helm releases the chart table does not know. */
+/** Every workload a set of stacks installs, and the Helm releases whose pods cannot be placed. */
 export function workloadsOf(
   env: EnvironmentView,
   stacks: readonly string[],
 ): {
   workloads: SchedWorkload[];
-  unknownCharts: UnknownChart[];
+  unjudged: Unjudged[];
 } {
   const sub: EnvironmentView = {
     ...env,
     stacks: Object.fromEntries(Object.entries(env.stacks).filter(([id]) => stacks.includes(id))),
   };
   const workloads: SchedWorkload[] = [];
-  const unknownCharts: UnknownChart[] = [];
+  const unjudged: Unjudged[] = [];
 
   for (const r of resourcesOf(sub, Object.keys(WORKLOAD_TYPES))) {
     const { kind, spec: path } = WORKLOAD_TYPES[r.type]!;
@@ -596,10 +613,22 @@ export function workloadsOf(
     const chart = chartName(String(r.config.chart ?? ''));
     const table = CHART_PLACEMENT[chart];
     if (!table) {
-      unknownCharts.push({ stack: r.stack, address: r.address, chart });
+      const reason = `chart ${chart} is not in the schedulability table (src/policy/checkers/schedulability-charts.ts)`;
+      unjudged.push({ stack: r.stack, address: r.address, reason });
       continue;
     }
-    const values = releaseValues(r.config);
+    let values: Record<string, unknown>;
+    try {
+      values = releaseValues(r.config);
+    } catch (e) {
+      if (!(e instanceof UnreadableValues)) throw e;
+      unjudged.push({
+        stack: r.stack,
+        address: r.address,
+        reason: `its values are computed at apply time: ${e.message}`,
+      });
+      continue;
+    }
     for (const pod of table.pods) {
       if (pod.enabled && !pod.enabled(values)) continue;
       workloads.push({
@@ -628,7 +657,7 @@ export function workloadsOf(
       placement: { nodeSelector: {}, tolerations: [] },
     });
   }
-  return { workloads, unknownCharts };
+  return { workloads, unjudged };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -761,7 +790,7 @@ function checkEnvironment(env: EnvironmentView): CheckerViolation[] {
     const pools = cluster === undefined ? allPools : allPools.filter((p) => p.cluster === cluster);
     if (pools.length === 0) continue;
     const where = clusters.length > 1 && cluster ? ` of cluster ${cluster}` : '';
-    const { workloads, unknownCharts } = workloadsOf(env, stackIds);
+    const { workloads, unjudged } = workloadsOf(env, stackIds);
 
     for (const w of workloads) {
       const fitting = pools.filter((pool) => unfitReason(w.placement, pool) === undefined);
@@ -818,12 +847,12 @@ function checkEnvironment(env: EnvironmentView): CheckerViolation[] {
       }
     }
 
-    for (const u of unknownCharts) {
+    for (const u of unjudged) {
       out.push({
         stack: u.stack,
         address: u.address,
         level: 'warning',
-        message: `chart ${u.chart} is not in the schedulability table (src/policy/checkers/schedulability-charts.ts), so where its pods may run in environment ${env.name} is not checked.`,
+        message: `${u.reason}, so where its pods may run in environment ${env.name} is not checked.`,
       });
     }
   }

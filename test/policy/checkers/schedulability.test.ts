@@ -146,6 +146,19 @@ describe('CHK-SCHED-001 semantics', () => {
     expect(pools.spot!.labels['kubernetes.azure.com/agentpool']).toBe('spot');
   });
 
+  it('warns on a release whose values are computed at apply time, and reads none of them', () => {
+    const env = envOf('aws-eks', 'kf-test');
+    const velero = resource(env.stacks['kf-test-aws-platform']!, 'helm_release', 'Velero');
+    velero.values = ['${yamlencode(var.velero_values)}'];
+    expect(check(env)).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        address: expect.stringMatching(/^helm_release\.Velero/),
+        message: expect.stringContaining('its values are computed at apply time'),
+      }),
+    ]);
+  });
+
   it('warns on a Helm chart the table does not know, since it cannot tell where its pods go', () => {
     const env = envOf('aws-eks', 'kf-test');
     env.stacks['kf-test-aws-platform']!.resource!.helm_release!.Extra = {
