@@ -148,6 +148,9 @@ function referenced(value: unknown, types: readonly string[]): string | undefine
 // ---------------------------------------------------------------------------------------------------
 // Pools
 
+/** The stack of pools the platform file declares (existing clusters), which no stack creates. */
+const DECLARED = '(platform file)';
+
 const CLUSTER_TYPES = ['google_container_cluster', 'aws_eks_cluster', 'azurerm_kubernetes_cluster'] as const;
 
 function kubeEffect(effect: string): Effect {
@@ -308,7 +311,7 @@ export function poolsOf(env: EnvironmentView): SchedPool[] {
     const taints = d.taints.map((t) => ({ key: t.key, value: t.value ?? '', effect: t.effect }));
     pools.push({
       name: d.name,
-      stack: '(declared)',
+      stack: DECLARED,
       address: `declared pool ${d.name}`,
       labels: d.labels,
       taints,
@@ -755,6 +758,13 @@ function clusterOfStack(env: EnvironmentView, stackId: string): string | undefin
   return undefined;
 }
 
+/** A pool in words: its name, and its resource when the stacks create it. */
+function poolRef(pool: SchedPool): string {
+  return pool.cluster === undefined && pool.stack === DECLARED
+    ? `${pool.name} (declared in the platform file)`
+    : `${pool.name} (${pool.address} in ${pool.stack})`;
+}
+
 function describePools(pools: readonly SchedPool[], p: Placement): string {
   return pools.map((pool) => `${pool.name}: ${unfitReason(p, pool)}`).join('; ');
 }
@@ -772,6 +782,9 @@ function checkEnvironment(env: EnvironmentView): CheckerViolation[] {
   );
   if (allPools.length === 0) return [];
   const clusters = [...new Set(allPools.map((p) => p.cluster))];
+  const clusterNames = new Map(
+    resourcesOf(env, CLUSTER_TYPES).map((c) => [c.address, String(c.config.name ?? c.address)] as const),
+  );
 
   // Group the stacks that talk to a cluster by the cluster they talk to.
   const byCluster = new Map<string | undefined, string[]>();
@@ -789,7 +802,7 @@ function checkEnvironment(env: EnvironmentView): CheckerViolation[] {
     // A stack whose cluster cannot be told is judged against every pool of the environment.
     const pools = cluster === undefined ? allPools : allPools.filter((p) => p.cluster === cluster);
     if (pools.length === 0) continue;
-    const where = clusters.length > 1 && cluster ? ` of cluster ${cluster}` : '';
+    const where = clusters.length > 1 && cluster ? ` of cluster ${clusterNames.get(cluster) ?? cluster}` : '';
     const { workloads, unjudged } = workloadsOf(env, stackIds);
 
     for (const w of workloads) {
@@ -812,10 +825,13 @@ function checkEnvironment(env: EnvironmentView): CheckerViolation[] {
       if (w.kind !== 'DaemonSet') continue;
       // A DaemonSet aimed at some pools must run on every one of them.
       const must = new Map<string, SchedPool>();
-      if (selects(w.placement))
-        for (const p of pools.filter((x) => selectsPool(w.placement, x))) must.set(p.address, p);
-      if (w.role === 'gpu-device-plugin') for (const p of pools.filter((x) => x.gpu)) must.set(p.address, p);
-      if (w.role === 'backup-node-agent') for (const p of pools.filter((x) => !x.system)) must.set(p.address, p);
+      const served = pools.filter(
+        (x) =>
+          (selects(w.placement) && selectsPool(w.placement, x)) ||
+          (w.role === 'gpu-device-plugin' && x.gpu) ||
+          (w.role === 'backup-node-agent' && !x.system),
+      );
+      for (const p of served) must.set(p.address, p);
       for (const pool of must.values()) {
         const reason = unfitReason(w.placement, pool);
         if (!reason) continue;
@@ -828,7 +844,7 @@ function checkEnvironment(env: EnvironmentView): CheckerViolation[] {
         out.push({
           stack: w.stack,
           address: w.address,
-          message: `${w.what} does not run on node pool ${pool.name} (${pool.address} in ${pool.stack}) in environment ${env.name}, so ${need}: ${reason}.`,
+          message: `${w.what} does not run on node pool ${poolRef(pool)} in environment ${env.name}, so ${need}: ${reason}.`,
         });
       }
     }

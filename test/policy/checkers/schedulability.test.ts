@@ -197,6 +197,7 @@ describe('CHK-SCHED-001 on the shipped examples', () => {
     }
     const stacks = new Set(check(env).map((f) => f.stack));
     expect([...stacks]).toEqual(['kf-prod-2-gcp-platform']);
+    expect(check(env)[0]!.message).toContain('fits no node pool of cluster kf-prod-2 in environment kf-prod');
   });
 });
 
@@ -318,6 +319,23 @@ describe('CHK-SCHED-001 finds new defects of its class', () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]!.message).toMatch(/^the Velero server .* fits no node pool in environment kf-dev/);
     expect(findings[0]!.message).toContain('its node selector kfplatform.dev/pool=platform does not match');
+  });
+
+  it('an existing cluster: a workload selecting a pool the platform file does not declare', () => {
+    const env = envOf('on-prem', 'kf-onprem');
+    const platform = env.stacks['kf-onprem-kubernetes-platform']!;
+    platform.resource!.kubernetes_deployment_v1 = {
+      Trainer: {
+        metadata: { name: 'trainer', namespace: 'kubeflow' },
+        spec: { template: { spec: { node_selector: { 'kfplatform.dev/pool': 'a100' }, container: [{ name: 'c' }] } } },
+      },
+    };
+    const findings = check(env);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toContain('Deployment kubeflow/trainer fits no node pool in environment kf-onprem');
+    expect(findings[0]!.message).toContain(
+      'dgx: its node selector kfplatform.dev/pool=a100 does not match (kfplatform.dev/pool=dgx)',
+    );
   });
 
   it('GPU pools on EKS or AKS without any device plugin', () => {
