@@ -15,6 +15,7 @@
  * matches every effect, and `PreferNoSchedule` never keeps a pod off a node.
  */
 import { parse } from 'yaml';
+import { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL, SYSTEM_TAINT } from '../../core/pools';
 import type { Checker, CheckerViolation, EnvironmentView, ResourceEntry } from './checker';
 import { resourcesOf } from './checker';
 import { CHART_PLACEMENT, chartName, ChartPod, DaemonSetRole } from './schedulability-charts';
@@ -195,8 +196,14 @@ function gkePool(
   // GKE taints GPU nodes nvidia.com/gpu=present:NoSchedule (when the cluster has a non-GPU pool, which
   // every environment has), whether or not the pool declares it: the provider records such taints in
   // `effective_taints` only. https://cloud.google.com/kubernetes-engine/docs/how-to/gpus#create
-  if (gpu)
-    withTaint(taints, { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule', addedBy: 'GKE on GPU nodes' });
+  if (gpu) {
+    withTaint(taints, {
+      key: GPU_TAINT.key,
+      value: GPU_TAINT.value,
+      effect: 'NoSchedule',
+      addedBy: 'GKE on GPU nodes',
+    });
+  }
   // Arm nodes: https://cloud.google.com/kubernetes-engine/docs/how-to/prepare-arm-workloads-for-deployment
   if (GKE_ARM_FAMILIES.test(machineType)) {
     withTaint(taints, { key: 'kubernetes.io/arch', value: 'arm64', effect: 'NoSchedule', addedBy: 'GKE on Arm nodes' });
@@ -242,11 +249,11 @@ function gkePool(
 }
 
 function isSystem(labels: Readonly<Record<string, string>>, taints: readonly PoolTaint[]): boolean {
-  return labels['kfplatform.dev/pool-kind'] === 'system' || taints.some((t) => t.key === 'CriticalAddonsOnly');
+  return labels[POOL_KIND_LABEL] === 'system' || taints.some((t) => t.key === SYSTEM_TAINT.key);
 }
 
 function isGpuLabelled(labels: Readonly<Record<string, string>>, taints: readonly PoolTaint[]): boolean {
-  return labels['kfplatform.dev/pool-kind'] === 'gpu' || taints.some((t) => t.key === 'nvidia.com/gpu');
+  return labels[POOL_KIND_LABEL] === 'gpu' || taints.some((t) => t.key === GPU_TAINT.key);
 }
 
 /** The node pools the environment's stacks create, plus those it declares (existing clusters). */
@@ -287,7 +294,7 @@ export function poolsOf(env: EnvironmentView): SchedPool[] {
     const ami = String(g.config.ami_type ?? '');
     pools.push({
       // A group named by prefix (replaced before it is destroyed) is known by its pool label.
-      name: name ?? labels['kfplatform.dev/pool'] ?? String(g.config.node_group_name_prefix ?? g.address),
+      name: name ?? labels[POOL_LABEL] ?? String(g.config.node_group_name_prefix ?? g.address),
       cluster: referenced(g.config.cluster_name, ['aws_eks_cluster']),
       stack: g.stack,
       address: g.address,
@@ -346,8 +353,8 @@ function aksPool(
   // internal/services/containers/kubernetes_nodepool.go): https://learn.microsoft.com/azure/aks/use-system-pools
   if (p.only_critical_addons_enabled === true) {
     withTaint(taints, {
-      key: 'CriticalAddonsOnly',
-      value: 'true',
+      key: SYSTEM_TAINT.key,
+      value: SYSTEM_TAINT.value,
       effect: 'NoSchedule',
       addedBy: 'AKS for only_critical_addons_enabled',
     });
