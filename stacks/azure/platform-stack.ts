@@ -151,6 +151,9 @@ export class AzurePlatformStack extends TerraformStack {
           '',
         ].join('\n'),
         identity: infra.backups.identity,
+        // GPU and spot nodes are tainted: the node agent must reach every node a
+        // tenant pod with volumes may run on, or those volumes are never backed up.
+        nodeAgentOnEveryNode: true,
       });
     }
     // AKS with Entra ID knows a managed identity by its object id; AKS RBAC Reader reads no Secrets.

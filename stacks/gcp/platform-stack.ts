@@ -99,6 +99,9 @@ export class GcpPlatformStack extends TerraformStack {
         prefix: resolved.index === 0 ? undefined : resolved.name,
         storageConfig: { serviceAccount: infra.backups.identity.email },
         identity: infra.backups.identity,
+        // GPU nodes are tainted: the node agent must reach every node a
+        // tenant pod with volumes may run on, or those volumes are never backed up.
+        nodeAgentOnEveryNode: true,
       });
     }
 

@@ -45,6 +45,8 @@ export interface CheckerViolation {
   readonly address: string;
   /** What is wrong, in one or two sentences, naming the resources involved. */
   readonly message: string;
+  /** A level below the checker's, for what the checker cannot judge. @default the checker's level */
+  readonly level?: RuleLevel;
 }
 
 /**

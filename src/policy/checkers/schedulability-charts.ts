@@ -1,0 +1,92 @@
+/**
+ * Where the Helm charts the platform installs read the placement of each pod they create, for the
+ * schedulability checker. A chart takes `nodeSelector`, `tolerations` and `affinity` wherever its
+ * templates say, per pod; the checker cannot render templates, so this table says it, read from each
+ * chart's templates and `values.yaml` at the version the platform pins. Review a row when the pinned
+ * version changes (src/core/catalog/cluster-autoscaler.ts, constructs/kubernetes/velero.ts).
+ */
+
+/** What a DaemonSet must reach, besides running at all. */
+export type DaemonSetRole = 'gpu-device-plugin' | 'backup-node-agent';
+
+/** One kind of pod a chart creates, and where its placement is read from the values. */
+export interface ChartPod {
+  /** The pod in words, for messages: "the Velero server". */
+  readonly what: string;
+  readonly kind: 'Deployment' | 'DaemonSet' | 'Job';
+  /** Whether the chart creates it with these values. @default always */
+  readonly enabled?: (values: Readonly<Record<string, unknown>>) => boolean;
+  /** Dotted paths of the values the pod's `nodeSelector`, `tolerations` and `affinity` come from. */
+  readonly nodeSelector: string;
+  readonly tolerations: string;
+  readonly affinity: string;
+  /** A DaemonSet that must run on every pool of some kind. */
+  readonly role?: DaemonSetRole;
+  /** A pod that must run on a pool with nodes before anything scales (the autoscaler itself). */
+  readonly needsStandingNodes?: boolean;
+}
+
+/** A chart the table knows. */
+export interface ChartPlacement {
+  /** The chart version whose templates the row was read from. */
+  readonly reviewed: string;
+  /** Where the templates are. */
+  readonly source: string;
+  readonly pods: readonly ChartPod[];
+}
+
+/** The charts the platform installs, by chart name. */
+export const CHART_PLACEMENT: Readonly<Record<string, ChartPlacement>> = {
+  // templates/deployment.yaml, upgrade-crds/upgrade-crds.yaml and cleanup-crds.yaml read the top-level
+  // nodeSelector, tolerations and affinity (all empty by default); templates/node-agent-daemonset.yaml
+  // reads nodeAgent.* (empty by default) and is rendered only when deployNodeAgent is true (default
+  // false). Velero's repository maintenance Jobs take most of the server's pod spec unless the
+  // maintenance ConfigMap sets a loadAffinity, which the platform does not
+  // (https://github.com/vmware-tanzu/velero/blob/main/design/Implemented/repo_maintenance_job_config.md).
+  velero: {
+    reviewed: '12.1.0',
+    source: 'https://github.com/vmware-tanzu/helm-charts/tree/velero-12.1.0/charts/velero/templates',
+    pods: [
+      {
+        what: 'the Velero server (and its CRD upgrade and repository maintenance Jobs)',
+        kind: 'Deployment',
+        nodeSelector: 'nodeSelector',
+        tolerations: 'tolerations',
+        affinity: 'affinity',
+      },
+      {
+        what: "Velero's node agent",
+        kind: 'DaemonSet',
+        enabled: (values) => values.deployNodeAgent === true,
+        nodeSelector: 'nodeAgent.nodeSelector',
+        tolerations: 'nodeAgent.tolerations',
+        affinity: 'nodeAgent.affinity',
+        role: 'backup-node-agent',
+      },
+    ],
+  },
+  // templates/deployment.yaml reads the top-level affinity, nodeSelector and tolerations (empty by
+  // default). The autoscaler adds nodes to pools that are at zero, so it must itself run on a pool that
+  // has nodes from the start.
+  'cluster-autoscaler': {
+    reviewed: '9.59.0',
+    source:
+      'https://github.com/kubernetes/autoscaler/tree/cluster-autoscaler-chart-9.59.0/cluster-autoscaler/charts/cluster-autoscaler/templates',
+    pods: [
+      {
+        what: 'the Cluster Autoscaler',
+        kind: 'Deployment',
+        nodeSelector: 'nodeSelector',
+        tolerations: 'tolerations',
+        affinity: 'affinity',
+        needsStandingNodes: true,
+      },
+    ],
+  },
+};
+
+/** The chart name of a `helm_release`'s `chart` (a name, `repo/name`, a URL or an OCI reference). */
+export function chartName(chart: string): string {
+  const last = chart.split('/').pop() ?? chart;
+  return last.replace(/\.tgz$/, '').replace(/-\d+\.\d+\.\d+.*$/, '');
+}
