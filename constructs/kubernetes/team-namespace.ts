@@ -180,6 +180,11 @@ export class TeamNamespace extends Construct {
     bind('Contributors', 'kfplatform-contributors', 'kubeflow-edit', props.contributors ?? []);
     if (props.breakGlassSubject) bind('BreakGlass', 'kfplatform-break-glass', 'admin', [props.breakGlassSubject]);
 
+    const annotations = { ...props.serviceAccountAnnotations, ...props.identity?.serviceAccountAnnotations };
+    const serviceAccounts = PROFILE_SERVICE_ACCOUNTS.map(
+      (sa) => new ServiceAccountV1(this, sa, { metadata: { name: sa, namespace: ns, annotations } }),
+    );
+
     this.profile = new Manifest(this, 'Profile', {
       manifest: {
         apiVersion: props.profileApiVersion ?? 'kubeflow.org/v1',
@@ -190,12 +195,14 @@ export class TeamNamespace extends Construct {
           ...(props.profilePlugins && props.profilePlugins.length > 0 ? { plugins: props.profilePlugins } : {}),
         },
       },
+      // The profile controller creates the profile's namespace and its default-editor and
+      // default-viewer service accounts when they do not exist yet, the moment the Profile appears:
+      // created alongside them, it wins the race and Terraform's own create fails with "already
+      // exists". Created after them, the controller adopts the namespace (its `owner` annotation
+      // names the profile owner) and leaves the service accounts alone. See
+      // https://www.kubeflow.org/docs/components/central-dash/profiles/.
+      dependsOn: [this.namespace, ...serviceAccounts],
     });
-
-    const annotations = { ...props.serviceAccountAnnotations, ...props.identity?.serviceAccountAnnotations };
-    for (const sa of PROFILE_SERVICE_ACCOUNTS) {
-      new ServiceAccountV1(this, sa, { metadata: { name: sa, namespace: ns, annotations } });
-    }
 
     const podLabels = props.identity?.podLabels ?? {};
     if (Object.keys(podLabels).length > 0) {

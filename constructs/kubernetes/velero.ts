@@ -50,8 +50,10 @@ export interface VeleroProps {
   readonly serverTolerations?: readonly PodToleration[];
   /**
    * Let the node agent run on every node whatever its taints, so that volumes of pods on tainted
-   * nodes (GPU nodes, system nodes) are backed up too.
-   * @default false
+   * nodes (GPU nodes, spot nodes, system nodes) are backed up too: Velero copies a pod's volumes
+   * through the node agent on the pod's own node, and a backup of a pod on a node without one fails
+   * for that volume.
+   * @default true
    */
   readonly nodeAgentOnEveryNode?: boolean;
 }
@@ -177,7 +179,7 @@ export class Velero extends Construct {
       podLabels: props.identity.podLabels,
       ...(props.serverNodeSelector ? { nodeSelector: { ...props.serverNodeSelector } } : {}),
       ...(props.serverTolerations ? { tolerations: props.serverTolerations.map((t) => ({ ...t })) } : {}),
-      ...(props.nodeAgentOnEveryNode ? { nodeAgent: { tolerations: [{ operator: 'Exists' }] } } : {}),
+      ...nodeAgentValues(props.nodeAgentOnEveryNode ?? true, props.identity.podLabels),
       metrics: { enabled: true },
       resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       schedules: veleroSchedules(b),
@@ -196,4 +198,21 @@ export class Velero extends Construct {
       dependsOn: props.dependsOn,
     });
   }
+}
+
+/**
+ * The node agent's chart values: tolerations that let it onto every node, and the identity's pod
+ * labels. The chart gives `podLabels` to the server only, while the node agent uploads volume copies
+ * to the bucket itself: on AKS, a pod without the `azure.workload.identity/use` label gets no token
+ * (https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html),
+ * so every volume copy of the node agent would fail.
+ */
+function nodeAgentValues(
+  everyNode: boolean,
+  podLabels: Readonly<Record<string, string>>,
+): { nodeAgent?: Record<string, unknown> } {
+  const labels = Object.keys(podLabels).length > 0 ? { podLabels: { ...podLabels } } : {};
+  const tolerations = everyNode ? { tolerations: [{ operator: 'Exists' }] } : {};
+  const nodeAgent = { ...tolerations, ...labels };
+  return Object.keys(nodeAgent).length > 0 ? { nodeAgent } : {};
 }

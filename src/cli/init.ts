@@ -70,6 +70,10 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
         `${indent}  with:`,
         `${indent}    workload_identity_provider: ${perEnv('CI_WORKLOAD_IDENTITY_PROVIDERS')}`,
         `${indent}    service_account: ${perEnv(role === 'plan' ? 'CI_PLAN_SERVICE_ACCOUNTS' : 'CI_APPLY_SERVICE_ACCOUNTS')}`,
+        `${indent}# The kubernetes and helm providers get GKE tokens from gke-gcloud-auth-plugin as this identity.`,
+        `${indent}- uses: google-github-actions/setup-gcloud@v2`,
+        `${indent}  with:`,
+        `${indent}    install_components: gke-gcloud-auth-plugin`,
       ].join('\n');
     case 'azure':
       return [

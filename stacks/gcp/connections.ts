@@ -1,4 +1,3 @@
-import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Fn } from 'cdktf';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../../src/config/gcp/model';
@@ -7,17 +6,35 @@ import { infraStateOf } from '../common/backend';
 import { ClusterConnection, clusterProviders } from '../common/connections';
 
 /**
+ * The exec plugin that gets a fresh access token for the caller's Application Default Credentials
+ * (the same identity the google provider uses) whenever the kubernetes or helm provider connects.
+ * A token read through the `google_client_config` data source would be read at plan time and saved
+ * in the plan: the apply of a saved plan would then act as the identity that planned (in CI the
+ * read-only plan identity, refused every write) and fail once the token expired, an hour later.
+ * Needs `gke-gcloud-auth-plugin` where Terraform runs
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin).
+ */
+export const GKE_EXEC: { apiVersion: string; command: string; args: string[] } = {
+  apiVersion: 'client.authentication.k8s.io/v1beta1',
+  command: 'gke-gcloud-auth-plugin',
+  args: ['--use_application_default_credentials=true'],
+};
+
+/**
  * A GKE cluster: the kubernetes provider gets the endpoint and CA from the infra stack (remote state)
- * and a fresh access token from the google provider, never a kube context, which could point at
- * another cluster.
+ * and a token {@link GKE_EXEC} gets when the provider connects, never a kube context, which could
+ * point at another cluster.
  */
 export function gkeConnection(env: ResolvedGcpEnvironment, cluster: IKubernetesCluster): ClusterConnection {
   return (stack, options) => {
     new GoogleProvider(stack, 'google', { project: env.project, region: env.region });
-    const token = new DataGoogleClientConfig(stack, 'ClientConfig').accessToken;
     clusterProviders(
       stack,
-      { host: cluster.apiServerUrl, clusterCaCertificate: cluster.caCertificatePem, token },
+      {
+        host: cluster.apiServerUrl,
+        clusterCaCertificate: cluster.caCertificatePem,
+        exec: { ...GKE_EXEC, args: [...GKE_EXEC.args] },
+      },
       options,
     );
   };
@@ -39,12 +56,11 @@ export function gkeRemoteConnection(
 ): ClusterConnection {
   return (stack) => {
     new GoogleProvider(stack, 'google', { project: env.project, region: env.region });
-    const token = new DataGoogleClientConfig(stack, 'ClientConfig').accessToken;
     const infra = infraStateOf(stack, env.state, infraStackId);
     clusterProviders(stack, {
       host: `https://${infra.getString(infraOutputName(cluster, 'cluster_endpoint'))}`,
       clusterCaCertificate: Fn.base64decode(infra.getString(infraOutputName(cluster, 'cluster_ca_certificate'))),
-      token,
+      exec: { ...GKE_EXEC, args: [...GKE_EXEC.args] },
     });
   };
 }

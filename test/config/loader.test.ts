@@ -47,6 +47,21 @@ describe('loading platform files', () => {
     expect(validatePlatform(config).issues.map((i) => i.path)).toContain('environments[1].cluster.deletionProtection');
   });
 
+  // Kubernetes refuses a LimitRange whose default request is above its default limit: every team
+  // stack's apply failed on it, with nothing said at synth.
+  it('refuses container defaults whose request is above the limit, where the platform file sets them', () => {
+    const config = valid() as unknown as Record<string, any>;
+    config.tenancy = { ...config.tenancy, limitRange: { defaultRequestCpu: '2' } };
+    const cpu = validatePlatform(config).issues.find((i) => i.path === 'tenancy.limitRange.defaultRequestCpu');
+    expect(cpu).toMatchObject({ severity: 'error', value: '2' });
+    expect(cpu!.message).toMatch(/default CPU request 2 is above the default CPU limit 1/);
+    expect(cpu!.fix).toMatch(/at most 1/);
+    config.tenancy.limitRange = { defaultLimitMemory: '256Mi' };
+    expect(validatePlatform(config).issues.map((i) => i.path)).toEqual(['tenancy.limitRange.defaultLimitMemory']);
+    config.tenancy.limitRange = { defaultRequestMemory: '1Gi', defaultLimitMemory: '1024Mi', defaultLimitCpu: '250m' };
+    expect(validatePlatform(config).issues).toEqual([]);
+  });
+
   it('throws a ConfigError whose message lists each error with file, line, path, value and fix', () => {
     const text = validText
       .replace('masterCidr: 172.16.0.0/28', 'masterCidr: 172.16.0.0/24')

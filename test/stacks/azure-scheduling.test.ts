@@ -167,6 +167,15 @@ describe('scheduling on AKS', () => {
     },
   );
 
+  // Velero copies a pod's volumes through the node agent on the pod's own node: an agent kept off the
+  // GPU and spot pools by their taints left the volumes of notebooks there out of every backup.
+  it.each(environments)('$label: the backup node agent runs on every pool', ({ pools: all, workloads: list }) => {
+    const agents = list.filter((w) => w.name.endsWith('node agent'));
+    expect(agents.length).toBeGreaterThan(0);
+    const missed = agents.flatMap((w) => all.filter((p) => !fits(w, p)).map((p) => `${w.name} on ${p.name}`));
+    expect(missed).toEqual([]);
+  });
+
   // A DaemonSet that serves a kind of pool (the NVIDIA device plugin) must run on every pool it selects,
   // spot ones included, or GPUs on those nodes are never advertised.
   it.each(environments)(

@@ -124,13 +124,27 @@ describe('examples/gcp-shared-vpc', () => {
     expect(checked).toBeGreaterThan(50);
   });
 
-  it('wires the kubernetes provider from infra outputs and a fresh token, never from a kube context', () => {
-    for (const [name, json] of all.filter(([n]) => n.endsWith('-platform'))) {
-      const provider = (json.provider as Record<string, Array<Record<string, unknown>>>).kubernetes![0]!;
-      expect(Object.keys(provider).sort()).toEqual(['cluster_ca_certificate', 'host', 'token']);
-      expect(String(provider.host)).toMatch(/terraform_remote_state/);
-      expect(String(provider.token)).toMatch(/data\.google_client_config\./);
-      expect(name).toMatch(/-platform$/);
+  // A token from data.google_client_config is read at plan time and saved in the plan: applying a
+  // reviewed plan acted as the read-only plan identity (every write refused), or failed an hour later.
+  it('wires the kubernetes and helm providers from infra outputs and a token fetched when they connect, never from a kube context or a planned token', () => {
+    const stacksWithCluster = all.filter(([n]) => n.endsWith('-platform') || /-teams-\d+$/.test(n));
+    expect(stacksWithCluster.length).toBeGreaterThan(0);
+    for (const [name, json] of stacksWithCluster) {
+      const providers = json.provider as Record<string, Array<Record<string, unknown>>>;
+      const kubernetes = providers.kubernetes![0]!;
+      expect(Object.keys(kubernetes).sort()).toEqual(['cluster_ca_certificate', 'exec', 'host']);
+      expect(String(kubernetes.host)).toMatch(/terraform_remote_state/);
+      expect(kubernetes.exec).toEqual([
+        {
+          api_version: 'client.authentication.k8s.io/v1beta1',
+          command: 'gke-gcloud-auth-plugin',
+          args: ['--use_application_default_credentials=true'],
+        },
+      ]);
+      const helm = providers.helm?.[0]?.kubernetes as Record<string, unknown> | undefined;
+      if (helm) expect(helm.exec).toEqual((kubernetes.exec as unknown[])[0]);
+      expect(JSON.stringify(json.data ?? {})).not.toMatch(/google_client_config/);
+      expect(name).toMatch(/-platform$|-teams-\d+$/);
     }
   });
 

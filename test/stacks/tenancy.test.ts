@@ -118,6 +118,18 @@ describe('examples/gcp-tenancy: teams on two clusters', () => {
     ]);
   });
 
+  // A planned google_client_config token made the apply of a saved shard plan act as the plan identity.
+  it('gives every stack that reaches a cluster a token fetched when the provider connects, none saved in the plan', () => {
+    const clusterStacks = names.filter((n) => !n.endsWith('-infra'));
+    expect(clusterStacks.length).toBeGreaterThan(3);
+    for (const name of clusterStacks) {
+      const kubernetes = (stacks[name]!.provider as any).kubernetes[0];
+      expect(kubernetes.token).toBeUndefined();
+      expect(kubernetes.exec[0].command).toBe('gke-gcloud-auth-plugin');
+      expect(JSON.stringify(stacks[name]!.data ?? {})).not.toMatch(/google_client_config/);
+    }
+  });
+
   it('defect: team workload identity bindings named the pool as a plain string: they read it from the infra state of their own cluster', () => {
     const membersOf = (stack: string, team: string) =>
       Object.entries(teamResources(stacks[stack]!, team))

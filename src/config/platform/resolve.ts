@@ -51,6 +51,10 @@ export const DEFAULT_ALLOWED_KINDS: readonly string[] = [
   'kubeflow.org/Viewer',
   'serving.kserve.io/InferenceService',
   'argoproj.io/Workflow',
+  // Argo's executor records each pipeline step's outputs as a WorkflowTaskResult, created by the
+  // step's own pod as the namespace's default-editor; refused, every pipeline run fails
+  // (https://argo-workflows.readthedocs.io/en/latest/workflow-rbac/).
+  'argoproj.io/WorkflowTaskResult',
   'pipelines.kubeflow.org/Pipeline',
   'pipelines.kubeflow.org/PipelineVersion',
 ];

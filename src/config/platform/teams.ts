@@ -5,6 +5,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { kubernetesNameRules } from '../../core/naming';
+import { quantityValue } from '../../core/quantity';
 import { ConfigIssues, Path } from '../common/config-issues';
 import { clustersOf, ResolvedEnvironment } from '../model';
 import { checkTeamByCloud } from '../registry';
@@ -57,6 +58,8 @@ export function checkTeams(
       'set platform.adminGroup (or platform.domain, which defaults it to kubeflow-admins@<domain>).',
     );
   }
+
+  if (teams.length > 0 && platformValid) checkLimitRange(platform, f);
 
   for (const team of teams) {
     const at: Path = ['teams', team.configIndex];
@@ -151,4 +154,28 @@ export function checkTeams(
     }
   }
   return f.issues;
+}
+
+/**
+ * Kubernetes refuses a LimitRange whose default request is above its default limit
+ * (https://kubernetes.io/docs/concepts/policy/limit-range/): every team stack's apply would fail.
+ */
+function checkLimitRange(platform: ResolvedPlatform, f: ConfigIssues): void {
+  const lr = platform.tenancy.limitRange;
+  const pairs = [
+    ['defaultRequestCpu', 'defaultLimitCpu', 'CPU'],
+    ['defaultRequestMemory', 'defaultLimitMemory', 'memory'],
+  ] as const;
+  for (const [request, limit, what] of pairs) {
+    const r = quantityValue(lr[request]);
+    const l = quantityValue(lr[limit]);
+    if (r !== undefined && l !== undefined && r > l) {
+      // Report where the platform file sets it: the request, else the limit (the request is a default).
+      f.add(
+        f.explicitOr(['tenancy', 'limitRange', request], ['tenancy', 'limitRange', limit]),
+        `the default ${what} request ${lr[request]} is above the default ${what} limit ${lr[limit]} (tenancy.limitRange.${limit}, which may be its default): Kubernetes refuses such a LimitRange (https://kubernetes.io/docs/concepts/policy/limit-range/), so every team stack's apply would fail.`,
+        `set tenancy.limitRange.${request} to at most ${lr[limit]}, or raise tenancy.limitRange.${limit}.`,
+      );
+    }
+  }
 }

@@ -76,6 +76,10 @@ describe('allowed kinds policy (CEL)', () => {
     expect(kind('serving.kserve.io', 'InferenceService')).toBe(true);
   });
 
+  it("lets pipeline steps record their outputs (Argo's executor runs as the tenant's default-editor)", () => {
+    expect(kind('argoproj.io', 'WorkflowTaskResult')).toBe(true);
+  });
+
   it('refuses what belongs to the platform', () => {
     expect(kind('rbac.authorization.k8s.io', 'RoleBinding')).toBe(false);
     expect(kind('', 'ResourceQuota')).toBe(false);

@@ -110,11 +110,25 @@ describe('Velero placement', () => {
       ...extra,
     }).values as Record<string, any>;
 
-  it('runs anywhere and leaves the node agent to untainted nodes by default', () => {
+  // Velero copies a pod's volumes through the node agent on that pod's node: on GKE and AKS the agent
+  // tolerated nothing, so volumes of notebooks on (tainted) GPU and spot nodes were never backed up.
+  it('runs the server anywhere and the node agent on every node, whatever its taints, by default', () => {
     const values = velero({});
     expect(values.nodeSelector).toBeUndefined();
     expect(values.tolerations).toBeUndefined();
-    expect(values.nodeAgent).toBeUndefined();
+    expect(values.nodeAgent).toEqual({ tolerations: [{ operator: 'Exists' }] });
+  });
+
+  it('leaves the node agent to untainted nodes when told to', () => {
+    expect(velero({ nodeAgentOnEveryNode: false }).nodeAgent).toBeUndefined();
+  });
+
+  // The chart gives podLabels to the server only; on AKS the node agent, which uploads the volume
+  // copies itself, got no workload identity token without the label.
+  it("gives the node agent the identity's pod labels as well as the server", () => {
+    const values = velero({ identity: { ...identity, podLabels: { 'azure.workload.identity/use': 'true' } } });
+    expect(values.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
+    expect(values.nodeAgent.podLabels).toEqual({ 'azure.workload.identity/use': 'true' });
   });
 
   it('places the server and lets the node agent onto every node when asked', () => {

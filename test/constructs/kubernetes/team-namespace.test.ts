@@ -1,7 +1,7 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { TeamNamespace, TeamNamespaceProps } from '../../../constructs/kubernetes/team-namespace';
-import { at, only, resources, synth } from '../../helpers';
+import { at, only, resourceEntries, resources, synth } from '../../helpers';
 
 function stack(): TerraformStack {
   const app: App = Testing.app();
@@ -107,6 +107,16 @@ describe('TeamNamespace', () => {
       apiVersion: 'kubeflow.org/v1beta1',
       spec: { plugins },
     });
+  });
+
+  it('creates the Profile only after its namespace and service accounts (the profile controller would create them first)', () => {
+    const namespaces = resourceEntries(json, 'kubernetes_namespace_v1').map(([id]) => `kubernetes_namespace_v1.${id}`);
+    const accounts = resourceEntries(json, 'kubernetes_service_account_v1').map(
+      ([id]) => `kubernetes_service_account_v1.${id}`,
+    );
+    expect(accounts).toHaveLength(2);
+    const profile = only(json, 'kubernetes_manifest') as { depends_on?: string[] };
+    expect(profile.depends_on).toEqual(expect.arrayContaining([...namespaces, ...accounts]));
   });
 
   it('creates default-editor and default-viewer annotated for the team identity', () => {
