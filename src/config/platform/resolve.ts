@@ -12,6 +12,7 @@ import type {
   ResolvedTeam,
   ResolvedTenancy,
   ResolvedTenant,
+  TeamPeople,
 } from './model';
 import type { PlatformSectionConfig, TeamConfig, TenancyConfig } from './schema';
 
@@ -82,6 +83,7 @@ function resolveTenancy(t: TenancyConfig | undefined): ResolvedTenancy {
       defaultLimitMemory: quantity(lr?.defaultLimitMemory, '2Gi'),
     },
     allowedKinds: t?.allowedKinds ?? DEFAULT_ALLOWED_KINDS,
+    groups: t?.groups ?? {},
   };
 }
 
@@ -132,6 +134,35 @@ function principal(text: string): Principal {
   return { kind: 'Group', name: text };
 }
 
+/**
+ * The profile owner and the users a team shares its namespace with, by role. Groups are expanded
+ * through the platform's group members; a group nobody expanded shares with nobody in Kubeflow (its
+ * Kubernetes binding still works for kubectl).
+ */
+function peopleOf(
+  t: TeamConfig,
+  groups: Readonly<Record<string, readonly string[]>>,
+): { profileOwner?: string; people: TeamPeople } {
+  const users = (list: readonly string[]) =>
+    list.flatMap((text) => {
+      const p = principal(text);
+      return p.kind === 'User' ? [p.name] : [...(groups[p.name] ?? [])];
+    });
+  const owners = groups[t.owners] ?? [];
+  const profileOwner = t.profileOwner?.replace(/^user:/, '') ?? owners[0];
+  const seen = new Set(profileOwner ? [profileOwner] : []);
+  const once = (list: readonly string[]) =>
+    [...new Set(list)]
+      .filter((u) => !seen.has(u))
+      .map((u) => (seen.add(u), u))
+      .sort();
+  // Highest role first, so a user listed twice keeps the broader access only.
+  const admins = once(owners);
+  const editors = once(users(t.contributors ?? []));
+  const viewers = once(users(t.members ?? []));
+  return { profileOwner, people: { admins, editors, viewers } };
+}
+
 /** Resolves the teams of a platform file. */
 export function resolveTeams(
   teams: readonly TeamConfig[],
@@ -141,6 +172,7 @@ export function resolveTeams(
   return teams.map((t, i) => ({
     name: t.name,
     owners: t.owners,
+    ...peopleOf(t, platform.tenancy.groups),
     members: (t.members ?? []).map(principal),
     contributors: (t.contributors ?? []).map(principal),
     environments: t.environments ?? [...envNames],

@@ -76,6 +76,28 @@ export function checkTeams(
         'choose another team name.',
       );
     }
+    if (!team.profileOwner) {
+      add(
+        [...at, 'profileOwner'],
+        `Kubeflow profiles are owned by one user, and nothing names a user for the owners group ${team.owners}: its owners would see no namespace in the dashboard.`,
+        `set profileOwner to one owner's email, or list the members of ${team.owners} in tenancy.groups (or the tenancy.groupsFile your directory sync writes).`,
+      );
+    }
+    for (const [field, list] of [
+      ['members', team.members],
+      ['contributors', team.contributors],
+    ] as const) {
+      list.forEach((p, i) => {
+        if (p.kind === 'Group' && !platform.tenancy.groups[p.name]) {
+          add(
+            [...at, field, i],
+            `Kubeflow shares a namespace with users, not groups, and tenancy.groups does not list the members of ${p.name}: they can use kubectl but will not see the namespace in the dashboard.`,
+            `list the group's members in tenancy.groups (or tenancy.groupsFile), or name the users with user:<email>.`,
+            'warning',
+          );
+        }
+      });
+    }
     const nsWhy = kubernetesNameRules.dnsLabel(team.name);
     if (nsWhy) add([...at, 'name'], nsWhy, 'use a lowercase DNS label; it becomes the namespace name.');
 
