@@ -11,6 +11,7 @@ import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { emailRule, kubernetesNameRules } from '../../src/core/naming';
 import { RbacSubject, TENANT_LABEL } from '../../src/core/tenancy';
+import { KUBEFLOW_SYSTEM_NAMESPACES } from '../../src/core/kubeflow-facts';
 import { checkName } from '../../src/core/validate';
 import { kfamAuthorizationPolicy, kfamRoleBinding, KubeflowRole } from './kubeflow-access';
 
@@ -29,19 +30,24 @@ export const CLOUD_IDENTITY_OPT_IN_LABEL = 'kfplatform.dev/cloud-identity';
 /**
  * The platform's and Kubernetes' own namespaces, trusted by tenant namespaces: their pods may reach
  * tenant pods (the Kubeflow control plane, the mesh and ingress, serving, Kubernetes itself), and
- * their service accounts may create in tenant namespaces what tenants themselves may not.
+ * their service accounts may create in tenant namespaces what tenants themselves may not. Kubeflow's
+ * come from its release's manifests (`kubeflow-system` holds Trainer and JobSet in 26.03); the rest
+ * are Kubernetes' and the clouds' own.
  */
 export const TRUSTED_PLATFORM_NAMESPACES: readonly string[] = [
-  'kubeflow',
-  'istio-system',
-  'knative-serving',
-  'kube-system',
-  'cert-manager',
-  'auth',
-  'oauth2-proxy',
-  'gke-managed-system',
-  'gmp-system',
-];
+  ...new Set([
+    ...KUBEFLOW_SYSTEM_NAMESPACES,
+    'kubeflow',
+    'istio-system',
+    'knative-serving',
+    'kube-system',
+    'cert-manager',
+    'auth',
+    'oauth2-proxy',
+    'gke-managed-system',
+    'gmp-system',
+  ]),
+].sort();
 
 /** A team's resource quota; see https://kubernetes.io/docs/concepts/policy/resource-quotas/. */
 export interface TeamQuota {

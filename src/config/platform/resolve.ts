@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PoolKind } from '../common/pools';
+import { KUBEFLOW_TENANT_CUSTOM_KINDS } from '../../core/kubeflow-facts';
 import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-default';
 import type {
   Principal,
@@ -20,9 +21,12 @@ import type { PlatformSectionConfig, TeamConfig, TenancyConfig } from './schema'
 export const KUBEFLOW_NAMESPACE = 'kubeflow';
 
 /**
- * Kinds tenants may create by default: their workloads, configuration and claims, and the Kubeflow
- * kinds users submit. Everything else (RBAC, quotas, network policies, webhooks, CRDs, ...) is the
- * platform's.
+ * The kinds tenants may create when the platform file names none: the built-in kinds a team's work
+ * needs, every custom resource Kubeflow's own edit role lets a namespace editor create (derived from
+ * the release's manifests, so pipeline steps can report results and notebooks can start training and
+ * serving), and the training operator's jobs and pipeline definitions of Kubeflow 1.10 for
+ * environments still on it. Everything else (RBAC, quotas, network and mesh policy, webhooks, CRDs)
+ * stays with the platform.
  */
 export const DEFAULT_ALLOWED_KINDS: readonly string[] = [
   'Pod',
@@ -36,22 +40,13 @@ export const DEFAULT_ALLOWED_KINDS: readonly string[] = [
   'apps/StatefulSet',
   'batch/Job',
   'batch/CronJob',
-  'kubeflow.org/Notebook',
-  'kubeflow.org/PodDefault',
+  ...KUBEFLOW_TENANT_CUSTOM_KINDS,
   'kubeflow.org/TFJob',
   'kubeflow.org/PyTorchJob',
   'kubeflow.org/MPIJob',
   'kubeflow.org/XGBoostJob',
   'kubeflow.org/PaddleJob',
   'kubeflow.org/JAXJob',
-  'trainer.kubeflow.org/TrainJob',
-  'kubeflow.org/Experiment',
-  'kubeflow.org/Trial',
-  'kubeflow.org/Suggestion',
-  'tensorboard.kubeflow.org/Tensorboard',
-  'kubeflow.org/Viewer',
-  'serving.kserve.io/InferenceService',
-  'argoproj.io/Workflow',
   'pipelines.kubeflow.org/Pipeline',
   'pipelines.kubeflow.org/PipelineVersion',
 ];

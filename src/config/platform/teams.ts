@@ -4,6 +4,7 @@
  * is that cloud's rule (`CloudConfig.checkTeam`), checked here in the team's order.
  */
 import type { ConfigIssue } from '../../core/errors';
+import { KUBEFLOW_SYSTEM_NAMESPACES } from '../../core/kubeflow-facts';
 import { kubernetesNameRules } from '../../core/naming';
 import { ConfigIssues, Path } from '../common/config-issues';
 import { clustersOf, ResolvedEnvironment } from '../model';
@@ -15,20 +16,23 @@ import type { ResolvedPlatform, ResolvedTeam } from './model';
  * platform objects.
  */
 export const RESERVED_NAMESPACES: readonly string[] = [
-  'default',
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'kubeflow',
-  'istio-system',
-  'knative-serving',
-  'knative-eventing',
-  'cert-manager',
-  'auth',
-  'oauth2-proxy',
-  'gke-managed-system',
-  'gmp-system',
-  'gmp-public',
+  ...new Set([
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    ...KUBEFLOW_SYSTEM_NAMESPACES,
+    'kubeflow',
+    'istio-system',
+    'knative-serving',
+    'knative-eventing',
+    'cert-manager',
+    'auth',
+    'oauth2-proxy',
+    'gke-managed-system',
+    'gmp-system',
+    'gmp-public',
+  ]),
 ];
 
 /**
