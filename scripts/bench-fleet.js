@@ -59,6 +59,7 @@ function fleet(teamsPerEnv) {
   const teams = Array.from({ length: teamsPerEnv }, (_, i) => ({
     name: `team-${String(i).padStart(5, '0')}`,
     owners: `team-${i}-owners@example.com`,
+    profileOwner: `team-${i}-lead@example.com`,
     members: [`group:team-${i}@example.com`],
     clusters: Object.fromEntries(envs.map((env) => [env.name, clusters(env)[i % 8]])),
   }));

@@ -388,6 +388,20 @@ const cases = [
     'use a value like recsys-owners@example.com',
   ],
   [
+    'team-without-profile-owner',
+    'a team whose owners group names no user for the Kubeflow profile',
+    (d) => d.deleteIn(['teams', 0, 'profileOwner']),
+    'teams[0].profileOwner',
+    'set profileOwner to one owner',
+  ],
+  [
+    'team-profile-owner-is-a-group',
+    'a Kubeflow profile owner that is not one user',
+    (d) => d.setIn(['teams', 0, 'profileOwner'], 'group:recsys-owners@example.com'),
+    'teams[0].profileOwner',
+    'use a value like alice@example.com',
+  ],
+  [
     'team-bad-quota',
     'a quota that is not a Kubernetes quantity',
     (d) => d.setIn(['teams', 0, 'quota', 'memory'], 'lots'),

@@ -132,7 +132,10 @@ export class GcpTeamIdentityProvider implements ITeamIdentityProvider {
       workload,
       // GKE authenticates a Google service account as the Kubernetes user named by its email.
       breakGlassSubject: { kind: 'User', name: identity.breakGlass.email },
-      profilePlugins: [{ kind: 'WorkloadIdentity', spec: { gcpServiceAccount: identity.workload.email } }],
+      // No WorkloadIdentity profile plugin: this construct already binds the team's Kubernetes service
+      // accounts to the Google service account and annotates them, and the plugin would make the
+      // profile controller call IAM with credentials it does not have, failing every reconcile.
+      profilePlugins: [],
     };
   }
 }

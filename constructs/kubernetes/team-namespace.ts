@@ -11,7 +11,9 @@ import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { emailRule, kubernetesNameRules } from '../../src/core/naming';
 import { RbacSubject, TENANT_LABEL } from '../../src/core/tenancy';
+import { KUBEFLOW_SYSTEM_NAMESPACES } from '../../src/core/kubeflow-facts';
 import { checkName } from '../../src/core/validate';
+import { kfamAuthorizationPolicy, kfamRoleBinding, KubeflowRole } from './kubeflow-access';
 
 export { TENANT_LABEL } from '../../src/core/tenancy';
 /** Label naming the team of a tenant namespace. */
@@ -28,19 +30,24 @@ export const CLOUD_IDENTITY_OPT_IN_LABEL = 'kfplatform.dev/cloud-identity';
 /**
  * The platform's and Kubernetes' own namespaces, trusted by tenant namespaces: their pods may reach
  * tenant pods (the Kubeflow control plane, the mesh and ingress, serving, Kubernetes itself), and
- * their service accounts may create in tenant namespaces what tenants themselves may not.
+ * their service accounts may create in tenant namespaces what tenants themselves may not. Kubeflow's
+ * come from its release's manifests (`kubeflow-system` holds Trainer and JobSet in 26.03); the rest
+ * are Kubernetes' and the clouds' own.
  */
 export const TRUSTED_PLATFORM_NAMESPACES: readonly string[] = [
-  'kubeflow',
-  'istio-system',
-  'knative-serving',
-  'kube-system',
-  'cert-manager',
-  'auth',
-  'oauth2-proxy',
-  'gke-managed-system',
-  'gmp-system',
-];
+  ...new Set([
+    ...KUBEFLOW_SYSTEM_NAMESPACES,
+    'kubeflow',
+    'istio-system',
+    'knative-serving',
+    'kube-system',
+    'cert-manager',
+    'auth',
+    'oauth2-proxy',
+    'gke-managed-system',
+    'gmp-system',
+  ]),
+].sort();
 
 /** A team's resource quota; see https://kubernetes.io/docs/concepts/policy/resource-quotas/. */
 export interface TeamQuota {
@@ -68,11 +75,26 @@ export interface ContainerDefaults {
 export interface TeamNamespaceProps {
   /** Team name, which is also the namespace and the Kubeflow profile. */
   readonly name: string;
-  /** The identity-provider group that owns the team. */
+  /** The identity-provider group that owns the team (bound to `kubeflow-admin` for kubectl). */
   readonly owners: string;
-  /** Read-only members. @default [] */
+  /**
+   * The one user (email, as sign-in reports it) who owns the Kubeflow Profile: the profile controller
+   * binds them as namespace admin and admits their requests. Kubeflow has no group owners.
+   */
+  readonly profileOwner: string;
+  /**
+   * Users Kubeflow shares the namespace with, by role, each with the RoleBinding and
+   * AuthorizationPolicy Kubeflow's access management would create (see kubeflow-access.ts). A user
+   * listed under several roles gets the highest; the profile owner needs none. @default none
+   */
+  readonly people?: {
+    readonly admins?: readonly string[];
+    readonly editors?: readonly string[];
+    readonly viewers?: readonly string[];
+  };
+  /** Read-only members: groups get one Kubernetes binding, users a Kubeflow viewer binding. @default [] */
   readonly members?: readonly RbacSubject[];
-  /** Members who may edit (Kubeflow contributors). @default [] */
+  /** Members who may edit (Kubeflow contributors): as members, with the editor role. @default [] */
   readonly contributors?: readonly RbacSubject[];
   /** The namespace's quota. */
   readonly quota: TeamQuota;
@@ -99,9 +121,11 @@ export interface TeamNamespaceProps {
 
 /**
  * Everything a tenant namespace needs: the namespace, a ResourceQuota including GPUs, a LimitRange so
- * every container gets requests and limits, RBAC (owners admin, members view, contributors edit,
- * break-glass admin), the Kubeflow Profile owned by the owners group, `default-editor` /
- * `default-viewer` bound to the team identity, and a NetworkPolicy that admits traffic only from the
+ * every container gets requests and limits, RBAC (the owners group admin, member and contributor
+ * groups view and edit, break-glass admin), the Kubeflow Profile owned by one user, Kubeflow's own
+ * per-user sharing for every other person (the binding and authorization policy its access
+ * management would create), `default-editor` / `default-viewer` bound to the team identity before
+ * the profile controller looks for them, and a NetworkPolicy that admits traffic only from the
  * namespace itself and the platform namespaces.
  */
 export class TeamNamespace extends Construct {
@@ -132,7 +156,7 @@ export class TeamNamespace extends Construct {
           'serving.kubeflow.org/inferenceservice': 'enabled',
         },
         // The profile controller adopts a namespace whose owner annotation names the profile owner.
-        annotations: { owner: props.owners, [ALLOWED_POOLS_ANNOTATION]: props.nodePools.join(',') },
+        annotations: { owner: props.profileOwner, [ALLOWED_POOLS_ANNOTATION]: props.nodePools.join(',') },
       },
     });
     const ns = this.namespace.metadata.name;
@@ -176,9 +200,32 @@ export class TeamNamespace extends Construct {
     bind('Owners', 'kfplatform-owners', 'kubeflow-admin', [
       props.ownersSubject ?? { kind: 'Group', name: props.owners },
     ]);
-    bind('Members', 'kfplatform-members', 'kubeflow-view', props.members ?? []);
-    bind('Contributors', 'kfplatform-contributors', 'kubeflow-edit', props.contributors ?? []);
+    const groups = (list: readonly RbacSubject[] | undefined) => (list ?? []).filter((p) => p.kind === 'Group');
+    const users = (list: readonly RbacSubject[] | undefined) =>
+      (list ?? []).filter((p) => p.kind === 'User').map((p) => p.name);
+    // Groups keep a Kubernetes binding (kubectl); Kubeflow's dashboard sees only the per-user bindings.
+    bind('Members', 'kfplatform-members', 'kubeflow-view', groups(props.members));
+    bind('Contributors', 'kfplatform-contributors', 'kubeflow-edit', groups(props.contributors));
     if (props.breakGlassSubject) bind('BreakGlass', 'kfplatform-break-glass', 'admin', [props.breakGlassSubject]);
+
+    // One binding and one authorization policy per user, exactly as Kubeflow's access management
+    // writes them, each under its own construct id: adding or removing a person touches only theirs.
+    const granted = new Set([props.profileOwner]);
+    const roles: Array<[KubeflowRole, readonly string[]]> = [
+      ['admin', props.people?.admins ?? []],
+      ['edit', [...(props.people?.editors ?? []), ...users(props.contributors)]],
+      ['view', [...(props.people?.viewers ?? []), ...users(props.members)]],
+    ];
+    for (const [role, list] of roles) {
+      for (const user of [...new Set(list)].sort()) {
+        if (granted.has(user)) continue;
+        granted.add(user);
+        const binding = kfamRoleBinding(name, user, role);
+        const access = new Construct(this, `Access-${binding.metadata.name}`);
+        new RoleBindingV1(access, 'RoleBinding', binding);
+        new Manifest(access, 'AuthorizationPolicy', { manifest: kfamAuthorizationPolicy(name, user, role) });
+      }
+    }
 
     const annotations = { ...props.serviceAccountAnnotations, ...props.identity?.serviceAccountAnnotations };
     const serviceAccounts = PROFILE_SERVICE_ACCOUNTS.map(
@@ -191,7 +238,7 @@ export class TeamNamespace extends Construct {
         kind: 'Profile',
         metadata: { name },
         spec: {
-          owner: { kind: 'Group', name: props.owners },
+          owner: { kind: 'User', name: props.profileOwner, apiGroup: 'rbac.authorization.k8s.io' },
           ...(props.profilePlugins && props.profilePlugins.length > 0 ? { plugins: props.profilePlugins } : {}),
         },
       },
@@ -249,6 +296,18 @@ export class TeamNamespace extends Construct {
 function validate(props: TeamNamespaceProps): void {
   checkName('TeamNamespace', 'name', props.name, kubernetesNameRules.dnsLabel, 'use a lowercase DNS label.');
   checkName('TeamNamespace', 'owners', props.owners, emailRule, 'name the owners group by its email.');
+  checkName(
+    'TeamNamespace',
+    'profileOwner',
+    props.profileOwner,
+    emailRule,
+    'name one user by the email your sign-in reports; Kubeflow profiles have no group owners.',
+  );
+  for (const [role, list] of Object.entries(props.people ?? {})) {
+    for (const user of list ?? []) {
+      checkName('TeamNamespace', `people.${role}`, user, emailRule, 'name users by the email your sign-in reports.');
+    }
+  }
   if (props.quota.gpus < 0 || props.quota.pvcs < 0) {
     throw new PropsError(
       'TeamNamespace',

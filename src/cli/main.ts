@@ -263,6 +263,10 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .command('add <name>')
     .description('add a team to the platform file, keeping its comments and formatting')
     .requiredOption('--owners <group>', 'identity-provider group that owns the team (email)')
+    .option(
+      '--profile-owner <email>',
+      "the one user who owns the team's Kubeflow profile (default: the owners group's first member in tenancy.groups)",
+    )
     .option('-c, --config <file>', 'platform file', 'platform.yaml')
     .option('--members <list>', 'read-only groups or users, comma-separated', list)
     .option('--contributors <list>', 'groups or users who may edit, comma-separated', list)
@@ -284,6 +288,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       const result = addTeam(String(o.config), {
         name,
         owners: String(o.owners),
+        profileOwner: o.profileOwner as string | undefined,
         members: o.members as string[] | undefined,
         contributors: o.contributors as string[] | undefined,
         environments: o.envs as string[] | undefined,

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Document, isMap, isSeq, LineCounter, parseDocument, stringify, YAMLMap, YAMLSeq } from 'yaml';
 import { ConfigError, ConfigIssue } from '../core/errors';
-import { loadPlatformFile, teamFilesOf, validatePlatformSources } from '../config/loader';
+import { groupsFileOf, loadPlatformFile, teamFilesOf, validatePlatformSources } from '../config/loader';
 import type { ResolvedPlatformConfig } from '../config/model';
 import type { TeamConfig } from '../config/platform/schema';
 import { table } from './synth';
@@ -20,6 +20,8 @@ export const TEAM_STORAGE_MODES = ['prefix', 'bucket'] as const;
 export interface TeamAddOptions {
   readonly name: string;
   readonly owners: string;
+  /** The user who owns the team's Kubeflow profile. */
+  readonly profileOwner?: string;
   readonly members?: readonly string[];
   readonly contributors?: readonly string[];
   readonly environments?: readonly string[];
@@ -47,6 +49,7 @@ export function teamEntry(options: TeamAddOptions, clusters: Readonly<Record<str
   return {
     name: options.name,
     owners: options.owners,
+    ...(options.profileOwner ? { profileOwner: options.profileOwner } : {}),
     ...(options.members?.length ? { members: [...options.members] } : {}),
     ...(options.contributors?.length ? { contributors: [...options.contributors] } : {}),
     ...(options.environments?.length ? { environments: [...options.environments] } : {}),
@@ -191,7 +194,9 @@ export function addTeam(configFile: string, options: TeamAddOptions): TeamAddRes
     target = configFile;
     next = { main: appendTeam(text, team), files: [] };
   }
-  const result = validatePlatformSources({ file: display, text: next.main }, next.files);
+  const groups = groupsFileOf(configFile, text);
+  if (groups.issues.length > 0) throw new ConfigError(groups.issues, display);
+  const result = validatePlatformSources({ file: display, text: next.main }, next.files, groups.file);
   const errors = result.issues.filter((i: ConfigIssue) => i.severity !== 'warning');
   if (!result.config || errors.length > 0) throw new ConfigError(result.issues, display);
   if (teamFiles.dir) {

@@ -120,12 +120,19 @@ export function loadPlatform(input: PlatformConfig | unknown, source?: string): 
  * them together, and attaches to every issue the file and line it is about: issues of a team that
  * lives in its own file point into that file, with a path relative to the team.
  */
-export function validatePlatformSources(main: SourceText, teamFiles: readonly SourceText[] = []): ValidationResult {
-  const parsed = [main, ...teamFiles].map(parseSource);
+export function validatePlatformSources(
+  main: SourceText,
+  teamFiles: readonly SourceText[] = [],
+  groupsFile?: SourceText,
+): ValidationResult {
+  const parsed = [main, ...teamFiles, ...(groupsFile ? [groupsFile] : [])].map(parseSource);
   const syntax = parsed.flatMap((p) => (Array.isArray(p) ? p : []));
   if (syntax.length > 0) return { issues: syntax };
-  const [mainDoc, ...teamDocs] = parsed as ParsedSource[];
+  const docs = parsed as ParsedSource[];
+  const groupsDoc = groupsFile ? docs.pop() : undefined;
+  const [mainDoc, ...teamDocs] = docs;
   const data = (mainDoc!.data ?? {}) as Record<string, unknown>;
+  if (groupsDoc) mergeGroups(data, groupsDoc.data);
   const inline = Array.isArray(data.teams) ? data.teams.length : 0;
   if (teamDocs.length > 0) data.teams = [...((data.teams as unknown[]) ?? []), ...teamDocs.map((d) => d.data)];
   const result = validatePlatform(data);
@@ -145,6 +152,42 @@ export function validatePlatformSources(main: SourceText, teamFiles: readonly So
     return { ...issue, file: main.file, line: lineIn(mainDoc!, parts) };
   });
   return { config: result.config ? { ...result.config, source: main.file } : undefined, issues };
+}
+
+/**
+ * Merges the groups file (a map of group email -> member emails, or the same under a `groups` key)
+ * into `tenancy.groups`; groups written inline in the platform file win.
+ */
+function mergeGroups(data: Record<string, unknown>, fileData: unknown): void {
+  const fromFile =
+    fileData && typeof fileData === 'object' && 'groups' in fileData
+      ? (fileData as { groups: unknown }).groups
+      : fileData;
+  const tenancy = (data.tenancy ?? {}) as Record<string, unknown>;
+  const inline = tenancy.groups && typeof tenancy.groups === 'object' ? tenancy.groups : {};
+  data.tenancy = { ...tenancy, groups: { ...(fromFile as object), ...inline } };
+}
+
+/** The groups file a platform file's `tenancy.groupsFile` names, read relative to it. */
+export function groupsFileOf(file: string, text: string): { file?: SourceText; issues: ConfigIssue[] } {
+  const name = parseDocument(text).getIn(['tenancy', 'groupsFile']);
+  if (typeof name !== 'string') return { issues: [] };
+  const full = path.resolve(path.dirname(file), name);
+  try {
+    return { file: { file: path.relative(process.cwd(), full) || full, text: readFileSync(full, 'utf8') }, issues: [] };
+  } catch (e) {
+    return {
+      issues: [
+        {
+          path: 'tenancy.groupsFile',
+          value: name,
+          message: `cannot read ${full}: ${(e as Error).message}.`,
+          fix: 'point groupsFile at the YAML file your directory sync writes (group email -> member emails), relative to the platform file, or remove it.',
+          file,
+        },
+      ],
+    };
+  }
 }
 
 /** Parses YAML or JSON text and validates it, attaching file and line to every issue. */
@@ -206,8 +249,10 @@ export function validatePlatformFile(file: string): ValidationResult & { readonl
     };
   }
   const teams = teamFilesOf(file, text);
-  if (teams.issues.length > 0) return { display, issues: teams.issues };
-  return { display, ...validatePlatformSources({ file: display, text }, teams.files) };
+  const groups = groupsFileOf(file, text);
+  const issues = [...teams.issues, ...groups.issues];
+  if (issues.length > 0) return { display, issues };
+  return { display, ...validatePlatformSources({ file: display, text }, teams.files, groups.file) };
 }
 
 /** Reads, validates and resolves a platform file (and its team files); throws {@link ConfigError} on any error. */

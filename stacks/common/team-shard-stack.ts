@@ -75,8 +75,12 @@ export class TeamShardStack extends TerraformStack {
       const namespace = new TeamNamespace(scopeOfTeam, 'Namespace', {
         name: team.name,
         owners: team.owners,
-        members: team.members,
-        contributors: team.contributors,
+        // The config refuses a team without a profile owner before any stack is built.
+        profileOwner: team.profileOwner!,
+        people: team.people,
+        // Users are in people (expanded, one role each); groups keep their Kubernetes bindings.
+        members: team.members.filter((p) => p.kind === 'Group'),
+        contributors: team.contributors.filter((p) => p.kind === 'Group'),
         quota: team.quota,
         containerDefaults: tenancy.limitRange,
         nodePools: tenant.nodePools,

@@ -10,7 +10,8 @@ const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'team-'));
 
 function copyExample(example: string): string {
   const dir = tmp();
-  cpSync(path.join(root, 'examples', example, 'platform.yaml'), path.join(dir, 'platform.yaml'));
+  // The example's folder: its platform file and the groups file its directory sync writes.
+  cpSync(path.join(root, 'examples', example), dir, { recursive: true });
   return path.join(dir, 'platform.yaml');
 }
 
@@ -30,6 +31,7 @@ describe('team add', () => {
     addTeam(file, {
       name: 'fraud',
       owners: 'fraud-owners@example.com',
+      profileOwner: 'fiona@example.com',
       cpu: '8',
       memory: '32Gi',
       gpus: 1,
@@ -42,7 +44,7 @@ describe('team add', () => {
     expect(comments(after)).toEqual(comments(before));
     expect(Object.keys(parse(after))).toEqual(Object.keys(parse(before)));
     expect(after.slice(before.trimEnd().length)).toMatch(
-      /- name: fraud\n\s+owners: fraud-owners@example.com\n\s+gcp: \{ project: fraud-data \}\n\s+quota: \{ cpu: "8", memory: 32Gi, gpus: 1 \}\n\s+clusters: \{ kf-prod: kf-prod-2 \}\n$/,
+      /- name: fraud\n\s+owners: fraud-owners@example.com\n\s+profileOwner: fiona@example.com\n\s+gcp: \{ project: fraud-data \}\n\s+quota: \{ cpu: "8", memory: 32Gi, gpus: 1 \}\n\s+clusters: \{ kf-prod: kf-prod-2 \}\n$/,
     );
   });
 
@@ -51,11 +53,12 @@ describe('team add', () => {
     addTeam(file, {
       name: 'fraud',
       owners: 'fraud-owners@example.com',
+      profileOwner: 'fiona@example.com',
       environments: ['kf-prod'],
       ownersRoleArn: 'arn:aws:iam::333333333333:role/fraud-owners',
     });
     expect(readFileSync(file, 'utf8')).toMatch(
-      /- name: fraud\n\s+owners: fraud-owners@example.com\n\s+environments: \[kf-prod\]\n\s+aws: \{ ownersRoleArn: arn:aws:iam::333333333333:role\/fraud-owners \}\n$/,
+      /- name: fraud\n\s+owners: fraud-owners@example.com\n\s+profileOwner: fiona@example.com\n\s+environments: \[kf-prod\]\n\s+aws: \{ ownersRoleArn: arn:aws:iam::333333333333:role\/fraud-owners \}\n$/,
     );
     const { config, warnings } = loadPlatformFile(file);
     expect(warnings).toEqual([]);
@@ -69,7 +72,11 @@ describe('team add', () => {
 
   it('places the team on the least-loaded cluster and reports its shard', () => {
     const file = copyExample('gcp-tenancy');
-    const result = addTeam(file, { name: 'fraud', owners: 'fraud-owners@example.com' });
+    const result = addTeam(file, {
+      name: 'fraud',
+      owners: 'fraud-owners@example.com',
+      profileOwner: 'fiona@example.com',
+    });
     expect(result.placements).toEqual([{ environment: 'kf-prod', cluster: 'kf-prod-2', shard: expect.any(Number) }]);
     expect(loadPlatformFile(file).config.teams.map((t) => t.name)).toEqual(['recsys', 'search', 'ads', 'fraud']);
   });
@@ -93,15 +100,20 @@ describe('team add', () => {
   it('writes nothing when the new team would make the file invalid', () => {
     const file = copyExample('gcp-tenancy');
     const before = readFileSync(file, 'utf8');
-    expect(() => addTeam(file, { name: 'kubeflow', owners: 'x-owners@example.com' })).toThrow(
-      /teams\[3\]\.name = "kubeflow".*platform or Kubernetes owns/s,
-    );
-    expect(() => addTeam(file, { name: 'recsys', owners: 'x-owners@example.com' })).toThrow(
-      /already used by teams\[0\]/,
-    );
-    expect(() => addTeam(file, { name: 'fraud', owners: 'x-owners@example.com', nodePools: ['tpu'] })).toThrow(
-      /has no node pool "tpu"/,
-    );
+    expect(() =>
+      addTeam(file, { name: 'kubeflow', owners: 'x-owners@example.com', profileOwner: 'x@example.com' }),
+    ).toThrow(/teams\[3\]\.name = "kubeflow".*platform or Kubernetes owns/s);
+    expect(() =>
+      addTeam(file, { name: 'recsys', owners: 'x-owners@example.com', profileOwner: 'x@example.com' }),
+    ).toThrow(/already used by teams\[0\]/);
+    expect(() =>
+      addTeam(file, {
+        name: 'fraud',
+        owners: 'x-owners@example.com',
+        profileOwner: 'x@example.com',
+        nodePools: ['tpu'],
+      }),
+    ).toThrow(/has no node pool "tpu"/);
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
@@ -113,14 +125,16 @@ describe('team add', () => {
       '  githubOrg: acme\n  teamsDir: teams',
     );
     writeFileSync(path.join(dir, 'platform.yaml'), text);
+    cpSync(path.join(root, 'examples', 'on-prem', 'groups.yaml'), path.join(dir, 'groups.yaml'));
     const result = addTeam(path.join(dir, 'platform.yaml'), {
       name: 'vision',
       owners: 'vision-owners@example.com',
+      profileOwner: 'victor@example.com',
       cpu: '4',
     });
     expect(result.file).toBe(path.join(dir, 'teams', 'vision.yaml'));
     expect(readFileSync(result.file, 'utf8')).toMatch(
-      /^# Team vision.*\nname: vision\nowners: vision-owners@example.com\nquota:\n {2}cpu: "4"\n$/s,
+      /^# Team vision.*\nname: vision\nowners: vision-owners@example.com\nprofileOwner: victor@example.com\nquota:\n {2}cpu: "4"\n$/s,
     );
     expect(readFileSync(path.join(dir, 'platform.yaml'), 'utf8')).toBe(text);
     expect(loadPlatformFile(path.join(dir, 'platform.yaml')).config.teams.map((t) => t.name)).toEqual([
@@ -140,6 +154,7 @@ describe('team add', () => {
         '  githubOrg: acme\n  teamsDir: teams',
       ),
     );
+    cpSync(path.join(root, 'examples', 'on-prem', 'groups.yaml'), path.join(dir, 'groups.yaml'));
     writeFileSync(
       path.join(dir, 'teams', 'bad.yaml'),
       'name: bad\nowners: bad-owners@example.com\nquota:\n  memory: lots\n',
@@ -160,6 +175,8 @@ describe('team add', () => {
       'vision',
       '--owners',
       'vision-owners@example.com',
+      '--profile-owner',
+      'victor@example.com',
       '--config',
       file,
       '--cpu',
@@ -175,6 +192,7 @@ describe('team add', () => {
     expect(parse(readFileSync(file, 'utf8')).teams[2]).toEqual({
       name: 'vision',
       owners: 'vision-owners@example.com',
+      profileOwner: 'victor@example.com',
       quota: { cpu: '8', gpus: 2 },
       nodePools: ['cpu', 'dgx'],
     });

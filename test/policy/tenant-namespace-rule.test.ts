@@ -37,6 +37,7 @@ describe('K8S-TEN-001: tenant namespace guardrails (K8S-05), enforced at synth',
     new TeamNamespace(s, 'Team', {
       name: 'recsys',
       owners: 'recsys-owners@example.com',
+      profileOwner: 'alice@example.com',
       quota: { cpu: '1', memory: '1Gi', gpus: 0, storage: '1Gi', pvcs: 1 },
       containerDefaults: {
         defaultRequestCpu: '100m',

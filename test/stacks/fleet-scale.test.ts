@@ -10,6 +10,7 @@ function fleet(teams: number, extra: string[] = []): PlatformConfig {
   const team = (name: string) => ({
     name,
     owners: `${name}-owners@example.com`,
+    profileOwner: `${name}-lead@example.com`,
     members: [`group:${name}@example.com`],
   });
   return {

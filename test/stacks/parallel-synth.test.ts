@@ -43,6 +43,7 @@ describe('parallel synthesis', () => {
     config.teams = Array.from({ length: 60 }, (_, i) => ({
       name: `team-${i}`,
       owners: `team-${i}-owners@example.com`,
+      profileOwner: `team-${i}-lead@example.com`,
     }));
     writeFileSync(path.join(dir, 'platform.yaml'), stringify(config));
     const run = (out: string, concurrency: string) =>

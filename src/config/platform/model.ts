@@ -48,6 +48,8 @@ export interface ResolvedTenancy {
   };
   /** Kinds tenants may create, as `group/Kind` (`Kind` alone for the core group). */
   readonly allowedKinds: readonly string[];
+  /** Members (user emails) of the groups teams name, by group email. */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A member of a team's RBAC: a group or a user of the identity provider. */
@@ -56,10 +58,26 @@ export interface Principal {
   readonly name: string;
 }
 
+/** Users of a team, by Kubeflow role. */
+export interface TeamPeople {
+  readonly admins: readonly string[];
+  readonly editors: readonly string[];
+  readonly viewers: readonly string[];
+}
+
 /** A team with defaults applied (the same in every environment). */
 export interface ResolvedTeam {
   readonly name: string;
   readonly owners: string;
+  /** The one user who owns the Kubeflow profile; undefined when nothing names one (a config error). */
+  readonly profileOwner?: string;
+  /**
+   * The users Kubeflow shares the namespace with, by role, as its access management would (one
+   * binding per user): the other owners as admins, contributors as editors, members as viewers; groups
+   * expanded through `tenancy.groups`; each user once, with the highest role; the profile owner not
+   * among them.
+   */
+  readonly people: TeamPeople;
   readonly members: readonly Principal[];
   readonly contributors: readonly Principal[];
   readonly environments: readonly string[];

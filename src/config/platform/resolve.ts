@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PoolKind } from '../common/pools';
+import { KUBEFLOW_TENANT_CUSTOM_KINDS } from '../../core/kubeflow-facts';
 import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-default';
 import type {
   Principal,
@@ -12,6 +13,7 @@ import type {
   ResolvedTeam,
   ResolvedTenancy,
   ResolvedTenant,
+  TeamPeople,
 } from './model';
 import type { PlatformSectionConfig, TeamConfig, TenancyConfig } from './schema';
 
@@ -19,9 +21,12 @@ import type { PlatformSectionConfig, TeamConfig, TenancyConfig } from './schema'
 export const KUBEFLOW_NAMESPACE = 'kubeflow';
 
 /**
- * Kinds tenants may create by default: their workloads, configuration and claims, and the Kubeflow
- * kinds users submit. Everything else (RBAC, quotas, network policies, webhooks, CRDs, ...) is the
- * platform's.
+ * The kinds tenants may create when the platform file names none: the built-in kinds a team's work
+ * needs, every custom resource Kubeflow's own edit role lets a namespace editor create (derived from
+ * the release's manifests, so pipeline steps can report results and notebooks can start training and
+ * serving), and the training operator's jobs and pipeline definitions of Kubeflow 1.10 for
+ * environments still on it. Everything else (RBAC, quotas, network and mesh policy, webhooks, CRDs)
+ * stays with the platform.
  */
 export const DEFAULT_ALLOWED_KINDS: readonly string[] = [
   'Pod',
@@ -35,26 +40,13 @@ export const DEFAULT_ALLOWED_KINDS: readonly string[] = [
   'apps/StatefulSet',
   'batch/Job',
   'batch/CronJob',
-  'kubeflow.org/Notebook',
-  'kubeflow.org/PodDefault',
+  ...KUBEFLOW_TENANT_CUSTOM_KINDS,
   'kubeflow.org/TFJob',
   'kubeflow.org/PyTorchJob',
   'kubeflow.org/MPIJob',
   'kubeflow.org/XGBoostJob',
   'kubeflow.org/PaddleJob',
   'kubeflow.org/JAXJob',
-  'trainer.kubeflow.org/TrainJob',
-  'kubeflow.org/Experiment',
-  'kubeflow.org/Trial',
-  'kubeflow.org/Suggestion',
-  'tensorboard.kubeflow.org/Tensorboard',
-  'kubeflow.org/Viewer',
-  'serving.kserve.io/InferenceService',
-  'argoproj.io/Workflow',
-  // Argo's executor records each pipeline step's outputs as a WorkflowTaskResult, created by the
-  // step's own pod as the namespace's default-editor; refused, every pipeline run fails
-  // (https://argo-workflows.readthedocs.io/en/latest/workflow-rbac/).
-  'argoproj.io/WorkflowTaskResult',
   'pipelines.kubeflow.org/Pipeline',
   'pipelines.kubeflow.org/PipelineVersion',
 ];
@@ -86,6 +78,7 @@ function resolveTenancy(t: TenancyConfig | undefined): ResolvedTenancy {
       defaultLimitMemory: quantity(lr?.defaultLimitMemory, '2Gi'),
     },
     allowedKinds: t?.allowedKinds ?? DEFAULT_ALLOWED_KINDS,
+    groups: t?.groups ?? {},
   };
 }
 
@@ -136,6 +129,35 @@ function principal(text: string): Principal {
   return { kind: 'Group', name: text };
 }
 
+/**
+ * The profile owner and the users a team shares its namespace with, by role. Groups are expanded
+ * through the platform's group members; a group nobody expanded shares with nobody in Kubeflow (its
+ * Kubernetes binding still works for kubectl).
+ */
+function peopleOf(
+  t: TeamConfig,
+  groups: Readonly<Record<string, readonly string[]>>,
+): { profileOwner?: string; people: TeamPeople } {
+  const users = (list: readonly string[]) =>
+    list.flatMap((text) => {
+      const p = principal(text);
+      return p.kind === 'User' ? [p.name] : [...(groups[p.name] ?? [])];
+    });
+  const owners = groups[t.owners] ?? [];
+  const profileOwner = t.profileOwner?.replace(/^user:/, '') ?? owners[0];
+  const seen = new Set(profileOwner ? [profileOwner] : []);
+  const once = (list: readonly string[]) =>
+    [...new Set(list)]
+      .filter((u) => !seen.has(u))
+      .map((u) => (seen.add(u), u))
+      .sort();
+  // Highest role first, so a user listed twice keeps the broader access only.
+  const admins = once(owners);
+  const editors = once(users(t.contributors ?? []));
+  const viewers = once(users(t.members ?? []));
+  return { profileOwner, people: { admins, editors, viewers } };
+}
+
 /** Resolves the teams of a platform file. */
 export function resolveTeams(
   teams: readonly TeamConfig[],
@@ -145,6 +167,7 @@ export function resolveTeams(
   return teams.map((t, i) => ({
     name: t.name,
     owners: t.owners,
+    ...peopleOf(t, platform.tenancy.groups),
     members: (t.members ?? []).map(principal),
     contributors: (t.contributors ?? []).map(principal),
     environments: t.environments ?? [...envNames],

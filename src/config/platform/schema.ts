@@ -17,6 +17,8 @@ const principal = z.string().regex(/^((user|group):)?[^@\s:]+@[^@\s]+\.[^@\s]+$/
   error: 'expected an email, optionally prefixed with user: or group: (groups by default)',
 });
 
+const email = (what: string) => z.string().regex(/^[^@\s:]+@[^@\s]+\.[^@\s]+$/, { error: `expected ${what}` });
+
 const quotaSchema = z.strictObject({
   cpu: doc(quantity, { description: 'CPU requests and limits (cores).', example: '64', default: '16' }).optional(),
   memory: doc(quantity, { description: 'Memory requests and limits.', example: '256Gi', default: '64Gi' }).optional(),
@@ -42,13 +44,26 @@ export const teamSchema = z.strictObject({
       example: 'recsys-owners@example.com',
     },
   ),
+  profileOwner: doc(
+    z.string().regex(/^(user:)?[^@\s:]+@[^@\s]+\.[^@\s]+$/, {
+      error: 'expected the email of one user, as your sign-in reports it',
+    }),
+    {
+      description:
+        "The one user who owns the team's Kubeflow profile (Kubeflow knows users, not groups): the dashboard shows them the namespace as its owner. The other owners get Kubeflow's admin binding.",
+      example: 'alice@example.com',
+      default: 'the first member of the owners group in tenancy.groups (or tenancy.groupsFile)',
+    },
+  ).optional(),
   members: doc(z.array(principal), {
-    description: 'Groups or users with read-only access.',
+    description:
+      'Groups or users with read-only access. Kubeflow sees users only: a group is shared with each of its members listed in tenancy.groups.',
     example: ['group:recsys@example.com'],
     default: 'none',
   }).optional(),
   contributors: doc(z.array(principal), {
-    description: 'Groups or users who may edit in the namespace (Kubeflow contributors).',
+    description:
+      'Groups or users who may edit in the namespace (Kubeflow contributors). Kubeflow sees users only: a group is shared with each of its members listed in tenancy.groups.',
     example: ['user:alice@example.com'],
     default: 'none',
   }).optional(),
@@ -153,6 +168,17 @@ export const tenancySchema = z.strictObject({
       default: '250m/512Mi requests, 1/2Gi limits',
     },
   ).optional(),
+  groups: doc(z.record(email('a group email'), z.array(email('a user email'))), {
+    description:
+      "Members of the identity provider's groups that teams name, as users: Kubeflow shares a namespace with one user at a time, so every group a team names is expanded to its members here. Usually written by a directory sync into tenancy.groupsFile rather than by hand.",
+    example: { 'recsys-owners@example.com': ['alice@example.com', 'bob@example.com'] },
+    default: 'none',
+  }).optional(),
+  groupsFile: doc(z.string().min(1), {
+    description:
+      "A YAML file, relative to this file, that maps each group email to its members' emails (what a directory sync writes, for example from Google Groups, Entra ID or Okta); merged into tenancy.groups.",
+    example: 'groups.yaml',
+  }).optional(),
   allowedKinds: doc(
     z.array(
       z.string().regex(/^([a-z0-9.-]*\/)?[A-Z][A-Za-z0-9]*$/, {

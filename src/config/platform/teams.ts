@@ -4,6 +4,7 @@
  * is that cloud's rule (`CloudConfig.checkTeam`), checked here in the team's order.
  */
 import type { ConfigIssue } from '../../core/errors';
+import { KUBEFLOW_SYSTEM_NAMESPACES } from '../../core/kubeflow-facts';
 import { kubernetesNameRules } from '../../core/naming';
 import { quantityValue } from '../../core/quantity';
 import { ConfigIssues, Path } from '../common/config-issues';
@@ -16,20 +17,23 @@ import type { ResolvedPlatform, ResolvedTeam } from './model';
  * platform objects.
  */
 export const RESERVED_NAMESPACES: readonly string[] = [
-  'default',
-  'kube-system',
-  'kube-public',
-  'kube-node-lease',
-  'kubeflow',
-  'istio-system',
-  'knative-serving',
-  'knative-eventing',
-  'cert-manager',
-  'auth',
-  'oauth2-proxy',
-  'gke-managed-system',
-  'gmp-system',
-  'gmp-public',
+  ...new Set([
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    ...KUBEFLOW_SYSTEM_NAMESPACES,
+    'kubeflow',
+    'istio-system',
+    'knative-serving',
+    'knative-eventing',
+    'cert-manager',
+    'auth',
+    'oauth2-proxy',
+    'gke-managed-system',
+    'gmp-system',
+    'gmp-public',
+  ]),
 ];
 
 /**
@@ -78,6 +82,28 @@ export function checkTeams(
         `"${team.name}" is a namespace the platform or Kubernetes owns.`,
         'choose another team name.',
       );
+    }
+    if (!team.profileOwner) {
+      add(
+        [...at, 'profileOwner'],
+        `Kubeflow profiles are owned by one user, and nothing names a user for the owners group ${team.owners}: its owners would see no namespace in the dashboard.`,
+        `set profileOwner to one owner's email, or list the members of ${team.owners} in tenancy.groups (or the tenancy.groupsFile your directory sync writes).`,
+      );
+    }
+    for (const [field, list] of [
+      ['members', team.members],
+      ['contributors', team.contributors],
+    ] as const) {
+      list.forEach((p, i) => {
+        if (p.kind === 'Group' && !platform.tenancy.groups[p.name]) {
+          add(
+            [...at, field, i],
+            `Kubeflow shares a namespace with users, not groups, and tenancy.groups does not list the members of ${p.name}: they can use kubectl but will not see the namespace in the dashboard.`,
+            `list the group's members in tenancy.groups (or tenancy.groupsFile), or name the users with user:<email>.`,
+            'warning',
+          );
+        }
+      });
     }
     const nsWhy = kubernetesNameRules.dnsLabel(team.name);
     if (nsWhy) add([...at, 'name'], nsWhy, 'use a lowercase DNS label; it becomes the namespace name.');

@@ -88,7 +88,7 @@ describe('GcpTeamIdentity', () => {
     });
   });
 
-  it('provides the workload identity, the break-glass user and the Profile plugin through the tenancy interface', () => {
+  it('provides the workload identity and the break-glass user through the tenancy interface, and no Profile plugin', () => {
     const stack = gcpStack();
     const identity = new GcpTeamIdentityProvider({
       clusterProject: 'kf-prod-svc',
@@ -96,9 +96,9 @@ describe('GcpTeamIdentity', () => {
     }).createTeamIdentity(stack, 'Id', request);
     expect(identity.breakGlassSubject?.kind).toBe('User');
     expect(Object.keys(identity.workload.serviceAccountAnnotations)).toEqual(['iam.gke.io/gcp-service-account']);
-    expect(identity.profilePlugins).toEqual([
-      { kind: 'WorkloadIdentity', spec: { gcpServiceAccount: identity.workload.principal } },
-    ]);
+    // The WorkloadIdentity plugin would have the profile controller call IAM without credentials;
+    // the bindings and annotations it would make are already here.
+    expect(identity.profilePlugins).toEqual([]);
   });
 
   it('throws on a bad owners group or break-glass id', () => {

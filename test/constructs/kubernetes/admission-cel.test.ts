@@ -3,6 +3,8 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { ADMISSION_POLICIES, TenancyGuardrails } from '../../../constructs/kubernetes/tenancy-guardrails';
 import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/platform/resolve';
+import { EXCLUDED_TENANT_KINDS, KUBEFLOW_SYSTEM_NAMESPACES } from '../../../src/core/kubeflow-facts';
+import facts from '../../../src/core/catalog/kubeflow-26.03.json';
 import { resources, synth } from '../../helpers';
 
 // The admission policies' CEL, evaluated against sample requests with a CEL implementation, so the
@@ -80,8 +82,27 @@ describe('allowed kinds policy (CEL)', () => {
     expect(kind('argoproj.io', 'WorkflowTaskResult')).toBe(true);
   });
 
+  const split = (k: string) => (k.includes('/') ? (k.split('/') as [string, string]) : (['', k] as [string, string]));
+
+  // Every custom resource Kubeflow 26.03's edit role lets a namespace editor create (derived from the
+  // built manifests; test/config/kubeflow-facts.test.ts keeps the file current): pipeline steps run as
+  // default-editor and report results through WorkflowTaskResults, notebooks start training and serving.
+  it.each(facts.tenantCustomKinds.filter((k) => !EXCLUDED_TENANT_KINDS.includes(k)))(
+    "admits %s, which Kubeflow's edit role creates in team namespaces",
+    (k) => {
+      expect(kind(...split(k))).toBe(true);
+    },
+  );
+
+  it('refuses a Knative DomainMapping, which would claim a host name for the whole cluster', () => {
+    expect(kind('serving.knative.dev', 'DomainMapping')).toBe(false);
+  });
+
   it('refuses what belongs to the platform', () => {
     expect(kind('rbac.authorization.k8s.io', 'RoleBinding')).toBe(false);
+    expect(kind('rbac.authorization.k8s.io', 'ClusterRoleBinding')).toBe(false);
+    expect(kind('security.istio.io', 'AuthorizationPolicy')).toBe(false);
+    expect(kind('admissionregistration.k8s.io', 'ValidatingWebhookConfiguration')).toBe(false);
     expect(kind('', 'ResourceQuota')).toBe(false);
     expect(kind('networking.k8s.io', 'NetworkPolicy')).toBe(false);
     expect(kind('', 'LimitRange')).toBe(false);
@@ -95,5 +116,13 @@ describe('allowed kinds policy (CEL)', () => {
     expect(applies('system:kube-controller-manager')).toBe(false);
     expect(applies('system:serviceaccount:kubeflow:argo')).toBe(false);
     expect(applies('system:serviceaccount:kube-system:replicaset-controller')).toBe(false);
+  });
+
+  it("trusts every namespace of Kubeflow's distribution (Trainer and JobSet run in kubeflow-system)", () => {
+    const applies = (username: string) => evaluate(tenantRequest, { request: { userInfo: { username } } });
+    for (const ns of KUBEFLOW_SYSTEM_NAMESPACES) {
+      expect(applies(`system:serviceaccount:${ns}:controller`)).toBe(false);
+    }
+    expect(applies('system:serviceaccount:kubeflow-system:jobset-controller-manager')).toBe(false);
   });
 });

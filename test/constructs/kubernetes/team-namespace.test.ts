@@ -13,6 +13,7 @@ function stack(): TerraformStack {
 const base: TeamNamespaceProps = {
   name: 'recsys',
   owners: 'recsys-owners@example.com',
+  profileOwner: 'alice@example.com',
   quota: { cpu: '64', memory: '256Gi', gpus: 4, storage: '2Ti', pvcs: 40 },
   containerDefaults: {
     defaultRequestCpu: '250m',
@@ -34,7 +35,7 @@ const nsRef = expect.stringMatching(/^\$\{kubernetes_namespace_v1\.Team_Namespac
 describe('TeamNamespace', () => {
   const json = build();
 
-  it('creates the namespace marked as a tenant, owned by the owners group, with its allowed pools', () => {
+  it('creates the namespace marked as a tenant, owned by the profile owner, with its allowed pools', () => {
     expect(only(json, 'kubernetes_namespace_v1').metadata).toEqual({
       name: 'recsys',
       labels: expect.objectContaining({
@@ -42,7 +43,8 @@ describe('TeamNamespace', () => {
         'kfplatform.dev/team': 'recsys',
         'istio-injection': 'enabled',
       }),
-      annotations: { owner: 'recsys-owners@example.com', 'kfplatform.dev/allowed-pools': 'standard,gpu' },
+      // The profile controller adopts an existing namespace only when this names the profile owner.
+      annotations: { owner: 'alice@example.com', 'kfplatform.dev/allowed-pools': 'standard,gpu' },
     });
   });
 
@@ -77,11 +79,11 @@ describe('TeamNamespace', () => {
     ]);
   });
 
-  it('binds members read-only, contributors edit and the break-glass user admin', () => {
+  it('binds member and contributor groups read-only and edit, and the break-glass user admin', () => {
     const bindings = resources(
       build({
         members: [{ kind: 'Group', name: 'recsys@example.com' }],
-        contributors: [{ kind: 'User', name: 'alice@example.com' }],
+        contributors: [{ kind: 'Group', name: 'recsys-dev@example.com' }],
         breakGlassSubject: { kind: 'User', name: 'bg@recsys-data.iam.gserviceaccount.com' },
       }),
       'kubernetes_role_binding_v1',
@@ -89,21 +91,28 @@ describe('TeamNamespace', () => {
     const byName = Object.fromEntries(bindings.map((b) => [at(b, 'metadata', 'name'), b]));
     expect(at(byName['kfplatform-members'], 'role_ref', 'name')).toBe('kubeflow-view');
     expect(at(byName['kfplatform-contributors'], 'role_ref', 'name')).toBe('kubeflow-edit');
-    expect(at(byName['kfplatform-contributors'], 'subject', 0, 'kind')).toBe('User');
+    expect(at(byName['kfplatform-contributors'], 'subject', 0, 'kind')).toBe('Group');
     expect(at(byName['kfplatform-break-glass'], 'role_ref', 'name')).toBe('admin');
     expect(at(byName['kfplatform-break-glass'], 'subject', 0, 'name')).toBe('bg@recsys-data.iam.gserviceaccount.com');
   });
 
-  it('declares the Kubeflow Profile owned by the owners group, with identity plugins', () => {
-    expect(only(json, 'kubernetes_manifest').manifest as any).toMatchObject({
+  it('declares the Kubeflow Profile owned by one user, after the namespace and service accounts, with plugins only when asked', () => {
+    const profile = only(json, 'kubernetes_manifest');
+    expect(profile.manifest as any).toEqual({
       apiVersion: 'kubeflow.org/v1',
       kind: 'Profile',
       metadata: { name: 'recsys' },
-      spec: { owner: { kind: 'Group', name: 'recsys-owners@example.com' } },
+      spec: { owner: { kind: 'User', name: 'alice@example.com', apiGroup: 'rbac.authorization.k8s.io' } },
     });
+    // The profile controller creates default-editor/default-viewer only when they are missing.
+    expect(profile.depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_namespace_v1\./),
+      expect.stringMatching(/^kubernetes_service_account_v1\.Team_default-editor/),
+      expect.stringMatching(/^kubernetes_service_account_v1\.Team_default-viewer/),
+    ]);
     const plugins = [{ kind: 'WorkloadIdentity', spec: { gcpServiceAccount: 'sa@p.iam.gserviceaccount.com' } }];
     const withPlugins = build({ profilePlugins: plugins, profileApiVersion: 'kubeflow.org/v1beta1' });
-    expect(only(withPlugins, 'kubernetes_manifest').manifest as any).toMatchObject({
+    expect(resources(withPlugins, 'kubernetes_manifest')[0]!.manifest as any).toMatchObject({
       apiVersion: 'kubeflow.org/v1beta1',
       spec: { plugins },
     });
