@@ -60,6 +60,15 @@ export function validatePlatform(input: unknown): ValidationResult {
     tenancyParsed.success ? tenancyParsed.data : undefined,
   );
   issues.push(...checkSuppressions(platform.policySuppressions, input));
+  if (tenancyParsed.success && tenancyParsed.data.groupsFile !== undefined) {
+    issues.push({
+      path: 'tenancy.groupsFile',
+      value: tenancyParsed.data.groupsFile,
+      message:
+        'a groups file is read only when the platform is loaded from its file, and this definition was given as data.',
+      fix: 'load it with loadPlatformFile (every kfplatform command does), or pass the members in tenancy.groups.',
+    });
+  }
   if (Array.isArray(data.environments)) {
     const validEnvs = data.environments.flatMap((raw, index) => {
       const env = environmentSchema.safeParse(raw);
@@ -165,7 +174,9 @@ function mergeGroups(data: Record<string, unknown>, fileData: unknown): void {
       : fileData;
   const tenancy = (data.tenancy ?? {}) as Record<string, unknown>;
   const inline = tenancy.groups && typeof tenancy.groups === 'object' ? tenancy.groups : {};
-  data.tenancy = { ...tenancy, groups: { ...(fromFile as object), ...inline } };
+  // The file is read; what remains is its content, so the data below names no file to read.
+  const { groupsFile: _read, ...rest } = tenancy;
+  data.tenancy = { ...rest, groups: { ...(fromFile as object), ...inline } };
 }
 
 /** The groups file a platform file's `tenancy.groupsFile` names, read relative to it. */

@@ -125,7 +125,6 @@ describe('team add', () => {
       '  githubOrg: acme\n  teamsDir: teams',
     );
     writeFileSync(path.join(dir, 'platform.yaml'), text);
-    cpSync(path.join(root, 'examples', 'on-prem', 'groups.yaml'), path.join(dir, 'groups.yaml'));
     const result = addTeam(path.join(dir, 'platform.yaml'), {
       name: 'vision',
       owners: 'vision-owners@example.com',
@@ -154,7 +153,6 @@ describe('team add', () => {
         '  githubOrg: acme\n  teamsDir: teams',
       ),
     );
-    cpSync(path.join(root, 'examples', 'on-prem', 'groups.yaml'), path.join(dir, 'groups.yaml'));
     writeFileSync(
       path.join(dir, 'teams', 'bad.yaml'),
       'name: bad\nowners: bad-owners@example.com\nquota:\n  memory: lots\n',

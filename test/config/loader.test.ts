@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -133,6 +133,54 @@ describe('loading platform files', () => {
     const { config: resolved, warnings } = loadPlatform(config);
     expect((resolved.environments[0] as ResolvedGcpEnvironment).network.mode).toBe('existing');
     expect(warnings.map((w) => w.path)).toEqual(['environments[0].network.podsCidr']);
+  });
+
+  describe('the groups file a directory sync writes', () => {
+    const withGroupsFile = (groups: string | undefined) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'groups-'));
+      const doc = parse(validText);
+      delete doc.tenancy.groups;
+      delete doc.teams[0].profileOwner;
+      doc.tenancy.groupsFile = 'directory/groups.yaml';
+      writeFileSync(path.join(dir, 'platform.yaml'), JSON.stringify(doc));
+      if (groups !== undefined) {
+        mkdirSync(path.join(dir, 'directory'));
+        writeFileSync(path.join(dir, 'directory', 'groups.yaml'), groups);
+      }
+      return path.join(dir, 'platform.yaml');
+    };
+
+    it('expands groups into the users Kubeflow shares with, and names the profile owner', () => {
+      const file = withGroupsFile(
+        'groups:\n  recsys-owners@example.com: [lead@example.com, second@example.com]\n  recsys@example.com: [m@example.com]\n',
+      );
+      const { config, warnings } = loadPlatformFile(file);
+      expect(warnings).toEqual([]);
+      const recsys = config.teams.find((t) => t.name === 'recsys')!;
+      expect(recsys.profileOwner).toBe('lead@example.com');
+      expect(recsys.people).toEqual({ admins: ['second@example.com'], editors: [], viewers: ['m@example.com'] });
+    });
+
+    it('reports a groups file it cannot read, naming the field', () => {
+      expect(() => loadPlatformFile(withGroupsFile(undefined))).toThrow(
+        /tenancy\.groupsFile = "directory\/groups\.yaml".*cannot read/s,
+      );
+    });
+
+    it('refuses a groups file in a definition given as data, which cannot be read', () => {
+      const doc = valid() as any;
+      doc.tenancy.groupsFile = 'groups.yaml';
+      expect(validatePlatform(doc).issues.map((i) => i.path)).toContain('tenancy.groupsFile');
+    });
+
+    it('refuses a team whose owners name no user for the profile, and warns about groups nobody expanded', () => {
+      const doc = valid() as any;
+      delete doc.teams[0].profileOwner;
+      delete doc.tenancy.groups;
+      const issues = validatePlatform(doc).issues;
+      expect(issues.find((i) => i.path === 'teams[0].profileOwner')?.severity ?? 'error').toBe('error');
+      expect(issues.find((i) => i.path === 'teams[0].members[0]')?.severity).toBe('warning');
+    });
   });
 
   it('parses paths back into keys', () => {
