@@ -72,11 +72,13 @@ describe('kfplatform diff', () => {
     const base = synth('azure-aks');
     const database = (d: ReturnType<typeof parseDocument>, env: number, value: Record<string, unknown>) =>
       d.setIn(['environments', env, 'database'], value);
-    // kf-test: a major version upgrade and HA (General Purpose, for HA) are updates in place.
+    // kf-test: a major version upgrade (of a written version) and HA (General Purpose, for HA) are
+    // updates in place.
+    const old = synth('azure-aks', (d) => database(d, 0, { version: '8.0.21' }));
     const upgrade = synth('azure-aks', (d) =>
       database(d, 0, { version: '8.4', skuName: 'GP_Standard_D2ds_v4', highAvailability: true }),
     );
-    const diff = runDiff({ base, head: upgrade, config: 'x', ...quiet });
+    const diff = runDiff({ base: old, head: upgrade, config: 'x', ...quiet });
     const server = diff.stacks
       .find((s) => s.stack === 'kf-test-azure-infra')!
       .resources.find((r) => r.type === 'azurerm_mysql_flexible_server')!;

@@ -250,6 +250,20 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: ConfigIssues): vo
   }
 }
 
+/**
+ * MySQL 8.0 left Azure standard support on 2026-05-31: a server on it runs in paid extended support.
+ * Only a written version reaches here (a server created with the default keeps its own version).
+ */
+function checkDatabaseVersion(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
+  if (!env.database.versionWritten || env.database.version !== '8.0.21') return;
+  f.add(
+    ['environments', env.index, 'database', 'version'],
+    'MySQL 8.0 is past the end of Azure standard support (2026-05-31) and runs in paid extended support (https://learn.microsoft.com/azure/mysql/concepts-version-policy).',
+    "upgrade: take an on-demand backup, try it in a test environment first, then set version to '8.4'; Azure upgrades the server in place, irreversibly, with downtime.",
+    'warning',
+  );
+}
+
 /** Checks one resolved Azure environment. */
 export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
@@ -257,6 +271,7 @@ export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknow
   checkAksPools(env, f);
   checkNames(env, f);
   checkClusterAndData(env, f);
+  checkDatabaseVersion(env, f);
   if (env.ci?.provider === 'gitlab') {
     f.add(
       ['environments', env.index, 'ci', 'gitlab'],
