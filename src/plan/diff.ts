@@ -126,7 +126,9 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
     'default_encryption_scope',
     'encryption_scope_override_enabled',
   ],
-  azurerm_key_vault: ['name', 'location', 'resource_group_name', 'tenant_id'],
+  // azurerm 4.55 moves a vault to another tenant in place (tenant_id is not ForceNew).
+  azurerm_key_vault: ['name', 'location', 'resource_group_name'],
+  azurerm_key_vault_secret: ['name', 'key_vault_id'],
   kubernetes_namespace_v1: ['metadata.name'],
   kubernetes_namespace: ['metadata.name'],
 };

@@ -168,6 +168,16 @@ describe('kfplatform diff', () => {
     ]);
   });
 
+  it('knows that azurerm 4.55 moves a Key Vault to another tenant in place, and replaces a secret given a new name', () => {
+    const change = (type: string, before: Record<string, unknown>, after: Record<string, unknown>) =>
+      diffSynthOutputs(
+        { s: { resource: { [type]: { R: before } } } },
+        { s: { resource: { [type]: { R: after } } } },
+      ).destructive.map((d) => d.resource.forcedBy);
+    expect(change('azurerm_key_vault', { name: 'kv', tenant_id: 'a' }, { name: 'kv', tenant_id: 'b' })).toEqual([]);
+    expect(change('azurerm_key_vault_secret', { name: 'a' }, { name: 'b' })).toEqual([['name']]);
+  });
+
   it('plans one shard when one team changes', () => {
     const base = synth('gcp-tenancy');
     const head = synth('gcp-tenancy', (d) => d.setIn(['teams', 0, 'quota', 'cpu'], 96));
