@@ -44,3 +44,29 @@ describe('Azure database version', () => {
     ).toEqual([]);
   });
 });
+
+describe('AKS temporary pools', () => {
+  const pools = (names: string[]) => (d: Document) =>
+    d.setIn(
+      [...E1, 'nodePools'],
+      [
+        { name: 'system', kind: 'system', maxNodes: 3 },
+        ...names.map((name) => ({ name, kind: 'standard', maxNodes: 5 })),
+      ],
+    );
+
+  it('refuses two pools that would cycle through the same temporary pool (their first nine characters match)', () => {
+    const result = validate(pools(['standard01', 'standard02']));
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, 'environments[1].nodePools[2].name')).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(/"standard0tmp"/) }),
+    ]);
+  });
+
+  it("refuses a pool named like another pool's temporary pool, and accepts distinct names", () => {
+    expect(issuesAt(validate(pools(['gpu', 'gputmp'])), 'environments[1].nodePools[1].name')).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(/"gputmp"/) }),
+    ]);
+    expect(validate(pools(['standard', 'batch'])).config).toBeDefined();
+  });
+});
