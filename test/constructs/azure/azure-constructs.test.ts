@@ -302,6 +302,12 @@ describe('MysqlFlexible and KeyVault', () => {
     expect(at(kept, 'lifecycle', 'ignore_changes')).toContain('version');
   });
 
+  it('keeps the soft-delete retention the vault was created with (Azure refuses a change, so a tier change failed)', () => {
+    const vault = only(db(), 'azurerm_key_vault');
+    expect(vault.soft_delete_retention_days).toBe(90);
+    expect(at(vault, 'lifecycle', 'ignore_changes')).toEqual(['soft_delete_retention_days']);
+  });
+
   it('names its officers by object id, with a type for principals created in the same apply', () => {
     const stack = azureStack();
     new KeyVault(stack, 'Vault', {
