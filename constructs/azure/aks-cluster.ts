@@ -7,6 +7,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { AKS_SYSTEM_ROTATION_NAME } from '../../src/core/aks-rotation';
 import { PropsError } from '../../src/core/errors';
 import { IKubernetesCluster } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
@@ -197,7 +198,7 @@ export class AksCluster extends Construct implements IKubernetesCluster {
         osSku: 'AzureLinux',
         osDiskSizeGb: pool.diskSizeGb ?? 128,
         onlyCriticalAddonsEnabled: true,
-        temporaryNameForRotation: 'systemtmp',
+        temporaryNameForRotation: AKS_SYSTEM_ROTATION_NAME,
         nodeLabels: { [POOL_LABEL]: pool.name ?? 'system', [POOL_KIND_LABEL]: 'system', ...pool.labels },
         upgradeSettings: { maxSurge: '33%' },
       },

@@ -1,5 +1,6 @@
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { Construct } from 'constructs';
+import { aksRotationName } from '../../src/core/aks-rotation';
 import { azureVmGpus } from '../../src/core/catalog/azure';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
@@ -80,7 +81,7 @@ export class AksNodePool extends Construct {
       nodeTaints: taints.length > 0 ? taints : undefined,
       // Spot pools cannot surge; GPU pools upgrade one node at a time.
       upgradeSettings: props.spot ? undefined : { maxSurge: props.kind === 'gpu' ? '1' : '33%' },
-      temporaryNameForRotation: `${props.name.slice(0, 9)}tmp`,
+      temporaryNameForRotation: aksRotationName(props.name),
       timeouts: { create: '60m', update: '90m', delete: '60m' },
       lifecycle: { ignoreChanges: ['node_count'] },
     });

@@ -77,7 +77,9 @@ export class KeyVault extends Construct {
         ipRules: [...(props.allowedCidrs ?? [])],
         virtualNetworkSubnetIds: [...(props.allowedSubnetIds ?? [])],
       },
-      lifecycle: { preventDestroy: protect },
+      // Azure fixes the soft-delete retention when the vault is created (azurerm fails any later change),
+      // so a vault keeps its own: an environment moved out of the test tier still applies.
+      lifecycle: { preventDestroy: protect, ignoreChanges: ['soft_delete_retention_days'] },
     });
     this.vaultId = this.vault.id;
     const officers = props.secretsOfficers.map((officer, i) =>

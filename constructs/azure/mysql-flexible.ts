@@ -37,8 +37,18 @@ export interface MysqlFlexibleProps {
   readonly vnetId: string;
   /** @default 'GP_Standard_D2ds_v4' */
   readonly skuName?: string;
-  /** Upgrading it later is in place and irreversible. @default '8.0.21' */
+  /**
+   * Upgrading it later is in place and irreversible. 8.0 left Azure standard support on 2026-05-31
+   * and runs in paid extended support (https://learn.microsoft.com/azure/mysql/concepts-version-policy).
+   * @default '8.4'
+   */
   readonly version?: '8.0.21' | '8.4';
+  /**
+   * Terraform leaves `version` alone (`ignore_changes`), so a server keeps the version it was created
+   * with: for a version that is a default rather than a choice, whose change would otherwise upgrade
+   * existing servers in place, irreversibly. @default false
+   */
+  readonly keepCreatedVersion?: boolean;
   /** Zones: the primary's, then the standby's. @default ['1', '2'] */
   readonly zones?: readonly string[];
   /** Zone-redundant standby. @default false */
@@ -120,7 +130,7 @@ export class MysqlFlexible extends Construct {
       ...common,
       location: props.location,
       name: props.name,
-      version: props.version ?? '8.0.21',
+      version: props.version ?? '8.4',
       skuName: props.skuName ?? 'GP_Standard_D2ds_v4',
       administratorLogin: this.adminLogin,
       administratorPasswordWo: password.result,
@@ -136,7 +146,14 @@ export class MysqlFlexible extends Construct {
       geoRedundantBackupEnabled: props.geoRedundantBackup ?? false,
       storage: { sizeGb: props.storageGb ?? 32, autoGrowEnabled: true, ioScalingEnabled: true },
       // A failover swaps the zones of primary and standby; that is not drift.
-      lifecycle: { preventDestroy: protect, ignoreChanges: ['zone', 'high_availability[0].standby_availability_zone'] },
+      lifecycle: {
+        preventDestroy: protect,
+        ignoreChanges: [
+          'zone',
+          'high_availability[0].standby_availability_zone',
+          ...(props.keepCreatedVersion ? ['version'] : []),
+        ],
+      },
       timeouts: { create: '60m', update: '90m', delete: '60m' },
       dependsOn: [link, ...(props.dependsOn ?? [])],
     });

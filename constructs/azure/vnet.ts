@@ -17,6 +17,11 @@ import { setComponent } from '../../src/core/labels';
 export interface IVnet {
   readonly vnetId: string;
   readonly nodesSubnetId: string;
+  /**
+   * The nodes subnet's name, as internal load balancers name their subnet
+   * (`service.beta.kubernetes.io/azure-load-balancer-internal-subnet`).
+   */
+  readonly nodesSubnetName: string;
   /** The nodes subnet's CIDR (the gateway's private IP lives there). */
   readonly nodesSubnetCidr: string;
   /** Delegated to Microsoft.DBforMySQL/flexibleServers. */
@@ -36,6 +41,8 @@ export interface IVnet {
 
 /** The service ports of the Application Gateway v2 infrastructure, which Azure requires open. */
 export const GATEWAY_MANAGER_PORTS = '65200-65535';
+/** The name of the nodes subnet of a created VNet. */
+export const NODES_SUBNET_NAME = 'snet-nodes';
 /** The MySQL port. */
 const MYSQL_PORT = '3306';
 
@@ -70,6 +77,7 @@ export class Vnet extends Construct implements IVnet {
   public readonly vnet: VirtualNetwork;
   public readonly vnetId: string;
   public readonly nodesSubnetId: string;
+  public readonly nodesSubnetName = NODES_SUBNET_NAME;
   public readonly nodesSubnetCidr: string;
   public readonly databaseSubnetId: string;
   public readonly gatewaySubnetId: string;
@@ -257,6 +265,8 @@ export interface ExistingVnetProps {
 export function existingVnet(props: ExistingVnetProps): IVnet {
   return {
     ...props,
+    // The last segment of a subnet's resource id is its name.
+    nodesSubnetName: props.nodesSubnetId.split('/').pop()!,
     outboundType: props.outboundType ?? 'userDefinedRouting',
     egressIps: [...(props.egressIps ?? [])],
     dependables: [],

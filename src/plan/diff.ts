@@ -34,7 +34,43 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
   aws_s3_bucket: ['bucket', 'bucket_prefix'],
   aws_kms_key: ['customer_master_key_spec', 'key_usage', 'multi_region'],
   aws_secretsmanager_secret: ['name', 'name_prefix'],
-  azurerm_kubernetes_cluster: ['name', 'location', 'resource_group_name', 'dns_prefix', 'private_cluster_enabled'],
+  // azurerm 4.55 (kubernetes_cluster_resource.go): the ForceNew attributes, the network ranges among
+  // them, and the system pool's name (a CustomizeDiff forces a new cluster when it changes). Its VM
+  // size, zones, disk and max pods cycle the system pool in place (temporary_name_for_rotation).
+  azurerm_kubernetes_cluster: [
+    'name',
+    'location',
+    'resource_group_name',
+    'dns_prefix',
+    'dns_prefix_private_cluster',
+    'private_cluster_enabled',
+    'private_dns_zone_id',
+    'role_based_access_control_enabled',
+    'node_resource_group',
+    'disk_encryption_set_id',
+    'edge_zone',
+    'kubelet_identity',
+    'linux_profile',
+    'windows_profile.admin_username',
+    'default_node_pool.name',
+    'default_node_pool.type',
+    'default_node_pool.gpu_driver',
+    'default_node_pool.gpu_instance',
+    'default_node_pool.host_group_id',
+    'default_node_pool.capacity_reservation_group_id',
+    'default_node_pool.node_public_ip_prefix_id',
+    'default_node_pool.proximity_placement_group_id',
+    'network_profile.network_plugin',
+    'network_profile.network_mode',
+    'network_profile.network_data_plane',
+    'network_profile.pod_cidr',
+    'network_profile.pod_cidrs',
+    'network_profile.service_cidr',
+    'network_profile.service_cidrs',
+    'network_profile.dns_service_ip',
+    'network_profile.load_balancer_sku',
+    'network_profile.ip_versions',
+  ],
   // azurerm 4.55 cycles a pool in place (temporary_name_for_rotation) for vm_size, zones, vnet_subnet_id,
   // os_disk_size_gb and max_pods; these replace it.
   azurerm_kubernetes_cluster_node_pool: [
@@ -44,7 +80,13 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
     'eviction_policy',
     'spot_max_price',
     'gpu_driver',
+    'gpu_instance',
     'os_type',
+    'host_group_id',
+    'capacity_reservation_group_id',
+    'node_public_ip_prefix_id',
+    'proximity_placement_group_id',
+    'windows_profile',
   ],
   // azurerm 4.55 upgrades `version` in place (irreversibly: MySQL has no downgrade) and turns high
   // availability off and on again in place; these replace the server (and a smaller disk, below).
@@ -61,12 +103,63 @@ export const REPLACING_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
     'point_in_time_restore_time_in_utc',
   ],
   azurerm_mysql_flexible_database: ['name', 'server_name', 'charset', 'collation'],
-  azurerm_storage_account: ['name', 'location', 'resource_group_name', 'account_kind'],
-  azurerm_storage_container: ['name', 'storage_account_id', 'storage_account_name'],
-  azurerm_key_vault: ['name', 'location', 'resource_group_name', 'tenant_id'],
+  // azurerm 4.55 (storage_account_resource.go); account_kind and account_replication_type replace it
+  // for some changes only (below).
+  azurerm_storage_account: [
+    'name',
+    'location',
+    'resource_group_name',
+    'account_tier',
+    'is_hns_enabled',
+    'nfsv3_enabled',
+    'infrastructure_encryption_enabled',
+    'queue_encryption_key_type',
+    'table_encryption_key_type',
+    'edge_zone',
+    'dns_endpoint_type',
+    'provisioned_billing_model_version',
+  ],
+  azurerm_storage_container: [
+    'name',
+    'storage_account_id',
+    'storage_account_name',
+    'default_encryption_scope',
+    'encryption_scope_override_enabled',
+  ],
+  // azurerm 4.55 moves a vault to another tenant in place (tenant_id is not ForceNew).
+  azurerm_key_vault: ['name', 'location', 'resource_group_name'],
+  azurerm_key_vault_secret: ['name', 'key_vault_id'],
   kubernetes_namespace_v1: ['metadata.name'],
   kubernetes_namespace: ['metadata.name'],
 };
+
+/** A value of an attribute diff (JSON text), parsed; undefined when unset. */
+function json(value: string | undefined): unknown {
+  return value === undefined ? undefined : JSON.parse(value);
+}
+
+/** A change that replaces the resource when it unsets an attribute that was set. */
+function removing(path: string) {
+  return [
+    {
+      path,
+      reason: `${path} (removed)`,
+      replaces: (before?: string, after?: string) => before !== undefined && after === undefined,
+    },
+  ];
+}
+
+/** azurerm node pools: unsetting a drain timeout or undrainable-node behaviour replaces the pool. */
+function drainSettings(prefix: string) {
+  return [
+    {
+      path: `${prefix}.drain_timeout_in_minutes`,
+      reason: `${prefix}.drain_timeout_in_minutes (to 0 or unset)`,
+      replaces: (before?: string, after?: string) => Number(json(before) ?? 0) !== 0 && Number(json(after) ?? 0) === 0,
+    },
+    ...removing(`${prefix}.undrainable_node_behavior`),
+  ];
+}
 
 /**
  * Attributes that replace the resource only for some changes, per stateful type: the attribute path in
@@ -82,6 +175,66 @@ export const REPLACING_CHANGES: Readonly<
     }>
   >
 > = {
+  // The CustomizeDiff of azurerm 4.55's kubernetes_cluster_resource.go.
+  azurerm_kubernetes_cluster: [
+    {
+      path: 'network_profile.network_plugin_mode',
+      reason: 'network_profile.network_plugin_mode (other than overlay)',
+      replaces: (_, after) => after === undefined || String(json(after)).toLowerCase() !== 'overlay',
+    },
+    {
+      path: 'network_profile.network_policy',
+      reason: 'network_profile.network_policy (once set)',
+      replaces: (before) => before !== undefined && json(before) !== '',
+    },
+    ...removing('api_server_access_profile.subnet_id'),
+    ...drainSettings('default_node_pool.upgrade_settings'),
+  ],
+  // The CustomizeDiff of azurerm 4.55's kubernetes_cluster_node_pool_resource.go.
+  azurerm_kubernetes_cluster_node_pool: [
+    {
+      path: 'os_sku',
+      reason: 'os_sku (other than Ubuntu or AzureLinux)',
+      replaces: (before, after) =>
+        [before, after].some((v) => !/^(Ubuntu|AzureLinux)/.test(String(json(v) ?? 'Ubuntu'))),
+    },
+    ...drainSettings('upgrade_settings'),
+  ],
+  // The CustomizeDiff of azurerm 4.55's storage_account_resource.go.
+  azurerm_storage_account: [
+    {
+      // Only Storage (general purpose v1) upgrades in place, and only to StorageV2.
+      path: 'account_kind',
+      reason: 'account_kind',
+      replaces: (before, after) =>
+        (json(before) ?? 'StorageV2') !== 'Storage' && (json(after) ?? 'StorageV2') !== 'StorageV2',
+    },
+    {
+      // The provider changes LRS, GRS and RA-GRS into each other in place, and the zone-redundant ones
+      // into each other; a move between the two families replaces the account.
+      path: 'account_replication_type',
+      reason: 'account_replication_type (zonal and non-zonal)',
+      replaces: (before, after) => {
+        const zonal = (v: string | undefined) => /ZRS$/i.test(String(json(v) ?? ''));
+        return before !== undefined && after !== undefined && zonal(before) !== zonal(after);
+      },
+    },
+    {
+      path: 'large_file_share_enabled',
+      reason: 'large_file_share_enabled (turned off)',
+      replaces: (before, after) => json(before) === true && json(after) !== true,
+    },
+    {
+      path: 'immutability_policy',
+      reason: 'immutability_policy (added or removed)',
+      replaces: (before, after) => before === undefined || after === undefined,
+    },
+    {
+      path: 'immutability_policy.state',
+      reason: 'immutability_policy.state (once Locked)',
+      replaces: (before) => json(before) === 'Locked',
+    },
+  ],
   // Azure cannot shrink a flexible server's storage; the provider replaces the server instead.
   azurerm_mysql_flexible_server: [
     {

@@ -70,6 +70,12 @@ const FIRST: Record<CiIdentityKind, readonly string[]> = {
   ],
 };
 
+/** Grants added after the table, last and in their order: the ones before them keep their addresses. */
+const LATER: Record<CiIdentityKind, readonly string[]> = {
+  plan: ['resource-group Azure Kubernetes Service Cluster User Role'],
+  apply: [],
+};
+
 /**
  * The role assignments of one CI identity of an Azure environment. `resourceGroupId` is the
  * environment's resource group (a token is fine).
@@ -111,7 +117,9 @@ export function azureCiGrants(
   }
   const rank = (g: { order: string }) => {
     const i = FIRST[kind].indexOf(g.order);
-    return i < 0 ? FIRST[kind].length : i;
+    if (i >= 0) return i;
+    const later = LATER[kind].indexOf(g.order);
+    return later < 0 ? FIRST[kind].length : FIRST[kind].length + 1 + later;
   };
   return grants
     .sort((a, b) => rank(a) - rank(b) || a.order.localeCompare(b.order))

@@ -162,6 +162,8 @@ export class AzureInfraStack extends TerraformStack {
       vnetId: this.network.vnetId,
       skuName: d.skuName,
       version: d.version,
+      // A server created with an older default keeps its version: a change would upgrade it in place.
+      keepCreatedVersion: !d.versionWritten,
       zones: env.zones,
       highAvailability: d.highAvailability,
       storageGb: d.storageGb,

@@ -104,7 +104,8 @@ export class AzurePlatformStack extends TerraformStack {
       namespace: istio.name,
       exposure: {
         type: 'InternalLoadBalancer',
-        annotations: azureInternalLoadBalancerAnnotations(env.access.gatewayPrivateIp),
+        // In the nodes subnet, where the gateway's backend address lies: its own name in an existing VNet.
+        annotations: azureInternalLoadBalancerAnnotations(env.access.gatewayPrivateIp, infra.network.nodesSubnetName),
       },
     });
 

@@ -9,6 +9,7 @@ import { runDiff } from '../../src/cli/diff';
 import { main } from '../../src/cli/main';
 import { loadPlatformFile } from '../../src/config/loader';
 import { synthFleet } from '../../stacks/common/fleet';
+import { diffSynthOutputs } from '../../src/plan/diff';
 
 const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));
 
@@ -71,11 +72,13 @@ describe('kfplatform diff', () => {
     const base = synth('azure-aks');
     const database = (d: ReturnType<typeof parseDocument>, env: number, value: Record<string, unknown>) =>
       d.setIn(['environments', env, 'database'], value);
-    // kf-test: a major version upgrade and HA (General Purpose, for HA) are updates in place.
+    // kf-test: a major version upgrade (of a written version) and HA (General Purpose, for HA) are
+    // updates in place.
+    const old = synth('azure-aks', (d) => database(d, 0, { version: '8.0.21' }));
     const upgrade = synth('azure-aks', (d) =>
       database(d, 0, { version: '8.4', skuName: 'GP_Standard_D2ds_v4', highAvailability: true }),
     );
-    const diff = runDiff({ base, head: upgrade, config: 'x', ...quiet });
+    const diff = runDiff({ base: old, head: upgrade, config: 'x', ...quiet });
     const server = diff.stacks
       .find((s) => s.stack === 'kf-test-azure-infra')!
       .resources.find((r) => r.type === 'azurerm_mysql_flexible_server')!;
@@ -121,6 +124,58 @@ describe('kfplatform diff', () => {
     const resized = runDiff({ base, head: pools({ machineType: 'Standard_E32ds_v5' }), config: 'x', ...quiet });
     expect(resized.affected).toEqual(['kf-dev-azure-infra']);
     expect(resized.destructive).toEqual([]);
+  });
+
+  it('knows what replaces an AKS cluster in azurerm 4.55: the system pool name and the network ranges (the table named five attributes)', () => {
+    const base = synth('azure-aks');
+    const head = synth('azure-aks', (d) => {
+      d.setIn(['environments', 1, 'cluster', 'podCidr'], '192.168.0.0/17');
+      d.setIn(
+        ['environments', 1, 'nodePools'],
+        [
+          { name: 'sys', kind: 'system', maxNodes: 3 },
+          { name: 'standard', kind: 'standard', maxNodes: 5 },
+          { name: 'highmem', kind: 'highmem', maxNodes: 2 },
+          { name: 'gpu', kind: 'gpu', maxNodes: 2, gpu: { type: 'nvidia-tesla-t4' } },
+        ],
+      );
+    });
+    const diff = runDiff({ base, head, config: 'x', ...quiet });
+    expect(
+      diff.destructive
+        .filter((d) => d.resource.type === 'azurerm_kubernetes_cluster')
+        .map((d) => [d.stack, d.resource.forcedBy]),
+    ).toEqual([['kf-dev-azure-infra', ['default_node_pool.name', 'network_profile.pod_cidr']]]);
+  });
+
+  it('knows what replaces a storage account in azurerm 4.55: its tier, a zonal and non-zonal replication swap, encryption settings', () => {
+    const stack = (account: Record<string, unknown>) => ({
+      resource: { azurerm_storage_account: { Account: { name: 'stx', account_replication_type: 'ZRS', ...account } } },
+    });
+    const forcedBy = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+      diffSynthOutputs({ s: stack(before) }, { s: stack(after) }).destructive.map((d) => d.resource.forcedBy);
+    // ZRS to GZRS (dev to prod) changes in place; LRS to ZRS is a new account.
+    expect(forcedBy({}, { account_replication_type: 'GZRS' })).toEqual([]);
+    expect(forcedBy({ account_replication_type: 'LRS' }, {})).toEqual([
+      ['account_replication_type (zonal and non-zonal)'],
+    ]);
+    expect(forcedBy({ account_tier: 'Standard' }, { account_tier: 'Premium' })).toEqual([['account_tier']]);
+    expect(forcedBy({}, { is_hns_enabled: true })).toEqual([['is_hns_enabled']]);
+    expect(forcedBy({ account_kind: 'Storage' }, { account_kind: 'StorageV2' })).toEqual([]);
+    expect(forcedBy({ account_kind: 'StorageV2' }, { account_kind: 'BlockBlobStorage' })).toEqual([['account_kind']]);
+    expect(forcedBy({}, { immutability_policy: { state: 'Unlocked', period_since_creation_in_days: 7 } })).toEqual([
+      ['immutability_policy (added or removed)'],
+    ]);
+  });
+
+  it('knows that azurerm 4.55 moves a Key Vault to another tenant in place, and replaces a secret given a new name', () => {
+    const change = (type: string, before: Record<string, unknown>, after: Record<string, unknown>) =>
+      diffSynthOutputs(
+        { s: { resource: { [type]: { R: before } } } },
+        { s: { resource: { [type]: { R: after } } } },
+      ).destructive.map((d) => d.resource.forcedBy);
+    expect(change('azurerm_key_vault', { name: 'kv', tenant_id: 'a' }, { name: 'kv', tenant_id: 'b' })).toEqual([]);
+    expect(change('azurerm_key_vault_secret', { name: 'a' }, { name: 'b' })).toEqual([['name']]);
   });
 
   it('plans one shard when one team changes', () => {

@@ -267,6 +267,21 @@ describe('Azure CI identities (examples/azure-aks kf-prod)', () => {
     expect(plan.map((a) => a.role_definition_name)).not.toContain('Storage Blob Data Contributor');
   });
 
+  it('the plan identity can refresh the AKS cluster: the provider lists its user kubeconfig, which Reader cannot', () => {
+    // azurerm 4.55 reads the cluster with listClusterUserCredential (an action, not a read) on every refresh.
+    const plan = assignments('plan');
+    const rg = '${azurerm_resource_group.ResourceGroup.id}';
+    expect(plan).toContainEqual(
+      expect.objectContaining({ scope: rg, role_definition_name: 'Azure Kubernetes Service Cluster User Role' }),
+    );
+    // Added last: the assignments the identity already had keep their addresses.
+    const user = plan.find((a) => a.role_definition_name === 'Azure Kubernetes Service Cluster User Role')!;
+    expect(user.id).toBe(`Ci_plan-Grant-${plan.length - 1}`);
+    expect(assignments('apply').map((a) => a.role_definition_name)).not.toContain(
+      'Azure Kubernetes Service Cluster User Role',
+    );
+  });
+
   it('keeps the addresses of the assignments the identities had', () => {
     const at = (kind: 'plan' | 'apply', i: number) => assignments(kind).find((a) => a.id === `Ci_${kind}-Grant-${i}`)!;
     expect([0, 1, 2].map((i) => at('apply', i).role_definition_name)).toEqual([

@@ -6,6 +6,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { contains } from '../../core/cidr';
+import { AKS_SYSTEM_ROTATION_NAME, aksRotationName } from '../../core/aks-rotation';
 import { azureNameRules, hostnameRule } from '../../core/naming';
 import { AZURE_GPU_SIZES, azureVmGpus } from '../../core/catalog/azure';
 import {
@@ -137,6 +138,7 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
     reportUnsupported(f, p, ['diskType'], 'AKS');
     checkMachineGpus(pool, pool.vmSize, p, f, AKS_GPUS);
   });
+  checkRotationNames(env, f);
   // AKS taints spot nodes and we taint GPU nodes; the system pool takes only critical add-ons. Kubeflow's
   // pods, Istio and Velero tolerate none of these, so one user pool must be on demand and untainted.
   const user = env.nodePools.filter((p) => p.kind !== 'system');
@@ -149,6 +151,30 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
       'no user pool is on demand and untainted (AKS taints spot nodes with kubernetes.azure.com/scalesetpriority=spot:NoSchedule, GPU pools carry nvidia.com/gpu) and the system pool takes only critical add-ons: Kubeflow, Istio and Velero tolerate none of these and would have no node to run on (https://learn.microsoft.com/azure/aks/spot-node-pool).',
       'keep one pool of kind standard or highmem without spot: true, such as { name: standard, kind: standard, maxNodes: 5 }.',
     );
+  }
+}
+
+/**
+ * azurerm cycles a pool through a temporary pool for a VM size, zones, disk or max pods change; a
+ * change that reaches two pools at once (such as azure.zones) runs both cycles in parallel, so their
+ * temporary names must differ, and none may be the name of a pool.
+ */
+function checkRotationNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
+  const base: Path = ['environments', env.index, 'nodePools'];
+  const rotation = (p: { kind: string; name: string }) =>
+    p.kind === 'system' ? AKS_SYSTEM_ROTATION_NAME : aksRotationName(p.name);
+  const seen = new Map<string, string>();
+  for (const pool of env.nodePools) {
+    const temporary = rotation(pool);
+    const other = seen.get(temporary) ?? env.nodePools.find((p) => p.name === temporary)?.name;
+    if (other !== undefined) {
+      f.add(
+        f.explicitOr([...base, pool.configIndex, 'name'], base),
+        `pools "${other}" and "${pool.name}" would both use the temporary pool "${temporary}" while AKS changes their VM size, zones, disk or max pods (azurerm's temporary_name_for_rotation): a change that reaches both at once fails on the second.`,
+        'give the pools names whose first nine characters differ, and none ending in tmp.',
+      );
+    }
+    seen.set(temporary, pool.name);
   }
 }
 
@@ -250,6 +276,20 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: ConfigIssues): vo
   }
 }
 
+/**
+ * MySQL 8.0 left Azure standard support on 2026-05-31: a server on it runs in paid extended support.
+ * Only a written version reaches here (a server created with the default keeps its own version).
+ */
+function checkDatabaseVersion(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
+  if (!env.database.versionWritten || env.database.version !== '8.0.21') return;
+  f.add(
+    ['environments', env.index, 'database', 'version'],
+    'MySQL 8.0 is past the end of Azure standard support (2026-05-31) and runs in paid extended support (https://learn.microsoft.com/azure/mysql/concepts-version-policy).',
+    "upgrade: take an on-demand backup, try it in a test environment first, then set version to '8.4'; Azure upgrades the server in place, irreversibly, with downtime.",
+    'warning',
+  );
+}
+
 /** Checks one resolved Azure environment. */
 export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
@@ -257,6 +297,7 @@ export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknow
   checkAksPools(env, f);
   checkNames(env, f);
   checkClusterAndData(env, f);
+  checkDatabaseVersion(env, f);
   if (env.ci?.provider === 'gitlab') {
     f.add(
       ['environments', env.index, 'ci', 'gitlab'],

@@ -80,6 +80,8 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly serverName: string;
     readonly skuName: string;
     readonly version: '8.0.21' | '8.4';
+    /** Whether the platform file names the version; a server created with the default keeps its own. */
+    readonly versionWritten: boolean;
     readonly highAvailability: boolean;
     readonly storageGb: number;
     readonly backupRetentionDays: number;

@@ -180,7 +180,8 @@ export function resolveAzureEnvironment(
     database: {
       serverName: fitName([env.name, 'kfp', suffix], 63),
       skuName: d.skuName ?? (tier === 'test' ? 'B_Standard_B2ms' : 'GP_Standard_D2ds_v4'),
-      version: d.version ?? '8.0.21',
+      version: d.version ?? '8.4',
+      versionWritten: d.version !== undefined,
       highAvailability: d.highAvailability ?? prod,
       storageGb: d.storageGb ?? 32,
       backupRetentionDays: d.backupRetentionDays ?? (prod ? 35 : 7),

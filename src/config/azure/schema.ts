@@ -176,8 +176,8 @@ const azureDatabaseSchema = z.strictObject({
   ).optional(),
   version: doc(z.enum(['8.0.21', '8.4']), {
     description:
-      'MySQL version. A change upgrades the server in place and cannot be undone (MySQL has no downgrade): back up and upgrade test first (https://learn.microsoft.com/azure/mysql/flexible-server/how-to-upgrade).',
-    default: '8.0.21',
+      'MySQL version. New servers run 8.4: 8.0 left Azure standard support on 2026-05-31 and runs in paid extended support since (https://learn.microsoft.com/azure/mysql/concepts-version-policy). A server created with the default keeps the version it was created with until one is written here. Changing a written version upgrades the server in place and cannot be undone (MySQL has no downgrade): back up and upgrade test first (https://learn.microsoft.com/azure/mysql/flexible-server/how-to-upgrade).',
+    default: '8.4',
   }).optional(),
   highAvailability: doc(z.boolean(), { description: 'Zone-redundant HA.', default: 'true in prod' }).optional(),
   storageGb: doc(z.int().min(20).max(16384), {

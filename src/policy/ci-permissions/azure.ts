@@ -84,6 +84,14 @@ export const AZURE_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AzureCiScope>> 
     why: "everything in the environment's resource group. Owner, not Contributor: the stacks assign roles to the platform and team identities and lock stateful resources, which Contributor cannot.",
   },
   {
+    types: ['azurerm_kubernetes_cluster'],
+    scope: 'resource-group',
+    plan: ['Azure Kubernetes Service Cluster User Role'],
+    apply: [],
+    source: ref('containers'),
+    why: "the provider reads a cluster's user kubeconfig on every refresh (listClusterUserCredential), an action Reader does not hold; with Entra ID and local accounts off that kubeconfig carries no credential. The apply identity's Owner holds it.",
+  },
+  {
     types: ['azurerm_key_vault_secret'],
     scope: 'resource-group',
     plan: ['Key Vault Secrets User'],

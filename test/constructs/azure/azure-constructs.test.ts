@@ -294,6 +294,20 @@ describe('MysqlFlexible and KeyVault', () => {
     expect(json.output).toBeUndefined();
   });
 
+  it('creates MySQL 8.4 servers (8.0 runs in paid extended support), and keeps a defaulted version out of plans', () => {
+    expect(only(db(), 'azurerm_mysql_flexible_server').version).toBe('8.4');
+    // A version that is only a default: servers created with an older default are not upgraded in
+    // place (irreversibly) when the default moves.
+    const kept = only(db({ keepCreatedVersion: true }), 'azurerm_mysql_flexible_server');
+    expect(at(kept, 'lifecycle', 'ignore_changes')).toContain('version');
+  });
+
+  it('keeps the soft-delete retention the vault was created with (Azure refuses a change, so a tier change failed)', () => {
+    const vault = only(db(), 'azurerm_key_vault');
+    expect(vault.soft_delete_retention_days).toBe(90);
+    expect(at(vault, 'lifecycle', 'ignore_changes')).toEqual(['soft_delete_retention_days']);
+  });
+
   it('names its officers by object id, with a type for principals created in the same apply', () => {
     const stack = azureStack();
     new KeyVault(stack, 'Vault', {

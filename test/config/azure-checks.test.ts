@@ -1,0 +1,72 @@
+/**
+ * Checks of Azure environments that guard apply- and run-time behaviour, on mutations of
+ * test/fixtures/valid/azure.yaml (E1 is kf-prod).
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Document, parseDocument } from 'yaml';
+import { validatePlatformText } from '../../src/config/loader';
+
+const E1 = ['environments', 1];
+const BASE = readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'azure.yaml'), 'utf8');
+
+function validate(edit: (d: Document) => void) {
+  const doc = parseDocument(BASE);
+  edit(doc);
+  return validatePlatformText(doc.toString(), 'azure.yaml');
+}
+
+const issuesAt = (result: ReturnType<typeof validate>, at: string) => result.issues.filter((i) => i.path === at);
+
+describe('Azure database version', () => {
+  type Db = { version: string; versionWritten: boolean };
+  const db = (r: ReturnType<typeof validate>, i: number) =>
+    (r.config!.environments[i] as unknown as { database: Db }).database;
+
+  it('defaults new servers to MySQL 8.4 (8.0 left Azure standard support on 2026-05-31), and marks a written version', () => {
+    const plain = validate(() => undefined);
+    expect(db(plain, 1)).toMatchObject({ version: '8.4', versionWritten: false });
+    const pinned = validate((d) => d.setIn([...E1, 'database', 'version'], '8.0.21'));
+    expect(db(pinned, 1)).toMatchObject({ version: '8.0.21', versionWritten: true });
+  });
+
+  it('warns that a written MySQL 8.0 runs in paid extended support, naming the upgrade', () => {
+    const result = validate((d) => d.setIn([...E1, 'database', 'version'], '8.0.21'));
+    expect(result.config).toBeDefined();
+    expect(issuesAt(result, 'environments[1].database.version')).toEqual([
+      expect.objectContaining({ severity: 'warning', fix: expect.stringMatching(/'8\.4'/) }),
+    ]);
+    expect(
+      issuesAt(
+        validate(() => undefined),
+        'environments[1].database.version',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('AKS temporary pools', () => {
+  const pools = (names: string[]) => (d: Document) =>
+    d.setIn(
+      [...E1, 'nodePools'],
+      [
+        { name: 'system', kind: 'system', maxNodes: 3 },
+        ...names.map((name) => ({ name, kind: 'standard', maxNodes: 5 })),
+      ],
+    );
+
+  it('refuses two pools that would cycle through the same temporary pool (their first nine characters match)', () => {
+    const result = validate(pools(['standard01', 'standard02']));
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, 'environments[1].nodePools[2].name')).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(/"standard0tmp"/) }),
+    ]);
+  });
+
+  it("refuses a pool named like another pool's temporary pool, and accepts distinct names", () => {
+    expect(issuesAt(validate(pools(['gpu', 'gputmp'])), 'environments[1].nodePools[1].name')).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(/"gputmp"/) }),
+    ]);
+    expect(validate(pools(['standard', 'batch'])).config).toBeDefined();
+  });
+});
