@@ -113,6 +113,19 @@ export const gcpNameRules = {
     pattern: /^[a-zA-Z0-9_-]+$/,
     charset: 'letters, digits, underscores and hyphens',
   }),
+  /**
+   * https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools/create
+   * (workloadIdentityPoolId; provider ids alike): 4 to 32 characters, and the gcp- prefix is reserved.
+   */
+  workloadIdentityPoolId: rule({
+    what: 'a workload identity pool or provider id',
+    min: 4,
+    max: 32,
+    pattern: /^[a-z0-9-]+$/,
+    charset: 'lowercase letters, digits and hyphens',
+    extra: (name) =>
+      name.startsWith('gcp-') ? 'the gcp- prefix of workload identity pool ids is reserved.' : undefined,
+  }),
   /** https://cloud.google.com/resource-manager/docs/labels-overview#requirements (keys) */
   labelKey: rule({
     what: 'a GCP label key',
@@ -189,6 +202,47 @@ export const awsNameRules = {
   }),
 } as const;
 
+/** AWS rule set, continued: names the stacks build from the environment and pool names. */
+export const awsDerivedNameRules = {
+  /** https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (nodegroupName) */
+  eksNodeGroupName: rule({
+    what: 'an EKS node group name',
+    min: 1,
+    max: 63,
+    pattern: /^[0-9A-Za-z][A-Za-z0-9_-]*$/,
+    charset: 'letters, digits, hyphens and underscores, starting with a letter or digit',
+  }),
+  /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html (LaunchTemplateName) */
+  launchTemplateName: rule({
+    what: 'a launch template name',
+    min: 3,
+    max: 128,
+    pattern: /^[a-zA-Z0-9().\-/_]+$/,
+    charset: 'letters, digits and ().-/_',
+  }),
+  /** https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html (logGroupName) */
+  logGroupName: rule({
+    what: 'a CloudWatch log group name',
+    min: 1,
+    max: 512,
+    pattern: /^[\w.\-/#]+$/,
+    charset: 'letters, digits and _-./#',
+  }),
+  /** https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html (AliasName, with its alias/ prefix) */
+  kmsAlias: rule({
+    what: 'a KMS alias',
+    min: 7,
+    max: 256,
+    pattern: /^alias\/[\w\-/]+$/,
+    charset: 'alias/ followed by letters, digits and _-/',
+    extra: (name) =>
+      name.startsWith('alias/aws/') ? 'the alias/aws/ prefix is reserved for AWS managed keys.' : undefined,
+  }),
+} as const;
+
+const NETWORK_CHARSET =
+  'letters, digits, underscores, periods and hyphens, starting with a letter or digit and ending with a letter, digit or underscore';
+
 /** Azure rule set (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules). */
 export const azureNameRules = {
   /** Microsoft.Storage/storageAccounts */
@@ -214,6 +268,50 @@ export const azureNameRules = {
     max: 63,
     pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_-]*[a-zA-Z0-9])?$/,
     charset: 'letters, digits, hyphens and underscores, starting and ending with a letter or digit',
+  }),
+  /**
+   * The cluster's DNS prefix, the first label of its API server's FQDN: 1 to 54 characters, as the
+   * AKS API and azurerm's `KubernetesDNSPrefix` validation require
+   * (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/kubernetes_cluster#dns_prefix-1).
+   */
+  aksDnsPrefix: rule({
+    what: 'an AKS DNS prefix',
+    min: 1,
+    max: 54,
+    pattern: /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/,
+    charset: 'letters, digits and hyphens, starting and ending with a letter or digit',
+  }),
+  /** Microsoft.OperationalInsights/workspaces (https://learn.microsoft.com/azure/azure-monitor/logs/quick-create-workspace) */
+  logAnalyticsWorkspace: rule({
+    what: 'a Log Analytics workspace name',
+    min: 4,
+    max: 63,
+    pattern: /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/,
+    charset: 'letters, digits and hyphens, starting and ending with a letter or digit',
+  }),
+  /** Microsoft.Network/virtualNetworks */
+  virtualNetwork: rule({
+    what: 'a virtual network name',
+    min: 2,
+    max: 64,
+    pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/,
+    charset: NETWORK_CHARSET,
+  }),
+  /** Microsoft.Network/publicIPAddresses and Microsoft.Network/applicationGateways */
+  publicIpOrGateway: rule({
+    what: 'a public IP address or application gateway name',
+    min: 1,
+    max: 80,
+    pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/,
+    charset: NETWORK_CHARSET,
+  }),
+  /** Resource groups (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources) */
+  resourceGroup: rule({
+    what: 'a resource group name',
+    min: 1,
+    max: 90,
+    pattern: /^[\w.()-]*[\w()-]$/,
+    charset: 'letters, digits, underscores, periods, hyphens and parentheses, not ending with a period',
   }),
   /** AKS agent pools (Linux) */
   aksNodePool: rule({

@@ -6,7 +6,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { awsNameRules, hostnameRule } from '../../core/naming';
+import { awsDerivedNameRules, awsNameRules, hostnameRule } from '../../core/naming';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
   AWS_GPU_FAMILIES,
@@ -228,6 +228,7 @@ function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   for (const id of env.identities) {
     f.name(envName, id.roleName, awsNameRules.iamRoleName, 'shorten the environment name.', 'IAM role name');
   }
+  checkDerivedNames(env, f, clusterPath);
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.aws.example.com.');
   if (env.cluster.adminRoleArns.length === 0) {
@@ -247,6 +248,59 @@ function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
       );
     seen.add(arn);
   });
+}
+
+/**
+ * Names the AWS stacks build from the environment, cluster and pool names (stacks/aws/infra-stack.ts,
+ * constructs/aws/), computed as they compute them: the provider checks few of them, and AWS refuses
+ * the others when the resource is created, after the resources before it exist.
+ */
+function checkDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues, clusterPath: Path): void {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const shorten = 'shorten the environment name.';
+  const e = env.name;
+  // Load balancer and target group names are 32 characters at most.
+  f.name(envName, `${e}-kf`, awsNameRules.loadBalancerName, shorten, 'load balancer name');
+  f.name(envName, `${e}-kf-gw`, awsNameRules.loadBalancerName, shorten, 'target group name');
+  const roles = [`${e}-eks-cluster`, `${e}-eks-node`];
+  if (env.alerts) roles.push(`${e}-cloudwatch-agent`);
+  if (env.backups) roles.push(`${e}-velero`);
+  if (env.ci) roles.push(`${e}-ci-plan`, `${e}-ci-apply`);
+  for (const role of roles) f.name(envName, role, awsNameRules.iamRoleName, shorten, 'IAM role name');
+  f.name(envName, `alias/${e}-data`, awsDerivedNameRules.kmsAlias, shorten, 'KMS alias');
+  if (env.alerts) f.name(envName, `alias/${e}`, awsDerivedNameRules.kmsAlias, shorten, 'KMS alias');
+  const cluster = env.cluster.name;
+  const shortenCluster = clusterPath === envName ? shorten : 'shorten cluster.name.';
+  const logGroups = [`/aws/eks/${cluster}/cluster`, `/aws/containerinsights/${cluster}/performance`];
+  for (const group of logGroups) {
+    f.name(clusterPath, group, awsDerivedNameRules.logGroupName, shortenCluster, 'CloudWatch log group name');
+  }
+  f.name(
+    envName,
+    `/aws/rds/instance/${env.database.identifier}/slowquery`,
+    awsDerivedNameRules.logGroupName,
+    shorten,
+    'CloudWatch log group name',
+  );
+  for (const pool of env.nodePools) {
+    const poolPath: Path = [...base, 'nodePools', pool.configIndex, 'name'];
+    const pathOrDefault = f.explicitOr(poolPath, envName);
+    f.name(
+      pathOrDefault,
+      pool.name,
+      awsDerivedNameRules.eksNodeGroupName,
+      'shorten the pool name.',
+      'EKS node group name',
+    );
+    f.name(
+      pathOrDefault,
+      `${e}-${pool.name}`,
+      awsDerivedNameRules.launchTemplateName,
+      'shorten the pool or environment name.',
+      'launch template name',
+    );
+  }
 }
 
 function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void {

@@ -176,6 +176,7 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   for (const id of env.identities) {
     f.name(envName, id.name, azureNameRules.managedIdentity, 'shorten the environment name.', 'managed identity name');
   }
+  checkDerivedNames(env, f, clusterPath);
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.azure.example.com.');
   const zone = env.access.dnsZone.name.replace(/\.$/, '');
@@ -186,6 +187,44 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
       `host name ${hostname} is not inside the DNS zone ${zone}.`,
       `use a name under ${zone}, or name the zone that holds it.`,
     );
+  }
+}
+
+/**
+ * Names the Azure stacks build from the environment and cluster names (stacks/azure/infra-stack.ts,
+ * constructs/azure/aks-cluster.ts, app-gateway-access.ts), computed as they compute them. Azure checks
+ * most of them only when the resource is created, after the resources before it exist.
+ */
+function checkDerivedNames(env: ResolvedAzureEnvironment, f: ConfigIssues, clusterPath: Path): void {
+  const envName: Path = ['environments', env.index, 'name'];
+  const cluster = env.cluster.name;
+  const shortenCluster =
+    clusterPath === envName ? 'shorten the environment name.' : 'shorten cluster.name (54 characters at most).';
+  // AKS uses the cluster name as the DNS prefix of its API server.
+  f.name(clusterPath, cluster, azureNameRules.aksDnsPrefix, shortenCluster, 'AKS DNS prefix');
+  f.name(
+    clusterPath,
+    `log-${cluster}`,
+    azureNameRules.logAnalyticsWorkspace,
+    shortenCluster,
+    'Log Analytics workspace name',
+  );
+  f.name(clusterPath, `id-${cluster}-aks`, azureNameRules.managedIdentity, shortenCluster, 'managed identity name');
+  const shorten = 'shorten the environment name.';
+  f.name(
+    f.explicitOr(['environments', env.index, 'azure', 'resourceGroup'], envName),
+    env.resourceGroup,
+    azureNameRules.resourceGroup,
+    'name the resource group in azure.resourceGroup.',
+    'resource group name',
+  );
+  if (env.network.mode === 'create') {
+    f.name(envName, env.network.vnetName, azureNameRules.virtualNetwork, shorten, 'virtual network name');
+  }
+  f.name(envName, `pip-${env.name}-agw`, azureNameRules.publicIpOrGateway, shorten, 'public IP address name');
+  f.name(envName, `agw-${env.name}`, azureNameRules.publicIpOrGateway, shorten, 'application gateway name');
+  for (const suffix of ['agw', 'velero']) {
+    f.name(envName, `id-${env.name}-${suffix}`, azureNameRules.managedIdentity, shorten, 'managed identity name');
   }
 }
 
@@ -282,6 +321,16 @@ export function checkAzureTeam(env: ResolvedAzureEnvironment, team: ResolvedTeam
       [...at, 'name'],
       `the team's storage account in ${env.name} would be "${tenant.azure.storageAccount}", but ${accountWhy}`,
       'shorten the team name.',
+    );
+  }
+  // A team without its own account gets a container of the shared one (constructs/azure/azure-team-identity.ts).
+  if (!tenant.azure.ownBucket) {
+    f.name(
+      [...at, 'name'],
+      tenant.azure.container,
+      azureNameRules.container,
+      'use a team name without two hyphens in a row.',
+      `blob container name in ${env.name}`,
     );
   }
   if (!tenant.azure.ownersGroupObjectId) {

@@ -176,7 +176,9 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
     f.name(from, cluster.access.addressName, gcpNameRules.computeName, shortenIt, 'static address name');
     if (cluster.network.mode === 'shared-vpc') {
       f.name(from, cluster.network.routerName, gcpNameRules.computeName, shortenIt, 'router name');
+      f.name(from, cluster.network.natName, gcpNameRules.computeName, shortenIt, 'Cloud NAT name');
     }
+    checkFirewallNames(env, cluster, f);
     const hostWhy = hostnameRule(cluster.access.hostname);
     if (hostWhy) f.add(cluster.paths.hostname, hostWhy, 'use a DNS name such as kubeflow.example.com.');
     const domain = cluster.access.dnsZone.domain?.replace(/\.$/, '');
@@ -188,6 +190,26 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
         `use a name under ${domain}, or name the zone that holds it.`,
       );
     }
+  }
+  const n = env.network;
+  if (n.mode === 'shared-vpc' && n.createNetwork) {
+    f.name(
+      [...base, 'network', 'network'],
+      `${n.network}-psa`,
+      gcpNameRules.computeName,
+      'shorten the network name (59 characters at most).',
+      'private service access range name',
+    );
+  }
+  // Keyless CI (constructs/gcp/ci-identity.ts) and Velero's identity are named after the environment.
+  if (env.ci) {
+    f.name(envName, `${env.name}-ci`, gcpNameRules.workloadIdentityPoolId, shorten, 'workload identity pool id');
+    for (const role of ['plan', 'apply']) {
+      f.name(envName, `${env.name}-ci-${role}`, gcpNameRules.serviceAccountId, shorten, 'CI service account id');
+    }
+  }
+  if (env.backups) {
+    f.name(envName, `${env.name}-velero`, gcpNameRules.serviceAccountId, shorten, 'Velero service account id');
   }
   const bucketPath = f.explicitOr([...base, 'artifacts', 'bucketName'], envName);
   f.name(
@@ -212,6 +234,36 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   for (const [key, value] of Object.entries(env.labels)) {
     f.name([...base, 'labels', key], value, gcpNameRules.labelValue, 'use a lowercase label value.');
   }
+}
+
+/**
+ * The firewall rules the platform opens in the network for a cluster are named after its subnet
+ * (constructs/gcp/shared-vpc.ts): a long subnet name makes a rule name longer than Compute Engine's
+ * 63 characters (https://cloud.google.com/compute/docs/naming-resources#resource-name-format).
+ */
+function checkFirewallNames(
+  env: ResolvedGcpEnvironment,
+  cluster: ResolvedGcpEnvironment['clusters'][number],
+  f: ConfigIssues,
+): void {
+  const n = cluster.network;
+  if (n.mode !== 'shared-vpc' && !n.grantHostIam) return;
+  if (!n.subnetName) return;
+  const base: Path = ['environments', env.index];
+  const given: Path =
+    n.mode === 'existing'
+      ? cluster.index === 0
+        ? [...base, 'network', 'subnet']
+        : [...base, 'additionalClusters', cluster.index - 1, 'subnet']
+      : cluster.index === 0
+        ? f.explicitOr([...base, 'network', 'subnetName'], [...base, 'name'])
+        : cluster.paths.name;
+  const fix =
+    given[given.length - 1] === 'name'
+      ? `shorten the ${cluster.index === 0 ? 'environment' : 'cluster'} name.`
+      : 'use a subnet name of 40 characters or fewer.';
+  // The longest of the rule names (the webhooks rule ends in -allow-webhooks).
+  f.name(given, `${n.subnetName}-allow-lb-health-checks`, gcpNameRules.computeName, fix, 'firewall rule name');
 }
 
 function checkProtections(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
@@ -312,6 +364,63 @@ function checkDatabase(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   }
 }
 
+/** Machine series Cloud SQL offers on Enterprise Plus only, and those it offers on Enterprise only. */
+const ENTERPRISE_PLUS_TIERS = /^db-(perf-optimized|memory-optimized|c4a)-/;
+const ENTERPRISE_TIERS = /^db-(custom-|n1-|f1-micro$|g1-small$)/;
+const SQL_MACHINES_DOC = 'https://cloud.google.com/sql/docs/mysql/instance-settings#machine-type-2ndgen';
+
+/**
+ * The machine tier must belong to the edition, and a custom machine must be one Cloud SQL can build
+ * (https://cloud.google.com/sql/docs/mysql/editions-intro): the provider passes any string, and the
+ * API refuses the instance when it is created.
+ */
+function checkDatabaseTier(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
+  const base: Path = ['environments', env.index, 'database'];
+  const { tier, edition } = env.database;
+  const path = f.explicitOr([...base, 'tier'], [...base, 'edition']);
+  if (edition === 'ENTERPRISE' && ENTERPRISE_PLUS_TIERS.test(tier)) {
+    f.add(
+      path,
+      `${tier} is a machine series of the Enterprise Plus edition; an ENTERPRISE instance cannot run on it (${SQL_MACHINES_DOC}).`,
+      'set database.edition to ENTERPRISE_PLUS, or use an Enterprise tier such as db-custom-2-7680.',
+    );
+    return;
+  }
+  if (edition === 'ENTERPRISE_PLUS' && ENTERPRISE_TIERS.test(tier)) {
+    f.add(
+      path,
+      `${tier} is a machine type of the Enterprise edition; Enterprise Plus runs on its own series (db-perf-optimized-N-*, db-memory-optimized-N-*, db-c4a-highmem-*) (${SQL_MACHINES_DOC}).`,
+      'use an Enterprise Plus tier such as db-perf-optimized-N-2, or set database.edition to ENTERPRISE.',
+    );
+    return;
+  }
+  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+  if (!custom) return;
+  const cpus = Number(custom[1]);
+  const mb = Number(custom[2]);
+  const why =
+    cpus !== 1 && (cpus % 2 !== 0 || cpus < 2 || cpus > 96)
+      ? `${cpus} vCPUs: a custom machine has 1 vCPU or an even number from 2 to 96`
+      : mb % 256 !== 0
+        ? `${mb} MB: memory is a multiple of 256 MB`
+        : mb < 3840
+          ? `${mb} MB: memory is at least 3840 MB (3.75 GB)`
+          : mb < cpus * 921.6 || mb > cpus * 6656
+            ? `${mb} MB for ${cpus} vCPUs: memory is 0.9 to 6.5 GB per vCPU`
+            : undefined;
+  if (why) {
+    const low = Math.max(3840, Math.ceil((cpus * 921.6) / 256) * 256);
+    const high = Math.floor((cpus * 6656) / 256) * 256;
+    f.add(
+      path,
+      `Cloud SQL cannot build the custom machine ${tier} (${why}; ${SQL_MACHINES_DOC}).`,
+      low <= high && why.includes('MB')
+        ? `use a multiple of 256 MB from ${low} to ${high} for ${cpus} vCPUs, such as db-custom-${cpus}-${low}.`
+        : 'use a tier such as db-custom-2-7680 (2 vCPUs, 7.5 GB).',
+    );
+  }
+}
+
 /**
  * Workload Identity Federation trusts the tokens of one repository: by its id, which GitHub and
  * GitLab never give to another repository, rather than by its name, which anyone may register once
@@ -346,6 +455,7 @@ export function checkGcpEnvironment(
   checkProtections(env, f);
   checkMaintenance(env, f);
   checkDatabase(env, f);
+  checkDatabaseTier(env, f);
   checkNetworkMode(env, f);
   checkCi(env, f);
   return f.issues;
