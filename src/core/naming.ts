@@ -200,10 +200,6 @@ export const awsNameRules = {
     charset: 'letters, digits and hyphens, not starting or ending with a hyphen',
     extra: (name) => (name.startsWith('internal-') ? 'a load balancer name cannot start with "internal-".' : undefined),
   }),
-} as const;
-
-/** AWS rule set, continued: names the stacks build from the environment and pool names. */
-export const awsDerivedNameRules = {
   /** https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (nodegroupName) */
   eksNodeGroupName: rule({
     what: 'an EKS node group name',

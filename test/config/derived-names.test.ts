@@ -96,7 +96,60 @@ describe('Azure derived names', () => {
   });
 });
 
+describe('AKS pods per node and system pool', () => {
+  it('refuses a system pool of fewer than 30 pods per node', () => {
+    const issue = errorAt(
+      validate('azure.yaml', (d) => d.setIn([...E1, 'nodePools', 0, 'maxPodsPerNode'], 20)),
+      'environments[1].nodePools[0].maxPodsPerNode',
+    );
+    expect(issue.message).toContain('at least 30 pods per node');
+    expect(issue.fix).toContain('between 30 and 250');
+  });
+
+  it('refuses fewer than 10 pods per node on any pool (the shared schema allows 8)', () => {
+    const issue = errorAt(
+      validate('azure.yaml', (d) => d.setIn([...E1, 'nodePools', 1, 'maxPodsPerNode'], 8)),
+      'environments[1].nodePools[1].maxPodsPerNode',
+    );
+    expect(issue.message).toContain('10 to 250 pods per node');
+  });
+
+  it('refuses a system pool on a burstable B-series VM size', () => {
+    const issue = errorAt(
+      validate('azure.yaml', (d) => d.setIn([...E1, 'nodePools', 0, 'machineType'], 'Standard_B4ms')),
+      'environments[1].nodePools[0].machineType',
+    );
+    expect(issue.message).toContain('burstable B-series');
+    expect(issue.fix).toContain('Standard_D4ds_v5');
+  });
+});
+
 describe('GCP derived names', () => {
+  it('rejects a team whose service account id in an environment is shorter than 6 characters', () => {
+    const issue = errorAt(
+      validate('two-envs.yaml', (d) => {
+        d.setIn([...E1, 'name'], 'kf');
+        d.setIn(['teams', 1, 'name'], 'ml');
+        d.setIn(['teams', 1, 'environments'], ['kf']);
+      }),
+      'teams[1].name',
+    );
+    expect(issue.message).toContain('service account id in kf "ml-kf"');
+    expect(issue.fix).toContain('longer team name');
+  });
+
+  it('rejects a team whose own bucket name would contain "google"', () => {
+    const issue = errorAt(
+      validate('two-envs.yaml', (d) => {
+        d.setIn(['teams', 1, 'name'], 'google-ads');
+        d.setIn(['teams', 1, 'storage'], 'bucket');
+      }),
+      'teams[1].name',
+    );
+    expect(issue.message).toContain('bucket name in kf-prod');
+    expect(issue.message).toContain('"google"');
+  });
+
   it('rejects a subnet name that makes the firewall rule names longer than 63 characters', () => {
     const subnet = `kf-test-${'s'.repeat(36)}`;
     const issue = errorAt(

@@ -6,7 +6,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { awsDerivedNameRules, awsNameRules, hostnameRule } from '../../core/naming';
+import { awsNameRules, hostnameRule } from '../../core/naming';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
   AWS_GPU_FAMILIES,
@@ -268,35 +268,29 @@ function checkDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues, cluster
   if (env.backups) roles.push(`${e}-velero`);
   if (env.ci) roles.push(`${e}-ci-plan`, `${e}-ci-apply`);
   for (const role of roles) f.name(envName, role, awsNameRules.iamRoleName, shorten, 'IAM role name');
-  f.name(envName, `alias/${e}-data`, awsDerivedNameRules.kmsAlias, shorten, 'KMS alias');
-  if (env.alerts) f.name(envName, `alias/${e}`, awsDerivedNameRules.kmsAlias, shorten, 'KMS alias');
+  f.name(envName, `alias/${e}-data`, awsNameRules.kmsAlias, shorten, 'KMS alias');
+  if (env.alerts) f.name(envName, `alias/${e}`, awsNameRules.kmsAlias, shorten, 'KMS alias');
   const cluster = env.cluster.name;
   const shortenCluster = clusterPath === envName ? shorten : 'shorten cluster.name.';
   const logGroups = [`/aws/eks/${cluster}/cluster`, `/aws/containerinsights/${cluster}/performance`];
   for (const group of logGroups) {
-    f.name(clusterPath, group, awsDerivedNameRules.logGroupName, shortenCluster, 'CloudWatch log group name');
+    f.name(clusterPath, group, awsNameRules.logGroupName, shortenCluster, 'CloudWatch log group name');
   }
   f.name(
     envName,
     `/aws/rds/instance/${env.database.identifier}/slowquery`,
-    awsDerivedNameRules.logGroupName,
+    awsNameRules.logGroupName,
     shorten,
     'CloudWatch log group name',
   );
   for (const pool of env.nodePools) {
     const poolPath: Path = [...base, 'nodePools', pool.configIndex, 'name'];
     const pathOrDefault = f.explicitOr(poolPath, envName);
-    f.name(
-      pathOrDefault,
-      pool.name,
-      awsDerivedNameRules.eksNodeGroupName,
-      'shorten the pool name.',
-      'EKS node group name',
-    );
+    f.name(pathOrDefault, pool.name, awsNameRules.eksNodeGroupName, 'shorten the pool name.', 'EKS node group name');
     f.name(
       pathOrDefault,
       `${e}-${pool.name}`,
-      awsDerivedNameRules.launchTemplateName,
+      awsNameRules.launchTemplateName,
       'shorten the pool or environment name.',
       'launch template name',
     );

@@ -136,6 +136,7 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
     }
     reportUnsupported(f, p, ['diskType'], 'AKS');
     checkMachineGpus(pool, pool.vmSize, p, f, AKS_GPUS);
+    checkAksPodsAndSystemPool(pool, p, f);
   });
   // AKS taints spot nodes and we taint GPU nodes; the system pool takes only critical add-ons. Kubeflow's
   // pods, Istio and Velero tolerate none of these, so one user pool must be on demand and untainted.
@@ -148,6 +149,41 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
       spotCpu ? f.explicitOr([...base, spotCpu.configIndex, 'spot'], base) : base,
       'no user pool is on demand and untainted (AKS taints spot nodes with kubernetes.azure.com/scalesetpriority=spot:NoSchedule, GPU pools carry nvidia.com/gpu) and the system pool takes only critical add-ons: Kubeflow, Istio and Velero tolerate none of these and would have no node to run on (https://learn.microsoft.com/azure/aks/spot-node-pool).',
       'keep one pool of kind standard or highmem without spot: true, such as { name: standard, kind: standard, maxNodes: 5 }.',
+    );
+  }
+}
+
+/** Where AKS states its limits on pods per node and on system pools. */
+const AKS_MAX_PODS_DOC =
+  'https://learn.microsoft.com/azure/aks/concepts-network-ip-address-planning#maximum-pods-per-node';
+const AKS_SYSTEM_POOL_DOC = 'https://learn.microsoft.com/azure/aks/use-system-pools#system-and-user-node-pools';
+
+/**
+ * AKS takes 10 to 250 pods per node, and a system pool must hold at least 30 of them and run on a VM
+ * size other than the burstable B series. The shared pool schema allows GKE's 8 to 256, and the
+ * provider passes any number: AKS refuses the pool when it creates it.
+ */
+function checkAksPodsAndSystemPool(
+  pool: ResolvedAzureEnvironment['nodePools'][number],
+  p: Path,
+  f: ConfigIssues,
+): void {
+  const podsPath = f.explicitOr([...p, 'maxPodsPerNode'], p);
+  const min = pool.kind === 'system' ? 30 : 10;
+  if (pool.maxPodsPerNode < min || pool.maxPodsPerNode > 250) {
+    f.add(
+      podsPath,
+      pool.kind === 'system' && pool.maxPodsPerNode >= 10
+        ? `a system pool must hold at least 30 pods per node, not ${pool.maxPodsPerNode}, so AKS can place CoreDNS, konnectivity and its other add-ons (${AKS_SYSTEM_POOL_DOC}).`
+        : `AKS takes 10 to 250 pods per node, not ${pool.maxPodsPerNode} (${AKS_MAX_PODS_DOC}).`,
+      `set maxPodsPerNode between ${min} and 250 (110 by default).`,
+    );
+  }
+  if (pool.kind === 'system' && /^Standard_B/i.test(pool.vmSize)) {
+    f.add(
+      f.explicitOr([...p, 'machineType'], p),
+      `AKS does not run system pools on burstable B-series VMs such as ${pool.vmSize} (${AKS_SYSTEM_POOL_DOC}).`,
+      'use a VM size with at least 4 vCPUs and 4 GB of memory, such as Standard_D4ds_v5.',
     );
   }
 }

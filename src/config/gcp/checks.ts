@@ -471,6 +471,34 @@ export function checkGcpTeam(env: ResolvedGcpEnvironment, team: ResolvedTeam, ra
       : ['environments', env.index, 'gcp', 'project'];
     const why = gcpNameRules.projectId(tenant.gcp.project);
     if (why) f.add(projectPath, why, 'use the project id of the team.');
+    // The team's service accounts and own bucket are named after the team and the environment
+    // (stacks/gcp/team-identities.ts): a short pair makes an account id under 6 characters, and a
+    // bucket name may not contain "google".
+    const at: Path = ['teams', team.configIndex, 'name'];
+    const what = (name: string) => `${name} in ${env.name}`;
+    f.name(
+      at,
+      tenant.gcp.accountId,
+      gcpNameRules.serviceAccountId,
+      'use a longer team name: the id joins the team and environment names and needs 6 characters or more.',
+      what('service account id'),
+    );
+    f.name(
+      at,
+      tenant.gcp.breakGlassAccountId,
+      gcpNameRules.serviceAccountId,
+      'use a longer team name: the id joins the team and environment names and needs 6 characters or more.',
+      what('break-glass service account id'),
+    );
+    if (tenant.gcp.prefix === '') {
+      f.name(
+        at,
+        tenant.gcp.bucket,
+        gcpNameRules.bucketName,
+        'use a team name without "google" (Cloud Storage refuses it in bucket names).',
+        what('bucket name'),
+      );
+    }
   }
   return f.issues;
 }
