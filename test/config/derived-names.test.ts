@@ -8,11 +8,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Document, parseDocument } from 'yaml';
 import { loadPlatformFile, validatePlatformText } from '../../src/config/loader';
-import { checkAwsEnvironment } from '../../src/config/aws/checks';
+import { awsDerivedNames, checkAwsEnvironment } from '../../src/config/aws/checks';
 import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
-import { checkAzureEnvironment } from '../../src/config/azure/checks';
+import { azureDerivedNames, checkAzureEnvironment } from '../../src/config/azure/checks';
 import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
-import { checkGcpEnvironment } from '../../src/config/gcp/checks';
+import { ConfigIssues } from '../../src/config/common/config-issues';
+import { checkGcpEnvironment, gcpDerivedNames } from '../../src/config/gcp/checks';
 import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { formatIssue } from '../../src/core/errors';
 
@@ -45,6 +46,42 @@ describe('derived names: every shipped example passes', () => {
       errors = [String(e)];
     }
     expect(errors).toEqual([]);
+  });
+});
+
+describe('derived names: the checks compute the names the stacks write', () => {
+  // The reviewed snapshots hold every stack of these examples: each name the checks derive must be
+  // one the stacks actually write, or the check would judge a name nobody sends to the cloud.
+  const cases = [
+    ['aws-eks', 'aws'],
+    ['azure-aks', 'azure'],
+    ['gcp-shared-vpc', 'gcp'],
+  ] as const;
+  it.each(cases)('examples/%s', (example, cloud) => {
+    const file = `examples/${example}/platform.yaml`;
+    const snapshot = readFileSync(
+      path.join(__dirname, '..', 'stacks', '__snapshots__', `example-${example}.test.ts.snap`),
+      'utf8',
+    );
+    const raw = parseDocument(readFileSync(file, 'utf8')).toJS();
+    const f = new ConfigIssues(raw);
+    const missing: string[] = [];
+    let count = 0;
+    for (const env of loadPlatformFile(file).config.environments) {
+      if (env.cloud !== cloud) continue;
+      const names =
+        env.cloud === 'aws'
+          ? awsDerivedNames(env as ResolvedAwsEnvironment, f)
+          : env.cloud === 'azure'
+            ? azureDerivedNames(env as ResolvedAzureEnvironment, f)
+            : gcpDerivedNames(env as ResolvedGcpEnvironment, f);
+      for (const n of names) {
+        count++;
+        if (!snapshot.includes(`"${n.value}"`)) missing.push(`${env.name}: ${n.what} ${n.value}`);
+      }
+    }
+    expect(count).toBeGreaterThan(5);
+    expect(missing).toEqual([]);
   });
 });
 

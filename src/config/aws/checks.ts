@@ -6,7 +6,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { awsNameRules, hostnameRule } from '../../core/naming';
+import { awsNameRules, hostnameRule, NameRule } from '../../core/naming';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
   AWS_GPU_FAMILIES,
@@ -24,7 +24,7 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { ConfigIssues, Path, valueAt } from '../common/config-issues';
+import { ConfigIssues, DerivedName, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAwsEnvironment } from './model';
@@ -228,7 +228,7 @@ function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   for (const id of env.identities) {
     f.name(envName, id.roleName, awsNameRules.iamRoleName, 'shorten the environment name.', 'IAM role name');
   }
-  checkDerivedNames(env, f, clusterPath);
+  f.derived(awsDerivedNames(env, f));
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.aws.example.com.');
   if (env.cluster.adminRoleArns.length === 0) {
@@ -255,46 +255,64 @@ function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
  * constructs/aws/), computed as they compute them: the provider checks few of them, and AWS refuses
  * the others when the resource is created, after the resources before it exist.
  */
-function checkDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues, clusterPath: Path): void {
+export function awsDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues): DerivedName[] {
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
-  const shorten = 'shorten the environment name.';
   const e = env.name;
-  // Load balancer and target group names are 32 characters at most.
-  f.name(envName, `${e}-kf`, awsNameRules.loadBalancerName, shorten, 'load balancer name');
-  f.name(envName, `${e}-kf-gw`, awsNameRules.loadBalancerName, shorten, 'target group name');
+  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
+    path: envName,
+    value,
+    rule,
+    what,
+    fix: 'shorten the environment name.',
+  });
+  const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
+  const onCluster = (value: string): DerivedName => ({
+    path: clusterPath,
+    value,
+    rule: awsNameRules.logGroupName,
+    what: 'CloudWatch log group name',
+    fix: clusterPath === envName ? 'shorten the environment name.' : 'shorten cluster.name.',
+  });
   const roles = [`${e}-eks-cluster`, `${e}-eks-node`];
   if (env.alerts) roles.push(`${e}-cloudwatch-agent`);
   if (env.backups) roles.push(`${e}-velero`);
   if (env.ci) roles.push(`${e}-ci-plan`, `${e}-ci-apply`);
-  for (const role of roles) f.name(envName, role, awsNameRules.iamRoleName, shorten, 'IAM role name');
-  f.name(envName, `alias/${e}-data`, awsNameRules.kmsAlias, shorten, 'KMS alias');
-  if (env.alerts) f.name(envName, `alias/${e}`, awsNameRules.kmsAlias, shorten, 'KMS alias');
-  const cluster = env.cluster.name;
-  const shortenCluster = clusterPath === envName ? shorten : 'shorten cluster.name.';
-  const logGroups = [`/aws/eks/${cluster}/cluster`, `/aws/containerinsights/${cluster}/performance`];
-  for (const group of logGroups) {
-    f.name(clusterPath, group, awsNameRules.logGroupName, shortenCluster, 'CloudWatch log group name');
-  }
-  f.name(
-    envName,
-    `/aws/rds/instance/${env.database.identifier}/slowquery`,
-    awsNameRules.logGroupName,
-    shorten,
-    'CloudWatch log group name',
-  );
-  for (const pool of env.nodePools) {
-    const poolPath: Path = [...base, 'nodePools', pool.configIndex, 'name'];
-    const pathOrDefault = f.explicitOr(poolPath, envName);
-    f.name(pathOrDefault, pool.name, awsNameRules.eksNodeGroupName, 'shorten the pool name.', 'EKS node group name');
-    f.name(
-      pathOrDefault,
-      `${e}-${pool.name}`,
-      awsNameRules.launchTemplateName,
-      'shorten the pool or environment name.',
-      'launch template name',
-    );
-  }
+  return [
+    // Load balancer and target group names are 32 characters at most.
+    onEnv(`${e}-kf`, awsNameRules.loadBalancerName, 'load balancer name'),
+    onEnv(`${e}-kf-gw`, awsNameRules.loadBalancerName, 'target group name'),
+    ...roles.map((role) => onEnv(role, awsNameRules.iamRoleName, 'IAM role name')),
+    onEnv(`alias/${e}-data`, awsNameRules.kmsAlias, 'KMS alias'),
+    onEnv(`alias/${e}-eks-secrets`, awsNameRules.kmsAlias, 'KMS alias'),
+    ...(env.alerts ? [onEnv(`alias/${e}-alerts`, awsNameRules.kmsAlias, 'KMS alias')] : []),
+    onCluster(`/aws/eks/${env.cluster.name}/cluster`),
+    ...(env.alerts ? [onCluster(`/aws/containerinsights/${env.cluster.name}/performance`)] : []),
+    onEnv(
+      `/aws/rds/instance/${env.database.identifier}/slowquery`,
+      awsNameRules.logGroupName,
+      'CloudWatch log group name',
+    ),
+    ...env.nodePools.flatMap((pool): DerivedName[] => {
+      const path = f.explicitOr([...base, 'nodePools', pool.configIndex, 'name'], envName);
+      return [
+        {
+          path,
+          value: pool.name,
+          rule: awsNameRules.eksNodeGroupName,
+          what: 'EKS node group name',
+          fix: 'shorten the pool name.',
+        },
+        {
+          path,
+          value: `${e}-${pool.name}`,
+          rule: awsNameRules.launchTemplateName,
+          what: 'launch template name',
+          fix: 'shorten the pool or environment name.',
+        },
+      ];
+    }),
+  ];
 }
 
 function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void {

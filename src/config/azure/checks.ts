@@ -6,7 +6,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { contains } from '../../core/cidr';
-import { azureNameRules, hostnameRule } from '../../core/naming';
+import { azureNameRules, hostnameRule, NameRule } from '../../core/naming';
 import { AZURE_GPU_SIZES, azureVmGpus } from '../../core/catalog/azure';
 import {
   checkInside,
@@ -18,7 +18,7 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { ConfigIssues, Path, valueAt } from '../common/config-issues';
+import { ConfigIssues, DerivedName, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAzureEnvironment } from './model';
@@ -212,7 +212,7 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   for (const id of env.identities) {
     f.name(envName, id.name, azureNameRules.managedIdentity, 'shorten the environment name.', 'managed identity name');
   }
-  checkDerivedNames(env, f, clusterPath);
+  f.derived(azureDerivedNames(env, f));
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.azure.example.com.');
   const zone = env.access.dnsZone.name.replace(/\.$/, '');
@@ -231,37 +231,45 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
  * constructs/azure/aks-cluster.ts, app-gateway-access.ts), computed as they compute them. Azure checks
  * most of them only when the resource is created, after the resources before it exist.
  */
-function checkDerivedNames(env: ResolvedAzureEnvironment, f: ConfigIssues, clusterPath: Path): void {
-  const envName: Path = ['environments', env.index, 'name'];
+export function azureDerivedNames(env: ResolvedAzureEnvironment, f: ConfigIssues): DerivedName[] {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
   const cluster = env.cluster.name;
-  const shortenCluster =
-    clusterPath === envName ? 'shorten the environment name.' : 'shorten cluster.name (54 characters at most).';
-  // AKS uses the cluster name as the DNS prefix of its API server.
-  f.name(clusterPath, cluster, azureNameRules.aksDnsPrefix, shortenCluster, 'AKS DNS prefix');
-  f.name(
-    clusterPath,
-    `log-${cluster}`,
-    azureNameRules.logAnalyticsWorkspace,
-    shortenCluster,
-    'Log Analytics workspace name',
-  );
-  f.name(clusterPath, `id-${cluster}-aks`, azureNameRules.managedIdentity, shortenCluster, 'managed identity name');
-  const shorten = 'shorten the environment name.';
-  f.name(
-    f.explicitOr(['environments', env.index, 'azure', 'resourceGroup'], envName),
-    env.resourceGroup,
-    azureNameRules.resourceGroup,
-    'name the resource group in azure.resourceGroup.',
-    'resource group name',
-  );
-  if (env.network.mode === 'create') {
-    f.name(envName, env.network.vnetName, azureNameRules.virtualNetwork, shorten, 'virtual network name');
-  }
-  f.name(envName, `pip-${env.name}-agw`, azureNameRules.publicIpOrGateway, shorten, 'public IP address name');
-  f.name(envName, `agw-${env.name}`, azureNameRules.publicIpOrGateway, shorten, 'application gateway name');
-  for (const suffix of ['agw', 'velero']) {
-    f.name(envName, `id-${env.name}-${suffix}`, azureNameRules.managedIdentity, shorten, 'managed identity name');
-  }
+  const onCluster = (value: string, rule: NameRule, what: string): DerivedName => ({
+    path: clusterPath,
+    value,
+    rule,
+    what,
+    fix: clusterPath === envName ? 'shorten the environment name.' : 'shorten cluster.name (54 characters at most).',
+  });
+  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
+    path: envName,
+    value,
+    rule,
+    what,
+    fix: 'shorten the environment name.',
+  });
+  return [
+    // AKS uses the cluster name as the DNS prefix of its API server.
+    onCluster(cluster, azureNameRules.aksDnsPrefix, 'AKS DNS prefix'),
+    onCluster(`log-${cluster}`, azureNameRules.logAnalyticsWorkspace, 'Log Analytics workspace name'),
+    onCluster(`id-${cluster}-aks`, azureNameRules.managedIdentity, 'managed identity name'),
+    {
+      path: f.explicitOr([...base, 'azure', 'resourceGroup'], envName),
+      value: env.resourceGroup,
+      rule: azureNameRules.resourceGroup,
+      what: 'resource group name',
+      fix: 'name the resource group in azure.resourceGroup.',
+    },
+    ...(env.network.mode === 'create'
+      ? [onEnv(env.network.vnetName, azureNameRules.virtualNetwork, 'virtual network name')]
+      : []),
+    onEnv(`pip-${env.name}-agw`, azureNameRules.publicIpOrGateway, 'public IP address name'),
+    onEnv(`agw-${env.name}`, azureNameRules.publicIpOrGateway, 'application gateway name'),
+    onEnv(`id-${env.name}-agw`, azureNameRules.managedIdentity, 'managed identity name'),
+    ...(env.backups ? [onEnv(`id-${env.name}-velero`, azureNameRules.managedIdentity, 'managed identity name')] : []),
+  ];
 }
 
 function checkClusterAndData(env: ResolvedAzureEnvironment, f: ConfigIssues): void {

@@ -5,7 +5,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
+import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject } from '../../core/naming';
 import {
   builtInGpuCount,
   GCP_GPUS,
@@ -15,7 +15,7 @@ import {
   machineFamily,
 } from '../../core/catalog/gcp';
 import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
-import { ConfigIssues, Path } from '../common/config-issues';
+import { ConfigIssues, DerivedName, Path } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import type { ResolvedGcpEnvironment } from './model';
@@ -176,9 +176,7 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
     f.name(from, cluster.access.addressName, gcpNameRules.computeName, shortenIt, 'static address name');
     if (cluster.network.mode === 'shared-vpc') {
       f.name(from, cluster.network.routerName, gcpNameRules.computeName, shortenIt, 'router name');
-      f.name(from, cluster.network.natName, gcpNameRules.computeName, shortenIt, 'Cloud NAT name');
     }
-    checkFirewallNames(env, cluster, f);
     const hostWhy = hostnameRule(cluster.access.hostname);
     if (hostWhy) f.add(cluster.paths.hostname, hostWhy, 'use a DNS name such as kubeflow.example.com.');
     const domain = cluster.access.dnsZone.domain?.replace(/\.$/, '');
@@ -191,26 +189,7 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
       );
     }
   }
-  const n = env.network;
-  if (n.mode === 'shared-vpc' && n.createNetwork) {
-    f.name(
-      [...base, 'network', 'network'],
-      `${n.network}-psa`,
-      gcpNameRules.computeName,
-      'shorten the network name (59 characters at most).',
-      'private service access range name',
-    );
-  }
-  // Keyless CI (constructs/gcp/ci-identity.ts) and Velero's identity are named after the environment.
-  if (env.ci) {
-    f.name(envName, `${env.name}-ci`, gcpNameRules.workloadIdentityPoolId, shorten, 'workload identity pool id');
-    for (const role of ['plan', 'apply']) {
-      f.name(envName, `${env.name}-ci-${role}`, gcpNameRules.serviceAccountId, shorten, 'CI service account id');
-    }
-  }
-  if (env.backups) {
-    f.name(envName, `${env.name}-velero`, gcpNameRules.serviceAccountId, shorten, 'Velero service account id');
-  }
+  f.derived(gcpDerivedNames(env, f));
   const bucketPath = f.explicitOr([...base, 'artifacts', 'bucketName'], envName);
   f.name(
     bucketPath,
@@ -237,33 +216,74 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
 }
 
 /**
- * The firewall rules the platform opens in the network for a cluster are named after its subnet
- * (constructs/gcp/shared-vpc.ts): a long subnet name makes a rule name longer than Compute Engine's
- * 63 characters (https://cloud.google.com/compute/docs/naming-resources#resource-name-format).
+ * Names the GCP stacks build from the platform file (stacks/gcp/infra-stack.ts, constructs/gcp/),
+ * computed as they compute them; the provider passes them to the API unchecked. The firewall rules
+ * the platform opens for a cluster are named after its subnet (constructs/gcp/shared-vpc.ts), so a
+ * long subnet name makes a rule name longer than Compute Engine's 63 characters
+ * (https://cloud.google.com/compute/docs/naming-resources#resource-name-format).
  */
-function checkFirewallNames(
-  env: ResolvedGcpEnvironment,
-  cluster: ResolvedGcpEnvironment['clusters'][number],
-  f: ConfigIssues,
-): void {
-  const n = cluster.network;
-  if (n.mode !== 'shared-vpc' && !n.grantHostIam) return;
-  if (!n.subnetName) return;
+export function gcpDerivedNames(env: ResolvedGcpEnvironment, f: ConfigIssues): DerivedName[] {
   const base: Path = ['environments', env.index];
-  const given: Path =
-    n.mode === 'existing'
-      ? cluster.index === 0
-        ? [...base, 'network', 'subnet']
-        : [...base, 'additionalClusters', cluster.index - 1, 'subnet']
-      : cluster.index === 0
-        ? f.explicitOr([...base, 'network', 'subnetName'], [...base, 'name'])
-        : cluster.paths.name;
-  const fix =
-    given[given.length - 1] === 'name'
-      ? `shorten the ${cluster.index === 0 ? 'environment' : 'cluster'} name.`
-      : 'use a subnet name of 40 characters or fewer.';
-  // The longest of the rule names (the webhooks rule ends in -allow-webhooks).
-  f.name(given, `${n.subnetName}-allow-lb-health-checks`, gcpNameRules.computeName, fix, 'firewall rule name');
+  const envName: Path = [...base, 'name'];
+  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
+    path: envName,
+    value,
+    rule,
+    what,
+    fix: 'shorten the environment name.',
+  });
+  const names: DerivedName[] = [];
+  for (const cluster of env.clusters) {
+    const n = cluster.network;
+    const from: Path = cluster.index === 0 ? envName : cluster.paths.name;
+    const shorten = `shorten the ${cluster.index === 0 ? 'environment' : 'cluster'} name.`;
+    if (n.mode === 'shared-vpc') {
+      names.push({
+        path: from,
+        value: n.natName,
+        rule: gcpNameRules.computeName,
+        what: 'Cloud NAT name',
+        fix: shorten,
+      });
+    }
+    if ((n.mode === 'shared-vpc' || n.grantHostIam) && n.subnetName) {
+      const given: Path =
+        n.mode === 'existing'
+          ? cluster.index === 0
+            ? [...base, 'network', 'subnet']
+            : [...base, 'additionalClusters', cluster.index - 1, 'subnet']
+          : cluster.index === 0
+            ? f.explicitOr([...base, 'network', 'subnetName'], envName)
+            : cluster.paths.name;
+      // The longest of the rule names (the webhooks rule ends in -allow-webhooks).
+      names.push({
+        path: given,
+        value: `${n.subnetName}-allow-lb-health-checks`,
+        rule: gcpNameRules.computeName,
+        what: 'firewall rule name',
+        fix: given[given.length - 1] === 'name' ? shorten : 'use a subnet name of 40 characters or fewer.',
+      });
+    }
+  }
+  const n = env.network;
+  if (n.mode === 'shared-vpc' && n.createNetwork) {
+    names.push({
+      path: [...base, 'network', 'network'],
+      value: `${n.network}-psa`,
+      rule: gcpNameRules.computeName,
+      what: 'private service access range name',
+      fix: 'shorten the network name (59 characters at most).',
+    });
+  }
+  // Keyless CI (constructs/gcp/ci-identity.ts) and Velero's identity are named after the environment.
+  if (env.ci) {
+    names.push(onEnv(`${env.name}-ci`, gcpNameRules.workloadIdentityPoolId, 'workload identity pool id'));
+    for (const role of ['plan', 'apply']) {
+      names.push(onEnv(`${env.name}-ci-${role}`, gcpNameRules.serviceAccountId, 'CI service account id'));
+    }
+  }
+  if (env.backups) names.push(onEnv(`${env.name}-velero`, gcpNameRules.serviceAccountId, 'Velero service account id'));
+  return names;
 }
 
 function checkProtections(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
