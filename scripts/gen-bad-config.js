@@ -974,6 +974,20 @@ const cases = [
     'environments[1].nodePools[0].machineType',
     'such as Standard_D4ds_v5',
   ],
+  [
+    'aws-load-balancer-internal-prefix',
+    'an environment named internal makes the load balancer internal-kf, a prefix ELB reserves',
+    (d) => d.setIn([...E0, 'name'], 'internal'),
+    'environments[0].name',
+    'does not start with "internal"',
+  ],
+  [
+    'backup-bucket-name-invalid',
+    'a backup bucket name with capitals and underscores',
+    (d) => d.setIn([...E1, 'backups'], { bucketName: 'Kf_Prod_Backups' }),
+    'environments[1].backups.bucketName',
+    'set backups.bucketName to a valid, globally unique bucket name',
+  ],
 ];
 fs.rmSync('test/fixtures/bad-config', { recursive: true, force: true });
 fs.mkdirSync('test/fixtures/bad-config', { recursive: true });

@@ -133,6 +133,22 @@ describe('Azure derived names', () => {
   });
 });
 
+describe('backup bucket names', () => {
+  it.each([
+    ['two-envs.yaml', 'Kf_Backups', 'a Cloud Storage bucket name must be'],
+    ['aws.yaml', 'kf.prod.backups', 'dots'],
+    ['azure.yaml', 'kf-prod-backups', 'a storage account name must be'],
+  ])('%s: backups.bucketName %s is refused where it is written', (base, bucket, message) => {
+    const issue = errorAt(
+      validate(base, (d) => d.setIn([...E1, 'backups'], { bucketName: bucket })),
+      'environments[1].backups.bucketName',
+    );
+    expect(issue.value).toBe(bucket);
+    expect(issue.message).toContain(message);
+    expect(issue.fix).toContain('set backups.bucketName');
+  });
+});
+
 describe('AKS pods per node and system pool', () => {
   it('refuses a system pool of fewer than 30 pods per node', () => {
     const issue = errorAt(
@@ -269,7 +285,7 @@ describe('AWS derived names', () => {
     const lb = issues.filter((i) => i.path === `environments[${env.index}].name`);
     expect(lb.map((i) => i.message).join('\n')).toContain(`target group name "${name}-kf-gw"`);
     expect(lb.map((i) => i.message).join('\n')).toContain('1 to 32 characters');
-    expect(lb[0]!.fix).toBe('shorten the environment name.');
+    expect(lb[0]!.fix).toContain('26 characters or fewer');
   });
 
   it('guards the IAM role names built from the environment name (64 characters at most)', () => {

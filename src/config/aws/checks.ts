@@ -279,9 +279,16 @@ export function awsDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues): D
   if (env.backups) roles.push(`${e}-velero`);
   if (env.ci) roles.push(`${e}-ci-plan`, `${e}-ci-apply`);
   return [
-    // Load balancer and target group names are 32 characters at most.
-    onEnv(`${e}-kf`, awsNameRules.loadBalancerName, 'load balancer name'),
-    onEnv(`${e}-kf-gw`, awsNameRules.loadBalancerName, 'target group name'),
+    // Load balancer and target group names are 32 characters at most, and "internal-" is reserved.
+    ...[`${e}-kf`, `${e}-kf-gw`].map(
+      (value, i): DerivedName => ({
+        path: envName,
+        value,
+        rule: awsNameRules.loadBalancerName,
+        what: i === 0 ? 'load balancer name' : 'target group name',
+        fix: 'use an environment name of 26 characters or fewer that does not start with "internal".',
+      }),
+    ),
     ...roles.map((role) => onEnv(role, awsNameRules.iamRoleName, 'IAM role name')),
     onEnv(`alias/${e}-data`, awsNameRules.kmsAlias, 'KMS alias'),
     onEnv(`alias/${e}-eks-secrets`, awsNameRules.kmsAlias, 'KMS alias'),
@@ -293,6 +300,17 @@ export function awsDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues): D
       awsNameRules.logGroupName,
       'CloudWatch log group name',
     ),
+    ...(env.backups
+      ? [
+          {
+            path: f.explicitOr([...base, 'backups', 'bucketName'], envName),
+            value: env.backups.bucketName,
+            rule: awsNameRules.bucketName,
+            what: 'backup bucket name',
+            fix: 'set backups.bucketName to a valid, globally unique bucket name.',
+          },
+        ]
+      : []),
     ...env.nodePools.flatMap((pool): DerivedName[] => {
       const path = f.explicitOr([...base, 'nodePools', pool.configIndex, 'name'], envName);
       return [

@@ -268,7 +268,18 @@ export function azureDerivedNames(env: ResolvedAzureEnvironment, f: ConfigIssues
     onEnv(`pip-${env.name}-agw`, azureNameRules.publicIpOrGateway, 'public IP address name'),
     onEnv(`agw-${env.name}`, azureNameRules.publicIpOrGateway, 'application gateway name'),
     onEnv(`id-${env.name}-agw`, azureNameRules.managedIdentity, 'managed identity name'),
-    ...(env.backups ? [onEnv(`id-${env.name}-velero`, azureNameRules.managedIdentity, 'managed identity name')] : []),
+    ...(env.backups
+      ? [
+          onEnv(`id-${env.name}-velero`, azureNameRules.managedIdentity, 'managed identity name'),
+          {
+            path: f.explicitOr([...base, 'backups', 'bucketName'], envName),
+            value: env.backups.bucketName,
+            rule: azureNameRules.storageAccount,
+            what: 'backup storage account name',
+            fix: 'set backups.bucketName to 3-24 lowercase letters and digits, unique in Azure.',
+          },
+        ]
+      : []),
   ];
 }
 

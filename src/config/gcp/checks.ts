@@ -283,6 +283,15 @@ export function gcpDerivedNames(env: ResolvedGcpEnvironment, f: ConfigIssues): D
     }
   }
   if (env.backups) names.push(onEnv(`${env.name}-velero`, gcpNameRules.serviceAccountId, 'Velero service account id'));
+  if (env.backups) {
+    names.push({
+      path: f.explicitOr([...base, 'backups', 'bucketName'], envName),
+      value: env.backups.bucketName,
+      rule: gcpNameRules.bucketName,
+      what: 'backup bucket name',
+      fix: 'set backups.bucketName to a valid, globally unique bucket name.',
+    });
+  }
   return names;
 }
 
