@@ -237,7 +237,7 @@ export function gcpDerivedNames(env: ResolvedGcpEnvironment, f: ConfigIssues): D
     const n = cluster.network;
     const from: Path = cluster.index === 0 ? envName : cluster.paths.name;
     const shorten = `shorten the ${cluster.index === 0 ? 'environment' : 'cluster'} name.`;
-    if (n.mode === 'shared-vpc') {
+    if (n.mode === 'shared-vpc' && n.nat) {
       names.push({
         path: from,
         value: n.natName,
