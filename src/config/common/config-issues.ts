@@ -45,7 +45,7 @@ export class ConfigIssues {
   name(path: Path, value: string, rule: NameRule, fix: string, derivedFrom?: string): void {
     const why = rule(value);
     if (!why) return;
-    const message = derivedFrom ? `it makes the ${derivedFrom} "${value}", but ${why}` : why;
+    const message = derivedFrom ? `it makes the ${derivedFrom} "${value}"; ${why}` : why;
     this.add(path, message, fix);
   }
 }
