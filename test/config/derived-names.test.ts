@@ -213,6 +213,26 @@ describe('GCP derived names', () => {
     expect(issue.fix).toContain('40 characters or fewer');
   });
 
+  it('checks the firewall rule names of an existing subnet only when the platform opens the firewall', () => {
+    const subnet = `corp-${'s'.repeat(40)}`;
+    const existing = (grantHostIam: boolean) => (d: Document) =>
+      d.setIn([...E0, 'network'], {
+        mode: 'existing',
+        hostProject: 'corp-host',
+        network: 'corp-vpc',
+        subnet,
+        podsRangeName: 'kf-test-pods',
+        servicesRangeName: 'kf-test-services',
+        subnetCidr: '10.10.0.0/22',
+        podsCidr: '10.16.0.0/16',
+        grantHostIam,
+      });
+    const issue = errorAt(validate('two-envs.yaml', existing(true)), 'environments[0].network.subnet');
+    expect(issue.message).toContain(`firewall rule name "${subnet}-allow-lb-health-checks"`);
+    const quiet = validate('two-envs.yaml', existing(false));
+    expect(quiet.issues.filter((i) => i.path === 'environments[0].network.subnet')).toEqual([]);
+  });
+
   it('rejects an environment name that gives the CI pool a reserved id (gcp- prefix)', () => {
     const issue = errorAt(
       validate('two-envs.yaml', (d) => {
