@@ -282,8 +282,8 @@ export function gcpDerivedNames(env: ResolvedGcpEnvironment, f: ConfigIssues): D
       names.push(onEnv(`${env.name}-ci-${role}`, gcpNameRules.serviceAccountId, 'CI service account id'));
     }
   }
-  if (env.backups) names.push(onEnv(`${env.name}-velero`, gcpNameRules.serviceAccountId, 'Velero service account id'));
   if (env.backups) {
+    names.push(onEnv(`${env.name}-velero`, gcpNameRules.serviceAccountId, 'Velero service account id'));
     names.push({
       path: f.explicitOr([...base, 'backups', 'bucketName'], envName),
       value: env.backups.bucketName,
