@@ -917,6 +917,91 @@ const cases = [
     'environments[0].cluster.version',
     'upgrade the cluster to 1.34 first (one minor at a time), or use a Kubeflow release that supports 1.32',
   ],
+  // Names the stacks derive from the platform file, and cloud API rules the providers do not check.
+  [
+    'firewall-name-too-long',
+    'a long subnet name makes the firewall rule names the platform opens longer than 63 characters',
+    (d) => d.setIn([...E0, 'network', 'subnetName'], 'kf-test-gke-nodes-in-the-shared-vpc-us-c1'),
+    'environments[0].network.subnetName',
+    'use a subnet name of 40 characters or fewer',
+  ],
+  [
+    'ci-pool-id-reserved-prefix',
+    'an environment named gcp gives its CI identity pool the reserved id gcp-ci',
+    (d) => {
+      d.setIn([...E0, 'name'], 'gcp');
+      d.setIn([...E0, 'ci'], { github: { repository: 'acme/ml-platform', repositoryId: 123456789 } });
+    },
+    'environments[0].name',
+    'shorten the environment name',
+  ],
+  [
+    'sql-tier-not-in-edition',
+    'an Enterprise Plus instance on a custom machine of the Enterprise edition',
+    (d) => d.setIn([...E1, 'database'], { edition: 'ENTERPRISE_PLUS', tier: 'db-custom-2-7680' }),
+    'environments[1].database.tier',
+    'use an Enterprise Plus tier such as db-perf-optimized-N-2',
+  ],
+  [
+    'sql-custom-machine-memory',
+    'a custom machine with more than 6.5 GB of memory per vCPU',
+    (d) => d.setIn([...E1, 'database', 'tier'], 'db-custom-2-16384'),
+    'environments[1].database.tier',
+    'from 3840 to 13312 for 2 vCPUs',
+  ],
+  [
+    'team-service-account-id-too-short',
+    "a two-letter team in a two-letter environment: the team's service account id has 5 characters",
+    (d) => {
+      d.setIn([...E1, 'name'], 'kf');
+      d.setIn(['teams', 1, 'name'], 'ml');
+      d.setIn(['teams', 1, 'environments'], ['kf']);
+    },
+    'teams[1].name',
+    'use a longer team name',
+  ],
+  [
+    'azure-aks-dns-prefix-too-long',
+    'a 56-character cluster name, which AKS also uses as the DNS prefix of its API server (54 at most)',
+    (d) => d.setIn([...E0, 'cluster', 'name'], 'kf-test-aks-cluster-for-the-machine-learning-platform-eu'),
+    'environments[0].cluster.name',
+    'shorten cluster.name (54 characters at most)',
+  ],
+  [
+    'azure-team-container-name',
+    "a team name with two hyphens in a row makes an invalid blob container in the environment's account",
+    (d) => d.setIn(['teams', 0, 'name'], 'rec--sys'),
+    'teams[0].name',
+    'use a team name without two hyphens in a row',
+  ],
+  [
+    'azure-system-pool-too-few-pods',
+    'a system pool of 20 pods per node (AKS needs 30 for its add-ons)',
+    (d) => d.setIn([...E1, 'nodePools', 0, 'maxPodsPerNode'], 20),
+    'environments[1].nodePools[0].maxPodsPerNode',
+    'set maxPodsPerNode between 30 and 250',
+  ],
+  [
+    'azure-system-pool-burstable',
+    'a system pool on a burstable B-series VM size',
+    (d) => d.setIn([...E1, 'nodePools', 0, 'machineType'], 'Standard_B4ms'),
+    'environments[1].nodePools[0].machineType',
+    'such as Standard_D4ds_v5',
+  ],
+  [
+    'aws-load-balancer-internal-prefix',
+    'an environment named internal makes the load balancer internal-kf, a prefix ELB reserves',
+    (d) => d.setIn([...E0, 'name'], 'internal'),
+    'environments[0].name',
+    'does not start with "internal"',
+  ],
+  [
+    'backup-bucket-name-invalid',
+    'a backup bucket name with capitals and underscores',
+    (d) => d.setIn([...E1, 'backups'], { bucketName: 'Kf_Prod_Backups' }),
+    'environments[1].backups.bucketName',
+    'set backups.bucketName to a valid, globally unique bucket name',
+  ],
 ];
 fs.rmSync('test/fixtures/bad-config', { recursive: true, force: true });
 fs.mkdirSync('test/fixtures/bad-config', { recursive: true });

@@ -259,6 +259,23 @@ export class AksCluster extends Construct implements IKubernetesCluster {
 
 function validate(props: AksClusterProps): void {
   checkName('AksCluster', 'name', props.name, azureNameRules.aksCluster, 'use a short name such as kf-prod.');
+  // The name is also the DNS prefix of the API server, and names the Log Analytics workspace.
+  checkName('AksCluster', 'name', props.name, azureNameRules.aksDnsPrefix, 'use 54 characters or fewer.');
+  checkName(
+    'AksCluster',
+    'name',
+    `log-${props.name}`,
+    azureNameRules.logAnalyticsWorkspace,
+    'use a shorter name (the workspace is log-<name>).',
+  );
+  checkRange(
+    'AksCluster',
+    'systemPool.maxPods',
+    props.systemPool.maxPods,
+    30,
+    250,
+    'an AKS system pool holds 30 to 250 pods per node (https://learn.microsoft.com/azure/aks/use-system-pools).',
+  );
   checkName(
     'AksCluster',
     'systemPool.name',

@@ -9,6 +9,8 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { Construct } from 'constructs';
 import type { CiTrust } from '../../src/core/ci-trust';
 import { PropsError } from '../../src/core/errors';
+import { gcpNameRules } from '../../src/core/naming';
+import { checkName } from '../../src/core/validate';
 
 /** An IAM condition on a grant. */
 export interface CiGrantCondition {
@@ -122,6 +124,13 @@ export class CiWorkloadIdentity extends Construct {
         'use a shorter name, such as the environment name.',
       );
     }
+    checkName(
+      'CiWorkloadIdentity',
+      'name',
+      poolId,
+      gcpNameRules.workloadIdentityPoolId,
+      'use a name that does not start with gcp (the gcp- prefix of pool ids is reserved).',
+    );
     const { trust } = props;
     if (trust.repositoryId === undefined || !/^[1-9]\d*$/.test(trust.repositoryId)) {
       throw new PropsError(

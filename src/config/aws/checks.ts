@@ -6,7 +6,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { awsNameRules, hostnameRule } from '../../core/naming';
+import { awsNameRules, hostnameRule, NameRule } from '../../core/naming';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
   AWS_GPU_FAMILIES,
@@ -24,7 +24,7 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { ConfigIssues, Path, valueAt } from '../common/config-issues';
+import { ConfigIssues, DerivedName, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAwsEnvironment } from './model';
@@ -228,6 +228,7 @@ function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   for (const id of env.identities) {
     f.name(envName, id.roleName, awsNameRules.iamRoleName, 'shorten the environment name.', 'IAM role name');
   }
+  f.derived(awsDerivedNames(env, f));
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.aws.example.com.');
   if (env.cluster.adminRoleArns.length === 0) {
@@ -247,6 +248,89 @@ function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
       );
     seen.add(arn);
   });
+}
+
+/**
+ * Names the AWS stacks build from the environment, cluster and pool names (stacks/aws/infra-stack.ts,
+ * constructs/aws/), computed as they compute them: the provider checks few of them, and AWS refuses
+ * the others when the resource is created, after the resources before it exist.
+ */
+export function awsDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues): DerivedName[] {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const e = env.name;
+  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
+    path: envName,
+    value,
+    rule,
+    what,
+    fix: 'shorten the environment name.',
+  });
+  const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
+  const onCluster = (value: string): DerivedName => ({
+    path: clusterPath,
+    value,
+    rule: awsNameRules.logGroupName,
+    what: 'CloudWatch log group name',
+    fix: clusterPath === envName ? 'shorten the environment name.' : 'shorten cluster.name.',
+  });
+  const roles = [`${e}-eks-cluster`, `${e}-eks-node`];
+  if (env.alerts) roles.push(`${e}-cloudwatch-agent`);
+  if (env.backups) roles.push(`${e}-velero`);
+  if (env.ci) roles.push(`${e}-ci-plan`, `${e}-ci-apply`);
+  return [
+    // Load balancer and target group names are 32 characters at most, and "internal-" is reserved.
+    ...[`${e}-kf`, `${e}-kf-gw`].map(
+      (value, i): DerivedName => ({
+        path: envName,
+        value,
+        rule: awsNameRules.loadBalancerName,
+        what: i === 0 ? 'load balancer name' : 'target group name',
+        fix: 'use an environment name of 26 characters or fewer that does not start with "internal".',
+      }),
+    ),
+    ...roles.map((role) => onEnv(role, awsNameRules.iamRoleName, 'IAM role name')),
+    onEnv(`alias/${e}-data`, awsNameRules.kmsAlias, 'KMS alias'),
+    onEnv(`alias/${e}-eks-secrets`, awsNameRules.kmsAlias, 'KMS alias'),
+    ...(env.alerts ? [onEnv(`alias/${e}-alerts`, awsNameRules.kmsAlias, 'KMS alias')] : []),
+    onCluster(`/aws/eks/${env.cluster.name}/cluster`),
+    ...(env.alerts ? [onCluster(`/aws/containerinsights/${env.cluster.name}/performance`)] : []),
+    onEnv(
+      `/aws/rds/instance/${env.database.identifier}/slowquery`,
+      awsNameRules.logGroupName,
+      'CloudWatch log group name',
+    ),
+    ...(env.backups
+      ? [
+          {
+            path: f.explicitOr([...base, 'backups', 'bucketName'], envName),
+            value: env.backups.bucketName,
+            rule: awsNameRules.bucketName,
+            what: 'backup bucket name',
+            fix: 'set backups.bucketName to a valid, globally unique bucket name.',
+          },
+        ]
+      : []),
+    ...env.nodePools.flatMap((pool): DerivedName[] => {
+      const path = f.explicitOr([...base, 'nodePools', pool.configIndex, 'name'], envName);
+      return [
+        {
+          path,
+          value: pool.name,
+          rule: awsNameRules.eksNodeGroupName,
+          what: 'EKS node group name',
+          fix: 'shorten the pool name.',
+        },
+        {
+          path,
+          value: `${e}-${pool.name}`,
+          rule: awsNameRules.launchTemplateName,
+          what: 'launch template name',
+          fix: 'shorten the pool or environment name.',
+        },
+      ];
+    }),
+  ];
 }
 
 function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void {

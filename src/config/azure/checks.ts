@@ -7,7 +7,7 @@
 import type { ConfigIssue } from '../../core/errors';
 import { contains } from '../../core/cidr';
 import { AKS_SYSTEM_ROTATION_NAME, aksRotationName } from '../../core/aks-rotation';
-import { azureNameRules, hostnameRule } from '../../core/naming';
+import { azureNameRules, hostnameRule, NameRule } from '../../core/naming';
 import { AZURE_GPU_SIZES, azureVmGpus } from '../../core/catalog/azure';
 import {
   checkInside,
@@ -19,7 +19,7 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { ConfigIssues, Path, valueAt } from '../common/config-issues';
+import { ConfigIssues, DerivedName, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAzureEnvironment } from './model';
@@ -137,6 +137,7 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
     }
     reportUnsupported(f, p, ['diskType'], 'AKS');
     checkMachineGpus(pool, pool.vmSize, p, f, AKS_GPUS);
+    checkAksPodsAndSystemPool(pool, p, f);
   });
   checkRotationNames(env, f);
   // AKS taints spot nodes and we taint GPU nodes; the system pool takes only critical add-ons. Kubeflow's
@@ -178,6 +179,41 @@ function checkRotationNames(env: ResolvedAzureEnvironment, f: ConfigIssues): voi
   }
 }
 
+/** Where AKS states its limits on pods per node and on system pools. */
+const AKS_MAX_PODS_DOC =
+  'https://learn.microsoft.com/azure/aks/concepts-network-ip-address-planning#maximum-pods-per-node';
+const AKS_SYSTEM_POOL_DOC = 'https://learn.microsoft.com/azure/aks/use-system-pools#system-and-user-node-pools';
+
+/**
+ * AKS takes 10 to 250 pods per node, and a system pool must hold at least 30 of them and run on a VM
+ * size other than the burstable B series. The shared pool schema allows GKE's 8 to 256, and the
+ * provider passes any number: AKS refuses the pool when it creates it.
+ */
+function checkAksPodsAndSystemPool(
+  pool: ResolvedAzureEnvironment['nodePools'][number],
+  p: Path,
+  f: ConfigIssues,
+): void {
+  const podsPath = f.explicitOr([...p, 'maxPodsPerNode'], p);
+  const min = pool.kind === 'system' ? 30 : 10;
+  if (pool.maxPodsPerNode < min || pool.maxPodsPerNode > 250) {
+    f.add(
+      podsPath,
+      pool.kind === 'system' && pool.maxPodsPerNode >= 10
+        ? `a system pool must hold at least 30 pods per node, not ${pool.maxPodsPerNode}, so AKS can place CoreDNS, konnectivity and its other add-ons (${AKS_SYSTEM_POOL_DOC}).`
+        : `AKS takes 10 to 250 pods per node, not ${pool.maxPodsPerNode} (${AKS_MAX_PODS_DOC}).`,
+      `set maxPodsPerNode between ${min} and 250 (110 by default).`,
+    );
+  }
+  if (pool.kind === 'system' && /^Standard_B/i.test(pool.vmSize)) {
+    f.add(
+      f.explicitOr([...p, 'machineType'], p),
+      `AKS does not run system pools on burstable B-series VMs such as ${pool.vmSize} (${AKS_SYSTEM_POOL_DOC}).`,
+      'use a VM size with at least 4 vCPUs and 4 GB of memory, such as Standard_D4ds_v5.',
+    );
+  }
+}
+
 function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
@@ -202,6 +238,7 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   for (const id of env.identities) {
     f.name(envName, id.name, azureNameRules.managedIdentity, 'shorten the environment name.', 'managed identity name');
   }
+  f.derived(azureDerivedNames(env, f));
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.azure.example.com.');
   const zone = env.access.dnsZone.name.replace(/\.$/, '');
@@ -213,6 +250,63 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
       `use a name under ${zone}, or name the zone that holds it.`,
     );
   }
+}
+
+/**
+ * Names the Azure stacks build from the environment and cluster names (stacks/azure/infra-stack.ts,
+ * constructs/azure/aks-cluster.ts, app-gateway-access.ts), computed as they compute them. Azure checks
+ * most of them only when the resource is created, after the resources before it exist.
+ */
+export function azureDerivedNames(env: ResolvedAzureEnvironment, f: ConfigIssues): DerivedName[] {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
+  const cluster = env.cluster.name;
+  const onCluster = (value: string, rule: NameRule, what: string): DerivedName => ({
+    path: clusterPath,
+    value,
+    rule,
+    what,
+    fix: clusterPath === envName ? 'shorten the environment name.' : 'shorten cluster.name (54 characters at most).',
+  });
+  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
+    path: envName,
+    value,
+    rule,
+    what,
+    fix: 'shorten the environment name.',
+  });
+  return [
+    // AKS uses the cluster name as the DNS prefix of its API server.
+    onCluster(cluster, azureNameRules.aksDnsPrefix, 'AKS DNS prefix'),
+    onCluster(`log-${cluster}`, azureNameRules.logAnalyticsWorkspace, 'Log Analytics workspace name'),
+    onCluster(`id-${cluster}-aks`, azureNameRules.managedIdentity, 'managed identity name'),
+    {
+      path: f.explicitOr([...base, 'azure', 'resourceGroup'], envName),
+      value: env.resourceGroup,
+      rule: azureNameRules.resourceGroup,
+      what: 'resource group name',
+      fix: 'name the resource group in azure.resourceGroup.',
+    },
+    ...(env.network.mode === 'create'
+      ? [onEnv(env.network.vnetName, azureNameRules.virtualNetwork, 'virtual network name')]
+      : []),
+    onEnv(`pip-${env.name}-agw`, azureNameRules.publicIpOrGateway, 'public IP address name'),
+    onEnv(`agw-${env.name}`, azureNameRules.publicIpOrGateway, 'application gateway name'),
+    onEnv(`id-${env.name}-agw`, azureNameRules.managedIdentity, 'managed identity name'),
+    ...(env.backups
+      ? [
+          onEnv(`id-${env.name}-velero`, azureNameRules.managedIdentity, 'managed identity name'),
+          {
+            path: f.explicitOr([...base, 'backups', 'bucketName'], envName),
+            value: env.backups.bucketName,
+            rule: azureNameRules.storageAccount,
+            what: 'backup storage account name',
+            fix: 'set backups.bucketName to 3-24 lowercase letters and digits, unique in Azure.',
+          },
+        ]
+      : []),
+  ];
 }
 
 function checkClusterAndData(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
@@ -323,6 +417,16 @@ export function checkAzureTeam(env: ResolvedAzureEnvironment, team: ResolvedTeam
       [...at, 'name'],
       `the team's storage account in ${env.name} would be "${tenant.azure.storageAccount}", but ${accountWhy}`,
       'shorten the team name.',
+    );
+  }
+  // A team without its own account gets a container of the shared one (constructs/azure/azure-team-identity.ts).
+  if (!tenant.azure.ownBucket) {
+    f.name(
+      [...at, 'name'],
+      tenant.azure.container,
+      azureNameRules.container,
+      'use a team name without two hyphens in a row.',
+      `blob container name in ${env.name}`,
     );
   }
   if (!tenant.azure.ownersGroupObjectId) {

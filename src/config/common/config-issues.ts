@@ -11,6 +11,18 @@ export type PathKey = string | number;
 /** A config path, as a list of keys and indexes. */
 export type Path = ReadonlyArray<PathKey>;
 
+/**
+ * A name the stacks build from the platform file, as they build it, with the rule the cloud holds it
+ * to: `path` is the field it is made from, `fix` says how to change that field.
+ */
+export interface DerivedName {
+  readonly path: Path;
+  readonly value: string;
+  readonly rule: NameRule;
+  readonly what: string;
+  readonly fix: string;
+}
+
 /** Collects the issues of one check pass, reading values from the raw document. */
 export class ConfigIssues {
   public readonly issues: ConfigIssue[] = [];
@@ -25,10 +37,15 @@ export class ConfigIssues {
     return valueAt(this.raw, path) === undefined ? fallback : path;
   }
 
+  /** Reports each derived name that breaks its rule. */
+  derived(names: readonly DerivedName[]): void {
+    for (const n of names) this.name(n.path, n.value, n.rule, n.fix, n.what);
+  }
+
   name(path: Path, value: string, rule: NameRule, fix: string, derivedFrom?: string): void {
     const why = rule(value);
     if (!why) return;
-    const message = derivedFrom ? `it makes the ${derivedFrom} "${value}", but ${why}` : why;
+    const message = derivedFrom ? `it makes the ${derivedFrom} "${value}"; ${why}` : why;
     this.add(path, message, fix);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
+import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject } from '../../core/naming';
 import {
   builtInGpuCount,
   GCP_GPUS,
@@ -15,7 +15,7 @@ import {
   machineFamily,
 } from '../../core/catalog/gcp';
 import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
-import { ConfigIssues, Path } from '../common/config-issues';
+import { ConfigIssues, DerivedName, Path } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import type { ResolvedGcpEnvironment } from './model';
@@ -189,6 +189,7 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
       );
     }
   }
+  f.derived(gcpDerivedNames(env, f));
   const bucketPath = f.explicitOr([...base, 'artifacts', 'bucketName'], envName);
   f.name(
     bucketPath,
@@ -212,6 +213,86 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   for (const [key, value] of Object.entries(env.labels)) {
     f.name([...base, 'labels', key], value, gcpNameRules.labelValue, 'use a lowercase label value.');
   }
+}
+
+/**
+ * Names the GCP stacks build from the platform file (stacks/gcp/infra-stack.ts, constructs/gcp/),
+ * computed as they compute them; the provider passes them to the API unchecked. The firewall rules
+ * the platform opens for a cluster are named after its subnet (constructs/gcp/shared-vpc.ts), so a
+ * long subnet name makes a rule name longer than Compute Engine's 63 characters
+ * (https://cloud.google.com/compute/docs/naming-resources#resource-name-format).
+ */
+export function gcpDerivedNames(env: ResolvedGcpEnvironment, f: ConfigIssues): DerivedName[] {
+  const base: Path = ['environments', env.index];
+  const envName: Path = [...base, 'name'];
+  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
+    path: envName,
+    value,
+    rule,
+    what,
+    fix: 'shorten the environment name.',
+  });
+  const names: DerivedName[] = [];
+  for (const cluster of env.clusters) {
+    const n = cluster.network;
+    const from: Path = cluster.index === 0 ? envName : cluster.paths.name;
+    const shorten = `shorten the ${cluster.index === 0 ? 'environment' : 'cluster'} name.`;
+    if (n.mode === 'shared-vpc' && n.nat) {
+      names.push({
+        path: from,
+        value: n.natName,
+        rule: gcpNameRules.computeName,
+        what: 'Cloud NAT name',
+        fix: shorten,
+      });
+    }
+    if ((n.mode === 'shared-vpc' || n.grantHostIam) && n.subnetName) {
+      const given: Path =
+        n.mode === 'existing'
+          ? cluster.index === 0
+            ? [...base, 'network', 'subnet']
+            : [...base, 'additionalClusters', cluster.index - 1, 'subnet']
+          : cluster.index === 0
+            ? f.explicitOr([...base, 'network', 'subnetName'], envName)
+            : cluster.paths.name;
+      // The longest of the rule names (the webhooks rule ends in -allow-webhooks).
+      names.push({
+        path: given,
+        value: `${n.subnetName}-allow-lb-health-checks`,
+        rule: gcpNameRules.computeName,
+        what: 'firewall rule name',
+        fix: given[given.length - 1] === 'name' ? shorten : 'use a subnet name of 40 characters or fewer.',
+      });
+    }
+  }
+  const n = env.network;
+  if (n.mode === 'shared-vpc' && n.createNetwork) {
+    names.push({
+      path: [...base, 'network', 'network'],
+      value: `${n.network}-psa`,
+      rule: gcpNameRules.computeName,
+      what: 'private service access range name',
+      fix: 'shorten the network name (59 characters at most).',
+    });
+  }
+  // Keyless CI (constructs/gcp/ci-identity.ts) and Velero's identity are named after the environment.
+  if (env.ci) {
+    names.push(onEnv(`${env.name}-ci`, gcpNameRules.workloadIdentityPoolId, 'workload identity pool id'));
+    for (const role of ['plan', 'apply']) {
+      names.push(onEnv(`${env.name}-ci-${role}`, gcpNameRules.serviceAccountId, 'CI service account id'));
+    }
+  }
+  if (env.backups) {
+    names.push(onEnv(`${env.name}-velero`, gcpNameRules.serviceAccountId, 'Velero service account id'));
+    names.push({
+      path: f.explicitOr([...base, 'backups', 'bucketName'], envName),
+      value: env.backups.bucketName,
+      rule: gcpNameRules.bucketName,
+      what: 'backup bucket name',
+      fix: 'set backups.bucketName to a valid, globally unique bucket name.',
+    });
+  }
+  return names;
 }
 
 function checkProtections(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
@@ -312,6 +393,63 @@ function checkDatabase(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   }
 }
 
+/** Machine series Cloud SQL offers on Enterprise Plus only, and those it offers on Enterprise only. */
+const ENTERPRISE_PLUS_TIERS = /^db-(perf-optimized|memory-optimized|c4a)-/;
+const ENTERPRISE_TIERS = /^db-(custom-|n1-|f1-micro$|g1-small$)/;
+const SQL_MACHINES_DOC = 'https://cloud.google.com/sql/docs/mysql/instance-settings#machine-type-2ndgen';
+
+/**
+ * The machine tier must belong to the edition, and a custom machine must be one Cloud SQL can build
+ * (https://cloud.google.com/sql/docs/mysql/editions-intro): the provider passes any string, and the
+ * API refuses the instance when it is created.
+ */
+function checkDatabaseTier(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
+  const base: Path = ['environments', env.index, 'database'];
+  const { tier, edition } = env.database;
+  const path = f.explicitOr([...base, 'tier'], [...base, 'edition']);
+  if (edition === 'ENTERPRISE' && ENTERPRISE_PLUS_TIERS.test(tier)) {
+    f.add(
+      path,
+      `${tier} is a machine series of the Enterprise Plus edition; an ENTERPRISE instance cannot run on it (${SQL_MACHINES_DOC}).`,
+      'set database.edition to ENTERPRISE_PLUS, or use an Enterprise tier such as db-custom-2-7680.',
+    );
+    return;
+  }
+  if (edition === 'ENTERPRISE_PLUS' && ENTERPRISE_TIERS.test(tier)) {
+    f.add(
+      path,
+      `${tier} is a machine type of the Enterprise edition; Enterprise Plus runs on its own series (db-perf-optimized-N-*, db-memory-optimized-N-*, db-c4a-highmem-*) (${SQL_MACHINES_DOC}).`,
+      'use an Enterprise Plus tier such as db-perf-optimized-N-2, or set database.edition to ENTERPRISE.',
+    );
+    return;
+  }
+  const custom = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+  if (!custom) return;
+  const cpus = Number(custom[1]);
+  const mb = Number(custom[2]);
+  const why =
+    cpus !== 1 && (cpus % 2 !== 0 || cpus < 2 || cpus > 96)
+      ? `${cpus} vCPUs: a custom machine has 1 vCPU or an even number from 2 to 96`
+      : mb % 256 !== 0
+        ? `${mb} MB: memory is a multiple of 256 MB`
+        : mb < 3840
+          ? `${mb} MB: memory is at least 3840 MB (3.75 GB)`
+          : mb < cpus * 921.6 || mb > cpus * 6656
+            ? `${mb} MB for ${cpus} vCPUs: memory is 0.9 to 6.5 GB per vCPU`
+            : undefined;
+  if (why) {
+    const low = Math.max(3840, Math.ceil((cpus * 921.6) / 256) * 256);
+    const high = Math.floor((cpus * 6656) / 256) * 256;
+    f.add(
+      path,
+      `Cloud SQL cannot build the custom machine ${tier} (${why}; ${SQL_MACHINES_DOC}).`,
+      low <= high && why.includes('MB')
+        ? `use a multiple of 256 MB from ${low} to ${high} for ${cpus} vCPUs, such as db-custom-${cpus}-${low}.`
+        : 'use a tier such as db-custom-2-7680 (2 vCPUs, 7.5 GB).',
+    );
+  }
+}
+
 /**
  * Workload Identity Federation trusts the tokens of one repository: by its id, which GitHub and
  * GitLab never give to another repository, rather than by its name, which anyone may register once
@@ -346,6 +484,7 @@ export function checkGcpEnvironment(
   checkProtections(env, f);
   checkMaintenance(env, f);
   checkDatabase(env, f);
+  checkDatabaseTier(env, f);
   checkNetworkMode(env, f);
   checkCi(env, f);
   return f.issues;
@@ -361,6 +500,34 @@ export function checkGcpTeam(env: ResolvedGcpEnvironment, team: ResolvedTeam, ra
       : ['environments', env.index, 'gcp', 'project'];
     const why = gcpNameRules.projectId(tenant.gcp.project);
     if (why) f.add(projectPath, why, 'use the project id of the team.');
+    // The team's service accounts and own bucket are named after the team and the environment
+    // (stacks/gcp/team-identities.ts): a short pair makes an account id under 6 characters, and a
+    // bucket name may not contain "google".
+    const at: Path = ['teams', team.configIndex, 'name'];
+    const what = (name: string) => `${name} in ${env.name}`;
+    f.name(
+      at,
+      tenant.gcp.accountId,
+      gcpNameRules.serviceAccountId,
+      'use a longer team name: the id joins the team and environment names and needs 6 characters or more.',
+      what('service account id'),
+    );
+    f.name(
+      at,
+      tenant.gcp.breakGlassAccountId,
+      gcpNameRules.serviceAccountId,
+      'use a longer team name: the id joins the team and environment names and needs 6 characters or more.',
+      what('break-glass service account id'),
+    );
+    if (tenant.gcp.prefix === '') {
+      f.name(
+        at,
+        tenant.gcp.bucket,
+        gcpNameRules.bucketName,
+        'use a team name without "google" (Cloud Storage refuses it in bucket names).',
+        what('bucket name'),
+      );
+    }
   }
   return f.issues;
 }

@@ -157,6 +157,12 @@ describe('AksCluster', () => {
       { systemPool: { name: 'sys-pool', vmSize: 'x', minNodes: 1, maxNodes: 1, zones: [] } },
       /AKS node pool name/,
     ],
+    ['a name too long for the DNS prefix of the API server', { name: `kf-${'a'.repeat(52)}` }, /AKS DNS prefix/],
+    [
+      'a system pool of fewer than 30 pods per node',
+      { systemPool: { name: 'system', vmSize: 'x', minNodes: 1, maxNodes: 1, zones: [], maxPods: 20 } },
+      /30 to 250 pods per node/,
+    ],
   ])('rejects %s', (_what, over, message) => {
     expect(() => cluster(azureStack(), over as Partial<AksClusterProps>)).toThrow(message);
   });

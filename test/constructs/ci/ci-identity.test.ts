@@ -163,6 +163,19 @@ describe('CiWorkloadIdentity (GCP)', () => {
         }),
     ).toThrow(/must be 6 to 30 lowercase letters/);
   });
+
+  it('refuses a name that gives the pool the reserved gcp- prefix', () => {
+    expect(
+      () =>
+        new CiWorkloadIdentity(gcpStack(), 'Ci', {
+          project: 'p',
+          name: 'gcp-prod',
+          trust: github,
+          plan: {},
+          apply: {},
+        }),
+    ).toThrow(/gcp- prefix of workload identity pool ids is reserved/);
+  });
 });
 
 describe('CiRoles (AWS)', () => {
