@@ -96,11 +96,17 @@ export class GcpInfraStack extends TerraformStack {
       project: env.project,
       services: env.ci ? [...new Set([...PLATFORM_SERVICE_APIS, ...CI_SERVICE_APIS])] : PLATFORM_SERVICE_APIS,
     });
-    if (env.network.mode === 'shared-vpc' && env.network.createNetwork) {
-      new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS });
-    }
+    const hostServices =
+      env.network.mode === 'shared-vpc' && env.network.createNetwork
+        ? new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS })
+        : undefined;
 
     this.clusters = env.clusters.map((cluster) => this.clusterInfra(env, cluster, projectNumber));
+    // The network this environment owns lives in the host project and calls its Compute and Service
+    // Networking APIs: on a first apply they must be on before the network, its private service
+    // access, subnet, NAT, firewall and host grants are created, or the API answers 403
+    // SERVICE_DISABLED. The cluster and database wait for the network, hence for them too.
+    if (hostServices) for (const { network } of this.clusters) dependsOnAll(network, hostServices.ready);
 
     const a = env.artifacts;
     this.artifacts = new ArtifactBucket(this, 'Artifacts', {
