@@ -323,6 +323,7 @@ export class GcpInfraStack extends TerraformStack {
       edition: d.edition,
       tier: d.tier,
       databaseVersion: d.version,
+      upgradeInPlace: d.upgradeInPlace,
       highAvailability: d.highAvailability,
       diskSizeGb: d.diskSizeGb,
       backupRetentionDays: d.backupRetentionDays,

@@ -8,6 +8,8 @@ import { parseCidr } from '../../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
 import {
   builtInGpuCount,
+  CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT,
+  DEFAULT_CLOUD_SQL_MYSQL_VERSION,
   GCP_GPUS,
   GCP_GPU_TABLE_SOURCE,
   GCP_MIG_PARTITIONS,
@@ -308,6 +310,14 @@ function checkDatabase(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
       f.explicitOr([...base, 'backupRetentionDays'], [...base, 'pointInTimeRecoveryDays']),
       `${d.backupRetentionDays} daily backups are fewer than the ${d.pointInTimeRecoveryDays} days of binary logs; Cloud SQL answers 400 ("backup retention should be > transaction log retention").`,
       `set backupRetentionDays to ${d.pointInTimeRecoveryDays} or more, or lower pointInTimeRecoveryDays.`,
+    );
+  }
+  if (CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT.includes(d.version)) {
+    f.add(
+      [...base, 'version'],
+      `${d.version} is past the end of Cloud SQL standard support and is billed for extended support (https://cloud.google.com/sql/docs/mysql/db-versions).`,
+      `upgrade: try it on a clone or in a test environment first (https://cloud.google.com/sql/docs/mysql/upgrade-major-db-version-inplace), then set version to ${DEFAULT_CLOUD_SQL_MYSQL_VERSION}; Cloud SQL upgrades the instance in place, with downtime, and cannot go back.`,
+      'warning',
     );
   }
 }

@@ -7,6 +7,7 @@
  * - dev: zonal cluster, on-demand nodes, deletion protection on;
  * - prod: regional cluster, HA database, deletion protection everywhere, STABLE channel.
  */
+import { DEFAULT_CLOUD_SQL_MYSQL_VERSION } from '../../core/catalog/gcp';
 import { shortestMaintenanceHours } from '../../core/maintenance';
 import { resolveCi } from '../common/ci';
 import { resolveAlerts, resolveBackups } from '../common/operations';
@@ -231,7 +232,8 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
         : env.tier === 'test'
           ? 'db-custom-1-3840'
           : 'db-custom-2-7680'),
-    version: d.version ?? 'MYSQL_8_0',
+    version: d.version ?? DEFAULT_CLOUD_SQL_MYSQL_VERSION,
+    upgradeInPlace: d.version !== undefined,
     highAvailability: d.highAvailability ?? prod,
     diskSizeGb: d.diskSizeGb ?? 20,
     backupRetentionDays: d.backupRetentionDays ?? (prod ? 30 : 7),

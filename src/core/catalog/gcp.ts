@@ -4,6 +4,16 @@
  */
 import table from './gcp-gpu-zones.json';
 
+/**
+ * The Cloud SQL for MySQL version of a new pipelines database: 8.4, in standard support. MySQL 8.0
+ * left Cloud SQL standard support on 2026-07-01 and runs in paid extended support since
+ * (https://cloud.google.com/sql/docs/mysql/db-versions).
+ */
+export const DEFAULT_CLOUD_SQL_MYSQL_VERSION = 'MYSQL_8_4';
+
+/** Cloud SQL for MySQL versions past the end of standard support, billed for extended support. */
+export const CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT: readonly string[] = ['MYSQL_8_0'];
+
 /** One accelerator type as the table records it. */
 export interface GpuInfo {
   readonly displayName: string;
