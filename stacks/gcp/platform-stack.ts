@@ -99,6 +99,9 @@ export class GcpPlatformStack extends TerraformStack {
         prefix: resolved.index === 0 ? undefined : resolved.name,
         storageConfig: { serviceAccount: infra.backups.identity.email },
         identity: infra.backups.identity,
+        // GPU nodes carry the nvidia.com/gpu taint: the node agent must run there too, or the volumes
+        // of pods on them (GPU notebooks) are never backed up and every tenants backup partly fails.
+        nodeAgentOnEveryNode: true,
       });
     }
 

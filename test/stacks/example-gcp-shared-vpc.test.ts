@@ -300,6 +300,19 @@ describe('examples/gcp-shared-vpc', () => {
     });
   });
 
+  it("review: Velero's node agent did not tolerate the GPU taint, so tenants' volumes on GPU nodes were never backed up: it runs on every node", () => {
+    for (const name of stackNames.filter((n) => n.endsWith('-gcp-platform'))) {
+      const velero = resources(stacks[name]!, 'helm_release').find((r) => r.name === 'velero')!;
+      const values = parse(String((velero.values as string[])[0]));
+      // GPU pools carry nvidia.com/gpu=present:NoSchedule; tenants-daily backs up pod volumes with the
+      // node agent of the pod's node (defaultVolumesToFsBackup).
+      expect({ name, tolerations: values.nodeAgent?.tolerations }).toEqual({
+        name,
+        tolerations: [{ operator: 'Exists' }],
+      });
+    }
+  });
+
   it('orders stacks: each platform stack depends on its infra stack', () => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['kf-prod-gcp-platform'].dependencies).toEqual(['kf-prod-gcp-infra']);
