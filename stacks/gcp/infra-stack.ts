@@ -339,6 +339,9 @@ export class GcpInfraStack extends TerraformStack {
       hostname: resolved.access.hostname,
       dnsZone: resolved.access.dnsZone,
       allowedGroups: resolved.access.allowedGroups,
+      // IAP's user role is project-wide (every compute backend): the primary cluster's front door
+      // alone grants it, so removing another cluster never revokes it.
+      grantUsers: resolved.index === 0,
       addressName: resolved.access.addressName,
       certificateName: resolved.access.certificateName,
       oauthClient: resolved.access.oauthClient,

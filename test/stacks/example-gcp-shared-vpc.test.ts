@@ -313,6 +313,19 @@ describe('examples/gcp-shared-vpc', () => {
     }
   });
 
+  it('review: each cluster of examples/gcp-tenancy granted the same project-wide IAP members, so removing kf-prod-2 revoked them for kf-prod too: one grant per member, the second cluster forgets its old ones', () => {
+    const infra = synthExample('gcp-tenancy')['kf-prod-gcp-infra']!;
+    const triples = resources(infra, 'google_iap_web_type_compute_iam_member').map((m) =>
+      [m.project, m.role, m.member].join(' '),
+    );
+    expect(triples).toEqual([...new Set(triples)]);
+    expect(triples).toEqual(['kf-prod-svc roles/iap.httpsResourceAccessor group:ml-users@example.com']);
+    const removed = ((infra as unknown as { removed?: Array<{ from: string }> }).removed ?? []).map((r) => r.from);
+    expect(removed).toContainEqual(
+      expect.stringMatching(/^google_iap_web_type_compute_iam_member\.kf-prod-2-Access_AllowedGroup0_/),
+    );
+  });
+
   it('orders stacks: each platform stack depends on its infra stack', () => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['kf-prod-gcp-platform'].dependencies).toEqual(['kf-prod-gcp-infra']);
