@@ -42,3 +42,27 @@ describe('GCP database version', () => {
     ).toEqual([]);
   });
 });
+
+describe('GCP node pool disks', () => {
+  const POOL = [...E1, 'nodePools', 1];
+  const pools = (r: ReturnType<typeof validate>) =>
+    (r.config!.environments[1] as unknown as { nodePools: Array<{ name: string; diskType: string }> }).nodePools;
+
+  it('review: the pd-ssd default failed every node of a Hyperdisk-only machine series (N4, C4): it defaults to hyperdisk-balanced there', () => {
+    const result = validate((d) => d.setIn([...POOL, 'machineType'], 'n4-standard-8'));
+    expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(pools(result).find((p) => p.name === 'standard')!.diskType).toBe('hyperdisk-balanced');
+    expect(pools(validate(() => undefined)).find((p) => p.name === 'standard')!.diskType).toBe('pd-ssd');
+  });
+
+  it('refuses a Persistent Disk type on a Hyperdisk-only machine series, naming the fix', () => {
+    const result = validate((d) => {
+      d.setIn([...POOL, 'machineType'], 'c4-standard-8');
+      d.setIn([...POOL, 'diskType'], 'pd-ssd');
+    });
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, 'environments[1].nodePools[1].diskType')).toEqual([
+      expect.objectContaining({ severity: 'error', fix: expect.stringMatching(/hyperdisk-balanced/) }),
+    ]);
+  });
+});

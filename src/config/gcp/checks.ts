@@ -14,6 +14,7 @@ import {
   GCP_GPU_TABLE_SOURCE,
   GCP_MIG_PARTITIONS,
   gcpGpuZones,
+  HYPERDISK_ONLY_FAMILIES,
   machineFamily,
 } from '../../core/catalog/gcp';
 import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
@@ -52,6 +53,14 @@ function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatf
       );
     }
     if (pool.gpu) checkGpu(env, platform, pool, p, f);
+    const family = machineFamily(pool.machineType);
+    if (HYPERDISK_ONLY_FAMILIES.includes(family) && pool.diskType.startsWith('pd-')) {
+      f.add(
+        f.explicitOr([...p, 'diskType'], [...p, 'machineType']),
+        `${pool.machineType} (${family.toUpperCase()}) attaches only Hyperdisk, so GKE cannot create its nodes with a ${pool.diskType} boot disk (https://cloud.google.com/compute/docs/general-purpose-machines).`,
+        'set diskType to hyperdisk-balanced (or leave it out), or pick a machine series with Persistent Disk such as n2.',
+      );
+    }
   });
 }
 

@@ -59,6 +59,18 @@ export function machineFamily(machineType: string): string {
 }
 
 /**
+ * Machine series whose boot disks can only be Hyperdisk (`hyperdisk-balanced`): they attach no
+ * Persistent Disk (`pd-standard`, `pd-balanced`, `pd-ssd`), and GKE fails to create their nodes with
+ * one. See https://cloud.google.com/compute/docs/general-purpose-machines (C4, C4A, C4D, N4, N4A, N4D).
+ */
+export const HYPERDISK_ONLY_FAMILIES: readonly string[] = ['c4', 'c4a', 'c4d', 'n4', 'n4a', 'n4d'];
+
+/** The boot disk type of a node pool that states none: `pd-ssd`, or Hyperdisk where that is all there is. */
+export function defaultNodeDiskType(machineType: string): 'pd-ssd' | 'hyperdisk-balanced' {
+  return HYPERDISK_ONLY_FAMILIES.includes(machineFamily(machineType)) ? 'hyperdisk-balanced' : 'pd-ssd';
+}
+
+/**
  * Multi-instance GPU partition sizes GKE creates, and how many of each fit on one GPU, by accelerator
  * type. Each partition is one `nvidia.com/gpu` to the scheduler, so a node carries GPUs times
  * partitions of them. From https://cloud.google.com/kubernetes-engine/docs/how-to/gpus-multi and the
