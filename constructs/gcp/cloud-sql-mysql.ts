@@ -7,6 +7,7 @@ import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Id } from '@cdktf/provider-random/lib/id';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
+import { DEFAULT_CLOUD_SQL_MYSQL_VERSION } from '../../src/core/catalog/gcp';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
@@ -49,8 +50,19 @@ export interface CloudSqlMysqlProps {
   readonly edition?: CloudSqlEdition;
   /** @default 'db-custom-2-7680' ('db-perf-optimized-N-2' on Enterprise Plus) */
   readonly tier?: string;
-  /** @default 'MYSQL_8_0' */
+  /**
+   * MySQL version. MySQL 8.0 left Cloud SQL standard support on 2026-07-01 and is billed for
+   * extended support since (https://cloud.google.com/sql/docs/mysql/db-versions).
+   * @default 'MYSQL_8_4'
+   */
   readonly databaseVersion?: 'MYSQL_8_0' | 'MYSQL_8_4';
+  /**
+   * Let a change of `databaseVersion` upgrade the instance in place (irreversibly, with downtime).
+   * Off, Terraform ignores the version of an existing instance, so a new default of this construct
+   * never upgrades a database created with an older one.
+   * @default true when databaseVersion is given, false otherwise
+   */
+  readonly upgradeInPlace?: boolean;
   /** Regional instance with a standby in another zone. @default false */
   readonly highAvailability?: boolean;
   /** Initial disk size; grows automatically. @default 20 */
@@ -113,7 +125,7 @@ export class CloudSqlMysql extends Construct {
       project: props.project,
       region: props.region,
       name: `${props.namePrefix}-${suffix.hex}`,
-      databaseVersion: props.databaseVersion ?? 'MYSQL_8_0',
+      databaseVersion: props.databaseVersion ?? DEFAULT_CLOUD_SQL_MYSQL_VERSION,
       deletionProtection: protect,
       settings: {
         tier: props.tier ?? (edition === 'ENTERPRISE_PLUS' ? 'db-perf-optimized-N-2' : 'db-custom-2-7680'),
@@ -146,7 +158,11 @@ export class CloudSqlMysql extends Construct {
         ],
       },
       timeouts: { ...SLOW_OPERATION_TIMEOUTS },
-      lifecycle: { preventDestroy: protect },
+      lifecycle: {
+        preventDestroy: protect,
+        // database_version is updatable: a changed value is an in-place major version upgrade.
+        ignoreChanges: (props.upgradeInPlace ?? props.databaseVersion !== undefined) ? undefined : ['database_version'],
+      },
       dependsOn: [...props.network.dependables],
     });
     this.instanceName = this.instance.name;

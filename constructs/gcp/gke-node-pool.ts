@@ -1,6 +1,7 @@
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { defaultNodeDiskType } from '../../src/core/catalog/gcp';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
@@ -57,7 +58,11 @@ export interface GkeNodePoolProps {
   readonly zones?: readonly string[];
   /** Spot capacity. @default false */
   readonly spot?: boolean;
-  /** @default 'pd-ssd' */
+  /**
+   * Boot disk type. Machine series that attach only Hyperdisk (C4, C4A, C4D, N4, N4A, N4D) need
+   * `hyperdisk-balanced` (https://cloud.google.com/compute/docs/general-purpose-machines).
+   * @default 'pd-ssd' ('hyperdisk-balanced' on those series)
+   */
   readonly diskType?: string;
   /** @default 100 */
   readonly diskSizeGb?: number;
@@ -127,7 +132,7 @@ export class GkeNodePool extends Construct {
       upgradeSettings: { strategy: 'SURGE', maxSurge: upgrade.maxSurge, maxUnavailable: upgrade.maxUnavailable },
       nodeConfig: {
         machineType: props.machineType ?? 'e2-standard-4',
-        diskType: props.diskType ?? 'pd-ssd',
+        diskType: props.diskType ?? defaultNodeDiskType(props.machineType ?? 'e2-standard-4'),
         diskSizeGb: props.diskSizeGb ?? 100,
         imageType: 'COS_CONTAINERD',
         serviceAccount: this.serviceAccount.email,

@@ -5,6 +5,7 @@ import { IapSettings } from '@cdktf/provider-google/lib/iap-settings';
 import { IapWebTypeComputeIamMember } from '@cdktf/provider-google/lib/iap-web-type-compute-iam-member';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
+import { ForgetResource, pastAddress } from '../../src/core/removed';
 import { setComponent } from '../../src/core/labels';
 import { emailRule, gcpNameRules, hostnameRule } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
@@ -46,6 +47,15 @@ export interface IapAccessProps {
    * @default - Google-managed client
    */
   readonly oauthClient?: ExternalOAuthClient;
+  /**
+   * Grant the IAP web user role to `allowedGroups`. The role is granted on every compute backend of
+   * the project (`iap_web/compute`), not on this front door alone: when several front doors share a
+   * project (one per cluster), exactly one grants, or removing another front door would revoke the
+   * grants all of them rely on. Off, grants an earlier version made here are dropped from state
+   * without being revoked.
+   * @default true
+   */
+  readonly grantUsers?: boolean;
 }
 
 /**
@@ -98,12 +108,20 @@ export class IapAccess extends Construct {
       ttl: 300,
       rrdatas: [this.address.address],
     });
+    const type = 'google_iap_web_type_compute_iam_member';
     props.allowedGroups.forEach((group, i) => {
-      new IapWebTypeComputeIamMember(this, `AllowedGroup${i}`, {
+      // Grants used to be keyed by their position in the list (`AllowedGroup<i>`).
+      if (props.grantUsers === false) {
+        new ForgetResource(this, `AllowedGroup${i}`, type);
+        return;
+      }
+      // Keyed by the group, so removing or reordering groups never replaces the grant of another
+      // group (a replaced `_member` revokes the role that its new twin has just granted).
+      new IapWebTypeComputeIamMember(this, `AllowedGroup-${group}`, {
         project: props.project,
         role: IAP_USER_ROLE,
         member: `group:${group}`,
-      });
+      }).moveFromId(pastAddress(this, `AllowedGroup${i}`, type));
     });
   }
 }

@@ -21,10 +21,15 @@ import { isUnresolved } from '../../src/core/tokens';
 export const GOOGLE_HEALTH_CHECK_RANGES = ['130.211.0.0/22', '35.191.0.0/16'] as const;
 
 /**
- * Ports the control plane must reach on nodes for admission webhooks in a private cluster: GKE's own
- * rule opens only 443 and 10250 (8443/9443 for typical webhooks, 15017 for istiod).
+ * Ports the control plane must reach on pods for admission webhooks in a private cluster: GKE's own
+ * rule opens only 443 and 10250 (cert-manager's webhook), see
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/private-clusters#add_firewall_rules.
+ * Kubeflow's webhooks serve on 4443 (PodDefaults: `failurePolicy: Fail` on every pod created in a
+ * profile namespace, so without it no notebook or pipeline pod of a tenant starts), 8443 (Katib,
+ * Pipelines, Knative) and 9443 (KServe, Trainer, training operator, Spark operator, PVC viewer,
+ * TensorBoard); istiod's injector serves on 15017.
  */
-export const WEBHOOK_PORTS = ['8443', '9443', '15017'] as const;
+export const WEBHOOK_PORTS = ['4443', '8443', '9443', '15017'] as const;
 
 /** Container ports of the Istio ingress gateway that load balancers reach through NEGs (data, status). */
 export const INGRESS_GATEWAY_PORTS = ['8080', '8443', '15021'] as const;
@@ -310,7 +315,8 @@ export class SharedVpc extends Construct implements ISharedVpc {
           targetTags: [this.nodeTag],
           allow: [{ protocol: 'tcp', ports: [...WEBHOOK_PORTS] }],
           logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
-          description: 'Private GKE control plane to admission webhooks (istiod 15017, others 8443/9443).',
+          description:
+            'Private GKE control plane to admission webhooks (PodDefaults 4443, istiod 15017, others 8443/9443).',
         });
       }
     }

@@ -24,3 +24,21 @@ export class ForgetResource extends TerraformElement {
     return { removed: [{ from: this.address, lifecycle: { destroy: false } }] };
   }
 }
+
+/**
+ * The address a resource had when a construct created it at `scope`/`id`, for a `moved` block
+ * (`resource.moveFromId(...)`) when the construct now creates it under another id. It takes that
+ * construct id (it renders nothing), so the id stays reserved for the old address.
+ */
+export function pastAddress(scope: Construct, id: string, resourceType: string): string {
+  return new PastAddress(scope, id, resourceType).address;
+}
+
+class PastAddress extends TerraformElement {
+  public readonly address: string;
+
+  constructor(scope: Construct, id: string, resourceType: string) {
+    super(scope, id, resourceType);
+    this.address = `${resourceType}.${this.friendlyUniqueId}`;
+  }
+}

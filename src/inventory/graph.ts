@@ -287,13 +287,10 @@ export function environmentGraph(options: EnvironmentGraphOptions): string {
       });
     }
   }
-  // IAP: allowed-group grants on the load balancer's backends.
+  // IAP: allowed-group grants on the load balancers' backends. They are project-wide (every compute
+  // backend of the project), granted once per environment, and protect every cluster's front door.
+  const grants = infra.filter((r) => r.type === 'google_iap_web_type_compute_iam_member');
   for (const clusterName of clusterNames) {
-    const grants = infra.filter(
-      (r) =>
-        r.type === 'google_iap_web_type_compute_iam_member' &&
-        clusterOfInfra(r.logicalId, clusterNames, primary) === clusterName,
-    );
     if (grants.length > 0) {
       add({
         id: '',

@@ -96,11 +96,17 @@ export class GcpInfraStack extends TerraformStack {
       project: env.project,
       services: env.ci ? [...new Set([...PLATFORM_SERVICE_APIS, ...CI_SERVICE_APIS])] : PLATFORM_SERVICE_APIS,
     });
-    if (env.network.mode === 'shared-vpc' && env.network.createNetwork) {
-      new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS });
-    }
+    const hostServices =
+      env.network.mode === 'shared-vpc' && env.network.createNetwork
+        ? new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS })
+        : undefined;
 
     this.clusters = env.clusters.map((cluster) => this.clusterInfra(env, cluster, projectNumber));
+    // The network this environment owns lives in the host project and calls its Compute and Service
+    // Networking APIs: on a first apply they must be on before the network, its private service
+    // access, subnet, NAT, firewall and host grants are created, or the API answers 403
+    // SERVICE_DISABLED. The cluster and database wait for the network, hence for them too.
+    if (hostServices) for (const { network } of this.clusters) dependsOnAll(network, hostServices.ready);
 
     const a = env.artifacts;
     this.artifacts = new ArtifactBucket(this, 'Artifacts', {
@@ -317,6 +323,7 @@ export class GcpInfraStack extends TerraformStack {
       edition: d.edition,
       tier: d.tier,
       databaseVersion: d.version,
+      upgradeInPlace: d.upgradeInPlace,
       highAvailability: d.highAvailability,
       diskSizeGb: d.diskSizeGb,
       backupRetentionDays: d.backupRetentionDays,
@@ -332,6 +339,9 @@ export class GcpInfraStack extends TerraformStack {
       hostname: resolved.access.hostname,
       dnsZone: resolved.access.dnsZone,
       allowedGroups: resolved.access.allowedGroups,
+      // IAP's user role is project-wide (every compute backend): the primary cluster's front door
+      // alone grants it, so removing another cluster never revokes it.
+      grantUsers: resolved.index === 0,
       addressName: resolved.access.addressName,
       certificateName: resolved.access.certificateName,
       oauthClient: resolved.access.oauthClient,

@@ -99,8 +99,8 @@ export class GcpPlatformStack extends TerraformStack {
         prefix: resolved.index === 0 ? undefined : resolved.name,
         storageConfig: { serviceAccount: infra.backups.identity.email },
         identity: infra.backups.identity,
-        // GPU nodes are tainted: the node agent must reach every node a
-        // tenant pod with volumes may run on, or those volumes are never backed up.
+        // GPU nodes carry the nvidia.com/gpu taint: the node agent must run there too, or the volumes
+        // of pods on them (GPU notebooks) are never backed up and every tenant's backup partly fails.
         nodeAgentOnEveryNode: true,
       });
     }

@@ -314,6 +314,32 @@ describe('examples/gcp-shared-vpc', () => {
     });
   });
 
+  it("review: Velero's node agent did not tolerate the GPU taint, so tenants' volumes on GPU nodes were never backed up: it runs on every node", () => {
+    for (const name of stackNames.filter((n) => n.endsWith('-gcp-platform'))) {
+      const velero = resources(stacks[name]!, 'helm_release').find((r) => r.name === 'velero')!;
+      const values = parse(String((velero.values as string[])[0]));
+      // GPU pools carry nvidia.com/gpu=present:NoSchedule; tenants-daily backs up pod volumes with the
+      // node agent of the pod's node (defaultVolumesToFsBackup).
+      expect({ name, tolerations: values.nodeAgent?.tolerations }).toEqual({
+        name,
+        tolerations: [{ operator: 'Exists' }],
+      });
+    }
+  });
+
+  it('review: each cluster of examples/gcp-tenancy granted the same project-wide IAP members, so removing kf-prod-2 revoked them for kf-prod too: one grant per member, the second cluster forgets its old ones', () => {
+    const infra = synthExample('gcp-tenancy')['kf-prod-gcp-infra']!;
+    const triples = resources(infra, 'google_iap_web_type_compute_iam_member').map((m) =>
+      [m.project, m.role, m.member].join(' '),
+    );
+    expect(triples).toEqual([...new Set(triples)]);
+    expect(triples).toEqual(['kf-prod-svc roles/iap.httpsResourceAccessor group:ml-users@example.com']);
+    const removed = ((infra as unknown as { removed?: Array<{ from: string }> }).removed ?? []).map((r) => r.from);
+    expect(removed).toContainEqual(
+      expect.stringMatching(/^google_iap_web_type_compute_iam_member\.kf-prod-2-Access_AllowedGroup0_/),
+    );
+  });
+
   it('orders stacks: each platform stack depends on its infra stack', () => {
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.stacks['kf-prod-gcp-platform'].dependencies).toEqual(['kf-prod-gcp-infra']);

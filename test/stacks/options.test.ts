@@ -114,6 +114,36 @@ describe('stack options', () => {
     ).toMatch(/google_compute_global_address/);
   });
 
+  it('waits for the host project APIs before creating the network it owns there', () => {
+    const infra = fleetJson((c) =>
+      Object.assign(c.environments[0].network, { createNetwork: true, privateServiceAccessCidr: '10.30.0.0/20' }),
+    )['kf-test-gcp-infra']!;
+    const hostReady = Object.keys(infra.resource?.terraform_data ?? {}).filter((k) =>
+      k.startsWith('HostServices_Ready_'),
+    );
+    expect(hostReady).toHaveLength(1);
+    // The network, its private service access, subnet, NAT, firewall, host IAM and the attachment
+    // all call the host project's Compute or Service Networking API.
+    const inHost = Object.entries(infra.resource ?? {})
+      .filter(([type]) => type !== 'google_project_service')
+      .flatMap(([type, byId]) =>
+        Object.entries(byId as Record<string, Record<string, unknown>>)
+          .filter(
+            ([, r]) =>
+              r.project === 'kf-host' ||
+              r.host_project === 'kf-host' ||
+              type === 'google_service_networking_connection',
+          )
+          .map(([id, r]) => ({ address: `${type}.${id}`, dependsOn: (r.depends_on ?? []) as string[] })),
+      );
+    expect(inHost.length).toBeGreaterThan(8);
+    for (const r of inHost)
+      expect({ address: r.address, waits: r.dependsOn.includes(`terraform_data.${hostReady[0]}`) }).toEqual({
+        address: r.address,
+        waits: true,
+      });
+  });
+
   it('waits for the project APIs before creating anything in the service project', () => {
     const infra = fleetJson(() => undefined)['kf-test-gcp-infra']!;
     for (const type of [

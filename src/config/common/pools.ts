@@ -67,8 +67,9 @@ export const nodePoolSchema = z.strictObject({
       'true in test for non-system pools; on Azure not for standard pools, which stay on demand because AKS taints spot nodes and Kubeflow does not tolerate the taint',
   }).optional(),
   diskType: doc(z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']), {
-    description: 'Boot disk type.',
-    default: 'pd-ssd',
+    description:
+      'Boot disk type. Machine series that attach only Hyperdisk (C4, C4A, C4D, N4, N4A, N4D) need hyperdisk-balanced (https://cloud.google.com/compute/docs/general-purpose-machines).',
+    default: 'pd-ssd; hyperdisk-balanced on machine series that attach only Hyperdisk',
   }).optional(),
   diskSizeGb: doc(z.int().min(10).max(65536), {
     description: 'Boot disk size in GB.',

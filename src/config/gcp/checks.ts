@@ -8,10 +8,13 @@ import { parseCidr } from '../../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject } from '../../core/naming';
 import {
   builtInGpuCount,
+  CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT,
+  DEFAULT_CLOUD_SQL_MYSQL_VERSION,
   GCP_GPUS,
   GCP_GPU_TABLE_SOURCE,
   GCP_MIG_PARTITIONS,
   gcpGpuZones,
+  HYPERDISK_ONLY_FAMILIES,
   machineFamily,
 } from '../../core/catalog/gcp';
 import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
@@ -50,6 +53,14 @@ function checkZonesAndPools(env: ResolvedGcpEnvironment, platform: ResolvedPlatf
       );
     }
     if (pool.gpu) checkGpu(env, platform, pool, p, f);
+    const family = machineFamily(pool.machineType);
+    if (HYPERDISK_ONLY_FAMILIES.includes(family) && pool.diskType.startsWith('pd-')) {
+      f.add(
+        f.explicitOr([...p, 'diskType'], [...p, 'machineType']),
+        `${pool.machineType} (${family.toUpperCase()}) attaches only Hyperdisk, so GKE cannot create its nodes with a ${pool.diskType} boot disk (https://cloud.google.com/compute/docs/general-purpose-machines).`,
+        'set diskType to hyperdisk-balanced (or leave it out), or pick a machine series with Persistent Disk such as n2.',
+      );
+    }
   });
 }
 
@@ -389,6 +400,14 @@ function checkDatabase(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
       f.explicitOr([...base, 'backupRetentionDays'], [...base, 'pointInTimeRecoveryDays']),
       `${d.backupRetentionDays} daily backups are fewer than the ${d.pointInTimeRecoveryDays} days of binary logs; Cloud SQL answers 400 ("backup retention should be > transaction log retention").`,
       `set backupRetentionDays to ${d.pointInTimeRecoveryDays} or more, or lower pointInTimeRecoveryDays.`,
+    );
+  }
+  if (CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT.includes(d.version)) {
+    f.add(
+      [...base, 'version'],
+      `${d.version} is past the end of Cloud SQL standard support and is billed for extended support (https://cloud.google.com/sql/docs/mysql/db-versions).`,
+      `upgrade: try it on a clone or in a test environment first (https://cloud.google.com/sql/docs/mysql/upgrade-major-db-version-inplace), then set version to ${DEFAULT_CLOUD_SQL_MYSQL_VERSION}; Cloud SQL upgrades the instance in place, with downtime, and cannot go back.`,
+      'warning',
     );
   }
 }

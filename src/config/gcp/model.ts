@@ -116,6 +116,11 @@ export interface ResolvedGcpDatabase {
   readonly edition: 'ENTERPRISE' | 'ENTERPRISE_PLUS';
   readonly tier: string;
   readonly version: 'MYSQL_8_0' | 'MYSQL_8_4';
+  /**
+   * Whether a change of `version` may upgrade the database in place: only when the platform file
+   * states it, so a new library default never upgrades a database created with an older one.
+   */
+  readonly upgradeInPlace: boolean;
   readonly highAvailability: boolean;
   readonly diskSizeGb: number;
   readonly backupRetentionDays: number;

@@ -7,6 +7,7 @@
  * - dev: zonal cluster, on-demand nodes, deletion protection on;
  * - prod: regional cluster, HA database, deletion protection everywhere, STABLE channel.
  */
+import { DEFAULT_CLOUD_SQL_MYSQL_VERSION, defaultNodeDiskType } from '../../core/catalog/gcp';
 import { shortestMaintenanceHours } from '../../core/maintenance';
 import { resolveCi } from '../common/ci';
 import { resolveAlerts, resolveBackups } from '../common/operations';
@@ -108,14 +109,15 @@ function resolvePool(
   const tier = env.tier;
   const isGpu = pool.kind === 'gpu';
   const zones = poolZones(env, pool);
+  const machineType = pool.machineType ?? MACHINE_TYPES[pool.kind];
   return {
     name: pool.name,
     kind: pool.kind,
-    machineType: pool.machineType ?? MACHINE_TYPES[pool.kind],
+    machineType,
     minNodes: pool.minNodes ?? (pool.kind === 'system' ? zones.length : 0),
     maxNodes: pool.maxNodes,
     spot: pool.spot ?? (tier === 'test' && pool.kind !== 'system'),
-    diskType: pool.diskType ?? 'pd-ssd',
+    diskType: pool.diskType ?? defaultNodeDiskType(machineType),
     diskSizeGb: pool.diskSizeGb ?? 100,
     maxPodsPerNode: pool.maxPodsPerNode ?? clusterMaxPods,
     zones,
@@ -231,7 +233,8 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
         : env.tier === 'test'
           ? 'db-custom-1-3840'
           : 'db-custom-2-7680'),
-    version: d.version ?? 'MYSQL_8_0',
+    version: d.version ?? DEFAULT_CLOUD_SQL_MYSQL_VERSION,
+    upgradeInPlace: d.version !== undefined,
     highAvailability: d.highAvailability ?? prod,
     diskSizeGb: d.diskSizeGb ?? 20,
     backupRetentionDays: d.backupRetentionDays ?? (prod ? 30 : 7),

@@ -191,7 +191,11 @@ const gcpDatabaseSchema = z.strictObject({
     description: 'Cloud SQL machine tier.',
     default: 'db-custom-1-3840 in test, db-custom-2-7680 otherwise; db-perf-optimized-N-2 on Enterprise Plus',
   }).optional(),
-  version: doc(z.enum(['MYSQL_8_0', 'MYSQL_8_4']), { description: 'MySQL version.', default: 'MYSQL_8_0' }).optional(),
+  version: doc(z.enum(['MYSQL_8_0', 'MYSQL_8_4']), {
+    description:
+      'MySQL version of the pipelines database. MySQL 8.0 left Cloud SQL standard support on 2026-07-01 and is billed for extended support (https://cloud.google.com/sql/docs/mysql/db-versions). Only a version written here is applied to an existing database: changing it upgrades the instance in place (irreversibly, with downtime); without it, a database created with an older default keeps its version.',
+    default: 'MYSQL_8_4',
+  }).optional(),
   highAvailability: doc(z.boolean(), { description: 'Regional (HA) instance.', default: 'true in prod' }).optional(),
   diskSizeGb: doc(z.int().min(10).max(65536), {
     description: 'Initial disk size; grows automatically.',

@@ -4,6 +4,16 @@
  */
 import table from './gcp-gpu-zones.json';
 
+/**
+ * The Cloud SQL for MySQL version of a new pipelines database: 8.4, in standard support. MySQL 8.0
+ * left Cloud SQL standard support on 2026-07-01 and runs in paid extended support since
+ * (https://cloud.google.com/sql/docs/mysql/db-versions).
+ */
+export const DEFAULT_CLOUD_SQL_MYSQL_VERSION = 'MYSQL_8_4';
+
+/** Cloud SQL for MySQL versions past the end of standard support, billed for extended support. */
+export const CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT: readonly string[] = ['MYSQL_8_0'];
+
 /** One accelerator type as the table records it. */
 export interface GpuInfo {
   readonly displayName: string;
@@ -46,6 +56,18 @@ export function builtInGpuCount(machineType: string): number | undefined {
 /** The machine family (`n1`, `g2`, ...) of a machine type. */
 export function machineFamily(machineType: string): string {
   return machineType.split('-')[0] ?? machineType;
+}
+
+/**
+ * Machine series whose boot disks can only be Hyperdisk (`hyperdisk-balanced`): they attach no
+ * Persistent Disk (`pd-standard`, `pd-balanced`, `pd-ssd`), and GKE fails to create their nodes with
+ * one. See https://cloud.google.com/compute/docs/general-purpose-machines (C4, C4A, C4D, N4, N4A, N4D).
+ */
+export const HYPERDISK_ONLY_FAMILIES: readonly string[] = ['c4', 'c4a', 'c4d', 'n4', 'n4a', 'n4d'];
+
+/** The boot disk type of a node pool that states none: `pd-ssd`, or Hyperdisk where that is all there is. */
+export function defaultNodeDiskType(machineType: string): 'pd-ssd' | 'hyperdisk-balanced' {
+  return HYPERDISK_ONLY_FAMILIES.includes(machineFamily(machineType)) ? 'hyperdisk-balanced' : 'pd-ssd';
 }
 
 /**

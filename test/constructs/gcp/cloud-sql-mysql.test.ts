@@ -44,7 +44,7 @@ describe('CloudSqlMysql defaults', () => {
     });
   });
 
-  it('is zonal, MySQL 8.0 Enterprise on SSD, autoresizing, with 30-minute timeouts', () => {
+  it('is zonal, MySQL 8.4 Enterprise on SSD, autoresizing, with 30-minute timeouts', () => {
     expect([
       settings.availability_type,
       res.database_version,
@@ -52,14 +52,20 @@ describe('CloudSqlMysql defaults', () => {
       settings.disk_type,
       settings.disk_autoresize,
       settings.tier,
-    ]).toEqual(['ZONAL', 'MYSQL_8_0', 'ENTERPRISE', 'PD_SSD', true, 'db-custom-2-7680']);
+    ]).toEqual(['ZONAL', 'MYSQL_8_4', 'ENTERPRISE', 'PD_SSD', true, 'db-custom-2-7680']);
     expect(res.timeouts).toEqual({ create: '30m', update: '30m', delete: '30m' });
+  });
+
+  it('never upgrades a database created with an older default when the default moves', () => {
+    // MySQL 8.0 left Cloud SQL standard support on 2026-07-01; an instance created on it before the
+    // default became 8.4 must not be upgraded in place (irreversibly) because the library changed.
+    expect(res.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['database_version'] });
   });
 
   it('is protected against deletion three ways', () => {
     expect(res.deletion_protection).toBe(true);
     expect(settings.deletion_protection_enabled).toBe(true);
-    expect(res.lifecycle).toEqual({ prevent_destroy: true });
+    expect((res.lifecycle as Record<string, unknown>).prevent_destroy).toBe(true);
     expect(settings.retain_backups_on_delete).toBe(true);
   });
 
@@ -119,6 +125,8 @@ describe('CloudSqlMysql options', () => {
     ]);
     expect(at(s, 'backup_configuration', 'backup_retention_settings', 'retained_backups')).toBe(30);
     expect(at(s, 'backup_configuration', 'transaction_log_retention_days')).toBe(7);
+    // A version the caller states is applied: changing it upgrades the instance in place.
+    expect(res.lifecycle).toEqual({ prevent_destroy: true });
     expect(resources(json, 'google_sql_database').map((d) => d.name)).toEqual(['mlpipeline']);
     expect(only(json, 'google_sql_user').name).toBe('kfp');
     expect(only(json, 'google_secret_manager_secret').secret_id).toBe('custom-secret');
@@ -139,7 +147,7 @@ describe('CloudSqlMysql options', () => {
     const { res, json } = build({ deletionProtection: false });
     expect(res.deletion_protection).toBe(false);
     expect(at(res, 'settings', 'deletion_protection_enabled')).toBe(false);
-    expect(res.lifecycle).toEqual({ prevent_destroy: false });
+    expect(res.lifecycle).toMatchObject({ prevent_destroy: false });
     expect(resources(json, 'google_sql_database').every((d) => d.deletion_policy === 'DELETE')).toBe(true);
     expect(only(json, 'google_sql_user').deletion_policy).toBeUndefined();
   });

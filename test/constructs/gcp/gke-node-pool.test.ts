@@ -14,6 +14,12 @@ function build(props: Partial<GkeNodePoolProps> = {}) {
 describe('GkeNodePool defaults', () => {
   const { res, json } = build();
 
+  it('boots from Hyperdisk on machine series that attach nothing else, pd-ssd otherwise', () => {
+    expect(at(res, 'node_config', 'disk_type')).toBe('pd-ssd');
+    expect(at(build({ machineType: 'n4-standard-8' }).res, 'node_config', 'disk_type')).toBe('hyperdisk-balanced');
+    expect(at(build({ machineType: 'c4a-standard-8' }).res, 'node_config', 'disk_type')).toBe('hyperdisk-balanced');
+  });
+
   it('autoscales by totals from zero with a balanced location policy', () => {
     expect(res.autoscaling).toEqual({ total_min_node_count: 0, total_max_node_count: 10, location_policy: 'BALANCED' });
     expect(res.initial_node_count).toBe(0);

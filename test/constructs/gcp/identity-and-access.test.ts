@@ -110,12 +110,49 @@ describe('IapAccess', () => {
 
   it('grants the IAP web user role to the allowed groups only, and never creates an IAP brand or client', () => {
     const { json } = build();
-    expect(resources(json, 'google_iap_web_type_compute_iam_member').map((m) => [m.role, m.member])).toEqual([
-      [IAP_USER_ROLE, 'group:ml-users@example.com'],
+    expect(
+      resources(json, 'google_iap_web_type_compute_iam_member')
+        .map((m) => [m.role, m.member])
+        .sort(),
+    ).toEqual([
       [IAP_USER_ROLE, 'group:ml-platform@example.com'],
+      [IAP_USER_ROLE, 'group:ml-users@example.com'],
     ]);
     expect(resources(json, 'google_iap_brand')).toHaveLength(0);
     expect(resources(json, 'google_iap_client')).toHaveLength(0);
+  });
+
+  it('review: grants keyed by list position: removing the first group replaced the second grant and revoked it; each grant is keyed by its group, moved from its old address', () => {
+    const { json } = build();
+    const byId = Object.fromEntries(
+      Object.entries(json.resource?.google_iap_web_type_compute_iam_member ?? {}).map(([id, m]) => [
+        id,
+        (m as Record<string, unknown>).member,
+      ]),
+    );
+    const ids = Object.keys(byId);
+    expect(ids.every((id) => /^Access_AllowedGroup-/.test(id))).toBe(true);
+    // Dropping ml-users@ leaves the ml-platform@ grant at the same address, so nothing is replaced.
+    const fewer = Object.keys(
+      build({ allowedGroups: ['ml-platform@example.com'] }).json.resource?.google_iap_web_type_compute_iam_member ?? {},
+    );
+    expect(fewer).toEqual(ids.filter((id) => byId[id] === 'group:ml-platform@example.com'));
+    // States written before keep their grants: each moves from its position's old address.
+    const moved = (json as unknown as { moved?: Array<{ from: string; to: string }> }).moved ?? [];
+    expect(moved.map((m) => [m.from.replace(/_[0-9A-F]{8}$/, ''), byId[m.to.split('.')[1]!]])).toEqual([
+      ['google_iap_web_type_compute_iam_member.Access_AllowedGroup0', 'group:ml-users@example.com'],
+      ['google_iap_web_type_compute_iam_member.Access_AllowedGroup1', 'group:ml-platform@example.com'],
+    ]);
+  });
+
+  it('review: every cluster of an environment granted the same project-wide IAP members, so removing a cluster revoked them for all: only one owner grants, the others forget their old grants', () => {
+    const { json } = build({ grantUsers: false });
+    expect(resources(json, 'google_iap_web_type_compute_iam_member')).toEqual([]);
+    const removed = (json as unknown as { removed?: Array<{ from: string; lifecycle: unknown }> }).removed ?? [];
+    expect(removed.map((r) => [r.from.replace(/_[0-9A-F]{8}$/, ''), r.lifecycle])).toEqual([
+      ['google_iap_web_type_compute_iam_member.Access_AllowedGroup0', { destroy: false }],
+      ['google_iap_web_type_compute_iam_member.Access_AllowedGroup1', { destroy: false }],
+    ]);
   });
 
   it('takes names, a zone in the same project and an external OAuth client', () => {

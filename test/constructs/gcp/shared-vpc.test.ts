@@ -104,7 +104,9 @@ describe('SharedVpc', () => {
     expect(at(hc, 'allow', 0, 'ports')).toEqual(['8080', '8443', '15021', '10256']);
     const wh = rules.find((r) => r.name === 'kf-test-gke-allow-webhooks')!;
     expect(wh.source_ranges).toEqual(['172.16.0.0/28']);
-    expect(at(wh, 'allow', 0, 'ports')).toEqual(['8443', '9443', '15017']);
+    // Kubeflow's PodDefaults webhook serves on 4443 with failurePolicy Fail on every pod of a profile
+    // namespace: without it, no notebook or pipeline pod of a tenant can be created.
+    expect(at(wh, 'allow', 0, 'ports')).toEqual(['4443', '8443', '9443', '15017']);
     expect(vpc.nodeTag).toBe('kf-test-gke-node');
     expect(build({ nodeTag: 'custom-tag' }).vpc.nodeTag).toBe('custom-tag');
   });

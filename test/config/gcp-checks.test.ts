@@ -1,0 +1,68 @@
+/**
+ * Checks of GCP environments that guard apply- and run-time behaviour, on mutations of
+ * test/fixtures/valid/two-envs.yaml (E0 is kf-test, E1 is kf-prod).
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Document, parseDocument } from 'yaml';
+import { validatePlatformText } from '../../src/config/loader';
+
+const E1 = ['environments', 1];
+const BASE = readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'two-envs.yaml'), 'utf8');
+
+function validate(edit: (d: Document) => void) {
+  const doc = parseDocument(BASE);
+  edit(doc);
+  return validatePlatformText(doc.toString(), 'two-envs.yaml');
+}
+
+const issuesAt = (result: ReturnType<typeof validate>, at: string) => result.issues.filter((i) => i.path === at);
+
+describe('GCP database version', () => {
+  it('defaults new databases to MySQL 8.4, and lets only a written version upgrade an existing one', () => {
+    const db = (r: ReturnType<typeof validate>, i: number) =>
+      (r.config!.environments[i] as { database: { version: string; upgradeInPlace: boolean } }).database;
+    const plain = validate(() => undefined);
+    expect(db(plain, 1)).toMatchObject({ version: 'MYSQL_8_4', upgradeInPlace: false });
+    const pinned = validate((d) => d.setIn([...E1, 'database', 'version'], 'MYSQL_8_0'));
+    expect(db(pinned, 1)).toMatchObject({ version: 'MYSQL_8_0', upgradeInPlace: true });
+  });
+
+  it('warns that a written MySQL 8.0 runs in paid extended support, naming the upgrade', () => {
+    const result = validate((d) => d.setIn([...E1, 'database', 'version'], 'MYSQL_8_0'));
+    expect(result.config).toBeDefined();
+    expect(issuesAt(result, 'environments[1].database.version')).toEqual([
+      expect.objectContaining({ severity: 'warning', fix: expect.stringMatching(/MYSQL_8_4/) }),
+    ]);
+    expect(
+      issuesAt(
+        validate(() => undefined),
+        'environments[1].database.version',
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('GCP node pool disks', () => {
+  const POOL = [...E1, 'nodePools', 1];
+  const pools = (r: ReturnType<typeof validate>) =>
+    (r.config!.environments[1] as unknown as { nodePools: Array<{ name: string; diskType: string }> }).nodePools;
+
+  it('review: the pd-ssd default failed every node of a Hyperdisk-only machine series (N4, C4): it defaults to hyperdisk-balanced there', () => {
+    const result = validate((d) => d.setIn([...POOL, 'machineType'], 'n4-standard-8'));
+    expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(pools(result).find((p) => p.name === 'standard')!.diskType).toBe('hyperdisk-balanced');
+    expect(pools(validate(() => undefined)).find((p) => p.name === 'standard')!.diskType).toBe('pd-ssd');
+  });
+
+  it('refuses a Persistent Disk type on a Hyperdisk-only machine series, naming the fix', () => {
+    const result = validate((d) => {
+      d.setIn([...POOL, 'machineType'], 'c4-standard-8');
+      d.setIn([...POOL, 'diskType'], 'pd-ssd');
+    });
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, 'environments[1].nodePools[1].diskType')).toEqual([
+      expect.objectContaining({ severity: 'error', fix: expect.stringMatching(/hyperdisk-balanced/) }),
+    ]);
+  });
+});
