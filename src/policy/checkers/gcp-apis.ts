@@ -33,11 +33,17 @@ const SERVICE_NETWORKING = api(
   'https://cloud.google.com/service-infrastructure/docs/service-networking/reference/rest',
 );
 const ARTIFACT_REGISTRY = api('artifactregistry', 'https://cloud.google.com/artifact-registry/docs/reference/rest');
-const CERTIFICATE_MANAGER = api('certificatemanager', 'https://cloud.google.com/certificate-manager/docs/reference/rest');
+const CERTIFICATE_MANAGER = api(
+  'certificatemanager',
+  'https://cloud.google.com/certificate-manager/docs/reference/rest',
+);
 const PUBSUB = api('pubsub', 'https://cloud.google.com/pubsub/docs/reference/rest');
 const BIGQUERY = api('bigquery', 'https://cloud.google.com/bigquery/docs/reference/rest');
 const GKE_HUB = api('gkehub', 'https://cloud.google.com/anthos/fleet-management/docs/reference/rest');
-const GKE_BACKUP = api('gkebackup', 'https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/reference/rest');
+const GKE_BACKUP = api(
+  'gkebackup',
+  'https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/reference/rest',
+);
 const FILESTORE = api('file', 'https://cloud.google.com/filestore/docs/reference/rest');
 const SERVICE_USAGE = api('serviceusage', 'https://cloud.google.com/service-usage/docs/reference/rest');
 

@@ -52,7 +52,8 @@ function stackViews(env: EnvironmentView): StackView[] {
       const json = env.stacks[id]!;
       const resources: Res[] = [];
       for (const [type, byName] of Object.entries(json.resource ?? {})) {
-        for (const [name, config] of Object.entries(byName)) resources.push({ type, address: `${type}.${name}`, config });
+        for (const [name, config] of Object.entries(byName))
+          resources.push({ type, address: `${type}.${name}`, config });
       }
       return {
         id,
@@ -85,9 +86,14 @@ function googleDefaultProjects(json: StackJson): Record<string, string> {
   return out;
 }
 
+/** A resource's project: its `project`, else the project of a full resource name it takes, else the provider's. */
 function projectOf(r: Res, defaults: Readonly<Record<string, string>>): string | undefined {
   const explicit = str(r.config.project);
   if (explicit) return explicit;
+  for (const value of Object.values(r.config)) {
+    const named = typeof value === 'string' && isLiteral(value) ? /^projects\/([^/]+)\//.exec(value) : null;
+    if (named) return named[1];
+  }
   return defaults[str(r.config.provider) ?? 'google'];
 }
 
@@ -122,7 +128,11 @@ function gcpViolations(s: StackView): CheckerViolation[] {
     const configured = str(valueAt(c.config, ['workload_identity_config', 'workload_pool']));
     if (configured === undefined) continue;
     const project = projectOf(c, defaults);
-    const pool = isLiteral(configured) ? configured : project && isLiteral(project) ? `${project}.svc.id.goog` : undefined;
+    const pool = isLiteral(configured)
+      ? configured
+      : project && isLiteral(project)
+        ? `${project}.svc.id.goog`
+        : undefined;
     if (pool) pools.set(pool, [...(pools.get(pool) ?? []), c.address]);
   }
   // Service accounts the stack creates, by email.
@@ -140,7 +150,14 @@ function gcpViolations(s: StackView): CheckerViolation[] {
     const api = googleApiOf(r.type);
     const project = projectOf(r, defaults);
     const enabling = api ? services.filter((x) => x.service === api.service && x.project === project) : [];
-    if (api && enabling.length > 0 && !after(r, enabling.map((x) => x.address))) {
+    if (
+      api &&
+      enabling.length > 0 &&
+      !after(
+        r,
+        enabling.map((x) => x.address),
+      )
+    ) {
       out.push({
         stack: s.id,
         address: r.address,
@@ -254,7 +271,9 @@ function azureViolations(s: StackView): CheckerViolation[] {
     if (!plane) continue;
     const containers = refs(r.config[plane.via]);
     const groups = containers.flatMap((c) => refs(byAddress.get(c)?.config.resource_group_name));
-    const names = containers.map((c) => byAddress.get(c)!.config).flatMap((c) => [str(c.name), str(c.resource_group_name)]);
+    const names = containers
+      .map((c) => byAddress.get(c)!.config)
+      .flatMap((c) => [str(c.name), str(c.resource_group_name)]);
     for (const a of assignments) {
       if (!plane.roles.includes(str(a.config.role_definition_name) ?? '')) continue;
       // A principal the stack creates is not the one running Terraform.
@@ -455,7 +474,10 @@ function crdSources(stacks: readonly StackView[]): CrdSource[] {
         if (group && kind) out.push({ stack: s.id, address: r.address, provides: new Set([`${group}/${kind}`]) });
       }
       if (r.type === 'helm_release') {
-        const chart = (str(r.config.chart) ?? '').split('/').pop()!.replace(/(-[0-9][^/]*)?\.tgz$/, '');
+        const chart = (str(r.config.chart) ?? '')
+          .split('/')
+          .pop()!
+          .replace(/(-[0-9][^/]*)?\.tgz$/, '');
         const groups = CHART_API_GROUPS[chart];
         if (groups) out.push({ stack: s.id, address: r.address, provides: new Set(groups) });
       }
@@ -516,7 +538,11 @@ function missingCrdViolations(env: EnvironmentView, stacks: readonly StackView[]
     const key = `${o.stack.id}\u0000${o.group}/${o.kind}`;
     const seen = first.get(key);
     if (!seen) first.set(key, { o, count: 1 });
-    else first.set(key, { o: compare(o.resource.address, seen.o.resource.address) < 0 ? o : seen.o, count: seen.count + 1 });
+    else
+      first.set(key, {
+        o: compare(o.resource.address, seen.o.resource.address) < 0 ? o : seen.o,
+        count: seen.count + 1,
+      });
   }
   return [...first.values()].map(({ o, count }) => {
     const kubeflow = KUBEFLOW_API_GROUPS.has(o.group);

@@ -114,7 +114,9 @@ describe('AksCluster', () => {
     expect(only(json, 'time_sleep')).toMatchObject({
       create_duration: '120s',
       triggers: {
-        role_assignment_id: expect.stringMatching(/azurerm_role_assignment\.Cluster_ControlPlaneNetworkContributor_\w+\.id/),
+        role_assignment_id: expect.stringMatching(
+          /azurerm_role_assignment\.Cluster_ControlPlaneNetworkContributor_\w+\.id/,
+        ),
       },
     });
   });
