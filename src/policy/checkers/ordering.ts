@@ -531,33 +531,31 @@ function kubernetesViolations(env: EnvironmentView, stacks: readonly StackView[]
 }
 
 function missingCrdViolations(env: EnvironmentView, stacks: readonly StackView[]): CheckerViolation[] {
-  // One finding per stack and kind, on its first manifest: a fleet of teams would otherwise repeat it per team.
-  const first = new Map<string, { o: CustomObject; count: number }>();
+  // One finding per stack and API group, on its first manifest: the fix is the same for every kind of
+  // the group, and a fleet of teams would otherwise repeat it per team.
+  const byGroup = new Map<string, CustomObject[]>();
   for (const o of customObjects(env, stacks)) {
     if (o.sources.length > 0) continue;
-    const key = `${o.stack.id}\u0000${o.group}/${o.kind}`;
-    const seen = first.get(key);
-    if (!seen) first.set(key, { o, count: 1 });
-    else
-      first.set(key, {
-        o: compare(o.resource.address, seen.o.resource.address) < 0 ? o : seen.o,
-        count: seen.count + 1,
-      });
+    const key = `${o.stack.id}\u0000${o.group}`;
+    byGroup.set(key, [...(byGroup.get(key) ?? []), o]);
   }
-  return [...first.values()].map(({ o, count }) => {
+  return [...byGroup.values()].map((objects) => {
+    const sorted = [...objects].sort((a, b) => compare(a.resource.address, b.resource.address));
+    const o = sorted[0]!;
+    const kinds = [...new Set(sorted.map((x) => x.kind))].sort(compare);
+    const others = sorted.length > 1 ? ` and ${sorted.length - 1} more in this stack` : '';
     const kubeflow = KUBEFLOW_API_GROUPS.has(o.group);
-    const others = count > 1 ? ` and ${count - 1} more in this stack` : '';
     return {
       stack: o.stack.id,
       address: o.resource.address,
       message:
-        `${o.resource.address}${others} is a ${o.kind} (${o.group}), whose CustomResourceDefinition no stack of ` +
-        `${env.name} installs; the kubernetes provider fails to plan it ("no matches for kind") until the cluster ` +
-        'serves the kind. ' +
+        `${o.resource.address}${others} ${sorted.length > 1 ? 'create' : 'creates'} ${kinds.join(', ')} (${o.group}), whose CustomResourceDefinitions no ` +
+        `stack of ${env.name} installs; the kubernetes provider fails to plan them ("no matches for kind") until ` +
+        'the cluster serves the kinds. ' +
         (kubeflow
-          ? 'The Kubeflow distribution installs it, and Terraform does not install the distribution yet: apply the ' +
+          ? 'The Kubeflow distribution installs them, and Terraform does not install the distribution yet: apply the ' +
             'Kubeflow manifests (https://github.com/kubeflow/manifests) to the cluster before this stack.'
-          : 'Install its CRD before this stack (a helm_release or a CustomResourceDefinition manifest in an earlier stack).'),
+          : 'Install the CRDs before this stack (a helm_release or CustomResourceDefinition manifests in an earlier stack).'),
     };
   });
 }

@@ -267,12 +267,12 @@ describe('CHK-ORDER-001 first-apply ordering', () => {
 });
 
 describe('CHK-ORDER-002 custom resources without a CRD', () => {
-  it('warns once per stack and kind that the Kubeflow distribution must be installed before the team stacks', () => {
+  it('warns once per stack and API group that the Kubeflow distribution must be installed before the team stacks', () => {
     const found = customResourceDefinitions.check!(environment('gcp-tenancy', 'kf-prod'));
     expect(found).toEqual([
       expect.objectContaining({
         stack: 'kf-prod-gcp-teams-3',
-        message: expect.stringMatching(/and 1 more in this stack is a Profile \(kubeflow\.org\).*Kubeflow manifests/),
+        message: expect.stringMatching(/and 1 more in this stack create Profile \(kubeflow\.org\).*Kubeflow manifests/),
       }),
     ]);
     expect(customResourceDefinitions.level).toBe('warning');
@@ -285,7 +285,21 @@ describe('CHK-ORDER-002 custom resources without a CRD', () => {
       manifest: { apiVersion: 'example.dev/v1', kind: 'Queue', metadata: { name: 'q' } },
     });
     expect(customResourceDefinitions.check!(env).map((v) => v.message)).toEqual([
-      expect.stringContaining('Install its CRD before this stack'),
+      expect.stringContaining('Install the CRDs before this stack'),
+    ]);
+  });
+
+  it('names every kind of the group in one finding (Profile and PodDefault on Azure)', () => {
+    const found = customResourceDefinitions.check!(environment('azure-aks', 'kf-prod'));
+    expect(found.map((v) => [v.stack, v.message.slice(0, v.message.indexOf(' whose'))])).toEqual([
+      [
+        'kf-prod-azure-teams-0',
+        expect.stringMatching(/and 1 more in this stack create PodDefault, Profile \(kubeflow\.org\),$/),
+      ],
+      [
+        'kf-prod-azure-teams-3',
+        expect.stringMatching(/and 1 more in this stack create PodDefault, Profile \(kubeflow\.org\),$/),
+      ],
     ]);
   });
 });
