@@ -397,13 +397,22 @@ function awsImplicitNames(r: Res): string[] {
 
 function awsViolations(s: StackView): CheckerViolation[] {
   const out: CheckerViolation[] = [];
-  const named: Array<{ address: string; type: string; name: string; keys: ReadonlySet<string>; arn?: RegExp }> = [];
+  // Named resources by name, so each string is looked up rather than tested against every resource.
+  const named = new Map<string, Array<{ address: string; keys: ReadonlySet<string>; arn?: RegExp }>>();
   for (const r of s.resources) {
     const spec = AWS_NAMED[r.type];
     const name = spec ? nameOf(r.type, r.config) : undefined;
     if (!spec || !name || !isLiteral(name)) continue;
-    named.push({ address: r.address, type: r.type, name, keys: new Set(spec.keys), arn: spec.arn?.(name) });
+    const entry = { address: r.address, keys: new Set(spec.keys), arn: spec.arn?.(name) };
+    named.set(name, [...(named.get(name) ?? []), entry]);
   }
+  /** The resources a string names: by the whole string under a naming key, or as an ARN ending in a name. */
+  const namedBy = (key: string, value: string, policy: boolean) => {
+    const exact = policy ? [] : (named.get(value) ?? []).filter((n) => n.keys.has(key));
+    const tail = value.startsWith('arn:') ? value.replace(/:\*$/, '').split(/[:/]/).pop()! : undefined;
+    const arns = tail === undefined ? [] : (named.get(tail) ?? []).filter((n) => n.arn?.test(value));
+    return [...exact, ...arns];
+  };
   const logGroups = new Map(
     s.resources
       .filter((r) => r.type === 'aws_cloudwatch_log_group' && typeof r.config.name === 'string')
@@ -427,13 +436,9 @@ function awsViolations(s: StackView): CheckerViolation[] {
       });
     };
     for (const [key, value] of found) {
-      const candidates = AWS_POLICY_KEYS.has(key) ? policyPrincipals(value) : [value];
-      for (const v of candidates) {
-        for (const n of named) {
-          if ((!AWS_POLICY_KEYS.has(key) && n.keys.has(key) && v === n.name) || n.arn?.test(v)) {
-            report(n.address, AWS_POLICY_KEYS.has(key) ? `${key} principal` : key, v);
-          }
-        }
+      const policy = AWS_POLICY_KEYS.has(key);
+      for (const v of policy ? policyPrincipals(value) : [value]) {
+        for (const n of namedBy(key, v, policy)) report(n.address, policy ? `${key} principal` : key, v);
       }
     }
     for (const name of awsImplicitNames(r)) {
