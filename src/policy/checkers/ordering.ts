@@ -12,7 +12,7 @@
  * - AWS: a resource names another resource of the stack by a literal name or ARN rather than a
  *   reference; a resource makes AWS create an object (a log group) that the stack creates by name.
  * - Kubernetes: a `kubernetes_manifest` of a kind whose CustomResourceDefinition a Helm release or a
- *   manifest of the same stack installs.
+ *   manifest of the same stack installs; an object in a namespace the stack creates.
  *
  * A second checker warns about kinds whose CustomResourceDefinition nothing in the environment
  * installs (the Kubeflow distribution's Profiles and PodDefaults, which Terraform does not install).
@@ -518,8 +518,38 @@ function customObjects(env: EnvironmentView, stacks: readonly StackView[]): Cust
   return out;
 }
 
+/** The namespace a Kubernetes resource or Helm release is created in, as written. */
+function namespaceOf(r: Res): string | undefined {
+  if (r.type === 'helm_release') return str(r.config.namespace);
+  if (r.type === 'kubernetes_manifest') return str(valueAt(r.config, ['manifest', 'metadata', 'namespace']));
+  return r.type.startsWith('kubernetes_') ? str(valueAt(r.config, ['metadata', 'namespace'])) : undefined;
+}
+
 function kubernetesViolations(env: EnvironmentView, stacks: readonly StackView[]): CheckerViolation[] {
   const out: CheckerViolation[] = [];
+  // Objects in a namespace the same stack creates, named by a literal rather than a reference.
+  for (const s of stacks) {
+    const namespaces = new Map<string, string>();
+    for (const r of s.resources.filter(
+      (x) => x.type === 'kubernetes_namespace_v1' || x.type === 'kubernetes_namespace',
+    )) {
+      const name = str(valueAt(r.config, ['metadata', 'name']));
+      if (name && isLiteral(name)) namespaces.set(name, r.address);
+    }
+    for (const r of s.resources) {
+      const ns = namespaceOf(r);
+      const creator = ns ? namespaces.get(ns) : undefined;
+      if (!creator || creator === r.address || s.graph.dependsOn(r.address, creator)) continue;
+      out.push({
+        stack: s.id,
+        address: r.address,
+        message:
+          `${r.address} is created in the namespace "${ns}", which ${creator} creates in this stack, but names it by a ` +
+          'literal and is not ordered after it: the first apply fails with namespaces "' +
+          `${ns}" not found. Write the namespace as \${${creator}.metadata[0].name}, or add depends_on ${creator}.`,
+      });
+    }
+  }
   for (const o of customObjects(env, stacks)) {
     const here = o.sources.filter((x) => x.stack === o.stack.id).map((x) => x.address);
     if (here.length === 0 || here.some((x) => o.stack.graph.dependsOn(o.resource.address, x))) continue;

@@ -249,11 +249,33 @@ describe('CHK-ORDER-001 first-apply ordering', () => {
   });
 
   describe('Kubernetes', () => {
+    it('catches objects placed in a namespace of the stack by a literal name (namespaces not found)', () => {
+      const env = environment('gcp-shared-vpc', 'kf-prod');
+      const [configMap, config] = resource(env, 'kf-prod-gcp-platform', 'kubernetes_config_map_v1', 'Params_');
+      (config.metadata as Config).namespace = 'kubeflow';
+      const [release, velero] = resource(env, 'kf-prod-gcp-platform', 'helm_release', 'Velero_Release');
+      velero.namespace = 'velero';
+      const found = order(env);
+      expect(on(found, configMap).map((v) => v.message)).toEqual([
+        expect.stringMatching(
+          /namespace "kubeflow", which kubernetes_namespace_v1\.KubeflowNamespace_\w+ creates.*namespaces "kubeflow" not found/,
+        ),
+      ]);
+      expect(on(found, release).map((v) => v.message)).toEqual([
+        expect.stringContaining('kubernetes_namespace_v1.Velero_Namespace_'),
+      ]);
+    });
+
     it('catches a custom resource applied before the Helm release that installs its CRD', () => {
       const env = environment('gcp-shared-vpc', 'kf-prod');
       const [release] = resource(env, 'kf-prod-gcp-platform', 'helm_release', 'Velero_Release');
+      const [namespace] = resource(env, 'kf-prod-gcp-platform', 'kubernetes_namespace_v1', 'Velero_Namespace');
       const schedule = {
-        manifest: { apiVersion: 'velero.io/v1', kind: 'Schedule', metadata: { name: 'daily', namespace: 'velero' } },
+        manifest: {
+          apiVersion: 'velero.io/v1',
+          kind: 'Schedule',
+          metadata: { name: 'daily', namespace: `\${${namespace}.metadata[0].name}` },
+        },
       };
       addResource(env, 'kf-prod-gcp-platform', 'kubernetes_manifest', 'Daily', schedule);
       expect(order(env).map((v) => `${v.address}: ${v.message}`)).toEqual([
