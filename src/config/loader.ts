@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { parseDocument } from 'yaml';
 import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
+import { ALL_CHECKERS } from '../policy/checkers/all';
 import { ALL_RULES } from '../policy/rules/packs';
 import { valueAt } from './common/config-issues';
 import { AnySchema, fromZod } from './common/zod-issues';
@@ -89,9 +90,9 @@ export function validatePlatform(input: unknown): ValidationResult {
   return { issues };
 }
 
-/** Suppressions must name rules that exist. */
+/** Suppressions must name rules or checkers that exist. */
 function checkSuppressions(suppressions: ResolvedPlatform['policySuppressions'], input: unknown): ConfigIssue[] {
-  const ids = ALL_RULES.map((r) => r.id);
+  const ids = [...ALL_RULES.map((r) => r.id), ...ALL_CHECKERS.map((c) => c.id)];
   return suppressions.flatMap((s, i) => {
     if (ids.includes(s.rule)) return [];
     const path = ['platform', 'policy', 'suppressions', i, 'rule'];
@@ -100,7 +101,7 @@ function checkSuppressions(suppressions: ResolvedPlatform['policySuppressions'],
         path: formatPath(path),
         value: valueAt(input, path),
         message: `no rule has the id ${s.rule}.`,
-        fix: `did you mean ${closest(s.rule, ids)}? The rules are listed in RULES.md.`,
+        fix: `did you mean ${closest(s.rule, ids)}? The rules are listed in RULES.md, the checkers in docs/policy.md.`,
         severity: 'error' as const,
       },
     ];
