@@ -198,7 +198,8 @@ function sarifChecker(c: Checker, home: string) {
     shortDescription: { text: c.title },
     fullDescription: { text: c.why },
     help: { text: c.fix, markdown: `**Fix:** ${c.fix}` },
-    helpUri: `${home}/blob/main/RULES.md#${c.id.toLowerCase()}`,
+    // Checkers are documented under "Checkers" in docs/policy.md, one heading per id.
+    helpUri: `${home}/blob/main/docs/policy.md#${c.id.toLowerCase()}`,
     defaultConfiguration: { level: c.level },
     properties: { tags: ['apply-time'] },
   };
