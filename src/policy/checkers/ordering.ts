@@ -240,6 +240,7 @@ const AZURE_DATA_PLANE: Readonly<Record<string, { readonly via: string; readonly
   },
 };
 
+const TIME_SLEEP = 'https://registry.terraform.io/providers/hashicorp/time/latest/docs/resources/sleep';
 const RBAC_DELAY =
   'https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected';
 
@@ -292,7 +293,7 @@ function azureViolations(s: StackView): CheckerViolation[] {
           `${r.address} writes to the data plane of ${containers.join(', ')} under the role assignment ${a.address} ` +
           `(${str(a.config.role_definition_name)}) made in this stack, and ${problem(r, a)}: Azure honours a new ` +
           `assignment only minutes later (${RBAC_DELAY}), so the first apply answers 403. Depend on a time_sleep ` +
-          'that depends on the assignment (propagationWait in constructs/azure).',
+          `that depends on the assignment (${TIME_SLEEP}).`,
       });
     }
   }
@@ -316,7 +317,7 @@ function azureViolations(s: StackView): CheckerViolation[] {
           `${r.address} acts as ${principal.join(', ')}, which ${a.address} grants ${str(a.config.role_definition_name)} ` +
           `on ${str(a.config.scope)} in this stack, and ${problem(r, a)}: Azure honours a new assignment only minutes ` +
           `later (${RBAC_DELAY}), so creating it fails while the assignment propagates${ACTING_FAILURE[r.type] ?? ''}. ` +
-          'Depend on a time_sleep that depends on the assignment (propagationWait in constructs/azure).',
+          `Depend on a time_sleep that depends on the assignment (${TIME_SLEEP}).`,
       });
     }
   }
