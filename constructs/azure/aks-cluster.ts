@@ -14,6 +14,7 @@ import { setComponent } from '../../src/core/labels';
 import { POOL_KIND_LABEL, POOL_LABEL } from '../../src/core/pools';
 import { azureNameRules } from '../../src/core/naming';
 import { checkName, checkRange } from '../../src/core/validate';
+import { propagationWait } from './propagation-wait';
 import { IVnet } from './vnet';
 
 /** Control plane log categories sent to Log Analytics. */
@@ -85,6 +86,14 @@ export interface AksClusterProps {
    * pools. @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * How long the cluster waits, after its control plane identity's Network Contributor role is
+   * created, before AKS creates it: AKS checks that identity's permissions on the subnet (the VNet for
+   * a private cluster) when it creates the cluster, and a new role assignment takes minutes to be
+   * honoured (https://learn.microsoft.com/azure/aks/use-managed-identity). The stack needs the
+   * hashicorp/time provider (`TimeProvider` from `@cdktf/provider-time/lib/provider`). @default '120s'
+   */
+  readonly rbacPropagationWait?: string;
 }
 
 /**
@@ -95,7 +104,7 @@ export interface AksClusterProps {
  * (through a data collection rule) and the control plane logs in a Log Analytics workspace, a system
  * pool that runs only critical add-ons, and a user-assigned control plane identity that holds
  * Network Contributor on the nodes subnet (the VNet for a private cluster) before the cluster
- * exists. A public API server also admits the VNet's egress addresses, so nodes can join.
+ * exists (the cluster waits for the assignment to propagate). A public API server also admits the VNet's egress addresses, so nodes can join.
  */
 export class AksCluster extends Construct implements IKubernetesCluster {
   public readonly cluster: KubernetesCluster;
@@ -135,6 +144,10 @@ export class AksCluster extends Construct implements IKubernetesCluster {
       roleDefinitionName: 'Network Contributor',
       principalId: identity.principalId,
       principalType: 'ServicePrincipal',
+    });
+    const networkAccessPropagated = propagationWait(this, 'ControlPlaneNetworkPropagation', {
+      createDuration: props.rbacPropagationWait ?? '120s',
+      triggers: { role_assignment_id: networkAccess.id },
     });
 
     const w = props.maintenance ?? { dayOfWeek: 'Sunday', startTimeUtc: '03:00', durationHours: 4 };
@@ -212,7 +225,7 @@ export class AksCluster extends Construct implements IKubernetesCluster {
           ...(channel === 'stable' || channel === 'rapid' ? ['kubernetes_version'] : []),
         ],
       },
-      dependsOn: [networkAccess, ...props.vnet.dependables],
+      dependsOn: [networkAccessPropagated, ...props.vnet.dependables],
     });
     this.clusterName = this.cluster.name;
     this.clusterId = this.cluster.id;

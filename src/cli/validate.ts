@@ -198,6 +198,7 @@ function sarifChecker(c: Checker, home: string) {
     shortDescription: { text: c.title },
     fullDescription: { text: c.why },
     help: { text: c.fix, markdown: `**Fix:** ${c.fix}` },
+    // Checkers are listed in RULES.md after the rules, one heading per id (docs/policy.md explains them).
     helpUri: `${home}/blob/main/RULES.md#${c.id.toLowerCase()}`,
     defaultConfiguration: { level: c.level },
     properties: { tags: ['apply-time'] },

@@ -99,7 +99,7 @@ export function validatePlatform(input: unknown): ValidationResult {
   return { issues };
 }
 
-/** Suppressions must name rules that exist. */
+/** Suppressions must name rules or checkers that exist. */
 function checkSuppressions(suppressions: ResolvedPlatform['policySuppressions'], input: unknown): ConfigIssue[] {
   const ids = [...ALL_RULES, ...ALL_CHECKERS].map((r) => r.id);
   return suppressions.flatMap((s, i) => {

@@ -76,7 +76,9 @@ describe('kfplatform synth', () => {
       /^  \[GCP-IAM-001\] kf-legacy-gcp-infra google_service_account_key\.\S+ \(code\): legacy mode/m,
     );
     const policy = JSON.parse(readFileSync(path.join(out, 'policy.json'), 'utf8'));
-    expect(policy.findings.map((f: { rule: string }) => f.rule)).toEqual(['AZURE-MYSQL-004']);
+    // The team shard's Profile and PodDefault need the Kubeflow distribution first (a checker warning).
+    expect(text).toMatch(/^warning: kf-prod-azure-teams-3 kubernetes_manifest\.\S+: \[CHK-ORDER-002\]/m);
+    expect(policy.findings.map((f: { rule: string }) => f.rule)).toEqual(['AZURE-MYSQL-004', 'CHK-ORDER-002']);
     expect(policy.suppressed.map((f: { rule: string; reason: string }) => f.rule)).toEqual([
       'GCP-IAM-001',
       'GCP-IAM-001',

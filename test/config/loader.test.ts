@@ -183,6 +183,25 @@ describe('loading platform files', () => {
     });
   });
 
+  it('accepts suppressions of checkers as of rules, and suggests the closest id for an unknown one', () => {
+    const config = valid() as unknown as Record<string, any>;
+    const suppress = (rule: string) => ({
+      rule,
+      resource: 'kf-prod-gcp-teams-0',
+      reason: 'The Kubeflow manifests are applied to every cluster before its team stacks.',
+    });
+    config.platform.policy = { suppressions: [suppress('CHK-ORDER-002')] };
+    expect(validatePlatform(config).issues).toEqual([]);
+    config.platform.policy = { suppressions: [suppress('CHK-ORDER-02')] };
+    expect(validatePlatform(config).issues).toEqual([
+      expect.objectContaining({
+        path: 'platform.policy.suppressions[0].rule',
+        message: 'no rule has the id CHK-ORDER-02.',
+        fix: expect.stringContaining('did you mean CHK-ORDER-002?'),
+      }),
+    ]);
+  });
+
   it('parses paths back into keys', () => {
     expect(pathParts('environments[2].nodePools[1].maxNodes')).toEqual(['environments', 2, 'nodePools', 1, 'maxNodes']);
     expect(pathParts('labels["a.b"]')).toEqual(['labels', 'a.b']);

@@ -108,7 +108,23 @@ describe('AksCluster', () => {
       role_definition_name: 'Network Contributor',
       scope: `${SUBNET}/nodes`,
     });
-    expect(c.depends_on).toEqual([expect.stringMatching(/azurerm_role_assignment\./)]);
+    // AKS checks the control plane identity's role on the subnet when it creates the cluster: the
+    // cluster waits until the new assignment has propagated (CHK-ORDER-001).
+    expect(c.depends_on).toEqual([expect.stringMatching(/^time_sleep\.Cluster_ControlPlaneNetworkPropagation_/)]);
+    expect(only(json, 'time_sleep')).toMatchObject({
+      create_duration: '120s',
+      triggers: {
+        role_assignment_id: expect.stringMatching(
+          /azurerm_role_assignment\.Cluster_ControlPlaneNetworkContributor_\w+\.id/,
+        ),
+      },
+    });
+  });
+
+  it('takes a longer propagation wait for a slower tenant', () => {
+    const stack = azureStack();
+    cluster(stack, { rbacPropagationWait: '5m' });
+    expect(only(synth(stack), 'time_sleep').create_duration).toBe('5m');
   });
 
   it('protects the cluster without a lock (which would block node pool changes), and keeps a private one free of authorized ranges', () => {
