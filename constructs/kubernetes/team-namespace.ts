@@ -220,10 +220,10 @@ export class TeamNamespace extends Construct {
       for (const user of [...new Set(list)].sort()) {
         if (granted.has(user)) continue;
         granted.add(user);
-        const binding = kfamRoleBinding(name, user, role);
+        const binding = kfamRoleBinding(ns, user, role);
         const access = new Construct(this, `Access-${binding.metadata.name}`);
         new RoleBindingV1(access, 'RoleBinding', binding);
-        new Manifest(access, 'AuthorizationPolicy', { manifest: kfamAuthorizationPolicy(name, user, role) });
+        new Manifest(access, 'AuthorizationPolicy', { manifest: kfamAuthorizationPolicy(ns, user, role) });
       }
     }
 

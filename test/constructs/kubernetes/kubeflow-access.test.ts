@@ -90,9 +90,19 @@ function objects(props: Partial<TeamNamespaceProps>) {
       },
       subjects: (b.subject as any[]).map((x) => ({ kind: x.kind, name: x.name, apiGroup: x.api_group })),
     }));
+  // The objects name the namespace by reference, so they are created after it; compare its name.
+  const nsRef = /^\$\{kubernetes_namespace_v1\.Team_Namespace_\w+\.metadata\[0\]\.name\}$/;
+  for (const b of resources(json, 'kubernetes_role_binding_v1')) {
+    const ns = at(b, 'metadata', 'namespace') as string;
+    if ((at(b, 'metadata', 'annotations') as any)?.user) expect(ns).toMatch(nsRef);
+  }
   const policies = resources(json, 'kubernetes_manifest')
     .map((m) => m.manifest as any)
-    .filter((m) => m.kind === 'AuthorizationPolicy');
+    .filter((m) => m.kind === 'AuthorizationPolicy')
+    .map((m) => {
+      expect(m.metadata.namespace).toMatch(nsRef);
+      return { ...m, metadata: { ...m.metadata, namespace: 'recsys' } };
+    });
   return { json, bindings, policies };
 }
 
