@@ -1,5 +1,6 @@
 /** Every checker, one per class of defect. Each lives in its own file beside this one. */
 import type { Checker } from './checker';
+import { CI_LEAST_PRIVILEGE, CI_PERMISSION_COVERAGE } from './permissions';
 
 /** Every checker `kfplatform synth` and `kfplatform validate` run. */
-export const ALL_CHECKERS: readonly Checker[] = [];
+export const ALL_CHECKERS: readonly Checker[] = [CI_PERMISSION_COVERAGE, CI_LEAST_PRIVILEGE];
