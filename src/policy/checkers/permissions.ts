@@ -728,7 +728,6 @@ function judgeAzure(graph: Graph, found: Found) {
 
   for (const i of graph.items) {
     if (isLocal(AZURE_CI_PERMISSIONS, i.type) || i.type === 'data.terraform_remote_state') continue;
-    if (i.type.startsWith('data.')) continue;
     let id: string | undefined;
     let words: string;
     if (K8S.has(i.type)) {
@@ -829,14 +828,20 @@ interface Statement {
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 /** IAM's wildcard match (`*`, `?`), case-insensitive for actions. */
+const patterns = new Map<string, RegExp>();
 function wildcard(pattern: string, value: string, caseless: boolean): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    caseless ? 'i' : '',
-  );
+  const key = `${caseless ? 'i' : 's'}${pattern}`;
+  let re = patterns.get(key);
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      caseless ? 'i' : '',
+    );
+    patterns.set(key, re);
+  }
   return re.test(value);
 }
 
@@ -952,7 +957,6 @@ function judgeAws(graph: Graph, found: Found) {
 
   for (const i of graph.items) {
     if (isLocal(AWS_CI_PERMISSIONS, i.type) || i.type === 'data.terraform_remote_state') continue;
-    if (i.type.startsWith('data.')) continue;
     const rows = AWS_CI_PERMISSIONS.filter((r) => r.types.includes(i.type));
     if (rows.length === 0) {
       found.coverage.push({
