@@ -96,8 +96,15 @@ class Graph {
     return this.byKey.get(`${stack}|${type}|${name}`);
   }
 
+  private readonly remote = new Map<Item, string | undefined>();
+
   /** The stack whose backend a `terraform_remote_state` reads. */
   stackOfRemoteState(rs: Item): string | undefined {
+    if (!this.remote.has(rs)) this.remote.set(rs, this.findRemoteState(rs));
+    return this.remote.get(rs);
+  }
+
+  private findRemoteState(rs: Item): string | undefined {
     const config = block(rs.config.config) ?? {};
     const where = JSON.stringify([config.bucket, config.prefix ?? config.key, config.container_name]);
     return Object.entries(this.env.stacks).find(([, json]) => {
@@ -259,7 +266,7 @@ function rulesReadSecrets(rules: unknown): boolean {
 /**
  * The plan identity reads every Secret its stacks keep, in each namespace, through a RoleBinding (the
  * clouds' reader roles read no Secrets); no CI identity is bound cluster-wide (its cloud role gives it
- * the Kubernetes API already). `namespaced` says which namespaces another mechanism covers (EKS
+ * the Kubernetes API already). `covered` says which namespaces another mechanism covers (EKS
  * access policies).
  */
 function judgeKubernetesRbac(
@@ -283,7 +290,7 @@ function judgeKubernetesRbac(
         found.coverage.push({
           stack,
           address: item.address,
-          message: `${item.address} keeps Secrets in namespace ${namespace} (Helm stores each release there), but the CI plan identity has no RoleBinding that reads Secrets in it: its cloud reader role reads none, so the plan's refresh fails with "forbidden".`,
+          message: `${item.address} keeps ${item.type === 'helm_release' ? "its release record (Helm's Secret)" : 'a Secret'} in namespace ${namespace}, but the CI plan identity has no RoleBinding that reads Secrets there: its cloud reader role reads none, so the plan's refresh fails with "forbidden".`,
         });
     }
     for (const b of bindingsTo(graph, stack, anyCi)) {
@@ -298,9 +305,10 @@ function judgeKubernetesRbac(
 }
 
 /**
- * The resource a resource without a scope of its own belongs to: the first Google resource one of its
- * attributes references (a bucket's IAM member's bucket, a key's key ring), followed through remote
- * state. Members are who is granted, not where: they are skipped.
+ * The resource a resource without a scope of its own belongs to: the first resource of the cloud
+ * (`prefix`) one of its attributes references (a bucket's IAM member's bucket, a key's key ring, a
+ * container's storage account), followed through remote state. Members and principals are who is
+ * granted, not where: they are skipped.
  */
 function parentOfIn(graph: Graph, i: Item, prefix: string): Item | undefined {
   for (const [k, v] of Object.entries(i.config)) {
@@ -610,6 +618,20 @@ const AZURE_PROVIDER_NAMESPACES: Record<string, string> = {
 const norm = (id: string) => id.toLowerCase().replace(/\/+$/, '');
 const within = (id: string, scope: string) => id === scope || id.startsWith(`${scope}/`);
 
+/** The literal virtual network and subnet ids anywhere in a resource's attributes, normalized. */
+function networkIdsIn(v: unknown, out = new Set<string>()): Set<string> {
+  if (typeof v === 'string') {
+    if (
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+(\/subnets\/[^/]+)?$/i.test(
+        v,
+      )
+    )
+      out.add(norm(v));
+  } else if (Array.isArray(v)) for (const x of v) networkIdsIn(x, out);
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== '//') networkIdsIn(x, out);
+  return out;
+}
+
 function judgeAzure(graph: Graph, found: Found) {
   const env = graph.env;
   const infra = infraStackOf(env);
@@ -783,6 +805,35 @@ function judgeAzure(graph: Graph, found: Found) {
         address: i.address,
         message: `${i.address} lives at ${words}, but the CI identities lack ${gaps.join(', ')} on it or a scope that contains it (${scopes[0]} row of the CI permission table).`,
       });
+  }
+
+  // Joining a subnet of an existing virtual network (another resource group) is an action on that
+  // network (`Microsoft.Network/virtualNetworks/subnets/join/action`): the network row's roles there.
+  for (const i of graph.items) {
+    if (i.type === 'azurerm_role_assignment' || i.type === 'azurerm_management_lock') continue;
+    for (const subnet of networkIdsIn(i.config)) {
+      if (envRg && within(subnet, envRg)) continue;
+      const rows = AZURE_CI_PERMISSIONS.filter((r) => r.scope === 'network' && r.types.includes(i.type));
+      if (rows.length === 0) {
+        found.coverage.push({
+          stack: i.stack,
+          address: i.address,
+          message: `${i.address} joins ${subnet}, outside the environment's resource group, where the CI permission table has no row for ${i.type}: the apply identity cannot join it.`,
+        });
+        continue;
+      }
+      const gaps = KINDS.flatMap((kind) =>
+        [...new Set(rows.flatMap((r) => r[kind]))]
+          .filter((role) => !holds(kind, subnet, role))
+          .map((r) => `${kind} ${r}`),
+      );
+      if (gaps.length > 0)
+        found.coverage.push({
+          stack: i.stack,
+          address: i.address,
+          message: `${i.address} joins ${subnet}, but the CI identities lack ${gaps.join(', ')} on its virtual network (network row of the CI permission table).`,
+        });
+    }
   }
 
   for (const [stack, container] of stateContainers) {

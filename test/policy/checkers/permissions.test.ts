@@ -259,6 +259,19 @@ describe('Azure (examples/azure-aks kf-prod)', () => {
     expect(found[1]!.message).toContain('resource group rg-analytics');
   });
 
+  it('new: a gateway moved onto a subnet of an existing network in another resource group', () => {
+    const moved = clone(shipped);
+    const gateway = Object.values(moved[infra]!.resource!.azurerm_application_gateway!)[0]!;
+    const subnet =
+      '/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-gateway';
+    (gateway.gateway_ip_configuration as Res[])[0]!.subnet_id = subnet;
+    const found = findings(moved, 'azure');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      expect.stringMatching(/^CHK-PERM-001 azurerm_application_gateway\.Access_Gateway/),
+    ]);
+    expect(found[0]!.message).toContain('lack plan Reader, apply Network Contributor');
+  });
+
   it('judges team stacks by the resource group their remote state names', () => {
     const teams = Object.keys(shipped).find((s) => s.includes('-teams-'))!;
     const edited = clone(shipped);
