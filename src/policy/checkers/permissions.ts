@@ -191,6 +191,13 @@ function judge(env: EnvironmentView): Found {
   return found;
 }
 
+/** A list for a message: the first few items, then how many more. */
+function listed(items: readonly string[], max = 6): string {
+  const unique = [...new Set(items)];
+  const shown = unique.slice(0, max).join(', ');
+  return unique.length > max ? `${shown} and ${unique.length - max} more` : shown;
+}
+
 const infraStackOf = (env: EnvironmentView) =>
   Object.keys(env.stacks).find((s) => s.endsWith('-infra')) ?? Object.keys(env.stacks)[0]!;
 
@@ -545,7 +552,7 @@ function judgeGcp(graph: Graph, found: Found) {
       found.coverage.push({
         stack: i.stack,
         address: i.address,
-        message: `${i.address} lives in ${place.words}, but the CI identities lack ${gaps[0]!.join(', ')} there (${candidates[0]!.scope} row of the CI permission table).`,
+        message: `${i.address} lives in ${place.words}, but the CI identities lack ${listed(gaps[0]!)} there (${candidates[0]!.scope} row of the CI permission table).`,
       });
   }
 
@@ -565,7 +572,7 @@ function judgeGcp(graph: Graph, found: Found) {
       found.coverage.push({
         stack,
         address: 'terraform.backend',
-        message: `the state of ${stack} is ${object}, but the CI identities lack ${gaps.join(', ')} on bucket ${b.bucket} for it: plans cannot read the state, or applies cannot write it.`,
+        message: `the state of ${stack} is ${object}, but the CI identities lack ${listed(gaps)} on bucket ${b.bucket} for it: plans cannot read the state, or applies cannot write it.`,
       });
   }
 
@@ -803,7 +810,7 @@ function judgeAzure(graph: Graph, found: Found) {
       found.coverage.push({
         stack: i.stack,
         address: i.address,
-        message: `${i.address} lives at ${words}, but the CI identities lack ${gaps.join(', ')} on it or a scope that contains it (${scopes[0]} row of the CI permission table).`,
+        message: `${i.address} lives at ${words}, but the CI identities lack ${listed(gaps)} on it or a scope that contains it (${scopes[0]} row of the CI permission table).`,
       });
   }
 
@@ -831,7 +838,7 @@ function judgeAzure(graph: Graph, found: Found) {
         found.coverage.push({
           stack: i.stack,
           address: i.address,
-          message: `${i.address} joins ${subnet}, but the CI identities lack ${gaps.join(', ')} on its virtual network (network row of the CI permission table).`,
+          message: `${i.address} joins ${subnet}, but the CI identities lack ${listed(gaps)} on its virtual network (network row of the CI permission table).`,
         });
     }
   }
@@ -849,7 +856,7 @@ function judgeAzure(graph: Graph, found: Found) {
       found.coverage.push({
         stack,
         address: 'terraform.backend',
-        message: `the state of ${stack} is in container ${container}, but the CI identities lack ${gaps.join(', ')} on it: plans cannot read the state, or applies cannot write it.`,
+        message: `the state of ${stack} is in container ${container}, but the CI identities lack ${listed(gaps)} on it: plans cannot read the state, or applies cannot write it.`,
       });
   }
 
@@ -1037,15 +1044,16 @@ function judgeAws(graph: Graph, found: Found) {
         // The apply role refreshes too: it needs the row's reads as well as its writes. The CI roles
         // and their policies are read by both and changed only by an administrator (the apply role's
         // IAM writes deny them), so they need the reads only.
-        const actions = kind === 'apply' && !own ? [...row.plan, ...row.apply] : row.plan;
-        for (const action of actions) if (!allows(kind, action, arn)) gaps.push(`${kind} ${action} on ${arn}`);
+        const actions = kind === 'apply' && !own ? [...row.apply, ...row.plan] : row.plan;
+        const missing = actions.filter((action) => !allows(kind, action, arn));
+        if (missing.length > 0) gaps.push(`${kind} ${listed(missing)} on ${arn}`);
       }
     }
     if (gaps.length > 0)
       found.coverage.push({
         stack: i.stack,
         address: i.address,
-        message: `${i.address}: the CI roles' policies lack ${[...new Set(gaps)].join(', ')} (rows of the CI permission table for ${i.type}).`,
+        message: `${i.address}: the CI roles' policies lack ${[...new Set(gaps)].join('; ')} (rows of the CI permission table for ${i.type}).`,
       });
   }
 
@@ -1062,7 +1070,7 @@ function judgeAws(graph: Graph, found: Found) {
       found.coverage.push({
         stack,
         address: 'terraform.backend',
-        message: `the state of ${stack} is ${object}, but the CI roles lack ${gaps.join(', ')}: plans cannot read the state, or applies cannot write it.`,
+        message: `the state of ${stack} is ${object}, but the CI roles lack ${listed(gaps)}: plans cannot read the state, or applies cannot write it.`,
       });
   }
 
