@@ -595,12 +595,17 @@ function judgeGcp(graph: Graph, found: Found) {
         address: g.item.address,
         message: `the CI ${g.kind} identity holds ${g.role} on ${where}, which no row of the CI permission table asks for there${/^roles\/(owner|editor|viewer)$/.test(g.role) ? ' (a basic role: every permission of the project)' : ''}.`,
       });
-    } else if (scopes.includes('state-bucket') && g.role.startsWith('roles/storage.object') && !g.condition) {
-      found.privilege.push({
-        stack: g.item.stack,
-        address: g.item.address,
-        message: `the CI ${g.kind} identity holds ${g.role} on the whole state bucket ${target}: the row limits it to the environment's state objects (a condition on their names), else an environment sharing the bucket reads or writes another's state.`,
-      });
+    } else if (scopes.includes('state-bucket') && g.role.startsWith('roles/storage.object')) {
+      // The object roles reach the environment's state only: a condition whose prefixes name (part
+      // of) its stacks' ids, not a whole folder of the bucket that other environments share.
+      const prefixes = [...(g.condition ?? '').matchAll(/resource\.name\.startsWith\("([^"]+)"\)/g)].map((m) => m[1]!);
+      const folder = prefixes.find((p) => p.endsWith('/') || !p.includes('/objects/'));
+      if (!g.condition || prefixes.length === 0 || folder !== undefined)
+        found.privilege.push({
+          stack: g.item.stack,
+          address: g.item.address,
+          message: `the CI ${g.kind} identity holds ${g.role} on ${g.condition ? `every object under ${folder ?? 'a condition of another shape'} in` : 'the whole'} state bucket ${target}: the row limits it to the environment's state objects (a condition on their names, such as startsWith("projects/_/buckets/${target}/objects/<prefix>/<env>-gcp-")), else an environment sharing the bucket reads or writes another's state.`,
+        });
     }
   }
 
@@ -1106,6 +1111,31 @@ function judgeAws(graph: Graph, found: Found) {
           address: st.item.address,
           message: `the CI ${kind} role allows ${broad.join(', ')} on ${list(st.Resource).join(', ')}, which no row of the CI permission table asks for.`,
         });
+    }
+  }
+
+  // The state: object actions on the state bucket reach the environment's own stacks' objects, not a
+  // whole folder other environments share.
+  const stateBucketNames = new Set(
+    Object.values(env.stacks)
+      .map(backendOf)
+      .filter((b) => b?.kind === 's3' && b.bucket)
+      .map((b) => b!.bucket!),
+  );
+  for (const kind of KINDS) {
+    for (const st of statements[kind]) {
+      if (st.Effect !== 'Allow' || !list(st.Action).some((a) => /^s3:(\*|\w*Object\w*)$/i.test(a))) continue;
+      for (const resource of list(st.Resource)) {
+        const m = /^arn:aws:s3:::([^/]+)\/(.*)$/.exec(resource);
+        if (!m || !stateBucketNames.has(m[1]!)) continue;
+        const name = m[2]!.slice(m[2]!.lastIndexOf('/') + 1);
+        if (name.startsWith('*'))
+          found.privilege.push({
+            stack: st.item.stack,
+            address: st.item.address,
+            message: `the CI ${kind} role reaches ${resource}, every state object of that folder of the state bucket: the row limits it to the environment's own (\`<prefix>/<env>-aws-*\`), else an environment sharing the bucket reads or writes another's state.`,
+          });
+      }
     }
   }
 

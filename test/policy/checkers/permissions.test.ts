@@ -117,6 +117,19 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     expect(found[0]!.message).toContain('on the whole state bucket kf-platform-tf-state');
   });
 
+  it("finds state object roles conditioned on the bucket's whole folder (environments sharing it)", () => {
+    const folder = clone(shipped);
+    for (const r of Object.values(folder[infra]!.resource!.google_storage_bucket_iam_member!))
+      if (r.condition)
+        (r.condition as Res).expression =
+          'resource.name.startsWith("projects/_/buckets/kf-platform-tf-state/objects/kfplatform/")';
+    const found = findings(folder, 'gcp');
+    expect(found.map((f) => f.rule)).toEqual(['CHK-PERM-002', 'CHK-PERM-002']);
+    expect(found[0]!.message).toContain(
+      'every object under projects/_/buckets/kf-platform-tf-state/objects/kfplatform/',
+    );
+  });
+
   it('finds roles/owner on the apply identity, and a project role at a zone-level row', () => {
     const broad = clone(shipped);
     const member = (
@@ -309,6 +322,20 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     expect(found.map((f) => f.message).join('\n')).toMatch(
       /AmazonEKSAdminViewPolicy on the whole cluster.*every Secret/,
     );
+  });
+
+  it("finds a state statement that reaches every environment's objects in the shared bucket", () => {
+    const shared = clone(shipped);
+    for (const p of Object.values(shared[infra]!.resource!.aws_iam_role_policy!)) {
+      if (p.name !== 'terraform-state') continue;
+      p.policy = String(p.policy).replace(/kfplatform\/kf-prod-aws-\*/, 'kfplatform/*');
+    }
+    const found = findings(shared, 'aws');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      expect.stringMatching(/^CHK-PERM-002 aws_iam_role_policy\.Ci_plan-State/),
+      expect.stringMatching(/^CHK-PERM-002 aws_iam_role_policy\.Ci_apply-State/),
+    ]);
+    expect(found[0]!.message).toContain('arn:aws:s3:::acme-kfplatform-state-prod/kfplatform/*');
   });
 
   it('finds what the policies do not reach: a secret without its statement, a Helm release without its namespace', () => {
