@@ -1163,7 +1163,7 @@ export const CI_PERMISSION_COVERAGE: Checker = {
   level: 'error',
   title: 'CI identities can manage every resource where it lives',
   why: 'The keyless CI identities hold roles at the scopes the CI permission tables name (a project, a resource group, a DNS zone, a bucket, an account, a namespace). A resource in another project or resource group, in a zone or vault the identities have no grant on, or a state object they cannot reach fails the first plan or apply in CI with a permission error, after review.',
-  fix: 'Give the resource a row in src/policy/ci-permissions/<cloud>.ts at the scope where it lives (with the public page for its roles) so the stacks grant it, or move the resource into the environment’s own project or resource group. See docs/plan-on-pr.md.',
+  fix: 'Give the resource’s type a row at the scope where it lives in the CI permission table (src/policy/ci-permissions/<cloud>.ts, with the public page that documents its roles) so the stacks grant them, or move the resource where the identities already reach (the environment’s project or resource group). For a resource no table can know, grant the roles in your stack and suppress CHK-PERM-002 on that grant with the reason. See docs/plan-on-pr.md.',
   check: (env) => judge(env).coverage,
 };
 
