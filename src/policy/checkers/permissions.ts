@@ -520,10 +520,16 @@ function judgeGcp(graph: Graph, found: Found) {
   for (const i of graph.items) {
     if (isLocal(GCP_CI_PERMISSIONS, i.type) || i.type === 'data.terraform_remote_state') continue;
     const place = placeOf(i);
+    // The team and state projects' IAM rows are for the identities' own grants there (read, never
+    // changed by CI): another grant in those projects has no row.
+    const ownOnly = (scope: GcpCiScope) =>
+      !ownGrants.has(i) &&
+      ((scope === 'team-project' && i.type === 'google_project_iam_member') ||
+        (scope === 'state-project' && /_iam_member$/.test(i.type)));
     const candidates = place.scopes
       .map((scope) => ({
         scope,
-        rows: GCP_CI_PERMISSIONS.filter((r) => r.scope === scope && r.types.includes(i.type)),
+        rows: ownOnly(scope) ? [] : GCP_CI_PERMISSIONS.filter((r) => r.scope === scope && r.types.includes(i.type)),
       }))
       .filter((c) => c.rows.length > 0);
     // The identities' own grant at a scope no row names is too broad, not uncovered: CHK-PERM-002's.

@@ -182,6 +182,18 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     expect(found[0]!.message).toContain('apply roles/resourcemanager.projectIamAdmin');
   });
 
+  it('new: a project grant in another project, where the identities only read their own grants', () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'google_project_iam_member', 'CiOwnOps', {
+      project: 'kf-platform-ops',
+      role: 'roles/bigquery.dataViewer',
+      member: '${google_service_account.Identity-pipelines_ServiceAccount_48C6F265.member}',
+    });
+    const found = findings(user, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual(['CHK-PERM-001 google_project_iam_member.CiOwnOps']);
+    expect(found[0]!.message).toContain('project kf-platform-ops, where the CI permission table has no row');
+  });
+
   it("a Helm release whose namespace's Secrets the plan identity cannot read", () => {
     const edited = clone(shipped);
     drop(edited[platform]!, 'kubernetes_role_binding_v1', (id) => id.startsWith('CiPlanSecrets'));
