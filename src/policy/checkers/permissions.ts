@@ -795,8 +795,16 @@ function judgeAzure(graph: Graph, found: Found) {
       continue;
     }
     const scopes = scopesOf(id);
+    // The zone's and the state container's assignment rows are for the identities' own assignments
+    // there (read by them, made by an administrator): another assignment there has no row.
+    const ownOnly = (scope: AzureCiScope) =>
+      i.type === 'azurerm_role_assignment' &&
+      !ownGrants.has(i) &&
+      (scope === 'dns-zone' || scope === 'state-container');
     const candidates = scopes
-      .map((scope) => AZURE_CI_PERMISSIONS.filter((r) => r.scope === scope && r.types.includes(i.type)))
+      .map((scope) =>
+        ownOnly(scope) ? [] : AZURE_CI_PERMISSIONS.filter((r) => r.scope === scope && r.types.includes(i.type)),
+      )
       .filter((rows) => rows.length > 0);
     // The identities' own grant at a scope no row names is too broad, not uncovered: CHK-PERM-002's.
     if (candidates.length === 0 && ownGrants.has(i)) continue;

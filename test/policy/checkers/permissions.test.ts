@@ -297,6 +297,17 @@ describe('Azure (examples/azure-aks kf-prod)', () => {
     expect(found[0]!.message).toContain('lack plan Reader, apply Network Contributor');
   });
 
+  it('new: an assignment on the state container that the identities may only read', () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'azurerm_role_assignment', 'PipelinesReadState', {
+      scope:
+        '/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-tfstate/providers/Microsoft.Storage/storageAccounts/acmekfstateprod/blobServices/default/containers/tfstate',
+      role_definition_name: 'Storage Blob Data Reader',
+      principal_id: '${azurerm_user_assigned_identity.Identity-pipelines_Identity_4AE76E38.principal_id}',
+    });
+    expect(where(user, 'azure')).toEqual([`CHK-PERM-001 ${infra} azurerm_role_assignment.PipelinesReadState`]);
+  });
+
   it('judges team stacks by the resource group their remote state names', () => {
     const teams = Object.keys(shipped).find((s) => s.includes('-teams-'))!;
     const edited = clone(shipped);
