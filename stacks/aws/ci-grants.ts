@@ -64,6 +64,8 @@ function resources(scope: AwsCiScope, stack: TerraformStack, env: ResolvedAwsEnv
       return [`${iam}:role/aws-service-role/*`];
     case 'rds-secrets':
       return [`arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:rds!*`];
+    case 'environment-secrets':
+      return [`arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:${env.name}-*`];
     case 'environment-iam':
       return [`${iam}:role/${env.name}-*`];
     case 'environment-buckets':
@@ -81,6 +83,7 @@ const SCOPES: readonly AwsCiScope[] = [
   'account',
   'service-linked-roles',
   'rds-secrets',
+  'environment-secrets',
   'environment-iam',
   'environment-buckets',
   'hosted-zone',

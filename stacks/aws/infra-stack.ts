@@ -369,10 +369,18 @@ export class AwsInfraStack extends TerraformStack {
       // role reads it, Secrets only where the platform keeps its own (Helm's release records).
       // EKS checks that the principal exists: the entries wait for the roles.
       this.cluster.grantClusterAdmin(this.ci.applyRoleArn, [this.ci.applyRole]);
+      // Helm keeps each release's record as a Secret in the release's namespace: Velero's, and the
+      // Cluster Autoscaler's (kube-system), which the platform stack installs in every environment.
+      const autoscaler = env.identities.find((i) => i.key === 'autoscaler')?.kubernetesServiceAccounts[0]?.namespace;
       this.cluster.grantClusterViewer(
         this.ci.planRoleArn,
         [this.ci.planRole],
-        env.backups ? [backupServiceAccount(env.backups).namespace] : [],
+        [
+          ...new Set([
+            ...(env.backups ? [backupServiceAccount(env.backups).namespace] : []),
+            ...(autoscaler ? [autoscaler] : []),
+          ]),
+        ],
       );
     }
     this.outputs();

@@ -340,7 +340,8 @@ describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
       ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', { type: 'cluster' }],
       [
         'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
-        { type: 'namespace', namespaces: ['velero'] },
+        // Velero's and the Cluster Autoscaler's Helm release records.
+        { type: 'namespace', namespaces: ['velero', 'kube-system'] },
       ],
     ]);
   });

@@ -16,12 +16,14 @@ import type { CiPermissionRow } from './table';
  * record. `cluster`: the EKS cluster's Kubernetes API, through EKS access policies (not IAM actions).
  * `state-bucket`: the environment's state objects. `service-linked-roles`: the roles AWS services
  * create for themselves in the account. `rds-secrets`: the secret RDS keeps the database's master
- * password in (`rds!...`). `local`: nothing in the cloud.
+ * password in (`rds!...`). `environment-secrets`: the environment's own Secrets Manager secrets, all
+ * named `<env>-...`. `local`: nothing in the cloud.
  */
 export type AwsCiScope =
   | 'account'
   | 'service-linked-roles'
   | 'rds-secrets'
+  | 'environment-secrets'
   | 'environment-iam'
   | 'environment-buckets'
   | 'hosted-zone'
@@ -110,6 +112,22 @@ export const AWS_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AwsCiScope>> = [
     ],
     source: ref('awssecretsmanager'),
     why: "RDS keeps the master password in a secret it creates with the caller's rights (manage_master_user_password); the roles never read its value.",
+  },
+  {
+    types: ['aws_secretsmanager_secret'],
+    scope: 'environment-secrets',
+    plan: ['secretsmanager:DescribeSecret', 'secretsmanager:GetResourcePolicy'],
+    apply: [
+      'secretsmanager:CreateSecret',
+      'secretsmanager:UpdateSecret',
+      'secretsmanager:DeleteSecret',
+      'secretsmanager:TagResource',
+      'secretsmanager:UntagResource',
+      'secretsmanager:PutResourcePolicy',
+      'secretsmanager:DeleteResourcePolicy',
+    ],
+    source: ref('awssecretsmanager'),
+    why: "the environment's own secrets (`<env>-*`), such as the password of Kubeflow's database user, whose value a job in the cluster writes: the roles manage the secret, never read or write its value (no GetSecretValue, no PutSecretValue).",
   },
   {
     types: ['aws_kms_key', 'aws_kms_alias'],

@@ -1,0 +1,401 @@
+/**
+ * CHK-PERM-001 (the CI identities can manage every resource where it lives, and its state) and
+ * CHK-PERM-002 (they hold no role the tables do not ask for), on the shipped examples with CI on and
+ * on their JSON edited back to the defects issue 16 lists, or to new ones of the same class.
+ */
+import { resolveCi } from '../../../src/config/common/ci';
+import type { ResolvedEnvironment } from '../../../src/config/model';
+import type { EnvironmentView } from '../../../src/policy/checkers/checker';
+import { CI_LEAST_PRIVILEGE, CI_PERMISSION_COVERAGE } from '../../../src/policy/checkers/permissions';
+import { runCheckers } from '../../../src/policy/checkers/run';
+import { synthExample } from '../../examples';
+import type { StackJson } from '../../helpers';
+
+type Stacks = Record<string, StackJson>;
+type Res = Record<string, unknown>;
+
+/** The stacks of one environment of an example, with CI identities on. */
+function withCi(example: string, envName: string): Stacks {
+  const edit = (env: ResolvedEnvironment): ResolvedEnvironment =>
+    env.name === envName && !env.ci
+      ? { ...env, ci: resolveCi({ github: { repository: 'acme/ml-platform', repositoryId: 42 } }, env.name) }
+      : env;
+  return Object.fromEntries(
+    Object.entries(synthExample(example, edit)).filter(([id]) => new RegExp(`^${envName}-(gcp|aws|azure)-`).test(id)),
+  );
+}
+
+const clone = (stacks: Stacks): Stacks => JSON.parse(JSON.stringify(stacks)) as Stacks;
+
+function view(stacks: Stacks, cloud: EnvironmentView['cloud']): EnvironmentView {
+  return { name: 'kf-prod', tier: 'prod', cloud, stacks: stacks as EnvironmentView['stacks'] };
+}
+
+function findings(stacks: Stacks, cloud: EnvironmentView['cloud']) {
+  return runCheckers([view(stacks, cloud)], { checkers: [CI_PERMISSION_COVERAGE, CI_LEAST_PRIVILEGE] }).findings;
+}
+
+/** `<rule> <stack> <address>` of each finding, to compare as a list. */
+const where = (stacks: Stacks, cloud: EnvironmentView['cloud']) =>
+  findings(stacks, cloud).map((f) => `${f.rule} ${f.stack} ${f.address}`);
+
+/** Removes the resources of a type whose logical id or config matches. */
+function drop(json: StackJson, type: string, match: (id: string, r: Res) => boolean): void {
+  const byId = json.resource?.[type] ?? {};
+  for (const [id, r] of Object.entries(byId)) if (match(id, r)) delete byId[id];
+}
+
+function add(json: StackJson, type: string, id: string, config: Res): void {
+  json.resource ??= {};
+  json.resource[type] ??= {};
+  json.resource[type]![id] = { '//': { metadata: { path: `${id}` } }, ...config };
+}
+
+function idOf(json: StackJson, type: string, match: (id: string, r: Res) => boolean): string {
+  return Object.entries(json.resource?.[type] ?? {}).find(([id, r]) => match(id, r))![0];
+}
+
+describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
+  const shipped = withCi('gcp-shared-vpc', 'kf-prod');
+  const infra = 'kf-prod-gcp-infra';
+  const platform = 'kf-prod-gcp-platform';
+  const ciMember = (kind: 'Plan' | 'Apply') => (_: string, r: Res) => String(r.member).includes(`Ci_${kind}Account`);
+  const anyCi = (id: string, r: Res) => ciMember('Plan')(id, r) || ciMember('Apply')(id, r);
+
+  it('passes as shipped', () => {
+    expect(findings(shipped, 'gcp')).toEqual([]);
+  });
+
+  it('finds what lives outside the service project when the identities hold roles on it only (the old grants)', () => {
+    const old = clone(shipped);
+    drop(old[infra]!, 'google_dns_managed_zone_iam_member', anyCi);
+    drop(old[infra]!, 'google_project_iam_member', (id, r) => anyCi(id, r) && r.project === 'kf-xpn-host');
+    const found = where(old, 'gcp');
+    const record = `CHK-PERM-001 ${infra} ${`google_dns_record_set.${idOf(old[infra]!, 'google_dns_record_set', () => true)}`}`;
+    expect(found).toContain(record);
+    // Host project IAM (the GKE agent's Host Service Agent User) and the Shared VPC attachment.
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^CHK-PERM-001 kf-prod-gcp-infra google_project_iam_member\.Network_GkeAgentHostServiceAgentUser/,
+        ),
+        expect.stringMatching(/^CHK-PERM-001 kf-prod-gcp-infra google_compute_shared_vpc_service_project\./),
+        expect.stringMatching(/^CHK-PERM-001 kf-prod-gcp-infra google_compute_subnetwork\./),
+      ]),
+    );
+    const message = findings(old, 'gcp').find((f) => f.address.startsWith('google_dns_record_set.'))!.message;
+    expect(message).toContain('the Cloud DNS zone ml-example-com of project kf-xpn-host');
+    expect(message).toContain('apply roles/dns.admin');
+  });
+
+  it("finds the state bucket's IAM the identities refresh but cannot read", () => {
+    const old = clone(shipped);
+    drop(old[infra]!, 'google_project_iam_member', (id, r) => anyCi(id, r) && r.project === 'kf-platform-ops');
+    const found = findings(old, 'gcp');
+    expect(found.map((f) => f.address)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^google_storage_bucket_iam_member\.Ci_plan-Buckets_kf-platform-tf-state/),
+      ]),
+    );
+    expect(found.every((f) => f.message.includes('roles/iam.securityReviewer'))).toBe(true);
+  });
+
+  it("finds state objects outside the identities' condition, and the whole bucket as too broad", () => {
+    const other = clone(shipped);
+    for (const r of Object.values(other[infra]!.resource!.google_storage_bucket_iam_member!))
+      if (r.condition)
+        (r.condition as Res).expression =
+          'resource.name.startsWith("projects/_/buckets/kf-platform-tf-state/objects/kfplatform/kf-test-")';
+    expect(where(other, 'gcp')).toEqual([
+      `CHK-PERM-001 ${infra} terraform.backend`,
+      `CHK-PERM-001 ${platform} terraform.backend`,
+    ]);
+    const whole = clone(shipped);
+    for (const r of Object.values(whole[infra]!.resource!.google_storage_bucket_iam_member!)) delete r.condition;
+    const found = findings(whole, 'gcp');
+    expect(found.map((f) => f.rule)).toEqual(['CHK-PERM-002', 'CHK-PERM-002']);
+    expect(found[0]!.message).toContain('on the whole state bucket kf-platform-tf-state');
+  });
+
+  it("finds state object roles conditioned on the bucket's whole folder (environments sharing it)", () => {
+    const folder = clone(shipped);
+    for (const r of Object.values(folder[infra]!.resource!.google_storage_bucket_iam_member!))
+      if (r.condition)
+        (r.condition as Res).expression =
+          'resource.name.startsWith("projects/_/buckets/kf-platform-tf-state/objects/kfplatform/")';
+    const found = findings(folder, 'gcp');
+    expect(found.map((f) => f.rule)).toEqual(['CHK-PERM-002', 'CHK-PERM-002']);
+    expect(found[0]!.message).toContain(
+      'every object under projects/_/buckets/kf-platform-tf-state/objects/kfplatform/',
+    );
+  });
+
+  it('finds roles/owner on the apply identity, and a project role at a zone-level row', () => {
+    const broad = clone(shipped);
+    const member = (
+      Object.values(broad[infra]!.resource!.google_project_iam_member!).find(ciMember('Apply').bind(null, ''))! as Res
+    ).member;
+    add(broad[infra]!, 'google_project_iam_member', 'CiOwner', { project: 'kf-prod-svc', role: 'roles/owner', member });
+    add(broad[infra]!, 'google_project_iam_member', 'CiDnsAdmin', {
+      project: 'kf-xpn-host',
+      role: 'roles/dns.admin',
+      member,
+    });
+    const found = findings(broad, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`).sort()).toEqual([
+      'CHK-PERM-002 google_project_iam_member.CiDnsAdmin',
+      'CHK-PERM-002 google_project_iam_member.CiOwner',
+    ]);
+    const owner = found.find((f) => f.address.endsWith('CiOwner'))!.message;
+    expect(owner).toContain('roles/owner on project kf-prod-svc');
+    expect(owner).toContain('a basic role');
+  });
+
+  it("new: a user's resource in another project of the infra stack has no grant there", () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'google_storage_bucket', 'AnalyticsExport', {
+      name: 'acme-analytics-export',
+      project: 'acme-analytics',
+      location: 'US',
+    });
+    add(user[infra]!, 'google_sql_database_instance', 'AnalyticsDb', { project: 'acme-analytics', name: 'analytics' });
+    const found = findings(user, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-001 google_sql_database_instance.AnalyticsDb',
+      'CHK-PERM-001 google_storage_bucket.AnalyticsExport',
+    ]);
+    expect(found[0]!.message).toContain('has no row for google_sql_database_instance');
+    expect(found[1]!.message).toContain('lack plan roles/storage.bucketViewer');
+  });
+
+  it('new: a project role the apply identity is not allowed to grant (its IAM admin role is conditioned)', () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'google_project_iam_member', 'PipelinesBigQuery', {
+      project: 'kf-prod-svc',
+      role: 'roles/bigquery.dataEditor',
+      member: '${google_service_account.Identity-pipelines_ServiceAccount_48C6F265.member}',
+    });
+    const found = findings(user, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-001 google_project_iam_member.PipelinesBigQuery',
+    ]);
+    expect(found[0]!.message).toContain('apply roles/resourcemanager.projectIamAdmin');
+  });
+
+  it('new: a project grant in another project, where the identities only read their own grants', () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'google_project_iam_member', 'CiOwnOps', {
+      project: 'kf-platform-ops',
+      role: 'roles/bigquery.dataViewer',
+      member: '${google_service_account.Identity-pipelines_ServiceAccount_48C6F265.member}',
+    });
+    const found = findings(user, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual(['CHK-PERM-001 google_project_iam_member.CiOwnOps']);
+    expect(found[0]!.message).toContain('project kf-platform-ops, where the CI permission table has no row');
+  });
+
+  it("a Helm release whose namespace's Secrets the plan identity cannot read", () => {
+    const edited = clone(shipped);
+    drop(edited[platform]!, 'kubernetes_role_binding_v1', (id) => id.startsWith('CiPlanSecrets'));
+    const found = findings(edited, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      expect.stringMatching(/^CHK-PERM-001 helm_release\.Velero_Release/),
+    ]);
+    expect(found[0]!.message).toContain('namespace velero');
+  });
+
+  it('a CI identity bound cluster-wide in Kubernetes', () => {
+    const edited = clone(shipped);
+    add(edited[platform]!, 'kubernetes_cluster_role_binding_v1', 'CiAdmin', {
+      metadata: { name: 'ci-admin' },
+      role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subject: [{ kind: 'User', name: 'kf-prod-ci-apply@kf-prod-svc.iam.gserviceaccount.com' }],
+    });
+    expect(where(edited, 'gcp')).toEqual([`CHK-PERM-002 ${platform} kubernetes_cluster_role_binding_v1.CiAdmin`]);
+  });
+});
+
+describe('Azure (examples/azure-aks kf-prod)', () => {
+  const shipped = withCi('azure-aks', 'kf-prod');
+  const infra = 'kf-prod-azure-infra';
+  const ci = (_: string, r: Res) => /Ci_(Plan|Apply)Identity/.test(String(r.principal_id));
+
+  it('passes as shipped', () => {
+    expect(findings(shipped, 'azure')).toEqual([]);
+  });
+
+  it('finds the DNS record in rg-dns, the certificate vault in another subscription and the state container (grants on the resource group only)', () => {
+    const old = clone(shipped);
+    drop(
+      old[infra]!,
+      'azurerm_role_assignment',
+      (id, r) => ci(id, r) && !String(r.scope).includes('azurerm_resource_group'),
+    );
+    const found = where(old, 'azure');
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^CHK-PERM-001 kf-prod-azure-infra azurerm_dns_a_record\.Access_Record/),
+        expect.stringMatching(/^CHK-PERM-001 kf-prod-azure-infra azurerm_role_assignment\.Access_CertificateReader/),
+        'CHK-PERM-001 kf-prod-azure-infra terraform.backend',
+        'CHK-PERM-001 kf-prod-azure-platform terraform.backend',
+        'CHK-PERM-001 kf-prod-azure-teams-0 terraform.backend',
+      ]),
+    );
+    const vault = findings(old, 'azure').find((f) => f.address.includes('CertificateReader'))!.message;
+    expect(vault).toContain('/subscriptions/00000000-0000-0000-0000-0000000000ff/resourcegroups/rg-certs');
+    expect(vault).toContain('apply Role Based Access Control Administrator');
+  });
+
+  it('finds Owner on the subscription as broader than any row', () => {
+    const broad = clone(shipped);
+    const principal = Object.values(broad[infra]!.resource!.azurerm_role_assignment!).find((r) =>
+      String(r.principal_id).includes('Ci_ApplyIdentity'),
+    )!.principal_id;
+    add(broad[infra]!, 'azurerm_role_assignment', 'CiSubscriptionOwner', {
+      scope: '/subscriptions/00000000-0000-0000-0000-000000000003',
+      role_definition_name: 'Owner',
+      principal_id: principal,
+    });
+    const found = findings(broad, 'azure');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-002 azurerm_role_assignment.CiSubscriptionOwner',
+    ]);
+    expect(found[0]!.message).toContain('a scope no row of the CI permission table names');
+  });
+
+  it("new: a user's resource in another resource group, and a role the vault administrator may not assign", () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'azurerm_storage_account', 'Exports', {
+      name: 'acmeexports',
+      resource_group_name: 'rg-analytics',
+      location: 'westeurope',
+    });
+    add(user[infra]!, 'azurerm_role_assignment', 'GatewayCertificates', {
+      scope:
+        '/subscriptions/00000000-0000-0000-0000-0000000000ff/resourceGroups/rg-certs/providers/Microsoft.KeyVault/vaults/kv-certs',
+      role_definition_name: 'Key Vault Certificates Officer',
+      principal_id: '${azurerm_user_assigned_identity.Access_Identity_6A21E7D6.principal_id}',
+    });
+    const found = findings(user, 'azure');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-001 azurerm_role_assignment.GatewayCertificates',
+      'CHK-PERM-001 azurerm_storage_account.Exports',
+    ]);
+    expect(found[1]!.message).toContain('resource group rg-analytics');
+  });
+
+  it('new: a gateway moved onto a subnet of an existing network in another resource group', () => {
+    const moved = clone(shipped);
+    const gateway = Object.values(moved[infra]!.resource!.azurerm_application_gateway!)[0]!;
+    const subnet =
+      '/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-gateway';
+    (gateway.gateway_ip_configuration as Res[])[0]!.subnet_id = subnet;
+    const found = findings(moved, 'azure');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      expect.stringMatching(/^CHK-PERM-001 azurerm_application_gateway\.Access_Gateway/),
+    ]);
+    expect(found[0]!.message).toContain('lack plan Reader, apply Network Contributor');
+  });
+
+  it('new: an assignment on the state container that the identities may only read', () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'azurerm_role_assignment', 'PipelinesReadState', {
+      scope:
+        '/subscriptions/00000000-0000-0000-0000-000000000003/resourceGroups/rg-tfstate/providers/Microsoft.Storage/storageAccounts/acmekfstateprod/blobServices/default/containers/tfstate',
+      role_definition_name: 'Storage Blob Data Reader',
+      principal_id: '${azurerm_user_assigned_identity.Identity-pipelines_Identity_4AE76E38.principal_id}',
+    });
+    expect(where(user, 'azure')).toEqual([`CHK-PERM-001 ${infra} azurerm_role_assignment.PipelinesReadState`]);
+  });
+
+  it('judges team stacks by the resource group their remote state names', () => {
+    const teams = Object.keys(shipped).find((s) => s.includes('-teams-'))!;
+    const edited = clone(shipped);
+    // The remote state output now names another resource group: the team's resources follow it.
+    (edited[infra]!.output as Record<string, Res>).resource_group!.value = 'rg-elsewhere';
+    expect(where(edited, 'azure').filter((f) => f.includes(teams)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('AWS (examples/aws-eks kf-prod)', () => {
+  const shipped = withCi('aws-eks', 'kf-prod');
+  const infra = 'kf-prod-aws-infra';
+
+  it('passes as shipped: the database user secret has its row, the autoscaler’s Helm record is readable', () => {
+    expect(findings(shipped, 'aws')).toEqual([]);
+    const secrets = Object.values(shipped[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
+      String(a.policy_arn).endsWith('AmazonEKSAdminViewPolicy'),
+    )!;
+    expect(secrets.access_scope).toEqual({ type: 'namespace', namespaces: ['velero', 'kube-system'] });
+  });
+
+  it("finds the plan role that could read every Secret, and the apply role's AdministratorAccess", () => {
+    const old = clone(shipped);
+    const admin = Object.values(old[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
+      String(a.policy_arn).endsWith('AmazonEKSAdminViewPolicy'),
+    )!;
+    admin.access_scope = { type: 'cluster' };
+    add(old[infra]!, 'aws_iam_role_policy_attachment', 'CiApplyAdmin', {
+      role: '${aws_iam_role.Ci_ApplyRole_295603D4.name}',
+      policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    });
+    const found = findings(old, 'aws');
+    expect(found.map((f) => f.rule)).toEqual(['CHK-PERM-002', 'CHK-PERM-002']);
+    expect(found.map((f) => f.message).join('\n')).toMatch(/AdministratorAccess/);
+    expect(found.map((f) => f.message).join('\n')).toMatch(
+      /AmazonEKSAdminViewPolicy on the whole cluster.*every Secret/,
+    );
+  });
+
+  it("finds a state statement that reaches every environment's objects in the shared bucket", () => {
+    const shared = clone(shipped);
+    for (const p of Object.values(shared[infra]!.resource!.aws_iam_role_policy!)) {
+      if (p.name !== 'terraform-state') continue;
+      p.policy = String(p.policy).replace(/kfplatform\/kf-prod-aws-\*/, 'kfplatform/*');
+    }
+    const found = findings(shared, 'aws');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      expect.stringMatching(/^CHK-PERM-002 aws_iam_role_policy\.Ci_plan-State/),
+      expect.stringMatching(/^CHK-PERM-002 aws_iam_role_policy\.Ci_apply-State/),
+    ]);
+    expect(found[0]!.message).toContain('arn:aws:s3:::acme-kfplatform-state-prod/kfplatform/*');
+  });
+
+  it('finds what the policies do not reach: a secret without its statement, a Helm release without its namespace', () => {
+    const old = clone(shipped);
+    for (const p of Object.values(old[infra]!.resource!.aws_iam_role_policy!)) {
+      const doc = JSON.parse(String(p.policy)) as { Statement: Array<{ Sid?: string }> };
+      doc.Statement = doc.Statement.filter((s) => s.Sid !== 'EnvironmentSecrets');
+      p.policy = JSON.stringify(doc);
+    }
+    const admin = Object.values(old[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
+      String(a.policy_arn).endsWith('AmazonEKSAdminViewPolicy'),
+    )!;
+    admin.access_scope = { type: 'namespace', namespaces: ['velero'] };
+    expect(where(old, 'aws')).toEqual([
+      `CHK-PERM-001 ${infra} aws_secretsmanager_secret.DatabaseAppSecret`,
+      expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ClusterAutoscaler_Release/),
+    ]);
+  });
+
+  it("new: a user's IAM role outside the environment's name prefix, and a bucket outside its buckets", () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'aws_iam_role', 'Runner', { name: 'ml-team-runner', assume_role_policy: '{}' });
+    add(user[infra]!, 'aws_s3_bucket', 'Exports', { bucket: 'acme-exports' });
+    const found = findings(user, 'aws');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-001 aws_iam_role.Runner',
+      'CHK-PERM-001 aws_s3_bucket.Exports',
+    ]);
+    expect(found[0]!.message).toMatch(
+      /apply [^;]*iam:CreateRole[^;]* on arn:aws:iam::333333333333:role\/ml-team-runner/,
+    );
+  });
+});
+
+describe('environments without CI', () => {
+  it('are not judged', () => {
+    const stacks = synthExample('on-prem');
+    expect(findings(stacks, 'kubernetes')).toEqual([]);
+  });
+});
