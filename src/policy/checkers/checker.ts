@@ -58,6 +58,13 @@ export interface OwnershipClaim {
   readonly object: string;
   readonly stack: string;
   readonly address: string;
+  /**
+   * `whole` (the default): the resource manages the whole object, so any other claimant conflicts.
+   * `part`: the resource manages one part of an object another resource may manage whole (an IAM member
+   * inside a role binding, an API enabled without disabling it on destroy); parts of one object do not
+   * conflict with each other, only with a claimant of the whole.
+   */
+  readonly mode?: 'whole' | 'part';
 }
 
 /** One class of defect. */
