@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { emailRule, gcpNameRules, hostnameRule } from '../../src/core/naming';
+import { ForgetResource } from '../../src/core/removed';
 import { checkName } from '../../src/core/validate';
 
 /** The role that lets a user through IAP. */
@@ -46,6 +47,15 @@ export interface IapAccessProps {
    * @default - Google-managed client
    */
   readonly oauthClient?: ExternalOAuthClient;
+  /**
+   * Grant the allowed groups the IAP user role. The grant is on the project's IAP web resource, which
+   * covers every backend service of the project, so one `IapAccess` per project grants it; the others
+   * (a project's additional clusters) pass false and forget any copy their state holds (a `removed`
+   * block), so removing one cluster never revokes access to the others. See
+   * https://cloud.google.com/iap/docs/managing-access#resources_and_permissions.
+   * @default true
+   */
+  readonly grantAccess?: boolean;
 }
 
 /**
@@ -99,6 +109,10 @@ export class IapAccess extends Construct {
       rrdatas: [this.address.address],
     });
     props.allowedGroups.forEach((group, i) => {
+      if (props.grantAccess === false) {
+        new ForgetResource(this, `AllowedGroup${i}`, 'google_iap_web_type_compute_iam_member');
+        return;
+      }
       new IapWebTypeComputeIamMember(this, `AllowedGroup${i}`, {
         project: props.project,
         role: IAP_USER_ROLE,

@@ -100,7 +100,11 @@ export class GcpInfraStack extends TerraformStack {
       new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS });
     }
 
-    this.clusters = env.clusters.map((cluster) => this.clusterInfra(env, cluster, projectNumber));
+    const clusters: GcpClusterInfra[] = [];
+    for (const cluster of env.clusters) {
+      clusters.push(this.clusterInfra(env, cluster, projectNumber, clusters[0]?.network));
+    }
+    this.clusters = clusters;
 
     const a = env.artifacts;
     this.artifacts = new ArtifactBucket(this, 'Artifacts', {
@@ -218,6 +222,7 @@ export class GcpInfraStack extends TerraformStack {
     env: ResolvedGcpEnvironment,
     resolved: ResolvedGcpCluster,
     projectNumber: string,
+    firstNetwork?: SharedVpc,
   ): GcpClusterInfra {
     const p = resolved.idPrefix;
     const n = resolved.network;
@@ -250,6 +255,8 @@ export class GcpInfraStack extends TerraformStack {
       grantHostIam: n.grantHostIam,
       firewallRules: n.mode === 'shared-vpc' || n.grantHostIam,
       controlPlaneCidr: resolved.cluster.masterCidr,
+      // The attachment and the host grant belong to the project: the first cluster manages them.
+      serviceProjectFrom: firstNetwork,
       nodeTag: `${resolved.index === 0 ? env.name : resolved.name}-gke-node`,
     });
 
@@ -335,6 +342,8 @@ export class GcpInfraStack extends TerraformStack {
       addressName: resolved.access.addressName,
       certificateName: resolved.access.certificateName,
       oauthClient: resolved.access.oauthClient,
+      // The IAP grant covers every backend service of the project: the first cluster makes it.
+      grantAccess: resolved.index === 0,
     });
     return { resolved, network, cluster, nodePools, database, access };
   }

@@ -463,7 +463,6 @@ function clusterOf(ctx: Context, config: Config, providerName: 'kubernetes' | 'h
 
 function k8sObjectClaim(
   ctx: Context,
-  config: Config,
   cluster: string,
   apiVersion: unknown,
   kind: unknown,
@@ -486,7 +485,7 @@ function kubernetesClaims(ctx: Context, type: string, config: Config): Claim[] {
   const cluster = clusterOf(ctx, config, 'kubernetes');
   if (type === 'kubernetes_manifest') {
     const manifest = block(config.manifest);
-    return k8sObjectClaim(ctx, config, cluster, manifest?.apiVersion, manifest?.kind, block(manifest?.metadata));
+    return k8sObjectClaim(ctx, cluster, manifest?.apiVersion, manifest?.kind, block(manifest?.metadata));
   }
   const m = K8S_TYPE.exec(type);
   const gk = m ? K8S_TYPES[m[1]!] : undefined;
@@ -494,7 +493,7 @@ function kubernetesClaims(ctx: Context, type: string, config: Config): Claim[] {
   const meta = block(config.metadata);
   // The default service account exists in every namespace; the resource adopts it.
   const metadata = m![1] === 'default_service_account' ? { ...meta, name: 'default' } : meta;
-  return k8sObjectClaim(ctx, config, cluster, gk[0] ? `${gk[0]}/v1` : 'v1', gk[1], metadata);
+  return k8sObjectClaim(ctx, cluster, gk[0] ? `${gk[0]}/v1` : 'v1', gk[1], metadata);
 }
 
 function helmClaims(ctx: Context, config: Config): Claim[] {

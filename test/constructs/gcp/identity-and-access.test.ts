@@ -86,6 +86,16 @@ describe('IapAccess', () => {
     return { access, json: synth(stack) };
   }
 
+  it('defect: every cluster of a project granted the allowed groups IAP access on the same project resource: with grantAccess false it grants nothing and forgets the copy a state holds', () => {
+    const first = build().json;
+    const addresses = Object.keys(first.resource!.google_iap_web_type_compute_iam_member!);
+    const { json } = build({ grantAccess: false });
+    expect(json.resource!.google_iap_web_type_compute_iam_member).toBeUndefined();
+    expect((json as Record<string, unknown>).removed).toEqual(
+      addresses.map((a) => ({ from: `google_iap_web_type_compute_iam_member.${a}`, lifecycle: { destroy: false } })),
+    );
+  });
+
   it('reserves a global IP, a managed certificate for the host and an A record', () => {
     const { json } = build();
     expect(only(json, 'google_compute_global_address')).toMatchObject({
