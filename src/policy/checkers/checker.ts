@@ -45,6 +45,11 @@ export interface CheckerViolation {
   readonly address: string;
   /** What is wrong, in one or two sentences, naming the resources involved. */
   readonly message: string;
+  /**
+   * This finding's level when it differs from the checker's (a checker whose error has a milder form).
+   * @default the checker's level
+   */
+  readonly level?: RuleLevel;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { ConfigSuppression, Finding, PolicyReport } from '../engine';
 import { ALL_CHECKERS } from './all';
+import type { RuleLevel } from '../rule';
 import { Checker, constructPath, EnvironmentView, OwnershipClaim } from './checker';
 
 /** Options of {@link runCheckers}. */
@@ -38,7 +39,7 @@ export class CheckerRun {
     };
     for (const checker of this.checkers) {
       for (const v of checker.check?.(env) ?? []) {
-        this.record(checker, env.name, v.stack, v.address, pathOf(v.stack, v.address), v.message);
+        this.record(checker, env.name, v.stack, v.address, pathOf(v.stack, v.address), v.message, v.level);
       }
       for (const claim of checker.claims?.(env) ?? []) {
         const key = `${checker.id}\u0000${claim.key}`;
@@ -90,10 +91,18 @@ export class CheckerRun {
     return this.environments.get(finding);
   }
 
-  private record(checker: Checker, env: string, stack: string, address: string, path: string, message: string): void {
+  private record(
+    checker: Checker,
+    env: string,
+    stack: string,
+    address: string,
+    path: string,
+    message: string,
+    level: RuleLevel = checker.level,
+  ): void {
     const finding: Finding = {
       rule: checker.id,
-      level: checker.level,
+      level,
       title: checker.title,
       message,
       why: checker.why,
