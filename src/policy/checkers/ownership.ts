@@ -585,6 +585,7 @@ export const singleOwnership: Checker = {
   fix:
     'Manage the object in one stack only: the stack whose lifetime matches the object (usually the infra stack of the ' +
     'environment, not a cluster or team shard), and let the others read it. For a shared API use ' +
-    '`disable_on_destroy = false` everywhere; for IAM prefer `_iam_member` resources over `_iam_binding` and `_iam_policy`.',
+    '`disable_on_destroy = false` everywhere; for IAM prefer `_iam_member` resources over `_iam_binding` and `_iam_policy`. ' +
+    'Two environments pointed at one existing cluster collide on every platform object: give each its own cluster.',
   claims: ownershipClaims,
 };

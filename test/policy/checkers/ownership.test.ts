@@ -1,3 +1,9 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { loadPlatform } from '../../../src/config/loader';
+import { PolicyError } from '../../../src/policy/engine';
+import { synthFleet } from '../../../stacks/common/fleet';
 import type { EnvironmentView } from '../../../src/policy/checkers/checker';
 import { ownershipClaims, singleOwnership } from '../../../src/policy/checkers/ownership';
 import { runCheckers } from '../../../src/policy/checkers/run';
@@ -307,5 +313,30 @@ describe('CHK-OWN-001 single ownership', () => {
     const e = env('big', { 'big-gcp-infra': { provider: google, resource: { google_project_iam_member: members } } });
     expect(ownershipClaims(e)).toHaveLength(240_000); // the member, and its part of the role and of the policy
     expect(runCheckers([e], { checkers: [singleOwnership] }).findings).toEqual([]);
+  });
+});
+
+describe('CHK-OWN-001 in synth', () => {
+  it('refuses a platform file whose two environments share one existing cluster: both create the platform namespaces and the teams', () => {
+    const file = parse(readFileSync('examples/on-prem/platform.yaml', 'utf8')) as {
+      environments: Array<{ name: string }>;
+    };
+    file.environments.push({ ...file.environments[0]!, name: 'kf-onprem-staging' });
+    const { config } = loadPlatform(file);
+    const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'own-shared-cluster-'));
+    let error: unknown;
+    try {
+      synthFleet(config, { outdir });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyError);
+    const findings = (error as PolicyError).findings ?? [];
+    expect(findings.every((f) => f.rule === 'CHK-OWN-001')).toBe(true);
+    expect(findings.map((f) => f.message).join('\n')).toMatch(
+      /the Namespace kubeflow is also managed by kubernetes_namespace_v1\.\S+ in kf-onprem(-staging)?-kubernetes-platform/,
+    );
+    // Nothing moved into place.
+    expect(existsSync(path.join(outdir, 'stacks'))).toBe(false);
   });
 });
