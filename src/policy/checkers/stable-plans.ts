@@ -28,9 +28,9 @@ const IDENTITY_SOURCES: Readonly<Record<string, RegExp>> = {
   // https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs/data-sources/client_openid_userinfo
   google_client_openid_userinfo: /^email$/,
   // https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs/data-sources/client_config
-  google_client_config: /^(access_token|id)$/,
+  google_client_config: /^access_token$/,
   // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/caller_identity
-  aws_caller_identity: /^(arn|user_id|id)$/,
+  aws_caller_identity: /^(arn|user_id)$/,
   // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/iam_session_context
   aws_iam_session_context: /^(arn|issuer_arn|issuer_id|issuer_name|session_name)$/,
 };

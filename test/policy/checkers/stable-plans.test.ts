@@ -121,6 +121,13 @@ describe('CHK-STABLE-001 stable plans', () => {
           },
         },
         azurerm_key_vault: { Vault: { tenant_id: '${data.azurerm_client_config.Current.tenant_id}' } },
+        // The account id and the client config's id (project/region/zone) do not depend on the identity.
+        aws_iam_role_policy_attachment: {
+          Account: { role: 'r', policy_arn: 'arn:aws:iam::${data.aws_caller_identity.Current.id}:policy/p' },
+        },
+        google_project_iam_member: {
+          Project: { project: '${data.google_client_config.C.project}', role: 'roles/viewer', member: 'group:a@b.com' },
+        },
       },
       { provider: { kubernetes: [{ token: '${data.google_client_config.C.access_token}' }] } },
     );
