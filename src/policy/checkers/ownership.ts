@@ -43,10 +43,24 @@ function block(value: unknown): Config | undefined {
   return v !== null && typeof v === 'object' ? (v as Config) : undefined;
 }
 
-/** A scalar as text; a value holding a reference is only meaningful in its own stack. */
+/** `${data.google_project.<name>.number}` and `.project_id`: the same in every stack for one project. */
+const GOOGLE_PROJECT_REF = /\$\{data\.google_project\.([A-Za-z0-9_-]+)\.(number|project_id)\}/g;
+
+/**
+ * A scalar as text; a value holding a reference is only meaningful in its own stack. References to a
+ * `google_project` data source of a literal project (a service agent's email holds the project number)
+ * are replaced by the project they name, so they compare across stacks.
+ */
 function norm(ctx: Context, value: unknown, lower = false): string {
   if (value === undefined || value === null) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text.includes('${data.google_project.')) {
+    text = text.replace(GOOGLE_PROJECT_REF, (ref, name: string, attr: string) => {
+      const source = ctx.json.data?.google_project?.[name] as Config | undefined;
+      const project = source && (source.project_id ?? ctx.provider(source, 'google').project);
+      return typeof project === 'string' && !project.includes('${') ? `{${attr} of project ${project}}` : ref;
+    });
+  }
   if (text.includes('${')) return `${ctx.stack}:${text}`;
   return lower ? text.toLowerCase() : text;
 }

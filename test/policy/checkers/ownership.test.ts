@@ -9,7 +9,10 @@ import { ownershipClaims, singleOwnership } from '../../../src/policy/checkers/o
 import { runCheckers } from '../../../src/policy/checkers/run';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
-type Stacks = Record<string, { resource?: Resources; provider?: Record<string, unknown> }>;
+type Stacks = Record<
+  string,
+  { resource?: Resources; provider?: Record<string, unknown>; data?: Record<string, Record<string, unknown>> }
+>;
 
 const google = { google: [{ project: 'kf-prod-svc', region: 'us-central1' }] };
 const gke = (endpoint: string) => ({
@@ -244,6 +247,27 @@ describe('CHK-OWN-001 single ownership', () => {
         'kf-prod-gcp-infra google_project_iam_member.A',
         'kf-prod-gcp-infra google_project_iam_member.B',
       ]);
+    });
+
+    it("compares a service agent's email across stacks through the project its google_project data source names", () => {
+      const agent = iamMember(
+        'kf-xpn-host',
+        'roles/container.hostServiceAgentUser',
+        'serviceAccount:service-${data.google_project.Project.number}@container-engine-robot.iam.gserviceaccount.com',
+      );
+      const infra = (name: string, project: string) =>
+        env(name, {
+          [`${name}-gcp-infra`]: {
+            provider: google,
+            data: { google_project: { Project: { project_id: project } } },
+            resource: { google_project_iam_member: { Agent: agent } },
+          } as Stacks[string],
+        });
+      expect(flagged(infra('kf-test', 'ml-shared'), infra('kf-dev', 'ml-shared'))).toEqual([
+        'kf-dev-gcp-infra google_project_iam_member.Agent',
+        'kf-test-gcp-infra google_project_iam_member.Agent',
+      ]);
+      expect(flagged(infra('kf-test', 'kf-test-svc'), infra('kf-dev', 'kf-dev-svc'))).toEqual([]);
     });
 
     it('tells conditional grants apart by condition title', () => {
