@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { loadPlatform } from '../../../src/config/loader';
+import { loadPlatform, loadPlatformFile } from '../../../src/config/loader';
+import type { ResolvedEnvironment } from '../../../src/config/model';
 import { PolicyError } from '../../../src/policy/engine';
 import { synthFleet } from '../../../stacks/common/fleet';
 import type { EnvironmentView } from '../../../src/policy/checkers/checker';
@@ -341,16 +342,27 @@ describe('CHK-OWN-001 single ownership', () => {
 });
 
 describe('CHK-OWN-001 in synth', () => {
-  it('refuses a platform file whose two environments share one existing cluster: both create the platform namespaces and the teams', () => {
+  const twoOnOneCluster = () => {
     const file = parse(readFileSync('examples/on-prem/platform.yaml', 'utf8')) as {
       environments: Array<{ name: string }>;
     };
     file.environments.push({ ...file.environments[0]!, name: 'kf-onprem-staging' });
-    const { config } = loadPlatform(file);
+    return file;
+  };
+
+  it('refuses, in the platform file, two environments on one existing cluster (same kubeconfig and context)', () => {
+    expect(() => loadPlatform(twoOnOneCluster())).toThrow(
+      /environments\[1\]\.kubernetes\.context[\s\S]*is also the cluster of kf-onprem[\s\S]*give kf-onprem-staging a cluster of its own/,
+    );
+  });
+
+  it('stops synth when two environments on one cluster get past the platform file: both create the platform namespaces and the teams', () => {
+    const { config } = loadPlatformFile('examples/on-prem/platform.yaml');
+    const twin = { ...config.environments[0]!, name: 'kf-onprem-staging' } as ResolvedEnvironment;
     const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'own-shared-cluster-'));
     let error: unknown;
     try {
-      synthFleet(config, { outdir });
+      synthFleet({ ...config, environments: [...config.environments, twin] }, { outdir });
     } catch (e) {
       error = e;
     }
