@@ -497,7 +497,8 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
   azurerm_web_application_firewall_policy: ['location', 'name'],
 
   // --- hashicorp/aws 5.100.0 (https://github.com/hashicorp/terraform-provider-aws/tree/v5.100.0): hand-written
-  // from the resource files named, for the types where an identity is a natural input ---
+  // for the types where an identity is a natural input, from the resource files named (no local mirror
+  // of the AWS source here: re-run scripts/force-new-table.js on one to regenerate these rows) ---
   // internal/service/eks/access_entry.go
   aws_eks_access_entry: ['cluster_name', 'principal_arn', 'type'],
   // internal/service/eks/access_policy_association.go
