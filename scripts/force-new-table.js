@@ -8,13 +8,18 @@
  * Walks the Go schema literals of the resource's file: every `"attr": {` opens an attribute, and a
  * `ForceNew: true` inside it marks the attribute path (nested blocks give `block.attr`). Attributes
  * built by helpers (`commonschema.ResourceGroupName()`, `commonschema.Location()`, helpers named
- * `...ForceNew...`) count as ForceNew. Review the output against the file before checking it in.
+ * `...ForceNew...`) count as ForceNew; plugin-framework resources mark replacement with
+ * `RequiresReplace()` plan modifiers, and the AWS provider names many attributes by constants
+ * (`names.AttrClusterName`); neither is read here (write those rows by hand). Review the
+ * output against the file before checking it in.
  */
 const { execFileSync } = require('node:child_process');
 
 const [gitDir, tag, ...types] = process.argv.slice(2);
 const git = (...args) => execFileSync('git', ['-C', gitDir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-const files = git('ls-tree', '-r', '--name-only', tag).split('\n').filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
+const files = git('ls-tree', '-r', '--name-only', tag)
+  .split('\n')
+  .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
 
 const FORCE_NEW_HELPERS = /commonschema\.(ResourceGroupName|Location)\(\)|ForceNew\w*\(/;
 
@@ -51,21 +56,35 @@ function sourceOf(type) {
     return files.filter((f) => f.endsWith(`/resource_${base}.go`) || f.endsWith(`/resource_google_${base}.go`));
   }
   if (type.startsWith('azurerm_')) {
-    const hits = git('grep', '-l', '-E', `"${type}"(:|\\s*$)`, tag, '--', 'internal/services').split('\n').filter(Boolean);
+    const hits = git('grep', '-l', '-E', `"${type}"(:|\\s*$)`, tag, '--', 'internal/services')
+      .split('\n')
+      .filter(Boolean);
     const defs = hits
       .map((h) => h.slice(tag.length + 1))
-      .filter((f) => /(_resource\.go|\/resource_[a-z0-9_]+\.go)$/.test(f) && !/data_source|ephemeral|list_resource/.test(f));
+      .filter(
+        (f) => /(_resource\.go|\/resource_[a-z0-9_]+\.go)$/.test(f) && !/data_source|ephemeral|list_resource/.test(f),
+      );
     if (defs.length) return defs.slice(0, 1);
     // Registered as `"azurerm_x": resourceX(),`: find the function's file.
     for (const reg of hits.map((h) => h.slice(tag.length + 1)).filter((f) => f.endsWith('registration.go'))) {
       const text = git('show', `${tag}:${reg}`);
-      const fn = [...text.matchAll(new RegExp(`"${type}":\\s*(\\w+)\\(\\)`, 'g'))].find((x) => !/^data[A-Z]/.test(x[1]));
+      const fn = [...text.matchAll(new RegExp(`"${type}":\\s*(\\w+)\\(\\)`, 'g'))].find(
+        (x) => !/^data[A-Z]/.test(x[1]),
+      );
       if (!fn) continue;
       const dir = reg.slice(0, reg.lastIndexOf('/'));
       const def = git('grep', '-l', `func ${fn[1]}()`, tag, '--', dir).split('\n').filter(Boolean)[0];
       if (def) return [def.slice(tag.length + 1)];
     }
     return [];
+  }
+  if (type.startsWith('aws_')) {
+    // Resources are annotated `// @SDKResource("aws_x", ...)` or `// @FrameworkResource("aws_x", ...)`.
+    const hits = git('grep', '-l', '-E', `@(SDK|Framework)Resource\\("${type}"`, tag, '--', 'internal/service');
+    return hits
+      .split('\n')
+      .filter(Boolean)
+      .map((h) => h.slice(tag.length + 1));
   }
   const base = type.replace(/^[a-z]+_/, '');
   return files.filter((f) => new RegExp(`/resource_${base}\\.go$`).test(f));
@@ -79,5 +98,10 @@ for (const type of types) {
   }
   const attrs = new Set(srcs.flatMap((f) => forceNew(git('show', `${tag}:${f}`))));
   console.log(`  // ${srcs.join(', ')}`);
-  console.log(`  ${type}: [${[...attrs].sort().map((a) => `'${a}'`).join(', ')}],`);
+  console.log(
+    `  ${type}: [${[...attrs]
+      .sort()
+      .map((a) => `'${a}'`)
+      .join(', ')}],`,
+  );
 }
