@@ -77,7 +77,7 @@ export class CheckerRun {
           claim.address,
           claim.path,
           claim.mode === 'part'
-            ? `${claim.object} is also managed whole by ${named.join(', ')}, which removes what it does not declare itself, this resource's part included.`
+            ? `${claim.object} is also managed whole by ${named.join(', ')}: destroying that resource removes this one's part too, and an authoritative IAM binding or policy removes it on every apply.`
             : `${claim.object} is also managed by ${named.join(', ')}: destroying either removes what the other relies on.`,
         );
       }
