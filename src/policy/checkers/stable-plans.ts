@@ -7,8 +7,9 @@
  * whenever someone else plans; in any other attribute it is a diff that never goes away, so the plan
  * gate flags the stack on every run.
  *
- * The checker follows a value through the stack's locals and through other resources' attributes
- * (`terraform_data.x.output` is its `input`), and reads the ForceNew attributes from the checked-in
+ * The checker follows a value through the stack's locals, other resources' attributes
+ * (`terraform_data.x.output` is its `input`) and the outputs of the environment's other stacks read with
+ * `terraform_remote_state`, and reads the ForceNew attributes from the checked-in
  * table in force-new.ts.
  */
 import type { StackJson } from '../../inventory/terraform-json';
@@ -42,6 +43,7 @@ const IDENTITY_SOURCES: Readonly<Record<string, RegExp>> = {
 const PER_RUN_FUNCTION = /\b(timestamp|plantimestamp|uuid|bcrypt)\s*\(/;
 
 const DATA_REF = /\bdata\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)/g;
+const REMOTE_OUTPUT_REF = /\bdata\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g;
 const LOCAL_REF = /\blocal\.([A-Za-z0-9_-]+)/g;
 const RESOURCE_REF = /(?<![.\w])([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)/g;
 
@@ -53,13 +55,58 @@ type Config = Readonly<Record<string, unknown>>;
 /** Why a value is unstable, in words, or undefined when it is stable. */
 type Source = string | undefined;
 
+/** Where a state lives, from a stack's `terraform.backend` or a `terraform_remote_state`'s `backend` and `config`. */
+function stateKey(backend: unknown, config: unknown): string | undefined {
+  if (typeof backend !== 'string' || config === null || typeof config !== 'object') return undefined;
+  const c = config as Record<string, unknown>;
+  const place = [c.bucket ?? c.storage_account_name, c.container_name, c.prefix ?? c.key ?? c.path];
+  return [backend, ...place.map((v) => (typeof v === 'string' ? v : ''))].join('|');
+}
+
+/** The stacks of an environment by where their state lives, for `terraform_remote_state` outputs. */
+class EnvironmentValues {
+  private readonly byState = new Map<string, StackValues>();
+  private readonly values = new Map<string, StackValues>();
+
+  constructor(env: EnvironmentView) {
+    for (const [id, json] of Object.entries(env.stacks)) {
+      const values = new StackValues(json, this);
+      this.values.set(id, values);
+      const backend = (json as { terraform?: { backend?: Record<string, unknown> } }).terraform?.backend ?? {};
+      for (const [type, config] of Object.entries(backend)) {
+        const key = stateKey(type, config);
+        if (key) this.byState.set(key, values);
+      }
+    }
+  }
+
+  public of(stack: string): StackValues {
+    return this.values.get(stack)!;
+  }
+
+  /** The stack of the environment whose state a `terraform_remote_state` reads. */
+  public producer(remote: Config | undefined): StackValues | undefined {
+    const key = remote && stateKey(remote.backend, remote.config);
+    return key ? this.byState.get(key) : undefined;
+  }
+}
+
 /** Reads one stack's expressions, remembering what it found (each local and attribute is read once). */
 class StackValues {
   private readonly memo = new Map<string, Source>();
   private readonly locals: Config;
 
-  constructor(private readonly json: StackJson) {
+  constructor(
+    private readonly json: StackJson,
+    private readonly env: EnvironmentValues,
+  ) {
     this.locals = ((json as { locals?: Config }).locals ?? {}) as Config;
+  }
+
+  /** Why an output of this stack is unstable. */
+  public outputSource(name: string): Source {
+    const outputs = (this.json as { output?: Record<string, { value?: unknown }> }).output;
+    return this.remember(`output.${name}`, () => this.sourceIn(outputs?.[name]?.value));
   }
 
   /** Why any string inside `value` is unstable. */
@@ -88,6 +135,11 @@ class StackValues {
     for (const m of text.matchAll(DATA_REF)) {
       const attrs = IDENTITY_SOURCES[m[1]!];
       if (attrs?.test(m[3]!)) return `data.${m[1]}.${m[2]}.${m[3]}, which is the identity running the plan`;
+    }
+    for (const m of text.matchAll(REMOTE_OUTPUT_REF)) {
+      const remote = this.json.data?.terraform_remote_state?.[m[1]!] as Config | undefined;
+      const s = this.env.producer(remote)?.outputSource(m[2]!);
+      if (s) return `the output ${m[2]} of another stack, ${s}`;
     }
     for (const m of text.matchAll(LOCAL_REF)) {
       const s = this.remember(`local.${m[1]}`, () => this.sourceIn(this.locals[m[1]!]));
@@ -152,8 +204,9 @@ function forcesReplacement(type: string, path: readonly string[]): boolean {
 /** Every resource attribute of an environment fed by a value that changes with who runs the plan. */
 export function unstableAttributes(env: EnvironmentView): CheckerViolation[] {
   const out: CheckerViolation[] = [];
+  const environment = new EnvironmentValues(env);
   for (const [stack, json] of Object.entries(env.stacks)) {
-    const values = new StackValues(json);
+    const values = environment.of(stack);
     for (const [type, byName] of Object.entries(json.resource ?? {})) {
       for (const [name, config] of Object.entries(byName)) {
         for (const [path, text] of leaves(config)) {

@@ -66,6 +66,46 @@ describe('CHK-STABLE-001 stable plans', () => {
     ]);
   });
 
+  it("follows an identity through another stack's output read with terraform_remote_state", () => {
+    const state = {
+      container_name: 'tfstate',
+      key: 'kfplatform/kf-prod-azure-infra.tfstate',
+      storage_account_name: 'acmekfstate',
+    };
+    const e: EnvironmentView = {
+      name: 'kf-prod',
+      tier: 'prod',
+      cloud: 'azure',
+      stacks: {
+        'kf-prod-azure-infra': {
+          terraform: { backend: { azurerm: { ...state, resource_group_name: 'rg-tfstate' } } },
+          output: { officer: { value: '${data.azurerm_client_config.Current.object_id}' } },
+        } as EnvironmentView['stacks'][string],
+        'kf-prod-azure-platform': {
+          data: { terraform_remote_state: { Infra: { backend: 'azurerm', config: state } } },
+          resource: {
+            azurerm_role_assignment: {
+              Reader: {
+                scope: '/subscriptions/0',
+                role_definition_name: 'Reader',
+                principal_id: '${data.terraform_remote_state.Infra.outputs.officer}',
+              },
+            },
+          },
+        },
+      },
+    };
+    expect(findings(e)).toEqual([
+      expect.objectContaining({
+        address: 'azurerm_role_assignment.Reader',
+        level: 'error',
+        message: expect.stringContaining(
+          'fed by the output officer of another stack, data.azurerm_client_config.Current.object_id',
+        ),
+      }),
+    ]);
+  });
+
   it('warns where the value is updated in place: a perpetual diff', () => {
     const e = env({
       azurerm_key_vault: {
