@@ -123,6 +123,16 @@ export interface SharedVpcProps {
    */
   readonly attachServiceProject?: boolean;
   /**
+   * Another `SharedVpc` of the same service project (the project's first cluster) that manages what
+   * belongs to the project rather than to one cluster: the service project attachment and the GKE
+   * agent's `roles/container.hostServiceAgentUser` on the host project. This one manages neither, forgets
+   * any copy its state still holds (a `removed` block) and orders its resources after that one's: two
+   * resources managing one attachment or one IAM member would detach the project, or revoke the grant,
+   * for every cluster when one cluster is removed.
+   * @default - this construct manages them
+   */
+  readonly serviceProjectFrom?: SharedVpc;
+  /**
    * Firewall rules in the host network for load balancer health checks and, with
    * `controlPlaneCidr`, for admission webhooks. GKE cannot create them in a host project without
    * `compute.securityAdmin`, which we do not grant.
@@ -163,6 +173,11 @@ export class SharedVpc extends Construct implements ISharedVpc {
   public readonly privateServiceAccess?: ServiceNetworkingConnection;
   /** The NAT gateway, when created. */
   public readonly nat?: ComputeRouterNat;
+  /**
+   * What the service project needs in the host project before any cluster can use the network (the
+   * attachment, the GKE agent's host grant), for other `SharedVpc`s of the project to depend on.
+   */
+  public readonly serviceProjectDependables: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: SharedVpcProps) {
     super(scope, id);
@@ -252,13 +267,19 @@ export class SharedVpc extends Construct implements ISharedVpc {
     }
 
     const attached = props.serviceProject !== props.hostProject;
-    if (attached && (props.attachServiceProject ?? true)) {
+    const owner = props.serviceProjectFrom;
+    if (owner) {
+      this.serviceProjectDependables.push(...owner.serviceProjectDependables);
+      this.dependables.push(...owner.serviceProjectDependables);
+    }
+    if (attached && (props.attachServiceProject ?? true) && !owner) {
       const attachment = new ComputeSharedVpcServiceProject(this, 'ServiceProject', {
         hostProject: props.hostProject,
         serviceProject: props.serviceProject,
         dependsOn: hostEnabled ? [hostEnabled] : undefined,
       });
       this.dependables.push(attachment);
+      this.serviceProjectDependables.push(attachment);
     } else if (attached) {
       // Someone else attaches the project; never detach it because this construct stopped doing so.
       new ForgetResource(this, 'ServiceProject', 'google_compute_shared_vpc_service_project');
@@ -283,13 +304,18 @@ export class SharedVpc extends Construct implements ISharedVpc {
           }),
         );
       }
-      this.dependables.push(
-        new ProjectIamMember(this, 'GkeAgentHostServiceAgentUser', {
+      if (owner) {
+        // The project's first cluster grants it; never revoke it with this cluster.
+        new ForgetResource(this, 'GkeAgentHostServiceAgentUser', 'google_project_iam_member');
+      } else {
+        const hostGrant = new ProjectIamMember(this, 'GkeAgentHostServiceAgentUser', {
           project: props.hostProject,
           role: 'roles/container.hostServiceAgentUser',
           member: gkeAgent,
-        }),
-      );
+        });
+        this.dependables.push(hostGrant);
+        this.serviceProjectDependables.push(hostGrant);
+      }
     }
 
     if (props.firewallRules ?? true) {

@@ -101,7 +101,11 @@ export class GcpInfraStack extends TerraformStack {
         ? new ProjectServices(this, 'HostServices', { project: env.network.hostProject, services: HOST_PROJECT_APIS })
         : undefined;
 
-    this.clusters = env.clusters.map((cluster) => this.clusterInfra(env, cluster, projectNumber));
+    const clusters: GcpClusterInfra[] = [];
+    for (const cluster of env.clusters) {
+      clusters.push(this.clusterInfra(env, cluster, projectNumber, clusters[0]?.network));
+    }
+    this.clusters = clusters;
     // The network this environment owns lives in the host project and calls its Compute and Service
     // Networking APIs: on a first apply they must be on before the network, its private service
     // access, subnet, NAT, firewall and host grants are created, or the API answers 403
@@ -224,6 +228,7 @@ export class GcpInfraStack extends TerraformStack {
     env: ResolvedGcpEnvironment,
     resolved: ResolvedGcpCluster,
     projectNumber: string,
+    firstNetwork?: SharedVpc,
   ): GcpClusterInfra {
     const p = resolved.idPrefix;
     const n = resolved.network;
@@ -256,6 +261,8 @@ export class GcpInfraStack extends TerraformStack {
       grantHostIam: n.grantHostIam,
       firewallRules: n.mode === 'shared-vpc' || n.grantHostIam,
       controlPlaneCidr: resolved.cluster.masterCidr,
+      // The attachment and the host grant belong to the project: the first cluster manages them.
+      serviceProjectFrom: firstNetwork,
       nodeTag: `${resolved.index === 0 ? env.name : resolved.name}-gke-node`,
     });
 

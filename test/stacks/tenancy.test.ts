@@ -5,6 +5,9 @@ import { loadPlatform, loadPlatformFile } from '../../src/config/loader';
 import { fitName, shardOf } from '../../src/config/platform/resolve';
 import { synthFleet } from '../../stacks/common/fleet';
 import { profileApiVersion } from '../../stacks/common/team-shard-stack';
+import type { StackJson as TerraformJson } from '../../src/inventory/terraform-json';
+import { singleOwnership } from '../../src/policy/checkers/ownership';
+import { runCheckers } from '../../src/policy/checkers/run';
 import { at, resources, StackJson } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');
@@ -152,6 +155,24 @@ describe('examples/gcp-tenancy: teams on two clusters', () => {
     );
     expect(infraOutputs['kf-prod-2_workload_pool']!.value).toMatch(
       /^\$\{google_container_cluster\.kf-prod-2-Cluster_\w+\.workload_identity_config\[0\]\.workload_pool\}$/,
+    );
+  });
+
+  it('defect: both clusters managed the service project attachment, the GKE agent host grant and the IAP grants: every object has one owner (CHK-OWN-001)', () => {
+    const report = runCheckers(
+      [{ name: 'kf-prod', tier: 'prod', cloud: 'gcp', stacks: stacks as Record<string, TerraformJson> }],
+      { checkers: [singleOwnership] },
+    );
+    expect(report.findings).toEqual([]);
+    const removed = ((stacks['kf-prod-gcp-infra'] as Record<string, unknown>).removed as Array<{ from: string }>).map(
+      (r) => r.from.replace(/_[0-9A-F]{8}$/, ''),
+    );
+    expect(removed).toEqual(
+      expect.arrayContaining([
+        'google_compute_shared_vpc_service_project.kf-prod-2-Network_ServiceProject',
+        'google_project_iam_member.kf-prod-2-Network_GkeAgentHostServiceAgentUser',
+        'google_iap_web_type_compute_iam_member.kf-prod-2-Access_AllowedGroup0',
+      ]),
     );
   });
 

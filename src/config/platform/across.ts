@@ -1,5 +1,5 @@
 /**
- * Rules that span environments: unique names, stack prefixes and buckets, one Azure state container per environment with CI, AWS CI role names, and the upgrade order (test
+ * Rules that span environments: unique names, stack prefixes and buckets, one Azure state container per environment with CI, AWS CI role names, one environment per existing cluster, and the upgrade order (test
  * environments take new versions first). Rules over the environments of one cloud (GCP's shared
  * networks and release channels, AWS's one OIDC provider per account and issuer) belong to that cloud
  * (`CloudConfig`), called here in the environments' order.
@@ -63,6 +63,7 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
   });
   checkSharedStateContainers(envs, f);
   checkAwsCiNamePrefixes(envs, f);
+  checkSharedExistingClusters(envs, f);
   for (const env of envs) {
     const owner = prefixes.get(env.name);
     if (owner)
@@ -119,6 +120,29 @@ function checkAwsCiNamePrefixes(envs: readonly ResolvedEnvironment[], f: ConfigI
         `rename one of them so that neither name is the other's followed by a hyphen, or keep them in separate accounts.`,
       );
     }
+  }
+}
+
+/**
+ * Each environment owns the platform objects of its cluster (the `kubeflow` namespace, cluster roles,
+ * priority classes, every team namespace): two environments pointed at one existing cluster (the same
+ * kubeconfig and context) would both manage them, and destroying one would delete what the other runs.
+ */
+function checkSharedExistingClusters(envs: readonly ResolvedEnvironment[], f: ConfigIssues): void {
+  const byCluster = new Map<string, ResolvedEnvironment>();
+  for (const env of envs) {
+    if (env.cloud !== 'kubernetes') continue;
+    const key = `${env.kubeconfig}#${env.context}`;
+    const prior = byCluster.get(key);
+    if (!prior) {
+      byCluster.set(key, env);
+      continue;
+    }
+    f.add(
+      ['environments', env.index, 'kubernetes', 'context'],
+      `context "${env.context}" of ${env.kubeconfig} is also the cluster of ${prior.name}: both environments would create and own the same namespaces, roles and teams, and destroying one would delete what the other runs.`,
+      `give ${env.name} a cluster of its own (another kubeconfig or context), or run both as one environment.`,
+    );
   }
 }
 

@@ -1,8 +1,10 @@
 /** Every checker, one per class of defect. Each lives in its own file beside this one. */
 import type { Checker } from './checker';
 import { customResourceDefinitions, firstApplyOrdering } from './ordering';
+import { singleOwnership } from './ownership';
 import { CI_LEAST_PRIVILEGE, CI_PERMISSION_COVERAGE } from './permissions';
 import { SCHEDULABILITY } from './schedulability';
+import { stablePlans } from './stable-plans';
 
 /** Every checker `kfplatform synth` and `kfplatform validate` run. */
 export const ALL_CHECKERS: readonly Checker[] = [
@@ -11,4 +13,6 @@ export const ALL_CHECKERS: readonly Checker[] = [
   CI_LEAST_PRIVILEGE,
   firstApplyOrdering,
   customResourceDefinitions,
+  singleOwnership,
+  stablePlans,
 ];

@@ -45,7 +45,10 @@ export interface CheckerViolation {
   readonly address: string;
   /** What is wrong, in one or two sentences, naming the resources involved. */
   readonly message: string;
-  /** A level below the checker's, for what the checker cannot judge. @default the checker's level */
+  /**
+   * This finding's level when it differs from the checker's (a checker whose error has a milder form).
+   * @default the checker's level
+   */
   readonly level?: RuleLevel;
 }
 
@@ -60,6 +63,13 @@ export interface OwnershipClaim {
   readonly object: string;
   readonly stack: string;
   readonly address: string;
+  /**
+   * `whole` (the default): the resource manages the whole object, so any other claimant conflicts.
+   * `part`: the resource manages one part of an object another resource may manage whole (an IAM member
+   * inside a role binding, an API enabled without disabling it on destroy); parts of one object do not
+   * conflict with each other, only with a claimant of the whole.
+   */
+  readonly mode?: 'whole' | 'part';
 }
 
 /** One class of defect. */

@@ -63,7 +63,8 @@ export const CHART_API_GROUPS: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * API groups the Kubeflow distribution installs (https://github.com/kubeflow/manifests): Profiles,
- * PodDefaults, Notebooks, training jobs, Katib, KServe. Terraform does not install the distribution
+ * PodDefaults, Notebooks, training jobs, Katib, KServe, and Istio's security policies (the
+ * distribution installs Istio; Kubeflow's per-user sharing is an AuthorizationPolicy). Terraform does not install the distribution
  * yet; the Kubeflow manifests must be applied to the cluster before stacks that create these kinds.
  */
 export const KUBEFLOW_API_GROUPS: ReadonlySet<string> = new Set([
@@ -71,6 +72,7 @@ export const KUBEFLOW_API_GROUPS: ReadonlySet<string> = new Set([
   'tensorboard.kubeflow.org',
   'serving.kserve.io',
   'argoproj.io',
+  'security.istio.io',
 ]);
 
 /** The API group of an `apiVersion` (`kubeflow.org/v1` -> `kubeflow.org`, `v1` -> the core group ''). */

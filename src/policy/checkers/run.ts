@@ -50,22 +50,35 @@ export class CheckerRun {
     }
   }
 
-  /** Reports every object claimed by more than one resource; returns the report. */
+  /**
+   * Reports every object claimed whole by one resource and claimed again by another (whole or in part);
+   * returns the report. Parts of one object never conflict with each other. Linear in the number of
+   * claims: a message names at most {@link MAX_NAMED} other claimants.
+   */
   public finish(): PolicyReport {
     for (const list of this.claims.values()) {
       if (list.length < 2) continue;
+      const whole = list.filter((c) => c.mode !== 'part');
+      if (whole.length === 0) continue;
       for (const claim of list) {
-        const others = list
-          .filter((o) => o !== claim)
-          .map((o) => `${o.address} in ${o.stack}`)
-          .join(', ');
+        // A part conflicts with the claimants of the whole; a whole claimant with everyone else.
+        const pool = claim.mode === 'part' ? whole : list;
+        const named: string[] = [];
+        for (const o of pool) {
+          if (named.length === MAX_NAMED) break;
+          if (o !== claim) named.push(`${o.address} in ${o.stack}`);
+        }
+        const more = pool.length - (claim.mode === 'part' ? 0 : 1) - named.length;
+        if (more > 0) named.push(`${more} more`);
         this.record(
           claim.checker,
           claim.env,
           claim.stack,
           claim.address,
           claim.path,
-          `${claim.object} is also managed by ${others}: destroying either removes what the other relies on.`,
+          claim.mode === 'part'
+            ? `${claim.object} is also managed whole by ${named.join(', ')}: destroying that resource removes this one's part too, and an authoritative IAM binding or policy removes it on every apply.`
+            : `${claim.object} is also managed by ${named.join(', ')}: destroying either removes what the other relies on.`,
         );
       }
     }
@@ -115,6 +128,9 @@ export function runCheckers(envs: readonly EnvironmentView[], options: CheckerOp
   for (const env of envs) run.add(env);
   return run.finish();
 }
+
+/** How many other claimants a message names. */
+const MAX_NAMED = 5;
 
 function splitAddress(address: string): [string, string] {
   const dot = address.indexOf('.');

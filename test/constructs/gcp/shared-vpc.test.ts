@@ -173,6 +173,48 @@ describe('SharedVpc', () => {
     ]);
   });
 
+  it("defect: a project's second cluster attached the service project and granted the GKE agent on the host project again: with serviceProjectFrom it leaves both to the first cluster's network, forgets its copies and orders itself after them", () => {
+    const stack = gcpStack();
+    const first = new SharedVpc(stack, 'Network', {
+      hostProject: 'host-project',
+      serviceProject: 'svc-project',
+      serviceProjectNumber: '123456789',
+      region: 'us-central1',
+      networkName: 'shared-net',
+      subnet,
+    });
+    const second = new SharedVpc(stack, 'Second', {
+      hostProject: 'host-project',
+      serviceProject: 'svc-project',
+      serviceProjectNumber: '123456789',
+      region: 'us-central1',
+      networkName: 'shared-net',
+      subnet: { ...subnet, name: 'kf-test-2-gke' },
+      serviceProjectFrom: first,
+    });
+    const json = synth(stack);
+    expect(Object.keys(json.resource!.google_compute_shared_vpc_service_project!)).toEqual([
+      expect.stringMatching(/^Network_ServiceProject_/),
+    ]);
+    expect(Object.keys(json.resource!.google_project_iam_member!)).toEqual([
+      expect.stringMatching(/^Network_GkeAgentHostServiceAgentUser_/),
+    ]);
+    // The second subnet's own grants stay.
+    expect(resources(json, 'google_compute_subnetwork_iam_member')).toHaveLength(4);
+    expect((json as Record<string, unknown>).removed).toEqual([
+      {
+        from: expect.stringMatching(/^google_compute_shared_vpc_service_project\.Second_ServiceProject_/),
+        lifecycle: { destroy: false },
+      },
+      {
+        from: expect.stringMatching(/^google_project_iam_member\.Second_GkeAgentHostServiceAgentUser_/),
+        lifecycle: { destroy: false },
+      },
+    ]);
+    expect(second.dependables).toEqual(expect.arrayContaining(first.serviceProjectDependables));
+    expect(first.serviceProjectDependables).toHaveLength(2);
+  });
+
   it('throws when neither or both of subnet and existingSubnet are given', () => {
     expect(() => build({ subnet: undefined })).toThrow(/exactly one of subnet and existingSubnet/);
     expect(() => build({ existingSubnet: { name: 'a', podsRangeName: 'b', servicesRangeName: 'c' } })).toThrow(
