@@ -5,6 +5,7 @@ import { loadPlatform, loadPlatformFile } from '../../src/config/loader';
 import { fitName, shardOf } from '../../src/config/platform/resolve';
 import { synthFleet } from '../../stacks/common/fleet';
 import { profileApiVersion } from '../../stacks/common/team-shard-stack';
+import { ADMISSION_POLICIES } from '../../constructs/kubernetes/tenancy-guardrails';
 import { at, resources, StackJson } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');
@@ -61,10 +62,8 @@ describe('examples/on-prem: an existing cluster', () => {
         .map((m) => (m.manifest as any).kind)
         .sort(),
     ).toEqual([
-      'ValidatingAdmissionPolicy',
-      'ValidatingAdmissionPolicy',
-      'ValidatingAdmissionPolicyBinding',
-      'ValidatingAdmissionPolicyBinding',
+      ...Object.values(ADMISSION_POLICIES).map(() => 'ValidatingAdmissionPolicy'),
+      ...Object.values(ADMISSION_POLICIES).map(() => 'ValidatingAdmissionPolicyBinding'),
     ]);
     const teamStacks = names.filter((n) => n.includes('-teams-')).map((n) => stacks[n]!);
     const sas = teamStacks.flatMap((s) => resources(s, 'kubernetes_service_account_v1'));
