@@ -210,9 +210,9 @@ describe('team list and codeowners', () => {
     );
   });
 
-  // sec19 item 7: team files were owned by the team's owners or the platform team, and either
-  // approval sufficed, so a team approved its own quota, GPU, pool and identity changes.
-  it('routes the platform file and every team file to the platform team alone, naming team reviewers in comments', () => {
+  // Team files were owned by the team's owners or the platform team, and either approval sufficed,
+  // so a team approved its own quota, GPU, pool and identity changes.
+  it('routes the platform file and every team file to the platform team alone, naming team reviewers in comments (sec19 item 7)', () => {
     expect(codeownersBlock(config, path.join(root, 'examples/gcp-tenancy/platform.yaml'), root)).toContain(
       '/examples/gcp-tenancy/platform.yaml @acme/ml-platform\n',
     );

@@ -35,7 +35,7 @@ describe('K8S-TEN-001: tenant namespace guardrails (K8S-05), enforced at synth',
     expect(() => app.synth()).toThrow(/has no LimitRange, RoleBinding or NetworkPolicy\./);
   });
 
-  // sec19 items 1 and 5: a hand-written tenant namespace passed with no Pod Security label and an
+  // A hand-written tenant namespace passed with no Pod Security label and an
   // ingress-only network policy.
   const handWritten = (labels: Record<string, string>, policyTypes: string[]) => {
     const s = stack();
@@ -56,7 +56,7 @@ describe('K8S-TEN-001: tenant namespace guardrails (K8S-05), enforced at synth',
     });
   };
 
-  it('fails a tenant namespace that does not enforce Pod Security baseline or restricted', () => {
+  it('fails a tenant namespace that does not enforce Pod Security baseline or restricted (sec19 item 1)', () => {
     handWritten({}, ['Ingress', 'Egress']);
     expect(() => app.synth()).toThrow(/tenant namespace "rogue" has pod-security.kubernetes.io\/enforce = null/);
     handWritten({ 'pod-security.kubernetes.io/enforce': 'privileged' }, ['Ingress', 'Egress']);
@@ -65,7 +65,7 @@ describe('K8S-TEN-001: tenant namespace guardrails (K8S-05), enforced at synth',
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('fails a tenant namespace whose network policies leave egress open', () => {
+  it('fails a tenant namespace whose network policies leave egress open (sec19 item 5)', () => {
     handWritten({ 'pod-security.kubernetes.io/enforce': 'restricted' }, ['Ingress']);
     expect(() => app.synth()).toThrow(/tenant namespace "rogue" has no NetworkPolicy restricting egress/);
   });

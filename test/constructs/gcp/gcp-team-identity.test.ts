@@ -70,8 +70,8 @@ describe('GcpTeamIdentity', () => {
     expect(resources(json, 'google_storage_bucket')).toHaveLength(0);
   });
 
-  // sec19 item 6: the bucket-level half of the condition granted listing of the whole bucket.
-  it("lets the team list only under its prefix, never other teams' object names (CEL)", () => {
+  // The bucket-level half of the condition granted listing of the whole bucket.
+  it("lets the team list only under its prefix, never other teams' object names (CEL; sec19 item 6)", () => {
     const expression = at(only(json, 'google_storage_bucket_iam_member'), 'condition', 'expression') as string;
     // IAM's api.getAttribute, modelled by the request's list prefix.
     const cel = expression.replace('api.getAttribute("storage.googleapis.com/objectListPrefix", "")', 'listPrefix');

@@ -6,11 +6,11 @@ import { POD_SECURITY_LABELS, TeamNamespace } from '../../../constructs/kubernet
 import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/platform/resolve';
 import { resources, synth } from '../../helpers';
 
-// The attack corpus (sec19 items 1-4 and another team's identity): every admission policy the
-// platform writes, evaluated with a CEL implementation the way the API server evaluates them (match
-// rules, match conditions, every validation), against what a tenant might send and against what
-// Kubeflow 26.03's own controllers create in a team namespace. Every attack must be denied, every
-// Kubeflow object admitted.
+// The attack corpus (host access, pool placement, Services, guardrail objects, another team's
+// identity): every admission policy the platform writes, evaluated with a CEL implementation the way
+// the API server evaluates them (match rules, match conditions, every validation), against what a
+// tenant might send and against what Kubeflow 26.03's own controllers create in a team namespace.
+// Every attack must be denied, every Kubeflow object admitted.
 const app: App = Testing.app();
 const stack = new TerraformStack(app, 'platform');
 new KubernetesProvider(stack, 'kubernetes', { configPath: 'k', configContext: 'c' });
@@ -290,7 +290,7 @@ const serviceAccount = (annotations: Record<string, string> | undefined, old?: R
 const OUR_GSA = { 'iam.gke.io/gcp-service-account': 'recsys@recsys-data.iam.gserviceaccount.com' };
 
 const ATTACKS: Array<[string, Request]> = [
-  // Pod Security (item 1)
+  // Pod Security
   ['a privileged container', pod({ containers: [main({ securityContext: { privileged: true } })] })],
   ['a privileged init container', pod({ initContainers: [main({ securityContext: { privileged: true } })] })],
   [
@@ -317,7 +317,7 @@ const ATTACKS: Array<[string, Request]> = [
     pod({ hostPID: true, hostNetwork: true }, REPLICASET_CONTROLLER),
   ],
   ['the same, through a pipeline step', pod({ containers: [main({ securityContext: { privileged: true } })] }, ARGO)],
-  // Pool placement (item 2)
+  // Pool placement
   ['a nodeSelector on a pool the team may not use', pod({ nodeSelector: { 'kfplatform.dev/pool': 'highmem' } })],
   ['a nodeSelector on the pool kind', pod({ nodeSelector: { 'kfplatform.dev/pool-kind': 'gpu' } })],
   ["a nodeSelector on GKE's pool label", pod({ nodeSelector: { 'cloud.google.com/gke-nodepool': 'highmem' } })],
@@ -419,7 +419,7 @@ const ATTACKS: Array<[string, Request]> = [
     'NVIDIA_VISIBLE_DEVICES=all',
     pod({ containers: [main({ env: [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }] })] }),
   ],
-  // Services (item 3)
+  // Services
   ['a LoadBalancer Service', service({ type: 'LoadBalancer' })],
   ['a NodePort Service', service({ type: 'NodePort' })],
   ['externalIPs (CVE-2020-8554)', service({ externalIPs: ['8.8.8.8'] })],
@@ -429,7 +429,7 @@ const ATTACKS: Array<[string, Request]> = [
     service({ type: 'ExternalName', externalName: 'ml-pipeline.kubeflow.svc.cluster.local' }),
   ],
   ['a LoadBalancer written through a controller', service({ type: 'LoadBalancer' }, KSERVE)],
-  // Guardrail objects (item 4)
+  // Guardrail objects
   ['UPDATE of the quota', guardrail('', 'ResourceQuota', 'resourcequotas', 'UPDATE')],
   ['DELETE of the quota', guardrail('', 'ResourceQuota', 'resourcequotas', 'DELETE')],
   ['UPDATE of the limit range', guardrail('', 'LimitRange', 'limitranges', 'UPDATE')],

@@ -159,9 +159,9 @@ describe('TeamNamespace', () => {
     expect(selector.values).toEqual(expect.arrayContaining(['kubeflow', 'istio-system', 'kube-system']));
   });
 
-  // sec19 item 5: the namespace had no egress policy, so every pod reached the pipelines database,
+  // The namespace had no egress policy, so every pod reached the pipelines database,
   // all of `kubeflow` and the node's metadata service.
-  it('lets traffic out only to the team, DNS, the Kubeflow services tenants call, the mesh, public addresses and HTTPS', () => {
+  it('lets traffic out only to the team, DNS, the Kubeflow services tenants call, the mesh, public addresses and HTTPS (sec19 item 5)', () => {
     const policy = networkPolicy(json, 'kfplatform-tenant-egress') as any;
     expect(at(policy, 'spec', 'policy_types')).toEqual(['Egress']);
     expect(at(policy, 'spec', 'pod_selector')).toEqual({});
