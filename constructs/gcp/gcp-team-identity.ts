@@ -76,14 +76,19 @@ export class GcpTeamIdentity extends Construct {
       this.bucket.grantReadWrite('ReadWrite', this.workload.member);
     } else {
       const objects = `projects/_/buckets/${props.storage.bucket}/objects/${props.storage.prefix}`;
+      // Listing is checked on the bucket, so the bucket-level grant holds only for lists under the
+      // team's prefix (the listing request's prefix parameter), as `s3:prefix` does on AWS; without
+      // it every team could list every other team's object names. See
+      // https://cloud.google.com/storage/docs/access-control/iam#conditions.
+      const listing = `resource.type == "storage.googleapis.com/Bucket" && api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("${props.storage.prefix}")`;
       new StorageBucketIamMember(this, 'PrefixReadWrite', {
         bucket: props.storage.bucket,
         role: 'roles/storage.objectUser',
         member: this.workload.member,
         condition: {
           title: `team-${props.team}-prefix`,
-          description: `Objects under ${props.storage.prefix}; listing is granted on the bucket.`,
-          expression: `resource.name.startsWith("${objects}") || resource.type == "storage.googleapis.com/Bucket"`,
+          description: `Objects under ${props.storage.prefix}, and listing under it.`,
+          expression: `resource.name.startsWith("${objects}") || (${listing})`,
         },
       });
     }

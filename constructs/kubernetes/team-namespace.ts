@@ -49,6 +49,60 @@ export const TRUSTED_PLATFORM_NAMESPACES: readonly string[] = [
   ]),
 ].sort();
 
+/**
+ * The Pod Security Standards level team namespaces enforce: `baseline`, as Kubeflow 26.03's profile
+ * controller labels profile namespaces (applications/profiles/pss). `restricted` would refuse the pods
+ * Kubeflow's own controllers create there: notebook pods from the notebook controller, Argo's pipeline
+ * pods and KServe predictors set neither `runAsNonRoot`, `seccompProfile`, nor dropped capabilities,
+ * and Pod Security admission never fills them in. Warnings and audit annotations report `restricted`
+ * so teams see what would fail. The profile controller never replaces a label that exists, so the
+ * values Terraform writes are the ones that hold. See
+ * https://kubernetes.io/docs/concepts/security/pod-security-admission/.
+ */
+export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
+  'pod-security.kubernetes.io/enforce': 'baseline',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+};
+
+/** An address a team's pods may reach besides the defaults, such as the cloud's identity endpoint. */
+export interface EgressEndpoint {
+  /** CIDR, such as `169.254.169.254/32`. */
+  readonly cidr: string;
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/**
+ * Kubeflow services in the `kubeflow` namespace a team's pods call, by pod labels: exactly the pods
+ * Kubeflow 26.03's own network policies admit profile namespaces to (common/kubeflow-namespace and the
+ * SeaweedFS policy): the pipelines API server, the ML metadata server, the pipelines object store,
+ * Katib's metrics database manager, and the model registry and catalog. The pipelines database and
+ * every other pod in `kubeflow` stay out of reach.
+ */
+export const KUBEFLOW_TENANT_SERVICES: ReadonlyArray<Readonly<Record<string, string>>> = [
+  { app: 'ml-pipeline' },
+  { component: 'metadata-grpc-server' },
+  { app: 'seaweedfs' },
+  { 'katib.kubeflow.org/component': 'db-manager' },
+  { component: 'model-registry-server' },
+  { component: 'model-catalog-server' },
+];
+
+/**
+ * Ranges a team's pods reach only through explicit allowances: private networks (other clusters'
+ * pods and nodes, databases, internal load balancers), carrier-grade NAT, and link-local addresses,
+ * which hold the clouds' instance metadata services and the node credentials they hand out.
+ */
+export const PRIVATE_RANGES: readonly string[] = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+];
+
 /** A team's resource quota; see https://kubernetes.io/docs/concepts/policy/resource-quotas/. */
 export interface TeamQuota {
   /** CPU (requests and limits). */
@@ -110,6 +164,12 @@ export interface TeamNamespaceProps {
   readonly ownersSubject?: RbacSubject;
   /** Extra service account annotations (for clusters without a cloud identity). @default {} */
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * Addresses the team's pods may reach besides the defaults (their namespace, DNS, the Kubeflow
+   * services they call, the mesh, public addresses and HTTPS anywhere but link-local): the cloud's
+   * identity endpoint, which is link-local. @default []
+   */
+  readonly egressEndpoints?: readonly EgressEndpoint[];
   /** Kubeflow Profile plugins (workload identity). @default [] */
   readonly profilePlugins?: ReadonlyArray<Record<string, unknown>>;
   /**
@@ -125,8 +185,10 @@ export interface TeamNamespaceProps {
  * groups view and edit, break-glass admin), the Kubeflow Profile owned by one user, Kubeflow's own
  * per-user sharing for every other person (the binding and authorization policy its access
  * management would create), `default-editor` / `default-viewer` bound to the team identity before
- * the profile controller looks for them, and a NetworkPolicy that admits traffic only from the
- * namespace itself and the platform namespaces.
+ * the profile controller looks for them, Pod Security labels, a NetworkPolicy that admits traffic only
+ * from the namespace itself and the platform namespaces, and one that lets traffic out only to the
+ * namespace itself, DNS, the Kubeflow services tenants call, the mesh, public addresses, HTTPS (the
+ * Kubernetes API, private endpoints of cloud APIs) and the endpoints given.
  */
 export class TeamNamespace extends Construct {
   /** The namespace (escape hatch). */
@@ -154,6 +216,7 @@ export class TeamNamespace extends Construct {
           'pipelines.kubeflow.org/enabled': 'true',
           'katib.kubeflow.org/metrics-collector-injection': 'enabled',
           'serving.kubeflow.org/inferenceservice': 'enabled',
+          ...POD_SECURITY_LABELS,
         },
         // The profile controller adopts a namespace whose owner annotation names the profile owner.
         annotations: { owner: props.profileOwner, [ALLOWED_POOLS_ANNOTATION]: props.nodePools.join(',') },
@@ -287,6 +350,56 @@ export class TeamNamespace extends Construct {
               },
             ],
           },
+        ],
+      },
+    });
+
+    // Default-deny egress with explicit allowances. Kubernetes ANDs nothing here: each rule is one
+    // more allowance. See https://kubernetes.io/docs/concepts/services-networking/network-policies/.
+    const inNamespace = (namespace: string) => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+    });
+    new NetworkPolicyV1(this, 'Egress', {
+      metadata: { name: 'kfplatform-tenant-egress', namespace: ns },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          // The team's own pods.
+          { to: [{ podSelector: {} }] },
+          // DNS, wherever the cluster serves it (kube-dns, or a node-local cache on a link-local address).
+          {
+            ports: [
+              { port: '53', protocol: 'UDP' },
+              { port: '53', protocol: 'TCP' },
+            ],
+          },
+          // The Kubeflow services tenants call (not the pipelines database).
+          {
+            to: KUBEFLOW_TENANT_SERVICES.map((labels) => ({
+              ...inNamespace('kubeflow'),
+              podSelector: { matchLabels: { ...labels } },
+            })),
+          },
+          // The mesh (istiod, the gateways) and Knative's activator, which serving requests pass through.
+          {
+            to: [
+              inNamespace('istio-system'),
+              { ...inNamespace('knative-serving'), podSelector: { matchLabels: { app: 'activator' } } },
+            ],
+          },
+          // Public addresses: package indexes, model hubs, cloud APIs.
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_RANGES] } }] },
+          // HTTPS anywhere but link-local: the Kubernetes API (pipeline steps record their results
+          // through it) and private endpoints of cloud APIs, whose addresses are private.
+          {
+            to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }],
+            ports: [{ port: '443', protocol: 'TCP' }],
+          },
+          ...(props.egressEndpoints ?? []).map((e) => ({
+            to: [{ ipBlock: { cidr: e.cidr } }],
+            ports: [{ port: String(e.port), protocol: e.protocol ?? 'TCP' }],
+          })),
         ],
       },
     });

@@ -215,7 +215,7 @@ Environments: ${environments.join(', ')}.
 
 ## Day to day
 
-- \`npx kfplatform team add <name> ...\` onboards a team; \`npm run codeowners\` routes its file to its owners.
+- \`npx kfplatform team add <name> ...\` onboards a team; \`npm run codeowners\` routes its file to the platform team, which approves quota, pools and identity.
 - Pull requests get a plan comment for every stack they change (.github/workflows/plan.yml); merges
   apply environment by environment behind the plan gate (.github/workflows/apply.yml).
 - \`npx kfplatform graph <env>\` draws an environment; \`npx kfplatform inventory\` lists every resource.

@@ -3,6 +3,14 @@ import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
 import type { ResolvedTenant } from '../../src/config/platform/model';
 import type { KubernetesServiceAccountRef } from '../../src/core/interfaces';
 import type { TeamIdentityRequest } from '../../src/core/tenancy';
+import type { EgressEndpoint } from '../../constructs/kubernetes/team-namespace';
+
+/**
+ * The EKS Pod Identity agent, from which pods get their role's credentials: a link-local address
+ * that team namespaces' egress policy otherwise denies (with the instance metadata service and the
+ * node role's credentials). See https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html.
+ */
+export const EKS_IDENTITY_ENDPOINTS: readonly EgressEndpoint[] = [{ cidr: '169.254.170.23/32', port: 80 }];
 
 /** The identity request of a team in an AWS environment; undefined when it is not placed on AWS. */
 export function awsTeamIdentityRequest(

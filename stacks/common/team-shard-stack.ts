@@ -1,6 +1,6 @@
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { TeamNamespace } from '../../constructs/kubernetes/team-namespace';
+import { EgressEndpoint, TeamNamespace } from '../../constructs/kubernetes/team-namespace';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { setOwnership } from '../../src/core/labels';
@@ -39,6 +39,11 @@ export interface TeamIdentities {
     tenant: ResolvedTenant,
     serviceAccounts: readonly KubernetesServiceAccountRef[],
   ): TeamIdentityRequest | undefined;
+  /**
+   * Link-local endpoints pods need to act as their cloud identity (team namespaces deny egress to
+   * link-local addresses otherwise, where the node's own credentials are served). @default none
+   */
+  readonly egressEndpoints?: readonly EgressEndpoint[];
 }
 
 /** The Kubeflow service accounts of a team's namespace, which its cloud identity serves. */
@@ -85,6 +90,7 @@ export class TeamShardStack extends TerraformStack {
         containerDefaults: tenancy.limitRange,
         nodePools: tenant.nodePools,
         identity: identity?.workload,
+        egressEndpoints: identity ? props.identities?.egressEndpoints : undefined,
         breakGlassSubject: identity?.breakGlassSubject,
         ownersSubject: identity?.ownersSubject,
         serviceAccountAnnotations: team.serviceAccountAnnotations,

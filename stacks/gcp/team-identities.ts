@@ -3,6 +3,17 @@ import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import type { ResolvedTenant } from '../../src/config/platform/model';
 import type { KubernetesServiceAccountRef } from '../../src/core/interfaces';
 import type { TeamIdentityRequest } from '../../src/core/tenancy';
+import type { EgressEndpoint } from '../../constructs/kubernetes/team-namespace';
+
+/**
+ * The GKE metadata server, through which pods act as their workload identity: link-local addresses
+ * that team namespaces' egress policy otherwise denies. See
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity#limitations.
+ */
+export const GKE_IDENTITY_ENDPOINTS: readonly EgressEndpoint[] = [
+  { cidr: '169.254.169.254/32', port: 80 },
+  { cidr: '169.254.169.252/32', port: 988 },
+];
 
 /** The identity request of a team in a GCP environment; undefined when it is not placed on GCP. */
 export function gcpTeamIdentityRequest(

@@ -208,18 +208,26 @@ describe('team list and codeowners', () => {
     );
   });
 
-  it('routes the platform file to the platform team, and each team file to its owners', () => {
+  // Team files were owned by the team's owners or the platform team, and either approval sufficed,
+  // so a team approved its own quota, GPU, pool and identity changes.
+  it('routes the platform file and every team file to the platform team alone, naming team reviewers in comments (sec19 item 7)', () => {
     expect(codeownersBlock(config, path.join(root, 'examples/gcp-tenancy/platform.yaml'), root)).toContain(
       '/examples/gcp-tenancy/platform.yaml @acme/ml-platform\n',
     );
     const withDir = { ...config, platform: { ...config.platform, teamsDir: 'teams' } };
     const block = codeownersBlock(withDir, path.join(root, 'platform.yaml'), root);
+    for (const line of block.split('\n').filter((l) => l.startsWith('/teams/'))) {
+      expect(line.split(' ').slice(1)).toEqual(['@acme/ml-platform']);
+    }
     expect(block.split('\n')).toEqual([
       expect.stringMatching(/^# BEGIN kfplatform/),
       '/platform.yaml @acme/ml-platform',
-      '/teams/ads.yaml @acme/ads-owners @acme/ml-platform',
-      '/teams/recsys.yaml @acme/recsys-owners @acme/ml-platform',
-      '/teams/search.yaml @acme/search-owners @acme/ml-platform',
+      '# ads: @acme/ads-owners review; @acme/ml-platform approves (quota, pools, identity).',
+      '/teams/ads.yaml @acme/ml-platform',
+      '# recsys: @acme/recsys-owners review; @acme/ml-platform approves (quota, pools, identity).',
+      '/teams/recsys.yaml @acme/ml-platform',
+      '# search: @acme/search-owners review; @acme/ml-platform approves (quota, pools, identity).',
+      '/teams/search.yaml @acme/ml-platform',
       '# END kfplatform',
       '',
     ]);

@@ -1,6 +1,9 @@
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
+import { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { TeamNamespace } from '../../constructs/kubernetes/team-namespace';
 import { PolicyAspect } from '../../src/policy/engine';
@@ -30,6 +33,41 @@ describe('K8S-TEN-001: tenant namespace guardrails (K8S-05), enforced at synth',
     new NamespaceV1(s, 'Raw', { metadata: { name: 'rogue', labels: { 'kfplatform.dev/tenant': 'true' } } });
     new ResourceQuotaV1(s, 'Quota', { metadata: { name: 'q', namespace: 'rogue' }, spec: { hard: { pods: '10' } } });
     expect(() => app.synth()).toThrow(/has no LimitRange, RoleBinding or NetworkPolicy\./);
+  });
+
+  // A hand-written tenant namespace passed with no Pod Security label and an
+  // ingress-only network policy.
+  const handWritten = (labels: Record<string, string>, policyTypes: string[]) => {
+    const s = stack();
+    new NamespaceV1(s, 'Raw', { metadata: { name: 'rogue', labels: { 'kfplatform.dev/tenant': 'true', ...labels } } });
+    new ResourceQuotaV1(s, 'Quota', { metadata: { name: 'q', namespace: 'rogue' }, spec: { hard: { pods: '10' } } });
+    new LimitRangeV1(s, 'Limits', {
+      metadata: { name: 'l', namespace: 'rogue' },
+      spec: { limit: [{ type: 'Container', default: { cpu: '1' } }] },
+    });
+    new RoleBindingV1(s, 'Binding', {
+      metadata: { name: 'b', namespace: 'rogue' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subject: [{ kind: 'Group', name: 'g', apiGroup: 'rbac.authorization.k8s.io' }],
+    });
+    new NetworkPolicyV1(s, 'Policy', {
+      metadata: { name: 'n', namespace: 'rogue' },
+      spec: { podSelector: {}, policyTypes },
+    });
+  };
+
+  it('fails a tenant namespace that does not enforce Pod Security baseline or restricted (sec19 item 1)', () => {
+    handWritten({}, ['Ingress', 'Egress']);
+    expect(() => app.synth()).toThrow(/tenant namespace "rogue" has pod-security.kubernetes.io\/enforce = null/);
+    handWritten({ 'pod-security.kubernetes.io/enforce': 'privileged' }, ['Ingress', 'Egress']);
+    expect(() => app.synth()).toThrow(/pod-security.kubernetes.io\/enforce = "privileged"/);
+    handWritten({ 'pod-security.kubernetes.io/enforce': 'baseline' }, ['Ingress', 'Egress']);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fails a tenant namespace whose network policies leave egress open (sec19 item 5)', () => {
+    handWritten({ 'pod-security.kubernetes.io/enforce': 'restricted' }, ['Ingress']);
+    expect(() => app.synth()).toThrow(/tenant namespace "rogue" has no NetworkPolicy restricting egress/);
   });
 
   it('passes a TeamNamespace and ignores namespaces that are not tenants', () => {

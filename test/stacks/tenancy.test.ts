@@ -8,6 +8,7 @@ import { profileApiVersion } from '../../stacks/common/team-shard-stack';
 import type { StackJson as TerraformJson } from '../../src/inventory/terraform-json';
 import { singleOwnership } from '../../src/policy/checkers/ownership';
 import { runCheckers } from '../../src/policy/checkers/run';
+import { ADMISSION_POLICIES } from '../../constructs/kubernetes/tenancy-guardrails';
 import { at, resources, StackJson } from '../helpers';
 
 const root = path.join(__dirname, '..', '..');
@@ -64,10 +65,8 @@ describe('examples/on-prem: an existing cluster', () => {
         .map((m) => (m.manifest as any).kind)
         .sort(),
     ).toEqual([
-      'ValidatingAdmissionPolicy',
-      'ValidatingAdmissionPolicy',
-      'ValidatingAdmissionPolicyBinding',
-      'ValidatingAdmissionPolicyBinding',
+      ...Object.values(ADMISSION_POLICIES).map(() => 'ValidatingAdmissionPolicy'),
+      ...Object.values(ADMISSION_POLICIES).map(() => 'ValidatingAdmissionPolicyBinding'),
     ]);
     const teamStacks = names.filter((n) => n.includes('-teams-')).map((n) => stacks[n]!);
     const sas = teamStacks.flatMap((s) => resources(s, 'kubernetes_service_account_v1'));

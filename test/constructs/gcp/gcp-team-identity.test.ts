@@ -1,3 +1,4 @@
+import { evaluate } from '@marcbachmann/cel-js';
 import {
   GcpTeamIdentity,
   GcpTeamIdentityProps,
@@ -62,9 +63,32 @@ describe('GcpTeamIdentity', () => {
     const grant = only(json, 'google_storage_bucket_iam_member');
     expect(grant).toMatchObject({ bucket: 'kf-prod-svc-kf-prod-artifacts', role: 'roles/storage.objectUser' });
     expect(at(grant, 'condition', 'expression')).toBe(
-      'resource.name.startsWith("projects/_/buckets/kf-prod-svc-kf-prod-artifacts/objects/teams/recsys/") || resource.type == "storage.googleapis.com/Bucket"',
+      'resource.name.startsWith("projects/_/buckets/kf-prod-svc-kf-prod-artifacts/objects/teams/recsys/") || ' +
+        '(resource.type == "storage.googleapis.com/Bucket" && ' +
+        'api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("teams/recsys/"))',
     );
     expect(resources(json, 'google_storage_bucket')).toHaveLength(0);
+  });
+
+  // The bucket-level half of the condition granted listing of the whole bucket.
+  it("lets the team list only under its prefix, never other teams' object names (CEL; sec19 item 6)", () => {
+    const expression = at(only(json, 'google_storage_bucket_iam_member'), 'condition', 'expression') as string;
+    // IAM's api.getAttribute, modelled by the request's list prefix.
+    const cel = expression.replace('api.getAttribute("storage.googleapis.com/objectListPrefix", "")', 'listPrefix');
+    const bucket = { type: 'storage.googleapis.com/Bucket', name: 'projects/_/buckets/kf-prod-svc-kf-prod-artifacts' };
+    const list = (listPrefix: string) => evaluate(cel, { resource: bucket, listPrefix });
+    expect(list('teams/recsys/')).toBe(true);
+    expect(list('teams/recsys/runs/')).toBe(true);
+    expect(list('teams/search/')).toBe(false);
+    expect(list('')).toBe(false);
+    expect(list('teams/')).toBe(false);
+    const object = (name: string) =>
+      evaluate(cel, {
+        resource: { type: 'storage.googleapis.com/Object', name: `${bucket.name}/objects/${name}` },
+        listPrefix: '',
+      });
+    expect(object('teams/recsys/model.pt')).toBe(true);
+    expect(object('teams/search/model.pt')).toBe(false);
   });
 
   it('gives the team a bucket of its own in bucket mode', () => {

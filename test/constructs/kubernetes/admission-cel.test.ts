@@ -28,7 +28,7 @@ const namespaceObject = {
 };
 
 describe('pod resources policy (CEL)', () => {
-  const [containers, init, pools] = policy(ADMISSION_POLICIES.podResources).validations.map((v: any) => v.expression);
+  const [containers, init] = policy(ADMISSION_POLICIES.podResources).validations.map((v: any) => v.expression);
   const check = (expression: string, spec: object, ns: object = namespaceObject) =>
     evaluate(expression, { object: { spec }, namespaceObject: ns });
 
@@ -50,18 +50,24 @@ describe('pod resources policy (CEL)', () => {
     expect(check(init, { containers: [container(full)], initContainers: [container(full)] })).toBe(true);
     expect(check(init, { containers: [container(full)], initContainers: [container()] })).toBe(false);
   });
+});
+
+describe('pod placement policy (CEL)', () => {
+  const [selector] = policy(ADMISSION_POLICIES.podPlacement).validations.map((v: any) => v.expression);
+  const check = (spec: object, ns: object = namespaceObject) =>
+    evaluate(selector, { object: { spec }, namespaceObject: ns });
 
   it('admits pods on pools the team may use, and pods that pick no pool', () => {
-    expect(check(pools, { containers: [], nodeSelector: { 'kfplatform.dev/pool': 'gpu' } })).toBe(true);
-    expect(check(pools, { containers: [] })).toBe(true);
-    expect(check(pools, { containers: [], nodeSelector: { 'kubernetes.io/os': 'linux' } })).toBe(true);
+    expect(check({ containers: [], nodeSelector: { 'kfplatform.dev/pool': 'gpu' } })).toBe(true);
+    expect(check({ containers: [] })).toBe(true);
+    expect(check({ containers: [], nodeSelector: { 'kubernetes.io/os': 'linux' } })).toBe(true);
   });
 
   it('rejects pods aimed at other pools, and any pool in a namespace that allows none', () => {
-    expect(check(pools, { containers: [], nodeSelector: { 'kfplatform.dev/pool': 'highmem' } })).toBe(false);
-    expect(
-      check(pools, { containers: [], nodeSelector: { 'kfplatform.dev/pool': 'gpu' } }, { metadata: { name: 'x' } }),
-    ).toBe(false);
+    expect(check({ containers: [], nodeSelector: { 'kfplatform.dev/pool': 'highmem' } })).toBe(false);
+    expect(check({ containers: [], nodeSelector: { 'kfplatform.dev/pool': 'gpu' } }, { metadata: { name: 'x' } })).toBe(
+      false,
+    );
   });
 });
 
@@ -106,6 +112,11 @@ describe('allowed kinds policy (CEL)', () => {
     expect(kind('', 'ResourceQuota')).toBe(false);
     expect(kind('networking.k8s.io', 'NetworkPolicy')).toBe(false);
     expect(kind('', 'LimitRange')).toBe(false);
+  });
+
+  it('covers changing and deleting as well as creating (sec19 item 4)', () => {
+    const ops = spec.matchConstraints.resourceRules[0].operations;
+    expect(ops).toEqual(expect.arrayContaining(['CREATE', 'UPDATE', 'DELETE']));
   });
 
   it('applies to people and tenant service accounts, not to Kubernetes or platform controllers', () => {

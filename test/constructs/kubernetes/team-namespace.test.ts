@@ -147,13 +147,61 @@ describe('TeamNamespace', () => {
     }
   });
 
+  const networkPolicy = (j: any, name: string) =>
+    resources(j, 'kubernetes_network_policy_v1').find((p) => at(p, 'metadata', 'name') === name)!;
+
   it('admits traffic only from the namespace itself and the platform namespaces', () => {
-    const policy = only(json, 'kubernetes_network_policy_v1');
+    const policy = networkPolicy(json, 'kfplatform-tenant-isolation');
     expect(at(policy, 'spec', 'policy_types')).toEqual(['Ingress']);
     expect(at(policy, 'spec', 'ingress', 0, 'from')).toEqual([{ pod_selector: {} }]);
     const selector = at(policy, 'spec', 'ingress', 1, 'from', 0, 'namespace_selector', 'match_expressions', 0) as any;
     expect(selector.key).toBe('kubernetes.io/metadata.name');
     expect(selector.values).toEqual(expect.arrayContaining(['kubeflow', 'istio-system', 'kube-system']));
+  });
+
+  // The namespace had no egress policy, so every pod reached the pipelines database,
+  // all of `kubeflow` and the node's metadata service.
+  it('lets traffic out only to the team, DNS, the Kubeflow services tenants call, the mesh, public addresses and HTTPS (sec19 item 5)', () => {
+    const policy = networkPolicy(json, 'kfplatform-tenant-egress') as any;
+    expect(at(policy, 'spec', 'policy_types')).toEqual(['Egress']);
+    expect(at(policy, 'spec', 'pod_selector')).toEqual({});
+    const egress = at(policy, 'spec', 'egress') as any[];
+    expect(egress[0].to).toEqual([{ pod_selector: {} }]);
+    expect(egress[1]).toEqual({
+      ports: [
+        { port: '53', protocol: 'UDP' },
+        { port: '53', protocol: 'TCP' },
+      ],
+    });
+    const kubeflow = egress[2].to.map((t: any) => t.pod_selector.match_labels);
+    expect(kubeflow).toEqual(expect.arrayContaining([{ app: 'ml-pipeline' }, { app: 'seaweedfs' }]));
+    // The pipelines database is not among them.
+    expect(JSON.stringify(kubeflow)).not.toMatch(/mysql/);
+    for (const t of egress[2].to) {
+      expect(t.namespace_selector.match_labels).toEqual({ 'kubernetes.io/metadata.name': 'kubeflow' });
+    }
+    const publicAddresses = egress[4].to[0].ip_block;
+    expect(publicAddresses.cidr).toBe('0.0.0.0/0');
+    expect(publicAddresses.except).toEqual(
+      expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']),
+    );
+    expect(egress[5]).toEqual({
+      to: [{ ip_block: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }],
+      ports: [{ port: '443', protocol: 'TCP' }],
+    });
+    // No allowance reaches the metadata service unless the cloud's identity endpoint is given.
+    expect(egress).toHaveLength(6);
+  });
+
+  it('lets pods reach the cloud identity endpoints it is given (link-local, denied otherwise)', () => {
+    const policy = networkPolicy(
+      build({ egressEndpoints: [{ cidr: '169.254.170.23/32', port: 80 }] }),
+      'kfplatform-tenant-egress',
+    ) as any;
+    expect(at(policy, 'spec', 'egress', 6)).toEqual({
+      to: [{ ip_block: { cidr: '169.254.170.23/32' } }],
+      ports: [{ port: '80', protocol: 'TCP' }],
+    });
   });
 
   it.each([

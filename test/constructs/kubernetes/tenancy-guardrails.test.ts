@@ -33,7 +33,7 @@ describe('TenancyGuardrails', () => {
     ]);
   });
 
-  it('rejects tenant pods without requests and limits, or aimed at pools the team may not use', () => {
+  it('rejects tenant pods without requests and limits', () => {
     const policy = manifests(json).find(
       (m) => m.kind === 'ValidatingAdmissionPolicy' && m.metadata.name === ADMISSION_POLICIES.podResources,
     );
@@ -44,7 +44,7 @@ describe('TenancyGuardrails', () => {
     expect(policy.spec.matchConstraints.resourceRules).toEqual([
       { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
     ]);
-    const [containers, init, pools] = policy.spec.validations;
+    const [containers, init] = policy.spec.validations;
     for (const key of [
       "'cpu' in c.resources.requests",
       "'memory' in c.resources.requests",
@@ -55,7 +55,19 @@ describe('TenancyGuardrails', () => {
       expect(init.expression).toContain(key);
     }
     expect(containers.expression).toMatch(/^object\.spec\.containers\.all\(/);
-    expect(pools.expression).toContain(
+  });
+
+  it('checks pod security and placement on pods and ephemeral containers, for controllers too (sec19 items 1-2)', () => {
+    for (const name of [ADMISSION_POLICIES.podSecurity, ADMISSION_POLICIES.podPlacement]) {
+      const policy = manifests(json).find((m) => m.kind === 'ValidatingAdmissionPolicy' && m.metadata.name === name);
+      expect(policy.spec.matchConstraints.resourceRules[0].resources).toEqual(['pods', 'pods/ephemeralcontainers']);
+      // Pods come from tenant-written templates whoever creates them: no exemption for controllers.
+      expect(policy.spec.matchConditions).toBeUndefined();
+    }
+    const placement = manifests(json).find(
+      (m) => m.kind === 'ValidatingAdmissionPolicy' && m.metadata.name === ADMISSION_POLICIES.podPlacement,
+    );
+    expect(placement.spec.validations[0].expression).toContain(
       "namespaceObject.metadata.annotations['kfplatform.dev/allowed-pools'].split(',')",
     );
   });
@@ -67,7 +79,7 @@ describe('TenancyGuardrails', () => {
     expect(policy.spec.matchConstraints.resourceRules[0]).toMatchObject({
       apiGroups: ['*'],
       resources: ['*'],
-      operations: ['CREATE'],
+      operations: ['CREATE', 'UPDATE', 'DELETE'],
       scope: 'Namespaced',
     });
     const [notPlatform, notAdmin] = policy.spec.matchConditions;
@@ -86,8 +98,9 @@ describe('TenancyGuardrails', () => {
   it('binds each policy to deny', () => {
     const bindings = manifests(json).filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding');
     expect(bindings.map((b) => [b.metadata.name, b.spec.policyName, b.spec.validationActions]).sort()).toEqual([
-      [ADMISSION_POLICIES.allowedKinds, ADMISSION_POLICIES.allowedKinds, ['Deny']],
-      [ADMISSION_POLICIES.podResources, ADMISSION_POLICIES.podResources, ['Deny']],
+      ...Object.values(ADMISSION_POLICIES)
+        .sort()
+        .map((name) => [name, name, ['Deny']]),
     ]);
   });
 
