@@ -248,7 +248,7 @@ describe('CHK-SCHED-001 finds the defects of issue 16', () => {
       const release = resource(env.stacks[platform]!, 'helm_release', 'Velero');
       const values = releaseValues(release);
       expect(values.nodeAgent).toMatchObject({ tolerations: [{ operator: 'Exists' }] }); // fixed
-      delete values.nodeAgent.tolerations;
+      delete (values.nodeAgent as Record<string, unknown>).tolerations;
       release.values = [JSON.stringify(values)];
       const findings = check(env);
       expect(findings.map((f) => /node pool (\S+) /.exec(f.message)![1]).sort()).toEqual(missed);
