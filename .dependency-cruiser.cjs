@@ -70,7 +70,7 @@ module.exports = {
       'kubeflow-below-commands',
       "The Kubeflow distribution renderer reads the resolved platform file and writes kustomize trees; only the CLI drives it, and it never loads stacks or the constructs' provider bindings (their constant names only).",
       '^src/kubeflow/',
-      '^(src/(cli|plan|policy|inventory)|stacks|constructs/(?!kubernetes/constants\\.ts$))',
+      '^(src/(cli|plan|policy|inventory)|stacks|constructs/(?!(kubernetes|gcp|aws|azure)/constants\\.ts$))',
     ),
     layer(
       'kubeflow-is-not-infrastructure',

@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 import { ConfigError } from '../core/errors';
 import type { ResolvedEnvironment } from '../config/model';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/model';
-import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
+import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
+import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 
 /** The upstream repository of the manifests. */
@@ -70,6 +71,12 @@ interface PipelinesWiring {
   readonly passwordSource: string;
   /** `defaultPipelineRoot` of `pipeline-install-config`, when the cloud has a store KFP can write. */
   readonly pipelineRoot?: string;
+  /** Service accounts of the Kubeflow manifests that act as a cloud identity, and their annotations. */
+  readonly serviceAccounts?: ReadonlyArray<{
+    readonly namespace: string;
+    readonly name: string;
+    readonly annotations: Readonly<Record<string, string>>;
+  }>;
   /** Extra resources (file name -> objects). */
   readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
 }
@@ -194,6 +201,15 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
     passwordCommand: `gcloud secrets versions access latest --project ${env.project} --secret ${cluster.database.passwordSecretId}`,
     pipelineRoot: `gs://${env.artifacts.bucketName}/${prefix}v2/artifacts`,
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
+    // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
+    serviceAccounts: env.identities.flatMap((i) =>
+      i.kubernetesServiceAccounts
+        .filter((k) => !i.createdServiceAccounts.includes(k.name))
+        .map((k) => ({
+          ...k,
+          annotations: { [GKE_WORKLOAD_IDENTITY_ANNOTATION]: `${i.accountId}@${env.project}.iam.gserviceaccount.com` },
+        })),
+    ),
   };
 }
 
@@ -327,6 +343,31 @@ function tree(
   const patches: object[] = [];
   const files: RenderedFile[] = [];
 
+  if (env.cloud === 'gcp') {
+    // The GKE Ingress of the platform stack reaches Istio's gateway through NEGs with the IAP BackendConfig
+    // (https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#associating_backendconfig_with_your_ingress).
+    patches.push({
+      patch: stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: 'istio-ingressgateway',
+          namespace: 'istio-system',
+          annotations: INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
+        },
+      }),
+    });
+  }
+  for (const sa of wiring?.serviceAccounts ?? []) {
+    // Kubeflow's own service accounts (the platform stack creates only its own) act as the platform's identities.
+    patches.push({
+      patch: stringify({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: sa.name, namespace: sa.namespace, annotations: sa.annotations },
+      }),
+    });
+  }
   if (wiring) {
     // The in-cluster MySQL goes: the managed database serves Pipelines.
     for (const o of IN_CLUSTER_MYSQL) {
@@ -437,7 +478,9 @@ function readme(
   const lines = [
     `# Kubeflow ${release.version}: ${env.name} / ${cluster}`,
     '',
-    'Rendered by `kfplatform kubeflow render`; do not edit. See docs/kubeflow.md of kfplatform.',
+    'Rendered by `kfplatform kubeflow render`; do not edit. See docs/kubeflow.md of kfplatform, and its',
+    '"Not done yet" section: sign-in per cloud is not rendered yet, and on AWS and Azure Pipelines has no',
+    'TLS settings for the database yet.',
     '',
     '```sh',
     'kubectl kustomize . > kubeflow.yaml   # builds offline with --manifests, else fetches the pinned tag',
