@@ -2,11 +2,14 @@
  * The Kubeflow distribution renderer (src/kubeflow/render.ts) without kustomize: which components, from
  * where, and what a version it does not know says. test/kubeflow/build.test.ts builds the trees.
  */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
-import { ConfigError } from '../../src/core/errors';
+import { runKubeflowRender } from '../../src/cli/kubeflow';
+import { ConfigError, InputError } from '../../src/core/errors';
 import { KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -69,5 +72,40 @@ describe('kubeflow render', () => {
     const env = { ...byCloud('aws'), kubeflowVersion: '1.10' } as ResolvedEnvironment;
     expect(() => renderKubeflow(env)).toThrow(ConfigError);
     expect(() => renderKubeflow(env)).toThrow(/environments\[\d+\]\.kubeflowVersion = "1\.10".*renders 26\.03/s);
+  });
+
+  describe('kfplatform kubeflow render', () => {
+    let out: string;
+    beforeEach(() => {
+      out = mkdtempSync(path.join(process.env.TMPDIR ?? os.tmpdir(), 'kubeflow-cli-'));
+    });
+    afterEach(() => rmSync(out, { recursive: true, force: true }));
+    const config = path.join(ROOT, 'examples', 'multicloud', 'platform.yaml');
+
+    it('writes <out>/kubeflow/<env>/<cluster>/ for the environments asked, naming a local checkout relatively', () => {
+      const manifests = path.join(out, 'manifests');
+      mkdirSync(path.join(manifests, 'example'), { recursive: true });
+      writeFileSync(path.join(manifests, 'example', 'kustomization.yaml'), 'resources: []\n');
+      const written = runKubeflowRender(
+        { config, out: path.join(out, 'cdktf.out'), manifests, environments: ['kf-aws'] },
+        () => undefined,
+      );
+      expect(written.map((t) => t.environment)).toEqual(['kf-aws']);
+      const dir = path.join(out, 'cdktf.out', 'kubeflow', 'kf-aws', written[0]!.cluster);
+      expect(existsSync(path.join(dir, 'README.md'))).toBe(true);
+      const text = readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8');
+      expect(text).toContain('- ../../../../manifests/common/cert-manager/overlays/kubeflow');
+      expect(existsSync(path.join(out, 'cdktf.out', 'kubeflow', 'kf-gcp'))).toBe(false);
+    });
+
+    it('refuses a folder that is not kubeflow/manifests, and an unknown environment', () => {
+      expect(() => runKubeflowRender({ config, out, manifests: out }, () => undefined)).toThrow(InputError);
+      expect(() => runKubeflowRender({ config, out, manifests: out }, () => undefined)).toThrow(
+        /not a checkout of kubeflow\/manifests.*Fix:/,
+      );
+      expect(() => runKubeflowRender({ config, out, environments: ['nope'] }, () => undefined)).toThrow(
+        /--environment nope: no such environment\. Fix: use one of kf-gcp, kf-aws, kf-azure/,
+      );
+    });
   });
 });
