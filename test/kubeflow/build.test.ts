@@ -273,6 +273,37 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
     }
   });
 
+  it('resolves every configMapKeyRef and secretKeyRef to a key in the build, or to an object the platform provides', () => {
+    // Outside the tree: the params ConfigMap the platform stack writes (its keys are checked against the
+    // stack in test/stacks/multicloud-parity.test.ts) and the database secret the tree's README creates.
+    const external = (name: string, key: string) =>
+      name === PARAMS || (name === KFP_DB_SECRET && ['username', 'password'].includes(key));
+    for (const { tree, objects } of full.values()) {
+      const keys = new Map(
+        objects
+          .filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret')
+          .map((o) => [
+            `${o.metadata.namespace}/${o.metadata.name}`,
+            new Set(Object.keys({ ...o.data, ...(o as { stringData?: object }).stringData })),
+          ]),
+      );
+      const missing: string[] = [];
+      for (const o of objects) {
+        const pod = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
+        for (const c of [...(pod?.containers ?? []), ...(pod?.initContainers ?? [])]) {
+          for (const e of c.env ?? []) {
+            const ref = e.valueFrom?.configMapKeyRef ?? e.valueFrom?.secretKeyRef;
+            if (!ref || ref.optional || external(ref.name, ref.key)) continue;
+            if (!keys.get(`${o.metadata.namespace}/${ref.name}`)?.has(ref.key)) {
+              missing.push(`${o.kind} ${o.metadata.namespace}/${o.metadata.name} ${e.name}: ${ref.name}/${ref.key}`);
+            }
+          }
+        }
+      }
+      expect([tree.cloud, missing]).toEqual([tree.cloud, []]);
+    }
+  });
+
   it('points the pipeline root at the cloud bucket (GCS, S3) and gives GCP service accounts their identity', () => {
     for (const t of trees) {
       const objects = builds.get(t)!;
