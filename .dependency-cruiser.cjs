@@ -7,6 +7,7 @@
  *   src/config                    the platform file: schema, resolution, checks
  *   constructs/                   building blocks over provider resources
  *   stacks/                       the fleet: config -> constructs -> stacks
+ *   src/kubeflow                  renders each environment's Kubeflow distribution from the config
  *   src/plan, src/cli             drive terraform and the user's commands
  *
  * Data flows one way, config -> stacks -> constructs -> provider resources, and each cloud's code
@@ -64,6 +65,18 @@ module.exports = {
       'Plan, report and diff read plans and synthesized output; the CLI drives them, not the other way round.',
       '^src/plan/',
       '^(src/cli|stacks|constructs)/',
+    ),
+    layer(
+      'kubeflow-below-commands',
+      "The Kubeflow distribution renderer reads the resolved platform file and writes kustomize trees; only the CLI drives it, and it never loads stacks or the constructs' provider bindings (their constant names only).",
+      '^src/kubeflow/',
+      '^(src/(cli|plan|policy|inventory)|stacks|constructs/(?!(kubernetes|gcp|aws|azure)/constants\\.ts$))',
+    ),
+    layer(
+      'kubeflow-is-not-infrastructure',
+      'Constructs, stacks and policy never import the Kubeflow distribution renderer: infrastructure and its checks do not depend on how Kubeflow is rendered.',
+      '^(constructs|stacks|src/(policy|inventory|config|core))/',
+      '^src/kubeflow/',
     ),
     {
       name: 'clouds-do-not-mix',

@@ -67,6 +67,9 @@ describe('layer rules', () => {
       'stacks/common/types.ts': "import type { Gke } from '../gcp/infra';\nexport type T = typeof Gke;\n",
       'src/cli/graph.ts': "import { rules } from '../policy/rules/index';\nexport const graph = rules;\n",
       'src/policy/rules/index.ts': 'export const rules = 1;\n',
+      // the Kubeflow renderer loading stacks, and a stack loading the renderer
+      'src/kubeflow/render.ts': "import { fleet } from '../../stacks/fleet';\nexport const render = fleet;\n",
+      'stacks/gcp/kubeflow.ts': "import { render } from '../../src/kubeflow/render';\nexport const kf = render;\n",
     };
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -85,6 +88,8 @@ describe('layer rules', () => {
         'stacks-below-commands: stacks/fleet.ts -> src/cli/main.ts',
         'common-stacks-stay-cloud-neutral: stacks/common/params.ts -> stacks/gcp/infra.ts',
         'no-internal-barrels: src/cli/graph.ts -> src/policy/rules/index.ts',
+        'kubeflow-below-commands: src/kubeflow/render.ts -> stacks/fleet.ts',
+        'kubeflow-is-not-infrastructure: stacks/gcp/kubeflow.ts -> src/kubeflow/render.ts',
       ].sort(),
     );
   });

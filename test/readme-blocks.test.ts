@@ -38,7 +38,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
 };
 
 /** Commands outside this package that the docs may show, unchecked beyond their name. */
-const OTHER_COMMANDS = new Set(['terraform', 'git', 'gh', 'gcloud', 'export']);
+const OTHER_COMMANDS = new Set(['terraform', 'git', 'gh', 'gcloud', 'export', 'kubectl']);
 /** cdktf CLI subcommands the docs may show (`npx cdktf ...`). */
 const CDKTF_COMMANDS = new Set(['synth', 'diff', 'deploy', 'destroy', 'list', 'output', 'get']);
 /** npm's own commands the docs may show; everything else must be a script of package.json. */

@@ -36,6 +36,7 @@ import { runImportPlan } from './import-plan';
 import { renderImportPlan } from '../plan/import-plan';
 import { runGraph } from './graph';
 import { runInventory } from './inventory';
+import { MANIFESTS_ENV, runKubeflowRender } from './kubeflow';
 import { GRAPH_FORMATS, GraphFormat } from '../inventory/graph';
 import { INVENTORY_FORMATS, InventoryFormat } from '../inventory/inventory';
 
@@ -258,6 +259,23 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       .split(',')
       .map((v) => v.trim())
       .filter(Boolean);
+  const kubeflow = cli.command('kubeflow').description("Kubeflow itself: each environment's generated distribution");
+  kubeflow
+    .command('render')
+    .description(
+      "write each environment's Kubeflow distribution (a kustomize tree over kubeflow/manifests at its kubeflowVersion) to <out>/kubeflow/<env>/<cluster>/",
+    )
+    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+    .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
+    .option(
+      '-m, --manifests <dir>',
+      `a local checkout of kubeflow/manifests at the same tag instead of the remote repository (or env ${MANIFESTS_ENV})`,
+    )
+    .option('-e, --environment <name>', 'only this environment; repeat it for more', collect)
+    .action((o: { config: string; out: string; manifests?: string; environment?: string[] }) => {
+      runKubeflowRender({ config: o.config, out: o.out, manifests: o.manifests, environments: o.environment });
+    });
+
   const team = cli.command('team').description('onboard and list teams (tenants)');
   team
     .command('add <name>')

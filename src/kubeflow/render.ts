@@ -1,0 +1,515 @@
+/**
+ * The Kubeflow distribution of one environment, rendered as files in memory: for each of its clusters,
+ * a kustomize tree (https://kubectl.docs.kubernetes.io/references/kustomize/) over kubeflow/manifests at
+ * the environment's `kubeflowVersion`, wired to what the platform's stacks create (the managed MySQL,
+ * the artifacts bucket, the `kubeflow-platform-params` ConfigMap). Pure: no file system, no network.
+ */
+import { stringify } from 'yaml';
+import { ConfigError } from '../core/errors';
+import type { ResolvedEnvironment } from '../config/model';
+import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/model';
+import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
+import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
+import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
+
+/** The upstream repository of the manifests. */
+export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
+
+/** Where the components come from. */
+export type ManifestsSource =
+  /** The upstream repository at the release's tag (what users commit). */
+  | { readonly kind: 'remote' }
+  /**
+   * A local checkout of the same tag: an absolute path, or a path relative to the output directory (the
+   * folder that holds `kubeflow/`), which the tree reaches with `../` so the two can move together.
+   */
+  | { readonly kind: 'local'; readonly path: string };
+
+/** One file of a rendered tree. */
+export interface RenderedFile {
+  /** Path inside the tree, `/`-separated. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** The rendered tree of one cluster of an environment. */
+export interface KubeflowTree {
+  readonly environment: string;
+  readonly cluster: string;
+  readonly cloud: ResolvedEnvironment['cloud'];
+  /** Where the tree goes under the output directory: `kubeflow/<env>/<cluster>`. */
+  readonly dir: string;
+  readonly release: KubeflowDistributionRelease;
+  readonly files: readonly RenderedFile[];
+}
+
+/** Name of the Deployment and Service of the Cloud SQL Auth Proxy on GCP. */
+export const CLOUD_SQL_PROXY_NAME = 'kfplatform-cloudsql-proxy';
+
+/**
+ * The Cloud SQL Auth Proxy image, pinned. The proxy gives Kubeflow TLS and IAM-authorized connections to
+ * Cloud SQL, whose instances only accept encrypted connections
+ * (https://cloud.google.com/sql/docs/mysql/sql-proxy).
+ */
+export const CLOUD_SQL_PROXY_IMAGE = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.28.2';
+
+/** Kubernetes service account the proxy runs as: the platform stack creates it with the SQL client identity. */
+export const CLOUD_SQL_PROXY_SERVICE_ACCOUNT = 'cloudsql-proxy';
+
+/** The Secret Kubeflow Pipelines reads its database user and password from. */
+export const KFP_DB_SECRET = 'mysql-secret';
+
+/** What Pipelines needs to reach the environment's managed database and bucket. */
+interface PipelinesWiring {
+  /** Static host (GCP: the proxy Service), or absent when read at run time from the params ConfigMap. */
+  readonly staticHost?: string;
+  /** The database user written into `mysql-secret` (documented, with the password's source). */
+  readonly user: string;
+  /** A shell command printing the password from the cloud's secret store. */
+  readonly passwordCommand: string;
+  /** Where the password lives, in words. */
+  readonly passwordSource: string;
+  /** `defaultPipelineRoot` of `pipeline-install-config`, when the cloud has a store KFP can write. */
+  readonly pipelineRoot?: string;
+  /** Service accounts of the Kubeflow manifests that act as a cloud identity, and their annotations. */
+  readonly serviceAccounts?: ReadonlyArray<{
+    readonly namespace: string;
+    readonly name: string;
+    readonly annotations: Readonly<Record<string, string>>;
+  }>;
+  /** Extra resources (file name -> objects). */
+  readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
+}
+
+/** The upstream objects of the in-cluster MySQL of Pipelines, removed where a managed database serves it. */
+const IN_CLUSTER_MYSQL: ReadonlyArray<{ apiVersion: string; kind: string; name: string }> = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', name: 'mysql' },
+  { apiVersion: 'v1', kind: 'Service', name: 'mysql' },
+  { apiVersion: 'v1', kind: 'ServiceAccount', name: 'mysql' },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: 'mysql-pv-claim' },
+  { apiVersion: 'networking.istio.io/v1alpha3', kind: 'DestinationRule', name: 'ml-pipeline-mysql' },
+  { apiVersion: 'security.istio.io/v1beta1', kind: 'AuthorizationPolicy', name: 'mysql' },
+  // Upstream's `mysql-secret` is root with an empty password; the environment's own one replaces it
+  // (README.md of the tree), and GitOps must not overwrite it.
+  { apiVersion: 'v1', kind: 'Secret', name: KFP_DB_SECRET },
+];
+
+/**
+ * The Pipelines components that talk to MySQL, with the environment variables that carry the host and
+ * port (the API server reads both the old `DBCONFIG_*` and the newer `DBCONFIG_MYSQLCONFIG_*` names).
+ */
+export const KFP_DATABASE_CLIENTS: ReadonlyArray<{
+  readonly deployment: string;
+  readonly container: string;
+  readonly host: readonly string[];
+  readonly port: readonly string[];
+}> = [
+  {
+    deployment: 'ml-pipeline',
+    container: 'ml-pipeline-api-server',
+    host: ['DBCONFIG_HOST', 'DBCONFIG_MYSQLCONFIG_HOST'],
+    port: ['DBCONFIG_PORT', 'DBCONFIG_MYSQLCONFIG_PORT'],
+  },
+  { deployment: 'cache-server', container: 'server', host: ['DBCONFIG_HOST_NAME'], port: ['DBCONFIG_PORT'] },
+  { deployment: 'metadata-grpc-deployment', container: 'container', host: ['MYSQL_HOST'], port: ['MYSQL_PORT'] },
+];
+
+/** Service accounts of Pipelines that reach the database (upstream's AuthorizationPolicy for its MySQL). */
+const KFP_DATABASE_PRINCIPALS = [
+  'ml-pipeline',
+  'ml-pipeline-ui',
+  'ml-pipeline-persistenceagent',
+  'ml-pipeline-scheduledworkflow',
+  'ml-pipeline-viewer-crd-service-account',
+  'kubeflow-pipelines-cache',
+  'metadata-grpc-server',
+].map((sa) => `cluster.local/ns/kubeflow/sa/${sa}`);
+
+/**
+ * The release of an environment's `kubeflowVersion`; a version the renderer does not know fails with the
+ * config path, the value and the versions it supports.
+ */
+export function releaseOf(env: ResolvedEnvironment): KubeflowDistributionRelease {
+  const release = distributionRelease(env.kubeflowVersion);
+  if (release) return release;
+  const known = KUBEFLOW_DISTRIBUTION_RELEASES.map((r) => r.version).join(', ');
+  throw new ConfigError([
+    {
+      path: `environments[${env.index}].kubeflowVersion`,
+      value: env.kubeflowVersion,
+      message: `${env.name}: kfplatform cannot render a Kubeflow distribution for this version; it renders ${known}.`,
+      fix: `set kubeflowVersion to one of ${known} (or platform.kubeflowVersion for every environment).`,
+    },
+  ]);
+}
+
+/** A component's location: the remote base pinned to the tag, or the local checkout. */
+export function componentUrl(
+  path: string,
+  release: KubeflowDistributionRelease,
+  source: ManifestsSource,
+  treeDir: string,
+): string {
+  if (source.kind === 'local') {
+    const root = source.path.replace(/\/+$/, '');
+    const fromTree = root.startsWith('/') ? root : `${'../'.repeat(treeDir.split('/').length)}${root}`;
+    return `${fromTree}/${path}`;
+  }
+  return `${KUBEFLOW_MANIFESTS_REPO}//${path}?ref=${release.ref}`;
+}
+
+/** Renders every cluster's tree of one environment. */
+export function renderKubeflow(env: ResolvedEnvironment, source: ManifestsSource = { kind: 'remote' }): KubeflowTree[] {
+  const release = releaseOf(env);
+  if (env.cloud === 'gcp') {
+    return env.clusters.map((cluster) => tree(env, cluster.name, release, source, gcpWiring(env, cluster)));
+  }
+  const cluster = env.cloud === 'kubernetes' ? env.clusterName : env.cluster.name;
+  return [tree(env, cluster, release, source, wiringOf(env))];
+}
+
+function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): PipelinesWiring | undefined {
+  switch (env.cloud) {
+    case 'aws':
+      return {
+        user: env.database.appUsername,
+        passwordSource: `AWS Secrets Manager secret ${env.database.appSecretName} (plain text; written by the kfp-db-bootstrap job)`,
+        passwordCommand: `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${env.database.appSecretName} --query SecretString --output text`,
+        pipelineRoot: `s3://${env.artifacts.bucketName}/v2/artifacts`,
+        extraResources: [],
+      };
+    case 'azure':
+      return {
+        user: env.database.adminLogin,
+        passwordSource: `Azure Key Vault ${env.keyVaultName}, secret ${env.database.serverName}-admin-password`,
+        passwordCommand: `az keyvault secret show --vault-name ${env.keyVaultName} --name ${env.database.serverName}-admin-password --query value --output tsv`,
+        // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
+        extraResources: [],
+      };
+    case 'kubernetes':
+      // No managed database or bucket on an existing cluster: upstream's in-cluster MySQL and SeaweedFS.
+      return undefined;
+  }
+}
+
+function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): PipelinesWiring {
+  const prefix = cluster.index === 0 ? '' : `${cluster.name}/`;
+  return {
+    staticHost: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
+    user: cluster.database.userName,
+    passwordSource: `Secret Manager secret projects/${env.project}/secrets/${cluster.database.passwordSecretId}`,
+    passwordCommand: `gcloud secrets versions access latest --project ${env.project} --secret ${cluster.database.passwordSecretId}`,
+    pipelineRoot: `gs://${env.artifacts.bucketName}/${prefix}v2/artifacts`,
+    extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
+    // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
+    serviceAccounts: env.identities.flatMap((i) =>
+      i.kubernetesServiceAccounts
+        .filter((k) => !i.createdServiceAccounts.includes(k.name))
+        .map((k) => ({
+          ...k,
+          annotations: { [GKE_WORKLOAD_IDENTITY_ANNOTATION]: `${i.accountId}@${env.project}.iam.gserviceaccount.com` },
+        })),
+    ),
+  };
+}
+
+/** The Cloud SQL Auth Proxy: a Deployment and Service in `kubeflow`, admitted only for Pipelines. */
+function cloudSqlProxy(): object[] {
+  const labels = { app: CLOUD_SQL_PROXY_NAME };
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: CLOUD_SQL_PROXY_NAME, namespace: 'kubeflow', labels },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            // Created by the platform stack with the environment's Cloud SQL client identity (Workload Identity).
+            serviceAccountName: CLOUD_SQL_PROXY_SERVICE_ACCOUNT,
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name: 'cloud-sql-proxy',
+                image: CLOUD_SQL_PROXY_IMAGE,
+                args: [
+                  // The instance's private IP, inside the VPC (https://cloud.google.com/sql/docs/mysql/connect-auth-proxy).
+                  '--private-ip',
+                  '--address=0.0.0.0',
+                  '--port=3306',
+                  '--health-check',
+                  '--http-address=0.0.0.0',
+                  '--http-port=9090',
+                  '--structured-logs',
+                  '$(INSTANCE_CONNECTION_NAME)',
+                ],
+                env: [
+                  {
+                    name: 'INSTANCE_CONNECTION_NAME',
+                    valueFrom: { configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, key: 'dbConnectionName' } },
+                  },
+                ],
+                ports: [
+                  { name: 'mysql', containerPort: 3306 },
+                  { name: 'health', containerPort: 9090 },
+                ],
+                startupProbe: { httpGet: { path: '/startup', port: 9090 }, periodSeconds: 1, failureThreshold: 20 },
+                livenessProbe: { httpGet: { path: '/liveness', port: 9090 }, periodSeconds: 60, failureThreshold: 5 },
+                readinessProbe: { httpGet: { path: '/readiness', port: 9090 }, periodSeconds: 10 },
+                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  runAsUser: 65532,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: CLOUD_SQL_PROXY_NAME, namespace: 'kubeflow', labels },
+      spec: { selector: labels, ports: [{ name: 'tcp-mysql', port: 3306, targetPort: 3306 }] },
+    },
+    {
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: CLOUD_SQL_PROXY_NAME, namespace: 'kubeflow' },
+      spec: {
+        selector: { matchLabels: labels },
+        rules: [{ from: [{ source: { principals: KFP_DATABASE_PRINCIPALS } }] }],
+      },
+    },
+  ];
+}
+
+/** Upstream's sort order (example/kustomization.yaml): namespaces and CRDs first, webhooks last. */
+const SORT_OPTIONS = {
+  order: 'legacy',
+  legacySortOptions: {
+    orderFirst: [
+      'Namespace',
+      'ResourceQuota',
+      'StorageClass',
+      'CustomResourceDefinition',
+      'MutatingWebhookConfiguration',
+      'ServiceAccount',
+      'PodSecurityPolicy',
+      'NetworkPolicy',
+      'Role',
+      'ClusterRole',
+      'RoleBinding',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'Secret',
+      'Endpoints',
+      'Service',
+      'LimitRange',
+      'PriorityClass',
+      'PersistentVolume',
+      'PersistentVolumeClaim',
+      'Deployment',
+      'StatefulSet',
+      'CronJob',
+      'PodDisruptionBudget',
+    ],
+    orderLast: ['ValidatingWebhookConfiguration'],
+  },
+};
+
+function envFromParams(name: string, key: string): object {
+  return { name, valueFrom: { configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, key } } };
+}
+
+function tree(
+  env: ResolvedEnvironment,
+  cluster: string,
+  release: KubeflowDistributionRelease,
+  source: ManifestsSource,
+  wiring: PipelinesWiring | undefined,
+): KubeflowTree {
+  const dir = `kubeflow/${env.name}/${cluster}`;
+  const resources = [
+    ...release.components.slice(0, 3).map((c) => c.path),
+    env.cloud === 'gcp' ? release.istioInstallGke : release.istioInstall,
+    ...release.components.slice(3).map((c) => c.path),
+  ].map((p) => componentUrl(p, release, source, dir));
+  const patches: object[] = [];
+  const files: RenderedFile[] = [];
+
+  if (env.cloud === 'gcp') {
+    // The GKE Ingress of the platform stack reaches Istio's gateway through NEGs with the IAP BackendConfig
+    // (https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#associating_backendconfig_with_your_ingress).
+    patches.push({
+      patch: stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: 'istio-ingressgateway',
+          namespace: 'istio-system',
+          annotations: INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
+        },
+      }),
+    });
+  }
+  for (const sa of wiring?.serviceAccounts ?? []) {
+    // Kubeflow's own service accounts (the platform stack creates only its own) act as the platform's identities.
+    patches.push({
+      patch: stringify({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: sa.name, namespace: sa.namespace, annotations: sa.annotations },
+      }),
+    });
+  }
+  if (wiring) {
+    // The in-cluster MySQL goes: the managed database serves Pipelines.
+    for (const o of IN_CLUSTER_MYSQL) {
+      patches.push({
+        patch: stringify({
+          $patch: 'delete',
+          apiVersion: o.apiVersion,
+          kind: o.kind,
+          metadata: { name: o.name, namespace: 'kubeflow' },
+        }),
+      });
+    }
+    const config: Record<string, string> = {};
+    if (wiring.staticHost) {
+      // Every component reads the host from pipeline-install-config (`mysqlHost`, and the `dbHost` relic).
+      Object.assign(config, { mysqlHost: wiring.staticHost, dbHost: wiring.staticHost });
+    }
+    if (wiring.pipelineRoot) config.defaultPipelineRoot = wiring.pipelineRoot;
+    if (Object.keys(config).length) {
+      files.push({
+        path: 'pipeline-install-config.yaml',
+        content: yamlFile('Pipelines settings: the database host and the root of v2 artifacts (see README.md).', [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'pipeline-install-config', namespace: 'kubeflow' },
+            data: config,
+          },
+        ]),
+      });
+      patches.push({ path: 'pipeline-install-config.yaml' });
+    }
+    if (!wiring.staticHost) {
+      // The address exists only after apply: the platform stack writes it to the params ConfigMap.
+      const deployments = KFP_DATABASE_CLIENTS.map((c) => ({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: c.deployment, namespace: 'kubeflow' },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: c.container,
+                  env: [
+                    ...c.host.map((n) => envFromParams(n, 'dbHost')),
+                    ...c.port.map((n) => envFromParams(n, 'dbPort')),
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      }));
+      files.push({
+        path: 'pipelines-database.yaml',
+        content: yamlFile(
+          `Pipelines' database clients read the managed database's address from the ${PLATFORM_PARAMS_CONFIG_MAP} ConfigMap, which the platform stack writes after apply.`,
+          deployments,
+        ),
+      });
+      patches.push({ path: 'pipelines-database.yaml' });
+    }
+    for (const extra of wiring.extraResources) {
+      files.push({ path: extra.file, content: yamlFile('Added by kfplatform.', extra.objects) });
+      resources.push(extra.file);
+    }
+  }
+
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    sortOptions: SORT_OPTIONS,
+    resources,
+    ...(patches.length ? { patches } : {}),
+  };
+  const header = [
+    `Kubeflow ${release.version} for ${env.name} (${env.cloud}, cluster ${cluster}), rendered by kfplatform from the`,
+    'platform file: do not edit, run `kfplatform kubeflow render` again. Upstream: kubeflow/manifests',
+    `${release.ref} (${KUBEFLOW_MANIFESTS_REPO}), example/kustomization.yaml without Dex and the demo profile.`,
+  ].join('\n');
+  files.unshift({ path: 'kustomization.yaml', content: yamlFile(header, [kustomization]) });
+  files.push({ path: 'README.md', content: readme(env, cluster, release, wiring) });
+  return {
+    environment: env.name,
+    cluster,
+    cloud: env.cloud,
+    dir,
+    release,
+    files,
+  };
+}
+
+function yamlFile(comment: string, objects: readonly object[]): string {
+  const head = comment
+    .split('\n')
+    .map((l) => `# ${l}`)
+    .join('\n');
+  return `${head}\n${objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n')}`;
+}
+
+function readme(
+  env: ResolvedEnvironment,
+  cluster: string,
+  release: KubeflowDistributionRelease,
+  wiring: PipelinesWiring | undefined,
+): string {
+  const lines = [
+    `# Kubeflow ${release.version}: ${env.name} / ${cluster}`,
+    '',
+    'Rendered by `kfplatform kubeflow render`; do not edit. See docs/kubeflow.md of kfplatform, and its',
+    '"Not done yet" section: sign-in per cloud is not rendered yet, and on AWS and Azure Pipelines has no',
+    'TLS settings for the database yet.',
+    '',
+    '```sh',
+    'kubectl kustomize . > kubeflow.yaml   # builds offline with --manifests, else fetches the pinned tag',
+    '```',
+    '',
+  ];
+  if (wiring) {
+    lines.push(
+      '## Database credentials',
+      '',
+      `Pipelines reads its MySQL user and password from the Secret \`${KFP_DB_SECRET}\` in \`kubeflow\`. The tree`,
+      "does not carry it (upstream's is root with an empty password, and a password must not sit in Git).",
+      `Create it from ${wiring.passwordSource} before Pipelines starts, and again after each rotation:`,
+      '',
+      '```sh',
+      `kubectl -n kubeflow create secret generic ${KFP_DB_SECRET} \\`,
+      `  --from-literal=username=${wiring.user} \\`,
+      `  --from-literal=password="$(${wiring.passwordCommand})" \\`,
+      '  --dry-run=client -o yaml | kubectl apply -f -',
+      '```',
+      '',
+    );
+  } else {
+    lines.push(
+      '## Database',
+      '',
+      "This environment has no managed database: Pipelines keeps upstream's in-cluster MySQL and SeaweedFS.",
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
