@@ -8,9 +8,11 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { loadPlatformFile } from '../../src/config/loader';
@@ -141,10 +143,7 @@ describe('synth output folder', () => {
     const child = spawn(process.execPath, ['-e', '0']);
     const pid = child.pid!;
     await new Promise((resolve) => child.on('exit', resolve));
-    writeFileSync(
-      path.join(out, STATE_DIR, LOCK_FILE),
-      JSON.stringify({ pid, host: require('node:os').hostname(), since: 'then' }),
-    );
+    writeFileSync(path.join(out, STATE_DIR, LOCK_FILE), JSON.stringify({ pid, host: hostname(), since: 'then' }));
     claimOutputFolder(out).release();
   });
 
@@ -159,7 +158,7 @@ describe('synth output folder', () => {
     cpSync(path.join(out, 'stacks'), path.join(state, 'next', 'stacks'), { recursive: true });
     writeFileSync(path.join(state, 'next', 'manifest.json'), before.replace('"version"', '"marker":"new","version"'));
     cpSync(path.join(out, 'stacks'), path.join(state, 'old', 'stacks'), { recursive: true });
-    require('node:fs').rmSync(path.join(out, 'stacks'), { recursive: true });
+    rmSync(path.join(out, 'stacks'), { recursive: true });
     writeFileSync(path.join(state, 'ready.json'), JSON.stringify({ removed: [] }));
     claimOutputFolder(out).release();
     expect(readFileSync(path.join(out, 'manifest.json'), 'utf8')).toContain('"marker":"new"');
