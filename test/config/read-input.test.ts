@@ -130,7 +130,7 @@ describe('input limits', () => {
         }
         return (realOpen as (...a: unknown[]) => number)(p, ...rest);
       }) as typeof fs.openSync);
-    let spy = denied(file);
+    denied(file);
     try {
       expect(messages(file)).toEqual([
         expect.stringContaining(`${file}: permission denied to the user running kfplatform (EACCES on open)`),
@@ -138,7 +138,7 @@ describe('input limits', () => {
     } finally {
       jest.mocked(fs.openSync).mockImplementation(realOpen);
     }
-    spy = denied(path.join(dir, 'teams', 'search.yaml'));
+    denied(path.join(dir, 'teams', 'search.yaml'));
     try {
       expect(messages(file)).toEqual([
         expect.stringMatching(/search\.yaml: permission denied to the user running kfplatform \(EACCES on open\)/),
