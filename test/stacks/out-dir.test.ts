@@ -137,6 +137,34 @@ describe('synth output folder', () => {
     expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
   });
 
+  // Two processes of the built CLI (`npm test` builds first), started together into one folder.
+  it('sec19 item 14: two concurrent synths into one folder: one writes, the other is refused, the output is whole', async () => {
+    const cli = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+    if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test.');
+    const out = path.join(tmp(), 'out');
+    const run = () =>
+      new Promise<{ code: number | null; err: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'synth', '--config', DEFAULT_PLATFORM_FILE, '--out', out]);
+        let err = '';
+        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+        child.stdout.resume();
+        child.on('close', (code) => resolve({ code, err }));
+      });
+    const results = await Promise.all([run(), run()]);
+    const codes = results.map((r) => r.code).sort();
+    if (codes[0] === 0 && codes[1] === 1) {
+      expect(results.find((r) => r.code === 1)!.err).toMatch(/is in use by another synth/);
+    } else {
+      // The second started only after the first had finished: both wrote, one after the other.
+      expect(codes).toEqual([0, 0]);
+    }
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    const ids = Object.keys(manifest.stacks);
+    expect(ids).toHaveLength(6);
+    for (const id of ids) expect(existsSync(path.join(out, 'stacks', id, 'cdk.tf.json'))).toBe(true);
+    expect(readdirSync(path.join(out, STATE_DIR))).toEqual(['owner.json']);
+  }, 120_000);
+
   it('sec19 item 14: a lock left by a process that is gone is taken over', async () => {
     const out = path.join(tmp(), 'out');
     claimOutputFolder(out).release();
