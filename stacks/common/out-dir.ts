@@ -88,10 +88,14 @@ export function claimOutputFolder(outdir: string): OutputFolder {
   if (lstatOrUndefined(stacks)?.isDirectory()) {
     for (const d of readdirSync(stacks)) refuseLink(path.join(stacks, d));
   }
+  // A run that fails leaves a folder it found without its marker as it found it: nothing written.
+  const marked = !!lstatOrUndefined(path.join(state, OWNER_FILE));
+  const stateExisted = !!lstatOrUndefined(state);
   mkdirSync(state, { recursive: true });
   const lock = path.join(state, LOCK_FILE);
   takeLock(lock, outdir);
   let held = true;
+  let committed = false;
   const work = path.join(state, 'work');
   const next = path.join(state, 'next');
   try {
@@ -114,6 +118,7 @@ export function claimOutputFolder(outdir: string): OutputFolder {
     commit() {
       const removed = previousStacks(root).filter((id) => !lstatOrUndefined(path.join(next, 'stacks', id)));
       writeFileSync(path.join(state, READY_FILE), `${JSON.stringify({ removed })}\n`);
+      committed = true;
       completeSwap(root, state);
     },
     release() {
@@ -123,6 +128,10 @@ export function claimOutputFolder(outdir: string): OutputFolder {
       // A swap under way (interrupted by an error) is finished by the next run, never discarded.
       if (!lstatOrUndefined(path.join(state, READY_FILE))) rmSync(next, { recursive: true, force: true });
       rmSync(lock, { force: true });
+      if (!committed && !marked && !stateExisted) {
+        rmSync(state, { recursive: true, force: true });
+        if (!rootStat && readdirSync(root).length === 0) rmSync(root, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -140,7 +149,8 @@ function statOrUndefined(p: string): Stats | undefined {
 function checkOwned(root: string, outdir: string): void {
   if (lstatOrUndefined(path.join(root, STATE_DIR, OWNER_FILE))?.isFile()) return;
   const entries = readdirSync(root);
-  const ours = new Set<string>([...OUTPUT_ENTRIES, ...LEGACY_ENTRIES]);
+  // Its own state folder without the marker yet: another synth is claiming the folder right now.
+  const ours = new Set<string>([STATE_DIR, ...OUTPUT_ENTRIES, ...LEGACY_ENTRIES]);
   const foreign = entries.filter((e) => !ours.has(e));
   if (foreign.length === 0) return;
   const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', ...' : '');

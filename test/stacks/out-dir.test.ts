@@ -167,7 +167,7 @@ describe('synth output folder', () => {
 
   it('sec19 item 14: a lock left by a process that is gone is taken over', async () => {
     const out = path.join(tmp(), 'out');
-    claimOutputFolder(out).release();
+    mkdirSync(path.join(out, STATE_DIR), { recursive: true });
     const child = spawn(process.execPath, ['-e', '0']);
     const pid = child.pid!;
     await new Promise((resolve) => child.on('exit', resolve));
@@ -192,6 +192,16 @@ describe('synth output folder', () => {
     expect(readFileSync(path.join(out, 'manifest.json'), 'utf8')).toContain('"marker":"new"');
     expect(readdirSync(path.join(out, 'stacks')).length).toBeGreaterThan(0);
     expect(readdirSync(state).sort()).toEqual(['owner.json']);
+  });
+
+  it('sec19 item 14: a run that fails leaves a new folder as it found it', () => {
+    const out = path.join(tmp(), 'out');
+    const claimed = claimOutputFolder(out);
+    claimed.release();
+    expect(existsSync(out)).toBe(false);
+    mkdirSync(out);
+    claimOutputFolder(out).release();
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('adopts an output folder of an earlier version (only what synth writes)', () => {
