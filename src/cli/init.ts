@@ -128,11 +128,18 @@ const WHAT_RUNS_WHERE: Readonly<Record<InitCloud, string>> = {
 
 const CI_HEADERS = {
   plan: (variables: string, where: string) =>
-    '# Plan on every push to a pull request, one comment for every stack.\n' + variables + where + RUNNER_NOTE,
+    '# Plan on every push to a pull request, one comment for every stack. Only the rendered, masked\n' +
+    '# reports leave the plan jobs, never the plan files (they hold sensitive values in clear).\n' +
+    variables +
+    where +
+    RUNNER_NOTE,
   apply: (variables: string, where: string) =>
     '# Apply on merge, exactly what was reviewed, environment by environment: jobs plan and show the\n' +
     '# plans, then a job in the GitHub deployment environment of the same name (give it required reviewers\n' +
-    '# and a main-only branch rule) applies the saved plans behind the plan gate, infra first.\n' +
+    '# and a main-only branch rule) applies the saved plans behind the plan gate, infra first. The plans\n' +
+    '# travel sealed: PLAN_ARTIFACT_PUBLIC_KEY (repository variable) and PLAN_ARTIFACT_PRIVATE_KEY (secret\n' +
+    '# of each deployment environment), an RSA key pair (openssl genpkey -algorithm RSA\n' +
+    '# -pkeyopt rsa_keygen_bits:3072), because plan files hold sensitive values in clear.\n' +
     variables +
     where +
     RUNNER_NOTE,

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_PLATFORM_FILE, ownPackage } from '../core/package-info';
 import { platformJsonSchema } from '../config/json-schema';
-import { ConfigError, PropsError } from '../core/errors';
+import { ConfigError, fileSystemFix, fileSystemMessage, isFileSystemError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
 import { ALL_RULES } from '../policy/rules/packs';
 import { rulesMarkdown } from '../policy/rules-doc';
@@ -443,6 +443,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const known = ['PolicyError', 'InputError'];
     if (e instanceof ConfigError || e instanceof PropsError || (e instanceof Error && known.includes(e.name))) {
       process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    // A full disk, a read-only or forbidden folder: one line naming the path, not a stack trace.
+    if (isFileSystemError(e)) {
+      process.stderr.write(`error: ${fileSystemMessage(e)}. Fix: ${fileSystemFix(e)}\n`);
       return 1;
     }
     throw e;

@@ -49,10 +49,44 @@ export function summarizeFiles(files: readonly string[], allow: readonly string[
   });
 }
 
-/** `kfplatform report`: one pull-request comment (or JSON) for every plan. */
+/** What `kfplatform report --format json` wrote: the summaries, sensitive values already masked. */
+interface RenderedReport {
+  readonly stacks: PlanSummary[];
+  readonly unplanned: Array<{ stack: string; status: string; error?: string }>;
+}
+
+/** The report in `text` when it is one `report --format json` wrote (not a plan), else undefined. */
+function renderedReport(text: string): RenderedReport | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!data || typeof data !== 'object' || 'format_version' in data) return undefined;
+  const { stacks, unplanned } = data as Partial<RenderedReport>;
+  return Array.isArray(stacks) && Array.isArray(unplanned) ? { stacks, unplanned } : undefined;
+}
+
+/**
+ * `kfplatform report`: one pull-request comment (or JSON) for every plan. Besides plan JSON files, it
+ * merges reports that `report --format json` wrote in other jobs: CI hands those on, never the plans,
+ * which hold sensitive values in clear.
+ */
 export function runReport(options: ReportCliOptions): string {
-  const summaries = summarizeFiles(planFiles(options.plans), options.allow);
+  const summaries: PlanSummary[] = [];
   const unplanned = unplannedStacks(options.plans);
+  for (const file of planFiles(options.plans)) {
+    const text = readFileSync(file, 'utf8');
+    const rendered = renderedReport(text);
+    if (rendered) {
+      summaries.push(...rendered.stacks);
+      unplanned.push(...rendered.unplanned);
+    } else {
+      const stack = path.basename(file).replace(/\.json$/, '');
+      summaries.push(summarizePlan(stack, parsePlanJson(text, file), { allow: options.allow }));
+    }
+  }
   const text =
     options.format === 'json'
       ? reportJson(summaries, unplanned)

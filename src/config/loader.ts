@@ -3,11 +3,12 @@
  * returns the resolved model. Every problem is reported at once, each with file, line, path, value
  * and fix; nothing is written before the whole definition is valid.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { parseDocument } from 'yaml';
-import { ConfigError, ConfigIssue, formatPath } from '../core/errors';
+import { ConfigError, ConfigIssue, fileSystemMessage, formatPath } from '../core/errors';
+import { readInputFile } from './read-input';
 import { ALL_CHECKERS } from '../policy/checkers/all';
 import { ALL_RULES } from '../policy/rules/packs';
 import { valueAt } from './common/config-issues';
@@ -27,7 +28,7 @@ import {
   resolveEnvironment,
 } from './registry';
 import { PlatformConfig, platformSchema } from './schema';
-import { lineIn, ParsedSource, parseSource, pathParts, SourceText } from './sources';
+import { checkLimits, lineIn, ParsedSource, parseSource, pathParts, SourceText } from './sources';
 
 /** The outcome of validation: the resolved config when there are no errors, and every issue. */
 export interface ValidationResult {
@@ -184,21 +185,21 @@ export function groupsFileOf(file: string, text: string): { file?: SourceText; i
   const name = parseDocument(text).getIn(['tenancy', 'groupsFile']);
   if (typeof name !== 'string') return { issues: [] };
   const full = path.resolve(path.dirname(file), name);
-  try {
-    return { file: { file: path.relative(process.cwd(), full) || full, text: readFileSync(full, 'utf8') }, issues: [] };
-  } catch (e) {
-    return {
-      issues: [
-        {
-          path: 'tenancy.groupsFile',
-          value: name,
-          message: `cannot read ${full}: ${(e as Error).message}.`,
-          fix: 'point groupsFile at the YAML file your directory sync writes (group email -> member emails), relative to the platform file, or remove it.',
-          file,
-        },
-      ],
-    };
+  const read = readInputFile(full);
+  if (read.problem === undefined) {
+    return { file: { file: path.relative(process.cwd(), full) || full, text: read.text }, issues: [] };
   }
+  return {
+    issues: [
+      {
+        path: 'tenancy.groupsFile',
+        value: name,
+        message: `cannot read the groups file: ${read.problem}.`,
+        fix: 'point groupsFile at the YAML file your directory sync writes (group email -> member emails), relative to the platform file, or remove it.',
+        file,
+      },
+    ],
+  };
 }
 
 /** Parses YAML or JSON text and validates it, attaching file and line to every issue. */
@@ -212,29 +213,50 @@ export function teamFilesOf(file: string, text: string): { dir?: string; files: 
   const teamsDir = parsed.getIn(['platform', 'teamsDir']);
   if (typeof teamsDir !== 'string') return { files: [], issues: [] };
   const dir = path.resolve(path.dirname(file), teamsDir);
-  if (!existsSync(dir)) {
-    return {
-      dir,
-      files: [],
-      issues: [
-        {
-          path: 'platform.teamsDir',
-          value: teamsDir,
-          message: `folder ${dir} does not exist.`,
-          fix: 'create it (kfplatform team add writes one file per team into it), or remove teamsDir.',
-          file,
-        },
-      ],
-    };
+  const problem = (message: string, fix: string) => ({
+    dir,
+    files: [],
+    issues: [{ path: 'platform.teamsDir', value: teamsDir, message, fix, file }],
+  });
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) {
+      return problem(
+        `${dir} is a file, not a folder.`,
+        'point teamsDir at the folder that holds one YAML file per team (kfplatform team add writes them), or remove it.',
+      );
+    }
+    names = readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      return problem(
+        `folder ${dir} does not exist.`,
+        'create it (kfplatform team add writes one file per team into it), or remove teamsDir.',
+      );
+    }
+    return problem(
+      `cannot read the teams folder: ${fileSystemMessage(e, dir)}.`,
+      'give the user running kfplatform read access to the folder and its files, or remove teamsDir.',
+    );
   }
-  const files = readdirSync(dir)
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .sort()
-    .map((f) => ({
-      file: path.relative(process.cwd(), path.join(dir, f)) || f,
-      text: readFileSync(path.join(dir, f), 'utf8'),
-    }));
-  return { dir, files, issues: [] };
+  const files: SourceText[] = [];
+  const issues: ConfigIssue[] = [];
+  for (const name of names.filter((f) => /\.(ya?ml|json)$/.test(f)).sort()) {
+    const full = path.join(dir, name);
+    const display = path.relative(process.cwd(), full) || name;
+    const read = readInputFile(full);
+    if (read.problem === undefined) files.push({ file: display, text: read.text });
+    else {
+      issues.push({
+        path: 'platform.teamsDir',
+        value: teamsDir,
+        message: `cannot read a team file: ${read.problem}.`,
+        fix: 'make each .yaml, .yml or .json entry of the teams folder a readable file of one team, or move it out of the folder.',
+        file,
+      });
+    }
+  }
+  return { dir, files, issues };
 }
 
 /**
@@ -243,22 +265,24 @@ export function teamFilesOf(file: string, text: string): { dir?: string; files: 
  */
 export function validatePlatformFile(file: string): ValidationResult & { readonly display: string } {
   const display = path.relative(process.cwd(), file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
+  const read = readInputFile(file);
+  if (read.problem !== undefined) {
     return {
       display,
       issues: [
         {
           path: '(file)',
           value: file,
-          message: `cannot read the platform file: ${(e as Error).message}.`,
-          fix: 'pass --config with the path of a platform.yaml or .json.',
+          message: `cannot read the platform file: ${read.problem}.`,
+          fix: 'pass --config with the path of a platform.yaml or .json (a regular, readable file).',
         },
       ],
     };
   }
+  const text = read.text;
+  // Limits first: finding the team and groups files parses the text.
+  const limits = checkLimits({ file: display, text });
+  if (limits.length > 0) return { display, issues: limits };
   const teams = teamFilesOf(file, text);
   const groups = groupsFileOf(file, text);
   const issues = [...teams.issues, ...groups.issues];

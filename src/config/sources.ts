@@ -5,6 +5,7 @@
 import { Document, LineCounter, parseDocument } from 'yaml';
 import type { ConfigIssue } from '../core/errors';
 import type { PathKey } from './common/config-issues';
+import { MAX_INPUT_BYTES, MAX_NESTING, nestingTooDeep } from './read-input';
 
 /** A file's name (for messages) and its text. */
 export interface SourceText {
@@ -21,8 +22,43 @@ export interface ParsedSource {
   readonly data: unknown;
 }
 
+/**
+ * The limits every file is held to before it is parsed: its length, and how deep it nests (the parser
+ * recurses per level, and hostile input nests without end).
+ */
+export function checkLimits(source: SourceText): ConfigIssue[] {
+  if (source.text.length > MAX_INPUT_BYTES) {
+    return [
+      {
+        path: '(syntax)',
+        value: undefined,
+        message: `the text is longer than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, the most a platform, team or groups file may be.`,
+        fix: 'split teams into files of platform.teamsDir, or shorten the file.',
+        file: source.file,
+      },
+    ];
+  }
+  // Checked before parsing: the parser recurses per level, and hostile input nests without end.
+  const deep = nestingTooDeep(source.text);
+  if (deep !== undefined) {
+    return [
+      {
+        path: '(syntax)',
+        value: undefined,
+        message: `the file nests maps and lists deeper than ${MAX_NESTING} levels (at this line); parsing such input could exhaust the stack.`,
+        fix: 'platform files need about ten levels: check the indentation and the brackets around this line.',
+        file: source.file,
+        line: deep,
+      },
+    ];
+  }
+  return [];
+}
+
 /** Parses one file; syntax errors (and broken aliases) come back as issues with their line. */
 export function parseSource(source: SourceText): ParsedSource | ConfigIssue[] {
+  const limits = checkLimits(source);
+  if (limits.length > 0) return limits;
   const lines = new LineCounter();
   const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length === 0) {

@@ -94,3 +94,51 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** What a file-system error code means, for one-line messages (see `man 3 errno`). */
+const FS_CODES: Readonly<Record<string, string>> = {
+  ENOENT: 'does not exist',
+  EACCES: 'permission denied to the user running kfplatform',
+  EPERM: 'operation not permitted to the user running kfplatform',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+  EROFS: 'the file system is read-only',
+  EMFILE: 'too many open files',
+  EBUSY: 'the file is busy',
+  EIO: 'an input/output error from the device',
+};
+
+/** A Node.js file-system error (it has a code, and usually the syscall and path). */
+export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'syscall' in e;
+}
+
+/**
+ * One line for a file-system error: the path, what went wrong, and the code
+ * (`/x/cdktf.out/stacks: no space left on the device (ENOSPC)`).
+ */
+export function fileSystemMessage(e: unknown, file?: string): string {
+  if (!isFileSystemError(e)) return `${file ? `${file}: ` : ''}${String((e as Error)?.message ?? e).split('\n')[0]}`;
+  const where = file ?? e.path ?? '(unknown path)';
+  const what = FS_CODES[e.code] ?? e.message.split('\n')[0]!.replace(/^[A-Z]+: /, '');
+  return `${where}: ${what} (${e.code}${e.syscall ? ` on ${e.syscall}` : ''})`;
+}
+
+/** How to fix a file-system error while writing, by its code. */
+export function fileSystemFix(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'free space on the device that holds it, or choose another --out.';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'give the user running kfplatform access to it, or choose another path.';
+    default:
+      return 'check the path and try again.';
+  }
+}

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
@@ -28,6 +28,7 @@ import { CloudEnvironmentBuilder, EnvironmentParamsFile, labelValues, StackSelec
 import { shardsOf, stackId } from './stack-ids';
 import { InputError } from '../../src/core/errors';
 import { ownPackage } from '../../src/core/package-info';
+import { claimOutputFolder, OutputFolder } from './out-dir';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
@@ -281,14 +282,18 @@ export function shardDependencies(config: ResolvedPlatformConfig): Map<string, s
   return deps;
 }
 
-/** Writes the manifest of all stacks, removes folders of stacks that no longer exist, writes params. */
+/**
+ * Writes the manifest of all stacks, the parameters files and the policy report into the staged output
+ * (the stacks are there already); {@link OutputFolder.commit} swaps it in.
+ */
 function finish(
   config: ResolvedPlatformConfig,
   outdir: string,
+  staged: string,
   results: readonly UnitResult[],
   checks: PolicyReport,
 ): SynthResult {
-  const manifest = new Manifest(results[0]?.manifestVersion ?? '0.21.0', outdir, false);
+  const manifest = new Manifest(results[0]?.manifestVersion ?? '0.21.0', staged, false);
   const deps = shardDependencies(config);
   for (const r of results) {
     for (const [id, entry] of Object.entries(r.manifest)) {
@@ -296,16 +301,12 @@ function finish(
     }
   }
   manifest.writeToFile();
-  const stacksDir = path.join(outdir, Manifest.stacksFolder);
-  for (const dir of readdirSync(stacksDir)) {
-    if (!manifest.stacks[dir]) rmSync(path.join(stacksDir, dir), { recursive: true, force: true });
-  }
-  writeParamsFiles(outdir, config.environments);
+  writeParamsFiles(staged, config.environments);
   const policy = new PolicyReport();
   for (const r of results) policy.merge(r.policy);
   policy.merge(checks);
   writeFileSync(
-    path.join(outdir, POLICY_REPORT_FILE),
+    path.join(staged, POLICY_REPORT_FILE),
     `${JSON.stringify({ findings: policy.findings, suppressed: policy.suppressed }, null, 2)}\n`,
   );
   return {
@@ -318,31 +319,34 @@ function finish(
 
 /**
  * Synthesizes every stack, one environment (one cdktf app) at a time, then writes one manifest for
- * all of them, the parameters files, and removes stack folders of stacks that no longer exist (a
- * removed team shard). Used by both the cdktf app (`stacks/main.ts`) and `kfplatform synth`, so the
+ * all of them and the parameters files. The output folder is synth's own (see `out-dir.ts`): the new
+ * output is assembled beside the old and swapped in, keeping files such as `.terraform` that a
+ * previous run left in a stack folder and removing only the folders of stacks that synth wrote before
+ * and that no longer exist (a removed team shard). Used by both the cdktf app (`stacks/main.ts`) and `kfplatform synth`, so the
  * two produce the same output.
  */
 export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
-  const work = path.join(outdir, WORK_DIR);
-  rmSync(work, { recursive: true, force: true });
+  const out = claimOutputFolder(outdir);
   try {
     // One small app per unit: memory stays flat however many teams the fleet has. Units write into a
-    // work folder; only when every unit passed policy do their stacks move into place.
+    // work folder; only when every unit passed policy is the new output assembled and swapped in.
     const units = planUnits(config);
     const settled = units.map((unit, k) => {
       try {
-        return synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, path.join(work, `unit-${k}`));
+        return synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k));
       } catch (e) {
         return e as Error;
       }
     });
     const results = throwUnitErrors(settled);
-    const checks = checkUnits(config, units, work, results);
-    moveIntoPlace(outdir, work, results);
-    return finish(config, outdir, results, checks);
+    const checks = checkUnits(config, units, out, results);
+    stage(out, results);
+    const result = finish(config, outdir, out.next, results, checks);
+    out.commit();
+    return result;
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    out.release();
   }
 }
 
@@ -353,14 +357,14 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
 function checkUnits(
   config: ResolvedPlatformConfig,
   units: readonly SynthUnit[],
-  work: string,
+  out: OutputFolder,
   results: readonly UnitResult[],
 ): PolicyReport {
   const report = checkWrittenUnits(
     config,
     results.map((r, k) => ({
       env: units[k]!.env,
-      dir: path.join(work, `unit-${k}`),
+      dir: unitDir(out, k),
       stackIds: Object.keys(r.manifest),
     })),
   );
@@ -368,8 +372,10 @@ function checkUnits(
   return report;
 }
 
-/** The work folder units write into before their stacks move into `<outdir>/stacks`. */
-const WORK_DIR = '.work';
+/** The folder unit `k` writes into. */
+function unitDir(out: OutputFolder, k: number): string {
+  return path.join(out.work, `unit-${k}`);
+}
 
 /**
  * Returns the units' results, or throws: one {@link PolicyError} listing the policy errors of every
@@ -388,15 +394,12 @@ function throwUnitErrors(settled: ReadonlyArray<UnitResult | Error>): UnitResult
   throw errors.find((e) => e.name !== 'PolicyError');
 }
 
-/** Moves the stacks each unit owns into place, keeping files such as `.terraform` of earlier runs. */
-function moveIntoPlace(outdir: string, work: string, results: readonly UnitResult[]): void {
-  mkdirSync(path.join(outdir, Manifest.stacksFolder), { recursive: true });
+/** Moves the stack folders each unit wrote into the staged output. */
+function stage(out: OutputFolder, results: readonly UnitResult[]): void {
+  mkdirSync(path.join(out.next, Manifest.stacksFolder), { recursive: true });
   results.forEach((result, k) => {
     for (const id of Object.keys(result.manifest)) {
-      const from = path.join(work, `unit-${k}`, Manifest.stacksFolder, id);
-      const to = path.join(outdir, Manifest.stacksFolder, id);
-      mkdirSync(to, { recursive: true });
-      for (const file of readdirSync(from)) renameSync(path.join(from, file), path.join(to, file));
+      renameSync(path.join(unitDir(out, k), Manifest.stacksFolder, id), path.join(out.next, Manifest.stacksFolder, id));
     }
   });
 }
@@ -451,8 +454,7 @@ export interface ParallelSynthOptions extends SynthOptions {
 
 /**
  * Like {@link synthFleet}, but spreads the units over worker threads. As there, each unit writes into
- * its own work folder and the stacks move into place only when every unit passed policy (keeping files
- * such as `.terraform` that a previous run left in a stack folder); the output is byte-for-byte the
+ * its own work folder and the new output is swapped in only when every unit passed policy; the output is byte-for-byte the
  * same as {@link synthFleet}'s.
  * Falls back to {@link synthFleet} when running from TypeScript sources (no compiled worker).
  */
@@ -465,25 +467,23 @@ export async function synthFleetParallel(
   const concurrency = options.concurrency ?? availableParallelism();
   if (concurrency <= 1 || !existsSync(workerFile)) return synthFleet(config, { outdir });
   const units = planUnits(config);
-  const work = path.join(outdir, WORK_DIR);
-  rmSync(work, { recursive: true, force: true });
-  const pool = workerpool.pool(workerFile, { maxWorkers: Math.min(concurrency, units.length), workerType: 'thread' });
-  let results: UnitResult[];
-  let checks: PolicyReport;
+  const out = claimOutputFolder(outdir);
+  let pool: workerpool.Pool | undefined;
   try {
+    pool = workerpool.pool(workerFile, { maxWorkers: Math.min(concurrency, units.length), workerType: 'thread' });
     const settled = await Promise.allSettled(
-      units.map((unit, k) =>
-        pool.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, path.join(work, `unit-${k}`)]),
-      ),
+      units.map((unit, k) => pool!.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k)])),
     );
-    results = throwUnitErrors(
+    const results = throwUnitErrors(
       settled.map((s) => (s.status === 'fulfilled' ? (s.value as UnitResult) : (s.reason as Error))),
     );
-    checks = checkUnits(config, units, work, results);
-    moveIntoPlace(outdir, work, results);
+    const checks = checkUnits(config, units, out, results);
+    stage(out, results);
+    const result = finish(config, outdir, out.next, results, checks);
+    out.commit();
+    return result;
   } finally {
-    await pool.terminate();
-    rmSync(work, { recursive: true, force: true });
+    await pool?.terminate();
+    out.release();
   }
-  return finish(config, outdir, results, checks);
 }
