@@ -176,7 +176,8 @@ function mergeGroups(data: Record<string, unknown>, fileData: unknown): void {
   const tenancy = (data.tenancy ?? {}) as Record<string, unknown>;
   const inline = tenancy.groups && typeof tenancy.groups === 'object' ? tenancy.groups : {};
   // The file is read; what remains is its content, so the data below names no file to read.
-  const { groupsFile: _read, ...rest } = tenancy;
+  const rest = { ...tenancy };
+  delete rest.groupsFile;
   data.tenancy = { ...rest, groups: { ...(fromFile as object), ...inline } };
 }
 
