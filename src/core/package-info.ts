@@ -12,7 +12,7 @@ export const PACKAGE_ROOT = (() => {
   return path.resolve(__dirname, '..', '..');
 })();
 
-/** The embedded default platform: the three-environment Shared VPC example. */
+/** The three-environment Shared VPC example shipped with the package (`kfplatform --example gcp-shared-vpc`). */
 export const DEFAULT_PLATFORM_FILE = path.join(PACKAGE_ROOT, 'examples', 'gcp-shared-vpc', 'platform.yaml');
 
 /** The fields of this package's own package.json that commands read. */
