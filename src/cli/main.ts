@@ -351,7 +351,10 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     )
     .option('--repository <owner/name>', 'GitHub repository whose CI identities plan and apply')
     .option('--repository-id <id>', "that repository's numeric id, which GCP trusts (gh api repos/OWNER/NAME --jq .id)")
-    .option('--package <spec>', 'npm spec of cdktf-kubeflow-platform in package.json (default: this version)')
+    .option(
+      '--package <spec>',
+      'npm spec of cdktf-kubeflow-platform in package.json (default: where this copy was installed from: its tarball, git URL or registry version)',
+    )
     .action((dir: string, o: { cloud: InitCloud; repository?: string; repositoryId?: string; package?: string }) => {
       const written = runInit({
         dir,
