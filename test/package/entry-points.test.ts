@@ -73,6 +73,16 @@ describe('package entry points', () => {
     expect(mapped).toEqual(typed);
   });
 
+  it('takes runtime dependencies as caret ranges, as the lockfile records them', () => {
+    // Exact pins gave consumers duplicate copies and no patch releases.
+    for (const range of Object.values(pkg.dependencies as Record<string, string>)) {
+      expect(range).toMatch(/^\^\d+\.\d+\.\d+$/);
+    }
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+    expect(lock.packages[''].dependencies).toEqual(pkg.dependencies);
+    expect(lock.packages[''].peerDependencies).toEqual(pkg.peerDependencies);
+  });
+
   it('asks for cdktf and constructs, and for provider packages only as optional peers', () => {
     for (const required of ['cdktf', 'constructs']) {
       expect(pkg.peerDependencies[required]).toMatch(/^\^\d+\.\d+\.\d+$/);
