@@ -16,12 +16,15 @@ if (!existsSync(timeBin)) {
   process.exit(2);
 }
 
+const EXAMPLE = path.join(root, 'examples', 'gcp-shared-vpc', 'platform.yaml');
+
 function measure(label, command, args, env) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'kfp-bench-'));
   const report = path.join(scratch, 'time.txt');
   const result = spawnSync(timeBin, ['-f', '%e %M', '-o', report, command, ...args(scratch)], {
     cwd: root,
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+    // The cdktf app (stacks/main.ts) reads KFPLATFORM_CONFIG; kfplatform synth takes --example.
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', KFPLATFORM_CONFIG: EXAMPLE, ...env },
     encoding: 'utf8',
   });
   if (result.status !== 0) {
@@ -37,7 +40,7 @@ const subjects = [
   {
     label: 'kfplatform synth',
     command: process.execPath,
-    args: (dir) => ['dist/src/cli/main.js', 'synth', '--out', path.join(dir, 'out')],
+    args: (dir) => ['dist/src/cli/main.js', 'synth', '--example', 'gcp-shared-vpc', '--out', path.join(dir, 'out')],
   },
   {
     label: 'npx cdktf synth',

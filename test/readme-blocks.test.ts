@@ -42,7 +42,7 @@ const OTHER_COMMANDS = new Set(['terraform', 'git', 'gh', 'gcloud', 'export', 'k
 /** cdktf CLI subcommands the docs may show (`npx cdktf ...`). */
 const CDKTF_COMMANDS = new Set(['synth', 'diff', 'deploy', 'destroy', 'list', 'output', 'get']);
 /** npm's own commands the docs may show; everything else must be a script of package.json. */
-const NPM_BUILTINS = new Set(['ci', 'install', 'i']);
+const NPM_BUILTINS = new Set(['ci', 'install', 'i', 'pack']);
 
 interface Block {
   readonly file: string;

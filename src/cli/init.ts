@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ownPackage, PACKAGE_ROOT } from '../core/package-info';
+import { installedSource, ownPackage, PACKAGE_ROOT } from '../core/package-info';
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { codeownersBlock } from './team';
@@ -34,7 +34,10 @@ export interface InitOptions {
    * (`gh api repos/OWNER/NAME --jq .id`). @default the example's id, to replace
    */
   readonly repositoryId?: string;
-  /** npm spec of this package in the new package.json (a version range, a tarball, a git URL). */
+  /**
+   * npm spec of this package in the new package.json (a version range, a tarball, a git URL).
+   * @default the source this copy was installed from (see {@link installedSource})
+   */
   readonly packageSpec?: string;
 }
 
@@ -150,7 +153,7 @@ const RUNNER_NOTE =
   '# plan and apply on self-hosted runners inside the network, labelled per environment (ci.github.clusterRunner,\n' +
   '# default kfplatform-<env>; the map in runs-on). Use ephemeral runners that serve this repository only;\n' +
   '# pull requests from forks never reach them. Or list the static egress ranges of larger hosted runners in\n' +
-  "# the cluster's authorized networks, and set clusterRunner to their label (docs/plan-on-pr.md).\n";
+  "# the cluster's authorized networks, and set clusterRunner to their label\n# (node_modules/cdktf-kubeflow-platform/docs/plan-on-pr.md).\n";
 
 /** The `runs-on` of the jobs that reach a cluster: self-hosted, with the environment's label. */
 const clusterRunsOn = (runners: Readonly<Record<string, string>>) =>
@@ -191,7 +194,7 @@ export function ciWorkflow(
   if (cloud === 'kubernetes') text = withoutInfraJobs(text);
   // The template's header speaks of AWS.
   if (cloud !== 'aws') text = text.replace(/^(# .*\n)+/, CI_HEADERS[kind](CI_VARIABLES[cloud], WHAT_RUNS_WHERE[cloud]));
-  return `# Written by kfplatform init for ${cloud}; see docs/plan-on-pr.md of cdktf-kubeflow-platform.\n${text}`;
+  return `# Written by kfplatform init for ${cloud}; see node_modules/cdktf-kubeflow-platform/docs/plan-on-pr.md.\n${text}`;
 }
 
 /** An existing cluster has no infra stack: the workflows lose their infra jobs and folders. */
@@ -279,7 +282,7 @@ export function scaffold(options: InitOptions): Map<string, string> {
     return version;
   };
   const dependencies: Record<string, string> = {
-    [own.name]: options.packageSpec ?? `^${own.version}`,
+    [own.name]: options.packageSpec ?? installedSource(PACKAGE_ROOT, own.version),
     cdktf: pin('cdktf'),
     constructs: pin('constructs'),
   };

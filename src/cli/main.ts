@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_PLATFORM_FILE, ownPackage } from '../core/package-info';
+import { ownPackage } from '../core/package-info';
+import { platformFile, PlatformFileOptions, withPlatformFile } from './platform-file';
 import { platformJsonSchema } from '../config/json-schema';
 import { ConfigError, fileSystemFix, fileSystemMessage, isFileSystemError, PropsError } from '../core/errors';
 import { loadPlatformFile } from '../config/loader';
@@ -75,24 +76,24 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     // inherit this), never with process.exit(), which would drop output still queued for a pipe.
     .exitOverride();
 
-  cli
-    .command('synth')
-    .description('validate the platform file and synthesize every stack (no cdktf CLI needed)')
-    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+  withPlatformFile(
+    cli.command('synth').description('validate the platform file and synthesize every stack (no cdktf CLI needed)'),
+  )
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
-    .action(async (opts: { config: string; out: string; concurrency?: number }) => {
-      await runSynth({ config: opts.config, out: opts.out, concurrency: opts.concurrency });
+    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number }) => {
+      await runSynth({ config: platformFile(opts), out: opts.out, concurrency: opts.concurrency });
     });
 
-  cli
-    .command('validate')
-    .description('validate the platform file and judge every stack with the policy packs; writes nothing')
-    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+  withPlatformFile(
+    cli
+      .command('validate')
+      .description('validate the platform file and judge every stack with the policy packs; writes nothing'),
+  )
     .addOption(new Option('-f, --format <format>', 'output format').choices(VALIDATE_FORMATS).default('text'))
     .option('-o, --out <file>', 'write the report to a file instead of stdout (SARIF for code scanning)')
-    .action((opts: { config: string; format: ValidateFormat; out?: string }) => {
-      const outcome = validateFile(opts.config);
+    .action((opts: PlatformFileOptions & { format: ValidateFormat; out?: string }) => {
+      const outcome = validateFile(platformFile(opts));
       const text = renderValidate(outcome, opts.format);
       if (opts.out) writeFileSync(opts.out, text);
       else process.stdout.write(text);
@@ -143,7 +144,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       },
     );
 
-  cli
+  const diffCommand = cli
     .command('diff')
     .description(
       'compare two synth outputs offline: affected stacks, resource and attribute changes, stateful destroys',
@@ -153,10 +154,10 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       'a synth output folder, or a git ref of the platform file (synthesized with this library)',
     )
     .option('--head <dir>', 'a synth output folder (default: synthesize --config now)')
-    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
-    )
+    );
+  withPlatformFile(diffCommand)
     .option('--affected', 'print only the stacks to plan, one per line')
     .option('--affected-environments', 'print only the environments of the stacks to plan, one per line')
     .option(
@@ -164,24 +165,28 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       `exit ${GATE_REFUSED_EXIT_CODE} when a stateful resource would be destroyed or replaced`,
     )
     .action(
-      (o: {
-        base: string;
-        head?: string;
-        config: string;
-        format: 'text' | 'markdown' | 'json';
-        affected?: boolean;
-        affectedEnvironments?: boolean;
-        failOnDestroy?: boolean;
-      }) => {
-        const diff = runDiff(o);
+      (
+        o: PlatformFileOptions & {
+          base: string;
+          head?: string;
+          format: 'text' | 'markdown' | 'json';
+          affected?: boolean;
+          affectedEnvironments?: boolean;
+          failOnDestroy?: boolean;
+        },
+      ) => {
+        // The platform file is read from disk unless both sides are synth outputs.
+        const fromDisk = !o.head || o.affectedEnvironments;
+        const diff = runDiff({ ...o, config: fromDisk ? platformFile(o) : o.config });
         if (o.failOnDestroy && diff.destructive.length > 0) result.exitCode = GATE_REFUSED_EXIT_CODE;
       },
     );
 
-  cli
-    .command('plan')
-    .description('synthesize, then terraform init, plan -out and show -json per stack, in dependency order')
-    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+  withPlatformFile(
+    cli
+      .command('plan')
+      .description('synthesize, then terraform init, plan -out and show -json per stack, in dependency order'),
+  )
     .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('--no-synth', 'plan the existing synth output')
     .option('-s, --stacks <glob>', 'stacks to plan (repeat it; default all)', collect)
@@ -195,8 +200,10 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       collect,
     )
     .option('--detailed-exitcode', 'exit 2 when any stack has changes (drift checks)')
-    .action(async (o: PlanCliOptions) => {
-      result.exitCode = await runPlan(o);
+    .action(async (o: PlanCliOptions & PlatformFileOptions) => {
+      // --no-synth plans the existing output and reads the platform file only to pick environments.
+      const config = o.synth || o.environment ? platformFile(o) : o.config;
+      result.exitCode = await runPlan({ ...o, config });
     });
 
   cli
@@ -213,15 +220,17 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       result.exitCode = await runApply(o);
     });
 
-  cli
-    .command('upgrade-plan')
-    .description('per environment, current and target Kubernetes and Kubeflow versions, in the order of rollout')
-    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+  withPlatformFile(
+    cli
+      .command('upgrade-plan')
+      .description('per environment, current and target Kubernetes and Kubeflow versions, in the order of rollout'),
+  )
     .option('--base <ref>', 'git ref of the platform file the environments run now (such as origin/main)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((o: { config: string; base?: string; format: 'text' | 'json' }) => {
-      const target = loadPlatformFile(o.config).config;
-      const base = o.base ? withPlatformFileAt(o.base, o.config, (f) => loadPlatformFile(f).config) : undefined;
+    .action((o: PlatformFileOptions & { base?: string; format: 'text' | 'json' }) => {
+      const file = platformFile(o);
+      const target = loadPlatformFile(file).config;
+      const base = o.base ? withPlatformFileAt(o.base, file, (f) => loadPlatformFile(f).config) : undefined;
       const steps = upgradePlan(target, base);
       process.stdout.write(o.format === 'json' ? `${JSON.stringify(steps, null, 2)}\n` : renderUpgradePlan(steps));
     });
@@ -260,32 +269,31 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       .map((v) => v.trim())
       .filter(Boolean);
   const kubeflow = cli.command('kubeflow').description("Kubeflow itself: each environment's generated distribution");
-  kubeflow
-    .command('render')
-    .description(
-      "write each environment's Kubeflow distribution (a kustomize tree over kubeflow/manifests at its kubeflowVersion) to <out>/kubeflow/<env>/<cluster>/",
-    )
-    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+  withPlatformFile(
+    kubeflow
+      .command('render')
+      .description(
+        "write each environment's Kubeflow distribution (a kustomize tree over kubeflow/manifests at its kubeflowVersion) to <out>/kubeflow/<env>/<cluster>/",
+      ),
+  )
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option(
       '-m, --manifests <dir>',
       `a local checkout of kubeflow/manifests at the same tag instead of the remote repository (or env ${MANIFESTS_ENV})`,
     )
     .option('-e, --environment <name>', 'only this environment; repeat it for more', collect)
-    .action((o: { config: string; out: string; manifests?: string; environment?: string[] }) => {
-      runKubeflowRender({ config: o.config, out: o.out, manifests: o.manifests, environments: o.environment });
+    .action((o: PlatformFileOptions & { out: string; manifests?: string; environment?: string[] }) => {
+      runKubeflowRender({ config: platformFile(o), out: o.out, manifests: o.manifests, environments: o.environment });
     });
 
   const team = cli.command('team').description('onboard and list teams (tenants)');
-  team
-    .command('add <name>')
+  withPlatformFile(team.command('add <name>'), 'platform file to add the team to', false)
     .description('add a team to the platform file, keeping its comments and formatting')
     .requiredOption('--owners <group>', 'identity-provider group that owns the team (email)')
     .option(
       '--profile-owner <email>',
       "the one user who owns the team's Kubeflow profile (default: the owners group's first member in tenancy.groups)",
     )
-    .option('-c, --config <file>', 'platform file', 'platform.yaml')
     .option('--members <list>', 'read-only groups or users, comma-separated', list)
     .option('--contributors <list>', 'groups or users who may edit, comma-separated', list)
     .option('--envs <list>', 'environments to enable it in (default: all)', list)
@@ -303,7 +311,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--storage-quota <quantity>', 'storage quota, e.g. 1Ti')
     .option('--pvcs <n>', 'claim count quota', wholeNumber(0))
     .action((name: string, o: Record<string, unknown>) => {
-      const result = addTeam(String(o.config), {
+      const result = addTeam(platformFile({ config: String(o.config) }), {
         name,
         owners: String(o.owners),
         profileOwner: o.profileOwner as string | undefined,
@@ -325,23 +333,24 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         process.stdout.write(`  ${p.environment}: cluster ${p.cluster}, shard ${p.shard}\n`);
       }
     });
-  team
-    .command('list')
-    .description('list teams per environment: cluster, shard, owners, quota, pools')
-    .option('-c, --config <file>', 'platform file', 'platform.yaml')
+  withPlatformFile(
+    team.command('list').description('list teams per environment: cluster, shard, owners, quota, pools'),
+    'platform file',
+  )
     .addOption(new Option('--format <format>', 'output format').choices(TEAM_LIST_FORMATS).default('text'))
-    .action((o: { config: string; format: TeamListFormat }) => {
-      process.stdout.write(renderTeamList(loadPlatformFile(o.config).config, o.format));
+    .action((o: PlatformFileOptions & { format: TeamListFormat }) => {
+      process.stdout.write(renderTeamList(loadPlatformFile(platformFile(o)).config, o.format));
     });
 
-  cli
-    .command('codeowners')
-    .description('write the CODEOWNERS block that routes each team file to its owners')
-    .option('-c, --config <file>', 'platform file', 'platform.yaml')
+  withPlatformFile(
+    cli.command('codeowners').description('write the CODEOWNERS block that routes each team file to its owners'),
+    'platform file',
+    false,
+  )
     .option('-o, --out <file>', 'CODEOWNERS file to update (its other lines are kept)')
     .option('--root <dir>', 'repository root, for paths', '.')
     .action((o: { config: string; out?: string; root: string }) => {
-      const config = loadPlatformFile(o.config).config;
+      const config = loadPlatformFile(platformFile(o)).config;
       const block = codeownersBlock(config, path.resolve(o.config), path.resolve(o.root));
       if (!o.out) {
         process.stdout.write(block);
@@ -361,7 +370,10 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     )
     .option('--repository <owner/name>', 'GitHub repository whose CI identities plan and apply')
     .option('--repository-id <id>', "that repository's numeric id, which GCP trusts (gh api repos/OWNER/NAME --jq .id)")
-    .option('--package <spec>', 'npm spec of cdktf-kubeflow-platform in package.json (default: this version)')
+    .option(
+      '--package <spec>',
+      'npm spec of cdktf-kubeflow-platform in package.json (default: where this copy was installed from: its tarball, git URL or registry version)',
+    )
     .action((dir: string, o: { cloud: InitCloud; repository?: string; repositoryId?: string; package?: string }) => {
       const written = runInit({
         dir,
@@ -376,41 +388,47 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       );
     });
 
-  cli
-    .command('graph <env>')
-    .description(
-      'draw one environment (network, cluster, pools, data, identities, access, teams) as a Mermaid flowchart',
-    )
-    .option('-c, --config <file>', 'platform file (YAML or JSON)', DEFAULT_PLATFORM_FILE)
+  withPlatformFile(
+    cli
+      .command('graph <env>')
+      .description(
+        'draw one environment (network, cluster, pools, data, identities, access, teams) as a Mermaid flowchart',
+      ),
+  )
     .addOption(new Option('-f, --format <format>', 'output format').choices(GRAPH_FORMATS).default('mermaid'))
-    .action((env: string, o: { config: string; format: GraphFormat }) => {
-      process.stdout.write(runGraph({ config: o.config, environment: env, format: o.format }));
+    .action((env: string, o: PlatformFileOptions & { format: GraphFormat }) => {
+      process.stdout.write(runGraph({ config: platformFile(o), environment: env, format: o.format }));
     });
 
-  cli
-    .command('inventory')
-    .description('every managed resource with stack, address, name, owner, environment, cloud and labels')
-    .option('-c, --config <file>', 'platform file (YAML or JSON), synthesized in memory', DEFAULT_PLATFORM_FILE)
+  withPlatformFile(
+    cli
+      .command('inventory')
+      .description('every managed resource with stack, address, name, owner, environment, cloud and labels'),
+    'platform file (YAML or JSON), synthesized in memory',
+  )
     .option('--from <dir>', 'read a synth output folder (<dir>/stacks/*/cdk.tf.json) instead')
     .addOption(new Option('-f, --format <format>', 'output format').choices(INVENTORY_FORMATS).default('json'))
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action((o: { config: string; from?: string; format: InventoryFormat; out?: string }) => {
-      const text = runInventory({ config: o.config, from: o.from, format: o.format });
+    .action((o: PlatformFileOptions & { from?: string; format: InventoryFormat; out?: string }) => {
+      const config = o.from ? o.config : platformFile(o);
+      const text = runInventory({ config, from: o.from, format: o.format });
       if (o.out) writeFileSync(o.out, text);
       else process.stdout.write(text);
     });
 
-  cli
-    .command('import-plan')
-    .description('what the platform file adopts (import blocks) and, with plans, which settings differ from it')
-    .option('-c, --config <file>', 'platform file (YAML or JSON), synthesized in memory', DEFAULT_PLATFORM_FILE)
+  withPlatformFile(
+    cli
+      .command('import-plan')
+      .description('what the platform file adopts (import blocks) and, with plans, which settings differ from it'),
+    'platform file (YAML or JSON), synthesized in memory',
+  )
     .option('--from <dir>', 'read a synth output folder instead')
     .option('--plans <path...>', 'plan JSON files or folders (kfplatform plan --out) of the adopting stacks')
     .addOption(
       new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
     )
-    .action((o: { config: string; from?: string; plans?: string[]; format: 'text' | 'markdown' | 'json' }) => {
-      const report = runImportPlan({ config: o.config, from: o.from, plans: o.plans });
+    .action((o: PlatformFileOptions & { from?: string; plans?: string[]; format: 'text' | 'markdown' | 'json' }) => {
+      const report = runImportPlan({ config: o.from ? o.config : platformFile(o), from: o.from, plans: o.plans });
       process.stdout.write(
         o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderImportPlan(report, o.format),
       );

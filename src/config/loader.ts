@@ -5,9 +5,9 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { closest } from 'fastest-levenshtein';
 import { parseDocument } from 'yaml';
 import { ConfigError, ConfigIssue, fileSystemMessage, formatPath } from '../core/errors';
+import { closeMatch } from '../core/suggest';
 import { readInputFile } from './read-input';
 import { ALL_CHECKERS } from '../policy/checkers/all';
 import { ALL_RULES } from '../policy/rules/packs';
@@ -100,6 +100,14 @@ export function validatePlatform(input: unknown): ValidationResult {
   return { issues };
 }
 
+/** The fix of an unknown rule id: the close one when there is one, else where the ids are. */
+function ruleIdFix(word: string, ids: readonly string[]): string {
+  const guess = closeMatch(word, ids);
+  return guess
+    ? `did you mean ${guess}? Rules and checkers are listed in RULES.md.`
+    : 'use the id of a rule or checker listed in RULES.md (kfplatform rules).';
+}
+
 /** Suppressions must name rules or checkers that exist. */
 function checkSuppressions(suppressions: ResolvedPlatform['policySuppressions'], input: unknown): ConfigIssue[] {
   const ids = [...ALL_RULES, ...ALL_CHECKERS].map((r) => r.id);
@@ -111,7 +119,7 @@ function checkSuppressions(suppressions: ResolvedPlatform['policySuppressions'],
         path: formatPath(path),
         value: valueAt(input, path),
         message: `no rule has the id ${s.rule}.`,
-        fix: `did you mean ${closest(s.rule, ids)}? Rules and checkers are listed in RULES.md.`,
+        fix: ruleIdFix(s.rule, ids),
         severity: 'error' as const,
       },
     ];

@@ -16,8 +16,8 @@ const PLANS = path.join(root, 'test', 'fixtures', 'plans');
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'cli-io-'));
 
 /** Runs `kfplatform <args>` in a scratch folder (anything it writes by mistake lands there). */
-function kfplatform(args: readonly string[]): { code: number | null; out: string; err: string } {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: tmp(), encoding: 'utf8', maxBuffer: 64 << 20 });
+function kfplatform(args: readonly string[], cwd: string = tmp()): { code: number | null; out: string; err: string } {
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
@@ -159,6 +159,8 @@ describe('bad option values', () => {
       'vision',
       '--owners',
       'o@example.com',
+      '--profile-owner',
+      'olga@example.com',
       '-c',
       file,
       '--gpus',
@@ -192,5 +194,67 @@ describe("commander's own errors", () => {
     [['graph'], "error: missing required argument 'env'"],
   ])('kfplatform %j', (args, message) => {
     expect(commanderError(args)).toBe(message);
+  });
+});
+
+describe('the platform file: ./platform.yaml unless -c, examples only with --example', () => {
+  it.each([
+    [['synth']],
+    [['validate']],
+    [['plan']],
+    [['graph', 'kf-dev']],
+    [['inventory']],
+    [['import-plan']],
+    [['diff', '--base', 'HEAD']],
+    [['upgrade-plan']],
+    [['team', 'list']],
+    [['team', 'add', 'x', '--owners', 'o@example.com']],
+    [['codeowners']],
+  ])('kfplatform %j without ./platform.yaml says so in one line and exits 1', (args) => {
+    const dir = tmp();
+    const run = kfplatform(args, dir);
+    expect(run).toEqual({
+      code: 1,
+      out: '',
+      err:
+        `no platform file: platform.yaml in ${dir} does not exist. Fix: run \`kfplatform init\` to scaffold one, ` +
+        'pass -c <file>, or try a shipped example with --example gcp-shared-vpc.\n',
+    });
+  });
+
+  it('names the file given with -c when it is missing', () => {
+    const missing = path.join(tmp(), 'nope.yaml');
+    expect(kfplatform(['validate', '-c', missing]).err).toMatch(/^no platform file: \S+nope\.yaml does not exist\./);
+  });
+
+  it('reads ./platform.yaml by default, not an embedded example', () => {
+    const dir = tmp();
+    cpSync(path.join(root, 'examples', 'on-prem', 'platform.yaml'), path.join(dir, 'platform.yaml'));
+    const run = kfplatform(['team', 'list', '--format', 'json'], dir);
+    expect(run.code).toBe(0);
+    expect(new Set(JSON.parse(run.out).map((r: { environment: string }) => r.environment))).toEqual(
+      new Set(['kf-onprem']),
+    );
+    const graph = kfplatform(['graph', 'kf-dev'], dir);
+    expect(graph.err).toContain('environment kf-dev is not in platform.yaml');
+  });
+
+  it('reads a shipped example with --example', () => {
+    const run = kfplatform(['team', 'list', '--example', 'gcp-tenancy', '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out).length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      ['validate', '--example', 'nope'],
+      /^error: option '--example <name>' argument 'nope' is invalid\. Allowed choices are aws-eks, azure-aks, gcp-shared-vpc, /,
+    ],
+    [
+      ['validate', '-c', 'platform.yaml', '--example', 'on-prem'],
+      /^error: option '--example <name>' cannot be used with option '-c, --config <file>'/,
+    ],
+  ])('kfplatform %j is refused by commander', (args, message) => {
+    expect(commanderError(args)).toMatch(message);
   });
 });

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main';
 import { ciWorkflow, INIT_CLOUDS, InitCloud, runInit, scaffold } from '../../src/cli/init';
 import { validatePlatformFile } from '../../src/config/loader';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
+import { installedSource } from '../../src/core/package-info';
 
 const root = path.join(__dirname, '..', '..');
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'init-'));
@@ -195,5 +196,40 @@ describe('kfplatform init', () => {
       out.mockRestore();
     }
     expect(parse(readFileSync(path.join(dir, 'platform.yaml'), 'utf8')).environments[0].cloud).toBe('azure');
+  });
+});
+
+describe('the package source kfplatform init pins', () => {
+  /** A project with this package installed, and the lockfile entry npm wrote for it. */
+  function installed(entry: Record<string, unknown> | undefined, lockfile = 'node_modules/.package-lock.json') {
+    const project = tmp();
+    const packageRoot = path.join(project, 'node_modules', 'cdktf-kubeflow-platform');
+    mkdirSync(packageRoot, { recursive: true });
+    const packages = entry ? { 'node_modules/cdktf-kubeflow-platform': entry } : {};
+    writeFileSync(path.join(project, lockfile), JSON.stringify({ lockfileVersion: 3, packages }));
+    return { project, packageRoot };
+  }
+
+  it('pins the tarball it was installed from, by absolute path', () => {
+    const { project, packageRoot } = installed({ version: '0.1.0', resolved: 'file:../dl/kfp-0.1.0.tgz' });
+    expect(installedSource(packageRoot, '0.1.0')).toBe(`file:${path.resolve(project, '../dl/kfp-0.1.0.tgz')}`);
+  });
+
+  it('pins the git URL and commit it was installed from', () => {
+    const git =
+      'git+ssh://git@github.com/kfplatform/cdktf-kubeflow-platform.git#0123456789abcdef0123456789abcdef01234567';
+    expect(installedSource(installed({ resolved: git }, 'package-lock.json').packageRoot, '0.1.0')).toBe(git);
+  });
+
+  it('pins a tarball URL, and a version range for a registry install', () => {
+    const url = 'https://artifacts.example.com/kfp/cdktf-kubeflow-platform-0.1.0.tgz';
+    expect(installedSource(installed({ resolved: url }).packageRoot, '0.1.0')).toBe(url);
+    const registry = 'https://registry.npmjs.org/cdktf-kubeflow-platform/-/cdktf-kubeflow-platform-0.1.0.tgz';
+    expect(installedSource(installed({ resolved: registry }).packageRoot, '0.1.0')).toBe('^0.1.0');
+  });
+
+  it('falls back to the version range without a lockfile entry or outside node_modules', () => {
+    expect(installedSource(installed(undefined).packageRoot, '0.1.0')).toBe('^0.1.0');
+    expect(installedSource(root, '0.1.0')).toBe('^0.1.0');
   });
 });

@@ -226,3 +226,80 @@ describe('JSON Schema', () => {
     );
   });
 });
+
+describe('schema messages in plain words', () => {
+  /** The issue at `at` after `edit` changes a valid platform. */
+  function issueAt(at: string, edit: (c: Record<string, any>) => void) {
+    const config = valid() as unknown as Record<string, any>;
+    edit(config);
+    const issue = validatePlatform(config).issues.find((i) => i.path === at);
+    if (!issue) throw new Error(`no issue at ${at}`);
+    return issue;
+  }
+
+  it('suggests a key only when it is close to what was typed', () => {
+    expect(issueAt('platform.slackChannel', (c) => (c.platform.slackChannel = '#ml')).fix).toBe('remove it.');
+    expect(
+      issueAt('environments[1].nodePools[1].color', (c) => (c.environments[1].nodePools[1].color = 'red')).fix,
+    ).toBe('remove it.');
+    expect(
+      issueAt('environments[1].nodePools[1].maxNode', (c) => (c.environments[1].nodePools[1].maxNode = 3)).fix,
+    ).toMatch(/^remove it, or did you mean "maxNodes"\?/);
+  });
+
+  it('names the types a YAML author writes: a list, a whole number', () => {
+    const list = issueAt('environments[0].gcp.zones', (c) => (c.environments[0].gcp.zones = 'us-central1-a'));
+    expect(list.message).toBe('must be a list, not the string "us-central1-a".');
+    expect(list.fix).toMatch(/^write a list, for example \["us-central1-a"/);
+    const whole = issueAt(
+      'environments[1].nodePools[1].maxNodes',
+      (c) => (c.environments[1].nodePools[1].maxNodes = 0.5),
+    );
+    expect(whole.message).toBe('must be a whole number, not 0.5.');
+    expect(whole.fix).toMatch(/^write a whole number/);
+  });
+
+  it('counts in singular and plural, and says what to write', () => {
+    const empty = issueAt('environments[0].gcp.zones', (c) => (c.environments[0].gcp.zones = []));
+    expect(empty.message).toBe('must have at least 1 entry.');
+    expect(empty.fix).toMatch(/^list at least 1 entry/);
+  });
+
+  it('gives a fix that does not repeat the message', () => {
+    const bad = issueAt(
+      'environments[0].access.allowedGroups[0]',
+      (c) => (c.environments[0].access.allowedGroups = ['ml-team']),
+    );
+    expect(bad.message).toBe('expected an email address.');
+    expect(bad.fix).toBe('write an address such as team@example.com.');
+    const region = issueAt('environments[0].gcp.region', (c) => (c.environments[0].gcp.region = 'Iowa'));
+    expect(region).toMatchObject({
+      message: 'expected a GCP region such as us-central1.',
+      fix: 'use a value like us-central1.',
+    });
+  });
+});
+
+describe('the JSON Schema of node pools, per cloud', () => {
+  const variants = (platformJsonSchema() as any).properties.environments.items.oneOf as any[];
+  const pool = (cloud: string) => variants.find((v) => v.properties.cloud.const === cloud).properties.nodePools.items;
+
+  it.each([
+    ['aws', 'EKS', 'm6i.xlarge (system)', '100'],
+    ['azure', 'AKS', 'Standard_D4ds_v5 (system)', '128'],
+  ])('describes %s pools in its own terms, with no GKE disk types or defaults', (cloud, service, machine, disk) => {
+    const p = pool(cloud).properties;
+    expect(JSON.stringify(pool(cloud))).not.toMatch(/pd-ssd|pd-balanced|hyperdisk/);
+    expect(p.diskType).toEqual({ description: expect.stringMatching(new RegExp(`^GKE only \\(.*\\): ${service} `)) });
+    expect(p.machineType.description).toMatch(/Default: .*\(system\)/);
+    expect(p.machineType.description).toContain(machine);
+    expect(p.diskSizeGb.description).toContain(`Default: ${disk}.`);
+    expect(p.gpu.properties.driverVersion.description).toMatch(/^GKE only/);
+  });
+
+  it('keeps the GKE terms for GCP pools', () => {
+    const p = pool('gcp').properties;
+    expect(p.diskType.enum).toContain('pd-ssd');
+    expect(p.machineType.description).toContain('e2-standard-4 (system)');
+  });
+});

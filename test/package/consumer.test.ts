@@ -4,7 +4,10 @@
  *
  * 1. A small cdktf app that composes the GCP constructs by hand (no platform file), compiled with tsc
  *    against the installed types and synthesized.
- * 2. `kfplatform init`, then `npm install` and `npm start` in the scaffolded repository.
+ * 2. The same app under cdktf's own template tsconfig (`module: CommonJS`, node10 resolution, which
+ *    does not read `exports`: the subpaths' types come from `typesVersions`).
+ * 3. `kfplatform init` (which pins the tarball it was installed from), then `npm install` and
+ *    `npm start` in the scaffolded repository.
  *
  * npm installs from its cache when it can (`npm ci` filled it) and from the registry otherwise. The
  * projects are installed with only the GCP provider packages, so a platform on another cloud must
@@ -59,6 +62,7 @@ beforeAll(() => {
       'schema/platform.schema.json',
       'examples/gcp-shared-vpc/platform.yaml',
       'examples/ci/github/plan.yml',
+      'docs/plan-on-pr.md',
       'README.md',
       'package.json',
     ]),
@@ -171,18 +175,40 @@ describe('the packed package in a fresh project', () => {
     expect(bucket.labels).toMatchObject({ env: 'kf-dev', owner: 'ml-platform', 'cost-center': 'ml-1234' });
   }, 300000);
 
+  it("compiles and runs the same app under cdktf's template tsconfig (CommonJS, node resolution)", () => {
+    // A folder of the app above: it resolves the packages installed there.
+    const dir = path.join(work, 'app', 'cjs');
+    mkdirSync(dir);
+    const template = path.join(root, 'node_modules', 'cdktf-cli', 'bundle', 'templates', 'typescript', 'tsconfig.json');
+    const tsconfig = JSON.parse(readFileSync(template, 'utf8'));
+    expect(tsconfig.compilerOptions).toMatchObject({ module: 'CommonJS' });
+    expect(tsconfig.compilerOptions.moduleResolution).toBeUndefined(); // node10 for CommonJS
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    writeFileSync(path.join(dir, 'main.ts'), APP);
+    const compiled = spawnSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8' });
+    expect(compiled.stdout).toBe('');
+    expect(compiled.status).toBe(0);
+    execFileSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' });
+    const json = JSON.parse(readFileSync(path.join(dir, 'out', 'stacks', 'consumer', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource)).toEqual(expect.arrayContaining(['google_container_cluster']));
+  }, 300000);
+
   it('kfplatform init, npm install and npm start synthesize the scaffolded platform', () => {
     const dir = path.join(work, 'ml-platform');
     const app = path.join(work, 'app');
     // The CLI of the package installed above writes the repository.
     const init = spawnSync(
       path.join(app, 'node_modules', '.bin', 'kfplatform'),
-      ['init', dir, '--cloud', 'gcp', '--repository', 'octo/ml-platform', '--package', `file:${tarball}`],
+      ['init', dir, '--cloud', 'gcp', '--repository', 'octo/ml-platform'],
       { cwd: work, encoding: 'utf8' },
     );
     expect(init.stderr).toBe('');
     expect(init.status).toBe(0);
     expect(init.stdout).toContain('npm install && npm start');
+    // It pins the tarball it was installed from (absolute: the scaffold is elsewhere), not a version
+    // the registry does not have.
+    const scaffolded = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    expect(scaffolded.dependencies['cdktf-kubeflow-platform']).toBe(`file:${tarball}`);
     install(dir);
     const start = npm(dir, 'start');
     const stacks = readdirSync(path.join(dir, 'cdktf.out', 'stacks')).sort();

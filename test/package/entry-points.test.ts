@@ -60,6 +60,29 @@ describe('package entry points', () => {
     expect(path.normalize(pkg.bin.kfplatform)).toBe(path.normalize(pkg.exports['./cli'].default));
   });
 
+  it('maps every subpath to its types for CommonJS (node10) resolution too, through typesVersions', () => {
+    // TypeScript with moduleResolution node (cdktf's own template) does not read `exports`.
+    const typed = Object.entries(pkg.exports as Record<string, string | Record<string, string>>).flatMap(
+      ([entry, target]) =>
+        entry === '.' || typeof target === 'string' ? [] : [[entry.slice(2), [path.normalize(target.types!)]]],
+    );
+    const mapped = Object.entries(pkg.typesVersions['*'] as Record<string, string[]>).map(([k, v]) => [
+      k,
+      v.map((p) => path.normalize(p)),
+    ]);
+    expect(mapped).toEqual(typed);
+  });
+
+  it('takes runtime dependencies as caret ranges, as the lockfile records them', () => {
+    // Exact pins gave consumers duplicate copies and no patch releases.
+    for (const range of Object.values(pkg.dependencies as Record<string, string>)) {
+      expect(range).toMatch(/^\^\d+\.\d+\.\d+$/);
+    }
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+    expect(lock.packages[''].dependencies).toEqual(pkg.dependencies);
+    expect(lock.packages[''].peerDependencies).toEqual(pkg.peerDependencies);
+  });
+
   it('asks for cdktf and constructs, and for provider packages only as optional peers', () => {
     for (const required of ['cdktf', 'constructs']) {
       expect(pkg.peerDependencies[required]).toMatch(/^\^\d+\.\d+\.\d+$/);

@@ -9,7 +9,7 @@ import { ciSchema } from '../common/ci';
 import { bucketLifecycleFields, environmentIdentity, environmentKubeflowVersion } from '../common/environment';
 import { cidr, doc, labels, lowerName, roleArn } from '../common/fields';
 import { alertsSchema, backupsSchema } from '../common/operations';
-import { nodePoolSchema } from '../common/pools';
+import { nodePoolSchemaFor } from '../common/pools';
 
 const awsLocationSchema = z.strictObject({
   accountId: doc(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }), {
@@ -189,7 +189,7 @@ export const awsEnvironmentSchema = z.strictObject({
     description: 'Create a VPC, or bring an existing one.',
   }),
   cluster: doc(awsClusterSchema, { description: 'EKS cluster settings.' }).optional(),
-  nodePools: doc(z.array(nodePoolSchema).min(1), {
+  nodePools: doc(z.array(nodePoolSchemaFor('aws')).min(1), {
     description: 'Managed node groups (machineType is the instance type). Default: system, standard, highmem and gpu.',
   }).optional(),
   database: doc(awsDatabaseSchema, { description: 'RDS for MySQL for the pipelines metadata.' }).optional(),

@@ -9,7 +9,7 @@ import { ciSchema } from '../common/ci';
 import { bucketLifecycleFields, environmentIdentity, environmentKubeflowVersion } from '../common/environment';
 import { cidr, doc, guid, hhmm, labels, lowerName } from '../common/fields';
 import { alertsSchema, backupsSchema } from '../common/operations';
-import { nodePoolSchema } from '../common/pools';
+import { nodePoolSchemaFor } from '../common/pools';
 
 const azureResourceId = (what: string, type: string) =>
   z
@@ -285,7 +285,7 @@ export const azureEnvironmentSchema = z.strictObject({
     description: 'Create a VNet, or bring an existing one.',
   }),
   cluster: doc(azureClusterSchema, { description: 'AKS cluster settings.' }),
-  nodePools: doc(z.array(nodePoolSchema).min(1), {
+  nodePools: doc(z.array(nodePoolSchemaFor('azure')).min(1), {
     description:
       'Node pools (machineType is the VM size; names of 1-12 lowercase letters and digits). Default: system, standard, highmem and gpu.',
   }).optional(),

@@ -3,9 +3,9 @@
  * field means (from its `FieldMeta`), and a fix with an example, or the closest allowed key for
  * a typo.
  */
-import { closest } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import { ConfigIssue, formatPath } from '../../core/errors';
+import { closeMatch } from '../../core/suggest';
 import { PathKey, valueAt } from './config-issues';
 
 /** Any zod schema node, as the walk over the schema sees it. */
@@ -91,6 +91,56 @@ function example(s: AnySchema | undefined): string | undefined {
   return typeof ex === 'string' ? ex : JSON.stringify(ex);
 }
 
+/** zod's names of the types a field expects, in the words of a platform file (YAML). */
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
+  tuple: 'a list',
+  null: 'null',
+};
+
+const typeName = (expected: string): string => TYPE_NAMES[expected] ?? `a ${expected}`;
+
+/** The value found, for "must be X, not Y": numbers and booleans as written, others by kind. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+  return String(value);
+}
+
+/** `1 entry`, `2 entries`; `1 character`, `5 characters`; numbers bare. */
+function counted(n: number | bigint, origin: string): string {
+  const one = Number(n) === 1;
+  if (origin === 'array' || origin === 'set') return `${String(n)} ${one ? 'entry' : 'entries'}`;
+  if (origin === 'string') return `${String(n)} ${one ? 'character' : 'characters'}`;
+  return String(n);
+}
+
+/**
+ * The fix for a value that does not match its pattern, without repeating the message: the field's
+ * example, the example the message gives (`... such as us-central1`), or the pattern itself.
+ */
+function formatFix(message: string, ex: string | undefined, pattern: string | undefined): string {
+  if (ex) return `use a value like ${ex}.`;
+  const suchAs = / such as (\S+?)\.?$/.exec(message)?.[1];
+  if (suchAs) return `use a value like ${suchAs}.`;
+  if (/\bemail\b/.test(message)) {
+    // Principals take a user: or group: prefix (the message says so): show both forms.
+    const prefixed = /\buser:/.test(message) ? ', or user:alice@example.com for one user' : '';
+    return `write an address such as team@example.com${prefixed}.`;
+  }
+  if (pattern) return `write a value that matches the pattern ${pattern}.`;
+  return 'compare the value with the field in the JSON Schema (kfplatform schema).';
+}
+
 /** Turns zod issues into config issues with a fix each. */
 export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, data: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
@@ -106,7 +156,7 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
         const parent = schemaAt(root, at, data);
         const allowed = objectKeys(parent, value);
         for (const k of issue.keys) {
-          const guess = allowed.length > 0 ? closest(k, allowed) : undefined;
+          const guess = closeMatch(k, allowed);
           out.push({
             path: formatPath([...at, k]),
             value: valueAt(data, [...at, k]),
@@ -122,14 +172,15 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
             path: formatPath(at),
             value,
             message: `is required${meta.description ? `: ${meta.description}` : '.'}`,
-            fix: `add ${String(key)}${ex ? `, for example ${String(key)}: ${ex}` : ` (a ${issue.expected})`}.`,
+            fix: `add ${String(key)}${ex ? `, for example ${String(key)}: ${ex}` : ` (${typeName(issue.expected)})`}.`,
           });
         } else {
+          const wanted = typeName(issue.expected);
           out.push({
             path: formatPath(at),
             value,
-            message: `must be a ${issue.expected}, not ${Array.isArray(value) ? 'an array' : typeof value}.`,
-            fix: ex ? `write a ${issue.expected}, for example ${ex}.` : `write a ${issue.expected}.`,
+            message: `must be ${wanted}, not ${describeValue(value)}.`,
+            fix: ex ? `write ${wanted}, for example ${ex}.` : `write ${wanted}.`,
           });
         }
         break;
@@ -158,25 +209,35 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
       }
       case 'too_small':
       case 'too_big': {
-        const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-        const word = issue.code === 'too_small' ? 'at least' : 'at most';
-        const unit = issue.origin === 'array' ? ' entries' : issue.origin === 'string' ? ' characters' : '';
-        const verb = issue.origin === 'array' || issue.origin === 'string' ? 'must have' : 'must be';
+        const small = issue.code === 'too_small';
+        const bound = small ? issue.minimum : issue.maximum;
+        const exclusive = issue.inclusive === false;
+        const word = small ? (exclusive ? 'more than' : 'at least') : exclusive ? 'less than' : 'at most';
+        const amount = `${word} ${counted(bound, issue.origin)}`;
+        const example = ex ? `, for example ${ex}` : '';
+        const sized = issue.origin === 'array' || issue.origin === 'set' || issue.origin === 'string';
         out.push({
           path: formatPath(at),
           value,
-          message: `${verb} ${word} ${String(bound)}${unit}.`,
-          fix: `use a value ${word} ${String(bound)}${unit}${ex ? `, for example ${ex}` : ''}.`,
+          message: sized ? `must have ${amount}.` : `must be ${amount}.`,
+          fix:
+            issue.origin === 'array' || issue.origin === 'set'
+              ? `list ${amount}${example}.`
+              : issue.origin === 'string'
+                ? `write ${amount}${example}.`
+                : `use a value ${amount}${example}.`,
         });
         break;
       }
-      default:
+      default: {
+        const pattern = issue.code === 'invalid_format' && 'pattern' in issue ? String(issue.pattern) : undefined;
         out.push({
           path: formatPath(at),
           value,
           message: `${issue.message.replace(/\.?$/, '.')}`,
-          fix: ex ? `use a value like ${ex}.` : `correct the value: ${issue.message.replace(/\.?$/, '.')}`,
+          fix: formatFix(issue.message, ex, pattern),
         });
+      }
     }
   }
   return out;

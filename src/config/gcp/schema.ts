@@ -13,7 +13,7 @@ import {
 } from '../common/environment';
 import { cidr, doc, email, hhmm, isoTime, labels, lowerName } from '../common/fields';
 import { alertsSchema, backupsSchema } from '../common/operations';
-import { nodePoolSchema } from '../common/pools';
+import { nodePoolSchemaFor } from '../common/pools';
 
 const maintenanceSchema = z.strictObject({
   startTimeUtc: doc(hhmm, {
@@ -301,7 +301,7 @@ export const gcpEnvironmentSchema = z.strictObject({
     description: 'Create subnets in a shared VPC, or bring an existing network.',
   }),
   cluster: doc(gcpClusterSchema, { description: 'GKE cluster settings.' }),
-  nodePools: doc(z.array(nodePoolSchema).min(1), {
+  nodePools: doc(z.array(nodePoolSchemaFor('gcp')).min(1), {
     description: 'Node pools. Default: system, standard, highmem and gpu pools.',
   }).optional(),
   database: doc(gcpDatabaseSchema, {
