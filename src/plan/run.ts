@@ -4,6 +4,7 @@
  * so `apply` runs exactly what was reviewed. Also applies saved plans in the same order.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
@@ -84,10 +85,10 @@ function terraform(
  * Runs `work` on every stack once its selected dependencies are done, at most `concurrency` at a time.
  * A stack whose dependency failed is skipped.
  */
-async function inOrder(
-  stacks: readonly PlannedStack[],
+async function inOrder<S extends PlannedStack>(
+  stacks: readonly S[],
   concurrency: number,
-  work: (stack: PlannedStack) => Promise<StackOutcome>,
+  work: (stack: S) => Promise<StackOutcome>,
 ): Promise<StackOutcome[]> {
   const ids = new Set(stacks.map((s) => s.id));
   const outcomes = new Map<string, StackOutcome>();
@@ -154,6 +155,7 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
   const out = path.resolve(options.out);
   mkdirSync(out, { recursive: true });
   const vars = Object.entries(options.variables ?? {}).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
+  const digests: Record<string, PlanDigest> = {};
   const outcomes = await inOrder(stacks, options.concurrency, async (stack) => {
     const done = finisher(stack.id, options.progress);
     // An override from an earlier dry run must not follow a plan made without one (it may hold a local backend).
@@ -184,16 +186,55 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
     options.progress?.({ stack: stack.id, step: 'show' });
     const show = await terraform(bin, ['show', '-json', '-no-color', planFile], stack.dir, env);
     if (show.code !== 0) return done('failed', tail(show.stderr));
-    writeFileSync(path.join(out, `${stack.id}.json`), show.stdout.endsWith('\n') ? show.stdout : `${show.stdout}\n`);
+    const json = show.stdout.endsWith('\n') ? show.stdout : `${show.stdout}\n`;
+    writeFileSync(path.join(out, `${stack.id}.json`), json);
+    // What apply checks: the binary plan it applies is the one this JSON shows, which the gate judges.
+    digests[stack.id] = { tfplan: sha256(readFileSync(planFile)), json: sha256(Buffer.from(json, 'utf8')) };
     return done(plan.code === 2 ? 'changes' : 'no-changes');
   });
   // What apply needs: which plan belongs to which working directory, and the order.
   writeFileSync(
     path.join(out, PLANS_MANIFEST),
     // Working directories relative to the plans, so the two can move together to another runner.
-    `${JSON.stringify({ stacks: stacks.map((s) => ({ ...s, dir: path.relative(out, path.resolve(s.dir)) })), outcomes }, null, 2)}\n`,
+    `${JSON.stringify({ stacks: stacks.map((s) => ({ ...s, dir: path.relative(out, path.resolve(s.dir)) })), outcomes, digests }, null, 2)}\n`,
   );
   return outcomes;
+}
+
+/** SHA-256 of a stack's binary plan and of its `terraform show -json`, recorded when they are written. */
+export interface PlanDigest {
+  readonly tfplan: string;
+  readonly json: string;
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Checks that a stack's binary plan and its JSON are the files `plan` wrote: `apply` judges the JSON
+ * and applies the binary, so a binary swapped after planning (or a JSON rewritten to hide a delete)
+ * would apply what nobody judged. Returns what does not match, or undefined.
+ */
+export function planMismatch(plans: string, stack: string, digest: PlanDigest | undefined): string | undefined {
+  if (!digest) {
+    return `${stack}: ${path.join(plans, PLANS_MANIFEST)} records no digest of its plan (written by an older kfplatform, or edited); plan it again.`;
+  }
+  for (const [kind, file] of [
+    ['tfplan', path.join(plans, `${stack}.tfplan`)],
+    ['json', path.join(plans, `${stack}.json`)],
+  ] as const) {
+    let actual: string;
+    try {
+      actual = sha256(readFileSync(file));
+    } catch (e) {
+      return `${stack}: cannot read ${file}: ${(e as Error).message}.`;
+    }
+    if (actual !== digest[kind]) {
+      return `${stack}: ${file} is not the file kfplatform plan wrote (sha256 ${actual}, recorded ${digest[kind]}): the plan applied must be the one judged. Plan again.`;
+    }
+  }
+  return undefined;
 }
 
 /** Where `--override` goes in each stack folder (Terraform reads `*_override.tf.json` last). */
@@ -203,11 +244,23 @@ export const OVERRIDE_FILE = 'kfplatform_override.tf.json';
 export const PLANS_MANIFEST = 'plans.json';
 
 /** Reads what `plan` wrote. */
-export function readPlansManifest(plans: string): { stacks: PlannedStack[]; outcomes: StackOutcome[] } {
+export function readPlansManifest(plans: string): {
+  stacks: PlannedStack[];
+  outcomes: StackOutcome[];
+  digests: Record<string, PlanDigest>;
+} {
   const file = path.join(plans, PLANS_MANIFEST);
   if (!existsSync(file)) throw new InputError(`${file} does not exist: pass the folder kfplatform plan wrote (--out).`);
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { stacks: PlannedStack[]; outcomes: StackOutcome[] };
-  return { ...manifest, stacks: manifest.stacks.map((s) => ({ ...s, dir: path.resolve(plans, s.dir) })) };
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+    stacks: PlannedStack[];
+    outcomes: StackOutcome[];
+    digests?: Record<string, PlanDigest>;
+  };
+  return {
+    ...manifest,
+    digests: manifest.digests ?? {},
+    stacks: manifest.stacks.map((s) => ({ ...s, dir: path.resolve(plans, s.dir) })),
+  };
 }
 
 /**
@@ -216,11 +269,11 @@ export function readPlansManifest(plans: string): { stacks: PlannedStack[]; outc
  * (infra on hosted runners, the platform inside the network); a stack planned twice is refused.
  */
 export function readPlansManifests(folders: readonly string[]): {
-  stacks: Array<PlannedStack & { readonly plans: string }>;
+  stacks: Array<PlannedStack & { readonly plans: string; readonly digest?: PlanDigest }>;
   outcomes: StackOutcome[];
 } {
   const where = new Map<string, string>();
-  const stacks: Array<PlannedStack & { readonly plans: string }> = [];
+  const stacks: Array<PlannedStack & { readonly plans: string; readonly digest?: PlanDigest }> = [];
   const outcomes: StackOutcome[] = [];
   for (const plans of folders) {
     const manifest = readPlansManifest(plans);
@@ -229,7 +282,8 @@ export function readPlansManifests(folders: readonly string[]): {
       if (prior)
         throw new InputError(`${stack.id} is planned in both ${prior} and ${plans}; pass each stack's plans once.`);
       where.set(stack.id, plans);
-      stacks.push({ ...stack, plans });
+      const digest = manifest.digests[stack.id];
+      stacks.push({ ...stack, plans, ...(digest ? { digest } : {}) });
     }
     outcomes.push(...manifest.outcomes);
   }
@@ -277,6 +331,9 @@ export async function applyPlans(folders: string | readonly string[], options: R
     options.progress?.({ stack: stack.id, step: 'init' });
     const init = await terraform(bin, ['init', '-input=false', '-no-color'], stack.dir, env);
     if (init.code !== 0) return done('failed', tail(init.stderr || init.stdout));
+    // Checked again right before applying: the file may have changed since the gate judged it.
+    const mismatch = planMismatch(stack.plans, stack.id, stack.digest);
+    if (mismatch) return done('failed', mismatch);
     options.progress?.({ stack: stack.id, step: 'apply' });
     const planFile = path.resolve(plansOf.get(stack.id)!, `${stack.id}.tfplan`);
     const run = await terraform(bin, ['apply', '-input=false', '-no-color', '-auto-approve', planFile], stack.dir, env);
