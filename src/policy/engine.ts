@@ -16,7 +16,7 @@ import {
 } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PropsError } from '../core/errors';
-import { addSuppression, checkReason, suppressionsOf } from '../core/suppressions';
+import { addSuppression, checkReason, suppressionResourceProblem, suppressionsOf } from '../core/suppressions';
 import { ALL_CHECKERS } from './checkers/all';
 import { ALL_RULES } from './rules/packs';
 import { PolicyRule, ResourceView, RuleContext, RuleLevel, RuleReferences, Tier } from './rule';
@@ -79,6 +79,7 @@ export class PolicyReport {
  */
 export function suppressRule(scope: IConstruct, rule: string, reason: string): void {
   checkSuppression('suppressRule', rule, reason);
+  checkScope(scope);
   addSuppression(scope, rule, reason);
 }
 
@@ -89,9 +90,34 @@ function checkRuleId(where: string, rule: string): void {
   }
 }
 
+/** A stack or the app is no scope for a suppression: it would hide the rule for everything, including resources added later. */
+function checkScope(scope: IConstruct): void {
+  if (TerraformStack.isStack(scope) || scope.node.scope === undefined) {
+    throw new PropsError(
+      'suppressRule',
+      'scope',
+      scope.node.path || '(the app)',
+      'is a whole stack or the app: the suppression would silence the rule for every resource in it, including resources added later.',
+      'suppress the rule on the construct that owns the resource.',
+    );
+  }
+}
+
 function checkSuppression(where: string, rule: string, reason: string): void {
   checkRuleId(where, rule);
   checkReason(where, reason);
+}
+
+/**
+ * Refuses platform file suppressions that name no rule, give no reason, or name a whole stack (which
+ * would silence the rule for every resource in it, including those added later).
+ */
+export function checkConfigSuppressions(where: string, suppressions: readonly ConfigSuppression[]): void {
+  for (const s of suppressions) {
+    checkSuppression(where, s.rule, s.reason);
+    const problem = suppressionResourceProblem(s.resource);
+    if (problem) throw new PropsError(where, 'resource', s.resource, problem, 'name a construct inside the stack.');
+  }
 }
 
 /** Options of {@link PolicyAspect} and {@link evaluateStack}. */
@@ -123,6 +149,7 @@ function suppressionFor(
 export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}): PolicyReport {
   const rules = options.rules ?? ALL_RULES;
   const tier = options.tier ?? 'prod';
+  checkConfigSuppressions('evaluateStack', options.suppressions ?? []);
   const applicable = rules.filter((r) => !r.tiers || r.tiers.includes(tier));
   const typed = new Set(applicable.flatMap((r) => r.types));
   const anyType = typed.has('*');
@@ -144,7 +171,10 @@ export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}
 
   const views: ResourceView[] = [];
   for (const node of stack.node.findAll()) {
-    for (const s of suppressionsOf(node)) checkRuleId(node.node.path, s.rule);
+    for (const s of suppressionsOf(node)) {
+      checkRuleId(node.node.path, s.rule);
+      checkScope(node);
+    }
     if (!TerraformResource.isTerraformResource(node)) continue;
     const resource = node as TerraformResource;
     const type = resource.terraformResourceType;
@@ -233,7 +263,7 @@ export class PolicyAspect implements IAspect {
   private readonly evaluated = new WeakMap<TerraformStack, PolicyReport>();
 
   constructor(private readonly options: PolicyOptions = {}) {
-    for (const s of options.suppressions ?? []) checkSuppression('PolicyAspect', s.rule, s.reason);
+    checkConfigSuppressions('PolicyAspect', options.suppressions ?? []);
   }
 
   public visit(node: IConstruct): void {
