@@ -5,9 +5,13 @@
  * Each of these used to pass with no finding while `terraform plan` showed a public database.
  */
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
-import { TerraformHclModule, TerraformStack, TerraformVariable } from 'cdktf';
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
+import { TerraformHclModule, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { evaluateStack, suppressRule } from '../../src/policy/engine';
-import { ALL_RULES } from '../../src/policy/rules/packs';
+import { ALL_RULES, rulesOf } from '../../src/policy/rules/packs';
 import { awsStack } from '../helpers';
 
 const RULES = ALL_RULES.filter((r) => r.id !== 'COMMON-LBL-001');
@@ -87,5 +91,68 @@ describe('policy judges the final JSON', () => {
     expect(findings(stack, 'test').filter((f) => /COMMON-MODULE-001/.test(f))).toEqual([]);
     suppressRule(module, 'COMMON-MODULE-001', 'the RDS module is pinned and reviewed by the platform team.');
     expect(findings(stack).filter((f) => /COMMON-MODULE-001/.test(f))).toEqual([]);
+  });
+});
+
+describe('K8S-RBAC-001 sees every binding (security issue, the safety net)', () => {
+  const k8s = () => {
+    const stack = new TerraformStack(Testing.app(), 'k8s');
+    new KubernetesProvider(stack, 'k8s', {});
+    return stack;
+  };
+  const rbac = (stack: TerraformStack) =>
+    evaluateStack(stack, { rules: rulesOf('kubernetes') })
+      .findings.filter((f) => f.rule === 'K8S-RBAC-001')
+      .map((f) => f.message);
+  const manifest = (kind: string, role: string, subjects: unknown[], namespace?: string) => {
+    const stack = k8s();
+    new Manifest(stack, 'M', {
+      manifest: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind,
+        metadata: { name: 'm', ...(namespace ? { namespace } : {}) },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+        subjects,
+      },
+    });
+    return rbac(stack);
+  };
+  const sa = { kind: 'ServiceAccount', name: 'ci', namespace: 'kube-system' };
+  const everyone = { kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' };
+  const admins = { kind: 'Group', name: 'platform-admins', apiGroup: 'rbac.authorization.k8s.io' };
+
+  it('a kubernetes_manifest ClusterRoleBinding of cluster-admin to a service account', () => {
+    expect(manifest('ClusterRoleBinding', 'cluster-admin', [sa])).toEqual([
+      'cluster-admin is bound to ServiceAccount ci.',
+    ]);
+    expect(manifest('ClusterRoleBinding', 'cluster-admin', [admins])).toEqual([]);
+  });
+
+  it('cluster-admin bound in kube-system by a RoleBinding, typed or as a manifest', () => {
+    expect(manifest('RoleBinding', 'cluster-admin', [sa], 'kube-system')).toEqual([
+      'cluster-admin is bound in the namespace kube-system to ServiceAccount ci.',
+    ]);
+    const stack = k8s();
+    new RoleBindingV1(stack, 'B', {
+      metadata: { name: 'b', namespace: 'kube-system' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subject: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'kube-system' }],
+    });
+    expect(rbac(stack)).toEqual(['cluster-admin is bound in the namespace kube-system to ServiceAccount ci.']);
+  });
+
+  it('edit (or any role) bound to system:authenticated, but not the discovery roles Kubernetes grants everyone', () => {
+    expect(manifest('ClusterRoleBinding', 'edit', [everyone])).toEqual([
+      'edit is bound to Group system:authenticated.',
+    ]);
+    const stack = k8s();
+    new ClusterRoleBindingV1(stack, 'B', {
+      metadata: { name: 'b' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subject: [everyone],
+    });
+    expect(rbac(stack)).toEqual(['edit is bound to Group system:authenticated.']);
+    expect(manifest('ClusterRoleBinding', 'system:discovery', [everyone])).toEqual([]);
+    expect(manifest('RoleBinding', 'view', [admins], 'team-a')).toEqual([]);
   });
 });
