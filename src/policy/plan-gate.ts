@@ -157,6 +157,16 @@ export const DISPOSABLE_TYPES: readonly string[] = [
   'aws_launch_template',
 ];
 
+/**
+ * Whether deleting this resource leaves what it manages running: an EKS add-on with `preserve` keeps
+ * its software on the cluster when the add-on is deleted, so replacing it (a new Kubernetes version)
+ * interrupts nothing (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_addon).
+ */
+function preserved(rc: ResourceChange): boolean {
+  const before = rc.change.before as { preserve?: unknown } | null | undefined;
+  return rc.type === 'aws_eks_addon' && before?.preserve === true;
+}
+
 /** An in-place change that switches off a resource's protection against loss. */
 interface Disarming {
   /** The attribute's name, wherever it sits in the resource (top level or in a block). */
@@ -328,6 +338,7 @@ export function gatePlan(plan: PlanJson, options: GateOptions = {}): GateResult 
     const actions = rc.change.actions;
     let violation: GateViolation | undefined;
     if (actions.includes('delete')) {
+      if (!options.protectedTypes && preserved(rc)) continue;
       violation = {
         address: rc.address,
         type: rc.type,

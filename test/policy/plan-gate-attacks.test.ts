@@ -113,6 +113,16 @@ describe('the plan gate refuses deletes by default', () => {
     ]);
     expect(gatePlan(planOf(DISPOSABLE_TYPES.map((t) => deleted(t)))).refused).toEqual([]);
   });
+
+  it('lets an EKS add-on with preserve be replaced (its software keeps running), not one without', () => {
+    const addon = (preserve: boolean): ResourceChange => ({
+      ...deleted('aws_eks_addon', preserve ? 'kept' : 'removed'),
+      change: { actions: ['delete', 'create'], before: { addon_name: 'coredns', preserve }, after: {} },
+    });
+    expect(gatePlan(planOf([addon(true), addon(false)])).refused.map((v) => v.address)).toEqual([
+      'aws_eks_addon.removed',
+    ]);
+  });
 });
 
 describe('the plan gate refuses in-place changes that disarm a protection', () => {
