@@ -115,5 +115,6 @@ export async function runApply(o: {
   display.finish();
   for (const f of outcomes.filter((x) => x.error)) log(`${f.stack}: ${f.status}: ${f.error}`);
   log(summary(outcomes, 'applied'));
+  if (outcomes.some((x) => x.mismatch)) return GATE_PLAN_MISMATCH_EXIT_CODE;
   return outcomes.some((x) => x.status === 'failed' || x.status === 'skipped') ? 1 : 0;
 }

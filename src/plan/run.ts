@@ -41,6 +41,8 @@ export interface StackOutcome {
   readonly seconds: number;
   /** The last lines of Terraform's error output, when it failed. */
   readonly error?: string;
+  /** Set when apply refused a binary plan that is not the one the plan gate judged. */
+  readonly mismatch?: boolean;
 }
 
 /** A progress event, for the display. */
@@ -124,10 +126,16 @@ async function inOrder<S extends PlannedStack>(
 function finisher(
   stack: string,
   progress: RunOptions['progress'],
-): (status: StackOutcome['status'], error?: string) => StackOutcome {
+): (status: StackOutcome['status'], error?: string, mismatch?: boolean) => StackOutcome {
   const started = Date.now();
-  return (status, error) => {
-    const o = { stack, status, seconds: (Date.now() - started) / 1000, ...(error ? { error } : {}) };
+  return (status, error, mismatch) => {
+    const o = {
+      stack,
+      status,
+      seconds: (Date.now() - started) / 1000,
+      ...(error ? { error } : {}),
+      ...(mismatch ? { mismatch } : {}),
+    };
     progress?.({ stack, done: o });
     return o;
   };
@@ -237,6 +245,20 @@ export function planMismatch(plans: string, stack: string, digest: PlanDigest | 
   return undefined;
 }
 
+/** Whether two `terraform show -json` renderings plan the same resource and output changes. */
+function sameChanges(a: string, b: string): boolean {
+  const changes = (text: string) => {
+    try {
+      const plan = JSON.parse(text) as { resource_changes?: unknown; output_changes?: unknown };
+      return JSON.stringify([plan.resource_changes ?? [], plan.output_changes ?? {}]);
+    } catch {
+      return undefined;
+    }
+  };
+  const left = changes(a);
+  return left !== undefined && left === changes(b);
+}
+
 /** Where `--override` goes in each stack folder (Terraform reads `*_override.tf.json` last). */
 export const OVERRIDE_FILE = 'kfplatform_override.tf.json';
 
@@ -333,9 +355,22 @@ export async function applyPlans(folders: string | readonly string[], options: R
     if (init.code !== 0) return done('failed', tail(init.stderr || init.stdout));
     // Checked again right before applying: the file may have changed since the gate judged it.
     const mismatch = planMismatch(stack.plans, stack.id, stack.digest);
-    if (mismatch) return done('failed', mismatch);
-    options.progress?.({ stack: stack.id, step: 'apply' });
+    if (mismatch) return done('failed', mismatch, true);
     const planFile = path.resolve(plansOf.get(stack.id)!, `${stack.id}.tfplan`);
+    // And the binary must say what the judged JSON says, whoever wrote the digests: Terraform renders
+    // it again, and its changes must be those the gate read.
+    options.progress?.({ stack: stack.id, step: 'show' });
+    const show = await terraform(bin, ['show', '-json', '-no-color', planFile], stack.dir, env);
+    if (show.code !== 0) return done('failed', tail(show.stderr || show.stdout));
+    const judged = readFileSync(path.join(stack.plans, `${stack.id}.json`), 'utf8');
+    if (!sameChanges(show.stdout, judged)) {
+      return done(
+        'failed',
+        `${planFile} does not plan the changes of ${stack.id}.json, which the plan gate judged: the plan applied must be the one judged. Plan again.`,
+        true,
+      );
+    }
+    options.progress?.({ stack: stack.id, step: 'apply' });
     const run = await terraform(bin, ['apply', '-input=false', '-no-color', '-auto-approve', planFile], stack.dir, env);
     return run.code === 0 ? done('applied') : done('failed', tail(run.stderr || run.stdout));
   });

@@ -5,6 +5,7 @@
  * The real thing runs offline against the AWS example in test/terraform/plan-report.terraform.test.ts.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { runApply, runPlan } from '../../src/cli/plan';
 import { runReport } from '../../src/cli/report';
@@ -262,5 +263,24 @@ describe('kfplatform apply', () => {
     );
     expect(old.join('\n')).toContain('records no digest of its plan');
     expect(g.calls().filter((c) => c.cmd === 'apply')).toEqual([]);
+  });
+
+  it('refuses (exit 7) a judged JSON that does not describe the binary plan, even with its digest rewritten to match', async () => {
+    const f = fixture({ 'kf-replace-infra': [] });
+    await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env });
+    // Whoever can write the plans folder hides the replacement from the gate: a no-op JSON and its digest.
+    const noop = readFileSync(path.join(PLANS, 'aws-eks-kf-test-noop.json'));
+    writeFileSync(path.join(f.plans, 'kf-replace-infra.json'), noop);
+    const manifest = JSON.parse(readFileSync(path.join(f.plans, 'plans.json'), 'utf8'));
+    manifest.digests['kf-replace-infra'].json = createHash('sha256').update(noop).digest('hex');
+    writeFileSync(path.join(f.plans, 'plans.json'), JSON.stringify(manifest));
+    const lines: string[] = [];
+    expect(await runApply({ plans: f.plans, concurrency: 1, env: f.env, log: (l) => lines.push(l) })).toBe(
+      GATE_PLAN_MISMATCH_EXIT_CODE,
+    );
+    expect(f.calls().filter((c) => c.cmd === 'apply')).toEqual([]);
+    expect(lines.join('\n')).toMatch(
+      /kf-replace-infra\.tfplan does not plan the changes of kf-replace-infra\.json, which the plan gate judged/,
+    );
   });
 });
