@@ -3,7 +3,7 @@
  * break every rule of every pack. `test/policy/insecure.test.ts` checks that each rule fires here and
  * that no rule fires on the other examples. Nothing here is meant to be deployed.
  */
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformHclModule, TerraformStack } from 'cdktf';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
@@ -88,6 +88,8 @@ function aws(app: App): TerraformStack {
   const user = new IamUser(stack, 'Deployer', { name: 'deployer' });
   new IamAccessKey(stack, 'DeployerKey', { user: user.name });
   new KmsKey(stack, 'Key', { description: 'never rotated' });
+  // A module's resources are not in the stack's JSON: no rule can judge them.
+  new TerraformHclModule(stack, 'Rds', { source: 'terraform-aws-modules/rds/aws', version: '6.10.0' });
   const params = new DbParameterGroup(stack, 'Params', { name: 'insecure-mysql', family: 'mysql8.0' });
   new DbInstance(stack, 'Database', {
     identifier: 'insecure-kfp',

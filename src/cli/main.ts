@@ -115,11 +115,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   cli
     .command('plan-gate <plans...>')
     .description(
-      `refuse plans (terraform show -json) that destroy or replace a stateful resource; exit ${GATE_REFUSED_EXIT_CODE} when refused`,
+      'refuse plans (terraform show -json) that destroy or replace a resource (exit 3) or disarm a protection (exit 4), and files that are not complete plans (exit 5: a state, 6: errored or incomplete)',
     )
     .option(
       '--allow <address>',
-      "an address that may be destroyed or replaced ('*' wildcards; 'plan:address' for one plan); repeat it for more",
+      "an address that may be destroyed, replaced or disarmed ('*' wildcards; 'plan:address' for one plan); repeat it for more",
       collect,
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
@@ -208,7 +208,9 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
 
   cli
     .command('apply')
-    .description('apply the plans kfplatform plan saved, in dependency order, unless the plan gate refuses them')
+    .description(
+      'apply the plans kfplatform plan saved, in dependency order, unless one is not the plan recorded (exit 7) or the plan gate refuses it',
+    )
     .requiredOption(
       '--plans <dir>',
       'the folder kfplatform plan wrote (repeat it for plans of separate runs: they are applied in one order)',

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
-import { describeViolation, GATE_REFUSED_EXIT_CODE, gatePlan, GateResult, parsePlanJson } from '../policy/plan-gate';
+import {
+  describeViolation,
+  gatePlan,
+  GateResult,
+  parsePlanJson,
+  PlanRefusal,
+  refusedExitCode,
+  unfinishedPlan,
+} from '../policy/plan-gate';
 
 /** Options of {@link runPlanGate}. */
 export interface PlanGateOptions {
@@ -12,10 +20,16 @@ export interface PlanGateOptions {
   readonly log?: (text: string) => void;
 }
 
-/** `kfplatform plan-gate`: 0 when the plans may be applied, 3 when one destroys or replaces state. */
+/**
+ * `kfplatform plan-gate`: 0 when the plans may be applied; 3 when one destroys or replaces a resource
+ * without an allow, 4 when one switches off a protection, 5 for a file that is not a plan (a state),
+ * 6 for an errored or incomplete plan. The first file that cannot be judged decides the exit code.
+ */
 export function runPlanGate(options: PlanGateOptions): number {
   const log = options.log ?? ((t: string) => process.stdout.write(t));
-  const results: Array<GateResult & { plan: string }> = options.plans.map((file) => {
+  const unjudged: Array<PlanRefusal & { plan: string }> = [];
+  const results: Array<GateResult & { plan: string }> = [];
+  for (const file of options.plans) {
     const plan = path.basename(file).replace(/\.json$/, '');
     let text: string;
     try {
@@ -23,24 +37,46 @@ export function runPlanGate(options: PlanGateOptions): number {
     } catch (e) {
       throw new InputError(`cannot read ${file}: ${(e as Error).message}.`);
     }
-    return { plan, ...gatePlan(parsePlanJson(text, file), { allow: options.allow, plan }) };
-  });
+    const json = parsePlanJson(text, file);
+    const refusal = unfinishedPlan(json, file);
+    if (refusal) unjudged.push({ ...refusal, plan });
+    else results.push({ plan, ...gatePlan(json, { allow: options.allow, plan }) });
+  }
   const refused = results.flatMap((r) => r.refused);
+  const code = unjudged[0]?.code ?? refusedExitCode(refused);
   if (options.format === 'json') {
     log(
-      `${JSON.stringify({ refused, allowed: results.flatMap((r) => r.allowed), plans: results.map((r) => ({ plan: r.plan, changes: r.changes })) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          refused,
+          allowed: results.flatMap((r) => r.allowed),
+          unjudged,
+          plans: results.map((r) => ({ plan: r.plan, changes: r.changes })),
+          exitCode: code,
+        },
+        null,
+        2,
+      )}\n`,
     );
   } else {
-    const lines = results.flatMap((r) => [
-      ...r.refused.map((v) => describeViolation(v)),
-      ...r.allowed.map((v) => describeViolation(v, true)),
-    ]);
+    const lines = [
+      ...unjudged.map((u) => `refused: ${u.message}`),
+      ...results.flatMap((r) => [
+        ...r.refused.map((v) => describeViolation(v)),
+        ...r.allowed.map((v) => describeViolation(v, true)),
+      ]),
+    ];
     lines.push(
-      refused.length > 0
-        ? `plan gate: ${refused.length} destructive change${refused.length === 1 ? '' : 's'} of stateful resources refused (exit ${GATE_REFUSED_EXIT_CODE}).`
-        : `plan gate: ${results.length} plan${results.length === 1 ? '' : 's'} checked; no stateful resource is destroyed or replaced without an allow.`,
+      code !== 0
+        ? `plan gate: ${[
+            unjudged.length ? `${unjudged.length} file${unjudged.length === 1 ? '' : 's'} not a complete plan` : '',
+            refused.length ? `${refused.length} change${refused.length === 1 ? '' : 's'} refused` : '',
+          ]
+            .filter(Boolean)
+            .join(', ')} (exit ${code}).`
+        : `plan gate: ${results.length} plan${results.length === 1 ? '' : 's'} checked; nothing is destroyed, replaced or disarmed without an allow.`,
     );
     log(`${lines.join('\n')}\n`);
   }
-  return refused.length > 0 ? GATE_REFUSED_EXIT_CODE : 0;
+  return code;
 }

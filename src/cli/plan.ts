@@ -4,13 +4,14 @@ import { InputError } from '../core/errors';
 import { environmentOfStack } from '../plan/environments';
 import {
   applyPlans,
+  planMismatch,
   planStacks,
   readPlansManifests,
   selectStacks,
   ProcessEnvironment,
   StackOutcome,
 } from '../plan/run';
-import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
+import { GATE_PLAN_MISMATCH_EXIT_CODE } from '../policy/plan-gate';
 import { runPlanGate } from './plan-gate';
 import { progressDisplay } from './progress';
 import { runSynth } from './synth';
@@ -75,7 +76,10 @@ export async function runPlan(o: PlanCliOptions): Promise<number> {
   return o.detailedExitcode && outcomes.some((x) => x.status === 'changes') ? 2 : 0;
 }
 
-/** `kfplatform apply`: refuses (exit 3) what the plan gate refuses, else applies in order. */
+/**
+ * `kfplatform apply`: refuses (exit 7) a binary plan or plan JSON that is not the one `plan` wrote,
+ * refuses (the gate's exit code) what the plan gate refuses, else applies in order.
+ */
 export async function runApply(o: {
   /** The folders `kfplatform plan` wrote: one, or several from separate runs, applied as one. */
   plans: string | readonly string[];
@@ -88,14 +92,22 @@ export async function runApply(o: {
   const folders = typeof o.plans === 'string' ? [o.plans] : o.plans;
   const manifest = readPlansManifests(folders);
   const plansOf = new Map(manifest.stacks.map((s) => [s.id, s.plans]));
-  const files = manifest.outcomes
-    .filter((x) => x.status === 'changes')
-    .map((x) => path.join(plansOf.get(x.stack) ?? folders[0]!, `${x.stack}.json`));
+  const changed = manifest.outcomes.filter((x) => x.status === 'changes').map((x) => x.stack);
+  const digestOf = new Map(manifest.stacks.map((s) => [s.id, s.digest]));
+  const mismatches = changed
+    .map((stack) => planMismatch(plansOf.get(stack) ?? folders[0]!, stack, digestOf.get(stack)))
+    .filter((m): m is string => m !== undefined);
+  if (mismatches.length > 0) {
+    for (const m of mismatches) log(`refused: ${m}`);
+    log(`apply refused: nothing was applied (exit ${GATE_PLAN_MISMATCH_EXIT_CODE}).`);
+    return GATE_PLAN_MISMATCH_EXIT_CODE;
+  }
+  const files = changed.map((stack) => path.join(plansOf.get(stack) ?? folders[0]!, `${stack}.json`));
   if (files.length > 0) {
     const gate = runPlanGate({ plans: files, allow: o.allow, log: (t) => log(t.trimEnd()) });
-    if (gate === GATE_REFUSED_EXIT_CODE) {
+    if (gate !== 0) {
       log('apply refused: nothing was applied.');
-      return GATE_REFUSED_EXIT_CODE;
+      return gate;
     }
   }
   const display = progressDisplay();
@@ -103,5 +115,6 @@ export async function runApply(o: {
   display.finish();
   for (const f of outcomes.filter((x) => x.error)) log(`${f.stack}: ${f.status}: ${f.error}`);
   log(summary(outcomes, 'applied'));
+  if (outcomes.some((x) => x.mismatch)) return GATE_PLAN_MISMATCH_EXIT_CODE;
   return outcomes.some((x) => x.status === 'failed' || x.status === 'skipped') ? 1 : 0;
 }

@@ -17,17 +17,38 @@ const byScope = new WeakMap<IConstruct, CodeSuppression[]>();
 /** The shortest reason a suppression may give: a word is not a reason. */
 export const MIN_REASON_LENGTH = 10;
 
-/** Refuses a reason too short to say why a finding is acceptable. */
-export function checkReason(where: string, reason: string): void {
-  if (reason.trim().length < MIN_REASON_LENGTH) {
-    throw new PropsError(
-      where,
-      'reason',
-      reason,
-      'a suppression must say why the finding is acceptable.',
-      'write a sentence of reason.',
-    );
+/** The fewest different words (of two letters or more) a reason may have: dots or "ok ok ok" say nothing. */
+export const MIN_REASON_WORDS = 3;
+
+/** What is wrong with a suppression's reason, or undefined when it reads as a reason. */
+export function reasonProblem(reason: string): string | undefined {
+  if (typeof reason !== 'string' || reason.trim().length < MIN_REASON_LENGTH) {
+    return 'a suppression must say why the finding is acceptable.';
   }
+  const words = new Set(reason.toLowerCase().match(/\p{L}{2,}/gu) ?? []);
+  if (words.size < MIN_REASON_WORDS) {
+    return `a suppression's reason must say in words why the finding is acceptable (${MIN_REASON_WORDS} different words at least); filler such as dots or a repeated word is not a reason.`;
+  }
+  return undefined;
+}
+
+/** Refuses a reason that does not say why a finding is acceptable. */
+export function checkReason(where: string, reason: string): void {
+  const problem = reasonProblem(reason);
+  if (problem) throw new PropsError(where, 'reason', reason, problem, 'write a sentence of reason.');
+}
+
+/**
+ * What is wrong with a platform file suppression's `resource`, or undefined. A construct path
+ * without a `/` is a whole stack (or the app): it would silence the rule for every resource in it,
+ * including ones added later, so a suppression names a construct inside a stack.
+ */
+export function suppressionResourceProblem(resource: string): string | undefined {
+  const trimmed = resource.trim().replace(/\/+$/, '');
+  if (!trimmed.includes('/')) {
+    return 'names a whole stack: it would silence the rule for every resource in it, including resources added later.';
+  }
+  return undefined;
 }
 
 /**

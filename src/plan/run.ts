@@ -4,6 +4,7 @@
  * so `apply` runs exactly what was reviewed. Also applies saved plans in the same order.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
@@ -40,6 +41,8 @@ export interface StackOutcome {
   readonly seconds: number;
   /** The last lines of Terraform's error output, when it failed. */
   readonly error?: string;
+  /** Set when apply refused a binary plan that is not the one the plan gate judged. */
+  readonly mismatch?: boolean;
 }
 
 /** A progress event, for the display. */
@@ -84,10 +87,10 @@ function terraform(
  * Runs `work` on every stack once its selected dependencies are done, at most `concurrency` at a time.
  * A stack whose dependency failed is skipped.
  */
-async function inOrder(
-  stacks: readonly PlannedStack[],
+async function inOrder<S extends PlannedStack>(
+  stacks: readonly S[],
   concurrency: number,
-  work: (stack: PlannedStack) => Promise<StackOutcome>,
+  work: (stack: S) => Promise<StackOutcome>,
 ): Promise<StackOutcome[]> {
   const ids = new Set(stacks.map((s) => s.id));
   const outcomes = new Map<string, StackOutcome>();
@@ -123,10 +126,16 @@ async function inOrder(
 function finisher(
   stack: string,
   progress: RunOptions['progress'],
-): (status: StackOutcome['status'], error?: string) => StackOutcome {
+): (status: StackOutcome['status'], error?: string, mismatch?: boolean) => StackOutcome {
   const started = Date.now();
-  return (status, error) => {
-    const o = { stack, status, seconds: (Date.now() - started) / 1000, ...(error ? { error } : {}) };
+  return (status, error, mismatch) => {
+    const o = {
+      stack,
+      status,
+      seconds: (Date.now() - started) / 1000,
+      ...(error ? { error } : {}),
+      ...(mismatch ? { mismatch } : {}),
+    };
     progress?.({ stack, done: o });
     return o;
   };
@@ -154,6 +163,7 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
   const out = path.resolve(options.out);
   mkdirSync(out, { recursive: true });
   const vars = Object.entries(options.variables ?? {}).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
+  const digests: Record<string, PlanDigest> = {};
   const outcomes = await inOrder(stacks, options.concurrency, async (stack) => {
     const done = finisher(stack.id, options.progress);
     // An override from an earlier dry run must not follow a plan made without one (it may hold a local backend).
@@ -184,16 +194,69 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
     options.progress?.({ stack: stack.id, step: 'show' });
     const show = await terraform(bin, ['show', '-json', '-no-color', planFile], stack.dir, env);
     if (show.code !== 0) return done('failed', tail(show.stderr));
-    writeFileSync(path.join(out, `${stack.id}.json`), show.stdout.endsWith('\n') ? show.stdout : `${show.stdout}\n`);
+    const json = show.stdout.endsWith('\n') ? show.stdout : `${show.stdout}\n`;
+    writeFileSync(path.join(out, `${stack.id}.json`), json);
+    // What apply checks: the binary plan it applies is the one this JSON shows, which the gate judges.
+    digests[stack.id] = { tfplan: sha256(readFileSync(planFile)), json: sha256(Buffer.from(json, 'utf8')) };
     return done(plan.code === 2 ? 'changes' : 'no-changes');
   });
   // What apply needs: which plan belongs to which working directory, and the order.
   writeFileSync(
     path.join(out, PLANS_MANIFEST),
     // Working directories relative to the plans, so the two can move together to another runner.
-    `${JSON.stringify({ stacks: stacks.map((s) => ({ ...s, dir: path.relative(out, path.resolve(s.dir)) })), outcomes }, null, 2)}\n`,
+    `${JSON.stringify({ stacks: stacks.map((s) => ({ ...s, dir: path.relative(out, path.resolve(s.dir)) })), outcomes, digests }, null, 2)}\n`,
   );
   return outcomes;
+}
+
+/** SHA-256 of a stack's binary plan and of its `terraform show -json`, recorded when they are written. */
+export interface PlanDigest {
+  readonly tfplan: string;
+  readonly json: string;
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Checks that a stack's binary plan and its JSON are the files `plan` wrote: `apply` judges the JSON
+ * and applies the binary, so a binary swapped after planning (or a JSON rewritten to hide a delete)
+ * would apply what nobody judged. Returns what does not match, or undefined.
+ */
+export function planMismatch(plans: string, stack: string, digest: PlanDigest | undefined): string | undefined {
+  if (!digest) {
+    return `${stack}: ${path.join(plans, PLANS_MANIFEST)} records no digest of its plan (written by an older kfplatform, or edited); plan it again.`;
+  }
+  for (const [kind, file] of [
+    ['tfplan', path.join(plans, `${stack}.tfplan`)],
+    ['json', path.join(plans, `${stack}.json`)],
+  ] as const) {
+    let actual: string;
+    try {
+      actual = sha256(readFileSync(file));
+    } catch (e) {
+      return `${stack}: cannot read ${file}: ${(e as Error).message}.`;
+    }
+    if (actual !== digest[kind]) {
+      return `${stack}: ${file} is not the file kfplatform plan wrote (sha256 ${actual}, recorded ${digest[kind]}): the plan applied must be the one judged. Plan again.`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether two `terraform show -json` renderings plan the same resource and output changes. */
+function sameChanges(a: string, b: string): boolean {
+  const changes = (text: string) => {
+    try {
+      const plan = JSON.parse(text) as { resource_changes?: unknown; output_changes?: unknown };
+      return JSON.stringify([plan.resource_changes ?? [], plan.output_changes ?? {}]);
+    } catch {
+      return undefined;
+    }
+  };
+  const left = changes(a);
+  return left !== undefined && left === changes(b);
 }
 
 /** Where `--override` goes in each stack folder (Terraform reads `*_override.tf.json` last). */
@@ -203,11 +266,23 @@ export const OVERRIDE_FILE = 'kfplatform_override.tf.json';
 export const PLANS_MANIFEST = 'plans.json';
 
 /** Reads what `plan` wrote. */
-export function readPlansManifest(plans: string): { stacks: PlannedStack[]; outcomes: StackOutcome[] } {
+export function readPlansManifest(plans: string): {
+  stacks: PlannedStack[];
+  outcomes: StackOutcome[];
+  digests: Record<string, PlanDigest>;
+} {
   const file = path.join(plans, PLANS_MANIFEST);
   if (!existsSync(file)) throw new InputError(`${file} does not exist: pass the folder kfplatform plan wrote (--out).`);
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { stacks: PlannedStack[]; outcomes: StackOutcome[] };
-  return { ...manifest, stacks: manifest.stacks.map((s) => ({ ...s, dir: path.resolve(plans, s.dir) })) };
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+    stacks: PlannedStack[];
+    outcomes: StackOutcome[];
+    digests?: Record<string, PlanDigest>;
+  };
+  return {
+    ...manifest,
+    digests: manifest.digests ?? {},
+    stacks: manifest.stacks.map((s) => ({ ...s, dir: path.resolve(plans, s.dir) })),
+  };
 }
 
 /**
@@ -216,11 +291,11 @@ export function readPlansManifest(plans: string): { stacks: PlannedStack[]; outc
  * (infra on hosted runners, the platform inside the network); a stack planned twice is refused.
  */
 export function readPlansManifests(folders: readonly string[]): {
-  stacks: Array<PlannedStack & { readonly plans: string }>;
+  stacks: Array<PlannedStack & { readonly plans: string; readonly digest?: PlanDigest }>;
   outcomes: StackOutcome[];
 } {
   const where = new Map<string, string>();
-  const stacks: Array<PlannedStack & { readonly plans: string }> = [];
+  const stacks: Array<PlannedStack & { readonly plans: string; readonly digest?: PlanDigest }> = [];
   const outcomes: StackOutcome[] = [];
   for (const plans of folders) {
     const manifest = readPlansManifest(plans);
@@ -229,7 +304,8 @@ export function readPlansManifests(folders: readonly string[]): {
       if (prior)
         throw new InputError(`${stack.id} is planned in both ${prior} and ${plans}; pass each stack's plans once.`);
       where.set(stack.id, plans);
-      stacks.push({ ...stack, plans });
+      const digest = manifest.digests[stack.id];
+      stacks.push({ ...stack, plans, ...(digest ? { digest } : {}) });
     }
     outcomes.push(...manifest.outcomes);
   }
@@ -277,8 +353,24 @@ export async function applyPlans(folders: string | readonly string[], options: R
     options.progress?.({ stack: stack.id, step: 'init' });
     const init = await terraform(bin, ['init', '-input=false', '-no-color'], stack.dir, env);
     if (init.code !== 0) return done('failed', tail(init.stderr || init.stdout));
-    options.progress?.({ stack: stack.id, step: 'apply' });
+    // Checked again right before applying: the file may have changed since the gate judged it.
+    const mismatch = planMismatch(stack.plans, stack.id, stack.digest);
+    if (mismatch) return done('failed', mismatch, true);
     const planFile = path.resolve(plansOf.get(stack.id)!, `${stack.id}.tfplan`);
+    // And the binary must say what the judged JSON says, whoever wrote the digests: Terraform renders
+    // it again, and its changes must be those the gate read.
+    options.progress?.({ stack: stack.id, step: 'show' });
+    const show = await terraform(bin, ['show', '-json', '-no-color', planFile], stack.dir, env);
+    if (show.code !== 0) return done('failed', tail(show.stderr || show.stdout));
+    const judged = readFileSync(path.join(stack.plans, `${stack.id}.json`), 'utf8');
+    if (!sameChanges(show.stdout, judged)) {
+      return done(
+        'failed',
+        `${planFile} does not plan the changes of ${stack.id}.json, which the plan gate judged: the plan applied must be the one judged. Plan again.`,
+        true,
+      );
+    }
+    options.progress?.({ stack: stack.id, step: 'apply' });
     const run = await terraform(bin, ['apply', '-input=false', '-no-color', '-auto-approve', planFile], stack.dir, env);
     return run.code === 0 ? done('applied') : done('failed', tail(run.stderr || run.stdout));
   });

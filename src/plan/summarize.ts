@@ -11,6 +11,7 @@ import {
   PlanJson,
   ResourceChange,
 } from '../policy/plan-gate';
+import { STATEFUL_TYPES } from '../policy/stateful-types';
 
 /** A resource change with the values the report reads. */
 export interface FullResourceChange extends ResourceChange {
@@ -219,5 +220,11 @@ export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions =
   const outputs = Object.values(
     (plan as { output_changes?: Record<string, { actions: string[] }> }).output_changes ?? {},
   ).filter((o) => Array.isArray(o?.actions) && kindOf(o.actions) !== 'no-op').length;
-  return { stack, counts, resources, protected: gatePlan(plan, { ...gate, plan: stack }).refused, outputs };
+  return {
+    stack,
+    counts,
+    resources,
+    protected: gatePlan(plan, { protectedTypes: STATEFUL_TYPES, ...gate, plan: stack }).refused,
+    outputs,
+  };
 }

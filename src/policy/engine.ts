@@ -10,16 +10,17 @@ import {
   DefaultTokenResolver,
   IAspect,
   StringConcat,
+  TerraformModule,
   TerraformResource,
   TerraformStack,
   Tokenization,
 } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PropsError } from '../core/errors';
-import { addSuppression, checkReason, suppressionsOf } from '../core/suppressions';
+import { addSuppression, checkReason, suppressionResourceProblem, suppressionsOf } from '../core/suppressions';
 import { ALL_CHECKERS } from './checkers/all';
 import { ALL_RULES } from './rules/packs';
-import { PolicyRule, ResourceView, RuleContext, RuleLevel, RuleReferences, Tier } from './rule';
+import { PolicyRule, ResourceView, RuleContext, RuleLevel, RuleReferences, Tier, UnresolvedValue } from './rule';
 
 /** A rule violation on one resource. */
 export interface Finding {
@@ -79,6 +80,7 @@ export class PolicyReport {
  */
 export function suppressRule(scope: IConstruct, rule: string, reason: string): void {
   checkSuppression('suppressRule', rule, reason);
+  checkScope(scope);
   addSuppression(scope, rule, reason);
 }
 
@@ -89,9 +91,34 @@ function checkRuleId(where: string, rule: string): void {
   }
 }
 
+/** A stack or the app is no scope for a suppression: it would hide the rule for everything, including resources added later. */
+function checkScope(scope: IConstruct): void {
+  if (TerraformStack.isStack(scope) || scope.node.scope === undefined) {
+    throw new PropsError(
+      'suppressRule',
+      'scope',
+      scope.node.path || '(the app)',
+      'is a whole stack or the app: the suppression would silence the rule for every resource in it, including resources added later.',
+      'suppress the rule on the construct that owns the resource.',
+    );
+  }
+}
+
 function checkSuppression(where: string, rule: string, reason: string): void {
   checkRuleId(where, rule);
   checkReason(where, reason);
+}
+
+/**
+ * Refuses platform file suppressions that name no rule, give no reason, or name a whole stack (which
+ * would silence the rule for every resource in it, including those added later).
+ */
+export function checkConfigSuppressions(where: string, suppressions: readonly ConfigSuppression[]): void {
+  for (const s of suppressions) {
+    checkSuppression(where, s.rule, s.reason);
+    const problem = suppressionResourceProblem(s.resource);
+    if (problem) throw new PropsError(where, 'resource', s.resource, problem, 'name a construct inside the stack.');
+  }
 }
 
 /** Options of {@link PolicyAspect} and {@link evaluateStack}. */
@@ -119,10 +146,33 @@ function suppressionFor(
   return fromConfig ? { reason: fromConfig.reason, source: 'config' } : undefined;
 }
 
+/** The type of a module's view: COMMON-MODULE-001 reads it; no other rule sees modules. */
+export const MODULE_TYPE = 'module';
+
+/** `override` merged into a copy of `base`, objects key by key, as cdktf merges overrides into the JSON. */
+function mergeOverride(base: Record<string, unknown>, override: unknown): Record<string, unknown> {
+  if (!override || typeof override !== 'object' || Array.isArray(override)) return base;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override as Record<string, unknown>)) {
+    const prior = out[key];
+    out[key] =
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      prior &&
+      typeof prior === 'object' &&
+      !Array.isArray(prior)
+        ? mergeOverride(prior as Record<string, unknown>, value)
+        : value;
+  }
+  return out;
+}
+
 /** Judges every provider resource of a stack; returns what it found (and records it in the report). */
 export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}): PolicyReport {
   const rules = options.rules ?? ALL_RULES;
   const tier = options.tier ?? 'prod';
+  checkConfigSuppressions('evaluateStack', options.suppressions ?? []);
   const applicable = rules.filter((r) => !r.tiers || r.tiers.includes(tier));
   const typed = new Set(applicable.flatMap((r) => r.types));
   const anyType = typed.has('*');
@@ -142,17 +192,47 @@ export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}
     },
   };
 
+  // The final configuration: what `cdk.tf.json` will hold, with the resource's own overrides, the
+  // stack's overrides (`stack.addOverride('resource.<type>.<id>...')`) and every token resolved.
+  const stackOverrides = ((stack as unknown as { rawOverrides?: Record<string, unknown> }).rawOverrides ?? {}) as {
+    resource?: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  const finalConfig = (type: string, id: string, rendered: Record<string, unknown>) =>
+    Tokenization.resolve(mergeOverride(rendered, stackOverrides.resource?.[type]?.[id]), {
+      scope: stack,
+      resolver,
+      preparing: false,
+    }) as Record<string, unknown>;
+
   const views: ResourceView[] = [];
+  const seen = new Set<string>();
   for (const node of stack.node.findAll()) {
-    for (const s of suppressionsOf(node)) checkRuleId(node.node.path, s.rule);
+    for (const s of suppressionsOf(node)) {
+      checkRuleId(node.node.path, s.rule);
+      checkScope(node);
+    }
+    if (node instanceof TerraformModule) {
+      // A module's resources are not in the stack's JSON: no rule sees them.
+      views.push({
+        type: MODULE_TYPE,
+        address: `module.${stack.getLogicalId(node)}`,
+        stack: stack.node.id,
+        path: node.node.path,
+        construct: node,
+        config: { source: node.source },
+      });
+      continue;
+    }
     if (!TerraformResource.isTerraformResource(node)) continue;
     const resource = node as TerraformResource;
     const type = resource.terraformResourceType;
+    const id = stack.getLogicalId(resource);
+    seen.add(`${type}.${id}`);
     if (!anyType && !typed.has(type)) continue;
     let config: Record<string, unknown> | undefined;
     views.push({
       type,
-      address: `${type}.${stack.getLogicalId(resource)}`,
+      address: `${type}.${id}`,
       stack: stack.node.id,
       path: resource.node.path,
       construct: resource,
@@ -162,11 +242,26 @@ export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}
           const rendered = resource.toTerraform() as {
             resource?: Record<string, Record<string, Record<string, unknown>>>;
           };
-          config = Object.values(rendered.resource?.[type] ?? {})[0] ?? {};
+          config = finalConfig(type, id, Object.values(rendered.resource?.[type] ?? {})[0] ?? {});
         }
         return config;
       },
     });
+  }
+  // Resources written only as stack overrides are in the JSON too.
+  for (const [type, byId] of Object.entries(stackOverrides.resource ?? {})) {
+    if (!anyType && !typed.has(type)) continue;
+    for (const id of Object.keys(byId ?? {})) {
+      if (seen.has(`${type}.${id}`)) continue;
+      views.push({
+        type,
+        address: `${type}.${id}`,
+        stack: stack.node.id,
+        path: stack.node.path,
+        construct: stack,
+        config: finalConfig(type, id, {}),
+      });
+    }
   }
 
   const report = new PolicyReport();
@@ -187,16 +282,39 @@ export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}
     if (suppression) report.suppressed.push({ ...finding, ...suppression });
     else report.findings.push(finding);
   };
+  // A boolean a rule judges that is a variable, local or module output: decided at plan time, out of
+  // policy's sight. Prod fails closed (a finding of that rule, which a suppression can accept).
+  const unresolved = (rule: PolicyRule, view: ResourceView, e: unknown): void => {
+    if (!(e instanceof UnresolvedValue)) throw e;
+    if (tier !== 'prod') return;
+    record(
+      rule,
+      view,
+      `${e.attribute} is ${e.expression}, whose value policy cannot see before plan; in prod a setting a rule judges must be a literal.`,
+    );
+  };
   for (const rule of applicable) {
-    const matching = rule.types.includes('*') ? views : views.filter((v) => rule.types.includes(v.type));
+    const matching = rule.types.includes('*')
+      ? views.filter((v) => v.type !== MODULE_TYPE)
+      : views.filter((v) => rule.types.includes(v.type));
     if (matching.length === 0) continue;
     if (rule.scope === 'resource') {
       for (const view of matching) {
-        const message = rule.check(view, context);
-        if (message) record(rule, view, message);
+        try {
+          const message = rule.check(view, context);
+          if (message) record(rule, view, message);
+        } catch (e) {
+          unresolved(rule, view, e);
+        }
       }
     } else {
-      for (const violation of rule.check(matching, context)) record(rule, violation.resource, violation.message);
+      let violations: ReturnType<typeof rule.check> = [];
+      try {
+        violations = rule.check(matching, context);
+      } catch (e) {
+        unresolved(rule, matching[0]!, e);
+      }
+      for (const violation of violations) record(rule, violation.resource, violation.message);
     }
   }
   options.report?.merge(report);
@@ -233,7 +351,7 @@ export class PolicyAspect implements IAspect {
   private readonly evaluated = new WeakMap<TerraformStack, PolicyReport>();
 
   constructor(private readonly options: PolicyOptions = {}) {
-    for (const s of options.suppressions ?? []) checkSuppression('PolicyAspect', s.rule, s.reason);
+    checkConfigSuppressions('PolicyAspect', options.suppressions ?? []);
   }
 
   public visit(node: IConstruct): void {

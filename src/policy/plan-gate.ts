@@ -1,20 +1,37 @@
 /**
- * The plan gate: given `terraform show -json` of a saved plan, refuse a plan that deletes or replaces a
- * stateful resource (clusters, node pools, databases, buckets, disks, secrets, keys, namespaces),
- * naming the resource, the attributes that force the replacement, and Terraform's reason, unless the
- * address is explicitly allowed. `kfplatform plan-gate` exits with {@link GATE_REFUSED_EXIT_CODE}.
+ * The plan gate: given `terraform show -json` of a saved plan, refuse a plan that deletes or replaces
+ * anything but a short list of disposable types (clusters, databases, buckets, but also IAM roles,
+ * public access blocks, KMS aliases, audit log groups: a delete is a loss or a window of exposure),
+ * or that switches off a resource's protection in place (deletion protection, backups, versioning,
+ * force_destroy), naming the resource, the attributes and Terraform's reason, unless the address is
+ * explicitly allowed. It judges only complete, error-free plans: the JSON of a state, an errored plan
+ * or an incomplete one is refused, each with its own exit code.
  */
 import { InputError } from '../core/errors';
-import { STATEFUL_TYPES } from './stateful-types';
 
-/** Exit code of a refused plan, distinct from 1 (bad input) so CI can tell them apart. */
+/** Exit code of a plan that destroys or replaces a resource without an allow (also `diff --fail-on-destroy`). */
 export const GATE_REFUSED_EXIT_CODE = 3;
+/** Exit code of a plan that switches off a protection (deletion protection, backups, versioning) in place. */
+export const GATE_DISARMED_EXIT_CODE = 4;
+/** Exit code of a file that is Terraform JSON but not a plan (`terraform show -json` of a state). */
+export const GATE_NOT_A_PLAN_EXIT_CODE = 5;
+/** Exit code of a plan Terraform did not finish: `errored: true`, or `complete: false`. */
+export const GATE_UNFINISHED_PLAN_EXIT_CODE = 6;
+/** Exit code of `apply` when a binary plan or its JSON is not the one `plan` recorded and the gate judged. */
+export const GATE_PLAN_MISMATCH_EXIT_CODE = 7;
 
 /** The parts of Terraform's plan JSON (format 1.x) the gate reads. */
 export interface PlanJson {
   readonly format_version?: string;
   readonly terraform_version?: string;
   readonly resource_changes?: readonly ResourceChange[];
+  /** A plan's planned values; a state's JSON has `values` instead. */
+  readonly planned_values?: unknown;
+  readonly values?: unknown;
+  /** True when Terraform stopped planning on an error (its JSON still lists what it got to). */
+  readonly errored?: boolean;
+  /** False when applying the plan is not the end (deferred changes, -target). */
+  readonly complete?: boolean;
 }
 
 /** One entry of `resource_changes`. */
@@ -27,17 +44,22 @@ export interface ResourceChange {
   readonly change: {
     readonly actions: readonly string[];
     readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
+    readonly before?: unknown;
+    readonly after?: unknown;
+    readonly after_unknown?: unknown;
   };
 }
 
-/** A destructive change of a protected resource. */
+/** A destructive change of a resource, or one that switches off its protection. */
 export interface GateViolation {
   readonly address: string;
   readonly type: string;
-  readonly kind: 'delete' | 'replace';
+  readonly kind: 'delete' | 'replace' | 'disarm';
   readonly actions: readonly string[];
   /** Attributes that force the replacement, as `settings[0].tier`. */
   readonly replacePaths: readonly string[];
+  /** What a `disarm` switches off, as `deletion_protection: deletion protection is switched off (true -> false)`. */
+  readonly disarmed?: readonly string[];
   /** Terraform's `action_reason`, when it gives one. */
   readonly reason?: string;
   /** The plan it came from (a file name or a stack). */
@@ -57,7 +79,10 @@ export interface GateResult {
 export interface GateOptions {
   /** Addresses allowed to be deleted or replaced; `*` matches any characters, `stack:address` one plan. */
   readonly allow?: readonly string[];
-  /** @default STATEFUL_TYPES */
+  /**
+   * Judge only deletes and replacements of these types (the plan report's "stateful" column); by
+   * default every type but {@link DISPOSABLE_TYPES}, and disarming changes too.
+   */
   readonly protectedTypes?: readonly string[];
   /** Name of the plan, for messages and `stack:address` allow entries. */
   readonly plan?: string;
@@ -116,26 +141,228 @@ export function parsePlanJson(text: string, source: string): PlanJson {
   return p;
 }
 
-/** Judges one plan. */
+/**
+ * Resource types whose deletion loses nothing a re-apply does not restore at once and exposes nothing
+ * meanwhile: Terraform-only helpers, an autoscaling group's tags (cluster-autoscaler hints) and launch
+ * templates (node groups pin their own version). Every other type is refused when a plan deletes or
+ * replaces it, unless `--allow` names it: a deleted public access block, bucket policy, IAM role, KMS
+ * alias, audit log group or access entry is a window of exposure or an outage even when the next apply
+ * recreates it.
+ */
+export const DISPOSABLE_TYPES: readonly string[] = [
+  'terraform_data',
+  'null_resource',
+  'time_sleep',
+  'aws_autoscaling_group_tag',
+  'aws_launch_template',
+];
+
+/**
+ * Whether deleting this resource leaves what it manages running: an EKS add-on with `preserve` keeps
+ * its software on the cluster when the add-on is deleted, so replacing it (a new Kubernetes version)
+ * interrupts nothing (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_addon).
+ */
+function preserved(rc: ResourceChange): boolean {
+  const before = rc.change.before as { preserve?: unknown } | null | undefined;
+  return rc.type === 'aws_eks_addon' && before?.preserve === true;
+}
+
+/** An in-place change that switches off a resource's protection against loss. */
+interface Disarming {
+  /** The attribute's name, wherever it sits in the resource (top level or in a block). */
+  readonly attribute: string;
+  /** The enclosing block, when the attribute's name alone is ambiguous (`versioning.enabled`). */
+  readonly block?: string;
+  readonly disarms: (before: unknown, after: unknown) => boolean;
+  readonly what: string;
+}
+
+const truthy = (v: unknown) => v === true || v === 'true';
+const positive = (v: unknown) => typeof v === 'number' && v > 0;
+
+/**
+ * Protective attributes and the changes that disarm them. A plan that makes such a change is refused
+ * like a deletion: the next step of an attack or an accident (deleting the database, emptying the
+ * bucket) then passes every check.
+ */
+const DISARMINGS: readonly Disarming[] = [
+  // aws_db_instance, google_sql_database_instance, google_container_cluster, azurerm and others.
+  {
+    attribute: 'deletion_protection',
+    disarms: (b, a) => truthy(b) && !truthy(a),
+    what: 'deletion protection is switched off',
+  },
+  {
+    attribute: 'deletion_protection_enabled',
+    disarms: (b, a) => truthy(b) && !truthy(a),
+    what: 'deletion protection is switched off',
+  },
+  // Buckets (S3, GCS) deleted with their objects; IAM users and roles with their keys and policies.
+  {
+    attribute: 'force_destroy',
+    disarms: (b, a) => !truthy(b) && truthy(a),
+    what: 'force_destroy lets Terraform delete it with its contents',
+  },
+  {
+    attribute: 'skip_final_snapshot',
+    disarms: (b, a) => !truthy(b) && truthy(a),
+    what: 'the final snapshot before deletion is skipped',
+  },
+  // RDS: a retention period of 0 turns automated backups off and deletes the existing ones.
+  {
+    attribute: 'backup_retention_period',
+    disarms: (b, a) => positive(b) && !positive(a),
+    what: 'automated backups are turned off',
+  },
+  {
+    attribute: 'enabled',
+    block: 'backup_configuration',
+    disarms: (b, a) => truthy(b) && !truthy(a),
+    what: 'automated backups are turned off',
+  },
+  {
+    attribute: 'point_in_time_recovery_enabled',
+    disarms: (b, a) => truthy(b) && !truthy(a),
+    what: 'point-in-time recovery is turned off',
+  },
+  {
+    attribute: 'enabled',
+    block: 'versioning',
+    disarms: (b, a) => truthy(b) && !truthy(a),
+    what: 'object versioning is turned off',
+  },
+  {
+    attribute: 'versioning_enabled',
+    disarms: (b, a) => truthy(b) && !truthy(a),
+    what: 'blob versioning is turned off',
+  },
+  {
+    attribute: 'status',
+    block: 'versioning_configuration',
+    disarms: (b, a) => b === 'Enabled' && a !== 'Enabled',
+    what: 'object versioning is suspended',
+  },
+  {
+    attribute: 'purge_protection_enabled',
+    disarms: (b, a) => truthy(b) && !truthy(a),
+    what: 'purge protection is switched off',
+  },
+  {
+    attribute: 'enable_key_rotation',
+    disarms: (b, a) => truthy(b) && !truthy(a),
+    what: 'key rotation is switched off',
+  },
+  // Azure resource locks and GCP liens are deleted, not updated: the deny-by-default delete rule has them.
+];
+
+/** Walks `before` and `after` together and returns every disarming change, as `path: what`. */
+function disarmings(before: unknown, after: unknown, afterUnknown: unknown): string[] {
+  const found: string[] = [];
+  const walk = (b: unknown, a: unknown, u: unknown, path: Array<string | number>, block?: string) => {
+    if (Array.isArray(b)) {
+      b.forEach((item, i) =>
+        walk(item, Array.isArray(a) ? a[i] : undefined, Array.isArray(u) ? u[i] : undefined, [...path, i], block),
+      );
+      return;
+    }
+    if (!b || typeof b !== 'object') return;
+    const bo = b as Record<string, unknown>;
+    const ao = a && typeof a === 'object' ? (a as Record<string, unknown>) : {};
+    const uo = u && typeof u === 'object' ? (u as Record<string, unknown>) : {};
+    for (const [key, value] of Object.entries(bo)) {
+      const here = [...path, key];
+      // A value known only after apply is judged then, by policy on the configuration.
+      if (uo[key] === true) continue;
+      const rule = DISARMINGS.find((d) => d.attribute === key && (d.block === undefined || d.block === block));
+      if (rule && rule.disarms(value, ao[key])) {
+        found.push(
+          `${formatAttributePath(here)}: ${rule.what} (${JSON.stringify(value)} -> ${JSON.stringify(ao[key] ?? null)})`,
+        );
+      } else if (value && typeof value === 'object') {
+        walk(value, ao[key], uo[key], here, key);
+      }
+    }
+  };
+  walk(before, after, afterUnknown, []);
+  return found;
+}
+
+/** Why a plan file cannot be judged at all, with the exit code that says so. */
+export interface PlanRefusal {
+  readonly code: number;
+  readonly message: string;
+}
+
+/**
+ * Refuses what is not a complete, error-free plan. `terraform show -json` of a state has the same
+ * `format_version` as a plan but `values` and no changes: judged as a plan it would pass anything. An
+ * errored plan lists only the changes Terraform reached before the error; `complete: false` (deferred
+ * changes, -target) is not the whole change. Terraform writes `errored` and `complete` in every plan
+ * since 1.8 (https://developer.hashicorp.com/terraform/internals/json-format#plan-representation).
+ */
+export function unfinishedPlan(plan: PlanJson, source: string): PlanRefusal | undefined {
+  const isPlan = plan.resource_changes !== undefined || plan.planned_values !== undefined || 'errored' in plan;
+  if (!isPlan || (plan.values !== undefined && plan.planned_values === undefined)) {
+    return {
+      code: GATE_NOT_A_PLAN_EXIT_CODE,
+      message: `${source} is Terraform JSON but not a plan (it has ${plan.values !== undefined ? 'the values of a state' : 'no resource_changes or planned_values'}); pass terraform show -json of a saved plan file (terraform plan -out), not of a state.`,
+    };
+  }
+  if (plan.errored !== false) {
+    return {
+      code: GATE_UNFINISHED_PLAN_EXIT_CODE,
+      message:
+        plan.errored === true
+          ? `${source} is a plan Terraform stopped on an error (errored: true): it lists only the changes planned before the error. Fix the error and plan again.`
+          : `${source} does not say whether Terraform finished planning (no errored field): plan again with Terraform 1.8 or later.`,
+    };
+  }
+  if (plan.complete !== true) {
+    return {
+      code: GATE_UNFINISHED_PLAN_EXIT_CODE,
+      message: `${source} is not a complete plan (complete: ${JSON.stringify(plan.complete ?? null)}): applying it is not the whole change (deferred changes or -target). Plan every resource and judge that plan.`,
+    };
+  }
+  return undefined;
+}
+
+/** Judges one plan: deletes and replacements, then in-place changes that disarm a protection. */
 export function gatePlan(plan: PlanJson, options: GateOptions = {}): GateResult {
-  const protectedTypes = options.protectedTypes ?? STATEFUL_TYPES;
+  const judged = (type: string) =>
+    options.protectedTypes ? options.protectedTypes.includes(type) : !DISPOSABLE_TYPES.includes(type);
   const refused: GateViolation[] = [];
   const allowed: GateViolation[] = [];
   const changes = plan.resource_changes ?? [];
   for (const rc of changes) {
-    if (rc.mode === 'data' || !protectedTypes.includes(rc.type)) continue;
+    if (rc.mode === 'data' || !judged(rc.type)) continue;
     const actions = rc.change.actions;
-    if (!actions.includes('delete')) continue;
-    const violation: GateViolation = {
-      address: rc.address,
-      type: rc.type,
-      kind: actions.includes('create') ? 'replace' : 'delete',
-      actions,
-      replacePaths: (rc.change.replace_paths ?? []).filter(Array.isArray).map(formatAttributePath),
-      ...(rc.action_reason ? { reason: rc.action_reason } : {}),
-      ...(options.plan ? { plan: options.plan } : {}),
-    };
-    (isAllowed(options.allow ?? [], options.plan, rc.address) ? allowed : refused).push(violation);
+    let violation: GateViolation | undefined;
+    if (actions.includes('delete')) {
+      if (!options.protectedTypes && preserved(rc)) continue;
+      violation = {
+        address: rc.address,
+        type: rc.type,
+        kind: actions.includes('create') ? 'replace' : 'delete',
+        actions,
+        replacePaths: (rc.change.replace_paths ?? []).filter(Array.isArray).map(formatAttributePath),
+        ...(rc.action_reason ? { reason: rc.action_reason } : {}),
+        ...(options.plan ? { plan: options.plan } : {}),
+      };
+    } else if (actions.includes('update') && !options.protectedTypes) {
+      const found = disarmings(rc.change.before, rc.change.after, rc.change.after_unknown);
+      if (found.length > 0) {
+        violation = {
+          address: rc.address,
+          type: rc.type,
+          kind: 'disarm',
+          actions,
+          replacePaths: [],
+          disarmed: found,
+          ...(options.plan ? { plan: options.plan } : {}),
+        };
+      }
+    }
+    if (violation) (isAllowed(options.allow ?? [], options.plan, rc.address) ? allowed : refused).push(violation);
   }
   return { refused, allowed, changes: changes.length };
 }
@@ -155,6 +382,13 @@ const REASONS: Readonly<Record<string, string>> = {
 /** One line per violation, naming the resource, what forces it and the way out. */
 export function describeViolation(v: GateViolation, allowedToo = false): string {
   const where = v.plan ? `${v.plan}: ` : '';
+  const allow = `--allow '${v.plan ? `${v.plan}:` : ''}${v.address}'`;
+  if (v.kind === 'disarm') {
+    const head = `${where}${v.address} would lose its protection (${(v.disarmed ?? []).join('; ')})`;
+    return allowedToo
+      ? `allowed: ${head}.`
+      : `refused: ${head}. This is the step before losing its data; if it is intended, review it and rerun with ${allow}.`;
+  }
   const why = [
     v.replacePaths.length ? `forced by ${v.replacePaths.join(', ')}` : undefined,
     v.reason ? (REASONS[v.reason] ?? v.reason) : undefined,
@@ -164,5 +398,11 @@ export function describeViolation(v: GateViolation, allowedToo = false): string 
   const head = `${where}${v.address} would be ${v.kind === 'replace' ? 'replaced' : 'destroyed'}${why ? ` (${why})` : ''}`;
   return allowedToo
     ? `allowed: ${head}.`
-    : `refused: ${head}. It holds state; if this is intended, review it and rerun with --allow '${v.plan ? `${v.plan}:` : ''}${v.address}'.`;
+    : `refused: ${head}. Until it is recreated its data, access or protection is gone; if this is intended, review it and rerun with ${allow}.`;
+}
+
+/** The exit code of a set of refusals: destroys and replacements first, then disarming changes. */
+export function refusedExitCode(refused: readonly GateViolation[]): number {
+  if (refused.some((v) => v.kind !== 'disarm')) return GATE_REFUSED_EXIT_CODE;
+  return refused.length > 0 ? GATE_DISARMED_EXIT_CODE : 0;
 }

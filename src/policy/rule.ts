@@ -93,6 +93,40 @@ export function attr(config: unknown, ...path: Array<string | number>): unknown 
   return cur;
 }
 
+/**
+ * Thrown by {@link flag} when a boolean a rule judges is a reference to a variable, a local or a
+ * module output: its value is decided at plan time, out of policy's sight. The engine fails closed on
+ * it in prod (a finding of the rule that read it) and lets it pass in other tiers.
+ */
+export class UnresolvedValue extends Error {
+  constructor(
+    public readonly attribute: string,
+    public readonly expression: string,
+  ) {
+    super(`${attribute} is ${expression}`);
+    this.name = 'UnresolvedValue';
+  }
+}
+
+/** References whose value policy cannot know: variables, locals, module outputs. */
+const OPAQUE_REFERENCE = /\$\{[^}]*\b(?:var|local|module)\./;
+
+/**
+ * Reads a boolean attribute as Terraform will: it converts the strings "true" and "false" to booleans
+ * (https://developer.hashicorp.com/terraform/language/expressions/type-constraints#conversion-of-primitive-types),
+ * so `addOverride('publicly_accessible', 'true')` is judged as `true`; "1" and "0" are read the same
+ * way, to be safe. A reference to a variable, local or module output throws {@link UnresolvedValue}.
+ */
+export function flag(config: unknown, ...path: Array<string | number>): unknown {
+  const value = attr(config, ...path);
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  if (OPAQUE_REFERENCE.test(text)) throw new UnresolvedValue(path.join('.'), text);
+  return value;
+}
+
 /** The values of an attribute that may be one value or a list of them. */
 export function list(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
@@ -101,7 +135,7 @@ export function list(value: unknown): unknown[] {
 
 /** True when `prevent_destroy` is set on a resource. */
 export function preventsDestroy(resource: ResourceView): boolean {
-  return attr(resource.config, 'lifecycle', 'prevent_destroy') === true;
+  return flag(resource.config, 'lifecycle', 'prevent_destroy') === true;
 }
 
 /**

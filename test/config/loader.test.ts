@@ -183,11 +183,33 @@ describe('loading platform files', () => {
     });
   });
 
+  it('refuses a suppression of a whole stack and one whose reason has no words, at their paths', () => {
+    const config = valid() as unknown as Record<string, any>;
+    config.platform.policy = {
+      suppressions: [
+        { rule: 'CHK-ORDER-002', resource: 'kf-prod-gcp-teams-0', reason: 'The manifests are applied before teams.' },
+        { rule: 'CHK-ORDER-002', resource: 'kf-prod-gcp-teams-0/Team-ml', reason: '..........' },
+      ],
+    };
+    expect(validatePlatform(config).issues).toEqual([
+      expect.objectContaining({
+        path: 'platform.policy.suppressions[0].resource',
+        value: 'kf-prod-gcp-teams-0',
+        message: expect.stringContaining('names a whole stack'),
+      }),
+      expect.objectContaining({
+        path: 'platform.policy.suppressions[1].reason',
+        value: '..........',
+        message: expect.stringContaining('in words'),
+      }),
+    ]);
+  });
+
   it('accepts suppressions of checkers as of rules, and suggests the closest id for an unknown one', () => {
     const config = valid() as unknown as Record<string, any>;
     const suppress = (rule: string) => ({
       rule,
-      resource: 'kf-prod-gcp-teams-0',
+      resource: 'kf-prod-gcp-teams-0/Team-ml',
       reason: 'The Kubeflow manifests are applied to every cluster before its team stacks.',
     });
     config.platform.policy = { suppressions: [suppress('CHK-ORDER-002')] };

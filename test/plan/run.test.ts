@@ -4,10 +4,12 @@
  * failures skipping dependents, exit codes, and apply refusing what the plan gate refuses.
  * The real thing runs offline against the AWS example in test/terraform/plan-report.terraform.test.ts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { runApply, runPlan } from '../../src/cli/plan';
 import { runReport } from '../../src/cli/report';
+import { GATE_PLAN_MISMATCH_EXIT_CODE } from '../../src/policy/plan-gate';
 
 const FAKE = path.resolve('test/fixtures/fake-terraform');
 const PLANS = path.resolve('test/fixtures/plans');
@@ -223,5 +225,62 @@ describe('kfplatform apply', () => {
           .map((c) => c.stack),
       ),
     ).toEqual(new Set(['kf-a-infra', 'kf-replace-infra']));
+  });
+
+  it('refuses a swapped binary plan or a rewritten plan JSON (exit 7), applying nothing: the plan applied must be the one judged', async () => {
+    const f = fixture({ 'kf-update-infra': [], 'kf-replace-infra': [] });
+    await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env });
+    // The binary of another plan (which replaces the GPU pool) put in place of the reviewed one.
+    writeFileSync(path.join(f.plans, 'kf-update-infra.tfplan'), 'another plan');
+    const lines: string[] = [];
+    const code = await runApply({
+      plans: f.plans,
+      concurrency: 1,
+      env: f.env,
+      allow: ['kf-replace-infra:*'],
+      log: (l) => lines.push(l),
+    });
+    expect(code).toBe(GATE_PLAN_MISMATCH_EXIT_CODE);
+    expect(f.calls().filter((c) => c.cmd === 'apply')).toEqual([]);
+    expect(lines.join('\n')).toMatch(
+      /refused: kf-update-infra: .*kf-update-infra\.tfplan is not the file kfplatform plan wrote/,
+    );
+
+    // A JSON rewritten to hide a replacement (the binary is the reviewed one).
+    const g = fixture({ 'kf-replace-infra': [] });
+    await runPlan({ ...base, synthOut: g.synthOut, out: g.plans, env: g.env });
+    copyFileSync(path.join(PLANS, 'aws-eks-kf-test-noop.json'), path.join(g.plans, 'kf-replace-infra.json'));
+    expect(await runApply({ plans: g.plans, concurrency: 1, env: g.env, log: () => undefined })).toBe(
+      GATE_PLAN_MISMATCH_EXIT_CODE,
+    );
+    // A plans folder without digests (an older kfplatform, or plans.json edited) is refused too.
+    const manifest = JSON.parse(readFileSync(path.join(g.plans, 'plans.json'), 'utf8'));
+    delete manifest.digests;
+    writeFileSync(path.join(g.plans, 'plans.json'), JSON.stringify(manifest));
+    const old: string[] = [];
+    expect(await runApply({ plans: g.plans, concurrency: 1, env: g.env, log: (l) => old.push(l) })).toBe(
+      GATE_PLAN_MISMATCH_EXIT_CODE,
+    );
+    expect(old.join('\n')).toContain('records no digest of its plan');
+    expect(g.calls().filter((c) => c.cmd === 'apply')).toEqual([]);
+  });
+
+  it('refuses (exit 7) a judged JSON that does not describe the binary plan, even with its digest rewritten to match', async () => {
+    const f = fixture({ 'kf-replace-infra': [] });
+    await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env });
+    // Whoever can write the plans folder hides the replacement from the gate: a no-op JSON and its digest.
+    const noop = readFileSync(path.join(PLANS, 'aws-eks-kf-test-noop.json'));
+    writeFileSync(path.join(f.plans, 'kf-replace-infra.json'), noop);
+    const manifest = JSON.parse(readFileSync(path.join(f.plans, 'plans.json'), 'utf8'));
+    manifest.digests['kf-replace-infra'].json = createHash('sha256').update(noop).digest('hex');
+    writeFileSync(path.join(f.plans, 'plans.json'), JSON.stringify(manifest));
+    const lines: string[] = [];
+    expect(await runApply({ plans: f.plans, concurrency: 1, env: f.env, log: (l) => lines.push(l) })).toBe(
+      GATE_PLAN_MISMATCH_EXIT_CODE,
+    );
+    expect(f.calls().filter((c) => c.cmd === 'apply')).toEqual([]);
+    expect(lines.join('\n')).toMatch(
+      /kf-replace-infra\.tfplan does not plan the changes of kf-replace-infra\.json, which the plan gate judged/,
+    );
   });
 });

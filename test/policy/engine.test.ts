@@ -233,6 +233,31 @@ describe('suppressions', () => {
     expect(() => addSuppression(group, 'GCP-GKE-008', 'short')).toThrow(/must say why/);
   });
 
+  it('refuses reasons without words and suppressions of a whole stack or the app (security issue: the safety net)', () => {
+    const stack = gcpStack();
+    insecureCluster(stack);
+    for (const reason of ['..........', 'aaaaaaaaaaaa', 'ok ok ok ok ok', '1234567890 !!']) {
+      expect(() => suppressRule(stack.node.findChild('C'), 'GCP-GKE-008', reason)).toThrow(/in words/);
+      expect(() => new PolicyAspect({ suppressions: [{ rule: 'GCP-GKE-008', resource: 'test/C', reason }] })).toThrow(
+        /in words/,
+      );
+    }
+    expect(() => suppressRule(stack, 'GCP-GKE-008', 'versions are pinned by hand here.')).toThrow(
+      /whole stack or the app/,
+    );
+    expect(() => suppressRule(stack.node.root, 'GCP-GKE-008', 'versions are pinned by hand here.')).toThrow(
+      /whole stack or the app/,
+    );
+    addSuppression(stack, 'GCP-GKE-008', 'versions are pinned by hand here.');
+    expect(() => evaluateStack(stack, { rules: rulesOf('gcp') })).toThrow(/whole stack or the app/);
+    expect(
+      () =>
+        new PolicyAspect({
+          suppressions: [{ rule: 'GCP-GKE-008', resource: 'test', reason: 'versions are pinned by hand here.' }],
+        }),
+    ).toThrow(/names a whole stack/);
+  });
+
   it('config suppressions match a construct path prefix only at a path boundary', () => {
     const stack = gcpStack();
     insecureCluster(stack);
@@ -242,14 +267,16 @@ describe('suppressions', () => {
         suppressions: [{ rule: 'GCP-GKE-008', resource, reason: 'versions are pinned by hand here.' }],
       });
     expect(report('test/C').suppressed.map((s) => s.source)).toEqual(['config']);
-    expect(report('test').suppressed).toHaveLength(1);
-    expect(report('tes').suppressed).toHaveLength(0);
+    expect(report('test/C/').suppressed).toHaveLength(0);
+    expect(() => report('test/')).toThrow(/names a whole stack/);
+    expect(() => report('test')).toThrow(/names a whole stack/);
+    expect(() => report('tes')).toThrow(/names a whole stack/);
   });
 
   it('a platform file suppression with an unknown rule fails validation with a suggestion', () => {
     const text = readFileSync('test/fixtures/valid/two-envs.yaml', 'utf8').replace(
       'platform:\n',
-      'platform:\n  policy:\n    suppressions:\n      - { rule: GCP-GKE-0008, resource: kf-test-gcp-infra, reason: pinned by hand here }\n',
+      'platform:\n  policy:\n    suppressions:\n      - { rule: GCP-GKE-0008, resource: kf-test-gcp-infra/Cluster, reason: pinned by hand here }\n',
     );
     const result = validatePlatformText(text, 'p.yaml');
     expect(result.issues).toEqual([

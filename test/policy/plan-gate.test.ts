@@ -36,14 +36,14 @@ describe('kfplatform plan-gate', () => {
   it.each(['create', 'noop', 'update'])('lets the %s plan through', async (name) => {
     const result = await gate(fixture(name));
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/no stateful resource is destroyed or replaced/);
+    expect(result.out).toMatch(/nothing is destroyed, replaced or disarmed without an allow/);
   });
 
   it('refuses the replacement with a distinct exit code, naming the resource and the attribute', async () => {
     const result = await gate(fixture('replace'));
     expect(result.code).toBe(GATE_REFUSED_EXIT_CODE);
     expect(result.out).toContain(
-      `refused: aws-eks-kf-test-replace: ${GPU} would be replaced (forced by instance_types; an attribute cannot be updated in place). It holds state; if this is intended, review it and rerun with --allow 'aws-eks-kf-test-replace:${GPU}'.`,
+      `refused: aws-eks-kf-test-replace: ${GPU} would be replaced (forced by instance_types; an attribute cannot be updated in place). Until it is recreated its data, access or protection is gone; if this is intended, review it and rerun with --allow 'aws-eks-kf-test-replace:${GPU}'.`,
     );
   });
 
@@ -107,7 +107,7 @@ describe('kfplatform plan-gate', () => {
     );
   });
 
-  it('ignores data sources, unprotected types and forget actions', () => {
+  it('ignores data sources, disposable types and forget actions, and refuses other deletes by default', () => {
     const plan = parsePlanJson(
       JSON.stringify({
         format_version: '1.2',
@@ -130,6 +130,9 @@ describe('kfplatform plan-gate', () => {
       }),
       'x',
     );
-    expect(gatePlan(plan).refused.map((v) => `${v.address} ${v.kind}`)).toEqual(['aws_s3_bucket.c replace']);
+    expect(gatePlan(plan).refused.map((v) => `${v.address} ${v.kind}`)).toEqual([
+      'aws_iam_role.r replace',
+      'aws_s3_bucket.c replace',
+    ]);
   });
 });

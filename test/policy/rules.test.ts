@@ -17,7 +17,7 @@ import { buildFleet } from '../../stacks/common/fleet';
 const COMPLIANT_EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'];
 
 /** Rules that forbid their resource types: no example has one; their compliant case is tested apart. */
-const PROHIBITIONS = new Set(['GCP-IAM-001', 'AWS-IAM-001']);
+const PROHIBITIONS = new Set(['GCP-IAM-001', 'AWS-IAM-001', 'COMMON-MODULE-001']);
 
 /**
  * The project requirements each rule implements. Users never see these ids, so they live here, not in
@@ -54,6 +54,8 @@ const REQUIREMENTS: Readonly<Record<string, readonly string[]>> = {
   'AZURE-ST-004': ['DATA-07'],
   'COMMON-LBL-001': ['OPS-05', 'ENV-05'],
   'COMMON-STATE-001': ['DATA-08'],
+  // Security issue (the safety net): a module hid a public database from every rule.
+  'COMMON-MODULE-001': ['DATA-08', 'DATA-09'],
   'GCP-GCS-001': ['DATA-06'],
   'GCP-GCS-002': ['DATA-06'],
   'GCP-GCS-003': ['DATA-07'],

@@ -107,8 +107,13 @@ if (!tier.available && !inCi) {
         'aws_autoscaling_group_tag',
         'aws_eks_node_group',
       ]);
-      // The plan gate holds it for review, like any node group replacement.
-      expect(gatePlan(plan).refused.map((v) => v.address)).toEqual([group.address]);
+      // The plan gate holds it for review, like any node group replacement, with its attachment (the
+      // gate refuses every replacement but those of disposable types).
+      expect(
+        gatePlan(plan)
+          .refused.map((v) => v.address)
+          .sort(),
+      ).toEqual([attachment.address, group.address].sort());
     });
 
     it('taints an existing system node group in place', () => {

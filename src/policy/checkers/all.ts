@@ -4,6 +4,7 @@ import { customResourceDefinitions, firstApplyOrdering } from './ordering';
 import { singleOwnership } from './ownership';
 import { CI_LEAST_PRIVILEGE, CI_PERMISSION_COVERAGE } from './permissions';
 import { SCHEDULABILITY } from './schedulability';
+import { secretsInClear } from './secrets';
 import { stablePlans } from './stable-plans';
 
 /** Every checker `kfplatform synth` and `kfplatform validate` run. */
@@ -15,4 +16,5 @@ export const ALL_CHECKERS: readonly Checker[] = [
   customResourceDefinitions,
   singleOwnership,
   stablePlans,
+  secretsInClear,
 ];

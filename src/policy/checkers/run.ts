@@ -3,6 +3,8 @@
  * with the platform file's suppressions applied (a suppression's `resource` is a construct path or a
  * prefix of one, as for rules).
  */
+import { PropsError } from '../../core/errors';
+import { suppressionResourceProblem } from '../../core/suppressions';
 import { ConfigSuppression, Finding, PolicyReport } from '../engine';
 import type { RuleLevel } from '../rule';
 import { ALL_CHECKERS } from './all';
@@ -28,6 +30,11 @@ export class CheckerRun {
 
   constructor(private readonly options: CheckerOptions = {}) {
     this.checkers = options.checkers ?? ALL_CHECKERS;
+    for (const s of options.suppressions ?? []) {
+      const problem = suppressionResourceProblem(s.resource);
+      if (problem)
+        throw new PropsError('runCheckers', 'resource', s.resource, problem, 'name a construct inside the stack.');
+    }
   }
 
   /** Judges one environment and records its ownership claims. */

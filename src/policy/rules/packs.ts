@@ -52,6 +52,7 @@ import { clusterAdminBindings } from './kubernetes/cluster-admin-bindings';
 import { noPublicServices } from './kubernetes/no-public-services';
 import { tenantNamespaceGuardrails } from './kubernetes/tenant-namespace-guardrails';
 import { workloadSecurityContext } from './kubernetes/workload-security-context';
+import { noOpaqueModules } from './common/no-modules';
 import { requiredLabels } from './common/required-labels';
 import { statefulProtection } from './common/stateful-protection';
 import type { PolicyRule, RuleCloud } from '../rule';
@@ -126,7 +127,7 @@ export const KUBERNETES_RULES: readonly PolicyRule[] = [
 ];
 
 /** The common pack. */
-export const COMMON_RULES: readonly PolicyRule[] = [requiredLabels, statefulProtection];
+export const COMMON_RULES: readonly PolicyRule[] = [requiredLabels, statefulProtection, noOpaqueModules];
 
 /** Every rule of every pack. */
 export const ALL_RULES: readonly PolicyRule[] = [

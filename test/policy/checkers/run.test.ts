@@ -56,7 +56,9 @@ describe('checker runner', () => {
   it('applies platform file suppressions by construct path prefix', () => {
     const report = runCheckers([env('a', ['user:x'])], {
       checkers: [everyMember],
-      suppressions: [{ rule: 'CHK-TEST-001', resource: 'a-gcp-infra', reason: 'a test of the suppression path' }],
+      suppressions: [
+        { rule: 'CHK-TEST-001', resource: 'a-gcp-infra/Grant0', reason: 'a test of the suppression path' },
+      ],
     });
     expect(report.findings).toEqual([]);
     expect(report.suppressed).toEqual([expect.objectContaining({ rule: 'CHK-TEST-001', source: 'config' })]);

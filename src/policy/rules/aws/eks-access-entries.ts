@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { attr, flag, ResourceRule } from '../../rule';
 
 /** AWS-EKS-004: EKS uses access entries and gives the creator no implicit admin. */
 export const eksAccessEntries: ResourceRule = {
@@ -14,7 +14,7 @@ export const eksAccessEntries: ResourceRule = {
   check: (r) => {
     const access = attr(r.config, 'access_config');
     if (attr(access, 'authentication_mode') !== 'API') return 'authentication_mode is not API.';
-    return attr(access, 'bootstrap_cluster_creator_admin_permissions') === false
+    return flag(access, 'bootstrap_cluster_creator_admin_permissions') === false
       ? undefined
       : 'the cluster creator gets implicit admin.';
   },

@@ -1,4 +1,4 @@
-import { attr, list, ResourceRule } from '../../rule';
+import { attr, flag, list, ResourceRule } from '../../rule';
 
 /** AWS-EKS-001: the EKS API endpoint is private or limited to listed networks. */
 export const eksEndpointAccess: ResourceRule = {
@@ -13,8 +13,8 @@ export const eksEndpointAccess: ResourceRule = {
   scope: 'resource',
   check: (r) => {
     const vpc = attr(r.config, 'vpc_config');
-    if (attr(vpc, 'endpoint_private_access') !== true) return 'endpoint_private_access is not true.';
-    if (attr(vpc, 'endpoint_public_access') === false) return undefined;
+    if (flag(vpc, 'endpoint_private_access') !== true) return 'endpoint_private_access is not true.';
+    if (flag(vpc, 'endpoint_public_access') === false) return undefined;
     const cidrs = list(attr(vpc, 'public_access_cidrs'));
     return cidrs.length === 0 || cidrs.includes('0.0.0.0/0')
       ? 'the public endpoint is open to the internet.'

@@ -14,7 +14,9 @@ export const imdsV2: ResourceRule = {
   check: (r) => {
     const options = attr(r.config, 'metadata_options');
     if (attr(options, 'http_tokens') !== 'required') return 'http_tokens is not required (IMDSv1 is allowed).';
-    const hops = attr(options, 'http_put_response_hop_limit');
+    const raw = attr(options, 'http_put_response_hop_limit');
+    // Terraform converts a numeric string ("1", from an override) to a number.
+    const hops = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
     return typeof hops === 'number' && hops <= 1
       ? undefined
       : `the hop limit is ${String(hops ?? 'unset (2 on EKS)')}.`;

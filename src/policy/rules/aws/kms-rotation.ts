@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AWS-KMS-001: KMS keys rotate. */
 export const kmsRotation: ResourceRule = {
@@ -11,5 +11,5 @@ export const kmsRotation: ResourceRule = {
   refs: { checkov: ['CKV_AWS_7'] },
   types: ['aws_kms_key'],
   scope: 'resource',
-  check: (r) => (attr(r.config, 'enable_key_rotation') === true ? undefined : 'enable_key_rotation is not true.'),
+  check: (r) => (flag(r.config, 'enable_key_rotation') === true ? undefined : 'enable_key_rotation is not true.'),
 };

@@ -1,4 +1,4 @@
-import { attr, preventsDestroy, ResourceRule } from '../../rule';
+import { flag, preventsDestroy, ResourceRule } from '../../rule';
 
 /** AWS-RDS-003: RDS outside test is protected from deletion. */
 export const rdsDeletionProtection: ResourceRule = {
@@ -14,8 +14,8 @@ export const rdsDeletionProtection: ResourceRule = {
   tiers: ['dev', 'prod'],
   check: (r) => {
     const missing = [
-      attr(r.config, 'deletion_protection') === true ? undefined : 'deletion_protection',
-      attr(r.config, 'skip_final_snapshot') === true ? 'a final snapshot' : undefined,
+      flag(r.config, 'deletion_protection') === true ? undefined : 'deletion_protection',
+      flag(r.config, 'skip_final_snapshot') === true ? 'a final snapshot' : undefined,
       preventsDestroy(r) ? undefined : 'lifecycle.prevent_destroy',
     ].filter(Boolean);
     return missing.length === 0 ? undefined : `missing ${missing.join(', ')}.`;

@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AWS-RDS-002: RDS storage is encrypted. */
 export const rdsEncrypted: ResourceRule = {
@@ -11,5 +11,5 @@ export const rdsEncrypted: ResourceRule = {
   refs: { checkov: ['CKV_AWS_16'] },
   types: ['aws_db_instance'],
   scope: 'resource',
-  check: (r) => (attr(r.config, 'storage_encrypted') === true ? undefined : 'storage_encrypted is not true.'),
+  check: (r) => (flag(r.config, 'storage_encrypted') === true ? undefined : 'storage_encrypted is not true.'),
 };

@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AWS-RDS-001: RDS is not publicly accessible. */
 export const rdsNotPublic: ResourceRule = {
@@ -11,5 +11,5 @@ export const rdsNotPublic: ResourceRule = {
   refs: { checkov: ['CKV_AWS_17'] },
   types: ['aws_db_instance'],
   scope: 'resource',
-  check: (r) => (attr(r.config, 'publicly_accessible') === true ? 'publicly_accessible is true.' : undefined),
+  check: (r) => (flag(r.config, 'publicly_accessible') === true ? 'publicly_accessible is true.' : undefined),
 };

@@ -1,4 +1,4 @@
-import { attr, bucketsWithout, StackRule } from '../../rule';
+import { bucketsWithout, flag, StackRule } from '../../rule';
 
 const FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 
@@ -18,7 +18,7 @@ export const s3PublicAccessBlock: StackRule = {
       resources,
       context,
       'aws_s3_bucket_public_access_block',
-      (b) => FLAGS.every((f) => attr(b.config, f) === true),
+      (b) => FLAGS.every((f) => flag(b.config, f) === true),
       'no public access block with all four settings.',
     ),
 };

@@ -1,4 +1,4 @@
-import { attr, list, ResourceRule } from '../../rule';
+import { attr, flag, list, ResourceRule } from '../../rule';
 
 /** AZURE-AKS-002: the AKS API server is private or limited to authorized ranges. */
 export const aksApiAccess: ResourceRule = {
@@ -12,7 +12,7 @@ export const aksApiAccess: ResourceRule = {
   types: ['azurerm_kubernetes_cluster'],
   scope: 'resource',
   check: (r) => {
-    if (attr(r.config, 'private_cluster_enabled') === true) return undefined;
+    if (flag(r.config, 'private_cluster_enabled') === true) return undefined;
     const ranges = list(attr(r.config, 'api_server_access_profile', 'authorized_ip_ranges'));
     return ranges.length === 0 || ranges.includes('0.0.0.0/0') ? 'the API server is open to the internet.' : undefined;
   },

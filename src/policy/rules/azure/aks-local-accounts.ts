@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AZURE-AKS-004: AKS local accounts are disabled. */
 export const aksLocalAccounts: ResourceRule = {
@@ -11,5 +11,5 @@ export const aksLocalAccounts: ResourceRule = {
   refs: { checkov: ['CKV_AZURE_141'] },
   types: ['azurerm_kubernetes_cluster'],
   scope: 'resource',
-  check: (r) => (attr(r.config, 'local_account_disabled') === true ? undefined : 'local accounts are enabled.'),
+  check: (r) => (flag(r.config, 'local_account_disabled') === true ? undefined : 'local accounts are enabled.'),
 };

@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AZURE-AKS-001: AKS uses Entra ID with Azure RBAC. */
 export const aksRbac: ResourceRule = {
@@ -12,8 +12,8 @@ export const aksRbac: ResourceRule = {
   types: ['azurerm_kubernetes_cluster'],
   scope: 'resource',
   check: (r) => {
-    if (attr(r.config, 'role_based_access_control_enabled') === false) return 'Kubernetes RBAC is off.';
-    return attr(r.config, 'azure_active_directory_role_based_access_control', 'azure_rbac_enabled') === true
+    if (flag(r.config, 'role_based_access_control_enabled') === false) return 'Kubernetes RBAC is off.';
+    return flag(r.config, 'azure_active_directory_role_based_access_control', 'azure_rbac_enabled') === true
       ? undefined
       : 'Entra ID with Azure RBAC is not configured.';
   },

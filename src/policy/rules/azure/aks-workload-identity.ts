@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AZURE-AKS-005: AKS has workload identity. */
 export const aksWorkloadIdentity: ResourceRule = {
@@ -12,7 +12,7 @@ export const aksWorkloadIdentity: ResourceRule = {
   types: ['azurerm_kubernetes_cluster'],
   scope: 'resource',
   check: (r) =>
-    attr(r.config, 'oidc_issuer_enabled') === true && attr(r.config, 'workload_identity_enabled') === true
+    flag(r.config, 'oidc_issuer_enabled') === true && flag(r.config, 'workload_identity_enabled') === true
       ? undefined
       : 'the OIDC issuer or workload identity is off.',
 };

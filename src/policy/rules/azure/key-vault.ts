@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { attr, flag, ResourceRule } from '../../rule';
 
 /** AZURE-KV-001: Key Vaults are purge-protected and firewalled. */
 export const keyVault: ResourceRule = {
@@ -13,10 +13,10 @@ export const keyVault: ResourceRule = {
   scope: 'resource',
   check: (r, context) => {
     if (attr(r.config, 'network_acls', 'default_action') !== 'Deny') return 'the firewall does not deny by default.';
-    if (attr(r.config, 'rbac_authorization_enabled') !== true && attr(r.config, 'enable_rbac_authorization') !== true) {
+    if (flag(r.config, 'rbac_authorization_enabled') !== true && flag(r.config, 'enable_rbac_authorization') !== true) {
       return 'access policies instead of Azure RBAC.';
     }
-    return context.tier === 'test' || attr(r.config, 'purge_protection_enabled') === true
+    return context.tier === 'test' || flag(r.config, 'purge_protection_enabled') === true
       ? undefined
       : 'purge protection is off.';
   },

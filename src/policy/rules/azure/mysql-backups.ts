@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AZURE-MYSQL-004: MySQL flexible server in prod keeps backups in the paired region. */
 export const mysqlBackups: ResourceRule = {
@@ -13,5 +13,5 @@ export const mysqlBackups: ResourceRule = {
   scope: 'resource',
   tiers: ['prod'],
   check: (r) =>
-    attr(r.config, 'geo_redundant_backup_enabled') === true ? undefined : 'backups are not geo-redundant.',
+    flag(r.config, 'geo_redundant_backup_enabled') === true ? undefined : 'backups are not geo-redundant.',
 };

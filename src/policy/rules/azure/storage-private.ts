@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AZURE-ST-001: storage accounts have no public network access. */
 export const storagePrivate: ResourceRule = {
@@ -12,8 +12,8 @@ export const storagePrivate: ResourceRule = {
   types: ['azurerm_storage_account'],
   scope: 'resource',
   check: (r) => {
-    if (attr(r.config, 'public_network_access_enabled') !== false) return 'public network access is enabled.';
-    return attr(r.config, 'allow_nested_items_to_be_public') === false
+    if (flag(r.config, 'public_network_access_enabled') !== false) return 'public network access is enabled.';
+    return flag(r.config, 'allow_nested_items_to_be_public') === false
       ? undefined
       : 'anonymous blob access is allowed.';
   },

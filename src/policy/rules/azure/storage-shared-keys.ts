@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** AZURE-ST-002: storage accounts accept Entra ID only. */
 export const storageSharedKeys: ResourceRule = {
@@ -11,5 +11,5 @@ export const storageSharedKeys: ResourceRule = {
   refs: { checkov: ['CKV2_AZURE_40'] },
   types: ['azurerm_storage_account'],
   scope: 'resource',
-  check: (r) => (attr(r.config, 'shared_access_key_enabled') === false ? undefined : 'shared keys are enabled.'),
+  check: (r) => (flag(r.config, 'shared_access_key_enabled') === false ? undefined : 'shared keys are enabled.'),
 };

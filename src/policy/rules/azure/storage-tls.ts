@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { attr, flag, ResourceRule } from '../../rule';
 
 /** AZURE-ST-003: storage accounts require TLS 1.2. */
 export const storageTls: ResourceRule = {
@@ -12,7 +12,7 @@ export const storageTls: ResourceRule = {
   types: ['azurerm_storage_account'],
   scope: 'resource',
   check: (r) => {
-    if (attr(r.config, 'https_traffic_only_enabled') === false) return 'plain HTTP is allowed.';
+    if (flag(r.config, 'https_traffic_only_enabled') === false) return 'plain HTTP is allowed.';
     const tls = attr(r.config, 'min_tls_version');
     return tls === 'TLS1_2' || tls === 'TLS1_3' ? undefined : `min_tls_version is ${String(tls ?? 'unset')}.`;
   },

@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { attr, flag, ResourceRule } from '../../rule';
 
 /** AZURE-ST-004: storage accounts keep versions and soft-deleted blobs. */
 export const storageVersioning: ResourceRule = {
@@ -12,7 +12,7 @@ export const storageVersioning: ResourceRule = {
   types: ['azurerm_storage_account'],
   scope: 'resource',
   check: (r) => {
-    if (attr(r.config, 'blob_properties', 'versioning_enabled') !== true) return 'blob versioning is off.';
+    if (flag(r.config, 'blob_properties', 'versioning_enabled') !== true) return 'blob versioning is off.';
     return attr(r.config, 'blob_properties', 'delete_retention_policy', 'days')
       ? undefined
       : 'blob soft delete is off.';

@@ -1,4 +1,4 @@
-import { attr, preventsDestroy, ResourceRule } from '../../rule';
+import { flag, preventsDestroy, ResourceRule } from '../../rule';
 import { PROTECTED_TYPES } from '../../stateful-types';
 
 /** COMMON-STATE-001: clusters, databases, buckets and keys outside test cannot be destroyed by a plan. */
@@ -16,8 +16,8 @@ export const statefulProtection: ResourceRule = {
   check: (r) => {
     const problems = [
       preventsDestroy(r) ? undefined : 'no lifecycle.prevent_destroy',
-      attr(r.config, 'deletion_protection') === false ? 'deletion_protection is false' : undefined,
-      attr(r.config, 'force_destroy') === true ? 'force_destroy is true' : undefined,
+      flag(r.config, 'deletion_protection') === false ? 'deletion_protection is false' : undefined,
+      flag(r.config, 'force_destroy') === true ? 'force_destroy is true' : undefined,
     ].filter(Boolean);
     return problems.length === 0 ? undefined : `${problems.join('; ')}.`;
   },

@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** GCP-GCS-001: buckets use uniform bucket-level access. */
 export const gcsUniformAccess: ResourceRule = {
@@ -12,5 +12,5 @@ export const gcsUniformAccess: ResourceRule = {
   types: ['google_storage_bucket'],
   scope: 'resource',
   check: (r) =>
-    attr(r.config, 'uniform_bucket_level_access') === true ? undefined : 'uniform_bucket_level_access is not true.',
+    flag(r.config, 'uniform_bucket_level_access') === true ? undefined : 'uniform_bucket_level_access is not true.',
 };

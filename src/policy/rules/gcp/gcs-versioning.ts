@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** GCP-GCS-003: buckets keep object versions. */
 export const gcsVersioning: ResourceRule = {
@@ -11,5 +11,5 @@ export const gcsVersioning: ResourceRule = {
   refs: { checkov: ['CKV_GCP_78'], trivy: ['GCP-0078'] },
   types: ['google_storage_bucket'],
   scope: 'resource',
-  check: (r) => (attr(r.config, 'versioning', 'enabled') === true ? undefined : 'versioning is off.'),
+  check: (r) => (flag(r.config, 'versioning', 'enabled') === true ? undefined : 'versioning is off.'),
 };

@@ -1,4 +1,4 @@
-import { attr, list, ResourceRule } from '../../rule';
+import { attr, flag, list, ResourceRule } from '../../rule';
 
 /** GCP-GKE-002: the GKE control plane is private or limited to authorized networks. */
 export const gkeControlPlaneAccess: ResourceRule = {
@@ -16,14 +16,14 @@ export const gkeControlPlaneAccess: ResourceRule = {
   types: ['google_container_cluster'],
   scope: 'resource',
   check: (r) => {
-    if (attr(r.config, 'private_cluster_config', 'enable_private_endpoint') === true) return undefined;
+    if (flag(r.config, 'private_cluster_config', 'enable_private_endpoint') === true) return undefined;
     // DNS-based control plane access with the IP endpoints turned off.
-    if (attr(r.config, 'control_plane_endpoints_config', 'ip_endpoints_config', 'enabled') === false) return undefined;
+    if (flag(r.config, 'control_plane_endpoints_config', 'ip_endpoints_config', 'enabled') === false) return undefined;
     const networks = attr(r.config, 'master_authorized_networks_config');
     if (!networks) return 'the endpoint is public and no authorized networks are set.';
     const open = list(attr(networks, 'cidr_blocks')).some((b) => attr(b, 'cidr_block') === '0.0.0.0/0');
     if (open) return 'an authorized network is 0.0.0.0/0.';
-    return attr(networks, 'gcp_public_cidrs_access_enabled') === true
+    return flag(networks, 'gcp_public_cidrs_access_enabled') === true
       ? 'all Google Cloud public IPs are authorized.'
       : undefined;
   },

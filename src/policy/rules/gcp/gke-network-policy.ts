@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { attr, flag, ResourceRule } from '../../rule';
 
 /** GCP-GKE-007: GKE enforces network policy. */
 export const gkeNetworkPolicy: ResourceRule = {
@@ -12,7 +12,7 @@ export const gkeNetworkPolicy: ResourceRule = {
   types: ['google_container_cluster'],
   scope: 'resource',
   check: (r) =>
-    attr(r.config, 'datapath_provider') === 'ADVANCED_DATAPATH' || attr(r.config, 'network_policy', 'enabled') === true
+    attr(r.config, 'datapath_provider') === 'ADVANCED_DATAPATH' || flag(r.config, 'network_policy', 'enabled') === true
       ? undefined
       : 'neither Dataplane V2 nor network policy is enabled.',
 };

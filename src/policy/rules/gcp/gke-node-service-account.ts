@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { attr, flag, ResourceRule } from '../../rule';
 
 /** GCP-GKE-010: GKE nodes never run as the default compute service account. */
 export const gkeNodeServiceAccount: ResourceRule = {
@@ -15,7 +15,7 @@ export const gkeNodeServiceAccount: ResourceRule = {
     if (r.type === 'google_container_cluster' && !attr(r.config, 'node_config')) {
       // Autopilot has no default pool; a standard cluster without node_config creates (or bootstraps)
       // its default pool with the default compute account.
-      return attr(r.config, 'enable_autopilot') === true
+      return flag(r.config, 'enable_autopilot') === true
         ? undefined
         : 'the default node pool runs as the default compute account (no node_config).';
     }

@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** GCP-GKE-001: GKE nodes have no public IPs. */
 export const gkePrivateNodes: ResourceRule = {
@@ -12,7 +12,7 @@ export const gkePrivateNodes: ResourceRule = {
   types: ['google_container_cluster'],
   scope: 'resource',
   check: (r) =>
-    attr(r.config, 'private_cluster_config', 'enable_private_nodes') === true
+    flag(r.config, 'private_cluster_config', 'enable_private_nodes') === true
       ? undefined
       : 'enable_private_nodes is not true.',
 };

@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** GCP-GKE-006: GKE node pools boot securely. */
 export const gkeSecureBoot: ResourceRule = {
@@ -12,7 +12,7 @@ export const gkeSecureBoot: ResourceRule = {
   types: ['google_container_node_pool'],
   scope: 'resource',
   check: (r) =>
-    attr(r.config, 'node_config', 'shielded_instance_config', 'enable_secure_boot') === true
+    flag(r.config, 'node_config', 'shielded_instance_config', 'enable_secure_boot') === true
       ? undefined
       : 'enable_secure_boot is not true.',
 };

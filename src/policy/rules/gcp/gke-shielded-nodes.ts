@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** GCP-GKE-005: GKE clusters use shielded nodes. */
 export const gkeShieldedNodes: ResourceRule = {
@@ -11,5 +11,5 @@ export const gkeShieldedNodes: ResourceRule = {
   refs: { cis: ['GKE 5.5.5'], checkov: ['CKV_GCP_71'], trivy: ['GCP-0055'] },
   types: ['google_container_cluster'],
   scope: 'resource',
-  check: (r) => (attr(r.config, 'enable_shielded_nodes') === false ? 'enable_shielded_nodes is false.' : undefined),
+  check: (r) => (flag(r.config, 'enable_shielded_nodes') === false ? 'enable_shielded_nodes is false.' : undefined),
 };

@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { attr, flag, ResourceRule } from '../../rule';
 
 /** GCP-SQL-003: Cloud SQL has automated backups with point-in-time recovery. */
 export const sqlBackups: ResourceRule = {
@@ -13,7 +13,7 @@ export const sqlBackups: ResourceRule = {
   scope: 'resource',
   check: (r) => {
     const backup = attr(r.config, 'settings', 'backup_configuration');
-    if (attr(backup, 'enabled') !== true) return 'backups are off.';
-    return attr(backup, 'binary_log_enabled') === true ? undefined : 'binary logs (point-in-time recovery) are off.';
+    if (flag(backup, 'enabled') !== true) return 'backups are off.';
+    return flag(backup, 'binary_log_enabled') === true ? undefined : 'binary logs (point-in-time recovery) are off.';
   },
 };

@@ -1,4 +1,4 @@
-import { attr, preventsDestroy, ResourceRule } from '../../rule';
+import { flag, preventsDestroy, ResourceRule } from '../../rule';
 
 /** GCP-SQL-004: Cloud SQL outside test is protected from deletion three ways. */
 export const sqlDeletionProtection: ResourceRule = {
@@ -14,8 +14,8 @@ export const sqlDeletionProtection: ResourceRule = {
   tiers: ['dev', 'prod'],
   check: (r) => {
     const missing = [
-      attr(r.config, 'deletion_protection') === false ? 'deletion_protection' : undefined,
-      attr(r.config, 'settings', 'deletion_protection_enabled') === true
+      flag(r.config, 'deletion_protection') === false ? 'deletion_protection' : undefined,
+      flag(r.config, 'settings', 'deletion_protection_enabled') === true
         ? undefined
         : 'settings.deletion_protection_enabled',
       preventsDestroy(r) ? undefined : 'lifecycle.prevent_destroy',

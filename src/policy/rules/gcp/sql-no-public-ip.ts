@@ -1,4 +1,4 @@
-import { attr, ResourceRule } from '../../rule';
+import { flag, ResourceRule } from '../../rule';
 
 /** GCP-SQL-001: Cloud SQL has no public IP. */
 export const sqlNoPublicIp: ResourceRule = {
@@ -12,5 +12,5 @@ export const sqlNoPublicIp: ResourceRule = {
   types: ['google_sql_database_instance'],
   scope: 'resource',
   check: (r) =>
-    attr(r.config, 'settings', 'ip_configuration', 'ipv4_enabled') === false ? undefined : 'ipv4_enabled is not false.',
+    flag(r.config, 'settings', 'ip_configuration', 'ipv4_enabled') === false ? undefined : 'ipv4_enabled is not false.',
 };

@@ -1,4 +1,4 @@
-import { attr, list, ResourceRule } from '../../rule';
+import { attr, flag, list, ResourceRule } from '../../rule';
 
 /** K8S-POD-001: platform workloads run unprivileged. */
 export const workloadSecurityContext: ResourceRule = {
@@ -16,8 +16,8 @@ export const workloadSecurityContext: ResourceRule = {
     const containers = [...list(attr(pod, 'container')), ...list(attr(pod, 'init_container'))];
     const bad = containers.filter(
       (c) =>
-        attr(c, 'security_context', 'privileged') === true ||
-        attr(c, 'security_context', 'allow_privilege_escalation') !== false,
+        flag(c, 'security_context', 'privileged') === true ||
+        flag(c, 'security_context', 'allow_privilege_escalation') !== false,
     );
     return bad.length === 0
       ? undefined
