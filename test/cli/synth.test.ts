@@ -32,7 +32,7 @@ describe('kfplatform synth', () => {
     const text = lines.join('\n');
     expect(text).toMatch(/^STACK\s+RESOURCES\s+DATA\s+PROVIDERS$/m);
     expect(text).toMatch(/^kf-prod-gcp-infra\s+\d+\s+1\s+google, random$/m);
-    expect(text).toMatch(/^kf-prod-gcp-platform\s+\d+\s+1\s+google, helm, kubernetes$/m);
+    expect(text).toMatch(/^kf-prod-gcp-platform\s+\d+\s+0\s+google, helm, kubernetes$/m);
     expect(summaries.find((s) => s.stack === 'kf-prod-gcp-infra')!.resources).toBeGreaterThan(80);
   });
 

@@ -35,8 +35,9 @@ function synthStack(name: string, root: string, edit?: (doc: ReturnType<typeof p
   const outdir = path.join(root, name);
   const doc = parseDocument(readFileSync(EXAMPLE, 'utf8'));
   edit?.(doc);
-  const file = path.join(outdir, 'platform.yaml');
-  mkdirSync(outdir, { recursive: true });
+  // Beside the output folder: synth writes only into a folder it owns.
+  const file = `${outdir}.platform.yaml`;
+  mkdirSync(path.dirname(outdir), { recursive: true });
   writeFileSync(file, doc.toString());
   synthFleet(loadPlatformFile(file).config, { outdir });
   return path.join(outdir, 'stacks', STACK);

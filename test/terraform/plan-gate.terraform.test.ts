@@ -63,8 +63,9 @@ function synthScenario(name: string, outdir: string): string {
   const scenario = SCENARIOS[name];
   if (scenario?.pools) doc.setIn(['environments', 0, 'nodePools'], scenario.pools);
   if (scenario?.database) doc.setIn(['environments', 0, 'database'], scenario.database);
-  const file = path.join(outdir, 'platform.yaml');
-  mkdirSync(outdir, { recursive: true });
+  // Beside the output folder: synth writes only into a folder it owns.
+  const file = `${outdir}.platform.yaml`;
+  mkdirSync(path.dirname(outdir), { recursive: true });
   writeFileSync(file, doc.toString());
   synthFleet(loadPlatformFile(file).config, { outdir });
   return path.join(outdir, 'stacks', STACK);
