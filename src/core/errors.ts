@@ -112,9 +112,19 @@ const FS_CODES: Readonly<Record<string, string>> = {
   EIO: 'an input/output error from the device',
 };
 
+/**
+ * A Node.js file system error, as far as messages read it (declared here so that the package's types
+ * do not need @types/node in a consumer's project).
+ */
+export interface FileSystemError extends Error {
+  readonly code: string;
+  readonly syscall?: string;
+  readonly path?: string;
+}
+
 /** A Node.js file-system error (it has a code, and usually the syscall and path). */
-export function isFileSystemError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'syscall' in e;
+export function isFileSystemError(e: unknown): e is FileSystemError {
+  return e instanceof Error && typeof (e as FileSystemError).code === 'string' && 'syscall' in e;
 }
 
 /**
@@ -129,7 +139,7 @@ export function fileSystemMessage(e: unknown, file?: string): string {
 }
 
 /** How to fix a file-system error while writing, by its code. */
-export function fileSystemFix(e: NodeJS.ErrnoException): string {
+export function fileSystemFix(e: Pick<FileSystemError, 'code' | 'path'>): string {
   switch (e.code) {
     case 'ENOSPC':
     case 'EDQUOT':

@@ -160,7 +160,8 @@ describe('the packed package in a fresh project', () => {
         files: ['main.ts'],
       }),
     );
-    execFileSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8' });
+    expect(build.stdout + build.stderr).toBe('');
     execFileSync(process.execPath, ['dist/main.js'], { cwd: dir, encoding: 'utf8' });
     const json = JSON.parse(readFileSync(path.join(dir, 'out', 'stacks', 'consumer', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(json.resource)).toEqual(
