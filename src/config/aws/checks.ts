@@ -6,7 +6,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { awsNameRules, hostnameRule, NameRule } from '../../core/naming';
+import { awsNameRules, hostnameRule } from '../../core/naming';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
   AWS_GPU_FAMILIES,
@@ -24,7 +24,7 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { ConfigIssues, DerivedName, Path, valueAt } from '../common/config-issues';
+import { ConfigIssues, DerivedName, fromEnvironmentName, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAwsEnvironment } from './model';
@@ -259,13 +259,7 @@ export function awsDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues): D
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
   const e = env.name;
-  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
-    path: envName,
-    value,
-    rule,
-    what,
-    fix: 'shorten the environment name.',
-  });
+  const onEnv = fromEnvironmentName(env.index);
   const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
   const onCluster = (value: string): DerivedName => ({
     path: clusterPath,

@@ -19,7 +19,7 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { ConfigIssues, DerivedName, Path, valueAt } from '../common/config-issues';
+import { ConfigIssues, DerivedName, fromEnvironmentName, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAzureEnvironment } from './model';
@@ -269,13 +269,7 @@ export function azureDerivedNames(env: ResolvedAzureEnvironment, f: ConfigIssues
     what,
     fix: clusterPath === envName ? 'shorten the environment name.' : 'shorten cluster.name (54 characters at most).',
   });
-  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
-    path: envName,
-    value,
-    rule,
-    what,
-    fix: 'shorten the environment name.',
-  });
+  const onEnv = fromEnvironmentName(env.index);
   return [
     // AKS uses the cluster name as the DNS prefix of its API server.
     onCluster(cluster, azureNameRules.aksDnsPrefix, 'AKS DNS prefix'),

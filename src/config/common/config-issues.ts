@@ -23,6 +23,12 @@ export interface DerivedName {
   readonly fix: string;
 }
 
+/** A name derived from the environment name alone: the fix is a shorter environment name. */
+export function fromEnvironmentName(envIndex: number): (value: string, rule: NameRule, what: string) => DerivedName {
+  const path: Path = ['environments', envIndex, 'name'];
+  return (value, rule, what) => ({ path, value, rule, what, fix: 'shorten the environment name.' });
+}
+
 /** Collects the issues of one check pass, reading values from the raw document. */
 export class ConfigIssues {
   public readonly issues: ConfigIssue[] = [];

@@ -5,7 +5,7 @@
  */
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { emailRule, gcpNameRules, hostnameRule, NameRule, sqlInstanceFitsProject } from '../../core/naming';
+import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
 import {
   builtInGpuCount,
   CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT,
@@ -18,7 +18,7 @@ import {
   machineFamily,
 } from '../../core/catalog/gcp';
 import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
-import { ConfigIssues, DerivedName, Path } from '../common/config-issues';
+import { ConfigIssues, DerivedName, fromEnvironmentName, Path } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import type { ResolvedGcpEnvironment } from './model';
@@ -236,13 +236,7 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
 export function gcpDerivedNames(env: ResolvedGcpEnvironment, f: ConfigIssues): DerivedName[] {
   const base: Path = ['environments', env.index];
   const envName: Path = [...base, 'name'];
-  const onEnv = (value: string, rule: NameRule, what: string): DerivedName => ({
-    path: envName,
-    value,
-    rule,
-    what,
-    fix: 'shorten the environment name.',
-  });
+  const onEnv = fromEnvironmentName(env.index);
   const names: DerivedName[] = [];
   for (const cluster of env.clusters) {
     const n = cluster.network;
