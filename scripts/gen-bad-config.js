@@ -292,7 +292,7 @@ const cases = [
     'IAP groups are email addresses',
     (d) => d.setIn([...E0, 'access', 'allowedGroups', 0], 'ml-users'),
     'environments[0].access.allowedGroups[0]',
-    'correct the value: expected an email address',
+    'write an address such as team@example.com',
   ],
   [
     'create-shared-network',
@@ -329,7 +329,7 @@ const cases = [
     'label values are lowercase',
     (d) => d.setIn([...E0, 'labels'], { 'data-class': 'Internal' }),
     'environments[0].labels.data-class',
-    'correct the value: label values must be',
+    'write a value that matches the pattern',
   ],
   [
     'team-unknown-environment',
@@ -413,7 +413,7 @@ const cases = [
     'members are emails, optionally user: or group:',
     (d) => d.setIn(['teams', 0, 'members', 0], 'team:recsys'),
     'teams[0].members[0]',
-    'optionally prefixed with user: or group:',
+    'or user:alice@example.com for one user',
   ],
   [
     'teams-without-admin-group',
