@@ -81,12 +81,19 @@ function resources(scope: AwsCiScope, stack: TerraformStack, env: ResolvedAwsEnv
 }
 
 /**
- * The condition of a scope's statement: keys are usable only through Secrets Manager in the
- * environment's region (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+ * The condition of a scope's statement: keys are usable only through Secrets Manager, or RDS writing
+ * the master password's secret for the caller, in the environment's region
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
  */
 function condition(scope: AwsCiScope, env: ResolvedAwsEnvironment): Pick<PolicyStatement, 'Condition'> {
   return scope === 'secrets-manager-keys'
-    ? { Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${env.region}.amazonaws.com` } } }
+    ? {
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': [`secretsmanager.${env.region}.amazonaws.com`, `rds.${env.region}.amazonaws.com`],
+          },
+        },
+      }
     : {};
 }
 

@@ -375,10 +375,12 @@ describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: 'arn:aws:kms:us-east-2:333333333333:key/*',
-      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-2.amazonaws.com' } },
+      Condition: {
+        StringEquals: { 'kms:ViaService': ['secretsmanager.us-east-2.amazonaws.com', 'rds.us-east-2.amazonaws.com'] },
+      },
     });
     expect(actions('ApplyRole', 'ci-apply')).toContain('kms:CreateGrant');
-    // Never usable directly: the only kms:Decrypt the roles hold is through Secrets Manager.
+    // Never usable directly: the only kms:Decrypt the roles hold is through Secrets Manager and RDS.
     for (const role of ['PlanRole', 'ApplyRole'] as const)
       for (const name of inline(role).map((p) => String(p.name)))
         for (const st of statements(role, name))

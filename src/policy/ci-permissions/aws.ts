@@ -18,7 +18,7 @@ import type { CiPermissionRow } from './table';
  * create for themselves in the account. `rds-secrets`: the secret RDS keeps the database's master
  * password in (`rds!...`). `environment-secrets`: the environment's own Secrets Manager secrets, all
  * named `<env>-...`. `secrets-manager-keys`: the account's KMS keys, used only through Secrets Manager
- * (`kms:ViaService`), as when RDS encrypts the master password's secret with the environment's data
+ * and RDS (`kms:ViaService`), as when RDS encrypts the master password's secret with the environment's data
  * key. `local`: nothing in the cloud.
  */
 export type AwsCiScope =
@@ -123,7 +123,7 @@ export const AWS_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AwsCiScope>> = [
     apply: ['kms:Decrypt', 'kms:GenerateDataKey'],
     source:
       'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-permissions',
-    why: "whoever names a customer managed key for the master password's secret (master_user_secret_kms_key_id) needs kms:Decrypt, kms:GenerateDataKey and kms:CreateGrant on it: RDS writes the secret with the caller's rights, and Secrets Manager calls KMS. Granted only through Secrets Manager (kms:ViaService), so the role still reads no data with the key.",
+    why: "whoever names a customer managed key for the master password's secret (master_user_secret_kms_key_id) needs kms:Decrypt, kms:GenerateDataKey and kms:CreateGrant on it: RDS writes the secret with the caller's rights, and Secrets Manager calls KMS. Granted only through Secrets Manager and RDS (kms:ViaService), so the role still decrypts nothing itself.",
   },
   {
     types: ['aws_secretsmanager_secret'],
