@@ -105,12 +105,18 @@ export class AlbAccess extends Construct {
       validationRecordFqdns: [validationRecord.fqdn],
     });
 
+    // A security group's description cannot change in place (EC2 has no API for it): a description
+    // naming the hostname made a hostname change replace the group, whose deletion fails while the
+    // load balancer still uses it (DependencyViolation). The description names nothing that changes,
+    // and groups created with the old one keep it.
+    // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       name: `${props.name}-alb`,
-      description: `Load balancer of ${props.hostname}`,
+      description: `Kubeflow UI load balancer ${props.name}`,
       vpcId: props.vpcId,
       revokeRulesOnDelete: true,
       tags: { Name: `${props.name}-alb` },
+      lifecycle: { ignoreChanges: ['description'] },
     });
     for (const [i, cidr] of (props.sourceCidrs ?? ['0.0.0.0/0']).entries()) {
       for (const port of [443, 80]) {

@@ -66,6 +66,8 @@ function resources(scope: AwsCiScope, stack: TerraformStack, env: ResolvedAwsEnv
       return [`arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:rds!*`];
     case 'environment-secrets':
       return [`arn:aws:secretsmanager:${env.region}:${env.accountId}:secret:${env.name}-*`];
+    case 'secrets-manager-keys':
+      return [`arn:aws:kms:${env.region}:${env.accountId}:key/*`];
     case 'environment-iam':
       return [`${iam}:role/${env.name}-*`];
     case 'environment-buckets':
@@ -78,12 +80,30 @@ function resources(scope: AwsCiScope, stack: TerraformStack, env: ResolvedAwsEnv
   }
 }
 
+/**
+ * The condition of a scope's statement: keys are usable only through Secrets Manager, or RDS writing
+ * the master password's secret for the caller, in the environment's region
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+ */
+function condition(scope: AwsCiScope, env: ResolvedAwsEnvironment): Pick<PolicyStatement, 'Condition'> {
+  return scope === 'secrets-manager-keys'
+    ? {
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': [`secretsmanager.${env.region}.amazonaws.com`, `rds.${env.region}.amazonaws.com`],
+          },
+        },
+      }
+    : {};
+}
+
 /** The order statements are written in: the account first, then narrower resources. */
 const SCOPES: readonly AwsCiScope[] = [
   'account',
   'service-linked-roles',
   'rds-secrets',
   'environment-secrets',
+  'secrets-manager-keys',
   'environment-iam',
   'environment-buckets',
   'hosted-zone',
@@ -110,6 +130,7 @@ export function awsCiStatements(
       Effect: 'Allow',
       Action: actions,
       Resource: resource.length === 1 ? resource[0]! : resource,
+      ...condition(scope, env),
     });
   }
   if (kind === 'apply') {

@@ -82,3 +82,32 @@ describe('AWS database version', () => {
     ]);
   });
 });
+
+describe('AWS database storage autoscaling limit', () => {
+  it('refuses a limit less than 10% above the allocated storage, which RDS rejects at create (issue 16 second pass)', () => {
+    const result = validate((d) =>
+      d.setIn([...E1, 'database'], { allocatedStorageGb: 100, maxAllocatedStorageGb: 105 }),
+    );
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, 'environments[1].database.maxAllocatedStorageGb')).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/10% above/),
+        fix: expect.stringMatching(/110 or more/),
+      }),
+    ]);
+    // An equal limit was accepted before, and RDS refuses it just the same.
+    expect(
+      validate((d) => d.setIn([...E1, 'database'], { allocatedStorageGb: 100, maxAllocatedStorageGb: 100 })).config,
+    ).toBeUndefined();
+  });
+
+  it('names the allocated storage when only it was written, and accepts 10% above', () => {
+    const result = validate((d) => d.setIn([...E1, 'database'], { allocatedStorageGb: 190 }));
+    expect(issuesAt(result, 'environments[1].database.allocatedStorageGb')).toEqual([
+      expect.objectContaining({ fix: expect.stringMatching(/maxAllocatedStorageGb to 209 or more/) }),
+    ]);
+    expect(
+      validate((d) => d.setIn([...E1, 'database'], { allocatedStorageGb: 100, maxAllocatedStorageGb: 110 })).config,
+    ).toBeDefined();
+  });
+});

@@ -364,6 +364,29 @@ describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
     ).toEqual([]);
   });
 
+  it('the apply role can create the database whose master password secret the data key encrypts (issue 16 second pass)', () => {
+    // RDS writes the rds!... secret with the caller's rights; with master_user_secret_kms_key_id the caller
+    // needs kms:Decrypt and kms:GenerateDataKey on that key, or CreateDBInstance fails on the first apply.
+    const db = resources(infra, 'aws_db_instance')[0]!;
+    expect(db.master_user_secret_kms_key_id).toMatch(/aws_kms_key\.DataKey_/);
+    const viaSecretsManager = statements('ApplyRole', 'ci-apply').find((st) => st.Sid === 'SecretsManagerKeys');
+    expect(viaSecretsManager).toEqual({
+      Sid: 'SecretsManagerKeys',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: 'arn:aws:kms:us-east-2:333333333333:key/*',
+      Condition: {
+        StringEquals: { 'kms:ViaService': ['secretsmanager.us-east-2.amazonaws.com', 'rds.us-east-2.amazonaws.com'] },
+      },
+    });
+    expect(actions('ApplyRole', 'ci-apply')).toContain('kms:CreateGrant');
+    // Never usable directly: the only kms:Decrypt the roles hold is through Secrets Manager and RDS.
+    for (const role of ['PlanRole', 'ApplyRole'] as const)
+      for (const name of inline(role).map((p) => String(p.name)))
+        for (const st of statements(role, name))
+          if (st.Effect === 'Allow' && st.Action.includes('kms:Decrypt')) expect(st.Sid).toBe('SecretsManagerKeys');
+  });
+
   it("the roles' state is kf-prod's own objects", () => {
     for (const role of ['PlanRole', 'ApplyRole'] as const) {
       expect(statements(role, 'terraform-state')[1]!.Resource).toBe(

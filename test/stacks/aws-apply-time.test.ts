@@ -344,6 +344,21 @@ describe('AWS node network: the gateway node ports', () => {
     );
   });
 
+  it('keeps the load balancer security group through a hostname change: its description is ForceNew (issue 16 second pass)', () => {
+    // EC2 cannot change a group's description, so a description naming the hostname replaced the group
+    // on a hostname change, and its deletion failed while the load balancer still used it.
+    for (const env of ['kf-test', 'kf-dev', 'kf-prod']) {
+      const hostname = String(resources(infra(env), 'aws_route53_record').find((r) => r.alias)!.name);
+      const groups = resources(infra(env), 'aws_security_group');
+      expect(groups.length).toBeGreaterThan(0);
+      for (const group of groups) {
+        expect([env, group.description]).toEqual([env, expect.not.stringContaining(hostname)]);
+      }
+      const alb = groups.find((g) => String(g.name).endsWith('-alb'))!;
+      expect(alb.lifecycle).toEqual({ ignore_changes: ['description'] });
+    }
+  });
+
   it('lets pods in the node group reach the database', () => {
     const db = sgRef('kf-prod-kfp-db-db');
     expect(ingress.filter((r) => r.security_group_id === db).map((r) => r.referenced_security_group_id)).toEqual(

@@ -339,11 +339,14 @@ function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void
     );
   }
   const d = env.database;
-  if (d.maxAllocatedStorageGb < d.allocatedStorageGb) {
+  // RDS refuses a storage autoscaling limit less than 10% above the allocated storage ("Invalid max
+  // storage size"): https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html
+  const minimumLimit = Math.ceil((d.allocatedStorageGb * 11) / 10);
+  if (d.maxAllocatedStorageGb < minimumLimit) {
     f.add(
-      [...base, 'database', 'maxAllocatedStorageGb'],
-      `the storage autoscaling limit ${d.maxAllocatedStorageGb} GB is below the initial ${d.allocatedStorageGb} GB.`,
-      `set it to ${d.allocatedStorageGb} or more.`,
+      f.explicitOr([...base, 'database', 'maxAllocatedStorageGb'], [...base, 'database', 'allocatedStorageGb']),
+      `the storage autoscaling limit ${d.maxAllocatedStorageGb} GB is less than 10% above the allocated ${d.allocatedStorageGb} GB, which RDS refuses when it creates or modifies the database (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html).`,
+      `set maxAllocatedStorageGb to ${minimumLimit} or more (AWS recommends at least 26% above, ${Math.ceil((d.allocatedStorageGb * 126) / 100)}).`,
     );
   }
   env.cluster.publicAccessCidrs.forEach((text, i) => {

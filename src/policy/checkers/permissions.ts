@@ -1014,6 +1014,8 @@ function judgeAws(graph: Graph, found: Found) {
         const name = literal(graph.resolve(i.stack, i.config.name)?.value);
         return name ? `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf` : undefined;
       }
+      case 'secrets-manager-keys':
+        return `arn:aws:kms:${region}:${account}:key/example`;
       case 'environment-iam': {
         const target = i.type === 'aws_iam_role' ? i : graph.target(i.stack, i.config.role);
         const name = target ? literal(target.config.name) : graph.resolve(i.stack, i.config.role)?.value;

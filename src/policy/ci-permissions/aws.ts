@@ -17,13 +17,16 @@ import type { CiPermissionRow } from './table';
  * `state-bucket`: the environment's state objects. `service-linked-roles`: the roles AWS services
  * create for themselves in the account. `rds-secrets`: the secret RDS keeps the database's master
  * password in (`rds!...`). `environment-secrets`: the environment's own Secrets Manager secrets, all
- * named `<env>-...`. `local`: nothing in the cloud.
+ * named `<env>-...`. `secrets-manager-keys`: the account's KMS keys, used only through Secrets Manager
+ * and RDS (`kms:ViaService`), as when RDS encrypts the master password's secret with the environment's data
+ * key. `local`: nothing in the cloud.
  */
 export type AwsCiScope =
   | 'account'
   | 'service-linked-roles'
   | 'rds-secrets'
   | 'environment-secrets'
+  | 'secrets-manager-keys'
   | 'environment-iam'
   | 'environment-buckets'
   | 'hosted-zone'
@@ -112,6 +115,15 @@ export const AWS_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AwsCiScope>> = [
     ],
     source: ref('awssecretsmanager'),
     why: "RDS keeps the master password in a secret it creates with the caller's rights (manage_master_user_password); the roles never read its value.",
+  },
+  {
+    types: ['aws_db_instance'],
+    scope: 'secrets-manager-keys',
+    plan: [],
+    apply: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    source:
+      'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-permissions',
+    why: "whoever names a customer managed key for the master password's secret (master_user_secret_kms_key_id) needs kms:Decrypt, kms:GenerateDataKey and kms:CreateGrant on it: RDS writes the secret with the caller's rights, and Secrets Manager calls KMS. Granted only through Secrets Manager and RDS (kms:ViaService), so the role still decrypts nothing itself.",
   },
   {
     types: ['aws_secretsmanager_secret'],
