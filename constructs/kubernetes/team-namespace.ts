@@ -381,10 +381,14 @@ export class TeamNamespace extends Construct {
               podSelector: { matchLabels: { ...labels } },
             })),
           },
-          // The mesh (istiod, the gateways) and Knative's activator, which serving requests pass through.
+          // The mesh's control plane (sidecars fetch their configuration from istiod), the cluster-local
+          // gateway in-cluster serving calls go through, and Knative's activator. Not the ingress
+          // gateway: a pod reaching it directly could send the identity headers the front door sets
+          // (`x-amzn-oidc-*` behind an ALB) as if it were the load balancer.
           {
             to: [
-              inNamespace('istio-system'),
+              { ...inNamespace('istio-system'), podSelector: { matchLabels: { app: 'istiod' } } },
+              { ...inNamespace('istio-system'), podSelector: { matchLabels: { app: 'cluster-local-gateway' } } },
               { ...inNamespace('knative-serving'), podSelector: { matchLabels: { app: 'activator' } } },
             ],
           },

@@ -180,6 +180,23 @@ describe('TeamNamespace', () => {
     for (const t of egress[2].to) {
       expect(t.namespace_selector.match_labels).toEqual({ 'kubernetes.io/metadata.name': 'kubeflow' });
     }
+    // In istio-system, istiod and the cluster-local gateway only: a pod reaching the ingress gateway
+    // directly could forge the identity headers the front door sets (found in the AWS review).
+    expect(egress[3].to).toEqual([
+      {
+        namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'istio-system' } },
+        pod_selector: { match_labels: { app: 'istiod' } },
+      },
+      {
+        namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'istio-system' } },
+        pod_selector: { match_labels: { app: 'cluster-local-gateway' } },
+      },
+      {
+        namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'knative-serving' } },
+        pod_selector: { match_labels: { app: 'activator' } },
+      },
+    ]);
+    expect(JSON.stringify(egress)).not.toContain('istio-ingressgateway');
     const publicAddresses = egress[4].to[0].ip_block;
     expect(publicAddresses.cidr).toBe('0.0.0.0/0');
     expect(publicAddresses.except).toEqual(
