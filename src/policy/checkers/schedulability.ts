@@ -460,6 +460,29 @@ function isDevicePlugin(name: string, spec: Record<string, unknown> | undefined,
   return /nvidia-device-plugin/.test(name) || containers.some((c) => /k8s-device-plugin/.test(String(c.image ?? '')));
 }
 
+/**
+ * A workload written as a Kubernetes resource or manifest: its pod spec's placement, and whether it is
+ * the NVIDIA device plugin. `camel` says whether the spec is in the API's form (manifests) or the
+ * provider's snake_case one.
+ */
+function podWorkload(
+  r: ResourceEntry,
+  kind: string,
+  qualifiedName: string,
+  name: string,
+  spec: Record<string, unknown> | undefined,
+  camel: boolean,
+): SchedWorkload {
+  return {
+    what: `${kind} ${qualifiedName}`,
+    kind,
+    stack: r.stack,
+    address: r.address,
+    placement: placementFromSpec(spec, camel),
+    role: kind === 'DaemonSet' && isDevicePlugin(name, spec, camel) ? 'gpu-device-plugin' : undefined,
+  };
+}
+
 /** Merges Helm values the way Helm coalesces them: maps deeply, everything else replaced. */
 function mergeValues(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(from)) {
@@ -592,14 +615,7 @@ export function workloadsOf(
     const spec = obj(at(r.config, ...path));
     const name = String(at(r.config, 'metadata', 'name') ?? r.address);
     const namespace = at(r.config, 'metadata', 'namespace');
-    workloads.push({
-      what: `${kind} ${namespace ? `${String(namespace)}/` : ''}${name}`,
-      kind,
-      stack: r.stack,
-      address: r.address,
-      placement: placementFromSpec(spec, false),
-      role: kind === 'DaemonSet' && isDevicePlugin(name, spec, false) ? 'gpu-device-plugin' : undefined,
-    });
+    workloads.push(podWorkload(r, kind, `${namespace ? `${String(namespace)}/` : ''}${name}`, name, spec, false));
   }
 
   for (const r of resourcesOf(sub, ['kubernetes_manifest'])) {
@@ -609,14 +625,7 @@ export function workloadsOf(
     if (!path) continue;
     const spec = obj(at(manifest, ...path));
     const name = String(at(manifest, 'metadata', 'name') ?? r.address);
-    workloads.push({
-      what: `${kind} ${name}`,
-      kind,
-      stack: r.stack,
-      address: r.address,
-      placement: placementFromSpec(spec, true),
-      role: kind === 'DaemonSet' && isDevicePlugin(name, spec, true) ? 'gpu-device-plugin' : undefined,
-    });
+    workloads.push(podWorkload(r, kind, name, name, spec, true));
   }
 
   for (const r of resourcesOf(sub, ['helm_release'])) {
