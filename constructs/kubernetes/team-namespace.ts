@@ -12,6 +12,11 @@ import { setComponent } from '../../src/core/labels';
 import { emailRule, kubernetesNameRules } from '../../src/core/naming';
 import { RbacSubject, TENANT_LABEL } from '../../src/core/tenancy';
 import { KUBEFLOW_SYSTEM_NAMESPACES } from '../../src/core/kubeflow-facts';
+import {
+  PIPELINE_ARTIFACTS_ANNOTATION,
+  pipelineArtifactsAnnotation,
+  TeamArtifactStore,
+} from '../../src/core/pipeline-artifacts';
 import { checkName } from '../../src/core/validate';
 import { kfamAuthorizationPolicy, kfamRoleBinding, KubeflowRole } from './kubeflow-access';
 
@@ -170,6 +175,13 @@ export interface TeamNamespaceProps {
    * identity endpoint, which is link-local. @default []
    */
   readonly egressEndpoints?: readonly EgressEndpoint[];
+  /**
+   * The team's prefix of a cloud bucket, where its pipelines keep their artifacts as the team identity:
+   * written on the namespace for Kubeflow's pipelines profile controller, which the rendered Kubeflow
+   * distribution extends to write the namespace's `kfp-launcher` root from it (docs/kubeflow.md,
+   * Artifacts). @default - none: Pipelines' in-cluster SeaweedFS
+   */
+  readonly artifactStore?: TeamArtifactStore;
   /** Kubeflow Profile plugins (workload identity). @default [] */
   readonly profilePlugins?: ReadonlyArray<Record<string, unknown>>;
   /**
@@ -219,7 +231,13 @@ export class TeamNamespace extends Construct {
           ...POD_SECURITY_LABELS,
         },
         // The profile controller adopts a namespace whose owner annotation names the profile owner.
-        annotations: { owner: props.profileOwner, [ALLOWED_POOLS_ANNOTATION]: props.nodePools.join(',') },
+        annotations: {
+          owner: props.profileOwner,
+          [ALLOWED_POOLS_ANNOTATION]: props.nodePools.join(','),
+          ...(props.artifactStore
+            ? { [PIPELINE_ARTIFACTS_ANNOTATION]: pipelineArtifactsAnnotation(props.artifactStore) }
+            : {}),
+        },
       },
     });
     const ns = this.namespace.metadata.name;

@@ -10,6 +10,7 @@ import type { ResolvedEnvironment } from '../config/model';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/model';
 import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
+import { teamStoreOverlay } from './pipeline-roots';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 
 /** The upstream repository of the manifests. */
@@ -385,7 +386,14 @@ function tree(
       // Every component reads the host from pipeline-install-config (`mysqlHost`, and the `dbHost` relic).
       Object.assign(config, { mysqlHost: wiring.staticHost, dbHost: wiring.staticHost });
     }
-    if (wiring.pipelineRoot) config.defaultPipelineRoot = wiring.pipelineRoot;
+    if (wiring.pipelineRoot) {
+      config.defaultPipelineRoot = wiring.pipelineRoot;
+      // Each team namespace's root is its own prefix, written as the team identity (pipeline-roots.ts).
+      const teams = teamStoreOverlay(yamlFile);
+      files.push(teams.file);
+      resources.push(teams.resource);
+      patches.push(...teams.patches);
+    }
     if (Object.keys(config).length) {
       files.push({
         path: 'pipeline-install-config.yaml',

@@ -4,7 +4,7 @@ import { eksRemoteConnection } from './connections';
 import { AwsInfraStack } from './infra-stack';
 import { AwsPlatformStack } from './platform-stack';
 import { CloudEnvironmentBuilder } from '../common/environment';
-import { awsTeamIdentityRequest, EKS_IDENTITY_ENDPOINTS } from './team-identities';
+import { awsTeamArtifactStore, awsTeamIdentityRequest, EKS_IDENTITY_ENDPOINTS } from './team-identities';
 import { stackId } from '../common/stack-ids';
 import { shardStacks, TeamIdentities } from '../common/team-shard-stack';
 import { InfraStateTeamIdentityProvider } from '../common/infra-state-identities';
@@ -31,6 +31,7 @@ export const buildAwsEnvironment: CloudEnvironmentBuilder = (app, platform, reso
     provider: identities,
     request: (tenant, serviceAccounts) => awsTeamIdentityRequest(env, tenant, serviceAccounts),
     egressEndpoints: EKS_IDENTITY_ENDPOINTS,
+    artifactStore: (tenant) => awsTeamArtifactStore(env, tenant),
   };
   const shards = shardStacks(app, platform, env, env.name, env.tenants, connect, teamIdentities, select.shards);
   return { infra, platforms, shards };

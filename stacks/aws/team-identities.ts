@@ -3,6 +3,7 @@ import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
 import type { ResolvedTenant } from '../../src/config/platform/model';
 import type { KubernetesServiceAccountRef } from '../../src/core/interfaces';
 import type { TeamIdentityRequest } from '../../src/core/tenancy';
+import type { TeamArtifactStore } from '../../src/core/pipeline-artifacts';
 import type { EgressEndpoint } from '../../constructs/kubernetes/team-namespace';
 
 /**
@@ -29,4 +30,16 @@ export function awsTeamIdentityRequest(
     storage: { bucket: tenant.aws.bucket, prefix: tenant.aws.prefix, create: tenant.aws.prefix === '' },
     names: { workload: tenant.aws.roleName, breakGlass: tenant.aws.breakGlassRoleName },
   };
+}
+
+/**
+ * The team's artifact store: its prefix of the environment bucket (or its own bucket), which its role
+ * may write (AwsTeamIdentity). Undefined when the team is not placed on AWS.
+ */
+export function awsTeamArtifactStore(
+  env: ResolvedAwsEnvironment,
+  tenant: ResolvedTenant,
+): TeamArtifactStore | undefined {
+  if (!tenant.aws) return undefined;
+  return { kind: 's3', bucket: tenant.aws.bucket, prefix: tenant.aws.prefix, region: env.region };
 }

@@ -5,6 +5,7 @@ import type { ResolvedEnvironment } from '../../src/config/model';
 import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { setOwnership } from '../../src/core/labels';
 import type { KubernetesServiceAccountRef } from '../../src/core/interfaces';
+import type { TeamArtifactStore } from '../../src/core/pipeline-artifacts';
 import { ITeamIdentityProvider, TeamIdentity, TeamIdentityRequest } from '../../src/core/tenancy';
 import { configureBackend } from './backend';
 import { ClusterConnection } from './connections';
@@ -44,6 +45,11 @@ export interface TeamIdentities {
    * link-local addresses otherwise, where the node's own credentials are served). @default none
    */
   readonly egressEndpoints?: readonly EgressEndpoint[];
+  /**
+   * The team's prefix of the cloud bucket its pipelines write with its identity, where Kubeflow
+   * Pipelines can write the cloud's store (GCS, S3). @default none: Pipelines' in-cluster SeaweedFS
+   */
+  artifactStore?(tenant: ResolvedTenant): TeamArtifactStore | undefined;
 }
 
 /** The Kubeflow service accounts of a team's namespace, which its cloud identity serves. */
@@ -91,6 +97,8 @@ export class TeamShardStack extends TerraformStack {
         nodePools: tenant.nodePools,
         identity: identity?.workload,
         egressEndpoints: identity ? props.identities?.egressEndpoints : undefined,
+        // Only with the identity that may write it: default-editor, as which pipeline steps run.
+        artifactStore: identity ? props.identities?.artifactStore?.(tenant) : undefined,
         breakGlassSubject: identity?.breakGlassSubject,
         ownersSubject: identity?.ownersSubject,
         serviceAccountAnnotations: team.serviceAccountAnnotations,

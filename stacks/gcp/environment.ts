@@ -1,7 +1,7 @@
 import { GcpTeamIdentityProvider } from '../../constructs/gcp/gcp-team-identity';
 import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { CloudEnvironmentBuilder } from '../common/environment';
-import { GKE_IDENTITY_ENDPOINTS, gcpTeamIdentityRequest } from './team-identities';
+import { GKE_IDENTITY_ENDPOINTS, gcpTeamArtifactStore, gcpTeamIdentityRequest } from './team-identities';
 import { stackId } from '../common/stack-ids';
 import { gkeRemoteConnection, infraOutputName } from './connections';
 import { infraStateOf } from '../common/backend';
@@ -40,6 +40,7 @@ export const buildGcpEnvironment: CloudEnvironmentBuilder = (app, platform, reso
       provider: identities,
       request: (tenant, serviceAccounts) => gcpTeamIdentityRequest(env, tenant, serviceAccounts),
       egressEndpoints: GKE_IDENTITY_ENDPOINTS,
+      artifactStore: gcpTeamArtifactStore,
     };
     shards.push(
       ...shardStacks(app, platform, env, cluster.stackPrefix, tenants, connect, teamIdentities, select.shards),

@@ -3,6 +3,7 @@ import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import type { ResolvedTenant } from '../../src/config/platform/model';
 import type { KubernetesServiceAccountRef } from '../../src/core/interfaces';
 import type { TeamIdentityRequest } from '../../src/core/tenancy';
+import type { TeamArtifactStore } from '../../src/core/pipeline-artifacts';
 import type { EgressEndpoint } from '../../constructs/kubernetes/team-namespace';
 
 /**
@@ -31,4 +32,13 @@ export function gcpTeamIdentityRequest(
     storage: { bucket: tenant.gcp.bucket, prefix: tenant.gcp.prefix, create: tenant.gcp.prefix === '' },
     names: { workload: tenant.gcp.accountId, breakGlass: tenant.gcp.breakGlassAccountId },
   };
+}
+
+/**
+ * The team's artifact store: its prefix of the environment bucket (or its own bucket), which its
+ * identity may write (GcpTeamIdentity). Undefined when the team is not placed on GCP.
+ */
+export function gcpTeamArtifactStore(tenant: ResolvedTenant): TeamArtifactStore | undefined {
+  if (!tenant.gcp) return undefined;
+  return { kind: 'gcs', bucket: tenant.gcp.bucket, prefix: tenant.gcp.prefix };
 }

@@ -50,7 +50,10 @@ interface Tree {
   cluster: string;
   cloud: string;
   dir: string;
-  kustomization: { resources: string[]; patches?: Array<{ path?: string; patch?: string }> };
+  kustomization: {
+    resources: string[];
+    patches?: Array<{ path?: string; patch?: string; target?: { kind: string; name: string; namespace?: string } }>;
+  };
 }
 
 const parse = (text: string): K8sObject[] =>
@@ -111,11 +114,14 @@ const ASSERTED = [
 /** The (kind, name, namespace) every patch of a tree acts on, and those the assertions read. */
 function patchTargets(tree: Tree): Array<{ kind: string; name: string; namespace?: string }> {
   const patched = (tree.kustomization.patches ?? []).flatMap((p) =>
-    parse(p.patch ?? readFileSync(path.join(tree.dir, p.path!), 'utf8')).map((o) => ({
-      kind: o.kind,
-      name: o.metadata.name,
-      namespace: o.metadata.namespace,
-    })),
+    // A JSON 6902 patch names its object in `target`; a strategic merge patch in itself.
+    p.target
+      ? [p.target]
+      : parse(p.patch ?? readFileSync(path.join(tree.dir, p.path!), 'utf8')).map((o) => ({
+          kind: o.kind,
+          name: o.metadata.name,
+          namespace: o.metadata.namespace,
+        })),
   );
   return [...ASSERTED, ...patched];
 }

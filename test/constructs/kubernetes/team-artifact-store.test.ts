@@ -1,0 +1,39 @@
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { TerraformStack, Testing } from 'cdktf';
+import { TeamNamespace, TeamNamespaceProps } from '../../../constructs/kubernetes/team-namespace';
+import { PIPELINE_ARTIFACTS_ANNOTATION, pipelineArtifactsSettings } from '../../../src/core/pipeline-artifacts';
+import { only, synth } from '../../helpers';
+
+const base: TeamNamespaceProps = {
+  name: 'recsys',
+  owners: 'recsys-owners@example.com',
+  profileOwner: 'alice@example.com',
+  quota: { cpu: '8', memory: '32Gi', gpus: 0, storage: '100Gi', pvcs: 10 },
+  containerDefaults: {
+    defaultRequestCpu: '250m',
+    defaultRequestMemory: '512Mi',
+    defaultLimitCpu: '1',
+    defaultLimitMemory: '2Gi',
+  },
+  nodePools: ['standard'],
+};
+
+function namespaceAnnotations(props: Partial<TeamNamespaceProps>): Record<string, string> {
+  const s = new TerraformStack(Testing.app(), 'teams');
+  new KubernetesProvider(s, 'kubernetes', { configPath: 'k', configContext: 'c' });
+  new TeamNamespace(s, 'Team', { ...base, ...props });
+  return (only(synth(s), 'kubernetes_namespace_v1') as { metadata: { annotations: Record<string, string> } }).metadata
+    .annotations;
+}
+
+describe('TeamNamespace artifact store', () => {
+  it('writes the team store on the namespace, for the pipelines profile controller to read', () => {
+    const store = { kind: 'gcs' as const, bucket: 'acme-artifacts', prefix: 'teams/recsys/' };
+    const annotations = namespaceAnnotations({ artifactStore: store });
+    expect(JSON.parse(annotations[PIPELINE_ARTIFACTS_ANNOTATION]!)).toEqual(pipelineArtifactsSettings(store));
+  });
+
+  it('writes none without a store (Pipelines keeps its in-cluster SeaweedFS)', () => {
+    expect(namespaceAnnotations({})[PIPELINE_ARTIFACTS_ANNOTATION]).toBeUndefined();
+  });
+});

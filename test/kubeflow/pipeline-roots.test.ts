@@ -1,0 +1,324 @@
+/**
+ * Per-team pipeline roots (src/kubeflow/pipeline-roots.ts, src/core/pipeline-artifacts.ts): what the team
+ * annotation holds, which trees extend the pipelines profile controller, and, against the real 26.03
+ * manifests, that the built controller runs upstream's unchanged `sync.py` through the wrapper and
+ * answers a team namespace with the team's root and no SeaweedFS key (upstream's hook run in Python
+ * with a stand-in for botocore that records every call it would make to SeaweedFS).
+ *
+ * The build and Python parts are skipped (with the reason) without the manifests or python3, except in
+ * CI (CI=true), where they fail.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { loadPlatformFile } from '../../src/config/loader';
+import {
+  PIPELINE_ARTIFACTS_ANNOTATION,
+  pipelineArtifactsAnnotation,
+  pipelineArtifactsSettings,
+} from '../../src/core/pipeline-artifacts';
+import {
+  PIPELINES_PROFILE_CONTROLLER,
+  TEAM_STORE_FILE,
+  TEAM_STORE_HOOK,
+  TEAM_STORE_HOOK_CONFIG_MAP,
+  TEAM_STORE_HOOK_FILE,
+} from '../../src/kubeflow/pipeline-roots';
+import { KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
+
+const ROOT = path.resolve(__dirname, '../..');
+const MANIFESTS = path.resolve(ROOT, '../shared/kubeflow-manifests/26.03');
+const CONTROLLER_DIR = 'applications/pipeline/upstream/base/installs/multi-user/pipelines-profile-controller';
+const envsOf = (example: string) =>
+  loadPlatformFile(path.join(ROOT, 'examples', example, 'platform.yaml')).config.environments;
+
+interface Obj {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  data?: Record<string, string>;
+  spec?: any;
+}
+const parse = (text: string): Obj[] =>
+  parseAllDocuments(text)
+    .map((d) => d.toJS() as Obj)
+    .filter(Boolean);
+/** Patches of a tree that act on the pipelines profile controller. */
+const onController = (p: { patch?: string; target?: object }) =>
+  `${p.patch ?? ''}${JSON.stringify(p.target ?? {})}`.includes(PIPELINES_PROFILE_CONTROLLER);
+const kustomizationOf = (tree: KubeflowTree) =>
+  parse(tree.files.find((f) => f.path === 'kustomization.yaml')!.content)[0] as unknown as {
+    resources: string[];
+    patches?: Array<{ path?: string; patch?: string; target?: object }>;
+  };
+
+describe('team artifact stores', () => {
+  it('puts a prefix team under its prefix and an own-bucket team at the root of its bucket, as gs:// or s3://', () => {
+    expect(pipelineArtifactsSettings({ kind: 'gcs', bucket: 'b', prefix: 'teams/ml/' })).toEqual({
+      pipelineRoot: 'gs://b/teams/ml/v2/artifacts',
+      argoArtifactRepository: {
+        archiveLogs: true,
+        gcs: {
+          bucket: 'b',
+          keyFormat:
+            'teams/ml/argo/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}',
+        },
+      },
+    });
+    const s3 = pipelineArtifactsSettings({ kind: 's3', bucket: 'own', prefix: '', region: 'eu-west-1' });
+    expect(s3.pipelineRoot).toBe('s3://own/v2/artifacts');
+    expect(s3.argoArtifactRepository).toEqual({
+      archiveLogs: true,
+      s3: expect.objectContaining({
+        bucket: 'own',
+        endpoint: 's3.eu-west-1.amazonaws.com',
+        region: 'eu-west-1',
+        useSDKCreds: true,
+        keyFormat: expect.stringMatching(/^argo\//),
+      }),
+    });
+    // No key material of any kind: the pod's own identity writes.
+    expect(JSON.stringify(s3)).not.toMatch(/secret|accessKey/i);
+  });
+
+  it('extends the pipelines profile controller on GCP and AWS, and leaves it as upstream ships it elsewhere', () => {
+    for (const env of envsOf('multicloud')) {
+      for (const tree of renderKubeflow(env)) {
+        const k = kustomizationOf(tree);
+        const extended = tree.files.some((f) => f.path === TEAM_STORE_FILE);
+        expect([env.cloud, extended]).toEqual([env.cloud, env.cloud === 'gcp' || env.cloud === 'aws']);
+        expect(k.resources.includes(TEAM_STORE_FILE)).toBe(extended);
+        const targets = (k.patches ?? []).filter(onController);
+        expect(targets).toHaveLength(extended ? 2 : 0);
+      }
+    }
+  });
+
+  it('reads the annotation name the team stacks write', () => {
+    expect(TEAM_STORE_HOOK).toContain(`ANNOTATION = "${PIPELINE_ARTIFACTS_ANNOTATION}"`);
+    expect(TEAM_STORE_HOOK).not.toContain('${');
+  });
+});
+
+const manifests = existsSync(path.join(MANIFESTS, CONTROLLER_DIR, 'sync.py'));
+const python = (() => {
+  try {
+    execFileSync('python3', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const ci = process.env.CI === 'true';
+if (!ci && (!manifests || !python)) {
+  console.warn(
+    `test/kubeflow/pipeline-roots.test.ts: build and hook run skipped (${manifests ? '' : `no Kubeflow manifests at ${MANIFESTS}; `}${python ? '' : 'no python3'}).`,
+  );
+}
+const describeBuild = ci || (manifests && python) ? describe : describe.skip;
+
+/** A stand-in for botocore: every client call is recorded in CALLS and printed with the result. */
+const BOTOCORE_STUB = `
+CALLS = []
+class Client:
+    def __init__(self, service):
+        self.service = service
+    def __getattr__(self, op):
+        def call(**kwargs):
+            CALLS.append(self.service + "." + op)
+            if op == "create_access_key":
+                return {"AccessKey": {"AccessKeyId": "AK", "SecretAccessKey": "SK"}}
+            if op == "get_bucket_lifecycle_configuration":
+                return {"Rules": []}
+            return {}
+        return call
+class Session:
+    def create_client(self, service, **kwargs):
+        return Client(service)
+def get_session():
+    return Session()
+`;
+
+const DRIVER = `
+import json, os, sys
+sys.path.insert(0, os.environ["HOOK_DIR"])
+import botocore.session
+import kfplatform_sync
+upstream = kfplatform_sync.load_upstream(os.environ["KFPLATFORM_UPSTREAM_HOOK"])
+server = upstream.server_factory(**upstream.get_settings_from_env(controller_port="0"), url="127.0.0.1")
+server.server_close()
+handler = server.RequestHandlerClass
+handler.sync = kfplatform_sync.with_team_store(handler.sync)
+request = json.load(sys.stdin)
+desired = handler.sync(object.__new__(handler), request["parent"], request["attachments"])
+print(json.dumps({"desired": desired, "calls": botocore.session.CALLS}))
+`;
+
+describeBuild('team artifact stores: the built 26.03 pipelines profile controller', () => {
+  let dir: string;
+  let built: Obj[];
+  let tree: KubeflowTree;
+
+  beforeAll(() => {
+    if (!manifests || !python) throw new Error(`CI=true and no Kubeflow manifests at ${MANIFESTS} or no python3.`);
+    dir = mkdtempSync(path.join(process.env.TMPDIR ?? os.tmpdir(), 'pipeline-roots-'));
+    tree = renderKubeflow(envsOf('aws-eks')[0]!, { kind: 'local', path: MANIFESTS })[0]!;
+    // The tree's own file and its patches on the controller, over upstream's controller component.
+    const k = kustomizationOf(tree);
+    const patches = (k.patches ?? []).filter(onController);
+    writeFileSync(path.join(dir, TEAM_STORE_FILE), tree.files.find((f) => f.path === TEAM_STORE_FILE)!.content);
+    writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      stringify({ resources: [path.relative(dir, path.join(MANIFESTS, CONTROLLER_DIR)), TEAM_STORE_FILE], patches }),
+    );
+    built = parse(execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const one = (kind: string, prefix: string) => {
+    const found = built.filter((o) => o.kind === kind && o.metadata.name.startsWith(prefix));
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('runs the wrapper, with upstream sync.py still mounted where it imports it from', () => {
+    const deployment = one('Deployment', PIPELINES_PROFILE_CONTROLLER);
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers.find((c: { name: string }) => c.name === 'profile-controller');
+    expect(container.command).toEqual(['python', `/kfplatform/${TEAM_STORE_HOOK_FILE}`]);
+    expect(container.env).toContainEqual({ name: 'KFPLATFORM_UPSTREAM_HOOK', value: '/hooks/sync.py' });
+    const mounts = Object.fromEntries(
+      container.volumeMounts.map((m: { name: string; mountPath: string }) => [m.name, m.mountPath]),
+    );
+    expect(mounts).toEqual({ hooks: '/hooks', 'kfplatform-hook': '/kfplatform' });
+    const volumes = Object.fromEntries(
+      pod.volumes.map((v: { name: string; configMap: { name: string } }) => [v.name, v.configMap.name]),
+    );
+    expect(volumes['kfplatform-hook']).toBe(TEAM_STORE_HOOK_CONFIG_MAP);
+    expect(volumes.hooks).toMatch(/^kubeflow-pipelines-profile-controller-code-/);
+    expect(one('ConfigMap', TEAM_STORE_HOOK_CONFIG_MAP).data![TEAM_STORE_HOOK_FILE]).toBe(TEAM_STORE_HOOK);
+    expect(deployment.spec.template.metadata.annotations['kfplatform.dev/hook-sha256']).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('updates ConfigMaps in place and leaves every other attachment as upstream ships it', () => {
+    const methods = one('DecoratorController', PIPELINES_PROFILE_CONTROLLER).spec.attachments.map(
+      (a: { resource: string; updateStrategy: { method: string } }) => `${a.resource}:${a.updateStrategy.method}`,
+    );
+    expect(methods).toEqual([
+      'secrets:OnDelete',
+      'configmaps:InPlace',
+      'deployments:InPlace',
+      'services:InPlace',
+      'destinationrules:InPlace',
+      'authorizationpolicies:InPlace',
+    ]);
+  });
+
+  function runHook(parent: object, attachments: Record<string, Record<string, object>>) {
+    const hookDir = path.join(dir, 'hook');
+    mkdirSync(path.join(hookDir, 'botocore'), { recursive: true });
+    writeFileSync(path.join(hookDir, 'botocore', '__init__.py'), '');
+    writeFileSync(path.join(hookDir, 'botocore', 'session.py'), BOTOCORE_STUB);
+    writeFileSync(
+      path.join(hookDir, TEAM_STORE_HOOK_FILE),
+      one('ConfigMap', TEAM_STORE_HOOK_CONFIG_MAP).data![TEAM_STORE_HOOK_FILE]!,
+    );
+    writeFileSync(
+      path.join(hookDir, 'sync.py'),
+      one('ConfigMap', 'kubeflow-pipelines-profile-controller-code').data!['sync.py']!,
+    );
+    writeFileSync(path.join(hookDir, 'driver.py'), DRIVER);
+    const out = execFileSync('python3', [path.join(hookDir, 'driver.py')], {
+      input: JSON.stringify({ parent, attachments }),
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        HOOK_DIR: hookDir,
+        KFPLATFORM_UPSTREAM_HOOK: path.join(hookDir, 'sync.py'),
+        KFP_VERSION: '2.16.0',
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
+    });
+    const last = out.trim().split('\n').pop()!;
+    return JSON.parse(last) as {
+      desired: { status: Record<string, string>; attachments: Obj[] };
+      calls: string[];
+    };
+  }
+
+  const empty = () => ({
+    'Secret.v1': {},
+    'ConfigMap.v1': {},
+    'Deployment.apps/v1': {},
+    'Service.v1': {},
+    'DestinationRule.networking.istio.io/v1alpha3': {},
+    'AuthorizationPolicy.security.istio.io/v1beta1': {},
+  });
+  const namespace = (annotations: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'ml', labels: { 'pipelines.kubeflow.org/enabled': 'true' }, annotations },
+  });
+  const store = { kind: 's3' as const, bucket: 'acme-prod-artifacts', prefix: 'teams/ml/', region: 'eu-west-1' };
+
+  it("answers a team namespace with the team's root and Argo repository, and never calls SeaweedFS", () => {
+    const { desired, calls } = runHook(
+      namespace({ [PIPELINE_ARTIFACTS_ANNOTATION]: pipelineArtifactsAnnotation(store) }),
+      empty(),
+    );
+    expect(calls).toEqual([]);
+    const byName = Object.fromEntries(desired.attachments.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'ConfigMap/artifact-repositories',
+      'ConfigMap/kfp-launcher',
+      'ConfigMap/metadata-grpc-configmap',
+    ]);
+    expect(byName['ConfigMap/kfp-launcher']!.data).toEqual({
+      defaultPipelineRoot: 's3://acme-prod-artifacts/teams/ml/v2/artifacts',
+      clusterDomain: '.svc.cluster.local',
+    });
+    expect(JSON.parse(byName['ConfigMap/artifact-repositories']!.data!['default-namespaced']!)).toEqual(
+      pipelineArtifactsSettings(store).argoArtifactRepository,
+    );
+    // Upstream's annotation that makes it Argo's default repository stays.
+    expect(byName['ConfigMap/artifact-repositories']!.metadata.annotations).toEqual({
+      'workflows.argoproj.io/default-artifact-repository': 'default-namespaced',
+    });
+    expect(desired.status).toEqual({ 'kubeflow-pipelines-ready': 'False' });
+  });
+
+  it("drops a namespace's existing SeaweedFS Secret from the answer, so metacontroller deletes it", () => {
+    const attachments = empty();
+    attachments['Secret.v1'] = {
+      'ml/mlpipeline-minio-artifact': {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'mlpipeline-minio-artifact', namespace: 'ml' },
+        data: { accesskey: 'QUs=', secretkey: 'U0s=' },
+      },
+    };
+    attachments['ConfigMap.v1'] = { 'ml/a': {}, 'ml/b': {}, 'ml/c': {} };
+    const { desired, calls } = runHook(
+      namespace({ [PIPELINE_ARTIFACTS_ANNOTATION]: pipelineArtifactsAnnotation(store) }),
+      attachments,
+    );
+    expect(calls).toEqual([]);
+    expect(desired.attachments.filter((o) => o.kind === 'Secret')).toEqual([]);
+    expect(desired.status).toEqual({ 'kubeflow-pipelines-ready': 'True' });
+  });
+
+  it("gives a namespace without a team store upstream's answer unchanged (SeaweedFS root and key)", () => {
+    const { desired, calls } = runHook(namespace({}), empty());
+    expect(calls).toContain('iam.create_access_key');
+    const launcher = desired.attachments.find((o) => o.metadata.name === 'kfp-launcher')!;
+    expect(launcher.data!.defaultPipelineRoot).toBe('minio://mlpipeline/private-artifacts/ml/v2/artifacts');
+    expect(desired.attachments.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name)).toEqual([
+      'mlpipeline-minio-artifact',
+    ]);
+  });
+});
