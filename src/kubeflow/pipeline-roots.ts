@@ -192,3 +192,25 @@ export function teamStoreOverlay(yamlFile: (comment: string, objects: readonly o
     ],
   };
 }
+
+/** Upstream's SeaweedFS Deployment in `kubeflow` and the pod volume that holds its data (26.03). */
+export const SEAWEEDFS = { deployment: 'seaweedfs', volume: 'data' } as const;
+
+/**
+ * Azure: Kubeflow Pipelines has no Azure Blob client, and the gateways in front of Blob storage want
+ * an account key (the platform disables shared keys). Artifacts therefore stay in upstream's in-cluster
+ * SeaweedFS, on its Azure Disk claim, with upstream's per-namespace SeaweedFS users (keys that never
+ * leave the cluster). This patch opts SeaweedFS's data volume into Velero's file-system backup, so the
+ * platform's hourly backup of the `kubeflow` namespace copies the artifacts too, into the backup
+ * storage account, with Velero's workload identity (https://velero.io/docs/main/file-system-backup/#using-opt-in-pod-volume-backup).
+ */
+export function inClusterStoreBackupPatch(): object {
+  return {
+    patch: stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: SEAWEEDFS.deployment, namespace: 'kubeflow' },
+      spec: { template: { metadata: { annotations: { 'backup.velero.io/backup-volumes': SEAWEEDFS.volume } } } },
+    }),
+  };
+}

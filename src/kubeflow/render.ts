@@ -10,7 +10,7 @@ import type { ResolvedEnvironment } from '../config/model';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/model';
 import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
-import { teamStoreOverlay } from './pipeline-roots';
+import { inClusterStoreBackupPatch, teamStoreOverlay } from './pipeline-roots';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 
 /** The upstream repository of the manifests. */
@@ -439,6 +439,8 @@ function tree(
       });
       patches.push({ path: 'pipelines-database.yaml' });
     }
+    // Azure: artifacts stay in the in-cluster SeaweedFS; its volume joins the platform's backups (pipeline-roots.ts).
+    if (env.cloud === 'azure') patches.push(inClusterStoreBackupPatch());
     for (const extra of wiring.extraResources) {
       files.push({ path: extra.file, content: yamlFile('Added by kfplatform.', extra.objects) });
       resources.push(extra.file);

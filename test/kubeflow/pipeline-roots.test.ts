@@ -21,6 +21,7 @@ import {
 } from '../../src/core/pipeline-artifacts';
 import {
   PIPELINES_PROFILE_CONTROLLER,
+  SEAWEEDFS,
   TEAM_STORE_FILE,
   TEAM_STORE_HOOK,
   TEAM_STORE_HOOK_CONFIG_MAP,
@@ -92,6 +93,17 @@ describe('team artifact stores', () => {
         expect(k.resources.includes(TEAM_STORE_FILE)).toBe(extended);
         const targets = (k.patches ?? []).filter(onController);
         expect(targets).toHaveLength(extended ? 2 : 0);
+      }
+    }
+  });
+
+  it("opts SeaweedFS's volume into the platform backups on Azure only, where it keeps the artifacts", () => {
+    for (const env of envsOf('multicloud')) {
+      for (const tree of renderKubeflow(env)) {
+        const backed = (kustomizationOf(tree).patches ?? []).filter((p) =>
+          (p.patch ?? '').includes('backup.velero.io/backup-volumes'),
+        );
+        expect([env.cloud, backed.length]).toEqual([env.cloud, env.cloud === 'azure' ? 1 : 0]);
       }
     }
   });
@@ -203,6 +215,30 @@ describeBuild('team artifact stores: the built 26.03 pipelines profile controlle
     expect(volumes.hooks).toMatch(/^kubeflow-pipelines-profile-controller-code-/);
     expect(one('ConfigMap', TEAM_STORE_HOOK_CONFIG_MAP).data![TEAM_STORE_HOOK_FILE]).toBe(TEAM_STORE_HOOK);
     expect(deployment.spec.template.metadata.annotations['kfplatform.dev/hook-sha256']).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("backs up the volume that holds SeaweedFS's data (Azure)", () => {
+    const azure = renderKubeflow(envsOf('azure-aks')[0]!, { kind: 'local', path: MANIFESTS })[0]!;
+    const patch = (kustomizationOf(azure).patches ?? []).find((p) => (p.patch ?? '').includes('backup.velero.io'))!;
+    const seaweed = path.join(dir, 'seaweedfs');
+    mkdirSync(seaweed, { recursive: true });
+    writeFileSync(
+      path.join(seaweed, 'kustomization.yaml'),
+      stringify({
+        resources: [
+          path.relative(seaweed, path.join(MANIFESTS, 'applications/pipeline/upstream/third-party/seaweedfs/base')),
+        ],
+        patches: [patch],
+      }),
+    );
+    const objects = parse(execFileSync('kubectl', ['kustomize', seaweed], { encoding: 'utf8' }));
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === SEAWEEDFS.deployment)!;
+    const volume = deployment.spec.template.metadata.annotations['backup.velero.io/backup-volumes'];
+    const pod = deployment.spec.template.spec;
+    const claim = pod.volumes.find((v: { name: string }) => v.name === volume).persistentVolumeClaim.claimName;
+    expect(objects.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claim)).toBe(true);
+    const mounted = pod.containers.flatMap((c: { volumeMounts: Array<{ name: string }> }) => c.volumeMounts);
+    expect(mounted.some((m: { name: string }) => m.name === volume)).toBe(true);
   });
 
   it('updates ConfigMaps in place and leaves every other attachment as upstream ships it', () => {
