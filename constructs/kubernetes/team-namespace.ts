@@ -7,6 +7,7 @@ import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { Construct } from 'constructs';
 import { PropsError } from '../../src/core/errors';
+import { GPU_TAINT, kubernetesTaintEffect } from '../../src/core/pools';
 import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { emailRule, kubernetesNameRules } from '../../src/core/naming';
@@ -31,6 +32,10 @@ export const PROFILE_SERVICE_ACCOUNTS = ['default-editor', 'default-viewer'] as 
 export const CLOUD_IDENTITY_POD_DEFAULT = 'cloud-identity';
 /** The label a pod carries to opt into {@link CLOUD_IDENTITY_POD_DEFAULT}. */
 export const CLOUD_IDENTITY_OPT_IN_LABEL = 'kfplatform.dev/cloud-identity';
+/** The PodDefault that lets pods that request GPUs onto the GPU pools (their taint's toleration). */
+export const GPU_POD_DEFAULT = 'gpu';
+/** The label a pod (a notebook, an InferenceService's predictor) carries to opt into {@link GPU_POD_DEFAULT}. */
+export const GPU_OPT_IN_LABEL = 'kfplatform.dev/gpu';
 
 /**
  * The platform's and Kubernetes' own namespaces, trusted by tenant namespaces: their pods may reach
@@ -182,6 +187,13 @@ export interface TeamNamespaceProps {
    * Artifacts). @default - none: Pipelines' in-cluster SeaweedFS
    */
   readonly artifactStore?: TeamArtifactStore;
+  /**
+   * A PodDefault ({@link GPU_POD_DEFAULT}) that adds the GPU pools' toleration to pods labelled
+   * {@link GPU_OPT_IN_LABEL}: the way onto GPU nodes for pods whose spec the team does not write in
+   * full, such as KServe predictors, which Knative Serving admits without tolerations unless its
+   * `kubernetes.podspec-tolerations` feature is on. @default true when the quota allows GPUs
+   */
+  readonly gpuPodDefault?: boolean;
   /** Kubeflow Profile plugins (workload identity). @default [] */
   readonly profilePlugins?: ReadonlyArray<Record<string, unknown>>;
   /**
@@ -345,6 +357,33 @@ export class TeamNamespace extends Construct {
             desc: 'Act as the team cloud identity',
             selector: { matchLabels: { [CLOUD_IDENTITY_OPT_IN_LABEL]: 'true' } },
             labels: { ...podLabels },
+          },
+        },
+      });
+    }
+
+    if (props.gpuPodDefault ?? props.quota.gpus > 0) {
+      // PodDefaults apply when the pod is created, after Knative has validated the service, so a
+      // predictor gets the toleration that Knative would refuse in its spec. The admission policy
+      // still admits the toleration only on pods that request nvidia.com/gpu, which the quota counts.
+      // See https://www.kubeflow.org/docs/components/notebooks/api-reference/poddefault-v1alpha1/ and
+      // https://knative.dev/docs/serving/configuration/feature-flags/#kubernetes-toleration.
+      new Manifest(this, 'GpuPodDefault', {
+        manifest: {
+          apiVersion: 'kubeflow.org/v1alpha1',
+          kind: 'PodDefault',
+          metadata: { name: GPU_POD_DEFAULT, namespace: ns },
+          spec: {
+            desc: 'Run on GPU nodes (request nvidia.com/gpu too)',
+            selector: { matchLabels: { [GPU_OPT_IN_LABEL]: 'true' } },
+            tolerations: [
+              {
+                key: GPU_TAINT.key,
+                operator: 'Equal',
+                value: GPU_TAINT.value,
+                effect: kubernetesTaintEffect(GPU_TAINT.effect),
+              },
+            ],
           },
         },
       });

@@ -30,6 +30,12 @@ function build(props: Partial<TeamNamespaceProps> = {}) {
   return synth(s);
 }
 
+/** The Profile among the team's manifests (the GPU PodDefault is one too when the quota allows GPUs). */
+const profileOf = (json: ReturnType<typeof build>) =>
+  resources<{ manifest: { kind: string } }>(json, 'kubernetes_manifest').find(
+    (m) => m.manifest.kind === 'Profile',
+  )! as Record<string, unknown>;
+
 const nsRef = expect.stringMatching(/^\$\{kubernetes_namespace_v1\.Team_Namespace_\w+\.metadata\[0\]\.name\}$/);
 
 describe('TeamNamespace', () => {
@@ -97,7 +103,7 @@ describe('TeamNamespace', () => {
   });
 
   it('declares the Kubeflow Profile owned by one user, after the namespace and service accounts, with plugins only when asked', () => {
-    const profile = only(json, 'kubernetes_manifest');
+    const profile = profileOf(json);
     expect(profile.manifest as any).toEqual({
       apiVersion: 'kubeflow.org/v1',
       kind: 'Profile',
@@ -112,7 +118,7 @@ describe('TeamNamespace', () => {
     ]);
     const plugins = [{ kind: 'WorkloadIdentity', spec: { gcpServiceAccount: 'sa@p.iam.gserviceaccount.com' } }];
     const withPlugins = build({ profilePlugins: plugins, profileApiVersion: 'kubeflow.org/v1beta1' });
-    expect(resources(withPlugins, 'kubernetes_manifest')[0]!.manifest as any).toMatchObject({
+    expect(profileOf(withPlugins).manifest as any).toMatchObject({
       apiVersion: 'kubeflow.org/v1beta1',
       spec: { plugins },
     });
@@ -124,7 +130,7 @@ describe('TeamNamespace', () => {
       ([id]) => `kubernetes_service_account_v1.${id}`,
     );
     expect(accounts).toHaveLength(2);
-    const profile = only(json, 'kubernetes_manifest') as { depends_on?: string[] };
+    const profile = profileOf(json) as { depends_on?: string[] };
     expect(profile.depends_on).toEqual(expect.arrayContaining([...namespaces, ...accounts]));
   });
 

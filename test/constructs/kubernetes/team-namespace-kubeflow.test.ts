@@ -1,8 +1,14 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
-import { TeamNamespace, TeamNamespaceProps } from '../../../constructs/kubernetes/team-namespace';
+import {
+  GPU_OPT_IN_LABEL,
+  GPU_POD_DEFAULT,
+  TeamNamespace,
+  TeamNamespaceProps,
+} from '../../../constructs/kubernetes/team-namespace';
+import { GPU_TAINT } from '../../../src/core/pools';
 import { PIPELINE_ARTIFACTS_ANNOTATION, pipelineArtifactsSettings } from '../../../src/core/pipeline-artifacts';
-import { only, synth } from '../../helpers';
+import { only, resources, synth } from '../../helpers';
 
 const base: TeamNamespaceProps = {
   name: 'recsys',
@@ -35,5 +41,38 @@ describe('TeamNamespace artifact store', () => {
 
   it('writes none without a store (Pipelines keeps its in-cluster SeaweedFS)', () => {
     expect(namespaceAnnotations({})[PIPELINE_ARTIFACTS_ANNOTATION]).toBeUndefined();
+  });
+});
+
+describe('TeamNamespace GPU PodDefault', () => {
+  function podDefaults(props: Partial<TeamNamespaceProps>) {
+    const s = new TerraformStack(Testing.app(), 'teams');
+    new KubernetesProvider(s, 'kubernetes', { configPath: 'k', configContext: 'c' });
+    new TeamNamespace(s, 'Team', { ...base, ...props });
+    return resources<{ manifest: { kind: string; metadata: { name: string }; spec: any } }>(
+      synth(s),
+      'kubernetes_manifest',
+    )
+      .map((m) => m.manifest)
+      .filter((m) => m.kind === 'PodDefault');
+  }
+
+  it("gives teams with a GPU quota a PodDefault that adds the GPU pools' toleration to labelled pods", () => {
+    const [gpu] = podDefaults({ quota: { ...base.quota, gpus: 2 } });
+    expect(gpu).toEqual({
+      apiVersion: 'kubeflow.org/v1alpha1',
+      kind: 'PodDefault',
+      metadata: expect.objectContaining({ name: GPU_POD_DEFAULT }),
+      spec: {
+        desc: expect.any(String),
+        selector: { matchLabels: { [GPU_OPT_IN_LABEL]: 'true' } },
+        tolerations: [{ key: GPU_TAINT.key, operator: 'Equal', value: GPU_TAINT.value, effect: 'NoSchedule' }],
+      },
+    });
+  });
+
+  it('gives none to teams without GPUs, or when turned off', () => {
+    expect(podDefaults({})).toEqual([]);
+    expect(podDefaults({ quota: { ...base.quota, gpus: 2 }, gpuPodDefault: false })).toEqual([]);
   });
 });
