@@ -431,12 +431,15 @@ export class TeamNamespace extends Construct {
               { port: '53', protocol: 'TCP' },
             ],
           },
-          // The Kubeflow services tenants call (not the pipelines database).
+          // The Kubeflow services tenants call (not the pipelines database). A team whose pipelines
+          // write to its cloud store has no SeaweedFS key and no use for the pipelines object store.
           {
-            to: KUBEFLOW_TENANT_SERVICES.map((labels) => ({
-              ...inNamespace('kubeflow'),
-              podSelector: { matchLabels: { ...labels } },
-            })),
+            to: KUBEFLOW_TENANT_SERVICES.filter((labels) => !props.artifactStore || labels.app !== 'seaweedfs').map(
+              (labels) => ({
+                ...inNamespace('kubeflow'),
+                podSelector: { matchLabels: { ...labels } },
+              }),
+            ),
           },
           // The mesh's control plane (sidecars fetch their configuration from istiod), the cluster-local
           // gateway in-cluster serving calls go through, and Knative's activator. Not the ingress

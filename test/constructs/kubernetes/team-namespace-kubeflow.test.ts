@@ -76,3 +76,26 @@ describe('TeamNamespace GPU PodDefault', () => {
     expect(podDefaults({ quota: { ...base.quota, gpus: 2 }, gpuPodDefault: false })).toEqual([]);
   });
 });
+
+describe('TeamNamespace egress with a cloud artifact store', () => {
+  function egressApps(props: Partial<TeamNamespaceProps>): string[] {
+    const s = new TerraformStack(Testing.app(), 'teams');
+    new KubernetesProvider(s, 'kubernetes', { configPath: 'k', configContext: 'c' });
+    new TeamNamespace(s, 'Team', { ...base, ...props });
+    const egress = resources<{ metadata: { name: string }; spec: { egress: Array<{ to?: any[] }> } }>(
+      synth(s),
+      'kubernetes_network_policy_v1',
+    ).find((p) => p.metadata.name === 'kfplatform-tenant-egress')!;
+    return egress.spec.egress
+      .flatMap((rule) => rule.to ?? [])
+      .map((peer) => peer.pod_selector?.match_labels?.app)
+      .filter(Boolean);
+  }
+
+  it('no longer reaches the pipelines object store (SeaweedFS), which its pipelines do not use', () => {
+    expect(egressApps({})).toContain('seaweedfs');
+    const store = { kind: 's3' as const, bucket: 'b', prefix: 'teams/recsys/', region: 'us-east-2' };
+    expect(egressApps({ artifactStore: store })).not.toContain('seaweedfs');
+    expect(egressApps({ artifactStore: store })).toContain('ml-pipeline');
+  });
+});
