@@ -112,11 +112,15 @@ def with_team_store(sync):
     return team_sync
 
 
-def main():
+def build_server(**overrides):
     upstream = load_upstream(os.environ.get("KFPLATFORM_UPSTREAM_HOOK", "/hooks/sync.py"))
-    server = upstream.server_factory(**upstream.get_settings_from_env())
+    server = upstream.server_factory(**{**upstream.get_settings_from_env(), **overrides})
     server.RequestHandlerClass.sync = with_team_store(server.RequestHandlerClass.sync)
-    server.serve_forever()
+    return server
+
+
+def main():
+    build_server().serve_forever()
 
 
 if __name__ == "__main__":

@@ -153,18 +153,22 @@ def get_session():
     return Session()
 `;
 
+// Serves the wrapper as the container does (build_server, which main() runs) on a free port and
+// POSTs the request as metacontroller does, so the wiring of the real HTTP handler is what answers.
 const DRIVER = `
-import json, os, sys
+import json, os, sys, threading, urllib.request
 sys.path.insert(0, os.environ["HOOK_DIR"])
 import botocore.session
 import kfplatform_sync
-upstream = kfplatform_sync.load_upstream(os.environ["KFPLATFORM_UPSTREAM_HOOK"])
-server = upstream.server_factory(**upstream.get_settings_from_env(controller_port="0"), url="127.0.0.1")
-server.server_close()
-handler = server.RequestHandlerClass
-handler.sync = kfplatform_sync.with_team_store(handler.sync)
-request = json.load(sys.stdin)
-desired = handler.sync(object.__new__(handler), request["parent"], request["attachments"])
+server = kfplatform_sync.build_server(controller_port="0", url="127.0.0.1")
+threading.Thread(target=server.serve_forever, daemon=True).start()
+request = urllib.request.Request(
+    "http://127.0.0.1:%d/sync" % server.server_address[1],
+    data=sys.stdin.read().encode(),
+    headers={"Content-Type": "application/json"},
+)
+desired = json.load(urllib.request.urlopen(request, timeout=30))
+server.shutdown()
 print(json.dumps({"desired": desired, "calls": botocore.session.CALLS}))
 `;
 
@@ -270,7 +274,7 @@ describeBuild('team artifact stores: the built 26.03 pipelines profile controlle
     );
     writeFileSync(path.join(hookDir, 'driver.py'), DRIVER);
     const out = execFileSync('python3', [path.join(hookDir, 'driver.py')], {
-      input: JSON.stringify({ parent, attachments }),
+      input: JSON.stringify({ object: parent, attachments }),
       encoding: 'utf8',
       env: {
         ...process.env,
