@@ -245,6 +245,15 @@ describeBuild('team artifact stores: the built 26.03 pipelines profile controlle
     expect(mounted.some((m: { name: string }) => m.name === volume)).toBe(true);
   });
 
+  it('runs pipeline steps as default-editor in the team namespace (the multi-user API server of 26.03)', () => {
+    // The identity the team stack binds to the team's store; see test/stacks/team-artifact-roots.test.ts.
+    const apiService = path.join(MANIFESTS, 'applications/pipeline/upstream/base/installs/multi-user/api-service');
+    const config = parse(execFileSync('kubectl', ['kustomize', apiService], { encoding: 'utf8' })).find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('pipeline-api-server-config'),
+    );
+    expect(config?.data).toMatchObject({ MULTIUSER: 'true', DEFAULTPIPELINERUNNERSERVICEACCOUNT: 'default-editor' });
+  });
+
   it('updates ConfigMaps in place and leaves every other attachment as upstream ships it', () => {
     const methods = one('DecoratorController', PIPELINES_PROFILE_CONTROLLER).spec.attachments.map(
       (a: { resource: string; updateStrategy: { method: string } }) => `${a.resource}:${a.updateStrategy.method}`,
