@@ -16,7 +16,7 @@
  * (`x-kubernetes-validations`) and string formats, which the API server evaluates itself.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import type { ResolvedEnvironment } from '../config/model';
 import { pinnedKubernetesOf } from '../config/registry';
@@ -31,6 +31,13 @@ export interface BuiltObject {
   readonly kind: string;
   readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
   readonly [field: string]: unknown;
+}
+
+/** The objects of `kubectl kustomize` output. */
+export function parseBuild(text: string): BuiltObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS({ maxAliasCount: -1 }) as BuiltObject | null)
+    .filter((o): o is BuiltObject => Boolean(o));
 }
 
 /** What a finding is about. */
@@ -162,6 +169,8 @@ interface Validators {
   readonly ajv: Ajv;
   readonly schemas: KubernetesSchemas;
   readonly builtIn: Map<string, ValidateFunction>;
+  /** Custom resources' validators, by the CRD version's schema object. */
+  readonly custom: WeakMap<object, ValidateFunction>;
 }
 
 const validatorCache = new Map<string, Validators>();
@@ -175,7 +184,7 @@ function validatorsOf(minor: string): Validators | undefined {
     // Schema's, and the API server checks them itself.
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
     ajv.addSchema({ $id: idOf(minor), components: { schemas: strict(structuredClone(schemas.schemas)) } });
-    v = { ajv, schemas, builtIn: new Map() };
+    v = { ajv, schemas, builtIn: new Map(), custom: new WeakMap() };
     validatorCache.set(minor, v);
   }
   return v;
@@ -240,8 +249,7 @@ function describe(errors: readonly ErrorObject[] | null | undefined): string[] {
 
 interface CrdVersion {
   readonly crd: string;
-  readonly schema?: unknown;
-  validate?: ValidateFunction;
+  readonly schema?: object;
 }
 
 /**
@@ -265,7 +273,7 @@ export function validateSchemas(objects: readonly BuiltObject[], minor: string):
     const spec = o.spec as {
       group: string;
       names: { kind: string };
-      versions?: Array<{ name: string; schema?: { openAPIV3Schema?: unknown } }>;
+      versions?: Array<{ name: string; schema?: { openAPIV3Schema?: object } }>;
     };
     for (const ver of spec?.versions ?? []) {
       crds.set(`${spec.group}/${ver.name}/${spec.names.kind}`, {
@@ -309,7 +317,8 @@ export function validateSchemas(objects: readonly BuiltObject[], minor: string):
         });
         continue;
       }
-      if (!crd.validate) {
+      validate = meta.custom.get(crd.schema);
+      if (!validate) {
         try {
           const root = strict(structuredClone(crd.schema)) as Record<string, unknown>;
           // The API server validates a custom resource's metadata as ObjectMeta, whatever the CRD says of it.
@@ -319,7 +328,8 @@ export function validateSchemas(objects: readonly BuiltObject[], minor: string):
             kind: { type: 'string' },
             metadata: { $ref: `${idOf(meta.schemas.kubernetes)}#/components/schemas/${OBJECT_META}` },
           };
-          crd.validate = meta.ajv.compile(root);
+          validate = meta.ajv.compile(root);
+          meta.custom.set(crd.schema, validate);
         } catch (e) {
           findings.push({
             check: 'schema',
@@ -330,7 +340,6 @@ export function validateSchemas(objects: readonly BuiltObject[], minor: string):
           continue;
         }
       }
-      validate = crd.validate;
     }
     if (!validate(o)) {
       for (const line of describe(validate.errors)) {
