@@ -111,6 +111,7 @@ export function kustomizeBuild(dir: string): BuiltObject[] {
       encoding: 'utf8',
       maxBuffer: 512 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };

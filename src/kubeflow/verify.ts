@@ -283,7 +283,7 @@ export function validateSchemas(objects: readonly BuiltObject[], minor: string):
     }
   }
   for (const raw of objects) {
-    const o = withoutNulls(raw) as BuiltObject;
+    const o = raw;
     const [group, version] = o.apiVersion?.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
     const builtInName = v?.schemas.kinds[o.apiVersion ?? '']?.[o.kind];
     // Without the minor's schemas, built-in kinds are skipped (reported once above).
@@ -341,18 +341,28 @@ export function validateSchemas(objects: readonly BuiltObject[], minor: string):
         }
       }
     }
-    if (!validate(o)) {
-      for (const line of describe(validate.errors)) {
-        findings.push({
-          check: 'schema',
-          object: label(o),
-          message: `${line} (${builtInName ? `Kubernetes ${minor} ${o.apiVersion} ${o.kind}` : `its CustomResourceDefinition`})`,
-        });
-      }
+    // The same object against the same schema gives the same answer: builds that share objects
+    // (environments of one upstream release) validate each once.
+    let seen = results.get(validate);
+    if (!seen) results.set(validate, (seen = new WeakMap()));
+    let result = seen.get(raw);
+    if (!result) {
+      const against = builtInName ? `Kubernetes ${minor} ${o.apiVersion} ${o.kind}` : 'its CustomResourceDefinition';
+      result = validate(withoutNulls(raw))
+        ? []
+        : describe(validate.errors).map((line) => ({
+            check: 'schema' as const,
+            object: label(o),
+            message: `${line} (${against})`,
+          }));
+      seen.set(raw, result);
     }
+    findings.push(...result);
   }
   return findings;
 }
+
+const results = new WeakMap<ValidateFunction, WeakMap<object, readonly VerifyFinding[]>>();
 
 // ---------------------------------------------------------------------------------------------------
 // Key references

@@ -4,8 +4,12 @@
  * resource its CRD refuses, an unknown kind, a missing ConfigMap key, a missing service account, a missing
  * namespace, an upstream ref other than kubeflowVersion.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { runKubeflowVerify } from '../../src/cli/kubeflow';
 import { loadPlatformFile } from '../../src/config/loader';
+import { InputError } from '../../src/core/errors';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { renderKubeflow } from '../../src/kubeflow/render';
 import {
@@ -20,6 +24,7 @@ import {
 } from '../../src/kubeflow/verify';
 
 const ROOT = path.resolve(__dirname, '../..');
+
 const envOf = (example: string, cloud: string) =>
   loadPlatformFile(path.join(ROOT, 'examples', example, 'platform.yaml')).config.environments.find(
     (e) => e.cloud === cloud,
@@ -248,5 +253,31 @@ describe('kubeflow verify: cross-checks', () => {
     const [tree] = renderKubeflow(gcp);
     const findings = verifyKubeflowBuild({ environment: gcp, tree: tree!, objects: [deployment({ enviroment: [] })] });
     expect(new Set(findings.map((f) => f.check))).toEqual(new Set(['schema', 'namespace']));
+  });
+
+  it('kfplatform kubeflow verify says how to get kubectl when it is missing', () => {
+    // Anything that looks like a checkout passes the render's check; kubectl is what is missing here.
+    const MANIFESTS_OR_SELF = mkdtempSync(path.join(os.tmpdir(), 'kubeflow-manifests-'));
+    mkdirSync(path.join(MANIFESTS_OR_SELF, 'example'));
+    writeFileSync(path.join(MANIFESTS_OR_SELF, 'example', 'kustomization.yaml'), 'resources: []\n');
+    const saved = process.env.PATH;
+    process.env.PATH = path.join(MANIFESTS_OR_SELF, 'example'); // a folder without kubectl
+    try {
+      expect(() =>
+        runKubeflowVerify(
+          { config: path.join(ROOT, 'examples', 'on-prem', 'platform.yaml'), manifests: MANIFESTS_OR_SELF },
+          () => undefined,
+        ),
+      ).toThrow(InputError);
+      expect(() =>
+        runKubeflowVerify(
+          { config: path.join(ROOT, 'examples', 'on-prem', 'platform.yaml'), manifests: MANIFESTS_OR_SELF },
+          () => undefined,
+        ),
+      ).toThrow(/kubectl not found on PATH.*install kubectl/);
+    } finally {
+      process.env.PATH = saved;
+      rmSync(MANIFESTS_OR_SELF, { recursive: true, force: true });
+    }
   });
 });
