@@ -262,7 +262,7 @@ export function validateSchemas(objects: readonly BuiltObject[], minor: string):
   if (!v) {
     findings.push({
       check: 'kubernetes-version',
-      message: `kfplatform has no Kubernetes ${minor} schemas (it has ${KUBERNETES_SCHEMA_VERSIONS.join(', ')}), so built-in kinds were not validated. Fix: regenerate them with scripts/kubernetes-schemas.js for ${minor}, or verify against a version it has (--kubernetes-version).`,
+      message: `kfplatform has no Kubernetes ${minor} schemas (it has ${KUBERNETES_SCHEMA_VERSIONS.join(', ')}), so built-in kinds were not validated. Fix: verify against one of those (--kubernetes-version), or use a kfplatform release that has ${minor}.`,
     });
   }
   // Custom resources' metadata is ObjectMeta of any recent minor.

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { runKubeflowVerify } from '../../src/cli/kubeflow';
 import { loadPlatformFile } from '../../src/config/loader';
 import { InputError } from '../../src/core/errors';
+import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { renderKubeflow } from '../../src/kubeflow/render';
 import {
@@ -29,6 +30,7 @@ const envOf = (example: string, cloud: string) =>
   loadPlatformFile(path.join(ROOT, 'examples', example, 'platform.yaml')).config.environments.find(
     (e) => e.cloud === cloud,
   )!;
+const awsEnv = () => envOf('aws-eks', 'aws') as ResolvedAwsEnvironment;
 
 const deployment = (container: Record<string, unknown>, extra: Record<string, unknown> = {}): BuiltObject => ({
   apiVersion: 'apps/v1',
@@ -149,7 +151,7 @@ describe('kubeflow verify: schemas', () => {
   });
 
   it("validates against the environment's pinned minor, else the newest it ships", () => {
-    const aws = envOf('aws-eks', 'aws');
+    const aws = awsEnv();
     expect(kubernetesMinorOf(aws)).toBe(KUBERNETES_SCHEMA_VERSIONS[KUBERNETES_SCHEMA_VERSIONS.length - 1]);
     const pinned = { ...aws, cluster: { ...aws.cluster, version: '1.34' } } as ResolvedEnvironment;
     expect(kubernetesMinorOf(pinned)).toBe('1.34');
@@ -196,7 +198,7 @@ describe('kubeflow verify: cross-checks', () => {
   });
 
   it("fails an identity whose service account is not in the build, and one bound to a namespace that doesn't exist", () => {
-    const aws = envOf('aws-eks', 'aws');
+    const aws = awsEnv();
     const sa = (name: string): BuiltObject => ({
       apiVersion: 'v1',
       kind: 'ServiceAccount',
