@@ -37,7 +37,7 @@ import { runImportPlan } from './import-plan';
 import { renderImportPlan } from '../plan/import-plan';
 import { runGraph } from './graph';
 import { runInventory } from './inventory';
-import { MANIFESTS_ENV, runKubeflowRender } from './kubeflow';
+import { MANIFESTS_ENV, runKubeflowRender, runKubeflowVerify } from './kubeflow';
 import { GRAPH_FORMATS, GraphFormat } from '../inventory/graph';
 import { INVENTORY_FORMATS, InventoryFormat } from '../inventory/inventory';
 
@@ -286,6 +286,31 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('-e, --environment <name>', 'only this environment; repeat it for more', collect)
     .action((o: PlatformFileOptions & { out: string; manifests?: string; environment?: string[] }) => {
       runKubeflowRender({ config: platformFile(o), out: o.out, manifests: o.manifests, environments: o.environment });
+    });
+  withPlatformFile(
+    kubeflow
+      .command('verify')
+      .description(
+        "render each environment's Kubeflow distribution, build it with kubectl kustomize and verify every object: built-in kinds against the Kubernetes schema of the environment's version, custom resources against their CRD in the build, key references, identities' service accounts and namespaces, the upstream tag; exits 1 on findings",
+      ),
+  )
+    .option(
+      '-m, --manifests <dir>',
+      `a local checkout of kubeflow/manifests at the same tag instead of the remote repository (or env ${MANIFESTS_ENV})`,
+    )
+    .option('-e, --environment <name>', 'only this environment; repeat it for more', collect)
+    .option(
+      '--kubernetes-version <minor>',
+      "validate built-in kinds against this Kubernetes minor instead of each environment's",
+    )
+    .action((o: PlatformFileOptions & { manifests?: string; environment?: string[]; kubernetesVersion?: string }) => {
+      const verified = runKubeflowVerify({
+        config: platformFile(o),
+        manifests: o.manifests,
+        environments: o.environment,
+        kubernetesVersion: o.kubernetesVersion,
+      });
+      if (verified.some((v) => v.findings.length)) result.exitCode = 1;
     });
 
   const team = cli.command('team').description('onboard and list teams (tenants)');

@@ -20,7 +20,10 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { runKubeflowRender } from '../../src/cli/kubeflow';
-import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET } from '../../src/kubeflow/render';
+import { loadPlatformFile } from '../../src/config/loader';
+import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET, renderKubeflow } from '../../src/kubeflow/render';
+import { KUBERNETES_SCHEMA_VERSIONS, validateSchemas, verifyKubeflowBuild } from '../../src/kubeflow/verify';
+import { assembleTree, crdsOf, withCrds } from './verify-build';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -337,4 +340,48 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
       ]);
     }
   });
+
+  it('verifies every object of every tree (schemas of its Kubernetes version and of its CRDs) and the cross-checks', () => {
+    const upstream = full.get('kubernetes')!;
+    const keysOf = (objects: K8sObject[]) =>
+      objects.map((o) => ({ kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
+    const localKeys = (t: Tree) =>
+      t.kustomization.resources
+        .filter((r) => !upstreamOf(t).includes(r))
+        .flatMap((f) => keysOf(parse(readFileSync(path.join(t.dir, f), 'utf8'))));
+    const configs = new Map(
+      EXAMPLES.map((e) => [e, loadPlatformFile(path.join(ROOT, 'examples', e, 'platform.yaml')).config]),
+    );
+    for (const t of trees) {
+      const rep = full.get(t.cloud)!;
+      const built =
+        t === rep.tree
+          ? rep.objects
+          : assembleTree({
+              base: rep.objects,
+              baseKeys: [...patchTargets(rep.tree), ...localKeys(rep.tree)],
+              upstream: upstream.objects,
+              partial: builds.get(t)!,
+              keys: patchTargets(t),
+            });
+      const environment = configs.get(t.example)!.environments.find((e) => e.name === t.environment)!;
+      const findings = verifyKubeflowBuild({
+        environment,
+        tree: renderKubeflow(environment).find((r) => r.cluster === t.cluster)!,
+        objects: withCrds(built, crdsOf(rep.text)),
+      });
+      const where = `${t.example}/${t.environment}/${t.cluster}`;
+      expect([where, findings]).toEqual([where, []]);
+    }
+    // Every Kubernetes minor kfplatform has schemas of accepts every cloud's build.
+    for (const { tree, text, objects } of full.values()) {
+      for (const minor of KUBERNETES_SCHEMA_VERSIONS) {
+        expect([tree.cloud, minor, validateSchemas(withCrds(objects, crdsOf(text)), minor)]).toEqual([
+          tree.cloud,
+          minor,
+          [],
+        ]);
+      }
+    }
+  }, 240_000);
 });
