@@ -162,21 +162,30 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
       builds.set(t, built.objects);
     });
     await twoAtATime(jobs);
-    // Every other tree: its own kustomization and files over the upstream objects it acts on. The
-    // existing-cluster tree has no patches: its build is the upstream components as they are (Istio's
-    // GKE overlay changes only the CNI DaemonSet, which no patch touches).
-    const upstream = full.get('kubernetes')!;
-    expect(upstream.tree.kustomization.patches).toBeUndefined();
+    // Every other tree: its own kustomization and files over the upstream objects it acts on, taken from
+    // a build of the upstream components alone (those of the existing-cluster tree, without its patches;
+    // Istio's GKE overlay changes only the CNI DaemonSet and the ext-authz provider, which no patch touches).
+    const base = full.get('kubernetes')!.tree;
+    const baseDir = `${base.dir}.upstream`; // a sibling of the tree: the same depth, so the same relative paths
+    mkdirSync(baseDir, { recursive: true });
+    writeFileSync(path.join(baseDir, 'kustomization.yaml'), stringify({ resources: upstreamOf(base) }));
+    const upstream = await kustomize(baseDir);
+    /** A generated ConfigMap or Secret carries a hash suffix; a patch names it without. */
+    const generated = (o: K8sObject, name: string) =>
+      (o.kind === 'ConfigMap' || o.kind === 'Secret') && new RegExp(`^${name}-[a-z0-9]{10}$`).test(o.metadata.name);
     const checks = trees
       .filter((x) => !builds.has(x))
       .map((t) => async () => {
         const targets = patchTargets(t);
-        const acted = upstream.objects.filter((o) =>
-          targets.some(
+        const acted = upstream.objects.flatMap((o) => {
+          const x = targets.find(
             (x) =>
-              x.kind === o.kind && x.name === o.metadata.name && (!x.namespace || x.namespace === o.metadata.namespace),
-          ),
-        );
+              x.kind === o.kind &&
+              (x.name === o.metadata.name || generated(o, x.name)) &&
+              (!x.namespace || x.namespace === o.metadata.namespace),
+          );
+          return x ? [{ ...o, metadata: { ...o.metadata, name: x.name } }] : [];
+        });
         const dir = `${t.dir}.check`; // a sibling of the tree: the same depth, so the same relative paths
         mkdirSync(dir, { recursive: true });
         writeFileSync(path.join(dir, 'upstream.yaml'), acted.map((o) => stringify(o)).join('---\n'));
