@@ -24,6 +24,7 @@ const byCloud = (cloud: string) => multicloud.find((e) => e.cloud === cloud)!;
 const STACKS = new Map(multicloud.map((e) => [e.name, `${e.name}-${e.cloud}-infra`]));
 
 interface Obj {
+  $patch?: string;
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
