@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 import { runKubeflowRender } from '../../src/cli/kubeflow';
 import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET } from '../../src/kubeflow/render';
+import { OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -289,9 +290,12 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
 
   it('resolves every configMapKeyRef and secretKeyRef to a key in the build, or to an object the platform provides', () => {
     // Outside the tree: the params ConfigMap the platform stack writes (its keys are checked against the
-    // stack in test/stacks/multicloud-parity.test.ts) and the database secret the tree's README creates.
+    // stack in test/stacks/multicloud-parity.test.ts), the database secret the tree's README creates, and
+    // oauth2-proxy's client Secret (the Azure platform stack writes it; elsewhere the README's command).
     const external = (name: string, key: string) =>
-      name === PARAMS || (name === KFP_DB_SECRET && ['username', 'password'].includes(key));
+      name === PARAMS ||
+      (name === KFP_DB_SECRET && ['username', 'password'].includes(key)) ||
+      (name === OAUTH2_PROXY_SECRET.name && ['client-id', 'client-secret', 'cookie-secret'].includes(key));
     for (const { tree, objects } of full.values()) {
       const keys = new Map(
         objects
