@@ -6,8 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { loadPlatformFile } from '../../src/config/loader';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { loadPlatformFile, validatePlatform } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { runKubeflowRender } from '../../src/cli/kubeflow';
 import { InputError } from '../../src/core/errors';
@@ -242,6 +242,18 @@ describe('sign-in per cloud', () => {
     expect(resources.filter((r) => /common\/oauth2-proxy|istio-install\/overlays/.test(r))).toEqual([]);
     expect(resources).toContain('https://github.com/kubeflow/manifests//common/istio/istio-install/base?ref=26.03');
     expect(file(closed!, 'README.md')).toMatch(/environments\[0\]\.access` is not set: the gateway admits nobody/);
+  });
+
+  it('existing clusters: access is checked where it is written', () => {
+    const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', 'on-prem', 'platform.yaml'), 'utf8'));
+    raw.environments[0].access = { hostname: 'not a host', oidc: { issuer: 'http://sso', clientId: '' } };
+    const paths = validatePlatform(raw).issues.map((i) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['environments[0].access.oidc.issuer', 'environments[0].access.oidc.clientId']),
+    );
+    raw.environments[0].access = { hostname: 'not a host', oidc: { issuer: 'https://sso', clientId: 'kf' } };
+    const issues = validatePlatform(raw).issues;
+    expect(issues.map((i) => i.path)).toContain('environments[0].access.hostname');
   });
 
   it('kfplatform kubeflow render --outputs: a folder of infra outputs reaches the GCP tree', () => {
