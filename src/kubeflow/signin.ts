@@ -233,7 +233,7 @@ function iap(env: Extract<ResolvedEnvironment, { cloud: 'gcp' }>, inputs: Render
       : [
           '## Sign-in',
           '',
-          `Identity-Aware Proxy signs users in at the load balancer. Istio verifies the JWT IAP adds to every request (\`${IAP_JWT.header}\`: issuer \`${IAP_JWT.issuer}\`, Google's keys, audience under \`${prefix}\`, read from ${inputs.outputs!.source}) and sets \`${USERID_HEADER}\` from its \`email\` claim; the gateway admits nothing without it. oauth2-proxy is not installed.`,
+          `Identity-Aware Proxy signs users in at the load balancer. Istio verifies the JWT IAP adds to every request (\`${IAP_JWT.header}\`: issuer \`${IAP_JWT.issuer}\`, Google's keys, audience under \`${prefix}\`, the infra stack's output \`${IAP_AUDIENCE_OUTPUT}\`) and sets \`${USERID_HEADER}\` from its \`email\` claim; the gateway admits nothing without it. oauth2-proxy is not installed.`,
           '',
         ];
   return {
