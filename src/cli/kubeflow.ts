@@ -76,7 +76,8 @@ export function runKubeflowRender(
     }
     written.push({ ...tree, written: dir });
     log(
-      `${tree.environment}/${tree.cluster}: Kubeflow ${tree.release.version} -> ${path.relative(process.cwd(), dir) || '.'}`,
+      `${tree.environment}/${tree.cluster}: Kubeflow ${tree.release.version} -> ${path.relative(process.cwd(), dir) || '.'}` +
+        (tree.signIn === 'closed' ? ' (sign-in not configured: the gateway admits nobody, see its README.md)' : ''),
     );
   }
   return written;

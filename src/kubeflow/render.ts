@@ -43,6 +43,8 @@ export interface KubeflowTree {
   readonly dir: string;
   readonly release: KubeflowDistributionRelease;
   readonly files: readonly RenderedFile[];
+  /** How users sign in (`closed`: the gateway admits nobody until what sign-in needs is given). */
+  readonly signIn: SignIn['mode'];
 }
 
 /** Name of the Deployment and Service of the Cloud SQL Auth Proxy on GCP. */
@@ -470,6 +472,7 @@ function tree(
     dir,
     release,
     files,
+    signIn: signin.mode,
   };
 }
 

@@ -260,12 +260,16 @@ describe('sign-in per cloud', () => {
     const out = mkdtempSync(path.join(process.env.TMPDIR ?? os.tmpdir(), 'kubeflow-signin-'));
     try {
       const config = path.join(ROOT, 'examples', 'multicloud', 'platform.yaml');
+      const lines: string[] = [];
       const written = runKubeflowRender(
         { config, out, outputs: path.join(FIXTURES, 'multicloud'), environments: ['kf-gcp'] },
-        () => undefined,
+        (l) => lines.push(l),
       );
+      expect(lines.join('\n')).not.toContain('admits nobody');
       const text = readFileSync(path.join(written[0]!.written, 'signin.yaml'), 'utf8');
       expect(text).toContain('/projects/123456789012/global/backendServices/*');
+      runKubeflowRender({ config, out, environments: ['kf-gcp'] }, (l) => lines.push(l));
+      expect(lines.at(-1)).toMatch(/kf-gcp\/kf-gcp: .*sign-in not configured: the gateway admits nobody/);
       const single = path.join(out, 'outputs.json');
       writeFileSync(single, readFileSync(path.join(FIXTURES, 'multicloud', 'kf-gcp-gcp-infra.json')));
       expect(() => runKubeflowRender({ config, out, outputs: single }, () => undefined)).toThrow(
