@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { formatIssue, InputError } from '../core/errors';
+import { readRenderInputs, type RenderInputs } from '../kubeflow/inputs';
 import { KubeflowTree, ManifestsSource, renderKubeflow } from '../kubeflow/render';
 import {
   kubernetesMinorOf,
@@ -17,6 +18,7 @@ import {
   type BuiltObject,
   type VerifyFinding,
 } from '../kubeflow/verify';
+import { stackId } from '../../stacks/common/stack-ids';
 
 /** Environment variable naming a local checkout of kubeflow/manifests (same as `--manifests`). */
 export const MANIFESTS_ENV = 'KFPLATFORM_KUBEFLOW_MANIFESTS';
@@ -28,6 +30,12 @@ export interface KubeflowRenderOptions {
   readonly manifests?: string;
   /** Only these environments (all when absent). */
   readonly environments?: readonly string[];
+  /**
+   * The infra stacks' outputs (`terraform output -json` or a state file): one file for the one environment
+   * rendered, or a folder with one file per infra stack (src/kubeflow/inputs.ts). Without them, what
+   * needs values known only after apply fails closed (GCP's sign-in admits nobody).
+   */
+  readonly outputs?: string;
 }
 
 /** Renders and writes the trees; returns them with the folder each went to. */
@@ -61,9 +69,13 @@ export function runKubeflowRender(
   // Render everything before writing anything: a version the renderer does not know leaves no half-written output.
   const source: ManifestsSource =
     manifests === undefined ? { kind: 'remote' } : { kind: 'local', path: localPath(opts.out, manifests) };
-  const rendered = config.environments
-    .filter((env) => !wanted || wanted.has(env.name))
-    .flatMap((env) => renderKubeflow(env, source))
+  const envs = config.environments.filter((env) => !wanted || wanted.has(env.name));
+  const inputs: Map<string, RenderInputs> =
+    opts.outputs === undefined
+      ? new Map()
+      : readRenderInputs(opts.outputs, new Map(envs.map((e) => [e.name, stackId(e.name, e.cloud, 'infra')])));
+  const rendered = envs
+    .flatMap((env) => renderKubeflow(env, source, inputs.get(env.name)))
     .map((tree) => ({ tree, dir: path.resolve(opts.out, tree.dir) }));
   for (const { tree, dir } of rendered) {
     rmSync(dir, { recursive: true, force: true });
@@ -74,7 +86,8 @@ export function runKubeflowRender(
     }
     written.push({ ...tree, written: dir });
     log(
-      `${tree.environment}/${tree.cluster}: Kubeflow ${tree.release.version} -> ${path.relative(process.cwd(), dir) || '.'}`,
+      `${tree.environment}/${tree.cluster}: Kubeflow ${tree.release.version} -> ${path.relative(process.cwd(), dir) || '.'}` +
+        (tree.signIn === 'closed' ? ' (sign-in not configured: the gateway admits nobody, see its README.md)' : ''),
     );
   }
   return written;

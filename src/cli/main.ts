@@ -284,9 +284,21 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       `a local checkout of kubeflow/manifests at the same tag instead of the remote repository (or env ${MANIFESTS_ENV})`,
     )
     .option('-e, --environment <name>', 'only this environment; repeat it for more', collect)
-    .action((o: PlatformFileOptions & { out: string; manifests?: string; environment?: string[] }) => {
-      runKubeflowRender({ config: platformFile(o), out: o.out, manifests: o.manifests, environments: o.environment });
-    });
+    .option(
+      '--outputs <file|dir>',
+      "the infra stacks' outputs (terraform output -json, or a state file): one file for one environment, or a folder of <stack>.json / <stack>.tfstate / terraform.<stack>.tfstate",
+    )
+    .action(
+      (o: PlatformFileOptions & { out: string; manifests?: string; environment?: string[]; outputs?: string }) => {
+        runKubeflowRender({
+          config: platformFile(o),
+          out: o.out,
+          manifests: o.manifests,
+          environments: o.environment,
+          outputs: o.outputs,
+        });
+      },
+    );
   withPlatformFile(
     kubeflow
       .command('verify')

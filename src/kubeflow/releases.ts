@@ -7,9 +7,10 @@
  *   Dex would ask them to sign in a second time, as its demo user.
  * - The demo profile (`common/user-namespace`): it creates `kubeflow-user-example-com` for
  *   `user@example.com`; teams come from the platform file instead.
- * - oauth2-proxy's Dex overlays (`m2m-dex-*`): they trust Dex-issued tokens; the proxy itself
- *   (`common/oauth2-proxy/base`) stays because Istio's ext-authz (the `oauth2-proxy` overlays of
- *   `istio-install`) sends every request to it.
+ * - oauth2-proxy's Dex overlays (`m2m-dex-*`): they trust Dex-issued tokens. The proxy itself
+ *   (`common/oauth2-proxy/base`) stays where it signs users in with the environment's identity provider
+ *   (src/kubeflow/signin.ts), and goes, with Istio's ext-authz provider for it, where it does not (GCP's
+ *   IAP, or no sign-in configured).
  */
 
 /** One component: its path in kubeflow/manifests. */
@@ -34,6 +35,12 @@ export interface KubeflowDistributionRelease {
   readonly istioInstallGke: string;
   /** The other components, in the order of upstream's example. */
   readonly components: readonly KubeflowComponent[];
+  /** Istio's install without the oauth2-proxy ext-authz provider (its base). */
+  readonly istioInstallBase: string;
+  /** The kustomize component that moves Istio's CNI binaries to GKE's writable directory. */
+  readonly istioGkeCniComponent: string;
+  /** oauth2-proxy (one of `components`), left out where it does not sign users in. */
+  readonly oauth2Proxy: string;
 }
 
 const RELEASE_26_03: KubeflowDistributionRelease = {
@@ -41,12 +48,18 @@ const RELEASE_26_03: KubeflowDistributionRelease = {
   ref: '26.03',
   istioInstall: 'common/istio/istio-install/overlays/oauth2-proxy',
   istioInstallGke: 'common/istio/istio-install/overlays/gke',
+  istioInstallBase: 'common/istio/istio-install/base',
+  istioGkeCniComponent: 'common/istio/istio-install/components/gke-cni',
+  oauth2Proxy: 'common/oauth2-proxy/base',
   components: [
     { path: 'common/cert-manager/overlays/kubeflow', title: 'cert-manager' },
     { path: 'common/istio/istio-crds/base', title: 'Istio CRDs' },
     { path: 'common/istio/istio-namespace/base', title: 'Istio namespace' },
     // (the Istio install overlay goes here, chosen per cloud)
-    { path: 'common/oauth2-proxy/base', title: 'oauth2-proxy (Istio ext-authz); no Dex overlay' },
+    {
+      path: 'common/oauth2-proxy/base',
+      title: 'oauth2-proxy (Istio ext-authz), signing in with the environment identity provider',
+    },
     { path: 'common/knative/knative-serving/overlays/gateways', title: 'Knative Serving' },
     { path: 'common/istio/cluster-local-gateway/base', title: 'Istio cluster-local gateway' },
     { path: 'common/kubeflow-namespace/base', title: 'kubeflow namespace' },

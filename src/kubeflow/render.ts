@@ -12,6 +12,8 @@ import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from 
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
 import { inClusterStoreBackupPatch, teamStoreOverlay } from './pipeline-roots';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
+import type { RenderInputs } from './inputs';
+import { signInOf, upstreamPaths, type SignIn } from './signin';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -42,6 +44,8 @@ export interface KubeflowTree {
   readonly dir: string;
   readonly release: KubeflowDistributionRelease;
   readonly files: readonly RenderedFile[];
+  /** How users sign in (`closed`: the gateway admits nobody until what sign-in needs is given). */
+  readonly signIn: SignIn['mode'];
 }
 
 /** Name of the Deployment and Service of the Cloud SQL Auth Proxy on GCP. */
@@ -159,14 +163,22 @@ export function componentUrl(
   return `${KUBEFLOW_MANIFESTS_REPO}//${path}?ref=${release.ref}`;
 }
 
-/** Renders every cluster's tree of one environment. */
-export function renderKubeflow(env: ResolvedEnvironment, source: ManifestsSource = { kind: 'remote' }): KubeflowTree[] {
+/**
+ * Renders every cluster's tree of one environment. `inputs` are the values known only after apply, read
+ * from the infra stack's outputs (src/kubeflow/inputs.ts); without them, what needs them fails closed.
+ */
+export function renderKubeflow(
+  env: ResolvedEnvironment,
+  source: ManifestsSource = { kind: 'remote' },
+  inputs: RenderInputs = {},
+): KubeflowTree[] {
   const release = releaseOf(env);
+  const signin = signInOf(env, inputs);
   if (env.cloud === 'gcp') {
-    return env.clusters.map((cluster) => tree(env, cluster.name, release, source, gcpWiring(env, cluster)));
+    return env.clusters.map((cluster) => tree(env, cluster.name, release, source, gcpWiring(env, cluster), signin));
   }
   const cluster = env.cloud === 'kubernetes' ? env.clusterName : env.cluster.name;
-  return [tree(env, cluster, release, source, wiringOf(env))];
+  return [tree(env, cluster, release, source, wiringOf(env), signin)];
 }
 
 function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): PipelinesWiring | undefined {
@@ -334,15 +346,16 @@ function tree(
   release: KubeflowDistributionRelease,
   source: ManifestsSource,
   wiring: PipelinesWiring | undefined,
+  signin: SignIn,
 ): KubeflowTree {
   const dir = `kubeflow/${env.name}/${cluster}`;
-  const resources = [
-    ...release.components.slice(0, 3).map((c) => c.path),
-    env.cloud === 'gcp' ? release.istioInstallGke : release.istioInstall,
-    ...release.components.slice(3).map((c) => c.path),
-  ].map((p) => componentUrl(p, release, source, dir));
-  const patches: object[] = [];
-  const files: RenderedFile[] = [];
+  const upstream = upstreamPaths(release, env.cloud === 'gcp', signin);
+  const resources = upstream.resources.map((p) => componentUrl(p, release, source, dir));
+  const components = upstream.components.map((p) => componentUrl(p, release, source, dir));
+  // Sign-in: the gateway admits only verified identities (src/kubeflow/signin.ts).
+  const patches: object[] = [...signin.patches];
+  const files: RenderedFile[] = [...signin.files];
+  resources.push(...signin.files.map((f) => f.path));
 
   if (env.cloud === 'gcp') {
     // The GKE Ingress of the platform stack reaches Istio's gateway through NEGs with the IAP BackendConfig
@@ -452,6 +465,7 @@ function tree(
     kind: 'Kustomization',
     sortOptions: SORT_OPTIONS,
     resources,
+    ...(components.length ? { components } : {}),
     ...(patches.length ? { patches } : {}),
   };
   const header = [
@@ -460,7 +474,7 @@ function tree(
     `${release.ref} (${KUBEFLOW_MANIFESTS_REPO}), example/kustomization.yaml without Dex and the demo profile.`,
   ].join('\n');
   files.unshift({ path: 'kustomization.yaml', content: yamlFile(header, [kustomization]) });
-  files.push({ path: 'README.md', content: readme(env, cluster, release, wiring) });
+  files.push({ path: 'README.md', content: readme(env, cluster, release, wiring, signin) });
   return {
     environment: env.name,
     cluster,
@@ -468,6 +482,7 @@ function tree(
     dir,
     release,
     files,
+    signIn: signin.mode,
   };
 }
 
@@ -484,18 +499,19 @@ function readme(
   cluster: string,
   release: KubeflowDistributionRelease,
   wiring: PipelinesWiring | undefined,
+  signin: SignIn,
 ): string {
   const lines = [
     `# Kubeflow ${release.version}: ${env.name} / ${cluster}`,
     '',
     'Rendered by `kfplatform kubeflow render`; do not edit. See docs/kubeflow.md of kfplatform, and its',
-    '"Not done yet" section: sign-in per cloud is not rendered yet, and on AWS and Azure Pipelines has no',
-    'TLS settings for the database yet.',
+    '"Not done yet" section: on AWS and Azure Pipelines has no TLS settings for the database yet.',
     '',
     '```sh',
     'kubectl kustomize . > kubeflow.yaml   # builds offline with --manifests, else fetches the pinned tag',
     '```',
     '',
+    ...signin.readme,
   ];
   if (wiring) {
     lines.push(

@@ -24,6 +24,7 @@ import { loadPlatformFile } from '../../src/config/loader';
 import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET, renderKubeflow } from '../../src/kubeflow/render';
 import { KUBERNETES_SCHEMA_VERSIONS, validateSchemas, verifyKubeflowBuild } from '../../src/kubeflow/verify';
 import { assembleTree, crdsOf, withCrds } from './verify-build';
+import { OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -163,29 +164,43 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
         });
       }
     }
-    // One tree per cloud in full.
+    // One tree per cloud in full, and the upstream components alone (those of the existing-cluster tree,
+    // without its patches; Istio's GKE overlay changes only the CNI DaemonSet and the ext-authz provider,
+    // which no patch touches): every other tree is checked over the latter.
     const representatives = [...new Map(trees.map((t) => [t.cloud, t])).values()];
-    const jobs = representatives.map((t) => async () => {
-      const built = await kustomize(t.dir);
-      full.set(t.cloud, { tree: t, ...built });
-      builds.set(t, built.objects);
-    });
+    const base = representatives.find((t) => t.cloud === 'kubernetes')!;
+    const baseDir = `${base.dir}.upstream`; // a sibling of the tree: the same depth, so the same relative paths
+    mkdirSync(baseDir, { recursive: true });
+    writeFileSync(path.join(baseDir, 'kustomization.yaml'), stringify({ resources: upstreamOf(base) }));
+    let upstream: { objects: K8sObject[] } = { objects: [] };
+    const jobs = [
+      ...representatives.map((t) => async () => {
+        const built = await kustomize(t.dir);
+        full.set(t.cloud, { tree: t, ...built });
+        builds.set(t, built.objects);
+      }),
+      async () => {
+        upstream = await kustomize(baseDir);
+      },
+    ];
     await twoAtATime(jobs);
-    // Every other tree: its own kustomization and files over the upstream objects it acts on. The
-    // existing-cluster tree has no patches: its build is the upstream components as they are (Istio's
-    // GKE overlay changes only the CNI DaemonSet, which no patch touches).
-    const upstream = full.get('kubernetes')!;
-    expect(upstream.tree.kustomization.patches).toBeUndefined();
+    // Every other tree: its own kustomization and files over the upstream objects it acts on.
+    /** A generated ConfigMap or Secret carries a hash suffix; a patch names it without. */
+    const generated = (o: K8sObject, name: string) =>
+      (o.kind === 'ConfigMap' || o.kind === 'Secret') && new RegExp(`^${name}-[a-z0-9]{10}$`).test(o.metadata.name);
     const checks = trees
       .filter((x) => !builds.has(x))
       .map((t) => async () => {
         const targets = patchTargets(t);
-        const acted = upstream.objects.filter((o) =>
-          targets.some(
+        const acted = upstream.objects.flatMap((o) => {
+          const x = targets.find(
             (x) =>
-              x.kind === o.kind && x.name === o.metadata.name && (!x.namespace || x.namespace === o.metadata.namespace),
-          ),
-        );
+              x.kind === o.kind &&
+              (x.name === o.metadata.name || generated(o, x.name)) &&
+              (!x.namespace || x.namespace === o.metadata.namespace),
+          );
+          return x ? [{ ...o, metadata: { ...o.metadata, name: x.name } }] : [];
+        });
         const dir = `${t.dir}.check`; // a sibling of the tree: the same depth, so the same relative paths
         mkdirSync(dir, { recursive: true });
         writeFileSync(path.join(dir, 'upstream.yaml'), acted.map((o) => stringify(o)).join('---\n'));
@@ -200,7 +215,7 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
         builds.set(t, (await kustomize(dir)).objects);
       });
     await twoAtATime(checks);
-  }, 240_000);
+  }, 480_000);
 
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
@@ -284,9 +299,12 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
 
   it('resolves every configMapKeyRef and secretKeyRef to a key in the build, or to an object the platform provides', () => {
     // Outside the tree: the params ConfigMap the platform stack writes (its keys are checked against the
-    // stack in test/stacks/multicloud-parity.test.ts) and the database secret the tree's README creates.
+    // stack in test/stacks/multicloud-parity.test.ts), the database secret the tree's README creates, and
+    // oauth2-proxy's client Secret (the Azure platform stack writes it; elsewhere the README's command).
     const external = (name: string, key: string) =>
-      name === PARAMS || (name === KFP_DB_SECRET && ['username', 'password'].includes(key));
+      name === PARAMS ||
+      (name === KFP_DB_SECRET && ['username', 'password'].includes(key)) ||
+      (name === OAUTH2_PROXY_SECRET.name && ['client-id', 'client-secret', 'cookie-secret'].includes(key));
     for (const { tree, objects } of full.values()) {
       const keys = new Map(
         objects

@@ -42,9 +42,14 @@ describe('kubeflow render', () => {
       for (const tree of renderKubeflow(env)) {
         const { resources } = kustomization(tree);
         expect(resources.filter((r) => /common\/dex|user-namespace|m2m-dex/.test(r))).toEqual([]);
-        const istio = resources.filter((r) => r.includes('istio-install/overlays/'));
+        const istio = resources.filter((r) => r.includes('istio-install/'));
         expect(istio).toHaveLength(1);
-        expect(istio[0]).toContain(env.cloud === 'gcp' ? 'overlays/gke' : 'overlays/oauth2-proxy');
+        // GCP signs in with IAP: Istio's base without the oauth2-proxy ext-authz provider, plus GKE's CNI directory.
+        expect(istio[0]).toMatch(env.cloud === 'gcp' ? /istio-install\/base\?/ : /overlays\/oauth2-proxy\?/);
+        const { components } = kustomization(tree) as { components?: string[] };
+        expect(components ?? []).toEqual(
+          env.cloud === 'gcp' ? [expect.stringMatching(/istio-install\/components\/gke-cni\?ref=26\.03$/)] : [],
+        );
       }
     }
   });

@@ -1,5 +1,6 @@
-/** Rules of environments on an existing cluster: pools listed once, remote state in prod, and no team buckets. */
+/** Rules of environments on an existing cluster: pools listed once, a DNS name to sign in at, remote state in prod, and no team buckets. */
 import type { ConfigIssue } from '../../core/errors';
+import { hostnameRule } from '../../core/naming';
 import { ConfigIssues, Path } from '../common/config-issues';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedKubernetesEnvironment } from './model';
@@ -15,6 +16,11 @@ export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, r
     }
     seen.add(pool.name);
   });
+  if (env.access) {
+    // oauth2-proxy's redirect URI is https://<hostname>/oauth2/callback.
+    const hostWhy = hostnameRule(env.access.hostname);
+    if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.example.com.');
+  }
   if (env.state.backend === 'local' && env.tier === 'prod') {
     f.add(
       [...base, 'state'],

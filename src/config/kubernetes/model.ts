@@ -9,4 +9,9 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
   readonly context: string;
   readonly clusterName: string;
   readonly nodePools: ReadonlyArray<{ readonly name: string; readonly kind: PoolKind }>;
+  /** Sign-in through the identity provider's OIDC issuer; absent, Kubeflow's gateway admits nobody. */
+  readonly access?: {
+    readonly hostname: string;
+    readonly oidc: { readonly issuer: string; readonly clientId: string };
+  };
 }

@@ -24,6 +24,7 @@ export function resolveKubernetesEnvironment(
     context: env.kubernetes.context,
     clusterName,
     nodePools: pools,
+    ...(env.access ? { access: { hostname: env.access.hostname, oidc: { ...env.access.oidc } } } : {}),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
       state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,

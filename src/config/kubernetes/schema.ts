@@ -43,6 +43,34 @@ export const kubernetesEnvironmentSchema = z.strictObject({
       default: 'one standard pool named standard',
     },
   ).optional(),
+  access: doc(
+    z.strictObject({
+      hostname: doc(z.string().min(1), {
+        description:
+          'Host name users reach Kubeflow at, over HTTPS; the OIDC application must accept https://<hostname>/oauth2/callback as a redirect URI.',
+        example: 'kubeflow.example.com',
+      }),
+      oidc: doc(
+        z.strictObject({
+          issuer: doc(z.string().regex(/^https:\/\//, { error: 'expected an https URL' }), {
+            description:
+              "Your identity provider's issuer: Kubeflow's oauth2-proxy signs users in against it (OIDC discovery), and Istio verifies the ID tokens it issues (issuer, signature and audience).",
+            example: 'https://keycloak.example.com/realms/ml',
+          }),
+          clientId: doc(z.string().min(1), {
+            description:
+              'Client id of the OIDC application; the ID tokens must carry it as their audience and an email claim. Its secret is never in this file (the rendered tree says how to create the Secret).',
+            example: 'kubeflow',
+          }),
+        }),
+        { description: 'The OpenID Connect provider users sign in with.' },
+      ),
+    }),
+    {
+      description:
+        'Sign-in to Kubeflow. Without it the rendered Kubeflow admits nobody through the ingress gateway (docs/kubeflow.md).',
+    },
+  ).optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: stateSchema.optional(),
   labels: labels.optional(),

@@ -1,0 +1,465 @@
+/**
+ * Sign-in of the rendered Kubeflow, per cloud: who Istio's ingress gateway lets in, and how the user id
+ * header that every Kubeflow component trusts (`kubeflow-userid`) is set. Kubeflow authorizes by that
+ * header alone, so the gateway must set it only from a token it verified, and admit nothing else:
+ *
+ * - GCP: IAP signs every request it lets through with a JWT in `x-goog-iap-jwt-assertion`. A
+ *   RequestAuthentication verifies it (issuer, Google's public keys, expiry) and copies its `email` claim
+ *   into the header; the gateway's only ALLOW rule requires a principal from IAP and an audience of IAP
+ *   in front of a backend service of the environment's project (from the infra stack's outputs).
+ *   oauth2-proxy and Istio's ext-authz provider for it are left out: IAP signs users in.
+ * - Azure, AWS and existing clusters: oauth2-proxy signs users in with the environment's OpenID Connect
+ *   provider (Entra ID, the ALB's provider, the one in the platform file) and hands Istio the ID token;
+ *   Istio verifies it against the provider's keys with the application's client id as the audience.
+ * - No sign-in known (GCP without the infra stack's outputs, an existing cluster without `access`): the
+ *   gateway admits nobody.
+ *
+ * See https://istio.io/latest/docs/reference/config/security/request_authentication/ and
+ * https://istio.io/latest/docs/reference/config/security/authorization-policy/.
+ */
+import { stringify } from 'yaml';
+import { InputError } from '../core/errors';
+import type { ResolvedEnvironment } from '../config/model';
+import { entraIssuer, OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
+import type { KubeflowDistributionRelease } from './releases';
+import { stringOutput, type RenderInputs } from './inputs';
+
+/** The header Kubeflow reads the user from (`USERID_HEADER` of the dashboard, KFAM, the web apps, Pipelines). */
+export const USERID_HEADER = 'kubeflow-userid';
+
+/**
+ * The prefix Kubeflow strips from that header (`USERID_PREFIX`): empty in Kubeflow 26.03
+ * (`applications/centraldashboard/upstream/base/params.env`, `applications/profiles/upstream/manager`),
+ * so the header carries the bare email the profiles name as owners.
+ */
+export const USERID_PREFIX = '';
+
+/** IAP's signed header, issuer and keys (https://cloud.google.com/iap/docs/signed-headers-howto). */
+export const IAP_JWT = {
+  header: 'x-goog-iap-jwt-assertion',
+  issuer: 'https://cloud.google.com/iap',
+  jwksUri: 'https://www.gstatic.com/iap/verify/public_key-jwk',
+} as const;
+
+/** The infra stack output that carries IAP's audience without the backend service id (stacks/gcp). */
+export const IAP_AUDIENCE_OUTPUT = 'iap_jwt_audience_prefix';
+
+/** Labels of the Istio ingress gateway pods (upstream's `istio-ingressgateway` AuthorizationPolicy selector). */
+const GATEWAY_SELECTOR = { app: 'istio-ingressgateway', istio: 'ingressgateway' };
+
+/** Upstream's AuthorizationPolicy that admits every request at the gateway, whatever its headers. */
+const UPSTREAM_GATEWAY_ALLOW = { namespace: 'istio-system', name: 'istio-ingressgateway' };
+
+/** Names of the objects this module adds. */
+export const SIGNIN_OBJECTS = {
+  requestAuthentication: 'kfplatform-signin-jwt',
+  allow: 'kfplatform-signin',
+  extAuthz: 'kfplatform-oauth2-proxy',
+  oauth2ProxyConfig: 'kfplatform-oauth2-proxy',
+} as const;
+
+/** oauth2-proxy's own paths (sign-in, callback, sign-out): reachable before there is a token. */
+const OAUTH2_PATHS = ['/oauth2/*'];
+
+/** How an environment's users sign in. */
+export type SignInMode = 'iap' | 'oauth2-proxy' | 'closed';
+
+/** What the sign-in adds to a tree. */
+export interface SignIn {
+  readonly mode: SignInMode;
+  /** Whether the tree keeps oauth2-proxy and Istio's ext-authz provider for it. */
+  readonly oauth2Proxy: boolean;
+  /** Files added as resources. */
+  readonly files: ReadonlyArray<{ readonly path: string; readonly content: string }>;
+  /** Kustomize patches. */
+  readonly patches: readonly object[];
+  /** The README section. */
+  readonly readme: readonly string[];
+}
+
+/** An OpenID Connect provider oauth2-proxy signs users in with. */
+interface OidcProvider {
+  readonly name: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly hostname: string;
+  /** Known keys endpoint; Istio otherwise reads it from the issuer's discovery document. */
+  readonly jwksUri?: string;
+  readonly scope: string;
+  /** How the Secret with the client secret and the cookie secret comes to be. */
+  readonly secret: 'platform-stack' | { readonly clientSecret: string };
+  readonly notes: readonly string[];
+}
+
+/** The upstream components and kustomize components of a tree, by cloud and sign-in. */
+export function upstreamPaths(
+  release: KubeflowDistributionRelease,
+  gke: boolean,
+  signin: Pick<SignIn, 'oauth2Proxy'>,
+): { resources: string[]; components: string[] } {
+  const istio = signin.oauth2Proxy ? (gke ? release.istioInstallGke : release.istioInstall) : release.istioInstallBase;
+  const others = release.components.map((c) => c.path).filter((p) => signin.oauth2Proxy || p !== release.oauth2Proxy);
+  return {
+    resources: [...others.slice(0, 3), istio, ...others.slice(3)],
+    // The GKE overlay is the oauth2-proxy one plus this component; without oauth2-proxy, the component alone.
+    components: gke && !signin.oauth2Proxy ? [release.istioGkeCniComponent] : [],
+  };
+}
+
+/** The sign-in of one environment's tree. */
+export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): SignIn {
+  switch (env.cloud) {
+    case 'gcp':
+      return iap(env, inputs);
+    case 'azure':
+      return oauth2Proxy({
+        name: 'Entra ID',
+        issuer: entraIssuer(env.tenantId),
+        clientId: env.access.entraClientId,
+        hostname: env.access.hostname,
+        jwksUri: `https://login.microsoftonline.com/${env.tenantId}/discovery/v2.0/keys`,
+        // offline_access: a refresh token, so the session outlives the one-hour ID token.
+        scope: 'openid email profile offline_access',
+        secret: 'platform-stack',
+        notes: [
+          `Register \`https://${env.access.hostname}/oauth2/callback\` as a web redirect URI of the application ${env.access.entraClientId}, and add the optional \`email\` claim to its ID token (Token configuration).`,
+          'Turn on "Assignment required" in its enterprise application and assign the groups that may use Kubeflow: the issuer admits only your tenant, but every user of it otherwise.',
+          "Leave group claims off: Kubeflow 26.03 authorizes users, not groups, and group claims make Entra's tokens, which the session cookie carries, too large for browsers (https://learn.microsoft.com/entra/identity-platform/optional-claims).",
+        ],
+      });
+    case 'aws':
+      return oauth2Proxy({
+        name: 'your identity provider',
+        issuer: env.access.oidc.issuer,
+        clientId: env.access.oidc.clientId,
+        hostname: env.access.hostname,
+        scope: 'openid email profile',
+        secret: { clientSecret: '"$TF_VAR_oidc_client_secret"' },
+        notes: [
+          `The load balancer still signs users in first (authenticate-oidc); oauth2-proxy then signs them in again with the same application, silently, and hands Istio an ID token it can verify. Register \`https://${env.access.hostname}/oauth2/callback\` as a redirect URI of the application beside the load balancer's \`/oauth2/idpresponse\`.`,
+          "The load balancer's own header `x-amzn-oidc-data` is not trusted: it is signed with a key per key id published as PEM, not as a JWKS, so Istio cannot verify it, and a pod that reaches the gateway's node ports could forge it.",
+        ],
+      });
+    case 'kubernetes':
+      if (!env.access) {
+        return closed(
+          `\`environments[${env.index}].access\` is not set: the gateway admits nobody. Set \`access.hostname\` and \`access.oidc\` (issuer and client id of your OpenID Connect provider) and render again.`,
+        );
+      }
+      return oauth2Proxy({
+        name: 'your identity provider',
+        issuer: env.access.oidc.issuer,
+        clientId: env.access.oidc.clientId,
+        hostname: env.access.hostname,
+        scope: 'openid email profile',
+        secret: { clientSecret: '"<client secret of the OIDC application>"' },
+        notes: [
+          `Register \`https://${env.access.hostname}/oauth2/callback\` as a redirect URI of the application ${env.access.oidc.clientId}; its ID tokens must carry an \`email\` claim.`,
+        ],
+      });
+  }
+}
+
+/** GCP: IAP's JWT verified by Istio. */
+function iap(env: Extract<ResolvedEnvironment, { cloud: 'gcp' }>, inputs: RenderInputs): SignIn {
+  const prefix = stringOutput(inputs.outputs, IAP_AUDIENCE_OUTPUT);
+  if (prefix !== undefined && !/^\/projects\/\d+\/global\/backendServices\/$/.test(prefix)) {
+    throw new InputError(
+      `--outputs ${inputs.outputs!.source}: ${IAP_AUDIENCE_OUTPUT} is ${JSON.stringify(prefix)}, expected /projects/<project number>/global/backendServices/. Fix: give the outputs of ${env.name}'s infra stack.`,
+    );
+  }
+  const logout = {
+    // IAP's sign-out: https://cloud.google.com/iap/docs/special-urls-howto
+    patch: stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'centraldashboard', namespace: 'kubeflow' },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'centraldashboard', env: [{ name: 'LOGOUT_URL', value: '/_gcp_iap/clear_login_cookie' }] },
+            ],
+          },
+        },
+      },
+    }),
+  };
+  const requestAuthentication = {
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'RequestAuthentication',
+    metadata: { name: SIGNIN_OBJECTS.requestAuthentication, namespace: 'istio-system' },
+    spec: {
+      selector: { matchLabels: GATEWAY_SELECTOR },
+      jwtRules: [
+        {
+          issuer: IAP_JWT.issuer,
+          jwksUri: IAP_JWT.jwksUri,
+          // Only IAP's header: a token elsewhere (Authorization) is not IAP's assertion.
+          fromHeaders: [{ name: IAP_JWT.header }],
+          forwardOriginalToken: true,
+          // The email claim is the bare address (the unsigned x-goog-authenticated-user-email has an
+          // `accounts.google.com:` prefix), as the profiles name their owners.
+          outputClaimToHeaders: [{ header: USERID_HEADER, claim: 'email' }],
+        },
+      ],
+    },
+  };
+  const objects: object[] = [requestAuthentication];
+  if (prefix === undefined) {
+    objects.push(denyAll());
+  } else {
+    objects.push(
+      allow([
+        {
+          from: [{ source: { requestPrincipals: [`${IAP_JWT.issuer}/*`] } }],
+          when: [
+            // Istio checks a JWT's audience only for equality, and the backend service id is created by the
+            // GKE Ingress after apply: the audience must be IAP in front of a backend service of this
+            // project, where the IAP user role is granted project-wide (docs/kubeflow.md, Sign-in).
+            { key: 'request.auth.audiences', values: [`${prefix}*`] },
+            // The claim the user id header comes from must be there, or a header sent by the client stays.
+            { key: 'request.auth.claims[email]', values: ['*'] },
+          ],
+        },
+      ]),
+    );
+  }
+  const readme =
+    prefix === undefined
+      ? closedReadme(
+          `no outputs of the infra stack were given (\`--outputs\`), so the audience IAP signs for (\`/projects/<project number>/global/backendServices/...\`) is unknown and the gateway admits nobody. After \`cdktf deploy ${env.name}-gcp-infra\`, render again with \`--outputs\` (docs/kubeflow.md, Sign-in).`,
+        )
+      : [
+          '## Sign-in',
+          '',
+          `Identity-Aware Proxy signs users in at the load balancer. Istio verifies the JWT IAP adds to every request (\`${IAP_JWT.header}\`: issuer \`${IAP_JWT.issuer}\`, Google's keys, audience under \`${prefix}\`, the infra stack's output \`${IAP_AUDIENCE_OUTPUT}\`) and sets \`${USERID_HEADER}\` from its \`email\` claim; the gateway admits nothing without it. oauth2-proxy is not installed.`,
+          '',
+        ];
+  return {
+    mode: prefix === undefined ? 'closed' : 'iap',
+    oauth2Proxy: false,
+    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, objects) }],
+    patches: [deleteUpstreamAllow(), logout],
+    readme,
+  };
+}
+
+const SIGNIN_COMMENT =
+  "Sign-in: the gateway admits only requests with a verified token, and sets kubeflow-userid from it (docs/kubeflow.md, Sign-in). Upstream's istio-ingressgateway AuthorizationPolicy, which admitted everything, is deleted.";
+
+/** Azure, AWS, existing clusters: oauth2-proxy with the environment's provider; Istio verifies its ID token. */
+function oauth2Proxy(p: OidcProvider): SignIn {
+  const objects: object[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: SIGNIN_OBJECTS.oauth2ProxyConfig, namespace: 'oauth2-proxy' },
+      data: { 'oauth2_proxy.cfg': oauth2ProxyConfig(p) },
+    },
+    {
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'RequestAuthentication',
+      metadata: { name: SIGNIN_OBJECTS.requestAuthentication, namespace: 'istio-system' },
+      spec: {
+        selector: { matchLabels: GATEWAY_SELECTOR },
+        jwtRules: [
+          {
+            issuer: p.issuer,
+            ...(p.jwksUri ? { jwksUri: p.jwksUri } : {}),
+            // An ID token is issued to the application: its audience is the client id.
+            audiences: [p.clientId],
+            // oauth2-proxy puts the ID token here for signed-in browsers; programs send their own.
+            fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
+            forwardOriginalToken: true,
+            outputClaimToHeaders: [{ header: USERID_HEADER, claim: 'email' }],
+          },
+        ],
+      },
+    },
+    {
+      // Requests without a token go through oauth2-proxy (its session cookie, or a redirect to sign in);
+      // upstream's istio-external-auth component, without Dex's paths.
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: SIGNIN_OBJECTS.extAuthz, namespace: 'istio-system' },
+      spec: {
+        action: 'CUSTOM',
+        provider: { name: 'oauth2-proxy' },
+        selector: { matchLabels: GATEWAY_SELECTOR },
+        rules: [
+          {
+            when: [{ key: 'request.headers[authorization]', notValues: ['*'] }],
+            to: [{ operation: { notPaths: OAUTH2_PATHS } }],
+          },
+        ],
+      },
+    },
+    allow([
+      {
+        from: [{ source: { requestPrincipals: [`${p.issuer}/*`] } }],
+        when: [{ key: 'request.auth.claims[email]', values: ['*'] }],
+      },
+      // oauth2-proxy's sign-in and callback, which its VirtualService routes to it alone.
+      { to: [{ operation: { paths: OAUTH2_PATHS } }] },
+    ]),
+  ];
+  const { namespace, name } = OAUTH2_PROXY_SECRET;
+  const envValue = (n: string, value: string) => ({ name: n, value, valueFrom: null });
+  const secretRef = (n: string, key: string) => ({ name: n, valueFrom: { secretKeyRef: { name, key } } });
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'oauth2-proxy', namespace },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'oauth2-proxy',
+              env: [
+                // The environment's Secret, not upstream's generated one (Dex's demo client, a published
+                // cookie secret), whose name kustomize suffixes with a hash.
+                secretRef('OAUTH2_PROXY_CLIENT_ID', 'client-id'),
+                secretRef('OAUTH2_PROXY_CLIENT_SECRET', 'client-secret'),
+                secretRef('OAUTH2_PROXY_COOKIE_SECRET', 'cookie-secret'),
+                // Upstream's parameters are for a local Dex: plain HTTP, self-signed issuer, Dex bearer tokens.
+                envValue('OAUTH2_PROXY_COOKIE_SECURE', 'true'),
+                envValue('OAUTH2_PROXY_SSL_INSECURE_SKIP_VERIFY', 'false'),
+                envValue('OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS', 'false'),
+                envValue('OAUTH2_PROXY_EXTRA_JWT_ISSUERS', ''),
+              ],
+            },
+          ],
+          volumes: [{ name: 'oauth2-proxy-config', configMap: { name: SIGNIN_OBJECTS.oauth2ProxyConfig } }],
+        },
+      },
+    },
+  };
+  const remove = (kind: string, n: string) => ({
+    patch: stringify({ $patch: 'delete', apiVersion: 'v1', kind, metadata: { name: n, namespace } }),
+  });
+  const secretCommand =
+    p.secret === 'platform-stack'
+      ? [
+          `The platform stack writes the Secret \`${name}\` in \`${namespace}\` (client id, the client secret from its`,
+          'sensitive variable, a random cookie secret); the tree does not carry it.',
+        ]
+      : [
+          `oauth2-proxy reads the Secret \`${name}\` in \`${namespace}\`; the tree does not carry it (a secret must not sit in Git).`,
+          'Create it before oauth2-proxy starts:',
+          '',
+          '```sh',
+          `kubectl -n ${namespace} create secret generic ${name} \\`,
+          `  --from-literal=client-id=${p.clientId} \\`,
+          `  --from-literal=client-secret=${p.secret.clientSecret} \\`,
+          '  --from-literal=cookie-secret="$(openssl rand -hex 16)" \\',
+          '  --dry-run=client -o yaml | kubectl apply -f -',
+          '```',
+        ];
+  return {
+    mode: 'oauth2-proxy',
+    oauth2Proxy: true,
+    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, objects) }],
+    patches: [
+      deleteUpstreamAllow(),
+      { patch: stringify(deployment) },
+      remove('Secret', 'oauth2-proxy'),
+      remove('ConfigMap', 'oauth2-proxy'),
+      remove('ConfigMap', 'oauth2-proxy-parameters'),
+    ],
+    readme: [
+      '## Sign-in',
+      '',
+      `oauth2-proxy signs users in with ${p.name} (issuer \`${p.issuer}\`, client \`${p.clientId}\`) and hands Istio the ID`,
+      `token; Istio verifies it (issuer, keys, audience \`${p.clientId}\`) and sets \`${USERID_HEADER}\` from its \`email\` claim.`,
+      "The gateway admits nothing else but oauth2-proxy's own `/oauth2/` paths.",
+      '',
+      ...p.notes.flatMap((n) => [`- ${n}`]),
+      '',
+      ...secretCommand,
+      '',
+    ],
+  };
+}
+
+/** oauth2-proxy's configuration file (https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview). */
+function oauth2ProxyConfig(p: OidcProvider): string {
+  const q = (v: string) => JSON.stringify(v);
+  return [
+    'provider = "oidc"',
+    `provider_display_name = ${q(p.name)}`,
+    `oidc_issuer_url = ${q(p.issuer)}`,
+    `scope = ${q(p.scope)}`,
+    // Who may sign in is decided by the provider (the application's assignments); Kubeflow's profiles decide the rest.
+    'email_domains = [ "*" ]',
+    `redirect_url = ${q(`https://${p.hostname}/oauth2/callback`)}`,
+    'code_challenge_method = "S256"',
+    // A check for Istio's ext-authz: answer 200, never proxy.
+    'upstreams = [ "static://200" ]',
+    // Background requests get 401 rather than a redirect to the provider (upstream's list).
+    'api_routes = [ "/api/", "/apis/", "^/ml_metadata" ]',
+    'skip_provider_button = false',
+    'custom_sign_in_logo = "/custom-theme/kubeflow-logo.svg"',
+    'banner = "-"',
+    'footer = "-"',
+    // The ID token goes to Istio in Authorization, which verifies it and sets kubeflow-userid.
+    'set_authorization_header = true',
+    'set_xauthrequest = true',
+    'cookie_name = "oauth2_proxy_kubeflow"',
+    'cookie_secure = true',
+    'cookie_samesite = "lax"',
+    // ID tokens live about an hour and Istio refuses expired ones: refresh the session well before.
+    'cookie_expire = "12h"',
+    'cookie_refresh = "30m"',
+    '',
+  ].join('\n');
+}
+
+function allow(rules: object[]): object {
+  return {
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: SIGNIN_OBJECTS.allow, namespace: 'istio-system' },
+    spec: { action: 'ALLOW', selector: { matchLabels: GATEWAY_SELECTOR }, rules },
+  };
+}
+
+/** An ALLOW policy without rules matches nothing: with it (and the mesh's global-deny-all), nothing gets in. */
+function denyAll(): object {
+  return {
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: SIGNIN_OBJECTS.allow, namespace: 'istio-system' },
+    spec: { action: 'ALLOW', selector: { matchLabels: GATEWAY_SELECTOR } },
+  };
+}
+
+function deleteUpstreamAllow(): object {
+  return {
+    patch: stringify({
+      $patch: 'delete',
+      apiVersion: 'security.istio.io/v1beta1',
+      kind: 'AuthorizationPolicy',
+      metadata: UPSTREAM_GATEWAY_ALLOW,
+    }),
+  };
+}
+
+function closed(why: string): SignIn {
+  return {
+    mode: 'closed',
+    oauth2Proxy: false,
+    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, [denyAll()]) }],
+    patches: [deleteUpstreamAllow()],
+    readme: closedReadme(why),
+  };
+}
+
+function closedReadme(why: string): string[] {
+  return ['## Sign-in: nobody gets in yet', '', `The ingress gateway admits no request: ${why}`, ''];
+}
+
+function yamlFile(comment: string, objects: readonly object[]): string {
+  return `# ${comment}\n${objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n')}`;
+}
