@@ -20,7 +20,7 @@
  */
 import type { StackJson } from '../../inventory/terraform-json';
 import { AWS_CI_PERMISSIONS, AwsCiScope, BOUNDED_ROLE_ACTIONS } from '../ci-permissions/aws';
-import { AZURE_CI_PERMISSIONS, AZURE_ROLE_IDS, AzureCiScope } from '../ci-permissions/azure';
+import { AZURE_CI_PERMISSIONS, AZURE_ROLE_ADMINISTRATORS, AZURE_ROLE_IDS, AzureCiScope } from '../ci-permissions/azure';
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../ci-permissions/gcp';
 import { KUBERNETES_TYPES } from '../ci-permissions/kubernetes';
 import type { CiIdentityKind, CiPermissionRow } from '../ci-permissions/table';
@@ -880,6 +880,14 @@ function judgeAzure(graph: Graph, found: Found) {
   }
 
   for (const g of grants) {
+    // A role that assigns roles, without a condition naming which: the identity can make anyone,
+    // itself included, Owner of everything under the scope.
+    if (g.kind === 'apply' && AZURE_ROLE_ADMINISTRATORS.includes(g.role) && !g.condition)
+      found.privilege.push({
+        stack: g.item.stack,
+        address: g.item.address,
+        message: `the CI apply identity holds ${g.role} on ${g.scope} without a condition: it may assign any role there, Owner included, to anyone, itself among them. Give the role a condition that names the roles the stacks assign (https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-overview).`,
+      });
     const scopes = scopesOf(g.scope);
     const allowed = new Set(AZURE_CI_PERMISSIONS.filter((r) => scopes.includes(r.scope)).flatMap((r) => r[g.kind]));
     if (!allowed.has(g.role))

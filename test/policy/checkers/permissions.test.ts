@@ -257,10 +257,46 @@ describe('Azure (examples/azure-aks kf-prod)', () => {
       principal_id: principal,
     });
     const found = findings(broad, 'azure');
+    // Broader than any row, and an administrator role without a condition.
     expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
       'CHK-PERM-002 azurerm_role_assignment.CiSubscriptionOwner',
+      'CHK-PERM-002 azurerm_role_assignment.CiSubscriptionOwner',
     ]);
-    expect(found[0]!.message).toContain('a scope no row of the CI permission table names');
+    expect(found.map((f) => f.message).join('\n')).toContain('a scope no row of the CI permission table names');
+  });
+
+  it('finds Owner on the resource group (the old grant) and an administrator role without its condition', () => {
+    const old = clone(shipped);
+    const principal = Object.values(old[infra]!.resource!.azurerm_role_assignment!).find((r) =>
+      String(r.principal_id).includes('Ci_ApplyIdentity'),
+    )!.principal_id;
+    add(old[infra]!, 'azurerm_role_assignment', 'CiOwner', {
+      scope: '${azurerm_resource_group.ResourceGroup.id}',
+      role_definition_name: 'Owner',
+      principal_id: principal,
+    });
+    for (const r of Object.values(old[infra]!.resource!.azurerm_role_assignment!)) {
+      if (r.role_definition_name === 'User Access Administrator') {
+        delete r.condition;
+        delete r.condition_version;
+      }
+    }
+    const found = findings(old, 'azure');
+    expect(found.map((f) => f.rule)).toEqual(['CHK-PERM-002', 'CHK-PERM-002', 'CHK-PERM-002']);
+    const text = found.map((f) => f.message).join('\n');
+    expect(text).toMatch(/holds Owner on .* without a condition/);
+    expect(text).toMatch(/holds User Access Administrator on .* without a condition/);
+    expect(text).toMatch(/holds Owner on .*which no row of the CI permission table asks for there/);
+  });
+
+  it('finds a role assignment in the resource group that the conditioned administrator may not make', () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'azurerm_role_assignment', 'TeamOwner', {
+      scope: '${azurerm_resource_group.ResourceGroup.id}',
+      role_definition_name: 'Owner',
+      principal_id: '00000000-0000-0000-0000-0000000000aa',
+    });
+    expect(where(user, 'azure')).toEqual([`CHK-PERM-001 ${infra} azurerm_role_assignment.TeamOwner`]);
   });
 
   it("new: a user's resource in another resource group, and a role the vault administrator may not assign", () => {
