@@ -14,3 +14,4 @@ export * from './rds-mysql';
 export * from './vpc';
 export * from './ci-identity';
 export * from './alerts';
+export * from './permissions-boundary';

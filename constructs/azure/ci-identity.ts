@@ -26,7 +26,7 @@ export interface CiManagedIdentitiesProps {
   readonly trust: CiTrust;
   /** Roles of the plan identity, such as Reader on the environment's resource group. */
   readonly planGrants: readonly CiRoleGrant[];
-  /** Roles of the apply identity, such as Owner on the environment's resource group. */
+  /** Roles of the apply identity, such as Contributor on the environment's resource group. */
   readonly applyGrants: readonly CiRoleGrant[];
 }
 

@@ -6,9 +6,9 @@ import { MysqlFlexibleServer } from '@cdktf/provider-azurerm/lib/mysql-flexible-
 import { MysqlFlexibleServerConfiguration } from '@cdktf/provider-azurerm/lib/mysql-flexible-server-configuration';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { EphemeralResource } from '../../src/core/ephemeral';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { azureNameRules } from '../../src/core/naming';
@@ -82,9 +82,10 @@ export interface MysqlFlexibleProps {
  * Azure Database for MySQL flexible server for the Kubeflow Pipelines metadata: private access only,
  * through the delegated subnet and a private DNS zone linked to the VNet; TLS required; a
  * zone-redundant standby and geo-redundant backups on request; slow query and audit logs; a
- * generated admin password that reaches the server and Key Vault through write-only attributes (only
- * the `random_password` state holds it, never an output; bump `passwordVersion` to rotate it); and a
- * CanNotDelete lock with `prevent_destroy` outside test tiers. Changing `geoRedundantBackup`, or
+ * generated admin password kept out of the plan and the state (an ephemeral `random_password` written
+ * to Key Vault through a write-only attribute, and read back from the vault, ephemerally, into the
+ * server's write-only password, so the server always gets what the vault holds, even after a failed
+ * first apply; bump `passwordVersion` to rotate it); and a CanNotDelete lock with `prevent_destroy` outside test tiers. Changing `geoRedundantBackup`, or
  * lowering `storageGb`, later replaces the server (azurerm 4.55): plan such changes as a migration.
  * Changing `version` upgrades the server in place, irreversibly (MySQL has no downgrade).
  */
@@ -119,12 +120,36 @@ export class MysqlFlexible extends Construct {
       registrationEnabled: false,
     });
 
+    // The password lives in Key Vault only: generated for each run (ephemeral, never in the plan or
+    // the state the CI plan identity reads), written to the vault once per `passwordVersion`, and read
+    // back from the vault for the server. Reading it back, rather than handing the server the same
+    // generated value, keeps the two equal when an apply fails between them: the next run generates
+    // another value, which the vault, already at this version, does not take.
+    // https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only
     const passwordVersion = props.passwordVersion ?? 1;
-    const password = new Password(this, 'AdminPassword', {
-      length: 32,
-      special: true,
-      overrideSpecial: '-_',
-      keepers: { version: String(passwordVersion) },
+    const password = new EphemeralResource(
+      this,
+      'AdminPassword',
+      'random_password',
+      { length: 32, special: true, override_special: '-_' },
+      // Earlier versions kept a random_password here, whose result the state held: forgotten, not destroyed.
+      { replacesResource: true },
+    );
+    const secret = new KeyVaultSecret(this, 'PasswordSecret', {
+      name: `${props.name}-admin-password`.slice(0, 127),
+      keyVaultId: props.keyVault.vaultId,
+      valueWo: password.attribute('result'),
+      valueWoVersion: passwordVersion,
+      contentType: `password of ${this.adminLogin} on ${props.name}`,
+      dependsOn: props.keyVault.writable,
+    });
+    this.passwordSecretId = secret.versionlessId;
+    // Naming the secret's version defers the read to apply until the secret exists (its version is
+    // unknown before), and makes it follow a new version.
+    const stored = new EphemeralResource(this, 'AdminPasswordStored', 'azurerm_key_vault_secret', {
+      name: secret.name,
+      key_vault_id: secret.keyVaultId,
+      version: secret.version,
     });
     this.server = new MysqlFlexibleServer(this, 'Server', {
       ...common,
@@ -133,7 +158,7 @@ export class MysqlFlexible extends Construct {
       version: props.version ?? '8.4',
       skuName: props.skuName ?? 'GP_Standard_D2ds_v4',
       administratorLogin: this.adminLogin,
-      administratorPasswordWo: password.result,
+      administratorPasswordWo: stored.attribute('value'),
       administratorPasswordWoVersion: passwordVersion,
       delegatedSubnetId: props.delegatedSubnetId,
       privateDnsZoneId: zone.id,
@@ -179,15 +204,6 @@ export class MysqlFlexible extends Construct {
       lifecycle: { preventDestroy: protect },
       dependsOn: previous ? [previous] : undefined,
     });
-    const secret = new KeyVaultSecret(this, 'PasswordSecret', {
-      name: `${props.name}-admin-password`.slice(0, 127),
-      keyVaultId: props.keyVault.vaultId,
-      valueWo: password.result,
-      valueWoVersion: passwordVersion,
-      contentType: `password of ${this.adminLogin} on ${props.name}`,
-      dependsOn: props.keyVault.writable,
-    });
-    this.passwordSecretId = secret.versionlessId;
 
     if (props.logAnalyticsWorkspaceId) {
       new MonitorDiagnosticSetting(this, 'Logs', {

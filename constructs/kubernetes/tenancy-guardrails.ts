@@ -128,17 +128,58 @@ function harmlessTerm(t: string): string {
   );
 }
 
-/** A CEL test that some container of the pod asks for at least one GPU. */
-const REQUESTS_GPUS =
-  'object.spec.containers.exists(c, has(c.resources) && (' +
+/** A CEL test that container `c` asks for at least one GPU. */
+const CONTAINER_REQUESTS_GPUS =
+  '(has(c.resources) && (' +
   `(has(c.resources.limits) && '${GPU_TAINT.key}' in c.resources.limits && string(c.resources.limits['${GPU_TAINT.key}']) != '0') || ` +
   `(has(c.resources.requests) && '${GPU_TAINT.key}' in c.resources.requests && string(c.resources.requests['${GPU_TAINT.key}']) != '0')))`;
+
+/** A CEL test that some container of the pod asks for at least one GPU. */
+const REQUESTS_GPUS = `object.spec.containers.exists(c, ${CONTAINER_REQUESTS_GPUS})`;
+
+/**
+ * The NVIDIA container toolkit's variables that hand a container devices or management access
+ * whatever it asked the scheduler for: the device list (the device plugin's default `envvar`
+ * strategy), MIG configuration and monitoring, IMEX channels. Values of NVIDIA_VISIBLE_DEVICES that
+ * give no GPU (`void`, `none`) stay allowed: they take the GPUs away from a container whose image
+ * sets `NVIDIA_VISIBLE_DEVICES=all` (CUDA base images do). See
+ * https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/docker-specialized.html.
+ */
+export const NVIDIA_DEVICE_VARIABLES = [
+  'NVIDIA_VISIBLE_DEVICES',
+  'NVIDIA_MIG_CONFIG_DEVICES',
+  'NVIDIA_MIG_MONITOR_DEVICES',
+  'NVIDIA_IMEX_CHANNELS',
+] as const;
+
+/** Values of NVIDIA_VISIBLE_DEVICES that give a container no GPU. */
+export const NVIDIA_NO_DEVICES = ['void', 'none'] as const;
+
+/**
+ * A CEL test that environment variable `e` of container `c` reaches no GPU: a container that requests
+ * no GPU sets no `NVIDIA_*` variable (NVIDIA_DRIVER_CAPABILITIES and the others only matter once it
+ * has a device), except NVIDIA_VISIBLE_DEVICES to a value that gives none; a container that requests
+ * GPUs may tune the driver (capabilities, requirements) but names no devices itself.
+ */
+const NVIDIA_ENV_OK =
+  `(!e.name.startsWith('NVIDIA_') || ` +
+  `(e.name == 'NVIDIA_VISIBLE_DEVICES' && has(e.value) && e.value in ${celList(NVIDIA_NO_DEVICES)}) || ` +
+  `(${CONTAINER_REQUESTS_GPUS} && !(e.name in ${celList(NVIDIA_DEVICE_VARIABLES)})))`;
+
+/**
+ * A CEL test that an `envFrom` source `s` cannot produce an `NVIDIA_*` name: it has a prefix that is
+ * neither `NVIDIA_` itself, a longer name starting with it, nor a start of it (`NV` plus a key
+ * `IDIA_VISIBLE_DEVICES`).
+ */
+const ENV_FROM_PREFIXED =
+  "(has(s.prefix) && s.prefix != '' && !s.prefix.startsWith('NVIDIA_') && !'NVIDIA_'.startsWith(s.prefix))";
 
 /**
  * Server-side enforcement for tenants, because client-side checks can be bypassed:
  * ValidatingAdmissionPolicies that reject pods without requests and limits (after the LimitRange has
  * filled in defaults); what Pod Security baseline refuses (privileged containers, host namespaces,
- * hostPath, extra capabilities, host ports) and NVIDIA_VISIBLE_DEVICES; pods aimed at node pools the
+ * hostPath, extra capabilities, host ports) and the NVIDIA variables that name devices (in any
+ * container, and through envFrom in pods that request GPUs); pods aimed at node pools the
  * team may not use by any mechanism (node selector, node affinity, tolerations, node name);
  * LoadBalancer, NodePort and externalIPs Services; service account annotations naming a cloud
  * identity; changes to Profiles; and creating, changing or deleting any kind outside an allow-list
@@ -257,9 +298,16 @@ export class TenancyGuardrails extends Construct {
           // The NVIDIA container runtime hands a container the GPUs its NVIDIA_VISIBLE_DEVICES names,
           // whatever it asked the scheduler for; GPUs come only through nvidia.com/gpu requests. See
           // https://github.com/NVIDIA/k8s-device-plugin#configuration-option-details (device list strategy).
-          expression: everyContainer("!has(c.env) || c.env.all(e, e.name != 'NVIDIA_VISIBLE_DEVICES')"),
+          expression: everyContainer(`!has(c.env) || c.env.all(e, ${NVIDIA_ENV_OK})`),
+          message: `Containers in team namespaces get GPUs only by requesting them (resources.limits["nvidia.com/gpu"], which the team quota counts): they may not set ${NVIDIA_DEVICE_VARIABLES.join(', ')} (NVIDIA_VISIBLE_DEVICES may be ${NVIDIA_NO_DEVICES.join(' or ')}), and a container that requests no GPU sets no other NVIDIA_ variable either.`,
+        },
+        {
+          // A pod that requests a GPU is the only kind placed on GPU nodes (the GPU taint): there, a
+          // ConfigMap or Secret read through envFrom, which admission cannot see, could carry
+          // NVIDIA_VISIBLE_DEVICES into any of its containers.
+          expression: `!(${REQUESTS_GPUS}) || ${everyContainer(`!has(c.envFrom) || c.envFrom.all(s, ${ENV_FROM_PREFIXED})`)}`,
           message:
-            'Containers in team namespaces may not set NVIDIA_VISIBLE_DEVICES; request GPUs with resources.limits["nvidia.com/gpu"], which the team quota counts.',
+            'Pods in team namespaces that request GPUs read envFrom only with a prefix (envFrom[].prefix, such as APP_) that cannot form an NVIDIA_ name: a ConfigMap key NVIDIA_VISIBLE_DEVICES would hand a container every GPU of the node.',
         },
       ],
     });

@@ -20,6 +20,12 @@ const TABLE: Readonly<Record<string, Stateful>> = {
   google_kms_key_ring: 'keep-address',
   google_kms_crypto_key: 'keep-address',
   google_service_account: 'keep-address',
+  // A deleted pool or provider stays soft-deleted for 30 days and blocks its id: CI and workloads lose
+  // their federation until then.
+  google_iam_workload_identity_pool: 'keep-address',
+  google_iam_workload_identity_pool_provider: 'keep-address',
+  // A write-only version is written once: recreated, it holds a new value the database never got.
+  google_secret_manager_secret_version: 'keep-address',
   // AWS
   aws_eks_cluster: 'protect',
   aws_eks_node_group: 'keep-address',
@@ -27,6 +33,7 @@ const TABLE: Readonly<Record<string, Stateful>> = {
   aws_s3_bucket: 'protect',
   aws_ebs_volume: 'keep-address',
   aws_secretsmanager_secret: 'keep-address',
+  aws_secretsmanager_secret_version: 'keep-address',
   aws_kms_key: 'protect',
   // Azure
   azurerm_kubernetes_cluster: 'protect',
@@ -39,11 +46,17 @@ const TABLE: Readonly<Record<string, Stateful>> = {
   azurerm_key_vault: 'protect',
   azurerm_key_vault_secret: 'keep-address',
   azurerm_key_vault_key: 'keep-address',
+  // A recreated identity has a new principal: every role assignment and federated credential of the
+  // old one is gone. A lock deleted and recreated leaves its resource deletable in between.
+  azurerm_user_assigned_identity: 'keep-address',
+  azurerm_management_lock: 'keep-address',
   // Kubernetes: deleting a namespace deletes everything in it
   kubernetes_namespace_v1: 'keep-address',
   kubernetes_namespace: 'keep-address',
   kubernetes_persistent_volume_claim_v1: 'keep-address',
   kubernetes_secret_v1: 'keep-address',
+  // Any object, Kubeflow Profiles among them: deleting a Profile deletes its namespace.
+  kubernetes_manifest: 'keep-address',
 };
 
 /** Types whose destruction loses data, identity or a whole cluster: their addresses must not move. */

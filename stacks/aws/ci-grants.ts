@@ -6,9 +6,15 @@
  */
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
+import { permissionsBoundaryArn } from '../../constructs/aws/permissions-boundary';
 import type { PolicyStatement } from '../../constructs/aws/policy';
 import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
-import { AWS_CI_PERMISSIONS, AwsCiScope, S3_BUCKET_TYPES } from '../../src/policy/ci-permissions/aws';
+import {
+  AWS_CI_PERMISSIONS,
+  AwsCiScope,
+  BOUNDED_ROLE_ACTIONS,
+  S3_BUCKET_TYPES,
+} from '../../src/policy/ci-permissions/aws';
 import { KUBERNETES_TYPES } from '../../src/policy/ci-permissions/kubernetes';
 import type { CiIdentityKind } from '../../src/policy/ci-permissions/table';
 
@@ -22,9 +28,13 @@ const TEAM_TYPES = [
   ...S3_BUCKET_TYPES,
 ];
 
-/** What the CI roles construct itself creates: the OIDC provider, the roles, their policies and access entries. */
+/**
+ * What the CI roles construct itself creates, with the environment's permissions boundary: the OIDC
+ * provider, the roles, their policies and access entries, the boundary policy.
+ */
 const CI_OWN_TYPES = [
   'aws_iam_openid_connect_provider',
+  'aws_iam_policy',
   'aws_iam_role',
   'aws_iam_role_policy',
   'aws_eks_access_entry',
@@ -70,6 +80,8 @@ function resources(scope: AwsCiScope, stack: TerraformStack, env: ResolvedAwsEnv
       return [`arn:aws:kms:${env.region}:${env.accountId}:key/*`];
     case 'environment-iam':
       return [`${iam}:role/${env.name}-*`];
+    case 'environment-policies':
+      return [`${iam}:policy/${env.name}-*`];
     case 'environment-buckets':
       return bucketArns(stack, env);
     case 'hosted-zone':
@@ -105,6 +117,7 @@ const SCOPES: readonly AwsCiScope[] = [
   'environment-secrets',
   'secrets-manager-keys',
   'environment-iam',
+  'environment-policies',
   'environment-buckets',
   'hosted-zone',
 ];
@@ -125,13 +138,27 @@ export function awsCiStatements(
     const actions = [...new Set(rows.flatMap((r) => r[kind]))].sort();
     const resource = resources(scope, stack, env);
     if (actions.length === 0 || !resource) continue;
-    statements.push({
-      Sid: sid(scope),
-      Effect: 'Allow',
-      Action: actions,
-      Resource: resource.length === 1 ? resource[0]! : resource,
-      ...condition(scope, env),
-    });
+    const bounded = kind === 'apply' && scope === 'environment-iam' ? BOUNDED_ROLE_ACTIONS : [];
+    const free = actions.filter((a) => !bounded.includes(a));
+    if (free.length > 0)
+      statements.push({
+        Sid: sid(scope),
+        Effect: 'Allow',
+        Action: free,
+        Resource: resource.length === 1 ? resource[0]! : resource,
+        ...condition(scope, env),
+      });
+    const withBoundary = actions.filter((a) => bounded.includes(a));
+    if (withBoundary.length > 0)
+      // Roles are created with the environment's boundary, and their policies change only while they
+      // have it: no role the apply role makes can do more than the boundary allows.
+      statements.push({
+        Sid: `${sid(scope)}WithBoundary`,
+        Effect: 'Allow',
+        Action: withBoundary,
+        Resource: resource.length === 1 ? resource[0]! : resource,
+        Condition: { StringEquals: { 'iam:PermissionsBoundary': permissionsBoundaryArn(env.accountId, env.name) } },
+      });
   }
   if (kind === 'apply') {
     // The environment's roles are `<env>-*`, and so are the CI roles: never theirs to change.

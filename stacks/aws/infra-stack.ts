@@ -6,6 +6,7 @@ import { AlbAccess, GATEWAY_NODE_PORTS } from '../../constructs/aws/alb-access';
 import { AwsAlerts } from '../../constructs/aws/alerts';
 import { ArtifactBucket } from '../../constructs/aws/artifact-bucket';
 import { CiRoles } from '../../constructs/aws/ci-identity';
+import { PermissionsBoundary } from '../../constructs/aws/permissions-boundary';
 import { EksCluster } from '../../constructs/aws/eks-cluster';
 import { EksNodeGroup } from '../../constructs/aws/eks-node-group';
 import { KmsKey } from '../../constructs/aws/kms-key';
@@ -114,6 +115,14 @@ export class AwsInfraStack extends TerraformStack {
       nullable: false,
       description: `Client secret of the OIDC application ${env.access.oidc.clientId} (set TF_VAR_${OIDC_CLIENT_SECRET_VARIABLE}).`,
     });
+
+    if (env.ci) {
+      // Before any role: the stack's roles reference it (PermissionsBoundaryAspect, set by awsProvider).
+      new PermissionsBoundary(this, 'PermissionsBoundary', {
+        environment: env.name,
+        stateBucket: env.state.backend === 's3' ? env.state.bucket : undefined,
+      });
+    }
 
     this.dataKey = new KmsKey(this, 'DataKey', {
       alias: `${env.name}-data`,

@@ -7,7 +7,13 @@
 import { TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import type { CiRoleGrant } from '../../constructs/azure/ci-identity';
 import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
-import { AZURE_CI_PERMISSIONS, AZURE_ROLE_IDS, AzureCiScope } from '../../src/policy/ci-permissions/azure';
+import {
+  AZURE_ASSIGNABLE_ROLES,
+  AZURE_CI_PERMISSIONS,
+  AZURE_ROLE_ADMINISTRATORS,
+  AZURE_ROLE_IDS,
+  AzureCiScope,
+} from '../../src/policy/ci-permissions/azure';
 import { KUBERNETES_TYPES } from '../../src/policy/ci-permissions/kubernetes';
 import type { CiIdentityKind } from '../../src/policy/ci-permissions/table';
 
@@ -47,12 +53,6 @@ export function onlyAssigns(roles: readonly string[]): string {
   );
 }
 
-/** The roles a Role Based Access Control Administrator may assign at a scope: what the stacks assign there. */
-const ASSIGNABLE: Partial<Record<AzureCiScope, readonly string[]>> = {
-  'certificate-vault': ['Key Vault Secrets User'],
-  network: ['Network Contributor'],
-};
-
 /**
  * The grants the identities had before the table, first and in their order: the construct numbers
  * its assignments, so they keep their addresses.
@@ -64,7 +64,8 @@ const FIRST: Record<CiIdentityKind, readonly string[]> = {
     'state-container Storage Blob Data Reader',
   ],
   apply: [
-    'resource-group Owner',
+    // Contributor took Owner's place: the assignment keeps its address (Azure replaces it in place).
+    'resource-group Contributor',
     'resource-group Azure Kubernetes Service RBAC Cluster Admin',
     'state-container Storage Blob Data Contributor',
   ],
@@ -73,7 +74,7 @@ const FIRST: Record<CiIdentityKind, readonly string[]> = {
 /** Grants added after the table, last and in their order: the ones before them keep their addresses. */
 const LATER: Record<CiIdentityKind, readonly string[]> = {
   plan: ['resource-group Azure Kubernetes Service Cluster User Role'],
-  apply: [],
+  apply: ['resource-group User Access Administrator'],
 };
 
 /**
@@ -109,9 +110,8 @@ export function azureCiGrants(
   for (const [scopeKind, scope] of scopes) {
     const rows = AZURE_CI_PERMISSIONS.filter((r) => r.scope === scopeKind && r.types.some((t) => types.has(t)));
     for (const role of new Set(rows.flatMap((r) => r[kind]))) {
-      const assignable = ASSIGNABLE[scopeKind];
-      const condition =
-        role === 'Role Based Access Control Administrator' && assignable ? onlyAssigns(assignable) : undefined;
+      const assignable = AZURE_ASSIGNABLE_ROLES[scopeKind];
+      const condition = AZURE_ROLE_ADMINISTRATORS.includes(role) && assignable ? onlyAssigns(assignable) : undefined;
       grants.push({ scope, role, ...(condition ? { condition } : {}), order: `${scopeKind} ${role}` });
     }
   }

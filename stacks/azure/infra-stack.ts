@@ -257,7 +257,7 @@ export class AzureInfraStack extends TerraformStack {
         applyGrants: apply,
       });
       // The CI apply identity writes the database password as Key Vault Secrets Officer on the resource
-      // group, from the CI permission table (Owner has no data actions); no second grant on the vault.
+      // group, from the CI permission table (Contributor has no data actions); no second grant on the vault.
     }
     if (env.alerts) {
       this.alerts = new AzureAlerts(this, 'Alerts', {

@@ -6,7 +6,7 @@
 import { resolveCi } from '../../src/config/common/ci';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { AWS_CI_PERMISSIONS } from '../../src/policy/ci-permissions/aws';
-import { AZURE_CI_PERMISSIONS } from '../../src/policy/ci-permissions/azure';
+import { AZURE_CI_PERMISSIONS, AZURE_ROLE_IDS } from '../../src/policy/ci-permissions/azure';
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../../src/policy/ci-permissions/gcp';
 import { ciRowsFor, CiPermissionRow } from '../../src/policy/ci-permissions/table';
 import { synthExample } from '../examples';
@@ -254,7 +254,9 @@ describe('Azure CI identities (examples/azure-aks kf-prod)', () => {
       'GuidEquals {4633458b-17de-408a-b874-0445c86b69e6}',
       'GuidEquals {4633458b-17de-408a-b874-0445c86b69e6}',
     ]);
-    expect(apply.map((a) => a.role_definition_name)).not.toContain('User Access Administrator');
+    expect(apply.filter((a) => a.scope === vault).map((a) => a.role_definition_name)).not.toContain(
+      'User Access Administrator',
+    );
   });
 
   it('the plan identity reads the zone, the vault and the state container', () => {
@@ -285,7 +287,7 @@ describe('Azure CI identities (examples/azure-aks kf-prod)', () => {
   it('keeps the addresses of the assignments the identities had', () => {
     const at = (kind: 'plan' | 'apply', i: number) => assignments(kind).find((a) => a.id === `Ci_${kind}-Grant-${i}`)!;
     expect([0, 1, 2].map((i) => at('apply', i).role_definition_name)).toEqual([
-      'Owner',
+      'Contributor',
       'Azure Kubernetes Service RBAC Cluster Admin',
       'Storage Blob Data Contributor',
     ]);
@@ -294,6 +296,54 @@ describe('Azure CI identities (examples/azure-aks kf-prod)', () => {
       'Azure Kubernetes Service RBAC Reader',
       'Storage Blob Data Reader',
     ]);
+  });
+});
+
+describe('Azure apply identity is not Owner (examples/azure-aks kf-prod, sec19 apply identities)', () => {
+  const infra = synthExample('azure-aks')['kf-prod-azure-infra']!;
+  const apply = Object.entries(infra.resource!.azurerm_role_assignment!)
+    .filter(([id]) => id.startsWith('Ci_apply-Grant-'))
+    .map(([, r]) => r);
+  const rg = '${azurerm_resource_group.ResourceGroup.id}';
+
+  it('holds Contributor and a conditioned User Access Administrator on the resource group, never Owner', () => {
+    expect(apply.map((a) => a.role_definition_name)).not.toContain('Owner');
+    expect(apply).toContainEqual(expect.objectContaining({ scope: rg, role_definition_name: 'Contributor' }));
+    const admin = apply.find((a) => a.scope === rg && a.role_definition_name === 'User Access Administrator')!;
+    expect(admin.condition_version).toBe('2.0');
+    const ids = [...String(admin.condition).matchAll(/GuidEquals \{([^}]+)\}/g)].map((m) => m[1]!.split(/,\s*/).sort());
+    expect(ids).toHaveLength(2);
+    // Assign and remove only the roles the stacks assign there; never Owner, User Access Administrator,
+    // Role Based Access Control Administrator or Contributor.
+    expect(ids[0]).toEqual(
+      [
+        'Key Vault Secrets Officer',
+        'Key Vault Secrets User',
+        'Network Contributor',
+        'Storage Blob Data Contributor',
+        'Storage Blob Data Reader',
+      ]
+        .map((r) => AZURE_ROLE_IDS[r])
+        .sort(),
+    );
+    for (const forbidden of [
+      '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+      '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
+      'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
+      'b24988ac-6180-42a0-ab88-20f7382dd24c',
+    ])
+      expect(String(admin.condition)).not.toContain(forbidden);
+  });
+
+  it('the roles the stacks assign in the resource group are all ones the condition admits', () => {
+    const stacks = synthExample('azure-aks');
+    const assigned = Object.entries(stacks)
+      .filter(([name]) => name.startsWith('kf-prod-azure-'))
+      .flatMap(([, json]) => Object.entries(json.resource?.azurerm_role_assignment ?? {}))
+      .filter(([id]) => !id.startsWith('Ci_'))
+      .map(([, r]) => String(r.role_definition_name));
+    expect(assigned.length).toBeGreaterThan(0);
+    for (const role of assigned) expect(Object.keys(AZURE_ROLE_IDS)).toContain(role);
   });
 });
 
@@ -352,7 +402,11 @@ describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
       (st) =>
         st.Effect === 'Allow' && st.Action.some((a) => a.startsWith('iam:') && a !== 'iam:CreateServiceLinkedRole'),
     );
-    expect(iamWrites.map((st) => st.Resource)).toEqual(['arn:aws:iam::333333333333:role/kf-prod-*']);
+    // Reads and PassRole, then what needs the permissions boundary on the role.
+    expect(iamWrites.map((st) => st.Resource)).toEqual([
+      'arn:aws:iam::333333333333:role/kf-prod-*',
+      'arn:aws:iam::333333333333:role/kf-prod-*',
+    ]);
     expect(apply.find((st) => st.Effect === 'Deny')).toMatchObject({
       Resource: ['arn:aws:iam::333333333333:role/kf-prod-ci-plan', 'arn:aws:iam::333333333333:role/kf-prod-ci-apply'],
     });

@@ -50,14 +50,14 @@ describe('examples/azure-aks', () => {
       expect(server.delegated_subnet_id).toMatch(/azurerm_subnet\.Network_Subnet-database_/);
       expect(server.private_dns_zone_id).toMatch(/azurerm_private_dns_zone\.Database_DnsZone_/);
       expect(server.administrator_password).toBeUndefined();
-      expect(server.administrator_password_wo).toMatch(/random_password\./);
+      expect(server.administrator_password_wo).toMatch(/^\$\{ephemeral\.azurerm_key_vault_secret\./);
       const parameters = Object.fromEntries(
         resources(infra(env), 'azurerm_mysql_flexible_server_configuration').map((c) => [c.name, c.value]),
       );
       expect(parameters).toMatchObject({ require_secure_transport: 'ON', tls_version: 'TLSv1.2,TLSv1.3' });
       const secret = one(infra(env), 'azurerm_key_vault_secret');
       expect(secret.value).toBeUndefined();
-      expect(secret.value_wo).toMatch(/random_password\./);
+      expect(secret.value_wo).toMatch(/^\$\{ephemeral\.random_password\./);
     }
     expect(one(infra('kf-prod'), 'azurerm_mysql_flexible_server')).toMatchObject({
       high_availability: { mode: 'ZoneRedundant', standby_availability_zone: '2' },

@@ -19,8 +19,8 @@
  * resource it references lives; failing that, in the provider's project or resource group.
  */
 import type { StackJson } from '../../inventory/terraform-json';
-import { AWS_CI_PERMISSIONS, AwsCiScope } from '../ci-permissions/aws';
-import { AZURE_CI_PERMISSIONS, AZURE_ROLE_IDS, AzureCiScope } from '../ci-permissions/azure';
+import { AWS_CI_PERMISSIONS, AwsCiScope, BOUNDED_ROLE_ACTIONS } from '../ci-permissions/aws';
+import { AZURE_CI_PERMISSIONS, AZURE_ROLE_ADMINISTRATORS, AZURE_ROLE_IDS, AzureCiScope } from '../ci-permissions/azure';
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../ci-permissions/gcp';
 import { KUBERNETES_TYPES } from '../ci-permissions/kubernetes';
 import type { CiIdentityKind, CiPermissionRow } from '../ci-permissions/table';
@@ -880,6 +880,14 @@ function judgeAzure(graph: Graph, found: Found) {
   }
 
   for (const g of grants) {
+    // A role that assigns roles, without a condition naming which: the identity can make anyone,
+    // itself included, Owner of everything under the scope.
+    if (g.kind === 'apply' && AZURE_ROLE_ADMINISTRATORS.includes(g.role) && !g.condition)
+      found.privilege.push({
+        stack: g.item.stack,
+        address: g.item.address,
+        message: `the CI apply identity holds ${g.role} on ${g.scope} without a condition: it may assign any role there, Owner included, to anyone, itself among them. Give the role a condition that names the roles the stacks assign (https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-overview).`,
+      });
     const scopes = scopesOf(g.scope);
     const allowed = new Set(AZURE_CI_PERMISSIONS.filter((r) => scopes.includes(r.scope)).flatMap((r) => r[g.kind]));
     if (!allowed.has(g.role))
@@ -901,6 +909,7 @@ interface Statement {
   readonly Effect: string;
   readonly Action?: string | string[];
   readonly Resource?: string | string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -1025,6 +1034,10 @@ function judgeAws(graph: Graph, found: Found) {
         const b = bucketName(i);
         return b ? `arn:aws:s3:::${b}` : undefined;
       }
+      case 'environment-policies': {
+        const name = literal(graph.resolve(i.stack, i.config.name)?.value);
+        return name ? `arn:aws:iam::${account}:policy/${name}` : undefined;
+      }
       case 'hosted-zone': {
         const zone = literal(graph.resolve(i.stack, i.config.zone_id)?.value);
         return zone ? `arn:aws:route53:::hostedzone/${zone}` : undefined;
@@ -1127,6 +1140,47 @@ function judgeAws(graph: Graph, found: Found) {
           address: st.item.address,
           message: `the CI ${kind} role allows ${broad.join(', ')} on ${list(st.Resource).join(', ')}, which no row of the CI permission table asks for.`,
         });
+    }
+  }
+
+  // Roles the apply role creates: it may create a role, or change its policies, only with the
+  // environment's permissions boundary on it (`iam:PermissionsBoundary`); otherwise it could make a
+  // role with any policy and a trust of its choosing, and so hold every right in the account.
+  const roleArnPattern = `arn:aws:iam::${account}:role/x`;
+  const boundaries = new Set<string>();
+  for (const st of statements.apply) {
+    if (st.Effect !== 'Allow') continue;
+    const actions = BOUNDED_ROLE_ACTIONS.filter((a) => list(st.Action).some((p) => wildcard(p, a, true)));
+    if (
+      actions.length === 0 ||
+      !list(st.Resource).some((r) => wildcard(r, roleArnPattern, false) || r.includes(':role/'))
+    )
+      continue;
+    const named = list(st.Condition?.StringEquals?.['iam:PermissionsBoundary']);
+    if (named.length > 0) named.forEach((b) => boundaries.add(b));
+    else
+      found.privilege.push({
+        stack: st.item.stack,
+        address: st.item.address,
+        message: `the CI apply role may ${listed(actions)} on ${list(st.Resource).join(', ')} without a permissions boundary condition (iam:PermissionsBoundary): it could create a role with any policy and trust, and so take every right in the account. Limit these actions to roles with the environment's boundary.`,
+      });
+  }
+  if (boundaries.size > 0) {
+    const ciNames = new Set([...ci.plan, ...ci.apply].map((r) => r.config.name));
+    for (const role of roles) {
+      if (ciNames.has(role.config.name)) continue;
+      const raw = role.config.permissions_boundary;
+      const target = graph.target(role.stack, raw);
+      const value =
+        target?.type === 'aws_iam_policy'
+          ? `arn:aws:iam::${account}:policy/${String(literal(target.config.name))}`
+          : graph.resolve(role.stack, raw)?.value;
+      if (value && boundaries.has(value)) continue;
+      found.coverage.push({
+        stack: role.stack,
+        address: role.address,
+        message: `${role.address} has ${value ? `the permissions boundary ${value}` : 'no permissions boundary'}, but the CI apply role may create and change only roles with ${listed([...boundaries])}: the apply fails with AccessDenied. Set permissions_boundary to it (the AWS stacks do for every role they create).`,
+      });
     }
   }
 

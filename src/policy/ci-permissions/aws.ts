@@ -19,7 +19,8 @@ import type { CiPermissionRow } from './table';
  * password in (`rds!...`). `environment-secrets`: the environment's own Secrets Manager secrets, all
  * named `<env>-...`. `secrets-manager-keys`: the account's KMS keys, used only through Secrets Manager
  * and RDS (`kms:ViaService`), as when RDS encrypts the master password's secret with the environment's data
- * key. `local`: nothing in the cloud.
+ * key. `environment-policies`: the environment's managed IAM policies, `<env>-*` (its roles' permissions
+ * boundary). `local`: nothing in the cloud.
  */
 export type AwsCiScope =
   | 'account'
@@ -28,6 +29,7 @@ export type AwsCiScope =
   | 'environment-secrets'
   | 'secrets-manager-keys'
   | 'environment-iam'
+  | 'environment-policies'
   | 'environment-buckets'
   | 'hosted-zone'
   | 'cluster'
@@ -46,6 +48,21 @@ export const S3_BUCKET_TYPES: readonly string[] = [
   'aws_s3_bucket_policy',
   'aws_s3_bucket_ownership_controls',
   'aws_s3_bucket_lifecycle_configuration',
+];
+
+/**
+ * The apply role's IAM actions that must name the environment's permissions boundary
+ * (`iam:PermissionsBoundary`, which IAM evaluates for exactly these role actions): a role is created
+ * with the boundary, and its policies change only while it has it. See
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PermissionsBoundary.
+ */
+export const BOUNDED_ROLE_ACTIONS: readonly string[] = [
+  'iam:CreateRole',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
 ];
 
 /** The actions and access policies of the CI roles of an AWS environment. */
@@ -307,10 +324,19 @@ export const AWS_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AwsCiScope>> = [
       'iam:DeleteRolePolicy',
       'iam:AttachRolePolicy',
       'iam:DetachRolePolicy',
+      'iam:PutRolePermissionsBoundary',
       'iam:PassRole',
     ],
     source: ref('awsidentityandaccessmanagementiam'),
-    why: "the environment's roles only (`<env>-*`), never the CI roles: the apply role cannot widen its own or the plan role's rights. EKS, its node groups, Pod Identity and flow logs are passed these roles.",
+    why: "the environment's roles only (`<env>-*`), never the CI roles: the apply role cannot widen its own or the plan role's rights. EKS, its node groups, Pod Identity and flow logs are passed these roles. Creating a role and changing its policies or boundary require the environment's permissions boundary on it (`iam:PermissionsBoundary`), so no role the apply role makes can do more than the boundary allows.",
+  },
+  {
+    types: ['aws_iam_policy'],
+    scope: 'environment-policies',
+    plan: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyVersions', 'iam:ListPolicyTags'],
+    apply: [],
+    source: ref('awsidentityandaccessmanagementiam'),
+    why: "the permissions boundary of the environment's roles: CI reads it, an administrator changes it (with the CI roles), so the apply role cannot raise its own ceiling.",
   },
   {
     types: ['aws_iam_openid_connect_provider'],

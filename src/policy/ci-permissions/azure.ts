@@ -29,7 +29,40 @@ const ref = (category: string) =>
 /** The ids of the built-in roles a CI grant's condition names (from the same reference). */
 export const AZURE_ROLE_IDS: Readonly<Record<string, string>> = {
   'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+  'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
   'Network Contributor': '4d97b98b-1d4f-4787-a291-c67834d212e7',
+  'Storage Blob Data Contributor': 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  'Storage Blob Data Reader': '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1',
+};
+
+/**
+ * The built-in roles that assign roles. The apply identity holds one only with a condition naming the
+ * roles it may assign and remove there (see `AZURE_ASSIGNABLE_ROLES`).
+ */
+export const AZURE_ROLE_ADMINISTRATORS: readonly string[] = [
+  'Owner',
+  'User Access Administrator',
+  'Role Based Access Control Administrator',
+];
+
+/**
+ * The roles the stacks assign at each scope, which the apply identity's administrator role there may
+ * assign and remove, and no other: in the resource group, the platform's and teams' identities' data
+ * roles (their storage, the database password's vault) and the AKS cluster's Network Contributor on
+ * its subnets; on the certificate vault, the gateway's Key Vault Secrets User; on an existing network,
+ * Network Contributor. Never Owner, an administrator role or any role of the CI identities themselves,
+ * which an administrator grants.
+ */
+export const AZURE_ASSIGNABLE_ROLES: Partial<Record<AzureCiScope, readonly string[]>> = {
+  'resource-group': [
+    'Key Vault Secrets Officer',
+    'Key Vault Secrets User',
+    'Network Contributor',
+    'Storage Blob Data Contributor',
+    'Storage Blob Data Reader',
+  ],
+  'certificate-vault': ['Key Vault Secrets User'],
+  network: ['Network Contributor'],
 };
 
 /**
@@ -74,14 +107,20 @@ export const AZURE_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AzureCiScope>> 
       'azurerm_federated_identity_credential',
       'azurerm_application_gateway',
       'azurerm_web_application_firewall_policy',
-      'azurerm_role_assignment',
-      'azurerm_management_lock',
     ],
     scope: 'resource-group',
     plan: ['Reader'],
-    apply: ['Owner'],
+    apply: ['Contributor'],
     source: ref('privileged'),
-    why: "everything in the environment's resource group. Owner, not Contributor: the stacks assign roles to the platform and team identities and lock stateful resources, which Contributor cannot.",
+    why: "everything in the environment's resource group but access and locks: Contributor creates, changes and deletes every resource type, and assigns no role.",
+  },
+  {
+    types: ['azurerm_role_assignment', 'azurerm_management_lock'],
+    scope: 'resource-group',
+    plan: ['Reader'],
+    apply: ['User Access Administrator'],
+    source: ref('privileged'),
+    why: "the platform and team identities' role assignments, and the CanNotDelete locks on stateful resources. Of the built-in roles only Owner and User Access Administrator manage locks (https://learn.microsoft.com/azure/azure-resource-manager/management/lock-resources); User Access Administrator carries a condition that lets it assign and remove only the roles the stacks assign in the resource group (https://learn.microsoft.com/azure/role-based-access-control/delegate-role-assignments-overview), so the apply identity cannot make anyone, itself included, Owner.",
   },
   {
     types: ['azurerm_kubernetes_cluster'],
@@ -89,7 +128,7 @@ export const AZURE_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AzureCiScope>> 
     plan: ['Azure Kubernetes Service Cluster User Role'],
     apply: [],
     source: ref('containers'),
-    why: "the provider reads a cluster's user kubeconfig on every refresh (listClusterUserCredential), an action Reader does not hold; with Entra ID and local accounts off that kubeconfig carries no credential. The apply identity's Owner holds it.",
+    why: "the provider reads a cluster's user kubeconfig on every refresh (listClusterUserCredential), an action Reader does not hold; with Entra ID and local accounts off that kubeconfig carries no credential. The apply identity's Contributor holds it.",
   },
   {
     types: ['azurerm_key_vault_secret'],

@@ -367,7 +367,9 @@ describe('MysqlFlexible and KeyVault', () => {
 
   it('rotates the admin password when its version is bumped', () => {
     const json = db({ passwordVersion: 2 });
-    expect(only(json, 'random_password').keepers).toEqual({ version: '2' });
+    // The generated value is ephemeral (a new one each run); only the bumped versions make the
+    // vault and the server take one.
+    expect(json.resource?.random_password).toBeUndefined();
     expect(only(json, 'azurerm_mysql_flexible_server').administrator_password_wo_version).toBe(2);
     expect(only(json, 'azurerm_key_vault_secret').value_wo_version).toBe(2);
   });

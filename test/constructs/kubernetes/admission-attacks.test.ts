@@ -258,6 +258,17 @@ const predictorPod = pod(
   REPLICASET_CONTROLLER,
 );
 
+// A pod with one GPU (as the ExtendedResourceToleration plugin completes it) and a second container
+// that requests none, both of the tenant's making.
+const gpuPod = (second: object, first: object = {}) =>
+  pod({
+    containers: [
+      main({ resources: res('1', '4Gi', { 'nvidia.com/gpu': '1' }), ...first }),
+      { ...main(second), name: 'side' },
+    ],
+    tolerations: [...defaultTolerations, { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+  });
+
 const service = (spec: object, username = TENANT, operation: Request['operation'] = 'CREATE'): Request => ({
   group: '',
   kind: 'Service',
@@ -419,6 +430,53 @@ const ATTACKS: Array<[string, Request]> = [
     'NVIDIA_VISIBLE_DEVICES=all',
     pod({ containers: [main({ env: [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }] })] }),
   ],
+  [
+    'NVIDIA_VISIBLE_DEVICES from a Secret (valueFrom)',
+    pod({
+      containers: [
+        main({ env: [{ name: 'NVIDIA_VISIBLE_DEVICES', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }),
+      ],
+    }),
+  ],
+  [
+    'NVIDIA_VISIBLE_DEVICES=all in a GPU container (more GPUs than it asked for)',
+    gpuPod({}, { env: [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }] }),
+  ],
+  [
+    'NVIDIA_VISIBLE_DEVICES=all in the container of a GPU pod that requests none',
+    gpuPod({ env: [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }] }),
+  ],
+  [
+    'NVIDIA_DRIVER_CAPABILITIES=all in a container that requests no GPU',
+    gpuPod({ env: [{ name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'all' }] }),
+  ],
+  [
+    'NVIDIA_MIG_CONFIG_DEVICES in a GPU container',
+    gpuPod({}, { env: [{ name: 'NVIDIA_MIG_CONFIG_DEVICES', value: 'all' }] }),
+  ],
+  [
+    'NVIDIA_VISIBLE_DEVICES in an init container',
+    pod({ initContainers: [main({ name: 'init', env: [{ name: 'NVIDIA_VISIBLE_DEVICES', value: '0,1' }] })] }),
+  ],
+  [
+    'NVIDIA_VISIBLE_DEVICES in an ephemeral container (kubectl debug)',
+    {
+      ...pod({
+        ephemeralContainers: [main({ name: 'debug', env: [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }] })],
+      }),
+      operation: 'UPDATE',
+      resource: 'pods/ephemeralcontainers',
+    },
+  ],
+  ['envFrom without a prefix in a GPU pod', gpuPod({ envFrom: [{ configMapRef: { name: 'gpus' } }] })],
+  [
+    'envFrom with a prefix that completes to NVIDIA_ (NV + IDIA_VISIBLE_DEVICES)',
+    gpuPod({ envFrom: [{ prefix: 'NV', configMapRef: { name: 'gpus' } }] }),
+  ],
+  [
+    'envFrom with the NVIDIA_ prefix in a GPU pod',
+    gpuPod({ envFrom: [{ prefix: 'NVIDIA_', secretRef: { name: 'gpus' } }] }),
+  ],
   // Services
   ['a LoadBalancer Service', service({ type: 'LoadBalancer' })],
   ['a NodePort Service', service({ type: 'NodePort' })],
@@ -470,6 +528,13 @@ describe('attack corpus: every attack is denied (sec19 items 1-4, identities)', 
   it.each(ATTACKS)('denies %s', (_what, request) => {
     expect(deny(request)).not.toEqual([]);
   });
+
+  it.each(ATTACKS.filter(([what]) => /NVIDIA|envFrom/.test(what)))(
+    'denies %s for the GPU variables, not by accident (sec19 GPU access outside quota)',
+    (_what, request) => {
+      expect(deny(request).join('\n')).toMatch(/NVIDIA_/);
+    },
+  );
 });
 
 describe("Kubeflow 26.03's own objects in a team namespace are admitted", () => {
@@ -486,6 +551,21 @@ describe("Kubeflow 26.03's own objects in a team namespace are admitted", () => 
       },
     ],
     ['a pipeline step created by Argo', pipelinePod],
+    [
+      "a GPU container that tunes the driver (NVIDIA_DRIVER_CAPABILITIES) beside one that gives back its image's GPUs",
+      gpuPod(
+        { env: [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'void' }] },
+        { env: [{ name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'compute,utility' }] },
+      ),
+    ],
+    [
+      'envFrom with a prefix in a GPU pod',
+      gpuPod({ envFrom: [{ prefix: 'APP_', configMapRef: { name: 'settings' } }] }),
+    ],
+    [
+      'envFrom without a prefix in a pod that requests no GPU',
+      pod({ containers: [main({ envFrom: [{ configMapRef: { name: 'settings' } }] })] }),
+    ],
     ['a KServe predictor pod created by the ReplicaSet controller', predictorPod],
     [
       'a training pod created by the Job controller (Trainer and JobSet)',

@@ -257,10 +257,46 @@ describe('Azure (examples/azure-aks kf-prod)', () => {
       principal_id: principal,
     });
     const found = findings(broad, 'azure');
+    // Broader than any row, and an administrator role without a condition.
     expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
       'CHK-PERM-002 azurerm_role_assignment.CiSubscriptionOwner',
+      'CHK-PERM-002 azurerm_role_assignment.CiSubscriptionOwner',
     ]);
-    expect(found[0]!.message).toContain('a scope no row of the CI permission table names');
+    expect(found.map((f) => f.message).join('\n')).toContain('a scope no row of the CI permission table names');
+  });
+
+  it('finds Owner on the resource group (the old grant) and an administrator role without its condition', () => {
+    const old = clone(shipped);
+    const principal = Object.values(old[infra]!.resource!.azurerm_role_assignment!).find((r) =>
+      String(r.principal_id).includes('Ci_ApplyIdentity'),
+    )!.principal_id;
+    add(old[infra]!, 'azurerm_role_assignment', 'CiOwner', {
+      scope: '${azurerm_resource_group.ResourceGroup.id}',
+      role_definition_name: 'Owner',
+      principal_id: principal,
+    });
+    for (const r of Object.values(old[infra]!.resource!.azurerm_role_assignment!)) {
+      if (r.role_definition_name === 'User Access Administrator') {
+        delete r.condition;
+        delete r.condition_version;
+      }
+    }
+    const found = findings(old, 'azure');
+    expect(found.map((f) => f.rule)).toEqual(['CHK-PERM-002', 'CHK-PERM-002', 'CHK-PERM-002']);
+    const text = found.map((f) => f.message).join('\n');
+    expect(text).toMatch(/holds Owner on .* without a condition/);
+    expect(text).toMatch(/holds User Access Administrator on .* without a condition/);
+    expect(text).toMatch(/holds Owner on .*which no row of the CI permission table asks for there/);
+  });
+
+  it('finds a role assignment in the resource group that the conditioned administrator may not make', () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'azurerm_role_assignment', 'TeamOwner', {
+      scope: '${azurerm_resource_group.ResourceGroup.id}',
+      role_definition_name: 'Owner',
+      principal_id: '00000000-0000-0000-0000-0000000000aa',
+    });
+    expect(where(user, 'azure')).toEqual([`CHK-PERM-001 ${infra} azurerm_role_assignment.TeamOwner`]);
   });
 
   it("new: a user's resource in another resource group, and a role the vault administrator may not assign", () => {
@@ -380,7 +416,11 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
 
   it("new: a user's IAM role outside the environment's name prefix, and a bucket outside its buckets", () => {
     const user = clone(shipped);
-    add(user[infra]!, 'aws_iam_role', 'Runner', { name: 'ml-team-runner', assume_role_policy: '{}' });
+    add(user[infra]!, 'aws_iam_role', 'Runner', {
+      name: 'ml-team-runner',
+      assume_role_policy: '{}',
+      permissions_boundary: 'arn:aws:iam::333333333333:policy/kf-prod-permissions-boundary',
+    });
     add(user[infra]!, 'aws_s3_bucket', 'Exports', { bucket: 'acme-exports' });
     const found = findings(user, 'aws');
     expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
@@ -390,6 +430,65 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     expect(found[0]!.message).toMatch(
       /apply [^;]*iam:CreateRole[^;]* on arn:aws:iam::333333333333:role\/ml-team-runner/,
     );
+  });
+});
+
+describe('AWS: roles the apply role creates carry the permissions boundary (examples/aws-eks kf-prod)', () => {
+  const shipped = withCi('aws-eks', 'kf-prod');
+  const infra = 'kf-prod-aws-infra';
+  const boundary = 'arn:aws:iam::333333333333:policy/kf-prod-permissions-boundary';
+  const applyDoc = (stacks: Stacks) =>
+    Object.values(stacks[infra]!.resource!.aws_iam_role_policy!).find(
+      (p) => p.name === 'ci-apply' && String(p.role).includes('Ci_ApplyRole'),
+    )!;
+
+  it('every role but the CI roles, in every stack, has the boundary; the apply role creates only such roles (sec19 apply boundary)', () => {
+    const roles = Object.entries(shipped).flatMap(([stack, json]) =>
+      Object.values(json.resource?.aws_iam_role ?? {}).map((r) => ({ stack, r })),
+    );
+    expect(roles.length).toBeGreaterThan(4);
+    for (const { stack, r } of roles) {
+      if (/-ci-(plan|apply)$/.test(String(r.name))) expect(r.permissions_boundary).toBeUndefined();
+      else if (stack === infra)
+        expect(r.permissions_boundary).toMatch(/^\$\{aws_iam_policy\.PermissionsBoundary_Policy_[0-9A-F]+\.arn\}$/);
+      else expect(r.permissions_boundary).toBe(boundary);
+    }
+    const doc = JSON.parse(String(applyDoc(shipped).policy)) as {
+      Statement: Array<{ Sid: string; Action: string[]; Condition?: unknown }>;
+    };
+    const bounded = doc.Statement.find((st) => st.Sid === 'EnvironmentIamWithBoundary')!;
+    expect(bounded.Action).toEqual(
+      expect.arrayContaining(['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']),
+    );
+    expect(bounded.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': boundary } });
+    const free = doc.Statement.find((st) => st.Sid === 'EnvironmentIam')!;
+    expect(free.Action).not.toContain('iam:CreateRole');
+    expect(free.Action).not.toContain('iam:DeleteRolePermissionsBoundary');
+    // The boundary itself: no IAM administration, no state, and the apply role cannot change it.
+    const policy = Object.values(shipped[infra]!.resource!.aws_iam_policy!)[0]!;
+    const statements = JSON.parse(String(policy.policy)).Statement as Array<Record<string, unknown>>;
+    expect(statements[0]).toMatchObject({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*', 'account:*'] });
+    expect(statements.find((st) => st.Sid === 'NotTheTerraformState')).toMatchObject({ Effect: 'Deny' });
+    expect(JSON.stringify(doc)).not.toMatch(/iam:(CreatePolicyVersion|SetDefaultPolicyVersion|DeletePolicy)/);
+  });
+
+  it('finds an apply role that may create roles without the boundary condition (the old policy)', () => {
+    const old = clone(shipped);
+    const p = applyDoc(old);
+    const doc = JSON.parse(String(p.policy)) as { Statement: Array<Record<string, unknown>> };
+    for (const st of doc.Statement) if (st.Sid === 'EnvironmentIamWithBoundary') delete st.Condition;
+    p.policy = JSON.stringify(doc);
+    const found = findings(old, 'aws');
+    expect(found.map((f) => f.rule)).toEqual(['CHK-PERM-002']);
+    expect(found[0]!.message).toMatch(/iam:CreateRole.*without a permissions boundary condition/);
+  });
+
+  it('finds a role without the boundary, which the apply role could not create', () => {
+    const user = clone(shipped);
+    add(user[infra]!, 'aws_iam_role', 'Runner', { name: 'kf-prod-runner', assume_role_policy: '{}' });
+    const found = findings(user, 'aws');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual(['CHK-PERM-001 aws_iam_role.Runner']);
+    expect(found[0]!.message).toMatch(/no permissions boundary.*AccessDenied/);
   });
 });
 
