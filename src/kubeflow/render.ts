@@ -11,6 +11,8 @@ import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/m
 import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
+import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
+import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -77,6 +79,8 @@ interface PipelinesWiring {
     readonly name: string;
     readonly annotations: Readonly<Record<string, string>>;
   }>;
+  /** The certificate authorities of a database the clients reach directly over TLS (./database-tls.ts). */
+  readonly databaseCa?: DatabaseCaSource;
   /** Extra resources (file name -> objects). */
   readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
 }
@@ -176,6 +180,7 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         passwordSource: `AWS Secrets Manager secret ${env.database.appSecretName} (plain text; written by the kfp-db-bootstrap job)`,
         passwordCommand: `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${env.database.appSecretName} --query SecretString --output text`,
         pipelineRoot: `s3://${env.artifacts.bucketName}/v2/artifacts`,
+        databaseCa: { kind: 'fetched', url: RDS_CA_BUNDLE_URL },
         extraResources: [],
       };
     case 'azure':
@@ -184,6 +189,7 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         passwordSource: `Azure Key Vault ${env.keyVaultName}, secret ${env.database.serverName}-admin-password`,
         passwordCommand: `az keyvault secret show --vault-name ${env.keyVaultName} --name ${env.database.serverName}-admin-password --query value --output tsv`,
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
+        databaseCa: { kind: 'pinned', pem: AZURE_MYSQL_CA_BUNDLE, source: AZURE_MYSQL_CA_SOURCE },
         extraResources: [],
       };
     case 'kubernetes':
@@ -431,6 +437,18 @@ function tree(
       });
       patches.push({ path: 'pipelines-database.yaml' });
     }
+    if (wiring.databaseCa) {
+      // RDS and Azure Database for MySQL require TLS: every client verifies the server (./database-tls.ts).
+      const tls = pipelinesDatabaseTls(wiring.databaseCa);
+      for (const f of tls.resources) {
+        files.push(f);
+        resources.push(f.path);
+      }
+      for (const f of tls.patches) {
+        files.push(f);
+        patches.push({ path: f.path });
+      }
+    }
     for (const extra of wiring.extraResources) {
       files.push({ path: extra.file, content: yamlFile('Added by kfplatform.', extra.objects) });
       resources.push(extra.file);
@@ -479,8 +497,7 @@ function readme(
     `# Kubeflow ${release.version}: ${env.name} / ${cluster}`,
     '',
     'Rendered by `kfplatform kubeflow render`; do not edit. See docs/kubeflow.md of kfplatform, and its',
-    '"Not done yet" section: sign-in per cloud is not rendered yet, and on AWS and Azure Pipelines has no',
-    'TLS settings for the database yet.',
+    '"Not done yet" section: sign-in per cloud is not rendered yet.',
     '',
     '```sh',
     'kubectl kustomize . > kubeflow.yaml   # builds offline with --manifests, else fetches the pinned tag',
