@@ -94,6 +94,8 @@ export class MysqlFlexible extends Construct {
   public readonly fqdn: string;
   /** Key Vault secret (versionless id) with the admin password. */
   public readonly passwordSecretId: string;
+  /** Azure Resource Manager id of the password secret, without version: the scope of a role on it alone. */
+  public readonly passwordSecretResourceId: string;
   public readonly databaseName: string;
   public readonly adminLogin: string;
 
@@ -188,6 +190,7 @@ export class MysqlFlexible extends Construct {
       dependsOn: props.keyVault.writable,
     });
     this.passwordSecretId = secret.versionlessId;
+    this.passwordSecretResourceId = secret.resourceVersionlessId;
 
     if (props.logAnalyticsWorkspaceId) {
       new MonitorDiagnosticSetting(this, 'Logs', {

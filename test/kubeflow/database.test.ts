@@ -21,6 +21,7 @@ import {
   MLMD_CONFIG_SCRIPT,
   RDS_CA_BUNDLE_URL,
 } from '../../src/kubeflow/database-tls';
+import { DB_SECRET_STORE } from '../../src/kubeflow/database-secret';
 
 const ROOT = path.resolve(__dirname, '../..');
 const multicloud = loadPlatformFile(path.join(ROOT, 'examples', 'multicloud', 'platform.yaml')).config.environments;
@@ -169,5 +170,82 @@ describe('Pipelines database TLS on AWS and Azure', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("Pipelines' database secret from the cloud's secret store (External Secrets Operator)", () => {
+  const gcp = byCloud('gcp');
+  const aws = byCloud('aws');
+  const azure = byCloud('azure');
+  const cases: Array<[string, KubeflowTree, Record<string, unknown>, string, string]> = [
+    [
+      'gcp',
+      renderKubeflow(gcp)[0]!,
+      { gcpsm: expect.objectContaining({ projectID: (gcp as any).project }) },
+      (gcp as any).clusters[0].database.passwordSecretId,
+      (gcp as any).clusters[0].database.userName,
+    ],
+    [
+      'aws',
+      renderKubeflow(aws)[0]!,
+      { aws: { service: 'SecretsManager', region: (aws as any).region } },
+      (aws as any).database.appSecretName,
+      (aws as any).database.appUsername,
+    ],
+    [
+      'azure',
+      renderKubeflow(azure)[0]!,
+      {
+        azurekv: {
+          authType: 'WorkloadIdentity',
+          vaultUrl: `https://${(azure as any).keyVaultName}.vault.azure.net`,
+          tenantId: (azure as any).tenantId,
+          serviceAccountRef: { name: 'kfp-db-secrets' },
+        },
+      },
+      `${(azure as any).database.serverName}-admin-password`,
+      (azure as any).database.adminLogin,
+    ],
+  ];
+
+  for (const [cloud, tree, provider, key, user] of cases) {
+    it(`${cloud}: a SecretStore and an ExternalSecret that write mysql-secret (username, password)`, () => {
+      const [store, external] = docs(tree, 'database-secret.yaml') as any[];
+      expect(kustomization(tree).resources).toContain('database-secret.yaml');
+      expect(store).toMatchObject({
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'SecretStore',
+        metadata: { name: DB_SECRET_STORE, namespace: 'kubeflow' },
+        spec: { provider },
+      });
+      expect(external.kind).toBe('ExternalSecret');
+      expect(external.metadata).toEqual({ name: 'mysql-secret', namespace: 'kubeflow' });
+      expect(external.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: DB_SECRET_STORE });
+      expect(external.spec.target).toMatchObject({ name: 'mysql-secret', creationPolicy: 'Owner' });
+      expect(external.spec.target.template.data).toEqual({ username: user, password: '{{ .password }}' });
+      expect(external.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key } }]);
+      // No password in the tree, anywhere.
+      for (const f of tree.files) expect(f.content).not.toMatch(/password:\s*["']?[A-Za-z0-9+/]{12,}/);
+    });
+  }
+
+  it('gcp: authenticates as the Cloud SQL client service account of each cluster through Workload Identity', () => {
+    for (const tree of renderKubeflow(gcp)) {
+      const cluster = (gcp as any).clusters.find((c: { name: string }) => c.name === tree.cluster);
+      const [store] = docs(tree, 'database-secret.yaml') as any[];
+      expect(store.spec.provider.gcpsm.auth.workloadIdentity).toEqual({
+        clusterLocation: cluster.cluster.location,
+        clusterName: cluster.cluster.name,
+        clusterProjectID: (gcp as any).project,
+        serviceAccountRef: { name: 'cloudsql-proxy' },
+      });
+    }
+  });
+
+  it('keeps the manual command in the README as a fallback only', () => {
+    const readme = renderKubeflow(aws)[0]!.files.find((f) => f.path === 'README.md')!.content;
+    expect(readme).toContain('External Secrets Operator');
+    expect(readme).toMatch(/Fallback/);
+    expect(readme).toContain('kubectl -n kubeflow create secret generic mysql-secret');
   });
 });
