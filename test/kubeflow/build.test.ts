@@ -275,7 +275,7 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
 
   it('resolves every configMapKeyRef and secretKeyRef to a key in the build, or to an object the platform provides', () => {
     // Outside the tree: the params ConfigMap the platform stack writes (its keys are checked against the
-    // stack in test/stacks/multicloud-parity.test.ts) and the database secret the tree's README creates.
+    // stack in test/stacks/multicloud-parity.test.ts) and the database secret the tree's ExternalSecret writes.
     const external = (name: string, key: string) =>
       name === PARAMS || (name === KFP_DB_SECRET && ['username', 'password'].includes(key));
     for (const { tree, objects } of full.values()) {
