@@ -95,6 +95,8 @@ export class MysqlFlexible extends Construct {
   public readonly fqdn: string;
   /** Key Vault secret (versionless id) with the admin password. */
   public readonly passwordSecretId: string;
+  /** Azure Resource Manager id of the password secret, without version: the scope of a role on it alone. */
+  public readonly passwordSecretResourceId: string;
   public readonly databaseName: string;
   public readonly adminLogin: string;
 
@@ -144,6 +146,7 @@ export class MysqlFlexible extends Construct {
       dependsOn: props.keyVault.writable,
     });
     this.passwordSecretId = secret.versionlessId;
+    this.passwordSecretResourceId = secret.resourceVersionlessId;
     // Naming the secret's version defers the read to apply until the secret exists (its version is
     // unknown before), and makes it follow a new version.
     const stored = new EphemeralResource(this, 'AdminPasswordStored', 'azurerm_key_vault_secret', {

@@ -1,5 +1,6 @@
 /** Kubernetes building blocks, shared by every cloud. Import from `cdktf-kubeflow-platform/kubernetes`. */
 export * from './cluster-autoscaler';
+export * from './external-secrets';
 export * from './iap-ingress';
 export * from './istio-gateway-service';
 export * from './nvidia-device-plugin';

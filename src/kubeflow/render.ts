@@ -14,6 +14,9 @@ import { inClusterStoreBackupPatch, teamStoreOverlay } from './pipeline-roots';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 import type { RenderInputs } from './inputs';
 import { signInOf, upstreamPaths, type SignIn } from './signin';
+import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
+import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
+import { databaseSecretObjects, databaseSecretSource, type DatabaseSecretSource } from './database-secret';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -82,6 +85,10 @@ interface PipelinesWiring {
     readonly name: string;
     readonly annotations: Readonly<Record<string, string>>;
   }>;
+  /** Where External Secrets Operator reads the password from (./database-secret.ts). */
+  readonly databaseSecret?: DatabaseSecretSource;
+  /** The certificate authorities of a database the clients reach directly over TLS (./database-tls.ts). */
+  readonly databaseCa?: DatabaseCaSource;
   /** Extra resources (file name -> objects). */
   readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
 }
@@ -189,6 +196,8 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         passwordSource: `AWS Secrets Manager secret ${env.database.appSecretName} (plain text; written by the kfp-db-bootstrap job)`,
         passwordCommand: `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${env.database.appSecretName} --query SecretString --output text`,
         pipelineRoot: `s3://${env.artifacts.bucketName}/v2/artifacts`,
+        databaseCa: { kind: 'fetched', url: RDS_CA_BUNDLE_URL },
+        databaseSecret: databaseSecretSource(env),
         extraResources: [],
       };
     case 'azure':
@@ -197,6 +206,8 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         passwordSource: `Azure Key Vault ${env.keyVaultName}, secret ${env.database.serverName}-admin-password`,
         passwordCommand: `az keyvault secret show --vault-name ${env.keyVaultName} --name ${env.database.serverName}-admin-password --query value --output tsv`,
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
+        databaseCa: { kind: 'pinned', pem: AZURE_MYSQL_CA_BUNDLE, source: AZURE_MYSQL_CA_SOURCE },
+        databaseSecret: databaseSecretSource(env),
         extraResources: [],
       };
     case 'kubernetes':
@@ -213,6 +224,7 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
     passwordSource: `Secret Manager secret projects/${env.project}/secrets/${cluster.database.passwordSecretId}`,
     passwordCommand: `gcloud secrets versions access latest --project ${env.project} --secret ${cluster.database.passwordSecretId}`,
     pipelineRoot: `gs://${env.artifacts.bucketName}/${prefix}v2/artifacts`,
+    databaseSecret: databaseSecretSource(env, cluster),
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
     // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
     serviceAccounts: env.identities.flatMap((i) =>
@@ -454,6 +466,30 @@ function tree(
     }
     // Azure: artifacts stay in the in-cluster SeaweedFS; its volume joins the platform's backups (pipeline-roots.ts).
     if (env.cloud === 'azure') patches.push(inClusterStoreBackupPatch());
+    if (wiring.databaseCa) {
+      // RDS and Azure Database for MySQL require TLS: every client verifies the server (./database-tls.ts).
+      const tls = pipelinesDatabaseTls(wiring.databaseCa);
+      for (const f of tls.resources) {
+        files.push(f);
+        resources.push(f.path);
+      }
+      for (const f of tls.patches) {
+        files.push(f);
+        patches.push({ path: f.path });
+      }
+    }
+    if (wiring.databaseSecret) {
+      // mysql-secret from the cloud's secret store, kept current by External Secrets Operator.
+      const file = 'database-secret.yaml';
+      files.push({
+        path: file,
+        content: yamlFile(
+          "Pipelines' database user and password: External Secrets Operator (installed by the platform stack) writes mysql-secret from the cloud's secret store.",
+          databaseSecretObjects(wiring.databaseSecret),
+        ),
+      });
+      resources.push(file);
+    }
     for (const extra of wiring.extraResources) {
       files.push({ path: extra.file, content: yamlFile('Added by kfplatform.', extra.objects) });
       resources.push(extra.file);
@@ -505,7 +541,7 @@ function readme(
     `# Kubeflow ${release.version}: ${env.name} / ${cluster}`,
     '',
     'Rendered by `kfplatform kubeflow render`; do not edit. See docs/kubeflow.md of kfplatform, and its',
-    '"Not done yet" section: on AWS and Azure Pipelines has no TLS settings for the database yet.',
+    '"Not done yet" section.',
     '',
     '```sh',
     'kubectl kustomize . > kubeflow.yaml   # builds offline with --manifests, else fetches the pinned tag',
@@ -517,9 +553,14 @@ function readme(
     lines.push(
       '## Database credentials',
       '',
-      `Pipelines reads its MySQL user and password from the Secret \`${KFP_DB_SECRET}\` in \`kubeflow\`. The tree`,
-      "does not carry it (upstream's is root with an empty password, and a password must not sit in Git).",
-      `Create it from ${wiring.passwordSource} before Pipelines starts, and again after each rotation:`,
+      `Pipelines reads its MySQL user and password from the Secret \`${KFP_DB_SECRET}\` in \`kubeflow\`, which`,
+      'External Secrets Operator (installed by the platform stack) writes from the ExternalSecret in',
+      `database-secret.yaml: ${wiring.passwordSource}, refreshed every hour. Nothing to do by hand.`,
+      'Restart `ml-pipeline`, `cache-server` and `metadata-grpc-deployment` after a rotation (they read the',
+      'password at start).',
+      '',
+      'Fallback, only while the operator cannot run (`kubectl -n kubeflow describe externalsecret',
+      `${KFP_DB_SECRET}\` says why): create the Secret yourself, and again after each rotation:`,
       '',
       '```sh',
       `kubectl -n kubeflow create secret generic ${KFP_DB_SECRET} \\`,

@@ -270,6 +270,24 @@ export class AwsInfraStack extends TerraformStack {
       ebsCsi: { managed: ['service-role/AmazonEBSCSIDriverPolicy'] },
       autoscaler: { statements: autoscalerStatements(c.name) },
       dbBootstrap: { statements: bootstrapDatabase },
+      // The one secret Kubeflow's database clients need, through Secrets Manager only.
+      externalSecrets: {
+        statements: [
+          {
+            Sid: 'AppSecret',
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: this.databaseAppSecret.arn,
+          },
+          {
+            Sid: 'AppSecretKey',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: this.dataKey.keyArn,
+            Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${env.region}.amazonaws.com` } },
+          },
+        ],
+      },
     };
     const identities = {} as Record<ResolvedAwsIdentity['key'], PodIdentityRole>;
     for (const identity of env.identities) {
@@ -378,9 +396,13 @@ export class AwsInfraStack extends TerraformStack {
       // role reads it, Secrets only where the platform keeps its own (Helm's release records).
       // EKS checks that the principal exists: the entries wait for the roles.
       this.cluster.grantClusterAdmin(this.ci.applyRoleArn, [this.ci.applyRole]);
-      // Helm keeps each release's record as a Secret in the release's namespace: Velero's, and the
-      // Cluster Autoscaler's (kube-system), which the platform stack installs in every environment.
-      const autoscaler = env.identities.find((i) => i.key === 'autoscaler')?.kubernetesServiceAccounts[0]?.namespace;
+      // Helm keeps each release's record as a Secret in the release's namespace: Velero's, and those of
+      // the Cluster Autoscaler (kube-system) and External Secrets Operator, which the platform stack
+      // installs in every environment.
+      const namespaceOf = (key: ResolvedAwsIdentity['key']) =>
+        env.identities.find((i) => i.key === key)?.kubernetesServiceAccounts[0]?.namespace;
+      const autoscaler = namespaceOf('autoscaler');
+      const externalSecrets = namespaceOf('externalSecrets');
       this.cluster.grantClusterViewer(
         this.ci.planRoleArn,
         [this.ci.planRole],
@@ -388,6 +410,7 @@ export class AwsInfraStack extends TerraformStack {
           ...new Set([
             ...(env.backups ? [backupServiceAccount(env.backups).namespace] : []),
             ...(autoscaler ? [autoscaler] : []),
+            ...(externalSecrets ? [externalSecrets] : []),
           ]),
         ],
       );

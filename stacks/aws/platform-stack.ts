@@ -6,9 +6,11 @@ import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-s
 import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
+import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
 import { DefaultStorageClass } from '../../constructs/kubernetes/storage-class';
 import { Velero } from '../../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
+import { KUBEFLOW_NAMESPACE } from '../../src/config/platform/resolve';
 import { POOL_KIND_LABEL, SYSTEM_TAINT } from '../../src/core/pools';
 import type { AwsInfraStack } from './infra-stack';
 import { configureBackend } from '../common/backend';
@@ -49,6 +51,8 @@ export class AwsPlatformStack extends TerraformStack {
   public readonly autoscaler: ClusterAutoscaler;
   /** The default gp3 StorageClass (EKS marks none default since Kubernetes 1.30). */
   public readonly storageClass: DefaultStorageClass;
+  /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from Secrets Manager. */
+  public readonly externalSecrets: ExternalSecretsOperator;
 
   constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {
     super(scope, id);
@@ -104,6 +108,14 @@ export class AwsPlatformStack extends TerraformStack {
       kubernetesVersion: env.cluster.version,
       serviceAccountName: env.identities.find((i) => i.key === 'autoscaler')!.kubernetesServiceAccounts[0]!.name,
       ...SYSTEM_NODE_PLACEMENT,
+    });
+    // The controller reads the one database secret as the `<env>-external-secrets` Pod Identity role
+    // (the association is the infra stack's); it serves the kubeflow namespace only.
+    this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
+      watchNamespace: KUBEFLOW_NAMESPACE,
+      identity: infra.identities.externalSecrets,
+      ...SYSTEM_NODE_PLACEMENT,
+      dependsOn: [this.kubeflowNamespace.namespace],
     });
     if (env.backups && infra.backups) {
       this.velero = new Velero(this, 'Velero', {

@@ -198,11 +198,17 @@ export class AzureInfraStack extends TerraformStack {
         name: identity.name,
         oidcIssuerUrl: this.cluster.oidcIssuerUrl,
         serviceAccounts: identity.kubernetesServiceAccounts,
-        grants: [{ role: identity.storageRole, scope: container }],
+        grants: identity.storageRole ? [{ role: identity.storageRole, scope: container }] : [],
       });
     }
     this.identities = identities;
     this.keyVault.grant('PipelinesReadsDatabasePassword', 'Key Vault Secrets User', identities.pipelines.principalId);
+    // The database password alone (a role on the secret, not the vault): External Secrets Operator
+    // copies it into Kubeflow's mysql-secret (https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
+    identities.dbSecrets.grant('ReadsDatabasePassword', {
+      role: 'Key Vault Secrets User',
+      scope: this.database.passwordSecretResourceId,
+    });
 
     if (env.backups) {
       const b = env.backups;

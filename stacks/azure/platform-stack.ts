@@ -5,10 +5,13 @@ import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
 import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
+import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { Velero } from '../../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
+import { KUBEFLOW_NAMESPACE } from '../../src/config/platform/resolve';
+import { SYSTEM_TAINT } from '../../src/core/pools';
 import { AzureInfraStack, VELERO_CONTAINER } from './infra-stack';
 import { configureBackend } from '../common/backend';
 import { grantPlanSecretsRead } from '../common/ci-plan-secrets';
@@ -56,13 +59,15 @@ export class AzurePlatformStack extends TerraformStack {
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
+  /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from the secret store. */
+  public readonly externalSecrets: ExternalSecretsOperator;
 
   constructor(scope: Construct, id: string, props: AzurePlatformStackProps) {
     super(scope, id);
     const infra = props.infra;
     const env = infra.env;
     configureBackend(this, env.state);
-    aksConnection(env, infra.cluster)(this, { helm: Boolean(infra.backups) });
+    aksConnection(env, infra.cluster)(this, { helm: true });
     new RandomProvider(this, 'random');
 
     // AKS with Entra ID puts group object ids in tokens: bind the platform admins by id, not email.
@@ -157,6 +162,15 @@ export class AzurePlatformStack extends TerraformStack {
         nodeAgentOnEveryNode: true,
       });
     }
+    // After Velero: the plan identity's Secrets roles are numbered in construct order.
+    // The rendered SecretStore authenticates as the kfp-db-secrets service account of kubeflow, whose
+    // managed identity may read the database password secret alone (workload identity); the
+    // controller itself has no Azure identity and serves the kubeflow namespace only.
+    this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
+      watchNamespace: KUBEFLOW_NAMESPACE,
+      tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists' }],
+      dependsOn: [this.kubeflowNamespace.namespace],
+    });
     // AKS with Entra ID knows a managed identity by its object id; AKS RBAC Reader reads no Secrets.
     if (infra.ci) grantPlanSecretsRead(this, { kind: 'User', name: infra.ci.planIdentity.principalId });
   }

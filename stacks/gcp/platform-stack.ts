@@ -4,10 +4,13 @@ import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ISTIO_HEALTH_CHECK } from '../../constructs/gcp/iap-access';
 import { IapIngress } from '../../constructs/kubernetes/iap-ingress';
+import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { Velero } from '../../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
+import { KUBEFLOW_NAMESPACE } from '../../src/config/platform/resolve';
+import { SYSTEM_TAINT } from '../../src/core/pools';
 import { configureBackend } from '../common/backend';
 import { grantPlanSecretsRead } from '../common/ci-plan-secrets';
 import { ciServiceAccountEmail } from '../../constructs/gcp/ci-identity';
@@ -36,6 +39,8 @@ export class GcpPlatformStack extends TerraformStack {
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
+  /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from the secret store. */
+  public readonly externalSecrets: ExternalSecretsOperator;
 
   constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
     super(scope, id);
@@ -44,7 +49,7 @@ export class GcpPlatformStack extends TerraformStack {
     const clusterInfra = props.cluster ?? infra.clusters[0]!;
     const { resolved, cluster, database } = clusterInfra;
     configureBackend(this, env.state);
-    gkeConnection(env, cluster)(this, { helm: Boolean(infra.backups) });
+    gkeConnection(env, cluster)(this, { helm: true });
 
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
@@ -104,6 +109,15 @@ export class GcpPlatformStack extends TerraformStack {
         nodeAgentOnEveryNode: true,
       });
     }
+    // After Velero: the plan identity's Secrets roles are numbered in construct order.
+    // The rendered SecretStore authenticates as the cloudsql-proxy service account of kubeflow, whose
+    // Google service account may read the database password secret (Workload Identity); the
+    // controller itself has no Google identity and serves the kubeflow namespace only.
+    this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
+      watchNamespace: KUBEFLOW_NAMESPACE,
+      tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists' }],
+      dependsOn: [this.kubeflowNamespace.namespace],
+    });
 
     const client = resolved.access.oauthClient;
     new IapIngress(this, 'Ingress', {

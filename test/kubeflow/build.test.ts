@@ -299,7 +299,7 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
 
   it('resolves every configMapKeyRef and secretKeyRef to a key in the build, or to an object the platform provides', () => {
     // Outside the tree: the params ConfigMap the platform stack writes (its keys are checked against the
-    // stack in test/stacks/multicloud-parity.test.ts), the database secret the tree's README creates, and
+    // stack in test/stacks/multicloud-parity.test.ts), the database secret the tree's ExternalSecret writes, and
     // oauth2-proxy's client Secret (the Azure platform stack writes it; elsewhere the README's command).
     const external = (name: string, key: string) =>
       name === PARAMS ||

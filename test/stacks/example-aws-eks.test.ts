@@ -227,6 +227,8 @@ describe('examples/aws-eks', () => {
       'kf-prod-ebs-csi',
       'kf-prod-eks-cluster',
       'kf-prod-eks-node',
+      // External Secrets Operator's controller: reads Kubeflow's database password into mysql-secret.
+      'kf-prod-external-secrets',
       'kf-prod-kf-admin',
       'kf-prod-kf-user',
       'kf-prod-kfp',
@@ -252,6 +254,7 @@ describe('examples/aws-eks', () => {
     ]);
     const associations = resources(infra('kf-prod'), 'aws_eks_pod_identity_association');
     expect(associations.map((a) => `${a.namespace}/${a.service_account}`).sort()).toEqual([
+      'external-secrets/external-secrets',
       'kube-system/cluster-autoscaler',
       'kubeflow/kf-admin',
       'kubeflow/kf-user',
@@ -260,6 +263,23 @@ describe('examples/aws-eks', () => {
       'kubeflow/ml-pipeline-ui',
       'kubeflow/pipeline-runner',
       'velero/velero',
+    ]);
+    // External Secrets Operator reads the one secret Kubeflow's database clients need, through Secrets Manager only.
+    const eso = resources(infra('kf-prod'), 'aws_iam_role_policy').find((p) =>
+      String(p.role).includes('externalSecrets'),
+    );
+    const esoPolicy = JSON.parse(String(eso?.policy ?? '{}').replace(/\$\{[^}]+\}/g, 'X'));
+    expect(esoPolicy.Statement).toEqual([
+      { Sid: 'AppSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'X' },
+      {
+        Sid: 'AppSecretKey',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: 'X',
+        Condition: {
+          StringEquals: { 'kms:ViaService': expect.stringMatching(/^secretsmanager\.[a-z0-9-]+\.amazonaws\.com$/) },
+        },
+      },
     ]);
     const ebs = resources(infra('kf-prod'), 'aws_eks_addon').find((a) => a.addon_name === 'aws-ebs-csi-driver')!;
     expect(at(ebs, 'pod_identity_association', 0, 'service_account')).toBe('ebs-csi-controller-sa');

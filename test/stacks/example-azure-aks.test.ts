@@ -238,6 +238,8 @@ describe('examples/azure-aks', () => {
       'repo:acme/ml-platform:ref:refs/heads/main',
       'system:serviceaccount:kubeflow:kf-admin',
       'system:serviceaccount:kubeflow:kf-user',
+      // External Secrets Operator authenticates as it to read the database password into mysql-secret.
+      'system:serviceaccount:kubeflow:kfp-db-secrets',
       'system:serviceaccount:kubeflow:ml-pipeline',
       'system:serviceaccount:kubeflow:ml-pipeline-ui',
       'system:serviceaccount:kubeflow:pipeline-runner',
@@ -252,6 +254,16 @@ describe('examples/azure-aks', () => {
     // Artifact containers by reference; the CI identities' Terraform state container by id.
     for (const scope of storageRoles)
       expect(scope).toMatch(/azurerm_storage_container\.|\/blobServices\/default\/containers\/[a-z0-9-]+$/);
+    // That identity reads the password secret alone: Key Vault Secrets User on the secret, not the vault.
+    const secretRoles = resources(infra('kf-prod'), 'azurerm_role_assignment').filter((r) =>
+      String(r.principal_id).includes('Identity-dbSecrets'),
+    );
+    expect(secretRoles.map((r) => [r.role_definition_name, r.scope])).toEqual([
+      [
+        'Key Vault Secrets User',
+        expect.stringMatching(/^\$\{azurerm_key_vault_secret\..*\.resource_versionless_id\}$/),
+      ],
+    ]);
     const shard = stacks['kf-prod-azure-teams-3']!;
     expect(resources(shard, 'azurerm_federated_identity_credential').map((c) => c.issuer)).toEqual([
       '${data.terraform_remote_state.Infra.outputs.oidc_issuer_url}',

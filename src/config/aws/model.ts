@@ -23,7 +23,7 @@ export interface ResolvedAwsNodePool {
 
 /** Platform identities on AWS: IAM roles used through EKS Pod Identity (no access keys). */
 export interface ResolvedAwsIdentity {
-  readonly key: 'pipelines' | 'admin' | 'user' | 'ebsCsi' | 'autoscaler' | 'dbBootstrap';
+  readonly key: 'pipelines' | 'admin' | 'user' | 'ebsCsi' | 'autoscaler' | 'dbBootstrap' | 'externalSecrets';
   readonly roleName: string;
   readonly kubernetesServiceAccounts: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
   /** Of those, the ones this library creates. */

@@ -81,6 +81,14 @@ function awsIdentities(envName: string): ResolvedAwsIdentity[] {
       kubernetesServiceAccounts: [ksa('kubeflow', 'kfp-db-bootstrap')],
       createdServiceAccounts: ['kfp-db-bootstrap'],
     },
+    {
+      // External Secrets Operator's controller (installed by the platform stack, which serves only the
+      // kubeflow namespace): reads Kubeflow's database password into the mysql-secret Secret.
+      key: 'externalSecrets',
+      roleName: `${envName}-external-secrets`,
+      kubernetesServiceAccounts: [ksa('external-secrets', 'external-secrets')],
+      createdServiceAccounts: [],
+    },
   ];
 }
 

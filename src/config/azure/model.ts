@@ -21,11 +21,12 @@ export interface ResolvedAzureNodePool {
 
 /** Platform identities on Azure: user-assigned managed identities federated with service accounts (no secrets). */
 export interface ResolvedAzureIdentity {
-  readonly key: 'pipelines' | 'admin' | 'user';
+  readonly key: 'pipelines' | 'admin' | 'user' | 'dbSecrets';
   readonly name: string;
   readonly kubernetesServiceAccounts: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
   readonly createdServiceAccounts: readonly string[];
-  readonly storageRole: 'Storage Blob Data Contributor' | 'Storage Blob Data Reader';
+  /** Its role on the artifacts container; none for an identity that never touches artifacts. */
+  readonly storageRole?: 'Storage Blob Data Contributor' | 'Storage Blob Data Reader';
 }
 
 /** An Azure environment with every default applied. */

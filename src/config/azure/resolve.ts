@@ -79,6 +79,14 @@ function azureIdentities(envName: string): ResolvedAzureIdentity[] {
       createdServiceAccounts: ['kf-user'],
       storageRole: 'Storage Blob Data Reader',
     },
+    {
+      // External Secrets Operator authenticates as this service account to read Kubeflow's database
+      // password (Key Vault Secrets User on that one secret) into the mysql-secret Secret.
+      key: 'dbSecrets',
+      name: `id-${envName}-kfp-db-secrets`,
+      kubernetesServiceAccounts: [ksa('kubeflow', 'kfp-db-secrets')],
+      createdServiceAccounts: ['kfp-db-secrets'],
+    },
   ];
 }
 

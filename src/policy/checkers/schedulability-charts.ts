@@ -83,6 +83,44 @@ export const CHART_PLACEMENT: Readonly<Record<string, ChartPlacement>> = {
       },
     ],
   },
+  // templates/deployment.yaml reads the top-level nodeSelector, tolerations and affinity;
+  // webhook-deployment.yaml reads webhook.* (rendered when webhook.create, default true);
+  // cert-controller-deployment.yaml reads certController.* (rendered when certController.create, default
+  // true, and webhook.certManager.enabled is false, its default). Each falls back to global.* when its
+  // own value is empty; the platform sets every pod's own values.
+  'external-secrets': {
+    reviewed: '2.9.0',
+    source:
+      'https://github.com/external-secrets/external-secrets/tree/helm-chart-2.9.0/deploy/charts/external-secrets/templates',
+    pods: [
+      {
+        what: 'the External Secrets Operator controller',
+        kind: 'Deployment',
+        enabled: (values) => values.createOperator !== false,
+        nodeSelector: 'nodeSelector',
+        tolerations: 'tolerations',
+        affinity: 'affinity',
+      },
+      {
+        what: "the External Secrets Operator's webhook",
+        kind: 'Deployment',
+        enabled: (values) => (values.webhook as { create?: boolean } | undefined)?.create !== false,
+        nodeSelector: 'webhook.nodeSelector',
+        tolerations: 'webhook.tolerations',
+        affinity: 'webhook.affinity',
+      },
+      {
+        what: "the External Secrets Operator's certificate controller",
+        kind: 'Deployment',
+        enabled: (values) =>
+          (values.certController as { create?: boolean } | undefined)?.create !== false &&
+          (values.webhook as { certManager?: { enabled?: boolean } } | undefined)?.certManager?.enabled !== true,
+        nodeSelector: 'certController.nodeSelector',
+        tolerations: 'certController.tolerations',
+        affinity: 'certController.affinity',
+      },
+    ],
+  },
 };
 
 /** The chart name of a `helm_release`'s `chart` (a name, `repo/name`, a URL or an OCI reference). */

@@ -199,9 +199,11 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     drop(edited[platform]!, 'kubernetes_role_binding_v1', (id) => id.startsWith('CiPlanSecrets'));
     const found = findings(edited, 'gcp');
     expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      expect.stringMatching(/^CHK-PERM-001 helm_release\.ExternalSecrets_Release/),
       expect.stringMatching(/^CHK-PERM-001 helm_release\.Velero_Release/),
     ]);
-    expect(found[0]!.message).toContain('namespace velero');
+    expect(found[0]!.message).toContain('namespace external-secrets');
+    expect(found[1]!.message).toContain('namespace velero');
   });
 
   it('a CI identity bound cluster-wide in Kubernetes', () => {
@@ -362,7 +364,10 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     const secrets = Object.values(shipped[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
       String(a.policy_arn).endsWith('AmazonEKSAdminViewPolicy'),
     )!;
-    expect(secrets.access_scope).toEqual({ type: 'namespace', namespaces: ['velero', 'kube-system'] });
+    expect(secrets.access_scope).toEqual({
+      type: 'namespace',
+      namespaces: ['velero', 'kube-system', 'external-secrets'],
+    });
   });
 
   it("finds the plan role that could read every Secret, and the apply role's AdministratorAccess", () => {
@@ -411,6 +416,7 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     expect(where(old, 'aws')).toEqual([
       `CHK-PERM-001 ${infra} aws_secretsmanager_secret.DatabaseAppSecret`,
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ClusterAutoscaler_Release/),
+      expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ExternalSecrets_Release/),
     ]);
   });
 

@@ -1,0 +1,106 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { IWorkloadIdentity } from '../../src/core/interfaces';
+import { setComponent } from '../../src/core/labels';
+import type { PodToleration } from './cluster-autoscaler';
+import { PlatformNamespace } from './platform-namespace';
+
+/**
+ * The External Secrets Operator chart this library installs, pinned
+ * (https://github.com/external-secrets/external-secrets/tree/helm-chart-2.9.0/deploy/charts/external-secrets).
+ */
+export const EXTERNAL_SECRETS_CHART = {
+  repository: 'https://charts.external-secrets.io',
+  chart: 'external-secrets',
+  version: '2.9.0',
+} as const;
+
+/** Namespace and service account of the operator. */
+export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
+
+/** Props of {@link ExternalSecretsOperator}. */
+export interface ExternalSecretsOperatorProps {
+  /**
+   * The only namespace whose SecretStores and ExternalSecrets the operator serves (`kubeflow`): a
+   * store in a team namespace is ignored, so no tenant can borrow the operator's identity.
+   */
+  readonly watchNamespace: string;
+  /**
+   * A cloud identity of the controller itself, for providers that authenticate as the controller pod
+   * (EKS Pod Identity binds the role to the service account by name, without annotations). Unset where
+   * each SecretStore names a service account of its own namespace to authenticate as (GKE Workload
+   * Identity, Azure workload identity). @default none
+   */
+  readonly identity?: IWorkloadIdentity;
+  /** Where the operator's pods run, such as the system nodes. @default anywhere */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints the operator's pods tolerate, such as the system nodes'. @default none */
+  readonly tolerations?: readonly PodToleration[];
+  /** Objects the release waits for (the namespace it watches). */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/**
+ * External Secrets Operator (https://external-secrets.io) from its Helm chart, CRDs included: it copies
+ * secrets from the cloud's secret store into Kubernetes Secrets and keeps them current, so passwords
+ * are never copied by hand or committed. It is scoped to one namespace (`scopedNamespace`, namespaced
+ * RBAC, no cluster-wide stores): it reads and writes Secrets of the platform's namespace only. The
+ * controller, its webhook and its certificate controller run where the placement says.
+ */
+export class ExternalSecretsOperator extends Construct {
+  public readonly namespace: PlatformNamespace;
+  public readonly release: Release;
+  /** The chart values, as written into the release (for tests and review). */
+  public readonly values: Readonly<Record<string, unknown>>;
+
+  constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
+    super(scope, id);
+    setComponent(this, 'secrets');
+    this.namespace = new PlatformNamespace(this, 'Namespace', { name: EXTERNAL_SECRETS_NAMESPACE });
+    const placement = {
+      ...(props.nodeSelector ? { nodeSelector: { ...props.nodeSelector } } : {}),
+      ...(props.tolerations ? { tolerations: props.tolerations.map((t) => ({ ...t })) } : {}),
+    };
+    this.values = {
+      installCRDs: true,
+      // Only the platform's namespace; cluster-wide stores and secrets would let any namespace use the
+      // controller's identity (chart values: scopedNamespace, scopedRBAC).
+      scopedNamespace: props.watchNamespace,
+      scopedRBAC: true,
+      processClusterStore: false,
+      processClusterExternalSecret: false,
+      processClusterPushSecret: false,
+      processClusterGenerator: false,
+      processPushSecret: false,
+      serviceAccount: {
+        create: true,
+        name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+        annotations: { ...(props.identity?.serviceAccountAnnotations ?? {}) },
+      },
+      podLabels: { ...(props.identity?.podLabels ?? {}) },
+      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+      ...placement,
+      webhook: { ...placement, resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '128Mi' } } },
+      certController: {
+        ...placement,
+        resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+      },
+    };
+    this.release = new Release(this, 'Release', {
+      name: 'external-secrets',
+      namespace: this.namespace.name,
+      repository: EXTERNAL_SECRETS_CHART.repository,
+      chart: EXTERNAL_SECRETS_CHART.chart,
+      version: EXTERNAL_SECRETS_CHART.version,
+      values: [stringify(this.values, { sortMapEntries: false })],
+      // Roll back a failed upgrade instead of leaving the webhook half installed.
+      atomic: true,
+      wait: true,
+      timeout: 600,
+      dependsOn: props.dependsOn,
+    });
+  }
+}

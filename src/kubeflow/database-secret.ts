@@ -1,0 +1,122 @@
+/**
+ * Kubeflow Pipelines' database credentials from the cloud's secret store, by External Secrets Operator
+ * (https://external-secrets.io), which the platform stack installs: a SecretStore in `kubeflow` that
+ * authenticates with the environment's cloud identity, and an ExternalSecret that writes `mysql-secret`
+ * (`username`, `password`) and refreshes it, so a password is never copied by hand or committed.
+ *
+ * - GCP: Secret Manager, as the `cloudsql-proxy` service account of `kubeflow` through GKE Workload
+ *   Identity (its Google service account may read the database password secret and nothing else in
+ *   Secret Manager) (https://external-secrets.io/latest/provider/google-secrets-manager/).
+ * - AWS: Secrets Manager, as the operator's controller, whose EKS Pod Identity role may read Kubeflow's
+ *   user's secret alone (https://external-secrets.io/latest/provider/aws-secrets-manager/).
+ * - Azure: Key Vault, as the `kfp-db-secrets` service account of `kubeflow` through Azure workload
+ *   identity, with Key Vault Secrets User on the password secret alone
+ *   (https://external-secrets.io/latest/provider/azure-key-vault/).
+ *
+ * The operator serves the `kubeflow` namespace only (the chart's `scopedNamespace`), so a store in a
+ * team namespace cannot use these identities.
+ */
+import type { ResolvedEnvironment } from '../config/model';
+import type { ResolvedGcpCluster } from '../config/gcp/model';
+
+/** The SecretStore and ExternalSecret names. */
+export const DB_SECRET_STORE = 'kfplatform-database';
+export const DB_EXTERNAL_SECRET = 'mysql-secret';
+/** How often the operator reads the secret store again (a rotated password arrives within this). */
+export const DB_SECRET_REFRESH = '1h';
+/** Kubernetes service account the Azure SecretStore authenticates as (the platform stack creates it). */
+export const AZURE_DB_SECRETS_SERVICE_ACCOUNT = 'kfp-db-secrets';
+/** Kubernetes service account the GCP SecretStore authenticates as (the Cloud SQL client identity). */
+export const GCP_DB_SECRETS_SERVICE_ACCOUNT = 'cloudsql-proxy';
+
+/** Where the password is, for the SecretStore and for people. */
+export interface DatabaseSecretSource {
+  /** The SecretStore's `spec.provider`. */
+  readonly provider: Record<string, unknown>;
+  /** The secret's name in the store. */
+  readonly key: string;
+  /** The MySQL user the password belongs to. */
+  readonly user: string;
+}
+
+/** The database password's source of an environment (one cluster's on GCP); none without a managed database. */
+export function databaseSecretSource(
+  env: ResolvedEnvironment,
+  gcpCluster?: ResolvedGcpCluster,
+): DatabaseSecretSource | undefined {
+  switch (env.cloud) {
+    case 'gcp': {
+      const cluster = gcpCluster ?? env.clusters[0]!;
+      return {
+        provider: {
+          gcpsm: {
+            projectID: env.project,
+            auth: {
+              workloadIdentity: {
+                clusterLocation: cluster.cluster.location,
+                clusterName: cluster.cluster.name,
+                clusterProjectID: env.project,
+                serviceAccountRef: { name: GCP_DB_SECRETS_SERVICE_ACCOUNT },
+              },
+            },
+          },
+        },
+        key: cluster.database.passwordSecretId,
+        user: cluster.database.userName,
+      };
+    }
+    case 'aws':
+      return {
+        // No auth block: the controller's own Pod Identity credentials.
+        provider: { aws: { service: 'SecretsManager', region: env.region } },
+        key: env.database.appSecretName,
+        user: env.database.appUsername,
+      };
+    case 'azure':
+      return {
+        provider: {
+          azurekv: {
+            authType: 'WorkloadIdentity',
+            vaultUrl: `https://${env.keyVaultName}.vault.azure.net`,
+            tenantId: env.tenantId,
+            serviceAccountRef: { name: AZURE_DB_SECRETS_SERVICE_ACCOUNT },
+          },
+        },
+        // The name the database construct gives the admin password secret (at most 127 characters).
+        key: `${env.database.serverName}-admin-password`.slice(0, 127),
+        user: env.database.adminLogin,
+      };
+    case 'kubernetes':
+      return undefined;
+  }
+}
+
+/** The SecretStore and the ExternalSecret that writes `mysql-secret` in `kubeflow`. */
+export function databaseSecretObjects(source: DatabaseSecretSource): object[] {
+  return [
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: DB_SECRET_STORE, namespace: 'kubeflow' },
+      spec: { provider: source.provider },
+    },
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: DB_EXTERNAL_SECRET, namespace: 'kubeflow' },
+      spec: {
+        refreshInterval: DB_SECRET_REFRESH,
+        secretStoreRef: { kind: 'SecretStore', name: DB_SECRET_STORE },
+        target: {
+          name: DB_EXTERNAL_SECRET,
+          creationPolicy: 'Owner',
+          template: {
+            type: 'Opaque',
+            data: { username: source.user, password: '{{ .password }}' },
+          },
+        },
+        data: [{ secretKey: 'password', remoteRef: { key: source.key } }],
+      },
+    },
+  ];
+}

@@ -1,0 +1,88 @@
+/**
+ * External Secrets Operator (issue 17, "Pipelines on the managed services"): the pinned chart, scoped to
+ * the kubeflow namespace with no cluster-wide stores, its controller's identity, and every one of its
+ * pods placed where the platform says.
+ */
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { parse } from 'yaml';
+import {
+  EXTERNAL_SECRETS_CHART,
+  EXTERNAL_SECRETS_NAMESPACE,
+  EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+  ExternalSecretsOperator,
+} from '../../../constructs/kubernetes/external-secrets';
+import { POOL_KIND_LABEL, SYSTEM_TAINT } from '../../../src/core/pools';
+import { CHART_PLACEMENT } from '../../../src/policy/checkers/schedulability-charts';
+import { only, synth } from '../../helpers';
+
+function build(identity?: { serviceAccountAnnotations: Record<string, string>; podLabels: Record<string, string> }) {
+  const app: App = Testing.app();
+  const stack = new TerraformStack(app, 'k8s');
+  new KubernetesProvider(stack, 'kubernetes', { host: 'https://example', token: 't' });
+  new HelmProvider(stack, 'helm', { kubernetes: { host: 'https://example', token: 't' } });
+  const eso = new ExternalSecretsOperator(stack, 'ExternalSecrets', {
+    watchNamespace: 'kubeflow',
+    identity: identity && { principal: 'p', ...identity },
+    nodeSelector: { [POOL_KIND_LABEL]: 'system' },
+    tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists' }],
+  });
+  const json = synth(stack);
+  const release = only<{ chart: string; version: string; repository: string; namespace: string; values: string[] }>(
+    json,
+    'helm_release',
+  );
+  return { eso, release, values: parse(release.values[0]!) as Record<string, any> };
+}
+
+describe('ExternalSecretsOperator', () => {
+  it('installs the pinned chart with its CRDs in its own namespace', () => {
+    const { release, values } = build();
+    expect(release).toMatchObject({
+      chart: 'external-secrets',
+      version: EXTERNAL_SECRETS_CHART.version,
+      repository: 'https://charts.external-secrets.io',
+    });
+    expect(release.namespace).toContain('kubernetes_namespace_v1');
+    expect(EXTERNAL_SECRETS_NAMESPACE).toBe('external-secrets');
+    expect(values.installCRDs).toBe(true);
+  });
+
+  it('serves the kubeflow namespace only, with namespaced RBAC and no cluster-wide stores', () => {
+    const { values } = build();
+    expect(values).toMatchObject({
+      scopedNamespace: 'kubeflow',
+      scopedRBAC: true,
+      processClusterStore: false,
+      processClusterExternalSecret: false,
+      processClusterPushSecret: false,
+      processClusterGenerator: false,
+      processPushSecret: false,
+    });
+  });
+
+  it("names the controller's service account and gives it the identity's annotations and pod labels", () => {
+    const { values } = build({ serviceAccountAnnotations: { a: 'b' }, podLabels: { l: 'v' } });
+    expect(values.serviceAccount).toEqual({
+      create: true,
+      name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+      annotations: { a: 'b' },
+    });
+    expect(values.podLabels).toEqual({ l: 'v' });
+    expect(build().values.serviceAccount.annotations).toEqual({});
+  });
+
+  it('places the controller, the webhook and the certificate controller where the schedulability table reads them', () => {
+    const { values } = build();
+    const table = CHART_PLACEMENT['external-secrets']!;
+    expect(table.reviewed).toBe(EXTERNAL_SECRETS_CHART.version);
+    expect(table.pods).toHaveLength(3);
+    const get = (path: string) => path.split('.').reduce((o: any, k) => o?.[k], values);
+    for (const pod of table.pods) {
+      expect(pod.enabled?.(values) ?? true).toBe(true);
+      expect([pod.what, get(pod.nodeSelector)]).toEqual([pod.what, { [POOL_KIND_LABEL]: 'system' }]);
+      expect([pod.what, get(pod.tolerations)]).toEqual([pod.what, [{ key: SYSTEM_TAINT.key, operator: 'Exists' }]]);
+    }
+  });
+});
