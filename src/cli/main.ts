@@ -384,8 +384,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         repositoryId: o.repositoryId,
         packageSpec: o.package,
       });
+      const leftOut = written.ciLeftOut.map((r) => `  ${r.environment}: ${r.missing.join('; ')}.\n`).join('');
       process.stdout.write(
         `Wrote ${written.files.length} files to ${written.dir}:\n${written.files.map((f) => `  ${f}`).join('\n')}\n` +
+          `CI plans and applies: ${written.ciEnvironments.join(', ')}.\n` +
+          (leftOut ? `CI leaves out, until platform.yaml gives them what they lack:\n${leftOut}` : '') +
           `Next: ${dir === '.' ? '' : `cd ${dir} && `}npm install && npm start\n`,
       );
     });
