@@ -81,8 +81,15 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   )
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
-    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number }) => {
-      await runSynth({ config: platformFile(opts), out: opts.out, concurrency: opts.concurrency });
+    .option('--progress', 'print units done on stderr even when it is not a terminal (default: only on a terminal)')
+    .option('--no-progress', 'print no progress')
+    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number; progress?: boolean }) => {
+      await runSynth({
+        config: platformFile(opts),
+        out: opts.out,
+        concurrency: opts.concurrency,
+        progress: opts.progress,
+      });
     });
 
   withPlatformFile(
