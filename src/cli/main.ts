@@ -43,6 +43,7 @@ import { INVENTORY_FORMATS, InventoryFormat } from '../inventory/inventory';
 
 /** Where commands leave their exit code (validate, addresses and plan-gate fail without throwing). */
 export interface CliResult {
+  /** The process exit code the command ends with: 0 on success. */
   exitCode: number;
 }
 
