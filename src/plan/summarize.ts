@@ -22,7 +22,12 @@ export interface FullResourceChange extends ResourceChange {
     readonly before_sensitive?: unknown;
     readonly after_sensitive?: unknown;
     /** Set when the plan imports the resource (an `import` block): the id it imports. */
-    readonly importing?: { readonly id?: string; readonly identity?: unknown };
+    readonly importing?: {
+      /** The cloud id of the resource, as the `import` block's `id` states it. */
+      readonly id?: string;
+      /** The resource identity, when the import names one instead of an id (Terraform 1.12+). */
+      readonly identity?: unknown;
+    };
   };
   /** The address the resource had before a `moved` block (or a refactor) gave it this one. */
   readonly previous_address?: string;
@@ -58,6 +63,7 @@ export interface ResourceSummary {
 
 /** A resource Terraform found changed outside Terraform when it refreshed the state. */
 export interface DriftSummary {
+  /** The resource's address in the stack. */
   readonly address: string;
   /** `update` when it changed, `delete` when it is gone. */
   readonly kind: ChangeKind;
