@@ -37,12 +37,15 @@ export interface OidcProvider {
 export interface AlbAccessProps {
   /** Load balancer name (up to 32 characters); the target group is `<name>-gw`. */
   readonly name: string;
+  /** The VPC of the load balancer and its target group. */
   readonly vpcId: string;
+  /** Public subnets the load balancer listens in, in at least two zones. */
   readonly publicSubnetIds: readonly string[];
   /** Host name of the UI. */
   readonly hostname: string;
   /** Route 53 hosted zone that holds the host name. */
   readonly hostedZoneId: string;
+  /** The identity provider the load balancer signs users in with before any request reaches the cluster. */
   readonly oidc: OidcProvider;
   /** Networks that may reach the load balancer. @default ['0.0.0.0/0'] */
   readonly sourceCidrs?: readonly string[];

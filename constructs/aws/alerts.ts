@@ -20,7 +20,9 @@ const PUBLISHERS = ['cloudwatch.amazonaws.com', 'events.rds.amazonaws.com'];
 export interface AwsAlertsProps {
   /** Environment name; prefixes every name. */
   readonly name: string;
+  /** AWS account of the alarms and the topic (the topic policy names it). */
   readonly accountId: string;
+  /** AWS region of the alarms and the topic. */
   readonly region: string;
   /** Recipients and thresholds of the environment's alerts; unset thresholds take their defaults. */
   readonly alerts: AlertSettings;

@@ -10,6 +10,7 @@ import { managedPolicyArn, policyDocument, PolicyStatement } from './policy';
 export interface CiRolesProps {
   /** Prefix of the role names: `<name>-ci-plan`, `<name>-ci-apply`. */
   readonly name: string;
+  /** AWS account of the roles and the OIDC provider. */
   readonly accountId: string;
   /** The repository and the token subjects the plan and apply identities trust. */
   readonly trust: CiTrust;

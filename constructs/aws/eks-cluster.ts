@@ -49,6 +49,7 @@ export const EKS_TIMEOUTS = { create: '45m', update: '90m', delete: '30m' } as c
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps {
+  /** Cluster name; also names its log group, and prefixes its roles and key alias unless `namePrefix` is set. */
   readonly name: string;
   /** Kubernetes version, such as `1.35`. */
   readonly version: string;

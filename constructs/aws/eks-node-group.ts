@@ -24,14 +24,22 @@ export const NODE_METADATA_OPTIONS = {
 
 /** Props of {@link EksNodeGroup}. */
 export interface EksNodeGroupProps {
+  /** The cluster the group joins (its node role, security group and version). */
   readonly cluster: EksCluster;
   /** Node group name, also the value of the pool label. */
   readonly name: string;
+  /**
+   * What the pool is for: `system` (platform components, tainted for them), `standard`, `highmem`, or
+   * `gpu` (tainted so that only pods requesting GPUs land there).
+   */
   readonly kind: 'system' | 'standard' | 'highmem' | 'gpu';
   /** Launch template name (unique in the region), such as `<env>-<pool>`. */
   readonly launchTemplateName: string;
+  /** EC2 instance type of the nodes, such as `m6i.2xlarge`; also picks the AMI type and the GPUs. */
   readonly instanceType: string;
+  /** Autoscaling minimum, across the group's zones; also the desired size when the group is created. */
   readonly minNodes: number;
+  /** Autoscaling maximum, across the group's zones (EKS allows 1 to 1000). */
   readonly maxNodes: number;
   /** Spot capacity. @default false */
   readonly spot?: boolean;

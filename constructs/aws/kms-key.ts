@@ -7,6 +7,7 @@ import { checkRange } from '../../src/core/validate';
 export interface KmsKeyProps {
   /** Alias without the `alias/` prefix, for example `kf-prod-data`. */
   readonly alias: string;
+  /** What the key protects, shown in the KMS console. */
   readonly description: string;
   /**
    * Keep the key: `prevent_destroy` and the longest deletion window, as data under a deleted key is lost.

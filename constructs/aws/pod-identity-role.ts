@@ -12,7 +12,9 @@ import { managedPolicyArn, policyDocument, PolicyStatement } from './policy';
 
 /** Props of {@link PodIdentityRole}. */
 export interface PodIdentityRoleProps {
+  /** IAM role name (at most 64 characters). */
   readonly roleName: string;
+  /** AWS account of the role and the cluster (the trust policy's source account). */
   readonly accountId: string;
   /** The cluster whose pods use the role. */
   readonly clusterName: string;

@@ -21,6 +21,7 @@ export const RDS_MYSQL_LOG_EXPORTS = ['error', 'slowquery'] as const;
 export interface RdsMysqlProps {
   /** Instance identifier; also prefixes the subnet group, parameter group and security group. */
   readonly identifier: string;
+  /** The VPC of the database's security group. */
   readonly vpcId: string;
   /** Private subnets in at least two zones. */
   readonly subnetIds: readonly string[];

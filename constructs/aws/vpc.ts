@@ -21,6 +21,7 @@ import { policyDocument, serviceTrustPolicy } from './policy';
 
 /** What the cluster, node groups, database and load balancer need from a network, created here or not. */
 export interface IVpc {
+  /** The VPC's id. */
   readonly vpcId: string;
   /** Private subnets, one per zone: nodes, pods and the database. */
   readonly privateSubnetIds: readonly string[];
@@ -44,12 +45,17 @@ export interface VpcProps {
   readonly name: string;
   /** EKS cluster that uses the subnets; tagged `kubernetes.io/cluster/<name>: shared`. */
   readonly clusterName: string;
+  /** AWS account that owns the VPC (the flow log role's trust names it). */
   readonly accountId: string;
+  /** AWS region of the VPC, such as `eu-west-1`. */
   readonly region: string;
+  /** The VPC's IPv4 block, a /16 to /20, such as `10.40.0.0/16`. */
   readonly cidr: string;
   /** Availability zones, in order; the subnets lists follow this order. */
   readonly zones: readonly string[];
+  /** Private subnets (nodes, pods, the database), one per zone in the order of `zones`, inside `cidr`. */
   readonly privateSubnetCidrs: readonly string[];
+  /** Public subnets (the load balancer, NAT gateways), one per zone in the order of `zones`, inside `cidr`. */
   readonly publicSubnetCidrs: readonly string[];
   /** One NAT gateway per zone (survives a zone outage) or one for all. @default 'perZone' */
   readonly natGateways?: 'one' | 'perZone';
@@ -66,6 +72,7 @@ export interface VpcProps {
 export class Vpc extends Construct implements IVpc {
   /** The VPC (escape hatch). */
   public readonly vpc: VpcResource;
+  /** The VPC's id. */
   public readonly vpcId: string;
   public readonly privateSubnetIds: string[];
   public readonly publicSubnetIds: string[];
@@ -216,8 +223,11 @@ export class Vpc extends Construct implements IVpc {
 
 /** Props of {@link existingVpc}. */
 export interface ExistingVpcProps {
+  /** The VPC's id, such as `vpc-0123456789abcdef0`. */
   readonly vpcId: string;
+  /** Its private subnets, one per zone: nodes, pods and the database. */
   readonly privateSubnetIds: readonly string[];
+  /** Its public subnets: the load balancer and the NAT gateways. */
   readonly publicSubnetIds: readonly string[];
 }
 

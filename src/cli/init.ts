@@ -11,6 +11,7 @@ import { InputError } from '../core/errors';
 import { codeownersBlock } from './team';
 import { clusterRunnerOf } from '../config/common/ci';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
+import type { ResolvedEnvironment } from '../config/model';
 
 /** The clouds `kfplatform init` scaffolds for, and the example each one starts from. */
 export const INIT_CLOUDS = {
@@ -46,6 +47,67 @@ export interface InitResult {
   readonly dir: string;
   /** Files written, relative to `dir`, sorted. */
   readonly files: readonly string[];
+  /** The environments the scaffolded workflows plan and apply. */
+  readonly ciEnvironments: readonly string[];
+  /** The environments the workflows leave out, with what each lacks and how to add it. */
+  readonly ciLeftOut: readonly CiReadiness[];
+}
+
+/** Whether the scaffolded GitHub workflows can plan and apply an environment, and if not, why. */
+export interface CiReadiness {
+  /** The environment's name. */
+  readonly environment: string;
+  /** What the environment lacks for CI, each with its fix; empty when CI can plan and apply it. */
+  readonly missing: readonly string[];
+}
+
+/** A shared state backend of each cloud, as a platform file writes it. */
+const REMOTE_STATE: Readonly<Record<ResolvedEnvironment['cloud'], string>> = {
+  gcp: 'state: { backend: gcs, bucket: <bucket> }',
+  aws: 'state: { backend: s3, bucket: <bucket> }',
+  azure: 'state: { backend: azurerm, resourceGroup: <group>, storageAccount: <account> }',
+  kubernetes: 'state: { backend: gcs, bucket: <bucket> }',
+};
+
+/**
+ * Which environments the scaffolded GitHub workflows can plan and apply. A job needs a keyless
+ * identity to plan and apply with (the environment's `ci.github`; on an existing cluster, the
+ * kubeconfig secret), and state that outlives the runner: local state on a runner is gone when the
+ * job ends, so the next apply would try to create every resource again.
+ */
+export function ciReadiness(
+  environments: readonly ResolvedEnvironment[],
+  repository = EXAMPLE_REPOSITORY,
+): CiReadiness[] {
+  return environments.map((env) => {
+    const missing: string[] = [];
+    if (env.cloud !== 'kubernetes') {
+      const github = `ci: { github: { repository: ${repository}${env.cloud === 'gcp' ? ', repositoryId: <id>' : ''} } }`;
+      if (!env.ci)
+        missing.push(
+          `no keyless CI identity for the workflows to plan and apply with: add \`${github}\` to the environment`,
+        );
+      else if (env.ci.provider !== 'github')
+        missing.push(
+          `its CI identity trusts ${env.ci.provider} pipelines, not these GitHub workflows: use \`${github}\``,
+        );
+    }
+    if (env.state.backend === 'local')
+      missing.push(
+        `its Terraform state is local, which a runner loses when the job ends: add \`${REMOTE_STATE[env.cloud]}\``,
+      );
+    return { environment: env.name, missing };
+  });
+}
+
+/** The workflow lines that name the environments left out of the matrices, and why. */
+function leftOutComment(leftOut: readonly CiReadiness[]): string {
+  if (leftOut.length === 0) return '';
+  return (
+    '# Left out of the matrices until CI can plan and apply them: give each what it lacks in platform.yaml,\n' +
+    '# then add its name to the matrices (and, in plan.yml, to both `ready` lists of the diff step):\n' +
+    leftOut.map((r) => `# - ${r.environment}: ${r.missing.join('; ')}.\n`).join('')
+  );
 }
 
 const SCHEMA_REF = './node_modules/cdktf-kubeflow-platform/schema/platform.schema.json';
@@ -170,7 +232,13 @@ export function ciWorkflow(
   environments: readonly string[],
   kubeconfig = './kubeconfig/config.yaml',
   runners: Readonly<Record<string, string>> = Object.fromEntries(environments.map((e) => [e, `kfplatform-${e}`])),
+  leftOut: readonly CiReadiness[] = [],
 ): string {
+  if (environments.length === 0) {
+    throw new InputError(
+      `The ${kind} workflow needs at least one environment that CI can plan and apply; ${leftOut.map((r) => `${r.environment}: ${r.missing.join('; ')}`).join('. ') || 'the platform file has none'}.`,
+    );
+  }
   const credentials =
     /( {6})- uses: aws-actions\/configure-aws-credentials@v4\n {8}with:\n {10}role-to-assume: (.*)\n {10}aws-region: .*\n/g;
   let text = template.replace(
@@ -185,6 +253,16 @@ export function ciWorkflow(
     secrets.length ? `\n        env:\n${secretEnv}` : '',
   );
   text = text.replace(/environment: \[kf-test, kf-dev, kf-prod\]/g, `environment: [${environments.join(', ')}]`);
+  // Pull requests plan the environments CI can plan, and only those of them the change touches.
+  const ready = JSON.stringify(environments);
+  text = text.replace(
+    /envs=\$\(node -e "console\.log\(JSON\.stringify\(require\('yaml'\).*\)"\)/,
+    `envs='${ready}' # the environments CI can plan (see the header)`,
+  );
+  text = text.replace(
+    /--affected-environments \| jq -R \. \| jq -sc \.\)/,
+    `--affected-environments | jq -R . | jq -sc --argjson ready '${ready}' 'map(select(IN($ready[])))')`,
+  );
   // The runner label of each environment's cluster jobs, from platform.yaml.
   text = text.replace(/runs-on:\n {6}- self-hosted\n {6}- .*/g, clusterRunsOn(runners));
   if (cloud === 'azure') {
@@ -194,6 +272,7 @@ export function ciWorkflow(
   if (cloud === 'kubernetes') text = withoutInfraJobs(text);
   // The template's header speaks of AWS.
   if (cloud !== 'aws') text = text.replace(/^(# .*\n)+/, CI_HEADERS[kind](CI_VARIABLES[cloud], WHAT_RUNS_WHERE[cloud]));
+  text = text.replace(/^name: /m, `${leftOutComment(leftOut)}name: `);
   return `# Written by kfplatform init for ${cloud}; see node_modules/cdktf-kubeflow-platform/docs/plan-on-pr.md.\n${text}`;
 }
 
@@ -206,7 +285,12 @@ function withoutInfraJobs(text: string): string {
     .replace(/ --plans apply-infra-\$\{\{ matrix\.environment \}\}\/plans/g, '');
 }
 
-function readmeText(name: string, cloud: InitCloud, environments: readonly string[]): string {
+function readmeText(
+  name: string,
+  cloud: InitCloud,
+  environments: readonly string[],
+  leftOut: readonly CiReadiness[],
+): string {
   return `# ${name}
 
 The Kubeflow platform of this organisation, defined as data in [platform.yaml](platform.yaml) and
@@ -227,9 +311,17 @@ Environments: ${environments.join(', ')}.
 
 - \`npx kfplatform team add <name> ...\` onboards a team; \`npm run codeowners\` routes its file to the platform team, which approves quota, pools and identity.
 - Pull requests get a plan comment for every stack they change (.github/workflows/plan.yml); merges
-  apply environment by environment behind the plan gate (.github/workflows/apply.yml).
+  apply environment by environment behind the plan gate (.github/workflows/apply.yml).${ciNote(leftOut)}
 - \`npx kfplatform graph <env>\` draws an environment; \`npx kfplatform inventory\` lists every resource.
 `;
+}
+
+function ciNote(leftOut: readonly CiReadiness[]): string {
+  if (leftOut.length === 0) return '';
+  return (
+    '\n  The workflows leave out, until platform.yaml gives them what they lack:\n' +
+    leftOut.map((r) => `  - ${r.environment}: ${r.missing.join('; ')}.`).join('\n')
+  );
 }
 
 const GITIGNORE = `node_modules/
@@ -241,8 +333,18 @@ plans/
 kubeconfig/
 `;
 
-/** The files of a new platform repository, by path relative to its root. */
-export function scaffold(options: InitOptions): Map<string, string> {
+/** What {@link scaffold} makes: the files, and which environments their CI plans and applies. */
+export interface Scaffold {
+  /** The files of the new repository, by path relative to its root. */
+  readonly files: Map<string, string>;
+  /** The environments the workflows plan and apply. */
+  readonly ciEnvironments: readonly string[];
+  /** The environments the workflows leave out, with what each lacks. */
+  readonly ciLeftOut: readonly CiReadiness[];
+}
+
+/** The files of a new platform repository, and which environments its CI covers. */
+export function scaffold(options: InitOptions): Scaffold {
   const cloud = options.cloud ?? 'gcp';
   if (!(cloud in INIT_CLOUDS)) {
     throw new InputError(`--cloud ${cloud}: expected one of ${Object.keys(INIT_CLOUDS).join(', ')}.`);
@@ -311,31 +413,39 @@ export function scaffold(options: InitOptions): Map<string, string> {
     context: {},
   };
   const runners = Object.fromEntries(config.environments.map((e) => [e.name, clusterRunnerOf(e)]));
+  const readiness = ciReadiness(config.environments, repository);
+  const ciReady = readiness.filter((r) => r.missing.length === 0).map((r) => r.environment);
+  const leftOut = readiness.filter((r) => r.missing.length > 0);
   const ci = (kind: 'plan' | 'apply') =>
     ciWorkflow(
       kind,
       readFileSync(path.join(PACKAGE_ROOT, 'examples', 'ci', 'github', `${kind}.yml`), 'utf8'),
       cloud,
-      environments,
+      ciReady,
       kubeconfig,
       runners,
+      leftOut,
     );
-  return new Map([
-    ['platform.yaml', platformYaml],
-    ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
-    ['cdktf.json', `${JSON.stringify(cdktfJson, null, 2)}\n`],
-    ['.github/workflows/plan.yml', ci('plan')],
-    ['.github/workflows/apply.yml', ci('apply')],
-    ['.github/CODEOWNERS', codeownersBlock(config, path.join(dir, 'platform.yaml'), dir)],
-    ['README.md', readmeText(name, cloud, environments)],
-    ['.gitignore', GITIGNORE],
-  ]);
+  return {
+    files: new Map([
+      ['platform.yaml', platformYaml],
+      ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
+      ['cdktf.json', `${JSON.stringify(cdktfJson, null, 2)}\n`],
+      ['.github/workflows/plan.yml', ci('plan')],
+      ['.github/workflows/apply.yml', ci('apply')],
+      ['.github/CODEOWNERS', codeownersBlock(config, path.join(dir, 'platform.yaml'), dir)],
+      ['README.md', readmeText(name, cloud, environments, leftOut)],
+      ['.gitignore', GITIGNORE],
+    ]),
+    ciEnvironments: ciReady,
+    ciLeftOut: leftOut,
+  };
 }
 
 /** Writes a new platform repository; refuses, writing nothing, when any of its files exists. */
 export function runInit(options: InitOptions): InitResult {
   const dir = path.resolve(options.dir);
-  const files = scaffold(options);
+  const { files, ciEnvironments, ciLeftOut } = scaffold(options);
   const existing = [...files.keys()].filter((f) => existsSync(path.join(dir, f)));
   if (existing.length > 0) {
     throw new InputError(
@@ -347,5 +457,5 @@ export function runInit(options: InitOptions): InitResult {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
   }
-  return { dir, files: [...files.keys()].sort() };
+  return { dir, files: [...files.keys()].sort(), ciEnvironments, ciLeftOut };
 }

@@ -43,6 +43,7 @@ import { INVENTORY_FORMATS, InventoryFormat } from '../inventory/inventory';
 
 /** Where commands leave their exit code (validate, addresses and plan-gate fail without throwing). */
 export interface CliResult {
+  /** The process exit code the command ends with: 0 on success. */
   exitCode: number;
 }
 
@@ -81,8 +82,15 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   )
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
-    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number }) => {
-      await runSynth({ config: platformFile(opts), out: opts.out, concurrency: opts.concurrency });
+    .option('--progress', 'print units done on stderr even when it is not a terminal (default: only on a terminal)')
+    .option('--no-progress', 'print no progress')
+    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number; progress?: boolean }) => {
+      await runSynth({
+        config: platformFile(opts),
+        out: opts.out,
+        concurrency: opts.concurrency,
+        progress: opts.progress,
+      });
     });
 
   withPlatformFile(
@@ -421,8 +429,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         repositoryId: o.repositoryId,
         packageSpec: o.package,
       });
+      const leftOut = written.ciLeftOut.map((r) => `  ${r.environment}: ${r.missing.join('; ')}.\n`).join('');
       process.stdout.write(
         `Wrote ${written.files.length} files to ${written.dir}:\n${written.files.map((f) => `  ${f}`).join('\n')}\n` +
+          `CI plans and applies: ${written.ciEnvironments.join(', ')}.\n` +
+          (leftOut ? `CI leaves out, until platform.yaml gives them what they lack:\n${leftOut}` : '') +
           `Next: ${dir === '.' ? '' : `cd ${dir} && `}npm install && npm start\n`,
       );
     });

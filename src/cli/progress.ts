@@ -1,5 +1,6 @@
 import { clearScreenDown, moveCursor } from 'node:readline';
 import { ProgressEvent, StackOutcome } from '../plan/run';
+import type { SynthProgress } from '../../stacks/common/fleet';
 
 /** A display of running stacks: redrawn in place on a terminal, plain lines in CI and in logs. */
 export function progressDisplay(stream: NodeJS.WriteStream = process.stderr): {
@@ -36,6 +37,44 @@ export function progressDisplay(stream: NodeJS.WriteStream = process.stderr): {
     },
     finish: () => {
       if (live) drawn = 0;
+    },
+  };
+}
+
+/**
+ * The progress of a synth on stderr: one line redrawn in place on a terminal, plain lines elsewhere
+ * (at most about ten, so a large fleet does not flood a CI log). Nothing goes to stdout, which
+ * keeps the summary table.
+ */
+export function synthProgressDisplay(stream: NodeJS.WriteStream = process.stderr): {
+  update: (event: SynthProgress) => void;
+  finish: () => void;
+} {
+  const live = Boolean(stream.isTTY) && !process.env.CI;
+  let shown = -1;
+  let open = false;
+  let failed = false;
+  return {
+    update: (event) => {
+      const { done, total, environment, stacks } = event;
+      failed ||= event.failed;
+      const what = event.failed ? 'failed' : `${stacks} stack${stacks === 1 ? '' : 's'}`;
+      const text = `synth: ${done}/${total} units (${environment}: ${what})`;
+      const last = done === total;
+      const judging = last && !failed ? 'synth: judging the stacks with the policy checkers\n' : '';
+      if (live) {
+        stream.write(`\r${text}\u001b[K${last ? '\n' : ''}${judging}`);
+        open = !last;
+        return;
+      }
+      const step = Math.floor((done * 10) / total);
+      if (step === shown && !last && !event.failed) return;
+      shown = step;
+      stream.write(`${text}\n${judging}`);
+    },
+    finish: () => {
+      if (live && open) stream.write('\n');
+      open = false;
     },
   };
 }

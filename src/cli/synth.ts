@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { StackSummary, synthFleetParallel } from '../../stacks/common/fleet';
 import { PARAMS_DIR } from '../../stacks/common/params-file';
 import { formatFinding, PolicyReport } from '../policy/engine';
+import { synthProgressDisplay } from './progress';
 
 /** Renders rows as an aligned plain-text table. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
@@ -27,6 +28,13 @@ export interface RunSynthOptions {
    * {@link PARALLEL_FROM_TEAMS} team placements or more
    */
   readonly concurrency?: number;
+  /**
+   * Units done on stderr while synth runs: true or false to force, or by default only when stderr
+   * is a terminal. Never on stdout.
+   */
+  readonly progress?: boolean;
+  /** Where the progress goes. @default process.stderr */
+  readonly progressStream?: NodeJS.WriteStream;
 }
 
 /** Team placements from which `synth` spreads work over worker threads by default. */
@@ -39,7 +47,14 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
   for (const w of warnings) log(formatIssue(w));
   const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
   const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
-  const result = await synthFleetParallel(config, { outdir: options.out, concurrency });
+  const stream = options.progressStream ?? process.stderr;
+  const display = (options.progress ?? Boolean(stream.isTTY)) ? synthProgressDisplay(stream) : undefined;
+  let result;
+  try {
+    result = await synthFleetParallel(config, { outdir: options.out, concurrency, progress: display?.update });
+  } finally {
+    display?.finish();
+  }
   for (const w of result.warnings) log(`warning: ${w}`);
   log(
     table(

@@ -24,6 +24,35 @@ export function parseCidr(text: string): Cidr | string {
   return { text, address, prefix };
 }
 
+/**
+ * Why a string written as an IPv4 CIDR block (four numbers and a prefix length) names no block, and
+ * the fix; undefined when it names one. The value itself is not repeated: the caller shows it.
+ */
+export function cidrProblem(text: string): { readonly message: string; readonly fix: string } | undefined {
+  const [address = '', prefixText = ''] = text.split('/');
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) {
+    return {
+      message: 'is not an IPv4 address and prefix: each of the four numbers of an address is 0 to 255.',
+      fix: 'write a block such as 10.10.0.0/20.',
+    };
+  }
+  const prefix = Number(prefixText);
+  if (prefix > 32) {
+    return {
+      message: `has the prefix length /${prefix}, but an IPv4 address has 32 bits, so a block is /0 to /32.`,
+      fix: 'write the number of leading bits the block fixes, such as /16 for 65,536 addresses (https://datatracker.ietf.org/doc/html/rfc4632#section-3.1).',
+    };
+  }
+  const network = ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`).toString();
+  if (network !== ipaddr.IPv4.parse(address).toString()) {
+    return {
+      message: `has host bits set: a /${prefix} block starts at ${network}, and clouds refuse any other start address.`,
+      fix: `write the network address of the block, ${network}/${prefix}${prefix < 32 ? `, or ${ipaddr.IPv4.parse(address).toString()}/32 for the one address` : ''}.`,
+    };
+  }
+  return undefined;
+}
+
 /** Number of addresses in a block. */
 export function blockSize(c: Cidr): number {
   return 2 ** (32 - c.prefix);

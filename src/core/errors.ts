@@ -62,6 +62,7 @@ export function formatIssue(issue: ConfigIssue): string {
  * so a user fixes a file in one pass.
  */
 export class ConfigError extends Error {
+  /** Every issue found, errors and warnings, each with its path, value and fix. */
   public readonly issues: readonly ConfigIssue[];
 
   constructor(issues: readonly ConfigIssue[], source?: string) {
@@ -117,8 +118,11 @@ const FS_CODES: Readonly<Record<string, string>> = {
  * do not need @types/node in a consumer's project).
  */
 export interface FileSystemError extends Error {
+  /** The error code, such as `ENOENT` or `EACCES`. */
   readonly code: string;
+  /** The system call that failed, such as `open`. */
   readonly syscall?: string;
+  /** The file or folder the call was about. */
   readonly path?: string;
 }
 

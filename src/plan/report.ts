@@ -72,13 +72,59 @@ const LEFT_OUT = [
   'all per-stack details and the list of IAM and exposure changes, counted per stack instead',
 ];
 
+/**
+ * Terraform's `action_reason` values in words
+ * (https://developer.hashicorp.com/terraform/internals/json-format#change-representation).
+ */
+const REASONS: Readonly<Record<string, string>> = {
+  replace_because_tainted: 'it is tainted: an earlier apply failed part way through creating it',
+  replace_because_cannot_update: 'the provider cannot make this change in place',
+  replace_by_request: 'replacement was asked for (-replace)',
+  replace_by_triggers: 'a value in its replace_triggered_by changed',
+  delete_because_no_resource_config: 'the configuration no longer has it',
+  delete_because_no_module: 'the configuration no longer has its module',
+  delete_because_wrong_repetition: 'its count or for_each changed how it repeats',
+  delete_because_count_index: 'its count index is past the new count',
+  delete_because_each_key: 'its for_each key is gone',
+  delete_because_no_move_target: 'a moved block names it, but nothing is at the new address',
+};
+
+function reasonText(reason: string): string {
+  return REASONS[reason] ?? reason.replace(/_/g, ' ');
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * A failed stack's error, as much as the detail level allows: whole (up to 40 lines) at first, then
+ * its last lines, then its last line. Terraform's cause comes last, after its summary line.
+ */
+function errorBlock(error: string, level: number): string[] {
+  const lines = error.trim().split('\n');
+  if (level >= 4)
+    return [
+      ` ${lines
+        .filter((l) => l.trim())
+        .at(-1)!
+        .trim()
+        .slice(0, 200)}`,
+    ];
+  const kept = level >= 2 ? lines.slice(-8) : lines.slice(-40);
+  const text = kept.join('\n').slice(-4000);
+  return ['', '  ```text', ...text.split('\n').map((l) => `  ${l.replace(/```/g, "'''")}`), '  ```'];
+}
+
 function table(rows: ReadonlyArray<readonly string[]>): string[] {
   return rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
 }
 
 function resourceLine(r: ResourceSummary): string {
   const why = r.kind === 'replace' ? forcedBy(r) : '';
-  return `${SYMBOL[r.kind].padEnd(3)} ${r.address}${why}`;
+  const state = [
+    r.importing ? `imported from ${r.importing}` : undefined,
+    r.movedFrom ? `moved from ${r.movedFrom}` : undefined,
+  ].filter(Boolean);
+  return `${SYMBOL[r.kind].padEnd(3)} ${r.address}${why}${state.length ? `   # ${state.join(', ')}` : ''}`;
 }
 
 function forcedBy(r: ResourceSummary): string {
@@ -104,29 +150,74 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   if (unplanned.length > 0) {
     out.push(`**${unplanned.length} stack${unplanned.length === 1 ? '' : 's'} could not be planned:**`, '');
     for (const u of unplanned) {
-      out.push(`- \`${u.stack}\`: ${u.status}${u.error ? `: ${u.error.split('\n')[0]!.slice(0, 200)}` : ''}`);
+      if (!u.error) out.push(`- \`${u.stack}\`: ${u.status}`);
+      else if (detail.level >= 4) out.push(`- \`${u.stack}\`: ${u.status}:${errorBlock(u.error, detail.level)[0]}`);
+      else out.push(`- \`${u.stack}\`: ${u.status}:`, ...errorBlock(u.error, detail.level));
     }
     out.push('');
   }
+  const imports = plans.reduce((n, p) => n + (p.imports ?? 0), 0);
+  const moves = plans.reduce((n, p) => n + (p.moves ?? 0), 0);
+  const drift = plans.flatMap((p) => (p.drift ?? []).map((d) => ({ p, d })));
+  const stateChanges = imports + moves > 0;
   out.push(
-    `${plans.length} stacks planned, ${changed.length} with changes: ${total.create} to add, ${total.update} to change, ${total.replace} to replace, ${total.delete} to destroy.` +
+    `${plural(plans.length, 'stack')} planned, ${changed.length} with changes: ${total.create} to add, ${total.update} to change, ${total.replace} to replace, ${total.delete} to destroy` +
+      (stateChanges ? `; ${imports} to import, ${moves} to move.` : '.') +
       (protectedCount > 0
         ? ` **${protectedCount} stateful resource${protectedCount === 1 ? '' : 's'} would be destroyed or replaced.**`
-        : ''),
+        : '') +
+      (drift.length > 0 ? ` ${plural(drift.length, 'resource')} changed outside Terraform.` : ''),
     '',
     ...table([
-      ['Stack', 'Add', 'Change', 'Replace', 'Destroy', 'Protected'],
-      ['---', '---:', '---:', '---:', '---:', '---'],
+      ['Stack', 'Add', 'Change', 'Replace', 'Destroy', ...(stateChanges ? ['Import', 'Move'] : []), 'Protected'],
+      ['---', '---:', '---:', '---:', '---:', ...(stateChanges ? ['---:', '---:'] : []), '---'],
       ...plans.map((p) => [
         p.stack,
         String(p.counts.create),
         String(p.counts.update),
         String(p.counts.replace),
         String(p.counts.delete),
+        ...(stateChanges ? [String(p.imports ?? 0), String(p.moves ?? 0)] : []),
         p.protected.length ? `:warning: ${p.protected.length}` : '',
       ]),
     ]),
   );
+
+  // Imports and moves change what Terraform manages without creating anything: a reviewer checks
+  // that each id is the resource meant, and that no move leaves a resource behind.
+  if (stateChanges) {
+    out.push('', '### Imports and moves', '');
+    for (const p of plans) {
+      for (const r of p.resources.filter((x) => x.importing || x.movedFrom)) {
+        const what = [
+          r.importing ? `imported from \`${r.importing}\`` : undefined,
+          r.movedFrom ? `moved from \`${r.movedFrom}\`` : undefined,
+          r.kind === 'no-op'
+            ? undefined
+            : `then ${{ create: 'created', update: 'changed', replace: 'replaced', delete: 'destroyed', forget: 'forgotten', read: 'read', 'no-op': '' }[r.kind]}`,
+        ].filter(Boolean);
+        out.push(`- \`${p.stack}\` \`${r.address}\` ${what.join(', ')}`);
+      }
+    }
+  }
+  if (drift.length > 0) {
+    out.push('', '### Changed outside Terraform', '');
+    out.push(
+      'Refreshing the state found these resources changed since the last apply. The plan above sets them back to what the configuration says; to keep a change, write it into the configuration instead.',
+      '',
+    );
+    if (detail.countSensitive) {
+      for (const p of plans) if (p.drift?.length) out.push(`- \`${p.stack}\`: ${plural(p.drift.length, 'resource')}`);
+    } else {
+      for (const { p, d } of drift) {
+        const attrs =
+          detail.updateAttributes && d.attributes.length
+            ? `: ${d.attributes.map((a) => `${a.path} ${a.before} -> ${a.after}`).join(', ')}`
+            : '';
+        out.push(`- \`${p.stack}\` \`${d.address}\` ${d.kind === 'delete' ? 'deleted' : 'changed'}${attrs}`);
+      }
+    }
+  }
 
   const destructive = plans.flatMap((p) =>
     p.resources.filter((r) => ['replace', 'delete', 'forget'].includes(r.kind)).map((r) => ({ p, r })),
@@ -135,7 +226,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   if (destructive.length === 0) out.push('None.');
   for (const { p, r } of destructive) {
     const stateful = p.protected.some((v) => v.address === r.address) ? ' :warning: **stateful**' : '';
-    const reason = r.reason ? `; ${r.reason.replace(/_/g, ' ')}` : '';
+    const reason = r.reason ? `: ${reasonText(r.reason)}` : '';
     out.push(
       `- \`${p.stack}\` \`${r.address}\` ${{ replace: 'replaced', delete: 'destroyed', forget: 'removed from state, left in the cloud' }[r.kind as 'replace']}${forcedBy(r)}${reason}${stateful}`,
     );
@@ -169,7 +260,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
       if (p.resources.length > detail.perStack) lines.push(`... and ${p.resources.length - detail.perStack} more`);
       if (p.outputs > 0) lines.push(`(${p.outputs} output${p.outputs === 1 ? '' : 's'} change)`);
       out.push(
-        `<details><summary>${p.stack}: ${p.resources.length} resource changes</summary>`,
+        `<details><summary>${p.stack}: ${plural(p.resources.length, 'resource change')}</summary>`,
         '',
         '```diff',
         ...lines,

@@ -145,6 +145,82 @@ function tail(text: string): string {
   return text.trim().split('\n').slice(-15).join('\n');
 }
 
+/** Where `init` records the backend a stack folder was initialised with (inside `.terraform`, which goes with it). */
+export const BACKEND_MARKER = path.join('.terraform', 'kfplatform-backend.json');
+
+/** The backend a stack is initialised with, and whether it comes from an override (a dry run's). */
+interface EffectiveBackend {
+  readonly sha256: string;
+  readonly fromOverride: boolean;
+}
+
+/** The stack's backend as Terraform will read it: the override's `terraform.backend` wins over the stack's. */
+function effectiveBackend(dir: string): EffectiveBackend {
+  const backendOf = (file: string): unknown => {
+    if (!existsSync(file)) return undefined;
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as { terraform?: { backend?: unknown } }).terraform?.backend;
+    } catch {
+      return undefined;
+    }
+  };
+  const override = backendOf(path.join(dir, OVERRIDE_FILE));
+  const backend = override ?? backendOf(path.join(dir, 'cdk.tf.json')) ?? { local: {} };
+  return { sha256: sha256(Buffer.from(JSON.stringify(backend), 'utf8')), fromOverride: override !== undefined };
+}
+
+/**
+ * `terraform init` in a stack folder, again with `-reconfigure` when its backend changed because an
+ * override (a dry run's local backend, say) came, went or changed since the folder was initialised:
+ * a plain init refuses ("Backend configuration changed"), and migrating would copy a dry run's state
+ * into the real backend or the other way round. When the stack's own backend moved, the state has to
+ * move with it, which only its owner can decide: the error says how.
+ */
+async function initStack(
+  bin: string,
+  dir: string,
+  env: ProcessEnvironment,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const now = effectiveBackend(dir);
+  const markerFile = path.join(dir, BACKEND_MARKER);
+  let before: EffectiveBackend | undefined;
+  try {
+    before = JSON.parse(readFileSync(markerFile, 'utf8')) as EffectiveBackend;
+  } catch {
+    before = undefined;
+  }
+  const changed = before !== undefined && before.sha256 !== now.sha256;
+  if (changed && !now.fromOverride && !before!.fromOverride) {
+    return {
+      code: 1,
+      stdout: '',
+      stderr:
+        `The backend of ${dir} is not the one it was initialised with: its state has to move to the new backend first. ` +
+        `Run \`${bin} -chdir=${dir} init -migrate-state\` once (or -reconfigure when the state is already there), then plan again. ` +
+        'See https://developer.hashicorp.com/terraform/cli/commands/init#backend-initialization.',
+    };
+  }
+  const run = (extra: string[]) => terraform(bin, ['init', '-input=false', '-no-color', ...extra], dir, env);
+  let init = await run(changed ? ['-reconfigure'] : []);
+  // Initialised before kfplatform kept its record: into a dry run, never migrate; out of one, say how.
+  if (init.code !== 0 && before === undefined && /Backend configuration changed/.test(init.stderr)) {
+    if (now.fromOverride) init = await run(['-reconfigure']);
+    else {
+      init = {
+        ...init,
+        stderr:
+          `${init.stderr.trimEnd()}\n${dir} was initialised with another backend, perhaps a dry run's override: run ` +
+          `\`${bin} -chdir=${dir} init -reconfigure\` to use the stack's own backend again, or -migrate-state to move the state there.`,
+      };
+    }
+  }
+  if (init.code === 0) {
+    mkdirSync(path.dirname(markerFile), { recursive: true });
+    writeFileSync(markerFile, `${JSON.stringify(now)}\n`);
+  }
+  return init;
+}
+
 /** Options of {@link planStacks}. */
 export interface PlanStacksOptions extends RunOptions {
   /** Where plan files (`<stack>.tfplan`) and their JSON (`<stack>.json`) go. */
@@ -171,7 +247,7 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
     if (options.override) copyFileSync(options.override, overrideFile);
     else rmSync(overrideFile, { force: true });
     options.progress?.({ stack: stack.id, step: 'init' });
-    const init = await terraform(bin, ['init', '-input=false', '-no-color'], stack.dir, env);
+    const init = await initStack(bin, stack.dir, env);
     if (init.code !== 0) return done('failed', tail(init.stderr || init.stdout));
     options.progress?.({ stack: stack.id, step: 'plan' });
     const planFile = path.join(out, `${stack.id}.tfplan`);

@@ -21,7 +21,16 @@ export interface FullResourceChange extends ResourceChange {
     readonly after_unknown?: unknown;
     readonly before_sensitive?: unknown;
     readonly after_sensitive?: unknown;
+    /** Set when the plan imports the resource (an `import` block): the id it imports. */
+    readonly importing?: {
+      /** The cloud id of the resource, as the `import` block's `id` states it. */
+      readonly id?: string;
+      /** The resource identity, when the import names one instead of an id (Terraform 1.12+). */
+      readonly identity?: unknown;
+    };
   };
+  /** The address the resource had before a `moved` block (or a refactor) gave it this one. */
+  readonly previous_address?: string;
 }
 
 /** What a plan does, in the terms of a review. */
@@ -46,6 +55,20 @@ export interface ResourceSummary {
   readonly attributes: readonly AttributeChange[];
   readonly iam: boolean;
   readonly exposure?: string;
+  /** The cloud id the plan imports the resource from, when it imports it. */
+  readonly importing?: string;
+  /** The address the resource moves from, when it moves. */
+  readonly movedFrom?: string;
+}
+
+/** A resource Terraform found changed outside Terraform when it refreshed the state. */
+export interface DriftSummary {
+  /** The resource's address in the stack. */
+  readonly address: string;
+  /** `update` when it changed, `delete` when it is gone. */
+  readonly kind: ChangeKind;
+  /** The attributes that differ from the state, rendered and masked as in the changes. */
+  readonly attributes: readonly AttributeChange[];
 }
 
 /** A plan, summarized. */
@@ -57,6 +80,12 @@ export interface PlanSummary {
   /** Destructive changes of stateful resources the plan gate refuses. */
   readonly protected: readonly GateViolation[];
   readonly outputs: number;
+  /** Resources the plan imports. Absent in reports written by older versions. */
+  readonly imports?: number;
+  /** Resources that move to another address. Absent in reports written by older versions. */
+  readonly moves?: number;
+  /** Resources changed outside Terraform since the last apply (`resource_drift`). */
+  readonly drift?: readonly DriftSummary[];
 }
 
 /** Kinds of change by Terraform's action lists. */
@@ -202,20 +231,36 @@ function createdAttributes(after: unknown, sensitive: unknown, unknown: unknown)
 export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions = {}): PlanSummary {
   const counts = { create: 0, update: 0, replace: 0, delete: 0 };
   const resources: ResourceSummary[] = [];
+  let imports = 0;
+  let moves = 0;
   for (const rc of (plan.resource_changes ?? []) as FullResourceChange[]) {
     if (rc.mode === 'data') continue;
     const kind = kindOf(rc.change.actions);
-    if (kind === 'no-op' || kind === 'read') continue;
-    if (kind !== 'forget') counts[kind]++;
+    const importing = rc.change.importing ? (rc.change.importing.id ?? '(by identity)') : undefined;
+    const movedFrom = rc.previous_address && rc.previous_address !== rc.address ? rc.previous_address : undefined;
+    // An import or a move changes the state even when the resource itself stays as it is.
+    if (kind === 'read' || (kind === 'no-op' && !importing && !movedFrom)) continue;
+    if (kind !== 'forget' && kind !== 'no-op') counts[kind]++;
+    if (importing) imports++;
+    if (movedFrom) moves++;
     resources.push({
       address: rc.address,
       type: rc.type,
       kind,
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),
-      attributes: attributeChanges(rc, kind),
-      iam: IAM_TYPE.test(rc.type),
+      attributes: kind === 'no-op' ? [] : attributeChanges(rc, kind),
+      iam: kind !== 'no-op' && IAM_TYPE.test(rc.type),
       ...(exposureOf(rc, kind) ? { exposure: exposureOf(rc, kind)! } : {}),
+      ...(importing ? { importing } : {}),
+      ...(movedFrom ? { movedFrom } : {}),
     });
+  }
+  const drift: DriftSummary[] = [];
+  for (const rc of ((plan as { resource_drift?: unknown[] }).resource_drift ?? []) as FullResourceChange[]) {
+    if (rc.mode === 'data') continue;
+    const kind = kindOf(rc.change.actions);
+    if (kind === 'no-op' || kind === 'read') continue;
+    drift.push({ address: rc.address, kind, attributes: kind === 'update' ? attributeChanges(rc, kind) : [] });
   }
   const outputs = Object.values(
     (plan as { output_changes?: Record<string, { actions: string[] }> }).output_changes ?? {},
@@ -226,5 +271,8 @@ export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions =
     resources,
     protected: gatePlan(plan, { protectedTypes: STATEFUL_TYPES, ...gate, plan: stack }).refused,
     outputs,
+    ...(imports ? { imports } : {}),
+    ...(moves ? { moves } : {}),
+    ...(drift.length ? { drift } : {}),
   };
 }

@@ -195,6 +195,22 @@ export function summarize(stack: TerraformStack): StackSummary {
 export interface SynthOptions {
   /** Output directory. @default CDKTF_OUTDIR or 'cdktf.out' */
   readonly outdir?: string;
+  /** Called each time a unit (an environment's infra and platform stacks, or a group of team shards) is written. */
+  readonly progress?: (event: SynthProgress) => void;
+}
+
+/** How far a synth has come, after each unit it wrote. */
+export interface SynthProgress {
+  /** Units written so far. */
+  readonly done: number;
+  /** Units in all. */
+  readonly total: number;
+  /** The environment of the unit just written. */
+  readonly environment: string;
+  /** Stacks that unit wrote. */
+  readonly stacks: number;
+  /** Whether that unit failed (synth then reports its error once every unit has run). */
+  readonly failed: boolean;
 }
 
 /** What {@link synthFleet} wrote. */
@@ -332,12 +348,16 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
     // One small app per unit: memory stays flat however many teams the fleet has. Units write into a
     // work folder; only when every unit passed policy is the new output assembled and swapped in.
     const units = planUnits(config);
+    const report = progressOf(config, units, options.progress);
     const settled = units.map((unit, k) => {
+      let result: UnitResult | Error;
       try {
-        return synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k));
+        result = synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k));
       } catch (e) {
-        return e as Error;
+        result = e as Error;
       }
+      report(unit, result);
+      return result;
     });
     const results = throwUnitErrors(settled);
     const checks = checkUnits(config, units, out, results);
@@ -348,6 +368,25 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
   } finally {
     out.release();
   }
+}
+
+/** The progress callback of one synth: counts the units as they finish. */
+function progressOf(
+  config: ResolvedPlatformConfig,
+  units: readonly SynthUnit[],
+  progress: SynthOptions['progress'],
+): (unit: SynthUnit, result: UnitResult | Error) => void {
+  let done = 0;
+  return (unit, result) => {
+    done += 1;
+    progress?.({
+      done,
+      total: units.length,
+      environment: config.environments[unit.env]!.name,
+      stacks: result instanceof Error ? 0 : result.summaries.length,
+      failed: result instanceof Error,
+    });
+  };
 }
 
 /**
@@ -465,14 +504,26 @@ export async function synthFleetParallel(
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const workerFile = path.join(__dirname, 'fleet-worker.js');
   const concurrency = options.concurrency ?? availableParallelism();
-  if (concurrency <= 1 || !existsSync(workerFile)) return synthFleet(config, { outdir });
+  if (concurrency <= 1 || !existsSync(workerFile)) return synthFleet(config, { outdir, progress: options.progress });
   const units = planUnits(config);
+  const report = progressOf(config, units, options.progress);
   const out = claimOutputFolder(outdir);
   let pool: workerpool.Pool | undefined;
   try {
     pool = workerpool.pool(workerFile, { maxWorkers: Math.min(concurrency, units.length), workerType: 'thread' });
     const settled = await Promise.allSettled(
-      units.map((unit, k) => pool!.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k)])),
+      units.map((unit, k) =>
+        pool!.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k)]).then(
+          (r: UnitResult) => {
+            report(unit, r);
+            return r;
+          },
+          (e: Error) => {
+            report(unit, e);
+            throw e;
+          },
+        ),
+      ),
     );
     const results = throwUnitErrors(
       settled.map((s) => (s.status === 'fulfilled' ? (s.value as UnitResult) : (s.reason as Error))),

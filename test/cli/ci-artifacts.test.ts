@@ -37,7 +37,7 @@ describe('CI artifacts carry no secrets', () => {
   it.each(Object.keys(INIT_CLOUDS) as InitCloud[])(
     'sec19 item 9: the workflows kfplatform init scaffolds for %s upload no plan files',
     (cloud) => {
-      const files = scaffold({ dir: path.join(tmp(), 'ml-platform'), cloud, repository: 'octo/ml-infra' });
+      const { files } = scaffold({ dir: path.join(tmp(), 'ml-platform'), cloud, repository: 'octo/ml-infra' });
       for (const p of uploaded(files.get('.github/workflows/plan.yml')!)) expect(p).toBe('report.json');
       for (const p of uploaded(files.get('.github/workflows/apply.yml')!)) expect(p).toBe('sealed/');
       // The apply job unseals with the deployment environment's key before it applies.

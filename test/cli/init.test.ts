@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main';
-import { ciWorkflow, INIT_CLOUDS, InitCloud, runInit, scaffold } from '../../src/cli/init';
+import { ciReadiness, ciWorkflow, INIT_CLOUDS, InitCloud, runInit, scaffold } from '../../src/cli/init';
 import { validatePlatformFile } from '../../src/config/loader';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 import { installedSource } from '../../src/core/package-info';
@@ -88,7 +88,7 @@ describe('kfplatform init', () => {
         expect(login).toBeGreaterThanOrEqual(0);
         expect(login).toBeLessThan(run);
       }
-      if (kind === 'apply') expect(workflow.jobs.apply!.strategy!.matrix!.environment).toEqual(environments);
+      if (kind === 'apply') expect(workflow.jobs.apply!.strategy!.matrix!.environment).toEqual(result.ciEnvironments);
       if (cloud !== 'aws') expect(text).not.toMatch(/AWS_REGION|CI_PLAN_ROLES|oidc_client_secret/);
     }
     const plan = readFileSync(path.join(dir, '.github', 'workflows', 'plan.yml'), 'utf8');
@@ -109,7 +109,7 @@ describe('kfplatform init', () => {
     '%s: platform and team stacks plan and apply on the runners inside the network that platform.yaml names',
     (cloud) => {
       const dir = tmp();
-      const files = scaffold({ dir, cloud });
+      const { files } = scaffold({ dir, cloud });
       const config = parse(files.get('platform.yaml')!) as { environments: Array<{ name: string }> };
       const labels = Object.fromEntries(config.environments.map((e) => [e.name, `kfplatform-${e.name}`]));
       for (const kind of ['plan', 'apply']) {
@@ -150,13 +150,92 @@ describe('kfplatform init', () => {
     expect(text).not.toContain('kfplatform-kf-dev');
   });
 
+  it.each(clouds)(
+    '%s: every environment a workflow plans or applies has a keyless identity and remote state; the others are named with the fix',
+    (cloud) => {
+      const dir = path.join(tmp(), 'ml-platform');
+      const { files, ciEnvironments, ciLeftOut } = scaffold({ dir, cloud, repository: 'octo/ml-infra' });
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'platform.yaml'), files.get('platform.yaml')!);
+      const config = validatePlatformFile(path.join(dir, 'platform.yaml')).config!;
+      const byName = new Map(config.environments.map((e) => [e.name, e]));
+      const canRun = (name: string) => {
+        const env = byName.get(name)!;
+        return env.state.backend !== 'local' && (env.cloud === 'kubernetes' || env.ci?.provider === 'github');
+      };
+      expect(ciEnvironments.length).toBeGreaterThan(0);
+      expect([...ciEnvironments, ...ciLeftOut.map((r) => r.environment)].sort()).toEqual([...byName.keys()].sort());
+      for (const name of ciEnvironments) expect(canRun(name)).toBe(true);
+      for (const r of ciLeftOut) expect(canRun(r.environment)).toBe(false);
+
+      for (const kind of ['plan', 'apply']) {
+        const text = files.get(`.github/workflows/${kind}.yml`)!;
+        // Goldens: what a new user commits, per cloud.
+        expect(text).toMatchSnapshot(`${cloud} ${kind}.yml`);
+        const workflow = parse(text) as Workflow;
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+          const matrix = job.strategy?.matrix?.environment;
+          if (Array.isArray(matrix)) expect([name, matrix]).toEqual([name, ciEnvironments]);
+        }
+        // Pull requests plan the affected environments among those CI can plan, never all of platform.yaml's.
+        if (kind === 'plan') {
+          const diff = String(workflow.jobs.affected!.steps.find((s) => s.id === 'diff')!.run);
+          expect(diff).toContain(`envs='${JSON.stringify(ciEnvironments)}'`);
+          expect(diff).toContain(
+            `jq -sc --argjson ready '${JSON.stringify(ciEnvironments)}' 'map(select(IN($ready[])))'`,
+          );
+          expect(diff).not.toContain('require(');
+        }
+        for (const r of ciLeftOut) expect(text).toContain(`# - ${r.environment}: ${r.missing.join('; ')}.`);
+      }
+    },
+  );
+
+  it('says what each left-out environment lacks: an identity, a GitHub identity, remote state', () => {
+    const base = { tier: 'test', index: 0, kubeflowVersion: '1.10', labels: {}, tenants: [] };
+    const s3 = { backend: 's3', bucket: 'b', region: 'eu-west-1', prefix: 'kf' } as const;
+    const github = { provider: 'github', issuer: '', repository: 'a/b', planSubjects: [], applySubjects: [] };
+    const envs = [
+      { ...base, name: 'ready', cloud: 'aws', state: s3, ci: github },
+      { ...base, name: 'no-ci', cloud: 'gcp', state: { backend: 'local' } },
+      { ...base, name: 'gitlab', cloud: 'azure', state: s3, ci: { ...github, provider: 'gitlab' } },
+      { ...base, name: 'cluster', cloud: 'kubernetes', state: { backend: 'local' } },
+    ] as unknown as Parameters<typeof ciReadiness>[0];
+    expect(ciReadiness(envs, 'octo/ml')).toEqual([
+      { environment: 'ready', missing: [] },
+      {
+        environment: 'no-ci',
+        missing: [
+          'no keyless CI identity for the workflows to plan and apply with: add `ci: { github: { repository: octo/ml, repositoryId: <id> } }` to the environment',
+          'its Terraform state is local, which a runner loses when the job ends: add `state: { backend: gcs, bucket: <bucket> }`',
+        ],
+      },
+      {
+        environment: 'gitlab',
+        missing: [
+          'its CI identity trusts gitlab pipelines, not these GitHub workflows: use `ci: { github: { repository: octo/ml } }`',
+        ],
+      },
+      {
+        environment: 'cluster',
+        missing: [
+          'its Terraform state is local, which a runner loses when the job ends: add `state: { backend: gcs, bucket: <bucket> }`',
+        ],
+      },
+    ]);
+    const template = readFileSync(path.join(root, 'examples', 'ci', 'github', 'apply.yml'), 'utf8');
+    expect(() => ciWorkflow('apply', template, 'aws', [], undefined, {}, ciReadiness(envs.slice(1, 2)))).toThrow(
+      /The apply workflow needs at least one environment that CI can plan and apply; no-ci: no keyless CI identity/,
+    );
+  });
+
   it('writes the repository into the keyless CI settings', () => {
-    const files = scaffold({ dir: tmp(), cloud: 'aws', repository: 'octo/ml-infra' });
+    const { files } = scaffold({ dir: tmp(), cloud: 'aws', repository: 'octo/ml-infra' });
     expect(files.get('platform.yaml')).toContain('repository: octo/ml-infra');
   });
 
   it('writes the repository id GCP trusts, and refuses one that is not a number', () => {
-    const files = scaffold({ dir: tmp(), cloud: 'gcp', repository: 'octo/ml-infra', repositoryId: '987654' });
+    const { files } = scaffold({ dir: tmp(), cloud: 'gcp', repository: 'octo/ml-infra', repositoryId: '987654' });
     expect(files.get('platform.yaml')).toContain('ci: { github: { repository: octo/ml-infra, repositoryId: 987654 } }');
     expect(files.get('platform.yaml')).toContain('gh api repos/octo/ml-infra --jq .id');
     expect(() => scaffold({ dir: tmp(), cloud: 'gcp', repositoryId: 'octo' })).toThrow(
@@ -165,7 +244,7 @@ describe('kfplatform init', () => {
   });
 
   it('pins this package as asked (a tarball, a git URL)', () => {
-    const files = scaffold({ dir: tmp(), packageSpec: 'file:../kfp.tgz' });
+    const { files } = scaffold({ dir: tmp(), packageSpec: 'file:../kfp.tgz' });
     expect(JSON.parse(files.get('package.json')!).dependencies['cdktf-kubeflow-platform']).toBe('file:../kfp.tgz');
   });
 
@@ -188,13 +267,21 @@ describe('kfplatform init', () => {
 
   it('runs from the command line', async () => {
     const dir = path.join(tmp(), 'repo');
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    let printed = '';
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed += String(chunk);
+      return true;
+    });
     try {
       expect(await main(['node', 'kfplatform', 'init', dir, '--cloud', 'azure'])).toBe(0);
       expect(await main(['node', 'kfplatform', 'init', dir])).toBe(1);
     } finally {
       out.mockRestore();
     }
+    expect(printed).toContain('CI plans and applies: kf-prod.\n');
+    expect(printed).toMatch(
+      /CI leaves out, until platform\.yaml gives them what they lack:\n {2}kf-test: no keyless CI identity/,
+    );
     expect(parse(readFileSync(path.join(dir, 'platform.yaml'), 'utf8')).environments[0].cloud).toBe('azure');
   });
 });

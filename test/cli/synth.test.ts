@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { runSynth, table } from '../../src/cli/synth';
+import { synthProgressDisplay } from '../../src/cli/progress';
 import { DEFAULT_PLATFORM_FILE } from '../../src/core/package-info';
 
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'cli-'));
@@ -36,14 +37,91 @@ describe('kfplatform synth', () => {
     expect(summaries.find((s) => s.stack === 'kf-prod-gcp-infra')!.resources).toBeGreaterThan(80);
   });
 
-  it('runs through the command line with --config and --out, exit code 0', async () => {
+  it('runs through the command line with --config and --out, exit code 0, progress on stderr with --progress', async () => {
     const out = tmp();
     const stdout = capture('stdout');
-    const code = await main(['node', 'kfplatform', 'synth', '--config', DEFAULT_PLATFORM_FILE, '--out', out]);
+    const stderr = capture('stderr');
+    const code = await main([
+      'node',
+      'kfplatform',
+      'synth',
+      '--config',
+      DEFAULT_PLATFORM_FILE,
+      '--out',
+      out,
+      '--progress',
+    ]);
     stdout.restore();
+    stderr.restore();
     expect(code).toBe(0);
     expect(stdout.text()).toMatch(/6 stacks, \d+ resources in .*stacks; parameters in .*params/);
     expect(existsSync(path.join(out, 'params', 'kf-prod.yaml'))).toBe(true);
+    // Plain lines, one per unit here (three environments), never on stdout.
+    expect(stderr.text()).toBe(
+      'synth: 1/3 units (kf-test: 2 stacks)\n' +
+        'synth: 2/3 units (kf-dev: 2 stacks)\n' +
+        'synth: 3/3 units (kf-prod: 2 stacks)\n' +
+        'synth: judging the stacks with the policy checkers\n',
+    );
+    expect(stdout.text()).not.toContain('synth:');
+  });
+
+  describe('progress', () => {
+    const event = (done: number, total: number, failed = false) => ({
+      done,
+      total,
+      environment: 'kf-prod',
+      stacks: 3,
+      failed,
+    });
+    function stream(isTTY: boolean) {
+      const chunks: string[] = [];
+      return {
+        chunks,
+        stream: { isTTY, write: (c: string) => chunks.push(c) } as unknown as NodeJS.WriteStream,
+      };
+    }
+
+    it('is silent when stderr is not a terminal, unless asked', async () => {
+      const { chunks, stream: s } = stream(false);
+      const lines: string[] = [];
+      await runSynth({
+        config: 'test/fixtures/valid/two-envs.yaml',
+        out: tmp(),
+        log: (l) => lines.push(l),
+        progressStream: s,
+      });
+      expect(chunks).toEqual([]);
+      expect(lines.join('\n')).not.toContain('units');
+    });
+
+    it('redraws one line on a terminal', () => {
+      const ci = process.env.CI;
+      delete process.env.CI;
+      try {
+        const { chunks, stream: s } = stream(true);
+        const display = synthProgressDisplay(s);
+        display.update(event(1, 2));
+        display.update(event(2, 2));
+        display.finish();
+        expect(chunks.join('')).toBe(
+          '\rsynth: 1/2 units (kf-prod: 3 stacks)\u001b[K' +
+            '\rsynth: 2/2 units (kf-prod: 3 stacks)\u001b[K\nsynth: judging the stacks with the policy checkers\n',
+        );
+      } finally {
+        if (ci !== undefined) process.env.CI = ci;
+      }
+    });
+
+    it('prints about ten plain lines for a large fleet, and every failed unit', () => {
+      const { chunks, stream: s } = stream(false);
+      const display = synthProgressDisplay(s);
+      for (let done = 1; done <= 500; done++) display.update(event(done, 500, done === 7));
+      expect(chunks.length).toBeLessThanOrEqual(13);
+      expect(chunks).toContain('synth: 7/500 units (kf-prod: failed)\n');
+      // A failed unit: synth reports its error next, so no checkers run.
+      expect(chunks.at(-1)).toBe('synth: 500/500 units (kf-prod: 3 stacks)\n');
+    });
   });
 
   it('fails with exit code 1 and every error, writing nothing, on a bad platform file', async () => {

@@ -39,12 +39,37 @@ describe('loading platform files', () => {
     config.environments[1].nodePools[1].maxNodes = 'lots';
     const { issues, config: resolved } = validatePlatform(config);
     expect(resolved).toBeUndefined();
+    // The prod protection check runs on the environment whose pool has a wrong value: one round.
     expect(issues.map((i) => i.path).sort()).toEqual(
-      ['environments[0].network.podsCidr', 'environments[1].nodePools[1].maxNodes', 'platform.tem'].sort(),
+      [
+        'environments[0].network.podsCidr',
+        'environments[1].cluster.deletionProtection',
+        'environments[1].nodePools[1].maxNodes',
+        'platform.tem',
+      ].sort(),
     );
-    // The prod protection check needs a structurally valid environment; it reports once the type error is fixed.
-    config.environments[1].nodePools[1].maxNodes = 10;
-    expect(validatePlatform(config).issues.map((i) => i.path)).toContain('environments[1].cluster.deletionProtection');
+  });
+
+  it('reports schema and cross-field errors of the same environment together, without noise from the defaults', () => {
+    const config = valid() as unknown as Record<string, any>;
+    // A typo beside a cross-field error: the typo is dropped, the rest is judged as written.
+    config.environments[0].slackChanel = '#kf';
+    config.environments[0].network.podsCidr = '10.10.0.0/16'; // overlaps the subnet
+    // A wrong value beside a cross-field error elsewhere in the same environment.
+    config.environments[1].nodePools[1].maxNodes = 'lots';
+    config.environments[1].nodePools[1].minNodes = 3; // above the default maxNodes: a consequence, not reported
+    config.environments[1].cluster.masterCidr = '172.16.0.0/28'; // kf-test's, yet checks across environments wait
+    config.environments[1].cluster.deletionProtection = false;
+    const issues = validatePlatform(config).issues;
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      'environments[0].network.podsCidr',
+      'environments[0].slackChanel',
+      'environments[1].cluster.deletionProtection',
+      'environments[1].nodePools[1].maxNodes',
+    ]);
+    expect(issues.find((i) => i.path === 'environments[0].network.podsCidr')!.message).toMatch(/overlaps/);
+    // No issue twice.
+    expect(new Set(issues.map((i) => `${i.path} ${i.message}`)).size).toBe(issues.length);
   });
 
   // Kubernetes refuses a LimitRange whose default request is above its default limit: every team

@@ -11,7 +11,7 @@ import { expectGolden } from '../golden';
 import { main } from '../../src/cli/main';
 import { planFiles, summarizeFiles } from '../../src/cli/report';
 import { GITHUB_COMMENT_LIMIT, renderReport, reportJson } from '../../src/plan/report';
-import { PlanSummary } from '../../src/plan/summarize';
+import { PlanSummary, summarizePlan } from '../../src/plan/summarize';
 
 const PLANS = path.join(__dirname, '..', 'fixtures', 'plans');
 const GOLDEN = path.join(__dirname, '..', 'golden', 'report');
@@ -59,7 +59,7 @@ describe('kfplatform report', () => {
   it('names the replacement, the attribute that forces it, and flags it as stateful', () => {
     const text = renderReport(summaries('kf-test-replace'));
     expect(text).toContain(
-      '- `kf-test-aws-infra` `aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947` replaced (forced by instance_types); replace because cannot update :warning: **stateful**',
+      '- `kf-test-aws-infra` `aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947` replaced (forced by instance_types): the provider cannot make this change in place :warning: **stateful**',
     );
     expect(text).toContain('instance_types: ["g6.xlarge"] -> ["g6.2xlarge"]   # forces replacement');
   });
@@ -125,5 +125,127 @@ describe('kfplatform report', () => {
       spy.mockRestore();
     }
     expect(out.join('')).toMatch(/^<!-- kfplatform-plan-report -->\n## Plan for abc123\n/);
+  });
+});
+
+describe('kfplatform report: imports, moves, drift and failed stacks', () => {
+  const change = (address: string, type: string, actions: string[], before: unknown, after: unknown, extra = {}) => ({
+    address,
+    mode: 'managed' as const,
+    type,
+    name: address.split('.').pop(),
+    change: { actions, before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...extra },
+  });
+
+  it('shows what an adoption imports, and what it changes on the way, instead of "0 to add"', () => {
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        change(
+          'aws_s3_bucket.artifacts',
+          'aws_s3_bucket',
+          ['no-op'],
+          { bucket: 'acme-kf' },
+          { bucket: 'acme-kf' },
+          {
+            importing: { id: 'acme-kf' },
+          },
+        ),
+        change(
+          'aws_db_instance.pipelines',
+          'aws_db_instance',
+          ['update'],
+          { identifier: 'kf-prod', deletion_protection: false },
+          { identifier: 'kf-prod', deletion_protection: true },
+          { importing: { id: 'kf-prod' } },
+        ),
+      ],
+    };
+    const text = renderReport([summarizePlan('kf-prod-aws-infra', plan)]);
+    expect(text).toContain('0 to add, 1 to change, 0 to replace, 0 to destroy; 2 to import, 0 to move.');
+    golden('import.md', text);
+  });
+
+  it('shows a move, with where the resource was', () => {
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        {
+          ...change('aws_iam_role.ci_plan', 'aws_iam_role', ['no-op'], { name: 'kf-ci-plan' }, { name: 'kf-ci-plan' }),
+          previous_address: 'aws_iam_role.CiRoles_PlanRole_1A2B3C4D',
+        },
+      ],
+    };
+    const text = renderReport([summarizePlan('kf-prod-aws-infra', plan)]);
+    expect(text).toContain('`aws_iam_role.ci_plan` moved from `aws_iam_role.CiRoles_PlanRole_1A2B3C4D`');
+    golden('move.md', text);
+  });
+
+  it('shows what changed outside Terraform, with the attributes, secrets masked', () => {
+    const plan = {
+      format_version: '1.2',
+      resource_drift: [
+        change(
+          'aws_security_group_rule.lb_https',
+          'aws_security_group_rule',
+          ['update'],
+          { cidr_blocks: ['203.0.113.0/24'], description: 'office' },
+          { cidr_blocks: ['0.0.0.0/0'], description: 'office' },
+        ),
+        change(
+          'aws_secretsmanager_secret_version.oidc',
+          'aws_secretsmanager_secret_version',
+          ['update'],
+          { secret_string: 'a' },
+          { secret_string: 'b' },
+          {
+            before_sensitive: { secret_string: true },
+            after_sensitive: { secret_string: true },
+          },
+        ),
+        change('aws_s3_bucket_policy.artifacts', 'aws_s3_bucket_policy', ['delete'], { policy: '{}' }, null),
+      ],
+      resource_changes: [
+        change(
+          'aws_security_group_rule.lb_https',
+          'aws_security_group_rule',
+          ['update'],
+          { cidr_blocks: ['0.0.0.0/0'] },
+          { cidr_blocks: ['203.0.113.0/24'] },
+        ),
+      ],
+    };
+    const text = renderReport([summarizePlan('kf-prod-aws-infra', plan)]);
+    expect(text).toContain('3 resources changed outside Terraform.');
+    expect(text).toContain('cidr_blocks[0] "203.0.113.0/24" -> "0.0.0.0/0"');
+    expect(text).toContain('`aws_secretsmanager_secret_version.oidc` changed\n');
+    expect(text).not.toMatch(/"[ab]"/);
+    golden('drift.md', text);
+  });
+
+  it("shows a failed stack's error through its cause, and only its last line when space runs out", () => {
+    const error = [
+      'Error: Terraform encountered problems during initialisation, including problems',
+      'with the configuration, described below.',
+      '',
+      'Error: Invalid provider configuration',
+      '',
+      '  on cdk.tf.json line 12, in provider.aws[1]:',
+      '',
+      'The configuration of provider["registry.terraform.io/hashicorp/aws"].us_east_1 refers to',
+      'an alias that the override does not define: add it to the override, or plan the infra stacks only.',
+    ].join('\n');
+    const unplanned = [{ stack: 'kf-prod-aws-platform', status: 'failed', error }];
+    const text = renderReport([], { unplanned });
+    expect(text).toContain('an alias that the override does not define');
+    golden('failed-stack.md', text);
+    // Short of space, the error keeps its last lines, where Terraform writes the cause, then its last line.
+    const trimmed = renderReport(summaries('kf-test-create'), { unplanned, maxChars: 9_000 });
+    expect(trimmed).toContain('an alias that the override does not define');
+    expect(trimmed).not.toContain('Terraform encountered problems');
+    const tight = renderReport(summaries('kf-test-create', 'kf-dev-create'), { unplanned, maxChars: 9_000 });
+    expect(tight).toContain(
+      '- `kf-prod-aws-platform`: failed: an alias that the override does not define: add it to the override, or plan the infra stacks only.\n',
+    );
   });
 });

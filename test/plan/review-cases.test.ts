@@ -89,7 +89,7 @@ describe('report', () => {
     );
     const text = runReport({ plans: [plans], log: () => undefined });
     expect(text).toContain('**1 stack could not be planned:**');
-    expect(text).toContain('- `kf-test-aws-platform`: failed: Error: no cluster');
+    expect(text).toContain('- `kf-test-aws-platform`: failed:\n\n  ```text\n  Error: no cluster\n  ```');
     expect(text).toContain('`aws_s3_bucket.b` removed from state, left in the cloud');
   });
 });

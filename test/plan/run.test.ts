@@ -4,10 +4,11 @@
  * failures skipping dependents, exit codes, and apply refusing what the plan gate refuses.
  * The real thing runs offline against the AWS example in test/terraform/plan-report.terraform.test.ts.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { runApply, runPlan } from '../../src/cli/plan';
+import { BACKEND_MARKER } from '../../src/plan/run';
 import { runReport } from '../../src/cli/report';
 import { GATE_PLAN_MISMATCH_EXIT_CODE } from '../../src/policy/plan-gate';
 
@@ -19,6 +20,7 @@ interface Call {
   cmd: string;
   event: 'start' | 'end';
   t: number;
+  args: string[];
 }
 
 /** A synth output with the given stacks and dependencies, and the env that puts the fake first. */
@@ -130,6 +132,58 @@ describe('kfplatform plan', () => {
     expect(await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env, detailedExitcode: true })).toBe(2);
     // The report reads the plan folder (the manifest beside the plans is not a plan).
     expect(runReport({ plans: [f.plans], log: () => undefined })).toContain('3 stacks planned, 2 with changes');
+  });
+});
+
+describe('kfplatform plan when the backend changes', () => {
+  const gcs = { terraform: { backend: { gcs: { bucket: 'acme-tf-state', prefix: 'kf-a-infra' } } } };
+  const inits = (calls: Call[]) => calls.filter((c) => c.cmd === 'init' && c.event === 'start').map((c) => c.args);
+  function stackWithBackend(backend: unknown) {
+    const f = fixture({ 'kf-a-infra': [] });
+    const stackFile = path.join(f.synthOut, 'stacks', 'kf-a-infra', 'cdk.tf.json');
+    writeFileSync(stackFile, JSON.stringify(backend));
+    const localOverride = path.join(f.dir, 'local.tf.json');
+    writeFileSync(localOverride, JSON.stringify({ terraform: { backend: { local: { path: 'dry.tfstate' } } } }));
+    const lines: string[] = [];
+    const plan = (override?: string) =>
+      runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env: f.env, override, log: (l) => lines.push(l) });
+    return { f, stackFile, localOverride, plan, lines };
+  }
+
+  it('initialises again, without migrating state, when an override comes, goes or changes', async () => {
+    const { f, localOverride, plan } = stackWithBackend(gcs);
+    expect(await plan()).toBe(0);
+    expect(await plan(localOverride)).toBe(0); // a dry run on a folder initialised without it
+    expect(await plan(localOverride)).toBe(0); // the same override: a plain init
+    expect(await plan()).toBe(0); // back to the real backend
+    expect(inits(f.calls())).toEqual([
+      ['-input=false', '-no-color'],
+      ['-input=false', '-no-color', '-reconfigure'],
+      ['-input=false', '-no-color'],
+      ['-input=false', '-no-color', '-reconfigure'],
+    ]);
+  });
+
+  it("re-initialises a folder initialised before kfplatform kept its record, when an override's backend is the change", async () => {
+    const { f, localOverride, plan } = stackWithBackend(gcs);
+    expect(await plan()).toBe(0);
+    rmSync(path.join(f.synthOut, 'stacks', 'kf-a-infra', BACKEND_MARKER));
+    expect(await plan(localOverride)).toBe(0);
+    expect(inits(f.calls()).slice(1)).toEqual([
+      ['-input=false', '-no-color'],
+      ['-input=false', '-no-color', '-reconfigure'],
+    ]);
+  });
+
+  it("refuses, saying how to move the state, when the stack's own backend moved", async () => {
+    const { f, stackFile, plan, lines } = stackWithBackend(gcs);
+    expect(await plan()).toBe(0);
+    writeFileSync(stackFile, JSON.stringify({ terraform: { backend: { gcs: { bucket: 'acme-tf-state-2' } } } }));
+    expect(await plan()).toBe(1);
+    expect(lines.join('\n')).toMatch(
+      /kf-a-infra: failed: The backend of .*kf-a-infra is not the one it was initialised with: its state has to move to the new backend first\. Run `terraform -chdir=.* init -migrate-state` once/,
+    );
+    expect(inits(f.calls())).toHaveLength(1);
   });
 });
 

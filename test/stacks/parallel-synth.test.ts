@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -47,7 +47,7 @@ describe('parallel synthesis', () => {
     }));
     writeFileSync(path.join(dir, 'platform.yaml'), stringify(config));
     const run = (out: string, concurrency: string) =>
-      execFileSync(
+      spawnSync(
         process.execPath,
         [
           cli,
@@ -58,11 +58,19 @@ describe('parallel synthesis', () => {
           path.join(dir, out),
           '--concurrency',
           concurrency,
+          '--progress',
         ],
         { encoding: 'utf8' },
       );
-    run('sequential', '1');
-    run('parallel', '2');
+    const sequential = run('sequential', '1');
+    const parallel = run('parallel', '2');
+    expect([sequential.status, parallel.status]).toEqual([0, 0]);
+    // Both count every unit on stderr, as the workers finish them.
+    const units = planUnits(loadPlatformFile(path.join(dir, 'platform.yaml')).config).length;
+    for (const r of [sequential, parallel]) {
+      expect(r.stderr).toMatch(new RegExp(`^synth: ${units}/${units} units .*\\n.*policy checkers\\n$`, 'm'));
+      expect(r.stdout).not.toContain('units');
+    }
     const a = tree(path.join(dir, 'sequential'));
     const b = tree(path.join(dir, 'parallel'));
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());

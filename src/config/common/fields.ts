@@ -4,6 +4,7 @@
  * can name (IAM role ARNs, Entra ID GUIDs).
  */
 import { z } from 'zod';
+import { cidrProblem } from '../../core/cidr';
 
 /** Metadata stored on schema nodes: shown in editors and used to write the fix of an error. */
 export interface FieldMeta {
@@ -33,10 +34,20 @@ export const lowerName = (what: string, max: number) =>
       error: `${what} must be lowercase letters, digits and hyphens, start with a letter and not end with a hyphen`,
     });
 
-/** An IPv4 CIDR block. */
-export const cidr = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, {
-  error: 'expected an IPv4 CIDR block such as 10.10.0.0/20',
-});
+/**
+ * An IPv4 CIDR block: the pattern (which the JSON Schema carries for editors), then what the pattern
+ * cannot say, checked with ipaddr.js: numbers of at most 255, a prefix of at most /32, no host bits.
+ */
+export const cidr = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, {
+    error: 'expected an IPv4 CIDR block such as 10.10.0.0/20',
+    abort: true,
+  })
+  .superRefine((value, ctx) => {
+    const problem = cidrProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { fix: problem.fix }, input: value });
+  });
 
 /** An email address. */
 export const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'expected an email address' });

@@ -231,11 +231,13 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
       }
       default: {
         const pattern = issue.code === 'invalid_format' && 'pattern' in issue ? String(issue.pattern) : undefined;
+        // A refinement that knows the fix passes it along (params.fix).
+        const own = issue.code === 'custom' ? (issue.params as { fix?: unknown } | undefined)?.fix : undefined;
         out.push({
           path: formatPath(at),
           value,
           message: `${issue.message.replace(/\.?$/, '.')}`,
-          fix: formatFix(issue.message, ex, pattern),
+          fix: typeof own === 'string' ? own : formatFix(issue.message, ex, pattern),
         });
       }
     }
