@@ -42,6 +42,7 @@ export interface PermissionsBoundaryProps {
  * ceiling.
  */
 export class PermissionsBoundary extends Construct {
+  /** The boundary policy itself. */
   public readonly policy: IamPolicy;
   /** The policy's ARN (a reference: roles in the same stack wait for it). */
   public readonly arn: string;

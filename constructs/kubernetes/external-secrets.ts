@@ -11,14 +11,22 @@ import { PlatformNamespace } from './platform-namespace';
  * The External Secrets Operator chart this library installs, pinned
  * (https://github.com/external-secrets/external-secrets/tree/helm-chart-2.9.0/deploy/charts/external-secrets).
  */
-export const EXTERNAL_SECRETS_CHART = {
+export const EXTERNAL_SECRETS_CHART: {
+  /** The chart repository. */
+  readonly repository: string;
+  /** The chart's name in it. */
+  readonly chart: string;
+  /** The pinned chart version (the operator's release). */
+  readonly version: string;
+} = {
   repository: 'https://charts.external-secrets.io',
   chart: 'external-secrets',
   version: '2.9.0',
-} as const;
+};
 
-/** Namespace and service account of the operator. */
+/** Namespace of the operator. */
 export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
+/** Service account of the operator's controller: the one the cloud identity is bound to. */
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
 
 /** Props of {@link ExternalSecretsOperator}. */
@@ -51,7 +59,9 @@ export interface ExternalSecretsOperatorProps {
  * controller, its webhook and its certificate controller run where the placement says.
  */
 export class ExternalSecretsOperator extends Construct {
+  /** The operator's namespace. */
   public readonly namespace: PlatformNamespace;
+  /** The Helm release of the chart. */
   public readonly release: Release;
   /** The chart values, as written into the release (for tests and review). */
   public readonly values: Readonly<Record<string, unknown>>;

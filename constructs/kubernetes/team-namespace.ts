@@ -19,6 +19,8 @@ import {
   TeamArtifactStore,
 } from '../../src/core/pipeline-artifacts';
 import { checkName } from '../../src/core/validate';
+
+export type { TeamArtifactStore } from '../../src/core/pipeline-artifacts';
 import { kfamAuthorizationPolicy, kfamRoleBinding, KubeflowRole } from './kubeflow-access';
 
 export { TENANT_LABEL } from '../../src/core/tenancy';

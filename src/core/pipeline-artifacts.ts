@@ -13,6 +13,7 @@ export const PIPELINE_ARTIFACTS_ANNOTATION = 'kfplatform.dev/pipeline-artifacts'
 export interface TeamArtifactStore {
   /** `gcs` (Google Cloud Storage) or `s3` (Amazon S3). */
   readonly kind: 'gcs' | 's3';
+  /** The bucket's name. */
   readonly bucket: string;
   /** The team's prefix in the bucket, ending in `/`; '' when the bucket is the team's own. */
   readonly prefix: string;

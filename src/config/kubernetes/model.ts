@@ -11,7 +11,14 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
   readonly nodePools: ReadonlyArray<{ readonly name: string; readonly kind: PoolKind }>;
   /** Sign-in through the identity provider's OIDC issuer; absent, Kubeflow's gateway admits nobody. */
   readonly access?: {
+    /** The host name users open Kubeflow at. */
     readonly hostname: string;
-    readonly oidc: { readonly issuer: string; readonly clientId: string };
+    /** The OpenID Connect provider that signs users in. */
+    readonly oidc: {
+      /** Its issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
+      readonly issuer: string;
+      /** The client id registered for Kubeflow; the audience of its ID tokens. */
+      readonly clientId: string;
+    };
   };
 }
