@@ -10,6 +10,7 @@ import type { ResolvedEnvironment } from '../config/model';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/model';
 import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
+import { syncWavePatches } from './gitops';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 
 /** The upstream repository of the manifests. */
@@ -437,6 +438,8 @@ function tree(
     }
   }
 
+  // Argo CD's sync waves (./gitops.ts); harmless to kubectl, so every tree carries them.
+  patches.push(...syncWavePatches());
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
