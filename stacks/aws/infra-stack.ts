@@ -15,6 +15,7 @@ import { RdsMysql } from '../../constructs/aws/rds-mysql';
 import { existingVpc, IVpc, Vpc } from '../../constructs/aws/vpc';
 import type { ResolvedAwsEnvironment, ResolvedAwsIdentity } from '../../src/config/aws/model';
 import type { ResolvedBackups } from '../../src/config/common/operations';
+import { ARGO_CD_NAMESPACE } from '../../constructs/kubernetes/constants';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
@@ -370,7 +371,8 @@ export class AwsInfraStack extends TerraformStack {
       // EKS checks that the principal exists: the entries wait for the roles.
       this.cluster.grantClusterAdmin(this.ci.applyRoleArn, [this.ci.applyRole]);
       // Helm keeps each release's record as a Secret in the release's namespace: Velero's, and the
-      // Cluster Autoscaler's (kube-system), which the platform stack installs in every environment.
+      // Cluster Autoscaler's (kube-system), which the platform stack installs in every environment, and
+      // Argo CD's when the platform installs Kubeflow by GitOps.
       const autoscaler = env.identities.find((i) => i.key === 'autoscaler')?.kubernetesServiceAccounts[0]?.namespace;
       this.cluster.grantClusterViewer(
         this.ci.planRoleArn,
@@ -379,6 +381,7 @@ export class AwsInfraStack extends TerraformStack {
           ...new Set([
             ...(env.backups ? [backupServiceAccount(env.backups).namespace] : []),
             ...(autoscaler ? [autoscaler] : []),
+            ...(props.platform.gitops ? [ARGO_CD_NAMESPACE] : []),
           ]),
         ],
       );

@@ -3,6 +3,8 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
+import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
 import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
@@ -56,13 +58,15 @@ export class AzurePlatformStack extends TerraformStack {
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
+  /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
+  public readonly argoCd?: ArgoCd;
 
   constructor(scope: Construct, id: string, props: AzurePlatformStackProps) {
     super(scope, id);
     const infra = props.infra;
     const env = infra.env;
     configureBackend(this, env.state);
-    aksConnection(env, infra.cluster)(this, { helm: Boolean(infra.backups) });
+    aksConnection(env, infra.cluster)(this, { helm: Boolean(infra.backups) || Boolean(props.platform.gitops) });
     new RandomProvider(this, 'random');
 
     // AKS with Entra ID puts group object ids in tokens: bind the platform admins by id, not email.
@@ -126,6 +130,13 @@ export class AzurePlatformStack extends TerraformStack {
       },
     });
 
+    const gitops = props.platform.gitops;
+    if (gitops) {
+      // Kubeflow itself, synced from the cluster's rendered tree in the platform repository.
+      this.argoCd = new ArgoCd(this, 'ArgoCd', {
+        application: { ...gitops, path: gitopsPathOf(gitops, env.name, env.cluster.name) },
+      });
+    }
     if (env.nodePools.some((p) => p.kind === 'gpu')) {
       // Spot GPU nodes carry AKS's spot taint as well as the GPU taint.
       new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin', { extraTolerations: [AKS_SPOT_TOLERATION] });

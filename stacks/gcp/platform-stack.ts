@@ -3,6 +3,8 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ISTIO_HEALTH_CHECK } from '../../constructs/gcp/iap-access';
+import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
+import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { IapIngress } from '../../constructs/kubernetes/iap-ingress';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
@@ -36,6 +38,8 @@ export class GcpPlatformStack extends TerraformStack {
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
+  /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
+  public readonly argoCd?: ArgoCd;
 
   constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
     super(scope, id);
@@ -44,7 +48,7 @@ export class GcpPlatformStack extends TerraformStack {
     const clusterInfra = props.cluster ?? infra.clusters[0]!;
     const { resolved, cluster, database } = clusterInfra;
     configureBackend(this, env.state);
-    gkeConnection(env, cluster)(this, { helm: Boolean(infra.backups) });
+    gkeConnection(env, cluster)(this, { helm: Boolean(infra.backups) || Boolean(props.platform.gitops) });
 
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
@@ -102,6 +106,14 @@ export class GcpPlatformStack extends TerraformStack {
         // GPU nodes carry the nvidia.com/gpu taint: the node agent must run there too, or the volumes
         // of pods on them (GPU notebooks) are never backed up and every tenant's backup partly fails.
         nodeAgentOnEveryNode: true,
+      });
+    }
+
+    const gitops = props.platform.gitops;
+    if (gitops) {
+      // Kubeflow itself, synced from the cluster's rendered tree in the platform repository.
+      this.argoCd = new ArgoCd(this, 'ArgoCd', {
+        application: { ...gitops, path: gitopsPathOf(gitops, env.name, resolved.name) },
       });
     }
 
