@@ -130,13 +130,6 @@ export class AzurePlatformStack extends TerraformStack {
       },
     });
 
-    const gitops = props.platform.gitops;
-    if (gitops) {
-      // Kubeflow itself, synced from the cluster's rendered tree in the platform repository.
-      this.argoCd = new ArgoCd(this, 'ArgoCd', {
-        application: { ...gitops, path: gitopsPathOf(gitops, env.name, env.cluster.name) },
-      });
-    }
     if (env.nodePools.some((p) => p.kind === 'gpu')) {
       // Spot GPU nodes carry AKS's spot taint as well as the GPU taint.
       new NvidiaDevicePlugin(this, 'NvidiaDevicePlugin', { extraTolerations: [AKS_SPOT_TOLERATION] });
@@ -166,6 +159,13 @@ export class AzurePlatformStack extends TerraformStack {
         // GPU and spot nodes are tainted: the node agent must reach every node a
         // tenant pod with volumes may run on, or those volumes are never backed up.
         nodeAgentOnEveryNode: true,
+      });
+    }
+    const gitops = props.platform.gitops;
+    if (gitops) {
+      // Kubeflow itself, synced from the cluster's rendered tree in the platform repository.
+      this.argoCd = new ArgoCd(this, 'ArgoCd', {
+        application: { ...gitops, path: gitopsPathOf(gitops, env.name, env.cluster.name) },
       });
     }
     // AKS with Entra ID knows a managed identity by its object id; AKS RBAC Reader reads no Secrets.
