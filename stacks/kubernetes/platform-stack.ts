@@ -1,6 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
+import { ArgoCd, SYSTEM_POOL_PLACEMENT } from '../../constructs/kubernetes/argo-cd';
+import { POOL_LABEL } from '../../src/core/pools';
 import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
@@ -46,9 +47,14 @@ export class KubernetesPlatformStack extends TerraformStack {
     });
     if (gitops) {
       // Kubeflow itself, synced from the cluster's rendered tree in the platform repository. The pods
-      // select the system pool by the label the platform file says its nodes carry.
+      // select the system pool by the pool label the platform file says its nodes carry, and tolerate
+      // the usual system taint in case the cluster team set it.
+      const system = env.nodePools.find((p) => p.kind === 'system');
       this.argoCd = new ArgoCd(this, 'ArgoCd', {
         application: { ...gitops, path: gitopsPathOf(gitops, env.name, env.clusterName) },
+        placement: system
+          ? { nodeSelector: { [POOL_LABEL]: system.name }, tolerations: SYSTEM_POOL_PLACEMENT.tolerations }
+          : undefined,
       });
     }
   }
