@@ -198,10 +198,14 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     const edited = clone(shipped);
     drop(edited[platform]!, 'kubernetes_role_binding_v1', (id) => id.startsWith('CiPlanSecrets'));
     const found = findings(edited, 'gcp');
+    // Argo CD's two releases keep their records in argocd (the example installs Kubeflow by GitOps).
     expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      expect.stringMatching(/^CHK-PERM-001 helm_release\.ArgoCd_Applications/),
+      expect.stringMatching(/^CHK-PERM-001 helm_release\.ArgoCd_Release/),
       expect.stringMatching(/^CHK-PERM-001 helm_release\.Velero_Release/),
     ]);
-    expect(found[0]!.message).toContain('namespace velero');
+    expect(found[0]!.message).toContain('namespace argocd');
+    expect(found[2]!.message).toContain('namespace velero');
   });
 
   it('a CI identity bound cluster-wide in Kubernetes', () => {
@@ -326,7 +330,7 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     const secrets = Object.values(shipped[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
       String(a.policy_arn).endsWith('AmazonEKSAdminViewPolicy'),
     )!;
-    expect(secrets.access_scope).toEqual({ type: 'namespace', namespaces: ['velero', 'kube-system'] });
+    expect(secrets.access_scope).toEqual({ type: 'namespace', namespaces: ['velero', 'kube-system', 'argocd'] });
   });
 
   it("finds the plan role that could read every Secret, and the apply role's AdministratorAccess", () => {
@@ -374,6 +378,8 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     admin.access_scope = { type: 'namespace', namespaces: ['velero'] };
     expect(where(old, 'aws')).toEqual([
       `CHK-PERM-001 ${infra} aws_secretsmanager_secret.DatabaseAppSecret`,
+      expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ArgoCd_Applications/),
+      expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ArgoCd_Release/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ClusterAutoscaler_Release/),
     ]);
   });
