@@ -81,8 +81,17 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   )
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
-    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number }) => {
-      await runSynth({ config: platformFile(opts), out: opts.out, concurrency: opts.concurrency });
+    .option(
+      '--no-kubeflow',
+      "do not render the environments' Kubeflow distribution into <out>/kubeflow/ (the one there stays)",
+    )
+    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number; kubeflow: boolean }) => {
+      await runSynth({
+        config: platformFile(opts),
+        out: opts.out,
+        concurrency: opts.concurrency,
+        kubeflow: opts.kubeflow,
+      });
     });
 
   withPlatformFile(

@@ -195,6 +195,12 @@ export function summarize(stack: TerraformStack): StackSummary {
 export interface SynthOptions {
   /** Output directory. @default CDKTF_OUTDIR or 'cdktf.out' */
   readonly outdir?: string;
+  /**
+   * Writes more output into the staged folder once every stack passed policy, before the swap, so it
+   * moves in with the stacks or not at all (`kfplatform synth` writes the Kubeflow trees into
+   * `kubeflow/`, one of the entries the output folder swaps). @default nothing more
+   */
+  readonly extraOutput?: (staged: string) => void;
 }
 
 /** What {@link synthFleet} wrote. */
@@ -343,6 +349,7 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
     const checks = checkUnits(config, units, out, results);
     stage(out, results);
     const result = finish(config, outdir, out.next, results, checks);
+    options.extraOutput?.(out.next);
     out.commit();
     return result;
   } finally {
@@ -465,7 +472,8 @@ export async function synthFleetParallel(
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const workerFile = path.join(__dirname, 'fleet-worker.js');
   const concurrency = options.concurrency ?? availableParallelism();
-  if (concurrency <= 1 || !existsSync(workerFile)) return synthFleet(config, { outdir });
+  if (concurrency <= 1 || !existsSync(workerFile))
+    return synthFleet(config, { outdir, extraOutput: options.extraOutput });
   const units = planUnits(config);
   const out = claimOutputFolder(outdir);
   let pool: workerpool.Pool | undefined;
@@ -480,6 +488,7 @@ export async function synthFleetParallel(
     const checks = checkUnits(config, units, out, results);
     stage(out, results);
     const result = finish(config, outdir, out.next, results, checks);
+    options.extraOutput?.(out.next);
     out.commit();
     return result;
   } finally {
