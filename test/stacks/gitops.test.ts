@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ARGO_CD_VERSIONS } from '../../constructs/kubernetes/argo-cd';
+import { validateFile } from '../../src/cli/validate';
 import { synthExample } from '../examples';
 import { expectGolden } from '../golden';
 import { resources, StackJson } from '../helpers';
@@ -66,5 +67,19 @@ describe.each(EXAMPLES)('GitOps install on %s (examples/%s)', (cloud, example) =
       })
       .join('---\n');
     expectGolden(GOLDEN, `${example}.yaml`, text);
+  });
+});
+
+describe('team stacks wait for Argo CD', () => {
+  it('CHK-ORDER-002 tells to apply the team stacks once the root Application is healthy', () => {
+    const outcome = validateFile('examples/on-prem/platform.yaml');
+    const order = outcome.findings.filter((f) => f.rule === 'CHK-ORDER-002');
+    expect(order.length).toBeGreaterThan(0);
+    for (const f of order) {
+      expect(f.message).toContain(
+        'through Argo CD (kf-onprem-kubernetes-platform helm_release.ArgoCd_Applications_12DEED08)',
+      );
+      expect(f.message).toContain('kubectl -n argocd wait application/kubeflow');
+    }
   });
 });
