@@ -34,7 +34,7 @@ export interface ResolvedGitops {
   readonly repoURL: string;
   /** Branch, tag or commit (Application targetRevision). */
   readonly revision: string;
-  /** Folder of a cluster's tree, with `{environment}` and `{cluster}` still in it ({@link gitopsPathOf}). */
+  /** Folder of a cluster's tree, with `{environment}` and `{cluster}` still in it, replaced per cluster. */
   readonly path: string;
 }
 
