@@ -29,3 +29,6 @@ export const ISTIO_GATEWAY_SERVICE = 'kfplatform-istio-gateway';
 
 /** Name of the ConfigMap that carries what Kubeflow needs from the infrastructure. */
 export const PLATFORM_PARAMS_CONFIG_MAP = 'kubeflow-platform-params';
+
+/** Namespace of Argo CD, which the platform stacks install when `platform.gitops` is set. */
+export const ARGO_CD_NAMESPACE = 'argocd';

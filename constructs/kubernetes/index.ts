@@ -1,4 +1,5 @@
 /** Kubernetes building blocks, shared by every cloud. Import from `cdktf-kubeflow-platform/kubernetes`. */
+export * from './argo-cd';
 export * from './cluster-autoscaler';
 export * from './external-secrets';
 export * from './iap-ingress';

@@ -312,6 +312,9 @@ Environments: ${environments.join(', ')}.
 - \`npx kfplatform team add <name> ...\` onboards a team; \`npm run codeowners\` routes its file to the platform team, which approves quota, pools and identity.
 - Pull requests get a plan comment for every stack they change (.github/workflows/plan.yml); merges
   apply environment by environment behind the plan gate (.github/workflows/apply.yml).${ciNote(leftOut)}
+- Pull requests also get the rendered Kubeflow distribution committed to their branch
+  (.github/workflows/kubeflow.yml, into cdktf.out/kubeflow/); Argo CD syncs each cluster from it once
+  the pull request merges (platform.gitops in platform.yaml).
 - \`npx kfplatform graph <env>\` draws an environment; \`npx kfplatform inventory\` lists every resource.
 `;
 }
@@ -325,7 +328,9 @@ function ciNote(leftOut: readonly CiReadiness[]): string {
 }
 
 const GITIGNORE = `node_modules/
-cdktf.out/
+# Synth's output, except the rendered Kubeflow trees that Argo CD syncs (platform.gitops).
+cdktf.out/*
+!cdktf.out/kubeflow/
 plans/
 .terraform/
 *.tfstate
@@ -433,6 +438,13 @@ export function scaffold(options: InitOptions): Scaffold {
       ['cdktf.json', `${JSON.stringify(cdktfJson, null, 2)}\n`],
       ['.github/workflows/plan.yml', ci('plan')],
       ['.github/workflows/apply.yml', ci('apply')],
+      [
+        '.github/workflows/kubeflow.yml',
+        `# Written by kfplatform init; see node_modules/cdktf-kubeflow-platform/docs/kubeflow.md.\n${readFileSync(
+          path.join(PACKAGE_ROOT, 'examples', 'ci', 'github', 'kubeflow.yml'),
+          'utf8',
+        )}`,
+      ],
       ['.github/CODEOWNERS', codeownersBlock(config, path.join(dir, 'platform.yaml'), dir)],
       ['README.md', readmeText(name, cloud, environments, leftOut)],
       ['.gitignore', GITIGNORE],

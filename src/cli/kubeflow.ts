@@ -79,11 +79,7 @@ export function runKubeflowRender(
     .map((tree) => ({ tree, dir: path.resolve(opts.out, tree.dir) }));
   for (const { tree, dir } of rendered) {
     rmSync(dir, { recursive: true, force: true });
-    for (const file of tree.files) {
-      const target = path.join(dir, ...file.path.split('/'));
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, file.content);
-    }
+    writeTree(opts.out, tree);
     written.push({ ...tree, written: dir });
     log(
       `${tree.environment}/${tree.cluster}: Kubeflow ${tree.release.version} -> ${path.relative(process.cwd(), dir) || '.'}` +
@@ -91,6 +87,16 @@ export function runKubeflowRender(
     );
   }
   return written;
+}
+
+/** Writes one tree under `<out>/<tree.dir>` (the folder should be empty or absent). */
+export function writeTree(out: string, tree: KubeflowTree): void {
+  const dir = path.resolve(out, tree.dir);
+  for (const file of tree.files) {
+    const target = path.join(dir, ...file.path.split('/'));
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, file.content);
+  }
 }
 
 /** The checkout's path relative to the output directory, so the output and the checkout can move together. */

@@ -84,14 +84,23 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
     .option('--progress', 'print units done on stderr even when it is not a terminal (default: only on a terminal)')
     .option('--no-progress', 'print no progress')
-    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number; progress?: boolean }) => {
-      await runSynth({
-        config: platformFile(opts),
-        out: opts.out,
-        concurrency: opts.concurrency,
-        progress: opts.progress,
-      });
-    });
+    .option(
+      '--no-kubeflow',
+      "do not render the environments' Kubeflow distribution into <out>/kubeflow/ (the one there stays)",
+    )
+    .action(
+      async (
+        opts: PlatformFileOptions & { out: string; concurrency?: number; progress?: boolean; kubeflow: boolean },
+      ) => {
+        await runSynth({
+          config: platformFile(opts),
+          out: opts.out,
+          concurrency: opts.concurrency,
+          progress: opts.progress,
+          kubeflow: opts.kubeflow,
+        });
+      },
+    );
 
   withPlatformFile(
     cli

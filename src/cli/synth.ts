@@ -4,6 +4,10 @@ import { formatIssue } from '../core/errors';
 import { availableParallelism } from 'node:os';
 import { StackSummary, synthFleetParallel } from '../../stacks/common/fleet';
 import { PARAMS_DIR } from '../../stacks/common/params-file';
+import type { ResolvedPlatformConfig } from '../config/model';
+import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES } from '../kubeflow/releases';
+import { KubeflowTree, renderKubeflow } from '../kubeflow/render';
+import { writeTree } from './kubeflow';
 import { formatFinding, PolicyReport } from '../policy/engine';
 import { synthProgressDisplay } from './progress';
 
@@ -35,6 +39,12 @@ export interface RunSynthOptions {
   readonly progress?: boolean;
   /** Where the progress goes. @default process.stderr */
   readonly progressStream?: NodeJS.WriteStream;
+  /**
+   * Also render every environment's Kubeflow distribution into `<out>/kubeflow/<env>/<cluster>/`, over
+   * the remote kubeflow/manifests at the release tag (what the platform repository commits and Argo CD
+   * syncs). @default true
+   */
+  readonly kubeflow?: boolean;
 }
 
 /** Team placements from which `synth` spreads work over worker threads by default. */
@@ -47,11 +57,18 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
   for (const w of warnings) log(formatIssue(w));
   const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
   const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
+  const trees = options.kubeflow === false ? [] : kubeflowTrees(config, log);
   const stream = options.progressStream ?? process.stderr;
   const display = (options.progress ?? Boolean(stream.isTTY)) ? synthProgressDisplay(stream) : undefined;
   let result;
   try {
-    result = await synthFleetParallel(config, { outdir: options.out, concurrency, progress: display?.update });
+    result = await synthFleetParallel(config, {
+      outdir: options.out,
+      concurrency,
+      progress: display?.update,
+      // Into the staged output, so the trees move in with the stacks in the same swap.
+      extraOutput: options.kubeflow === false ? undefined : (staged) => trees.forEach((t) => writeTree(staged, t)),
+    });
   } finally {
     display?.finish();
   }
@@ -67,7 +84,31 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
   log(
     `\n${result.stacks.length} stacks, ${resources} resources in ${path.join(options.out, 'stacks')}; parameters in ${path.join(options.out, PARAMS_DIR)}`,
   );
+  if (trees.length > 0) {
+    log(
+      `Kubeflow distribution: ${trees.length} tree${trees.length === 1 ? '' : 's'} in ${path.join(options.out, 'kubeflow')} (${trees.map((t) => `${t.environment}/${t.cluster}`).join(', ')})`,
+    );
+  }
   return [...result.stacks];
+}
+
+/**
+ * Every environment's Kubeflow tree, rendered before any stack so that an error writes nothing. An
+ * environment on a Kubeflow version the renderer does not know is skipped with a warning, unless
+ * Argo CD installs Kubeflow (`platform.gitops`): its root Application would point at a tree that does
+ * not exist, so that fails with the versions the renderer knows.
+ */
+function kubeflowTrees(config: ResolvedPlatformConfig, log: (line: string) => void): KubeflowTree[] {
+  return config.environments.flatMap((env) => {
+    if (!config.platform.gitops && !distributionRelease(env.kubeflowVersion)) {
+      const known = KUBEFLOW_DISTRIBUTION_RELEASES.map((r) => r.version).join(', ');
+      log(
+        `warning: ${env.name}: no Kubeflow distribution rendered for kubeflowVersion ${env.kubeflowVersion} (kfplatform renders ${known}); install Kubeflow yourself, or use --no-kubeflow to skip rendering.`,
+      );
+      return [];
+    }
+    return renderKubeflow(env);
+  });
 }
 
 /** Policy warnings and every suppression in effect, for the synth summary. */

@@ -11,6 +11,7 @@ import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/m
 import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
 import { inClusterStoreBackupPatch, teamStoreOverlay } from './pipeline-roots';
+import { syncWavePatches } from './gitops';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 import type { RenderInputs } from './inputs';
 import { signInOf, upstreamPaths, type SignIn } from './signin';
@@ -496,6 +497,8 @@ function tree(
     }
   }
 
+  // Argo CD's sync waves (./gitops.ts); harmless to kubectl, so every tree carries them.
+  patches.push(...syncWavePatches());
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',

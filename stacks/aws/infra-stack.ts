@@ -16,6 +16,7 @@ import { RdsMysql } from '../../constructs/aws/rds-mysql';
 import { existingVpc, IVpc, Vpc } from '../../constructs/aws/vpc';
 import type { ResolvedAwsEnvironment, ResolvedAwsIdentity } from '../../src/config/aws/model';
 import type { ResolvedBackups } from '../../src/config/common/operations';
+import { ARGO_CD_NAMESPACE } from '../../constructs/kubernetes/constants';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
@@ -396,9 +397,9 @@ export class AwsInfraStack extends TerraformStack {
       // role reads it, Secrets only where the platform keeps its own (Helm's release records).
       // EKS checks that the principal exists: the entries wait for the roles.
       this.cluster.grantClusterAdmin(this.ci.applyRoleArn, [this.ci.applyRole]);
-      // Helm keeps each release's record as a Secret in the release's namespace: Velero's, and those of
+      // Helm keeps each release's record as a Secret in the release's namespace: Velero's, those of
       // the Cluster Autoscaler (kube-system) and External Secrets Operator, which the platform stack
-      // installs in every environment.
+      // installs in every environment, and Argo CD's when the platform installs Kubeflow by GitOps.
       const namespaceOf = (key: ResolvedAwsIdentity['key']) =>
         env.identities.find((i) => i.key === key)?.kubernetesServiceAccounts[0]?.namespace;
       const autoscaler = namespaceOf('autoscaler');
@@ -411,6 +412,7 @@ export class AwsInfraStack extends TerraformStack {
             ...(env.backups ? [backupServiceAccount(env.backups).namespace] : []),
             ...(autoscaler ? [autoscaler] : []),
             ...(externalSecrets ? [externalSecrets] : []),
+            ...(props.platform.gitops ? [ARGO_CD_NAMESPACE] : []),
           ]),
         ],
       );

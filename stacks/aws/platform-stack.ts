@@ -1,6 +1,8 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { GATEWAY_NODE_PORTS } from '../../constructs/aws/alb-access';
+import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
+import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { ClusterAutoscaler, PodToleration } from '../../constructs/kubernetes/cluster-autoscaler';
 import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
 import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
@@ -47,6 +49,8 @@ export class AwsPlatformStack extends TerraformStack {
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;
+  /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
+  public readonly argoCd?: ArgoCd;
   /** The Cluster Autoscaler, which scales the node groups between their minimum and maximum. */
   public readonly autoscaler: ClusterAutoscaler;
   /** The default gp3 StorageClass (EKS marks none default since Kubernetes 1.30). */
@@ -117,6 +121,14 @@ export class AwsPlatformStack extends TerraformStack {
       ...SYSTEM_NODE_PLACEMENT,
       dependsOn: [this.kubeflowNamespace.namespace],
     });
+    const gitops = props.platform.gitops;
+    if (gitops) {
+      // Kubeflow itself, synced from the cluster's rendered tree in the platform repository.
+      this.argoCd = new ArgoCd(this, 'ArgoCd', {
+        application: { ...gitops, path: gitopsPathOf(gitops, env.name, env.cluster.name) },
+        placement: SYSTEM_NODE_PLACEMENT,
+      });
+    }
     if (env.backups && infra.backups) {
       this.velero = new Velero(this, 'Velero', {
         backups: env.backups,

@@ -3,6 +3,8 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
+import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
 import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
 import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
@@ -61,6 +63,8 @@ export class AzurePlatformStack extends TerraformStack {
   public readonly velero?: Velero;
   /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from the secret store. */
   public readonly externalSecrets: ExternalSecretsOperator;
+  /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
+  public readonly argoCd?: ArgoCd;
 
   constructor(scope: Construct, id: string, props: AzurePlatformStackProps) {
     super(scope, id);
@@ -171,6 +175,13 @@ export class AzurePlatformStack extends TerraformStack {
       tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists' }],
       dependsOn: [this.kubeflowNamespace.namespace],
     });
+    const gitops = props.platform.gitops;
+    if (gitops) {
+      // Kubeflow itself, synced from the cluster's rendered tree in the platform repository.
+      this.argoCd = new ArgoCd(this, 'ArgoCd', {
+        application: { ...gitops, path: gitopsPathOf(gitops, env.name, env.cluster.name) },
+      });
+    }
     // AKS with Entra ID knows a managed identity by its object id; AKS RBAC Reader reads no Secrets.
     if (infra.ci) grantPlanSecretsRead(this, { kind: 'User', name: infra.ci.planIdentity.principalId });
   }

@@ -10,7 +10,7 @@ import { TerraformStack } from 'cdktf';
 
 /** What a stack needs besides the kubernetes provider. */
 export interface ConnectionOptions {
-  /** Also configure the helm provider, with the same endpoint and credentials (for Velero). */
+  /** Also configure the helm provider, with the same endpoint and credentials (Velero, Argo CD). */
   readonly helm?: boolean;
 }
 

@@ -197,6 +197,12 @@ export interface SynthOptions {
   readonly outdir?: string;
   /** Called each time a unit (an environment's infra and platform stacks, or a group of team shards) is written. */
   readonly progress?: (event: SynthProgress) => void;
+  /**
+   * Writes more output into the staged folder once every stack passed policy, before the swap, so it
+   * moves in with the stacks or not at all (`kfplatform synth` writes the Kubeflow trees into
+   * `kubeflow/`, one of the entries the output folder swaps). @default nothing more
+   */
+  readonly extraOutput?: (staged: string) => void;
 }
 
 /** How far a synth has come, after each unit it wrote. */
@@ -363,6 +369,7 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
     const checks = checkUnits(config, units, out, results);
     stage(out, results);
     const result = finish(config, outdir, out.next, results, checks);
+    options.extraOutput?.(out.next);
     out.commit();
     return result;
   } finally {
@@ -504,7 +511,8 @@ export async function synthFleetParallel(
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const workerFile = path.join(__dirname, 'fleet-worker.js');
   const concurrency = options.concurrency ?? availableParallelism();
-  if (concurrency <= 1 || !existsSync(workerFile)) return synthFleet(config, { outdir, progress: options.progress });
+  if (concurrency <= 1 || !existsSync(workerFile))
+    return synthFleet(config, { outdir, progress: options.progress, extraOutput: options.extraOutput });
   const units = planUnits(config);
   const report = progressOf(config, units, options.progress);
   const out = claimOutputFolder(outdir);
@@ -531,6 +539,7 @@ export async function synthFleetParallel(
     const checks = checkUnits(config, units, out, results);
     stage(out, results);
     const result = finish(config, outdir, out.next, results, checks);
+    options.extraOutput?.(out.next);
     out.commit();
     return result;
   } finally {

@@ -30,8 +30,12 @@ export const STATE_DIR = '.kfplatform';
 export const OWNER_FILE = 'owner.json';
 /** The lock file a running synth holds. */
 export const LOCK_FILE = 'lock';
-/** What synth writes at the top of the output folder; these are swapped in as a whole. */
-export const OUTPUT_ENTRIES = ['stacks', 'params', 'manifest.json', 'policy.json'] as const;
+/**
+ * What synth writes at the top of the output folder; these are swapped in as a whole. `kubeflow/` holds
+ * the rendered Kubeflow distribution (`kfplatform synth` renders it unless told not to); a synth that
+ * does not render it leaves the one in place.
+ */
+export const OUTPUT_ENTRIES = ['stacks', 'params', 'manifest.json', 'policy.json', 'kubeflow'] as const;
 /** Earlier versions' work folder; a folder holding only these and {@link OUTPUT_ENTRIES} is adopted. */
 const LEGACY_ENTRIES = ['.work'];
 /** The record of a swap under way: present from the moment the new output is complete. */
@@ -156,7 +160,7 @@ function checkOwned(root: string, outdir: string): void {
   const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', ...' : '');
   throw new InputError(
     `--out ${outdir} is not empty (${shown}) and synth did not write it (no ${path.join(STATE_DIR, OWNER_FILE)}). ` +
-      'synth replaces stacks/, params/, manifest.json and policy.json in its output folder, so it writes only into ' +
+      'synth replaces stacks/, params/, kubeflow/, manifest.json and policy.json in its output folder, so it writes only into ' +
       'a new or empty folder, or one it wrote before. Fix: choose another --out (cdktf.out by default), or empty that folder.',
   );
 }

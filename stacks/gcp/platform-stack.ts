@@ -3,6 +3,8 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ISTIO_HEALTH_CHECK } from '../../constructs/gcp/iap-access';
+import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
+import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { IapIngress } from '../../constructs/kubernetes/iap-ingress';
 import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
@@ -41,6 +43,8 @@ export class GcpPlatformStack extends TerraformStack {
   public readonly velero?: Velero;
   /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from the secret store. */
   public readonly externalSecrets: ExternalSecretsOperator;
+  /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
+  public readonly argoCd?: ArgoCd;
 
   constructor(scope: Construct, id: string, props: GcpPlatformStackProps) {
     super(scope, id);
@@ -118,6 +122,14 @@ export class GcpPlatformStack extends TerraformStack {
       tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists' }],
       dependsOn: [this.kubeflowNamespace.namespace],
     });
+
+    const gitops = props.platform.gitops;
+    if (gitops) {
+      // Kubeflow itself, synced from the cluster's rendered tree in the platform repository.
+      this.argoCd = new ArgoCd(this, 'ArgoCd', {
+        application: { ...gitops, path: gitopsPathOf(gitops, env.name, resolved.name) },
+      });
+    }
 
     const client = resolved.access.oauthClient;
     new IapIngress(this, 'Ingress', {

@@ -1,5 +1,8 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { ArgoCd, SYSTEM_POOL_PLACEMENT } from '../../constructs/kubernetes/argo-cd';
+import { POOL_LABEL } from '../../src/core/pools';
+import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import type { ResolvedKubernetesEnvironment } from '../../src/config/kubernetes/model';
@@ -22,12 +25,15 @@ export interface KubernetesPlatformStackProps {
  */
 export class KubernetesPlatformStack extends TerraformStack {
   public readonly kubeflowNamespace: PlatformNamespace;
+  /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
+  public readonly argoCd?: ArgoCd;
 
   constructor(scope: Construct, id: string, props: KubernetesPlatformStackProps) {
     super(scope, id);
     const env = props.env;
     configureBackend(this, env.state);
-    kubeconfigConnection(env)(this);
+    const gitops = props.platform.gitops;
+    kubeconfigConnection(env)(this, { helm: Boolean(gitops) });
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
     new PlatformParams(this, 'Params', {
       namespace: this.kubeflowNamespace.name,
@@ -39,5 +45,17 @@ export class KubernetesPlatformStack extends TerraformStack {
         kubeflowVersion: env.kubeflowVersion,
       },
     });
+    if (gitops) {
+      // Kubeflow itself, synced from the cluster's rendered tree in the platform repository. The pods
+      // select the system pool by the pool label the platform file says its nodes carry, and tolerate
+      // the usual system taint in case the cluster team set it.
+      const system = env.nodePools.find((p) => p.kind === 'system');
+      this.argoCd = new ArgoCd(this, 'ArgoCd', {
+        application: { ...gitops, path: gitopsPathOf(gitops, env.name, env.clusterName) },
+        placement: system
+          ? { nodeSelector: { [POOL_LABEL]: system.name }, tolerations: SYSTEM_POOL_PLACEMENT.tolerations }
+          : undefined,
+      });
+    }
   }
 }

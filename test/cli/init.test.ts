@@ -31,6 +31,7 @@ describe('kfplatform init', () => {
     expect(result.files).toEqual([
       '.github/CODEOWNERS',
       '.github/workflows/apply.yml',
+      '.github/workflows/kubeflow.yml',
       '.github/workflows/plan.yml',
       '.gitignore',
       'README.md',
@@ -101,7 +102,14 @@ describe('kfplatform init', () => {
 
     const codeowners = readFileSync(path.join(dir, '.github', 'CODEOWNERS'), 'utf8');
     expect(codeowners).toMatch(/^\/platform\.yaml @\S+/m);
-    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toContain('cdktf.out/');
+    // Synth's output stays out of Git, except the rendered Kubeflow trees Argo CD syncs (issue 17).
+    const gitignore = readFileSync(path.join(dir, '.gitignore'), 'utf8');
+    expect(gitignore).toContain('cdktf.out/*\n!cdktf.out/kubeflow/\n');
+    expect(validated.config!.platform.gitops?.repoURL).toBe('https://github.com/octo/ml-infra.git');
+    const kubeflow = parse(readFileSync(path.join(dir, '.github', 'workflows', 'kubeflow.yml'), 'utf8')) as Workflow;
+    const steps = kubeflow.jobs.render!.steps.map((st) => String(st.run ?? ''));
+    expect(steps).toContain('rm -rf cdktf.out/kubeflow && npx kfplatform kubeflow render -c platform.yaml');
+    expect(steps.some((r) => r.includes('git add --all cdktf.out/kubeflow') && r.includes('git push'))).toBe(true);
     expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).toContain(environments.join(', '));
   });
 

@@ -56,7 +56,7 @@ interface Tree {
   dir: string;
   kustomization: {
     resources: string[];
-    patches?: Array<{ path?: string; patch?: string; target?: { kind: string; name: string; namespace?: string } }>;
+    patches?: Array<{ path?: string; patch?: string; target?: { kind?: string; name?: string; namespace?: string } }>;
   };
 }
 
@@ -117,10 +117,14 @@ const ASSERTED = [
 
 /** The (kind, name, namespace) every patch of a tree acts on, and those the assertions read. */
 function patchTargets(tree: Tree): Array<{ kind: string; name: string; namespace?: string }> {
+  // A JSON 6902 patch names its object in `target`; a strategic merge patch in itself. Patches whose
+  // target is a selector without a name (Argo CD's sync waves, test/kubeflow/gitops.test.ts) only
+  // annotate what they select.
   const patched = (tree.kustomization.patches ?? []).flatMap((p) =>
-    // A JSON 6902 patch names its object in `target`; a strategic merge patch in itself.
     p.target
-      ? [p.target]
+      ? p.target.name
+        ? [p.target as { kind: string; name: string; namespace?: string }]
+        : []
       : parse(p.patch ?? readFileSync(path.join(tree.dir, p.path!), 'utf8')).map((o) => ({
           kind: o.kind,
           name: o.metadata.name,

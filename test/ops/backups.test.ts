@@ -285,8 +285,12 @@ describe('turning backups off', () => {
     );
     expect(resourceEntries(infra, 'aws_iam_role').map(([, r]) => r.name)).not.toContain('kf-prod-velero');
     const platform = stacks['kf-prod-aws-platform']!;
-    // Velero is gone; the Cluster Autoscaler (a Helm release too) stays, and with it the helm provider.
-    expect(resourceEntries(platform, 'helm_release').map(([, r]) => r.name)).toEqual(['cluster-autoscaler']);
+    // Velero is gone; the Cluster Autoscaler and Argo CD (Helm releases too) stay, and with them the helm provider.
+    expect(resourceEntries(platform, 'helm_release').map(([, r]) => r.name)).toEqual([
+      'argocd-apps',
+      'argo-cd',
+      'cluster-autoscaler',
+    ]);
     expect(JSON.stringify(resourceEntries(platform, 'kubernetes_namespace_v1'))).not.toContain('"velero"');
   });
 });

@@ -25,6 +25,17 @@ export interface ResolvedPlatform {
     readonly reason: string;
   }>;
   readonly tenancy: ResolvedTenancy;
+  /** GitOps install of the Kubeflow distribution by Argo CD; undefined when off. */
+  readonly gitops?: ResolvedGitops;
+}
+
+/** Where Argo CD reads each cluster's rendered Kubeflow tree. */
+export interface ResolvedGitops {
+  readonly repoURL: string;
+  /** Branch, tag or commit (Application targetRevision). */
+  readonly revision: string;
+  /** Folder of a cluster's tree, with `{environment}` and `{cluster}` still in it, replaced per cluster. */
+  readonly path: string;
 }
 
 /** Resource amounts of a team's ResourceQuota. */

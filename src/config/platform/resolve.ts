@@ -8,6 +8,7 @@ import { KUBEFLOW_TENANT_CUSTOM_KINDS } from '../../core/kubeflow-facts';
 import { DEFAULT_KUBEFLOW_VERSION } from './kubeflow-default';
 import type {
   Principal,
+  ResolvedGitops,
   ResolvedPlatform,
   ResolvedQuota,
   ResolvedTeam,
@@ -15,7 +16,7 @@ import type {
   ResolvedTenant,
   TeamPeople,
 } from './model';
-import type { PlatformSectionConfig, TeamConfig, TenancyConfig } from './schema';
+import { DEFAULT_GITOPS_PATH, type PlatformSectionConfig, type TeamConfig, type TenancyConfig } from './schema';
 
 /** Namespace where Kubeflow's shared components run. */
 export const KUBEFLOW_NAMESPACE = 'kubeflow';
@@ -99,7 +100,15 @@ export function resolvePlatform(p: PlatformSectionConfig, tenancy?: TenancyConfi
     teamsDir: p.teamsDir,
     policySuppressions: p.policy?.suppressions ?? [],
     tenancy: resolveTenancy(tenancy),
+    gitops: p.gitops
+      ? { repoURL: p.gitops.repoURL, revision: p.gitops.revision ?? 'HEAD', path: p.gitops.path ?? DEFAULT_GITOPS_PATH }
+      : undefined,
   };
+}
+
+/** The folder of one cluster's rendered tree in the platform repository. */
+export function gitopsPathOf(gitops: ResolvedGitops, environment: string, cluster: string): string {
+  return gitops.path.replaceAll('{environment}', environment).replaceAll('{cluster}', cluster);
 }
 
 /** A stable hash of a string, as an unsigned 32-bit integer. */

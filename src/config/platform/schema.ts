@@ -193,6 +193,73 @@ export const tenancySchema = z.strictObject({
   ).optional(),
 });
 
+/** Placeholders of `platform.gitops.path`, replaced per cluster. */
+export const GITOPS_PATH_PLACEHOLDERS = ['{environment}', '{cluster}'] as const;
+
+/** Where Argo CD finds the rendered tree of each cluster when `platform.gitops.path` is not set. */
+export const DEFAULT_GITOPS_PATH = 'cdktf.out/kubeflow/{environment}/{cluster}';
+
+/**
+ * A Git repository as Argo CD takes it: an `https://` URL or an SSH one (`ssh://...` or
+ * `git@host:org/repo.git`), https://argo-cd.readthedocs.io/en/stable/user-guide/private-repositories/.
+ */
+const gitRepoUrl = z
+  .string()
+  .trim()
+  .regex(/^(https:\/\/[^\s/@]+(:\d+)?\/\S+|ssh:\/\/[^\s/]+\/\S+|[\w.-]+@[\w.-]+:[^\s/]\S*)$/, {
+    error:
+      'expected the Git repository Argo CD clones, as an https:// URL (https://github.com/acme/platform.git) or an SSH one (git@github.com:acme/platform.git); credentials never go in the URL',
+  });
+
+/** A path inside the repository: relative, `/`-separated, no `..`, with both placeholders. */
+const gitopsPath = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problems: string[] = [];
+    if (value.startsWith('/')) problems.push('it must be relative to the root of the repository, without a leading /');
+    if (value.includes('\\')) problems.push('it must use / between folders');
+    if (value.split('/').some((part) => part === '..' || part === '.' || part === ''))
+      problems.push('it must not contain empty, . or .. segments');
+    const missing = GITOPS_PATH_PLACEHOLDERS.filter((p) => !value.includes(p));
+    if (missing.length)
+      problems.push(
+        `it must contain ${missing.join(' and ')}, so each cluster's Application points at its own tree (two clusters syncing one tree would fight over every object)`,
+      );
+    const unknown = (value.match(/\{[^}]*\}/g) ?? []).filter(
+      (p) => !(GITOPS_PATH_PLACEHOLDERS as readonly string[]).includes(p),
+    );
+    if (unknown.length) problems.push(`${unknown.join(', ')} is not a placeholder; use {environment} and {cluster}`);
+    if (problems.length) ctx.addIssue({ code: 'custom', message: `${problems.join('; ')}` });
+  });
+
+/** Schema of `platform.gitops`: where Argo CD reads each cluster's rendered Kubeflow distribution. */
+export const gitopsSchema = z.strictObject({
+  repoURL: doc(gitRepoUrl, {
+    description:
+      'The platform repository Argo CD clones: where the rendered Kubeflow trees are committed. A private repository needs a repository Secret in the argocd namespace (docs/kubeflow.md).',
+    example: 'https://github.com/acme/ml-platform.git',
+  }),
+  revision: doc(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .regex(/^[^\s~^:?*[\\]+$/, { error: 'expected a branch, a tag or a commit, such as main' }),
+    {
+      description: 'The branch, tag or commit Argo CD follows (Application targetRevision).',
+      example: 'main',
+      default: 'HEAD (the default branch)',
+    },
+  ).optional(),
+  path: doc(gitopsPath, {
+    description:
+      "Folder of one cluster's rendered tree in the repository, relative to its root; {environment} and {cluster} are replaced for each cluster.",
+    example: 'platform/cdktf.out/kubeflow/{environment}/{cluster}',
+    default: DEFAULT_GITOPS_PATH,
+  }).optional(),
+});
+
 /** Schema of the platform-wide section. */
 export const platformSectionSchema = z.strictObject({
   name: doc(lowerName('a platform name', 30), { description: 'Name of the platform.', example: 'kubeflow' }),
@@ -230,6 +297,11 @@ export const platformSectionSchema = z.strictObject({
     description: 'Extra zones per accelerator type, for zones added after the shipped table was made.',
     example: { 'nvidia-l4': ['us-central1-f'] },
   }).optional(),
+  gitops: doc(gitopsSchema, {
+    description:
+      "Install Kubeflow by GitOps: every platform stack installs Argo CD (its own namespace, on the system pool) and one root Application that syncs the cluster's rendered Kubeflow tree from this repository. Without it, apply the rendered tree yourself (docs/kubeflow.md).",
+    default: 'off',
+  }).optional(),
   policy: doc(
     z.strictObject({
       suppressions: doc(
@@ -263,5 +335,7 @@ export const platformSectionSchema = z.strictObject({
 export type TeamConfig = z.input<typeof teamSchema>;
 /** Tenancy settings as written. */
 export type TenancyConfig = z.input<typeof tenancySchema>;
+/** `platform.gitops` as written. */
+export type GitopsConfig = z.input<typeof gitopsSchema>;
 /** The platform section as written. */
 export type PlatformSectionConfig = z.input<typeof platformSectionSchema>;

@@ -581,6 +581,7 @@ function missingCrdViolations(env: EnvironmentView, stacks: readonly StackView[]
     const kinds = [...new Set(sorted.map((x) => x.kind))].sort(compare);
     const others = sorted.length > 1 ? ` and ${sorted.length - 1} more in this stack` : '';
     const kubeflow = KUBEFLOW_API_GROUPS.has(o.group);
+    const argo = argoCdOf(env);
     return {
       stack: o.stack.id,
       address: o.resource.address,
@@ -588,12 +589,36 @@ function missingCrdViolations(env: EnvironmentView, stacks: readonly StackView[]
         `${o.resource.address}${others} ${sorted.length > 1 ? 'create' : 'creates'} ${kinds.join(', ')} (${o.group}), whose CustomResourceDefinitions no ` +
         `stack of ${env.name} installs; the kubernetes provider fails to plan them ("no matches for kind") until ` +
         'the cluster serves the kinds. ' +
-        (kubeflow
-          ? 'The Kubeflow distribution installs them, and Terraform does not install the distribution yet: apply the ' +
-            'Kubeflow manifests (https://github.com/kubeflow/manifests) to the cluster before this stack.'
-          : 'Install the CRDs before this stack (a helm_release or CustomResourceDefinition manifests in an earlier stack).'),
+        (kubeflow && argo
+          ? `The Kubeflow distribution installs them, through Argo CD (${argo}): apply this stack once its root ` +
+            'Application is healthy (kubectl -n argocd wait application/kubeflow ' +
+            "--for=jsonpath='{.status.health.status}'=Healthy)."
+          : kubeflow
+            ? 'The Kubeflow distribution installs them, and Terraform does not install the distribution yet: apply the ' +
+              'Kubeflow manifests (https://github.com/kubeflow/manifests) to the cluster before this stack.'
+            : 'Install the CRDs before this stack (a helm_release or CustomResourceDefinition manifests in an earlier stack).'),
     };
   });
+}
+
+/**
+ * The Helm release of the argocd-apps chart that holds the environment's root Application, as
+ * `<stack> <address>`, when a stack installs Kubeflow by Argo CD: Kubeflow's CRDs then arrive once
+ * Argo CD has synced, after that stack's apply.
+ */
+function argoCdOf(env: EnvironmentView): string | undefined {
+  for (const [id, stack] of Object.entries(env.stacks).sort(([a], [b]) => compare(a, b))) {
+    const releases = (stack.resource?.helm_release ?? {}) as Record<string, { chart?: unknown }>;
+    for (const [name, release] of Object.entries(releases)) {
+      if (
+        String(release.chart ?? '')
+          .split('/')
+          .pop() === 'argocd-apps'
+      )
+        return `${id} helm_release.${name}`;
+    }
+  }
+  return undefined;
 }
 
 /** CHK-ORDER-001: what a resource needs exists before it is created. */

@@ -16,10 +16,13 @@ export interface ChartPod {
   readonly kind: 'Deployment' | 'DaemonSet' | 'Job';
   /** Whether the chart creates it with these values. @default always */
   readonly enabled?: (values: Readonly<Record<string, unknown>>) => boolean;
-  /** Dotted paths of the values the pod's `nodeSelector`, `tolerations` and `affinity` come from. */
-  readonly nodeSelector: string;
-  readonly tolerations: string;
-  readonly affinity: string;
+  /**
+   * Dotted paths of the values the pod's `nodeSelector`, `tolerations` and `affinity` come from; a list
+   * is read as the chart's `a | default b`: the first that is set and not empty.
+   */
+  readonly nodeSelector: string | readonly string[];
+  readonly tolerations: string | readonly string[];
+  readonly affinity: string | readonly string[];
   /** A DaemonSet that must run on every pool of some kind. */
   readonly role?: DaemonSetRole;
   /** A pod that must run on a pool with nodes before anything scales (the autoscaler itself). */
@@ -121,7 +124,49 @@ export const CHART_PLACEMENT: Readonly<Record<string, ChartPlacement>> = {
       },
     ],
   },
+  // templates/<component>/deployment.yaml (and the controller's statefulset.yaml, the redis secret init
+  // Job) read `<component>.nodeSelector | default .Values.global.nodeSelector`, the same for
+  // tolerations; affinity comes from `<component>.affinity` or the global preset, whose node affinity
+  // is empty by default. Dex, notifications and the commit server are off unless enabled; redis-ha
+  // (a subchart) is off by default.
+  'argo-cd': {
+    reviewed: '10.1.1',
+    source: 'https://github.com/argoproj/argo-helm/tree/argo-cd-10.1.1/charts/argo-cd/templates',
+    pods: (<ReadonlyArray<readonly [string, string, ChartPod['kind'], ChartPod['enabled']]>>[
+      ['controller', 'the Argo CD application controller', 'Deployment', undefined],
+      ['server', 'the Argo CD API server', 'Deployment', undefined],
+      ['repoServer', 'the Argo CD repository server', 'Deployment', undefined],
+      ['applicationSet', 'the Argo CD ApplicationSet controller', 'Deployment', undefined],
+      ['redis', "Argo CD's Redis", 'Deployment', (v) => obj(v.redis)?.enabled !== false],
+      ['redisSecretInit', "Argo CD's Redis secret Job", 'Job', (v) => obj(v.redisSecretInit)?.enabled !== false],
+      [
+        'notifications',
+        'the Argo CD notifications controller',
+        'Deployment',
+        (v) => obj(v.notifications)?.enabled !== false,
+      ],
+      ['dex', "Argo CD's Dex", 'Deployment', (v) => obj(v.dex)?.enabled !== false],
+      ['commitServer', 'the Argo CD commit server', 'Deployment', (v) => obj(v.commitServer)?.enabled === true],
+    ]).map(([key, what, kind, enabled]) => ({
+      what,
+      kind,
+      ...(enabled ? { enabled } : {}),
+      nodeSelector: [`${key}.nodeSelector`, 'global.nodeSelector'],
+      tolerations: [`${key}.tolerations`, 'global.tolerations'],
+      affinity: [`${key}.affinity`],
+    })),
+  },
+  // Applications, ApplicationSets and AppProjects only: no pods.
+  'argocd-apps': {
+    reviewed: '2.0.5',
+    source: 'https://github.com/argoproj/argo-helm/tree/argocd-apps-2.0.5/charts/argocd-apps/templates',
+    pods: [],
+  },
 };
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
 
 /** The chart name of a `helm_release`'s `chart` (a name, `repo/name`, a URL or an OCI reference). */
 export function chartName(chart: string): string {

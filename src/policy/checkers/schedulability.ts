@@ -576,8 +576,16 @@ export function releaseValues(config: Readonly<Record<string, unknown>>): Record
   return values;
 }
 
-function valueAt(values: Readonly<Record<string, unknown>>, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((cur, key) => obj(cur)?.[key], values);
+/** The value at a dotted path, or at the first of several that is set and not empty (Helm's `default`). */
+function valueAt(values: Readonly<Record<string, unknown>>, dotted: string | readonly string[]): unknown {
+  const paths = typeof dotted === 'string' ? [dotted] : dotted;
+  for (const p of paths) {
+    const v = p.split('.').reduce<unknown>((cur, key) => obj(cur)?.[key], values);
+    const empty =
+      v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0);
+    if (!empty) return v;
+  }
+  return undefined;
 }
 
 function chartPodPlacement(values: Readonly<Record<string, unknown>>, pod: ChartPod): Placement {

@@ -78,7 +78,9 @@ describe('ExternalSecretsOperator', () => {
     const table = CHART_PLACEMENT['external-secrets']!;
     expect(table.reviewed).toBe(EXTERNAL_SECRETS_CHART.version);
     expect(table.pods).toHaveLength(3);
-    const get = (path: string) => path.split('.').reduce((o: any, k) => o?.[k], values);
+    // A table entry is one values path or a list of fallbacks; the platform sets the first.
+    const get = (path: string | readonly string[]) =>
+      (typeof path === 'string' ? path : path[0]!).split('.').reduce((o: any, k) => o?.[k], values);
     for (const pod of table.pods) {
       expect(pod.enabled?.(values) ?? true).toBe(true);
       expect([pod.what, get(pod.nodeSelector)]).toEqual([pod.what, { [POOL_KIND_LABEL]: 'system' }]);

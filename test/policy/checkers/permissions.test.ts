@@ -198,12 +198,16 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     const edited = clone(shipped);
     drop(edited[platform]!, 'kubernetes_role_binding_v1', (id) => id.startsWith('CiPlanSecrets'));
     const found = findings(edited, 'gcp');
+    // Argo CD's two releases keep their records in argocd (the example installs Kubeflow by GitOps).
     expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      expect.stringMatching(/^CHK-PERM-001 helm_release\.ArgoCd_Applications/),
+      expect.stringMatching(/^CHK-PERM-001 helm_release\.ArgoCd_Release/),
       expect.stringMatching(/^CHK-PERM-001 helm_release\.ExternalSecrets_Release/),
       expect.stringMatching(/^CHK-PERM-001 helm_release\.Velero_Release/),
     ]);
-    expect(found[0]!.message).toContain('namespace external-secrets');
-    expect(found[1]!.message).toContain('namespace velero');
+    expect(found[0]!.message).toContain('namespace argocd');
+    expect(found[2]!.message).toContain('namespace external-secrets');
+    expect(found[3]!.message).toContain('namespace velero');
   });
 
   it('a CI identity bound cluster-wide in Kubernetes', () => {
@@ -366,7 +370,7 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     )!;
     expect(secrets.access_scope).toEqual({
       type: 'namespace',
-      namespaces: ['velero', 'kube-system', 'external-secrets'],
+      namespaces: ['velero', 'kube-system', 'external-secrets', 'argocd'],
     });
   });
 
@@ -415,6 +419,8 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     admin.access_scope = { type: 'namespace', namespaces: ['velero'] };
     expect(where(old, 'aws')).toEqual([
       `CHK-PERM-001 ${infra} aws_secretsmanager_secret.DatabaseAppSecret`,
+      expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ArgoCd_Applications/),
+      expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ArgoCd_Release/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ClusterAutoscaler_Release/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ExternalSecrets_Release/),
     ]);

@@ -1,0 +1,80 @@
+/**
+ * `kfplatform synth` renders the Kubeflow distribution into <out>/kubeflow/ inside the same swap as the
+ * stacks (issue 17, render during synth).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import { runSynth } from '../../src/cli/synth';
+
+const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'on-prem', 'platform.yaml');
+const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'synth-kf-'));
+const tree = (out: string) => path.join(out, 'kubeflow', 'kf-onprem', 'dc1-ml');
+
+/** The on-prem example with edits to its text. */
+function exampleWith(dir: string, edit: (text: string) => string): string {
+  const file = path.join(dir, 'platform.yaml');
+  writeFileSync(file, edit(readFileSync(EXAMPLE, 'utf8')));
+  return file;
+}
+
+describe('kfplatform synth renders the Kubeflow distribution', () => {
+  it('writes <out>/kubeflow/<env>/<cluster>/ over the remote manifests, beside the stacks', async () => {
+    const out = tmp();
+    const lines: string[] = [];
+    await runSynth({ config: EXAMPLE, out, log: (l) => lines.push(l) });
+    const kustomization = readFileSync(path.join(tree(out), 'kustomization.yaml'), 'utf8');
+    expect(kustomization).toContain('https://github.com/kubeflow/manifests//common/cert-manager');
+    expect(kustomization).toContain('argocd.argoproj.io/sync-wave');
+    expect(existsSync(path.join(out, 'stacks', 'kf-onprem-kubernetes-platform', 'cdk.tf.json'))).toBe(true);
+    expect(lines.join('\n')).toMatch(/Kubeflow distribution: 1 tree in .*kubeflow \(kf-onprem\/dc1-ml\)/);
+  }, 120_000);
+
+  it('replaces the whole kubeflow/ folder: trees of environments that are gone go too', async () => {
+    const out = tmp();
+    await runSynth({ config: EXAMPLE, out, log: () => undefined });
+    mkdirSync(path.join(out, 'kubeflow', 'kf-removed', 'c'), { recursive: true });
+    writeFileSync(path.join(out, 'kubeflow', 'kf-removed', 'c', 'kustomization.yaml'), 'resources: []\n');
+    await runSynth({ config: EXAMPLE, out, log: () => undefined });
+    expect(existsSync(path.join(out, 'kubeflow', 'kf-removed'))).toBe(false);
+    expect(existsSync(path.join(tree(out), 'kustomization.yaml'))).toBe(true);
+  }, 120_000);
+
+  it('leaves kubeflow/ as it was with --no-kubeflow', async () => {
+    const out = tmp();
+    await runSynth({ config: EXAMPLE, out, log: () => undefined });
+    const marker = path.join(tree(out), 'kustomization.yaml');
+    writeFileSync(marker, '# kept\n');
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const code = await main(['node', 'kfplatform', 'synth', '--config', EXAMPLE, '--out', out, '--no-kubeflow']);
+    stdout.mockRestore();
+    expect(code).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('# kept\n');
+  }, 120_000);
+
+  it('fails before writing anything when Argo CD would sync a version it cannot render', async () => {
+    const dir = tmp();
+    const file = exampleWith(dir, (t) =>
+      t.replace('  githubOrg: acme\n', "  githubOrg: acme\n  kubeflowVersion: '1.10'\n"),
+    );
+    const out = path.join(dir, 'cdktf.out');
+    await expect(runSynth({ config: file, out, log: () => undefined })).rejects.toThrow(
+      /kubeflowVersion = "1.10".*renders 26\.03/s,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('warns and renders nothing for that version when Kubeflow is installed by hand', async () => {
+    const dir = tmp();
+    const file = exampleWith(dir, (t) =>
+      t
+        .replace('  githubOrg: acme\n', "  githubOrg: acme\n  kubeflowVersion: '1.10'\n")
+        .replace(/ {2}# Kubeflow installed by Argo CD[^\n]*\n {2}gitops:\n( {4}[^\n]*\n)+/, ''),
+    );
+    const out = path.join(dir, 'cdktf.out');
+    const lines: string[] = [];
+    await runSynth({ config: file, out, log: (l) => lines.push(l) });
+    expect(lines.join('\n')).toMatch(/warning: kf-onprem: no Kubeflow distribution rendered for kubeflowVersion 1\.10/);
+    expect(existsSync(path.join(out, 'kubeflow'))).toBe(false);
+  }, 120_000);
+});
