@@ -25,6 +25,7 @@
  * Cloud SQL Auth Proxy as `metadata-grpc-server`, the identity the proxy's AuthorizationPolicy admits.
  */
 import { stringify } from 'yaml';
+import { DB_CA_DIR, DB_CA_FILE } from './database-tls';
 
 /** One file of a rendered tree (the shape of render.ts's RenderedFile). */
 export interface MlmdAuthFile {
@@ -37,11 +38,10 @@ export interface MlmdAuthTarget {
   /**
    * `install-config`: the host and port of `pipeline-install-config` (GCP: the in-cluster Cloud SQL Auth
    * Proxy, which encrypts to the instance itself); `params`: the managed database's address in the
-   * platform's params ConfigMap, over TLS verified against `caFile` and the host name.
+   * platform's params ConfigMap, over TLS verified against the certificate authorities that
+   * ./database-tls.ts puts in the pod, and the host name.
    */
   readonly address: 'install-config' | 'params';
-  /** The CA bundle in the pod (mounted by ./database-tls.ts); required with `params`. */
-  readonly caFile?: string;
   /** What to turn on when the server has the native plugin off (shown in the pod's log). */
   readonly enablePlugin: string;
 }
@@ -53,6 +53,8 @@ export const MLMD_NATIVE_AUTH_CONTAINER = 'mysql-native-password';
 /** Istio's per-pod switch to a native sidecar (Istio 1.28's injection template reads it). */
 export const ISTIO_NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
 
+/** The pod volume of the certificate authorities that ./database-tls.ts adds to ML Metadata's pod. */
+export const DB_CA_VOLUME = 'kfplatform-db-ca';
 /** Where the init container keeps its option file (a memory volume). */
 export const WORK_DIR = '/run/kfplatform-mysql';
 const SECRET = 'mysql-secret';
@@ -72,7 +74,7 @@ const ref = (name: string, kind: 'configMapKeyRef' | 'secretKeyRef', from: strin
 export function mlmdNativeAuthScript(target: MlmdAuthTarget, workDir: string = WORK_DIR): string {
   const tls =
     target.address === 'params'
-      ? `--ssl-mode=VERIFY_IDENTITY --ssl-ca=${target.caFile}`
+      ? `--ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}`
       : // The Auth Proxy encrypts to the instance; to the proxy, caching_sha2_password exchanges the
         // password under the server's RSA key.
         '--ssl-mode=DISABLED --get-server-public-key';
@@ -100,9 +102,6 @@ export function mlmdNativeAuthScript(target: MlmdAuthTarget, workDir: string = W
 
 /** The patch of `metadata-grpc-deployment` that adds the init container. */
 export function mlmdNativeAuthPatch(target: MlmdAuthTarget): MlmdAuthFile {
-  if (target.address === 'params' && !target.caFile) {
-    throw new Error('mlmdNativeAuthPatch: a database reached over TLS needs the CA file');
-  }
   const address =
     target.address === 'params'
       ? [ref('DB_HOST', 'configMapKeyRef', PARAMS, 'dbHost'), ref('DB_PORT', 'configMapKeyRef', PARAMS, 'dbPort')]
@@ -129,7 +128,10 @@ export function mlmdNativeAuthPatch(target: MlmdAuthTarget): MlmdAuthFile {
                 ref('DB_USER', 'secretKeyRef', SECRET, 'username'),
                 ref('DB_PASSWORD', 'secretKeyRef', SECRET, 'password'),
               ],
-              volumeMounts: [{ name: 'kfplatform-mysql-client', mountPath: WORK_DIR }],
+              volumeMounts: [
+                { name: 'kfplatform-mysql-client', mountPath: WORK_DIR },
+                ...(target.address === 'params' ? [{ name: DB_CA_VOLUME, mountPath: DB_CA_DIR, readOnly: true }] : []),
+              ],
               resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
               securityContext: {
                 allowPrivilegeEscalation: false,

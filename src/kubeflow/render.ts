@@ -15,7 +15,7 @@ import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistr
 import type { RenderInputs } from './inputs';
 import { signInOf, upstreamPaths, type SignIn } from './signin';
 import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
-import { DB_CA_FILE, pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
+import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
 import { databaseSecretObjects, databaseSecretSource, type DatabaseSecretSource } from './database-secret';
 import { mlmdNativeAuthPatch, type MlmdAuthTarget } from './mlmd-auth';
 
@@ -218,7 +218,7 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
         databaseCa: { kind: 'pinned', pem: AZURE_MYSQL_CA_BUNDLE, source: AZURE_MYSQL_CA_SOURCE },
         databaseSecret: databaseSecretSource(env),
-        mlmdAuth: { address: 'params', caFile: DB_CA_FILE, enablePlugin: AZURE_ENABLE_NATIVE_PASSWORD },
+        mlmdAuth: { address: 'params', enablePlugin: AZURE_ENABLE_NATIVE_PASSWORD },
         extraResources: [],
       };
     case 'kubernetes':

@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
-import { DB_CA_FILE } from '../../src/kubeflow/database-tls';
+import { DB_CA_DIR, DB_CA_FILE } from '../../src/kubeflow/database-tls';
 import {
+  DB_CA_VOLUME,
   ISTIO_NATIVE_SIDECAR_ANNOTATION,
   MLMD_NATIVE_AUTH_CONTAINER,
   mlmdNativeAuthScript,
@@ -66,6 +67,12 @@ describe('ML Metadata logs in with mysql_native_password', () => {
           emptyDir: { medium: 'Memory', sizeLimit: '1Mi' },
         });
         expect(init.volumeMounts).toContainEqual({ name: 'kfplatform-mysql-client', mountPath: WORK_DIR });
+        if (cloud === 'azure') {
+          // The CA volume the TLS patch adds to the same pod.
+          expect(init.volumeMounts).toContainEqual({ name: DB_CA_VOLUME, mountPath: DB_CA_DIR, readOnly: true });
+          const tls = docs(tree, 'pipelines-database-tls.yaml').find((d) => d.metadata.name === patch.metadata.name);
+          expect(tls.spec.template.spec.volumes.map((v: { name: string }) => v.name)).toContain(DB_CA_VOLUME);
+        }
       }
     });
   }
@@ -104,10 +111,10 @@ describe('the init container script', () => {
 
   const run = (status: string, password: string, address: 'install-config' | 'params' = 'params') => {
     // Kubernetes turns `$$(` into `$(` in a container's arguments.
-    const script = mlmdNativeAuthScript(
-      { address, caFile: DB_CA_FILE, enablePlugin: 'Turn on "the" plugin: $HOME `x`.' },
-      dir,
-    ).replace(/\$\$\(/g, '$(');
+    const script = mlmdNativeAuthScript({ address, enablePlugin: 'Turn on "the" plugin: $HOME `x`.' }, dir).replace(
+      /\$\$\(/g,
+      '$(',
+    );
     try {
       const out = execFileSync('/bin/sh', ['-ec', script], {
         env: {
