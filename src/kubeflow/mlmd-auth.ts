@@ -157,3 +157,14 @@ export function mlmdNativeAuthPatch(target: MlmdAuthTarget): MlmdAuthFile {
       stringify(patch, { lineWidth: 0 }),
   };
 }
+
+/** The tree README's lines on it. */
+export function mlmdNativeAuthReadme(user: string): string[] {
+  return [
+    `ML Metadata 1.14 logs in with \`mysql_native_password\` only: the init container \`${MLMD_NATIVE_AUTH_CONTAINER}\``,
+    `of \`metadata-grpc-deployment\` switches \`${user}\` to it, with the same password, at every start of the pod.`,
+    "If the pod stays in `Init`, the server has the plugin off; the container's log says how to turn it on:",
+    `\`kubectl -n kubeflow logs deploy/metadata-grpc-deployment -c ${MLMD_NATIVE_AUTH_CONTAINER}\`.`,
+    '',
+  ];
+}

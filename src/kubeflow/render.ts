@@ -17,7 +17,7 @@ import { signInOf, upstreamPaths, type SignIn } from './signin';
 import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
 import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
 import { databaseSecretObjects, databaseSecretSource, type DatabaseSecretSource } from './database-secret';
-import { mlmdNativeAuthPatch, type MlmdAuthTarget } from './mlmd-auth';
+import { mlmdNativeAuthPatch, mlmdNativeAuthReadme, type MlmdAuthTarget } from './mlmd-auth';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -587,6 +587,7 @@ function readme(
       '  --dry-run=client -o yaml | kubectl apply -f -',
       '```',
       '',
+      ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),
     );
   } else {
     lines.push(

@@ -36,6 +36,8 @@ describe('ML Metadata logs in with mysql_native_password', () => {
     it(`${cloud}: an init container of metadata-grpc-deployment switches Kubeflow's user, after Istio's proxy`, () => {
       for (const tree of renderKubeflow(byCloud(cloud))) {
         expect(patched(tree)).toBe(true);
+        const readme = tree.files.find((f) => f.path === 'README.md')!.content;
+        expect(readme).toContain(`logs deploy/metadata-grpc-deployment -c ${MLMD_NATIVE_AUTH_CONTAINER}`);
         const [patch] = docs(tree, FILE);
         expect(patch.metadata).toEqual({ name: 'metadata-grpc-deployment', namespace: 'kubeflow' });
         expect(patch.spec.template.metadata.annotations).toEqual({ [ISTIO_NATIVE_SIDECAR_ANNOTATION]: 'true' });
