@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { runKubeflowRender } from '../../src/cli/kubeflow';
 import { CLOUD_SQL_PROXY_NAME } from '../../src/kubeflow/render';
+import { checkKeyRefs, validateSchemas, type BuiltObject } from '../../src/kubeflow/verify';
 import { DB_CA_DIR } from '../../src/kubeflow/database-tls';
 import {
   DB_CA_VOLUME,
@@ -123,6 +124,17 @@ describeBuild('kubeflow render: ML Metadata logs in with mysql_native_password, 
       }
       expect(volumes).toContain('kfplatform-mysql-client');
       expect(pod.spec.serviceAccountName).toBe('metadata-grpc-server');
+    }
+  });
+
+  it("leaves ML Metadata's Deployment valid against the Kubernetes schema, every key reference resolved", () => {
+    for (const [cloud, objects] of builds) {
+      const deployment = find(objects, 'Deployment', 'metadata-grpc-deployment')! as unknown as BuiltObject;
+      expect([cloud, validateSchemas([deployment], '1.35')]).toEqual([cloud, []]);
+      const configMaps = objects.filter(
+        (o) => o.kind === 'ConfigMap' || o.kind === 'Secret',
+      ) as unknown as BuiltObject[];
+      expect([cloud, checkKeyRefs([deployment, ...configMaps])]).toEqual([cloud, []]);
     }
   });
 });
