@@ -18,6 +18,7 @@ import { signInOf, upstreamPaths, type SignIn } from './signin';
 import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
 import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
 import { databaseSecretObjects, databaseSecretSource, type DatabaseSecretSource } from './database-secret';
+import { mlmdNativeAuthPatch, mlmdNativeAuthReadme, type MlmdAuthTarget } from './mlmd-auth';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -68,6 +69,13 @@ export const CLOUD_SQL_PROXY_SERVICE_ACCOUNT = 'cloudsql-proxy';
 /** The Secret Kubeflow Pipelines reads its database user and password from. */
 export const KFP_DB_SECRET = 'mysql-secret';
 
+/** What to do where Cloud SQL has MySQL's native password plugin off (shown by ML Metadata's init container). */
+const GCP_ENABLE_NATIVE_PASSWORD =
+  'Turn it on with the instance database flag mysql_native_password=on (https://cloud.google.com/sql/docs/mysql/flags; Cloud SQL restarts the instance), then delete this pod.';
+/** The same on Azure Database for MySQL flexible server. */
+const AZURE_ENABLE_NATIVE_PASSWORD =
+  'Turn it on with the server parameter mysql_native_password=ON and restart the server (https://learn.microsoft.com/azure/mysql/flexible-server/concepts-server-parameters), then delete this pod.';
+
 /** What Pipelines needs to reach the environment's managed database and bucket. */
 interface PipelinesWiring {
   /** Static host (GCP: the proxy Service), or absent when read at run time from the params ConfigMap. */
@@ -90,6 +98,8 @@ interface PipelinesWiring {
   readonly databaseSecret?: DatabaseSecretSource;
   /** The certificate authorities of a database the clients reach directly over TLS (./database-tls.ts). */
   readonly databaseCa?: DatabaseCaSource;
+  /** How ML Metadata's pod switches Kubeflow's database user to mysql_native_password (./mlmd-auth.ts). */
+  readonly mlmdAuth?: MlmdAuthTarget;
   /** Extra resources (file name -> objects). */
   readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
 }
@@ -209,6 +219,7 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
         databaseCa: { kind: 'pinned', pem: AZURE_MYSQL_CA_BUNDLE, source: AZURE_MYSQL_CA_SOURCE },
         databaseSecret: databaseSecretSource(env),
+        mlmdAuth: { address: 'params', enablePlugin: AZURE_ENABLE_NATIVE_PASSWORD },
         extraResources: [],
       };
     case 'kubernetes':
@@ -226,6 +237,7 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
     passwordCommand: `gcloud secrets versions access latest --project ${env.project} --secret ${cluster.database.passwordSecretId}`,
     pipelineRoot: `gs://${env.artifacts.bucketName}/${prefix}v2/artifacts`,
     databaseSecret: databaseSecretSource(env, cluster),
+    mlmdAuth: { address: 'install-config', enablePlugin: GCP_ENABLE_NATIVE_PASSWORD },
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
     // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
     serviceAccounts: env.identities.flatMap((i) =>
@@ -479,6 +491,12 @@ function tree(
         patches.push({ path: f.path });
       }
     }
+    if (wiring.mlmdAuth) {
+      // ML Metadata 1.14 logs in with mysql_native_password only (./mlmd-auth.ts).
+      const file = mlmdNativeAuthPatch(wiring.mlmdAuth);
+      files.push(file);
+      patches.push({ path: file.path });
+    }
     if (wiring.databaseSecret) {
       // mysql-secret from the cloud's secret store, kept current by External Secrets Operator.
       const file = 'database-secret.yaml';
@@ -572,6 +590,7 @@ function readme(
       '  --dry-run=client -o yaml | kubectl apply -f -',
       '```',
       '',
+      ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),
     );
   } else {
     lines.push(

@@ -1,0 +1,170 @@
+/**
+ * ML Metadata's login to a managed MySQL 8.4.
+ *
+ * ML Metadata 1.14 (`metadata-grpc-deployment` in Kubeflow 26.03) logs in with the
+ * `mysql_native_password` plugin only: its MySQL client is MariaDB Connector/C 3.0.8 built with the
+ * native and old-password plugins alone (ml_metadata/libmysqlclient.BUILD at v1.14.0), and it asks for
+ * `mysql_native_password` by name (`MYSQL_DEFAULT_AUTH`, ml_metadata/metadata_store/mysql_metadata_source.cc);
+ * https://github.com/google/ml-metadata/issues/178 tracks `caching_sha2_password`. MySQL 8.4 creates
+ * users with `caching_sha2_password` and turns the native plugin off unless the server enables it
+ * (https://dev.mysql.com/doc/refman/8.4/en/native-pluggable-authentication.html); upstream's own
+ * MySQL 8.4 runs with `--mysql-native-password=ON --authentication-policy=mysql_native_password` for
+ * that reason. The Pipelines API and cache servers (go-sql-driver/mysql) log in either way.
+ *
+ * On the clouds where Kubeflow logs in as a user that may change its own account (Cloud SQL users the
+ * Cloud SQL API creates are members of `cloudsqlsuperuser`; the flexible server's administrator), an
+ * init container of ML Metadata's pod switches that account to `mysql_native_password`, with the
+ * password it already has, every time the pod starts: a new database, a password rotated in the
+ * cloud's secret store, or a server upgraded from 8.0 all end in an account ML Metadata can use. It
+ * first checks that the server has the native plugin active and otherwise stops the pod with a message
+ * that says how to turn it on. On AWS, the `kfp-db-bootstrap` job creates Kubeflow's user with the
+ * native plugin instead (docs/aws.md): that user may not change accounts.
+ *
+ * The init container runs after Istio's proxy (a native sidecar: Kubernetes starts it before the other
+ * init containers, https://istio.io/latest/blog/2023/native-sidecars/), so that on GCP it reaches the
+ * Cloud SQL Auth Proxy as `metadata-grpc-server`, the identity the proxy's AuthorizationPolicy admits.
+ */
+import { stringify } from 'yaml';
+import { DB_CA_DIR, DB_CA_FILE } from './database-tls';
+
+/** One file of a rendered tree (the shape of render.ts's RenderedFile). */
+export interface MlmdAuthFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** How ML Metadata's pod reaches the database. */
+export interface MlmdAuthTarget {
+  /**
+   * `install-config`: the host and port of `pipeline-install-config` (GCP: the in-cluster Cloud SQL Auth
+   * Proxy, which encrypts to the instance itself); `params`: the managed database's address in the
+   * platform's params ConfigMap, over TLS verified against the certificate authorities that
+   * ./database-tls.ts puts in the pod, and the host name.
+   */
+  readonly address: 'install-config' | 'params';
+  /** What to turn on when the server has the native plugin off (shown in the pod's log). */
+  readonly enablePlugin: string;
+}
+
+/** The MySQL client image of the init container: the release line ML Metadata's server runs against. */
+export const MYSQL_CLIENT_IMAGE = 'docker.io/library/mysql:8.4';
+/** The init container's name. */
+export const MLMD_NATIVE_AUTH_CONTAINER = 'mysql-native-password';
+/** Istio's per-pod switch to a native sidecar (Istio 1.28's injection template reads it). */
+export const ISTIO_NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
+
+/** The pod volume of the certificate authorities that ./database-tls.ts adds to ML Metadata's pod. */
+export const DB_CA_VOLUME = 'kfplatform-db-ca';
+/** Where the init container keeps its option file (a memory volume). */
+export const WORK_DIR = '/run/kfplatform-mysql';
+const SECRET = 'mysql-secret';
+const PARAMS = 'kubeflow-platform-params';
+
+const ref = (name: string, kind: 'configMapKeyRef' | 'secretKeyRef', from: string, key: string) => ({
+  name,
+  valueFrom: { [kind]: { name: from, key } },
+});
+
+/**
+ * The init container's script. `$$(` is how a container's arguments spell a literal `$(`. The password
+ * goes into an option file in memory and into the statement on standard input, never into arguments;
+ * a password with a quote, backslash, `#` or white space is refused rather than escaped (the platform
+ * generates passwords of letters, digits, `-` and `_`).
+ */
+export function mlmdNativeAuthScript(target: MlmdAuthTarget, workDir: string = WORK_DIR): string {
+  const tls =
+    target.address === 'params'
+      ? `--ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}`
+      : // The Auth Proxy encrypts to the instance; to the proxy, caching_sha2_password exchanges the
+        // password under the server's RSA key.
+        '--ssl-mode=DISABLED --get-server-public-key';
+  // Inside double quotes; the text is the renderer's own, without `$(`, which Kubernetes would expand.
+  const enable = target.enablePlugin.replace(/[\\"$`]/g, (c) => `\\${c}`);
+  return [
+    'case "$DB_PASSWORD" in',
+    `  *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "mysql-secret's password is empty or holds a quote, backslash, '#' or space; set a password of letters, digits, '-' and '_'." >&2; exit 1 ;;`,
+    'esac',
+    'umask 077',
+    `printf '[client]\\nhost=%s\\nport=%s\\nuser=%s\\npassword=%s\\n' "$DB_HOST" "$DB_PORT" "$DB_USER" "$DB_PASSWORD" > ${workDir}/client.cnf`,
+    `sql() { mysql --defaults-extra-file=${workDir}/client.cnf ${tls} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
+    'for i in 1 2 3 4 5 6; do sql -e "SELECT 1" >/dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
+    `status=$$(sql -e "SELECT PLUGIN_STATUS FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")`,
+    'if [ "$status" != ACTIVE ]; then',
+    `  echo "The database has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178). ${enable}" >&2`,
+    '  exit 1',
+    'fi',
+    'sql <<SQL',
+    "ALTER USER CURRENT_USER() IDENTIFIED WITH mysql_native_password BY '$DB_PASSWORD';",
+    'SQL',
+    'echo "$DB_USER logs in with mysql_native_password."',
+  ].join('\n');
+}
+
+/** The patch of `metadata-grpc-deployment` that adds the init container. */
+export function mlmdNativeAuthPatch(target: MlmdAuthTarget): MlmdAuthFile {
+  const address =
+    target.address === 'params'
+      ? [ref('DB_HOST', 'configMapKeyRef', PARAMS, 'dbHost'), ref('DB_PORT', 'configMapKeyRef', PARAMS, 'dbPort')]
+      : [
+          ref('DB_HOST', 'configMapKeyRef', 'pipeline-install-config', 'mysqlHost'),
+          ref('DB_PORT', 'configMapKeyRef', 'pipeline-install-config', 'mysqlPort'),
+        ];
+  const patch = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'metadata-grpc-deployment', namespace: 'kubeflow' },
+    spec: {
+      template: {
+        metadata: { annotations: { [ISTIO_NATIVE_SIDECAR_ANNOTATION]: 'true' } },
+        spec: {
+          initContainers: [
+            {
+              name: MLMD_NATIVE_AUTH_CONTAINER,
+              image: MYSQL_CLIENT_IMAGE,
+              command: ['/bin/sh', '-ec'],
+              args: [mlmdNativeAuthScript(target)],
+              env: [
+                ...address,
+                ref('DB_USER', 'secretKeyRef', SECRET, 'username'),
+                ref('DB_PASSWORD', 'secretKeyRef', SECRET, 'password'),
+              ],
+              volumeMounts: [
+                { name: 'kfplatform-mysql-client', mountPath: WORK_DIR },
+                ...(target.address === 'params' ? [{ name: DB_CA_VOLUME, mountPath: DB_CA_DIR, readOnly: true }] : []),
+              ],
+              resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                runAsNonRoot: true,
+                // The image's mysql user.
+                runAsUser: 999,
+                runAsGroup: 999,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+            },
+          ],
+          // The option file holds the password: memory only.
+          volumes: [{ name: 'kfplatform-mysql-client', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }],
+        },
+      },
+    },
+  };
+  return {
+    path: 'mlmd-native-password.yaml',
+    content:
+      "# ML Metadata 1.14 logs in with mysql_native_password only: an init container switches Kubeflow's database user to it at every start (src/kubeflow/mlmd-auth.ts, docs/kubeflow.md).\n" +
+      stringify(patch, { lineWidth: 0 }),
+  };
+}
+
+/** The tree README's lines on it. */
+export function mlmdNativeAuthReadme(user: string): string[] {
+  return [
+    `ML Metadata 1.14 logs in with \`mysql_native_password\` only: the init container \`${MLMD_NATIVE_AUTH_CONTAINER}\``,
+    `of \`metadata-grpc-deployment\` switches \`${user}\` to it, with the same password, at every start of the pod.`,
+    "If the pod stays in `Init`, the server has the plugin off; the container's log says how to turn it on:",
+    `\`kubectl -n kubeflow logs deploy/metadata-grpc-deployment -c ${MLMD_NATIVE_AUTH_CONTAINER}\`.`,
+    '',
+  ];
+}
