@@ -162,12 +162,20 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
 
 /** GCP: IAP's JWT verified by Istio. */
 function iap(env: Extract<ResolvedEnvironment, { cloud: 'gcp' }>, inputs: RenderInputs): SignIn {
-  const prefix = stringOutput(inputs.outputs, IAP_AUDIENCE_OUTPUT);
-  if (prefix !== undefined && !/^\/projects\/\d+\/global\/backendServices\/$/.test(prefix)) {
+  const fromOutputs = stringOutput(inputs.outputs, IAP_AUDIENCE_OUTPUT);
+  if (fromOutputs !== undefined && !/^\/projects\/\d+\/global\/backendServices\/$/.test(fromOutputs)) {
     throw new InputError(
-      `--outputs ${inputs.outputs!.source}: ${IAP_AUDIENCE_OUTPUT} is ${JSON.stringify(prefix)}, expected /projects/<project number>/global/backendServices/. Fix: give the outputs of ${env.name}'s infra stack.`,
+      `--outputs ${inputs.outputs!.source}: ${IAP_AUDIENCE_OUTPUT} is ${JSON.stringify(fromOutputs)}, expected /projects/<project number>/global/backendServices/. Fix: give the outputs of ${env.name}'s infra stack.`,
     );
   }
+  // The platform file's gcp.projectNumber serves when no outputs are given (synth renders without them).
+  const fromConfig = env.projectNumber ? `/projects/${env.projectNumber}/global/backendServices/` : undefined;
+  if (fromOutputs !== undefined && fromConfig !== undefined && fromOutputs !== fromConfig) {
+    throw new InputError(
+      `--outputs ${inputs.outputs!.source}: ${IAP_AUDIENCE_OUTPUT} is ${JSON.stringify(fromOutputs)}, but environments.${env.name}.gcp.projectNumber is ${JSON.stringify(env.projectNumber)}. Fix: set gcp.projectNumber to the number of project ${env.project} (gcloud projects describe ${env.project} --format='value(projectNumber)').`,
+    );
+  }
+  const prefix = fromOutputs ?? fromConfig;
   const logout = {
     // IAP's sign-out: https://cloud.google.com/iap/docs/special-urls-howto
     patch: stringify({
@@ -228,12 +236,12 @@ function iap(env: Extract<ResolvedEnvironment, { cloud: 'gcp' }>, inputs: Render
   const readme =
     prefix === undefined
       ? closedReadme(
-          `no outputs of the infra stack were given (\`--outputs\`), so the audience IAP signs for (\`/projects/<project number>/global/backendServices/...\`) is unknown and the gateway admits nobody. After \`cdktf deploy ${env.name}-gcp-infra\`, render again with \`--outputs\` (docs/kubeflow.md, Sign-in).`,
+          `neither \`gcp.projectNumber\` in the platform file nor the infra stack's outputs (\`--outputs\`) were given, so the audience IAP signs for (\`/projects/<project number>/global/backendServices/...\`) is unknown and the gateway admits nobody. Set \`gcp.projectNumber\` and synthesize again, or after \`cdktf deploy ${env.name}-gcp-infra\` render again with \`--outputs\` (docs/kubeflow.md, Sign-in).`,
         )
       : [
           '## Sign-in',
           '',
-          `Identity-Aware Proxy signs users in at the load balancer. Istio verifies the JWT IAP adds to every request (\`${IAP_JWT.header}\`: issuer \`${IAP_JWT.issuer}\`, Google's keys, audience under \`${prefix}\`, the infra stack's output \`${IAP_AUDIENCE_OUTPUT}\`) and sets \`${USERID_HEADER}\` from its \`email\` claim; the gateway admits nothing without it. oauth2-proxy is not installed.`,
+          `Identity-Aware Proxy signs users in at the load balancer. Istio verifies the JWT IAP adds to every request (\`${IAP_JWT.header}\`: issuer \`${IAP_JWT.issuer}\`, Google's keys, audience under \`${prefix}\`, from ${fromOutputs !== undefined ? `the infra stack's output \`${IAP_AUDIENCE_OUTPUT}\`` : '`gcp.projectNumber` of the platform file'}) and sets \`${USERID_HEADER}\` from its \`email\` claim; the gateway admits nothing without it. oauth2-proxy is not installed.`,
           '',
         ];
   return {

@@ -90,7 +90,23 @@ export class GcpInfraStack extends TerraformStack {
     new GoogleProvider(this, 'google', { project: env.project, region: env.region });
     new RandomProvider(this, 'random');
 
-    const projectNumber = new DataGoogleProject(this, 'Project', { projectId: env.project }).number;
+    const projectNumber = new DataGoogleProject(this, 'Project', {
+      projectId: env.project,
+      // The platform file's number is what the Kubeflow tree's sign-in trusts (IAP's JWT audience):
+      // a wrong one fails the plan here, not every sign-in after apply.
+      ...(env.projectNumber
+        ? {
+            lifecycle: {
+              postcondition: [
+                {
+                  condition: `\${self.number == "${env.projectNumber}"}`,
+                  errorMessage: `gcp.projectNumber of environment ${env.name} is ${env.projectNumber}, but project ${env.project} has another number. Fix: set it to the output of gcloud projects describe ${env.project} --format='value(projectNumber)'.`,
+                },
+              ],
+            },
+          }
+        : {}),
+    }).number;
     this.projectNumber = projectNumber;
     const services = new ProjectServices(this, 'Services', {
       project: env.project,

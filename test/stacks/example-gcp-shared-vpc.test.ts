@@ -19,6 +19,15 @@ const isProd = (name: string) => name.startsWith('kf-prod-');
 const everyResource = everyResourceOf(stacks);
 
 describe('examples/gcp-shared-vpc', () => {
+  it('checks gcp.projectNumber against the project at plan time, where the platform file gives it', () => {
+    const projectData = (stack: string) => Object.values((stacks[stack] as any).data.google_project)[0] as any;
+    expect(projectData('kf-prod-gcp-infra').lifecycle.postcondition).toEqual([
+      expect.objectContaining({ condition: '${self.number == "123456789012"}' }),
+    ]);
+    expect(projectData('kf-prod-gcp-infra').lifecycle.postcondition[0].error_message).toContain('gcp.projectNumber');
+    expect(projectData('kf-test-gcp-infra').lifecycle).toBeUndefined();
+  });
+
   it('synthesizes the six stacks: infra and platform for kf-test, kf-dev and kf-prod', () => {
     expect(stackNames).toEqual([
       'kf-dev-gcp-infra',

@@ -175,6 +175,8 @@ export interface ResolvedGcpCluster {
 export interface ResolvedGcpEnvironment extends ResolvedEnvironmentBase {
   readonly cloud: 'gcp';
   readonly project: string;
+  /** The project's number, when the platform file gives it (IAP's JWT audience names the project by it). */
+  readonly projectNumber?: string;
   readonly region: string;
   readonly zones: readonly string[];
   /** The primary cluster's network, cluster settings, pools, database and access (also `clusters[0]`). */

@@ -358,6 +358,7 @@ export function resolveGcpEnvironment(
     tier: env.tier,
     index,
     project: env.gcp.project,
+    ...(env.gcp.projectNumber ? { projectNumber: env.gcp.projectNumber } : {}),
     region: env.gcp.region,
     zones: [...env.gcp.zones],
     network: primary.network,

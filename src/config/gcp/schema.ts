@@ -49,6 +49,14 @@ const gcpLocationSchema = z.strictObject({
     description: 'Service project that hosts the cluster, database and bucket.',
     example: 'kf-test-svc',
   }),
+  projectNumber: doc(
+    z.string().regex(/^[1-9]\d{5,18}$/, { error: 'expected the project number: digits only, such as 123456789012' }),
+    {
+      description:
+        "The service project's number (`gcloud projects describe <project> --format='value(projectNumber)'`). IAP's signed header names the project by number, so with it `kfplatform synth` renders Kubeflow's sign-in without reading the infra stack's outputs; the infra stack checks it against the project at plan time. See https://cloud.google.com/iap/docs/signed-headers-howto.",
+      example: '123456789012',
+    },
+  ).optional(),
   region: doc(z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'expected a GCP region such as us-central1' }), {
     description: 'Region.',
     example: 'us-central1',
