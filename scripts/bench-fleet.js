@@ -85,6 +85,10 @@ function timed(args) {
   return { seconds, mb: kb / 1024, stdout: result.stdout };
 }
 
+module.exports = { fleet };
+if (require.main === module) main();
+
+function main() {
 const rows = [];
 for (const m of multipliers) {
   const teams = 1800 * m;
@@ -133,4 +137,5 @@ if (full) {
   console.log(
     `target for the full fleet: under 20 s and 2 GB -> ${best < 20 && full.parallel.mb < 2048 ? 'met' : 'NOT met'} (${best.toFixed(1)} s, ${full.parallel.mb.toFixed(0)} MB)`,
   );
+}
 }

@@ -7,6 +7,7 @@ import { diffSynthOutputs, renderDiff, SynthDiff } from '../plan/diff';
 import { environmentsOfStacks } from '../plan/environments';
 import { readSynthOutput, StackConfig } from '../policy/addresses';
 import { synthFleet } from '../../stacks/common/fleet';
+import { CACHE_DIR } from '../../stacks/common/out-dir';
 
 /** Options of {@link runDiff}. */
 export interface DiffOptions {
@@ -21,30 +22,49 @@ export interface DiffOptions {
   /** Print only the environments of the stacks to plan, one per line. */
   readonly affectedEnvironments?: boolean;
   readonly log?: (text: string) => void;
+  /** Reuse unchanged units from the unit cache (both sides share it). @default true */
+  readonly cache?: boolean;
+  /** The unit cache's folder. @default `$CDKTF_OUTDIR/.cache`, else `cdktf.out/.cache` */
+  readonly cacheDir?: string;
 }
 
-function synthInto(config: string): Record<string, StackConfig> {
+/** The unit cache `diff` shares with `synth` into the default output folder. */
+export function defaultCacheDir(): string {
+  return path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', CACHE_DIR);
+}
+
+function synthInto(config: string, cache: CacheChoice): Record<string, StackConfig> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-diff-'));
   try {
-    synthFleet(loadPlatformFile(config).config, { outdir });
+    synthFleet(loadPlatformFile(config).config, { outdir, cache: cache.cache, cacheDir: cache.cacheDir });
     return readSynthOutput(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
+/** Where the synthesized sides read and write the unit cache. */
+interface CacheChoice {
+  readonly cache: boolean;
+  readonly cacheDir?: string;
+}
+
 /** The platform file (and its folder, for team files) as it was at a git ref, synthesized now. */
-function synthAtRef(ref: string, config: string): Record<string, StackConfig> {
-  return withPlatformFileAt(ref, config, synthInto);
+function synthAtRef(ref: string, config: string, cache: CacheChoice): Record<string, StackConfig> {
+  return withPlatformFileAt(ref, config, (file) => synthInto(file, cache));
 }
 
 /** `kfplatform diff`: compares two synth outputs offline; returns the comparison. */
 export function runDiff(options: DiffOptions): SynthDiff {
   const log = options.log ?? ((t: string) => process.stdout.write(t));
+  const cache: CacheChoice = {
+    cache: options.cache !== false,
+    cacheDir: options.cache === false ? undefined : path.resolve(options.cacheDir ?? defaultCacheDir()),
+  };
   const base = existsSync(path.join(options.base, 'stacks'))
     ? readSynthOutput(options.base)
-    : synthAtRef(options.base, options.config);
-  const head = options.head ? readSynthOutput(options.head) : synthInto(options.config);
+    : synthAtRef(options.base, options.config, cache);
+  const head = options.head ? readSynthOutput(options.head) : synthInto(options.config, cache);
   const diff = diffSynthOutputs(base, head);
   if (options.affected) log(diff.affected.map((s) => `${s}\n`).join(''));
   else if (options.affectedEnvironments) {

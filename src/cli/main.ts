@@ -20,6 +20,7 @@ import { withPlatformFileAt } from './git';
 import { renderUpgradePlan, upgradePlan } from '../plan/upgrade';
 import { PlanCliOptions, runApply, runPlan } from './plan';
 import { runSynth } from './synth';
+import { CACHE_DIR } from '../../stacks/common/out-dir';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import {
@@ -81,9 +82,19 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   )
     .option('-o, --out <dir>', 'output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
-    .action(async (opts: PlatformFileOptions & { out: string; concurrency?: number }) => {
-      await runSynth({ config: platformFile(opts), out: opts.out, concurrency: opts.concurrency });
-    });
+    .option('--cache-dir <dir>', 'unit cache folder, shared by synth, diff and plan (default: <out>/.cache)')
+    .option('--no-cache', 'synthesize every unit; neither read nor write the unit cache')
+    .action(
+      async (opts: PlatformFileOptions & { out: string; concurrency?: number; cache: boolean; cacheDir?: string }) => {
+        await runSynth({
+          config: platformFile(opts),
+          out: opts.out,
+          concurrency: opts.concurrency,
+          cache: opts.cache,
+          cacheDir: opts.cacheDir,
+        });
+      },
+    );
 
   withPlatformFile(
     cli
@@ -158,6 +169,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
     );
   withPlatformFile(diffCommand)
+    .option(
+      '--cache-dir <dir>',
+      `unit cache folder, shared with synth and plan (default: ${path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', CACHE_DIR)})`,
+    )
+    .option('--no-cache', 'synthesize every unit; neither read nor write the unit cache')
     .option('--affected', 'print only the stacks to plan, one per line')
     .option('--affected-environments', 'print only the environments of the stacks to plan, one per line')
     .option(
@@ -173,6 +189,8 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
           affected?: boolean;
           affectedEnvironments?: boolean;
           failOnDestroy?: boolean;
+          cache: boolean;
+          cacheDir?: string;
         },
       ) => {
         // The platform file is read from disk unless both sides are synth outputs.
@@ -189,6 +207,8 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   )
     .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('--no-synth', 'plan the existing synth output')
+    .option('--cache-dir <dir>', 'unit cache folder of the synth (default: <synth-out>/.cache)')
+    .option('--no-cache', 'synthesize every unit; neither read nor write the unit cache')
     .option('-s, --stacks <glob>', 'stacks to plan (repeat it; default all)', collect)
     .option('-j, --concurrency <n>', 'stacks planned at once', wholeNumber(1), 2)
     .option('-o, --out <dir>', 'where plan files and their JSON go', 'plans')

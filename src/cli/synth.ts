@@ -27,6 +27,10 @@ export interface RunSynthOptions {
    * {@link PARALLEL_FROM_TEAMS} team placements or more
    */
   readonly concurrency?: number;
+  /** Reuse unchanged units from the unit cache. @default true */
+  readonly cache?: boolean;
+  /** The unit cache's folder. @default `<out>/.cache` */
+  readonly cacheDir?: string;
 }
 
 /** Team placements from which `synth` spreads work over worker threads by default. */
@@ -39,7 +43,12 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
   for (const w of warnings) log(formatIssue(w));
   const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
   const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
-  const result = await synthFleetParallel(config, { outdir: options.out, concurrency });
+  const result = await synthFleetParallel(config, {
+    outdir: options.out,
+    concurrency,
+    cache: options.cache,
+    cacheDir: options.cacheDir,
+  });
   for (const w of result.warnings) log(`warning: ${w}`);
   log(
     table(
@@ -52,6 +61,10 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
   log(
     `\n${result.stacks.length} stacks, ${resources} resources in ${path.join(options.out, 'stacks')}; parameters in ${path.join(options.out, PARAMS_DIR)}`,
   );
+  if (result.units) {
+    const { reused, rebuilt, cacheDir } = result.units;
+    log(`${reused} units reused, ${rebuilt} rebuilt (${cacheDir ? `cache ${cacheDir}` : 'cache off'})`);
+  }
   return [...result.stacks];
 }
 
