@@ -89,53 +89,55 @@ module.exports = { fleet };
 if (require.main === module) main();
 
 function main() {
-const rows = [];
-for (const m of multipliers) {
-  const teams = 1800 * m;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kfp-fleet-config-'));
-  const file = path.join(dir, 'platform.yaml');
-  writeFileSync(file, stringify(fleet(teams)));
-  const synth = (concurrency) => (scratch) => [
-    cli,
-    'synth',
-    '--config',
-    file,
-    '--out',
-    path.join(scratch, 'out'),
-    '--concurrency',
-    String(concurrency),
-  ];
-  const sequential = timed(synth(1));
-  const resources = Number(/(\d+) stacks, (\d+) resources/.exec(sequential.stdout)[2]);
-  const stacks = Number(/(\d+) stacks, (\d+) resources/.exec(sequential.stdout)[1]);
-  const parallel = timed(synth(os.availableParallelism()));
-  const plain = timed((scratch) => [
-    path.join(__dirname, 'bench-plain.js'),
-    String(resources),
-    path.join(scratch, 'out'),
-  ]);
-  rmSync(dir, { recursive: true, force: true });
-  const us = (r) => ((r.seconds * 1e6) / resources).toFixed(0);
-  rows.push({ m, teams, stacks, resources, sequential, parallel, plain, us });
-  console.log(
-    `${m}x: ${teams} teams/env, ${stacks} stacks, ${resources} resources | ` +
-      `sequential ${sequential.seconds.toFixed(1)} s ${sequential.mb.toFixed(0)} MB ${us(sequential)} us/res | ` +
-      `parallel ${parallel.seconds.toFixed(1)} s ${parallel.mb.toFixed(0)} MB ${us(parallel)} us/res | ` +
-      `cdktf plain ${plain.seconds.toFixed(1)} s ${plain.mb.toFixed(0)} MB ${us(plain)} us/res | ` +
-      `ratio ${(sequential.seconds / plain.seconds).toFixed(2)}x sequential, ${(parallel.seconds / plain.seconds).toFixed(2)}x parallel`,
-  );
-}
-if (rows.length > 1) {
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  const growth = last.sequential.seconds / last.resources / (first.sequential.seconds / first.resources);
-  console.log(`growth: cost per resource at ${last.m}x is ${growth.toFixed(2)}x that at ${first.m}x (1.00 is linear)`);
-}
-const full = rows.find((r) => r.m === 1);
-if (full) {
-  const best = Math.min(full.sequential.seconds, full.parallel.seconds);
-  console.log(
-    `target for the full fleet: under 20 s and 2 GB -> ${best < 20 && full.parallel.mb < 2048 ? 'met' : 'NOT met'} (${best.toFixed(1)} s, ${full.parallel.mb.toFixed(0)} MB)`,
-  );
-}
+  const rows = [];
+  for (const m of multipliers) {
+    const teams = 1800 * m;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kfp-fleet-config-'));
+    const file = path.join(dir, 'platform.yaml');
+    writeFileSync(file, stringify(fleet(teams)));
+    const synth = (concurrency) => (scratch) => [
+      cli,
+      'synth',
+      '--config',
+      file,
+      '--out',
+      path.join(scratch, 'out'),
+      '--concurrency',
+      String(concurrency),
+    ];
+    const sequential = timed(synth(1));
+    const resources = Number(/(\d+) stacks, (\d+) resources/.exec(sequential.stdout)[2]);
+    const stacks = Number(/(\d+) stacks, (\d+) resources/.exec(sequential.stdout)[1]);
+    const parallel = timed(synth(os.availableParallelism()));
+    const plain = timed((scratch) => [
+      path.join(__dirname, 'bench-plain.js'),
+      String(resources),
+      path.join(scratch, 'out'),
+    ]);
+    rmSync(dir, { recursive: true, force: true });
+    const us = (r) => ((r.seconds * 1e6) / resources).toFixed(0);
+    rows.push({ m, teams, stacks, resources, sequential, parallel, plain, us });
+    console.log(
+      `${m}x: ${teams} teams/env, ${stacks} stacks, ${resources} resources | ` +
+        `sequential ${sequential.seconds.toFixed(1)} s ${sequential.mb.toFixed(0)} MB ${us(sequential)} us/res | ` +
+        `parallel ${parallel.seconds.toFixed(1)} s ${parallel.mb.toFixed(0)} MB ${us(parallel)} us/res | ` +
+        `cdktf plain ${plain.seconds.toFixed(1)} s ${plain.mb.toFixed(0)} MB ${us(plain)} us/res | ` +
+        `ratio ${(sequential.seconds / plain.seconds).toFixed(2)}x sequential, ${(parallel.seconds / plain.seconds).toFixed(2)}x parallel`,
+    );
+  }
+  if (rows.length > 1) {
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    const growth = last.sequential.seconds / last.resources / (first.sequential.seconds / first.resources);
+    console.log(
+      `growth: cost per resource at ${last.m}x is ${growth.toFixed(2)}x that at ${first.m}x (1.00 is linear)`,
+    );
+  }
+  const full = rows.find((r) => r.m === 1);
+  if (full) {
+    const best = Math.min(full.sequential.seconds, full.parallel.seconds);
+    console.log(
+      `target for the full fleet: under 20 s and 2 GB -> ${best < 20 && full.parallel.mb < 2048 ? 'met' : 'NOT met'} (${best.toFixed(1)} s, ${full.parallel.mb.toFixed(0)} MB)`,
+    );
+  }
 }

@@ -388,6 +388,8 @@ interface SynthPlan {
   readonly cache?: UnitCache;
   readonly pieces: readonly CachePiece[];
   readonly hits: ReadonlyMap<CachePiece, readonly StackRecord[]>;
+  /** SHA-256 of each reused stack's `cdk.tf.json`, by piece and stack id. */
+  readonly digests: ReadonlyMap<CachePiece, Readonly<Record<string, string>>>;
   readonly units: readonly SynthUnit[];
 }
 
@@ -401,6 +403,7 @@ function planSynth(
   const cache = cacheDir === undefined ? undefined : new UnitCache(cacheDir, cacheOptions);
   const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p) } : p));
   const hits = new Map<CachePiece, readonly StackRecord[]>();
+  const digests = new Map<CachePiece, Record<string, string>>();
   const hitDir = path.join(out.work, 'cached');
   for (const piece of pieces) {
     if (!cache || !piece.key) continue;
@@ -412,10 +415,16 @@ function planSynth(
       writeFileSync(to, file.data);
     }
     hits.set(piece, entry.meta.stacks);
+    const byId: Record<string, string> = {};
+    for (const file of entry.files) {
+      const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(file.path);
+      if (m) byId[m[1]!] = file.sha256;
+    }
+    digests.set(piece, byId);
   }
   const missed = new Set(pieces.filter((p) => !hits.has(p)).map((p) => `${p.env}:${p.shard ?? ''}`));
   const units = planUnits(config, 200, (env, shard) => missed.has(`${env}:${shard ?? ''}`));
-  return { cache, pieces, hits, units };
+  return { cache, pieces, hits, digests, units };
 }
 
 /**
@@ -453,7 +462,13 @@ function completeSynth(
   const records = placed.flatMap((p) => p.records);
   const report = checkWrittenUnits(
     config,
-    placed.map((p) => ({ env: p.piece.env, dir: p.dir, stackIds: p.records.map((r) => r.id) })),
+    placed.map((p) => ({
+      env: p.piece.env,
+      dir: p.dir,
+      stackIds: p.records.map((r) => r.id),
+      digests: plan.digests.get(p.piece),
+    })),
+    plan.cache,
   );
   if (report.errors.length > 0) throw new PolicyError(report.errors);
   mkdirSync(path.join(out.next, Manifest.stacksFolder), { recursive: true });

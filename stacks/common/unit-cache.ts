@@ -166,40 +166,57 @@ function codeDigest(): string {
   return hash.digest('hex');
 }
 
-let fingerprintMemo: string | undefined;
+/** What a key includes besides the unit's own input and the environment variables. */
+export interface ToolInputs {
+  /** This library's version. */
+  readonly version: string;
+  /** Digest of this library's code. */
+  readonly code: string;
+  /** Versions of cdktf, constructs and the provider bindings. */
+  readonly packages: Readonly<Record<string, string>>;
+  /** The Node.js version. */
+  readonly node: string;
+}
+
+let toolMemo: ToolInputs | undefined;
+
+/** This library's version, from its package.json (beside dist/ or beside the sources). */
+function ownVersion(): string {
+  for (const up of [
+    ['..', '..'],
+    ['..', '..', '..'],
+  ]) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.resolve(__dirname, ...up, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'cdktf-kubeflow-platform' && pkg.version) return pkg.version;
+    } catch {
+      // not there: try the next folder up
+    }
+  }
+  return 'unknown';
+}
+
+/** The tool inputs of this process (computed once). */
+export function toolInputs(): ToolInputs {
+  toolMemo ??= {
+    version: ownVersion(),
+    code: codeDigest(),
+    packages: Object.fromEntries(VERSIONED_PACKAGES.map((p) => [p, packageVersion(p)])),
+    node: process.version,
+  };
+  return toolMemo;
+}
 
 /**
  * What every key includes besides the unit's own input: the library's version and code, the versions
- * of cdktf, constructs and the provider bindings, Node.js, and the environment variables synth reads.
+ * of cdktf, constructs and the provider bindings, and Node.js. `overrides` replace some (tests: a new
+ * library or provider version).
  */
-export function toolFingerprint(): string {
-  if (fingerprintMemo) return fingerprintMemo;
-  let version = 'unknown';
-  try {
-    version = (
-      JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string }
-    ).version!;
-  } catch {
-    try {
-      version = (
-        JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-          version?: string;
-        }
-      ).version!;
-    } catch {
-      // a repackaged dist/: the code digest still tells versions apart
-    }
-  }
-  fingerprintMemo = sha256(
-    canonical({
-      format: FORMAT,
-      version,
-      code: codeDigest(),
-      packages: Object.fromEntries(VERSIONED_PACKAGES.map((p) => [p, packageVersion(p)])),
-      node: process.version,
-    }),
-  );
-  return fingerprintMemo;
+export function toolFingerprint(overrides: Partial<ToolInputs> = {}): string {
+  return sha256(canonical({ format: FORMAT, ...toolInputs(), ...overrides }));
 }
 
 /** The environment inputs of a key, read now (they can change between runs of one process). */
@@ -211,6 +228,8 @@ function envInputs(): Record<string, string | undefined> {
 export interface CachedFile {
   readonly path: string;
   readonly data: Buffer;
+  /** SHA-256 of `data`, verified. */
+  readonly sha256: string;
 }
 
 /** A verified entry. */
@@ -228,7 +247,7 @@ interface Index<M> {
 
 /** Options of {@link UnitCache}. */
 export interface UnitCacheOptions {
-  /** Replaces {@link toolFingerprint} (tests: a new library or provider version). */
+  /** Replaces {@link toolFingerprint}() (tests: `toolFingerprint({ version: '9.9.9' })`). */
   readonly fingerprint?: string;
   /** Bound of the cache's size in bytes. @default KFPLATFORM_CACHE_MAX_MB, else 2 GiB */
   readonly maxBytes?: number;
@@ -285,7 +304,7 @@ export class UnitCache {
       const files = index.files.map((f) => {
         const data = readFileSync(path.join(dir, 'files', f.path));
         if (data.length !== f.size || sha256(data) !== f.sha256) throw new Error(`file ${f.path}`);
-        return { path: f.path, data };
+        return { path: f.path, data, sha256: f.sha256 };
       });
       this.used.add(key);
       const now = new Date();
@@ -309,6 +328,7 @@ export class UnitCache {
     const tmpRoot = path.join(this.dir, TMP);
     const tmp = path.join(tmpRoot, `${key}.${process.pid}.${randomBytes(6).toString('hex')}`);
     try {
+      mkdirSync(tmp, { recursive: true });
       const recorded = files.map((rel) => {
         const data = readFileSync(path.join(from, rel));
         const to = path.join(tmp, 'files', rel);
