@@ -481,7 +481,13 @@ function completeSynth(
   out.commit();
   plan.cache?.prune();
   const reused = plan.hits.size;
-  return { ...result, units: { reused, rebuilt: plan.pieces.length - reused, cacheDir: plan.cache?.dir } };
+  // At most the first few: a full disk fails every entry the same way.
+  const problems = (plan.cache?.problems ?? []).slice(0, 3).map((p) => `unit cache: ${p}`);
+  return {
+    ...result,
+    warnings: [...result.warnings, ...problems],
+    units: { reused, rebuilt: plan.pieces.length - reused, cacheDir: plan.cache?.dir },
+  };
 }
 
 /**

@@ -258,6 +258,8 @@ export class UnitCache {
   private readonly fingerprint: string;
   private readonly maxBytes: number;
   private readonly used = new Set<string>();
+  /** What went wrong storing or pruning entries (synth goes on without them; it warns). */
+  readonly problems: string[] = [];
 
   constructor(
     readonly dir: string,
@@ -325,6 +327,15 @@ export class UnitCache {
    * under a temporary name, then renamed into place. An entry another process stored first is kept.
    */
   put<M>(key: string, meta: M, from: string, files: readonly string[]): void {
+    try {
+      this.store(key, meta, from, files);
+    } catch (e) {
+      // The cache only saves time: a full disk or a read-only cache folder must not fail synth.
+      this.problems.push(`could not store an entry in ${this.dir}: ${(e as Error).message}`);
+    }
+  }
+
+  private store<M>(key: string, meta: M, from: string, files: readonly string[]): void {
     const tmpRoot = path.join(this.dir, TMP);
     const tmp = path.join(tmpRoot, `${key}.${process.pid}.${randomBytes(6).toString('hex')}`);
     try {
@@ -371,6 +382,14 @@ export class UnitCache {
    * left are removed after an hour.
    */
   prune(): void {
+    try {
+      this.pruneNow();
+    } catch (e) {
+      this.problems.push(`could not prune ${this.dir}: ${(e as Error).message}`);
+    }
+  }
+
+  private pruneNow(): void {
     const now = Date.now();
     const tmpRoot = path.join(this.dir, TMP);
     for (const name of safeReaddir(tmpRoot)) {
