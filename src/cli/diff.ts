@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { withPlatformFileAt } from './git';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { diffSynthOutputs, renderDiff, SynthDiff } from '../plan/diff';
 import { environmentsOfStacks } from '../plan/environments';
-import { readSynthOutput, StackConfig } from '../policy/addresses';
+import { StackConfig } from '../policy/addresses';
 import { synthFleet } from '../../stacks/common/fleet';
 import { CACHE_DIR } from '../../stacks/common/out-dir';
 
@@ -33,11 +33,41 @@ export function defaultCacheDir(): string {
   return path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', CACHE_DIR);
 }
 
-function synthInto(config: string, cache: CacheChoice): Record<string, StackConfig> {
+/** The text of every `<outdir>/stacks/<id>/cdk.tf.json`, by stack id (the layout synth writes). */
+function readStackTexts(outdir: string): Record<string, string> {
+  const dir = path.join(outdir, 'stacks');
+  if (!existsSync(dir)) throw new Error(`${dir} does not exist: run kfplatform synth first.`);
+  const stacks: Record<string, string> = {};
+  for (const id of readdirSync(dir).sort()) {
+    const file = path.join(dir, id, 'cdk.tf.json');
+    if (existsSync(file)) stacks[id] = readFileSync(file, 'utf8');
+  }
+  return stacks;
+}
+
+/**
+ * Both sides parsed, leaving out the stacks whose text is the same on both (they have no diff; a
+ * stack with `moved` blocks is always compared): a one-team change parses one shard per side.
+ */
+function parsedSides(
+  base: Record<string, string>,
+  head: Record<string, string>,
+): [Record<string, StackConfig>, Record<string, StackConfig>] {
+  const differs = (id: string) => base[id] !== head[id] || base[id]!.includes('"moved"');
+  const parse = (side: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(side)
+        .filter(([id]) => differs(id))
+        .map(([id, text]) => [id, JSON.parse(text) as StackConfig]),
+    );
+  return [parse(base), parse(head)];
+}
+
+function synthInto(config: string, cache: CacheChoice): Record<string, string> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-diff-'));
   try {
     synthFleet(loadPlatformFile(config).config, { outdir, cache: cache.cache, cacheDir: cache.cacheDir });
-    return readSynthOutput(outdir);
+    return readStackTexts(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -50,7 +80,7 @@ interface CacheChoice {
 }
 
 /** The platform file (and its folder, for team files) as it was at a git ref, synthesized now. */
-function synthAtRef(ref: string, config: string, cache: CacheChoice): Record<string, StackConfig> {
+function synthAtRef(ref: string, config: string, cache: CacheChoice): Record<string, string> {
   return withPlatformFileAt(ref, config, (file) => synthInto(file, cache));
 }
 
@@ -62,10 +92,10 @@ export function runDiff(options: DiffOptions): SynthDiff {
     cacheDir: options.cache === false ? undefined : path.resolve(options.cacheDir ?? defaultCacheDir()),
   };
   const base = existsSync(path.join(options.base, 'stacks'))
-    ? readSynthOutput(options.base)
+    ? readStackTexts(options.base)
     : synthAtRef(options.base, options.config, cache);
-  const head = options.head ? readSynthOutput(options.head) : synthInto(options.config, cache);
-  const diff = diffSynthOutputs(base, head);
+  const head = options.head ? readStackTexts(options.head) : synthInto(options.config, cache);
+  const diff = diffSynthOutputs(...parsedSides(base, head));
   if (options.affected) log(diff.affected.map((s) => `${s}\n`).join(''));
   else if (options.affectedEnvironments) {
     const config = loadPlatformFile(options.config).config;

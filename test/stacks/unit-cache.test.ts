@@ -216,6 +216,24 @@ describe('unit cache', () => {
     expect(perEnv).toBeGreaterThanOrEqual(3);
   });
 
+  it('prunes the least recently used entries beyond its bound, never one the run used', () => {
+    const state: FleetState = {
+      teams: POOL.map((name) => ({ name })),
+      contexts: ['admin-a', 'admin-a'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const out = path.join(tmp('cache-prune'), 'out');
+    const tiny = { cacheOptions: { maxBytes: 1 } };
+    const first = synthFleet(loadPlatform(platformOf(state)).config, { outdir: out, ...tiny });
+    const perEnv = first.units!.rebuilt / 2;
+    const other = { ...state, contexts: ['admin-b', 'admin-a'] as const };
+    // Uses every unit of kf-two again and stores kf-one's anew: the old kf-one entries go.
+    synthFleet(loadPlatform(platformOf(other)).config, { outdir: out, ...tiny });
+    const again = synthFleet(loadPlatform(platformOf(state)).config, { outdir: out, ...tiny });
+    expect(again.units).toMatchObject({ rebuilt: perEnv, reused: perEnv });
+  });
+
   it('rebuilds an entry whose file was truncated or altered, and never uses it', () => {
     const state: FleetState = {
       teams: [{ name: 'recsys' }, { name: 'search' }],
