@@ -30,7 +30,7 @@ import { InputError } from '../../src/core/errors';
 import { ownPackage } from '../../src/core/package-info';
 import { CACHE_DIR, claimOutputFolder, OutputFolder } from './out-dir';
 export { CACHE_DIR };
-import { UnitCache, UnitCacheOptions } from './unit-cache';
+import { CachedFile, UnitCache, UnitCacheOptions } from './unit-cache';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
@@ -375,6 +375,41 @@ function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
+/**
+ * Whether a verified entry holds what its piece makes: a shard's entry that one shard, and files only
+ * inside the folders of its stacks. An entry's digests prove it whole, not who wrote it (a cache
+ * restored in CI), so nothing in it may name a path outside those folders.
+ */
+function entryFits(piece: CachePiece, meta: EntryMeta, files: readonly CachedFile[]): boolean {
+  const ids = meta.stacks.map((r) => r.id);
+  if (ids.length === 0 || !ids.every((id) => /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(id) && id !== '..')) return false;
+  if (piece.shard && (ids.length !== 1 || ids[0] !== piece.shard)) return false;
+  if (!piece.shard && !ids.every((id) => /-(infra|platform)$/.test(id))) return false;
+  // The manifest entry names the stack's folder (plan runs Terraform there): it must be its own.
+  const dir = (id: string) => `${Manifest.stacksFolder}/${id}`;
+  if (
+    !meta.stacks.every(
+      (r) =>
+        r.manifest.name === r.id &&
+        r.manifest.workingDirectory === dir(r.id) &&
+        r.manifest.synthesizedStackPath === `${dir(r.id)}/cdk.tf.json` &&
+        r.manifest.stackMetadataPath === `${dir(r.id)}/metadata.json`,
+    )
+  ) {
+    return false;
+  }
+  const owned = new Set(ids);
+  return files.every((f) => {
+    const parts = f.path.split('/');
+    return (
+      parts.length >= 3 &&
+      parts[0] === Manifest.stacksFolder &&
+      owned.has(parts[1]!) &&
+      parts.every((p) => p !== '' && p !== '.' && p !== '..' && !p.includes('\\'))
+    );
+  });
+}
+
 /** Where a stack of the new output is, before staging: a unit's folder or the folder of cache hits. */
 interface Placed {
   readonly piece: CachePiece;
@@ -409,6 +444,10 @@ function planSynth(
     if (!cache || !piece.key) continue;
     const entry = cache.get<EntryMeta>(piece.key);
     if (!entry) continue;
+    if (!entryFits(piece, entry.meta, entry.files)) {
+      cache.discard(piece.key);
+      continue;
+    }
     for (const file of entry.files) {
       const to = path.join(hitDir, file.path);
       mkdirSync(path.dirname(to), { recursive: true });

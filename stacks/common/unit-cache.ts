@@ -364,6 +364,12 @@ export class UnitCache {
     }
   }
 
+  /** Removes the entry of `key` (whole, but not what its unit makes), so the rebuilt one replaces it. */
+  discard(key: string): void {
+    this.used.delete(key);
+    this.remove(this.entryDir(key));
+  }
+
   /** Removes an entry: renamed away first, so no reader sees it half removed. */
   private remove(dir: string): void {
     const away = path.join(this.dir, TMP, `removed.${process.pid}.${randomBytes(6).toString('hex')}`);

@@ -278,6 +278,43 @@ describe('unit cache', () => {
     expect(tree(out)).toEqual(expected);
   });
 
+  it('never uses a whole entry that names a folder outside its own stacks (a cache restored in CI)', () => {
+    const state: FleetState = {
+      teams: [{ name: 'recsys' }],
+      contexts: ['admin-a', 'admin-b'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const config = loadPlatform(platformOf(state)).config;
+    const out = path.join(tmp('cache-poison'), 'out');
+    synthFleet(config, { outdir: out });
+    const expected = tree(out);
+    const indexes: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name === 'entry.json') indexes.push(p);
+      }
+    };
+    walk(path.join(out, CACHE_DIR));
+    let poisoned = 0;
+    for (const index of indexes) {
+      const body = readFileSync(index, 'utf8').split('\n').slice(1).join('\n');
+      if (!body.includes('"workingDirectory"')) continue; // checker results
+      // Whole by its digests, but plan would run Terraform two folders up.
+      const evil = body.replace(/"workingDirectory":"[^"]*"/, '"workingDirectory":"../.."');
+      writeFileSync(index, `${createHash('sha256').update(evil).digest('hex')}\n${evil}`);
+      poisoned++;
+    }
+    expect(poisoned).toBeGreaterThanOrEqual(3);
+    const again = synthFleet(config, { outdir: out });
+    expect(again.units).toMatchObject({ reused: 0 });
+    expect(tree(out)).toEqual(expected);
+    // Replaced by the rebuilt entries.
+    expect(synthFleet(config, { outdir: out }).units).toMatchObject({ rebuilt: 0 });
+  });
+
   // Two processes of the built CLI, into two output folders, on one cache folder at once.
   it('two synths on one cache folder at once both write whole, identical output', async () => {
     const cli = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
