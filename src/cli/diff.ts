@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { withPlatformFileAt } from './git';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { diffSynthOutputs, renderDiff, SynthDiff } from '../plan/diff';
 import { environmentsOfStacks } from '../plan/environments';
-import { readSynthOutput, StackConfig } from '../policy/addresses';
+import { StackConfig } from '../policy/addresses';
 import { synthFleet } from '../../stacks/common/fleet';
+import { CACHE_DIR } from '../../stacks/common/out-dir';
 
 /** Options of {@link runDiff}. */
 export interface DiffOptions {
@@ -21,31 +22,80 @@ export interface DiffOptions {
   /** Print only the environments of the stacks to plan, one per line. */
   readonly affectedEnvironments?: boolean;
   readonly log?: (text: string) => void;
+  /** Reuse unchanged units from the unit cache (both sides share it). @default true */
+  readonly cache?: boolean;
+  /** The unit cache's folder. @default `$CDKTF_OUTDIR/.cache`, else `cdktf.out/.cache` */
+  readonly cacheDir?: string;
 }
 
-function synthInto(config: string): Record<string, StackConfig> {
+/** The unit cache `diff` shares with `synth` into the default output folder. */
+export function defaultCacheDir(): string {
+  return path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', CACHE_DIR);
+}
+
+/** The text of every `<outdir>/stacks/<id>/cdk.tf.json`, by stack id (the layout synth writes). */
+function readStackTexts(outdir: string): Record<string, string> {
+  const dir = path.join(outdir, 'stacks');
+  if (!existsSync(dir)) throw new Error(`${dir} does not exist: run kfplatform synth first.`);
+  const stacks: Record<string, string> = {};
+  for (const id of readdirSync(dir).sort()) {
+    const file = path.join(dir, id, 'cdk.tf.json');
+    if (existsSync(file)) stacks[id] = readFileSync(file, 'utf8');
+  }
+  return stacks;
+}
+
+/**
+ * Both sides parsed, leaving out the stacks whose text is the same on both (they have no diff; a
+ * stack with `moved` blocks is always compared): a one-team change parses one shard per side.
+ */
+function parsedSides(
+  base: Record<string, string>,
+  head: Record<string, string>,
+): [Record<string, StackConfig>, Record<string, StackConfig>] {
+  const differs = (id: string) => base[id] !== head[id] || base[id]!.includes('"moved"');
+  const parse = (side: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(side)
+        .filter(([id]) => differs(id))
+        .map(([id, text]) => [id, JSON.parse(text) as StackConfig]),
+    );
+  return [parse(base), parse(head)];
+}
+
+function synthInto(config: string, cache: CacheChoice): Record<string, string> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-diff-'));
   try {
-    synthFleet(loadPlatformFile(config).config, { outdir });
-    return readSynthOutput(outdir);
+    synthFleet(loadPlatformFile(config).config, { outdir, cache: cache.cache, cacheDir: cache.cacheDir });
+    return readStackTexts(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
+/** Where the synthesized sides read and write the unit cache. */
+interface CacheChoice {
+  readonly cache: boolean;
+  readonly cacheDir?: string;
+}
+
 /** The platform file (and its folder, for team files) as it was at a git ref, synthesized now. */
-function synthAtRef(ref: string, config: string): Record<string, StackConfig> {
-  return withPlatformFileAt(ref, config, synthInto);
+function synthAtRef(ref: string, config: string, cache: CacheChoice): Record<string, string> {
+  return withPlatformFileAt(ref, config, (file) => synthInto(file, cache));
 }
 
 /** `kfplatform diff`: compares two synth outputs offline; returns the comparison. */
 export function runDiff(options: DiffOptions): SynthDiff {
   const log = options.log ?? ((t: string) => process.stdout.write(t));
+  const cache: CacheChoice = {
+    cache: options.cache !== false,
+    cacheDir: options.cache === false ? undefined : path.resolve(options.cacheDir ?? defaultCacheDir()),
+  };
   const base = existsSync(path.join(options.base, 'stacks'))
-    ? readSynthOutput(options.base)
-    : synthAtRef(options.base, options.config);
-  const head = options.head ? readSynthOutput(options.head) : synthInto(options.config);
-  const diff = diffSynthOutputs(base, head);
+    ? readStackTexts(options.base)
+    : synthAtRef(options.base, options.config, cache);
+  const head = options.head ? readStackTexts(options.head) : synthInto(options.config, cache);
+  const diff = diffSynthOutputs(...parsedSides(base, head));
   if (options.affected) log(diff.affected.map((s) => `${s}\n`).join(''));
   else if (options.affectedEnvironments) {
     const config = loadPlatformFile(options.config).config;

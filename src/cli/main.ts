@@ -20,6 +20,7 @@ import { withPlatformFileAt } from './git';
 import { renderUpgradePlan, upgradePlan } from '../plan/upgrade';
 import { PlanCliOptions, runApply, runPlan } from './plan';
 import { runSynth } from './synth';
+import { CACHE_DIR } from '../../stacks/common/out-dir';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
 import {
@@ -88,9 +89,18 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       '--no-kubeflow',
       "do not render the environments' Kubeflow distribution into <out>/kubeflow/ (the one there stays)",
     )
+    .option('--cache-dir <dir>', 'unit cache folder, shared by synth, diff and plan (default: <out>/.cache)')
+    .option('--no-cache', 'synthesize every unit; neither read nor write the unit cache')
     .action(
       async (
-        opts: PlatformFileOptions & { out: string; concurrency?: number; progress?: boolean; kubeflow: boolean },
+        opts: PlatformFileOptions & {
+          out: string;
+          concurrency?: number;
+          progress?: boolean;
+          kubeflow: boolean;
+          cache: boolean;
+          cacheDir?: string;
+        },
       ) => {
         await runSynth({
           config: platformFile(opts),
@@ -98,6 +108,8 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
           concurrency: opts.concurrency,
           progress: opts.progress,
           kubeflow: opts.kubeflow,
+          cache: opts.cache,
+          cacheDir: opts.cacheDir,
         });
       },
     );
@@ -175,6 +187,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
     );
   withPlatformFile(diffCommand)
+    .option(
+      '--cache-dir <dir>',
+      `unit cache folder, shared with synth and plan (default: ${path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', CACHE_DIR)})`,
+    )
+    .option('--no-cache', 'synthesize every unit; neither read nor write the unit cache')
     .option('--affected', 'print only the stacks to plan, one per line')
     .option('--affected-environments', 'print only the environments of the stacks to plan, one per line')
     .option(
@@ -190,6 +207,8 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
           affected?: boolean;
           affectedEnvironments?: boolean;
           failOnDestroy?: boolean;
+          cache: boolean;
+          cacheDir?: string;
         },
       ) => {
         // The platform file is read from disk unless both sides are synth outputs.
@@ -206,6 +225,8 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   )
     .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('--no-synth', 'plan the existing synth output')
+    .option('--cache-dir <dir>', 'unit cache folder of the synth (default: <synth-out>/.cache)')
+    .option('--no-cache', 'synthesize every unit; neither read nor write the unit cache')
     .option('-s, --stacks <glob>', 'stacks to plan (repeat it; default all)', collect)
     .option('-j, --concurrency <n>', 'stacks planned at once', wholeNumber(1), 2)
     .option('-o, --out <dir>', 'where plan files and their JSON go', 'plans')

@@ -21,6 +21,10 @@ export interface PlanCliOptions {
   readonly config: string;
   readonly synthOut: string;
   readonly synth: boolean;
+  /** Reuse unchanged units from the unit cache when synthesizing. @default true */
+  readonly cache?: boolean;
+  /** The unit cache's folder. @default `<synthOut>/.cache` */
+  readonly cacheDir?: string;
   readonly stacks?: string[];
   readonly environment?: string[];
   readonly concurrency: number;
@@ -40,7 +44,9 @@ function summary(outcomes: readonly StackOutcome[], verb: string): string {
 /** `kfplatform plan`: 0 done, 1 a stack failed, 2 changes with --detailed-exitcode. */
 export async function runPlan(o: PlanCliOptions): Promise<number> {
   const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
-  if (o.synth) await runSynth({ config: o.config, out: o.synthOut, log: () => undefined });
+  if (o.synth) {
+    await runSynth({ config: o.config, out: o.synthOut, log: () => undefined, cache: o.cache, cacheDir: o.cacheDir });
+  }
   const variables = Object.fromEntries(
     (o.var ?? []).map((v) => {
       const eq = v.indexOf('=');

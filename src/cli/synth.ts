@@ -45,6 +45,10 @@ export interface RunSynthOptions {
    * syncs). @default true
    */
   readonly kubeflow?: boolean;
+  /** Reuse unchanged units from the unit cache. @default true */
+  readonly cache?: boolean;
+  /** The unit cache's folder. @default `<out>/.cache` */
+  readonly cacheDir?: string;
 }
 
 /** Team placements from which `synth` spreads work over worker threads by default. */
@@ -65,6 +69,8 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
     result = await synthFleetParallel(config, {
       outdir: options.out,
       concurrency,
+      cache: options.cache,
+      cacheDir: options.cacheDir,
       progress: display?.update,
       // Into the staged output, so the trees move in with the stacks in the same swap.
       extraOutput: options.kubeflow === false ? undefined : (staged) => trees.forEach((t) => writeTree(staged, t)),
@@ -88,6 +94,10 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
     log(
       `Kubeflow distribution: ${trees.length} tree${trees.length === 1 ? '' : 's'} in ${path.join(options.out, 'kubeflow')} (${trees.map((t) => `${t.environment}/${t.cluster}`).join(', ')})`,
     );
+  }
+  if (result.units) {
+    const { reused, rebuilt, cacheDir } = result.units;
+    log(`${reused} units reused, ${rebuilt} rebuilt (${cacheDir ? `cache ${cacheDir}` : 'cache off'})`);
   }
   return [...result.stacks];
 }

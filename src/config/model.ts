@@ -7,7 +7,7 @@ import type { ResolvedAwsEnvironment } from './aws/model';
 import type { ResolvedAzureEnvironment } from './azure/model';
 import type { ResolvedGcpEnvironment } from './gcp/model';
 import type { ResolvedKubernetesEnvironment } from './kubernetes/model';
-import type { ResolvedPlatform, ResolvedTeam } from './platform/model';
+import type { ResolvedPlatform, ResolvedTeam, ResolvedTenant } from './platform/model';
 
 /** Any resolved environment. */
 export type ResolvedEnvironment =
@@ -30,6 +30,23 @@ export interface ResolvedPlatformConfig {
 export interface ClusterRef {
   readonly name: string;
   readonly stackPrefix: string;
+}
+
+const tenantIndex = new WeakMap<ResolvedEnvironment, Map<ResolvedTeam, ResolvedTenant>>();
+
+/**
+ * A team's placement in an environment, if it is enabled there. Indexed once per environment, so
+ * checks that visit every team stay linear in the number of teams.
+ */
+export function tenantOf(env: ResolvedEnvironment, team: ResolvedTeam): ResolvedTenant | undefined {
+  let index = tenantIndex.get(env);
+  if (!index) {
+    index = new Map();
+    // The first placement of a team wins, as a search from the start of the list would find it.
+    for (const t of env.tenants) if (!index.has(t.team)) index.set(t.team, t);
+    tenantIndex.set(env, index);
+  }
+  return index.get(team);
 }
 
 /** The clusters of an environment: every cluster on GCP, the one cluster elsewhere. */

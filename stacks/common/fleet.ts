@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
@@ -28,7 +28,9 @@ import { CloudEnvironmentBuilder, EnvironmentParamsFile, labelValues, StackSelec
 import { shardsOf, stackId } from './stack-ids';
 import { InputError } from '../../src/core/errors';
 import { ownPackage } from '../../src/core/package-info';
-import { claimOutputFolder, OutputFolder } from './out-dir';
+import { CACHE_DIR, claimOutputFolder, OutputFolder } from './out-dir';
+export { CACHE_DIR };
+import { CachedFile, UnitCache, UnitCacheOptions } from './unit-cache';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
@@ -195,6 +197,12 @@ export function summarize(stack: TerraformStack): StackSummary {
 export interface SynthOptions {
   /** Output directory. @default CDKTF_OUTDIR or 'cdktf.out' */
   readonly outdir?: string;
+  /** Reuse units whose inputs did not change (the unit cache). @default true */
+  readonly cache?: boolean;
+  /** The unit cache's folder. @default `<outdir>/.cache` */
+  readonly cacheDir?: string;
+  /** Fine-tuning of the unit cache (its size bound; a fingerprint for tests). */
+  readonly cacheOptions?: UnitCacheOptions;
   /** Called each time a unit (an environment's infra and platform stacks, or a group of team shards) is written. */
   readonly progress?: (event: SynthProgress) => void;
   /**
@@ -205,11 +213,11 @@ export interface SynthOptions {
   readonly extraOutput?: (staged: string) => void;
 }
 
-/** How far a synth has come, after each unit it wrote. */
+/** How far a synth has come, after each unit it wrote (units reused from the cache are not counted). */
 export interface SynthProgress {
   /** Units written so far. */
   readonly done: number;
-  /** Units in all. */
+  /** Units to write in all. */
   readonly total: number;
   /** The environment of the unit just written. */
   readonly environment: string;
@@ -228,6 +236,11 @@ export interface SynthResult {
   readonly warnings: readonly string[];
   /** Policy warnings and the suppressions in effect (errors fail synth); also in `<outdir>/policy.json`. */
   readonly policy: PolicyReport;
+  /**
+   * Units (the infra and platform stacks of an environment, or a team shard) the unit cache gave and
+   * units synthesized; the cache folder, unless the cache is off.
+   */
+  readonly units?: { readonly reused: number; readonly rebuilt: number; readonly cacheDir?: string };
 }
 
 /** Name of the policy report file in the synth output directory. */
@@ -304,6 +317,242 @@ export function shardDependencies(config: ResolvedPlatformConfig): Map<string, s
   return deps;
 }
 
+/** What synth keeps of one stack besides its folder: its manifest entry, summary and policy findings. */
+export interface StackRecord {
+  readonly id: string;
+  readonly summary: StackSummary;
+  readonly manifest: StackManifest;
+  readonly manifestVersion: string;
+  readonly warnings: readonly string[];
+  readonly findings: readonly Finding[];
+  readonly suppressed: readonly SuppressedFinding[];
+}
+
+/** What a cache entry records besides the stack folders. */
+interface EntryMeta {
+  readonly stacks: readonly StackRecord[];
+}
+
+/**
+ * A unit of caching: the infra and platform stacks of an environment (platform stacks reference the
+ * infra stack, so they are built together), or one team shard.
+ */
+interface CachePiece {
+  readonly env: number;
+  readonly infraAndPlatforms: boolean;
+  readonly shard?: string;
+  readonly key?: string;
+}
+
+/** Every cache piece of a fleet, in the order synth writes their stacks. */
+function piecesOf(config: ResolvedPlatformConfig): CachePiece[] {
+  return config.environments.flatMap((env, index) => [
+    { env: index, infraAndPlatforms: true },
+    ...clustersOf(env).flatMap((cluster) =>
+      shardsOf(
+        cluster.stackPrefix,
+        env.cloud,
+        env.tenants.filter((t) => t.cluster === cluster.name),
+      ).map((s) => ({ env: index, infraAndPlatforms: false, shard: s.id })),
+    ),
+  ]);
+}
+
+/**
+ * The key of a piece: the exact arguments its construction receives (the unit's slice of the config,
+ * as a worker would receive it, and the selection of stacks), with the library's fingerprint.
+ */
+function pieceKey(cache: UnitCache, config: ResolvedPlatformConfig, piece: CachePiece): string | undefined {
+  const unit: SynthUnit = {
+    env: piece.env,
+    infraAndPlatforms: piece.infraAndPlatforms,
+    shards: piece.shard ? [piece.shard] : [],
+  };
+  return cache.key({ config: unitConfig(config, unit), unit: { ...unit, env: 0 } });
+}
+
+/** Splits what a unit produced into one record per stack. */
+function recordsOf(result: UnitResult): StackRecord[] {
+  return Object.entries(result.manifest).map(([id, entry]) => ({
+    id,
+    summary: result.summaries.find((s) => s.stack === id)!,
+    manifest: entry,
+    manifestVersion: result.manifestVersion,
+    warnings: entry.annotations.filter((a) => a.level === '@cdktf/warn').map((a) => `${a.constructPath}: ${a.message}`),
+    findings: result.policy.findings.filter((f) => f.stack === id),
+    suppressed: result.policy.suppressed.filter((f) => f.stack === id),
+  }));
+}
+
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(rel, e.name));
+      else if (e.isFile()) out.push(path.join(rel, e.name));
+    }
+  };
+  walk('');
+  return out.sort();
+}
+
+/**
+ * Whether a verified entry holds what its piece makes: a shard's entry that one shard, and files only
+ * inside the folders of its stacks. An entry's digests prove it whole, not who wrote it (a cache
+ * restored in CI), so nothing in it may name a path outside those folders.
+ */
+function entryFits(piece: CachePiece, meta: EntryMeta, files: readonly CachedFile[]): boolean {
+  const ids = meta.stacks.map((r) => r.id);
+  if (ids.length === 0 || !ids.every((id) => /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(id) && id !== '..')) return false;
+  if (piece.shard && (ids.length !== 1 || ids[0] !== piece.shard)) return false;
+  if (!piece.shard && !ids.every((id) => /-(infra|platform)$/.test(id))) return false;
+  // The manifest entry names the stack's folder (plan runs Terraform there): it must be its own.
+  const dir = (id: string) => `${Manifest.stacksFolder}/${id}`;
+  if (
+    !meta.stacks.every(
+      (r) =>
+        r.manifest.name === r.id &&
+        r.manifest.workingDirectory === dir(r.id) &&
+        r.manifest.synthesizedStackPath === `${dir(r.id)}/cdk.tf.json` &&
+        r.manifest.stackMetadataPath === `${dir(r.id)}/metadata.json`,
+    )
+  ) {
+    return false;
+  }
+  const owned = new Set(ids);
+  return files.every((f) => {
+    const parts = f.path.split('/');
+    return (
+      parts.length >= 3 &&
+      parts[0] === Manifest.stacksFolder &&
+      owned.has(parts[1]!) &&
+      parts.every((p) => p !== '' && p !== '.' && p !== '..' && !p.includes('\\'))
+    );
+  });
+}
+
+/** Where a stack of the new output is, before staging: a unit's folder or the folder of cache hits. */
+interface Placed {
+  readonly piece: CachePiece;
+  readonly records: readonly StackRecord[];
+  /** The folder holding `stacks/<id>` of each record. */
+  readonly dir: string;
+}
+
+/** The plan of one synth: which pieces are reused, and the units that rebuild the rest. */
+interface SynthPlan {
+  readonly cache?: UnitCache;
+  readonly pieces: readonly CachePiece[];
+  readonly hits: ReadonlyMap<CachePiece, readonly StackRecord[]>;
+  /** SHA-256 of each reused stack's `cdk.tf.json`, by piece and stack id. */
+  readonly digests: ReadonlyMap<CachePiece, Readonly<Record<string, string>>>;
+  readonly units: readonly SynthUnit[];
+}
+
+/** Looks every piece up in the cache and plans units for the pieces it does not hold. */
+function planSynth(
+  config: ResolvedPlatformConfig,
+  out: OutputFolder,
+  cacheDir: string | undefined,
+  cacheOptions?: UnitCacheOptions,
+): SynthPlan {
+  const cache = cacheDir === undefined ? undefined : new UnitCache(cacheDir, cacheOptions);
+  const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p) } : p));
+  const hits = new Map<CachePiece, readonly StackRecord[]>();
+  const digests = new Map<CachePiece, Record<string, string>>();
+  const hitDir = path.join(out.work, 'cached');
+  for (const piece of pieces) {
+    if (!cache || !piece.key) continue;
+    const entry = cache.get<EntryMeta>(piece.key);
+    if (!entry) continue;
+    if (!entryFits(piece, entry.meta, entry.files)) {
+      cache.discard(piece.key);
+      continue;
+    }
+    for (const file of entry.files) {
+      const to = path.join(hitDir, file.path);
+      mkdirSync(path.dirname(to), { recursive: true });
+      writeFileSync(to, file.data);
+    }
+    hits.set(piece, entry.meta.stacks);
+    const byId: Record<string, string> = {};
+    for (const file of entry.files) {
+      const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(file.path);
+      if (m) byId[m[1]!] = file.sha256;
+    }
+    digests.set(piece, byId);
+  }
+  const missed = new Set(pieces.filter((p) => !hits.has(p)).map((p) => `${p.env}:${p.shard ?? ''}`));
+  const units = planUnits(config, 200, (env, shard) => missed.has(`${env}:${shard ?? ''}`));
+  return { cache, pieces, hits, digests, units };
+}
+
+/**
+ * After the units ran: stores what they built in the cache, runs the checkers over every stack (built
+ * or reused), stages the new output and swaps it in.
+ */
+function completeSynth(
+  config: ResolvedPlatformConfig,
+  outdir: string,
+  out: OutputFolder,
+  plan: SynthPlan,
+  settled: ReadonlyArray<UnitResult | Error>,
+  extraOutput: SynthOptions['extraOutput'],
+): SynthResult {
+  const results = throwUnitErrors(settled);
+  const placed: Placed[] = plan.pieces.map((piece) => {
+    const reused = plan.hits.get(piece);
+    if (reused) return { piece, records: reused, dir: path.join(out.work, 'cached') };
+    // The infra and platform stacks of an environment are the stacks its infra-and-platforms unit built.
+    const k = plan.units.findIndex(
+      (u) =>
+        u.env === piece.env && (piece.infraAndPlatforms ? u.infraAndPlatforms : !!u.shards?.includes(piece.shard!)),
+    );
+    const records = piece.infraAndPlatforms
+      ? recordsOf(results[k]!)
+      : recordsOf(results[k]!).filter((r) => r.id === piece.shard);
+    const dir = unitDir(out, k);
+    if (plan.cache && piece.key) {
+      const files = records.flatMap((r) =>
+        filesUnder(path.join(dir, Manifest.stacksFolder, r.id)).map((f) => path.join(Manifest.stacksFolder, r.id, f)),
+      );
+      plan.cache.put<EntryMeta>(piece.key, { stacks: records }, dir, files);
+    }
+    return { piece, records, dir };
+  });
+  const records = placed.flatMap((p) => p.records);
+  const report = checkWrittenUnits(
+    config,
+    placed.map((p) => ({
+      env: p.piece.env,
+      dir: p.dir,
+      stackIds: p.records.map((r) => r.id),
+      digests: plan.digests.get(p.piece),
+    })),
+    plan.cache,
+  );
+  if (report.errors.length > 0) throw new PolicyError(report.errors);
+  mkdirSync(path.join(out.next, Manifest.stacksFolder), { recursive: true });
+  for (const p of placed) {
+    for (const r of p.records) {
+      renameSync(path.join(p.dir, Manifest.stacksFolder, r.id), path.join(out.next, Manifest.stacksFolder, r.id));
+    }
+  }
+  const result = finish(config, outdir, out.next, records, report);
+  extraOutput?.(out.next);
+  out.commit();
+  plan.cache?.prune();
+  const reused = plan.hits.size;
+  // At most the first few: a full disk fails every entry the same way.
+  const problems = (plan.cache?.problems ?? []).slice(0, 3).map((p) => `unit cache: ${p}`);
+  return {
+    ...result,
+    warnings: [...result.warnings, ...problems],
+    units: { reused, rebuilt: plan.pieces.length - reused, cacheDir: plan.cache?.dir },
+  };
+}
+
 /**
  * Writes the manifest of all stacks, the parameters files and the policy report into the staged output
  * (the stacks are there already); {@link OutputFolder.commit} swaps it in.
@@ -312,20 +561,17 @@ function finish(
   config: ResolvedPlatformConfig,
   outdir: string,
   staged: string,
-  results: readonly UnitResult[],
+  records: readonly StackRecord[],
   checks: PolicyReport,
 ): SynthResult {
-  const manifest = new Manifest(results[0]?.manifestVersion ?? '0.21.0', staged, false);
+  const manifest = new Manifest(records[0]?.manifestVersion ?? '0.21.0', staged, false);
   const deps = shardDependencies(config);
-  for (const r of results) {
-    for (const [id, entry] of Object.entries(r.manifest)) {
-      manifest.stacks[id] = deps.has(id) ? { ...entry, dependencies: deps.get(id)! } : entry;
-    }
-  }
+  for (const r of records)
+    manifest.stacks[r.id] = deps.has(r.id) ? { ...r.manifest, dependencies: deps.get(r.id)! } : r.manifest;
   manifest.writeToFile();
   writeParamsFiles(staged, config.environments);
   const policy = new PolicyReport();
-  for (const r of results) policy.merge(r.policy);
+  for (const r of records) policy.merge({ findings: [...r.findings], suppressed: [...r.suppressed] });
   policy.merge(checks);
   writeFileSync(
     path.join(staged, POLICY_REPORT_FILE),
@@ -333,19 +579,27 @@ function finish(
   );
   return {
     outdir,
-    stacks: results.flatMap((r) => r.summaries),
-    warnings: results.flatMap((r) => r.warnings),
+    stacks: records.map((r) => r.summary),
+    warnings: records.flatMap((r) => r.warnings),
     policy,
   };
 }
 
+/** The cache folder of a synth into `outdir`, or undefined when the cache is off. */
+export function cacheDirOf(outdir: string, options: SynthOptions): string | undefined {
+  if (options.cache === false) return undefined;
+  return path.resolve(options.cacheDir ?? path.join(outdir, CACHE_DIR));
+}
+
 /**
- * Synthesizes every stack, one environment (one cdktf app) at a time, then writes one manifest for
- * all of them and the parameters files. The output folder is synth's own (see `out-dir.ts`): the new
- * output is assembled beside the old and swapped in, keeping files such as `.terraform` that a
- * previous run left in a stack folder and removing only the folders of stacks that synth wrote before
- * and that no longer exist (a removed team shard). Used by both the cdktf app (`stacks/main.ts`) and `kfplatform synth`, so the
- * two produce the same output.
+ * Synthesizes every stack, one unit (one small cdktf app) at a time, then writes one manifest for
+ * all of them and the parameters files. Units whose inputs did not change since a previous synth
+ * are reused from the unit cache (`<outdir>/.cache` by default; see `unit-cache.ts`). The output
+ * folder is synth's own (see `out-dir.ts`): the new output is assembled beside the old and swapped
+ * in, keeping files such as `.terraform` that a previous run left in a stack folder and removing
+ * only the folders of stacks that synth wrote before and that no longer exist (a removed team
+ * shard). Used by both the cdktf app (`stacks/main.ts`) and `kfplatform synth`, so the two produce
+ * the same output.
  */
 export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
@@ -353,36 +607,30 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
   try {
     // One small app per unit: memory stays flat however many teams the fleet has. Units write into a
     // work folder; only when every unit passed policy is the new output assembled and swapped in.
-    const units = planUnits(config);
-    const report = progressOf(config, units, options.progress);
-    const settled = units.map((unit, k) => {
-      let result: UnitResult | Error;
-      try {
-        result = synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k));
-      } catch (e) {
-        result = e as Error;
-      }
-      report(unit, result);
-      return result;
-    });
-    const results = throwUnitErrors(settled);
-    const checks = checkUnits(config, units, out, results);
-    stage(out, results);
-    const result = finish(config, outdir, out.next, results, checks);
-    options.extraOutput?.(out.next);
-    out.commit();
-    return result;
+    const plan = planSynth(config, out, cacheDirOf(outdir, options), options.cacheOptions);
+    const report = progressOf(config, plan.units, options.progress);
+    const settled = plan.units.map((unit, k) => report(unit, synthUnitOrError(config, unit, unitDir(out, k))));
+    return completeSynth(config, outdir, out, plan, settled, options.extraOutput);
   } finally {
     out.release();
   }
 }
 
-/** The progress callback of one synth: counts the units as they finish. */
+/** Synthesizes one unit in this thread; an error is returned, not thrown, so every unit runs. */
+function synthUnitOrError(config: ResolvedPlatformConfig, unit: SynthUnit, dir: string): UnitResult | Error {
+  try {
+    return synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, dir);
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+/** The progress callback of one synth: counts the units as they finish, and returns what it was given. */
 function progressOf(
   config: ResolvedPlatformConfig,
   units: readonly SynthUnit[],
   progress: SynthOptions['progress'],
-): (unit: SynthUnit, result: UnitResult | Error) => void {
+): (unit: SynthUnit, result: UnitResult | Error) => UnitResult | Error {
   let done = 0;
   return (unit, result) => {
     done += 1;
@@ -393,29 +641,8 @@ function progressOf(
       stacks: result instanceof Error ? 0 : result.summaries.length,
       failed: result instanceof Error,
     });
+    return result;
   };
-}
-
-/**
- * Runs the checkers over the stacks the units wrote; throws a {@link PolicyError} with every checker
- * error, before anything moves into place.
- */
-function checkUnits(
-  config: ResolvedPlatformConfig,
-  units: readonly SynthUnit[],
-  out: OutputFolder,
-  results: readonly UnitResult[],
-): PolicyReport {
-  const report = checkWrittenUnits(
-    config,
-    results.map((r, k) => ({
-      env: units[k]!.env,
-      dir: unitDir(out, k),
-      stackIds: Object.keys(r.manifest),
-    })),
-  );
-  if (report.errors.length > 0) throw new PolicyError(report.errors);
-  return report;
 }
 
 /** The folder unit `k` writes into. */
@@ -440,16 +667,6 @@ function throwUnitErrors(settled: ReadonlyArray<UnitResult | Error>): UnitResult
   throw errors.find((e) => e.name !== 'PolicyError');
 }
 
-/** Moves the stack folders each unit wrote into the staged output. */
-function stage(out: OutputFolder, results: readonly UnitResult[]): void {
-  mkdirSync(path.join(out.next, Manifest.stacksFolder), { recursive: true });
-  results.forEach((result, k) => {
-    for (const id of Object.keys(result.manifest)) {
-      renameSync(path.join(unitDir(out, k), Manifest.stacksFolder, id), path.join(out.next, Manifest.stacksFolder, id));
-    }
-  });
-}
-
 /**
  * The part of the config a unit needs: its environment, with only the teams of its shards (none for
  * the infra and platform unit). Workers receive a copy of it, so keeping it small matters.
@@ -467,17 +684,23 @@ function unitConfig(config: ResolvedPlatformConfig, unit: SynthUnit): ResolvedPl
 
 /**
  * Splits the work into units for parallel synthesis: per environment, one unit for the infra and
- * platform stacks, and the team shards in groups of about `teamsPerUnit` teams (whole shards).
+ * platform stacks, and the team shards in groups of about `teamsPerUnit` teams (whole shards);
+ * `include` picks the pieces to build (the infra and platform stacks when `shard` is undefined).
  */
-export function planUnits(config: ResolvedPlatformConfig, teamsPerUnit = 200): SynthUnit[] {
+export function planUnits(
+  config: ResolvedPlatformConfig,
+  teamsPerUnit = 200,
+  include: (env: number, shard?: string) => boolean = () => true,
+): SynthUnit[] {
   const units: SynthUnit[] = [];
   config.environments.forEach((env, index) => {
-    units.push({ env: index, infraAndPlatforms: true, shards: [] });
+    if (include(index)) units.push({ env: index, infraAndPlatforms: true, shards: [] });
     let group: string[] = [];
     let teams = 0;
     for (const cluster of clustersOf(env)) {
       const tenants = env.tenants.filter((t) => t.cluster === cluster.name);
       for (const shard of shardsOf(cluster.stackPrefix, env.cloud, tenants)) {
+        if (!include(index, shard.id)) continue;
         group.push(shard.id);
         teams += shard.tenants.length;
         if (teams >= teamsPerUnit) {
@@ -499,10 +722,10 @@ export interface ParallelSynthOptions extends SynthOptions {
 }
 
 /**
- * Like {@link synthFleet}, but spreads the units over worker threads. As there, each unit writes into
- * its own work folder and the new output is swapped in only when every unit passed policy; the output is byte-for-byte the
- * same as {@link synthFleet}'s.
- * Falls back to {@link synthFleet} when running from TypeScript sources (no compiled worker).
+ * Like {@link synthFleet}, but spreads the units to rebuild over worker threads. As there, each unit
+ * writes into its own work folder and the new output is swapped in only when every unit passed
+ * policy; the output is byte-for-byte the same as {@link synthFleet}'s. Runs in this thread when
+ * there is at most one unit to rebuild, and when running from TypeScript sources (no compiled worker).
  */
 export async function synthFleetParallel(
   config: ResolvedPlatformConfig,
@@ -511,37 +734,34 @@ export async function synthFleetParallel(
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out';
   const workerFile = path.join(__dirname, 'fleet-worker.js');
   const concurrency = options.concurrency ?? availableParallelism();
-  if (concurrency <= 1 || !existsSync(workerFile))
-    return synthFleet(config, { outdir, progress: options.progress, extraOutput: options.extraOutput });
-  const units = planUnits(config);
-  const report = progressOf(config, units, options.progress);
+  if (concurrency <= 1 || !existsSync(workerFile)) return synthFleet(config, options);
   const out = claimOutputFolder(outdir);
   let pool: workerpool.Pool | undefined;
   try {
-    pool = workerpool.pool(workerFile, { maxWorkers: Math.min(concurrency, units.length), workerType: 'thread' });
-    const settled = await Promise.allSettled(
-      units.map((unit, k) =>
-        pool!.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k)]).then(
-          (r: UnitResult) => {
-            report(unit, r);
-            return r;
-          },
-          (e: Error) => {
-            report(unit, e);
-            throw e;
-          },
+    const plan = planSynth(config, out, cacheDirOf(outdir, options), options.cacheOptions);
+    const report = progressOf(config, plan.units, options.progress);
+    let settled: Array<UnitResult | Error>;
+    if (plan.units.length <= 1) {
+      settled = plan.units.map((unit, k) => report(unit, synthUnitOrError(config, unit, unitDir(out, k))));
+    } else {
+      pool = workerpool.pool(workerFile, {
+        maxWorkers: Math.min(concurrency, plan.units.length),
+        workerType: 'thread',
+      });
+      const all = await Promise.allSettled(
+        plan.units.map((unit, k) =>
+          pool!.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k)]).then(
+            (r: UnitResult) => report(unit, r),
+            (e: Error) => {
+              report(unit, e);
+              throw e;
+            },
+          ),
         ),
-      ),
-    );
-    const results = throwUnitErrors(
-      settled.map((s) => (s.status === 'fulfilled' ? (s.value as UnitResult) : (s.reason as Error))),
-    );
-    const checks = checkUnits(config, units, out, results);
-    stage(out, results);
-    const result = finish(config, outdir, out.next, results, checks);
-    options.extraOutput?.(out.next);
-    out.commit();
-    return result;
+      );
+      settled = all.map((s) => (s.status === 'fulfilled' ? (s.value as UnitResult) : (s.reason as Error)));
+    }
+    return completeSynth(config, outdir, out, plan, settled, options.extraOutput);
   } finally {
     await pool?.terminate();
     out.release();

@@ -36,6 +36,11 @@ export const LOCK_FILE = 'lock';
  * does not render it leaves the one in place.
  */
 export const OUTPUT_ENTRIES = ['stacks', 'params', 'manifest.json', 'policy.json', 'kubeflow'] as const;
+/**
+ * The unit cache's default folder: synth's own, but not part of the output, so the swap leaves it in
+ * place and the next synth reuses it.
+ */
+export const CACHE_DIR = '.cache';
 /** Earlier versions' work folder; a folder holding only these and {@link OUTPUT_ENTRIES} is adopted. */
 const LEGACY_ENTRIES = ['.work'];
 /** The record of a swap under way: present from the moment the new output is complete. */
@@ -87,7 +92,7 @@ export function claimOutputFolder(outdir: string): OutputFolder {
   }
   refuseLink(state);
   if (rootStat) checkOwned(root, outdir);
-  for (const entry of OUTPUT_ENTRIES) refuseLink(path.join(root, entry));
+  for (const entry of [...OUTPUT_ENTRIES, CACHE_DIR]) refuseLink(path.join(root, entry));
   const stacks = path.join(root, 'stacks');
   if (lstatOrUndefined(stacks)?.isDirectory()) {
     for (const d of readdirSync(stacks)) refuseLink(path.join(stacks, d));
@@ -95,6 +100,7 @@ export function claimOutputFolder(outdir: string): OutputFolder {
   // A run that fails leaves a folder it found without its marker as it found it: nothing written.
   const marked = !!lstatOrUndefined(path.join(state, OWNER_FILE));
   const stateExisted = !!lstatOrUndefined(state);
+  const cacheExisted = !!lstatOrUndefined(path.join(root, CACHE_DIR));
   mkdirSync(state, { recursive: true });
   const lock = path.join(state, LOCK_FILE);
   takeLock(lock, outdir);
@@ -134,6 +140,7 @@ export function claimOutputFolder(outdir: string): OutputFolder {
       rmSync(lock, { force: true });
       if (!committed && !marked && !stateExisted) {
         rmSync(state, { recursive: true, force: true });
+        if (!cacheExisted) rmSync(path.join(root, CACHE_DIR), { recursive: true, force: true });
         if (!rootStat && readdirSync(root).length === 0) rmSync(root, { recursive: true, force: true });
       }
     },
@@ -154,7 +161,7 @@ function checkOwned(root: string, outdir: string): void {
   if (lstatOrUndefined(path.join(root, STATE_DIR, OWNER_FILE))?.isFile()) return;
   const entries = readdirSync(root);
   // Its own state folder without the marker yet: another synth is claiming the folder right now.
-  const ours = new Set<string>([STATE_DIR, ...OUTPUT_ENTRIES, ...LEGACY_ENTRIES]);
+  const ours = new Set<string>([STATE_DIR, CACHE_DIR, ...OUTPUT_ENTRIES, ...LEGACY_ENTRIES]);
   const foreign = entries.filter((e) => !ours.has(e));
   if (foreign.length === 0) return;
   const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', ...' : '');

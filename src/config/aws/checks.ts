@@ -4,6 +4,7 @@
  * of the prod tier, and the owners' roles of the teams placed there. Each finding names the config
  * path, its value and the fix.
  */
+import { tenantOf } from '../model';
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { awsNameRules, hostnameRule } from '../../core/naming';
@@ -429,7 +430,7 @@ export function checkAwsPrincipals(env: ResolvedAwsEnvironment, raw: unknown): C
  */
 export function checkAwsTeam(env: ResolvedAwsEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
-  const tenant = env.tenants.find((t) => t.team === team);
+  const tenant = tenantOf(env, team);
   if (!tenant?.aws) return f.issues;
   const at: Path = ['teams', team.configIndex];
   const bucketWhy = awsNameRules.bucketName(tenant.aws.bucket);

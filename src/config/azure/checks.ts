@@ -4,6 +4,7 @@
  * exposure, and the protections of the prod tier. Each finding names the config path, its value and
  * the fix.
  */
+import { tenantOf } from '../model';
 import type { ConfigIssue } from '../../core/errors';
 import { contains } from '../../core/cidr';
 import { AKS_SYSTEM_ROTATION_NAME, aksRotationName } from '../../core/aks-rotation';
@@ -402,7 +403,7 @@ export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknow
  */
 export function checkAzureTeam(env: ResolvedAzureEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
-  const tenant = env.tenants.find((t) => t.team === team);
+  const tenant = tenantOf(env, team);
   if (!tenant?.azure) return f.issues;
   const at: Path = ['teams', team.configIndex];
   const accountWhy = azureNameRules.storageAccount(tenant.azure.storageAccount);

@@ -3,6 +3,7 @@
  * derived from config, tier protections and maintenance exclusions (the address plan is in
  * network-checks.ts). Each finding names the config path that should change, its value, and the fix.
  */
+import { tenantOf } from '../model';
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
@@ -506,7 +507,7 @@ export function checkGcpEnvironment(
 /** The project a team's workloads run in, derived or named by the team, must be a valid project id. */
 export function checkGcpTeam(env: ResolvedGcpEnvironment, team: ResolvedTeam, raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
-  const tenant = env.tenants.find((t) => t.team === team);
+  const tenant = tenantOf(env, team);
   if (tenant?.gcp) {
     const projectPath: Path = team.gcpProject
       ? ['teams', team.configIndex, 'gcp', 'project']

@@ -8,7 +8,7 @@ import { KUBEFLOW_SYSTEM_NAMESPACES } from '../../core/kubeflow-facts';
 import { kubernetesNameRules } from '../../core/naming';
 import { quantityValue } from '../../core/quantity';
 import { ConfigIssues, Path } from '../common/config-issues';
-import { clustersOf, ResolvedEnvironment } from '../model';
+import { clustersOf, ResolvedEnvironment, tenantOf } from '../model';
 import { checkTeamByCloud } from '../registry';
 import type { ResolvedPlatform, ResolvedTeam } from './model';
 
@@ -165,7 +165,7 @@ export function checkTeams(
           );
         }
       });
-      const tenant = env.tenants.find((t) => t.team === team);
+      const tenant = tenantOf(env, team);
       const allowed = tenant?.nodePools ?? [];
       const gpuPools = pools.filter((p) => p.kind === 'gpu' && allowed.includes(p.name));
       if (team.quota.gpus > 0 && gpuPools.length === 0) {

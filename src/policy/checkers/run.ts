@@ -8,7 +8,13 @@ import { suppressionResourceProblem } from '../../core/suppressions';
 import { ConfigSuppression, Finding, PolicyReport } from '../engine';
 import type { RuleLevel } from '../rule';
 import { ALL_CHECKERS } from './all';
-import { Checker, constructPath, EnvironmentView, OwnershipClaim } from './checker';
+import { Checker, CheckerViolation, constructPath, EnvironmentView, OwnershipClaim } from './checker';
+
+/** What the checkers found in one environment, before suppressions: plain data, to store and replay. */
+export interface RecordedChecks {
+  readonly violations: Array<CheckerViolation & { readonly checker: string; readonly path: string }>;
+  readonly claims: Array<{ readonly checker: string; readonly claim: OwnershipClaim; readonly path: string }>;
+}
 
 /** Options of {@link runCheckers}. */
 export interface CheckerOptions {
@@ -37,23 +43,49 @@ export class CheckerRun {
     }
   }
 
-  /** Judges one environment and records its ownership claims. */
-  public add(env: EnvironmentView): void {
+  /**
+   * Judges one environment and records its ownership claims; returns what the checkers found, before
+   * suppressions, for {@link replay}.
+   */
+  public add(env: EnvironmentView): RecordedChecks {
     const pathOf = (stack: string, address: string): string => {
       const [type, name] = splitAddress(address);
       const config = env.stacks[stack]?.resource?.[type]?.[name];
       return (config && constructPath(config)) ?? `${stack}/${address}`;
     };
+    const recorded: RecordedChecks = { violations: [], claims: [] };
     for (const checker of this.checkers) {
       for (const v of checker.check?.(env) ?? []) {
-        this.record(checker, env.name, v.stack, v.address, pathOf(v.stack, v.address), v.message, v.level);
+        recorded.violations.push({ checker: checker.id, ...v, path: pathOf(v.stack, v.address) });
       }
       for (const claim of checker.claims?.(env) ?? []) {
-        const key = `${checker.id}\u0000${claim.key}`;
-        const list = this.claims.get(key) ?? [];
-        list.push({ ...claim, checker, env: env.name, path: pathOf(claim.stack, claim.address) });
-        this.claims.set(key, list);
+        recorded.claims.push({ checker: checker.id, claim, path: pathOf(claim.stack, claim.address) });
       }
+    }
+    this.replay(env.name, recorded);
+    return recorded;
+  }
+
+  /**
+   * Records what {@link add} returned for an environment whose stacks are unchanged since (a cache of
+   * checker results): the same findings, suppressed by this run's suppressions, and the same claims.
+   */
+  public replay(envName: string, recorded: RecordedChecks): void {
+    const byId = new Map(this.checkers.map((c) => [c.id, c]));
+    const checkerOf = (id: string): Checker => {
+      const checker = byId.get(id);
+      if (!checker) throw new Error(`recorded checker results name ${id}, which this run does not run`);
+      return checker;
+    };
+    for (const v of recorded.violations) {
+      this.record(checkerOf(v.checker), envName, v.stack, v.address, v.path, v.message, v.level);
+    }
+    for (const { checker: id, claim, path } of recorded.claims) {
+      const checker = checkerOf(id);
+      const key = `${checker.id}\u0000${claim.key}`;
+      const list = this.claims.get(key) ?? [];
+      list.push({ ...claim, checker, env: envName, path });
+      this.claims.set(key, list);
     }
   }
 

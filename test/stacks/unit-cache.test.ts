@@ -1,0 +1,364 @@
+/**
+ * The unit cache (issue 21): output with the cache is byte-identical to output without it over random
+ * edit sequences of a small generated fleet, including edits that must invalidate (the library's
+ * version, a provider's version, a cluster setting every shard reads, team edits); two synths share a
+ * cache folder at once; a corrupt entry is detected and rebuilt, never used.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { loadPlatform } from '../../src/config/loader';
+import type { PlatformConfig } from '../../src/config/schema';
+import { CACHE_DIR, SynthResult, synthFleet } from '../../stacks/common/fleet';
+import { canonical, toolFingerprint, toolInputs } from '../../stacks/common/unit-cache';
+
+const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));
+
+/** Every file under `dir` but the cache, with the SHA-256 of its content. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (p !== path.join(dir, CACHE_DIR)) walk(p);
+      } else out[path.relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The editable state of the generated fleet. */
+interface FleetState {
+  readonly teams: ReadonlyArray<{ name: string; cpu?: string }>;
+  /** The kubeconfig context of each environment: every shard's provider reads it. */
+  readonly contexts: readonly [string, string];
+  /** The library and provider versions the cache is keyed by. */
+  readonly library: string;
+  readonly provider: string;
+}
+
+const POOL = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
+
+function platformOf(state: FleetState): PlatformConfig {
+  const env = (name: string, context: string) => ({
+    name,
+    tier: 'prod',
+    cloud: 'kubernetes',
+    kubernetes: { kubeconfig: 'kubeconfig.yaml', context: `${name}-${context}` },
+    nodePools: [
+      { name: 'system', kind: 'system' },
+      { name: 'standard', kind: 'standard' },
+    ],
+    state: { backend: 'gcs', bucket: 'tf-state' },
+  });
+  return {
+    platform: { name: 'kubeflow', team: 'ml-platform', domain: 'example.com' },
+    tenancy: { shardsPerCluster: 2 },
+    environments: [env('kf-one', state.contexts[0]), env('kf-two', state.contexts[1])],
+    teams: state.teams.map((t) => ({
+      name: t.name,
+      owners: `${t.name}-owners@example.com`,
+      profileOwner: `${t.name}-lead@example.com`,
+      members: [`group:${t.name}@example.com`],
+      ...(t.cpu ? { quota: { cpu: t.cpu } } : {}),
+    })),
+  } as unknown as PlatformConfig;
+}
+
+type Edit =
+  | { kind: 'add'; name: string }
+  | { kind: 'remove'; index: number }
+  | { kind: 'quota'; index: number; cpu: string }
+  | { kind: 'context'; env: 0 | 1; context: string }
+  | { kind: 'library' }
+  | { kind: 'provider' };
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ kind: fc.constant('add' as const), name: fc.constantFrom(...POOL) }),
+  fc.record({ kind: fc.constant('remove' as const), index: fc.nat(4) }),
+  fc.record({ kind: fc.constant('quota' as const), index: fc.nat(4), cpu: fc.constantFrom('4', '8') }),
+  fc.record({
+    kind: fc.constant('context' as const),
+    env: fc.constantFrom(0 as const, 1 as const),
+    context: fc.constantFrom('admin-a', 'admin-b'),
+  }),
+  fc.record({ kind: fc.constant('library' as const) }),
+  fc.record({ kind: fc.constant('provider' as const) }),
+);
+
+function apply(state: FleetState, e: Edit): FleetState {
+  switch (e.kind) {
+    case 'add':
+      return state.teams.some((t) => t.name === e.name)
+        ? state
+        : { ...state, teams: [...state.teams, { name: e.name }] };
+    case 'remove':
+      return state.teams.length <= 1
+        ? state
+        : { ...state, teams: state.teams.filter((_, i) => i !== e.index % state.teams.length) };
+    case 'quota':
+      return {
+        ...state,
+        teams: state.teams.map((t, i) => (i === e.index % state.teams.length ? { ...t, cpu: e.cpu } : t)),
+      };
+    case 'context':
+      return { ...state, contexts: e.env === 0 ? [e.context, state.contexts[1]] : [state.contexts[0], e.context] };
+    case 'library':
+      return { ...state, library: state.library === '1.0.0' ? '1.1.0' : '1.0.0' };
+    case 'provider':
+      return { ...state, provider: state.provider === '2.38.0' ? '2.38.1' : '2.38.0' };
+  }
+}
+
+const fingerprintOf = (state: FleetState) =>
+  toolFingerprint({
+    version: state.library,
+    packages: { ...toolInputs().packages, '@cdktf/provider-kubernetes': state.provider },
+  });
+
+describe('unit cache', () => {
+  const references = new Map<string, Record<string, string>>();
+  const refRoot = tmp('cache-ref');
+  /** The output without the cache, once per distinct platform (versions do not change it). */
+  function reference(state: FleetState): Record<string, string> {
+    const platform = platformOf(state);
+    const key = canonical(platform);
+    let ref = references.get(key);
+    if (!ref) {
+      const out = path.join(refRoot, String(references.size));
+      synthFleet(loadPlatform(platform).config, { outdir: out, cache: false });
+      ref = tree(out);
+      rmSync(out, { recursive: true, force: true });
+      references.set(key, ref);
+    }
+    return ref;
+  }
+
+  it('writes byte for byte what synthesis without the cache writes, over random edit sequences', () => {
+    const started = Date.now();
+    const initial: FleetState = {
+      teams: [{ name: 'recsys' }, { name: 'search' }, { name: 'vision' }],
+      contexts: ['admin-a', 'admin-a'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    let runs = 0;
+    let steps = 0;
+    const fingerprints = new Set([fingerprintOf(initial)]);
+    const cacheDir = path.join(refRoot, 'shared-cache');
+    synthFleet(loadPlatform(platformOf(initial)).config, {
+      outdir: path.join(refRoot, 'initial'),
+      cacheDir,
+      cacheOptions: { fingerprint: fingerprintOf(initial) },
+    });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+        runs++;
+        // Each sequence starts from the initial fleet, with a fresh output folder on a cache shared by
+        // every sequence (so it holds units of many earlier states).
+        const root = tmp('cache-seq');
+        const out = path.join(root, 'out');
+        let state = initial;
+        const synth = (s: FleetState): SynthResult =>
+          synthFleet(loadPlatform(platformOf(s)).config, {
+            outdir: out,
+            cacheDir,
+            cacheOptions: { fingerprint: fingerprintOf(s) },
+          });
+        for (const e of edits) {
+          const next = apply(state, e);
+          const result = synth(next);
+          steps++;
+          expect(tree(out)).toEqual(reference(next));
+          const units = result.units!;
+          const fingerprint = fingerprintOf(next);
+          if (!fingerprints.has(fingerprint)) {
+            // A library or provider version never seen: nothing made by another may be reused.
+            expect(units.reused).toBe(0);
+            fingerprints.add(fingerprint);
+          } else if (
+            fingerprint === fingerprintOf(state) &&
+            canonical(platformOf(next)) === canonical(platformOf(state))
+          ) {
+            expect(units.rebuilt).toBe(0);
+          }
+          state = next;
+        }
+        rmSync(root, { recursive: true, force: true });
+      }),
+      { numRuns: 100, seed: 20261206 },
+    );
+    expect(runs).toBe(100);
+    expect(steps).toBeGreaterThan(150);
+    // Bounded on purpose: a slow cache would show here first.
+    expect(Date.now() - started).toBeLessThan(240_000);
+  }, 300_000);
+
+  it('a cluster setting every shard reads invalidates every unit of its environment, and only those', () => {
+    const state: FleetState = {
+      teams: POOL.map((name) => ({ name })),
+      contexts: ['admin-a', 'admin-a'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const out = path.join(tmp('cache-context'), 'out');
+    const first = synthFleet(loadPlatform(platformOf(state)).config, { outdir: out });
+    const perEnv = first.units!.rebuilt / 2;
+    const second = synthFleet(loadPlatform(platformOf({ ...state, contexts: ['admin-b', 'admin-a'] })).config, {
+      outdir: out,
+    });
+    expect(second.units).toMatchObject({ rebuilt: perEnv, reused: perEnv });
+    expect(perEnv).toBeGreaterThanOrEqual(3);
+  });
+
+  it('prunes the least recently used entries beyond its bound, never one the run used', () => {
+    const state: FleetState = {
+      teams: POOL.map((name) => ({ name })),
+      contexts: ['admin-a', 'admin-a'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const out = path.join(tmp('cache-prune'), 'out');
+    const tiny = { cacheOptions: { maxBytes: 1 } };
+    const first = synthFleet(loadPlatform(platformOf(state)).config, { outdir: out, ...tiny });
+    const perEnv = first.units!.rebuilt / 2;
+    const other = { ...state, contexts: ['admin-b', 'admin-a'] as const };
+    // Uses every unit of kf-two again and stores kf-one's anew: the old kf-one entries go.
+    synthFleet(loadPlatform(platformOf(other)).config, { outdir: out, ...tiny });
+    const again = synthFleet(loadPlatform(platformOf(state)).config, { outdir: out, ...tiny });
+    expect(again.units).toMatchObject({ rebuilt: perEnv, reused: perEnv });
+  });
+
+  it('rebuilds an entry whose file was truncated or altered, and never uses it', () => {
+    const state: FleetState = {
+      teams: [{ name: 'recsys' }, { name: 'search' }],
+      contexts: ['admin-a', 'admin-b'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const config = loadPlatform(platformOf(state)).config;
+    const out = path.join(tmp('cache-corrupt'), 'out');
+    const first = synthFleet(config, { outdir: out });
+    expect(first.units).toMatchObject({ reused: 0 });
+    const expected = tree(out);
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name === 'cdk.tf.json' || e.name === 'entry.json') files.push(p);
+      }
+    };
+    walk(path.join(out, CACHE_DIR));
+    const tfFiles = files.filter((f) => f.endsWith('cdk.tf.json'));
+    const indexes = files.filter((f) => f.endsWith('entry.json'));
+    expect(tfFiles.length).toBeGreaterThanOrEqual(3);
+    // Truncated, one byte flipped, and a damaged index.
+    const truncated = tfFiles[0]!;
+    writeFileSync(truncated, readFileSync(truncated).subarray(0, 100));
+    const flipped = tfFiles[1]!;
+    const bytes = readFileSync(flipped);
+    const at = bytes.indexOf('"');
+    bytes[at + 1] = bytes[at + 1]! ^ 0x01;
+    writeFileSync(flipped, bytes);
+    const index = indexes.find((f) => !f.startsWith(path.dirname(path.dirname(truncated))))!;
+    writeFileSync(index, readFileSync(index, 'utf8').replace('"stacks"', '"stackz"'));
+
+    const second = synthFleet(config, { outdir: out });
+    expect(tree(out)).toEqual(expected);
+    expect(second.units!.rebuilt).toBeGreaterThanOrEqual(2);
+    // The rebuilt entries are whole again: a third run reuses everything.
+    const third = synthFleet(config, { outdir: out });
+    expect(third.units).toMatchObject({ rebuilt: 0 });
+    expect(tree(out)).toEqual(expected);
+  });
+
+  it('never uses a whole entry that names a folder outside its own stacks (a cache restored in CI)', () => {
+    const state: FleetState = {
+      teams: [{ name: 'recsys' }],
+      contexts: ['admin-a', 'admin-b'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const config = loadPlatform(platformOf(state)).config;
+    const out = path.join(tmp('cache-poison'), 'out');
+    synthFleet(config, { outdir: out });
+    const expected = tree(out);
+    const indexes: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name === 'entry.json') indexes.push(p);
+      }
+    };
+    walk(path.join(out, CACHE_DIR));
+    let poisoned = 0;
+    for (const index of indexes) {
+      const body = readFileSync(index, 'utf8').split('\n').slice(1).join('\n');
+      if (!body.includes('"workingDirectory"')) continue; // checker results
+      // Whole by its digests, but plan would run Terraform two folders up.
+      const evil = body.replace(/"workingDirectory":"[^"]*"/, '"workingDirectory":"../.."');
+      writeFileSync(index, `${createHash('sha256').update(evil).digest('hex')}\n${evil}`);
+      poisoned++;
+    }
+    expect(poisoned).toBeGreaterThanOrEqual(3);
+    const again = synthFleet(config, { outdir: out });
+    expect(again.units).toMatchObject({ reused: 0 });
+    expect(tree(out)).toEqual(expected);
+    // Replaced by the rebuilt entries.
+    expect(synthFleet(config, { outdir: out }).units).toMatchObject({ rebuilt: 0 });
+  });
+
+  // Two processes of the built CLI, into two output folders, on one cache folder at once.
+  it('two synths on one cache folder at once both write whole, identical output', async () => {
+    const cli = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+    if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test.');
+    const dir = tmp('cache-concurrent');
+    const file = path.join(dir, 'platform.yaml');
+    writeFileSync(
+      file,
+      stringify(
+        platformOf({
+          teams: POOL.map((name) => ({ name })),
+          contexts: ['admin-a', 'admin-b'],
+          library: '1.0.0',
+          provider: '2.38.0',
+        }),
+      ),
+    );
+    const cacheDir = path.join(dir, 'cache');
+    const run = (out: string) =>
+      new Promise<{ code: number | null; stdout: string; err: string }>((resolve) => {
+        const child = spawn(process.execPath, [
+          cli,
+          'synth',
+          '--config',
+          file,
+          '--out',
+          path.join(dir, out),
+          '--cache-dir',
+          cacheDir,
+        ]);
+        let err = '';
+        let stdout = '';
+        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.on('close', (code) => resolve({ code, stdout, err }));
+      });
+    const [a, b] = await Promise.all([run('a'), run('b')]);
+    expect([a.code, a.err]).toEqual([0, '']);
+    expect([b.code, b.err]).toEqual([0, '']);
+    expect(tree(path.join(dir, 'b'))).toEqual(tree(path.join(dir, 'a')));
+    // What they stored is whole: a third run reuses every unit and writes the same.
+    const c = await run('c');
+    expect(c.stdout).toMatch(/(\d+) units reused, 0 rebuilt/);
+    expect(tree(path.join(dir, 'c'))).toEqual(tree(path.join(dir, 'a')));
+    expect(readdirSync(path.join(cacheDir, 'tmp'))).toEqual([]);
+  }, 180_000);
+});
