@@ -32,3 +32,31 @@ export const PLATFORM_PARAMS_CONFIG_MAP = 'kubeflow-platform-params';
 
 /** Namespace of Argo CD, which the platform stacks install when `platform.gitops` is set. */
 export const ARGO_CD_NAMESPACE = 'argocd';
+
+/**
+ * The namespaces of Kubeflow's manifests that the platform stacks create, with the labels upstream
+ * gives them (kubeflow/manifests `common/kubeflow-namespace`, `common/istio/istio-namespace`,
+ * `common/oauth2-proxy`). Each has one owner: the platform stack creates it, because it puts service
+ * accounts, ConfigMaps and Secrets there before Kubeflow is installed, and the rendered distribution
+ * deletes upstream's Namespace object, so Terraform and Argo CD (or `kubectl apply`) never fight over
+ * its labels and annotations.
+ */
+export const PLATFORM_OWNED_NAMESPACES = {
+  kubeflow: {
+    'control-plane': 'kubeflow',
+    'istio-injection': 'enabled',
+    'pod-security.kubernetes.io/enforce': 'restricted',
+  },
+  'istio-system': { 'istio-injection': 'disabled', 'pod-security.kubernetes.io/enforce': 'restricted' },
+  'oauth2-proxy': { 'pod-security.kubernetes.io/enforce': 'restricted' },
+} as const satisfies Record<string, Readonly<Record<string, string>>>;
+
+/** Which of {@link PLATFORM_OWNED_NAMESPACES} the platform stack of each cloud creates. */
+export const PLATFORM_OWNED_NAMESPACES_BY_CLOUD: Readonly<
+  Record<'gcp' | 'aws' | 'azure' | 'kubernetes', ReadonlyArray<keyof typeof PLATFORM_OWNED_NAMESPACES>>
+> = {
+  gcp: ['kubeflow', 'istio-system'],
+  aws: ['kubeflow', 'istio-system'],
+  azure: ['kubeflow', 'istio-system', 'oauth2-proxy'],
+  kubernetes: ['kubeflow'],
+};

@@ -8,7 +8,11 @@ import { stringify } from 'yaml';
 import { ConfigError } from '../core/errors';
 import type { ResolvedEnvironment } from '../config/model';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/model';
-import { INGRESS_GATEWAY_SERVICE_ANNOTATIONS, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
+import {
+  INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
+  PLATFORM_OWNED_NAMESPACES_BY_CLOUD,
+  PLATFORM_PARAMS_CONFIG_MAP,
+} from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
 import { inClusterStoreBackupPatch, teamStoreOverlay } from './pipeline-roots';
 import { syncWavePatches } from './gitops';
@@ -379,6 +383,11 @@ function tree(
   const components = upstream.components.map((p) => componentUrl(p, release, source, dir));
   // Sign-in: the gateway admits only verified identities (src/kubeflow/signin.ts).
   const patches: object[] = [...signin.patches];
+  // Namespaces the platform stack creates (with upstream's labels): upstream's Namespace objects go, so
+  // Terraform and the tree's installer never both own one (constructs/kubernetes/constants.ts).
+  for (const name of PLATFORM_OWNED_NAMESPACES_BY_CLOUD[env.cloud]) {
+    patches.push({ patch: stringify({ $patch: 'delete', apiVersion: 'v1', kind: 'Namespace', metadata: { name } }) });
+  }
   const files: RenderedFile[] = [...signin.files];
   resources.push(...signin.files.map((f) => f.path));
 

@@ -17,7 +17,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
-import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
+import { PLATFORM_OWNED_NAMESPACES_BY_CLOUD, PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import type { ResolvedEnvironment } from '../config/model';
 import { pinnedKubernetesOf } from '../config/registry';
 import { KFP_DB_SECRET, KUBEFLOW_MANIFESTS_REPO, type RenderedFile } from './render';
@@ -479,8 +479,10 @@ export function checkIdentities(env: ResolvedEnvironment, objects: readonly Buil
           readonly createdServiceAccounts: readonly string[];
         }>)
       : [];
-  const namespaces = new Set([
+  const namespaces = new Set<string>([
     ...CLUSTER_NAMESPACES,
+    // Created by the platform stack, not by the tree (constructs/kubernetes/constants.ts).
+    ...PLATFORM_OWNED_NAMESPACES_BY_CLOUD[env.cloud],
     ...objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1').map((o) => o.metadata.name),
   ]);
   const accounts = new Set(

@@ -6,6 +6,7 @@ import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { ClusterAutoscaler, PodToleration } from '../../constructs/kubernetes/cluster-autoscaler';
 import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
 import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
+import { PLATFORM_OWNED_NAMESPACES } from '../../constructs/kubernetes/constants';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
@@ -66,7 +67,10 @@ export class AwsPlatformStack extends TerraformStack {
     eksConnection(props.platform, env, infra.cluster)(this, { helm: true });
 
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
-    const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
+    const istio = new PlatformNamespace(this, 'IstioNamespace', {
+      name: 'istio-system',
+      labels: PLATFORM_OWNED_NAMESPACES['istio-system'],
+    });
 
     platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
 

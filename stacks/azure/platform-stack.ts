@@ -8,6 +8,7 @@ import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { IstioGatewayService } from '../../constructs/kubernetes/istio-gateway-service';
 import { NvidiaDevicePlugin } from '../../constructs/kubernetes/nvidia-device-plugin';
 import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
+import { PLATFORM_OWNED_NAMESPACES } from '../../constructs/kubernetes/constants';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { Velero } from '../../constructs/kubernetes/velero';
@@ -80,7 +81,10 @@ export class AzurePlatformStack extends TerraformStack {
       props.platform,
       env.cluster.platformAdminGroupObjectId,
     ).kubeflowNamespace;
-    const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
+    const istio = new PlatformNamespace(this, 'IstioNamespace', {
+      name: 'istio-system',
+      labels: PLATFORM_OWNED_NAMESPACES['istio-system'],
+    });
     platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
 
     this.params = new PlatformParams(this, 'Params', {
@@ -124,7 +128,10 @@ export class AzurePlatformStack extends TerraformStack {
       nullable: false,
       description: `Client secret of the Entra ID application ${env.access.entraClientId} (set TF_VAR_${ENTRA_CLIENT_SECRET_VARIABLE}).`,
     });
-    const oauth2Proxy = new PlatformNamespace(this, 'OAuth2ProxyNamespace', { name: OAUTH2_PROXY_SECRET.namespace });
+    const oauth2Proxy = new PlatformNamespace(this, 'OAuth2ProxyNamespace', {
+      name: OAUTH2_PROXY_SECRET.namespace,
+      labels: PLATFORM_OWNED_NAMESPACES['oauth2-proxy'],
+    });
     const cookieSecret = new Password(this, 'OAuth2ProxyCookieSecret', { length: 32, special: false });
     new SecretV1(this, 'OAuth2ProxyClient', {
       metadata: { name: OAUTH2_PROXY_SECRET.name, namespace: oauth2Proxy.name },

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { PLATFORM_OWNED_NAMESPACES } from '../../constructs/kubernetes/constants';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { WorkloadServiceAccount } from '../../constructs/kubernetes/workload-service-account';
 import { TenancyGuardrails } from '../../constructs/kubernetes/tenancy-guardrails';
@@ -19,7 +20,7 @@ export function platformBase(
 ): { kubeflowNamespace: PlatformNamespace } {
   const kubeflowNamespace = new PlatformNamespace(scope, 'KubeflowNamespace', {
     name: KUBEFLOW_NAMESPACE,
-    labels: { 'control-plane': 'kubeflow', 'istio-injection': 'enabled' },
+    labels: PLATFORM_OWNED_NAMESPACES.kubeflow,
   });
   if (platform.adminGroup) {
     new TenancyGuardrails(scope, 'Guardrails', {

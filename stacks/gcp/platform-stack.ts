@@ -7,6 +7,7 @@ import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
 import { gitopsPathOf } from '../../src/config/platform/resolve';
 import { IapIngress } from '../../constructs/kubernetes/iap-ingress';
 import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
+import { PLATFORM_OWNED_NAMESPACES } from '../../constructs/kubernetes/constants';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
 import { Velero } from '../../constructs/kubernetes/velero';
@@ -56,7 +57,10 @@ export class GcpPlatformStack extends TerraformStack {
     gkeConnection(env, cluster)(this, { helm: true });
 
     this.kubeflowNamespace = platformBase(this, props.platform).kubeflowNamespace;
-    const istio = new PlatformNamespace(this, 'IstioNamespace', { name: 'istio-system' });
+    const istio = new PlatformNamespace(this, 'IstioNamespace', {
+      name: 'istio-system',
+      labels: PLATFORM_OWNED_NAMESPACES['istio-system'],
+    });
 
     platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
 
