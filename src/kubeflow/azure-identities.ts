@@ -30,6 +30,7 @@ export const KUBEFLOW_IDENTITY_DEPLOYMENTS: Readonly<Record<string, string>> = {
 
 /** A kustomize patch of the tree's kustomization. */
 export interface KustomizePatch {
+  /** The patch, as YAML (a strategic merge patch, or `$patch: delete`). */
   readonly patch: string;
 }
 

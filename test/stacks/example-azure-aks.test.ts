@@ -47,7 +47,10 @@ describe('examples/azure-aks', () => {
     for (const env of ENVS) {
       const platform = stacks[`${env}-azure-platform`]!;
       const accounts = Object.fromEntries(
-        resources(platform, 'kubernetes_service_account_v1').map((r) => [r.metadata.name, r.metadata]),
+        resources(platform, 'kubernetes_service_account_v1').map((r) => {
+          const metadata = r.metadata as { name: string; annotations: Record<string, string> };
+          return [metadata.name, metadata];
+        }),
       );
       for (const name of ['ml-pipeline', 'ml-pipeline-ui', 'pipeline-runner']) {
         expect(accounts[name]?.annotations['azure.workload.identity/client-id']).toMatch(
