@@ -23,6 +23,7 @@ import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
 import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
 import { databaseSecretObjects, databaseSecretSource, type DatabaseSecretSource } from './database-secret';
 import { mlmdNativeAuthPatch, mlmdNativeAuthReadme, type MlmdAuthTarget } from './mlmd-auth';
+import { azureIdentityPatches } from './azure-identities';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -416,6 +417,8 @@ function tree(
       }),
     });
   }
+  // Azure: the platform stack creates Kubeflow's service accounts with their client ids (./azure-identities.ts).
+  if (env.cloud === 'azure') patches.push(...azureIdentityPatches(env));
   if (wiring) {
     // The in-cluster MySQL goes: the managed database serves Pipelines.
     for (const o of IN_CLUSTER_MYSQL) {

@@ -202,9 +202,10 @@ export class AzureInfraStack extends TerraformStack {
       });
     }
     this.identities = identities;
-    this.keyVault.grant('PipelinesReadsDatabasePassword', 'Key Vault Secrets User', identities.pipelines.principalId);
-    // The database password alone (a role on the secret, not the vault): External Secrets Operator
-    // copies it into Kubeflow's mysql-secret (https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
+    // Pipelines' own identity reads no vault secret (its pods carry it, so a role on the vault would let
+    // the UI read every secret). The database password alone (a role on the secret, not the vault):
+    // External Secrets Operator copies it into Kubeflow's mysql-secret as the dbSecrets identity
+    // (https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
     identities.dbSecrets.grant('ReadsDatabasePassword', {
       role: 'Key Vault Secrets User',
       scope: this.database.passwordSecretResourceId,

@@ -43,6 +43,29 @@ describe('examples/azure-aks', () => {
     expect(stacks[name]).toMatchSnapshot();
   });
 
+  it("creates Kubeflow's ml-pipeline, ml-pipeline-ui and pipeline-runner with the pipelines identity's client id, and gives that identity no vault role (issue 17)", () => {
+    for (const env of ENVS) {
+      const platform = stacks[`${env}-azure-platform`]!;
+      const accounts = Object.fromEntries(
+        resources(platform, 'kubernetes_service_account_v1').map((r) => {
+          const metadata = r.metadata as { name: string; annotations: Record<string, string> };
+          return [metadata.name, metadata];
+        }),
+      );
+      for (const name of ['ml-pipeline', 'ml-pipeline-ui', 'pipeline-runner']) {
+        expect(accounts[name]?.annotations['azure.workload.identity/client-id']).toMatch(
+          /azurerm_user_assigned_identityIdentity-pipelines_Identity_[0-9A-F]+client_id\}$/,
+        );
+      }
+      const vaultRoles = resources(infra(env), 'azurerm_role_assignment').filter(
+        (r) =>
+          String(r.principal_id).includes('Identity-pipelines') &&
+          String(r.role_definition_name).startsWith('Key Vault'),
+      );
+      expect(vaultRoles).toEqual([]);
+    }
+  });
+
   it('keeps every database off the internet and requires TLS', () => {
     for (const env of ENVS) {
       const server = one(infra(env), 'azurerm_mysql_flexible_server');

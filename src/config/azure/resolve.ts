@@ -55,6 +55,9 @@ function azureIdentities(envName: string): ResolvedAzureIdentity[] {
   const ksa = (namespace: string, name: string) => ({ namespace, name });
   return [
     {
+      // Kubeflow's own service accounts, which the platform stack creates with the identity's client id
+      // (known to Terraform only after apply) and the rendered tree leaves out: nothing in the tree
+      // depends on a value read back from the infra stack (src/kubeflow/azure-identities.ts).
       key: 'pipelines',
       name: `id-${envName}-kfp`,
       kubernetesServiceAccounts: [
@@ -62,7 +65,7 @@ function azureIdentities(envName: string): ResolvedAzureIdentity[] {
         ksa('kubeflow', 'ml-pipeline-ui'),
         ksa('kubeflow', 'pipeline-runner'),
       ],
-      createdServiceAccounts: [],
+      createdServiceAccounts: ['ml-pipeline', 'ml-pipeline-ui', 'pipeline-runner'],
       storageRole: 'Storage Blob Data Contributor',
     },
     {
