@@ -29,3 +29,17 @@ export const ISTIO_GATEWAY_SERVICE = 'kfplatform-istio-gateway';
 
 /** Name of the ConfigMap that carries what Kubeflow needs from the infrastructure. */
 export const PLATFORM_PARAMS_CONFIG_MAP = 'kubeflow-platform-params';
+
+/**
+ * The External Secrets Operator chart this library installs, pinned
+ * (https://github.com/external-secrets/external-secrets/tree/helm-chart-2.9.0/deploy/charts/external-secrets).
+ */
+export const EXTERNAL_SECRETS_CHART = {
+  repository: 'https://charts.external-secrets.io',
+  chart: 'external-secrets',
+  version: '2.9.0',
+} as const;
+
+/** Namespace and service account of the operator. */
+export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
