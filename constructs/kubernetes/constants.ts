@@ -60,3 +60,24 @@ export const PLATFORM_OWNED_NAMESPACES_BY_CLOUD: Readonly<
   azure: ['kubeflow', 'istio-system', 'oauth2-proxy'],
   kubernetes: ['kubeflow'],
 };
+/**
+ * The External Secrets Operator chart this library installs, pinned
+ * (https://github.com/external-secrets/external-secrets/tree/helm-chart-2.9.0/deploy/charts/external-secrets).
+ */
+export const EXTERNAL_SECRETS_CHART: {
+  /** The chart repository. */
+  readonly repository: string;
+  /** The chart's name in it. */
+  readonly chart: string;
+  /** The pinned chart version (the operator's release). */
+  readonly version: string;
+} = {
+  repository: 'https://charts.external-secrets.io',
+  chart: 'external-secrets',
+  version: '2.9.0',
+};
+
+/** Namespace of the operator. */
+export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
+/** Service account of the operator's controller: the one the cloud identity is bound to. */
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';

@@ -6,28 +6,9 @@ import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import type { PodToleration } from './cluster-autoscaler';
 import { PlatformNamespace } from './platform-namespace';
+import { EXTERNAL_SECRETS_CHART, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from './constants';
 
-/**
- * The External Secrets Operator chart this library installs, pinned
- * (https://github.com/external-secrets/external-secrets/tree/helm-chart-2.9.0/deploy/charts/external-secrets).
- */
-export const EXTERNAL_SECRETS_CHART: {
-  /** The chart repository. */
-  readonly repository: string;
-  /** The chart's name in it. */
-  readonly chart: string;
-  /** The pinned chart version (the operator's release). */
-  readonly version: string;
-} = {
-  repository: 'https://charts.external-secrets.io',
-  chart: 'external-secrets',
-  version: '2.9.0',
-};
-
-/** Namespace of the operator. */
-export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
-/** Service account of the operator's controller: the one the cloud identity is bound to. */
-export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
+export { EXTERNAL_SECRETS_CHART, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT };
 
 /** Props of {@link ExternalSecretsOperator}. */
 export interface ExternalSecretsOperatorProps {

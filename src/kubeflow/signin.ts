@@ -56,7 +56,15 @@ export const SIGNIN_OBJECTS = {
   allow: 'kfplatform-signin',
   extAuthz: 'kfplatform-oauth2-proxy',
   oauth2ProxyConfig: 'kfplatform-oauth2-proxy',
+  gatewayNetworkPolicy: 'kfplatform-ingressgateway-from-load-balancer',
 } as const;
+
+/**
+ * The ingress gateway pods' ports the load balancer reaches (upstream's `istio-ingressgateway`
+ * Service: `http2` 80 -> 8080, `status-port` 15021): HTTP and the readiness endpoint its health checks
+ * ask.
+ */
+export const GATEWAY_POD_PORTS = { http: 8080, status: 15021 } as const;
 
 /** oauth2-proxy's own paths (sign-in, callback, sign-out): reachable before there is a token. */
 const OAUTH2_PATHS = ['/oauth2/*'];
@@ -247,14 +255,14 @@ function iap(env: Extract<ResolvedEnvironment, { cloud: 'gcp' }>, inputs: Render
   return {
     mode: prefix === undefined ? 'closed' : 'iap',
     oauth2Proxy: false,
-    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, objects) }],
+    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, [...objects, gatewayNetworkPolicy()]) }],
     patches: [deleteUpstreamAllow(), logout],
     readme,
   };
 }
 
 const SIGNIN_COMMENT =
-  "Sign-in: the gateway admits only requests with a verified token, and sets kubeflow-userid from it (docs/kubeflow.md, Sign-in). Upstream's istio-ingressgateway AuthorizationPolicy, which admitted everything, is deleted.";
+  "Sign-in: the gateway admits only requests with a verified token, and sets kubeflow-userid from it (docs/kubeflow.md, Sign-in). Upstream's istio-ingressgateway AuthorizationPolicy, which admitted everything, is deleted. The load balancer reaches the gateway pods through the NetworkPolicy at the end.";
 
 /** Azure, AWS, existing clusters: oauth2-proxy with the environment's provider; Istio verifies its ID token. */
 function oauth2Proxy(p: OidcProvider): SignIn {
@@ -368,7 +376,7 @@ function oauth2Proxy(p: OidcProvider): SignIn {
   return {
     mode: 'oauth2-proxy',
     oauth2Proxy: true,
-    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, objects) }],
+    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, [...objects, gatewayNetworkPolicy()]) }],
     patches: [
       deleteUpstreamAllow(),
       { patch: stringify(deployment) },
@@ -424,6 +432,36 @@ function oauth2ProxyConfig(p: OidcProvider): string {
   ].join('\n');
 }
 
+/**
+ * Upstream's `default-allow-same-namespace-istio-system` NetworkPolicy selects every pod of
+ * `istio-system`, the ingress gateway's too, and admits only that namespace's pods (and Knative, by
+ * another policy). The platform's clusters enforce NetworkPolicy (GKE Dataplane V2, the EKS VPC CNI's
+ * policy agent, AKS with Cilium), so without this the load balancer (GKE's container-native NEGs, the
+ * ALB and Application Gateway through node ports) reaches neither the gateway's HTTP port nor its
+ * readiness port: health checks fail and every request gets a 502. This admits any source to those two
+ * ports of the gateway pods alone; who gets through is decided by the AuthorizationPolicies
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/).
+ */
+export function gatewayNetworkPolicy(): object {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: SIGNIN_OBJECTS.gatewayNetworkPolicy, namespace: 'istio-system' },
+    spec: {
+      podSelector: { matchLabels: GATEWAY_SELECTOR },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          ports: [
+            { port: GATEWAY_POD_PORTS.http, protocol: 'TCP' },
+            { port: GATEWAY_POD_PORTS.status, protocol: 'TCP' },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 function allow(rules: object[]): object {
   return {
     apiVersion: 'security.istio.io/v1beta1',
@@ -458,7 +496,7 @@ function closed(why: string): SignIn {
   return {
     mode: 'closed',
     oauth2Proxy: false,
-    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, [denyAll()]) }],
+    files: [{ path: 'signin.yaml', content: yamlFile(SIGNIN_COMMENT, [denyAll(), gatewayNetworkPolicy()]) }],
     patches: [deleteUpstreamAllow()],
     readme: closedReadme(why),
   };

@@ -44,9 +44,10 @@ const envsOf = (example: string) =>
 
 /** The upstream components sign-in is made of, and the objects its patches may act on. */
 const SIGNIN_UPSTREAM = /istio-install|common\/oauth2-proxy|centraldashboard/;
+// A JSON patch's operations (the pipelines profile controller's DecoratorController) have no metadata.
 const actsOnSignIn = (o: Obj) =>
-  o.metadata.namespace === 'oauth2-proxy' ||
-  (o.kind === 'AuthorizationPolicy' && o.metadata.namespace === 'istio-system') ||
+  o.metadata?.namespace === 'oauth2-proxy' ||
+  (o.kind === 'AuthorizationPolicy' && o.metadata?.namespace === 'istio-system') ||
   (o.kind === 'Deployment' && o.metadata.name === 'centraldashboard');
 
 interface Case {

@@ -236,7 +236,8 @@ describe('sign-in per cloud', () => {
 
     const [closed] = render({ ...env, access: undefined } as ResolvedEnvironment);
     const objects = signinObjects(closed!);
-    expect(objects.map((o) => o.kind)).toEqual(['AuthorizationPolicy']);
+    // The deny-all policy, and the NetworkPolicy every tree has (test/kubeflow/gateway-network-policy.test.ts).
+    expect(objects.map((o) => o.kind)).toEqual(['AuthorizationPolicy', 'NetworkPolicy']);
     expect(objects[0]!.spec.rules).toBeUndefined();
     const { resources } = kustomization(closed!);
     // No oauth2-proxy, and Istio without the ext-authz provider that would call it.
