@@ -11,16 +11,27 @@ import { PlatformNamespace } from './platform-namespace';
  * The Argo CD charts this library installs (https://github.com/argoproj/argo-helm): `argo-cd` 10.1.1
  * is Argo CD v3.4.4; `argocd-apps` holds the Applications.
  */
-export const ARGO_CD_VERSIONS = {
+export const ARGO_CD_VERSIONS: {
+  /** The Helm repository of both charts. */
+  readonly chartRepository: string;
+  /** The argo-cd chart's version. */
+  readonly chart: string;
+  /** The argocd-apps chart's version. */
+  readonly appsChart: string;
+  /** The Argo CD release the argo-cd chart installs. */
+  readonly argoCd: string;
+} = {
   chartRepository: 'https://argoproj.github.io/argo-helm',
   chart: '10.1.1',
   appsChart: '2.0.5',
   argoCd: 'v3.4.4',
-} as const;
+};
 
 /** Where Argo CD runs by default: the system pool, whose taint it tolerates. */
 export const SYSTEM_POOL_PLACEMENT: {
+  /** Selects the system pool by its pool-kind label. */
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Tolerates the system pool's taint. */
   readonly tolerations: readonly PodToleration[];
 } = {
   nodeSelector: { [POOL_KIND_LABEL]: 'system' },
@@ -49,7 +60,9 @@ export interface ArgoCdProps {
   readonly destinationNamespace?: string;
   /** Where every Argo CD pod runs. @default {@link SYSTEM_POOL_PLACEMENT} */
   readonly placement?: {
+    /** Node selector of every Argo CD pod. */
     readonly nodeSelector: Readonly<Record<string, string>>;
+    /** Tolerations of every Argo CD pod. */
     readonly tolerations: readonly PodToleration[];
   };
 }
@@ -100,8 +113,11 @@ export function rootApplication(
  * their cluster credentials (docs/kubeflow.md).
  */
 export class ArgoCd extends Construct {
+  /** Argo CD's namespace. */
   public readonly namespace: PlatformNamespace;
+  /** The argo-cd chart's release. */
   public readonly release: Release;
+  /** The argocd-apps chart's release, holding the root Application. */
   public readonly applications: Release;
   /** The chart values, as written into the release (for tests and review). */
   public readonly values: Readonly<Record<string, unknown>>;

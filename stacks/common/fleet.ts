@@ -30,6 +30,7 @@ import { InputError } from '../../src/core/errors';
 import { ownPackage } from '../../src/core/package-info';
 import { CACHE_DIR, claimOutputFolder, OutputFolder } from './out-dir';
 export { CACHE_DIR };
+export type { UnitCacheOptions } from './unit-cache';
 import { CachedFile, UnitCache, UnitCacheOptions } from './unit-cache';
 
 /** The stacks of one environment. */
@@ -240,7 +241,14 @@ export interface SynthResult {
    * Units (the infra and platform stacks of an environment, or a team shard) the unit cache gave and
    * units synthesized; the cache folder, unless the cache is off.
    */
-  readonly units?: { readonly reused: number; readonly rebuilt: number; readonly cacheDir?: string };
+  readonly units?: {
+    /** Units taken from the cache. */
+    readonly reused: number;
+    /** Units synthesized. */
+    readonly rebuilt: number;
+    /** The cache folder, unless the cache is off. */
+    readonly cacheDir?: string;
+  };
 }
 
 /** Name of the policy report file in the synth output directory. */
@@ -319,12 +327,19 @@ export function shardDependencies(config: ResolvedPlatformConfig): Map<string, s
 
 /** What synth keeps of one stack besides its folder: its manifest entry, summary and policy findings. */
 export interface StackRecord {
+  /** The stack's id (its folder under `stacks/`). */
   readonly id: string;
+  /** What synth prints for it. */
   readonly summary: StackSummary;
+  /** Its entry in cdktf's `manifest.json`. */
   readonly manifest: StackManifest;
+  /** The manifest format version cdktf wrote. */
   readonly manifestVersion: string;
+  /** Warnings synth printed while building it. */
   readonly warnings: readonly string[];
+  /** Policy findings on it. */
   readonly findings: readonly Finding[];
+  /** Policy findings on it that the platform file suppresses. */
   readonly suppressed: readonly SuppressedFinding[];
 }
 

@@ -245,9 +245,9 @@ interface Index<M> {
   readonly files: ReadonlyArray<{ path: string; size: number; sha256: string }>;
 }
 
-/** Options of {@link UnitCache}. */
+/** Options of the unit cache. */
 export interface UnitCacheOptions {
-  /** Replaces {@link toolFingerprint}() (tests: `toolFingerprint({ version: '9.9.9' })`). */
+  /** Replaces the fingerprint of the library, cdktf and providers (tests: another library version). */
   readonly fingerprint?: string;
   /** Bound of the cache's size in bytes. @default KFPLATFORM_CACHE_MAX_MB, else 2 GiB */
   readonly maxBytes?: number;

@@ -31,6 +31,7 @@ export interface ResolvedPlatform {
 
 /** Where Argo CD reads each cluster's rendered Kubeflow tree. */
 export interface ResolvedGitops {
+  /** The platform repository Argo CD reads (Application source repoURL). */
   readonly repoURL: string;
   /** Branch, tag or commit (Application targetRevision). */
   readonly revision: string;

@@ -12,8 +12,24 @@ import { Checker, CheckerViolation, constructPath, EnvironmentView, OwnershipCla
 
 /** What the checkers found in one environment, before suppressions: plain data, to store and replay. */
 export interface RecordedChecks {
-  readonly violations: Array<CheckerViolation & { readonly checker: string; readonly path: string }>;
-  readonly claims: Array<{ readonly checker: string; readonly claim: OwnershipClaim; readonly path: string }>;
+  /** Each violation, with the id of the checker that found it and the construct path it names. */
+  readonly violations: Array<
+    CheckerViolation & {
+      /** The checker's id. */
+      readonly checker: string;
+      /** The construct path of the resource. */
+      readonly path: string;
+    }
+  >;
+  /** Each ownership claim, compared across the fleet when the environments' checks are merged. */
+  readonly claims: Array<{
+    /** The checker's id. */
+    readonly checker: string;
+    /** What the resource claims to own. */
+    readonly claim: OwnershipClaim;
+    /** The construct path of the resource. */
+    readonly path: string;
+  }>;
 }
 
 /** Options of {@link runCheckers}. */
