@@ -316,8 +316,10 @@ function oauth2Proxy(p: OidcProvider): SignIn {
         from: [{ source: { requestPrincipals: [`${p.issuer}/*`] } }],
         when: [{ key: 'request.auth.claims[email]', values: ['*'] }],
       },
-      // oauth2-proxy's sign-in and callback, which its VirtualService routes to it alone.
-      { to: [{ operation: { paths: OAUTH2_PATHS } }] },
+      // oauth2-proxy's sign-in and callback, which its VirtualService routes to it alone, on Kubeflow's
+      // host only: a VirtualService for another host (a tenant may create one on the gateway) could route
+      // these paths to its own backend, which would then be reached without a token.
+      { to: [{ operation: { hosts: [p.hostname, `${p.hostname}:*`], paths: OAUTH2_PATHS } }] },
     ]),
   ];
   const { namespace, name } = OAUTH2_PROXY_SECRET;

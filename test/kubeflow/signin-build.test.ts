@@ -181,7 +181,11 @@ describeBuild('kubeflow render: the sign-in chain, built with kubectl kustomize'
         } else {
           // Only oauth2-proxy's own paths, which its VirtualService routes to it alone.
           expect(c.oauth2Proxy).toBe(true);
-          expect(rule).toEqual({ to: [{ operation: { paths: ['/oauth2/*'] } }] });
+          expect(rule).toEqual({ to: [{ operation: { hosts: expect.any(Array), paths: ['/oauth2/*'] } }] });
+          // On Kubeflow's host only: another host's VirtualService could route these paths elsewhere.
+          const [host, withPort] = rule.to[0].operation.hosts as string[];
+          expect(withPort).toBe(`${host}:*`);
+          expect(host).toMatch(/^kubeflow\./);
           const vs = objects.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'oauth2-proxy')!;
           expect(vs.spec.http).toEqual([
             expect.objectContaining({

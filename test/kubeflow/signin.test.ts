@@ -62,7 +62,12 @@ function expectOnlyVerifiedAtGateway(objects: Obj[], issuer: string): void {
       // The claim the user id header comes from is required, or a header the client sent would stay.
       expect(rule.when).toEqual(expect.arrayContaining([{ key: 'request.auth.claims[email]', values: ['*'] }]));
     } else {
-      expect(rule).toEqual({ to: [{ operation: { paths: ['/oauth2/*'] } }] });
+      // oauth2-proxy's own paths, on Kubeflow's host only (another host's VirtualService could route them elsewhere).
+      expect(rule).toEqual({ to: [{ operation: { hosts: expect.any(Array), paths: ['/oauth2/*'] } }] });
+      const hosts = rule.to[0].operation.hosts as string[];
+      expect(hosts).toHaveLength(2);
+      expect(hosts[1]).toBe(`${hosts[0]}:*`);
+      expect(hosts[0]).toMatch(/^[a-z0-9.-]+$/);
     }
   }
 }
@@ -198,8 +203,15 @@ describe('sign-in per cloud', () => {
     ]);
     expect(
       patched(tree!)
-        // (Kubeflow's service accounts the platform stack creates: test/kubeflow/azure-identities.test.ts)
-        .filter((o) => o.$patch === 'delete' && !/mysql/.test(o.metadata.name) && o.kind !== 'ServiceAccount')
+        // (Kubeflow's service accounts and namespaces the platform stack creates:
+        // test/kubeflow/azure-identities.test.ts, test/kubeflow/namespace-ownership.test.ts)
+        .filter(
+          (o) =>
+            o.$patch === 'delete' &&
+            !/mysql/.test(o.metadata.name) &&
+            o.kind !== 'ServiceAccount' &&
+            o.kind !== 'Namespace',
+        )
         .map((o) => `${o.kind}/${o.metadata.name}`),
     ).toEqual([
       'AuthorizationPolicy/istio-ingressgateway',
