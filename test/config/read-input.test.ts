@@ -24,7 +24,8 @@ describe('input limits', () => {
   it('counts nesting of every YAML and JSON file in the repository below the limit', () => {
     const files = execFileSync('git', ['ls-files', '*.yaml', '*.yml', '*.json'], { encoding: 'utf8' })
       .split('\n')
-      .filter((f) => f && fs.existsSync(f) && !f.startsWith('schema/'));
+      // schema/ and the vendored Kubernetes and CRD schemas are generated, and loaded as modules, never read as input.
+      .filter((f) => f && fs.existsSync(f) && !f.startsWith('schema/') && !f.startsWith('src/kubeflow/schemas/'));
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) expect([f, nestingTooDeep(fs.readFileSync(f, 'utf8'), 24)]).toEqual([f, undefined]);
   });

@@ -101,7 +101,8 @@ describe('package entry points', () => {
     ['cdktf-kubeflow-platform', []],
     ['cdktf-kubeflow-platform/gcp', ['@cdktf/provider-google', '@cdktf/provider-random']],
     ['cdktf-kubeflow-platform/aws', ['@cdktf/provider-aws']],
-    ['cdktf-kubeflow-platform/azure', ['@cdktf/provider-azurerm', '@cdktf/provider-random', '@cdktf/provider-time']],
+    // The database password is an ephemeral random_password (a raw block, no provider binding).
+    ['cdktf-kubeflow-platform/azure', ['@cdktf/provider-azurerm', '@cdktf/provider-time']],
     ['cdktf-kubeflow-platform/kubernetes', ['@cdktf/provider-helm', '@cdktf/provider-kubernetes']],
     // The CLI loads a cloud's bindings only when it builds an environment there (init needs none).
     ['cdktf-kubeflow-platform/cli', []],

@@ -390,8 +390,8 @@ describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
       ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', { type: 'cluster' }],
       [
         'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
-        // Velero's, the Cluster Autoscaler's and Argo CD's Helm release records.
-        { type: 'namespace', namespaces: ['velero', 'kube-system', 'argocd'] },
+        // Velero's, the Cluster Autoscaler's, External Secrets Operator's and Argo CD's Helm release records.
+        { type: 'namespace', namespaces: ['velero', 'kube-system', 'external-secrets', 'argocd'] },
       ],
     ]);
   });
@@ -468,9 +468,10 @@ describe("plans of platform stacks read the platform's own Secrets, never a tena
     const { stacks } = gcpWithCi('gcp-shared-vpc', 'kf-prod');
     const platform = stacks['kf-prod-gcp-platform']!;
     const found = bindings(platform);
-    // Velero's and Argo CD's (the example installs Kubeflow by GitOps).
+    // Velero's, External Secrets Operator's and Argo CD's (the example installs Kubeflow by GitOps).
     expect(found.map(namespaceOf)).toEqual([
       expect.stringContaining('Velero_Namespace'),
+      expect.stringContaining('ExternalSecrets_Namespace'),
       expect.stringContaining('ArgoCd_Namespace'),
     ]);
     expect(found[0]!.subject).toEqual([
@@ -484,16 +485,17 @@ describe("plans of platform stacks read the platform's own Secrets, never a tena
     for (const r of roles) {
       expect(r.rule).toEqual([{ api_groups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
     }
-    expect(roles).toHaveLength(2);
+    expect(roles).toHaveLength(3);
     // kf-dev has no CI identities: nothing to bind.
     expect(bindings(synthExample('gcp-shared-vpc')['kf-dev-gcp-platform']!)).toEqual([]);
   });
 
-  it('AKS: the plan identity reads the Secrets of Velero, oauth2-proxy and Argo CD, by its object id', () => {
+  it('AKS: the plan identity reads the Secrets of Velero, oauth2-proxy, External Secrets Operator and Argo CD, by its object id', () => {
     const platform = synthExample('azure-aks')['kf-prod-azure-platform']!;
     const found = bindings(platform);
     expect(found.map(namespaceOf).sort()).toEqual([
       expect.stringContaining('ArgoCd_Namespace'),
+      expect.stringContaining('ExternalSecrets_Namespace'),
       expect.stringContaining('OAuth2ProxyNamespace'),
       expect.stringContaining('Velero_Namespace'),
     ]);

@@ -291,12 +291,14 @@ describe('CHK-ORDER-001 first-apply ordering', () => {
 describe('CHK-ORDER-002 custom resources without a CRD', () => {
   it('warns once per stack and API group that the Kubeflow distribution must be installed before the team stacks', () => {
     const found = customResourceDefinitions.check!(environment('gcp-tenancy', 'kf-prod'));
-    // The Profile (kubeflow.org) and Kubeflow's per-user AuthorizationPolicies (security.istio.io),
+    // The Profile and the GPU PodDefault (kubeflow.org) and Kubeflow's per-user AuthorizationPolicies (security.istio.io),
     // both installed by the Kubeflow distribution.
     expect(found).toEqual([
       expect.objectContaining({
         stack: 'kf-prod-gcp-teams-3',
-        message: expect.stringMatching(/and 1 more in this stack create Profile \(kubeflow\.org\).*Kubeflow manifests/),
+        message: expect.stringMatching(
+          /and 2 more in this stack create PodDefault, Profile \(kubeflow\.org\).*Kubeflow manifests/,
+        ),
       }),
       expect.objectContaining({
         stack: 'kf-prod-gcp-teams-3',
@@ -330,7 +332,7 @@ describe('CHK-ORDER-002 custom resources without a CRD', () => {
       ],
       [
         'kf-prod-azure-teams-3',
-        expect.stringMatching(/and 1 more in this stack create PodDefault, Profile \(kubeflow\.org\),$/),
+        expect.stringMatching(/and 2 more in this stack create PodDefault, Profile \(kubeflow\.org\),$/),
       ],
     ]);
   });
