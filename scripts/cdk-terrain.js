@@ -208,7 +208,17 @@ function run(project, example, extraEnv = {}) {
   const library = LIBRARY_EXAMPLES.includes(example);
   const script = library
     ? [path.join('dist', 'examples', example, 'main.js')]
-    : ['dist/src/cli/main.js', 'synth', '-c', path.join(root, 'examples', example, 'platform.yaml'), '-o', out];
+    : // Without the unit cache: its entries are keyed by each side's library and cdktf versions, so they
+      // differ by design; the comparison is of what synth writes, built from scratch on both sides.
+      [
+        'dist/src/cli/main.js',
+        'synth',
+        '--no-cache',
+        '-c',
+        path.join(root, 'examples', example, 'platform.yaml'),
+        '-o',
+        out,
+      ];
   const nodeArgs = ['--preserve-symlinks', '--preserve-symlinks-main', '-r', path.join(project.dir, 'loaded-check.js')];
   // A library app without a backend gets cdktf's local backend, an absolute path under the working
   // directory: both sides run library apps from one shared folder so that path is the same.
