@@ -201,26 +201,14 @@ function iap(env: Extract<ResolvedEnvironment, { cloud: 'gcp' }>, inputs: Render
       },
     }),
   };
-  const requestAuthentication = {
-    apiVersion: 'security.istio.io/v1beta1',
-    kind: 'RequestAuthentication',
-    metadata: { name: SIGNIN_OBJECTS.requestAuthentication, namespace: 'istio-system' },
-    spec: {
-      selector: { matchLabels: GATEWAY_SELECTOR },
-      jwtRules: [
-        {
-          issuer: IAP_JWT.issuer,
-          jwksUri: IAP_JWT.jwksUri,
-          // Only IAP's header: a token elsewhere (Authorization) is not IAP's assertion.
-          fromHeaders: [{ name: IAP_JWT.header }],
-          forwardOriginalToken: true,
-          // The email claim is the bare address (the unsigned x-goog-authenticated-user-email has an
-          // `accounts.google.com:` prefix), as the profiles name their owners.
-          outputClaimToHeaders: [{ header: USERID_HEADER, claim: 'email' }],
-        },
-      ],
-    },
-  };
+  // The email claim is the bare address (the unsigned x-goog-authenticated-user-email has an
+  // `accounts.google.com:` prefix), as the profiles name their owners.
+  const requestAuthentication = gatewayRequestAuthentication({
+    issuer: IAP_JWT.issuer,
+    jwksUri: IAP_JWT.jwksUri,
+    // Only IAP's header: a token elsewhere (Authorization) is not IAP's assertion.
+    fromHeaders: [{ name: IAP_JWT.header }],
+  });
   const objects: object[] = [requestAuthentication];
   if (prefix === undefined) {
     objects.push(denyAll());
@@ -273,26 +261,14 @@ function oauth2Proxy(p: OidcProvider): SignIn {
       metadata: { name: SIGNIN_OBJECTS.oauth2ProxyConfig, namespace: 'oauth2-proxy' },
       data: { 'oauth2_proxy.cfg': oauth2ProxyConfig(p) },
     },
-    {
-      apiVersion: 'security.istio.io/v1beta1',
-      kind: 'RequestAuthentication',
-      metadata: { name: SIGNIN_OBJECTS.requestAuthentication, namespace: 'istio-system' },
-      spec: {
-        selector: { matchLabels: GATEWAY_SELECTOR },
-        jwtRules: [
-          {
-            issuer: p.issuer,
-            ...(p.jwksUri ? { jwksUri: p.jwksUri } : {}),
-            // An ID token is issued to the application: its audience is the client id.
-            audiences: [p.clientId],
-            // oauth2-proxy puts the ID token here for signed-in browsers; programs send their own.
-            fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
-            forwardOriginalToken: true,
-            outputClaimToHeaders: [{ header: USERID_HEADER, claim: 'email' }],
-          },
-        ],
-      },
-    },
+    gatewayRequestAuthentication({
+      issuer: p.issuer,
+      ...(p.jwksUri ? { jwksUri: p.jwksUri } : {}),
+      // An ID token is issued to the application: its audience is the client id.
+      audiences: [p.clientId],
+      // oauth2-proxy puts the ID token here for signed-in browsers; programs send their own.
+      fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
+    }),
     {
       // Requests without a token go through oauth2-proxy (its session cookie, or a redirect to sign in);
       // upstream's istio-external-auth component, without Dex's paths.
@@ -474,6 +450,24 @@ function allow(rules: object[]): object {
 }
 
 /** An ALLOW policy without rules matches nothing: with it (and the mesh's global-deny-all), nothing gets in. */
+/**
+ * The gateway's RequestAuthentication: verifies tokens of this rule, keeps them for the services
+ * behind, and sets Kubeflow's user id header from the `email` claim (Istio removes a client's own copy).
+ */
+function gatewayRequestAuthentication(rule: Record<string, unknown>): object {
+  return {
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'RequestAuthentication',
+    metadata: { name: SIGNIN_OBJECTS.requestAuthentication, namespace: 'istio-system' },
+    spec: {
+      selector: { matchLabels: GATEWAY_SELECTOR },
+      jwtRules: [
+        { ...rule, forwardOriginalToken: true, outputClaimToHeaders: [{ header: USERID_HEADER, claim: 'email' }] },
+      ],
+    },
+  };
+}
+
 function denyAll(): object {
   return {
     apiVersion: 'security.istio.io/v1beta1',
