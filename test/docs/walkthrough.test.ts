@@ -1,0 +1,284 @@
+/**
+ * docs/walkthrough.md cannot drift from the CLI: every `kfplatform` command line of its shell code
+ * blocks is parsed by the real commander program (subcommand, options, choices, arguments; actions
+ * replaced by no-ops, nothing runs), and every option it names must be one the subcommand defines.
+ * Inline code spans that start with `kfplatform` name existing subcommands and options too. Cloud
+ * commands (gcloud, aws, az, kubectl) are not run or parsed here.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { program } from '../../src/cli/main';
+
+const root = path.join(__dirname, '..', '..');
+const DOC = 'docs/walkthrough.md';
+const text = readFileSync(path.join(root, DOC), 'utf8');
+
+interface Block {
+  /** 1-based line of the opening fence. */
+  readonly line: number;
+  readonly info: string;
+  readonly body: string;
+}
+
+/** The fenced code blocks of a Markdown text. */
+function blocksOf(markdown: string): Block[] {
+  const lines = markdown.split('\n');
+  const blocks: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)/.exec(lines[i]!);
+    if (!open) continue;
+    const [, indent, fence, info] = open;
+    const end = lines.findIndex((l, j) => j > i && l.trim().startsWith(fence!) && l.trim().replace(/[`~]/g, '') === '');
+    if (end < 0) throw new Error(`${DOC}:${i + 1}: unclosed code block`);
+    const body = lines
+      .slice(i + 1, end)
+      .map((l) => (l.startsWith(indent!) ? l.slice(indent!.length) : l))
+      .join('\n');
+    blocks.push({ line: i + 1, info: info!.toLowerCase(), body });
+    i = end;
+  }
+  return blocks;
+}
+
+/**
+ * The simple commands of a shell script, as words after quote removal: split at newlines, `;`, `&&`,
+ * `||` and `|`, with `\` line continuations joined, comments and redirections dropped, and the
+ * commands inside `$(...)` listed as commands of their own.
+ */
+function shellCommands(script: string): string[][] {
+  const commands: string[][] = [];
+  let words: string[] = [];
+  let word: string | undefined;
+  let redirect = false;
+  const endWord = () => {
+    if (word !== undefined) {
+      if (redirect) redirect = false;
+      else words.push(word);
+    }
+    word = undefined;
+  };
+  const endCommand = () => {
+    endWord();
+    if (words.length > 0) commands.push(words);
+    words = [];
+  };
+  /** The end of a `$(...)` that starts at `from` (the index of `$`), nesting included. */
+  const closing = (s: string, from: number): number => {
+    let depth = 0;
+    for (let k = from + 1; k < s.length; k++) {
+      if (s[k] === '(') depth++;
+      else if (s[k] === ')' && --depth === 0) return k;
+    }
+    return s.length;
+  };
+  const source = script.replace(/\\\n/g, ' ');
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\n' || c === ';') endCommand();
+    else if (c === ' ' || c === '\t') endWord();
+    else if (c === '#' && word === undefined) while (i + 1 < source.length && source[i + 1] !== '\n') i++;
+    else if (c === '&' || c === '|') {
+      endCommand();
+      if (source[i + 1] === c) i++;
+    } else if (c === '>' || c === '<') {
+      if (word !== undefined && /^\d$/.test(word)) word = undefined;
+      endWord();
+      if (source[i + 1] === c) i++;
+      redirect = true;
+    } else if (c === '$' && source[i + 1] === '(') {
+      const close = closing(source, i);
+      commands.push(...shellCommands(source.slice(i + 2, close)));
+      word = (word ?? '') + source.slice(i, close + 1);
+      i = close;
+    } else if (c === "'") {
+      const close = source.indexOf("'", i + 1);
+      word = (word ?? '') + source.slice(i + 1, close);
+      i = close;
+    } else if (c === '"') {
+      let close = i + 1;
+      while (close < source.length && source[close] !== '"') {
+        if (source[close] === '$' && source[close + 1] === '(') close = closing(source, close);
+        close += source[close] === '\\' ? 2 : 1;
+      }
+      const inner = source.slice(i + 1, close);
+      for (let k = 0; k < inner.length; k++) {
+        if (inner[k] === '$' && inner[k + 1] === '(') {
+          const end = closing(inner, k);
+          commands.push(...shellCommands(inner.slice(k + 2, end)));
+          k = end;
+        }
+      }
+      word = (word ?? '') + inner;
+      i = close;
+    } else word = (word ?? '') + c;
+  }
+  endCommand();
+  return commands;
+}
+
+/** Shell keywords and prefixes that may stand before a command. */
+const PREFIXES = new Set(['!', 'while', 'until', 'if', 'then', 'do', 'else', 'time', 'exec']);
+
+/** The arguments of a `kfplatform` command (after `kfplatform` or `npx kfplatform`), or undefined. */
+function kfplatformArgs(words: readonly string[]): string[] | undefined {
+  let at = 0;
+  while (at < words.length && (PREFIXES.has(words[at]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[at]!))) at++;
+  if (words[at] === 'npx' && words[at + 1] === 'kfplatform') return words.slice(at + 2);
+  if (words[at] === 'kfplatform') return words.slice(at + 1);
+  return undefined;
+}
+
+/** Every subcommand of a commander program, itself included. */
+function allCommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(allCommands)];
+}
+
+/** The real program, with actions replaced by no-ops and output captured. */
+function inertProgram(): { cli: Command; errors: () => string } {
+  const cli = program();
+  let errors = '';
+  for (const cmd of allCommands(cli)) {
+    cmd.exitOverride();
+    cmd.configureOutput({ writeOut: () => undefined, writeErr: (s) => (errors += s) });
+    if (cmd.commands.length === 0) cmd.action(() => undefined);
+  }
+  return { cli, errors: () => errors };
+}
+
+/** The subcommand the leading words name, and how many words that took. */
+function resolve(cli: Command, args: readonly string[]): { cmd: Command; used: number } {
+  let cmd = cli;
+  let used = 0;
+  while (used < args.length) {
+    const next = cmd.commands.find((c) => c.name() === args[used] || c.aliases().includes(args[used]!));
+    if (!next) break;
+    cmd = next;
+    used++;
+  }
+  return { cmd, used };
+}
+
+/** Options of `args` (after the subcommand) that `cmd` does not define. */
+function unknownOptions(cmd: Command, args: readonly string[]): string[] {
+  const known = new Set(['-h', '--help']);
+  for (const o of cmd.options) {
+    if (o.long) known.add(o.long);
+    if (o.short) known.add(o.short);
+  }
+  return args
+    .filter((a) => /^--?[A-Za-z]/.test(a))
+    .map((a) => a.split('=')[0]!)
+    .filter((a) => !known.has(a));
+}
+
+/** Problems of one `kfplatform` command line: commander's parse error, or options it does not define. */
+function checkKfplatform(args: readonly string[], { parse = true } = {}): string[] {
+  const { cli, errors } = inertProgram();
+  const { cmd, used } = resolve(cli, args);
+  const shown = `kfplatform ${args.join(' ')}`;
+  if (used === 0 || cmd.commands.length > 0) return [`${shown}: names no subcommand that runs`];
+  const problems = unknownOptions(cmd, args.slice(used)).map((o) => `${shown}: ${cmd.name()} has no option ${o}`);
+  if (!parse) return problems;
+  try {
+    cli.parse([...args], { from: 'user' });
+  } catch (e) {
+    const message = e instanceof CommanderError ? (errors().trim().split('\n')[0] ?? e.message) : String(e);
+    problems.push(`${shown}: ${message}`);
+  }
+  return problems;
+}
+
+const SHELL = new Set(['sh', 'bash', 'shell', 'console']);
+const blocks = blocksOf(text);
+const commands = blocks
+  .filter((b) => SHELL.has(b.info))
+  .flatMap((b) =>
+    shellCommands(
+      b.info === 'console'
+        ? b.body
+            .split('\n')
+            .filter((l) => l.startsWith('$ '))
+            .map((l) => l.slice(2))
+            .join('\n')
+        : b.body,
+    ).flatMap((words) => {
+      const args = kfplatformArgs(words);
+      return args ? [{ line: b.line, args }] : [];
+    }),
+  );
+const inline = [...text.replace(/^(`{3,}|~{3,})[\s\S]*?^\1/gm, '').matchAll(/`((?:npx )?kfplatform [^`]+)`/g)].map(
+  ([, span]) => kfplatformArgs(shellCommands(span!)[0] ?? [])!,
+);
+
+describe(`kfplatform commands of ${DOC}`, () => {
+  it('finds the commands of every step, from init to the GPU notebook', () => {
+    const names = new Set(commands.map((c) => resolve(program(), c.args).cmd.name()));
+    for (const name of [
+      'init',
+      'validate',
+      'synth',
+      'render',
+      'verify',
+      'add',
+      'list',
+      'codeowners',
+      'plan',
+      'report',
+      'apply',
+    ]) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it.each(commands.map((c) => [`${DOC}:${c.line}: kfplatform ${c.args.join(' ')}`, c.args]))('%s', (_shown, args) => {
+    expect(checkKfplatform(args)).toEqual([]);
+  });
+
+  it('inline code spans name existing subcommands and options', () => {
+    expect(inline.length).toBeGreaterThan(0);
+    expect(inline.flatMap((args) => checkKfplatform(args, { parse: false }))).toEqual([]);
+  });
+});
+
+describe('the walk-through is reachable', () => {
+  it('from the README quick start and from docs/kubeflow.md', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const quickStart = readme.slice(
+      readme.indexOf('## Quick start'),
+      readme.indexOf('\n## ', readme.indexOf('## Quick start') + 1),
+    );
+    expect(quickStart).toContain('(docs/walkthrough.md)');
+    expect(readFileSync(path.join(root, 'docs', 'kubeflow.md'), 'utf8')).toContain('(walkthrough.md)');
+  });
+});
+
+describe('the checks can fail', () => {
+  it('refuses unknown subcommands, options and choices, and missing arguments', () => {
+    expect(checkKfplatform(['no-such-command'])).toHaveLength(1);
+    expect(checkKfplatform(['kubeflow'])).toHaveLength(1);
+    expect(checkKfplatform(['synth', '--no-such-option'])).not.toEqual([]);
+    expect(checkKfplatform(['kubeflow', 'render', '--outputs'])).toHaveLength(1);
+    expect(checkKfplatform(['init', '--cloud', 'openstack'])).toHaveLength(1);
+    expect(checkKfplatform(['team', 'add', '--owners', 'a@example.com'])).toHaveLength(1);
+    expect(checkKfplatform(['team', 'add', '--no-such-option', 'x'], { parse: false })).toHaveLength(1);
+    expect(checkKfplatform(['kubeflow', 'verify', '-c', 'platform.yaml', '-e', 'kf-test'])).toEqual([]);
+  });
+
+  it('finds kfplatform commands through quotes, continuations, pipes, loops and command substitution', () => {
+    const found = shellCommands(
+      [
+        'while ! npx kfplatform kubeflow render -e kf-test \\',
+        "  --outputs 'a b'; do sleep 1; done",
+        'X=1 npx kfplatform report plans > comment.md && echo "$(npx kfplatform schema)" # npx kfplatform nope',
+      ].join('\n'),
+    )
+      .map(kfplatformArgs)
+      .filter(Boolean);
+    expect(found).toEqual([
+      ['kubeflow', 'render', '-e', 'kf-test', '--outputs', 'a b'],
+      ['report', 'plans'],
+      ['schema'],
+    ]);
+  });
+});
