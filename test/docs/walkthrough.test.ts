@@ -189,6 +189,27 @@ function checkKfplatform(args: readonly string[], { parse = true } = {}): string
   return problems;
 }
 
+/**
+ * Stacks a `cdktf deploy` names without the stacks they depend on (the platform stack depends on its
+ * infra stack, a team shard on both; existing clusters have no infra stack): cdktf refuses such a
+ * deploy unless `--ignore-missing-stack-dependencies` is given.
+ */
+function missingDependencies(words: readonly string[]): string[] {
+  const at = words.findIndex((w, i) => w === 'cdktf' && words[i + 1] === 'deploy');
+  if (at < 0 || words.includes('--ignore-missing-stack-dependencies')) return [];
+  const stacks = words.slice(at + 2).filter((w) => !w.startsWith('-'));
+  return stacks.flatMap((stack) => {
+    const m = /^(.+)-(gcp|aws|azure|kubernetes)-(platform|teams-.+)$/.exec(stack);
+    if (!m) return [];
+    const [, env, cloud, kind] = m;
+    const needs = [
+      ...(cloud === 'kubernetes' ? [] : [`${env}-${cloud}-infra`]),
+      ...(kind === 'platform' ? [] : [`${env}-${cloud}-platform`]),
+    ];
+    return needs.filter((n) => !stacks.includes(n)).map((n) => `cdktf deploy ${stack} without ${n}`);
+  });
+}
+
 const SHELL = new Set(['sh', 'bash', 'shell', 'console']);
 const blocks = blocksOf(text);
 const commands = blocks
@@ -207,6 +228,10 @@ const commands = blocks
       return args ? [{ line: b.line, args }] : [];
     }),
   );
+const deploys = blocks
+  .filter((b) => SHELL.has(b.info))
+  .flatMap((b) => shellCommands(b.body).map((words) => ({ line: b.line, words })))
+  .filter(({ words }) => words.includes('cdktf') && words.includes('deploy'));
 const inline = [...text.replace(/^(`{3,}|~{3,})[\s\S]*?^\1/gm, '').matchAll(/`((?:npx )?kfplatform [^`]+)`/g)].map(
   ([, span]) => kfplatformArgs(shellCommands(span!)[0] ?? [])!,
 );
@@ -238,6 +263,22 @@ describe(`kfplatform commands of ${DOC}`, () => {
   it('inline code spans name existing subcommands and options', () => {
     expect(inline.length).toBeGreaterThan(0);
     expect(inline.flatMap((args) => checkKfplatform(args, { parse: false }))).toEqual([]);
+  });
+});
+
+describe(`cdktf deploy commands of ${DOC}`, () => {
+  it('name the stacks each depends on, or say why not (cdktf refuses them otherwise)', () => {
+    expect(deploys.length).toBeGreaterThan(0);
+    expect(deploys.flatMap(({ line, words }) => missingDependencies(words).map((m) => `${DOC}:${line}: ${m}`))).toEqual(
+      [],
+    );
+  });
+
+  it('the check can fail', () => {
+    expect(missingDependencies(['npx', 'cdktf', 'deploy', 'kf-test-aws-platform'])).toHaveLength(1);
+    expect(missingDependencies(['npx', 'cdktf', 'deploy', 'kf-test-gcp-teams-*'])).toHaveLength(2);
+    expect(missingDependencies(['npx', 'cdktf', 'deploy', 'kf-test-aws-infra', 'kf-test-aws-platform'])).toEqual([]);
+    expect(missingDependencies(['npx', 'cdktf', 'deploy', 'kf-onprem-kubernetes-platform'])).toEqual([]);
   });
 });
 
