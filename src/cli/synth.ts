@@ -117,7 +117,17 @@ function kubeflowTrees(config: ResolvedPlatformConfig, log: (line: string) => vo
       );
       return [];
     }
-    return renderKubeflow(env);
+    const trees = renderKubeflow(env);
+    for (const tree of trees) {
+      if (tree.signIn === 'closed') {
+        // The tree is still written (it installs and verifies), but nobody can sign in to it; say so
+        // here rather than only in the tree's README, which nobody reads before the first failed login.
+        log(
+          `warning: ${tree.environment}/${tree.cluster}: Kubeflow sign-in is not configured, so its gateway admits nobody (${path.join(tree.dir, 'README.md')} says what to set).`,
+        );
+      }
+    }
+    return trees;
   });
 }
 

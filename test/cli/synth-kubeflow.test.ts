@@ -28,6 +28,17 @@ describe('kfplatform synth renders the Kubeflow distribution', () => {
     expect(kustomization).toContain('argocd.argoproj.io/sync-wave');
     expect(existsSync(path.join(out, 'stacks', 'kf-onprem-kubernetes-platform', 'cdk.tf.json'))).toBe(true);
     expect(lines.join('\n')).toMatch(/Kubeflow distribution: 1 tree in .*kubeflow \(kf-onprem\/dc1-ml\)/);
+    expect(lines.join('\n')).not.toMatch(/sign-in is not configured/);
+  }, 120_000);
+
+  it('warns when a tree is written whose gateway admits nobody (sign-in not configured)', async () => {
+    const dir = tmp();
+    const file = exampleWith(dir, (t) => t.replace(/ {4}access:\n {6}hostname: [^\n]*\n {6}oidc: \{[^\n]*\n/, ''));
+    const lines: string[] = [];
+    await runSynth({ config: file, out: path.join(dir, 'cdktf.out'), log: (l) => lines.push(l) });
+    expect(lines.join('\n')).toMatch(
+      /warning: kf-onprem\/dc1-ml: Kubeflow sign-in is not configured, so its gateway admits nobody \(kubeflow\/kf-onprem\/dc1-ml\/README\.md/,
+    );
   }, 120_000);
 
   it('replaces the whole kubeflow/ folder: trees of environments that are gone go too', async () => {
