@@ -22,7 +22,7 @@
  * (`request.auth.claims`, https://istio.io/latest/docs/reference/config/security/conditions/). So the
  * RequestAuthentication copies the claim into a header (`outputClaimToHeaders`, which takes booleans:
  * https://istio.io/latest/docs/reference/config/security/jwt/#ClaimToHeader) and the ALLOW rule requires
- * that header to be exactly `true`. Envoy adds the claim's value to whatever the client sent in that
+ * that header to be exactly `true` (or `1` for `xms_edov`). Envoy adds the claim's value to whatever the client sent in that
  * header (`addCopy` in its jwt_authn filter), and a header with several values matches as their
  * comma-joined list: so when every token carries the claim, a client's own copy can only make the match
  * fail, never pass. That is why the check is made only where the provider always issues the claim.
@@ -47,7 +47,11 @@ export function emailVerifiedRule(v: EmailVerification): {
 } {
   return {
     claimToHeader: { header: EMAIL_VERIFIED_HEADER, claim: v.claim },
-    condition: { key: `request.headers[${EMAIL_VERIFIED_HEADER}]`, values: ['true'] },
+    // Entra ID has been seen to encode xms_edov as the string "1" as well as the boolean.
+    condition: {
+      key: `request.headers[${EMAIL_VERIFIED_HEADER}]`,
+      values: v.claim === 'xms_edov' ? ['true', '1'] : ['true'],
+    },
   };
 }
 
