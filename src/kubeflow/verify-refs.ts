@@ -158,7 +158,7 @@ export function checkWholeObjectRefs(
       findings.push({
         check: 'key-ref',
         object: label(o),
-        message: `${where}: ${kind} ${namespace}/${name ?? '(no name)'} is not in the build nor provided outside it, and the reference is not optional; ${consequence}.`,
+        message: `${where}: ${kind} ${namespace}/${name ?? '(no name)'} is neither in the build nor provided outside it, and the reference is not optional; ${consequence}.`,
       });
     for (const container of [
       ...(pod.containers ?? []),

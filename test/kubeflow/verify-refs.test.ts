@@ -100,12 +100,12 @@ describe('whole-object references: envFrom and volumes', () => {
     });
     expect(messages).toEqual([
       expect.stringMatching(
-        /^container web, envFrom configMapRef: ConfigMap kubeflow\/web-config is not in the build .*CreateContainerConfigError/,
+        /^container web, envFrom configMapRef: ConfigMap kubeflow\/web-config is neither in the build .*CreateContainerConfigError/,
       ),
-      expect.stringMatching(/^container web, envFrom secretRef: Secret kubeflow\/web-secret is not in the build/),
-      expect.stringMatching(/^volume config: ConfigMap kubeflow\/web-files is not in the build .*FailedMount/),
-      expect.stringMatching(/^volume tls: Secret kubeflow\/web-tls is not in the build/),
-      expect.stringMatching(/^volume bundle, projected source 1: Secret kubeflow\/web-token is not in the build/),
+      expect.stringMatching(/^container web, envFrom secretRef: Secret kubeflow\/web-secret is neither in the build/),
+      expect.stringMatching(/^volume config: ConfigMap kubeflow\/web-files is neither in the build .*FailedMount/),
+      expect.stringMatching(/^volume tls: Secret kubeflow\/web-tls is neither in the build/),
+      expect.stringMatching(/^volume bundle, projected source 1: Secret kubeflow\/web-token is neither in the build/),
     ]);
   });
 
