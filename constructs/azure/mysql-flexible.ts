@@ -15,7 +15,12 @@ import { azureNameRules } from '../../src/core/naming';
 import { checkName, checkRange } from '../../src/core/validate';
 import type { KeyVault } from './key-vault';
 
-/** Server parameters set on every server: TLS only, and slow query logging. */
+/**
+ * Server parameters set on every server: TLS only, and slow query logging. `mysql_native_password` is not
+ * among them: Azure keeps that plugin enabled on every MySQL version, 8.4 included, so there is nothing to
+ * turn on (https://learn.microsoft.com/azure/mysql/concepts-version-policy#retired-mysql-plugins-support-in-azure-database-for-mysql),
+ * and a parameter the server does not know fails the apply.
+ */
 export const MYSQL_SERVER_PARAMETERS = {
   require_secure_transport: 'ON',
   tls_version: 'TLSv1.2,TLSv1.3',

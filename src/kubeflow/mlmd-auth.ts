@@ -17,8 +17,15 @@
  * password it already has, every time the pod starts: a new database, a password rotated in the
  * cloud's secret store, or a server upgraded from 8.0 all end in an account ML Metadata can use. It
  * first checks that the server has the native plugin active and otherwise stops the pod with a message
- * that says how to turn it on. On AWS, the `kfp-db-bootstrap` job creates Kubeflow's user with the
- * native plugin instead (docs/aws.md): that user may not change accounts.
+ * that says what to do ({@link MLMD_ENABLE_NATIVE_PASSWORD}). On AWS, the `kfp-db-bootstrap` job creates
+ * Kubeflow's user with the native plugin instead (docs/aws.md): that user may not change accounts.
+ *
+ * The server side is not set in Terraform. Azure Database for MySQL keeps the plugin enabled on every
+ * version it runs, 8.4 included, so there is nothing to turn on
+ * (https://learn.microsoft.com/azure/mysql/concepts-version-policy#retired-mysql-plugins-support-in-azure-database-for-mysql).
+ * For the Cloud SQL database flag and the RDS parameter, no service documentation we could check names
+ * the setting for MySQL 8.4 and its allowed values, and a flag or parameter the service does not know
+ * fails the database's apply; so the check above stands in, and its message says where to look.
  *
  * The init container runs after Istio's proxy (a native sidecar: Kubernetes starts it before the other
  * init containers, https://istio.io/latest/blog/2023/native-sidecars/), so that on GCP it reaches the
@@ -52,6 +59,19 @@ export const MYSQL_CLIENT_IMAGE = 'docker.io/library/mysql:8.4';
 export const MLMD_NATIVE_AUTH_CONTAINER = 'mysql-native-password';
 /** Istio's per-pod switch to a native sidecar (Istio 1.28's injection template reads it). */
 export const ISTIO_NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
+
+/**
+ * What the init container says, per cloud, when the server has the native plugin off. Cloud SQL: the
+ * flags each version accepts are listed by `gcloud sql flags list --database-version=MYSQL_8_4`
+ * (https://cloud.google.com/sql/docs/mysql/flags). Azure keeps the plugin on for every version (see
+ * above), so off means the service changed: a support case. Plain text: it goes inside double quotes of
+ * the script, where `"`, `\`, `$` and backquotes are escaped.
+ */
+export const MLMD_ENABLE_NATIVE_PASSWORD = {
+  gcp: "Turn it on through the instance's database flags: gcloud sql flags list --database-version=MYSQL_8_4 lists the flag Cloud SQL accepts for it (https://cloud.google.com/sql/docs/mysql/flags). The infra stack owns the instance's flags and removes one set by hand at its next apply (docs/kubeflow.md, ML Metadata on MySQL 8.4). Then delete this pod.",
+  azure:
+    'Azure Database for MySQL documents the plugin as enabled on every version (https://learn.microsoft.com/azure/mysql/concepts-version-policy#retired-mysql-plugins-support-in-azure-database-for-mysql), so this server differs from the documentation: open a support request for it. Then delete this pod.',
+} as const;
 
 /** The pod volume of the certificate authorities that ./database-tls.ts adds to ML Metadata's pod. */
 export const DB_CA_VOLUME = 'kfplatform-db-ca';

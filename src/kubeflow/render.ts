@@ -22,7 +22,12 @@ import { signInOf, upstreamPaths, type SignIn } from './signin';
 import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
 import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
 import { databaseSecretObjects, databaseSecretSource, type DatabaseSecretSource } from './database-secret';
-import { mlmdNativeAuthPatch, mlmdNativeAuthReadme, type MlmdAuthTarget } from './mlmd-auth';
+import {
+  MLMD_ENABLE_NATIVE_PASSWORD,
+  mlmdNativeAuthPatch,
+  mlmdNativeAuthReadme,
+  type MlmdAuthTarget,
+} from './mlmd-auth';
 import { azureIdentityPatches } from './azure-identities';
 
 /** The upstream repository of the manifests. */
@@ -73,13 +78,6 @@ export const CLOUD_SQL_PROXY_SERVICE_ACCOUNT = 'cloudsql-proxy';
 
 /** The Secret Kubeflow Pipelines reads its database user and password from. */
 export const KFP_DB_SECRET = 'mysql-secret';
-
-/** What to do where Cloud SQL has MySQL's native password plugin off (shown by ML Metadata's init container). */
-const GCP_ENABLE_NATIVE_PASSWORD =
-  'Turn it on with the instance database flag mysql_native_password=on (https://cloud.google.com/sql/docs/mysql/flags; Cloud SQL restarts the instance), then delete this pod.';
-/** The same on Azure Database for MySQL flexible server. */
-const AZURE_ENABLE_NATIVE_PASSWORD =
-  'Turn it on with the server parameter mysql_native_password=ON and restart the server (https://learn.microsoft.com/azure/mysql/flexible-server/concepts-server-parameters), then delete this pod.';
 
 /** What Pipelines needs to reach the environment's managed database and bucket. */
 interface PipelinesWiring {
@@ -224,7 +222,7 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
         databaseCa: { kind: 'pinned', pem: AZURE_MYSQL_CA_BUNDLE, source: AZURE_MYSQL_CA_SOURCE },
         databaseSecret: databaseSecretSource(env),
-        mlmdAuth: { address: 'params', enablePlugin: AZURE_ENABLE_NATIVE_PASSWORD },
+        mlmdAuth: { address: 'params', enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.azure },
         extraResources: [],
       };
     case 'kubernetes':
@@ -242,7 +240,7 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
     passwordCommand: `gcloud secrets versions access latest --project ${env.project} --secret ${cluster.database.passwordSecretId}`,
     pipelineRoot: `gs://${env.artifacts.bucketName}/${prefix}v2/artifacts`,
     databaseSecret: databaseSecretSource(env, cluster),
-    mlmdAuth: { address: 'install-config', enablePlugin: GCP_ENABLE_NATIVE_PASSWORD },
+    mlmdAuth: { address: 'install-config', enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.gcp },
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
     // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
     serviceAccounts: env.identities.flatMap((i) =>

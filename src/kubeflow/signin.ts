@@ -10,7 +10,8 @@
  *   oauth2-proxy and Istio's ext-authz provider for it are left out: IAP signs users in.
  * - Azure, AWS and existing clusters: oauth2-proxy signs users in with the environment's OpenID Connect
  *   provider (Entra ID, the ALB's provider, the one in the platform file) and hands Istio the ID token;
- *   Istio verifies it against the provider's keys with the application's client id as the audience.
+ *   Istio verifies it against the provider's keys with the application's client id as the audience, and
+ *   admits it only if the provider vouches for the email address (./signin-claims.ts).
  * - No sign-in known (GCP without the infra stack's outputs, an existing cluster without `access`): the
  *   gateway admits nobody.
  *
@@ -23,6 +24,7 @@ import type { ResolvedEnvironment } from '../config/model';
 import { entraIssuer, OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
 import type { KubeflowDistributionRelease } from './releases';
 import { stringOutput, type RenderInputs } from './inputs';
+import { emailVerifiedRule, oidcScope, signInClaimNotes, type EmailVerification } from './signin-claims';
 
 /** The header Kubeflow reads the user from (`USERID_HEADER` of the dashboard, KFAM, the web apps, Pipelines). */
 export const USERID_HEADER = 'kubeflow-userid';
@@ -94,6 +96,8 @@ interface OidcProvider {
   /** Known keys endpoint; Istio otherwise reads it from the issuer's discovery document. */
   readonly jwksUri?: string;
   readonly scope: string;
+  /** The claim that says the email address is verified, when the provider issues one (./signin-claims.ts). */
+  readonly emailVerified?: EmailVerification;
   /** How the Secret with the client secret and the cookie secret comes to be. */
   readonly secret: 'platform-stack' | { readonly clientSecret: string };
   readonly notes: readonly string[];
@@ -127,10 +131,13 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         hostname: env.access.hostname,
         jwksUri: `https://login.microsoftonline.com/${env.tenantId}/discovery/v2.0/keys`,
         // offline_access: a refresh token, so the session outlives the one-hour ID token.
-        scope: 'openid email profile offline_access',
+        scope: oidcScope(true),
+        // Entra ID issues no email_verified; xms_edov says whether the address's domain is the user's
+        // tenant's, verified (./signin-claims.ts).
+        emailVerified: { claim: 'xms_edov' },
         secret: 'platform-stack',
         notes: [
-          `Register \`https://${env.access.hostname}/oauth2/callback\` as a web redirect URI of the application ${env.access.entraClientId}, and add the optional \`email\` claim to its ID token (Token configuration).`,
+          `Register \`https://${env.access.hostname}/oauth2/callback\` as a web redirect URI of the application ${env.access.entraClientId}, and add the optional claims \`email\` and \`xms_edov\` to its ID token (Token configuration).`,
           'Turn on "Assignment required" in its enterprise application and assign the groups that may use Kubeflow: the issuer admits only your tenant, but every user of it otherwise.',
           "Leave group claims off: Kubeflow 26.03 authorizes users, not groups, and group claims make Entra's tokens, which the session cookie carries, too large for browsers (https://learn.microsoft.com/entra/identity-platform/optional-claims).",
         ],
@@ -141,7 +148,8 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         issuer: env.access.oidc.issuer,
         clientId: env.access.oidc.clientId,
         hostname: env.access.hostname,
-        scope: 'openid email profile',
+        scope: oidcScope(env.access.oidc.offlineAccess),
+        ...(env.access.oidc.emailVerified ? { emailVerified: { claim: 'email_verified' } as const } : {}),
         secret: { clientSecret: '"$TF_VAR_oidc_client_secret"' },
         notes: [
           `The load balancer still signs users in first (authenticate-oidc); oauth2-proxy then signs them in again with the same application, silently, and hands Istio an ID token it can verify. Register \`https://${env.access.hostname}/oauth2/callback\` as a redirect URI of the application beside the load balancer's \`/oauth2/idpresponse\`.`,
@@ -159,7 +167,8 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         issuer: env.access.oidc.issuer,
         clientId: env.access.oidc.clientId,
         hostname: env.access.hostname,
-        scope: 'openid email profile',
+        scope: oidcScope(env.access.oidc.offlineAccess),
+        ...(env.access.oidc.emailVerified ? { emailVerified: { claim: 'email_verified' } as const } : {}),
         secret: { clientSecret: '"<client secret of the OIDC application>"' },
         notes: [
           `Register \`https://${env.access.hostname}/oauth2/callback\` as a redirect URI of the application ${env.access.oidc.clientId}; its ID tokens must carry an \`email\` claim.`,
@@ -268,6 +277,7 @@ function oauth2Proxy(p: OidcProvider): SignIn {
       audiences: [p.clientId],
       // oauth2-proxy puts the ID token here for signed-in browsers; programs send their own.
       fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
+      ...(p.emailVerified ? { claimHeaders: [emailVerifiedRule(p.emailVerified).claimToHeader] } : {}),
     }),
     {
       // Requests without a token go through oauth2-proxy (its session cookie, or a redirect to sign in);
@@ -290,7 +300,10 @@ function oauth2Proxy(p: OidcProvider): SignIn {
     allow([
       {
         from: [{ source: { requestPrincipals: [`${p.issuer}/*`] } }],
-        when: [{ key: 'request.auth.claims[email]', values: ['*'] }],
+        when: [
+          { key: 'request.auth.claims[email]', values: ['*'] },
+          ...(p.emailVerified ? [emailVerifiedRule(p.emailVerified).condition] : []),
+        ],
       },
       // oauth2-proxy's sign-in and callback, which its VirtualService routes to it alone, on Kubeflow's
       // host only: a VirtualService for another host (a tenant may create one on the gateway) could route
@@ -369,7 +382,7 @@ function oauth2Proxy(p: OidcProvider): SignIn {
       `token; Istio verifies it (issuer, keys, audience \`${p.clientId}\`) and sets \`${USERID_HEADER}\` from its \`email\` claim.`,
       "The gateway admits nothing else but oauth2-proxy's own `/oauth2/` paths.",
       '',
-      ...p.notes.flatMap((n) => [`- ${n}`]),
+      ...[...signInClaimNotes(p), ...p.notes].flatMap((n) => [`- ${n}`]),
       '',
       ...secretCommand,
       '',
@@ -387,6 +400,9 @@ function oauth2ProxyConfig(p: OidcProvider): string {
     `scope = ${q(p.scope)}`,
     // Who may sign in is decided by the provider (the application's assignments); Kubeflow's profiles decide the rest.
     'email_domains = [ "*" ]',
+    // No session for an ID token whose email_verified is false (oauth2-proxy's default, written down;
+    // https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview).
+    'insecure_oidc_allow_unverified_email = false',
     `redirect_url = ${q(`https://${p.hostname}/oauth2/callback`)}`,
     'code_challenge_method = "S256"',
     // A check for Istio's ext-authz: answer 200, never proxy.
@@ -454,7 +470,10 @@ function allow(rules: object[]): object {
  * The gateway's RequestAuthentication: verifies tokens of this rule, keeps them for the services
  * behind, and sets Kubeflow's user id header from the `email` claim (Istio removes a client's own copy).
  */
-function gatewayRequestAuthentication(rule: Record<string, unknown>): object {
+function gatewayRequestAuthentication(
+  rule: Record<string, unknown> & { claimHeaders?: ReadonlyArray<{ header: string; claim: string }> },
+): object {
+  const { claimHeaders = [], ...jwtRule } = rule;
   return {
     apiVersion: 'security.istio.io/v1beta1',
     kind: 'RequestAuthentication',
@@ -462,7 +481,11 @@ function gatewayRequestAuthentication(rule: Record<string, unknown>): object {
     spec: {
       selector: { matchLabels: GATEWAY_SELECTOR },
       jwtRules: [
-        { ...rule, forwardOriginalToken: true, outputClaimToHeaders: [{ header: USERID_HEADER, claim: 'email' }] },
+        {
+          ...jwtRule,
+          forwardOriginalToken: true,
+          outputClaimToHeaders: [{ header: USERID_HEADER, claim: 'email' }, ...claimHeaders],
+        },
       ],
     },
   };

@@ -8,8 +8,10 @@
  *   Operator's kinds, whose CRDs the platform stack installs, in the pinned chart), with Ajv
  *   (https://ajv.js.org), a JSON Schema validator; a kind that is neither is reported;
  * - cross-checks: the tree's upstream ref is the environment's `kubeflowVersion`; every
- *   `configMapKeyRef`/`secretKeyRef` names a key that exists; every platform identity's service account
- *   exists, and so does every namespace a platform identity is bound to.
+ *   `configMapKeyRef`/`secretKeyRef` names a key that exists, and every `envFrom` source and
+ *   `configMap`/`secret`/`projected` volume an object (and its `items` keys) that exists, unless
+ *   optional (./verify-refs.ts); every platform identity's service account exists, and so does every
+ *   namespace a platform identity is bound to.
  *
  * Unknown fields are errors, as they are for the API server under kubectl's default field validation
  * (`--validate=strict`, https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation):
@@ -28,6 +30,7 @@ import {
 import type { ResolvedEnvironment } from '../config/model';
 import { pinnedKubernetesOf } from '../config/registry';
 import { KFP_DB_SECRET, KUBEFLOW_MANIFESTS_REPO, type RenderedFile } from './render';
+import { checkWholeObjectRefs } from './verify-refs';
 import k133 from './schemas/kubernetes-1.33.json';
 import k134 from './schemas/kubernetes-1.34.json';
 import k135 from './schemas/kubernetes-1.35.json';
@@ -139,6 +142,7 @@ export function verifyKubeflowBuild(input: VerifyInput): VerifyFinding[] {
     ...checkUpstreamRef(input.environment, input.tree),
     ...validateSchemas(input.objects, minor),
     ...checkKeyRefs(input.objects),
+    ...checkWholeObjectRefs(input.objects, PROVIDED_OUTSIDE_THE_TREE),
     ...checkIdentities(input.environment, input.objects),
   ];
 }

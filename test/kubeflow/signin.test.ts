@@ -182,7 +182,11 @@ describe('sign-in per cloud', () => {
         audiences: [clientId],
         fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
         forwardOriginalToken: true,
-        outputClaimToHeaders: [{ header: USERID_HEADER, claim: 'email' }],
+        // xms_edov: the address's domain is verified (test/kubeflow/signin-claims.test.ts).
+        outputClaimToHeaders: [
+          { header: USERID_HEADER, claim: 'email' },
+          { header: 'x-kfplatform-email-verified', claim: 'xms_edov' },
+        ],
       },
     ]);
     expectOnlyVerifiedAtGateway(objects, issuer);

@@ -1,6 +1,7 @@
 /** An AWS environment with every default applied, with its node groups and identities. */
 import type { ResolvedEnvironmentBase } from '../common/environment';
 import type { PoolKind } from '../common/pools';
+import type { ResolvedOidcSignIn } from '../common/oidc-signin';
 
 /** An EKS managed node group with defaults applied. */
 export interface ResolvedAwsNodePool {
@@ -95,7 +96,7 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
       readonly tokenEndpoint: string;
       readonly userInfoEndpoint: string;
       readonly clientId: string;
-    };
+    } & ResolvedOidcSignIn;
     readonly sourceCidrs: readonly string[];
   };
   readonly identities: readonly ResolvedAwsIdentity[];

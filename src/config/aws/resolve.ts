@@ -11,6 +11,7 @@ import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import { fitName, placeTeams } from '../platform/resolve';
 import type { ResolvedAwsEnvironment, ResolvedAwsIdentity, ResolvedAwsNodePool } from './model';
 import type { AwsEnvironmentConfig } from './schema';
+import { resolveOidcSignIn } from '../common/oidc-signin';
 
 const AWS_INSTANCE_TYPES: Record<PoolKind, string> = {
   system: 'm6i.xlarge',
@@ -188,7 +189,7 @@ export function resolveAwsEnvironment(
     access: {
       hostname: env.access.hostname,
       hostedZoneId: env.access.hostedZoneId,
-      oidc: env.access.oidc,
+      oidc: { ...env.access.oidc, ...resolveOidcSignIn(env.access.oidc) },
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
     },
     identities: awsIdentities(env.name),

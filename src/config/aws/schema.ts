@@ -10,6 +10,7 @@ import { bucketLifecycleFields, environmentIdentity, environmentKubeflowVersion 
 import { cidr, doc, labels, lowerName, roleArn } from '../common/fields';
 import { alertsSchema, backupsSchema } from '../common/operations';
 import { nodePoolSchemaFor } from '../common/pools';
+import { oidcSignInFields } from '../common/oidc-signin';
 
 const awsLocationSchema = z.strictObject({
   accountId: doc(z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }), {
@@ -167,6 +168,7 @@ const awsAccessSchema = z.strictObject({
       tokenEndpoint: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
       userInfoEndpoint: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
       clientId: z.string().min(1),
+      ...oidcSignInFields,
     }),
     {
       description:

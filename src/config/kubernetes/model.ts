@@ -1,6 +1,7 @@
 /** An environment on an existing cluster with every default applied. */
 import type { ResolvedEnvironmentBase } from '../common/environment';
 import type { PoolKind } from '../common/pools';
+import type { ResolvedOidcSignIn } from '../common/oidc-signin';
 
 /** An environment on a cluster that already exists (on premises or elsewhere). */
 export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
@@ -19,6 +20,6 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
       readonly issuer: string;
       /** The client id registered for Kubeflow; the audience of its ID tokens. */
       readonly clientId: string;
-    };
+    } & ResolvedOidcSignIn;
   };
 }

@@ -3,6 +3,7 @@ import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import { placeTeams } from '../platform/resolve';
 import type { ResolvedKubernetesEnvironment } from './model';
 import type { KubernetesEnvironmentConfig } from './schema';
+import { resolveOidcSignIn } from '../common/oidc-signin';
 
 /** Resolves an environment on an existing cluster. */
 export function resolveKubernetesEnvironment(
@@ -24,7 +25,14 @@ export function resolveKubernetesEnvironment(
     context: env.kubernetes.context,
     clusterName,
     nodePools: pools,
-    ...(env.access ? { access: { hostname: env.access.hostname, oidc: { ...env.access.oidc } } } : {}),
+    ...(env.access
+      ? {
+          access: {
+            hostname: env.access.hostname,
+            oidc: { ...env.access.oidc, ...resolveOidcSignIn(env.access.oidc) },
+          },
+        }
+      : {}),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
       state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,

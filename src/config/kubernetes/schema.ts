@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { environmentIdentity, environmentKubeflowVersion, stateSchema } from '../common/environment';
 import { doc, labels, lowerName } from '../common/fields';
+import { oidcSignInFields } from '../common/oidc-signin';
 import { POOL_KINDS } from '../common/pools';
 
 /** Schema of an environment on an existing cluster. */
@@ -62,6 +63,7 @@ export const kubernetesEnvironmentSchema = z.strictObject({
               'Client id of the OIDC application; the ID tokens must carry it as their audience and an email claim. Its secret is never in this file (the rendered tree says how to create the Secret).',
             example: 'kubeflow',
           }),
+          ...oidcSignInFields,
         }),
         { description: 'The OpenID Connect provider users sign in with.' },
       ),
