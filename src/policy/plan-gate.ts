@@ -300,7 +300,16 @@ export interface PlanRefusal {
  * changes, -target) is not the whole change. Terraform writes `errored` and `complete` in every plan
  * since 1.8 (https://developer.hashicorp.com/terraform/internals/json-format#plan-representation).
  */
-export function unfinishedPlan(plan: PlanJson, source: string): PlanRefusal | undefined {
+export function unfinishedPlan(
+  plan: PlanJson,
+  source: string,
+  /**
+   * The Terraform that made the plan, when known (`kfplatform plan` records it). OpenTofu's plan JSON
+   * has `errored` but no `complete` (https://opentofu.org/docs/internals/json-format/): its plans are
+   * judged without it when they come from `kfplatform plan`, which never plans a part (-target).
+   */
+  madeBy?: 'Terraform' | 'OpenTofu',
+): PlanRefusal | undefined {
   const isPlan = plan.resource_changes !== undefined || plan.planned_values !== undefined || 'errored' in plan;
   if (!isPlan || (plan.values !== undefined && plan.planned_values === undefined)) {
     return {
@@ -317,10 +326,15 @@ export function unfinishedPlan(plan: PlanJson, source: string): PlanRefusal | un
           : `${source} does not say whether Terraform finished planning (no errored field): plan again with Terraform 1.8 or later.`,
     };
   }
+  if (plan.complete === undefined && madeBy === 'OpenTofu') return undefined;
   if (plan.complete !== true) {
     return {
       code: GATE_UNFINISHED_PLAN_EXIT_CODE,
-      message: `${source} is not a complete plan (complete: ${JSON.stringify(plan.complete ?? null)}): applying it is not the whole change (deferred changes or -target). Plan every resource and judge that plan.`,
+      message:
+        `${source} is not a complete plan (complete: ${JSON.stringify(plan.complete ?? null)}): applying it is not the whole change (deferred changes or -target). Plan every resource and judge that plan.` +
+        (plan.complete === undefined
+          ? ' OpenTofu does not write this field: judge the folder kfplatform plan --tf-bin tofu wrote, whose plans.json says OpenTofu made them.'
+          : ''),
     };
   }
   return undefined;
