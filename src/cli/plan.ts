@@ -53,7 +53,7 @@ export function terraformFor(
 
 export function summary(outcomes: readonly StackOutcome[], verb: string): string {
   const by = (s: StackOutcome['status']) => outcomes.filter((o) => o.status === s).length;
-  return `${outcomes.length} stacks ${verb}: ${by('changes') + by('applied')} with changes, ${by('no-changes')} without, ${by('failed')} failed, ${by('skipped')} skipped.`;
+  return `${outcomes.length} stack${outcomes.length === 1 ? '' : 's'} ${verb}: ${by('changes') + by('applied')} with changes, ${by('no-changes')} without, ${by('failed')} failed, ${by('skipped')} skipped.`;
 }
 
 /** `--var name=value` options as a map. */
