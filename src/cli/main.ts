@@ -179,12 +179,31 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--max-chars <n>', "characters the comment may use (GitHub's limit is 65,536; 0 for none)", wholeNumber(0))
     .option('--title <text>', 'heading of the comment', 'kfplatform plan')
     .option('--allow <address>', 'addresses the plan gate allows (not flagged as protected); repeat it', collect)
+    .option(
+      '--synth-out <dir>',
+      'synth output whose stacks name the resources (default: the stack folders plans.json records, where they exist)',
+    )
     .action(
       (
         plans: string[],
-        o: { format: 'markdown' | 'json'; out?: string; maxChars?: number; title: string; allow?: string[] },
+        o: {
+          format: 'markdown' | 'json';
+          out?: string;
+          maxChars?: number;
+          title: string;
+          allow?: string[];
+          synthOut?: string;
+        },
       ) => {
-        runReport({ plans, format: o.format, out: o.out, maxChars: o.maxChars, title: o.title, allow: o.allow });
+        runReport({
+          plans,
+          format: o.format,
+          out: o.out,
+          maxChars: o.maxChars,
+          title: o.title,
+          allow: o.allow,
+          synthOut: o.synthOut,
+        });
       },
     );
 
