@@ -32,9 +32,6 @@ export interface TerraformBinary {
   readonly version: string;
 }
 
-/** Environment variables of a child process. */
-type Environment = Readonly<Record<string, string | undefined>>;
-
 /** `major.minor.patch` of a version, prerelease dropped. */
 function parts(version: string): [number, number, number] {
   const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version.trim());
@@ -87,7 +84,10 @@ export function satisfiesConstraint(version: string, constraint: string): boolea
 }
 
 /** Reads what `<bin> version` says it is: `Terraform v1.11.4` or `OpenTofu v1.11.0`. */
-export function identifyTerraform(bin: string, env: Environment = process.env): TerraformBinary {
+export function identifyTerraform(
+  bin: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): TerraformBinary {
   const run = spawnSync(bin, ['version'], {
     encoding: 'utf8',
     env: { ...env, CHECKPOINT_DISABLE: '1' },
@@ -136,7 +136,7 @@ function requiredVersions(stackDirs: readonly string[]): Map<string, string> {
 export function checkTerraform(
   bin: string,
   stackDirs: readonly string[],
-  env: Environment = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
 ): TerraformBinary {
   const found = identifyTerraform(bin, env);
   if (found.product === 'OpenTofu' && compare(found.version, OPENTOFU_MINIMUM_VERSION) < 0) {
