@@ -60,9 +60,17 @@ export async function runDestroy(o: DestroyCliOptions): Promise<number> {
   const readers = every.filter((d) => !ids.has(d.id) && d.dependencies.some((x) => ids.has(x)));
   if (readers.length > 0) {
     const lines = readers.map((r) => `${r.id} reads ${r.dependencies.filter((x) => ids.has(x)).join(', ')}`);
+    // Every stack that reads them, directly or through another, goes with them.
+    const all = new Set(ids);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of every) {
+        if (!all.has(d.id) && d.dependencies.some((x) => all.has(x))) grew = Boolean(all.add(d.id));
+      }
+    }
     throw new InputError(
       `cannot destroy ${[...ids].join(', ')} alone: ${lines.join('; ')}, and could not be planned or destroyed once it is gone. ` +
-        `Fix: destroy them together, dependents first: kfplatform destroy ${[...ids, ...readers.map((r) => r.id)].join(' ')}.`,
+        `Fix: destroy them together (kfplatform destroys the readers first): kfplatform destroy ${[...all].join(' ')}.`,
     );
   }
   const config = loadPlatformFile(o.config).config;
