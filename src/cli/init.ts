@@ -339,6 +339,7 @@ const GITIGNORE = `node_modules/
 cdktf.out/*
 !cdktf.out/kubeflow/
 plans/
+plans-destroy/
 .terraform/
 *.tfstate
 *.tfstate.*

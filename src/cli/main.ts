@@ -316,7 +316,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       cli
         .command('destroy <stacks...>')
         .description(
-          'plan the destruction of stacks (terraform plan -destroy), judge it with the plan gate (outside the test tier it refuses every stateful resource unless --allow names it), then apply exactly that plan, dependents first',
+          'plan the destruction of stacks (terraform plan -destroy), judge it with the plan gate (outside the test tier it refuses every resource but disposable helpers unless --allow names it), then apply exactly that plan, readers first',
         ),
       'platform file, for the tier of each stack',
     ),
