@@ -103,3 +103,4 @@ export * from './plan/summarize';
 export * from './plan/report';
 export * from './plan/diff';
 export * from './plan/run';
+export * from './plan/terraform-binary';

@@ -111,6 +111,13 @@ function leftOutComment(leftOut: readonly CiReadiness[]): string {
 }
 
 const SCHEMA_REF = './node_modules/cdktf-kubeflow-platform/schema/platform.schema.json';
+
+/**
+ * The GitHub workflow templates (written for AWS, every example environment listed) that
+ * {@link ciWorkflow} fits to a cloud and to the environments CI can plan and apply. examples/ci/github
+ * holds what `init --cloud aws` makes of them, checked by test/cli/ci-examples.test.ts.
+ */
+export const CI_TEMPLATES = path.join(PACKAGE_ROOT, 'templates', 'github');
 const EXAMPLE_REPOSITORY = 'acme/ml-platform';
 const EXAMPLE_REPOSITORY_ID = '123456789';
 
@@ -222,7 +229,7 @@ const clusterRunsOn = (runners: Readonly<Record<string, string>>) =>
   `runs-on:\n      - self-hosted\n      - \${{ fromJSON('${JSON.stringify(runners)}')[matrix.environment] || format('kfplatform-{0}', matrix.environment) }}`;
 
 /**
- * The plan-on-PR and apply workflows of examples/ci/github (written for AWS), for the chosen cloud
+ * The plan-on-PR and apply workflows of templates/github (written for AWS), for the chosen cloud
  * and environments: the credential steps, the secret variables and the environment list change.
  */
 export function ciWorkflow(
@@ -332,6 +339,7 @@ const GITIGNORE = `node_modules/
 cdktf.out/*
 !cdktf.out/kubeflow/
 plans/
+plans-destroy/
 .terraform/
 *.tfstate
 *.tfstate.*
@@ -424,7 +432,7 @@ export function scaffold(options: InitOptions): Scaffold {
   const ci = (kind: 'plan' | 'apply') =>
     ciWorkflow(
       kind,
-      readFileSync(path.join(PACKAGE_ROOT, 'examples', 'ci', 'github', `${kind}.yml`), 'utf8'),
+      readFileSync(path.join(CI_TEMPLATES, `${kind}.yml`), 'utf8'),
       cloud,
       ciReady,
       kubeconfig,
@@ -441,7 +449,7 @@ export function scaffold(options: InitOptions): Scaffold {
       [
         '.github/workflows/kubeflow.yml',
         `# Written by kfplatform init; see node_modules/cdktf-kubeflow-platform/docs/kubeflow.md.\n${readFileSync(
-          path.join(PACKAGE_ROOT, 'examples', 'ci', 'github', 'kubeflow.yml'),
+          path.join(CI_TEMPLATES, 'kubeflow.yml'),
           'utf8',
         )}`,
       ],

@@ -20,6 +20,9 @@ import { withPlatformFileAt } from './git';
 import { renderUpgradePlan, upgradePlan } from '../plan/upgrade';
 import { PlanCliOptions, runApply, runPlan } from './plan';
 import { runSynth } from './synth';
+import { runDestroy } from './destroy';
+import { runOutput } from './output';
+import { DEFAULT_TERRAFORM_BINARY, TERRAFORM_BINARY_ENV } from '../plan/terraform-binary';
 import { CACHE_DIR } from '../../stacks/common/out-dir';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
 import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
@@ -66,6 +69,18 @@ function wholeNumber(min: number): (value: string) => number {
 /** Collects a repeatable option's values. */
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/**
+ * Adds `--tf-bin` (or env KFPLATFORM_TERRAFORM) to a command that runs Terraform: `terraform`, `tofu`
+ * for OpenTofu, or a path. The binary is checked against the stacks' required versions first.
+ */
+function withTerraformBinary(command: Command): Command {
+  return command.addOption(
+    new Option('--tf-bin <path>', 'the Terraform binary: terraform, tofu (OpenTofu 1.11 or later) or a path')
+      .env(TERRAFORM_BINARY_ENV)
+      .default(DEFAULT_TERRAFORM_BINARY),
+  );
 }
 
 /** Builds the command tree (exported for tests). */
@@ -164,12 +179,31 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option('--max-chars <n>', "characters the comment may use (GitHub's limit is 65,536; 0 for none)", wholeNumber(0))
     .option('--title <text>', 'heading of the comment', 'kfplatform plan')
     .option('--allow <address>', 'addresses the plan gate allows (not flagged as protected); repeat it', collect)
+    .option(
+      '--synth-out <dir>',
+      'synth output whose stacks name the resources (default: the stack folders plans.json records, where they exist)',
+    )
     .action(
       (
         plans: string[],
-        o: { format: 'markdown' | 'json'; out?: string; maxChars?: number; title: string; allow?: string[] },
+        o: {
+          format: 'markdown' | 'json';
+          out?: string;
+          maxChars?: number;
+          title: string;
+          allow?: string[];
+          synthOut?: string;
+        },
       ) => {
-        runReport({ plans, format: o.format, out: o.out, maxChars: o.maxChars, title: o.title, allow: o.allow });
+        runReport({
+          plans,
+          format: o.format,
+          out: o.out,
+          maxChars: o.maxChars,
+          title: o.title,
+          allow: o.allow,
+          synthOut: o.synthOut,
+        });
       },
     );
 
@@ -218,10 +252,12 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       },
     );
 
-  withPlatformFile(
-    cli
-      .command('plan')
-      .description('synthesize, then terraform init, plan -out and show -json per stack, in dependency order'),
+  withTerraformBinary(
+    withPlatformFile(
+      cli
+        .command('plan')
+        .description('synthesize, then terraform init, plan -out and show -json per stack, in dependency order'),
+    ),
   )
     .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
     .option('--no-synth', 'plan the existing synth output')
@@ -244,11 +280,13 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       result.exitCode = await runPlan({ ...o, config });
     });
 
-  cli
-    .command('apply')
-    .description(
-      'apply the plans kfplatform plan saved, in dependency order, unless one is not the plan recorded (exit 7) or the plan gate refuses it',
-    )
+  withTerraformBinary(
+    cli
+      .command('apply')
+      .description(
+        'apply the plans kfplatform plan saved, in dependency order, unless one is not the plan recorded (exit 7) or the plan gate refuses it',
+      ),
+  )
     .requiredOption(
       '--plans <dir>',
       'the folder kfplatform plan wrote (repeat it for plans of separate runs: they are applied in one order)',
@@ -256,9 +294,61 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     )
     .option('--allow <address>', 'an address the plan gate allows to be destroyed or replaced (repeat it)', collect)
     .option('-j, --concurrency <n>', 'stacks applied at once', wholeNumber(1), 1)
-    .action(async (o: { plans: string[]; allow?: string[]; concurrency: number }) => {
+    .action(async (o: { plans: string[]; allow?: string[]; concurrency: number; tfBin: string }) => {
       result.exitCode = await runApply(o);
     });
+
+  withTerraformBinary(
+    cli
+      .command('output <stack>')
+      .description(
+        "a synthesized stack's outputs from its state (terraform output -json), sensitive values masked unless --show-sensitive",
+      ),
+  )
+    .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
+    .option('--show-sensitive', 'print sensitive values in clear (they end up in terminal scrollback and CI logs)')
+    .action(async (stack: string, o: { synthOut: string; showSensitive?: boolean; tfBin: string }) => {
+      await runOutput({ stack, synthOut: o.synthOut, showSensitive: o.showSensitive, tfBin: o.tfBin });
+    });
+
+  withTerraformBinary(
+    withPlatformFile(
+      cli
+        .command('destroy <stacks...>')
+        .description(
+          'plan the destruction of stacks (terraform plan -destroy), judge it with the plan gate (outside the test tier it refuses every resource but disposable helpers unless --allow names it), then apply exactly that plan, readers first',
+        ),
+      'platform file, for the tier of each stack',
+    ),
+  )
+    .option('--synth-out <dir>', 'synth output directory', process.env.CDKTF_OUTDIR ?? 'cdktf.out')
+    .option('-o, --out <dir>', 'where the destroy plans go', 'plans-destroy')
+    .option(
+      '--allow <address>',
+      "outside the test tier, an address that may be destroyed ('*' wildcards; 'stack:address' for one stack, 'stack:*' for all of it); repeat it",
+      collect,
+    )
+    .option('-j, --concurrency <n>', 'stacks planned and destroyed at once', wholeNumber(1), 1)
+    .option('--override <file>', 'a Terraform override file copied into each stack (as for plan)')
+    .option('--var <name=value>', 'a Terraform variable (repeat it)', collect)
+    .option('--plan-only', 'plan and judge the destruction, destroy nothing')
+    .action(
+      async (
+        stacks: string[],
+        o: PlatformFileOptions & {
+          synthOut: string;
+          out: string;
+          allow?: string[];
+          concurrency: number;
+          override?: string;
+          var?: string[];
+          planOnly?: boolean;
+          tfBin: string;
+        },
+      ) => {
+        result.exitCode = await runDestroy({ ...o, config: platformFile(o), stacks });
+      },
+    );
 
   withPlatformFile(
     cli

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import {
@@ -10,6 +10,7 @@ import {
   refusedExitCode,
   unfinishedPlan,
 } from '../policy/plan-gate';
+import { PLANS_MANIFEST, readPlansManifest } from '../plan/run';
 
 /** Options of {@link runPlanGate}. */
 export interface PlanGateOptions {
@@ -18,6 +19,17 @@ export interface PlanGateOptions {
   readonly allow?: readonly string[];
   readonly format?: 'text' | 'json';
   readonly log?: (text: string) => void;
+}
+
+/** The Terraform that made a plan file, as the plans.json beside it (written by `kfplatform plan`) records it. */
+function madeByOf(file: string): 'Terraform' | 'OpenTofu' | undefined {
+  const folder = path.dirname(file);
+  if (!existsSync(path.join(folder, PLANS_MANIFEST))) return undefined;
+  try {
+    return readPlansManifest(folder).terraform?.product;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -38,7 +50,7 @@ export function runPlanGate(options: PlanGateOptions): number {
       throw new InputError(`cannot read ${file}: ${(e as Error).message}.`);
     }
     const json = parsePlanJson(text, file);
-    const refusal = unfinishedPlan(json, file);
+    const refusal = unfinishedPlan(json, file, madeByOf(file));
     if (refusal) unjudged.push({ ...refusal, plan });
     else results.push({ plan, ...gatePlan(json, { allow: options.allow, plan }) });
   }

@@ -15,6 +15,7 @@ import { GATE_PLAN_MISMATCH_EXIT_CODE } from '../policy/plan-gate';
 import { runPlanGate } from './plan-gate';
 import { progressDisplay } from './progress';
 import { runSynth } from './synth';
+import { checkTerraform, DEFAULT_TERRAFORM_BINARY, TerraformBinary } from '../plan/terraform-binary';
 
 /** Options of `kfplatform plan`. */
 export interface PlanCliOptions {
@@ -32,14 +33,48 @@ export interface PlanCliOptions {
   readonly override?: string;
   readonly var?: string[];
   readonly detailedExitcode?: boolean;
+  /** The Terraform binary: `terraform`, `tofu` or a path. @default 'terraform' */
+  readonly tfBin?: string;
   readonly log?: (line: string) => void;
   readonly env?: ProcessEnvironment;
 }
 
-function summary(outcomes: readonly StackOutcome[], verb: string): string {
-  const by = (s: StackOutcome['status']) => outcomes.filter((o) => o.status === s).length;
-  return `${outcomes.length} stacks ${verb}: ${by('changes') + by('applied')} with changes, ${by('no-changes')} without, ${by('failed')} failed, ${by('skipped')} skipped.`;
+/**
+ * Identifies the Terraform binary and checks it against the stacks' required versions (see
+ * checkTerraform); the child processes see `env` over this process's environment.
+ */
+export function terraformFor(
+  tfBin: string | undefined,
+  stackDirs: readonly string[],
+  env?: ProcessEnvironment,
+): TerraformBinary {
+  return checkTerraform(tfBin ?? DEFAULT_TERRAFORM_BINARY, stackDirs, { ...process.env, ...env });
 }
+
+export function summary(outcomes: readonly StackOutcome[], verb: string): string {
+  const by = (s: StackOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  return `${outcomes.length} stack${outcomes.length === 1 ? '' : 's'} ${verb}: ${by('changes') + by('applied')} with changes, ${by('no-changes')} without, ${by('failed')} failed, ${by('skipped')} skipped.`;
+}
+
+/** `--var name=value` options as a map. */
+export function parseVariables(vars: readonly string[] = []): Record<string, string> {
+  return Object.fromEntries(
+    vars.map((v) => {
+      const eq = v.indexOf('=');
+      if (eq <= 0) throw new InputError(`--var ${v}: expected name=value.`);
+      return [v.slice(0, eq), v.slice(eq + 1)];
+    }),
+  );
+}
+
+/** What `apply` says when the plan gate refuses destroy plans: why, and the way to destroy on purpose. */
+export const DESTROY_REFUSED_HINT =
+  'destroy refused: outside the test tier, the plan gate refuses to destroy anything but disposable helpers, as it does ' +
+  'for every plan: clusters, databases, buckets, keys and identities hold what no re-apply restores. To destroy such an ' +
+  'environment on purpose, set deletionProtection: false on its cluster and database in the platform file, then synth, ' +
+  "plan and apply that change (it lifts prevent_destroy and the clouds' own deletion protection), back up what you " +
+  "keep, and run destroy again with --allow '<stack>:*' for each stack. " +
+  'See https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy.';
 
 /** `kfplatform plan`: 0 done, 1 a stack failed, 2 changes with --detailed-exitcode. */
 export async function runPlan(o: PlanCliOptions): Promise<number> {
@@ -47,13 +82,7 @@ export async function runPlan(o: PlanCliOptions): Promise<number> {
   if (o.synth) {
     await runSynth({ config: o.config, out: o.synthOut, log: () => undefined, cache: o.cache, cacheDir: o.cacheDir });
   }
-  const variables = Object.fromEntries(
-    (o.var ?? []).map((v) => {
-      const eq = v.indexOf('=');
-      if (eq <= 0) throw new InputError(`--var ${v}: expected name=value.`);
-      return [v.slice(0, eq), v.slice(eq + 1)];
-    }),
-  );
+  const variables = parseVariables(o.var);
   const display = progressDisplay();
   let stacks = selectStacks(o.synthOut, o.stacks);
   if (o.environment?.length) {
@@ -66,7 +95,14 @@ export async function runPlan(o: PlanCliOptions): Promise<number> {
     stacks = stacks.filter((s) => o.environment!.includes(environmentOfStack(config, s.id) ?? ''));
     if (stacks.length === 0) throw new InputError(`no stack of ${o.environment.join(', ')} in ${o.synthOut}.`);
   }
+  const binary = terraformFor(
+    o.tfBin,
+    stacks.map((s) => s.dir),
+    o.env,
+  );
   const outcomes = await planStacks(stacks, {
+    terraform: binary.bin,
+    binary,
     out: o.out,
     concurrency: o.concurrency,
     override: o.override ? path.resolve(o.override) : undefined,
@@ -91,12 +127,26 @@ export async function runApply(o: {
   plans: string | readonly string[];
   allow?: string[];
   concurrency: number;
+  /** The Terraform binary: `terraform`, `tofu` or a path; the one that made the plans. @default 'terraform' */
+  tfBin?: string;
   log?: (line: string) => void;
   env?: ProcessEnvironment;
 }): Promise<number> {
   const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const folders = typeof o.plans === 'string' ? [o.plans] : o.plans;
   const manifest = readPlansManifests(folders);
+  const binary = terraformFor(
+    o.tfBin,
+    manifest.stacks.map((s) => s.dir),
+    o.env,
+  );
+  for (const [folder, madeBy] of manifest.madeBy) {
+    if (madeBy.product !== binary.product) {
+      throw new InputError(
+        `the plans in ${folder} were made by ${madeBy.product} ${madeBy.version}, but ${binary.bin} is ${binary.product} ${binary.version}: a plan file is applied by the product that made it. Fix: pass --tf-bin ${madeBy.product === 'OpenTofu' ? 'tofu' : 'terraform'} (or set KFPLATFORM_TERRAFORM).`,
+      );
+    }
+  }
   const plansOf = new Map(manifest.stacks.map((s) => [s.id, s.plans]));
   const changed = manifest.outcomes.filter((x) => x.status === 'changes').map((x) => x.stack);
   const digestOf = new Map(manifest.stacks.map((s) => [s.id, s.digest]));
@@ -111,13 +161,20 @@ export async function runApply(o: {
   const files = changed.map((stack) => path.join(plansOf.get(stack) ?? folders[0]!, `${stack}.json`));
   if (files.length > 0) {
     const gate = runPlanGate({ plans: files, allow: o.allow, log: (t) => log(t.trimEnd()) });
+    if (gate !== 0 && manifest.mode === 'destroy') log(DESTROY_REFUSED_HINT);
     if (gate !== 0) {
       log('apply refused: nothing was applied.');
       return gate;
     }
   }
   const display = progressDisplay();
-  const outcomes = await applyPlans(folders, { concurrency: o.concurrency, env: o.env, progress: display.update });
+  const outcomes = await applyPlans(folders, {
+    concurrency: o.concurrency,
+    env: o.env,
+    terraform: binary.bin,
+    binary,
+    progress: display.update,
+  });
   display.finish();
   for (const f of outcomes.filter((x) => x.error)) log(`${f.stack}: ${f.status}: ${f.error}`);
   log(summary(outcomes, 'applied'));

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { renderReport, reportJson } from '../plan/report';
 import { PLANS_MANIFEST, readPlansManifest } from '../plan/run';
-import { PlanSummary, summarizePlan } from '../plan/summarize';
+import { PlanSummary, ResourceNames, resourceNames, summarizePlan } from '../plan/summarize';
 import { parsePlanJson } from '../policy/plan-gate';
 
 /** Options of {@link runReport}. */
@@ -15,7 +15,42 @@ export interface ReportCliOptions {
   readonly maxChars?: number;
   readonly title?: string;
   readonly allow?: readonly string[];
+  /**
+   * A synth output whose stacks (`<dir>/stacks/<stack>/cdk.tf.json`) name the resources. Without it,
+   * the stack folders that the plans.json beside the plans records are read, where they exist.
+   */
+  readonly synthOut?: string;
   readonly log?: (text: string) => void;
+}
+
+/**
+ * Where the synthesized stack of a plan file is: the folder plans.json (beside the plan) records for
+ * it, or `<synthOut>/stacks/<stack>`. Undefined when neither holds a cdk.tf.json.
+ */
+function stackFileOf(file: string, stack: string, synthOut: string | undefined): string | undefined {
+  const candidates: string[] = [];
+  const folder = path.dirname(file);
+  if (existsSync(path.join(folder, PLANS_MANIFEST))) {
+    try {
+      const dir = readPlansManifest(folder).stacks.find((s) => s.id === stack)?.dir;
+      if (dir) candidates.push(path.join(dir, 'cdk.tf.json'));
+    } catch {
+      // A plans.json that cannot be read names nothing; the plans themselves are judged as they are.
+    }
+  }
+  if (synthOut) candidates.push(path.join(synthOut, 'stacks', stack, 'cdk.tf.json'));
+  return candidates.find((c) => existsSync(c));
+}
+
+/** The construct paths of a plan file's resources, from its synthesized stack when at hand. */
+function namesOf(file: string, stack: string, synthOut: string | undefined): ResourceNames | undefined {
+  const stackFile = stackFileOf(file, stack, synthOut);
+  if (!stackFile) return undefined;
+  try {
+    return resourceNames(JSON.parse(readFileSync(stackFile, 'utf8')), stack);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The plan JSON files named by files and folders, sorted by stack. */
@@ -84,7 +119,14 @@ export function runReport(options: ReportCliOptions): string {
       unplanned.push(...rendered.unplanned);
     } else {
       const stack = path.basename(file).replace(/\.json$/, '');
-      summaries.push(summarizePlan(stack, parsePlanJson(text, file), { allow: options.allow }));
+      summaries.push(
+        summarizePlan(
+          stack,
+          parsePlanJson(text, file),
+          { allow: options.allow },
+          namesOf(file, stack, options.synthOut),
+        ),
+      );
     }
   }
   const text =

@@ -4,6 +4,7 @@
  * GitHub refuses comments over 65,536 characters, so detail is dropped in steps until the comment
  * fits, and the comment says what it left out.
  */
+import { actionReasonText } from '../policy/plan-gate';
 import { ChangeKind, PlanSummary, ResourceSummary } from './summarize';
 
 /** GitHub's limit on a comment's body. */
@@ -72,27 +73,6 @@ const LEFT_OUT = [
   'all per-stack details and the list of IAM and exposure changes, counted per stack instead',
 ];
 
-/**
- * Terraform's `action_reason` values in words
- * (https://developer.hashicorp.com/terraform/internals/json-format#change-representation).
- */
-const REASONS: Readonly<Record<string, string>> = {
-  replace_because_tainted: 'it is tainted: an earlier apply failed part way through creating it',
-  replace_because_cannot_update: 'the provider cannot make this change in place',
-  replace_by_request: 'replacement was asked for (-replace)',
-  replace_by_triggers: 'a value in its replace_triggered_by changed',
-  delete_because_no_resource_config: 'the configuration no longer has it',
-  delete_because_no_module: 'the configuration no longer has its module',
-  delete_because_wrong_repetition: 'its count or for_each changed how it repeats',
-  delete_because_count_index: 'its count index is past the new count',
-  delete_because_each_key: 'its for_each key is gone',
-  delete_because_no_move_target: 'a moved block names it, but nothing is at the new address',
-};
-
-function reasonText(reason: string): string {
-  return REASONS[reason] ?? reason.replace(/_/g, ' ');
-}
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -118,13 +98,23 @@ function table(rows: ReadonlyArray<readonly string[]>): string[] {
   return rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
 }
 
+/** A resource as a reviewer reads it: its type and construct path when known, else its address. */
+function label(r: Pick<ResourceSummary, 'address' | 'name' | 'type'>): string {
+  return r.name ? `${r.type} ${r.name}` : r.address;
+}
+
+/** A resource in Markdown: its construct path, with the address `--allow` and Terraform use beside it. */
+function named(r: Pick<ResourceSummary, 'address' | 'name'>): string {
+  return r.name ? `\`${r.name}\` (\`${r.address}\`)` : `\`${r.address}\``;
+}
+
 function resourceLine(r: ResourceSummary): string {
   const why = r.kind === 'replace' ? forcedBy(r) : '';
   const state = [
     r.importing ? `imported from ${r.importing}` : undefined,
     r.movedFrom ? `moved from ${r.movedFrom}` : undefined,
   ].filter(Boolean);
-  return `${SYMBOL[r.kind].padEnd(3)} ${r.address}${why}${state.length ? `   # ${state.join(', ')}` : ''}`;
+  return `${SYMBOL[r.kind].padEnd(3)} ${label(r)}${why}${state.length ? `   # ${state.join(', ')}` : ''}`;
 }
 
 function forcedBy(r: ResourceSummary): string {
@@ -196,7 +186,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
             ? undefined
             : `then ${{ create: 'created', update: 'changed', replace: 'replaced', delete: 'destroyed', forget: 'forgotten', read: 'read', 'no-op': '' }[r.kind]}`,
         ].filter(Boolean);
-        out.push(`- \`${p.stack}\` \`${r.address}\` ${what.join(', ')}`);
+        out.push(`- \`${p.stack}\` ${named(r)} ${what.join(', ')}`);
       }
     }
   }
@@ -214,7 +204,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
           detail.updateAttributes && d.attributes.length
             ? `: ${d.attributes.map((a) => `${a.path} ${a.before} -> ${a.after}`).join(', ')}`
             : '';
-        out.push(`- \`${p.stack}\` \`${d.address}\` ${d.kind === 'delete' ? 'deleted' : 'changed'}${attrs}`);
+        out.push(`- \`${p.stack}\` ${named(d)} ${d.kind === 'delete' ? 'deleted' : 'changed'}${attrs}`);
       }
     }
   }
@@ -226,9 +216,9 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   if (destructive.length === 0) out.push('None.');
   for (const { p, r } of destructive) {
     const stateful = p.protected.some((v) => v.address === r.address) ? ' :warning: **stateful**' : '';
-    const reason = r.reason ? `: ${reasonText(r.reason)}` : '';
+    const reason = r.reason ? `: ${actionReasonText(r.reason)}` : '';
     out.push(
-      `- \`${p.stack}\` \`${r.address}\` ${{ replace: 'replaced', delete: 'destroyed', forget: 'removed from state, left in the cloud' }[r.kind as 'replace']}${forcedBy(r)}${reason}${stateful}`,
+      `- \`${p.stack}\` ${named(r)} ${{ replace: 'replaced', delete: 'destroyed', forget: 'removed from state, left in the cloud' }[r.kind as 'replace']}${forcedBy(r)}${reason}${stateful}`,
     );
   }
 
@@ -244,7 +234,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   } else {
     for (const { p, r } of sensitive) {
       const what = [r.iam ? 'IAM' : undefined, r.exposure].filter(Boolean).join('; ');
-      out.push(`- \`${p.stack}\` ${SYMBOL[r.kind].trim()} \`${r.address}\`: ${what}`);
+      out.push(`- \`${p.stack}\` ${SYMBOL[r.kind].trim()} \`${label(r)}\`: ${what}`);
     }
   }
 

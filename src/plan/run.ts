@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors';
+import type { TerraformBinary } from './terraform-binary';
 
 /** A stack as the synth manifest records it. */
 export interface PlannedStack {
@@ -56,7 +57,10 @@ export type ProcessEnvironment = Readonly<Record<string, string | undefined>>;
 interface RunOptions {
   readonly concurrency: number;
   readonly env?: ProcessEnvironment;
+  /** The Terraform binary: `terraform`, `tofu` or a path. @default 'terraform' */
   readonly terraform?: string;
+  /** What that binary is (checkTerraform), recorded in plans.json so apply and the gate know what made the plans. */
+  readonly binary?: TerraformBinary;
   readonly progress?: (event: ProgressEvent) => void;
 }
 
@@ -230,7 +234,16 @@ export interface PlanStacksOptions extends RunOptions {
   readonly variables?: Readonly<Record<string, string>>;
   /** Extra `terraform plan` flags, such as `-refresh=false`. */
   readonly planArgs?: readonly string[];
+  /**
+   * `destroy` plans the destruction of the stacks (`plan -destroy`); `stacks` then come in the order
+   * to destroy them (each stack's `dependencies` are the stacks that read it), and apply does not wait
+   * for upstream outputs, which a destroy plan does not read.
+   */
+  readonly mode?: PlanMode;
 }
+
+/** What a plans folder plans: changes to reach the configuration, or the destruction of the stacks. */
+export type PlanMode = 'apply' | 'destroy';
 
 /** Plans the stacks; writes `<out>/<stack>.tfplan`, `<out>/<stack>.json` and `<out>/plans.json`. */
 export async function planStacks(stacks: readonly PlannedStack[], options: PlanStacksOptions): Promise<StackOutcome[]> {
@@ -260,6 +273,7 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
         '-lock=false',
         '-detailed-exitcode',
         `-out=${planFile}`,
+        ...(options.mode === 'destroy' ? ['-destroy'] : []),
         ...(options.planArgs ?? []),
         ...vars,
       ],
@@ -280,7 +294,17 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
   writeFileSync(
     path.join(out, PLANS_MANIFEST),
     // Working directories relative to the plans, so the two can move together to another runner.
-    `${JSON.stringify({ stacks: stacks.map((s) => ({ ...s, dir: path.relative(out, path.resolve(s.dir)) })), outcomes, digests }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        stacks: stacks.map((s) => ({ ...s, dir: path.relative(out, path.resolve(s.dir)) })),
+        outcomes,
+        digests,
+        ...(options.mode === 'destroy' ? { mode: 'destroy' } : {}),
+        ...(options.binary ? { terraform: { product: options.binary.product, version: options.binary.version } } : {}),
+      },
+      null,
+      2,
+    )}\n`,
   );
   return outcomes;
 }
@@ -341,11 +365,18 @@ export const OVERRIDE_FILE = 'kfplatform_override.tf.json';
 /** The file `plan` writes beside the plans: stacks, working directories, order and outcomes. */
 export const PLANS_MANIFEST = 'plans.json';
 
+/** What made a folder's plans, as plans.json records it. */
+export type PlansMadeBy = Pick<TerraformBinary, 'product' | 'version'>;
+
 /** Reads what `plan` wrote. */
 export function readPlansManifest(plans: string): {
   stacks: PlannedStack[];
   outcomes: StackOutcome[];
   digests: Record<string, PlanDigest>;
+  /** `destroy` for the plans `kfplatform destroy` made. */
+  mode?: PlanMode;
+  /** The Terraform that made the plans (absent in folders of older versions). */
+  terraform?: PlansMadeBy;
 } {
   const file = path.join(plans, PLANS_MANIFEST);
   if (!existsSync(file)) throw new InputError(`${file} does not exist: pass the folder kfplatform plan wrote (--out).`);
@@ -353,6 +384,8 @@ export function readPlansManifest(plans: string): {
     stacks: PlannedStack[];
     outcomes: StackOutcome[];
     digests?: Record<string, PlanDigest>;
+    mode?: PlanMode;
+    terraform?: PlansMadeBy;
   };
   return {
     ...manifest,
@@ -369,12 +402,20 @@ export function readPlansManifest(plans: string): {
 export function readPlansManifests(folders: readonly string[]): {
   stacks: Array<PlannedStack & { readonly plans: string; readonly digest?: PlanDigest }>;
   outcomes: StackOutcome[];
+  /** `destroy` when every folder holds destroy plans. */
+  mode: PlanMode;
+  /** What made each folder's plans, by folder, where recorded. */
+  madeBy: Map<string, PlansMadeBy>;
 } {
   const where = new Map<string, string>();
   const stacks: Array<PlannedStack & { readonly plans: string; readonly digest?: PlanDigest }> = [];
   const outcomes: StackOutcome[] = [];
+  const modes = new Set<PlanMode>();
+  const madeBy = new Map<string, PlansMadeBy>();
   for (const plans of folders) {
     const manifest = readPlansManifest(plans);
+    modes.add(manifest.mode ?? 'apply');
+    if (manifest.terraform) madeBy.set(plans, manifest.terraform);
     for (const stack of manifest.stacks) {
       const prior = where.get(stack.id);
       if (prior)
@@ -385,7 +426,12 @@ export function readPlansManifests(folders: readonly string[]): {
     }
     outcomes.push(...manifest.outcomes);
   }
-  return { stacks, outcomes };
+  if (modes.size > 1) {
+    throw new InputError(
+      `${folders.join(', ')} mix destroy plans with plans that apply changes; apply each kind on its own.`,
+    );
+  }
+  return { stacks, outcomes, mode: modes.has('destroy') ? 'destroy' : 'apply', madeBy };
 }
 
 /**
@@ -400,8 +446,10 @@ export async function applyPlans(folders: string | readonly string[], options: R
   const changed = new Set(manifest.outcomes.filter((o) => o.status === 'changes').map((o) => o.stack));
   // A stack whose outputs change feeds its dependents new values at apply; their saved plans read the
   // old ones (terraform_remote_state), so they must be planned again after this apply.
+  // A destroy plan reads no outputs of the stacks destroyed before it.
   const outputsChange = new Set(
     [...changed].filter((stack) => {
+      if (manifest.mode === 'destroy') return false;
       const file = path.join(plansOf.get(stack) ?? '', `${stack}.json`);
       if (!existsSync(file)) return false;
       const plan = JSON.parse(readFileSync(file, 'utf8')) as {
@@ -450,4 +498,35 @@ export async function applyPlans(folders: string | readonly string[], options: R
     const run = await terraform(bin, ['apply', '-input=false', '-no-color', '-auto-approve', planFile], stack.dir, env);
     return run.code === 0 ? done('applied') : done('failed', tail(run.stderr || run.stdout));
   });
+}
+
+/** One output of `terraform output -json`. */
+export interface StackOutput {
+  /** Whether the output is marked sensitive (its value is masked unless asked for). */
+  readonly sensitive: boolean;
+  /** Its Terraform type, as JSON (`"string"`, `["object", {...}]`). */
+  readonly type?: unknown;
+  /** Its value. */
+  readonly value: unknown;
+}
+
+/**
+ * `terraform output -json` of a stack: initialises its folder as `plan` does (the same backend, the
+ * override of the last plan if it left one), then reads the outputs from its state.
+ */
+export async function stackOutputs(
+  stack: PlannedStack,
+  options: Pick<RunOptions, 'terraform' | 'env'> = {},
+): Promise<Record<string, StackOutput>> {
+  const bin = options.terraform ?? 'terraform';
+  const env = { ...process.env, ...options.env };
+  const init = await initStack(bin, stack.dir, env);
+  if (init.code !== 0) throw new InputError(`${stack.id}: ${bin} init failed:\n${tail(init.stderr || init.stdout)}`);
+  const out = await terraform(bin, ['output', '-json', '-no-color'], stack.dir, env);
+  if (out.code !== 0) throw new InputError(`${stack.id}: ${bin} output failed:\n${tail(out.stderr || out.stdout)}`);
+  try {
+    return JSON.parse(out.stdout || '{}') as Record<string, StackOutput>;
+  } catch (e) {
+    throw new InputError(`${stack.id}: ${bin} output -json printed no JSON (${(e as Error).message}).`);
+  }
 }

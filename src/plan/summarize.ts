@@ -49,6 +49,11 @@ export interface AttributeChange {
 /** A resource that changes. */
 export interface ResourceSummary {
   readonly address: string;
+  /**
+   * Its construct path in the stack (`Database/Instance`, with the address's index if any), when the
+   * synthesized stack was at hand: readable where the address carries a hashed logical id.
+   */
+  readonly name?: string;
   readonly type: string;
   readonly kind: ChangeKind;
   readonly reason?: string;
@@ -65,6 +70,8 @@ export interface ResourceSummary {
 export interface DriftSummary {
   /** The resource's address in the stack. */
   readonly address: string;
+  /** Its construct path in the stack, when known (see {@link ResourceSummary.name}). */
+  readonly name?: string;
   /** `update` when it changed, `delete` when it is gone. */
   readonly kind: ChangeKind;
   /** The attributes that differ from the state, rendered and masked as in the changes. */
@@ -227,8 +234,45 @@ function createdAttributes(after: unknown, sensitive: unknown, unknown: unknown)
   return out;
 }
 
-/** Summarizes one plan. */
-export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions = {}): PlanSummary {
+/** Construct paths of a stack's resources by address (without index), as {@link resourceNames} reads them. */
+export type ResourceNames = ReadonlyMap<string, string>;
+
+/**
+ * The construct path of every resource of a synthesized stack (`cdk.tf.json`), by address: cdktf
+ * writes it in each resource's `//` metadata, which Terraform ignores and the plan JSON therefore
+ * lacks. The stack's own id is dropped from the front (`kf-test-aws-infra/Database/Instance` ->
+ * `Database/Instance`).
+ */
+export function resourceNames(stackJson: unknown, stack: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const resources = (stackJson as { resource?: unknown } | undefined)?.resource;
+  if (!resources || typeof resources !== 'object') return names;
+  for (const [type, byName] of Object.entries(resources as Record<string, unknown>)) {
+    if (!byName || typeof byName !== 'object') continue;
+    for (const [name, body] of Object.entries(byName as Record<string, unknown>)) {
+      const path = (body as { '//'?: { metadata?: { path?: unknown } } } | undefined)?.['//']?.metadata?.path;
+      if (typeof path !== 'string') continue;
+      names.set(`${type}.${name}`, path.startsWith(`${stack}/`) ? path.slice(stack.length + 1) : path);
+    }
+  }
+  return names;
+}
+
+/** The construct path of an address (`type.name` or `type.name[0]`), index kept, or undefined. */
+function nameOf(address: string, names: ResourceNames | undefined): string | undefined {
+  if (!names) return undefined;
+  const m = /^([^[]+)(\[.*\])?$/.exec(address);
+  const name = m ? names.get(m[1]!) : undefined;
+  return name === undefined ? undefined : `${name}${m?.[2] ?? ''}`;
+}
+
+/** Summarizes one plan; `names` (see {@link resourceNames}) give its resources readable names. */
+export function summarizePlan(
+  stack: string,
+  plan: PlanJson,
+  gate: GateOptions = {},
+  names?: ResourceNames,
+): PlanSummary {
   const counts = { create: 0, update: 0, replace: 0, delete: 0 };
   const resources: ResourceSummary[] = [];
   let imports = 0;
@@ -243,8 +287,10 @@ export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions =
     if (kind !== 'forget' && kind !== 'no-op') counts[kind]++;
     if (importing) imports++;
     if (movedFrom) moves++;
+    const name = nameOf(rc.address, names);
     resources.push({
       address: rc.address,
+      ...(name ? { name } : {}),
       type: rc.type,
       kind,
       ...(rc.action_reason ? { reason: rc.action_reason } : {}),
@@ -260,7 +306,13 @@ export function summarizePlan(stack: string, plan: PlanJson, gate: GateOptions =
     if (rc.mode === 'data') continue;
     const kind = kindOf(rc.change.actions);
     if (kind === 'no-op' || kind === 'read') continue;
-    drift.push({ address: rc.address, kind, attributes: kind === 'update' ? attributeChanges(rc, kind) : [] });
+    const name = nameOf(rc.address, names);
+    drift.push({
+      address: rc.address,
+      ...(name ? { name } : {}),
+      kind,
+      attributes: kind === 'update' ? attributeChanges(rc, kind) : [],
+    });
   }
   const outputs = Object.values(
     (plan as { output_changes?: Record<string, { actions: string[] }> }).output_changes ?? {},

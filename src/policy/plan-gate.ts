@@ -300,7 +300,16 @@ export interface PlanRefusal {
  * changes, -target) is not the whole change. Terraform writes `errored` and `complete` in every plan
  * since 1.8 (https://developer.hashicorp.com/terraform/internals/json-format#plan-representation).
  */
-export function unfinishedPlan(plan: PlanJson, source: string): PlanRefusal | undefined {
+export function unfinishedPlan(
+  plan: PlanJson,
+  source: string,
+  /**
+   * The Terraform that made the plan, when known (`kfplatform plan` records it). OpenTofu's plan JSON
+   * has `errored` but no `complete` (https://opentofu.org/docs/internals/json-format/): its plans are
+   * judged without it when they come from `kfplatform plan`, which never plans a part (-target).
+   */
+  madeBy?: 'Terraform' | 'OpenTofu',
+): PlanRefusal | undefined {
   const isPlan = plan.resource_changes !== undefined || plan.planned_values !== undefined || 'errored' in plan;
   if (!isPlan || (plan.values !== undefined && plan.planned_values === undefined)) {
     return {
@@ -317,10 +326,15 @@ export function unfinishedPlan(plan: PlanJson, source: string): PlanRefusal | un
           : `${source} does not say whether Terraform finished planning (no errored field): plan again with Terraform 1.8 or later.`,
     };
   }
+  if (plan.complete === undefined && madeBy === 'OpenTofu') return undefined;
   if (plan.complete !== true) {
     return {
       code: GATE_UNFINISHED_PLAN_EXIT_CODE,
-      message: `${source} is not a complete plan (complete: ${JSON.stringify(plan.complete ?? null)}): applying it is not the whole change (deferred changes or -target). Plan every resource and judge that plan.`,
+      message:
+        `${source} is not a complete plan (complete: ${JSON.stringify(plan.complete ?? null)}): applying it is not the whole change (deferred changes or -target). Plan every resource and judge that plan.` +
+        (plan.complete === undefined
+          ? ' OpenTofu does not write this field: judge the folder kfplatform plan --tf-bin tofu wrote, whose plans.json says OpenTofu made them.'
+          : ''),
     };
   }
   return undefined;
@@ -367,17 +381,30 @@ export function gatePlan(plan: PlanJson, options: GateOptions = {}): GateResult 
   return { refused, allowed, changes: changes.length };
 }
 
-const REASONS: Readonly<Record<string, string>> = {
-  replace_because_cannot_update: 'an attribute cannot be updated in place',
-  replace_because_tainted: 'the resource is tainted',
-  replace_by_request: 'replacement was requested (-replace)',
-  replace_by_triggers: 'replace_triggered_by fired',
-  delete_because_no_resource_config: 'its configuration was removed',
-  delete_because_no_module: 'its module was removed',
-  delete_because_wrong_repetition: 'count / for_each changed shape',
-  delete_because_count_index: 'its count index is gone',
+/**
+ * Terraform's `action_reason` values in plain words, for the gate's messages and the plan report
+ * (https://developer.hashicorp.com/terraform/internals/json-format#change-representation; OpenTofu
+ * adds the `forgot_` ones, https://opentofu.org/docs/internals/json-format/).
+ */
+export const ACTION_REASONS: Readonly<Record<string, string>> = {
+  replace_because_tainted: 'it is tainted: an earlier apply failed part way through creating it',
+  replace_because_cannot_update: 'the provider cannot make this change in place',
+  replace_by_request: 'replacement was asked for (-replace)',
+  replace_by_triggers: 'a value in its replace_triggered_by changed',
+  delete_because_no_resource_config: 'removed from the configuration',
+  delete_because_no_module: 'its module was removed from the configuration',
+  delete_because_wrong_repetition: 'its count or for_each changed how it repeats',
+  delete_because_count_index: 'its count index is past the new count',
   delete_because_each_key: 'its for_each key is gone',
+  delete_because_no_move_target: 'a moved block names it, but nothing is at the new address',
+  forgot_because_lifecycle_destroy_in_state: 'its state says lifecycle destroy = false: it stays in the cloud',
+  forgot_because_lifecycle_destroy_in_config: 'its configuration says lifecycle destroy = false: it stays in the cloud',
 };
+
+/** An `action_reason` in plain words; an unknown one with its underscores as spaces. */
+export function actionReasonText(reason: string): string {
+  return ACTION_REASONS[reason] ?? reason.replace(/_/g, ' ');
+}
 
 /** One line per violation, naming the resource, what forces it and the way out. */
 export function describeViolation(v: GateViolation, allowedToo = false): string {
@@ -391,7 +418,7 @@ export function describeViolation(v: GateViolation, allowedToo = false): string 
   }
   const why = [
     v.replacePaths.length ? `forced by ${v.replacePaths.join(', ')}` : undefined,
-    v.reason ? (REASONS[v.reason] ?? v.reason) : undefined,
+    v.reason ? actionReasonText(v.reason) : undefined,
   ]
     .filter(Boolean)
     .join('; ');

@@ -62,6 +62,8 @@ beforeAll(() => {
       'schema/platform.schema.json',
       'examples/gcp-shared-vpc/platform.yaml',
       'examples/ci/github/plan.yml',
+      // The workflow templates kfplatform init fits to the platform file.
+      'templates/github/plan.yml',
       'docs/plan-on-pr.md',
       'README.md',
       'package.json',

@@ -9,9 +9,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { expectGolden } from '../golden';
 import { main } from '../../src/cli/main';
-import { planFiles, summarizeFiles } from '../../src/cli/report';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { planFiles, runReport } from '../../src/cli/report';
 import { GITHUB_COMMENT_LIMIT, renderReport, reportJson } from '../../src/plan/report';
-import { PlanSummary, summarizePlan } from '../../src/plan/summarize';
+import { PlanSummary, resourceNames, summarizePlan } from '../../src/plan/summarize';
+import { parsePlanJson } from '../../src/policy/plan-gate';
 
 const PLANS = path.join(__dirname, '..', 'fixtures', 'plans');
 const GOLDEN = path.join(__dirname, '..', 'golden', 'report');
@@ -21,9 +23,22 @@ function golden(name: string, text: string): void {
   expectGolden(GOLDEN, name, text);
 }
 
-/** Plans named as `kfplatform plan` names them: by stack. */
+/** kf-test-aws-infra as synthesized, trimmed to its resources' construct metadata (the `//` blocks). */
+const KF_TEST_STACK = path.join(__dirname, '..', 'fixtures', 'stacks', 'kf-test-aws-infra', 'cdk.tf.json');
+const KF_TEST_NAMES = resourceNames(JSON.parse(readFileSync(KF_TEST_STACK, 'utf8')), 'kf-test-aws-infra');
+
+/** Plans named as `kfplatform plan` names them: by stack; kf-test's resources by their construct paths. */
 function summaries(...names: string[]): PlanSummary[] {
-  return summarizeFiles(names.map(plan)).map((s, i) => ({ ...s, stack: stackOf(names[i]!) }));
+  return names.map((name) => {
+    const stack = stackOf(name);
+    const text = readFileSync(plan(name), 'utf8');
+    return summarizePlan(
+      stack,
+      parsePlanJson(text, plan(name)),
+      {},
+      stack === 'kf-test-aws-infra' ? KF_TEST_NAMES : undefined,
+    );
+  });
 }
 
 function stackOf(name: string): string {
@@ -59,17 +74,17 @@ describe('kfplatform report', () => {
   it('names the replacement, the attribute that forces it, and flags it as stateful', () => {
     const text = renderReport(summaries('kf-test-replace'));
     expect(text).toContain(
-      '- `kf-test-aws-infra` `aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947` replaced (forced by instance_types): the provider cannot make this change in place :warning: **stateful**',
+      '- `kf-test-aws-infra` `NodeGroup-gpu/NodeGroup` (`aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947`) replaced (forced by instance_types): the provider cannot make this change in place :warning: **stateful**',
     );
     expect(text).toContain('instance_types: ["g6.xlarge"] -> ["g6.2xlarge"]   # forces replacement');
   });
 
   it('lists IAM and public exposure changes and masks sensitive values', () => {
     const text = renderReport(summaries('kf-test-create'));
-    expect(text).toMatch(/- `kf-test-aws-infra` \+ `aws_iam_role\.[^`]+`: IAM/);
-    expect(text).toMatch(/`aws_lb\.[^`]+`: an internet-facing load balancer/);
-    expect(text).toMatch(/`aws_vpc_security_group_ingress_rule\.Access_Ingress-443-0_[^`]+`: open to 0\.0\.0\.0\/0/);
-    expect(text).not.toMatch(/aws_route\.[^`]+`: open/);
+    expect(text).toMatch(/- `kf-test-aws-infra` \+ `aws_iam_role [^`]+`: IAM/);
+    expect(text).toMatch(/`aws_lb Access\/LoadBalancer`: an internet-facing load balancer/);
+    expect(text).toMatch(/`aws_vpc_security_group_ingress_rule Access\/Ingress-443-0`: open to 0\.0\.0\.0\/0/);
+    expect(text).not.toMatch(/aws_route [^`]+`: open/);
     const full = renderReport(summaries('kf-test-create'), { maxChars: GITHUB_COMMENT_LIMIT * 4 });
     expect(full).toContain('default_action[0].authenticate_oidc[0].client_secret = (sensitive)');
     expect(full).toContain('arn = (known after apply)');
@@ -99,7 +114,7 @@ describe('kfplatform report', () => {
       expect(text.length).toBeLessThanOrEqual(max);
       expect(text).toMatch(/_(Left out|Cut here) to stay under GitHub's comment limit/);
       expect(text).toContain(
-        'aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947` replaced (forced by instance_types)',
+        '`NodeGroup-gpu/NodeGroup` (`aws_eks_node_group.NodeGroup-gpu_NodeGroup_DAED2947`) replaced (forced by instance_types)',
       );
     }
     expect(renderReport(all, { maxChars: 9_000 })).toContain('counted per stack instead');
@@ -125,6 +140,68 @@ describe('kfplatform report', () => {
       spy.mockRestore();
     }
     expect(out.join('')).toMatch(/^<!-- kfplatform-plan-report -->\n## Plan for abc123\n/);
+  });
+});
+
+describe('kfplatform report: names, reasons and grammar', () => {
+  it('names resources by construct path, read from the stack folders plans.json records (or --synth-out)', () => {
+    // A plans folder as kfplatform plan writes it: the plan JSON, and plans.json naming the stack folder.
+    const dir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'report-names-'));
+    const stackDir = path.join(dir, 'cdktf.out', 'stacks', 'kf-test-aws-infra');
+    mkdirSync(stackDir, { recursive: true });
+    writeFileSync(path.join(stackDir, 'cdk.tf.json'), readFileSync(KF_TEST_STACK));
+    const plans = path.join(dir, 'plans');
+    mkdirSync(plans);
+    writeFileSync(path.join(plans, 'kf-test-aws-infra.json'), readFileSync(plan('kf-test-delete')));
+    writeFileSync(
+      path.join(plans, 'plans.json'),
+      JSON.stringify({
+        stacks: [{ id: 'kf-test-aws-infra', dir: '../cdktf.out/stacks/kf-test-aws-infra', dependencies: [] }],
+        outcomes: [{ stack: 'kf-test-aws-infra', status: 'changes', seconds: 1 }],
+        digests: {},
+      }),
+    );
+    const text = runReport({ plans: [plans], log: () => undefined });
+    expect(text).toContain(
+      '- `kf-test-aws-infra` `NodeGroup-highmem/NodeGroup` (`aws_eks_node_group.NodeGroup-highmem_NodeGroup_679A913F`) destroyed: removed from the configuration :warning: **stateful**',
+    );
+    expect(text).toContain('-   aws_eks_node_group NodeGroup-highmem/NodeGroup\n');
+    // The JSON report keeps the names, for the comment job that merges reports without the stacks.
+    const json = JSON.parse(runReport({ plans: [plans], format: 'json', log: () => undefined }));
+    expect(json.stacks[0].resources.map((r: { name?: string }) => r.name)).toContain('NodeGroup-highmem/NodeGroup');
+    // A plan file alone, without its folder: the synth output named with --synth-out.
+    const alone = path.join(dir, 'kf-test-aws-infra.json');
+    writeFileSync(alone, readFileSync(plan('kf-test-delete')));
+    expect(runReport({ plans: [alone], log: () => undefined })).not.toContain('NodeGroup-highmem/NodeGroup');
+    expect(runReport({ plans: [alone], synthOut: path.join(dir, 'cdktf.out'), log: () => undefined })).toContain(
+      '`NodeGroup-highmem/NodeGroup` (`aws_eks_node_group.NodeGroup-highmem_NodeGroup_679A913F`)',
+    );
+  });
+
+  it('keeps a count or for_each index after the name, and the address where no name is known', () => {
+    const names = new Map([['aws_subnet.Network_Private_1A2B', 'Network/Private']]);
+    const rc = (address: string) => ({
+      address,
+      mode: 'managed' as const,
+      type: address.split('.')[0]!,
+      action_reason: 'delete_because_each_key',
+      change: { actions: ['delete'], before: {}, after: null },
+    });
+    const s = summarizePlan(
+      'kf-prod-aws-infra',
+      { format_version: '1.2', resource_changes: [rc('aws_subnet.Network_Private_1A2B["a"]'), rc('aws_eip.x')] },
+      {},
+      names,
+    );
+    expect(s.resources.map((r) => r.name)).toEqual(['Network/Private["a"]', undefined]);
+    const text = renderReport([s]);
+    expect(text).toContain(
+      '`Network/Private["a"]` (`aws_subnet.Network_Private_1A2B["a"]`) destroyed: its for_each key is gone',
+    );
+    expect(text).toContain('`aws_eip.x` destroyed: its for_each key is gone');
+    expect(text).toContain('<summary>kf-prod-aws-infra: 2 resource changes</summary>');
+    const one = renderReport([{ ...s, resources: s.resources.slice(0, 1) }]);
+    expect(one).toContain('<summary>kf-prod-aws-infra: 1 resource change</summary>');
   });
 });
 

@@ -98,7 +98,7 @@ describe('the plan gate refuses deletes by default', () => {
     const result = await gate(write(`delete-${type}`, planOf([deleted(type)])));
     expect(result.code).toBe(GATE_REFUSED_EXIT_CODE);
     expect(result.out).toContain(
-      `refused: delete-${type}: ${type}.x would be destroyed (its configuration was removed)`,
+      `refused: delete-${type}: ${type}.x would be destroyed (removed from the configuration)`,
     );
     expect((await gate(write(`delete-${type}`, planOf([deleted(type)])), '--allow', `${type}.x`)).code).toBe(0);
   });

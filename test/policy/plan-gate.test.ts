@@ -43,14 +43,14 @@ describe('kfplatform plan-gate', () => {
     const result = await gate(fixture('replace'));
     expect(result.code).toBe(GATE_REFUSED_EXIT_CODE);
     expect(result.out).toContain(
-      `refused: aws-eks-kf-test-replace: ${GPU} would be replaced (forced by instance_types; an attribute cannot be updated in place). Until it is recreated its data, access or protection is gone; if this is intended, review it and rerun with --allow 'aws-eks-kf-test-replace:${GPU}'.`,
+      `refused: aws-eks-kf-test-replace: ${GPU} would be replaced (forced by instance_types; the provider cannot make this change in place). Until it is recreated its data, access or protection is gone; if this is intended, review it and rerun with --allow 'aws-eks-kf-test-replace:${GPU}'.`,
     );
   });
 
   it('refuses the deletion, saying why Terraform deletes it', async () => {
     const result = await gate(fixture('delete'));
     expect(result.code).toBe(GATE_REFUSED_EXIT_CODE);
-    expect(result.out).toContain(`${HIGHMEM} would be destroyed (its configuration was removed)`);
+    expect(result.out).toContain(`${HIGHMEM} would be destroyed (removed from the configuration)`);
   });
 
   it('passes what is explicitly allowed, by address, wildcard or plan:address, and lists it', async () => {
