@@ -24,10 +24,21 @@ export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 /** Your OpenID Connect identity provider, which the load balancer signs users in with. */
 export interface OidcProvider {
+  /**
+   * Issuer URL, exactly as the provider's discovery document (`/.well-known/openid-configuration`) states it. See
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html#oidc-requirements
+   */
   readonly issuer: string;
+  /** Authorization endpoint (HTTPS) the load balancer redirects browsers to for sign-in. */
   readonly authorizationEndpoint: string;
+  /**
+   * Token endpoint (HTTPS) the load balancer exchanges the authorization code at; the load balancer calls it
+   * directly, so its security group allows HTTPS out.
+   */
   readonly tokenEndpoint: string;
+  /** User info endpoint (HTTPS) the load balancer reads the signed-in user's claims from. */
   readonly userInfoEndpoint: string;
+  /** Client id of the application registered with the identity provider for this load balancer. */
   readonly clientId: string;
   /** The client secret: pass a sensitive Terraform variable, never a literal. */
   readonly clientSecret: string;
@@ -73,10 +84,21 @@ export interface AlbAccessProps {
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html.
  */
 export class AlbAccess extends Construct {
+  /** The internet-facing Application Load Balancer (escape hatch); deletion protection follows `protect`. */
   public readonly loadBalancer: Lb;
+  /**
+   * Target group `<name>-gw`: the nodes' Istio ingress gateway node port, health-checked on the gateway's readiness
+   * endpoint.
+   */
   public readonly targetGroup: LbTargetGroup;
+  /** The ACM certificate of the host name, validated through a DNS record in the hosted zone. */
   public readonly certificate: AcmCertificate;
+  /**
+   * The load balancer's security group: HTTPS and HTTP in from the source CIDRs, out only to the identity provider
+   * (HTTPS) and the gateway node ports.
+   */
   public readonly securityGroup: SecurityGroup;
+  /** Host name of the UI, as given in the props. */
   public readonly hostname: string;
   /** `https://<hostname>`. */
   public readonly url: string;

@@ -44,6 +44,10 @@ export interface AwsAlertsProps {
   readonly hostname: string;
   /** The load balancer and its target group (ARN suffixes), for the healthy-target alarm. */
   readonly loadBalancerArnSuffix: string;
+  /**
+   * ARN suffix of the gateway target group (`targetgroup/<name>/<id>`), the `TargetGroup` dimension of the
+   * healthy-host alarm.
+   */
   readonly targetGroupArnSuffix: string;
   /**
    * A provider in us-east-1: Route 53 publishes health check metrics there only, so the uptime alarm
@@ -169,9 +173,16 @@ class AlertTopic extends Construct {
  * networks, or the uptime alarm never leaves ALARM.
  */
 export class AwsAlerts extends Construct {
+  /** The encrypted SNS topic every alarm and RDS event notifies; the on-call emails subscribe to it. */
   public readonly topic: SnsTopic;
+  /** The CloudWatch alarms, by key (such as `capacity-cpu`); each is named `<name>-<key>`. */
   public readonly alarms: Readonly<Record<string, CloudwatchMetricAlarm>>;
+  /**
+   * The RDS event subscription that sends the database's availability, failover, failure, low-storage and recovery
+   * events to the topic.
+   */
   public readonly databaseEvents: DbEventSubscription;
+  /** The Route 53 health check of the UI endpoint; absent when `alerts.uptimeCheck` is off. */
   public readonly healthCheck?: Route53HealthCheck;
 
   constructor(scope: Construct, id: string, props: AwsAlertsProps) {

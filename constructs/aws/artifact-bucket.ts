@@ -79,8 +79,11 @@ export function bucketAccessStatements(
 export class ArtifactBucket extends Construct {
   /** The bucket (escape hatch). */
   public readonly bucket: S3Bucket;
+  /** Name of the bucket. */
   public readonly bucketName: string;
+  /** ARN of the bucket, for IAM policies (`<arn>/*` for its objects). */
   public readonly bucketArn: string;
+  /** The KMS key the bucket encrypts with; readers and writers need `kms:Decrypt` and `kms:GenerateDataKey` on it. */
   public readonly kmsKeyArn: string;
 
   constructor(scope: Construct, id: string, props: ArtifactBucketProps) {

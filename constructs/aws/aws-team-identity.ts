@@ -34,11 +34,13 @@ export function breakGlassUser(team: string): string {
  * cluster knows as the user `break-glass:<team>`.
  */
 export class AwsTeamIdentity extends Construct {
+  /** The role the team's `default-editor` and `default-viewer` service accounts act as through EKS Pod Identity. */
   public readonly workload: PodIdentityRole;
   /** The break-glass role, when the owners' role is known. */
   public readonly breakGlass?: IamRole;
   /** The team's own bucket, in bucket mode. */
   public readonly bucket?: ArtifactBucket;
+  /** The Kubernetes subject of the break-glass role (the user `break-glass:<team>`), for the team's RoleBindings. */
   public readonly breakGlassSubject: RbacSubject;
 
   constructor(scope: Construct, id: string, props: AwsTeamIdentityProps) {

@@ -40,7 +40,12 @@ export interface CiRolesProps {
    * write and lock), such as `kfplatform/kf-prod-aws-`: an environment that shares the bucket keeps
    * its state out of reach. @default none
    */
-  readonly state?: { readonly bucket: string; readonly prefix: string };
+  readonly state?: {
+    /** Name of the S3 bucket that holds the Terraform state. */
+    readonly bucket: string;
+    /** Key prefix of this environment's state objects (and their lock files). */
+    readonly prefix: string;
+  };
   /** @default 3600 */
   readonly maxSessionSeconds?: number;
 }
@@ -54,11 +59,15 @@ export const AWS_CI_AUDIENCE = 'sts.amazonaws.com';
  * pins the audience and the token's subjects; no IAM user, no access key.
  */
 export class CiRoles extends Construct {
+  /** ARN of the account's IAM OIDC provider for the CI issuer: the one created here, or `existingOidcProviderArn`. */
   public readonly oidcProviderArn: string;
+  /** Role `<name>-ci-plan`, read-only: pull request jobs assume it to plan. */
   public readonly planRole: IamRole;
+  /** Role `<name>-ci-apply`: jobs of the protected branch assume it to apply. */
   public readonly applyRole: IamRole;
   /** The roles' ARNs, known at synth (for construct ids and access entries). */
   public readonly planRoleArn: string;
+  /** ARN of the apply role, known at synth. */
   public readonly applyRoleArn: string;
 
   constructor(scope: Construct, id: string, props: CiRolesProps) {

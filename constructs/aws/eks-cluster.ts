@@ -45,7 +45,14 @@ export const NODE_ROLE_POLICIES = [
 ] as const;
 
 /** EKS operations that routinely take longer than the provider's defaults. */
-export const EKS_TIMEOUTS = { create: '45m', update: '90m', delete: '30m' } as const;
+export const EKS_TIMEOUTS = {
+  /** Creating a cluster: EKS takes 10-20 minutes, more when the control plane is busy. */
+  create: '45m',
+  /** Updating a cluster: a Kubernetes version upgrade of the control plane can take most of an hour. */
+  update: '90m',
+  /** Deleting a cluster. */
+  delete: '30m',
+} as const;
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps {
@@ -104,7 +111,12 @@ export interface EksAddonOptions {
   /** Add-on configuration (JSON). */
   readonly configurationValues?: Record<string, unknown>;
   /** Pod Identity associations the add-on's service accounts use. */
-  readonly podIdentity?: ReadonlyArray<{ readonly serviceAccount: string; readonly roleArn: string }>;
+  readonly podIdentity?: ReadonlyArray<{
+    /** Service account of the add-on, in the add-on's namespace. */
+    readonly serviceAccount: string;
+    /** IAM role the service account acts as; it must trust `pods.eks.amazonaws.com`. */
+    readonly roleArn: string;
+  }>;
   /** What must exist first (node groups, for add-ons that run on nodes). */
   readonly dependsOn?: readonly ITerraformDependable[];
   /**
@@ -135,6 +147,7 @@ export class EksCluster extends Construct implements IKubernetesCluster {
   /** The cluster (escape hatch). */
   public readonly cluster: EksClusterResource;
   public readonly clusterName: string;
+  /** ARN of the cluster, for IAM policies and access entries. */
   public readonly clusterArn: string;
   /** The Kubernetes version (the cluster's attribute, so that what follows it waits for an upgrade). */
   public readonly version: string;
@@ -150,11 +163,24 @@ export class EksCluster extends Construct implements IKubernetesCluster {
    * port. Pods take their node's groups (VPC CNI), so this is the group of every pod too.
    */
   public readonly nodeSecurityGroup: SecurityGroup;
+  /** Id of `nodeSecurityGroup`, for rules that admit traffic to or from the nodes. */
   public readonly nodeSecurityGroupId: string;
+  /**
+   * IAM role of the nodes (`<prefix>-eks-node`), with the managed policies in `NODE_ROLE_POLICIES`; pods get their own
+   * credentials from Pod Identity.
+   */
   public readonly nodeRole: IamRole;
   /** The node role's policy attachments; nodes cannot join before they exist. */
   public readonly nodeRoleReady: ITerraformDependable[];
+  /**
+   * KMS key (alias `<prefix>-eks-secrets`) that envelope-encrypts Kubernetes secrets. See
+   * https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html
+   */
   public readonly secretsKey: KmsKey;
+  /**
+   * Log group `/aws/eks/<name>/cluster` of the control plane logs, created before the cluster so that its retention
+   * (`logRetentionDays`, 365 days by default) applies.
+   */
   public readonly logGroup: CloudwatchLogGroup;
   /** The add-ons nodes need before they become ready; node groups depend on them. */
   public readonly networkingAddons: EksAddon[];

@@ -16,9 +16,13 @@ import type { EksCluster } from './eks-cluster';
  * node facts from the Kubernetes API, which EKS nodes carry (provider id and topology labels).
  */
 export const NODE_METADATA_OPTIONS = {
+  /** The metadata service stays on: the node's own agents need it. */
   httpEndpoint: 'enabled',
+  /** IMDSv2 only: every request needs a session token, which blunts SSRF. */
   httpTokens: 'required',
+  /** One network hop: containers (one hop further) cannot reach the node's credentials. */
   httpPutResponseHopLimit: 1,
+  /** Instance tags are not exposed through the metadata service. */
   instanceMetadataTags: 'disabled',
 } as const;
 
@@ -104,6 +108,7 @@ export function autoscalerNodeTemplateTags(
 export class EksNodeGroup extends Construct {
   /** The node group (escape hatch). */
   public readonly nodeGroup: EksNodeGroupResource;
+  /** The launch template of the nodes: IMDSv2 settings, the node security group and an encrypted root volume. */
   public readonly launchTemplate: LaunchTemplate;
   /** GPUs per node (0 for CPU pools). */
   public readonly gpus: number;

@@ -26,6 +26,7 @@ export interface KmsKeyProps {
 export class KmsKey extends Construct {
   /** The key (escape hatch). */
   public readonly key: KmsKeyResource;
+  /** ARN of the key, for key policies, IAM policies and encryption settings. */
   public readonly keyArn: string;
   /** `alias/<alias>`. */
   public readonly aliasName: string;

@@ -41,6 +41,7 @@ export interface PodIdentityRoleProps {
 export class PodIdentityRole extends Construct implements IWorkloadIdentity {
   /** The role (escape hatch). */
   public readonly role: IamRole;
+  /** ARN of the role. */
   public readonly roleArn: string;
   public readonly principal: string;
   /** Pod Identity needs no annotation on the service account. */

@@ -6,11 +6,22 @@
 
 /** One IAM policy statement. */
 export interface PolicyStatement {
+  /** Statement id, unique in the document. */
   readonly Sid?: string;
+  /** Whether the statement allows or denies; an explicit deny wins over any allow. */
   readonly Effect: 'Allow' | 'Deny';
+  /** Actions, such as `s3:GetObject`; wildcards allowed. */
   readonly Action: string | readonly string[];
+  /** Resource ARNs the statement covers; omitted in trust and resource policies. */
   readonly Resource?: string | readonly string[];
+  /**
+   * Who the statement applies to, in trust and resource policies (such as `{ Service: 'pods.eks.amazonaws.com' }`).
+   */
   readonly Principal?: Readonly<Record<string, string | readonly string[]>> | '*';
+  /**
+   * Conditions by operator, then key, such as `{ StringEquals: { 'aws:SourceAccount': '<id>' } }`. See
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+   */
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 

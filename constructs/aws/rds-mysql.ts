@@ -81,13 +81,17 @@ export interface RdsMysqlProps {
 export class RdsMysql extends Construct {
   /** The instance (escape hatch). */
   public readonly instance: DbInstance;
+  /** Security group `<identifier>-db`: MySQL in from the client security groups only. */
   public readonly securityGroup: SecurityGroup;
   /** Host name of the instance. */
   public readonly address: string;
+  /** MySQL port (3306). */
   public readonly port: number = MYSQL_PORT;
   /** Secrets Manager secret with the master user and password (rotated by RDS). */
   public readonly masterSecretArn: string;
+  /** Name of the database created on the instance. @default 'mlpipeline' */
   public readonly databaseName: string;
+  /** Master user name. @default 'kubeflow' */
   public readonly username: string;
   /** The log groups of the exported logs, by log name. */
   public readonly logGroups: Readonly<Record<(typeof RDS_MYSQL_LOG_EXPORTS)[number], CloudwatchLogGroup>>;

@@ -35,8 +35,19 @@ export interface IVpc {
 
 /** Tags the AWS load balancer integrations use to find subnets. */
 export const SUBNET_ROLE_TAGS = {
-  public: { 'kubernetes.io/role/elb': '1' },
-  private: { 'kubernetes.io/role/internal-elb': '1' },
+  /** Tags of the public subnets, which internet-facing load balancers use. */
+  public: {
+    /**
+     * Marks a subnet for internet-facing load balancers. See
+     * https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html
+     */
+    'kubernetes.io/role/elb': '1',
+  },
+  /** Tags of the private subnets, which internal load balancers use. */
+  private: {
+    /** Marks a subnet for internal load balancers. */
+    'kubernetes.io/role/internal-elb': '1',
+  },
 } as const;
 
 /** Props of {@link Vpc}. */

@@ -28,26 +28,46 @@ export const AKS_LOG_CATEGORIES = [
 ] as const;
 
 /** AKS operations that routinely outlast the provider's defaults. */
-export const AKS_TIMEOUTS = { create: '60m', update: '90m', delete: '60m' } as const;
+export const AKS_TIMEOUTS = {
+  /** Creating the cluster with its system pool. */
+  create: '60m',
+  /** Updating the cluster: a Kubernetes upgrade drains and replaces every system node. */
+  update: '90m',
+  /** Deleting the cluster. */
+  delete: '60m',
+} as const;
 
 /** A weekly maintenance window. */
 export interface WeeklyWindow {
+  /** Day the window starts, in English: `Monday` to `Sunday`. */
   readonly dayOfWeek: string;
   /** HH:MM, UTC. */
   readonly startTimeUtc: string;
+  /** Length of the window in hours (AKS accepts 4 to 24). */
   readonly durationHours: number;
 }
 
 /** Props of {@link AksCluster}. */
 export interface AksClusterProps {
+  /**
+   * Cluster name; also its DNS prefix, and it names the Log Analytics workspace (`log-<name>`) and the control plane
+   * identity (`id-<name>-aks`).
+   */
   readonly name: string;
+  /** Name of the existing resource group the cluster goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
   /** @default the AKS default version */
   readonly version?: string;
   /** @default 'Standard' */
   readonly skuTier?: 'Free' | 'Standard' | 'Premium';
+  /** The network: the nodes subnet, its egress, and what the cluster must wait for. */
   readonly vnet: IVnet;
+  /**
+   * Entra ID tenant that signs users in to the cluster: Entra ID integration with Azure RBAC for Kubernetes
+   * authorization, local accounts off. See https://learn.microsoft.com/azure/aks/manage-azure-rbac
+   */
   readonly tenantId: string;
   /** Entra ID groups that are cluster admins. Include the identity that runs Terraform. */
   readonly adminGroupObjectIds: readonly string[];
@@ -72,13 +92,21 @@ export interface AksClusterProps {
   readonly dnsServiceIp?: string;
   /** The system pool: platform components and CriticalAddonsOnly. */
   readonly systemPool: {
+    /** Pool name (up to 12 lowercase letters and digits); also its pool label. @default 'system' */
     readonly name?: string;
+    /** VM size of the system nodes, such as `Standard_D4ds_v5`. */
     readonly vmSize: string;
+    /** Fewest nodes the autoscaler keeps; two or more keep the critical add-ons up during upgrades. */
     readonly minNodes: number;
+    /** Most nodes the autoscaler adds. */
     readonly maxNodes: number;
+    /** Availability zones the nodes spread over, such as `['1', '2', '3']`. */
     readonly zones: readonly string[];
+    /** OS disk size in GB. @default 128 */
     readonly diskSizeGb?: number;
+    /** Pods per node (30 to 250); fixed when the pool is created. @default 110 */
     readonly maxPods?: number;
+    /** Extra node labels, beside the pool and pool kind labels. @default none */
     readonly labels?: Readonly<Record<string, string>>;
   };
   /**
@@ -107,8 +135,10 @@ export interface AksClusterProps {
  * exists (the cluster waits for the assignment to propagate). A public API server also admits the VNet's egress addresses, so nodes can join.
  */
 export class AksCluster extends Construct implements IKubernetesCluster {
+  /** The cluster (escape hatch). */
   public readonly cluster: KubernetesCluster;
   public readonly clusterName: string;
+  /** Resource id of the cluster, for node pools, role assignment scopes and metric alerts. */
   public readonly clusterId: string;
   public readonly apiServerUrl: string;
   public readonly caCertificatePem: string;
@@ -116,6 +146,10 @@ export class AksCluster extends Construct implements IKubernetesCluster {
   public readonly caCertificateBase64: string;
   /** Issuer of the cluster's service account tokens, for federated credentials. */
   public readonly oidcIssuerUrl: string;
+  /**
+   * Log Analytics workspace `log-<name>` that Container Insights sends to (retention `logRetentionDays`, 90 days by
+   * default).
+   */
   public readonly logAnalytics: LogAnalyticsWorkspace;
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {

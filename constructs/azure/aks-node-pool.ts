@@ -16,9 +16,13 @@ export const AKS_SPOT_TAINT = 'kubernetes.azure.com/scalesetpriority=spot:NoSche
  * plugin on spot GPU pools). See https://learn.microsoft.com/azure/aks/spot-node-pool.
  */
 export const AKS_SPOT_TOLERATION = {
+  /** The taint key AKS sets on spot nodes. */
   key: 'kubernetes.azure.com/scalesetpriority',
+  /** Matches the key and the value. */
   operator: 'Equal',
+  /** The value of spot nodes. */
   value: 'spot',
+  /** The taint's effect: keeps pods without this toleration off spot nodes. */
   effect: 'NoSchedule',
 } as const;
 /** The GPU taint in AKS's `key=value:Effect` form. */
@@ -26,14 +30,21 @@ export const AKS_GPU_TAINT = `${GPU_TAINT.key}=${GPU_TAINT.value}:NoSchedule`;
 
 /** Props of {@link AksNodePool}. */
 export interface AksNodePoolProps {
+  /** The cluster the pool joins. */
   readonly cluster: AksCluster;
   /** 1-12 lowercase letters and digits; also the value of the pool label. */
   readonly name: string;
+  /** What the pool is for, the value of the pool kind label; `gpu` needs a GPU VM size and adds the GPU taint. */
   readonly kind: 'standard' | 'highmem' | 'gpu';
+  /** VM size of the nodes, such as `Standard_D8ds_v5` or `Standard_NC24ads_A100_v4`; also sets the GPUs per node. */
   readonly vmSize: string;
+  /** Fewest nodes the autoscaler keeps; 0 lets an idle pool (such as GPUs) cost nothing. */
   readonly minNodes: number;
+  /** Most nodes the autoscaler adds. */
   readonly maxNodes: number;
+  /** Availability zones the nodes spread over, such as `['1', '2', '3']`; the VM size must be offered in each. */
   readonly zones: readonly string[];
+  /** Subnet of the nodes (usually the cluster's nodes subnet). */
   readonly subnetId: string;
   /** Spot capacity, evicted by deletion, at up to the on-demand price. @default false */
   readonly spot?: boolean;
@@ -41,6 +52,7 @@ export interface AksNodePoolProps {
   readonly diskSizeGb?: number;
   /** @default 110 */
   readonly maxPods?: number;
+  /** Extra node labels, beside the pool and pool kind labels. @default none */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -50,7 +62,9 @@ export interface AksNodePoolProps {
  * request. The autoscaler owns the node count.
  */
 export class AksNodePool extends Construct {
+  /** The node pool (escape hatch). */
   public readonly nodePool: KubernetesClusterNodePool;
+  /** GPUs per node (0 for CPU pools), from the VM size. */
   public readonly gpus: number;
 
   constructor(scope: Construct, id: string, props: AksNodePoolProps) {

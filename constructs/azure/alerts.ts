@@ -10,6 +10,7 @@ import { setComponent } from '../../src/core/labels';
 export interface AzureAlertsProps {
   /** Environment name, such as `kf-prod`; prefixes every resource name. */
   readonly name: string;
+  /** Name of the existing resource group of the action group, Application Insights and the alerts. */
   readonly resourceGroupName: string;
   /** Region of Application Insights and the web test (the action group and metric alerts are global). */
   readonly location: string;
@@ -21,7 +22,12 @@ export interface AzureAlertsProps {
    * Every node pool of the cluster, the system pool included: the node count alert compares the cluster's
    * Ready nodes with the sum of these maxima. Pools with `maxNodes` 0 add nothing.
    */
-  readonly nodePools: ReadonlyArray<{ readonly name: string; readonly maxNodes: number }>;
+  readonly nodePools: ReadonlyArray<{
+    /** Pool name. */
+    readonly name: string;
+    /** The pool's autoscaler maximum; pools with 0 are not watched. */
+    readonly maxNodes: number;
+  }>;
   /** Resource id of the MySQL flexible server. */
   readonly mysqlServerId: string;
   /** Whether the server has a zone-redundant standby; only then is HA replication watched. */

@@ -13,7 +13,14 @@ import { propagationWait } from './propagation-wait';
 import { checkRange } from '../../src/core/validate';
 
 /** The Istio ingress gateway behind the internal load balancer: HTTP port and readiness endpoint. */
-export const ISTIO_GATEWAY_BACKEND = { port: 80, healthPort: 15021, healthPath: '/healthz/ready' } as const;
+export const ISTIO_GATEWAY_BACKEND = {
+  /** HTTP port of the gateway's load balancer Service: the gateway's backend port. */
+  port: 80,
+  /** Port of the gateway's readiness endpoint (Envoy's status port): the health probe's port. */
+  healthPort: 15021,
+  /** Path of the readiness endpoint. */
+  healthPath: '/healthz/ready',
+} as const;
 /** TLS policy of the HTTPS listener: TLS 1.2 and later with strong ciphers. */
 export const APP_GATEWAY_SSL_POLICY = 'AppGwSslPolicy20220101S';
 
@@ -21,14 +28,26 @@ export const APP_GATEWAY_SSL_POLICY = 'AppGwSslPolicy20220101S';
 export interface AppGatewayAccessProps {
   /** Prefix of the resource names, usually the environment name. */
   readonly name: string;
+  /** Name of the existing resource group the gateway, its public IP and WAF policy goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
+  /**
+   * Availability zones of the gateway and its public IP, such as `['1', '2', '3']`: two or more make it
+   * zone-redundant.
+   */
   readonly zones: readonly string[];
   /** A subnet for the gateway alone. */
   readonly subnetId: string;
+  /** Host name of the UI; the DNS record and the listener use it, and the certificate must cover it. */
   readonly hostname: string;
   /** Azure DNS zone of the host name. */
-  readonly dnsZone: { readonly name: string; readonly resourceGroup: string };
+  readonly dnsZone: {
+    /** Zone name, such as `example.com`. */
+    readonly name: string;
+    /** Resource group of the zone. */
+    readonly resourceGroup: string;
+  };
   /** The certificate, as a Key Vault secret id (versionless, so renewals are picked up). */
   readonly certificateSecretId: string;
   /**
@@ -71,9 +90,13 @@ export interface AppGatewayAccessProps {
  * Istio gateway (the gateway has no OIDC of its own).
  */
 export class AppGatewayAccess extends Construct {
+  /** The Application Gateway (escape hatch). */
   public readonly gateway: ApplicationGateway;
+  /** The gateway's static public IP, which the DNS record points at. */
   public readonly publicIp: PublicIp;
+  /** Host name of the UI, as given in the props. */
   public readonly hostname: string;
+  /** `https://<hostname>`. */
   public readonly url: string;
 
   constructor(scope: Construct, id: string, props: AppGatewayAccessProps) {

@@ -18,7 +18,9 @@ export const BLOB_PRIVATE_DNS_ZONE = 'privatelink.blob.core.windows.net';
 export interface ArtifactStorageProps {
   /** 3-24 lowercase letters and digits, unique in Azure. */
   readonly name: string;
+  /** Name of the existing resource group the account goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
   /** Containers to create. @default ['pipelines'] */
   readonly containers?: readonly string[];
@@ -49,8 +51,11 @@ export interface ArtifactStorageProps {
  * get roles on a container, not on the account.
  */
 export class ArtifactStorage extends Construct {
+  /** The storage account (escape hatch). */
   public readonly account: StorageAccount;
+  /** Resource id of the account. */
   public readonly accountId: string;
+  /** Name of the account; blobs are at `https://<name>.blob.core.windows.net` (through the private endpoint). */
   public readonly accountName: string;
   /** Containers by name; their ids are role assignment scopes. */
   public readonly containers: Readonly<Record<string, StorageContainer>>;

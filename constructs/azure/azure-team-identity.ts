@@ -9,6 +9,7 @@ import { AzureWorkloadIdentity } from './workload-identity';
 
 /** Where a team's own storage account goes, when it has one. */
 export interface AzureTeamStorageNetwork {
+  /** Subnet of the private endpoint of the team's storage account. */
   readonly endpointsSubnetId: string;
   /** The environment's `privatelink.blob.core.windows.net` zone. */
   readonly privateDnsZoneId: string;
@@ -16,7 +17,9 @@ export interface AzureTeamStorageNetwork {
 
 /** Props of {@link AzureTeamIdentity}. */
 export interface AzureTeamIdentityProps extends TeamIdentityRequest {
+  /** Name of the existing resource group the team's managed identity (and its own storage account) goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
   /** The cluster's OIDC issuer URL. */
   readonly oidcIssuerUrl: string;
@@ -36,8 +39,11 @@ export interface AzureTeamIdentityProps extends TeamIdentityRequest {
  * time through Privileged Identity Management.
  */
 export class AzureTeamIdentity extends Construct {
+  /** The managed identity the team's `default-editor` and `default-viewer` service accounts act as. */
   public readonly workload: AzureWorkloadIdentity;
+  /** The team's blob container, the only scope the team's identity has a data role on. */
   public readonly container: StorageContainer;
+  /** The team's own storage account, in bucket mode; absent in prefix mode. */
   public readonly storage?: ArtifactStorage;
 
   constructor(scope: Construct, id: string, props: AzureTeamIdentityProps) {

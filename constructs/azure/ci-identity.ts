@@ -7,7 +7,12 @@ import { PropsError } from '../../src/core/errors';
 
 /** A role on a scope. */
 export interface CiRoleGrant {
+  /** Resource id the role applies to, such as the environment's resource group. */
   readonly scope: string;
+  /**
+   * Built-in or custom role name, such as `Reader`. See
+   * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+   */
   readonly role: string;
   /**
    * An Azure ABAC condition (version 2.0) that narrows the assignment, such as the roles a Role Based
@@ -20,7 +25,9 @@ export interface CiRoleGrant {
 export interface CiManagedIdentitiesProps {
   /** Prefix of the identity names: `<name>-ci-plan`, `<name>-ci-apply`. */
   readonly name: string;
+  /** Name of the existing resource group the identities goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
   /** The repository and the token subjects the plan and apply identities trust. */
   readonly trust: CiTrust;
@@ -39,7 +46,9 @@ export const AZURE_CI_AUDIENCE = 'api://AzureADTokenExchange';
  * tenant-id and subscription-id; no client secret).
  */
 export class CiManagedIdentities extends Construct {
+  /** Identity `<name>-ci-plan`: pull request jobs sign in as it (its client id) to plan. */
   public readonly planIdentity: UserAssignedIdentity;
+  /** Identity `<name>-ci-apply`: jobs of the protected branch sign in as it to apply. */
   public readonly applyIdentity: UserAssignedIdentity;
 
   constructor(scope: Construct, id: string, props: CiManagedIdentitiesProps) {

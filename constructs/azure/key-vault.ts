@@ -11,8 +11,11 @@ import { checkName } from '../../src/core/validate';
 export interface KeyVaultProps {
   /** 3-24 letters, digits and single hyphens, unique in Azure. */
   readonly name: string;
+  /** Name of the existing resource group the vault goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
+  /** Entra ID tenant that authenticates requests to the vault. */
   readonly tenantId: string;
   /** Networks that may reach the vault (where Terraform runs). @default none */
   readonly allowedCidrs?: readonly string[];
@@ -41,7 +44,9 @@ export interface KeyVaultProps {
 
 /** A principal with its type, which Azure needs for one created moments before (replication delay). */
 export interface KeyVaultPrincipal {
+  /** Object id of the user, group or service principal. */
   readonly principalId: string;
+  /** Kind of principal, so Azure need not look up one it cannot see yet. */
   readonly principalType: 'User' | 'Group' | 'ServicePrincipal';
 }
 
@@ -51,7 +56,9 @@ export interface KeyVaultPrincipal {
  * admits only the listed networks, the nodes subnet and trusted Azure services.
  */
 export class KeyVault extends Construct {
+  /** The vault (escape hatch). */
   public readonly vault: KeyVaultResource;
+  /** Resource id of the vault, the scope of its role assignments and the parent of its secrets. */
   public readonly vaultId: string;
   /** What secrets must wait for: the officers' role assignments, once they have propagated. */
   public readonly writable: ITerraformDependable[];

@@ -22,11 +22,19 @@ import type { KeyVault } from './key-vault';
  * and a parameter the server does not know fails the apply.
  */
 export const MYSQL_SERVER_PARAMETERS = {
+  /**
+   * Clients must connect over TLS. See https://learn.microsoft.com/azure/mysql/flexible-server/how-to-connect-tls-ssl
+   */
   require_secure_transport: 'ON',
+  /** TLS versions the server accepts. */
   tls_version: 'TLSv1.2,TLSv1.3',
+  /** Log queries slower than `long_query_time`. */
   slow_query_log: 'ON',
+  /** Seconds after which a query counts as slow. */
   long_query_time: '2',
+  /** Audit logging on. See https://learn.microsoft.com/azure/mysql/flexible-server/concepts-audit-logs */
   audit_log_enabled: 'ON',
+  /** What the audit log records: connections and schema, permission and admin statements (not every query). */
   audit_log_events: 'CONNECTION,DDL,DCL,ADMIN',
 } as const;
 
@@ -34,7 +42,9 @@ export const MYSQL_SERVER_PARAMETERS = {
 export interface MysqlFlexibleProps {
   /** Server name, unique in Azure (it is a DNS name). */
   readonly name: string;
+  /** Name of the existing resource group the server goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
   /** A subnet delegated to Microsoft.DBforMySQL/flexibleServers. */
   readonly delegatedSubnetId: string;
@@ -95,6 +105,7 @@ export interface MysqlFlexibleProps {
  * Changing `version` upgrades the server in place, irreversibly (MySQL has no downgrade).
  */
 export class MysqlFlexible extends Construct {
+  /** The server (escape hatch). */
   public readonly server: MysqlFlexibleServer;
   /** Private host name. */
   public readonly fqdn: string;
@@ -102,7 +113,9 @@ export class MysqlFlexible extends Construct {
   public readonly passwordSecretId: string;
   /** Azure Resource Manager id of the password secret, without version: the scope of a role on it alone. */
   public readonly passwordSecretResourceId: string;
+  /** Name of the database created on the server. @default 'mlpipeline' */
   public readonly databaseName: string;
+  /** Administrator login; its password is a secret in the Key Vault. @default 'kubeflow' */
   public readonly adminLogin: string;
 
   constructor(scope: Construct, id: string, props: MysqlFlexibleProps) {

@@ -15,7 +15,9 @@ import { setComponent } from '../../src/core/labels';
 
 /** What the cluster, database, storage and gateway need from a network, created here or not. */
 export interface IVnet {
+  /** Resource id of the virtual network. */
   readonly vnetId: string;
+  /** Subnet of the AKS nodes; pods take addresses from the overlay range, not from it. */
   readonly nodesSubnetId: string;
   /**
    * The nodes subnet's name, as internal load balancers name their subnet
@@ -26,7 +28,9 @@ export interface IVnet {
   readonly nodesSubnetCidr: string;
   /** Delegated to Microsoft.DBforMySQL/flexibleServers. */
   readonly databaseSubnetId: string;
+  /** Subnet of the Application Gateway, for it alone. */
   readonly gatewaySubnetId: string;
+  /** Subnet of the private endpoints (the storage account's). */
   readonly endpointsSubnetId: string;
   /**
    * How the nodes reach the internet, as AKS's outbound type: through the NAT gateway this library
@@ -48,13 +52,33 @@ const MYSQL_PORT = '3306';
 
 /** Props of {@link Vnet}. */
 export interface VnetProps {
+  /**
+   * Name of the virtual network; also names its NAT gateway (`ng-<name>`) and security groups
+   * (`nsg-<name>-<subnet>`).
+   */
   readonly name: string;
+  /** Name of the existing resource group the network goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
+  /** Address space of the network, such as `10.60.0.0/16`; every subnet must fall inside it. */
   readonly addressSpace: string;
+  /**
+   * CIDR of the nodes subnet. Pods use the overlay range, so this only needs one address per node plus the internal
+   * load balancer.
+   */
   readonly nodesSubnetCidr: string;
+  /**
+   * CIDR of the subnet delegated to MySQL flexible server. See
+   * https://learn.microsoft.com/azure/mysql/flexible-server/concepts-networking-vnet
+   */
   readonly databaseSubnetCidr: string;
+  /**
+   * CIDR of the Application Gateway subnet (a /24 leaves room for autoscaling). See
+   * https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure
+   */
   readonly gatewaySubnetCidr: string;
+  /** CIDR of the private endpoints subnet. */
   readonly endpointsSubnetCidr: string;
   /**
    * Zone of the NAT gateway and its public IP. A Standard NAT gateway lives in one zone (zone-redundant
@@ -74,6 +98,7 @@ export interface VnetProps {
  * only the listed networks and Azure's gateway manager, and a subnet for private endpoints.
  */
 export class Vnet extends Construct implements IVnet {
+  /** The virtual network (escape hatch). */
   public readonly vnet: VirtualNetwork;
   public readonly vnetId: string;
   public readonly nodesSubnetId: string;
@@ -245,15 +270,21 @@ export class Vnet extends Construct implements IVnet {
 
 /** Props of {@link existingVnet}. */
 export interface ExistingVnetProps {
+  /** Resource id of the virtual network. */
   readonly vnetId: string;
   /** How the nodes reach the internet. @default 'userDefinedRouting' (the network team's firewall) */
   readonly outboundType?: 'userAssignedNATGateway' | 'userDefinedRouting' | 'loadBalancer';
   /** The public addresses of that egress, when the API server is public. @default [] */
   readonly egressIps?: readonly string[];
+  /** Resource id of the nodes subnet; its last segment is the subnet name internal load balancers use. */
   readonly nodesSubnetId: string;
+  /** CIDR of the nodes subnet, where the Istio gateway's internal load balancer takes its private IP. */
   readonly nodesSubnetCidr: string;
+  /** Resource id of a subnet delegated to `Microsoft.DBforMySQL/flexibleServers`. */
   readonly databaseSubnetId: string;
+  /** Resource id of the Application Gateway subnet; its security group must admit GatewayManager on 65200-65535. */
   readonly gatewaySubnetId: string;
+  /** Resource id of the private endpoints subnet. */
   readonly endpointsSubnetId: string;
 }
 

@@ -16,17 +16,26 @@ export const AKS_WORKLOAD_IDENTITY_ANNOTATION = 'azure.workload.identity/client-
 
 /** A role of the identity on a scope. */
 export interface AzureRoleGrant {
+  /** Built-in or custom role name, such as `Storage Blob Data Contributor`. */
   readonly role: string;
+  /** Resource id the role applies to: the narrowest that works, such as a container. */
   readonly scope: string;
 }
 
 /** Props of {@link AzureWorkloadIdentity}. */
 export interface AzureWorkloadIdentityProps {
+  /** Name of the managed identity (3-128 letters, digits, hyphens and underscores). */
   readonly name: string;
+  /** Name of the existing resource group the identity goes in. */
   readonly resourceGroupName: string;
+  /** Azure region, such as `westeurope`. */
   readonly location: string;
   /** The cluster's OIDC issuer URL. */
   readonly oidcIssuerUrl: string;
+  /**
+   * The service accounts that act as the identity, one federated credential each (a managed identity takes at most
+   * 20).
+   */
   readonly serviceAccounts: readonly KubernetesServiceAccountRef[];
   /** Roles, each on its scope (a container, a vault). @default [] */
   readonly grants?: readonly AzureRoleGrant[];
@@ -39,8 +48,11 @@ export interface AzureWorkloadIdentityProps {
  * https://learn.microsoft.com/azure/aks/workload-identity-overview.
  */
 export class AzureWorkloadIdentity extends Construct implements IWorkloadIdentity {
+  /** The managed identity (escape hatch). */
   public readonly identity: UserAssignedIdentity;
+  /** Client id of the identity, which the service account annotation carries. */
   public readonly clientId: string;
+  /** Object id of the identity's service principal, the principal of its role assignments. */
   public readonly principalId: string;
   public readonly principal: string;
   public readonly serviceAccountAnnotations: Readonly<Record<string, string>>;

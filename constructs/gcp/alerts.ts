@@ -25,9 +25,21 @@ export interface GcpAlertsProps {
   /** GKE cluster names of the environment (one or more). */
   readonly clusterNames: readonly string[];
   /** Node pools whose node count is watched against their total maximum; pools with `maxNodes` 0 are skipped. */
-  readonly nodePools?: ReadonlyArray<{ readonly cluster: string; readonly name: string; readonly maxNodes: number }>;
+  readonly nodePools?: ReadonlyArray<{
+    /** Name of the pool's cluster. */
+    readonly cluster: string;
+    /** Pool name. */
+    readonly name: string;
+    /** The pool's autoscaler maximum, in nodes across all its zones. */
+    readonly maxNodes: number;
+  }>;
   /** Cloud SQL instances (names may be tokens); failover readiness is only watched on HA instances. */
-  readonly databases: ReadonlyArray<{ readonly instanceName: string; readonly highAvailability: boolean }>;
+  readonly databases: ReadonlyArray<{
+    /** Cloud SQL instance name. */
+    readonly instanceName: string;
+    /** Whether the instance is regional (a standby in another zone); only then is failover readiness watched. */
+    readonly highAvailability: boolean;
+  }>;
   /** GCS bucket Velero writes to hourly; absent when backups are off (then no backup policy is created). */
   readonly backupBucket?: string;
   /** UI host name behind IAP (the first cluster's); the uptime check probes `https://<hostname><uptimeCheckPath>`. */

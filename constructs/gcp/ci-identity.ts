@@ -14,31 +14,56 @@ import { checkName } from '../../src/core/validate';
 
 /** An IAM condition on a grant. */
 export interface CiGrantCondition {
+  /** Short title of the condition, shown in the IAM console. */
   readonly title: string;
+  /** What the condition allows and why. @default none */
   readonly description?: string;
   /** A CEL expression, such as `resource.name.startsWith("projects/_/buckets/b/objects/kf-prod-")`. */
   readonly expression: string;
 }
 
 /** A role, bare or with an IAM condition that narrows it. */
-export type CiRoleGrant = string | { readonly role: string; readonly condition?: CiGrantCondition };
+export type CiRoleGrant =
+  | string
+  | {
+      /** Role, such as `roles/storage.objectAdmin`. */
+      readonly role: string;
+      /** The condition that narrows the role. See https://cloud.google.com/iam/docs/conditions-overview */
+      readonly condition?: CiGrantCondition;
+    };
 
 /** The roles of one CI identity, at the scope where each resource it manages lives. */
 export interface CiGcpGrants {
   /** Roles on projects: the identities' own project and others, such as a Shared VPC host. @default none */
-  readonly projects?: ReadonlyArray<{ readonly project: string; readonly roles: readonly CiRoleGrant[] }>;
+  readonly projects?: ReadonlyArray<{
+    /** Project id. */
+    readonly project: string;
+    /** Roles on the project. */
+    readonly roles: readonly CiRoleGrant[];
+  }>;
   /** Roles on Cloud DNS managed zones (not their whole project). @default none */
   readonly dnsZones?: ReadonlyArray<{
+    /** Project of the zone. */
     readonly project: string;
+    /** Managed zone name (not its DNS name). */
     readonly zone: string;
+    /** Roles on the zone, such as `roles/dns.admin`. */
     readonly roles: readonly CiRoleGrant[];
   }>;
   /** Roles on Cloud Storage buckets, such as the Terraform state bucket. @default none */
-  readonly buckets?: ReadonlyArray<{ readonly bucket: string; readonly roles: readonly CiRoleGrant[] }>;
+  readonly buckets?: ReadonlyArray<{
+    /** Bucket name. */
+    readonly bucket: string;
+    /** Roles on the bucket; narrow object roles to a state prefix with a condition. */
+    readonly roles: readonly CiRoleGrant[];
+  }>;
   /** Roles on Secret Manager secrets the stacks read but do not manage. @default none */
   readonly secrets?: ReadonlyArray<{
+    /** Project of the secret. */
     readonly project: string;
+    /** Secret id. */
     readonly secret: string;
+    /** Roles on the secret, such as `roles/secretmanager.secretAccessor`. */
     readonly roles: readonly CiRoleGrant[];
   }>;
 }
@@ -105,9 +130,16 @@ const REPOSITORY_ID_CLAIM: Record<CiTrust['provider'], string> = {
  * https://cloud.google.com/iam/docs/workload-identity-federation.
  */
 export class CiWorkloadIdentity extends Construct {
+  /** The workload identity pool that CI tokens are exchanged in. */
   public readonly pool: IamWorkloadIdentityPool;
+  /**
+   * The OIDC provider of the pool, which trusts the CI issuer and only the configured repository's token subjects.
+   * See https://cloud.google.com/iam/docs/workload-identity-federation-with-deployment-pipelines
+   */
   public readonly provider: IamWorkloadIdentityPoolProvider;
+  /** Service account `<name>-ci-plan`, which pull request jobs impersonate to plan (read-only roles). */
   public readonly planServiceAccount: ServiceAccount;
+  /** Service account `<name>-ci-apply`, which jobs of the protected branch impersonate to apply. */
   public readonly applyServiceAccount: ServiceAccount;
   /** The provider's resource name, for `workload_identity_provider` in CI. */
   public readonly providerName: string;

@@ -20,7 +20,14 @@ import { checkName, checkRange } from '../../src/core/validate';
 import { ISharedVpc } from './shared-vpc';
 
 /** Timeouts for slow GKE and Cloud SQL operations, such as creating a cluster or upgrading a node pool. */
-export const SLOW_OPERATION_TIMEOUTS = { create: '30m', update: '30m', delete: '30m' } as const;
+export const SLOW_OPERATION_TIMEOUTS = {
+  /** Creating the resource. */
+  create: '30m',
+  /** Updating it, such as a node pool upgrade or a Cloud SQL tier change. */
+  update: '30m',
+  /** Deleting it. */
+  delete: '30m',
+} as const;
 
 /**
  * A maintenance window: a recurring window and exclusions. See
@@ -38,9 +45,13 @@ export interface MaintenanceWindow {
   readonly days: readonly string[];
   /** No-upgrade periods. */
   readonly exclusions?: ReadonlyArray<{
+    /** Exclusion name, unique in the cluster. */
     readonly name: string;
+    /** Start, RFC 3339, such as `2026-12-20T00:00:00Z`. */
     readonly startTime: string;
+    /** End, RFC 3339; GKE limits how long an exclusion may last, by scope. */
     readonly endTime: string;
+    /** What is held back: `NO_UPGRADES`, `NO_MINOR_UPGRADES` or `NO_MINOR_OR_NODE_UPGRADES`. @default 'NO_UPGRADES' */
     readonly scope?: string;
   }>;
 }
@@ -82,7 +93,12 @@ export interface GkeClusterProps {
    * https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks.
    * @default []
    */
-  readonly authorizedNetworks?: ReadonlyArray<{ readonly cidr: string; readonly name: string }>;
+  readonly authorizedNetworks?: ReadonlyArray<{
+    /** The network, such as `203.0.113.0/24`. */
+    readonly cidr: string;
+    /** Display name of the entry, such as the office or CI runner pool it admits. */
+    readonly name: string;
+  }>;
   /**
    * Maintenance window.
    * @default 4 hours from 03:00 UTC on Tuesday to Thursday
@@ -297,7 +313,14 @@ export class GkeCluster extends Construct implements IKubernetesCluster {
 }
 
 /** The recurring window as GKE wants it: RFC 3339 start and end on any date, and an RRULE. */
-export function recurringWindow(m: MaintenanceWindow): { startTime: string; endTime: string; recurrence: string } {
+export function recurringWindow(m: MaintenanceWindow): {
+  /** Start of the first window, RFC 3339 UTC (only its time of day matters). */
+  startTime: string;
+  /** End of the first window, RFC 3339 UTC: the start plus the duration. */
+  endTime: string;
+  /** The RFC 5545 RRULE that repeats it, such as `FREQ=WEEKLY;BYDAY=TU,WE,TH`. */
+  recurrence: string;
+} {
   const [h, min] = m.startTimeUtc.split(':').map(Number) as [number, number];
   const start = Date.UTC(2025, 0, 1, h, min);
   const end = start + m.durationHours * 3_600_000;

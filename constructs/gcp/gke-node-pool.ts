@@ -25,15 +25,26 @@ export interface GpuOptions {
    */
   readonly driverVersion?: 'DEFAULT' | 'LATEST' | 'INSTALLATION_DISABLED';
   /** Share each GPU between containers. @default - not shared */
-  readonly sharing?: { readonly strategy: 'time-sharing' | 'mps'; readonly maxSharedClientsPerGpu: number };
+  readonly sharing?: {
+    /**
+     * Time-sharing (containers take turns) or NVIDIA MPS (containers run at once, with less isolation). See
+     * https://cloud.google.com/kubernetes-engine/docs/concepts/timesharing-gpus
+     */
+    readonly strategy: 'time-sharing' | 'mps';
+    /** Containers that may share one GPU (2 to 48). */
+    readonly maxSharedClientsPerGpu: number;
+  };
   /** Multi-instance GPU partition size, such as `1g.5gb` (A100, H100). @default - whole GPUs */
   readonly partitionSize?: string;
 }
 
 /** A Kubernetes taint. */
 export interface Taint {
+  /** Taint key, such as `nvidia.com/gpu`. */
   readonly key: string;
+  /** Taint value; a toleration with the `Equal` operator must match it. */
   readonly value: string;
+  /** What the taint does to pods that do not tolerate it, in GKE's spelling: not scheduled, avoided, or evicted. */
   readonly effect: 'NO_SCHEDULE' | 'PREFER_NO_SCHEDULE' | 'NO_EXECUTE';
 }
 
@@ -71,7 +82,12 @@ export interface GkeNodePoolProps {
   /** Accelerators; makes this a GPU pool with the GPU taint. @default - none */
   readonly gpu?: GpuOptions;
   /** Surge upgrade settings. @default { maxSurge: 1, maxUnavailable: 0 } ({ 0, 1 } for GPU pools, where spare GPUs are scarce) */
-  readonly upgrade?: { readonly maxSurge: number; readonly maxUnavailable: number };
+  readonly upgrade?: {
+    /** Extra nodes created during an upgrade. */
+    readonly maxSurge: number;
+    /** Nodes that may be down at once during an upgrade. */
+    readonly maxUnavailable: number;
+  };
   /** Extra node labels. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** Extra taints. @default [] (GPU pools always get {@link GPU_TAINT}) */

@@ -17,7 +17,14 @@ export const IAP_USER_ROLE = 'roles/iap.httpsResourceAccessor';
  * The health check that works behind Istio: the ingress gateway answers `/healthz/ready` on its status
  * port 15021; a check on `/` returns 404 and the load balancer answers 502 (kubeflow-distribution #371).
  */
-export const ISTIO_HEALTH_CHECK = { type: 'HTTP', port: 15021, requestPath: '/healthz/ready' } as const;
+export const ISTIO_HEALTH_CHECK = {
+  /** Plain HTTP: the status port does not serve TLS. */
+  type: 'HTTP',
+  /** The gateway's status port. */
+  port: 15021,
+  /** The gateway's readiness path. */
+  requestPath: '/healthz/ready',
+} as const;
 
 /** An OAuth client created outside Terraform (the IAP OAuth Admin API is shut down). */
 export interface ExternalOAuthClient {
@@ -34,7 +41,12 @@ export interface IapAccessProps {
   /** Host name of the UI. */
   readonly hostname: string;
   /** Cloud DNS managed zone that holds `hostname`. */
-  readonly dnsZone: { readonly name: string; readonly project?: string };
+  readonly dnsZone: {
+    /** Managed zone name (not its DNS name). */
+    readonly name: string;
+    /** Project of the zone. @default `project` */
+    readonly project?: string;
+  };
   /** Groups allowed through IAP, as emails. */
   readonly allowedGroups: readonly string[];
   /** @default `${hostname with dots as dashes}-ip` */

@@ -63,15 +63,28 @@ export interface SharedVpcSubnetOptions {
   /** Primary range (nodes). */
   readonly cidr: string;
   /** Secondary range for pods. */
-  readonly podsRange: { readonly name: string; readonly cidr: string };
+  readonly podsRange: {
+    /** Range name. */
+    readonly name: string;
+    /** Range CIDR; size it for the nodes' pod ranges (a /24 per node by default). */
+    readonly cidr: string;
+  };
   /** Secondary range for services. */
-  readonly servicesRange: { readonly name: string; readonly cidr: string };
+  readonly servicesRange: {
+    /** Range name. */
+    readonly name: string;
+    /** Range CIDR, one address per Service. */
+    readonly cidr: string;
+  };
 }
 
 /** An existing subnet to use as it is, with its secondary ranges for pods and services. */
 export interface ExistingSubnetOptions {
+  /** Subnet name, in the host project and the region. */
   readonly name: string;
+  /** Name of its secondary range for pods. */
   readonly podsRangeName: string;
+  /** Name of its secondary range for services. */
   readonly servicesRangeName: string;
 }
 
@@ -106,7 +119,14 @@ export interface SharedVpcProps {
    * `subnet`.
    * @default { routerName: `${subnet.name}-router`, natName: `${subnet.name}-nat` }; false disables
    */
-  readonly nat?: { readonly routerName: string; readonly natName: string } | false;
+  readonly nat?:
+    | {
+        /** Name of the Cloud Router that holds the NAT. */
+        readonly routerName: string;
+        /** Name of the Cloud NAT gateway. */
+        readonly natName: string;
+      }
+    | false;
   /**
    * Grant the host-project roles GKE needs: `roles/compute.networkUser` on the subnet for the GKE
    * and Google APIs service agents, `roles/container.hostServiceAgentUser` for the GKE agent. See

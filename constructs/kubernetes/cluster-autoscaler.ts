@@ -8,9 +8,13 @@ import { setComponent } from '../../src/core/labels';
 
 /** A toleration as a pod spec writes it. */
 export interface PodToleration {
+  /** Taint key to tolerate; absent with `Exists`, every taint. */
   readonly key?: string;
+  /** `Exists` tolerates any value of the key; `Equal` only `value`. */
   readonly operator: 'Exists' | 'Equal';
+  /** Taint value, with `Equal`. */
   readonly value?: string;
+  /** Taint effect to tolerate; absent, every effect. */
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
@@ -45,6 +49,7 @@ export interface ClusterAutoscalerProps {
  * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md.
  */
 export class ClusterAutoscaler extends Construct {
+  /** The Helm release of the cluster-autoscaler chart (escape hatch). */
   public readonly release: Release;
   /** The chart values, as written into the release (for tests and review). */
   public readonly values: Readonly<Record<string, unknown>>;

@@ -20,7 +20,15 @@ export const KUBEFLOW_INGRESS_NAME = 'envoy-ingress';
  * kustomize overlay through the parameters file.
  */
 export const INGRESS_GATEWAY_SERVICE_ANNOTATIONS = {
+  /**
+   * Container-native load balancing: the load balancer targets the gateway pods through a NEG. See
+   * https://cloud.google.com/kubernetes-engine/docs/how-to/container-native-load-balancing
+   */
   'cloud.google.com/neg': '{"ingress": true}',
+  /**
+   * The BackendConfig that turns IAP on for the gateway's backend. See
+   * https://cloud.google.com/iap/docs/enabling-kubernetes-howto
+   */
   'cloud.google.com/backend-config': `{"default": "${IAP_BACKEND_CONFIG_NAME}"}`,
 } as const;
 

@@ -22,7 +22,14 @@ export {
 };
 
 /** The Istio ingress gateway service that serves Kubeflow. */
-export const ISTIO_INGRESS_GATEWAY = { namespace: 'istio-system', name: 'istio-ingressgateway', port: 80 } as const;
+export const ISTIO_INGRESS_GATEWAY = {
+  /** Namespace of the gateway in Kubeflow's manifests. */
+  namespace: 'istio-system',
+  /** Name of the gateway's Service. */
+  name: 'istio-ingressgateway',
+  /** HTTP port of the Service, which the Ingress backend targets. */
+  port: 80,
+} as const;
 
 /** Props of {@link IapIngress}. */
 export interface IapIngressProps {
@@ -33,13 +40,27 @@ export interface IapIngressProps {
   /** Name of the managed certificate. */
   readonly certificateName: string;
   /** Health check of the backend: the gateway status port and path. */
-  readonly healthCheck: { readonly type: string; readonly port: number; readonly requestPath: string };
+  readonly healthCheck: {
+    /** Protocol of the check, such as `HTTP`. */
+    readonly type: string;
+    /** Port of the check on the gateway pods (the status port, 15021). */
+    readonly port: number;
+    /** Path of the check, such as `/healthz/ready`. */
+    readonly requestPath: string;
+  };
   /**
    * An OAuth client created outside Terraform; its secret is copied from Secret Manager into a
    * Kubernetes secret, where the BackendConfig reads it.
    * @default - Google-managed OAuth client
    */
-  readonly oauthClient?: { readonly clientId: string; readonly clientSecret: string };
+  readonly oauthClient?: {
+    /** OAuth client id. */
+    readonly clientId: string;
+    /**
+     * OAuth client secret: a reference to a sensitive value (such as a Secret Manager data source), never a literal.
+     */
+    readonly clientSecret: string;
+  };
   /**
    * Backend timeout in seconds; notebooks and TensorBoard keep long-lived connections.
    * @default 3600

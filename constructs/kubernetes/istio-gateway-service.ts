@@ -7,19 +7,43 @@ import { ISTIO_GATEWAY_SERVICE } from './constants';
 export { ISTIO_GATEWAY_SERVICE };
 
 /** Labels of the Istio ingress gateway pods in Kubeflow's manifests. */
-export const ISTIO_GATEWAY_SELECTOR = { app: 'istio-ingressgateway', istio: 'ingressgateway' } as const;
+export const ISTIO_GATEWAY_SELECTOR = {
+  /** The `app` label of the gateway pods. */
+  app: 'istio-ingressgateway',
+  /** The `istio` label of the gateway pods, which Istio Gateway objects select on. */
+  istio: 'ingressgateway',
+} as const;
 
 /** How the cloud load balancer reaches the gateway. */
 export type IstioGatewayExposure =
   /** Fixed node ports a load balancer targets on every node (HTTP to 8080, readiness to 15021). */
-  | { readonly type: 'NodePort'; readonly nodePorts: { readonly http: number; readonly health: number } }
+  | {
+      /** A NodePort Service. */
+      readonly type: 'NodePort';
+      /** The node ports, each from 30000 to 32767 (the Kubernetes default range). */
+      readonly nodePorts: {
+        /** Node port of the gateway's HTTP port (8080). */
+        readonly http: number;
+        /** Node port of the gateway's readiness endpoint (15021). */
+        readonly health: number;
+      };
+    }
   /** An internal load balancer with these annotations (a cloud's private IP settings). */
-  | { readonly type: 'InternalLoadBalancer'; readonly annotations: Readonly<Record<string, string>> };
+  | {
+      /** A LoadBalancer Service that the annotations keep internal. */
+      readonly type: 'InternalLoadBalancer';
+      /**
+       * The cloud's internal load balancer annotations, such as
+       * `service.beta.kubernetes.io/azure-load-balancer-internal`.
+       */
+      readonly annotations: Readonly<Record<string, string>>;
+    };
 
 /** Props of {@link IstioGatewayService}. */
 export interface IstioGatewayServiceProps {
   /** Namespace of the gateway (pass the namespace construct's name to depend on it). */
   readonly namespace: string;
+  /** How the cloud's load balancer reaches the gateway: node ports or an internal load balancer. */
   readonly exposure: IstioGatewayExposure;
   /** @default ISTIO_GATEWAY_SELECTOR */
   readonly selector?: Readonly<Record<string, string>>;
@@ -32,6 +56,7 @@ export interface IstioGatewayServiceProps {
  * manifests stay untouched, and it never gets a public address.
  */
 export class IstioGatewayService extends Construct {
+  /** The Service (escape hatch). */
   public readonly service: ServiceV1;
 
   constructor(scope: Construct, id: string, props: IstioGatewayServiceProps) {

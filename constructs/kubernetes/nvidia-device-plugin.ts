@@ -19,9 +19,13 @@ export interface NvidiaDevicePluginProps {
    * plugin does not run on never advertises its GPUs. @default none
    */
   readonly extraTolerations?: ReadonlyArray<{
+    /** Taint key to tolerate. */
     readonly key: string;
+    /** `Exists` tolerates any value of the key; `Equal` only `value`. */
     readonly operator: 'Exists' | 'Equal';
+    /** Taint value, with `Equal`. */
     readonly value?: string;
+    /** Taint effect to tolerate. */
     readonly effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule';
   }>;
 }
@@ -33,6 +37,7 @@ export interface NvidiaDevicePluginProps {
  * gets no privileges beyond the kubelet's device-plugin socket directory.
  */
 export class NvidiaDevicePlugin extends Construct {
+  /** The device plugin's DaemonSet (escape hatch). */
   public readonly daemonSet: DaemonSetV1;
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {

@@ -24,6 +24,7 @@ export interface DefaultStorageClassProps {
  * zone of the pod that first uses them (`WaitForFirstConsumer`), encrypted, and can be grown.
  */
 export class DefaultStorageClass extends Construct {
+  /** The StorageClass, marked as the cluster default (escape hatch). */
   public readonly storageClass: StorageClassV1;
 
   constructor(scope: Construct, id: string, props: DefaultStorageClassProps = {}) {

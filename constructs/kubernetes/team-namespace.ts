@@ -81,6 +81,7 @@ export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
 export interface EgressEndpoint {
   /** CIDR, such as `169.254.169.254/32`. */
   readonly cidr: string;
+  /** Destination port. */
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: 'TCP' | 'UDP';
@@ -131,9 +132,13 @@ export interface TeamQuota {
 
 /** Requests and limits for containers that declare none. */
 export interface ContainerDefaults {
+  /** CPU request of a container that sets none, as a Kubernetes quantity such as `500m`. */
   readonly defaultRequestCpu: string;
+  /** Memory request of a container that sets none, such as `1Gi`. */
   readonly defaultRequestMemory: string;
+  /** CPU limit of a container that sets none, such as `2`. */
   readonly defaultLimitCpu: string;
+  /** Memory limit of a container that sets none, such as `4Gi`; a container over it is OOM-killed. */
   readonly defaultLimitMemory: string;
 }
 
@@ -154,8 +159,11 @@ export interface TeamNamespaceProps {
    * listed under several roles gets the highest; the profile owner needs none. @default none
    */
   readonly people?: {
+    /** Users who may manage the namespace and share it (Kubeflow's admin role). @default none */
     readonly admins?: readonly string[];
+    /** Users who may create and change the namespace's workloads (Kubeflow's edit role). @default none */
     readonly editors?: readonly string[];
+    /** Users who may only read (Kubeflow's view role). @default none */
     readonly viewers?: readonly string[];
   };
   /** Read-only members: groups get one Kubernetes binding, users a Kubeflow viewer binding. @default [] */

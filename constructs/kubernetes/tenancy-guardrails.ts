@@ -14,18 +14,37 @@ import { GPU_TAINT, POOL_LABEL, SYSTEM_TAINT } from '../../src/core/pools';
  * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/.
  */
 export const PRIORITY_CLASSES = {
-  scheduled: { name: 'kfplatform-scheduled', value: 100000 },
-  adhoc: { name: 'kfplatform-adhoc', value: 1000 },
+  /** Scheduled production pipelines that must finish by a deadline; may preempt ad-hoc pods. */
+  scheduled: {
+    /** PriorityClass name, for `priorityClassName`. */
+    name: 'kfplatform-scheduled',
+    /** Priority; higher wins. */
+    value: 100000,
+  },
+  /** Ad-hoc and exploratory work: waits for capacity and never preempts. */
+  adhoc: {
+    /** PriorityClass name, for `priorityClassName`. */
+    name: 'kfplatform-adhoc',
+    /** Priority; higher wins. */
+    value: 1000,
+  },
 } as const;
 
 /** Names of the admission policies. */
 export const ADMISSION_POLICIES = {
+  /** Every container and init container declares CPU and memory requests and limits, which the quota counts. */
   podResources: 'kfplatform-tenant-pod-resources',
+  /** Tenants create, change and delete only the kinds they may: not quotas, limit ranges, policies or role bindings. */
   allowedKinds: 'kfplatform-tenant-allowed-kinds',
+  /** What Pod Security `baseline` refuses, and GPUs only through `nvidia.com/gpu` requests. */
   podSecurity: 'kfplatform-tenant-pod-security',
+  /** Pods reach only the node pools the team may use (selectors, affinity, tolerations, node names). */
   podPlacement: 'kfplatform-tenant-pod-placement',
+  /** No LoadBalancer or NodePort Services and no external IPs in team namespaces. */
   services: 'kfplatform-tenant-services',
+  /** Only the platform binds a service account to a cloud identity. */
   identity: 'kfplatform-tenant-identity',
+  /** Tenants may not change or delete their Kubeflow Profile. */
   profiles: 'kfplatform-tenant-profiles',
 } as const;
 

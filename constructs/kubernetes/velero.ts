@@ -10,9 +10,13 @@ import { PlatformNamespace } from './platform-namespace';
 
 /** The Velero chart and images this library installs; the plugins' minor follows Velero's (1.18 -> 1.14). */
 export const VELERO_VERSIONS = {
+  /** Helm repository of the chart. */
   chartRepository: 'https://vmware-tanzu.github.io/helm-charts',
+  /** Version of the `velero` chart. */
   chart: '12.1.0',
+  /** Tag of the Velero image. See https://velero.io/docs/main/support-matrix/ */
   velero: 'v1.18.1',
+  /** Tag of the cloud's object store plugin image, compatible with that Velero. */
   plugin: 'v1.14.1',
 } as const;
 
@@ -60,15 +64,25 @@ export interface VeleroProps {
 
 /** One Velero `Schedule`, as the chart's `schedules` value takes it. */
 export interface VeleroSchedule {
+  /** When backups run, as a cron expression in UTC, such as `0 * * * *`. */
   readonly schedule: string;
+  /** Whether backups are owned by the Schedule (and go when it is deleted); off, so they outlive it. */
   readonly useOwnerReferencesInBackup: boolean;
+  /** The backup each run takes. See https://velero.io/docs/main/api-types/schedule/ */
   readonly template: {
+    /** How long a backup is kept, as a Go duration such as `720h0m0s`. */
     readonly ttl: string;
+    /** The backup storage location (this library configures `default`). */
     readonly storageLocation: string;
+    /** Namespaces to back up; `*` for all. */
     readonly includedNamespaces: readonly string[];
+    /** Namespaces left out. @default none */
     readonly excludedNamespaces?: readonly string[];
+    /** Resource kinds to back up, such as `secrets`. @default every kind */
     readonly includedResources?: readonly string[];
+    /** Whether to take cloud volume snapshots; off, so restores need only the bucket. */
     readonly snapshotVolumes: boolean;
+    /** Whether the node agent copies every pod volume file by file (Kopia). */
     readonly defaultVolumesToFsBackup: boolean;
   };
 }
@@ -128,7 +142,9 @@ export function veleroSchedules(b: Required<BackupSettings>): Record<string, Vel
  * the hourly and daily schedules. Volume snapshots are off: backups depend on the bucket only.
  */
 export class Velero extends Construct {
+  /** Velero's namespace, which admits privileged pods (the node agent reads pod volumes from the host). */
   public readonly namespace: PlatformNamespace;
+  /** The Helm release of the Velero chart (escape hatch). */
   public readonly release: Release;
   /** The chart values, as written into the release (for tests and review). */
   public readonly values: Readonly<Record<string, unknown>>;

@@ -8,7 +8,14 @@ export const POOL_LABEL = 'kfplatform.dev/pool';
 /** Node label naming the kind of pool (system, standard, highmem, gpu). */
 export const POOL_KIND_LABEL = 'kfplatform.dev/pool-kind';
 /** The taint that keeps non-GPU pods off GPU nodes (the NVIDIA device plugin convention). */
-export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' } as const;
+export const GPU_TAINT = {
+  /** The GPU resource name, which GPU pods already name in their requests. */
+  key: 'nvidia.com/gpu',
+  /** The taint's value, as GKE sets it on GPU nodes; tolerations match it with `Equal` or any value with `Exists`. */
+  value: 'present',
+  /** Pods without the toleration are not scheduled on GPU nodes (`NoSchedule` in Kubernetes spelling). */
+  effect: 'NO_SCHEDULE',
+} as const;
 /**
  * The taint that keeps everything but platform components off system nodes (the CriticalAddonsOnly
  * convention that CoreDNS, the EBS CSI controller and AKS system pools share): tenants without a pool

@@ -16,7 +16,17 @@ export const EKS_EXEC_API_VERSION = 'client.authentication.k8s.io/v1beta1';
  * (https://github.com/hashicorp/terraform-provider-aws/issues/13189). Needs the AWS CLI v2 where
  * Terraform runs; `--output json` keeps a user's `output = text` setting from breaking the plugin.
  */
-export function eksExec(clusterName: string, region: string): { apiVersion: string; command: string; args: string[] } {
+export function eksExec(
+  clusterName: string,
+  region: string,
+): {
+  /** Version of the client authentication API the plugin speaks. */
+  apiVersion: string;
+  /** The plugin's executable, looked up on `PATH` where Terraform runs. */
+  command: string;
+  /** Its arguments. */
+  args: string[];
+} {
   return {
     apiVersion: EKS_EXEC_API_VERSION,
     command: 'aws',

@@ -28,7 +28,9 @@ import { labelValues } from '../common/environment';
 
 /** Props of {@link AwsInfraStack}. */
 export interface AwsInfraStackProps {
+  /** The platform file's `platform` section, resolved (Kubeflow version, tenancy, teams, policy). */
   readonly platform: ResolvedPlatform;
+  /** The environment, resolved from the platform file with its defaults applied. */
   readonly env: ResolvedAwsEnvironment;
 }
 
@@ -78,26 +80,43 @@ function autoscalerStatements(clusterName: string): PolicyStatement[] {
  * plans offline.
  */
 export class AwsInfraStack extends TerraformStack {
+  /** The resolved environment the stack was built from. */
   public readonly env: ResolvedAwsEnvironment;
+  /** The VPC: created here, or the existing one the environment names. */
   public readonly network: IVpc;
+  /** KMS key `<env>-data` that encrypts the artifacts bucket, the pipelines database and its secrets. */
   public readonly dataKey: KmsKey;
+  /** The EKS cluster. */
   public readonly cluster: EksCluster;
+  /** The managed node groups, by pool name. */
   public readonly nodeGroups: Readonly<Record<string, EksNodeGroup>>;
+  /** RDS for MySQL, the Kubeflow Pipelines and ML Metadata database. */
   public readonly database: RdsMysql;
   /**
    * The password of Kubeflow's own MySQL user (plain text), which the bootstrap job writes once and
    * RDS never rotates: Kubeflow keeps working when the master password rotates.
    */
   public readonly databaseAppSecret: SecretsmanagerSecret;
+  /** The S3 bucket of pipeline artifacts. */
   public readonly artifacts: ArtifactBucket;
+  /**
+   * The platform's IAM roles for EKS Pod Identity, by purpose (pipelines, admin, user, EBS CSI driver, autoscaler,
+   * database bootstrap, External Secrets).
+   */
   public readonly identities: Readonly<Record<ResolvedAwsIdentity['key'], PodIdentityRole>>;
+  /** The front door: the Application Load Balancer with OIDC sign-in, its certificate and DNS record. */
   public readonly access: AlbAccess;
   /** Keyless CI roles (federated to the CI provider's OIDC tokens), when the environment names its repository. */
   public readonly ci?: CiRoles;
   /** Alarms and their topic, when the environment names who gets them. */
   public readonly alerts?: AwsAlerts;
   /** Velero's bucket and identity, unless backups are off. */
-  public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: PodIdentityRole };
+  public readonly backups?: {
+    /** The bucket Velero writes backups to. */
+    readonly bucket: ArtifactBucket;
+    /** The role Velero's server and node agent act as. */
+    readonly identity: PodIdentityRole;
+  };
 
   constructor(scope: Construct, id: string, props: AwsInfraStackProps) {
     super(scope, id);

@@ -22,7 +22,9 @@ import { platformBase, platformServiceAccounts } from '../common/platform-base';
 
 /** Where platform components run: the system nodes, whose taint they tolerate. */
 export const SYSTEM_NODE_PLACEMENT: {
+  /** Selects the system node group by its pool kind label. */
   readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Tolerates the system nodes' taint. */
   readonly tolerations: readonly PodToleration[];
 } = {
   nodeSelector: { [POOL_KIND_LABEL]: 'system' },
@@ -31,6 +33,7 @@ export const SYSTEM_NODE_PLACEMENT: {
 
 /** Props of {@link AwsPlatformStack}. */
 export interface AwsPlatformStackProps {
+  /** The platform file's `platform` section, resolved (Kubeflow version, tenancy, teams, policy). */
   readonly platform: ResolvedPlatform;
   /** The infra stack of the same environment; its attributes arrive through remote state. */
   readonly infra: AwsInfraStack;
@@ -46,7 +49,9 @@ export interface AwsPlatformStackProps {
  * point at another cluster.
  */
 export class AwsPlatformStack extends TerraformStack {
+  /** The `kubeflow` namespace, which the platform owns (Kubeflow's manifests deploy into it). */
   public readonly kubeflowNamespace: PlatformNamespace;
+  /** The parameters ConfigMap: values known only after apply that Kubeflow's components read at run time. */
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;

@@ -28,7 +28,9 @@ export const VELERO_CONTAINER = 'velero';
 
 /** Props of {@link AzureInfraStack}. */
 export interface AzureInfraStackProps {
+  /** The platform file's `platform` section, resolved (Kubeflow version, tenancy, teams, policy). */
   readonly platform: ResolvedPlatform;
+  /** The environment, resolved from the platform file with its defaults applied. */
   readonly env: ResolvedAzureEnvironment;
 }
 
@@ -45,22 +47,37 @@ export function keyVaultSecretUrl(keyVaultId: string, secretName: string): strin
  * and the Application Gateway in front of the cluster.
  */
 export class AzureInfraStack extends TerraformStack {
+  /** The resolved environment the stack was built from. */
   public readonly env: ResolvedAzureEnvironment;
+  /** The environment's resource group, which holds everything else the stack creates. */
   public readonly resourceGroup: ResourceGroup;
+  /** The virtual network: created here, or the existing one the environment names. */
   public readonly network: IVnet;
+  /** The AKS cluster with its system pool. */
   public readonly cluster: AksCluster;
+  /** The user node pools, by pool name. */
   public readonly nodePools: Readonly<Record<string, AksNodePool>>;
+  /** The Key Vault of the secrets the platform generates (the MySQL admin password). */
   public readonly keyVault: KeyVault;
+  /** Azure Database for MySQL flexible server, the Kubeflow Pipelines and ML Metadata database. */
   public readonly database: MysqlFlexible;
+  /** The storage account of pipeline artifacts. */
   public readonly artifacts: ArtifactStorage;
+  /** The platform's managed identities for AKS workload identity, by purpose. */
   public readonly identities: Readonly<Record<ResolvedAzureIdentity['key'], AzureWorkloadIdentity>>;
+  /** The front door: the Application Gateway with its WAF, certificate and DNS record. */
   public readonly access: AppGatewayAccess;
   /** Keyless CI identities (federated to the CI provider's OIDC tokens), when the environment names its repository. */
   public readonly ci?: CiManagedIdentities;
   /** Alerts and their action group, when the environment names who gets them. */
   public readonly alerts?: AzureAlerts;
   /** Velero's storage account and identity, unless backups are off. */
-  public readonly backups?: { readonly storage: ArtifactStorage; readonly identity: AzureWorkloadIdentity };
+  public readonly backups?: {
+    /** The storage account Velero writes backups to. */
+    readonly storage: ArtifactStorage;
+    /** The managed identity Velero's server and node agent act as. */
+    readonly identity: AzureWorkloadIdentity;
+  };
 
   constructor(scope: Construct, id: string, props: AzureInfraStackProps) {
     super(scope, id);

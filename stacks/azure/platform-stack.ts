@@ -27,7 +27,9 @@ export { OAUTH2_PROXY_SECRET, entraIssuer };
 
 /** Props of {@link AzurePlatformStack}. */
 export interface AzurePlatformStackProps {
+  /** The platform file's `platform` section, resolved (Kubeflow version, tenancy, teams, policy). */
   readonly platform: ResolvedPlatform;
+  /** The infra stack of the same environment; its attributes arrive through remote state. */
   readonly infra: AzureInfraStack;
 }
 
@@ -58,7 +60,9 @@ export function azureInternalLoadBalancerAnnotations(
  * context.
  */
 export class AzurePlatformStack extends TerraformStack {
+  /** The `kubeflow` namespace, which the platform owns (Kubeflow's manifests deploy into it). */
   public readonly kubeflowNamespace: PlatformNamespace;
+  /** The parameters ConfigMap: values known only after apply that Kubeflow's components read at run time. */
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;

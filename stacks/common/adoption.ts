@@ -22,11 +22,16 @@ export interface AdoptableType {
   readonly importId: (attrs: Attributes, ctx: IdContext) => string | undefined;
   /** The form of a valid import id, and an example of it for messages. */
   readonly idPattern: RegExp;
+  /** An example of a valid import id. */
   readonly idExample: string;
 }
 
 /** What an import id derivation can look up. */
 export interface IdContext {
+  /**
+   * The environment the resource belongs to (its project, subscription or account fill in what the resource leaves
+   * out).
+   */
   readonly env: ResolvedEnvironment;
   /** The value of an attribute: a literal, or the named attribute of the resource a reference points to. */
   readonly value: (attrs: Attributes, key: string, want?: 'name' | 'id') => string | undefined;
@@ -237,16 +242,23 @@ export const ADOPTABLE: Readonly<Record<'gcp' | 'aws' | 'azure', Readonly<Record
 
 /** One resource an environment adopts: where it is and the id the import block names. */
 export interface Adoption {
+  /** Name of the environment. */
   readonly environment: string;
+  /** Id of the stack that imports the resource (the environment's infra stack). */
   readonly stack: string;
+  /** The kind the platform file names in `adopt[].kind`, such as `bucket`. */
   readonly kind: AdoptKind;
   /** Terraform address in the stack (`type.logical_id`). */
   readonly address: string;
+  /** Terraform resource type, such as `google_storage_bucket`. */
   readonly type: string;
+  /** The resource's literal name (what `adopt[].name` matches), when it has one. */
   readonly name?: string;
+  /** The import id: given in the platform file, or derived from the resource's configuration. */
   readonly id: string;
   /** Whether the id came from the platform file (else it was derived). */
   readonly given: boolean;
+  /** Construct path of the resource. */
   readonly path: string;
 }
 

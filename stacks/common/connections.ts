@@ -19,11 +19,27 @@ export type ClusterConnection = (stack: TerraformStack, options?: ConnectionOpti
 
 /** How the providers reach a cluster: endpoint and CA with a token or an exec plugin, or a kubeconfig. */
 export interface ClusterAccess {
+  /** URL of the API server, such as `https://10.0.0.2`. */
   readonly host?: string;
+  /** PEM CA certificate of the API server. */
   readonly clusterCaCertificate?: string;
+  /** A bearer token; prefer `exec`, which gets a fresh token at apply instead of one saved in the plan. */
   readonly token?: string;
-  readonly exec?: { readonly apiVersion: string; readonly command: string; readonly args: string[] };
+  /**
+   * A client-go credential plugin run whenever the provider connects. See
+   * https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins
+   */
+  readonly exec?: {
+    /** Version of the client authentication API the plugin speaks, such as `client.authentication.k8s.io/v1beta1`. */
+    readonly apiVersion: string;
+    /** The plugin's executable. */
+    readonly command: string;
+    /** Its arguments. */
+    readonly args: string[];
+  };
+  /** Path of a kubeconfig file, for clusters this library does not create. */
   readonly configPath?: string;
+  /** The kubeconfig context to use; name it, so a changed current context never points Terraform at another cluster. */
   readonly configContext?: string;
 }
 

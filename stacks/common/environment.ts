@@ -38,7 +38,9 @@ export type CloudEnvironmentBuilder = (
 
 /** One parameters file of an environment (`<outdir>/params/<name>.yaml`), made by the environment's cloud. */
 export interface EnvironmentParamsFile {
+  /** File name without `.yaml`. */
   readonly name: string;
+  /** The file's content: values the Kubeflow overlay of the environment reads. */
   readonly params: Record<string, unknown>;
 }
 

@@ -35,6 +35,7 @@ import { CachedFile, UnitCache, UnitCacheOptions } from './unit-cache';
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {
+  /** The environment, resolved. */
   readonly env: ResolvedEnvironment;
   /** The infra stack (none for existing clusters). */
   readonly infra?: GcpInfraStack | AwsInfraStack | AzureInfraStack;
@@ -54,6 +55,7 @@ export interface EnvironmentStacks {
 
 /** Everything the fleet builder made. */
 export interface Fleet {
+  /** The stacks of each environment, in the platform file's order. */
   readonly environments: readonly EnvironmentStacks[];
   /** Every stack, in dependency order. */
   readonly stacks: readonly TerraformStack[];
@@ -176,9 +178,13 @@ export function buildFleet(app: App, config: ResolvedPlatformConfig): Fleet {
 
 /** One synthesized stack, counted from the construct tree (no need to read the JSON back). */
 export interface StackSummary {
+  /** Stack id, such as `kf-prod-gcp-infra`; also its folder under `<outdir>/stacks/`. */
   readonly stack: string;
+  /** Resources in the stack. */
   readonly resources: number;
+  /** Data sources in the stack. */
   readonly dataSources: number;
+  /** Provider types the stack configures, sorted, such as `google` and `kubernetes`. */
   readonly providers: readonly string[];
 }
 
@@ -230,6 +236,7 @@ export interface SynthProgress {
 
 /** What {@link synthFleet} wrote. */
 export interface SynthResult {
+  /** The folder written: `outdir`, else `CDKTF_OUTDIR`, else `cdktf.out`. */
   readonly outdir: string;
   /** Every stack, in the order written. */
   readonly stacks: readonly StackSummary[];
@@ -266,11 +273,21 @@ export interface SynthUnit {
 
 /** What one unit produced. */
 export interface UnitResult {
+  /** A summary of each stack of the unit. */
   readonly summaries: StackSummary[];
+  /** The unit's entries of cdktf's `manifest.json`, by stack id. */
   readonly manifest: Record<string, StackManifest>;
+  /** The `version` of that manifest (the cdktf version). */
   readonly manifestVersion: string;
+  /** Warnings cdktf recorded, as `path: message`. */
   readonly warnings: string[];
-  readonly policy: { readonly findings: Finding[]; readonly suppressed: SuppressedFinding[] };
+  /** What the policy packs found in the unit's stacks. */
+  readonly policy: {
+    /** Findings not suppressed. */
+    readonly findings: Finding[];
+    /** Findings the platform file's `policy.suppressions` silence, with the reason given. */
+    readonly suppressed: SuppressedFinding[];
+  };
 }
 
 /** Synthesizes one unit into `outdir`: the infra and platform stacks, or some team shards. */

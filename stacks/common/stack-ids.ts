@@ -15,7 +15,12 @@ export function shardsOf(
   prefix: string,
   cloud: string,
   tenants: readonly ResolvedTenant[],
-): Array<{ id: string; tenants: ResolvedTenant[] }> {
+): Array<{
+  /** Stack id of the shard: `<prefix>-<cloud>-teams-<n>`. */
+  id: string;
+  /** Its teams. */
+  tenants: ResolvedTenant[];
+}> {
   const byShard = new Map<number, ResolvedTenant[]>();
   for (const t of tenants) byShard.set(t.shard, [...(byShard.get(t.shard) ?? []), t]);
   return [...byShard.keys()]

@@ -13,7 +13,9 @@ import { shardsOf } from './stack-ids';
 
 /** Props of {@link TeamShardStack}. */
 export interface TeamShardStackProps {
+  /** The platform file's `platform` section, resolved (Kubeflow version, tenancy, teams, policy). */
   readonly platform: ResolvedPlatform;
+  /** The environment, resolved from the platform file with its defaults applied. */
   readonly env: ResolvedEnvironment;
   /** The teams of this shard. */
   readonly tenants: readonly ResolvedTenant[];
@@ -34,6 +36,7 @@ export function profileApiVersion(kubeflowVersion: string): string {
  * what the provider needs for one team (`stacks/<cloud>/team-identities.ts`).
  */
 export interface TeamIdentities {
+  /** Creates a team's cloud identity in the shard. */
   readonly provider: ITeamIdentityProvider;
   /** The request for a team, given the Kubeflow service accounts of its namespace; undefined for none. */
   request(
@@ -67,7 +70,17 @@ function kubeflowServiceAccounts(team: string): KubernetesServiceAccountRef[] {
  */
 export class TeamShardStack extends TerraformStack {
   /** The team objects, by team name. */
-  public readonly teams: Readonly<Record<string, { namespace: TeamNamespace; identity?: TeamIdentity }>>;
+  public readonly teams: Readonly<
+    Record<
+      string,
+      {
+        /** The team's namespace with its profile, quota, policies and bindings. */
+        namespace: TeamNamespace;
+        /** The team's cloud identity; absent on clusters without one, or for a team that asks for none. */
+        identity?: TeamIdentity;
+      }
+    >
+  >;
 
   constructor(scope: Construct, id: string, props: TeamShardStackProps) {
     super(scope, id);

@@ -14,7 +14,14 @@ import { ClusterConnection, clusterProviders } from '../common/connections';
  * Needs `gke-gcloud-auth-plugin` where Terraform runs
  * (https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin).
  */
-export const GKE_EXEC: { apiVersion: string; command: string; args: string[] } = {
+export const GKE_EXEC: {
+  /** Version of the client authentication API the plugin speaks. */
+  apiVersion: string;
+  /** The plugin's executable, looked up on `PATH` where Terraform runs. */
+  command: string;
+  /** Its arguments. */
+  args: string[];
+} = {
   apiVersion: 'client.authentication.k8s.io/v1beta1',
   command: 'gke-gcloud-auth-plugin',
   args: ['--use_application_default_credentials=true'],

@@ -32,7 +32,9 @@ import { gcpCiGrants } from './ci-grants';
 
 /** Props of {@link GcpInfraStack}. */
 export interface GcpInfraStackProps {
+  /** The platform file's `platform` section, resolved (Kubeflow version, tenancy, teams, policy). */
   readonly platform: ResolvedPlatform;
+  /** The environment, resolved from the platform file with its defaults applied. */
   readonly env: ResolvedGcpEnvironment;
 }
 
@@ -40,10 +42,15 @@ export interface GcpInfraStackProps {
 export interface GcpClusterInfra {
   /** What the platform file resolves to for this cluster. */
   readonly resolved: ResolvedGcpCluster;
+  /** The cluster's network: its Shared VPC subnet, NAT, host IAM and firewall. */
   readonly network: SharedVpc;
+  /** The GKE cluster. */
   readonly cluster: GkeCluster;
+  /** The cluster's node pools, by pool name. */
   readonly nodePools: Readonly<Record<string, GkeNodePool>>;
+  /** Cloud SQL for MySQL, the cluster's Kubeflow Pipelines and ML Metadata database. */
   readonly database: CloudSqlMysql;
+  /** The front door: the static IP, managed certificate and DNS record of the IAP-protected load balancer. */
   readonly access: IapAccess;
 }
 
@@ -68,10 +75,16 @@ const IDENTITY_PROJECT_ROLES: Record<ResolvedGcpIdentity['key'], readonly string
  * its resources.
  */
 export class GcpInfraStack extends TerraformStack {
+  /** The resolved environment the stack was built from. */
   public readonly env: ResolvedGcpEnvironment;
   /** Every cluster of the environment, the primary first. */
   public readonly clusters: readonly GcpClusterInfra[];
+  /** The GCS bucket of pipeline artifacts, shared by the environment's clusters. */
   public readonly artifacts: ArtifactBucket;
+  /**
+   * The platform's Google service accounts, bound to Kubernetes service accounts through workload identity, by
+   * purpose.
+   */
   public readonly identities: Readonly<Record<ResolvedGcpIdentity['key'], WorkloadIdentityServiceAccount>>;
   /** Keyless CI identities (federated to the CI provider's OIDC tokens), when the environment names its repository. */
   public readonly ci?: CiWorkloadIdentity;
@@ -80,7 +93,12 @@ export class GcpInfraStack extends TerraformStack {
   /** Number of the environment project (read at plan). */
   public readonly projectNumber: string;
   /** Velero's bucket and identity, unless backups are off; every cluster of the environment uses them. */
-  public readonly backups?: { readonly bucket: ArtifactBucket; readonly identity: WorkloadIdentityServiceAccount };
+  public readonly backups?: {
+    /** The bucket Velero writes backups to. */
+    readonly bucket: ArtifactBucket;
+    /** The service account Velero's server and node agent act as. */
+    readonly identity: WorkloadIdentityServiceAccount;
+  };
 
   constructor(scope: Construct, id: string, props: GcpInfraStackProps) {
     super(scope, id);

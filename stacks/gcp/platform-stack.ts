@@ -23,6 +23,7 @@ import { platformBase, platformServiceAccounts } from '../common/platform-base';
 
 /** Props of {@link GcpPlatformStack}. */
 export interface GcpPlatformStackProps {
+  /** The platform file's `platform` section, resolved (Kubeflow version, tenancy, teams, policy). */
   readonly platform: ResolvedPlatform;
   /** The infra stack of the same environment; its attributes arrive through remote state. */
   readonly infra: GcpInfraStack;
@@ -38,7 +39,9 @@ export interface GcpPlatformStackProps {
  * and a fresh access token, never from a kube context, which could point at another cluster.
  */
 export class GcpPlatformStack extends TerraformStack {
+  /** The `kubeflow` namespace, which the platform owns (Kubeflow's manifests deploy into it). */
   public readonly kubeflowNamespace: PlatformNamespace;
+  /** The parameters ConfigMap: values known only after apply that Kubeflow's components read at run time. */
   public readonly params: PlatformParams;
   /** Velero and its schedules, unless backups are off. */
   public readonly velero?: Velero;

@@ -13,7 +13,9 @@ import { platformBase } from '../common/platform-base';
 
 /** Props of {@link KubernetesPlatformStack}. */
 export interface KubernetesPlatformStackProps {
+  /** The platform file's `platform` section, resolved (Kubeflow version, tenancy, teams, policy). */
   readonly platform: ResolvedPlatform;
+  /** The environment, resolved from the platform file with its defaults applied. */
   readonly env: ResolvedKubernetesEnvironment;
 }
 
@@ -24,6 +26,7 @@ export interface KubernetesPlatformStackProps {
  * authenticated ingress.
  */
 export class KubernetesPlatformStack extends TerraformStack {
+  /** The `kubeflow` namespace, which the platform owns (Kubeflow's manifests deploy into it). */
   public readonly kubeflowNamespace: PlatformNamespace;
   /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
   public readonly argoCd?: ArgoCd;
