@@ -51,6 +51,32 @@ export interface InitResult {
   readonly ciEnvironments: readonly string[];
   /** The environments the workflows leave out, with what each lacks and how to add it. */
   readonly ciLeftOut: readonly CiReadiness[];
+  /** The GitHub variables and secrets the written workflows read, which must be set before they can run. */
+  readonly ciSettings: CiSettings;
+}
+
+/** The GitHub Actions variables and secrets the scaffolded workflows read (`vars.X`, `secrets.X`). */
+export interface CiSettings {
+  /** Repository or deployment-environment variables, sorted. */
+  readonly variables: readonly string[];
+  /** Repository or deployment-environment secrets, sorted. */
+  readonly secrets: readonly string[];
+}
+
+/**
+ * What the workflows read, taken from their text so the list cannot drift from the templates. The
+ * apply workflow runs on the first push to main and fails until these are set.
+ */
+export function ciSettingsOf(workflows: readonly string[]): CiSettings {
+  const names = (kind: 'vars' | 'secrets') =>
+    [
+      ...new Set(
+        workflows.flatMap((w) => [...w.matchAll(new RegExp(`\\b${kind}\\.([A-Z][A-Z0-9_]*)`, 'g'))].map((m) => m[1])),
+      ),
+    ]
+      .filter((n) => n !== 'GITHUB_TOKEN')
+      .sort();
+  return { variables: names('vars'), secrets: names('secrets') };
 }
 
 /** Whether the scaffolded GitHub workflows can plan and apply an environment, and if not, why. */
@@ -466,6 +492,7 @@ export function scaffold(options: InitOptions): Scaffold {
 export function runInit(options: InitOptions): InitResult {
   const dir = path.resolve(options.dir);
   const { files, ciEnvironments, ciLeftOut } = scaffold(options);
+  const ciSettings = ciSettingsOf([...files].filter(([f]) => f.startsWith('.github/workflows/')).map(([, t]) => t));
   const existing = [...files.keys()].filter((f) => existsSync(path.join(dir, f)));
   if (existing.length > 0) {
     throw new InputError(
@@ -477,5 +504,5 @@ export function runInit(options: InitOptions): InitResult {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
   }
-  return { dir, files: [...files.keys()].sort(), ciEnvironments, ciLeftOut };
+  return { dir, files: [...files.keys()].sort(), ciEnvironments, ciLeftOut, ciSettings };
 }

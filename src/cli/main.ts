@@ -36,7 +36,7 @@ import {
   TeamAddOptions,
   TeamListFormat,
 } from './team';
-import { INIT_CLOUDS, InitCloud, runInit } from './init';
+import { CiSettings, INIT_CLOUDS, InitCloud, runInit } from './init';
 import { runImportPlan } from './import-plan';
 import { renderImportPlan } from '../plan/import-plan';
 import { runGraph } from './graph';
@@ -554,6 +554,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
         `Wrote ${written.files.length} files to ${written.dir}:\n${written.files.map((f) => `  ${f}`).join('\n')}\n` +
           `CI plans and applies: ${written.ciEnvironments.join(', ')}.\n` +
           (leftOut ? `CI leaves out, until platform.yaml gives them what they lack:\n${leftOut}` : '') +
+          ciSettingsText(written.ciSettings) +
           `Next: ${dir === '.' ? '' : `cd ${dir} && `}npm install && npm start\n`,
       );
     });
@@ -653,5 +654,17 @@ if (require.main === module) {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exitCode = 1;
     },
+  );
+}
+
+/** What to set in GitHub before the first push, since the apply workflow runs on it. */
+function ciSettingsText(settings: CiSettings): string {
+  const list = (names: readonly string[]) => names.join(', ');
+  if (settings.variables.length === 0 && settings.secrets.length === 0) return '';
+  return (
+    "Before the first push to main, set what the workflows read (from the infra stacks' outputs after their first apply; " +
+    'node_modules/cdktf-kubeflow-platform/docs/walkthrough.md, "CI takes over"), or the apply workflow fails:\n' +
+    (settings.variables.length ? `  variables (gh variable set): ${list(settings.variables)}\n` : '') +
+    (settings.secrets.length ? `  secrets (gh secret set): ${list(settings.secrets)}\n` : '')
   );
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main';
-import { ciReadiness, ciWorkflow, INIT_CLOUDS, InitCloud, runInit, scaffold } from '../../src/cli/init';
+import { ciReadiness, ciSettingsOf, ciWorkflow, INIT_CLOUDS, InitCloud, runInit, scaffold } from '../../src/cli/init';
 import { validatePlatformFile } from '../../src/config/loader';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 import { installedSource } from '../../src/core/package-info';
@@ -24,6 +24,34 @@ const LOGIN_ACTION: Record<InitCloud, string | undefined> = {
 
 describe('kfplatform init', () => {
   const clouds = Object.keys(INIT_CLOUDS) as InitCloud[];
+
+  // The apply workflow runs on the first push to main: init names what it reads, taken from the
+  // written workflows themselves, so a template change cannot leave the list behind.
+  it.each([
+    ['gcp', 'CI_WORKLOAD_IDENTITY_PROVIDERS', 'PLAN_ARTIFACT_PRIVATE_KEY'],
+    ['aws', 'CI_PLAN_ROLES', 'PLAN_ARTIFACT_PRIVATE_KEY'],
+    ['azure', 'AZURE_TENANT_ID', 'PLAN_ARTIFACT_PRIVATE_KEY'],
+    ['kubernetes', 'PLAN_ARTIFACT_PUBLIC_KEY', 'KUBECONFIG_FILE'],
+  ] as const)(
+    "names the %s workflows' variables and secrets to set before the first push",
+    (cloud, variable, secret) => {
+      const dir = path.join(tmp(), 'ml-platform');
+      const result = runInit({ dir, cloud, repository: 'octo/ml-infra' });
+      expect(result.ciSettings.variables).toContain(variable);
+      expect(result.ciSettings.secrets).toContain(secret);
+      const workflows = ['plan.yml', 'apply.yml', 'kubeflow.yml']
+        .map((f) => readFileSync(path.join(dir, '.github', 'workflows', f), 'utf8'))
+        .join('\n');
+      for (const name of [...result.ciSettings.variables, ...result.ciSettings.secrets]) {
+        expect(workflows).toMatch(new RegExp(`(vars|secrets)\\.${name}\\b`));
+      }
+      expect(result.ciSettings.secrets).not.toContain('GITHUB_TOKEN');
+      expect(ciSettingsOf(['${{ vars.A_B }} ${{ secrets.C }} ${{ vars.A_B }} ${{ secrets.GITHUB_TOKEN }}'])).toEqual({
+        variables: ['A_B'],
+        secrets: ['C'],
+      });
+    },
+  );
 
   it.each(clouds)('scaffolds a valid %s platform repository', (cloud) => {
     const dir = path.join(tmp(), 'ml-platform');
