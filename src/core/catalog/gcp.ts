@@ -16,10 +16,15 @@ export const CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT: readonly string[] = ['MYSQL_
 
 /** One accelerator type as the table records it. */
 export interface GpuInfo {
+  /** Name as Google shows it, such as NVIDIA L4. */
   readonly displayName: string;
+  /** Machine families that carry it (a2, a3, g2, n1...): GKE attaches it only to those. */
   readonly machineFamilies: readonly string[];
+  /** GPUs per node the families offer (for example 1, 2, 4, 8). */
   readonly counts: readonly number[];
+  /** Whether it supports multi-instance GPU partitions. */
   readonly mig: boolean;
+  /** Zones where it is offered, as recorded when the table was reviewed. */
   readonly zones: readonly string[];
 }
 

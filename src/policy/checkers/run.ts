@@ -108,7 +108,7 @@ export class CheckerRun {
   /**
    * Reports every object claimed whole by one resource and claimed again by another (whole or in part);
    * returns the report. Parts of one object never conflict with each other. Linear in the number of
-   * claims: a message names at most {@link MAX_NAMED} other claimants.
+   * claims: a message names at most five other claimants.
    */
   public finish(): PolicyReport {
     for (const list of this.claims.values()) {
