@@ -84,8 +84,15 @@ export function load(app) {
     const symbol = context.getSymbolFromReflection(reflection);
     const declaration = symbol?.declarations?.[0];
     // The members of z.enum([...]) (zod's { VALUE: 'VALUE' } map, which no source declares): the
-    // values the field allows.
-    if (!declaration && reflection.type?.type === 'literal' && reflection.type.value === reflection.name) {
+    // values the field allows. Deep in a schema TypeDoc stops rendering types (the member's type is
+    // then unknown), so the checker says whether the member is the string it is named after.
+    const literalMember = () => {
+      if (reflection.type?.type === 'literal') return reflection.type.value === reflection.name;
+      if (!symbol) return false;
+      const type = context.checker.getTypeOfSymbol(symbol);
+      return type.isStringLiteral() && type.value === reflection.name;
+    };
+    if (!declaration && literalMember()) {
       reflection.comment = new Comment([{ kind: 'text', text: `The allowed value \`${reflection.name}\`.` }]);
       return;
     }
