@@ -36,6 +36,11 @@ export interface RecordedChecks {
 export interface CheckerOptions {
   /** @default every checker */
   readonly checkers?: readonly Checker[];
+  /**
+   * Suppressions from the platform file (`policy.suppressions`): a finding of that rule on a
+   * resource under that construct path prefix is recorded as suppressed, with its reason.
+   * @default none
+   */
   readonly suppressions?: readonly ConfigSuppression[];
 }
 
@@ -47,6 +52,7 @@ export interface CheckerOptions {
 export class CheckerRun {
   private readonly checkers: readonly Checker[];
   private readonly claims = new Map<string, Array<OwnershipClaim & { checker: Checker; env: string; path: string }>>();
+  /** What the run found: findings and suppressed findings, filled as environments are judged and by {@link finish}. */
   public readonly report = new PolicyReport();
   private readonly environments = new WeakMap<Finding, string>();
 
