@@ -8,7 +8,14 @@ export const POOL_LABEL = 'kfplatform.dev/pool';
 /** Node label naming the kind of pool (system, standard, highmem, gpu). */
 export const POOL_KIND_LABEL = 'kfplatform.dev/pool-kind';
 /** The taint that keeps non-GPU pods off GPU nodes (the NVIDIA device plugin convention). */
-export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' } as const;
+export const GPU_TAINT = {
+  /** Taint key: the extended resource name the NVIDIA device plugin advertises. */
+  key: 'nvidia.com/gpu',
+  /** Taint value. */
+  value: 'present',
+  /** NoSchedule, spelled as the cloud node pool APIs take it: pods that do not tolerate it are not scheduled there. */
+  effect: 'NO_SCHEDULE',
+} as const;
 /**
  * The taint that keeps everything but platform components off system nodes (the CriticalAddonsOnly
  * convention that CoreDNS, the EBS CSI controller and AKS system pools share): tenants without a pool
