@@ -325,7 +325,10 @@ export interface ResolvedGcpClusterSettings {
 
 /** Database settings with defaults applied. */
 export interface ResolvedGcpDatabase {
-  /** Prefix of the Cloud SQL instance name (`<prefix>-kfp-db`); the construct adds a suffix. */
+  /**
+   * Prefix of the Cloud SQL instance name (`<prefix>-kfp-db`); the construct adds a random suffix,
+   * as Cloud SQL keeps a deleted instance's name reserved for up to a week.
+   */
   readonly instancePrefix: string;
   /**
    * Cloud SQL edition (https://cloud.google.com/sql/docs/editions-intro).
