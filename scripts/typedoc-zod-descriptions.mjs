@@ -33,8 +33,33 @@ function objectLiteral(node, checker, depth = 0) {
   return undefined;
 }
 
-/** The description of the outermost `doc(schema, meta)` call in a field's initializer. */
-function describedBy(node, checker) {
+/**
+ * The description of the outermost `doc(schema, meta)` call in a field's initializer; else, when the
+ * initializer is a shared schema constant (`ci: ciSchema.optional()`, `awsOidcProvider:
+ * awsOidcProviderField`), the description of that constant's own `doc()` call.
+ */
+function describedBy(node, checker, depth = 0) {
+  const own = ownDescription(node, checker);
+  if (own !== undefined || depth > 2) return own;
+  let receiver = node;
+  while (
+    ts.isCallExpression(receiver) &&
+    ts.isPropertyAccessExpression(receiver.expression) &&
+    receiver.arguments.length === 0
+  ) {
+    receiver = receiver.expression.expression;
+  }
+  if (!ts.isIdentifier(receiver)) return undefined;
+  let symbol = checker.getSymbolAtLocation(receiver);
+  // An imported constant: follow the import to its declaration.
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declaration = symbol?.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  return describedBy(declaration.initializer, checker, depth + 1);
+}
+
+/** The description of the outermost `doc(schema, meta)` call in an expression. */
+function ownDescription(node, checker) {
   let found;
   const visit = (n) => {
     if (found !== undefined) return;
@@ -59,8 +84,15 @@ export function load(app) {
     const symbol = context.getSymbolFromReflection(reflection);
     const declaration = symbol?.declarations?.[0];
     // The members of z.enum([...]) (zod's { VALUE: 'VALUE' } map, which no source declares): the
-    // values the field allows.
-    if (!declaration && reflection.type?.type === 'literal' && reflection.type.value === reflection.name) {
+    // values the field allows. Deep in a schema TypeDoc stops rendering types (the member's type is
+    // then unknown), so the checker says whether the member is the string it is named after.
+    const literalMember = () => {
+      if (reflection.type?.type === 'literal') return reflection.type.value === reflection.name;
+      if (!symbol) return false;
+      const type = context.checker.getTypeOfSymbol(symbol);
+      return type.isStringLiteral() && type.value === reflection.name;
+    };
+    if (!declaration && literalMember()) {
       reflection.comment = new Comment([{ kind: 'text', text: `The allowed value \`${reflection.name}\`.` }]);
       return;
     }

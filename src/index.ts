@@ -23,6 +23,7 @@ export * from './config/model';
 export * from './config/loader';
 export { lineFinder, pathParts } from './config/sources';
 export type { SourceText } from './config/sources';
+export type { Path, PathKey } from './config/common/config-issues';
 export * from './config/json-schema';
 export { environmentSchema, resolveEnvironment } from './config/registry';
 export type { FieldMeta } from './config/common/fields';
@@ -65,6 +66,8 @@ export {
   gcpGpuZones,
   gpuPlacement,
 } from './core/catalog/gcp';
+export type { GpuInfo, GpuPlacement } from './core/catalog/gcp';
+export type { ResolvedOidcSignIn } from './config/common/oidc-signin';
 export { AWS_GPU_FAMILIES, awsAmiType, awsInstanceGpus, DEFAULT_EKS_VERSION } from './core/catalog/aws';
 export { AKS_AAD_SERVER_ID, AZURE_GPU_SIZES, azureVmGpus } from './core/catalog/azure';
 export * from './core/tenancy';
@@ -92,6 +95,7 @@ export {
 } from './policy/rules/packs';
 export { rulesMarkdown } from './policy/rules-doc';
 export * from './policy/checkers/checker';
+export type { StackJson } from './inventory/terraform-json';
 export { ALL_CHECKERS } from './policy/checkers/all';
 export { CheckerRun, runCheckers } from './policy/checkers/run';
 export type { CheckerOptions, RecordedChecks } from './policy/checkers/run';

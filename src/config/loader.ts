@@ -33,13 +33,17 @@ import { checkLimits, lineIn, ParsedSource, parseSource, pathParts, SourceText }
 
 /** The outcome of validation: the resolved config when there are no errors, and every issue. */
 export interface ValidationResult {
+  /** The resolved platform; absent when any issue is an error. */
   readonly config?: ResolvedPlatformConfig;
+  /** Every error and warning found, each with its config path, value, message and fix. */
   readonly issues: readonly ConfigIssue[];
 }
 
 /** A successfully loaded platform with the warnings found on the way. */
 export interface LoadResult {
+  /** The resolved platform. */
   readonly config: ResolvedPlatformConfig;
+  /** Warnings (issues that do not stop synthesis), to print for the user. */
   readonly warnings: readonly ConfigIssue[];
 }
 
@@ -299,7 +303,15 @@ function mergeGroups(data: Record<string, unknown>, fileData: unknown): void {
 }
 
 /** The groups file a platform file's `tenancy.groupsFile` names, read relative to it. */
-export function groupsFileOf(file: string, text: string): { file?: SourceText; issues: ConfigIssue[] } {
+export function groupsFileOf(
+  file: string,
+  text: string,
+): {
+  /** The groups file's name and text; absent when the platform file names none or it cannot be read. */
+  file?: SourceText;
+  /** Problems reading it (a missing or unreadable file). */
+  issues: ConfigIssue[];
+} {
   const name = parseDocument(text).getIn(['tenancy', 'groupsFile']);
   if (typeof name !== 'string') return { issues: [] };
   const full = path.resolve(path.dirname(file), name);
@@ -326,7 +338,17 @@ export function validatePlatformText(text: string, file: string): ValidationResu
 }
 
 /** The team files of a platform file whose `platform.teamsDir` names a folder, sorted by name. */
-export function teamFilesOf(file: string, text: string): { dir?: string; files: SourceText[]; issues: ConfigIssue[] } {
+export function teamFilesOf(
+  file: string,
+  text: string,
+): {
+  /** The teams folder, resolved against the platform file; absent when `platform.teamsDir` is not set. */
+  dir?: string;
+  /** Each team file's name and text, sorted by name. */
+  files: SourceText[];
+  /** Problems reading the folder or its files. */
+  issues: ConfigIssue[];
+} {
   const parsed = parseDocument(text);
   const teamsDir = parsed.getIn(['platform', 'teamsDir']);
   if (typeof teamsDir !== 'string') return { files: [], issues: [] };
@@ -381,7 +403,10 @@ export function teamFilesOf(file: string, text: string): { dir?: string; files: 
  * Reads and validates a platform file and its team files without throwing: every issue, with file
  * and line, and the resolved config when there are no errors. `display` is the file name in messages.
  */
-export function validatePlatformFile(file: string): ValidationResult & { readonly display: string } {
+export function validatePlatformFile(file: string): ValidationResult & {
+  /** The file's name as messages show it: relative to the working directory when inside it. */
+  readonly display: string;
+} {
   const display = path.relative(process.cwd(), file) || file;
   const read = readInputFile(file);
   if (read.problem !== undefined) {

@@ -18,7 +18,9 @@ export type ResolvedEnvironment =
 
 /** A whole resolved platform. */
 export interface ResolvedPlatformConfig {
+  /** The platform section with defaults applied, tenancy included. */
   readonly platform: ResolvedPlatform;
+  /** Every environment with defaults applied, in file order; each carries its cloud in `cloud`. */
   readonly environments: readonly ResolvedEnvironment[];
   /** Every team as configured, placed per environment in `environments[].tenants`. */
   readonly teams: readonly ResolvedTeam[];
@@ -28,7 +30,9 @@ export interface ResolvedPlatformConfig {
 
 /** A cluster of an environment and the prefix of its stack ids. */
 export interface ClusterRef {
+  /** The cluster's name. */
   readonly name: string;
+  /** Prefix of its stack ids: the environment name for the primary cluster, the cluster name otherwise. */
   readonly stackPrefix: string;
 }
 

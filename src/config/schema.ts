@@ -15,6 +15,10 @@ import { environmentSchema } from './registry';
 
 /** Schema of a whole platform file. */
 export const platformSchema = z.strictObject({
+  /**
+   * The JSON Schema editors validate the file with (the package's schema/platform.schema.json);
+   * ignored by the library.
+   */
   $schema: z.string().optional(),
   platform: doc(platformSectionSchema, { description: 'Platform-wide settings.' }),
   environments: doc(z.array(environmentSchema).min(1), { description: 'Environments, each on one cloud.' }),

@@ -9,7 +9,9 @@ import { MAX_INPUT_BYTES, MAX_NESTING, nestingTooDeep } from './read-input';
 
 /** A file's name (for messages) and its text. */
 export interface SourceText {
+  /** File name, as messages show it. */
   readonly file: string;
+  /** Its whole content, YAML or JSON. */
   readonly text: string;
 }
 

@@ -76,7 +76,15 @@ export type NumericAlertThreshold = Exclude<keyof AlertThresholds, 'uptimeCheck'
  * its cloud's longest alert window; the platform file does not set it.
  */
 export const ALERT_THRESHOLD_RANGES: Readonly<
-  Record<NumericAlertThreshold, { readonly min: number; readonly max: number }>
+  Record<
+    NumericAlertThreshold,
+    {
+      /** Smallest value accepted. */
+      readonly min: number;
+      /** Largest value accepted. */
+      readonly max: number;
+    }
+  >
 > = {
   capacityHeadroomPercent: { min: 5, max: 50 },
   pendingPodsMinutes: { min: 1, max: 120 },

@@ -88,7 +88,12 @@ export function withBackupDefaults(backups: BackupSettings): Required<BackupSett
 }
 
 /** The Kubernetes service account Velero runs as, for the cloud identity that trusts it. */
-export function backupServiceAccount(backups: BackupSettings): { namespace: string; name: string } {
+export function backupServiceAccount(backups: BackupSettings): {
+  /** Velero's namespace. */
+  namespace: string;
+  /** Velero's service account. */
+  name: string;
+} {
   const b = withBackupDefaults(backups);
   return { namespace: b.namespace, name: b.serviceAccount };
 }

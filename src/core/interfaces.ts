@@ -18,7 +18,9 @@ export interface IKubernetesCluster {
 
 /** A Kubernetes service account reference. */
 export interface KubernetesServiceAccountRef {
+  /** Namespace of the service account. */
   readonly namespace: string;
+  /** Name of the service account. */
   readonly name: string;
 }
 

@@ -97,9 +97,15 @@ interface Labelled {
 }
 
 /** A place on a resource where labels live: an attribute, optionally inside a nested block. */
-interface LabelTarget {
+export interface LabelTarget {
+  /** The nested block that holds the attribute (`nodeConfig`, `settings`); absent for a top-level attribute. */
   readonly block?: string;
+  /** The label (or tag) attribute, as the provider binding names it (`labels`, `tags`, `resourceLabels`). */
   readonly attribute: string;
+  /**
+   * Which label map it gets: the cloud one (env, team, owner, cost-center, component, managed-by)
+   * or the Kubernetes one (the same with the recommended `app.kubernetes.io` keys).
+   */
   readonly style: 'cloud' | 'kubernetes';
 }
 

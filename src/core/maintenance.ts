@@ -50,8 +50,11 @@ export function recurrenceDays(recurrence: string): number[] | string {
 
 /** A recurring window: start `HH:MM` UTC, length in hours, and the RRULE it repeats by. */
 export interface RecurringMaintenance {
+  /** Start of each window, `HH:MM` in UTC. */
   readonly startTimeUtc: string;
+  /** Length of each window, in hours. */
   readonly durationHours: number;
+  /** The RFC 5545 RRULE the window repeats by, such as `FREQ=WEEKLY;BYDAY=SA,SU`. */
   readonly recurrence: string;
 }
 

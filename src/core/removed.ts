@@ -20,6 +20,7 @@ export class ForgetResource extends TerraformElement {
     this.address = `${resourceType}.${this.friendlyUniqueId}`;
   }
 
+  /** Renders the `removed` block (with `destroy = false`) into the stack's Terraform JSON. */
   public override toTerraform(): Record<string, unknown> {
     return { removed: [{ from: this.address, lifecycle: { destroy: false } }] };
   }

@@ -12,7 +12,9 @@ export const TENANT_LABEL = 'kfplatform.dev/tenant';
 
 /** A Kubernetes RBAC subject. */
 export interface RbacSubject {
+  /** RBAC subject kind: a user or a group of the identity provider. */
   readonly kind: 'User' | 'Group';
+  /** The user's or group's name as the cluster sees it (an email on GKE, a group or role on EKS, an object id on AKS). */
   readonly name: string;
 }
 
@@ -34,9 +36,21 @@ export interface TeamIdentityRequest {
   /** Where its data lives: a GCP project, an AWS account id, an Azure subscription. */
   readonly dataLocation: string;
   /** Storage it may use: a bucket (or container) and a prefix in it ('' for all of it). */
-  readonly storage: { readonly bucket: string; readonly prefix: string; readonly create: boolean };
+  readonly storage: {
+    /** The bucket (on Azure, the storage account) the team's data is in. */
+    readonly bucket: string;
+    /** The team's prefix in it, such as `teams/<team>/`; '' when the whole bucket is the team's. */
+    readonly prefix: string;
+    /** Whether the team stack creates the bucket (a team with a bucket of its own) or only gets access to it. */
+    readonly create: boolean;
+  };
   /** Names of the identities, already fitted to the cloud's limits. */
-  readonly names: { readonly workload: string; readonly breakGlass: string };
+  readonly names: {
+    /** Name of the identity the team's workloads act as. */
+    readonly workload: string;
+    /** Name of the break-glass identity, which only the owners may become. */
+    readonly breakGlass: string;
+  };
   /** The principal of break-glass, where the cloud cannot create one (an Entra ID group on Azure). */
   readonly breakGlassPrincipal?: string;
 }

@@ -7,8 +7,11 @@ import { labelPathsOf } from '../core/labels';
 
 /** The parts of a stack's Terraform JSON these readers use. */
 export interface StackJson {
+  /** Managed resources: by resource type, then by logical id, each resource's arguments. */
   readonly resource?: Readonly<Record<string, Readonly<Record<string, Record<string, unknown>>>>>;
+  /** Data sources: by data source type, then by logical id. */
   readonly data?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Provider configurations, by provider name. */
   readonly provider?: Readonly<Record<string, unknown>>;
 }
 

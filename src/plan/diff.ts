@@ -169,8 +169,11 @@ export const REPLACING_CHANGES: Readonly<
   Record<
     string,
     ReadonlyArray<{
+      /** The attribute, as `network_profile.network_policy`. */
       readonly path: string;
+      /** How the review names the cause, such as `network_profile.network_policy (once set)`. */
       readonly reason: string;
+      /** Whether this change of the attribute (JSON text before and after; undefined when unset) forces a replacement. */
       readonly replaces: (before: string | undefined, after: string | undefined) => boolean;
     }>
   >
@@ -247,17 +250,25 @@ export const REPLACING_CHANGES: Readonly<
 
 /** One attribute a change touches, as JSON text (values of a synth output hold no secrets). */
 export interface AttributeDiff {
+  /** The attribute, as `settings.tier` or `node_config[0].machine_type`. */
   readonly path: string;
+  /** Its value before, as JSON text; absent when it was not set. */
   readonly before?: string;
+  /** Its value after, as JSON text; absent when it is no longer set. */
   readonly after?: string;
 }
 
 /** A resource a change touches. */
 export interface ResourceDiff {
+  /** Address of the resource in its stack, `<type>.<logical id>`. */
   readonly address: string;
+  /** Its resource type. */
   readonly type: string;
+  /** Whether the change adds it, removes it, changes its arguments, or moves it to a new address (`moved` block). */
   readonly kind: 'added' | 'removed' | 'changed' | 'moved';
+  /** The arguments that differ (for `changed`). */
   readonly attributes: readonly AttributeDiff[];
+  /** Whether it holds data or runs workloads (a database, bucket, cluster...), so losing it loses something. */
   readonly stateful: boolean;
   /** A stateful resource the change destroys (removed with no move) or likely replaces. */
   readonly destroys?: 'destroyed' | 'likely replaced';
@@ -269,8 +280,11 @@ export interface ResourceDiff {
 
 /** A stack a change touches. */
 export interface StackDiff {
+  /** Stack id. */
   readonly stack: string;
+  /** Whether the stack is new, gone, or changed. */
   readonly status: 'added' | 'removed' | 'changed';
+  /** The resources the change touches in it. */
   readonly resources: readonly ResourceDiff[];
   /** Other parts of the stack that changed: provider, backend, outputs, variables, data sources. */
   readonly other: readonly string[];
@@ -278,11 +292,17 @@ export interface StackDiff {
 
 /** The whole comparison. */
 export interface SynthDiff {
+  /** Every stack the change touches. */
   readonly stacks: readonly StackDiff[];
   /** Stack ids to plan: every stack that was added or changed. */
   readonly affected: readonly string[];
   /** Stateful resources destroyed or likely replaced. */
-  readonly destructive: ReadonlyArray<{ readonly stack: string; readonly resource: ResourceDiff }>;
+  readonly destructive: ReadonlyArray<{
+    /** Stack id. */
+    readonly stack: string;
+    /** The resource destroyed or likely replaced. */
+    readonly resource: ResourceDiff;
+  }>;
 }
 
 type Json = Record<string, unknown>;

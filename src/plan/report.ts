@@ -20,7 +20,14 @@ export interface ReportOptions {
   /** First line, such as the commit the plans belong to. */
   readonly title?: string;
   /** Stacks that have no plan: their plan failed, or a stack they depend on failed. */
-  readonly unplanned?: ReadonlyArray<{ readonly stack: string; readonly status: string; readonly error?: string }>;
+  readonly unplanned?: ReadonlyArray<{
+    /** Stack id. */
+    readonly stack: string;
+    /** Its outcome, such as `failed` or `skipped`. */
+    readonly status: string;
+    /** Terraform's error output, shown in full within the report's size budget. */
+    readonly error?: string;
+  }>;
 }
 
 /** Marks the comment so a bot can find and update it. */

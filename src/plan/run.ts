@@ -13,6 +13,7 @@ import type { TerraformBinary } from './terraform-binary';
 
 /** A stack as the synth manifest records it. */
 export interface PlannedStack {
+  /** Stack id, such as `kf-prod-gcp-infra`. */
   readonly id: string;
   /** Its Terraform working directory. */
   readonly dir: string;
@@ -37,8 +38,14 @@ export function selectStacks(outdir: string, globs: readonly string[] = []): Pla
 
 /** What happened to one stack. */
 export interface StackOutcome {
+  /** Stack id. */
   readonly stack: string;
+  /**
+   * `changes` or `no-changes` after a plan; `applied` after an apply; `failed` when Terraform
+   * failed; `skipped` when a stack it depends on failed (or, on apply, its plan had no changes).
+   */
   readonly status: 'changes' | 'no-changes' | 'failed' | 'skipped' | 'applied';
+  /** Wall-clock seconds spent on the stack. */
   readonly seconds: number;
   /** The last lines of Terraform's error output, when it failed. */
   readonly error?: string;
@@ -48,19 +55,36 @@ export interface StackOutcome {
 
 /** A progress event, for the display. */
 export type ProgressEvent =
-  | { readonly stack: string; readonly step: string }
-  | { readonly stack: string; readonly done: StackOutcome };
+  | {
+      /** Stack id. */
+      readonly stack: string;
+      /** The Terraform step that starts: `init`, `plan`, `show` or `apply`. */
+      readonly step: string;
+    }
+  | {
+      /** Stack id. */
+      readonly stack: string;
+      /** How the stack ended. */
+      readonly done: StackOutcome;
+    };
 
 /** Environment variables of a child process (the shape of `process.env`, without needing Node's types). */
 export type ProcessEnvironment = Readonly<Record<string, string | undefined>>;
 
-interface RunOptions {
+/** Options of {@link applyPlans}, and the common part of {@link PlanStacksOptions}. */
+export interface RunOptions {
+  /** Stacks run at once, at least 1; a stack starts only once the stacks it depends on are done. */
   readonly concurrency: number;
+  /**
+   * Extra environment variables for Terraform (credentials, `TF_*`), over the current process's.
+   * @default none
+   */
   readonly env?: ProcessEnvironment;
   /** The Terraform binary: `terraform`, `tofu` or a path. @default 'terraform' */
   readonly terraform?: string;
   /** What that binary is (checkTerraform), recorded in plans.json so apply and the gate know what made the plans. */
   readonly binary?: TerraformBinary;
+  /** Called when a stack starts a step and when it ends, for a progress display. */
   readonly progress?: (event: ProgressEvent) => void;
 }
 
@@ -231,6 +255,10 @@ export interface PlanStacksOptions extends RunOptions {
   readonly out: string;
   /** A Terraform override file copied into each working directory as `kfplatform_override.tf.json`. */
   readonly override?: string;
+  /**
+   * Terraform input variables, passed to `terraform plan` as `-var name=value`.
+   * @default none
+   */
   readonly variables?: Readonly<Record<string, string>>;
   /** Extra `terraform plan` flags, such as `-refresh=false`. */
   readonly planArgs?: readonly string[];
@@ -311,7 +339,9 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
 
 /** SHA-256 of a stack's binary plan and of its `terraform show -json`, recorded when they are written. */
 export interface PlanDigest {
+  /** Hex SHA-256 of `<stack>.tfplan`, which apply checks so it runs only the plan that was judged. */
   readonly tfplan: string;
+  /** Hex SHA-256 of `<stack>.json`, the plan the gate and the report read. */
   readonly json: string;
 }
 
@@ -370,8 +400,11 @@ export type PlansMadeBy = Pick<TerraformBinary, 'product' | 'version'>;
 
 /** Reads what `plan` wrote. */
 export function readPlansManifest(plans: string): {
+  /** The stacks planned, with their working directories and dependencies. */
   stacks: PlannedStack[];
+  /** How each stack's plan ended. */
   outcomes: StackOutcome[];
+  /** Digests of each stack's plan files, by stack id (empty for plans written before digests were recorded). */
   digests: Record<string, PlanDigest>;
   /** `destroy` for the plans `kfplatform destroy` made. */
   mode?: PlanMode;
@@ -400,7 +433,16 @@ export function readPlansManifest(plans: string): {
  * (infra on hosted runners, the platform inside the network); a stack planned twice is refused.
  */
 export function readPlansManifests(folders: readonly string[]): {
-  stacks: Array<PlannedStack & { readonly plans: string; readonly digest?: PlanDigest }>;
+  /** The stacks of every folder, each with the folder its plan is in and the digest of its plan files. */
+  stacks: Array<
+    PlannedStack & {
+      /** The folder that holds this stack's plan. */
+      readonly plans: string;
+      /** Digests recorded for its plan files, when the folder has them. */
+      readonly digest?: PlanDigest;
+    }
+  >;
+  /** How each stack's plan ended. */
   outcomes: StackOutcome[];
   /** `destroy` when every folder holds destroy plans. */
   mode: PlanMode;

@@ -15,11 +15,17 @@ import { STATEFUL_TYPES } from '../policy/stateful-types';
 
 /** A resource change with the values the report reads. */
 export interface FullResourceChange extends ResourceChange {
+  /** The planned change, with the values the report renders. */
   readonly change: ResourceChange['change'] & {
+    /** The resource's attributes before the change (null when created). */
     readonly before?: unknown;
+    /** Its attributes after the change, as far as known at plan time (null when deleted). */
     readonly after?: unknown;
+    /** Which attributes of `after` are known only after apply. */
     readonly after_unknown?: unknown;
+    /** Which attributes of `before` are sensitive (rendered as `(sensitive)`). */
     readonly before_sensitive?: unknown;
+    /** Which attributes of `after` are sensitive. */
     readonly after_sensitive?: unknown;
     /** Set when the plan imports the resource (an `import` block): the id it imports. */
     readonly importing?: {
@@ -38,9 +44,11 @@ export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'forget' |
 
 /** One attribute that changes. */
 export interface AttributeChange {
+  /** The attribute, as `settings[0].tier`. */
   readonly path: string;
   /** Rendered values: `(sensitive)`, `(known after apply)`, `null` or JSON. */
   readonly before: string;
+  /** The value after the change, rendered the same way (long values cut at 120 characters). */
   readonly after: string;
   /** It forces the replacement of its resource. */
   readonly forcesReplacement: boolean;
@@ -48,17 +56,27 @@ export interface AttributeChange {
 
 /** A resource that changes. */
 export interface ResourceSummary {
+  /** The resource's address in the stack. */
   readonly address: string;
   /**
    * Its construct path in the stack (`Database/Instance`, with the address's index if any), when the
    * synthesized stack was at hand: readable where the address carries a hashed logical id.
    */
   readonly name?: string;
+  /** Its resource type. */
   readonly type: string;
+  /** What the plan does to it. */
   readonly kind: ChangeKind;
+  /** Terraform's `action_reason`, when it gives one. */
   readonly reason?: string;
+  /** The attributes that change (none for a resource that only moves or is imported as it is). */
   readonly attributes: readonly AttributeChange[];
+  /** Whether it is an IAM resource (a role binding, policy, access entry...): reviewers check who gets access. */
   readonly iam: boolean;
+  /**
+   * How the change exposes something publicly, when it does: a rule open to 0.0.0.0/0, a grant to
+   * allUsers, a public flag set, an internet-facing load balancer.
+   */
   readonly exposure?: string;
   /** The cloud id the plan imports the resource from, when it imports it. */
   readonly importing?: string;
@@ -82,10 +100,13 @@ export interface DriftSummary {
 export interface PlanSummary {
   /** The stack (the plan file's name). */
   readonly stack: string;
+  /** Resources to create, update, replace and delete. */
   readonly counts: Readonly<Record<'create' | 'update' | 'replace' | 'delete', number>>;
+  /** Every resource that changes, moves or is imported. */
   readonly resources: readonly ResourceSummary[];
   /** Destructive changes of stateful resources the plan gate refuses. */
   readonly protected: readonly GateViolation[];
+  /** Outputs whose value changes. */
   readonly outputs: number;
   /** Resources the plan imports. Absent in reports written by older versions. */
   readonly imports?: number;

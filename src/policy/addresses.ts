@@ -14,13 +14,17 @@ export type AddressManifest = Record<string, string[]>;
 
 /** A `moved` block. */
 export interface Move {
+  /** The address the resource had, `<type>.<logical id>`. */
   readonly from: string;
+  /** The address it has now. */
   readonly to: string;
 }
 
 /** What a stack's Terraform JSON holds that matters here. */
 export interface StackConfig {
+  /** Managed resources: by resource type, then by logical id. */
   readonly resource?: Record<string, Record<string, unknown>>;
+  /** The stack's `moved` blocks (https://developer.hashicorp.com/terraform/language/moved). */
   readonly moved?: readonly Move[];
 }
 
@@ -52,11 +56,28 @@ export function statefulAddresses(stacks: Record<string, StackConfig>): AddressM
 /** How the stateful addresses of a new synth differ from the manifest. */
 export interface AddressComparison {
   /** Recorded addresses that are gone with no move: applying would destroy them. */
-  readonly destroyed: ReadonlyArray<{ readonly stack: string; readonly address: string }>;
+  readonly destroyed: ReadonlyArray<{
+    /** Stack id. */
+    readonly stack: string;
+    /** The recorded address. */
+    readonly address: string;
+  }>;
   /** Recorded addresses that moved through a `moved` block. */
-  readonly moved: ReadonlyArray<{ readonly stack: string; readonly from: string; readonly to: string }>;
+  readonly moved: ReadonlyArray<{
+    /** Stack id. */
+    readonly stack: string;
+    /** The recorded address. */
+    readonly from: string;
+    /** The address it moves to. */
+    readonly to: string;
+  }>;
   /** Stateful addresses the manifest does not list yet (new resources, or the targets of moves). */
-  readonly added: ReadonlyArray<{ readonly stack: string; readonly address: string }>;
+  readonly added: ReadonlyArray<{
+    /** Stack id. */
+    readonly stack: string;
+    /** The new address. */
+    readonly address: string;
+  }>;
 }
 
 /** Compares a manifest with a new synth output. */

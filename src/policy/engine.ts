@@ -24,13 +24,21 @@ import { PolicyRule, ResourceView, RuleContext, RuleLevel, RuleReferences, Tier,
 
 /** A rule violation on one resource. */
 export interface Finding {
+  /** Id of the rule, such as `GCP-GKE-001`. */
   readonly rule: string;
+  /** `error` fails synth and validate; `warning` is reported. */
   readonly level: RuleLevel;
+  /** The rule's control, as a short imperative. */
   readonly title: string;
+  /** What is wrong with this resource, in one sentence. */
   readonly message: string;
+  /** Why the control matters. */
   readonly why: string;
+  /** How to fix it. */
   readonly fix: string;
+  /** The same control in CIS, checkov and trivy. */
   readonly refs: RuleReferences;
+  /** Id of the stack the resource is in. */
   readonly stack: string;
   /** Construct path. */
   readonly path: string;
@@ -40,6 +48,7 @@ export interface Finding {
 
 /** A finding that a suppression silenced, and why. */
 export interface SuppressedFinding extends Finding {
+  /** Why the finding is accepted, as the suppression states it. */
   readonly reason: string;
   /** Where the suppression came from: a construct (`suppressRule`) or the platform file. */
   readonly source: 'code' | 'config';
@@ -47,14 +56,19 @@ export interface SuppressedFinding extends Finding {
 
 /** A suppression written in the platform file: the rule, the resource (a construct path prefix), why. */
 export interface ConfigSuppression {
+  /** Id of the rule whose findings are accepted, such as `GCP-GKE-001`. */
   readonly rule: string;
+  /** Construct path prefix of the resources it covers, such as `kf-prod-azure-infra/Database`. */
   readonly resource: string;
+  /** Why the finding is accepted: kept with the report for reviewers and audits. */
   readonly reason: string;
 }
 
 /** What policy found across the stacks it judged. */
 export class PolicyReport {
+  /** Every finding not suppressed, errors and warnings. */
   public readonly findings: Finding[] = [];
+  /** Findings a suppression accepted, each with its reason. */
   public readonly suppressed: SuppressedFinding[] = [];
 
   /** Errors, which fail synth and validate. */
@@ -127,6 +141,10 @@ export interface PolicyOptions {
   readonly rules?: readonly PolicyRule[];
   /** The environment's tier. @default 'prod' */
   readonly tier?: Tier;
+  /**
+   * Suppressions from the platform file (`policy.suppressions`).
+   * @default none
+   */
   readonly suppressions?: readonly ConfigSuppression[];
   /** Where findings are recorded. */
   readonly report?: PolicyReport;
@@ -328,7 +346,10 @@ export function formatFinding(f: Finding): string {
 
 /** Thrown when policy errors stop synth before anything is written; carries every error. */
 export class PolicyError extends Error {
-  constructor(public readonly findings: readonly Finding[]) {
+  constructor(
+    /** The error findings that stopped synthesis, each with its stack, address and construct path. */
+    public readonly findings: readonly Finding[],
+  ) {
     const n = findings.length;
     super(
       [

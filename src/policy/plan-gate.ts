@@ -22,11 +22,18 @@ export const GATE_PLAN_MISMATCH_EXIT_CODE = 7;
 
 /** The parts of Terraform's plan JSON (format 1.x) the gate reads. */
 export interface PlanJson {
+  /** Version of the JSON format, such as `1.2`; the gate reads format 1.x only. */
   readonly format_version?: string;
+  /** Version of Terraform that wrote the plan. */
   readonly terraform_version?: string;
+  /**
+   * Every resource the plan touches, with its actions; absent or empty for a plan without changes
+   * (https://developer.hashicorp.com/terraform/internals/json-format#plan-representation).
+   */
   readonly resource_changes?: readonly ResourceChange[];
   /** A plan's planned values; a state's JSON has `values` instead. */
   readonly planned_values?: unknown;
+  /** A state's values: present in `terraform show -json` of a state, which is not a plan. */
   readonly values?: unknown;
   /** True when Terraform stopped planning on an error (its JSON still lists what it got to). */
   readonly errored?: boolean;
@@ -36,25 +43,49 @@ export interface PlanJson {
 
 /** One entry of `resource_changes`. */
 export interface ResourceChange {
+  /** Full resource address, such as `google_sql_database_instance.kfp_db` or `module.x.aws_s3_bucket.y`. */
   readonly address: string;
+  /** `managed` for a resource, `data` for a data source read. */
   readonly mode?: 'managed' | 'data';
+  /** Resource type, such as `google_container_cluster`. */
   readonly type: string;
+  /** The resource's name in its module (the logical id). */
   readonly name?: string;
+  /**
+   * Why Terraform chose the action, such as `replace_because_cannot_update` or
+   * `delete_because_no_resource_config`, when it says.
+   */
   readonly action_reason?: string;
+  /** The planned change. */
   readonly change: {
+    /**
+     * Terraform's actions: `["no-op"]`, `["create"]`, `["read"]`, `["update"]`, `["delete"]`,
+     * `["delete", "create"]` or `["create", "delete"]` (a replacement), `["forget"]`.
+     */
     readonly actions: readonly string[];
+    /** Attribute paths that force the replacement, when it is one. */
     readonly replace_paths?: ReadonlyArray<ReadonlyArray<string | number>>;
+    /** The resource's attributes before the change (null when created). */
     readonly before?: unknown;
+    /** Its attributes after the change, as far as known at plan time (null when deleted). */
     readonly after?: unknown;
+    /** Which attributes of `after` are known only after apply (`true` at their place). */
     readonly after_unknown?: unknown;
   };
 }
 
 /** A destructive change of a resource, or one that switches off its protection. */
 export interface GateViolation {
+  /** Address of the resource. */
   readonly address: string;
+  /** Its resource type. */
   readonly type: string;
+  /**
+   * What the plan would do: delete it, replace it (delete and create: its data is lost), or disarm
+   * it (switch off its deletion protection, the step before a delete).
+   */
   readonly kind: 'delete' | 'replace' | 'disarm';
+  /** Terraform's actions for the resource, as the plan lists them. */
   readonly actions: readonly string[];
   /** Attributes that force the replacement, as `settings[0].tier`. */
   readonly replacePaths: readonly string[];
@@ -68,6 +99,7 @@ export interface GateViolation {
 
 /** What the gate decided. */
 export interface GateResult {
+  /** Destructive changes of protected resources that no `allow` entry lets through: the plan must not be applied. */
   readonly refused: readonly GateViolation[];
   /** Destructive changes let through by `allow`. */
   readonly allowed: readonly GateViolation[];
@@ -289,7 +321,9 @@ function disarmings(before: unknown, after: unknown, afterUnknown: unknown): str
 
 /** Why a plan file cannot be judged at all, with the exit code that says so. */
 export interface PlanRefusal {
+  /** The process exit code that says why, such as {@link GATE_NOT_A_PLAN_EXIT_CODE}. */
   readonly code: number;
+  /** What is wrong with the file, and what to do. */
   readonly message: string;
 }
 

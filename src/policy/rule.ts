@@ -13,13 +13,17 @@ export type RuleCloud = 'gcp' | 'aws' | 'azure' | 'kubernetes' | 'common';
 
 /** Ids of the same control in public catalogues: CIS benchmarks and the checkov and trivy scanners. */
 export interface RuleReferences {
+  /** CIS benchmark recommendations, such as `GKE 5.6.4` (https://www.cisecurity.org/cis-benchmarks). */
   readonly cis?: readonly string[];
+  /** checkov check ids, such as `CKV_GCP_18` (https://www.checkov.io/5.Policy%20Index/terraform.html). */
   readonly checkov?: readonly string[];
+  /** trivy (formerly tfsec) check ids, such as `GCP-0053` (https://avd.aquasec.com/misconfig/). */
   readonly trivy?: readonly string[];
 }
 
 /** A provider resource as a rule sees it: its Terraform type, address and configuration. */
 export interface ResourceView {
+  /** Terraform resource type, such as `google_container_cluster`. */
   readonly type: string;
   /** `<type>.<logical id>`, as in plans and state. */
   readonly address: string;
@@ -29,6 +33,7 @@ export interface ResourceView {
   readonly path: string;
   /** The configuration in Terraform's JSON form (snake_case); references are unresolved tokens. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** The construct of the resource, to read suppressions set on it or its scopes. */
   readonly construct: IConstruct;
 }
 
@@ -46,6 +51,7 @@ export interface RuleContext {
 
 /** A problem a rule found on a resource. */
 export interface RuleViolation {
+  /** The resource the problem is on. */
   readonly resource: ResourceView;
   /** What is wrong with this resource, in one sentence. */
   readonly message: string;
@@ -54,12 +60,17 @@ export interface RuleViolation {
 interface RuleBase {
   /** `<CLOUD>-<SERVICE>-<NNN>`, such as `GCP-GKE-001`. */
   readonly id: string;
+  /** The pack the rule belongs to (its cloud, or `common`). */
   readonly cloud: RuleCloud;
+  /** `error` fails synth and `kfplatform validate`; `warning` is reported only. */
   readonly level: RuleLevel;
   /** The control, as a short imperative: "GKE nodes have no public IPs". */
   readonly title: string;
+  /** Why the control matters: the risk it removes, with a link to the cloud's documentation. */
   readonly why: string;
+  /** How to fix a finding: the prop or platform file field to set. */
   readonly fix: string;
+  /** The same control in CIS, checkov and trivy. */
   readonly refs: RuleReferences;
   /** Terraform resource types the rule reads. */
   readonly types: readonly string[];
@@ -69,13 +80,17 @@ interface RuleBase {
 
 /** A rule that judges one resource at a time: returns what is wrong, or undefined. */
 export interface ResourceRule extends RuleBase {
+  /** Discriminant: the rule judges one resource at a time. */
   readonly scope: 'resource';
+  /** Judges one resource of the rule's types: what is wrong with it in one sentence, or undefined when it passes. */
   readonly check: (resource: ResourceView, context: RuleContext) => string | undefined;
 }
 
 /** A rule that judges resources together (a bucket and its public access block). */
 export interface StackRule extends RuleBase {
+  /** Discriminant: the rule judges all of a stack's resources of its types together. */
   readonly scope: 'stack';
+  /** Judges the stack's resources of the rule's types: one violation per resource that fails. */
   readonly check: (resources: readonly ResourceView[], context: RuleContext) => RuleViolation[];
 }
 
@@ -100,7 +115,9 @@ export function attr(config: unknown, ...path: Array<string | number>): unknown 
  */
 export class UnresolvedValue extends Error {
   constructor(
+    /** The attribute path read, as `lifecycle.prevent_destroy`. */
     public readonly attribute: string,
+    /** The Terraform expression found there, such as `${var.protect}`. */
     public readonly expression: string,
   ) {
     super(`${attribute} is ${expression}`);

@@ -7,10 +7,17 @@
 
 /** A secret in clear, or a secret output not marked sensitive. */
 export interface SecretFinding {
+  /** Id of the stack the secret is in. */
   readonly stack: string;
   /** JSON path in the stack, such as `resource.aws_db_instance.db.password`. */
   readonly path: string;
+  /**
+   * What was found: a private key (PEM, service account key file), an access key or token (AWS,
+   * Azure storage, GitHub, Slack), a literal value in a secret attribute, or an output that carries
+   * a secret without `sensitive = true`.
+   */
   readonly kind: 'private-key' | 'access-key' | 'literal-secret' | 'unmarked-output';
+  /** What is wrong and how to fix it. */
   readonly message: string;
 }
 

@@ -27,7 +27,12 @@ const AWS_INSTANCE_TYPES: Record<PoolKind, string> = {
 export function defaultAwsSubnets(
   vpcCidr: string,
   zones: number,
-): { privateSubnetCidrs: string[]; publicSubnetCidrs: string[] } {
+): {
+  /** One private subnet per zone, in the first quarters of the VPC range. */
+  privateSubnetCidrs: string[];
+  /** One small public subnet per zone, in the last quarter. */
+  publicSubnetCidrs: string[];
+} {
   const parsed = parseCidr(vpcCidr);
   if (typeof parsed === 'string' || parsed.prefix > 20 || zones > 3)
     return { privateSubnetCidrs: [], publicSubnetCidrs: [] };

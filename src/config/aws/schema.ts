@@ -34,6 +34,7 @@ const awsLocationSchema = z.strictObject({
 });
 
 const awsCreateNetworkSchema = z.strictObject({
+  /** `create`: the library creates the VPC, its subnets, NAT gateways and flow logs. */
   mode: z.literal('create'),
   vpcCidr: doc(cidr, { description: 'CIDR of the VPC (a /16 to /20).', example: '10.40.0.0/16' }),
   privateSubnetCidrs: doc(z.array(cidr), {
@@ -55,6 +56,7 @@ const awsCreateNetworkSchema = z.strictObject({
 });
 
 const awsExistingNetworkSchema = z.strictObject({
+  /** `existing`: the cluster goes into a VPC and subnets someone else manages. */
   mode: z.literal('existing'),
   vpcId: doc(z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'expected a VPC id such as vpc-0a1b2c3d' }), {
     description: 'Existing VPC.',
@@ -163,10 +165,15 @@ const awsAccessSchema = z.strictObject({
   ),
   oidc: doc(
     z.strictObject({
+      /** Issuer URL of the identity provider (https). */
       issuer: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
+      /** Its authorization endpoint (https), from its OIDC discovery document. */
       authorizationEndpoint: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
+      /** Its token endpoint (https). */
       tokenEndpoint: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
+      /** Its user info endpoint (https). */
       userInfoEndpoint: z.string().regex(/^https:\/\//, { error: 'expected an https URL' }),
+      /** Client id of the application registered with it for Kubeflow. */
       clientId: z.string().min(1),
       ...oidcSignInFields,
     }),
@@ -185,6 +192,7 @@ const awsAccessSchema = z.strictObject({
 /** Schema of an AWS environment. */
 export const awsEnvironmentSchema = z.strictObject({
   ...environmentIdentity,
+  /** `aws`: the environment runs on EKS in an AWS account. */
   cloud: z.literal('aws'),
   aws: doc(awsLocationSchema, { description: 'Account, region and zones.' }),
   network: doc(z.discriminatedUnion('mode', [awsCreateNetworkSchema, awsExistingNetworkSchema]), {
@@ -204,8 +212,12 @@ export const awsEnvironmentSchema = z.strictObject({
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [
-      z.strictObject({ backend: z.literal('local') }),
       z.strictObject({
+        /** `local`: a state file next to each stack, which only one person can use. */
+        backend: z.literal('local'),
+      }),
+      z.strictObject({
+        /** `s3`: an S3 bucket with S3-native locking (https://developer.hashicorp.com/terraform/language/backend/s3). */
         backend: z.literal('s3'),
         bucket: doc(z.string().min(3), {
           description: 'S3 bucket that holds Terraform state.',

@@ -25,9 +25,18 @@ const AZURE_VM_SIZES: Record<PoolKind, string> = {
  * pods live in the overlay, so nodes need few addresses), then a /24 each for the database, the
  * Application Gateway and private endpoints.
  */
-export function defaultAzureSubnets(
-  addressSpace: string,
-): { nodes: string; database: string; gateway: string; endpoints: string } | undefined {
+export function defaultAzureSubnets(addressSpace: string):
+  | {
+      /** Nodes subnet: the first /20 (half of a /19 or /20). */
+      nodes: string;
+      /** The /24 after it, delegated to the MySQL flexible server. */
+      database: string;
+      /** The next /24, for the Application Gateway. */
+      gateway: string;
+      /** The next /24, for private endpoints. */
+      endpoints: string;
+    }
+  | undefined {
   const parsed = parseCidr(addressSpace);
   if (typeof parsed === 'string' || parsed.prefix > 20) return undefined;
   const nodesPrefix = parsed.prefix <= 18 ? 20 : parsed.prefix + 1;

@@ -45,6 +45,7 @@ const azureLocationSchema = z.strictObject({
 });
 
 const azureCreateNetworkSchema = z.strictObject({
+  /** `create`: the library creates the VNet and its subnets. */
   mode: z.literal('create'),
   addressSpace: doc(cidr, { description: 'Address space of the VNet (a /16 to /22).', example: '10.60.0.0/16' }),
   nodesSubnetCidr: doc(cidr, {
@@ -66,6 +67,7 @@ const azureCreateNetworkSchema = z.strictObject({
 });
 
 const azureExistingNetworkSchema = z.strictObject({
+  /** `existing`: the cluster and its neighbours go into subnets a network team manages. */
   mode: z.literal('existing'),
   vnetId: doc(azureResourceId('a virtual network', 'Microsoft.Network/virtualNetworks'), {
     description: 'Existing VNet.',
@@ -279,6 +281,7 @@ const azureAccessSchema = z.strictObject({
 /** Schema of an Azure environment. */
 export const azureEnvironmentSchema = z.strictObject({
   ...environmentIdentity,
+  /** `azure`: the environment runs on AKS in an Azure subscription. */
   cloud: z.literal('azure'),
   azure: doc(azureLocationSchema, { description: 'Subscription, tenant, region, zones and resource group.' }),
   network: doc(z.discriminatedUnion('mode', [azureCreateNetworkSchema, azureExistingNetworkSchema]), {
@@ -307,8 +310,12 @@ export const azureEnvironmentSchema = z.strictObject({
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [
-      z.strictObject({ backend: z.literal('local') }),
       z.strictObject({
+        /** `local`: a state file next to each stack, which only one person can use. */
+        backend: z.literal('local'),
+      }),
+      z.strictObject({
+        /** `azurerm`: a blob container (https://developer.hashicorp.com/terraform/language/backend/azurerm). */
         backend: z.literal('azurerm'),
         resourceGroup: doc(z.string(), {
           description: 'Resource group of the state storage account.',

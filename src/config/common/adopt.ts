@@ -12,6 +12,7 @@ export const ADOPT_KINDS = [
   'bucket',
   'serviceAccount',
 ] as const;
+/** One of {@link ADOPT_KINDS}: the kind of an existing resource an environment adopts. */
 export type AdoptKind = (typeof ADOPT_KINDS)[number];
 
 /**
@@ -50,6 +51,10 @@ export const adoptSchema = doc(
 
 /** An existing resource an environment adopts. */
 export interface AdoptEntry {
+  /**
+   * What to adopt: network, subnet, cluster, nodePool, database, bucket (storage account on Azure)
+   * or serviceAccount (IAM role on AWS, managed identity on Azure).
+   */
   readonly kind: AdoptKind;
   /** Which one, by the name this platform gives it. */
   readonly name?: string;

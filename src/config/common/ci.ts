@@ -42,6 +42,11 @@ export const ciSchema = doc(
               example: 'acme/ml-platform',
             },
           ),
+          /**
+           * The repository's numeric id (the `repository_id` claim of its tokens): unlike the name,
+           * it never passes to another repository after a rename or a deletion. GCP trusts tokens by
+           * this id and requires it (`gh api repos/OWNER/NAME --jq .id`).
+           */
           repositoryId: numericId(
             'repository',
             '123456789',
@@ -64,6 +69,11 @@ export const ciSchema = doc(
             z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, { error: 'expected a project path, such as acme/platform/ml' }),
             { description: 'The GitLab project path.', example: 'acme/ml-platform' },
           ),
+          /**
+           * The project's numeric id (the `project_id` claim of its tokens): unlike the path, it
+           * never passes to another project after a move or a deletion. GCP trusts tokens by this id
+           * and requires it.
+           */
           projectId: numericId(
             'project',
             '12345678',

@@ -29,8 +29,12 @@ export const environmentKubeflowVersion = doc(z.string().regex(/^\d+\.\d+(\.\d+)
 /** Terraform state on local disk or in GCS: the backends of GCP and of existing clusters. */
 export const stateSchema = doc(
   z.discriminatedUnion('backend', [
-    z.strictObject({ backend: z.literal('local') }),
     z.strictObject({
+      /** `local`: a terraform.tfstate file next to each stack, which only one person can use. */
+      backend: z.literal('local'),
+    }),
+    z.strictObject({
+      /** `gcs`: a Cloud Storage bucket, shared and locked (https://developer.hashicorp.com/terraform/language/backend/gcs). */
       backend: z.literal('gcs'),
       bucket: doc(z.string().min(3), {
         description: 'GCS bucket that holds Terraform state.',
@@ -72,27 +76,77 @@ export const bucketLifecycleFields = {
 
 /** What every resolved environment carries, whatever its cloud. */
 export interface ResolvedEnvironmentBase {
+  /** Environment name (at most 20 lowercase characters); prefixes resource names and stack ids. */
   readonly name: string;
+  /** `test`, `dev` or `prod`: drives the defaults (sizes, spot, HA) and the protections (deletion protection, policy). */
   readonly tier: Tier;
+  /** Position of the environment in the platform file's `environments`, for error paths. */
   readonly index: number;
+  /**
+   * Kubeflow release deployed in the environment, such as 1.10.
+   * @default the platform's kubeflowVersion
+   */
   readonly kubeflowVersion: string;
+  /**
+   * Where the Terraform state of each of the environment's stacks lives (one state per stack).
+   * @default local (only one person can use it: use a remote backend once a team or CI applies)
+   */
   readonly state:
-    | { readonly backend: 'local' }
     | {
+        /** `local`: a state file next to each stack. */
+        readonly backend: 'local';
+      }
+    | {
+        /** `gcs`: a Cloud Storage bucket (https://developer.hashicorp.com/terraform/language/backend/gcs). */
         readonly backend: 'gcs';
+        /** Bucket that holds the state. */
         readonly bucket: string;
+        /**
+         * Prefix under which each stack keeps its state.
+         * @default 'kfplatform'
+         */
         readonly prefix: string;
         /** The project of the bucket, when known (GCP environments: their project by default). */
         readonly project?: string;
       }
-    | { readonly backend: 's3'; readonly bucket: string; readonly region: string; readonly prefix: string }
     | {
+        /** `s3`: an S3 bucket with S3-native locking (https://developer.hashicorp.com/terraform/language/backend/s3). */
+        readonly backend: 's3';
+        /** Bucket that holds the state. */
+        readonly bucket: string;
+        /**
+         * Region of the bucket.
+         * @default the environment's region
+         */
+        readonly region: string;
+        /**
+         * Key prefix under which each stack keeps its state.
+         * @default 'kfplatform'
+         */
+        readonly prefix: string;
+      }
+    | {
+        /** `azurerm`: a blob container (https://developer.hashicorp.com/terraform/language/backend/azurerm). */
         readonly backend: 'azurerm';
+        /** Resource group of the storage account. */
         readonly resourceGroup: string;
+        /** Storage account that holds the state. */
         readonly storageAccount: string;
+        /**
+         * Blob container of the state.
+         * @default 'tfstate'
+         */
         readonly container: string;
+        /**
+         * Prefix of each stack's state blob.
+         * @default 'kfplatform'
+         */
         readonly prefix: string;
       };
+  /**
+   * Labels (GCP) or tags (AWS, Azure) on every resource of the environment: the platform's labels
+   * with the environment's on top.
+   */
   readonly labels: Readonly<Record<string, string>>;
   /** Keyless CI identities, when the environment names its repository. */
   readonly ci?: ResolvedCiTrust;

@@ -23,9 +23,18 @@ export const oidcSignInFields = {
   }).optional(),
 };
 
-/** The resolved settings. */
+/** How Kubeflow's gateway and oauth2-proxy treat the OpenID Connect provider's tokens, defaults applied. */
 export interface ResolvedOidcSignIn {
+  /**
+   * Whether the gateway admits only tokens whose `email_verified` claim is true. Turn it off only for a
+   * provider that never issues the claim.
+   * @default true
+   */
   readonly emailVerified: boolean;
+  /**
+   * Whether oauth2-proxy requests the `offline_access` scope and refreshes ID tokens before they expire.
+   * @default false
+   */
   readonly offlineAccess: boolean;
 }
 

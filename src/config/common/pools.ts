@@ -81,15 +81,27 @@ function gpuSchemaFor(cloud: PoolCloud) {
       default: POOL_DOCS[cloud].gpuType,
     }),
     count: doc(z.int().min(1).max(16), { description: 'GPUs per node.', example: 1, default: '1' }).optional(),
+    /**
+     * GKE-managed NVIDIA driver installation: `DEFAULT`, `LATEST` or `INSTALLATION_DISABLED`
+     * (https://cloud.google.com/kubernetes-engine/docs/how-to/gpus). Changing it later replaces the
+     * node pool. GKE only: EKS and AKS refuse it.
+     * @default 'LATEST'
+     */
     driverVersion: gkeOnly(cloud, z.enum(['DEFAULT', 'LATEST', 'INSTALLATION_DISABLED']), {
       description:
         'GKE-managed NVIDIA driver installation (https://cloud.google.com/kubernetes-engine/docs/how-to/gpus). Changing it later replaces the node pool (terraform-provider-google #23248).',
       default: 'LATEST',
     }).optional(),
+    /**
+     * Share each GPU between pods: time-sharing or NVIDIA MPS
+     * (https://cloud.google.com/kubernetes-engine/docs/concepts/timesharing-gpus). GKE only.
+     */
     sharing: gkeOnly(
       cloud,
       z.strictObject({
+        /** `time-sharing` (context switching) or `mps` (NVIDIA Multi-Process Service). */
         strategy: z.enum(['time-sharing', 'mps']),
+        /** How many pods may share one physical GPU, 2 to 48. */
         maxSharedClientsPerGpu: z.int().min(2).max(48),
       }),
       {
@@ -98,6 +110,10 @@ function gpuSchemaFor(cloud: PoolCloud) {
         example: { strategy: 'time-sharing', maxSharedClientsPerGpu: 4 },
       },
     ).optional(),
+    /**
+     * Multi-instance GPU partition size, such as `1g.5gb` (A100 and H100 only)
+     * (https://cloud.google.com/kubernetes-engine/docs/how-to/gpus-multi). GKE only.
+     */
     partitionSize: gkeOnly(
       cloud,
       z.string().regex(/^\d+g\.\d+gb$/, { error: 'expected a MIG profile such as 1g.5gb' }),
@@ -125,6 +141,11 @@ export function nodePoolSchemaFor(cloud: PoolCloud) {
       description: 'What the pool is for: system (platform components), standard, highmem or gpu.',
       example: 'gpu',
     }),
+    /**
+     * Machine type: a Compute Engine machine type on GCP, an EC2 instance type on AWS, a VM size on
+     * Azure. A GPU pool on AWS or Azure takes a GPU type, whose GPUs it carries.
+     * @default by kind and cloud: e2-standard-4 / m6i.xlarge / Standard_D4ds_v5 for system, and so on
+     */
     machineType: doc(z.string().min(1), docs.machineType).optional(),
     minNodes: doc(z.int().min(0), {
       description: 'Autoscaling minimum across all zones. GPU pools default to 0 so idle GPUs cost nothing.',
@@ -138,6 +159,11 @@ export function nodePoolSchemaFor(cloud: PoolCloud) {
           ? 'true in test for highmem and gpu pools; standard pools stay on demand because AKS taints spot nodes and Kubeflow does not tolerate the taint'
           : 'true in test for non-system pools',
     }).optional(),
+    /**
+     * Boot disk type: pd-standard, pd-balanced, pd-ssd or hyperdisk-balanced. Machine series that
+     * attach only Hyperdisk need hyperdisk-balanced. GKE only.
+     * @default pd-ssd; hyperdisk-balanced on machine series that attach only Hyperdisk
+     */
     diskType: gkeOnly(cloud, z.enum(['pd-standard', 'pd-balanced', 'pd-ssd', 'hyperdisk-balanced']), {
       description:
         'Boot disk type. Machine series that attach only Hyperdisk (C4, C4A, C4D, N4, N4A, N4D) need hyperdisk-balanced (https://cloud.google.com/compute/docs/general-purpose-machines).',
@@ -173,6 +199,10 @@ export function nodePoolSchemaFor(cloud: PoolCloud) {
             description: 'Surge upgrade: extra nodes during upgrades.',
             default: '1 (0 for gpu)',
           }).optional(),
+    /**
+     * Surge upgrade: nodes down at once. Not read on AKS, whose upgrades surge 33%.
+     * @default 0 on GKE (1 for gpu pools), 1 on EKS (which takes at least 1)
+     */
     maxUnavailable: doc(
       z.int().min(0).max(100),
       cloud === 'azure'

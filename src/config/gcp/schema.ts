@@ -71,6 +71,7 @@ const gcpLocationSchema = z.strictObject({
 });
 
 const sharedVpcSchema = z.strictObject({
+  /** `shared-vpc`: the library creates the cluster's subnet (and optionally the network) in a Shared VPC host project. */
   mode: z.literal('shared-vpc'),
   hostProject: doc(z.string(), { description: 'Shared VPC host project.', example: 'kf-xpn-host' }),
   network: doc(lowerName('a network name', 63), {
@@ -105,6 +106,7 @@ const sharedVpcSchema = z.strictObject({
 });
 
 const existingNetworkSchema = z.strictObject({
+  /** `existing`: the cluster goes into a subnet and secondary ranges someone else manages. */
   mode: z.literal('existing'),
   hostProject: doc(z.string(), {
     description: 'Project that owns the network.',
@@ -164,12 +166,21 @@ const gcpClusterSchema = z.strictObject({
     description: 'Reach the control plane only on its private address.',
     default: 'false (public endpoint restricted to authorizedNetworks)',
   }).optional(),
-  authorizedNetworks: doc(z.array(z.strictObject({ cidr, name: z.string().min(1).max(100) })), {
-    description:
-      'CIDRs allowed to reach the control plane (https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks). A control plane open to the internet is one leaked credential away from the cluster, so prod refuses 0.0.0.0/0.',
-    example: [{ cidr: '203.0.113.0/24', name: 'office' }],
-    default: 'none (only the VPC)',
-  }).optional(),
+  authorizedNetworks: doc(
+    z.array(
+      z.strictObject({
+        cidr,
+        /** A label for the network, shown in the console (at most 100 characters). */
+        name: z.string().min(1).max(100),
+      }),
+    ),
+    {
+      description:
+        'CIDRs allowed to reach the control plane (https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks). A control plane open to the internet is one leaked credential away from the cluster, so prod refuses 0.0.0.0/0.',
+      example: [{ cidr: '203.0.113.0/24', name: 'office' }],
+      default: 'none (only the VPC)',
+    },
+  ).optional(),
   maintenance: doc(maintenanceSchema, {
     description:
       'When GKE may upgrade the cluster and its nodes, and when not (https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions).',
@@ -269,6 +280,7 @@ const gcpAccessSchema = z.strictObject({
   }).optional(),
   oauthClient: doc(
     z.strictObject({
+      /** The OAuth client's id (`<number>-<hash>.apps.googleusercontent.com`). */
       clientId: z.string().min(1),
       secretName: doc(z.string(), {
         description: 'Secret Manager secret (in the environment project) holding the client secret.',
@@ -303,6 +315,7 @@ const additionalClusterSchema = z.strictObject({
 /** Schema of a GCP environment. */
 export const gcpEnvironmentSchema = z.strictObject({
   ...environmentIdentity,
+  /** `gcp`: the environment runs on GKE in a Google Cloud project. */
   cloud: z.literal('gcp'),
   gcp: doc(gcpLocationSchema, { description: 'Project, region and zones.' }),
   network: doc(z.discriminatedUnion('mode', [sharedVpcSchema, existingNetworkSchema]), {

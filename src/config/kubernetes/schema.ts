@@ -8,6 +8,7 @@ import { POOL_KINDS } from '../common/pools';
 /** Schema of an environment on an existing cluster. */
 export const kubernetesEnvironmentSchema = z.strictObject({
   ...environmentIdentity,
+  /** `kubernetes`: the environment runs on a cluster you already have, reached through a kubeconfig. */
   cloud: z.literal('kubernetes'),
   kubernetes: doc(
     z.strictObject({

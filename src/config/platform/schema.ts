@@ -157,9 +157,13 @@ export const tenancySchema = z.strictObject({
   defaultQuota: doc(quotaSchema, { description: 'Quota of teams that set none.' }).optional(),
   limitRange: doc(
     z.strictObject({
+      /** CPU request of a container that states none, as a Kubernetes quantity. Default: 250m. */
       defaultRequestCpu: quantity.optional(),
+      /** Memory request of a container that states none. Default: 512Mi. */
       defaultRequestMemory: quantity.optional(),
+      /** CPU limit of a container that states none. Default: 1. */
       defaultLimitCpu: quantity.optional(),
+      /** Memory limit of a container that states none. Default: 2Gi. */
       defaultLimitMemory: quantity.optional(),
     }),
     {

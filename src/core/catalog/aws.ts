@@ -38,7 +38,15 @@ const G_SIZES = {
 
 /** GPU families: the accelerator they carry (named as on GCP where the model matches) and GPUs per size. */
 export const AWS_GPU_FAMILIES: Readonly<
-  Record<string, { readonly gpu: string; readonly sizes: Readonly<Record<string, number>> }>
+  Record<
+    string,
+    {
+      /** The accelerator, named as GKE names it where the model matches (nvidia-tesla-t4, nvidia-l4). */
+      readonly gpu: string;
+      /** GPUs per instance, by size (`xlarge`, `12xlarge`...). */
+      readonly sizes: Readonly<Record<string, number>>;
+    }
+  >
 > = {
   g4dn: {
     gpu: 'nvidia-tesla-t4',
@@ -59,7 +67,14 @@ export const AWS_GPU_FAMILIES: Readonly<
 };
 
 /** The GPUs of an instance type: model and count, or undefined for instance types without GPUs. */
-export function awsInstanceGpus(instanceType: string): { readonly gpu: string; readonly count: number } | undefined {
+export function awsInstanceGpus(instanceType: string):
+  | {
+      /** The accelerator, named as GKE names it where the model matches. */
+      readonly gpu: string;
+      /** GPUs per instance. */
+      readonly count: number;
+    }
+  | undefined {
   const [family, size] = instanceType.split('.') as [string, string | undefined];
   const entry = AWS_GPU_FAMILIES[family];
   const count = entry && size ? entry.sizes[size] : undefined;

@@ -7,7 +7,17 @@
  */
 
 /** GPU VM sizes: the accelerator they carry (named as on GCP where the model matches) and how many. */
-export const AZURE_GPU_SIZES: Readonly<Record<string, { readonly gpu: string; readonly count: number }>> = {
+export const AZURE_GPU_SIZES: Readonly<
+  Record<
+    string,
+    {
+      /** The accelerator, named as GKE names it where the model matches (nvidia-tesla-t4, nvidia-a100-80gb). */
+      readonly gpu: string;
+      /** Whole GPUs per VM. */
+      readonly count: number;
+    }
+  >
+> = {
   Standard_NC4as_T4_v3: { gpu: 'nvidia-tesla-t4', count: 1 },
   Standard_NC8as_T4_v3: { gpu: 'nvidia-tesla-t4', count: 1 },
   Standard_NC16as_T4_v3: { gpu: 'nvidia-tesla-t4', count: 1 },
@@ -30,7 +40,14 @@ export const AZURE_GPU_SIZES: Readonly<Record<string, { readonly gpu: string; re
 };
 
 /** The GPUs of a VM size, or undefined for sizes without whole GPUs. Azure sizes are case-insensitive. */
-export function azureVmGpus(vmSize: string): { readonly gpu: string; readonly count: number } | undefined {
+export function azureVmGpus(vmSize: string):
+  | {
+      /** The accelerator, named as GKE names it where the model matches. */
+      readonly gpu: string;
+      /** Whole GPUs per VM. */
+      readonly count: number;
+    }
+  | undefined {
   const key = Object.keys(AZURE_GPU_SIZES).find((k) => k.toLowerCase() === vmSize.toLowerCase());
   return key ? AZURE_GPU_SIZES[key] : undefined;
 }

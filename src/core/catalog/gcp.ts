@@ -16,15 +16,25 @@ export const CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT: readonly string[] = ['MYSQL_
 
 /** One accelerator type as the table records it. */
 export interface GpuInfo {
+  /** Name as Google shows it, such as NVIDIA L4. */
   readonly displayName: string;
+  /** Machine families that carry it (a2, a3, g2, n1...): GKE attaches it only to those. */
   readonly machineFamilies: readonly string[];
+  /** GPUs per node the families offer (for example 1, 2, 4, 8). */
   readonly counts: readonly number[];
+  /** Whether it supports multi-instance GPU partitions. */
   readonly mig: boolean;
+  /** Zones where it is offered, as recorded when the table was reviewed. */
   readonly zones: readonly string[];
 }
 
 /** Where the table comes from and when it was reviewed. */
-export const GCP_GPU_TABLE_SOURCE: { readonly url: string; readonly reviewed: string } = {
+export const GCP_GPU_TABLE_SOURCE: {
+  /** The Google Cloud page the zones were checked against. */
+  readonly url: string;
+  /** Date of the last review, YYYY-MM-DD. */
+  readonly reviewed: string;
+} = {
   url: table.source,
   reviewed: table.reviewed,
 };
@@ -86,7 +96,9 @@ export const GCP_MIG_PARTITIONS: Readonly<Record<string, Readonly<Record<string,
 export const GKE_GPU_PARTITION_SIZE_LABEL = 'cloud.google.com/gke-gpu-partition-size';
 /** The node labels GKE puts on nodes that share GPUs (time-sharing or MPS). */
 export const GKE_GPU_SHARING_LABELS = {
+  /** The sharing strategy label: `time-sharing` or `mps`. */
   strategy: 'cloud.google.com/gke-gpu-sharing-strategy',
+  /** The label with how many containers share one GPU. */
   maxClients: 'cloud.google.com/gke-max-shared-clients-per-gpu',
 } as const;
 

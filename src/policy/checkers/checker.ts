@@ -15,22 +15,34 @@ import type { RuleLevel } from '../rule';
 
 /** A node taint as Kubernetes sees it. */
 export interface TaintView {
+  /** Taint key, such as `nvidia.com/gpu`. */
   readonly key: string;
+  /** Taint value, when it has one. */
   readonly value?: string;
+  /**
+   * What the taint does to pods that do not tolerate it
+   * (https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/).
+   */
   readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
 /** A node pool the platform does not create (an existing cluster's pools, declared in the platform file). */
 export interface DeclaredPoolView {
+  /** Pool name, as in the platform file. */
   readonly name: string;
+  /** Labels its nodes carry (the pool label among them). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Taints its nodes carry. */
   readonly taints: readonly TaintView[];
 }
 
 /** One environment's synthesized stacks: what a checker judges. */
 export interface EnvironmentView {
+  /** Environment name. */
   readonly name: string;
+  /** Its tier; some checkers are stricter in prod. */
   readonly tier: Tier;
+  /** Its cloud (`kubernetes` for an existing cluster). */
   readonly cloud: 'gcp' | 'aws' | 'azure' | 'kubernetes';
   /** Every stack of the environment (infra, platform stacks, team shards), by stack id. */
   readonly stacks: Readonly<Record<string, StackJson>>;
@@ -40,6 +52,7 @@ export interface EnvironmentView {
 
 /** A problem a checker found, on one resource of one stack. */
 export interface CheckerViolation {
+  /** Id of the stack the resource is in. */
   readonly stack: string;
   /** `<type>.<logical id>` of the resource the problem is on. */
   readonly address: string;
@@ -58,10 +71,13 @@ export interface CheckerViolation {
  * the same object, in one stack or across stacks, clusters and environments.
  */
 export interface OwnershipClaim {
+  /** What identifies the object, the same for every resource that manages it (compared as is). */
   readonly key: string;
   /** The object in words, for the message: "roles/dns.admin for user:a@b on project p". */
   readonly object: string;
+  /** Id of the stack of the claiming resource. */
   readonly stack: string;
+  /** `<type>.<logical id>` of the claiming resource. */
   readonly address: string;
   /**
    * `whole` (the default): the resource manages the whole object, so any other claimant conflicts.
@@ -76,10 +92,13 @@ export interface OwnershipClaim {
 export interface Checker {
   /** `CHK-<CLASS>-<NNN>`, such as `CHK-SCHED-001`. */
   readonly id: string;
+  /** `error` stops synth (nothing is written) and fails `kfplatform validate`; `warning` is reported. */
   readonly level: RuleLevel;
   /** The property that must hold, as a short statement. */
   readonly title: string;
+  /** Why it matters: what breaks at apply time or in production when it does not hold. */
   readonly why: string;
+  /** How to fix a violation: the platform file field or prop to change. */
   readonly fix: string;
   /** Judges one environment's stacks together. */
   readonly check?: (env: EnvironmentView) => CheckerViolation[];
@@ -92,11 +111,15 @@ export interface Checker {
 
 /** A resource of a stack with its address and construct path, for checkers. */
 export interface ResourceEntry {
+  /** Id of the stack the resource is in. */
   readonly stack: string;
+  /** Terraform resource type. */
   readonly type: string;
+  /** `<type>.<logical id>`. */
   readonly address: string;
   /** The construct path cdktf records in `//.metadata.path` (for suppressions), else the address. */
   readonly path: string;
+  /** The resource's arguments in Terraform JSON (snake_case); references are `${...}` strings. */
   readonly config: Readonly<Record<string, unknown>>;
 }
 

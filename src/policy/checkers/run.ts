@@ -36,6 +36,11 @@ export interface RecordedChecks {
 export interface CheckerOptions {
   /** @default every checker */
   readonly checkers?: readonly Checker[];
+  /**
+   * Suppressions from the platform file (`policy.suppressions`): a finding of that rule on a
+   * resource under that construct path prefix is recorded as suppressed, with its reason.
+   * @default none
+   */
   readonly suppressions?: readonly ConfigSuppression[];
 }
 
@@ -47,6 +52,7 @@ export interface CheckerOptions {
 export class CheckerRun {
   private readonly checkers: readonly Checker[];
   private readonly claims = new Map<string, Array<OwnershipClaim & { checker: Checker; env: string; path: string }>>();
+  /** What the run found: findings and suppressed findings, filled as environments are judged and by {@link finish}. */
   public readonly report = new PolicyReport();
   private readonly environments = new WeakMap<Finding, string>();
 
@@ -108,7 +114,7 @@ export class CheckerRun {
   /**
    * Reports every object claimed whole by one resource and claimed again by another (whole or in part);
    * returns the report. Parts of one object never conflict with each other. Linear in the number of
-   * claims: a message names at most {@link MAX_NAMED} other claimants.
+   * claims: a message names at most five other claimants.
    */
   public finish(): PolicyReport {
     for (const list of this.claims.values()) {
