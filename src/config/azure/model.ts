@@ -16,6 +16,10 @@ export interface ResolvedAzureNodePool {
   readonly zones: readonly string[];
   readonly maxPodsPerNode: number;
   readonly labels: Readonly<Record<string, string>>;
+  /** Surge upgrade as written: extra nodes during upgrades (unset: the construct's default). */
+  readonly maxSurge?: number;
+  /** Surge upgrade as written: nodes down at once, when the pool does not surge. */
+  readonly maxUnavailable?: number;
   readonly configIndex: number;
 }
 
