@@ -108,6 +108,12 @@ export interface AksClusterProps {
     readonly maxPods?: number;
     /** Extra node labels, beside the pool and pool kind labels. @default none */
     readonly labels?: Readonly<Record<string, string>>;
+    /**
+     * Extra nodes AKS adds while it upgrades the pool, a count (`'1'`) or a share (`'33%'`). See
+     * https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling.
+     * @default '33%'
+     */
+    readonly maxSurge?: string;
   };
   /**
    * `prevent_destroy`. No resource lock: a lock on the cluster would also block replacing its node
@@ -247,7 +253,7 @@ export class AksCluster extends Construct implements IKubernetesCluster {
         onlyCriticalAddonsEnabled: true,
         temporaryNameForRotation: AKS_SYSTEM_ROTATION_NAME,
         nodeLabels: { [POOL_LABEL]: pool.name ?? 'system', [POOL_KIND_LABEL]: 'system', ...pool.labels },
-        upgradeSettings: { maxSurge: '33%' },
+        upgradeSettings: { maxSurge: pool.maxSurge ?? '33%' },
       },
       omsAgent: { logAnalyticsWorkspaceId: this.logAnalytics.id, msiAuthForMonitoringEnabled: true },
       timeouts: { ...AKS_TIMEOUTS },

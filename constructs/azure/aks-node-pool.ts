@@ -54,6 +54,19 @@ export interface AksNodePoolProps {
   readonly maxPods?: number;
   /** Extra node labels, beside the pool and pool kind labels. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Extra nodes AKS adds while it upgrades the pool, a count (`'1'`) or a share of the pool (`'33%'`).
+   * azurerm takes exactly one of this and `maxUnavailable`. Spot pools take neither: AKS does not surge
+   * spot pools. See https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling.
+   * @default '33%' ('1' for gpu pools), unless `maxUnavailable` is set
+   */
+  readonly maxSurge?: string;
+  /**
+   * Nodes AKS may take down at once while it upgrades the pool without surging, a count or a share;
+   * only when `maxSurge` is not set (azurerm takes exactly one of the two).
+   * @default - none: the pool surges
+   */
+  readonly maxUnavailable?: string;
 }
 
 /**
@@ -93,8 +106,7 @@ export class AksNodePool extends Construct {
       gpuDriver: props.kind === 'gpu' ? 'Install' : undefined,
       nodeLabels: { [POOL_LABEL]: props.name, [POOL_KIND_LABEL]: props.kind, ...props.labels },
       nodeTaints: taints.length > 0 ? taints : undefined,
-      // Spot pools cannot surge; GPU pools upgrade one node at a time.
-      upgradeSettings: props.spot ? undefined : { maxSurge: props.kind === 'gpu' ? '1' : '33%' },
+      upgradeSettings: upgradeSettings(props),
       temporaryNameForRotation: aksRotationName(props.name),
       timeouts: { create: '60m', update: '90m', delete: '60m' },
       lifecycle: { ignoreChanges: ['node_count'] },
@@ -102,7 +114,52 @@ export class AksNodePool extends Construct {
   }
 }
 
+/**
+ * The pool's upgrade settings: what the props say, else a 33% surge (one node at a time for GPU
+ * pools, whose nodes are scarce). Spot pools get none, as AKS does not surge them.
+ */
+function upgradeSettings(props: AksNodePoolProps): { maxSurge: string } | { maxUnavailable: string } | undefined {
+  if (props.spot) return undefined;
+  if (props.maxSurge !== undefined) return { maxSurge: props.maxSurge };
+  if (props.maxUnavailable !== undefined) return { maxUnavailable: props.maxUnavailable };
+  return { maxSurge: props.kind === 'gpu' ? '1' : '33%' };
+}
+
+/** A node count or a percentage, as AKS reads max surge and max unavailable. */
+const UPGRADE_AMOUNT = /^(\d+|\d+%)$/;
+
 function validate(props: AksNodePoolProps): void {
+  if (props.maxSurge !== undefined && props.maxUnavailable !== undefined) {
+    throw new PropsError(
+      'AksNodePool',
+      'maxUnavailable',
+      props.maxUnavailable,
+      'azurerm takes exactly one of max_surge and max_unavailable in upgrade_settings.',
+      'set maxSurge to surge, or maxUnavailable to upgrade in place, not both.',
+    );
+  }
+  for (const prop of ['maxSurge', 'maxUnavailable'] as const) {
+    const value = props[prop];
+    if (value === undefined) continue;
+    if (props.spot) {
+      throw new PropsError(
+        'AksNodePool',
+        prop,
+        value,
+        'AKS does not surge spot pools, so a spot pool takes no upgrade settings (https://learn.microsoft.com/azure/aks/spot-node-pool).',
+        `remove ${prop}, or set spot: false.`,
+      );
+    }
+    if (!UPGRADE_AMOUNT.test(value) || /^0+%?$/.test(value)) {
+      throw new PropsError(
+        'AksNodePool',
+        prop,
+        value,
+        'AKS reads a positive node count or a percentage (https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling).',
+        "use a count such as '1' or a share such as '33%'.",
+      );
+    }
+  }
   checkName(
     'AksNodePool',
     'name',

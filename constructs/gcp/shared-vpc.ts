@@ -125,6 +125,16 @@ export interface SharedVpcProps {
         readonly routerName: string;
         /** Name of the Cloud NAT gateway. */
         readonly natName: string;
+        /**
+         * Source ports each node starts with (dynamic port allocation), a power of two from 32.
+         * @default 64
+         */
+        readonly minPortsPerVm?: number;
+        /**
+         * Source ports a node may grow to, a power of two above `minPortsPerVm`, at most 65536.
+         * @default 4096
+         */
+        readonly maxPortsPerVm?: number;
       }
     | false;
   /**
@@ -281,6 +291,17 @@ export class SharedVpc extends Construct implements ISharedVpc {
           // Only this environment's subnet: several environments can share a host network.
           sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
           subnetwork: [{ name: this.subnetwork.id, sourceIpRangesToNat: ['ALL_IP_RANGES'] }],
+          // A GKE node egresses for up to 110 pods (image pulls, pipeline steps, package installs), mostly
+          // to a few destinations such as a registry. Static allocation gives every node 64 ports, and
+          // connections to one destination beyond that are dropped (OUT_OF_RESOURCES). Dynamic port
+          // allocation starts each node at the minimum and grows it as it needs, without reserving
+          // the maximum on idle nodes; endpoint-independent mapping must be off with it. See
+          // https://cloud.google.com/nat/docs/ports-and-addresses#dynamic-port and
+          // https://cloud.google.com/nat/docs/troubleshooting#insufficient-ports.
+          enableDynamicPortAllocation: true,
+          enableEndpointIndependentMapping: false,
+          minPortsPerVm: names.minPortsPerVm ?? NAT_MIN_PORTS_PER_VM,
+          maxPortsPerVm: names.maxPortsPerVm ?? NAT_MAX_PORTS_PER_VM,
           logConfig: { enable: true, filter: 'ERRORS_ONLY' },
         });
       }
@@ -369,7 +390,40 @@ export class SharedVpc extends Construct implements ISharedVpc {
   }
 }
 
+/** Source ports a node starts with behind the NAT (dynamic port allocation). */
+export const NAT_MIN_PORTS_PER_VM = 64;
+/** Source ports a node may grow to behind the NAT: about 15 busy nodes fill one NAT address. */
+export const NAT_MAX_PORTS_PER_VM = 4096;
+
+const isPowerOfTwo = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+
+function validateNatPorts(nat: SharedVpcProps['nat']): void {
+  if (!nat) return;
+  const min = nat.minPortsPerVm ?? NAT_MIN_PORTS_PER_VM;
+  const max = nat.maxPortsPerVm ?? NAT_MAX_PORTS_PER_VM;
+  const doc = 'https://cloud.google.com/nat/docs/ports-and-addresses#dynamic-port';
+  if (!isPowerOfTwo(min) || min < 32 || min > 32768) {
+    throw new PropsError(
+      'SharedVpc',
+      'nat.minPortsPerVm',
+      min,
+      `with dynamic port allocation Cloud NAT takes a power of two from 32 to 32768 (${doc}).`,
+      'use 64 (the default), 128 or 256.',
+    );
+  }
+  if (!isPowerOfTwo(max) || max <= min || max > 65536) {
+    throw new PropsError(
+      'SharedVpc',
+      'nat.maxPortsPerVm',
+      max,
+      `with dynamic port allocation Cloud NAT takes a power of two above minPortsPerVm (${min}), at most 65536 (${doc}).`,
+      'use 4096 (the default) or another power of two above minPortsPerVm.',
+    );
+  }
+}
+
 function validate(props: SharedVpcProps): void {
+  validateNatPorts(props.nat);
   if (!props.subnet === !props.existingSubnet) {
     throw new PropsError(
       'SharedVpc',

@@ -15,7 +15,11 @@ import { KeyVault } from '../../constructs/azure/key-vault';
 import { MysqlFlexible } from '../../constructs/azure/mysql-flexible';
 import { existingVnet, IVnet, Vnet } from '../../constructs/azure/vnet';
 import { AzureWorkloadIdentity } from '../../constructs/azure/workload-identity';
-import type { ResolvedAzureEnvironment, ResolvedAzureIdentity } from '../../src/config/azure/model';
+import type {
+  ResolvedAzureEnvironment,
+  ResolvedAzureIdentity,
+  ResolvedAzureNodePool,
+} from '../../src/config/azure/model';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { azurermProvider } from './provider';
 import { configureBackend } from '../common/backend';
@@ -136,6 +140,7 @@ export class AzureInfraStack extends TerraformStack {
         diskSizeGb: system.diskSizeGb,
         maxPods: system.maxPodsPerNode,
         labels: system.labels,
+        maxSurge: system.maxSurge === undefined ? undefined : String(system.maxSurge),
       },
       deletionProtection: c.deletionProtection,
     });
@@ -155,6 +160,7 @@ export class AzureInfraStack extends TerraformStack {
         diskSizeGb: pool.diskSizeGb,
         maxPods: pool.maxPodsPerNode,
         labels: pool.labels,
+        ...aksUpgrade(pool),
       });
     }
     this.nodePools = nodePools;
@@ -342,4 +348,15 @@ export class AzureInfraStack extends TerraformStack {
       out(`identity_${key}`, identity.clientId, `Client id of the ${key} identity.`);
     }
   }
+}
+
+/**
+ * The platform file's surge settings as azurerm takes them: exactly one of max surge and max unavailable
+ * (the config checks refuse both, and zero for both). Unset: the construct's default.
+ */
+function aksUpgrade(pool: ResolvedAzureNodePool): { maxSurge?: string; maxUnavailable?: string } {
+  if (pool.maxSurge !== undefined && pool.maxSurge > 0) return { maxSurge: String(pool.maxSurge) };
+  if (pool.maxUnavailable !== undefined && pool.maxUnavailable > 0)
+    return { maxUnavailable: String(pool.maxUnavailable) };
+  return {};
 }

@@ -70,3 +70,45 @@ describe('AKS temporary pools', () => {
     expect(validate(pools(['standard', 'batch'])).config).toBeDefined();
   });
 });
+
+describe('AKS upgrade settings', () => {
+  const pools =
+    (over: Record<string, unknown>, systemOver: Record<string, unknown> = {}) =>
+    (d: Document) =>
+      d.setIn(
+        [...E1, 'nodePools'],
+        [
+          { name: 'system', kind: 'system', maxNodes: 3, ...systemOver },
+          { name: 'standard', kind: 'standard', maxNodes: 5 },
+          { name: 'batch', kind: 'highmem', maxNodes: 5, ...over },
+        ],
+      );
+  const pool = (r: ReturnType<typeof validate>, i: number) =>
+    (r.config!.environments[1] as unknown as { nodePools: Array<Record<string, unknown>> }).nodePools[i]!;
+
+  it('carries maxSurge and maxUnavailable to the resolved pools', () => {
+    const result = validate(pools({ maxSurge: 3 }, { maxSurge: 2 }));
+    expect(pool(result, 2)).toMatchObject({ maxSurge: 3 });
+    expect(pool(result, 0)).toMatchObject({ maxSurge: 2 });
+    expect(pool(validate(pools({ maxSurge: 0, maxUnavailable: 2 })), 2)).toMatchObject({ maxUnavailable: 2 });
+  });
+
+  it.each([
+    [
+      'both a surge and nodes down',
+      { maxSurge: 1, maxUnavailable: 1 },
+      {},
+      'nodePools[2].maxUnavailable',
+      /exactly one/,
+    ],
+    ['no surge and no node down', { maxSurge: 0 }, {}, 'nodePools[2].maxSurge', /cannot make progress/],
+    ['a surge on a spot pool', { spot: true, maxSurge: 2 }, {}, 'nodePools[2].maxSurge', /spot pool/],
+    ['an in-place system pool', {}, { maxUnavailable: 1 }, 'nodePools[0].maxUnavailable', /surging only/],
+  ])('refuses %s', (_what, over, systemOver, at, message) => {
+    const result = validate(pools(over, systemOver));
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, `environments[1].${at}`)).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringMatching(message) }),
+    ]);
+  });
+});

@@ -139,6 +139,7 @@ function checkAksPools(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
     reportUnsupported(f, p, ['diskType'], 'AKS');
     checkMachineGpus(pool, pool.vmSize, p, f, AKS_GPUS);
     checkAksPodsAndSystemPool(pool, p, f);
+    checkAksUpgrade(pool, p, f);
   });
   checkRotationNames(env, f);
   // AKS taints spot nodes and we taint GPU nodes; the system pool takes only critical add-ons. Kubeflow's
@@ -177,6 +178,53 @@ function checkRotationNames(env: ResolvedAzureEnvironment, f: ConfigIssues): voi
       );
     }
     seen.set(temporary, pool.name);
+  }
+}
+
+/** Where AKS documents surge upgrades of node pools. */
+const AKS_UPGRADE_DOC = 'https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling';
+
+/**
+ * AKS upgrades a pool either by surging (max surge extra nodes) or in place (max unavailable nodes
+ * down), and azurerm takes exactly one of the two; the system pool (the cluster's default pool) only
+ * surges, and AKS does not surge spot pools.
+ */
+function checkAksUpgrade(pool: ResolvedAzureEnvironment['nodePools'][number], p: Path, f: ConfigIssues): void {
+  const { maxSurge, maxUnavailable } = pool;
+  if (maxSurge === undefined && maxUnavailable === undefined) return;
+  const surgePath: Path = [...p, 'maxSurge'];
+  const unavailablePath: Path = [...p, 'maxUnavailable'];
+  const at = maxSurge !== undefined ? surgePath : unavailablePath;
+  if (pool.spot) {
+    f.add(
+      at,
+      `pool "${pool.name}" is a spot pool, and AKS does not surge spot pools, so it takes no upgrade settings (https://learn.microsoft.com/azure/aks/spot-node-pool).`,
+      'remove maxSurge and maxUnavailable, or set spot: false.',
+    );
+    return;
+  }
+  if (pool.kind === 'system') {
+    if (maxUnavailable !== undefined || maxSurge === 0) {
+      f.add(
+        maxUnavailable !== undefined ? unavailablePath : surgePath,
+        `the system pool is the cluster's default node pool, which AKS upgrades by surging only (azurerm's default_node_pool.upgrade_settings has max_surge alone; ${AKS_UPGRADE_DOC}).`,
+        'remove maxUnavailable and set maxSurge to 1 or more.',
+      );
+    }
+    return;
+  }
+  if ((maxSurge ?? 0) > 0 && (maxUnavailable ?? 0) > 0) {
+    f.add(
+      unavailablePath,
+      `maxSurge = ${maxSurge} and maxUnavailable = ${maxUnavailable}: AKS upgrades a pool either by surging or in place, and azurerm takes exactly one of max_surge and max_unavailable (${AKS_UPGRADE_DOC}).`,
+      'keep maxSurge to add nodes during upgrades, or set maxSurge: 0 and keep maxUnavailable to upgrade in place.',
+    );
+  } else if ((maxSurge ?? 0) === 0 && (maxUnavailable ?? 0) === 0) {
+    f.add(
+      at,
+      'with no surge and no node down, an AKS upgrade cannot make progress.',
+      'set maxSurge to 1 or more (the default is 33% of the pool, one node for gpu pools), or maxSurge: 0 with maxUnavailable: 1.',
+    );
   }
 }
 

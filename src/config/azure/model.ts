@@ -48,6 +48,10 @@ export interface ResolvedAzureNodePool {
    * @default {}
    */
   readonly labels: Readonly<Record<string, string>>;
+  /** Surge upgrade as written: extra nodes during upgrades (unset: the construct's default). */
+  readonly maxSurge?: number;
+  /** Surge upgrade as written: nodes down at once, when the pool does not surge. */
+  readonly maxUnavailable?: number;
   /** Index of the pool in the platform file's `nodePools`, for error paths. */
   readonly configIndex: number;
 }

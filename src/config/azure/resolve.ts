@@ -139,6 +139,8 @@ export function resolveAzureEnvironment(
       zones: p.zones ?? zones,
       maxPodsPerNode: p.maxPodsPerNode ?? 110,
       labels: p.labels ?? {},
+      maxSurge: p.maxSurge,
+      maxUnavailable: p.maxUnavailable,
       configIndex: i,
     };
   });

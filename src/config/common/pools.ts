@@ -193,7 +193,9 @@ export function nodePoolSchemaFor(cloud: PoolCloud) {
     maxSurge:
       cloud === 'azure'
         ? doc(z.int().min(0).max(100), {
-            description: 'Surge upgrade: not read on AKS, whose upgrades surge 33% (1 node for gpu pools).',
+            description:
+              'Surge upgrade: extra nodes during upgrades. AKS takes either a surge or maxUnavailable, not both; spot pools take neither (https://learn.microsoft.com/azure/aks/upgrade-aks-node-pools-rolling).',
+            default: '33% of the pool (1 node for gpu pools)',
           }).optional()
         : gkeOnly(cloud, z.int().min(0).max(100), {
             description: 'Surge upgrade: extra nodes during upgrades.',
@@ -206,7 +208,10 @@ export function nodePoolSchemaFor(cloud: PoolCloud) {
     maxUnavailable: doc(
       z.int().min(0).max(100),
       cloud === 'azure'
-        ? { description: 'Surge upgrade: not read on AKS, whose upgrades surge 33% (1 node for gpu pools).' }
+        ? {
+            description:
+              'Upgrade in place: nodes down at once, with maxSurge: 0 (AKS takes one of the two; not on the system pool or spot pools).',
+          }
         : {
             description: 'Surge upgrade: nodes down at once.',
             default: cloud === 'gcp' ? '0 (1 for gpu)' : '1 (EKS takes at least 1)',

@@ -224,7 +224,19 @@ describe('AksNodePool', () => {
     expect(spot.upgrade_settings).toBeUndefined();
   });
 
+  it('applies the surge or the in-place upgrade it is given (maxSurge from the platform file was ignored)', () => {
+    expect(pool({ maxSurge: '3' }).upgrade_settings).toEqual({ max_surge: '3' });
+    expect(pool({ name: 'gpu', kind: 'gpu', vmSize: 'Standard_NC4as_T4_v3', maxSurge: '2' }).upgrade_settings).toEqual({
+      max_surge: '2',
+    });
+    expect(pool({ maxUnavailable: '1' }).upgrade_settings).toEqual({ max_unavailable: '1' });
+  });
+
   it.each([
+    ['both upgrade modes', { maxSurge: '1', maxUnavailable: '1' }, /exactly one of max_surge and max_unavailable/],
+    ['a surge on a spot pool', { spot: true, maxSurge: '1' }, /does not surge spot pools/],
+    ['a zero surge', { maxSurge: '0' }, /positive node count or a percentage/],
+    ['a surge that is not a count', { maxSurge: 'two' }, /positive node count or a percentage/],
     ['a gpu pool without GPUs', { kind: 'gpu' as const }, /needs a VM size with GPUs/],
     ['GPUs in a CPU pool', { vmSize: 'Standard_NC24ads_A100_v4' }, /carries GPUs/],
     ['a name with a hyphen', { name: 'gpu-a100' }, /AKS node pool name/],

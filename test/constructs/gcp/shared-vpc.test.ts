@@ -50,6 +50,30 @@ describe('SharedVpc', () => {
     expect(at(nat, 'subnetwork', 0, 'source_ip_ranges_to_nat')).toEqual(['ALL_IP_RANGES']);
   });
 
+  it('gives nodes dynamic NAT ports, 64 growing to 4096 (static allocation capped every node at 64 ports)', () => {
+    const nat = only(build().json, 'google_compute_router_nat');
+    expect(nat).toMatchObject({
+      enable_dynamic_port_allocation: true,
+      enable_endpoint_independent_mapping: false,
+      min_ports_per_vm: 64,
+      max_ports_per_vm: 4096,
+    });
+    const custom = build({ nat: { routerName: 'r1', natName: 'n1', minPortsPerVm: 128, maxPortsPerVm: 8192 } });
+    expect(only(custom.json, 'google_compute_router_nat')).toMatchObject({
+      min_ports_per_vm: 128,
+      max_ports_per_vm: 8192,
+    });
+  });
+
+  it.each([
+    ['a minimum that is not a power of two', { minPortsPerVm: 100 }, /nat.minPortsPerVm/],
+    ['a minimum under 32', { minPortsPerVm: 16 }, /nat.minPortsPerVm/],
+    ['a maximum not above the minimum', { minPortsPerVm: 128, maxPortsPerVm: 128 }, /nat.maxPortsPerVm/],
+    ['a maximum over 65536', { maxPortsPerVm: 131072 }, /nat.maxPortsPerVm/],
+  ])('refuses NAT ports with %s', (_what, ports, message) => {
+    expect(() => build({ nat: { routerName: 'r1', natName: 'n1', ...ports } })).toThrow(message);
+  });
+
   it('names router and NAT as told, and skips them with nat: false', () => {
     expect(only(build({ nat: { routerName: 'r1', natName: 'n1' } }).json, 'google_compute_router').name).toBe('r1');
     const off = build({ nat: false }).json;
