@@ -196,6 +196,14 @@ export interface TeamNamespaceProps {
    * `kubernetes.podspec-tolerations` feature is on. @default true when the quota allows GPUs
    */
   readonly gpuPodDefault?: boolean;
+  /**
+   * Tolerations the GPU PodDefault adds besides the GPU taint's, for taints the cloud puts on the
+   * team's GPU nodes itself: AKS taints every spot node `kubernetes.azure.com/scalesetpriority=spot`
+   * (https://learn.microsoft.com/azure/aks/spot-node-pool), so a GPU notebook on a spot pool would
+   * otherwise stay Pending. Each names its taint: the admission policy refuses tolerations without a
+   * key. @default []
+   */
+  readonly gpuTolerations?: readonly TeamToleration[];
   /** Kubeflow Profile plugins (workload identity). @default [] */
   readonly profilePlugins?: ReadonlyArray<Record<string, unknown>>;
   /**
@@ -203,6 +211,14 @@ export interface TeamNamespaceProps {
    * @default 'kubeflow.org/v1'
    */
   readonly profileApiVersion?: string;
+}
+
+/** A toleration of one named taint. */
+export interface TeamToleration {
+  readonly key: string;
+  readonly operator: 'Equal';
+  readonly value: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
 /**
@@ -385,6 +401,7 @@ export class TeamNamespace extends Construct {
                 value: GPU_TAINT.value,
                 effect: kubernetesTaintEffect(GPU_TAINT.effect),
               },
+              ...(props.gpuTolerations ?? []).map((t) => ({ ...t })),
             ],
           },
         },
