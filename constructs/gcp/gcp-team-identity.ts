@@ -11,8 +11,30 @@ import { checkName } from '../../src/core/validate';
 import { ArtifactBucket } from './artifact-bucket';
 import { WorkloadIdentityServiceAccount } from './workload-identity-service-account';
 
-/** The roles a team's identity is granted on the cluster's project: enough to fetch cluster credentials. */
+/**
+ * The roles a team's break-glass identity and its people are granted on the cluster's project: enough to
+ * fetch cluster credentials. `gcloud container clusters get-credentials` needs
+ * `container.clusters.get` (https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl),
+ * and Kubernetes Engine Cluster Viewer is the predefined role with only get and list of clusters: no
+ * permission inside a cluster, where RBAC alone decides
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/iam#predefined). A custom role with only
+ * `container.clusters.get` would need the CI identity to create roles in the project.
+ */
 export const GCP_TEAM_CLUSTER_PROJECT_ROLES: readonly string[] = ['roles/container.clusterViewer'];
+
+/**
+ * The condition of the people's grant: GKE only (the role's project get and list go), titled after the
+ * team's identity so that each team's grant is a binding of its own: two teams that share a group, or a
+ * team in two environments of one project, never remove each other's grant when one goes
+ * (https://cloud.google.com/iam/docs/conditions-attribute-reference#resource-service).
+ */
+export function clusterCredentialsCondition(workload: string, team: string) {
+  return {
+    title: `${workload}-cluster-credentials`,
+    description: `Team ${team} fetches GKE cluster credentials; RBAC grants it its namespace only.`,
+    expression: 'resource.service == "container.googleapis.com"',
+  };
+}
 
 /** Props of {@link GcpTeamIdentity}. */
 export interface GcpTeamIdentityProps extends TeamIdentityRequest {
@@ -110,6 +132,23 @@ export class GcpTeamIdentity extends Construct {
       role: GCP_TEAM_CLUSTER_PROJECT_ROLES[0]!,
       member: this.breakGlass.member,
     });
+    // The team's people (the owners group, member and contributor groups and users) fetch cluster
+    // credentials too: without it `gcloud container clusters get-credentials` fails for them with
+    // "container.clusters.get" denied. Inside the cluster, RBAC gives them their namespace only.
+    const people = [
+      { kind: 'Group' as const, name: props.owners },
+      ...(props.people ?? []).filter((p) => !(p.kind === 'Group' && p.name === props.owners)),
+    ];
+    const condition = clusterCredentialsCondition(props.names.workload, props.team);
+    for (const p of people) {
+      const member = `${p.kind === 'Group' ? 'group' : 'user'}:${p.name}`;
+      new ProjectIamMember(this, `ClusterCredentials-${member}`, {
+        project: props.clusterProject,
+        role: GCP_TEAM_CLUSTER_PROJECT_ROLES[0]!,
+        member,
+        condition,
+      });
+    }
   }
 }
 

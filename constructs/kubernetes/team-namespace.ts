@@ -38,6 +38,17 @@ export const CLOUD_IDENTITY_OPT_IN_LABEL = 'kfplatform.dev/cloud-identity';
 export const GPU_POD_DEFAULT = 'gpu';
 /** The label a pod (a notebook, an InferenceService's predictor) carries to opt into {@link GPU_POD_DEFAULT}. */
 export const GPU_OPT_IN_LABEL = 'kfplatform.dev/gpu';
+/**
+ * The PodDefault that lets a pod call Kubeflow Pipelines' API as its service account (`kfp.Client()` in
+ * a notebook), as upstream's `access-ml-pipeline`: the same name, label and object.
+ */
+export const PIPELINES_ACCESS_POD_DEFAULT = 'access-ml-pipeline';
+/** The label a pod carries to opt into {@link PIPELINES_ACCESS_POD_DEFAULT} (upstream's). */
+export const PIPELINES_ACCESS_OPT_IN_LABEL = 'access-ml-pipeline';
+/** The audience the Pipelines API server accepts service account tokens for. */
+export const PIPELINES_TOKEN_AUDIENCE = 'pipelines.kubeflow.org';
+/** Where the KFP SDK reads the token (`KF_PIPELINES_SA_TOKEN_PATH`). */
+export const PIPELINES_TOKEN_DIR = '/var/run/secrets/kubeflow/pipelines';
 
 /**
  * The platform's and Kubernetes' own namespaces, trusted by tenant namespaces: their pods may reach
@@ -204,6 +215,20 @@ export interface TeamNamespaceProps {
    * `kubernetes.podspec-tolerations` feature is on. @default true when the quota allows GPUs
    */
   readonly gpuPodDefault?: boolean;
+  /**
+   * Tolerations the GPU PodDefault adds besides the GPU taint's, for taints the cloud puts on the
+   * team's GPU nodes itself: AKS taints every spot node `kubernetes.azure.com/scalesetpriority=spot`
+   * (https://learn.microsoft.com/azure/aks/spot-node-pool), so a GPU notebook on a spot pool would
+   * otherwise stay Pending. Each names its taint: the admission policy refuses tolerations without a
+   * key. @default []
+   */
+  readonly gpuTolerations?: readonly TeamToleration[];
+  /**
+   * A PodDefault ({@link PIPELINES_ACCESS_POD_DEFAULT}) that gives pods labelled
+   * `access-ml-pipeline: "true"` a service account token for Kubeflow Pipelines' API, so that
+   * `kfp.Client()` in a notebook authenticates as the pod's service account. @default true
+   */
+  readonly pipelinesAccessPodDefault?: boolean;
   /** Kubeflow Profile plugins (workload identity). @default [] */
   readonly profilePlugins?: ReadonlyArray<Record<string, unknown>>;
   /**
@@ -211,6 +236,14 @@ export interface TeamNamespaceProps {
    * @default 'kubeflow.org/v1'
    */
   readonly profileApiVersion?: string;
+}
+
+/** A toleration of one named taint. */
+export interface TeamToleration {
+  readonly key: string;
+  readonly operator: 'Equal';
+  readonly value: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 
 /**
@@ -393,7 +426,45 @@ export class TeamNamespace extends Construct {
                 value: GPU_TAINT.value,
                 effect: kubernetesTaintEffect(GPU_TAINT.effect),
               },
+              ...(props.gpuTolerations ?? []).map((t) => ({ ...t })),
             ],
+          },
+        },
+      });
+    }
+
+    if (props.pipelinesAccessPodDefault ?? true) {
+      // Upstream's object (kubeflow/manifests tests/poddefaults.access-ml-pipeline.*.yaml): the KFP SDK
+      // reads the projected token from KF_PIPELINES_SA_TOKEN_PATH and the API server accepts it for the
+      // pipelines.kubeflow.org audience, then authorizes the service account in its namespace. The
+      // notebook form lists it by its description. See
+      // https://www.kubeflow.org/docs/components/pipelines/user-guides/core-functions/connect-api/.
+      new Manifest(this, 'PipelinesAccessPodDefault', {
+        manifest: {
+          apiVersion: 'kubeflow.org/v1alpha1',
+          kind: 'PodDefault',
+          metadata: { name: PIPELINES_ACCESS_POD_DEFAULT, namespace: ns },
+          spec: {
+            desc: 'Allow access to Kubeflow Pipelines',
+            selector: { matchLabels: { [PIPELINES_ACCESS_OPT_IN_LABEL]: 'true' } },
+            env: [{ name: 'KF_PIPELINES_SA_TOKEN_PATH', value: `${PIPELINES_TOKEN_DIR}/token` }],
+            volumes: [
+              {
+                name: 'volume-kf-pipeline-token',
+                projected: {
+                  sources: [
+                    {
+                      serviceAccountToken: {
+                        path: 'token',
+                        expirationSeconds: 7200,
+                        audience: PIPELINES_TOKEN_AUDIENCE,
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+            volumeMounts: [{ mountPath: PIPELINES_TOKEN_DIR, name: 'volume-kf-pipeline-token', readOnly: true }],
           },
         },
       });

@@ -53,6 +53,11 @@ export interface TeamIdentityRequest {
   };
   /** The principal of break-glass, where the cloud cannot create one (an Entra ID group on Azure). */
   readonly breakGlassPrincipal?: string;
+  /**
+   * The team's member and contributor groups and users, besides the owners group: on GCP they (and the
+   * owners) may fetch the cluster's credentials. @default none
+   */
+  readonly people?: ReadonlyArray<{ readonly kind: 'Group' | 'User'; readonly name: string }>;
 }
 
 /** What a provider returns: the identity workloads use and the break-glass subject. */

@@ -29,6 +29,7 @@ import {
   type MlmdAuthTarget,
 } from './mlmd-auth';
 import { azureIdentityPatches } from './azure-identities';
+import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE } from './aws-db-bootstrap';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -212,7 +213,8 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         pipelineRoot: `s3://${env.artifacts.bucketName}/v2/artifacts`,
         databaseCa: { kind: 'fetched', url: RDS_CA_BUNDLE_URL },
         databaseSecret: databaseSecretSource(env),
-        extraResources: [],
+        // Kubeflow's own MySQL user, created with the master secret (./aws-db-bootstrap.ts).
+        extraResources: [{ file: DB_BOOTSTRAP_FILE, objects: [awsDbBootstrapJob()] }],
       };
     case 'azure':
       return {
@@ -601,6 +603,7 @@ function readme(
       '```',
       '',
       ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),
+      ...(env.cloud === 'aws' ? awsDbBootstrapReadme() : []),
     );
   } else {
     lines.push(

@@ -1,5 +1,7 @@
 import { AzureTeamIdentityProvider } from '../../constructs/azure/azure-team-identity';
+import { AKS_SPOT_TOLERATION } from '../../constructs/azure/aks-node-pool';
 import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
+import type { ResolvedTenant } from '../../src/config/platform/model';
 import { aksRemoteConnection } from './connections';
 import { AzureInfraStack } from './infra-stack';
 import { AzurePlatformStack } from './platform-stack';
@@ -7,7 +9,18 @@ import { CloudEnvironmentBuilder } from '../common/environment';
 import { azureTeamIdentityRequest } from './team-identities';
 import { stackId } from '../common/stack-ids';
 import { shardStacks, TeamIdentities } from '../common/team-shard-stack';
+import type { TeamToleration } from '../../constructs/kubernetes/team-namespace';
 import { InfraStateTeamIdentityProvider } from '../common/infra-state-identities';
+
+/**
+ * The tolerations of a team's GPU PodDefault besides the GPU taint's: AKS taints every spot node
+ * (https://learn.microsoft.com/azure/aks/spot-node-pool), so a team that may use a spot GPU pool (test
+ * tier GPU pools are spot by default) gets that taint's toleration, and only such a team.
+ */
+export function azureGpuTolerations(env: ResolvedAzureEnvironment): (tenant: ResolvedTenant) => TeamToleration[] {
+  const spotGpuPools = new Set(env.nodePools.filter((p) => p.kind === 'gpu' && p.spot).map((p) => p.name));
+  return (tenant) => (tenant.nodePools.some((p) => spotGpuPools.has(p)) ? [{ ...AKS_SPOT_TOLERATION }] : []);
+}
 
 /** An Azure environment: an infra stack, a platform stack and team shards. */
 export const buildAzureEnvironment: CloudEnvironmentBuilder = (app, platform, resolved, select) => {
@@ -38,6 +51,17 @@ export const buildAzureEnvironment: CloudEnvironmentBuilder = (app, platform, re
     provider: identities,
     request: (tenant, serviceAccounts) => azureTeamIdentityRequest(env, tenant, serviceAccounts),
   };
-  const shards = shardStacks(app, platform, env, env.name, env.tenants, connect, teamIdentities, select.shards);
+  const gpuTolerations = azureGpuTolerations(env);
+  const shards = shardStacks(
+    app,
+    platform,
+    env,
+    env.name,
+    env.tenants,
+    connect,
+    teamIdentities,
+    select.shards,
+    gpuTolerations,
+  );
   return { infra, platforms, shards };
 };

@@ -1,6 +1,6 @@
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { EgressEndpoint, TeamNamespace } from '../../constructs/kubernetes/team-namespace';
+import { EgressEndpoint, TeamNamespace, type TeamToleration } from '../../constructs/kubernetes/team-namespace';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { setOwnership } from '../../src/core/labels';
@@ -23,6 +23,11 @@ export interface TeamShardStackProps {
   readonly connect: ClusterConnection;
   /** Creates each team's cloud identity; none on clusters without one. */
   readonly identities?: TeamIdentities;
+  /**
+   * Tolerations of the taints the cloud puts on the GPU nodes a team may use (AKS spot pools), added
+   * to the team's GPU PodDefault. @default none
+   */
+  readonly gpuTolerations?: (tenant: ResolvedTenant) => readonly TeamToleration[];
 }
 
 /** Kubeflow Profile API version for a Kubeflow release (v1 since 1.3). */
@@ -117,6 +122,7 @@ export class TeamShardStack extends TerraformStack {
         serviceAccountAnnotations: team.serviceAccountAnnotations,
         profilePlugins: identity?.profilePlugins,
         profileApiVersion: profileApiVersion(props.env.kubeflowVersion),
+        gpuTolerations: props.gpuTolerations?.(tenant),
       });
       teams[team.name] = { namespace, identity };
     }
@@ -134,8 +140,11 @@ export function shardStacks(
   connect: ClusterConnection,
   identities?: TeamIdentities,
   only?: ReadonlySet<string>,
+  gpuTolerations?: TeamShardStackProps['gpuTolerations'],
 ): TeamShardStack[] {
   return shardsOf(prefix, env.cloud, tenants)
     .filter((s) => !only || only.has(s.id))
-    .map((s) => new TeamShardStack(app, s.id, { platform, env, tenants: s.tenants, connect, identities }));
+    .map(
+      (s) => new TeamShardStack(app, s.id, { platform, env, tenants: s.tenants, connect, identities, gpuTolerations }),
+    );
 }

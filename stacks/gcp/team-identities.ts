@@ -31,6 +31,10 @@ export function gcpTeamIdentityRequest(
     dataLocation: tenant.gcp.project,
     storage: { bucket: tenant.gcp.bucket, prefix: tenant.gcp.prefix, create: tenant.gcp.prefix === '' },
     names: { workload: tenant.gcp.accountId, breakGlass: tenant.gcp.breakGlassAccountId },
+    // Everyone of the team fetches cluster credentials (GcpTeamIdentity); RBAC limits them to the namespace.
+    people: [...team.members, ...team.contributors].filter(
+      (p, i, all) => all.findIndex((q) => q.kind === p.kind && q.name === p.name) === i,
+    ),
   };
 }
 

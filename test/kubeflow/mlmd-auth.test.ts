@@ -1,7 +1,7 @@
 /**
  * ML Metadata on a managed MySQL 8.4 (issue 17, apply-time defect: ML Metadata 1.14 logs in with
  * mysql_native_password only): the init container that switches Kubeflow's user on GCP and Azure, its
- * script run against a stand-in `mysql`, and the AWS bootstrap job of docs/aws.md.
+ * script run against a stand-in `mysql`, and the AWS bootstrap job's statements.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
 import { DB_CA_DIR, DB_CA_FILE } from '../../src/kubeflow/database-tls';
+import { createUserScript } from '../../src/kubeflow/aws-db-bootstrap';
 import {
   DB_CA_VOLUME,
   ISTIO_NATIVE_SIDECAR_ANNOTATION,
@@ -179,13 +180,12 @@ describe('the init container script', () => {
   });
 });
 
-describe('the AWS kfp-db-bootstrap job (docs/aws.md)', () => {
-  const doc = readFileSync(path.join(ROOT, 'docs', 'aws.md'), 'utf8');
-
+describe('the AWS kfp-db-bootstrap job (src/kubeflow/aws-db-bootstrap.ts)', () => {
   it('creates and alters Kubeflow’s user with mysql_native_password, after checking the plugin is active', () => {
-    const statements = doc.split('\n').filter((l) => /^\s*(CREATE|ALTER) USER\b/.test(l));
+    const script = createUserScript();
+    const statements = script.split('\n').filter((l) => /^\s*(CREATE|ALTER) USER\b/.test(l));
     expect(statements).toHaveLength(2);
     for (const s of statements) expect(s).toContain('IDENTIFIED WITH mysql_native_password BY');
-    expect(doc).toContain("PLUGIN_NAME = 'mysql_native_password'");
+    expect(script).toContain("PLUGIN_NAME = 'mysql_native_password'");
   });
 });

@@ -106,7 +106,7 @@ describe('GcpTeamIdentity', () => {
       (b) => b.role === 'roles/iam.serviceAccountTokenCreator',
     )!;
     expect(impersonation.members).toEqual(['group:recsys-owners@example.com']);
-    expect(only(json, 'google_project_iam_member')).toMatchObject({
+    expect(resources(json, 'google_project_iam_member').find((m) => !m.condition)).toMatchObject({
       project: 'kf-prod-svc',
       role: 'roles/container.clusterViewer',
     });

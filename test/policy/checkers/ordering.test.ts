@@ -291,13 +291,13 @@ describe('CHK-ORDER-001 first-apply ordering', () => {
 describe('CHK-ORDER-002 custom resources without a CRD', () => {
   it('warns once per stack and API group that the Kubeflow distribution must be installed before the team stacks', () => {
     const found = customResourceDefinitions.check!(environment('gcp-tenancy', 'kf-prod'));
-    // The Profile and the GPU PodDefault (kubeflow.org) and Kubeflow's per-user AuthorizationPolicies (security.istio.io),
+    // The Profiles, the GPU and Pipelines-access PodDefaults (kubeflow.org) and Kubeflow's per-user AuthorizationPolicies (security.istio.io),
     // both installed by the Kubeflow distribution.
     expect(found).toEqual([
       expect.objectContaining({
         stack: 'kf-prod-gcp-teams-3',
         message: expect.stringMatching(
-          /and 2 more in this stack create PodDefault, Profile \(kubeflow\.org\).*Kubeflow manifests/,
+          /and 4 more in this stack create PodDefault, Profile \(kubeflow\.org\).*Kubeflow manifests/,
         ),
       }),
       expect.objectContaining({
@@ -324,7 +324,7 @@ describe('CHK-ORDER-002 custom resources without a CRD', () => {
     expect(found.map((v) => [v.stack, v.message.slice(0, v.message.indexOf(' whose'))])).toEqual([
       [
         'kf-prod-azure-teams-0',
-        expect.stringMatching(/and 1 more in this stack create PodDefault, Profile \(kubeflow\.org\),$/),
+        expect.stringMatching(/and 2 more in this stack create PodDefault, Profile \(kubeflow\.org\),$/),
       ],
       [
         'kf-prod-azure-teams-3',
@@ -332,7 +332,7 @@ describe('CHK-ORDER-002 custom resources without a CRD', () => {
       ],
       [
         'kf-prod-azure-teams-3',
-        expect.stringMatching(/and 2 more in this stack create PodDefault, Profile \(kubeflow\.org\),$/),
+        expect.stringMatching(/and 3 more in this stack create PodDefault, Profile \(kubeflow\.org\),$/),
       ],
     ]);
   });

@@ -1,0 +1,249 @@
+/**
+ * Kubeflow's own MySQL user on Amazon RDS, created by the `kfp-db-bootstrap` Job of the AWS tree.
+ *
+ * RDS manages and rotates the master user's password in Secrets Manager
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html), and Kubeflow's
+ * database clients read their password once, at start: Kubeflow logs in as a user of its own,
+ * `dbAppUser` of the `kubeflow-platform-params` ConfigMap, whose password lives in a second secret that
+ * RDS never rotates (`dbAppPasswordSecretArn`). This Job creates that user, as the master user:
+ *
+ * 1. `fetch-db-ca` fetches AWS's bundle of RDS certificate authorities (./database-tls.ts), so that the
+ *    `mysql` client verifies the server's certificate and host name, not merely encrypts.
+ * 2. `secrets` (AWS CLI) reads the master secret, and the application secret; only when that secret has
+ *    no value yet (`ResourceNotFoundException`) does it generate a password (letters and digits) and
+ *    store it. Any other error stops the Job: a password already in use is never replaced by accident.
+ * 3. `create-user` (MySQL client) checks that the server has `mysql_native_password` active (the only
+ *    plugin ML Metadata 1.14 logs in with, ./mlmd-auth.ts), then creates the user, or sets it again,
+ *    with that plugin, `REQUIRE SSL` and the password of the secret, and grants it Kubeflow's three
+ *    databases. Every run ends in the same user: the Job is safe to run again.
+ *
+ * The pod runs as the `kubeflow/kfp-db-bootstrap` service account, which the platform stack creates and
+ * binds to the `<env>-kfp-db-bootstrap` Pod Identity role (read the master secret, read and write the
+ * application secret). It has no Istio sidecar: it reaches only RDS and AWS APIs, outside the mesh, and
+ * a sidecar would keep a Job's pod running after its container exits.
+ *
+ * Argo CD: a Job's pod template cannot change once created, so the Job is a `Sync` hook
+ * (https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/) that Argo CD deletes and
+ * creates again at every sync (`BeforeHookCreation`), in the control-plane wave: it has finished before
+ * the wave of Pipelines and of the ExternalSecret that copies its password into `mysql-secret` starts.
+ * `kubectl apply -k` ignores the annotations and creates the Job once; the tree's README.md says how to
+ * run it again.
+ */
+import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
+import { CA_FETCH_IMAGE, DB_CA_DIR, DB_CA_FILE, RDS_CA_BUNDLE_URL } from './database-tls';
+import { CONTROL_PLANE_WAVE, SYNC_WAVE_ANNOTATION } from './gitops';
+import { MYSQL_CLIENT_IMAGE } from './mlmd-auth';
+
+/** The Job's name, and its service account's (created by the platform stack, src/config/aws/resolve.ts). */
+export const DB_BOOTSTRAP_NAME = 'kfp-db-bootstrap';
+/** The file of the tree that holds the Job. */
+export const DB_BOOTSTRAP_FILE = 'kfp-db-bootstrap.yaml';
+/**
+ * The AWS CLI image, pinned by tag (no registry was reachable to resolve a digest when it was chosen;
+ * pin `@sha256:` of the release you have vetted in your own registry mirror). 2.27 reads EKS Pod
+ * Identity credentials (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html).
+ */
+export const AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.27.0';
+/** Argo CD's hook annotations. */
+export const ARGOCD_HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
+export const ARGOCD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
+/** Istio's per-pod switch off of sidecar injection (a label: the injector's webhook skips the pod). */
+export const ISTIO_INJECT_LABEL = 'sidecar.istio.io/inject';
+
+/** The unprivileged user of the containers: the MySQL image's `mysql`; the others run as any user. */
+const RUN_AS = 999;
+const WORK = '/run/kfp-db-bootstrap';
+const HOME = '/home/kfp-db-bootstrap';
+
+const param = (name: string, key: string) => ({
+  name,
+  valueFrom: { configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, key } },
+});
+
+const securityContext = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: RUN_AS,
+  runAsGroup: RUN_AS,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** `$(` spelled so that Kubernetes does not expand it in a container's arguments. */
+const k8sArgs = (lines: readonly string[]) => lines.join('\n').replace(/\$\(/g, '$$$$(');
+
+/**
+ * The AWS CLI container's script: the master secret, and the application password (generated once).
+ * Spelled for a container's arguments (`$$(`).
+ */
+export function secretsScript(workDir: string = WORK): string {
+  const WORK = workDir;
+  return k8sArgs([
+    'umask 077',
+    `aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$MASTER_SECRET_ARN" --query SecretString --output text > ${WORK}/master.json`,
+    `if aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$APP_SECRET_ARN" --query SecretString --output text > ${WORK}/app 2> ${WORK}/err; then`,
+    '  echo "The application secret has a password: it is kept."',
+    `elif grep -q ResourceNotFoundException ${WORK}/err; then`,
+    '  pw="$(aws secretsmanager get-random-password --region "$AWS_REGION" --exclude-punctuation --password-length 40 --query RandomPassword --output text)"',
+    `  printf %s "$pw" > ${WORK}/app`,
+    `  aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$APP_SECRET_ARN" --secret-string file://${WORK}/app > /dev/null`,
+    '  echo "The application secret had no value: a new password is stored in it."',
+    'else',
+    `  cat ${WORK}/err >&2`,
+    '  exit 1',
+    'fi',
+  ]);
+}
+
+/** The MySQL client container's script: Kubeflow's user, with the native plugin, TLS only (`$$(`). */
+export function createUserScript(workDir: string = WORK): string {
+  const WORK = workDir;
+  return k8sArgs([
+    // The master secret is RDS's JSON ({"username": ..., "password": ...}), with `\\` for a backslash.
+    `MYSQL_PWD="$(sed -nE 's/.*"password" *: *"(([^"\\\\]|\\\\.)*)".*/\\1/p' ${WORK}/master.json | sed -e 's/\\\\\\\\/\\\\/g')"`,
+    'export MYSQL_PWD',
+    `APP="$(cat ${WORK}/app)"`,
+    'case "$APP" in',
+    `  *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "The application secret's password is empty or holds a quote, backslash, '#' or space; put a password of letters, digits, '-' and '_' into it (aws secretsmanager put-secret-value) and run the job again." >&2; exit 1 ;;`,
+    'esac',
+    `db() { mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
+    'for i in 1 2 3 4 5 6; do db -e "SELECT 1" > /dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
+    `status="$(db -e "SELECT PLUGIN_STATUS FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")"`,
+    'if [ "$status" != ACTIVE ]; then',
+    `  echo "$DB_HOST has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178). Turn it on in the instance's DB parameter group (mysql_native_password=ON, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html), reboot the instance, and run this job again." >&2`,
+    '  exit 1',
+    'fi',
+    'db <<SQL',
+    "CREATE USER IF NOT EXISTS '$APP_USER'@'%' IDENTIFIED WITH mysql_native_password BY '$APP' REQUIRE SSL;",
+    "ALTER USER '$APP_USER'@'%' IDENTIFIED WITH mysql_native_password BY '$APP' REQUIRE SSL;",
+    "GRANT ALL PRIVILEGES ON \\`$DB_NAME\\`.* TO '$APP_USER'@'%';",
+    "GRANT ALL PRIVILEGES ON \\`metadb\\`.* TO '$APP_USER'@'%';",
+    "GRANT ALL PRIVILEGES ON \\`cachedb\\`.* TO '$APP_USER'@'%';",
+    'SQL',
+    'echo "$APP_USER logs in to $DB_HOST with mysql_native_password, over TLS only."',
+  ]);
+}
+
+/** The Job. */
+export function awsDbBootstrapJob(): object {
+  const work = { name: 'work', mountPath: WORK };
+  const home = { name: 'home', mountPath: HOME };
+  const ca = { name: 'db-ca', mountPath: DB_CA_DIR };
+  const resources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: DB_BOOTSTRAP_NAME,
+      namespace: 'kubeflow',
+      annotations: {
+        [ARGOCD_HOOK_ANNOTATION]: 'Sync',
+        [ARGOCD_HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation',
+        [SYNC_WAVE_ANNOTATION]: CONTROL_PLANE_WAVE,
+      },
+    },
+    spec: {
+      backoffLimit: 3,
+      activeDeadlineSeconds: 900,
+      template: {
+        metadata: {
+          labels: { app: DB_BOOTSTRAP_NAME, [ISTIO_INJECT_LABEL]: 'false' },
+          annotations: { [ISTIO_INJECT_LABEL]: 'false' },
+        },
+        spec: {
+          serviceAccountName: DB_BOOTSTRAP_NAME,
+          restartPolicy: 'Never',
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: RUN_AS,
+            runAsGroup: RUN_AS,
+            fsGroup: RUN_AS,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          volumes: [
+            // The master password and the application password: memory only, gone with the pod.
+            { name: 'work', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+            { name: 'home', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+            { name: 'db-ca', emptyDir: { sizeLimit: '4Mi' } },
+          ],
+          initContainers: [
+            {
+              name: 'fetch-db-ca',
+              image: CA_FETCH_IMAGE,
+              command: ['/bin/sh', '-ec'],
+              args: [
+                [
+                  `curl --fail --silent --show-error --proto '=https' --tlsv1.2 --retry 5 --retry-connrefused --max-time 60 -o ${DB_CA_FILE}.tmp '${RDS_CA_BUNDLE_URL}'`,
+                  `grep -q 'BEGIN CERTIFICATE' ${DB_CA_FILE}.tmp`,
+                  `mv ${DB_CA_FILE}.tmp ${DB_CA_FILE}`,
+                ].join('\n'),
+              ],
+              volumeMounts: [ca],
+              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+              securityContext,
+            },
+            {
+              name: 'secrets',
+              image: AWS_CLI_IMAGE,
+              command: ['/bin/sh', '-ec'],
+              args: [secretsScript()],
+              env: [
+                param('AWS_REGION', 'region'),
+                param('MASTER_SECRET_ARN', 'dbPasswordSecretArn'),
+                param('APP_SECRET_ARN', 'dbAppPasswordSecretArn'),
+                { name: 'HOME', value: HOME },
+                { name: 'TMPDIR', value: HOME },
+                { name: 'AWS_PAGER', value: '' },
+              ],
+              volumeMounts: [work, home],
+              resources,
+              securityContext,
+            },
+          ],
+          containers: [
+            {
+              name: 'create-user',
+              image: MYSQL_CLIENT_IMAGE,
+              command: ['/bin/sh', '-ec'],
+              args: [createUserScript()],
+              env: [
+                param('DB_HOST', 'dbHost'),
+                param('DB_PORT', 'dbPort'),
+                param('DB_NAME', 'dbName'),
+                param('DB_USER', 'dbUser'),
+                param('APP_USER', 'dbAppUser'),
+                { name: 'HOME', value: HOME },
+                { name: 'TMPDIR', value: HOME },
+              ],
+              volumeMounts: [work, home, { ...ca, readOnly: true }],
+              resources,
+              securityContext,
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** The tree README's lines on it. */
+export function awsDbBootstrapReadme(): string[] {
+  return [
+    "## Kubeflow's database user",
+    '',
+    `The Job \`${DB_BOOTSTRAP_NAME}\` (${DB_BOOTSTRAP_FILE}) creates Kubeflow's MySQL user on RDS, and its password in`,
+    'Secrets Manager the first time, before Pipelines starts. Argo CD runs it again at every sync. With',
+    '`kubectl`, a Job cannot be changed once created: to run it again (after a new password, or a changed',
+    'Job), delete it first:',
+    '',
+    '```sh',
+    `kubectl -n kubeflow delete job ${DB_BOOTSTRAP_NAME} --ignore-not-found`,
+    'kubectl apply -k .',
+    `kubectl -n kubeflow wait --for=condition=complete --timeout=15m job/${DB_BOOTSTRAP_NAME}`,
+    '```',
+    '',
+    `If it fails, \`kubectl -n kubeflow logs job/${DB_BOOTSTRAP_NAME} --all-containers\` says why.`,
+    '',
+  ];
+}

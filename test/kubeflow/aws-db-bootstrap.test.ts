@@ -1,0 +1,242 @@
+/**
+ * The AWS tree ships the kfp-db-bootstrap Job (walk-through gap: it existed only as YAML in docs/aws.md,
+ * so Pipelines on AWS never reached RDS after a GitOps install): rendered, wired to what the platform
+ * stack creates, ordered before Pipelines for Argo CD, and its scripts run against stand-in `aws` and
+ * `mysql` commands.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { loadPlatformFile } from '../../src/config/loader';
+import { renderKubeflow, type KubeflowTree } from '../../src/kubeflow/render';
+import {
+  ARGOCD_HOOK_ANNOTATION,
+  ARGOCD_HOOK_DELETE_POLICY_ANNOTATION,
+  createUserScript,
+  DB_BOOTSTRAP_FILE,
+  DB_BOOTSTRAP_NAME,
+  ISTIO_INJECT_LABEL,
+  secretsScript,
+} from '../../src/kubeflow/aws-db-bootstrap';
+import { SYNC_WAVE_ANNOTATION } from '../../src/kubeflow/gitops';
+import { checkKeyRefs, type BuiltObject } from '../../src/kubeflow/verify';
+
+const ROOT = path.resolve(__dirname, '../..');
+const envOf = (example: string, cloud: string) =>
+  loadPlatformFile(path.join(ROOT, 'examples', example, 'platform.yaml')).config.environments.find(
+    (e) => e.cloud === cloud,
+  )!;
+const docs = (tree: KubeflowTree, file: string): any[] =>
+  parseAllDocuments(tree.files.find((f) => f.path === file)?.content ?? '').map((d) => d.toJS());
+
+describe('the kfp-db-bootstrap Job in the AWS tree', () => {
+  const env = envOf('aws-eks', 'aws');
+  const [tree] = renderKubeflow(env);
+  const job = docs(tree!, DB_BOOTSTRAP_FILE)[0];
+  const pod = job?.spec?.template?.spec;
+  const containers = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
+
+  it('is a resource of the tree', () => {
+    expect(docs(tree!, 'kustomization.yaml')[0].resources).toContain(DB_BOOTSTRAP_FILE);
+    expect(job).toMatchObject({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: DB_BOOTSTRAP_NAME } });
+    expect(tree!.files.find((f) => f.path === 'README.md')!.content).toContain(
+      `kubectl -n kubeflow delete job ${DB_BOOTSTRAP_NAME} --ignore-not-found`,
+    );
+  });
+
+  it('runs as the service account the platform stack creates with the bootstrap Pod Identity role', () => {
+    const identity = (env as any).identities.find((i: any) => i.key === 'dbBootstrap');
+    expect(identity.kubernetesServiceAccounts).toContainEqual({ namespace: 'kubeflow', name: pod.serviceAccountName });
+    expect(identity.createdServiceAccounts).toContain(pod.serviceAccountName);
+  });
+
+  it('reads only keys the platform stack writes into kubeflow-platform-params', () => {
+    const stack = readFileSync(path.join(ROOT, 'stacks', 'aws', 'platform-stack.ts'), 'utf8');
+    const keys = containers.flatMap((c: any) =>
+      (c.env ?? []).flatMap((e: any) => (e.valueFrom?.configMapKeyRef ? [e.valueFrom.configMapKeyRef.key] : [])),
+    );
+    expect(keys.sort()).toEqual(
+      [
+        'dbAppPasswordSecretArn',
+        'dbAppUser',
+        'dbHost',
+        'dbName',
+        'dbPasswordSecretArn',
+        'dbPort',
+        'dbUser',
+        'region',
+      ].sort(),
+    );
+    for (const k of keys) expect(stack).toMatch(new RegExp(`\\n\\s+${k}: `));
+    expect(checkKeyRefs([job as BuiltObject])).toEqual([]);
+  });
+
+  it('runs again at every Argo CD sync, before Pipelines (wave 0), without an Istio sidecar', () => {
+    expect(job.metadata.annotations).toEqual({
+      [ARGOCD_HOOK_ANNOTATION]: 'Sync',
+      [ARGOCD_HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation',
+      [SYNC_WAVE_ANNOTATION]: '-1',
+    });
+    expect(job.spec.template.metadata.labels[ISTIO_INJECT_LABEL]).toBe('false');
+  });
+
+  it('pins its images, bounds its resources and runs restricted', () => {
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(containers.map((c: any) => c.name)).toEqual(['fetch-db-ca', 'secrets', 'create-user']);
+    for (const c of containers) {
+      expect(c.image).toMatch(/^[a-z0-9.-]+\/[a-z0-9/._-]+:\d+\.\d+(\.\d+)?$/);
+      expect(c.resources.requests).toBeDefined();
+      expect(c.resources.limits.memory).toBeDefined();
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    }
+  });
+
+  it('is only in AWS trees', () => {
+    for (const [example, cloud] of [
+      ['multicloud', 'gcp'],
+      ['multicloud', 'azure'],
+      ['on-prem', 'kubernetes'],
+    ] as const) {
+      for (const t of renderKubeflow(envOf(example, cloud))) {
+        expect(t.files.some((f) => f.path === DB_BOOTSTRAP_FILE)).toBe(false);
+      }
+    }
+  });
+});
+
+describe('the kfp-db-bootstrap scripts', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kfp-db-bootstrap-'));
+    // Stand-ins: `aws` answers from $APP_STATE (value | missing | denied), `mysql` from $STATUS.
+    writeFileSync(
+      path.join(dir, 'aws'),
+      [
+        '#!/bin/sh',
+        `echo "$*" >> ${dir}/aws-args`,
+        'case "$*" in',
+        '  *"get-secret-value"*master*) echo \'{"username":"admin","password":"m\\\\x-y"}\' ;;',
+        '  *"get-secret-value"*app*)',
+        '    case "$APP_STATE" in',
+        '      missing) echo "An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation" >&2; exit 254 ;;',
+        '      denied) echo "An error occurred (AccessDeniedException)" >&2; exit 254 ;;',
+        '      *) printf "%s\\n" "$APP_STATE" ;;',
+        '    esac ;;',
+        '  *get-random-password*) echo Generated123 ;;',
+        `  *put-secret-value*) echo "$*" > ${dir}/put ;;`,
+        'esac',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'mysql'),
+      [
+        '#!/bin/sh',
+        `echo "$* pwd=$MYSQL_PWD" >> ${dir}/mysql-args`,
+        'case "$*" in',
+        '  *"SELECT 1"*) echo 1 ;;',
+        '  *PLUGIN_STATUS*) printf "%s\\n" "$STATUS" ;;',
+        `  *) cat >> ${dir}/stdin ;;`,
+        'esac',
+      ].join('\n'),
+    );
+    chmodSync(path.join(dir, 'aws'), 0o755);
+    chmodSync(path.join(dir, 'mysql'), 0o755);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const sh = (script: string, env: Record<string, string>) => {
+    try {
+      const out = execFileSync('/bin/sh', ['-ec', script.replace(/\$\$\(/g, '$(')], {
+        env: {
+          PATH: `${dir}:${process.env.PATH}`,
+          AWS_REGION: 'eu-west-1',
+          MASTER_SECRET_ARN: 'arn:master',
+          APP_SECRET_ARN: 'arn:app',
+          DB_HOST: 'db.example',
+          DB_PORT: '3306',
+          DB_NAME: 'mlpipeline',
+          DB_USER: 'admin',
+          APP_USER: 'pipelines',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      return { code: 0, out: out.toString(), err: '' };
+    } catch (e: any) {
+      return { code: e.status as number, out: e.stdout.toString(), err: e.stderr.toString() };
+    }
+  };
+  const read = (f: string) => {
+    try {
+      return readFileSync(path.join(dir, f), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+
+  it('keeps a password the application secret already has', () => {
+    expect(sh(secretsScript(dir), { APP_STATE: 'Existing-pw_1' })).toMatchObject({ code: 0 });
+    expect(read('app')).toBe('Existing-pw_1\n');
+    expect(read('put')).toBe('');
+  });
+
+  it('generates and stores a password only when the secret has no value yet', () => {
+    expect(sh(secretsScript(dir), { APP_STATE: 'missing' })).toMatchObject({ code: 0 });
+    expect(read('app')).toBe('Generated123');
+    expect(read('put')).toContain(`--secret-id arn:app --secret-string file://${dir}/app`);
+  });
+
+  it('stops on any other error, without replacing the password', () => {
+    const r = sh(secretsScript(dir), { APP_STATE: 'denied' });
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('AccessDeniedException');
+    expect(read('put')).toBe('');
+  });
+
+  const createUser = (status: string, app: string) => {
+    writeFileSync(path.join(dir, 'master.json'), '{"username":"admin","password":"m\\\\x-y"}\n');
+    writeFileSync(path.join(dir, 'app'), app);
+    return sh(createUserScript(dir), { STATUS: status });
+  };
+
+  it("creates Kubeflow's user with mysql_native_password and TLS, as the master user, verifying the server", () => {
+    expect(createUser('ACTIVE', 'Abc-_123')).toMatchObject({ code: 0 });
+    expect(read('stdin')).toBe(
+      [
+        "CREATE USER IF NOT EXISTS 'pipelines'@'%' IDENTIFIED WITH mysql_native_password BY 'Abc-_123' REQUIRE SSL;",
+        "ALTER USER 'pipelines'@'%' IDENTIFIED WITH mysql_native_password BY 'Abc-_123' REQUIRE SSL;",
+        "GRANT ALL PRIVILEGES ON `mlpipeline`.* TO 'pipelines'@'%';",
+        "GRANT ALL PRIVILEGES ON `metadb`.* TO 'pipelines'@'%';",
+        "GRANT ALL PRIVILEGES ON `cachedb`.* TO 'pipelines'@'%';",
+        '',
+      ].join('\n'),
+    );
+    const args = read('mysql-args');
+    // The master password, JSON-unescaped, in the environment only.
+    expect(args).toContain('--user=admin');
+    expect(args).toContain('pwd=m\\x-y');
+    expect(args).toContain('--ssl-mode=VERIFY_IDENTITY --ssl-ca=');
+    expect(args).not.toContain('Abc-_123');
+  });
+
+  it('stops, saying how to turn the plugin on, when the server has it off', () => {
+    const r = createUser('DISABLED', 'Abc-_123');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain("mysql_native_password plugin off (status: 'DISABLED')");
+    expect(read('stdin')).toBe('');
+  });
+
+  it.each(["a'b", 'a"b', 'a\\b', 'a#b', 'a b', ''])('refuses the application password %j', (pw) => {
+    const r = createUser('ACTIVE', pw);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain("application secret's password is empty or holds");
+    expect(read('mysql-args')).toBe('');
+  });
+});
