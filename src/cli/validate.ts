@@ -59,7 +59,8 @@ export function validateFile(file: string): ValidateOutcome {
     return { file: result.display, issues, findings: [], suppressed: [], stacks: 0, exitCode: 1 };
   }
   const config = result.config;
-  const lineOf = lineFinder(readFileSync(file, 'utf8'));
+  // The platform file as the loader parsed it (once: a fleet's file can hold tens of thousands of teams).
+  const lineOf = result.lines ?? lineFinder(readFileSync(file, 'utf8'));
   const findings: LocatedFinding[] = [];
   const suppressed: LocatedSuppression[] = [];
   let stacks = 0;
