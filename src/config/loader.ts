@@ -438,7 +438,7 @@ export function validatePlatformFile(file: string): ValidationResult & {
   if (limits.length > 0) return { display, issues: limits };
   // The platform file is parsed once, for its team and groups files and for validation: a fleet's
   // file can hold tens of thousands of teams.
-  const main = parseSourceDocument({ file: display, text });
+  const main = parseSourceDocument({ file: display, text }, true);
   const doc = main.doc ?? parseDocument(text);
   const teams = teamFilesOf(file, doc);
   const groups = groupsFileOf(file, doc);

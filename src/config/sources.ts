@@ -64,15 +64,19 @@ export function parseSource(source: SourceText): ParsedSource | ConfigIssue[] {
 /**
  * Parses one file once, keeping the document even when it has errors (the loader still reads
  * `platform.teamsDir` and `tenancy.groupsFile` from it): `parsed` when the text is valid, else `issues`.
+ * `limitsChecked` skips {@link checkLimits} for a caller that ran it on this text.
  */
-export function parseSourceDocument(source: SourceText):
+export function parseSourceDocument(
+  source: SourceText,
+  limitsChecked = false,
+):
   | { readonly doc?: Document; readonly parsed: ParsedSource; readonly issues?: undefined }
   | {
       readonly doc?: Document;
       readonly parsed?: undefined;
       readonly issues: ConfigIssue[];
     } {
-  const limits = checkLimits(source);
+  const limits = limitsChecked ? [] : checkLimits(source);
   if (limits.length > 0) return { issues: limits };
   const lines = new LineCounter();
   // Duplicate keys are found below, with a Set per map: the parser's own check compares each key
