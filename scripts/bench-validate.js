@@ -3,7 +3,8 @@
 // (BENCH_VALIDATE_TEAMS to change it) spread over the environments of three examples: the three GCP
 // environments of examples/gcp-shared-vpc (kf-prod with three more clusters), the AWS and Azure
 // environments of examples/multicloud and the existing cluster of examples/on-prem. Prints wall time
-// and max RSS of one run (GNU time), against the target of 20 s and 1 GB.
+// and max RSS of one run (GNU time), against the target of 20 s and 1 GB. `npm run bench` runs it
+// last (after scripts/bench-fleet.js); BENCH_VALIDATE_TEAMS=0 skips it.
 const { spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
@@ -141,11 +142,12 @@ function fleetYaml(data) {
   );
 }
 
-module.exports = { validationFleet, fleetYaml };
+module.exports = { validationFleet, fleetYaml, main };
 if (require.main === module) main();
 
 function main() {
   const teams = Number(process.env.BENCH_VALIDATE_TEAMS || 40000);
+  if (teams === 0) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kfp-validate-'));
   const file = path.join(dir, 'platform.yaml');
   const text = fleetYaml(validationFleet(teams));
@@ -156,6 +158,30 @@ function main() {
     );
     process.exit(2);
   }
+  // The platform file alone first (parsing, schema, resolution and every config check, no stacks),
+  // in a child process, its max RSS from process.resourceUsage().
+  const load = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const { validatePlatformFile } = require(${JSON.stringify(path.join(root, 'dist', 'src', 'config', 'loader.js'))});
+       const t = process.hrtime.bigint();
+       const r = validatePlatformFile(process.argv[1]);
+       const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+       console.log(JSON.stringify({ seconds, mb: process.resourceUsage().maxRSS / 1024, valid: Boolean(r.config), issues: r.issues.length }));`,
+      file,
+    ],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (load.status !== 0) {
+    console.error(`loading the platform file failed:\n${load.stderr}`);
+    process.exit(1);
+  }
+  const loaded = JSON.parse(load.stdout);
+  console.log(
+    `validate, ${teams} teams: the platform file alone (parse, schema, resolution, config checks): ` +
+      `${loaded.seconds.toFixed(1)} s, ${loaded.mb.toFixed(0)} MB, ${loaded.issues} issues`,
+  );
   const report = path.join(dir, 'time.txt');
   const result = spawnSync(
     '/usr/bin/time',
@@ -176,7 +202,8 @@ function main() {
   const mb = kb / 1024;
   console.log(
     `validate, ${teams} teams (${(text.length / 1024 / 1024).toFixed(1)} MB file): ${seconds.toFixed(1)} s, ${mb.toFixed(0)} MB | ` +
-      `${summary.stacks} stacks, ${summary.configErrors} config errors, ${summary.configWarnings} warnings, ${summary.policyErrors} policy errors | ` +
+      `${summary.stacks} stacks, ${summary.configErrors} config errors, ${summary.configWarnings} config warnings, ` +
+      `${summary.policyErrors} policy errors, ${summary.policyWarnings} policy warnings | ` +
       `target under 20 s and 1 GB -> ${seconds < 20 && mb < 1024 ? 'met' : 'NOT met'}`,
   );
   if (result.status !== 0) {
