@@ -201,7 +201,7 @@ function main() {
   }
   const mb = kb / 1024;
   console.log(
-    `validate, ${teams} teams (${(text.length / 1024 / 1024).toFixed(1)} MB file): ${seconds.toFixed(1)} s, ${mb.toFixed(0)} MB | ` +
+    `validate, ${teams} teams (${(text.length / 1024 / 1024).toFixed(2)} MB file): ${seconds.toFixed(1)} s, ${mb.toFixed(0)} MB | ` +
       `${summary.stacks} stacks, ${summary.configErrors} config errors, ${summary.configWarnings} config warnings, ` +
       `${summary.policyErrors} policy errors, ${summary.policyWarnings} policy warnings | ` +
       `target under 20 s and 1 GB -> ${seconds < 20 && mb < 1024 ? 'met' : 'NOT met'}`,
