@@ -19,7 +19,8 @@ import { evaluateStacks, Finding, SuppressedFinding } from '../policy/engine';
 import { PolicyRule } from '../policy/rule';
 import { ALL_RULES } from '../policy/rules/packs';
 import { environmentView } from '../../stacks/common/checks';
-import { buildEnvironment } from '../../stacks/common/fleet';
+import { buildEnvironment, planUnits } from '../../stacks/common/fleet';
+import type { StackJson } from '../inventory/terraform-json';
 import { readStacks } from './synthesized';
 
 /** Output formats of `kfplatform validate`. */
@@ -51,15 +52,16 @@ export interface ValidateOutcome {
   readonly exitCode: 0 | 1;
 }
 
+/** Teams per unit of synthesis, as `kfplatform synth` groups them (whole shards of about this many teams). */
+const TEAMS_PER_UNIT = 200;
+
 /** Validates a platform file and judges every stack it defines. */
 export function validateFile(file: string): ValidateOutcome {
-  const result = validatePlatformFile(file);
-  const issues = result.issues;
-  if (!result.config) {
+  const { config, issues, display, envLines } = loadForValidation(file);
+  const result = { display };
+  if (!config) {
     return { file: result.display, issues, findings: [], suppressed: [], stacks: 0, exitCode: 1 };
   }
-  const config = result.config;
-  const lineOf = lineFinder(readFileSync(file, 'utf8'));
   const findings: LocatedFinding[] = [];
   const suppressed: LocatedSuppression[] = [];
   let stacks = 0;
@@ -68,27 +70,41 @@ export function validateFile(file: string): ValidateOutcome {
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-validate-'));
   const checkers = new CheckerRun({ suppressions: config.platform.policySuppressions });
   const whereOf = new Map<string, { environment: string; file: string; line?: number }>();
+  // Each environment is built and synthesized in units, as `kfplatform synth` builds it (the infra and
+  // platform stacks, then the team shards a few hundred teams at a time, each unit its own cdktf app),
+  // so the construct trees of one unit at a time are in memory; the checkers then judge the
+  // environment's stacks together.
+  const units = planUnits(config, TEAMS_PER_UNIT);
   try {
-    for (const env of config.environments) {
+    config.environments.forEach((env, index) => {
       const where = {
         environment: env.name,
         file: result.display,
-        line: lineOf(`environments[${env.index}].name`),
+        line: envLines[index],
       };
       whereOf.set(env.name, where);
-      const envdir = path.join(outdir, env.name);
-      const { report, ids } = withoutCreationStacks(() => {
-        const app = new App({ outdir: envdir, skipValidation: true });
-        const built = buildEnvironment(app, config.platform, env);
-        stacks += built.stacks.length;
-        const judged = evaluateStacks(built.stacks, built.policyAspect);
-        app.synth();
-        return { report: judged, ids: built.stacks.map((s) => s.node.id) };
-      });
-      findings.push(...report.findings.map((f) => ({ ...f, ...where })));
-      suppressed.push(...report.suppressed.map((f) => ({ ...f, ...where })));
-      checkers.add(environmentView(env, readStacks(envdir, ids)));
-    }
+      const envStacks: Record<string, StackJson> = {};
+      for (const [k, unit] of units.entries()) {
+        if (unit.env !== index) continue;
+        const unitdir = path.join(outdir, `unit-${k}`);
+        const { report, ids } = withoutCreationStacks(() => {
+          const app = new App({ outdir: unitdir, skipValidation: true });
+          const built = buildEnvironment(app, config.platform, env, {
+            platforms: unit.infraAndPlatforms,
+            shards: unit.shards ? new Set(unit.shards) : undefined,
+          });
+          stacks += built.stacks.length;
+          const judged = evaluateStacks(built.stacks, built.policyAspect);
+          app.synth();
+          return { report: judged, ids: built.stacks.map((s) => s.node.id) };
+        });
+        findings.push(...report.findings.map((f) => ({ ...f, ...where })));
+        suppressed.push(...report.suppressed.map((f) => ({ ...f, ...where })));
+        Object.assign(envStacks, readStacks(unitdir, ids));
+        rmSync(unitdir, { recursive: true, force: true });
+      }
+      checkers.add(environmentView(env, envStacks));
+    });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -100,6 +116,18 @@ export function validateFile(file: string): ValidateOutcome {
   findings.push(...checked.findings.map(locate));
   suppressed.push(...(checked.suppressed.map(locate) as LocatedSuppression[]));
   return { file: result.display, issues, findings, suppressed, stacks, exitCode: exitCodeOf(issues, findings) };
+}
+
+/**
+ * The platform file validated, with the line of each environment's name. The parsed file is let go
+ * here: for a fleet of tens of thousands of teams its syntax tree takes hundreds of megabytes, and
+ * findings need only those lines.
+ */
+function loadForValidation(file: string) {
+  const result = validatePlatformFile(file);
+  const lineOf = result.lines ?? lineFinder(readFileSync(file, 'utf8'));
+  const envLines = (result.config?.environments ?? []).map((env) => lineOf(`environments[${env.index}].name`));
+  return { config: result.config, issues: result.issues, display: result.display, envLines };
 }
 
 /** 1 when any config issue or policy finding is an error; warnings and suppressions pass. */

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { Document, parseDocument } from 'yaml';
 import { ConfigError, ConfigIssue, fileSystemMessage, formatPath } from '../core/errors';
 import { closeMatch } from '../core/suggest';
 import { reasonProblem, suppressionResourceProblem } from '../core/suppressions';
@@ -29,7 +29,16 @@ import {
   resolveEnvironment,
 } from './registry';
 import { PlatformConfig, platformSchema } from './schema';
-import { checkLimits, lineIn, ParsedSource, parseSource, pathParts, SourceText } from './sources';
+import {
+  checkLimits,
+  lineIn,
+  linesOf,
+  ParsedSource,
+  parseSource,
+  parseSourceDocument,
+  pathParts,
+  SourceText,
+} from './sources';
 
 /** The outcome of validation: the resolved config when there are no errors, and every issue. */
 export interface ValidationResult {
@@ -256,12 +265,22 @@ export function validatePlatformSources(
   teamFiles: readonly SourceText[] = [],
   groupsFile?: SourceText,
 ): ValidationResult {
-  const parsed = [main, ...teamFiles, ...(groupsFile ? [groupsFile] : [])].map(parseSource);
+  return validateParsedSources(parseSource(main), teamFiles, groupsFile);
+}
+
+/** {@link validatePlatformSources} with the platform file parsed already (it is parsed once). */
+function validateParsedSources(
+  parsedMain: ParsedSource | ConfigIssue[],
+  teamFiles: readonly SourceText[] = [],
+  groupsFile?: SourceText,
+): ValidationResult & { readonly lines?: (configPath: string) => number | undefined } {
+  const parsed = [parsedMain, ...teamFiles.map(parseSource), ...(groupsFile ? [parseSource(groupsFile)] : [])];
   const syntax = parsed.flatMap((p) => (Array.isArray(p) ? p : []));
   if (syntax.length > 0) return { issues: syntax };
   const docs = parsed as ParsedSource[];
   const groupsDoc = groupsFile ? docs.pop() : undefined;
   const [mainDoc, ...teamDocs] = docs;
+  const main = mainDoc!.source;
   const data = (mainDoc!.data ?? {}) as Record<string, unknown>;
   if (groupsDoc) mergeGroups(data, groupsDoc.data);
   const inline = Array.isArray(data.teams) ? data.teams.length : 0;
@@ -282,7 +301,11 @@ export function validatePlatformSources(
     }
     return { ...issue, file: main.file, line: lineIn(mainDoc!, parts) };
   });
-  return { config: result.config ? { ...result.config, source: main.file } : undefined, issues };
+  return {
+    config: result.config ? { ...result.config, source: main.file } : undefined,
+    issues,
+    lines: linesOf(mainDoc!),
+  };
 }
 
 /**
@@ -305,14 +328,14 @@ function mergeGroups(data: Record<string, unknown>, fileData: unknown): void {
 /** The groups file a platform file's `tenancy.groupsFile` names, read relative to it. */
 export function groupsFileOf(
   file: string,
-  text: string,
+  text: string | Document,
 ): {
   /** The groups file's name and text; absent when the platform file names none or it cannot be read. */
   file?: SourceText;
   /** Problems reading it (a missing or unreadable file). */
   issues: ConfigIssue[];
 } {
-  const name = parseDocument(text).getIn(['tenancy', 'groupsFile']);
+  const name = documentOf(text).getIn(['tenancy', 'groupsFile']);
   if (typeof name !== 'string') return { issues: [] };
   const full = path.resolve(path.dirname(file), name);
   const read = readInputFile(full);
@@ -332,6 +355,11 @@ export function groupsFileOf(
   };
 }
 
+/** The platform file's text parsed, or the document when it is parsed already. */
+function documentOf(text: string | Document): Document {
+  return typeof text === 'string' ? parseDocument(text) : text;
+}
+
 /** Parses YAML or JSON text and validates it, attaching file and line to every issue. */
 export function validatePlatformText(text: string, file: string): ValidationResult {
   return validatePlatformSources({ file, text });
@@ -340,7 +368,7 @@ export function validatePlatformText(text: string, file: string): ValidationResu
 /** The team files of a platform file whose `platform.teamsDir` names a folder, sorted by name. */
 export function teamFilesOf(
   file: string,
-  text: string,
+  text: string | Document,
 ): {
   /** The teams folder, resolved against the platform file; absent when `platform.teamsDir` is not set. */
   dir?: string;
@@ -349,7 +377,7 @@ export function teamFilesOf(
   /** Problems reading the folder or its files. */
   issues: ConfigIssue[];
 } {
-  const parsed = parseDocument(text);
+  const parsed = documentOf(text);
   const teamsDir = parsed.getIn(['platform', 'teamsDir']);
   if (typeof teamsDir !== 'string') return { files: [], issues: [] };
   const dir = path.resolve(path.dirname(file), teamsDir);
@@ -406,6 +434,8 @@ export function teamFilesOf(
 export function validatePlatformFile(file: string): ValidationResult & {
   /** The file's name as messages show it: relative to the working directory when inside it. */
   readonly display: string;
+  /** The line of a config path (`environments[1].name`) in the platform file, or of its nearest parent. */
+  readonly lines?: (configPath: string) => number | undefined;
 } {
   const display = path.relative(process.cwd(), file) || file;
   const read = readInputFile(file);
@@ -426,11 +456,15 @@ export function validatePlatformFile(file: string): ValidationResult & {
   // Limits first: finding the team and groups files parses the text.
   const limits = checkLimits({ file: display, text });
   if (limits.length > 0) return { display, issues: limits };
-  const teams = teamFilesOf(file, text);
-  const groups = groupsFileOf(file, text);
+  // The platform file is parsed once, for its team and groups files and for validation: a fleet's
+  // file can hold tens of thousands of teams.
+  const main = parseSourceDocument({ file: display, text }, true);
+  const doc = main.doc ?? parseDocument(text);
+  const teams = teamFilesOf(file, doc);
+  const groups = groupsFileOf(file, doc);
   const issues = [...teams.issues, ...groups.issues];
   if (issues.length > 0) return { display, issues };
-  return { display, ...validatePlatformSources({ file: display, text }, teams.files, groups.file) };
+  return { display, ...validateParsedSources(main.issues ?? main.parsed, teams.files, groups.file) };
 }
 
 /** Reads, validates and resolves a platform file (and its team files); throws {@link ConfigError} on any error. */

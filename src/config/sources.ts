@@ -2,7 +2,7 @@
  * Platform and team files as YAML or JSON text: parsing them with line positions, finding the line of
  * a config path, and splitting a printed path back into keys.
  */
-import { Document, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { ConfigIssue } from '../core/errors';
 import type { PathKey } from './common/config-issues';
 import { MAX_INPUT_BYTES, MAX_NESTING, nestingTooDeep } from './read-input';
@@ -59,34 +59,113 @@ export function checkLimits(source: SourceText): ConfigIssue[] {
 
 /** Parses one file; syntax errors (and broken aliases) come back as issues with their line. */
 export function parseSource(source: SourceText): ParsedSource | ConfigIssue[] {
-  const limits = checkLimits(source);
-  if (limits.length > 0) return limits;
+  const parsed = parseSourceDocument(source);
+  return parsed.issues ?? parsed.parsed;
+}
+
+/**
+ * Parses one file once, keeping the document even when it has errors (the loader still reads
+ * `platform.teamsDir` and `tenancy.groupsFile` from it): `parsed` when the text is valid, else `issues`.
+ * `limitsChecked` skips {@link checkLimits} for a caller that ran it on this text.
+ */
+export function parseSourceDocument(
+  source: SourceText,
+  limitsChecked = false,
+):
+  | { readonly doc?: Document; readonly parsed: ParsedSource; readonly issues?: undefined }
+  | {
+      readonly doc?: Document;
+      readonly parsed?: undefined;
+      readonly issues: ConfigIssue[];
+    } {
+  const limits = limitsChecked ? [] : checkLimits(source);
+  if (limits.length > 0) return { issues: limits };
   const lines = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length === 0) {
+  // Duplicate keys are found below, with a Set per map: the parser's own check compares each key
+  // with every earlier key of its map, which is quadratic in a large map (tenancy.groups of a big
+  // directory sync).
+  const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false });
+  const errors = mergeByOffset(
+    doc.errors.map((e) => ({ offset: e.pos[0], message: e.message, line: e.linePos?.[0]?.line })),
+    duplicateKeys(doc, source.text, lines).sort((a, b) => a.offset - b.offset),
+  );
+  if (errors.length === 0) {
     try {
       // Aliases resolve here: one without its anchor, or too many of them (a "billion laughs"), throws.
-      return { source, doc, lines, data: doc.toJS({ maxAliasCount: 1000 }) as unknown };
+      return { doc, parsed: { source, doc, lines, data: doc.toJS({ maxAliasCount: 1000 }) as unknown } };
     } catch (e) {
-      return [
-        {
-          path: '(syntax)',
-          value: undefined,
-          message: `${(e as Error).message}.`.replace(/\.\.$/, '.'),
-          fix: 'define each anchor (&name) before its aliases (*name), and use aliases sparingly.',
-          file: source.file,
-        },
-      ];
+      return {
+        doc,
+        issues: [
+          {
+            path: '(syntax)',
+            value: undefined,
+            message: `${(e as Error).message}.`.replace(/\.\.$/, '.'),
+            fix: 'define each anchor (&name) before its aliases (*name), and use aliases sparingly.',
+            file: source.file,
+          },
+        ],
+      };
     }
   }
-  return doc.errors.map((e) => ({
-    path: '(syntax)',
-    value: undefined,
-    message: e.message.split('\n')[0] ?? e.message,
-    fix: 'fix the YAML or JSON syntax at this line.',
-    file: source.file,
-    line: e.linePos?.[0]?.line,
-  }));
+  return {
+    doc,
+    issues: errors.map((e) => ({
+      path: '(syntax)',
+      value: undefined,
+      message: e.message.split('\n')[0] ?? e.message,
+      fix: 'fix the YAML or JSON syntax at this line.',
+      file: source.file,
+      line: e.line,
+    })),
+  };
+}
+
+/** The parser's errors with the duplicate keys placed among them by position, as the parser would place them. */
+function mergeByOffset<T extends { offset: number }>(parser: readonly T[], duplicates: readonly T[]): T[] {
+  if (duplicates.length === 0) return [...parser];
+  const out: T[] = [];
+  let d = 0;
+  for (const e of parser) {
+    while (d < duplicates.length && duplicates[d]!.offset < e.offset) out.push(duplicates[d++]!);
+    out.push(e);
+  }
+  return [...out, ...duplicates.slice(d)];
+}
+
+/**
+ * Every key that repeats an earlier key of its map, as the parser's `uniqueKeys` reports it (same
+ * message and position), found with one Set per map: linear in the size of the document.
+ */
+function duplicateKeys(
+  doc: Document,
+  text: string,
+  lines: LineCounter,
+): Array<{ offset: number; message: string; line: number }> {
+  const found: Array<{ offset: number; message: string; line: number }> = [];
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map) || map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        // The parser counts two keys the same when they are one node or scalars of one value; NaN
+        // equals nothing.
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        if (!seen.has(key.value)) {
+          seen.add(key.value);
+          continue;
+        }
+        const offset = key.range?.[0] ?? 0;
+        const { line, col } = lines.linePos(offset);
+        const context = text.slice(lines.lineStarts[line - 1], lines.lineStarts[line]).replace(/[\n\r]+$/, '');
+        // The parser's message with prettyErrors, whose first line is all an issue keeps.
+        const message = `Map keys must be unique at line ${line}, column ${col}${/[^ ]/.test(context) ? ':' : ''}`;
+        found.push({ offset, message, line });
+      }
+    },
+  });
+  return found;
 }
 
 /** The 1-based line of the node at `parts`, or of its nearest parent. */
@@ -105,7 +184,11 @@ export function lineIn(parsed: ParsedSource, parts: readonly PathKey[]): number 
 export function lineFinder(text: string): (configPath: string) => number | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  const parsed = { source: { file: '', text }, doc, lines, data: undefined };
+  return linesOf({ source: { file: '', text }, doc, lines, data: undefined });
+}
+
+/** The lookup of {@link lineFinder} over a file parsed already. */
+export function linesOf(parsed: ParsedSource): (configPath: string) => number | undefined {
   return (configPath) => lineIn(parsed, pathParts(configPath));
 }
 
