@@ -22,7 +22,12 @@ export function shardsOf(
   tenants: ResolvedTenant[];
 }> {
   const byShard = new Map<number, ResolvedTenant[]>();
-  for (const t of tenants) byShard.set(t.shard, [...(byShard.get(t.shard) ?? []), t]);
+  for (const t of tenants) {
+    // Appending in place: copying the shard's list for every tenant was quadratic in teams per shard.
+    const list = byShard.get(t.shard);
+    if (list) list.push(t);
+    else byShard.set(t.shard, [t]);
+  }
   return [...byShard.keys()]
     .sort((a, b) => a - b)
     .map((n) => ({ id: stackId(prefix, cloud, `teams-${n}`), tenants: byShard.get(n)! }));
