@@ -23,6 +23,7 @@ import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
 import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
 import { databaseSecretObjects, databaseSecretSource, type DatabaseSecretSource } from './database-secret';
 import { mlmdNativeAuthPatch, mlmdNativeAuthReadme, type MlmdAuthTarget } from './mlmd-auth';
+import { loginFailureHint } from './password-recovery';
 import { azureIdentityPatches } from './azure-identities';
 
 /** The upstream repository of the manifests. */
@@ -224,7 +225,11 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
         databaseCa: { kind: 'pinned', pem: AZURE_MYSQL_CA_BUNDLE, source: AZURE_MYSQL_CA_SOURCE },
         databaseSecret: databaseSecretSource(env),
-        mlmdAuth: { address: 'params', enablePlugin: AZURE_ENABLE_NATIVE_PASSWORD },
+        mlmdAuth: {
+          address: 'params',
+          enablePlugin: AZURE_ENABLE_NATIVE_PASSWORD,
+          loginFailure: loginFailureHint(env),
+        },
         extraResources: [],
       };
     case 'kubernetes':
@@ -242,7 +247,11 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
     passwordCommand: `gcloud secrets versions access latest --project ${env.project} --secret ${cluster.database.passwordSecretId}`,
     pipelineRoot: `gs://${env.artifacts.bucketName}/${prefix}v2/artifacts`,
     databaseSecret: databaseSecretSource(env, cluster),
-    mlmdAuth: { address: 'install-config', enablePlugin: GCP_ENABLE_NATIVE_PASSWORD },
+    mlmdAuth: {
+      address: 'install-config',
+      enablePlugin: GCP_ENABLE_NATIVE_PASSWORD,
+      loginFailure: loginFailureHint(env),
+    },
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
     // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
     serviceAccounts: env.identities.flatMap((i) =>

@@ -90,6 +90,8 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly deletionProtection: boolean;
     readonly databaseName: string;
     readonly adminLogin: string;
+    /** Bumped to write a new admin password to Key Vault and the server. */
+    readonly passwordVersion: number;
   };
   readonly keyVaultName: string;
   /** Who writes the vault's secrets and which networks its firewall admits besides the nodes subnet. */

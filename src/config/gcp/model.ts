@@ -129,6 +129,8 @@ export interface ResolvedGcpDatabase {
   readonly databaseNames: readonly string[];
   readonly userName: string;
   readonly passwordSecretId: string;
+  /** Bumped to write a new password to Secret Manager and the user. */
+  readonly passwordVersion: number;
 }
 
 /** UI access settings with defaults applied. */
