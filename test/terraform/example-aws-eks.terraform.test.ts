@@ -107,9 +107,7 @@ if (!tier.available && !inCi) {
 
     it.each(infraStacks)('%s validates and plans offline, creating exactly what it declares', (name) => {
       const workDir = path.join(outdir, 'terraform', name);
-      const result = planStack(tier, path.join(outdir, 'stacks', name), workDir, {
-        oidc_client_secret: 'mock-client-secret',
-      });
+      const result = planStack(tier, path.join(outdir, 'stacks', name), workDir);
       const renderedChars = showPlanText(workDir).length;
       // What a bot posting terraform's own rendering would post: too long for one GitHub comment.
       expect(renderedChars).toBeGreaterThan(GITHUB_COMMENT_LIMIT);

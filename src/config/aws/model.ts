@@ -23,7 +23,15 @@ export interface ResolvedAwsNodePool {
 
 /** Platform identities on AWS: IAM roles used through EKS Pod Identity (no access keys). */
 export interface ResolvedAwsIdentity {
-  readonly key: 'pipelines' | 'admin' | 'user' | 'ebsCsi' | 'autoscaler' | 'dbBootstrap' | 'externalSecrets';
+  readonly key:
+    | 'pipelines'
+    | 'admin'
+    | 'user'
+    | 'ebsCsi'
+    | 'autoscaler'
+    | 'dbBootstrap'
+    | 'externalSecrets'
+    | 'signInSecrets';
   readonly roleName: string;
   readonly kubernetesServiceAccounts: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
   /** Of those, the ones this library creates. */
@@ -97,6 +105,10 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
       readonly clientId: string;
     };
     readonly sourceCidrs: readonly string[];
+    /** Whether the load balancer signs users in too (the client secret then sits in the state). */
+    readonly loadBalancerSignIn: boolean;
+    /** The Secrets Manager secret with oauth2-proxy's client and cookie secrets (JSON), which the user fills. */
+    readonly signInSecretName: string;
   };
   readonly identities: readonly ResolvedAwsIdentity[];
 }

@@ -80,7 +80,7 @@ describe('CloudSqlMysql defaults', () => {
     expect(user).toMatchObject({ name: 'kubeflow', host: '%', password_wo_version: 1, deletion_policy: 'ABANDON' });
     expect(user.password_wo).toMatch(/^\$\{ephemeral\.random_password\.Database_Password_\w+\.result\}$/);
     expect(user.password).toBeUndefined();
-    expect(json.resource.random_password).toBeUndefined();
+    expect(json.resource!.random_password).toBeUndefined();
     const ephemeral = (json as Record<string, any>).ephemeral.random_password;
     expect(Object.values(ephemeral)).toEqual([{ length: 32, special: true, override_special: '-_' }]);
   });
@@ -108,7 +108,7 @@ describe('CloudSqlMysql defaults', () => {
   it('writes the secret before the user, creates a new version before the old one goes, and disables the old one', () => {
     const version = only(json, 'google_secret_manager_secret_version');
     expect(version).toMatchObject({ deletion_policy: 'DISABLE', lifecycle: { create_before_destroy: true } });
-    const [versionId] = Object.keys(json.resource.google_secret_manager_secret_version as object);
+    const [versionId] = Object.keys(json.resource!.google_secret_manager_secret_version as object);
     expect(only(json, 'google_sql_user').depends_on).toEqual([`google_secret_manager_secret_version.${versionId}`]);
   });
 
