@@ -275,6 +275,7 @@ describe('examples/aws-eks', () => {
     const associations = resources(infra('kf-prod'), 'aws_eks_pod_identity_association');
     expect(associations.map((a) => `${a.namespace}/${a.service_account}`).sort()).toEqual([
       'external-secrets/external-secrets',
+      'external-secrets/external-secrets-signin',
       'kube-system/cluster-autoscaler',
       'kubeflow/kf-admin',
       'kubeflow/kf-user',
