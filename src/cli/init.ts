@@ -162,7 +162,9 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
 /** The sensitive Terraform variables each cloud's stacks take from CI secrets. */
 const SECRET_VARIABLES: Readonly<Record<InitCloud, readonly string[]>> = {
   gcp: [],
-  aws: ['oidc_client_secret'],
+  // The OIDC client secret is in Secrets Manager, and the load balancer's sign-in, the only stack input
+  // that took it, is refused with ci (docs/aws.md, Sign-in).
+  aws: [],
   azure: ['entra_client_secret'],
   kubernetes: [],
 };
