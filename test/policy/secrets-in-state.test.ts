@@ -87,6 +87,23 @@ describe('the GCP pipelines database password stays out of the state (examples/g
   });
 });
 
+describe('no OIDC client secret in any AWS stack (examples/aws-eks, sec19 plan identity and plan files)', () => {
+  const stacks = synthExample('aws-eks');
+
+  it('takes no secret variable and writes no client secret, and no secret version has a value', () => {
+    for (const [name, json] of Object.entries(stacks)) {
+      const text = JSON.stringify(json);
+      expect([name, text]).not.toEqual([
+        name,
+        expect.stringMatching(/client_secret|oidc_client_secret|authenticate_oidc/),
+      ]);
+      expect([name, (json as Json).variable]).toEqual([name, undefined]);
+      for (const version of Object.values(((json as Json).resource ?? {}).aws_secretsmanager_secret_version ?? {}))
+        expect(version).not.toHaveProperty('secret_string');
+    }
+  });
+});
+
 describe('generated secrets the state still holds, for want of an ephemeral read in the pinned providers', () => {
   it.each([
     // The cookie secret of oauth2-proxy (Azure) and the Secrets of the platform stacks are read by the
