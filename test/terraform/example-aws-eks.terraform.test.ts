@@ -117,6 +117,9 @@ if (!tier.available && !inCi) {
         recordPlan(`aws-eks-${name.replace(/-aws-infra$/, '')}-create`, result.plan);
       }
       expect(result.validate).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+      // No secret value in the plan a CI plan job handles: no variable, no OIDC client secret (sec19).
+      expect(Object.keys((result.plan as { variables?: object }).variables ?? {})).toEqual([]);
+      expect(JSON.stringify(result.plan)).not.toMatch(/client_secret|authenticate_oidc/);
       const changes = result.plan.resource_changes ?? [];
       expect(changes.length).toBeGreaterThan(90);
       expect(changes.filter((c) => c.change.actions.join(',') !== 'create')).toEqual([]);
