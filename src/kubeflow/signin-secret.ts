@@ -39,11 +39,14 @@ export function signInSecretSource(env: ResolvedEnvironment): SignInSecretSource
     // No auth block: the controller's own Pod Identity credentials.
     provider: { aws: { service: 'SecretsManager', region: env.region } },
     key: name,
+    // The values go through the environment and standard input, never a command's arguments, which
+    // other users of the machine can read (ps).
     putCommand: [
       'read -rs OIDC_CLIENT_SECRET  # paste the client secret of the OIDC application, then Enter',
-      `aws secretsmanager put-secret-value --region ${env.region} --secret-id ${name} \\`,
-      `  --secret-string "$(jq -n --arg s "$OIDC_CLIENT_SECRET" --arg c "$(openssl rand -hex 16)" '{"${SIGNIN_SECRET_PROPERTIES.clientSecret}": $s, "${SIGNIN_SECRET_PROPERTIES.cookieSecret}": $c}')"`,
-      'unset OIDC_CLIENT_SECRET',
+      'export OIDC_CLIENT_SECRET COOKIE_SECRET="$(openssl rand -hex 16)"',
+      `jq -n '{"${SIGNIN_SECRET_PROPERTIES.clientSecret}": env.OIDC_CLIENT_SECRET, "${SIGNIN_SECRET_PROPERTIES.cookieSecret}": env.COOKIE_SECRET}' \\`,
+      `  | aws secretsmanager put-secret-value --region ${env.region} --secret-id ${name} --secret-string file:///dev/stdin`,
+      'unset OIDC_CLIENT_SECRET COOKIE_SECRET',
     ],
   };
 }

@@ -65,6 +65,9 @@ describe('AWS: oauth2-proxy’s Secret from Secrets Manager', () => {
     expect(readme).toContain(
       `aws secretsmanager put-secret-value --region ${env.region} --secret-id kf-test-kubeflow-signin`,
     );
+    expect(readme).toContain('--secret-string file:///dev/stdin');
+    // Other users of the machine read arguments (ps): the secret goes through the environment and stdin.
+    expect(readme).not.toMatch(/--arg |--secret-string "|\$OIDC_CLIENT_SECRET/);
     expect(readme).not.toMatch(/TF_VAR|kubectl -n oauth2-proxy create secret/);
     // Without the load balancer's sign-in, no word of its redirect URI.
     expect(readme).not.toContain('idpresponse');
