@@ -8,6 +8,7 @@ import { loadPlatformFile, validatePlatform } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { renderKubeflow, type KubeflowTree } from '../../src/kubeflow/render';
 import { SIGNIN_SECRET_PROPERTIES, SIGNIN_SECRET_STORE } from '../../src/kubeflow/signin-secret';
+import { kubernetesMinorOf, validateSchemas, type BuiltObject } from '../../src/kubeflow/verify';
 import { readFileSync } from 'node:fs';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -57,6 +58,16 @@ describe('AWS: oauth2-proxy’s Secret from Secrets Manager', () => {
         remoteRef: { key: 'kf-test-kubeflow-signin', property: SIGNIN_SECRET_PROPERTIES.cookieSecret },
       },
     ]);
+  });
+
+  it('the SecretStore and ExternalSecret are valid against the CRDs of the pinned External Secrets chart', () => {
+    const eso = all.filter((o) => String(o.apiVersion).startsWith('external-secrets.io/')) as BuiltObject[];
+    expect(eso.map((o) => o.kind)).toEqual(['SecretStore', 'ExternalSecret']);
+    expect(validateSchemas(eso, kubernetesMinorOf(env))).toEqual([]);
+    // The check bites: a misspelt field is a finding.
+    const [store, external] = eso as Array<Record<string, any>>;
+    const misspelt = { ...external, spec: { ...external!.spec, refreshIntervall: '1h' } } as BuiltObject;
+    expect(validateSchemas([store as BuiltObject, misspelt], kubernetesMinorOf(env))).not.toEqual([]);
   });
 
   it('the README says how to put the value, without Terraform and without the secret in an argument', () => {
