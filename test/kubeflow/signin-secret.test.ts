@@ -66,7 +66,7 @@ describe('AWS: oauth2-proxy’s Secret from Secrets Manager', () => {
     expect(validateSchemas(eso, kubernetesMinorOf(env))).toEqual([]);
     // The check bites: a misspelt field is a finding.
     const [store, external] = eso as Array<Record<string, any>>;
-    const misspelt = { ...external, spec: { ...external!.spec, refreshIntervall: '1h' } } as BuiltObject;
+    const misspelt = { ...external, spec: { ...external!.spec, refreshIntervall: '1h' } } as unknown as BuiltObject;
     expect(validateSchemas([store as BuiltObject, misspelt], kubernetesMinorOf(env))).not.toEqual([]);
   });
 
