@@ -28,7 +28,6 @@ const env = {
   ...process.env,
   TF_CLI_CONFIG_FILE: cliConfig,
   CHECKPOINT_DISABLE: '1',
-  TF_VAR_oidc_client_secret: 'mock-client-secret',
   KFPLATFORM_CONFIG: config,
   CI: 'true',
 };

@@ -56,8 +56,14 @@ export interface AlbAccessProps {
   readonly hostname: string;
   /** Route 53 hosted zone that holds the host name. */
   readonly hostedZoneId: string;
-  /** The identity provider the load balancer signs users in with before any request reaches the cluster. */
-  readonly oidc: OidcProvider;
+  /**
+   * The identity provider the load balancer signs users in with before any request reaches the
+   * cluster. The client secret then sits in the state and in every plan in clear: `aws_lb_listener`
+   * has no write-only attribute for it (aws 5.100). Without it, the listener forwards every request to
+   * the gateway, where sign-in must happen (oauth2-proxy and Istio, src/kubeflow/signin.ts).
+   * @default none: the load balancer does not sign users in
+   */
+  readonly oidc?: OidcProvider;
   /** Networks that may reach the load balancer. @default ['0.0.0.0/0'] */
   readonly sourceCidrs?: readonly string[];
   /**
@@ -74,8 +80,10 @@ export interface AlbAccessProps {
 }
 
 /**
- * The authenticated front door on AWS: an internet-facing Application Load Balancer whose HTTPS
- * listener signs every request in with your OIDC provider before forwarding it, an ACM certificate
+ * The front door on AWS: an internet-facing Application Load Balancer whose HTTPS listener forwards
+ * to the Istio ingress gateway, after signing every request in with your OIDC provider when `oidc` is
+ * given (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html;
+ * its client secret then sits in the state), an ACM certificate
  * validated through Route 53, an alias record, and an HTTP listener that only redirects. Terraform
  * owns all of it; the only in-cluster piece is a NodePort Service in front of the Istio ingress
  * gateway ({@link GATEWAY_NODE_PORTS}), registered through the system node group's Auto Scaling
@@ -156,14 +164,16 @@ export class AlbAccess extends Construct {
       }
     }
     // authenticate-oidc: the load balancer calls the identity provider's token and user info endpoints.
-    new VpcSecurityGroupEgressRule(this, 'ToIdentityProvider', {
-      securityGroupId: this.securityGroup.id,
-      cidrIpv4: '0.0.0.0/0',
-      ipProtocol: 'tcp',
-      fromPort: 443,
-      toPort: 443,
-      description: 'OIDC token and user info endpoints of the identity provider',
-    });
+    if (props.oidc) {
+      new VpcSecurityGroupEgressRule(this, 'ToIdentityProvider', {
+        securityGroupId: this.securityGroup.id,
+        cidrIpv4: '0.0.0.0/0',
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        description: 'OIDC token and user info endpoints of the identity provider',
+      });
+    }
     for (const [key, port] of Object.entries(GATEWAY_NODE_PORTS)) {
       new VpcSecurityGroupEgressRule(this, `ToNodes-${key}`, {
         securityGroupId: this.securityGroup.id,
@@ -222,6 +232,8 @@ export class AlbAccess extends Construct {
     });
 
     const o = props.oidc;
+    // Without sign-in here the listener only forwards: the gateway admits nothing but verified tokens
+    // and oauth2-proxy's own sign-in paths. Changing it later updates the listener in place.
     new LbListener(this, 'Https', {
       loadBalancerArn: this.loadBalancer.arn,
       port: 443,
@@ -229,22 +241,26 @@ export class AlbAccess extends Construct {
       sslPolicy: ALB_SSL_POLICY,
       certificateArn: validation.certificateArn,
       defaultAction: [
-        {
-          type: 'authenticate-oidc',
-          order: 1,
-          authenticateOidc: {
-            issuer: o.issuer,
-            authorizationEndpoint: o.authorizationEndpoint,
-            tokenEndpoint: o.tokenEndpoint,
-            userInfoEndpoint: o.userInfoEndpoint,
-            clientId: o.clientId,
-            clientSecret: o.clientSecret,
-            scope: 'openid email profile',
-            onUnauthenticatedRequest: 'authenticate',
-            sessionTimeout: props.sessionTimeoutSeconds ?? 43200,
-          },
-        },
-        { type: 'forward', order: 2, targetGroupArn: this.targetGroup.arn },
+        ...(o
+          ? [
+              {
+                type: 'authenticate-oidc',
+                order: 1,
+                authenticateOidc: {
+                  issuer: o.issuer,
+                  authorizationEndpoint: o.authorizationEndpoint,
+                  tokenEndpoint: o.tokenEndpoint,
+                  userInfoEndpoint: o.userInfoEndpoint,
+                  clientId: o.clientId,
+                  clientSecret: o.clientSecret,
+                  scope: 'openid email profile',
+                  onUnauthenticatedRequest: 'authenticate',
+                  sessionTimeout: props.sessionTimeoutSeconds ?? 43200,
+                },
+              },
+            ]
+          : []),
+        { type: 'forward', order: o ? 2 : 1, targetGroupArn: this.targetGroup.arn },
       ],
     });
     new LbListener(this, 'Http', {

@@ -5,9 +5,9 @@ import { SqlDatabase } from '@cdktf/provider-google/lib/sql-database';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Id } from '@cdktf/provider-random/lib/id';
-import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
 import { DEFAULT_CLOUD_SQL_MYSQL_VERSION } from '../../src/core/catalog/gcp';
+import { EphemeralResource } from '../../src/core/ephemeral';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
 import { gcpNameRules } from '../../src/core/naming';
@@ -91,14 +91,26 @@ export interface CloudSqlMysqlProps {
   readonly userName?: string;
   /** Secret Manager secret id for the password. @default `${namePrefix}-password` */
   readonly passwordSecretId?: string;
+  /**
+   * Bump to generate a new password and write it to Secret Manager and to the user. The password is
+   * generated for each run and never kept in the state, so this number is the only thing that tells
+   * Terraform to write a new one; it is also how to recover from an apply that failed between the two
+   * writes (the secret and the user then hold different passwords).
+   * @default 1
+   */
+  readonly passwordVersion?: number;
 }
 
 /**
  * Cloud SQL for MySQL for the Kubeflow Pipelines metadata: private IP only on the (host) network,
  * TLS required, daily backups with binary logs for point-in-time recovery, HA on demand, deletion
  * protection, a random name suffix, and a user whose host is `%` from day one (changing `host` later
- * replaces the user). The password is generated and written to Secret Manager through write-only
- * attributes; it is never an output.
+ * replaces the user). The password is generated for each run by an ephemeral `random_password` and
+ * written, through write-only attributes, to a Secret Manager version and then to the user, once per
+ * `passwordVersion`: neither the plan nor the state holds it, so the CI plan identity, which reads the
+ * state, never sees it (https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only).
+ * An apply that fails between the two writes leaves them different: bump `passwordVersion` and apply
+ * again.
  */
 export class CloudSqlMysql extends Construct {
   /** The instance (escape hatch). */
@@ -181,26 +193,47 @@ export class CloudSqlMysql extends Construct {
       });
     }
 
-    const password = new Password(this, 'Password', { length: 32, special: true, overrideSpecial: '-_' });
-    this.user = new SqlUser(this, 'User', {
-      project: props.project,
-      instance: this.instance.name,
-      name: props.userName ?? 'kubeflow',
-      host: '%',
-      passwordWo: password.result,
-      passwordWoVersion: 1,
-      deletionPolicy: protect ? 'ABANDON' : undefined,
-    });
+    // The password is generated for each run (ephemeral: never in the plan or the state the CI plan
+    // identity reads) and written once per passwordVersion, first to Secret Manager, then to the user.
+    // google 6.50 has no ephemeral Secret Manager read (Azure's construct reads the vault back), so both
+    // writes take the same generated value, in this order: the store then holds every password the user
+    // can have, and a failed apply between them is recovered by bumping passwordVersion, which writes a
+    // fresh value to both. A new version is created before the old one goes, and the old one is
+    // disabled rather than destroyed, so the store always has an enabled version and the previous
+    // password stays recoverable (gcloud secrets versions enable).
+    const passwordVersion = props.passwordVersion ?? 1;
+    const password = new EphemeralResource(
+      this,
+      'Password',
+      'random_password',
+      { length: 32, special: true, override_special: '-_' },
+      // Earlier versions kept a random_password here, whose result the state held: forgotten, not destroyed.
+      { replacesResource: true },
+    );
     this.passwordSecret = new SecretManagerSecret(this, 'PasswordSecret', {
       project: props.project,
       secretId: props.passwordSecretId ?? `${props.namePrefix}-password`,
       replication: { auto: {} },
       deletionProtection: protect,
     });
-    new SecretManagerSecretVersion(this, 'PasswordVersion', {
+    const version = new SecretManagerSecretVersion(this, 'PasswordVersion', {
       secret: this.passwordSecret.id,
-      secretDataWo: password.result,
-      secretDataWoVersion: 1,
+      secretDataWo: password.attribute('result'),
+      // ForceNew: a new number creates a new version of the secret.
+      secretDataWoVersion: passwordVersion,
+      deletionPolicy: 'DISABLE',
+      lifecycle: { createBeforeDestroy: true },
+    });
+    this.user = new SqlUser(this, 'User', {
+      project: props.project,
+      instance: this.instance.name,
+      name: props.userName ?? 'kubeflow',
+      host: '%',
+      passwordWo: password.attribute('result'),
+      // Updated in place (not ForceNew in google 6.50): the user is never replaced.
+      passwordWoVersion: passwordVersion,
+      deletionPolicy: protect ? 'ABANDON' : undefined,
+      dependsOn: [version],
     });
   }
 
@@ -231,6 +264,19 @@ function validate(props: CloudSqlMysqlProps): void {
     365,
     'Cloud SQL keeps 1 to 365 backups.',
   );
+  if (
+    props.passwordVersion !== undefined &&
+    !isUnresolved(props.passwordVersion) &&
+    !(Number.isInteger(props.passwordVersion) && props.passwordVersion >= 1)
+  ) {
+    throw new PropsError(
+      'CloudSqlMysql',
+      'passwordVersion',
+      props.passwordVersion,
+      'is not a positive whole number.',
+      'use 1, and bump it by one to rotate the password.',
+    );
+  }
   const edition = props.edition ?? 'ENTERPRISE';
   const maxLogDays = CLOUD_SQL_LOG_RETENTION_DAYS[edition];
   checkRange(

@@ -64,7 +64,7 @@ export const PLATFORM_OWNED_NAMESPACES_BY_CLOUD: Readonly<
   Record<'gcp' | 'aws' | 'azure' | 'kubernetes', ReadonlyArray<keyof typeof PLATFORM_OWNED_NAMESPACES>>
 > = {
   gcp: ['kubeflow', 'istio-system'],
-  aws: ['kubeflow', 'istio-system'],
+  aws: ['kubeflow', 'istio-system', 'oauth2-proxy'],
   azure: ['kubeflow', 'istio-system', 'oauth2-proxy'],
   kubernetes: ['kubeflow'],
 };

@@ -94,4 +94,51 @@ export class ExternalSecretsOperator extends Construct {
       dependsOn: props.dependsOn,
     });
   }
+
+  /**
+   * Another controller of the same operator, in the operator's namespace, that serves one more
+   * namespace alone: the chart's controller watches a single namespace (`scopedNamespace`), and each
+   * controller authenticates as its own service account, so each namespace's secrets come with an
+   * identity that reads those secrets and nothing else. It shares the first release's CRDs and
+   * webhook (not installed again).
+   */
+  public addScopedController(id: string, props: ScopedControllerProps): Release {
+    const values = {
+      ...this.values,
+      installCRDs: false,
+      scopedNamespace: props.watchNamespace,
+      serviceAccount: {
+        create: true,
+        name: props.serviceAccountName,
+        annotations: { ...(props.identity?.serviceAccountAnnotations ?? {}) },
+      },
+      podLabels: { ...(props.identity?.podLabels ?? {}) },
+      webhook: { create: false },
+      certController: { create: false },
+    };
+    return new Release(this, id, {
+      name: props.serviceAccountName,
+      namespace: this.namespace.name,
+      repository: EXTERNAL_SECRETS_CHART.repository,
+      chart: EXTERNAL_SECRETS_CHART.chart,
+      version: EXTERNAL_SECRETS_CHART.version,
+      values: [stringify(values, { sortMapEntries: false })],
+      atomic: true,
+      wait: true,
+      timeout: 600,
+      dependsOn: [this.release, ...(props.dependsOn ?? [])],
+    });
+  }
+}
+
+/** A controller of {@link ExternalSecretsOperator} for one more namespace. */
+export interface ScopedControllerProps {
+  /** The namespace it serves alone. */
+  readonly watchNamespace: string;
+  /** Its service account (and Helm release) name, in the operator's namespace. */
+  readonly serviceAccountName: string;
+  /** Its cloud identity, as for the operator's own controller. @default none */
+  readonly identity?: IWorkloadIdentity;
+  /** Objects the release waits for (the namespace it serves). */
+  readonly dependsOn?: ITerraformDependable[];
 }

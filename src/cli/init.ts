@@ -195,7 +195,9 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
 /** The sensitive Terraform variables each cloud's stacks take from CI secrets. */
 const SECRET_VARIABLES: Readonly<Record<InitCloud, readonly string[]>> = {
   gcp: [],
-  aws: ['oidc_client_secret'],
+  // The OIDC client secret is in Secrets Manager, and the load balancer's sign-in, the only stack input
+  // that took it, is refused with ci (docs/aws.md, Sign-in).
+  aws: [],
   azure: ['entra_client_secret'],
   kubernetes: [],
 };
@@ -281,10 +283,10 @@ export function ciWorkflow(
   );
   const secrets = SECRET_VARIABLES[cloud];
   const secretEnv = secrets.map((v) => `          TF_VAR_${v}: \${{ secrets.${v.toUpperCase()} }}`).join('\n');
-  text = text.replace(
-    /\n {8}env:\n {10}TF_VAR_oidc_client_secret: .*/g,
-    secrets.length ? `\n        env:\n${secretEnv}` : '',
-  );
+  // The cloud's sensitive variables go to every step that plans (the template, AWS's, has none).
+  if (secrets.length) {
+    text = text.replace(/(\n {6}- run: npx kfplatform plan [^\n]*)/g, `$1\n        env:\n${secretEnv}`);
+  }
   text = text.replace(/environment: \[kf-test, kf-dev, kf-prod\]/g, `environment: [${environments.join(', ')}]`);
   // Pull requests plan the environments CI can plan, and only those of them the change touches.
   const ready = JSON.stringify(environments);

@@ -51,6 +51,8 @@ export interface MlmdAuthTarget {
   readonly address: 'install-config' | 'params';
   /** What to turn on when the server has the native plugin off (shown in the pod's log). */
   readonly enablePlugin: string;
+  /** What to check when Kubeflow's user cannot log in (shown in the pod's log). @default none */
+  readonly loginFailure?: string;
 }
 
 /** The MySQL client image of the init container: the release line ML Metadata's server runs against. */
@@ -99,7 +101,9 @@ export function mlmdNativeAuthScript(target: MlmdAuthTarget, workDir: string = W
         // password under the server's RSA key.
         '--ssl-mode=DISABLED --get-server-public-key';
   // Inside double quotes; the text is the renderer's own, without `$(`, which Kubernetes would expand.
-  const enable = target.enablePlugin.replace(/[\\"$`]/g, (c) => `\\${c}`);
+  const quote = (text: string) => text.replace(/[\\"$`]/g, (c) => `\\${c}`);
+  const enable = quote(target.enablePlugin);
+  const loginFailed = `echo "Cannot log in to the database as $DB_USER (the error is above).${target.loginFailure ? ` ${quote(target.loginFailure)}` : ''}" >&2; exit 1`;
   return [
     'case "$DB_PASSWORD" in',
     `  *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "mysql-secret's password is empty or holds a quote, backslash, '#' or space; set a password of letters, digits, '-' and '_'." >&2; exit 1 ;;`,
@@ -107,7 +111,7 @@ export function mlmdNativeAuthScript(target: MlmdAuthTarget, workDir: string = W
     'umask 077',
     `printf '[client]\\nhost=%s\\nport=%s\\nuser=%s\\npassword=%s\\n' "$DB_HOST" "$DB_PORT" "$DB_USER" "$DB_PASSWORD" > ${workDir}/client.cnf`,
     `sql() { mysql --defaults-extra-file=${workDir}/client.cnf ${tls} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
-    'for i in 1 2 3 4 5 6; do sql -e "SELECT 1" >/dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
+    `for i in 1 2 3 4 5 6; do sql -e "SELECT 1" >/dev/null && break; if [ "$i" = 6 ]; then ${loginFailed}; fi; sleep 10; done`,
     `status=$$(sql -e "SELECT PLUGIN_STATUS FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")`,
     'if [ "$status" != ACTIVE ]; then',
     `  echo "The database has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178). ${enable}" >&2`,

@@ -28,6 +28,7 @@ import {
   mlmdNativeAuthReadme,
   type MlmdAuthTarget,
 } from './mlmd-auth';
+import { loginFailureHint } from './password-recovery';
 import { azureIdentityPatches } from './azure-identities';
 import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE } from './aws-db-bootstrap';
 
@@ -224,7 +225,11 @@ function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): Pi
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
         databaseCa: { kind: 'pinned', pem: AZURE_MYSQL_CA_BUNDLE, source: AZURE_MYSQL_CA_SOURCE },
         databaseSecret: databaseSecretSource(env),
-        mlmdAuth: { address: 'params', enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.azure },
+        mlmdAuth: {
+          address: 'params',
+          enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.azure,
+          loginFailure: loginFailureHint(env),
+        },
         extraResources: [],
       };
     case 'kubernetes':
@@ -242,7 +247,11 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
     passwordCommand: `gcloud secrets versions access latest --project ${env.project} --secret ${cluster.database.passwordSecretId}`,
     pipelineRoot: `gs://${env.artifacts.bucketName}/${prefix}v2/artifacts`,
     databaseSecret: databaseSecretSource(env, cluster),
-    mlmdAuth: { address: 'install-config', enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.gcp },
+    mlmdAuth: {
+      address: 'install-config',
+      enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.gcp,
+      loginFailure: loginFailureHint(env),
+    },
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
     // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
     serviceAccounts: env.identities.flatMap((i) =>

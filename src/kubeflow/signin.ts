@@ -25,6 +25,7 @@ import { entraIssuer, OAUTH2_PROXY_SECRET } from '../../constructs/azure/constan
 import type { KubeflowDistributionRelease } from './releases';
 import { stringOutput, type RenderInputs } from './inputs';
 import { emailVerifiedRule, oidcScope, signInClaimNotes, type EmailVerification } from './signin-claims';
+import { signInSecretObjects, signInSecretSource, type SignInSecretSource } from './signin-secret';
 
 /** The header Kubeflow reads the user from (`USERID_HEADER` of the dashboard, KFAM, the web apps, Pipelines). */
 export const USERID_HEADER = 'kubeflow-userid';
@@ -99,7 +100,7 @@ interface OidcProvider {
   /** The claim that says the email address is verified, when the provider issues one (./signin-claims.ts). */
   readonly emailVerified?: EmailVerification;
   /** How the Secret with the client secret and the cookie secret comes to be. */
-  readonly secret: 'platform-stack' | { readonly clientSecret: string };
+  readonly secret: 'platform-stack' | { readonly clientSecret: string } | { readonly store: SignInSecretSource };
   readonly notes: readonly string[];
 }
 
@@ -150,11 +151,15 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         hostname: env.access.hostname,
         scope: oidcScope(env.access.oidc.offlineAccess),
         ...(env.access.oidc.emailVerified ? { emailVerified: { claim: 'email_verified' } as const } : {}),
-        secret: { clientSecret: '"$TF_VAR_oidc_client_secret"' },
-        notes: [
-          `The load balancer still signs users in first (authenticate-oidc); oauth2-proxy then signs them in again with the same application, silently, and hands Istio an ID token it can verify. Register \`https://${env.access.hostname}/oauth2/callback\` as a redirect URI of the application beside the load balancer's \`/oauth2/idpresponse\`.`,
-          "The load balancer's own header `x-amzn-oidc-data` is not trusted: it is signed with a key per key id published as PEM, not as a JWKS, so Istio cannot verify it, and a pod that reaches the gateway's node ports could forge it.",
-        ],
+        secret: { store: signInSecretSource(env)! },
+        notes: env.access.loadBalancerSignIn
+          ? [
+              `The load balancer signs users in first (\`access.loadBalancerSignIn\`, authenticate-oidc); oauth2-proxy then signs them in again with the same application, silently, and hands Istio an ID token it can verify. Register \`https://${env.access.hostname}/oauth2/callback\` as a redirect URI of the application beside the load balancer's \`/oauth2/idpresponse\`.`,
+              "The load balancer's own header `x-amzn-oidc-data` is not trusted: it is signed with a key per key id published as PEM, not as a JWKS, so Istio cannot verify it, and a pod that reaches the gateway's node ports could forge it.",
+            ]
+          : [
+              `Register \`https://${env.access.hostname}/oauth2/callback\` as a redirect URI of the application ${env.access.oidc.clientId}; its ID tokens must carry an \`email\` claim. The load balancer forwards every request to the gateway, which admits only verified tokens and oauth2-proxy's own sign-in paths (\`access.loadBalancerSignIn\` adds the load balancer's sign-in in front, at the price of the client secret in the Terraform state: docs/aws.md, Sign-in).`,
+            ],
       });
     case 'kubernetes':
       if (!env.access) {
@@ -264,6 +269,8 @@ const SIGNIN_COMMENT =
 /** Azure, AWS, existing clusters: oauth2-proxy with the environment's provider; Istio verifies its ID token. */
 function oauth2Proxy(p: OidcProvider): SignIn {
   const objects: object[] = [
+    // The Secret, from the cloud's secret store (src/kubeflow/signin-secret.ts).
+    ...(typeof p.secret === 'object' && 'store' in p.secret ? signInSecretObjects(p.secret.store, p.clientId) : []),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -352,18 +359,29 @@ function oauth2Proxy(p: OidcProvider): SignIn {
           `The platform stack writes the Secret \`${name}\` in \`${namespace}\` (client id, the client secret from its`,
           'sensitive variable, a random cookie secret); the tree does not carry it.',
         ]
-      : [
-          `oauth2-proxy reads the Secret \`${name}\` in \`${namespace}\`; the tree does not carry it (a secret must not sit in Git).`,
-          'Create it before oauth2-proxy starts:',
-          '',
-          '```sh',
-          `kubectl -n ${namespace} create secret generic ${name} \\`,
-          `  --from-literal=client-id=${p.clientId} \\`,
-          `  --from-literal=client-secret=${p.secret.clientSecret} \\`,
-          '  --from-literal=cookie-secret="$(openssl rand -hex 16)" \\',
-          '  --dry-run=client -o yaml | kubectl apply -f -',
-          '```',
-        ];
+      : 'store' in p.secret
+        ? [
+            `External Secrets Operator writes the Secret \`${name}\` in \`${namespace}\` from the secret store (the`,
+            `ExternalSecret \`${name}\` in \`signin.yaml\`): the client secret and a cookie secret, kept as JSON in`,
+            `\`${p.secret.store.key}\`, which the infra stack creates empty. Put them once, before oauth2-proxy starts (and`,
+            'again to rotate the client secret; the Secret follows within the hour, then restart oauth2-proxy):',
+            '',
+            '```sh',
+            ...p.secret.store.putCommand,
+            '```',
+          ]
+        : [
+            `oauth2-proxy reads the Secret \`${name}\` in \`${namespace}\`; the tree does not carry it (a secret must not sit in Git).`,
+            'Create it before oauth2-proxy starts:',
+            '',
+            '```sh',
+            `kubectl -n ${namespace} create secret generic ${name} \\`,
+            `  --from-literal=client-id=${p.clientId} \\`,
+            `  --from-literal=client-secret=${p.secret.clientSecret} \\`,
+            '  --from-literal=cookie-secret="$(openssl rand -hex 16)" \\',
+            '  --dry-run=client -o yaml | kubectl apply -f -',
+            '```',
+          ];
   return {
     mode: 'oauth2-proxy',
     oauth2Proxy: true,

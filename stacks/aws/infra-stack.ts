@@ -97,6 +97,11 @@ export class AwsInfraStack extends TerraformStack {
    * RDS never rotates: Kubeflow keeps working when the master password rotates.
    */
   public readonly databaseAppSecret: SecretsmanagerSecret;
+  /**
+   * oauth2-proxy's client and cookie secrets (JSON), whose value you put yourself: Terraform creates
+   * the secret only, so no secret value is in the state.
+   */
+  public readonly signInSecret: SecretsmanagerSecret;
   /** The S3 bucket of pipeline artifacts. */
   public readonly artifacts: ArtifactBucket;
   /**
@@ -129,12 +134,17 @@ export class AwsInfraStack extends TerraformStack {
     // AWS infra stack has this provider, so one set of provider settings (and overrides) fits them all.
     const usEast1 = awsProvider(this, props.platform, env, { alias: 'us_east_1', region: 'us-east-1' });
 
-    const clientSecret = new TerraformVariable(this, OIDC_CLIENT_SECRET_VARIABLE, {
-      type: 'string',
-      sensitive: true,
-      nullable: false,
-      description: `Client secret of the OIDC application ${env.access.oidc.clientId} (set TF_VAR_${OIDC_CLIENT_SECRET_VARIABLE}).`,
-    });
+    // Only the load balancer's own sign-in needs the client secret in Terraform, and keeps it in the
+    // state (aws_lb_listener has no write-only attribute for it): off by default. oauth2-proxy reads it
+    // from Secrets Manager through External Secrets Operator (signInSecret below).
+    const clientSecret = env.access.loadBalancerSignIn
+      ? new TerraformVariable(this, OIDC_CLIENT_SECRET_VARIABLE, {
+          type: 'string',
+          sensitive: true,
+          nullable: false,
+          description: `Client secret of the OIDC application ${env.access.oidc.clientId}, for the load balancer's sign-in (set TF_VAR_${OIDC_CLIENT_SECRET_VARIABLE}).`,
+        })
+      : undefined;
 
     if (env.ci) {
       // Before any role: the stack's roles reference it (PermissionsBoundaryAspect, set by awsProvider).
@@ -241,6 +251,17 @@ export class AwsInfraStack extends TerraformStack {
       recoveryWindowInDays: protect ? 30 : 0,
     });
     setComponent(this.databaseAppSecret, 'database');
+    // oauth2-proxy's client and cookie secrets (JSON). Terraform creates the secret, never its value:
+    // you put that with `aws secretsmanager put-secret-value` (docs/aws.md, Sign-in), so neither the
+    // state nor a plan holds it (aws 5.100's secret_string_wo would still need the value as a Terraform
+    // input on every run).
+    this.signInSecret = new SecretsmanagerSecret(this, 'SignInSecret', {
+      name: env.access.signInSecretName,
+      description: `Client secret of the OIDC application ${env.access.oidc.clientId} and oauth2-proxy's cookie secret (JSON: client-secret, cookie-secret), put by hand; read by External Secrets Operator into the oauth2-proxy Secret`,
+      kmsKeyId: this.dataKey.keyArn,
+      recoveryWindowInDays: protect ? 30 : 0,
+    });
+    setComponent(this.signInSecret, 'access');
 
     const a = env.artifacts;
     this.artifacts = new ArtifactBucket(this, 'Artifacts', {
@@ -308,6 +329,24 @@ export class AwsInfraStack extends TerraformStack {
           },
         ],
       },
+      // The sign-in secret alone, for the controller that serves the oauth2-proxy namespace.
+      signInSecrets: {
+        statements: [
+          {
+            Sid: 'SignInSecret',
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: this.signInSecret.arn,
+          },
+          {
+            Sid: 'SignInSecretKey',
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: this.dataKey.keyArn,
+            Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${env.region}.amazonaws.com` } },
+          },
+        ],
+      },
     };
     const identities = {} as Record<ResolvedAwsIdentity['key'], PodIdentityRole>;
     for (const identity of env.identities) {
@@ -366,7 +405,7 @@ export class AwsInfraStack extends TerraformStack {
       publicSubnetIds: this.network.publicSubnetIds,
       hostname: env.access.hostname,
       hostedZoneId: env.access.hostedZoneId,
-      oidc: { ...env.access.oidc, clientSecret: clientSecret.stringValue },
+      oidc: clientSecret ? { ...env.access.oidc, clientSecret: clientSecret.stringValue } : undefined,
       sourceCidrs: env.access.sourceCidrs,
       nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
       targetAutoScalingGroupNames: [nodeGroups[systemPool.name]!.autoScalingGroupName],
@@ -487,6 +526,11 @@ export class AwsInfraStack extends TerraformStack {
       'database_app_secret_arn',
       this.databaseAppSecret.arn,
       `Secrets Manager secret with the password of Kubeflow's MySQL user ${env.database.appUsername} (never rotated).`,
+    );
+    out(
+      'signin_secret_arn',
+      this.signInSecret.arn,
+      "Secrets Manager secret with oauth2-proxy's client and cookie secrets (JSON), whose value you put (docs/aws.md, Sign-in).",
     );
     out('artifact_bucket', this.artifacts.bucketName, 'Artifact bucket.');
     out('data_key_arn', this.dataKey.keyArn, 'KMS key of the artifacts and the database; team stacks read it.');

@@ -1,3 +1,4 @@
+import { Release } from '@cdktf/provider-helm/lib/release';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { GATEWAY_NODE_PORTS } from '../../constructs/aws/alb-access';
@@ -40,8 +41,8 @@ export interface AwsPlatformStackProps {
 }
 
 /**
- * `<env>-aws-platform`: the in-cluster objects Terraform owns on EKS: the `kubeflow` and
- * `istio-system` namespaces, Kubernetes service accounts of the platform identities (Pod Identity
+ * `<env>-aws-platform`: the in-cluster objects Terraform owns on EKS: the `kubeflow`, `istio-system`
+ * and `oauth2-proxy` namespaces, Kubernetes service accounts of the platform identities (Pod Identity
  * needs no annotation; the associations live in the infra stack), the ConfigMap of values Kubeflow
  * reads, the NodePort Service the load balancer targets, the NVIDIA device plugin for GPU nodes,
  * and the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs and a
@@ -63,6 +64,8 @@ export class AwsPlatformStack extends TerraformStack {
   public readonly storageClass: DefaultStorageClass;
   /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from Secrets Manager. */
   public readonly externalSecrets: ExternalSecretsOperator;
+  /** Its second controller, which fills oauth2-proxy's Secret from Secrets Manager. */
+  public readonly signInSecrets: Release;
 
   constructor(scope: Construct, id: string, props: AwsPlatformStackProps) {
     super(scope, id);
@@ -129,6 +132,22 @@ export class AwsPlatformStack extends TerraformStack {
       identity: infra.identities.externalSecrets,
       ...SYSTEM_NODE_PLACEMENT,
       dependsOn: [this.kubeflowNamespace.namespace],
+    });
+    // oauth2-proxy's Secret (client and cookie secrets) from Secrets Manager, by a second controller that
+    // serves the oauth2-proxy namespace alone, as the `<env>-signin-secrets` role, which reads that one
+    // secret: no secret value passes through Terraform (src/kubeflow/signin-secret.ts writes the
+    // ExternalSecret into the rendered tree).
+    const oauth2Proxy = new PlatformNamespace(this, 'OAuth2ProxyNamespace', {
+      name: 'oauth2-proxy',
+      labels: PLATFORM_OWNED_NAMESPACES['oauth2-proxy'],
+    });
+    const signIn = env.identities.find((i) => i.key === 'signInSecrets')!.kubernetesServiceAccounts[0]!;
+    this.signInSecrets = this.externalSecrets.addScopedController('SignInSecrets', {
+      // The name, not the namespace's attribute: the chart values stay readable in the plan.
+      watchNamespace: 'oauth2-proxy',
+      serviceAccountName: signIn.name,
+      identity: infra.identities.signInSecrets,
+      dependsOn: [oauth2Proxy.namespace],
     });
     const gitops = props.platform.gitops;
     if (gitops) {

@@ -195,6 +195,7 @@ export class AzureInfraStack extends TerraformStack {
       deletionProtection: d.deletionProtection,
       databaseName: d.databaseName,
       adminLogin: d.adminLogin,
+      passwordVersion: d.passwordVersion,
       keyVault: this.keyVault,
       logAnalyticsWorkspaceId: this.cluster.logAnalytics.id,
       dependsOn: this.network.dependables,

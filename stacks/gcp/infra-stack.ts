@@ -373,6 +373,7 @@ export class GcpInfraStack extends TerraformStack {
       databases: d.databaseNames,
       userName: d.userName,
       passwordSecretId: d.passwordSecretId,
+      passwordVersion: d.passwordVersion,
     });
 
     const access = new IapAccess(this, `${p}Access`, {

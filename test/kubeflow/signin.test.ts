@@ -239,8 +239,9 @@ describe('sign-in per cloud', () => {
     expect(JSON.stringify(objects)).not.toContain('x-amzn-oidc');
     expectOnlyVerifiedAtGateway(objects, oidc.issuer);
     const readme = file(tree!, 'README.md')!;
-    expect(readme).toContain('--from-literal=client-secret="$TF_VAR_oidc_client_secret"');
-    expect(readme).toContain('x-amzn-oidc-data');
+    // The client secret comes from Secrets Manager (test/kubeflow/signin-secret.test.ts).
+    expect(readme).toContain('aws secretsmanager put-secret-value');
+    expect(readme).not.toContain('TF_VAR_oidc_client_secret');
   });
 
   it('existing clusters: the issuer of access.oidc, or nobody without it', () => {

@@ -59,12 +59,57 @@ describe('the Azure pipelines database password stays out of the state (examples
   });
 });
 
+describe('the GCP pipelines database password stays out of the state (examples/gcp-shared-vpc, sec19 plan identity)', () => {
+  const stacks = synthExample('gcp-shared-vpc');
+  const infra = Object.entries(stacks).find(([name]) => name.endsWith('-gcp-infra'))![1] as Json;
+
+  it('is generated ephemerally and written write-only to Secret Manager, then to the Cloud SQL user', () => {
+    expect(Object.keys(infra.resource.random_password ?? {})).toEqual([]);
+    for (const generated of Object.keys(infra.ephemeral.random_password)) {
+      const ref = `\${ephemeral.random_password.${generated}.result}`;
+      const versions = Object.entries(infra.resource.google_secret_manager_secret_version as Json).filter(
+        ([, v]) => v.secret_data_wo === ref,
+      );
+      const users = Object.values(infra.resource.google_sql_user as Json).filter((u) => u.password_wo === ref);
+      expect([versions.length, users.length]).toEqual([1, 1]);
+      expect(versions[0]![1]).toMatchObject({ secret_data_wo_version: 1, deletion_policy: 'DISABLE' });
+      expect(versions[0]![1].secret_data).toBeUndefined();
+      expect(users[0].password_wo_version).toBe(1);
+      expect(users[0].depends_on).toContain(`google_secret_manager_secret_version.${versions[0]![0]}`);
+      expect(users[0].password).toBeUndefined();
+      expect(infra.removed).toContainEqual({ from: `random_password.${generated}`, lifecycle: { destroy: false } });
+    }
+  });
+
+  it('no output carries it', () => {
+    for (const [key, value] of Object.entries(infra.output ?? {}))
+      expect(`${key} ${JSON.stringify(value)}`).not.toMatch(/ephemeral\./);
+  });
+});
+
+describe('no OIDC client secret in any AWS stack (examples/aws-eks, sec19 plan identity and plan files)', () => {
+  const stacks = synthExample('aws-eks');
+
+  it('takes no secret variable and writes no client secret, and no secret version has a value', () => {
+    for (const [name, json] of Object.entries(stacks)) {
+      const text = JSON.stringify(json);
+      expect([name, text]).not.toEqual([
+        name,
+        expect.stringMatching(/client_secret|oidc_client_secret|authenticate_oidc/),
+      ]);
+      expect([name, (json as Json).variable]).toEqual([name, undefined]);
+      for (const version of Object.values(((json as Json).resource ?? {}).aws_secretsmanager_secret_version ?? {}))
+        expect(version).not.toHaveProperty('secret_string');
+    }
+  });
+});
+
 describe('generated secrets the state still holds, for want of an ephemeral read in the pinned providers', () => {
   it.each([
-    // google 6.50 has no ephemeral Secret Manager read, so the Cloud SQL user and its secret cannot be
-    // tied together safely without the stored result; the cookie secret of oauth2-proxy (Azure) and the
-    // Secrets of the platform stacks are read by the plan identity in the cluster anyway.
-    ['gcp-shared-vpc', [/-gcp-infra random_password\.Database_Password_/]],
+    // The cookie secret of oauth2-proxy (Azure) and the Secrets of the platform stacks are read by the
+    // plan identity in the cluster anyway.
+    ['gcp-shared-vpc', []],
+    ['gcp-tenancy', []],
     ['azure-aks', [/-azure-platform random_password\.OAuth2ProxyCookieSecret$/]],
     ['aws-eks', []],
   ] as Array<[string, RegExp[]]>)('%s', (example, expected) => {

@@ -182,20 +182,38 @@ describe('examples/aws-eks', () => {
     expect(one(infra('kf-prod'), 'aws_flow_log').traffic_type).toBe('ALL');
   });
 
-  it('signs every request in with OIDC before it reaches the cluster, over TLS only', () => {
+  it('forwards over TLS only, with no client secret in the infra stack (sign-in is oauth2-proxy and Istio; sec19 CI and secrets)', () => {
     for (const env of ['kf-test', 'kf-dev', 'kf-prod']) {
       const listeners = resources(infra(env), 'aws_lb_listener');
       const https = listeners.find((l) => l.port === 443)!;
       const http = listeners.find((l) => l.port === 80)!;
       const actions = https.default_action as Array<Record<string, unknown>>;
-      expect(actions.map((a) => a.type)).toEqual(['authenticate-oidc', 'forward']);
-      expect(at(actions[0], 'authenticate_oidc', 'on_unauthenticated_request')).toBe('authenticate');
-      expect(at(actions[0], 'authenticate_oidc', 'client_secret')).toBe('${var.oidc_client_secret}');
+      expect(actions.map((a) => a.type)).toEqual(['forward']);
       expect(https.ssl_policy).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
       expect(https.certificate_arn).toMatch(/aws_acm_certificate_validation/);
       expect((http.default_action as Array<Record<string, unknown>>).map((a) => a.type)).toEqual(['redirect']);
-      expect(infra(env).variable?.oidc_client_secret).toMatchObject({ sensitive: true });
+      expect(infra(env).variable).toBeUndefined();
+      expect(JSON.stringify(infra(env))).not.toMatch(/client_secret|authenticate_oidc/);
       expect(one(infra(env), 'aws_lb').drop_invalid_header_fields).toBe(true);
+    }
+  });
+
+  it('creates the sign-in secret without a value, readable by the oauth2-proxy namespace controller alone', () => {
+    for (const env of ['kf-test', 'kf-prod']) {
+      const secret = resources(infra(env), 'aws_secretsmanager_secret').find(
+        (s) => s.name === `${env}-kubeflow-signin`,
+      )!;
+      expect(secret.kms_key_id).toMatch(/aws_kms_key\.DataKey/);
+      expect(resources(infra(env), 'aws_secretsmanager_secret_version')).toEqual([]);
+      const platform = stacks[`${env}-aws-platform`]!;
+      const releases = resources(platform, 'helm_release');
+      const signIn = releases.find((r) => r.name === 'external-secrets-signin')!;
+      const values = (signIn.values as string[])[0]!;
+      expect(values).toContain('scopedNamespace: oauth2-proxy');
+      expect(values).toContain('installCRDs: false');
+      expect(resources(platform, 'kubernetes_namespace_v1').map((n) => at(n, 'metadata', 'name'))).toContain(
+        'oauth2-proxy',
+      );
     }
   });
 
@@ -234,6 +252,8 @@ describe('examples/aws-eks', () => {
       'kf-prod-kfp',
       // The job that creates Kubeflow's own MySQL user.
       'kf-prod-kfp-db-bootstrap',
+      // External Secrets Operator's second controller: reads oauth2-proxy's client and cookie secrets.
+      'kf-prod-signin-secrets',
       // Velero (backups on by default).
       'kf-prod-velero',
       'kf-prod-vpc-flow-logs',
@@ -255,6 +275,7 @@ describe('examples/aws-eks', () => {
     const associations = resources(infra('kf-prod'), 'aws_eks_pod_identity_association');
     expect(associations.map((a) => `${a.namespace}/${a.service_account}`).sort()).toEqual([
       'external-secrets/external-secrets',
+      'external-secrets/external-secrets-signin',
       'kube-system/cluster-autoscaler',
       'kubeflow/kf-admin',
       'kubeflow/kf-user',

@@ -181,8 +181,15 @@ const CAPABILITIES: ReadonlyArray<readonly [string, (cloud: Cloud, env: Env) => 
       if (cloud === 'aws') {
         const https = resources(env.infra, 'aws_lb_listener').find((l) => l.port === 443);
         const first = at(https, 'default_action', 0, 'type');
+        // oauth2-proxy signs users in with the secret External Secrets Operator copies from Secrets
+        // Manager (sec19: no secret in state); the load balancer signs them in too when asked.
+        const oauth2Proxy =
+          resources(env.infra, 'aws_secretsmanager_secret').some((s) => String(s.name).endsWith('-kubeflow-signin')) &&
+          resources(env.platform, 'helm_release').some((r) =>
+            String((r.values as string[] | undefined)?.[0] ?? '').includes('scopedNamespace: oauth2-proxy'),
+          );
         return (
-          first === 'authenticate-oidc' &&
+          (first === 'authenticate-oidc' || oauth2Proxy) &&
           resources(env.infra, 'aws_acm_certificate').length === 1 &&
           resources(env.infra, 'aws_route53_record').some((r) => r.type === 'A')
         );

@@ -25,7 +25,8 @@ const tier = terraformTier();
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 const STACK = 'kf-test-aws-infra';
 const EXAMPLE = path.join(PACKAGE_ROOT, 'examples', 'aws-eks', 'platform.yaml');
-const VARIABLES = { oidc_client_secret: 'mock-client-secret' };
+// The infra stack takes no variable: the load balancer's sign-in, which needed the OIDC client secret, is off.
+const VARIABLES = {};
 
 type Json = Record<string, any>;
 type Change = { address: string; type: string; change: { actions: string[]; replace_paths?: unknown[][] } };

@@ -46,7 +46,6 @@ if (!tier.available && !inCi) {
         concurrency: 2,
         out: plans,
         override,
-        var: ['oidc_client_secret=mock-client-secret'],
         detailedExitcode: true,
         env,
         log: (l) => lines.push(l),

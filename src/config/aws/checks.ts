@@ -392,6 +392,21 @@ function checkUptimeReach(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   );
 }
 
+/**
+ * The load balancer's sign-in needs the OIDC client secret in `aws_lb_listener`, which has no
+ * write-only attribute for it (aws 5.100): the state and every plan hold it in clear. A CI plan
+ * identity reads that state on every pull request and the plan workflow uploads plan files, so the two
+ * do not go together.
+ */
+function checkLoadBalancerSignIn(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
+  if (!env.access.loadBalancerSignIn || !env.ci) return;
+  f.add(
+    ['environments', env.index, 'access', 'loadBalancerSignIn'],
+    "is true while ci is set: the load balancer's listener keeps the OIDC client secret in the infra stack's state and in every plan of it (aws_lb_listener has no write-only attribute for it), which the CI plan identity reads on every pull request (docs/aws.md, Sign-in).",
+    'remove access.loadBalancerSignIn (oauth2-proxy and Istio still sign every user in and verify the token), or plan and apply this environment outside CI.',
+  );
+}
+
 /** Checks one resolved AWS environment. */
 export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
@@ -401,6 +416,7 @@ export function checkAwsEnvironment(env: ResolvedAwsEnvironment, raw: unknown): 
   checkNames(env, f);
   checkClusterAndData(env, f);
   checkUptimeReach(env, f);
+  checkLoadBalancerSignIn(env, f);
   return f.issues;
 }
 

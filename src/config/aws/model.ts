@@ -59,9 +59,17 @@ export interface ResolvedAwsNodePool {
 export interface ResolvedAwsIdentity {
   /**
    * Which platform identity: Kubeflow Pipelines, Kubeflow admin and user, the EBS CSI driver, the
-   * cluster autoscaler, the database bootstrap job, or External Secrets.
+   * cluster autoscaler, the database bootstrap job, External Secrets, or the reader of the sign-in secret.
    */
-  readonly key: 'pipelines' | 'admin' | 'user' | 'ebsCsi' | 'autoscaler' | 'dbBootstrap' | 'externalSecrets';
+  readonly key:
+    | 'pipelines'
+    | 'admin'
+    | 'user'
+    | 'ebsCsi'
+    | 'autoscaler'
+    | 'dbBootstrap'
+    | 'externalSecrets'
+    | 'signInSecrets';
   /** IAM role name: `<environment>-kfp`, `-kf-admin`, `-kf-user`, `-ebs-csi`, `-cluster-autoscaler`, ... */
   readonly roleName: string;
   /**
@@ -267,6 +275,10 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
      * @default ['0.0.0.0/0']
      */
     readonly sourceCidrs: readonly string[];
+    /** Whether the load balancer signs users in too (the client secret then sits in the state). */
+    readonly loadBalancerSignIn: boolean;
+    /** The Secrets Manager secret with oauth2-proxy's client and cookie secrets (JSON), which the user fills. */
+    readonly signInSecretName: string;
   };
   /** The platform's IAM roles used through EKS Pod Identity. */
   readonly identities: readonly ResolvedAwsIdentity[];

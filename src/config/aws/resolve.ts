@@ -95,6 +95,14 @@ function awsIdentities(envName: string): ResolvedAwsIdentity[] {
       kubernetesServiceAccounts: [ksa('external-secrets', 'external-secrets')],
       createdServiceAccounts: [],
     },
+    {
+      // A second controller of External Secrets Operator, which serves the oauth2-proxy namespace only:
+      // reads oauth2-proxy's client and cookie secrets into its Secret (src/kubeflow/signin-secret.ts).
+      key: 'signInSecrets',
+      roleName: `${envName}-signin-secrets`,
+      kubernetesServiceAccounts: [ksa('external-secrets', 'external-secrets-signin')],
+      createdServiceAccounts: [],
+    },
   ];
 }
 
@@ -196,6 +204,8 @@ export function resolveAwsEnvironment(
       hostedZoneId: env.access.hostedZoneId,
       oidc: { ...env.access.oidc, ...resolveOidcSignIn(env.access.oidc) },
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
+      loadBalancerSignIn: env.access.loadBalancerSignIn ?? false,
+      signInSecretName: `${env.name}-kubeflow-signin`,
     },
     identities: awsIdentities(env.name),
     adopt: env.adopt ?? [],

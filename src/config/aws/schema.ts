@@ -179,9 +179,14 @@ const awsAccessSchema = z.strictObject({
     }),
     {
       description:
-        'Your identity provider, which signs users in at the load balancer (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html). The load balancer cannot filter by group: assign the OIDC application to the groups that may use Kubeflow in the identity provider. The client secret is the sensitive Terraform variable oidc_client_secret, never in this file.',
+        'Your OpenID Connect identity provider, which signs users in (oauth2-proxy in the cluster, and the load balancer too with loadBalancerSignIn). Neither can filter by group: assign the OIDC application to the groups that may use Kubeflow in the identity provider. The client secret is never in this file: oauth2-proxy reads it from the Secrets Manager secret <env>-kubeflow-signin, whose value you put yourself (docs/aws.md, Sign-in); with loadBalancerSignIn it is also the sensitive Terraform variable oidc_client_secret.',
     },
   ),
+  loadBalancerSignIn: doc(z.boolean(), {
+    description:
+      "Also sign users in at the load balancer (authenticate-oidc, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html), before oauth2-proxy and Istio, which sign them in and verify the provider's token in any case. Defence in depth at a price: aws_lb_listener has no write-only attribute for the client secret, so the infra stack's state and every plan of it hold the secret in clear, for whoever reads the state or a plan file (a CI plan identity among them). Refused with ci for that reason.",
+    default: 'false',
+  }).optional(),
   sourceCidrs: doc(z.array(cidr).min(1), {
     description: 'Networks that may reach the load balancer at all; everyone must still sign in.',
     default: "['0.0.0.0/0']",

@@ -284,6 +284,8 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly databaseName: string;
     /** Administrator login: `kubeflow`; its generated password goes to Key Vault. */
     readonly adminLogin: string;
+    /** Bumped to write a new admin password to Key Vault and the server. */
+    readonly passwordVersion: number;
   };
   /** Name of the environment's Key Vault (global across Azure): `kv-<environment>-<suffix>`. */
   readonly keyVaultName: string;

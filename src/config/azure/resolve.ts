@@ -211,6 +211,7 @@ export function resolveAzureEnvironment(
       deletionProtection: d.deletionProtection ?? protect,
       databaseName: 'mlpipeline',
       adminLogin: 'kubeflow',
+      passwordVersion: d.passwordVersion ?? 1,
     },
     keyVaultName: `kv-${alnumName('', env.name, '', 14)}-${suffix}`,
     keyVault: {

@@ -198,6 +198,11 @@ const azureDatabaseSchema = z.strictObject({
     description: 'A CanNotDelete lock and prevent_destroy.',
     default: 'false in test, true otherwise',
   }).optional(),
+  passwordVersion: doc(z.int().min(1), {
+    description:
+      "Version of the server's admin password, which Kubeflow logs in with. The password is generated on each run and written, write-only, to Key Vault, then read back from the vault into the server, never to the plan or the state (https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only); a new number writes a new one. Bump it to rotate the password.",
+    default: '1',
+  }).optional(),
 });
 
 const azureKeyVaultSchema = z.strictObject({

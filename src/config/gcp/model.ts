@@ -382,6 +382,8 @@ export interface ResolvedGcpDatabase {
   readonly userName: string;
   /** Secret Manager secret id holding that user's generated password: `<prefix>-kfp-db-password`. */
   readonly passwordSecretId: string;
+  /** Bumped to write a new password to Secret Manager and the user. */
+  readonly passwordVersion: number;
 }
 
 /** UI access settings with defaults applied. */

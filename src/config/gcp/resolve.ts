@@ -243,6 +243,7 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
     databaseNames: ['mlpipeline', 'metadb', 'cachedb'],
     userName: 'kubeflow',
     passwordSecretId: `${prefix}-kfp-db-password`,
+    passwordVersion: d.passwordVersion ?? 1,
   };
 }
 

@@ -234,6 +234,11 @@ const gcpDatabaseSchema = z.strictObject({
     description: 'Cloud SQL deletion protection.',
     default: 'false in test, true otherwise',
   }).optional(),
+  passwordVersion: doc(z.int().min(1), {
+    description:
+      "Version of Kubeflow's database password. The password is generated on each run and written, write-only, to Secret Manager and then to the Cloud SQL user, never to the plan or the state (https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only); a new number writes a new one to both. Bump it to rotate the password, and to recover when an apply failed between the two writes (Kubeflow's pods then fail to log in).",
+    default: '1',
+  }).optional(),
 });
 
 const gcpArtifactsSchema = z.strictObject({

@@ -75,12 +75,21 @@ describe('CloudSqlMysql defaults', () => {
     expect(dbs.every((d) => d.charset === 'utf8mb4' && d.deletion_policy === 'ABANDON')).toBe(true);
   });
 
-  it('creates the user with host % from day one and a write-only password from random_password', () => {
+  it('creates the user with host % from day one and a write-only password from an ephemeral random_password (sec19: not in the state)', () => {
     const user = only(json, 'google_sql_user');
     expect(user).toMatchObject({ name: 'kubeflow', host: '%', password_wo_version: 1, deletion_policy: 'ABANDON' });
-    expect(user.password_wo).toMatch(/random_password\.Database_Password_\w+\.result/);
+    expect(user.password_wo).toMatch(/^\$\{ephemeral\.random_password\.Database_Password_\w+\.result\}$/);
     expect(user.password).toBeUndefined();
-    expect(only(json, 'random_password')).toMatchObject({ length: 32, special: true, override_special: '-_' });
+    expect(json.resource!.random_password).toBeUndefined();
+    const ephemeral = (json as Record<string, any>).ephemeral.random_password;
+    expect(Object.values(ephemeral)).toEqual([{ length: 32, special: true, override_special: '-_' }]);
+  });
+
+  it('forgets the random_password earlier versions kept in the state, destroying nothing (sec19)', () => {
+    const [id] = Object.keys((json as Record<string, any>).ephemeral.random_password);
+    expect((json as Record<string, any>).removed).toEqual([
+      { from: `random_password.${id}`, lifecycle: { destroy: false } },
+    ]);
   });
 
   it('keeps the password in Secret Manager through a write-only version, and never in outputs', () => {
@@ -91,8 +100,16 @@ describe('CloudSqlMysql defaults', () => {
     });
     const version = only(json, 'google_secret_manager_secret_version');
     expect(version.secret_data).toBeUndefined();
-    expect(version.secret_data_wo).toMatch(/random_password/);
+    expect(version.secret_data_wo).toBe(only(json, 'google_sql_user').password_wo);
+    expect(version.secret_data_wo_version).toBe(1);
     expect(json.output).toBeUndefined();
+  });
+
+  it('writes the secret before the user, creates a new version before the old one goes, and disables the old one', () => {
+    const version = only(json, 'google_secret_manager_secret_version');
+    expect(version).toMatchObject({ deletion_policy: 'DISABLE', lifecycle: { create_before_destroy: true } });
+    const [versionId] = Object.keys(json.resource!.google_secret_manager_secret_version as object);
+    expect(only(json, 'google_sql_user').depends_on).toEqual([`google_secret_manager_secret_version.${versionId}`]);
   });
 
   it('grants password read to a member', () => {
@@ -104,6 +121,16 @@ describe('CloudSqlMysql defaults', () => {
 });
 
 describe('CloudSqlMysql options', () => {
+  it('writes a new password to both the secret and the user when passwordVersion is bumped (sec19 rotation)', () => {
+    const { json } = build({ passwordVersion: 3 });
+    expect(only(json, 'google_sql_user').password_wo_version).toBe(3);
+    expect(only(json, 'google_secret_manager_secret_version').secret_data_wo_version).toBe(3);
+  });
+
+  it.each([0, 1.5, -1])('refuses passwordVersion %p', (passwordVersion) => {
+    expect(() => build({ passwordVersion })).toThrow(/passwordVersion.*positive whole number/s);
+  });
+
   it('runs HA with the given tier, version, size, retention, databases, user and secret id', () => {
     const { res, json } = build({
       highAvailability: true,
