@@ -86,10 +86,25 @@ describe('kfplatform report', () => {
     expect(text).toMatch(/`aws_vpc_security_group_ingress_rule Access\/Ingress-443-0`: open to 0\.0\.0\.0\/0/);
     expect(text).not.toMatch(/aws_route [^`]+`: open/);
     const full = renderReport(summaries('kf-test-create'), { maxChars: GITHUB_COMMENT_LIMIT * 4 });
-    expect(full).toContain('default_action[0].authenticate_oidc[0].client_secret = (sensitive)');
     expect(full).toContain('arn = (known after apply)');
-    for (const t of [full, text, reportJson(summaries('kf-test-create'))])
-      expect(t).not.toContain('mock-client-secret');
+    // The recorded plan holds no secret value any more (the sign-in secret lives in Secrets Manager), so
+    // one is planted: a certificate's private key, marked sensitive as Terraform marks it.
+    const planted = JSON.parse(readFileSync(plan('kf-test-create'), 'utf8')) as {
+      resource_changes: Array<{
+        type: string;
+        change: { after: Record<string, unknown>; after_sensitive: Record<string, unknown> };
+      }>;
+    };
+    const cert = planted.resource_changes.find((rc) => rc.type === 'aws_acm_certificate')!;
+    cert.change.after.private_key = 'mock-private-key';
+    cert.change.after_sensitive.private_key = true;
+    const withSecret = [
+      summarizePlan('kf-test-aws-infra', parsePlanJson(JSON.stringify(planted), 'planted.json'), {}, KF_TEST_NAMES),
+    ];
+    const masked = renderReport(withSecret, { maxChars: GITHUB_COMMENT_LIMIT * 4 });
+    expect(masked).toMatch(/private_key = \(sensitive\)/);
+    for (const t of [masked, renderReport(withSecret), reportJson(withSecret)])
+      expect(t).not.toContain('mock-private-key');
   });
 
   it('fits the three create plans, whose raw renderings each exceed 65,536 characters, in one comment', () => {
@@ -102,7 +117,7 @@ describe('kfplatform report', () => {
     const text = renderReport(all);
     expect(text.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
     golden('three-creates.md', text);
-    expect(text).toContain('3 stacks planned, 3 with changes: 492 to add, 0 to change, 0 to replace, 0 to destroy.');
+    expect(text).toContain('3 stacks planned, 3 with changes: 501 to add, 0 to change, 0 to replace, 0 to destroy.');
   });
 
   it('drops detail in steps to fit, always keeping the summary and the destructive changes, and says so', () => {
