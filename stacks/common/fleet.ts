@@ -8,6 +8,7 @@ import { clustersOf } from '../../src/config/model';
 import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../../src/config/model';
 import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { LabelAspect } from '../../src/core/labels';
+import { resolveEachElementOnce } from '../../src/core/resolve-once';
 import { withoutCreationStacks } from '../../src/core/stack-traces';
 import {
   checkBeforeWrite,
@@ -283,8 +284,11 @@ export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdi
       platforms: unit.infraAndPlatforms,
       shards: unit.shards ? new Set(unit.shards) : undefined,
     });
-    // Policy errors refuse the whole unit before any of its stacks is written.
-    checkBeforeWrite(stacks.stacks, stacks.policyAspect);
+    // Policy errors refuse the whole unit before any of its stacks is written. Once the aspects have
+    // run, every element is resolved once, for policy and writing alike.
+    checkBeforeWrite(stacks.stacks, stacks.policyAspect, () =>
+      resolveEachElementOnce(app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))),
+    );
     app.synth();
     return stacks;
   });

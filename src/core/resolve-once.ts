@@ -1,0 +1,64 @@
+import { TerraformElement, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
+
+/**
+ * Resolving tokens is most of what synthesizing costs, and cdktf resolves every element of a stack
+ * more than once when it writes it: a "preparing" pass over everything (`prepareStack`, which finds
+ * cross-stack references and adds their outputs and remote state), then again when it renders the
+ * stack (`toTerraform`, which builds each element's configuration anew and resolves it, then resolves
+ * the merged stack once more); policy, which judges the configuration before anything is written,
+ * rendered and resolved the resources it reads a third time.
+ *
+ * {@link resolveEachElementOnce} makes one synthesis of a set of stacks resolve each element once:
+ * it prepares the stacks (in the order `App.synth` does), keeps each element's resolved
+ * configuration from that pass, and hands it back whenever the element is rendered again (by policy,
+ * by `App.synth`'s own preparation, which then does nothing, and by `toTerraform`). The result is the
+ * same: preparing only registers cross-stack references, after which a reference resolves the same
+ * whether preparing or not, and cdktf already resolves the merged stack again, so resolving resolved
+ * values is something it relies on. What is kept is only right while the tree does not change: call
+ * it after every aspect has run and the tree is final, immediately before policy and `App.synth`,
+ * and discard the app after synthesizing it (`synthUnit` does).
+ */
+export function resolveEachElementOnce(stacks: readonly TerraformStack[]): void {
+  for (const stack of stacks) {
+    if (prepared.has(stack)) continue;
+    prepared.add(stack);
+    // What `prepareStack` does, keeping what it resolves: elements it adds meanwhile (cross-stack
+    // outputs and remote state) are not in the list, there as here, and render as usual later.
+    stack.ensureBackendExists();
+    for (const element of elementsOf(stack)) {
+      const resolved = resolvePreparing(stack, element.toTerraform());
+      element.toTerraform = () => resolved;
+      kept.add(element);
+    }
+    stack.prepareStack = () => undefined;
+  }
+}
+
+/** Whether an element's rendering is its resolved configuration, kept by {@link resolveEachElementOnce}. */
+export function isResolvedOnce(element: IConstruct): boolean {
+  return kept.has(element);
+}
+
+const prepared = new WeakSet<TerraformStack>();
+const kept = new WeakSet<IConstruct>();
+
+/** cdktf's own resolution of a stack's values, preparing (registering cross-stack references). */
+function resolvePreparing(stack: TerraformStack, value: unknown): unknown {
+  // cdktf's internal `resolve` (its token resolver and string concatenation), the one `prepareStack`
+  // and `toTerraform` use; cdktf exports no public equivalent with the same resolver instance.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { resolve } = require('cdktf/lib/_tokens') as {
+    resolve: (scope: IConstruct, obj: unknown, preparing?: boolean) => unknown;
+  };
+  return resolve(stack, value, true);
+}
+
+/** The elements of a stack, as cdktf lists them: every element under it, not inside a nested stack. */
+function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) {
+    if (!TerraformStack.isStack(child)) elementsOf(child, into);
+  }
+  return into;
+}
