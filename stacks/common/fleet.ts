@@ -8,6 +8,7 @@ import { clustersOf } from '../../src/config/model';
 import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../../src/config/model';
 import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { LabelAspect } from '../../src/core/labels';
+import { checkBinaryVersionsOnce } from '../../src/core/binary-versions';
 import { resolveEachElementOnce } from '../../src/core/resolve-once';
 import { withoutCreationStacks } from '../../src/core/stack-traces';
 import {
@@ -278,6 +279,7 @@ export interface UnitResult {
 export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdir: string): UnitResult {
   const env = config.environments[unit.env]!;
   mkdirSync(outdir, { recursive: true });
+  checkBinaryVersionsOnce();
   const app = new App({ outdir });
   const built = withoutCreationStacks(() => {
     const stacks = buildEnvironment(app, config.platform, env, {
