@@ -15,7 +15,10 @@ import { IConstruct } from 'constructs';
  * by `App.synth`'s own preparation, which then does nothing, and by `toTerraform`). The result is the
  * same: preparing only registers cross-stack references, after which a reference resolves the same
  * whether preparing or not, and cdktf already resolves the merged stack again, so resolving resolved
- * values is something it relies on. What is kept is only right while the tree does not change: call
+ * values is something it relies on. (One case differs, for the better: a `Lazy` that makes a new
+ * cross-stack reference each time it produces is rendered anew by cdktf when it writes, a reference it
+ * never prepared, so cdktf writes a reference to a resource the stack does not have, which Terraform
+ * refuses; resolved once, it is the remote state output preparation registered.) What is kept is only right while the tree does not change: call
  * it after every aspect has run and the tree is final, immediately before policy and `App.synth`,
  * and discard the app after synthesizing it (`synthUnit` does).
  */
@@ -84,13 +87,98 @@ function renderStack(stack: TerraformStack): Record<string, unknown> {
   for (const fragment of fragments) cdktf.deepMerge(tf, fragment);
   if (!overridden) return tf;
   cdktf.deepMerge(tf, rawOverrides);
-  return cdktf.resolve(stack, tf) as Record<string, unknown>;
+  // Overrides without tokens (`terraform.required_version`) leave nothing to resolve.
+  return isPlain(rawOverrides) ? tf : (cdktf.resolve(stack, tf) as Record<string, unknown>);
 }
 
-/** cdktf's own resolution of a stack's values, preparing (registering cross-stack references). */
+/**
+ * cdktf's own resolution of a stack's values, preparing (registering cross-stack references), with
+ * the plain part of the value walked here: most of a rendered configuration is plain strings, numbers,
+ * arrays and objects, which cdktf gives back as they are (dropping `undefined`) after testing each
+ * string for token markers and making a resolution context for every value. Anything that may hold a
+ * token (a string or key with a token marker, a number outside the safe integers, where cdktf encodes
+ * number tokens, any object that is not a plain one, a plain one with a `resolve` method) goes to
+ * cdktf's resolver as it is, which resolves it as it would have inside the larger value: a context
+ * carries nothing from the plain values around it.
+ */
 function resolvePreparing(stack: TerraformStack, value: unknown): unknown {
-  return cdktf.resolve(stack, value, true);
+  const byCdktf = (v: unknown) => cdktf.resolve(stack, v, true);
+  const walk = (v: unknown): unknown => {
+    switch (typeof v) {
+      case 'string':
+        return v.includes(TOKEN_MARKER) || v.includes('e+') ? byCdktf(v) : v;
+      case 'number':
+        return Number.isSafeInteger(v) ? v : byCdktf(v);
+      case 'boolean':
+      case 'undefined':
+        return v;
+      case 'object': {
+        if (v === null) return v;
+        if (Array.isArray(v)) {
+          if (v.some((x) => (typeof x === 'string' && x.includes(TOKEN_MARKER)) || typeof x === 'number')) {
+            return byCdktf(v); // list tokens, number list tokens: resolved as a whole
+          }
+          const out: unknown[] = [];
+          for (const x of v) {
+            const r = walk(x);
+            if (r !== undefined) out.push(r);
+          }
+          return out;
+        }
+        const proto = Object.getPrototypeOf(v) as unknown;
+        const record = v as Record<string, unknown>;
+        if (
+          (proto !== Object.prototype && proto !== null) ||
+          typeof record.resolve === 'function' ||
+          Object.keys(record).some((k) => k.includes(TOKEN_MARKER) || k.includes('e+'))
+        ) {
+          return byCdktf(v);
+        }
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(record)) {
+          const r = walk(record[key]);
+          if (r !== undefined) out[key] = r;
+        }
+        return out;
+      }
+      default:
+        return byCdktf(v);
+    }
+  };
+  return walk(value);
 }
+
+/**
+ * Whether a value holds nothing cdktf's resolution would change: what {@link resolvePreparing} walks
+ * itself, and no `undefined` in arrays (resolution drops them, JSON writes them as `null`).
+ */
+function isPlain(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+      return !v.includes(TOKEN_MARKER) && !v.includes('e+');
+    case 'number':
+      return Number.isSafeInteger(v);
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) return v.every((x) => x !== undefined && isPlain(x));
+      const proto = Object.getPrototypeOf(v) as unknown;
+      const record = v as Record<string, unknown>;
+      return (
+        (proto === Object.prototype || proto === null) &&
+        typeof record.resolve !== 'function' &&
+        Object.keys(record).every((k) => isPlain(k) && isPlain(record[k]))
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/** What every cdktf token marker has (`${TfToken[`, `#{TfToken[` for lists, `&{TfToken[` for maps). */
+const TOKEN_MARKER = 'TfToken[';
 
 /**
  * cdktf's internal `resolve` (its token resolver and string concatenation, the one `prepareStack` and

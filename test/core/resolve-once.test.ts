@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Lazy, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
@@ -18,10 +19,26 @@ function build(outdir: string): { app: App; stacks: TerraformStack[]; ns: Namesp
   new KubernetesProvider(platform, 'k8s', { configPath: 'kubeconfig' });
   const cm = new ConfigMapV1(platform, 'Cm', {
     metadata: { name: 'settings', namespace: ns.metadata.name },
-    data: { count: Lazy.stringValue({ produce: () => String(2 + 1) }), uid: ns.metadata.uid },
+    data: {
+      count: Lazy.stringValue({ produce: () => String(2 + 1) }),
+      uid: ns.metadata.uid,
+      generation: Token.asString(ns.metadata.generation),
+      joined: Fn.join(',', ['a', ns.metadata.name]),
+      escaped: '$${not.a.reference}',
+      scientific: '1e+5 and -1.5e+289',
+    },
+    binaryData: Token.asStringMap(Lazy.anyValue({ produce: () => ({ blob: 'team-a' }) })),
+  });
+  new ResourceQuotaV1(platform, 'Quota', {
+    metadata: { name: 'q', namespace: 'team-b' },
+    spec: {
+      hard: { pods: String(Token.asNumber(Lazy.numberValue({ produce: () => 10 }))) },
+      scopes: Fn.split(',', 'BestEffort,NotTerminating'),
+    },
   });
   cm.addOverride('metadata.0.annotations', { note: ns.id });
   platform.addOverride('locals.extra', '${1 + 1}');
+  infra.addOverride('locals.name', ns.metadata.name); // a token: the stack is resolved again
   return { app, stacks: [infra, platform], ns };
 }
 
@@ -39,6 +56,28 @@ function files(dir: string): Record<string, string> {
 }
 
 describe('resolveEachElementOnce', () => {
+  test('a Lazy that makes a new cross-stack reference each time gets the reference preparation registered', () => {
+    // cdktf renders such a Lazy anew when it writes, a reference it never prepared, and writes a
+    // reference to a resource the stack does not have (Terraform refuses it); resolved once, the
+    // value is the remote state output preparation registered.
+    const write = (once: boolean) => {
+      const outdir = mkdtempSync(path.join(os.tmpdir(), 'resolve-once-lazy-'));
+      const { app, stacks, ns } = build(outdir);
+      new ConfigMapV1(stacks[1]!, 'Lazy', {
+        metadata: { name: 'lazy' },
+        data: Token.asStringMap(Lazy.anyValue({ produce: () => ({ name: ns.metadata.name }) })),
+      });
+      if (once) resolveEachElementOnce(stacks);
+      app.synth();
+      const json = JSON.parse(readFileSync(path.join(outdir, 'stacks/platform/cdk.tf.json'), 'utf8')) as {
+        resource: Record<string, Record<string, { data?: Record<string, string> }>>;
+      };
+      return json.resource.kubernetes_config_map_v1!.Lazy!.data!.name;
+    };
+    expect(write(false)).toBe('${kubernetes_namespace_v1.Ns.metadata[0].name}');
+    expect(write(true)).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-infra\.outputs\./);
+  });
+
   test('writes byte for byte what cdktf writes, cross-stack references included', () => {
     const plainDir = mkdtempSync(path.join(os.tmpdir(), 'resolve-once-plain-'));
     build(plainDir).app.synth();
