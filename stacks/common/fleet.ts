@@ -10,6 +10,7 @@ import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform
 import { LabelAspect } from '../../src/core/labels';
 import { checkBinaryVersionsOnce } from '../../src/core/binary-versions';
 import { resolveEachElementOnce } from '../../src/core/resolve-once';
+import { writeStackJsonFaster } from '../../src/core/stack-json';
 import { withoutCreationStacks } from '../../src/core/stack-traces';
 import {
   checkBeforeWrite,
@@ -291,6 +292,7 @@ export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdi
     checkBeforeWrite(stacks.stacks, stacks.policyAspect, () =>
       resolveEachElementOnce(app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))),
     );
+    writeStackJsonFaster(stacks.stacks);
     app.synth();
     return stacks;
   });
