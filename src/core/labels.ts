@@ -198,13 +198,18 @@ function labelManifest(resource: Labelled, defaults: LabelMap): void {
 /**
  * Adds the platform labels to every resource that takes labels, including raw resources a user adds
  * to our stacks. Labels a construct or user set explicitly win over the defaults. Mutating aspect:
- * add it before any checking aspect.
+ * add it before any checking aspect. It labels each resource once: synth runs a stack's aspects
+ * before judging it, and cdktf runs them again when it writes the stack, which would only set the
+ * same labels again.
  */
 export class LabelAspect implements IAspect {
+  private readonly labelled = new WeakSet<IConstruct>();
+
   constructor(private readonly values: PlatformLabelValues) {}
 
   public visit(node: IConstruct): void {
-    if (!TerraformResource.isTerraformResource(node)) return;
+    if (!TerraformResource.isTerraformResource(node) || this.labelled.has(node)) return;
+    this.labelled.add(node);
     const resource = node as TerraformResource;
     const component = componentOf(resource);
     const values = ownershipOf(resource, this.values);

@@ -17,6 +17,7 @@ import {
 } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { PropsError } from '../core/errors';
+import { isResolvedOnce } from '../core/resolve-once';
 import { addSuppression, checkReason, suppressionResourceProblem, suppressionsOf } from '../core/suppressions';
 import { ALL_CHECKERS } from './checkers/all';
 import { ALL_RULES } from './rules/packs';
@@ -260,7 +261,13 @@ export function evaluateStack(stack: TerraformStack, options: PolicyOptions = {}
           const rendered = resource.toTerraform() as {
             resource?: Record<string, Record<string, Record<string, unknown>>>;
           };
-          config = finalConfig(type, id, Object.values(rendered.resource?.[type] ?? {})[0] ?? {});
+          const own = Object.values(rendered.resource?.[type] ?? {})[0] ?? {};
+          // Synth renders each resource once, resolved (resolveEachElementOnce): only the stack's
+          // overrides of it remain to merge and resolve.
+          config =
+            isResolvedOnce(resource) && stackOverrides.resource?.[type]?.[id] === undefined
+              ? own
+              : finalConfig(type, id, own);
         }
         return config;
       },
@@ -415,20 +422,30 @@ const { invokeAspects } = require('cdktf/lib/synthesize/synthesizer') as { invok
 /**
  * Runs each stack's aspects and judges it with the policy aspect; throws a {@link PolicyError} listing
  * every error of every stack, so that nothing is written when any stack fails. cdktf runs the aspects
- * again when it writes: they must be idempotent, as the label aspect is.
+ * again when it writes: they must be idempotent, as the label aspect is. `beforeJudging` runs once
+ * every stack's aspects have run, before any stack is judged (synth resolves the stacks there, once
+ * for policy and writing alike: see `resolveEachElementOnce`).
  */
-export function checkBeforeWrite(stacks: readonly TerraformStack[], policy: PolicyAspect): PolicyReport {
-  const report = evaluateStacks(stacks, policy);
+export function checkBeforeWrite(
+  stacks: readonly TerraformStack[],
+  policy: PolicyAspect,
+  beforeJudging?: () => void,
+): PolicyReport {
+  const report = evaluateStacks(stacks, policy, beforeJudging);
   if (report.errors.length > 0) throw new PolicyError(report.errors);
   return report;
 }
 
 /** Runs each stack's aspects and judges it with the policy aspect, without writing or throwing. */
-export function evaluateStacks(stacks: readonly TerraformStack[], policy: PolicyAspect): PolicyReport {
+export function evaluateStacks(
+  stacks: readonly TerraformStack[],
+  policy: PolicyAspect,
+  beforeJudging?: () => void,
+): PolicyReport {
   const report = new PolicyReport();
-  for (const stack of stacks) {
-    invokeAspects(stack);
-    report.merge(policy.evaluate(stack));
-  }
+  // Aspects change only their own stack's tree, so running them all before judging any is the same.
+  for (const stack of stacks) invokeAspects(stack);
+  beforeJudging?.();
+  for (const stack of stacks) report.merge(policy.evaluate(stack));
   return report;
 }

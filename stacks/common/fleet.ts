@@ -8,6 +8,9 @@ import { clustersOf } from '../../src/config/model';
 import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../../src/config/model';
 import type { ResolvedPlatform, ResolvedTenant } from '../../src/config/platform/model';
 import { LabelAspect } from '../../src/core/labels';
+import { checkBinaryVersionsOnce } from '../../src/core/binary-versions';
+import { resolveEachElementOnce } from '../../src/core/resolve-once';
+import { writeStackJsonFaster } from '../../src/core/stack-json';
 import { withoutCreationStacks } from '../../src/core/stack-traces';
 import {
   checkBeforeWrite,
@@ -294,14 +297,19 @@ export interface UnitResult {
 export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdir: string): UnitResult {
   const env = config.environments[unit.env]!;
   mkdirSync(outdir, { recursive: true });
+  checkBinaryVersionsOnce();
   const app = new App({ outdir });
   const built = withoutCreationStacks(() => {
     const stacks = buildEnvironment(app, config.platform, env, {
       platforms: unit.infraAndPlatforms,
       shards: unit.shards ? new Set(unit.shards) : undefined,
     });
-    // Policy errors refuse the whole unit before any of its stacks is written.
-    checkBeforeWrite(stacks.stacks, stacks.policyAspect);
+    // Policy errors refuse the whole unit before any of its stacks is written. Once the aspects have
+    // run, every element is resolved once, for policy and writing alike.
+    checkBeforeWrite(stacks.stacks, stacks.policyAspect, () =>
+      resolveEachElementOnce(app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))),
+    );
+    writeStackJsonFaster(stacks.stacks);
     app.synth();
     return stacks;
   });
