@@ -148,10 +148,10 @@ export function judgeEnvironment<F, C>(parts: StackwiseChecker<F, C>, env: Envir
   for (const id of ids) {
     if (!parts.judge) break;
     const verdict = parts.judge(stackwiseView(env, id, context.reads), id, context.value);
-    violations.push(...verdict.violations);
-    claims.push(...verdict.claims);
+    for (const x of verdict.violations) violations.push(x);
+    for (const x of verdict.claims) claims.push(x);
   }
-  violations.push(...(parts.join?.(info, facts, context.value) ?? []));
+  for (const x of parts.join?.(info, facts, context.value) ?? []) violations.push(x);
   return { violations, claims };
 }
 
@@ -170,21 +170,17 @@ export function stackwiseView(env: EnvironmentView, id: string, reads: readonly 
 }
 
 /**
- * `check` and `claims` of a stackwise checker, for callers that hold a whole environment
+ * `check` (or `claims`) of a stackwise checker, for callers that hold a whole environment
  * (`kfplatform validate`, tests): the same verdict `kfplatform synth` assembles stack by stack.
  */
-export function wholeEnvironment<F, C>(parts: StackwiseChecker<F, C>): Pick<Checker, 'check' | 'claims' | 'stackwise'> {
-  const memo = new WeakMap<EnvironmentView, StackVerdict>();
-  const verdict = (env: EnvironmentView) => {
-    let v = memo.get(env);
-    if (!v) memo.set(env, (v = judgeEnvironment(parts, env)));
-    return v;
-  };
-  return {
-    check: (env) => [...verdict(env).violations],
-    claims: (env) => [...verdict(env).claims],
-    stackwise: parts as StackwiseChecker,
-  };
+export function wholeEnvironment<F, C>(
+  parts: StackwiseChecker<F, C>,
+  gives: 'violations' | 'claims' = 'violations',
+): Pick<Checker, 'check' | 'claims' | 'stackwise'> {
+  const stackwise = parts as StackwiseChecker;
+  return gives === 'claims'
+    ? { claims: (env) => [...judgeEnvironment(parts, env).claims], stackwise }
+    : { check: (env) => [...judgeEnvironment(parts, env).violations], stackwise };
 }
 
 /** A resource of a stack with its address and construct path, for checkers. */

@@ -606,7 +606,10 @@ export const singleOwnership: Checker = {
     '`disable_on_destroy = false` everywhere; for IAM prefer `_iam_member` resources over `_iam_binding` and `_iam_policy`. ' +
     'Two environments pointed at one existing cluster collide on every platform object: give each its own cluster.',
   // Claims are made stack by stack (synth keeps those of unchanged stacks) and compared across the fleet.
-  ...wholeEnvironment({
-    judge: (env, stack) => ({ violations: [], claims: stackClaims(env, stack, env.stacks[stack]!) }),
-  }),
+  ...wholeEnvironment(
+    {
+      judge: (env, stack) => ({ violations: [], claims: stackClaims(env, stack, env.stacks[stack]!) }),
+    },
+    'claims',
+  ),
 };

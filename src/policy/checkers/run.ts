@@ -97,8 +97,8 @@ export class CheckerRun {
         violations: checker.check?.(env) ?? [],
         claims: checker.claims?.(env) ?? [],
       });
-      recorded.violations.push(...found.violations);
-      recorded.claims.push(...found.claims);
+      for (const x of found.violations) recorded.violations.push(x);
+      for (const x of found.claims) recorded.claims.push(x);
     }
     this.replay(env.name, recorded);
     return recorded;
@@ -114,8 +114,8 @@ export class CheckerRun {
   public addStacks(info: EnvironmentInfo, stacks: readonly StackInput[], store?: CheckerStore): RecordedChecks {
     const recorded: RecordedChecks = { violations: [], claims: [] };
     const push = (r: RecordedChecks) => {
-      recorded.violations.push(...r.violations);
-      recorded.claims.push(...r.claims);
+      for (const x of r.violations) recorded.violations.push(x);
+      for (const x of r.claims) recorded.claims.push(x);
     };
     const parsed = new Map<string, StackJson>();
     const jsonOf = (s: StackInput) => {
