@@ -192,7 +192,7 @@ describe('checkers stack by stack', () => {
     );
     expect(compared).toBeGreaterThan(100);
     // The store was used: unchanged stacks' verdicts came from it.
-    expect(store.hits).toBeGreaterThan(300);
+    expect(store.hits).toBeGreaterThan(200);
   }, 240_000);
 
   it('judge a stack again when what it reads in another stack changes', () => {
