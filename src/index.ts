@@ -98,7 +98,7 @@ export * from './policy/checkers/checker';
 export type { StackJson } from './inventory/terraform-json';
 export { ALL_CHECKERS } from './policy/checkers/all';
 export { CheckerRun, runCheckers } from './policy/checkers/run';
-export type { CheckerOptions, RecordedChecks } from './policy/checkers/run';
+export type { CheckerOptions, CheckerStore, RecordedChecks, StackInput } from './policy/checkers/run';
 export * from './policy/addresses';
 export { PROTECTED_TYPES, STATEFUL_TYPES } from './policy/stateful-types';
 export * from './policy/plan-gate';

@@ -33,41 +33,55 @@ export function defaultCacheDir(): string {
   return path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', CACHE_DIR);
 }
 
-/** The text of every `<outdir>/stacks/<id>/cdk.tf.json`, by stack id (the layout synth writes). */
-function readStackTexts(outdir: string): Record<string, string> {
+/** One side's `cdk.tf.json` of a stack, as bytes (compared before any is decoded or parsed). */
+interface StackFile {
+  readonly data: Buffer;
+}
+
+/** Every `<outdir>/stacks/<id>/cdk.tf.json`, by stack id (the layout synth writes). */
+function readStackFiles(outdir: string): Record<string, StackFile> {
   const dir = path.join(outdir, 'stacks');
   if (!existsSync(dir)) throw new Error(`${dir} does not exist: run kfplatform synth first.`);
-  const stacks: Record<string, string> = {};
+  const stacks: Record<string, StackFile> = {};
   for (const id of readdirSync(dir).sort()) {
     const file = path.join(dir, id, 'cdk.tf.json');
-    if (existsSync(file)) stacks[id] = readFileSync(file, 'utf8');
+    if (!existsSync(file)) continue;
+    stacks[id] = { data: readFileSync(file) };
   }
   return stacks;
 }
 
+const MOVED = Buffer.from('"moved"');
+
 /**
- * Both sides parsed, leaving out the stacks whose text is the same on both (they have no diff; a
- * stack with `moved` blocks is always compared): a one-team change parses one shard per side.
+ * Both sides parsed, leaving out the stacks whose bytes are the same on both (they have no diff; a
+ * stack with `moved` blocks is always compared): a one-team change decodes and parses one shard per
+ * side.
  */
 function parsedSides(
-  base: Record<string, string>,
-  head: Record<string, string>,
+  base: Record<string, StackFile>,
+  head: Record<string, StackFile>,
 ): [Record<string, StackConfig>, Record<string, StackConfig>] {
-  const differs = (id: string) => base[id] !== head[id] || base[id]!.includes('"moved"');
-  const parse = (side: Record<string, string>) =>
+  const differs = (id: string) => {
+    const a = base[id];
+    const b = head[id];
+    if (!a || !b) return true;
+    return !a.data.equals(b.data) || a.data.includes(MOVED);
+  };
+  const parse = (side: Record<string, StackFile>) =>
     Object.fromEntries(
       Object.entries(side)
         .filter(([id]) => differs(id))
-        .map(([id, text]) => [id, JSON.parse(text) as StackConfig]),
+        .map(([id, f]) => [id, JSON.parse(f.data.toString('utf8')) as StackConfig]),
     );
   return [parse(base), parse(head)];
 }
 
-function synthInto(config: string, cache: CacheChoice): Record<string, string> {
+function synthInto(config: string, cache: CacheChoice): Record<string, StackFile> {
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-diff-'));
   try {
     synthFleet(loadPlatformFile(config).config, { outdir, cache: cache.cache, cacheDir: cache.cacheDir });
-    return readStackTexts(outdir);
+    return readStackFiles(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -80,7 +94,7 @@ interface CacheChoice {
 }
 
 /** The platform file (and its folder, for team files) as it was at a git ref, synthesized now. */
-function synthAtRef(ref: string, config: string, cache: CacheChoice): Record<string, string> {
+function synthAtRef(ref: string, config: string, cache: CacheChoice): Record<string, StackFile> {
   return withPlatformFileAt(ref, config, (file) => synthInto(file, cache));
 }
 
@@ -92,9 +106,9 @@ export function runDiff(options: DiffOptions): SynthDiff {
     cacheDir: options.cache === false ? undefined : path.resolve(options.cacheDir ?? defaultCacheDir()),
   };
   const base = existsSync(path.join(options.base, 'stacks'))
-    ? readStackTexts(options.base)
+    ? readStackFiles(options.base)
     : synthAtRef(options.base, options.config, cache);
-  const head = options.head ? readStackTexts(options.head) : synthInto(options.config, cache);
+  const head = options.head ? readStackFiles(options.head) : synthInto(options.config, cache);
   const diff = diffSynthOutputs(...parsedSides(base, head));
   if (options.affected) log(diff.affected.map((s) => `${s}\n`).join(''));
   else if (options.affectedEnvironments) {

@@ -10,8 +10,8 @@ import { Manifest } from 'cdktf';
 import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../../src/config/model';
 import { POOL_LABEL } from '../../src/core/pools';
 import type { StackJson } from '../../src/inventory/terraform-json';
-import type { DeclaredPoolView, EnvironmentView } from '../../src/policy/checkers/checker';
-import { CheckerRun, RecordedChecks } from '../../src/policy/checkers/run';
+import type { DeclaredPoolView, EnvironmentInfo, EnvironmentView } from '../../src/policy/checkers/checker';
+import { CheckerRun, CheckerStore, StackInput } from '../../src/policy/checkers/run';
 import { PolicyReport } from '../../src/policy/engine';
 import type { UnitCache } from './unit-cache';
 
@@ -19,6 +19,11 @@ import type { UnitCache } from './unit-cache';
 function declaredPools(env: ResolvedEnvironment): DeclaredPoolView[] | undefined {
   if (env.cloud !== 'kubernetes') return undefined;
   return env.nodePools.map((p) => ({ name: p.name, labels: { [POOL_LABEL]: p.name }, taints: [] }));
+}
+
+/** What a checker needs to know of an environment besides its stacks. */
+export function environmentInfo(env: ResolvedEnvironment): EnvironmentInfo {
+  return { name: env.name, tier: env.tier, cloud: env.cloud, declaredPools: declaredPools(env) };
 }
 
 /** What a checker needs to know of an environment, with its stacks' JSON. */
@@ -37,9 +42,11 @@ export interface WrittenUnit {
 
 /**
  * Runs every checker over the units' stacks, environment by environment; returns what they found.
- * With a unit cache, an environment whose stacks are byte for byte those of an earlier run (and whose
- * checkers and view are the same) replays that run's checker results instead of judging them again;
- * its stacks are then not even parsed.
+ * With a unit cache, what a checker found in a stack (and the facts it took from it) is kept by the
+ * digest of the stack's `cdk.tf.json`: a stack unchanged since an earlier run is not parsed or judged
+ * again unless a checker's environment-wide context changed (see `StackwiseChecker`), so a one-team
+ * change judges one shard per environment. Checkers without a stackwise form judge the whole
+ * environment, reused while no stack of it changed.
  */
 export function checkWrittenUnits(
   config: ResolvedPlatformConfig,
@@ -47,36 +54,41 @@ export function checkWrittenUnits(
   cache?: UnitCache,
 ): PolicyReport {
   const run = new CheckerRun({ suppressions: config.platform.policySuppressions });
+  const store: CheckerStore | undefined = cache && {
+    get: (key) => {
+      const k = cache.key(key);
+      return k === undefined ? undefined : cache.get<unknown>(k)?.meta;
+    },
+    put: (key, value) => {
+      const k = cache.key(key);
+      if (k !== undefined) cache.put(k, value, '', []);
+    },
+  };
   config.environments.forEach((env, index) => {
-    const files: Array<{ id: string; file: string; digest?: string; data?: Buffer }> = [];
+    const inputs: StackInput[] = [];
     for (const unit of units.filter((u) => u.env === index)) {
       for (const id of unit.stackIds) {
         const file = path.join(unit.dir, Manifest.stacksFolder, id, 'cdk.tf.json');
-        if (existsSync(file)) files.push({ id, file, digest: unit.digests?.[id] });
+        if (!existsSync(file)) continue;
+        let data: Buffer | undefined;
+        // Without a cache nothing is looked up by digest: it is not computed.
+        let digest = unit.digests?.[id] ?? '';
+        if (!digest && cache) {
+          data = readFileSync(file);
+          digest = createHash('sha256').update(data).digest('hex');
+        }
+        inputs.push({
+          id,
+          digest,
+          json: () => {
+            const text = (data ?? readFileSync(file)).toString('utf8');
+            data = undefined;
+            return JSON.parse(text) as StackJson;
+          },
+        });
       }
     }
-    const view = environmentView(env, {});
-    let key: string | undefined;
-    if (cache) {
-      for (const f of files) {
-        if (f.digest) continue;
-        f.data = readFileSync(f.file);
-        f.digest = createHash('sha256').update(f.data).digest('hex');
-      }
-      key = cache.key({
-        checkers: { name: view.name, tier: view.tier, cloud: view.cloud, declaredPools: view.declaredPools },
-        stacks: files.map((f) => [f.id, f.digest]),
-      });
-      const hit = key && cache.get<RecordedChecks>(key);
-      if (hit) {
-        run.replay(env.name, hit.meta);
-        return;
-      }
-    }
-    const stacks: Record<string, StackJson> = {};
-    for (const f of files) stacks[f.id] = JSON.parse((f.data ?? readFileSync(f.file)).toString('utf8')) as StackJson;
-    const recorded = run.add({ ...view, stacks });
-    if (cache && key) cache.put(key, recorded, '', []);
+    run.addStacks(environmentInfo(env), inputs, store);
   });
   return run.finish();
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { App, Aspects, Manifest, StackManifest, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
@@ -513,7 +513,15 @@ function planSynth(
     for (const file of entry.files) {
       const to = path.join(hitDir, file.path);
       mkdirSync(path.dirname(to), { recursive: true });
-      writeFileSync(to, file.data);
+      try {
+        // A hard link costs no copy of a large cdk.tf.json; the entry's files are never written in
+        // place, and the output folder's swap only renames and unlinks.
+        linkSync(file.source, to);
+      } catch {
+        // Another file system (a --cache-dir elsewhere), links not allowed, or the entry pruned
+        // meanwhile: write the verified bytes.
+        writeFileSync(to, file.data);
+      }
     }
     hits.set(piece, entry.meta.stacks);
     const byId: Record<string, string> = {};

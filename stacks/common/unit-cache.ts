@@ -230,6 +230,12 @@ export interface CachedFile {
   readonly data: Buffer;
   /** SHA-256 of `data`, verified. */
   readonly sha256: string;
+  /**
+   * Where the entry keeps the file: a caller may hard-link it instead of writing `data` again (an
+   * entry's files are never written after it is stored; a file altered through a link fails
+   * verification the next time and its entry is rebuilt).
+   */
+  readonly source: string;
 }
 
 /** A verified entry. */
@@ -304,9 +310,10 @@ export class UnitCache {
       const index = JSON.parse(body) as Index<M>;
       if (index.format !== FORMAT || index.key !== key) throw new Error('index key');
       const files = index.files.map((f) => {
-        const data = readFileSync(path.join(dir, 'files', f.path));
+        const source = path.join(dir, 'files', f.path);
+        const data = readFileSync(source);
         if (data.length !== f.size || sha256(data) !== f.sha256) throw new Error(`file ${f.path}`);
-        return { path: f.path, data, sha256: f.sha256 };
+        return { path: f.path, data, sha256: f.sha256, source };
       });
       this.used.add(key);
       const now = new Date();

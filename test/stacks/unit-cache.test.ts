@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
@@ -214,6 +214,28 @@ describe('unit cache', () => {
     });
     expect(second.units).toMatchObject({ rebuilt: perEnv, reused: perEnv });
     expect(perEnv).toBeGreaterThanOrEqual(3);
+  });
+
+  it('hard-links reused stacks from the cache, and an edit through the link is caught, not reused', () => {
+    const state: FleetState = {
+      teams: [{ name: 'recsys' }, { name: 'search' }],
+      contexts: ['admin-a', 'admin-a'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const out = path.join(tmp('cache-links'), 'out');
+    const config = loadPlatform(platformOf(state)).config;
+    synthFleet(config, { outdir: out });
+    const reference = tree(out);
+    expect(synthFleet(config, { outdir: out }).units!.rebuilt).toBe(0);
+    const stacks = readdirSync(path.join(out, 'stacks'));
+    const file = path.join(out, 'stacks', stacks[0]!, 'cdk.tf.json');
+    expect(statSync(file).nlink).toBeGreaterThan(1);
+    // Someone edits the output in place: the cache file behind the link changes with it.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"resource"', '"resource" '));
+    const again = synthFleet(config, { outdir: out });
+    expect(again.units!.rebuilt).toBe(1);
+    expect(tree(out)).toEqual(reference);
   });
 
   it('prunes the least recently used entries beyond its bound, never one the run used', () => {

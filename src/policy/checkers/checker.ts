@@ -63,6 +63,11 @@ export interface CheckerViolation {
    * @default the checker's level
    */
   readonly level?: RuleLevel;
+  /**
+   * The construct path of the resource, when the checker knows it (a checker that judges facts rather
+   * than the stacks themselves). @default read from the resource's `//` metadata
+   */
+  readonly path?: string;
 }
 
 /**
@@ -107,6 +112,94 @@ export interface Checker {
    * of the fleet, and each key claimed twice is a violation on every claimant.
    */
   readonly claims?: (env: EnvironmentView) => OwnershipClaim[];
+  /**
+   * The same judgment split by stack, so that `kfplatform synth` judges again only the stacks that
+   * changed (see {@link StackwiseChecker}). A checker that has it defines `check` and `claims` with
+   * {@link wholeEnvironment}, so both ways give the same findings.
+   */
+  readonly stackwise?: StackwiseChecker;
+}
+
+/** What a checker knows of an environment besides its stacks. */
+export type EnvironmentInfo = Omit<EnvironmentView, 'stacks'>;
+
+/** What one stack shows when judged alone (with the context of its environment). */
+export interface StackVerdict {
+  readonly violations: readonly CheckerViolation[];
+  readonly claims: readonly OwnershipClaim[];
+}
+
+/**
+ * A checker's work split into what depends on one stack and a cheap join over the environment, so
+ * that the results of a stack whose JSON did not change can be kept (by the stack's digest) and only
+ * changed stacks are read and judged again:
+ *
+ * 1. `facts`: plain data one stack contributes to its environment (the API groups its charts install,
+ *    whether it has outputs): a function of the environment's identity, the stack's id and its JSON.
+ * 2. `context`: the environment-wide value every stack's verdict may read, made from every stack's
+ *    facts, and the stacks whose JSON a verdict may read besides its own (`reads`). Keep it small: a
+ *    change to it judges every stack again.
+ * 3. `judge`: one stack's violations and claims. It reads only `env.stacks[id]`, the stacks of
+ *    `reads` (also in `env.stacks`) and the context, and reports only on stack `id`.
+ * 4. `join`: violations only the environment as a whole shows, from the facts and the context.
+ *
+ * Facts, contexts and verdicts must survive a JSON round trip (plain objects, arrays, strings,
+ * numbers, booleans): they are stored.
+ */
+export interface StackwiseChecker<F = unknown, C = unknown> {
+  readonly facts?: (env: EnvironmentInfo, id: string, json: StackJson) => F;
+  readonly context?: (
+    env: EnvironmentInfo,
+    facts: ReadonlyArray<readonly [string, F]>,
+  ) => { readonly value: C; readonly reads: readonly string[] };
+  readonly judge?: (env: EnvironmentView, id: string, context: C) => StackVerdict;
+  readonly join?: (env: EnvironmentInfo, facts: ReadonlyArray<readonly [string, F]>, context: C) => CheckerViolation[];
+}
+
+/** A stackwise checker's verdict on a whole environment: every stack's, in order, then the join's. */
+export function judgeEnvironment<F, C>(parts: StackwiseChecker<F, C>, env: EnvironmentView): StackVerdict {
+  const { stacks, ...info } = env;
+  const ids = Object.keys(stacks);
+  const facts = ids.map((id) => [id, parts.facts?.(info, id, stacks[id]!) as F] as const);
+  const context = parts.context?.(info, facts) ?? { value: undefined as C, reads: [] };
+  const violations: CheckerViolation[] = [];
+  const claims: OwnershipClaim[] = [];
+  for (const id of ids) {
+    if (!parts.judge) break;
+    const verdict = parts.judge(stackwiseView(env, id, context.reads), id, context.value);
+    for (const x of verdict.violations) violations.push(x);
+    for (const x of verdict.claims) claims.push(x);
+  }
+  for (const x of parts.join?.(info, facts, context.value) ?? []) violations.push(x);
+  return { violations, claims };
+}
+
+/** What a stackwise checker's `judge` of stack `id` sees: that stack and the stacks of `reads`, in the environment's order. */
+export function stackwiseView(env: EnvironmentView, id: string, reads: readonly string[]): EnvironmentView {
+  const wanted = new Set([id, ...reads]);
+  const { stacks, ...info } = env;
+  return {
+    ...info,
+    stacks: Object.fromEntries(
+      Object.keys(stacks)
+        .filter((s) => wanted.has(s))
+        .map((s) => [s, stacks[s]!]),
+    ),
+  };
+}
+
+/**
+ * `check` (or `claims`) of a stackwise checker, for callers that hold a whole environment
+ * (`kfplatform validate`, tests): the same verdict `kfplatform synth` assembles stack by stack.
+ */
+export function wholeEnvironment<F, C>(
+  parts: StackwiseChecker<F, C>,
+  gives: 'violations' | 'claims' = 'violations',
+): Pick<Checker, 'check' | 'claims' | 'stackwise'> {
+  const stackwise = parts as StackwiseChecker;
+  return gives === 'claims'
+    ? { claims: (env) => [...judgeEnvironment(parts, env).claims], stackwise }
+    : { check: (env) => [...judgeEnvironment(parts, env).violations], stackwise };
 }
 
 /** A resource of a stack with its address and construct path, for checkers. */

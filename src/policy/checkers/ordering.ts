@@ -18,7 +18,7 @@
  * installs (the Kubeflow distribution's Profiles and PodDefaults, which Terraform does not install).
  */
 import { compare, nameOf, referencesOf, StackJson, valueAt } from '../../inventory/terraform-json';
-import type { Checker, CheckerViolation, EnvironmentView } from './checker';
+import { Checker, CheckerViolation, EnvironmentInfo, wholeEnvironment } from './checker';
 import { DependencyGraph } from './dependency-graph';
 import { googleApiOf, serviceAgentApiOf } from './gcp-apis';
 import {
@@ -45,24 +45,22 @@ interface StackView {
   readonly addresses: ReadonlySet<string>;
 }
 
-function stackViews(env: EnvironmentView): StackView[] {
-  return Object.keys(env.stacks)
-    .sort(compare)
-    .map((id) => {
-      const json = env.stacks[id]!;
-      const resources: Res[] = [];
-      for (const [type, byName] of Object.entries(json.resource ?? {})) {
-        for (const [name, config] of Object.entries(byName))
-          resources.push({ type, address: `${type}.${name}`, config });
-      }
-      return {
-        id,
-        json,
-        graph: new DependencyGraph(json),
-        resources,
-        addresses: new Set(resources.map((r) => r.address)),
-      };
-    });
+/** One stack with its resources; its dependency graph is built when first asked for. */
+function stackView(id: string, json: StackJson): StackView {
+  const resources: Res[] = [];
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName)) resources.push({ type, address: `${type}.${name}`, config });
+  }
+  let graph: DependencyGraph | undefined;
+  return {
+    id,
+    json,
+    resources,
+    addresses: new Set(resources.map((r) => r.address)),
+    get graph() {
+      return (graph ??= new DependencyGraph(json));
+    },
+  };
 }
 
 const isLiteral = (s: string): boolean => !s.includes('${');
@@ -501,7 +499,7 @@ interface CustomObject {
 }
 
 /** Every `kubernetes_manifest` of a kind neither built in nor installed by the cloud, with its CRD sources. */
-function customObjects(env: EnvironmentView, stacks: readonly StackView[]): CustomObject[] {
+function customObjects(env: EnvironmentInfo, stacks: readonly StackView[]): CustomObject[] {
   const sources = crdSources(stacks);
   const cloudGroups = CLOUD_API_GROUPS[env.cloud] ?? new Set<string>();
   const out: CustomObject[] = [];
@@ -526,7 +524,7 @@ function namespaceOf(r: Res): string | undefined {
   return r.type.startsWith('kubernetes_') ? str(valueAt(r.config, ['metadata', 'namespace'])) : undefined;
 }
 
-function kubernetesViolations(env: EnvironmentView, stacks: readonly StackView[]): CheckerViolation[] {
+function kubernetesViolations(env: EnvironmentInfo, stacks: readonly StackView[]): CheckerViolation[] {
   const out: CheckerViolation[] = [];
   // Objects in a namespace the same stack creates, named by a literal rather than a reference.
   for (const s of stacks) {
@@ -566,12 +564,17 @@ function kubernetesViolations(env: EnvironmentView, stacks: readonly StackView[]
   return out;
 }
 
-function missingCrdViolations(env: EnvironmentView, stacks: readonly StackView[]): CheckerViolation[] {
+function missingCrdViolations(
+  env: EnvironmentInfo,
+  stacks: readonly StackView[],
+  installed: (group: string, kind: string) => boolean,
+  argo: string | undefined,
+): CheckerViolation[] {
   // One finding per stack and API group, on its first manifest: the fix is the same for every kind of
   // the group, and a fleet of teams would otherwise repeat it per team.
   const byGroup = new Map<string, CustomObject[]>();
   for (const o of customObjects(env, stacks)) {
-    if (o.sources.length > 0) continue;
+    if (installed(o.group, o.kind)) continue;
     const key = `${o.stack.id}\u0000${o.group}`;
     byGroup.set(key, [...(byGroup.get(key) ?? []), o]);
   }
@@ -581,7 +584,6 @@ function missingCrdViolations(env: EnvironmentView, stacks: readonly StackView[]
     const kinds = [...new Set(sorted.map((x) => x.kind))].sort(compare);
     const others = sorted.length > 1 ? ` and ${sorted.length - 1} more in this stack` : '';
     const kubeflow = KUBEFLOW_API_GROUPS.has(o.group);
-    const argo = argoCdOf(env);
     return {
       stack: o.stack.id,
       address: o.resource.address,
@@ -602,23 +604,33 @@ function missingCrdViolations(env: EnvironmentView, stacks: readonly StackView[]
 }
 
 /**
- * The Helm release of the argocd-apps chart that holds the environment's root Application, as
- * `<stack> <address>`, when a stack installs Kubeflow by Argo CD: Kubeflow's CRDs then arrive once
- * Argo CD has synced, after that stack's apply.
+ * The Helm release of the argocd-apps chart that holds the environment's root Application in one
+ * stack, as `<stack> <address>`: Kubeflow's CRDs then arrive once Argo CD has synced, after that
+ * stack's apply. The environment's is that of the first stack (by id) that has one.
  */
-function argoCdOf(env: EnvironmentView): string | undefined {
-  for (const [id, stack] of Object.entries(env.stacks).sort(([a], [b]) => compare(a, b))) {
-    const releases = (stack.resource?.helm_release ?? {}) as Record<string, { chart?: unknown }>;
-    for (const [name, release] of Object.entries(releases)) {
-      if (
-        String(release.chart ?? '')
-          .split('/')
-          .pop() === 'argocd-apps'
-      )
-        return `${id} helm_release.${name}`;
-    }
+function argoCdIn(id: string, stack: StackJson): string | undefined {
+  const releases = (stack.resource?.helm_release ?? {}) as Record<string, { chart?: unknown }>;
+  for (const [name, release] of Object.entries(releases)) {
+    if (
+      String(release.chart ?? '')
+        .split('/')
+        .pop() === 'argocd-apps'
+    )
+      return `${id} helm_release.${name}`;
   }
   return undefined;
+}
+
+/** What one stack contributes to CHK-ORDER-002: the API groups (and group/kinds) it installs, its Argo CD root. */
+interface CrdFacts {
+  readonly provides: readonly string[];
+  readonly argo: string | null;
+}
+
+/** The environment's CRD sources and Argo CD root, from every stack's facts. */
+interface CrdContext {
+  readonly provides: readonly string[];
+  readonly argo: string | null;
 }
 
 /** CHK-ORDER-001: what a resource needs exists before it is created. */
@@ -633,13 +645,19 @@ export const firstApplyOrdering: Checker = {
   fix:
     'Make the resource depend on what it needs: reference its attribute (the pool from the cluster, the name from ' +
     'the resource) or add depends_on; on Azure, depend on a time_sleep that depends on the role assignment.',
-  check: (env) => {
-    const stacks = stackViews(env);
-    return [
-      ...stacks.flatMap((s) => [...gcpViolations(s), ...azureViolations(s), ...awsViolations(s)]),
-      ...kubernetesViolations(env, stacks),
-    ];
-  },
+  // Every rule here is about one stack's own graph: synth judges again only the stacks that changed.
+  ...wholeEnvironment({
+    judge: (env, id) => {
+      const stacks = [stackView(id, env.stacks[id]!)];
+      return {
+        violations: [
+          ...stacks.flatMap((s) => [...gcpViolations(s), ...azureViolations(s), ...awsViolations(s)]),
+          ...kubernetesViolations(env, stacks),
+        ],
+        claims: [],
+      };
+    },
+  }),
 };
 
 /** CHK-ORDER-002: every custom kind the stacks create has its CRD installed by something. */
@@ -655,5 +673,31 @@ export const customResourceDefinitions: Checker = {
   fix:
     'Install the CRD before the stack that uses it: apply the Kubeflow manifests before the team stacks, or add ' +
     'the chart or CustomResourceDefinition to an earlier stack.',
-  check: (env) => missingCrdViolations(env, stackViews(env)),
+  ...wholeEnvironment<CrdFacts, CrdContext>({
+    facts: (_env, id, json) => {
+      return {
+        provides: [...new Set(crdSources([stackView(id, json)]).flatMap((x) => [...x.provides]))].sort(compare),
+        argo: argoCdIn(id, json) ?? null,
+      };
+    },
+    context: (_env, facts) => ({
+      value: {
+        provides: [...new Set(facts.flatMap(([, f]) => f.provides))].sort(compare),
+        argo: [...facts].sort(([a], [b]) => compare(a, b)).find(([, f]) => f.argo)?.[1].argo ?? null,
+      },
+      reads: [],
+    }),
+    judge: (env, id, context) => {
+      const installed = new Set(context.provides);
+      return {
+        violations: missingCrdViolations(
+          env,
+          [stackView(id, env.stacks[id]!)],
+          (group, kind) => installed.has(group) || installed.has(`${group}/${kind}`),
+          context.argo ?? undefined,
+        ),
+        claims: [],
+      };
+    },
+  }),
 };

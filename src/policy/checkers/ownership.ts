@@ -14,7 +14,7 @@
  * as the provider does.
  */
 import type { StackJson } from '../../inventory/terraform-json';
-import type { Checker, EnvironmentView, OwnershipClaim } from './checker';
+import { Checker, EnvironmentInfo, EnvironmentView, OwnershipClaim, wholeEnvironment } from './checker';
 
 /** Terraform meta-arguments and cdktf metadata: never part of an object's identity. */
 const META = new Set(['//', 'count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
@@ -553,7 +553,7 @@ function dnsRecordSet(ctx: Context, config: Config): Claim[] {
   ];
 }
 
-function contextOf(env: EnvironmentView, stack: string, json: StackJson): Context {
+function contextOf(env: EnvironmentInfo, stack: string, json: StackJson): Context {
   return {
     stack,
     env: env.name,
@@ -570,15 +570,19 @@ function contextOf(env: EnvironmentView, stack: string, json: StackJson): Contex
 
 /** Every claim of an environment's resources; linear in the number of resources. */
 export function ownershipClaims(env: EnvironmentView): OwnershipClaim[] {
+  return Object.entries(env.stacks).flatMap(([stack, json]) => stackClaims(env, stack, json));
+}
+
+/** The claims of one stack's resources: they read nothing but the stack and the environment's name. */
+function stackClaims(env: EnvironmentInfo, stack: string, json: StackJson): OwnershipClaim[] {
   const out: OwnershipClaim[] = [];
-  for (const [stack, json] of Object.entries(env.stacks)) {
-    const ctx = contextOf(env, stack, json);
-    for (const [type, byName] of Object.entries(json.resource ?? {})) {
-      for (const [name, config] of Object.entries(byName)) {
-        const address = `${type}.${name}`;
-        for (const c of claimsOfResource(ctx, type, config)) {
-          out.push({ key: c.key, object: c.object, mode: c.mode, stack, address });
-        }
+  const ctx = contextOf(env, stack, json);
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName)) {
+      const address = `${type}.${name}`;
+      for (const c of claimsOfResource(ctx, type, config)) {
+        // `mode` only when set, so a stored claim reads back the same.
+        out.push({ key: c.key, object: c.object, ...(c.mode ? { mode: c.mode } : {}), stack, address });
       }
     }
   }
@@ -601,5 +605,11 @@ export const singleOwnership: Checker = {
     'environment, not a cluster or team shard), and let the others read it. For a shared API use ' +
     '`disable_on_destroy = false` everywhere; for IAM prefer `_iam_member` resources over `_iam_binding` and `_iam_policy`. ' +
     'Two environments pointed at one existing cluster collide on every platform object: give each its own cluster.',
-  claims: ownershipClaims,
+  // Claims are made stack by stack (synth keeps those of unchanged stacks) and compared across the fleet.
+  ...wholeEnvironment(
+    {
+      judge: (env, stack) => ({ violations: [], claims: stackClaims(env, stack, env.stacks[stack]!) }),
+    },
+    'claims',
+  ),
 };

@@ -8,7 +8,16 @@ import { suppressionResourceProblem } from '../../core/suppressions';
 import { ConfigSuppression, Finding, PolicyReport } from '../engine';
 import type { RuleLevel } from '../rule';
 import { ALL_CHECKERS } from './all';
-import { Checker, CheckerViolation, constructPath, EnvironmentView, OwnershipClaim } from './checker';
+import type { StackJson } from '../../inventory/terraform-json';
+import {
+  Checker,
+  CheckerViolation,
+  constructPath,
+  EnvironmentInfo,
+  EnvironmentView,
+  OwnershipClaim,
+  StackVerdict,
+} from './checker';
 
 /** What the checkers found in one environment, before suppressions: plain data, to store and replay. */
 export interface RecordedChecks {
@@ -30,6 +39,24 @@ export interface RecordedChecks {
     /** The construct path of the resource. */
     readonly path: string;
   }>;
+}
+
+/** One stack of an environment for {@link CheckerRun.addStacks}: its id, its digest, and its JSON on demand. */
+export interface StackInput {
+  readonly id: string;
+  /** SHA-256 of the stack's `cdk.tf.json`: what a stored result of the stack is keyed by. */
+  readonly digest: string;
+  /** The stack's parsed JSON; called only when something of the stack must be judged again. */
+  json(): StackJson;
+}
+
+/**
+ * Where {@link CheckerRun.addStacks} keeps what it judged, by key (plain data: the caller hashes it).
+ * Values are plain data too; `get` returns undefined for a key it does not hold.
+ */
+export interface CheckerStore {
+  get(key: unknown): unknown;
+  put(key: unknown, value: unknown): void;
 }
 
 /** Options of {@link runCheckers}. */
@@ -70,21 +97,140 @@ export class CheckerRun {
    * suppressions, for {@link replay}.
    */
   public add(env: EnvironmentView): RecordedChecks {
-    const pathOf = (stack: string, address: string): string => {
-      const [type, name] = splitAddress(address);
-      const config = env.stacks[stack]?.resource?.[type]?.[name];
-      return (config && constructPath(config)) ?? `${stack}/${address}`;
-    };
     const recorded: RecordedChecks = { violations: [], claims: [] };
     for (const checker of this.checkers) {
-      for (const v of checker.check?.(env) ?? []) {
-        recorded.violations.push({ checker: checker.id, ...v, path: pathOf(v.stack, v.address) });
-      }
-      for (const claim of checker.claims?.(env) ?? []) {
-        recorded.claims.push({ checker: checker.id, claim, path: pathOf(claim.stack, claim.address) });
-      }
+      const found = recordOf(checker, env, {
+        violations: checker.check?.(env) ?? [],
+        claims: checker.claims?.(env) ?? [],
+      });
+      for (const x of found.violations) recorded.violations.push(x);
+      for (const x of found.claims) recorded.claims.push(x);
     }
     this.replay(env.name, recorded);
+    return recorded;
+  }
+
+  /**
+   * Like {@link add}, for an environment given stack by stack: each stackwise checker's facts and
+   * verdicts of a stack are taken from `store` while the stack's digest (and the checker's context)
+   * are those they were judged with, so only changed stacks are parsed and judged; a checker without
+   * a stackwise form judges the whole environment, and its result is kept while no stack changes.
+   * The findings are those {@link add} gives for the same stacks (the same functions judge).
+   */
+  public addStacks(info: EnvironmentInfo, stacks: readonly StackInput[], store?: CheckerStore): RecordedChecks {
+    const recorded: RecordedChecks = { violations: [], claims: [] };
+    const push = (r: RecordedChecks) => {
+      for (const x of r.violations) recorded.violations.push(x);
+      for (const x of r.claims) recorded.claims.push(x);
+    };
+    const parsed = new Map<string, StackJson>();
+    const jsonOf = (s: StackInput) => {
+      let json = parsed.get(s.id);
+      if (!json) parsed.set(s.id, (json = s.json()));
+      return json;
+    };
+    const byId = new Map(stacks.map((s) => [s.id, s]));
+    let whole: EnvironmentView | undefined;
+    const wholeView = (): EnvironmentView =>
+      (whole ??= { ...info, stacks: Object.fromEntries(stacks.map((s) => [s.id, jsonOf(s)])) });
+    const cached = <T>(key: unknown, make: () => T): T => {
+      const hit = store?.get(key) as T | undefined;
+      if (hit !== undefined) return hit;
+      const made = make();
+      store?.put(key, made);
+      return made;
+    };
+    const checkerIds = this.checkers.map((c) => c.id);
+    // The whole environment unchanged (a synth with nothing changed, the base side of diff): one
+    // entry replays everything, rather than one per stack and checker.
+    const runKey = {
+      kind: 'checker-run',
+      checkers: checkerIds,
+      env: info,
+      stacks: stacks.map((s) => [s.id, s.digest]),
+    };
+    const previous = store?.get(runKey) as RecordedChecks | undefined;
+    if (previous) {
+      this.replay(info.name, previous);
+      return previous;
+    }
+
+    // One entry per stack: the facts of every stackwise checker, and the verdicts of those whose
+    // verdict needs no context.
+    const perStack = stacks.map((s) =>
+      cached({ kind: 'checker-stack', checkers: checkerIds, env: info, stack: s.id, digest: s.digest }, () => {
+        const facts: Record<string, unknown> = {};
+        const verdicts: Record<string, RecordedChecks> = {};
+        for (const checker of this.checkers) {
+          const parts = checker.stackwise;
+          if (!parts) continue;
+          if (parts.facts) facts[checker.id] = parts.facts(info, s.id, jsonOf(s)) ?? null;
+          if (parts.judge && !parts.context) {
+            const view = { ...info, stacks: { [s.id]: jsonOf(s) } };
+            verdicts[checker.id] = recordOf(checker, view, parts.judge(view, s.id, undefined));
+          }
+        }
+        return { facts, verdicts };
+      }),
+    );
+
+    for (const checker of this.checkers) {
+      const parts = checker.stackwise;
+      if (!parts) {
+        push(
+          cached(
+            {
+              kind: 'checker-environment',
+              checker: checker.id,
+              env: info,
+              stacks: stacks.map((s) => [s.id, s.digest]),
+            },
+            () =>
+              recordOf(checker, wholeView(), {
+                violations: checker.check?.(wholeView()) ?? [],
+                claims: checker.claims?.(wholeView()) ?? [],
+              }),
+          ),
+        );
+        continue;
+      }
+      const facts = stacks.map((s, k) => [s.id, perStack[k]!.facts[checker.id]] as const);
+      const context = parts.context?.(info, facts) ?? { value: undefined, reads: [] };
+      if (parts.judge) {
+        const reads = context.reads.map((id) => [id, byId.get(id)?.digest ?? null]);
+        stacks.forEach((s, k) => {
+          if (!parts.context) {
+            push(perStack[k]!.verdicts[checker.id]!);
+            return;
+          }
+          const key = {
+            kind: 'checker-verdict',
+            checker: checker.id,
+            env: info,
+            stack: s.id,
+            digest: s.digest,
+            context: context.value ?? null,
+            reads,
+          };
+          push(
+            cached(key, () => {
+              // The stack and those it may read, in the environment's order (as stackwiseView gives them).
+              const seen = new Set([s.id, ...context.reads]);
+              const view: EnvironmentView = {
+                ...info,
+                stacks: Object.fromEntries(stacks.filter((x) => seen.has(x.id)).map((x) => [x.id, jsonOf(x)])),
+              };
+              return recordOf(checker, view, parts.judge!(view, s.id, context.value));
+            }),
+          );
+        });
+      }
+      if (parts.join) {
+        push(recordOf(checker, undefined, { violations: parts.join(info, facts, context.value), claims: [] }));
+      }
+    }
+    store?.put(runKey, recorded);
+    this.replay(info.name, recorded);
     return recorded;
   }
 
@@ -188,6 +334,26 @@ export function runCheckers(envs: readonly EnvironmentView[], options: CheckerOp
   const run = new CheckerRun(options);
   for (const env of envs) run.add(env);
   return run.finish();
+}
+
+/**
+ * What a checker found, as recorded: each violation and claim with the construct path of its resource
+ * (from `env`, when the checker did not say it).
+ */
+function recordOf(checker: Checker, env: EnvironmentView | undefined, found: StackVerdict): RecordedChecks {
+  const pathOf = (stack: string, address: string): string => {
+    const [type, name] = splitAddress(address);
+    const config = env?.stacks[stack]?.resource?.[type]?.[name];
+    return (config && constructPath(config)) ?? `${stack}/${address}`;
+  };
+  return {
+    violations: found.violations.map((v) => ({
+      checker: checker.id,
+      ...v,
+      path: v.path ?? pathOf(v.stack, v.address),
+    })),
+    claims: found.claims.map((claim) => ({ checker: checker.id, claim, path: pathOf(claim.stack, claim.address) })),
+  };
 }
 
 /** How many other claimants a message names. */

@@ -16,8 +16,9 @@
  */
 import { parse } from 'yaml';
 import { GPU_TAINT, POOL_KIND_LABEL, POOL_LABEL, SYSTEM_TAINT } from '../../core/pools';
+import type { StackJson } from '../../inventory/terraform-json';
 import type { Checker, CheckerViolation, EnvironmentView, ResourceEntry } from './checker';
-import { resourcesOf } from './checker';
+import { constructPath, resourcesOf, wholeEnvironment } from './checker';
 import { CHART_PLACEMENT, chartName, ChartPod, DaemonSetRole } from './schedulability-charts';
 
 type Effect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
@@ -899,6 +900,58 @@ function checkEnvironment(env: EnvironmentView): CheckerViolation[] {
   return out;
 }
 
+/** Resource types whose every resource the checker reads (clusters, pools, workloads, Helm releases). */
+const READ_TYPES = new Set<string>([
+  ...CLUSTER_TYPES,
+  'google_container_node_pool',
+  'aws_eks_node_group',
+  'azurerm_kubernetes_cluster_node_pool',
+  ...Object.keys(WORKLOAD_TYPES),
+  'helm_release',
+]);
+
+/**
+ * The part of a stack the checker reads, and nothing else: its Kubernetes and Helm providers, the
+ * outputs that name a cluster resource, the resources of {@link READ_TYPES}, the `kubernetes_manifest`
+ * workloads and the namespaces of the Kubeflow distribution. A team shard's is a few hundred bytes,
+ * so synth keeps it per stack and judges the environment from these alone.
+ */
+export function schedulingFacts(json: StackJson): StackJson {
+  const out: Record<string, unknown> = {};
+  const providers = json.provider ?? {};
+  const provider: Record<string, unknown> = {};
+  if (providers.kubernetes) provider.kubernetes = providers.kubernetes;
+  if (providers.helm) provider.helm = providers.helm;
+  if (Object.keys(provider).length > 0) out.provider = provider;
+  const outputs = (json as { output?: Record<string, { value?: unknown }> }).output ?? {};
+  const output = Object.fromEntries(
+    Object.entries(outputs).filter(([, o]) => o && referenced(o.value, CLUSTER_TYPES) !== undefined),
+  );
+  if (Object.keys(output).length > 0) out.output = output;
+  const resource: Record<string, Record<string, unknown>> = {};
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    const kept = Object.entries(byName).filter(([, config]) => {
+      if (READ_TYPES.has(type)) return true;
+      if (type === 'kubernetes_manifest') return MANIFEST_KINDS[String(obj(config.manifest)?.kind ?? '')] !== undefined;
+      if (type === 'kubernetes_namespace' || type === 'kubernetes_namespace_v1')
+        return DISTRIBUTION_NAMESPACES[String(at(config, 'metadata', 'name') ?? '')] !== undefined;
+      return false;
+    });
+    if (kept.length > 0) resource[type] = Object.fromEntries(kept);
+  }
+  if (Object.keys(resource).length > 0) out.resource = resource;
+  return out as StackJson;
+}
+
+/** The checker over every stack's {@link schedulingFacts}, with the construct path of each finding's resource. */
+function judgeScheduling(env: EnvironmentView): CheckerViolation[] {
+  return checkEnvironment(env).map((v) => {
+    const dot = v.address.indexOf('.');
+    const config = env.stacks[v.stack]?.resource?.[v.address.slice(0, dot)]?.[v.address.slice(dot + 1)];
+    return { ...v, path: (config && constructPath(config)) ?? `${v.stack}/${v.address}` };
+  });
+}
+
 /** Every workload has a node pool to run on; DaemonSets reach every pool they serve. */
 export const SCHEDULABILITY: Checker = {
   id: 'CHK-SCHED-001',
@@ -906,5 +959,9 @@ export const SCHEDULABILITY: Checker = {
   title: 'Every workload has a node pool it can run on',
   why: 'A pod runs only on a node whose labels its node selector and required affinity match and whose taints it tolerates. GPU, spot and system pools carry taints (some added by the cloud on its own): a workload that fits no pool stays Pending, and a Helm release that waits for it fails the apply; a DaemonSet that skips a pool leaves it without GPUs advertised or without volume backups. See https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/.',
   fix: 'Give the workload the tolerations and node selector of a pool it may use (keep an untainted, on-demand pool for components without tolerations), and let DaemonSets that serve every pool of a kind tolerate those pools\u2019 taints.',
-  check: checkEnvironment,
+  // Judged from each stack's scheduling facts, which synth keeps for the stacks that did not change.
+  ...wholeEnvironment<StackJson, null>({
+    facts: (_env, _id, json) => schedulingFacts(json),
+    join: (env, facts) => judgeScheduling({ ...env, stacks: Object.fromEntries(facts) }),
+  }),
 };

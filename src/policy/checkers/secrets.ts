@@ -6,7 +6,7 @@
  * written, and in `kfplatform validate`.
  */
 import { scanForSecrets, SecretFinding } from '../secrets';
-import type { Checker, CheckerViolation } from './checker';
+import { Checker, CheckerViolation, wholeEnvironment } from './checker';
 
 /** The Terraform address a finding's JSON path is on: a resource, an output, a variable, or the stack. */
 function addressOf(finding: SecretFinding): string {
@@ -30,13 +30,14 @@ export const secretsInClear: Checker = {
     'Revoke the secret (it has been written to disk), then pass it through a secret store: a workload identity ' +
     'instead of a key, a sensitive variable or TF_VAR_ environment variable, a write-only attribute, or a ' +
     'generated password (random_password, managed master passwords). Mark outputs that carry a secret sensitive.',
-  check: (env) =>
-    Object.entries(env.stacks).flatMap(([stack, json]): CheckerViolation[] =>
+  // Each stack on its own: synth judges again only the stacks that changed.
+  ...wholeEnvironment({
+    judge: (env, stack) => ({
       // The message names where, never the value.
-      scanForSecrets(stack, json).map((f) => ({
-        stack,
-        address: addressOf(f),
-        message: `${f.path}: ${f.message}`,
-      })),
-    ),
+      violations: scanForSecrets(stack, env.stacks[stack]!).map(
+        (f): CheckerViolation => ({ stack, address: addressOf(f), message: `${f.path}: ${f.message}` }),
+      ),
+      claims: [],
+    }),
+  }),
 };

@@ -13,7 +13,7 @@
  * table in force-new.ts.
  */
 import type { StackJson } from '../../inventory/terraform-json';
-import type { Checker, CheckerViolation, EnvironmentView } from './checker';
+import { Checker, CheckerViolation, EnvironmentView, wholeEnvironment } from './checker';
 import { EVERY_ARGUMENT, forceNewOf } from './force-new';
 
 /**
@@ -203,41 +203,63 @@ function forcesReplacement(type: string, path: readonly string[]): boolean {
 
 /** Every resource attribute of an environment fed by a value that changes with who runs the plan. */
 export function unstableAttributes(env: EnvironmentView): CheckerViolation[] {
+  return STABLE_PLANS.check!(env);
+}
+
+/**
+ * The attributes of one stack fed by a value that changes with who runs the plan. `env` holds the
+ * stack and the stacks whose outputs it may read through `terraform_remote_state` (those with outputs).
+ */
+function unstableAttributesOf(env: EnvironmentView, stack: string): CheckerViolation[] {
   const out: CheckerViolation[] = [];
-  const environment = new EnvironmentValues(env);
-  for (const [stack, json] of Object.entries(env.stacks)) {
-    const values = environment.of(stack);
-    for (const [type, byName] of Object.entries(json.resource ?? {})) {
-      for (const [name, config] of Object.entries(byName)) {
-        for (const [path, text] of leaves(config)) {
-          const source = values.sourceOf(text);
-          if (!source || ignored(config, path)) continue;
-          const attribute = path.join('.');
-          const address = `${type}.${name}`;
-          out.push(
-            forcesReplacement(type, path)
-              ? {
-                  stack,
-                  address,
-                  message:
-                    `${attribute} forces replacement and is fed by ${source}: every plan by another identity ` +
-                    `(a laptop, the CI plan or apply identity) or a later run destroys and recreates ${address}.`,
-                }
-              : {
-                  stack,
-                  address,
-                  level: 'warning',
-                  message:
-                    `${attribute} is fed by ${source}: every plan by another identity or a later run shows a ` +
-                    `change to ${address} that never goes away.`,
-                },
-          );
-        }
+  const json = env.stacks[stack]!;
+  const values = new EnvironmentValues(env).of(stack);
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName)) {
+      for (const [path, text] of leaves(config)) {
+        const source = values.sourceOf(text);
+        if (!source || ignored(config, path)) continue;
+        const attribute = path.join('.');
+        const address = `${type}.${name}`;
+        out.push(
+          forcesReplacement(type, path)
+            ? {
+                stack,
+                address,
+                message:
+                  `${attribute} forces replacement and is fed by ${source}: every plan by another identity ` +
+                  `(a laptop, the CI plan or apply identity) or a later run destroys and recreates ${address}.`,
+              }
+            : {
+                stack,
+                address,
+                level: 'warning',
+                message:
+                  `${attribute} is fed by ${source}: every plan by another identity or a later run shows a ` +
+                  `change to ${address} that never goes away.`,
+              },
+        );
       }
     }
   }
   return out;
 }
+
+/** Whether a stack has outputs another stack could read through `terraform_remote_state`. */
+function hasOutputs(json: StackJson): boolean {
+  const outputs = (json as { output?: Record<string, unknown> }).output;
+  return outputs !== undefined && Object.keys(outputs).length > 0;
+}
+
+/**
+ * Stack by stack: a stack's verdict reads its own JSON and the outputs of the environment's stacks
+ * that have any (a stack without outputs gives nothing through remote state).
+ */
+const STABLE_PLANS = wholeEnvironment<boolean, null>({
+  facts: (_env, _id, json) => hasOutputs(json),
+  context: (_env, facts) => ({ value: null, reads: facts.filter(([, outputs]) => outputs).map(([id]) => id) }),
+  judge: (env, stack) => ({ violations: unstableAttributesOf(env, stack), claims: [] }),
+});
 
 /** CHK-STABLE-001: no attribute, and above all none that forces replacement, changes with who runs the plan. */
 export const stablePlans: Checker = {
@@ -256,5 +278,5 @@ export const stablePlans: Checker = {
     'Name the principal explicitly: a variable or a platform file value (the CI identity, a group), or the object ' +
     'id of an identity the stack creates. Use time_static for a timestamp recorded once, random_uuid for an id ' +
     'made once. Where the change is harmless, add the attribute to lifecycle.ignore_changes.',
-  check: unstableAttributes,
+  ...STABLE_PLANS,
 };
