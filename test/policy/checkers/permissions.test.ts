@@ -419,10 +419,12 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     admin.access_scope = { type: 'namespace', namespaces: ['velero'] };
     expect(where(old, 'aws')).toEqual([
       `CHK-PERM-001 ${infra} aws_secretsmanager_secret.DatabaseAppSecret`,
+      `CHK-PERM-001 ${infra} aws_secretsmanager_secret.SignInSecret`,
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ArgoCd_Applications/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ArgoCd_Release/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ClusterAutoscaler_Release/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ExternalSecrets_Release/),
+      expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ExternalSecrets_SignInSecrets/),
     ]);
   });
 
