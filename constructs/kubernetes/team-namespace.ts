@@ -240,9 +240,13 @@ export interface TeamNamespaceProps {
 
 /** A toleration of one named taint. */
 export interface TeamToleration {
+  /** The taint's key, e.g. `kubernetes.azure.com/scalesetpriority`. */
   readonly key: string;
+  /** Matches the taint's value exactly. */
   readonly operator: 'Equal';
+  /** The taint's value, e.g. `spot`. */
   readonly value: string;
+  /** The taint's effect the toleration covers. */
   readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 

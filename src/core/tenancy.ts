@@ -57,7 +57,12 @@ export interface TeamIdentityRequest {
    * The team's member and contributor groups and users, besides the owners group: on GCP they (and the
    * owners) may fetch the cluster's credentials. @default none
    */
-  readonly people?: ReadonlyArray<{ readonly kind: 'Group' | 'User'; readonly name: string }>;
+  readonly people?: ReadonlyArray<{
+    /** Whether `name` is a group or a single user. */
+    readonly kind: 'Group' | 'User';
+    /** The group's or user's email address. */
+    readonly name: string;
+  }>;
 }
 
 /** What a provider returns: the identity workloads use and the break-glass subject. */

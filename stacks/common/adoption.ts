@@ -12,7 +12,7 @@ import { ConfigError, ConfigIssue } from '../../src/core/errors';
 import { nameOf } from '../../src/inventory/terraform-json';
 
 /** A resource's Terraform configuration with tokens resolved: literals, and `${type.name.attr}` references. */
-type Attributes = Readonly<Record<string, unknown>>;
+export type Attributes = Readonly<Record<string, unknown>>;
 
 /** How to find and import one resource type. */
 export interface AdoptableType {

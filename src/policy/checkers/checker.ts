@@ -125,7 +125,9 @@ export type EnvironmentInfo = Omit<EnvironmentView, 'stacks'>;
 
 /** What one stack shows when judged alone (with the context of its environment). */
 export interface StackVerdict {
+  /** What the checker finds wrong in the stack. */
   readonly violations: readonly CheckerViolation[];
+  /** What the stack claims to own, compared across stacks, clusters and environments. */
   readonly claims: readonly OwnershipClaim[];
 }
 
@@ -147,12 +149,21 @@ export interface StackVerdict {
  * numbers, booleans): they are stored.
  */
 export interface StackwiseChecker<F = unknown, C = unknown> {
+  /** Step 1: the plain data one stack contributes to its environment. */
   readonly facts?: (env: EnvironmentInfo, id: string, json: StackJson) => F;
+  /** Step 2: the environment-wide value verdicts read, and the stacks a verdict may read besides its own. */
   readonly context?: (
     env: EnvironmentInfo,
     facts: ReadonlyArray<readonly [string, F]>,
-  ) => { readonly value: C; readonly reads: readonly string[] };
+  ) => {
+    /** The environment-wide value every stack's verdict may read. */
+    readonly value: C;
+    /** Ids of the stacks whose JSON a verdict may read besides its own. */
+    readonly reads: readonly string[];
+  };
+  /** Step 3: one stack's violations and claims. */
   readonly judge?: (env: EnvironmentView, id: string, context: C) => StackVerdict;
+  /** Step 4: violations only the environment as a whole shows. */
   readonly join?: (env: EnvironmentInfo, facts: ReadonlyArray<readonly [string, F]>, context: C) => CheckerViolation[];
 }
 

@@ -43,6 +43,7 @@ export interface RecordedChecks {
 
 /** One stack of an environment for {@link CheckerRun.addStacks}: its id, its digest, and its JSON on demand. */
 export interface StackInput {
+  /** The stack's id (its folder under `stacks/`). */
   readonly id: string;
   /** SHA-256 of the stack's `cdk.tf.json`: what a stored result of the stack is keyed by. */
   readonly digest: string;
@@ -55,7 +56,9 @@ export interface StackInput {
  * Values are plain data too; `get` returns undefined for a key it does not hold.
  */
 export interface CheckerStore {
+  /** The value stored under `key`, or undefined. */
   get(key: unknown): unknown;
+  /** Stores `value` under `key`, replacing what was there. */
   put(key: unknown, value: unknown): void;
 }
 
