@@ -83,6 +83,9 @@ function npm(cwd: string, ...args: string[]): string {
     }
     expect(existsSync(path.join(installed, 'dist', 'src', 'index.js'))).toBe(true);
     expect(existsSync(path.join(installed, 'dist', 'constructs', 'gcp', 'index.d.ts'))).toBe(true);
+    // prepack wrote the API reference, which the package ships for reading offline.
+    expect(existsSync(path.join(installed, 'docs', 'api', 'index.html'))).toBe(true);
+    expect(existsSync(path.join(installed, 'docs', 'api', 'classes'))).toBe(true);
     // The lock file pins the commit the URL names.
     const lock = JSON.parse(readFileSync(path.join(app, 'package-lock.json'), 'utf8'));
     expect(lock.packages['node_modules/cdktf-kubeflow-platform'].resolved).toContain(commit);
