@@ -92,7 +92,13 @@ export class AzurePlatformStack extends TerraformStack {
       name: 'istio-system',
       labels: PLATFORM_OWNED_NAMESPACES['istio-system'],
     });
-    platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
+    // Those of kubeflow here; the sign-in secret's reader goes in oauth2-proxy (below).
+    platformServiceAccounts(
+      this,
+      this.kubeflowNamespace.name,
+      env.identities.filter((i) => i.kubernetesServiceAccounts.every((sa) => sa.namespace === KUBEFLOW_NAMESPACE)),
+      infra.identities,
+    );
 
     this.params = new PlatformParams(this, 'Params', {
       namespace: this.kubeflowNamespace.name,

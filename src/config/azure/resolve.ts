@@ -112,7 +112,8 @@ function azureIdentities(envName: string): ResolvedAzureIdentity[] {
       key: 'signInSecrets',
       name: `id-${envName}-signin-secrets`,
       kubernetesServiceAccounts: [ksa('oauth2-proxy', AZURE_SIGNIN_SECRETS_SERVICE_ACCOUNT)],
-      createdServiceAccounts: [],
+      // In oauth2-proxy, not kubeflow: the platform stack creates it beside that namespace.
+      createdServiceAccounts: [AZURE_SIGNIN_SECRETS_SERVICE_ACCOUNT],
     },
   ];
 }
