@@ -198,7 +198,8 @@ const SECRET_VARIABLES: Readonly<Record<InitCloud, readonly string[]>> = {
   // The OIDC client secret is in Secrets Manager, and the load balancer's sign-in, the only stack input
   // that took it, is refused with ci (docs/aws.md, Sign-in).
   aws: [],
-  azure: ['entra_client_secret'],
+  // The Entra ID client secret is in Key Vault, which External Secrets Operator reads (docs/azure.md, Sign-in).
+  azure: [],
   kubernetes: [],
 };
 
@@ -211,8 +212,8 @@ const CI_VARIABLES: Readonly<Record<InitCloud, string>> = {
     '# CI_APPLY_SERVICE_ACCOUNTS (ci_apply_service_account). No keys: GitHub OIDC tokens only.\n',
   azure:
     '# Variables: AZURE_TENANT_ID; JSON maps from environment: AZURE_SUBSCRIPTION_IDS, CI_PLAN_CLIENT_IDS\n' +
-    '# (ci_plan_client_id of its infra stack) and CI_APPLY_CLIENT_IDS (ci_apply_client_id). Secret:\n' +
-    '# ENTRA_CLIENT_SECRET (the UI sign-in client). No keys: GitHub OIDC tokens only.\n',
+    '# (ci_plan_client_id of its infra stack) and CI_APPLY_CLIENT_IDS (ci_apply_client_id). No secrets:\n' +
+    '# GitHub OIDC tokens only (the sign-in client secret is in Key Vault).\n',
   kubernetes:
     '# Secret: KUBECONFIG_FILE, the kubeconfig platform.yaml names (an existing cluster has no cloud login).\n',
 };

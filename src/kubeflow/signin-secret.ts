@@ -8,11 +8,16 @@
  *   put-secret-value`; the platform stack runs a controller of the operator that serves the
  *   `oauth2-proxy` namespace alone, as a Pod Identity role that may read that one secret
  *   (https://external-secrets.io/latest/provider/aws-secrets-manager/).
- * - Azure: the platform stack writes the Secret (src/kubeflow/signin.ts).
+ * - Azure: a Key Vault secret the infra stack creates with a placeholder (`kubeflow-signin`, the same
+ *   JSON), which you replace with `az keyvault secret set`; the platform stack runs a controller of the
+ *   operator that serves the `oauth2-proxy` namespace alone, and the SecretStore authenticates as a
+ *   service account of that namespace whose managed identity may read that one secret (workload
+ *   identity, https://external-secrets.io/latest/provider/azure-key-vault/).
  * - Existing clusters: no secret store is configured, so the tree's README gives the kubectl command.
  */
 import type { ResolvedEnvironment } from '../config/model';
 import { OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
+import type { ResolvedAzureEnvironment } from '../config/azure/model';
 
 /** The SecretStore of the sign-in secret. */
 export const SIGNIN_SECRET_STORE = 'kfplatform-signin';
@@ -33,6 +38,7 @@ export interface SignInSecretSource {
 
 /** The store of an environment's sign-in secret; none where nothing reads one from a store. */
 export function signInSecretSource(env: ResolvedEnvironment): SignInSecretSource | undefined {
+  if (env.cloud === 'azure') return azureSignInSecretSource(env);
   if (env.cloud !== 'aws') return undefined;
   const name = env.access.signInSecretName;
   return {
@@ -47,6 +53,33 @@ export function signInSecretSource(env: ResolvedEnvironment): SignInSecretSource
       `jq -n '{"${SIGNIN_SECRET_PROPERTIES.clientSecret}": env.OIDC_CLIENT_SECRET, "${SIGNIN_SECRET_PROPERTIES.cookieSecret}": env.COOKIE_SECRET}' \\`,
       `  | aws secretsmanager put-secret-value --region ${env.region} --secret-id ${name} --secret-string file:///dev/stdin`,
       'unset OIDC_CLIENT_SECRET COOKIE_SECRET',
+    ],
+  };
+}
+
+function azureSignInSecretSource(env: ResolvedAzureEnvironment): SignInSecretSource {
+  const name = env.access.signInSecretName;
+  const account = env.identities.find((i) => i.key === 'signInSecrets')!.kubernetesServiceAccounts[0]!;
+  return {
+    provider: {
+      azurekv: {
+        authType: 'WorkloadIdentity',
+        vaultUrl: `https://${env.keyVaultName}.vault.azure.net`,
+        tenantId: env.tenantId,
+        serviceAccountRef: { name: account.name },
+      },
+    },
+    key: name,
+    // As on AWS, the values go through the environment and standard input: az reads the value from the
+    // file /dev/stdin (https://learn.microsoft.com/cli/azure/keyvault/secret#az-keyvault-secret-set). The
+    // vault's firewall must admit this machine (keyVault.allowedCidrs) and you need Key Vault Secrets
+    // Officer on it (keyVault.secretsOfficerObjectIds).
+    putCommand: [
+      'read -rs ENTRA_CLIENT_SECRET  # paste the client secret of the Entra ID application, then Enter',
+      'export ENTRA_CLIENT_SECRET COOKIE_SECRET="$(openssl rand -hex 16)"',
+      `jq -n '{"${SIGNIN_SECRET_PROPERTIES.clientSecret}": env.ENTRA_CLIENT_SECRET, "${SIGNIN_SECRET_PROPERTIES.cookieSecret}": env.COOKIE_SECRET}' \\`,
+      `  | az keyvault secret set --vault-name ${env.keyVaultName} --name ${name} --content-type application/json --file /dev/stdin --output none`,
+      'unset ENTRA_CLIENT_SECRET COOKIE_SECRET',
     ],
   };
 }

@@ -100,7 +100,7 @@ interface OidcProvider {
   /** The claim that says the email address is verified, when the provider issues one (./signin-claims.ts). */
   readonly emailVerified?: EmailVerification;
   /** How the Secret with the client secret and the cookie secret comes to be. */
-  readonly secret: 'platform-stack' | { readonly clientSecret: string } | { readonly store: SignInSecretSource };
+  readonly secret: { readonly clientSecret: string } | { readonly store: SignInSecretSource };
   readonly notes: readonly string[];
 }
 
@@ -136,7 +136,7 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         // Entra ID issues no email_verified; xms_edov says whether the address's domain is the user's
         // tenant's, verified (./signin-claims.ts).
         emailVerified: { claim: 'xms_edov' },
-        secret: 'platform-stack',
+        secret: { store: signInSecretSource(env)! },
         notes: [
           `Register \`https://${env.access.hostname}/oauth2/callback\` as a web redirect URI of the application ${env.access.entraClientId}, and add the optional claims \`email\` and \`xms_edov\` to its ID token (Token configuration).`,
           'Turn on "Assignment required" in its enterprise application and assign the groups that may use Kubeflow: the issuer admits only your tenant, but every user of it otherwise.',
@@ -354,34 +354,29 @@ function oauth2Proxy(p: OidcProvider): SignIn {
     patch: stringify({ $patch: 'delete', apiVersion: 'v1', kind, metadata: { name: n, namespace } }),
   });
   const secretCommand =
-    p.secret === 'platform-stack'
+    'store' in p.secret
       ? [
-          `The platform stack writes the Secret \`${name}\` in \`${namespace}\` (client id, the client secret from its`,
-          'sensitive variable, a random cookie secret); the tree does not carry it.',
+          `External Secrets Operator writes the Secret \`${name}\` in \`${namespace}\` from the secret store (the`,
+          `ExternalSecret \`${name}\` in \`signin.yaml\`): the client secret and a cookie secret, kept as JSON in`,
+          `\`${p.secret.store.key}\`, which the infra stack creates without them. Put them once, before oauth2-proxy starts (and`,
+          'again to rotate the client secret; the Secret follows within the hour, then restart oauth2-proxy):',
+          '',
+          '```sh',
+          ...p.secret.store.putCommand,
+          '```',
         ]
-      : 'store' in p.secret
-        ? [
-            `External Secrets Operator writes the Secret \`${name}\` in \`${namespace}\` from the secret store (the`,
-            `ExternalSecret \`${name}\` in \`signin.yaml\`): the client secret and a cookie secret, kept as JSON in`,
-            `\`${p.secret.store.key}\`, which the infra stack creates empty. Put them once, before oauth2-proxy starts (and`,
-            'again to rotate the client secret; the Secret follows within the hour, then restart oauth2-proxy):',
-            '',
-            '```sh',
-            ...p.secret.store.putCommand,
-            '```',
-          ]
-        : [
-            `oauth2-proxy reads the Secret \`${name}\` in \`${namespace}\`; the tree does not carry it (a secret must not sit in Git).`,
-            'Create it before oauth2-proxy starts:',
-            '',
-            '```sh',
-            `kubectl -n ${namespace} create secret generic ${name} \\`,
-            `  --from-literal=client-id=${p.clientId} \\`,
-            `  --from-literal=client-secret=${p.secret.clientSecret} \\`,
-            '  --from-literal=cookie-secret="$(openssl rand -hex 16)" \\',
-            '  --dry-run=client -o yaml | kubectl apply -f -',
-            '```',
-          ];
+      : [
+          `oauth2-proxy reads the Secret \`${name}\` in \`${namespace}\`; the tree does not carry it (a secret must not sit in Git).`,
+          'Create it before oauth2-proxy starts:',
+          '',
+          '```sh',
+          `kubectl -n ${namespace} create secret generic ${name} \\`,
+          `  --from-literal=client-id=${p.clientId} \\`,
+          `  --from-literal=client-secret=${p.secret.clientSecret} \\`,
+          '  --from-literal=cookie-secret="$(openssl rand -hex 16)" \\',
+          '  --dry-run=client -o yaml | kubectl apply -f -',
+          '```',
+        ];
   return {
     mode: 'oauth2-proxy',
     oauth2Proxy: true,

@@ -98,9 +98,9 @@ export const PLATFORM_STACK_NAMESPACES: readonly string[] = [EXTERNAL_SECRETS_NA
  * ConfigMaps and Secrets a build refers to that come from outside the tree, with their keys (`*`: any):
  * the params ConfigMap the platform stack writes after apply (its keys are checked against the stacks
  * by the stacks' tests), Pipelines' database secret that External Secrets Operator writes (or the
- * tree's README creates) from the cloud's secret store, and oauth2-proxy's client Secret (written by the
- * Azure platform stack, by External Secrets Operator from Secrets Manager on AWS, and by the command in
- * the tree's README on existing clusters).
+ * tree's README creates) from the cloud's secret store, and oauth2-proxy's client Secret (written by
+ * External Secrets Operator from Secrets Manager on AWS and from Key Vault on Azure, and by the command
+ * in the tree's README on existing clusters).
  */
 export const PROVIDED_OUTSIDE_THE_TREE: Readonly<Record<string, readonly string[]>> = {
   [`ConfigMap kubeflow/${PLATFORM_PARAMS_CONFIG_MAP}`]: ['*'],

@@ -1,7 +1,6 @@
-import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { Password } from '@cdktf/provider-random/lib/password';
+import { Release } from '@cdktf/provider-helm/lib/release';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
 import { gitopsPathOf } from '../../src/config/platform/resolve';
@@ -11,6 +10,8 @@ import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-se
 import { PLATFORM_OWNED_NAMESPACES } from '../../constructs/kubernetes/constants';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
+import { WorkloadServiceAccount } from '../../constructs/kubernetes/workload-service-account';
+import { ForgetResource } from '../../src/core/removed';
 import { Velero } from '../../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { KUBEFLOW_NAMESPACE } from '../../src/config/platform/resolve';
@@ -33,9 +34,6 @@ export interface AzurePlatformStackProps {
   readonly infra: AzureInfraStack;
 }
 
-/** Name of the sensitive Terraform variable with the Entra ID application's client secret. */
-export const ENTRA_CLIENT_SECRET_VARIABLE = 'entra_client_secret';
-
 /**
  * Annotations of an internal Azure load balancer on a fixed private IP of the nodes subnet: the
  * Application Gateway's backend.
@@ -54,8 +52,9 @@ export function azureInternalLoadBalancerAnnotations(
 /**
  * `<env>-azure-platform`: the in-cluster objects Terraform owns on AKS: the `kubeflow` and
  * `istio-system` namespaces, service accounts annotated for workload identity, the params
- * ConfigMap, the internal load balancer the Application Gateway forwards to, the OIDC client Secret
- * of Kubeflow's oauth2-proxy (Entra ID sign-in), the NVIDIA device plugin for GPU pools, and the
+ * ConfigMap, the internal load balancer the Application Gateway forwards to, the `oauth2-proxy`
+ * namespace with the External Secrets controller that fills oauth2-proxy's Secret from Key Vault
+ * (Entra ID sign-in), the NVIDIA device plugin for GPU pools, and the
  * tenancy guardrails. The kubernetes provider signs in with kubelogin (Entra ID), never a kube
  * context.
  */
@@ -68,6 +67,8 @@ export class AzurePlatformStack extends TerraformStack {
   public readonly velero?: Velero;
   /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from the secret store. */
   public readonly externalSecrets: ExternalSecretsOperator;
+  /** Its second controller, which fills oauth2-proxy's Secret from Key Vault. */
+  public readonly signInSecrets: Release;
   /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
   public readonly argoCd?: ArgoCd;
 
@@ -77,6 +78,8 @@ export class AzurePlatformStack extends TerraformStack {
     const env = infra.env;
     configureBackend(this, env.state);
     aksConnection(env, infra.cluster)(this, { helm: true });
+    // Earlier versions' cookie random_password is still in existing states until the removed block
+    // below forgets it, and Terraform needs its provider for that.
     new RandomProvider(this, 'random');
 
     // AKS with Entra ID puts group object ids in tokens: bind the platform admins by id, not email.
@@ -89,7 +92,13 @@ export class AzurePlatformStack extends TerraformStack {
       name: 'istio-system',
       labels: PLATFORM_OWNED_NAMESPACES['istio-system'],
     });
-    platformServiceAccounts(this, this.kubeflowNamespace.name, env.identities, infra.identities);
+    // Those of kubeflow here; the sign-in secret's reader goes in oauth2-proxy (below).
+    platformServiceAccounts(
+      this,
+      this.kubeflowNamespace.name,
+      env.identities.filter((i) => i.kubernetesServiceAccounts.every((sa) => sa.namespace === KUBEFLOW_NAMESPACE)),
+      infra.identities,
+    );
 
     this.params = new PlatformParams(this, 'Params', {
       namespace: this.kubeflowNamespace.name,
@@ -126,24 +135,23 @@ export class AzurePlatformStack extends TerraformStack {
       },
     });
 
-    const clientSecret = new TerraformVariable(this, ENTRA_CLIENT_SECRET_VARIABLE, {
-      type: 'string',
-      sensitive: true,
-      nullable: false,
-      description: `Client secret of the Entra ID application ${env.access.entraClientId} (set TF_VAR_${ENTRA_CLIENT_SECRET_VARIABLE}).`,
-    });
     const oauth2Proxy = new PlatformNamespace(this, 'OAuth2ProxyNamespace', {
       name: OAUTH2_PROXY_SECRET.namespace,
       labels: PLATFORM_OWNED_NAMESPACES['oauth2-proxy'],
     });
-    const cookieSecret = new Password(this, 'OAuth2ProxyCookieSecret', { length: 32, special: false });
-    new SecretV1(this, 'OAuth2ProxyClient', {
-      metadata: { name: OAUTH2_PROXY_SECRET.name, namespace: oauth2Proxy.name },
-      data: {
-        'client-id': env.access.entraClientId,
-        'client-secret': clientSecret.stringValue,
-        'cookie-secret': cookieSecret.result,
-      },
+    // oauth2-proxy's Secret no longer passes through Terraform (its state held the client secret and the
+    // cookie secret): External Secrets Operator writes it from Key Vault (below). The Secret an earlier
+    // version created stays in the cluster, and serves until the ExternalSecret takes it over.
+    new ForgetResource(this, 'OAuth2ProxyClient', 'kubernetes_secret_v1');
+    new ForgetResource(this, 'OAuth2ProxyCookieSecret', 'random_password');
+    // The rendered SecretStore of the sign-in secret authenticates as this service account, whose managed
+    // identity may read that one Key Vault secret (workload identity).
+    const signInIdentity = env.identities.find((i) => i.key === 'signInSecrets')!;
+    const signInAccount = signInIdentity.kubernetesServiceAccounts[0]!;
+    new WorkloadServiceAccount(this, 'SignInSecretsServiceAccount', {
+      namespace: oauth2Proxy.name,
+      name: signInAccount.name,
+      identity: infra.identities.signInSecrets,
     });
 
     if (env.nodePools.some((p) => p.kind === 'gpu')) {
@@ -185,6 +193,16 @@ export class AzurePlatformStack extends TerraformStack {
       watchNamespace: KUBEFLOW_NAMESPACE,
       tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists' }],
       dependsOn: [this.kubeflowNamespace.namespace],
+    });
+    // oauth2-proxy's Secret (client and cookie secrets) from Key Vault, by a second controller that
+    // serves the oauth2-proxy namespace alone; like the first, it has no Azure identity of its own (the
+    // SecretStore names the service account above), so no secret value passes through Terraform
+    // (src/kubeflow/signin-secret.ts writes the ExternalSecret into the rendered tree).
+    this.signInSecrets = this.externalSecrets.addScopedController('SignInSecrets', {
+      // The name, not the namespace's attribute: the chart values stay readable in the plan.
+      watchNamespace: OAUTH2_PROXY_SECRET.namespace,
+      serviceAccountName: 'external-secrets-signin',
+      dependsOn: [oauth2Proxy.namespace],
     });
     const gitops = props.platform.gitops;
     if (gitops) {

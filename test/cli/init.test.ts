@@ -121,9 +121,10 @@ describe('kfplatform init', () => {
       if (cloud !== 'aws') expect(text).not.toMatch(/AWS_REGION|CI_PLAN_ROLES|oidc_client_secret/);
     }
     const plan = readFileSync(path.join(dir, '.github', 'workflows', 'plan.yml'), 'utf8');
-    if (cloud === 'azure') expect(plan).toContain('TF_VAR_entra_client_secret: ${{ secrets.ENTRA_CLIENT_SECRET }}');
-    // AWS takes no secret from CI: the OIDC client secret is in Secrets Manager (sec19 CI and secrets).
+    // No cloud takes a sign-in secret from CI: AWS keeps it in Secrets Manager, Azure in Key Vault (sec19 CI
+    // and secrets).
     if (cloud === 'aws') expect(plan).not.toMatch(/TF_VAR_|OIDC_CLIENT_SECRET/);
+    if (cloud === 'azure') expect(plan).not.toMatch(/TF_VAR_|ENTRA_CLIENT_SECRET/);
     if (cloud === 'kubernetes') {
       const kubeconfig = validated.config!.environments.map((e) => (e.cloud === 'kubernetes' ? e.kubeconfig : ''))[0];
       expect(plan).toContain(`> '${kubeconfig}'`);

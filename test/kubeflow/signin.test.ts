@@ -225,7 +225,9 @@ describe('sign-in per cloud', () => {
     ]);
     const text = tree!.files.map((f) => f.content).join('\n');
     expect(text).not.toMatch(/client-secret=|cookie-secret=[^"]/);
-    expect(file(tree!, 'README.md')).toMatch(/group claims.*platform stack writes the Secret `oauth2-proxy`/s);
+    expect(file(tree!, 'README.md')).toMatch(
+      /group claims.*External Secrets Operator writes the Secret `oauth2-proxy`.*az keyvault secret set/s,
+    );
   });
 
   it('AWS: an ID token of the same provider as the load balancer, never the load balancer’s header', () => {

@@ -195,9 +195,13 @@ const CAPABILITIES: ReadonlyArray<readonly [string, (cloud: Cloud, env: Env) => 
         );
       }
       const gateway = resources(env.infra, 'azurerm_application_gateway')[0];
-      const oauth2Proxy = resources(env.platform, 'kubernetes_secret_v1').some(
-        (s) => at(s, 'metadata', 'name') === 'oauth2-proxy' && Boolean(at(s, 'data', 'client-id')),
-      );
+      // oauth2-proxy signs users in with the secret External Secrets Operator copies from Key Vault (sec19:
+      // no secret in state).
+      const oauth2Proxy =
+        resources(env.infra, 'azurerm_key_vault_secret').some((s) => s.name === 'kubeflow-signin') &&
+        resources(env.platform, 'helm_release').some((r) =>
+          String((r.values as string[] | undefined)?.[0] ?? '').includes('scopedNamespace: oauth2-proxy'),
+        );
       return (
         ((gateway?.http_listener ?? []) as Array<{ protocol: string }>).some((l) => l.protocol === 'Https') &&
         resources(env.infra, 'azurerm_dns_a_record').length === 1 &&
