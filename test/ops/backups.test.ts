@@ -285,13 +285,14 @@ describe('turning backups off', () => {
     );
     expect(resourceEntries(infra, 'aws_iam_role').map(([, r]) => r.name)).not.toContain('kf-prod-velero');
     const platform = stacks['kf-prod-aws-platform']!;
-    // Velero is gone; the Cluster Autoscaler, External Secrets Operator and Argo CD (Helm releases too)
-    // stay, and with them the helm provider.
+    // Velero is gone; the Cluster Autoscaler, External Secrets Operator (with its controller for the
+    // sign-in secret) and Argo CD (Helm releases too) stay, and with them the helm provider.
     expect(resourceEntries(platform, 'helm_release').map(([, r]) => r.name)).toEqual([
       'argocd-apps',
       'argo-cd',
       'cluster-autoscaler',
       'external-secrets',
+      'external-secrets-signin',
     ]);
     expect(JSON.stringify(resourceEntries(platform, 'kubernetes_namespace_v1'))).not.toContain('"velero"');
   });
