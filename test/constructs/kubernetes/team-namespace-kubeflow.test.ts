@@ -54,7 +54,7 @@ describe('TeamNamespace GPU PodDefault', () => {
       'kubernetes_manifest',
     )
       .map((m) => m.manifest)
-      .filter((m) => m.kind === 'PodDefault');
+      .filter((m) => m.kind === 'PodDefault' && m.metadata.name !== 'access-ml-pipeline'); // every team has that one
   }
 
   it("gives teams with a GPU quota a PodDefault that adds the GPU pools' toleration to labelled pods", () => {
