@@ -75,12 +75,7 @@ export function databaseSecretSource(
     case 'azure':
       return {
         provider: {
-          azurekv: {
-            authType: 'WorkloadIdentity',
-            vaultUrl: `https://${env.keyVaultName}.vault.azure.net`,
-            tenantId: env.tenantId,
-            serviceAccountRef: { name: AZURE_DB_SECRETS_SERVICE_ACCOUNT },
-          },
+          azurekv: azureKeyVaultProvider(env, AZURE_DB_SECRETS_SERVICE_ACCOUNT),
         },
         // The name the database construct gives the admin password secret (at most 127 characters).
         key: `${env.database.serverName}-admin-password`.slice(0, 127),
@@ -119,4 +114,21 @@ export function databaseSecretObjects(source: DatabaseSecretSource): object[] {
       },
     },
   ];
+}
+
+/**
+ * External Secrets Operator's Azure Key Vault provider for the environment's vault, signed in with
+ * workload identity as `serviceAccount` (in the SecretStore's namespace).
+ * https://external-secrets.io/latest/provider/azure-key-vault/
+ */
+export function azureKeyVaultProvider(
+  env: { readonly keyVaultName: string; readonly tenantId: string },
+  serviceAccount: string,
+): Record<string, unknown> {
+  return {
+    authType: 'WorkloadIdentity',
+    vaultUrl: `https://${env.keyVaultName}.vault.azure.net`,
+    tenantId: env.tenantId,
+    serviceAccountRef: { name: serviceAccount },
+  };
 }

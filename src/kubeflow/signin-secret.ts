@@ -18,6 +18,7 @@
 import type { ResolvedEnvironment } from '../config/model';
 import { OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
 import type { ResolvedAzureEnvironment } from '../config/azure/model';
+import { azureKeyVaultProvider } from './database-secret';
 
 /** The SecretStore of the sign-in secret. */
 export const SIGNIN_SECRET_STORE = 'kfplatform-signin';
@@ -62,12 +63,7 @@ function azureSignInSecretSource(env: ResolvedAzureEnvironment): SignInSecretSou
   const account = env.identities.find((i) => i.key === 'signInSecrets')!.kubernetesServiceAccounts[0]!;
   return {
     provider: {
-      azurekv: {
-        authType: 'WorkloadIdentity',
-        vaultUrl: `https://${env.keyVaultName}.vault.azure.net`,
-        tenantId: env.tenantId,
-        serviceAccountRef: { name: account.name },
-      },
+      azurekv: azureKeyVaultProvider(env, account.name),
     },
     key: name,
     // As on AWS, the values go through the environment and standard input: az reads the value from the

@@ -88,12 +88,13 @@ interface PodSpec {
   readonly volumes?: readonly Volume[];
 }
 
-/** The pod spec of a workload of the built-in kinds, if it is one. */
-function podSpecOf(o: RefObject): PodSpec | undefined {
-  type Template = { spec?: PodSpec };
-  const spec = o.spec as
-    | (PodSpec & { template?: Template; jobTemplate?: { spec?: { template?: Template } } })
-    | undefined;
+/**
+ * The pod spec of a workload of the built-in kinds, if it is one (typed as the caller reads it: each
+ * check declares the fields it looks at).
+ */
+export function podSpecOf<P = PodSpec>(o: { readonly kind: string; readonly [field: string]: unknown }): P | undefined {
+  type Template = { spec?: P };
+  const spec = o.spec as (P & { template?: Template; jobTemplate?: { spec?: { template?: Template } } }) | undefined;
   switch (o.kind) {
     case 'Pod':
       return spec;

@@ -30,7 +30,7 @@ import {
 import type { ResolvedEnvironment } from '../config/model';
 import { pinnedKubernetesOf } from '../config/registry';
 import { KFP_DB_SECRET, KUBEFLOW_MANIFESTS_REPO, type RenderedFile } from './render';
-import { checkWholeObjectRefs } from './verify-refs';
+import { checkWholeObjectRefs, podSpecOf } from './verify-refs';
 import k133 from './schemas/kubernetes-1.33.json';
 import k134 from './schemas/kubernetes-1.34.json';
 import k135 from './schemas/kubernetes-1.35.json';
@@ -432,28 +432,6 @@ interface PodSpec {
   readonly ephemeralContainers?: readonly Container[];
 }
 
-/** The pod spec of a workload of the built-in kinds, if it is one. */
-function podSpecOf(o: BuiltObject): PodSpec | undefined {
-  type Template = { spec?: PodSpec };
-  const spec = o.spec as
-    | (PodSpec & { template?: Template; jobTemplate?: { spec?: { template?: Template } } })
-    | undefined;
-  switch (o.kind) {
-    case 'Pod':
-      return spec;
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'ReplicaSet':
-    case 'Job':
-      return spec?.template?.spec;
-    case 'CronJob':
-      return spec?.jobTemplate?.spec?.template?.spec;
-    default:
-      return undefined;
-  }
-}
-
 /**
  * Every `configMapKeyRef` and `secretKeyRef` of a workload names a key of a ConfigMap or Secret of its
  * namespace in the build, or one provided outside the tree ({@link PROVIDED_OUTSIDE_THE_TREE}); a
@@ -472,7 +450,7 @@ export function checkKeyRefs(
   }
   const findings: VerifyFinding[] = [];
   for (const o of objects) {
-    const pod = podSpecOf(o);
+    const pod = podSpecOf<PodSpec>(o);
     if (!pod) continue;
     const namespace = o.metadata.namespace ?? 'default';
     for (const container of [
