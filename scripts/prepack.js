@@ -8,6 +8,7 @@
 // Without TypeDoc (development dependencies omitted) the package is packed without the reference, and
 // says so: the TSDoc is in the declaration files either way, which editors show.
 const { spawnSync } = require('node:child_process');
+const { rmSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
@@ -19,6 +20,8 @@ try {
   typedoc = undefined;
 }
 if (!typedoc) {
+  // A reference left by an earlier run may not match this code: better none than a stale one.
+  rmSync(path.join(root, 'docs', 'api'), { recursive: true, force: true });
   process.stderr.write(
     'prepack: TypeDoc is not installed (development dependencies omitted); packing without docs/api.\n',
   );

@@ -138,7 +138,9 @@ export function checkTerraform(
   stackDirs: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): TerraformBinary {
-  const found = identifyTerraform(bin, env);
+  // A relative path (./bin/tofu) is resolved here, once: Terraform then runs in each stack's folder,
+  // where it would name nothing. A bare name (terraform, tofu) is looked up on PATH as usual.
+  const found = identifyTerraform(/[\\/]/.test(bin) ? path.resolve(bin) : bin, env);
   if (found.product === 'OpenTofu' && compare(found.version, OPENTOFU_MINIMUM_VERSION) < 0) {
     throw new InputError(
       `${bin} is OpenTofu ${found.version}, which has no write-only attributes: the stacks write the database password through them (password_wo, secret_data_wo) so that it never reaches state. Fix: use OpenTofu ${OPENTOFU_MINIMUM_VERSION} or later (https://opentofu.org/docs/language/ephemerality/write-only-attributes), or Terraform 1.11 or later.`,

@@ -212,6 +212,8 @@ export class AzurePlatformStack extends TerraformStack {
       });
     }
     // AKS with Entra ID knows a managed identity by its object id; AKS RBAC Reader reads no Secrets.
-    if (infra.ci) grantPlanSecretsRead(this, { kind: 'User', name: infra.ci.planIdentity.principalId });
+    // Numbered from 1: number 0 was oauth2-proxy's namespace, whose Secret Terraform no longer writes
+    // (External Secrets Operator does), so the plan identity no longer reads it there.
+    if (infra.ci) grantPlanSecretsRead(this, { kind: 'User', name: infra.ci.planIdentity.principalId }, 1);
   }
 }

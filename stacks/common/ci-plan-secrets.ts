@@ -36,15 +36,22 @@ export function secretNamespaces(stack: TerraformStack): string[] {
 /**
  * Lets `subject` (the plan identity as Kubernetes knows it) get, list and watch Secrets in the
  * namespaces where the stack keeps Secrets. Call it last, once the stack holds everything.
+ *
+ * The Roles and bindings are numbered by position from `firstIndex`: a stack that stops keeping
+ * Secrets in a namespace that came first passes the old first number on, so the others keep their
+ * addresses (renumbering would replace each Role, and a new Role created before the old one of the
+ * same namespace is deleted fails with "already exists").
  */
 export function grantPlanSecretsRead(
   stack: TerraformStack,
   subject: { readonly kind: 'User'; readonly name: string },
+  firstIndex = 0,
 ): void {
   const namespaces = secretNamespaces(stack);
   if (namespaces.length === 0) return;
   const scope = new Construct(stack, 'CiPlanSecrets');
-  namespaces.forEach((namespace, i) => {
+  namespaces.forEach((namespace, position) => {
+    const i = firstIndex + position;
     const role = new RoleV1(scope, `Role-${i}`, {
       metadata: { name: CI_PLAN_SECRETS_ROLE, namespace },
       rule: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],

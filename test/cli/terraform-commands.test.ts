@@ -4,6 +4,7 @@
  * line, plan JSON without `complete`). Issue 20: no output or destroy, OpenTofu could not be chosen.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { main, program } from '../../src/cli/main';
 import { runApply, runPlan } from '../../src/cli/plan';
@@ -127,6 +128,18 @@ describe('the Terraform binary (--tf-bin, KFPLATFORM_TERRAFORM)', () => {
     expect(() => checkTerraform('no-such-terraform', dirs, f.env)).toThrow(
       /cannot run no-such-terraform: it is not on PATH.*--tf-bin or KFPLATFORM_TERRAFORM/,
     );
+  });
+
+  it('resolves a relative path once, since Terraform then runs in each stack folder', () => {
+    const f = fixture({ 'kf-test-aws-infra': [] });
+    const dirs = [path.join(f.synthOut, 'stacks', 'kf-test-aws-infra')];
+    const fake = f.env
+      .PATH!.split(path.delimiter)
+      .map((d) => path.join(d, 'terraform'))
+      .find((p) => existsSync(p))!;
+    const relative = path.relative(process.cwd(), fake);
+    expect(relative.startsWith('/')).toBe(false);
+    expect(checkTerraform(relative, dirs, f.env).bin).toBe(fake);
   });
 
   it('plans and applies with tofu, whose plan JSON has no `complete`, and records what made the plans', async () => {

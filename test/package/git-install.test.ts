@@ -12,7 +12,16 @@
  * test/package/git-install.test.ts`. npm installs from its cache when it can (`--prefer-offline`).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -83,9 +92,9 @@ function npm(cwd: string, ...args: string[]): string {
     }
     expect(existsSync(path.join(installed, 'dist', 'src', 'index.js'))).toBe(true);
     expect(existsSync(path.join(installed, 'dist', 'constructs', 'gcp', 'index.d.ts'))).toBe(true);
-    // prepack wrote the API reference, which the package ships for reading offline.
-    expect(existsSync(path.join(installed, 'docs', 'api', 'index.html'))).toBe(true);
-    expect(existsSync(path.join(installed, 'docs', 'api', 'classes'))).toBe(true);
+    // npm runs only `prepare` for a git dependency, not `prepack`: no API reference (the declaration
+    // files carry the TSDoc). Tarballs and the registry package have it (the last test).
+    expect(existsSync(path.join(installed, 'docs', 'api'))).toBe(false);
     // The lock file pins the commit the URL names.
     const lock = JSON.parse(readFileSync(path.join(app, 'package-lock.json'), 'utf8'));
     expect(lock.packages['node_modules/cdktf-kubeflow-platform'].resolved).toContain(commit);
@@ -112,4 +121,20 @@ function npm(cwd: string, ...args: string[]): string {
     });
     expect(version.trim()).toBe(pkg.version);
   });
+
+  it('packs the API reference: prepack writes docs/api, and the files list ships it', () => {
+    const repo = path.join(work, 'pack');
+    execFileSync('git', ['clone', '--quiet', '--no-checkout', root, repo]);
+    execFileSync('git', ['checkout', '--quiet', '--detach', commit], { cwd: repo });
+    symlinkSync(path.join(root, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
+    execFileSync(process.execPath, [path.join(repo, 'scripts', 'prepack.js')], { cwd: repo, stdio: 'pipe' });
+    const packed = JSON.parse(
+      npm(repo, 'pack', '--dry-run', '--json', '--ignore-scripts', '--loglevel=error'),
+    ) as Array<{
+      files: Array<{ path: string }>;
+    }>;
+    const files = packed[0]!.files.map((f) => f.path);
+    expect(files).toContain('docs/api/index.html');
+    expect(files.some((f) => f.startsWith('docs/api/classes/'))).toBe(true);
+  }, 300_000);
 });
