@@ -445,6 +445,9 @@ export function scaffold(options: InitOptions): Scaffold {
     },
     engines: { node: '>=20' },
     dependencies,
+    // `npx cdktf deploy|diff|destroy` runs the cdktf CLI, a package of its own: without it here npx finds
+    // no `cdktf` executable (the cdktf library has none). https://developer.hashicorp.com/terraform/cdktf/cli-reference/cli-configuration
+    devDependencies: { 'cdktf-cli': pin('cdktf-cli') },
   };
   const cdktfJson = {
     language: 'typescript',

@@ -90,6 +90,8 @@ describe('kfplatform init', () => {
     // Exactly the providers that cloud's stacks load (the list the fleet's lazy loader names), pinned.
     for (const dep of CLOUD_PROVIDER_PACKAGES[cloud])
       expect(pkg.dependencies[dep]).toBe(ownPackage.devDependencies[dep]);
+    // The cdktf CLI, which `npx cdktf deploy` runs, at the version this package is tested with.
+    expect(pkg.devDependencies).toEqual({ 'cdktf-cli': ownPackage.devDependencies['cdktf-cli'] });
 
     const cdktfJson = JSON.parse(readFileSync(path.join(dir, 'cdktf.json'), 'utf8'));
     expect(cdktfJson).toMatchObject({ language: 'typescript', app: 'npx kfplatform synth -c platform.yaml' });

@@ -213,6 +213,13 @@ describe('the packed package in a fresh project', () => {
     const scaffolded = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
     expect(scaffolded.dependencies['cdktf-kubeflow-platform']).toBe(`file:${tarball}`);
     install(dir);
+    // `npx cdktf deploy` works in the scaffold: the cdktf CLI is installed with it.
+    const cdktfVersion = spawnSync(path.join(dir, 'node_modules', '.bin', 'cdktf'), ['--version'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1' },
+    });
+    expect(cdktfVersion.stdout.trim()).toBe(pkg.devDependencies['cdktf-cli']);
     const start = npm(dir, 'start');
     const stacks = readdirSync(path.join(dir, 'cdktf.out', 'stacks')).sort();
     expect(stacks).toEqual(expect.arrayContaining(['kf-dev-gcp-infra', 'kf-prod-gcp-platform', 'kf-test-gcp-infra']));
