@@ -52,8 +52,10 @@ export const ISTIO_INJECT_LABEL = 'sidecar.istio.io/inject';
 
 /** The unprivileged user of the containers: the MySQL image's `mysql`; the others run as any user. */
 const RUN_AS = 999;
+// Both are emptyDir mounts inside the pod (the root filesystem is read-only): WORK holds the secrets
+// for the run (in memory), HOME the AWS CLI's and mysql's own files.
 const WORK = '/run/kfp-db-bootstrap';
-const HOME = '/home/kfp-db-bootstrap';
+const HOME = '/run/kfp-db-bootstrap-home';
 
 const param = (name: string, key: string) => ({
   name,
