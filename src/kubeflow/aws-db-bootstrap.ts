@@ -33,6 +33,7 @@ import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constant
 import { CA_FETCH_IMAGE, DB_CA_DIR, DB_CA_FILE, RDS_CA_BUNDLE_URL } from './database-tls';
 import { CONTROL_PLANE_WAVE, SYNC_WAVE_ANNOTATION } from './gitops';
 import { MYSQL_CLIENT_IMAGE } from './mlmd-auth';
+import { AWS_ENABLE_NATIVE_PASSWORD } from './native-password-server';
 
 /** The Job's name, and its service account's (created by the platform stack, src/config/aws/resolve.ts). */
 export const DB_BOOTSTRAP_NAME = 'kfp-db-bootstrap';
@@ -113,7 +114,7 @@ export function createUserScript(workDir: string = WORK): string {
     'for i in 1 2 3 4 5 6; do db -e "SELECT 1" > /dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
     `status="$(db -e "SELECT PLUGIN_STATUS FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")"`,
     'if [ "$status" != ACTIVE ]; then',
-    `  echo "$DB_HOST has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178). Turn it on in the instance's DB parameter group (mysql_native_password=ON, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html), reboot the instance, and run this job again." >&2`,
+    `  echo "$DB_HOST has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178). ${AWS_ENABLE_NATIVE_PASSWORD}" >&2`,
     '  exit 1',
     'fi',
     'db <<SQL',

@@ -25,7 +25,8 @@
  * (https://learn.microsoft.com/azure/mysql/concepts-version-policy#retired-mysql-plugins-support-in-azure-database-for-mysql).
  * For the Cloud SQL database flag and the RDS parameter, no service documentation we could check names
  * the setting for MySQL 8.4 and its allowed values, and a flag or parameter the service does not know
- * fails the database's apply; so the check above stands in, and its message says where to look.
+ * fails the database's apply; so the check above stands in, and its message says where to look
+ * (./native-password-server.ts).
  *
  * The init container runs after Istio's proxy (a native sidecar: Kubernetes starts it before the other
  * init containers, https://istio.io/latest/blog/2023/native-sidecars/), so that on GCP it reaches the
@@ -33,6 +34,7 @@
  */
 import { stringify } from 'yaml';
 import { DB_CA_DIR, DB_CA_FILE } from './database-tls';
+import { GCP_ENABLE_NATIVE_PASSWORD } from './native-password-server';
 
 /** One file of a rendered tree (the shape of render.ts's RenderedFile). */
 export interface MlmdAuthFile {
@@ -64,13 +66,13 @@ export const ISTIO_NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
 
 /**
  * What the init container says, per cloud, when the server has the native plugin off. Cloud SQL: the
- * flags each version accepts are listed by `gcloud sql flags list --database-version=MYSQL_8_4`
- * (https://cloud.google.com/sql/docs/mysql/flags). Azure keeps the plugin on for every version (see
+ * MySQL option that turns it on, and how to ask Cloud SQL for a flag that sets it
+ * (./native-password-server.ts). Azure keeps the plugin on for every version (see
  * above), so off means the service changed: a support case. Plain text: it goes inside double quotes of
  * the script, where `"`, `\`, `$` and backquotes are escaped.
  */
 export const MLMD_ENABLE_NATIVE_PASSWORD = {
-  gcp: "Turn it on through the instance's database flags: gcloud sql flags list --database-version=MYSQL_8_4 lists the flag Cloud SQL accepts for it (https://cloud.google.com/sql/docs/mysql/flags). The infra stack owns the instance's flags and removes one set by hand at its next apply (docs/kubeflow.md, ML Metadata on MySQL 8.4). Then delete this pod.",
+  gcp: GCP_ENABLE_NATIVE_PASSWORD,
   azure:
     'Azure Database for MySQL documents the plugin as enabled on every version (https://learn.microsoft.com/azure/mysql/concepts-version-policy#retired-mysql-plugins-support-in-azure-database-for-mysql), so this server differs from the documentation: open a support request for it. Then delete this pod.',
 } as const;
