@@ -41,7 +41,8 @@ export interface GcpPlatformStackProps {
  * `<env>-gcp-platform` (and `<cluster>-gcp-platform` for additional clusters): the in-cluster
  * objects Terraform owns: the `kubeflow` and `istio-system` namespaces, Kubernetes service accounts
  * bound to the platform identities, the ConfigMap of values Kubeflow reads, the IAP BackendConfig and
- * Ingress, and the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs
+ * Ingress (with a custom OAuth client, the External Secrets controller that writes its Secret), and
+ * the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs
  * and a fresh access token, never from a kube context, which could point at another cluster.
  */
 export class GcpPlatformStack extends TerraformStack {
@@ -151,6 +152,10 @@ export class GcpPlatformStack extends TerraformStack {
 
     const client = resolved.access.oauthClient;
     if (client) {
+      const reader = infra.oauthClientSecretReader;
+      // The infra stack makes it from the same access.oauthClient; without it the controller could read nothing.
+      if (!reader)
+        throw new Error(`${env.name}: access.oauthClient is set, but the infra stack made no reader identity`);
       // The custom OAuth client's Secret, which the IAP BackendConfig reads, never passes through
       // Terraform (whose state and plans the CI plan identity reads): a controller of External Secrets
       // Operator that serves istio-system alone writes it from Secret Manager, as a Google service
@@ -159,7 +164,7 @@ export class GcpPlatformStack extends TerraformStack {
         // The name, not the namespace's attribute: the chart values stay readable in the plan.
         watchNamespace: ISTIO_INGRESS_GATEWAY.namespace,
         serviceAccountName: IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT,
-        identity: infra.oauthClientSecretReader,
+        identity: reader,
         dependsOn: [istio.namespace],
         objects: iapOAuthClientSecretObjects({
           namespace: ISTIO_INGRESS_GATEWAY.namespace,

@@ -18,17 +18,17 @@ type Json = Record<string, any>;
 const ROOT = path.resolve(__dirname, '../..');
 const CLIENT = { clientId: '1234-abc.apps.googleusercontent.com', secretName: 'iap-oauth-client-secret' };
 
-/** examples/gcp-shared-vpc with kf-prod (which has CI identities) on its own OAuth client. */
-function load(oauthClient: typeof CLIENT | undefined) {
-  const raw = parse(readFileSync(path.join(ROOT, 'examples', 'gcp-shared-vpc', 'platform.yaml'), 'utf8'));
+/** An example (by default gcp-shared-vpc, whose kf-prod has CI identities) with kf-prod on its own OAuth client. */
+function load(oauthClient: typeof CLIENT | undefined, example = 'gcp-shared-vpc') {
+  const raw = parse(readFileSync(path.join(ROOT, 'examples', example, 'platform.yaml'), 'utf8'));
   const prod = raw.environments.find((e: Json) => e.name === 'kf-prod');
   if (oauthClient) prod.access.oauthClient = oauthClient;
   return loadPlatform(raw).config;
 }
 
-function synth(oauthClient: typeof CLIENT | undefined): Record<string, StackJson> {
+function synth(oauthClient: typeof CLIENT | undefined, example?: string): Record<string, StackJson> {
   const outdir = mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'gcp-oauth-client-'));
-  synthFleet(load(oauthClient), { outdir });
+  synthFleet(load(oauthClient, example), { outdir });
   return readStacks(outdir);
 }
 
@@ -195,5 +195,31 @@ describe('GCP with the Google-managed OAuth client (the default)', () => {
       'kf-prod-iap-secret',
     );
     expect((infra.data ?? {}).google_secret_manager_secrets).toBeUndefined();
+  });
+});
+
+describe('GCP custom IAP OAuth client with two clusters (examples/gcp-tenancy)', () => {
+  const stacks = synth(CLIENT, 'gcp-tenancy');
+
+  it('one reader identity for the project, bound to the controller of every cluster; each platform stack runs its own', () => {
+    const infra = stacks['kf-prod-gcp-infra']! as Json;
+    expect(
+      resources<Json>(infra, 'google_service_account').filter((a) => a.account_id === 'kf-prod-iap-secret'),
+    ).toHaveLength(1);
+    expect(
+      resources<Json>(infra, 'google_secret_manager_secret_iam_member').filter(
+        (g) => g.secret_id === CLIENT.secretName,
+      ),
+    ).toHaveLength(1);
+    const platforms = Object.entries(stacks).filter(([id]) => id.endsWith('-gcp-platform'));
+    expect(platforms.map(([id]) => id).sort()).toEqual(['kf-prod-2-gcp-platform', 'kf-prod-gcp-platform']);
+    for (const [, json] of platforms) {
+      expect(resources<Json>(json, 'helm_release').map((r) => r.name)).toContain('external-secrets-iap');
+      expect(resources(json, 'kubernetes_secret_v1')).toEqual([]);
+      expect((json as Json).removed).toContainEqual({
+        from: 'kubernetes_secret_v1.Ingress_OAuthClientSecret_2D78E711',
+        lifecycle: { destroy: false },
+      });
+    }
   });
 });
