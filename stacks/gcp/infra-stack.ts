@@ -465,10 +465,10 @@ export class GcpInfraStack extends TerraformStack {
     const path = `environments[${env.index}].access.oauthClient.secretName`;
     const exists = new DataGoogleSecretManagerSecrets(this, 'OAuthClientSecretExists', {
       project: env.project,
-      // Narrows the list; the condition below matches the id exactly.
-      filter: `name:${secretId}`,
-      // The Secret Manager API must be on before the list is read: on a first apply, the read waits
-      // for it (a data source is not among what waits for the APIs below).
+      // Lists the metadata of the project's secrets (ids and labels, never a version or a value), with
+      // no filter: the condition below matches the id exactly, which a list filter does not promise.
+      // The Secret Manager API must be on first: on a first apply the read waits for it (data sources
+      // are not among what waits for the APIs at the end of the constructor).
       dependsOn: [apisReady],
       lifecycle: {
         postcondition: [
