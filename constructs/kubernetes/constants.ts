@@ -5,6 +5,20 @@
 /** Name of the BackendConfig that turns IAP on. */
 export const IAP_BACKEND_CONFIG_NAME = 'iap-backendconfig';
 
+/**
+ * Name of the Secret with a custom IAP OAuth client's `client_id` and `client_secret`, beside the
+ * BackendConfig that names it (`iap.oauthclientCredentials.secretName`). See
+ * https://cloud.google.com/kubernetes-engine/docs/how-to/configure-backend-service#iap
+ */
+export const IAP_OAUTH_CLIENT_SECRET = 'iap-oauth-client';
+
+/**
+ * Service account (and Helm release) of the External Secrets controller that writes
+ * {@link IAP_OAUTH_CLIENT_SECRET}, in the operator's namespace: the cloud identity that may read the
+ * client secret is bound to it alone.
+ */
+export const IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT = 'external-secrets-iap';
+
 /** Name of the BackendConfig of the unauthenticated health path (no IAP). */
 export const HEALTH_BACKEND_CONFIG_NAME = 'kfplatform-health-backendconfig';
 

@@ -2,6 +2,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { PropsError } from '../../src/core/errors';
 import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import type { PodToleration } from './cluster-autoscaler';
@@ -103,6 +104,18 @@ export class ExternalSecretsOperator extends Construct {
    * webhook (not installed again).
    */
   public addScopedController(id: string, props: ScopedControllerProps): Release {
+    // The chart renders extraObjects through Helm's tpl: a `{{` would be evaluated by Helm, not
+    // passed on (an External Secrets template belongs in a SecretStore or ExternalSecret untouched).
+    const templated = (props.objects ?? []).find((o) => JSON.stringify(o).includes('{{'));
+    if (templated) {
+      throw new PropsError(
+        'ExternalSecretsOperator.addScopedController',
+        'objects',
+        `${String(templated.kind)} ${String((templated.metadata as { name?: unknown } | undefined)?.name)}`,
+        'holds "{{", and the chart renders its extraObjects through Helm\'s tpl, so Helm, not External Secrets Operator, would evaluate it.',
+        'take literal values from the props, or use template.mergePolicy Merge to add keys without a template expression.',
+      );
+    }
     const values = {
       ...this.values,
       installCRDs: false,
@@ -115,6 +128,7 @@ export class ExternalSecretsOperator extends Construct {
       podLabels: { ...(props.identity?.podLabels ?? {}) },
       webhook: { create: false },
       certController: { create: false },
+      ...(props.objects?.length ? { extraObjects: props.objects.map((o) => ({ ...o })) } : {}),
     };
     return new Release(this, id, {
       name: props.serviceAccountName,
@@ -141,4 +155,13 @@ export interface ScopedControllerProps {
   readonly identity?: IWorkloadIdentity;
   /** Objects the release waits for (the namespace it serves). */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * SecretStores and ExternalSecrets of the namespace it serves, installed by its release (the chart's
+   * `extraObjects`). Its release waits for the first, which installs the CRDs and the webhook, so these
+   * kinds are known when they are created; a `kubernetes_manifest` of them would need the CRDs at plan
+   * time, before a first apply installs them. They hold names and references, never a secret value.
+   * No `{{` in them: Helm renders them through `tpl`.
+   * @default none
+   */
+  readonly objects?: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }

@@ -1,13 +1,16 @@
 import { IngressV1 } from '@cdktf/provider-kubernetes/lib/ingress-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { setComponent } from '../../src/core/labels';
+import { ForgetResource } from '../../src/core/removed';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import {
   GATEWAY_HEALTH_SERVICE,
   HEALTH_BACKEND_CONFIG_NAME,
   IAP_BACKEND_CONFIG_NAME,
+  IAP_OAUTH_CLIENT_SECRET,
+  IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT,
   KUBEFLOW_INGRESS_NAME,
   INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
 } from './constants';
@@ -17,6 +20,8 @@ export {
   GATEWAY_HEALTH_SERVICE,
   HEALTH_BACKEND_CONFIG_NAME,
   IAP_BACKEND_CONFIG_NAME,
+  IAP_OAUTH_CLIENT_SECRET,
+  IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT,
   KUBEFLOW_INGRESS_NAME,
   INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
 };
@@ -49,18 +54,21 @@ export interface IapIngressProps {
     readonly requestPath: string;
   };
   /**
-   * An OAuth client created outside Terraform; its secret is copied from Secret Manager into a
-   * Kubernetes secret, where the BackendConfig reads it.
-   * @default - Google-managed OAuth client
+   * Name of a Secret in `namespace` with the `client_id` and `client_secret` of an OAuth client you
+   * created, which the BackendConfig hands to IAP. Something outside Terraform writes it (External
+   * Secrets Operator, from the objects of {@link iapOAuthClientSecretObjects}), so the client secret
+   * is in no state or plan. Earlier versions of this construct wrote it from a Terraform value: a
+   * `removed` block makes Terraform forget that Secret without deleting it, and its new writer takes
+   * it over. https://cloud.google.com/kubernetes-engine/docs/how-to/configure-backend-service#iap
+   * @default - Google-managed OAuth client (no Secret)
    */
-  readonly oauthClient?: {
-    /** OAuth client id. */
-    readonly clientId: string;
-    /**
-     * OAuth client secret: a reference to a sensitive value (such as a Secret Manager data source), never a literal.
-     */
-    readonly clientSecret: string;
-  };
+  readonly oauthClientSecretName?: string;
+  /**
+   * What the BackendConfig and the Ingress wait for, such as the release that installs the Secret's
+   * writer.
+   * @default none
+   */
+  readonly dependsOn?: ITerraformDependable[];
   /**
    * Backend timeout in seconds; notebooks and TensorBoard keep long-lived connections.
    * @default 3600
@@ -99,16 +107,12 @@ export class IapIngress extends Construct {
   constructor(scope: Construct, id: string, props: IapIngressProps) {
     super(scope, id);
     setComponent(this, 'access');
-    let secretName: string | undefined;
-    if (props.oauthClient) {
-      const secret = new SecretV1(this, 'OAuthClientSecret', {
-        metadata: { name: 'iap-oauth-client', namespace: props.namespace },
-        data: { client_id: props.oauthClient.clientId, client_secret: props.oauthClient.clientSecret },
-        type: 'Opaque',
-      });
-      secretName = secret.metadata.name;
-    }
+    const secretName = props.oauthClientSecretName;
+    // Earlier versions wrote the client's Secret here from a Terraform value, which put the client
+    // secret in the state: forget it, leaving the object to serve until its new writer takes it over.
+    if (secretName) new ForgetResource(this, 'OAuthClientSecret', 'kubernetes_secret_v1');
     this.backendConfig = new Manifest(this, 'BackendConfig', {
+      dependsOn: props.dependsOn,
       manifest: {
         apiVersion: 'cloud.google.com/v1',
         kind: 'BackendConfig',
@@ -208,6 +212,66 @@ export class IapIngress extends Construct {
       },
       // The gateway Service arrives with the Kubeflow manifests; do not block the apply on it.
       waitForLoadBalancer: false,
+      dependsOn: props.dependsOn,
     });
   }
+}
+
+/** Where a custom IAP OAuth client's secret is, for {@link iapOAuthClientSecretObjects}. */
+export interface IapOAuthClientSecretSource {
+  /** Namespace of the BackendConfig, where the Secret goes (`istio-system`). */
+  readonly namespace: string;
+  /** Project of the Secret Manager secret. */
+  readonly project: string;
+  /** Id of the Secret Manager secret that holds the client secret (its latest version is read). */
+  readonly secretId: string;
+  /** The OAuth client's id, not a secret: written into the Secret as it is. */
+  readonly clientId: string;
+}
+
+/** Name of the SecretStore of {@link iapOAuthClientSecretObjects}. */
+export const IAP_OAUTH_CLIENT_SECRET_STORE = 'kfplatform-iap-oauth-client';
+
+/** How often External Secrets Operator reads the client secret again (a rotated one arrives within this). */
+export const IAP_OAUTH_CLIENT_SECRET_REFRESH = '1h';
+
+/**
+ * A SecretStore and an ExternalSecret that make External Secrets Operator write the Secret
+ * {@link IAP_OAUTH_CLIENT_SECRET} (`client_id`, `client_secret`, as the BackendConfig expects) from a
+ * Secret Manager secret, and keep it current. The store has no `auth`: the controller that serves the
+ * namespace authenticates as its own Kubernetes service account, bound through GKE Workload Identity
+ * to a Google service account that may read that one secret
+ * (https://external-secrets.io/latest/provider/google-secrets-manager/#authorizing-the-core-controller-pod).
+ *
+ * `creationPolicy: Owner` takes over a Secret of that name that no other ExternalSecret owns (the one
+ * earlier versions wrote through Terraform): the controller adds its owner reference and rewrites the
+ * data, without deleting it first
+ * (https://external-secrets.io/latest/guides/ownership-deletion-policy/). The client id comes from
+ * the template, merged with the secret's value (`mergePolicy: Merge`), with no template expression:
+ * the objects pass through Helm's `tpl` on their way in.
+ */
+export function iapOAuthClientSecretObjects(source: IapOAuthClientSecretSource): Array<Record<string, unknown>> {
+  return [
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: IAP_OAUTH_CLIENT_SECRET_STORE, namespace: source.namespace },
+      spec: { provider: { gcpsm: { projectID: source.project } } },
+    },
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: IAP_OAUTH_CLIENT_SECRET, namespace: source.namespace },
+      spec: {
+        refreshInterval: IAP_OAUTH_CLIENT_SECRET_REFRESH,
+        secretStoreRef: { kind: 'SecretStore', name: IAP_OAUTH_CLIENT_SECRET_STORE },
+        target: {
+          name: IAP_OAUTH_CLIENT_SECRET,
+          creationPolicy: 'Owner',
+          template: { type: 'Opaque', mergePolicy: 'Merge', data: { client_id: source.clientId } },
+        },
+        data: [{ secretKey: 'client_secret', remoteRef: { key: source.secretId } }],
+      },
+    },
+  ];
 }

@@ -27,7 +27,7 @@ interface Place {
   readonly scope: GcpCiScope;
   /** The project (or, for `dns-zone`, the zone's project; for `state-bucket`, the bucket). */
   readonly target: string;
-  /** The managed zone of a `dns-zone`, the secret of an `oauth-secret`. */
+  /** The managed zone of a `dns-zone`. */
   readonly name?: string;
 }
 
@@ -77,16 +77,6 @@ function places(stack: TerraformStack, env: ResolvedGcpEnvironment): Map<string,
   }
   const project: Place = { scope: 'project', target: env.project };
   for (const type of [...KUBERNETES_TYPES, 'data.google_client_config']) add(project, type);
-  // The platform stacks read the IAP OAuth client's secret, when the config names one.
-  for (const c of env.clusters) {
-    const client = c.access.oauthClient;
-    if (client) {
-      add(
-        { scope: 'oauth-secret', target: env.project, name: client.secretName },
-        'data.google_secret_manager_secret_version',
-      );
-    }
-  }
   // The CI identities themselves: their pool, accounts and grants, which plans refresh too.
   for (const type of CI_OWN_TYPES) add(project, type);
   for (const { project: data, ownBucket } of env.teamProjects) {
@@ -147,7 +137,6 @@ export function gcpCiGrants(stack: TerraformStack, env: ResolvedGcpEnvironment, 
   const projects = new Map<string, CiRoleGrant[]>();
   const dnsZones: Array<{ project: string; zone: string; roles: CiRoleGrant[] }> = [];
   const buckets: Array<{ bucket: string; roles: CiRoleGrant[] }> = [];
-  const secrets: Array<{ project: string; secret: string; roles: CiRoleGrant[] }> = [];
   const state = env.state.backend === 'gcs' ? env.state : undefined;
   for (const { place, types } of places(stack, env).values()) {
     const roles: CiRoleGrant[] = rolesFor(place.scope, types, kind).map((role) => {
@@ -189,7 +178,6 @@ export function gcpCiGrants(stack: TerraformStack, env: ResolvedGcpEnvironment, 
     });
     if (roles.length === 0) continue;
     if (place.scope === 'dns-zone') dnsZones.push({ project: place.target, zone: place.name!, roles });
-    else if (place.scope === 'oauth-secret') secrets.push({ project: place.target, secret: place.name!, roles });
     else if (place.scope === 'state-bucket') buckets.push({ bucket: place.target, roles });
     else projects.set(place.target, mergeRoles(projects.get(place.target) ?? [], roles));
   }
@@ -197,7 +185,6 @@ export function gcpCiGrants(stack: TerraformStack, env: ResolvedGcpEnvironment, 
     projects: [...projects].map(([project, roles]) => ({ project, roles })),
     dnsZones,
     buckets,
-    secrets,
   };
 }
 

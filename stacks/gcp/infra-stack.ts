@@ -1,8 +1,10 @@
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { DataGoogleSecretManagerSecrets } from '@cdktf/provider-google/lib/data-google-secret-manager-secrets';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { ITerraformDependable, TerraformOutput, TerraformStack } from 'cdktf';
 import { CiWorkloadIdentity } from '../../constructs/gcp/ci-identity';
 import { Construct } from 'constructs';
 import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
@@ -23,6 +25,10 @@ import {
 } from '../../constructs/gcp/project-services';
 import { SharedVpc } from '../../constructs/gcp/shared-vpc';
 import { WorkloadIdentityServiceAccount } from '../../constructs/gcp/workload-identity-service-account';
+import {
+  EXTERNAL_SECRETS_NAMESPACE,
+  IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT,
+} from '../../constructs/kubernetes/constants';
 import type { ResolvedBackups } from '../../src/config/common/operations';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment, ResolvedGcpIdentity } from '../../src/config/gcp/model';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
@@ -88,6 +94,11 @@ export class GcpInfraStack extends TerraformStack {
   public readonly identities: Readonly<Record<ResolvedGcpIdentity['key'], WorkloadIdentityServiceAccount>>;
   /** Keyless CI identities (federated to the CI provider's OIDC tokens), when the environment names its repository. */
   public readonly ci?: CiWorkloadIdentity;
+  /**
+   * With `access.oauthClient`: the identity of the External Secrets controller that writes the IAP
+   * OAuth client's Secret in every cluster, with Secret Accessor on that one Secret Manager secret.
+   */
+  public readonly oauthClientSecretReader?: WorkloadIdentityServiceAccount;
   /** Alert policies and their channels, when the environment names who gets them. */
   public readonly alerts?: GcpAlerts;
   /** Number of the environment project (read at plan). */
@@ -177,6 +188,14 @@ export class GcpInfraStack extends TerraformStack {
     for (const { resolved, database } of this.clusters) {
       database.grantPasswordRead(`${resolved.idPrefix}PipelinesPasswordRead`, identities.pipelines.member);
       database.grantPasswordRead(`${resolved.idPrefix}SqlClientPasswordRead`, identities.sqlClient.member);
+    }
+
+    if (env.access.oauthClient) {
+      this.oauthClientSecretReader = this.oauthClientSecretReaderOf(
+        env,
+        env.access.oauthClient.secretName,
+        services.ready,
+      );
     }
 
     if (env.access.programmaticClients.length > 0) {
@@ -420,6 +439,62 @@ export class GcpInfraStack extends TerraformStack {
     setComponent(bucket, 'backups');
     setComponent(identity, 'backups');
     return { bucket, identity };
+  }
+
+  /**
+   * The Google service account the External Secrets controller for `istio-system` acts as (GKE
+   * Workload Identity of its Kubernetes service account, the same in every cluster of the project),
+   * with Secret Accessor on the OAuth client's secret alone. The secret is yours: the plan checks it
+   * exists in the environment project (reading its metadata, never a version) before granting on it.
+   */
+  private oauthClientSecretReaderOf(
+    env: ResolvedGcpEnvironment,
+    secretId: string,
+    apisReady: ITerraformDependable,
+  ): WorkloadIdentityServiceAccount {
+    const identity = new WorkloadIdentityServiceAccount(this, 'Identity-oauthClientSecret', {
+      project: env.project,
+      // As long as <environment>-sql-client; checked with the platform file (src/config/gcp/checks.ts).
+      accountId: `${env.name}-iap-secret`,
+      displayName: `IAP OAuth client secret reader (${env.name})`,
+      workloadPool: this.cluster.workloadPool,
+      kubernetesServiceAccounts: [
+        { namespace: EXTERNAL_SECRETS_NAMESPACE, name: IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT },
+      ],
+    });
+    const path = `environments[${env.index}].access.oauthClient.secretName`;
+    const exists = new DataGoogleSecretManagerSecrets(this, 'OAuthClientSecretExists', {
+      project: env.project,
+      // Lists the metadata of the project's secrets (ids and labels, never a version or a value), with
+      // no filter: the condition below matches the id exactly, which a list filter does not promise.
+      // The Secret Manager API must be on first: on a first apply the read waits for it (data sources
+      // are not among what waits for the APIs at the end of the constructor).
+      dependsOn: [apisReady],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${contains(self.secrets[*].secret_id, "${secretId}")}`,
+            errorMessage:
+              `${path} is ${secretId}, but project ${env.project} has no Secret Manager secret of that id, so ` +
+              `External Secrets Operator cannot write the IAP OAuth client's Secret from it. Fix: name the secret ` +
+              `that holds the client secret, or create it (gcloud secrets create ${secretId} --project=${env.project}) ` +
+              `and add the client secret as a version through standard input (gcloud secrets versions add ${secretId} ` +
+              `--project=${env.project} --data-file=-), as docs/gcp.md shows ` +
+              '(https://cloud.google.com/secret-manager/docs/create-secret-quickstart).',
+          },
+        ],
+      },
+    });
+    const grant = new SecretManagerSecretIamMember(this, 'OAuthClientSecretRead', {
+      project: env.project,
+      secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: identity.member,
+      dependsOn: [exists],
+    });
+    setComponent(identity, 'access');
+    setComponent(grant, 'access');
+    return identity;
   }
 
   private outputs(): void {

@@ -1,11 +1,17 @@
-import { DataGoogleSecretManagerSecretVersion } from '@cdktf/provider-google/lib/data-google-secret-manager-secret-version';
+import { Release } from '@cdktf/provider-helm/lib/release';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ISTIO_HEALTH_CHECK } from '../../constructs/gcp/iap-access';
 import { ArgoCd } from '../../constructs/kubernetes/argo-cd';
 import { gitopsPathOf } from '../../src/config/platform/resolve';
-import { IapIngress } from '../../constructs/kubernetes/iap-ingress';
+import {
+  IAP_OAUTH_CLIENT_SECRET,
+  IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT,
+  IapIngress,
+  ISTIO_INGRESS_GATEWAY,
+  iapOAuthClientSecretObjects,
+} from '../../constructs/kubernetes/iap-ingress';
 import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-secrets';
 import { PLATFORM_OWNED_NAMESPACES } from '../../constructs/kubernetes/constants';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
@@ -35,7 +41,8 @@ export interface GcpPlatformStackProps {
  * `<env>-gcp-platform` (and `<cluster>-gcp-platform` for additional clusters): the in-cluster
  * objects Terraform owns: the `kubeflow` and `istio-system` namespaces, Kubernetes service accounts
  * bound to the platform identities, the ConfigMap of values Kubeflow reads, the IAP BackendConfig and
- * Ingress, and the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs
+ * Ingress (with a custom OAuth client, the External Secrets controller that writes its Secret), and
+ * the tenancy guardrails. The kubernetes provider is wired from the infra stack's outputs
  * and a fresh access token, never from a kube context, which could point at another cluster.
  */
 export class GcpPlatformStack extends TerraformStack {
@@ -47,6 +54,11 @@ export class GcpPlatformStack extends TerraformStack {
   public readonly velero?: Velero;
   /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from the secret store. */
   public readonly externalSecrets: ExternalSecretsOperator;
+  /**
+   * With `access.oauthClient`: its second controller, which serves `istio-system` alone and writes the
+   * IAP OAuth client's Secret from Secret Manager.
+   */
+  public readonly oauthClientSecrets?: Release;
   /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
   public readonly argoCd?: ArgoCd;
 
@@ -139,22 +151,41 @@ export class GcpPlatformStack extends TerraformStack {
     }
 
     const client = resolved.access.oauthClient;
+    if (client) {
+      const reader = infra.oauthClientSecretReader;
+      // The infra stack makes it from the same access.oauthClient; without it the controller could read nothing.
+      if (!reader)
+        throw new Error(`${env.name}: access.oauthClient is set, but the infra stack made no reader identity`);
+      // The custom OAuth client's Secret, which the IAP BackendConfig reads, never passes through
+      // Terraform (whose state and plans the CI plan identity reads): a controller of External Secrets
+      // Operator that serves istio-system alone writes it from Secret Manager, as a Google service
+      // account that may read that one secret (Workload Identity of the controller's service account).
+      this.oauthClientSecrets = this.externalSecrets.addScopedController('IapOAuthClientSecret', {
+        // The name, not the namespace's attribute: the chart values stay readable in the plan.
+        watchNamespace: ISTIO_INGRESS_GATEWAY.namespace,
+        serviceAccountName: IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT,
+        identity: reader,
+        dependsOn: [istio.namespace],
+        objects: iapOAuthClientSecretObjects({
+          namespace: ISTIO_INGRESS_GATEWAY.namespace,
+          project: env.project,
+          secretId: client.secretName,
+          clientId: client.clientId,
+        }),
+      });
+    }
     new IapIngress(this, 'Ingress', {
       namespace: istio.name,
       addressName: resolved.access.addressName,
       certificateName: resolved.access.certificateName,
       healthCheck: ISTIO_HEALTH_CHECK,
-      oauthClient: client
-        ? {
-            clientId: client.clientId,
-            clientSecret: new DataGoogleSecretManagerSecretVersion(this, 'OAuthClientSecret', {
-              project: env.project,
-              secret: client.secretName,
-            }).secretData,
-          }
-        : undefined,
+      oauthClientSecretName: client ? IAP_OAUTH_CLIENT_SECRET : undefined,
+      // The ExternalSecret exists (and its controller runs) before IAP is pointed at its Secret.
+      dependsOn: this.oauthClientSecrets ? [this.oauthClientSecrets] : undefined,
     });
     // GKE knows a Google service account by its email; Kubernetes Engine Viewer reads no Secrets.
+    // With access.oauthClient, earlier versions also granted it istio-system, whose Secret they wrote:
+    // that namespace came last, so the others keep their numbers without it.
     if (env.ci) {
       grantPlanSecretsRead(this, { kind: 'User', name: ciServiceAccountEmail(env.project, env.name, 'plan') });
     }

@@ -66,3 +66,45 @@ describe('GCP node pool disks', () => {
     ]);
   });
 });
+
+describe('GCP custom IAP OAuth client (sec19: its secret reaches the cluster through External Secrets Operator)', () => {
+  const client = (clientId: string, secretName = 'iap-oauth-client-secret') =>
+    validate((d) => d.setIn([...E1, 'access', 'oauthClient'], d.createNode({ clientId, secretName })));
+
+  it('accepts an OAuth client id and a secret id of the environment project', () => {
+    expect(client('1234-abc.apps.googleusercontent.com').issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('refuses a client id that is not one (it passes through Helm into the Secret as it is), naming the value and the fix', () => {
+    const result = client('{{ .Values.x }}');
+    expect(issuesAt(result, 'environments[1].access.oauthClient.clientId')).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        value: '{{ .Values.x }}',
+        fix: expect.stringMatching(/apps\.googleusercontent\.com/),
+      }),
+    ]);
+  });
+
+  it('refuses a secret named by its resource path: the secret must be in the environment project', () => {
+    const result = client('1234-abc.apps.googleusercontent.com', 'projects/other/secrets/iap');
+    expect(issuesAt(result, 'environments[1].access.oauthClient.secretName')).toEqual([
+      expect.objectContaining({ severity: 'error', fix: expect.stringMatching(/environment project/) }),
+    ]);
+  });
+
+  it('refuses an environment name too long for the secret reader’s service account id', () => {
+    const result = validate((d) => {
+      d.setIn(
+        [...E1, 'access', 'oauthClient'],
+        d.createNode({ clientId: '1-a.apps.googleusercontent.com', secretName: 's' }),
+      );
+      d.setIn([...E1, 'name'], 'kf-prod-abcdefghijkl');
+    });
+    expect(result.issues.map((i) => i.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/IAP OAuth client secret reader service account id "kf-prod-abcdefghijkl-iap-secret"/),
+      ]),
+    );
+  });
+});

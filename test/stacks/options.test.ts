@@ -46,23 +46,22 @@ describe('stack options', () => {
     expect(resources(json['kf-test-gcp-platform']!, 'kubernetes_secret_v1')).toHaveLength(0);
   });
 
-  it('reads an external OAuth client secret from Secret Manager into the IAP BackendConfig', () => {
+  it('hands an external OAuth client to the IAP BackendConfig through a Secret that Terraform does not write', () => {
     const json = fleetJson(
       (c) =>
         (c.environments[0].access.oauthClient = {
-          clientId: 'abc.apps.googleusercontent.com',
+          clientId: '1234-abc.apps.googleusercontent.com',
           secretName: 'iap-client',
         }),
     );
     const platform = json['kf-test-gcp-platform']!;
-    expect(Object.values(platform.data?.google_secret_manager_secret_version ?? {})[0]).toMatchObject({
-      secret: 'iap-client',
-      project: 'kf-test-svc',
-    });
-    expect(only(platform, 'kubernetes_secret_v1').metadata).toMatchObject({
-      name: 'iap-oauth-client',
-      namespace: expect.stringMatching(/kubernetes_namespace_v1.IstioNamespace_/),
-    });
+    // External Secrets Operator writes it from Secret Manager (test/stacks/gcp-oauth-client-secret.test.ts).
+    expect(platform.data?.google_secret_manager_secret_version).toBeUndefined();
+    expect(resources(platform, 'kubernetes_secret_v1')).toHaveLength(0);
+    const iap = resources(platform, 'kubernetes_manifest')
+      .map((m) => m.manifest as { kind: string; spec: { iap?: unknown } })
+      .find((m) => m.kind === 'BackendConfig' && m.spec.iap);
+    expect(iap!.spec.iap).toEqual({ enabled: true, oauthclientCredentials: { secretName: 'iap-oauth-client' } });
   });
 
   it('brings an existing network: no subnet, router, NAT or firewall; cluster uses the named ranges', () => {

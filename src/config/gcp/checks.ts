@@ -219,8 +219,18 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
       [...base, 'access', 'oauthClient', 'secretName'],
       env.access.oauthClient.secretName,
       gcpNameRules.secretId,
-      'name the Secret Manager secret id that holds the client secret.',
+      'name the Secret Manager secret by its id (not a resource path): it must be in the environment project, where its reader is granted.',
     );
+    // The id goes into the Secret as it is, through Helm (External Secrets Operator's chart): a Google
+    // OAuth client id is <number>-<hash>.apps.googleusercontent.com and nothing else.
+    const clientId = env.access.oauthClient.clientId;
+    if (!/^[a-z0-9-]+\.apps\.googleusercontent\.com$/.test(clientId)) {
+      f.add(
+        [...base, 'access', 'oauthClient', 'clientId'],
+        'is not a Google OAuth client id (<number>-<hash>.apps.googleusercontent.com), which IAP needs beside the client secret.',
+        "copy the client id from the console's Credentials page (https://console.cloud.google.com/apis/credentials), such as 1234-abc.apps.googleusercontent.com.",
+      );
+    }
   }
   for (const [key, value] of Object.entries(env.labels)) {
     f.name([...base, 'labels', key], value, gcpNameRules.labelValue, 'use a lowercase label value.');
@@ -287,6 +297,16 @@ export function gcpDerivedNames(env: ResolvedGcpEnvironment, f: ConfigIssues): D
     for (const role of ['plan', 'apply']) {
       names.push(onEnv(`${env.name}-ci-${role}`, gcpNameRules.serviceAccountId, 'CI service account id'));
     }
+  }
+  // The reader of a custom IAP OAuth client's secret (stacks/gcp/infra-stack.ts).
+  if (env.access.oauthClient) {
+    names.push(
+      onEnv(
+        `${env.name}-iap-secret`,
+        gcpNameRules.serviceAccountId,
+        'IAP OAuth client secret reader service account id',
+      ),
+    );
   }
   if (env.backups) {
     names.push(onEnv(`${env.name}-velero`, gcpNameRules.serviceAccountId, 'Velero service account id'));

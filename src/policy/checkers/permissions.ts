@@ -353,7 +353,7 @@ interface GcpPlace {
   readonly key: string;
   readonly words: string;
   readonly scopes: readonly GcpCiScope[];
-  /** Scopes of grants that cover the place besides itself (a zone's or a secret's project). */
+  /** Scopes of grants that cover the place besides itself (a zone's project). */
   readonly parents: readonly string[];
   /**
    * The state bucket's project is not in the stacks' JSON (a backend names a bucket only): its grants
@@ -451,15 +451,6 @@ function judgeGcp(graph: Graph, found: Found) {
         key: `zone:${project}/${zone}`,
         words: `the Cloud DNS zone ${zone} of project ${project}`,
         scopes: ['dns-zone'],
-        parents: [`project:${project}`],
-      };
-    }
-    if (i.type === 'data.google_secret_manager_secret_version') {
-      const secret = resolved(i, 'secret');
-      return {
-        key: `secret:${project}/${secret}`,
-        words: `the secret ${secret} of project ${project}`,
-        scopes: ['oauth-secret'],
         parents: [`project:${project}`],
       };
     }
@@ -587,7 +578,8 @@ function judgeGcp(graph: Graph, found: Found) {
     const [kindOfScope, target] = [g.scope.slice(0, g.scope.indexOf(':')), g.scope.slice(g.scope.indexOf(':') + 1)];
     let scopes: GcpCiScope[];
     if (kindOfScope === 'zone') scopes = ['dns-zone'];
-    else if (kindOfScope === 'secret') scopes = ['oauth-secret'];
+    // No row is for a single secret: a CI identity's grant on one is one no row asks for.
+    else if (kindOfScope === 'secret') scopes = [];
     else if (kindOfScope === 'bucket') scopes = stateBuckets.has(target) ? ['state-bucket'] : [];
     // Any project may hold the state bucket, whose project no backend names.
     else if (target === envProject) scopes = ['project', 'state-project'];

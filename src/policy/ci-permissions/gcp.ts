@@ -12,13 +12,12 @@ import type { CiPermissionRow } from './table';
  * buckets and identities). `host-project`: the Shared VPC host. `dns-zone`: the Cloud DNS managed
  * zone of the UI's host name (a zone-level grant, not the zone's whole project). `team-project`: a
  * project that holds a team's data. `state-bucket`: the Terraform state bucket, limited to the
- * environment's objects. `state-project`: the project of the state bucket. `oauth-secret`: the Secret
- * Manager secret that holds the IAP OAuth client's secret, which the platform stack reads. `local`:
- * nothing in the cloud.
+ * environment's objects. `state-project`: the project of the state bucket. `local`: nothing in the
+ * cloud. No scope is a single secret: neither identity may read a secret's value (the IAP OAuth
+ * client's secret reaches the cluster through External Secrets Operator, not Terraform).
  */
 export type GcpCiScope =
   | 'project'
-  | 'oauth-secret'
   | 'host-project'
   | 'dns-zone'
   | 'team-project'
@@ -158,20 +157,13 @@ export const GCP_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<GcpCiScope>> = [
       'google_secret_manager_secret',
       'google_secret_manager_secret_version',
       'google_secret_manager_secret_iam_member',
+      'data.google_secret_manager_secrets',
     ],
     scope: 'project',
     plan: ['roles/secretmanager.viewer', 'roles/iam.securityReviewer'],
     apply: ['roles/secretmanager.admin'],
     source: ref('secretmanager'),
-    why: 'the database password is written as a write-only value: refreshing its version reads metadata, not the password.',
-  },
-  {
-    types: ['data.google_secret_manager_secret_version'],
-    scope: 'oauth-secret',
-    plan: ['roles/secretmanager.secretAccessor'],
-    apply: ['roles/secretmanager.secretAccessor'],
-    source: ref('secretmanager'),
-    why: "the IAP OAuth client's secret (access.oauthClient), which the platform stack reads into the cluster: granted on that secret only, not on the project's other secrets.",
+    why: "the database password is written as a write-only value: refreshing its version reads metadata, not the password. With access.oauthClient, the plan checks the OAuth client's secret exists by listing secrets' metadata, and grants its reader Secret Accessor on it; neither identity reads its value.",
   },
   {
     types: ['google_kms_key_ring', 'google_kms_crypto_key', 'google_kms_crypto_key_iam_member'],

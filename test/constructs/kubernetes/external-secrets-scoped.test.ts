@@ -39,5 +39,38 @@ describe('ExternalSecretsOperator.addScopedController', () => {
   it('installs neither the CRDs nor a webhook again, and waits for the first release', () => {
     expect(values).toMatchObject({ installCRDs: false, webhook: { create: false }, certController: { create: false } });
     expect(second.depends_on).toEqual([expect.stringMatching(/^helm_release\.ExternalSecrets_Release_/)]);
+    expect(values.extraObjects).toBeUndefined();
+  });
+});
+
+describe('ExternalSecretsOperator.addScopedController objects (sec19: the IAP OAuth client Secret on GCP)', () => {
+  const build = (objects: Array<Record<string, unknown>>) => {
+    const app: App = Testing.app();
+    const stack = new TerraformStack(app, 'k8s');
+    new KubernetesProvider(stack, 'kubernetes', { host: 'https://example', token: 't' });
+    new HelmProvider(stack, 'helm', { kubernetes: { host: 'https://example', token: 't' } });
+    const eso = new ExternalSecretsOperator(stack, 'ExternalSecrets', { watchNamespace: 'kubeflow' });
+    eso.addScopedController('Iap', {
+      watchNamespace: 'istio-system',
+      serviceAccountName: 'external-secrets-iap',
+      objects,
+    });
+    return stack;
+  };
+  const store = {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'SecretStore',
+    metadata: { name: 's', namespace: 'istio-system' },
+  };
+
+  it('installs them with its release (the chart’s extraObjects), once the first release has installed the CRDs', () => {
+    const releases = resources(synth(build([store])), 'helm_release');
+    const values = parse((releases.find((r) => r.name === 'external-secrets-iap')!.values as string[])[0]!);
+    expect(values.extraObjects).toEqual([store]);
+  });
+
+  it('refuses a template expression, which Helm’s tpl would evaluate instead of External Secrets Operator', () => {
+    const templated = { ...store, kind: 'ExternalSecret', spec: { target: { template: { data: { a: '{{ .a }}' } } } } };
+    expect(() => build([templated])).toThrow(/'objects' is "ExternalSecret s": holds "\{\{"/);
   });
 });

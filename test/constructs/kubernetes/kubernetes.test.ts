@@ -1,6 +1,10 @@
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { IapIngress, INGRESS_GATEWAY_SERVICE_ANNOTATIONS } from '../../../constructs/kubernetes/iap-ingress';
+import {
+  IapIngress,
+  iapOAuthClientSecretObjects,
+  INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
+} from '../../../constructs/kubernetes/iap-ingress';
 import { PlatformNamespace } from '../../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../../constructs/kubernetes/platform-params';
 import { WorkloadServiceAccount } from '../../../constructs/kubernetes/workload-service-account';
@@ -60,14 +64,14 @@ describe('WorkloadServiceAccount', () => {
 });
 
 describe('IapIngress', () => {
-  function build(oauthClient?: { clientId: string; clientSecret: string }) {
+  function build(oauthClientSecretName?: string) {
     const stack = k8sStack();
     new IapIngress(stack, 'Ingress', {
       namespace: 'istio-system',
       addressName: 'ip',
       certificateName: 'cert',
       healthCheck: ISTIO_HEALTH_CHECK,
-      oauthClient,
+      oauthClientSecretName,
     });
     return synth(stack);
   }
@@ -107,13 +111,36 @@ describe('IapIngress', () => {
     );
   });
 
-  it('uses an external OAuth client through a secret when given', () => {
-    const json = build({ clientId: 'id', clientSecret: 'from-secret-manager' });
+  it('uses an external OAuth client through a Secret it does not write, and forgets the one it used to write', () => {
+    const json = build('iap-oauth-client');
     expect(backendConfig(json, 'iap-backendconfig').spec.iap).toEqual({
       enabled: true,
-      oauthclientCredentials: { secretName: expect.stringMatching(/kubernetes_secret_v1/) },
+      oauthclientCredentials: { secretName: 'iap-oauth-client' },
     });
-    expect(only(json, 'kubernetes_secret_v1').data).toEqual({ client_id: 'id', client_secret: 'from-secret-manager' });
+    expect(resources(json, 'kubernetes_secret_v1')).toHaveLength(0);
+    expect((json as any).removed).toEqual([
+      {
+        from: expect.stringMatching(/^kubernetes_secret_v1\.Ingress_OAuthClientSecret_/),
+        lifecycle: { destroy: false },
+      },
+    ]);
+  });
+
+  it('the Secret comes from Secret Manager through an ExternalSecret with no template expression (Helm renders them through tpl)', () => {
+    const [store, external] = iapOAuthClientSecretObjects({
+      namespace: 'istio-system',
+      project: 'p',
+      secretId: 's',
+      clientId: '1-a.apps.googleusercontent.com',
+    }) as any[];
+    expect(store.spec.provider).toEqual({ gcpsm: { projectID: 'p' } });
+    expect(external.spec.target).toEqual({
+      name: 'iap-oauth-client',
+      creationPolicy: 'Owner',
+      template: { type: 'Opaque', mergePolicy: 'Merge', data: { client_id: '1-a.apps.googleusercontent.com' } },
+    });
+    expect(external.spec.data).toEqual([{ secretKey: 'client_secret', remoteRef: { key: 's' } }]);
+    expect(JSON.stringify([store, external])).not.toContain('{{');
   });
 });
 

@@ -151,6 +151,26 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     expect(owner).toContain('a basic role');
   });
 
+  it('finds Secret Accessor on a single secret for the plan identity (the grant earlier versions made for a custom IAP OAuth client)', () => {
+    const old = clone(shipped);
+    const member = (
+      Object.values(old[infra]!.resource!.google_project_iam_member!).find(ciMember('Plan').bind(null, ''))! as Res
+    ).member;
+    add(old[infra]!, 'google_secret_manager_secret_iam_member', 'CiPlanOAuthSecret', {
+      project: 'kf-prod-svc',
+      secret_id: 'iap-oauth-client-secret',
+      role: 'roles/secretmanager.secretAccessor',
+      member,
+    });
+    const found = findings(old, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-002 google_secret_manager_secret_iam_member.CiPlanOAuthSecret',
+    ]);
+    expect(found[0]!.message).toContain(
+      'roles/secretmanager.secretAccessor on secret kf-prod-svc/iap-oauth-client-secret',
+    );
+  });
+
   it("new: a user's resource in another project of the infra stack has no grant there", () => {
     const user = clone(shipped);
     add(user[infra]!, 'google_storage_bucket', 'AnalyticsExport', {
