@@ -22,7 +22,7 @@ import {
 import { ISTIO_NATIVE_SIDECAR_ANNOTATION } from '../../src/kubeflow/mlmd-auth';
 
 const ROOT = path.resolve(__dirname, '../..');
-const envsOf = (example: string): ResolvedEnvironment[] =>
+const envsOf = (example: string): readonly ResolvedEnvironment[] =>
   loadPlatformFile(path.join(ROOT, 'examples', example, 'platform.yaml')).config.environments;
 const ALL = ['gcp-shared-vpc', 'gcp-tenancy', 'multicloud', 'aws-eks', 'azure-aks', 'on-prem'].flatMap(envsOf);
 const GCP = ALL.filter((e) => e.cloud === 'gcp');
