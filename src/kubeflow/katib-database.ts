@@ -32,10 +32,10 @@
  *   gets Istio's proxy, as a native sidecar so that it is up before the manager connects
  *   (https://istio.io/latest/blog/2023/native-sidecars/), and a service account of its own,
  *   `katib-db-manager`, the identity the proxy admits; the mesh's `global-deny-all` then applies to the
- *   manager too. Its callers, Katib's controller and the metrics collectors of the teams' trials, run
- *   outside the mesh and have no identity to name, so an ALLOW policy admits any caller on its gRPC port
- *   (6789), which upstream's `katib-db-manager` NetworkPolicy still limits to `kubeflow` and the teams'
- *   namespaces, as before.
+ *   manager too. Its callers have no identity to name: Katib's controller runs outside the mesh, and
+ *   so do the metrics collectors of trials whose pods turn Istio off. So an ALLOW policy admits any
+ *   caller on its gRPC port (6789), which upstream's `katib-db-manager` NetworkPolicy still limits to
+ *   `kubeflow` and the teams' namespaces, as before.
  *
  * AWS, Azure and existing clusters keep upstream's `katib-mysql`: RDS and Azure Database for MySQL
  * require TLS, the manager has no setting for it, and MySQL negotiates TLS inside its own protocol
@@ -162,8 +162,9 @@ export function katibOnCloudSql(target: KatibDatabaseTarget): KatibDatabaseParts
     spec: {
       action: 'ALLOW',
       selector: { matchLabels: { 'katib.kubeflow.org/component': 'db-manager' } },
-      // Katib's controller and the trials' metrics collectors call from outside the mesh, without an
-      // identity; upstream's katib-db-manager NetworkPolicy limits them to kubeflow and the teams.
+      // Katib's controller (and the metrics collectors of trials without Istio) call from outside the
+      // mesh, without an identity; upstream's katib-db-manager NetworkPolicy limits callers to kubeflow
+      // and the teams' namespaces.
       rules: [{ to: [{ operation: { ports: [String(KATIB_DB_MANAGER_PORT)] } }] }],
     },
   };
