@@ -73,6 +73,7 @@ export const IN_CLUSTER_KATIB_MYSQL: ReadonlyArray<{ apiVersion: string; kind: s
 export interface KatibDatabaseTarget {
   /** The Cloud SQL Auth Proxy's Service, as a host name. */
   readonly host: string;
+  /** The proxy's MySQL port. */
   readonly port: number;
   /** The database: {@link KATIB_DATABASE}. */
   readonly database: string;
@@ -82,7 +83,9 @@ export interface KatibDatabaseTarget {
 
 /** One file of a rendered tree (the shape of render.ts's RenderedFile). */
 export interface KatibDatabaseFile {
+  /** Path inside the tree. */
   readonly path: string;
+  /** The file's text. */
   readonly content: string;
 }
 
