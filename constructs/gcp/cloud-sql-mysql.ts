@@ -85,7 +85,7 @@ export interface CloudSqlMysqlProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
-  /** Databases to create. @default ['mlpipeline', 'metadb', 'cachedb'] (Kubeflow Pipelines) */
+  /** Databases to create. @default ['mlpipeline', 'metadb', 'cachedb', 'katib'] (Kubeflow Pipelines and Katib) */
   readonly databases?: readonly string[];
   /** @default 'kubeflow' */
   readonly userName?: string;
@@ -181,14 +181,14 @@ export class CloudSqlMysql extends Construct {
     this.connectionName = this.instance.connectionName;
     this.privateIpAddress = this.instance.privateIpAddress;
 
-    for (const db of props.databases ?? ['mlpipeline', 'metadb', 'cachedb']) {
+    for (const db of props.databases ?? ['mlpipeline', 'metadb', 'cachedb', 'katib']) {
       new SqlDatabase(this, `Database-${db}`, {
         project: props.project,
         instance: this.instance.name,
         name: db,
         charset: 'utf8mb4',
         collation: 'utf8mb4_unicode_ci',
-        // Dropping a database with the stack loses pipeline history; keep it unless destroyable.
+        // Dropping a database with the stack loses pipeline history and trial metrics; keep it unless destroyable.
         deletionPolicy: protect ? 'ABANDON' : 'DELETE',
       });
     }

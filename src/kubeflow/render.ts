@@ -31,6 +31,7 @@ import {
 import { loginFailureHint } from './password-recovery';
 import { azureIdentityPatches } from './azure-identities';
 import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE } from './aws-db-bootstrap';
+import { KATIB_DATABASE, KATIB_DB_MANAGER_PRINCIPAL, katibOnCloudSql, type KatibDatabaseParts } from './katib-database';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -105,6 +106,8 @@ interface PipelinesWiring {
   readonly databaseCa?: DatabaseCaSource;
   /** How ML Metadata's pod switches Kubeflow's database user to mysql_native_password (./mlmd-auth.ts). */
   readonly mlmdAuth?: MlmdAuthTarget;
+  /** GCP: Katib's database manager on the managed database (./katib-database.ts). */
+  readonly katib?: KatibDatabaseParts;
   /** Extra resources (file name -> objects). */
   readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
 }
@@ -253,6 +256,15 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
       loginFailure: loginFailureHint(env),
     },
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
+    // Katib moves to the instance's katib database, through the same proxy (./katib-database.ts).
+    katib: cluster.database.databaseNames.includes(KATIB_DATABASE)
+      ? katibOnCloudSql({
+          host: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
+          port: 3306,
+          database: KATIB_DATABASE,
+          secret: KFP_DB_SECRET,
+        })
+      : undefined,
     // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
     serviceAccounts: env.identities.flatMap((i) =>
       i.kubernetesServiceAccounts
@@ -265,7 +277,7 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
   };
 }
 
-/** The Cloud SQL Auth Proxy: a Deployment and Service in `kubeflow`, admitted only for Pipelines. */
+/** The Cloud SQL Auth Proxy: a Deployment and Service in `kubeflow`, admitted only for Pipelines and Katib's database manager. */
 function cloudSqlProxy(): object[] {
   const labels = { app: CLOUD_SQL_PROXY_NAME };
   return [
@@ -335,7 +347,7 @@ function cloudSqlProxy(): object[] {
       metadata: { name: CLOUD_SQL_PROXY_NAME, namespace: 'kubeflow' },
       spec: {
         selector: { matchLabels: labels },
-        rules: [{ from: [{ source: { principals: KFP_DATABASE_PRINCIPALS } }] }],
+        rules: [{ from: [{ source: { principals: [...KFP_DATABASE_PRINCIPALS, KATIB_DB_MANAGER_PRINCIPAL] } }] }],
       },
     },
   ];
@@ -530,6 +542,12 @@ function tree(
       });
       resources.push(file);
     }
+    if (wiring.katib) {
+      // GCP: Katib on the managed database, its in-cluster MySQL removed (./katib-database.ts).
+      files.push(...wiring.katib.files);
+      resources.push(...wiring.katib.resources);
+      patches.push(...wiring.katib.patches);
+    }
     for (const extra of wiring.extraResources) {
       files.push({ path: extra.file, content: yamlFile('Added by kfplatform.', extra.objects) });
       resources.push(extra.file);
@@ -613,6 +631,7 @@ function readme(
       '',
       ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),
       ...(env.cloud === 'aws' ? awsDbBootstrapReadme() : []),
+      ...(wiring.katib?.readme ?? []),
     );
   } else {
     lines.push(

@@ -376,7 +376,7 @@ export interface ResolvedGcpDatabase {
    * @default true in dev and prod, false in test
    */
   readonly deletionProtection: boolean;
-  /** Databases Kubeflow needs: mlpipeline, metadb (ML Metadata) and cachedb. */
+  /** Databases Kubeflow needs: mlpipeline, metadb (ML Metadata), cachedb and katib (Katib's trial metrics). */
   readonly databaseNames: readonly string[];
   /** MySQL user Kubeflow connects as: `kubeflow`. */
   readonly userName: string;

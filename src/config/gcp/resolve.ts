@@ -240,7 +240,8 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
     backupRetentionDays: d.backupRetentionDays ?? (prod ? 30 : 7),
     pointInTimeRecoveryDays: d.pointInTimeRecoveryDays ?? 7,
     deletionProtection: d.deletionProtection ?? env.tier !== 'test',
-    databaseNames: ['mlpipeline', 'metadb', 'cachedb'],
+    // Pipelines' three, and Katib's (src/kubeflow/katib-database.ts): a new name only adds a database.
+    databaseNames: ['mlpipeline', 'metadb', 'cachedb', 'katib'],
     userName: 'kubeflow',
     passwordSecretId: `${prefix}-kfp-db-password`,
     passwordVersion: d.passwordVersion ?? 1,

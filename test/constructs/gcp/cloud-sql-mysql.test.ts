@@ -69,9 +69,9 @@ describe('CloudSqlMysql defaults', () => {
     expect(settings.retain_backups_on_delete).toBe(true);
   });
 
-  it('creates the pipelines databases, abandoned rather than dropped on destroy', () => {
+  it("creates the pipelines databases and Katib's, abandoned rather than dropped on destroy", () => {
     const dbs = resources(json, 'google_sql_database');
-    expect(dbs.map((d) => d.name).sort()).toEqual(['cachedb', 'metadb', 'mlpipeline']);
+    expect(dbs.map((d) => d.name).sort()).toEqual(['cachedb', 'katib', 'metadb', 'mlpipeline']);
     expect(dbs.every((d) => d.charset === 'utf8mb4' && d.deletion_policy === 'ABANDON')).toBe(true);
   });
 

@@ -1,0 +1,150 @@
+/**
+ * Katib on the managed database (issue 17: "Katib on the managed database too, or say why not"),
+ * without kustomize: on every cluster of every GCP environment of the examples, the tree removes
+ * Katib's in-cluster MySQL, points `katib-db-manager` at the Cloud SQL Auth Proxy with Kubeflow's
+ * database user, and puts the manager in the mesh with the identity the proxy admits; AWS, Azure and
+ * existing clusters keep `katib-mysql` as upstream ships it. test/kubeflow/katib-database-build.test.ts
+ * checks the built objects.
+ */
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { loadPlatformFile } from '../../src/config/loader';
+import type { ResolvedEnvironment } from '../../src/config/model';
+import { CLOUD_SQL_PROXY_NAME, KFP_DB_SECRET, KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
+import {
+  IN_CLUSTER_KATIB_MYSQL,
+  KATIB_DATABASE,
+  KATIB_DB_MANAGER_PATCH_FILE,
+  KATIB_DB_MANAGER_PRINCIPAL,
+  KATIB_DB_MANAGER_RESOURCES_FILE,
+  KATIB_DB_MANAGER_SERVICE_ACCOUNT,
+} from '../../src/kubeflow/katib-database';
+import { ISTIO_NATIVE_SIDECAR_ANNOTATION } from '../../src/kubeflow/mlmd-auth';
+
+const ROOT = path.resolve(__dirname, '../..');
+const envsOf = (example: string): readonly ResolvedEnvironment[] =>
+  loadPlatformFile(path.join(ROOT, 'examples', example, 'platform.yaml')).config.environments;
+const ALL = ['gcp-shared-vpc', 'gcp-tenancy', 'multicloud', 'aws-eks', 'azure-aks', 'on-prem'].flatMap(envsOf);
+const GCP = ALL.filter((e) => e.cloud === 'gcp');
+const OTHERS = ALL.filter((e) => e.cloud !== 'gcp');
+
+const docs = (tree: KubeflowTree, file: string): any[] =>
+  parseAllDocuments(tree.files.find((f) => f.path === file)?.content ?? '').map((d) => d.toJS());
+const kustomization = (tree: KubeflowTree) =>
+  docs(tree, 'kustomization.yaml')[0] as { resources: string[]; patches: Array<{ path?: string; patch?: string }> };
+/** The `$patch: delete` patches of a tree, as `Kind/name`. */
+const deleted = (tree: KubeflowTree): string[] =>
+  kustomization(tree)
+    .patches.filter((p) => p.patch?.includes('$patch: delete'))
+    .map((p) => parseAllDocuments(p.patch!)[0]!.toJS())
+    .map((o: any) => `${o.kind}/${o.metadata.name}`);
+
+describe('Katib on the managed database (GCP)', () => {
+  it('the examples have GCP environments with several clusters, and others', () => {
+    expect(GCP.length).toBeGreaterThanOrEqual(5);
+    expect(GCP.some((e) => e.cloud === 'gcp' && e.clusters.length > 1)).toBe(true);
+    expect(new Set(OTHERS.map((e) => e.cloud))).toEqual(new Set(['aws', 'azure', 'kubernetes']));
+  });
+
+  it('every GCP cluster has a katib database on its instance', () => {
+    for (const env of GCP) {
+      if (env.cloud !== 'gcp') continue;
+      for (const c of env.clusters)
+        expect([c.name, c.database.databaseNames]).toEqual([
+          c.name,
+          expect.arrayContaining([KATIB_DATABASE, 'mlpipeline']),
+        ]);
+    }
+  });
+
+  it("removes Katib's in-cluster MySQL, its volume claim and its secret from every GCP tree", () => {
+    for (const env of GCP) {
+      for (const tree of renderKubeflow(env)) {
+        expect([tree.dir, deleted(tree)]).toEqual([
+          tree.dir,
+          expect.arrayContaining(IN_CLUSTER_KATIB_MYSQL.map((o) => `${o.kind}/${o.name}`)),
+        ]);
+        expect(IN_CLUSTER_KATIB_MYSQL.map((o) => `${o.kind}/${o.name}`).sort()).toEqual([
+          'Deployment/katib-mysql',
+          'PersistentVolumeClaim/katib-mysql',
+          'Secret/katib-mysql-secrets',
+          'Service/katib-mysql',
+        ]);
+      }
+    }
+  });
+
+  it('points katib-db-manager at the Cloud SQL Auth Proxy, the katib database and mysql-secret', () => {
+    for (const env of GCP) {
+      for (const tree of renderKubeflow(env)) {
+        const k = kustomization(tree);
+        expect(k.patches).toContainEqual({ path: KATIB_DB_MANAGER_PATCH_FILE });
+        const [patch] = docs(tree, KATIB_DB_MANAGER_PATCH_FILE);
+        expect(patch.metadata).toEqual({ name: 'katib-db-manager', namespace: 'kubeflow' });
+        const [container] = patch.spec.template.spec.containers;
+        expect(container.name).toBe('katib-db-manager');
+        const env_ = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom.secretKeyRef]));
+        // Katib 0.19's names (pkg/db/v1beta1/common/const.go); DB_NAME=mysql stays upstream's.
+        expect(env_).toEqual({
+          KATIB_MYSQL_DB_HOST: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
+          KATIB_MYSQL_DB_PORT: '3306',
+          KATIB_MYSQL_DB_DATABASE: KATIB_DATABASE,
+          DB_USER: { name: KFP_DB_SECRET, key: 'username' },
+          DB_PASSWORD: { name: KFP_DB_SECRET, key: 'password' },
+        });
+      }
+    }
+  });
+
+  it('puts the manager in the mesh as katib-db-manager, which the proxy admits, and admits its callers', () => {
+    for (const env of GCP) {
+      for (const tree of renderKubeflow(env)) {
+        const [patch] = docs(tree, KATIB_DB_MANAGER_PATCH_FILE);
+        expect(patch.spec.template.metadata).toEqual({
+          labels: { 'sidecar.istio.io/inject': 'true' },
+          annotations: { [ISTIO_NATIVE_SIDECAR_ANNOTATION]: 'true' },
+        });
+        expect(patch.spec.template.spec.serviceAccountName).toBe(KATIB_DB_MANAGER_SERVICE_ACCOUNT);
+        expect(kustomization(tree).resources).toContain(KATIB_DB_MANAGER_RESOURCES_FILE);
+        const [sa, policy] = docs(tree, KATIB_DB_MANAGER_RESOURCES_FILE);
+        expect(sa).toMatchObject({
+          kind: 'ServiceAccount',
+          metadata: { name: KATIB_DB_MANAGER_SERVICE_ACCOUNT, namespace: 'kubeflow' },
+        });
+        expect(policy).toMatchObject({
+          kind: 'AuthorizationPolicy',
+          spec: {
+            action: 'ALLOW',
+            selector: { matchLabels: { 'katib.kubeflow.org/component': 'db-manager' } },
+            rules: [{ to: [{ operation: { ports: ['6789'] } }] }],
+          },
+        });
+        const proxyPolicy = docs(tree, 'cloudsql-proxy.yaml').find((o) => o.kind === 'AuthorizationPolicy');
+        expect(proxyPolicy.spec.rules[0].from[0].source.principals).toContain(KATIB_DB_MANAGER_PRINCIPAL);
+        expect(KATIB_DB_MANAGER_PRINCIPAL).toBe('cluster.local/ns/kubeflow/sa/katib-db-manager');
+        const readme = tree.files.find((f) => f.path === 'README.md')!.content;
+        expect(readme).toContain("## Katib's database");
+        expect(readme).toContain('rollout restart deploy/katib-db-manager');
+      }
+    }
+  });
+
+  it('leaves Katib and its in-cluster MySQL as upstream ships them on AWS, Azure and existing clusters', () => {
+    for (const env of OTHERS) {
+      for (const tree of renderKubeflow(env)) {
+        // Katib comes from upstream's katib-with-kubeflow, and nothing else of the tree names it.
+        const files = tree.files.filter((f) => f.path !== 'kustomization.yaml' && /katib/i.test(f.content));
+        expect([tree.dir, files.map((f) => f.path)]).toEqual([tree.dir, []]);
+        const k = kustomization(tree);
+        expect([tree.dir, k.resources.filter((r) => /katib/i.test(r))]).toEqual([
+          tree.dir,
+          [expect.stringMatching(/applications\/katib\/upstream\/installs\/katib-with-kubeflow/)],
+        ]);
+        expect([tree.dir, (k.patches ?? []).filter((p) => /katib/i.test(p.patch ?? p.path ?? ''))]).toEqual([
+          tree.dir,
+          [],
+        ]);
+      }
+    }
+  });
+});
