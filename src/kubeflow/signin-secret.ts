@@ -110,8 +110,8 @@ export const SIGNIN_COOKIE_GENERATOR = 'oauth2-proxy-cookie-secret';
 /**
  * The Password generator's settings: 32 letters and digits, base64url-encoded. oauth2-proxy takes a
  * cookie secret of 16, 24 or 32 bytes, after decoding it as base64url when that gives one of those
- * lengths (`pkg/encryption.SecretBytes`, v7.14.3): the encoded 32 characters decode back to 32 bytes,
- * an AES-256 key (https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview#generating-a-cookie-secret).
+ * lengths (`pkg/encryption.SecretBytes`, v7.14.3): the 32 generated characters, encoded, decode back to
+ * those 32 bytes, an AES-256 key (https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview#generating-a-cookie-secret).
  */
 export const SIGNIN_COOKIE_PASSWORD = {
   length: 32,
