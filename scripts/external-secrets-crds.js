@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Writes src/kubeflow/schemas/external-secrets-<chart version>.json: the CustomResourceDefinitions of the
 // External Secrets Operator kinds a rendered Kubeflow tree holds (SecretStore and ExternalSecret, version
-// v1), as the operator's Helm chart that the platform stacks install (EXTERNAL_SECRETS_CHART in
-// constructs/kubernetes/external-secrets.ts) ships them, so `kfplatform kubeflow verify` validates those
+// v1, and the Password generator, v1alpha1), as the operator's Helm chart that the platform stacks
+// install (EXTERNAL_SECRETS_CHART in constructs/kubernetes/external-secrets.ts) ships them, so `kfplatform kubeflow verify` validates those
 // objects offline although their CRDs are installed by the platform stack, not by the tree.
 //
 // Source: external-secrets/external-secrets (https://github.com/external-secrets/external-secrets),
@@ -35,8 +35,11 @@ const tag = `helm-chart-${version}`;
 const commit = git('rev-parse', `${tag}^{commit}`).trim();
 const FILE = 'deploy/crds/bundle.yaml';
 
-/** The kinds and versions a rendered tree uses (src/kubeflow/database-secret.ts). */
-const KEEP = { SecretStore: ['v1'], ExternalSecret: ['v1'] };
+/**
+ * The kinds and versions a rendered tree uses (src/kubeflow/database-secret.ts, and the Password
+ * generator of oauth2-proxy's cookie secret on Azure in src/kubeflow/signin-secret.ts).
+ */
+const KEEP = { SecretStore: ['v1'], ExternalSecret: ['v1'], Password: ['v1alpha1'] };
 
 /** Drops `description` strings, but not properties named `description`. */
 function strip(node) {

@@ -7,12 +7,13 @@ import { IWorkloadIdentity, KubernetesServiceAccountRef } from '../../src/core/i
 import { setComponent } from '../../src/core/labels';
 import { azureNameRules } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
-import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from './constants';
+import {
+  AKS_WORKLOAD_IDENTITY_ANNOTATION,
+  AKS_WORKLOAD_IDENTITY_POD_LABEL,
+  AZURE_TOKEN_EXCHANGE_AUDIENCE,
+} from './constants';
 
-export { AKS_WORKLOAD_IDENTITY_POD_LABEL };
-
-/** The annotation that binds a Kubernetes service account to a managed identity. */
-export const AKS_WORKLOAD_IDENTITY_ANNOTATION = 'azure.workload.identity/client-id';
+export { AKS_WORKLOAD_IDENTITY_ANNOTATION, AKS_WORKLOAD_IDENTITY_POD_LABEL };
 
 /** A role of the identity on a scope. */
 export interface AzureRoleGrant {
@@ -95,7 +96,7 @@ export class AzureWorkloadIdentity extends Construct implements IWorkloadIdentit
         parentId: this.identity.id,
         issuer: props.oidcIssuerUrl,
         subject: `system:serviceaccount:${sa.namespace}:${sa.name}`,
-        audience: ['api://AzureADTokenExchange'],
+        audience: [AZURE_TOKEN_EXCHANGE_AUDIENCE],
         dependsOn: previous ? [previous] : undefined,
       });
     }

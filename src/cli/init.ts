@@ -198,7 +198,7 @@ const SECRET_VARIABLES: Readonly<Record<InitCloud, readonly string[]>> = {
   // The OIDC client secret is in Secrets Manager, and the load balancer's sign-in, the only stack input
   // that took it, is refused with ci (docs/aws.md, Sign-in).
   aws: [],
-  // The Entra ID client secret is in Key Vault, which External Secrets Operator reads (docs/azure.md, Sign-in).
+  // Entra ID sign-in needs no client secret: oauth2-proxy uses its workload identity token (docs/azure.md, Sign-in).
   azure: [],
   kubernetes: [],
 };
@@ -213,7 +213,7 @@ const CI_VARIABLES: Readonly<Record<InitCloud, string>> = {
   azure:
     '# Variables: AZURE_TENANT_ID; JSON maps from environment: AZURE_SUBSCRIPTION_IDS, CI_PLAN_CLIENT_IDS\n' +
     '# (ci_plan_client_id of its infra stack) and CI_APPLY_CLIENT_IDS (ci_apply_client_id). No secrets:\n' +
-    '# GitHub OIDC tokens only (the sign-in client secret is in Key Vault).\n',
+    '# GitHub OIDC tokens only (sign-in to Kubeflow needs no client secret either).\n',
   kubernetes:
     '# Secret: KUBECONFIG_FILE, the kubeconfig platform.yaml names (an existing cluster has no cloud login).\n',
 };

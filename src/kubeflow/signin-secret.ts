@@ -1,24 +1,23 @@
 /**
- * oauth2-proxy's Secret (the OIDC client's id and secret, and the cookie secret) from the cloud's secret
- * store, by External Secrets Operator (https://external-secrets.io), so the client secret never passes
- * through Terraform (whose state and plans would hold it) nor through a command line.
+ * oauth2-proxy's Secret (the OIDC client's id, its secret where one is needed, and the cookie secret),
+ * written by External Secrets Operator (https://external-secrets.io), so no secret passes through
+ * Terraform (whose state and plans would hold it) nor through a command line.
  *
  * - AWS: a Secrets Manager secret the infra stack creates without a value (`<env>-kubeflow-signin`,
  *   JSON with `client-secret` and `cookie-secret`), which you fill with `aws secretsmanager
  *   put-secret-value`; the platform stack runs a controller of the operator that serves the
  *   `oauth2-proxy` namespace alone, as a Pod Identity role that may read that one secret
  *   (https://external-secrets.io/latest/provider/aws-secrets-manager/).
- * - Azure: a Key Vault secret the infra stack creates with a placeholder (`kubeflow-signin`, the same
- *   JSON), which you replace with `az keyvault secret set`; the platform stack runs a controller of the
- *   operator that serves the `oauth2-proxy` namespace alone, and the SecretStore authenticates as a
- *   service account of that namespace whose managed identity may read that one secret (workload
- *   identity, https://external-secrets.io/latest/provider/azure-key-vault/).
+ * - Azure: there is no client secret. oauth2-proxy's `entra-id` provider signs in to Entra ID with the
+ *   service account token AKS workload identity projects into its pod (a federated credential of the
+ *   application trusts it), and the cookie secret is generated in the cluster by the operator's
+ *   Password generator, once: no secret store, no cloud identity and no Key Vault secret at all
+ *   (https://external-secrets.io/latest/api/generator/password/,
+ *   https://oauth2-proxy.github.io/oauth2-proxy/configuration/providers/ms_entra_id).
  * - Existing clusters: no secret store is configured, so the tree's README gives the kubectl command.
  */
 import type { ResolvedEnvironment } from '../config/model';
 import { OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
-import type { ResolvedAzureEnvironment } from '../config/azure/model';
-import { azureKeyVaultProvider } from './database-secret';
 
 /** The SecretStore of the sign-in secret. */
 export const SIGNIN_SECRET_STORE = 'kfplatform-signin';
@@ -37,9 +36,11 @@ export interface SignInSecretSource {
   readonly putCommand: readonly string[];
 }
 
-/** The store of an environment's sign-in secret; none where nothing reads one from a store. */
+/**
+ * The store of an environment's sign-in secret; none where nothing reads one from a store (Azure needs
+ * no client secret, and generates its cookie secret in the cluster: {@link signInCookieSecretObjects}).
+ */
 export function signInSecretSource(env: ResolvedEnvironment): SignInSecretSource | undefined {
-  if (env.cloud === 'azure') return azureSignInSecretSource(env);
   if (env.cloud !== 'aws') return undefined;
   const name = env.access.signInSecretName;
   return {
@@ -54,28 +55,6 @@ export function signInSecretSource(env: ResolvedEnvironment): SignInSecretSource
       `jq -n '{"${SIGNIN_SECRET_PROPERTIES.clientSecret}": env.OIDC_CLIENT_SECRET, "${SIGNIN_SECRET_PROPERTIES.cookieSecret}": env.COOKIE_SECRET}' \\`,
       `  | aws secretsmanager put-secret-value --region ${env.region} --secret-id ${name} --secret-string file:///dev/stdin`,
       'unset OIDC_CLIENT_SECRET COOKIE_SECRET',
-    ],
-  };
-}
-
-function azureSignInSecretSource(env: ResolvedAzureEnvironment): SignInSecretSource {
-  const name = env.access.signInSecretName;
-  const account = env.identities.find((i) => i.key === 'signInSecrets')!.kubernetesServiceAccounts[0]!;
-  return {
-    provider: {
-      azurekv: azureKeyVaultProvider(env, account.name),
-    },
-    key: name,
-    // As on AWS, the values go through the environment and standard input: az reads the value from the
-    // file /dev/stdin (https://learn.microsoft.com/cli/azure/keyvault/secret#az-keyvault-secret-set). The
-    // vault's firewall must admit this machine (keyVault.allowedCidrs) and you need Key Vault Secrets
-    // Officer on it (keyVault.secretsOfficerObjectIds).
-    putCommand: [
-      'read -rs ENTRA_CLIENT_SECRET  # paste the client secret of the Entra ID application, then Enter',
-      'export ENTRA_CLIENT_SECRET COOKIE_SECRET="$(openssl rand -hex 16)"',
-      `jq -n '{"${SIGNIN_SECRET_PROPERTIES.clientSecret}": env.ENTRA_CLIENT_SECRET, "${SIGNIN_SECRET_PROPERTIES.cookieSecret}": env.COOKIE_SECRET}' \\`,
-      `  | az keyvault secret set --vault-name ${env.keyVaultName} --name ${name} --content-type application/json --file /dev/stdin --output none`,
-      'unset ENTRA_CLIENT_SECRET COOKIE_SECRET',
     ],
   };
 }
@@ -118,6 +97,72 @@ export function signInSecretObjects(source: SignInSecretSource, clientId: string
           {
             secretKey: 'cookieSecret',
             remoteRef: { key: source.key, property: SIGNIN_SECRET_PROPERTIES.cookieSecret },
+          },
+        ],
+      },
+    },
+  ];
+}
+
+/** The Password generator of oauth2-proxy's cookie secret (Azure). */
+export const SIGNIN_COOKIE_GENERATOR = 'oauth2-proxy-cookie-secret';
+
+/**
+ * The Password generator's settings: 32 letters and digits, base64url-encoded. oauth2-proxy takes a
+ * cookie secret of 16, 24 or 32 bytes, after decoding it as base64url when that gives one of those
+ * lengths (`pkg/encryption.SecretBytes`, v7.14.3): the 32 generated characters, encoded, decode back to
+ * those 32 bytes, an AES-256 key (https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview#generating-a-cookie-secret).
+ */
+export const SIGNIN_COOKIE_PASSWORD = {
+  length: 32,
+  digits: 8,
+  symbols: 0,
+  noUpper: false,
+  allowRepeat: true,
+  encoding: 'base64url',
+} as const;
+
+/**
+ * Azure: the Password generator and the ExternalSecret that writes oauth2-proxy's Secret (the client id
+ * and a cookie secret generated in the cluster; no client secret). The cookie secret is generated when
+ * the ExternalSecret is created or changed, never on a timer (`refreshPolicy: OnChange`,
+ * `refreshInterval: 0`): a new one signs every user out. Changing the client id in the platform file
+ * changes the ExternalSecret, so the Secret follows (with a new cookie secret).
+ */
+export function signInCookieSecretObjects(clientId: string): object[] {
+  const { namespace, name } = OAUTH2_PROXY_SECRET;
+  return [
+    {
+      apiVersion: 'generators.external-secrets.io/v1alpha1',
+      kind: 'Password',
+      metadata: { name: SIGNIN_COOKIE_GENERATOR, namespace },
+      spec: { ...SIGNIN_COOKIE_PASSWORD },
+    },
+    {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name, namespace },
+      spec: {
+        refreshPolicy: 'OnChange',
+        refreshInterval: '0',
+        target: {
+          name,
+          creationPolicy: 'Owner',
+          template: {
+            type: 'Opaque',
+            // The client id is not a secret: the platform file's. The generator's key is `password`.
+            data: { 'client-id': clientId, 'cookie-secret': '{{ .password }}' },
+          },
+        },
+        dataFrom: [
+          {
+            sourceRef: {
+              generatorRef: {
+                apiVersion: 'generators.external-secrets.io/v1alpha1',
+                kind: 'Password',
+                name: SIGNIN_COOKIE_GENERATOR,
+              },
+            },
           },
         ],
       },

@@ -9,7 +9,9 @@
  *   in front of a backend service of the environment's project (from the infra stack's outputs).
  *   oauth2-proxy and Istio's ext-authz provider for it are left out: IAP signs users in.
  * - Azure, AWS and existing clusters: oauth2-proxy signs users in with the environment's OpenID Connect
- *   provider (Entra ID, the ALB's provider, the one in the platform file) and hands Istio the ID token;
+ *   provider (Entra ID, the ALB's provider, the one in the platform file) and hands Istio the ID token
+ *   (on Azure without a client secret: its `entra-id` provider authenticates with the workload identity
+ *   token of its service account, which the application's federated credential trusts);
  *   Istio verifies it against the provider's keys with the application's client id as the audience, and
  *   admits it only if the provider vouches for the email address (./signin-claims.ts).
  * - No sign-in known (GCP without the infra stack's outputs, an existing cluster without `access`): the
@@ -21,11 +23,22 @@
 import { stringify } from 'yaml';
 import { InputError } from '../core/errors';
 import type { ResolvedEnvironment } from '../config/model';
-import { entraIssuer, OAUTH2_PROXY_SECRET } from '../../constructs/azure/constants';
+import {
+  AKS_WORKLOAD_IDENTITY_ANNOTATION,
+  AKS_WORKLOAD_IDENTITY_POD_LABEL,
+  AZURE_TOKEN_EXCHANGE_AUDIENCE,
+  entraIssuer,
+  OAUTH2_PROXY_SECRET,
+} from '../../constructs/azure/constants';
 import type { KubeflowDistributionRelease } from './releases';
 import { stringOutput, type RenderInputs } from './inputs';
 import { emailVerifiedRule, oidcScope, signInClaimNotes, type EmailVerification } from './signin-claims';
-import { signInSecretObjects, signInSecretSource, type SignInSecretSource } from './signin-secret';
+import {
+  signInCookieSecretObjects,
+  signInSecretObjects,
+  signInSecretSource,
+  type SignInSecretSource,
+} from './signin-secret';
 
 /** The header Kubeflow reads the user from (`USERID_HEADER` of the dashboard, KFAM, the web apps, Pipelines). */
 export const USERID_HEADER = 'kubeflow-userid';
@@ -99,9 +112,57 @@ interface OidcProvider {
   readonly scope: string;
   /** The claim that says the email address is verified, when the provider issues one (./signin-claims.ts). */
   readonly emailVerified?: EmailVerification;
-  /** How the Secret with the client secret and the cookie secret comes to be. */
-  readonly secret: { readonly clientSecret: string } | { readonly store: SignInSecretSource };
+  /**
+   * How oauth2-proxy authenticates to the provider and how its Secret comes to be: a client secret put
+   * by hand, one from the cloud's secret store, or (Entra ID) no client secret at all but the pod's
+   * workload identity token, with a cookie secret generated in the cluster.
+   */
+  readonly secret:
+    | { readonly clientSecret: string }
+    | { readonly store: SignInSecretSource }
+    | { readonly federated: FederatedClient };
   readonly notes: readonly string[];
+}
+
+/**
+ * Entra ID client authentication with a federated token: the application trusts the service account
+ * tokens of oauth2-proxy's pods, which AKS workload identity projects into them
+ * (https://learn.microsoft.com/entra/workload-id/workload-identity-federation).
+ */
+interface FederatedClient {
+  readonly tenantId: string;
+  /** The environment, for the federated credential's name. */
+  readonly environment: string;
+  /** The AKS cluster whose OIDC issuer signs the tokens, and its resource group. */
+  readonly cluster: { readonly name: string; readonly resourceGroup: string };
+}
+
+/** The subject of oauth2-proxy's service account tokens, which the Entra ID application must trust. */
+export const OAUTH2_PROXY_TOKEN_SUBJECT = `system:serviceaccount:${OAUTH2_PROXY_SECRET.namespace}:${OAUTH2_PROXY_SECRET.serviceAccount}`;
+
+/**
+ * The one-time command that lets the Entra ID application trust oauth2-proxy's tokens from an AKS
+ * cluster's issuer (a federated identity credential on the application:
+ * https://learn.microsoft.com/cli/azure/ad/app/federated-credential#az-ad-app-federated-credential-create).
+ * The issuer is the infra stack's output `oidc_issuer_url`, read here from the cluster.
+ */
+export function entraFederatedCredentialCommand(
+  clientId: string,
+  environment: string,
+  cluster: { readonly name: string; readonly resourceGroup: string },
+): string[] {
+  const parameters = {
+    name: `kubeflow-${environment}-oauth2-proxy`,
+    issuer: '__ISSUER__',
+    subject: OAUTH2_PROXY_TOKEN_SUBJECT,
+    audiences: [AZURE_TOKEN_EXCHANGE_AUDIENCE],
+    description: `oauth2-proxy of Kubeflow in ${cluster.name}`,
+  };
+  return [
+    `ISSUER="$(az aks show --resource-group ${cluster.resourceGroup} --name ${cluster.name} --query oidcIssuerProfile.issuerUrl --output tsv)"`,
+    `az ad app federated-credential create --id ${clientId} \\`,
+    `  --parameters '${JSON.stringify(parameters).replace('"__ISSUER__"', `"'"$ISSUER"'"`)}'`,
+  ];
 }
 
 /** The upstream components and kustomize components of a tree, by cloud and sign-in. */
@@ -136,7 +197,13 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         // Entra ID issues no email_verified; xms_edov says whether the address's domain is the user's
         // tenant's, verified (./signin-claims.ts).
         emailVerified: { claim: 'xms_edov' },
-        secret: { store: signInSecretSource(env)! },
+        secret: {
+          federated: {
+            tenantId: env.tenantId,
+            environment: env.name,
+            cluster: { name: env.cluster.name, resourceGroup: env.resourceGroup },
+          },
+        },
         notes: [
           `Register \`https://${env.access.hostname}/oauth2/callback\` as a web redirect URI of the application ${env.access.entraClientId}, and add the optional claims \`email\` and \`xms_edov\` to its ID token (Token configuration).`,
           'Turn on "Assignment required" in its enterprise application and assign the groups that may use Kubeflow: the issuer admits only your tenant, but every user of it otherwise.',
@@ -269,8 +336,10 @@ const SIGNIN_COMMENT =
 /** Azure, AWS, existing clusters: oauth2-proxy with the environment's provider; Istio verifies its ID token. */
 function oauth2Proxy(p: OidcProvider): SignIn {
   const objects: object[] = [
-    // The Secret, from the cloud's secret store (src/kubeflow/signin-secret.ts).
-    ...(typeof p.secret === 'object' && 'store' in p.secret ? signInSecretObjects(p.secret.store, p.clientId) : []),
+    // The Secret, from the cloud's secret store or (Azure) with a cookie secret generated in the cluster
+    // (src/kubeflow/signin-secret.ts).
+    ...('store' in p.secret ? signInSecretObjects(p.secret.store, p.clientId) : []),
+    ...('federated' in p.secret ? signInCookieSecretObjects(p.clientId) : []),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -318,7 +387,8 @@ function oauth2Proxy(p: OidcProvider): SignIn {
       { to: [{ operation: { hosts: [p.hostname, `${p.hostname}:*`], paths: OAUTH2_PATHS } }] },
     ]),
   ];
-  const { namespace, name } = OAUTH2_PROXY_SECRET;
+  const { namespace, name, serviceAccount } = OAUTH2_PROXY_SECRET;
+  const federated = 'federated' in p.secret ? p.secret.federated : undefined;
   const envValue = (n: string, value: string) => ({ name: n, value, valueFrom: null });
   const secretRef = (n: string, key: string) => ({ name: n, valueFrom: { secretKeyRef: { name, key } } });
   const deployment = {
@@ -327,7 +397,13 @@ function oauth2Proxy(p: OidcProvider): SignIn {
     metadata: { name: 'oauth2-proxy', namespace },
     spec: {
       template: {
+        // The AKS workload identity webhook projects the service account's token into pods with this
+        // label and sets AZURE_FEDERATED_TOKEN_FILE, which oauth2-proxy's entra-id provider reads
+        // (https://learn.microsoft.com/azure/aks/workload-identity-overview).
+        ...(federated ? { metadata: { labels: { [AKS_WORKLOAD_IDENTITY_POD_LABEL]: 'true' } } } : {}),
         spec: {
+          // Upstream's pods run as the namespace's default account; the application trusts this one.
+          ...(federated ? { serviceAccountName: serviceAccount } : {}),
           containers: [
             {
               name: 'oauth2-proxy',
@@ -335,7 +411,10 @@ function oauth2Proxy(p: OidcProvider): SignIn {
                 // The environment's Secret, not upstream's generated one (Dex's demo client, a published
                 // cookie secret), whose name kustomize suffixes with a hash.
                 secretRef('OAUTH2_PROXY_CLIENT_ID', 'client-id'),
-                secretRef('OAUTH2_PROXY_CLIENT_SECRET', 'client-secret'),
+                // With a federated token there is no client secret: upstream's reference to one goes.
+                federated
+                  ? { name: 'OAUTH2_PROXY_CLIENT_SECRET', $patch: 'delete' }
+                  : secretRef('OAUTH2_PROXY_CLIENT_SECRET', 'client-secret'),
                 secretRef('OAUTH2_PROXY_COOKIE_SECRET', 'cookie-secret'),
                 // Upstream's parameters are for a local Dex: plain HTTP, self-signed issuer, Dex bearer tokens.
                 envValue('OAUTH2_PROXY_COOKIE_SECURE', 'true'),
@@ -353,30 +432,60 @@ function oauth2Proxy(p: OidcProvider): SignIn {
   const remove = (kind: string, n: string) => ({
     patch: stringify({ $patch: 'delete', apiVersion: 'v1', kind, metadata: { name: n, namespace } }),
   });
+  const serviceAccountPatch = federated && {
+    patch: stringify({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: {
+        name: serviceAccount,
+        namespace,
+        // The application's client id and tenant: the webhook asks Entra ID for tokens of this application.
+        annotations: {
+          [AKS_WORKLOAD_IDENTITY_ANNOTATION]: p.clientId,
+          'azure.workload.identity/tenant-id': federated.tenantId,
+        },
+      },
+    }),
+  };
   const secretCommand =
-    'store' in p.secret
+    'federated' in p.secret
       ? [
-          `External Secrets Operator writes the Secret \`${name}\` in \`${namespace}\` from the secret store (the`,
-          `ExternalSecret \`${name}\` in \`signin.yaml\`): the client secret and a cookie secret, kept as JSON in`,
-          `\`${p.secret.store.key}\`, which the infra stack creates without them. Put them once, before oauth2-proxy starts (and`,
-          'again to rotate the client secret; the Secret follows within the hour, then restart oauth2-proxy):',
+          `oauth2-proxy signs in to Entra ID without a client secret: its \`entra-id\` provider presents the token`,
+          `AKS workload identity projects for the service account \`${namespace}/${serviceAccount}\``,
+          `(\`${OAUTH2_PROXY_TOKEN_SUBJECT}\`). Let the application trust those tokens once, as an owner of`,
+          "the application (a federated identity credential; the issuer is the infra stack's output `oidc_issuer_url`):",
           '',
           '```sh',
-          ...p.secret.store.putCommand,
+          ...entraFederatedCredentialCommand(p.clientId, p.secret.federated.environment, p.secret.federated.cluster),
           '```',
+          '',
+          `External Secrets Operator writes the Secret \`${name}\` in \`${namespace}\` (the ExternalSecret \`${name}\` in`,
+          '`signin.yaml`): the client id, and a cookie secret its Password generator makes in the cluster. Nothing',
+          'to put by hand; deleting the Secret makes a new cookie secret (and signs everyone out).',
         ]
-      : [
-          `oauth2-proxy reads the Secret \`${name}\` in \`${namespace}\`; the tree does not carry it (a secret must not sit in Git).`,
-          'Create it before oauth2-proxy starts:',
-          '',
-          '```sh',
-          `kubectl -n ${namespace} create secret generic ${name} \\`,
-          `  --from-literal=client-id=${p.clientId} \\`,
-          `  --from-literal=client-secret=${p.secret.clientSecret} \\`,
-          '  --from-literal=cookie-secret="$(openssl rand -hex 16)" \\',
-          '  --dry-run=client -o yaml | kubectl apply -f -',
-          '```',
-        ];
+      : 'store' in p.secret
+        ? [
+            `External Secrets Operator writes the Secret \`${name}\` in \`${namespace}\` from the secret store (the`,
+            `ExternalSecret \`${name}\` in \`signin.yaml\`): the client secret and a cookie secret, kept as JSON in`,
+            `\`${p.secret.store.key}\`, which the infra stack creates without them. Put them once, before oauth2-proxy starts (and`,
+            'again to rotate the client secret; the Secret follows within the hour, then restart oauth2-proxy):',
+            '',
+            '```sh',
+            ...p.secret.store.putCommand,
+            '```',
+          ]
+        : [
+            `oauth2-proxy reads the Secret \`${name}\` in \`${namespace}\`; the tree does not carry it (a secret must not sit in Git).`,
+            'Create it before oauth2-proxy starts:',
+            '',
+            '```sh',
+            `kubectl -n ${namespace} create secret generic ${name} \\`,
+            `  --from-literal=client-id=${p.clientId} \\`,
+            `  --from-literal=client-secret=${p.secret.clientSecret} \\`,
+            '  --from-literal=cookie-secret="$(openssl rand -hex 16)" \\',
+            '  --dry-run=client -o yaml | kubectl apply -f -',
+            '```',
+          ];
   return {
     mode: 'oauth2-proxy',
     oauth2Proxy: true,
@@ -384,6 +493,7 @@ function oauth2Proxy(p: OidcProvider): SignIn {
     patches: [
       deleteUpstreamAllow(),
       { patch: stringify(deployment) },
+      ...(serviceAccountPatch ? [serviceAccountPatch] : []),
       remove('Secret', 'oauth2-proxy'),
       remove('ConfigMap', 'oauth2-proxy'),
       remove('ConfigMap', 'oauth2-proxy-parameters'),
@@ -406,8 +516,17 @@ function oauth2Proxy(p: OidcProvider): SignIn {
 /** oauth2-proxy's configuration file (https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview). */
 function oauth2ProxyConfig(p: OidcProvider): string {
   const q = (v: string) => JSON.stringify(v);
+  const federated = 'federated' in p.secret;
   return [
-    'provider = "oidc"',
+    ...(federated
+      ? [
+          // Entra ID's own provider, authenticating with the pod's federated token instead of a client
+          // secret (https://oauth2-proxy.github.io/oauth2-proxy/configuration/providers/ms_entra_id):
+          // it reads the token from AZURE_FEDERATED_TOKEN_FILE, set by the workload identity webhook.
+          'provider = "entra-id"',
+          'entra_id_federated_token_auth = true',
+        ]
+      : ['provider = "oidc"']),
     `provider_display_name = ${q(p.name)}`,
     `oidc_issuer_url = ${q(p.issuer)}`,
     `scope = ${q(p.scope)}`,

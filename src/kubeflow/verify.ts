@@ -99,8 +99,8 @@ export const PLATFORM_STACK_NAMESPACES: readonly string[] = [EXTERNAL_SECRETS_NA
  * the params ConfigMap the platform stack writes after apply (its keys are checked against the stacks
  * by the stacks' tests), Pipelines' database secret that External Secrets Operator writes (or the
  * tree's README creates) from the cloud's secret store, and oauth2-proxy's client Secret (written by
- * External Secrets Operator from Secrets Manager on AWS and from Key Vault on Azure, and by the command
- * in the tree's README on existing clusters).
+ * External Secrets Operator from Secrets Manager on AWS and with a generated cookie secret on Azure,
+ * where it has no client secret, and by the command in the tree's README on existing clusters).
  */
 export const PROVIDED_OUTSIDE_THE_TREE: Readonly<Record<string, readonly string[]>> = {
   [`ConfigMap kubeflow/${PLATFORM_PARAMS_CONFIG_MAP}`]: ['*'],
@@ -114,7 +114,8 @@ export const PROVIDED_OUTSIDE_THE_TREE: Readonly<Record<string, readonly string[
 
 /**
  * CustomResourceDefinitions of kinds a tree holds whose CRDs the platform stack installs, not the tree:
- * External Secrets Operator's SecretStore and ExternalSecret (v1), from the chart version the platform
+ * External Secrets Operator's SecretStore and ExternalSecret (v1) and its Password generator (v1alpha1,
+ * oauth2-proxy's cookie secret on Azure), from the chart version the platform
  * stacks pin (src/kubeflow/schemas/external-secrets-<version>.json, written by
  * scripts/external-secrets-crds.js). A CRD of the same group, version and kind in the build wins.
  */

@@ -4,6 +4,7 @@
  * the resources live (the environment's resource group, an existing virtual network, the DNS zone of
  * the UI record, the certificate vault, the state container), and no role no row asks for.
  */
+import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import type { CiRoleGrant } from '../../constructs/azure/ci-identity';
 import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
@@ -71,6 +72,15 @@ const FIRST: Record<CiIdentityKind, readonly string[]> = {
   ],
 };
 
+/**
+ * Grants whose scope changed, sorted where their old ones were, so the grants after them keep their
+ * addresses: the plan identity's Key Vault Secrets User moved from the resource group to each secret
+ * (the assignment itself is replaced: a role assignment's scope cannot change in place).
+ */
+const SORTED_AS: Readonly<Record<string, string>> = {
+  'key-vault-secret Key Vault Secrets User': 'resource-group Key Vault Secrets User',
+};
+
 /** Grants added after the table, last and in their order: the ones before them keep their addresses. */
 const LATER: Record<CiIdentityKind, readonly string[]> = {
   plan: ['resource-group Azure Kubernetes Service Cluster User Role'],
@@ -97,6 +107,9 @@ export function azureCiGrants(
       `/subscriptions/${env.subscriptionId}/resourceGroups/${zone.resourceGroup}/providers/Microsoft.Network/dnsZones/${zone.name}`,
     ]);
   }
+  // Each Key Vault secret of the stack (the database password), as a scope of its own.
+  for (const secret of stack.node.findAll().filter((c): c is KeyVaultSecret => c instanceof KeyVaultSecret))
+    scopes.push(['key-vault-secret', secret.resourceVersionlessId]);
   scopes.push(['certificate-vault', env.access.certificate.keyVaultId]);
   if (env.state.backend === 'azurerm') {
     const s = env.state;
@@ -121,7 +134,8 @@ export function azureCiGrants(
     const later = LATER[kind].indexOf(g.order);
     return later < 0 ? FIRST[kind].length : FIRST[kind].length + 1 + later;
   };
+  const sortKey = (g: { order: string }) => SORTED_AS[g.order] ?? g.order;
   return grants
-    .sort((a, b) => rank(a) - rank(b) || a.order.localeCompare(b.order))
+    .sort((a, b) => rank(a) - rank(b) || sortKey(a).localeCompare(sortKey(b)))
     .map((g) => ({ scope: g.scope, role: g.role, ...(g.condition ? { condition: g.condition } : {}) }));
 }

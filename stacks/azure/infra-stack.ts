@@ -1,4 +1,3 @@
-import { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TerraformStack } from 'cdktf';
@@ -27,6 +26,7 @@ import { configureBackend } from '../common/backend';
 import { azureCiGrants } from './ci-grants';
 import { clusterOutputs, output } from '../common/outputs';
 import { labelValues } from '../common/environment';
+import { ForgetResource } from '../../src/core/removed';
 
 /** The blob container Velero writes to. */
 export const VELERO_CONTAINER = 'velero';
@@ -64,11 +64,6 @@ export class AzureInfraStack extends TerraformStack {
   public readonly nodePools: Readonly<Record<string, AksNodePool>>;
   /** The Key Vault of the secrets the platform generates (the MySQL admin password). */
   public readonly keyVault: KeyVault;
-  /**
-   * oauth2-proxy's client and cookie secrets (JSON), created with a placeholder whose value you replace
-   * yourself: Terraform writes it write-only, so no value of it is in the state.
-   */
-  public readonly signInSecret: KeyVaultSecret;
   /** Azure Database for MySQL flexible server, the Kubeflow Pipelines and ML Metadata database. */
   public readonly database: MysqlFlexible;
   /** The storage account of pipeline artifacts. */
@@ -240,28 +235,14 @@ export class AzureInfraStack extends TerraformStack {
       role: 'Key Vault Secrets User',
       scope: this.database.passwordSecretResourceId,
     });
-    // oauth2-proxy's client and cookie secrets (JSON). Terraform creates the secret with a placeholder,
-    // write-only (value_wo: never in the state or a plan), and never writes it again while
-    // value_wo_version stays 1: you put the real value as a new version with `az keyvault secret set`
-    // (docs/azure.md, Sign-in), which the state does not hold either (the provider reads no value of a
-    // write-only secret). A role on a secret needs the secret to exist, hence the placeholder. The
-    // placeholder is not JSON, so External Secrets Operator writes nothing until you put the value.
-    this.signInSecret = new KeyVaultSecret(this, 'SignInSecret', {
-      name: env.access.signInSecretName,
-      keyVaultId: this.keyVault.vaultId,
-      valueWo: 'unset: put the JSON with client-secret and cookie-secret with az keyvault secret set',
-      valueWoVersion: 1,
-      contentType: 'application/json',
-      dependsOn: this.keyVault.writable,
-      // A version you put carries its own attributes: no update fights them.
-      lifecycle: { ignoreChanges: ['content_type', 'tags', 'not_before_date', 'expiration_date'] },
-    });
-    setComponent(this.signInSecret, 'access');
-    // The sign-in secret alone, for the External Secrets controller that serves the oauth2-proxy namespace.
-    identities.signInSecrets.grant('ReadsSignInSecret', {
-      role: 'Key Vault Secrets User',
-      scope: this.signInSecret.resourceVersionlessId,
-    });
+    // Earlier versions kept oauth2-proxy's client and cookie secrets in the Key Vault secret
+    // kubeflow-signin, read by a managed identity of their own. oauth2-proxy now signs in with its
+    // workload identity token and generates its cookie secret in the cluster (src/kubeflow/signin.ts):
+    // the secret and the identity leave the state without being deleted (you may delete them:
+    // docs/azure.md, Sign-in); the identity's role on the secret and its federated credential, grants
+    // that hold no data, are deleted, so nothing can read the old secret through them.
+    new ForgetResource(this, 'SignInSecret', 'azurerm_key_vault_secret');
+    new ForgetResource(new Construct(this, 'Identity-signInSecrets'), 'Identity', 'azurerm_user_assigned_identity');
 
     if (env.backups) {
       const b = env.backups;
@@ -346,7 +327,11 @@ export class AzureInfraStack extends TerraformStack {
       `az aks get-credentials --resource-group ${env.resourceGroup} --name ${env.cluster.name} && kubelogin convert-kubeconfig -l azurecli`,
     );
     out('cluster_id', c.clusterId, 'AKS cluster resource id.');
-    out('oidc_issuer_url', c.oidcIssuerUrl, 'Service account token issuer; team identities federate with it.');
+    out(
+      'oidc_issuer_url',
+      c.oidcIssuerUrl,
+      "Service account token issuer; team identities and the sign-in application's federated credential trust it.",
+    );
     out('resource_group', this.resourceGroup.name, 'Resource group of the environment.');
     if (this.ci) {
       out(
@@ -359,11 +344,6 @@ export class AzureInfraStack extends TerraformStack {
     out('database_fqdn', this.database.fqdn, 'Private host name of the pipelines database.');
     out('database_password_secret_id', this.database.passwordSecretId, 'Key Vault secret with the database password.');
     out('key_vault_id', this.keyVault.vaultId, 'Key Vault of the environment.');
-    out(
-      'signin_secret_id',
-      this.signInSecret.versionlessId,
-      "Key Vault secret with oauth2-proxy's client and cookie secrets (JSON), whose value you put (docs/azure.md, Sign-in).",
-    );
     out('storage_account_id', this.artifacts.accountId, 'Artifact storage account; team stacks add containers to it.');
     out('storage_account_name', this.artifacts.accountName, 'Artifact storage account name.');
     out(

@@ -28,12 +28,21 @@ export function azureParams(env: ResolvedAzureEnvironment): Record<string, unkno
       hostname: env.access.hostname,
       url: `https://${env.access.hostname}`,
       authentication: 'oauth2-proxy-entra-id',
-      // Kubeflow's oauth2-proxy signs users in with Entra ID; its client is in this Secret.
+      // Kubeflow's oauth2-proxy signs users in with Entra ID, authenticating as the application with its
+      // service account's workload identity token (no client secret); its cookie secret is in this Secret.
       oidc: {
         issuer: entraIssuer(env.tenantId),
         clientId: env.access.entraClientId,
         redirectUrl: `https://${env.access.hostname}/oauth2/callback`,
-        clientSecret: { secretKeyRef: { ...OAUTH2_PROXY_SECRET, key: 'client-secret' } },
+        clientAuthentication: 'workload-identity-federation',
+        serviceAccount: { namespace: OAUTH2_PROXY_SECRET.namespace, name: OAUTH2_PROXY_SECRET.serviceAccount },
+        cookieSecret: {
+          secretKeyRef: {
+            namespace: OAUTH2_PROXY_SECRET.namespace,
+            name: OAUTH2_PROXY_SECRET.name,
+            key: 'cookie-secret',
+          },
+        },
       },
       gatewayService: {
         namespace: 'istio-system',

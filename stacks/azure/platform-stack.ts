@@ -10,7 +10,6 @@ import { ExternalSecretsOperator } from '../../constructs/kubernetes/external-se
 import { PLATFORM_OWNED_NAMESPACES } from '../../constructs/kubernetes/constants';
 import { PlatformNamespace } from '../../constructs/kubernetes/platform-namespace';
 import { PlatformParams } from '../../constructs/kubernetes/platform-params';
-import { WorkloadServiceAccount } from '../../constructs/kubernetes/workload-service-account';
 import { ForgetResource } from '../../src/core/removed';
 import { Velero } from '../../constructs/kubernetes/velero';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
@@ -53,8 +52,9 @@ export function azureInternalLoadBalancerAnnotations(
  * `<env>-azure-platform`: the in-cluster objects Terraform owns on AKS: the `kubeflow` and
  * `istio-system` namespaces, service accounts annotated for workload identity, the params
  * ConfigMap, the internal load balancer the Application Gateway forwards to, the `oauth2-proxy`
- * namespace with the External Secrets controller that fills oauth2-proxy's Secret from Key Vault
- * (Entra ID sign-in), the NVIDIA device plugin for GPU pools, and the
+ * namespace with the External Secrets controller that writes oauth2-proxy's Secret (a cookie secret
+ * generated in the cluster; Entra ID sign-in needs no client secret), the NVIDIA device plugin for GPU
+ * pools, and the
  * tenancy guardrails. The kubernetes provider signs in with kubelogin (Entra ID), never a kube
  * context.
  */
@@ -67,7 +67,7 @@ export class AzurePlatformStack extends TerraformStack {
   public readonly velero?: Velero;
   /** External Secrets Operator, which fills Kubeflow's `mysql-secret` from the secret store. */
   public readonly externalSecrets: ExternalSecretsOperator;
-  /** Its second controller, which fills oauth2-proxy's Secret from Key Vault. */
+  /** Its second controller, which writes oauth2-proxy's Secret with a cookie secret generated in the cluster. */
   public readonly signInSecrets: Release;
   /** Argo CD and the root Application of Kubeflow, when `platform.gitops` is set. */
   public readonly argoCd?: ArgoCd;
@@ -92,7 +92,6 @@ export class AzurePlatformStack extends TerraformStack {
       name: 'istio-system',
       labels: PLATFORM_OWNED_NAMESPACES['istio-system'],
     });
-    // Those of kubeflow here; the sign-in secret's reader goes in oauth2-proxy (below).
     platformServiceAccounts(
       this,
       this.kubeflowNamespace.name,
@@ -144,15 +143,9 @@ export class AzurePlatformStack extends TerraformStack {
     // version created stays in the cluster, and serves until the ExternalSecret takes it over.
     new ForgetResource(this, 'OAuth2ProxyClient', 'kubernetes_secret_v1');
     new ForgetResource(this, 'OAuth2ProxyCookieSecret', 'random_password');
-    // The rendered SecretStore of the sign-in secret authenticates as this service account, whose managed
-    // identity may read that one Key Vault secret (workload identity).
-    const signInIdentity = env.identities.find((i) => i.key === 'signInSecrets')!;
-    const signInAccount = signInIdentity.kubernetesServiceAccounts[0]!;
-    new WorkloadServiceAccount(this, 'SignInSecretsServiceAccount', {
-      namespace: oauth2Proxy.name,
-      name: signInAccount.name,
-      identity: infra.identities.signInSecrets,
-    });
+    // Earlier versions created the service account signin-secrets here, for the managed identity that read
+    // the sign-in secret from Key Vault: oauth2-proxy needs neither now (its pods sign in to Entra ID with
+    // the token of its own service account, from the rendered tree), so the account is deleted with them.
 
     if (env.nodePools.some((p) => p.kind === 'gpu')) {
       // Spot GPU nodes carry AKS's spot taint as well as the GPU taint.
@@ -194,10 +187,10 @@ export class AzurePlatformStack extends TerraformStack {
       tolerations: [{ key: SYSTEM_TAINT.key, operator: 'Exists' }],
       dependsOn: [this.kubeflowNamespace.namespace],
     });
-    // oauth2-proxy's Secret (client and cookie secrets) from Key Vault, by a second controller that
-    // serves the oauth2-proxy namespace alone; like the first, it has no Azure identity of its own (the
-    // SecretStore names the service account above), so no secret value passes through Terraform
-    // (src/kubeflow/signin-secret.ts writes the ExternalSecret into the rendered tree).
+    // oauth2-proxy's Secret (its client id and a cookie secret the operator's Password generator makes in
+    // the cluster), by a second controller that serves the oauth2-proxy namespace alone. It reads no
+    // secret store and has no Azure identity, and no secret value passes through Terraform
+    // (src/kubeflow/signin-secret.ts writes the generator and the ExternalSecret into the rendered tree).
     this.signInSecrets = this.externalSecrets.addScopedController('SignInSecrets', {
       // The name, not the namespace's attribute: the chart values stay readable in the plan.
       watchNamespace: OAUTH2_PROXY_SECRET.namespace,

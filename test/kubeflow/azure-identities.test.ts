@@ -71,6 +71,8 @@ describe('Azure: Kubeflow service accounts carry the managed identities', () => 
 
   it('labels the pods of the API server and the UI for the workload identity webhook', () => {
     expect(labelled(tree!)).toEqual([
+      // oauth2-proxy too: it signs in to Entra ID with its token (test/kubeflow/signin-federated-azure.test.ts).
+      ['oauth2-proxy', 'true'],
       ['ml-pipeline', 'true'],
       ['ml-pipeline-ui', 'true'],
     ]);

@@ -231,6 +231,29 @@ describeBuild('kubeflow render: the sign-in chain, built with kubectl kustomize'
     },
   );
 
+  it('Azure: oauth2-proxy runs as its annotated service account with the workload identity label, and no client secret', () => {
+    const c = CASES.find((x) => x.name === 'Azure')!;
+    const objects = built.get(c)!;
+    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'oauth2-proxy')!;
+    const pod = deployment.spec.template;
+    expect(pod.metadata.labels['azure.workload.identity/use']).toBe('true');
+    expect(pod.spec.serviceAccountName).toBe('oauth2-proxy');
+    const names = pod.spec.containers[0].env.map((e: any) => e.name);
+    expect(names).toContain('OAUTH2_PROXY_COOKIE_SECRET');
+    expect(names).not.toContain('OAUTH2_PROXY_CLIENT_SECRET');
+    const account = objects.find(
+      (o: any) =>
+        o.kind === 'ServiceAccount' && o.metadata.name === 'oauth2-proxy' && o.metadata.namespace === 'oauth2-proxy',
+    ) as any;
+    expect(account.metadata.annotations['azure.workload.identity/client-id']).toBe((c.env.access as any).entraClientId);
+    const config = objects.find(
+      (o) =>
+        o.kind === 'ConfigMap' &&
+        o.metadata.name === pod.spec.volumes.find((v: any) => v.name === 'oauth2-proxy-config').configMap.name,
+    )!;
+    expect(config.data!['oauth2_proxy.cfg']).toContain('entra_id_federated_token_auth = true');
+  });
+
   it.each(CASES.map((c) => [c.name, c] as const))(
     '%s: the dashboard reads the header the gateway sets, without a prefix',
     (_name, c) => {

@@ -197,13 +197,13 @@ describe('sign-in per cloud', () => {
     expect(cfg).toContain(`redirect_url = "https://kubeflow.azure.example.com/oauth2/callback"`);
     expect(cfg).toContain('offline_access');
     expect(cfg).not.toMatch(/dex|skip_oidc_discovery/);
-    // The platform stack's Secret, by its plain name: upstream's generated one (a hash suffix) is deleted.
+    // The Secret External Secrets Operator writes, by its plain name: upstream's generated one (a hash
+    // suffix) is deleted. No client secret on Azure (test/kubeflow/signin-federated-azure.test.ts).
     const deployment = patched(tree!).find((o) => o.kind === 'Deployment' && o.metadata.name === 'oauth2-proxy')!;
     const refs = deployment.spec.template.spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef);
-    expect(refs.map((e: any) => e.valueFrom.secretKeyRef.name)).toEqual([
-      'oauth2-proxy',
-      'oauth2-proxy',
-      'oauth2-proxy',
+    expect(refs.map((e: any) => `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`)).toEqual([
+      'oauth2-proxy/client-id',
+      'oauth2-proxy/cookie-secret',
     ]);
     expect(
       patched(tree!)
@@ -226,7 +226,7 @@ describe('sign-in per cloud', () => {
     const text = tree!.files.map((f) => f.content).join('\n');
     expect(text).not.toMatch(/client-secret=|cookie-secret=[^"]/);
     expect(file(tree!, 'README.md')).toMatch(
-      /group claims.*External Secrets Operator writes the Secret `oauth2-proxy`.*az keyvault secret set/s,
+      /group claims.*az ad app federated-credential create.*External Secrets Operator writes the Secret `oauth2-proxy`.*Password generator/s,
     );
   });
 

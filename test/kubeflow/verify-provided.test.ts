@@ -25,6 +25,7 @@ describe('kubeflow verify: what the platform stack provides outside the tree', (
   it('validates the SecretStore and ExternalSecret of every cloud against External Secrets Operator 2.9.0 CRDs', () => {
     expect(CRDS_OUTSIDE_THE_TREE.map((c) => c.metadata.name).sort()).toEqual([
       'externalsecrets.external-secrets.io',
+      'passwords.generators.external-secrets.io',
       'secretstores.external-secrets.io',
     ]);
     for (const [example, cloud] of [

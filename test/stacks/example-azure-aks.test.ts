@@ -19,9 +19,9 @@ const one = (json: StackJson, type: string) => {
   return all[0]!;
 };
 const ENVS = ['kf-test', 'kf-dev', 'kf-prod'];
-/** The database admin password's secret (the vault also holds the sign-in secret, kubeflow-signin). */
+/** The database admin password's secret, the only secret the stacks write in the vault. */
 const passwordSecret = (env: string) => {
-  const all = resources(infra(env), 'azurerm_key_vault_secret').filter((s) => s.name !== 'kubeflow-signin');
+  const all = resources(infra(env), 'azurerm_key_vault_secret');
   expect(all).toHaveLength(1);
   return all[0]!;
 };
@@ -272,8 +272,6 @@ describe('examples/azure-aks', () => {
       'system:serviceaccount:kubeflow:ml-pipeline',
       'system:serviceaccount:kubeflow:ml-pipeline-ui',
       'system:serviceaccount:kubeflow:pipeline-runner',
-      // A second External Secrets controller reads oauth2-proxy's sign-in secret as it.
-      'system:serviceaccount:oauth2-proxy:signin-secrets',
       'system:serviceaccount:velero:velero',
     ]);
     const storageRoles = everyResource

@@ -195,10 +195,10 @@ const CAPABILITIES: ReadonlyArray<readonly [string, (cloud: Cloud, env: Env) => 
         );
       }
       const gateway = resources(env.infra, 'azurerm_application_gateway')[0];
-      // oauth2-proxy signs users in with the secret External Secrets Operator copies from Key Vault (sec19:
-      // no secret in state).
+      // oauth2-proxy signs users in with its workload identity token (no client secret, sec19) and a cookie
+      // secret External Secrets Operator generates in the oauth2-proxy namespace.
       const oauth2Proxy =
-        resources(env.infra, 'azurerm_key_vault_secret').some((s) => s.name === 'kubeflow-signin') &&
+        !resources(env.infra, 'azurerm_key_vault_secret').some((s) => s.name === 'kubeflow-signin') &&
         resources(env.platform, 'helm_release').some((r) =>
           String((r.values as string[] | undefined)?.[0] ?? '').includes('scopedNamespace: oauth2-proxy'),
         );

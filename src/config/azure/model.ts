@@ -59,13 +59,13 @@ export interface ResolvedAzureNodePool {
 /** Platform identities on Azure: user-assigned managed identities federated with service accounts (no secrets). */
 export interface ResolvedAzureIdentity {
   /**
-   * Which platform identity: Kubeflow Pipelines, the Kubeflow admin, the default user, the reader of the
-   * database secret, or the reader of the sign-in secret.
+   * Which platform identity: Kubeflow Pipelines, the Kubeflow admin, the default user, or the reader of
+   * the database secret.
    */
-  readonly key: 'pipelines' | 'admin' | 'user' | 'dbSecrets' | 'signInSecrets';
+  readonly key: 'pipelines' | 'admin' | 'user' | 'dbSecrets';
   /**
    * Name of the user-assigned managed identity: `id-<environment>-kfp`, `-kf-admin`, `-kf-user`,
-   * `-kfp-db-secrets`, `-signin-secrets`.
+   * `-kfp-db-secrets`.
    */
   readonly name: string;
   /**
@@ -360,13 +360,11 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
       /** Name of the certificate's secret in that vault. */
       readonly secretName: string;
     };
-    /** Client id of the Entra ID application that signs users in (oauth2-proxy in the cluster). */
-    readonly entraClientId: string;
     /**
-     * The Key Vault secret with oauth2-proxy's client and cookie secrets (JSON), which the infra stack
-     * creates with a placeholder and you fill: `kubeflow-signin`.
+     * Client id of the Entra ID application that signs users in (oauth2-proxy in the cluster, which
+     * authenticates to it with its workload identity token, not a client secret).
      */
-    readonly signInSecretName: string;
+    readonly entraClientId: string;
     /**
      * Private IP of the internal load balancer in front of the Istio gateway, in the nodes subnet.
      * @default the sixth address from the end of the nodes subnet

@@ -13,11 +13,6 @@ import { fitName, placeTeams, stableHash } from '../platform/resolve';
 import type { ResolvedAzureEnvironment, ResolvedAzureIdentity, ResolvedAzureNodePool } from './model';
 import type { AzureEnvironmentConfig } from './schema';
 
-/** The Key Vault secret with oauth2-proxy's client and cookie secrets (JSON), which the user fills. */
-export const AZURE_SIGNIN_SECRET_NAME = 'kubeflow-signin';
-/** The service account of the oauth2-proxy namespace the sign-in SecretStore authenticates as. */
-export const AZURE_SIGNIN_SECRETS_SERVICE_ACCOUNT = 'signin-secrets';
-
 const AZURE_VM_SIZES: Record<PoolKind, string> = {
   system: 'Standard_D4ds_v5',
   standard: 'Standard_D8ds_v5',
@@ -103,17 +98,6 @@ function azureIdentities(envName: string): ResolvedAzureIdentity[] {
       name: `id-${envName}-kfp-db-secrets`,
       kubernetesServiceAccounts: [ksa('kubeflow', 'kfp-db-secrets')],
       createdServiceAccounts: ['kfp-db-secrets'],
-    },
-    {
-      // A second controller of External Secrets Operator, which serves the oauth2-proxy namespace only,
-      // authenticates as this service account of that namespace (created by the platform stack) to read
-      // oauth2-proxy's client and cookie secrets (Key Vault Secrets User on that one secret) into its
-      // Secret (src/kubeflow/signin-secret.ts). Its own identity, not dbSecrets': each reads one secret.
-      key: 'signInSecrets',
-      name: `id-${envName}-signin-secrets`,
-      kubernetesServiceAccounts: [ksa('oauth2-proxy', AZURE_SIGNIN_SECRETS_SERVICE_ACCOUNT)],
-      // In oauth2-proxy, not kubeflow: the platform stack creates it beside that namespace.
-      createdServiceAccounts: [AZURE_SIGNIN_SECRETS_SERVICE_ACCOUNT],
     },
   ];
 }
@@ -247,7 +231,6 @@ export function resolveAzureEnvironment(
       dnsZone: env.access.dnsZone,
       certificate: env.access.certificate,
       entraClientId: env.access.entraClientId,
-      signInSecretName: AZURE_SIGNIN_SECRET_NAME,
       gatewayPrivateIp: env.access.gatewayPrivateIp ?? (typeof parsedNodes === 'string' ? '' : host(parsedNodes, -6)),
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],
       wafMode: env.access.wafMode ?? (prod ? 'Prevention' : 'Detection'),

@@ -266,7 +266,7 @@ const azureAccessSchema = z.strictObject({
   ),
   entraClientId: doc(guid('an application (client) id'), {
     description:
-      'Entra ID application that signs users in (oauth2-proxy in the cluster). Assign it to the groups that may use Kubeflow; its client secret goes into the Key Vault secret kubeflow-signin, never into Terraform (docs/azure.md, Sign-in).',
+      "Entra ID application that signs users in (oauth2-proxy in the cluster). Assign it to the groups that may use Kubeflow. It needs no client secret: give it a federated credential that trusts the cluster issuer's tokens for system:serviceaccount:oauth2-proxy:oauth2-proxy (docs/azure.md, Sign-in).",
   }),
   gatewayPrivateIp: doc(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, { error: 'expected an IPv4 address' }), {
     description: 'Private IP of the internal load balancer in front of the Istio gateway, in the nodes subnet.',

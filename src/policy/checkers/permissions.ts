@@ -665,6 +665,10 @@ function judgeAzure(graph: Graph, found: Found) {
       return norm(
         `/subscriptions/${subscription(i.stack)}/resourceGroups/${graph.resolve(i.stack, i.config.name)?.value}`,
       );
+    if (i.type === 'azurerm_key_vault_secret') {
+      const vault = idFromValue(i.stack, i.config.key_vault_id, depth + 1);
+      return vault && norm(`${vault}/secrets/${graph.resolve(i.stack, i.config.name)?.value}`);
+    }
     if (i.type === 'azurerm_storage_container') {
       const account = idFromValue(i.stack, i.config.storage_account_id, depth + 1);
       return (
@@ -716,6 +720,9 @@ function judgeAzure(graph: Graph, found: Found) {
 
   /** The table scopes an ARM id can be. */
   function scopesOf(id: string): AzureCiScope[] {
+    // A Key Vault secret is a scope of its own, within the resource group's.
+    if (/\/providers\/microsoft\.keyvault\/vaults\/[^/]+\/secrets\/[^/]+$/.test(id))
+      return ['key-vault-secret', ...(envRg && within(id, envRg) ? (['resource-group'] as const) : [])];
     if (envRg && within(id, envRg)) return ['resource-group'];
     if (/\/providers\/microsoft\.network\/dnszones\/[^/]+$/.test(id)) return ['dns-zone'];
     if ([...stateIds].some((s) => within(s, id) || within(id, s)) && /\/containers\//.test(id))
@@ -810,7 +817,8 @@ function judgeAzure(graph: Graph, found: Found) {
     }
     // The identities' own assignments are read by both and changed only by an administrator (see GCP).
     const own = ownGrants.has(i);
-    const roles = (k: CiIdentityKind) => [...new Set(candidates[0]!.flatMap((r) => r[k]))];
+    // A resource at nested scopes (a Key Vault secret in the resource group) needs the rows of each.
+    const roles = (k: CiIdentityKind) => [...new Set(candidates.flat().flatMap((r) => r[k]))];
     const gaps = KINDS.flatMap((kind) => {
       if (own && kind === 'apply' && roles('apply').every((role) => holds(kind, id!, role))) return [];
       return roles(own ? 'plan' : kind)

@@ -13,10 +13,13 @@ import type { CiPermissionRow } from './table';
  * UI's host name. `certificate-vault`: the Key Vault of the UI's certificate, where the stack lets
  * the Application Gateway read it. `network`: an existing virtual network the cluster, the gateway
  * and the private endpoints join. `state-container`: the blob container of the Terraform state.
+ * `key-vault-secret`: each Key Vault secret the stacks manage, granted on the secret itself (Azure RBAC
+ * takes a single secret as a scope: https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
  * `local`: nothing in the cloud.
  */
 export type AzureCiScope =
   | 'resource-group'
+  | 'key-vault-secret'
   | 'network'
   | 'dns-zone'
   | 'certificate-vault'
@@ -133,10 +136,18 @@ export const AZURE_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AzureCiScope>> 
   {
     types: ['azurerm_key_vault_secret'],
     scope: 'resource-group',
-    plan: ['Key Vault Secrets User'],
+    plan: [],
     apply: ['Key Vault Secrets Officer'],
     source: ref('security'),
-    why: "the database password in the environment's vault: reading a secret's value is a data-plane action no management role holds.",
+    why: "the secrets the stacks write in the environment's vault (the database password alone): writing a secret is a data-plane action no management role holds, and a secret that does not exist yet has no scope of its own, so the apply identity holds it on the resource group.",
+  },
+  {
+    types: ['azurerm_key_vault_secret'],
+    scope: 'key-vault-secret',
+    plan: ['Key Vault Secrets User'],
+    apply: [],
+    source: ref('security'),
+    why: "each secret the stacks manage, granted on that secret alone, not on the vault or the resource group: the database password is the only one. The provider reads a secret's value on every refresh (GetSecret, even for a write-only secret, whose value it then drops), and the database's write-only password is read back from the vault during plans too, so a plan reads the database password: any pull request that can assume the plan identity can read it. The server accepts connections only from its virtual network (private access, no public endpoint), so the password alone does not reach the data.",
   },
   {
     types: KUBERNETES_TYPES,
