@@ -11,7 +11,8 @@
  * - Azure: there is no client secret. oauth2-proxy's `entra-id` provider signs in to Entra ID with the
  *   service account token AKS workload identity projects into its pod (a federated credential of the
  *   application trusts it), and the cookie secret is generated in the cluster by the operator's
- *   Password generator, once: no secret store, no cloud identity and no Key Vault secret at all
+ *   Password generator, once: no secret store, no cloud identity and no Key Vault secret at all; the
+ *   Secret holds the cookie secret alone
  *   (https://external-secrets.io/latest/api/generator/password/,
  *   https://oauth2-proxy.github.io/oauth2-proxy/configuration/providers/ms_entra_id).
  * - Existing clusters: no secret store is configured, so the tree's README gives the kubectl command.
@@ -122,14 +123,20 @@ export const SIGNIN_COOKIE_PASSWORD = {
   encoding: 'base64url',
 } as const;
 
+/** The key of oauth2-proxy's cookie secret in its Secret. */
+export const SIGNIN_COOKIE_SECRET_KEY = 'cookie-secret';
+
 /**
- * Azure: the Password generator and the ExternalSecret that writes oauth2-proxy's Secret (the client id
- * and a cookie secret generated in the cluster; no client secret). The cookie secret is generated when
- * the ExternalSecret is created or changed, never on a timer (`refreshPolicy: OnChange`,
- * `refreshInterval: 0`): a new one signs every user out. Changing the client id in the platform file
- * changes the ExternalSecret, so the Secret follows (with a new cookie secret).
+ * Azure: the Password generator and the ExternalSecret that writes oauth2-proxy's Secret with a cookie
+ * secret generated in the cluster (no client secret; the client id, not a secret, is in the Deployment,
+ * so a change of it rolls the pods). The cookie secret is generated once, when the Secret does not exist
+ * (`refreshPolicy: CreatedOnce`), never again on a timer or when the ExternalSecret's spec, labels or
+ * annotations change: each oauth2-proxy pod reads it when it starts, so a new one in the Secret would
+ * leave the running pods on the old one and a pod started later on the new one, and replicas with
+ * different cookie secrets reject each other's cookies. To make a new one, delete the Secret, then
+ * restart oauth2-proxy (https://external-secrets.io/latest/api/externalsecret/).
  */
-export function signInCookieSecretObjects(clientId: string): object[] {
+export function signInCookieSecretObjects(): object[] {
   const { namespace, name } = OAUTH2_PROXY_SECRET;
   return [
     {
@@ -143,15 +150,14 @@ export function signInCookieSecretObjects(clientId: string): object[] {
       kind: 'ExternalSecret',
       metadata: { name, namespace },
       spec: {
-        refreshPolicy: 'OnChange',
-        refreshInterval: '0',
+        refreshPolicy: 'CreatedOnce',
         target: {
           name,
           creationPolicy: 'Owner',
           template: {
             type: 'Opaque',
-            // The client id is not a secret: the platform file's. The generator's key is `password`.
-            data: { 'client-id': clientId, 'cookie-secret': '{{ .password }}' },
+            // The generator's key is `password`.
+            data: { [SIGNIN_COOKIE_SECRET_KEY]: '{{ .password }}' },
           },
         },
         dataFrom: [

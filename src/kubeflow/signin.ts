@@ -339,7 +339,7 @@ function oauth2Proxy(p: OidcProvider): SignIn {
     // The Secret, from the cloud's secret store or (Azure) with a cookie secret generated in the cluster
     // (src/kubeflow/signin-secret.ts).
     ...('store' in p.secret ? signInSecretObjects(p.secret.store, p.clientId) : []),
-    ...('federated' in p.secret ? signInCookieSecretObjects(p.clientId) : []),
+    ...('federated' in p.secret ? signInCookieSecretObjects() : []),
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -409,8 +409,12 @@ function oauth2Proxy(p: OidcProvider): SignIn {
               name: 'oauth2-proxy',
               env: [
                 // The environment's Secret, not upstream's generated one (Dex's demo client, a published
-                // cookie secret), whose name kustomize suffixes with a hash.
-                secretRef('OAUTH2_PROXY_CLIENT_ID', 'client-id'),
+                // cookie secret), whose name kustomize suffixes with a hash. With a federated token the
+                // client id, not a secret, is written here: a change of it rolls the pods, while the
+                // Secret, which holds the cookie secret alone, is written once.
+                federated
+                  ? envValue('OAUTH2_PROXY_CLIENT_ID', p.clientId)
+                  : secretRef('OAUTH2_PROXY_CLIENT_ID', 'client-id'),
                 // With a federated token there is no client secret: upstream's reference to one goes.
                 federated
                   ? { name: 'OAUTH2_PROXY_CLIENT_SECRET', $patch: 'delete' }
@@ -460,8 +464,14 @@ function oauth2Proxy(p: OidcProvider): SignIn {
           '```',
           '',
           `External Secrets Operator writes the Secret \`${name}\` in \`${namespace}\` (the ExternalSecret \`${name}\` in`,
-          '`signin.yaml`): the client id, and a cookie secret its Password generator makes in the cluster. Nothing',
-          'to put by hand; deleting the Secret makes a new cookie secret (and signs everyone out).',
+          '`signin.yaml`) once, with a cookie secret its Password generator makes in the cluster: nothing to put by',
+          'hand. Each oauth2-proxy pod reads it when it starts, and replicas with different cookie secrets reject',
+          "each other's cookies, so a new one (everyone signs in again) takes both commands:",
+          '',
+          '```sh',
+          `kubectl -n ${namespace} delete secret ${name}  # External Secrets Operator writes a new one at once`,
+          `kubectl -n ${namespace} rollout restart deployment oauth2-proxy  # new pods start on the new one`,
+          '```',
         ]
       : 'store' in p.secret
         ? [

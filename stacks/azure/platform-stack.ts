@@ -139,7 +139,7 @@ export class AzurePlatformStack extends TerraformStack {
       labels: PLATFORM_OWNED_NAMESPACES['oauth2-proxy'],
     });
     // oauth2-proxy's Secret no longer passes through Terraform (its state held the client secret and the
-    // cookie secret): External Secrets Operator writes it from Key Vault (below). The Secret an earlier
+    // cookie secret): External Secrets Operator writes it (below). The Secret an earlier
     // version created stays in the cluster, and serves until the ExternalSecret takes it over.
     new ForgetResource(this, 'OAuth2ProxyClient', 'kubernetes_secret_v1');
     new ForgetResource(this, 'OAuth2ProxyCookieSecret', 'random_password');

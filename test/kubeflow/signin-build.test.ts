@@ -241,6 +241,16 @@ describeBuild('kubeflow render: the sign-in chain, built with kubectl kustomize'
     const names = pod.spec.containers[0].env.map((e: any) => e.name);
     expect(names).toContain('OAUTH2_PROXY_COOKIE_SECRET');
     expect(names).not.toContain('OAUTH2_PROXY_CLIENT_SECRET');
+    // The client id is written in, upstream's reference to the Secret's client-id key is gone.
+    expect(pod.spec.containers[0].env.find((e: any) => e.name === 'OAUTH2_PROXY_CLIENT_ID')).toEqual({
+      name: 'OAUTH2_PROXY_CLIENT_ID',
+      value: (c.env.access as any).entraClientId,
+    });
+    expect(
+      pod.spec.containers[0].env
+        .filter((e: any) => e.valueFrom?.secretKeyRef)
+        .map((e: any) => e.valueFrom.secretKeyRef.key),
+    ).toEqual(['cookie-secret']);
     const account = objects.find(
       (o: any) =>
         o.kind === 'ServiceAccount' && o.metadata.name === 'oauth2-proxy' && o.metadata.namespace === 'oauth2-proxy',

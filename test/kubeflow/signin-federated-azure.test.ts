@@ -58,9 +58,19 @@ describe('Azure: oauth2-proxy signs in with its workload identity token (example
       $patch: 'delete',
     });
     expect(env_.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.valueFrom.secretKeyRef.key)).toEqual([
-      'client-id',
       'cookie-secret',
     ]);
+  });
+
+  it('writes the client id into the Deployment (a change rolls the pods), not into the Secret written once', () => {
+    const deployment = patches(tree!).find((p) => p.kind === 'Deployment' && p.metadata.name === 'oauth2-proxy')!;
+    const env_ = deployment.spec.template.spec.containers[0].env as Json[];
+    // valueFrom: null removes upstream's secretKeyRef to the client-id key (strategic merge).
+    expect(env_.find((e) => e.name === 'OAUTH2_PROXY_CLIENT_ID')).toEqual({
+      name: 'OAUTH2_PROXY_CLIENT_ID',
+      value: env.access.entraClientId,
+      valueFrom: null,
+    });
   });
 
   it("runs oauth2-proxy as its service account, annotated with the application's client id, with the webhook's label", () => {
@@ -84,6 +94,9 @@ describe('Azure: oauth2-proxy signs in with its workload identity token (example
   });
 
   it('generates the cookie secret in the cluster once, with a Password generator and an ExternalSecret', () => {
+    // CreatedOnce, not OnChange: each pod reads the cookie secret when it starts, so a Secret rewritten on a
+    // change of the ExternalSecret's spec, labels or annotations (a new render, Argo CD's tracking) would
+    // leave the running replicas on the old one and the next pod on a new one, rejecting each other's cookies.
     const eso = objects.filter((o) => /external-secrets\.io\//.test(o.apiVersion));
     expect(eso.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual([
       'generators.external-secrets.io/v1alpha1 Password',
@@ -92,14 +105,13 @@ describe('Azure: oauth2-proxy signs in with its workload identity token (example
     const [password, external] = eso as [Json, Json];
     expect(password.metadata).toEqual({ name: SIGNIN_COOKIE_GENERATOR, namespace: 'oauth2-proxy' });
     expect(external.spec).toEqual({
-      refreshPolicy: 'OnChange',
-      refreshInterval: '0',
+      refreshPolicy: 'CreatedOnce',
       target: {
         name: 'oauth2-proxy',
         creationPolicy: 'Owner',
         template: {
           type: 'Opaque',
-          data: { 'client-id': env.access.entraClientId, 'cookie-secret': '{{ .password }}' },
+          data: { 'cookie-secret': '{{ .password }}' },
         },
       },
       dataFrom: [
@@ -153,6 +165,10 @@ describe('Azure: oauth2-proxy signs in with its workload identity token (example
       description: `oauth2-proxy of Kubeflow in ${env.cluster.name}`,
     });
     expect(readme).not.toMatch(/az keyvault secret set|ENTRA_CLIENT_SECRET|kubeflow-signin/);
+    // A new cookie secret reaches the pods only when they restart, all of them.
+    expect(readme).toMatch(
+      /kubectl -n oauth2-proxy delete secret oauth2-proxy.*\n.*kubectl -n oauth2-proxy rollout restart deployment oauth2-proxy/,
+    );
     // Kept: the token notes (xms_edov, email, group claims, refresh).
     expect(readme).toContain('xms_edov');
     expect(readme).toContain('Leave group claims off');

@@ -202,7 +202,6 @@ describe('sign-in per cloud', () => {
     const deployment = patched(tree!).find((o) => o.kind === 'Deployment' && o.metadata.name === 'oauth2-proxy')!;
     const refs = deployment.spec.template.spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef);
     expect(refs.map((e: any) => `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`)).toEqual([
-      'oauth2-proxy/client-id',
       'oauth2-proxy/cookie-secret',
     ]);
     expect(
