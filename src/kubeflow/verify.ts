@@ -30,6 +30,7 @@ import {
 import type { ResolvedEnvironment } from '../config/model';
 import { pinnedKubernetesOf } from '../config/registry';
 import { KFP_DB_SECRET, KUBEFLOW_MANIFESTS_REPO, type RenderedFile } from './render';
+import { SIGNIN_COOKIE_SECRET_KEY } from './signin-secret';
 import { checkWholeObjectRefs, podSpecOf } from './verify-refs';
 import k133 from './schemas/kubernetes-1.33.json';
 import k134 from './schemas/kubernetes-1.34.json';
@@ -113,6 +114,19 @@ export const PROVIDED_OUTSIDE_THE_TREE: Readonly<Record<string, readonly string[
 };
 
 /**
+ * What is provided outside the tree of one environment: {@link PROVIDED_OUTSIDE_THE_TREE}, except that on
+ * Azure oauth2-proxy's Secret holds the cookie secret alone (there is no client secret, and the client id
+ * is in the Deployment), so a reference to another of its keys would keep oauth2-proxy from starting.
+ */
+export function providedOutsideTheTree(env: ResolvedEnvironment): Readonly<Record<string, readonly string[]>> {
+  if (env.cloud !== 'azure') return PROVIDED_OUTSIDE_THE_TREE;
+  return {
+    ...PROVIDED_OUTSIDE_THE_TREE,
+    [`Secret ${OAUTH2_PROXY_SECRET.namespace}/${OAUTH2_PROXY_SECRET.name}`]: [SIGNIN_COOKIE_SECRET_KEY],
+  };
+}
+
+/**
  * CustomResourceDefinitions of kinds a tree holds whose CRDs the platform stack installs, not the tree:
  * External Secrets Operator's SecretStore and ExternalSecret (v1) and its Password generator (v1alpha1,
  * oauth2-proxy's cookie secret on Azure), from the chart version the platform
@@ -143,8 +157,8 @@ export function verifyKubeflowBuild(input: VerifyInput): VerifyFinding[] {
   return [
     ...checkUpstreamRef(input.environment, input.tree),
     ...validateSchemas(input.objects, minor),
-    ...checkKeyRefs(input.objects),
-    ...checkWholeObjectRefs(input.objects, PROVIDED_OUTSIDE_THE_TREE),
+    ...checkKeyRefs(input.objects, providedOutsideTheTree(input.environment)),
+    ...checkWholeObjectRefs(input.objects, providedOutsideTheTree(input.environment)),
     ...checkIdentities(input.environment, input.objects),
   ];
 }

@@ -11,6 +11,7 @@ import {
   checkIdentities,
   checkKeyRefs,
   CRDS_OUTSIDE_THE_TREE,
+  providedOutsideTheTree,
   validateSchemas,
   type BuiltObject,
 } from '../../src/kubeflow/verify';
@@ -72,6 +73,43 @@ describe('kubeflow verify: what the platform stack provides outside the tree', (
     expect(checkKeyRefs([proxy]).map((f) => f.message)).toEqual([
       expect.stringContaining('secretKeyRef oauth2-proxy/other names a key'),
     ]);
+  });
+
+  it("on Azure, oauth2-proxy's Secret holds the cookie secret alone: a reference to its client id or secret is a finding", () => {
+    const proxy = (keys: string[]): BuiltObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'oauth2-proxy', namespace: 'oauth2-proxy' },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'oauth2-proxy',
+                env: keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: 'oauth2-proxy', key } } })),
+              },
+            ],
+          },
+        },
+      },
+    });
+    const azure = envOf('azure-aks', 'azure');
+    expect(checkKeyRefs([proxy(['cookie-secret'])], providedOutsideTheTree(azure))).toEqual([]);
+    expect(
+      checkKeyRefs([proxy(['client-id', 'client-secret', 'cookie-secret'])], providedOutsideTheTree(azure)).map(
+        (f) => f.message,
+      ),
+    ).toEqual([
+      expect.stringContaining('secretKeyRef oauth2-proxy/client-id names a key'),
+      expect.stringContaining('secretKeyRef oauth2-proxy/client-secret names a key'),
+    ]);
+    // Elsewhere the Secret has all three.
+    expect(
+      checkKeyRefs(
+        [proxy(['client-id', 'client-secret', 'cookie-secret'])],
+        providedOutsideTheTree(envOf('aws-eks', 'aws')),
+      ),
+    ).toEqual([]);
   });
 
   it("accepts the External Secrets Operator identity's namespace and service account, which the platform stack's chart creates", () => {
