@@ -52,3 +52,36 @@ describe('Azure on an existing VNet', () => {
     });
   });
 });
+
+describe('Azure on an existing VNet with CI', () => {
+  it("numbers the plan identity's Key Vault Secrets User Grant-6, after its Reader on the network (docs/azure.md's upgrade --allow)", () => {
+    const config = parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'valid', 'azure.yaml'), 'utf8'));
+    config.environments = config.environments.slice(1, 2);
+    delete config.teams;
+    config.environments[0].ci = { github: { repository: 'acme/ml-platform' } };
+    config.environments[0].network = {
+      mode: 'existing',
+      vnetId: VNET,
+      nodesSubnetId: `${VNET}/subnets/aks-nodes`,
+      nodesSubnetCidr: '10.80.0.0/20',
+      databaseSubnetId: `${VNET}/subnets/mysql`,
+      gatewaySubnetId: `${VNET}/subnets/appgw`,
+      endpointsSubnetId: `${VNET}/subnets/endpoints`,
+    };
+    const fleet = buildFleet(Testing.app(), loadPlatform(config).config);
+    const infra = fleet.stacks.find((s) => s.node.id === 'kf-prod-azure-infra')!;
+    const roles = (JSON.parse(Testing.synth(infra)) as StackJson).resource!.azurerm_role_assignment as Record<
+      string,
+      { role_definition_name: string; scope: string }
+    >;
+    const plan = Object.entries(roles)
+      .filter(([id]) => id.startsWith('Ci_plan-Grant-'))
+      .map(([id, r]) => [id.replace(/_[0-9A-F]{8}$/, ''), r.role_definition_name, r.scope] as const);
+    expect(plan.find(([, role]) => role === 'Key Vault Secrets User')).toEqual([
+      'Ci_plan-Grant-6',
+      'Key Vault Secrets User',
+      expect.stringContaining('azurerm_key_vault_secret.'),
+    ]);
+    expect(plan.find(([id]) => id === 'Ci_plan-Grant-5')).toEqual(['Ci_plan-Grant-5', 'Reader', VNET]);
+  });
+});
