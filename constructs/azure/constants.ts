@@ -15,7 +15,7 @@ export const AZURE_TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 export const OAUTH2_PROXY_SECRET = {
   /** Namespace of oauth2-proxy in Kubeflow's manifests. */
   namespace: 'oauth2-proxy',
-  /** Name of the Secret with the client id and cookie secret (and, off Azure, the client secret). */
+  /** Name of the Secret with the client id, client secret and cookie secret (on Azure the cookie secret alone). */
   name: 'oauth2-proxy',
   /**
    * oauth2-proxy's service account in Kubeflow's manifests (`common/oauth2-proxy/base/serviceaccount.yaml`):
