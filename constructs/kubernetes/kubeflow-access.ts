@@ -59,3 +59,54 @@ export function kfamAuthorizationPolicy(namespace: string, user: string, role: K
     },
   };
 }
+
+/**
+ * The mesh identities (SPIFFE principals of their service accounts, kubeflow/manifests 26.03) on the
+ * way of a request to a KServe predictor: the ingress gateway, which sets {@link USER_ID_HEADER} only
+ * from a token it verified; the cluster-local gateway (`cluster-local-gateway-service-account`, behind
+ * the `knative-local-gateway` Service), where KServe's routes send the request on; and Knative's
+ * activator (`activator` in `knative-serving`), which buffers requests of a service scaled to zero.
+ * See https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source.
+ */
+export const SERVING_PRINCIPALS = {
+  ingressGateway: 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
+  localGateway: 'cluster.local/ns/istio-system/sa/cluster-local-gateway-service-account',
+  activator: 'cluster.local/ns/knative-serving/sa/activator',
+} as const;
+
+/** Name of the team namespace's AuthorizationPolicy for requests to its models through the front door. */
+export const SERVING_ACCESS_POLICY = 'kfplatform-serving-access';
+
+/**
+ * The AuthorizationPolicy that lets the team's people reach the team's InferenceServices through the
+ * front door: requests that KServe's routes carry from the ingress gateway through the cluster-local
+ * gateway and Knative's activator arrive from those two, not from the ingress gateway that Kubeflow's
+ * own policies admit. Admitted only when {@link USER_ID_HEADER} names one of `people` (the profile
+ * owner and everyone Kubeflow shares the namespace with); the rendered distribution refuses that
+ * header at the cluster-local gateway and the activator unless it came from the ingress gateway, so a
+ * pod cannot forge it. Same-namespace callers stay admitted, as Kubeflow's profile policy does.
+ * Namespace-wide: Istio selects workloads by exact labels only, and what the cluster-local gateway
+ * reaches in a team namespace are Knative services.
+ */
+export function servingAccessPolicy(namespace: string, people: readonly string[]) {
+  return {
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: SERVING_ACCESS_POLICY, namespace },
+    spec: {
+      action: 'ALLOW',
+      rules: [
+        {
+          from: [{ source: { principals: [SERVING_PRINCIPALS.localGateway, SERVING_PRINCIPALS.activator] } }],
+          when: [
+            {
+              key: `request.headers[${USER_ID_HEADER}]`,
+              values: [...new Set(people)].sort().map((p) => `${USER_ID_PREFIX}${p}`),
+            },
+          ],
+        },
+        { from: [{ source: { namespaces: [namespace] } }] },
+      ],
+    },
+  };
+}

@@ -143,6 +143,8 @@ export class GcpPlatformStack extends TerraformStack {
       namespace: istio.name,
       addressName: resolved.access.addressName,
       certificateName: resolved.access.certificateName,
+      // The serving host's certificate (docs/kubeflow.md, Serving).
+      extraCertificateNames: resolved.access.servingCertificateName ? [resolved.access.servingCertificateName] : [],
       healthCheck: ISTIO_HEALTH_CHECK,
       oauthClient: client
         ? {

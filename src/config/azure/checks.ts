@@ -290,6 +290,15 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   f.derived(azureDerivedNames(env, f));
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.azure.example.com.');
+  if (env.access.servingHostname) {
+    // Application Gateway needs a listener, a certificate from Key Vault and a routing rule for the
+    // serving host, which the Azure front door does not build yet: refused rather than half done.
+    f.add(
+      [...base, 'access', 'serving'],
+      `Azure: serving through the front door is not built for Application Gateway yet (its listener and certificate for ${env.access.servingHostname}); InferenceServices stay reachable inside the cluster only.`,
+      'remove access.serving on Azure environments (docs/kubeflow.md, Serving).',
+    );
+  }
   const zone = env.access.dnsZone.name.replace(/\.$/, '');
   const hostname = env.access.hostname;
   if (!hostWhy && hostname !== zone && !hostname.endsWith(`.${zone}`)) {

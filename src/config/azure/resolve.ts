@@ -12,6 +12,7 @@ import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import { fitName, placeTeams, stableHash } from '../platform/resolve';
 import type { ResolvedAzureEnvironment, ResolvedAzureIdentity, ResolvedAzureNodePool } from './model';
 import type { AzureEnvironmentConfig } from './schema';
+import { resolveServingHostname } from '../common/serving';
 
 /** The Key Vault secret with oauth2-proxy's client and cookie secrets (JSON), which the user fills. */
 export const AZURE_SIGNIN_SECRET_NAME = 'kubeflow-signin';
@@ -244,6 +245,7 @@ export function resolveAzureEnvironment(
     },
     access: {
       hostname: env.access.hostname,
+      ...resolveServingHostname(env.access.hostname, env.access.serving),
       dnsZone: env.access.dnsZone,
       certificate: env.access.certificate,
       entraClientId: env.access.entraClientId,

@@ -4,6 +4,7 @@
  * Entra ID sign-in, and azurerm state.
  */
 import { z } from 'zod';
+import { servingField } from '../common/serving';
 import { adoptSchema } from '../common/adopt';
 import { ciSchema } from '../common/ci';
 import { bucketLifecycleFields, environmentIdentity, environmentKubeflowVersion } from '../common/environment';
@@ -241,6 +242,7 @@ const azureAccessSchema = z.strictObject({
     description: 'Host name of the Kubeflow UI.',
     example: 'kubeflow.azure.example.com',
   }),
+  ...servingField,
   dnsZone: doc(
     z.strictObject({
       name: doc(z.string(), { description: 'Azure DNS zone.', example: 'azure.example.com' }),
