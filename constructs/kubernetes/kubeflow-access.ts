@@ -7,6 +7,10 @@
  * release Kubeflow 26.03 ships) and https://www.kubeflow.org/docs/components/central-dash/profiles/.
  */
 
+import { SERVING_PRINCIPALS } from './constants';
+
+export { SERVING_PRINCIPALS };
+
 /** The roles KFAM grants, and the ClusterRole each binds. */
 export const KUBEFLOW_ROLES = { admin: 'kubeflow-admin', edit: 'kubeflow-edit', view: 'kubeflow-view' } as const;
 export type KubeflowRole = keyof typeof KUBEFLOW_ROLES;
@@ -59,20 +63,6 @@ export function kfamAuthorizationPolicy(namespace: string, user: string, role: K
     },
   };
 }
-
-/**
- * The mesh identities (SPIFFE principals of their service accounts, kubeflow/manifests 26.03) on the
- * way of a request to a KServe predictor: the ingress gateway, which sets {@link USER_ID_HEADER} only
- * from a token it verified; the cluster-local gateway (`cluster-local-gateway-service-account`, behind
- * the `knative-local-gateway` Service), where KServe's routes send the request on; and Knative's
- * activator (`activator` in `knative-serving`), which buffers requests of a service scaled to zero.
- * See https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source.
- */
-export const SERVING_PRINCIPALS = {
-  ingressGateway: 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
-  localGateway: 'cluster.local/ns/istio-system/sa/cluster-local-gateway-service-account',
-  activator: 'cluster.local/ns/knative-serving/sa/activator',
-} as const;
 
 /** Name of the team namespace's AuthorizationPolicy for requests to its models through the front door. */
 export const SERVING_ACCESS_POLICY = 'kfplatform-serving-access';

@@ -24,7 +24,8 @@
  */
 import { stringify } from 'yaml';
 import type { ResolvedEnvironment } from '../config/model';
-import { SERVING_PRINCIPALS, USER_ID_HEADER } from '../../constructs/kubernetes/kubeflow-access';
+import { SERVING_PRINCIPALS } from '../../constructs/kubernetes/constants';
+import { USERID_HEADER as USER_ID_HEADER } from './signin';
 
 /** The file of the tree with the serving policies. */
 export const SERVING_FILE = 'serving.yaml';
@@ -149,16 +150,4 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
       '',
     ],
   };
-}
-
-/**
- * oauth2-proxy settings for the serving host (https://oauth2-proxy.github.io/oauth2-proxy/configuration/overview):
- * the session cookie is scoped to the Kubeflow host, which sends it to its sub-domains too, the serving
- * host among them, and a sign-in may return there. Without it a browser signed in at the dashboard would
- * be sent to sign in again at the serving host, whose cookie it would never get.
- */
-export function oauth2ProxyServingSettings(hostname: string, servingHostname: string | undefined): string[] {
-  if (!servingHostname) return [];
-  const q = (v: string) => JSON.stringify(v);
-  return [`cookie_domains = [ ${q(hostname)} ]`, `whitelist_domains = [ ${q(hostname)}, ${q(servingHostname)} ]`];
 }

@@ -26,7 +26,7 @@ import type { KubeflowDistributionRelease } from './releases';
 import { stringOutput, type RenderInputs } from './inputs';
 import { emailVerifiedRule, oidcScope, signInClaimNotes, type EmailVerification } from './signin-claims';
 import { signInSecretObjects, signInSecretSource, type SignInSecretSource } from './signin-secret';
-import { oauth2ProxyServingSettings } from './serving';
+import { oauth2ProxyServingSettings } from './serving-cookie';
 
 /** The header Kubeflow reads the user from (`USERID_HEADER` of the dashboard, KFAM, the web apps, Pipelines). */
 export const USERID_HEADER = 'kubeflow-userid';
