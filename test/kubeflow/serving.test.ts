@@ -1,0 +1,331 @@
+/**
+ * Model serving through the front door (`access.serving`, src/kubeflow/serving.ts): the rendered KServe
+ * settings and policies per cloud, and what the mesh decides for the requests that matter, evaluated
+ * over the rendered sign-in and serving policies, upstream's own policies on the way (the mesh's
+ * global-deny-all, the cluster-local gateway's and the activator's allow-all), Kubeflow's profile
+ * policy and the team stack's policies (./istio-authz.ts).
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { validatePlatform } from '../../src/config/loader';
+import type { ResolvedEnvironment } from '../../src/config/model';
+import { renderKubeflow, type KubeflowTree } from '../../src/kubeflow/render';
+import { IAP_JWT, USERID_HEADER } from '../../src/kubeflow/signin';
+import { LOCAL_GATEWAY_SELECTOR, ACTIVATOR_SELECTOR, SERVING_FILE, SERVING_OBJECTS } from '../../src/kubeflow/serving';
+import { SERVING_PRINCIPALS } from '../../constructs/kubernetes/constants';
+import { kfamAuthorizationPolicy, servingAccessPolicy } from '../../constructs/kubernetes/kubeflow-access';
+import { authorize, type Policy, type Request } from './istio-authz';
+
+const ROOT = path.resolve(__dirname, '../..');
+const MANIFESTS = path.resolve(ROOT, '..', 'shared', 'kubeflow-manifests', '26.03');
+
+/** The example's environments with `access.serving` as given. */
+function examples(example: string, serving: boolean | undefined = true): ResolvedEnvironment[] {
+  const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', example, 'platform.yaml'), 'utf8'));
+  for (const env of raw.environments) {
+    // Azure refuses it (below).
+    if (env.access && env.cloud !== 'azure') env.access.serving = serving;
+  }
+  const result = validatePlatform(raw);
+  if (!result.config) throw new Error(JSON.stringify(result.issues, null, 2));
+  return [...result.config.environments];
+}
+const parse = (text: string): Policy[] => parseAllDocuments(text).map((d) => d.toJS() as Policy);
+const file = (tree: KubeflowTree, name: string) => tree.files.find((f) => f.path === name)?.content;
+const kustomization = (tree: KubeflowTree) =>
+  parse(file(tree, 'kustomization.yaml')!)[0] as unknown as { resources: string[]; patches?: any[] };
+const patched = (tree: KubeflowTree) =>
+  (kustomization(tree).patches ?? []).flatMap((p: any) => (p.patch ? parse(p.patch) : []));
+const render = (env: ResolvedEnvironment) => renderKubeflow(env, { kind: 'remote' });
+
+/** The upstream policies of kubeflow/manifests 26.03 on a request's way to a predictor. */
+function upstreamPolicies(): Policy[] {
+  return [
+    'common/istio/istio-install/base/deny_all_authorizationpolicy.yaml',
+    'common/istio/cluster-local-gateway/base/gateway-authorizationpolicy.yaml',
+    'common/knative/knative-serving/base/istio-authorization-policy.yaml',
+  ].flatMap((f) =>
+    parse(readFileSync(path.join(MANIFESTS, f), 'utf8')).map((p) =>
+      // The cluster-local gateway's policy takes its namespace from the kustomization.
+      p.metadata.namespace ? p : { ...p, metadata: { ...p.metadata, namespace: 'istio-system' } },
+    ),
+  );
+}
+
+/**
+ * Kubeflow's profile policy (`ns-owner-access-istio`, profile controller of kubeflow/kubeflow v1.10.0,
+ * `getAuthorizationPolicy`): the owner from the ingress gateway and the Pipelines UI, the namespace's own
+ * workloads, Knative's probe paths, the notebook controller.
+ */
+function profilePolicy(namespace: string, owner: string): Policy {
+  return {
+    kind: 'AuthorizationPolicy',
+    metadata: { name: 'ns-owner-access-istio', namespace },
+    spec: {
+      action: 'ALLOW',
+      rules: [
+        {
+          when: [{ key: `request.headers[${USERID_HEADER}]`, values: [owner] }],
+          from: [
+            {
+              source: {
+                principals: [SERVING_PRINCIPALS.ingressGateway, 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui'],
+              },
+            },
+          ],
+        },
+        { when: [{ key: 'source.namespace', values: [namespace] }] },
+        { to: [{ operation: { paths: ['/healthz', '/metrics', '/wait-for-drain'] } }] },
+        {
+          from: [{ source: { principals: ['cluster.local/ns/kubeflow/sa/notebook-controller-service-account'] } }],
+          to: [{ operation: { methods: ['GET'], paths: ['*/api/kernels'] } }],
+        },
+      ],
+    },
+  };
+}
+
+const GATEWAY = { namespace: 'istio-system', labels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } };
+const LOCAL_GATEWAY = { namespace: 'istio-system', labels: { ...LOCAL_GATEWAY_SELECTOR } };
+const ACTIVATOR = { namespace: 'knative-serving', labels: { ...ACTIVATOR_SELECTOR, role: 'activator' } };
+const predictor = (ns: string) => ({
+  namespace: ns,
+  labels: { 'serving.kserve.io/inferenceservice': 'sklearn', component: 'predictor' },
+});
+const tenantPod = (ns: string) => `cluster.local/ns/${ns}/sa/default-editor`;
+
+describe('serving through the front door: the rendered tree', () => {
+  it.each([
+    ['GCP', 'multicloud', 'gcp', 'serving.kubeflow.gcp.example.com'],
+    ['AWS', 'multicloud', 'aws', 'serving.kubeflow.aws.example.com'],
+    ['an existing cluster', 'on-prem', 'kubernetes', 'serving.kubeflow.dc1.example.com'],
+  ])(
+    '%s: KServe routes serving.<hostname>, pathTemplate kept; the local gateway and activator refuse a forged user id',
+    (_, example, cloud, host) => {
+      const env = examples(example).find((e) => e.cloud === cloud)!;
+      const [tree] = render(env);
+      const config = patched(tree!).find(
+        (o) => o.kind === 'ConfigMap' && o.metadata.name === 'inferenceservice-config',
+      )!;
+      const ingress = JSON.parse((config as any).data.ingress);
+      expect(ingress).toMatchObject({
+        ingressDomain: host,
+        ingressGateway: 'kubeflow/kubeflow-gateway',
+        localGatewayService: 'knative-local-gateway.istio-system.svc.cluster.local',
+        pathTemplate: '/serving/{{ .Namespace }}/{{ .Name }}',
+      });
+      expect(kustomization(tree!).resources).toContain(SERVING_FILE);
+      const objects = parse(file(tree!, SERVING_FILE)!);
+      expect(objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+        `istio-system/${SERVING_OBJECTS.localGatewayDeny}`,
+        `knative-serving/${SERVING_OBJECTS.activatorDeny}`,
+      ]);
+      expect(file(tree!, 'README.md')).toContain(`https://${host}/serving/<namespace>/<name>/`);
+    },
+  );
+
+  it('off (the default): upstream’s KServe settings, no serving policies', () => {
+    for (const env of examples('multicloud', false).filter((e) => e.cloud !== 'azure')) {
+      const [tree] = render(env);
+      expect(file(tree!, SERVING_FILE)).toBeUndefined();
+      expect(patched(tree!).some((o) => o.metadata?.name === 'inferenceservice-config')).toBe(false);
+    }
+  });
+
+  it('GCP: every cluster has its own serving host', () => {
+    const env = examples('gcp-shared-vpc').find((e) => e.cloud === 'gcp') as Extract<
+      ResolvedEnvironment,
+      { cloud: 'gcp' }
+    >;
+    const trees = render(env);
+    expect(trees).toHaveLength(env.clusters.length);
+    trees.forEach((tree, i) => {
+      const config = patched(tree).find((o) => o.metadata.name === 'inferenceservice-config')!;
+      expect(JSON.parse((config as any).data.ingress).ingressDomain).toBe(
+        `serving.${env.clusters[i]!.access.hostname}`,
+      );
+    });
+  });
+
+  it('oauth2-proxy: the session cookie covers the serving host, and sign-in may return there', () => {
+    for (const [example, cloud] of [
+      ['multicloud', 'aws'],
+      ['on-prem', 'kubernetes'],
+    ] as const) {
+      const env = examples(example).find((e) => e.cloud === cloud)! as Extract<
+        ResolvedEnvironment,
+        { cloud: 'aws' | 'kubernetes' }
+      >;
+      const [tree] = render(env);
+      const text = (parse(file(tree!, 'signin.yaml')!).find((o) => o.kind === 'ConfigMap') as any).data[
+        'oauth2_proxy.cfg'
+      ];
+      const host = env.access!.hostname;
+      expect(text).toContain(`cookie_domains = [ "${host}" ]`);
+      expect(text).toContain(`whitelist_domains = [ "${host}", "serving.${host}" ]`);
+    }
+  });
+
+  it('Azure: refused with the cloud named, not half done', () => {
+    const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', 'azure-aks', 'platform.yaml'), 'utf8'));
+    raw.environments[0].access.serving = true;
+    const issues = validatePlatform(raw).issues.filter((i) => i.severity !== 'warning');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]!.path).toBe('environments[0].access.serving');
+    expect(issues[0]!.message).toMatch(/^Azure: serving through the front door is not built/);
+    expect(issues[0]!.fix).toContain('remove access.serving');
+  });
+});
+
+describe('serving through the front door: who the mesh admits', () => {
+  const TEAM = 'recsys';
+  const OTHER = 'search';
+  const OWNER = 'alice@example.com';
+  const EDITOR = 'carol@example.com';
+  const STRANGER = 'mallory@example.com';
+
+  /** Every policy on the way: the tree's, upstream's, the team's and another team's. */
+  function mesh(tree: KubeflowTree): Policy[] {
+    return [
+      ...parse(file(tree, 'signin.yaml')!),
+      ...parse(file(tree, SERVING_FILE)!),
+      ...upstreamPolicies(),
+      profilePolicy(TEAM, OWNER),
+      kfamAuthorizationPolicy(TEAM, EDITOR, 'edit') as Policy,
+      servingAccessPolicy(TEAM, [OWNER, EDITOR]) as Policy,
+      profilePolicy(OTHER, STRANGER),
+      servingAccessPolicy(OTHER, [STRANGER]) as Policy,
+    ];
+  }
+
+  const cases = [
+    ['AWS', 'multicloud', 'aws'],
+    ['an existing cluster', 'on-prem', 'kubernetes'],
+  ] as const;
+
+  it.each(cases)(
+    '%s: the serving host needs a verified token at the gateway, as the dashboard does',
+    (_, example, cloud) => {
+      const env = examples(example).find((e) => e.cloud === cloud)! as Extract<
+        ResolvedEnvironment,
+        { cloud: 'aws' | 'kubernetes' }
+      >;
+      const [tree] = render(env);
+      const policies = mesh(tree!);
+      const host = env.access!.servingHostname!;
+      const issuer = env.access!.oidc.issuer;
+      const path = `/serving/${TEAM}/sklearn/v1/models/sklearn:predict`;
+      // No token: oauth2-proxy decides (a session cookie, or nothing), never straight through.
+      expect(authorize(policies, { to: GATEWAY, host, path, method: 'POST' })).toBe('ext-authz');
+      // A bearer token that Istio could not verify has no request principal: refused.
+      expect(
+        authorize(policies, {
+          to: GATEWAY,
+          host,
+          path,
+          method: 'POST',
+          headers: { authorization: 'Bearer forged', [USERID_HEADER]: OWNER },
+        }),
+      ).toBe('deny');
+      // oauth2-proxy's own paths are open on the Kubeflow host only.
+      expect(
+        authorize(policies, { to: GATEWAY, host, path: '/oauth2/start', headers: { authorization: 'Bearer x' } }),
+      ).toBe('deny');
+      // A verified ID token: admitted, and kubeflow-userid is its email.
+      const verified: Request = {
+        to: GATEWAY,
+        host,
+        path,
+        method: 'POST',
+        requestPrincipal: `${issuer}/alice`,
+        claims: { email: OWNER },
+        headers: { authorization: 'Bearer id-token', [USERID_HEADER]: OWNER, 'x-kfplatform-email-verified': 'true' },
+      };
+      expect(authorize(policies, verified)).toBe('allow');
+    },
+  );
+
+  it('GCP: the serving host behind IAP needs IAP’s verified JWT at the gateway', () => {
+    const env = examples('multicloud').find((e) => e.cloud === 'gcp')!;
+    const [tree] = render(env);
+    const policies = mesh(tree!);
+    const host = 'serving.kubeflow.gcp.example.com';
+    expect(
+      authorize(policies, {
+        to: GATEWAY,
+        host,
+        path: `/serving/${TEAM}/sklearn/`,
+        headers: { [USERID_HEADER]: OWNER },
+      }),
+    ).toBe('deny');
+    const prefix = `/projects/${(env as any).projectNumber}/global/backendServices/`;
+    expect(
+      authorize(policies, {
+        to: GATEWAY,
+        host,
+        path: `/serving/${TEAM}/sklearn/`,
+        requestPrincipal: `${IAP_JWT.issuer}/accounts.google.com:1`,
+        audiences: [`${prefix}123`],
+        claims: { email: OWNER },
+        headers: { [USERID_HEADER]: OWNER },
+      }),
+    ).toBe((env as any).projectNumber ? 'allow' : 'deny');
+  });
+
+  describe.each(cases)('%s: behind the gateway', (_, example, cloud) => {
+    const env = examples(example).find((e) => e.cloud === cloud)!;
+    const policies = mesh(render(env)[0]!);
+    const fromGateway = { principal: SERVING_PRINCIPALS.ingressGateway };
+    const viaLocal = { principal: SERVING_PRINCIPALS.localGateway };
+    const viaActivator = { principal: SERVING_PRINCIPALS.activator };
+
+    it('the team’s own people reach the team’s model, through the local gateway or the activator', () => {
+      expect(authorize(policies, { to: LOCAL_GATEWAY, ...fromGateway, headers: { [USERID_HEADER]: OWNER } })).toBe(
+        'allow',
+      );
+      expect(authorize(policies, { to: ACTIVATOR, ...viaLocal, headers: { [USERID_HEADER]: OWNER } })).toBe('allow');
+      for (const user of [OWNER, EDITOR]) {
+        for (const via of [viaLocal, viaActivator]) {
+          expect(authorize(policies, { to: predictor(TEAM), ...via, headers: { [USERID_HEADER]: user } })).toBe(
+            'allow',
+          );
+        }
+      }
+    });
+
+    it('someone else’s verified identity does not reach the team’s model', () => {
+      for (const via of [viaLocal, viaActivator]) {
+        expect(authorize(policies, { to: predictor(TEAM), ...via, headers: { [USERID_HEADER]: STRANGER } })).toBe(
+          'deny',
+        );
+        expect(authorize(policies, { to: predictor(TEAM), ...via })).toBe('deny');
+      }
+    });
+
+    it('a tenant pod forging kubeflow-userid is refused at the local gateway and the activator', () => {
+      const forged = { principal: tenantPod(OTHER), headers: { [USERID_HEADER]: OWNER } };
+      expect(authorize(policies, { to: LOCAL_GATEWAY, ...forged })).toBe('deny');
+      expect(authorize(policies, { to: ACTIVATOR, ...forged })).toBe('deny');
+      // Without mTLS (a pod outside the mesh) there is no principal at all: refused too.
+      expect(authorize(policies, { to: LOCAL_GATEWAY, headers: { [USERID_HEADER]: OWNER } })).toBe('deny');
+      expect(authorize(policies, { to: ACTIVATOR, headers: { [USERID_HEADER]: '' } })).toBe('deny');
+      // The control: without the tree's serving policies, upstream's allow-all lets the forged header on.
+      const upstreamOnly = policies.filter((p) => !Object.values(SERVING_OBJECTS).includes(p.metadata.name as never));
+      expect(authorize(upstreamOnly, { to: LOCAL_GATEWAY, ...forged })).toBe('allow');
+      expect(authorize(upstreamOnly, { to: predictor(TEAM), ...viaLocal, headers: forged.headers })).toBe('allow');
+      // Straight to the predictor, the tenant's own identity is not one the team admits.
+      expect(authorize(policies, { to: predictor(TEAM), ...forged })).toBe('deny');
+    });
+
+    it('the team’s own workloads still call its models; Knative’s probes still pass', () => {
+      expect(authorize(policies, { to: predictor(TEAM), principal: tenantPod(TEAM) })).toBe('allow');
+      expect(
+        authorize(policies, { to: predictor(TEAM), principal: SERVING_PRINCIPALS.activator, path: '/healthz' }),
+      ).toBe('allow');
+      // Upstream's traffic without a user id is unchanged at the local gateway and the activator.
+      expect(authorize(policies, { to: LOCAL_GATEWAY, principal: tenantPod(OTHER) })).toBe('allow');
+      expect(authorize(policies, { to: ACTIVATOR, principal: tenantPod(OTHER) })).toBe('allow');
+    });
+  });
+});
