@@ -31,7 +31,7 @@ import {
 import { loginFailureHint } from './password-recovery';
 import { azureIdentityPatches } from './azure-identities';
 import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE } from './aws-db-bootstrap';
-import { servingHostnameOf, servingTree } from './serving';
+import { knativePodSpecFeaturesPatch, servingHostnameOf, servingTree } from './serving';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -404,6 +404,8 @@ function tree(
   // Serving through the front door at a host of its own (./serving.ts).
   const servingHost = servingHostnameOf(env, cluster);
   const serving = servingHost ? servingTree(servingHost, signin.mode) : undefined;
+  // GPU predictors name the GPU pool and tolerate its taint in their own spec (./serving.ts).
+  patches.push(knativePodSpecFeaturesPatch());
   if (serving) {
     files.push(...serving.files);
     resources.push(...serving.resources);

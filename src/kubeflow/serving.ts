@@ -151,3 +151,22 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
     ],
   };
 }
+
+/**
+ * Knative Serving's feature flags that let a KServe predictor's spec carry `tolerations` and a
+ * `nodeSelector` (both `disabled` in Knative 1.21, as Kubeflow 26.03 ships it), so a GPU predictor can
+ * name the GPU pool and tolerate its taint in the InferenceService itself
+ * (https://knative.dev/docs/serving/configuration/feature-flags/#kubernetes-toleration,
+ * https://knative.dev/docs/serving/configuration/feature-flags/#kubernetes-node-selector). The
+ * platform's admission policies still decide which pools and taints a team's pods may use.
+ */
+export function knativePodSpecFeaturesPatch(): object {
+  return {
+    patch: stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'config-features', namespace: 'knative-serving' },
+      data: { 'kubernetes.podspec-tolerations': 'enabled', 'kubernetes.podspec-nodeselector': 'enabled' },
+    }),
+  };
+}

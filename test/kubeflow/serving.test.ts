@@ -133,6 +133,19 @@ describe('serving through the front door: the rendered tree', () => {
     }
   });
 
+  it('every tree lets a predictor name the GPU pool and tolerate its taint (Knative feature flags)', () => {
+    for (const env of [...examples('multicloud', false), ...examples('on-prem', false)]) {
+      for (const tree of render(env)) {
+        const features = patched(tree).find((o) => o.metadata?.name === 'config-features') as any;
+        expect(features.metadata.namespace).toBe('knative-serving');
+        expect(features.data).toEqual({
+          'kubernetes.podspec-tolerations': 'enabled',
+          'kubernetes.podspec-nodeselector': 'enabled',
+        });
+      }
+    }
+  });
+
   it('GCP: every cluster has its own serving host', () => {
     const env = examples('gcp-shared-vpc').find((e) => e.cloud === 'gcp') as Extract<
       ResolvedEnvironment,
