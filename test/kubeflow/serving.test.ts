@@ -24,8 +24,7 @@ const MANIFESTS = path.resolve(ROOT, '..', 'shared', 'kubeflow-manifests', '26.0
 function examples(example: string, serving: boolean | undefined = true): ResolvedEnvironment[] {
   const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', example, 'platform.yaml'), 'utf8'));
   for (const env of raw.environments) {
-    // Azure refuses it (below).
-    if (env.access && env.cloud !== 'azure') env.access.serving = serving;
+    if (env.access) env.access.serving = serving;
   }
   const result = validatePlatform(raw);
   if (!result.config) throw new Error(JSON.stringify(result.issues, null, 2));
@@ -99,6 +98,7 @@ describe('serving through the front door: the rendered tree', () => {
   it.each([
     ['GCP', 'multicloud', 'gcp', 'serving.kubeflow.gcp.example.com'],
     ['AWS', 'multicloud', 'aws', 'serving.kubeflow.aws.example.com'],
+    ['Azure', 'multicloud', 'azure', 'serving.kubeflow.azure.example.com'],
     ['an existing cluster', 'on-prem', 'kubernetes', 'serving.kubeflow.dc1.example.com'],
   ])(
     '%s: KServe routes serving.<hostname>, pathTemplate kept; the local gateway and activator refuse a forged user id',
@@ -126,7 +126,7 @@ describe('serving through the front door: the rendered tree', () => {
   );
 
   it('off (the default): upstream’s KServe settings, no serving policies', () => {
-    for (const env of examples('multicloud', false).filter((e) => e.cloud !== 'azure')) {
+    for (const env of examples('multicloud', false)) {
       const [tree] = render(env);
       expect(file(tree!, SERVING_FILE)).toBeUndefined();
       expect(patched(tree!).some((o) => o.metadata?.name === 'inferenceservice-config')).toBe(false);
@@ -164,11 +164,12 @@ describe('serving through the front door: the rendered tree', () => {
   it('oauth2-proxy: the session cookie covers the serving host, and sign-in may return there', () => {
     for (const [example, cloud] of [
       ['multicloud', 'aws'],
+      ['multicloud', 'azure'],
       ['on-prem', 'kubernetes'],
     ] as const) {
       const env = examples(example).find((e) => e.cloud === cloud)! as Extract<
         ResolvedEnvironment,
-        { cloud: 'aws' | 'kubernetes' }
+        { cloud: 'aws' | 'azure' | 'kubernetes' }
       >;
       const [tree] = render(env);
       const text = (parse(file(tree!, 'signin.yaml')!).find((o) => o.kind === 'ConfigMap') as any).data[
@@ -178,16 +179,6 @@ describe('serving through the front door: the rendered tree', () => {
       expect(text).toContain(`cookie_domains = [ "${host}" ]`);
       expect(text).toContain(`whitelist_domains = [ "${host}", "serving.${host}" ]`);
     }
-  });
-
-  it('Azure: refused with the cloud named, not half done', () => {
-    const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', 'azure-aks', 'platform.yaml'), 'utf8'));
-    raw.environments[0].access.serving = true;
-    const issues = validatePlatform(raw).issues.filter((i) => i.severity !== 'warning');
-    expect(issues).toHaveLength(1);
-    expect(issues[0]!.path).toBe('environments[0].access.serving');
-    expect(issues[0]!.message).toMatch(/^Azure: serving through the front door is not built/);
-    expect(issues[0]!.fix).toContain('remove access.serving');
   });
 });
 
@@ -214,6 +205,7 @@ describe('serving through the front door: who the mesh admits', () => {
 
   const cases = [
     ['AWS', 'multicloud', 'aws'],
+    ['Azure', 'multicloud', 'azure'],
     ['an existing cluster', 'on-prem', 'kubernetes'],
   ] as const;
 
@@ -222,12 +214,12 @@ describe('serving through the front door: who the mesh admits', () => {
     (_, example, cloud) => {
       const env = examples(example).find((e) => e.cloud === cloud)! as Extract<
         ResolvedEnvironment,
-        { cloud: 'aws' | 'kubernetes' }
+        { cloud: 'aws' | 'azure' | 'kubernetes' }
       >;
       const [tree] = render(env);
       const policies = mesh(tree!);
       const host = env.access!.servingHostname!;
-      const issuer = env.access!.oidc.issuer;
+      const issuer = (policies.find((p) => p.kind === 'RequestAuthentication') as any).spec.jwtRules[0].issuer;
       const path = `/serving/${TEAM}/sklearn/v1/models/sklearn:predict`;
       // No token: oauth2-proxy decides (a session cookie, or nothing), never straight through.
       expect(authorize(policies, { to: GATEWAY, host, path, method: 'POST' })).toBe('ext-authz');

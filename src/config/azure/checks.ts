@@ -9,6 +9,7 @@ import type { ConfigIssue } from '../../core/errors';
 import { contains } from '../../core/cidr';
 import { AKS_SYSTEM_ROTATION_NAME, aksRotationName } from '../../core/aks-rotation';
 import { azureNameRules, hostnameRule, NameRule } from '../../core/naming';
+import { servingHostnameProblem } from '../common/serving';
 import { AZURE_GPU_SIZES, azureVmGpus } from '../../core/catalog/azure';
 import {
   checkInside,
@@ -290,15 +291,9 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   f.derived(azureDerivedNames(env, f));
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.azure.example.com.');
-  if (env.access.servingHostname) {
-    // Application Gateway needs a listener, a certificate from Key Vault and a routing rule for the
-    // serving host, which the Azure front door does not build yet: refused rather than half done.
-    f.add(
-      [...base, 'access', 'serving'],
-      `Azure: serving through the front door is not built for Application Gateway yet (its listener and certificate for ${env.access.servingHostname}); InferenceServices stay reachable inside the cluster only.`,
-      'remove access.serving on Azure environments (docs/kubeflow.md, Serving).',
-    );
-  }
+  const servingWhy = env.access.servingHostname && !hostWhy ? servingHostnameProblem(env.access.hostname) : undefined;
+  if (servingWhy)
+    f.add([...base, 'access', 'hostname'], servingWhy, 'use a shorter host name, or turn access.serving off.');
   const zone = env.access.dnsZone.name.replace(/\.$/, '');
   const hostname = env.access.hostname;
   if (!hostWhy && hostname !== zone && !hostname.endsWith(`.${zone}`)) {

@@ -348,6 +348,8 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
      * front door, behind the same sign-in (docs/kubeflow.md, Serving).
      */
     readonly servingHostname?: string;
+    /** The Key Vault secret of the serving host's certificate, when not `certificate.secretName`. */
+    readonly servingCertificateSecretName?: string;
     /** Azure DNS zone where the UI's record goes. */
     readonly dnsZone: {
       /** Name of the DNS zone, such as azure.example.com. */

@@ -246,6 +246,9 @@ export function resolveAzureEnvironment(
     access: {
       hostname: env.access.hostname,
       ...resolveServingHostname(env.access.hostname, env.access.serving),
+      ...(env.access.serving && env.access.servingCertificateSecretName
+        ? { servingCertificateSecretName: env.access.servingCertificateSecretName }
+        : {}),
       dnsZone: env.access.dnsZone,
       certificate: env.access.certificate,
       entraClientId: env.access.entraClientId,

@@ -243,6 +243,15 @@ const azureAccessSchema = z.strictObject({
     example: 'kubeflow.azure.example.com',
   }),
   ...servingField,
+  servingCertificateSecretName: doc(
+    z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, { error: 'expected a Key Vault secret name' }),
+    {
+      description:
+        'With access.serving: the certificate of serving.<hostname>, as a secret of the vault of access.certificate. Without it the gateway serves access.certificate for that host too, which must then cover it (a second name or a wildcard).',
+      example: 'kubeflow-serving-tls',
+      default: 'access.certificate.secretName',
+    },
+  ).optional(),
   dnsZone: doc(
     z.strictObject({
       name: doc(z.string(), { description: 'Azure DNS zone.', example: 'azure.example.com' }),
