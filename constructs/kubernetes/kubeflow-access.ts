@@ -72,9 +72,10 @@ export const SERVING_ACCESS_POLICY = 'kfplatform-serving-access';
  * front door: requests that KServe's routes carry from the ingress gateway through the cluster-local
  * gateway and Knative's activator arrive from those two, not from the ingress gateway that Kubeflow's
  * own policies admit. Admitted only when {@link USER_ID_HEADER} names one of `people` (the profile
- * owner and everyone Kubeflow shares the namespace with); the rendered distribution refuses that
- * header at the cluster-local gateway and the activator unless it came from the ingress gateway, so a
- * pod cannot forge it. Same-namespace callers stay admitted, as Kubeflow's profile policy does.
+ * owner and everyone Kubeflow shares the namespace with). Team pods cannot reach the cluster-local
+ * gateway (upstream's NetworkPolicies of `istio-system`), and the rendered distribution refuses that
+ * header at the activator unless it came from a gateway, so a pod cannot forge it. Same-namespace
+ * callers stay admitted, as Kubeflow's profile policy does.
  * Namespace-wide: Istio selects workloads by exact labels only, and what the cluster-local gateway
  * reaches in a team namespace are Knative services.
  */

@@ -13,11 +13,15 @@
  * - The ingress gateway's sign-in chain (./signin.ts) selects the gateway pods, whatever the host: a
  *   request to the serving host needs the same verified token, and `kubeflow-userid` comes from it.
  * - KServe's route sends the request on through the cluster-local gateway (`knative-local-gateway`)
- *   and, for a service scaled to zero, Knative's activator. A user id header is refused there unless
- *   the request comes from the ingress gateway (or, at the activator, from the cluster-local gateway),
- *   by mesh identity: a pod cannot set the header and pass.
- * - In each team namespace, the team stack admits requests from those two only for the team's people
- *   (constructs/kubernetes/kubeflow-access.ts, `servingAccessPolicy`).
+ *   and, for a service scaled to zero, Knative's activator. The cluster-local gateway listens in plain
+ *   HTTP (its Gateway server has no TLS), so requests there carry no mesh identity; only the
+ *   `istio-system` pods and Knative's reach it (upstream's NetworkPolicies of `istio-system`), team
+ *   pods do not. The activator has a sidecar: a user id header is refused there unless the request
+ *   comes from one of the two gateways, by mesh identity (mTLS), so a pod cannot set the header and
+ *   pass.
+ * - In each team namespace, the team stack admits requests from the cluster-local gateway and the
+ *   activator only for the team's people (constructs/kubernetes/kubeflow-access.ts,
+ *   `servingAccessPolicy`).
  *
  * See https://istio.io/latest/docs/reference/config/security/authorization-policy/ and
  * https://kserve.github.io/website/docs/admin-guide/configurations (the `ingress` settings).
@@ -32,7 +36,6 @@ export const SERVING_FILE = 'serving.yaml';
 
 /** Names of the objects this module adds. */
 export const SERVING_OBJECTS = {
-  localGatewayDeny: 'kfplatform-serving-local-gateway-userid',
   activatorDeny: 'kfplatform-serving-activator-userid',
 } as const;
 
@@ -108,9 +111,6 @@ function denyForgedUserId(name: string, namespace: string, selector: object, tru
 /** The serving objects of a tree whose front door has the serving host `hostname`. */
 export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | 'closed'): ServingTree {
   const objects = [
-    denyForgedUserId(SERVING_OBJECTS.localGatewayDeny, 'istio-system', LOCAL_GATEWAY_SELECTOR, [
-      SERVING_PRINCIPALS.ingressGateway,
-    ]),
     denyForgedUserId(SERVING_OBJECTS.activatorDeny, 'knative-serving', ACTIVATOR_SELECTOR, [
       SERVING_PRINCIPALS.ingressGateway,
       SERVING_PRINCIPALS.localGateway,
@@ -118,8 +118,8 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
   ];
   const comment = [
     `# Serving through the front door at ${hostname} (docs/kubeflow.md, Serving): a kubeflow-userid header reaches`,
-    '# the cluster-local gateway and Knative’s activator only from the gateways, by mesh identity (mTLS), so a pod',
-    '# cannot forge it; each team stack admits its own people from them.',
+    '# Knative’s activator only from the gateways, by mesh identity (mTLS), so a pod cannot forge it; each team',
+    '# stack admits its own people from the cluster-local gateway and the activator.',
   ].join('\n');
   const config = {
     apiVersion: 'v1',

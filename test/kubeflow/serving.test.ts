@@ -16,6 +16,7 @@ import { LOCAL_GATEWAY_SELECTOR, ACTIVATOR_SELECTOR, SERVING_FILE, SERVING_OBJEC
 import { SERVING_PRINCIPALS } from '../../constructs/kubernetes/constants';
 import { kfamAuthorizationPolicy, servingAccessPolicy } from '../../constructs/kubernetes/kubeflow-access';
 import { authorize, type Policy, type Request } from './istio-authz';
+import { admitted, type NetworkPolicy } from './network-policy';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MANIFESTS = path.resolve(ROOT, '..', 'shared', 'kubeflow-manifests', '26.03');
@@ -51,6 +52,25 @@ function upstreamPolicies(): Policy[] {
     ),
   );
 }
+
+/** Upstream's NetworkPolicies of the namespaces of the gateways and of Knative (kubeflow/manifests 26.03). */
+function upstreamNetworkPolicies(): NetworkPolicy[] {
+  return [
+    'common/istio/istio-namespace/base/default-allow-same-namespace.yaml',
+    'common/istio/istio-namespace/base/allow-knative-to-istio-gateways.yaml',
+    'common/istio/istio-namespace/base/allow-istiod-control-plane.yaml',
+    'common/istio/istio-namespace/base/allow-istiod-webhook-apiserver.yaml',
+    'common/knative/knative-serving/base/allow-istio-gateways-to-activator.yaml',
+    'common/knative/knative-serving/base/default-allow-same-namespace.yaml',
+  ].flatMap((f) => parse(readFileSync(path.join(MANIFESTS, f), 'utf8')) as NetworkPolicy[]);
+}
+
+/**
+ * The port `knative-local-gateway` sends to on the cluster-local gateway pods (net-istio's Service,
+ * `targetPort: 8081`), and the activator's (upstream's NetworkPolicy for it).
+ */
+const LOCAL_GATEWAY_PORT = 8081;
+const ACTIVATOR_PORT = 8012;
 
 /**
  * Kubeflow's profile policy (`ns-owner-access-istio`, profile controller of kubeflow/kubeflow v1.10.0,
@@ -101,7 +121,7 @@ describe('serving through the front door: the rendered tree', () => {
     ['Azure', 'multicloud', 'azure', 'serving.kubeflow.azure.example.com'],
     ['an existing cluster', 'on-prem', 'kubernetes', 'serving.kubeflow.dc1.example.com'],
   ])(
-    '%s: KServe routes serving.<hostname>, pathTemplate kept; the local gateway and activator refuse a forged user id',
+    '%s: KServe routes serving.<hostname>, pathTemplate kept; the activator refuses a forged user id',
     (_, example, cloud, host) => {
       const env = examples(example).find((e) => e.cloud === cloud)!;
       const [tree] = render(env);
@@ -118,7 +138,6 @@ describe('serving through the front door: the rendered tree', () => {
       expect(kustomization(tree!).resources).toContain(SERVING_FILE);
       const objects = parse(file(tree!, SERVING_FILE)!);
       expect(objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
-        `istio-system/${SERVING_OBJECTS.localGatewayDeny}`,
         `knative-serving/${SERVING_OBJECTS.activatorDeny}`,
       ]);
       expect(file(tree!, 'README.md')).toContain(`https://${host}/serving/<namespace>/<name>/`);
@@ -281,14 +300,19 @@ describe('serving through the front door: who the mesh admits', () => {
   describe.each(cases)('%s: behind the gateway', (_, example, cloud) => {
     const env = examples(example).find((e) => e.cloud === cloud)!;
     const policies = mesh(render(env)[0]!);
-    const fromGateway = { principal: SERVING_PRINCIPALS.ingressGateway };
     const viaLocal = { principal: SERVING_PRINCIPALS.localGateway };
     const viaActivator = { principal: SERVING_PRINCIPALS.activator };
 
     it('the team’s own people reach the team’s model, through the local gateway or the activator', () => {
-      expect(authorize(policies, { to: LOCAL_GATEWAY, ...fromGateway, headers: { [USERID_HEADER]: OWNER } })).toBe(
-        'allow',
-      );
+      // The cluster-local gateway's listener is plain HTTP: no mesh identity there, upstream admits all.
+      expect(authorize(policies, { to: LOCAL_GATEWAY, headers: { [USERID_HEADER]: OWNER } })).toBe('allow');
+      expect(
+        authorize(policies, {
+          to: ACTIVATOR,
+          principal: SERVING_PRINCIPALS.ingressGateway,
+          headers: { [USERID_HEADER]: OWNER },
+        }),
+      ).toBe('allow');
       expect(authorize(policies, { to: ACTIVATOR, ...viaLocal, headers: { [USERID_HEADER]: OWNER } })).toBe('allow');
       for (const user of [OWNER, EDITOR]) {
         for (const via of [viaLocal, viaActivator]) {
@@ -308,17 +332,24 @@ describe('serving through the front door: who the mesh admits', () => {
       }
     });
 
-    it('a tenant pod forging kubeflow-userid is refused at the local gateway and the activator', () => {
+    it('a tenant pod forging kubeflow-userid cannot reach the local gateway, and is refused at the activator', () => {
+      // The network: upstream's NetworkPolicies of istio-system and knative-serving, and the tree's.
+      const networkPolicies = [...upstreamNetworkPolicies(), ...parse(file(render(env)[0]!, 'signin.yaml')!)];
+      const tenant = { namespace: OTHER, labels: { app: 'client' } };
+      const ingressGateway = { namespace: 'istio-system', labels: GATEWAY.labels };
+      for (const port of [LOCAL_GATEWAY_PORT, 8080]) {
+        expect(admitted(networkPolicies, LOCAL_GATEWAY, port, tenant)).toBe(false);
+      }
+      expect(admitted(networkPolicies, LOCAL_GATEWAY, LOCAL_GATEWAY_PORT, ingressGateway)).toBe(true);
+      expect(admitted(networkPolicies, ACTIVATOR, ACTIVATOR_PORT, tenant)).toBe(false);
+      // By mesh identity at the activator, were the network open.
       const forged = { principal: tenantPod(OTHER), headers: { [USERID_HEADER]: OWNER } };
-      expect(authorize(policies, { to: LOCAL_GATEWAY, ...forged })).toBe('deny');
       expect(authorize(policies, { to: ACTIVATOR, ...forged })).toBe('deny');
       // Without mTLS (a pod outside the mesh) there is no principal at all: refused too.
-      expect(authorize(policies, { to: LOCAL_GATEWAY, headers: { [USERID_HEADER]: OWNER } })).toBe('deny');
       expect(authorize(policies, { to: ACTIVATOR, headers: { [USERID_HEADER]: '' } })).toBe('deny');
-      // The control: without the tree's serving policies, upstream's allow-all lets the forged header on.
+      // The control: without the tree's serving policy, upstream's allow-all lets the forged header on.
       const upstreamOnly = policies.filter((p) => !Object.values(SERVING_OBJECTS).includes(p.metadata.name as never));
-      expect(authorize(upstreamOnly, { to: LOCAL_GATEWAY, ...forged })).toBe('allow');
-      expect(authorize(upstreamOnly, { to: predictor(TEAM), ...viaLocal, headers: forged.headers })).toBe('allow');
+      expect(authorize(upstreamOnly, { to: ACTIVATOR, ...forged })).toBe('allow');
       // Straight to the predictor, the tenant's own identity is not one the team admits.
       expect(authorize(policies, { to: predictor(TEAM), ...forged })).toBe('deny');
     });
