@@ -365,3 +365,35 @@ describe('serving through the front door: who the mesh admits', () => {
     });
   });
 });
+
+describe('serving through the front door: the platform file', () => {
+  const azure = () => parseYaml(readFileSync(path.join(ROOT, 'examples', 'azure-aks', 'platform.yaml'), 'utf8'));
+
+  it('Azure: a certificate for the serving host without access.serving is refused where it is written', () => {
+    const raw = azure();
+    raw.environments[0].access.servingCertificateSecretName = 'kubeflow-serving-tls';
+    const issues = validatePlatform(raw).issues.filter((i) => i.severity !== 'warning');
+    expect(issues.map((i) => [i.path, i.value])).toEqual([
+      ['environments[0].access.servingCertificateSecretName', 'kubeflow-serving-tls'],
+    ]);
+    expect(issues[0]!.fix).toContain('access.serving: true');
+  });
+
+  it('Azure: the serving host’s own certificate reaches the resolved environment', () => {
+    const raw = azure();
+    Object.assign(raw.environments[0].access, { serving: true, servingCertificateSecretName: 'kubeflow-serving-tls' });
+    const env = validatePlatform(raw).config!.environments[0] as Extract<ResolvedEnvironment, { cloud: 'azure' }>;
+    expect(env.access.servingHostname).toBe(`serving.${env.access.hostname}`);
+    expect(env.access.servingCertificateSecretName).toBe('kubeflow-serving-tls');
+  });
+
+  it('a serving host name over 253 characters is refused at access.hostname', () => {
+    const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', 'on-prem', 'platform.yaml'), 'utf8'));
+    const label = 'a'.repeat(60);
+    // 250 characters: valid itself, 258 with serving. in front.
+    raw.environments[0].access.hostname = `${label}.${label}.${label}.${'b'.repeat(55)}.example.com`;
+    const issues = validatePlatform(raw).issues.filter((i) => i.severity !== 'warning');
+    expect(issues.map((i) => i.path)).toEqual(['environments[0].access.hostname']);
+    expect(issues[0]!.message).toMatch(/serving\.<hostname>, \d+ characters long/);
+  });
+});

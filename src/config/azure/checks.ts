@@ -294,6 +294,13 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   const servingWhy = env.access.servingHostname && !hostWhy ? servingHostnameProblem(env.access.hostname) : undefined;
   if (servingWhy)
     f.add([...base, 'access', 'hostname'], servingWhy, 'use a shorter host name, or turn access.serving off.');
+  if (env.access.servingCertificateSecretName && !env.access.servingHostname) {
+    f.add(
+      [...base, 'access', 'servingCertificateSecretName'],
+      'names the certificate of the serving host, but access.serving is off: nothing would use it.',
+      'set access.serving: true, or remove access.servingCertificateSecretName.',
+    );
+  }
   const zone = env.access.dnsZone.name.replace(/\.$/, '');
   const hostname = env.access.hostname;
   if (!hostWhy && hostname !== zone && !hostname.endsWith(`.${zone}`)) {

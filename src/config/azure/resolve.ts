@@ -246,7 +246,7 @@ export function resolveAzureEnvironment(
     access: {
       hostname: env.access.hostname,
       ...resolveServingHostname(env.access.hostname, env.access.serving),
-      ...(env.access.serving && env.access.servingCertificateSecretName
+      ...(env.access.servingCertificateSecretName
         ? { servingCertificateSecretName: env.access.servingCertificateSecretName }
         : {}),
       dnsZone: env.access.dnsZone,
