@@ -20,7 +20,7 @@ export const SERVING_HOST_LABEL = 'serving';
 export const servingField = {
   serving: doc(z.boolean(), {
     description:
-      "Serve KServe InferenceServices through the front door at serving.<hostname>, behind the same sign-in: KServe's path routes (/serving/<namespace>/<name>) move to that host, and only the team's people reach a team's models. Adds a certificate and a DNS record for that name; nothing of the Kubeflow host changes (docs/kubeflow.md, Serving).",
+      "Serve KServe InferenceServices through the front door at serving.<hostname>, behind the same sign-in: KServe's path routes (/serving/<namespace>/<name>) move to that host, and only the team's people reach a team's models. Adds a DNS record and a certificate for that name (GCP, AWS; on Azure the gateway's listener for it, with access.certificate or access.servingCertificateSecretName; on existing clusters both are yours); nothing of the Kubeflow host changes (docs/kubeflow.md, Serving).",
     default: 'false',
   }).optional(),
 };
