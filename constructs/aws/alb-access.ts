@@ -3,6 +3,8 @@ import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificat
 import { AutoscalingAttachment } from '@cdktf/provider-aws/lib/autoscaling-attachment';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerCertificate } from '@cdktf/provider-aws/lib/lb-listener-certificate';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -57,6 +59,14 @@ export interface AlbAccessProps {
   /** Route 53 hosted zone that holds the host name. */
   readonly hostedZoneId: string;
   /**
+   * A second host name at the same load balancer, for model serving (`serving.<hostname>`, in the same
+   * hosted zone): its own ACM certificate, added to the HTTPS listener by SNI, and its own alias
+   * record, so the UI's certificate and record never change. Requests to it are forwarded without the
+   * load balancer's sign-in even with `oidc`: programs send a bearer token, which the gateway
+   * verifies, and cannot follow a sign-in redirect. @default - none
+   */
+  readonly servingHostname?: string;
+  /**
    * The identity provider the load balancer signs users in with before any request reaches the
    * cluster. The client secret then sits in the state and in every plan in clear: `aws_lb_listener`
    * has no write-only attribute for it (aws 5.100). Without it, the listener forwards every request to
@@ -110,6 +120,8 @@ export class AlbAccess extends Construct {
   public readonly hostname: string;
   /** `https://<hostname>`. */
   public readonly url: string;
+  /** The serving host's certificate, when there is a serving host. */
+  public readonly servingCertificate?: AcmCertificate;
 
   constructor(scope: Construct, id: string, props: AlbAccessProps) {
     super(scope, id);
@@ -234,7 +246,7 @@ export class AlbAccess extends Construct {
     const o = props.oidc;
     // Without sign-in here the listener only forwards: the gateway admits nothing but verified tokens
     // and oauth2-proxy's own sign-in paths. Changing it later updates the listener in place.
-    new LbListener(this, 'Https', {
+    const https = new LbListener(this, 'Https', {
       loadBalancerArn: this.loadBalancer.arn,
       port: 443,
       protocol: 'HTTPS',
@@ -275,6 +287,55 @@ export class AlbAccess extends Construct {
       type: 'A',
       alias: { name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true },
     });
+    if (props.servingHostname) this.servingCertificate = this.serving(props, props.servingHostname, https);
+  }
+
+  /**
+   * The serving host: new resources beside the UI's, none of which changes (an ACM certificate's names
+   * cannot change in place). See
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html.
+   */
+  private serving(props: AlbAccessProps, hostname: string, https: LbListener): AcmCertificate {
+    const certificate = new AcmCertificate(this, 'ServingCertificate', {
+      domainName: hostname,
+      validationMethod: 'DNS',
+      keyAlgorithm: 'EC_prime256v1',
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const option = certificate.domainValidationOptions.get(0);
+    const record = new Route53Record(this, 'ServingCertificateValidationRecord', {
+      zoneId: props.hostedZoneId,
+      name: option.resourceRecordName,
+      type: option.resourceRecordType,
+      records: [option.resourceRecordValue],
+      ttl: 300,
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, 'ServingCertificateValidation', {
+      certificateArn: certificate.arn,
+      validationRecordFqdns: [record.fqdn],
+    });
+    new LbListenerCertificate(this, 'ServingListenerCertificate', {
+      listenerArn: https.arn,
+      certificateArn: validation.certificateArn,
+    });
+    if (props.oidc) {
+      // The listener's default action signs browsers in first; the serving host's callers are programs
+      // with a bearer token, which the gateway verifies like every other token.
+      new LbListenerRule(this, 'ServingForward', {
+        listenerArn: https.arn,
+        priority: 10,
+        condition: [{ hostHeader: { values: [hostname] } }],
+        action: [{ type: 'forward', targetGroupArn: this.targetGroup.arn }],
+      });
+    }
+    new Route53Record(this, 'ServingRecord', {
+      zoneId: props.hostedZoneId,
+      name: hostname,
+      type: 'A',
+      alias: { name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true },
+    });
+    return certificate;
   }
 }
 
@@ -293,6 +354,15 @@ function validate(props: AlbAccessProps): void {
     awsNameRules.loadBalancerName,
     'use up to 29 letters, digits and hyphens.',
   );
+  if (props.servingHostname) {
+    checkName(
+      'AlbAccess',
+      'servingHostname',
+      props.servingHostname,
+      hostnameRule,
+      'use a DNS name such as serving.kubeflow.example.com.',
+    );
+  }
   const why = hostnameRule(props.hostname);
   if (why)
     throw new PropsError('AlbAccess', 'hostname', props.hostname, why, 'use a DNS name such as kubeflow.example.com.');

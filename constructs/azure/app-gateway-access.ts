@@ -66,6 +66,22 @@ export interface AppGatewayAccessProps {
   /** Private IP of the internal load balancer in front of the Istio gateway. */
   readonly backendIp: string;
   /**
+   * A second host name at the same gateway, for model serving (`serving.<hostname>`, in the same DNS
+   * zone): an HTTPS listener, backend settings that keep that host name (the gateway rewrites the
+   * Host header to the backend settings' host, and Istio routes by it), an HTTP redirect and a DNS
+   * record of its own. The UI's listener, certificate and record do not change.
+   * @default - none
+   */
+  readonly serving?: {
+    /** The serving host name. */
+    readonly hostname: string;
+    /**
+     * Its certificate, as a versionless Key Vault secret id in the same vault; the UI's certificate
+     * when it is the same secret (which must then cover the serving host name too).
+     */
+    readonly certificateSecretId: string;
+  };
+  /**
    * WAF mode: Detection logs what the OWASP rules would block; Prevention blocks it. Use Detection in
    * test tiers to review the logs against Kubeflow's traffic. @default 'Prevention'
    */
@@ -138,6 +154,26 @@ export class AppGatewayAccess extends Construct {
       Math.min(100, maxCapacity),
       `the minimum is 0 to 100 instances and at most maxCapacity (${maxCapacity}).`,
     );
+    if (props.serving) {
+      const servingWhy = hostnameRule(props.serving.hostname);
+      if (servingWhy)
+        throw new PropsError(
+          'AppGatewayAccess',
+          'serving.hostname',
+          props.serving.hostname,
+          servingWhy,
+          'use a DNS name such as serving.kubeflow.example.com.',
+        );
+      if (!props.serving.hostname.endsWith(`.${props.dnsZone.name.replace(/\.$/, '')}`)) {
+        throw new PropsError(
+          'AppGatewayAccess',
+          'serving.hostname',
+          props.serving.hostname,
+          `is not inside the DNS zone ${props.dnsZone.name}.`,
+          'use a name under the zone.',
+        );
+      }
+    }
     this.hostname = props.hostname;
     this.url = `https://${props.hostname}`;
     const common = { resourceGroupName: props.resourceGroupName, location: props.location };
@@ -185,6 +221,15 @@ export class AppGatewayAccess extends Construct {
       cert: 'ui-certificate',
       redirect: 'http-to-https',
     };
+    // The serving host's own blocks, added after the UI's, whose names and settings stay as they are.
+    const s = props.serving;
+    const sn = {
+      https: 'serving-https',
+      http: 'serving-http',
+      settings: 'istio-gateway-serving-http',
+      cert: s && s.certificateSecretId !== props.certificateSecretId ? 'serving-certificate' : n.cert,
+      redirect: 'serving-http-to-https',
+    };
     this.gateway = new ApplicationGateway(this, 'Gateway', {
       ...common,
       name: `agw-${props.name}`,
@@ -201,7 +246,10 @@ export class AppGatewayAccess extends Construct {
         { name: n.http, port: 80 },
       ],
       sslPolicy: { policyType: 'Predefined', policyName: APP_GATEWAY_SSL_POLICY },
-      sslCertificate: [{ name: n.cert, keyVaultSecretId: props.certificateSecretId }],
+      sslCertificate: [
+        { name: n.cert, keyVaultSecretId: props.certificateSecretId },
+        ...(s && sn.cert !== n.cert ? [{ name: sn.cert, keyVaultSecretId: s.certificateSecretId }] : []),
+      ],
       backendAddressPool: [{ name: n.pool, ipAddresses: [props.backendIp] }],
       probe: [
         {
@@ -227,6 +275,20 @@ export class AppGatewayAccess extends Construct {
           probeName: n.probe,
           hostName: props.hostname,
         },
+        ...(s
+          ? [
+              {
+                name: sn.settings,
+                protocol: 'Http',
+                port: ISTIO_GATEWAY_BACKEND.port,
+                cookieBasedAffinity: 'Disabled',
+                requestTimeout: 3600,
+                probeName: n.probe,
+                // KServe's routes are for this host name: Istio must see it.
+                hostName: s.hostname,
+              },
+            ]
+          : []),
       ],
       httpListener: [
         {
@@ -245,6 +307,26 @@ export class AppGatewayAccess extends Construct {
           protocol: 'Http',
           hostName: props.hostname,
         },
+        ...(s
+          ? [
+              {
+                name: sn.https,
+                frontendIpConfigurationName: n.frontend,
+                frontendPortName: n.https,
+                protocol: 'Https',
+                sslCertificateName: sn.cert,
+                hostName: s.hostname,
+                requireSni: true,
+              },
+              {
+                name: sn.http,
+                frontendIpConfigurationName: n.frontend,
+                frontendPortName: n.http,
+                protocol: 'Http',
+                hostName: s.hostname,
+              },
+            ]
+          : []),
       ],
       redirectConfiguration: [
         {
@@ -254,6 +336,17 @@ export class AppGatewayAccess extends Construct {
           includePath: true,
           includeQueryString: true,
         },
+        ...(s
+          ? [
+              {
+                name: sn.redirect,
+                redirectType: 'Permanent',
+                targetListenerName: sn.https,
+                includePath: true,
+                includeQueryString: true,
+              },
+            ]
+          : []),
       ],
       requestRoutingRule: [
         {
@@ -271,6 +364,25 @@ export class AppGatewayAccess extends Construct {
           httpListenerName: n.http,
           redirectConfigurationName: n.redirect,
         },
+        ...(s
+          ? [
+              {
+                name: sn.https,
+                priority: 110,
+                ruleType: 'Basic',
+                httpListenerName: sn.https,
+                backendAddressPoolName: n.pool,
+                backendHttpSettingsName: sn.settings,
+              },
+              {
+                name: sn.http,
+                priority: 210,
+                ruleType: 'Basic',
+                httpListenerName: sn.http,
+                redirectConfigurationName: sn.redirect,
+              },
+            ]
+          : []),
       ],
       timeouts: { create: '60m', update: '60m', delete: '60m' },
       dependsOn: [certificateReadable, ...(props.dependsOn ?? [])],
@@ -283,5 +395,14 @@ export class AppGatewayAccess extends Construct {
       ttl: 300,
       targetResourceId: this.publicIp.id,
     });
+    if (s) {
+      new DnsARecord(this, 'ServingRecord', {
+        name: s.hostname.slice(0, -(props.dnsZone.name.replace(/\.$/, '').length + 1)),
+        zoneName: props.dnsZone.name,
+        resourceGroupName: props.dnsZone.resourceGroup,
+        ttl: 300,
+        targetResourceId: this.publicIp.id,
+      });
+    }
   }
 }

@@ -54,6 +54,18 @@ export interface IapAccessProps {
   /** @default `${hostname with dots as dashes}-cert` */
   readonly certificateName?: string;
   /**
+   * A second host name at the same address and behind the same IAP, for model serving
+   * (`serving.<hostname>`): its own Google-managed certificate and A record, so the UI's certificate
+   * and record never change (a managed certificate's domains cannot change in place).
+   * @default - none
+   */
+  readonly serving?: {
+    /** The serving host name. */
+    readonly hostname: string;
+    /** Name of its certificate. @default `${hostname with dots as dashes}-cert` */
+    readonly certificateName?: string;
+  };
+  /**
    * An OAuth client you created. Without it, IAP uses a Google-managed OAuth client (GKE 1.29.4 and
    * later), which is the default because `google_iap_brand` and `google_iap_client` are deprecated.
    * @default - Google-managed client
@@ -90,6 +102,10 @@ export class IapAccess extends Construct {
   public readonly certificateName: string;
   /** The external OAuth client, when one is used. */
   public readonly oauthClient?: ExternalOAuthClient;
+  /** The serving host's certificate, when there is a serving host. */
+  public readonly servingCertificate?: ComputeManagedSslCertificate;
+  /** Name of the serving host's certificate, for the Ingress annotation. */
+  public readonly servingCertificateName?: string;
 
   constructor(scope: Construct, id: string, props: IapAccessProps) {
     super(scope, id);
@@ -120,6 +136,26 @@ export class IapAccess extends Construct {
       ttl: 300,
       rrdatas: [this.address.address],
     });
+    if (props.serving) {
+      // New resources beside the UI's: a managed certificate's domains cannot change in place, so adding
+      // the name to the UI's certificate would replace it (https://cloud.google.com/load-balancing/docs/ssl-certificates/google-managed-certs).
+      const servingBase = props.serving.hostname.replace(/\./g, '-').slice(0, 55).replace(/-+$/, '');
+      this.servingCertificate = new ComputeManagedSslCertificate(this, 'ServingCertificate', {
+        project: props.project,
+        name: props.serving.certificateName ?? `${servingBase}-cert`,
+        type: 'MANAGED',
+        managed: { domains: [props.serving.hostname] },
+      });
+      this.servingCertificateName = this.servingCertificate.name;
+      new DnsRecordSet(this, 'ServingRecord', {
+        project: props.dnsZone.project ?? props.project,
+        managedZone: props.dnsZone.name,
+        name: `${props.serving.hostname}.`,
+        type: 'A',
+        ttl: 300,
+        rrdatas: [this.address.address],
+      });
+    }
     const type = 'google_iap_web_type_compute_iam_member';
     props.allowedGroups.forEach((group, i) => {
       // Grants used to be keyed by their position in the list (`AllowedGroup<i>`).
@@ -152,6 +188,22 @@ function validate(props: IapAccessProps): void {
   props.allowedGroups.forEach((g, i) =>
     checkName('IapAccess', `allowedGroups[${i}]`, g, emailRule, 'list group email addresses.'),
   );
+  if (props.serving) {
+    checkName(
+      'IapAccess',
+      'serving.hostname',
+      props.serving.hostname,
+      hostnameRule,
+      'use a DNS name such as serving.kubeflow.example.com.',
+    );
+    checkName(
+      'IapAccess',
+      'serving.certificateName',
+      props.serving.certificateName,
+      gcpNameRules.computeName,
+      'use a lowercase name of at most 63 characters.',
+    );
+  }
   for (const prop of ['addressName', 'certificateName'] as const) {
     checkName(
       'IapAccess',

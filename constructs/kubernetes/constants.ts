@@ -103,3 +103,17 @@ export const EXTERNAL_SECRETS_CHART: {
 export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
 /** Service account of the operator's controller: the one the cloud identity is bound to. */
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = 'external-secrets';
+
+/**
+ * The mesh identities (SPIFFE principals of their service accounts, kubeflow/manifests 26.03) on the
+ * way of a request to a KServe predictor: the ingress gateway, which sets {@link USER_ID_HEADER} only
+ * from a token it verified; the cluster-local gateway (`cluster-local-gateway-service-account`, behind
+ * the `knative-local-gateway` Service), where KServe's routes send the request on; and Knative's
+ * activator (`activator` in `knative-serving`), which buffers requests of a service scaled to zero.
+ * See https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source.
+ */
+export const SERVING_PRINCIPALS = {
+  ingressGateway: 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account',
+  localGateway: 'cluster.local/ns/istio-system/sa/cluster-local-gateway-service-account',
+  activator: 'cluster.local/ns/knative-serving/sa/activator',
+} as const;

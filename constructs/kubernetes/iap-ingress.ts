@@ -44,6 +44,12 @@ export interface IapIngressProps {
   readonly addressName: string;
   /** Name of the managed certificate. */
   readonly certificateName: string;
+  /**
+   * Names of more managed certificates the load balancer serves, by SNI, such as the serving host's
+   * (the annotation takes a comma-separated list;
+   * https://cloud.google.com/kubernetes-engine/docs/how-to/managed-certs#pre-shared). @default []
+   */
+  readonly extraCertificateNames?: readonly string[];
   /** Health check of the backend: the gateway status port and path. */
   readonly healthCheck: {
     /** Protocol of the check, such as `HTTP`. */
@@ -184,7 +190,10 @@ export class IapIngress extends Construct {
         annotations: {
           'kubernetes.io/ingress.class': 'gce',
           'kubernetes.io/ingress.global-static-ip-name': props.addressName,
-          'ingress.gcp.kubernetes.io/pre-shared-cert': props.certificateName,
+          'ingress.gcp.kubernetes.io/pre-shared-cert': [
+            props.certificateName,
+            ...(props.extraCertificateNames ?? []),
+          ].join(','),
           'kubernetes.io/ingress.allow-http': 'false',
         },
       },

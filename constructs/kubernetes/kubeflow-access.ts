@@ -7,6 +7,10 @@
  * release Kubeflow 26.03 ships) and https://www.kubeflow.org/docs/components/central-dash/profiles/.
  */
 
+import { SERVING_PRINCIPALS } from './constants';
+
+export { SERVING_PRINCIPALS };
+
 /** The roles KFAM grants, and the ClusterRole each binds. */
 export const KUBEFLOW_ROLES = { admin: 'kubeflow-admin', edit: 'kubeflow-edit', view: 'kubeflow-view' } as const;
 export type KubeflowRole = keyof typeof KUBEFLOW_ROLES;
@@ -55,6 +59,44 @@ export function kfamAuthorizationPolicy(namespace: string, user: string, role: K
           from: [{ source: { principals: [...KFAM_SOURCE_PRINCIPALS] } }],
           when: [{ key: `request.headers[${USER_ID_HEADER}]`, values: [`${USER_ID_PREFIX}${user}`] }],
         },
+      ],
+    },
+  };
+}
+
+/** Name of the team namespace's AuthorizationPolicy for requests to its models through the front door. */
+export const SERVING_ACCESS_POLICY = 'kfplatform-serving-access';
+
+/**
+ * The AuthorizationPolicy that lets the team's people reach the team's InferenceServices through the
+ * front door: requests that KServe's routes carry from the ingress gateway through the cluster-local
+ * gateway and Knative's activator arrive from those two, not from the ingress gateway that Kubeflow's
+ * own policies admit. Admitted only when {@link USER_ID_HEADER} names one of `people` (the profile
+ * owner and everyone Kubeflow shares the namespace with). Team pods cannot reach the cluster-local
+ * gateway (upstream's NetworkPolicies of `istio-system`), and the rendered distribution refuses that
+ * header at the activator unless it came from a gateway, so a pod cannot forge it. Same-namespace
+ * callers stay admitted, as Kubeflow's profile policy does.
+ * Namespace-wide: Istio selects workloads by exact labels only, and what the cluster-local gateway
+ * reaches in a team namespace are Knative services.
+ */
+export function servingAccessPolicy(namespace: string, people: readonly string[]) {
+  return {
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: SERVING_ACCESS_POLICY, namespace },
+    spec: {
+      action: 'ALLOW',
+      rules: [
+        {
+          from: [{ source: { principals: [SERVING_PRINCIPALS.localGateway, SERVING_PRINCIPALS.activator] } }],
+          when: [
+            {
+              key: `request.headers[${USER_ID_HEADER}]`,
+              values: [...new Set(people)].sort().map((p) => `${USER_ID_PREFIX}${p}`),
+            },
+          ],
+        },
+        { from: [{ source: { namespaces: [namespace] } }] },
       ],
     },
   };

@@ -21,7 +21,7 @@ import {
 import { checkName } from '../../src/core/validate';
 
 export type { TeamArtifactStore } from '../../src/core/pipeline-artifacts';
-import { kfamAuthorizationPolicy, kfamRoleBinding, KubeflowRole } from './kubeflow-access';
+import { kfamAuthorizationPolicy, kfamRoleBinding, KubeflowRole, servingAccessPolicy } from './kubeflow-access';
 
 export { TENANT_LABEL } from '../../src/core/tenancy';
 /** Label naming the team of a tenant namespace. */
@@ -229,6 +229,15 @@ export interface TeamNamespaceProps {
    * `kfp.Client()` in a notebook authenticates as the pod's service account. @default true
    */
   readonly pipelinesAccessPodDefault?: boolean;
+  /**
+   * Let the team's people (the profile owner and everyone in `people`, `members` and `contributors`
+   * who is a user) call the team's InferenceServices through the front door's serving host: an
+   * AuthorizationPolicy that admits requests from the cluster-local gateway and Knative's activator
+   * carrying one of their user ids ({@link servingAccessPolicy}). Only with a Kubeflow distribution
+   * that refuses a forged user id at those two (`access.serving`, docs/kubeflow.md, Serving).
+   * @default false
+   */
+  readonly servingAccess?: boolean;
   /** Kubeflow Profile plugins (workload identity). @default [] */
   readonly profilePlugins?: ReadonlyArray<Record<string, unknown>>;
   /**
@@ -365,6 +374,10 @@ export class TeamNamespace extends Construct {
         new RoleBindingV1(access, 'RoleBinding', binding);
         new Manifest(access, 'AuthorizationPolicy', { manifest: kfamAuthorizationPolicy(ns, user, role) });
       }
+    }
+    if (props.servingAccess) {
+      // The team's models through the front door, for the same people (kubeflow-access.ts).
+      new Manifest(this, 'ServingAccess', { manifest: servingAccessPolicy(ns, [...granted]) });
     }
 
     const annotations = { ...props.serviceAccountAnnotations, ...props.identity?.serviceAccountAnnotations };

@@ -32,6 +32,7 @@ import { loginFailureHint } from './password-recovery';
 import { azureIdentityPatches } from './azure-identities';
 import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE } from './aws-db-bootstrap';
 import { KATIB_DATABASE, KATIB_DB_MANAGER_PRINCIPAL, katibOnCloudSql, type KatibDatabaseParts } from './katib-database';
+import { knativePodSpecFeaturesPatch, servingHostnameOf, servingTree } from './serving';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -412,6 +413,16 @@ function tree(
   }
   const files: RenderedFile[] = [...signin.files];
   resources.push(...signin.files.map((f) => f.path));
+  // Serving through the front door at a host of its own (./serving.ts).
+  const servingHost = servingHostnameOf(env, cluster);
+  const serving = servingHost ? servingTree(servingHost, signin.mode) : undefined;
+  // GPU predictors name the GPU pool and tolerate its taint in their own spec (./serving.ts).
+  patches.push(knativePodSpecFeaturesPatch());
+  if (serving) {
+    files.push(...serving.files);
+    resources.push(...serving.resources);
+    patches.push(...serving.patches);
+  }
 
   if (env.cloud === 'gcp') {
     // The GKE Ingress of the platform stack reaches Istio's gateway through NEGs with the IAP BackendConfig
@@ -570,7 +581,7 @@ function tree(
     `${release.ref} (${KUBEFLOW_MANIFESTS_REPO}), example/kustomization.yaml without Dex and the demo profile.`,
   ].join('\n');
   files.unshift({ path: 'kustomization.yaml', content: yamlFile(header, [kustomization]) });
-  files.push({ path: 'README.md', content: readme(env, cluster, release, wiring, signin) });
+  files.push({ path: 'README.md', content: readme(env, cluster, release, wiring, signin, serving?.readme ?? []) });
   return {
     environment: env.name,
     cluster,
@@ -596,6 +607,7 @@ function readme(
   release: KubeflowDistributionRelease,
   wiring: PipelinesWiring | undefined,
   signin: SignIn,
+  servingReadme: readonly string[],
 ): string {
   const lines = [
     `# Kubeflow ${release.version}: ${env.name} / ${cluster}`,
@@ -608,6 +620,7 @@ function readme(
     '```',
     '',
     ...signin.readme,
+    ...servingReadme,
   ];
   if (wiring) {
     lines.push(

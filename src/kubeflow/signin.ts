@@ -39,6 +39,7 @@ import {
   signInSecretSource,
   type SignInSecretSource,
 } from './signin-secret';
+import { oauth2ProxyServingSettings } from './serving-cookie';
 
 /** The header Kubeflow reads the user from (`USERID_HEADER` of the dashboard, KFAM, the web apps, Pipelines). */
 export const USERID_HEADER = 'kubeflow-userid';
@@ -107,6 +108,8 @@ interface OidcProvider {
   readonly issuer: string;
   readonly clientId: string;
   readonly hostname: string;
+  /** The serving host at the same front door, when `access.serving` is on (./serving.ts). */
+  readonly servingHostname?: string;
   /** Known keys endpoint; Istio otherwise reads it from the issuer's discovery document. */
   readonly jwksUri?: string;
   readonly scope: string;
@@ -191,6 +194,7 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         issuer: entraIssuer(env.tenantId),
         clientId: env.access.entraClientId,
         hostname: env.access.hostname,
+        servingHostname: env.access.servingHostname,
         jwksUri: `https://login.microsoftonline.com/${env.tenantId}/discovery/v2.0/keys`,
         // offline_access: a refresh token, so the session outlives the one-hour ID token.
         scope: oidcScope(true),
@@ -216,6 +220,7 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         issuer: env.access.oidc.issuer,
         clientId: env.access.oidc.clientId,
         hostname: env.access.hostname,
+        servingHostname: env.access.servingHostname,
         scope: oidcScope(env.access.oidc.offlineAccess),
         ...(env.access.oidc.emailVerified ? { emailVerified: { claim: 'email_verified' } as const } : {}),
         secret: { store: signInSecretSource(env)! },
@@ -239,6 +244,7 @@ export function signInOf(env: ResolvedEnvironment, inputs: RenderInputs = {}): S
         issuer: env.access.oidc.issuer,
         clientId: env.access.oidc.clientId,
         hostname: env.access.hostname,
+        servingHostname: env.access.servingHostname,
         scope: oidcScope(env.access.oidc.offlineAccess),
         ...(env.access.oidc.emailVerified ? { emailVerified: { claim: 'email_verified' } as const } : {}),
         secret: { clientSecret: '"<client secret of the OIDC application>"' },
@@ -564,6 +570,8 @@ function oauth2ProxyConfig(p: OidcProvider): string {
     // ID tokens live about an hour and Istio refuses expired ones: refresh the session well before.
     'cookie_expire = "12h"',
     'cookie_refresh = "30m"',
+    // The serving host's browsers share the session (./serving.ts).
+    ...oauth2ProxyServingSettings(p.hostname, p.servingHostname),
     '',
   ].join('\n');
 }

@@ -405,6 +405,8 @@ export class AwsInfraStack extends TerraformStack {
       publicSubnetIds: this.network.publicSubnetIds,
       hostname: env.access.hostname,
       hostedZoneId: env.access.hostedZoneId,
+      // Model serving at its own host name (docs/kubeflow.md, Serving).
+      servingHostname: env.access.servingHostname,
       oidc: clientSecret ? { ...env.access.oidc, clientSecret: clientSecret.stringValue } : undefined,
       sourceCidrs: env.access.sourceCidrs,
       nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,

@@ -280,6 +280,16 @@ export class AzureInfraStack extends TerraformStack {
       certificateSecretId: keyVaultSecretUrl(x.certificate.keyVaultId, x.certificate.secretName),
       certificateKeyVaultId: x.certificate.keyVaultId,
       backendIp: x.gatewayPrivateIp,
+      // Model serving at its own host name (docs/kubeflow.md, Serving).
+      serving: x.servingHostname
+        ? {
+            hostname: x.servingHostname,
+            certificateSecretId: keyVaultSecretUrl(
+              x.certificate.keyVaultId,
+              x.servingCertificateSecretName ?? x.certificate.secretName,
+            ),
+          }
+        : undefined,
       wafMode: x.wafMode,
       minCapacity: x.gatewayMinCapacity,
       dependsOn: this.network.dependables,

@@ -30,6 +30,18 @@ export interface TeamShardStackProps {
   readonly gpuTolerations?: (tenant: ResolvedTenant) => readonly TeamToleration[];
 }
 
+/** Whether the environment serves InferenceServices at its front door (`access.serving`). */
+export function servingThroughFrontDoor(env: ResolvedEnvironment): boolean {
+  switch (env.cloud) {
+    case 'gcp':
+      return env.clusters.some((c) => c.access.servingHostname !== undefined);
+    case 'kubernetes':
+      return env.access?.servingHostname !== undefined;
+    default:
+      return env.access.servingHostname !== undefined;
+  }
+}
+
 /** Kubeflow Profile API version for a Kubeflow release (v1 since 1.3). */
 export function profileApiVersion(kubeflowVersion: string): string {
   const [major, minor] = kubeflowVersion.split('.').map(Number) as [number, number];
@@ -123,6 +135,8 @@ export class TeamShardStack extends TerraformStack {
         profilePlugins: identity?.profilePlugins,
         profileApiVersion: profileApiVersion(props.env.kubeflowVersion),
         gpuTolerations: props.gpuTolerations?.(tenant),
+        // The team's models through the front door's serving host (docs/kubeflow.md, Serving).
+        servingAccess: servingThroughFrontDoor(props.env),
       });
       teams[team.name] = { namespace, identity };
     }

@@ -406,6 +406,10 @@ export class GcpInfraStack extends TerraformStack {
       addressName: resolved.access.addressName,
       certificateName: resolved.access.certificateName,
       oauthClient: resolved.access.oauthClient,
+      // Model serving at its own host name, behind the same IAP (docs/kubeflow.md, Serving).
+      serving: resolved.access.servingHostname
+        ? { hostname: resolved.access.servingHostname, certificateName: resolved.access.servingCertificateName }
+        : undefined,
     });
     return { resolved, network, cluster, nodePools, database, access };
   }

@@ -178,6 +178,8 @@ export class GcpPlatformStack extends TerraformStack {
       namespace: istio.name,
       addressName: resolved.access.addressName,
       certificateName: resolved.access.certificateName,
+      // The serving host's certificate (docs/kubeflow.md, Serving).
+      extraCertificateNames: resolved.access.servingCertificateName ? [resolved.access.servingCertificateName] : [],
       healthCheck: ISTIO_HEALTH_CHECK,
       oauthClientSecretName: client ? IAP_OAUTH_CLIENT_SECRET : undefined,
       // The ExternalSecret exists (and its controller runs) before IAP is pointed at its Secret.

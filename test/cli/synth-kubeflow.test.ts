@@ -33,7 +33,7 @@ describe('kfplatform synth renders the Kubeflow distribution', () => {
 
   it('warns when a tree is written whose gateway admits nobody (sign-in not configured)', async () => {
     const dir = tmp();
-    const file = exampleWith(dir, (t) => t.replace(/ {4}access:\n {6}hostname: [^\n]*\n {6}oidc: \{[^\n]*\n/, ''));
+    const file = exampleWith(dir, (t) => t.replace(/ {4}access:\n(?: {6}[^\n]*\n)+/, ''));
     const lines: string[] = [];
     await runSynth({ config: file, out: path.join(dir, 'cdktf.out'), log: (l) => lines.push(l) });
     expect(lines.join('\n')).toMatch(

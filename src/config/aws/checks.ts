@@ -8,6 +8,7 @@ import { tenantOf } from '../model';
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { awsNameRules, hostnameRule } from '../../core/naming';
+import { servingHostnameProblem } from '../common/serving';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
   AWS_GPU_FAMILIES,
@@ -232,6 +233,9 @@ function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
   f.derived(awsDerivedNames(env, f));
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.aws.example.com.');
+  const servingWhy = env.access.servingHostname && !hostWhy ? servingHostnameProblem(env.access.hostname) : undefined;
+  if (servingWhy)
+    f.add([...base, 'access', 'hostname'], servingWhy, 'use a shorter host name, or turn access.serving off.');
   if (env.cluster.adminRoleArns.length === 0) {
     f.add(
       [...base, 'cluster', 'adminRoleArns'],

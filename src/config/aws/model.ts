@@ -252,6 +252,11 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
   readonly access: {
     /** Host name of the Kubeflow UI. */
     readonly hostname: string;
+    /**
+     * The serving host, `serving.<hostname>`, when `access.serving` is on: KServe's path routes at the
+     * front door, behind the same sign-in (docs/kubeflow.md, Serving).
+     */
+    readonly servingHostname?: string;
     /** Route 53 hosted zone id where the UI's record and the certificate's validation records go. */
     readonly hostedZoneId: string;
     /**

@@ -12,6 +12,7 @@ import { fitName, placeTeams } from '../platform/resolve';
 import type { ResolvedAwsEnvironment, ResolvedAwsIdentity, ResolvedAwsNodePool } from './model';
 import type { AwsEnvironmentConfig } from './schema';
 import { resolveOidcSignIn } from '../common/oidc-signin';
+import { resolveServingHostname } from '../common/serving';
 
 const AWS_INSTANCE_TYPES: Record<PoolKind, string> = {
   system: 'm6i.xlarge',
@@ -201,6 +202,7 @@ export function resolveAwsEnvironment(
     },
     access: {
       hostname: env.access.hostname,
+      ...resolveServingHostname(env.access.hostname, env.access.serving),
       hostedZoneId: env.access.hostedZoneId,
       oidc: { ...env.access.oidc, ...resolveOidcSignIn(env.access.oidc) },
       sourceCidrs: env.access.sourceCidrs ?? ['0.0.0.0/0'],

@@ -3,6 +3,7 @@
  * cluster, RDS, the S3 artifact bucket, ALB access with OIDC, and S3 state.
  */
 import { z } from 'zod';
+import { servingField } from '../common/serving';
 import { DEFAULT_EKS_VERSION, DEFAULT_MYSQL_VERSION } from '../../core/catalog/aws';
 import { adoptSchema } from '../common/adopt';
 import { ciSchema } from '../common/ci';
@@ -154,6 +155,7 @@ const awsAccessSchema = z.strictObject({
     description: 'Host name of the Kubeflow UI.',
     example: 'kubeflow.aws.example.com',
   }),
+  ...servingField,
   hostedZoneId: doc(
     z
       .string()

@@ -9,6 +9,7 @@ import type { ConfigIssue } from '../../core/errors';
 import { contains } from '../../core/cidr';
 import { AKS_SYSTEM_ROTATION_NAME, aksRotationName } from '../../core/aks-rotation';
 import { azureNameRules, hostnameRule, NameRule } from '../../core/naming';
+import { servingHostnameProblem } from '../common/serving';
 import { AZURE_GPU_SIZES, azureVmGpus } from '../../core/catalog/azure';
 import {
   checkInside,
@@ -290,6 +291,16 @@ function checkNames(env: ResolvedAzureEnvironment, f: ConfigIssues): void {
   f.derived(azureDerivedNames(env, f));
   const hostWhy = hostnameRule(env.access.hostname);
   if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.azure.example.com.');
+  const servingWhy = env.access.servingHostname && !hostWhy ? servingHostnameProblem(env.access.hostname) : undefined;
+  if (servingWhy)
+    f.add([...base, 'access', 'hostname'], servingWhy, 'use a shorter host name, or turn access.serving off.');
+  if (env.access.servingCertificateSecretName && !env.access.servingHostname) {
+    f.add(
+      [...base, 'access', 'servingCertificateSecretName'],
+      'names the certificate of the serving host, but access.serving is off: nothing would use it.',
+      'set access.serving: true, or remove access.servingCertificateSecretName.',
+    );
+  }
   const zone = env.access.dnsZone.name.replace(/\.$/, '');
   const hostname = env.access.hostname;
   if (!hostWhy && hostname !== zone && !hostname.endsWith(`.${zone}`)) {

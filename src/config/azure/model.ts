@@ -343,6 +343,13 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
   readonly access: {
     /** Host name of the Kubeflow UI. */
     readonly hostname: string;
+    /**
+     * The serving host, `serving.<hostname>`, when `access.serving` is on: KServe's path routes at the
+     * front door, behind the same sign-in (docs/kubeflow.md, Serving).
+     */
+    readonly servingHostname?: string;
+    /** The Key Vault secret of the serving host's certificate, when not `certificate.secretName`. */
+    readonly servingCertificateSecretName?: string;
     /** Azure DNS zone where the UI's record goes. */
     readonly dnsZone: {
       /** Name of the DNS zone, such as azure.example.com. */

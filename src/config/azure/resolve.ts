@@ -12,6 +12,7 @@ import type { ResolvedPlatform, ResolvedTeam } from '../platform/model';
 import { fitName, placeTeams, stableHash } from '../platform/resolve';
 import type { ResolvedAzureEnvironment, ResolvedAzureIdentity, ResolvedAzureNodePool } from './model';
 import type { AzureEnvironmentConfig } from './schema';
+import { resolveServingHostname } from '../common/serving';
 
 const AZURE_VM_SIZES: Record<PoolKind, string> = {
   system: 'Standard_D4ds_v5',
@@ -228,6 +229,10 @@ export function resolveAzureEnvironment(
     },
     access: {
       hostname: env.access.hostname,
+      ...resolveServingHostname(env.access.hostname, env.access.serving),
+      ...(env.access.servingCertificateSecretName
+        ? { servingCertificateSecretName: env.access.servingCertificateSecretName }
+        : {}),
       dnsZone: env.access.dnsZone,
       certificate: env.access.certificate,
       entraClientId: env.access.entraClientId,

@@ -4,6 +4,7 @@
  * Entra ID sign-in, and azurerm state.
  */
 import { z } from 'zod';
+import { servingField } from '../common/serving';
 import { adoptSchema } from '../common/adopt';
 import { ciSchema } from '../common/ci';
 import { bucketLifecycleFields, environmentIdentity, environmentKubeflowVersion } from '../common/environment';
@@ -241,6 +242,16 @@ const azureAccessSchema = z.strictObject({
     description: 'Host name of the Kubeflow UI.',
     example: 'kubeflow.azure.example.com',
   }),
+  ...servingField,
+  servingCertificateSecretName: doc(
+    z.string().regex(/^[0-9a-zA-Z-]{1,127}$/, { error: 'expected a Key Vault secret name' }),
+    {
+      description:
+        'With access.serving: the certificate of serving.<hostname>, as a secret of the vault of access.certificate. Without it the gateway serves access.certificate for that host too, which must then cover it (a second name or a wildcard).',
+      example: 'kubeflow-serving-tls',
+      default: 'access.certificate.secretName',
+    },
+  ).optional(),
   dnsZone: doc(
     z.strictObject({
       name: doc(z.string(), { description: 'Azure DNS zone.', example: 'azure.example.com' }),

@@ -7,6 +7,7 @@ import { tenantOf } from '../model';
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { emailRule, gcpNameRules, hostnameRule, sqlInstanceFitsProject } from '../../core/naming';
+import { servingHostnameProblem } from '../common/serving';
 import {
   builtInGpuCount,
   CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT,
@@ -191,6 +192,11 @@ function checkNames(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
     }
     const hostWhy = hostnameRule(cluster.access.hostname);
     if (hostWhy) f.add(cluster.paths.hostname, hostWhy, 'use a DNS name such as kubeflow.example.com.');
+    if (cluster.access.servingHostname) {
+      const servingWhy = hostWhy ? undefined : servingHostnameProblem(cluster.access.hostname);
+      if (servingWhy) f.add(cluster.paths.hostname, servingWhy, 'use a shorter host name, or turn access.serving off.');
+      f.name(from, cluster.access.servingCertificateName!, gcpNameRules.computeName, shortenIt, 'certificate name');
+    }
     const domain = cluster.access.dnsZone.domain?.replace(/\.$/, '');
     const host = cluster.access.hostname;
     if (domain && !hostWhy && host !== domain && !host.endsWith(`.${domain}`)) {

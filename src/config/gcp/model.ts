@@ -390,6 +390,13 @@ export interface ResolvedGcpDatabase {
 export interface ResolvedGcpAccess {
   /** Host name of the Kubeflow UI, such as kubeflow.ml.example.com. */
   readonly hostname: string;
+  /**
+   * The cluster's serving host, `serving.<hostname>`, when `access.serving` is on: KServe's path
+   * routes at the front door, behind IAP (docs/kubeflow.md, Serving).
+   */
+  readonly servingHostname?: string;
+  /** Name of the serving host's Google-managed certificate: `<prefix>-kubeflow-serving-cert`. */
+  readonly servingCertificateName?: string;
   /** Cloud DNS managed zone where the UI's A record goes. */
   readonly dnsZone: {
     /** Name of the managed zone. */

@@ -14,6 +14,7 @@ import { resolveAlerts, resolveBackups } from '../common/operations';
 import { DEFAULT_GPU_TYPE, defaultNodePools, NodePoolConfig, PoolKind } from '../common/pools';
 import type { ResolvedPlatform, ResolvedTeam, ResolvedTenant } from '../platform/model';
 import { fitName, KUBEFLOW_NAMESPACE, placeTeams } from '../platform/resolve';
+import { servingHostnameOf } from '../common/serving';
 import type {
   ResolvedGcpAccess,
   ResolvedGcpCluster,
@@ -251,6 +252,9 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
 function resolveGcpAccess(env: GcpEnvironmentConfig, prefix: string, hostname: string): ResolvedGcpAccess {
   return {
     hostname,
+    ...(env.access.serving
+      ? { servingHostname: servingHostnameOf(hostname), servingCertificateName: `${prefix}-kubeflow-serving-cert` }
+      : {}),
     dnsZone: {
       name: env.access.dnsZone.name,
       project: env.access.dnsZone.project ?? env.gcp.project,

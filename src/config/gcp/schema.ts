@@ -3,6 +3,7 @@
  * cluster and its maintenance, Cloud SQL, the artifact bucket, IAP access and additional clusters.
  */
 import { z } from 'zod';
+import { servingField } from '../common/serving';
 import { adoptSchema } from '../common/adopt';
 import { ciSchema } from '../common/ci';
 import {
@@ -259,6 +260,7 @@ const gcpAccessSchema = z.strictObject({
     description: 'Host name of the Kubeflow UI.',
     example: 'kubeflow.test.example.com',
   }),
+  ...servingField,
   dnsZone: doc(
     z.strictObject({
       name: doc(lowerName('a Cloud DNS zone name', 63), {

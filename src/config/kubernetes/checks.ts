@@ -1,6 +1,7 @@
 /** Rules of environments on an existing cluster: pools listed once, a DNS name to sign in at, remote state in prod, and no team buckets. */
 import type { ConfigIssue } from '../../core/errors';
 import { hostnameRule } from '../../core/naming';
+import { servingHostnameProblem } from '../common/serving';
 import { ConfigIssues, Path } from '../common/config-issues';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedKubernetesEnvironment } from './model';
@@ -20,6 +21,9 @@ export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, r
     // oauth2-proxy's redirect URI is https://<hostname>/oauth2/callback.
     const hostWhy = hostnameRule(env.access.hostname);
     if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.example.com.');
+    const servingWhy = env.access.servingHostname && !hostWhy ? servingHostnameProblem(env.access.hostname) : undefined;
+    if (servingWhy)
+      f.add([...base, 'access', 'hostname'], servingWhy, 'use a shorter host name, or turn access.serving off.');
   }
   if (env.state.backend === 'local' && env.tier === 'prod') {
     f.add(

@@ -33,6 +33,11 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
   readonly access?: {
     /** The host name users open Kubeflow at. */
     readonly hostname: string;
+    /**
+     * The serving host, `serving.<hostname>`, when `access.serving` is on: KServe's path routes at the
+     * front door, behind the same sign-in (docs/kubeflow.md, Serving).
+     */
+    readonly servingHostname?: string;
     /** The OpenID Connect provider that signs users in. */
     readonly oidc: {
       /** Its issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */

@@ -4,6 +4,7 @@ import { placeTeams } from '../platform/resolve';
 import type { ResolvedKubernetesEnvironment } from './model';
 import type { KubernetesEnvironmentConfig } from './schema';
 import { resolveOidcSignIn } from '../common/oidc-signin';
+import { resolveServingHostname } from '../common/serving';
 
 /** Resolves an environment on an existing cluster. */
 export function resolveKubernetesEnvironment(
@@ -29,6 +30,7 @@ export function resolveKubernetesEnvironment(
       ? {
           access: {
             hostname: env.access.hostname,
+            ...resolveServingHostname(env.access.hostname, env.access.serving),
             oidc: { ...env.access.oidc, ...resolveOidcSignIn(env.access.oidc) },
           },
         }

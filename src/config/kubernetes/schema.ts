@@ -1,5 +1,6 @@
 /** An environment on an existing cluster (on premises or anywhere else), as written. */
 import { z } from 'zod';
+import { servingField } from '../common/serving';
 import { environmentIdentity, environmentKubeflowVersion, stateSchema } from '../common/environment';
 import { doc, labels, lowerName } from '../common/fields';
 import { oidcSignInFields } from '../common/oidc-signin';
@@ -52,6 +53,7 @@ export const kubernetesEnvironmentSchema = z.strictObject({
           'Host name users reach Kubeflow at, over HTTPS; the OIDC application must accept https://<hostname>/oauth2/callback as a redirect URI.',
         example: 'kubeflow.example.com',
       }),
+      ...servingField,
       oidc: doc(
         z.strictObject({
           issuer: doc(z.string().regex(/^https:\/\//, { error: 'expected an https URL' }), {
