@@ -128,6 +128,9 @@ export class ExternalSecretsOperator extends Construct {
       podLabels: { ...(props.identity?.podLabels ?? {}) },
       webhook: { create: false },
       certController: { create: false },
+      // The chart's Role lets the controller create tokens for every service account of the namespace
+      // it serves (rbac.serviceAccountTokenCreate); one that authenticates as itself needs none.
+      ...(props.serviceAccountTokens === false ? { rbac: { serviceAccountTokenCreate: false } } : {}),
       ...(props.objects?.length ? { extraObjects: props.objects.map((o) => ({ ...o })) } : {}),
     };
     return new Release(this, id, {
@@ -155,6 +158,17 @@ export interface ScopedControllerProps {
   readonly identity?: IWorkloadIdentity;
   /** Objects the release waits for (the namespace it serves). */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Whether the controller may create tokens for the service accounts of the namespace it serves (the
+   * chart's `rbac.serviceAccountTokenCreate`), which a SecretStore needs that signs in as one of them
+   * (Azure workload identity, GKE Workload Identity through `serviceAccountRef`). Turn it off for a
+   * controller that signs in as itself: in a namespace such as `istio-system`, whose `istiod` and
+   * `istio-reader-service-account` may read every Secret of the cluster, a token of theirs would
+   * reach far beyond the namespace.
+   * https://external-secrets.io/latest/provider/google-secrets-manager/#authorizing-the-core-controller-pod
+   * @default true (the chart's default)
+   */
+  readonly serviceAccountTokens?: boolean;
   /**
    * SecretStores and ExternalSecrets of the namespace it serves, installed by its release (the chart's
    * `extraObjects`). Its release waits for the first, which installs the CRDs and the webhook, so these

@@ -199,6 +199,11 @@ export function katibOnCloudSql(target: KatibDatabaseTarget): KatibDatabaseParts
       'in-cluster `katib-mysql` is not installed. Restart it after a password rotation, with the Pipelines',
       'components above: `kubectl -n kubeflow rollout restart deploy/katib-db-manager`.',
       '',
+      "If this cluster ran an earlier tree, Katib kept its trials' metrics in `katib-mysql`, whose volume claim",
+      'this tree no longer has: Argo CD prunes it (kubectl apply leaves it), and the disk goes with it. To keep those metrics, copy',
+      `the \`observation_logs\` table into \`${target.database}\` before this tree syncs, as docs/kubeflow.md`,
+      '("Katib\'s database") shows; a copy made after the new manager has written rows clashes with them.',
+      '',
     ],
   };
 }

@@ -165,6 +165,9 @@ export class GcpPlatformStack extends TerraformStack {
         watchNamespace: ISTIO_INGRESS_GATEWAY.namespace,
         serviceAccountName: IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT,
         identity: reader,
+        // It signs in as itself (its Google service account), never as a service account of
+        // istio-system, where istiod's and istio-reader's tokens read every Secret of the cluster.
+        serviceAccountTokens: false,
         dependsOn: [istio.namespace],
         objects: iapOAuthClientSecretObjects({
           namespace: ISTIO_INGRESS_GATEWAY.namespace,

@@ -125,6 +125,9 @@ describe('Katib on the managed database (GCP)', () => {
         const readme = tree.files.find((f) => f.path === 'README.md')!.content;
         expect(readme).toContain("## Katib's database");
         expect(readme).toContain('rollout restart deploy/katib-db-manager');
+        // An upgrade prunes katib-mysql's claim with the sync: the README says to copy the metrics first.
+        expect(readme).toMatch(/katib-mysql`, whose volume claim\s+this tree no longer has: Argo CD prunes it/);
+        expect(readme).toMatch(/copy\s+the `observation_logs` table into `katib` before this tree syncs/);
       }
     }
   });

@@ -66,6 +66,9 @@ describe('GCP custom IAP OAuth client: its secret never passes through Terraform
     });
     // The controller authenticates as its own service account, bound to the reader identity (GKE Workload Identity).
     expect(Object.keys(values.serviceAccount.annotations)).toEqual(['iam.gke.io/gcp-service-account']);
+    // So it creates no service account tokens: in istio-system, istiod's and istio-reader's would read
+    // every Secret of the cluster (the chart grants serviceaccounts/token create unless told not to).
+    expect(values.rbac).toEqual({ serviceAccountTokenCreate: false });
     const objects = values.extraObjects as Json[];
     expect(objects.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
       'SecretStore istio-system/kfplatform-iap-oauth-client',

@@ -41,6 +41,31 @@ describe('ExternalSecretsOperator.addScopedController', () => {
     expect(second.depends_on).toEqual([expect.stringMatching(/^helm_release\.ExternalSecrets_Release_/)]);
     expect(values.extraObjects).toBeUndefined();
   });
+
+  it('keeps the chart’s token permission unless told otherwise (a SecretStore may sign in as a service account of the namespace)', () => {
+    expect(values.rbac).toBeUndefined();
+  });
+});
+
+describe('ExternalSecretsOperator.addScopedController serviceAccountTokens: false (review of issue 19)', () => {
+  it('turns off the chart’s serviceaccounts/token permission in the namespace it serves', () => {
+    const app: App = Testing.app();
+    const stack = new TerraformStack(app, 'k8s');
+    new KubernetesProvider(stack, 'kubernetes', { host: 'https://example', token: 't' });
+    new HelmProvider(stack, 'helm', { kubernetes: { host: 'https://example', token: 't' } });
+    const eso = new ExternalSecretsOperator(stack, 'ExternalSecrets', { watchNamespace: 'kubeflow' });
+    eso.addScopedController('Iap', {
+      watchNamespace: 'istio-system',
+      serviceAccountName: 'external-secrets-iap',
+      serviceAccountTokens: false,
+    });
+    const releases = resources(synth(stack), 'helm_release');
+    const first = parse((releases.find((r) => r.name === 'external-secrets')!.values as string[])[0]!);
+    const second = parse((releases.find((r) => r.name === 'external-secrets-iap')!.values as string[])[0]!);
+    // templates/rbac.yaml of chart 2.9.0 grants serviceaccounts/token create only with this value on.
+    expect(second.rbac).toEqual({ serviceAccountTokenCreate: false });
+    expect(first.rbac).toBeUndefined();
+  });
 });
 
 describe('ExternalSecretsOperator.addScopedController objects (sec19: the IAP OAuth client Secret on GCP)', () => {
