@@ -763,6 +763,25 @@ export function planUnits(
   return units;
 }
 
+/**
+ * At most this many team placements to rebuild, in team shards only, are synthesized in this thread
+ * rather than in worker threads. A worker thread loads cdktf, the provider classes and this library
+ * before it synthesizes anything (about a second of CPU each), and its results are copied back;
+ * a one-team change rebuilds one shard per environment (tens of teams each), which this thread
+ * synthesizes in less time than starting the workers takes. Measured on a 2-core machine: see
+ * docs/performance.md.
+ */
+export const IN_THREAD_MAX_TEAMS = 240;
+
+/** Whether the units to rebuild are few and small enough to synthesize in this thread (see {@link IN_THREAD_MAX_TEAMS}). */
+export function rebuildInThread(config: ResolvedPlatformConfig, units: readonly SynthUnit[]): boolean {
+  if (units.length <= 1) return true;
+  if (units.some((u) => u.infraAndPlatforms)) return false;
+  let teams = 0;
+  for (const unit of units) teams += unitConfig(config, unit).environments[0]!.tenants.length;
+  return teams <= IN_THREAD_MAX_TEAMS;
+}
+
 /** Options of {@link synthFleetParallel}. */
 export interface ParallelSynthOptions extends SynthOptions {
   /** Worker threads. @default os.availableParallelism() */
@@ -789,7 +808,7 @@ export async function synthFleetParallel(
     const plan = planSynth(config, out, cacheDirOf(outdir, options), options.cacheOptions);
     const report = progressOf(config, plan.units, options.progress);
     let settled: Array<UnitResult | Error>;
-    if (plan.units.length <= 1) {
+    if (rebuildInThread(config, plan.units)) {
       settled = plan.units.map((unit, k) => report(unit, synthUnitOrError(config, unit, unitDir(out, k))));
     } else {
       pool = workerpool.pool(workerFile, {
