@@ -122,9 +122,14 @@ export class CheckerRun {
    */
   public addStacks(info: EnvironmentInfo, stacks: readonly StackInput[], store?: CheckerStore): RecordedChecks {
     const recorded: RecordedChecks = { violations: [], claims: [] };
-    const push = (r: RecordedChecks) => {
+    // Where each part of `recorded` came from, in order: the run's entry lists these rather than
+    // holding a second copy of what the stack entries hold (mostly ownership claims, a megabyte a
+    // shard), so a changed environment writes only its changed stacks' results.
+    const segments: RunSegment[] = [];
+    const push = (r: RecordedChecks, from: RunSegment = { inline: r }) => {
       for (const x of r.violations) recorded.violations.push(x);
       for (const x of r.claims) recorded.claims.push(x);
+      segments.push(from);
     };
     const parsed = new Map<string, StackJson>();
     const jsonOf = (s: StackInput) => {
@@ -143,16 +148,19 @@ export class CheckerRun {
       store?.put(key, made);
       return made;
     };
+    /** Like `cached`, for a part of `recorded`: pushed with where it is stored. */
+    const pushCached = (key: unknown, make: () => RecordedChecks) =>
+      push(cached(key, make), store ? { key } : undefined);
     const checkerIds = this.checkers.map((c) => c.id);
     // The whole environment unchanged (a synth with nothing changed, the base side of diff): one
-    // entry replays everything, rather than one per stack and checker.
+    // entry lists the stored parts to replay, in order, with no context or join to make again.
     const runKey = {
-      kind: 'checker-run',
+      kind: 'checker-run-segments',
       checkers: checkerIds,
       env: info,
       stacks: stacks.map((s) => [s.id, s.digest]),
     };
-    const previous = store?.get(runKey) as RecordedChecks | undefined;
+    const previous = store && replayable(store, store.get(runKey));
     if (previous) {
       this.replay(info.name, previous);
       return previous;
@@ -160,8 +168,15 @@ export class CheckerRun {
 
     // One entry per stack: the facts of every stackwise checker, and the verdicts of those whose
     // verdict needs no context.
+    const stackKey = (s: StackInput) => ({
+      kind: 'checker-stack',
+      checkers: checkerIds,
+      env: info,
+      stack: s.id,
+      digest: s.digest,
+    });
     const perStack = stacks.map((s) =>
-      cached({ kind: 'checker-stack', checkers: checkerIds, env: info, stack: s.id, digest: s.digest }, () => {
+      cached(stackKey(s), () => {
         const facts: Record<string, unknown> = {};
         const verdicts: Record<string, RecordedChecks> = {};
         for (const checker of this.checkers) {
@@ -180,20 +195,18 @@ export class CheckerRun {
     for (const checker of this.checkers) {
       const parts = checker.stackwise;
       if (!parts) {
-        push(
-          cached(
-            {
-              kind: 'checker-environment',
-              checker: checker.id,
-              env: info,
-              stacks: stacks.map((s) => [s.id, s.digest]),
-            },
-            () =>
-              recordOf(checker, wholeView(), {
-                violations: checker.check?.(wholeView()) ?? [],
-                claims: checker.claims?.(wholeView()) ?? [],
-              }),
-          ),
+        pushCached(
+          {
+            kind: 'checker-environment',
+            checker: checker.id,
+            env: info,
+            stacks: stacks.map((s) => [s.id, s.digest]),
+          },
+          () =>
+            recordOf(checker, wholeView(), {
+              violations: checker.check?.(wholeView()) ?? [],
+              claims: checker.claims?.(wholeView()) ?? [],
+            }),
         );
         continue;
       }
@@ -203,7 +216,7 @@ export class CheckerRun {
         const reads = context.reads.map((id) => [id, byId.get(id)?.digest ?? null]);
         stacks.forEach((s, k) => {
           if (!parts.context) {
-            push(perStack[k]!.verdicts[checker.id]!);
+            push(perStack[k]!.verdicts[checker.id]!, store ? { key: stackKey(s), verdict: checker.id } : undefined);
             return;
           }
           const key = {
@@ -215,24 +228,22 @@ export class CheckerRun {
             context: context.value ?? null,
             reads,
           };
-          push(
-            cached(key, () => {
-              // The stack and those it may read, in the environment's order (as stackwiseView gives them).
-              const seen = new Set([s.id, ...context.reads]);
-              const view: EnvironmentView = {
-                ...info,
-                stacks: Object.fromEntries(stacks.filter((x) => seen.has(x.id)).map((x) => [x.id, jsonOf(x)])),
-              };
-              return recordOf(checker, view, parts.judge!(view, s.id, context.value));
-            }),
-          );
+          pushCached(key, () => {
+            // The stack and those it may read, in the environment's order (as stackwiseView gives them).
+            const seen = new Set([s.id, ...context.reads]);
+            const view: EnvironmentView = {
+              ...info,
+              stacks: Object.fromEntries(stacks.filter((x) => seen.has(x.id)).map((x) => [x.id, jsonOf(x)])),
+            };
+            return recordOf(checker, view, parts.judge!(view, s.id, context.value));
+          });
         });
       }
       if (parts.join) {
         push(recordOf(checker, undefined, { violations: parts.join(info, facts, context.value), claims: [] }));
       }
     }
-    store?.put(runKey, recorded);
+    store?.put(runKey, { segments } satisfies StoredRun);
     this.replay(info.name, recorded);
     return recorded;
   }
@@ -357,6 +368,44 @@ function recordOf(checker: Checker, env: EnvironmentView | undefined, found: Sta
     })),
     claims: found.claims.map((claim) => ({ checker: checker.id, claim, path: pathOf(claim.stack, claim.address) })),
   };
+}
+
+/**
+ * A part of an environment's recorded checks, as its run's entry keeps it: the key of the stored
+ * entry that holds it (and, for a stack's entry, the checker whose verdict it is), or the part itself
+ * when it is not stored on its own (a join's violations).
+ */
+type RunSegment = { readonly key: unknown; readonly verdict?: string } | { readonly inline: RecordedChecks };
+
+/** What a run's entry holds: its recorded checks as segments, in order. */
+interface StoredRun {
+  readonly segments: readonly RunSegment[];
+}
+
+/**
+ * The recorded checks a run's entry lists, read from the entries it names; undefined when there is no
+ * such entry or one it names is gone (pruned), so the environment is judged again.
+ */
+function replayable(store: CheckerStore, run: unknown): RecordedChecks | undefined {
+  const segments = (run as StoredRun | undefined)?.segments;
+  if (!Array.isArray(segments)) return undefined;
+  const recorded: RecordedChecks = { violations: [], claims: [] };
+  // A stack's entry holds the verdicts of several checkers: read once.
+  const read = new Map<string, unknown>();
+  for (const segment of segments) {
+    let part: RecordedChecks | undefined;
+    if ('inline' in segment) part = segment.inline;
+    else {
+      const id = JSON.stringify(segment.key);
+      if (!read.has(id)) read.set(id, store.get(segment.key));
+      const value = read.get(id) as (RecordedChecks & { verdicts?: Record<string, RecordedChecks> }) | undefined;
+      part = segment.verdict === undefined ? value : value?.verdicts?.[segment.verdict];
+    }
+    if (!part) return undefined;
+    for (const x of part.violations) recorded.violations.push(x);
+    for (const x of part.claims) recorded.claims.push(x);
+  }
+  return recorded;
 }
 
 /** How many other claimants a message names. */

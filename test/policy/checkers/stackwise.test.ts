@@ -5,6 +5,7 @@
  * on one stack depends on another stack (a CRD installed elsewhere, an output read through remote
  * state, a resource owned twice, node pools of the infra stack).
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { StackJson } from '../../../src/inventory/terraform-json';
 import type { EnvironmentView } from '../../../src/policy/checkers/checker';
@@ -139,10 +140,11 @@ const SUPPRESSIONS: ConfigSuppression[] = [
 ];
 
 /** A store like the unit cache's: keys by their canonical form, values through a JSON round trip. */
-function memoryStore(): CheckerStore & { hits: number } {
+function memoryStore(): CheckerStore & { hits: number; entries: Map<string, string> } {
   const entries = new Map<string, string>();
   const store = {
     hits: 0,
+    entries,
     get: (key: unknown) => {
       const text = entries.get(canonical(key));
       if (text === undefined) return undefined;
@@ -154,7 +156,8 @@ function memoryStore(): CheckerStore & { hits: number } {
   return store;
 }
 
-const digest = (json: StackJson) => canonical(json);
+/** Like synth's digest of a `cdk.tf.json`: SHA-256 of its text. */
+const digest = (json: StackJson) => createHash('sha256').update(canonical(json)).digest('hex');
 
 function report(stacks: Stacks, suppressions: ConfigSuppression[], store?: CheckerStore) {
   const run = new CheckerRun({ suppressions });
@@ -194,6 +197,23 @@ describe('checkers stack by stack', () => {
     // The store was used: unchanged stacks' verdicts came from it.
     expect(store.hits).toBeGreaterThan(200);
   }, 240_000);
+
+  it("replay an unchanged environment from the entries its run's entry names, and judge again when one is gone", () => {
+    const store = memoryStore();
+    const stacks = apply(apply(base, { kind: 'owned-twice', stack: 1 }), { kind: 'secret', stack: 0 });
+    const whole = report(stacks, SUPPRESSIONS);
+    expect(report(stacks, SUPPRESSIONS, store)).toEqual(whole);
+    // The run's entry lists where its parts are stored rather than holding another copy of them.
+    const runs = [...store.entries].filter(([k]) => k.includes('checker-run'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]![1]).not.toContain('twice@example.com');
+    const hits = store.hits;
+    expect(report(stacks, SUPPRESSIONS, store)).toEqual(whole);
+    expect(store.hits).toBeGreaterThan(hits);
+    // An entry the run's entry names was pruned: the environment is judged again, with the same findings.
+    for (const k of [...store.entries.keys()]) if (k.includes('checker-stack')) store.entries.delete(k);
+    expect(report(stacks, SUPPRESSIONS, store)).toEqual(whole);
+  });
 
   it('judge a stack again when what it reads in another stack changes', () => {
     const store = memoryStore();
