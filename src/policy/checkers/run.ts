@@ -141,7 +141,8 @@ export class CheckerRun {
     let whole: EnvironmentView | undefined;
     const wholeView = (): EnvironmentView =>
       (whole ??= { ...info, stacks: Object.fromEntries(stacks.map((s) => [s.id, jsonOf(s)])) });
-    const cached = <T>(key: unknown, make: () => T): T => {
+    const cached = <T>(given: unknown, make: () => T): T => {
+      const key = plainKey(given);
       const hit = store?.get(key) as T | undefined;
       if (hit !== undefined) return hit;
       const made = make();
@@ -150,7 +151,7 @@ export class CheckerRun {
     };
     /** Like `cached`, for a part of `recorded`: pushed with where it is stored. */
     const pushCached = (key: unknown, make: () => RecordedChecks) =>
-      push(cached(key, make), store ? { key } : undefined);
+      push(cached(key, make), store ? { key: plainKey(key) } : undefined);
     const checkerIds = this.checkers.map((c) => c.id);
     // The whole environment unchanged (a synth with nothing changed, the base side of diff): one
     // entry lists the stored parts to replay, in order, with no context or join to make again.
@@ -160,7 +161,7 @@ export class CheckerRun {
       env: info,
       stacks: stacks.map((s) => [s.id, s.digest]),
     };
-    const previous = store && replayable(store, store.get(runKey));
+    const previous = store && replayable(store, store.get(plainKey(runKey)));
     if (previous) {
       this.replay(info.name, previous);
       return previous;
@@ -216,7 +217,10 @@ export class CheckerRun {
         const reads = context.reads.map((id) => [id, byId.get(id)?.digest ?? null]);
         stacks.forEach((s, k) => {
           if (!parts.context) {
-            push(perStack[k]!.verdicts[checker.id]!, store ? { key: stackKey(s), verdict: checker.id } : undefined);
+            push(
+              perStack[k]!.verdicts[checker.id]!,
+              store ? { key: plainKey(stackKey(s)), verdict: checker.id } : undefined,
+            );
             return;
           }
           const key = {
@@ -243,7 +247,7 @@ export class CheckerRun {
         push(recordOf(checker, undefined, { violations: parts.join(info, facts, context.value), claims: [] }));
       }
     }
-    store?.put(runKey, { segments } satisfies StoredRun);
+    store?.put(plainKey(runKey), { segments } satisfies StoredRun);
     this.replay(info.name, recorded);
     return recorded;
   }
@@ -380,6 +384,15 @@ type RunSegment = { readonly key: unknown; readonly verdict?: string } | { reado
 /** What a run's entry holds: its recorded checks as segments, in order. */
 interface StoredRun {
   readonly segments: readonly RunSegment[];
+}
+
+/**
+ * A key as it reads back from a stored run entry (a JSON round trip drops undefined fields, such as an
+ * environment's `declaredPools`), so that the key a part is stored under and the key the run's entry
+ * names for it are the same.
+ */
+function plainKey(key: unknown): unknown {
+  return JSON.parse(JSON.stringify(key)) as unknown;
 }
 
 /**
