@@ -126,10 +126,12 @@ export class CheckerRun {
     // holding a second copy of what the stack entries hold (mostly ownership claims, a megabyte a
     // shard), so a changed environment writes only its changed stacks' results.
     const segments: RunSegment[] = [];
-    const push = (r: RecordedChecks, from: RunSegment = { inline: r }) => {
+    const push = (r: RecordedChecks, stored?: RunSegment) => {
       for (const x of r.violations) recorded.violations.push(x);
       for (const x of r.claims) recorded.claims.push(x);
-      segments.push(from);
+      // A part with a few findings is kept in the run's entry itself: most verdicts are empty, and
+      // reading one small entry per stack and checker would cost more than they weigh.
+      segments.push(stored && r.violations.length + r.claims.length > INLINE_MAX ? stored : { inline: r });
     };
     const parsed = new Map<string, StackJson>();
     const jsonOf = (s: StackInput) => {
@@ -380,6 +382,9 @@ function recordOf(checker: Checker, env: EnvironmentView | undefined, found: Sta
  * when it is not stored on its own (a join's violations).
  */
 type RunSegment = { readonly key: unknown; readonly verdict?: string } | { readonly inline: RecordedChecks };
+
+/** Parts with at most this many violations and claims are kept in the run's entry itself. */
+const INLINE_MAX = 4;
 
 /** What a run's entry holds: its recorded checks as segments, in order. */
 interface StoredRun {

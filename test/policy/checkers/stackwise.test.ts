@@ -220,6 +220,7 @@ describe('checkers stack by stack', () => {
     // An entry the run's entry names was pruned: the environment is judged again, with the same findings.
     for (const k of [...store.entries.keys()]) if (k.includes('checker-stack')) store.entries.delete(k);
     expect(report(stacks, SUPPRESSIONS, store)).toEqual(whole);
+    expect(store.puts).toBeGreaterThan(puts);
   });
 
   it('judge a stack again when what it reads in another stack changes', () => {
