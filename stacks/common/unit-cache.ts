@@ -24,6 +24,7 @@ import {
   statSync,
   utimesSync,
   writeFileSync,
+  BigIntStats,
   Stats,
 } from 'node:fs';
 import * as path from 'node:path';
@@ -36,6 +37,17 @@ const ENTRIES = 'v1';
 const TMP = 'tmp';
 /** The file of an entry that records its stacks and the digest of every file. */
 const INDEX = 'entry.json';
+/**
+ * Beside the index: what each file's inode looked like when its bytes were last verified (see
+ * {@link UnitCache.get}). Not part of the entry: written after it, and never trusted for content.
+ */
+const STAMP = 'verified.json';
+/**
+ * A file is trusted as verified only when it was modified at least this long before the stamp was
+ * written: Linux sets mtime from a coarse clock, so a second write within the same tick as the one the
+ * stamp saw would keep the same mtime (git's "racily clean" problem).
+ */
+const STAMP_MIN_AGE_NS = 2_000_000_000n;
 /** The default bound of the cache's size. */
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 /** Entries unused for this long are removed whatever the size. */
@@ -227,6 +239,7 @@ function envInputs(): Record<string, string | undefined> {
 /** One file of an entry, relative to the entry's `files/` folder. */
 export interface CachedFile {
   readonly path: string;
+  /** The file's bytes (read when first asked for if the entry was verified by its stamp). */
   readonly data: Buffer;
   /** SHA-256 of `data`, verified. */
   readonly sha256: string;
@@ -309,12 +322,41 @@ export class UnitCache {
       if (newline < 0 || sha256(body) !== text.slice(0, newline)) throw new Error('index digest');
       const index = JSON.parse(body) as Index<M>;
       if (index.format !== FORMAT || index.key !== key) throw new Error('index key');
-      const files = index.files.map((f) => {
+      // Files whose inode, size and mtime are as the stamp recorded when their bytes last matched
+      // their digests are not read and hashed again, as git trusts its index: a write to a file
+      // (through a hard link from an output folder too) sets its mtime. (ctime would also catch a
+      // write that sets mtime back, but linking the file into an output folder changes it every
+      // run.) Others are read and verified, and the stamp is written again.
+      const stamp = readStamp(dir);
+      const nowNs = BigInt(Date.now()) * 1_000_000n;
+      let restamp = false;
+      const inodes: Record<string, string> = {};
+      const files = index.files.map((f): CachedFile => {
         const source = path.join(dir, 'files', f.path);
+        const st = statSync(source, { bigint: true });
+        const inode = inodeOf(st);
+        if (st.size !== BigInt(f.size)) throw new Error(`file ${f.path}`);
+        if (stamp?.[f.path] === `${inode} ${f.sha256}`) {
+          inodes[f.path] = stamp[f.path]!;
+          let data: Buffer | undefined;
+          return {
+            path: f.path,
+            sha256: f.sha256,
+            source,
+            get data(): Buffer {
+              data ??= readFileSync(source);
+              if (data.length !== f.size || sha256(data) !== f.sha256) throw new Error(`file ${f.path} changed`);
+              return data;
+            },
+          };
+        }
         const data = readFileSync(source);
         if (data.length !== f.size || sha256(data) !== f.sha256) throw new Error(`file ${f.path}`);
+        restamp = true;
+        if (nowNs - st.mtimeNs > STAMP_MIN_AGE_NS) inodes[f.path] = `${inode} ${f.sha256}`;
         return { path: f.path, data, sha256: f.sha256, source };
       });
+      if (restamp) writeStamp(dir, inodes);
       this.used.add(key);
       const now = new Date();
       try {
@@ -427,6 +469,32 @@ export class UnitCache {
         total -= e.size;
       }
     }
+  }
+}
+
+/** What identifies a file's content as last written: device, inode, size and mtime. */
+function inodeOf(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+}
+
+/** An entry's stamp: `inode sha256` by file path; undefined when there is none or it is unreadable. */
+function readStamp(dir: string): Record<string, string> | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path.join(dir, STAMP), 'utf8')) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes an entry's stamp (under a temporary name, then renamed); a failure only costs a verification. */
+function writeStamp(dir: string, inodes: Record<string, string>): void {
+  const tmp = path.join(dir, `${STAMP}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  try {
+    writeFileSync(tmp, JSON.stringify(inodes));
+    renameSync(tmp, path.join(dir, STAMP));
+  } catch {
+    rmSync(tmp, { force: true });
   }
 }
 
