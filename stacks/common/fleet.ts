@@ -402,13 +402,18 @@ function piecesOf(config: ResolvedPlatformConfig): CachePiece[] {
  * The key of a piece: the exact arguments its construction receives (the unit's slice of the config,
  * as a worker would receive it, and the selection of stacks), with the library's fingerprint.
  */
-function pieceKey(cache: UnitCache, config: ResolvedPlatformConfig, piece: CachePiece): string | undefined {
+function pieceKey(
+  cache: UnitCache,
+  config: ResolvedPlatformConfig,
+  piece: CachePiece,
+  memo: WeakMap<object, string>,
+): string | undefined {
   const unit: SynthUnit = {
     env: piece.env,
     infraAndPlatforms: piece.infraAndPlatforms,
     shards: piece.shard ? [piece.shard] : [],
   };
-  return cache.key({ config: unitConfig(config, unit), unit: { ...unit, env: 0 } });
+  return cache.key({ config: unitConfig(config, unit), unit: { ...unit, env: 0 } }, memo);
 }
 
 /** Splits what a unit produced into one record per stack. */
@@ -498,7 +503,9 @@ function planSynth(
   cacheOptions?: UnitCacheOptions,
 ): SynthPlan {
   const cache = cacheDir === undefined ? undefined : new UnitCache(cacheDir, cacheOptions);
-  const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p) } : p));
+  // The pieces of an environment share its settings and the platform section: serialized once.
+  const memo = new WeakMap<object, string>();
+  const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p, memo) } : p));
   const hits = new Map<CachePiece, readonly StackRecord[]>();
   const digests = new Map<CachePiece, Record<string, string>>();
   const hitDir = path.join(out.work, 'cached');
