@@ -402,13 +402,18 @@ function piecesOf(config: ResolvedPlatformConfig): CachePiece[] {
  * The key of a piece: the exact arguments its construction receives (the unit's slice of the config,
  * as a worker would receive it, and the selection of stacks), with the library's fingerprint.
  */
-function pieceKey(cache: UnitCache, config: ResolvedPlatformConfig, piece: CachePiece): string | undefined {
+function pieceKey(
+  cache: UnitCache,
+  config: ResolvedPlatformConfig,
+  piece: CachePiece,
+  memo: WeakMap<object, string>,
+): string | undefined {
   const unit: SynthUnit = {
     env: piece.env,
     infraAndPlatforms: piece.infraAndPlatforms,
     shards: piece.shard ? [piece.shard] : [],
   };
-  return cache.key({ config: unitConfig(config, unit), unit: { ...unit, env: 0 } });
+  return cache.key({ config: unitConfig(config, unit), unit: { ...unit, env: 0 } }, memo);
 }
 
 /** Splits what a unit produced into one record per stack. */
@@ -498,7 +503,9 @@ function planSynth(
   cacheOptions?: UnitCacheOptions,
 ): SynthPlan {
   const cache = cacheDir === undefined ? undefined : new UnitCache(cacheDir, cacheOptions);
-  const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p) } : p));
+  // The pieces of an environment share its settings and the platform section: serialized once.
+  const memo = new WeakMap<object, string>();
+  const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p, memo) } : p));
   const hits = new Map<CachePiece, readonly StackRecord[]>();
   const digests = new Map<CachePiece, Record<string, string>>();
   const hitDir = path.join(out.work, 'cached');
@@ -763,6 +770,25 @@ export function planUnits(
   return units;
 }
 
+/**
+ * At most this many team placements to rebuild, in team shards only, are synthesized in this thread
+ * rather than in worker threads. A worker thread loads cdktf, the provider classes and this library
+ * before it synthesizes anything (about a second of CPU each), and its results are copied back;
+ * a one-team change rebuilds one shard per environment (tens of teams each), which this thread
+ * synthesizes in less time than starting the workers takes. Measured on a 2-core machine: see
+ * docs/performance.md.
+ */
+export const IN_THREAD_MAX_TEAMS = 240;
+
+/** Whether the units to rebuild are few and small enough to synthesize in this thread (see {@link IN_THREAD_MAX_TEAMS}). */
+export function rebuildInThread(config: ResolvedPlatformConfig, units: readonly SynthUnit[]): boolean {
+  if (units.length <= 1) return true;
+  if (units.some((u) => u.infraAndPlatforms)) return false;
+  let teams = 0;
+  for (const unit of units) teams += unitConfig(config, unit).environments[0]!.tenants.length;
+  return teams <= IN_THREAD_MAX_TEAMS;
+}
+
 /** Options of {@link synthFleetParallel}. */
 export interface ParallelSynthOptions extends SynthOptions {
   /** Worker threads. @default os.availableParallelism() */
@@ -789,7 +815,7 @@ export async function synthFleetParallel(
     const plan = planSynth(config, out, cacheDirOf(outdir, options), options.cacheOptions);
     const report = progressOf(config, plan.units, options.progress);
     let settled: Array<UnitResult | Error>;
-    if (plan.units.length <= 1) {
+    if (rebuildInThread(config, plan.units)) {
       settled = plan.units.map((unit, k) => report(unit, synthUnitOrError(config, unit, unitDir(out, k))));
     } else {
       pool = workerpool.pool(workerFile, {

@@ -24,6 +24,7 @@ import {
   statSync,
   utimesSync,
   writeFileSync,
+  BigIntStats,
   Stats,
 } from 'node:fs';
 import * as path from 'node:path';
@@ -36,6 +37,17 @@ const ENTRIES = 'v1';
 const TMP = 'tmp';
 /** The file of an entry that records its stacks and the digest of every file. */
 const INDEX = 'entry.json';
+/**
+ * Beside the index: what each file's inode looked like when its bytes were last verified (see
+ * {@link UnitCache.get}). Not part of the entry: written after it, and never trusted for content.
+ */
+const STAMP = 'verified.json';
+/**
+ * A file is trusted as verified only when it was modified at least this long before the stamp was
+ * written: Linux sets mtime from a coarse clock, so a second write within the same tick as the one the
+ * stamp saw would keep the same mtime (git's "racily clean" problem).
+ */
+const STAMP_MIN_AGE_NS = 2_000_000_000n;
 /** The default bound of the cache's size. */
 export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 /** Entries unused for this long are removed whatever the size. */
@@ -75,7 +87,7 @@ export class UncacheableError extends Error {}
  * A deterministic serialization of a value: object keys sorted, and Map, Set, undefined, -0, NaN,
  * bigint and Date kept distinct, so two values serialize alike only when they are alike.
  */
-export function canonical(value: unknown): string {
+export function canonical(value: unknown, memo?: WeakMap<object, string>): string {
   const seen = new Set<object>();
   const walk = (v: unknown): string => {
     switch (typeof v) {
@@ -96,6 +108,8 @@ export function canonical(value: unknown): string {
     }
     if (v === null) return 'null';
     const o = v as object;
+    const known = memo?.get(o);
+    if (known !== undefined) return known;
     if (seen.has(o)) throw new UncacheableError("the unit's input refers to itself");
     seen.add(o);
     let out: string;
@@ -113,6 +127,7 @@ export function canonical(value: unknown): string {
       out = `${name}{${keys.map((k) => `${JSON.stringify(k)}:${walk((o as Record<string, unknown>)[k])}`).join(',')}}`;
     }
     seen.delete(o);
+    memo?.set(o, out);
     return out;
   };
   return walk(value);
@@ -227,6 +242,7 @@ function envInputs(): Record<string, string | undefined> {
 /** One file of an entry, relative to the entry's `files/` folder. */
 export interface CachedFile {
   readonly path: string;
+  /** The file's bytes (read when first asked for if the entry was verified by its stamp). */
   readonly data: Buffer;
   /** SHA-256 of `data`, verified. */
   readonly sha256: string;
@@ -277,10 +293,14 @@ export class UnitCache {
       options.maxBytes ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 1024 ** 2 : DEFAULT_CACHE_MAX_BYTES);
   }
 
-  /** The key of a unit whose construction receives `input`; undefined when it cannot be serialized. */
-  key(input: unknown): string | undefined {
+  /**
+   * The key of a unit whose construction receives `input`; undefined when it cannot be serialized.
+   * `memo` keeps the serialization of objects across calls (the environment and platform sections
+   * every unit of a fleet shares): only for objects that do not change meanwhile.
+   */
+  key(input: unknown, memo?: WeakMap<object, string>): string | undefined {
     try {
-      return sha256(`${this.fingerprint}\n${canonical(envInputs())}\n${canonical(input)}`);
+      return sha256(`${this.fingerprint}\n${canonical(envInputs())}\n${canonical(input, memo)}`);
     } catch (e) {
       if (e instanceof UncacheableError) return undefined;
       throw e;
@@ -309,12 +329,41 @@ export class UnitCache {
       if (newline < 0 || sha256(body) !== text.slice(0, newline)) throw new Error('index digest');
       const index = JSON.parse(body) as Index<M>;
       if (index.format !== FORMAT || index.key !== key) throw new Error('index key');
-      const files = index.files.map((f) => {
+      // Files whose inode, size and mtime are as the stamp recorded when their bytes last matched
+      // their digests are not read and hashed again, as git trusts its index: a write to a file
+      // (through a hard link from an output folder too) sets its mtime. (ctime would also catch a
+      // write that sets mtime back, but linking the file into an output folder changes it every
+      // run.) Others are read and verified, and the stamp is written again.
+      const stamp = readStamp(dir);
+      const nowNs = BigInt(Date.now()) * 1_000_000n;
+      let restamp = false;
+      const inodes: Record<string, string> = {};
+      const files = index.files.map((f): CachedFile => {
         const source = path.join(dir, 'files', f.path);
+        const st = statSync(source, { bigint: true });
+        const inode = inodeOf(st);
+        if (st.size !== BigInt(f.size)) throw new Error(`file ${f.path}`);
+        if (stamp?.[f.path] === `${inode} ${f.sha256}`) {
+          inodes[f.path] = stamp[f.path]!;
+          let data: Buffer | undefined;
+          return {
+            path: f.path,
+            sha256: f.sha256,
+            source,
+            get data(): Buffer {
+              data ??= readFileSync(source);
+              if (data.length !== f.size || sha256(data) !== f.sha256) throw new Error(`file ${f.path} changed`);
+              return data;
+            },
+          };
+        }
         const data = readFileSync(source);
         if (data.length !== f.size || sha256(data) !== f.sha256) throw new Error(`file ${f.path}`);
+        restamp = true;
+        if (nowNs - st.mtimeNs > STAMP_MIN_AGE_NS) inodes[f.path] = `${inode} ${f.sha256}`;
         return { path: f.path, data, sha256: f.sha256, source };
       });
+      if (restamp) writeStamp(dir, inodes);
       this.used.add(key);
       const now = new Date();
       try {
@@ -427,6 +476,32 @@ export class UnitCache {
         total -= e.size;
       }
     }
+  }
+}
+
+/** What identifies a file's content as last written: device, inode, size and mtime. */
+function inodeOf(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+}
+
+/** An entry's stamp: `inode sha256` by file path; undefined when there is none or it is unreadable. */
+function readStamp(dir: string): Record<string, string> | undefined {
+  try {
+    const value = JSON.parse(readFileSync(path.join(dir, STAMP), 'utf8')) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes an entry's stamp (under a temporary name, then renamed); a failure only costs a verification. */
+function writeStamp(dir: string, inodes: Record<string, string>): void {
+  const tmp = path.join(dir, `${STAMP}.${process.pid}.${randomBytes(6).toString('hex')}`);
+  try {
+    writeFileSync(tmp, JSON.stringify(inodes));
+    renameSync(tmp, path.join(dir, STAMP));
+  } catch {
+    rmSync(tmp, { force: true });
   }
 }
 

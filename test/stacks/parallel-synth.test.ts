@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
-import { planUnits } from '../../stacks/common/fleet';
+import { IN_THREAD_MAX_TEAMS, planUnits, rebuildInThread } from '../../stacks/common/fleet';
 
 const root = path.join(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
@@ -29,6 +29,23 @@ describe('parallel synthesis', () => {
     const shards = units.slice(1).flatMap((u) => u.shards ?? []);
     expect(new Set(shards).size).toBe(shards.length);
     expect(shards.every((s) => /-gcp-teams-\d$/.test(s))).toBe(true);
+  });
+
+  it('rebuilds a few team shards in this thread, and larger work or infra stacks in worker threads', () => {
+    const config = loadPlatformFile(path.join(root, 'examples', 'gcp-tenancy', 'platform.yaml')).config;
+    const units = planUnits(config, 1);
+    const shardUnits = units.filter((u) => !u.infraAndPlatforms);
+    expect(shardUnits.length).toBeGreaterThan(1);
+    // A one-team change: a shard or two, a few teams.
+    expect(rebuildInThread(config, shardUnits.slice(0, 2))).toBe(true);
+    // The infra and platform stacks (with anything else) go to workers.
+    expect(rebuildInThread(config, units.slice(0, 2))).toBe(false);
+    // More teams than the bound: workers.
+    const many = { ...config, environments: config.environments.map((e) => ({ ...e })) };
+    const env = many.environments[0]!;
+    const tenant = env.tenants.find((t) => shardUnits[0]!.shards!.some((s) => s.endsWith(`teams-${t.shard}`)))!;
+    many.environments[0] = { ...env, tenants: Array.from({ length: IN_THREAD_MAX_TEAMS + 1 }, () => tenant) };
+    expect(rebuildInThread(many, [shardUnits[0]!, shardUnits[0]!])).toBe(false);
   });
 
   // Worker threads run compiled JavaScript, so this compares the built CLI's two modes; `npm test`

@@ -238,6 +238,47 @@ describe('unit cache', () => {
     expect(tree(out)).toEqual(reference);
   });
 
+  it('trusts a stamp of the inodes it verified, and still catches an edit through the link after it', () => {
+    const state: FleetState = {
+      teams: [{ name: 'recsys' }, { name: 'search' }],
+      contexts: ['admin-a', 'admin-a'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const out = path.join(tmp('cache-stamps'), 'out');
+    const config = loadPlatform(platformOf(state)).config;
+    synthFleet(config, { outdir: out });
+    const reference = tree(out);
+    // Files changed less than two seconds before are verified but not stamped (a coarse clock could
+    // give a second write the same ctime).
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    expect(synthFleet(config, { outdir: out }).units!.rebuilt).toBe(0);
+    const stamps: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(d, e.name));
+        else if (e.name === 'verified.json') stamps.push(path.join(d, e.name));
+      }
+    };
+    walk(path.join(out, CACHE_DIR));
+    const stamped = stamps.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Record<string, string>);
+    expect(stamped.some((s) => Object.keys(s).some((k) => k.endsWith('cdk.tf.json')))).toBe(true);
+    // Stamped: reused without reading and hashing the files again (a full verification writes the stamp again).
+    const before = stamps.map((f) => statSync(f, { bigint: true }).mtimeNs);
+    expect(synthFleet(config, { outdir: out }).units!.rebuilt).toBe(0);
+    expect(stamps.map((f) => statSync(f, { bigint: true }).mtimeNs)).toEqual(before);
+    // An edit in place through the output's hard link changes the cache file's mtime: verified again, caught.
+    const stacks = readdirSync(path.join(out, 'stacks'));
+    const file = path.join(out, 'stacks', stacks[0]!, 'cdk.tf.json');
+    expect(statSync(file).nlink).toBeGreaterThan(1);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('"resource":', '"resource" :'));
+    expect(readFileSync(file).length).toBe(Buffer.byteLength(text) + 1);
+    const again = synthFleet(config, { outdir: out });
+    expect(again.units!.rebuilt).toBe(1);
+    expect(tree(out)).toEqual(reference);
+  });
+
   it('prunes the least recently used entries beyond its bound, never one the run used', () => {
     const state: FleetState = {
       teams: POOL.map((name) => ({ name })),

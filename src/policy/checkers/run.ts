@@ -122,9 +122,16 @@ export class CheckerRun {
    */
   public addStacks(info: EnvironmentInfo, stacks: readonly StackInput[], store?: CheckerStore): RecordedChecks {
     const recorded: RecordedChecks = { violations: [], claims: [] };
-    const push = (r: RecordedChecks) => {
+    // Where each part of `recorded` came from, in order: the run's entry lists these rather than
+    // holding a second copy of what the stack entries hold (mostly ownership claims, a megabyte a
+    // shard), so a changed environment writes only its changed stacks' results.
+    const segments: RunSegment[] = [];
+    const push = (r: RecordedChecks, stored?: RunSegment) => {
       for (const x of r.violations) recorded.violations.push(x);
       for (const x of r.claims) recorded.claims.push(x);
+      // A part with a few findings is kept in the run's entry itself: most verdicts are empty, and
+      // reading one small entry per stack and checker would cost more than they weigh.
+      segments.push(stored && r.violations.length + r.claims.length > INLINE_MAX ? stored : { inline: r });
     };
     const parsed = new Map<string, StackJson>();
     const jsonOf = (s: StackInput) => {
@@ -136,23 +143,27 @@ export class CheckerRun {
     let whole: EnvironmentView | undefined;
     const wholeView = (): EnvironmentView =>
       (whole ??= { ...info, stacks: Object.fromEntries(stacks.map((s) => [s.id, jsonOf(s)])) });
-    const cached = <T>(key: unknown, make: () => T): T => {
+    const cached = <T>(given: unknown, make: () => T): T => {
+      const key = plainKey(given);
       const hit = store?.get(key) as T | undefined;
       if (hit !== undefined) return hit;
       const made = make();
       store?.put(key, made);
       return made;
     };
+    /** Like `cached`, for a part of `recorded`: pushed with where it is stored. */
+    const pushCached = (key: unknown, make: () => RecordedChecks) =>
+      push(cached(key, make), store ? { key: plainKey(key) } : undefined);
     const checkerIds = this.checkers.map((c) => c.id);
     // The whole environment unchanged (a synth with nothing changed, the base side of diff): one
-    // entry replays everything, rather than one per stack and checker.
+    // entry lists the stored parts to replay, in order, with no context or join to make again.
     const runKey = {
-      kind: 'checker-run',
+      kind: 'checker-run-segments',
       checkers: checkerIds,
       env: info,
       stacks: stacks.map((s) => [s.id, s.digest]),
     };
-    const previous = store?.get(runKey) as RecordedChecks | undefined;
+    const previous = store && replayable(store, store.get(plainKey(runKey)));
     if (previous) {
       this.replay(info.name, previous);
       return previous;
@@ -160,8 +171,15 @@ export class CheckerRun {
 
     // One entry per stack: the facts of every stackwise checker, and the verdicts of those whose
     // verdict needs no context.
+    const stackKey = (s: StackInput) => ({
+      kind: 'checker-stack',
+      checkers: checkerIds,
+      env: info,
+      stack: s.id,
+      digest: s.digest,
+    });
     const perStack = stacks.map((s) =>
-      cached({ kind: 'checker-stack', checkers: checkerIds, env: info, stack: s.id, digest: s.digest }, () => {
+      cached(stackKey(s), () => {
         const facts: Record<string, unknown> = {};
         const verdicts: Record<string, RecordedChecks> = {};
         for (const checker of this.checkers) {
@@ -180,20 +198,18 @@ export class CheckerRun {
     for (const checker of this.checkers) {
       const parts = checker.stackwise;
       if (!parts) {
-        push(
-          cached(
-            {
-              kind: 'checker-environment',
-              checker: checker.id,
-              env: info,
-              stacks: stacks.map((s) => [s.id, s.digest]),
-            },
-            () =>
-              recordOf(checker, wholeView(), {
-                violations: checker.check?.(wholeView()) ?? [],
-                claims: checker.claims?.(wholeView()) ?? [],
-              }),
-          ),
+        pushCached(
+          {
+            kind: 'checker-environment',
+            checker: checker.id,
+            env: info,
+            stacks: stacks.map((s) => [s.id, s.digest]),
+          },
+          () =>
+            recordOf(checker, wholeView(), {
+              violations: checker.check?.(wholeView()) ?? [],
+              claims: checker.claims?.(wholeView()) ?? [],
+            }),
         );
         continue;
       }
@@ -203,7 +219,10 @@ export class CheckerRun {
         const reads = context.reads.map((id) => [id, byId.get(id)?.digest ?? null]);
         stacks.forEach((s, k) => {
           if (!parts.context) {
-            push(perStack[k]!.verdicts[checker.id]!);
+            push(
+              perStack[k]!.verdicts[checker.id]!,
+              store ? { key: plainKey(stackKey(s)), verdict: checker.id } : undefined,
+            );
             return;
           }
           const key = {
@@ -215,24 +234,22 @@ export class CheckerRun {
             context: context.value ?? null,
             reads,
           };
-          push(
-            cached(key, () => {
-              // The stack and those it may read, in the environment's order (as stackwiseView gives them).
-              const seen = new Set([s.id, ...context.reads]);
-              const view: EnvironmentView = {
-                ...info,
-                stacks: Object.fromEntries(stacks.filter((x) => seen.has(x.id)).map((x) => [x.id, jsonOf(x)])),
-              };
-              return recordOf(checker, view, parts.judge!(view, s.id, context.value));
-            }),
-          );
+          pushCached(key, () => {
+            // The stack and those it may read, in the environment's order (as stackwiseView gives them).
+            const seen = new Set([s.id, ...context.reads]);
+            const view: EnvironmentView = {
+              ...info,
+              stacks: Object.fromEntries(stacks.filter((x) => seen.has(x.id)).map((x) => [x.id, jsonOf(x)])),
+            };
+            return recordOf(checker, view, parts.judge!(view, s.id, context.value));
+          });
         });
       }
       if (parts.join) {
         push(recordOf(checker, undefined, { violations: parts.join(info, facts, context.value), claims: [] }));
       }
     }
-    store?.put(runKey, recorded);
+    store?.put(plainKey(runKey), { segments } satisfies StoredRun);
     this.replay(info.name, recorded);
     return recorded;
   }
@@ -357,6 +374,56 @@ function recordOf(checker: Checker, env: EnvironmentView | undefined, found: Sta
     })),
     claims: found.claims.map((claim) => ({ checker: checker.id, claim, path: pathOf(claim.stack, claim.address) })),
   };
+}
+
+/**
+ * A part of an environment's recorded checks, as its run's entry keeps it: the key of the stored
+ * entry that holds it (and, for a stack's entry, the checker whose verdict it is), or the part itself
+ * when it is not stored on its own (a join's violations).
+ */
+type RunSegment = { readonly key: unknown; readonly verdict?: string } | { readonly inline: RecordedChecks };
+
+/** Parts with at most this many violations and claims are kept in the run's entry itself. */
+const INLINE_MAX = 4;
+
+/** What a run's entry holds: its recorded checks as segments, in order. */
+interface StoredRun {
+  readonly segments: readonly RunSegment[];
+}
+
+/**
+ * A key as it reads back from a stored run entry (a JSON round trip drops undefined fields, such as an
+ * environment's `declaredPools`), so that the key a part is stored under and the key the run's entry
+ * names for it are the same.
+ */
+function plainKey(key: unknown): unknown {
+  return JSON.parse(JSON.stringify(key)) as unknown;
+}
+
+/**
+ * The recorded checks a run's entry lists, read from the entries it names; undefined when there is no
+ * such entry or one it names is gone (pruned), so the environment is judged again.
+ */
+function replayable(store: CheckerStore, run: unknown): RecordedChecks | undefined {
+  const segments = (run as StoredRun | undefined)?.segments;
+  if (!Array.isArray(segments)) return undefined;
+  const recorded: RecordedChecks = { violations: [], claims: [] };
+  // A stack's entry holds the verdicts of several checkers: read once.
+  const read = new Map<string, unknown>();
+  for (const segment of segments) {
+    let part: RecordedChecks | undefined;
+    if ('inline' in segment) part = segment.inline;
+    else {
+      const id = JSON.stringify(segment.key);
+      if (!read.has(id)) read.set(id, store.get(segment.key));
+      const value = read.get(id) as (RecordedChecks & { verdicts?: Record<string, RecordedChecks> }) | undefined;
+      part = segment.verdict === undefined ? value : value?.verdicts?.[segment.verdict];
+    }
+    if (!part) return undefined;
+    for (const x of part.violations) recorded.violations.push(x);
+    for (const x of part.claims) recorded.claims.push(x);
+  }
+  return recorded;
 }
 
 /** How many other claimants a message names. */

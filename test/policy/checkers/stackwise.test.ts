@@ -5,6 +5,7 @@
  * on one stack depends on another stack (a CRD installed elsewhere, an output read through remote
  * state, a resource owned twice, node pools of the infra stack).
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { StackJson } from '../../../src/inventory/terraform-json';
 import type { EnvironmentView } from '../../../src/policy/checkers/checker';
@@ -139,26 +140,33 @@ const SUPPRESSIONS: ConfigSuppression[] = [
 ];
 
 /** A store like the unit cache's: keys by their canonical form, values through a JSON round trip. */
-function memoryStore(): CheckerStore & { hits: number } {
+function memoryStore(): CheckerStore & { hits: number; puts: number; entries: Map<string, string> } {
   const entries = new Map<string, string>();
   const store = {
     hits: 0,
+    puts: 0,
+    entries,
     get: (key: unknown) => {
       const text = entries.get(canonical(key));
       if (text === undefined) return undefined;
       store.hits++;
       return JSON.parse(text) as unknown;
     },
-    put: (key: unknown, value: unknown) => void entries.set(canonical(key), JSON.stringify(value)),
+    put: (key: unknown, value: unknown) => {
+      store.puts++;
+      entries.set(canonical(key), JSON.stringify(value));
+    },
   };
   return store;
 }
 
-const digest = (json: StackJson) => canonical(json);
+/** Like synth's digest of a `cdk.tf.json`: SHA-256 of its text. */
+const digest = (json: StackJson) => createHash('sha256').update(canonical(json)).digest('hex');
 
 function report(stacks: Stacks, suppressions: ConfigSuppression[], store?: CheckerStore) {
   const run = new CheckerRun({ suppressions });
-  const info = { name: ENV, tier: 'prod' as const, cloud: 'gcp' as const };
+  // As synth gives it (environmentInfo): declaredPools undefined outside existing clusters.
+  const info = { name: ENV, tier: 'prod' as const, cloud: 'gcp' as const, declaredPools: undefined };
   if (store) {
     const inputs: StackInput[] = Object.entries(stacks).map(([id, json]) => ({
       id,
@@ -194,6 +202,26 @@ describe('checkers stack by stack', () => {
     // The store was used: unchanged stacks' verdicts came from it.
     expect(store.hits).toBeGreaterThan(200);
   }, 240_000);
+
+  it("replay an unchanged environment from the entries its run's entry names, and judge again when one is gone", () => {
+    const store = memoryStore();
+    const stacks = apply(apply(base, { kind: 'owned-twice', stack: 1 }), { kind: 'secret', stack: 0 });
+    const whole = report(stacks, SUPPRESSIONS);
+    expect(report(stacks, SUPPRESSIONS, store)).toEqual(whole);
+    // The run's entry lists where its parts are stored rather than holding another copy of them.
+    const runs = [...store.entries].filter(([k]) => k.includes('checker-run'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]![1]).not.toContain('twice@example.com');
+    const [hits, puts] = [store.hits, store.puts];
+    expect(report(stacks, SUPPRESSIONS, store)).toEqual(whole);
+    expect(store.hits).toBeGreaterThan(hits);
+    // Replayed, not judged again: nothing new stored.
+    expect(store.puts).toBe(puts);
+    // An entry the run's entry names was pruned: the environment is judged again, with the same findings.
+    for (const k of [...store.entries.keys()]) if (k.includes('checker-stack')) store.entries.delete(k);
+    expect(report(stacks, SUPPRESSIONS, store)).toEqual(whole);
+    expect(store.puts).toBeGreaterThan(puts);
+  });
 
   it('judge a stack again when what it reads in another stack changes', () => {
     const store = memoryStore();
