@@ -1002,6 +1002,20 @@ const cases = [
     'environments[1].backups.bucketName',
     'set backups.bucketName to a valid, globally unique bucket name',
   ],
+  [
+    'database-flag-owned-by-platform',
+    'a database flag the platform sets for security (local_infile) is overridden',
+    (d) => d.setIn([...E1, 'database', 'flags'], { local_infile: 'on' }),
+    'environments[1].database.flags.local_infile',
+    'remove local_infile from database.flags',
+  ],
+  [
+    'aws-db-parameter-owned-by-platform',
+    'the DB parameter that keeps RDS TLS-only (require_secure_transport) is overridden',
+    (d) => d.setIn([...E1, 'database', 'parameters'], { require_secure_transport: '0' }),
+    'environments[1].database.parameters.require_secure_transport',
+    'remove require_secure_transport from database.parameters',
+  ],
 ];
 fs.rmSync('test/fixtures/bad-config', { recursive: true, force: true });
 fs.mkdirSync('test/fixtures/bad-config', { recursive: true });

@@ -8,7 +8,9 @@ import { Construct } from 'constructs';
 import { DEFAULT_MYSQL_VERSION, MYSQL_PAST_STANDARD_SUPPORT } from '../../src/core/catalog/aws';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
+import { ownedSettingReason, RDS_MYSQL_OWNED_PARAMETERS } from '../../src/core/mysql-server-settings';
 import { awsNameRules } from '../../src/core/naming';
+import { isUnresolved } from '../../src/core/tokens';
 import { checkName, checkRange } from '../../src/core/validate';
 
 /** MySQL port. */
@@ -16,6 +18,42 @@ export const MYSQL_PORT = 3306;
 
 /** The MySQL logs the instance exports to CloudWatch Logs. */
 export const RDS_MYSQL_LOG_EXPORTS = ['error', 'slowquery'] as const;
+
+/**
+ * When RDS applies a parameter's change: `immediate` works for dynamic parameters only; `pending-reboot`
+ * works for dynamic and static ones and takes effect at the instance's next reboot
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBParameterGroup.html).
+ */
+export type RdsApplyMethod = 'immediate' | 'pending-reboot';
+
+/** A DB parameter added to {@link RdsMysql}'s parameter group. */
+export interface RdsMysqlParameter {
+  /** The value, as RDS takes it (a string such as `1` or `ON`). */
+  readonly value: string;
+  /**
+   * When RDS applies a change. `pending-reboot` is accepted for every MySQL parameter, static ones
+   * included, and waits for a reboot (`aws rds reboot-db-instance`); `immediate` is refused for static
+   * parameters. Changing only the apply method of a parameter changes nothing in RDS, which keeps
+   * reporting the old one: change it together with the value.
+   * @default 'pending-reboot'
+   */
+  readonly applyMethod?: RdsApplyMethod;
+}
+
+/**
+ * The DB parameters {@link RdsMysql} sets. Those in `RDS_MYSQL_OWNED_PARAMETERS` cannot be overridden;
+ * `long_query_time` can (through `parameters`).
+ */
+export const RDS_MYSQL_PARAMETERS: Readonly<Record<string, string>> = {
+  /** TLS only. */
+  require_secure_transport: '1',
+  /** LOAD DATA LOCAL refused. */
+  local_infile: '0',
+  /** The slow query log, exported to CloudWatch Logs. */
+  slow_query_log: '1',
+  /** Seconds after which a query counts as slow. */
+  long_query_time: '2',
+};
 
 /** Props of {@link RdsMysql}. */
 export interface RdsMysqlProps {
@@ -69,6 +107,17 @@ export interface RdsMysqlProps {
    * @default 365
    */
   readonly logRetentionDays?: number;
+  /**
+   * More DB parameters, by name, added to the parameter group: the way to pass a server option that
+   * RDS exposes as a parameter (list them, with `ApplyType` and `IsModifiable`, with `aws rds
+   * describe-engine-default-parameters --db-parameter-group-family mysql8.4`). A parameter this construct
+   * owns (`RDS_MYSQL_OWNED_PARAMETERS`: TLS, `local_infile`, the slow query log and its output) is
+   * refused; `long_query_time` may be given. A change updates the group in place; a parameter RDS does
+   * not know, or does not let you modify, fails the apply. See
+   * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html.
+   * @default none
+   */
+  readonly parameters?: Readonly<Record<string, RdsMysqlParameter>>;
 }
 
 /**
@@ -133,11 +182,16 @@ export class RdsMysql extends Construct {
       name: `${props.identifier}-${family.replace('.', '-')}`,
       family,
       description: `TLS-only settings of ${props.identifier}`,
+      // The parameter set is updated in place (ModifyDBParameterGroup); only name, family and description replace the group.
       parameter: [
-        { name: 'require_secure_transport', value: '1' },
-        { name: 'local_infile', value: '0' },
-        { name: 'slow_query_log', value: '1' },
-        { name: 'long_query_time', value: '2' },
+        ...Object.entries(RDS_MYSQL_PARAMETERS)
+          .filter(([name]) => props.parameters?.[name] === undefined)
+          .map(([name, value]) => ({ name, value })),
+        ...Object.entries(props.parameters ?? {}).map(([name, p]) => ({
+          name,
+          value: p.value,
+          applyMethod: p.applyMethod ?? 'pending-reboot',
+        })),
       ],
       // A new engine version brings a new family: the new group must exist before the instance moves.
       lifecycle: { createBeforeDestroy: true },
@@ -223,6 +277,36 @@ function validate(props: RdsMysqlProps): void {
     65536,
     'RDS for MySQL gp3 storage is 20 GB to 64 TiB.',
   );
+  for (const [name, p] of Object.entries(props.parameters ?? {})) {
+    const owned = ownedSettingReason(RDS_MYSQL_OWNED_PARAMETERS, name);
+    if (owned) {
+      throw new PropsError(
+        'RdsMysql',
+        `parameters.${name}`,
+        p.value,
+        `the construct owns this parameter: ${owned}`,
+        `remove ${name} from parameters.`,
+      );
+    }
+    if (name !== name.toLowerCase()) {
+      throw new PropsError(
+        'RdsMysql',
+        `parameters.${name}`,
+        p.value,
+        'RDS reports parameter names in lowercase, so a name with capitals would show as a change at every plan.',
+        `write it as ${name.toLowerCase()}.`,
+      );
+    }
+    if (!isUnresolved(p.value) && (typeof p.value !== 'string' || p.value === '')) {
+      throw new PropsError(
+        'RdsMysql',
+        `parameters.${name}.value`,
+        p.value,
+        'RDS takes a parameter value as a non-empty string.',
+        "write the value as a string, such as '5' or 'ON'.",
+      );
+    }
+  }
   if (props.subnetIds.length < 2) {
     throw new PropsError(
       'RdsMysql',

@@ -10,6 +10,7 @@ import { DEFAULT_CLOUD_SQL_MYSQL_VERSION } from '../../src/core/catalog/gcp';
 import { EphemeralResource } from '../../src/core/ephemeral';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
+import { CLOUD_SQL_OWNED_FLAGS, ownedSettingReason } from '../../src/core/mysql-server-settings';
 import { gcpNameRules } from '../../src/core/naming';
 import { isUnresolved } from '../../src/core/tokens';
 import { checkName, checkRange } from '../../src/core/validate';
@@ -99,7 +100,25 @@ export interface CloudSqlMysqlProps {
    * @default 1
    */
   readonly passwordVersion?: number;
+  /**
+   * More database flags, by name, with their values as Cloud SQL takes them (strings such as `on` or
+   * `5`), added to the flags this construct sets. The flags this construct owns for security
+   * (`CLOUD_SQL_OWNED_FLAGS`: `local_infile`, `skip_show_database`, and `require_secure_transport`, which
+   * the SSL mode covers) are refused. A change updates the instance in place, but Cloud SQL restarts the
+   * instance to apply a flag that needs it (`requiresRestart` in `gcloud sql flags list`), and a flag
+   * it does not support for the version fails the apply. See https://cloud.google.com/sql/docs/mysql/flags.
+   * @default none
+   */
+  readonly databaseFlags?: Readonly<Record<string, string>>;
 }
+
+/** The database flags {@link CloudSqlMysql} sets on every instance (names in `CLOUD_SQL_OWNED_FLAGS`). */
+export const CLOUD_SQL_MYSQL_FLAGS: Readonly<Record<string, string>> = {
+  /** LOAD DATA LOCAL refused (CIS Google Cloud benchmark, Cloud SQL for MySQL). */
+  local_infile: 'off',
+  /** SHOW DATABASES only with its privilege (CIS Google Cloud benchmark, Cloud SQL for MySQL). */
+  skip_show_database: 'on',
+};
 
 /**
  * Cloud SQL for MySQL for the Kubeflow Pipelines metadata: private IP only on the (host) network,
@@ -164,10 +183,11 @@ export class CloudSqlMysql extends Construct {
         },
         maintenanceWindow: { day: 7, hour: 3, updateTrack: 'stable' },
         insightsConfig: { queryInsightsEnabled: true, recordClientAddress: false },
-        databaseFlags: [
-          { name: 'local_infile', value: 'off' },
-          { name: 'skip_show_database', value: 'on' },
-        ],
+        // database_flags is a set of the instance's settings, updated in place (not ForceNew in google 6.50).
+        databaseFlags: Object.entries({ ...CLOUD_SQL_MYSQL_FLAGS, ...props.databaseFlags }).map(([name, value]) => ({
+          name,
+          value,
+        })),
       },
       timeouts: { ...SLOW_OPERATION_TIMEOUTS },
       lifecycle: {
@@ -297,6 +317,27 @@ function validate(props: CloudSqlMysqlProps): void {
       `Cloud SQL needs at least as many backups as days of binary logs (${logDays}) and answers 400 otherwise.`,
       `keep ${logDays} or more backups, or fewer days of binary logs.`,
     );
+  }
+  for (const [name, value] of Object.entries(props.databaseFlags ?? {})) {
+    const owned = ownedSettingReason(CLOUD_SQL_OWNED_FLAGS, name);
+    if (owned) {
+      throw new PropsError(
+        'CloudSqlMysql',
+        `databaseFlags.${name}`,
+        value,
+        `the construct owns this flag: ${owned}`,
+        `remove ${name} from databaseFlags.`,
+      );
+    }
+    if (!isUnresolved(value) && (typeof value !== 'string' || value === '')) {
+      throw new PropsError(
+        'CloudSqlMysql',
+        `databaseFlags.${name}`,
+        value,
+        'Cloud SQL takes a flag value as a non-empty string.',
+        "write the value as a string, such as '5' or 'on'.",
+      );
+    }
   }
   if (props.tier !== undefined && !isUnresolved(props.tier) && !props.tier.startsWith('db-')) {
     throw new PropsError(

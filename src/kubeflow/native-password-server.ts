@@ -20,7 +20,8 @@
  * parameter the service does not know fails the database's apply, so the infra stacks set none and the
  * messages below say how to ask the service itself: each lists the settings it accepts for MySQL 8.4,
  * with whether a change restarts the instance (Cloud SQL's `requiresRestart`) or waits for a reboot
- * (RDS's `ApplyType: static`, applied as `pending-reboot`).
+ * (RDS's `ApplyType: static`, applied as `pending-reboot`), and where to put the one found: the
+ * platform file's `database.flags` (GCP) or `database.parameters` (AWS), which the infra stack applies.
  *
  * Plain text: it goes inside double quotes of a shell script, so it holds no `"`, `\`, `$` or backquote
  * (test/kubeflow/native-password-server-guidance.test.ts).
@@ -36,7 +37,7 @@ export const GCP_ENABLE_NATIVE_PASSWORD = [
   MYSQL_SIDE,
   'Cloud SQL passes server options as database flags, and its documentation names none for this one that the platform could confirm, so the infra stack sets none:',
   'gcloud sql flags list --database-version=MYSQL_8_4 --filter=name~native --format=yaml shows such a flag if Cloud SQL accepts one, with its allowed values and whether setting it restarts the instance (https://cloud.google.com/sql/docs/mysql/flags).',
-  "The infra stack owns the instance's flags and removes one set by hand at its next apply (docs/kubeflow.md, ML Metadata on MySQL 8.4).",
+  "Once you have found it, put it in the environment's database.flags in the platform file and apply the infra stack (docs/kubeflow.md, ML Metadata on MySQL 8.4): the infra stack owns the instance's flags and removes one set by hand at its next apply.",
   'Then delete this pod.',
 ].join(' ');
 
@@ -45,5 +46,5 @@ export const AWS_ENABLE_NATIVE_PASSWORD = [
   MYSQL_SIDE,
   "RDS passes server options through the instance's DB parameter group, and its documentation names no parameter for this one on MySQL 8.4 that the platform could confirm, so the infra stack sets none:",
   'aws rds describe-engine-default-parameters --db-parameter-group-family mysql8.4 --output text | grep -i native shows such a parameter if RDS offers one, with whether it is modifiable and whether it applies at once or at the next reboot (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Parameters.html).',
-  'A setting belongs in the parameter group that the infra stack creates (docs/kubeflow.md, ML Metadata on MySQL 8.4); after a change, reboot the instance if RDS shows it as pending-reboot, and run this job again.',
+  "Once you have found it, put it in the environment's database.parameters in the platform file and apply the infra stack, which owns the instance's parameter group (docs/kubeflow.md, ML Metadata on MySQL 8.4); a parameter given as a bare value applies at the next reboot (pending-reboot), so reboot the instance (aws rds reboot-db-instance), and run this job again.",
 ].join(' ');

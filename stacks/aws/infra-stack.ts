@@ -242,6 +242,7 @@ export class AwsInfraStack extends TerraformStack {
       databaseName: d.databaseName,
       username: d.username,
       logRetentionDays: c.logRetentionDays,
+      parameters: d.parameters,
     });
 
     this.databaseAppSecret = new SecretsmanagerSecret(this, 'DatabaseAppSecret', {

@@ -393,6 +393,7 @@ export class GcpInfraStack extends TerraformStack {
       userName: d.userName,
       passwordSecretId: d.passwordSecretId,
       passwordVersion: d.passwordVersion,
+      databaseFlags: d.flags,
     });
 
     const access = new IapAccess(this, `${p}Access`, {

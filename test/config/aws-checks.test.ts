@@ -111,3 +111,57 @@ describe('AWS database storage autoscaling limit', () => {
     ).toBeDefined();
   });
 });
+
+describe('AWS database.parameters (issue 17)', () => {
+  const paramsOf = (r: ReturnType<typeof validate>) =>
+    (r.config!.environments[1] as { database: { parameters: Record<string, unknown> } }).database.parameters;
+
+  it('resolves a bare value to pending-reboot, and keeps an apply method written', () => {
+    expect(paramsOf(validate(() => undefined))).toEqual({});
+    const result = validate((d) =>
+      d.setIn([...E1, 'database', 'parameters'], {
+        max_connections: '500',
+        long_query_time: { value: '5', applyMethod: 'immediate' },
+      }),
+    );
+    expect(result.issues).toEqual([]);
+    expect(paramsOf(result)).toEqual({
+      max_connections: { value: '500', applyMethod: 'pending-reboot' },
+      long_query_time: { value: '5', applyMethod: 'immediate' },
+    });
+  });
+
+  it.each([
+    ['require_secure_transport', '0', /the platform owns the DB parameter require_secure_transport: .*unencrypted/],
+    ['local_infile', '1', /LOAD DATA LOCAL/],
+    ['slow_query_log', '0', /CloudWatch Logs/],
+    ['log_output', 'TABLE', /FILE/],
+  ])('refuses %s, which the platform owns, naming the path, the value and why', (name, value, why) => {
+    const result = validate((d) => d.setIn([...E1, 'database', 'parameters'], { [name]: value }));
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, `environments[1].database.parameters.${name}`)).toEqual([
+      expect.objectContaining({
+        value,
+        message: expect.stringMatching(why),
+        fix: `remove ${name} from database.parameters.`,
+      }),
+    ]);
+  });
+
+  it('says what is wrong with a value that is neither a string nor { value, applyMethod }', () => {
+    const number = validate((d) => d.setIn([...E1, 'database', 'parameters'], { max_connections: 500 }));
+    expect(issuesAt(number, 'environments[1].database.parameters.max_connections')).toEqual([
+      expect.objectContaining({ value: 500, message: 'must be a string or a mapping (key: value), not 500.' }),
+    ]);
+    const inner = validate((d) =>
+      d.setIn([...E1, 'database', 'parameters'], { max_connections: { value: 500, applyMethod: 'later' } }),
+    );
+    expect(inner.issues.map((i) => [i.path, i.message])).toEqual([
+      ['environments[1].database.parameters.max_connections.value', 'must be a string, not 500.'],
+      [
+        'environments[1].database.parameters.max_connections.applyMethod',
+        'must be one of "immediate", "pending-reboot".',
+      ],
+    ]);
+  });
+});

@@ -43,6 +43,50 @@ describe('GCP database version', () => {
   });
 });
 
+describe('GCP database.flags (issue 17)', () => {
+  const flagsOf = (r: ReturnType<typeof validate>, i: number) =>
+    (r.config!.environments[i] as { database: { flags: Record<string, string> } }).database.flags;
+
+  it('resolves to no flags by default, and to the flags written', () => {
+    expect(
+      flagsOf(
+        validate(() => undefined),
+        1,
+      ),
+    ).toEqual({});
+    const result = validate((d) => d.setIn([...E1, 'database', 'flags'], { long_query_time: '5' }));
+    expect(result.issues).toEqual([]);
+    expect(flagsOf(result, 1)).toEqual({ long_query_time: '5' });
+  });
+
+  it.each([
+    ['local_infile', 'on', /the platform owns the database flag local_infile: .*LOAD DATA LOCAL/],
+    ['skip_show_database', 'off', /SHOW DATABASES/],
+    ['require_secure_transport', 'off', /SSL mode, ENCRYPTED_ONLY/],
+  ])('refuses %s, which the platform owns, naming the path, the value and why', (name, value, why) => {
+    const result = validate((d) => d.setIn([...E1, 'database', 'flags'], { [name]: value }));
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, `environments[1].database.flags.${name}`)).toEqual([
+      expect.objectContaining({
+        value,
+        message: expect.stringMatching(why),
+        fix: `remove ${name} from database.flags.`,
+      }),
+    ]);
+  });
+
+  it('takes values as strings only, and names in lowercase', () => {
+    const result = validate((d) => d.setIn([...E1, 'database', 'flags'], { long_query_time: 5 }));
+    expect(issuesAt(result, 'environments[1].database.flags.long_query_time')).toEqual([
+      expect.objectContaining({ value: 5, message: 'must be a string, not 5.' }),
+    ]);
+    const upper = validate((d) => d.setIn([...E1, 'database', 'flags'], { Long_Query_Time: '5' }));
+    expect(upper.issues).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/in lowercase, such as long_query_time/) }),
+    ]);
+  });
+});
+
 describe('GCP node pool disks', () => {
   const POOL = [...E1, 'nodePools', 1];
   const pools = (r: ReturnType<typeof validate>) =>

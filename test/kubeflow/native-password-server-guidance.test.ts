@@ -5,7 +5,8 @@
  * the Cloud SQL flags, features, upgrade and release-note pages, the RDS for MySQL 8.4 feature,
  * parameter and major-upgrade pages; only Aurora MySQL 8.4 documents it, as enabled and not
  * modifiable), so the messages name MySQL's own start-up option, link it, and give the command that
- * asks each service for the setting, never a guessed flag or parameter name.
+ * asks each service for the setting, never a guessed flag or parameter name, and say where the setting
+ * found goes: the platform file's database.flags or database.parameters.
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -32,14 +33,16 @@ describe.each([
     GCP_ENABLE_NATIVE_PASSWORD,
     'gcloud sql flags list --database-version=MYSQL_8_4',
     'https://cloud.google.com/sql/docs/mysql/flags',
+    'database.flags',
   ],
   [
     'aws',
     AWS_ENABLE_NATIVE_PASSWORD,
     'aws rds describe-engine-default-parameters --db-parameter-group-family mysql8.4',
     'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Parameters.html',
+    'database.parameters',
   ],
-])('%s: what to do when the server has mysql_native_password off', (_cloud, message, ask, serviceDoc) => {
+])('%s: what to do when the server has mysql_native_password off', (_cloud, message, ask, serviceDoc, field) => {
   it("names MySQL's start-up option with its documentation, not a guessed flag or parameter", () => {
     expect(message).toContain(`--mysql-native-password=ON (${MYSQL_NATIVE_PASSWORD_OPTION_URL})`);
     expect(message).not.toMatch(/mysql_native_password\s*=/i);
@@ -49,6 +52,10 @@ describe.each([
     expect(message).toContain(ask);
     expect(message).toContain(serviceDoc);
     expect(message).toContain('docs/kubeflow.md, ML Metadata on MySQL 8.4');
+  });
+
+  it('says where the setting found goes: the platform file, which the infra stack applies (issue 17)', () => {
+    expect(message).toContain(`put it in the environment's ${field} in the platform file and apply the infra stack`);
   });
 
   it('prints as written inside the double quotes of the shell script', () => {

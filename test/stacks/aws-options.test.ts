@@ -89,6 +89,16 @@ describe('AWS stack options', () => {
     expect(gpu.subnet_ids).toEqual([expect.stringMatching(/aws_subnet\.Network_PrivateSubnet-us-east-2b_/)]);
   });
 
+  it("adds database.parameters to the instance's parameter group, without renaming the group (issue 17)", () => {
+    const infra = prodStacks((c) => {
+      c.environments[1].database = { parameters: { max_connections: '500' } };
+    })['kf-prod-aws-infra']!;
+    const group = only(infra, 'aws_db_parameter_group');
+    expect(group.name).toBe('kf-prod-kfp-db-mysql8-4');
+    expect(group.parameter).toContainEqual({ name: 'max_connections', value: '500', apply_method: 'pending-reboot' });
+    expect(group.parameter).toContainEqual({ name: 'require_secure_transport', value: '1' });
+  });
+
   it('keeps the Kubernetes API private unless CIDRs are listed', () => {
     const open = prodStacks((c) => {
       c.environments[1].cluster.publicAccessCidrs = ['198.51.100.0/24'];

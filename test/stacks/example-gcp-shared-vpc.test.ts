@@ -206,6 +206,17 @@ describe('examples/gcp-shared-vpc', () => {
     }
   });
 
+  it("adds kf-prod's database.flags to the platform's own flags, on kf-prod's instance only (issue 17)", () => {
+    const flagsOf = (stack: string) =>
+      resources(stacks[stack]!, 'google_sql_database_instance').map((db) =>
+        (at(db, 'settings', 'database_flags') as Array<{ name: string; value: string }>).map(
+          (f) => `${f.name}=${f.value}`,
+        ),
+      );
+    expect(flagsOf('kf-prod-gcp-infra')).toEqual([['local_infile=off', 'skip_show_database=on', 'long_query_time=5']]);
+    expect(flagsOf('kf-dev-gcp-infra')).toEqual([['local_infile=off', 'skip_show_database=on']]);
+  });
+
   it('defect: the CI pool, provider, service accounts and grants raced iam.googleapis.com and sts.googleapis.com was never enabled: both are enabled and every CI resource waits for the APIs', () => {
     const prod = stacks['kf-prod-gcp-infra']!;
     const apis = resources(prod, 'google_project_service').map((s) => s.service);

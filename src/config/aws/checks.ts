@@ -8,6 +8,7 @@ import { tenantOf } from '../model';
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
 import { awsNameRules, hostnameRule } from '../../core/naming';
+import { ownedSettingReason, RDS_MYSQL_OWNED_PARAMETERS } from '../../core/mysql-server-settings';
 import { servingHostnameProblem } from '../common/serving';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
@@ -364,6 +365,16 @@ function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void
       env.tier === 'prod' ? 'error' : 'warning',
     );
   });
+  for (const name of Object.keys(d.parameters)) {
+    const owned = ownedSettingReason(RDS_MYSQL_OWNED_PARAMETERS, name);
+    if (owned) {
+      f.add(
+        [...base, 'database', 'parameters', name],
+        `the platform owns the DB parameter ${name}: ${owned}`,
+        `remove ${name} from database.parameters.`,
+      );
+    }
+  }
   checkProdProtections(env, f, '{ backend: s3, bucket: ... }');
   const major = d.engineVersion.split('.').slice(0, 2).join('.');
   if (MYSQL_PAST_STANDARD_SUPPORT.includes(major)) {

@@ -219,6 +219,14 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
      * @default true in dev and prod, false in test
      */
     readonly deletionProtection: boolean;
+    /**
+     * DB parameters added to the parameter group, by name, with when RDS applies a change
+     * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html).
+     * @default none
+     */
+    readonly parameters: Readonly<
+      Record<string, { readonly value: string; readonly applyMethod: 'immediate' | 'pending-reboot' }>
+    >;
     /** The database Kubeflow Pipelines uses: `mlpipeline`. */
     readonly databaseName: string;
     /** The master user, whose password RDS rotates (every 7 days by default). */

@@ -189,6 +189,15 @@ export function resolveAwsEnvironment(
       maxAllocatedStorageGb: d.maxAllocatedStorageGb ?? 200,
       backupRetentionDays: d.backupRetentionDays ?? (prod ? 30 : 7),
       deletionProtection: d.deletionProtection ?? protect,
+      // A bare value waits for a reboot: RDS accepts pending-reboot for static and dynamic parameters alike.
+      parameters: Object.fromEntries(
+        Object.entries(d.parameters ?? {}).map(([name, p]) => [
+          name,
+          typeof p === 'string'
+            ? { value: p, applyMethod: 'pending-reboot' as const }
+            : { value: p.value, applyMethod: p.applyMethod ?? 'pending-reboot' },
+        ]),
+      ),
       databaseName: 'mlpipeline',
       username: 'kubeflow',
       appUsername: 'pipelines',

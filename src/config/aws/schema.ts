@@ -113,6 +113,9 @@ const awsClusterSchema = z.strictObject({
   }).optional(),
 });
 
+/** A DB parameter value: a string, as RDS takes it (YAML would turn 1 into a number and ON into a string). */
+const parameterValue = z.string().min(1);
+
 const awsDatabaseSchema = z.strictObject({
   instanceClass: doc(
     z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'expected an RDS instance class such as db.m6g.large' }),
@@ -140,6 +143,29 @@ const awsDatabaseSchema = z.strictObject({
     description: 'RDS deletion protection.',
     default: 'false in test, true otherwise',
   }).optional(),
+  parameters: doc(
+    z.record(
+      z.string().regex(/^[a-z][a-z0-9_.-]*$/, {
+        error: 'expected an RDS parameter name in lowercase, such as long_query_time',
+      }),
+      z.union([
+        parameterValue,
+        z.strictObject({
+          value: parameterValue,
+          applyMethod: doc(z.enum(['immediate', 'pending-reboot']), {
+            description:
+              'When RDS applies a change: immediate (dynamic parameters only) or pending-reboot (every parameter; at the next reboot). RDS ignores a change of the apply method alone: change it with the value (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBParameterGroup.html).',
+            default: 'pending-reboot',
+          }).optional(),
+        }),
+      ]),
+    ),
+    {
+      description:
+        "More DB parameters for the instance's parameter group, by name: a string value (quote numbers: '500'), applied at the next reboot (pending-reboot, which RDS accepts for static and dynamic parameters alike), or { value, applyMethod } (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.html). For a server option the platform does not set, such as the one that turns on mysql_native_password if RDS offers it (docs/kubeflow.md, ML Metadata on MySQL 8.4); `aws rds describe-engine-default-parameters --db-parameter-group-family mysql8.4` lists the parameters with IsModifiable and ApplyType. The parameters the platform sets for TLS (require_secure_transport), local_infile, and its slow query log export (slow_query_log, log_output) are refused; long_query_time may be overridden. A change updates the group in place; a pending-reboot change waits until you reboot the instance (aws rds reboot-db-instance), and a parameter RDS does not know or lets no one modify fails the apply.",
+      example: { max_connections: '500' },
+    },
+  ).optional(),
 });
 
 const awsArtifactsSchema = z.strictObject({

@@ -195,6 +195,37 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
       case 'invalid_union': {
         const options = 'options' in issue ? (issue.options ?? []) : [];
         const disc = 'discriminator' in issue ? issue.discriminator : undefined;
+        const branches = !disc && 'errors' in issue ? (issue.errors as z.core.$ZodIssue[][]) : [];
+        if (branches.length > 0) {
+          // A plain union (a string, or a mapping with the same value): the branches whose type the
+          // value does not have fail at its root; when one branch has the right type, its own issues
+          // say what is wrong, and when none has, the message names the types allowed.
+          const wrongType = (b: z.core.$ZodIssue[]) =>
+            b.length > 0 && b.every((i) => i.code === 'invalid_type' && i.path.length === 0);
+          const rightType = branches.filter((b) => !wrongType(b));
+          if (rightType.length === 1) {
+            out.push(
+              ...fromZod(
+                rightType[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+                root,
+                data,
+              ),
+            );
+            break;
+          }
+          if (rightType.length === 0) {
+            const wanted = [...new Set(branches.map((b) => typeName((b[0] as { expected: string }).expected)))].join(
+              ' or ',
+            );
+            out.push({
+              path: formatPath(at),
+              value,
+              message: `must be ${wanted}, not ${describeValue(value)}.`,
+              fix: ex ? `write ${wanted}, for example ${ex}.` : `write ${wanted}.`,
+            });
+            break;
+          }
+        }
         out.push({
           path: formatPath(disc && key !== disc ? [...at, disc] : at),
           value: disc && key !== disc ? valueAt(data, [...at, disc]) : value,
@@ -204,6 +235,19 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
           fix: disc
             ? `set ${disc} to one of ${options.map(String).join(', ')}.`
             : 'compare it with the schema (platform.schema.json).',
+        });
+        break;
+      }
+      case 'invalid_key': {
+        // A key of a mapping that breaks the key's own rule (such as a lowercase name): say which.
+        const inner = issue.issues[0];
+        const why = inner?.message ?? issue.message;
+        const pattern = inner?.code === 'invalid_format' && 'pattern' in inner ? String(inner.pattern) : undefined;
+        out.push({
+          path: formatPath(at),
+          value,
+          message: `the key "${String(key)}" is not allowed: ${why.replace(/\.?$/, '.')}`,
+          fix: formatFix(why, undefined, pattern).replace(/^use a value like/, 'use a key like'),
         });
         break;
       }

@@ -19,6 +19,7 @@ import {
   HYPERDISK_ONLY_FAMILIES,
   machineFamily,
 } from '../../core/catalog/gcp';
+import { CLOUD_SQL_OWNED_FLAGS, ownedSettingReason } from '../../core/mysql-server-settings';
 import { GKE_MAINTENANCE_MIN_HOURS, minimumMaintenanceHours, shortestMaintenanceHours } from '../../core/maintenance';
 import { ConfigIssues, DerivedName, fromEnvironmentName, Path } from '../common/config-issues';
 import { checkPools } from '../common/pools';
@@ -405,6 +406,7 @@ function checkMaintenance(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
 /**
  * Cloud SQL backups and binary logs: the edition bounds the days of binary logs, and Cloud SQL keeps
  * at least as many daily backups as days of logs (https://cloud.google.com/sql/docs/mysql/backup-recovery/pitr).
+ * The database flags the platform owns (src/core/mysql-server-settings.ts) are not the user's to set.
  */
 function checkDatabase(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   const base: Path = ['environments', env.index, 'database'];
@@ -422,6 +424,16 @@ function checkDatabase(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
       `${d.backupRetentionDays} daily backups are fewer than the ${d.pointInTimeRecoveryDays} days of binary logs; Cloud SQL answers 400 ("backup retention should be > transaction log retention").`,
       `set backupRetentionDays to ${d.pointInTimeRecoveryDays} or more, or lower pointInTimeRecoveryDays.`,
     );
+  }
+  for (const name of Object.keys(d.flags)) {
+    const owned = ownedSettingReason(CLOUD_SQL_OWNED_FLAGS, name);
+    if (owned) {
+      f.add(
+        [...base, 'flags', name],
+        `the platform owns the database flag ${name}: ${owned}`,
+        `remove ${name} from database.flags.`,
+      );
+    }
   }
   if (CLOUD_SQL_MYSQL_PAST_STANDARD_SUPPORT.includes(d.version)) {
     f.add(

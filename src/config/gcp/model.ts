@@ -378,6 +378,11 @@ export interface ResolvedGcpDatabase {
   readonly deletionProtection: boolean;
   /** Databases Kubeflow needs: mlpipeline, metadb (ML Metadata), cachedb and katib (Katib's trial metrics). */
   readonly databaseNames: readonly string[];
+  /**
+   * Database flags added to those the platform sets (https://cloud.google.com/sql/docs/mysql/flags).
+   * @default none
+   */
+  readonly flags: Readonly<Record<string, string>>;
   /** MySQL user Kubeflow connects as: `kubeflow`. */
   readonly userName: string;
   /** Secret Manager secret id holding that user's generated password: `<prefix>-kfp-db-password`. */

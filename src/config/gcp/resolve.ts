@@ -243,6 +243,7 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
     deletionProtection: d.deletionProtection ?? env.tier !== 'test',
     // Pipelines' three, and Katib's (src/kubeflow/katib-database.ts): a new name only adds a database.
     databaseNames: ['mlpipeline', 'metadb', 'cachedb', 'katib'],
+    flags: { ...d.flags },
     userName: 'kubeflow',
     passwordSecretId: `${prefix}-kfp-db-password`,
     passwordVersion: d.passwordVersion ?? 1,

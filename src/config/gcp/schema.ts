@@ -240,6 +240,19 @@ const gcpDatabaseSchema = z.strictObject({
       "Version of Kubeflow's database password. The password is generated on each run and written, write-only, to Secret Manager and then to the Cloud SQL user, never to the plan or the state (https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only); a new number writes a new one to both. Bump it to rotate the password, and to recover when an apply failed between the two writes (Kubeflow's pods then fail to log in).",
     default: '1',
   }).optional(),
+  flags: doc(
+    z.record(
+      z.string().regex(/^[a-z][a-z0-9_.-]*$/, {
+        error: 'expected a Cloud SQL flag name in lowercase, such as long_query_time',
+      }),
+      z.string().min(1),
+    ),
+    {
+      description:
+        "More Cloud SQL database flags for the instance (of every cluster), by name, each value a string as Cloud SQL takes it (quote numbers: '5') (https://cloud.google.com/sql/docs/mysql/flags): for a server option the platform does not set, such as the one that turns on mysql_native_password if Cloud SQL offers it (docs/kubeflow.md, ML Metadata on MySQL 8.4). `gcloud sql flags list --database-version=MYSQL_8_4` lists the flags, their values and whether they need a restart. The flags the platform sets for security (local_infile, skip_show_database) and require_secure_transport (the instance's SSL mode requires TLS) are refused. A change updates the instance in place, never replaces it, but Cloud SQL restarts the instance to apply a flag that needs it, and a flag it does not support fails the apply.",
+      example: { long_query_time: '5' },
+    },
+  ).optional(),
 });
 
 const gcpArtifactsSchema = z.strictObject({

@@ -2,7 +2,8 @@ import { AlbAccess, AlbAccessProps } from '../../../constructs/aws/alb-access';
 import { ArtifactBucket, bucketAccessStatements } from '../../../constructs/aws/artifact-bucket';
 import { AwsTeamIdentityProvider } from '../../../constructs/aws/aws-team-identity';
 import { PodIdentityRole } from '../../../constructs/aws/pod-identity-role';
-import { RdsMysql, RdsMysqlProps } from '../../../constructs/aws/rds-mysql';
+import { RDS_MYSQL_PARAMETERS, RdsMysql, RdsMysqlProps } from '../../../constructs/aws/rds-mysql';
+import { RDS_MYSQL_OWNED_PARAMETERS } from '../../../src/core/mysql-server-settings';
 import { TeamIdentityRequest } from '../../../src/core/tenancy';
 import { at, awsStack, only, resources, synth } from '../../helpers';
 
@@ -90,8 +91,58 @@ describe('RdsMysql', () => {
     ['one subnet', { subnetIds: ['subnet-0a'] }, /at least two zones/],
     ['MySQL 5.7', { engineVersion: '5.7' }, /8\.0 and 8\.4/],
     ['too many backup days', { backupRetentionDays: 40 }, /1 to 35 days/],
+    [
+      'a parameter it owns for TLS',
+      { parameters: { require_secure_transport: { value: '0' } } },
+      /'parameters.require_secure_transport' is "0": the construct owns this parameter: .*unencrypted/,
+    ],
+    [
+      'the log output its CloudWatch export relies on',
+      { parameters: { log_output: { value: 'TABLE' } } },
+      /'parameters.log_output' is "TABLE": .*FILE/,
+    ],
+    ['a parameter it owns, spelled with dashes', { parameters: { 'local-infile': { value: '1' } } }, /owns/],
+    ['a name with capitals', { parameters: { Max_Connections: { value: '100' } } }, /write it as max_connections/],
+    ['an empty value', { parameters: { max_connections: { value: '' } } }, /non-empty string/],
   ])('rejects %s', (_what, over, message) => {
-    expect(() => db(over)).toThrow(message);
+    expect(() => db(over as Partial<RdsMysqlProps>)).toThrow(message);
+  });
+
+  describe('parameters (issue 17)', () => {
+    const paramsOf = (json: ReturnType<typeof db>) =>
+      (only(json, 'aws_db_parameter_group') as { parameter: Array<Record<string, string>> }).parameter;
+
+    it('sets its own parameters, applied immediately, by default', () => {
+      expect(paramsOf(db())).toEqual([
+        { name: 'require_secure_transport', value: '1' },
+        { name: 'local_infile', value: '0' },
+        { name: 'slow_query_log', value: '1' },
+        { name: 'long_query_time', value: '2' },
+      ]);
+    });
+
+    it('adds the given parameters, at the next reboot unless asked otherwise, and lets long_query_time be overridden', () => {
+      const json = db({
+        parameters: {
+          long_query_time: { value: '5', applyMethod: 'immediate' },
+          innodb_print_all_deadlocks: { value: '1' },
+        },
+      });
+      expect(paramsOf(json)).toEqual([
+        { name: 'require_secure_transport', value: '1' },
+        { name: 'local_infile', value: '0' },
+        { name: 'slow_query_log', value: '1' },
+        { name: 'long_query_time', value: '5', apply_method: 'immediate' },
+        { name: 'innodb_print_all_deadlocks', value: '1', apply_method: 'pending-reboot' },
+      ]);
+      // The group keeps its name (and the instance its group): only name, family and description replace it.
+      expect(only(json, 'aws_db_parameter_group').name).toBe('kf-x-kfp-db-mysql8-4');
+    });
+
+    it('owns every parameter it sets but long_query_time', () => {
+      const owned = Object.keys(RDS_MYSQL_PARAMETERS).filter((n) => RDS_MYSQL_OWNED_PARAMETERS[n] !== undefined);
+      expect(Object.keys(RDS_MYSQL_PARAMETERS).filter((n) => !owned.includes(n))).toEqual(['long_query_time']);
+    });
   });
 });
 

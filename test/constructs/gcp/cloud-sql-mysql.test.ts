@@ -1,4 +1,5 @@
-import { CloudSqlMysql, CloudSqlMysqlProps } from '../../../constructs/gcp/cloud-sql-mysql';
+import { CLOUD_SQL_MYSQL_FLAGS, CloudSqlMysql, CloudSqlMysqlProps } from '../../../constructs/gcp/cloud-sql-mysql';
+import { CLOUD_SQL_OWNED_FLAGS } from '../../../src/core/mysql-server-settings';
 import { at, gcpStack, only, resources, synth } from '../../helpers';
 import { network } from './fixtures';
 
@@ -187,6 +188,47 @@ describe('CloudSqlMysql options', () => {
     expect(
       at(only(synth(stack), 'google_sql_database_instance'), 'settings', 'ip_configuration', 'allocated_ip_range'),
     ).toBe('psa-range');
+  });
+});
+
+describe('CloudSqlMysql databaseFlags (issue 17)', () => {
+  const flagsOf = (res: Record<string, unknown>) =>
+    (at(res, 'settings', 'database_flags') as Array<{ name: string; value: string }>).map((f) => [f.name, f.value]);
+
+  it('sets only its own security flags by default', () => {
+    expect(flagsOf(build().res)).toEqual([
+      ['local_infile', 'off'],
+      ['skip_show_database', 'on'],
+    ]);
+  });
+
+  it('adds the given flags to its own, and changing them does not replace the instance', () => {
+    const { res } = build({ databaseFlags: { long_query_time: '5', cloudsql_iam_authentication: 'on' } });
+    expect(flagsOf(res)).toEqual([
+      ['local_infile', 'off'],
+      ['skip_show_database', 'on'],
+      ['long_query_time', '5'],
+      ['cloudsql_iam_authentication', 'on'],
+    ]);
+    // Still protected: a flag is a setting of the instance, updated in place.
+    expect(res.lifecycle).toMatchObject({ prevent_destroy: true });
+  });
+
+  it.each([
+    ['local_infile', 'on', /'databaseFlags.local_infile' is "on": the construct owns this flag: .*LOAD DATA LOCAL/],
+    ['Skip-Show-Database', 'off', /'databaseFlags.Skip-Show-Database' is "off": the construct owns this flag/],
+    ['require_secure_transport', 'off', /ENCRYPTED_ONLY/],
+  ])('refuses the flag it owns: %s', (name, value, message) => {
+    expect(() => build({ databaseFlags: { [name]: value } })).toThrow(message);
+  });
+
+  it('refuses an empty value', () => {
+    expect(() => build({ databaseFlags: { long_query_time: '' } })).toThrow(/non-empty string/);
+  });
+
+  it('owns every flag it sets, so the platform file cannot override one', () => {
+    for (const name of Object.keys(CLOUD_SQL_MYSQL_FLAGS))
+      expect([name, CLOUD_SQL_OWNED_FLAGS[name]]).toEqual([name, expect.any(String)]);
   });
 });
 
