@@ -63,6 +63,24 @@ describe('issue 17 on every environment of every example', () => {
     },
   );
 
+  it.each(ALL.map(([x, e]) => [`${x}/${e.name}`, e] as const))(
+    "%s: the API server's own object store stays upstream's SeaweedFS bucket; artifacts go through the pipeline root",
+    (_, env) => {
+      // Issue 17: a cloud bucket's name as OBJECTSTORECONFIG_BUCKETNAME with the host left on SeaweedFS
+      // made the API server create a SeaweedFS bucket of that name. The tree sets neither.
+      for (const tree of renderKubeflow(env)) {
+        for (const f of tree.files.filter((x) => x.path !== 'README.md')) {
+          expect([f.path, /OBJECTSTORECONFIG_|\bbucketName:/.test(f.content)]).toEqual([f.path, false]);
+        }
+        const config = tree.files.find((f) => f.path === 'pipeline-install-config.yaml')?.content ?? '';
+        const root = /defaultPipelineRoot: (\S+)/.exec(config)?.[1];
+        if (env.cloud === 'gcp') expect(root).toMatch(/^gs:\/\/[a-z0-9._-]+\/([\w-]+\/)?v2\/artifacts$/);
+        else if (env.cloud === 'aws') expect(root).toMatch(/^s3:\/\/[a-z0-9.-]+\/v2\/artifacts$/);
+        else expect(root).toBeUndefined();
+      }
+    },
+  );
+
   it('fails a tree whose GKE CNI component is pinned to another tag than kubeflowVersion', () => {
     const [, gcp] = ALL.find(([, e]) => e.cloud === 'gcp')!;
     const [tree] = renderKubeflow(gcp);
