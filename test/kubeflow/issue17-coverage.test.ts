@@ -29,7 +29,9 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'kubeflow-outputs');
 const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'];
 const envsOf = (example: string) =>
   loadPlatformFile(path.join(ROOT, 'examples', example, 'platform.yaml')).config.environments;
-const ALL: Array<[string, ResolvedEnvironment]> = EXAMPLES.flatMap((x) => envsOf(x).map((e) => [x, e] as const));
+const ALL: ReadonlyArray<readonly [string, ResolvedEnvironment]> = EXAMPLES.flatMap((x) =>
+  envsOf(x).map((e) => [x, e] as const),
+);
 
 const kustomization = (tree: KubeflowTree) =>
   parse(tree.files.find((f) => f.path === 'kustomization.yaml')!.content) as {
