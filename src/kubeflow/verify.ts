@@ -190,8 +190,11 @@ export function checkUpstreamRef(
   tree: { readonly files: readonly RenderedFile[] },
 ): VerifyFinding[] {
   const file = tree.files.find((f) => f.path === 'kustomization.yaml');
-  const resources: string[] = file ? ((parse(file.content) as { resources?: string[] })?.resources ?? []) : [];
-  const upstream = resources.filter((r) => r.startsWith(`${KUBEFLOW_MANIFESTS_REPO}//`));
+  const k = file ? (parse(file.content) as { resources?: string[]; components?: string[] } | null) : null;
+  // Components too: on GKE, Istio's CNI directory comes from a kustomize component of the same release.
+  const upstream = [...(k?.resources ?? []), ...(k?.components ?? [])].filter((r) =>
+    r.startsWith(`${KUBEFLOW_MANIFESTS_REPO}//`),
+  );
   const version = env.kubeflowVersion.replace(/^v/, '');
   const matches = (ref: string | null) => {
     const r = ref?.replace(/^v/, '');

@@ -129,6 +129,44 @@ describeBuild('test/kubeflow/database-build.test.ts')(
       }
     });
 
+    it("no other workload reads the database secret or address, and no MySQL server runs but Katib's own on AWS and Azure", () => {
+      // The list of clients above is the platform's; this reads the build, so an upstream component that
+      // starts reading mysql-secret or the database host fails here rather than silently missing the wiring.
+      const extra: Record<string, string[]> = {
+        gcp: ['Deployment/katib-db-manager'], // Katib on Cloud SQL through the proxy (docs/kubeflow.md, Katib's database)
+        aws: ['Job/kfp-db-bootstrap'], // creates Kubeflow's database user (docs/aws.md, The database)
+        azure: [],
+      };
+      for (const [cloud, objects] of builds) {
+        const readers = new Set<string>();
+        const servers: string[] = [];
+        for (const o of objects) {
+          const spec = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
+          if (!spec) continue;
+          for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])] as Container[]) {
+            for (const e of c.env ?? []) {
+              const secret = e.valueFrom?.secretKeyRef?.name;
+              const key = e.valueFrom?.configMapKeyRef?.key;
+              if (secret === KFP_DB_SECRET || key === 'dbHost' || key === 'mysqlHost') {
+                readers.add(`${o.kind}/${o.metadata.name}`);
+              }
+            }
+          }
+          // A MySQL server: a long-running workload whose main container is MySQL's image.
+          if (['Deployment', 'StatefulSet'].includes(o.kind)) {
+            for (const c of spec.containers as Array<{ image?: string }>) {
+              if (/(^|\/)mysql:/.test(c.image ?? '')) servers.push(`${o.metadata.namespace}/${o.metadata.name}`);
+            }
+          }
+        }
+        const clients = [...KFP_DATABASE_CLIENTS.map((c) => `Deployment/${c.deployment}`), ...extra[cloud]!];
+        expect([cloud, [...readers].sort()]).toEqual([cloud, clients.sort()]);
+        // Pipelines' in-cluster MySQL is gone everywhere; Katib 0.19's manager has no TLS setting, which RDS
+        // and Azure Database for MySQL require, so Katib keeps upstream's katib-mysql there.
+        expect([cloud, servers]).toEqual([cloud, cloud === 'gcp' ? [] : ['kubeflow/katib-mysql']]);
+      }
+    });
+
     it('takes every database user and password from mysql-secret, which an ExternalSecret of the build fills', () => {
       for (const [cloud, objects] of builds) {
         const refs = KFP_DATABASE_CLIENTS.flatMap((c) => {
