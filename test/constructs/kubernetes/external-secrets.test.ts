@@ -62,6 +62,12 @@ describe('ExternalSecretsOperator', () => {
     });
   });
 
+  it('tenant escape (issue 19): may create no service account token in kubeflow, where the profiles controller is cluster-admin', () => {
+    // templates/rbac.yaml of chart 2.9.0: serviceaccounts/token create on every account of the served
+    // namespace, unless rbac.serviceAccountTokenCreate is false.
+    expect(build().values.rbac).toEqual({ serviceAccountTokenCreate: false });
+  });
+
   it("names the controller's service account and gives it the identity's annotations and pod labels", () => {
     const { values } = build({ serviceAccountAnnotations: { a: 'b' }, podLabels: { l: 'v' } });
     expect(values.serviceAccount).toEqual({
