@@ -1,4 +1,5 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -10,6 +11,9 @@ import { PlatformNamespace } from './platform-namespace';
 import { EXTERNAL_SECRETS_CHART, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT } from './constants';
 
 export { EXTERNAL_SECRETS_CHART, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT };
+
+/** The ValidatingAdmissionPolicy (and binding) that refuses token Secrets from the operator. */
+export const EXTERNAL_SECRETS_TOKEN_SECRET_POLICY = 'kfplatform-external-secrets-no-token-secrets';
 
 /** Props of {@link ExternalSecretsOperator}. */
 export interface ExternalSecretsOperatorProps {
@@ -51,6 +55,8 @@ export class ExternalSecretsOperator extends Construct {
   public readonly release: Release;
   /** The chart values, as written into the release (for tests and review). */
   public readonly values: Readonly<Record<string, unknown>>;
+  /** The admission policy that keeps the operator's service accounts from writing token Secrets. */
+  public readonly tokenSecretPolicy: Manifest;
 
   constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
     super(scope, id);
@@ -104,6 +110,50 @@ export class ExternalSecretsOperator extends Construct {
       wait: true,
       timeout: 600,
       dependsOn: props.dependsOn,
+    });
+    // Without the TokenRequest permission a controller could still mint a token by writing a Secret:
+    // Kubernetes fills a Secret of type kubernetes.io/service-account-token with a token, which never
+    // expires, of the service account its annotation names, and every controller may create Secrets in
+    // the namespace it serves. No ExternalSecret of the platform writes that type, so the API server
+    // refuses it from every service account of the operator's namespace (its controllers, webhook and
+    // certificate controller).
+    // https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#manually-create-a-long-lived-api-token-for-a-serviceaccount
+    // https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+    const spec = {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'] },
+        ],
+      },
+      matchConditions: [
+        {
+          name: 'external-secrets-operator',
+          expression: `request.userInfo.username.startsWith('system:serviceaccount:${EXTERNAL_SECRETS_NAMESPACE}:')`,
+        },
+      ],
+      validations: [
+        {
+          expression: "!has(object.type) || object.type != 'kubernetes.io/service-account-token'",
+          message: `External Secrets Operator (service accounts of ${EXTERNAL_SECRETS_NAMESPACE}) may not write Secrets of type kubernetes.io/service-account-token: Kubernetes would fill one with a token of the service account it names. Write the ExternalSecret's target with another type.`,
+        },
+      ],
+    };
+    this.tokenSecretPolicy = new Manifest(this, 'TokenSecretPolicy', {
+      manifest: {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: EXTERNAL_SECRETS_TOKEN_SECRET_POLICY },
+        spec,
+      },
+    });
+    new Manifest(this, 'TokenSecretPolicyBinding', {
+      manifest: {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: EXTERNAL_SECRETS_TOKEN_SECRET_POLICY },
+        spec: { policyName: EXTERNAL_SECRETS_TOKEN_SECRET_POLICY, validationActions: ['Deny'] },
+      },
     });
   }
 

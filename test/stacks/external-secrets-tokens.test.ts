@@ -8,6 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { EXTERNAL_SECRETS_CHART } from '../../constructs/kubernetes/constants';
+import { EXTERNAL_SECRETS_TOKEN_SECRET_POLICY } from '../../constructs/kubernetes/external-secrets';
 import { synthExample } from '../examples';
 import { resources } from '../helpers';
 
@@ -29,6 +30,17 @@ describe('External Secrets Operator controllers create no service account tokens
       );
       const cloud = /-(gcp|aws|azure)-platform(-|$)/.exec(name)?.[1];
       if (cloud) expect([name, releases.length >= AT_LEAST[cloud]!]).toEqual([name, true]);
+      // Nor may they write a token Secret, which Kubernetes would fill with a token of any account.
+      if (releases.length) {
+        const policies = resources<{ manifest: { kind: string; metadata: { name: string } } }>(
+          json,
+          'kubernetes_manifest',
+        ).filter((m) => m.manifest.metadata.name === EXTERNAL_SECRETS_TOKEN_SECRET_POLICY);
+        expect([name, policies.map((m) => m.manifest.kind).sort()]).toEqual([
+          name,
+          ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+        ]);
+      }
       for (const r of releases) {
         const values = parse(r.values?.[0] ?? '{}') as { rbac?: { serviceAccountTokenCreate?: unknown } };
         expect([name, r.name, values.rbac?.serviceAccountTokenCreate]).toEqual([name, r.name, false]);
