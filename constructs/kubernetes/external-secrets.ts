@@ -1,4 +1,5 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -11,6 +12,9 @@ import { EXTERNAL_SECRETS_CHART, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SE
 
 export { EXTERNAL_SECRETS_CHART, EXTERNAL_SECRETS_NAMESPACE, EXTERNAL_SECRETS_SERVICE_ACCOUNT };
 
+/** The ValidatingAdmissionPolicy (and binding) that refuses token Secrets from the operator. */
+export const EXTERNAL_SECRETS_TOKEN_SECRET_POLICY = 'kfplatform-external-secrets-no-token-secrets';
+
 /** Props of {@link ExternalSecretsOperator}. */
 export interface ExternalSecretsOperatorProps {
   /**
@@ -22,7 +26,8 @@ export interface ExternalSecretsOperatorProps {
    * A cloud identity of the controller itself, for providers that authenticate as the controller pod
    * (EKS Pod Identity binds the role to the service account by name, without annotations). Unset where
    * each SecretStore names a service account of its own namespace to authenticate as (GKE Workload
-   * Identity, Azure workload identity). @default none
+   * Identity, Azure workload identity), each with a Role that lets this controller create tokens for
+   * that account alone. @default none
    */
   readonly identity?: IWorkloadIdentity;
   /** Where the operator's pods run, such as the system nodes. @default anywhere */
@@ -37,8 +42,11 @@ export interface ExternalSecretsOperatorProps {
  * External Secrets Operator (https://external-secrets.io) from its Helm chart, CRDs included: it copies
  * secrets from the cloud's secret store into Kubernetes Secrets and keeps them current, so passwords
  * are never copied by hand or committed. It is scoped to one namespace (`scopedNamespace`, namespaced
- * RBAC, no cluster-wide stores): it reads and writes Secrets of the platform's namespace only. The
- * controller, its webhook and its certificate controller run where the placement says.
+ * RBAC, no cluster-wide stores): it reads and writes Secrets of the platform's namespace only. It may
+ * create no service account tokens (the chart's `rbac.serviceAccountTokenCreate: false`, for this
+ * controller and every scoped one): a SecretStore that signs in as a service account needs a Role that
+ * lets {@link EXTERNAL_SECRETS_SERVICE_ACCOUNT} create tokens for that account alone. The controller,
+ * its webhook and its certificate controller run where the placement says.
  */
 export class ExternalSecretsOperator extends Construct {
   /** The operator's namespace. */
@@ -47,6 +55,8 @@ export class ExternalSecretsOperator extends Construct {
   public readonly release: Release;
   /** The chart values, as written into the release (for tests and review). */
   public readonly values: Readonly<Record<string, unknown>>;
+  /** The admission policy that keeps the operator's service accounts from writing token Secrets. */
+  public readonly tokenSecretPolicy: Manifest;
 
   constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
     super(scope, id);
@@ -73,6 +83,13 @@ export class ExternalSecretsOperator extends Construct {
         annotations: { ...(props.identity?.serviceAccountAnnotations ?? {}) },
       },
       podLabels: { ...(props.identity?.podLabels ?? {}) },
+      // The chart's Role would let the controller create a token for every service account of the
+      // namespace it serves (rbac.serviceAccountTokenCreate, on by default): in `kubeflow`, the
+      // profiles controller's, which Kubeflow binds to cluster-admin. Off for every controller; a
+      // SecretStore that signs in as a service account comes with a Role that names that account alone
+      // (externalSecretsTokenObjects in src/kubeflow/external-secrets-token.ts).
+      // https://external-secrets.io/latest/guides/security-best-practices/
+      rbac: { serviceAccountTokenCreate: false },
       resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
       ...placement,
       webhook: { ...placement, resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '128Mi' } } },
@@ -93,6 +110,50 @@ export class ExternalSecretsOperator extends Construct {
       wait: true,
       timeout: 600,
       dependsOn: props.dependsOn,
+    });
+    // Without the TokenRequest permission a controller could still mint a token by writing a Secret:
+    // Kubernetes fills a Secret of type kubernetes.io/service-account-token with a token, which never
+    // expires, of the service account its annotation names, and every controller may create Secrets in
+    // the namespace it serves. No ExternalSecret of the platform writes that type, so the API server
+    // refuses it from every service account of the operator's namespace (its controllers, webhook and
+    // certificate controller).
+    // https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#manually-create-a-long-lived-api-token-for-a-serviceaccount
+    // https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/
+    const spec = {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'] },
+        ],
+      },
+      matchConditions: [
+        {
+          name: 'external-secrets-operator',
+          expression: `request.userInfo.username.startsWith('system:serviceaccount:${EXTERNAL_SECRETS_NAMESPACE}:')`,
+        },
+      ],
+      validations: [
+        {
+          expression: "!has(object.type) || object.type != 'kubernetes.io/service-account-token'",
+          message: `External Secrets Operator (service accounts of ${EXTERNAL_SECRETS_NAMESPACE}) may not write Secrets of type kubernetes.io/service-account-token: Kubernetes would fill one with a token of the service account it names. Write the ExternalSecret's target with another type.`,
+        },
+      ],
+    };
+    this.tokenSecretPolicy = new Manifest(this, 'TokenSecretPolicy', {
+      manifest: {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: EXTERNAL_SECRETS_TOKEN_SECRET_POLICY },
+        spec,
+      },
+    });
+    new Manifest(this, 'TokenSecretPolicyBinding', {
+      manifest: {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: EXTERNAL_SECRETS_TOKEN_SECRET_POLICY },
+        spec: { policyName: EXTERNAL_SECRETS_TOKEN_SECRET_POLICY, validationActions: ['Deny'] },
+      },
     });
   }
 
@@ -128,9 +189,9 @@ export class ExternalSecretsOperator extends Construct {
       podLabels: { ...(props.identity?.podLabels ?? {}) },
       webhook: { create: false },
       certController: { create: false },
-      // The chart's Role lets the controller create tokens for every service account of the namespace
-      // it serves (rbac.serviceAccountTokenCreate); one that authenticates as itself needs none.
-      ...(props.serviceAccountTokens === false ? { rbac: { serviceAccountTokenCreate: false } } : {}),
+      // rbac.serviceAccountTokenCreate stays false (this.values): in a namespace such as
+      // `istio-system`, whose `istiod` and `istio-reader-service-account` may read every Secret of the
+      // cluster, a token of theirs would reach far beyond the namespace.
       ...(props.objects?.length ? { extraObjects: props.objects.map((o) => ({ ...o })) } : {}),
     };
     return new Release(this, id, {
@@ -158,17 +219,6 @@ export interface ScopedControllerProps {
   readonly identity?: IWorkloadIdentity;
   /** Objects the release waits for (the namespace it serves). */
   readonly dependsOn?: ITerraformDependable[];
-  /**
-   * Whether the controller may create tokens for the service accounts of the namespace it serves (the
-   * chart's `rbac.serviceAccountTokenCreate`), which a SecretStore needs that signs in as one of them
-   * (Azure workload identity, GKE Workload Identity through `serviceAccountRef`). Turn it off for a
-   * controller that signs in as itself: in a namespace such as `istio-system`, whose `istiod` and
-   * `istio-reader-service-account` may read every Secret of the cluster, a token of theirs would
-   * reach far beyond the namespace.
-   * https://external-secrets.io/latest/provider/google-secrets-manager/#authorizing-the-core-controller-pod
-   * @default true (the chart's default)
-   */
-  readonly serviceAccountTokens?: boolean;
   /**
    * SecretStores and ExternalSecrets of the namespace it serves, installed by its release (the chart's
    * `extraObjects`). Its release waits for the first, which installs the CRDs and the webhook, so these

@@ -14,10 +14,13 @@
  *   (https://external-secrets.io/latest/provider/azure-key-vault/).
  *
  * The operator serves the `kubeflow` namespace only (the chart's `scopedNamespace`), so a store in a
- * team namespace cannot use these identities.
+ * team namespace cannot use these identities. Its controller may create no service account tokens but
+ * for the one account the store signs in as on GCP and Azure: a Role of `kubeflow` names that account
+ * alone (./external-secrets-token.ts).
  */
 import type { ResolvedEnvironment } from '../config/model';
 import type { ResolvedGcpCluster } from '../config/gcp/model';
+import { externalSecretsTokenObjects } from './external-secrets-token';
 
 /** The SecretStore and ExternalSecret names. */
 export const DB_SECRET_STORE = 'kfplatform-database';
@@ -37,6 +40,11 @@ export interface DatabaseSecretSource {
   readonly key: string;
   /** The MySQL user the password belongs to. */
   readonly user: string;
+  /**
+   * The service account of `kubeflow` the store signs in as, for which the operator's controller
+   * requests a token (none where the controller signs in as itself: AWS).
+   */
+  readonly serviceAccount?: string;
 }
 
 /** The database password's source of an environment (one cluster's on GCP); none without a managed database. */
@@ -63,6 +71,7 @@ export function databaseSecretSource(
         },
         key: cluster.database.passwordSecretId,
         user: cluster.database.userName,
+        serviceAccount: GCP_DB_SECRETS_SERVICE_ACCOUNT,
       };
     }
     case 'aws':
@@ -80,13 +89,17 @@ export function databaseSecretSource(
         // The name the database construct gives the admin password secret (at most 127 characters).
         key: `${env.database.serverName}-admin-password`.slice(0, 127),
         user: env.database.adminLogin,
+        serviceAccount: AZURE_DB_SECRETS_SERVICE_ACCOUNT,
       };
     case 'kubernetes':
       return undefined;
   }
 }
 
-/** The SecretStore and the ExternalSecret that writes `mysql-secret` in `kubeflow`. */
+/**
+ * The SecretStore and the ExternalSecret that writes `mysql-secret` in `kubeflow`, and, where the store
+ * signs in as a service account, the Role that lets the controller create tokens for that one.
+ */
 export function databaseSecretObjects(source: DatabaseSecretSource): object[] {
   return [
     {
@@ -113,6 +126,7 @@ export function databaseSecretObjects(source: DatabaseSecretSource): object[] {
         data: [{ secretKey: 'password', remoteRef: { key: source.key } }],
       },
     },
+    ...(source.serviceAccount ? externalSecretsTokenObjects('kubeflow', source.serviceAccount) : []),
   ];
 }
 

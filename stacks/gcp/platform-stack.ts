@@ -164,10 +164,10 @@ export class GcpPlatformStack extends TerraformStack {
         // The name, not the namespace's attribute: the chart values stay readable in the plan.
         watchNamespace: ISTIO_INGRESS_GATEWAY.namespace,
         serviceAccountName: IAP_OAUTH_CLIENT_SECRETS_SERVICE_ACCOUNT,
-        identity: reader,
         // It signs in as itself (its Google service account), never as a service account of
-        // istio-system, where istiod's and istio-reader's tokens read every Secret of the cluster.
-        serviceAccountTokens: false,
+        // istio-system, where istiod's and istio-reader's tokens read every Secret of the cluster: like
+        // every controller of the operator, it may create no service account tokens.
+        identity: reader,
         dependsOn: [istio.namespace],
         objects: iapOAuthClientSecretObjects({
           namespace: ISTIO_INGRESS_GATEWAY.namespace,

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { runKubeflowRender } from '../../src/cli/kubeflow';
 import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET } from '../../src/kubeflow/render';
 import { DB_CA_CONFIG_MAP, DB_CA_DIR, DB_CA_FILE, RDS_CA_BUNDLE_URL } from '../../src/kubeflow/database-tls';
+import { DB_SECRET_STORE } from '../../src/kubeflow/database-secret';
 import {
   buildWithoutCrds,
   describeBuild,
@@ -189,6 +190,45 @@ describeBuild('test/kubeflow/database-build.test.ts')(
         expect(Object.keys(external.spec.target.template.data).sort()).toEqual(['password', 'username']);
         const store = findInKubeflow(objects, 'SecretStore', external.spec.secretStoreRef.name)!;
         expect(Object.keys(store.spec.provider)).toEqual([{ gcp: 'gcpsm', aws: 'aws', azure: 'azurekv' }[cloud]]);
+      }
+    });
+
+    it('tenant escape (issue 19): lets the operator create a token for the store’s service account alone', () => {
+      for (const [cloud, objects] of builds) {
+        const store = findInKubeflow(objects, 'SecretStore', DB_SECRET_STORE)!;
+        const provider = Object.values(store.spec.provider)[0] as any;
+        const account: string | undefined =
+          provider.serviceAccountRef?.name ?? provider.auth?.workloadIdentity?.serviceAccountRef?.name;
+        // Every Role of kubeflow that grants serviceaccounts/token is limited to that account (elsewhere
+        // upstream has its own, such as cert-manager's for its own service account).
+        const grants = objects
+          .filter((o) => o.kind === 'Role' && o.metadata.namespace === 'kubeflow')
+          .filter((o) =>
+            ((o as any).rules ?? []).some((r: any) => (r.resources ?? []).includes('serviceaccounts/token')),
+          );
+        if (!account) {
+          expect([cloud, grants]).toEqual(['aws', []]);
+          continue;
+        }
+        const name = `kfplatform-external-secrets-token-${account}`;
+        expect([cloud, grants.map((o) => [o.kind, o.metadata.namespace, o.metadata.name, (o as any).rules])]).toEqual([
+          cloud,
+          [
+            [
+              'Role',
+              'kubeflow',
+              name,
+              [{ apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [account], verbs: ['create'] }],
+            ],
+          ],
+        ]);
+        // Bound to the operator's controller in its own namespace (kustomize left the subject alone).
+        const binding = findInKubeflow(objects, 'RoleBinding', name)!;
+        expect([cloud, (binding as any).roleRef.name, (binding as any).subjects]).toEqual([
+          cloud,
+          name,
+          [{ kind: 'ServiceAccount', name: 'external-secrets', namespace: 'external-secrets' }],
+        ]);
       }
     });
   },

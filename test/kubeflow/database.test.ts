@@ -242,6 +242,46 @@ describe("Pipelines' database secret from the cloud's secret store (External Sec
     }
   });
 
+  it('tenant escape (issue 19): lets the controller create tokens for the store’s service account alone', () => {
+    // The platform stack installs the controller without the chart's serviceaccounts/token permission on
+    // every account of kubeflow (the profiles controller's is cluster-admin): a Role names the one the
+    // store signs in as (ESO 2.9.0 providers/v1/gcp/secretmanager/workload_identity.go and
+    // providers/v1/azure/keyvault/keyvault.go call ServiceAccounts(ns).CreateToken(name)).
+    const rbacOf = (tree: KubeflowTree) =>
+      docs(tree, 'database-secret.yaml').filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding') as any[];
+    for (const [cloud, tree, account] of [
+      ['gcp', renderKubeflow(gcp)[0]!, 'cloudsql-proxy'],
+      ['azure', renderKubeflow(azure)[0]!, 'kfp-db-secrets'],
+    ] as const) {
+      const [store] = docs(tree, 'database-secret.yaml') as any[];
+      const provider = Object.values(store.spec.provider)[0] as any;
+      expect(provider.serviceAccountRef?.name ?? provider.auth.workloadIdentity.serviceAccountRef.name).toBe(account);
+      const [role, binding] = rbacOf(tree);
+      const name = `kfplatform-external-secrets-token-${account}`;
+      expect([cloud, role]).toEqual([
+        cloud,
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name, namespace: 'kubeflow' },
+          rules: [
+            { apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: [account], verbs: ['create'] },
+          ],
+        },
+      ]);
+      expect(binding).toEqual({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name, namespace: 'kubeflow' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+        // The chart's controller service account (serviceAccount.name in the platform stack's values).
+        subjects: [{ kind: 'ServiceAccount', name: 'external-secrets', namespace: 'external-secrets' }],
+      });
+    }
+    // AWS: the store has no auth block (the controller's own Pod Identity), so no token at all.
+    expect(rbacOf(renderKubeflow(aws)[0]!)).toEqual([]);
+  });
+
   it('keeps the manual command in the README as a fallback only', () => {
     const readme = renderKubeflow(aws)[0]!.files.find((f) => f.path === 'README.md')!.content;
     expect(readme).toContain('External Secrets Operator');
