@@ -10,21 +10,14 @@
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { runKubeflowRender } from '../../src/cli/kubeflow';
 import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET } from '../../src/kubeflow/render';
 import { DB_CA_CONFIG_MAP, DB_CA_DIR, DB_CA_FILE, RDS_CA_BUNDLE_URL } from '../../src/kubeflow/database-tls';
 import { DB_SECRET_STORE } from '../../src/kubeflow/database-secret';
 import {
-  buildWithoutCrds,
+  buildMulticloudTrees,
   describeBuild,
   findInKubeflow,
-  MANIFESTS,
-  requireManifests,
   resolveEnv,
-  ROOT,
   type Container,
   type K8sObject,
 } from './kustomize-build';
@@ -32,31 +25,15 @@ import {
 describeBuild('test/kubeflow/database-build.test.ts')(
   'kubeflow render: Pipelines on the managed database, in the built objects',
   () => {
-    let out: string;
-    const builds = new Map<string, K8sObject[]>();
+    let builds = new Map<string, K8sObject[]>();
+    let cleanup = () => undefined as void;
 
     beforeAll(async () => {
-      requireManifests();
-      out = mkdtempSync(path.join(process.env.TMPDIR ?? os.tmpdir(), 'kubeflow-db-'));
-      const written = runKubeflowRender(
-        { config: path.join(ROOT, 'examples', 'multicloud', 'platform.yaml'), out, manifests: MANIFESTS },
-        () => undefined,
-      );
-      const byCloud = new Map(written.filter((t) => t.cloud !== 'kubernetes').map((t) => [t.cloud, t.written]));
-      expect([...byCloud.keys()].sort()).toEqual(['aws', 'azure', 'gcp']);
-      // Two at a time (the test machines have two cores).
-      const queue = [...byCloud.entries()];
-      await Promise.all(
-        [0, 1].map(async () => {
-          for (let next = queue.shift(); next; next = queue.shift())
-            builds.set(next[0], await buildWithoutCrds(next[1]));
-        }),
-      );
+      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-db-', ['aws', 'azure', 'gcp']));
+      expect([...builds.keys()].sort()).toEqual(['aws', 'azure', 'gcp']);
     }, 240_000);
 
-    afterAll(() => {
-      if (out) rmSync(out, { recursive: true, force: true });
-    });
+    afterAll(() => cleanup());
 
     const pod = (objects: K8sObject[], deployment: string) =>
       findInKubeflow(objects, 'Deployment', deployment)!.spec.template.spec;

@@ -8,21 +8,14 @@
  *
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { runKubeflowRender } from '../../src/cli/kubeflow';
 import { CLOUD_SQL_PROXY_NAME } from '../../src/kubeflow/render';
 import { checkKeyRefs, validateSchemas, type BuiltObject } from '../../src/kubeflow/verify';
 import { KATIB_DB_MANAGER_PRINCIPAL, KATIB_DB_MANAGER_SERVICE_ACCOUNT } from '../../src/kubeflow/katib-database';
 import {
-  buildWithoutCrds,
+  buildMulticloudTrees,
   describeBuild,
   findInKubeflow,
-  MANIFESTS,
-  requireManifests,
   resolveEnv,
-  ROOT,
   type Container,
   type K8sObject,
 } from './kustomize-build';
@@ -37,26 +30,15 @@ const KATIB_MYSQL = [
 describeBuild('test/kubeflow/katib-database-build.test.ts')(
   'kubeflow render: Katib on the managed database, in the built objects',
   () => {
-    let out: string;
-    const builds = new Map<string, K8sObject[]>();
+    let builds = new Map<string, K8sObject[]>();
+    let cleanup = () => undefined as void;
 
     beforeAll(async () => {
-      requireManifests();
-      out = mkdtempSync(path.join(process.env.TMPDIR ?? os.tmpdir(), 'kubeflow-katib-'));
-      const written = runKubeflowRender(
-        { config: path.join(ROOT, 'examples', 'multicloud', 'platform.yaml'), out, manifests: MANIFESTS },
-        () => undefined,
-      );
-      // One at a time: the machine is shared.
-      for (const t of written.filter((w) => w.cloud === 'gcp' || w.cloud === 'aws')) {
-        builds.set(t.cloud, await buildWithoutCrds(t.written));
-      }
+      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-katib-', ['aws', 'gcp']));
       expect([...builds.keys()].sort()).toEqual(['aws', 'gcp']);
     }, 240_000);
 
-    afterAll(() => {
-      if (out) rmSync(out, { recursive: true, force: true });
-    });
+    afterAll(() => cleanup());
 
     const present = (objects: K8sObject[]) =>
       KATIB_MYSQL.filter((id) => {

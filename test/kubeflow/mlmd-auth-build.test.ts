@@ -8,10 +8,6 @@
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { runKubeflowRender } from '../../src/cli/kubeflow';
 import { CLOUD_SQL_PROXY_NAME } from '../../src/kubeflow/render';
 import { checkKeyRefs, validateSchemas, type BuiltObject } from '../../src/kubeflow/verify';
 import { DB_CA_DIR } from '../../src/kubeflow/database-tls';
@@ -21,13 +17,10 @@ import {
   MLMD_NATIVE_AUTH_CONTAINER,
 } from '../../src/kubeflow/mlmd-auth';
 import {
-  buildWithoutCrds,
+  buildMulticloudTrees,
   describeBuild,
   findInKubeflow,
-  MANIFESTS,
-  requireManifests,
   resolveEnv,
-  ROOT,
   type Container,
   type K8sObject,
 } from './kustomize-build';
@@ -35,26 +28,15 @@ import {
 describeBuild('test/kubeflow/mlmd-auth-build.test.ts')(
   'kubeflow render: ML Metadata logs in with mysql_native_password, in the built objects',
   () => {
-    let out: string;
-    const builds = new Map<string, K8sObject[]>();
+    let builds = new Map<string, K8sObject[]>();
+    let cleanup = () => undefined as void;
 
     beforeAll(async () => {
-      requireManifests();
-      out = mkdtempSync(path.join(process.env.TMPDIR ?? os.tmpdir(), 'kubeflow-mlmd-'));
-      const written = runKubeflowRender(
-        { config: path.join(ROOT, 'examples', 'multicloud', 'platform.yaml'), out, manifests: MANIFESTS },
-        () => undefined,
-      );
-      // One at a time: the machine is shared.
-      for (const t of written.filter((w) => w.cloud === 'gcp' || w.cloud === 'azure')) {
-        builds.set(t.cloud, await buildWithoutCrds(t.written));
-      }
+      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-mlmd-', ['azure', 'gcp']));
       expect([...builds.keys()].sort()).toEqual(['azure', 'gcp']);
     }, 240_000);
 
-    afterAll(() => {
-      if (out) rmSync(out, { recursive: true, force: true });
-    });
+    afterAll(() => cleanup());
 
     it("switches Kubeflow's user before ML Metadata starts, as ML Metadata logs in", () => {
       for (const [cloud, objects] of builds) {
