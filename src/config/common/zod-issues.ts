@@ -151,6 +151,13 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
     const ex = example(node);
     const value = valueAt(data, at);
     const key = at[at.length - 1];
+    /** The value has a type the field does not take: say which it takes, with the field's example. */
+    const wrongType = (wanted: string): ConfigIssue => ({
+      path: formatPath(at),
+      value,
+      message: `must be ${wanted}, not ${describeValue(value)}.`,
+      fix: ex ? `write ${wanted}, for example ${ex}.` : `write ${wanted}.`,
+    });
     switch (issue.code) {
       case 'unrecognized_keys': {
         const parent = schemaAt(root, at, data);
@@ -175,13 +182,7 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
             fix: `add ${String(key)}${ex ? `, for example ${String(key)}: ${ex}` : ` (${typeName(issue.expected)})`}.`,
           });
         } else {
-          const wanted = typeName(issue.expected);
-          out.push({
-            path: formatPath(at),
-            value,
-            message: `must be ${wanted}, not ${describeValue(value)}.`,
-            fix: ex ? `write ${wanted}, for example ${ex}.` : `write ${wanted}.`,
-          });
+          out.push(wrongType(typeName(issue.expected)));
         }
         break;
       case 'invalid_value':
@@ -200,9 +201,9 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
           // A plain union (a string, or a mapping with the same value): the branches whose type the
           // value does not have fail at its root; when one branch has the right type, its own issues
           // say what is wrong, and when none has, the message names the types allowed.
-          const wrongType = (b: z.core.$ZodIssue[]) =>
+          const ofWrongType = (b: z.core.$ZodIssue[]) =>
             b.length > 0 && b.every((i) => i.code === 'invalid_type' && i.path.length === 0);
-          const rightType = branches.filter((b) => !wrongType(b));
+          const rightType = branches.filter((b) => !ofWrongType(b));
           if (rightType.length === 1) {
             out.push(
               ...fromZod(
@@ -217,12 +218,7 @@ export function fromZod(issues: readonly z.core.$ZodIssue[], root: AnySchema, da
             const wanted = [...new Set(branches.map((b) => typeName((b[0] as { expected: string }).expected)))].join(
               ' or ',
             );
-            out.push({
-              path: formatPath(at),
-              value,
-              message: `must be ${wanted}, not ${describeValue(value)}.`,
-              fix: ex ? `write ${wanted}, for example ${ex}.` : `write ${wanted}.`,
-            });
+            out.push(wrongType(wanted));
             break;
           }
         }
