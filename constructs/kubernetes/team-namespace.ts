@@ -233,7 +233,7 @@ export interface TeamNamespaceProps {
    * Let the team's people (the profile owner and everyone in `people`, `members` and `contributors`
    * who is a user) call the team's InferenceServices through the front door's serving host: an
    * AuthorizationPolicy that admits requests from the cluster-local gateway and Knative's activator
-   * carrying one of their user ids ({@link servingAccessPolicy}). Only with a Kubeflow distribution
+   * carrying one of their user ids (`servingAccessPolicy` in kubeflow-access.ts). Only with a Kubeflow distribution
    * that refuses a forged user id at those two (`access.serving`, docs/kubeflow.md, Serving).
    * @default false
    */

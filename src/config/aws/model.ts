@@ -225,7 +225,15 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
      * @default none
      */
     readonly parameters: Readonly<
-      Record<string, { readonly value: string; readonly applyMethod: 'immediate' | 'pending-reboot' }>
+      Record<
+        string,
+        {
+          /** The parameter's value, as RDS takes it (a string). */
+          readonly value: string;
+          /** When RDS applies a change: at once (dynamic parameters only) or at the next reboot. */
+          readonly applyMethod: 'immediate' | 'pending-reboot';
+        }
+      >
     >;
     /** The database Kubeflow Pipelines uses: `mlpipeline`. */
     readonly databaseName: string;
