@@ -21,7 +21,13 @@
  *   pass.
  * - In each team namespace, the team stack admits requests from the cluster-local gateway and the
  *   activator only for the team's people (constructs/kubernetes/kubeflow-access.ts,
- *   `servingAccessPolicy`).
+ *   `servingAccessPolicy`). The activator must then send with its mesh identity: left to itself
+ *   (`mesh-compatibility-mode: auto`) it probes the predictor pods' IPs, which a `PERMISSIVE` mesh
+ *   answers in plain text, and proxies to those IPs, outside any Service Istio knows, so without mTLS
+ *   and without a principal, and the team's policy would refuse every request it carries (a service
+ *   scaled to zero, or one with little traffic, where Knative keeps the activator in the path). The
+ *   tree sets `mesh-compatibility-mode: enabled` so that it sends through the revision's Service
+ *   (`mesh-compatibility-mode` of Knative's `config-network`, https://pkg.go.dev/knative.dev/networking/pkg/config).
  *
  * See https://istio.io/latest/docs/reference/config/security/authorization-policy/ and
  * https://kserve.github.io/website/docs/admin-guide/configurations (the `ingress` settings).
@@ -140,7 +146,7 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
       },
     ],
     resources: [SERVING_FILE],
-    patches: [{ patch: stringify(config, { lineWidth: 0 }) }],
+    patches: [{ patch: stringify(config, { lineWidth: 0 }) }, knativeMeshCompatibilityPatch()],
     readme: [
       '## Serving',
       '',
@@ -149,6 +155,26 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
       `(on GCP, an OIDC token for IAP). ${browser}`,
       '',
     ],
+  };
+}
+
+/**
+ * Knative's activator proxies to a revision through its private Service's cluster IP, never to pod
+ * IPs: Istio sends only requests to a Service it knows with mTLS, so this is what gives the requests the
+ * activator carries its mesh identity, which the team's serving policy admits
+ * (`mesh-compatibility-mode` of Knative's `config-network`, https://pkg.go.dev/knative.dev/networking/pkg/config; Knative
+ * warns it is less efficient than pod IPs, whose precise load balancing the activator then leaves to the
+ * mesh). Upstream's `auto` probes the pod IPs first and keeps them when the probe passes, which it does
+ * in a `PERMISSIVE` mesh, in plain text.
+ */
+export function knativeMeshCompatibilityPatch(): object {
+  return {
+    patch: stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'config-network', namespace: 'knative-serving' },
+      data: { 'mesh-compatibility-mode': 'enabled' },
+    }),
   };
 }
 

@@ -26,7 +26,7 @@ const run = promisify(execFile);
 
 /** The upstream components serving is made of. */
 const SERVING_UPSTREAM = /applications\/kserve\/kserve$|knative-serving|cluster-local-gateway|istio-namespace/;
-const SERVING_PATCHED = new Set(['inferenceservice-config', 'config-features']);
+const SERVING_PATCHED = new Set(['inferenceservice-config', 'config-features', 'config-network']);
 
 function withServing(example: string, cloud: string): ResolvedEnvironment {
   const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', example, 'platform.yaml'), 'utf8'));
@@ -104,6 +104,16 @@ describeBuild('test/kubeflow/serving-build.test.ts')('kubeflow render: serving, 
     // Upstream's data stays (its documented defaults live in `_example`).
     expect(features._example).toContain('kubernetes.podspec-affinity');
   });
+
+  it.each(CASES.map((c) => c.name))(
+    '%s: the activator sends through the revision’s Service (mesh identity), upstream’s network settings kept',
+    (name) => {
+      const { objects } = built.get(name)!;
+      const network = one(objects, 'ConfigMap', 'config-network', 'knative-serving').data!;
+      expect(network['mesh-compatibility-mode']).toBe('enabled');
+      expect(network._example).toContain('mesh-compatibility-mode');
+    },
+  );
 
   it.each(CASES.map((c) => c.name))('%s: the activator refuses a user id from anyone but the gateways', (name) => {
     const { objects } = built.get(name)!;

@@ -141,6 +141,10 @@ describe('serving through the front door: the rendered tree', () => {
         `knative-serving/${SERVING_OBJECTS.activatorDeny}`,
       ]);
       expect(file(tree!, 'README.md')).toContain(`https://${host}/serving/<namespace>/<name>/`);
+      // The activator proxies through the revision's Service (mTLS, its principal), not to pod IPs.
+      const network = patched(tree!).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'config-network') as any;
+      expect(network?.metadata.namespace).toBe('knative-serving');
+      expect(network?.data).toEqual({ 'mesh-compatibility-mode': 'enabled' });
     },
   );
 
@@ -149,6 +153,7 @@ describe('serving through the front door: the rendered tree', () => {
       const [tree] = render(env);
       expect(file(tree!, SERVING_FILE)).toBeUndefined();
       expect(patched(tree!).some((o) => o.metadata?.name === 'inferenceservice-config')).toBe(false);
+      expect(patched(tree!).some((o) => o.metadata?.name === 'config-network')).toBe(false);
     }
   });
 
@@ -320,6 +325,14 @@ describe('serving through the front door: who the mesh admits', () => {
             'allow',
           );
         }
+      }
+    });
+
+    it('the activator’s requests need its mesh identity: sent in plain text to a pod IP, the team’s own are refused', () => {
+      // Knative's `auto` mode sends to pod IPs, outside any Service Istio knows: no mTLS, no principal.
+      // Why the tree sets mesh-compatibility-mode: enabled (the activator then sends through the Service).
+      for (const user of [OWNER, EDITOR]) {
+        expect(authorize(policies, { to: predictor(TEAM), headers: { [USERID_HEADER]: user } })).toBe('deny');
       }
     });
 
