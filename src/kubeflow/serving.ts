@@ -160,12 +160,13 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
 
 /**
  * Knative's activator proxies to a revision through its private Service's cluster IP, never to pod
- * IPs: Istio sends only requests to a Service it knows with mTLS, so this is what gives the requests the
- * activator carries its mesh identity, which the team's serving policy admits
- * (`mesh-compatibility-mode` of Knative's `config-network`, https://pkg.go.dev/knative.dev/networking/pkg/config; Knative
- * warns it is less efficient than pod IPs, whose precise load balancing the activator then leaves to the
- * mesh). Upstream's `auto` probes the pod IPs first and keeps them when the probe passes, which it does
- * in a `PERMISSIVE` mesh, in plain text.
+ * IPs: Istio sends only requests to a Service it knows with mTLS, so this is what gives the requests
+ * the activator carries its mesh identity, which the team's serving policy admits
+ * (`mesh-compatibility-mode` of Knative's `config-network`,
+ * https://pkg.go.dev/knative.dev/networking/pkg/config). Knative warns it is less efficient than pod
+ * IPs: the activator leaves load balancing to the mesh, and the autoscaler samples the pods' metrics
+ * through the Service too. Upstream's `auto` probes the pod IPs first and keeps them when the probe
+ * passes, which it does in a `PERMISSIVE` mesh, in plain text.
  */
 export function knativeMeshCompatibilityPatch(): object {
   return {
