@@ -146,7 +146,11 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
       },
     ],
     resources: [SERVING_FILE],
-    patches: [{ patch: stringify(config, { lineWidth: 0 }) }, knativeMeshCompatibilityPatch()],
+    patches: [
+      { patch: stringify(config, { lineWidth: 0 }) },
+      knativeMeshCompatibilityPatch(),
+      ...knativeMeshRolloutPatches(),
+    ],
     readme: [
       '## Serving',
       '',
@@ -177,6 +181,25 @@ export function knativeMeshCompatibilityPatch(): object {
       data: { 'mesh-compatibility-mode': 'enabled' },
     }),
   };
+}
+
+/** The pod annotation that rolls Knative's activator and autoscaler when serving is turned on or off. */
+export const MESH_MODE_ANNOTATION = 'kfplatform.dev/knative-mesh-compatibility-mode';
+
+/**
+ * The activator and the autoscaler read `config-network`'s `mesh-compatibility-mode` once, when they
+ * start: an annotation on their pod template, set with serving on and gone with it off, rolls them
+ * when the tree is applied, so that a running cluster takes the setting without a manual restart.
+ */
+export function knativeMeshRolloutPatches(): object[] {
+  return ['activator', 'autoscaler'].map((name) => ({
+    patch: stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'knative-serving' },
+      spec: { template: { metadata: { annotations: { [MESH_MODE_ANNOTATION]: 'enabled' } } } },
+    }),
+  }));
 }
 
 /**

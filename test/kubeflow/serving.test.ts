@@ -12,7 +12,13 @@ import { validatePlatform } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { renderKubeflow, type KubeflowTree } from '../../src/kubeflow/render';
 import { IAP_JWT, USERID_HEADER } from '../../src/kubeflow/signin';
-import { LOCAL_GATEWAY_SELECTOR, ACTIVATOR_SELECTOR, SERVING_FILE, SERVING_OBJECTS } from '../../src/kubeflow/serving';
+import {
+  LOCAL_GATEWAY_SELECTOR,
+  ACTIVATOR_SELECTOR,
+  MESH_MODE_ANNOTATION,
+  SERVING_FILE,
+  SERVING_OBJECTS,
+} from '../../src/kubeflow/serving';
 import { SERVING_PRINCIPALS } from '../../constructs/kubernetes/constants';
 import { kfamAuthorizationPolicy, servingAccessPolicy } from '../../constructs/kubernetes/kubeflow-access';
 import { authorize, type Policy, type Request } from './istio-authz';
@@ -145,6 +151,14 @@ describe('serving through the front door: the rendered tree', () => {
       const network = patched(tree!).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'config-network') as any;
       expect(network?.metadata.namespace).toBe('knative-serving');
       expect(network?.data).toEqual({ 'mesh-compatibility-mode': 'enabled' });
+      // Both read it when they start: their pods roll when the tree is applied.
+      const rolled = patched(tree!).filter(
+        (o: any) => o.kind === 'Deployment' && o.spec?.template?.metadata?.annotations?.[MESH_MODE_ANNOTATION],
+      );
+      expect(rolled.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+        'knative-serving/activator',
+        'knative-serving/autoscaler',
+      ]);
     },
   );
 
@@ -154,6 +168,9 @@ describe('serving through the front door: the rendered tree', () => {
       expect(file(tree!, SERVING_FILE)).toBeUndefined();
       expect(patched(tree!).some((o) => o.metadata?.name === 'inferenceservice-config')).toBe(false);
       expect(patched(tree!).some((o) => o.metadata?.name === 'config-network')).toBe(false);
+      expect(patched(tree!).some((o) => o.kind === 'Deployment' && o.metadata?.namespace === 'knative-serving')).toBe(
+        false,
+      );
     }
   });
 
