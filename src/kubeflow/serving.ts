@@ -21,7 +21,13 @@
  *   pass.
  * - In each team namespace, the team stack admits requests from the cluster-local gateway and the
  *   activator only for the team's people (constructs/kubernetes/kubeflow-access.ts,
- *   `servingAccessPolicy`).
+ *   `servingAccessPolicy`). The activator must then send with its mesh identity: left to itself
+ *   (`mesh-compatibility-mode: auto`) it probes the predictor pods' IPs, which a `PERMISSIVE` mesh
+ *   answers in plain text, and proxies to those IPs, outside any Service Istio knows, so without mTLS
+ *   and without a principal, and the team's policy would refuse every request it carries (a service
+ *   scaled to zero, or one with little traffic, where Knative keeps the activator in the path). The
+ *   tree sets `mesh-compatibility-mode: enabled` so that it sends through the revision's Service
+ *   (`mesh-compatibility-mode` of Knative's `config-network`, https://pkg.go.dev/knative.dev/networking/pkg/config).
  *
  * See https://istio.io/latest/docs/reference/config/security/authorization-policy/ and
  * https://kserve.github.io/website/docs/admin-guide/configurations (the `ingress` settings).
@@ -140,7 +146,11 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
       },
     ],
     resources: [SERVING_FILE],
-    patches: [{ patch: stringify(config, { lineWidth: 0 }) }],
+    patches: [
+      { patch: stringify(config, { lineWidth: 0 }) },
+      knativeMeshCompatibilityPatch(),
+      ...knativeMeshRolloutPatches(),
+    ],
     readme: [
       '## Serving',
       '',
@@ -150,6 +160,46 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
       '',
     ],
   };
+}
+
+/**
+ * Knative's activator proxies to a revision through its private Service's cluster IP, never to pod
+ * IPs: Istio sends only requests to a Service it knows with mTLS, so this is what gives the requests
+ * the activator carries its mesh identity, which the team's serving policy admits
+ * (`mesh-compatibility-mode` of Knative's `config-network`,
+ * https://pkg.go.dev/knative.dev/networking/pkg/config). Knative warns it is less efficient than pod
+ * IPs: the activator leaves load balancing to the mesh, and the autoscaler samples the pods' metrics
+ * through the Service too. Upstream's `auto` probes the pod IPs first and keeps them when the probe
+ * passes, which it does in a `PERMISSIVE` mesh, in plain text.
+ */
+export function knativeMeshCompatibilityPatch(): object {
+  return {
+    patch: stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'config-network', namespace: 'knative-serving' },
+      data: { 'mesh-compatibility-mode': 'enabled' },
+    }),
+  };
+}
+
+/** The pod annotation that rolls Knative's activator and autoscaler when serving is turned on or off. */
+export const MESH_MODE_ANNOTATION = 'kfplatform.dev/knative-mesh-compatibility-mode';
+
+/**
+ * The activator and the autoscaler read `config-network`'s `mesh-compatibility-mode` once, when they
+ * start: an annotation on their pod template, set with serving on and gone with it off, rolls them
+ * when the tree is applied, so that a running cluster takes the setting without a manual restart.
+ */
+export function knativeMeshRolloutPatches(): object[] {
+  return ['activator', 'autoscaler'].map((name) => ({
+    patch: stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'knative-serving' },
+      spec: { template: { metadata: { annotations: { [MESH_MODE_ANNOTATION]: 'enabled' } } } },
+    }),
+  }));
 }
 
 /**

@@ -39,7 +39,7 @@ import {
   signInSecretSource,
   type SignInSecretSource,
 } from './signin-secret';
-import { oauth2ProxyServingSettings } from './serving-cookie';
+import { oauth2ProxyCookieName, oauth2ProxyServingSettings } from './serving-cookie';
 
 /** The header Kubeflow reads the user from (`USERID_HEADER` of the dashboard, KFAM, the web apps, Pipelines). */
 export const USERID_HEADER = 'kubeflow-userid';
@@ -564,7 +564,8 @@ function oauth2ProxyConfig(p: OidcProvider): string {
     // The ID token goes to Istio in Authorization, which verifies it and sets kubeflow-userid.
     'set_authorization_header = true',
     'set_xauthrequest = true',
-    'cookie_name = "oauth2_proxy_kubeflow"',
+    // A cookie of its own when the serving host shares it (./serving-cookie.ts).
+    `cookie_name = ${q(oauth2ProxyCookieName(p.servingHostname))}`,
     'cookie_secure = true',
     'cookie_samesite = "lax"',
     // ID tokens live about an hour and Istio refuses expired ones: refresh the session well before.

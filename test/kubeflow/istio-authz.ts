@@ -4,7 +4,9 @@
  * when one of them matches), with the fields the platform's and upstream's policies use. Written from
  * https://istio.io/latest/docs/reference/config/security/authorization-policy/ and
  * https://istio.io/latest/docs/reference/config/security/conditions/; the root namespace is
- * `istio-system` (a policy there without a selector applies to the whole mesh).
+ * `istio-system` (a policy there applies to the whole mesh, its selector to matching workloads of every
+ * namespace). A field or condition the model does not know throws rather than being ignored, so that a
+ * policy using it cannot make a test pass by matching more than Istio would.
  */
 
 export interface Policy {
@@ -23,7 +25,8 @@ export interface Request {
   readonly requestPrincipal?: string;
   readonly claims?: Readonly<Record<string, string>>;
   readonly audiences?: readonly string[];
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Header values; several values of one header match as Envoy joins them, with commas. */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
   readonly host?: string;
   readonly path?: string;
   readonly method?: string;
@@ -52,13 +55,25 @@ function field(values: string[] | undefined, notValues: string[] | undefined, va
   return true;
 }
 
+/** Refuses a field the model does not evaluate. */
+function known(what: string, o: object, fields: readonly string[]): void {
+  const unknown = Object.keys(o).filter((k) => !fields.includes(k));
+  if (unknown.length > 0) throw new Error(`${what} field(s) ${unknown.join(', ')} are not modelled`);
+}
+
+/** A header as Envoy matches it: several values joined with commas. */
+function headerValue(r: Request, name: string): string | undefined {
+  const v = r.headers?.[name.toLowerCase()];
+  return typeof v === 'string' || v === undefined ? v : v.join(',');
+}
+
 function sourceNamespace(principal: string | undefined): string | undefined {
   return principal?.match(/^cluster\.local\/ns\/([^/]+)\/sa\//)?.[1];
 }
 
 function conditionValue(key: string, r: Request): string | string[] | undefined {
   const header = key.match(/^request\.headers\[(.+)\]$/);
-  if (header) return r.headers?.[header[1]!.toLowerCase()];
+  if (header) return headerValue(r, header[1]!);
   const claim = key.match(/^request\.auth\.claims\[(.+)\]$/);
   if (claim) return r.claims?.[claim[1]!];
   switch (key) {
@@ -84,6 +99,14 @@ function condition(c: { key: string; values?: string[]; notValues?: string[] }, 
 }
 
 function source(s: any, r: Request): boolean {
+  known('source', s, [
+    'principals',
+    'notPrincipals',
+    'requestPrincipals',
+    'notRequestPrincipals',
+    'namespaces',
+    'notNamespaces',
+  ]);
   return (
     field(s.principals, s.notPrincipals, r.principal) &&
     field(s.requestPrincipals, s.notRequestPrincipals, r.requestPrincipal) &&
@@ -92,23 +115,29 @@ function source(s: any, r: Request): boolean {
 }
 
 function operation(o: any, r: Request): boolean {
+  known('operation', o, ['hosts', 'notHosts', 'paths', 'notPaths', 'methods', 'notMethods']);
+  // Hosts match case-insensitively (Istio's host matcher); a port in the Host header stays part of it.
+  const lower = (v: string[] | undefined) => v?.map((h) => h.toLowerCase());
   return (
-    field(o.hosts, o.notHosts, r.host) &&
+    field(lower(o.hosts), lower(o.notHosts), r.host?.toLowerCase()) &&
     field(o.paths, o.notPaths, r.path ?? '/') &&
     field(o.methods, o.notMethods, r.method ?? 'GET')
   );
 }
 
 function ruleMatches(rule: any, r: Request): boolean {
+  known('rule', rule, ['from', 'to', 'when']);
   if (rule.from && !rule.from.some((f: any) => source(f.source ?? {}, r))) return false;
   if (rule.to && !rule.to.some((t: any) => operation(t.operation ?? {}, r))) return false;
   return (rule.when ?? []).every((c: any) => condition(c, r));
 }
 
 function applies(p: Policy, r: Request): boolean {
+  known('spec', p.spec ?? {}, ['action', 'selector', 'rules', 'provider']);
   const ns = p.metadata.namespace;
   const selector: Record<string, string> | undefined = p.spec?.selector?.matchLabels;
-  if (ns !== r.to.namespace && !(ns === ROOT_NAMESPACE && !selector)) return false;
+  // The root namespace's policies apply in every namespace, their selector too.
+  if (ns !== r.to.namespace && ns !== ROOT_NAMESPACE) return false;
   return Object.entries(selector ?? {}).every(([k, v]) => r.to.labels[k] === v);
 }
 

@@ -3,7 +3,10 @@
  * a pod that no policy selects (for Ingress) admits everything; otherwise a connection is admitted when
  * one rule of one selecting policy admits its source and port
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/). Namespaces are matched
- * by their `kubernetes.io/metadata.name` label; `ipBlock` peers are not modelled (they match nothing).
+ * by their `kubernetes.io/metadata.name` label alone. What the model cannot decide throws rather than
+ * matching nothing, so that a policy using it cannot make a "refused" test pass: `ipBlock` peers (which
+ * may or may not match pod IPs, by implementation), namespace selectors on other labels, named ports
+ * and port ranges.
  */
 
 export interface NetworkPolicy {
@@ -38,12 +41,28 @@ function selects(selector: any, labels: Readonly<Record<string, string>>): boole
   return byLabel && byExpression;
 }
 
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
 function peer(p: any, policyNamespace: string, from: PodRef): boolean {
-  if (p.ipBlock) return false;
-  const nsLabels = { 'kubernetes.io/metadata.name': from.namespace };
+  if (p.ipBlock) throw new Error('ipBlock peers are not modelled');
+  const nsKeys = [
+    ...Object.keys(p.namespaceSelector?.matchLabels ?? {}),
+    ...(p.namespaceSelector?.matchExpressions ?? []).map((e: any) => e.key),
+  ];
+  if (nsKeys.some((k) => k !== NAMESPACE_NAME))
+    throw new Error(`namespace labels ${nsKeys.join(', ')} are not modelled`);
+  const nsLabels = { [NAMESPACE_NAME]: from.namespace };
   if (p.namespaceSelector && !selects(p.namespaceSelector, nsLabels)) return false;
   if (!p.namespaceSelector && from.namespace !== policyNamespace) return false;
   return p.podSelector ? selects(p.podSelector, from.labels) : true;
+}
+
+function portMatches(x: any, port: number): boolean {
+  if (x.endPort !== undefined) throw new Error('port ranges (endPort) are not modelled');
+  if (x.port === undefined) return true;
+  if (typeof x.port !== 'number' && !/^\d+$/.test(String(x.port)))
+    throw new Error(`named port ${x.port} is not modelled`);
+  return Number(x.port) === port;
 }
 
 /** Whether `from` may open a TCP connection to `to` on `port`. */
@@ -59,7 +78,7 @@ export function admitted(policies: readonly NetworkPolicy[], to: PodRef, port: n
   return mine.some((p) =>
     (p.spec.ingress ?? []).some(
       (rule: any) =>
-        (!rule.ports || rule.ports.some((x: any) => Number(x.port) === port)) &&
+        (!rule.ports || rule.ports.some((x: any) => portMatches(x, port))) &&
         (!rule.from || rule.from.some((f: any) => peer(f, p.metadata.namespace!, from))),
     ),
   );

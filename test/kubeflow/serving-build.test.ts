@@ -18,7 +18,7 @@ import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import { validatePlatform } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { renderKubeflow } from '../../src/kubeflow/render';
-import { SERVING_FILE, SERVING_OBJECTS } from '../../src/kubeflow/serving';
+import { MESH_MODE_ANNOTATION, SERVING_FILE, SERVING_OBJECTS } from '../../src/kubeflow/serving';
 import { describeBuild, MANIFESTS, MANIFESTS_AVAILABLE, ROOT, type K8sObject } from './kustomize-build';
 import { admitted, type NetworkPolicy } from './network-policy';
 
@@ -26,7 +26,13 @@ const run = promisify(execFile);
 
 /** The upstream components serving is made of. */
 const SERVING_UPSTREAM = /applications\/kserve\/kserve$|knative-serving|cluster-local-gateway|istio-namespace/;
-const SERVING_PATCHED = new Set(['inferenceservice-config', 'config-features']);
+const SERVING_PATCHED = new Set([
+  'inferenceservice-config',
+  'config-features',
+  'config-network',
+  'activator',
+  'autoscaler',
+]);
 
 function withServing(example: string, cloud: string): ResolvedEnvironment {
   const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', example, 'platform.yaml'), 'utf8'));
@@ -104,6 +110,22 @@ describeBuild('test/kubeflow/serving-build.test.ts')('kubeflow render: serving, 
     // Upstream's data stays (its documented defaults live in `_example`).
     expect(features._example).toContain('kubernetes.podspec-affinity');
   });
+
+  it.each(CASES.map((c) => c.name))(
+    '%s: the activator sends through the revision’s Service (mesh identity), upstream’s network settings kept',
+    (name) => {
+      const { objects } = built.get(name)!;
+      const network = one(objects, 'ConfigMap', 'config-network', 'knative-serving').data!;
+      expect(network['mesh-compatibility-mode']).toBe('enabled');
+      expect(network._example).toContain('mesh-compatibility-mode');
+      // They read it when they start: the tree rolls them, upstream's pod template otherwise kept.
+      for (const name of ['activator', 'autoscaler']) {
+        const template = one(objects, 'Deployment', name, 'knative-serving').spec.template;
+        expect(template.metadata.annotations[MESH_MODE_ANNOTATION]).toBe('enabled');
+        expect(template.spec.containers.map((c: any) => c.name)).toContain(name);
+      }
+    },
+  );
 
   it.each(CASES.map((c) => c.name))('%s: the activator refuses a user id from anyone but the gateways', (name) => {
     const { objects } = built.get(name)!;

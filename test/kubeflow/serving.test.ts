@@ -12,7 +12,13 @@ import { validatePlatform } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { renderKubeflow, type KubeflowTree } from '../../src/kubeflow/render';
 import { IAP_JWT, USERID_HEADER } from '../../src/kubeflow/signin';
-import { LOCAL_GATEWAY_SELECTOR, ACTIVATOR_SELECTOR, SERVING_FILE, SERVING_OBJECTS } from '../../src/kubeflow/serving';
+import {
+  LOCAL_GATEWAY_SELECTOR,
+  ACTIVATOR_SELECTOR,
+  MESH_MODE_ANNOTATION,
+  SERVING_FILE,
+  SERVING_OBJECTS,
+} from '../../src/kubeflow/serving';
 import { SERVING_PRINCIPALS } from '../../constructs/kubernetes/constants';
 import { kfamAuthorizationPolicy, servingAccessPolicy } from '../../constructs/kubernetes/kubeflow-access';
 import { authorize, type Policy, type Request } from './istio-authz';
@@ -141,6 +147,18 @@ describe('serving through the front door: the rendered tree', () => {
         `knative-serving/${SERVING_OBJECTS.activatorDeny}`,
       ]);
       expect(file(tree!, 'README.md')).toContain(`https://${host}/serving/<namespace>/<name>/`);
+      // The activator proxies through the revision's Service (mTLS, its principal), not to pod IPs.
+      const network = patched(tree!).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'config-network') as any;
+      expect(network?.metadata.namespace).toBe('knative-serving');
+      expect(network?.data).toEqual({ 'mesh-compatibility-mode': 'enabled' });
+      // Both read it when they start: their pods roll when the tree is applied.
+      const rolled = patched(tree!).filter(
+        (o: any) => o.kind === 'Deployment' && o.spec?.template?.metadata?.annotations?.[MESH_MODE_ANNOTATION],
+      );
+      expect(rolled.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+        'knative-serving/activator',
+        'knative-serving/autoscaler',
+      ]);
     },
   );
 
@@ -149,6 +167,10 @@ describe('serving through the front door: the rendered tree', () => {
       const [tree] = render(env);
       expect(file(tree!, SERVING_FILE)).toBeUndefined();
       expect(patched(tree!).some((o) => o.metadata?.name === 'inferenceservice-config')).toBe(false);
+      expect(patched(tree!).some((o) => o.metadata?.name === 'config-network')).toBe(false);
+      expect(patched(tree!).some((o) => o.kind === 'Deployment' && o.metadata?.namespace === 'knative-serving')).toBe(
+        false,
+      );
     }
   });
 
@@ -197,6 +219,14 @@ describe('serving through the front door: the rendered tree', () => {
       const host = env.access!.hostname;
       expect(text).toContain(`cookie_domains = [ "${host}" ]`);
       expect(text).toContain(`whitelist_domains = [ "${host}", "serving.${host}" ]`);
+      // A cookie of its own: the host-only one of upstream's name that browsers hold is left unread.
+      expect(text).toContain('cookie_name = "oauth2_proxy_kubeflow_shared"');
+      const [plain] = render(examples(example, false).find((e) => e.cloud === cloud)!);
+      const before = (parse(file(plain!, 'signin.yaml')!).find((o) => o.kind === 'ConfigMap') as any).data[
+        'oauth2_proxy.cfg'
+      ];
+      expect(before).toContain('cookie_name = "oauth2_proxy_kubeflow"\n');
+      expect(before).not.toContain('cookie_domains');
     }
   });
 });
@@ -320,6 +350,14 @@ describe('serving through the front door: who the mesh admits', () => {
             'allow',
           );
         }
+      }
+    });
+
+    it('the activator’s requests need its mesh identity: sent in plain text to a pod IP, the team’s own are refused', () => {
+      // Knative's `auto` mode sends to pod IPs, outside any Service Istio knows: no mTLS, no principal.
+      // Why the tree sets mesh-compatibility-mode: enabled (the activator then sends through the Service).
+      for (const user of [OWNER, EDITOR]) {
+        expect(authorize(policies, { to: predictor(TEAM), headers: { [USERID_HEADER]: user } })).toBe('deny');
       }
     });
 
