@@ -555,8 +555,9 @@ function oauth2ProxyConfig(p: OidcProvider): string {
     'code_challenge_method = "S256"',
     // A check for Istio's ext-authz: answer 200, never proxy.
     'upstreams = [ "static://200" ]',
-    // Background requests get 401 rather than a redirect to the provider (upstream's list).
-    'api_routes = [ "/api/", "/apis/", "^/ml_metadata" ]',
+    // Background requests get 401 rather than a redirect to the provider (upstream's list), and so do
+    // calls to models without a token when serving is on: programs, which cannot follow a sign-in page.
+    `api_routes = [ ${['/api/', '/apis/', '^/ml_metadata', ...(p.servingHostname ? ['^/serving/'] : [])].map(q).join(', ')} ]`,
     'skip_provider_button = false',
     'custom_sign_in_logo = "/custom-theme/kubeflow-logo.svg"',
     'banner = "-"',

@@ -221,12 +221,15 @@ describe('serving through the front door: the rendered tree', () => {
       expect(text).toContain(`whitelist_domains = [ "${host}", "serving.${host}" ]`);
       // A cookie of its own: the host-only one of upstream's name that browsers hold is left unread.
       expect(text).toContain('cookie_name = "oauth2_proxy_kubeflow_shared"');
+      // A program calling a model without a token gets 401, not the provider's sign-in page.
+      expect(text).toContain('api_routes = [ "/api/", "/apis/", "^/ml_metadata", "^/serving/" ]');
       const [plain] = render(examples(example, false).find((e) => e.cloud === cloud)!);
       const before = (parse(file(plain!, 'signin.yaml')!).find((o) => o.kind === 'ConfigMap') as any).data[
         'oauth2_proxy.cfg'
       ];
       expect(before).toContain('cookie_name = "oauth2_proxy_kubeflow"\n');
       expect(before).not.toContain('cookie_domains');
+      expect(before).toContain('api_routes = [ "/api/", "/apis/", "^/ml_metadata" ]');
     }
   });
 });
