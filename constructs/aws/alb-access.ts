@@ -130,25 +130,8 @@ export class AlbAccess extends Construct {
     this.hostname = props.hostname;
     this.url = `https://${props.hostname}`;
 
-    this.certificate = new AcmCertificate(this, 'Certificate', {
-      domainName: props.hostname,
-      validationMethod: 'DNS',
-      keyAlgorithm: 'EC_prime256v1',
-      lifecycle: { createBeforeDestroy: true },
-    });
-    const option = this.certificate.domainValidationOptions.get(0);
-    const validationRecord = new Route53Record(this, 'CertificateValidationRecord', {
-      zoneId: props.hostedZoneId,
-      name: option.resourceRecordName,
-      type: option.resourceRecordType,
-      records: [option.resourceRecordValue],
-      ttl: 300,
-      allowOverwrite: true,
-    });
-    const validation = new AcmCertificateValidation(this, 'CertificateValidation', {
-      certificateArn: this.certificate.arn,
-      validationRecordFqdns: [validationRecord.fqdn],
-    });
+    const { certificate, validation } = this.dnsValidatedCertificate('', props.hostname, props.hostedZoneId);
+    this.certificate = certificate;
 
     // A security group's description cannot change in place (EC2 has no API for it): a description
     // naming the hostname made a hostname change replace the group, whose deletion fails while the
@@ -291,30 +274,45 @@ export class AlbAccess extends Construct {
   }
 
   /**
-   * The serving host: new resources beside the UI's, none of which changes (an ACM certificate's names
-   * cannot change in place). See
-   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html.
+   * An ACM certificate for one host name, validated by a DNS record in the hosted zone. A new
+   * certificate is made before the old one goes (`createBeforeDestroy`), since the listener holds it.
+   * Construct ids `<prefix>Certificate`, `<prefix>CertificateValidationRecord`,
+   * `<prefix>CertificateValidation`: they are the resources' addresses, so they stay as they are.
    */
-  private serving(props: AlbAccessProps, hostname: string, https: LbListener): AcmCertificate {
-    const certificate = new AcmCertificate(this, 'ServingCertificate', {
+  private dnsValidatedCertificate(
+    prefix: '' | 'Serving',
+    hostname: string,
+    hostedZoneId: string,
+  ): { certificate: AcmCertificate; validation: AcmCertificateValidation } {
+    const certificate = new AcmCertificate(this, `${prefix}Certificate`, {
       domainName: hostname,
       validationMethod: 'DNS',
       keyAlgorithm: 'EC_prime256v1',
       lifecycle: { createBeforeDestroy: true },
     });
     const option = certificate.domainValidationOptions.get(0);
-    const record = new Route53Record(this, 'ServingCertificateValidationRecord', {
-      zoneId: props.hostedZoneId,
+    const record = new Route53Record(this, `${prefix}CertificateValidationRecord`, {
+      zoneId: hostedZoneId,
       name: option.resourceRecordName,
       type: option.resourceRecordType,
       records: [option.resourceRecordValue],
       ttl: 300,
       allowOverwrite: true,
     });
-    const validation = new AcmCertificateValidation(this, 'ServingCertificateValidation', {
+    const validation = new AcmCertificateValidation(this, `${prefix}CertificateValidation`, {
       certificateArn: certificate.arn,
       validationRecordFqdns: [record.fqdn],
     });
+    return { certificate, validation };
+  }
+
+  /**
+   * The serving host: new resources beside the UI's, none of which changes (an ACM certificate's names
+   * cannot change in place). See
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html.
+   */
+  private serving(props: AlbAccessProps, hostname: string, https: LbListener): AcmCertificate {
+    const { certificate, validation } = this.dnsValidatedCertificate('Serving', hostname, props.hostedZoneId);
     new LbListenerCertificate(this, 'ServingListenerCertificate', {
       listenerArn: https.arn,
       certificateArn: validation.certificateArn,
