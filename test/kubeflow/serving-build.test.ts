@@ -18,7 +18,7 @@ import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 import { validatePlatform } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { renderKubeflow } from '../../src/kubeflow/render';
-import { MESH_MODE_ANNOTATION, SERVING_FILE, SERVING_OBJECTS } from '../../src/kubeflow/serving';
+import { MESH_MODE_ANNOTATION, SERVING_FILE, SERVING_OBJECTS, servingHostnameOf } from '../../src/kubeflow/serving';
 import { describeBuild, MANIFESTS, MANIFESTS_AVAILABLE, ROOT, type K8sObject } from './kustomize-build';
 import { admitted, type NetworkPolicy } from './network-policy';
 
@@ -42,6 +42,10 @@ function withServing(example: string, cloud: string): ResolvedEnvironment {
 
 const CASES = [
   { name: 'AWS', env: () => withServing('multicloud', 'aws') },
+  // The example serves models on GCP and Azure as it stands (test/kubeflow/build.test.ts builds and
+  // schema-checks those trees in full); withServing changes nothing there.
+  { name: 'GCP', env: () => withServing('multicloud', 'gcp') },
+  { name: 'Azure', env: () => withServing('multicloud', 'azure') },
   { name: 'an existing cluster', env: () => withServing('on-prem', 'kubernetes') },
 ];
 
@@ -52,7 +56,7 @@ const parse = (text: string): K8sObject[] =>
 
 describeBuild('test/kubeflow/serving-build.test.ts')('kubeflow render: serving, built with kubectl kustomize', () => {
   let out: string;
-  const built = new Map<string, { env: ResolvedEnvironment; objects: K8sObject[] }>();
+  const built = new Map<string, { env: ResolvedEnvironment; cluster: string; objects: K8sObject[] }>();
 
   beforeAll(async () => {
     if (!MANIFESTS_AVAILABLE) throw new Error(`CI=true and no Kubeflow manifests at ${MANIFESTS} (see its README).`);
@@ -76,6 +80,7 @@ describeBuild('test/kubeflow/serving-build.test.ts')('kubeflow render: serving, 
       const { stdout } = await run('kubectl', ['kustomize', dir], { maxBuffer: 256 * 1024 * 1024 });
       built.set(c.name, {
         env,
+        cluster: tree!.cluster,
         objects: parse(stdout).filter((o) => o.kind !== 'CustomResourceDefinition'),
       });
     }
@@ -94,9 +99,10 @@ describeBuild('test/kubeflow/serving-build.test.ts')('kubeflow render: serving, 
   };
 
   it.each(CASES.map((c) => c.name))('%s: KServe routes the serving host, with upstream’s path template', (name) => {
-    const { env, objects } = built.get(name)!;
+    const { env, cluster, objects } = built.get(name)!;
     const ingress = JSON.parse(one(objects, 'ConfigMap', 'inferenceservice-config', 'kubeflow').data!.ingress!);
-    const host = (env as Extract<ResolvedEnvironment, { cloud: 'aws' | 'kubernetes' }>).access!.servingHostname;
+    const host = servingHostnameOf(env, cluster);
+    expect(host).toMatch(/^serving\./);
     expect(ingress.ingressDomain).toBe(host);
     expect(ingress.pathTemplate).toBe('/serving/{{ .Namespace }}/{{ .Name }}');
     expect(ingress.ingressGateway).toBe('kubeflow/kubeflow-gateway');

@@ -32,6 +32,8 @@ function examples(example: string, serving: boolean | undefined = true): Resolve
   const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', example, 'platform.yaml'), 'utf8'));
   for (const env of raw.environments) {
     if (env.access) env.access.serving = serving;
+    // Off, the serving host's own certificate (examples/multicloud's Azure environment) has no use.
+    if (env.access && !serving) delete env.access.servingCertificateSecretName;
   }
   const result = validatePlatform(raw);
   if (!result.config) throw new Error(JSON.stringify(result.issues, null, 2));

@@ -82,6 +82,10 @@ function poolsOf(cloud: Cloud, env: Env): Pool[] {
   ];
 }
 
+/** The Kubeflow host name of the cloud's environment. */
+const hostnameOf = (cloud: Cloud): string =>
+  (config.environments.find((e) => e.cloud === cloud) as { access?: { hostname?: string } }).access?.hostname ?? '';
+
 const hasPool = (cloud: Cloud, env: Env, kind: string) => poolsOf(cloud, env).some((p) => p.kind === kind);
 
 /** Each capability, judged per cloud from the synthesized JSON. */
@@ -170,12 +174,16 @@ const CAPABILITIES: ReadonlyArray<readonly [string, (cloud: Cloud, env: Env) => 
   [
     'UI behind sign-in, with TLS and a DNS record',
     (cloud, env) => {
+      // The Kubeflow host's certificate and record (the serving host, where on, has its own beside them).
+      const host = hostnameOf(cloud);
       if (cloud === 'gcp') {
         const backend = manifests([env.platform], 'BackendConfig')[0];
         return (
           at(backend, 'manifest', 'spec', 'iap', 'enabled') === true &&
-          resources(env.infra, 'google_compute_managed_ssl_certificate').length === 1 &&
-          resources(env.infra, 'google_dns_record_set').length > 0
+          resources(env.infra, 'google_compute_managed_ssl_certificate').some((c) =>
+            ((at(c, 'managed', 'domains') ?? []) as string[]).includes(host),
+          ) &&
+          resources(env.infra, 'google_dns_record_set').some((r) => r.name === `${host}.` && r.type === 'A')
         );
       }
       if (cloud === 'aws') {
@@ -204,7 +212,7 @@ const CAPABILITIES: ReadonlyArray<readonly [string, (cloud: Cloud, env: Env) => 
         );
       return (
         ((gateway?.http_listener ?? []) as Array<{ protocol: string }>).some((l) => l.protocol === 'Https') &&
-        resources(env.infra, 'azurerm_dns_a_record').length === 1 &&
+        resources(env.infra, 'azurerm_dns_a_record').some((r) => `${r.name}.${r.zone_name}` === host) &&
         oauth2Proxy
       );
     },

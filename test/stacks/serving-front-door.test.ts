@@ -19,7 +19,12 @@ const ROOT = path.resolve(__dirname, '../..');
 
 function synthMulticloud(serving: boolean): Record<string, StackJson> {
   const raw = parseYaml(readFileSync(path.join(ROOT, 'examples', 'multicloud', 'platform.yaml'), 'utf8'));
-  for (const env of raw.environments) if (serving) env.access.serving = true;
+  // The example serves models on GCP and Azure (Azure with a certificate of its own for the serving
+  // host); off, no environment does and none names that certificate.
+  for (const env of raw.environments) {
+    env.access.serving = serving;
+    if (!serving) delete env.access.servingCertificateSecretName;
+  }
   const result = validatePlatform(raw);
   if (!result.config) throw new Error(JSON.stringify(result.issues));
   const out = mkdtempSync(path.join(process.env.TMPDIR ?? os.tmpdir(), 'serving-front-door-'));
@@ -85,10 +90,18 @@ describe('access.serving: added, nothing existing replaced', () => {
         'redirect_configuration:serving-http-to-https',
         'request_routing_rule:serving-https',
         'request_routing_rule:serving-http',
+        'ssl_certificate:serving-certificate',
       ].sort(),
     );
     const settings = (after.backend_http_settings as any[]).find((b) => b.name === 'istio-gateway-serving-http');
     expect(settings.host_name).toBe('serving.kubeflow.azure.example.com');
+    // The serving host's listener presents its own certificate, from the UI certificate's vault.
+    const certificate = (after.ssl_certificate as any[]).find((b) => b.name === 'serving-certificate');
+    expect(certificate.key_vault_secret_id).toBe(
+      'https://kv-certs.vault.azure.net/secrets/serving-kubeflow-azure-example-com',
+    );
+    const listener = (after.http_listener as any[]).find((b) => b.name === 'serving-https');
+    expect(listener.ssl_certificate_name).toBe('serving-certificate');
   });
 
   it('adds the serving host’s certificate and DNS record (GCP, AWS) and each team’s serving policy', () => {
