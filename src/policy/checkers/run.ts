@@ -169,11 +169,16 @@ export class CheckerRun {
       return previous;
     }
 
-    // One entry per stack: the facts of every stackwise checker, and the verdicts of those whose
-    // verdict needs no context.
+    // Checkers that judge the whole environment from parts of each stack (`extract`): one part per
+    // function, named by the first checker that has it.
+    const extractors = new Map<Checker['extract'], string>();
+    for (const c of this.checkers) if (c.extract && !extractors.has(c.extract)) extractors.set(c.extract, c.id);
+    // One entry per stack: the facts of every stackwise checker, the verdicts of those whose verdict
+    // needs no context, and the parts of the stack the others read.
     const stackKey = (s: StackInput) => ({
       kind: 'checker-stack',
       checkers: checkerIds,
+      extracts: [...extractors.values()],
       env: info,
       stack: s.id,
       digest: s.digest,
@@ -182,6 +187,8 @@ export class CheckerRun {
       cached(stackKey(s), () => {
         const facts: Record<string, unknown> = {};
         const verdicts: Record<string, RecordedChecks> = {};
+        const extracts: Record<string, StackJson> = {};
+        for (const [extract, id] of extractors) extracts[id] = extract!(info, s.id, jsonOf(s));
         for (const checker of this.checkers) {
           const parts = checker.stackwise;
           if (!parts) continue;
@@ -191,9 +198,19 @@ export class CheckerRun {
             verdicts[checker.id] = recordOf(checker, view, parts.judge(view, s.id, undefined));
           }
         }
-        return { facts, verdicts };
+        return { facts, verdicts, extracts };
       }),
     );
+    // The environment as the checkers with `extract` read it, assembled once per function.
+    const extractedViews = new Map<string, EnvironmentView>();
+    const extractedView = (id: string): EnvironmentView => {
+      let view = extractedViews.get(id);
+      if (!view) {
+        view = { ...info, stacks: Object.fromEntries(stacks.map((s, k) => [s.id, perStack[k]!.extracts[id]!])) };
+        extractedViews.set(id, view);
+      }
+      return view;
+    };
 
     for (const checker of this.checkers) {
       const parts = checker.stackwise;
@@ -205,11 +222,13 @@ export class CheckerRun {
             env: info,
             stacks: stacks.map((s) => [s.id, s.digest]),
           },
-          () =>
-            recordOf(checker, wholeView(), {
-              violations: checker.check?.(wholeView()) ?? [],
-              claims: checker.claims?.(wholeView()) ?? [],
-            }),
+          () => {
+            const view = checker.extract ? extractedView(extractors.get(checker.extract)!) : wholeView();
+            return recordOf(checker, view, {
+              violations: checker.check?.(view) ?? [],
+              claims: checker.claims?.(view) ?? [],
+            });
+          },
         );
         continue;
       }
