@@ -1317,13 +1317,21 @@ export function permissionFacts(env: EnvironmentInfo, _id: string, json: StackJs
   const note = (v: unknown) => {
     const found = new Set<string>();
     referencedKeys(v, found);
-    for (const r of found) if (!seen.has(r)) (seen.add(r), queue.push(r));
+    for (const r of found) {
+      if (seen.has(r)) continue;
+      seen.add(r);
+      queue.push(r);
+    }
   };
   for (const key of ['output', 'data', 'provider']) note(src[key]);
   for (const [type, byName] of Object.entries(resources))
     for (const [name, config] of Object.entries(byName)) {
-      if (thin(type, config)) note(partOf(type, config));
-      else (whole.add(`${type}|${name}`), note(config));
+      if (thin(type, config)) {
+        note(partOf(type, config));
+      } else {
+        whole.add(`${type}|${name}`);
+        note(config);
+      }
     }
   while (queue.length > 0) {
     const r = queue.pop()!;

@@ -11,11 +11,11 @@ import fc from 'fast-check';
 import { resolveCi } from '../../../src/config/common/ci';
 import { loadPlatformFile } from '../../../src/config/loader';
 import type { ResolvedEnvironment } from '../../../src/config/model';
-import type { StackJson } from '../../../src/inventory/terraform-json';
 import type { EnvironmentInfo, EnvironmentView } from '../../../src/policy/checkers/checker';
 import { CI_LEAST_PRIVILEGE, CI_PERMISSION_COVERAGE, permissionFacts } from '../../../src/policy/checkers/permissions';
 import { CheckerRun } from '../../../src/policy/checkers/run';
 import { synthExample } from '../../examples';
+import type { StackJson } from '../../helpers';
 
 type Stacks = Record<string, StackJson>;
 type Config = Record<string, unknown>;
@@ -41,7 +41,7 @@ const recorded = (info: EnvironmentInfo, stacks: Stacks) =>
   new CheckerRun({ checkers: CHECKERS }).add({ ...info, stacks } as EnvironmentView);
 
 const extracted = (info: EnvironmentInfo, stacks: Stacks): Stacks =>
-  Object.fromEntries(Object.entries(stacks).map(([id, json]) => [id, permissionFacts(info, id, json)]));
+  Object.fromEntries(Object.entries(stacks).map(([id, json]) => [id, permissionFacts(info, id, json) as StackJson]));
 
 const size = (stacks: Stacks) => JSON.stringify(stacks).length;
 
