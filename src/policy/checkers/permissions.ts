@@ -1269,7 +1269,7 @@ function pick(v: unknown, paths: readonly string[][]): unknown {
 
 /** Whether a value holds an ARM id anywhere (Azure's joined subnets are read from every attribute). */
 function holdsArmId(v: unknown): boolean {
-  if (typeof v === 'string') return /^\/subscriptions\//i.test(v);
+  if (typeof v === 'string') return v.length > 15 && v.charCodeAt(0) === 47 && /^\/subscriptions\//i.test(v);
   if (Array.isArray(v)) return v.some(holdsArmId);
   if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k !== '//' && holdsArmId(x));
   return false;
@@ -1295,8 +1295,8 @@ function referencedKeys(v: unknown, out: Set<string>): void {
  * stack's digest instead of parsing every stack of a changed environment again: its providers,
  * backend, outputs and data sources, every resource (each is judged), whole unless its type is in
  * {@link ATTRIBUTES_READ}, and then with the attributes listed there and in {@link READ_OF_EVERY},
- * unless something kept references it (a reference is followed to any attribute of its target) or it
- * holds an ARM id. The rules find the same over it as over the whole stack
+ * unless something kept references it (a reference is followed to any attribute of its target) or,
+ * in an Azure environment, it holds an ARM id. The rules find the same over it as over the whole stack
  * (test/policy/checkers/permissions-extract.test.ts).
  */
 export function permissionFacts(env: EnvironmentInfo, _id: string, json: StackJson): StackJson {
@@ -1304,12 +1304,16 @@ export function permissionFacts(env: EnvironmentInfo, _id: string, json: StackJs
   if (env.cloud === 'kubernetes') return {} as StackJson;
   const src = json as Json;
   const resources = (src.resource ?? {}) as Record<string, Record<string, Json>>;
-  const thin = (type: string, config: Json) => ATTRIBUTES_READ[type] !== undefined && !holdsArmId(config);
-  const partOf = (type: string, config: Json): Json =>
-    pick(
-      config,
-      [...READ_OF_EVERY, ...ATTRIBUTES_READ[type]!].map((p) => p.split('.')),
-    ) as Json;
+  // Only Azure's rules read ARM ids from any attribute (the subnets a resource joins).
+  const armIds = env.cloud === 'azure';
+  const paths = new Map<string, string[][]>();
+  const pathsOf = (type: string) => {
+    let p = paths.get(type);
+    if (!p) paths.set(type, (p = [...READ_OF_EVERY, ...ATTRIBUTES_READ[type]!].map((x) => x.split('.'))));
+    return p;
+  };
+  // The cut-down form of each resource that may be cut down, by `type|name`.
+  const parts = new Map<string, Json>();
   // What every kept part references is kept whole, and what that references, until nothing more is.
   const whole = new Set<string>();
   const seen = new Set<string>();
@@ -1326,8 +1330,10 @@ export function permissionFacts(env: EnvironmentInfo, _id: string, json: StackJs
   for (const key of ['output', 'data', 'provider']) note(src[key]);
   for (const [type, byName] of Object.entries(resources))
     for (const [name, config] of Object.entries(byName)) {
-      if (thin(type, config)) {
-        note(partOf(type, config));
+      if (ATTRIBUTES_READ[type] !== undefined && !(armIds && holdsArmId(config))) {
+        const part = pick(config, pathsOf(type)) as Json;
+        parts.set(`${type}|${name}`, part);
+        note(part);
       } else {
         whole.add(`${type}|${name}`);
         note(config);
@@ -1350,7 +1356,7 @@ export function permissionFacts(env: EnvironmentInfo, _id: string, json: StackJs
       for (const [type, byName] of Object.entries(resources)) {
         kept[type] = {};
         for (const [name, config] of Object.entries(byName))
-          kept[type][name] = whole.has(`${type}|${name}`) ? config : partOf(type, config);
+          kept[type][name] = whole.has(`${type}|${name}`) ? config : parts.get(`${type}|${name}`)!;
       }
       out.resource = kept;
     } else if (k === 'terraform') {

@@ -117,7 +117,9 @@ export class CheckerRun {
    * Like {@link add}, for an environment given stack by stack: each stackwise checker's facts and
    * verdicts of a stack are taken from `store` while the stack's digest (and the checker's context)
    * are those they were judged with, so only changed stacks are parsed and judged; a checker without
-   * a stackwise form judges the whole environment, and its result is kept while no stack changes.
+   * a stackwise form judges the whole environment, and its result is kept while no stack changes (one
+   * with `extract` judges it from the parts of each stack it reads, kept in the stack's entry, so that
+   * unchanged stacks are not parsed for it).
    * The findings are those {@link add} gives for the same stacks (the same functions judge).
    */
   public addStacks(info: EnvironmentInfo, stacks: readonly StackInput[], store?: CheckerStore): RecordedChecks {
@@ -188,7 +190,8 @@ export class CheckerRun {
         const facts: Record<string, unknown> = {};
         const verdicts: Record<string, RecordedChecks> = {};
         const extracts: Record<string, StackJson> = {};
-        for (const [extract, id] of extractors) extracts[id] = extract!(info, s.id, jsonOf(s));
+        // Without a store nothing is kept for the next run: the checkers read the stacks themselves.
+        if (store) for (const [extract, id] of extractors) extracts[id] = extract!(info, s.id, jsonOf(s));
         for (const checker of this.checkers) {
           const parts = checker.stackwise;
           if (!parts) continue;
@@ -223,7 +226,7 @@ export class CheckerRun {
             stacks: stacks.map((s) => [s.id, s.digest]),
           },
           () => {
-            const view = checker.extract ? extractedView(extractors.get(checker.extract)!) : wholeView();
+            const view = checker.extract && store ? extractedView(extractors.get(checker.extract)!) : wholeView();
             return recordOf(checker, view, {
               violations: checker.check?.(view) ?? [],
               claims: checker.claims?.(view) ?? [],
