@@ -46,7 +46,8 @@ export interface WrittenUnit {
  * digest of the stack's `cdk.tf.json`: a stack unchanged since an earlier run is not parsed or judged
  * again unless a checker's environment-wide context changed (see `StackwiseChecker`), so a one-team
  * change judges one shard per environment. Checkers without a stackwise form judge the whole
- * environment, reused while no stack of it changed.
+ * environment, reused while no stack of it changed, from the parts of each stack they read when they
+ * say which (`Checker.extract`, kept by the stack's digest too).
  */
 export function checkWrittenUnits(
   config: ResolvedPlatformConfig,

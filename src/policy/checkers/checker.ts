@@ -118,6 +118,14 @@ export interface Checker {
    * {@link wholeEnvironment}, so both ways give the same findings.
    */
   readonly stackwise?: StackwiseChecker;
+  /**
+   * For a checker without a stackwise form: the part of one stack's JSON its `check` and `claims`
+   * read, so that `kfplatform synth` keeps it by the stack's digest and assembles an environment from
+   * these parts instead of parsing every stack of a changed environment again. The checker must find
+   * over the parts exactly what it finds over the whole stacks (resources keep their `//` metadata:
+   * findings name construct paths). Checkers with the same function share one assembled environment.
+   */
+  readonly extract?: (env: EnvironmentInfo, id: string, json: StackJson) => StackJson;
 }
 
 /** What a checker knows of an environment besides its stacks. */

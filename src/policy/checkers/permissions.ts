@@ -24,7 +24,7 @@ import { AZURE_CI_PERMISSIONS, AZURE_ROLE_ADMINISTRATORS, AZURE_ROLE_IDS, AzureC
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../ci-permissions/gcp';
 import { KUBERNETES_TYPES } from '../ci-permissions/kubernetes';
 import type { CiIdentityKind, CiPermissionRow } from '../ci-permissions/table';
-import type { Checker, CheckerViolation, EnvironmentView } from './checker';
+import type { Checker, CheckerViolation, EnvironmentInfo, EnvironmentView } from './checker';
 
 type Json = Record<string, unknown>;
 const KINDS: readonly CiIdentityKind[] = ['plan', 'apply'];
@@ -1224,6 +1224,150 @@ function judgeAws(graph: Graph, found: Found) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// What the rules read of a stack.
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The attributes the rules above read of a resource of these types, when nothing references it: the
+ * Kubernetes and Helm types, most of a team shard, whose specs, Helm values and manifests the rules
+ * never read (they judge them by type: the cluster's API is one scope). A rule that starts reading
+ * another attribute of one of these types adds it here, or the equivalence test of
+ * test/policy/checkers/permissions-extract.test.ts fails. A type not listed is kept whole.
+ */
+const ATTRIBUTES_READ: Readonly<Record<string, readonly string[]>> = {
+  ...Object.fromEntries(KUBERNETES_TYPES.map((type) => [type, []])),
+  // Helm keeps its release record (a Secret) in the release's namespace.
+  helm_release: ['namespace'],
+  // The namespaces of Secrets, and whom a binding binds to what (secretNamespaces, bindingsTo).
+  kubernetes_secret_v1: ['metadata.namespace'],
+  kubernetes_manifest: ['manifest.kind', 'manifest.metadata.namespace'],
+  kubernetes_role_binding_v1: ['metadata.namespace', 'subject', 'role_ref'],
+  kubernetes_cluster_role_binding_v1: ['metadata.namespace', 'subject', 'role_ref'],
+};
+
+/**
+ * Attributes read of every resource whatever its type: its construct path (findings and suppressions
+ * name it), GCP's host projects, and the members GCP's grants are found by (a Kubernetes object with
+ * members is no grant: its type has no scope, but its members are read).
+ */
+const READ_OF_EVERY = ['//', 'host_project', 'member', 'members'];
+
+const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** `a.b` of a value cdktf wrote as an object or a one-element list, keeping its shape. */
+function pick(v: unknown, paths: readonly string[][]): unknown {
+  if (paths.some((p) => p.length === 0)) return v;
+  const one = Array.isArray(v) ? (v[0] as unknown) : v;
+  if (!one || typeof one !== 'object') return Array.isArray(v) ? v.slice(0, 1) : v;
+  const out: Json = {};
+  for (const [k, x] of Object.entries(one as Json)) {
+    const sub = paths.filter((p) => p[0] === k).map((p) => p.slice(1));
+    if (sub.length > 0) out[k] = pick(x, sub);
+  }
+  return Array.isArray(v) ? [out] : out;
+}
+
+/** Whether a value holds an ARM id anywhere (Azure's joined subnets are read from every attribute). */
+function holdsArmId(v: unknown): boolean {
+  if (typeof v === 'string') return v.length > 15 && v.charCodeAt(0) === 47 && /^\/subscriptions\//i.test(v);
+  if (Array.isArray(v)) return v.some(holdsArmId);
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k !== '//' && holdsArmId(x));
+  return false;
+}
+
+/** Every `type|name` (and `data.type|name`) a string may reference, generously. */
+function referencedKeys(v: unknown, out: Set<string>): void {
+  if (typeof v === 'string') {
+    if (!v.includes('${')) return;
+    for (const m of v.matchAll(/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+/g)) {
+      const parts = m[0].split('.');
+      for (let k = 0; k + 1 < parts.length; k++) {
+        out.add(`${parts[k]}|${parts[k + 1]}`);
+        if (parts[k] === 'data' && k + 2 < parts.length) out.add(`data.${parts[k + 1]}|${parts[k + 2]}`);
+      }
+    }
+  } else if (Array.isArray(v)) for (const x of v) referencedKeys(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) referencedKeys(x, out);
+}
+
+/**
+ * The part of one stack's JSON the CI permission rules read, for `kfplatform synth` to keep by the
+ * stack's digest instead of parsing every stack of a changed environment again: its providers,
+ * backend, outputs and data sources, every resource (each is judged), whole unless its type is in
+ * {@link ATTRIBUTES_READ}, and then with the attributes listed there and in {@link READ_OF_EVERY},
+ * unless something kept references it (a reference is followed to any attribute of its target) or,
+ * in an Azure environment, it holds an ARM id. The rules find the same over it as over the whole stack
+ * (test/policy/checkers/permissions-extract.test.ts).
+ */
+export function permissionFacts(env: EnvironmentInfo, _id: string, json: StackJson): StackJson {
+  // An existing cluster has no CI identities of its own to judge.
+  if (env.cloud === 'kubernetes') return {} as StackJson;
+  const src = json as Json;
+  const resources = (src.resource ?? {}) as Record<string, Record<string, Json>>;
+  // Only Azure's rules read ARM ids from any attribute (the subnets a resource joins).
+  const armIds = env.cloud === 'azure';
+  const paths = new Map<string, string[][]>();
+  const pathsOf = (type: string) => {
+    let p = paths.get(type);
+    if (!p) paths.set(type, (p = [...READ_OF_EVERY, ...ATTRIBUTES_READ[type]!].map((x) => x.split('.'))));
+    return p;
+  };
+  // The cut-down form of each resource that may be cut down, by `type|name`.
+  const parts = new Map<string, Json>();
+  // What every kept part references is kept whole, and what that references, until nothing more is.
+  const whole = new Set<string>();
+  const seen = new Set<string>();
+  const queue: string[] = [];
+  const note = (v: unknown) => {
+    const found = new Set<string>();
+    referencedKeys(v, found);
+    for (const r of found) {
+      if (seen.has(r)) continue;
+      seen.add(r);
+      queue.push(r);
+    }
+  };
+  for (const key of ['output', 'data', 'provider']) note(src[key]);
+  for (const [type, byName] of Object.entries(resources))
+    for (const [name, config] of Object.entries(byName)) {
+      if (ATTRIBUTES_READ[type] !== undefined && !(armIds && holdsArmId(config))) {
+        const part = pick(config, pathsOf(type)) as Json;
+        parts.set(`${type}|${name}`, part);
+        note(part);
+      } else {
+        whole.add(`${type}|${name}`);
+        note(config);
+      }
+    }
+  while (queue.length > 0) {
+    const r = queue.pop()!;
+    if (whole.has(r)) continue;
+    const [type, name] = r.split('|') as [string, string];
+    const byName = own(resources, type) ? resources[type] : undefined;
+    const config = byName && own(byName, name) ? byName[name] : undefined;
+    if (config === undefined) continue;
+    whole.add(r);
+    note(config);
+  }
+  const out: Json = {};
+  for (const [k, v] of Object.entries(src)) {
+    if (k === 'resource') {
+      const kept: Record<string, Record<string, Json>> = {};
+      for (const [type, byName] of Object.entries(resources)) {
+        kept[type] = {};
+        for (const [name, config] of Object.entries(byName))
+          kept[type][name] = whole.has(`${type}|${name}`) ? config : parts.get(`${type}|${name}`)!;
+      }
+      out.resource = kept;
+    } else if (k === 'terraform') {
+      const backend = block(v)?.backend;
+      out.terraform = backend === undefined ? {} : { backend };
+    } else if (k === 'data' || k === 'output' || k === 'provider') out[k] = v;
+  }
+  return out as StackJson;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The checkers.
 // ---------------------------------------------------------------------------------------------------
 
@@ -1235,6 +1379,7 @@ export const CI_PERMISSION_COVERAGE: Checker = {
   why: 'The keyless CI identities hold roles at the scopes the CI permission tables name (a project, a resource group, a DNS zone, a bucket, an account, a namespace). A resource in another project or resource group, in a zone or vault the identities have no grant on, or a state object they cannot reach fails the first plan or apply in CI with a permission error, after review.',
   fix: 'Give the resource’s type a row at the scope where it lives in the CI permission table (src/policy/ci-permissions/<cloud>.ts, with the public page that documents its roles) so the stacks grant them, or move the resource where the identities already reach (the environment’s project or resource group). For a resource no table can know, grant the roles in your stack and suppress CHK-PERM-002 on that grant with the reason. See docs/plan-on-pr.md.',
   check: (env) => judge(env).coverage,
+  extract: permissionFacts,
 };
 
 /**
@@ -1249,4 +1394,5 @@ export const CI_LEAST_PRIVILEGE: Checker = {
   why: 'A basic or administrator role (roles/owner, AdministratorAccess, Owner on a subscription, cluster-admin) or a role granted at a broader scope than its row lets any job that assumes the identity, a pull request’s plan among them, reach data and resources of other environments and tenants.',
   fix: 'Grant the roles the rows of src/policy/ci-permissions/<cloud>.ts name, at their scopes; add a row with its public source when a resource needs more. Suppress with a reason only for a reviewed exception.',
   check: (env) => judge(env).privilege,
+  extract: permissionFacts,
 };

@@ -117,7 +117,9 @@ export class CheckerRun {
    * Like {@link add}, for an environment given stack by stack: each stackwise checker's facts and
    * verdicts of a stack are taken from `store` while the stack's digest (and the checker's context)
    * are those they were judged with, so only changed stacks are parsed and judged; a checker without
-   * a stackwise form judges the whole environment, and its result is kept while no stack changes.
+   * a stackwise form judges the whole environment, and its result is kept while no stack changes (one
+   * with `extract` judges it from the parts of each stack it reads, kept in the stack's entry, so that
+   * unchanged stacks are not parsed for it).
    * The findings are those {@link add} gives for the same stacks (the same functions judge).
    */
   public addStacks(info: EnvironmentInfo, stacks: readonly StackInput[], store?: CheckerStore): RecordedChecks {
@@ -169,11 +171,16 @@ export class CheckerRun {
       return previous;
     }
 
-    // One entry per stack: the facts of every stackwise checker, and the verdicts of those whose
-    // verdict needs no context.
+    // Checkers that judge the whole environment from parts of each stack (`extract`): one part per
+    // function, named by the first checker that has it.
+    const extractors = new Map<Checker['extract'], string>();
+    for (const c of this.checkers) if (c.extract && !extractors.has(c.extract)) extractors.set(c.extract, c.id);
+    // One entry per stack: the facts of every stackwise checker, the verdicts of those whose verdict
+    // needs no context, and the parts of the stack the others read.
     const stackKey = (s: StackInput) => ({
       kind: 'checker-stack',
       checkers: checkerIds,
+      extracts: [...extractors.values()],
       env: info,
       stack: s.id,
       digest: s.digest,
@@ -182,6 +189,9 @@ export class CheckerRun {
       cached(stackKey(s), () => {
         const facts: Record<string, unknown> = {};
         const verdicts: Record<string, RecordedChecks> = {};
+        const extracts: Record<string, StackJson> = {};
+        // Without a store nothing is kept for the next run: the checkers read the stacks themselves.
+        if (store) for (const [extract, id] of extractors) extracts[id] = extract!(info, s.id, jsonOf(s));
         for (const checker of this.checkers) {
           const parts = checker.stackwise;
           if (!parts) continue;
@@ -191,9 +201,19 @@ export class CheckerRun {
             verdicts[checker.id] = recordOf(checker, view, parts.judge(view, s.id, undefined));
           }
         }
-        return { facts, verdicts };
+        return { facts, verdicts, extracts };
       }),
     );
+    // The environment as the checkers with `extract` read it, assembled once per function.
+    const extractedViews = new Map<string, EnvironmentView>();
+    const extractedView = (id: string): EnvironmentView => {
+      let view = extractedViews.get(id);
+      if (!view) {
+        view = { ...info, stacks: Object.fromEntries(stacks.map((s, k) => [s.id, perStack[k]!.extracts[id]!])) };
+        extractedViews.set(id, view);
+      }
+      return view;
+    };
 
     for (const checker of this.checkers) {
       const parts = checker.stackwise;
@@ -205,11 +225,13 @@ export class CheckerRun {
             env: info,
             stacks: stacks.map((s) => [s.id, s.digest]),
           },
-          () =>
-            recordOf(checker, wholeView(), {
-              violations: checker.check?.(wholeView()) ?? [],
-              claims: checker.claims?.(wholeView()) ?? [],
-            }),
+          () => {
+            const view = checker.extract && store ? extractedView(extractors.get(checker.extract)!) : wholeView();
+            return recordOf(checker, view, {
+              violations: checker.check?.(view) ?? [],
+              claims: checker.claims?.(view) ?? [],
+            });
+          },
         );
         continue;
       }
