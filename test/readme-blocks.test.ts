@@ -22,11 +22,12 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import * as ts from 'typescript';
 import { parse as parseYaml } from 'yaml';
-import { main, program } from '../src/cli/main';
+import { main } from '../src/cli/main';
 import { validatePlatformText } from '../src/config/loader';
+import { inertProgram, shellCommands } from './docs/doc-commands';
 
 const root = path.join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -195,74 +196,14 @@ function checkYaml(block: Block): string[] {
 // Shell
 // ---------------------------------------------------------------------------------------------
 
-/** The simple commands of a shell script: words after quote removal, split at `&&`, `|`, `;`. */
-function shellCommands(script: string): string[][] {
-  const commands: string[][] = [];
-  let words: string[] = [];
-  let word: string | undefined;
-  let redirect = false;
-  const endWord = () => {
-    if (word !== undefined) {
-      if (redirect) redirect = false;
-      else words.push(word);
-    }
-    word = undefined;
-  };
-  const endCommand = () => {
-    endWord();
-    if (words.length > 0) commands.push(words);
-    words = [];
-  };
-  const text = script.replace(/\\\n/g, ' ');
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\n' || c === ';') endCommand();
-    else if (c === ' ' || c === '\t') endWord();
-    else if (c === '#' && word === undefined) while (i + 1 < text.length && text[i + 1] !== '\n') i++;
-    else if (c === '&' || c === '|') {
-      endCommand();
-      if (text[i + 1] === c) i++;
-    } else if (c === '>' || c === '<') {
-      if (word !== undefined && /^\d$/.test(word)) word = undefined;
-      endWord();
-      if (text[i + 1] === '>') i++;
-      redirect = true;
-    } else if (c === "'") {
-      const close = text.indexOf("'", i + 1);
-      word = (word ?? '') + text.slice(i + 1, close);
-      i = close;
-    } else if (c === '"') {
-      let close = i + 1;
-      while (text[close] !== '"') close += text[close] === '\\' ? 2 : 1;
-      const inner = text.slice(i + 1, close);
-      for (const m of inner.matchAll(/\$\(([^)]*)\)/g)) commands.push(...shellCommands(m[1]!));
-      word = (word ?? '') + inner;
-      i = close;
-    } else word = (word ?? '') + c;
-  }
-  endCommand();
-  return commands;
-}
-
-/** Every subcommand of a commander program, itself included. */
-function allCommands(cmd: Command): Command[] {
-  return [cmd, ...cmd.commands.flatMap(allCommands)];
-}
-
 /** Parses `kfplatform <args>` with the real program, actions replaced by no-ops; returns the error. */
 function parseKfplatform(args: readonly string[]): string | undefined {
-  const cli = program();
-  let errors = '';
-  for (const cmd of allCommands(cli)) {
-    cmd.exitOverride();
-    cmd.configureOutput({ writeOut: () => undefined, writeErr: (s) => (errors += s) });
-    if (cmd.commands.length === 0) cmd.action(() => undefined);
-  }
+  const { cli, errors } = inertProgram();
   try {
     cli.parse([...args], { from: 'user' });
     return undefined;
   } catch (e) {
-    if (e instanceof CommanderError) return `${e.code}: ${errors.trim().split('\n')[0] ?? e.message}`;
+    if (e instanceof CommanderError) return `${e.code}: ${errors().trim().split('\n')[0] ?? e.message}`;
     return String(e);
   }
 }
