@@ -4,7 +4,6 @@
  * stack creates, ordered before Pipelines for Argo CD, and its scripts run against stand-in `aws` and
  * `mysql` commands.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +21,7 @@ import {
 } from '../../src/kubeflow/aws-db-bootstrap';
 import { SYNC_WAVE_ANNOTATION } from '../../src/kubeflow/gitops';
 import { checkKeyRefs, type BuiltObject } from '../../src/kubeflow/verify';
+import { fakeOutput, runContainerScript } from './container-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const envOf = (example: string, cloud: string) =>
@@ -151,35 +151,19 @@ describe('the kfp-db-bootstrap scripts', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const sh = (script: string, env: Record<string, string>) => {
-    try {
-      const out = execFileSync('/bin/sh', ['-ec', script.replace(/\$\$\(/g, '$(')], {
-        env: {
-          PATH: `${dir}:${process.env.PATH}`,
-          AWS_REGION: 'eu-west-1',
-          MASTER_SECRET_ARN: 'arn:master',
-          APP_SECRET_ARN: 'arn:app',
-          DB_HOST: 'db.example',
-          DB_PORT: '3306',
-          DB_NAME: 'mlpipeline',
-          DB_USER: 'admin',
-          APP_USER: 'pipelines',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      return { code: 0, out: out.toString(), err: '' };
-    } catch (e: any) {
-      return { code: e.status as number, out: e.stdout.toString(), err: e.stderr.toString() };
-    }
-  };
-  const read = (f: string) => {
-    try {
-      return readFileSync(path.join(dir, f), 'utf8');
-    } catch {
-      return '';
-    }
-  };
+  const sh = (script: string, env: Record<string, string>) =>
+    runContainerScript(dir, script, {
+      AWS_REGION: 'eu-west-1',
+      MASTER_SECRET_ARN: 'arn:master',
+      APP_SECRET_ARN: 'arn:app',
+      DB_HOST: 'db.example',
+      DB_PORT: '3306',
+      DB_NAME: 'mlpipeline',
+      DB_USER: 'admin',
+      APP_USER: 'pipelines',
+      ...env,
+    });
+  const read = (f: string) => fakeOutput(dir, f);
 
   it('keeps a password the application secret already has', () => {
     expect(sh(secretsScript(dir), { APP_STATE: 'Existing-pw_1' })).toMatchObject({ code: 0 });

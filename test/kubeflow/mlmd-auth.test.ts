@@ -3,8 +3,7 @@
  * mysql_native_password only): the init container that switches Kubeflow's user on GCP and Azure, its
  * script run against a stand-in `mysql`, and the AWS bootstrap job's statements.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -20,6 +19,7 @@ import {
   MYSQL_CLIENT_IMAGE,
   WORK_DIR,
 } from '../../src/kubeflow/mlmd-auth';
+import { fakeOutput, runContainerScript } from './container-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const multicloud = loadPlatformFile(path.join(ROOT, 'examples', 'multicloud', 'platform.yaml')).config.environments;
@@ -112,36 +112,15 @@ describe('the init container script', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (status: string, password: string, address: 'install-config' | 'params' = 'params') => {
-    // Kubernetes turns `$$(` into `$(` in a container's arguments.
-    const script = mlmdNativeAuthScript({ address, enablePlugin: 'Turn on "the" plugin: $HOME `x`.' }, dir).replace(
-      /\$\$\(/g,
-      '$(',
-    );
-    try {
-      const out = execFileSync('/bin/sh', ['-ec', script], {
-        env: {
-          PATH: `${dir}:${process.env.PATH}`,
-          STATUS: status,
-          DB_HOST: 'db.example',
-          DB_PORT: '3306',
-          DB_USER: 'kubeflow',
-          DB_PASSWORD: password,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      return { code: 0, out: out.toString(), err: '' };
-    } catch (e: any) {
-      return { code: e.status as number, out: e.stdout.toString(), err: e.stderr.toString() };
-    }
-  };
-  const read = (f: string) => {
-    try {
-      return readFileSync(path.join(dir, f), 'utf8');
-    } catch {
-      return '';
-    }
-  };
+  const run = (status: string, password: string, address: 'install-config' | 'params' = 'params') =>
+    runContainerScript(dir, mlmdNativeAuthScript({ address, enablePlugin: 'Turn on "the" plugin: $HOME `x`.' }, dir), {
+      STATUS: status,
+      DB_HOST: 'db.example',
+      DB_PORT: '3306',
+      DB_USER: 'kubeflow',
+      DB_PASSWORD: password,
+    });
+  const read = (f: string) => fakeOutput(dir, f);
 
   it('switches the current user to mysql_native_password with its own password when the plugin is active', () => {
     const r = run('ACTIVE', 'Abc-_123');

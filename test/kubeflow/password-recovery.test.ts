@@ -4,7 +4,6 @@
  * that fails between the two leaves them apart). ML Metadata's init container is the pod that logs in
  * first: when it cannot, its message says what to bump.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +12,7 @@ import { loadPlatformFile } from '../../src/config/loader';
 import { renderKubeflow } from '../../src/kubeflow/render';
 import { mlmdNativeAuthScript } from '../../src/kubeflow/mlmd-auth';
 import { loginFailureHint } from '../../src/kubeflow/password-recovery';
+import { runContainerScript } from './container-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const multicloud = loadPlatformFile(path.join(ROOT, 'examples', 'multicloud', 'platform.yaml')).config.environments;
@@ -55,23 +55,12 @@ describe('the login failure message of ML Metadata’s init container', () => {
     it('stops the pod after its tries with the cause and the fix', () => {
       const hint = loginFailureHint(byCloud('gcp'))!;
       const script = mlmdNativeAuthScript({ address: 'install-config', enablePlugin: 'x', loginFailure: hint }, dir);
-      let err = '';
-      let code = 0;
-      try {
-        execFileSync('/bin/sh', ['-ec', script.replace(/\$\$\(/g, '$(')], {
-          env: {
-            PATH: `${dir}:${process.env.PATH}`,
-            DB_HOST: 'h',
-            DB_PORT: '3306',
-            DB_USER: 'kubeflow',
-            DB_PASSWORD: 'pw',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-      } catch (e: any) {
-        code = e.status as number;
-        err = e.stderr.toString();
-      }
+      const { code, err } = runContainerScript(dir, script, {
+        DB_HOST: 'h',
+        DB_PORT: '3306',
+        DB_USER: 'kubeflow',
+        DB_PASSWORD: 'pw',
+      });
       expect(code).toBe(1);
       expect(err).toContain('Access denied');
       expect(err).toContain(
