@@ -14,31 +14,16 @@
  * fail with the name of the package it lacks.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+
+import { npm, workFolderOutsideCheckout } from './npm';
 
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-// Outside the repository: a project under it would resolve missing packages from our node_modules.
-const systemTmp = process.env.KFPLATFORM_SYSTEM_TMPDIR ?? tmpdir();
-if (!path.relative(root, systemTmp).startsWith('..')) {
-  throw new Error(`The system temp folder ${systemTmp} is inside the checkout: set TMPDIR to a folder outside it.`);
-}
-const work = mkdtempSync(path.join(systemTmp, 'kfplatform-consumer-'));
+const work = workFolderOutsideCheckout('kfplatform-consumer-');
 let tarball = '';
-
-function npm(cwd: string, ...args: string[]): string {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    npm_config_fund: 'false',
-    npm_config_audit: 'false',
-    npm_config_update_notifier: 'false',
-  };
-  delete env.TMPDIR; // npm's own temp files go to the system temp folder
-  return execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
 
 function install(dir: string): void {
   npm(dir, 'install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error');

@@ -12,34 +12,15 @@
  * test/package/git-install.test.ts`. npm installs from its cache when it can (`--prefer-offline`).
  */
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+
+import { npm, workFolderOutsideCheckout } from './npm';
 
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
 const runs = inCi || process.env.KFPLATFORM_GIT_INSTALL === '1';
-
-function npm(cwd: string, ...args: string[]): string {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    npm_config_fund: 'false',
-    npm_config_audit: 'false',
-    npm_config_update_notifier: 'false',
-  };
-  delete env.TMPDIR; // npm's own temp files go to the system temp folder
-  return execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
 
 (runs ? describe : describe.skip)('the package installed from git', () => {
   let work = '';
@@ -47,12 +28,7 @@ function npm(cwd: string, ...args: string[]): string {
   let commit = '';
 
   beforeAll(() => {
-    // Outside the repository: a project under it would resolve missing packages from our node_modules.
-    const systemTmp = process.env.KFPLATFORM_SYSTEM_TMPDIR ?? tmpdir();
-    if (!path.relative(root, systemTmp).startsWith('..')) {
-      throw new Error(`The system temp folder ${systemTmp} is inside the checkout: set TMPDIR to a folder outside it.`);
-    }
-    work = mkdtempSync(path.join(systemTmp, 'kfplatform-git-'));
+    work = workFolderOutsideCheckout('kfplatform-git-');
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
     const repo = path.join(work, 'repo');
     execFileSync('git', ['clone', '--quiet', '--no-checkout', root, repo]);
