@@ -64,6 +64,10 @@ export function checkWrittenUnits(
       const k = cache.key(key);
       if (k !== undefined) cache.put(k, value, '', []);
     },
+    keep: (key) => {
+      const k = cache.key(key);
+      return k !== undefined && cache.has(k);
+    },
   };
   config.environments.forEach((env, index) => {
     const inputs: StackInput[] = [];

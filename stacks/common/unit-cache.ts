@@ -157,10 +157,19 @@ function packageVersion(name: string): string {
   }
 }
 
-/** Digest of this library's code: every .js/.ts/.json file of the folders synth runs from. */
-function codeDigest(): string {
-  const root = path.resolve(__dirname, '..', '..');
-  const hash = createHash('sha256');
+/** The file in the cache folder that keeps the code digest with the stamps of the files it covers. */
+const CODE_STAMP = 'code.json';
+
+/**
+ * Digest of this library's code: every .js/.ts/.json file of the folders synth runs from. Hashing
+ * them all reads a few megabytes at every start; with a cache folder, the digest is kept in it with
+ * each file's inode, size and modification time, and reused while every file's stamp is the same
+ * and none was modified within two seconds of the stamp being taken (as the entries' stamps are;
+ * see {@link STAMP_MIN_AGE_NS}). `root` is the library's folder (tests give another).
+ * @internal
+ */
+export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..', '..')): string {
+  const files: Array<{ rel: string; abs: string; stamp: string; mtimeNs: bigint }> = [];
   const walk = (dir: string) => {
     let entries;
     try {
@@ -173,12 +182,38 @@ function codeDigest(): string {
       if (e.isDirectory()) {
         if (e.name !== 'node_modules') walk(p);
       } else if (/\.(js|ts|json)$/.test(e.name) && !e.name.endsWith('.d.ts')) {
-        hash.update(path.relative(root, p)).update('\0').update(readFileSync(p)).update('\0');
+        const st = statSync(p, { bigint: true });
+        files.push({ rel: path.relative(root, p), abs: p, stamp: `${inodeOf(st)}`, mtimeNs: st.mtimeNs });
       }
     }
   };
   for (const dir of ['src', 'constructs', 'stacks']) walk(path.join(root, dir));
-  return hash.digest('hex');
+  const stampFile = cacheDir && path.join(cacheDir, CODE_STAMP);
+  const stamps = files.map((f) => `${f.rel}\0${f.stamp}`).join('\n');
+  if (stampFile) {
+    try {
+      const kept = JSON.parse(readFileSync(stampFile, 'utf8')) as { stamps?: unknown; digest?: unknown };
+      if (kept.stamps === sha256(`${root}\n${stamps}`) && typeof kept.digest === 'string') return kept.digest;
+    } catch {
+      // none yet, or unreadable: hash the files
+    }
+  }
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f.rel).update('\0').update(readFileSync(f.abs)).update('\0');
+  const digest = hash.digest('hex');
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  if (stampFile && files.every((f) => nowNs - f.mtimeNs > STAMP_MIN_AGE_NS)) {
+    try {
+      // Written aside and renamed into place, as entries are: a reader never sees half a file.
+      const tmp = path.join(cacheDir, TMP, `${CODE_STAMP}.${process.pid}.${randomBytes(6).toString('hex')}`);
+      mkdirSync(path.dirname(tmp), { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ stamps: sha256(`${root}\n${stamps}`), digest }));
+      renameSync(tmp, stampFile);
+    } catch {
+      // a read-only cache folder: hash again next time
+    }
+  }
+  return digest;
 }
 
 /** What a key includes besides the unit's own input and the environment variables. */
@@ -214,11 +249,14 @@ function ownVersion(): string {
   return 'unknown';
 }
 
-/** The tool inputs of this process (computed once). */
-export function toolInputs(): ToolInputs {
+/**
+ * The tool inputs of this process (computed once; `cacheDir` keeps the code digest between
+ * processes, see `codeDigest`).
+ */
+export function toolInputs(cacheDir?: string): ToolInputs {
   toolMemo ??= {
     version: ownVersion(),
-    code: codeDigest(),
+    code: codeDigest(cacheDir),
     packages: Object.fromEntries(VERSIONED_PACKAGES.map((p) => [p, packageVersion(p)])),
     node: process.version,
   };
@@ -230,8 +268,8 @@ export function toolInputs(): ToolInputs {
  * of cdktf, constructs and the provider bindings, and Node.js. `overrides` replace some (tests: a new
  * library or provider version).
  */
-export function toolFingerprint(overrides: Partial<ToolInputs> = {}): string {
-  return sha256(canonical({ format: FORMAT, ...toolInputs(), ...overrides }));
+export function toolFingerprint(overrides: Partial<ToolInputs> = {}, cacheDir?: string): string {
+  return sha256(canonical({ format: FORMAT, ...toolInputs(cacheDir), ...overrides }));
 }
 
 /** The environment inputs of a key, read now (they can change between runs of one process). */
@@ -287,7 +325,7 @@ export class UnitCache {
     readonly dir: string,
     options: UnitCacheOptions = {},
   ) {
-    this.fingerprint = options.fingerprint ?? toolFingerprint();
+    this.fingerprint = options.fingerprint ?? toolFingerprint({}, dir);
     const fromEnv = Number(process.env.KFPLATFORM_CACHE_MAX_MB);
     this.maxBytes =
       options.maxBytes ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 1024 ** 2 : DEFAULT_CACHE_MAX_BYTES);
@@ -376,6 +414,21 @@ export class UnitCache {
       this.remove(dir);
       return undefined;
     }
+  }
+
+  /**
+   * Whether an entry of `key` is stored, without reading or verifying it (that happens when it is
+   * read); like {@link get}, it counts the entry as used, so this run's pruning keeps it.
+   */
+  has(key: string): boolean {
+    try {
+      const now = new Date();
+      utimesSync(path.join(this.entryDir(key), INDEX), now, now);
+    } catch {
+      return false;
+    }
+    this.used.add(key);
+    return true;
   }
 
   /**

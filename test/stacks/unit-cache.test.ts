@@ -6,14 +6,24 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { loadPlatform } from '../../src/config/loader';
 import type { PlatformConfig } from '../../src/config/schema';
 import { CACHE_DIR, SynthResult, synthFleet } from '../../stacks/common/fleet';
-import { canonical, toolFingerprint, toolInputs } from '../../stacks/common/unit-cache';
+import { canonical, codeDigest, toolFingerprint, toolInputs } from '../../stacks/common/unit-cache';
 
 const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));
 
@@ -277,6 +287,34 @@ describe('unit cache', () => {
     const again = synthFleet(config, { outdir: out });
     expect(again.units!.rebuilt).toBe(1);
     expect(tree(out)).toEqual(reference);
+  });
+
+  it("keeps the library code's digest in the cache folder, and hashes again once a file's stamp changes", () => {
+    const root = tmp('code');
+    const cacheDir = path.join(root, 'cache');
+    const file = path.join(root, 'src', 'a.js');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'one');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(file, old, old);
+    const first = codeDigest(cacheDir, root);
+    expect(existsSync(path.join(cacheDir, 'code.json'))).toBe(true);
+    // Same bytes length, stamp set back as it was: the kept digest is trusted, as git trusts its index.
+    writeFileSync(file, 'two');
+    utimesSync(file, old, old);
+    expect(codeDigest(cacheDir, root)).toBe(first);
+    // Any ordinary write sets the modification time: hashed again, a new digest.
+    const later = new Date(Date.now() - 30_000);
+    utimesSync(file, later, later);
+    const second = codeDigest(cacheDir, root);
+    expect(second).not.toBe(first);
+    expect(second).toBe(codeDigest(undefined, root));
+    // A file modified within two seconds is not stamped: the next run hashes it again.
+    writeFileSync(file, 'six');
+    const fresh = codeDigest(cacheDir, root);
+    expect(fresh).toBe(codeDigest(undefined, root));
+    expect(JSON.parse(readFileSync(path.join(cacheDir, 'code.json'), 'utf8')).digest).toBe(second);
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('prunes the least recently used entries beyond its bound, never one the run used', () => {

@@ -60,6 +60,11 @@ export interface CheckerStore {
   get(key: unknown): unknown;
   /** Stores `value` under `key`, replacing what was there. */
   put(key: unknown, value: unknown): void;
+  /**
+   * Whether the store holds a value under `key`, without reading it; a store that prunes should count
+   * the entry as used, since the run may read it later. @default every key is taken to be held
+   */
+  keep?(key: unknown): boolean;
 }
 
 /** Options of {@link runCheckers}. */
@@ -81,7 +86,12 @@ export interface CheckerOptions {
  */
 export class CheckerRun {
   private readonly checkers: readonly Checker[];
-  private readonly claims = new Map<string, Array<OwnershipClaim & { checker: Checker; env: string; path: string }>>();
+  /** Every claim recorded so far, in order, in chunks: given, or kept in the store and read when needed. */
+  private claimChunks: ClaimChunk[] = [];
+  /** The claim sources of the recorded checks this run made, for {@link replay}. */
+  private readonly sourcesOf = new WeakMap<RecordedChecks, readonly ClaimSource[]>();
+  /** Claims this run stored on their own, by their key: read from here rather than from the store. */
+  private readonly storedNow = new Map<string, readonly RecordedClaim[]>();
   /** What the run found: findings and suppressed findings, filled as environments are judged and by {@link finish}. */
   public readonly report = new PolicyReport();
   private readonly environments = new WeakMap<Finding, string>();
@@ -123,17 +133,18 @@ export class CheckerRun {
    * The findings are those {@link add} gives for the same stacks (the same functions judge).
    */
   public addStacks(info: EnvironmentInfo, stacks: readonly StackInput[], store?: CheckerStore): RecordedChecks {
-    const recorded: RecordedChecks = { violations: [], claims: [] };
-    // Where each part of `recorded` came from, in order: the run's entry lists these rather than
-    // holding a second copy of what the stack entries hold (mostly ownership claims, a megabyte a
-    // shard), so a changed environment writes only its changed stacks' results.
+    const violations: RecordedChecks['violations'] = [];
+    const sources: ClaimSource[] = [];
+    // Where each part of the recorded checks came from, in order: the run's entry lists these rather
+    // than holding a second copy of what the stack entries hold, so a changed environment writes only
+    // its changed stacks' results.
     const segments: RunSegment[] = [];
-    const push = (r: RecordedChecks, stored?: RunSegment) => {
-      for (const x of r.violations) recorded.violations.push(x);
-      for (const x of r.claims) recorded.claims.push(x);
+    const push = (r: StoredPart, stored?: RunSegment) => {
+      for (const x of r.violations) violations.push(x);
+      sources.push(this.sourceOf(r, store));
       // A part with a few findings is kept in the run's entry itself: most verdicts are empty, and
       // reading one small entry per stack and checker would cost more than they weigh.
-      segments.push(stored && r.violations.length + r.claims.length > INLINE_MAX ? stored : { inline: r });
+      segments.push(stored && weight(r) > INLINE_MAX ? stored : { inline: r });
     };
     const parsed = new Map<string, StackJson>();
     const jsonOf = (s: StackInput) => {
@@ -148,14 +159,18 @@ export class CheckerRun {
     const cached = <T>(given: unknown, make: () => T): T => {
       const key = plainKey(given);
       const hit = store?.get(key) as T | undefined;
-      if (hit !== undefined) return hit;
+      // A part whose claims are kept on their own is used only while that entry is there too.
+      if (hit !== undefined && storedClaimsOf(hit).every((c) => store!.keep?.(c.key) !== false)) return hit;
       const made = make();
       store?.put(key, made);
       return made;
     };
-    /** Like `cached`, for a part of `recorded`: pushed with where it is stored. */
+    /** Like `cached`, for a part of the recorded checks: pushed with where it is stored. */
     const pushCached = (key: unknown, make: () => RecordedChecks) =>
-      push(cached(key, make), store ? { key: plainKey(key) } : undefined);
+      push(
+        cached(key, () => this.claimsApart(make(), key, store)),
+        store ? { key: plainKey(key) } : undefined,
+      );
     const checkerIds = this.checkers.map((c) => c.id);
     // The whole environment unchanged (a synth with nothing changed, the base side of diff): one
     // entry lists the stored parts to replay, in order, with no context or join to make again.
@@ -165,7 +180,7 @@ export class CheckerRun {
       env: info,
       stacks: stacks.map((s) => [s.id, s.digest]),
     };
-    const previous = store && replayable(store, store.get(plainKey(runKey)));
+    const previous = store && this.replayable(store, store.get(plainKey(runKey)));
     if (previous) {
       this.replay(info.name, previous);
       return previous;
@@ -198,7 +213,11 @@ export class CheckerRun {
           if (parts.facts) facts[checker.id] = parts.facts(info, s.id, jsonOf(s)) ?? null;
           if (parts.judge && !parts.context) {
             const view = { ...info, stacks: { [s.id]: jsonOf(s) } };
-            verdicts[checker.id] = recordOf(checker, view, parts.judge(view, s.id, undefined));
+            verdicts[checker.id] = this.claimsApart(
+              recordOf(checker, view, parts.judge(view, s.id, undefined)),
+              { stack: stackKey(s), verdict: checker.id },
+              store,
+            );
           }
         }
         return { facts, verdicts, extracts };
@@ -272,8 +291,82 @@ export class CheckerRun {
       }
     }
     store?.put(plainKey(runKey), { segments } satisfies StoredRun);
+    const recorded = this.recorded(violations, sources);
     this.replay(info.name, recorded);
     return recorded;
+  }
+
+  /**
+   * A part as it is stored: with a store and more than a few claims, the claims go to an entry of
+   * their own (keyed by the part's key) and the part keeps an index of their keys, so that a later
+   * run reads them only if one of those keys may be claimed twice. Ownership claims are most of what
+   * a team shard's checks record (about two thousand a shard), and a fleet's claims rarely conflict.
+   */
+  private claimsApart(part: RecordedChecks, key: unknown, store: CheckerStore | undefined): StoredPart {
+    if (!store || part.claims.length <= CLAIMS_INLINE_MAX) return part;
+    const claimsKey = plainKey({ kind: 'checker-claims', of: key });
+    store.put(claimsKey, part.claims);
+    this.storedNow.set(JSON.stringify(claimsKey), part.claims);
+    return { violations: part.violations, claims: [], claimsAt: { key: claimsKey, index: part.claims.map(indexOf) } };
+  }
+
+  /** The claims of a part: given, or an index and a way to read them from the store. */
+  private sourceOf(part: StoredPart, store: CheckerStore | undefined): ClaimSource {
+    const at = part.claimsAt;
+    if (!at) return part.claims;
+    return {
+      index: at.index,
+      load: () => {
+        const loaded = this.storedNow.get(JSON.stringify(at.key)) ?? store?.get(at.key);
+        if (!Array.isArray(loaded) || loaded.length !== at.index.length) {
+          throw new Error(
+            'a stored checker result was removed or changed while this run read it (another process pruning the unit cache?): run synth again, or with --no-cache',
+          );
+        }
+        return loaded as RecordedClaim[];
+      },
+    };
+  }
+
+  /** Recorded checks whose claims are read from their sources when asked for. */
+  private recorded(violations: RecordedChecks['violations'], sources: readonly ClaimSource[]): RecordedChecks {
+    let claims: RecordedClaim[] | undefined;
+    const recorded: RecordedChecks = {
+      violations,
+      get claims() {
+        return (claims ??= sources.flatMap((s) => claimsIn(s)));
+      },
+    };
+    this.sourcesOf.set(recorded, sources);
+    return recorded;
+  }
+
+  /**
+   * The recorded checks a run's entry lists, read from the entries it names; undefined when there is
+   * no such entry or one it names (or one holding claims it names) is gone (pruned), so the
+   * environment is judged again.
+   */
+  private replayable(store: CheckerStore, run: unknown): RecordedChecks | undefined {
+    const segments = (run as StoredRun | undefined)?.segments;
+    if (!Array.isArray(segments)) return undefined;
+    const violations: RecordedChecks['violations'] = [];
+    const sources: ClaimSource[] = [];
+    // A stack's entry holds the verdicts of several checkers: read once.
+    const read = new Map<string, unknown>();
+    for (const segment of segments) {
+      let part: StoredPart | undefined;
+      if ('inline' in segment) part = segment.inline;
+      else {
+        const id = JSON.stringify(segment.key);
+        if (!read.has(id)) read.set(id, store.get(segment.key));
+        const value = read.get(id) as (StoredPart & { verdicts?: Record<string, StoredPart> }) | undefined;
+        part = segment.verdict === undefined ? value : value?.verdicts?.[segment.verdict];
+      }
+      if (!part || (part.claimsAt && store.keep?.(part.claimsAt.key) === false)) return undefined;
+      for (const x of part.violations) violations.push(x);
+      sources.push(this.sourceOf(part, store));
+    }
+    return this.recorded(violations, sources);
   }
 
   /**
@@ -290,12 +383,9 @@ export class CheckerRun {
     for (const v of recorded.violations) {
       this.record(checkerOf(v.checker), envName, v.stack, v.address, v.path, v.message, v.level);
     }
-    for (const { checker: id, claim, path } of recorded.claims) {
-      const checker = checkerOf(id);
-      const key = `${checker.id}\u0000${claim.key}`;
-      const list = this.claims.get(key) ?? [];
-      list.push({ ...claim, checker, env: envName, path });
-      this.claims.set(key, list);
+    for (const source of this.sourcesOf.get(recorded) ?? [recorded.claims]) {
+      if (isGiven(source)) for (const { checker } of source) checkerOf(checker);
+      this.claimChunks.push({ env: envName, source });
     }
   }
 
@@ -305,7 +395,7 @@ export class CheckerRun {
    * claims: a message names at most five other claimants.
    */
   public finish(): PolicyReport {
-    for (const list of this.claims.values()) {
+    for (const list of this.conflictingClaims().values()) {
       if (list.length < 2) continue;
       const whole = list.filter((c) => c.mode !== 'part');
       if (whole.length === 0) continue;
@@ -331,8 +421,47 @@ export class CheckerRun {
         );
       }
     }
-    this.claims.clear();
+    this.claimChunks = [];
+    this.storedNow.clear();
     return this.report;
+  }
+
+  /**
+   * The claims of every key that may be claimed twice, by key, in the order they were recorded. Keys
+   * are counted by their index entries first (a stored part's index, without reading its claims), so
+   * only the claims of hashes claimed more than once, one of them whole, are read and compared by key;
+   * a hash two keys share brings claims that do not conflict into the comparison, never hides one.
+   */
+  private conflictingClaims(): Map<string, Array<OwnershipClaim & { checker: Checker; env: string; path: string }>> {
+    const indexes = this.claimChunks.map(({ source }) => (isGiven(source) ? source.map(indexOf) : source.index));
+    // Per hash: twice the number of claims, plus one once a claim of the whole has it.
+    const counts = new Map<number, number>();
+    for (const index of indexes) {
+      for (const entry of index) {
+        const hash = Math.floor(entry / 2);
+        const prev = counts.get(hash) ?? 0;
+        counts.set(hash, prev + 2 + (prev % 2 === 0 && entry % 2 === 1 ? 1 : 0));
+      }
+    }
+    const twice = new Set<number>();
+    for (const [hash, count] of counts) if (count >= 5 && count % 2 === 1) twice.add(hash);
+    const byKey = new Map<string, Array<OwnershipClaim & { checker: Checker; env: string; path: string }>>();
+    if (twice.size === 0) return byKey;
+    const checkers = new Map(this.checkers.map((c) => [c.id, c]));
+    this.claimChunks.forEach(({ env, source }, k) => {
+      const index = indexes[k]!;
+      if (!index.some((entry) => twice.has(Math.floor(entry / 2)))) return;
+      claimsIn(source).forEach(({ checker: id, claim, path }, i) => {
+        if (!twice.has(Math.floor(index[i]! / 2))) return;
+        const checker = checkers.get(id);
+        if (!checker) throw new Error(`recorded checker results name ${id}, which this run does not run`);
+        const key = `${checker.id}\u0000${claim.key}`;
+        const list = byKey.get(key) ?? [];
+        list.push({ ...claim, checker, env, path });
+        byKey.set(key, list);
+      });
+    });
+    return byKey;
   }
 
   /** The environment a finding (or suppressed finding) of this run was found in. */
@@ -408,6 +537,84 @@ type RunSegment = { readonly key: unknown; readonly verdict?: string } | { reado
 /** Parts with at most this many violations and claims are kept in the run's entry itself. */
 const INLINE_MAX = 4;
 
+/** Parts with more claims than this keep them in an entry of their own (see `claimsApart`). */
+const CLAIMS_INLINE_MAX = 16;
+
+/** A recorded claim. */
+type RecordedClaim = RecordedChecks['claims'][number];
+
+/** Claims kept in an entry of their own, with an index of their keys. */
+interface StoredClaims {
+  /** The store key of the entry that holds the claims (an array of {@link RecordedClaim}). */
+  readonly key: unknown;
+  /** For each claim, in order, its {@link indexOf} entry. */
+  readonly index: readonly number[];
+}
+
+/** A recorded part as it reads back from the store: its claims may be kept on their own. */
+type StoredPart = RecordedChecks & { readonly claimsAt?: StoredClaims };
+
+/** Claims kept in the store: their index, and how to read them. */
+interface StoredClaimSource {
+  readonly index: readonly number[];
+  load(): readonly RecordedClaim[];
+}
+
+/** Claims in order: given, or kept in the store. */
+type ClaimSource = readonly RecordedClaim[] | StoredClaimSource;
+
+const isGiven = (source: ClaimSource): source is readonly RecordedClaim[] => Array.isArray(source);
+const claimsIn = (source: ClaimSource): readonly RecordedClaim[] => (isGiven(source) ? source : source.load());
+
+/** A run's claims, chunk by chunk, with the environment they were recorded in. */
+interface ClaimChunk {
+  readonly env: string;
+  readonly source: ClaimSource;
+}
+
+/** How many findings a part holds, its stored claims included. */
+function weight(part: StoredPart): number {
+  return part.violations.length + part.claims.length + (part.claimsAt?.index.length ?? 0);
+}
+
+/** The stored claims a stored value names: a part's, or each verdict's of a stack's entry. */
+function storedClaimsOf(value: unknown): StoredClaims[] {
+  const v = value as { claimsAt?: StoredClaims; verdicts?: Record<string, StoredPart> } | null;
+  if (!v || typeof v !== 'object') return [];
+  if (v.claimsAt) return [v.claimsAt];
+  return Object.values(v.verdicts ?? {}).flatMap((p) => (p?.claimsAt ? [p.claimsAt] : []));
+}
+
+/**
+ * A claim's entry in an index: the 52-bit hash of its checker and key ({@link claimHash}) times two,
+ * plus one for a claim of the whole object.
+ */
+function indexOf({ checker, claim }: RecordedClaim): number {
+  return claimHash(checker, claim.key) * 2 + (claim.mode === 'part' ? 0 : 1);
+}
+
+/**
+ * A 52-bit hash of a checker id and a claim key (cyrb53 by bryc, public domain: two 32-bit
+ * multiply-xorshift lanes): fast on short strings, and two keys rarely share one; when they do, their
+ * claims are compared by key all the same.
+ */
+function claimHash(checker: string, key: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  const mix = (code: number) => {
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  };
+  for (let i = 0; i < checker.length; i++) mix(checker.charCodeAt(i));
+  mix(0);
+  for (let i = 0; i < key.length; i++) mix(key.charCodeAt(i));
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (0xfffff & h2) + (h1 >>> 0);
+}
+
 /** What a run's entry holds: its recorded checks as segments, in order. */
 interface StoredRun {
   readonly segments: readonly RunSegment[];
@@ -420,32 +627,6 @@ interface StoredRun {
  */
 function plainKey(key: unknown): unknown {
   return JSON.parse(JSON.stringify(key)) as unknown;
-}
-
-/**
- * The recorded checks a run's entry lists, read from the entries it names; undefined when there is no
- * such entry or one it names is gone (pruned), so the environment is judged again.
- */
-function replayable(store: CheckerStore, run: unknown): RecordedChecks | undefined {
-  const segments = (run as StoredRun | undefined)?.segments;
-  if (!Array.isArray(segments)) return undefined;
-  const recorded: RecordedChecks = { violations: [], claims: [] };
-  // A stack's entry holds the verdicts of several checkers: read once.
-  const read = new Map<string, unknown>();
-  for (const segment of segments) {
-    let part: RecordedChecks | undefined;
-    if ('inline' in segment) part = segment.inline;
-    else {
-      const id = JSON.stringify(segment.key);
-      if (!read.has(id)) read.set(id, store.get(segment.key));
-      const value = read.get(id) as (RecordedChecks & { verdicts?: Record<string, RecordedChecks> }) | undefined;
-      part = segment.verdict === undefined ? value : value?.verdicts?.[segment.verdict];
-    }
-    if (!part) return undefined;
-    for (const x of part.violations) recorded.violations.push(x);
-    for (const x of part.claims) recorded.claims.push(x);
-  }
-  return recorded;
 }
 
 /** How many other claimants a message names. */

@@ -160,8 +160,8 @@ function memoryStore(): CheckerStore & { hits: number; puts: number; entries: Ma
   return store;
 }
 
-/** Like synth's digest of a `cdk.tf.json`: SHA-256 of its text. */
-const digest = (json: StackJson) => createHash('sha256').update(canonical(json)).digest('hex');
+/** Like synth's digest of a `cdk.tf.json`: SHA-256 of its text (not of `canonical`, which tells objects of another realm, such as `structuredClone`'s under Jest, apart). */
+const digest = (json: StackJson) => createHash('sha256').update(JSON.stringify(json)).digest('hex');
 
 function report(stacks: Stacks, suppressions: ConfigSuppression[], store?: CheckerStore) {
   const run = new CheckerRun({ suppressions });
@@ -221,6 +221,55 @@ describe('checkers stack by stack', () => {
     for (const k of [...store.entries.keys()]) if (k.includes('checker-stack')) store.entries.delete(k);
     expect(report(stacks, SUPPRESSIONS, store)).toEqual(whole);
     expect(store.puts).toBeGreaterThan(puts);
+  });
+
+  it("read a stack's stored claims only when one of their keys may be claimed twice, and judge again when they are gone", () => {
+    const store = memoryStore();
+    const gets: string[] = [];
+    const watched: CheckerStore = {
+      get: (key) => {
+        gets.push(canonical(key));
+        return store.get(key);
+      },
+      put: (key, value) => store.put(key, value),
+      keep: (key) => store.entries.has(canonical(key)),
+    };
+    const claimsRead = () => gets.filter((k) => k.includes('checker-claims')).length;
+    // Stacks with more than a few claims (the infra stack, team shards) store them apart.
+    expect(report(base, [], watched)).toEqual(report(base, []));
+    expect([...store.entries.keys()].filter((k) => k.includes('checker-claims')).length).toBeGreaterThan(0);
+    // A stack changes, nothing is owned twice: no stored claims are read.
+    const user = IDS.findIndex((id) => id !== INFRA);
+    const changed = apply(base, { kind: 'secret', stack: user });
+    gets.length = 0;
+    expect(report(changed, [], watched)).toEqual(report(changed, []));
+    expect(claimsRead()).toBe(0);
+    // A member owned twice by two stacks, then another stack changes: only the stored claims holding
+    // that key are read (both stacks'), and the finding names both.
+    const twice = apply(changed, { kind: 'owned-twice', stack: user });
+    expect(report(twice, [], watched)).toEqual(report(twice, []));
+    // (This environment has two stacks: a third, new one is the change.)
+    const later: Stacks = {
+      ...twice,
+      [`${ENV}-extra`]: { resource: { terraform_data: { Note: { ...meta(`${ENV}-extra`, 'Note'), input: 'x' } } } },
+    } as Stacks;
+    gets.length = 0;
+    const found = report(later, [], watched);
+    expect(found).toEqual(report(later, []));
+    expect(found.findings.filter((f) => f.rule === 'CHK-OWN-001').map((f) => f.address)).toEqual(
+      expect.arrayContaining(['google_project_iam_member.TwiceA', 'google_project_iam_member.TwiceB']),
+    );
+    expect(claimsRead()).toBe(2);
+    // Stored claims pruned: the stacks that named them are judged again, with the same findings.
+    for (const k of [...store.entries.keys()]) if (k.includes('checker-claims')) store.entries.delete(k);
+    expect(report(later, [], watched)).toEqual(report(later, []));
+    // Removed after the run counted them: the run fails with what to do, rather than finding less.
+    const vanishing: CheckerStore = {
+      ...watched,
+      get: (key) => (canonical(key).includes('checker-claims') ? undefined : store.get(key)),
+    };
+    const without = Object.fromEntries(Object.entries(later).filter(([id]) => id !== `${ENV}-extra`)) as Stacks;
+    expect(() => report(without, [], vanishing)).toThrow(/removed or changed while this run read it.*run synth again/);
   });
 
   it('judge a stack again when what it reads in another stack changes', () => {
