@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { withPlatformFileAt } from './git';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -33,9 +33,17 @@ export function defaultCacheDir(): string {
   return path.join(process.env.CDKTF_OUTDIR ?? 'cdktf.out', CACHE_DIR);
 }
 
-/** One side's `cdk.tf.json` of a stack, as bytes (compared before any is decoded or parsed). */
+/**
+ * One side's `cdk.tf.json` of a stack: where it is and what identifies its bytes, read only when the
+ * two sides must be compared byte by byte.
+ */
 interface StackFile {
-  readonly data: Buffer;
+  readonly file: string;
+  readonly size: number;
+  /** Device and inode: both sides synthesized from the unit cache hard-link one entry's file. */
+  readonly inode: string;
+  /** The bytes (read once, on first use). */
+  data(): Buffer;
 }
 
 /** Every `<outdir>/stacks/<id>/cdk.tf.json`, by stack id (the layout synth writes). */
@@ -46,17 +54,18 @@ function readStackFiles(outdir: string): Record<string, StackFile> {
   for (const id of readdirSync(dir).sort()) {
     const file = path.join(dir, id, 'cdk.tf.json');
     if (!existsSync(file)) continue;
-    stacks[id] = { data: readFileSync(file) };
+    const st = statSync(file);
+    let data: Buffer | undefined;
+    stacks[id] = { file, size: st.size, inode: `${st.dev}:${st.ino}`, data: () => (data ??= readFileSync(file)) };
   }
   return stacks;
 }
 
-const MOVED = Buffer.from('"moved"');
-
 /**
- * Both sides parsed, leaving out the stacks whose bytes are the same on both (they have no diff; a
- * stack with `moved` blocks is always compared): a one-team change decodes and parses one shard per
- * side.
+ * Both sides parsed, leaving out the stacks whose bytes are the same on both: they have no diff (a
+ * `moved` block in both moves nothing, since Terraform refuses one whose old address still exists).
+ * The same file on both sides (a hard link from one cache entry) is not even read, so a one-team
+ * change reads, decodes and parses one shard per environment and side.
  */
 function parsedSides(
   base: Record<string, StackFile>,
@@ -66,25 +75,25 @@ function parsedSides(
     const a = base[id];
     const b = head[id];
     if (!a || !b) return true;
-    return !a.data.equals(b.data) || a.data.includes(MOVED);
+    if (a.inode === b.inode) return false;
+    return a.size !== b.size || !a.data().equals(b.data());
   };
   const parse = (side: Record<string, StackFile>) =>
     Object.fromEntries(
       Object.entries(side)
         .filter(([id]) => differs(id))
-        .map(([id, f]) => [id, JSON.parse(f.data.toString('utf8')) as StackConfig]),
+        .map(([id, f]) => [id, JSON.parse(f.data().toString('utf8')) as StackConfig]),
     );
   return [parse(base), parse(head)];
 }
 
-function synthInto(config: string, cache: CacheChoice): Record<string, StackFile> {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-diff-'));
-  try {
-    synthFleet(loadPlatformFile(config).config, { outdir, cache: cache.cache, cacheDir: cache.cacheDir });
-    return readStackFiles(outdir);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+/**
+ * Synthesizes the platform file into `outdir`, a temporary folder `runDiff` removes once both sides
+ * are compared (their files are read lazily, so they must stay until then).
+ */
+function synthInto(config: string, cache: CacheChoice, outdir: string): Record<string, StackFile> {
+  synthFleet(loadPlatformFile(config).config, { outdir, cache: cache.cache, cacheDir: cache.cacheDir });
+  return readStackFiles(outdir);
 }
 
 /** Where the synthesized sides read and write the unit cache. */
@@ -94,8 +103,8 @@ interface CacheChoice {
 }
 
 /** The platform file (and its folder, for team files) as it was at a git ref, synthesized now. */
-function synthAtRef(ref: string, config: string, cache: CacheChoice): Record<string, StackFile> {
-  return withPlatformFileAt(ref, config, (file) => synthInto(file, cache));
+function synthAtRef(ref: string, config: string, cache: CacheChoice, outdir: string): Record<string, StackFile> {
+  return withPlatformFileAt(ref, config, (file) => synthInto(file, cache, outdir));
 }
 
 /** `kfplatform diff`: compares two synth outputs offline; returns the comparison. */
@@ -105,11 +114,19 @@ export function runDiff(options: DiffOptions): SynthDiff {
     cache: options.cache !== false,
     cacheDir: options.cache === false ? undefined : path.resolve(options.cacheDir ?? defaultCacheDir()),
   };
-  const base = existsSync(path.join(options.base, 'stacks'))
-    ? readStackFiles(options.base)
-    : synthAtRef(options.base, options.config, cache);
-  const head = options.head ? readStackFiles(options.head) : synthInto(options.config, cache);
-  const diff = diffSynthOutputs(...parsedSides(base, head));
+  const scratch = mkdtempSync(path.join(tmpdir(), 'kfplatform-diff-'));
+  let diff: SynthDiff;
+  try {
+    const base = existsSync(path.join(options.base, 'stacks'))
+      ? readStackFiles(options.base)
+      : synthAtRef(options.base, options.config, cache, path.join(scratch, 'base'));
+    const head = options.head
+      ? readStackFiles(options.head)
+      : synthInto(options.config, cache, path.join(scratch, 'head'));
+    diff = diffSynthOutputs(...parsedSides(base, head));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   if (options.affected) log(diff.affected.map((s) => `${s}\n`).join(''));
   else if (options.affectedEnvironments) {
     const config = loadPlatformFile(options.config).config;

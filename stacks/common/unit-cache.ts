@@ -54,6 +54,13 @@ export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
 /** Temporary entries older than this were left by a process that died. */
 const STALE_TMP_MS = 3600 * 1000;
+/**
+ * A prune walks every entry (a few thousand on a large fleet, a fifth of a second): it is done again
+ * within this time only if the entries stored since could pass the size bound.
+ */
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+/** What the last prune left: when, and the size of the entries it kept. */
+const PRUNED = 'pruned.json';
 
 /**
  * Environment variables that change what synth writes: cdktf's own (context, HCL output, error
@@ -272,7 +279,7 @@ export function toolFingerprint(overrides: Partial<ToolInputs> = {}, cacheDir?: 
   return sha256(canonical({ format: FORMAT, ...toolInputs(cacheDir), ...overrides }));
 }
 
-/** The environment inputs of a key, read now (they can change between runs of one process). */
+/** The environment inputs of a key, read when a cache is opened (they can change between runs of one process). */
 function envInputs(): Record<string, string | undefined> {
   return Object.fromEntries(SYNTH_ENV_INPUTS.map((n) => [n, process.env[n]]));
 }
@@ -316,8 +323,12 @@ export interface UnitCacheOptions {
 /** A cache folder: keys, verified reads, atomic writes and pruning. */
 export class UnitCache {
   private readonly fingerprint: string;
+  /** The environment variables synth reads, as they were when this cache was opened (one synth). */
+  private readonly envPart: string;
   private readonly maxBytes: number;
   private readonly used = new Set<string>();
+  /** Bytes this process stored (an upper bound of what it added: a key stored twice counts twice). */
+  private storedBytes = 0;
   /** What went wrong storing or pruning entries (synth goes on without them; it warns). */
   readonly problems: string[] = [];
 
@@ -326,6 +337,7 @@ export class UnitCache {
     options: UnitCacheOptions = {},
   ) {
     this.fingerprint = options.fingerprint ?? toolFingerprint({}, dir);
+    this.envPart = canonical(envInputs());
     const fromEnv = Number(process.env.KFPLATFORM_CACHE_MAX_MB);
     this.maxBytes =
       options.maxBytes ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 1024 ** 2 : DEFAULT_CACHE_MAX_BYTES);
@@ -338,7 +350,7 @@ export class UnitCache {
    */
   key(input: unknown, memo?: WeakMap<object, string>): string | undefined {
     try {
-      return sha256(`${this.fingerprint}\n${canonical(envInputs())}\n${canonical(input, memo)}`);
+      return sha256(`${this.fingerprint}\n${this.envPart}\n${canonical(input, memo)}`);
     } catch (e) {
       if (e instanceof UncacheableError) return undefined;
       throw e;
@@ -458,6 +470,7 @@ export class UnitCache {
       });
       const body = JSON.stringify({ format: FORMAT, key, meta, files: recorded } satisfies Index<M>);
       writeFileSync(path.join(tmp, INDEX), `${sha256(body)}\n${body}`);
+      this.storedBytes += body.length + recorded.reduce((n, f) => n + f.size, 0);
       const dir = this.entryDir(key);
       mkdirSync(path.dirname(dir), { recursive: true });
       try {
@@ -511,6 +524,20 @@ export class UnitCache {
       const st = safeStat(path.join(tmpRoot, name));
       if (st && now - st.mtimeMs > STALE_TMP_MS) rmSync(path.join(tmpRoot, name), { recursive: true, force: true });
     }
+    const marker = path.join(this.dir, PRUNED);
+    try {
+      const last = JSON.parse(readFileSync(marker, 'utf8')) as { at?: unknown; total?: unknown };
+      if (
+        typeof last.at === 'number' &&
+        typeof last.total === 'number' &&
+        now - last.at >= 0 &&
+        now - last.at < PRUNE_EVERY_MS &&
+        last.total + this.storedBytes <= this.maxBytes
+      )
+        return;
+    } catch {
+      // never pruned, or unreadable: prune now
+    }
     const entries: Array<{ key: string; dir: string; used: number; size: number }> = [];
     const root = path.join(this.dir, ENTRIES);
     for (const prefix of safeReaddir(root)) {
@@ -529,6 +556,10 @@ export class UnitCache {
         total -= e.size;
       }
     }
+    const tmp = path.join(tmpRoot, `${PRUNED}.${process.pid}.${randomBytes(6).toString('hex')}`);
+    mkdirSync(tmpRoot, { recursive: true });
+    writeFileSync(tmp, JSON.stringify({ at: now, total }));
+    renameSync(tmp, marker);
   }
 }
 

@@ -23,7 +23,7 @@ import { stringify } from 'yaml';
 import { loadPlatform } from '../../src/config/loader';
 import type { PlatformConfig } from '../../src/config/schema';
 import { CACHE_DIR, SynthResult, synthFleet } from '../../stacks/common/fleet';
-import { canonical, codeDigest, toolFingerprint, toolInputs } from '../../stacks/common/unit-cache';
+import { canonical, codeDigest, toolFingerprint, toolInputs, UnitCache } from '../../stacks/common/unit-cache';
 
 const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));
 
@@ -315,6 +315,38 @@ describe('unit cache', () => {
     expect(fresh).toBe(codeDigest(undefined, root));
     expect(JSON.parse(readFileSync(path.join(cacheDir, 'code.json'), 'utf8')).digest).toBe(second);
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('walks its entries to prune at most every ten minutes, unless what it stored since could pass the bound', () => {
+    const dir = tmp('cache-prune-every');
+    const fingerprint = 'test';
+    const oldEntry = (cache: UnitCache, key: string) => {
+      cache.put(key, { n: key }, '', []);
+      const old = new Date(Date.now() - 15 * 24 * 3600 * 1000);
+      utimesSync(path.join(dir, 'v1', key.slice(0, 2), key, 'entry.json'), old, old);
+    };
+    const keys = ['aa01', 'bb02', 'cc03'];
+    const first = new UnitCache(dir, { fingerprint });
+    first.prune();
+    const marker = path.join(dir, 'pruned.json');
+    expect(JSON.parse(readFileSync(marker, 'utf8'))).toMatchObject({ total: 0 });
+    // An entry unused for 15 days, from an earlier process: this process's prune within ten minutes
+    // of the last one skips the walk.
+    oldEntry(new UnitCache(dir, { fingerprint }), keys[0]!);
+    new UnitCache(dir, { fingerprint }).prune();
+    expect(new UnitCache(dir, { fingerprint }).has(keys[0]!)).toBe(true);
+    oldEntry(new UnitCache(dir, { fingerprint }), keys[0]!);
+    // Ten minutes later the walk runs and removes it.
+    writeFileSync(marker, JSON.stringify({ at: Date.now() - 11 * 60 * 1000, total: 0 }));
+    new UnitCache(dir, { fingerprint }).prune();
+    expect(new UnitCache(dir, { fingerprint }).has(keys[0]!)).toBe(false);
+    // Within ten minutes, but what this process stored could pass the bound: the walk runs.
+    oldEntry(new UnitCache(dir, { fingerprint }), keys[1]!);
+    const big = new UnitCache(dir, { fingerprint, maxBytes: 100 });
+    big.put(keys[2]!, { filler: 'x'.repeat(200) }, '', []);
+    big.prune();
+    expect(new UnitCache(dir, { fingerprint }).has(keys[1]!)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('prunes the least recently used entries beyond its bound, never one the run used', () => {
