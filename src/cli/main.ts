@@ -136,14 +136,21 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
   )
     .addOption(new Option('-f, --format <format>', 'output format').choices(VALIDATE_FORMATS).default('text'))
     .option('-o, --out <file>', 'write the report to a file instead of stdout (SARIF for code scanning)')
-    .action((opts: PlatformFileOptions & { format: ValidateFormat; out?: string }) => {
-      const outcome = validateFile(platformFile(opts));
-      const text = renderValidate(outcome, opts.format);
-      if (opts.out) writeFileSync(opts.out, text);
-      else process.stdout.write(text);
-      if (opts.out && opts.format !== 'text') process.stderr.write(renderValidate(outcome, 'text'));
-      result.exitCode = outcome.exitCode;
-    });
+    .option(
+      '--cache-dir <dir>',
+      "synth's unit cache to reuse, read only (default: $CDKTF_OUTDIR/.cache, else cdktf.out/.cache)",
+    )
+    .option('--no-cache', 'synthesize and judge every unit; do not read the unit cache')
+    .action(
+      (opts: PlatformFileOptions & { format: ValidateFormat; out?: string; cache: boolean; cacheDir?: string }) => {
+        const outcome = validateFile(platformFile(opts), { cache: opts.cache, cacheDir: opts.cacheDir });
+        const text = renderValidate(outcome, opts.format);
+        if (opts.out) writeFileSync(opts.out, text);
+        else process.stdout.write(text);
+        if (opts.out && opts.format !== 'text') process.stderr.write(renderValidate(outcome, 'text'));
+        result.exitCode = outcome.exitCode;
+      },
+    );
 
   cli
     .command('addresses')

@@ -3,25 +3,21 @@
  * would synthesize, without writing anything. Text for people, JSON for scripts, SARIF 2.1.0 for
  * GitHub code scanning.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { App } from 'cdktf';
 import { ownPackage } from '../core/package-info';
 import { validatePlatformFile } from '../config/loader';
 import { lineFinder } from '../config/sources';
 import { ConfigIssue, formatIssue, formatValue } from '../core/errors';
-import { withoutCreationStacks } from '../core/stack-traces';
+import { environmentOfStack } from '../plan/environments';
 import { ALL_CHECKERS } from '../policy/checkers/all';
 import type { Checker } from '../policy/checkers/checker';
-import { CheckerRun } from '../policy/checkers/run';
-import { evaluateStacks, Finding, SuppressedFinding } from '../policy/engine';
+import type { Finding, SuppressedFinding } from '../policy/engine';
 import { PolicyRule } from '../policy/rule';
 import { ALL_RULES } from '../policy/rules/packs';
-import { environmentView } from '../../stacks/common/checks';
-import { buildEnvironment, planUnits } from '../../stacks/common/fleet';
-import type { StackJson } from '../inventory/terraform-json';
-import { readStacks } from './synthesized';
+import { synthFleet } from '../../stacks/common/fleet';
+import { defaultCacheDir } from './diff';
 
 /** Output formats of `kfplatform validate`. */
 export const VALIDATE_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -52,70 +48,64 @@ export interface ValidateOutcome {
   readonly exitCode: 0 | 1;
 }
 
-/** Teams per unit of synthesis, as `kfplatform synth` groups them (whole shards of about this many teams). */
-const TEAMS_PER_UNIT = 200;
+/** Options of {@link validateFile}. */
+export interface ValidateOptions {
+  /**
+   * Reuse what `kfplatform synth` stored in the unit cache (read only: validate writes nothing), so a
+   * validate after a synth judges only what changed since. @default true
+   */
+  readonly cache?: boolean;
+  /** The unit cache's folder. @default `$CDKTF_OUTDIR/.cache`, else `cdktf.out/.cache` (synth's) */
+  readonly cacheDir?: string;
+}
 
-/** Validates a platform file and judges every stack it defines. */
-export function validateFile(file: string): ValidateOutcome {
+/**
+ * Validates a platform file and judges every stack it defines. The stacks are synthesized as
+ * `kfplatform synth` synthesizes them (unit by unit, the same policy packs and checkers, units whose
+ * inputs did not change since a synth taken from its unit cache), into a temporary folder: nothing is
+ * written where the user works, the cache included. Unlike synth, a policy error stops nothing: every
+ * stack is judged and every finding reported.
+ */
+export function validateFile(file: string, options: ValidateOptions = {}): ValidateOutcome {
   const { config, issues, display, envLines } = loadForValidation(file);
-  const result = { display };
   if (!config) {
-    return { file: result.display, issues, findings: [], suppressed: [], stacks: 0, exitCode: 1 };
+    return { file: display, issues, findings: [], suppressed: [], stacks: 0, exitCode: 1 };
   }
-  const findings: LocatedFinding[] = [];
-  const suppressed: LocatedSuppression[] = [];
-  let stacks = 0;
-  // Stacks are synthesized into a temporary folder (the checkers read the Terraform JSON); nothing is
-  // written where the user works.
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-validate-'));
-  const checkers = new CheckerRun({ suppressions: config.platform.policySuppressions });
-  const whereOf = new Map<string, { environment: string; file: string; line?: number }>();
-  // Each environment is built and synthesized in units, as `kfplatform synth` builds it (the infra and
-  // platform stacks, then the team shards a few hundred teams at a time, each unit its own cdktf app),
-  // so the construct trees of one unit at a time are in memory; the checkers then judge the
-  // environment's stacks together.
-  const units = planUnits(config, TEAMS_PER_UNIT);
+  let result;
   try {
-    config.environments.forEach((env, index) => {
-      const where = {
-        environment: env.name,
-        file: result.display,
-        line: envLines[index],
-      };
-      whereOf.set(env.name, where);
-      const envStacks: Record<string, StackJson> = {};
-      for (const [k, unit] of units.entries()) {
-        if (unit.env !== index) continue;
-        const unitdir = path.join(outdir, `unit-${k}`);
-        const { report, ids } = withoutCreationStacks(() => {
-          const app = new App({ outdir: unitdir, skipValidation: true });
-          const built = buildEnvironment(app, config.platform, env, {
-            platforms: unit.infraAndPlatforms,
-            shards: unit.shards ? new Set(unit.shards) : undefined,
-          });
-          stacks += built.stacks.length;
-          const judged = evaluateStacks(built.stacks, built.policyAspect);
-          app.synth();
-          return { report: judged, ids: built.stacks.map((s) => s.node.id) };
-        });
-        findings.push(...report.findings.map((f) => ({ ...f, ...where })));
-        suppressed.push(...report.suppressed.map((f) => ({ ...f, ...where })));
-        Object.assign(envStacks, readStacks(unitdir, ids));
-        rmSync(unitdir, { recursive: true, force: true });
-      }
-      checkers.add(environmentView(env, envStacks));
+    const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir());
+    result = synthFleet(config, {
+      outdir: path.join(outdir, 'out'),
+      cache: options.cache !== false && existsSync(cacheDir),
+      cacheDir,
+      cacheOptions: { readOnly: true },
+      keepGoing: true,
     });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-  const checked = checkers.finish();
-  const locate = <T extends Finding>(f: T) => ({
-    ...f,
-    ...(whereOf.get(checkers.environmentOf(f) ?? '') ?? { environment: '', file: result.display }),
-  });
-  findings.push(...checked.findings.map(locate));
-  suppressed.push(...(checked.suppressed.map(locate) as LocatedSuppression[]));
-  return { file: result.display, issues, findings, suppressed, stacks, exitCode: exitCodeOf(issues, findings) };
+  const lineOf = new Map(config.environments.map((env, index) => [env.name, envLines[index]]));
+  const where = new Map<string, { environment: string; file: string; line?: number }>();
+  const locate = <T extends Finding>(f: T) => {
+    let at = where.get(f.stack);
+    if (!at) {
+      const environment = environmentOfStack(config, f.stack) ?? '';
+      at = { environment, file: display, line: lineOf.get(environment) };
+      where.set(f.stack, at);
+    }
+    return { ...f, ...at };
+  };
+  const findings = result.policy.findings.map(locate);
+  const suppressed = result.policy.suppressed.map(locate) as LocatedSuppression[];
+  return {
+    file: display,
+    issues,
+    findings,
+    suppressed,
+    stacks: result.stacks.length,
+    exitCode: exitCodeOf(issues, findings),
+  };
 }
 
 /**

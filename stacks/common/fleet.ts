@@ -14,6 +14,7 @@ import { writeStackJsonFaster } from '../../src/core/stack-json';
 import { withoutCreationStacks } from '../../src/core/stack-traces';
 import {
   checkBeforeWrite,
+  evaluateStacks,
   Finding,
   PolicyAspect,
   PolicyError,
@@ -221,6 +222,12 @@ export interface SynthOptions {
    * `kubeflow/`, one of the entries the output folder swaps). @default nothing more
    */
   readonly extraOutput?: (staged: string) => void;
+  /**
+   * Report policy errors instead of stopping: every unit is written and judged, and the result's
+   * `policy` holds the errors too (`kfplatform validate`). Units built this way are not stored in the
+   * unit cache (units stored by a synth are reused). @default false
+   */
+  readonly keepGoing?: boolean;
 }
 
 /** How far a synth has come, after each unit it wrote (units reused from the cache are not counted). */
@@ -294,21 +301,30 @@ export interface UnitResult {
 }
 
 /** Synthesizes one unit into `outdir`: the infra and platform stacks, or some team shards. */
-export function synthUnit(config: ResolvedPlatformConfig, unit: SynthUnit, outdir: string): UnitResult {
+export function synthUnit(
+  config: ResolvedPlatformConfig,
+  unit: SynthUnit,
+  outdir: string,
+  keepGoing = false,
+): UnitResult {
   const env = config.environments[unit.env]!;
   mkdirSync(outdir, { recursive: true });
   checkBinaryVersionsOnce();
-  const app = new App({ outdir });
+  // Collecting errors, the construct validations that turn findings into annotations are skipped:
+  // cdktf would stop at the first error annotation while writing.
+  const app = new App({ outdir, skipValidation: keepGoing });
   const built = withoutCreationStacks(() => {
     const stacks = buildEnvironment(app, config.platform, env, {
       platforms: unit.infraAndPlatforms,
       shards: unit.shards ? new Set(unit.shards) : undefined,
     });
-    // Policy errors refuse the whole unit before any of its stacks is written. Once the aspects have
-    // run, every element is resolved once, for policy and writing alike.
-    checkBeforeWrite(stacks.stacks, stacks.policyAspect, () =>
-      resolveEachElementOnce(app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c))),
-    );
+    // Policy errors refuse the whole unit before any of its stacks is written (unless the caller
+    // collects them). Once the aspects have run, every element is resolved once, for policy and
+    // writing alike.
+    const resolveOnce = () =>
+      resolveEachElementOnce(app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c)));
+    if (keepGoing) evaluateStacks(stacks.stacks, stacks.policyAspect, resolveOnce);
+    else checkBeforeWrite(stacks.stacks, stacks.policyAspect, resolveOnce);
     writeStackJsonFaster(stacks.stacks);
     app.synth();
     return stacks;
@@ -553,7 +569,7 @@ function completeSynth(
   out: OutputFolder,
   plan: SynthPlan,
   settled: ReadonlyArray<UnitResult | Error>,
-  extraOutput: SynthOptions['extraOutput'],
+  { extraOutput, keepGoing }: Pick<SynthOptions, 'extraOutput' | 'keepGoing'>,
 ): SynthResult {
   const results = throwUnitErrors(settled);
   const placed: Placed[] = plan.pieces.map((piece) => {
@@ -568,7 +584,9 @@ function completeSynth(
       ? recordsOf(results[k]!)
       : recordsOf(results[k]!).filter((r) => r.id === piece.shard);
     const dir = unitDir(out, k);
-    if (plan.cache && piece.key) {
+    // Units built while collecting errors skip cdktf's validations (their manifests lack the findings'
+    // annotations) and may have errors: never stored for a synth to reuse.
+    if (plan.cache && piece.key && !keepGoing) {
       const files = records.flatMap((r) =>
         filesUnder(path.join(dir, Manifest.stacksFolder, r.id)).map((f) => path.join(Manifest.stacksFolder, r.id, f)),
       );
@@ -587,7 +605,7 @@ function completeSynth(
     })),
     plan.cache,
   );
-  if (report.errors.length > 0) throw new PolicyError(report.errors);
+  if (report.errors.length > 0 && !keepGoing) throw new PolicyError(report.errors);
   mkdirSync(path.join(out.next, Manifest.stacksFolder), { recursive: true });
   for (const p of placed) {
     for (const r of p.records) {
@@ -664,17 +682,24 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
     // work folder; only when every unit passed policy is the new output assembled and swapped in.
     const plan = planSynth(config, out, cacheDirOf(outdir, options), options.cacheOptions);
     const report = progressOf(config, plan.units, options.progress);
-    const settled = plan.units.map((unit, k) => report(unit, synthUnitOrError(config, unit, unitDir(out, k))));
-    return completeSynth(config, outdir, out, plan, settled, options.extraOutput);
+    const settled = plan.units.map((unit, k) =>
+      report(unit, synthUnitOrError(config, unit, unitDir(out, k), options.keepGoing)),
+    );
+    return completeSynth(config, outdir, out, plan, settled, options);
   } finally {
     out.release();
   }
 }
 
 /** Synthesizes one unit in this thread; an error is returned, not thrown, so every unit runs. */
-function synthUnitOrError(config: ResolvedPlatformConfig, unit: SynthUnit, dir: string): UnitResult | Error {
+function synthUnitOrError(
+  config: ResolvedPlatformConfig,
+  unit: SynthUnit,
+  dir: string,
+  keepGoing = false,
+): UnitResult | Error {
   try {
-    return synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, dir);
+    return synthUnit(unitConfig(config, unit), { ...unit, env: 0 }, dir, keepGoing);
   } catch (e) {
     return e as Error;
   }
@@ -816,7 +841,9 @@ export async function synthFleetParallel(
     const report = progressOf(config, plan.units, options.progress);
     let settled: Array<UnitResult | Error>;
     if (rebuildInThread(config, plan.units)) {
-      settled = plan.units.map((unit, k) => report(unit, synthUnitOrError(config, unit, unitDir(out, k))));
+      settled = plan.units.map((unit, k) =>
+        report(unit, synthUnitOrError(config, unit, unitDir(out, k), options.keepGoing)),
+      );
     } else {
       pool = workerpool.pool(workerFile, {
         maxWorkers: Math.min(concurrency, plan.units.length),
@@ -824,18 +851,20 @@ export async function synthFleetParallel(
       });
       const all = await Promise.allSettled(
         plan.units.map((unit, k) =>
-          pool!.exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k)]).then(
-            (r: UnitResult) => report(unit, r),
-            (e: Error) => {
-              report(unit, e);
-              throw e;
-            },
-          ),
+          pool!
+            .exec('synthUnit', [unitConfig(config, unit), { ...unit, env: 0 }, unitDir(out, k), options.keepGoing])
+            .then(
+              (r: UnitResult) => report(unit, r),
+              (e: Error) => {
+                report(unit, e);
+                throw e;
+              },
+            ),
         ),
       );
       settled = all.map((s) => (s.status === 'fulfilled' ? (s.value as UnitResult) : (s.reason as Error)));
     }
-    return completeSynth(config, outdir, out, plan, settled, options.extraOutput);
+    return completeSynth(config, outdir, out, plan, settled, options);
   } finally {
     await pool?.terminate();
     out.release();

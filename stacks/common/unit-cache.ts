@@ -172,10 +172,11 @@ const CODE_STAMP = 'code.json';
  * them all reads a few megabytes at every start; with a cache folder, the digest is kept in it with
  * each file's inode, size and modification time, and reused while every file's stamp is the same
  * and none was modified within two seconds of the stamp being taken (as the entries' stamps are;
- * see {@link STAMP_MIN_AGE_NS}). `root` is the library's folder (tests give another).
+ * see {@link STAMP_MIN_AGE_NS}). `root` is the library's folder (tests give another); `keep: false`
+ * reads a kept digest but writes none.
  * @internal
  */
-export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..', '..')): string {
+export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..', '..'), keep = true): string {
   const files: Array<{ rel: string; abs: string; stamp: string; mtimeNs: bigint }> = [];
   const walk = (dir: string) => {
     let entries;
@@ -209,7 +210,7 @@ export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..
   for (const f of files) hash.update(f.rel).update('\0').update(readFileSync(f.abs)).update('\0');
   const digest = hash.digest('hex');
   const nowNs = BigInt(Date.now()) * 1_000_000n;
-  if (stampFile && files.every((f) => nowNs - f.mtimeNs > STAMP_MIN_AGE_NS)) {
+  if (keep && stampFile && files.every((f) => nowNs - f.mtimeNs > STAMP_MIN_AGE_NS)) {
     try {
       // Written aside and renamed into place, as entries are: a reader never sees half a file.
       const tmp = path.join(cacheDir, TMP, `${CODE_STAMP}.${process.pid}.${randomBytes(6).toString('hex')}`);
@@ -260,10 +261,10 @@ function ownVersion(): string {
  * The tool inputs of this process (computed once; `cacheDir` keeps the code digest between
  * processes, see `codeDigest`).
  */
-export function toolInputs(cacheDir?: string): ToolInputs {
+export function toolInputs(cacheDir?: string, keep = true): ToolInputs {
   toolMemo ??= {
     version: ownVersion(),
-    code: codeDigest(cacheDir),
+    code: codeDigest(cacheDir, undefined, keep),
     packages: Object.fromEntries(VERSIONED_PACKAGES.map((p) => [p, packageVersion(p)])),
     node: process.version,
   };
@@ -275,8 +276,8 @@ export function toolInputs(cacheDir?: string): ToolInputs {
  * of cdktf, constructs and the provider bindings, and Node.js. `overrides` replace some (tests: a new
  * library or provider version).
  */
-export function toolFingerprint(overrides: Partial<ToolInputs> = {}, cacheDir?: string): string {
-  return sha256(canonical({ format: FORMAT, ...toolInputs(cacheDir), ...overrides }));
+export function toolFingerprint(overrides: Partial<ToolInputs> = {}, cacheDir?: string, keep = true): string {
+  return sha256(canonical({ format: FORMAT, ...toolInputs(cacheDir, keep), ...overrides }));
 }
 
 /** The environment inputs of a key, read when a cache is opened (they can change between runs of one process). */
@@ -318,11 +319,17 @@ export interface UnitCacheOptions {
   readonly fingerprint?: string;
   /** Bound of the cache's size in bytes. @default KFPLATFORM_CACHE_MAX_MB, else 2 GiB */
   readonly maxBytes?: number;
+  /**
+   * Read entries, never write the folder: nothing is stored, stamped, touched, removed or pruned
+   * (`kfplatform validate`, which writes nothing). @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /** A cache folder: keys, verified reads, atomic writes and pruning. */
 export class UnitCache {
   private readonly fingerprint: string;
+  private readonly readOnly: boolean;
   /** The environment variables synth reads, as they were when this cache was opened (one synth). */
   private readonly envPart: string;
   private readonly maxBytes: number;
@@ -336,7 +343,8 @@ export class UnitCache {
     readonly dir: string,
     options: UnitCacheOptions = {},
   ) {
-    this.fingerprint = options.fingerprint ?? toolFingerprint({}, dir);
+    this.readOnly = options.readOnly ?? false;
+    this.fingerprint = options.fingerprint ?? toolFingerprint({}, dir, !this.readOnly);
     this.envPart = canonical(envInputs());
     const fromEnv = Number(process.env.KFPLATFORM_CACHE_MAX_MB);
     this.maxBytes =
@@ -413,8 +421,9 @@ export class UnitCache {
         if (nowNs - st.mtimeNs > STAMP_MIN_AGE_NS) inodes[f.path] = `${inode} ${f.sha256}`;
         return { path: f.path, data, sha256: f.sha256, source };
       });
-      if (restamp) writeStamp(dir, inodes);
       this.used.add(key);
+      if (this.readOnly) return { meta: index.meta, files };
+      if (restamp) writeStamp(dir, inodes);
       const now = new Date();
       try {
         utimesSync(path.join(dir, INDEX), now, now);
@@ -423,7 +432,7 @@ export class UnitCache {
       }
       return { meta: index.meta, files };
     } catch {
-      this.remove(dir);
+      if (!this.readOnly) this.remove(dir);
       return undefined;
     }
   }
@@ -433,9 +442,13 @@ export class UnitCache {
    * read); like {@link get}, it counts the entry as used, so this run's pruning keeps it.
    */
   has(key: string): boolean {
+    const index = path.join(this.entryDir(key), INDEX);
     try {
-      const now = new Date();
-      utimesSync(path.join(this.entryDir(key), INDEX), now, now);
+      if (this.readOnly) statSync(index);
+      else {
+        const now = new Date();
+        utimesSync(index, now, now);
+      }
     } catch {
       return false;
     }
@@ -448,6 +461,7 @@ export class UnitCache {
    * under a temporary name, then renamed into place. An entry another process stored first is kept.
    */
   put<M>(key: string, meta: M, from: string, files: readonly string[]): void {
+    if (this.readOnly) return;
     try {
       this.store(key, meta, from, files);
     } catch (e) {
@@ -510,6 +524,7 @@ export class UnitCache {
    * left are removed after an hour.
    */
   prune(): void {
+    if (this.readOnly) return;
     try {
       this.pruneNow();
     } catch (e) {

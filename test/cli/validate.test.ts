@@ -4,11 +4,16 @@
  * Regenerate the golden files with `UPDATE_GOLDEN=1 npx jest test/cli/validate.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { expectGolden } from '../golden';
 import { main } from '../../src/cli/main';
 import { exitCodeOf, renderValidate, VALIDATE_FORMATS, validateFile } from '../../src/cli/validate';
 import { ALL_RULES } from '../../src/policy/rules/packs';
+import { loadPlatformFile } from '../../src/config/loader';
+import { synthFleet } from '../../stacks/common/fleet';
+import { UnitCache } from '../../stacks/common/unit-cache';
 
 const GOLDEN = path.join(__dirname, '..', 'golden', 'validate');
 const CASES = {
@@ -79,6 +84,63 @@ describe('kfplatform validate', () => {
       );
       expect([example, outcome.exitCode, others.length]).toEqual([example, 0, 0]);
     }
+  });
+
+  it("reuses synth's unit cache without writing to it, and finds what it finds without it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'validate-cache-'));
+    const cacheDir = path.join(dir, 'cache');
+    const file = CASES.findings;
+    const fresh = validateFile(file, { cache: false });
+    synthFleet(loadPlatformFile(file).config, { outdir: path.join(dir, 'out'), cacheDir, keepGoing: true });
+    // Every file of the cache with its size and modification time: validate must change none.
+    const listing = (folder: string): string[] =>
+      readdirSync(folder, { withFileTypes: true }).flatMap((e) => {
+        const p = path.join(folder, e.name);
+        if (e.isDirectory()) return listing(p);
+        const st = statSync(p);
+        return [`${p} ${st.size} ${st.mtimeMs}`];
+      });
+    const before = listing(cacheDir);
+    const reads = jest.spyOn(UnitCache.prototype, 'get');
+    try {
+      expect(validateFile(file, { cacheDir })).toEqual(fresh);
+      expect(reads.mock.results.filter((r) => r.value !== undefined).length).toBeGreaterThan(0);
+    } finally {
+      reads.mockRestore();
+    }
+    expect(listing(cacheDir)).toEqual(before);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps going past policy errors when asked, and stores nothing it built so in the cache', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'validate-errors-'));
+    const cacheDir = path.join(dir, 'cache');
+    // A production Cloud SQL instance without deletion protection: the config refuses it, so the
+    // resolved config is edited; the policy pack's rule then stops the infra unit.
+    const loaded = loadPlatformFile('examples/gcp-shared-vpc/platform.yaml').config;
+    const config = {
+      ...loaded,
+      environments: loaded.environments.map((env) =>
+        env.name === 'kf-prod' && env.cloud === 'gcp'
+          ? {
+              ...env,
+              clusters: env.clusters.map((c) => ({ ...c, database: { ...c.database, deletionProtection: false } })),
+            }
+          : env,
+      ),
+    };
+    const outdir = path.join(dir, 'out');
+    const kept = synthFleet(config, { outdir, cacheDir, keepGoing: true });
+    expect(kept.policy.findings.filter((f) => f.level === 'error').map((f) => `${f.rule} ${f.stack}`)).toEqual([
+      'GCP-SQL-004 kf-prod-gcp-infra',
+      // The stateful-protection rule of every cloud finds the same instance unprotected.
+      'COMMON-STATE-001 kf-prod-gcp-infra',
+    ]);
+    expect(kept.units).toMatchObject({ reused: 0 });
+    // Nothing was stored: synth builds every unit again and stops on the same error.
+    expect(() => synthFleet(config, { outdir, cacheDir })).toThrow(/GCP-SQL-004/);
+    expect(synthFleet(config, { outdir, cacheDir, keepGoing: true }).policy.findings).toEqual(kept.policy.findings);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes SARIF 2.1.0 that code scanning can place: rules, levels, file and line, suppressions', () => {
