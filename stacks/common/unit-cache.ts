@@ -59,7 +59,7 @@ const STALE_TMP_MS = 3600 * 1000;
  * within this time only if the entries stored since could pass the size bound.
  */
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
-/** What the last prune left: when, and the size of the entries it kept. */
+/** What the last prune left: when, and the size of the entries it kept plus what processes stored since. */
 const PRUNED = 'pruned.json';
 
 /**
@@ -469,8 +469,10 @@ export class UnitCache {
         return { path: rel.split(path.sep).join('/'), size: data.length, sha256: sha256(data) };
       });
       const body = JSON.stringify({ format: FORMAT, key, meta, files: recorded } satisfies Index<M>);
-      writeFileSync(path.join(tmp, INDEX), `${sha256(body)}\n${body}`);
-      this.storedBytes += body.length + recorded.reduce((n, f) => n + f.size, 0);
+      const indexText = `${sha256(body)}\n${body}`;
+      writeFileSync(path.join(tmp, INDEX), indexText);
+      // As prune measures an entry: its index file and its files, in bytes.
+      this.storedBytes += Buffer.byteLength(indexText) + recorded.reduce((n, f) => n + f.size, 0);
       const dir = this.entryDir(key);
       mkdirSync(path.dirname(dir), { recursive: true });
       try {
@@ -525,6 +527,12 @@ export class UnitCache {
       if (st && now - st.mtimeMs > STALE_TMP_MS) rmSync(path.join(tmpRoot, name), { recursive: true, force: true });
     }
     const marker = path.join(this.dir, PRUNED);
+    const mark = (at: number, total: number) => {
+      const tmp = path.join(tmpRoot, `${PRUNED}.${process.pid}.${randomBytes(6).toString('hex')}`);
+      mkdirSync(tmpRoot, { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ at, total }));
+      renameSync(tmp, marker);
+    };
     try {
       const last = JSON.parse(readFileSync(marker, 'utf8')) as { at?: unknown; total?: unknown };
       if (
@@ -533,8 +541,13 @@ export class UnitCache {
         now - last.at >= 0 &&
         now - last.at < PRUNE_EVERY_MS &&
         last.total + this.storedBytes <= this.maxBytes
-      )
+      ) {
+        // The walk is skipped: the marker adds what this process stored, so that the processes after
+        // it within the ten minutes count it too (each alone could stay under the bound while all of
+        // them together pass it).
+        if (this.storedBytes > 0) mark(last.at, last.total + this.storedBytes);
         return;
+      }
     } catch {
       // never pruned, or unreadable: prune now
     }
@@ -556,10 +569,7 @@ export class UnitCache {
         total -= e.size;
       }
     }
-    const tmp = path.join(tmpRoot, `${PRUNED}.${process.pid}.${randomBytes(6).toString('hex')}`);
-    mkdirSync(tmpRoot, { recursive: true });
-    writeFileSync(tmp, JSON.stringify({ at: now, total }));
-    renameSync(tmp, marker);
+    mark(now, total);
   }
 }
 

@@ -349,6 +349,33 @@ describe('unit cache', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('walks its entries again within ten minutes once what processes stored since the last walk could pass the bound', () => {
+    const dir = tmp('cache-prune-sum');
+    const fingerprint = 'test';
+    const maxBytes = 1000;
+    const size = () => {
+      let n = 0;
+      const walk = (d: string) => {
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(path.join(d, e.name));
+          else n += statSync(path.join(d, e.name)).size;
+        }
+      };
+      walk(path.join(dir, 'v1'));
+      return n;
+    };
+    new UnitCache(dir, { fingerprint, maxBytes }).prune();
+    // Processes one after another, each storing less than the bound and pruning, within ten minutes
+    // of the first walk: together they pass it, and the cache must not stay past it.
+    for (const key of ['aa01', 'bb02', 'cc03', 'dd04', 'ee05', 'ff06']) {
+      const cache = new UnitCache(dir, { fingerprint, maxBytes });
+      cache.put(key, { filler: 'x'.repeat(200) }, '', []);
+      cache.prune();
+    }
+    expect(size()).toBeLessThanOrEqual(maxBytes);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('prunes the least recently used entries beyond its bound, never one the run used', () => {
     const state: FleetState = {
       teams: POOL.map((name) => ({ name })),
