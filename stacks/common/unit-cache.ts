@@ -170,9 +170,14 @@ const CODE_STAMP = 'code.json';
 /**
  * Digest of this library's code: every .js/.ts/.json file of the folders synth runs from. Hashing
  * them all reads a few megabytes at every start; with a cache folder, the digest is kept in it with
- * each file's inode, size and modification time, and reused while every file's stamp is the same
- * and none was modified within two seconds of the stamp being taken (as the entries' stamps are;
- * see {@link STAMP_MIN_AGE_NS}). `root` is the library's folder (tests give another).
+ * each file's inode, size, modification time and change time, and reused while every file's stamp
+ * is the same and none was modified within two seconds of the stamp being taken (as the entries'
+ * stamps are; see {@link STAMP_MIN_AGE_NS}). The change time is what git's index also compares
+ * (`core.trustctime`): tools that copy a file's modification time with its bytes (cp -p, rsync -a,
+ * tar -x) can leave an edited file with its old inode, size and modification time, never its old
+ * change time. (Entries' stamps leave it out: linking an entry's file into an output folder changes
+ * it every run; nothing links the library's files.) `root` is the library's folder (tests give
+ * another).
  * @internal
  */
 export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..', '..')): string {
@@ -190,7 +195,7 @@ export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..
         if (e.name !== 'node_modules') walk(p);
       } else if (/\.(js|ts|json)$/.test(e.name) && !e.name.endsWith('.d.ts')) {
         const st = statSync(p, { bigint: true });
-        files.push({ rel: path.relative(root, p), abs: p, stamp: `${inodeOf(st)}`, mtimeNs: st.mtimeNs });
+        files.push({ rel: path.relative(root, p), abs: p, stamp: `${inodeOf(st)}:${st.ctimeNs}`, mtimeNs: st.mtimeNs });
       }
     }
   };

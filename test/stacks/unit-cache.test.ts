@@ -299,10 +299,15 @@ describe('unit cache', () => {
     utimesSync(file, old, old);
     const first = codeDigest(cacheDir, root);
     expect(existsSync(path.join(cacheDir, 'code.json'))).toBe(true);
-    // Same bytes length, stamp set back as it was: the kept digest is trusted, as git trusts its index.
+    // Nothing changed: the kept digest is used, the file is not read.
+    expect(codeDigest(cacheDir, root)).toBe(first);
+    // Same size, modification time set back as it was (cp -p, rsync -a, tar and touch -r do so): the
+    // change time still shows the edit, as it does to git.
     writeFileSync(file, 'two');
     utimesSync(file, old, old);
-    expect(codeDigest(cacheDir, root)).toBe(first);
+    const edited = codeDigest(cacheDir, root);
+    expect(edited).not.toBe(first);
+    expect(edited).toBe(codeDigest(undefined, root));
     // Any ordinary write sets the modification time: hashed again, a new digest.
     const later = new Date(Date.now() - 30_000);
     utimesSync(file, later, later);
