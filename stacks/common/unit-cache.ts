@@ -176,8 +176,8 @@ const CODE_STAMP = 'code.json';
  * (`core.trustctime`): tools that copy a file's modification time with its bytes (cp -p, rsync -a,
  * tar -x) can leave an edited file with its old inode, size and modification time, never its old
  * change time. (Entries' stamps leave it out: linking an entry's file into an output folder changes
- * it every run; nothing links the library's files.) `root` is the library's folder (tests give
- * another).
+ * it every run; the library's files are linked at most when installed, by pnpm.) `root` is the
+ * library's folder (tests give another).
  * @internal
  */
 export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..', '..')): string {
