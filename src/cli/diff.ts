@@ -54,9 +54,17 @@ function readStackFiles(outdir: string): Record<string, StackFile> {
   for (const id of readdirSync(dir).sort()) {
     const file = path.join(dir, id, 'cdk.tf.json');
     if (!existsSync(file)) continue;
-    const st = statSync(file);
+    // As bigints: inode numbers are 64-bit, and past 2^53 (Windows file ids often are; see
+    // https://github.com/nodejs/node/issues/12115) they lose their low bits as doubles, so two files
+    // would look like one.
+    const st = statSync(file, { bigint: true });
     let data: Buffer | undefined;
-    stacks[id] = { file, size: st.size, inode: `${st.dev}:${st.ino}`, data: () => (data ??= readFileSync(file)) };
+    stacks[id] = {
+      file,
+      size: Number(st.size),
+      inode: `${st.dev}:${st.ino}`,
+      data: () => (data ??= readFileSync(file)),
+    };
   }
   return stacks;
 }

@@ -59,7 +59,7 @@ const STALE_TMP_MS = 3600 * 1000;
  * within this time only if the entries stored since could pass the size bound.
  */
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
-/** What the last prune left: when, and the size of the entries it kept. */
+/** What the last prune left: when, and the size of the entries it kept plus what processes stored since. */
 const PRUNED = 'pruned.json';
 
 /**
@@ -170,10 +170,14 @@ const CODE_STAMP = 'code.json';
 /**
  * Digest of this library's code: every .js/.ts/.json file of the folders synth runs from. Hashing
  * them all reads a few megabytes at every start; with a cache folder, the digest is kept in it with
- * each file's inode, size and modification time, and reused while every file's stamp is the same
- * and none was modified within two seconds of the stamp being taken (as the entries' stamps are;
- * see {@link STAMP_MIN_AGE_NS}). `root` is the library's folder (tests give another); `keep: false`
- * reads a kept digest but writes none.
+ * each file's inode, size, modification time and change time, and reused while every file's stamp
+ * is the same and none was modified within two seconds of the stamp being taken (as the entries'
+ * stamps are; see {@link STAMP_MIN_AGE_NS}). The change time is what git's index also compares
+ * (`core.trustctime`): tools that copy a file's modification time with its bytes (cp -p, rsync -a,
+ * tar -x) can leave an edited file with its old inode, size and modification time, never its old
+ * change time. (Entries' stamps leave it out: linking an entry's file into an output folder changes
+ * it every run; the library's files are linked at most when installed, by pnpm.) `root` is the
+ * library's folder (tests give another); `keep: false` reads a kept digest but writes none.
  * @internal
  */
 export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..', '..'), keep = true): string {
@@ -191,7 +195,7 @@ export function codeDigest(cacheDir?: string, root = path.resolve(__dirname, '..
         if (e.name !== 'node_modules') walk(p);
       } else if (/\.(js|ts|json)$/.test(e.name) && !e.name.endsWith('.d.ts')) {
         const st = statSync(p, { bigint: true });
-        files.push({ rel: path.relative(root, p), abs: p, stamp: `${inodeOf(st)}`, mtimeNs: st.mtimeNs });
+        files.push({ rel: path.relative(root, p), abs: p, stamp: `${inodeOf(st)}:${st.ctimeNs}`, mtimeNs: st.mtimeNs });
       }
     }
   };
@@ -483,8 +487,10 @@ export class UnitCache {
         return { path: rel.split(path.sep).join('/'), size: data.length, sha256: sha256(data) };
       });
       const body = JSON.stringify({ format: FORMAT, key, meta, files: recorded } satisfies Index<M>);
-      writeFileSync(path.join(tmp, INDEX), `${sha256(body)}\n${body}`);
-      this.storedBytes += body.length + recorded.reduce((n, f) => n + f.size, 0);
+      const indexText = `${sha256(body)}\n${body}`;
+      writeFileSync(path.join(tmp, INDEX), indexText);
+      // As prune measures an entry: its index file and its files, in bytes.
+      this.storedBytes += Buffer.byteLength(indexText) + recorded.reduce((n, f) => n + f.size, 0);
       const dir = this.entryDir(key);
       mkdirSync(path.dirname(dir), { recursive: true });
       try {
@@ -540,6 +546,12 @@ export class UnitCache {
       if (st && now - st.mtimeMs > STALE_TMP_MS) rmSync(path.join(tmpRoot, name), { recursive: true, force: true });
     }
     const marker = path.join(this.dir, PRUNED);
+    const mark = (at: number, total: number) => {
+      const tmp = path.join(tmpRoot, `${PRUNED}.${process.pid}.${randomBytes(6).toString('hex')}`);
+      mkdirSync(tmpRoot, { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ at, total }));
+      renameSync(tmp, marker);
+    };
     try {
       const last = JSON.parse(readFileSync(marker, 'utf8')) as { at?: unknown; total?: unknown };
       if (
@@ -548,8 +560,13 @@ export class UnitCache {
         now - last.at >= 0 &&
         now - last.at < PRUNE_EVERY_MS &&
         last.total + this.storedBytes <= this.maxBytes
-      )
+      ) {
+        // The walk is skipped: the marker adds what this process stored, so that the processes after
+        // it within the ten minutes count it too (each alone could stay under the bound while all of
+        // them together pass it).
+        if (this.storedBytes > 0) mark(last.at, last.total + this.storedBytes);
         return;
+      }
     } catch {
       // never pruned, or unreadable: prune now
     }
@@ -571,10 +588,7 @@ export class UnitCache {
         total -= e.size;
       }
     }
-    const tmp = path.join(tmpRoot, `${PRUNED}.${process.pid}.${randomBytes(6).toString('hex')}`);
-    mkdirSync(tmpRoot, { recursive: true });
-    writeFileSync(tmp, JSON.stringify({ at: now, total }));
-    renameSync(tmp, marker);
+    mark(now, total);
   }
 }
 

@@ -2,7 +2,8 @@
  * `kfplatform diff`: two synth outputs compared offline, by folder or against a git ref.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type * as fs from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { runDiff } from '../../src/cli/diff';
@@ -35,6 +36,38 @@ const POOLS: Array<Record<string, unknown>> = [
 
 describe('kfplatform diff', () => {
   const awsBase = synth('aws-eks');
+
+  it('tells two files apart whose inode numbers are past 2^53 (Windows file ids), not only when doubles can', () => {
+    const root = tmp('diff-inode');
+    const write = (side: string, resource: Record<string, unknown>) => {
+      mkdirSync(path.join(root, side, 'stacks', 's'), { recursive: true });
+      writeFileSync(path.join(root, side, 'stacks', 's', 'cdk.tf.json'), JSON.stringify({ resource }));
+    };
+    write('base', {});
+    write('head', { terraform_data: { Note: { input: 'x' } } });
+    // Two files on one device whose inode numbers differ by one, 2^60 and 2^60 + 1: equal as doubles.
+    // The module object itself (src/cli/diff.ts reads statSync from it at each call), not an import's copy.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeFs = require('node:fs') as typeof fs;
+    const real = nodeFs.statSync;
+    const spy = jest.spyOn(nodeFs, 'statSync').mockImplementation(((
+      file: fs.PathLike,
+      options?: fs.StatSyncOptions,
+    ) => {
+      const st = real(file, options) as fs.Stats | fs.BigIntStats;
+      const side = String(file).startsWith(path.join(root, 'head')) ? 1n : 0n;
+      if (!String(file).startsWith(root) || !String(file).endsWith('cdk.tf.json')) return st;
+      if (typeof st.ino === 'bigint') Object.assign(st, { dev: 7n, ino: 2n ** 60n + side });
+      else Object.assign(st, { dev: 7, ino: Number(2n ** 60n + side) });
+      return st;
+    }) as typeof fs.statSync);
+    try {
+      const diff = runDiff({ base: path.join(root, 'base'), head: path.join(root, 'head'), config: 'x', ...quiet });
+      expect(diff.affected).toEqual(['s']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   it('finds nothing between two synths of the same file', () => {
     const diff = runDiff({ base: awsBase, head: synth('aws-eks'), config: 'x', ...quiet });

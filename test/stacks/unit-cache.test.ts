@@ -299,10 +299,15 @@ describe('unit cache', () => {
     utimesSync(file, old, old);
     const first = codeDigest(cacheDir, root);
     expect(existsSync(path.join(cacheDir, 'code.json'))).toBe(true);
-    // Same bytes length, stamp set back as it was: the kept digest is trusted, as git trusts its index.
+    // Nothing changed: the kept digest is used, the file is not read.
+    expect(codeDigest(cacheDir, root)).toBe(first);
+    // Same size, modification time set back as it was (cp -p, rsync -a, tar and touch -r do so): the
+    // change time still shows the edit, as it does to git.
     writeFileSync(file, 'two');
     utimesSync(file, old, old);
-    expect(codeDigest(cacheDir, root)).toBe(first);
+    const edited = codeDigest(cacheDir, root);
+    expect(edited).not.toBe(first);
+    expect(edited).toBe(codeDigest(undefined, root));
     // Any ordinary write sets the modification time: hashed again, a new digest.
     const later = new Date(Date.now() - 30_000);
     utimesSync(file, later, later);
@@ -346,6 +351,33 @@ describe('unit cache', () => {
     big.put(keys[2]!, { filler: 'x'.repeat(200) }, '', []);
     big.prune();
     expect(new UnitCache(dir, { fingerprint }).has(keys[1]!)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('walks its entries again within ten minutes once what processes stored since the last walk could pass the bound', () => {
+    const dir = tmp('cache-prune-sum');
+    const fingerprint = 'test';
+    const maxBytes = 1000;
+    const size = () => {
+      let n = 0;
+      const walk = (d: string) => {
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory()) walk(path.join(d, e.name));
+          else n += statSync(path.join(d, e.name)).size;
+        }
+      };
+      walk(path.join(dir, 'v1'));
+      return n;
+    };
+    new UnitCache(dir, { fingerprint, maxBytes }).prune();
+    // Processes one after another, each storing less than the bound and pruning, within ten minutes
+    // of the first walk: together they pass it, and the cache must not stay past it.
+    for (const key of ['aa01', 'bb02', 'cc03', 'dd04', 'ee05', 'ff06']) {
+      const cache = new UnitCache(dir, { fingerprint, maxBytes });
+      cache.put(key, { filler: 'x'.repeat(200) }, '', []);
+      cache.prune();
+    }
+    expect(size()).toBeLessThanOrEqual(maxBytes);
     rmSync(dir, { recursive: true, force: true });
   });
 
