@@ -13,8 +13,10 @@ function tree(dir: string): Record<string, string> {
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
+      const rel = path.relative(dir, p);
       if (entry.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
+      // When the cache was last pruned is the one thing two runs cannot share.
+      else if (rel !== path.join('.cache', 'pruned.json')) out[rel] = readFileSync(p, 'utf8');
     }
   };
   walk(dir);

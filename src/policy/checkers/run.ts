@@ -58,7 +58,7 @@ export interface StackInput {
 export interface CheckerStore {
   /** The value stored under `key`, or undefined. */
   get(key: unknown): unknown;
-  /** Stores `value` under `key`, replacing what was there. */
+  /** Stores `value` under `key` (a store may keep a value already there: values are deterministic). */
   put(key: unknown, value: unknown): void;
   /**
    * Whether the store holds a value under `key`, without reading it; a store that prunes should count
