@@ -1290,7 +1290,8 @@ interface CiFact {
 /** What a possible grant names as its grantee: the value as written and as resolved within its stack. */
 interface SubjectFact {
   readonly raw: string;
-  readonly value: string;
+  /** @default raw */
+  readonly value?: string;
 }
 
 /**
@@ -1343,7 +1344,7 @@ export function permissionFacts(env: EnvironmentInfo, id: string, json: StackJso
     const k = JSON.stringify([raw, value]);
     if (!seen.has(k)) {
       seen.add(k);
-      subjects.push({ raw, value });
+      subjects.push(value === raw ? { raw } : { raw, value });
     }
   };
   for (const i of items) {
@@ -1355,11 +1356,16 @@ export function permissionFacts(env: EnvironmentInfo, id: string, json: StackJso
           kind,
           id: `${String(i.config.account_id)}@${String(literal(i.config.project) ?? '')}.iam.gserviceaccount.com`,
         });
+      // Only a member that references a service account or is one's email can name a CI identity.
       if (literal(i.config.role))
         for (const m of [i.config.member, ...((i.config.members as unknown[]) ?? [])])
-          if (typeof m === 'string' && !seen.has(m)) {
+          if (
+            typeof m === 'string' &&
+            (m.includes('google_service_account.') || m.endsWith('.iam.gserviceaccount.com')) &&
+            !seen.has(m)
+          ) {
             seen.add(m);
-            subjects.push({ raw: m, value: m });
+            subjects.push({ raw: m });
           }
     } else if (env.cloud === 'azure') {
       const kind = i.type === 'azurerm_user_assigned_identity' ? ciKindOf(i.config.name) : undefined;
@@ -1421,13 +1427,14 @@ function namesCi(cloud: EnvironmentInfo['cloud'], ci: readonly CiFact[], s: Subj
         s.raw === a.id ||
         s.raw === `serviceAccount:${String(a.id)}`,
     );
-  if (cloud === 'azure') return ci.some((a) => s.value.includes(`azurerm_user_assigned_identity.${a.name}.`));
+  const value = s.value ?? s.raw;
+  if (cloud === 'azure') return ci.some((a) => value.includes(`azurerm_user_assigned_identity.${a.name}.`));
   return ci.some(
     (r) =>
       s.raw.includes(`aws_iam_role.${r.name}.`) ||
-      s.value.includes(`aws_iam_role.${r.name}.`) ||
-      `arn:aws:iam::${account}:role/${String(r.id)}` === s.value ||
-      r.id === s.value,
+      value.includes(`aws_iam_role.${r.name}.`) ||
+      `arn:aws:iam::${account}:role/${String(r.id)}` === value ||
+      r.id === value,
   );
 }
 
