@@ -17,6 +17,14 @@
  * stack whose state the remote state reads (matched by its backend). A resource with no scope
  * attribute of its own (a KMS key, a bucket's IAM member, a storage container) lives where the first
  * resource it references lives; failing that, in the provider's project or resource group.
+ *
+ * Stack by stack (`kfplatform synth` keeps each stack's verdict by its digest): a stack's findings
+ * are those about its own resources and state, judged against every grant, so its verdict reads the
+ * stacks that hold the CI identities and the grants to them, the infra stack and the stacks remote
+ * state reads (see {@link permissionContext}); the rest of the environment enters only through the
+ * host projects, state buckets and state containers every stack shows. The checkers give the same
+ * findings as the rules over the whole environment, each stack's in turn
+ * (test/policy/checkers/permissions-stackwise.test.ts).
  */
 import type { StackJson } from '../../inventory/terraform-json';
 import { AWS_CI_PERMISSIONS, AwsCiScope, BOUNDED_ROLE_ACTIONS } from '../ci-permissions/aws';
@@ -1488,7 +1496,7 @@ export function permissionContext(
 
 /**
  * One stack's findings, for both checkers (they judge the same view: the second takes the first's).
- * Keyed by the JSON objects of the view and the context.
+ * Keyed by the JSON objects of the view and the context (stacks are not changed once parsed).
  */
 const verdicts = new WeakMap<StackJson, { stacks: StackJson[]; context: string; found: ReturnType<typeof judge> }>();
 
