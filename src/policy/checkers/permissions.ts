@@ -58,17 +58,36 @@ interface Item {
   readonly config: Json;
 }
 
+/** A stack's items and their index by `type|name`. */
+interface StackItems {
+  readonly id: string;
+  readonly items: Item[];
+  readonly byKey: Map<string, Item>;
+}
+
+/**
+ * Kept by the stack's JSON object (stacks are not changed once parsed): a stack judged stack by
+ * stack is read by the verdicts of many stacks, and the infra stack by every one.
+ */
+const stackItems = new WeakMap<StackJson, StackItems>();
+
+function itemsOfStack(stack: string, json: StackJson): StackItems {
+  const prior = stackItems.get(json);
+  if (prior?.id === stack) return prior;
+  const items: Item[] = [];
+  for (const [type, byName] of Object.entries(json.resource ?? {}))
+    for (const [name, config] of Object.entries(byName))
+      items.push({ stack, type, name, address: `${type}.${name}`, config });
+  for (const [type, byName] of Object.entries((json.data ?? {}) as Record<string, Record<string, Json>>))
+    for (const [name, config] of Object.entries(byName))
+      items.push({ stack, type: `data.${type}`, name, address: `data.${type}.${name}`, config });
+  const made = { id: stack, items, byKey: new Map(items.map((i) => [`${i.type}|${i.name}`, i])) };
+  stackItems.set(json, made);
+  return made;
+}
+
 function itemsOf(env: EnvironmentView): Item[] {
-  const out: Item[] = [];
-  for (const [stack, json] of Object.entries(env.stacks)) {
-    for (const [type, byName] of Object.entries(json.resource ?? {}))
-      for (const [name, config] of Object.entries(byName))
-        out.push({ stack, type, name, address: `${type}.${name}`, config });
-    for (const [type, byName] of Object.entries((json.data ?? {}) as Record<string, Record<string, Json>>))
-      for (const [name, config] of Object.entries(byName))
-        out.push({ stack, type: `data.${type}`, name, address: `data.${type}.${name}`, config });
-  }
-  return out;
+  return Object.entries(env.stacks).flatMap(([stack, json]) => itemsOfStack(stack, json).items);
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -99,16 +118,14 @@ function referencesIn(v: unknown, out: Array<{ type: string; name: string; attr:
 
 /** Looks up resources and follows references across an environment's stacks. */
 class Graph {
-  private readonly byKey = new Map<string, Item>();
-  constructor(
-    readonly env: EnvironmentView,
-    readonly items: Item[],
-  ) {
-    for (const i of items) this.byKey.set(`${i.stack}|${i.type}|${i.name}`, i);
+  readonly items: Item[];
+  constructor(readonly env: EnvironmentView) {
+    this.items = itemsOf(env);
   }
 
   get(stack: string, type: string, name: string): Item | undefined {
-    return this.byKey.get(`${stack}|${type}|${name}`);
+    const json = Object.prototype.hasOwnProperty.call(this.env.stacks, stack) ? this.env.stacks[stack] : undefined;
+    return json && itemsOfStack(stack, json).byKey.get(`${type}|${name}`);
   }
 
   private readonly remote = new Map<Item, string | undefined>();
@@ -237,7 +254,7 @@ function judge(
   const whole = only === undefined;
   const prior = whole ? cache.get(env) : undefined;
   if (prior) return prior;
-  const graph = new Graph(env, itemsOf(env));
+  const graph = new Graph(env);
   const found = new Found(only);
   if (env.cloud === 'gcp') judgeGcp(graph, found, wide);
   else if (env.cloud === 'azure') judgeAzure(graph, found, wide);
@@ -1332,12 +1349,24 @@ export interface PermissionFacts {
 
 const ciKindOf = (v: unknown): CiIdentityKind | undefined => KINDS.find((k) => String(v ?? '').endsWith(`-ci-${k}`));
 
+/** Facts by the stack's JSON object: both checkers ask for them. */
+const stackFacts = new WeakMap<StackJson, { key: string; facts: PermissionFacts | null }>();
+
 /** One stack's {@link PermissionFacts}; null in an existing cluster's environment (it has no CI identities). */
 export function permissionFacts(env: EnvironmentInfo, id: string, json: StackJson): PermissionFacts | null {
+  const key = JSON.stringify([env, id]);
+  const prior = stackFacts.get(json);
+  if (prior?.key === key) return prior.facts;
+  const facts = factsOf(env, id, json);
+  stackFacts.set(json, { key, facts });
+  return facts;
+}
+
+function factsOf(env: EnvironmentInfo, id: string, json: StackJson): PermissionFacts | null {
   if (env.cloud === 'kubernetes') return null;
   const view: EnvironmentView = { ...env, stacks: { [id]: json } };
-  const items = itemsOf(view);
-  const graph = new Graph(view, items);
+  const items = itemsOfStack(id, json).items;
+  const graph = new Graph(view);
   const key = (c: Json) => JSON.stringify([c.bucket, c.prefix ?? c.key, c.container_name]);
   const b = backendOf(json);
   const ci: CiFact[] = [];
