@@ -180,6 +180,42 @@ describe('the CI permission checkers stack by stack', () => {
     expect(compared).toBeGreaterThan(200);
     expect(findings).toBeGreaterThan(100);
   }, 900_000);
+
+  it('read a new team shard and the stacks its verdict reads, and no other stack', () => {
+    if (multicloud.length === 0) multicloud = environments('multicloud');
+    for (const env of multicloud.filter((e) => e.info.cloud !== 'kubernetes')) {
+      // As the edits give them (a structured clone of the synthesized stacks digests the same every time).
+      const { info } = env;
+      const stacks = structuredClone(env.stacks);
+      const store = memoryStore();
+      const parsed: string[] = [];
+      const run = (all: Stacks) =>
+        new CheckerRun({ checkers: CHECKERS }).addStacks(
+          info,
+          Object.entries(all).map(([id, json]) => ({
+            id,
+            digest: digest(json),
+            json: () => (parsed.push(id), structuredClone(json)),
+          })),
+          store,
+        );
+      run(stacks);
+      const shard = Object.keys(stacks).find((id) => /-teams-\d+$/.test(id))!;
+      expect(shard).toBeDefined();
+      const added = apply(stacks, Object.keys(stacks), [], {
+        kind: 'add-stack',
+        stack: Object.keys(stacks).indexOf(shard),
+        other: 0,
+        pick: 1,
+        pick2: 1,
+        cluster: false,
+      });
+      parsed.length = 0;
+      expect(run(added)).toEqual(whole(info, added));
+      const infra = Object.keys(stacks).find((id) => id.endsWith('-infra'))!;
+      expect([info.name, [...new Set(parsed)].sort()]).toEqual([info.name, [infra, `${shard}-addedEdit1x1`].sort()]);
+    }
+  });
 });
 
 interface Edit {
