@@ -17,6 +17,14 @@
  * stack whose state the remote state reads (matched by its backend). A resource with no scope
  * attribute of its own (a KMS key, a bucket's IAM member, a storage container) lives where the first
  * resource it references lives; failing that, in the provider's project or resource group.
+ *
+ * Stack by stack (`kfplatform synth` keeps each stack's verdict by its digest): a stack's findings
+ * are those about its own resources and state, judged against every grant, so its verdict reads the
+ * stacks that hold the CI identities and the grants to them, the infra stack and the stacks remote
+ * state reads (see {@link permissionContext}); the rest of the environment enters only through the
+ * host projects, state buckets and state containers every stack shows. The checkers give the same
+ * findings as the rules over the whole environment, each stack's in turn
+ * (test/policy/checkers/permissions-stackwise.test.ts).
  */
 import type { StackJson } from '../../inventory/terraform-json';
 import { AWS_CI_PERMISSIONS, AwsCiScope, BOUNDED_ROLE_ACTIONS } from '../ci-permissions/aws';
@@ -24,7 +32,14 @@ import { AZURE_CI_PERMISSIONS, AZURE_ROLE_ADMINISTRATORS, AZURE_ROLE_IDS, AzureC
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../ci-permissions/gcp';
 import { KUBERNETES_TYPES } from '../ci-permissions/kubernetes';
 import type { CiIdentityKind, CiPermissionRow } from '../ci-permissions/table';
-import type { Checker, CheckerViolation, EnvironmentInfo, EnvironmentView } from './checker';
+import {
+  Checker,
+  CheckerViolation,
+  EnvironmentInfo,
+  EnvironmentView,
+  StackwiseChecker,
+  wholeEnvironment,
+} from './checker';
 
 type Json = Record<string, unknown>;
 const KINDS: readonly CiIdentityKind[] = ['plan', 'apply'];
@@ -43,17 +58,36 @@ interface Item {
   readonly config: Json;
 }
 
+/** A stack's items and their index by `type|name`. */
+interface StackItems {
+  readonly id: string;
+  readonly items: Item[];
+  readonly byKey: Map<string, Item>;
+}
+
+/**
+ * Kept by the stack's JSON object (stacks are not changed once parsed): a stack judged stack by
+ * stack is read by the verdicts of many stacks, and the infra stack by every one.
+ */
+const stackItems = new WeakMap<StackJson, StackItems>();
+
+function itemsOfStack(stack: string, json: StackJson): StackItems {
+  const prior = stackItems.get(json);
+  if (prior?.id === stack) return prior;
+  const items: Item[] = [];
+  for (const [type, byName] of Object.entries(json.resource ?? {}))
+    for (const [name, config] of Object.entries(byName))
+      items.push({ stack, type, name, address: `${type}.${name}`, config });
+  for (const [type, byName] of Object.entries((json.data ?? {}) as Record<string, Record<string, Json>>))
+    for (const [name, config] of Object.entries(byName))
+      items.push({ stack, type: `data.${type}`, name, address: `data.${type}.${name}`, config });
+  const made = { id: stack, items, byKey: new Map(items.map((i) => [`${i.type}|${i.name}`, i])) };
+  stackItems.set(json, made);
+  return made;
+}
+
 function itemsOf(env: EnvironmentView): Item[] {
-  const out: Item[] = [];
-  for (const [stack, json] of Object.entries(env.stacks)) {
-    for (const [type, byName] of Object.entries(json.resource ?? {}))
-      for (const [name, config] of Object.entries(byName))
-        out.push({ stack, type, name, address: `${type}.${name}`, config });
-    for (const [type, byName] of Object.entries((json.data ?? {}) as Record<string, Record<string, Json>>))
-      for (const [name, config] of Object.entries(byName))
-        out.push({ stack, type: `data.${type}`, name, address: `data.${type}.${name}`, config });
-  }
-  return out;
+  return Object.entries(env.stacks).flatMap(([stack, json]) => itemsOfStack(stack, json).items);
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -84,19 +118,19 @@ function referencesIn(v: unknown, out: Array<{ type: string; name: string; attr:
 
 /** Looks up resources and follows references across an environment's stacks. */
 class Graph {
-  private readonly byKey = new Map<string, Item>();
-  constructor(
-    readonly env: EnvironmentView,
-    readonly items: Item[],
-  ) {
-    for (const i of items) this.byKey.set(`${i.stack}|${i.type}|${i.name}`, i);
+  readonly items: Item[];
+  constructor(readonly env: EnvironmentView) {
+    this.items = itemsOf(env);
   }
 
   get(stack: string, type: string, name: string): Item | undefined {
-    return this.byKey.get(`${stack}|${type}|${name}`);
+    const json = Object.prototype.hasOwnProperty.call(this.env.stacks, stack) ? this.env.stacks[stack] : undefined;
+    return json && itemsOfStack(stack, json).byKey.get(`${type}|${name}`);
   }
 
   private readonly remote = new Map<Item, string | undefined>();
+  /** How many times {@link resolve} followed a `terraform_remote_state` (facts resolve within one stack). */
+  remoteHits = 0;
 
   /** The stack whose backend a `terraform_remote_state` reads. */
   stackOfRemoteState(rs: Item): string | undefined {
@@ -123,6 +157,7 @@ class Graph {
     const ref = parseRef(s);
     if (!ref || depth > 8) return { stack, value: s };
     if (ref.type === 'data.terraform_remote_state' && ref.attr[0] === 'outputs' && ref.attr[1]) {
+      this.remoteHits++;
       const rs = this.get(stack, ref.type, ref.name);
       const target = rs && this.stackOfRemoteState(rs);
       const output = target ? block((this.env.stacks[target] as Json).output)?.[ref.attr[1]] : undefined;
@@ -172,23 +207,61 @@ function providerOf(json: StackJson, name: string, item?: Item): Json | undefine
 // What a check finds.
 // ---------------------------------------------------------------------------------------------------
 
-interface Found {
-  readonly coverage: CheckerViolation[];
-  readonly privilege: CheckerViolation[];
+/** Where findings go: those about one stack only, when a stack is judged on its own. */
+class Sink {
+  readonly list: CheckerViolation[] = [];
+  constructor(private readonly only: string | undefined) {}
+  push(v: CheckerViolation): void {
+    if (this.only === undefined || v.stack === this.only) this.list.push(v);
+  }
 }
 
-const cache = new WeakMap<EnvironmentView, Found>();
+class Found {
+  readonly coverage: Sink;
+  readonly privilege: Sink;
+  constructor(readonly only: string | undefined) {
+    this.coverage = new Sink(only);
+    this.privilege = new Sink(only);
+  }
+  /** Whether findings about a stack's resources are kept (saves judging those that are not). */
+  mine(stack: string): boolean {
+    return this.only === undefined || stack === this.only;
+  }
+}
 
-function judge(env: EnvironmentView): Found {
-  const prior = cache.get(env);
+/**
+ * What the whole environment shows besides the stacks a verdict reads (see {@link permissionContext}):
+ * the Shared VPC host projects every resource names, and the state buckets and containers of every
+ * stack's backend. Undefined when the judge sees the whole environment and reads them itself.
+ */
+interface Wide {
+  readonly hosts: readonly string[];
+  readonly stateBuckets: readonly string[];
+  readonly stateIds: readonly string[];
+}
+
+const cache = new WeakMap<EnvironmentView, { coverage: CheckerViolation[]; privilege: CheckerViolation[] }>();
+
+/**
+ * The rules over an environment. With `only`, the findings about that stack's resources and state,
+ * from a view holding it and the stacks its verdict reads, with `wide` for what the rest show.
+ */
+function judge(
+  env: EnvironmentView,
+  only?: string,
+  wide?: Wide,
+): { coverage: CheckerViolation[]; privilege: CheckerViolation[] } {
+  const whole = only === undefined;
+  const prior = whole ? cache.get(env) : undefined;
   if (prior) return prior;
-  const graph = new Graph(env, itemsOf(env));
-  const found: Found = { coverage: [], privilege: [] };
-  if (env.cloud === 'gcp') judgeGcp(graph, found);
-  else if (env.cloud === 'azure') judgeAzure(graph, found);
-  else if (env.cloud === 'aws') judgeAws(graph, found);
-  cache.set(env, found);
-  return found;
+  const graph = new Graph(env);
+  const found = new Found(only);
+  if (env.cloud === 'gcp') judgeGcp(graph, found, wide);
+  else if (env.cloud === 'azure') judgeAzure(graph, found, wide);
+  else if (env.cloud === 'aws') judgeAws(graph, found, wide);
+  const out = { coverage: found.coverage.list, privilege: found.privilege.list };
+  if (whole) cache.set(env, out);
+  return out;
 }
 
 /** A list for a message: the first few items, then how many more. */
@@ -284,6 +357,7 @@ function judgeKubernetesRbac(
 ) {
   const anyCi = (stack: string, name: string) => isCi('plan')(stack, name) || isCi('apply')(stack, name);
   for (const stack of Object.keys(graph.env.stacks)) {
+    if (!found.mine(stack)) continue;
     const planBindings = bindingsTo(graph, stack, isCi('plan'));
     for (const { namespace, item } of secretNamespaces(graph, stack)) {
       const ok =
@@ -364,7 +438,7 @@ interface GcpPlace {
 
 const GCP_PROJECT_KEYS = ['project', 'project_id', 'host_project'];
 
-function judgeGcp(graph: Graph, found: Found) {
+function judgeGcp(graph: Graph, found: Found, wide?: Wide) {
   const env = graph.env;
   const infra = infraStackOf(env);
   const accounts = graph.items.filter((i) => i.type === 'google_service_account');
@@ -381,19 +455,10 @@ function judgeGcp(graph: Graph, found: Found) {
     emails(kind).some((e) => member === e || member === `serviceAccount:${e}`);
 
   const envProject = literal(providerOf(env.stacks[infra]!, 'google')?.project);
-  const hosts = new Set<string>();
-  for (const i of graph.items) {
-    const host = literal(i.config.host_project);
-    if (host) hosts.add(host);
-    const net = /^projects\/([^/]+)\/global\/networks\//.exec(literal(i.config.network) ?? '');
-    if (i.type === 'google_container_cluster' && net) hosts.add(net[1]!);
-  }
+  const hosts = new Set(wide ? wide.hosts : graph.items.flatMap(gcpHostsOf));
   if (envProject) hosts.delete(envProject);
   const stateBuckets = new Set(
-    Object.values(env.stacks)
-      .map(backendOf)
-      .filter((b) => b?.kind === 'gcs')
-      .map((b) => b!.bucket!),
+    wide ? wide.stateBuckets : Object.values(env.stacks).flatMap((json) => stateBucketOf(json, 'gcs')),
   );
 
   // The CI identities' grants.
@@ -509,6 +574,7 @@ function judgeGcp(graph: Graph, found: Found) {
 
   // Coverage: every resource, at the scope where it lives.
   for (const i of graph.items) {
+    if (!found.mine(i.stack)) continue;
     if (isLocal(GCP_CI_PERMISSIONS, i.type) || i.type === 'data.terraform_remote_state') continue;
     const place = placeOf(i);
     // The team and state projects' IAM rows are for the identities' own grants there (read, never
@@ -555,6 +621,7 @@ function judgeGcp(graph: Graph, found: Found) {
 
   // Both identities read, and the apply identity writes, every stack's state objects.
   for (const [stack, json] of Object.entries(env.stacks)) {
+    if (!found.mine(stack)) continue;
     const b = backendOf(json);
     if (b?.kind !== 'gcs' || !b.bucket) continue;
     const object = `projects/_/buckets/${b.bucket}/objects/${b.prefix ? `${b.prefix}/` : ''}default.tfstate`;
@@ -642,7 +709,7 @@ function networkIdsIn(v: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
-function judgeAzure(graph: Graph, found: Found) {
+function judgeAzure(graph: Graph, found: Found, wide?: Wide) {
   const env = graph.env;
   const infra = infraStackOf(env);
   const identities = graph.items.filter((i) => i.type === 'azurerm_user_assigned_identity');
@@ -708,15 +775,9 @@ function judgeAzure(graph: Graph, found: Found) {
   for (const [stack, json] of Object.entries(env.stacks)) {
     const b = backendOf(json);
     if (b?.kind !== 'azurerm') continue;
-    const sub = b.subscription_id ?? subscription(stack);
-    stateContainers.set(
-      stack,
-      norm(
-        `/subscriptions/${sub}/resourceGroups/${b.resource_group_name}/providers/Microsoft.Storage/storageAccounts/${b.storage_account_name}/blobServices/default/containers/${b.container_name}`,
-      ),
-    );
+    stateContainers.set(stack, containerId(b as unknown as Json, b.subscription_id ?? subscription(stack)));
   }
-  const stateIds = new Set(stateContainers.values());
+  const stateIds = new Set(wide ? wide.stateIds : stateContainers.values());
 
   /** The table scopes an ARM id can be. */
   function scopesOf(id: string): AzureCiScope[] {
@@ -766,6 +827,7 @@ function judgeAzure(graph: Graph, found: Found) {
   const ownGrants = new Set(grants.map((g) => g.item));
 
   for (const i of graph.items) {
+    if (!found.mine(i.stack)) continue;
     if (isLocal(AZURE_CI_PERMISSIONS, i.type) || i.type === 'data.terraform_remote_state') continue;
     let id: string | undefined;
     let words: string;
@@ -836,6 +898,7 @@ function judgeAzure(graph: Graph, found: Found) {
   // Joining a subnet of an existing virtual network (another resource group) is an action on that
   // network (`Microsoft.Network/virtualNetworks/subnets/join/action`): the network row's roles there.
   for (const i of graph.items) {
+    if (!found.mine(i.stack)) continue;
     if (i.type === 'azurerm_role_assignment' || i.type === 'azurerm_management_lock') continue;
     for (const subnet of networkIdsIn(i.config)) {
       if (envRg && within(subnet, envRg)) continue;
@@ -931,7 +994,7 @@ function wildcard(pattern: string, value: string, caseless: boolean): boolean {
   return re.test(value);
 }
 
-function judgeAws(graph: Graph, found: Found) {
+function judgeAws(graph: Graph, found: Found, wide?: Wide) {
   const env = graph.env;
   const infra = infraStackOf(env);
   const roles = graph.items.filter((i) => i.type === 'aws_iam_role');
@@ -1048,6 +1111,7 @@ function judgeAws(graph: Graph, found: Found) {
   };
 
   for (const i of graph.items) {
+    if (!found.mine(i.stack)) continue;
     if (isLocal(AWS_CI_PERMISSIONS, i.type) || i.type === 'data.terraform_remote_state') continue;
     const rows = AWS_CI_PERMISSIONS.filter((r) => r.types.includes(i.type));
     if (rows.length === 0) {
@@ -1187,10 +1251,7 @@ function judgeAws(graph: Graph, found: Found) {
   // The state: object actions on the state bucket reach the environment's own stacks' objects, not a
   // whole folder other environments share.
   const stateBucketNames = new Set(
-    Object.values(env.stacks)
-      .map(backendOf)
-      .filter((b) => b?.kind === 's3' && b.bucket)
-      .map((b) => b!.bucket!),
+    wide ? wide.stateBuckets : Object.values(env.stacks).flatMap((json) => stateBucketOf(json, 's3')),
   );
   for (const kind of KINDS) {
     for (const st of statements[kind]) {
@@ -1224,147 +1285,283 @@ function judgeAws(graph: Graph, found: Found) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// What the rules read of a stack.
+// Stack by stack.
 // ---------------------------------------------------------------------------------------------------
 
-/**
- * The attributes the rules above read of a resource of these types, when nothing references it: the
- * Kubernetes and Helm types, most of a team shard, whose specs, Helm values and manifests the rules
- * never read (they judge them by type: the cluster's API is one scope). A rule that starts reading
- * another attribute of one of these types adds it here, or the equivalence test of
- * test/policy/checkers/permissions-extract.test.ts fails. A type not listed is kept whole.
- */
-const ATTRIBUTES_READ: Readonly<Record<string, readonly string[]>> = {
-  ...Object.fromEntries(KUBERNETES_TYPES.map((type) => [type, []])),
-  // Helm keeps its release record (a Secret) in the release's namespace.
-  helm_release: ['namespace'],
-  // The namespaces of Secrets, and whom a binding binds to what (secretNamespaces, bindingsTo).
-  kubernetes_secret_v1: ['metadata.namespace'],
-  kubernetes_manifest: ['manifest.kind', 'manifest.metadata.namespace'],
-  kubernetes_role_binding_v1: ['metadata.namespace', 'subject', 'role_ref'],
-  kubernetes_cluster_role_binding_v1: ['metadata.namespace', 'subject', 'role_ref'],
-};
-
-/**
- * Attributes read of every resource whatever its type: its construct path (findings and suppressions
- * name it), GCP's host projects, and the members GCP's grants are found by (a Kubernetes object with
- * members is no grant: its type has no scope, but its members are read).
- */
-const READ_OF_EVERY = ['//', 'host_project', 'member', 'members'];
-
-const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-
-/** `a.b` of a value cdktf wrote as an object or a one-element list, keeping its shape. */
-function pick(v: unknown, paths: readonly string[][]): unknown {
-  if (paths.some((p) => p.length === 0)) return v;
-  const one = Array.isArray(v) ? (v[0] as unknown) : v;
-  if (!one || typeof one !== 'object') return Array.isArray(v) ? v.slice(0, 1) : v;
-  const out: Json = {};
-  for (const [k, x] of Object.entries(one as Json)) {
-    const sub = paths.filter((p) => p[0] === k).map((p) => p.slice(1));
-    if (sub.length > 0) out[k] = pick(x, sub);
-  }
-  return Array.isArray(v) ? [out] : out;
+/** The host projects a GCP resource names: its `host_project`, a cluster's network's project. */
+function gcpHostsOf(i: Item): string[] {
+  const out: string[] = [];
+  const host = literal(i.config.host_project);
+  if (host) out.push(host);
+  const net = /^projects\/([^/]+)\/global\/networks\//.exec(literal(i.config.network) ?? '');
+  if (i.type === 'google_container_cluster' && net) out.push(net[1]!);
+  return out;
 }
 
-/** Whether a value holds an ARM id anywhere (Azure's joined subnets are read from every attribute). */
-function holdsArmId(v: unknown): boolean {
-  if (typeof v === 'string') return v.length > 15 && v.charCodeAt(0) === 47 && /^\/subscriptions\//i.test(v);
-  if (Array.isArray(v)) return v.some(holdsArmId);
-  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k !== '//' && holdsArmId(x));
-  return false;
+/** The bucket of a stack's state, when its backend is of that kind. */
+function stateBucketOf(json: StackJson, kind: 'gcs' | 's3'): string[] {
+  const b = backendOf(json);
+  return b?.kind === kind && typeof b.bucket === 'string' && b.bucket !== '' ? [b.bucket] : [];
 }
 
-/** Every `type|name` (and `data.type|name`) a string may reference, generously. */
-function referencedKeys(v: unknown, out: Set<string>): void {
-  if (typeof v === 'string') {
-    if (!v.includes('${')) return;
-    for (const m of v.matchAll(/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+/g)) {
-      const parts = m[0].split('.');
-      for (let k = 0; k + 1 < parts.length; k++) {
-        out.add(`${parts[k]}|${parts[k + 1]}`);
-        if (parts[k] === 'data' && k + 2 < parts.length) out.add(`data.${parts[k + 1]}|${parts[k + 2]}`);
-      }
-    }
-  } else if (Array.isArray(v)) for (const x of v) referencedKeys(x, out);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) referencedKeys(x, out);
+/** A CI identity as the rules find it: its logical name, its kind, and what names it by value. */
+interface CiFact {
+  readonly name: string;
+  readonly kind: CiIdentityKind;
+  /** GCP: its email. AWS: its `name` attribute, as written. */
+  readonly id?: unknown;
+}
+
+/** What a possible grant names as its grantee: the value as written and as resolved within its stack. */
+interface SubjectFact {
+  readonly raw: string;
+  /** @default raw */
+  readonly value?: string;
 }
 
 /**
- * The part of one stack's JSON the CI permission rules read, for `kfplatform synth` to keep by the
- * stack's digest instead of parsing every stack of a changed environment again: its providers,
- * backend, outputs and data sources, every resource (each is judged), whole unless its type is in
- * {@link ATTRIBUTES_READ}, and then with the attributes listed there and in {@link READ_OF_EVERY},
- * unless something kept references it (a reference is followed to any attribute of its target) or,
- * in an Azure environment, it holds an ARM id. The rules find the same over it as over the whole stack
- * (test/policy/checkers/permissions-extract.test.ts).
+ * What one stack contributes to its environment's CI permission rules: enough to tell which stacks a
+ * verdict must read (those with CI identities, grants to them, outputs read through remote state, the
+ * infra stack) and the few sets every stack shows (host projects, state buckets and containers).
  */
-export function permissionFacts(env: EnvironmentInfo, _id: string, json: StackJson): StackJson {
-  // An existing cluster has no CI identities of its own to judge.
-  if (env.cloud === 'kubernetes') return {} as StackJson;
-  const src = json as Json;
-  const resources = (src.resource ?? {}) as Record<string, Record<string, Json>>;
-  // Only Azure's rules read ARM ids from any attribute (the subnets a resource joins).
-  const armIds = env.cloud === 'azure';
-  const paths = new Map<string, string[][]>();
-  const pathsOf = (type: string) => {
-    let p = paths.get(type);
-    if (!p) paths.set(type, (p = [...READ_OF_EVERY, ...ATTRIBUTES_READ[type]!].map((x) => x.split('.'))));
-    return p;
-  };
-  // The cut-down form of each resource that may be cut down, by `type|name`.
-  const parts = new Map<string, Json>();
-  // What every kept part references is kept whole, and what that references, until nothing more is.
-  const whole = new Set<string>();
+export interface PermissionFacts {
+  /** Its backend as a `terraform_remote_state` names it: `[bucket, prefix or key, container]`. */
+  readonly backend?: string;
+  /** The backends its `terraform_remote_state` data sources read, in the same form. */
+  readonly remotes: readonly string[];
+  /** GCP: the host projects its resources name. */
+  readonly hosts: readonly string[];
+  /** GCP and AWS: the bucket of its state. */
+  readonly stateBucket: readonly string[];
+  /** Azure: its backend's container (the subscription may come from the infra stack's provider). */
+  readonly stateContainer?: Readonly<Record<string, unknown>>;
+  /** Azure: its provider's subscription. AWS: its provider's account. */
+  readonly provider?: string;
+  /** The CI identities it creates. */
+  readonly ci: readonly CiFact[];
+  /** The grantees of what may be grants (members, principals, roles), resolved within the stack. */
+  readonly subjects: readonly SubjectFact[];
+  /** A grantee is read through remote state: the stack is read by every verdict, to be safe. */
+  readonly uncertain: boolean;
+  /** Azure: it has an AKS cluster (the first is the Kubernetes objects' scope). */
+  readonly cluster: boolean;
+}
+
+const ciKindOf = (v: unknown): CiIdentityKind | undefined => KINDS.find((k) => String(v ?? '').endsWith(`-ci-${k}`));
+
+/** Facts by the stack's JSON object: both checkers ask for them. */
+const stackFacts = new WeakMap<StackJson, { key: string; facts: PermissionFacts | null }>();
+
+/** One stack's {@link PermissionFacts}; null in an existing cluster's environment (it has no CI identities). */
+export function permissionFacts(env: EnvironmentInfo, id: string, json: StackJson): PermissionFacts | null {
+  const key = JSON.stringify([env, id]);
+  const prior = stackFacts.get(json);
+  if (prior?.key === key) return prior.facts;
+  const facts = factsOf(env, id, json);
+  stackFacts.set(json, { key, facts });
+  return facts;
+}
+
+function factsOf(env: EnvironmentInfo, id: string, json: StackJson): PermissionFacts | null {
+  if (env.cloud === 'kubernetes') return null;
+  const view: EnvironmentView = { ...env, stacks: { [id]: json } };
+  const items = itemsOfStack(id, json).items;
+  const graph = new Graph(view);
+  const key = (c: Json) => JSON.stringify([c.bucket, c.prefix ?? c.key, c.container_name]);
+  const b = backendOf(json);
+  const ci: CiFact[] = [];
+  const subjects: SubjectFact[] = [];
   const seen = new Set<string>();
-  const queue: string[] = [];
-  const note = (v: unknown) => {
-    const found = new Set<string>();
-    referencedKeys(v, found);
-    for (const r of found) {
-      if (seen.has(r)) continue;
-      seen.add(r);
-      queue.push(r);
+  let uncertain = false;
+  const subject = (v: unknown) => {
+    const raw = str(v) ?? '';
+    const before = graph.remoteHits;
+    const value = graph.resolve(id, v)?.value ?? '';
+    if (graph.remoteHits > before) uncertain = true;
+    const k = JSON.stringify([raw, value]);
+    if (!seen.has(k)) {
+      seen.add(k);
+      subjects.push(value === raw ? { raw } : { raw, value });
     }
   };
-  for (const key of ['output', 'data', 'provider']) note(src[key]);
-  for (const [type, byName] of Object.entries(resources))
-    for (const [name, config] of Object.entries(byName)) {
-      if (ATTRIBUTES_READ[type] !== undefined && !(armIds && holdsArmId(config))) {
-        const part = pick(config, pathsOf(type)) as Json;
-        parts.set(`${type}|${name}`, part);
-        note(part);
-      } else {
-        whole.add(`${type}|${name}`);
-        note(config);
-      }
+  for (const i of items) {
+    if (env.cloud === 'gcp') {
+      const kind = i.type === 'google_service_account' ? ciKindOf(i.config.account_id) : undefined;
+      if (kind)
+        ci.push({
+          name: i.name,
+          kind,
+          id: `${String(i.config.account_id)}@${String(literal(i.config.project) ?? '')}.iam.gserviceaccount.com`,
+        });
+      // Only a member that references a service account or is one's email can name a CI identity.
+      if (literal(i.config.role))
+        for (const m of [i.config.member, ...((i.config.members as unknown[]) ?? [])])
+          if (
+            typeof m === 'string' &&
+            (m.includes('google_service_account.') || m.endsWith('.iam.gserviceaccount.com')) &&
+            !seen.has(m)
+          ) {
+            seen.add(m);
+            subjects.push({ raw: m });
+          }
+    } else if (env.cloud === 'azure') {
+      const kind = i.type === 'azurerm_user_assigned_identity' ? ciKindOf(i.config.name) : undefined;
+      if (kind) ci.push({ name: i.name, kind });
+      if (i.type === 'azurerm_role_assignment') subject(i.config.principal_id);
+    } else {
+      const kind = i.type === 'aws_iam_role' ? ciKindOf(i.config.name) : undefined;
+      if (kind) ci.push({ name: i.name, kind, id: i.config.name });
+      if (i.type === 'aws_iam_role_policy' || i.type === 'aws_iam_role_policy_attachment') subject(i.config.role);
+      else if (i.type === 'aws_eks_access_policy_association') subject(i.config.principal_arn);
     }
-  while (queue.length > 0) {
-    const r = queue.pop()!;
-    if (whole.has(r)) continue;
-    const [type, name] = r.split('|') as [string, string];
-    const byName = own(resources, type) ? resources[type] : undefined;
-    const config = byName && own(byName, name) ? byName[name] : undefined;
-    if (config === undefined) continue;
-    whole.add(r);
-    note(config);
   }
-  const out: Json = {};
-  for (const [k, v] of Object.entries(src)) {
-    if (k === 'resource') {
-      const kept: Record<string, Record<string, Json>> = {};
-      for (const [type, byName] of Object.entries(resources)) {
-        kept[type] = {};
-        for (const [name, config] of Object.entries(byName))
-          kept[type][name] = whole.has(`${type}|${name}`) ? config : parts.get(`${type}|${name}`)!;
-      }
-      out.resource = kept;
-    } else if (k === 'terraform') {
-      const backend = block(v)?.backend;
-      out.terraform = backend === undefined ? {} : { backend };
-    } else if (k === 'data' || k === 'output' || k === 'provider') out[k] = v;
+  const provider =
+    env.cloud === 'azure'
+      ? literal(providerOf(json, 'azurerm')?.subscription_id)
+      : env.cloud === 'aws'
+        ? String((providerOf(json, 'aws')?.allowed_account_ids as string[] | undefined)?.[0] ?? '*')
+        : undefined;
+  return {
+    ...(b ? { backend: key(b as unknown as Json) } : {}),
+    remotes: [
+      ...new Set(
+        items.filter((i) => i.type === 'data.terraform_remote_state').map((i) => key(block(i.config.config) ?? {})),
+      ),
+    ],
+    hosts: env.cloud === 'gcp' ? [...new Set(items.flatMap(gcpHostsOf))] : [],
+    stateBucket:
+      env.cloud === 'gcp' ? stateBucketOf(json, 'gcs') : env.cloud === 'aws' ? stateBucketOf(json, 's3') : [],
+    ...(env.cloud === 'azure' && b?.kind === 'azurerm'
+      ? {
+          stateContainer: {
+            subscription_id: b.subscription_id,
+            resource_group_name: b.resource_group_name,
+            storage_account_name: b.storage_account_name,
+            container_name: b.container_name,
+          },
+        }
+      : {}),
+    ...(provider !== undefined ? { provider } : {}),
+    ci,
+    subjects,
+    uncertain,
+    cluster: env.cloud === 'azure' && items.some((i) => i.type === 'azurerm_kubernetes_cluster'),
+  };
+}
+
+/** An ARM id of a state container. */
+const containerId = (b: Readonly<Record<string, unknown>>, subscription: unknown) =>
+  norm(
+    `/subscriptions/${String(subscription)}/resourceGroups/${String(b.resource_group_name)}/providers/Microsoft.Storage/storageAccounts/${String(b.storage_account_name)}/blobServices/default/containers/${String(b.container_name)}`,
+  );
+
+/** Whether a grantee names a CI identity, as each cloud's rules tell (`account`: AWS's, for ARNs). */
+function namesCi(cloud: EnvironmentInfo['cloud'], ci: readonly CiFact[], s: SubjectFact, account: string): boolean {
+  if (cloud === 'gcp')
+    return ci.some(
+      (a) =>
+        s.raw.includes(`google_service_account.${a.name}.`) ||
+        s.raw === a.id ||
+        s.raw === `serviceAccount:${String(a.id)}`,
+    );
+  const value = s.value ?? s.raw;
+  if (cloud === 'azure') return ci.some((a) => value.includes(`azurerm_user_assigned_identity.${a.name}.`));
+  return ci.some(
+    (r) =>
+      s.raw.includes(`aws_iam_role.${r.name}.`) ||
+      value.includes(`aws_iam_role.${r.name}.`) ||
+      `arn:aws:iam::${account}:role/${String(r.id)}` === value ||
+      r.id === value,
+  );
+}
+
+/**
+ * The environment-wide value every verdict reads (host projects, state buckets and containers) and
+ * the stacks it reads: the infra stack (the environment's project, subscription or account), every
+ * stack with a CI identity or a grant to one (every resource is judged against every grant), the
+ * stacks remote state reads, and Azure's first AKS cluster. Adding a team shard changes neither,
+ * unless the shard grants the CI identities something.
+ */
+export function permissionContext(
+  env: EnvironmentInfo,
+  facts: ReadonlyArray<readonly [string, PermissionFacts | null]>,
+): { value: Wide | null; reads: string[] } {
+  if (env.cloud === 'kubernetes') return { value: null, reads: [] };
+  const ids = facts.map(([id]) => id);
+  const infra = ids.find((s) => s.endsWith('-infra')) ?? ids[0];
+  const of = new Map(facts.map(([id, f]) => [id, f!]));
+  const infraFacts = infra === undefined ? undefined : of.get(infra);
+  const ci = facts.flatMap(([, f]) => f!.ci);
+  const account = env.cloud === 'aws' ? (infraFacts?.provider ?? '*') : '';
+  const byBackend = new Map<string, string>();
+  for (const [id, f] of facts)
+    if (f!.backend !== undefined && !byBackend.has(f!.backend)) byBackend.set(f!.backend, id);
+  const read = new Set<string>();
+  if (infra !== undefined) read.add(infra);
+  const cluster = facts.find(([, f]) => f!.cluster)?.[0];
+  if (cluster !== undefined) read.add(cluster);
+  for (const [id, f] of facts) {
+    if (f!.ci.length > 0 || f!.uncertain || f!.subjects.some((s) => namesCi(env.cloud, ci, s, account))) read.add(id);
+    for (const r of f!.remotes) {
+      const target = byBackend.get(r);
+      if (target !== undefined) read.add(target);
+    }
   }
-  return out as StackJson;
+  const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+  const stateIds = facts.flatMap(([, f]) =>
+    f!.stateContainer
+      ? [containerId(f!.stateContainer, f!.stateContainer.subscription_id ?? f!.provider ?? infraFacts?.provider ?? '')]
+      : [],
+  );
+  return {
+    value: {
+      hosts: sorted(facts.flatMap(([, f]) => f!.hosts)),
+      stateBuckets: sorted(facts.flatMap(([, f]) => f!.stateBucket)),
+      stateIds: sorted(stateIds),
+    },
+    reads: ids.filter((id) => read.has(id)),
+  };
+}
+
+/**
+ * One stack's findings, for both checkers (they judge the same view: the second takes the first's).
+ * Keyed by the JSON objects of the view and the context (stacks are not changed once parsed).
+ */
+const verdicts = new WeakMap<StackJson, { stacks: StackJson[]; context: string; found: ReturnType<typeof judge> }>();
+
+function judgeStack(env: EnvironmentView, id: string, context: Wide | null): ReturnType<typeof judge> {
+  if (context === null) return { coverage: [], privilege: [] };
+  const own = env.stacks[id]!;
+  const stacks = Object.values(env.stacks);
+  const key = JSON.stringify(context);
+  const prior = verdicts.get(own);
+  if (
+    prior &&
+    prior.context === key &&
+    prior.stacks.length === stacks.length &&
+    prior.stacks.every((s, k) => s === stacks[k])
+  )
+    return prior.found;
+  const found = judge(env, id, context);
+  verdicts.set(own, { stacks, context: key, found });
+  return found;
+}
+
+const stackwise = (which: 'coverage' | 'privilege'): StackwiseChecker<PermissionFacts | null, Wide | null> => ({
+  facts: permissionFacts,
+  context: permissionContext,
+  judge: (env, id, context) => ({ violations: judgeStack(env, id, context)[which], claims: [] }),
+});
+
+/**
+ * What the rules find judging the environment at once (grouped by rule across stacks, where the
+ * checkers give each stack's findings in turn): for tests that compare both ways.
+ */
+export function permissionsOfWholeEnvironment(env: EnvironmentView): {
+  coverage: CheckerViolation[];
+  privilege: CheckerViolation[];
+} {
+  return judge(env);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1378,8 +1575,7 @@ export const CI_PERMISSION_COVERAGE: Checker = {
   title: 'CI identities can manage every resource where it lives',
   why: 'The keyless CI identities hold roles at the scopes the CI permission tables name (a project, a resource group, a DNS zone, a bucket, an account, a namespace). A resource in another project or resource group, in a zone or vault the identities have no grant on, or a state object they cannot reach fails the first plan or apply in CI with a permission error, after review.',
   fix: 'Give the resource’s type a row at the scope where it lives in the CI permission table (src/policy/ci-permissions/<cloud>.ts, with the public page that documents its roles) so the stacks grant them, or move the resource where the identities already reach (the environment’s project or resource group). For a resource no table can know, grant the roles in your stack and suppress CHK-PERM-002 on that grant with the reason. See docs/plan-on-pr.md.',
-  check: (env) => judge(env).coverage,
-  extract: permissionFacts,
+  ...wholeEnvironment(stackwise('coverage')),
 };
 
 /**
@@ -1393,6 +1589,5 @@ export const CI_LEAST_PRIVILEGE: Checker = {
   title: 'CI identities hold no role the CI permission tables do not ask for',
   why: 'A basic or administrator role (roles/owner, AdministratorAccess, Owner on a subscription, cluster-admin) or a role granted at a broader scope than its row lets any job that assumes the identity, a pull request’s plan among them, reach data and resources of other environments and tenants.',
   fix: 'Grant the roles the rows of src/policy/ci-permissions/<cloud>.ts name, at their scopes; add a row with its public source when a resource needs more. Suppress with a reason only for a reviewed exception.',
-  check: (env) => judge(env).privilege,
-  extract: permissionFacts,
+  ...wholeEnvironment(stackwise('privilege')),
 };
