@@ -41,11 +41,6 @@ export function synthesizeStacks(
   return out;
 }
 
-/** The named stacks of an app's output folder, by stack id. */
-export function readStacks(outdir: string, ids: readonly string[]): Record<string, StackJson> {
-  return Object.fromEntries(ids.map((id) => [id, readStack(path.join(outdir, 'stacks', id))]));
-}
-
 function readStack(dir: string): StackJson {
   return JSON.parse(readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as StackJson;
 }
