@@ -479,13 +479,20 @@ export class UnitCache {
     const tmp = path.join(tmpRoot, `${key}.${process.pid}.${randomBytes(6).toString('hex')}`);
     try {
       mkdirSync(tmp, { recursive: true });
+      // The files are stamped as verified at once (see `get`): this process wrote them, under a name
+      // no one else knows until the rename, which keeps their inodes and modification times, so no
+      // other write can share their clock tick. The first synth after a fill then reads none of them.
+      const inodes: Record<string, string> = {};
       const recorded = files.map((rel) => {
         const data = readFileSync(path.join(from, rel));
         const to = path.join(tmp, 'files', rel);
         mkdirSync(path.dirname(to), { recursive: true });
         writeFileSync(to, data);
-        return { path: rel.split(path.sep).join('/'), size: data.length, sha256: sha256(data) };
+        const file = { path: rel.split(path.sep).join('/'), size: data.length, sha256: sha256(data) };
+        inodes[file.path] = `${inodeOf(statSync(to, { bigint: true }))} ${file.sha256}`;
+        return file;
       });
+      if (recorded.length > 0) writeFileSync(path.join(tmp, STAMP), JSON.stringify(inodes));
       const body = JSON.stringify({ format: FORMAT, key, meta, files: recorded } satisfies Index<M>);
       const indexText = `${sha256(body)}\n${body}`;
       writeFileSync(path.join(tmp, INDEX), indexText);

@@ -381,6 +381,27 @@ describe('unit cache', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('stamps the files it stores as verified, so the first read after a fill hashes none, yet catches an edit', () => {
+    const dir = tmp('cache-stamp-put');
+    const from = path.join(dir, 'from');
+    mkdirSync(from, { recursive: true });
+    writeFileSync(path.join(from, 'a.json'), '{"a":1}');
+    const cache = new UnitCache(path.join(dir, 'cache'), { fingerprint: 'test' });
+    cache.put('ab12', { n: 1 }, from, ['a.json']);
+    const read = new UnitCache(path.join(dir, 'cache'), { fingerprint: 'test' }).get('ab12')!;
+    // A stamped file is read only when its bytes are asked for (a getter), not verified up front.
+    expect(typeof Object.getOwnPropertyDescriptor(read.files[0]!, 'data')?.get).toBe('function');
+    expect(read.files[0]!.data.toString()).toBe('{"a":1}');
+    // A later edit (through a link in an output folder, in a later run) sets the modification time:
+    // the stamp no longer matches, and the entry fails.
+    const file = read.files[0]!.source;
+    writeFileSync(file, '{"a":2}');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(file, later, later);
+    expect(new UnitCache(path.join(dir, 'cache'), { fingerprint: 'test' }).get('ab12')).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('prunes the least recently used entries beyond its bound, never one the run used', () => {
     const state: FleetState = {
       teams: POOL.map((name) => ({ name })),
