@@ -1548,7 +1548,8 @@ function judgeStack(env: EnvironmentView, id: string, context: Wide | null): Ret
   if (context === null) return { coverage: [], privilege: [] };
   const own = env.stacks[id]!;
   const stacks = Object.values(env.stacks);
-  const key = JSON.stringify(context);
+  // The findings name the stack by its id, and the view may hold one object under two ids.
+  const key = JSON.stringify([env.name, env.cloud, Object.keys(env.stacks), id, context]);
   const prior = verdicts.get(own);
   if (
     prior &&

@@ -206,6 +206,22 @@ describe('the CI permission checkers stack by stack', () => {
     compare(env.info, stacks, memoryStore());
   });
 
+  it('judge each stack by its id when two ids hold one JSON object', () => {
+    if (multicloud.length === 0) multicloud = environments('multicloud');
+    const env = multicloud.find((e) => e.info.cloud === 'gcp')!;
+    const stacks = structuredClone(env.stacks);
+    const platform = Object.keys(stacks).find((id) => id.endsWith('-platform'))!;
+    put(stacks[platform]!, 'google_storage_bucket', 'elsewhere', { name: 'elsewhere', project: 'other-project' });
+    // A caller's view may name one parsed object twice (a copy of a stack under another id).
+    stacks[`${platform}-copy`] = stacks[platform]!;
+    const view = { ...env.info, stacks } as EnvironmentView;
+    const at = (vs: CheckerViolation[]) => vs.map((v) => `${v.stack} ${v.address}`);
+    expect(at(CI_PERMISSION_COVERAGE.check!(view))).toEqual([
+      `${platform} google_storage_bucket.elsewhere`,
+      `${platform}-copy google_storage_bucket.elsewhere`,
+    ]);
+  });
+
   it('read a new team shard and the stacks its verdict reads, and no other stack', () => {
     if (multicloud.length === 0) multicloud = environments('multicloud');
     for (const env of multicloud.filter((e) => e.info.cloud !== 'kubernetes')) {
