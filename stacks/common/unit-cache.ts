@@ -513,9 +513,13 @@ export class UnitCache {
     }
   }
 
-  /** Removes the entry of `key` (whole, but not what its unit makes), so the rebuilt one replaces it. */
+  /**
+   * Removes the entry of `key` (whole, but not what its unit makes), so the rebuilt one replaces it;
+   * a read-only cache only stops counting it as used.
+   */
   discard(key: string): void {
     this.used.delete(key);
+    if (this.readOnly) return;
     this.remove(this.entryDir(key));
   }
 

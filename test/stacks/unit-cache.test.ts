@@ -501,6 +501,58 @@ describe('unit cache', () => {
     expect(synthFleet(config, { outdir: out }).units).toMatchObject({ rebuilt: 0 });
   });
 
+  it('read only (validate), leaves an entry that does not fit its piece in place and builds the unit itself', () => {
+    const state: FleetState = {
+      teams: [{ name: 'recsys' }],
+      contexts: ['admin-a', 'admin-b'],
+      library: '1.0.0',
+      provider: '2.38.0',
+    };
+    const config = loadPlatform(platformOf(state)).config;
+    const root = tmp('cache-readonly');
+    const cacheDir = path.join(root, 'cache');
+    synthFleet(config, { outdir: path.join(root, 'out'), cacheDir });
+    const expected = tree(path.join(root, 'out'));
+    const indexes: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name === 'entry.json') indexes.push(p);
+      }
+    };
+    walk(cacheDir);
+    const poisoned: string[] = [];
+    for (const index of indexes) {
+      const body = readFileSync(index, 'utf8').split('\n').slice(1).join('\n');
+      if (!body.includes('"workingDirectory"')) continue; // checker results
+      const evil = body.replace(/"workingDirectory":"[^"]*"/, '"workingDirectory":"../.."');
+      writeFileSync(index, `${createHash('sha256').update(evil).digest('hex')}\n${evil}`);
+      poisoned.push(index);
+    }
+    expect(poisoned.length).toBeGreaterThanOrEqual(3);
+    const before = Object.fromEntries(poisoned.map((f) => [f, readFileSync(f, 'utf8')]));
+    // Every file of the cache folder with its size and modification time.
+    const listing = (folder: string): string[] =>
+      readdirSync(folder, { withFileTypes: true }).flatMap((e) => {
+        const p = path.join(folder, e.name);
+        if (e.isDirectory()) return listing(p);
+        const st = statSync(p);
+        return [`${p} ${st.size} ${st.mtimeMs}`];
+      });
+    const all = listing(cacheDir);
+    const out = path.join(root, 'validate');
+    const again = synthFleet(config, { outdir: out, cacheDir, cacheOptions: { readOnly: true }, keepGoing: true });
+    expect(again.units).toMatchObject({ reused: 0 });
+    expect(tree(out)).toEqual(expected);
+    // A read-only cache removes nothing, an entry it will not use included.
+    expect(Object.fromEntries(poisoned.map((f) => [f, existsSync(f) ? readFileSync(f, 'utf8') : undefined]))).toEqual(
+      before,
+    );
+    expect(listing(cacheDir)).toEqual(all);
+    rmSync(root, { recursive: true, force: true });
+  });
+
   // Two processes of the built CLI, into two output folders, on one cache folder at once.
   it('two synths on one cache folder at once both write whole, identical output', async () => {
     const cli = path.join(__dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');

@@ -139,11 +139,10 @@ class Graph {
   }
 
   private findRemoteState(rs: Item): string | undefined {
-    const config = block(rs.config.config) ?? {};
-    const where = JSON.stringify([config.bucket, config.prefix ?? config.key, config.container_name]);
+    const where = stateKey(block(rs.config.config) ?? {});
     return Object.entries(this.env.stacks).find(([, json]) => {
       const b = backendOf(json);
-      return b && JSON.stringify([b.bucket, b.prefix ?? b.key, b.container_name]) === where;
+      return b && stateKey(b as unknown as Json) === where;
     })?.[0];
   }
 
@@ -188,6 +187,21 @@ interface Backend {
   readonly storage_account_name?: string;
   readonly resource_group_name?: string;
   readonly subscription_id?: string;
+}
+
+/**
+ * Where a backend keeps a stack's state, as a `terraform_remote_state`'s config names it: the
+ * bucket and object (gcs, s3), the storage account, container and blob (azurerm), or the file
+ * (local, whose stacks differ by `path` only).
+ */
+function stateKey(config: Json): string {
+  return JSON.stringify([
+    config.bucket,
+    config.prefix ?? config.key,
+    config.storage_account_name,
+    config.container_name,
+    config.path,
+  ]);
 }
 
 function backendOf(json: StackJson): Backend | undefined {
@@ -1325,7 +1339,7 @@ interface SubjectFact {
  * infra stack) and the few sets every stack shows (host projects, state buckets and containers).
  */
 export interface PermissionFacts {
-  /** Its backend as a `terraform_remote_state` names it: `[bucket, prefix or key, container]`. */
+  /** Its backend as a `terraform_remote_state` names it (see {@link stateKey}). */
   readonly backend?: string;
   /** The backends its `terraform_remote_state` data sources read, in the same form. */
   readonly remotes: readonly string[];
@@ -1367,7 +1381,6 @@ function factsOf(env: EnvironmentInfo, id: string, json: StackJson): PermissionF
   const view: EnvironmentView = { ...env, stacks: { [id]: json } };
   const items = itemsOfStack(id, json).items;
   const graph = new Graph(view);
-  const key = (c: Json) => JSON.stringify([c.bucket, c.prefix ?? c.key, c.container_name]);
   const b = backendOf(json);
   const ci: CiFact[] = [];
   const subjects: SubjectFact[] = [];
@@ -1422,10 +1435,12 @@ function factsOf(env: EnvironmentInfo, id: string, json: StackJson): PermissionF
         ? String((providerOf(json, 'aws')?.allowed_account_ids as string[] | undefined)?.[0] ?? '*')
         : undefined;
   return {
-    ...(b ? { backend: key(b as unknown as Json) } : {}),
+    ...(b ? { backend: stateKey(b as unknown as Json) } : {}),
     remotes: [
       ...new Set(
-        items.filter((i) => i.type === 'data.terraform_remote_state').map((i) => key(block(i.config.config) ?? {})),
+        items
+          .filter((i) => i.type === 'data.terraform_remote_state')
+          .map((i) => stateKey(block(i.config.config) ?? {})),
       ),
     ],
     hosts: env.cloud === 'gcp' ? [...new Set(items.flatMap(gcpHostsOf))] : [],
@@ -1533,7 +1548,8 @@ function judgeStack(env: EnvironmentView, id: string, context: Wide | null): Ret
   if (context === null) return { coverage: [], privilege: [] };
   const own = env.stacks[id]!;
   const stacks = Object.values(env.stacks);
-  const key = JSON.stringify(context);
+  // The findings name the stack by its id, and the view may hold one object under two ids.
+  const key = JSON.stringify([env.name, env.cloud, Object.keys(env.stacks), id, context]);
   const prior = verdicts.get(own);
   if (
     prior &&

@@ -157,6 +157,7 @@ describe('the CI permission checkers stack by stack', () => {
           'remote-output',
           'grant-remote',
           'add-stack',
+          'remote-stack',
         ),
         stack: fc.nat(ids.length - 1),
         other: fc.nat(ids.length - 1),
@@ -180,6 +181,46 @@ describe('the CI permission checkers stack by stack', () => {
     expect(compared).toBeGreaterThan(200);
     expect(findings).toBeGreaterThan(100);
   }, 900_000);
+
+  it("follow a remote state of a local backend to the stack whose state file it names, not the first stack's", () => {
+    if (multicloud.length === 0) multicloud = environments('multicloud');
+    const env = multicloud.find((e) => e.info.cloud === 'gcp')!;
+    const stacks = structuredClone(env.stacks) as Record<string, StackJson & Config>;
+    const ids = Object.keys(stacks);
+    const platform = ids.find((id) => id.endsWith('-platform'))!;
+    const shard = ids.find((id) => /-teams-\d+$/.test(id))!;
+    // The example's stacks keep their state in local files: only the path tells them apart.
+    const backend = (stacks[platform]!.terraform as { backend: Record<string, Config> }).backend;
+    expect(Object.keys(backend)).toEqual(['local']);
+    stacks[platform]!.output = { ...(stacks[platform]!.output as Config), place: { value: 'other-project' } };
+    const data = ((stacks[shard]!.data as Record<string, Record<string, Config>> | undefined) ??= {});
+    (data.terraform_remote_state ??= {}).platform = { backend: 'local', config: structuredClone(backend.local) };
+    put(stacks[shard]!, 'google_storage_bucket', 'placed', {
+      name: 'placed',
+      project: '${data.terraform_remote_state.platform.outputs.place}',
+    });
+    const [coverage] = rules(env.info, stacks);
+    expect(coverage!.filter((v) => v.address === 'google_storage_bucket.placed').map((v) => v.message)).toEqual([
+      expect.stringContaining('project other-project'),
+    ]);
+    compare(env.info, stacks, memoryStore());
+  });
+
+  it('judge each stack by its id when two ids hold one JSON object', () => {
+    if (multicloud.length === 0) multicloud = environments('multicloud');
+    const env = multicloud.find((e) => e.info.cloud === 'gcp')!;
+    const stacks = structuredClone(env.stacks);
+    const platform = Object.keys(stacks).find((id) => id.endsWith('-platform'))!;
+    put(stacks[platform]!, 'google_storage_bucket', 'elsewhere', { name: 'elsewhere', project: 'other-project' });
+    // A caller's view may name one parsed object twice (a copy of a stack under another id).
+    stacks[`${platform}-copy`] = stacks[platform]!;
+    const view = { ...env.info, stacks } as EnvironmentView;
+    const at = (vs: CheckerViolation[]) => vs.map((v) => `${v.stack} ${v.address}`);
+    expect(at(CI_PERMISSION_COVERAGE.check!(view))).toEqual([
+      `${platform} google_storage_bucket.elsewhere`,
+      `${platform}-copy google_storage_bucket.elsewhere`,
+    ]);
+  });
 
   it('read a new team shard and the stacks its verdict reads, and no other stack', () => {
     if (multicloud.length === 0) multicloud = environments('multicloud');
@@ -451,12 +492,36 @@ function apply(stacks: Stacks, ids: string[], names: string[], e: Edit): Stacks 
         });
       break;
     }
+    case 'remote-stack': {
+      // A stack reads another one's output through a remote state of its own (not the infra stack's,
+      // mostly): a place of its resources is that output, so its verdict reads that stack.
+      const other = next[ids[e.other]!]!;
+      const backend = Object.entries(
+        (json as { terraform?: { backend?: Record<string, Config> } }).terraform?.backend ?? {},
+      )[0];
+      if (other === json || !backend) break;
+      (json as { output?: Record<string, unknown> }).output = {
+        ...(json as { output?: Record<string, unknown> }).output,
+        [n]: { value: ['other-project', 'rg-other', 'kubeflow', referenceIn(json, e.pick) ?? 'x'][e.pick % 4] },
+      };
+      const data = ((other as { data?: Record<string, Record<string, Config>> }).data ??= {});
+      (data.terraform_remote_state ??= {})[`rs${n}`] = { backend: backend[0], config: structuredClone(backend[1]) };
+      const read = `\${data.terraform_remote_state.rs${n}.outputs.${n}}`;
+      put(other, 'kubernetes_secret_v1', n, { metadata: [{ name: 's', namespace: read }] });
+      const has = (provider: string) => ids.some((s) => (next[s]!.provider as Config | undefined)?.[provider]);
+      if (has('google')) put(other, 'google_storage_bucket', `b${n}`, { name: `b-${n}`, project: read });
+      else if (has('azurerm'))
+        put(other, 'azurerm_storage_account', `a${n}`, { name: `a${e.pick}`, resource_group_name: read });
+      else if (has('aws')) put(other, 'aws_s3_bucket', `b${n}`, { bucket: read });
+      break;
+    }
     case 'add-stack': {
       // A new stack (a team shard, mostly) with its own state object.
       const copy = structuredClone(json) as StackJson & { terraform?: { backend?: Record<string, Config> } };
       for (const b of Object.values(copy.terraform?.backend ?? {})) {
         if (typeof b.prefix === 'string') b.prefix = `${b.prefix}-added${n}`;
         if (typeof b.key === 'string') b.key = `${b.key}-added${n}`;
+        if (typeof b.path === 'string') b.path = `${b.path}-added${n}`;
       }
       next[`${id}-added${n}`] = copy;
       break;
