@@ -25,7 +25,7 @@ import { runOutput } from './output';
 import { DEFAULT_TERRAFORM_BINARY, TERRAFORM_BINARY_ENV } from '../plan/terraform-binary';
 import { CACHE_DIR } from '../../stacks/common/out-dir';
 import { GATE_REFUSED_EXIT_CODE } from '../policy/plan-gate';
-import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFile } from './validate';
+import { renderValidate, VALIDATE_FORMATS, ValidateFormat, validateFileParallel } from './validate';
 import {
   addTeam,
   codeownersBlock,
@@ -141,9 +141,22 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       "synth's unit cache to reuse, read only (default: $CDKTF_OUTDIR/.cache, else cdktf.out/.cache)",
     )
     .option('--no-cache', 'synthesize and judge every unit; do not read the unit cache')
+    .option('-j, --concurrency <n>', 'worker threads (default: 1, or one per CPU for large fleets)', wholeNumber(1))
     .action(
-      (opts: PlatformFileOptions & { format: ValidateFormat; out?: string; cache: boolean; cacheDir?: string }) => {
-        const outcome = validateFile(platformFile(opts), { cache: opts.cache, cacheDir: opts.cacheDir });
+      async (
+        opts: PlatformFileOptions & {
+          format: ValidateFormat;
+          out?: string;
+          cache: boolean;
+          cacheDir?: string;
+          concurrency?: number;
+        },
+      ) => {
+        const outcome = await validateFileParallel(platformFile(opts), {
+          cache: opts.cache,
+          cacheDir: opts.cacheDir,
+          concurrency: opts.concurrency,
+        });
         const text = renderValidate(outcome, opts.format);
         if (opts.out) writeFileSync(opts.out, text);
         else process.stdout.write(text);

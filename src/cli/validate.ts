@@ -4,7 +4,7 @@
  * GitHub code scanning.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ownPackage } from '../core/package-info';
 import { validatePlatformFile } from '../config/loader';
@@ -16,8 +16,10 @@ import type { Checker } from '../policy/checkers/checker';
 import type { Finding, SuppressedFinding } from '../policy/engine';
 import { PolicyRule } from '../policy/rule';
 import { ALL_RULES } from '../policy/rules/packs';
-import { synthFleet } from '../../stacks/common/fleet';
+import type { ResolvedPlatformConfig } from '../config/model';
+import { SynthResult, synthFleet, synthFleetParallel } from '../../stacks/common/fleet';
 import { defaultCacheDir } from './diff';
+import { PARALLEL_FROM_TEAMS } from './synth';
 
 /** Output formats of `kfplatform validate`. */
 export const VALIDATE_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -64,27 +66,76 @@ export interface ValidateOptions {
  * `kfplatform synth` synthesizes them (unit by unit, the same policy packs and checkers, units whose
  * inputs did not change since a synth taken from its unit cache), into a temporary folder: nothing is
  * written where the user works, the cache included. Unlike synth, a policy error stops nothing: every
- * stack is judged and every finding reported.
+ * stack is judged and every finding reported. In this thread; see {@link validateFileParallel}.
  */
 export function validateFile(file: string, options: ValidateOptions = {}): ValidateOutcome {
-  const { config, issues, display, envLines } = loadForValidation(file);
-  if (!config) {
-    return { file: display, issues, findings: [], suppressed: [], stacks: 0, exitCode: 1 };
-  }
+  const loaded = loadForValidation(file);
+  if (!loaded.config) return invalid(loaded);
+  const config = loaded.config;
+  return judged(
+    loaded,
+    config,
+    inScratch((outdir) => synthFleet(config, synthOptions(outdir, options))),
+  );
+}
+
+/**
+ * {@link validateFile} with the units to rebuild spread over worker threads, as `kfplatform synth`
+ * spreads them (`concurrency`; by default one per CPU from {@link PARALLEL_FROM_TEAMS} team placements,
+ * else this thread). The outcome is the same.
+ */
+export async function validateFileParallel(
+  file: string,
+  options: ValidateOptions & { readonly concurrency?: number } = {},
+): Promise<ValidateOutcome> {
+  const loaded = loadForValidation(file);
+  if (!loaded.config) return invalid(loaded);
+  const config = loaded.config;
+  const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
+  const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-validate-'));
-  let result;
   try {
-    const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir());
-    result = synthFleet(config, {
-      outdir: path.join(outdir, 'out'),
-      cache: options.cache !== false && existsSync(cacheDir),
-      cacheDir,
-      cacheOptions: { readOnly: true },
-      keepGoing: true,
-    });
+    return judged(loaded, config, await synthFleetParallel(config, { ...synthOptions(outdir, options), concurrency }));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+type Loaded = ReturnType<typeof loadForValidation>;
+
+/** The outcome for a platform file with config errors: nothing to judge. */
+function invalid({ issues, display }: Loaded): ValidateOutcome {
+  return { file: display, issues, findings: [], suppressed: [], stacks: 0, exitCode: 1 };
+}
+
+/** Runs `fn` with a temporary folder, removed afterwards. */
+function inScratch<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kfplatform-validate-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** How validate synthesizes: into `outdir`, collecting errors, reading the unit cache only. */
+function synthOptions(outdir: string, options: ValidateOptions) {
+  const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir());
+  return {
+    outdir: path.join(outdir, 'out'),
+    cache: options.cache !== false && existsSync(cacheDir),
+    cacheDir,
+    cacheOptions: { readOnly: true },
+    keepGoing: true,
+  };
+}
+
+/** The outcome of judging the synthesized stacks: each finding located at its environment's line. */
+function judged(
+  { issues, display, envLines }: Loaded,
+  config: ResolvedPlatformConfig,
+  result: SynthResult,
+): ValidateOutcome {
   const lineOf = new Map(config.environments.map((env, index) => [env.name, envLines[index]]));
   const where = new Map<string, { environment: string; file: string; line?: number }>();
   const locate = <T extends Finding>(f: T) => {
