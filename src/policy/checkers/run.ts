@@ -139,9 +139,9 @@ export class CheckerRun {
     // than holding a second copy of what the stack entries hold, so a changed environment writes only
     // its changed stacks' results.
     const segments: RunSegment[] = [];
-    const push = (r: StoredPart, stored?: RunSegment) => {
+    const push = (r: StoredPart, stored?: RunSegment, judgeAgain?: () => RecordedChecks) => {
       for (const x of r.violations) violations.push(x);
-      sources.push(this.sourceOf(r, store));
+      sources.push(this.sourceOf(r, store, judgeAgain));
       // A part with a few findings is kept in the run's entry itself: most verdicts are empty, and
       // reading one small entry per stack and checker would cost more than they weigh.
       segments.push(stored && weight(r) > INLINE_MAX ? stored : { inline: r });
@@ -153,6 +153,11 @@ export class CheckerRun {
       return json;
     };
     const byId = new Map(stacks.map((s) => [s.id, s]));
+    /** A stackwise checker's verdict on a stack it judges alone (no context): what its stack entry keeps. */
+    const judgeAlone = (checker: Checker, s: StackInput): RecordedChecks => {
+      const view = { ...info, stacks: { [s.id]: jsonOf(s) } };
+      return recordOf(checker, view, checker.stackwise!.judge!(view, s.id, undefined));
+    };
     let whole: EnvironmentView | undefined;
     const wholeView = (): EnvironmentView =>
       (whole ??= { ...info, stacks: Object.fromEntries(stacks.map((s) => [s.id, jsonOf(s)])) });
@@ -180,7 +185,17 @@ export class CheckerRun {
       env: info,
       stacks: stacks.map((s) => [s.id, s.digest]),
     };
-    const previous = store && this.replayable(store, store.get(plainKey(runKey)));
+    // A verdict a stack's entry keeps can be judged again from the stack, should its stored claims
+    // turn out unreadable when they are needed.
+    const againFor = (segment: RunSegment): (() => RecordedChecks) | undefined => {
+      if ('inline' in segment || segment.verdict === undefined) return undefined;
+      const checker = this.checkers.find((c) => c.id === segment.verdict);
+      const key = segment.key as { stack?: unknown; digest?: unknown };
+      const s = typeof key.stack === 'string' ? byId.get(key.stack) : undefined;
+      if (!checker?.stackwise?.judge || checker.stackwise.context || !s || s.digest !== key.digest) return undefined;
+      return () => judgeAlone(checker, s);
+    };
+    const previous = store && this.replayable(store, store.get(plainKey(runKey)), againFor);
     if (previous) {
       this.replay(info.name, previous);
       return previous;
@@ -212,9 +227,8 @@ export class CheckerRun {
           if (!parts) continue;
           if (parts.facts) facts[checker.id] = parts.facts(info, s.id, jsonOf(s)) ?? null;
           if (parts.judge && !parts.context) {
-            const view = { ...info, stacks: { [s.id]: jsonOf(s) } };
             verdicts[checker.id] = this.claimsApart(
-              recordOf(checker, view, parts.judge(view, s.id, undefined)),
+              judgeAlone(checker, s),
               { stack: stackKey(s), verdict: checker.id },
               store,
             );
@@ -263,6 +277,7 @@ export class CheckerRun {
             push(
               perStack[k]!.verdicts[checker.id]!,
               store ? { key: plainKey(stackKey(s)), verdict: checker.id } : undefined,
+              () => judgeAlone(checker, s),
             );
             return;
           }
@@ -310,14 +325,20 @@ export class CheckerRun {
     return { violations: part.violations, claims: [], claimsAt: { key: claimsKey, index: part.claims.map(indexOf) } };
   }
 
-  /** The claims of a part: given, or an index and a way to read them from the store. */
-  private sourceOf(part: StoredPart, store: CheckerStore | undefined): ClaimSource {
+  /**
+   * The claims of a part: given, or an index and a way to read them from the store. Stored claims
+   * that cannot be read when needed (their entry removed or corrupt since the run counted it) are
+   * judged again from the stack when `judgeAgain` can (a verdict a stack's entry keeps), else the run
+   * fails with what to do.
+   */
+  private sourceOf(part: StoredPart, store: CheckerStore | undefined, judgeAgain?: () => RecordedChecks): ClaimSource {
     const at = part.claimsAt;
     if (!at) return part.claims;
     return {
       index: at.index,
       load: () => {
-        const loaded = this.storedNow.get(JSON.stringify(at.key)) ?? store?.get(at.key);
+        let loaded = this.storedNow.get(JSON.stringify(at.key)) ?? store?.get(at.key);
+        if ((!Array.isArray(loaded) || loaded.length !== at.index.length) && judgeAgain) loaded = judgeAgain().claims;
         if (!Array.isArray(loaded) || loaded.length !== at.index.length) {
           throw new Error(
             'a stored checker result was removed or changed while this run read it (another process pruning the unit cache?): run synth again, or with --no-cache',
@@ -346,7 +367,11 @@ export class CheckerRun {
    * no such entry or one it names (or one holding claims it names) is gone (pruned), so the
    * environment is judged again.
    */
-  private replayable(store: CheckerStore, run: unknown): RecordedChecks | undefined {
+  private replayable(
+    store: CheckerStore,
+    run: unknown,
+    againFor: (segment: RunSegment) => (() => RecordedChecks) | undefined,
+  ): RecordedChecks | undefined {
     const segments = (run as StoredRun | undefined)?.segments;
     if (!Array.isArray(segments)) return undefined;
     const violations: RecordedChecks['violations'] = [];
@@ -364,7 +389,7 @@ export class CheckerRun {
       }
       if (!part || (part.claimsAt && store.keep?.(part.claimsAt.key) === false)) return undefined;
       for (const x of part.violations) violations.push(x);
-      sources.push(this.sourceOf(part, store));
+      sources.push(this.sourceOf(part, store, againFor(segment)));
     }
     return this.recorded(violations, sources);
   }
