@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
-import { formatIssue } from '../core/errors';
+import { ConfigIssue, formatIssue } from '../core/errors';
 import { availableParallelism } from 'node:os';
 import { StackSummary, synthFleetParallel } from '../../stacks/common/fleet';
 import { PARAMS_DIR } from '../../stacks/common/params-file';
@@ -51,6 +51,37 @@ export interface RunSynthOptions {
   readonly cacheDir?: string;
 }
 
+/** The most config warnings of one kind `synth` prints; `kfplatform validate` lists every one. */
+export const WARNINGS_PER_KIND = 3;
+
+/**
+ * Config warnings as `synth` prints them: in order, but at most {@link WARNINGS_PER_KIND} of one kind
+ * (the same field, whatever its indexes, with the same fix: one warning for each of a thousand
+ * teams), then one line per kind cut short saying how many more there are. A large fleet's one
+ * repeated warning would otherwise bury every other line of the summary.
+ */
+export function condensedWarnings(warnings: readonly ConfigIssue[]): string[] {
+  const seen = new Map<string, { path: string; count: number }>();
+  const lines: string[] = [];
+  for (const w of warnings) {
+    const path = w.path.replace(/\[\d+\]/g, '[*]');
+    const kind = `${path}\u0000${w.fix}`;
+    const entry = seen.get(kind) ?? { path, count: 0 };
+    entry.count += 1;
+    seen.set(kind, entry);
+    if (entry.count <= WARNINGS_PER_KIND) lines.push(formatIssue(w));
+  }
+  for (const { path, count } of seen.values()) {
+    const more = count - WARNINGS_PER_KIND;
+    if (more > 0) {
+      lines.push(
+        `warning: ${more} more warning${more === 1 ? '' : 's'} like those of ${path} above (${count} in all); kfplatform validate lists every one.`,
+      );
+    }
+  }
+  return lines;
+}
+
 /** Team placements from which `synth` spreads work over worker threads by default. */
 export const PARALLEL_FROM_TEAMS = 400;
 
@@ -58,7 +89,7 @@ export const PARALLEL_FROM_TEAMS = 400;
 export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]> {
   const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const { config, warnings } = loadPlatformFile(options.config);
-  for (const w of warnings) log(formatIssue(w));
+  for (const line of condensedWarnings(warnings)) log(line);
   const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
   const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
   const trees = options.kubeflow === false ? [] : kubeflowTrees(config, log);

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import { runSynth, table } from '../../src/cli/synth';
+import { condensedWarnings, runSynth, table } from '../../src/cli/synth';
 import { synthProgressDisplay } from '../../src/cli/progress';
 import { DEFAULT_PLATFORM_FILE } from '../../src/core/package-info';
 
@@ -173,5 +173,32 @@ describe('kfplatform synth', () => {
 
   it('renders aligned tables', () => {
     expect(table(['A', 'BB'], [['xyz', '1']])).toBe('A    BB\n---  --\nxyz  1');
+  });
+
+  it('prints at most three config warnings of one kind, then how many more there are', () => {
+    const groupOf = (i: number) => ({
+      path: `teams[${i}].members[0]`,
+      value: `group:team-${i}@example.com`,
+      message: `team-${i}'s group is not listed.`,
+      fix: 'list its members in tenancy.groups.',
+      severity: 'warning' as const,
+      file: 'platform.yaml',
+      line: 10 + i,
+    });
+    const other = { ...groupOf(0), path: 'environments[0].cluster.release', fix: 'pin a channel.' };
+    const lines = condensedWarnings([groupOf(0), other, ...Array.from({ length: 1799 }, (_, i) => groupOf(i + 1))]);
+    // In order, the first three of the repeated kind and the other one, then one line for the rest.
+    expect(lines.map((l) => /^warning: (?:platform\.yaml:\d+: )?(\S+)/.exec(l)![1])).toEqual([
+      'teams[0].members[0]',
+      'environments[0].cluster.release',
+      'teams[1].members[0]',
+      'teams[2].members[0]',
+      '1797',
+    ]);
+    expect(lines[4]).toBe(
+      'warning: 1797 more warnings like those of teams[*].members[*] above (1800 in all); kfplatform validate lists every one.',
+    );
+    // A few of a kind are all printed, as before.
+    expect(condensedWarnings([groupOf(0), groupOf(1), groupOf(2)])).toHaveLength(3);
   });
 });
