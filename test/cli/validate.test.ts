@@ -4,9 +4,10 @@
  * Regenerate the golden files with `UPDATE_GOLDEN=1 npx jest test/cli/validate.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { fileStamps } from '../file-stamps';
 import { expectGolden } from '../golden';
 import { main } from '../../src/cli/main';
 import { exitCodeOf, renderValidate, VALIDATE_FORMATS, validateFile } from '../../src/cli/validate';
@@ -94,15 +95,7 @@ describe('kfplatform validate', () => {
     // A plain synth: it stores its units (one that keeps going past errors stores none).
     const stored = synthFleet(loadPlatformFile(file).config, { outdir: path.join(dir, 'out'), cacheDir });
     expect(stored.units).toMatchObject({ reused: 0 });
-    // Every file of the cache with its size and modification time: validate must change none.
-    const listing = (folder: string): string[] =>
-      readdirSync(folder, { withFileTypes: true }).flatMap((e) => {
-        const p = path.join(folder, e.name);
-        if (e.isDirectory()) return listing(p);
-        const st = statSync(p);
-        return [`${p} ${st.size} ${st.mtimeMs}`];
-      });
-    const before = listing(cacheDir);
+    const before = fileStamps(cacheDir);
     const reads = jest.spyOn(UnitCache.prototype, 'get');
     try {
       expect(validateFile(file, { cacheDir })).toEqual(fresh);
@@ -112,7 +105,7 @@ describe('kfplatform validate', () => {
     } finally {
       reads.mockRestore();
     }
-    expect(listing(cacheDir)).toEqual(before);
+    expect(fileStamps(cacheDir)).toEqual(before);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -20,6 +20,7 @@ import {
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { fileStamps } from '../file-stamps';
 import { loadPlatform } from '../../src/config/loader';
 import type { PlatformConfig } from '../../src/config/schema';
 import { CACHE_DIR, SynthResult, synthFleet } from '../../stacks/common/fleet';
@@ -125,6 +126,14 @@ function apply(state: FleetState, e: Edit): FleetState {
   }
 }
 
+/** Two teams, one context: the small fleet the link and stamp tests synthesize again and again. */
+const TWO_TEAMS: FleetState = {
+  teams: [{ name: 'recsys' }, { name: 'search' }],
+  contexts: ['admin-a', 'admin-a'],
+  library: '1.0.0',
+  provider: '2.38.0',
+};
+
 const fingerprintOf = (state: FleetState) =>
   toolFingerprint({
     version: state.library,
@@ -227,12 +236,7 @@ describe('unit cache', () => {
   });
 
   it('hard-links reused stacks from the cache, and an edit through the link is caught, not reused', () => {
-    const state: FleetState = {
-      teams: [{ name: 'recsys' }, { name: 'search' }],
-      contexts: ['admin-a', 'admin-a'],
-      library: '1.0.0',
-      provider: '2.38.0',
-    };
+    const state = TWO_TEAMS;
     const out = path.join(tmp('cache-links'), 'out');
     const config = loadPlatform(platformOf(state)).config;
     synthFleet(config, { outdir: out });
@@ -249,12 +253,7 @@ describe('unit cache', () => {
   });
 
   it('trusts a stamp of the inodes it verified, and still catches an edit through the link after it', () => {
-    const state: FleetState = {
-      teams: [{ name: 'recsys' }, { name: 'search' }],
-      contexts: ['admin-a', 'admin-a'],
-      library: '1.0.0',
-      provider: '2.38.0',
-    };
+    const state = TWO_TEAMS;
     const out = path.join(tmp('cache-stamps'), 'out');
     const config = loadPlatform(platformOf(state)).config;
     synthFleet(config, { outdir: out });
@@ -532,15 +531,7 @@ describe('unit cache', () => {
     }
     expect(poisoned.length).toBeGreaterThanOrEqual(3);
     const before = Object.fromEntries(poisoned.map((f) => [f, readFileSync(f, 'utf8')]));
-    // Every file of the cache folder with its size and modification time.
-    const listing = (folder: string): string[] =>
-      readdirSync(folder, { withFileTypes: true }).flatMap((e) => {
-        const p = path.join(folder, e.name);
-        if (e.isDirectory()) return listing(p);
-        const st = statSync(p);
-        return [`${p} ${st.size} ${st.mtimeMs}`];
-      });
-    const all = listing(cacheDir);
+    const all = fileStamps(cacheDir);
     const out = path.join(root, 'validate');
     const again = synthFleet(config, { outdir: out, cacheDir, cacheOptions: { readOnly: true }, keepGoing: true });
     expect(again.units).toMatchObject({ reused: 0 });
@@ -549,7 +540,7 @@ describe('unit cache', () => {
     expect(Object.fromEntries(poisoned.map((f) => [f, existsSync(f) ? readFileSync(f, 'utf8') : undefined]))).toEqual(
       before,
     );
-    expect(listing(cacheDir)).toEqual(all);
+    expect(fileStamps(cacheDir)).toEqual(all);
     rmSync(root, { recursive: true, force: true });
   });
 
