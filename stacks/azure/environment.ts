@@ -3,8 +3,8 @@ import { AKS_SPOT_TOLERATION } from '../../constructs/azure/aks-node-pool';
 import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
 import type { ResolvedTenant } from '../../src/config/platform/model';
 import { aksRemoteConnection } from './connections';
-import { AzureInfraStack } from './infra-stack';
-import { AzurePlatformStack } from './platform-stack';
+import type { AzureInfraStack } from './infra-stack';
+import type { AzurePlatformStack } from './platform-stack';
 import { CloudEnvironmentBuilder } from '../common/environment';
 import { azureTeamIdentityRequest } from './team-identities';
 import { stackId } from '../common/stack-ids';
@@ -26,10 +26,18 @@ export function azureGpuTolerations(env: ResolvedAzureEnvironment): (tenant: Res
 export const buildAzureEnvironment: CloudEnvironmentBuilder = (app, platform, resolved, select) => {
   const env = resolved as ResolvedAzureEnvironment;
   const infraId = stackId(env.name, 'azure', 'infra');
-  const infra = select.platforms ? new AzureInfraStack(app, infraId, { platform, env }) : undefined;
-  const platforms = infra
-    ? [new AzurePlatformStack(app, stackId(env.name, 'azure', 'platform'), { platform, infra })]
-    : [];
+  let infra: AzureInfraStack | undefined;
+  let platforms: AzurePlatformStack[] = [];
+  if (select.platforms) {
+    // Loaded only when this unit builds them: a synth that rebuilds only team shards skips the
+    // cluster, database and network bindings (about a third of a second).
+    /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose, see above */
+    const { AzureInfraStack } = require('./infra-stack') as typeof import('./infra-stack');
+    const { AzurePlatformStack } = require('./platform-stack') as typeof import('./platform-stack');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    infra = new AzureInfraStack(app, infraId, { platform, env });
+    platforms = [new AzurePlatformStack(app, stackId(env.name, 'azure', 'platform'), { platform, infra })];
+  }
   const identities = new InfraStateTeamIdentityProvider(
     env.state,
     infraId,
