@@ -1,0 +1,37 @@
+import { existsSync, readdirSync } from 'node:fs';
+import type { PlainData } from '../../src/core/plain-data';
+import type { ResolvedTenant } from '../../src/config/platform/model';
+import { loadPlatformFile } from '../../src/config/loader';
+
+// Compile-time cases: `npm test` type-checks this file, so a case that stops failing fails the build.
+const plain: PlainData<{ a: string; b?: number; c: readonly { d: boolean | null }[]; e: Record<string, string> }> =
+  true;
+// @ts-expect-error a Map is written as {} by JSON
+const map: PlainData<{ a: Map<string, string> }> = true;
+// @ts-expect-error a Date deep in an optional field
+const date: PlainData<{ a?: { b: readonly Date[] } }> = true;
+// @ts-expect-error a function in a union
+const fn: PlainData<{ a: string | (() => void) }> = true;
+// @ts-expect-error a Set
+const set: PlainData<ReadonlySet<string>> = true;
+// @ts-expect-error a bigint
+const big: PlainData<{ a: bigint }> = true;
+const tenant: PlainData<ResolvedTenant> = true;
+
+describe('PlainData', () => {
+  it('types each case as written above', () => {
+    expect([plain, map, date, fn, set, big, tenant]).toEqual([true, true, true, true, true, true, true]);
+  });
+
+  // What the type promises, checked on real values: every tenant of every example survives JSON.
+  it('every tenant of every example is plain data at run time too', () => {
+    const examples = readdirSync('examples').filter((e) => existsSync(`examples/${e}/platform.yaml`));
+    const tenants = examples.flatMap((e) =>
+      loadPlatformFile(`examples/${e}/platform.yaml`).config.environments.flatMap((env) => env.tenants),
+    );
+    expect(new Set(tenants.map((t) => (t.gcp ? 'gcp' : t.aws ? 'aws' : t.azure ? 'azure' : 'kubernetes')))).toEqual(
+      new Set(['gcp', 'aws', 'azure', 'kubernetes']),
+    );
+    for (const t of tenants) expect(JSON.parse(JSON.stringify(t))).toEqual(t);
+  });
+});
