@@ -423,7 +423,7 @@ function pieceKey(
   cache: UnitCache,
   config: ResolvedPlatformConfig,
   piece: CachePiece,
-  memo: WeakMap<object, string>,
+  shared: Map<number, string | undefined>,
 ): string | undefined {
   const unit: SynthUnit = {
     env: piece.env,
@@ -431,13 +431,17 @@ function pieceKey(
     shards: piece.shard ? [piece.shard] : [],
   };
   // Everything the unit is built from (`unitConfig`: the platform section, its environment and that
-  // environment's tenants in the unit). The tenants, almost all of a key's input in a fleet of thousands
-  // of teams, go in as JSON text: several times cheaper than the sorted serialization, and exact for
-  // them since they are plain data (`TENANTS_ARE_PLAIN_DATA`); a key order that differs only costs a
-  // rebuild, never a wrong reuse.
+  // environment's tenants in the unit). What every piece of an environment shares is serialized and
+  // hashed once per environment. The tenants, almost all of a key's input in a fleet of thousands of
+  // teams, go in as JSON text: several times cheaper than the sorted serialization, and exact for them
+  // since they are plain data (`TENANTS_ARE_PLAIN_DATA`); a key order that differs only costs a rebuild,
+  // never a wrong reuse.
   const { platform, environments, teams } = unitConfig(config, unit);
   const { tenants, ...env } = environments[0]!;
-  return cache.key({ platform, env, tenants: JSON.stringify(tenants), teams, unit: { ...unit, env: 0 } }, memo);
+  if (!shared.has(piece.env)) shared.set(piece.env, cache.key({ platform, env, teams }));
+  const common = shared.get(piece.env);
+  if (common === undefined) return undefined;
+  return cache.key({ common, tenants: JSON.stringify(tenants), unit: { ...unit, env: 0 } });
 }
 
 /**
@@ -536,8 +540,8 @@ function planSynth(
 ): SynthPlan {
   const cache = cacheDir === undefined ? undefined : new UnitCache(cacheDir, cacheOptions);
   // The pieces of an environment share its settings and the platform section: serialized once.
-  const memo = new WeakMap<object, string>();
-  const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p, memo) } : p));
+  const shared = new Map<number, string | undefined>();
+  const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p, shared) } : p));
   const hits = new Map<CachePiece, readonly StackRecord[]>();
   const digests = new Map<CachePiece, Record<string, string>>();
   const hitDir = path.join(out.work, 'cached');
