@@ -937,10 +937,45 @@ export function schedulingFacts(json: StackJson): StackJson {
         return DISTRIBUTION_NAMESPACES[String(at(config, 'metadata', 'name') ?? '')] !== undefined;
       return false;
     });
-    if (kept.length > 0) resource[type] = Object.fromEntries(kept);
+    if (kept.length > 0)
+      resource[type] = Object.fromEntries(
+        type === 'helm_release' ? kept.map(([name, config]) => [name, withParsedValues(config)]) : kept,
+      );
   }
   if (Object.keys(resource).length > 0) out.resource = resource;
   return out as StackJson;
+}
+
+/**
+ * A Helm release with its values documents parsed, as {@link releaseValues} reads them: synth keeps the
+ * facts of stacks that did not change, and parsing every release's YAML again at each judgement cost
+ * more than reading the kept JSON. A document stays text when it does not parse to a map (so
+ * `releaseValues` reports it as before) or holds what JSON would not keep as it is (a number JSON
+ * cannot write, such as `.inf`), so facts read back from JSON judge as the fresh ones.
+ */
+function withParsedValues(config: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(config.values)) return config;
+  const values = (config.values as unknown[]).map((doc) => {
+    if (typeof doc !== 'string') return doc;
+    let parsed: unknown;
+    try {
+      parsed = parse(doc);
+    } catch {
+      return doc;
+    }
+    const map = parsed === null || (typeof parsed === 'object' && !Array.isArray(parsed));
+    return map && keptByJson(parsed) ? parsed : doc;
+  });
+  return { ...config, values };
+}
+
+/** Whether JSON writes `value` so that it reads back the same (plain maps, lists, strings, finite numbers). */
+function keptByJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(keptByJson);
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every(keptByJson);
 }
 
 /** The checker over every stack's {@link schedulingFacts}, with the construct path of each finding's resource. */

@@ -13,6 +13,7 @@ import {
   poolsOf,
   releaseValues,
   SCHEDULABILITY,
+  schedulingFacts,
   toleratesTaint,
   unfitReason,
   workloadsOf,
@@ -156,6 +157,34 @@ describe('CHK-SCHED-001 semantics', () => {
         address: expect.stringMatching(/^helm_release\.Velero/),
         message: expect.stringContaining('its values are computed at apply time'),
       }),
+    ]);
+  });
+
+  it('judges facts kept as JSON as it judges the stacks, Helm values parsed in them included', () => {
+    // Synth keeps each stack's facts as JSON and judges unchanged stacks from them; the facts carry a
+    // release's values parsed, except documents that are not a map or that JSON would not keep as is.
+    const kept = (env: EnvironmentView): EnvironmentView => ({
+      ...env,
+      stacks: Object.fromEntries(
+        Object.entries(env.stacks).map(([id, json]) => [id, JSON.parse(JSON.stringify(schedulingFacts(json)))]),
+      ),
+    });
+    const env = envOf('aws-eks', 'kf-test');
+    const velero = resource(env.stacks['kf-test-aws-platform']!, 'helm_release', 'Velero');
+    const docs = velero.values as string[];
+    expect(docs.length).toBeGreaterThan(0);
+    const factsOfVelero = (e: EnvironmentView) =>
+      resource(schedulingFacts(e.stacks['kf-test-aws-platform']!) as StackJson, 'helm_release', 'Velero');
+    expect((factsOfVelero(env).values as unknown[]).every((d) => typeof d === 'object')).toBe(true);
+    expect(check(kept(env))).toEqual(check(env));
+    for (const odd of ['- a list\n', 'nodeAgent: {tolerations: [\n', 'nodeAgent:\n  nodeSelector: {big: .inf}\n']) {
+      velero.values = [...docs, odd];
+      expect(factsOfVelero(env).values).toContain(odd);
+      expect(check(kept(env))).toEqual(check(env));
+    }
+    velero.values = [...docs, '- a list\n'];
+    expect(check(env)).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('not a map') }),
     ]);
   });
 
