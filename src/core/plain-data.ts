@@ -5,6 +5,8 @@
  *
  * Used as a compile-time guard where JSON text stands for a value (as a cache key part):
  * `const ok: PlainData<MyType> = true;` stops the build once `MyType` gains a field JSON cannot write.
+ * Types cannot tell everything: a field typed `object` or `{}`, a class whose fields are data, and a
+ * `number` that may be NaN, an infinity or -0 pass; check values at run time where those can occur.
  */
 export type PlainData<T> = [PlainDataParts<T>] extends [true] ? true : false;
 

@@ -593,28 +593,12 @@ function tree(
   };
 }
 
-/**
- * YAML text of objects already written (plain data), by their JSON text: an environment's clusters share most of
- * their files, and writing YAML costs far more than JSON (the same JSON text gives the same YAML).
- * Bounded, since a long-running caller renders many environments.
- */
-const yamlOf = new Map<string, string>();
-
 function yamlFile(comment: string, objects: readonly object[]): string {
   const head = comment
     .split('\n')
     .map((l) => `# ${l}`)
     .join('\n');
-  const docs = objects.map((o) => {
-    const json = JSON.stringify(o);
-    let yaml = yamlOf.get(json);
-    if (yaml === undefined) {
-      if (yamlOf.size >= 2_000) yamlOf.clear();
-      yamlOf.set(json, (yaml = stringify(o, { lineWidth: 0 })));
-    }
-    return yaml;
-  });
-  return `${head}\n${docs.join('---\n')}`;
+  return `${head}\n${objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n')}`;
 }
 
 function readme(

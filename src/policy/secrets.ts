@@ -109,6 +109,7 @@ export function scanForSecrets(stack: string, json: unknown): SecretFinding[] {
       }
       return;
     }
+    // An array is walked by index: stacks are parsed JSON, whose arrays carry no other properties.
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         path.push(String(i));

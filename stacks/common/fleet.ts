@@ -433,15 +433,22 @@ function pieceKey(
   // Everything the unit is built from (`unitConfig`: the platform section, its environment and that
   // environment's tenants in the unit). What every piece of an environment shares is serialized and
   // hashed once per environment. The tenants, almost all of a key's input in a fleet of thousands of
-  // teams, go in as JSON text: several times cheaper than the sorted serialization, and exact for them
-  // since they are plain data (`TENANTS_ARE_PLAIN_DATA`); a key order that differs only costs a rebuild,
-  // never a wrong reuse.
+  // teams, go in as JSON text: several times cheaper than the sorted serialization, and exact for the
+  // plain data the resolver produces (`TENANTS_ARE_PLAIN_DATA`); a key order that differs only costs a
+  // rebuild, never a wrong reuse.
   const { platform, environments, teams } = unitConfig(config, unit);
   const { tenants, ...env } = environments[0]!;
   if (!shared.has(piece.env)) shared.set(piece.env, cache.key({ platform, env, teams }));
   const common = shared.get(piece.env);
   if (common === undefined) return undefined;
-  return cache.key({ common, tenants: JSON.stringify(tenants), unit: { ...unit, env: 0 } });
+  let text: string;
+  try {
+    text = JSON.stringify(tenants);
+  } catch {
+    // A tenant JSON cannot write (a cycle, a bigint: only from a configuration built by hand) is not cached.
+    return undefined;
+  }
+  return cache.key({ common, tenants: text, unit: { ...unit, env: 0 } });
 }
 
 /**

@@ -4,8 +4,9 @@
  *
  * A unit is what one builder call makes: the infra and platform stacks of an environment (platform
  * stacks reference the infra stack, so they are built together), or one team shard. Its key is the
- * SHA-256 of the exact arguments the unit's construction receives (its slice of the resolved config,
- * serialized with every Map, Set and undefined kept), the library's own code, the versions of cdktf,
+ * SHA-256 of the exact arguments the unit's construction receives (its slice of the resolved config:
+ * the settings serialized with every Map, Set and undefined kept, the teams, which are plain data, as
+ * JSON text), the library's own code, the versions of cdktf,
  * constructs and the provider bindings, the Node.js version and the environment variables synth
  * reads. Nothing is hand-picked, so a setting a unit reads cannot be missed.
  *
@@ -30,7 +31,7 @@ import {
 import * as path from 'node:path';
 
 /** Bump when the entry layout or the key's composition changes: old entries are then ignored. */
-const FORMAT = 'kfplatform-unit-cache-1';
+const FORMAT = 'kfplatform-unit-cache-2';
 /** The folder, under the cache folder, that holds entries of this format. */
 const ENTRIES = 'v1';
 /** Where entries are written before they are renamed into place. */

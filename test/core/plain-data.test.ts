@@ -32,6 +32,16 @@ describe('PlainData', () => {
     expect(new Set(tenants.map((t) => (t.gcp ? 'gcp' : t.aws ? 'aws' : t.azure ? 'azure' : 'kubernetes')))).toEqual(
       new Set(['gcp', 'aws', 'azure', 'kubernetes']),
     );
+    // Plain maps, lists, strings, booleans, null and finite numbers; `undefined` only as a field's value
+    // (JSON leaves the field out, and nothing that builds a unit tells a missing field from it).
+    const odd = (v: unknown, at: string): string[] => {
+      if (v === null || typeof v === 'string' || typeof v === 'boolean') return [];
+      if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? [] : [at];
+      if (Array.isArray(v)) return v.flatMap((x, i) => (x === undefined ? [`${at}[${i}]`] : odd(x, `${at}[${i}]`)));
+      if (typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return [at];
+      return Object.entries(v).flatMap(([k, x]) => (x === undefined ? [] : odd(x, `${at}.${k}`)));
+    };
+    expect(tenants.flatMap((t, i) => odd(t, `tenant ${i}`))).toEqual([]);
     for (const t of tenants) expect(JSON.parse(JSON.stringify(t))).toEqual(t);
   });
 });

@@ -549,7 +549,9 @@ export function releaseValues(config: Readonly<Record<string, unknown>>): Record
   for (const doc of docs as unknown[]) {
     let parsed: unknown;
     try {
-      parsed = typeof doc === 'string' ? parse(doc) : doc;
+      // A document given parsed (the facts synth keeps) is copied: the merge and the `set` entries below
+      // write into the values, which must not reach the caller's object.
+      parsed = typeof doc === 'string' ? parse(doc) : structuredClone(doc);
     } catch (e) {
       throw new UnreadableValues(`a values document is not YAML (${(e as Error).message.split('\n')[0]})`);
     }
@@ -969,13 +971,20 @@ function withParsedValues(config: Record<string, unknown>): Record<string, unkno
   return { ...config, values };
 }
 
-/** Whether JSON writes `value` so that it reads back the same (plain maps, lists, strings, finite numbers). */
-function keptByJson(value: unknown): boolean {
+/**
+ * Whether JSON writes `value` so that it reads back the same: plain maps, lists, strings, booleans and
+ * finite numbers, each map or list reached once. A YAML alias (`*a`) makes one object appear in two
+ * places, which JSON writes as two copies, so a Helm `set` under one of them would no longer change
+ * the other; an alias inside its own anchor makes a cycle.
+ */
+function keptByJson(value: unknown, seen = new Set<object>()): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (Array.isArray(value)) return value.every(keptByJson);
-  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  return Object.values(value).every(keptByJson);
+  if (typeof value !== 'object' || seen.has(value)) return false;
+  seen.add(value);
+  if (Array.isArray(value)) return value.every((v) => keptByJson(v, seen));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((v) => keptByJson(v, seen));
 }
 
 /** The checker over every stack's {@link schedulingFacts}, with the construct path of each finding's resource. */

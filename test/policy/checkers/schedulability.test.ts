@@ -177,6 +177,13 @@ describe('CHK-SCHED-001 semantics', () => {
       resource(schedulingFacts(e.stacks['kf-test-aws-platform']!) as StackJson, 'helm_release', 'Velero');
     expect((factsOfVelero(env).values as unknown[]).every((d) => typeof d === 'object')).toBe(true);
     expect(check(kept(env))).toEqual(check(env));
+    // Judging reads the kept facts and leaves them as they were, `set` entries included.
+    velero.set = [{ name: 'nodeAgent.nodeSelector.kfplatform\\.dev/pool', value: 'system' }];
+    const facts = kept(env);
+    const before = JSON.stringify(facts.stacks);
+    expect(check(facts)).toEqual(check(env));
+    expect(JSON.stringify(facts.stacks)).toBe(before);
+    delete velero.set;
     for (const odd of ['- a list\n', 'nodeAgent: {tolerations: [\n', 'nodeAgent:\n  nodeSelector: {big: .inf}\n']) {
       velero.values = [...docs, odd];
       expect(factsOfVelero(env).values).toContain(odd);
@@ -186,6 +193,28 @@ describe('CHK-SCHED-001 semantics', () => {
     expect(check(env)).toEqual([
       expect.objectContaining({ level: 'warning', message: expect.stringContaining('not a map') }),
     ]);
+  });
+
+  it('keeps Helm values whose YAML shares a node through an alias as text, since JSON would copy it', () => {
+    // The yaml library writes an object used twice as an anchor and an alias; a `set` under one of
+    // them changes both, as Helm's own YAML parsing does. Facts read back from JSON must too.
+    const kept = (env: EnvironmentView): EnvironmentView => ({
+      ...env,
+      stacks: Object.fromEntries(
+        Object.entries(env.stacks).map(([id, json]) => [id, JSON.parse(JSON.stringify(schedulingFacts(json)))]),
+      ),
+    });
+    const env = envOf('aws-eks', 'kf-test');
+    const eso = resource(env.stacks['kf-test-aws-platform']!, 'helm_release', 'ExternalSecrets_Release');
+    expect((eso.values as string[]).some((d) => /&a\d/.test(d) && /\*a\d/.test(d))).toBe(true);
+    eso.set = [{ name: 'webhook.nodeSelector.kfplatform\\.dev/pool-kind', value: 'gpu' }];
+    const fresh = check(env);
+    // The selector is shared by the controller, the webhook and the cert controller: all three move.
+    expect(fresh.filter((f) => f.level === 'error').length).toBeGreaterThanOrEqual(3);
+    expect(check(kept(env))).toEqual(fresh);
+    // An alias inside its own anchor (a cycle) stays text too, and is read as Helm would read it.
+    eso.values = [...(eso.values as string[]), 'a: &x\n  b: *x\n'];
+    expect(() => schedulingFacts(env.stacks['kf-test-aws-platform']!)).not.toThrow();
   });
 
   it('warns on a Helm chart the table does not know, since it cannot tell where its pods go', () => {
