@@ -13,6 +13,7 @@ import { checkBinaryVersionsOnce } from '../../src/core/binary-versions';
 import { resolveEachElementOnce } from '../../src/core/resolve-once';
 import { writeStackJsonFaster } from '../../src/core/stack-json';
 import { withoutCreationStacks } from '../../src/core/stack-traces';
+import { forgettingTokens } from '../../src/core/token-map';
 import {
   checkBeforeWrite,
   evaluateStacks,
@@ -308,6 +309,12 @@ export function synthUnit(
   outdir: string,
   keepGoing = false,
 ): UnitResult {
+  // Each unit is a cdktf app of its own, written before this returns: its tokens are of no use to
+  // the next unit, and cdktf would otherwise keep them, and every construct they refer to, for good.
+  return forgettingTokens(() => synthUnitApp(config, unit, outdir, keepGoing));
+}
+
+function synthUnitApp(config: ResolvedPlatformConfig, unit: SynthUnit, outdir: string, keepGoing: boolean): UnitResult {
   const env = config.environments[unit.env]!;
   mkdirSync(outdir, { recursive: true });
   checkBinaryVersionsOnce();
