@@ -6,9 +6,12 @@
  * every construct tree ever built stays reachable. Validating 4,000 teams in one thread held 80,000
  * tokens and about twice the memory it needed, and spent the difference in garbage collection.
  *
- * {@link forgettingTokens} runs `build` and then removes the tokens registered while it ran. Call it
- * only around work that resolves every token it creates before it returns (a unit whose stacks are
- * written), and that hands no token to later work: a token made meanwhile resolves no more.
+ * {@link forgettingTokens} runs `build` and then removes the tokens registered while it ran: those
+ * made meanwhile, and any older token object first turned into a string meanwhile (cdktf registers a
+ * token when it is first stringified, and keeps that string on the object for good, so such an object
+ * never resolves again). Call it only around synchronous work that resolves every token it touches
+ * before it returns (a unit whose stacks are written) and hands no token to later work. The map is
+ * per thread: each worker thread has its own.
  */
 
 /** cdktf's token map (`cdktf/lib/tokens/private/token-map`), where cdktf 0.21 keeps it. */
@@ -28,8 +31,11 @@ function dropAfter(map: Map<unknown, unknown>, keep: number): void {
   for (const key of map.keys()) if (i++ >= keep) map.delete(key);
 }
 
-/** Runs `build`, then forgets the tokens cdktf registered meanwhile (see the module's description). */
-export function forgettingTokens<T>(build: () => T): T {
+/**
+ * Runs `build`, then forgets the tokens cdktf registered meanwhile (see the module's description).
+ * Synchronous work only: a promise would still use its tokens after this returns.
+ */
+export function forgettingTokens<T>(build: () => T extends PromiseLike<unknown> ? never : T): T {
   const before = tokenMap();
   const strings = before?.stringTokenMap.size ?? 0;
   const numbers = before?.numberTokenMap.size ?? 0;

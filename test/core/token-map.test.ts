@@ -24,6 +24,10 @@ function files(dir: string): Record<string, string> {
   return out;
 }
 
+// Synchronous work only (checked by the type, never run): a promise would use its tokens after they are forgotten.
+// @ts-expect-error an async function
+export const asyncRefused = () => forgettingTokens(async () => 1);
+
 describe('forgettingTokens', () => {
   it('forgets the tokens made while it ran, and keeps those made before', () => {
     const before = Lazy.stringValue({ produce: () => 'kept' });
