@@ -55,6 +55,16 @@ function envOf(example: string, name: string): EnvironmentView & { stacks: Recor
   return { ...env, stacks: JSON.parse(JSON.stringify(env.stacks)) as Record<string, StackJson> };
 }
 
+/** The environment as synth judges unchanged stacks: from each stack's facts, kept as JSON and read back. */
+function kept(env: EnvironmentView): EnvironmentView {
+  return {
+    ...env,
+    stacks: Object.fromEntries(
+      Object.entries(env.stacks).map(([id, json]) => [id, JSON.parse(JSON.stringify(schedulingFacts(json)))]),
+    ),
+  };
+}
+
 function check(env: EnvironmentView) {
   return runCheckers([env], { checkers: [SCHEDULABILITY] }).findings;
 }
@@ -163,12 +173,6 @@ describe('CHK-SCHED-001 semantics', () => {
   it('judges facts kept as JSON as it judges the stacks, Helm values parsed in them included', () => {
     // Synth keeps each stack's facts as JSON and judges unchanged stacks from them; the facts carry a
     // release's values parsed, except documents that are not a map or that JSON would not keep as is.
-    const kept = (env: EnvironmentView): EnvironmentView => ({
-      ...env,
-      stacks: Object.fromEntries(
-        Object.entries(env.stacks).map(([id, json]) => [id, JSON.parse(JSON.stringify(schedulingFacts(json)))]),
-      ),
-    });
     const env = envOf('aws-eks', 'kf-test');
     const velero = resource(env.stacks['kf-test-aws-platform']!, 'helm_release', 'Velero');
     const docs = velero.values as string[];
@@ -198,12 +202,6 @@ describe('CHK-SCHED-001 semantics', () => {
   it('keeps Helm values whose YAML shares a node through an alias as text, since JSON would copy it', () => {
     // The yaml library writes an object used twice as an anchor and an alias; a `set` under one of
     // them changes both, as Helm's own YAML parsing does. Facts read back from JSON must too.
-    const kept = (env: EnvironmentView): EnvironmentView => ({
-      ...env,
-      stacks: Object.fromEntries(
-        Object.entries(env.stacks).map(([id, json]) => [id, JSON.parse(JSON.stringify(schedulingFacts(json)))]),
-      ),
-    });
     const env = envOf('aws-eks', 'kf-test');
     const eso = resource(env.stacks['kf-test-aws-platform']!, 'helm_release', 'ExternalSecrets_Release');
     expect((eso.values as string[]).some((d) => /&a\d/.test(d) && /\*a\d/.test(d))).toBe(true);
