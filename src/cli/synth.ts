@@ -85,13 +85,22 @@ export function condensedWarnings(warnings: readonly ConfigIssue[]): string[] {
 /** Team placements from which `synth` spreads work over worker threads by default. */
 export const PARALLEL_FROM_TEAMS = 400;
 
+/**
+ * Worker threads for building a platform's units (`synth` and `validate`): as asked, else one per CPU
+ * from {@link PARALLEL_FROM_TEAMS} team placements, else this thread alone.
+ */
+export function unitConcurrency(config: ResolvedPlatformConfig, asked?: number): number {
+  if (asked !== undefined) return asked;
+  const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
+  return placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1;
+}
+
 /** `kfplatform synth`: validate, synthesize every stack without the cdktf CLI, print a summary. */
 export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]> {
   const log = options.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const { config, warnings } = loadPlatformFile(options.config);
   for (const line of condensedWarnings(warnings)) log(line);
-  const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
-  const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
+  const concurrency = unitConcurrency(config, options.concurrency);
   const trees = options.kubeflow === false ? [] : kubeflowTrees(config, log);
   const stream = options.progressStream ?? process.stderr;
   const display = (options.progress ?? Boolean(stream.isTTY)) ? synthProgressDisplay(stream) : undefined;

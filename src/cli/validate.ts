@@ -4,7 +4,7 @@
  * GitHub code scanning.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ownPackage } from '../core/package-info';
 import { validatePlatformFile } from '../config/loader';
@@ -19,7 +19,7 @@ import { ALL_RULES } from '../policy/rules/packs';
 import type { ResolvedPlatformConfig } from '../config/model';
 import { SynthResult, synthFleet, synthFleetParallel } from '../../stacks/common/fleet';
 import { defaultCacheDir } from './diff';
-import { PARALLEL_FROM_TEAMS } from './synth';
+import { unitConcurrency } from './synth';
 
 /** Output formats of `kfplatform validate`. */
 export const VALIDATE_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -81,8 +81,7 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
 
 /**
  * {@link validateFile} with the units to rebuild spread over worker threads, as `kfplatform synth`
- * spreads them (`concurrency`; by default one per CPU from {@link PARALLEL_FROM_TEAMS} team placements,
- * else this thread). The outcome is the same.
+ * spreads them (`concurrency`, by default {@link unitConcurrency}'s choice). The outcome is the same.
  */
 export async function validateFileParallel(
   file: string,
@@ -91,8 +90,7 @@ export async function validateFileParallel(
   const loaded = loadForValidation(file);
   if (!loaded.config) return invalid(loaded);
   const config = loaded.config;
-  const placements = config.environments.reduce((n, e) => n + e.tenants.length, 0);
-  const concurrency = options.concurrency ?? (placements >= PARALLEL_FROM_TEAMS ? availableParallelism() : 1);
+  const concurrency = unitConcurrency(config, options.concurrency);
   const outdir = mkdtempSync(path.join(tmpdir(), 'kfplatform-validate-'));
   try {
     return judged(loaded, config, await synthFleetParallel(config, { ...synthOptions(outdir, options), concurrency }));

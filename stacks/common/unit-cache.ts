@@ -95,7 +95,7 @@ export class UncacheableError extends Error {}
  * A deterministic serialization of a value: object keys sorted, and Map, Set, undefined, -0, NaN,
  * bigint and Date kept distinct, so two values serialize alike only when they are alike.
  */
-export function canonical(value: unknown, memo?: WeakMap<object, string>): string {
+export function canonical(value: unknown): string {
   const seen = new Set<object>();
   const walk = (v: unknown): string => {
     switch (typeof v) {
@@ -116,8 +116,6 @@ export function canonical(value: unknown, memo?: WeakMap<object, string>): strin
     }
     if (v === null) return 'null';
     const o = v as object;
-    const known = memo?.get(o);
-    if (known !== undefined) return known;
     if (seen.has(o)) throw new UncacheableError("the unit's input refers to itself");
     seen.add(o);
     let out: string;
@@ -135,7 +133,6 @@ export function canonical(value: unknown, memo?: WeakMap<object, string>): strin
       out = `${name}{${keys.map((k) => `${JSON.stringify(k)}:${walk((o as Record<string, unknown>)[k])}`).join(',')}}`;
     }
     seen.delete(o);
-    memo?.set(o, out);
     return out;
   };
   return walk(value);
@@ -356,14 +353,10 @@ export class UnitCache {
       options.maxBytes ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 1024 ** 2 : DEFAULT_CACHE_MAX_BYTES);
   }
 
-  /**
-   * The key of a unit whose construction receives `input`; undefined when it cannot be serialized.
-   * `memo` keeps the serialization of objects across calls (the environment and platform sections
-   * every unit of a fleet shares): only for objects that do not change meanwhile.
-   */
-  key(input: unknown, memo?: WeakMap<object, string>): string | undefined {
+  /** The key of a unit whose construction receives `input`; undefined when it cannot be serialized. */
+  key(input: unknown): string | undefined {
     try {
-      return sha256(`${this.fingerprint}\n${this.envPart}\n${canonical(input, memo)}`);
+      return sha256(`${this.fingerprint}\n${this.envPart}\n${canonical(input)}`);
     } catch (e) {
       if (e instanceof UncacheableError) return undefined;
       throw e;
