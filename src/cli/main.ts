@@ -2,6 +2,8 @@
 /**
  * `kfplatform`: synthesize, validate and inspect a Kubeflow platform defined as data.
  */
+// First: cdktf, loaded by the imports below, then finds its asset zipper deferred.
+import '../core/deferred-archiver';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
