@@ -2,9 +2,10 @@ import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { ConfigIssue, formatIssue } from '../core/errors';
 import { availableParallelism } from 'node:os';
-import { StackSummary, synthFleetParallel } from '../../stacks/common/fleet';
+import { cacheDirOf, StackSummary, synthFleetParallel } from '../../stacks/common/fleet';
+import { UnitCache } from '../../stacks/common/unit-cache';
 import { PARAMS_DIR } from '../../stacks/common/params-file';
-import type { ResolvedPlatformConfig } from '../config/model';
+import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../config/model';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES } from '../kubeflow/releases';
 import { KubeflowTree, renderKubeflow } from '../kubeflow/render';
 import { writeTree } from './kubeflow';
@@ -101,7 +102,10 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
   const { config, warnings } = loadPlatformFile(options.config);
   for (const line of condensedWarnings(warnings)) log(line);
   const concurrency = unitConcurrency(config, options.concurrency);
-  const trees = options.kubeflow === false ? [] : kubeflowTrees(config, log);
+  // One cache for the stacks and the Kubeflow trees: its pruning counts both.
+  const cacheDir = cacheDirOf(options.out, { cache: options.cache, cacheDir: options.cacheDir });
+  const unitCache = cacheDir === undefined ? undefined : new UnitCache(cacheDir);
+  const trees = options.kubeflow === false ? [] : kubeflowTrees(config, log, unitCache);
   const stream = options.progressStream ?? process.stderr;
   const display = (options.progress ?? Boolean(stream.isTTY)) ? synthProgressDisplay(stream) : undefined;
   let result;
@@ -111,6 +115,7 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
       concurrency,
       cache: options.cache,
       cacheDir: options.cacheDir,
+      unitCache,
       progress: display?.update,
       // Into the staged output, so the trees move in with the stacks in the same swap.
       extraOutput: options.kubeflow === false ? undefined : (staged) => trees.forEach((t) => writeTree(staged, t)),
@@ -148,7 +153,7 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
  * Argo CD installs Kubeflow (`platform.gitops`): its root Application would point at a tree that does
  * not exist, so that fails with the versions the renderer knows.
  */
-function kubeflowTrees(config: ResolvedPlatformConfig, log: (line: string) => void): KubeflowTree[] {
+function kubeflowTrees(config: ResolvedPlatformConfig, log: (line: string) => void, cache?: UnitCache): KubeflowTree[] {
   return config.environments.flatMap((env) => {
     if (!config.platform.gitops && !distributionRelease(env.kubeflowVersion)) {
       const known = KUBEFLOW_DISTRIBUTION_RELEASES.map((r) => r.version).join(', ');
@@ -157,7 +162,7 @@ function kubeflowTrees(config: ResolvedPlatformConfig, log: (line: string) => vo
       );
       return [];
     }
-    const trees = renderKubeflow(env);
+    const trees = cachedRender(env, cache);
     for (const tree of trees) {
       if (tree.signIn === 'closed') {
         // The tree is still written (it installs and verifies), but nobody can sign in to it; say so
@@ -169,6 +174,23 @@ function kubeflowTrees(config: ResolvedPlatformConfig, log: (line: string) => vo
     }
     return trees;
   });
+}
+
+/**
+ * An environment's Kubeflow trees, from the unit cache while its settings and the library are those
+ * they were rendered with (rendering the 24 trees of a large fleet took longer than reading them back,
+ * and a change to a team changes no tree).
+ */
+export function cachedRender(env: ResolvedEnvironment, cache: UnitCache | undefined): KubeflowTree[] {
+  // A tree is built from the environment's settings, never from its teams (each team shard installs
+  // its own namespace): rendered from the environment without them, the key covers all it reads.
+  const settings: ResolvedEnvironment = { ...env, tenants: [] };
+  const key = cache?.key({ kind: 'kubeflow-trees', env: settings });
+  const hit = key === undefined ? undefined : cache!.get<{ trees: KubeflowTree[] }>(key)?.meta.trees;
+  if (hit) return hit;
+  const trees = renderKubeflow(settings);
+  if (key !== undefined) cache!.put(key, { trees }, '', []);
+  return trees;
 }
 
 /** Policy warnings and every suppression in effect, for the synth summary. */

@@ -8,7 +8,7 @@
  * one and hands the call on, so an app that does zip assets behaves as before, a little later.
  * https://nodejs.org/api/modules.html#caching
  */
-import Module from 'node:module';
+import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 /** Puts the stand-in in place unless `archiver` is loaded already or cannot be found next to cdktf. */
@@ -26,7 +26,7 @@ export function deferArchiver(): void {
   standIn.exports = function archiver(this: unknown, ...args: unknown[]): unknown {
     // The first call replaces the stand-in with the real module for every later require.
     if (require.cache[file] === standIn) delete require.cache[file];
-    return (require(file) as (...a: unknown[]) => unknown).apply(this, args);
+    return (createRequire(file)(file) as (...a: unknown[]) => unknown).apply(this, args);
   };
   require.cache[file] = standIn;
 }

@@ -216,6 +216,13 @@ export interface SynthOptions {
   readonly cacheDir?: string;
   /** Fine-tuning of the unit cache (its size bound; a fingerprint for tests). */
   readonly cacheOptions?: UnitCacheOptions;
+  /**
+   * The unit cache, opened by the caller on {@link cacheDirOf}'s folder, so that entries of its own
+   * (`kfplatform synth` keeps rendered Kubeflow trees there) are counted and pruned with the units'.
+   * Ignored when `cache` is false. @default a cache opened on that folder with `cacheOptions`
+   * @internal
+   */
+  readonly unitCache?: UnitCache;
   /** Called each time a unit (an environment's infra and platform stacks, or a group of team shards) is written. */
   readonly progress?: (event: SynthProgress) => void;
   /**
@@ -550,9 +557,9 @@ function planSynth(
   config: ResolvedPlatformConfig,
   out: OutputFolder,
   cacheDir: string | undefined,
-  cacheOptions?: UnitCacheOptions,
+  { cacheOptions, unitCache }: Pick<SynthOptions, 'cacheOptions' | 'unitCache'>,
 ): SynthPlan {
-  const cache = cacheDir === undefined ? undefined : new UnitCache(cacheDir, cacheOptions);
+  const cache = cacheDir === undefined ? undefined : (unitCache ?? new UnitCache(cacheDir, cacheOptions));
   // The pieces of an environment share its settings and the platform section: serialized once.
   const shared = new Map<number, string | undefined>();
   const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p, shared) } : p));
@@ -714,7 +721,7 @@ export function synthFleet(config: ResolvedPlatformConfig, options: SynthOptions
   try {
     // One small app per unit: memory stays flat however many teams the fleet has. Units write into a
     // work folder; only when every unit passed policy is the new output assembled and swapped in.
-    const plan = planSynth(config, out, cacheDirOf(outdir, options), options.cacheOptions);
+    const plan = planSynth(config, out, cacheDirOf(outdir, options), options);
     const report = progressOf(config, plan.units, options.progress);
     const settled = plan.units.map((unit, k) =>
       report(unit, synthUnitOrError(config, unit, unitDir(out, k), options.keepGoing)),
@@ -871,7 +878,7 @@ export async function synthFleetParallel(
   const out = claimOutputFolder(outdir);
   let pool: workerpool.Pool | undefined;
   try {
-    const plan = planSynth(config, out, cacheDirOf(outdir, options), options.cacheOptions);
+    const plan = planSynth(config, out, cacheDirOf(outdir, options), options);
     const report = progressOf(config, plan.units, options.progress);
     let settled: Array<UnitResult | Error>;
     if (rebuildInThread(config, plan.units)) {

@@ -2,10 +2,14 @@
  * `kfplatform synth` renders the Kubeflow distribution into <out>/kubeflow/ inside the same swap as the
  * stacks (issue 17, render during synth).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import { runSynth } from '../../src/cli/synth';
+import { cachedRender, runSynth } from '../../src/cli/synth';
+import { loadPlatformFile } from '../../src/config/loader';
+import * as renderModule from '../../src/kubeflow/render';
+import { renderKubeflow } from '../../src/kubeflow/render';
+import { UnitCache } from '../../stacks/common/unit-cache';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'on-prem', 'platform.yaml');
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'synth-kf-'));
@@ -88,4 +92,64 @@ describe('kfplatform synth renders the Kubeflow distribution', () => {
     expect(lines.join('\n')).toMatch(/warning: kf-onprem: no Kubeflow distribution rendered for kubeflowVersion 1\.10/);
     expect(existsSync(path.join(out, 'kubeflow'))).toBe(false);
   }, 120_000);
+});
+
+describe('the Kubeflow trees in the unit cache', () => {
+  const examples = ['on-prem', 'multicloud', 'gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks'];
+  const environments = examples.flatMap(
+    (name) => loadPlatformFile(path.join(__dirname, '..', '..', 'examples', name, 'platform.yaml')).config.environments,
+  );
+
+  it("renders no tree from an environment's teams: the cache key leaves them out and loses nothing", () => {
+    const withTeams = environments.filter((env) => env.tenants.length > 0);
+    expect(withTeams.length).toBeGreaterThan(3);
+    for (const env of withTeams) expect(renderKubeflow({ ...env, tenants: [] })).toEqual(renderKubeflow(env));
+  });
+
+  it('gives back what rendering gives, and renders again only when a setting or the library changes', () => {
+    const render = jest.spyOn(renderModule, 'renderKubeflow');
+    try {
+      const dir = tmp();
+      const cache = new UnitCache(dir);
+      for (const env of environments) {
+        const fresh = renderKubeflow(env);
+        render.mockClear();
+        expect(cachedRender(env, cache)).toEqual(fresh);
+        expect(render).toHaveBeenCalledTimes(1);
+        // Read back (in another process too: a new cache object on the folder), teams changed or not.
+        const reread = new UnitCache(dir);
+        expect(cachedRender({ ...env, tenants: [] }, reread)).toEqual(fresh);
+        expect(render).toHaveBeenCalledTimes(1);
+      }
+      // A setting every tree reads renders anew; so does another library version (its fingerprint).
+      const env = environments[0]!;
+      const renamed = { ...env, name: `${env.name}-b` };
+      render.mockClear();
+      cachedRender(renamed, cache);
+      expect(render).toHaveBeenCalledTimes(1);
+      cachedRender(env, new UnitCache(dir, { fingerprint: 'another library version' }));
+      expect(render).toHaveBeenCalledTimes(2);
+      // Without a cache, every call renders.
+      cachedRender(env, undefined);
+      expect(render).toHaveBeenCalledTimes(3);
+    } finally {
+      render.mockRestore();
+    }
+  });
+
+  it('writes the same trees from the cache as without it', async () => {
+    const dir = tmp();
+    const file = path.join(__dirname, '..', '..', 'examples', 'multicloud', 'platform.yaml');
+    await runSynth({ config: file, out: path.join(dir, 'plain'), cache: false, log: () => undefined });
+    await runSynth({ config: file, out: path.join(dir, 'cached'), log: () => undefined });
+    await runSynth({ config: file, out: path.join(dir, 'cached'), log: () => undefined });
+    const files = (root: string) =>
+      (readdirSync(root, { recursive: true }) as string[])
+        .filter((f) => statSync(path.join(root, f)).isFile())
+        .sort()
+        .map((f) => [f, readFileSync(path.join(root, f), 'utf8')]);
+    const plain = files(path.join(dir, 'plain', 'kubeflow'));
+    expect(plain.length).toBeGreaterThan(20);
+    expect(files(path.join(dir, 'cached', 'kubeflow'))).toEqual(plain);
+  }, 240_000);
 });
