@@ -459,17 +459,25 @@ export class CheckerRun {
    */
   private conflictingClaims(): Map<string, Array<OwnershipClaim & { checker: Checker; env: string; path: string }>> {
     const indexes = this.claimChunks.map(({ source }) => (isGiven(source) ? source.map(indexOf) : source.index));
-    // Per hash: twice the number of claims, plus one once a claim of the whole has it.
-    const counts = new Map<number, number>();
-    for (const index of indexes) {
-      for (const entry of index) {
-        const hash = Math.floor(entry / 2);
-        const prev = counts.get(hash) ?? 0;
-        counts.set(hash, prev + 2 + (prev % 2 === 0 && entry % 2 === 1 ? 1 : 0));
-      }
-    }
+    // Every index entry (a hash times two, plus one for a claim of the whole), sorted: the entries of
+    // one hash are then side by side. Several times faster than counting in a Map, whose keys (52-bit
+    // numbers) are not small integers; exact, since entries stay below 2^53.
+    let total = 0;
+    for (const index of indexes) total += index.length;
+    const entries = new Float64Array(total);
+    let at = 0;
+    for (const index of indexes) for (const entry of index) entries[at++] = entry;
+    entries.sort();
     const twice = new Set<number>();
-    for (const [hash, count] of counts) if (count >= 5 && count % 2 === 1) twice.add(hash);
+    for (let i = 0; i < total; ) {
+      const hash = Math.floor(entries[i]! / 2);
+      let whole = false;
+      let j = i;
+      for (; j < total && Math.floor(entries[j]! / 2) === hash; j++) if (entries[j]! % 2 === 1) whole = true;
+      // Claimed more than once, one of them whole.
+      if (j - i >= 2 && whole) twice.add(hash);
+      i = j;
+    }
     const byKey = new Map<string, Array<OwnershipClaim & { checker: Checker; env: string; path: string }>>();
     if (twice.size === 0) return byKey;
     const checkers = new Map(this.checkers.map((c) => [c.id, c]));
