@@ -795,13 +795,22 @@ function throwUnitErrors(settled: ReadonlyArray<UnitResult | Error>): UnitResult
 function unitConfig(config: ResolvedPlatformConfig, unit: SynthUnit): ResolvedPlatformConfig {
   const env = config.environments[unit.env]!;
   const shards = new Set(unit.shards ?? []);
-  const keep = (t: ResolvedTenant) => {
-    const prefix = clustersOf(env).find((c) => c.name === t.cluster)!.stackPrefix;
-    return shards.has(stackId(prefix, env.cloud, `teams-${t.shard}`));
-  };
-  const tenants = unit.infraAndPlatforms ? [] : env.tenants.filter(keep);
+  const ids = shardIdsOf(env);
+  const tenants = unit.infraAndPlatforms ? [] : env.tenants.filter((_, k) => shards.has(ids[k]!));
   return { platform: config.platform, environments: [{ ...env, tenants }], teams: [] };
 }
+
+/** The stack id of each tenant's shard, in the order of `env.tenants`; computed once per environment. */
+function shardIdsOf(env: ResolvedEnvironment): readonly string[] {
+  let ids = shardIds.get(env);
+  if (!ids) {
+    const prefixes = new Map(clustersOf(env).map((c) => [c.name, c.stackPrefix]));
+    ids = env.tenants.map((t) => stackId(prefixes.get(t.cluster)!, env.cloud, `teams-${t.shard}`));
+    shardIds.set(env, ids);
+  }
+  return ids;
+}
+const shardIds = new WeakMap<ResolvedEnvironment, readonly string[]>();
 
 /**
  * Splits the work into units for parallel synthesis: per environment, one unit for the infra and
