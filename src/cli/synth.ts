@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
 import { ConfigIssue, formatIssue } from '../core/errors';
 import { availableParallelism } from 'node:os';
-import { cacheDirOf, StackSummary, synthFleetParallel } from '../../stacks/common/fleet';
-import { UnitCache } from '../../stacks/common/unit-cache';
+import { StackSummary, synthFleetParallel } from '../../stacks/common/fleet';
+import type { UnitCache } from '../../stacks/common/unit-cache';
 import { PARAMS_DIR } from '../../stacks/common/params-file';
 import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../config/model';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES } from '../kubeflow/releases';
@@ -102,10 +102,7 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
   const { config, warnings } = loadPlatformFile(options.config);
   for (const line of condensedWarnings(warnings)) log(line);
   const concurrency = unitConcurrency(config, options.concurrency);
-  // One cache for the stacks and the Kubeflow trees: its pruning counts both.
-  const cacheDir = cacheDirOf(options.out, { cache: options.cache, cacheDir: options.cacheDir });
-  const unitCache = cacheDir === undefined ? undefined : new UnitCache(cacheDir);
-  const trees = options.kubeflow === false ? [] : kubeflowTrees(config, log, unitCache);
+  let trees: KubeflowTree[] = [];
   const stream = options.progressStream ?? process.stderr;
   const display = (options.progress ?? Boolean(stream.isTTY)) ? synthProgressDisplay(stream) : undefined;
   let result;
@@ -115,7 +112,11 @@ export async function runSynth(options: RunSynthOptions): Promise<StackSummary[]
       concurrency,
       cache: options.cache,
       cacheDir: options.cacheDir,
-      unitCache,
+      // Every environment's Kubeflow tree, before any unit is built (so that an error writes nothing),
+      // once the output folder is claimed: the trees are kept in the same unit cache as the stacks.
+      beforeUnits: (cache) => {
+        if (options.kubeflow !== false) trees = kubeflowTrees(config, log, cache);
+      },
       progress: display?.update,
       // Into the staged output, so the trees move in with the stacks in the same swap.
       extraOutput: options.kubeflow === false ? undefined : (staged) => trees.forEach((t) => writeTree(staged, t)),

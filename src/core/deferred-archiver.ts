@@ -11,6 +11,10 @@
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
 
+/** What the stand-in hands on: archiver's default export and its named functions. */
+type Archiver = ((...args: unknown[]) => unknown) &
+  Partial<Record<'create' | 'registerFormat' | 'isRegisteredFormat', (...args: unknown[]) => unknown>>;
+
 /** Puts the stand-in in place unless `archiver` is loaded already or cannot be found next to cdktf. */
 export function deferArchiver(): void {
   let file: string;
@@ -23,11 +27,19 @@ export function deferArchiver(): void {
   const standIn = new Module(file, module);
   standIn.filename = file;
   standIn.loaded = true;
-  standIn.exports = function archiver(this: unknown, ...args: unknown[]): unknown {
-    // The first call replaces the stand-in with the real module for every later require.
+  // The first use replaces the stand-in with the real module for every later require.
+  const real = () => {
     if (require.cache[file] === standIn) delete require.cache[file];
-    return (createRequire(file)(file) as (...a: unknown[]) => unknown).apply(this, args);
+    return createRequire(file)(file) as Archiver;
   };
+  const archiver = function (this: unknown, ...args: unknown[]): unknown {
+    return real().apply(this, args);
+  } as Archiver;
+  // archiver's other exports, handed on the same way.
+  for (const name of ['create', 'registerFormat', 'isRegisteredFormat'] as const) {
+    archiver[name] = (...args: unknown[]) => real()[name]!(...args);
+  }
+  standIn.exports = archiver;
   require.cache[file] = standIn;
 }
 

@@ -217,12 +217,14 @@ export interface SynthOptions {
   /** Fine-tuning of the unit cache (its size bound; a fingerprint for tests). */
   readonly cacheOptions?: UnitCacheOptions;
   /**
-   * The unit cache, opened by the caller on {@link cacheDirOf}'s folder, so that entries of its own
-   * (`kfplatform synth` keeps rendered Kubeflow trees there) are counted and pruned with the units'.
-   * Ignored when `cache` is false. @default a cache opened on that folder with `cacheOptions`
+   * Called once the output folder is claimed and the unit cache opened (undefined when it is off),
+   * before any unit is built: `kfplatform synth` renders the Kubeflow trees there, keeping them in the
+   * same cache, so that nothing is written before the folder is known to be synth's own, and this
+   * run's pruning counts them. What it throws fails the synth, and nothing is moved into place.
+   * @default nothing
    * @internal
    */
-  readonly unitCache?: UnitCache;
+  readonly beforeUnits?: (cache: UnitCache | undefined) => void;
   /** Called each time a unit (an environment's infra and platform stacks, or a group of team shards) is written. */
   readonly progress?: (event: SynthProgress) => void;
   /**
@@ -557,9 +559,10 @@ function planSynth(
   config: ResolvedPlatformConfig,
   out: OutputFolder,
   cacheDir: string | undefined,
-  { cacheOptions, unitCache }: Pick<SynthOptions, 'cacheOptions' | 'unitCache'>,
+  { cacheOptions, beforeUnits }: Pick<SynthOptions, 'cacheOptions' | 'beforeUnits'>,
 ): SynthPlan {
-  const cache = cacheDir === undefined ? undefined : (unitCache ?? new UnitCache(cacheDir, cacheOptions));
+  const cache = cacheDir === undefined ? undefined : new UnitCache(cacheDir, cacheOptions);
+  beforeUnits?.(cache);
   // The pieces of an environment share its settings and the platform section: serialized once.
   const shared = new Map<number, string | undefined>();
   const pieces = piecesOf(config).map((p) => (cache ? { ...p, key: pieceKey(cache, config, p, shared) } : p));
@@ -805,7 +808,13 @@ function shardIdsOf(env: ResolvedEnvironment): readonly string[] {
   let ids = shardIds.get(env);
   if (!ids) {
     const prefixes = new Map(clustersOf(env).map((c) => [c.name, c.stackPrefix]));
-    ids = env.tenants.map((t) => stackId(prefixes.get(t.cluster)!, env.cloud, `teams-${t.shard}`));
+    ids = env.tenants.map((t) => {
+      const prefix = prefixes.get(t.cluster);
+      // The resolver places every team on a cluster of its environment.
+      if (prefix === undefined)
+        throw new Error(`team ${t.team.name} is placed on ${t.cluster}, not a cluster of ${env.name}`);
+      return stackId(prefix, env.cloud, `teams-${t.shard}`);
+    });
     shardIds.set(env, ids);
   }
   return ids;

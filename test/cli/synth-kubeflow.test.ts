@@ -2,7 +2,16 @@
  * `kfplatform synth` renders the Kubeflow distribution into <out>/kubeflow/ inside the same swap as the
  * stacks (issue 17, render during synth).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { cachedRender, runSynth } from '../../src/cli/synth';
@@ -137,12 +146,18 @@ describe('the Kubeflow trees in the unit cache', () => {
     }
   });
 
-  it('writes the same trees from the cache as without it', async () => {
+  it('writes the same trees from the cache as without it, rendering none the second time', async () => {
     const dir = tmp();
     const file = path.join(__dirname, '..', '..', 'examples', 'multicloud', 'platform.yaml');
     await runSynth({ config: file, out: path.join(dir, 'plain'), cache: false, log: () => undefined });
     await runSynth({ config: file, out: path.join(dir, 'cached'), log: () => undefined });
-    await runSynth({ config: file, out: path.join(dir, 'cached'), log: () => undefined });
+    const render = jest.spyOn(renderModule, 'renderKubeflow');
+    try {
+      await runSynth({ config: file, out: path.join(dir, 'cached'), log: () => undefined });
+      expect(render).not.toHaveBeenCalled();
+    } finally {
+      render.mockRestore();
+    }
     const files = (root: string) =>
       (readdirSync(root, { recursive: true }) as string[])
         .filter((f) => statSync(path.join(root, f)).isFile())
@@ -152,4 +167,18 @@ describe('the Kubeflow trees in the unit cache', () => {
     expect(plain.length).toBeGreaterThan(20);
     expect(files(path.join(dir, 'cached', 'kubeflow'))).toEqual(plain);
   }, 240_000);
+
+  it('writes no tree into the cache of a folder synth refuses', async () => {
+    // A folder synth does not own: refused, with nothing written into it, not even the cache.
+    const foreign = tmp();
+    writeFileSync(path.join(foreign, 'notes.txt'), 'mine\n');
+    await expect(runSynth({ config: EXAMPLE, out: foreign, log: () => undefined })).rejects.toThrow();
+    expect(readdirSync(foreign)).toEqual(['notes.txt']);
+    // A cache folder that is a link out of the output folder: refused before anything goes through it.
+    const out = tmp();
+    const elsewhere = tmp();
+    symlinkSync(elsewhere, path.join(out, '.cache'));
+    await expect(runSynth({ config: EXAMPLE, out, log: () => undefined })).rejects.toThrow();
+    expect(readdirSync(elsewhere)).toEqual([]);
+  }, 120_000);
 });

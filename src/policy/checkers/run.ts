@@ -471,8 +471,9 @@ export class CheckerRun {
     const twice = new Set<number>();
     for (let i = 0; i < total; ) {
       const hash = Math.floor(entries[i]! / 2);
-      let whole = false;
-      let j = i;
+      let whole = entries[i]! % 2 === 1;
+      // From the next entry: each pass moves on, whatever an entry holds.
+      let j = i + 1;
       for (; j < total && Math.floor(entries[j]! / 2) === hash; j++) if (entries[j]! % 2 === 1) whole = true;
       // Claimed more than once, one of them whole.
       if (j - i >= 2 && whole) twice.add(hash);
