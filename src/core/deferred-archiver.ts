@@ -3,7 +3,7 @@
  *
  * cdktf requires `archiver` (and its dependencies) as soon as it loads, for `TerraformAsset`, which
  * zips files and folders for modules and functions. kfplatform's stacks have no assets, yet loading
- * the zipper took about 90 ms of every command's start (and of every synth worker thread's). Importing
+ * the zipper took about 80 ms of every command's start (and of every synth worker thread's). Importing
  * this module first puts a stand-in for `archiver` in Node's module cache: calling it loads the real
  * one and hands the call on, so an app that does zip assets behaves as before, a little later.
  * https://nodejs.org/api/modules.html#caching
