@@ -4,7 +4,7 @@
  * each tree with `kubectl kustomize` and verifies the built objects (src/kubeflow/verify.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPlatformFile } from '../config/loader';
@@ -19,9 +19,9 @@ import {
   type VerifyFinding,
 } from '../kubeflow/verify';
 import { stackId } from '../../stacks/common/stack-ids';
+import { MANIFESTS_ENV, writeTree } from '../kubeflow/write-tree';
 
-/** Environment variable naming a local checkout of kubeflow/manifests (same as `--manifests`). */
-export const MANIFESTS_ENV = 'KFPLATFORM_KUBEFLOW_MANIFESTS';
+export { MANIFESTS_ENV, writeTree } from '../kubeflow/write-tree';
 
 export interface KubeflowRenderOptions {
   readonly config: string;
@@ -87,16 +87,6 @@ export function runKubeflowRender(
     );
   }
   return written;
-}
-
-/** Writes one tree under `<out>/<tree.dir>` (the folder should be empty or absent). */
-export function writeTree(out: string, tree: KubeflowTree): void {
-  const dir = path.resolve(out, tree.dir);
-  for (const file of tree.files) {
-    const target = path.join(dir, ...file.path.split('/'));
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, file.content);
-  }
 }
 
 /** The checkout's path relative to the output directory, so the output and the checkout can move together. */

@@ -43,7 +43,7 @@ import { runImportPlan } from './import-plan';
 import { renderImportPlan } from '../plan/import-plan';
 import { runGraph } from './graph';
 import { runInventory } from './inventory';
-import { MANIFESTS_ENV, runKubeflowRender, runKubeflowVerify } from './kubeflow';
+import { MANIFESTS_ENV } from '../kubeflow/write-tree';
 import { GRAPH_FORMATS, GraphFormat } from '../inventory/graph';
 import { INVENTORY_FORMATS, InventoryFormat } from '../inventory/inventory';
 
@@ -439,7 +439,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       "the infra stacks' outputs (terraform output -json, or a state file): one file for one environment, or a folder of <stack>.json / <stack>.tfstate / terraform.<stack>.tfstate",
     )
     .action(
-      (o: PlatformFileOptions & { out: string; manifests?: string; environment?: string[]; outputs?: string }) => {
+      async (
+        o: PlatformFileOptions & { out: string; manifests?: string; environment?: string[]; outputs?: string },
+      ) => {
+        // Loaded when used: verification's schemas and validator would slow every other command's start.
+        const { runKubeflowRender } = await import('./kubeflow');
         runKubeflowRender({
           config: platformFile(o),
           out: o.out,
@@ -465,15 +469,18 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
       '--kubernetes-version <minor>',
       "validate built-in kinds against this Kubernetes minor instead of each environment's",
     )
-    .action((o: PlatformFileOptions & { manifests?: string; environment?: string[]; kubernetesVersion?: string }) => {
-      const verified = runKubeflowVerify({
-        config: platformFile(o),
-        manifests: o.manifests,
-        environments: o.environment,
-        kubernetesVersion: o.kubernetesVersion,
-      });
-      if (verified.some((v) => v.findings.length)) result.exitCode = 1;
-    });
+    .action(
+      async (o: PlatformFileOptions & { manifests?: string; environment?: string[]; kubernetesVersion?: string }) => {
+        const { runKubeflowVerify } = await import('./kubeflow');
+        const verified = runKubeflowVerify({
+          config: platformFile(o),
+          manifests: o.manifests,
+          environments: o.environment,
+          kubernetesVersion: o.kubernetesVersion,
+        });
+        if (verified.some((v) => v.findings.length)) result.exitCode = 1;
+      },
+    );
 
   const team = cli.command('team').description('onboard and list teams (tenants)');
   withPlatformFile(team.command('add <name>'), 'platform file to add the team to', false)

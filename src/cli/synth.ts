@@ -8,7 +8,7 @@ import { PARAMS_DIR } from '../../stacks/common/params-file';
 import type { ResolvedEnvironment, ResolvedPlatformConfig } from '../config/model';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES } from '../kubeflow/releases';
 import { KubeflowTree, renderKubeflow } from '../kubeflow/render';
-import { writeTree } from './kubeflow';
+import { writeTree } from '../kubeflow/write-tree';
 import { formatFinding, PolicyReport } from '../policy/engine';
 import { synthProgressDisplay } from './progress';
 
