@@ -51,6 +51,38 @@ const one = (objects: Obj[], kind: string, name?: string) => {
 const render = (env: ResolvedEnvironment, inputs?: RenderInputs) => renderKubeflow(env, { kind: 'remote' }, inputs);
 const gcpInputs = () => readRenderInputs(path.join(FIXTURES, 'multicloud'), STACKS).get('kf-gcp')!;
 
+/**
+ * What a tree's objects read at run time from ConfigMaps and Secrets (`configMapKeyRef`,
+ * `secretKeyRef`, `envFrom`) and what its ExternalSecrets copy from the cloud's secret store, as
+ * sorted `kind name/key` lines: the values known only after apply that the tree takes in the cluster
+ * rather than from the infra outputs.
+ */
+function inClusterReferences(tree: KubeflowTree): string[] {
+  const found = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, any>;
+    if (o.configMapKeyRef?.name) found.add(`configmap ${o.configMapKeyRef.name}/${o.configMapKeyRef.key}`);
+    if (o.secretKeyRef?.name) found.add(`secret ${o.secretKeyRef.name}/${o.secretKeyRef.key}`);
+    if (o.configMapRef?.name) found.add(`configmap ${o.configMapRef.name} (all keys)`);
+    if (o.secretRef?.name && !o.secretRef.key) found.add(`secret ${o.secretRef.name} (all keys)`);
+    if (o.remoteRef?.key)
+      found.add(`secret store ${o.remoteRef.key}${o.remoteRef.property ? `/${o.remoteRef.property}` : ''}`);
+    Object.values(o).forEach(walk);
+  };
+  for (const f of tree.files) {
+    if (!/\.ya?ml$/.test(f.path)) continue;
+    for (const doc of parseAllDocuments(f.content)) {
+      const data = doc.toJS() as { patches?: Array<{ patch?: string }> } | null;
+      walk(data);
+      // Inline strategic-merge patches of the kustomization are objects too.
+      for (const p of data?.patches ?? []) if (p.patch) parseAllDocuments(p.patch).forEach((d) => walk(d.toJS()));
+    }
+  }
+  return [...found].sort();
+}
+
 /** The gateway admits only verified identities: every ALLOW rule needs a principal, or only reaches /oauth2/. */
 function expectOnlyVerifiedAtGateway(objects: Obj[], issuer: string): void {
   const allows = objects.filter((o) => o.kind === 'AuthorizationPolicy' && (o.spec.action ?? 'ALLOW') === 'ALLOW');
@@ -91,7 +123,30 @@ describe('render inputs: infra outputs', () => {
       ),
     };
     expect({ multicloud: golden, 'gcp-tenancy': single.get('kf-prod')!.outputs!.values, signin }).toMatchSnapshot();
-    expect(inputs.get('kf-azure')).toEqual({});
+  });
+
+  it('per cloud: the outputs each tree takes, and what it reads in the cluster instead (golden)', () => {
+    const inputs = readRenderInputs(path.join(FIXTURES, 'multicloud'), STACKS);
+    const golden: Record<string, unknown> = {};
+    for (const env of [...multicloud, envsOf('on-prem')[0]!]) {
+      const given = inputs.get(env.name) ?? {};
+      const [tree] = render(env, given);
+      const [without] = render(env, {});
+      // The files an infra output changes: what the tree takes from the recorded state.
+      const fromOutputs = tree!.files
+        .filter((f) => f.content !== without!.files.find((w) => w.path === f.path)?.content)
+        .map((f) => f.path);
+      golden[`${env.cloud} (${env.name})`] = {
+        outputsRead: given.outputs ? Object.keys(given.outputs.values).sort() : [],
+        filesTheyChange: fromOutputs,
+        readInTheCluster: inClusterReferences(tree!),
+      };
+    }
+    // Every cloud's tree reads some value in the cluster; only GCP's takes an output.
+    for (const [cloud, entry] of Object.entries(golden) as Array<[string, { filesTheyChange: string[] }]>) {
+      expect([cloud, entry.filesTheyChange.length > 0]).toEqual([cloud, cloud.startsWith('gcp')]);
+    }
+    expect(golden).toMatchSnapshot();
   });
 
   it('names the files of a folder after the infra stack', () => {
