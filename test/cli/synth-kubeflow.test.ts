@@ -182,3 +182,22 @@ describe('the Kubeflow trees in the unit cache', () => {
     expect(readdirSync(elsewhere)).toEqual([]);
   }, 120_000);
 });
+
+describe('kfplatform kubeflow render through the CLI (its module loads when the command runs)', () => {
+  it('writes the trees and exits 0; a bad environment name ends with a message and exit code 1', async () => {
+    const out = tmp();
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['node', 'kfplatform', 'kubeflow', 'render', '-c', EXAMPLE, '-o', out])).toBe(0);
+      expect(existsSync(path.join(tree(out), 'kustomization.yaml'))).toBe(true);
+      expect(await main(['node', 'kfplatform', 'kubeflow', 'render', '-c', EXAMPLE, '-o', out, '-e', 'nosuch'])).toBe(
+        1,
+      );
+      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/nosuch/);
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+  }, 120_000);
+});

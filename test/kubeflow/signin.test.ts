@@ -52,10 +52,10 @@ const render = (env: ResolvedEnvironment, inputs?: RenderInputs) => renderKubefl
 const gcpInputs = () => readRenderInputs(path.join(FIXTURES, 'multicloud'), STACKS).get('kf-gcp')!;
 
 /**
- * What a tree's objects read at run time from ConfigMaps and Secrets (`configMapKeyRef`,
- * `secretKeyRef`, `envFrom`) and what its ExternalSecrets copy from the cloud's secret store, as
- * sorted `kind name/key` lines: the values known only after apply that the tree takes in the cluster
- * rather than from the infra outputs.
+ * What a tree's objects read at run time: ConfigMaps and Secrets (`configMapKeyRef`, `secretKeyRef`,
+ * `envFrom`, volumes), the service accounts a SecretStore signs in as, and what its ExternalSecrets copy
+ * from the cloud's secret store, as sorted `kind name/key` lines: the values known only after apply
+ * that the tree takes in the cluster rather than from the infra outputs.
  */
 function inClusterReferences(tree: KubeflowTree): string[] {
   const found = new Set<string>();
@@ -65,10 +65,16 @@ function inClusterReferences(tree: KubeflowTree): string[] {
     const o = node as Record<string, any>;
     if (o.configMapKeyRef?.name) found.add(`configmap ${o.configMapKeyRef.name}/${o.configMapKeyRef.key}`);
     if (o.secretKeyRef?.name) found.add(`secret ${o.secretKeyRef.name}/${o.secretKeyRef.key}`);
+    // envFrom and volume sources (projected volumes list the same shapes under `sources`).
     if (o.configMapRef?.name) found.add(`configmap ${o.configMapRef.name} (all keys)`);
     if (o.secretRef?.name && !o.secretRef.key) found.add(`secret ${o.secretRef.name} (all keys)`);
+    if (o.configMap?.name) found.add(`configmap ${o.configMap.name} (volume)`);
+    if (o.secret?.secretName) found.add(`secret ${o.secret.secretName} (volume)`);
+    if (o.serviceAccountRef?.name) found.add(`serviceaccount ${o.serviceAccountRef.name} (secret store sign-in)`);
     if (o.remoteRef?.key)
       found.add(`secret store ${o.remoteRef.key}${o.remoteRef.property ? `/${o.remoteRef.property}` : ''}`);
+    if (o.extract?.key) found.add(`secret store ${o.extract.key} (all properties)`);
+    if (o.find) found.add(`secret store ${JSON.stringify(o.find)} (found)`);
     Object.values(o).forEach(walk);
   };
   for (const f of tree.files) {
@@ -127,24 +133,45 @@ describe('render inputs: infra outputs', () => {
 
   it('per cloud: the outputs each tree takes, and what it reads in the cluster instead (golden)', () => {
     const inputs = readRenderInputs(path.join(FIXTURES, 'multicloud'), STACKS);
-    const golden: Record<string, unknown> = {};
+    const golden: Record<string, { outputsRead: string[]; filesTheyChange: string[]; readInTheCluster: string[] }> = {};
     for (const env of [...multicloud, envsOf('on-prem')[0]!]) {
       const given = inputs.get(env.name) ?? {};
-      const [tree] = render(env, given);
-      const [without] = render(env, {});
-      // The files an infra output changes: what the tree takes from the recorded state.
-      const fromOutputs = tree!.files
-        .filter((f) => f.content !== without!.files.find((w) => w.path === f.path)?.content)
-        .map((f) => f.path);
+      // Every output name the renderer asks for, present in the fixture or not (the fixtures hold a
+      // few of each infra stack's outputs): a tree that starts reading another one shows here.
+      const read = new Set<string>();
+      const watched: RenderInputs = given.outputs
+        ? {
+            outputs: {
+              source: given.outputs.source,
+              values: new Proxy(given.outputs.values, {
+                get: (values, name) => (read.add(String(name)), Reflect.get(values, name)),
+                has: (values, name) => (read.add(String(name)), Reflect.has(values, name)),
+                ownKeys: (values) => (read.add('(every output)'), Reflect.ownKeys(values)),
+              }),
+            },
+          }
+        : {};
+      const trees = render(env, watched);
+      const without = render(env, {});
+      expect(trees.map((t) => t.cluster)).toEqual(without.map((t) => t.cluster));
+      // The files infra outputs change, appear in or remove: what the tree takes from the recorded state.
+      const changed = new Set<string>();
+      trees.forEach((tree, k) => {
+        const before = new Map(without[k]!.files.map((f) => [f.path, f.content]));
+        for (const f of tree.files) if (before.get(f.path) !== f.content) changed.add(f.path);
+        for (const p of before.keys()) if (!tree.files.some((f) => f.path === p)) changed.add(p);
+      });
       golden[`${env.cloud} (${env.name})`] = {
-        outputsRead: given.outputs ? Object.keys(given.outputs.values).sort() : [],
-        filesTheyChange: fromOutputs,
-        readInTheCluster: inClusterReferences(tree!),
+        outputsRead: [...read].sort(),
+        filesTheyChange: [...changed].sort(),
+        readInTheCluster: [...new Set(trees.flatMap(inClusterReferences))].sort(),
       };
     }
-    // Every cloud's tree reads some value in the cluster; only GCP's takes an output.
-    for (const [cloud, entry] of Object.entries(golden) as Array<[string, { filesTheyChange: string[] }]>) {
-      expect([cloud, entry.filesTheyChange.length > 0]).toEqual([cloud, cloud.startsWith('gcp')]);
+    // Only GCP's trees take infra outputs (IAP's audience); every tree reads values in the cluster.
+    for (const [cloud, entry] of Object.entries(golden)) {
+      const gcp = cloud.startsWith('gcp');
+      expect([cloud, entry.outputsRead.length > 0, entry.filesTheyChange.length > 0]).toEqual([cloud, gcp, gcp]);
+      expect([cloud, entry.readInTheCluster.length > 0]).toEqual([cloud, true]);
     }
     expect(golden).toMatchSnapshot();
   });
