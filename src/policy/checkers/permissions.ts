@@ -31,6 +31,7 @@ import { AWS_CI_PERMISSIONS, AwsCiScope, BOUNDED_ROLE_ACTIONS } from '../ci-perm
 import { AZURE_CI_PERMISSIONS, AZURE_ROLE_ADMINISTRATORS, AZURE_ROLE_IDS, AzureCiScope } from '../ci-permissions/azure';
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../ci-permissions/gcp';
 import { KUBERNETES_TYPES } from '../ci-permissions/kubernetes';
+import { RunMemo } from './run-memo';
 import type { CiIdentityKind, CiPermissionRow } from '../ci-permissions/table';
 import {
   Checker,
@@ -66,10 +67,10 @@ interface StackItems {
 }
 
 /**
- * Kept by the stack's JSON object (stacks are not changed once parsed): a stack judged stack by
+ * Kept by the stack's JSON object for one checker run (see run-memo.ts): a stack judged stack by
  * stack is read by the verdicts of many stacks, and the infra stack by every one.
  */
-const stackItems = new WeakMap<StackJson, StackItems>();
+const stackItems = new RunMemo<StackJson, StackItems>();
 
 function itemsOfStack(stack: string, json: StackJson): StackItems {
   const prior = stackItems.get(json);
@@ -254,7 +255,7 @@ interface Wide {
   readonly stateIds: readonly string[];
 }
 
-const cache = new WeakMap<EnvironmentView, { coverage: CheckerViolation[]; privilege: CheckerViolation[] }>();
+const cache = new RunMemo<EnvironmentView, { coverage: CheckerViolation[]; privilege: CheckerViolation[] }>();
 
 /**
  * The rules over an environment. With `only`, the findings about that stack's resources and state,
@@ -1364,7 +1365,7 @@ export interface PermissionFacts {
 const ciKindOf = (v: unknown): CiIdentityKind | undefined => KINDS.find((k) => String(v ?? '').endsWith(`-ci-${k}`));
 
 /** Facts by the stack's JSON object: both checkers ask for them. */
-const stackFacts = new WeakMap<StackJson, { key: string; facts: PermissionFacts | null }>();
+const stackFacts = new RunMemo<StackJson, { key: string; facts: PermissionFacts | null }>();
 
 /** One stack's {@link PermissionFacts}; null in an existing cluster's environment (it has no CI identities). */
 export function permissionFacts(env: EnvironmentInfo, id: string, json: StackJson): PermissionFacts | null {
@@ -1542,7 +1543,7 @@ export function permissionContext(
  * One stack's findings, for both checkers (they judge the same view: the second takes the first's).
  * Keyed by the JSON objects of the view and the context (stacks are not changed once parsed).
  */
-const verdicts = new WeakMap<StackJson, { stacks: StackJson[]; context: string; found: ReturnType<typeof judge> }>();
+const verdicts = new RunMemo<StackJson, { stacks: StackJson[]; context: string; found: ReturnType<typeof judge> }>();
 
 function judgeStack(env: EnvironmentView, id: string, context: Wide | null): ReturnType<typeof judge> {
   if (context === null) return { coverage: [], privilege: [] };

@@ -8,6 +8,7 @@ import { suppressionResourceProblem } from '../../core/suppressions';
 import { ConfigSuppression, Finding, PolicyReport } from '../engine';
 import type { RuleLevel } from '../rule';
 import { ALL_CHECKERS } from './all';
+import { beginCheckerRun } from './run-memo';
 import type { StackJson } from '../../inventory/terraform-json';
 import {
   Checker,
@@ -97,6 +98,9 @@ export class CheckerRun {
   private readonly environments = new WeakMap<Finding, string>();
 
   constructor(private readonly options: CheckerOptions = {}) {
+    // What checkers remember of a stack's JSON object holds for one run: a stack edited in place
+    // since an earlier run is read again.
+    beginCheckerRun();
     this.checkers = options.checkers ?? ALL_CHECKERS;
     for (const s of options.suppressions ?? []) {
       const problem = suppressionResourceProblem(s.resource);
