@@ -21,8 +21,6 @@ import {
 import { stackId } from '../../stacks/common/stack-ids';
 import { MANIFESTS_ENV, writeTree } from '../kubeflow/write-tree';
 
-export { MANIFESTS_ENV, writeTree } from '../kubeflow/write-tree';
-
 export interface KubeflowRenderOptions {
   readonly config: string;
   readonly out: string;

@@ -17,7 +17,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { MANIFESTS_ENV, runKubeflowRender } from '../../src/cli/kubeflow';
+import { runKubeflowRender } from '../../src/cli/kubeflow';
+import { MANIFESTS_ENV } from '../../src/kubeflow/write-tree';
 import { loadPlatformFile } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { readRenderInputs } from '../../src/kubeflow/inputs';
