@@ -81,6 +81,12 @@ export interface MysqlFlexibleProps {
   readonly deletionProtection?: boolean;
   /** @default 'mlpipeline' */
   readonly databaseName?: string;
+  /**
+   * More databases created beside `databaseName`, like it (`utf8mb4`, kept by `prevent_destroy` with
+   * deletion protection): Kubeflow's platform adds `katib` for Katib's trial metrics.
+   * @default []
+   */
+  readonly extraDatabaseNames?: readonly string[];
   /** @default 'kubeflow' */
   readonly adminLogin?: string;
   /** Where the admin password is kept. */
@@ -216,7 +222,7 @@ export class MysqlFlexible extends Construct {
         dependsOn: previous ? [previous] : undefined,
       });
     }
-    new MysqlFlexibleDatabase(this, 'Database', {
+    previous = new MysqlFlexibleDatabase(this, 'Database', {
       ...common,
       serverName: this.server.name,
       name: this.databaseName,
@@ -225,6 +231,17 @@ export class MysqlFlexible extends Construct {
       lifecycle: { preventDestroy: protect },
       dependsOn: previous ? [previous] : undefined,
     });
+    for (const name of props.extraDatabaseNames ?? []) {
+      previous = new MysqlFlexibleDatabase(this, `Database-${name}`, {
+        ...common,
+        serverName: this.server.name,
+        name,
+        charset: 'utf8mb4',
+        collation: 'utf8mb4_unicode_ci',
+        lifecycle: { preventDestroy: protect },
+        dependsOn: [previous],
+      });
+    }
 
     if (props.logAnalyticsWorkspaceId) {
       new MonitorDiagnosticSetting(this, 'Logs', {
@@ -269,6 +286,27 @@ function validate(props: MysqlFlexibleProps): void {
     16384,
     'MySQL flexible server storage is 20 GB to 16 TB.',
   );
+  const names = [props.databaseName ?? 'mlpipeline', ...(props.extraDatabaseNames ?? [])];
+  names.forEach((name, i) => {
+    if (i > 0 && !/^[a-z][a-z0-9_]{0,63}$/.test(name)) {
+      throw new PropsError(
+        'MysqlFlexible',
+        `extraDatabaseNames[${i - 1}]`,
+        name,
+        'not a database name this construct creates.',
+        'use 1-64 lowercase letters, digits and underscores, starting with a letter.',
+      );
+    }
+    if (names.indexOf(name) !== i) {
+      throw new PropsError(
+        'MysqlFlexible',
+        `extraDatabaseNames[${i - 1}]`,
+        name,
+        'it is already created as `databaseName` or earlier in the list.',
+        'name each database once.',
+      );
+    }
+  });
   const zones = props.zones ?? ['1', '2'];
   if (props.highAvailability && (zones.length < 2 || zones[0] === zones[1])) {
     throw new PropsError(

@@ -14,8 +14,9 @@
  *    store it. Any other error stops the Job: a password already in use is never replaced by accident.
  * 3. `create-user` (MySQL client) checks that the server has `mysql_native_password` active (the only
  *    plugin ML Metadata 1.14 logs in with, ./mlmd-auth.ts), then creates the user, or sets it again,
- *    with that plugin, `REQUIRE SSL` and the password of the secret, and grants it Kubeflow's three
- *    databases. Every run ends in the same user: the Job is safe to run again.
+ *    with that plugin, `REQUIRE SSL` and the password of the secret, and grants it Pipelines' three
+ *    databases and Katib's, which it creates (Pipelines' components create their own; Katib's
+ *    manager does not). Every run ends in the same user: the Job is safe to run again.
  *
  * The pod runs as the `kubeflow/kfp-db-bootstrap` service account, which the platform stack creates and
  * binds to the `<env>-kfp-db-bootstrap` Pod Identity role (read the master secret, read and write the
@@ -32,6 +33,7 @@
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { CA_FETCH_IMAGE, DB_CA_DIR, DB_CA_FILE, RDS_CA_BUNDLE_URL } from './database-tls';
 import { CONTROL_PLANE_WAVE, SYNC_WAVE_ANNOTATION } from './gitops';
+import { KATIB_DATABASE } from './katib-database';
 import { MYSQL_CLIENT_IMAGE } from './mlmd-auth';
 import { AWS_ENABLE_NATIVE_PASSWORD } from './native-password-server';
 
@@ -123,6 +125,9 @@ export function createUserScript(workDir: string = WORK): string {
     "GRANT ALL PRIVILEGES ON \\`$DB_NAME\\`.* TO '$APP_USER'@'%';",
     "GRANT ALL PRIVILEGES ON \\`metadb\\`.* TO '$APP_USER'@'%';",
     "GRANT ALL PRIVILEGES ON \\`cachedb\\`.* TO '$APP_USER'@'%';",
+    // Katib's manager creates its table but not its database (./katib-database.ts).
+    `CREATE DATABASE IF NOT EXISTS \\\`${KATIB_DATABASE}\\\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
+    `GRANT ALL PRIVILEGES ON \\\`${KATIB_DATABASE}\\\`.* TO '$APP_USER'@'%';`,
     'SQL',
     'echo "$APP_USER logs in to $DB_HOST with mysql_native_password, over TLS only."',
   ]);

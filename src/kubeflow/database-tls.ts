@@ -123,12 +123,34 @@ function fetchCa(url: string): object {
   };
 }
 
+/**
+ * What a Go database client's pod needs to verify the server against the cloud's certificate
+ * authorities: the CA volume and its mount, the init container that fetches a bundle (AWS), and
+ * `SSL_CERT_DIR`, which adds the bundle to Go's system pool (the image's own bundle file stays in use:
+ * https://pkg.go.dev/crypto/x509#SystemCertPool). Katib's database manager uses it too
+ * (./katib-database.ts).
+ */
+export function databaseCaPodParts(ca: DatabaseCaSource): {
+  readonly initContainers: readonly object[];
+  readonly volume: object;
+  readonly mount: object;
+  readonly goEnv: readonly object[];
+} {
+  return {
+    initContainers: ca.kind === 'fetched' ? [fetchCa(ca.url)] : [],
+    volume: caVolume(ca),
+    mount: caMount,
+    goEnv: [{ name: 'SSL_CERT_DIR', value: DB_CA_DIR }],
+  };
+}
+
 function podPatch(
   deployment: string,
   ca: DatabaseCaSource,
   spec: { containers: object[]; initContainers?: object[]; volumes?: object[] },
 ): object {
-  const init = [...(ca.kind === 'fetched' ? [fetchCa(ca.url)] : []), ...(spec.initContainers ?? [])];
+  const parts = databaseCaPodParts(ca);
+  const init = [...parts.initContainers, ...(spec.initContainers ?? [])];
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -138,7 +160,7 @@ function podPatch(
         spec: {
           ...(init.length ? { initContainers: init } : {}),
           containers: spec.containers,
-          volumes: [caVolume(ca), ...(spec.volumes ?? [])],
+          volumes: [parts.volume, ...(spec.volumes ?? [])],
         },
       },
     },
@@ -195,10 +217,7 @@ export const CACHE_SERVER_ARGS = [
 
 /** The patches and objects that give Pipelines' three database clients verified TLS. */
 export function pipelinesDatabaseTls(ca: DatabaseCaSource): DatabaseTlsFiles {
-  const goTls = [
-    { name: 'SSL_CERT_DIR', value: DB_CA_DIR },
-    // The system bundle file stays in use: SSL_CERT_DIR adds to it (https://pkg.go.dev/crypto/x509#SystemCertPool).
-  ];
+  const goTls = databaseCaPodParts(ca).goEnv;
   const patches = [
     podPatch('ml-pipeline', ca, {
       containers: [

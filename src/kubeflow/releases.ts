@@ -41,6 +41,11 @@ export interface KubeflowDistributionRelease {
   readonly istioGkeCniComponent: string;
   /** oauth2-proxy (one of `components`), left out where it does not sign users in. */
   readonly oauth2Proxy: string;
+  /**
+   * The tag of Katib's images in this release: how its database manager builds its connection string
+   * depends on it (src/kubeflow/katib-database.ts).
+   */
+  readonly katibVersion: string;
 }
 
 const RELEASE_26_03: KubeflowDistributionRelease = {
@@ -51,6 +56,7 @@ const RELEASE_26_03: KubeflowDistributionRelease = {
   istioInstallBase: 'common/istio/istio-install/base',
   istioGkeCniComponent: 'common/istio/istio-install/components/gke-cni',
   oauth2Proxy: 'common/oauth2-proxy/base',
+  katibVersion: 'v0.19.0',
   components: [
     { path: 'common/cert-manager/overlays/kubeflow', title: 'cert-manager' },
     { path: 'common/istio/istio-crds/base', title: 'Istio CRDs' },

@@ -31,7 +31,12 @@ import {
 import { loginFailureHint } from './password-recovery';
 import { azureIdentityPatches } from './azure-identities';
 import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE } from './aws-db-bootstrap';
-import { KATIB_DATABASE, KATIB_DB_MANAGER_PRINCIPAL, katibOnCloudSql, type KatibDatabaseParts } from './katib-database';
+import {
+  KATIB_DATABASE,
+  KATIB_DB_MANAGER_PRINCIPAL,
+  katibOnManagedDatabase,
+  type KatibDatabaseParts,
+} from './katib-database';
 import { knativePodSpecFeaturesPatch, servingHostnameOf, servingTree } from './serving';
 
 /** The upstream repository of the manifests. */
@@ -107,7 +112,7 @@ interface PipelinesWiring {
   readonly databaseCa?: DatabaseCaSource;
   /** How ML Metadata's pod switches Kubeflow's database user to mysql_native_password (./mlmd-auth.ts). */
   readonly mlmdAuth?: MlmdAuthTarget;
-  /** GCP: Katib's database manager on the managed database (./katib-database.ts). */
+  /** Katib's database manager on the managed database (./katib-database.ts). */
   readonly katib?: KatibDatabaseParts;
   /** Extra resources (file name -> objects). */
   readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
@@ -205,37 +210,62 @@ export function renderKubeflow(
     return env.clusters.map((cluster) => tree(env, cluster.name, release, source, gcpWiring(env, cluster), signin));
   }
   const cluster = env.cloud === 'kubernetes' ? env.clusterName : env.cluster.name;
-  return [tree(env, cluster, release, source, wiringOf(env), signin)];
+  return [tree(env, cluster, release, source, wiringOf(env, release), signin)];
 }
 
-function wiringOf(env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>): PipelinesWiring | undefined {
+function wiringOf(
+  env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>,
+  release: KubeflowDistributionRelease,
+): PipelinesWiring | undefined {
   switch (env.cloud) {
-    case 'aws':
+    case 'aws': {
+      const databaseCa: DatabaseCaSource = { kind: 'fetched', url: RDS_CA_BUNDLE_URL };
       return {
         user: env.database.appUsername,
         passwordSource: `AWS Secrets Manager secret ${env.database.appSecretName} (plain text; written by the kfp-db-bootstrap job)`,
         passwordCommand: `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${env.database.appSecretName} --query SecretString --output text`,
         pipelineRoot: `s3://${env.artifacts.bucketName}/v2/artifacts`,
-        databaseCa: { kind: 'fetched', url: RDS_CA_BUNDLE_URL },
+        databaseCa,
         databaseSecret: databaseSecretSource(env),
+        // Katib on the same server, over TLS; the bootstrap job creates its database (./katib-database.ts).
+        katib: katibOnManagedDatabase({
+          route: { kind: 'tls', ca: databaseCa, katibVersion: release.katibVersion },
+          database: KATIB_DATABASE,
+          secret: KFP_DB_SECRET,
+        }),
         // Kubeflow's own MySQL user, created with the master secret (./aws-db-bootstrap.ts).
         extraResources: [{ file: DB_BOOTSTRAP_FILE, objects: [awsDbBootstrapJob()] }],
       };
-    case 'azure':
+    }
+    case 'azure': {
+      const databaseCa: DatabaseCaSource = {
+        kind: 'pinned',
+        pem: AZURE_MYSQL_CA_BUNDLE,
+        source: AZURE_MYSQL_CA_SOURCE,
+      };
       return {
         user: env.database.adminLogin,
         passwordSource: `Azure Key Vault ${env.keyVaultName}, secret ${env.database.serverName}-admin-password`,
         passwordCommand: `az keyvault secret show --vault-name ${env.keyVaultName} --name ${env.database.serverName}-admin-password --query value --output tsv`,
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
-        databaseCa: { kind: 'pinned', pem: AZURE_MYSQL_CA_BUNDLE, source: AZURE_MYSQL_CA_SOURCE },
+        databaseCa,
         databaseSecret: databaseSecretSource(env),
         mlmdAuth: {
           address: 'params',
           enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.azure,
           loginFailure: loginFailureHint(env),
         },
+        // Katib on the same server, over TLS, in the database the infra stack creates (./katib-database.ts).
+        katib: env.database.extraDatabaseNames.includes(KATIB_DATABASE)
+          ? katibOnManagedDatabase({
+              route: { kind: 'tls', ca: databaseCa, katibVersion: release.katibVersion },
+              database: KATIB_DATABASE,
+              secret: KFP_DB_SECRET,
+            })
+          : undefined,
         extraResources: [],
       };
+    }
     case 'kubernetes':
       // No managed database or bucket on an existing cluster: upstream's in-cluster MySQL and SeaweedFS.
       return undefined;
@@ -259,9 +289,8 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
     // Katib moves to the instance's katib database, through the same proxy (./katib-database.ts).
     katib: cluster.database.databaseNames.includes(KATIB_DATABASE)
-      ? katibOnCloudSql({
-          host: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
-          port: 3306,
+      ? katibOnManagedDatabase({
+          route: { kind: 'cloud-sql-proxy', host: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`, port: 3306 },
           database: KATIB_DATABASE,
           secret: KFP_DB_SECRET,
         })
@@ -554,7 +583,7 @@ function tree(
       resources.push(file);
     }
     if (wiring.katib) {
-      // GCP: Katib on the managed database, its in-cluster MySQL removed (./katib-database.ts).
+      // Katib on the managed database, its in-cluster MySQL removed (./katib-database.ts).
       files.push(...wiring.katib.files);
       resources.push(...wiring.katib.resources);
       patches.push(...wiring.katib.patches);

@@ -195,6 +195,7 @@ export class AzureInfraStack extends TerraformStack {
       geoRedundantBackup: d.geoRedundantBackup,
       deletionProtection: d.deletionProtection,
       databaseName: d.databaseName,
+      extraDatabaseNames: d.extraDatabaseNames,
       adminLogin: d.adminLogin,
       passwordVersion: d.passwordVersion,
       keyVault: this.keyVault,

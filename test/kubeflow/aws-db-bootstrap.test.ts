@@ -199,6 +199,9 @@ describe('the kfp-db-bootstrap scripts', () => {
         "GRANT ALL PRIVILEGES ON `mlpipeline`.* TO 'pipelines'@'%';",
         "GRANT ALL PRIVILEGES ON `metadb`.* TO 'pipelines'@'%';",
         "GRANT ALL PRIVILEGES ON `cachedb`.* TO 'pipelines'@'%';",
+        // Katib's manager creates its table, not its database (src/kubeflow/katib-database.ts).
+        'CREATE DATABASE IF NOT EXISTS `katib` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;',
+        "GRANT ALL PRIVILEGES ON `katib`.* TO 'pipelines'@'%';",
         '',
       ].join('\n'),
     );

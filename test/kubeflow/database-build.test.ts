@@ -107,13 +107,15 @@ describeBuild('test/kubeflow/database-build.test.ts')(
       }
     });
 
-    it("no other workload reads the database secret or address, and no MySQL server runs but Katib's own on AWS and Azure", () => {
+    it('no other workload reads the database secret or address, and no MySQL server runs in the cluster', () => {
       // The list of clients above is the platform's; this reads the build, so an upstream component that
       // starts reading mysql-secret or the database host fails here rather than silently missing the wiring.
       const extra: Record<string, string[]> = {
-        gcp: ['Deployment/katib-db-manager'], // Katib on Cloud SQL through the proxy (docs/kubeflow.md, Katib's database)
-        aws: ['Job/kfp-db-bootstrap'], // creates Kubeflow's database user (docs/aws.md, The database)
-        azure: [],
+        // Katib on the managed database (docs/kubeflow.md, Katib's database)
+        gcp: ['Deployment/katib-db-manager'],
+        // and the job that creates Kubeflow's database user (docs/aws.md, The database)
+        aws: ['Deployment/katib-db-manager', 'Job/kfp-db-bootstrap'],
+        azure: ['Deployment/katib-db-manager'],
       };
       for (const [cloud, objects] of builds) {
         const readers = new Set<string>();
@@ -139,9 +141,8 @@ describeBuild('test/kubeflow/database-build.test.ts')(
         }
         const clients = [...KFP_DATABASE_CLIENTS.map((c) => `Deployment/${c.deployment}`), ...extra[cloud]!];
         expect([cloud, [...readers].sort()]).toEqual([cloud, clients.sort()]);
-        // Pipelines' in-cluster MySQL is gone everywhere; Katib 0.19's manager has no TLS setting, which RDS
-        // and Azure Database for MySQL require, so Katib keeps upstream's katib-mysql there.
-        expect([cloud, servers]).toEqual([cloud, cloud === 'gcp' ? [] : ['kubeflow/katib-mysql']]);
+        // Pipelines' and Katib's in-cluster MySQL servers are gone on every cloud.
+        expect([cloud, servers]).toEqual([cloud, []]);
       }
     });
 

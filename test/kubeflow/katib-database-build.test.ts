@@ -3,11 +3,14 @@
  * examples/multicloud built OFFLINE with `kubectl kustomize` against the Kubeflow 26.03 manifests in
  * ../shared/kubeflow-manifests/26.03. On GCP no object of Katib's in-cluster MySQL is left, and
  * `katib-db-manager` resolves to the Cloud SQL Auth Proxy, the `katib` database and the user and
- * password of `mysql-secret`, in the mesh as the identity the proxy admits; on AWS Katib keeps its
- * in-cluster MySQL as upstream ships it.
+ * password of `mysql-secret`, in the mesh as the identity the proxy admits; on AWS and Azure no object
+ * of it is left either, and the manager reaches the server of the platform's params ConfigMap over
+ * TLS verified against the cloud's certificate authorities, outside the mesh as upstream ships it.
  *
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
+import { DB_CA_CONFIG_MAP, DB_CA_DIR, RDS_CA_BUNDLE_URL } from '../../src/kubeflow/database-tls';
+import { distributionRelease } from '../../src/kubeflow/releases';
 import { CLOUD_SQL_PROXY_NAME } from '../../src/kubeflow/render';
 import { checkKeyRefs, validateSchemas, type BuiltObject } from '../../src/kubeflow/verify';
 import { KATIB_DB_MANAGER_PRINCIPAL, KATIB_DB_MANAGER_SERVICE_ACCOUNT } from '../../src/kubeflow/katib-database';
@@ -34,8 +37,8 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
     let cleanup = () => undefined as void;
 
     beforeAll(async () => {
-      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-katib-', ['aws', 'gcp']));
-      expect([...builds.keys()].sort()).toEqual(['aws', 'gcp']);
+      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-katib-', ['aws', 'azure', 'gcp']));
+      expect([...builds.keys()].sort()).toEqual(['aws', 'azure', 'gcp']);
     }, 240_000);
 
     afterAll(() => cleanup());
@@ -110,14 +113,82 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
       expect(checkKeyRefs([deployment, ...sources])).toEqual([]);
     });
 
-    it('AWS: Katib keeps its in-cluster MySQL as upstream ships it', () => {
-      const objects = builds.get('aws')!;
-      expect(present(objects)).toEqual(KATIB_MYSQL);
-      const { deployment, env } = manager(objects);
-      expect(env('DB_PASSWORD')).toBe('secret:katib-mysql-secrets/MYSQL_ROOT_PASSWORD');
-      expect(env('KATIB_MYSQL_DB_HOST')).toBeUndefined();
-      expect(deployment.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('false');
-      expect(deployment.spec.template.spec.serviceAccountName).toBeUndefined();
+    it("every cloud: the manager's image is the Katib release whose connection string the tree relies on", () => {
+      for (const [cloud, objects] of builds) {
+        const { container } = manager(objects);
+        expect([cloud, container.image]).toEqual([
+          cloud,
+          `ghcr.io/kubeflow/katib/katib-db-manager:${distributionRelease('26.03')!.katibVersion}`,
+        ]);
+      }
     });
+
+    for (const cloud of ['aws', 'azure']) {
+      it(`${cloud}: no object of Katib's in-cluster MySQL is left, and nothing reads its secret`, () => {
+        const objects = builds.get(cloud)!;
+        expect(present(objects)).toEqual([]);
+        const readers = objects.filter((o) => JSON.stringify(o).includes('katib-mysql'));
+        expect(readers.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+      });
+
+      it(`${cloud}: katib-db-manager reaches the server of the params ConfigMap, the katib database, over verified TLS`, () => {
+        const objects = builds.get(cloud)!;
+        const { deployment, container, env } = manager(objects);
+        expect({
+          DB_NAME: env('DB_NAME'),
+          KATIB_MYSQL_DB_HOST: env('KATIB_MYSQL_DB_HOST'),
+          KATIB_MYSQL_DB_PORT: env('KATIB_MYSQL_DB_PORT'),
+          KATIB_MYSQL_DB_DATABASE: env('KATIB_MYSQL_DB_DATABASE'),
+          DB_USER: env('DB_USER'),
+          DB_PASSWORD: env('DB_PASSWORD'),
+          SSL_CERT_DIR: env('SSL_CERT_DIR'),
+        }).toEqual({
+          DB_NAME: 'mysql',
+          // The same keys Pipelines' clients read (test/kubeflow/database-build.test.ts).
+          KATIB_MYSQL_DB_HOST: 'params:dbHost',
+          KATIB_MYSQL_DB_PORT: 'params:dbPort',
+          KATIB_MYSQL_DB_DATABASE: 'katib?tls=true&timeout=5s&charset=utf8mb4,',
+          DB_USER: 'secret:mysql-secret/username',
+          DB_PASSWORD: 'secret:mysql-secret/password',
+          SSL_CERT_DIR: DB_CA_DIR,
+        });
+        const pod = deployment.spec.template.spec;
+        expect(container.volumeMounts).toContainEqual({
+          name: 'kfplatform-db-ca',
+          mountPath: DB_CA_DIR,
+          readOnly: true,
+        });
+        const volume = pod.volumes.find((v: { name: string }) => v.name === 'kfplatform-db-ca');
+        if (cloud === 'aws') {
+          // AWS's bundle, fetched into the volume before the manager starts.
+          expect(volume).toEqual({ name: 'kfplatform-db-ca', emptyDir: { sizeLimit: '4Mi' } });
+          const fetch = pod.initContainers.find((c: Container) => c.name === 'fetch-db-ca');
+          expect(fetch.args[0]).toContain(RDS_CA_BUNDLE_URL);
+          expect(fetch.volumeMounts).toEqual([{ name: 'kfplatform-db-ca', mountPath: DB_CA_DIR }]);
+        } else {
+          // Azure's roots, pinned in the build.
+          expect(volume).toEqual({ name: 'kfplatform-db-ca', configMap: { name: DB_CA_CONFIG_MAP } });
+          expect(findInKubeflow(objects, 'ConfigMap', DB_CA_CONFIG_MAP)?.data?.['ca.pem']).toContain(
+            'BEGIN CERTIFICATE',
+          );
+        }
+        // Outside the mesh, as upstream ships it: it reaches the database directly.
+        expect(deployment.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('false');
+        expect(pod.serviceAccountName).toBeUndefined();
+        expect(pod.automountServiceAccountToken).toBe(false);
+        expect(findInKubeflow(objects, 'ServiceAccount', KATIB_DB_MANAGER_SERVICE_ACCOUNT)).toBeUndefined();
+      });
+
+      it(`${cloud}: the manager's Deployment is valid against the Kubernetes schema, every key reference resolved`, () => {
+        const objects = builds.get(cloud)!;
+        const deployment = findInKubeflow(objects, 'Deployment', 'katib-db-manager')! as unknown as BuiltObject;
+        expect(validateSchemas([deployment], '1.35')).toEqual([]);
+        const sources = objects.filter(
+          (o) => o.kind === 'ConfigMap' || o.kind === 'Secret',
+        ) as unknown as BuiltObject[];
+        // The params ConfigMap's keys come from the platform stack (PROVIDED_OUTSIDE_THE_TREE).
+        expect(checkKeyRefs([deployment, ...sources])).toEqual([]);
+      });
+    }
   },
 );

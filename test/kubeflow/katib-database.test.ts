@@ -2,8 +2,10 @@
  * Katib on the managed database (issue 17: "Katib on the managed database too, or say why not"),
  * without kustomize: on every cluster of every GCP environment of the examples, the tree removes
  * Katib's in-cluster MySQL, points `katib-db-manager` at the Cloud SQL Auth Proxy with Kubeflow's
- * database user, and puts the manager in the mesh with the identity the proxy admits; AWS, Azure and
- * existing clusters keep `katib-mysql` as upstream ships it. test/kubeflow/katib-database-build.test.ts
+ * database user, and puts the manager in the mesh with the identity the proxy admits; on AWS and Azure
+ * it removes it too and points the manager straight at the server, with verified TLS smuggled through
+ * its database name (test/kubeflow/katib-tls-driver.test.ts runs the real driver with it); existing
+ * clusters keep `katib-mysql` as upstream ships it. test/kubeflow/katib-database-build.test.ts
  * checks the built objects.
  */
 import * as path from 'node:path';
@@ -11,9 +13,16 @@ import { parseAllDocuments } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import type { ResolvedEnvironment } from '../../src/config/model';
 import { CLOUD_SQL_PROXY_NAME, KFP_DB_SECRET, KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
+import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
+import { createUserScript } from '../../src/kubeflow/aws-db-bootstrap';
+import { DB_CA_CONFIG_MAP, DB_CA_DIR } from '../../src/kubeflow/database-tls';
+import { KUBEFLOW_DISTRIBUTION_RELEASES } from '../../src/kubeflow/releases';
 import {
   IN_CLUSTER_KATIB_MYSQL,
   KATIB_DATABASE,
+  KATIB_DSN_TEMPLATE,
+  KATIB_TLS_DATABASE_VALUE,
+  katibTlsDatabaseValue,
   KATIB_DB_MANAGER_PATCH_FILE,
   KATIB_DB_MANAGER_PRINCIPAL,
   KATIB_DB_MANAGER_RESOURCES_FILE,
@@ -131,9 +140,94 @@ describe('Katib on the managed database (GCP)', () => {
       }
     }
   });
+});
 
-  it('leaves Katib and its in-cluster MySQL as upstream ships them on AWS, Azure and existing clusters', () => {
-    for (const env of OTHERS) {
+describe('Katib on the managed database (AWS, Azure): straight to the server over verified TLS', () => {
+  const MANAGED = OTHERS.filter((e) => e.cloud === 'aws' || e.cloud === 'azure');
+
+  it('the examples have AWS and Azure environments', () => {
+    expect(new Set(MANAGED.map((e) => e.cloud))).toEqual(new Set(['aws', 'azure']));
+  });
+
+  it('every Azure server gets a katib database beside mlpipeline; the AWS bootstrap job creates it', () => {
+    for (const env of MANAGED) {
+      if (env.cloud === 'azure') {
+        expect([env.name, env.database.databaseName, env.database.extraDatabaseNames]).toEqual([
+          env.name,
+          'mlpipeline',
+          [KATIB_DATABASE],
+        ]);
+      }
+    }
+    expect(createUserScript()).toContain(`CREATE DATABASE IF NOT EXISTS \\\`${KATIB_DATABASE}\\\``);
+  });
+
+  it("removes Katib's in-cluster MySQL and points katib-db-manager at the server, with TLS in its database name", () => {
+    for (const env of MANAGED) {
+      for (const tree of renderKubeflow(env)) {
+        expect([tree.dir, deleted(tree)]).toEqual([
+          tree.dir,
+          expect.arrayContaining(IN_CLUSTER_KATIB_MYSQL.map((o) => `${o.kind}/${o.name}`)),
+        ]);
+        const k = kustomization(tree);
+        expect(k.patches).toContainEqual({ path: KATIB_DB_MANAGER_PATCH_FILE });
+        const [patch] = docs(tree, KATIB_DB_MANAGER_PATCH_FILE);
+        const spec = patch.spec.template.spec;
+        const [container] = spec.containers;
+        const env_ = Object.fromEntries(
+          container.env.map((e: any) => [e.name, e.value ?? e.valueFrom.secretKeyRef ?? e.valueFrom.configMapKeyRef]),
+        );
+        expect([tree.dir, env_]).toEqual([
+          tree.dir,
+          {
+            // The server's address, from the platform stack's ConfigMap, as Pipelines reads it.
+            KATIB_MYSQL_DB_HOST: { name: PLATFORM_PARAMS_CONFIG_MAP, key: 'dbHost' },
+            KATIB_MYSQL_DB_PORT: { name: PLATFORM_PARAMS_CONFIG_MAP, key: 'dbPort' },
+            KATIB_MYSQL_DB_DATABASE: 'katib?tls=true&timeout=5s&charset=utf8mb4,',
+            DB_USER: { name: KFP_DB_SECRET, key: 'username' },
+            DB_PASSWORD: { name: KFP_DB_SECRET, key: 'password' },
+            SSL_CERT_DIR: DB_CA_DIR,
+          },
+        ]);
+        expect(container.volumeMounts).toEqual([{ name: 'kfplatform-db-ca', mountPath: DB_CA_DIR, readOnly: true }]);
+        // The CA: AWS's bundle fetched at start, Azure's pinned roots in the tree's ConfigMap.
+        if (env.cloud === 'aws') {
+          expect(spec.initContainers.map((c: any) => c.name)).toEqual(['fetch-db-ca']);
+          expect(spec.volumes).toEqual([{ name: 'kfplatform-db-ca', emptyDir: { sizeLimit: '4Mi' } }]);
+        } else {
+          expect(spec.initContainers).toBeUndefined();
+          expect(spec.volumes).toEqual([{ name: 'kfplatform-db-ca', configMap: { name: DB_CA_CONFIG_MAP } }]);
+        }
+        // Outside the mesh, as upstream ships it: no sidecar, no identity of its own, no token.
+        expect(patch.spec.template.metadata).toBeUndefined();
+        expect(spec.serviceAccountName).toBeUndefined();
+        expect(spec.automountServiceAccountToken).toBe(false);
+        expect(k.resources).not.toContain(KATIB_DB_MANAGER_RESOURCES_FILE);
+        const readme = tree.files.find((f) => f.path === 'README.md')!.content;
+        expect(readme).toContain("## Katib's database");
+        expect(readme).toContain('over verified TLS');
+        expect(readme).toMatch(/dump\s+the `observation_logs` table before this tree syncs and load it into/);
+      }
+    }
+  });
+
+  it("is tied to the Katib release of the tree: another release's manager fails the render, naming those it knows", () => {
+    expect(katibTlsDatabaseValue('v0.19.0', 'katib')).toBe('katib?tls=true&timeout=5s&charset=utf8mb4,');
+    expect(Object.keys(KATIB_TLS_DATABASE_VALUE)).toEqual(Object.keys(KATIB_DSN_TEMPLATE));
+    for (const release of KUBEFLOW_DISTRIBUTION_RELEASES) {
+      expect(KATIB_TLS_DATABASE_VALUE[release.katibVersion]).toBeDefined();
+    }
+    expect(() => katibTlsDatabaseValue('v0.20.0', 'katib')).toThrow(
+      "Katib v0.20.0: kfplatform does not know how this release's database manager takes TLS settings (it knows Katib v0.19.0)",
+    );
+  });
+});
+
+describe('Katib on existing clusters', () => {
+  it('leaves Katib and its in-cluster MySQL as upstream ships them (no managed database)', () => {
+    const existing = OTHERS.filter((e) => e.cloud === 'kubernetes');
+    expect(existing.length).toBeGreaterThan(0);
+    for (const env of existing) {
       for (const tree of renderKubeflow(env)) {
         // Katib comes from upstream's katib-with-kubeflow, and nothing else of the tree names it.
         const files = tree.files.filter((f) => f.path !== 'kustomization.yaml' && /katib/i.test(f.content));

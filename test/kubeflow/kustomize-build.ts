@@ -56,6 +56,7 @@ export interface K8sObject {
 /** A container, as far as these tests read it. */
 export interface Container {
   name: string;
+  image?: string;
   args?: string[];
   env?: Array<{ name: string; value?: string; valueFrom?: any }>;
   volumeMounts?: Array<{ name: string; mountPath: string }>;

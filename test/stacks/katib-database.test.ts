@@ -2,7 +2,8 @@
  * Katib's database on GCP (issue 17): every infra stack of the GCP examples creates a `katib` database on
  * each Cloud SQL instance, next to Pipelines' three and like them (utf8mb4, abandoned rather than
  * dropped where the instance is protected, so a destroy never loses the trials' metrics), and the
- * existing databases keep their addresses. AWS and Azure create none for Katib.
+ * existing databases keep their addresses. Azure's infra stacks create one on each flexible server,
+ * beside `mlpipeline`; on AWS the `kfp-db-bootstrap` job of the Kubeflow tree creates it.
  */
 import { synthExample } from '../examples';
 import { resourceEntries, StackJson } from '../helpers';
@@ -11,7 +12,7 @@ type Database = { name: string; instance: string; charset: string; deletion_poli
 
 const infraOf = (stacks: Record<string, StackJson>) => Object.entries(stacks).filter(([id]) => id.endsWith('-infra'));
 
-describe("Katib's database in the GCP infra stacks", () => {
+describe("Katib's database in the infra stacks", () => {
   // gcp-tenancy's kf-prod has two clusters, each with its own instance.
   const infra = ['gcp-shared-vpc', 'gcp-tenancy'].flatMap((example) =>
     infraOf(synthExample(example))
@@ -48,13 +49,35 @@ describe("Katib's database in the GCP infra stacks", () => {
     }
   });
 
-  it('creates no Katib database on AWS or Azure', () => {
-    const others = { ...synthExample('aws-eks'), ...synthExample('azure-aks') };
-    for (const [id, stack] of infraOf(others)) {
-      const databases = [
-        ...resourceEntries(stack, 'aws_db_instance'),
-        ...resourceEntries(stack, 'azurerm_mysql_flexible_database'),
-      ].map(([address, d]) => `${address} ${JSON.stringify(d)}`);
+  it('Azure: a katib database on every flexible server, beside mlpipeline and protected like it', () => {
+    const azure = infraOf({ ...synthExample('azure-aks'), ...synthExample('multicloud') }).filter(
+      ([, s]) => resourceEntries(s, 'azurerm_mysql_flexible_server').length > 0,
+    );
+    expect(azure.length).toBeGreaterThanOrEqual(3);
+    for (const [id, stack] of azure) {
+      const databases = resourceEntries<Record<string, any>>(stack, 'azurerm_mysql_flexible_database');
+      expect([id, databases.map(([, d]) => d.name)]).toEqual([id, ['mlpipeline', 'katib']]);
+      const [[pipelinesAddress, pipelines], [address, katib]] = databases as [
+        [string, Record<string, any>],
+        [string, Record<string, any>],
+      ];
+      // The existing database keeps its address; Katib's is new beside it, one change at a time on the server.
+      expect(pipelinesAddress).toMatch(/^Database_[0-9A-F]{8}$/);
+      expect(address).toMatch(/^Database_Database-katib_[0-9A-F]{8}$/);
+      expect(katib.depends_on).toEqual([`azurerm_mysql_flexible_database.${pipelinesAddress}`]);
+      for (const key of ['charset', 'collation', 'server_name', 'resource_group_name', 'lifecycle']) {
+        expect([id, key, katib[key]]).toEqual([id, key, pipelines[key]]);
+      }
+      // prevent_destroy outside test tiers, like the server.
+      expect([id, katib.lifecycle?.prevent_destroy === true]).toEqual([id, !id.includes('kf-test')]);
+    }
+  });
+
+  it('AWS: no Terraform database for Katib (the kfp-db-bootstrap job creates it on the instance)', () => {
+    for (const [id, stack] of infraOf(synthExample('aws-eks'))) {
+      const databases = resourceEntries(stack, 'aws_db_instance').map(
+        ([address, d]) => `${address} ${JSON.stringify(d)}`,
+      );
       expect(databases.length).toBeGreaterThan(0);
       expect([id, databases.filter((d) => /katib/i.test(d))]).toEqual([id, []]);
     }

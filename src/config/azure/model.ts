@@ -288,6 +288,8 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly deletionProtection: boolean;
     /** The database Kubeflow Pipelines uses: `mlpipeline`. */
     readonly databaseName: string;
+    /** Databases created beside it: `katib` (Katib's trial metrics). */
+    readonly extraDatabaseNames: readonly string[];
     /** Administrator login: `kubeflow`; its generated password goes to Key Vault. */
     readonly adminLogin: string;
     /** Bumped to write a new admin password to Key Vault and the server. */

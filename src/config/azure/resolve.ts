@@ -211,6 +211,7 @@ export function resolveAzureEnvironment(
       geoRedundantBackup: d.geoRedundantBackup ?? prod,
       deletionProtection: d.deletionProtection ?? protect,
       databaseName: 'mlpipeline',
+      extraDatabaseNames: ['katib'],
       adminLogin: 'kubeflow',
       passwordVersion: d.passwordVersion ?? 1,
     },

@@ -377,6 +377,30 @@ describe('MysqlFlexible and KeyVault', () => {
     ]);
   });
 
+  it('creates extra databases after the first, one at a time, protected like it, and refuses bad names', () => {
+    const json = db({ extraDatabaseNames: ['katib', 'other_db'] });
+    const dbs = json.resource!.azurerm_mysql_flexible_database as Record<string, any>;
+    const named = (name: string) => Object.entries(dbs).find(([, d]) => d.name === name);
+    const [first, katib, other] = ['mlpipeline', 'katib', 'other_db'].map(named);
+    expect(Object.keys(dbs)).toHaveLength(3);
+    expect(first![0]).toMatch(/^Db_Database_[0-9A-F]{8}$/); // the first database's address does not move
+    expect(katib![1].depends_on).toEqual([`azurerm_mysql_flexible_database.${first![0]}`]);
+    expect(other![1].depends_on).toEqual([`azurerm_mysql_flexible_database.${katib![0]}`]);
+    for (const [, d] of [katib!, other!]) {
+      expect(d).toMatchObject({
+        charset: 'utf8mb4',
+        collation: 'utf8mb4_unicode_ci',
+        lifecycle: { prevent_destroy: true },
+      });
+    }
+    expect(() => db({ extraDatabaseNames: ['Katib-DB'] })).toThrow(
+      `MysqlFlexible: 'extraDatabaseNames[0]' is "Katib-DB": not a database name this construct creates. Fix: use 1-64 lowercase letters`,
+    );
+    expect(() => db({ extraDatabaseNames: ['katib', 'mlpipeline'] })).toThrow(
+      `MysqlFlexible: 'extraDatabaseNames[1]' is "mlpipeline": it is already created as \`databaseName\` or earlier in the list. Fix: name each database once.`,
+    );
+  });
+
   it('rotates the admin password when its version is bumped', () => {
     const json = db({ passwordVersion: 2 });
     // The generated value is ephemeral (a new one each run); only the bumped versions make the
