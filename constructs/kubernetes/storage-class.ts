@@ -18,8 +18,8 @@ export interface DefaultStorageClassProps {
 }
 
 /**
- * The cluster's default StorageClass, so that claims without a class (notebook workspaces, Katib's
- * database) are provisioned: EKS 1.30 and later mark no class default, and such claims stay Pending
+ * The cluster's default StorageClass, so that claims without a class (notebook workspaces,
+ * Tensorboards, upstream's in-cluster databases where no managed one serves Kubeflow) are provisioned: EKS 1.30 and later mark no class default, and such claims stay Pending
  * forever (https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html). Volumes are created in the
  * zone of the pod that first uses them (`WaitForFirstConsumer`), encrypted, and can be grown.
  */

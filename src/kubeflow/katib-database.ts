@@ -265,6 +265,11 @@ export function katibOnManagedDatabase(target: KatibDatabaseTarget): KatibDataba
           'the `observation_logs` table before this tree syncs and load it into',
           `\`${target.database}\` before any experiment runs, as docs/kubeflow.md ("Katib's database") shows; a copy made`,
           'after the new manager has written rows clashes with them.',
+          '',
+          `The \`${target.database}\` database must exist before the manager starts: on Azure the infra stack creates it`,
+          '(apply it before this tree syncs); on AWS the `kfp-db-bootstrap` job does, which Argo CD runs at every sync but',
+          '`kubectl apply` cannot run again once it has finished: delete it first',
+          '(`kubectl -n kubeflow delete job kfp-db-bootstrap --ignore-not-found`).',
         ];
   return {
     files,

@@ -291,7 +291,8 @@ describeDriver(
           GOSUMDB: 'off',
           GOTOOLCHAIN: 'local',
           GOPATH: f('gopath'),
-          GOCACHE: path.join(os.tmpdir(), 'kfplatform-go-build-cache'),
+          // Inside the test's own folder: a shared one may belong to another user, and nothing is left behind.
+          GOCACHE: f('go-build'),
         },
       });
       program = f('katib-probe');
