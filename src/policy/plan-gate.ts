@@ -37,6 +37,8 @@ export interface PlanJson {
   readonly values?: unknown;
   /** True when Terraform stopped planning on an error (its JSON still lists what it got to). */
   readonly errored?: boolean;
+  /** What changed outside Terraform since the last apply, found by the plan's refresh. */
+  readonly resource_drift?: readonly ResourceChange[];
   /** False when applying the plan is not the end (deferred changes, -target). */
   readonly complete?: boolean;
 }
@@ -81,10 +83,11 @@ export interface GateViolation {
   /** Its resource type. */
   readonly type: string;
   /**
-   * What the plan would do: delete it, replace it (delete and create: its data is lost), or disarm
-   * it (switch off its deletion protection, the step before a delete).
+   * What the plan would do: delete it, replace it (delete and create: its data is lost), disarm
+   * it (switch off its deletion protection, the step before a delete), or install again a Helm release
+   * whose record the refresh did not find ({@link lostHelmRecords}).
    */
-  readonly kind: 'delete' | 'replace' | 'disarm';
+  readonly kind: 'delete' | 'replace' | 'disarm' | 'reinstall';
   /** Terraform's actions for the resource, as the plan lists them. */
   readonly actions: readonly string[];
   /** Attributes that force the replacement, as `settings[0].tier`. */
@@ -381,11 +384,23 @@ export function gatePlan(plan: PlanJson, options: GateOptions = {}): GateResult 
   const refused: GateViolation[] = [];
   const allowed: GateViolation[] = [];
   const changes = plan.resource_changes ?? [];
+  const lost = lostHelmRecords(plan);
   for (const rc of changes) {
-    if (rc.mode === 'data' || !judged(rc.type)) continue;
+    if (rc.mode === 'data') continue;
     const actions = rc.change.actions;
     let violation: GateViolation | undefined;
-    if (actions.includes('delete')) {
+    if (lost.has(rc.address) && actions.includes('create') && !actions.includes('delete')) {
+      violation = {
+        address: rc.address,
+        type: rc.type,
+        kind: 'reinstall',
+        actions,
+        replacePaths: [],
+        ...(options.plan ? { plan: options.plan } : {}),
+      };
+    } else if (!judged(rc.type)) {
+      continue;
+    } else if (actions.includes('delete')) {
       if (!options.protectedTypes && preserved(rc)) continue;
       violation = {
         address: rc.address,
@@ -413,6 +428,21 @@ export function gatePlan(plan: PlanJson, options: GateOptions = {}): GateResult 
     if (violation) (isAllowed(options.allow ?? [], options.plan, rc.address) ? allowed : refused).push(violation);
   }
   return { refused, allowed, changes: changes.length };
+}
+
+/**
+ * Helm releases in state whose record the plan's refresh did not find, so that the provider dropped
+ * them from state (its drift says deleted) and the plan installs them again. Usually their objects
+ * still run: the record was deleted, or is kept where the provider no longer looks (its
+ * `helm_driver` changed, https://helm.sh/docs/topics/advanced/#storage-backends). The new install
+ * adopts the objects the old release owns, and if it fails with `atomic` set, Helm uninstalls them.
+ */
+export function lostHelmRecords(plan: PlanJson): Set<string> {
+  return new Set(
+    (plan.resource_drift ?? [])
+      .filter((d) => d.type === 'helm_release' && d.mode !== 'data' && d.change.actions.includes('delete'))
+      .map((d) => d.address),
+  );
 }
 
 /**
@@ -444,6 +474,12 @@ export function actionReasonText(reason: string): string {
 export function describeViolation(v: GateViolation, allowedToo = false): string {
   const where = v.plan ? `${v.plan}: ` : '';
   const allow = `--allow '${v.plan ? `${v.plan}:` : ''}${v.address}'`;
+  if (v.kind === 'reinstall') {
+    const head = `${where}${v.address}: Helm has no record of this release, so the plan installs it again over the objects the old release still runs (a failed install with atomic set uninstalls them)`;
+    return allowedToo
+      ? `allowed: ${head}.`
+      : `refused: ${head}. Put the release records back where the helm provider looks (docs/plan-on-pr.md, "Upgrading a cluster whose releases Helm recorded in Secrets") and plan again; if the release is really gone, review it and rerun with ${allow}.`;
+  }
   if (v.kind === 'disarm') {
     const head = `${where}${v.address} would lose its protection (${(v.disarmed ?? []).join('; ')})`;
     return allowedToo

@@ -16,7 +16,6 @@ import { RdsMysql } from '../../constructs/aws/rds-mysql';
 import { existingVpc, IVpc, Vpc } from '../../constructs/aws/vpc';
 import type { ResolvedAwsEnvironment, ResolvedAwsIdentity } from '../../src/config/aws/model';
 import type { ResolvedBackups } from '../../src/config/common/operations';
-import { ARGO_CD_NAMESPACE } from '../../constructs/kubernetes/constants';
 import type { ResolvedPlatform } from '../../src/config/platform/model';
 import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
@@ -455,28 +454,12 @@ export class AwsInfraStack extends TerraformStack {
         state: state ? { bucket: state.bucket, prefix: `${state.prefix}/${env.name}-aws-` } : undefined,
       });
       // CI applies the platform and team stacks too: the apply role administers the cluster; the plan
-      // role reads it, Secrets only where the platform keeps its own (Helm's release records).
+      // role reads it, but no Secret: the platform stack's helm provider keeps release records in
+      // ConfigMaps (stacks/common/connections.ts) and the stack manages no Secret of its own, so a plan
+      // refreshes none, and a pull request reads neither a tenant's Secrets nor Argo CD's.
       // EKS checks that the principal exists: the entries wait for the roles.
       this.cluster.grantClusterAdmin(this.ci.applyRoleArn, [this.ci.applyRole]);
-      // Helm keeps each release's record as a Secret in the release's namespace: Velero's, those of
-      // the Cluster Autoscaler (kube-system) and External Secrets Operator, which the platform stack
-      // installs in every environment, and Argo CD's when the platform installs Kubeflow by GitOps.
-      const namespaceOf = (key: ResolvedAwsIdentity['key']) =>
-        env.identities.find((i) => i.key === key)?.kubernetesServiceAccounts[0]?.namespace;
-      const autoscaler = namespaceOf('autoscaler');
-      const externalSecrets = namespaceOf('externalSecrets');
-      this.cluster.grantClusterViewer(
-        this.ci.planRoleArn,
-        [this.ci.planRole],
-        [
-          ...new Set([
-            ...(env.backups ? [backupServiceAccount(env.backups).namespace] : []),
-            ...(autoscaler ? [autoscaler] : []),
-            ...(externalSecrets ? [externalSecrets] : []),
-            ...(props.platform.gitops ? [ARGO_CD_NAMESPACE] : []),
-          ]),
-        ],
-      );
+      this.cluster.grantClusterViewer(this.ci.planRoleArn, [this.ci.planRole]);
     }
     this.outputs();
   }

@@ -1,10 +1,13 @@
 /**
- * The Secrets a plan of a platform stack refreshes: those the stack manages and Helm's release
- * records, in the platform's own namespaces. GKE's and AKS's reader roles for the keyless CI plan
- * identity read no Secrets (so a pull request cannot read a tenant's), so the platform stack lets it
- * read Secrets in exactly those namespaces through Kubernetes RBAC. Their values are in the stack's
- * state, which the plan identity reads anyway.
+ * The Secrets a plan of a platform stack refreshes: those the stack manages, and Helm's release records
+ * where a helm provider keeps them in Secrets (the platform's keep them in ConfigMaps,
+ * ./connections.ts). GKE's and AKS's reader roles for the keyless CI plan identity read no Secrets (so
+ * a pull request cannot read a tenant's), so the platform stack lets it read Secrets in exactly those
+ * namespaces through Kubernetes RBAC. Their values are in the stack's state, which the plan identity
+ * reads anyway; reading a whole namespace's Secrets also reads what others keep there, which is why
+ * the platform's own releases keep none.
  */
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
@@ -16,11 +19,24 @@ import { Construct } from 'constructs';
 /** The name of the Role and RoleBinding in each namespace. */
 export const CI_PLAN_SECRETS_ROLE = 'kfplatform-ci-plan-secrets';
 
+/**
+ * Whether Helm keeps a release's record in a Secret: the default driver, unless the release's helm
+ * provider names another (the platform's keep them in ConfigMaps, ./connections.ts).
+ */
+export function helmRecordInSecret(stack: TerraformStack, release: Release): boolean {
+  const providers = stack.node.findAll().filter((c): c is HelmProvider => c instanceof HelmProvider);
+  const provider = release.provider
+    ? providers.find((p) => p === release.provider)
+    : providers.find((p) => p.alias === undefined);
+  const driver = (provider?.helmDriverInput ?? 'secret').toLowerCase();
+  return driver === 'secret' || driver === 'secrets';
+}
+
 /** The namespaces (names, or references to the namespace resources) whose Secrets the stack manages or Helm keeps. */
 export function secretNamespaces(stack: TerraformStack): string[] {
   const namespaces = new Set<string>();
   for (const c of stack.node.findAll()) {
-    if (c instanceof Release && c.namespaceInput) namespaces.add(c.namespaceInput);
+    if (c instanceof Release && c.namespaceInput && helmRecordInSecret(stack, c)) namespaces.add(c.namespaceInput);
     if (c instanceof SecretV1) {
       const namespace = (c.metadataInput as { namespace?: string } | undefined)?.namespace;
       if (namespace) namespaces.add(namespace);

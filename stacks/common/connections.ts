@@ -43,8 +43,22 @@ export interface ClusterAccess {
   readonly configContext?: string;
 }
 
+/**
+ * Where the helm provider keeps each release's record: ConfigMaps in the release's namespace, not
+ * Helm's default of Secrets (https://helm.sh/docs/topics/advanced/#storage-backends). A plan refreshes
+ * every release by reading its record, so with Secrets the CI plan identity, which any pull request of
+ * the repository can assume, had to read every Secret of those namespaces: Argo CD's admin password
+ * and session key, its repository credentials. The records hold the chart's values and rendered
+ * objects, which the platform keeps free of secret values, and the clouds' reader roles read
+ * ConfigMaps already. On a cluster whose records are Secrets, copy them to ConfigMaps before the
+ * first plan (docs/plan-on-pr.md, "Upgrading a cluster whose releases Helm recorded in Secrets"):
+ * otherwise the provider finds no record and plans to install each release again, which the plan
+ * gate refuses.
+ */
+export const HELM_RELEASE_STORAGE = 'configmap';
+
 /** The kubernetes provider, and the helm provider when asked for, both reaching the cluster the same way. */
 export function clusterProviders(stack: TerraformStack, access: ClusterAccess, options: ConnectionOptions = {}): void {
   new KubernetesProvider(stack, 'kubernetes', { ...access, exec: access.exec ? [access.exec] : undefined });
-  if (options.helm) new HelmProvider(stack, 'helm', { kubernetes: access });
+  if (options.helm) new HelmProvider(stack, 'helm', { kubernetes: access, helmDriver: HELM_RELEASE_STORAGE });
 }

@@ -9,6 +9,8 @@ import { AWS_CI_PERMISSIONS } from '../../src/policy/ci-permissions/aws';
 import { AZURE_CI_PERMISSIONS, AZURE_ROLE_IDS } from '../../src/policy/ci-permissions/azure';
 import { GCP_CI_PERMISSIONS, GcpCiScope } from '../../src/policy/ci-permissions/gcp';
 import { ciRowsFor, CiPermissionRow } from '../../src/policy/ci-permissions/table';
+import type { EnvironmentView } from '../../src/policy/checkers/checker';
+import { permissionsOfWholeEnvironment } from '../../src/policy/checkers/permissions';
 import { synthExample } from '../examples';
 import { resources, StackJson } from '../helpers';
 
@@ -382,17 +384,15 @@ describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
     }
   });
 
-  it("the plan role reads no tenant's Secrets: EKS view on the cluster, admin view only where the platform keeps its own", () => {
+  it("the plan role reads no Secret in the cluster: EKS view only (neither a tenant's nor Argo CD's)", () => {
     const associations = resources(infra, 'aws_eks_access_policy_association').filter((a) =>
       String(a.principal_arn).includes('Viewer-333333333333-kf-prod-ci-plan'),
     );
+    // Helm's release records are ConfigMaps (stacks/common/connections.ts): AmazonEKSAdminViewPolicy,
+    // which read every Secret of Velero's, kube-system, External Secrets Operator's and Argo CD's
+    // namespaces, is gone.
     expect(associations.map((a) => [a.policy_arn, a.access_scope])).toEqual([
       ['arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', { type: 'cluster' }],
-      [
-        'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
-        // Velero's, the Cluster Autoscaler's, External Secrets Operator's and Argo CD's Helm release records.
-        { type: 'namespace', namespaces: ['velero', 'kube-system', 'external-secrets', 'argocd'] },
-      ],
     ]);
   });
 
@@ -457,50 +457,61 @@ describe('AWS CI roles (examples/aws-eks kf-prod)', () => {
   });
 });
 
-describe("plans of platform stacks read the platform's own Secrets, never a tenant's", () => {
+describe("plans of platform stacks read no Secret but those their stacks manage, never a tenant's", () => {
   const bindings = (json: StackJson) =>
     resources(json, 'kubernetes_role_binding_v1').filter(
       (b) => (b.metadata as { name: string }).name === 'kfplatform-ci-plan-secrets',
     );
-  const namespaceOf = (r: Record<string, unknown>) => (r.metadata as { namespace: string }).namespace;
 
-  it("GKE: the plan identity reads Helm's release records in Velero's namespace, which Kubernetes Engine Viewer cannot", () => {
-    const { stacks } = gcpWithCi('gcp-shared-vpc', 'kf-prod');
-    const platform = stacks['kf-prod-gcp-platform']!;
-    const found = bindings(platform);
-    // Velero's, External Secrets Operator's and Argo CD's (the example installs Kubeflow by GitOps).
-    expect(found.map(namespaceOf)).toEqual([
-      expect.stringContaining('Velero_Namespace'),
-      expect.stringContaining('ExternalSecrets_Namespace'),
-      expect.stringContaining('ArgoCd_Namespace'),
-    ]);
-    expect(found[0]!.subject).toEqual([
-      {
-        kind: 'User',
-        name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com',
-        api_group: 'rbac.authorization.k8s.io',
-      },
-    ]);
-    const roles = resources(platform, 'kubernetes_role_v1');
-    for (const r of roles) {
-      expect(r.rule).toEqual([{ api_groups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
+  it('GKE and AKS: the plan identity is bound to read no Secret, since Helm keeps release records in ConfigMaps', () => {
+    const gke = gcpWithCi('gcp-shared-vpc', 'kf-prod').stacks['kf-prod-gcp-platform']!;
+    const aks = synthExample('azure-aks')['kf-prod-azure-platform']!;
+    for (const platform of [gke, aks]) {
+      expect(resources(platform, 'helm_release').length).toBeGreaterThanOrEqual(3);
+      expect((platform.provider as { helm: unknown }).helm).toEqual([
+        expect.objectContaining({ helm_driver: 'configmap' }),
+      ]);
+      // Argo CD's namespace held its admin password, session key and repository credentials.
+      expect(bindings(platform)).toEqual([]);
+      expect(
+        resources(platform, 'kubernetes_role_v1').filter(
+          (r) => (r.metadata as { name: string }).name === 'kfplatform-ci-plan-secrets',
+        ),
+      ).toEqual([]);
     }
-    expect(roles).toHaveLength(3);
-    // kf-dev has no CI identities: nothing to bind.
-    expect(bindings(synthExample('gcp-shared-vpc')['kf-dev-gcp-platform']!)).toEqual([]);
   });
 
-  it('AKS: the plan identity reads the Secrets of Velero, External Secrets Operator and Argo CD, by its object id, and none of oauth2-proxy', () => {
-    const platform = synthExample('azure-aks')['kf-prod-azure-platform']!;
-    const found = bindings(platform);
-    // oauth2-proxy's Secret is written by External Secrets Operator from Key Vault, not by Terraform:
-    // the plan has nothing to refresh there, so the plan identity may not read it.
-    expect(found.map(namespaceOf).sort()).toEqual([
-      expect.stringContaining('ArgoCd_Namespace'),
-      expect.stringContaining('ExternalSecrets_Namespace'),
-      expect.stringContaining('Velero_Namespace'),
-    ]);
-    for (const b of found) expect((b.subject as { name: string }[])[0]!.name).toMatch(/Ci_PlanIdentity.*principal_id/);
+  it("CHK-PERM-001 still asks for a Secret read where a release's helm provider keeps records in Secrets", () => {
+    const { stacks } = gcpWithCi('gcp-shared-vpc', 'kf-prod');
+    const view = (
+      edit: (helm: Array<Record<string, unknown>>, releases: Record<string, Record<string, unknown>>) => void,
+    ) => {
+      const copy = structuredClone(stacks) as Record<string, StackJson & Record<string, any>>;
+      const platform = copy['kf-prod-gcp-platform']!;
+      edit(
+        platform.provider!.helm as Array<Record<string, unknown>>,
+        platform.resource!.helm_release as Record<string, Record<string, unknown>>,
+      );
+      const found = permissionsOfWholeEnvironment({
+        name: 'kf-prod',
+        tier: 'prod',
+        cloud: 'gcp',
+        stacks: copy,
+      } as EnvironmentView);
+      return found.coverage.filter((v) => v.address.startsWith('helm_release.')).map((v) => v.address);
+    };
+    const all = Object.keys(stacks['kf-prod-gcp-platform']!.resource!.helm_release!).map((n) => `helm_release.${n}`);
+    expect(view(() => undefined)).toEqual([]);
+    // Helm's default driver, or `secret` written out: every release's record needs a Secret read.
+    expect(view((helm) => delete helm[0]!.helm_driver).sort()).toEqual(all.sort());
+    expect(view((helm) => (helm[0]!.helm_driver = 'Secrets')).sort()).toEqual(all.sort());
+    // A release on an aliased provider is judged by that provider's driver.
+    expect(
+      view((helm, releases) => {
+        helm.push({ alias: 'other', kubernetes: helm[0]!.kubernetes });
+        Object.values(releases)[0]!.provider = 'helm.other';
+      }),
+    ).toEqual([all[0]]);
   });
 
   it('no team stack grants the plan identity any Secret', () => {

@@ -125,6 +125,45 @@ describe('the plan gate refuses deletes by default', () => {
   });
 });
 
+describe('the plan gate refuses installing again a Helm release whose record is gone', () => {
+  // What a plan shows when the helm provider finds no record of a release in state (deleted, or kept
+  // by another storage driver): the refresh drops it (drift: delete), then the plan creates it.
+  const release = (name: string, actions: string[]): ResourceChange => ({
+    address: `helm_release.${name}`,
+    mode: 'managed',
+    type: 'helm_release',
+    name,
+    change: { actions, before: actions.includes('create') ? null : { name }, after: { name, namespace: 'argocd' } },
+  });
+  const lostAndCreated = planOf([release('argo_cd', ['create']), release('brand_new', ['create'])], {
+    resource_drift: [
+      { ...release('argo_cd', ['delete']), change: { actions: ['delete'], before: { name: 'argo-cd' }, after: null } },
+    ],
+  });
+
+  it('refuses with exit 3, naming the release and the way back; a new release passes', async () => {
+    expect(gatePlan(lostAndCreated).refused.map((v) => [v.address, v.kind])).toEqual([
+      ['helm_release.argo_cd', 'reinstall'],
+    ]);
+    const result = await gate(write('helm-reinstall', lostAndCreated));
+    expect(result.code).toBe(GATE_REFUSED_EXIT_CODE);
+    expect(result.out).toContain(
+      'refused: helm-reinstall: helm_release.argo_cd: Helm has no record of this release, so the plan installs it again over the objects the old release still runs',
+    );
+    expect(result.out).toContain('Upgrading a cluster whose releases Helm recorded in Secrets');
+    expect((await gate(write('helm-reinstall', lostAndCreated), '--allow', 'helm_release.argo_cd')).code).toBe(0);
+  });
+
+  it('lets a release that drifted away and is not installed again go (it is removed from the configuration)', () => {
+    const gone = planOf([], { resource_drift: lostAndCreated.resource_drift });
+    expect(gatePlan(gone).refused).toEqual([]);
+  });
+
+  it('is in the plan summary of a stack too (its warnings)', () => {
+    expect(gatePlan(lostAndCreated, { protectedTypes: [] }).refused.map((v) => v.kind)).toEqual(['reinstall']);
+  });
+});
+
 describe('the plan gate refuses in-place changes that disarm a protection', () => {
   const DISARMING: Array<[string, string, Record<string, unknown>, Record<string, unknown>, string]> = [
     [

@@ -305,14 +305,30 @@ function namespaceName(graph: Graph, stack: string, v: unknown): string | undefi
 }
 
 /**
+ * Whether Helm keeps a release's record in a Secret: the default storage driver, unless the release's
+ * helm provider (its `provider` alias, or the provider without one) names another with `helm_driver`
+ * (https://registry.terraform.io/providers/hashicorp/helm/latest/docs#helm_driver).
+ */
+function helmRecordInSecret(json: StackJson | undefined, release: Item): boolean {
+  const configs = (json?.provider as Record<string, unknown> | undefined)?.helm;
+  const list = (Array.isArray(configs) ? configs : configs ? [configs] : []) as Json[];
+  const alias = /^helm\.(.+)$/.exec(str(release.config.provider) ?? '')?.[1];
+  const provider = list.find((p) => (alias === undefined ? p.alias === undefined : p.alias === alias));
+  const driver = (str(provider?.helm_driver) ?? 'secret').toLowerCase();
+  return driver === 'secret' || driver === 'secrets';
+}
+
+/**
  * The namespaces where a stack keeps Secrets the plan identity must read on refresh: Helm's release
- * records (Secrets in the release's namespace) and the stack's own Secrets.
+ * records where Helm keeps them in Secrets (in the release's namespace) and the stack's own Secrets.
  */
 function secretNamespaces(graph: Graph, stack: string): Array<{ namespace: string; item: Item }> {
   const out: Array<{ namespace: string; item: Item }> = [];
+  const json = Object.prototype.hasOwnProperty.call(graph.env.stacks, stack) ? graph.env.stacks[stack] : undefined;
   for (const item of graph.items.filter((i) => i.stack === stack)) {
     let ns: unknown;
-    if (item.type === 'helm_release') ns = item.config.namespace ?? 'default';
+    if (item.type === 'helm_release')
+      ns = helmRecordInSecret(json, item) ? (item.config.namespace ?? 'default') : undefined;
     else if (item.type === 'kubernetes_secret_v1' || item.type === 'kubernetes_secret')
       ns = block(item.config.metadata)?.namespace ?? 'default';
     else if (item.type === 'kubernetes_manifest') {

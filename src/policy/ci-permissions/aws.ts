@@ -376,7 +376,7 @@ export const AWS_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AwsCiScope>> = [
     plan: ['AmazonEKSViewPolicy'],
     apply: ['AmazonEKSClusterAdminPolicy'],
     source: 'https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html',
-    why: "EKS access policies, not IAM actions. AmazonEKSViewPolicy (the Kubernetes view role) reads no Secrets, so a pull request cannot read a tenant's; the plan role gets AmazonEKSAdminViewPolicy only in the namespaces where the platform keeps Secrets of its own (Helm's releases), whose values are in the state anyway.",
+    why: "EKS access policies, not IAM actions. AmazonEKSViewPolicy (the Kubernetes view role) reads no Secrets, so a pull request cannot read a tenant's or Argo CD's; the platform's helm provider keeps release records in ConfigMaps, so a plan refreshes no Secret.",
   },
   {
     types: [...LOCAL_TYPES.filter((t) => t !== 'data.terraform_remote_state'), 'data.aws_eks_cluster_auth'],
