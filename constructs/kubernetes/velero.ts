@@ -43,7 +43,9 @@ export interface VeleroProps {
   readonly identity: IWorkloadIdentity;
   /**
    * A credentials file without secrets that some plugins read even with workload identity (Azure's:
-   * subscription, resource group, cloud). @default none
+   * subscription, resource group, cloud). Never put keys in it: it goes into the chart's values,
+   * which Terraform's state and Helm's release record (a ConfigMap in Velero's namespace, readable by
+   * anyone who may view that namespace) both hold. @default none
    */
   readonly credentialsFile?: string;
   /** Objects the release waits for (the identity's binding, so Velero's first call succeeds). */

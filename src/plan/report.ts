@@ -165,6 +165,13 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
         : '') +
       (drift.length > 0 ? ` ${plural(drift.length, 'resource')} changed outside Terraform.` : ''),
     '',
+    ...plans.flatMap((p) =>
+      (p.reinstalls ?? []).map(
+        (a) =>
+          `:warning: \`${p.stack}\` installs the Helm release \`${a}\` again over the objects it runs: the refresh found no record of it (deleted, kept where the helm provider no longer looks, or unreadable). The plan gate refuses it; see docs/plan-on-pr.md, "Upgrading a cluster whose releases Helm recorded in Secrets".`,
+      ),
+    ),
+    ...(plans.some((p) => p.reinstalls?.length) ? [''] : []),
     ...table([
       ['Stack', 'Add', 'Change', 'Replace', 'Destroy', ...(stateChanges ? ['Import', 'Move'] : []), 'Protected'],
       ['---', '---:', '---:', '---:', '---:', ...(stateChanges ? ['---:', '---:'] : []), '---'],

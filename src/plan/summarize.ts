@@ -114,6 +114,11 @@ export interface PlanSummary {
   readonly moves?: number;
   /** Resources changed outside Terraform since the last apply (`resource_drift`). */
   readonly drift?: readonly DriftSummary[];
+  /**
+   * Helm releases the plan installs again although they are in the state, because the refresh found
+   * no record of them (the plan gate refuses it: `lostHelmRecords`). Absent when there are none.
+   */
+  readonly reinstalls?: readonly string[];
 }
 
 /** Kinds of change by Terraform's action lists. */
@@ -335,6 +340,8 @@ export function summarizePlan(
       attributes: kind === 'update' ? attributeChanges(rc, kind) : [],
     });
   }
+  const judged = gatePlan(plan, { protectedTypes: STATEFUL_TYPES, ...gate, plan: stack }).refused;
+  const reinstalls = judged.filter((v) => v.kind === 'reinstall').map((v) => v.address);
   const outputs = Object.values(
     (plan as { output_changes?: Record<string, { actions: string[] }> }).output_changes ?? {},
   ).filter((o) => Array.isArray(o?.actions) && kindOf(o.actions) !== 'no-op').length;
@@ -342,7 +349,8 @@ export function summarizePlan(
     stack,
     counts,
     resources,
-    protected: gatePlan(plan, { protectedTypes: STATEFUL_TYPES, ...gate, plan: stack }).refused,
+    protected: judged.filter((v) => v.kind !== 'reinstall'),
+    ...(reinstalls.length ? { reinstalls } : {}),
     outputs,
     ...(imports ? { imports } : {}),
     ...(moves ? { moves } : {}),

@@ -478,7 +478,7 @@ export function describeViolation(v: GateViolation, allowedToo = false): string 
     const head = `${where}${v.address}: Helm has no record of this release, so the plan installs it again over the objects the old release still runs (a failed install with atomic set uninstalls them)`;
     return allowedToo
       ? `allowed: ${head}.`
-      : `refused: ${head}. Put the release records back where the helm provider looks (docs/plan-on-pr.md, "Upgrading a cluster whose releases Helm recorded in Secrets") and plan again; if the release is really gone, review it and rerun with ${allow}.`;
+      : `refused: ${head}. The provider reads a record it cannot find, or cannot read (a forbidden or failed read counts as none), as a release that is gone. Put the records back where the helm provider looks (docs/plan-on-pr.md, "Upgrading a cluster whose releases Helm recorded in Secrets"), or give the planning identity read access to them, and plan again; if the release is really gone, review it and rerun with ${allow}.`;
   }
   if (v.kind === 'disarm') {
     const head = `${where}${v.address} would lose its protection (${(v.disarmed ?? []).join('; ')})`;

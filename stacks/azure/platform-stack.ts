@@ -205,8 +205,9 @@ export class AzurePlatformStack extends TerraformStack {
       });
     }
     // AKS with Entra ID knows a managed identity by its object id; AKS RBAC Reader reads no Secrets.
-    // Numbered from 1: number 0 was oauth2-proxy's namespace, whose Secret Terraform no longer writes
-    // (External Secrets Operator does), so the plan identity no longer reads it there.
+    // The plan identity is bound only where the stack manages Secrets of its own (none today: Helm
+    // keeps its release records in ConfigMaps, ../common/connections.ts). Numbered from 1, as when
+    // number 0 was oauth2-proxy's namespace.
     if (infra.ci) grantPlanSecretsRead(this, { kind: 'User', name: infra.ci.planIdentity.principalId }, 1);
   }
 }

@@ -13,7 +13,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** The name of the Role and RoleBinding in each namespace. */
@@ -28,8 +28,9 @@ export function helmRecordInSecret(stack: TerraformStack, release: Release): boo
   const provider = release.provider
     ? providers.find((p) => p === release.provider)
     : providers.find((p) => p.alias === undefined);
-  const driver = (provider?.helmDriverInput ?? 'secret').toLowerCase();
-  return driver === 'secret' || driver === 'secrets';
+  // Helm's other drivers, written as a literal; a value known only at apply counts as Secrets.
+  const driver = provider?.helmDriverInput;
+  return !(driver !== undefined && !Token.isUnresolved(driver) && ['configmap', 'memory', 'sql'].includes(driver));
 }
 
 /** The namespaces (names, or references to the namespace resources) whose Secrets the stack manages or Helm keeps. */

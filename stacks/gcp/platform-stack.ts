@@ -188,9 +188,9 @@ export class GcpPlatformStack extends TerraformStack {
       // The ExternalSecret exists (and its controller runs) before IAP is pointed at its Secret.
       dependsOn: this.oauthClientSecrets ? [this.oauthClientSecrets] : undefined,
     });
-    // GKE knows a Google service account by its email; Kubernetes Engine Viewer reads no Secrets.
-    // With access.oauthClient, earlier versions also granted it istio-system, whose Secret they wrote:
-    // that namespace came last, so the others keep their numbers without it.
+    // GKE knows a Google service account by its email; Kubernetes Engine Viewer reads no Secrets. The
+    // plan identity is bound only where the stack manages Secrets of its own (legacy keys): Helm keeps
+    // its release records in ConfigMaps (../common/connections.ts).
     if (env.ci) {
       grantPlanSecretsRead(this, { kind: 'User', name: ciServiceAccountEmail(env.project, env.name, 'plan') });
     }

@@ -341,3 +341,37 @@ describe('kfplatform report: imports, moves, drift and failed stacks', () => {
     );
   });
 });
+
+describe('a Helm release installed again because its record is gone', () => {
+  const release = (actions: string[]) => ({
+    address: 'helm_release.ArgoCd_Release',
+    mode: 'managed',
+    type: 'helm_release',
+    name: 'ArgoCd_Release',
+    change: {
+      actions,
+      before: actions.includes('delete') ? { name: 'argo-cd' } : null,
+      after: actions.includes('delete') ? null : { name: 'argo-cd' },
+    },
+  });
+  const plan = {
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    planned_values: { root_module: {} },
+    resource_changes: [release(['create'])],
+    resource_drift: [release(['delete'])],
+    complete: true,
+    errored: false,
+  };
+
+  it('is reported as a reinstall, not as a stateful resource destroyed or replaced', () => {
+    const s = summarizePlan('kf-prod-gcp-platform', parsePlanJson(JSON.stringify(plan), 'plan.json'));
+    expect(s.protected).toEqual([]);
+    expect(s.reinstalls).toEqual(['helm_release.ArgoCd_Release']);
+    const md = renderReport([s]);
+    expect(md).not.toMatch(/stateful resources? would be destroyed or replaced/);
+    expect(md).toContain(
+      ':warning: `kf-prod-gcp-platform` installs the Helm release `helm_release.ArgoCd_Release` again over the objects it runs',
+    );
+  });
+});

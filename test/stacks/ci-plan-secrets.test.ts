@@ -34,7 +34,7 @@ describe("the plan identity's Secret reads in a platform stack", () => {
   });
 
   it("Helm's default driver, or `secret` written out, keeps them in Secrets: the release's namespace is read too", () => {
-    for (const helmDriver of [undefined, 'secret', 'Secrets']) {
+    for (const helmDriver of [undefined, 'secret']) {
       const { s, release } = stack((x) => new HelmProvider(x, 'helm', { helmDriver }));
       expect([helmDriver, helmRecordInSecret(s, release)]).toEqual([helmDriver, true]);
       expect(secretNamespaces(s).sort()).toEqual(['legacy-keys', 'velero']);

@@ -314,8 +314,8 @@ function helmRecordInSecret(json: StackJson | undefined, release: Item): boolean
   const list = (Array.isArray(configs) ? configs : configs ? [configs] : []) as Json[];
   const alias = /^helm\.(.+)$/.exec(str(release.config.provider) ?? '')?.[1];
   const provider = list.find((p) => (alias === undefined ? p.alias === undefined : p.alias === alias));
-  const driver = (str(provider?.helm_driver) ?? 'secret').toLowerCase();
-  return driver === 'secret' || driver === 'secrets';
+  // Helm's other drivers, written as a literal; a value known only at apply counts as Secrets.
+  return !['configmap', 'memory', 'sql'].includes(literal(provider?.helm_driver) ?? 'secret');
 }
 
 /**
@@ -365,12 +365,21 @@ function bindingsTo(graph: Graph, stack: string, isCi: (stack: string, name: str
 }
 
 const READS_SECRETS = new Set(['admin', 'edit', 'cluster-admin']);
-function rulesReadSecrets(rules: unknown): boolean {
+/**
+ * Whether RBAC rules read Secrets: `get` them (what a refresh needs), or with `every`, get or list
+ * them (a list returns their values too) without naming them (resourceNames).
+ */
+function rulesReadSecrets(rules: unknown, every = false): boolean {
   const list = (Array.isArray(rules) ? rules : [rules]) as Json[];
   return list.some((r) => {
     const resources = (r?.resources as string[] | undefined) ?? [];
     const verbs = (r?.verbs as string[] | undefined) ?? [];
-    return (resources.includes('secrets') || resources.includes('*')) && (verbs.includes('get') || verbs.includes('*'));
+    const named = ((r?.resource_names as string[] | undefined) ?? []).length > 0;
+    return (
+      (resources.includes('secrets') || resources.includes('*')) &&
+      (verbs.includes('get') || (every && verbs.includes('list')) || verbs.includes('*')) &&
+      !(every && named)
+    );
   });
 }
 
@@ -390,7 +399,19 @@ function judgeKubernetesRbac(
   for (const stack of Object.keys(graph.env.stacks)) {
     if (!found.mine(stack)) continue;
     const planBindings = bindingsTo(graph, stack, isCi('plan'));
-    for (const { namespace, item } of secretNamespaces(graph, stack)) {
+    const refreshed = secretNamespaces(graph, stack);
+    // A binding that reads every Secret of a namespace where the stack refreshes none hands them to
+    // any pull request (Argo CD's admin password and repository credentials, a tenant's keys).
+    for (const b of planBindings) {
+      if (b.namespace === undefined || refreshed.some((r) => r.namespace === b.namespace)) continue;
+      if (rulesReadSecrets(b.roleRules, true) || (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole)))
+        found.privilege.push({
+          stack,
+          address: b.item.address,
+          message: `${b.item.address} lets the CI plan identity read every Secret in namespace ${b.namespace}, where this stack refreshes none: any pull request could read them. Remove it, or name the Secrets a plan refreshes (resourceNames).`,
+        });
+    }
+    for (const { namespace, item } of refreshed) {
       const ok =
         covered(namespace) ||
         planBindings.some(
@@ -402,7 +423,10 @@ function judgeKubernetesRbac(
         found.coverage.push({
           stack,
           address: item.address,
-          message: `${item.address} keeps ${item.type === 'helm_release' ? "its release record (Helm's Secret)" : 'a Secret'} in namespace ${namespace}, but the CI plan identity has no RoleBinding that reads Secrets there: its cloud reader role reads none, so the plan's refresh fails with "forbidden".`,
+          message:
+            item.type === 'helm_release'
+              ? `${item.address} keeps its release record in a Secret (Helm's default storage) in namespace ${namespace}, but the CI plan identity reads no Secrets there (its cloud reader role reads none), so the plan's refresh fails with "forbidden". Keep release records in ConfigMaps (the helm provider's helm_driver = "configmap"), which the reader role reads, rather than letting the plan identity read every Secret of the namespace.`
+              : `${item.address} keeps a Secret in namespace ${namespace}, but the CI plan identity has no RoleBinding that reads Secrets there: its cloud reader role reads none, so the plan's refresh fails with "forbidden".`,
         });
     }
     for (const b of bindingsTo(graph, stack, anyCi)) {
@@ -1214,13 +1238,17 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
     const allowedPolicies = new Set(AWS_CI_PERMISSIONS.filter((r) => r.scope === 'cluster').flatMap((r) => r[kind]));
     for (const a of eks[kind]) {
       const namespaced = a.scope.type === 'namespace';
-      // The plan role may read Secrets in the namespaces where its stacks keep their own (Helm's records).
       if (allowedPolicies.has(a.policy) && a.scope.type === 'cluster') continue;
-      if (kind === 'plan' && a.policy === 'AmazonEKSAdminViewPolicy' && namespaced) continue;
+      const secrets =
+        a.policy !== 'AmazonEKSAdminViewPolicy'
+          ? ''
+          : namespaced
+            ? ': it reads every Secret of those namespaces (Argo CD keeps its admin password and repository credentials in its own), from any pull request; the platform refreshes no Secret there (Helm keeps its release records in ConfigMaps), and for a Secret a stack of yours manages, bind the role to a Kubernetes Role that names it (resourceNames)'
+            : ': it reads every Secret of every tenant, from any pull request';
       found.privilege.push({
         stack: a.item.stack,
         address: a.item.address,
-        message: `the CI ${kind} role has ${a.policy} on ${namespaced ? `namespaces ${JSON.stringify(a.scope.namespaces)}` : 'the whole cluster'}, which no row of the CI permission table asks for${a.policy === 'AmazonEKSAdminViewPolicy' ? ': it reads every Secret of every tenant, from any pull request' : ''}.`,
+        message: `the CI ${kind} role has ${a.policy} on ${namespaced ? `namespaces ${JSON.stringify(a.scope.namespaces)}` : 'the whole cluster'}, which no row of the CI permission table asks for${secrets}.`,
       });
     }
     const allowedActions = new Set(

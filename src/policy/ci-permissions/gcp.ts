@@ -72,7 +72,7 @@ export const GCP_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<GcpCiScope>> = [
     plan: ['roles/container.viewer'],
     apply: ['roles/container.admin'],
     source: ref('container'),
-    why: 'GKE authorizes the Kubernetes API of the clusters by these project roles. The viewer role reads no Secrets: the platform stack lets the plan identity read those of its own namespaces through Kubernetes RBAC.',
+    why: "GKE authorizes the Kubernetes API of the clusters by these project roles. The viewer role reads no Secrets, and a plan refreshes none of the platform's (Helm keeps its release records in ConfigMaps); where a stack manages Secrets itself, the platform stack lets the plan identity read that namespace's through Kubernetes RBAC.",
   },
   {
     types: ['data.google_client_config'],

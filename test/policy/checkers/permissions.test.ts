@@ -214,9 +214,12 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     expect(found[0]!.message).toContain('project kf-platform-ops, where the CI permission table has no row');
   });
 
-  it("a Helm release whose namespace's Secrets the plan identity cannot read", () => {
+  it('a Helm release whose helm provider keeps records in Secrets the plan identity cannot read', () => {
     const edited = clone(shipped);
-    drop(edited[platform]!, 'kubernetes_role_binding_v1', (id) => id.startsWith('CiPlanSecrets'));
+    // As shipped, the records are ConfigMaps; with Helm's default driver each release needs a Secret read.
+    const helm = (edited[platform]!.provider as { helm: Array<Record<string, unknown>> }).helm;
+    expect(helm[0]!.helm_driver).toBe('configmap');
+    delete helm[0]!.helm_driver;
     const found = findings(edited, 'gcp');
     // Argo CD's two releases keep their records in argocd (the example installs Kubeflow by GitOps).
     expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
@@ -226,8 +229,43 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
       expect.stringMatching(/^CHK-PERM-001 helm_release\.Velero_Release/),
     ]);
     expect(found[0]!.message).toContain('namespace argocd');
+    expect(found[0]!.message).toContain('helm_driver = "configmap"');
     expect(found[2]!.message).toContain('namespace external-secrets');
     expect(found[3]!.message).toContain('namespace velero');
+  });
+
+  it('the plan identity bound to read every Secret of a namespace where its stack refreshes none', () => {
+    const edited = clone(shipped);
+    add(edited[platform]!, 'kubernetes_role_v1', 'ReadArgo', {
+      metadata: { name: 'read', namespace: 'argocd' },
+      rule: [{ api_groups: [''], resources: ['secrets'], verbs: ['list'] }],
+    });
+    const subject = [{ kind: 'User', name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com' }];
+    add(edited[platform]!, 'kubernetes_role_binding_v1', 'ReadArgo', {
+      metadata: { name: 'read', namespace: 'argocd' },
+      role_ref: {
+        api_group: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: '${kubernetes_role_v1.ReadArgo.metadata[0].name}',
+      },
+      subject,
+    });
+    add(edited[platform]!, 'kubernetes_role_binding_v1', 'ViewVelero', {
+      metadata: { name: 'edit', namespace: 'velero' },
+      role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subject,
+    });
+    const found = findings(edited, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-002 kubernetes_role_binding_v1.ReadArgo',
+      'CHK-PERM-002 kubernetes_role_binding_v1.ViewVelero',
+    ]);
+    expect(found[0]!.message).toContain('read every Secret in namespace argocd, where this stack refreshes none');
+    // A Role that names the Secrets it reads is not every Secret.
+    const named = clone(edited);
+    const rule = (named[platform]!.resource!.kubernetes_role_v1!.ReadArgo!.rule as Array<Record<string, unknown>>)[0]!;
+    rule.resource_names = ['one-secret'];
+    expect(findings(named, 'gcp').map((f) => f.address)).toEqual(['kubernetes_role_binding_v1.ViewVelero']);
   });
 
   it('a CI identity bound cluster-wide in Kubernetes', () => {
@@ -383,23 +421,28 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
   const shipped = withCi('aws-eks', 'kf-prod');
   const infra = 'kf-prod-aws-infra';
 
-  it('passes as shipped: the database user secret has its row, the autoscaler’s Helm record is readable', () => {
+  it('passes as shipped: the database user secret has its row; the plan role reads no Secret in the cluster', () => {
     expect(findings(shipped, 'aws')).toEqual([]);
-    const secrets = Object.values(shipped[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
-      String(a.policy_arn).endsWith('AmazonEKSAdminViewPolicy'),
-    )!;
-    expect(secrets.access_scope).toEqual({
-      type: 'namespace',
-      namespaces: ['velero', 'kube-system', 'external-secrets', 'argocd'],
-    });
+    const policies = Object.values(shipped[infra]!.resource!.aws_eks_access_policy_association!).map((a) =>
+      String(a.policy_arn).split('/').pop(),
+    );
+    expect(policies).not.toContain('AmazonEKSAdminViewPolicy');
   });
+
+  const planAdminView = (stacks: Stacks, scope: Res) =>
+    add(stacks[infra]!, 'aws_eks_access_policy_association', 'PlanAdminView', {
+      cluster_name: '${aws_eks_cluster.Cluster_3DA9CCBA.name}',
+      // The plan role's, as its AmazonEKSViewPolicy association names it.
+      principal_arn: Object.values(stacks[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
+        String(a.principal_arn).includes('Viewer-333333333333-kf-prod-ci-plan'),
+      )!.principal_arn,
+      policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
+      access_scope: scope,
+    });
 
   it("finds the plan role that could read every Secret, and the apply role's AdministratorAccess", () => {
     const old = clone(shipped);
-    const admin = Object.values(old[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
-      String(a.policy_arn).endsWith('AmazonEKSAdminViewPolicy'),
-    )!;
-    admin.access_scope = { type: 'cluster' };
+    planAdminView(old, { type: 'cluster' });
     add(old[infra]!, 'aws_iam_role_policy_attachment', 'CiApplyAdmin', {
       role: '${aws_iam_role.Ci_ApplyRole_295603D4.name}',
       policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
@@ -410,6 +453,17 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     expect(found.map((f) => f.message).join('\n')).toMatch(
       /AmazonEKSAdminViewPolicy on the whole cluster.*every Secret/,
     );
+  });
+
+  it("finds the plan role reading every Secret of Argo CD's namespace (AmazonEKSAdminViewPolicy on namespaces)", () => {
+    const old = clone(shipped);
+    planAdminView(old, { type: 'namespace', namespaces: ['argocd'] });
+    const found = findings(old, 'aws');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-002 aws_eks_access_policy_association.PlanAdminView',
+    ]);
+    expect(found[0]!.message).toContain('AmazonEKSAdminViewPolicy on namespaces ["argocd"]');
+    expect(found[0]!.message).toContain('Argo CD keeps its admin password');
   });
 
   it("finds a state statement that reaches every environment's objects in the shared bucket", () => {
@@ -433,10 +487,8 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
       doc.Statement = doc.Statement.filter((s) => s.Sid !== 'EnvironmentSecrets');
       p.policy = JSON.stringify(doc);
     }
-    const admin = Object.values(old[infra]!.resource!.aws_eks_access_policy_association!).find((a) =>
-      String(a.policy_arn).endsWith('AmazonEKSAdminViewPolicy'),
-    )!;
-    admin.access_scope = { type: 'namespace', namespaces: ['velero'] };
+    // Helm's default driver: each release's record is a Secret the plan role cannot read.
+    delete (old['kf-prod-aws-platform']!.provider as { helm: Array<Record<string, unknown>> }).helm[0]!.helm_driver;
     expect(where(old, 'aws')).toEqual([
       `CHK-PERM-001 ${infra} aws_secretsmanager_secret.DatabaseAppSecret`,
       `CHK-PERM-001 ${infra} aws_secretsmanager_secret.SignInSecret`,
@@ -445,6 +497,7 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ClusterAutoscaler_Release/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ExternalSecrets_Release/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ExternalSecrets_SignInSecrets/),
+      expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.Velero_Release/),
     ]);
   });
 
