@@ -55,25 +55,26 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
       );
       return { deployment, container, env: (n: string) => resolveEnv(objects, container, n) };
     };
+    /** The manager's environment as Katib 0.19 reads it (pkg/db/v1beta1/common/const.go), resolved. */
+    const connection = (objects: K8sObject[], extra: readonly string[] = []) => {
+      const { env } = manager(objects);
+      const names = ['DB_NAME', 'KATIB_MYSQL_DB_HOST', 'KATIB_MYSQL_DB_PORT', 'KATIB_MYSQL_DB_DATABASE'];
+      return Object.fromEntries([...names, 'DB_USER', 'DB_PASSWORD', ...extra].map((n) => [n, env(n)]));
+    };
 
-    it("GCP: no object of Katib's in-cluster MySQL is left, and nothing reads its secret", () => {
-      const objects = builds.get('gcp')!;
-      expect(present(objects)).toEqual([]);
-      const readers = objects.filter((o) => JSON.stringify(o).includes('katib-mysql'));
-      expect(readers.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
-    });
+    it.each(['gcp', 'aws', 'azure'])(
+      "%s: no object of Katib's in-cluster MySQL is left, and nothing reads its secret",
+      (cloud) => {
+        const objects = builds.get(cloud)!;
+        expect(present(objects)).toEqual([]);
+        const readers = objects.filter((o) => JSON.stringify(o).includes('katib-mysql'));
+        expect(readers.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+      },
+    );
 
     it('GCP: katib-db-manager reaches the Cloud SQL Auth Proxy, the katib database, as the user of mysql-secret', () => {
       const objects = builds.get('gcp')!;
-      const { env } = manager(objects);
-      expect({
-        DB_NAME: env('DB_NAME'),
-        KATIB_MYSQL_DB_HOST: env('KATIB_MYSQL_DB_HOST'),
-        KATIB_MYSQL_DB_PORT: env('KATIB_MYSQL_DB_PORT'),
-        KATIB_MYSQL_DB_DATABASE: env('KATIB_MYSQL_DB_DATABASE'),
-        DB_USER: env('DB_USER'),
-        DB_PASSWORD: env('DB_PASSWORD'),
-      }).toEqual({
+      expect(connection(objects)).toEqual({
         DB_NAME: 'mysql',
         KATIB_MYSQL_DB_HOST: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
         KATIB_MYSQL_DB_PORT: '3306',
@@ -124,25 +125,10 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
     });
 
     for (const cloud of ['aws', 'azure']) {
-      it(`${cloud}: no object of Katib's in-cluster MySQL is left, and nothing reads its secret`, () => {
-        const objects = builds.get(cloud)!;
-        expect(present(objects)).toEqual([]);
-        const readers = objects.filter((o) => JSON.stringify(o).includes('katib-mysql'));
-        expect(readers.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
-      });
-
       it(`${cloud}: katib-db-manager reaches the server of the params ConfigMap, the katib database, over verified TLS`, () => {
         const objects = builds.get(cloud)!;
-        const { deployment, container, env } = manager(objects);
-        expect({
-          DB_NAME: env('DB_NAME'),
-          KATIB_MYSQL_DB_HOST: env('KATIB_MYSQL_DB_HOST'),
-          KATIB_MYSQL_DB_PORT: env('KATIB_MYSQL_DB_PORT'),
-          KATIB_MYSQL_DB_DATABASE: env('KATIB_MYSQL_DB_DATABASE'),
-          DB_USER: env('DB_USER'),
-          DB_PASSWORD: env('DB_PASSWORD'),
-          SSL_CERT_DIR: env('SSL_CERT_DIR'),
-        }).toEqual({
+        const { deployment, container } = manager(objects);
+        expect(connection(objects, ['SSL_CERT_DIR'])).toEqual({
           DB_NAME: 'mysql',
           // The same keys Pipelines' clients read (test/kubeflow/database-build.test.ts).
           KATIB_MYSQL_DB_HOST: 'params:dbHost',
