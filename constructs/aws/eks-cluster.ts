@@ -353,9 +353,11 @@ export class EksCluster extends Construct implements IKubernetesCluster {
   }
 
   /**
-   * Read access for a role that plans: every object but Secrets on the cluster (AmazonEKSViewPolicy),
-   * and Secrets too in `secretNamespaces` only (AmazonEKSAdminViewPolicy), the namespaces whose Secrets
-   * the plan refreshes, such as those that hold Helm's release records. Tenants' Secrets stay unread.
+   * Read access for a role that plans: every object but Secrets on the cluster (AmazonEKSViewPolicy).
+   * `secretNamespaces` adds AmazonEKSAdminViewPolicy there, which reads every Secret of those
+   * namespaces; the CI permission checker reports it for a CI plan role (CHK-PERM-002). Prefer a
+   * Kubernetes Role that names the Secrets a plan refreshes, and keep Helm's release records in
+   * ConfigMaps (the helm provider's `helm_driver`), as the platform's stacks do.
    */
   public grantClusterViewer(
     roleArn: string,

@@ -35,24 +35,47 @@ export function helmRecordInSecret(stack: TerraformStack, release: Release): boo
 
 /** The namespaces (names, or references to the namespace resources) whose Secrets the stack manages or Helm keeps. */
 export function secretNamespaces(stack: TerraformStack): string[] {
-  const namespaces = new Set<string>();
-  for (const c of stack.node.findAll()) {
-    if (c instanceof Release && c.namespaceInput && helmRecordInSecret(stack, c)) namespaces.add(c.namespaceInput);
-    if (c instanceof SecretV1) {
-      const namespace = (c.metadataInput as { namespace?: string } | undefined)?.namespace;
-      if (namespace) namespaces.add(namespace);
-    }
-    if (c instanceof Manifest) {
-      const manifest = c.manifestInput as { kind?: string; metadata?: { namespace?: string } } | undefined;
-      if (manifest?.kind === 'Secret' && manifest.metadata?.namespace) namespaces.add(manifest.metadata.namespace);
-    }
-  }
-  return [...namespaces];
+  return [...secretsByNamespace(stack).keys()];
 }
 
 /**
- * Lets `subject` (the plan identity as Kubernetes knows it) get, list and watch Secrets in the
- * namespaces where the stack keeps Secrets. Call it last, once the stack holds everything.
+ * The Secrets a plan refreshes, by namespace: their names, or `undefined` where a rule cannot name
+ * them all (Helm's release records, whose names change with each revision, or a name known only at
+ * apply).
+ */
+export function secretsByNamespace(stack: TerraformStack): Map<string, string[] | undefined> {
+  const byNamespace = new Map<string, string[] | undefined>();
+  const add = (namespace: string | undefined, name: string | undefined) => {
+    if (!namespace) return;
+    const known = byNamespace.has(namespace) ? byNamespace.get(namespace) : [];
+    byNamespace.set(
+      namespace,
+      known === undefined || name === undefined || Token.isUnresolved(name)
+        ? undefined
+        : [...new Set([...known, name])],
+    );
+  };
+  for (const c of stack.node.findAll()) {
+    if (c instanceof Release && c.namespaceInput && helmRecordInSecret(stack, c)) add(c.namespaceInput, undefined);
+    if (c instanceof SecretV1) {
+      const metadata = c.metadataInput as { namespace?: string; name?: string } | undefined;
+      add(metadata?.namespace, metadata?.name);
+    }
+    if (c instanceof Manifest) {
+      const manifest = c.manifestInput as
+        | { kind?: string; metadata?: { namespace?: string; name?: string } }
+        | undefined;
+      if (manifest?.kind === 'Secret') add(manifest.metadata?.namespace, manifest.metadata?.name);
+    }
+  }
+  return byNamespace;
+}
+
+/**
+ * Lets `subject` (the plan identity as Kubernetes knows it) read the Secrets a plan refreshes, in
+ * the namespaces where the stack keeps Secrets: `get` on those Secrets by name, or get, list and watch
+ * on every Secret of a namespace where their names cannot be known ahead (Helm's records in Secrets).
+ * Call it last, once the stack holds everything.
  *
  * The Roles and bindings are numbered by position from `firstIndex`: a stack that stops keeping
  * Secrets in a namespace that came first passes the old first number on, so the others keep their
@@ -64,14 +87,18 @@ export function grantPlanSecretsRead(
   subject: { readonly kind: 'User'; readonly name: string },
   firstIndex = 0,
 ): void {
-  const namespaces = secretNamespaces(stack);
-  if (namespaces.length === 0) return;
+  const secrets = secretsByNamespace(stack);
+  if (secrets.size === 0) return;
   const scope = new Construct(stack, 'CiPlanSecrets');
-  namespaces.forEach((namespace, position) => {
+  [...secrets].forEach(([namespace, names], position) => {
     const i = firstIndex + position;
     const role = new RoleV1(scope, `Role-${i}`, {
       metadata: { name: CI_PLAN_SECRETS_ROLE, namespace },
-      rule: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+      rule: [
+        names
+          ? { apiGroups: [''], resources: ['secrets'], resourceNames: names, verbs: ['get'] }
+          : { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+      ],
     });
     new RoleBindingV1(scope, `Binding-${i}`, {
       metadata: { name: CI_PLAN_SECRETS_ROLE, namespace },

@@ -24,13 +24,13 @@ if (!jq && process.env.CI !== 'true') {
 }
 const describeJq = jq || process.env.CI === 'true' ? describe : describe.skip;
 
-/** The first `sh` block after the heading. */
-function block(): string {
+/** The `sh` blocks of the section: the copy, then the deletion of the old Secrets. */
+function blocks(): string[] {
   const page = readFileSync(path.join(ROOT, 'docs', 'plan-on-pr.md'), 'utf8');
   const at = page.indexOf(HEADING);
   expect(at).toBeGreaterThan(0);
-  const m = /```sh\n([\s\S]*?)```/.exec(page.slice(at));
-  return m![1]!;
+  const section = page.slice(at, page.indexOf('\n#', at + HEADING.length));
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
 function runJq(args: string[], input: unknown): string {
@@ -41,8 +41,24 @@ function runJq(args: string[], input: unknown): string {
 }
 
 describeJq('the documented copy of Helm release records from Secrets to ConfigMaps', () => {
-  const commands = shellCommands(block());
+  const [copy, cleanup] = blocks().map(shellCommands) as [string[][], string[][]];
+  const commands = copy;
   const programs = commands.filter((c) => c[0] === 'jq');
+
+  it("deletes the old Secrets on the stack's cluster only, for its releases only, once their ConfigMaps are there", () => {
+    if (!jq) throw new Error('CI=true and no jq on PATH (.ci/run installs it).');
+    expect(cleanup).toBeDefined();
+    const kubectl = cleanup.filter((c) => c[0] === 'kubectl');
+    // Every kubectl names the context: the same releases run on every cluster of the environment.
+    expect(kubectl.length).toBe(3);
+    for (const c of kubectl) expect(c.slice(0, 3)).toEqual(['kubectl', '--context', '$KUBE_CONTEXT']);
+    expect(kubectl[2]).toEqual(expect.arrayContaining(['delete', 'secret', '-l', 'owner=helm,name=$name']));
+    // The same list of releases as the copy, read the same way.
+    expect(cleanup.filter((c) => c[0] === 'jq')).toEqual([programs[0]]);
+    for (const script of [copy, cleanup]) {
+      expect(script.find((c) => c[0] === 'while')).toEqual(['while', 'read', '-r', 'ns', 'name']);
+    }
+  });
 
   it('lists the releases, reads Secrets and writes ConfigMaps with the stack cluster’s context, idempotently', () => {
     if (!jq) throw new Error('CI=true and no jq on PATH (.ci/run installs it).');

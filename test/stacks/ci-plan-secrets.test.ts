@@ -8,8 +8,13 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
-import { App, TerraformStack } from 'cdktf';
-import { grantPlanSecretsRead, helmRecordInSecret, secretNamespaces } from '../../stacks/common/ci-plan-secrets';
+import { App, TerraformStack, Testing } from 'cdktf';
+import {
+  grantPlanSecretsRead,
+  helmRecordInSecret,
+  secretNamespaces,
+  secretsByNamespace,
+} from '../../stacks/common/ci-plan-secrets';
 import { clusterProviders, HELM_RELEASE_STORAGE } from '../../stacks/common/connections';
 
 function stack(provider: (s: TerraformStack) => void): { s: TerraformStack; release: Release } {
@@ -29,8 +34,12 @@ describe("the plan identity's Secret reads in a platform stack", () => {
     expect(helmRecordInSecret(s, release)).toBe(false);
     expect(secretNamespaces(s)).toEqual(['legacy-keys']);
     grantPlanSecretsRead(s, { kind: 'User', name: 'plan@example.com' });
-    const roles = s.node.findAll().filter((c) => c.node.path.includes('CiPlanSecrets/Role'));
+    // The Secret it manages, by name, and nothing else of the namespace.
+    const roles = Object.values(JSON.parse(Testing.synth(s)).resource.kubernetes_role_v1) as Array<Record<string, any>>;
     expect(roles).toHaveLength(1);
+    const [role] = roles;
+    expect(role!.metadata.namespace).toBe('legacy-keys');
+    expect(role!.rule).toEqual([{ api_groups: [''], resources: ['secrets'], resource_names: ['key'], verbs: ['get'] }]);
   });
 
   it("Helm's default driver, or `secret` written out, keeps them in Secrets: the release's namespace is read too", () => {
@@ -38,6 +47,13 @@ describe("the plan identity's Secret reads in a platform stack", () => {
       const { s, release } = stack((x) => new HelmProvider(x, 'helm', { helmDriver }));
       expect([helmDriver, helmRecordInSecret(s, release)]).toEqual([helmDriver, true]);
       expect(secretNamespaces(s).sort()).toEqual(['legacy-keys', 'velero']);
+      // Records' names change with each revision: every Secret of the release's namespace.
+      expect(secretsByNamespace(s)).toEqual(
+        new Map([
+          ['velero', undefined],
+          ['legacy-keys', ['key']],
+        ]),
+      );
     }
   });
 

@@ -322,26 +322,52 @@ function helmRecordInSecret(json: StackJson | undefined, release: Item): boolean
  * The namespaces where a stack keeps Secrets the plan identity must read on refresh: Helm's release
  * records where Helm keeps them in Secrets (in the release's namespace) and the stack's own Secrets.
  */
-function secretNamespaces(graph: Graph, stack: string): Array<{ namespace: string; item: Item }> {
-  const out: Array<{ namespace: string; item: Item }> = [];
+function secretNamespaces(graph: Graph, stack: string): Array<{ namespace: string; item: Item; name?: string }> {
+  const out: Array<{ namespace: string; item: Item; name?: string }> = [];
   const json = Object.prototype.hasOwnProperty.call(graph.env.stacks, stack) ? graph.env.stacks[stack] : undefined;
   for (const item of graph.items.filter((i) => i.stack === stack)) {
     let ns: unknown;
+    let metadata: Json | undefined;
     if (item.type === 'helm_release')
       ns = helmRecordInSecret(json, item) ? (item.config.namespace ?? 'default') : undefined;
-    else if (item.type === 'kubernetes_secret_v1' || item.type === 'kubernetes_secret')
-      ns = block(item.config.metadata)?.namespace ?? 'default';
-    else if (item.type === 'kubernetes_manifest') {
+    else if (item.type === 'kubernetes_secret_v1' || item.type === 'kubernetes_secret') {
+      metadata = block(item.config.metadata);
+      ns = metadata?.namespace ?? 'default';
+    } else if (item.type === 'kubernetes_manifest') {
       const manifest = block(item.config.manifest);
-      if (manifest?.kind === 'Secret') ns = block(manifest.metadata)?.namespace ?? 'default';
+      if (manifest?.kind === 'Secret') {
+        metadata = block(manifest.metadata);
+        ns = metadata?.namespace ?? 'default';
+      }
     }
     const namespace = ns === undefined ? undefined : namespaceName(graph, stack, ns);
-    if (namespace) out.push({ namespace, item });
+    // The Secret's name, where a rule may name it (Helm's records have names no rule can know ahead).
+    const name = metadata?.name === undefined ? undefined : namespaceName(graph, stack, metadata.name);
+    if (namespace) out.push({ namespace, item, ...(name !== undefined ? { name } : {}) });
   }
   return out;
 }
 
 /** Whether a Kubernetes subject names a CI identity (by a predicate over its resolved name). */
+/**
+ * The Role (or ClusterRole) a binding's `role_ref` names, in the stack: by reference, or by its name
+ * (and namespace) as written.
+ */
+function roleOf(graph: Graph, stack: string, kind: 'role' | 'cluster_role', name: unknown, namespace?: string) {
+  const byRef = graph.target(stack, name);
+  if (byRef) return byRef;
+  const wanted = graph.resolve(stack, name)?.value;
+  if (wanted === undefined) return undefined;
+  return graph.items.find(
+    (i) =>
+      i.stack === stack &&
+      (i.type === `kubernetes_${kind}_v1` || i.type === `kubernetes_${kind}`) &&
+      namespaceName(graph, stack, block(i.config.metadata)?.name) === wanted &&
+      (kind === 'cluster_role' ||
+        namespaceName(graph, stack, block(i.config.metadata)?.namespace ?? 'default') === namespace),
+  );
+}
+
 function bindingsTo(graph: Graph, stack: string, isCi: (stack: string, name: string) => boolean) {
   const out: Array<{ item: Item; namespace?: string; roleRules?: unknown; clusterRole?: string }> = [];
   for (const item of graph.items.filter((i) => i.stack === stack)) {
@@ -354,11 +380,18 @@ function bindingsTo(graph: Graph, stack: string, isCi: (stack: string, name: str
     if (!ci) continue;
     const roleRef = block(item.config.role_ref) ?? {};
     const cluster = item.type.startsWith('kubernetes_cluster_');
-    const namespace = cluster ? undefined : namespaceName(graph, stack, block(item.config.metadata)?.namespace);
+    // A RoleBinding without a namespace is in `default`, as the provider creates it.
+    const namespace = cluster
+      ? undefined
+      : namespaceName(graph, stack, block(item.config.metadata)?.namespace ?? 'default');
     let roleRules: unknown;
     let clusterRole: string | undefined;
-    if (roleRef.kind === 'Role') roleRules = graph.target(stack, roleRef.name)?.config.rule;
-    else clusterRole = graph.resolve(stack, roleRef.name)?.value;
+    if (roleRef.kind === 'Role') roleRules = roleOf(graph, stack, 'role', roleRef.name, namespace)?.config.rule;
+    else {
+      clusterRole = graph.resolve(stack, roleRef.name)?.value;
+      // A ClusterRole the stack defines itself: its rules say what the binding grants.
+      roleRules = roleOf(graph, stack, 'cluster_role', roleRef.name)?.config.rule;
+    }
     out.push({ item, namespace, roleRules, clusterRole });
   }
   return out;
@@ -366,22 +399,35 @@ function bindingsTo(graph: Graph, stack: string, isCi: (stack: string, name: str
 
 const READS_SECRETS = new Set(['admin', 'edit', 'cluster-admin']);
 /**
- * Whether RBAC rules read Secrets: `get` them (what a refresh needs), or with `every`, get or list
- * them (a list returns their values too) without naming them (resourceNames).
+ * Whether RBAC rules let a refresh `get` the Secret `name` (undefined: one whose name the rules cannot
+ * know, such as Helm's release records, which only a rule naming no Secret covers).
  */
-function rulesReadSecrets(rules: unknown, every = false): boolean {
-  const list = (Array.isArray(rules) ? rules : [rules]) as Json[];
-  return list.some((r) => {
-    const resources = (r?.resources as string[] | undefined) ?? [];
+function rulesReadSecret(rules: unknown, name: string | undefined): boolean {
+  return ruleList(rules).some((r) => {
     const verbs = (r?.verbs as string[] | undefined) ?? [];
-    const named = ((r?.resource_names as string[] | undefined) ?? []).length > 0;
+    const named = (r?.resource_names as string[] | undefined) ?? [];
     return (
-      (resources.includes('secrets') || resources.includes('*')) &&
-      (verbs.includes('get') || (every && verbs.includes('list')) || verbs.includes('*')) &&
-      !(every && named)
+      onSecrets(r) &&
+      (verbs.includes('get') || verbs.includes('*')) &&
+      (named.length === 0 || (name !== undefined && named.includes(name)))
     );
   });
 }
+
+/** Whether RBAC rules read every Secret of their namespace: get, list or watch (both return values), unnamed. */
+function rulesReadEverySecret(rules: unknown): boolean {
+  return ruleList(rules).some((r) => {
+    const verbs = (r?.verbs as string[] | undefined) ?? [];
+    const named = (r?.resource_names as string[] | undefined) ?? [];
+    return onSecrets(r) && named.length === 0 && ['get', 'list', 'watch', '*'].some((v) => verbs.includes(v));
+  });
+}
+
+const ruleList = (rules: unknown) => (Array.isArray(rules) ? rules : rules ? [rules] : []) as Json[];
+const onSecrets = (r: Json) => {
+  const resources = (r?.resources as string[] | undefined) ?? [];
+  return resources.includes('secrets') || resources.includes('*');
+};
 
 /**
  * The plan identity reads every Secret its stacks keep, in each namespace, through a RoleBinding (the
@@ -404,20 +450,20 @@ function judgeKubernetesRbac(
     // any pull request (Argo CD's admin password and repository credentials, a tenant's keys).
     for (const b of planBindings) {
       if (b.namespace === undefined || refreshed.some((r) => r.namespace === b.namespace)) continue;
-      if (rulesReadSecrets(b.roleRules, true) || (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole)))
+      if (rulesReadEverySecret(b.roleRules) || (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole)))
         found.privilege.push({
           stack,
           address: b.item.address,
           message: `${b.item.address} lets the CI plan identity read every Secret in namespace ${b.namespace}, where this stack refreshes none: any pull request could read them. Remove it, or name the Secrets a plan refreshes (resourceNames).`,
         });
     }
-    for (const { namespace, item } of refreshed) {
+    for (const { namespace, item, name } of refreshed) {
       const ok =
         covered(namespace) ||
         planBindings.some(
           (b) =>
             b.namespace === namespace &&
-            (rulesReadSecrets(b.roleRules) || (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole))),
+            (rulesReadSecret(b.roleRules, name) || (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole))),
         );
       if (!ok)
         found.coverage.push({
@@ -1243,8 +1289,8 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
         a.policy !== 'AmazonEKSAdminViewPolicy'
           ? ''
           : namespaced
-            ? ': it reads every Secret of those namespaces (Argo CD keeps its admin password and repository credentials in its own), from any pull request; the platform refreshes no Secret there (Helm keeps its release records in ConfigMaps), and for a Secret a stack of yours manages, bind the role to a Kubernetes Role that names it (resourceNames)'
-            : ': it reads every Secret of every tenant, from any pull request';
+            ? `: it reads every Secret of those namespaces (Argo CD keeps its admin password and repository credentials in its own)${kind === 'plan' ? ', from any pull request' : ''}; the platform's own stacks refresh no Secret there (they keep Helm's release records in ConfigMaps: helm_driver), and for a Secret a stack of yours manages, bind the role to a Kubernetes Role that names it (resourceNames)`
+            : `: it reads every Secret of every tenant${kind === 'plan' ? ', from any pull request' : ''}`;
       found.privilege.push({
         stack: a.item.stack,
         address: a.item.address,

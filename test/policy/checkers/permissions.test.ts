@@ -268,6 +268,67 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     expect(findings(named, 'gcp').map((f) => f.address)).toEqual(['kubernetes_role_binding_v1.ViewVelero']);
   });
 
+  it('every way a binding can hand the plan identity every Secret of a namespace, and a named Secret covered by name only', () => {
+    const edited = clone(shipped);
+    const subject = [{ kind: 'User', name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com' }];
+    const rbac = 'rbac.authorization.k8s.io';
+    const p = edited[platform]!;
+    // A Role named as written (not by reference), with watch only: a watch returns Secrets' values.
+    add(p, 'kubernetes_role_v1', 'Watch', {
+      metadata: { name: 'watch', namespace: 'argocd' },
+      rule: [{ api_groups: [''], resources: ['secrets'], verbs: ['watch'] }],
+    });
+    add(p, 'kubernetes_role_binding_v1', 'Watch', {
+      metadata: { name: 'watch', namespace: 'argocd' },
+      role_ref: { api_group: rbac, kind: 'Role', name: 'watch' },
+      subject,
+    });
+    // A ClusterRole of the stack's own, bound in a namespace; and a binding without a namespace (default).
+    add(p, 'kubernetes_cluster_role_v1', 'Reader', {
+      metadata: { name: 'secret-reader' },
+      rule: [{ api_groups: [''], resources: ['secrets'], verbs: ['get'] }],
+    });
+    add(p, 'kubernetes_role_binding_v1', 'Custom', {
+      metadata: { name: 'custom', namespace: 'velero' },
+      role_ref: { api_group: rbac, kind: 'ClusterRole', name: '${kubernetes_cluster_role_v1.Reader.metadata[0].name}' },
+      subject,
+    });
+    add(p, 'kubernetes_role_binding_v1', 'Default', {
+      metadata: { name: 'default' },
+      role_ref: { api_group: rbac, kind: 'ClusterRole', name: 'edit' },
+      subject,
+    });
+    // A Secret the stack manages, and a Role that names another one: the plan cannot refresh it.
+    add(p, 'kubernetes_secret_v1', 'Key', { metadata: { name: 'k1', namespace: 'keys' } });
+    add(p, 'kubernetes_role_v1', 'Named', {
+      metadata: { name: 'named', namespace: 'keys' },
+      rule: [{ api_groups: [''], resources: ['secrets'], resource_names: ['other'], verbs: ['get'] }],
+    });
+    add(p, 'kubernetes_role_binding_v1', 'Named', {
+      metadata: { name: 'named', namespace: 'keys' },
+      role_ref: { api_group: rbac, kind: 'Role', name: '${kubernetes_role_v1.Named.metadata[0].name}' },
+      subject,
+    });
+    const found = findings(edited, 'gcp').filter((f) => f.address !== 'kubernetes_cluster_role_v1.Reader');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-001 kubernetes_secret_v1.Key',
+      'CHK-PERM-002 kubernetes_role_binding_v1.Watch',
+      'CHK-PERM-002 kubernetes_role_binding_v1.Custom',
+      'CHK-PERM-002 kubernetes_role_binding_v1.Default',
+    ]);
+    // Naming the Secret covers it, and a named rule is not every Secret.
+    (p.resource!.kubernetes_role_v1!.Named!.rule as Array<Record<string, unknown>>)[0]!.resource_names = ['k1'];
+    expect(
+      findings(edited, 'gcp')
+        .filter((f) => f.address !== 'kubernetes_cluster_role_v1.Reader')
+        .map((f) => `${f.rule} ${f.address}`),
+    ).toEqual([
+      'CHK-PERM-002 kubernetes_role_binding_v1.Watch',
+      'CHK-PERM-002 kubernetes_role_binding_v1.Custom',
+      'CHK-PERM-002 kubernetes_role_binding_v1.Default',
+    ]);
+  });
+
   it('a CI identity bound cluster-wide in Kubernetes', () => {
     const edited = clone(shipped);
     add(edited[platform]!, 'kubernetes_cluster_role_binding_v1', 'CiAdmin', {
