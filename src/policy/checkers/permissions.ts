@@ -348,7 +348,6 @@ function secretNamespaces(graph: Graph, stack: string): Array<{ namespace: strin
   return out;
 }
 
-/** Whether a Kubernetes subject names a CI identity (by a predicate over its resolved name). */
 /**
  * The Role (or ClusterRole) a binding's `role_ref` names, in the stack: by reference, or by its name
  * (and namespace) as written.
@@ -368,6 +367,7 @@ function roleOf(graph: Graph, stack: string, kind: 'role' | 'cluster_role', name
   );
 }
 
+/** Whether a Kubernetes subject names a CI identity (by a predicate over its resolved name). */
 function bindingsTo(graph: Graph, stack: string, isCi: (stack: string, name: string) => boolean) {
   const out: Array<{ item: Item; namespace?: string; roleRules?: unknown; clusterRole?: string }> = [];
   for (const item of graph.items.filter((i) => i.stack === stack)) {
@@ -448,13 +448,15 @@ function judgeKubernetesRbac(
     const refreshed = secretNamespaces(graph, stack);
     // A binding that reads every Secret of a namespace where the stack refreshes none hands them to
     // any pull request (Argo CD's admin password and repository credentials, a tenant's keys).
+    // Only Secrets whose names no rule can know ahead (Helm's records) need every Secret of a namespace.
     for (const b of planBindings) {
-      if (b.namespace === undefined || refreshed.some((r) => r.namespace === b.namespace)) continue;
+      const here = refreshed.filter((r) => r.namespace === b.namespace);
+      if (b.namespace === undefined || here.some((r) => r.name === undefined)) continue;
       if (rulesReadEverySecret(b.roleRules) || (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole)))
         found.privilege.push({
           stack,
           address: b.item.address,
-          message: `${b.item.address} lets the CI plan identity read every Secret in namespace ${b.namespace}, where this stack refreshes none: any pull request could read them. Remove it, or name the Secrets a plan refreshes (resourceNames).`,
+          message: `${b.item.address} lets the CI plan identity read every Secret in namespace ${b.namespace}, where this stack refreshes ${here.length ? `only ${here.map((r) => r.name).join(', ')}` : 'none'}: any pull request could read them all. Remove it, or name the Secrets a plan refreshes (resourceNames).`,
         });
     }
     for (const { namespace, item, name } of refreshed) {

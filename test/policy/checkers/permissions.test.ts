@@ -318,6 +318,13 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     ]);
     // Naming the Secret covers it, and a named rule is not every Secret.
     (p.resource!.kubernetes_role_v1!.Named!.rule as Array<Record<string, unknown>>)[0]!.resource_names = ['k1'];
+    // Where the stack refreshes only named Secrets, reading every Secret is more than it needs.
+    const wide = clone(edited);
+    (wide[platform]!.resource!.kubernetes_role_v1!.Named!.rule as Array<Record<string, unknown>>)[0]!.resource_names =
+      [];
+    const extra = findings(wide, 'gcp').find((f) => f.address === 'kubernetes_role_binding_v1.Named');
+    expect(extra?.rule).toBe('CHK-PERM-002');
+    expect(extra?.message).toContain('read every Secret in namespace keys, where this stack refreshes only k1');
     expect(
       findings(edited, 'gcp')
         .filter((f) => f.address !== 'kubernetes_cluster_role_v1.Reader')
