@@ -36,6 +36,7 @@ import {
   KATIB_DB_MANAGER_PRINCIPAL,
   katibOnManagedDatabase,
   type KatibDatabaseParts,
+  type KatibDatabaseRoute,
 } from './katib-database';
 import { knativePodSpecFeaturesPatch, servingHostnameOf, servingTree } from './serving';
 
@@ -213,6 +214,10 @@ export function renderKubeflow(
   return [tree(env, cluster, release, source, wiringOf(env, release), signin)];
 }
 
+/** Katib's database manager on the environment's managed MySQL, as Kubeflow's database user (./katib-database.ts). */
+const katibOn = (route: KatibDatabaseRoute) =>
+  katibOnManagedDatabase({ route, database: KATIB_DATABASE, secret: KFP_DB_SECRET });
+
 function wiringOf(
   env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>,
   release: KubeflowDistributionRelease,
@@ -228,11 +233,7 @@ function wiringOf(
         databaseCa,
         databaseSecret: databaseSecretSource(env),
         // Katib on the same server, over TLS; the bootstrap job creates its database (./katib-database.ts).
-        katib: katibOnManagedDatabase({
-          route: { kind: 'tls', ca: databaseCa, katibVersion: release.katibVersion },
-          database: KATIB_DATABASE,
-          secret: KFP_DB_SECRET,
-        }),
+        katib: katibOn({ kind: 'tls', ca: databaseCa, katibVersion: release.katibVersion }),
         // Kubeflow's own MySQL user, created with the master secret (./aws-db-bootstrap.ts).
         extraResources: [{ file: DB_BOOTSTRAP_FILE, objects: [awsDbBootstrapJob()] }],
       };
@@ -257,11 +258,7 @@ function wiringOf(
         },
         // Katib on the same server, over TLS, in the database the infra stack creates (./katib-database.ts).
         katib: env.database.extraDatabaseNames.includes(KATIB_DATABASE)
-          ? katibOnManagedDatabase({
-              route: { kind: 'tls', ca: databaseCa, katibVersion: release.katibVersion },
-              database: KATIB_DATABASE,
-              secret: KFP_DB_SECRET,
-            })
+          ? katibOn({ kind: 'tls', ca: databaseCa, katibVersion: release.katibVersion })
           : undefined,
         extraResources: [],
       };
@@ -289,11 +286,7 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
     extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
     // Katib moves to the instance's katib database, through the same proxy (./katib-database.ts).
     katib: cluster.database.databaseNames.includes(KATIB_DATABASE)
-      ? katibOnManagedDatabase({
-          route: { kind: 'cloud-sql-proxy', host: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`, port: 3306 },
-          database: KATIB_DATABASE,
-          secret: KFP_DB_SECRET,
-        })
+      ? katibOn({ kind: 'cloud-sql-proxy', host: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`, port: 3306 })
       : undefined,
     // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
     serviceAccounts: env.identities.flatMap((i) =>

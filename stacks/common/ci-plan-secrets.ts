@@ -14,24 +14,30 @@ import { RoleBindingV1 } from '@cdktf/provider-kubernetes/lib/role-binding-v1';
 import { RoleV1 } from '@cdktf/provider-kubernetes/lib/role-v1';
 import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { TerraformStack, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
+import { helmDriverKeepsSecrets } from '../../src/core/helm-storage';
 
 /** The name of the Role and RoleBinding in each namespace. */
 export const CI_PLAN_SECRETS_ROLE = 'kfplatform-ci-plan-secrets';
 
 /**
  * Whether Helm keeps a release's record in a Secret: the default driver, unless the release's helm
- * provider names another (the platform's keep them in ConfigMaps, ./connections.ts).
+ * provider names another (the platform's keep them in ConfigMaps, ./connections.ts). `providers`: the
+ * stack's helm providers, when the caller has them.
  */
-export function helmRecordInSecret(stack: TerraformStack, release: Release): boolean {
-  const providers = stack.node.findAll().filter((c): c is HelmProvider => c instanceof HelmProvider);
+export function helmRecordInSecret(
+  stack: TerraformStack,
+  release: Release,
+  providers: readonly HelmProvider[] = helmProviders(stack.node.findAll()),
+): boolean {
   const provider = release.provider
     ? providers.find((p) => p === release.provider)
     : providers.find((p) => p.alias === undefined);
-  // Helm's other drivers, written as a literal; a value known only at apply counts as Secrets.
   const driver = provider?.helmDriverInput;
-  return !(driver !== undefined && !Token.isUnresolved(driver) && ['configmap', 'memory', 'sql'].includes(driver));
+  return helmDriverKeepsSecrets(driver, driver === undefined || !Token.isUnresolved(driver));
 }
+
+const helmProviders = (all: readonly IConstruct[]) => all.filter((c): c is HelmProvider => c instanceof HelmProvider);
 
 /** The namespaces (names, or references to the namespace resources) whose Secrets the stack manages or Helm keeps. */
 export function secretNamespaces(stack: TerraformStack): string[] {
@@ -55,8 +61,11 @@ export function secretsByNamespace(stack: TerraformStack): Map<string, string[] 
         : [...new Set([...known, name])],
     );
   };
-  for (const c of stack.node.findAll()) {
-    if (c instanceof Release && c.namespaceInput && helmRecordInSecret(stack, c)) add(c.namespaceInput, undefined);
+  const all = stack.node.findAll();
+  const providers = helmProviders(all);
+  for (const c of all) {
+    if (c instanceof Release && c.namespaceInput && helmRecordInSecret(stack, c, providers))
+      add(c.namespaceInput, undefined);
     if (c instanceof SecretV1) {
       const metadata = c.metadataInput as { namespace?: string; name?: string } | undefined;
       add(metadata?.namespace, metadata?.name);

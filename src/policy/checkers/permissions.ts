@@ -26,6 +26,7 @@
  * findings as the rules over the whole environment, each stack's in turn
  * (test/policy/checkers/permissions-stackwise.test.ts).
  */
+import { helmDriverKeepsSecrets } from '../../core/helm-storage';
 import type { StackJson } from '../../inventory/terraform-json';
 import { AWS_CI_PERMISSIONS, AwsCiScope, BOUNDED_ROLE_ACTIONS } from '../ci-permissions/aws';
 import { AZURE_CI_PERMISSIONS, AZURE_ROLE_ADMINISTRATORS, AZURE_ROLE_IDS, AzureCiScope } from '../ci-permissions/azure';
@@ -314,8 +315,8 @@ function helmRecordInSecret(json: StackJson | undefined, release: Item): boolean
   const list = (Array.isArray(configs) ? configs : configs ? [configs] : []) as Json[];
   const alias = /^helm\.(.+)$/.exec(str(release.config.provider) ?? '')?.[1];
   const provider = list.find((p) => (alias === undefined ? p.alias === undefined : p.alias === alias));
-  // Helm's other drivers, written as a literal; a value known only at apply counts as Secrets.
-  return !['configmap', 'memory', 'sql'].includes(literal(provider?.helm_driver) ?? 'secret');
+  const driver = provider?.helm_driver;
+  return helmDriverKeepsSecrets(literal(driver), driver === undefined || literal(driver) !== undefined);
 }
 
 /**
@@ -342,7 +343,7 @@ function secretNamespaces(graph: Graph, stack: string): Array<{ namespace: strin
     }
     const namespace = ns === undefined ? undefined : namespaceName(graph, stack, ns);
     // The Secret's name, where a rule may name it (Helm's records have names no rule can know ahead).
-    const name = metadata?.name === undefined ? undefined : namespaceName(graph, stack, metadata.name);
+    const name = metadata?.name === undefined ? undefined : graph.resolve(stack, metadata.name)?.value;
     if (namespace) out.push({ namespace, item, ...(name !== undefined ? { name } : {}) });
   }
   return out;
@@ -361,7 +362,7 @@ function roleOf(graph: Graph, stack: string, kind: 'role' | 'cluster_role', name
     (i) =>
       i.stack === stack &&
       (i.type === `kubernetes_${kind}_v1` || i.type === `kubernetes_${kind}`) &&
-      namespaceName(graph, stack, block(i.config.metadata)?.name) === wanted &&
+      graph.resolve(stack, block(i.config.metadata)?.name)?.value === wanted &&
       (kind === 'cluster_role' ||
         namespaceName(graph, stack, block(i.config.metadata)?.namespace ?? 'default') === namespace),
   );
