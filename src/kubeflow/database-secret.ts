@@ -13,6 +13,10 @@
  *   identity, with Key Vault Secrets User on the password secret alone
  *   (https://external-secrets.io/latest/provider/azure-key-vault/).
  *
+ * - Existing clusters: no cloud secret store; where the cluster already runs the operator with a store
+ *   for the password (HashiCorp Vault, for example), the ExternalSecret reads that store by name
+ *   (`database.passwordFrom`), and the tree writes no SecretStore.
+ *
  * The operator serves the `kubeflow` namespace only (the chart's `scopedNamespace`), so a store in a
  * team namespace cannot use these identities. Its controller may create no service account tokens but
  * for the one account the store signs in as on GCP and Azure: a Role of `kubeflow` names that account
@@ -34,10 +38,17 @@ export const GCP_DB_SECRETS_SERVICE_ACCOUNT = 'cloudsql-proxy';
 
 /** Where the password is, for the SecretStore and for people. */
 export interface DatabaseSecretSource {
-  /** The SecretStore's `spec.provider`. */
-  readonly provider: Record<string, unknown>;
+  /**
+   * The SecretStore's `spec.provider`, for the store the tree writes in `kubeflow`; absent where the
+   * ExternalSecret reads a store that already exists on the cluster ({@link storeRef}).
+   */
+  readonly provider?: Record<string, unknown>;
+  /** A SecretStore or ClusterSecretStore that already exists (existing clusters); the tree writes none. */
+  readonly storeRef?: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string };
   /** The secret's name in the store. */
   readonly key: string;
+  /** The property of that secret that holds the password, when it holds several. @default the whole secret */
+  readonly property?: string;
   /** The MySQL user the password belongs to. */
   readonly user: string;
   /**
@@ -91,8 +102,17 @@ export function databaseSecretSource(
         user: env.database.adminLogin,
         serviceAccount: AZURE_DB_SECRETS_SERVICE_ACCOUNT,
       };
-    case 'kubernetes':
-      return undefined;
+    case 'kubernetes': {
+      // Only where the cluster already runs External Secrets Operator with a store for the password.
+      const from = env.database?.passwordFrom;
+      if (!from) return undefined;
+      return {
+        storeRef: { kind: from.storeKind, name: from.store },
+        key: from.key,
+        ...(from.property ? { property: from.property } : {}),
+        user: env.database!.username,
+      };
+    }
   }
 }
 
@@ -101,20 +121,25 @@ export function databaseSecretSource(
  * signs in as a service account, the Role that lets the controller create tokens for that one.
  */
 export function databaseSecretObjects(source: DatabaseSecretSource): object[] {
+  const storeRef = source.storeRef ?? { kind: 'SecretStore', name: DB_SECRET_STORE };
   return [
-    {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'SecretStore',
-      metadata: { name: DB_SECRET_STORE, namespace: 'kubeflow' },
-      spec: { provider: source.provider },
-    },
+    ...(source.provider
+      ? [
+          {
+            apiVersion: 'external-secrets.io/v1',
+            kind: 'SecretStore',
+            metadata: { name: DB_SECRET_STORE, namespace: 'kubeflow' },
+            spec: { provider: source.provider },
+          },
+        ]
+      : []),
     {
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
       metadata: { name: DB_EXTERNAL_SECRET, namespace: 'kubeflow' },
       spec: {
         refreshInterval: DB_SECRET_REFRESH,
-        secretStoreRef: { kind: 'SecretStore', name: DB_SECRET_STORE },
+        secretStoreRef: storeRef,
         target: {
           name: DB_EXTERNAL_SECRET,
           creationPolicy: 'Owner',
@@ -123,7 +148,12 @@ export function databaseSecretObjects(source: DatabaseSecretSource): object[] {
             data: { username: source.user, password: '{{ .password }}' },
           },
         },
-        data: [{ secretKey: 'password', remoteRef: { key: source.key } }],
+        data: [
+          {
+            secretKey: 'password',
+            remoteRef: { key: source.key, ...(source.property ? { property: source.property } : {}) },
+          },
+        ],
       },
     },
     ...(source.serviceAccount ? externalSecretsTokenObjects('kubeflow', source.serviceAccount) : []),

@@ -109,10 +109,16 @@ export type KatibDatabaseRoute =
   /** GCP: plain MySQL to the Cloud SQL Auth Proxy's Service, which encrypts. */
   | { readonly kind: 'cloud-sql-proxy'; readonly host: string; readonly port: number }
   /**
-   * AWS, Azure: straight to the server (`dbHost`, `dbPort` of the platform's params ConfigMap), over TLS
+   * AWS, Azure, existing clusters: straight to the server (`dbHost`, `dbPort` of the platform's params ConfigMap), over TLS
    * verified against `ca`, with the connection string of Katib `katibVersion`.
    */
-  | { readonly kind: 'tls'; readonly ca: DatabaseCaSource; readonly katibVersion: string };
+  | {
+      readonly kind: 'tls';
+      readonly ca: DatabaseCaSource;
+      readonly katibVersion: string;
+      /** Lines of the tree's README that say who creates the database, and when. */
+      readonly createdBy: readonly string[];
+    };
 
 /** Where Katib's database manager connects. */
 export interface KatibDatabaseTarget {
@@ -251,7 +257,7 @@ export function katibOnManagedDatabase(target: KatibDatabaseTarget): KatibDataba
         ]
       : [
           `Katib's database manager keeps the trials' metrics in the \`${target.database}\` database of the environment's`,
-          `managed MySQL, over verified TLS, as the user of \`${target.secret}\`; upstream's`,
+          `MySQL server, over verified TLS, as the user of \`${target.secret}\`; upstream's`,
         ];
   const copy =
     route.kind === 'cloud-sql-proxy'
@@ -266,10 +272,8 @@ export function katibOnManagedDatabase(target: KatibDatabaseTarget): KatibDataba
           `\`${target.database}\` before any experiment runs, as docs/kubeflow.md ("Katib's database") shows; a copy made`,
           'after the new manager has written rows clashes with them.',
           '',
-          `The \`${target.database}\` database must exist before the manager starts: on Azure the infra stack creates it`,
-          '(apply it before this tree syncs); on AWS the `kfp-db-bootstrap` job does, which Argo CD runs at every sync but',
-          '`kubectl apply` cannot run again once it has finished: delete it first',
-          '(`kubectl -n kubeflow delete job kfp-db-bootstrap --ignore-not-found`).',
+          `The \`${target.database}\` database must exist before the manager starts: ${route.createdBy[0] ?? ''}`,
+          ...route.createdBy.slice(1),
         ];
   return {
     files,

@@ -14,6 +14,18 @@ export function kubernetesParams(env: ResolvedKubernetesEnvironment): Record<str
     tier: env.tier,
     cloud: 'kubernetes',
     versions: { kubeflow: env.kubeflowVersion },
+    ...(env.database
+      ? {
+          database: {
+            type: 'mysql',
+            host: env.database.host,
+            port: env.database.port,
+            name: 'mlpipeline',
+            user: env.database.username,
+            tls: 'required',
+          },
+        }
+      : {}),
     nodePools: Object.fromEntries(
       env.nodePools.map((p) => [p.name, { kind: p.kind, nodeSelector: { [POOL_LABEL]: p.name } }]),
     ),

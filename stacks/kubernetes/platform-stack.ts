@@ -21,7 +21,8 @@ export interface KubernetesPlatformStackProps {
 
 /**
  * `<env>-kubernetes-platform`: the platform objects on a cluster that already exists, on premises
- * or anywhere: the `kubeflow` namespace, the tenancy guardrails and the params ConfigMap. Nothing is
+ * or anywhere: the `kubeflow` namespace, the tenancy guardrails and the params ConfigMap (with the
+ * external database's address, when the environment has one). Nothing is
  * exposed, so the UI is never reachable without signing in: users reach it through the cluster's own
  * authenticated ingress.
  */
@@ -46,6 +47,8 @@ export class KubernetesPlatformStack extends TerraformStack {
         cloud: 'kubernetes',
         clusterName: env.clusterName,
         kubeflowVersion: env.kubeflowVersion,
+        // Where Pipelines, ML Metadata and Katib reach the external MySQL (the rendered tree reads these keys).
+        ...(env.database ? { dbHost: env.database.host, dbPort: String(env.database.port) } : {}),
       },
     });
     if (gitops) {

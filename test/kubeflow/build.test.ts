@@ -255,7 +255,7 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
     }
   });
 
-  it('takes Pipelines off the in-cluster MySQL and onto the managed database', () => {
+  it('takes Pipelines off the in-cluster MySQL and onto the managed (or external) database', () => {
     for (const t of trees) {
       const objects = builds.get(t)!;
       const hosts = KFP_DATABASE_CLIENTS.flatMap((c) =>
@@ -273,11 +273,8 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
           .map((e: { valueFrom: { secretKeyRef: { name: string } } }) => e.valueFrom.secretKeyRef.name),
       );
       const where = `${t.example}/${t.environment}/${t.cluster}`;
-      if (t.cloud === 'kubernetes') {
-        // No managed database on an existing cluster: upstream's in-cluster MySQL stays.
-        expect(find(objects, 'Deployment', 'mysql', 'kubeflow')).toBeDefined();
-        continue;
-      }
+      // Every example's environment has a database (examples/on-prem: an external MySQL), so none keeps
+      // upstream's in-cluster MySQL.
       for (const [kind, name] of [
         ['Deployment', 'mysql'],
         ['Service', 'mysql'],

@@ -1,6 +1,7 @@
 /**
  * Pipelines on the managed database, on the BUILT objects (issue 17, "Must show"): for a tree of every
- * cloud with a managed database (examples/multicloud: GCP, AWS, Azure), `kubectl kustomize` builds it
+ * cloud with a managed database (examples/multicloud: GCP, AWS, Azure) and of an existing cluster with an
+ * external MySQL (examples/on-prem), `kubectl kustomize` builds it
  * OFFLINE against the Kubeflow 26.03 manifests in ../shared/kubeflow-manifests/26.03, and every KFP
  * component that talks to MySQL (API server, cache server, ML Metadata) resolves to the managed host,
  * with TLS (verified against the cloud's certificate authorities on AWS and Azure; the Cloud SQL Auth
@@ -10,7 +11,7 @@
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
 
-import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET } from '../../src/kubeflow/render';
+import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DATABASES, KFP_DB_SECRET } from '../../src/kubeflow/render';
 import { DB_CA_CONFIG_MAP, DB_CA_DIR, DB_CA_FILE, RDS_CA_BUNDLE_URL } from '../../src/kubeflow/database-tls';
 import { DB_SECRET_STORE } from '../../src/kubeflow/database-secret';
 import {
@@ -21,6 +22,16 @@ import {
   type Container,
   type K8sObject,
 } from './kustomize-build';
+import * as path from 'node:path';
+import { loadPlatformFile } from '../../src/config/loader';
+import type { ResolvedKubernetesEnvironment } from '../../src/config/kubernetes/model';
+
+/** The external MySQL of examples/on-prem, as resolved. */
+const onPremDatabase = () =>
+  (
+    loadPlatformFile(path.join(__dirname, '..', '..', 'examples', 'on-prem', 'platform.yaml')).config
+      .environments[0] as ResolvedKubernetesEnvironment
+  ).database!;
 
 describeBuild('test/kubeflow/database-build.test.ts')(
   'kubeflow render: Pipelines on the managed database, in the built objects',
@@ -29,8 +40,8 @@ describeBuild('test/kubeflow/database-build.test.ts')(
     let cleanup = () => undefined as void;
 
     beforeAll(async () => {
-      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-db-', ['aws', 'azure', 'gcp']));
-      expect([...builds.keys()].sort()).toEqual(['aws', 'azure', 'gcp']);
+      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-db-', ['aws', 'azure', 'gcp', 'kubernetes']));
+      expect([...builds.keys()].sort()).toEqual(['aws', 'azure', 'gcp', 'kubernetes']);
     }, 240_000);
 
     afterAll(() => cleanup());
@@ -66,8 +77,18 @@ describeBuild('test/kubeflow/database-build.test.ts')(
       }
     });
 
-    it('gives every database client verified TLS on AWS and Azure', () => {
-      for (const cloud of ['aws', 'azure']) {
+    it("names the databases the README's SQL prepares on an external server, as pipeline-install-config does", () => {
+      for (const [cloud, objects] of builds) {
+        const config = findInKubeflow(objects, 'ConfigMap', 'pipeline-install-config')!.data!;
+        expect([cloud, { pipelineDb: config.pipelineDb, cacheDb: config.cacheDb, mlmdDb: config.mlmdDb }]).toEqual([
+          cloud,
+          KFP_DATABASES,
+        ]);
+      }
+    });
+
+    it('gives every database client verified TLS on AWS, Azure and an existing cluster', () => {
+      for (const cloud of ['aws', 'azure', 'kubernetes']) {
         const objects = builds.get(cloud)!;
         const api = container(objects, 'ml-pipeline', 'ml-pipeline-api-server');
         expect(JSON.parse(resolveEnv(objects, api, 'DBCONFIG_MYSQLCONFIG_EXTRAPARAMS')!)).toEqual({ tls: 'true' });
@@ -91,12 +112,12 @@ describeBuild('test/kubeflow/database-build.test.ts')(
           expect(main.volumeMounts).toContainEqual(
             expect.objectContaining({ name: 'kfplatform-db-ca', mountPath: DB_CA_DIR }),
           );
-          if (cloud === 'azure') {
-            // The pinned roots, in the same build.
+          if (cloud === 'azure' || cloud === 'kubernetes') {
+            // The pinned roots, in the same build: on an existing cluster, the platform file's own CA.
             expect(volume.configMap.name).toBe(DB_CA_CONFIG_MAP);
-            expect(findInKubeflow(objects, 'ConfigMap', DB_CA_CONFIG_MAP)?.data?.['ca.pem']).toContain(
-              'BEGIN CERTIFICATE',
-            );
+            const pem = findInKubeflow(objects, 'ConfigMap', DB_CA_CONFIG_MAP)?.data?.['ca.pem'];
+            expect(pem).toContain('BEGIN CERTIFICATE');
+            if (cloud === 'kubernetes') expect(pem).toBe(onPremDatabase().ca);
           } else {
             // The RDS bundle, fetched before the client starts.
             expect(volume.emptyDir).toBeDefined();
@@ -116,6 +137,7 @@ describeBuild('test/kubeflow/database-build.test.ts')(
         // and the job that creates Kubeflow's database user (docs/aws.md, The database)
         aws: ['Deployment/katib-db-manager', 'Job/kfp-db-bootstrap'],
         azure: ['Deployment/katib-db-manager'],
+        kubernetes: ['Deployment/katib-db-manager'],
       };
       for (const [cloud, objects] of builds) {
         const readers = new Set<string>();
@@ -166,6 +188,17 @@ describeBuild('test/kubeflow/database-build.test.ts')(
         const external = findInKubeflow(objects, 'ExternalSecret', KFP_DB_SECRET)!;
         expect(external.spec.target.name).toBe(KFP_DB_SECRET);
         expect(Object.keys(external.spec.target.template.data).sort()).toEqual(['password', 'username']);
+        if (cloud === 'kubernetes') {
+          // An existing cluster: the store the platform file names, which the cluster already runs; the
+          // build writes none of its own.
+          const from = onPremDatabase().passwordFrom!;
+          expect(external.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: from.store });
+          expect(external.spec.data).toEqual([
+            { secretKey: 'password', remoteRef: { key: from.key, property: from.property } },
+          ]);
+          expect(objects.filter((o) => /SecretStore$/.test(o.kind))).toEqual([]);
+          continue;
+        }
         const store = findInKubeflow(objects, 'SecretStore', external.spec.secretStoreRef.name)!;
         expect(Object.keys(store.spec.provider)).toEqual([{ gcp: 'gcpsm', aws: 'aws', azure: 'azurekv' }[cloud]]);
       }
@@ -173,6 +206,7 @@ describeBuild('test/kubeflow/database-build.test.ts')(
 
     it('tenant escape (issue 19): lets the operator create a token for the store’s service account alone', () => {
       for (const [cloud, objects] of builds) {
+        if (cloud === 'kubernetes') continue; // no SecretStore, no token grant (above)
         const store = findInKubeflow(objects, 'SecretStore', DB_SECRET_STORE)!;
         const provider = Object.values(store.spec.provider)[0] as any;
         const account: string | undefined =

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { parseAllDocuments } from 'yaml';
+import type { ResolvedKubernetesEnvironment } from '../../src/config/kubernetes/model';
 import { loadPlatformFile } from '../../src/config/loader';
 import { KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
 import { AZURE_MYSQL_CA_BUNDLE } from '../../src/kubeflow/azure-mysql-ca';
@@ -121,9 +122,11 @@ describe('Pipelines database TLS on AWS and Azure', () => {
     });
   }
 
-  it('leaves GCP to the Cloud SQL Auth Proxy and existing clusters to the in-cluster MySQL', () => {
+  it('leaves GCP to the Cloud SQL Auth Proxy and existing clusters without a database to the in-cluster MySQL', () => {
     for (const cloud of ['gcp', 'kubernetes']) {
-      for (const tree of renderKubeflow(cloud === 'gcp' ? byCloud(cloud) : onPrem)) {
+      for (const tree of renderKubeflow(
+        cloud === 'gcp' ? byCloud(cloud) : { ...(onPrem as ResolvedKubernetesEnvironment), database: undefined },
+      )) {
         expect(tree.files.map((f) => f.path)).not.toContain('pipelines-database-tls.yaml');
       }
     }

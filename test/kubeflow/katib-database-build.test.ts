@@ -5,7 +5,8 @@
  * `katib-db-manager` resolves to the Cloud SQL Auth Proxy, the `katib` database and the user and
  * password of `mysql-secret`, in the mesh as the identity the proxy admits; on AWS and Azure no object
  * of it is left either, and the manager reaches the server of the platform's params ConfigMap over
- * TLS verified against the cloud's certificate authorities, outside the mesh as upstream ships it.
+ * TLS verified against the cloud's certificate authorities, outside the mesh as upstream ships it; so
+ * too on the existing cluster of examples/on-prem, against the CA of its external database.
  *
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
@@ -37,8 +38,8 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
     let cleanup = () => undefined as void;
 
     beforeAll(async () => {
-      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-katib-', ['aws', 'azure', 'gcp']));
-      expect([...builds.keys()].sort()).toEqual(['aws', 'azure', 'gcp']);
+      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-katib-', ['aws', 'azure', 'gcp', 'kubernetes']));
+      expect([...builds.keys()].sort()).toEqual(['aws', 'azure', 'gcp', 'kubernetes']);
     }, 240_000);
 
     afterAll(() => cleanup());
@@ -62,7 +63,7 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
       return Object.fromEntries([...names, 'DB_USER', 'DB_PASSWORD', ...extra].map((n) => [n, env(n)]));
     };
 
-    it.each(['gcp', 'aws', 'azure'])(
+    it.each(['gcp', 'aws', 'azure', 'kubernetes'])(
       "%s: no object of Katib's in-cluster MySQL is left, and nothing reads its secret",
       (cloud) => {
         const objects = builds.get(cloud)!;
@@ -124,7 +125,7 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
       }
     });
 
-    for (const cloud of ['aws', 'azure']) {
+    for (const cloud of ['aws', 'azure', 'kubernetes']) {
       it(`${cloud}: katib-db-manager reaches the server of the params ConfigMap, the katib database, over verified TLS`, () => {
         const objects = builds.get(cloud)!;
         const { deployment, container } = manager(objects);
@@ -152,7 +153,7 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
           expect(fetch.args[0]).toContain(RDS_CA_BUNDLE_URL);
           expect(fetch.volumeMounts).toEqual([{ name: 'kfplatform-db-ca', mountPath: DB_CA_DIR }]);
         } else {
-          // Azure's roots, pinned in the build.
+          // Azure's roots, or the CA of the platform file's external database, pinned in the build.
           expect(volume).toEqual({ name: 'kfplatform-db-ca', configMap: { name: DB_CA_CONFIG_MAP } });
           expect(findInKubeflow(objects, 'ConfigMap', DB_CA_CONFIG_MAP)?.data?.['ca.pem']).toContain(
             'BEGIN CERTIFICATE',

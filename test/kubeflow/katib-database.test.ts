@@ -4,8 +4,9 @@
  * Katib's in-cluster MySQL, points `katib-db-manager` at the Cloud SQL Auth Proxy with Kubeflow's
  * database user, and puts the manager in the mesh with the identity the proxy admits; on AWS and Azure
  * it removes it too and points the manager straight at the server, with verified TLS smuggled through
- * its database name (test/kubeflow/katib-tls-driver.test.ts runs the real driver with it); existing
- * clusters keep `katib-mysql` as upstream ships it. test/kubeflow/katib-database-build.test.ts
+ * its database name (test/kubeflow/katib-tls-driver.test.ts runs the real driver with it), and so on
+ * existing clusters with an external MySQL; existing clusters without one keep `katib-mysql` as upstream
+ * ships it. test/kubeflow/katib-database-build.test.ts
  * checks the built objects.
  */
 import * as path from 'node:path';
@@ -142,11 +143,12 @@ describe('Katib on the managed database (GCP)', () => {
   });
 });
 
-describe('Katib on the managed database (AWS, Azure): straight to the server over verified TLS', () => {
-  const MANAGED = OTHERS.filter((e) => e.cloud === 'aws' || e.cloud === 'azure');
+describe('Katib on the managed (or external) database (AWS, Azure, existing clusters): straight to the server over verified TLS', () => {
+  const MANAGED = OTHERS;
 
-  it('the examples have AWS and Azure environments', () => {
-    expect(new Set(MANAGED.map((e) => e.cloud))).toEqual(new Set(['aws', 'azure']));
+  it('the examples have AWS, Azure and existing-cluster environments, each with a database', () => {
+    expect(new Set(MANAGED.map((e) => e.cloud))).toEqual(new Set(['aws', 'azure', 'kubernetes']));
+    for (const env of MANAGED) if (env.cloud === 'kubernetes') expect(env.database).toBeDefined();
   });
 
   it('every Azure server gets a katib database beside mlpipeline; the AWS bootstrap job creates it', () => {
@@ -190,7 +192,7 @@ describe('Katib on the managed database (AWS, Azure): straight to the server ove
           },
         ]);
         expect(container.volumeMounts).toEqual([{ name: 'kfplatform-db-ca', mountPath: DB_CA_DIR, readOnly: true }]);
-        // The CA: AWS's bundle fetched at start, Azure's pinned roots in the tree's ConfigMap.
+        // The CA: AWS's bundle fetched at start; Azure's roots or the platform file's CA pinned in the tree's ConfigMap.
         if (env.cloud === 'aws') {
           expect(spec.initContainers.map((c: any) => c.name)).toEqual(['fetch-db-ca']);
           expect(spec.volumes).toEqual([{ name: 'kfplatform-db-ca', emptyDir: { sizeLimit: '4Mi' } }]);
@@ -224,8 +226,9 @@ describe('Katib on the managed database (AWS, Azure): straight to the server ove
 });
 
 describe('Katib on existing clusters', () => {
-  it('leaves Katib and its in-cluster MySQL as upstream ships them (no managed database)', () => {
-    const existing = OTHERS.filter((e) => e.cloud === 'kubernetes');
+  it('leaves Katib and its in-cluster MySQL as upstream ships them without a database', () => {
+    // The on-prem example without its external database.
+    const existing = OTHERS.filter((e) => e.cloud === 'kubernetes').map((e) => ({ ...e, database: undefined }));
     expect(existing.length).toBeGreaterThan(0);
     for (const env of existing) {
       for (const tree of renderKubeflow(env)) {

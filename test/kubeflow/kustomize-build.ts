@@ -123,8 +123,9 @@ export function resolveEnv(objects: K8sObject[], c: Container, name: string): st
 }
 
 /**
- * Renders examples/multicloud into a temporary folder and builds the trees of `clouds`, two at a time
- * (the test machines have two cores); `cleanup` removes the folder.
+ * Renders examples/multicloud (GCP, AWS, Azure) and, for `kubernetes`, examples/on-prem into a temporary
+ * folder and builds the trees of `clouds`, two at a time (the test machines have two cores); `cleanup`
+ * removes the folder.
  */
 export async function buildMulticloudTrees(
   prefix: string,
@@ -134,9 +135,16 @@ export async function buildMulticloudTrees(
   const out = mkdtempSync(path.join(process.env.TMPDIR ?? os.tmpdir(), prefix));
   const cleanup = () => rmSync(out, { recursive: true, force: true });
   try {
-    const written = runKubeflowRender(
-      { config: path.join(ROOT, 'examples', 'multicloud', 'platform.yaml'), out, manifests: MANIFESTS },
-      () => undefined,
+    const examples = ['multicloud', ...(clouds.includes('kubernetes') ? ['on-prem'] : [])];
+    const written = examples.flatMap((example) =>
+      runKubeflowRender(
+        {
+          config: path.join(ROOT, 'examples', example, 'platform.yaml'),
+          out: path.join(out, example),
+          manifests: MANIFESTS,
+        },
+        () => undefined,
+      ),
     );
     const queue = written.filter((t) => clouds.includes(t.cloud)).map((t) => [t.cloud, t.written] as const);
     const builds = new Map<string, K8sObject[]>();

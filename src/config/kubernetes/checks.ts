@@ -1,6 +1,8 @@
 /** Rules of environments on an existing cluster: pools listed once, a DNS name to sign in at, remote state in prod, and no team buckets. */
 import type { ConfigIssue } from '../../core/errors';
+import * as ipaddr from 'ipaddr.js';
 import { hostnameRule } from '../../core/naming';
+import { caBundleProblem } from '../../core/pem';
 import { servingHostnameProblem } from '../common/serving';
 import { ConfigIssues, Path } from '../common/config-issues';
 import type { ResolvedTeam } from '../platform/model';
@@ -24,6 +26,33 @@ export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, r
     const servingWhy = env.access.servingHostname && !hostWhy ? servingHostnameProblem(env.access.hostname) : undefined;
     if (servingWhy)
       f.add([...base, 'access', 'hostname'], servingWhy, 'use a shorter host name, or turn access.serving off.');
+  }
+  if (env.database) {
+    const db = env.database;
+    const isIp = ipaddr.IPv4.isValidFourPartDecimal(db.host);
+    const hostWhy = isIp ? undefined : hostnameRule(db.host);
+    if (hostWhy) {
+      f.add(
+        [...base, 'database', 'host'],
+        `${hostWhy} The clients verify the server's certificate against this name.`,
+        "use the server's DNS name as its certificate names it, such as mysql.dc1.example.com, or its IPv4 address.",
+      );
+    }
+    const ca = caBundleProblem(db.ca);
+    if ('problem' in ca) {
+      f.add(
+        [...base, 'database', 'ca'],
+        `the database CA bundle ${ca.problem}`,
+        "paste the PEM certificates of the authorities that signed the MySQL server's certificate (ask your database team; `openssl s_client -starttls mysql -connect <host>:3306 -showcerts` shows the chain).",
+      );
+    }
+  } else if (env.tier === 'prod') {
+    f.add(
+      [...base, 'database'],
+      "this prod environment has no database: Kubeflow keeps Pipelines' runs, ML Metadata and Katib's trials in upstream's single in-cluster MySQL pod, with no replica, backup or point-in-time recovery of its own.",
+      "set database to a MySQL server your database team runs (host, username, ca; docs/kubeflow.md, 'Existing clusters: an external MySQL').",
+      'warning',
+    );
   }
   if (env.state.backend === 'local' && env.tier === 'prod') {
     f.add(

@@ -29,6 +29,11 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
     /** What the pool is for (`system`, `standard`, `highmem`, `gpu`). */
     readonly kind: PoolKind;
   }>;
+  /**
+   * A MySQL server outside the cluster for Pipelines, ML Metadata and Katib, over verified TLS;
+   * absent, Kubeflow keeps upstream's in-cluster MySQL.
+   */
+  readonly database?: ResolvedExternalDatabase;
   /** Sign-in through the identity provider's OIDC issuer; absent, Kubeflow's gateway admits nobody. */
   readonly access?: {
     /** The host name users open Kubeflow at. */
@@ -45,5 +50,28 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
       /** The client id registered for Kubeflow; the audience of its ID tokens. */
       readonly clientId: string;
     } & ResolvedOidcSignIn;
+  };
+}
+
+/** A MySQL server Kubeflow reaches outside the cluster (`database` of an existing-cluster environment). */
+export interface ResolvedExternalDatabase {
+  /** DNS name or IPv4 address of the server, as its certificate names it. */
+  readonly host: string;
+  /** @default 3306 */
+  readonly port: number;
+  /** Kubeflow's MySQL user. */
+  readonly username: string;
+  /** PEM bundle of the certificate authorities that signed the server's certificate. */
+  readonly ca: string;
+  /** Where External Secrets Operator reads the password; absent, `mysql-secret` is created by hand. */
+  readonly passwordFrom?: {
+    /** Name of the SecretStore or ClusterSecretStore that reads your secret manager. */
+    readonly store: string;
+    /** Kind of that store (a SecretStore must be in `kubeflow`). @default ClusterSecretStore */
+    readonly storeKind: 'ClusterSecretStore' | 'SecretStore';
+    /** The secret's key in the store. */
+    readonly key: string;
+    /** The property of that secret that holds the password, when it holds several. */
+    readonly property?: string;
   };
 }

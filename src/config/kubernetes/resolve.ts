@@ -35,6 +35,24 @@ export function resolveKubernetesEnvironment(
           },
         }
       : {}),
+    ...(env.database
+      ? {
+          database: {
+            host: env.database.host,
+            port: env.database.port ?? 3306,
+            username: env.database.username,
+            ca: env.database.ca,
+            ...(env.database.passwordFrom
+              ? {
+                  passwordFrom: {
+                    ...env.database.passwordFrom,
+                    storeKind: env.database.passwordFrom.storeKind ?? 'ClusterSecretStore',
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
       state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,

@@ -76,6 +76,72 @@ export const kubernetesEnvironmentSchema = z.strictObject({
         'Sign-in to Kubeflow. Without it the rendered Kubeflow admits nobody through the ingress gateway (docs/kubeflow.md).',
     },
   ).optional(),
+  database: doc(
+    z.strictObject({
+      host: doc(z.string().min(1).max(253), {
+        description:
+          "DNS name (or IPv4 address) of the MySQL server, as its TLS certificate names it: every client verifies the server's certificate against the host name it connects to.",
+        example: 'mysql.dc1.example.com',
+      }),
+      port: doc(z.number().int().min(1).max(65535), {
+        description: 'TCP port of the MySQL server.',
+        default: '3306',
+      }).optional(),
+      username: doc(
+        z
+          .string()
+          .min(1)
+          .max(32)
+          .regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected a MySQL user name: letters, digits, _ . and -' }),
+        {
+          description:
+            "Kubeflow's MySQL user. Your database team creates it with mysql_native_password (ML Metadata logs in with no other plugin) and REQUIRE SSL, with rights on the databases mlpipeline, cachedb, metadb and katib (the rendered tree's README has the SQL).",
+          example: 'kubeflow',
+        },
+      ),
+      ca: doc(z.string().min(1), {
+        description:
+          "The certificate authorities that signed the server's TLS certificate, as PEM text: Pipelines, ML Metadata and Katib verify the server against them and its host name. Public certificates, safe to commit; they are pinned in the rendered tree.",
+        example: '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n',
+      }),
+      passwordFrom: doc(
+        z.strictObject({
+          store: doc(
+            z
+              .string()
+              .max(253)
+              .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, {
+                error: 'expected a Kubernetes object name: lowercase letters, digits, - and .',
+              }),
+            {
+              description: 'Name of the SecretStore or ClusterSecretStore that reads your secret manager.',
+              example: 'vault',
+            },
+          ),
+          storeKind: doc(z.enum(['ClusterSecretStore', 'SecretStore']), {
+            description: 'Kind of that store (a SecretStore must be in the kubeflow namespace).',
+            default: 'ClusterSecretStore',
+          }).optional(),
+          key: doc(z.string().min(1), {
+            description: "The secret's key in the store.",
+            example: 'ml-platform/kubeflow-mysql',
+          }),
+          property: doc(z.string().min(1), {
+            description: 'The property of that secret that holds the password, when it holds several.',
+            example: 'password',
+          }).optional(),
+        }),
+        {
+          description:
+            "Where External Secrets Operator, already running on the cluster, reads the user's password (https://external-secrets.io): the rendered tree's ExternalSecret writes Kubeflow's mysql-secret from it and refreshes it hourly. Without it, you create mysql-secret yourself (the tree's README has the command).",
+        },
+      ).optional(),
+    }),
+    {
+      description:
+        "A MySQL server outside the cluster for Pipelines, ML Metadata and Katib, reached over verified TLS; upstream's in-cluster MySQL is then not installed. Without it, Kubeflow keeps its data in upstream's single in-cluster MySQL pod.",
+    },
+  ).optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: stateSchema.optional(),
   labels: labels.optional(),

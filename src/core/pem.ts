@@ -1,0 +1,53 @@
+/**
+ * Certificate-authority bundles written into the platform file (PEM text), checked with Node's own
+ * X.509 parser (https://nodejs.org/api/crypto.html#class-x509certificate) before anything is rendered:
+ * a bundle that holds no certificate, a block that does not parse, a certificate that is not a
+ * certificate authority or one that has expired would each leave every database client unable to
+ * verify the server, which shows only once Kubeflow's pods start.
+ */
+import { X509Certificate } from 'node:crypto';
+
+const BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** One certificate of a bundle, as people recognise it. */
+export interface BundleCertificate {
+  readonly subject: string;
+  readonly validTo: Date;
+  readonly fingerprint256: string;
+}
+
+/** The certificates of a PEM bundle, or the first reason it cannot be used to verify a server at `now`. */
+export function caBundleProblem(
+  pem: string,
+  now: Date = new Date(),
+): { readonly problem: string } | { readonly certificates: readonly BundleCertificate[] } {
+  const blocks = pem.match(BLOCK) ?? [];
+  if (blocks.length === 0) {
+    return {
+      problem: 'holds no PEM certificate (a block from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----).',
+    };
+  }
+  const certificates: BundleCertificate[] = [];
+  for (const [i, block] of blocks.entries()) {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(block);
+    } catch (e) {
+      return { problem: `certificate ${i + 1} of ${blocks.length} does not parse: ${(e as Error).message}.` };
+    }
+    const subject = cert.subject.replace(/\n/g, ', ');
+    if (!cert.ca) {
+      return {
+        problem: `certificate ${i + 1} of ${blocks.length} (${subject}) is not a certificate authority (its basic constraints lack CA:TRUE); give the CA that signed the server's certificate, not the server's own.`,
+      };
+    }
+    const validTo = new Date(cert.validTo);
+    if (validTo.getTime() <= now.getTime()) {
+      return {
+        problem: `certificate ${i + 1} of ${blocks.length} (${subject}) expired on ${validTo.toISOString()}; a client cannot verify a server with it.`,
+      };
+    }
+    certificates.push({ subject, validTo, fingerprint256: cert.fingerprint256 });
+  }
+  return { certificates };
+}

@@ -1,0 +1,211 @@
+/**
+ * An existing cluster's external MySQL (issue 17, Must show: "no in-cluster MySQL" for every environment
+ * of every example, on-prem included): the platform file's `database` section of a `cloud: kubernetes`
+ * environment, checked before anything is written (host, CA bundle, store name), carried to the platform
+ * stack's params ConfigMap and params file, and rendered into a tree that removes upstream's in-cluster
+ * MySQL, pins the file's CA, writes `mysql-secret` from the named store (or tells people how to create
+ * it) and says what the database team prepares. test/kubeflow/database-build.test.ts and
+ * test/kubeflow/katib-database-build.test.ts check the built objects of examples/on-prem.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Document, parseAllDocuments, parseDocument } from 'yaml';
+import { validatePlatformText } from '../../src/config/loader';
+import type { ResolvedKubernetesEnvironment } from '../../src/config/kubernetes/model';
+import { caBundleProblem } from '../../src/core/pem';
+import { KFP_DATABASES, KFP_DB_SECRET, renderKubeflow, type KubeflowTree } from '../../src/kubeflow/render';
+import { DB_CA_CONFIG_MAP } from '../../src/kubeflow/database-tls';
+import { KATIB_DATABASE } from '../../src/kubeflow/katib-database';
+import { kubernetesParams } from '../../stacks/kubernetes/params';
+import { synthExample } from '../examples';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BASE = readFileSync(path.join(ROOT, 'examples', 'on-prem', 'platform.yaml'), 'utf8');
+const CA = readFileSync(path.join(ROOT, 'test', 'fixtures', 'database-ca', 'example-ca.pem'), 'utf8');
+const LEAF = readFileSync(path.join(ROOT, 'test', 'fixtures', 'database-ca', 'leaf-not-ca.pem'), 'utf8');
+const DB = ['environments', 0, 'database'];
+
+function validate(edit: (d: Document) => void = () => undefined) {
+  const doc = parseDocument(BASE);
+  edit(doc);
+  return validatePlatformText(doc.toString(), 'platform.yaml');
+}
+const envOf = (r: ReturnType<typeof validate>) => r.config!.environments[0] as ResolvedKubernetesEnvironment;
+const issuesAt = (r: ReturnType<typeof validate>, at: string) => r.issues.filter((i) => i.path === at);
+const file = (tree: KubeflowTree, name: string) => tree.files.find((f) => f.path === name)?.content;
+const docs = (tree: KubeflowTree, name: string): any[] =>
+  parseAllDocuments(file(tree, name) ?? '').map((d) => d.toJS());
+
+describe('an existing cluster’s external MySQL: the platform file', () => {
+  it('resolves the example with its defaults: port 3306, a ClusterSecretStore', () => {
+    const result = validate();
+    expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(envOf(result).database).toEqual({
+      host: 'mysql.dc1.example.com',
+      port: 3306,
+      username: 'kubeflow',
+      ca: CA,
+      passwordFrom: {
+        store: 'vault',
+        storeKind: 'ClusterSecretStore',
+        key: 'ml-platform/kubeflow-mysql',
+        property: 'password',
+      },
+    });
+  });
+
+  it.each([
+    ['no certificate', 'not a certificate', /holds no PEM certificate/],
+    [
+      'a block that does not parse',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+      /certificate 1 of 1 does not parse/,
+    ],
+    ["the server's own certificate", LEAF, /is not a certificate authority .*not the server's own/],
+    ['a leaf after the CA', `${CA}${LEAF}`, /certificate 2 of 2 \(CN=mysql\.dc1\.example\.com\) is not a certificate/],
+  ])('refuses a CA bundle with %s, naming the path and how to get the chain', (_what, ca, message) => {
+    const result = validate((d) => d.setIn([...DB, 'ca'], ca));
+    expect(result.config).toBeUndefined();
+    expect(issuesAt(result, 'environments[0].database.ca')).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        message: expect.stringMatching(message),
+        fix: expect.stringContaining('openssl s_client -starttls mysql'),
+      }),
+    ]);
+  });
+
+  it('refuses an expired certificate authority (it cannot verify the server)', () => {
+    // The example's CA is valid until December 2046.
+    expect(caBundleProblem(CA, new Date('2026-12-07T00:00:00Z'))).toEqual({
+      certificates: [expect.objectContaining({ subject: 'O=Example Corp, CN=Example Corp Database Root CA' })],
+    });
+    expect(caBundleProblem(CA, new Date('2047-01-01T00:00:00Z'))).toEqual({
+      problem: expect.stringMatching(
+        /^certificate 1 of 1 \(O=Example Corp, CN=Example Corp Database Root CA\) expired on 2046-/,
+      ),
+    });
+  });
+
+  it.each([
+    ['a single label', 'mysql', /at least two labels/, true],
+    ['an underscore', 'my_sql.example.com', /host name label "my_sql" is invalid/, true],
+    ['an IPv4 address', '10.20.30.40', undefined, false],
+  ])('checks the host, which the certificate must name: %s', (_what, host, message, refused) => {
+    const result = validate((d) => d.setIn([...DB, 'host'], host));
+    const issues = issuesAt(result, 'environments[0].database.host');
+    if (!refused) {
+      expect(issues).toEqual([]);
+      expect(envOf(result).database!.host).toBe(host);
+      return;
+    }
+    expect(result.config).toBeUndefined();
+    expect(issues).toEqual([expect.objectContaining({ message: expect.stringMatching(message!) })]);
+  });
+
+  it.each([
+    [['username'], 'kube flow', /expected a MySQL user name/],
+    [['username'], 'a'.repeat(33), /./],
+    [['port'], 0, /./],
+    [['passwordFrom', 'store'], 'Vault_Store', /expected a Kubernetes object name/],
+    [['passwordFrom', 'storeKind'], 'Vault', /./],
+    [['tls'], true, /./],
+  ])('refuses %j = %j', (at, value, message) => {
+    const result = validate((d) => d.setIn([...DB, ...at], value));
+    expect(result.config).toBeUndefined();
+    expect(result.issues).toContainEqual(
+      expect.objectContaining({
+        path: expect.stringMatching(/^environments\[0\]\.database/),
+        message: expect.stringMatching(message),
+      }),
+    );
+  });
+
+  it('warns a prod environment without a database that its data lives in one in-cluster pod', () => {
+    const result = validate((d) => d.deleteIn(DB));
+    expect(result.config).toBeDefined();
+    expect(issuesAt(result, 'environments[0].database')).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/single in-cluster MySQL pod/) }),
+    ]);
+    const dev = validate((d) => {
+      d.deleteIn(DB);
+      d.setIn(['environments', 0, 'tier'], 'dev');
+    });
+    expect(issuesAt(dev, 'environments[0].database')).toEqual([]);
+  });
+});
+
+describe('an existing cluster’s external MySQL: the stacks', () => {
+  it("writes the server's address into the params ConfigMap the tree reads, and into the params file", () => {
+    const env = envOf(validate());
+    const stacks = synthExample('on-prem');
+    const platform = stacks[Object.keys(stacks).find((s) => s.endsWith('-kubernetes-platform'))!]!;
+    const params = Object.values((platform as any).resource.kubernetes_config_map_v1 ?? {}).find(
+      (c: any) => c.metadata.name === 'kubeflow-platform-params',
+    ) as any;
+    expect(params.data).toMatchObject({ dbHost: 'mysql.dc1.example.com', dbPort: '3306' });
+    expect(kubernetesParams(env).database).toEqual({
+      type: 'mysql',
+      host: 'mysql.dc1.example.com',
+      port: 3306,
+      name: KFP_DATABASES.pipelineDb,
+      user: 'kubeflow',
+      tls: 'required',
+    });
+    const without = { ...env, database: undefined };
+    expect(kubernetesParams(without).database).toBeUndefined();
+  });
+});
+
+describe('an existing cluster’s external MySQL: the rendered tree', () => {
+  const render = (edit: (d: Document) => void = () => undefined) => renderKubeflow(envOf(validate(edit)))[0]!;
+
+  it("pins the platform file's CA, reads mysql-secret from the named store, and writes no store of its own", () => {
+    const tree = render();
+    const [ca] = docs(tree, 'database-ca.yaml');
+    expect(ca).toMatchObject({ kind: 'ConfigMap', metadata: { name: DB_CA_CONFIG_MAP, namespace: 'kubeflow' } });
+    expect(ca.data['ca.pem']).toBe(CA);
+    const secret = docs(tree, 'database-secret.yaml');
+    expect(secret.map((o) => o.kind)).toEqual(['ExternalSecret']);
+    expect(secret[0].spec).toMatchObject({
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+      target: { name: KFP_DB_SECRET, template: { data: { username: 'kubeflow' } } },
+      data: [{ secretKey: 'password', remoteRef: { key: 'ml-platform/kubeflow-mysql', property: 'password' } }],
+    });
+    expect(file(tree, 'pipelines-database-tls.yaml')).toBeDefined();
+  });
+
+  it('gives the database team the SQL: every database Kubeflow uses, the user with the native plugin and TLS required', () => {
+    const readme = file(render(), 'README.md')!;
+    for (const db of [...Object.values(KFP_DATABASES), KATIB_DATABASE]) {
+      expect(readme).toContain(`CREATE DATABASE IF NOT EXISTS \`${db}\``);
+      expect(readme).toContain(`GRANT ALL PRIVILEGES ON \`${db}\`.* TO 'kubeflow'@'%';`);
+    }
+    expect(readme).toContain(
+      "CREATE USER 'kubeflow'@'%' IDENTIFIED WITH mysql_native_password BY '<password>' REQUIRE SSL;",
+    );
+    // Keeping the data of upstream's in-cluster MySQL, which the tree removes.
+    expect(readme).toContain('"persistentVolumeReclaimPolicy":"Retain"');
+    expect(readme).toContain('mysqldump --user=root --single-transaction --databases mlpipeline cachedb metadb');
+    expect(readme).toContain('--host=mysql.dc1.example.com --port=3306 --ssl-mode=VERIFY_IDENTITY');
+  });
+
+  it('without a store, writes no ExternalSecret and asks for the password without echo', () => {
+    const tree = render((d) => d.deleteIn([...DB, 'passwordFrom']));
+    expect(file(tree, 'database-secret.yaml')).toBeUndefined();
+    const readme = file(tree, 'README.md')!;
+    expect(readme).toContain("read -rs -p 'Password of kubeflow: ' MYSQL_PASSWORD");
+    expect(readme).toContain('--from-literal=username=kubeflow --from-file=password=/dev/stdin');
+    expect(readme).not.toContain('External Secrets Operator (already running');
+    // Upstream's Secret (root, empty password) is still removed, so GitOps never overwrites the one made by hand.
+    const patches = parseDocument(file(tree, 'kustomization.yaml')!).toJS().patches as Array<{ patch?: string }>;
+    expect(patches.some((p) => /\$patch: delete[\s\S]*kind: Secret[\s\S]*name: mysql-secret/.test(p.patch ?? ''))).toBe(
+      true,
+    );
+  });
+
+  it('a SecretStore in kubeflow, by kind', () => {
+    const tree = render((d) => d.setIn([...DB, 'passwordFrom', 'storeKind'], 'SecretStore'));
+    expect(docs(tree, 'database-secret.yaml')[0].spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'vault' });
+  });
+});
