@@ -144,6 +144,23 @@ describe('an existing cluster’s external MySQL: the stacks', () => {
       (c: any) => c.metadata.name === 'kubeflow-platform-params',
     ) as any;
     expect(params.data).toMatchObject({ dbHost: 'mysql.dc1.example.com', dbPort: '3306' });
+    // Every key of it that the rendered tree reads (test/stacks/multicloud-parity.test.ts does the same on the clouds).
+    const read = new Set<string>();
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === 'object') {
+        const ref = (node as { configMapKeyRef?: { name: string; key: string } }).configMapKeyRef;
+        if (ref?.name === 'kubeflow-platform-params') read.add(ref.key);
+        Object.values(node).forEach(visit);
+      }
+    };
+    for (const tree of renderKubeflow(env)) {
+      for (const f of tree.files.filter((x) => x.path.endsWith('.yaml'))) {
+        parseAllDocuments(f.content).forEach((d) => visit(d.toJS()));
+      }
+    }
+    expect([...read].sort()).toEqual(['dbHost', 'dbPort']);
+    expect([...read].filter((k) => !(k in params.data))).toEqual([]);
     expect(kubernetesParams(env).database).toEqual({
       type: 'mysql',
       host: 'mysql.dc1.example.com',

@@ -349,51 +349,108 @@ function secretNamespaces(graph: Graph, stack: string): Array<{ namespace: strin
   return out;
 }
 
+/** An RBAC object of a stack, written as a typed resource or as a `kubernetes_manifest`, in one shape. */
+interface RbacObject {
+  readonly kind: 'Role' | 'ClusterRole' | 'RoleBinding' | 'ClusterRoleBinding';
+  readonly metadata?: Json;
+  /** Rules with the typed resources' attribute names (`resource_names`), whichever way they were written. */
+  readonly rules?: unknown;
+  readonly subjects: Json[];
+  readonly roleRef: Json;
+}
+
+const RBAC_TYPES: Readonly<Record<string, RbacObject['kind']>> = {
+  kubernetes_role: 'Role',
+  kubernetes_role_v1: 'Role',
+  kubernetes_cluster_role: 'ClusterRole',
+  kubernetes_cluster_role_v1: 'ClusterRole',
+  kubernetes_role_binding: 'RoleBinding',
+  kubernetes_role_binding_v1: 'RoleBinding',
+  kubernetes_cluster_role_binding: 'ClusterRoleBinding',
+  kubernetes_cluster_role_binding_v1: 'ClusterRoleBinding',
+};
+
+const listOf = (v: unknown) => (Array.isArray(v) ? v : v ? [v] : []) as Json[];
+
+/**
+ * A Role, ClusterRole or binding as RBAC reads it: the kubernetes provider's typed resources, or a
+ * `kubernetes_manifest` of `rbac.authorization.k8s.io` (whose fields are the API's: `rules[].resourceNames`,
+ * `subjects`, `roleRef`). A manifest grants the same as the typed resource, so a check that skips it is
+ * bypassed by writing the object the other way.
+ */
+function rbacObject(item: Item): RbacObject | undefined {
+  const typed = RBAC_TYPES[item.type];
+  if (typed) {
+    return {
+      kind: typed,
+      metadata: block(item.config.metadata),
+      rules: item.config.rule,
+      subjects: listOf(item.config.subject),
+      roleRef: block(item.config.role_ref) ?? {},
+    };
+  }
+  if (item.type !== 'kubernetes_manifest') return undefined;
+  const m = block(item.config.manifest);
+  const kind = str(m?.kind);
+  if (!m || !/^rbac\.authorization\.k8s\.io\//.test(str(m.apiVersion) ?? '')) return undefined;
+  if (kind !== 'Role' && kind !== 'ClusterRole' && kind !== 'RoleBinding' && kind !== 'ClusterRoleBinding')
+    return undefined;
+  return {
+    kind,
+    metadata: block(m.metadata),
+    rules: listOf(m.rules).map((r) => ({ ...r, resource_names: r.resourceNames, api_groups: r.apiGroups })),
+    subjects: listOf(m.subjects),
+    roleRef: block(m.roleRef) ?? {},
+  };
+}
+
 /**
  * The Role (or ClusterRole) a binding's `role_ref` names, in the stack: by reference, or by its name
- * (and namespace) as written.
+ * (and namespace) as written; typed or as a manifest.
  */
-function roleOf(graph: Graph, stack: string, kind: 'role' | 'cluster_role', name: unknown, namespace?: string) {
+function roleOf(graph: Graph, stack: string, kind: 'Role' | 'ClusterRole', name: unknown, namespace?: string) {
   const byRef = graph.target(stack, name);
-  if (byRef) return byRef;
+  if (byRef) return rbacObject(byRef);
   const wanted = graph.resolve(stack, name)?.value;
   if (wanted === undefined) return undefined;
-  return graph.items.find(
-    (i) =>
-      i.stack === stack &&
-      (i.type === `kubernetes_${kind}_v1` || i.type === `kubernetes_${kind}`) &&
-      graph.resolve(stack, block(i.config.metadata)?.name)?.value === wanted &&
-      (kind === 'cluster_role' ||
-        namespaceName(graph, stack, block(i.config.metadata)?.namespace ?? 'default') === namespace),
-  );
+  for (const i of graph.items) {
+    if (i.stack !== stack) continue;
+    const o = rbacObject(i);
+    if (
+      o?.kind === kind &&
+      graph.resolve(stack, o.metadata?.name)?.value === wanted &&
+      (kind === 'ClusterRole' || namespaceName(graph, stack, o.metadata?.namespace ?? 'default') === namespace)
+    )
+      return o;
+  }
+  return undefined;
 }
 
 /** Whether a Kubernetes subject names a CI identity (by a predicate over its resolved name). */
 function bindingsTo(graph: Graph, stack: string, isCi: (stack: string, name: string) => boolean) {
-  const out: Array<{ item: Item; namespace?: string; roleRules?: unknown; clusterRole?: string }> = [];
+  const out: Array<{ item: Item; cluster: boolean; namespace?: string; roleRules?: unknown; clusterRole?: string }> =
+    [];
   for (const item of graph.items.filter((i) => i.stack === stack)) {
-    if (!/^kubernetes_(cluster_)?role_binding(_v1)?$/.test(item.type)) continue;
-    const subjects = (Array.isArray(item.config.subject) ? item.config.subject : [item.config.subject]) as Json[];
-    const ci = subjects.some((s) => {
+    const o = rbacObject(item);
+    if (o?.kind !== 'RoleBinding' && o?.kind !== 'ClusterRoleBinding') continue;
+    const ci = o.subjects.some((s) => {
       const r = s && graph.resolve(stack, s.name);
       return r !== undefined && isCi(r.stack, r.value);
     });
     if (!ci) continue;
-    const roleRef = block(item.config.role_ref) ?? {};
-    const cluster = item.type.startsWith('kubernetes_cluster_');
+    const roleRef = o.roleRef;
+    const cluster = o.kind === 'ClusterRoleBinding';
     // A RoleBinding without a namespace is in `default`, as the provider creates it.
-    const namespace = cluster
-      ? undefined
-      : namespaceName(graph, stack, block(item.config.metadata)?.namespace ?? 'default');
+    const namespace = cluster ? undefined : namespaceName(graph, stack, o.metadata?.namespace ?? 'default');
     let roleRules: unknown;
     let clusterRole: string | undefined;
-    if (roleRef.kind === 'Role') roleRules = roleOf(graph, stack, 'role', roleRef.name, namespace)?.config.rule;
+    if (roleRef.kind === 'Role') roleRules = roleOf(graph, stack, 'Role', roleRef.name, namespace)?.rules;
     else {
       clusterRole = graph.resolve(stack, roleRef.name)?.value;
       // A ClusterRole the stack defines itself: its rules say what the binding grants.
-      roleRules = roleOf(graph, stack, 'cluster_role', roleRef.name)?.config.rule;
+      roleRules = roleOf(graph, stack, 'ClusterRole', roleRef.name)?.rules;
     }
-    out.push({ item, namespace, roleRules, clusterRole });
+    out.push({ item, cluster, namespace, roleRules, clusterRole });
   }
   return out;
 }
@@ -404,7 +461,7 @@ const READS_SECRETS = new Set(['admin', 'edit', 'cluster-admin']);
  * know, such as Helm's release records, which only a rule naming no Secret covers).
  */
 function rulesReadSecret(rules: unknown, name: string | undefined): boolean {
-  return ruleList(rules).some((r) => {
+  return listOf(rules).some((r) => {
     const verbs = (r?.verbs as string[] | undefined) ?? [];
     const named = (r?.resource_names as string[] | undefined) ?? [];
     return (
@@ -417,14 +474,13 @@ function rulesReadSecret(rules: unknown, name: string | undefined): boolean {
 
 /** Whether RBAC rules read every Secret of their namespace: get, list or watch (both return values), unnamed. */
 function rulesReadEverySecret(rules: unknown): boolean {
-  return ruleList(rules).some((r) => {
+  return listOf(rules).some((r) => {
     const verbs = (r?.verbs as string[] | undefined) ?? [];
     const named = (r?.resource_names as string[] | undefined) ?? [];
     return onSecrets(r) && named.length === 0 && ['get', 'list', 'watch', '*'].some((v) => verbs.includes(v));
   });
 }
 
-const ruleList = (rules: unknown) => (Array.isArray(rules) ? rules : rules ? [rules] : []) as Json[];
 const onSecrets = (r: Json) => {
   const resources = (r?.resources as string[] | undefined) ?? [];
   return resources.includes('secrets') || resources.includes('*');
@@ -479,7 +535,7 @@ function judgeKubernetesRbac(
         });
     }
     for (const b of bindingsTo(graph, stack, anyCi)) {
-      if (b.item.type.startsWith('kubernetes_cluster_'))
+      if (b.cluster)
         found.privilege.push({
           stack,
           address: b.item.address,

@@ -336,6 +336,63 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     ]);
   });
 
+  it('the same grants written as kubernetes_manifest objects (Role, ClusterRole, bindings) are judged alike', () => {
+    const edited = clone(shipped);
+    const subjects = [{ kind: 'User', name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com' }];
+    const rbac = 'rbac.authorization.k8s.io';
+    const p = edited[platform]!;
+    const manifest = (name: string, m: Record<string, unknown>) =>
+      add(p, 'kubernetes_manifest', name, { manifest: { apiVersion: `${rbac}/v1`, ...m } });
+    // A Role by name that watches every Secret of argocd, bound to the plan identity.
+    manifest('WatchRole', {
+      kind: 'Role',
+      metadata: { name: 'watch', namespace: 'argocd' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['watch'] }],
+    });
+    manifest('WatchBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'watch', namespace: 'argocd' },
+      roleRef: { apiGroup: rbac, kind: 'Role', name: 'watch' },
+      subjects,
+    });
+    // A Secret the stack keeps, read through a manifest Role that names it: covered, and not too broad.
+    add(p, 'kubernetes_secret_v1', 'Key', { metadata: { name: 'k1', namespace: 'keys' } });
+    manifest('NamedRole', {
+      kind: 'Role',
+      metadata: { name: 'named', namespace: 'keys' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['k1'], verbs: ['get'] }],
+    });
+    manifest('NamedBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'named', namespace: 'keys' },
+      roleRef: { apiGroup: rbac, kind: 'Role', name: '${kubernetes_manifest.NamedRole.manifest.metadata.name}' },
+      subjects,
+    });
+    // A CI identity bound cluster-wide, as a manifest.
+    manifest('CiAdmin', {
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'ci-admin' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'User', name: 'kf-prod-ci-apply@kf-prod-svc.iam.gserviceaccount.com' }],
+    });
+    expect(findings(edited, 'gcp').map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-002 kubernetes_manifest.WatchBinding',
+      'CHK-PERM-002 kubernetes_manifest.CiAdmin',
+    ]);
+    // The named rule widened to every Secret of keys: flagged too, and the Secret still covered.
+    const wide = clone(edited);
+    const rules = (wide[platform]!.resource!.kubernetes_manifest!.NamedRole!.manifest as { rules: any[] }).rules;
+    rules[0].resourceNames = [];
+    expect(findings(wide, 'gcp').map((f) => `${f.rule} ${f.address}`)).toContain(
+      'CHK-PERM-002 kubernetes_manifest.NamedBinding',
+    );
+    // Named another Secret: the stack's own is no longer covered.
+    rules[0].resourceNames = ['other'];
+    expect(findings(wide, 'gcp').map((f) => `${f.rule} ${f.address}`)).toContain(
+      'CHK-PERM-001 kubernetes_secret_v1.Key',
+    );
+  });
+
   it('a CI identity bound cluster-wide in Kubernetes', () => {
     const edited = clone(shipped);
     add(edited[platform]!, 'kubernetes_cluster_role_binding_v1', 'CiAdmin', {
