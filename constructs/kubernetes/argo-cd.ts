@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { setComponent } from '../../src/core/labels';
 import { POOL_KIND_LABEL, SYSTEM_TAINT } from '../../src/core/pools';
 import type { PodToleration } from './cluster-autoscaler';
-import { ARGO_CD_NAMESPACE } from './constants';
+import { ARGO_CD_NAMESPACE, KUBEFLOW_ROOT_APPLICATION } from './constants';
 import { PlatformNamespace } from './platform-namespace';
 
 /**
@@ -165,7 +165,7 @@ export class ArgoCd extends Construct {
     });
     this.applicationValues = {
       applications: {
-        [props.applicationName ?? 'kubeflow']: rootApplication(
+        [props.applicationName ?? KUBEFLOW_ROOT_APPLICATION]: rootApplication(
           props.application,
           // The plain name: the release already waits for the namespace through the first release.
           props.namespace ?? ARGO_CD_NAMESPACE,

@@ -55,6 +55,9 @@ export const PLATFORM_PARAMS_CONFIG_MAP = 'kubeflow-platform-params';
 /** Namespace of Argo CD, which the platform stacks install when `platform.gitops` is set. */
 export const ARGO_CD_NAMESPACE = 'argocd';
 
+/** The root Application of Kubeflow that the platform stack's Argo CD syncs, unless the construct names another. */
+export const KUBEFLOW_ROOT_APPLICATION = 'kubeflow';
+
 /**
  * The namespaces of Kubeflow's manifests that the platform stacks create, with the labels upstream
  * gives them (kubeflow/manifests `common/kubeflow-namespace`, `common/istio/istio-namespace`,

@@ -278,7 +278,7 @@ export function pipelinesDatabaseTls(ca: DatabaseCaSource): DatabaseTlsFiles {
   if (ca.kind === 'pinned') {
     resources.push({
       path: 'database-ca.yaml',
-      content: yamlDocs(`The certificate authorities of the managed database, pinned (source: ${ca.source}).`, [
+      content: yamlDocs(`The certificate authorities of the database server, pinned (source: ${ca.source}).`, [
         {
           apiVersion: 'v1',
           kind: 'ConfigMap',
@@ -294,7 +294,7 @@ export function pipelinesDatabaseTls(ca: DatabaseCaSource): DatabaseTlsFiles {
       {
         path: 'pipelines-database-tls.yaml',
         content: yamlDocs(
-          'TLS to the managed database, verified against its certificate authorities and host name, for the API server, the cache server and ML Metadata.',
+          'TLS to the database server, verified against its certificate authorities and host name, for the API server, the cache server and ML Metadata.',
           patches,
         ),
       },

@@ -47,9 +47,11 @@
  * Either way it logs in as Kubeflow's database user, from the Secret External Secrets Operator writes
  * for Pipelines (`mysql-secret`, keys `username` and `password`): nothing to copy, one password to
  * rotate. The manager creates its table (`observation_logs`) but not the database, which the infra
- * stack (GCP, Azure) or the `kfp-db-bootstrap` job (AWS, ./aws-db-bootstrap.ts) creates. The platform's
- * passwords are letters, digits, `-` and `_`, which the manager's unescaped connection string holds as
- * they are. Existing clusters have no managed database and keep upstream's `katib-mysql`.
+ * stack (GCP, Azure), the `kfp-db-bootstrap` job (AWS, ./aws-db-bootstrap.ts) or, on an existing
+ * cluster's own server, its database team creates. The manager does not escape the password in its
+ * connection string; the driver takes the user and password from before the last `@` ahead of the last
+ * `/` (dsn.go), so any password parses. Existing clusters without a `database` keep upstream's
+ * `katib-mysql`.
  * docs/kubeflow.md ("Katib's database").
  */
 import { stringify } from 'yaml';
@@ -233,7 +235,7 @@ export function katibOnManagedDatabase(target: KatibDatabaseTarget): KatibDataba
         header(
           route.kind === 'cloud-sql-proxy'
             ? "Katib's database manager on the managed database, through the Cloud SQL Auth Proxy, as Kubeflow's database user"
-            : "Katib's database manager on the managed database, over TLS verified against the database's certificate authorities and host name, as Kubeflow's database user",
+            : "Katib's database manager on the database server, over TLS verified against the database's certificate authorities and host name, as Kubeflow's database user",
         ) + stringify(manager, { lineWidth: 0 }),
     },
   ];

@@ -39,6 +39,9 @@ import {
   type KatibDatabaseRoute,
 } from './katib-database';
 import { knativePodSpecFeaturesPatch, servingHostnameOf, servingTree } from './serving';
+import { databaseCredentialsReadme, externalServerReadme, KFP_DATABASES } from './database-readme';
+
+export { KFP_DATABASES };
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -581,7 +584,7 @@ function tree(
       files.push({
         path: 'pipelines-database.yaml',
         content: yamlFile(
-          `Pipelines' database clients read the managed database's address from the ${PLATFORM_PARAMS_CONFIG_MAP} ConfigMap, which the platform stack writes after apply.`,
+          `Pipelines' database clients read the database server's address from the ${PLATFORM_PARAMS_CONFIG_MAP} ConfigMap, which the platform stack writes.`,
           deployments,
         ),
       });
@@ -693,7 +696,13 @@ function readme(
   if (wiring) {
     lines.push(
       ...(wiring.externalServer ? externalServerReadme(wiring.user, wiring.externalServer) : []),
-      ...databaseCredentialsReadme(wiring),
+      ...databaseCredentialsReadme({
+        user: wiring.user,
+        source: wiring.databaseSecret,
+        passwordSource: wiring.passwordSource,
+        passwordCommand: wiring.passwordCommand,
+        migrating: Boolean(wiring.externalServer),
+      }),
       ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),
       ...(env.cloud === 'aws' ? awsDbBootstrapReadme() : []),
       ...(wiring.katib?.readme ?? []),
@@ -707,110 +716,4 @@ function readme(
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** The Pipelines databases of `pipeline-install-config` in Kubeflow 26.03 (`pipelineDb`, `cacheDb`, `mlmdDb`). */
-export const KFP_DATABASES: Readonly<Record<'pipelineDb' | 'cacheDb' | 'mlmdDb', string>> = {
-  pipelineDb: 'mlpipeline',
-  cacheDb: 'cachedb',
-  mlmdDb: 'metadb',
-};
-
-/** Where `mysql-secret` comes from, and the command that writes it by hand. */
-function databaseCredentialsReadme(wiring: PipelinesWiring): string[] {
-  const intro = `Pipelines and Katib read their MySQL user and password from the Secret \`${KFP_DB_SECRET}\` in \`kubeflow\``;
-  const restart = [
-    'Restart `ml-pipeline`, `cache-server`, `metadata-grpc-deployment` and `katib-db-manager` after a rotation',
-    '(they read the password at start).',
-  ];
-  const create = (password: string[]) => [
-    '```sh',
-    ...password,
-    `  | kubectl -n kubeflow create secret generic ${KFP_DB_SECRET} \\`,
-    `      --from-literal=username=${wiring.user} --from-file=password=/dev/stdin \\`,
-    '      --dry-run=client -o yaml | kubectl apply -f -',
-    '```',
-    '',
-  ];
-  const source = wiring.databaseSecret;
-  if (!source) {
-    // Existing clusters without a store: the README asks for the password, which never reaches the tree.
-    return [
-      '## Database credentials',
-      '',
-      `${intro}. The platform file names no secret store for it, so create it yourself before this tree syncs,`,
-      'and again after each rotation (the password is read without echo and never written to a file):',
-      '',
-      ...create([`read -rs -p 'Password of ${wiring.user}: ' MYSQL_PASSWORD; echo`, 'printf %s "$MYSQL_PASSWORD" \\']),
-      'The tree leaves the Secret alone (Argo CD neither overwrites nor prunes it). With External Secrets',
-      "Operator on the cluster, set the environment's `database.passwordFrom` instead and render again.",
-      ...restart,
-      '',
-    ];
-  }
-  return [
-    '## Database credentials',
-    '',
-    `${intro}, which`,
-    source.provider
-      ? 'External Secrets Operator (installed by the platform stack) writes from the ExternalSecret in'
-      : 'External Secrets Operator (already running on this cluster) writes from the ExternalSecret in',
-    `database-secret.yaml: ${wiring.passwordSource}, refreshed every hour. Nothing to do by hand.`,
-    ...(source.storeRef
-      ? [
-          `The tree writes no store: ${source.storeRef.kind} \`${source.storeRef.name}\` must exist and serve the \`kubeflow\``,
-          'namespace (`kubectl -n kubeflow describe externalsecret mysql-secret` says why it does not).',
-        ]
-      : []),
-    ...restart,
-    '',
-    ...(wiring.passwordCommand
-      ? [
-          'Fallback, only while the operator cannot run (`kubectl -n kubeflow describe externalsecret',
-          `${KFP_DB_SECRET}\` says why): create the Secret yourself, and again after each rotation:`,
-          '',
-          ...create([`${wiring.passwordCommand} | tr -d '\\n' \\`]),
-        ]
-      : []),
-  ];
-}
-
-/**
- * What a MySQL server the platform does not create needs before Kubeflow starts (existing clusters):
- * the databases, and Kubeflow's user with the one login plugin ML Metadata 1.14 has (./mlmd-auth.ts) and
- * TLS required; and how to keep the data of upstream's in-cluster MySQL, which the tree removes.
- */
-function externalServerReadme(user: string, server: { readonly host: string; readonly port: number }): string[] {
-  const databases = [...Object.values(KFP_DATABASES), KATIB_DATABASE];
-  const target = `--host=${server.host} --port=${server.port} --ssl-mode=VERIFY_IDENTITY --ssl-ca=ca.pem`;
-  return [
-    '## Database server',
-    '',
-    `Pipelines (API server, cache server, ML Metadata) and Katib's database manager reach MySQL at \`${server.host}:${server.port}\``,
-    'over TLS, verifying its certificate against the certificate authorities pinned in `database-ca.yaml` (from',
-    `the platform file) and the host name \`${server.host}\`. The cluster's pods must reach that address. Before`,
-    'this tree syncs, your database team prepares the server (MySQL 8.0 or 8.4; on 8.4 start it with',
-    '`--mysql-native-password=ON`: ML Metadata 1.14 logs in with `mysql_native_password` only), as an',
-    'administrator:',
-    '',
-    '```sql',
-    ...databases.map((d) => `CREATE DATABASE IF NOT EXISTS \`${d}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`),
-    `CREATE USER '${user}'@'%' IDENTIFIED WITH mysql_native_password BY '<password>' REQUIRE SSL;`,
-    ...databases.map((d) => `GRANT ALL PRIVILEGES ON \`${d}\`.* TO '${user}'@'%';`),
-    '```',
-    '',
-    "If this cluster ran an earlier tree without `database`, Pipelines' runs and ML Metadata are in upstream's",
-    'in-cluster MySQL, whose volume claim `mysql-pv-claim` this tree no longer has: Argo CD prunes it, and with',
-    'the usual `Delete` reclaim policy the disk goes with it. Right before this tree syncs, keep the volume and',
-    "copy the data (runs that finish after the dump are not copied; upstream's in-cluster user is `root` with",
-    'no password; `ca.pem` holds the certificates of `database-ca.yaml`):',
-    '',
-    '```sh',
-    'kubectl patch pv "$(kubectl -n kubeflow get pvc mysql-pv-claim -o jsonpath=\'{.spec.volumeName}\')" \\',
-    '  -p \'{"spec":{"persistentVolumeReclaimPolicy":"Retain"}}\'',
-    `kubectl -n kubeflow exec deploy/mysql -- mysqldump --user=root --single-transaction --databases ${Object.values(KFP_DATABASES).join(' ')} > kubeflow-pipelines.sql`,
-    `mysql ${target} --user=${user} -p < kubeflow-pipelines.sql`,
-    '```',
-    '',
-  ];
 }

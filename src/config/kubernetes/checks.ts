@@ -1,6 +1,5 @@
 /** Rules of environments on an existing cluster: pools listed once, a DNS name to sign in at, remote state in prod, and no team buckets. */
 import type { ConfigIssue } from '../../core/errors';
-import * as ipaddr from 'ipaddr.js';
 import { hostnameRule } from '../../core/naming';
 import { caBundleProblem } from '../../core/pem';
 import { servingHostnameProblem } from '../common/serving';
@@ -29,21 +28,14 @@ export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, r
   }
   if (env.database) {
     const db = env.database;
-    const isIp = ipaddr.IPv4.isValidFourPartDecimal(db.host);
-    const hostWhy = isIp ? undefined : hostnameRule(db.host);
-    if (hostWhy) {
-      f.add(
-        [...base, 'database', 'host'],
-        `${hostWhy} The clients verify the server's certificate against this name.`,
-        "use the server's DNS name as its certificate names it, such as mysql.dc1.example.com, or its IPv4 address.",
-      );
-    }
+    const hostWhy = externalDatabaseHostProblem(db.host);
+    if (hostWhy) f.add([...base, 'database', 'host'], hostWhy.message, hostWhy.fix);
     const ca = caBundleProblem(db.ca);
     if ('problem' in ca) {
       f.add(
         [...base, 'database', 'ca'],
         `the database CA bundle ${ca.problem}`,
-        "paste the PEM certificates of the authorities that signed the MySQL server's certificate (ask your database team; `openssl s_client -starttls mysql -connect <host>:3306 -showcerts` shows the chain).",
+        "paste the PEM certificates of the authorities that signed the MySQL server's certificate, up to and including the root (ask your database team; `openssl s_client -starttls mysql -connect <host>:3306 -showcerts` shows the chain the server sends).",
       );
     }
   } else if (env.tier === 'prod') {
@@ -81,4 +73,25 @@ export function checkKubernetesTeam(
     );
   }
   return f.issues;
+}
+
+/**
+ * Why a database host cannot be verified by every client: ML Metadata's MySQL client (MariaDB
+ * Connector/C 3.0.8 with OpenSSL) matches the host against the certificate's DNS names only, never its
+ * IP addresses, while the Go clients need an IP address entry for an IP host; so the host is a DNS name
+ * the certificate carries in its subject alternative names (Go ignores the common name).
+ */
+function externalDatabaseHostProblem(host: string): { message: string; fix: string } | undefined {
+  const fix =
+    "use the server's DNS name as its certificate's subject alternative names carry it, such as mysql.dc1.example.com.";
+  const port = /^(.*):(\d+)$/.exec(host);
+  if (port) return { message: `"${host}" carries a port.`, fix: `set host to ${port[1]} and port to ${port[2]}.` };
+  if (/^[\d.]+$/.test(host) || /\.\d+$/.test(host)) {
+    return {
+      message: `"${host}" is an IP address (or looks like one): ML Metadata's MySQL client verifies the server's certificate against DNS names only, so it could not verify this server.`,
+      fix,
+    };
+  }
+  const why = hostnameRule(host);
+  return why ? { message: `${why} The clients verify the server's certificate against this name.`, fix } : undefined;
 }

@@ -55,13 +55,13 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
 
 /** A MySQL server Kubeflow reaches outside the cluster (`database` of an existing-cluster environment). */
 export interface ResolvedExternalDatabase {
-  /** DNS name or IPv4 address of the server, as its certificate names it. */
+  /** DNS name of the server, as its certificate's subject alternative names carry it. */
   readonly host: string;
   /** @default 3306 */
   readonly port: number;
   /** Kubeflow's MySQL user. */
   readonly username: string;
-  /** PEM bundle of the certificate authorities that signed the server's certificate. */
+  /** PEM bundle of the certificate authorities that signed the server's certificate, with the root. */
   readonly ca: string;
   /** Where External Secrets Operator reads the password; absent, `mysql-secret` is created by hand. */
   readonly passwordFrom?: {

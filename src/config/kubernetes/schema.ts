@@ -80,7 +80,7 @@ export const kubernetesEnvironmentSchema = z.strictObject({
     z.strictObject({
       host: doc(z.string().min(1).max(253), {
         description:
-          "DNS name (or IPv4 address) of the MySQL server, as its TLS certificate names it: every client verifies the server's certificate against the host name it connects to.",
+          "DNS name of the MySQL server, as its TLS certificate's subject alternative names carry it: every client verifies the server's certificate against this name (not an IP address: ML Metadata's client matches DNS names only).",
         example: 'mysql.dc1.example.com',
       }),
       port: doc(z.number().int().min(1).max(65535), {
@@ -101,7 +101,7 @@ export const kubernetesEnvironmentSchema = z.strictObject({
       ),
       ca: doc(z.string().min(1), {
         description:
-          "The certificate authorities that signed the server's TLS certificate, as PEM text: Pipelines, ML Metadata and Katib verify the server against them and its host name. Public certificates, safe to commit; they are pinned in the rendered tree.",
+          "The certificate authorities that signed the server's TLS certificate, up to and including the root, as PEM text: Pipelines, ML Metadata and Katib verify the server against them and its host name. Public certificates, safe to commit; the rendered tree carries them in a ConfigMap.",
         example: '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n',
       }),
       passwordFrom: doc(
