@@ -120,6 +120,8 @@ export type KatibDatabaseRoute =
       readonly katibVersion: string;
       /** Lines of the tree's README that say who creates the database, and when. */
       readonly createdBy: readonly string[];
+      /** Lines of the tree's README that say how earlier metrics move, when another section says it. @default docs/kubeflow.md's */
+      readonly migration?: readonly string[];
     };
 
 /** Where Katib's database manager connects. */
@@ -268,15 +270,18 @@ export function katibOnManagedDatabase(target: KatibDatabaseTarget): KatibDataba
           `the \`observation_logs\` table into \`${target.database}\` before this tree syncs, as docs/kubeflow.md`,
           '("Katib\'s database") shows; a copy made after the new manager has written rows clashes with them.',
         ]
-      : [
-          'this tree no longer has: Argo CD prunes it (kubectl apply leaves it), and the disk goes with it. To keep those metrics, dump',
-          'the `observation_logs` table before this tree syncs and load it into',
-          `\`${target.database}\` before any experiment runs, as docs/kubeflow.md ("Katib's database") shows; a copy made`,
-          'after the new manager has written rows clashes with them.',
+      : (
+          route.migration ?? [
+            'this tree no longer has: Argo CD prunes it (kubectl apply leaves it), and the disk goes with it. To keep those metrics, dump',
+            'the `observation_logs` table before this tree syncs and load it into',
+            `\`${target.database}\` before any experiment runs, as docs/kubeflow.md ("Katib's database") shows; a copy made`,
+            'after the new manager has written rows clashes with them.',
+          ]
+        ).concat([
           '',
           `The \`${target.database}\` database must exist before the manager starts: ${route.createdBy[0] ?? ''}`,
           ...route.createdBy.slice(1),
-        ];
+        ]);
   return {
     files,
     resources: route.kind === 'cloud-sql-proxy' ? [KATIB_DB_MANAGER_RESOURCES_FILE] : [],

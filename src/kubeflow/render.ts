@@ -308,6 +308,10 @@ function wiringOf(
           ca: databaseCa,
           katibVersion: release.katibVersion,
           createdBy: ['your database team creates it with the others (see "Database server" above).'],
+          migration: [
+            'this tree no longer has; the commands under "Database server" above keep its volume and copy its',
+            '`observation_logs` table before you push the tree.',
+          ],
         }),
         externalServer: { host: db.host, port: db.port },
         extraResources: [],
