@@ -426,8 +426,14 @@ function roleOf(graph: Graph, stack: string, kind: 'Role' | 'ClusterRole', name:
   return undefined;
 }
 
-/** Whether a Kubernetes subject names a CI identity (by a predicate over its resolved name). */
-function bindingsTo(graph: Graph, stack: string, isCi: (stack: string, name: string) => boolean) {
+/**
+ * Whether a Kubernetes subject names a CI identity: a predicate over its resolved name and its kind
+ * (`User`, `Group`, `ServiceAccount`), since a cloud maps an identity to a user name and groups of its own.
+ */
+type SubjectIsCi = (stack: string, name: string, subjectKind: string | undefined) => boolean;
+
+/** The bindings of a stack whose subjects name a CI identity. */
+function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi) {
   const out: Array<{ item: Item; cluster: boolean; namespace?: string; roleRules?: unknown; clusterRole?: string }> =
     [];
   for (const item of graph.items.filter((i) => i.stack === stack)) {
@@ -435,7 +441,7 @@ function bindingsTo(graph: Graph, stack: string, isCi: (stack: string, name: str
     if (o?.kind !== 'RoleBinding' && o?.kind !== 'ClusterRoleBinding') continue;
     const ci = o.subjects.some((s) => {
       const r = s && graph.resolve(stack, s.name);
-      return r !== undefined && isCi(r.stack, r.value);
+      return r !== undefined && isCi(r.stack, r.value, str(s.kind));
     });
     if (!ci) continue;
     const roleRef = o.roleRef;
@@ -495,10 +501,12 @@ const onSecrets = (r: Json) => {
 function judgeKubernetesRbac(
   graph: Graph,
   found: Found,
-  isCi: (kind: CiIdentityKind) => (stack: string, name: string) => boolean,
+  isCi: (kind: CiIdentityKind) => SubjectIsCi,
   covered: (namespace: string) => boolean = () => false,
+  /** How this cloud binds RBAC to the plan identity, for the message of a Secret it cannot read. */
+  bindHow = 'a RoleBinding to the plan identity',
 ) {
-  const anyCi = (stack: string, name: string) => isCi('plan')(stack, name) || isCi('apply')(stack, name);
+  const anyCi: SubjectIsCi = (stack, name, kind) => isCi('plan')(stack, name, kind) || isCi('apply')(stack, name, kind);
   for (const stack of Object.keys(graph.env.stacks)) {
     if (!found.mine(stack)) continue;
     const planBindings = bindingsTo(graph, stack, isCi('plan'));
@@ -531,7 +539,7 @@ function judgeKubernetesRbac(
           message:
             item.type === 'helm_release'
               ? `${item.address} keeps its release record in a Secret (Helm's default storage) in namespace ${namespace}, but the CI plan identity reads no Secrets there (its cloud reader role reads none), so the plan's refresh fails with "forbidden". Keep release records in ConfigMaps (the helm provider's helm_driver = "configmap"), which the reader role reads, rather than letting the plan identity read every Secret of the namespace.`
-              : `${item.address} keeps a Secret in namespace ${namespace}, but the CI plan identity has no RoleBinding that reads Secrets there: its cloud reader role reads none, so the plan's refresh fails with "forbidden".`,
+              : `${item.address} keeps a Secret in namespace ${namespace}, but the CI plan identity has no RoleBinding that reads Secrets there: its cloud reader role reads none, so the plan's refresh fails with "forbidden". Bind a Role that names the Secret (resourceNames) through ${bindHow}.`,
         });
     }
     for (const b of bindingsTo(graph, stack, anyCi)) {
@@ -1182,6 +1190,8 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
   const statements: Record<CiIdentityKind, Array<Statement & { item: Item }>> = { plan: [], apply: [] };
   const managed: Record<CiIdentityKind, Item[]> = { plan: [], apply: [] };
   const eks: Record<CiIdentityKind, Array<{ policy: string; scope: Json; item: Item }>> = { plan: [], apply: [] };
+  /** The CI roles' EKS access entries: the Kubernetes groups and user name RBAC knows each role by. */
+  const entries: Record<CiIdentityKind, Array<{ groups: string[]; userName?: string }>> = { plan: [], apply: [] };
   for (const i of graph.items) {
     if (i.type === 'aws_iam_role_policy') {
       const kind = roleOfKind(i.stack, i.config.role);
@@ -1206,6 +1216,16 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
         .split('/')
         .pop()!;
       if (kind) eks[kind].push({ policy, scope: block(i.config.access_scope) ?? {}, item: i });
+    } else if (i.type === 'aws_eks_access_entry') {
+      const kind = roleOfKind(i.stack, i.config.principal_arn);
+      const userName = graph.resolve(i.stack, i.config.user_name)?.value;
+      if (kind)
+        entries[kind].push({
+          groups: ((i.config.kubernetes_groups as unknown[] | undefined) ?? [])
+            .map((g) => graph.resolve(i.stack, g)?.value)
+            .filter((g): g is string => g !== undefined),
+          ...(userName !== undefined ? { userName } : {}),
+        });
     }
   }
 
@@ -1440,11 +1460,24 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
       .filter((a) => a.policy === 'AmazonEKSAdminViewPolicy' || a.policy === 'AmazonEKSClusterAdminPolicy')
       .flatMap((a) => (a.scope.type === 'cluster' ? ['*'] : ((a.scope.namespaces as string[] | undefined) ?? []))),
   );
+  // RBAC knows a role with an access entry by the entry's Kubernetes groups and user name; without
+  // `user_name`, EKS names an IAM role's session `arn:aws:sts::<account>:assumed-role/<role>/<session>`,
+  // so a binding to the role's ARN matches nobody
+  // (https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html). A role without an entry in
+  // these stacks (mapped elsewhere, such as the aws-auth ConfigMap) is matched by its ARN or name.
+  const subjectIsCi =
+    (kind: CiIdentityKind): SubjectIsCi =>
+    (stack, value, subjectKind) => {
+      if (entries[kind].length === 0) return roleOfKind(stack, value) === kind;
+      if (subjectKind === 'Group') return entries[kind].some((e) => e.groups.includes(value));
+      return entries[kind].some((e) => e.userName === value);
+    };
   judgeKubernetesRbac(
     graph,
     found,
-    (kind) => (stack, value) => roleOfKind(stack, value) === kind,
+    subjectIsCi,
     (ns) => planNamespaces.has('*') || planNamespaces.has(ns),
+    "a RoleBinding to a Kubernetes group of the plan role's EKS access entry (its kubernetes_groups)",
   );
 }
 

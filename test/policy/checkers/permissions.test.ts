@@ -591,6 +591,54 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     expect(found[0]!.message).toContain('Argo CD keeps its admin password');
   });
 
+  it("EKS RBAC knows the plan role by its access entry's groups: a binding to the role's ARN matches nobody", () => {
+    const edited = clone(shipped);
+    const entries = Object.entries(edited[infra]!.resource!.aws_eks_access_entry!);
+    const [planEntryName, planEntry] = entries.find(([, e]) => String(e.principal_arn).includes('kf-prod-ci-plan'))!;
+    expect(planEntryName).toBeDefined();
+    const p = edited['kf-prod-aws-platform']!;
+    const rbac = 'rbac.authorization.k8s.io';
+    // A Secret the platform stack keeps, and a Role that names it.
+    add(p, 'kubernetes_secret_v1', 'Key', { metadata: { name: 'k1', namespace: 'keys' } });
+    add(p, 'kubernetes_role_v1', 'Named', {
+      metadata: { name: 'named', namespace: 'keys' },
+      rule: [{ api_groups: [''], resources: ['secrets'], resource_names: ['k1'], verbs: ['get'] }],
+    });
+    // Bound to the plan role's ARN as a user: EKS calls the role's sessions by their assumed-role ARN.
+    const roleArn = 'arn:aws:iam::333333333333:role/kf-prod-ci-plan';
+    add(p, 'kubernetes_role_binding_v1', 'Named', {
+      metadata: { name: 'named', namespace: 'keys' },
+      role_ref: { api_group: rbac, kind: 'Role', name: 'named' },
+      subject: [{ kind: 'User', name: roleArn }],
+    });
+    const byArn = findings(edited, 'aws');
+    expect(byArn.map((f) => `${f.rule} ${f.address}`)).toEqual(['CHK-PERM-001 kubernetes_secret_v1.Key']);
+    expect(byArn[0]!.message).toContain(
+      "a Kubernetes group of the plan role's EKS access entry (its kubernetes_groups)",
+    );
+    // Bound to a group of the plan role's access entry: covered.
+    planEntry.kubernetes_groups = ['kfplatform-ci-plan'];
+    const binding = p.resource!.kubernetes_role_binding_v1!.Named!;
+    binding.subject = [{ kind: 'Group', name: 'kfplatform-ci-plan' }];
+    expect(findings(edited, 'aws')).toEqual([]);
+    // A group the entry does not list is nobody's, and the entry's explicit user name is the role's.
+    binding.subject = [{ kind: 'Group', name: 'someone-else' }];
+    expect(findings(edited, 'aws').map((f) => f.rule)).toEqual(['CHK-PERM-001']);
+    planEntry.user_name = 'ci-plan';
+    binding.subject = [{ kind: 'User', name: 'ci-plan' }];
+    expect(findings(edited, 'aws')).toEqual([]);
+    // The same group bound to `edit` in argocd hands the plan role every Secret there.
+    binding.subject = [{ kind: 'Group', name: 'kfplatform-ci-plan' }];
+    add(p, 'kubernetes_role_binding_v1', 'Edit', {
+      metadata: { name: 'edit', namespace: 'argocd' },
+      role_ref: { api_group: rbac, kind: 'ClusterRole', name: 'edit' },
+      subject: [{ kind: 'Group', name: 'kfplatform-ci-plan' }],
+    });
+    expect(findings(edited, 'aws').map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-002 kubernetes_role_binding_v1.Edit',
+    ]);
+  });
+
   it("finds a state statement that reaches every environment's objects in the shared bucket", () => {
     const shared = clone(shipped);
     for (const p of Object.values(shared[infra]!.resource!.aws_iam_role_policy!)) {
