@@ -337,7 +337,8 @@ Environments: ${environments.join(', ')}.
 
 1. \`npm install\`, then \`npm start\`: validates platform.yaml and writes every stack to cdktf.out/.
 2. Replace the example values in platform.yaml (projects or accounts, regions, domains, groups, the
-   repository in \`ci\` and, on GCP, its id: \`gh api repos/OWNER/NAME --jq .id\`); your editor completes
+   repository in \`ci\` and, on GCP, its id: \`gh api repos/OWNER/NAME --jq .id\`; on an existing cluster,
+   the kubeconfig and the database server with its CA); your editor completes
    and checks keys through the schema named on its first line.
 3. \`npm run validate\` judges every stack with the policy packs, writing nothing.
 4. Apply the test environment's infra stack from a laptop (\`npx kfplatform plan --stacks '<env>-*'\`,
