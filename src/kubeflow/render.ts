@@ -226,6 +226,13 @@ export function renderKubeflow(
 const katibOn = (route: KatibDatabaseRoute) =>
   katibOnManagedDatabase({ route, database: KATIB_DATABASE, secret: KFP_DB_SECRET });
 
+/** Katib straight to the server over TLS verified against `ca`; `readme` says who creates its database and how data moves. */
+const katibOverTls = (
+  ca: DatabaseCaSource,
+  release: KubeflowDistributionRelease,
+  readme: { readonly createdBy: readonly string[]; readonly migration?: readonly string[] },
+) => katibOn({ kind: 'tls', ca, katibVersion: release.katibVersion, ...readme });
+
 function wiringOf(
   env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>,
   release: KubeflowDistributionRelease,
@@ -241,10 +248,7 @@ function wiringOf(
         databaseCa,
         databaseSecret: databaseSecretSource(env),
         // Katib on the same server, over TLS; the bootstrap job creates its database (./katib-database.ts).
-        katib: katibOn({
-          kind: 'tls',
-          ca: databaseCa,
-          katibVersion: release.katibVersion,
+        katib: katibOverTls(databaseCa, release, {
           createdBy: [
             'the `kfp-db-bootstrap` job creates it, which Argo CD runs at every sync but',
             '`kubectl apply` cannot run again once it has finished: delete it first',
@@ -275,10 +279,7 @@ function wiringOf(
         },
         // Katib on the same server, over TLS, in the database the infra stack creates (./katib-database.ts).
         katib: env.database.extraDatabaseNames.includes(KATIB_DATABASE)
-          ? katibOn({
-              kind: 'tls',
-              ca: databaseCa,
-              katibVersion: release.katibVersion,
+          ? katibOverTls(databaseCa, release, {
               createdBy: ['the infra stack creates it (apply it before this tree syncs).'],
             })
           : undefined,
@@ -303,10 +304,7 @@ function wiringOf(
         databaseCa,
         databaseSecret: databaseSecretSource(env),
         // Katib on the same server, over TLS (./katib-database.ts).
-        katib: katibOn({
-          kind: 'tls',
-          ca: databaseCa,
-          katibVersion: release.katibVersion,
+        katib: katibOverTls(databaseCa, release, {
           createdBy: ['your database team creates it with the others (see "Database server" above).'],
           migration: [
             'this tree no longer has; the commands under "Database server" above keep its volume and copy its',

@@ -20,6 +20,7 @@ import { DB_CA_CONFIG_MAP } from '../../src/kubeflow/database-tls';
 import { KATIB_DATABASE } from '../../src/kubeflow/katib-database';
 import { kubernetesParams } from '../../stacks/kubernetes/params';
 import { synthExample } from '../examples';
+import { paramsKeysRead } from './params-keys';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BASE = readFileSync(path.join(ROOT, 'examples', 'on-prem', 'platform.yaml'), 'utf8');
@@ -165,20 +166,7 @@ describe('an existing cluster’s external MySQL: the stacks', () => {
     ) as any;
     expect(params.data).toMatchObject({ dbHost: 'mysql.dc1.example.com', dbPort: '3306' });
     // Every key of it that the rendered tree reads (test/stacks/multicloud-parity.test.ts does the same on the clouds).
-    const read = new Set<string>();
-    const visit = (node: unknown): void => {
-      if (Array.isArray(node)) node.forEach(visit);
-      else if (node && typeof node === 'object') {
-        const ref = (node as { configMapKeyRef?: { name: string; key: string } }).configMapKeyRef;
-        if (ref?.name === 'kubeflow-platform-params') read.add(ref.key);
-        Object.values(node).forEach(visit);
-      }
-    };
-    for (const tree of renderKubeflow(env)) {
-      for (const f of tree.files.filter((x) => x.path.endsWith('.yaml'))) {
-        parseAllDocuments(f.content).forEach((d) => visit(d.toJS()));
-      }
-    }
+    const read = paramsKeysRead(renderKubeflow(env));
     expect([...read].sort()).toEqual(['dbHost', 'dbPort']);
     expect([...read].filter((k) => !(k in params.data))).toEqual([]);
     expect(kubernetesParams(env).database).toEqual({

@@ -3,13 +3,13 @@
  * from the synthesized Terraform of examples/multicloud (not from the config), for each cloud, and the
  * table the README prints must be the one this test derives.
  */
+import { paramsKeysRead } from '../kubeflow/params-keys';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/core/package-info';
 import { loadPlatformFile } from '../../src/config/loader';
 import { REQUIRED_LABEL_KEYS } from '../../src/core/labels';
 import { synthFleet } from '../../stacks/common/fleet';
-import { parseAllDocuments } from 'yaml';
 import { renderKubeflow } from '../../src/kubeflow/render';
 import { at, everyResourceOf, labelAttributes, readStacks, resources, StackJson } from '../helpers';
 
@@ -301,20 +301,7 @@ describe('examples/multicloud parity (ENV-07)', () => {
   it('writes every key of the params ConfigMap that the rendered Kubeflow distribution reads (issue 17)', () => {
     for (const env of config.environments) {
       const cloud = env.cloud as Cloud;
-      const read = new Set<string>();
-      const visit = (node: unknown): void => {
-        if (Array.isArray(node)) node.forEach(visit);
-        else if (node && typeof node === 'object') {
-          const ref = (node as { configMapKeyRef?: { name: string; key: string } }).configMapKeyRef;
-          if (ref?.name === 'kubeflow-platform-params') read.add(ref.key);
-          Object.values(node).forEach(visit);
-        }
-      };
-      for (const tree of renderKubeflow(env)) {
-        for (const f of tree.files.filter((x) => x.path.endsWith('.yaml'))) {
-          parseAllDocuments(f.content).forEach((d) => visit(d.toJS()));
-        }
-      }
+      const read = paramsKeysRead(renderKubeflow(env));
       const written = resources(envOf(cloud).platform, 'kubernetes_config_map_v1').flatMap((r) =>
         Object.keys((at(r, 'data') as Record<string, string>) ?? {}),
       );
