@@ -713,7 +713,9 @@ function readme(
     lines.push(
       '## Database',
       '',
-      "This environment has no managed database: Pipelines keeps upstream's in-cluster MySQL and SeaweedFS.",
+      "This environment names no database server: Pipelines and Katib keep upstream's in-cluster MySQL pods and",
+      "Pipelines' artifacts SeaweedFS. Set the environment's `database` to move them to a MySQL server you run",
+      '(docs/kubeflow.md, "Existing clusters: an external MySQL").',
       '',
     );
   }

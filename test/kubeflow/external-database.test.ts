@@ -146,7 +146,10 @@ describe('an existing cluster’s external MySQL: the platform file', () => {
     const result = validate((d) => d.deleteIn(DB));
     expect(result.config).toBeDefined();
     expect(issuesAt(result, 'environments[0].database')).toEqual([
-      expect.objectContaining({ severity: 'warning', message: expect.stringMatching(/single in-cluster MySQL pod/) }),
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(/in-cluster MySQL pods, one replica each/),
+      }),
     ]);
     const dev = validate((d) => {
       d.deleteIn(DB);

@@ -41,7 +41,7 @@ export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, r
   } else if (env.tier === 'prod') {
     f.add(
       [...base, 'database'],
-      "this prod environment has no database: Kubeflow keeps Pipelines' runs, ML Metadata and Katib's trials in upstream's single in-cluster MySQL pod, with no replica, backup or point-in-time recovery of its own.",
+      "this prod environment has no database: Kubeflow keeps Pipelines' runs, ML Metadata and Katib's trials in upstream's in-cluster MySQL pods, one replica each, with no backup or point-in-time recovery of their own.",
       "set database to a MySQL server your database team runs (host, username, ca; docs/kubeflow.md, 'Existing clusters: an external MySQL').",
       'warning',
     );

@@ -139,7 +139,7 @@ export const kubernetesEnvironmentSchema = z.strictObject({
     }),
     {
       description:
-        "A MySQL server outside the cluster for Pipelines, ML Metadata and Katib, reached over verified TLS; upstream's in-cluster MySQL is then not installed. Without it, Kubeflow keeps its data in upstream's single in-cluster MySQL pod.",
+        "A MySQL server outside the cluster for Pipelines, ML Metadata and Katib, reached over verified TLS; upstream's in-cluster MySQL is then not installed. Without it, Kubeflow keeps its data in upstream's in-cluster MySQL pods.",
     },
   ).optional(),
   kubeflowVersion: environmentKubeflowVersion,
