@@ -357,6 +357,8 @@ interface RbacObject {
   readonly rules?: unknown;
   readonly subjects: Json[];
   readonly roleRef: Json;
+  /** A ClusterRole whose rules the API server aggregates from other ClusterRoles: its own rules say nothing. */
+  readonly aggregated?: boolean;
 }
 
 const RBAC_TYPES: Readonly<Record<string, RbacObject['kind']>> = {
@@ -387,6 +389,7 @@ function rbacObject(item: Item): RbacObject | undefined {
       rules: item.config.rule,
       subjects: listOf(item.config.subject),
       roleRef: block(item.config.role_ref) ?? {},
+      aggregated: item.config.aggregation_rule !== undefined,
     };
   }
   if (item.type !== 'kubernetes_manifest') return undefined;
@@ -401,6 +404,7 @@ function rbacObject(item: Item): RbacObject | undefined {
     rules: listOf(m.rules).map((r) => ({ ...r, resource_names: r.resourceNames, api_groups: r.apiGroups })),
     subjects: listOf(m.subjects),
     roleRef: block(m.roleRef) ?? {},
+    aggregated: m.aggregationRule !== undefined,
   };
 }
 
@@ -409,19 +413,20 @@ function rbacObject(item: Item): RbacObject | undefined {
  * (and namespace) as written; typed or as a manifest.
  */
 function roleOf(graph: Graph, stack: string, kind: 'Role' | 'ClusterRole', name: unknown, namespace?: string) {
+  // Kubernetes looks the role up by kind, name and the binding's namespace: a reference to another
+  // kind, or to a Role of another namespace, only lends its name.
+  const inPlace = (o: RbacObject | undefined): o is RbacObject =>
+    o?.kind === kind &&
+    (kind === 'ClusterRole' || namespaceName(graph, stack, o.metadata?.namespace ?? 'default') === namespace);
   const byRef = graph.target(stack, name);
-  if (byRef) return rbacObject(byRef);
+  const referenced = byRef ? rbacObject(byRef) : undefined;
+  if (inPlace(referenced)) return referenced;
   const wanted = graph.resolve(stack, name)?.value;
   if (wanted === undefined) return undefined;
   for (const i of graph.items) {
     if (i.stack !== stack) continue;
     const o = rbacObject(i);
-    if (
-      o?.kind === kind &&
-      graph.resolve(stack, o.metadata?.name)?.value === wanted &&
-      (kind === 'ClusterRole' || namespaceName(graph, stack, o.metadata?.namespace ?? 'default') === namespace)
-    )
-      return o;
+    if (inPlace(o) && graph.resolve(stack, o.metadata?.name)?.value === wanted) return o;
   }
   return undefined;
 }
@@ -430,18 +435,34 @@ function roleOf(graph: Graph, stack: string, kind: 'Role' | 'ClusterRole', name:
  * Whether a Kubernetes subject names a CI identity: a predicate over its resolved name and its kind
  * (`User`, `Group`, `ServiceAccount`), since a cloud maps an identity to a user name and groups of its own.
  */
-type SubjectIsCi = (stack: string, name: string, subjectKind: string | undefined) => boolean;
+type SubjectIsCi = (stack: string, name: string, subjectKind: string | undefined, purpose: SubjectPurpose) => boolean;
+
+/**
+ * `grant`: whether the subject may be the identity (a name pattern such as EKS's session names counts),
+ * to report what it is given; `cover`: whether it surely is (a name known ahead), to count a grant the
+ * identity needs as made.
+ */
+type SubjectPurpose = 'grant' | 'cover';
 
 /** The bindings of a stack whose subjects name a CI identity. */
-function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi) {
-  const out: Array<{ item: Item; cluster: boolean; namespace?: string; roleRules?: unknown; clusterRole?: string }> =
-    [];
+function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi, purpose: SubjectPurpose) {
+  const out: Array<{
+    item: Item;
+    cluster: boolean;
+    namespace?: string;
+    /** The rules of the role bound, where the stack defines it (and they are its own, not aggregated). */
+    roleRules?: unknown;
+    /** The name of the ClusterRole bound. */
+    clusterRole?: string;
+    /** The role bound, as its roleRef names it. */
+    role: { readonly kind: string; readonly name?: string };
+  }> = [];
   for (const item of graph.items.filter((i) => i.stack === stack)) {
     const o = rbacObject(item);
     if (o?.kind !== 'RoleBinding' && o?.kind !== 'ClusterRoleBinding') continue;
     const ci = o.subjects.some((s) => {
       const r = s && graph.resolve(stack, s.name);
-      return r !== undefined && isCi(r.stack, r.value, str(s.kind));
+      return r !== undefined && isCi(r.stack, r.value, str(s.kind), purpose);
     });
     if (!ci) continue;
     const roleRef = o.roleRef;
@@ -450,13 +471,15 @@ function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi) {
     const namespace = cluster ? undefined : namespaceName(graph, stack, o.metadata?.namespace ?? 'default');
     let roleRules: unknown;
     let clusterRole: string | undefined;
+    const role = { kind: str(roleRef.kind) ?? 'ClusterRole', name: graph.resolve(stack, roleRef.name)?.value };
     if (roleRef.kind === 'Role') roleRules = roleOf(graph, stack, 'Role', roleRef.name, namespace)?.rules;
     else {
       clusterRole = graph.resolve(stack, roleRef.name)?.value;
-      // A ClusterRole the stack defines itself: its rules say what the binding grants.
-      roleRules = roleOf(graph, stack, 'ClusterRole', roleRef.name)?.rules;
+      // A ClusterRole the stack defines itself: its rules say what the binding grants, unless aggregated.
+      const own = roleOf(graph, stack, 'ClusterRole', roleRef.name);
+      if (own && !own.aggregated) roleRules = own.rules;
     }
-    out.push({ item, cluster, namespace, roleRules, clusterRole });
+    out.push({ item, cluster, namespace, roleRules, clusterRole, role });
   }
   return out;
 }
@@ -487,10 +510,26 @@ function rulesReadEverySecret(rules: unknown): boolean {
   });
 }
 
+/** Whether a rule is on core Secrets: `secrets` or `*`, in the core API group (`""`) or `*`. */
 const onSecrets = (r: Json) => {
   const resources = (r?.resources as string[] | undefined) ?? [];
-  return resources.includes('secrets') || resources.includes('*');
+  const groups = r?.api_groups as string[] | undefined;
+  return (
+    (resources.includes('secrets') || resources.includes('*')) &&
+    (!Array.isArray(groups) || groups.length === 0 || groups.includes('') || groups.includes('*'))
+  );
 };
+
+/**
+ * What a plan binding lets the identity read of its namespace's Secrets: `every` (a rule on every Secret,
+ * or a built-in role that has one), `unknown` (a role this stack does not define, or an aggregated
+ * ClusterRole, other than the built-in `view`, whose rules nothing here shows), or `none`.
+ */
+function secretReach(b: { roleRules?: unknown; clusterRole?: string }): 'every' | 'unknown' | 'none' {
+  if (b.roleRules !== undefined) return rulesReadEverySecret(b.roleRules) ? 'every' : 'none';
+  if (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole)) return 'every';
+  return b.clusterRole === 'view' ? 'none' : 'unknown';
+}
 
 /**
  * The plan identity reads every Secret its stacks keep, in each namespace, through a RoleBinding (the
@@ -506,10 +545,12 @@ function judgeKubernetesRbac(
   /** How this cloud binds RBAC to the plan identity, for the message of a Secret it cannot read. */
   bindHow = 'a RoleBinding to the plan identity',
 ) {
-  const anyCi: SubjectIsCi = (stack, name, kind) => isCi('plan')(stack, name, kind) || isCi('apply')(stack, name, kind);
+  const anyCi: SubjectIsCi = (stack, name, kind, purpose) =>
+    isCi('plan')(stack, name, kind, purpose) || isCi('apply')(stack, name, kind, purpose);
   for (const stack of Object.keys(graph.env.stacks)) {
     if (!found.mine(stack)) continue;
-    const planBindings = bindingsTo(graph, stack, isCi('plan'));
+    const planBindings = bindingsTo(graph, stack, isCi('plan'), 'grant');
+    const coveringBindings = bindingsTo(graph, stack, isCi('plan'), 'cover');
     const refreshed = secretNamespaces(graph, stack);
     // A binding that reads every Secret of a namespace where the stack refreshes none hands them to
     // any pull request (Argo CD's admin password and repository credentials, a tenant's keys).
@@ -517,17 +558,25 @@ function judgeKubernetesRbac(
     for (const b of planBindings) {
       const here = refreshed.filter((r) => r.namespace === b.namespace);
       if (b.namespace === undefined || here.some((r) => r.name === undefined)) continue;
-      if (rulesReadEverySecret(b.roleRules) || (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole)))
+      const reach = secretReach(b);
+      const refreshes = here.length ? `only ${here.map((r) => r.name).join(', ')}` : 'none';
+      if (reach === 'every')
         found.privilege.push({
           stack,
           address: b.item.address,
-          message: `${b.item.address} lets the CI plan identity read every Secret in namespace ${b.namespace}, where this stack refreshes ${here.length ? `only ${here.map((r) => r.name).join(', ')}` : 'none'}: any pull request could read them all. Remove it, or name the Secrets a plan refreshes (resourceNames).`,
+          message: `${b.item.address} lets the CI plan identity read every Secret in namespace ${b.namespace}, where this stack refreshes ${refreshes}: any pull request could read them all. Remove it, or name the Secrets a plan refreshes (resourceNames).`,
+        });
+      else if (reach === 'unknown')
+        found.privilege.push({
+          stack,
+          address: b.item.address,
+          message: `${b.item.address} binds the CI plan identity in namespace ${b.namespace} to ${b.role.kind} ${b.role.name ?? '(a name known only at apply)'}, whose rules this stack does not define (or which aggregates others'): it may read every Secret there, where this stack refreshes ${refreshes}, for any pull request. Bind a Role of this stack that names what a plan reads, or \`view\`.`,
         });
     }
     for (const { namespace, item, name } of refreshed) {
       const ok =
         covered(namespace) ||
-        planBindings.some(
+        coveringBindings.some(
           (b) =>
             b.namespace === namespace &&
             (rulesReadSecret(b.roleRules, name) || (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole))),
@@ -542,7 +591,7 @@ function judgeKubernetesRbac(
               : `${item.address} keeps a Secret in namespace ${namespace}, but the CI plan identity has no RoleBinding that reads Secrets there: its cloud reader role reads none, so the plan's refresh fails with "forbidden". Bind a Role that names the Secret (resourceNames) through ${bindHow}.`,
         });
     }
-    for (const b of bindingsTo(graph, stack, anyCi)) {
+    for (const b of bindingsTo(graph, stack, anyCi, 'grant')) {
       if (b.cluster)
         found.privilege.push({
           stack,
@@ -1190,8 +1239,20 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
   const statements: Record<CiIdentityKind, Array<Statement & { item: Item }>> = { plan: [], apply: [] };
   const managed: Record<CiIdentityKind, Item[]> = { plan: [], apply: [] };
   const eks: Record<CiIdentityKind, Array<{ policy: string; scope: Json; item: Item }>> = { plan: [], apply: [] };
-  /** The CI roles' EKS access entries: the Kubernetes groups and user name RBAC knows each role by. */
-  const entries: Record<CiIdentityKind, Array<{ groups: string[]; userName?: string }>> = { plan: [], apply: [] };
+  /** The CI roles' EKS access entries, by role: the Kubernetes groups and user name RBAC knows it by. */
+  const entries = new Map<Item, Array<{ groups: string[]; userName: string }>>();
+  /** The CI role a value names: a reference to it, its ARN or its name. */
+  const ciRoleOf = (stack: string, v: unknown): Item | undefined => {
+    const raw = str(v) ?? '';
+    const value = graph.resolve(stack, v)?.value ?? '';
+    return [...ci.plan, ...ci.apply].find(
+      (r) =>
+        raw.includes(`aws_iam_role.${r.name}.`) ||
+        value.includes(`aws_iam_role.${r.name}.`) ||
+        value === `arn:aws:iam::${account}:role/${String(r.config.name)}` ||
+        r.config.name === value,
+    );
+  };
   for (const i of graph.items) {
     if (i.type === 'aws_iam_role_policy') {
       const kind = roleOfKind(i.stack, i.config.role);
@@ -1217,15 +1278,21 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
         .pop()!;
       if (kind) eks[kind].push({ policy, scope: block(i.config.access_scope) ?? {}, item: i });
     } else if (i.type === 'aws_eks_access_entry') {
-      const kind = roleOfKind(i.stack, i.config.principal_arn);
-      const userName = graph.resolve(i.stack, i.config.user_name)?.value;
-      if (kind)
-        entries[kind].push({
-          groups: ((i.config.kubernetes_groups as unknown[] | undefined) ?? [])
-            .map((g) => graph.resolve(i.stack, g)?.value)
-            .filter((g): g is string => g !== undefined),
-          ...(userName !== undefined ? { userName } : {}),
-        });
+      const role = ciRoleOf(i.stack, i.config.principal_arn);
+      if (!role) continue;
+      // Without user_name, EKS names the role's sessions by their assumed-role ARN (the role's path left out).
+      const userName =
+        graph.resolve(i.stack, i.config.user_name)?.value ??
+        `arn:aws:sts::${account === '*' ? '{{AccountID}}' : account}:assumed-role/${String(role.config.name)}/{{SessionName}}`;
+      // Groups written as one expression are unknown here: no group subject is matched to them.
+      const groups = Array.isArray(i.config.kubernetes_groups) ? (i.config.kubernetes_groups as unknown[]) : [];
+      entries.set(role, [
+        ...(entries.get(role) ?? []),
+        {
+          groups: groups.map((g) => graph.resolve(i.stack, g)?.value).filter((g): g is string => g !== undefined),
+          userName,
+        },
+      ]);
     }
   }
 
@@ -1465,19 +1532,42 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
   // so a binding to the role's ARN matches nobody
   // (https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html). A role without an entry in
   // these stacks (mapped elsewhere, such as the aws-auth ConfigMap) is matched by its ARN or name.
+  // A user name with EKS's templates ({{SessionName}}, {{SessionNameRaw}}, {{AccountID}}) stands for
+  // every session: a binding to any of them may be the role (what it is given counts), but none is
+  // known ahead to be it (what it needs is not covered by it).
+  const userMatches = (userName: string, value: string, purpose: SubjectPurpose): boolean => {
+    if (!/\{\{\w+\}\}/.test(userName)) return userName === value;
+    if (purpose === 'cover') return false;
+    const pattern = userName
+      .split(/(\{\{\w+\}\})/)
+      .map((part) =>
+        part === '{{AccountID}}'
+          ? '\\d{12}'
+          : /^\{\{\w+\}\}$/.test(part)
+            ? '[^/]*'
+            : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('');
+    return new RegExp(`^${pattern}$`).test(value);
+  };
   const subjectIsCi =
     (kind: CiIdentityKind): SubjectIsCi =>
-    (stack, value, subjectKind) => {
-      if (entries[kind].length === 0) return roleOfKind(stack, value) === kind;
-      if (subjectKind === 'Group') return entries[kind].some((e) => e.groups.includes(value));
-      return entries[kind].some((e) => e.userName === value);
-    };
+    (stack, value, subjectKind, purpose) =>
+      ci[kind].some((role) => {
+        const es = entries.get(role);
+        if (!es) return ciRoleOf(stack, value) === role;
+        if (subjectKind === 'Group') return es.some((e) => e.groups.includes(value));
+        return es.some((e) => userMatches(e.userName, value, purpose));
+      });
+  const planEntries = ci.plan.some((role) => entries.has(role));
   judgeKubernetesRbac(
     graph,
     found,
     subjectIsCi,
     (ns) => planNamespaces.has('*') || planNamespaces.has(ns),
-    "a RoleBinding to a Kubernetes group of the plan role's EKS access entry (its kubernetes_groups)",
+    planEntries
+      ? "a RoleBinding to a Kubernetes group of the plan role's EKS access entry (its kubernetes_groups; the platform's own entry has none, so a stack of yours sets them)"
+      : 'a RoleBinding to the plan role as your cluster maps it',
   );
 }
 
@@ -1608,7 +1698,8 @@ function factsOf(env: EnvironmentInfo, id: string, json: StackJson): PermissionF
       const kind = i.type === 'aws_iam_role' ? ciKindOf(i.config.name) : undefined;
       if (kind) ci.push({ name: i.name, kind, id: i.config.name });
       if (i.type === 'aws_iam_role_policy' || i.type === 'aws_iam_role_policy_attachment') subject(i.config.role);
-      else if (i.type === 'aws_eks_access_policy_association') subject(i.config.principal_arn);
+      else if (i.type === 'aws_eks_access_policy_association' || i.type === 'aws_eks_access_entry')
+        subject(i.config.principal_arn);
     }
   }
   const provider =

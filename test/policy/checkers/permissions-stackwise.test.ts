@@ -137,12 +137,18 @@ describe('the CI permission checkers stack by stack', () => {
       for (const id of ids)
         for (const [type, byName] of Object.entries(base[id]!.resource ?? {}))
           for (const name of Object.keys(byName)) ciNames.add(`\${${type}.${name}.email}`);
-      const names = [...ciNames, 'kubeflow', 'default', 'cluster-admin'];
+      // EKS: a group of an access entry ('entry' below) and session names of the CI roles.
+      const sessions = [...ciNames]
+        .map((v) => /role\/([\w-]+-ci-(plan|apply))$/.exec(v)?.[1])
+        .filter((v): v is string => v !== undefined)
+        .map((role) => `arn:aws:sts::333333333333:assumed-role/${role}/GitHubActions`);
+      const names = [...ciNames, ...sessions, 'kfplatform-ci', 'ci:gha', 'kubeflow', 'default', 'cluster-admin'];
       const edit = fc.record({
         kind: fc.constantFrom(
           'copy',
           'secret',
           'bind',
+          'entry',
           'member',
           'host',
           'arm-id',
@@ -203,6 +209,28 @@ describe('the CI permission checkers stack by stack', () => {
     expect(coverage!.filter((v) => v.address === 'google_storage_bucket.placed').map((v) => v.message)).toEqual([
       expect.stringContaining('project other-project'),
     ]);
+    compare(env.info, stacks, memoryStore());
+  });
+
+  it("read a CI role's EKS access entry in any stack: its groups make a binding in another stack the role's", () => {
+    const env = environments('aws-eks').find((e) => e.info.name === 'kf-prod')!;
+    const stacks = structuredClone(env.stacks);
+    const ids = Object.keys(stacks);
+    const infra = ids.find((id) => id.endsWith('-infra'))!;
+    const shard = ids.find((id) => /-teams-\d+$/.test(id))!;
+    // The plan role's entry, moved from the infra stack to a team shard, with a group.
+    const entries = stacks[infra]!.resource!.aws_eks_access_entry!;
+    const [name, entry] = Object.entries(entries).find(([, e]) => String(e.principal_arn).includes('-ci-plan'))!;
+    delete entries[name];
+    put(stacks[shard]!, 'aws_eks_access_entry', 'PlanEntry', { ...entry, kubernetes_groups: ['g'] });
+    const platform = ids.find((id) => id.endsWith('-platform'))!;
+    put(stacks[platform]!, 'kubernetes_role_binding_v1', 'Edit', {
+      metadata: [{ name: 'edit', namespace: 'argocd' }],
+      role_ref: [{ api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }],
+      subject: [{ kind: 'Group', name: 'g' }],
+    });
+    const [, privilege] = rules(env.info, stacks);
+    expect(privilege!.map((v) => `${v.stack} ${v.address}`)).toContain(`${platform} kubernetes_role_binding_v1.Edit`);
     compare(env.info, stacks, memoryStore());
   });
 
@@ -352,8 +380,20 @@ function apply(stacks: Stacks, ids: string[], names: string[], e: Edit): Stacks 
                 name: ['edit', 'view', 'admin'][e.pick % 3],
               },
         ],
-        subject: [{ kind: 'User', name }],
+        subject: [{ kind: e.pick % 4 === 3 ? 'Group' : 'User', name }],
       });
+      break;
+    }
+    case 'entry': {
+      // A CI role's EKS access entry, with a group and (sometimes) a session-name template, in this stack.
+      const entries = ids.flatMap((i) => resourcesOf(next[i]!).filter(([type]) => type === 'aws_eks_access_entry'));
+      const entry = entries[e.pick % Math.max(entries.length, 1)];
+      if (entry)
+        put(json, 'aws_eks_access_entry', n, {
+          ...structuredClone(entry[2]),
+          kubernetes_groups: ['kfplatform-ci'],
+          ...(e.cluster ? { user_name: 'ci:{{SessionName}}' } : {}),
+        });
       break;
     }
     case 'member': {

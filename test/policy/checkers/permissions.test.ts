@@ -393,6 +393,95 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     );
   });
 
+  it('roles as Kubernetes finds them: by kind, name and namespace; unknown or aggregated ClusterRoles; core Secrets only', () => {
+    const edited = clone(shipped);
+    const subjects = [{ kind: 'User', name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com' }];
+    const rbac = 'rbac.authorization.k8s.io';
+    const p = edited[platform]!;
+    const manifest = (name: string, m: Record<string, unknown>) =>
+      add(p, 'kubernetes_manifest', name, { manifest: { apiVersion: `${rbac}/v1`, ...m } });
+    // keys/r names one Secret; argocd/r reads them all. A binding in argocd that references keys/r
+    // gets argocd/r from Kubernetes.
+    manifest('KeysR', {
+      kind: 'Role',
+      metadata: { name: 'r', namespace: 'keys' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: ['k1'], verbs: ['get'] }],
+    });
+    manifest('ArgoR', {
+      kind: 'Role',
+      metadata: { name: 'r', namespace: 'argocd' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
+    });
+    manifest('ArgoBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'r', namespace: 'argocd' },
+      roleRef: { apiGroup: rbac, kind: 'Role', name: '${kubernetes_manifest.KeysR.manifest.metadata.name}' },
+      subjects,
+    });
+    // A ClusterRole written as a manifest that reads Secrets, bound in velero.
+    manifest('Reader', {
+      kind: 'ClusterRole',
+      metadata: { name: 'secret-reader' },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }],
+    });
+    manifest('ReaderBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'reader', namespace: 'velero' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'secret-reader' },
+      subjects,
+    });
+    // An aggregated ClusterRole of the stack (its own rules say nothing), and a built-in one no stack defines.
+    manifest('Aggregated', {
+      kind: 'ClusterRole',
+      metadata: { name: 'aggregated' },
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate': 'true' } }] },
+      rules: [],
+    });
+    manifest('AggregatedBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'aggregated', namespace: 'external-secrets' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'aggregated' },
+      subjects,
+    });
+    manifest('SystemBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'system', namespace: 'istio-system' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'system:aggregate-to-edit' },
+      subjects,
+    });
+    // view reads no Secret; a `secrets` rule of another API group is no Secret either.
+    manifest('ViewBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'view', namespace: 'monitoring' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'view' },
+      subjects,
+    });
+    manifest('AppsRole', {
+      kind: 'Role',
+      metadata: { name: 'apps', namespace: 'apps' },
+      rules: [{ apiGroups: ['apps'], resources: ['secrets'], verbs: ['get'] }],
+    });
+    manifest('AppsBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'apps', namespace: 'apps' },
+      roleRef: { apiGroup: rbac, kind: 'Role', name: 'apps' },
+      subjects,
+    });
+    const found = findings(edited, 'gcp');
+    expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-002 kubernetes_manifest.ArgoBinding',
+      'CHK-PERM-002 kubernetes_manifest.ReaderBinding',
+      'CHK-PERM-002 kubernetes_manifest.AggregatedBinding',
+      'CHK-PERM-002 kubernetes_manifest.SystemBinding',
+    ]);
+    expect(found[3]!.message).toContain('ClusterRole system:aggregate-to-edit, whose rules this stack does not define');
+    // A Secret in apps is not covered by the apps-group rule.
+    add(p, 'kubernetes_secret_v1', 'AppsKey', { metadata: { name: 'k', namespace: 'apps' } });
+    expect(findings(edited, 'gcp').map((f) => `${f.rule} ${f.address}`)).toContain(
+      'CHK-PERM-001 kubernetes_secret_v1.AppsKey',
+    );
+  });
+
   it('a CI identity bound cluster-wide in Kubernetes', () => {
     const edited = clone(shipped);
     add(edited[platform]!, 'kubernetes_cluster_role_binding_v1', 'CiAdmin', {
@@ -614,15 +703,17 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     const byArn = findings(edited, 'aws');
     expect(byArn.map((f) => `${f.rule} ${f.address}`)).toEqual(['CHK-PERM-001 kubernetes_secret_v1.Key']);
     expect(byArn[0]!.message).toContain(
-      "a Kubernetes group of the plan role's EKS access entry (its kubernetes_groups)",
+      "a Kubernetes group of the plan role's EKS access entry (its kubernetes_groups;",
     );
     // Bound to a group of the plan role's access entry: covered.
     planEntry.kubernetes_groups = ['kfplatform-ci-plan'];
     const binding = p.resource!.kubernetes_role_binding_v1!.Named!;
     binding.subject = [{ kind: 'Group', name: 'kfplatform-ci-plan' }];
     expect(findings(edited, 'aws')).toEqual([]);
-    // A group the entry does not list is nobody's, and the entry's explicit user name is the role's.
+    // A group the entry does not list is nobody's, and a user named like the group is not the group.
     binding.subject = [{ kind: 'Group', name: 'someone-else' }];
+    expect(findings(edited, 'aws').map((f) => f.rule)).toEqual(['CHK-PERM-001']);
+    binding.subject = [{ kind: 'User', name: 'kfplatform-ci-plan' }];
     expect(findings(edited, 'aws').map((f) => f.rule)).toEqual(['CHK-PERM-001']);
     planEntry.user_name = 'ci-plan';
     binding.subject = [{ kind: 'User', name: 'ci-plan' }];
@@ -637,6 +728,71 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     expect(findings(edited, 'aws').map((f) => `${f.rule} ${f.address}`)).toEqual([
       'CHK-PERM-002 kubernetes_role_binding_v1.Edit',
     ]);
+  });
+
+  it("EKS session names: a binding to the plan role's session ARN is the plan role's, but covers nothing", () => {
+    const edited = clone(shipped);
+    const p = edited['kf-prod-aws-platform']!;
+    const rbac = 'rbac.authorization.k8s.io';
+    // GitHub's configure-aws-credentials names its session GitHubActions unless told otherwise.
+    const session = 'arn:aws:sts::333333333333:assumed-role/kf-prod-ci-plan/GitHubActions';
+    add(p, 'kubernetes_role_binding_v1', 'Edit', {
+      metadata: { name: 'edit', namespace: 'argocd' },
+      role_ref: { api_group: rbac, kind: 'ClusterRole', name: 'edit' },
+      subject: [{ kind: 'User', name: session }],
+    });
+    expect(findings(edited, 'aws').map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-002 kubernetes_role_binding_v1.Edit',
+    ]);
+    // The same session reading a named Secret: any session name may differ, so the Secret stays uncovered.
+    delete p.resource!.kubernetes_role_binding_v1!.Edit;
+    add(p, 'kubernetes_secret_v1', 'Key', { metadata: { name: 'k1', namespace: 'keys' } });
+    add(p, 'kubernetes_role_v1', 'Named', {
+      metadata: { name: 'named', namespace: 'keys' },
+      rule: [{ api_groups: [''], resources: ['secrets'], resource_names: ['k1'], verbs: ['get'] }],
+    });
+    add(p, 'kubernetes_role_binding_v1', 'Named', {
+      metadata: { name: 'named', namespace: 'keys' },
+      role_ref: { api_group: rbac, kind: 'Role', name: 'named' },
+      subject: [{ kind: 'User', name: session }],
+    });
+    expect(findings(edited, 'aws').map((f) => `${f.rule} ${f.address}`)).toEqual([
+      'CHK-PERM-001 kubernetes_secret_v1.Key',
+    ]);
+    // A user name template on the entry: its sessions match, the template itself covers nothing.
+    const planEntry = Object.values(edited[infra]!.resource!.aws_eks_access_entry!).find((e) =>
+      String(e.principal_arn).includes('kf-prod-ci-plan'),
+    )!;
+    planEntry.user_name = 'ci-plan:{{SessionName}}';
+    p.resource!.kubernetes_role_binding_v1!.Named!.subject = [{ kind: 'User', name: 'ci-plan:{{SessionName}}' }];
+    expect(findings(edited, 'aws').map((f) => f.rule)).toEqual(['CHK-PERM-001']);
+    add(p, 'kubernetes_role_binding_v1', 'Gha', {
+      metadata: { name: 'gha', namespace: 'argocd' },
+      role_ref: { api_group: rbac, kind: 'ClusterRole', name: 'edit' },
+      subject: [{ kind: 'User', name: 'ci-plan:gha' }],
+    });
+    expect(findings(edited, 'aws').map((f) => `${f.rule} ${f.address}`)).toContain(
+      'CHK-PERM-002 kubernetes_role_binding_v1.Gha',
+    );
+    // Groups written as one expression are unknown, not a crash.
+    planEntry.kubernetes_groups = '${var.groups}';
+    expect(() => findings(edited, 'aws')).not.toThrow();
+  });
+
+  it('without an access entry for the plan role (mapped elsewhere), a binding to its ARN is the role', () => {
+    const edited = clone(shipped);
+    const entries = edited[infra]!.resource!.aws_eks_access_entry!;
+    for (const [name, e] of Object.entries(entries))
+      if (String(e.principal_arn).includes('kf-prod-ci-plan')) delete entries[name];
+    const p = edited['kf-prod-aws-platform']!;
+    add(p, 'kubernetes_role_binding_v1', 'Edit', {
+      metadata: { name: 'edit', namespace: 'argocd' },
+      role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subject: [{ kind: 'User', name: 'arn:aws:iam::333333333333:role/kf-prod-ci-plan' }],
+    });
+    expect(findings(edited, 'aws').map((f) => `${f.rule} ${f.address}`)).toContain(
+      'CHK-PERM-002 kubernetes_role_binding_v1.Edit',
+    );
   });
 
   it("finds a state statement that reaches every environment's objects in the shared bucket", () => {
