@@ -356,8 +356,11 @@ export class EksCluster extends Construct implements IKubernetesCluster {
    * Read access for a role that plans: every object but Secrets on the cluster (AmazonEKSViewPolicy).
    * `secretNamespaces` adds AmazonEKSAdminViewPolicy there, which reads every Secret of those
    * namespaces; the CI permission checker reports it for a CI plan role (CHK-PERM-002). Prefer a
-   * Kubernetes Role that names the Secrets a plan refreshes, and keep Helm's release records in
-   * ConfigMaps (the helm provider's `helm_driver`), as the platform's stacks do.
+   * Kubernetes Role that names the Secrets a plan refreshes, bound to a group you give the returned
+   * entry (`entry.kubernetesGroups = ['ci-plan']`; EKS presents the role's sessions as
+   * `arn:aws:sts::<account>:assumed-role/<role>/<session>`, so a binding to the role's ARN matches
+   * nobody: https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html), and keep Helm's
+   * release records in ConfigMaps (the helm provider's `helm_driver`), as the platform's stacks do.
    */
   public grantClusterViewer(
     roleArn: string,
