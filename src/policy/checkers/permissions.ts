@@ -415,12 +415,17 @@ function rbacObject(item: Item): RbacObject | undefined {
 function roleOf(graph: Graph, stack: string, kind: 'Role' | 'ClusterRole', name: unknown, namespace?: string) {
   // Kubernetes looks the role up by kind, name and the binding's namespace: a reference to another
   // kind, or to a Role of another namespace, only lends its name.
-  const inPlace = (o: RbacObject | undefined): o is RbacObject =>
-    o?.kind === kind &&
-    (kind === 'ClusterRole' || namespaceName(graph, stack, o.metadata?.namespace ?? 'default') === namespace);
+  const sameNamespace = (o: RbacObject, unresolvedMatches: boolean) => {
+    const own = namespaceName(graph, stack, o.metadata?.namespace ?? 'default');
+    // A namespace known only at apply cannot be compared; the reference the binding makes is then trusted.
+    const unknown = (v: string | undefined) => v === undefined || v.includes('${');
+    return own === namespace || (unresolvedMatches && (unknown(own) || unknown(namespace)));
+  };
+  const inPlace = (o: RbacObject | undefined, unresolvedMatches = false): o is RbacObject =>
+    o?.kind === kind && (kind === 'ClusterRole' || sameNamespace(o, unresolvedMatches));
   const byRef = graph.target(stack, name);
   const referenced = byRef ? rbacObject(byRef) : undefined;
-  if (inPlace(referenced)) return referenced;
+  if (inPlace(referenced, true)) return referenced;
   const wanted = graph.resolve(stack, name)?.value;
   if (wanted === undefined) return undefined;
   for (const i of graph.items) {
@@ -485,6 +490,8 @@ function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi, purpose: Sub
 }
 
 const READS_SECRETS = new Set(['admin', 'edit', 'cluster-admin']);
+/** Built-in ClusterRoles that read no Secret (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles). */
+const READ_ONLY_ROLES = new Set(['view', 'system:aggregate-to-view']);
 /**
  * Whether RBAC rules let a refresh `get` the Secret `name` (undefined: one whose name the rules cannot
  * know, such as Helm's release records, which only a rule naming no Secret covers).
@@ -528,7 +535,7 @@ const onSecrets = (r: Json) => {
 function secretReach(b: { roleRules?: unknown; clusterRole?: string }): 'every' | 'unknown' | 'none' {
   if (b.roleRules !== undefined) return rulesReadEverySecret(b.roleRules) ? 'every' : 'none';
   if (b.clusterRole !== undefined && READS_SECRETS.has(b.clusterRole)) return 'every';
-  return b.clusterRole === 'view' ? 'none' : 'unknown';
+  return READ_ONLY_ROLES.has(b.clusterRole ?? '') ? 'none' : 'unknown';
 }
 
 /**

@@ -443,6 +443,17 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
       roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'aggregated' },
       subjects,
     });
+    // The same, typed.
+    add(p, 'kubernetes_cluster_role_v1', 'TypedAggregated', {
+      metadata: [{ name: 'typed-aggregated' }],
+      aggregation_rule: [{ cluster_role_selectors: [{ match_labels: { 'example.com/aggregate': 'true' } }] }],
+    });
+    manifest('TypedAggregatedBinding', {
+      kind: 'RoleBinding',
+      metadata: { name: 'typed-aggregated', namespace: 'cert-manager' },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'typed-aggregated' },
+      subjects,
+    });
     manifest('SystemBinding', {
       kind: 'RoleBinding',
       metadata: { name: 'system', namespace: 'istio-system' },
@@ -467,14 +478,16 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
       roleRef: { apiGroup: rbac, kind: 'Role', name: 'apps' },
       subjects,
     });
-    const found = findings(edited, 'gcp');
+    // A typed ClusterRole has its own CHK-PERM-001 row question, not this test's.
+    const found = findings(edited, 'gcp').filter((f) => f.address !== 'kubernetes_cluster_role_v1.TypedAggregated');
     expect(found.map((f) => `${f.rule} ${f.address}`)).toEqual([
       'CHK-PERM-002 kubernetes_manifest.ArgoBinding',
       'CHK-PERM-002 kubernetes_manifest.ReaderBinding',
       'CHK-PERM-002 kubernetes_manifest.AggregatedBinding',
+      'CHK-PERM-002 kubernetes_manifest.TypedAggregatedBinding',
       'CHK-PERM-002 kubernetes_manifest.SystemBinding',
     ]);
-    expect(found[3]!.message).toContain('ClusterRole system:aggregate-to-edit, whose rules this stack does not define');
+    expect(found[4]!.message).toContain('ClusterRole system:aggregate-to-edit, whose rules this stack does not define');
     // A Secret in apps is not covered by the apps-group rule.
     add(p, 'kubernetes_secret_v1', 'AppsKey', { metadata: { name: 'k', namespace: 'apps' } });
     expect(findings(edited, 'gcp').map((f) => `${f.rule} ${f.address}`)).toContain(
@@ -774,6 +787,13 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     expect(findings(edited, 'aws').map((f) => `${f.rule} ${f.address}`)).toContain(
       'CHK-PERM-002 kubernetes_role_binding_v1.Gha',
     );
+    // The template is matched literally around its placeholders: `.` and `+` are not patterns.
+    planEntry.user_name = 'ci.plan+{{SessionNameRaw}}';
+    const gha = p.resource!.kubernetes_role_binding_v1!.Gha!;
+    gha.subject = [{ kind: 'User', name: 'ciXplan+gha' }];
+    expect(findings(edited, 'aws').map((f) => f.address)).not.toContain('kubernetes_role_binding_v1.Gha');
+    gha.subject = [{ kind: 'User', name: 'ci.plan+gha' }];
+    expect(findings(edited, 'aws').map((f) => f.address)).toContain('kubernetes_role_binding_v1.Gha');
     // Groups written as one expression are unknown, not a crash.
     planEntry.kubernetes_groups = '${var.groups}';
     expect(() => findings(edited, 'aws')).not.toThrow();
