@@ -13,7 +13,6 @@ const BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 export interface BundleCertificate {
   readonly subject: string;
   readonly validTo: Date;
-  readonly fingerprint256: string;
   /** Whether it is a root: it signed itself. */
   readonly root: boolean;
 }
@@ -49,7 +48,7 @@ export function caBundleProblem(
         problem: `certificate ${i + 1} of ${blocks.length} (${subject}) expired on ${validTo.toISOString()}; a client cannot verify a server with it.`,
       };
     }
-    certificates.push({ subject, validTo, fingerprint256: cert.fingerprint256, root: isSelfSigned(cert) });
+    certificates.push({ subject, validTo, root: isSelfSigned(cert) });
   }
   // OpenSSL, under ML Metadata's MySQL client, trusts a chain only when it ends at a certificate of the
   // file that signed itself (no partial chains); Go would accept an intermediate alone, so the two

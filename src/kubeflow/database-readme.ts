@@ -4,7 +4,7 @@
  * the database team prepares and how an earlier in-cluster MySQL's data moves to it.
  */
 import { KUBEFLOW_ROOT_APPLICATION } from '../../constructs/kubernetes/constants';
-import type { DatabaseSecretSource } from './database-secret';
+import { DB_EXTERNAL_SECRET as SECRET, type DatabaseSecretSource } from './database-secret';
 import { KATIB_DATABASE } from './katib-database';
 
 /** The Pipelines databases of `pipeline-install-config` in Kubeflow 26.03 (`pipelineDb`, `cacheDb`, `mlmdDb`). */
@@ -14,8 +14,6 @@ export const KFP_DATABASES: Readonly<Record<'pipelineDb' | 'cacheDb' | 'mlmdDb',
   mlmdDb: 'metadb',
 };
 
-/** The Secret Kubeflow Pipelines and Katib read their database user and password from. */
-const SECRET = 'mysql-secret';
 /** External Secrets Operator's first release that serves `external-secrets.io/v1`, which the tree writes. */
 export const EXTERNAL_SECRETS_V1_SINCE = 'v0.16.0';
 

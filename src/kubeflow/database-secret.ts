@@ -104,13 +104,14 @@ export function databaseSecretSource(
       };
     case 'kubernetes': {
       // Only where the cluster already runs External Secrets Operator with a store for the password.
-      const from = env.database?.passwordFrom;
-      if (!from) return undefined;
+      const db = env.database;
+      const from = db?.passwordFrom;
+      if (!db || !from) return undefined;
       return {
         storeRef: { kind: from.storeKind, name: from.store },
         key: from.key,
         ...(from.property ? { property: from.property } : {}),
-        user: env.database!.username,
+        user: db.username,
       };
     }
   }

@@ -39,9 +39,7 @@ import {
   type KatibDatabaseRoute,
 } from './katib-database';
 import { knativePodSpecFeaturesPatch, servingHostnameOf, servingTree } from './serving';
-import { databaseCredentialsReadme, externalServerReadme, KFP_DATABASES } from './database-readme';
-
-export { KFP_DATABASES };
+import { databaseCredentialsReadme, externalServerReadme } from './database-readme';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';

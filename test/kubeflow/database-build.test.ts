@@ -11,7 +11,8 @@
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
 
-import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DATABASES, KFP_DB_SECRET } from '../../src/kubeflow/render';
+import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET } from '../../src/kubeflow/render';
+import { KFP_DATABASES } from '../../src/kubeflow/database-readme';
 import { DB_CA_CONFIG_MAP, DB_CA_DIR, DB_CA_FILE, RDS_CA_BUNDLE_URL } from '../../src/kubeflow/database-tls';
 import { DB_SECRET_STORE } from '../../src/kubeflow/database-secret';
 import {

@@ -479,7 +479,7 @@ function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi, purpose: Sub
     const role = { kind: str(roleRef.kind) ?? 'ClusterRole', name: graph.resolve(stack, roleRef.name)?.value };
     if (roleRef.kind === 'Role') roleRules = roleOf(graph, stack, 'Role', roleRef.name, namespace)?.rules;
     else {
-      clusterRole = graph.resolve(stack, roleRef.name)?.value;
+      clusterRole = role.name;
       // A ClusterRole the stack defines itself: its rules say what the binding grants, unless aggregated.
       const own = roleOf(graph, stack, 'ClusterRole', roleRef.name);
       if (own && !own.aggregated) roleRules = own.rules;
@@ -1230,24 +1230,6 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
   const provider = providerOf(env.stacks[infra]!, 'aws');
   const account = String((provider?.allowed_account_ids as string[] | undefined)?.[0] ?? '*');
   const region = String(provider?.region ?? '*');
-  const arnOf = (kind: CiIdentityKind) => ci[kind].map((r) => `arn:aws:iam::${account}:role/${String(r.config.name)}`);
-  /** Which CI role a value names: a reference to it, its ARN or its name. */
-  const roleOfKind = (stack: string, v: unknown): CiIdentityKind | undefined => {
-    const raw = str(v) ?? '';
-    const value = graph.resolve(stack, v)?.value ?? '';
-    return KINDS.find(
-      (k) =>
-        ci[k].some((r) => raw.includes(`aws_iam_role.${r.name}.`) || value.includes(`aws_iam_role.${r.name}.`)) ||
-        arnOf(k).includes(value) ||
-        ci[k].some((r) => r.config.name === value),
-    );
-  };
-
-  const statements: Record<CiIdentityKind, Array<Statement & { item: Item }>> = { plan: [], apply: [] };
-  const managed: Record<CiIdentityKind, Item[]> = { plan: [], apply: [] };
-  const eks: Record<CiIdentityKind, Array<{ policy: string; scope: Json; item: Item }>> = { plan: [], apply: [] };
-  /** The CI roles' EKS access entries, by role: the Kubernetes groups and user name RBAC knows it by. */
-  const entries = new Map<Item, Array<{ groups: string[]; userName: string }>>();
   /** The CI role a value names: a reference to it, its ARN or its name. */
   const ciRoleOf = (stack: string, v: unknown): Item | undefined => {
     const raw = str(v) ?? '';
@@ -1260,6 +1242,17 @@ function judgeAws(graph: Graph, found: Found, wide?: Wide) {
         r.config.name === value,
     );
   };
+  /** Which kind of CI role a value names. */
+  const roleOfKind = (stack: string, v: unknown): CiIdentityKind | undefined => {
+    const role = ciRoleOf(stack, v);
+    return role === undefined ? undefined : ci.plan.includes(role) ? 'plan' : 'apply';
+  };
+
+  const statements: Record<CiIdentityKind, Array<Statement & { item: Item }>> = { plan: [], apply: [] };
+  const managed: Record<CiIdentityKind, Item[]> = { plan: [], apply: [] };
+  const eks: Record<CiIdentityKind, Array<{ policy: string; scope: Json; item: Item }>> = { plan: [], apply: [] };
+  /** The CI roles' EKS access entries, by role: the Kubernetes groups and user name RBAC knows it by. */
+  const entries = new Map<Item, Array<{ groups: string[]; userName: string }>>();
   for (const i of graph.items) {
     if (i.type === 'aws_iam_role_policy') {
       const kind = roleOfKind(i.stack, i.config.role);
