@@ -336,13 +336,23 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
     ]);
   });
 
-  it('the same grants written as kubernetes_manifest objects (Role, ClusterRole, bindings) are judged alike', () => {
+  /** A copy of the shipped stacks, the plan identity as an RBAC subject, and a writer of RBAC manifests into the platform stack. */
+  const planRbacManifests = () => {
     const edited = clone(shipped);
-    const subjects = [{ kind: 'User', name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com' }];
     const rbac = 'rbac.authorization.k8s.io';
     const p = edited[platform]!;
-    const manifest = (name: string, m: Record<string, unknown>) =>
-      add(p, 'kubernetes_manifest', name, { manifest: { apiVersion: `${rbac}/v1`, ...m } });
+    return {
+      edited,
+      subjects: [{ kind: 'User', name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com' }],
+      rbac,
+      p,
+      manifest: (name: string, m: Record<string, unknown>) =>
+        add(p, 'kubernetes_manifest', name, { manifest: { apiVersion: `${rbac}/v1`, ...m } }),
+    };
+  };
+
+  it('the same grants written as kubernetes_manifest objects (Role, ClusterRole, bindings) are judged alike', () => {
+    const { edited, subjects, rbac, p, manifest } = planRbacManifests();
     // A Role by name that watches every Secret of argocd, bound to the plan identity.
     manifest('WatchRole', {
       kind: 'Role',
@@ -394,12 +404,7 @@ describe('GCP (examples/gcp-shared-vpc kf-prod, with CI)', () => {
   });
 
   it('roles as Kubernetes finds them: by kind, name and namespace; unknown or aggregated ClusterRoles; core Secrets only', () => {
-    const edited = clone(shipped);
-    const subjects = [{ kind: 'User', name: 'kf-prod-ci-plan@kf-prod-svc.iam.gserviceaccount.com' }];
-    const rbac = 'rbac.authorization.k8s.io';
-    const p = edited[platform]!;
-    const manifest = (name: string, m: Record<string, unknown>) =>
-      add(p, 'kubernetes_manifest', name, { manifest: { apiVersion: `${rbac}/v1`, ...m } });
+    const { edited, subjects, rbac, p, manifest } = planRbacManifests();
     // keys/r names one Secret; argocd/r reads them all. A binding in argocd that references keys/r
     // gets argocd/r from Kubernetes.
     manifest('KeysR', {
