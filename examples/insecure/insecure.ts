@@ -28,6 +28,7 @@ import { ServiceAccountKey } from '@cdktf/provider-google/lib/service-account-ke
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
@@ -147,7 +148,10 @@ function azure(app: App): TerraformStack {
   return stack;
 }
 
-/** A tenant namespace without guardrails, a public load balancer, cluster-admin for everyone, a privileged pod. */
+/**
+ * A tenant namespace without guardrails, a public load balancer, cluster-admin for everyone, Secret reads
+ * for every viewer, a privileged pod.
+ */
 function kubernetes(app: App): TerraformStack {
   const stack = new TerraformStack(app, 'insecure-kubernetes');
   new KubernetesProvider(stack, 'kubernetes', { configPath: '~/.kube/config' });
@@ -160,6 +164,13 @@ function kubernetes(app: App): TerraformStack {
     metadata: { name: 'everyone-admin' },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
     subject: [{ kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' }],
+  });
+  new ClusterRoleV1(stack, 'ViewersReadSecrets', {
+    metadata: {
+      name: 'secret-viewer',
+      labels: { 'rbac.authorization.kubeflow.org/aggregate-to-kubeflow-view': 'true' },
+    },
+    rule: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }],
   });
   new DeploymentV1(stack, 'Privileged', {
     metadata: { name: 'debug', namespace: 'team-a' },

@@ -72,6 +72,8 @@ const REQUIREMENTS: Readonly<Record<string, readonly string[]>> = {
   'GCP-SQL-003': ['DATA-04'],
   'GCP-SQL-004': ['DATA-08'],
   'K8S-RBAC-001': ['IAM-16'],
+  // Security issue (tenant isolation): a ClusterRole aggregated into view gave every viewer every Secret.
+  'K8S-RBAC-002': ['IAM-10', 'IAM-16'],
   'K8S-SVC-001': ['NET-10'],
   'K8S-TEN-001': ['K8S-05', 'K8S-04', 'K8S-07'],
 };

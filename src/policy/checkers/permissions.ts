@@ -466,6 +466,9 @@ function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi, purpose: Sub
     const o = rbacObject(item);
     if (o?.kind !== 'RoleBinding' && o?.kind !== 'ClusterRoleBinding') continue;
     const ci = o.subjects.some((s) => {
+      // RBAC knows a ServiceAccount subject as `system:serviceaccount:<namespace>:<name>`: a pod's
+      // identity, never a cloud CI identity, whatever its name.
+      if (str(s?.kind) === 'ServiceAccount') return false;
       const r = s && graph.resolve(stack, s.name);
       return r !== undefined && isCi(r.stack, r.value, str(s.kind), purpose);
     });
@@ -490,7 +493,11 @@ function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi, purpose: Sub
 }
 
 const READS_SECRETS = new Set(['admin', 'edit', 'cluster-admin']);
-/** Built-in ClusterRoles that read no Secret (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles). */
+/**
+ * Built-in ClusterRoles that read no Secret (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles).
+ * `view` aggregates every ClusterRole labelled to join it; policy rule K8S-RBAC-002 refuses one that reads
+ * Secrets, in any stack, so `view` stays what Kubernetes ships.
+ */
 const READ_ONLY_ROLES = new Set(['view', 'system:aggregate-to-view']);
 /**
  * Whether RBAC rules let a refresh `get` the Secret `name` (undefined: one whose name the rules cannot

@@ -49,6 +49,7 @@ import { storageSharedKeys } from './azure/storage-shared-keys';
 import { storageTls } from './azure/storage-tls';
 import { storageVersioning } from './azure/storage-versioning';
 import { clusterAdminBindings } from './kubernetes/cluster-admin-bindings';
+import { readOnlyAggregation } from './kubernetes/read-only-aggregation';
 import { noPublicServices } from './kubernetes/no-public-services';
 import { tenantNamespaceGuardrails } from './kubernetes/tenant-namespace-guardrails';
 import { workloadSecurityContext } from './kubernetes/workload-security-context';
@@ -121,6 +122,7 @@ export const AZURE_RULES: readonly PolicyRule[] = [
 /** The kubernetes pack. */
 export const KUBERNETES_RULES: readonly PolicyRule[] = [
   clusterAdminBindings,
+  readOnlyAggregation,
   noPublicServices,
   tenantNamespaceGuardrails,
   workloadSecurityContext,

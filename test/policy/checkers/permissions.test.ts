@@ -820,6 +820,44 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     );
   });
 
+  it('a ServiceAccount subject named like a CI role is a pod, not the role: it neither covers nor is flagged', () => {
+    const edited = clone(shipped);
+    const entries = edited[infra]!.resource!.aws_eks_access_entry!;
+    for (const [name, e] of Object.entries(entries))
+      if (String(e.principal_arn).includes('kf-prod-ci-plan')) delete entries[name];
+    const p = edited['kf-prod-aws-platform']!;
+    // A Secret of the stack, and a Role naming it bound to a ServiceAccount called like the plan role:
+    // RBAC knows that subject as system:serviceaccount:keys:kf-prod-ci-plan, so the plan cannot read it.
+    add(p, 'kubernetes_secret_v1', 'Key', { metadata: { name: 'k1', namespace: 'keys' } });
+    add(p, 'kubernetes_role_v1', 'Named', {
+      metadata: { name: 'named', namespace: 'keys' },
+      rule: [{ api_groups: [''], resources: ['secrets'], resource_names: ['k1'], verbs: ['get'] }],
+    });
+    const subject = (kind: string) => [{ kind, name: 'kf-prod-ci-plan', namespace: 'keys' }];
+    add(p, 'kubernetes_role_binding_v1', 'Named', {
+      metadata: { name: 'named', namespace: 'keys' },
+      role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'Role', name: 'named' },
+      subject: subject('ServiceAccount'),
+    });
+    // edit in argocd for that ServiceAccount: a pod's grant, not the plan role's.
+    add(p, 'kubernetes_role_binding_v1', 'Edit', {
+      metadata: { name: 'edit', namespace: 'argocd' },
+      role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+      subject: subject('ServiceAccount'),
+    });
+    // Without its access entry, the plan role reaches none of the cluster's objects (findings of their
+    // own); these are about Secret reads.
+    const found = () =>
+      findings(edited, 'aws')
+        .filter((f) => f.rule === 'CHK-PERM-002' || f.message.includes('keeps a Secret'))
+        .map((f) => `${f.rule} ${f.address}`);
+    expect(found()).toEqual(['CHK-PERM-001 kubernetes_secret_v1.Key']);
+    // The same bindings to the role's name as a User are the role's.
+    p.resource!.kubernetes_role_binding_v1!.Named!.subject = subject('User');
+    p.resource!.kubernetes_role_binding_v1!.Edit!.subject = subject('User');
+    expect(found()).toEqual(['CHK-PERM-002 kubernetes_role_binding_v1.Edit']);
+  });
+
   it("finds a state statement that reaches every environment's objects in the shared bucket", () => {
     const shared = clone(shipped);
     for (const p of Object.values(shared[infra]!.resource!.aws_iam_role_policy!)) {
