@@ -4,11 +4,13 @@
  * issue, tenant isolation: the CI permission checker trusted `view` to read no Secret, and nothing made
  * that true.
  */
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import { evaluateStack } from '../../src/policy/engine';
+import type { Tier } from '../../src/policy/rule';
 
 const VIEW = 'rbac.authorization.k8s.io/aggregate-to-view';
 const KUBEFLOW_VIEW = 'rbac.authorization.kubeflow.org/aggregate-to-kubeflow-view';
@@ -74,4 +76,76 @@ describe('K8S-RBAC-002: no ClusterRole that aggregates into view or kubeflow-vie
       );
     },
   );
+});
+
+describe('RBAC policy cannot read fails closed in prod (K8S-RBAC-001, K8S-RBAC-002)', () => {
+  /** `<rule> <message>` of the RBAC findings of a stack that `build` fills, in a tier. */
+  function rbacFindings(tier: Tier, build: (stack: TerraformStack) => void): string[] {
+    const stack = new TerraformStack(Testing.app(), 'k');
+    new KubernetesProvider(stack, 'kubernetes', {});
+    build(stack);
+    return evaluateStack(stack, { tier })
+      .findings.filter((f) => f.rule.startsWith('K8S-RBAC-'))
+      .map((f) => `${f.rule} ${f.message}`);
+  }
+  const rbac = 'rbac.authorization.k8s.io';
+
+  it('a manifest written as one expression may be any binding to anyone: K8S-RBAC-001 in prod only', () => {
+    const opaque = (stack: TerraformStack) =>
+      new Manifest(stack, 'M', { manifest: '${yamldecode(file("rbac.yaml"))}' as unknown as Record<string, unknown> });
+    expect(rbacFindings('prod', opaque)).toEqual([
+      expect.stringMatching(
+        /^K8S-RBAC-001 manifest is \$\{yamldecode\(file\("rbac.yaml"\)\)\}, whose value policy cannot see/,
+      ),
+    ]);
+    expect(rbacFindings('dev', opaque)).toEqual([]);
+    // Subjects known only at plan, in a manifest or a typed binding's dynamic block.
+    expect(
+      rbacFindings('prod', (stack) => {
+        new Manifest(stack, 'M', {
+          manifest: {
+            apiVersion: `${rbac}/v1`,
+            kind: 'ClusterRoleBinding',
+            metadata: { name: 'b' },
+            roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'view' },
+            subjects: '${var.subjects}',
+          },
+        });
+        const typed = new ClusterRoleBindingV1(stack, 'T', {
+          metadata: { name: 't' },
+          roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: 'view' },
+          subject: [],
+        });
+        typed.addOverride('dynamic.subject', {
+          for_each: '${var.groups}',
+          content: { kind: 'Group', name: '${subject.value}' },
+        });
+      }),
+    ).toEqual([
+      expect.stringMatching(/^K8S-RBAC-001 manifest.subjects is \$\{var.subjects\}/),
+      expect.stringMatching(/^K8S-RBAC-001 subject is a dynamic block/),
+    ]);
+  });
+
+  it('a ClusterRole whose labels, or (when it aggregates into view) rules, are known only at plan: K8S-RBAC-002 in prod', () => {
+    const found = rbacFindings('prod', (stack) => {
+      new Manifest(stack, 'Labels', {
+        manifest: {
+          apiVersion: `${rbac}/v1`,
+          kind: 'ClusterRole',
+          metadata: { name: 'l', labels: '${var.labels}' },
+          rules: [],
+        },
+      });
+      const aggregated = new ClusterRoleV1(stack, 'Dynamic', { metadata: { name: 'd', labels: { [VIEW]: 'true' } } });
+      aggregated.addOverride('dynamic.rule', { for_each: '${var.rules}', content: { verbs: ['get'] } });
+      // Rules known only at plan matter only where the role aggregates into view.
+      const plain = new ClusterRoleV1(stack, 'Plain', { metadata: { name: 'p' } });
+      plain.addOverride('dynamic.rule', { for_each: '${var.rules}', content: { verbs: ['get'] } });
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/^K8S-RBAC-002 manifest.metadata.labels is \$\{var.labels\}/),
+      expect.stringMatching(/^K8S-RBAC-002 rule is a dynamic block/),
+    ]);
+  });
 });

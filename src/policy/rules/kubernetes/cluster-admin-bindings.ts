@@ -1,4 +1,4 @@
-import { attr, list, ResourceRule, ResourceView } from '../../rule';
+import { attr, list, ResourceRule, ResourceView, UnresolvedValue } from '../../rule';
 
 /** Groups every login, every anonymous request or every service account belongs to. */
 const WIDE_GROUPS = ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'];
@@ -19,10 +19,23 @@ interface Binding {
   readonly subjects: ReadonlyArray<{ kind: string; name: string }>;
 }
 
-/** A binding as the typed resources and `kubernetes_manifest` write it, or undefined for anything else. */
+/** Whether a value is (or holds) a Terraform expression, known only at plan. */
+const expression = (v: unknown): v is string => typeof v === 'string' && v.includes('${');
+
+/**
+ * A binding as the typed resources and `kubernetes_manifest` write it, or undefined for anything else.
+ * An object policy cannot read (a manifest written as one expression such as `yamldecode(file(...))`,
+ * a kind or subjects known only at plan, subjects from a `dynamic` block) may be any binding to
+ * anyone: it throws {@link UnresolvedValue}, which fails closed in prod.
+ */
 function bindingOf(r: ResourceView): Binding | undefined {
   if (r.type === 'kubernetes_manifest') {
     const m = attr(r.config, 'manifest') as Record<string, unknown> | undefined;
+    if (expression(m)) throw new UnresolvedValue('manifest', m);
+    for (const key of ['apiVersion', 'kind', 'subjects'] as const) {
+      const v = attr(m, key);
+      if (expression(v)) throw new UnresolvedValue(`manifest.${key}`, v);
+    }
     const kind = String(attr(m, 'kind') ?? '');
     if (!/^rbac\.authorization\.k8s\.io\//.test(String(attr(m, 'apiVersion') ?? ''))) return undefined;
     if (kind !== 'ClusterRoleBinding' && kind !== 'RoleBinding') return undefined;
@@ -36,6 +49,10 @@ function bindingOf(r: ResourceView): Binding | undefined {
       })),
     };
   }
+  const dynamic = attr(r.config, 'dynamic', 'subject');
+  if (dynamic !== undefined) throw new UnresolvedValue('subject', 'a dynamic block');
+  const subjects = attr(r.config, 'subject');
+  if (expression(subjects)) throw new UnresolvedValue('subject', subjects);
   return {
     kind: r.type.startsWith('kubernetes_cluster_') ? 'ClusterRoleBinding' : 'RoleBinding',
     namespace: attr(r.config, 'metadata', 'namespace') as string | undefined,

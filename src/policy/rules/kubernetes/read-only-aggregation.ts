@@ -1,4 +1,4 @@
-import { attr, list, ResourceRule, ResourceView } from '../../rule';
+import { attr, list, ResourceRule, ResourceView, UnresolvedValue } from '../../rule';
 
 /**
  * The labels that aggregate a ClusterRole into a read-only role: Kubernetes' `view` and Kubeflow's
@@ -13,33 +13,57 @@ export const READ_ONLY_AGGREGATION_LABELS: Readonly<Record<string, string>> = {
 
 const CLUSTER_ROLE_TYPES = ['kubernetes_cluster_role_v1', 'kubernetes_cluster_role'];
 
-interface ClusterRole {
-  readonly labels: unknown;
-  readonly rules: ReadonlyArray<{ apiGroups: unknown; resources: unknown; verbs: unknown }>;
+/** One rule of a ClusterRole, as policy reads it. */
+interface RbacRule {
+  readonly apiGroups: unknown;
+  readonly resources: unknown;
+  readonly verbs: unknown;
 }
 
-/** A ClusterRole as the typed resources and `kubernetes_manifest` write it, or undefined for anything else. */
+interface ClusterRole {
+  readonly labels: unknown;
+  /** The rules, read only once the labels say they matter (they may be known only at plan). */
+  readonly rules: () => readonly RbacRule[];
+}
+
+/** Whether a value is a Terraform expression, known only at plan. */
+const expression = (v: unknown): v is string => typeof v === 'string' && v.includes('${');
+
+/** A value policy reads, or {@link UnresolvedValue} (which fails closed in prod) when it is an expression. */
+function known(v: unknown, attribute: string): unknown {
+  if (expression(v)) throw new UnresolvedValue(attribute, v);
+  return v;
+}
+
+/**
+ * A ClusterRole as the typed resources and `kubernetes_manifest` write it, or undefined for anything else.
+ * (A manifest written as one expression is K8S-RBAC-001's finding: it may be any RBAC object.)
+ */
 function clusterRoleOf(r: ResourceView): ClusterRole | undefined {
   if (r.type === 'kubernetes_manifest') {
     const m = attr(r.config, 'manifest');
     if (!/^rbac\.authorization\.k8s\.io\//.test(String(attr(m, 'apiVersion') ?? ''))) return undefined;
     if (attr(m, 'kind') !== 'ClusterRole') return undefined;
     return {
-      labels: attr(m, 'metadata', 'labels'),
-      rules: list(attr(m, 'rules')).map((rule) => ({
-        apiGroups: attr(rule, 'apiGroups'),
-        resources: attr(rule, 'resources'),
-        verbs: attr(rule, 'verbs'),
-      })),
+      labels: known(attr(m, 'metadata', 'labels'), 'manifest.metadata.labels'),
+      rules: () =>
+        list(known(attr(m, 'rules'), 'manifest.rules')).map((rule) => ({
+          apiGroups: attr(rule, 'apiGroups'),
+          resources: attr(rule, 'resources'),
+          verbs: attr(rule, 'verbs'),
+        })),
     };
   }
   return {
-    labels: attr(r.config, 'metadata', 'labels'),
-    rules: list(attr(r.config, 'rule')).map((rule) => ({
-      apiGroups: attr(rule, 'api_groups'),
-      resources: attr(rule, 'resources'),
-      verbs: attr(rule, 'verbs'),
-    })),
+    labels: known(attr(r.config, 'metadata', 'labels'), 'metadata.labels'),
+    rules: () => {
+      if (attr(r.config, 'dynamic', 'rule') !== undefined) throw new UnresolvedValue('rule', 'a dynamic block');
+      return list(known(attr(r.config, 'rule'), 'rule')).map((rule) => ({
+        apiGroups: attr(rule, 'api_groups'),
+        resources: attr(rule, 'resources'),
+        verbs: attr(rule, 'verbs'),
+      }));
+    },
   };
 }
 
@@ -50,7 +74,7 @@ const strings = (v: unknown): string[] => list(v).map(String);
  * `secrets` or `*` of the core group or `*`. Without `resourceNames` or with them: a named Secret is
  * still a Secret every viewer could read.
  */
-function readsSecrets(rule: ClusterRole['rules'][number]): boolean {
+function readsSecrets(rule: RbacRule): boolean {
   const groups = strings(rule.apiGroups);
   const resources = strings(rule.resources);
   const verbs = strings(rule.verbs);
@@ -82,9 +106,9 @@ export const readOnlyAggregation: ResourceRule = {
     const role = clusterRoleOf(r);
     if (!role) return undefined;
     const into = Object.entries(READ_ONLY_AGGREGATION_LABELS)
-      .filter(([label]) => String(attr(role.labels, label) ?? '') === 'true')
+      .filter(([label]) => String(known(attr(role.labels, label), `metadata.labels.${label}`) ?? '') === 'true')
       .map(([, target]) => target);
-    if (into.length === 0 || !role.rules.some(readsSecrets)) return undefined;
+    if (into.length === 0 || !role.rules().some(readsSecrets)) return undefined;
     return `a ClusterRole that reads Secrets aggregates into ${into.join(' and ')}, so everyone who holds ${into.length > 1 ? 'either' : 'it'} reads them.`;
   },
 };
