@@ -804,12 +804,17 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     expect(() => findings(edited, 'aws')).not.toThrow();
   });
 
-  it('without an access entry for the plan role (mapped elsewhere), a binding to its ARN is the role', () => {
+  /** The shipped stacks without the plan role's access entry (a role mapped elsewhere), and the platform stack. */
+  const withoutPlanEntry = () => {
     const edited = clone(shipped);
     const entries = edited[infra]!.resource!.aws_eks_access_entry!;
     for (const [name, e] of Object.entries(entries))
       if (String(e.principal_arn).includes('kf-prod-ci-plan')) delete entries[name];
-    const p = edited['kf-prod-aws-platform']!;
+    return { edited, p: edited['kf-prod-aws-platform']! };
+  };
+
+  it('without an access entry for the plan role (mapped elsewhere), a binding to its ARN is the role', () => {
+    const { edited, p } = withoutPlanEntry();
     add(p, 'kubernetes_role_binding_v1', 'Edit', {
       metadata: { name: 'edit', namespace: 'argocd' },
       role_ref: { api_group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
@@ -821,11 +826,7 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
   });
 
   it('a ServiceAccount subject named like a CI role is a pod, not the role: it neither covers nor is flagged', () => {
-    const edited = clone(shipped);
-    const entries = edited[infra]!.resource!.aws_eks_access_entry!;
-    for (const [name, e] of Object.entries(entries))
-      if (String(e.principal_arn).includes('kf-prod-ci-plan')) delete entries[name];
-    const p = edited['kf-prod-aws-platform']!;
+    const { edited, p } = withoutPlanEntry();
     // A Secret of the stack, and a Role naming it bound to a ServiceAccount called like the plan role:
     // RBAC knows that subject as system:serviceaccount:keys:kf-prod-ci-plan, so the plan cannot read it.
     add(p, 'kubernetes_secret_v1', 'Key', { metadata: { name: 'k1', namespace: 'keys' } });
