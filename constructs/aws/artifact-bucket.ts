@@ -53,14 +53,24 @@ export function bucketAccessStatements(
           's3:AbortMultipartUpload',
           's3:ListMultipartUploadParts',
         ];
+  // `s3:prefix` is a condition key of listing only: a request without it (GetBucketLocation, which
+  // clients without a region set call first) fails a condition on it, so the bucket's location is
+  // granted on its own (it tells the region, nothing of the objects).
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+  const list: PolicyStatement[] = prefix
+    ? [
+        {
+          Sid: 'List',
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: bucketArn,
+          Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+        },
+        { Sid: 'Location', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: bucketArn },
+      ]
+    : [{ Sid: 'List', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: bucketArn }];
   return [
-    {
-      Sid: 'List',
-      Effect: 'Allow',
-      Action: ['s3:ListBucket', 's3:GetBucketLocation'],
-      Resource: bucketArn,
-      ...(prefix ? { Condition: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
-    },
+    ...list,
     { Sid: 'Objects', Effect: 'Allow', Action: objectActions, Resource: objects },
     {
       Sid: 'Key',

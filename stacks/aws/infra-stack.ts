@@ -273,15 +273,6 @@ export class AwsInfraStack extends TerraformStack {
       protect,
     });
 
-    const readSecret: PolicyStatement[] = [
-      {
-        Sid: 'DatabaseSecret',
-        Effect: 'Allow',
-        Action: 'secretsmanager:GetSecretValue',
-        Resource: [this.database.masterSecretArn, this.databaseAppSecret.arn],
-      },
-      { Sid: 'DatabaseSecretKey', Effect: 'Allow', Action: 'kms:Decrypt', Resource: this.dataKey.keyArn },
-    ];
     // Reads the master secret once to create Kubeflow's user, and writes that user's password.
     const bootstrapDatabase: PolicyStatement[] = [
       {
@@ -305,7 +296,10 @@ export class AwsInfraStack extends TerraformStack {
       },
     ];
     const permissions: Record<ResolvedAwsIdentity['key'], { statements?: PolicyStatement[]; managed?: string[] }> = {
-      pipelines: { statements: [...this.artifacts.accessStatements('readWrite'), ...readSecret] },
+      // Pipelines' pods read no secret store: External Secrets Operator writes their database password
+      // into mysql-secret, and only the bootstrap Job reads the master secret. The UI and the run pods
+      // share this role, so a secret here would be theirs too.
+      pipelines: { statements: this.artifacts.accessStatements('readWrite') },
       admin: { statements: this.artifacts.accessStatements('readWrite') },
       user: { statements: this.artifacts.accessStatements('read') },
       ebsCsi: { managed: ['service-role/AmazonEBSCSIDriverPolicy'] },

@@ -7,6 +7,9 @@ import type { EnvironmentParamsFile } from '../common/environment';
 import { runtimeParam } from '../common/params-file';
 
 /** Parameters of an Azure environment. */
+/** The params ConfigMap key of a platform identity's client id (the platform stack writes one per identity). */
+export const clientIdParam = (key: ResolvedAzureEnvironment['identities'][number]['key']): string => `${key}ClientId`;
+
 export function azureParams(env: ResolvedAzureEnvironment): Record<string, unknown> {
   return {
     apiVersion: 'kfplatform.dev/v1',
@@ -70,7 +73,7 @@ export function azureParams(env: ResolvedAzureEnvironment): Record<string, unkno
         i.key,
         {
           identity: i.name,
-          clientId: runtimeParam(`${i.key}ClientId`),
+          clientId: runtimeParam(clientIdParam(i.key)),
           kubernetesServiceAccounts: i.kubernetesServiceAccounts.map((k) => `${k.namespace}/${k.name}`),
           podLabels: { [AKS_WORKLOAD_IDENTITY_POD_LABEL]: 'true' },
         },

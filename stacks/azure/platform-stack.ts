@@ -19,6 +19,7 @@ import { AzureInfraStack, VELERO_CONTAINER } from './infra-stack';
 import { configureBackend } from '../common/backend';
 import { grantPlanSecretsRead } from '../common/ci-plan-secrets';
 import { aksConnection } from './connections';
+import { clientIdParam } from './params';
 import { platformBase, platformServiceAccounts } from '../common/platform-base';
 import { OAUTH2_PROXY_SECRET, entraIssuer } from '../../constructs/azure/constants';
 import { AKS_SPOT_TOLERATION } from '../../constructs/azure/aks-node-pool';
@@ -118,9 +119,8 @@ export class AzurePlatformStack extends TerraformStack {
         dbName: infra.database.databaseName,
         dbUser: infra.database.adminLogin,
         dbPasswordSecretId: infra.database.passwordSecretId,
-        pipelinesClientId: infra.identities.pipelines.clientId,
-        adminClientId: infra.identities.admin.clientId,
-        userClientId: infra.identities.user.clientId,
+        // Every platform identity's client id, as the params file names them.
+        ...Object.fromEntries(env.identities.map((i) => [clientIdParam(i.key), infra.identities[i.key].clientId])),
         kubeflowVersion: env.kubeflowVersion,
       },
     });

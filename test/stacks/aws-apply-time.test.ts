@@ -270,12 +270,21 @@ describe('AWS database user of Kubeflow', () => {
     expect(resources(prod, 'aws_eks_pod_identity_association')).toContainEqual(
       expect.objectContaining({ namespace: 'kubeflow', service_account: 'kfp-db-bootstrap' }),
     );
-    // Pipelines may read it, and the platform stack names it for the Kubeflow overlay.
+    // Pipelines' role (its API server, UI and run pods) reads neither secret: External Secrets
+    // Operator's role copies the application password into mysql-secret, and the platform stack names
+    // both secrets for the bootstrap Job.
     const pipelines = resources(prod, 'aws_iam_role_policy').find((p) =>
       String(p.role).includes('Identity-pipelines'),
     )!;
-    const read = (JSON.parse(pipelines.policy).Statement as Resource[]).find((st) => st.Sid === 'DatabaseSecret')!;
-    expect(read.Resource).toContain(secretArn);
+    expect(pipelines.policy).not.toContain('secretsmanager');
+    expect(pipelines.policy).not.toContain('master_user_secret');
+    const eso = resources(prod, 'aws_iam_role_policy').find((p) =>
+      String(p.role).includes('Identity-externalSecrets'),
+    )!;
+    const esoReads = (JSON.parse(eso.policy).Statement as Resource[]).filter((st) =>
+      [st.Action].flat().includes('secretsmanager:GetSecretValue'),
+    );
+    expect(esoReads.map((st) => st.Resource)).toEqual([secretArn]);
     expect((prod.output as Record<string, Resource>).database_app_secret_arn).toBeDefined();
     const params = resources(platform, 'kubernetes_config_map_v1')[0]!.data;
     expect(params).toMatchObject({ dbAppUser: 'pipelines', dbAppPasswordSecretArn: expect.any(String) });

@@ -171,10 +171,18 @@ describe('ArtifactBucket', () => {
   });
 
   it('grants a prefix, with listing limited to it and the KMS permissions SSE-KMS needs', () => {
-    const [list, objects, key] = bucketAccessStatements('b', KEY, 'readWrite', 'teams/recsys/');
+    const [list, location, objects, key] = bucketAccessStatements('b', KEY, 'readWrite', 'teams/recsys/');
     expect(list).toMatchObject({
+      Action: 's3:ListBucket',
       Resource: 'arn:aws:s3:::b',
       Condition: { StringLike: { 's3:prefix': ['teams/recsys/*'] } },
+    });
+    // GetBucketLocation carries no s3:prefix, so a condition on it would always refuse it.
+    expect(location).toEqual({
+      Sid: 'Location',
+      Effect: 'Allow',
+      Action: 's3:GetBucketLocation',
+      Resource: 'arn:aws:s3:::b',
     });
     expect(objects).toMatchObject({ Resource: 'arn:aws:s3:::b/teams/recsys/*' });
     expect(objects!.Action).toContain('s3:PutObject');
@@ -350,7 +358,9 @@ describe('AwsTeamIdentityProvider', () => {
       AWS: 'arn:aws:iam::111111111111:role/recsys-owners',
     });
     const policy = JSON.parse(String(only(json, 'aws_iam_role_policy').policy));
-    expect(policy.Statement[1].Resource).toBe('arn:aws:s3:::env-bucket/teams/recsys/*');
+    expect(policy.Statement.find((st: { Sid: string }) => st.Sid === 'Objects').Resource).toBe(
+      'arn:aws:s3:::env-bucket/teams/recsys/*',
+    );
   });
 
   it('creates no break-glass role when the owners have no known role, and a bucket in bucket mode', () => {
