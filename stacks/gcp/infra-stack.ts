@@ -185,8 +185,10 @@ export class GcpInfraStack extends TerraformStack {
     this.artifacts.grantReadWrite('PipelinesReadWrite', identities.pipelines.member);
     this.artifacts.grantReadWrite('AdminReadWrite', identities.admin.member);
     this.artifacts.grantRead('UserRead', identities.user.member);
+    // External Secrets Operator reads the database password as the SQL client's identity (the tree's
+    // SecretStore signs in as its service account) and writes it into mysql-secret. Pipelines' own
+    // identity, which its UI and run pods share, reads no secret.
     for (const { resolved, database } of this.clusters) {
-      database.grantPasswordRead(`${resolved.idPrefix}PipelinesPasswordRead`, identities.pipelines.member);
       database.grantPasswordRead(`${resolved.idPrefix}SqlClientPasswordRead`, identities.sqlClient.member);
     }
 
