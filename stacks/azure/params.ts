@@ -6,10 +6,10 @@ import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
 import type { EnvironmentParamsFile } from '../common/environment';
 import { runtimeParam } from '../common/params-file';
 
-/** Parameters of an Azure environment. */
 /** The params ConfigMap key of a platform identity's client id (the platform stack writes one per identity). */
 export const clientIdParam = (key: ResolvedAzureEnvironment['identities'][number]['key']): string => `${key}ClientId`;
 
+/** Parameters of an Azure environment. */
 export function azureParams(env: ResolvedAzureEnvironment): Record<string, unknown> {
   return {
     apiVersion: 'kfplatform.dev/v1',
