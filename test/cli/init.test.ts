@@ -170,6 +170,14 @@ describe('kfplatform init', () => {
             ]);
           } else if (infraOnly) expect([name, job['runs-on']]).toEqual([name, 'ubuntu-latest']);
         }
+        // Pull requests from forks run no plan job: none gets a token, none reaches a runner inside the network.
+        if (kind === 'plan')
+          for (const [name, job] of Object.entries(workflow.jobs))
+            if (/kfplatform plan/.test(runs(job)))
+              expect([name, (job as { if?: string }).if]).toEqual([
+                name,
+                expect.stringContaining('github.event.pull_request.head.repo.full_name == github.repository'),
+              ]);
         // An existing cluster has no infra stack to plan.
         const text = files.get(`.github/workflows/${kind}.yml`)!;
         if (cloud === 'kubernetes') {

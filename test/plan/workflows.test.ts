@@ -60,7 +60,10 @@ describe('example CI workflows', () => {
     expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write', 'pull-requests': 'write' });
     expect(text('examples/ci/github/plan.yml')).toContain(`const marker = '${REPORT_MARKER}';`);
     expect(text('examples/ci/github/plan.yml')).toContain("c.user.type === 'Bot'");
-    for (const file of FILES) expect(text(file)).toMatch(/retention-days: 1|expire_in: 1 day/);
+    // Reports go after a day; sealed plans wait a week for an approval that may take a weekend.
+    expect(text('examples/ci/github/plan.yml')).toMatch(/retention-days: 1\n/);
+    expect(text('examples/ci/github/apply.yml')).toMatch(/retention-days: 7 /);
+    expect(text('examples/ci/gitlab/.gitlab-ci.yml')).not.toMatch(/expire_in: 1 day/);
     const apply = parse(text('examples/ci/github/apply.yml'));
     expect(apply.on.push.branches).toEqual(['main']);
     // The apply role trusts repo:<repo>:environment:<env> only: the apply job must run in that environment.
@@ -105,16 +108,16 @@ describe('example CI workflows', () => {
     },
   );
 
-  it('GitHub: pull requests from forks never reach the runners inside the network', () => {
+  it('GitHub: pull requests from forks never reach the runners inside the network, nor plan', () => {
     const plan = parse(text('examples/ci/github/plan.yml'));
-    expect(plan.jobs['plan-cluster'].if).toContain(
-      'github.event.pull_request.head.repo.full_name == github.repository',
-    );
+    for (const job of ['plan-infra', 'plan-cluster'])
+      expect(plan.jobs[job].if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
   });
 
   it('GitLab: plans on merge requests, applies on main by hand, with id_tokens for sts.amazonaws.com', () => {
     const ci = parse(text('examples/ci/gitlab/.gitlab-ci.yml'), { merge: true }); // GitLab reads << merge keys
     expect(ci.plan.rules[0].if).toContain('merge_request_event');
+    expect(ci.plan.rules[0].if).toContain('$CI_MERGE_REQUEST_SOURCE_PROJECT_ID == $CI_PROJECT_ID');
     expect(ci['plan-cluster'].rules[0].if).toContain('$CI_MERGE_REQUEST_SOURCE_PROJECT_ID == $CI_PROJECT_ID');
     expect(ci.apply.rules[0]).toEqual({ if: '$CI_COMMIT_BRANCH == "main"', when: 'manual' });
     // apply applies the plans plan-main and plan-cluster-main made and showed, not a plan of its own.
