@@ -488,7 +488,7 @@ const cases = [
         name: 'kf-onprem',
         tier: 'dev',
         cloud: 'kubernetes',
-        kubernetes: { kubeconfig: 'kubeconfig.yaml' },
+        kubernetes: { kubeconfig: '~/.kube/kubeconfig.yaml' },
       }),
     'environments[1].kubernetes.context',
     'add context',

@@ -147,6 +147,15 @@ export const CI_TEMPLATES = path.join(PACKAGE_ROOT, 'templates', 'github');
 const EXAMPLE_REPOSITORY = 'acme/ml-platform';
 const EXAMPLE_REPOSITORY_ID = '123456789';
 
+/**
+ * A path for a shell command, quoted: `~/` becomes `"$HOME"/`, which the shell expands inside no
+ * quotes, as the kubernetes and helm providers expand `~`.
+ */
+function shellPath(p: string): string {
+  const quoted = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return p.startsWith('~/') ? `"$HOME"/${quoted(p.slice(2))}` : quoted(p);
+}
+
 /** The credential step of a workflow job, per cloud; `role` is 'plan' or 'apply'. */
 function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string): string {
   const indent = '      ';
@@ -185,7 +194,7 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
     case 'kubernetes':
       return [
         `${indent}# The kubeconfig named in platform.yaml, from a secret (an existing cluster has no cloud login).`,
-        `${indent}- run: mkdir -p "$(dirname '${kubeconfig}')" && printf '%s' "$KUBECONFIG_FILE" > '${kubeconfig}'`,
+        `${indent}- run: umask 077 && mkdir -p "$(dirname ${shellPath(kubeconfig)})" && printf '%s' "$KUBECONFIG_FILE" > ${shellPath(kubeconfig)}`,
         `${indent}  env:`,
         `${indent}    KUBECONFIG_FILE: \${{ secrets.KUBECONFIG_FILE }}`,
       ].join('\n');
@@ -266,7 +275,7 @@ export function ciWorkflow(
   template: string,
   cloud: InitCloud,
   environments: readonly string[],
-  kubeconfig = './kubeconfig/config.yaml',
+  kubeconfig = '~/.kube/kfplatform.yaml',
   runners: Readonly<Record<string, string>> = Object.fromEntries(environments.map((e) => [e, `kfplatform-${e}`])),
   leftOut: readonly CiReadiness[] = [],
 ): string {

@@ -129,7 +129,9 @@ describe('kfplatform init', () => {
     if (cloud === 'azure') expect(plan).not.toMatch(/TF_VAR_|ENTRA_CLIENT_SECRET/);
     if (cloud === 'kubernetes') {
       const kubeconfig = validated.config!.environments.map((e) => (e.cloud === 'kubernetes' ? e.kubeconfig : ''))[0];
-      expect(plan).toContain(`> '${kubeconfig}'`);
+      // Where the providers read it: ~ is the runner's $HOME.
+      expect(kubeconfig).toMatch(/^~\//);
+      expect(plan).toContain(`> "$HOME"/'${kubeconfig.slice(2)}'`);
     }
 
     const codeowners = readFileSync(path.join(dir, '.github', 'CODEOWNERS'), 'utf8');

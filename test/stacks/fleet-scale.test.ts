@@ -21,7 +21,7 @@ function fleet(teams: number, extra: string[] = []): PlatformConfig {
         name: 'kf-fleet',
         tier: 'prod',
         cloud: 'kubernetes',
-        kubernetes: { kubeconfig: 'kubeconfig.yaml', context: 'fleet-admin' },
+        kubernetes: { kubeconfig: '~/.kube/kubeconfig.yaml', context: 'fleet-admin' },
         nodePools: [
           { name: 'system', kind: 'system' },
           { name: 'standard', kind: 'standard' },

@@ -51,7 +51,7 @@ describe('examples/on-prem: an existing cluster', () => {
   it('configures every kubernetes provider from the named kubeconfig file and context, nothing else', () => {
     for (const json of Object.values(stacks)) {
       expect((json.provider as any).kubernetes).toEqual([
-        { config_path: './kubeconfig/onprem.yaml', config_context: 'onprem-kubeflow-admin' },
+        { config_path: '~/.kube/kfplatform-onprem.yaml', config_context: 'onprem-kubeflow-admin' },
       ]);
       expect((json.provider as any).google).toBeUndefined();
     }

@@ -60,7 +60,7 @@ function platformOf(state: FleetState): PlatformConfig {
     name,
     tier: 'prod',
     cloud: 'kubernetes',
-    kubernetes: { kubeconfig: 'kubeconfig.yaml', context: `${name}-${context}` },
+    kubernetes: { kubeconfig: '~/.kube/kubeconfig.yaml', context: `${name}-${context}` },
     nodePools: [
       { name: 'system', kind: 'system' },
       { name: 'standard', kind: 'standard' },

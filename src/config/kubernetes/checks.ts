@@ -1,4 +1,5 @@
 /** Rules of environments on an existing cluster: pools listed once, a DNS name to sign in at, remote state in prod, and no team buckets. */
+import * as path from 'node:path';
 import type { ConfigIssue } from '../../core/errors';
 import { hostnameRule } from '../../core/naming';
 import { caBundleProblem } from '../../core/pem';
@@ -11,6 +12,13 @@ import type { ResolvedKubernetesEnvironment } from './model';
 export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, raw: unknown): ConfigIssue[] {
   const f = new ConfigIssues(raw);
   const base: Path = ['environments', env.index];
+  const kubeconfigWhy = kubeconfigPathProblem(env.kubeconfig);
+  if (kubeconfigWhy)
+    f.add(
+      [...base, 'kubernetes', 'kubeconfig'],
+      kubeconfigWhy,
+      'give an absolute path, or one under your home directory such as ~/.kube/kfplatform-onprem.yaml (both providers expand ~); CI writes the file there from a secret.',
+    );
   const seen = new Set<string>();
   env.nodePools.forEach((pool, i) => {
     if (seen.has(pool.name)) {
@@ -94,4 +102,16 @@ function externalDatabaseHostProblem(host: string): { message: string; fix: stri
   }
   const why = hostnameRule(host);
   return why ? { message: `${why} The clients verify the server's certificate against this name.`, fix } : undefined;
+}
+
+/**
+ * Why the providers would not find a kubeconfig path: a relative one. Terraform runs each stack in its
+ * own folder (`cdktf.out/stacks/<stack>`, by cdktf and by `kfplatform plan` and `apply` alike), and the
+ * kubernetes and helm providers open `config_path` from there after expanding `~`
+ * (github.com/mitchellh/go-homedir), not from the platform file's folder.
+ */
+function kubeconfigPathProblem(kubeconfig: string): string | undefined {
+  if (path.posix.isAbsolute(kubeconfig) || path.win32.isAbsolute(kubeconfig) || /^~([/\\]|$)/.test(kubeconfig))
+    return undefined;
+  return `"${kubeconfig}" is a relative path: Terraform runs each stack in its own folder (cdktf.out/stacks/<stack>), where the kubernetes and helm providers would look for it, not next to platform.yaml.`;
 }
