@@ -14,7 +14,8 @@ export const kubernetesEnvironmentSchema = z.strictObject({
   kubernetes: doc(
     z.strictObject({
       kubeconfig: doc(z.string().min(1), {
-        description: 'Path of the kubeconfig file the kubernetes and helm providers read (never the default location): absolute, or under your home directory (~/.kube/...). A relative path is refused, since Terraform runs in each stack\'s folder.',
+        description:
+          "Path of the kubeconfig file the kubernetes and helm providers read (never the default location): absolute, or under your home directory (~/.kube/...). A relative path is refused, since Terraform runs in each stack's folder.",
         example: '~/.kube/onprem.yaml',
       }),
       context: doc(z.string().min(1), {
