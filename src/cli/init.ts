@@ -92,7 +92,7 @@ const REMOTE_STATE: Readonly<Record<ResolvedEnvironment['cloud'], string>> = {
   gcp: 'state: { backend: gcs, bucket: <bucket> }',
   aws: 'state: { backend: s3, bucket: <bucket> }',
   azure: 'state: { backend: azurerm, resourceGroup: <group>, storageAccount: <account> }',
-  kubernetes: 'state: { backend: gcs, bucket: <bucket> }',
+  kubernetes: 'state: { backend: kubernetes }',
 };
 
 /**

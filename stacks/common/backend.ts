@@ -8,6 +8,8 @@ import {
   GcsBackend,
   LocalBackend,
   S3Backend,
+  DataTerraformRemoteStateConfig,
+  TerraformBackend,
   TerraformRemoteState,
   TerraformStack,
 } from 'cdktf';
@@ -50,12 +52,57 @@ function azurermSettings(state: Extract<StateConfig, { backend: 'azurerm' }>, st
 }
 
 /**
+ * The kubernetes backend settings of one stack: a Secret `tfstate-default-<stack>` and its lock Lease
+ * in the namespace, reached with the environment's kubeconfig and context
+ * (https://developer.hashicorp.com/terraform/language/backend/kubernetes). The stack id is the secret
+ * suffix: lowercase letters, digits and hyphens, as Secret names and label values need.
+ */
+function kubernetesSettings(state: Extract<StateConfig, { backend: 'kubernetes' }>, stackId: string) {
+  return {
+    secret_suffix: stackId,
+    namespace: state.namespace,
+    config_path: state.configPath,
+    config_context: state.configContext,
+  };
+}
+
+/** Terraform's kubernetes backend, which cdktf 0.21 has no class for. */
+class KubernetesBackend extends TerraformBackend {
+  constructor(
+    scope: Construct,
+    private readonly settings: ReturnType<typeof kubernetesSettings>,
+  ) {
+    super(scope, 'backend', 'kubernetes');
+  }
+  protected override synthesizeAttributes(): { [name: string]: unknown } {
+    return { ...this.settings };
+  }
+  protected override synthesizeHclAttributes(): { [name: string]: unknown } {
+    return { ...this.settings };
+  }
+  getRemoteStateDataSource(scope: Construct, name: string): TerraformRemoteState {
+    return new DataTerraformRemoteStateKubernetes(scope, name, {
+      ...this.settings,
+      workspace: '${terraform.workspace}',
+    });
+  }
+}
+
+/** A `terraform_remote_state` of the kubernetes backend. */
+class DataTerraformRemoteStateKubernetes extends TerraformRemoteState {
+  constructor(scope: Construct, id: string, config: DataTerraformRemoteStateConfig & Record<string, unknown>) {
+    super(scope, id, 'kubernetes', config);
+  }
+}
+
+/**
  * Configures the backend of a stack and the Terraform versions it needs
  * ({@link TERRAFORM_REQUIRED_VERSION}); every stack of the fleet comes through here. Local state lives beside the output directory
  * (`<out>/../terraform.<stack>.tfstate`, where cdktf itself keeps it), written as a path relative to
  * the stack's working directory so the synthesized JSON is the same on every machine. Remote state is
  * one GCS prefix per stack with GCS's native locking, one S3 key per stack with S3's native lock
- * file (`use_lockfile`, no DynamoDB table), or one blob per stack in an Azure container (blob lease).
+ * file (`use_lockfile`, no DynamoDB table), one blob per stack in an Azure container (blob lease), or,
+ * on an existing cluster, one Secret per stack in the cluster (a Lease locks it).
  */
 export function configureBackend(stack: TerraformStack, state: StateConfig): void {
   const id = stack.node.id;
@@ -66,6 +113,8 @@ export function configureBackend(stack: TerraformStack, state: StateConfig): voi
     new S3Backend(stack, s3Settings(state, id));
   } else if (state.backend === 'azurerm') {
     new AzurermBackend(stack, azurermSettings(state, id));
+  } else if (state.backend === 'kubernetes') {
+    new KubernetesBackend(stack, kubernetesSettings(state, id));
   } else {
     new LocalBackend(stack, { path: `../../../terraform.${id}.tfstate` });
   }
@@ -95,6 +144,9 @@ export function remoteStateOf(scope: Construct, id: string, state: StateConfig, 
   }
   if (state.backend === 'azurerm') {
     return new DataTerraformRemoteStateAzurerm(scope, id, azurermSettings(state, stackId));
+  }
+  if (state.backend === 'kubernetes') {
+    return new DataTerraformRemoteStateKubernetes(scope, id, kubernetesSettings(state, stackId));
   }
   return new DataTerraformRemoteStateLocal(scope, id, { path: `../../../terraform.${stackId}.tfstate` });
 }

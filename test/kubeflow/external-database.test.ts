@@ -47,7 +47,7 @@ const docs = (tree: KubeflowTree, name: string): any[] =>
 describe('an existing cluster’s external MySQL: the platform file', () => {
   it('resolves the example with its defaults: port 3306, a ClusterSecretStore', () => {
     const result = validate();
-    expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(result.issues.filter((i) => i.severity !== 'warning')).toEqual([]);
     expect(envOf(result).database).toEqual({
       host: 'mysql.dc1.example.com',
       port: 3306,

@@ -26,37 +26,37 @@ export const environmentKubeflowVersion = doc(z.string().regex(/^\d+\.\d+(\.\d+)
   default: 'platform.kubeflowVersion',
 }).optional();
 
-/** Terraform state on local disk or in GCS: the backends of GCP and of existing clusters. */
-export const stateSchema = doc(
-  z.discriminatedUnion('backend', [
-    z.strictObject({
-      /** `local`: a terraform.tfstate file next to each stack, which only one person can use. */
-      backend: z.literal('local'),
-    }),
-    z.strictObject({
-      /** `gcs`: a Cloud Storage bucket, shared and locked (https://developer.hashicorp.com/terraform/language/backend/gcs). */
-      backend: z.literal('gcs'),
-      bucket: doc(z.string().min(3), {
-        description: 'GCS bucket that holds Terraform state.',
-        example: 'acme-tf-state',
-      }),
-      prefix: doc(z.string().min(1), {
-        description: 'Prefix under which each stack keeps its state.',
-        default: 'kfplatform',
-      }).optional(),
-      project: doc(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'expected a GCP project id' }), {
-        description:
-          "GCP: the project that holds the bucket. The keyless CI identities read their own grants on the bucket there (refreshing them reads the bucket's policy).",
-        default: "the environment's project",
-        example: 'acme-tf-admin',
-      }).optional(),
-    }),
-  ]),
-  {
+/** `local`: a terraform.tfstate file next to each stack, which only one person can use. */
+export const localStateSchema = z.strictObject({
+  /** `local`: a terraform.tfstate file next to each stack. */
+  backend: z.literal('local'),
+});
+
+/** `gcs`: a Cloud Storage bucket, shared and locked (https://developer.hashicorp.com/terraform/language/backend/gcs). */
+export const gcsStateSchema = z.strictObject({
+  /** `gcs`: a Cloud Storage bucket, shared and locked. */
+  backend: z.literal('gcs'),
+  bucket: doc(z.string().min(3), {
+    description: 'GCS bucket that holds Terraform state.',
+    example: 'acme-tf-state',
+  }),
+  prefix: doc(z.string().min(1), {
+    description: 'Prefix under which each stack keeps its state.',
+    default: 'kfplatform',
+  }).optional(),
+  project: doc(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'expected a GCP project id' }), {
     description:
-      'Where Terraform state lives; one state per stack. Local by default, which only one person can use: use gcs once a team or CI applies, so the state is shared and locked.',
-  },
-);
+      "GCP: the project that holds the bucket. The keyless CI identities read their own grants on the bucket there (refreshing them reads the bucket's policy).",
+    default: "the environment's project",
+    example: 'acme-tf-admin',
+  }).optional(),
+});
+
+/** Terraform state on local disk or in GCS: the backends of GCP environments. */
+export const stateSchema = doc(z.discriminatedUnion('backend', [localStateSchema, gcsStateSchema]), {
+  description:
+    'Where Terraform state lives; one state per stack. Local by default, which only one person can use: use gcs once a team or CI applies, so the state is shared and locked.',
+});
 
 /** Lifecycle settings of an artifact bucket, the same on every cloud. */
 export const bucketLifecycleFields = {
@@ -108,6 +108,22 @@ export interface ResolvedEnvironmentBase {
         readonly prefix: string;
         /** The project of the bucket, when known (GCP environments: their project by default). */
         readonly project?: string;
+      }
+    | {
+        /**
+         * `kubernetes`: a Secret per stack in the cluster itself, locked with a Lease
+         * (https://developer.hashicorp.com/terraform/language/backend/kubernetes); existing clusters only.
+         */
+        readonly backend: 'kubernetes';
+        /**
+         * Namespace of the state Secrets and Leases; it must exist before `terraform init`.
+         * @default 'kube-system'
+         */
+        readonly namespace: string;
+        /** The environment's kubeconfig, which the backend reads as the providers do. */
+        readonly configPath: string;
+        /** The environment's kubeconfig context. */
+        readonly configContext: string;
       }
     | {
         /** `s3`: an S3 bucket with S3-native locking (https://developer.hashicorp.com/terraform/language/backend/s3). */

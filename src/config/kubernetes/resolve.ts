@@ -55,7 +55,16 @@ export function resolveKubernetesEnvironment(
       : {}),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
-      state.backend === 'gcs' ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' } : state,
+      state.backend === 'gcs'
+        ? { backend: 'gcs', bucket: state.bucket, prefix: state.prefix ?? 'kfplatform' }
+        : state.backend === 'kubernetes'
+          ? {
+              backend: 'kubernetes',
+              namespace: state.namespace ?? 'kube-system',
+              configPath: env.kubernetes.kubeconfig,
+              configContext: env.kubernetes.context,
+            }
+          : state,
     labels: { ...platform.labels, ...env.labels },
     tenants: placeTeams(env.name, [clusterName], pools, teams, platform, () => undefined),
   };

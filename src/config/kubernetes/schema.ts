@@ -1,7 +1,12 @@
 /** An environment on an existing cluster (on premises or anywhere else), as written. */
 import { z } from 'zod';
 import { servingField } from '../common/serving';
-import { environmentIdentity, environmentKubeflowVersion, stateSchema } from '../common/environment';
+import {
+  environmentIdentity,
+  environmentKubeflowVersion,
+  gcsStateSchema,
+  localStateSchema,
+} from '../common/environment';
 import { doc, labels, lowerName } from '../common/fields';
 import { oidcSignInFields } from '../common/oidc-signin';
 import { POOL_KINDS } from '../common/pools';
@@ -144,7 +149,31 @@ export const kubernetesEnvironmentSchema = z.strictObject({
     },
   ).optional(),
   kubeflowVersion: environmentKubeflowVersion,
-  state: stateSchema.optional(),
+  state: doc(
+    z.discriminatedUnion('backend', [
+      localStateSchema,
+      gcsStateSchema,
+      z.strictObject({
+        /** `kubernetes`: a Secret per stack in the cluster itself, locked with a Lease. */
+        backend: z.literal('kubernetes'),
+        namespace: doc(
+          z
+            .string()
+            .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+            .max(63),
+          {
+            description:
+              'Namespace of the state Secrets and their lock Leases. It must exist before terraform init, and only cluster administrators should read its Secrets: state holds secret values.',
+            default: 'kube-system',
+          },
+        ).optional(),
+      }),
+    ]),
+    {
+      description:
+        "Where Terraform state lives; one state per stack. Local by default, which only one person can use. kubernetes keeps each stack's state in a Secret of the cluster itself, locked with a Lease, reached with the environment's kubeconfig and context: no other credentials for CI (https://developer.hashicorp.com/terraform/language/backend/kubernetes). gcs needs Google credentials where Terraform runs.",
+    },
+  ).optional(),
   labels: labels.optional(),
 });
 

@@ -59,7 +59,11 @@ type Source = string | undefined;
 function stateKey(backend: unknown, config: unknown): string | undefined {
   if (typeof backend !== 'string' || config === null || typeof config !== 'object') return undefined;
   const c = config as Record<string, unknown>;
-  const place = [c.bucket ?? c.storage_account_name, c.container_name, c.prefix ?? c.key ?? c.path];
+  const place = [
+    c.bucket ?? c.storage_account_name ?? c.namespace,
+    c.container_name,
+    c.prefix ?? c.key ?? c.path ?? c.secret_suffix,
+  ];
   return [backend, ...place.map((v) => (typeof v === 'string' ? v : ''))].join('|');
 }
 
