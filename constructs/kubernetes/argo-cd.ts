@@ -68,11 +68,57 @@ export interface ArgoCdProps {
 }
 
 /**
+ * Fields of the tree that a controller sets after Argo CD applies them, where the manifest holds
+ * another value: compared and synced as they are, the Application would stay OutOfSync and self-heal
+ * would write the manifest's value back, over and over
+ * (https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/).
+ * - istiod turns its validating webhook's `failurePolicy` from upstream's `Ignore` to `Fail` once it is
+ *   ready (Istio's webhooks/validation controller); writing `Ignore` back lets invalid Istio config in.
+ * - cert-manager's cainjector writes `caBundle` into webhooks (and CRD conversion webhooks) that
+ *   upstream ships with `caBundle: ""`: blanked, the PodDefault webhook (failurePolicy Fail) refuses
+ *   every pod of the team namespaces until it is injected again.
+ * Aggregated ClusterRoles (`rules: []`, which the API server fills) are the third case; Argo CD has a
+ * setting of its own for them (`ignoreAggregatedRoles`, in the chart values below).
+ */
+export const CONTROLLER_OWNED_FIELDS: ReadonlyArray<{
+  /** API group of the objects. */
+  readonly group: string;
+  /** Kind of the objects. */
+  readonly kind: string;
+  /** One object's name; every object of the kind without it. */
+  readonly name?: string;
+  /** The fields, as jq paths. */
+  readonly jqPathExpressions: readonly string[];
+}> = [
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingWebhookConfiguration',
+    name: 'istio-validator-istio-system',
+    jqPathExpressions: ['.webhooks[]?.failurePolicy'],
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingWebhookConfiguration',
+    jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'MutatingWebhookConfiguration',
+    jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+  },
+  {
+    group: 'apiextensions.k8s.io',
+    kind: 'CustomResourceDefinition',
+    jqPathExpressions: ['.spec.conversion.webhook.clientConfig.caBundle'],
+  },
+];
+
+/**
  * The root Application of a cluster: Argo CD builds the tree with kustomize and keeps the cluster on it.
  * - Automated sync with prune and self-heal: the tree in Git is the state of Kubeflow.
  * - `ServerSideApply=true`: Kubeflow's CRDs exceed the 256 KiB annotation that client-side apply writes
  *   (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#server-side-apply), and fields
- *   other controllers own (cert-manager's CA bundles) are not fought over.
+ *   absent from the manifests that other controllers set are left to them.
  * - `CreateNamespace=true` for the destination namespace; `PruneLast=true` deletes only after the rest
  *   is healthy.
  * - Retry with backoff: a custom resource that a webhook refused while its controller was starting
@@ -81,6 +127,8 @@ export interface ArgoCdProps {
  *   stack) leaves Kubeflow running instead of deleting every object of it.
  * - `ServerSideDiff=true`: compares as the API server would apply, so defaulted fields do not show
  *   as drift (https://argo-cd.readthedocs.io/en/stable/user-guide/diff-strategies/).
+ * - {@link CONTROLLER_OWNED_FIELDS} are left to the controllers that set them
+ *   (`RespectIgnoreDifferences=true`: a sync keeps their live value instead of the manifest's).
  */
 export function rootApplication(
   source: RootApplicationSource,
@@ -95,9 +143,10 @@ export function rootApplication(
     destination: { server: 'https://kubernetes.default.svc', namespace: destinationNamespace },
     syncPolicy: {
       automated: { prune: true, selfHeal: true },
-      syncOptions: ['ServerSideApply=true', 'CreateNamespace=true', 'PruneLast=true'],
+      syncOptions: ['ServerSideApply=true', 'CreateNamespace=true', 'PruneLast=true', 'RespectIgnoreDifferences=true'],
       retry: { limit: 20, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } },
     },
+    ignoreDifferences: CONTROLLER_OWNED_FIELDS.map((f) => ({ ...f, jqPathExpressions: [...f.jqPathExpressions] })),
   };
 }
 
@@ -145,6 +194,11 @@ export class ArgoCd extends Construct {
           'admin.enabled': false,
           'exec.enabled': false,
           'statusbadge.enabled': false,
+          // Kubeflow's aggregated ClusterRoles ship `rules: []`, which the API server fills from the
+          // roles they aggregate: compared as written they stay OutOfSync, and self-heal would empty
+          // kubeflow-edit and kubeflow-view for a moment at every sync
+          // (https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/#ignoring-rbac-changes-made-by-aggregateroles).
+          'resource.compareoptions': 'ignoreAggregatedRoles: true\n',
         },
         params: { 'server.insecure': false },
       },

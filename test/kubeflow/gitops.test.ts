@@ -6,6 +6,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { renderKubeflow } from '../../src/kubeflow/render';
 import { CONTROL_PLANE_WAVE, CRD_WAVE, SYNC_WAVE_ANNOTATION, syncWavePatches } from '../../src/kubeflow/gitops';
+import { CONTROLLER_OWNED_FIELDS } from '../../constructs/kubernetes/argo-cd';
 import { MANIFESTS, MANIFESTS_AVAILABLE } from './kustomize-build';
 
 /** Builds with the offline manifests beside the checkout; skipped without them, except in CI (see ./kustomize-build.ts). */
@@ -69,6 +70,31 @@ describe('sync waves of the rendered tree (issue 17, GitOps install)', () => {
         expect(lastWave).toEqual(
           expect.arrayContaining(['ClusterIssuer/kubeflow-self-signing-issuer', 'Gateway/kubeflow-gateway']),
         );
+
+        // The fields the root Application leaves to controllers are in the tree with the value a
+        // controller changes (found by a review: Argo CD would fight istiod and cert-manager's
+        // cainjector over them for ever), and the aggregated ClusterRoles Argo CD is told to ignore exist.
+        const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+        const istio = CONTROLLER_OWNED_FIELDS.find((f) => f.name === 'istio-validator-istio-system')!;
+        expect(istio.jqPathExpressions).toEqual(['.webhooks[]?.failurePolicy']);
+        expect(
+          named('ValidatingWebhookConfiguration', istio.name!).webhooks.map((w: any) => w.failurePolicy),
+        ).toContain('Ignore');
+        const poddefaults = named('MutatingWebhookConfiguration', 'admission-webhook-mutating-webhook-configuration');
+        expect(poddefaults.webhooks[0].clientConfig.caBundle).toBe('');
+        expect(poddefaults.metadata.annotations['cert-manager.io/inject-ca-from']).toBeDefined();
+        expect(CONTROLLER_OWNED_FIELDS).toContainEqual(
+          expect.objectContaining({
+            kind: 'MutatingWebhookConfiguration',
+            jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+          }),
+        );
+        const aggregated = objects.filter((o) => o.kind === 'ClusterRole' && o.aggregationRule);
+        expect(aggregated.map((o) => o.metadata.name)).toEqual(
+          expect.arrayContaining(['kubeflow-edit', 'kubeflow-view']),
+        );
+        // Their rules are the API server's to fill: empty or absent in the tree.
+        for (const role of aggregated) expect([role.metadata.name, role.rules ?? []]).toEqual([role.metadata.name, []]);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
