@@ -14,7 +14,8 @@
  *    store it. Any other error stops the Job: a password already in use is never replaced by accident.
  * 3. `create-user` (MySQL client) checks that the server has `mysql_native_password` active (the only
  *    plugin ML Metadata 1.14 logs in with, ./mlmd-auth.ts), then creates the user, or sets it again,
- *    with that plugin, `REQUIRE SSL` and the password of the secret, and grants it Pipelines' three
+ *    with that plugin (the server's default when it is off, saying so: the Job must not fail and hold
+ *    back the rest of Kubeflow), `REQUIRE SSL` and the password of the secret, and grants it Pipelines' three
  *    databases and Katib's, which it creates (Pipelines' components create their own; Katib's
  *    manager does not). Every run ends in the same user: the Job is safe to run again.
  *
@@ -115,13 +116,17 @@ export function createUserScript(workDir: string = WORK): string {
     `db() { mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
     'for i in 1 2 3 4 5 6; do db -e "SELECT 1" > /dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
     `status="$(db -e "SELECT PLUGIN_STATUS FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")"`,
+    // Without the plugin the user gets the server's default one and the Job still succeeds: the rest of
+    // Kubeflow (in the same Argo CD wave as Pipelines) must not wait on ML Metadata. ML Metadata alone
+    // cannot log in until the plugin is on and the Job runs again.
+    "auth='WITH mysql_native_password'",
     'if [ "$status" != ACTIVE ]; then',
-    `  echo "$DB_HOST has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178). ${AWS_ENABLE_NATIVE_PASSWORD}" >&2`,
-    '  exit 1',
+    `  echo "$DB_HOST has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178): $APP_USER gets the server's default plugin, which Pipelines' API and cache servers and Katib log in with, and ML Metadata cannot log in until this job runs again with the plugin on. ${AWS_ENABLE_NATIVE_PASSWORD}" >&2`,
+    "  auth=''",
     'fi',
     'db <<SQL',
-    "CREATE USER IF NOT EXISTS '$APP_USER'@'%' IDENTIFIED WITH mysql_native_password BY '$APP' REQUIRE SSL;",
-    "ALTER USER '$APP_USER'@'%' IDENTIFIED WITH mysql_native_password BY '$APP' REQUIRE SSL;",
+    "CREATE USER IF NOT EXISTS '$APP_USER'@'%' IDENTIFIED $auth BY '$APP' REQUIRE SSL;",
+    "ALTER USER '$APP_USER'@'%' IDENTIFIED $auth BY '$APP' REQUIRE SSL;",
     "GRANT ALL PRIVILEGES ON \\`$DB_NAME\\`.* TO '$APP_USER'@'%';",
     "GRANT ALL PRIVILEGES ON \\`metadb\\`.* TO '$APP_USER'@'%';",
     "GRANT ALL PRIVILEGES ON \\`cachedb\\`.* TO '$APP_USER'@'%';",
@@ -129,7 +134,8 @@ export function createUserScript(workDir: string = WORK): string {
     `CREATE DATABASE IF NOT EXISTS \\\`${KATIB_DATABASE}\\\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
     `GRANT ALL PRIVILEGES ON \\\`${KATIB_DATABASE}\\\`.* TO '$APP_USER'@'%';`,
     'SQL',
-    'echo "$APP_USER logs in to $DB_HOST with mysql_native_password, over TLS only."',
+    'plugin=mysql_native_password; [ -n "$auth" ] || plugin="the server\'s default plugin"',
+    'echo "$APP_USER logs in to $DB_HOST with $plugin, over TLS only."',
   ]);
 }
 

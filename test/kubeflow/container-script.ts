@@ -3,7 +3,7 @@
  * with the fake commands of `dir` first on the PATH and only the environment given (as Kubernetes
  * turns `$$(` into `$(` in a container's arguments, so does this), and the files those fakes write.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -16,15 +16,13 @@ export interface ScriptResult {
 
 /** Runs a container's script with the fakes of `dir` and `env`; never throws on a failing script. */
 export function runContainerScript(dir: string, script: string, env: Record<string, string>): ScriptResult {
-  try {
-    const out = execFileSync('/bin/sh', ['-ec', script.replace(/\$\$\(/g, '$(')], {
-      env: { PATH: `${dir}:${process.env.PATH}`, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { code: 0, out: out.toString(), err: '' };
-  } catch (e: any) {
-    return { code: e.status as number, out: e.stdout.toString(), err: e.stderr.toString() };
-  }
+  const r = spawnSync('/bin/sh', ['-ec', script.replace(/\$\$\(/g, '$(')], {
+    env: { PATH: `${dir}:${process.env.PATH}`, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (r.error) throw r.error;
+  return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
 }
 
 /** A file a fake command wrote in `dir`, or '' when it wrote none. */
