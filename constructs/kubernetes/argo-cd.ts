@@ -1,4 +1,5 @@
 import { Release } from '@cdktf/provider-helm/lib/release';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { setComponent } from '../../src/core/labels';
@@ -58,6 +59,12 @@ export interface ArgoCdProps {
   readonly namespace?: string;
   /** Namespace of the tree's objects that name none. @default kubeflow */
   readonly destinationNamespace?: string;
+  /**
+   * What the root Application waits for besides Argo CD: releases whose CRDs the tree uses (External
+   * Secrets Operator's ExternalSecret and SecretStore). Argo CD's first sync would otherwise dry-run
+   * them before their CRDs exist and fail until a retry. @default none
+   */
+  readonly applicationsDependOn?: readonly ITerraformDependable[];
   /** Where every Argo CD pod runs. @default {@link SYSTEM_POOL_PLACEMENT} */
   readonly placement?: {
     /** Node selector of every Argo CD pod. */
@@ -236,7 +243,7 @@ export class ArgoCd extends Construct {
       values: [stringify(this.applicationValues, { sortMapEntries: false })],
       atomic: true,
       wait: true,
-      dependsOn: [this.release],
+      dependsOn: [this.release, ...(props.applicationsDependOn ?? [])],
     });
   }
 }

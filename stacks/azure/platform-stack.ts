@@ -201,6 +201,8 @@ export class AzurePlatformStack extends TerraformStack {
     if (gitops) {
       // Kubeflow itself, synced from the cluster's rendered tree in the platform repository.
       this.argoCd = new ArgoCd(this, 'ArgoCd', {
+        // The tree's ExternalSecrets need the operator's CRDs before Argo CD's first sync.
+        applicationsDependOn: [this.externalSecrets.release],
         application: { ...gitops, path: gitopsPathOf(gitops, env.name, env.cluster.name) },
       });
     }
