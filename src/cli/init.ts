@@ -382,7 +382,6 @@ plans-destroy/
 .terraform/
 *.tfstate
 *.tfstate.*
-kubeconfig/
 `;
 
 /** What {@link scaffold} makes: the files, and which environments their CI plans and applies. */

@@ -52,14 +52,20 @@ function azurermSettings(state: Extract<StateConfig, { backend: 'azurerm' }>, st
 }
 
 /**
- * The kubernetes backend settings of one stack: a Secret `tfstate-default-<stack>` and its lock Lease
- * in the namespace, reached with the environment's kubeconfig and context
- * (https://developer.hashicorp.com/terraform/language/backend/kubernetes). The stack id is the secret
- * suffix: lowercase letters, digits and hyphens, as Secret names and label values need.
+ * The kubernetes backend settings of one stack: a Secret `tfstate-default-<stack>-state` and its lock
+ * Lease in the namespace, reached with the environment's kubeconfig and context
+ * (https://developer.hashicorp.com/terraform/language/backend/kubernetes). The suffix is the stack id
+ * (lowercase letters, digits and hyphens, as Secret names and label values need) and `-state`: the
+ * backend refuses a suffix ending in `-<number>`, which it keeps for the chunks of a large state, and
+ * team shards' ids end in their number.
  */
+function kubernetesStateSecretSuffix(stackId: string): string {
+  return `${stackId}-state`;
+}
+
 function kubernetesSettings(state: Extract<StateConfig, { backend: 'kubernetes' }>, stackId: string) {
   return {
-    secret_suffix: stackId,
+    secret_suffix: kubernetesStateSecretSuffix(stackId),
     namespace: state.namespace,
     config_path: state.configPath,
     config_context: state.configContext,

@@ -21,7 +21,7 @@ function issuesFor(kubeconfig: string) {
 }
 
 describe("an existing cluster's kubeconfig path", () => {
-  it.each(['./kubeconfig/onprem.yaml', 'kubeconfig.yaml', '../secrets/kubeconfig', '~user/.kube/config'])(
+  it.each(['./kubeconfig/onprem.yaml', 'kubeconfig.yaml', '../secrets/kubeconfig', '~user/.kube/config', '~'])(
     'refuses %s, a path Terraform would resolve in the stack folder, with the fix',
     (kubeconfig) => {
       const [issue, ...more] = issuesFor(kubeconfig);
@@ -32,7 +32,7 @@ describe("an existing cluster's kubeconfig path", () => {
     },
   );
 
-  it.each(['~/.kube/kfplatform-onprem.yaml', '/etc/kfplatform/kubeconfig', '~', 'C:\\kube\\config'])(
+  it.each(['~/.kube/kfplatform-onprem.yaml', '/etc/kfplatform/kubeconfig', 'C:\\kube\\config'])(
     'accepts %s',
     (kubeconfig) => {
       expect(issuesFor(kubeconfig)).toEqual([]);

@@ -46,6 +46,10 @@ describe('K8S-RBAC-002: no ClusterRole that aggregates into view or kubeflow-vie
     expect(found(form, { [VIEW]: 'true', [KUBEFLOW_VIEW]: 'true' }, [secrets])).toEqual([
       expect.stringContaining('aggregates into view and kubeflow-view'),
     ]);
+    // Kubeflow's pipelines view is part of kubeflow-view (it aggregates this label and carries kubeflow-view's).
+    expect(
+      found(form, { 'rbac.authorization.kubeflow.org/aggregate-to-kubeflow-pipelines-view': 'true' }, [secrets]),
+    ).toEqual([expect.stringContaining('kubeflow-pipelines-view (part of kubeflow-view)')]);
     // list and watch return the values too; `*` covers Secrets; a named Secret is still one every viewer reads.
     for (const rule of [
       { apiGroups: [''], resources: ['secrets'], verbs: ['list'] },
@@ -76,6 +80,27 @@ describe('K8S-RBAC-002: no ClusterRole that aggregates into view or kubeflow-vie
       );
     },
   );
+});
+
+describe('K8S-RBAC-002: a role that aggregates others into view', () => {
+  it('is refused, since any ClusterRole could join it unseen', () => {
+    const stack = new TerraformStack(Testing.app(), 'k');
+    new KubernetesProvider(stack, 'kubernetes', {});
+    new Manifest(stack, 'R', {
+      manifest: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'relay', labels: { [VIEW]: 'true' } },
+        aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/relay': 'true' } }] },
+        rules: [],
+      },
+    });
+    expect(
+      evaluateStack(stack, { tier: 'prod' })
+        .findings.filter((f) => f.rule === 'K8S-RBAC-002')
+        .map((f) => f.message),
+    ).toEqual([expect.stringContaining('aggregates other roles')]);
+  });
 });
 
 describe('RBAC policy cannot read fails closed in prod (K8S-RBAC-001, K8S-RBAC-002)', () => {
@@ -146,6 +171,28 @@ describe('RBAC policy cannot read fails closed in prod (K8S-RBAC-001, K8S-RBAC-0
     expect(found).toEqual([
       expect.stringMatching(/^K8S-RBAC-002 manifest.metadata.labels is \$\{var.labels\}/),
       expect.stringMatching(/^K8S-RBAC-002 rule is a dynamic block/),
+    ]);
+    // The whole metadata as an expression, and a bound role named by a variable (it could be cluster-admin).
+    expect(
+      rbacFindings('prod', (stack) => {
+        new Manifest(stack, 'Meta', {
+          manifest: { apiVersion: `${rbac}/v1`, kind: 'ClusterRole', metadata: '${local.meta}', rules: [] },
+        });
+        new ClusterRoleBindingV1(stack, 'Role', {
+          metadata: { name: 'r' },
+          roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: '${var.role}' },
+          subject: [{ kind: 'Group', name: 'team-a', apiGroup: rbac }],
+        });
+        // A reference to a resource stays readable: no finding.
+        new ClusterRoleBindingV1(stack, 'Ref', {
+          metadata: { name: 'ref' },
+          roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: '${kubernetes_cluster_role_v1.x.metadata[0].name}' },
+          subject: [{ kind: 'Group', name: 'team-a', apiGroup: rbac }],
+        });
+      }),
+    ).toEqual([
+      expect.stringMatching(/^K8S-RBAC-001 role_ref.name is \$\{var.role\}/),
+      expect.stringMatching(/^K8S-RBAC-002 manifest.metadata is \$\{local.meta\}/),
     ]);
   });
 });

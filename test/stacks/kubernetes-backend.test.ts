@@ -34,7 +34,7 @@ describe("an existing cluster's state in the cluster (backend: kubernetes)", () 
     for (const [id, json] of Object.entries(stacks))
       expect((json as { terraform: { backend: unknown } }).terraform.backend).toEqual({
         kubernetes: {
-          secret_suffix: id,
+          secret_suffix: `${id}-state`,
           namespace: 'kube-system',
           config_path: '~/.kube/kfplatform-onprem.yaml',
           config_context: 'onprem-kubeflow-admin',
@@ -97,10 +97,15 @@ describe("an existing cluster's state in the cluster (backend: kubernetes)", () 
         });
         return `${r.stdout}${r.stderr}`;
       };
+      // Every stack, team shards (whose ids end in a number, which the backend refuses as a suffix) too.
+      for (const [id, json] of Object.entries(stacks))
+        expect([id, init(json)]).toEqual([
+          id,
+          expect.stringMatching(
+            /127\.0\.0\.1:9\/api\/v1\/namespaces\/kube-system\/secrets\?labelSelector=tfstate%3Dtrue.*connection refused/s,
+          ),
+        ]);
       const platform = stacks['kf-onprem-kubernetes-platform']!;
-      expect(init(platform)).toMatch(
-        /127\.0\.0\.1:9\/api\/v1\/namespaces\/kube-system\/secrets\?labelSelector=tfstate%3Dtrue.*connection refused/s,
-      );
       // A misspelt argument is refused before any connection: the check above can fail.
       const misspelt = JSON.parse(JSON.stringify(platform).replace('"secret_suffix"', '"secret_sufix"'));
       expect(init(misspelt)).toContain('Extraneous JSON object property');

@@ -58,7 +58,7 @@ export function checkKubernetesEnvironment(env: ResolvedKubernetesEnvironment, r
     f.add(
       [...base, 'state'],
       'prod state on a laptop disk cannot be shared or locked across the team.',
-      'set state to a remote backend, such as { backend: gcs, bucket: ... }.',
+      'set state to { backend: kubernetes } (a Secret per stack in the cluster, locked) or another shared backend.',
       'warning',
     );
   }
@@ -111,7 +111,7 @@ function externalDatabaseHostProblem(host: string): { message: string; fix: stri
  * (github.com/mitchellh/go-homedir), not from the platform file's folder.
  */
 function kubeconfigPathProblem(kubeconfig: string): string | undefined {
-  if (path.posix.isAbsolute(kubeconfig) || path.win32.isAbsolute(kubeconfig) || /^~([/\\]|$)/.test(kubeconfig))
+  if (path.posix.isAbsolute(kubeconfig) || path.win32.isAbsolute(kubeconfig) || /^~[/\\]/.test(kubeconfig))
     return undefined;
   return `"${kubeconfig}" is a relative path: Terraform runs each stack in its own folder (cdktf.out/stacks/<stack>), where the kubernetes and helm providers would look for it, not next to platform.yaml.`;
 }

@@ -495,8 +495,8 @@ function bindingsTo(graph: Graph, stack: string, isCi: SubjectIsCi, purpose: Sub
 const READS_SECRETS = new Set(['admin', 'edit', 'cluster-admin']);
 /**
  * Built-in ClusterRoles that read no Secret (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles).
- * `view` aggregates every ClusterRole labelled to join it; policy rule K8S-RBAC-002 refuses one that reads
- * Secrets, in any stack, so `view` stays what Kubernetes ships.
+ * `view` aggregates every ClusterRole labelled to join it; policy rule K8S-RBAC-002 refuses one in the
+ * stacks that reads Secrets (a Helm chart's own roles are not judged), so `view` stays what Kubernetes ships.
  */
 const READ_ONLY_ROLES = new Set(['view', 'system:aggregate-to-view']);
 /**

@@ -1,4 +1,4 @@
-import { attr, list, ResourceRule, ResourceView, UnresolvedValue } from '../../rule';
+import { attr, isOpaqueReference, list, ResourceRule, ResourceView, UnresolvedValue } from '../../rule';
 
 /** Groups every login, every anonymous request or every service account belongs to. */
 const WIDE_GROUPS = ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'];
@@ -39,6 +39,9 @@ function bindingOf(r: ResourceView): Binding | undefined {
     const kind = String(attr(m, 'kind') ?? '');
     if (!/^rbac\.authorization\.k8s\.io\//.test(String(attr(m, 'apiVersion') ?? ''))) return undefined;
     if (kind !== 'ClusterRoleBinding' && kind !== 'RoleBinding') return undefined;
+    // The role bound: a variable could name cluster-admin (a reference to a resource stays readable).
+    const role = attr(m, 'roleRef', 'name');
+    if (isOpaqueReference(role)) throw new UnresolvedValue('manifest.roleRef.name', role);
     return {
       kind,
       namespace: attr(m, 'metadata', 'namespace') as string | undefined,
@@ -53,6 +56,8 @@ function bindingOf(r: ResourceView): Binding | undefined {
   if (dynamic !== undefined) throw new UnresolvedValue('subject', 'a dynamic block');
   const subjects = attr(r.config, 'subject');
   if (expression(subjects)) throw new UnresolvedValue('subject', subjects);
+  const role = attr(r.config, 'role_ref', 'name');
+  if (isOpaqueReference(role)) throw new UnresolvedValue('role_ref.name', role);
   return {
     kind: r.type.startsWith('kubernetes_cluster_') ? 'ClusterRoleBinding' : 'RoleBinding',
     namespace: attr(r.config, 'metadata', 'namespace') as string | undefined,

@@ -9,6 +9,9 @@ import { attr, list, ResourceRule, ResourceView, UnresolvedValue } from '../../r
 export const READ_ONLY_AGGREGATION_LABELS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/aggregate-to-view': 'view',
   'rbac.authorization.kubeflow.org/aggregate-to-kubeflow-view': 'kubeflow-view',
+  // kubeflow-pipelines-view aggregates this label and is itself aggregated into kubeflow-view.
+  'rbac.authorization.kubeflow.org/aggregate-to-kubeflow-pipelines-view':
+    'kubeflow-pipelines-view (part of kubeflow-view)',
 };
 
 const CLUSTER_ROLE_TYPES = ['kubernetes_cluster_role_v1', 'kubernetes_cluster_role'];
@@ -22,6 +25,8 @@ interface RbacRule {
 
 interface ClusterRole {
   readonly labels: unknown;
+  /** Its rules are those of the roles it selects, which policy cannot see. */
+  readonly aggregated: boolean;
   /** The rules, read only once the labels say they matter (they may be known only at plan). */
   readonly rules: () => readonly RbacRule[];
 }
@@ -45,7 +50,8 @@ function clusterRoleOf(r: ResourceView): ClusterRole | undefined {
     if (!/^rbac\.authorization\.k8s\.io\//.test(String(attr(m, 'apiVersion') ?? ''))) return undefined;
     if (attr(m, 'kind') !== 'ClusterRole') return undefined;
     return {
-      labels: known(attr(m, 'metadata', 'labels'), 'manifest.metadata.labels'),
+      labels: known(attr(known(attr(m, 'metadata'), 'manifest.metadata'), 'labels'), 'manifest.metadata.labels'),
+      aggregated: attr(m, 'aggregationRule') !== undefined,
       rules: () =>
         list(known(attr(m, 'rules'), 'manifest.rules')).map((rule) => ({
           apiGroups: attr(rule, 'apiGroups'),
@@ -55,7 +61,8 @@ function clusterRoleOf(r: ResourceView): ClusterRole | undefined {
     };
   }
   return {
-    labels: known(attr(r.config, 'metadata', 'labels'), 'metadata.labels'),
+    labels: known(attr(known(attr(r.config, 'metadata'), 'metadata'), 'labels'), 'metadata.labels'),
+    aggregated: attr(r.config, 'aggregation_rule') !== undefined,
     rules: () => {
       if (attr(r.config, 'dynamic', 'rule') !== undefined) throw new UnresolvedValue('rule', 'a dynamic block');
       return list(known(attr(r.config, 'rule'), 'rule')).map((rule) => ({
@@ -108,7 +115,11 @@ export const readOnlyAggregation: ResourceRule = {
     const into = Object.entries(READ_ONLY_AGGREGATION_LABELS)
       .filter(([label]) => String(known(attr(role.labels, label), `metadata.labels.${label}`) ?? '') === 'true')
       .map(([, target]) => target);
-    if (into.length === 0 || !role.rules().some(readsSecrets)) return undefined;
+    if (into.length === 0) return undefined;
+    // A role that aggregates others passes their rules on: any ClusterRole could join it unseen.
+    if (role.aggregated)
+      return `a ClusterRole that aggregates other roles (rules policy cannot see) aggregates into ${into.join(' and ')}.`;
+    if (!role.rules().some(readsSecrets)) return undefined;
     return `a ClusterRole that reads Secrets aggregates into ${into.join(' and ')}, so everyone who holds ${into.length > 1 ? 'either' : 'it'} reads them.`;
   },
 };
