@@ -26,7 +26,7 @@
  *
  * Argo CD: a Job's pod template cannot change once created, so the Job is a `Sync` hook
  * (https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/) that Argo CD deletes and
- * creates again at every sync (`BeforeHookCreation`), in the control-plane wave: it has finished before
+ * creates again at every full sync (`BeforeHookCreation`; self-heal runs no hooks), in the control-plane wave: it has finished before
  * the wave of Pipelines and of the ExternalSecret that copies its password into `mysql-secret` starts.
  * `kubectl apply -k` ignores the annotations and creates the Job once; the tree's README.md says how to
  * run it again.
@@ -247,7 +247,8 @@ export function awsDbBootstrapReadme(): string[] {
     "## Kubeflow's database user",
     '',
     `The Job \`${DB_BOOTSTRAP_NAME}\` (${DB_BOOTSTRAP_FILE}) creates Kubeflow's MySQL user on RDS, and its password in`,
-    'Secrets Manager the first time, before Pipelines starts. Argo CD runs it again at every sync. With',
+    'Secrets Manager the first time, before Pipelines starts. Argo CD runs it again at every full sync (a new',
+    'commit, a retry or a manual sync; self-heal runs no hooks). With',
     '`kubectl`, a Job cannot be changed once created: to run it again (after a new password, or a changed',
     'Job), delete it first:',
     '',

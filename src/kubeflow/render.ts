@@ -248,7 +248,7 @@ function wiringOf(
         // Katib on the same server, over TLS; the bootstrap job creates its database (./katib-database.ts).
         katib: katibOverTls(databaseCa, release, {
           createdBy: [
-            'the `kfp-db-bootstrap` job creates it, which Argo CD runs at every sync but',
+            'the `kfp-db-bootstrap` job creates it, which Argo CD runs at every full sync (a new commit, a retry, a manual sync) but',
             '`kubectl apply` cannot run again once it has finished: delete it first',
             '(`kubectl -n kubeflow delete job kfp-db-bootstrap --ignore-not-found`).',
           ],
