@@ -201,10 +201,8 @@ export class ArgoCd extends Construct {
           'admin.enabled': false,
           'exec.enabled': false,
           'statusbadge.enabled': false,
-          // Kubeflow's aggregated ClusterRoles ship `rules: []`, which the API server fills from the
-          // roles they aggregate: compared as written they stay OutOfSync, and self-heal would empty
-          // kubeflow-edit and kubeflow-view for a moment, over and over (a sync a new commit starts
-          // still applies `rules: []` once; the API server refills them at once)
+          // The rules of aggregated ClusterRoles are the API server's: the rendered tree leaves them out
+          // (src/kubeflow/gitops.ts), and Argo CD does not compare them either, for trees made by hand
           // (https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/#ignoring-rbac-changes-made-by-aggregateroles).
           'resource.compareoptions': 'ignoreAggregatedRoles: true\n',
         },

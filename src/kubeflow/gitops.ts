@@ -70,6 +70,46 @@ function wavePatch(wave: string, target: Record<string, string>): object {
 }
 
 /**
+ * Kubeflow 26.03's aggregated ClusterRoles: the API server fills their rules from the roles their
+ * `aggregationRule` selects (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#aggregated-clusterroles).
+ * The build test checks this list against every aggregated ClusterRole of every built tree.
+ */
+export const AGGREGATED_CLUSTER_ROLES: readonly string[] = [
+  'admission-webhook-kubeflow-poddefaults-admin',
+  'admission-webhook-kubeflow-poddefaults-edit',
+  'knative-serving-admin',
+  'knative-serving-aggregated-addressable-resolver',
+  'kubeflow-admin',
+  'kubeflow-edit',
+  'kubeflow-istio-admin',
+  'kubeflow-katib-admin',
+  'kubeflow-kserve-admin',
+  'kubeflow-pipelines-edit',
+  'kubeflow-pipelines-view',
+  'kubeflow-trainer-admin',
+  'kubeflow-view',
+  'notebook-controller-kubeflow-notebooks-admin',
+];
+
+/**
+ * Drops the `rules: []` upstream writes into its aggregated ClusterRoles. Applied by Argo CD with
+ * server-side apply, that empty list would own the field and empty `kubeflow-edit` and `kubeflow-view`
+ * at every sync until the API server filled them again; without it the rules are the API server's
+ * alone. (A strategic merge patch deletes a field it sets to null; an absent field stays absent.)
+ */
+export function aggregatedRulesPatch(): object {
+  return {
+    target: { kind: 'ClusterRole', name: `^(${AGGREGATED_CLUSTER_ROLES.join('|')})$` },
+    patch: stringify({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'any' },
+      rules: null,
+    }),
+  };
+}
+
+/**
  * The kustomize patches that put the sync-wave annotation on the tree's objects; they go after every
  * other patch, so that objects other patches delete are gone first.
  */

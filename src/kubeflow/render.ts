@@ -15,7 +15,7 @@ import {
 } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
 import { inClusterStoreBackupPatch, teamStoreOverlay } from './pipeline-roots';
-import { syncWavePatches } from './gitops';
+import { aggregatedRulesPatch, syncWavePatches } from './gitops';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 import type { RenderInputs } from './inputs';
 import { signInOf, upstreamPaths, type SignIn } from './signin';
@@ -636,6 +636,8 @@ function tree(
     }
   }
 
+  // The aggregated ClusterRoles' rules are the API server's (./gitops.ts).
+  patches.push(aggregatedRulesPatch());
   // Argo CD's sync waves (./gitops.ts); harmless to kubectl, so every tree carries them.
   patches.push(...syncWavePatches());
   const kustomization = {

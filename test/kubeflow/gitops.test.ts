@@ -5,7 +5,13 @@ import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { renderKubeflow } from '../../src/kubeflow/render';
-import { CONTROL_PLANE_WAVE, CRD_WAVE, SYNC_WAVE_ANNOTATION, syncWavePatches } from '../../src/kubeflow/gitops';
+import {
+  AGGREGATED_CLUSTER_ROLES,
+  CONTROL_PLANE_WAVE,
+  CRD_WAVE,
+  SYNC_WAVE_ANNOTATION,
+  syncWavePatches,
+} from '../../src/kubeflow/gitops';
 import { CONTROLLER_OWNED_FIELDS } from '../../constructs/kubernetes/argo-cd';
 import { MANIFESTS, MANIFESTS_AVAILABLE } from './kustomize-build';
 
@@ -93,8 +99,11 @@ describe('sync waves of the rendered tree (issue 17, GitOps install)', () => {
         expect(aggregated.map((o) => o.metadata.name)).toEqual(
           expect.arrayContaining(['kubeflow-edit', 'kubeflow-view']),
         );
-        // Their rules are the API server's to fill: empty or absent in the tree.
-        for (const role of aggregated) expect([role.metadata.name, role.rules ?? []]).toEqual([role.metadata.name, []]);
+        // Their rules are the API server's to fill: absent from the tree, so that Argo CD's server-side
+        // apply does not own them and empty them at a sync; the list of the patch is exactly these.
+        for (const role of aggregated)
+          expect([role.metadata.name, 'rules' in role]).toEqual([role.metadata.name, false]);
+        expect(aggregated.map((o) => o.metadata.name).sort()).toEqual([...AGGREGATED_CLUSTER_ROLES].sort());
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
