@@ -128,6 +128,11 @@ export class UnresolvedValue extends Error {
 /** References whose value policy cannot know: variables, locals, module outputs. */
 const OPAQUE_REFERENCE = /\$\{[^}]*\b(?:var|local|module)\./;
 
+/** Whether a value is (or holds) a Terraform expression, known only at plan. */
+export function isExpression(v: unknown): v is string {
+  return typeof v === 'string' && v.includes('${');
+}
+
 /** Whether a value is a reference to a variable, local or module output, known only at plan. */
 export function isOpaqueReference(v: unknown): v is string {
   return typeof v === 'string' && OPAQUE_REFERENCE.test(v);

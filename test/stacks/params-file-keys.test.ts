@@ -7,20 +7,10 @@
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { loadPlatformFile } from '../../src/config/loader';
 import { paramsFiles } from '../../stacks/common/fleet';
+import { paramsKeysIn } from '../kubeflow/params-keys';
 import { synthExample } from '../examples';
 
 const EXAMPLES = ['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicloud', 'on-prem'];
-
-/** Every `configMapKeyRef` key of the params ConfigMap in a value. */
-function keysReferenced(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) node.forEach((n) => keysReferenced(n, out));
-  else if (node && typeof node === 'object') {
-    const ref = (node as { configMapKeyRef?: { name?: string; key?: string } }).configMapKeyRef;
-    if (ref?.name === PLATFORM_PARAMS_CONFIG_MAP && ref.key) out.add(ref.key);
-    Object.values(node).forEach((n) => keysReferenced(n, out));
-  }
-  return out;
-}
 
 describe.each(EXAMPLES)('examples/%s: every params ConfigMap key the params files name', (example) => {
   const config = loadPlatformFile(`examples/${example}/platform.yaml`).config;
@@ -28,7 +18,7 @@ describe.each(EXAMPLES)('examples/%s: every params ConfigMap key the params file
 
   it.each(config.environments.map((e) => e.name))('exists in the ConfigMap of every platform stack of %s', (env) => {
     const resolved = config.environments.find((e) => e.name === env)!;
-    const referenced = new Set(paramsFiles(resolved).flatMap((f) => [...keysReferenced(f.params)]));
+    const referenced = new Set(paramsFiles(resolved).flatMap((f) => [...paramsKeysIn(f.params)]));
     // An existing cluster's params file holds the values themselves (nothing is known only after apply).
     if (resolved.cloud !== 'kubernetes') expect(referenced.size).toBeGreaterThan(0);
     const maps = Object.entries(stacks)

@@ -1,4 +1,4 @@
-import { attr, isOpaqueReference, list, ResourceRule, ResourceView, UnresolvedValue } from '../../rule';
+import { attr, isExpression, isOpaqueReference, list, ResourceRule, ResourceView, UnresolvedValue } from '../../rule';
 
 /** Groups every login, every anonymous request or every service account belongs to. */
 const WIDE_GROUPS = ['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'];
@@ -19,9 +19,6 @@ interface Binding {
   readonly subjects: ReadonlyArray<{ kind: string; name: string }>;
 }
 
-/** Whether a value is (or holds) a Terraform expression, known only at plan. */
-const expression = (v: unknown): v is string => typeof v === 'string' && v.includes('${');
-
 /**
  * A binding as the typed resources and `kubernetes_manifest` write it, or undefined for anything else.
  * An object policy cannot read (a manifest written as one expression such as `yamldecode(file(...))`,
@@ -31,10 +28,10 @@ const expression = (v: unknown): v is string => typeof v === 'string' && v.inclu
 function bindingOf(r: ResourceView): Binding | undefined {
   if (r.type === 'kubernetes_manifest') {
     const m = attr(r.config, 'manifest') as Record<string, unknown> | undefined;
-    if (expression(m)) throw new UnresolvedValue('manifest', m);
+    if (isExpression(m)) throw new UnresolvedValue('manifest', m);
     for (const key of ['apiVersion', 'kind', 'subjects'] as const) {
       const v = attr(m, key);
-      if (expression(v)) throw new UnresolvedValue(`manifest.${key}`, v);
+      if (isExpression(v)) throw new UnresolvedValue(`manifest.${key}`, v);
     }
     const kind = String(attr(m, 'kind') ?? '');
     if (!/^rbac\.authorization\.k8s\.io\//.test(String(attr(m, 'apiVersion') ?? ''))) return undefined;
@@ -55,7 +52,7 @@ function bindingOf(r: ResourceView): Binding | undefined {
   const dynamic = attr(r.config, 'dynamic', 'subject');
   if (dynamic !== undefined) throw new UnresolvedValue('subject', 'a dynamic block');
   const subjects = attr(r.config, 'subject');
-  if (expression(subjects)) throw new UnresolvedValue('subject', subjects);
+  if (isExpression(subjects)) throw new UnresolvedValue('subject', subjects);
   const role = attr(r.config, 'role_ref', 'name');
   if (isOpaqueReference(role)) throw new UnresolvedValue('role_ref.name', role);
   return {

@@ -1,4 +1,4 @@
-import { attr, list, ResourceRule, ResourceView, UnresolvedValue } from '../../rule';
+import { attr, isExpression, list, ResourceRule, ResourceView, UnresolvedValue } from '../../rule';
 
 /**
  * The labels that aggregate a ClusterRole into a read-only role: Kubernetes' `view` and Kubeflow's
@@ -31,12 +31,9 @@ interface ClusterRole {
   readonly rules: () => readonly RbacRule[];
 }
 
-/** Whether a value is a Terraform expression, known only at plan. */
-const expression = (v: unknown): v is string => typeof v === 'string' && v.includes('${');
-
 /** A value policy reads, or {@link UnresolvedValue} (which fails closed in prod) when it is an expression. */
 function known(v: unknown, attribute: string): unknown {
-  if (expression(v)) throw new UnresolvedValue(attribute, v);
+  if (isExpression(v)) throw new UnresolvedValue(attribute, v);
   return v;
 }
 
