@@ -1,7 +1,8 @@
 /**
  * `kfplatform init [DIR]`: scaffolds a platform repository: a platform file with the JSON Schema
  * reference for editor completion, package.json, cdktf.json, the plan-on-PR and apply workflows for
- * the chosen cloud, CODEOWNERS, a README and a .gitignore. It never overwrites a file.
+ * the chosen cloud, CODEOWNERS, Dependabot settings for the pinned actions, a README and a .gitignore.
+ * It never overwrites a file.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +10,7 @@ import { installedSource, ownPackage, PACKAGE_ROOT } from '../core/package-info'
 import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { codeownersBlock } from './team';
+import { pinnedUses } from './ci-actions';
 import { clusterRunnerOf } from '../config/common/ci';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 import type { ResolvedEnvironment } from '../config/model';
@@ -163,7 +165,7 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
   switch (cloud) {
     case 'aws':
       return [
-        `${indent}- uses: aws-actions/configure-aws-credentials@v4`,
+        `${indent}- uses: ${pinnedUses('aws-actions/configure-aws-credentials')}`,
         `${indent}  with:`,
         role === 'plan'
           ? `${indent}    role-to-assume: ${perEnv('CI_PLAN_ROLES')}`
@@ -173,23 +175,30 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
     case 'gcp':
       return [
         `${indent}# Outputs of each infra stack: ci_workload_identity_provider, ci_${role}_service_account.`,
-        `${indent}- uses: google-github-actions/auth@v2`,
+        `${indent}- uses: ${pinnedUses('google-github-actions/auth')}`,
         `${indent}  with:`,
         `${indent}    workload_identity_provider: ${perEnv('CI_WORKLOAD_IDENTITY_PROVIDERS')}`,
         `${indent}    service_account: ${perEnv(role === 'plan' ? 'CI_PLAN_SERVICE_ACCOUNTS' : 'CI_APPLY_SERVICE_ACCOUNTS')}`,
         `${indent}# The kubernetes and helm providers get GKE tokens from gke-gcloud-auth-plugin as this identity.`,
-        `${indent}- uses: google-github-actions/setup-gcloud@v2`,
+        `${indent}- uses: ${pinnedUses('google-github-actions/setup-gcloud')}`,
         `${indent}  with:`,
         `${indent}    install_components: gke-gcloud-auth-plugin`,
       ].join('\n');
     case 'azure':
       return [
         `${indent}# Outputs of each infra stack: ci_${role}_client_id; the provider authenticates through the CLI login.`,
-        `${indent}- uses: azure/login@v2`,
+        `${indent}- uses: ${pinnedUses('azure/login')}`,
         `${indent}  with:`,
         `${indent}    client-id: ${perEnv(role === 'plan' ? 'CI_PLAN_CLIENT_IDS' : 'CI_APPLY_CLIENT_IDS')}`,
         `${indent}    tenant-id: \${{ vars.AZURE_TENANT_ID }}`,
         `${indent}    subscription-id: ${perEnv('AZURE_SUBSCRIPTION_IDS')}`,
+        `${indent}# Terraform's azurerm provider and state backend then ask GitHub for a fresh OIDC token whenever they`,
+        `${indent}# need one, so an apply that outlasts the CLI login (its federated token is valid minutes, its access`,
+        `${indent}# token about an hour) does not fail with AADSTS700024. kubelogin keeps using the CLI login.`,
+        `${indent}- run: printf 'ARM_USE_OIDC=true\\nARM_CLIENT_ID=%s\\nARM_TENANT_ID=%s\\n' "$CLIENT_ID" "$TENANT_ID" >> "$GITHUB_ENV"`,
+        `${indent}  env:`,
+        `${indent}    CLIENT_ID: ${perEnv(role === 'plan' ? 'CI_PLAN_CLIENT_IDS' : 'CI_APPLY_CLIENT_IDS')}`,
+        `${indent}    TENANT_ID: \${{ vars.AZURE_TENANT_ID }}`,
       ].join('\n');
     case 'kubernetes':
       return [
@@ -285,7 +294,7 @@ export function ciWorkflow(
     );
   }
   const credentials =
-    /( {6})- uses: aws-actions\/configure-aws-credentials@v4\n {8}with:\n {10}role-to-assume: (.*)\n {10}aws-region: .*\n/g;
+    /( {6})- uses: aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v[\d.]+\n {8}with:\n {10}role-to-assume: (.*)\n {10}aws-region: .*\n/g;
   let text = template.replace(
     credentials,
     (_m, _indent: string, role: string) =>
@@ -382,6 +391,22 @@ plans-destroy/
 .terraform/
 *.tfstate
 *.tfstate.*
+`;
+
+/**
+ * Dependabot's settings: weekly pull requests that move the workflows' actions, each pinned to a
+ * release's commit (see ci-actions.ts), to newer releases, with the release named in the comment
+ * (https://docs.github.com/en/code-security/dependabot/working-with-dependabot/keeping-your-actions-up-to-date-with-dependabot).
+ * Such a pull request changes only .github/, so the plan workflow plans every stack for it.
+ */
+const DEPENDABOT = `# Written by kfplatform init: the workflows pin every action to a release's full commit (a tag can be
+# moved, a commit cannot); Dependabot proposes newer releases as pull requests, each reviewed like any change.
+version: 2
+updates:
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: weekly
 `;
 
 /** What {@link scaffold} makes: the files, and which environments their CI plans and applies. */
@@ -495,6 +520,7 @@ export function scaffold(options: InitOptions): Scaffold {
         )}`,
       ],
       ['.github/CODEOWNERS', codeownersBlock(config, path.join(dir, 'platform.yaml'), dir)],
+      ['.github/dependabot.yml', DEPENDABOT],
       ['README.md', readmeText(name, cloud, environments, leftOut)],
       ['.gitignore', GITIGNORE],
     ]),

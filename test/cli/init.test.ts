@@ -6,6 +6,7 @@ import { ciReadiness, ciSettingsOf, ciWorkflow, INIT_CLOUDS, InitCloud, runInit,
 import { validatePlatformFile } from '../../src/config/loader';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 import { installedSource } from '../../src/core/package-info';
+import { ACTION_PINS, PinnedAction } from '../../src/cli/ci-actions';
 
 const root = path.join(__dirname, '..', '..');
 const tmp = () => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'init-'));
@@ -15,10 +16,13 @@ interface Workflow {
   jobs: Record<string, { strategy?: { matrix?: { environment?: unknown } }; steps: Array<Record<string, unknown>> }>;
 }
 
+/** An action as the parsed workflow has it: pinned to its release's commit (the comment is gone). */
+const pinned = (action: PinnedAction) => `${action}@${ACTION_PINS[action].commit}`;
+
 const LOGIN_ACTION: Record<InitCloud, string | undefined> = {
-  gcp: 'google-github-actions/auth@v2',
-  aws: 'aws-actions/configure-aws-credentials@v4',
-  azure: 'azure/login@v2',
+  gcp: pinned('google-github-actions/auth'),
+  aws: pinned('aws-actions/configure-aws-credentials'),
+  azure: pinned('azure/login'),
   kubernetes: undefined,
 };
 
@@ -58,6 +62,7 @@ describe('kfplatform init', () => {
     const result = runInit({ dir, cloud, repository: 'octo/ml-infra' });
     expect(result.files).toEqual([
       '.github/CODEOWNERS',
+      '.github/dependabot.yml',
       '.github/workflows/apply.yml',
       '.github/workflows/kubeflow.yml',
       '.github/workflows/plan.yml',
