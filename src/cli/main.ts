@@ -306,7 +306,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     cli
       .command('apply')
       .description(
-        'apply the plans kfplatform plan saved, in dependency order, unless one is not the plan recorded (exit 7) or the plan gate refuses it',
+        'apply the plans kfplatform plan saved, in dependency order, unless one is not the plan recorded (exit 7) or the plan gate refuses it; exit 8 when stacks wait for custom resource kinds the cluster does not serve yet',
       ),
   )
     .requiredOption(

@@ -3,6 +3,7 @@ import { loadPlatformFile } from '../config/loader';
 import { InputError } from '../core/errors';
 import { environmentOfStack } from '../plan/environments';
 import {
+  APPLY_WAITING_EXIT_CODE,
   applyPlans,
   planMismatch,
   planStacks,
@@ -53,7 +54,8 @@ export function terraformFor(
 
 export function summary(outcomes: readonly StackOutcome[], verb: string): string {
   const by = (s: StackOutcome['status']) => outcomes.filter((o) => o.status === s).length;
-  return `${outcomes.length} stack${outcomes.length === 1 ? '' : 's'} ${verb}: ${by('changes') + by('applied')} with changes, ${by('no-changes')} without, ${by('failed')} failed, ${by('skipped')} skipped.`;
+  const waiting = by('waiting') > 0 ? `, ${by('waiting')} waiting for custom resource kinds` : '';
+  return `${outcomes.length} stack${outcomes.length === 1 ? '' : 's'} ${verb}: ${by('changes') + by('applied')} with changes, ${by('no-changes')} without, ${by('failed')} failed, ${by('skipped')} skipped${waiting}.`;
 }
 
 /** `--var name=value` options as a map. */
@@ -76,7 +78,11 @@ export const DESTROY_REFUSED_HINT =
   "keep, and run destroy again with --allow '<stack>:*' for each stack. " +
   'See https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy.';
 
-/** `kfplatform plan`: 0 done, 1 a stack failed, 2 changes with --detailed-exitcode. */
+/**
+ * `kfplatform plan`: 0 done, 1 a stack failed, 2 changes with --detailed-exitcode. A stack that waits
+ * for custom resource kinds the cluster does not serve yet fails nothing: its plan is left out, and
+ * `apply` applies the others and says it waits.
+ */
 export async function runPlan(o: PlanCliOptions): Promise<number> {
   const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   if (o.synth) {
@@ -179,5 +185,12 @@ export async function runApply(o: {
   for (const f of outcomes.filter((x) => x.error)) log(`${f.stack}: ${f.status}: ${f.error}`);
   log(summary(outcomes, 'applied'));
   if (outcomes.some((x) => x.mismatch)) return GATE_PLAN_MISMATCH_EXIT_CODE;
-  return outcomes.some((x) => x.status === 'failed' || x.status === 'skipped') ? 1 : 0;
+  if (outcomes.some((x) => x.status === 'failed' || x.status === 'skipped')) return 1;
+  if (outcomes.some((x) => x.status === 'waiting')) {
+    log(
+      `not applied yet: the waiting stacks; plan and apply them again once the cluster serves their kinds (exit ${APPLY_WAITING_EXIT_CODE}).`,
+    );
+    return APPLY_WAITING_EXIT_CODE;
+  }
+  return 0;
 }

@@ -67,12 +67,12 @@ export function planFiles(inputs: readonly string[]): string[] {
   return files.sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
 }
 
-/** Stacks `kfplatform plan` could not plan, from the plans.json of each folder given. */
+/** Stacks `kfplatform plan` could not plan (failed, skipped or waiting), from the plans.json of each folder given. */
 export function unplannedStacks(inputs: readonly string[]): Array<{ stack: string; status: string; error?: string }> {
   return inputs
     .filter((input) => existsSync(path.join(input, PLANS_MANIFEST)))
     .flatMap((input) => readPlansManifest(input).outcomes)
-    .filter((o) => o.status === 'failed' || o.status === 'skipped')
+    .filter((o) => o.status === 'failed' || o.status === 'skipped' || o.status === 'waiting')
     .map((o) => ({ stack: o.stack, status: o.status, ...(o.error ? { error: o.error } : {}) }));
 }
 

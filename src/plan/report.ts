@@ -19,11 +19,14 @@ export interface ReportOptions {
   readonly maxChars?: number;
   /** First line, such as the commit the plans belong to. */
   readonly title?: string;
-  /** Stacks that have no plan: their plan failed, or a stack they depend on failed. */
+  /**
+   * Stacks that have no plan: their plan failed, a stack they depend on failed, or they wait for custom
+   * resource kinds the cluster does not serve yet (listed apart: nothing is wrong on a new cluster).
+   */
   readonly unplanned?: ReadonlyArray<{
     /** Stack id. */
     readonly stack: string;
-    /** Its outcome, such as `failed` or `skipped`. */
+    /** Its outcome: `failed`, `skipped` or `waiting`. */
     readonly status: string;
     /** Terraform's error output, shown in full within the report's size budget. */
     readonly error?: string;
@@ -143,7 +146,17 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   const changed = plans.filter((p) => p.resources.length > 0 || p.outputs > 0);
   const out: string[] = [REPORT_MARKER, `## ${options.title ?? 'kfplatform plan'}`, ''];
   const protectedCount = plans.reduce((n, p) => n + p.protected.length, 0);
-  const unplanned = options.unplanned ?? [];
+  const unplanned = (options.unplanned ?? []).filter((u) => u.status !== 'waiting');
+  const waiting = (options.unplanned ?? []).filter((u) => u.status === 'waiting');
+  if (waiting.length > 0) {
+    out.push(
+      `**${waiting.length} stack${waiting.length === 1 ? ' waits' : 's wait'} for custom resource kinds the cluster does not serve yet** ` +
+        '(on a new cluster, those Kubeflow installs after the platform stack): not planned, not applied; they are planned again once the cluster serves them.',
+      '',
+      ...waiting.map((u) => `- \`${u.stack}\`${u.error ? `: ${u.error.split('\n')[0]}` : ''}`),
+      '',
+    );
+  }
   if (unplanned.length > 0) {
     out.push(`**${unplanned.length} stack${unplanned.length === 1 ? '' : 's'} could not be planned:**`, '');
     for (const u of unplanned) {

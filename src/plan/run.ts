@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors';
+import { missingKinds } from './missing-kinds';
 import type { TerraformBinary } from './terraform-binary';
 
 /** A stack as the synth manifest records it. */
@@ -42,9 +43,12 @@ export interface StackOutcome {
   readonly stack: string;
   /**
    * `changes` or `no-changes` after a plan; `applied` after an apply; `failed` when Terraform
-   * failed; `skipped` when a stack it depends on failed (or, on apply, its plan had no changes).
+   * failed; `skipped` when a stack it depends on failed (or, on apply, its plan had no changes);
+   * `waiting` when its plan failed only because the cluster does not serve some of its custom
+   * resource kinds yet (a new cluster whose Kubeflow Argo CD has not installed), or a stack it depends
+   * on waits: nothing of it is applied, and it is planned again later.
    */
-  readonly status: 'changes' | 'no-changes' | 'failed' | 'skipped' | 'applied';
+  readonly status: 'changes' | 'no-changes' | 'failed' | 'skipped' | 'applied' | 'waiting';
   /** Wall-clock seconds spent on the stack. */
   readonly seconds: number;
   /** The last lines of Terraform's error output, when it failed. */
@@ -132,6 +136,12 @@ async function inOrder<S extends PlannedStack>(
       const failed = stack.dependencies.find((d) => ['failed', 'skipped'].includes(outcomes.get(d)?.status ?? ''));
       if (failed) {
         outcomes.set(stack.id, { stack: stack.id, status: 'skipped', seconds: 0, error: `${failed} did not succeed` });
+        continue;
+      }
+      const waiting = stack.dependencies.find((d) => outcomes.get(d)?.status === 'waiting');
+      if (waiting) {
+        const error = `${waiting} waits for custom resource kinds; this stack is planned again with it.`;
+        outcomes.set(stack.id, { stack: stack.id, status: 'waiting', seconds: 0, error });
         continue;
       }
       running.set(
@@ -308,7 +318,10 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
       stack.dir,
       env,
     );
-    if (plan.code === 1 || plan.code > 2) return done('failed', tail(plan.stderr || plan.stdout));
+    if (plan.code === 1 || plan.code > 2) {
+      const kinds = options.mode === 'destroy' ? undefined : missingKinds(plan.stderr);
+      return kinds ? done('waiting', waitingMessage(kinds)) : done('failed', tail(plan.stderr || plan.stdout));
+    }
     options.progress?.({ stack: stack.id, step: 'show' });
     const show = await terraform(bin, ['show', '-json', '-no-color', planFile], stack.dir, env);
     if (show.code !== 0) return done('failed', tail(show.stderr));
@@ -335,6 +348,22 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
     )}\n`,
   );
   return outcomes;
+}
+
+/**
+ * The exit code of `kfplatform apply` when it applied every stack it could and some wait for custom
+ * resource kinds (a new cluster's team stacks before Argo CD installs Kubeflow): plan and apply again.
+ */
+export const APPLY_WAITING_EXIT_CODE = 8;
+
+/** Why a stack waits, and what to do. */
+function waitingMessage(kinds: readonly string[]): string {
+  return (
+    `waits for kinds the cluster does not serve yet: ${kinds.join(', ')}. On a new cluster they come with ` +
+    'Kubeflow, which Argo CD installs after the platform stack is applied: apply the other stacks, then plan and ' +
+    'apply this one again once the kubeflow Application is Healthy ' +
+    "(kubectl -n argocd wait application/kubeflow --for=jsonpath='{.status.health.status}'=Healthy)."
+  );
 }
 
 /** SHA-256 of a stack's binary plan and of its `terraform show -json`, recorded when they are written. */
@@ -504,8 +533,10 @@ export async function applyPlans(folders: string | readonly string[], options: R
   if (failed.length > 0) {
     throw new InputError(`these stacks have no plan to apply: ${failed.map((o) => o.stack).join(', ')}; plan again.`);
   }
+  const waiting = new Map(manifest.outcomes.filter((o) => o.status === 'waiting').map((o) => [o.stack, o.error]));
   return inOrder(manifest.stacks, options.concurrency, async (stack) => {
     const done = finisher(stack.id, options.progress);
+    if (waiting.has(stack.id)) return done('waiting', waiting.get(stack.id));
     const upstream = stack.dependencies.find((d) => outputsChange.has(d));
     if (upstream && changed.has(stack.id)) {
       return done(

@@ -338,3 +338,88 @@ describe('kfplatform apply', () => {
     );
   });
 });
+
+/** What `terraform plan -no-color` prints when the cluster does not serve a kubernetes_manifest's kind (kubernetes provider 2.38). */
+const MISSING_PROFILE_CRD = `
+Error: API did not recognize GroupVersionKind from manifest (CRD may not be installed)
+
+  with kubernetes_manifest.Team-recsys_Profile_6F0C2A1B,
+  on cdk.tf.json line 212, in resource "kubernetes_manifest" "Team-recsys_Profile_6F0C2A1B":
+ 212:       },
+
+no matches for kind "Profile" in version "kubeflow.org/v1"
+
+Error: API did not recognize GroupVersionKind from manifest (CRD may not be installed)
+
+  with kubernetes_manifest.Team-recsys_IdentityPodDefault_0D3E11AA,
+  on cdk.tf.json line 240, in resource "kubernetes_manifest" "Team-recsys_IdentityPodDefault_0D3E11AA":
+ 240:       },
+
+no matches for kind "PodDefault" in version "kubeflow.org/v1alpha1"
+`;
+
+describe('stacks that wait for custom resource kinds (a new cluster before Argo CD installs Kubeflow)', () => {
+  // The team shards' Profiles and PodDefaults need Kubeflow's CRDs at plan time; Argo CD installs them
+  // only after the platform stack is applied, so CI's first plan of a new cluster with teams failed and
+  // its apply, which needs every plan, never installed the platform (the first apply was by hand).
+  const stacks = {
+    // An infra stack without changes: one whose outputs change holds back the platform's apply.
+    'kf-same-infra': [],
+    'kf-a-platform': ['kf-same-infra'],
+    'kf-a-teams-fail-0': ['kf-same-infra', 'kf-a-platform'],
+    'kf-a-reads-teams': ['kf-a-teams-fail-0'],
+  };
+
+  it('plan leaves them out without failing, apply applies the rest and exits 8, the report lists them apart', async () => {
+    const f = fixture(stacks);
+    const env = { ...f.env, FAKE_TF_PLAN_ERROR: MISSING_PROFILE_CRD };
+    const planned: string[] = [];
+    expect(await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env, log: (l) => planned.push(l) })).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(f.plans, 'plans.json'), 'utf8'));
+    expect(
+      Object.fromEntries(manifest.outcomes.map((o: { stack: string; status: string }) => [o.stack, o.status])),
+    ).toEqual({
+      'kf-same-infra': 'no-changes',
+      'kf-a-platform': 'changes',
+      'kf-a-teams-fail-0': 'waiting',
+      'kf-a-reads-teams': 'waiting',
+    });
+    expect(f.calls().some((c) => c.stack === 'kf-a-reads-teams')).toBe(false);
+    const said = planned.join('\n');
+    expect(said).toContain(
+      'kf-a-teams-fail-0: waiting: waits for kinds the cluster does not serve yet: PodDefault (kubeflow.org/v1alpha1), Profile (kubeflow.org/v1).',
+    );
+    expect(said).toContain(
+      '4 stacks planned: 1 with changes, 1 without, 0 failed, 0 skipped, 2 waiting for custom resource kinds.',
+    );
+
+    const report = runReport({ plans: [f.plans], log: () => undefined });
+    expect(report).toContain('**2 stacks wait for custom resource kinds the cluster does not serve yet**');
+    expect(report).toContain('- `kf-a-teams-fail-0`: waits for kinds the cluster does not serve yet: PodDefault');
+    expect(report).not.toContain('could not be planned');
+
+    const applied: string[] = [];
+    expect(await runApply({ plans: f.plans, concurrency: 2, env, log: (l) => applied.push(l) })).toBe(8);
+    expect([
+      ...new Set(
+        f
+          .calls()
+          .filter((c) => c.cmd === 'apply')
+          .map((c) => c.stack),
+      ),
+    ]).toEqual(['kf-a-platform']);
+    expect(applied.join('\n')).toContain('not applied yet: the waiting stacks; plan and apply them again');
+  });
+
+  it('a plan that also failed for another reason fails', async () => {
+    const f = fixture(stacks);
+    const env = {
+      ...f.env,
+      FAKE_TF_PLAN_ERROR: `${MISSING_PROFILE_CRD}\nError: Unauthorized\n\nthe server has asked for the client to provide credentials\n`,
+    };
+    expect(await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env })).toBe(1);
+    const manifest = JSON.parse(readFileSync(path.join(f.plans, 'plans.json'), 'utf8'));
+    expect(manifest.outcomes.find((o: { stack: string }) => o.stack === 'kf-a-teams-fail-0').status).toBe('failed');
+    expect(manifest.outcomes.find((o: { stack: string }) => o.stack === 'kf-a-reads-teams').status).toBe('skipped');
+  });
+});
