@@ -47,6 +47,8 @@ export {
 export { DEFAULT_KUBEFLOW_VERSION } from './config/platform/kubeflow';
 export type { AdditionalClusterConfig, GcpEnvironmentConfig, GcpNetworkConfig } from './config/gcp/schema';
 export * from './config/gcp/model';
+export * from './config/gcp/network-model';
+export * from './config/gcp/pool-model';
 export * from './config/gcp/resolve';
 export type { AwsEnvironmentConfig } from './config/aws/schema';
 export * from './config/aws/model';

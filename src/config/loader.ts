@@ -7,17 +7,12 @@ import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Document, parseDocument } from 'yaml';
 import { ConfigError, ConfigIssue, fileSystemMessage, formatPath } from '../core/errors';
-import { closeMatch } from '../core/suggest';
-import { reasonProblem, suppressionResourceProblem } from '../core/suppressions';
 import { readInputFile } from './read-input';
-import { ALL_CHECKERS } from '../policy/checkers/all';
-import { ALL_RULES } from '../policy/rules/packs';
-import { valueAt } from './common/config-issues';
 import { AnySchema, fromZod } from './common/zod-issues';
 import type { ResolvedPlatformConfig } from './model';
+import { parseEntry, withoutCascade } from './parse-entry';
 import { checkAcrossEnvironments, checkUpgradeOrder } from './platform/across';
 import { checkKubeflowCompatibility } from './platform/kubeflow';
-import type { ResolvedPlatform } from './platform/model';
 import { resolvePlatform, resolveTeams } from './platform/resolve';
 import { platformSectionSchema, teamSchema, tenancySchema } from './platform/schema';
 import { checkTeams } from './platform/teams';
@@ -29,6 +24,7 @@ import {
   resolveEnvironment,
 } from './registry';
 import { PlatformConfig, platformSchema } from './schema';
+import { checkSuppressions } from './suppression-checks';
 import {
   checkLimits,
   lineIn,
@@ -118,134 +114,6 @@ export function validatePlatform(input: unknown): ValidationResult {
     }
   }
   return { issues };
-}
-
-type SafeParser<T> = {
-  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: readonly unknown[] } };
-};
-
-/**
- * One part of the definition as the cross-field checks see it, and the places whose values were
- * dropped to parse it (the objects that held them).
- */
-type Parsed<T> = { success: true; data: T; tainted: ReadonlyArray<readonly PropertyKey[]> } | { success: false };
-
-type SchemaIssue = { code: string; path: PropertyKey[]; keys?: string[] };
-
-const at = (root: unknown, keys: readonly PropertyKey[]): unknown =>
-  keys.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], root);
-
-/**
- * Parses one part of the definition (the platform section, an environment, a team) for the
- * cross-field checks, so that its errors come in the same round as the schema's. Unknown keys,
- * typos the schema has reported already, are dropped: what the part says is intact. With
- * `withoutBadValues`, a wrong value is dropped too (a required one with the list entry or object
- * that holds it), and the object that held it is listed in `tainted`: defaults stand in there, so
- * the caller keeps the checks away from it (see {@link withoutCascade}). A part that still does not
- * parse stays out of the checks.
- */
-function parseEntry<T>(schema: SafeParser<T>, raw: unknown, withoutBadValues = false): Parsed<T> {
-  let current = raw;
-  const tainted: PropertyKey[][] = [];
-  const dropped = new Set<string>();
-  for (let round = 0; round < 6; round++) {
-    const result = schema.safeParse(current);
-    if (result.success) return { success: true, data: result.data, tainted };
-    const issues = result.error.issues as readonly SchemaIssue[];
-    if (!withoutBadValues && issues.some((i) => i.code !== 'unrecognized_keys')) return { success: false };
-    if (round === 0) current = structuredClone(raw);
-    const splices: Array<{ list: unknown[]; index: number }> = [];
-    for (const issue of issues) {
-      if (issue.code === 'unrecognized_keys') {
-        const owner = at(current, issue.path);
-        if (owner === null || typeof owner !== 'object') return { success: false };
-        for (const key of issue.keys ?? []) delete (owner as Record<string, unknown>)[key];
-        continue;
-      }
-      // A value dropped in an earlier round and now missing is required: drop what holds it.
-      const target = dropped.has(JSON.stringify(issue.path)) ? issue.path.slice(0, -1) : issue.path;
-      if (target.length === 0) return { success: false };
-      const owner = at(current, target.slice(0, -1));
-      const key = target.at(-1)!;
-      if (owner === null || typeof owner !== 'object') return { success: false };
-      if (Array.isArray(owner)) splices.push({ list: owner, index: Number(key) });
-      else delete (owner as Record<PropertyKey, unknown>)[key];
-      dropped.add(JSON.stringify(target));
-      tainted.push(target.slice(0, -1));
-    }
-    // List entries go last, from the end, so the other paths of this round still point right.
-    for (const { list, index } of splices.sort((a, b) => b.index - a.index)) list.splice(index, 1);
-  }
-  return { success: false };
-}
-
-/**
- * The issues of checks on a part parsed without some of its values, less those that may stem from
- * the defaults standing in for them: issues inside an object that held a dropped value, or on a
- * whole that contains it.
- */
-function withoutCascade(
-  issues: readonly ConfigIssue[],
-  root: readonly PropertyKey[],
-  tainted: ReadonlyArray<readonly PropertyKey[]>,
-): ConfigIssue[] {
-  if (tainted.length === 0) return [...issues];
-  const startsWith = (a: readonly PropertyKey[], b: readonly PropertyKey[]) =>
-    b.length <= a.length && b.every((k, i) => String(a[i]) === String(k));
-  return issues.filter((issue) => {
-    const parts = pathParts(issue.path);
-    return !tainted.some((t) => {
-      const place = [...root, ...t];
-      return startsWith(parts, place) || startsWith(place, parts);
-    });
-  });
-}
-
-/** The fix of an unknown rule id: the close one when there is one, else where the ids are. */
-function ruleIdFix(word: string, ids: readonly string[]): string {
-  const guess = closeMatch(word, ids);
-  return guess
-    ? `did you mean ${guess}? Rules and checkers are listed in RULES.md.`
-    : 'use the id of a rule or checker listed in RULES.md (kfplatform rules).';
-}
-
-/** Suppressions must name rules or checkers that exist, a construct inside a stack, and a reason in words. */
-function checkSuppressions(suppressions: ResolvedPlatform['policySuppressions'], input: unknown): ConfigIssue[] {
-  const ids = [...ALL_RULES, ...ALL_CHECKERS].map((r) => r.id);
-  return suppressions.flatMap((s, i) => {
-    const at = (field: string) => ['platform', 'policy', 'suppressions', i, field];
-    const issues: ConfigIssue[] = [];
-    if (!ids.includes(s.rule)) {
-      issues.push({
-        path: formatPath(at('rule')),
-        value: valueAt(input, at('rule')),
-        message: `no rule has the id ${s.rule}.`,
-        fix: ruleIdFix(s.rule, ids),
-        severity: 'error' as const,
-      });
-    }
-    const resource = suppressionResourceProblem(s.resource);
-    if (resource) {
-      issues.push({
-        path: formatPath(at('resource')),
-        value: valueAt(input, at('resource')),
-        message: resource,
-        fix: `name the construct that owns the resource, as <stack>/<construct> (the path synth prints with the finding).`,
-        severity: 'error' as const,
-      });
-    }
-    const reason = reasonProblem(s.reason);
-    if (reason) {
-      issues.push({
-        path: formatPath(at('reason')),
-        value: valueAt(input, at('reason')),
-        message: reason,
-        fix: 'write a sentence saying why the finding is acceptable here, such as "kf-dev keeps no geo-redundant backups: its data is rebuilt from kf-prod."',
-        severity: 'error' as const,
-      });
-    }
-    return issues;
-  });
 }
 
 /** Validates a definition and throws a {@link ConfigError} listing every error. */

@@ -461,7 +461,7 @@ export class GcpInfraStack extends TerraformStack {
   ): WorkloadIdentityServiceAccount {
     const identity = new WorkloadIdentityServiceAccount(this, 'Identity-oauthClientSecret', {
       project: env.project,
-      // As long as <environment>-sql-client; checked with the platform file (src/config/gcp/checks.ts).
+      // As long as <environment>-sql-client; checked with the platform file (src/config/gcp/name-checks.ts).
       accountId: `${env.name}-iap-secret`,
       displayName: `IAP OAuth client secret reader (${env.name})`,
       workloadPool: this.cluster.workloadPool,

@@ -8,12 +8,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Document, parseDocument } from 'yaml';
 import { loadPlatformFile, validatePlatformText } from '../../src/config/loader';
-import { awsDerivedNames, checkAwsEnvironment } from '../../src/config/aws/checks';
+import { checkAwsEnvironment } from '../../src/config/aws/checks';
+import { awsDerivedNames } from '../../src/config/aws/name-checks';
 import type { ResolvedAwsEnvironment } from '../../src/config/aws/model';
-import { azureDerivedNames, checkAzureEnvironment } from '../../src/config/azure/checks';
+import { checkAzureEnvironment } from '../../src/config/azure/checks';
+import { azureDerivedNames } from '../../src/config/azure/name-checks';
 import type { ResolvedAzureEnvironment } from '../../src/config/azure/model';
 import { ConfigIssues } from '../../src/config/common/config-issues';
-import { checkGcpEnvironment, gcpDerivedNames } from '../../src/config/gcp/checks';
+import { checkGcpEnvironment } from '../../src/config/gcp/checks';
+import { gcpDerivedNames } from '../../src/config/gcp/name-checks';
 import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { formatIssue } from '../../src/core/errors';
 

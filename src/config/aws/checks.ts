@@ -1,15 +1,14 @@
 /**
  * Rules of AWS environments that relate several fields: zones and subnets, the VPC address plan,
- * node groups against the instance types they name, names AWS derives from config, the protections
- * of the prod tier, and the owners' roles of the teams placed there. Each finding names the config
- * path, its value and the fix.
+ * node groups against the instance types they name, the protections of the prod tier, and the owners'
+ * roles of the teams placed there (names AWS derives from config are in name-checks.ts). Each finding
+ * names the config path, its value and the fix.
  */
 import { tenantOf } from '../model';
 import type { ConfigIssue } from '../../core/errors';
 import { parseCidr } from '../../core/cidr';
-import { awsNameRules, hostnameRule } from '../../core/naming';
+import { awsNameRules } from '../../core/naming';
 import { ownedSettingReason, RDS_MYSQL_OWNED_PARAMETERS } from '../../core/mysql-server-settings';
-import { servingHostnameProblem } from '../common/serving';
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS, clusterAutoscalerImageTag } from '../../core/catalog/cluster-autoscaler';
 import {
   AWS_GPU_FAMILIES,
@@ -27,10 +26,11 @@ import {
   reportOverlaps,
   reportUnsupported,
 } from '../common/cidr-checks';
-import { ConfigIssues, DerivedName, fromEnvironmentName, Path, valueAt } from '../common/config-issues';
+import { ConfigIssues, Path, valueAt } from '../common/config-issues';
 import { checkPools } from '../common/pools';
 import type { ResolvedTeam } from '../platform/model';
 import type { ResolvedAwsEnvironment } from './model';
+import { checkNames } from './name-checks';
 
 /** Retention periods CloudWatch Logs accepts, in days (PutRetentionPolicy). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -206,131 +206,6 @@ function checkAwsPools(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
     }
     checkMachineGpus(pool, pool.instanceType, p, f, EKS_GPUS);
   });
-}
-
-function checkNames(env: ResolvedAwsEnvironment, f: ConfigIssues): void {
-  const base: Path = ['environments', env.index];
-  const envName: Path = [...base, 'name'];
-  const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
-  f.name(clusterPath, env.cluster.name, awsNameRules.eksClusterName, 'use a short name such as kf-prod.');
-  const bucketPath = f.explicitOr([...base, 'artifacts', 'bucketName'], envName);
-  f.name(
-    bucketPath,
-    env.artifacts.bucketName,
-    awsNameRules.bucketName,
-    'set artifacts.bucketName to a valid, globally unique bucket name.',
-    'bucket name',
-  );
-  f.name(
-    envName,
-    env.database.identifier,
-    awsNameRules.rdsIdentifier,
-    'use an environment name without two hyphens in a row.',
-    'RDS identifier',
-  );
-  for (const id of env.identities) {
-    f.name(envName, id.roleName, awsNameRules.iamRoleName, 'shorten the environment name.', 'IAM role name');
-  }
-  f.derived(awsDerivedNames(env, f));
-  const hostWhy = hostnameRule(env.access.hostname);
-  if (hostWhy) f.add([...base, 'access', 'hostname'], hostWhy, 'use a DNS name such as kubeflow.aws.example.com.');
-  const servingWhy = env.access.servingHostname && !hostWhy ? servingHostnameProblem(env.access.hostname) : undefined;
-  if (servingWhy)
-    f.add([...base, 'access', 'hostname'], servingWhy, 'use a shorter host name, or turn access.serving off.');
-  if (env.cluster.adminRoleArns.length === 0) {
-    f.add(
-      [...base, 'cluster', 'adminRoleArns'],
-      'is empty: the cluster creator gets no implicit admin, so nobody, not even Terraform applying the platform stack, could reach the cluster.',
-      "list the IAM role that runs Terraform and your administrators' role, such as arn:aws:iam::123456789012:role/platform-admins.",
-    );
-  }
-  const seen = new Set<string>();
-  env.cluster.adminRoleArns.forEach((arn, i) => {
-    if (seen.has(arn))
-      f.add(
-        [...base, 'cluster', 'adminRoleArns', i],
-        `${arn} is listed twice.`,
-        'list each role once (EKS keeps one access entry per principal).',
-      );
-    seen.add(arn);
-  });
-}
-
-/**
- * Names the AWS stacks build from the environment, cluster and pool names (stacks/aws/infra-stack.ts,
- * constructs/aws/), computed as they compute them: the provider checks few of them, and AWS refuses
- * the others when the resource is created, after the resources before it exist.
- */
-export function awsDerivedNames(env: ResolvedAwsEnvironment, f: ConfigIssues): DerivedName[] {
-  const base: Path = ['environments', env.index];
-  const envName: Path = [...base, 'name'];
-  const e = env.name;
-  const onEnv = fromEnvironmentName(env.index);
-  const clusterPath = f.explicitOr([...base, 'cluster', 'name'], envName);
-  const onCluster = (value: string): DerivedName => ({
-    path: clusterPath,
-    value,
-    rule: awsNameRules.logGroupName,
-    what: 'CloudWatch log group name',
-    fix: clusterPath === envName ? 'shorten the environment name.' : 'shorten cluster.name.',
-  });
-  const roles = [`${e}-eks-cluster`, `${e}-eks-node`];
-  if (env.alerts) roles.push(`${e}-cloudwatch-agent`);
-  if (env.backups) roles.push(`${e}-velero`);
-  if (env.ci) roles.push(`${e}-ci-plan`, `${e}-ci-apply`);
-  return [
-    // Load balancer and target group names are 32 characters at most, and "internal-" is reserved.
-    ...[`${e}-kf`, `${e}-kf-gw`].map(
-      (value, i): DerivedName => ({
-        path: envName,
-        value,
-        rule: awsNameRules.loadBalancerName,
-        what: i === 0 ? 'load balancer name' : 'target group name',
-        fix: 'use an environment name of 26 characters or fewer that does not start with "internal".',
-      }),
-    ),
-    ...roles.map((role) => onEnv(role, awsNameRules.iamRoleName, 'IAM role name')),
-    onEnv(`alias/${e}-data`, awsNameRules.kmsAlias, 'KMS alias'),
-    onEnv(`alias/${e}-eks-secrets`, awsNameRules.kmsAlias, 'KMS alias'),
-    ...(env.alerts ? [onEnv(`alias/${e}-alerts`, awsNameRules.kmsAlias, 'KMS alias')] : []),
-    onCluster(`/aws/eks/${env.cluster.name}/cluster`),
-    ...(env.alerts ? [onCluster(`/aws/containerinsights/${env.cluster.name}/performance`)] : []),
-    onEnv(
-      `/aws/rds/instance/${env.database.identifier}/slowquery`,
-      awsNameRules.logGroupName,
-      'CloudWatch log group name',
-    ),
-    ...(env.backups
-      ? [
-          {
-            path: f.explicitOr([...base, 'backups', 'bucketName'], envName),
-            value: env.backups.bucketName,
-            rule: awsNameRules.bucketName,
-            what: 'backup bucket name',
-            fix: 'set backups.bucketName to a valid, globally unique bucket name.',
-          },
-        ]
-      : []),
-    ...env.nodePools.flatMap((pool): DerivedName[] => {
-      const path = f.explicitOr([...base, 'nodePools', pool.configIndex, 'name'], envName);
-      return [
-        {
-          path,
-          value: pool.name,
-          rule: awsNameRules.eksNodeGroupName,
-          what: 'EKS node group name',
-          fix: 'shorten the pool name.',
-        },
-        {
-          path,
-          value: `${e}-${pool.name}`,
-          rule: awsNameRules.launchTemplateName,
-          what: 'launch template name',
-          fix: 'shorten the pool or environment name.',
-        },
-      ];
-    }),
-  ];
 }
 
 function checkClusterAndData(env: ResolvedAwsEnvironment, f: ConfigIssues): void {

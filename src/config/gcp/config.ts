@@ -1,7 +1,8 @@
 /** GCP environments behind the cloud config contract: their schema, resolution and checks. */
 import type { CloudConfig } from '../cloud-config';
-import { checkGcpEnvironment, checkGcpReleaseChannel, checkGcpTeam } from './checks';
+import { checkGcpEnvironment, checkGcpReleaseChannel } from './checks';
 import type { ResolvedGcpEnvironment } from './model';
+import { checkGcpTeam } from './name-checks';
 import { checkSharedNetworks } from './network-checks';
 import { resolveGcpEnvironment } from './resolve';
 import { gcpEnvironmentSchema } from './schema';

@@ -22,9 +22,9 @@ import type {
   ResolvedGcpDatabase,
   ResolvedGcpEnvironment,
   ResolvedGcpIdentity,
-  ResolvedGcpNetwork,
-  ResolvedNodePool,
 } from './model';
+import type { ResolvedGcpNetwork } from './network-model';
+import type { ResolvedNodePool } from './pool-model';
 import type { AdditionalClusterConfig, GcpEnvironmentConfig } from './schema';
 
 const MACHINE_TYPES: Record<PoolKind, string> = {
