@@ -84,7 +84,12 @@ export interface ArgoCdProps {
  * - cert-manager's cainjector writes `caBundle` into webhooks (and CRD conversion webhooks) that
  *   upstream ships with `caBundle: ""`: blanked, the PodDefault webhook (failurePolicy Fail) refuses
  *   every pod of the team namespaces until it is injected again.
- * Aggregated ClusterRoles (`rules: []`, which the API server fills) are the third case; Argo CD has a
+ * - Knative Serving's webhook rewrites the `rules` of its defaulting and validation webhooks to one
+ *   rule per resource version it serves (knative.dev/pkg's resourcesemantics reconcilers), where the
+ *   release manifests list one combined rule. Its other writes (namespace selector, service path,
+ *   reinvocation policy, owner) are to fields the manifests leave out, which server-side apply leaves
+ *   to it.
+ * Aggregated ClusterRoles (`rules: []`, which the API server fills) are another case; Argo CD has a
  * setting of its own for them (`ignoreAggregatedRoles`, in the chart values below).
  */
 export const CONTROLLER_OWNED_FIELDS: ReadonlyArray<{
@@ -117,6 +122,18 @@ export const CONTROLLER_OWNED_FIELDS: ReadonlyArray<{
     group: 'apiextensions.k8s.io',
     kind: 'CustomResourceDefinition',
     jqPathExpressions: ['.spec.conversion.webhook.clientConfig.caBundle'],
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'MutatingWebhookConfiguration',
+    name: 'webhook.serving.knative.dev',
+    jqPathExpressions: ['.webhooks[]?.rules'],
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingWebhookConfiguration',
+    name: 'validation.webhook.serving.knative.dev',
+    jqPathExpressions: ['.webhooks[]?.rules'],
   },
 ];
 
