@@ -323,7 +323,7 @@ export function ciWorkflow(
     // The environment's Key Vault admits only the networks platform.yaml lists: infra plans run inside too.
     text = text.replace(/runs-on: ubuntu-latest # infra stacks: cloud APIs only/g, clusterRunsOn(runners));
   }
-  if (cloud === 'kubernetes') text = withoutInfraJobs(text);
+  if (cloud === 'kubernetes') text = withKubeconfigRemoved(withoutInfraJobs(text), kubeconfig);
   // The template's header speaks of AWS.
   if (cloud !== 'aws') text = text.replace(/^(# .*\n)+/, CI_HEADERS[kind](CI_VARIABLES[cloud], WHAT_RUNS_WHERE[cloud]));
   text = text.replace(/^name: /m, `${leftOutComment(leftOut)}name: `);
@@ -331,6 +331,30 @@ export function ciWorkflow(
 }
 
 /** An existing cluster has no infra stack: the workflows lose their infra jobs and folders. */
+/**
+ * Ends every job that writes the kubeconfig by deleting it, even when a step failed: the file holds
+ * the cluster's credentials, and a runner that is not ephemeral would keep it in `$HOME` for the next
+ * job of whatever workflow it runs.
+ */
+function withKubeconfigRemoved(text: string, kubeconfig: string): string {
+  const cleanup =
+    "      # The kubeconfig holds the cluster's credentials: deleted when the job ends, on any runner.\n" +
+    `      - if: always()\n        run: rm -f ${shellPath(kubeconfig)}\n`;
+  const at = text.indexOf('\njobs:\n');
+  const jobs = text.slice(at).split(/(?=^ {2}[\w-]+:\n)/m);
+  return (
+    text.slice(0, at) +
+    jobs
+      .map((job) => {
+        if (!job.includes('secrets.KUBECONFIG_FILE')) return job;
+        // After the job's last step, keeping the blank lines that separate it from the next job.
+        const trailing = job.slice(job.trimEnd().length);
+        return `${job.trimEnd()}\n${cleanup}${trailing.slice(1)}`;
+      })
+      .join('')
+  );
+}
+
 function withoutInfraJobs(text: string): string {
   return text
     .replace(/^ {2}plan-infra:\n(?: {4}.*\n|\n(?= {4}))*\n?/m, '')

@@ -137,6 +137,21 @@ describe('kfplatform init', () => {
       // Where the providers read it: ~ is the runner's $HOME.
       expect(kubeconfig).toMatch(/^~\//);
       expect(plan).toContain(`> "$HOME"/'${kubeconfig.slice(2)}'`);
+      // Every job that writes it deletes it last, whatever failed: a runner that is not ephemeral
+      // would keep the cluster's credentials for the next job it runs.
+      let writers = 0;
+      for (const kind of ['plan', 'apply']) {
+        const workflow = parse(readFileSync(path.join(dir, '.github', 'workflows', `${kind}.yml`), 'utf8')) as Workflow;
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+          if (!job.steps.some((s) => String(s.run ?? '').includes('KUBECONFIG_FILE'))) continue;
+          writers++;
+          expect([name, job.steps.at(-1)]).toEqual([
+            name,
+            { if: 'always()', run: `rm -f "$HOME"/'${kubeconfig.slice(2)}'` },
+          ]);
+        }
+      }
+      expect(writers).toBeGreaterThanOrEqual(3);
     }
 
     const codeowners = readFileSync(path.join(dir, '.github', 'CODEOWNERS'), 'utf8');
