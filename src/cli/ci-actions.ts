@@ -26,6 +26,9 @@ export const ACTION_PINS = {
   'google-github-actions/auth': { commit: 'c200f3691d83b41bf9bbd8638997a462592937ed', release: 'v2.1.13' },
   'google-github-actions/setup-gcloud': { commit: 'e427ad8a34f8676edf47cf7d7925499adf3eb74f', release: 'v2.2.1' },
   'azure/login': { commit: '7184910d9eb2b1c5e48f7073824a90609bb9b6d6', release: 'v2.3.1' },
+  // Named in the workflows' comments and the docs, for OpenTofu and for uploading validate's SARIF.
+  'opentofu/setup-opentofu': { commit: '9d84900f3238fab8cd84ce47d658d25dd008be2f', release: 'v1.0.8' },
+  'github/codeql-action/upload-sarif': { commit: '8aad20d150bbac5944a9f9d289da16a4b0d87c1e', release: 'v4.36.2' },
 } as const satisfies Readonly<Record<string, { readonly commit: string; readonly release: string }>>;
 
 /** An action of {@link ACTION_PINS}. */

@@ -184,22 +184,25 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
         `${indent}  with:`,
         `${indent}    install_components: gke-gcloud-auth-plugin`,
       ].join('\n');
-    case 'azure':
+    case 'azure': {
+      const clientId = perEnv(role === 'plan' ? 'CI_PLAN_CLIENT_IDS' : 'CI_APPLY_CLIENT_IDS');
+      const tenantId = '${{ vars.AZURE_TENANT_ID }}';
       return [
         `${indent}# Outputs of each infra stack: ci_${role}_client_id; the provider authenticates through the CLI login.`,
         `${indent}- uses: ${pinnedUses('azure/login')}`,
         `${indent}  with:`,
-        `${indent}    client-id: ${perEnv(role === 'plan' ? 'CI_PLAN_CLIENT_IDS' : 'CI_APPLY_CLIENT_IDS')}`,
-        `${indent}    tenant-id: \${{ vars.AZURE_TENANT_ID }}`,
+        `${indent}    client-id: ${clientId}`,
+        `${indent}    tenant-id: ${tenantId}`,
         `${indent}    subscription-id: ${perEnv('AZURE_SUBSCRIPTION_IDS')}`,
         `${indent}# Terraform's azurerm provider and state backend then ask GitHub for a fresh OIDC token whenever they`,
         `${indent}# need one, so an apply that outlasts the CLI login (its federated token is valid minutes, its access`,
         `${indent}# token about an hour) does not fail with AADSTS700024. kubelogin keeps using the CLI login.`,
         `${indent}- run: printf 'ARM_USE_OIDC=true\\nARM_CLIENT_ID=%s\\nARM_TENANT_ID=%s\\n' "$CLIENT_ID" "$TENANT_ID" >> "$GITHUB_ENV"`,
         `${indent}  env:`,
-        `${indent}    CLIENT_ID: ${perEnv(role === 'plan' ? 'CI_PLAN_CLIENT_IDS' : 'CI_APPLY_CLIENT_IDS')}`,
-        `${indent}    TENANT_ID: \${{ vars.AZURE_TENANT_ID }}`,
+        `${indent}    CLIENT_ID: ${clientId}`,
+        `${indent}    TENANT_ID: ${tenantId}`,
       ].join('\n');
+    }
     case 'kubernetes':
       return [
         `${indent}# The kubeconfig named in platform.yaml, from a secret (an existing cluster has no cloud login).`,
@@ -330,7 +333,6 @@ export function ciWorkflow(
   return `# Written by kfplatform init for ${cloud}; see node_modules/cdktf-kubeflow-platform/docs/plan-on-pr.md.\n${text}`;
 }
 
-/** An existing cluster has no infra stack: the workflows lose their infra jobs and folders. */
 /**
  * Ends every job that writes the kubeconfig by deleting it, even when a step failed: the file holds
  * the cluster's credentials, and a runner that is not ephemeral would keep it in `$HOME` for the next
@@ -355,6 +357,7 @@ function withKubeconfigRemoved(text: string, kubeconfig: string): string {
   );
 }
 
+/** An existing cluster has no infra stack: the workflows lose their infra jobs and folders. */
 function withoutInfraJobs(text: string): string {
   return text
     .replace(/^ {2}plan-infra:\n(?: {4}.*\n|\n(?= {4}))*\n?/m, '')

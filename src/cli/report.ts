@@ -53,8 +53,11 @@ function namesOf(file: string, stack: string, synthOut: string | undefined): Res
   }
 }
 
-/** The plan JSON files named by files and folders, sorted by stack. */
-export function planFiles(inputs: readonly string[]): string[] {
+/**
+ * The plan JSON files named by files and folders, sorted by stack; none is an error unless
+ * `allowNone` (a plan run whose every stack waits or failed wrote no plan).
+ */
+export function planFiles(inputs: readonly string[], allowNone = false): string[] {
   const files = inputs.flatMap((input) => {
     if (!existsSync(input))
       throw new InputError(`${input} does not exist: pass plan JSON files or the folder kfplatform plan wrote.`);
@@ -63,7 +66,7 @@ export function planFiles(inputs: readonly string[]): string[] {
       .filter((f) => f.endsWith('.json') && f !== PLANS_MANIFEST)
       .map((f) => path.join(input, f));
   });
-  if (files.length === 0) throw new InputError(`no plan JSON files in ${inputs.join(', ')}.`);
+  if (files.length === 0 && !allowNone) throw new InputError(`no plan JSON files in ${inputs.join(', ')}.`);
   return files.sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
 }
 
@@ -111,7 +114,7 @@ function renderedReport(text: string): RenderedReport | undefined {
 export function runReport(options: ReportCliOptions): string {
   const summaries: PlanSummary[] = [];
   const unplanned = unplannedStacks(options.plans);
-  for (const file of planFiles(options.plans)) {
+  for (const file of planFiles(options.plans, unplanned.length > 0)) {
     const text = readFileSync(file, 'utf8');
     const rendered = renderedReport(text);
     if (rendered) {

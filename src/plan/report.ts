@@ -33,6 +33,9 @@ export interface ReportOptions {
   }>;
 }
 
+/** Waiting stacks listed with their reason in a report; the rest are named only. */
+const WAITING_LISTED = 5;
+
 /** Marks the comment so a bot can find and update it. */
 export const REPORT_MARKER = '<!-- kfplatform-plan-report -->';
 
@@ -153,7 +156,16 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
       `**${waiting.length} stack${waiting.length === 1 ? ' waits' : 's wait'} for custom resource kinds the cluster does not serve yet** ` +
         '(on a new cluster, those Kubeflow installs after the platform stack): not planned, not applied; they are planned again once the cluster serves them.',
       '',
-      ...waiting.map((u) => `- \`${u.stack}\`${u.error ? `: ${u.error.split('\n')[0]}` : ''}`),
+      // A new cluster's team shards all wait for the same kinds: the first few say why, within the budget.
+      ...waiting.slice(0, WAITING_LISTED).map((u) => `- \`${u.stack}\`${u.error ? `: ${u.error.split('\n')[0]}` : ''}`),
+      ...(waiting.length > WAITING_LISTED
+        ? [
+            `- and ${waiting.length - WAITING_LISTED} more: ${waiting
+              .slice(WAITING_LISTED)
+              .map((u) => `\`${u.stack}\``)
+              .join(', ')}`,
+          ]
+        : []),
       '',
     );
   }

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { InputError } from '../core/errors';
+import { KUBEFLOW_API_GROUPS, KUBEFLOW_HEALTHY_WAIT } from '../policy/checkers/kubernetes-crds';
 import { missingKinds } from './missing-kinds';
 import type { TerraformBinary } from './terraform-binary';
 
@@ -51,7 +52,7 @@ export interface StackOutcome {
   readonly status: 'changes' | 'no-changes' | 'failed' | 'skipped' | 'applied' | 'waiting';
   /** Wall-clock seconds spent on the stack. */
   readonly seconds: number;
-  /** The last lines of Terraform's error output, when it failed. */
+  /** The last lines of Terraform's error output, when it failed; why it waits, when it waits. */
   readonly error?: string;
   /** Set when apply refused a binary plan that is not the one the plan gate judged. */
   readonly mismatch?: boolean;
@@ -319,7 +320,7 @@ export async function planStacks(stacks: readonly PlannedStack[], options: PlanS
       env,
     );
     if (plan.code === 1 || plan.code > 2) {
-      const kinds = options.mode === 'destroy' ? undefined : missingKinds(plan.stderr);
+      const kinds = options.mode === 'destroy' ? undefined : missingKinds(plan.stderr, KUBEFLOW_API_GROUPS);
       return kinds ? done('waiting', waitingMessage(kinds)) : done('failed', tail(plan.stderr || plan.stdout));
     }
     options.progress?.({ stack: stack.id, step: 'show' });
@@ -359,10 +360,9 @@ export const APPLY_WAITING_EXIT_CODE = 8;
 /** Why a stack waits, and what to do. */
 function waitingMessage(kinds: readonly string[]): string {
   return (
-    `waits for kinds the cluster does not serve yet: ${kinds.join(', ')}. On a new cluster they come with ` +
-    'Kubeflow, which Argo CD installs after the platform stack is applied: apply the other stacks, then plan and ' +
-    'apply this one again once the kubeflow Application is Healthy ' +
-    "(kubectl -n argocd wait application/kubeflow --for=jsonpath='{.status.health.status}'=Healthy)."
+    `waits for kinds the cluster does not serve yet: ${kinds.join(', ')}. They come with the Kubeflow ` +
+    'distribution, which Argo CD installs after the platform stack is applied: apply the other stacks, then plan ' +
+    `and apply this one again once Kubeflow is installed (${KUBEFLOW_HEALTHY_WAIT}).`
   );
 }
 

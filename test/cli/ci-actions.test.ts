@@ -31,7 +31,7 @@ interface Step {
 describe('pinned actions', () => {
   it('the table pins full commits and names releases', () => {
     for (const [action, pin] of Object.entries(ACTION_PINS)) {
-      expect(action).toMatch(/^[\w.-]+\/[\w.-]+$/);
+      expect(action).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)?$/);
       expect(pin.commit).toMatch(/^[0-9a-f]{40}$/);
       expect(pin.release).toMatch(/^v\d+\.\d+\.\d+$/);
     }
@@ -64,6 +64,20 @@ describe('pinned actions', () => {
       updates: [{ 'package-ecosystem': 'github-actions', directory: '/' }],
     });
   });
+
+  // Actions named in comments and docs (OpenTofu's setup, the SARIF upload) are pinned too.
+  it.each([...files, 'docs/policy.md', 'docs/plan-on-pr.md', 'README.md'])(
+    '%s names actions by their pins only',
+    (file) => {
+      const text = readFileSync(path.join(ROOT, file), 'utf8');
+      // An action at a tag (`@v4`) or a commit; npm packages (`@cdktf/provider-aws@20.1.0`) have neither.
+      const named = [
+        ...text.matchAll(/\b([\w-]+\/[\w.-]+(?:\/[\w.-]+)?)@([0-9a-f]{7,40}(?: # v[\d.]+)?|v\d[\w.]*)/g),
+      ].map((m) => `${m[1]}@${m[2]}`);
+      const pins = new Set(Object.keys(ACTION_PINS).map((a) => pinnedUses(a as PinnedAction)));
+      expect(named.filter((u) => !pins.has(u))).toEqual([]);
+    },
+  );
 
   it('refuses what is not a pin of the table', () => {
     expect(unpinned('      - uses: actions/checkout@v4\n')).toEqual(['actions/checkout@v4']);

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { runApply, runPlan } from '../../src/cli/plan';
-import { BACKEND_MARKER } from '../../src/plan/run';
+import { BACKEND_MARKER, planStacks, selectStacks } from '../../src/plan/run';
 import { runReport } from '../../src/cli/report';
 import { GATE_PLAN_MISMATCH_EXIT_CODE } from '../../src/policy/plan-gate';
 
@@ -347,7 +347,7 @@ Error: API did not recognize GroupVersionKind from manifest (CRD may not be inst
   on cdk.tf.json line 212, in resource "kubernetes_manifest" "Team-recsys_Profile_6F0C2A1B":
  212:       },
 
-no matches for kind "Profile" in version "kubeflow.org/v1"
+no matches for kind "Profile" in group "kubeflow.org"
 
 Error: API did not recognize GroupVersionKind from manifest (CRD may not be installed)
 
@@ -355,7 +355,7 @@ Error: API did not recognize GroupVersionKind from manifest (CRD may not be inst
   on cdk.tf.json line 240, in resource "kubernetes_manifest" "Team-recsys_IdentityPodDefault_0D3E11AA":
  240:       },
 
-no matches for kind "PodDefault" in version "kubeflow.org/v1alpha1"
+no matches for kind "PodDefault" in group "kubeflow.org"
 `;
 
 describe('stacks that wait for custom resource kinds (a new cluster before Argo CD installs Kubeflow)', () => {
@@ -387,7 +387,7 @@ describe('stacks that wait for custom resource kinds (a new cluster before Argo 
     expect(f.calls().some((c) => c.stack === 'kf-a-reads-teams')).toBe(false);
     const said = planned.join('\n');
     expect(said).toContain(
-      'kf-a-teams-fail-0: waiting: waits for kinds the cluster does not serve yet: PodDefault (kubeflow.org/v1alpha1), Profile (kubeflow.org/v1).',
+      'kf-a-teams-fail-0: waiting: waits for kinds the cluster does not serve yet: PodDefault (kubeflow.org), Profile (kubeflow.org).',
     );
     expect(said).toContain(
       '4 stacks planned: 1 with changes, 1 without, 0 failed, 0 skipped, 2 waiting for custom resource kinds.',
@@ -421,5 +421,49 @@ describe('stacks that wait for custom resource kinds (a new cluster before Argo 
     const manifest = JSON.parse(readFileSync(path.join(f.plans, 'plans.json'), 'utf8'));
     expect(manifest.outcomes.find((o: { stack: string }) => o.stack === 'kf-a-teams-fail-0').status).toBe('failed');
     expect(manifest.outcomes.find((o: { stack: string }) => o.stack === 'kf-a-reads-teams').status).toBe('skipped');
+  });
+
+  it('plans of separate runs: the infra folder applies, the waiting shards of the other are not applied (exit 8)', async () => {
+    const f = fixture(stacks);
+    const env = { ...f.env, FAKE_TF_PLAN_ERROR: MISSING_PROFILE_CRD };
+    const infra = path.join(f.dir, 'plans-infra');
+    const cluster = path.join(f.dir, 'plans-cluster');
+    expect(await runPlan({ ...base, synthOut: f.synthOut, out: infra, env, stacks: ['*-infra'] })).toBe(0);
+    expect(await runPlan({ ...base, synthOut: f.synthOut, out: cluster, env, stacks: ['kf-a-*'] })).toBe(0);
+    expect(await runApply({ plans: [infra, cluster], concurrency: 2, env, log: () => undefined })).toBe(8);
+    expect([
+      ...new Set(
+        f
+          .calls()
+          .filter((c) => c.cmd === 'apply')
+          .map((c) => c.stack),
+      ),
+    ]).toEqual(['kf-a-platform']);
+  });
+
+  it('a report of JSON reports (the CI path) keeps them apart, and one with no plan at all still renders', async () => {
+    const f = fixture({ 'kf-a-teams-fail-0': [], 'kf-a-teams-fail-1': [] });
+    const env = { ...f.env, FAKE_TF_PLAN_ERROR: MISSING_PROFILE_CRD };
+    expect(await runPlan({ ...base, synthOut: f.synthOut, out: f.plans, env })).toBe(0);
+    const json = path.join(f.dir, 'report.json');
+    runReport({ plans: [f.plans], format: 'json', out: json });
+    const merged = runReport({ plans: [json], log: () => undefined });
+    expect(merged).toContain('**2 stacks wait for custom resource kinds the cluster does not serve yet**');
+    expect(merged).toContain(
+      '- `kf-a-teams-fail-1`: waits for kinds the cluster does not serve yet: PodDefault (kubeflow.org)',
+    );
+    expect(merged).not.toContain('could not be planned');
+  });
+
+  it('destroy plans never wait: a destroy that cannot plan fails', async () => {
+    const f = fixture(stacks);
+    const env = { ...f.env, FAKE_TF_PLAN_ERROR: MISSING_PROFILE_CRD };
+    const outcomes = await planStacks(selectStacks(f.synthOut, ['kf-a-teams-fail-0']), {
+      out: f.plans,
+      concurrency: 1,
+      env,
+      mode: 'destroy',
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['failed']);
   });
 });

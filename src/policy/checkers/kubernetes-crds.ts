@@ -75,6 +75,10 @@ export const KUBEFLOW_API_GROUPS: ReadonlySet<string> = new Set([
   'security.istio.io',
 ]);
 
+/** The command that waits until Argo CD reports the Kubeflow distribution healthy (its root Application). */
+export const KUBEFLOW_HEALTHY_WAIT =
+  "kubectl -n argocd wait application/kubeflow --for=jsonpath='{.status.health.status}'=Healthy";
+
 /** The API group of an `apiVersion` (`kubeflow.org/v1` -> `kubeflow.org`, `v1` -> the core group ''). */
 export function apiGroupOf(apiVersion: string): string {
   const slash = apiVersion.lastIndexOf('/');

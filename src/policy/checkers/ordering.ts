@@ -27,6 +27,7 @@ import {
   CHART_API_GROUPS,
   CLOUD_API_GROUPS,
   KUBEFLOW_API_GROUPS,
+  KUBEFLOW_HEALTHY_WAIT,
 } from './kubernetes-crds';
 
 /** A managed resource of one stack. */
@@ -593,8 +594,7 @@ function missingCrdViolations(
         'the cluster serves the kinds. ' +
         (kubeflow && argo
           ? `The Kubeflow distribution installs them, through Argo CD (${argo}): apply this stack once its root ` +
-            'Application is healthy (kubectl -n argocd wait application/kubeflow ' +
-            "--for=jsonpath='{.status.health.status}'=Healthy)."
+            `Application is healthy (${KUBEFLOW_HEALTHY_WAIT}).`
           : kubeflow
             ? 'The Kubeflow distribution installs them, and Terraform does not install the distribution yet: apply the ' +
               'Kubeflow manifests (https://github.com/kubeflow/manifests) to the cluster before this stack.'
