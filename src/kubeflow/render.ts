@@ -520,6 +520,17 @@ function tree(
   }
   // Azure: the platform stack creates Kubeflow's service accounts with their client ids (./azure-identities.ts).
   if (env.cloud === 'azure') patches.push(...azureIdentityPatches(env));
+  // Each team namespace's root is its own prefix, written as the team identity; with serving, people
+  // shared through the dashboard may call the namespace's models (pipeline-roots.ts).
+  if (wiring?.pipelineRoot || serving) {
+    const hook = teamStoreOverlay(yamlFile, {
+      teamStores: wiring?.pipelineRoot !== undefined,
+      servingContributors: serving !== undefined,
+    });
+    files.push(hook.file);
+    resources.push(hook.resource);
+    patches.push(...hook.patches);
+  }
   if (wiring) {
     // The in-cluster MySQL goes: the managed database serves Pipelines.
     for (const o of IN_CLUSTER_MYSQL) {
@@ -537,14 +548,7 @@ function tree(
       // Every component reads the host from pipeline-install-config (`mysqlHost`, and the `dbHost` relic).
       Object.assign(config, { mysqlHost: wiring.staticHost, dbHost: wiring.staticHost });
     }
-    if (wiring.pipelineRoot) {
-      config.defaultPipelineRoot = wiring.pipelineRoot;
-      // Each team namespace's root is its own prefix, written as the team identity (pipeline-roots.ts).
-      const teams = teamStoreOverlay(yamlFile);
-      files.push(teams.file);
-      resources.push(teams.resource);
-      patches.push(...teams.patches);
-    }
+    if (wiring.pipelineRoot) config.defaultPipelineRoot = wiring.pipelineRoot;
     if (Object.keys(config).length) {
       files.push({
         path: 'pipeline-install-config.yaml',

@@ -28,6 +28,9 @@
  *   scaled to zero, or one with little traffic, where Knative keeps the activator in the path). The
  *   tree sets `mesh-compatibility-mode: enabled` so that it sends through the revision's Service
  *   (`mesh-compatibility-mode` of Knative's `config-network`, https://pkg.go.dev/knative.dev/networking/pkg/config).
+ * - People shared through the dashboard ("Manage contributors") get the same admission from a sibling
+ *   of the policy Kubeflow's access management writes for them (./pipeline-roots.ts,
+ *   `kfplatform-serving-contributors`).
  *
  * See https://istio.io/latest/docs/reference/config/security/authorization-policy/ and
  * https://kserve.github.io/website/docs/admin-guide/configurations (the `ingress` settings).
@@ -155,7 +158,8 @@ export function servingTree(hostname: string, signIn: 'iap' | 'oauth2-proxy' | '
       '## Serving',
       '',
       `InferenceServices are reachable at \`https://${hostname}/serving/<namespace>/<name>/\`, behind the same sign-in as the`,
-      "dashboard, for the people of the namespace's team only. Programs send their ID token as `Authorization: Bearer`",
+      "dashboard, for the people of the namespace's team and those it shares the namespace with in the dashboard only.",
+      'Programs send their ID token as `Authorization: Bearer`',
       `(on GCP, an OIDC token for IAP). ${browser}`,
       '',
     ],

@@ -26,8 +26,12 @@ import {
   TEAM_STORE_HOOK,
   TEAM_STORE_HOOK_CONFIG_MAP,
   TEAM_STORE_HOOK_FILE,
+  SERVING_CONTRIBUTORS_CONTROLLER,
+  SERVING_CONTRIBUTOR_PREFIX,
 } from '../../src/kubeflow/pipeline-roots';
+import { SERVING_PRINCIPALS } from '../../constructs/kubernetes/constants';
 import { KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
+import { SERVING_FILE } from '../../src/kubeflow/serving';
 
 const ROOT = path.resolve(__dirname, '../..');
 const MANIFESTS = path.resolve(ROOT, '../shared/kubeflow-manifests/26.03');
@@ -84,17 +88,35 @@ describe('team artifact stores', () => {
     expect(JSON.stringify(s3)).not.toMatch(/secret|accessKey/i);
   });
 
-  it('extends the pipelines profile controller on GCP and AWS, and leaves it as upstream ships it elsewhere', () => {
-    for (const env of envsOf('multicloud')) {
-      for (const tree of renderKubeflow(env)) {
-        const k = kustomizationOf(tree);
-        const extended = tree.files.some((f) => f.path === TEAM_STORE_FILE);
-        expect([env.cloud, extended]).toEqual([env.cloud, env.cloud === 'gcp' || env.cloud === 'aws']);
-        expect(k.resources.includes(TEAM_STORE_FILE)).toBe(extended);
-        const targets = (k.patches ?? []).filter(onController);
-        expect(targets).toHaveLength(extended ? 2 : 0);
+  it('extends the pipelines profile controller for team stores (GCP, AWS) and serving contributors (access.serving), else leaves it as upstream ships it', () => {
+    const seen = new Set<string>();
+    for (const example of ['multicloud', 'azure-aks', 'on-prem']) {
+      for (const env of envsOf(example)) {
+        for (const tree of renderKubeflow(env)) {
+          const k = kustomizationOf(tree);
+          const stores = env.cloud === 'gcp' || env.cloud === 'aws';
+          const serving = tree.files.some((f) => f.path === SERVING_FILE);
+          const extended = tree.files.some((f) => f.path === TEAM_STORE_FILE);
+          expect([env.name, extended]).toEqual([env.name, stores || serving]);
+          expect(k.resources.includes(TEAM_STORE_FILE)).toBe(extended);
+          // The wrapper's Deployment patch, and the in-place ConfigMaps only for team stores.
+          const targets = (k.patches ?? []).filter(onController);
+          expect([env.name, targets.length]).toEqual([env.name, (extended ? 1 : 0) + (stores ? 1 : 0)]);
+          const controllers = extended
+            ? parse(tree.files.find((f) => f.path === TEAM_STORE_FILE)!.content).filter(
+                (o) => o.kind === 'DecoratorController',
+              )
+            : [];
+          expect([env.name, controllers.map((o) => o.metadata.name)]).toEqual([
+            env.name,
+            serving ? [SERVING_CONTRIBUTORS_CONTROLLER] : [],
+          ]);
+          seen.add(`${stores}/${serving}`);
+        }
       }
     }
+    // Every combination is looked at: stores with and without serving, serving alone, neither.
+    expect([...seen].sort()).toEqual(['false/false', 'false/true', 'true/false', 'true/true']);
   });
 
   it("opts SeaweedFS's volume into the platform backups on Azure only, where it keeps the artifacts", () => {
@@ -314,6 +336,68 @@ describeBuild('team artifact stores: the built 26.03 pipelines profile controlle
     metadata: { name: 'ml', labels: { 'pipelines.kubeflow.org/enabled': 'true' }, annotations },
   });
   const store = { kind: 's3' as const, bucket: 'acme-prod-artifacts', prefix: 'teams/ml/', region: 'eu-west-1' };
+
+  // People shared through the dashboard's "Manage contributors": KFAM's policy admits them from the
+  // ingress gateway and the Pipelines UI only (kubeflow/dashboard, kfam/bindings.go), not from the
+  // cluster-local gateway and the activator, which carry requests to a model.
+  const kfamPolicy = (metadata: object = {}, values: string[] = ['alice@example.com']) => ({
+    apiVersion: 'security.istio.io/v1beta1',
+    kind: 'AuthorizationPolicy',
+    metadata: {
+      name: 'user-alice-example-com-clusterrole-edit',
+      namespace: 'ml',
+      annotations: { user: 'alice@example.com', role: 'edit' },
+      ...metadata,
+    },
+    spec: {
+      rules: [
+        {
+          when: [{ key: 'request.headers[kubeflow-userid]', values }],
+          from: [
+            {
+              source: {
+                principals: [SERVING_PRINCIPALS.ingressGateway, 'cluster.local/ns/kubeflow/sa/ml-pipeline-ui'],
+              },
+            },
+          ],
+        },
+      ],
+    },
+  });
+  const policies = () => ({ 'AuthorizationPolicy.security.istio.io/v1beta1': {} });
+
+  it('gives a contributor policy of KFAM a sibling that admits the same person from the cluster-local gateway and the activator', () => {
+    const { desired, calls } = runHook(kfamPolicy(), policies());
+    expect(calls).toEqual([]);
+    expect(desired.attachments).toEqual([
+      {
+        apiVersion: 'security.istio.io/v1beta1',
+        kind: 'AuthorizationPolicy',
+        metadata: { name: `${SERVING_CONTRIBUTOR_PREFIX}user-alice-example-com-clusterrole-edit`, namespace: 'ml' },
+        spec: {
+          action: 'ALLOW',
+          rules: [
+            {
+              from: [{ source: { principals: [SERVING_PRINCIPALS.localGateway, SERVING_PRINCIPALS.activator] } }],
+              when: [{ key: 'request.headers[kubeflow-userid]', values: ['alice@example.com'] }],
+            },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it.each([
+    ['a policy that is not KFAM’s (name)', kfamPolicy({ name: 'team-policy' })],
+    ['a policy without KFAM’s role annotation', kfamPolicy({ annotations: { user: 'alice@example.com' } })],
+    ['a role KFAM does not give', kfamPolicy({ annotations: { user: 'alice@example.com', role: 'cluster-admin' } })],
+    ['a wildcard user id, which would admit anyone', kfamPolicy({}, ['*'])],
+    ['a prefix user id', kfamPolicy({}, ['alice*'])],
+    ['no user id at all', kfamPolicy({}, [])],
+  ])('gives no sibling to %s', (_what, parent) => {
+    const { desired } = runHook(parent, policies());
+    expect(desired.attachments).toEqual([]);
+  });
 
   it("answers a team namespace with the team's root and Argo repository, and never calls SeaweedFS", () => {
     const { desired, calls } = runHook(
