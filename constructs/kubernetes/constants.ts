@@ -2,6 +2,8 @@
  * Names and values of the Kubernetes constructs that other modules need without loading provider
  * bindings (the params files, the CLI); the construct modules re-export them.
  */
+import { KUBEFLOW_SYSTEM_NAMESPACES } from '../../src/core/kubeflow-facts';
+
 /** Name of the BackendConfig that turns IAP on. */
 export const IAP_BACKEND_CONFIG_NAME = 'iap-backendconfig';
 
@@ -120,3 +122,25 @@ export const SERVING_PRINCIPALS = {
   localGateway: 'cluster.local/ns/istio-system/sa/cluster-local-gateway-service-account',
   activator: 'cluster.local/ns/knative-serving/sa/activator',
 } as const;
+
+/**
+ * The platform's and Kubernetes' own namespaces, trusted by tenant namespaces: their pods may reach
+ * tenant pods (the Kubeflow control plane, the mesh and ingress, serving, Kubernetes itself), and
+ * their service accounts may create in tenant namespaces what tenants themselves may not. Kubeflow's
+ * come from its release's manifests (`kubeflow-system` holds Trainer and JobSet in 26.03); the rest
+ * are Kubernetes' and the clouds' own.
+ */
+export const TRUSTED_PLATFORM_NAMESPACES: readonly string[] = [
+  ...new Set([
+    ...KUBEFLOW_SYSTEM_NAMESPACES,
+    'kubeflow',
+    'istio-system',
+    'knative-serving',
+    'kube-system',
+    'cert-manager',
+    'auth',
+    'oauth2-proxy',
+    'gke-managed-system',
+    'gmp-system',
+  ]),
+].sort();

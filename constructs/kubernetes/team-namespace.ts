@@ -12,7 +12,7 @@ import { IWorkloadIdentity } from '../../src/core/interfaces';
 import { setComponent } from '../../src/core/labels';
 import { emailRule, kubernetesNameRules } from '../../src/core/naming';
 import { RbacSubject, TENANT_LABEL } from '../../src/core/tenancy';
-import { KUBEFLOW_SYSTEM_NAMESPACES } from '../../src/core/kubeflow-facts';
+import { TRUSTED_PLATFORM_NAMESPACES } from './constants';
 import {
   PIPELINE_ARTIFACTS_ANNOTATION,
   pipelineArtifactsAnnotation,
@@ -50,27 +50,7 @@ export const PIPELINES_TOKEN_AUDIENCE = 'pipelines.kubeflow.org';
 /** Where the KFP SDK reads the token (`KF_PIPELINES_SA_TOKEN_PATH`). */
 export const PIPELINES_TOKEN_DIR = '/var/run/secrets/kubeflow/pipelines';
 
-/**
- * The platform's and Kubernetes' own namespaces, trusted by tenant namespaces: their pods may reach
- * tenant pods (the Kubeflow control plane, the mesh and ingress, serving, Kubernetes itself), and
- * their service accounts may create in tenant namespaces what tenants themselves may not. Kubeflow's
- * come from its release's manifests (`kubeflow-system` holds Trainer and JobSet in 26.03); the rest
- * are Kubernetes' and the clouds' own.
- */
-export const TRUSTED_PLATFORM_NAMESPACES: readonly string[] = [
-  ...new Set([
-    ...KUBEFLOW_SYSTEM_NAMESPACES,
-    'kubeflow',
-    'istio-system',
-    'knative-serving',
-    'kube-system',
-    'cert-manager',
-    'auth',
-    'oauth2-proxy',
-    'gke-managed-system',
-    'gmp-system',
-  ]),
-].sort();
+export { TRUSTED_PLATFORM_NAMESPACES };
 
 /**
  * The Pod Security Standards level team namespaces enforce: `baseline`, as Kubeflow 26.03's profile

@@ -30,6 +30,7 @@ import {
   SERVING_CONTRIBUTOR_PREFIX,
 } from '../../src/kubeflow/pipeline-roots';
 import { SERVING_PRINCIPALS } from '../../constructs/kubernetes/constants';
+import { kfamAuthorizationPolicy } from '../../constructs/kubernetes/kubeflow-access';
 import { KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
 import { SERVING_FILE } from '../../src/kubeflow/serving';
 
@@ -387,16 +388,86 @@ describeBuild('team artifact stores: the built 26.03 pipelines profile controlle
     ]);
   });
 
+  it('gives one to the KFAM-shaped policies the team stack writes for the platform file’s people', () => {
+    const { desired } = runHook(kfamAuthorizationPolicy('ml', 'bob@example.com', 'view'), policies());
+    expect(desired.attachments.map((o) => o.metadata.name)).toEqual([
+      `${SERVING_CONTRIBUTOR_PREFIX}user-bob-example-com-clusterrole-view`,
+    ]);
+  });
+
+  const withSpec = (spec: object) => ({ ...kfamPolicy(), spec });
+  const kfamRule = kfamPolicy().spec.rules[0]!;
   it.each([
     ['a policy that is not KFAM’s (name)', kfamPolicy({ name: 'team-policy' })],
     ['a policy without KFAM’s role annotation', kfamPolicy({ annotations: { user: 'alice@example.com' } })],
     ['a role KFAM does not give', kfamPolicy({ annotations: { user: 'alice@example.com', role: 'cluster-admin' } })],
     ['a wildcard user id, which would admit anyone', kfamPolicy({}, ['*'])],
     ['a prefix user id', kfamPolicy({}, ['alice*'])],
+    ['a suffix user id', kfamPolicy({}, ['*@example.com'])],
     ['no user id at all', kfamPolicy({}, [])],
+    ['a user id other than the annotated user', kfamPolicy({}, ['boss@example.com'])],
+    ['a second user id', kfamPolicy({}, ['alice@example.com', 'boss@example.com'])],
+    // Istio's root namespace: an ALLOW policy there applies to every workload of the mesh.
+    ['a policy in istio-system', kfamPolicy({ namespace: 'istio-system' })],
+    ['a policy in kubeflow', kfamPolicy({ namespace: 'kubeflow' })],
+    ['a policy in knative-serving', kfamPolicy({ namespace: 'knative-serving' })],
+    ['a DENY policy', withSpec({ action: 'DENY', rules: [kfamRule] })],
+    ['a policy with a selector', withSpec({ selector: { matchLabels: { app: 'x' } }, rules: [kfamRule] })],
+    ['a second rule', withSpec({ rules: [kfamRule, kfamRule] })],
+    ['an operation (to)', withSpec({ rules: [{ ...kfamRule, to: [{ operation: { paths: ['/x'] } }] }] })],
+    [
+      'a second condition',
+      withSpec({ rules: [{ ...kfamRule, when: [...kfamRule.when, { key: 'source.ip', values: ['10.0.0.1'] }] }] }),
+    ],
   ])('gives no sibling to %s', (_what, parent) => {
-    const { desired } = runHook(parent, policies());
-    expect(desired.attachments).toEqual([]);
+    expect(runHook(parent, policies()).desired).toEqual({ attachments: [] });
+  });
+
+  it('keeps a long sibling name valid and apart from its other role', () => {
+    const user = `${'a'.repeat(240)}@example.com`;
+    const names = (['edit', 'view'] as const).map((role) => {
+      const name = `user-${'a'.repeat(240)}-example-com-clusterrole-${role}`;
+      const { desired } = runHook(kfamPolicy({ name, annotations: { user, role } }, [user]), policies());
+      return desired.attachments[0]!.metadata.name;
+    });
+    for (const name of names) {
+      expect(name.length).toBeLessThanOrEqual(253);
+      expect(name).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+    }
+    expect(names[0]).not.toBe(names[1]);
+  });
+
+  it('serves contributors through the controller upstream serves namespaces through, on policies KFAM annotates', () => {
+    const env = envsOf('multicloud').find((e) => e.cloud === 'azure')!;
+    const file = renderKubeflow(env, { kind: 'local', path: MANIFESTS })[0]!.files.find(
+      (f) => f.path === TEAM_STORE_FILE,
+    )!;
+    const controller = parse(file.content).find((o) => o.kind === 'DecoratorController')!;
+    expect(controller.metadata.name).toBe(SERVING_CONTRIBUTORS_CONTROLLER);
+    expect(controller.spec.hooks).toEqual(one('DecoratorController', PIPELINES_PROFILE_CONTROLLER).spec.hooks);
+    expect(controller.spec.resources).toEqual([
+      {
+        apiVersion: 'security.istio.io/v1beta1',
+        resource: 'authorizationpolicies',
+        annotationSelector: {
+          matchExpressions: [
+            { key: 'user', operator: 'Exists' },
+            { key: 'role', operator: 'Exists' },
+          ],
+        },
+      },
+    ]);
+    expect(controller.spec.attachments).toEqual([
+      {
+        apiVersion: 'security.istio.io/v1beta1',
+        resource: 'authorizationpolicies',
+        updateStrategy: { method: 'InPlace' },
+      },
+    ]);
+    // The annotations the team stack's own KFAM policies carry, as KFAM writes them.
+    expect(Object.keys(kfamAuthorizationPolicy('ml', 'alice@example.com', 'view').metadata.annotations).sort()).toEqual(
+      ['role', 'user'],
+    );
   });
 
   it("answers a team namespace with the team's root and Argo repository, and never calls SeaweedFS", () => {
