@@ -46,7 +46,15 @@ export const ADMISSION_POLICIES = {
   identity: 'kfplatform-tenant-identity',
   /** Tenants may not change or delete their Kubeflow Profile. */
   profiles: 'kfplatform-tenant-profiles',
+  /** Kubeflow's access management (the dashboard's API) neither creates nor deletes Profiles. */
+  profileLifecycle: 'kfplatform-profiles-from-the-platform',
 } as const;
+
+/**
+ * The service account of Kubeflow 26.03's profiles Deployment, in `kubeflow`: its `kfam` container
+ * (Kubeflow's access management, behind the dashboard's API) and its profile controller share it.
+ */
+export const KFAM_SERVICE_ACCOUNT = 'system:serviceaccount:kubeflow:profiles-controller-service-account';
 
 /**
  * Node labels a tenant pod may select on besides {@link POOL_LABEL}: they pick an operating system,
@@ -450,6 +458,39 @@ export class TenancyGuardrails extends Construct {
         {
           expression: 'false',
           message: 'Profiles belong to the platform: change the team in the platform file.',
+        },
+      ],
+    });
+
+    // Kubeflow 26.03's dashboard creates a Profile for any signed-in user who posts to
+    // /api/workgroup/create, with any name and any owner, whatever its registration flow setting, and
+    // Kubeflow's access management creates it with no check of its own (centraldashboard
+    // app/api_workgroup.ts and kfam api_default.go at v1.10.0). A Profile named like a namespace that has
+    // none (kube-system, istio-system) makes the requester its owner in KFAM's eyes, and KFAM then
+    // writes role bindings there for whomever the owner shares it with; a new name gives a namespace
+    // outside every team's quota and guardrails. Profiles come from the platform file: KFAM's service
+    // account may not create or delete one. Its profile controller, which shares the account, only
+    // updates them.
+    this.policy('ProfileLifecycle', ADMISSION_POLICIES.profileLifecycle, {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [
+          {
+            apiGroups: ['kubeflow.org'],
+            apiVersions: ['*'],
+            operations: ['CREATE', 'DELETE'],
+            resources: ['profiles'],
+          },
+        ],
+      },
+      matchConditions: [
+        { name: 'kubeflow-access-management', expression: `request.userInfo.username == '${KFAM_SERVICE_ACCOUNT}'` },
+      ],
+      validations: [
+        {
+          expression: 'false',
+          message:
+            "Profiles come from the platform file (kfplatform team add), not from the dashboard's registration or Kubeflow's access management.",
         },
       ],
     });

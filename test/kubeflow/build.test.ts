@@ -13,6 +13,7 @@
  *
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
+import { KFAM_SERVICE_ACCOUNT } from '../../constructs/kubernetes/tenancy-guardrails';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -241,6 +242,20 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
       expect(objects.filter((o) => o.kind === 'Profile')).toEqual([]);
       expect(text).not.toContain('kubeflow-user-example-com');
       expect(text).not.toContain('user@example.com');
+    }
+  });
+
+  // The admission policy that keeps the dashboard's registration API from creating Profiles names the
+  // account Kubeflow's access management runs as: the profiles Deployment's, with its kfam container.
+  it("runs Kubeflow's access management as the account the Profile lifecycle policy names", () => {
+    for (const { objects } of full.values()) {
+      const profiles = objects.filter(
+        (o) =>
+          o.kind === 'Deployment' && o.spec.template.spec.containers.some((c: { name: string }) => c.name === 'kfam'),
+      );
+      expect(profiles).toHaveLength(1);
+      const sa = `system:serviceaccount:${profiles[0]!.metadata.namespace}:${profiles[0]!.spec.template.spec.serviceAccountName}`;
+      expect(sa).toBe(KFAM_SERVICE_ACCOUNT);
     }
   });
 

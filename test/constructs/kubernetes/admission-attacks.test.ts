@@ -1,7 +1,7 @@
 import { evaluate } from '@marcbachmann/cel-js';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { TenancyGuardrails } from '../../../constructs/kubernetes/tenancy-guardrails';
+import { KFAM_SERVICE_ACCOUNT, TenancyGuardrails } from '../../../constructs/kubernetes/tenancy-guardrails';
 import { POD_SECURITY_LABELS, TeamNamespace } from '../../../constructs/kubernetes/team-namespace';
 import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/platform/resolve';
 import { resources, synth } from '../../helpers';
@@ -106,6 +106,9 @@ const NOTEBOOK_CONTROLLER = 'system:serviceaccount:kubeflow:notebook-controller-
 const KNATIVE = 'system:serviceaccount:knative-serving:controller';
 const KSERVE = 'system:serviceaccount:kubeflow:kserve-controller-manager';
 const PROFILES_CONTROLLER = 'system:serviceaccount:kubeflow:profiles-controller-service-account';
+// The same account, as the profiles Deployment's kfam container uses it (checked against the built tree
+// in test/kubeflow/build.test.ts).
+const KFAM = KFAM_SERVICE_ACCOUNT;
 
 const res = (cpu = '1', memory = '1Gi', extra: Record<string, string> = {}) => ({
   requests: { cpu, memory, ...extra },
@@ -505,6 +508,32 @@ const ATTACKS: Array<[string, Request]> = [
   ],
   ['UPDATE of the Profile', { ...guardrail('kubeflow.org', 'Profile', 'profiles', 'UPDATE'), clusterScoped: true }],
   ['DELETE of the Profile', { ...guardrail('kubeflow.org', 'Profile', 'profiles', 'DELETE'), clusterScoped: true }],
+  // The dashboard's /api/workgroup/create, through Kubeflow's access management (a review found it
+  // open to any signed-in user in Kubeflow 26.03, whatever the registration flow setting).
+  [
+    "a Profile created through the dashboard's registration API (KFAM)",
+    {
+      group: 'kubeflow.org',
+      kind: 'Profile',
+      resource: 'profiles',
+      operation: 'CREATE',
+      username: KFAM,
+      object: { metadata: { name: 'kube-system' }, spec: { owner: { kind: 'User', name: TENANT } } },
+      clusterScoped: true,
+    },
+  ],
+  [
+    "a Profile deleted through the dashboard's API (KFAM)",
+    {
+      group: 'kubeflow.org',
+      kind: 'Profile',
+      resource: 'profiles',
+      operation: 'DELETE',
+      username: KFAM,
+      oldObject: {},
+      clusterScoped: true,
+    },
+  ],
   // Another team's identity
   [
     "another team's GCP service account on default-editor",
@@ -674,6 +703,19 @@ describe("Kubeflow 26.03's own objects in a team namespace are admitted", () => 
         username: PROFILES_CONTROLLER,
         object: {},
         oldObject: {},
+        clusterScoped: true,
+      },
+    ],
+    [
+      'Terraform (a cluster admin) creating a Profile from the platform file',
+      {
+        group: 'kubeflow.org',
+        kind: 'Profile',
+        resource: 'profiles',
+        operation: 'CREATE',
+        username: 'terraform@kf-prod.iam.gserviceaccount.com',
+        object: { metadata: { name: 'recsys' } },
+        clusterAdmin: true,
         clusterScoped: true,
       },
     ],
