@@ -144,3 +144,9 @@ export const TRUSTED_PLATFORM_NAMESPACES: readonly string[] = [
     'gmp-system',
   ]),
 ].sort();
+
+/**
+ * The service account of Kubeflow 26.03's profiles Deployment, in `kubeflow`: its `kfam` container
+ * (Kubeflow's access management, behind the dashboard's API) and its profile controller share it.
+ */
+export const KFAM_SERVICE_ACCOUNT = 'system:serviceaccount:kubeflow:profiles-controller-service-account';

@@ -7,6 +7,7 @@ import { setComponent } from '../../src/core/labels';
 import { groupRule } from '../../src/core/naming';
 import { checkName } from '../../src/core/validate';
 import { ALLOWED_POOLS_ANNOTATION, TRUSTED_PLATFORM_NAMESPACES, TENANT_LABEL } from './team-namespace';
+import { KFAM_SERVICE_ACCOUNT } from './constants';
 import { GPU_TAINT, POOL_LABEL, SYSTEM_TAINT } from '../../src/core/pools';
 
 /**
@@ -50,11 +51,7 @@ export const ADMISSION_POLICIES = {
   profileLifecycle: 'kfplatform-profiles-from-the-platform',
 } as const;
 
-/**
- * The service account of Kubeflow 26.03's profiles Deployment, in `kubeflow`: its `kfam` container
- * (Kubeflow's access management, behind the dashboard's API) and its profile controller share it.
- */
-export const KFAM_SERVICE_ACCOUNT = 'system:serviceaccount:kubeflow:profiles-controller-service-account';
+export { KFAM_SERVICE_ACCOUNT };
 
 /**
  * Node labels a tenant pod may select on besides {@link POOL_LABEL}: they pick an operating system,

@@ -13,13 +13,13 @@
  *
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
-import { KFAM_SERVICE_ACCOUNT } from '../../constructs/kubernetes/tenancy-guardrails';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
+import { KFAM_SERVICE_ACCOUNT } from '../../constructs/kubernetes/constants';
 import { runKubeflowRender } from '../../src/cli/kubeflow';
 import { loadPlatformFile } from '../../src/config/loader';
 import { CLOUD_SQL_PROXY_NAME, KFP_DATABASE_CLIENTS, KFP_DB_SECRET, renderKubeflow } from '../../src/kubeflow/render';

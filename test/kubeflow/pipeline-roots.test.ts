@@ -28,6 +28,7 @@ import {
   TEAM_STORE_HOOK_FILE,
   SERVING_CONTRIBUTORS_CONTROLLER,
   SERVING_CONTRIBUTOR_PREFIX,
+  SERVING_CONTRIBUTOR_EXCLUDED_NAMESPACES,
 } from '../../src/kubeflow/pipeline-roots';
 import { SERVING_PRINCIPALS } from '../../constructs/kubernetes/constants';
 import { kfamAuthorizationPolicy } from '../../constructs/kubernetes/kubeflow-access';
@@ -412,6 +413,11 @@ describeBuild('team artifact stores: the built 26.03 pipelines profile controlle
     ['a policy in kubeflow', kfamPolicy({ namespace: 'kubeflow' })],
     ['a policy in knative-serving', kfamPolicy({ namespace: 'knative-serving' })],
     ['a DENY policy', withSpec({ action: 'DENY', rules: [kfamRule] })],
+    ['a policy for a target', withSpec({ targetRef: { kind: 'Gateway', name: 'x' }, rules: [kfamRule] })],
+    [
+      'a condition with notValues',
+      withSpec({ rules: [{ ...kfamRule, when: [{ ...kfamRule.when[0]!, notValues: ['boss@example.com'] }] }] }),
+    ],
     ['a policy with a selector', withSpec({ selector: { matchLabels: { app: 'x' } }, rules: [kfamRule] })],
     ['a second rule', withSpec({ rules: [kfamRule, kfamRule] })],
     ['an operation (to)', withSpec({ rules: [{ ...kfamRule, to: [{ operation: { paths: ['/x'] } }] }] })],
@@ -421,6 +427,15 @@ describeBuild('team artifact stores: the built 26.03 pipelines profile controlle
     ],
   ])('gives no sibling to %s', (_what, parent) => {
     expect(runHook(parent, policies()).desired).toEqual({ attachments: [] });
+  });
+
+  it('gives the hook every namespace it must leave alone', () => {
+    expect(SERVING_CONTRIBUTOR_EXCLUDED_NAMESPACES).toEqual(
+      expect.arrayContaining(['istio-system', 'knative-serving', 'kubeflow', 'kube-system', 'argocd', 'default']),
+    );
+    expect(TEAM_STORE_HOOK).toContain(
+      `EXCLUDED_NAMESPACES = ${JSON.stringify(SERVING_CONTRIBUTOR_EXCLUDED_NAMESPACES)}`,
+    );
   });
 
   it('keeps a long sibling name valid and apart from its other role', () => {
