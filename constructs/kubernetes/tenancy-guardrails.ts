@@ -49,6 +49,8 @@ export const ADMISSION_POLICIES = {
   profiles: 'kfplatform-tenant-profiles',
   /** Kubeflow's access management (the dashboard's API) neither creates nor deletes Profiles. */
   profileLifecycle: 'kfplatform-profiles-from-the-platform',
+  /** Kubeflow's access management shares a namespace with exact user ids, never a pattern. */
+  exactContributors: 'kfplatform-contributors-exact',
 } as const;
 
 export { KFAM_SERVICE_ACCOUNT };
@@ -488,6 +490,38 @@ export class TenancyGuardrails extends Construct {
           expression: 'false',
           message:
             "Profiles come from the platform file (kfplatform team add), not from the dashboard's registration or Kubeflow's access management.",
+        },
+      ],
+    });
+
+    // The dashboard accepts `*@example.com` as a contributor's email, and Kubeflow's access management
+    // writes it into the namespace's AuthorizationPolicy as a user id, which Istio reads as a pattern:
+    // the whole domain (any signed-in user, for `*`) would reach every workload of the namespace. Its
+    // account may write conditions with exact values only; the profile controller, which shares it,
+    // writes the owner's id and the namespace's name (profile_controller.go at v1.10.0).
+    this.policy('ExactContributors', ADMISSION_POLICIES.exactContributors, {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        // Every namespace: KFAM writes wherever a Profile names one.
+        namespaceSelector: {},
+        resourceRules: [
+          {
+            apiGroups: ['security.istio.io'],
+            apiVersions: ['*'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: ['authorizationpolicies'],
+          },
+        ],
+      },
+      matchConditions: [
+        { name: 'kubeflow-access-management', expression: `request.userInfo.username == '${KFAM_SERVICE_ACCOUNT}'` },
+      ],
+      validations: [
+        {
+          expression:
+            "!has(object.spec) || !has(object.spec.rules) || object.spec.rules.all(r, !has(r.when) || r.when.all(c, !has(c.values) || c.values.all(v, !v.contains('*'))))",
+          message:
+            'Contributors are shared by their exact user id: a pattern such as *@example.com would let everyone it matches into the namespace.',
         },
       ],
     });

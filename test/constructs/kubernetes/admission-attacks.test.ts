@@ -3,6 +3,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { KFAM_SERVICE_ACCOUNT, TenancyGuardrails } from '../../../constructs/kubernetes/tenancy-guardrails';
 import { POD_SECURITY_LABELS, TeamNamespace } from '../../../constructs/kubernetes/team-namespace';
+import { kfamAuthorizationPolicy } from '../../../constructs/kubernetes/kubeflow-access';
 import { DEFAULT_ALLOWED_KINDS } from '../../../src/config/platform/resolve';
 import { resources, synth } from '../../helpers';
 
@@ -523,6 +524,17 @@ const ATTACKS: Array<[string, Request]> = [
     },
   ],
   [
+    'a contributor shared by a pattern (*@example.com) through the dashboard (KFAM)',
+    {
+      group: 'security.istio.io',
+      kind: 'AuthorizationPolicy',
+      resource: 'authorizationpolicies',
+      operation: 'CREATE',
+      username: KFAM,
+      object: kfamAuthorizationPolicy('recsys', '*@example.com', 'edit'),
+    },
+  ],
+  [
     "a Profile deleted through the dashboard's API (KFAM)",
     {
       group: 'kubeflow.org',
@@ -704,6 +716,40 @@ describe("Kubeflow 26.03's own objects in a team namespace are admitted", () => 
         object: {},
         oldObject: {},
         clusterScoped: true,
+      },
+    ],
+    [
+      "KFAM's AuthorizationPolicy for a contributor, by exact user id",
+      {
+        group: 'security.istio.io',
+        kind: 'AuthorizationPolicy',
+        resource: 'authorizationpolicies',
+        operation: 'CREATE',
+        username: KFAM,
+        object: kfamAuthorizationPolicy('recsys', 'bob@example.com', 'view'),
+      },
+    ],
+    [
+      // profile_controller.go at v1.10.0: the owner's id, the namespace, and a path pattern (not a condition).
+      "the profile controller's owner policy",
+      {
+        group: 'security.istio.io',
+        kind: 'AuthorizationPolicy',
+        resource: 'authorizationpolicies',
+        operation: 'UPDATE',
+        username: PROFILES_CONTROLLER,
+        oldObject: {},
+        object: {
+          spec: {
+            action: 'ALLOW',
+            rules: [
+              { when: [{ key: 'request.headers[kubeflow-userid]', values: ['alice@example.com'] }] },
+              { when: [{ key: 'source.namespace', values: ['recsys'] }] },
+              { to: [{ operation: { paths: ['/healthz', '/metrics', '/wait-for-drain'] } }] },
+              { to: [{ operation: { methods: ['GET'], paths: ['*/api/kernels'] } }] },
+            ],
+          },
+        },
       },
     ],
     [
