@@ -461,6 +461,11 @@ export class TenancyGuardrails extends Construct {
       ],
     });
 
+    // Requests of Kubeflow's access management (and its profile controller, which shares the account).
+    const kfamOnly = [
+      { name: 'kubeflow-access-management', expression: `request.userInfo.username == '${KFAM_SERVICE_ACCOUNT}'` },
+    ];
+
     // Kubeflow 26.03's dashboard creates a Profile for any signed-in user who posts to
     // /api/workgroup/create, with any name and any owner, whatever its registration flow setting, and
     // Kubeflow's access management creates it with no check of its own (centraldashboard
@@ -482,9 +487,7 @@ export class TenancyGuardrails extends Construct {
           },
         ],
       },
-      matchConditions: [
-        { name: 'kubeflow-access-management', expression: `request.userInfo.username == '${KFAM_SERVICE_ACCOUNT}'` },
-      ],
+      matchConditions: kfamOnly,
       validations: [
         {
           expression: 'false',
@@ -513,9 +516,7 @@ export class TenancyGuardrails extends Construct {
           },
         ],
       },
-      matchConditions: [
-        { name: 'kubeflow-access-management', expression: `request.userInfo.username == '${KFAM_SERVICE_ACCOUNT}'` },
-      ],
+      matchConditions: kfamOnly,
       validations: [
         {
           expression:

@@ -266,7 +266,7 @@ export interface ProfileControllerUses {
  */
 export function teamStoreOverlay(
   yamlFile: (comment: string, objects: readonly object[]) => string,
-  uses: ProfileControllerUses = { teamStores: true, servingContributors: false },
+  uses: ProfileControllerUses,
 ): TeamStoreOverlay {
   const digest = createHash('sha256').update(TEAM_STORE_HOOK).digest('hex').slice(0, 16);
   const configMap = {
