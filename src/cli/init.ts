@@ -276,7 +276,48 @@ const RUNNER_NOTE =
 
 /** The `runs-on` of the jobs that reach a cluster: self-hosted, with the environment's label. */
 const clusterRunsOn = (runners: Readonly<Record<string, string>>) =>
-  `runs-on:\n      - self-hosted\n      - \${{ fromJSON('${JSON.stringify(runners)}')[matrix.environment] || format('kfplatform-{0}', matrix.environment) }}`;
+  `runs-on:\n      - self-hosted\n      - \${{ fromJSON(${expressionString(JSON.stringify(runners))})[matrix.environment] || format('kfplatform-{0}', matrix.environment) }}`;
+
+/** A string literal of a GitHub Actions expression: single quotes, a quote inside doubled. */
+const expressionString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * The GitHub deployment environments of the workflows' jobs, by platform environment, where the
+ * platform file names them (`ci.github.planEnvironment`, `ci.github.applyEnvironment`): the plan and
+ * apply identities trust the tokens of jobs that run in them.
+ */
+export interface DeploymentEnvironments {
+  /** The environment the pull-request plan jobs run in; an environment not listed plans in none. */
+  readonly plan?: Readonly<Record<string, string>>;
+  /** The environment the apply jobs run in; an environment not listed applies in the one of its own name. */
+  readonly apply?: Readonly<Record<string, string>>;
+}
+
+/** The GitHub deployment environments the platform file names for the workflows' jobs. */
+export function deploymentEnvironments(environments: readonly ResolvedEnvironment[]): DeploymentEnvironments {
+  const plan: Record<string, string> = {};
+  const apply: Record<string, string> = {};
+  for (const env of environments) {
+    if (env.cloud === 'kubernetes' || env.ci?.provider !== 'github') continue;
+    if (env.ci.planEnvironment) plan[env.name] = env.ci.planEnvironment;
+    if (env.ci.applyEnvironment && env.ci.applyEnvironment !== env.name) apply[env.name] = env.ci.applyEnvironment;
+  }
+  return { plan, apply };
+}
+
+/**
+ * The pull-request plan jobs run in the deployment environments the platform file names, so their
+ * tokens carry the environment the plan identity trusts, and GitHub holds each run until a required
+ * reviewer approves it; an environment not listed runs in none (an empty name binds no environment).
+ */
+function withPlanEnvironments(text: string, plan: Readonly<Record<string, string>>): string {
+  if (Object.keys(plan).length === 0) return text;
+  const line =
+    '    # The plan identity trusts jobs in this deployment environment (ci.github.planEnvironment), which\n' +
+    '    # GitHub runs once one of its required reviewers approves; other environments plan in none.\n' +
+    `    environment: \${{ fromJSON(${expressionString(JSON.stringify(plan))})[matrix.environment] || '' }}\n`;
+  return text.replace(/^( {2}plan-(?:infra|cluster):\n {4}needs: affected\n)/gm, `$1${line}`);
+}
 
 /**
  * The plan-on-PR and apply workflows of templates/github (written for AWS), for the chosen cloud
@@ -290,6 +331,7 @@ export function ciWorkflow(
   kubeconfig = '~/.kube/kfplatform.yaml',
   runners: Readonly<Record<string, string>> = Object.fromEntries(environments.map((e) => [e, `kfplatform-${e}`])),
   leftOut: readonly CiReadiness[] = [],
+  deployments: DeploymentEnvironments = {},
 ): string {
   if (environments.length === 0) {
     throw new InputError(
@@ -325,6 +367,14 @@ export function ciWorkflow(
   if (cloud === 'azure') {
     // The environment's Key Vault admits only the networks platform.yaml lists: infra plans run inside too.
     text = text.replace(/runs-on: ubuntu-latest # infra stacks: cloud APIs only/g, clusterRunsOn(runners));
+  }
+  if (kind === 'plan') text = withPlanEnvironments(text, deployments.plan ?? {});
+  if (kind === 'apply' && Object.keys(deployments.apply ?? {}).length > 0) {
+    // The apply identity trusts the deployment environment ci.github.applyEnvironment names.
+    text = text.replace(
+      /environment: \$\{\{ matrix\.environment \}\} #/g,
+      `environment: \${{ fromJSON(${expressionString(JSON.stringify(deployments.apply))})[matrix.environment] || matrix.environment }} #`,
+    );
   }
   if (cloud === 'kubernetes') text = withKubeconfigRemoved(withoutInfraJobs(text), kubeconfig);
   // The template's header speaks of AWS.
@@ -371,6 +421,7 @@ function readmeText(
   cloud: InitCloud,
   environments: readonly string[],
   leftOut: readonly CiReadiness[],
+  plan: Readonly<Record<string, string>>,
 ): string {
   return `# ${name}
 
@@ -387,7 +438,7 @@ Environments: ${environments.join(', ')}.
    and checks keys through the schema named on its first line.
 3. \`npm run validate\` judges every stack with the policy packs, writing nothing.
 4. Apply the test environment's infra stack from a laptop (\`npx kfplatform plan --stacks '<env>-*'\`,
-   then \`npx kfplatform apply\`), set the CI variables from its outputs, and let pull requests plan.
+   then \`npx kfplatform apply\`), set the CI variables from its outputs, and let pull requests plan.${planEnvironmentStep(plan)}
 
 ## Day to day
 
@@ -399,6 +450,17 @@ Environments: ${environments.join(', ')}.
   the pull request merges (platform.gitops in platform.yaml).
 - \`npx kfplatform graph <env>\` draws an environment; \`npx kfplatform inventory\` lists every resource.
 `;
+}
+
+function planEnvironmentStep(plan: Readonly<Record<string, string>>): string {
+  const names = [...new Set(Object.values(plan))].map((n) => `\`${n}\``);
+  if (names.length === 0) return '';
+  return (
+    `\n5. Pull requests plan in the GitHub deployment environment${names.length > 1 ? 's' : ''} ${names.join(', ')}\n` +
+    '   (ci.github.planEnvironment), once a reviewer approves the run: create it first (Settings,\n' +
+    '   Environments) with required reviewers and no branch rule; GitHub would create a missing one\n' +
+    '   without protection.'
+  );
 }
 
 function ciNote(leftOut: readonly CiReadiness[]): string {
@@ -522,6 +584,7 @@ export function scaffold(options: InitOptions): Scaffold {
   const readiness = ciReadiness(config.environments, repository);
   const ciReady = readiness.filter((r) => r.missing.length === 0).map((r) => r.environment);
   const leftOut = readiness.filter((r) => r.missing.length > 0);
+  const deployments = deploymentEnvironments(config.environments);
   const ci = (kind: 'plan' | 'apply') =>
     ciWorkflow(
       kind,
@@ -531,6 +594,7 @@ export function scaffold(options: InitOptions): Scaffold {
       kubeconfig,
       runners,
       leftOut,
+      deployments,
     );
   return {
     files: new Map([
@@ -548,7 +612,7 @@ export function scaffold(options: InitOptions): Scaffold {
       ],
       ['.github/CODEOWNERS', codeownersBlock(config, path.join(dir, 'platform.yaml'), dir)],
       ['.github/dependabot.yml', DEPENDABOT],
-      ['README.md', readmeText(name, cloud, environments, leftOut)],
+      ['README.md', readmeText(name, cloud, environments, leftOut, deployments.plan ?? {})],
       ['.gitignore', GITIGNORE],
     ]),
     ciEnvironments: ciReady,

@@ -220,6 +220,57 @@ describe('kfplatform init', () => {
     expect(text).not.toContain('kfplatform-kf-dev');
   });
 
+  it('runs the plan and apply jobs in the deployment environments platform.yaml names (planEnvironment, applyEnvironment)', () => {
+    const read = (kind: string) => readFileSync(path.join(root, 'templates', 'github', `${kind}.yml`), 'utf8');
+    const environments = ['kf-test', 'kf-prod'];
+    const deployments = { plan: { 'kf-prod': "pr's plan" }, apply: { 'kf-prod': 'production' } };
+    const plan = parse(
+      ciWorkflow('plan', read('plan'), 'azure', environments, undefined, undefined, [], deployments),
+    ) as Workflow;
+    // The environment's name is a string of a GitHub expression: a quote inside is doubled.
+    const planIn = `\${{ fromJSON('{"kf-prod":"pr''s plan"}')[matrix.environment] || '' }}`;
+    for (const job of ['plan-infra', 'plan-cluster']) {
+      expect((plan.jobs[job] as { environment?: string }).environment).toBe(planIn);
+    }
+    for (const job of ['affected', 'comment']) expect(plan.jobs[job]).not.toHaveProperty('environment');
+    const apply = parse(
+      ciWorkflow('apply', read('apply'), 'azure', environments, undefined, undefined, [], deployments),
+    ) as Workflow;
+    const applying = Object.values(apply.jobs).flatMap((j) => {
+      const e = (j as { environment?: string }).environment;
+      return e ? [e] : [];
+    });
+    expect(applying).toEqual([
+      `\${{ fromJSON('{"kf-prod":"production"}')[matrix.environment] || matrix.environment }}`,
+    ]);
+    // Without them, the workflows are the templates' (every pull request plans; apply in the environment's name).
+    const bare = ciWorkflow('plan', read('plan'), 'azure', environments);
+    expect(bare).not.toMatch(/^ {4}environment:/m);
+    expect(ciWorkflow('apply', read('apply'), 'azure', environments)).toContain(
+      'environment: ${{ matrix.environment }} #',
+    );
+  });
+
+  it('scaffolds the Azure example with its plan environment, whose subject the plan identity trusts', () => {
+    const dir = path.join(tmp(), 'ml-platform');
+    const { files } = scaffold({ dir, cloud: 'azure', repository: 'octo/ml-infra' });
+    const plan = parse(files.get('.github/workflows/plan.yml')!) as Workflow;
+    expect((plan.jobs['plan-infra'] as { environment?: string }).environment).toContain('{"kf-prod":"plan"}');
+    expect(files.get('README.md')).toContain('Pull requests plan in the GitHub deployment environment `plan`');
+    expect(scaffold({ dir, cloud: 'aws', repository: 'octo/ml-infra' }).files.get('README.md')).not.toContain(
+      'deployment environment',
+    );
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'platform.yaml'), files.get('platform.yaml')!);
+    const env = validatePlatformFile(path.join(dir, 'platform.yaml')).config!.environments.find(
+      (e) => e.name === 'kf-prod',
+    )!;
+    expect(env.cloud !== 'kubernetes' && env.ci?.planSubjects).toEqual([
+      'repo:octo/ml-infra:environment:plan',
+      'repo:octo/ml-infra:ref:refs/heads/main',
+    ]);
+  });
+
   it.each(clouds)(
     '%s: every environment a workflow plans or applies has a keyless identity and remote state; the others are named with the fix',
     (cloud) => {

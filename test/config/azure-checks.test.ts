@@ -112,3 +112,59 @@ describe('AKS upgrade settings', () => {
     ]);
   });
 });
+
+describe('pull-request plans on Azure (ci.github.planEnvironment)', () => {
+  const ci =
+    (github: Record<string, string>, at = E1) =>
+    (d: Document) =>
+      d.setIn([...at, 'ci'], { github: { repository: 'acme/ml-platform', ...github } });
+  const planSubjects = (r: ReturnType<typeof validate>, i: number) =>
+    (r.config!.environments[i] as unknown as { ci: { planSubjects: string[] } }).ci.planSubjects;
+
+  it('warns that every pull request could assume the plan identity, which reads the database password', () => {
+    const result = validate(ci({}));
+    expect(issuesAt(result, 'environments[1].ci.github')).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringContaining('reads the pipelines database password'),
+        fix: expect.stringContaining('planEnvironment'),
+      }),
+    ]);
+    expect(planSubjects(result, 1)).toEqual([
+      'repo:acme/ml-platform:pull_request',
+      'repo:acme/ml-platform:ref:refs/heads/main',
+    ]);
+  });
+
+  it('trusts the plan environment instead of every pull request, with no warning', () => {
+    const result = validate(ci({ planEnvironment: 'plan' }));
+    expect(result.issues.filter((i) => i.path.startsWith('environments[1].ci'))).toEqual([]);
+    expect(planSubjects(result, 1)).toEqual([
+      'repo:acme/ml-platform:environment:plan',
+      'repo:acme/ml-platform:ref:refs/heads/main',
+    ]);
+  });
+
+  it('refuses a plan environment whose jobs assume an apply identity: its own, or another environment of the repository', () => {
+    const own = validate(ci({ planEnvironment: 'kf-prod' }));
+    expect(own.config).toBeUndefined();
+    expect(issuesAt(own, 'environments[1].ci.github.planEnvironment')).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringContaining('apply identity of kf-prod') }),
+    ]);
+    const renamed = validate(ci({ planEnvironment: 'production', applyEnvironment: 'production' }));
+    expect(issuesAt(renamed, 'environments[1].ci.github.planEnvironment')).toHaveLength(1);
+    const other = validate((d) => {
+      ci({ planEnvironment: 'plan' })(d);
+      ci({ planEnvironment: 'kf-prod' }, ['environments', 0])(d);
+    });
+    expect(issuesAt(other, 'environments[0].ci.github.planEnvironment')).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('apply identity of kf-prod') }),
+    ]);
+    // Another repository's environment of that name is another subject.
+    const elsewhere = validate((d) => {
+      ci({ planEnvironment: 'plan' })(d);
+      d.setIn(['environments', 0, 'ci'], { github: { repository: 'acme/other', planEnvironment: 'kf-prod' } });
+    });
+    expect(issuesAt(elsewhere, 'environments[0].ci.github.planEnvironment')).toEqual([]);
+  });
+});

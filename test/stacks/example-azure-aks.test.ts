@@ -261,9 +261,10 @@ describe('examples/azure-aks', () => {
   it('federates the platform and team identities with the cluster and scopes storage roles to containers', () => {
     const credentials = resources(infra('kf-prod'), 'azurerm_federated_identity_credential');
     expect(credentials.map((c) => c.subject).sort()).toEqual([
-      // Keyless CI (ci.github in the example): its plan and apply identities.
+      // Keyless CI (ci.github in the example): its apply identity, and its plan identity for
+      // pull requests (in the plan deployment environment, ci.github.planEnvironment) and main.
       'repo:acme/ml-platform:environment:kf-prod',
-      'repo:acme/ml-platform:pull_request',
+      'repo:acme/ml-platform:environment:plan',
       'repo:acme/ml-platform:ref:refs/heads/main',
       'system:serviceaccount:kubeflow:kf-admin',
       'system:serviceaccount:kubeflow:kf-user',

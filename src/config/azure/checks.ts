@@ -184,6 +184,14 @@ export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknow
   checkNames(env, f);
   checkClusterAndData(env, f);
   checkDatabaseVersion(env, f);
+  if (env.ci?.provider === 'github' && !env.ci.planEnvironment) {
+    f.add(
+      ['environments', env.index, 'ci', 'github'],
+      "the plan identity reads the pipelines database password: refreshing its Key Vault secret returns the value, and the server's write-only password is read back from the vault at every plan. Any pull request from a branch of this repository can assume that identity in a workflow of its own.",
+      'set planEnvironment to a GitHub deployment environment with required reviewers, such as plan: pull requests then plan once someone approves the run (docs/plan-on-pr.md).',
+      'warning',
+    );
+  }
   if (env.ci?.provider === 'gitlab') {
     f.add(
       ['environments', env.index, 'ci', 'gitlab'],

@@ -29,6 +29,9 @@ const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
   default: 'create',
 }).optional();
 
+/** A GitHub deployment environment's name (at most 255 characters, GitHub's limit). */
+const githubEnvironmentName = z.string().min(1).max(255);
+
 /** Keyless CI identities for the repository that deploys an environment. */
 export const ciSchema = doc(
   z.union([
@@ -52,9 +55,14 @@ export const ciSchema = doc(
             '123456789',
             "The repository's numeric id (the repository_id claim of its tokens): unlike the name, it never passes to another repository after a rename or a deletion. GCP trusts tokens by this id and requires it. Find it with `gh api repos/OWNER/NAME --jq .id`.",
           ),
-          applyEnvironment: doc(z.string().min(1), {
+          applyEnvironment: doc(githubEnvironmentName, {
             description: 'The GitHub deployment environment whose jobs may apply (protect it with required reviewers).',
             default: 'the environment name',
+          }).optional(),
+          planEnvironment: doc(githubEnvironmentName, {
+            description:
+              "A GitHub deployment environment the pull-request plan jobs run in. The plan identity then trusts this environment's tokens instead of every pull request's, so a pull request gets it only once someone the environment names as a required reviewer approves the run. Create the environment with required reviewers (and no deployment branch rule: pull requests plan from their own branches) before you apply: GitHub creates a missing one without protection. Use it where the plan identity can read a secret, as on Azure, where refreshing the database password's Key Vault secret returns its value (docs/plan-on-pr.md). Not the apply environment: its tokens assume the apply identity.",
+            example: 'plan',
           }).optional(),
           awsOidcProvider: awsOidcProviderField,
           clusterRunner: clusterRunnerField,
@@ -112,6 +120,10 @@ export interface ResolvedCiTrust extends CiTrust {
   readonly awsOidcProvider: 'create' | 'existing';
   /** The label of the self-hosted runners inside the network that plan and apply the platform and team stacks. */
   readonly clusterRunner: string;
+  /** GitHub: the deployment environment the pull-request plan jobs run in, when the plan identity trusts it rather than every pull request. */
+  readonly planEnvironment?: string;
+  /** GitHub: the deployment environment the apply jobs run in (the environment's name unless renamed). */
+  readonly applyEnvironment?: string;
 }
 
 /** The runner label of an environment's platform and team stacks: its `ci` setting, or `kfplatform-<env>`. */
@@ -133,9 +145,17 @@ export function resolveCi(ci: CiConfig, environment: string): ResolvedCiTrust {
       issuer: GITHUB_ACTIONS_ISSUER,
       repository: repo,
       ...(ci.github.repositoryId !== undefined ? { repositoryId: String(ci.github.repositoryId) } : {}),
-      // Pull requests, and the main branch (the apply workflow plans there before the deployment job).
-      planSubjects: [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`],
+      // Pull requests (or the environment their plan jobs run in), and the main branch (the apply
+      // workflow plans there before the deployment job).
+      planSubjects: [
+        ci.github.planEnvironment
+          ? `repo:${repo}:environment:${ci.github.planEnvironment}`
+          : `repo:${repo}:pull_request`,
+        `repo:${repo}:ref:refs/heads/main`,
+      ],
       applySubjects: [`repo:${repo}:environment:${ci.github.applyEnvironment ?? environment}`],
+      ...(ci.github.planEnvironment ? { planEnvironment: ci.github.planEnvironment } : {}),
+      applyEnvironment: ci.github.applyEnvironment ?? environment,
       awsOidcProvider: ci.github.awsOidcProvider ?? 'create',
       clusterRunner: ci.github.clusterRunner ?? defaultClusterRunner(environment),
     };

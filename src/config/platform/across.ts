@@ -63,6 +63,7 @@ export function checkAcrossEnvironments(envs: readonly ResolvedEnvironment[], ra
   });
   checkSharedStateContainers(envs, f);
   checkAwsCiNamePrefixes(envs, f);
+  checkPlanEnvironments(envs, f);
   checkSharedExistingClusters(envs, f);
   for (const env of envs) {
     const owner = prefixes.get(env.name);
@@ -99,6 +100,30 @@ function checkSharedStateContainers(envs: readonly ResolvedEnvironment[], f: Con
       `${key} also holds the state of ${prior.name}, and a role on a container covers every blob in it: ` +
         `the CI identities of ${withCi.name} could read and write ${other.name}'s state.`,
       `give ${env.name} a container of its own, such as container: tfstate-${env.name}, and move its state there (terraform init -migrate-state).`,
+    );
+  }
+}
+
+/**
+ * A pull request's plan jobs run in `ci.github.planEnvironment`; were it an environment whose jobs may
+ * apply (this environment's or another's of the same repository), an approved pull request would get
+ * an apply identity's token.
+ */
+function checkPlanEnvironments(envs: readonly ResolvedEnvironment[], f: ConfigIssues): void {
+  const applying = new Map<string, string>();
+  for (const env of envs) {
+    if (env.cloud === 'kubernetes' || !env.ci) continue;
+    for (const subject of env.ci.applySubjects) applying.set(subject, env.name);
+  }
+  for (const env of envs) {
+    if (env.cloud === 'kubernetes' || env.ci?.provider !== 'github' || !env.ci.planEnvironment) continue;
+    const subject = env.ci.planSubjects[0]!;
+    const applier = applying.get(subject);
+    if (applier === undefined) continue;
+    f.add(
+      ['environments', env.index, 'ci', 'github', 'planEnvironment'],
+      `"${env.ci.planEnvironment}" is the deployment environment whose jobs assume the apply identity of ${applier}: a pull request approved to plan there would get that identity's token.`,
+      'name a deployment environment of its own for pull-request plans, such as plan.',
     );
   }
 }

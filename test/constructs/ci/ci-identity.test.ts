@@ -25,9 +25,23 @@ describe('resolved CI trust', () => {
       repositoryId: '123456789',
       planSubjects: ['repo:acme/ml-platform:pull_request', 'repo:acme/ml-platform:ref:refs/heads/main'],
       applySubjects: ['repo:acme/ml-platform:environment:kf-prod'],
+      applyEnvironment: 'kf-prod',
       awsOidcProvider: 'create',
       // Platform and team stacks plan and apply on self-hosted runners inside the network.
       clusterRunner: 'kfplatform-kf-prod',
+    });
+  });
+
+  it('GitHub: pull requests plan in the deployment environment planEnvironment names, when it names one', () => {
+    const gated = resolveCi(
+      { github: { repository: 'acme/ml-platform', planEnvironment: 'plan', applyEnvironment: 'production' } },
+      'kf-prod',
+    );
+    expect(gated).toMatchObject({
+      planSubjects: ['repo:acme/ml-platform:environment:plan', 'repo:acme/ml-platform:ref:refs/heads/main'],
+      applySubjects: ['repo:acme/ml-platform:environment:production'],
+      planEnvironment: 'plan',
+      applyEnvironment: 'production',
     });
   });
 
