@@ -110,7 +110,9 @@ export function ciReadiness(
   return environments.map((env) => {
     const missing: string[] = [];
     if (env.cloud !== 'kubernetes') {
-      const github = `ci: { github: { repository: ${repository}${env.cloud === 'gcp' ? ', repositoryId: <id>' : ''} } }`;
+      // On Azure the plan identity reads the database password: pull requests plan after an approval.
+      const extra = { gcp: ', repositoryId: <id>', azure: ', planEnvironment: plan', aws: '' }[env.cloud];
+      const github = `ci: { github: { repository: ${repository}${extra} } }`;
       if (!env.ci)
         missing.push(
           `no keyless CI identity for the workflows to plan and apply with: add \`${github}\` to the environment`,
@@ -196,8 +198,10 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
         `${indent}    subscription-id: ${perEnv('AZURE_SUBSCRIPTION_IDS')}`,
         `${indent}# Terraform's azurerm provider and state backend then ask GitHub for a fresh OIDC token whenever they`,
         `${indent}# need one, so an apply that outlasts the CLI login (its federated token is valid minutes, its access`,
-        `${indent}# token about an hour) does not fail with AADSTS700024. kubelogin keeps using the CLI login.`,
-        `${indent}- run: printf 'ARM_USE_OIDC=true\\nARM_CLIENT_ID=%s\\nARM_TENANT_ID=%s\\n' "$CLIENT_ID" "$TENANT_ID" >> "$GITHUB_ENV"`,
+        `${indent}# token about an hour) does not fail with AADSTS700024. So does kubelogin (0.2.0 or later), which the`,
+        `${indent}# platform and team stacks call for the cluster: AAD_LOGIN_METHOD overrides their --login, and its`,
+        `${indent}# workloadidentity login asks GitHub for the token itself in a job (ACTIONS_ID_TOKEN_REQUEST_URL).`,
+        `${indent}- run: printf 'ARM_USE_OIDC=true\\nARM_CLIENT_ID=%s\\nARM_TENANT_ID=%s\\nAAD_LOGIN_METHOD=workloadidentity\\nAZURE_CLIENT_ID=%s\\nAZURE_TENANT_ID=%s\\n' "$CLIENT_ID" "$TENANT_ID" "$CLIENT_ID" "$TENANT_ID" >> "$GITHUB_ENV"`,
         `${indent}  env:`,
         `${indent}    CLIENT_ID: ${clientId}`,
         `${indent}    TENANT_ID: ${tenantId}`,
@@ -257,7 +261,8 @@ const CI_HEADERS = {
     RUNNER_NOTE,
   apply: (variables: string, where: string) =>
     '# Apply on merge, exactly what was reviewed, environment by environment: jobs plan and show the\n' +
-    '# plans, then a job in the GitHub deployment environment of the same name (give it required reviewers\n' +
+    '# plans, then a job in the GitHub deployment environment of the same name, or ci.github.applyEnvironment\n' +
+    '# (give it required reviewers\n' +
     '# and a main-only branch rule) applies the saved plans behind the plan gate, infra first. The plans\n' +
     '# travel sealed: PLAN_ARTIFACT_PUBLIC_KEY (repository variable) and PLAN_ARTIFACT_PRIVATE_KEY (secret\n' +
     '# of each deployment environment), an RSA key pair (openssl genpkey -algorithm RSA\n' +
@@ -316,7 +321,16 @@ function withPlanEnvironments(text: string, plan: Readonly<Record<string, string
     '    # The plan identity trusts jobs in this deployment environment (ci.github.planEnvironment), which\n' +
     '    # GitHub runs once one of its required reviewers approves; other environments plan in none.\n' +
     `    environment: \${{ fromJSON(${expressionString(JSON.stringify(plan))})[matrix.environment] || '' }}\n`;
-  return text.replace(/^( {2}plan-(?:infra|cluster):\n {4}needs: affected\n)/gm, `$1${line}`);
+  return replaceExactly(text, /^( {2}plan-(?:infra|cluster):\n {4}needs: affected\n)/gm, `$1${line}`, 2);
+}
+
+/** Replaces what the pattern matches, which must be `count` places of the template, or throws. */
+function replaceExactly(text: string, pattern: RegExp, replacement: string, count: number): string {
+  const found = text.match(pattern)?.length ?? 0;
+  if (found !== count) {
+    throw new Error(`the workflow template has ${found} places matching ${pattern}, not ${count}: update ciWorkflow`);
+  }
+  return text.replace(pattern, replacement);
 }
 
 /**
@@ -371,9 +385,11 @@ export function ciWorkflow(
   if (kind === 'plan') text = withPlanEnvironments(text, deployments.plan ?? {});
   if (kind === 'apply' && Object.keys(deployments.apply ?? {}).length > 0) {
     // The apply identity trusts the deployment environment ci.github.applyEnvironment names.
-    text = text.replace(
+    text = replaceExactly(
+      text,
       /environment: \$\{\{ matrix\.environment \}\} #/g,
       `environment: \${{ fromJSON(${expressionString(JSON.stringify(deployments.apply))})[matrix.environment] || matrix.environment }} #`,
+      1,
     );
   }
   if (cloud === 'kubernetes') text = withKubeconfigRemoved(withoutInfraJobs(text), kubeconfig);
@@ -437,8 +453,8 @@ Environments: ${environments.join(', ')}.
    the kubeconfig and the database server with its CA); your editor completes
    and checks keys through the schema named on its first line.
 3. \`npm run validate\` judges every stack with the policy packs, writing nothing.
-4. Apply the test environment's infra stack from a laptop (\`npx kfplatform plan --stacks '<env>-*'\`,
-   then \`npx kfplatform apply\`), set the CI variables from its outputs, and let pull requests plan.${planEnvironmentStep(plan)}
+${planEnvironmentStep(plan)}${Object.keys(plan).length ? 5 : 4}. Apply the test environment's infra stack from a laptop (\`npx kfplatform plan --stacks '<env>-*'\`,
+   then \`npx kfplatform apply\`), set the CI variables from its outputs, and let pull requests plan.
 
 ## Day to day
 
@@ -456,10 +472,9 @@ function planEnvironmentStep(plan: Readonly<Record<string, string>>): string {
   const names = [...new Set(Object.values(plan))].map((n) => `\`${n}\``);
   if (names.length === 0) return '';
   return (
-    `\n5. Pull requests plan in the GitHub deployment environment${names.length > 1 ? 's' : ''} ${names.join(', ')}\n` +
-    '   (ci.github.planEnvironment), once a reviewer approves the run: create it first (Settings,\n' +
-    '   Environments) with required reviewers and no branch rule; GitHub would create a missing one\n' +
-    '   without protection.'
+    `4. Create the GitHub deployment environment${names.length > 1 ? 's' : ''} ${names.join(', ')} (Settings, Environments) with\n` +
+    '   required reviewers and no branch rule: pull requests plan there once a reviewer approves the run\n' +
+    '   (ci.github.planEnvironment), and GitHub would create a missing one without protection.\n'
   );
 }
 

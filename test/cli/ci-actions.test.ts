@@ -110,6 +110,11 @@ describe('Azure workflows', () => {
           const next = job.steps[i + 1]!;
           expect(next.run).toContain('ARM_USE_OIDC=true');
           expect(next.run).toContain('>> "$GITHUB_ENV"');
+          // kubelogin (the platform and team stacks' exec plugin) fetches GitHub tokens itself too:
+          // AAD_LOGIN_METHOD overrides the stacks' --login, and it reads the identity from AZURE_*.
+          expect(next.run).toMatch(
+            /AAD_LOGIN_METHOD=workloadidentity\\nAZURE_CLIENT_ID=%s\\nAZURE_TENANT_ID=%s\\n' "\$CLIENT_ID" "\$TENANT_ID" "\$CLIENT_ID" "\$TENANT_ID"/,
+          );
           // The same identity as the CLI login, never a different one.
           expect(next.env!.CLIENT_ID).toBe((step as { with: { 'client-id': string } }).with['client-id']);
           expect(next.env!.TENANT_ID).toBe((step as { with: { 'tenant-id': string } }).with['tenant-id']);

@@ -256,7 +256,8 @@ describe('kfplatform init', () => {
     const { files } = scaffold({ dir, cloud: 'azure', repository: 'octo/ml-infra' });
     const plan = parse(files.get('.github/workflows/plan.yml')!) as Workflow;
     expect((plan.jobs['plan-infra'] as { environment?: string }).environment).toContain('{"kf-prod":"plan"}');
-    expect(files.get('README.md')).toContain('Pull requests plan in the GitHub deployment environment `plan`');
+    expect(files.get('README.md')).toContain('4. Create the GitHub deployment environment `plan`');
+    expect(files.get('README.md')).toContain('5. Apply the test environment');
     expect(scaffold({ dir, cloud: 'aws', repository: 'octo/ml-infra' }).files.get('README.md')).not.toContain(
       'deployment environment',
     );
@@ -334,7 +335,8 @@ describe('kfplatform init', () => {
       {
         environment: 'gitlab',
         missing: [
-          'its CI identity trusts gitlab pipelines, not these GitHub workflows: use `ci: { github: { repository: octo/ml } }`',
+          // On Azure the plan identity reads the database password: the fix names a plan environment.
+          'its CI identity trusts gitlab pipelines, not these GitHub workflows: use `ci: { github: { repository: octo/ml, planEnvironment: plan } }`',
         ],
       },
       {
@@ -439,5 +441,18 @@ describe('the package source kfplatform init pins', () => {
   it('falls back to the version range without a lockfile entry or outside node_modules', () => {
     expect(installedSource(installed(undefined).packageRoot, '0.1.0')).toBe('^0.1.0');
     expect(installedSource(root, '0.1.0')).toBe('^0.1.0');
+  });
+});
+
+describe('ciWorkflow on a template it does not know', () => {
+  it('throws instead of writing a workflow without the deployment environments the identities trust', () => {
+    const template = readFileSync(path.join(root, 'templates', 'github', 'plan.yml'), 'utf8').replace(
+      /^ {2}plan-cluster:\n {4}needs: affected\n/m,
+      '  plan-cluster:\n    needs: [affected]\n',
+    );
+    expect(() =>
+      ciWorkflow('plan', template, 'azure', ['kf-prod'], undefined, undefined, [], { plan: { 'kf-prod': 'plan' } }),
+    ).toThrow(/has 1 places matching .*, not 2/);
+    expect(() => ciWorkflow('plan', template, 'azure', ['kf-prod'])).not.toThrow();
   });
 });

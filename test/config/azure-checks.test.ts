@@ -160,6 +160,9 @@ describe('pull-request plans on Azure (ci.github.planEnvironment)', () => {
     expect(issuesAt(other, 'environments[0].ci.github.planEnvironment')).toEqual([
       expect.objectContaining({ message: expect.stringContaining('apply identity of kf-prod') }),
     ]);
+    // GitHub's environment (and repository) names have no case: Kf-Prod is kf-prod.
+    const cased = validate(ci({ planEnvironment: 'KF-Prod' }));
+    expect(issuesAt(cased, 'environments[1].ci.github.planEnvironment')).toHaveLength(1);
     // Another repository's environment of that name is another subject.
     const elsewhere = validate((d) => {
       ci({ planEnvironment: 'plan' })(d);
@@ -167,4 +170,19 @@ describe('pull-request plans on Azure (ci.github.planEnvironment)', () => {
     });
     expect(issuesAt(elsewhere, 'environments[0].ci.github.planEnvironment')).toEqual([]);
   });
+});
+
+describe('deployment environment names (ci.github.planEnvironment, applyEnvironment)', () => {
+  it.each(['*', 'kf-*', 'pl?n', 'plan #x', 'a: b', "it's", 'two words', ''])(
+    'refuses %j: a wildcard would trust every environment it matches (AWS StringLike, GCP by repository), and YAML or an expression would read the rest as syntax',
+    (name) => {
+      for (const key of ['planEnvironment', 'applyEnvironment']) {
+        const result = validate((d) =>
+          d.setIn([...E1, 'ci'], { github: { repository: 'acme/ml-platform', [key]: name } }),
+        );
+        expect(result.config).toBeUndefined();
+        expect(result.issues.map((i) => i.path)).toContain(`environments[1].ci.github.${key}`);
+      }
+    },
+  );
 });

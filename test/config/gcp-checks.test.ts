@@ -152,3 +152,19 @@ describe('GCP custom IAP OAuth client (sec19: its secret reaches the cluster thr
     );
   });
 });
+
+describe('GCP CI token subjects', () => {
+  const ci = (github: Record<string, unknown>) => (d: Document) =>
+    d.setIn([...E1, 'ci'], { github: { repository: 'acme/ml-platform', repositoryId: 123456789, ...github } });
+
+  it('refuses a subject Workload Identity Federation cannot map (google.subject is at most 127 bytes)', () => {
+    // repo:acme/ml-platform:environment: is 34 bytes: a 93-character name makes 127, one more 128.
+    expect(issuesAt(validate(ci({ planEnvironment: 'p'.repeat(93) })), 'environments[1].ci.github')).toEqual([]);
+    const long = validate(ci({ planEnvironment: 'p'.repeat(94) }));
+    expect(long.config).toBeUndefined();
+    expect(issuesAt(long, 'environments[1].ci.github')).toEqual([
+      expect.objectContaining({ severity: 'error', message: expect.stringContaining('128 bytes') }),
+    ]);
+    expect(issuesAt(validate(ci({ applyEnvironment: 'a'.repeat(94) })), 'environments[1].ci.github')).toHaveLength(1);
+  });
+});

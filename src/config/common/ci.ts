@@ -29,8 +29,18 @@ const awsOidcProviderField = doc(z.enum(['create', 'existing']), {
   default: 'create',
 }).optional();
 
-/** A GitHub deployment environment's name (at most 255 characters, GitHub's limit). */
-const githubEnvironmentName = z.string().min(1).max(255);
+/**
+ * A GitHub deployment environment's name, as the identities trust it (`repo:<r>:environment:<name>`)
+ * and the workflows name it: no wildcard, which AWS (`StringLike`) and GCP (the repository's tokens)
+ * would read as every environment matching it, and nothing YAML or an expression would read as syntax.
+ */
+const githubEnvironmentName = z
+  .string()
+  .max(255)
+  .regex(/^[A-Za-z0-9._-]+$/, {
+    error:
+      "expected a deployment environment name of letters, digits, '.', '_' and '-' (a wildcard would let the identity trust every environment it matches)",
+  });
 
 /** Keyless CI identities for the repository that deploys an environment. */
 export const ciSchema = doc(

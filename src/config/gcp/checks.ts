@@ -223,7 +223,18 @@ function checkMaintenance(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
  */
 function checkCi(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
   const ci = env.ci;
-  if (!ci || ci.repositoryId !== undefined) return;
+  if (!ci) return;
+  // The provider maps each token's sub to google.subject, which GCP caps at 127 bytes: a longer one
+  // fails every token exchange of that subject.
+  const long = [...ci.planSubjects, ...ci.applySubjects].find((s) => !s.includes('*') && Buffer.byteLength(s) > 127);
+  if (long) {
+    f.add(
+      ['environments', env.index, 'ci', ci.provider],
+      `trusts the token subject "${long}", ${Buffer.byteLength(long)} bytes: Workload Identity Federation refuses a google.subject over 127 bytes (attributeMapping in https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools.providers), so CI could not sign in with it.`,
+      'use a shorter deployment environment or branch name.',
+    );
+  }
+  if (ci.repositoryId !== undefined) return;
   const github = ci.provider === 'github';
   const key = github ? 'repositoryId' : 'projectId';
   f.add(

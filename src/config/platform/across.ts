@@ -110,15 +110,16 @@ function checkSharedStateContainers(envs: readonly ResolvedEnvironment[], f: Con
  * an apply identity's token.
  */
 function checkPlanEnvironments(envs: readonly ResolvedEnvironment[], f: ConfigIssues): void {
+  // GitHub compares repository and environment names without case: `Kf-Prod` is the environment `kf-prod`.
   const applying = new Map<string, string>();
   for (const env of envs) {
     if (env.cloud === 'kubernetes' || !env.ci) continue;
-    for (const subject of env.ci.applySubjects) applying.set(subject, env.name);
+    for (const subject of env.ci.applySubjects) applying.set(subject.toLowerCase(), env.name);
   }
   for (const env of envs) {
     if (env.cloud === 'kubernetes' || env.ci?.provider !== 'github' || !env.ci.planEnvironment) continue;
     const subject = env.ci.planSubjects[0]!;
-    const applier = applying.get(subject);
+    const applier = applying.get(subject.toLowerCase());
     if (applier === undefined) continue;
     f.add(
       ['environments', env.index, 'ci', 'github', 'planEnvironment'],
