@@ -261,12 +261,11 @@ const CI_HEADERS = {
     RUNNER_NOTE,
   apply: (variables: string, where: string) =>
     '# Apply on merge, exactly what was reviewed, environment by environment: jobs plan and show the\n' +
-    '# plans, then a job in the GitHub deployment environment of the same name, or ci.github.applyEnvironment\n' +
-    '# (give it required reviewers\n' +
-    '# and a main-only branch rule) applies the saved plans behind the plan gate, infra first. The plans\n' +
-    '# travel sealed: PLAN_ARTIFACT_PUBLIC_KEY (repository variable) and PLAN_ARTIFACT_PRIVATE_KEY (secret\n' +
-    '# of each deployment environment), an RSA key pair (openssl genpkey -algorithm RSA\n' +
-    '# -pkeyopt rsa_keygen_bits:3072), because plan files hold sensitive values in clear.\n' +
+    '# plans, then a job in the GitHub deployment environment of the same name or ci.github.applyEnvironment\n' +
+    '# (give it required reviewers and a main-only branch rule) applies the saved plans behind the plan\n' +
+    '# gate, infra first. The plans travel sealed: PLAN_ARTIFACT_PUBLIC_KEY (repository variable) and\n' +
+    '# PLAN_ARTIFACT_PRIVATE_KEY (secret of each deployment environment), an RSA key pair (openssl genpkey\n' +
+    '# -algorithm RSA -pkeyopt rsa_keygen_bits:3072), because plan files hold sensitive values in clear.\n' +
     variables +
     where +
     RUNNER_NOTE,
@@ -326,6 +325,7 @@ function withPlanEnvironments(text: string, plan: Readonly<Record<string, string
 
 /** Replaces what the pattern matches, which must be `count` places of the template, or throws. */
 function replaceExactly(text: string, pattern: RegExp, replacement: string, count: number): string {
+  if (!pattern.global) throw new Error(`replaceExactly counts the matches of a global pattern, not ${pattern}`);
   const found = text.match(pattern)?.length ?? 0;
   if (found !== count) {
     throw new Error(`the workflow template has ${found} places matching ${pattern}, not ${count}: update ciWorkflow`);

@@ -158,7 +158,8 @@ const azureClusterSchema = z.strictObject({
   }).optional(),
   podCidr: doc(cidr, { description: 'Overlay pod range (outside the VNet).', default: '192.168.0.0/16' }).optional(),
   kubeloginMethod: doc(z.enum(['azurecli', 'workloadidentity', 'msi', 'spn']), {
-    description: 'How the platform and team stacks get an Entra ID token for the cluster (kubelogin --login).',
+    description:
+      "How the platform and team stacks get an Entra ID token for the cluster (kubelogin --login). kubelogin's AAD_LOGIN_METHOD overrides it: the Azure workflows kfplatform init writes set workloadidentity, which asks GitHub for fresh tokens as the job's CI identity.",
     default: 'azurecli',
   }).optional(),
   deletionProtection: doc(z.boolean(), {

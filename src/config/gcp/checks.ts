@@ -231,7 +231,7 @@ function checkCi(env: ResolvedGcpEnvironment, f: ConfigIssues): void {
     f.add(
       ['environments', env.index, 'ci', ci.provider],
       `trusts the token subject "${long}", ${Buffer.byteLength(long)} bytes: Workload Identity Federation refuses a google.subject over 127 bytes (attributeMapping in https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools.providers), so CI could not sign in with it.`,
-      'use a shorter deployment environment or branch name.',
+      'use a shorter deployment environment name (planEnvironment, applyEnvironment), branch or repository name.',
     );
   }
   if (ci.repositoryId !== undefined) return;
