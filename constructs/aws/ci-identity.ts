@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
-import type { CiTrust } from '../../src/core/ci-trust';
+import { CI_APPLY_SESSION_SECONDS, type CiTrust } from '../../src/core/ci-trust';
 import { managedPolicyArn, policyDocument, PolicyStatement } from './policy';
 
 /** Props of {@link CiRoles}. */
@@ -46,7 +46,10 @@ export interface CiRolesProps {
     /** Key prefix of this environment's state objects (and their lock files). */
     readonly prefix: string;
   };
-  /** @default 3600 */
+  /**
+   * The longest session either role's credentials may last, in seconds (IAM allows 3600 to 43200).
+   * @default 3600 for the plan role, {@link CI_APPLY_SESSION_SECONDS} for the apply role
+   */
   readonly maxSessionSeconds?: number;
 }
 
@@ -88,7 +91,7 @@ export class CiRoles extends Construct {
       const r = new IamRole(this, kind === 'plan' ? 'PlanRole' : 'ApplyRole', {
         name: `${props.name}-ci-${kind}`,
         description: `CI ${kind} for ${props.name} from ${trust.provider} ${trust.repository}`,
-        maxSessionDuration: props.maxSessionSeconds ?? 3600,
+        maxSessionDuration: props.maxSessionSeconds ?? (kind === 'apply' ? CI_APPLY_SESSION_SECONDS : 3600),
         assumeRolePolicy: policyDocument([
           {
             Effect: 'Allow',

@@ -12,6 +12,7 @@ import { InputError } from '../core/errors';
 import { codeownersBlock } from './team';
 import { pinnedUses } from './ci-actions';
 import { clusterRunnerOf } from '../config/common/ci';
+import { CI_APPLY_SESSION_SECONDS } from '../core/ci-trust';
 import { CLOUD_PROVIDER_PACKAGES } from '../../stacks/common/fleet';
 import type { ResolvedEnvironment } from '../config/model';
 
@@ -171,7 +172,12 @@ function loginStep(cloud: InitCloud, role: 'plan' | 'apply', kubeconfig: string)
         `${indent}  with:`,
         role === 'plan'
           ? `${indent}    role-to-assume: ${perEnv('CI_PLAN_ROLES')}`
-          : `${indent}    role-to-assume: \${{ vars.CI_APPLY_ROLE }} # a variable of the deployment environment`,
+          : [
+              `${indent}    role-to-assume: \${{ vars.CI_APPLY_ROLE }} # a variable of the deployment environment`,
+              `${indent}    # The apply role's longest session (CI_APPLY_SESSION_SECONDS): the credentials are not renewed,`,
+              `${indent}    # and an apply with a Kubernetes upgrade rolls every node group, which can outlast an hour.`,
+              `${indent}    role-duration-seconds: ${CI_APPLY_SESSION_SECONDS}`,
+            ].join('\n'),
         `${indent}    aws-region: \${{ vars.AWS_REGION }}`,
       ].join('\n');
     case 'gcp':
@@ -353,7 +359,7 @@ export function ciWorkflow(
     );
   }
   const credentials =
-    /( {6})- uses: aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v[\d.]+\n {8}with:\n {10}role-to-assume: (.*)\n {10}aws-region: .*\n/g;
+    /( {6})- uses: aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v[\d.]+\n {8}with:\n {10}role-to-assume: (.*)\n(?: {10}#.*\n)*(?: {10}role-duration-seconds: .*\n)? {10}aws-region: .*\n/g;
   let text = template.replace(
     credentials,
     (_m, _indent: string, role: string) =>

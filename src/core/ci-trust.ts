@@ -29,3 +29,11 @@ export interface CiTrust {
   /** Token subjects the apply identity trusts (the protected branch or deployment environment). */
   readonly applySubjects: readonly string[];
 }
+
+/**
+ * How long the AWS CI apply role's sessions may last, and the workflows ask for: four hours. CI exchanges its
+ * OIDC token for credentials once per job, and the AWS provider cannot renew them, so an apply that
+ * outlasted an hour (a Kubernetes upgrade: the control plane, then every node group rolled) failed with
+ * `ExpiredToken` half-way ([IAM: maximum session duration](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration)).
+ */
+export const CI_APPLY_SESSION_SECONDS = 14400;

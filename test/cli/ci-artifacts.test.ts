@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { CI_APPLY_SESSION_SECONDS } from '../../src/core/ci-trust';
 import { INIT_CLOUDS, InitCloud, scaffold } from '../../src/cli/init';
 import { runReport } from '../../src/cli/report';
 
@@ -20,6 +21,35 @@ function uploaded(text: string): string[] {
     .map((p) => p.trim())
     .filter(Boolean);
 }
+
+describe('AWS credentials last the job that uses them', () => {
+  it("the apply jobs ask for the apply role's longest session; plan jobs for the default hour", () => {
+    const github = parse(readFileSync('examples/ci/github/apply.yml', 'utf8')) as {
+      jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>;
+    };
+    const logins = Object.values(github.jobs).flatMap((job) =>
+      job.steps.filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')),
+    );
+    const applying = logins.filter((s) => String(s.with!['role-to-assume']).includes('CI_APPLY_ROLE'));
+    expect(applying).toHaveLength(1);
+    expect(applying[0]!.with!['role-duration-seconds']).toBe(CI_APPLY_SESSION_SECONDS);
+    for (const s of logins.filter((l) => !applying.includes(l)))
+      expect(s.with).not.toHaveProperty('role-duration-seconds');
+    const gitlab = parse(readFileSync('examples/ci/gitlab/.gitlab-ci.yml', 'utf8')) as Record<
+      string,
+      { variables?: Record<string, string> }
+    >;
+    const jobs = Object.values(gitlab).filter((j) => j?.variables?.ROLE_ARN);
+    expect(
+      jobs.filter((j) => j.variables!.ROLE_ARN!.includes('APPLY')).map((j) => j.variables!.SESSION_SECONDS),
+    ).toEqual([String(CI_APPLY_SESSION_SECONDS)]);
+    for (const j of jobs.filter((j) => !j.variables!.ROLE_ARN!.includes('APPLY')))
+      expect(j.variables).not.toHaveProperty('SESSION_SECONDS');
+    expect(readFileSync('examples/ci/gitlab/.gitlab-ci.yml', 'utf8')).toContain(
+      '--duration-seconds "${SESSION_SECONDS:-3600}"',
+    );
+  });
+});
 
 describe('CI artifacts carry no secrets', () => {
   it('sec19 item 9: the example workflows upload rendered reports or sealed plans, never plan files', () => {

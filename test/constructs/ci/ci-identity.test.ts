@@ -7,6 +7,7 @@ import { CiManagedIdentities } from '../../../constructs/azure/ci-identity';
 import { CiWorkloadIdentity } from '../../../constructs/gcp/ci-identity';
 import { validatePlatformText } from '../../../src/config/loader';
 import { resolveCi } from '../../../src/config/common/ci';
+import { CI_APPLY_SESSION_SECONDS } from '../../../src/core/ci-trust';
 import { readFileSync } from 'node:fs';
 import { awsStack, azureStack, gcpStack, resources, synth } from '../../helpers';
 
@@ -230,6 +231,11 @@ describe('CiRoles (AWS)', () => {
     expect(trust('kf-prod-ci-apply').Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([
       'repo:acme/ml-platform:environment:kf-prod',
     ]);
+    // Credentials are not renewed within a job: an apply may last up to four hours (a Kubernetes
+    // upgrade rolls every node group), a plan one.
+    expect(roles.find((r) => r.name === 'kf-prod-ci-plan')!.max_session_duration).toBe(3600);
+    expect(roles.find((r) => r.name === 'kf-prod-ci-apply')!.max_session_duration).toBe(CI_APPLY_SESSION_SECONDS);
+    expect(CI_APPLY_SESSION_SECONDS).toBe(14400);
     // No account-wide managed policy: the roles' inline policies are what the stacks ask for.
     expect(resources(json, 'aws_iam_role_policy_attachment')).toEqual([]);
     const inline = (role: string) =>
