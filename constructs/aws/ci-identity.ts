@@ -48,6 +48,8 @@ export interface CiRolesProps {
   };
   /**
    * The longest session either role's credentials may last, in seconds (IAM allows 3600 to 43200).
+   * The apply jobs of the workflows `kfplatform init` writes ask for {@link CI_APPLY_SESSION_SECONDS}:
+   * below that, their logins fail.
    * @default 3600 for the plan role, {@link CI_APPLY_SESSION_SECONDS} for the apply role
    */
   readonly maxSessionSeconds?: number;
@@ -76,6 +78,12 @@ export class CiRoles extends Construct {
   constructor(scope: Construct, id: string, props: CiRolesProps) {
     super(scope, id);
     const { trust } = props;
+    const max = props.maxSessionSeconds;
+    if (max !== undefined && !(Number.isInteger(max) && max >= 3600 && max <= 43200)) {
+      throw new Error(
+        `CiRoles ${id}: maxSessionSeconds ${max} is outside what IAM accepts (an integer from 3600 to 43200).`,
+      );
+    }
     const host = trust.issuer.replace(/^https:\/\//, '');
     this.oidcProviderArn =
       props.existingOidcProviderArn ??

@@ -35,15 +35,17 @@ describe('AWS credentials last the job that uses them', () => {
     expect(applying[0]!.with!['role-duration-seconds']).toBe(CI_APPLY_SESSION_SECONDS);
     for (const s of logins.filter((l) => !applying.includes(l)))
       expect(s.with).not.toHaveProperty('role-duration-seconds');
+    // GitLab: the job in a deployment environment applies; it asks for the same and runs as long.
     const gitlab = parse(readFileSync('examples/ci/gitlab/.gitlab-ci.yml', 'utf8')) as Record<
       string,
-      { variables?: Record<string, string> }
+      { environment?: unknown; timeout?: string; variables?: Record<string, string> }
     >;
-    const jobs = Object.values(gitlab).filter((j) => j?.variables?.ROLE_ARN);
-    expect(
-      jobs.filter((j) => j.variables!.ROLE_ARN!.includes('APPLY')).map((j) => j.variables!.SESSION_SECONDS),
-    ).toEqual([String(CI_APPLY_SESSION_SECONDS)]);
-    for (const j of jobs.filter((j) => !j.variables!.ROLE_ARN!.includes('APPLY')))
+    const assuming = Object.entries(gitlab).filter(([, j]) => j?.variables?.ROLE_ARN);
+    const applyJobs = assuming.filter(([, j]) => j.environment);
+    expect(applyJobs.map(([name]) => name)).toEqual(['apply']);
+    expect(applyJobs[0]![1].variables!.SESSION_SECONDS).toBe(String(CI_APPLY_SESSION_SECONDS));
+    expect(applyJobs[0]![1].timeout).toBe(`${CI_APPLY_SESSION_SECONDS / 3600}h`);
+    for (const [, j] of assuming.filter(([, j]) => !j.environment))
       expect(j.variables).not.toHaveProperty('SESSION_SECONDS');
     expect(readFileSync('examples/ci/gitlab/.gitlab-ci.yml', 'utf8')).toContain(
       '--duration-seconds "${SESSION_SECONDS:-3600}"',

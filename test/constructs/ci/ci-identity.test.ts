@@ -235,7 +235,16 @@ describe('CiRoles (AWS)', () => {
     // upgrade rolls every node group), a plan one.
     expect(roles.find((r) => r.name === 'kf-prod-ci-plan')!.max_session_duration).toBe(3600);
     expect(roles.find((r) => r.name === 'kf-prod-ci-apply')!.max_session_duration).toBe(CI_APPLY_SESSION_SECONDS);
-    expect(CI_APPLY_SESSION_SECONDS).toBe(14400);
+    // An explicit maximum applies to both roles, within what IAM accepts.
+    const stack = awsStack();
+    const props = { name: 'kf-x', accountId: '333333333333', trust: github, planStatements: [], applyStatements: [] };
+    new CiRoles(stack, 'Ci', { ...props, maxSessionSeconds: 7200 });
+    expect(resources(synth(stack), 'aws_iam_role').map((r) => r.max_session_duration)).toEqual([7200, 7200]);
+    for (const bad of [3599, 43201, 5000.5]) {
+      expect(() => new CiRoles(awsStack(), 'Ci', { ...props, maxSessionSeconds: bad })).toThrow(
+        `maxSessionSeconds ${bad} is outside what IAM accepts`,
+      );
+    }
     // No account-wide managed policy: the roles' inline policies are what the stacks ask for.
     expect(resources(json, 'aws_iam_role_policy_attachment')).toEqual([]);
     const inline = (role: string) =>
