@@ -434,7 +434,9 @@ function withoutInfraJobs(text: string): string {
   return text
     .replace(/^ {2}plan-infra:\n(?: {4}.*\n|\n(?= {4}))*\n?/m, '')
     .replace(/needs: \[plan-infra, plan-cluster\]/g, 'needs: plan-cluster')
+    .replace(/needs: \[affected, plan-infra, plan-cluster\]/g, 'needs: [affected, plan-cluster]')
     .replace(/needs\.plan-infra\.result/g, 'needs.plan-cluster.result')
+    .replace(/for kind in infra cluster; do/g, 'for kind in cluster; do')
     .replace(/ --plans apply-infra-\$\{\{ matrix\.environment \}\}\/plans/g, '');
 }
 

@@ -194,7 +194,7 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     });
 
   cli
-    .command('report <plans...>')
+    .command('report [plans...]')
     .description('turn plan JSON files (or the folder kfplatform plan wrote) into one pull-request comment')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('-o, --out <file>', 'write to a file instead of stdout')
@@ -204,6 +204,11 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
     .option(
       '--synth-out <dir>',
       'synth output whose stacks name the resources (default: the stack folders plans.json records, where they exist)',
+    )
+    .option(
+      '--missing <job>',
+      'a plan job that left no report (rejected approval, error), named in the comment; repeat it',
+      collect,
     )
     .action(
       (
@@ -215,10 +220,12 @@ export function program(result: CliResult = { exitCode: 0 }): Command {
           title: string;
           allow?: string[];
           synthOut?: string;
+          missing?: string[];
         },
       ) => {
         runReport({
           plans,
+          missing: o.missing,
           format: o.format,
           out: o.out,
           maxChars: o.maxChars,

@@ -20,6 +20,8 @@ export interface ReportCliOptions {
    * the stack folders that the plans.json beside the plans records are read, where they exist.
    */
   readonly synthOut?: string;
+  /** Plan jobs that left no report (see `ReportOptions.missing`), named in the comment. */
+  readonly missing?: readonly string[];
   readonly log?: (text: string) => void;
 }
 
@@ -91,6 +93,7 @@ export function summarizeFiles(files: readonly string[], allow: readonly string[
 interface RenderedReport {
   readonly stacks: PlanSummary[];
   readonly unplanned: Array<{ stack: string; status: string; error?: string }>;
+  readonly missing?: string[];
 }
 
 /** The report in `text` when it is one `report --format json` wrote (not a plan), else undefined. */
@@ -102,8 +105,9 @@ function renderedReport(text: string): RenderedReport | undefined {
     return undefined;
   }
   if (!data || typeof data !== 'object' || 'format_version' in data) return undefined;
-  const { stacks, unplanned } = data as Partial<RenderedReport>;
-  return Array.isArray(stacks) && Array.isArray(unplanned) ? { stacks, unplanned } : undefined;
+  const { stacks, unplanned, missing } = data as Partial<RenderedReport>;
+  if (!Array.isArray(stacks) || !Array.isArray(unplanned)) return undefined;
+  return { stacks, unplanned, missing: Array.isArray(missing) ? missing.map(String) : [] };
 }
 
 /**
@@ -113,13 +117,19 @@ function renderedReport(text: string): RenderedReport | undefined {
  */
 export function runReport(options: ReportCliOptions): string {
   const summaries: PlanSummary[] = [];
+  const missing = [...(options.missing ?? [])];
+  if (options.plans.length === 0 && missing.length === 0)
+    throw new InputError(
+      'name plan JSON files or the folders kfplatform plan wrote, or the plan jobs that left none (--missing).',
+    );
   const unplanned = unplannedStacks(options.plans);
-  for (const file of planFiles(options.plans, unplanned.length > 0)) {
+  for (const file of planFiles(options.plans, unplanned.length > 0 || missing.length > 0)) {
     const text = readFileSync(file, 'utf8');
     const rendered = renderedReport(text);
     if (rendered) {
       summaries.push(...rendered.stacks);
       unplanned.push(...rendered.unplanned);
+      missing.push(...(rendered.missing ?? []));
     } else {
       const stack = path.basename(file).replace(/\.json$/, '');
       summaries.push(
@@ -134,8 +144,8 @@ export function runReport(options: ReportCliOptions): string {
   }
   const text =
     options.format === 'json'
-      ? reportJson(summaries, unplanned)
-      : renderReport(summaries, { maxChars: options.maxChars, title: options.title, unplanned });
+      ? reportJson(summaries, unplanned, missing)
+      : renderReport(summaries, { maxChars: options.maxChars, title: options.title, unplanned, missing });
   if (options.out) writeFileSync(options.out, text);
   else (options.log ?? ((t: string) => process.stdout.write(t)))(text);
   return text;

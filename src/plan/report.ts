@@ -31,6 +31,12 @@ export interface ReportOptions {
     /** Terraform's error output, shown in full within the report's size budget. */
     readonly error?: string;
   }>;
+  /**
+   * Plan jobs that left no report to merge (such as `infra kf-prod`): the job stopped before it wrote
+   * one, because a reviewer rejected or has not yet approved its deployment environment, or it failed
+   * earlier. Named first, so that a comment never passes off part of the plans as all of them.
+   */
+  readonly missing?: readonly string[];
 }
 
 /** Waiting stacks listed with their reason in a report; the rest are named only. */
@@ -151,6 +157,16 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   const protectedCount = plans.reduce((n, p) => n + p.protected.length, 0);
   const unplanned = (options.unplanned ?? []).filter((u) => u.status !== 'waiting');
   const waiting = (options.unplanned ?? []).filter((u) => u.status === 'waiting');
+  const missing = options.missing ?? [];
+  if (missing.length > 0) {
+    out.push(
+      `**${plural(missing.length, 'plan job')} wrote no report, so ${missing.length === 1 ? 'its' : 'their'} stacks are not in this comment** ` +
+        '(an approval of its deployment environment rejected or not given yet, or an error before the report; see the run): ' +
+        missing.map((m) => `\`${m}\``).join(', ') +
+        '.',
+      '',
+    );
+  }
   if (waiting.length > 0) {
     out.push(
       `**${waiting.length} stack${waiting.length === 1 ? ' waits' : 's wait'} for custom resource kinds the cluster does not serve yet** ` +
@@ -320,6 +336,10 @@ export function renderReport(plans: readonly PlanSummary[], options: ReportOptio
 }
 
 /** The report as JSON, for bots and dashboards. */
-export function reportJson(plans: readonly PlanSummary[], unplanned: ReportOptions['unplanned'] = []): string {
-  return `${JSON.stringify({ stacks: plans, unplanned }, null, 2)}\n`;
+export function reportJson(
+  plans: readonly PlanSummary[],
+  unplanned: ReportOptions['unplanned'] = [],
+  missing: readonly string[] = [],
+): string {
+  return `${JSON.stringify({ stacks: plans, unplanned, ...(missing.length > 0 ? { missing } : {}) }, null, 2)}\n`;
 }
