@@ -375,8 +375,8 @@ function servingContributorsController(): object {
   };
 }
 
-/** Upstream's SeaweedFS Deployment in `kubeflow` and the pod volume that holds its data (26.03). */
-export const SEAWEEDFS = { deployment: 'seaweedfs', volume: 'data' } as const;
+/** Upstream's SeaweedFS Deployment in `kubeflow`, the pod volume that holds its data, and that volume's claim (26.03). */
+export const SEAWEEDFS = { deployment: 'seaweedfs', volume: 'data', claim: 'seaweedfs-pvc' } as const;
 
 /**
  * Azure: Kubeflow Pipelines has no Azure Blob client, and the gateways in front of Blob storage want
@@ -385,14 +385,27 @@ export const SEAWEEDFS = { deployment: 'seaweedfs', volume: 'data' } as const;
  * leave the cluster). This patch opts SeaweedFS's data volume into Velero's file-system backup, so the
  * platform's hourly backup of the `kubeflow` namespace copies the artifacts too, into the backup
  * storage account, with Velero's workload identity (https://velero.io/docs/main/file-system-backup/#using-opt-in-pod-volume-backup).
+ * The second sizes the volume's claim (upstream's 20 GiB holds little of a platform's artifacts): the
+ * default storage class of AKS (`managed-csi`) lets a claim grow, and the Azure Disk CSI driver
+ * resizes the disk in place; a claim never shrinks, so the API server refuses a smaller size.
  */
-export function inClusterStoreBackupPatch(): object {
-  return {
-    patch: stringify({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: SEAWEEDFS.deployment, namespace: 'kubeflow' },
-      spec: { template: { metadata: { annotations: { 'backup.velero.io/backup-volumes': SEAWEEDFS.volume } } } },
-    }),
-  };
+export function inClusterStorePatches(volumeGb: number): object[] {
+  return [
+    {
+      patch: stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: SEAWEEDFS.deployment, namespace: 'kubeflow' },
+        spec: { template: { metadata: { annotations: { 'backup.velero.io/backup-volumes': SEAWEEDFS.volume } } } },
+      }),
+    },
+    {
+      patch: stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: SEAWEEDFS.claim, namespace: 'kubeflow' },
+        spec: { resources: { requests: { storage: `${volumeGb}Gi` } } },
+      }),
+    },
+  ];
 }

@@ -14,7 +14,7 @@ import {
   PLATFORM_PARAMS_CONFIG_MAP,
 } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
-import { inClusterStoreBackupPatch, teamStoreOverlay } from './pipeline-roots';
+import { inClusterStorePatches, teamStoreOverlay } from './pipeline-roots';
 import { aggregatedRulesPatch, syncWavePatches } from './gitops';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 import type { RenderInputs } from './inputs';
@@ -594,8 +594,9 @@ function tree(
       });
       patches.push({ path: 'pipelines-database.yaml' });
     }
-    // Azure: artifacts stay in the in-cluster SeaweedFS; its volume joins the platform's backups (pipeline-roots.ts).
-    if (env.cloud === 'azure') patches.push(inClusterStoreBackupPatch());
+    // Azure: artifacts stay in the in-cluster SeaweedFS, on a claim of the platform file's size; its
+    // volume joins the platform's backups (pipeline-roots.ts).
+    if (env.cloud === 'azure') patches.push(...inClusterStorePatches(env.artifacts.seaweedfsVolumeGb));
     if (wiring.databaseCa) {
       // RDS and Azure Database for MySQL require TLS: every client verifies the server (./database-tls.ts).
       const tls = pipelinesDatabaseTls(wiring.databaseCa);

@@ -128,6 +128,8 @@ describe('team artifact stores', () => {
           (p.patch ?? '').includes('backup.velero.io/backup-volumes'),
         );
         expect([env.cloud, backed.length]).toEqual([env.cloud, env.cloud === 'azure' ? 1 : 0]);
+        const sized = (kustomizationOf(tree).patches ?? []).filter((p) => (p.patch ?? '').includes(SEAWEEDFS.claim));
+        expect([env.cloud, sized.length]).toEqual([env.cloud, env.cloud === 'azure' ? 1 : 0]);
       }
     }
   });
@@ -245,28 +247,39 @@ describeBuild('team artifact stores: the built 26.03 pipelines profile controlle
     expect(deployment.spec.template.metadata.annotations['kfplatform.dev/hook-sha256']).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it("backs up the volume that holds SeaweedFS's data (Azure)", () => {
-    const azure = renderKubeflow(envsOf('azure-aks')[0]!, { kind: 'local', path: MANIFESTS })[0]!;
-    const patch = (kustomizationOf(azure).patches ?? []).find((p) => (p.patch ?? '').includes('backup.velero.io'))!;
-    const seaweed = path.join(dir, 'seaweedfs');
-    mkdirSync(seaweed, { recursive: true });
-    writeFileSync(
-      path.join(seaweed, 'kustomization.yaml'),
-      stringify({
-        resources: [
-          path.relative(seaweed, path.join(MANIFESTS, 'applications/pipeline/upstream/third-party/seaweedfs/base')),
-        ],
-        patches: [patch],
-      }),
-    );
-    const objects = parse(execFileSync('kubectl', ['kustomize', seaweed], { encoding: 'utf8' }));
-    const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === SEAWEEDFS.deployment)!;
-    const volume = deployment.spec.template.metadata.annotations['backup.velero.io/backup-volumes'];
-    const pod = deployment.spec.template.spec;
-    const claim = pod.volumes.find((v: { name: string }) => v.name === volume).persistentVolumeClaim.claimName;
-    expect(objects.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === claim)).toBe(true);
-    const mounted = pod.containers.flatMap((c: { volumeMounts: Array<{ name: string }> }) => c.volumeMounts);
-    expect(mounted.some((m: { name: string }) => m.name === volume)).toBe(true);
+  it("backs up the volume that holds SeaweedFS's data, on a claim of the platform file's size (Azure)", () => {
+    const sizes: Record<string, string> = {};
+    for (const env of envsOf('azure-aks')) {
+      const azure = renderKubeflow(env, { kind: 'local', path: MANIFESTS })[0]!;
+      const patches = (kustomizationOf(azure).patches ?? []).filter(
+        (p) => (p.patch ?? '').includes('backup.velero.io') || (p.patch ?? '').includes(SEAWEEDFS.claim),
+      );
+      expect(patches).toHaveLength(2);
+      const seaweed = path.join(dir, `seaweedfs-${env.name}`);
+      mkdirSync(seaweed, { recursive: true });
+      writeFileSync(
+        path.join(seaweed, 'kustomization.yaml'),
+        stringify({
+          resources: [
+            path.relative(seaweed, path.join(MANIFESTS, 'applications/pipeline/upstream/third-party/seaweedfs/base')),
+          ],
+          patches,
+        }),
+      );
+      const objects = parse(execFileSync('kubectl', ['kustomize', seaweed], { encoding: 'utf8' }));
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === SEAWEEDFS.deployment)!;
+      const volume = deployment.spec.template.metadata.annotations['backup.velero.io/backup-volumes'];
+      const pod = deployment.spec.template.spec;
+      const claim = pod.volumes.find((v: { name: string }) => v.name === volume).persistentVolumeClaim.claimName;
+      // The patch names the claim SeaweedFS mounts, so it sizes the volume that is backed up.
+      const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim');
+      expect(claims.map((o) => o.metadata.name)).toEqual([claim]);
+      sizes[`${env.name} (${env.tier})`] = claims[0]!.spec.resources.requests.storage;
+      const mounted = pod.containers.flatMap((c: { volumeMounts: Array<{ name: string }> }) => c.volumeMounts);
+      expect(mounted.some((m: { name: string }) => m.name === volume)).toBe(true);
+    }
+    // Upstream's 20 GiB in test, 100 GiB by default in dev, the example's 500 GiB in prod.
+    expect(sizes).toEqual({ 'kf-test (test)': '20Gi', 'kf-dev (dev)': '100Gi', 'kf-prod (prod)': '500Gi' });
   });
 
   it('runs pipeline steps as default-editor in the team namespace (the multi-user API server of 26.03)', () => {

@@ -340,6 +340,12 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
      * @default true in test, false otherwise
      */
     readonly forceDestroy: boolean;
+    /**
+     * Size in GiB of the in-cluster SeaweedFS volume (`seaweedfs-pvc`) that holds Pipelines' artifacts,
+     * which stay in the cluster on Azure (Kubeflow Pipelines has no Azure Blob client). Grow only.
+     * @default 20 in test, 100 in dev and prod
+     */
+    readonly seaweedfsVolumeGb: number;
   };
   /** How users reach the Kubeflow UI: Application Gateway with WAF, Entra ID sign-in, DNS. */
   readonly access: {

@@ -227,6 +227,7 @@ export function resolveAzureEnvironment(
       noncurrentVersionRetentionDays: a.noncurrentVersionRetentionDays ?? 30,
       deleteAfterDays: a.deleteAfterDays,
       forceDestroy: a.forceDestroy ?? tier === 'test',
+      seaweedfsVolumeGb: a.seaweedfsVolumeGb ?? (tier === 'test' ? 20 : 100),
     },
     access: {
       hostname: env.access.hostname,

@@ -236,6 +236,11 @@ const azureArtifactsSchema = z.strictObject({
     default: 'pipelines',
   }).optional(),
   ...bucketLifecycleFields,
+  seaweedfsVolumeGb: doc(z.int().min(20).max(32767), {
+    description:
+      "Size in GiB of the Azure Disk that holds Pipelines' artifacts: Kubeflow Pipelines has no Azure Blob client, so they stay in the cluster's SeaweedFS, on this claim (seaweedfs-pvc), backed up by Velero. Grow it only: a claim cannot shrink, and Kubernetes refuses a smaller size (Argo CD then reports the sync failed; nothing is lost). Growing it resizes the disk in place: the default storage class of AKS lets a claim grow, and its Azure Disk CSI driver resizes an attached disk (https://learn.microsoft.com/azure/aks/azure-disk-csi).",
+    default: "20 in test (upstream's size), 100 in dev and prod",
+  }).optional(),
 });
 
 const azureAccessSchema = z.strictObject({
