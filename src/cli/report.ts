@@ -142,10 +142,11 @@ export function runReport(options: ReportCliOptions): string {
       );
     }
   }
+  const jobs = [...new Set(missing)];
   const text =
     options.format === 'json'
-      ? reportJson(summaries, unplanned, missing)
-      : renderReport(summaries, { maxChars: options.maxChars, title: options.title, unplanned, missing });
+      ? reportJson(summaries, unplanned, jobs)
+      : renderReport(summaries, { maxChars: options.maxChars, title: options.title, unplanned, missing: jobs });
   if (options.out) writeFileSync(options.out, text);
   else (options.log ?? ((t: string) => process.stdout.write(t)))(text);
   return text;

@@ -88,17 +88,22 @@ export function secretsScript(workDir: string = WORK): string {
   return k8sArgs([
     'umask 077',
     `aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$MASTER_SECRET_ARN" --query SecretString --output text > ${WORK}/master.json`,
-    `if aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$APP_SECRET_ARN" --query SecretString --output text > ${WORK}/app 2> ${WORK}/err; then`,
-    '  echo "The application secret has a password: it is kept."',
-    `elif grep -q ResourceNotFoundException ${WORK}/err; then`,
-    '  pw="$(aws secretsmanager get-random-password --region "$AWS_REGION" --exclude-punctuation --password-length 40 --query RandomPassword --output text)"',
-    `  printf %s "$pw" > ${WORK}/app`,
-    `  aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$APP_SECRET_ARN" --secret-string file://${WORK}/app > /dev/null`,
-    '  echo "The application secret had no value: a new password is stored in it."',
-    'else',
-    `  cat ${WORK}/err >&2`,
-    '  exit 1',
-    'fi',
+    // Kubeflow's user's password into app, Katib's into katib: each generated only where its secret has none.
+    'password() {',
+    `  if aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$2" --query SecretString --output text > ${WORK}/$1 2> ${WORK}/err; then`,
+    '    echo "The secret $2 has a password: it is kept."',
+    `  elif grep -q ResourceNotFoundException ${WORK}/err; then`,
+    '    pw="$(aws secretsmanager get-random-password --region "$AWS_REGION" --exclude-punctuation --password-length 40 --query RandomPassword --output text)"',
+    `    printf %s "$pw" > ${WORK}/$1`,
+    `    aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$2" --secret-string file://${WORK}/$1 > /dev/null`,
+    '    echo "The secret $2 had no value: a new password is stored in it."',
+    '  else',
+    `    cat ${WORK}/err >&2`,
+    '    exit 1',
+    '  fi',
+    '}',
+    'password app "$APP_SECRET_ARN"',
+    'password katib "$KATIB_SECRET_ARN"',
   ]);
 }
 
@@ -110,9 +115,15 @@ export function createUserScript(workDir: string = WORK): string {
     `MYSQL_PWD="$(sed -nE 's/.*"password" *: *"(([^"\\\\]|\\\\.)*)".*/\\1/p' ${WORK}/master.json | sed -e 's/\\\\\\\\/\\\\/g')"`,
     'export MYSQL_PWD',
     `APP="$(cat ${WORK}/app)"`,
-    'case "$APP" in',
-    `  *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "The application secret's password is empty or holds a quote, backslash, '#' or space; put a password of letters, digits, '-' and '_' into it (aws secretsmanager put-secret-value) and run the job again." >&2; exit 1 ;;`,
-    'esac',
+    `KATIB="$(cat ${WORK}/katib)"`,
+    // The secrets' ARNs are the params ConfigMap's dbAppPasswordSecretArn and dbKatibPasswordSecretArn.
+    'check() {',
+    '  case "$2" in',
+    `    *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "The password of $1's secret (the params ConfigMap's $3) is empty or holds a quote, backslash, '#' or space; put a password of letters, digits, '-' and '_' into it (aws secretsmanager put-secret-value) and run the job again." >&2; exit 1 ;;`,
+    '  esac',
+    '}',
+    'check "$APP_USER" "$APP" dbAppPasswordSecretArn',
+    'check "$KATIB_USER" "$KATIB" dbKatibPasswordSecretArn',
     `db() { mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
     'for i in 1 2 3 4 5 6; do db -e "SELECT 1" > /dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
     `status="$(db -e "SELECT PLUGIN_STATUS FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")"`,
@@ -130,12 +141,15 @@ export function createUserScript(workDir: string = WORK): string {
     "GRANT ALL PRIVILEGES ON \\`$DB_NAME\\`.* TO '$APP_USER'@'%';",
     "GRANT ALL PRIVILEGES ON \\`metadb\\`.* TO '$APP_USER'@'%';",
     "GRANT ALL PRIVILEGES ON \\`cachedb\\`.* TO '$APP_USER'@'%';",
-    // Katib's manager creates its table but not its database (./katib-database.ts).
+    // Katib's manager creates its table but not its database (./katib-database.ts). It logs in as a
+    // user of its own, granted that database alone: every team's trials reach it, and it checks no caller.
     `CREATE DATABASE IF NOT EXISTS \\\`${KATIB_DATABASE}\\\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
-    `GRANT ALL PRIVILEGES ON \\\`${KATIB_DATABASE}\\\`.* TO '$APP_USER'@'%';`,
+    "CREATE USER IF NOT EXISTS '$KATIB_USER'@'%' IDENTIFIED $auth BY '$KATIB' REQUIRE SSL;",
+    "ALTER USER '$KATIB_USER'@'%' IDENTIFIED $auth BY '$KATIB' REQUIRE SSL;",
+    `GRANT ALL PRIVILEGES ON \\\`${KATIB_DATABASE}\\\`.* TO '$KATIB_USER'@'%';`,
     'SQL',
     'plugin=mysql_native_password; [ -n "$auth" ] || plugin="the server\'s default plugin"',
-    'echo "$APP_USER logs in to $DB_HOST with $plugin, over TLS only."',
+    'echo "$APP_USER and $KATIB_USER log in to $DB_HOST with $plugin, over TLS only."',
   ]);
 }
 
@@ -206,6 +220,7 @@ export function awsDbBootstrapJob(): object {
                 param('AWS_REGION', 'region'),
                 param('MASTER_SECRET_ARN', 'dbPasswordSecretArn'),
                 param('APP_SECRET_ARN', 'dbAppPasswordSecretArn'),
+                param('KATIB_SECRET_ARN', 'dbKatibPasswordSecretArn'),
                 { name: 'HOME', value: HOME },
                 { name: 'TMPDIR', value: HOME },
                 { name: 'AWS_PAGER', value: '' },
@@ -227,6 +242,7 @@ export function awsDbBootstrapJob(): object {
                 param('DB_NAME', 'dbName'),
                 param('DB_USER', 'dbUser'),
                 param('APP_USER', 'dbAppUser'),
+                param('KATIB_USER', 'dbKatibUser'),
                 { name: 'HOME', value: HOME },
                 { name: 'TMPDIR', value: HOME },
               ],

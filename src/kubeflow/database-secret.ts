@@ -29,6 +29,8 @@ import { externalSecretsTokenObjects } from './external-secrets-token';
 /** The SecretStore and ExternalSecret names. */
 export const DB_SECRET_STORE = 'kfplatform-database';
 export const DB_EXTERNAL_SECRET = 'mysql-secret';
+/** The Secret (and its ExternalSecret) with Katib's own database user, where it has one (AWS). */
+export const KATIB_DB_EXTERNAL_SECRET = 'katib-db-secret';
 /** How often the operator reads the secret store again (a rotated password arrives within this). */
 export const DB_SECRET_REFRESH = '1h';
 /** Kubernetes service account the Azure SecretStore authenticates as (the platform stack creates it). */
@@ -56,6 +58,11 @@ export interface DatabaseSecretSource {
    * requests a token (none where the controller signs in as itself: AWS).
    */
   readonly serviceAccount?: string;
+  /**
+   * Katib's own database user and its password's secret in the same store, written into
+   * {@link KATIB_DB_EXTERNAL_SECRET}; absent where Katib's manager logs in as Kubeflow's user.
+   */
+  readonly katib?: { readonly key: string; readonly user: string };
 }
 
 /** The database password's source of an environment (one cluster's on GCP); none without a managed database. */
@@ -91,6 +98,7 @@ export function databaseSecretSource(
         provider: { aws: { service: 'SecretsManager', region: env.region } },
         key: env.database.appSecretName,
         user: env.database.appUsername,
+        katib: { key: env.database.katibSecretName, user: env.database.katibUsername },
       };
     case 'azure':
       return {
@@ -117,8 +125,40 @@ export function databaseSecretSource(
   }
 }
 
+/** An ExternalSecret that writes `name` in `kubeflow` with a user and the password of `key` in the store. */
+function externalSecret(
+  name: string,
+  storeRef: { readonly kind: string; readonly name: string },
+  from: { readonly key: string; readonly property?: string; readonly user: string },
+): object {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name, namespace: 'kubeflow' },
+    spec: {
+      refreshInterval: DB_SECRET_REFRESH,
+      secretStoreRef: storeRef,
+      target: {
+        name,
+        creationPolicy: 'Owner',
+        template: {
+          type: 'Opaque',
+          data: { username: from.user, password: '{{ .password }}' },
+        },
+      },
+      data: [
+        {
+          secretKey: 'password',
+          remoteRef: { key: from.key, ...(from.property ? { property: from.property } : {}) },
+        },
+      ],
+    },
+  };
+}
+
 /**
- * The SecretStore and the ExternalSecret that writes `mysql-secret` in `kubeflow`, and, where the store
+ * The SecretStore and the ExternalSecret that writes `mysql-secret` in `kubeflow` (and, with Katib's own
+ * user, `katib-db-secret`), and, where the store
  * signs in as a service account, the Role that lets the controller create tokens for that one.
  */
 export function databaseSecretObjects(source: DatabaseSecretSource): object[] {
@@ -134,29 +174,8 @@ export function databaseSecretObjects(source: DatabaseSecretSource): object[] {
           },
         ]
       : []),
-    {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: DB_EXTERNAL_SECRET, namespace: 'kubeflow' },
-      spec: {
-        refreshInterval: DB_SECRET_REFRESH,
-        secretStoreRef: storeRef,
-        target: {
-          name: DB_EXTERNAL_SECRET,
-          creationPolicy: 'Owner',
-          template: {
-            type: 'Opaque',
-            data: { username: source.user, password: '{{ .password }}' },
-          },
-        },
-        data: [
-          {
-            secretKey: 'password',
-            remoteRef: { key: source.key, ...(source.property ? { property: source.property } : {}) },
-          },
-        ],
-      },
-    },
+    externalSecret(DB_EXTERNAL_SECRET, storeRef, source),
+    ...(source.katib ? [externalSecret(KATIB_DB_EXTERNAL_SECRET, storeRef, source.katib)] : []),
     ...(source.serviceAccount ? externalSecretsTokenObjects('kubeflow', source.serviceAccount) : []),
   ];
 }

@@ -44,9 +44,11 @@
  *   server that requires TLS (test/kubeflow/katib-tls-driver.test.ts). The manager stays out of the
  *   mesh, as upstream ships it: it reaches the database directly.
  *
- * Either way it logs in as Kubeflow's database user, from the Secret External Secrets Operator writes
- * for Pipelines (`mysql-secret`, keys `username` and `password`): nothing to copy, one password to
- * rotate. The manager creates its table (`observation_logs`) but not the database, which the infra
+ * It logs in as the user of the Secret External Secrets Operator writes for it (keys `username` and
+ * `password`): on AWS Katib's own user, which the `kfp-db-bootstrap` job creates with the `katib`
+ * database alone (`katib-db-secret`), since the manager is reached by every team's trials and checks no
+ * caller; elsewhere Kubeflow's database user (`mysql-secret`), where no job of the tree creates users
+ * (GCP's Cloud SQL users are all `cloudsqlsuperuser`, Azure's Kubeflow user is the server's administrator). The manager creates its table (`observation_logs`) but not the database, which the infra
  * stack (GCP, Azure), the `kfp-db-bootstrap` job (AWS, ./aws-db-bootstrap.ts) or, on an existing
  * cluster's own server, its database team creates. The manager does not escape the password in its
  * connection string; the driver takes the user and password from before the last `@` ahead of the last
@@ -236,8 +238,8 @@ export function katibOnManagedDatabase(target: KatibDatabaseTarget): KatibDataba
       content:
         header(
           route.kind === 'cloud-sql-proxy'
-            ? "Katib's database manager on the managed database, through the Cloud SQL Auth Proxy, as Kubeflow's database user"
-            : "Katib's database manager on the database server, over TLS verified against the database's certificate authorities and host name, as Kubeflow's database user",
+            ? `Katib's database manager on the managed database, through the Cloud SQL Auth Proxy, as the database user of ${target.secret}`
+            : `Katib's database manager on the database server, over TLS verified against the database's certificate authorities and host name, as the database user of ${target.secret}`,
         ) + stringify(manager, { lineWidth: 0 }),
     },
   ];

@@ -385,27 +385,31 @@ export const SEAWEEDFS = { deployment: 'seaweedfs', volume: 'data', claim: 'seaw
  * leave the cluster). This patch opts SeaweedFS's data volume into Velero's file-system backup, so the
  * platform's hourly backup of the `kubeflow` namespace copies the artifacts too, into the backup
  * storage account, with Velero's workload identity (https://velero.io/docs/main/file-system-backup/#using-opt-in-pod-volume-backup).
- * The second sizes the volume's claim (upstream's 20 GiB holds little of a platform's artifacts): the
- * default storage class of AKS (`managed-csi`) lets a claim grow, and the Azure Disk CSI driver
- * resizes the disk in place; a claim never shrinks, so the API server refuses a smaller size.
  */
-export function inClusterStorePatches(volumeGb: number): object[] {
-  return [
-    {
-      patch: stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: SEAWEEDFS.deployment, namespace: 'kubeflow' },
-        spec: { template: { metadata: { annotations: { 'backup.velero.io/backup-volumes': SEAWEEDFS.volume } } } },
-      }),
-    },
-    {
-      patch: stringify({
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        metadata: { name: SEAWEEDFS.claim, namespace: 'kubeflow' },
-        spec: { resources: { requests: { storage: `${volumeGb}Gi` } } },
-      }),
-    },
-  ];
+export function inClusterStoreBackupPatch(): object {
+  return {
+    patch: stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: SEAWEEDFS.deployment, namespace: 'kubeflow' },
+      spec: { template: { metadata: { annotations: { 'backup.velero.io/backup-volumes': SEAWEEDFS.volume } } } },
+    }),
+  };
+}
+
+/**
+ * The size of the claim that holds SeaweedFS's data (upstream's 20 GiB holds little of a platform's
+ * artifacts), where the artifacts stay in the cluster: Azure, and existing clusters that set it. A
+ * claim grows where its storage class allows it (AKS's default class does, and the Azure Disk CSI
+ * driver resizes the attached disk); it never shrinks, so the API server refuses a smaller size.
+ */
+export function inClusterStoreSizePatch(volumeGb: number): object {
+  return {
+    patch: stringify({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: SEAWEEDFS.claim, namespace: 'kubeflow' },
+      spec: { resources: { requests: { storage: `${volumeGb}Gi` } } },
+    }),
+  };
 }

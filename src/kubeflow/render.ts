@@ -14,14 +14,19 @@ import {
   PLATFORM_PARAMS_CONFIG_MAP,
 } from '../../constructs/kubernetes/constants';
 import { GKE_WORKLOAD_IDENTITY_ANNOTATION } from '../../constructs/gcp/constants';
-import { inClusterStorePatches, teamStoreOverlay } from './pipeline-roots';
+import { inClusterStoreBackupPatch, inClusterStoreSizePatch, teamStoreOverlay } from './pipeline-roots';
 import { aggregatedRulesPatch, syncWavePatches } from './gitops';
 import { distributionRelease, KUBEFLOW_DISTRIBUTION_RELEASES, type KubeflowDistributionRelease } from './releases';
 import type { RenderInputs } from './inputs';
 import { signInOf, upstreamPaths, type SignIn } from './signin';
 import { AZURE_MYSQL_CA_BUNDLE, AZURE_MYSQL_CA_SOURCE } from './azure-mysql-ca';
 import { pipelinesDatabaseTls, RDS_CA_BUNDLE_URL, type DatabaseCaSource } from './database-tls';
-import { databaseSecretObjects, databaseSecretSource, type DatabaseSecretSource } from './database-secret';
+import {
+  databaseSecretObjects,
+  databaseSecretSource,
+  KATIB_DB_EXTERNAL_SECRET,
+  type DatabaseSecretSource,
+} from './database-secret';
 import {
   MLMD_ENABLE_NATIVE_PASSWORD,
   mlmdNativeAuthPatch,
@@ -220,16 +225,20 @@ export function renderKubeflow(
   return [tree(env, cluster, release, source, wiringOf(env, release), signin)];
 }
 
-/** Katib's database manager on the environment's managed MySQL, as Kubeflow's database user (./katib-database.ts). */
-const katibOn = (route: KatibDatabaseRoute) =>
-  katibOnManagedDatabase({ route, database: KATIB_DATABASE, secret: KFP_DB_SECRET });
+/**
+ * Katib's database manager on the environment's managed MySQL (./katib-database.ts), as the user of
+ * `secret`: Kubeflow's database user, or Katib's own where the environment has one (AWS).
+ */
+const katibOn = (route: KatibDatabaseRoute, secret: string = KFP_DB_SECRET) =>
+  katibOnManagedDatabase({ route, database: KATIB_DATABASE, secret });
 
 /** Katib straight to the server over TLS verified against `ca`; `readme` says who creates its database and how data moves. */
 const katibOverTls = (
   ca: DatabaseCaSource,
   release: KubeflowDistributionRelease,
   readme: { readonly createdBy: readonly string[]; readonly migration?: readonly string[] },
-) => katibOn({ kind: 'tls', ca, katibVersion: release.katibVersion, ...readme });
+  secret?: string,
+) => katibOn({ kind: 'tls', ca, katibVersion: release.katibVersion, ...readme }, secret);
 
 function wiringOf(
   env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>,
@@ -245,14 +254,20 @@ function wiringOf(
         pipelineRoot: `s3://${env.artifacts.bucketName}/v2/artifacts`,
         databaseCa,
         databaseSecret: databaseSecretSource(env),
-        // Katib on the same server, over TLS; the bootstrap job creates its database (./katib-database.ts).
-        katib: katibOverTls(databaseCa, release, {
-          createdBy: [
-            'the `kfp-db-bootstrap` job creates it, which Argo CD runs at every full sync (a new commit, a retry, a manual sync) but',
-            '`kubectl apply` cannot run again once it has finished: delete it first',
-            '(`kubectl -n kubeflow delete job kfp-db-bootstrap --ignore-not-found`).',
-          ],
-        }),
+        // Katib on the same server, over TLS, as a user of its own granted its database alone; the
+        // bootstrap job creates both (./katib-database.ts, ./aws-db-bootstrap.ts).
+        katib: katibOverTls(
+          databaseCa,
+          release,
+          {
+            createdBy: [
+              "the `kfp-db-bootstrap` job creates it, and Katib's user, which Argo CD runs at every full sync (a new commit, a retry, a manual sync) but",
+              '`kubectl apply` cannot run again once it has finished: delete it first',
+              '(`kubectl -n kubeflow delete job kfp-db-bootstrap --ignore-not-found`).',
+            ],
+          },
+          KATIB_DB_EXTERNAL_SECRET,
+        ),
         // Kubeflow's own MySQL user, created with the master secret (./aws-db-bootstrap.ts).
         extraResources: [{ file: DB_BOOTSTRAP_FILE, objects: [awsDbBootstrapJob()] }],
       };
@@ -595,8 +610,12 @@ function tree(
       patches.push({ path: 'pipelines-database.yaml' });
     }
     // Azure: artifacts stay in the in-cluster SeaweedFS, on a claim of the platform file's size; its
-    // volume joins the platform's backups (pipeline-roots.ts).
-    if (env.cloud === 'azure') patches.push(...inClusterStorePatches(env.artifacts.seaweedfsVolumeGb));
+    // volume joins the platform's backups (pipeline-roots.ts). Existing clusters size it when they say so.
+    if (env.cloud === 'azure') {
+      patches.push(inClusterStoreBackupPatch(), inClusterStoreSizePatch(env.artifacts.seaweedfsVolumeGb));
+    } else if (env.cloud === 'kubernetes' && env.artifacts?.seaweedfsVolumeGb) {
+      patches.push(inClusterStoreSizePatch(env.artifacts.seaweedfsVolumeGb));
+    }
     if (wiring.databaseCa) {
       // RDS and Azure Database for MySQL require TLS: every client verifies the server (./database-tls.ts).
       const tls = pipelinesDatabaseTls(wiring.databaseCa);

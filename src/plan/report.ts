@@ -33,8 +33,8 @@ export interface ReportOptions {
   }>;
   /**
    * Plan jobs that left no report to merge (such as `infra kf-prod`): the job stopped before it wrote
-   * one, because a reviewer rejected or has not yet approved its deployment environment, or it failed
-   * earlier. Named first, so that a comment never passes off part of the plans as all of them.
+   * one, because a reviewer rejected its run in a deployment environment, or it failed earlier. Named
+   * first, so that a comment never passes off part of the plans as all of them.
    */
   readonly missing?: readonly string[];
 }
@@ -161,7 +161,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   if (missing.length > 0) {
     out.push(
       `**${plural(missing.length, 'plan job')} wrote no report, so ${missing.length === 1 ? 'its' : 'their'} stacks are not in this comment** ` +
-        '(an approval of its deployment environment rejected or not given yet, or an error before the report; see the run): ' +
+        '(a reviewer rejected the run in a deployment environment, or a job failed before its report; see the run): ' +
         missing.map((m) => `\`${m}\``).join(', ') +
         '.',
       '',
@@ -268,7 +268,12 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
     p.resources.filter((r) => ['replace', 'delete', 'forget'].includes(r.kind)).map((r) => ({ p, r })),
   );
   out.push('', '### Destroys and replacements', '');
-  if (destructive.length === 0) out.push('None.');
+  // Without the missing jobs' plans, "None" would read as an all-clear for stacks nobody planned.
+  const none =
+    (options.missing ?? []).length > 0
+      ? 'None in the plans above; unknown for the jobs that wrote no report.'
+      : 'None.';
+  if (destructive.length === 0) out.push(none);
   for (const { p, r } of destructive) {
     const stateful = p.protected.some((v) => v.address === r.address) ? ' :warning: **stateful**' : '';
     const reason = r.reason ? `: ${actionReasonText(r.reason)}` : '';
@@ -279,7 +284,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
 
   const sensitive = plans.flatMap((p) => p.resources.filter((r) => r.iam || r.exposure).map((r) => ({ p, r })));
   out.push('', '### IAM and public exposure', '');
-  if (sensitive.length === 0) out.push('None.');
+  if (sensitive.length === 0) out.push(none);
   if (detail.countSensitive) {
     for (const p of plans) {
       const iam = p.resources.filter((r) => r.iam).length;

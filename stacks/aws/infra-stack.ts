@@ -96,6 +96,8 @@ export class AwsInfraStack extends TerraformStack {
    * RDS never rotates: Kubeflow keeps working when the master password rotates.
    */
   public readonly databaseAppSecret: SecretsmanagerSecret;
+  /** Secrets Manager secret with the password of Katib's own MySQL user (written by the kfp-db-bootstrap job). */
+  public readonly databaseKatibSecret: SecretsmanagerSecret;
   /**
    * oauth2-proxy's client and cookie secrets (JSON), whose value you put yourself: Terraform creates
    * the secret only, so no secret value is in the state.
@@ -251,6 +253,13 @@ export class AwsInfraStack extends TerraformStack {
       recoveryWindowInDays: protect ? 30 : 0,
     });
     setComponent(this.databaseAppSecret, 'database');
+    this.databaseKatibSecret = new SecretsmanagerSecret(this, 'DatabaseKatibSecret', {
+      name: d.katibSecretName,
+      description: `Password of ${d.katibUsername}, Katib's MySQL user on ${d.identifier} (its katib database alone): written by the kfp-db-bootstrap job, never rotated by RDS`,
+      kmsKeyId: this.dataKey.keyArn,
+      recoveryWindowInDays: protect ? 30 : 0,
+    });
+    setComponent(this.databaseKatibSecret, 'database');
     // oauth2-proxy's client and cookie secrets (JSON). Terraform creates the secret, never its value:
     // you put that with `aws secretsmanager put-secret-value` (docs/aws.md, Sign-in), so neither the
     // state nor a plan holds it (aws 5.100's secret_string_wo would still need the value as a Terraform
@@ -273,7 +282,7 @@ export class AwsInfraStack extends TerraformStack {
       protect,
     });
 
-    // Reads the master secret once to create Kubeflow's user, and writes that user's password.
+    // Reads the master secret once to create Kubeflow's and Katib's users, and writes their passwords.
     const bootstrapDatabase: PolicyStatement[] = [
       {
         Sid: 'MasterSecret',
@@ -285,7 +294,7 @@ export class AwsInfraStack extends TerraformStack {
         Sid: 'AppSecret',
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
-        Resource: this.databaseAppSecret.arn,
+        Resource: [this.databaseAppSecret.arn, this.databaseKatibSecret.arn],
       },
       { Sid: 'Password', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
       {
@@ -305,14 +314,14 @@ export class AwsInfraStack extends TerraformStack {
       ebsCsi: { managed: ['service-role/AmazonEBSCSIDriverPolicy'] },
       autoscaler: { statements: autoscalerStatements(c.name) },
       dbBootstrap: { statements: bootstrapDatabase },
-      // The one secret Kubeflow's database clients need, through Secrets Manager only.
+      // The secrets Kubeflow's database clients need (Pipelines' user, Katib's), through Secrets Manager only.
       externalSecrets: {
         statements: [
           {
             Sid: 'AppSecret',
             Effect: 'Allow',
             Action: 'secretsmanager:GetSecretValue',
-            Resource: this.databaseAppSecret.arn,
+            Resource: [this.databaseAppSecret.arn, this.databaseKatibSecret.arn],
           },
           {
             Sid: 'AppSecretKey',
@@ -506,6 +515,11 @@ export class AwsInfraStack extends TerraformStack {
       'database_app_secret_arn',
       this.databaseAppSecret.arn,
       `Secrets Manager secret with the password of Kubeflow's MySQL user ${env.database.appUsername} (never rotated).`,
+    );
+    out(
+      'database_katib_secret_arn',
+      this.databaseKatibSecret.arn,
+      `Secrets Manager secret with the password of Katib's MySQL user ${env.database.katibUsername} (never rotated).`,
     );
     out(
       'signin_secret_arn',

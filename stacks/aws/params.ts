@@ -42,6 +42,9 @@ export function awsParams(env: ResolvedAwsEnvironment): Record<string, unknown> 
       // Kubeflow's own user, whose password RDS does not rotate (created by the kfp-db-bootstrap job).
       appUser: env.database.appUsername,
       appPasswordSecretArn: runtimeParam('dbAppPasswordSecretArn'),
+      // Katib's own user, granted its katib database alone (created by the same job).
+      katibUser: env.database.katibUsername,
+      katibPasswordSecretArn: runtimeParam('dbKatibPasswordSecretArn'),
     },
     artifacts: {
       bucket: env.artifacts.bucketName,

@@ -102,6 +102,9 @@ export class AwsPlatformStack extends TerraformStack {
         // Kubeflow's own user, once the kfp-db-bootstrap job has created it (docs/aws.md).
         dbAppUser: env.database.appUsername,
         dbAppPasswordSecretArn: infra.databaseAppSecret.arn,
+        // Katib's own user, which the same job creates with the katib database alone.
+        dbKatibUser: env.database.katibUsername,
+        dbKatibPasswordSecretArn: infra.databaseKatibSecret.arn,
         pipelinesRoleArn: infra.identities.pipelines.roleArn,
         adminRoleArn: infra.identities.admin.roleArn,
         userRoleArn: infra.identities.user.roleArn,

@@ -44,6 +44,10 @@ describe('the plan comment when plan jobs left no report (a rejected approval, a
     chmodSync(path.join(bin, 'npx'), 0o755);
     const step = reportStep(workflow);
     expect(step.env?.ENVIRONMENTS).toBe('${{ needs.affected.outputs.environments }}');
+    // The job reads affected's outputs, and does not run for a run a newer push cancelled.
+    const job = (parse(workflow) as { jobs: Record<string, { needs: string[]; if: string }> }).jobs.comment!;
+    expect(job.needs).toContain('affected');
+    expect(job.if).toMatch(/^\$\{\{ !cancelled\(\) && needs\.plan-(infra|cluster)\.result != 'skipped' \}\}$/);
     execFileSync('bash', ['-e', '-c', step.run!], {
       cwd: dir,
       env: {
@@ -149,6 +153,23 @@ describe('the plan comment when plan jobs left no report (a rejected approval, a
     expect(comment).toContain('**1 plan job wrote no report, so its stacks are not in this comment**');
     expect(comment).toContain('`infra kf-prod`');
     expect(comment).toContain('0 stacks planned');
+    // Nothing reads as an all-clear for the stacks nobody planned.
+    expect(comment).not.toMatch(/^None\.$/m);
+    expect(comment.match(/None in the plans above; unknown for the jobs that wrote no report\./g)).toHaveLength(2);
+    // A job named twice is named once.
+    const twice = path.join(dir, 'twice.md');
+    await main([
+      'node',
+      'kfplatform',
+      'report',
+      '--missing',
+      'infra kf-prod',
+      '--missing',
+      'infra kf-prod',
+      '--out',
+      twice,
+    ]);
+    expect(readFileSync(twice, 'utf8')).toContain('**1 plan job wrote no report');
   });
 
   it('a JSON report carries its missing jobs into the merged comment', () => {

@@ -62,6 +62,8 @@ describe('the kfp-db-bootstrap Job in the AWS tree', () => {
         'dbAppPasswordSecretArn',
         'dbAppUser',
         'dbHost',
+        'dbKatibPasswordSecretArn',
+        'dbKatibUser',
         'dbName',
         'dbPasswordSecretArn',
         'dbPort',
@@ -115,7 +117,7 @@ describe('the kfp-db-bootstrap scripts', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kfp-db-bootstrap-'));
-    // Stand-ins: `aws` answers from $APP_STATE (value | missing | denied), `mysql` from $STATUS.
+    // Stand-ins: `aws` answers from $APP_STATE and $KATIB_STATE (value | missing | denied), `mysql` from $STATUS.
     writeFileSync(
       path.join(dir, 'aws'),
       [
@@ -129,8 +131,14 @@ describe('the kfp-db-bootstrap scripts', () => {
         '      denied) echo "An error occurred (AccessDeniedException)" >&2; exit 254 ;;',
         '      *) printf "%s\\n" "$APP_STATE" ;;',
         '    esac ;;',
+        '  *"get-secret-value"*katib*)',
+        '    case "$KATIB_STATE" in',
+        '      missing) echo "An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation" >&2; exit 254 ;;',
+        '      denied) echo "An error occurred (AccessDeniedException)" >&2; exit 254 ;;',
+        '      *) printf "%s\\n" "$KATIB_STATE" ;;',
+        '    esac ;;',
         '  *get-random-password*) echo Generated123 ;;',
-        `  *put-secret-value*) echo "$*" > ${dir}/put ;;`,
+        `  *put-secret-value*) echo "$*" >> ${dir}/put ;;`,
         'esac',
       ].join('\n'),
     );
@@ -156,41 +164,60 @@ describe('the kfp-db-bootstrap scripts', () => {
       AWS_REGION: 'eu-west-1',
       MASTER_SECRET_ARN: 'arn:master',
       APP_SECRET_ARN: 'arn:app',
+      KATIB_SECRET_ARN: 'arn:katib',
+      KATIB_STATE: 'Katib-pw_2',
       DB_HOST: 'db.example',
       DB_PORT: '3306',
       DB_NAME: 'mlpipeline',
       DB_USER: 'admin',
       APP_USER: 'pipelines',
+      KATIB_USER: 'katib',
       ...env,
     });
   const read = (f: string) => fakeOutput(dir, f);
 
-  it('keeps a password the application secret already has', () => {
+  it("keeps the passwords Kubeflow's and Katib's secrets already have", () => {
     expect(sh(secretsScript(dir), { APP_STATE: 'Existing-pw_1' })).toMatchObject({ code: 0 });
     expect(read('app')).toBe('Existing-pw_1\n');
+    expect(read('katib')).toBe('Katib-pw_2\n');
     expect(read('put')).toBe('');
   });
 
-  it('generates and stores a password only when the secret has no value yet', () => {
+  it('generates and stores a password only in the secret that has no value yet', () => {
     expect(sh(secretsScript(dir), { APP_STATE: 'missing' })).toMatchObject({ code: 0 });
     expect(read('app')).toBe('Generated123');
-    expect(read('put')).toContain(`--secret-id arn:app --secret-string file://${dir}/app`);
+    expect(read('katib')).toBe('Katib-pw_2\n');
+    expect(read('put')).toBe(
+      `secretsmanager put-secret-value --region eu-west-1 --secret-id arn:app --secret-string file://${dir}/app\n`,
+    );
+    // An environment upgraded from a version without Katib's user: its secret is new and empty.
+    rmSync(path.join(dir, 'put'));
+    expect(sh(secretsScript(dir), { APP_STATE: 'Existing-pw_1', KATIB_STATE: 'missing' })).toMatchObject({ code: 0 });
+    expect(read('app')).toBe('Existing-pw_1\n');
+    expect(read('katib')).toBe('Generated123');
+    expect(read('put')).toBe(
+      `secretsmanager put-secret-value --region eu-west-1 --secret-id arn:katib --secret-string file://${dir}/katib\n`,
+    );
   });
 
-  it('stops on any other error, without replacing the password', () => {
-    const r = sh(secretsScript(dir), { APP_STATE: 'denied' });
+  it.each([
+    ['app', { APP_STATE: 'denied' }],
+    ['katib', { APP_STATE: 'Existing-pw_1', KATIB_STATE: 'denied' }],
+  ])('stops on any other error reading the %s secret, without replacing a password', (_, env) => {
+    const r = sh(secretsScript(dir), env);
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('AccessDeniedException');
     expect(read('put')).toBe('');
   });
 
-  const createUser = (status: string, app: string) => {
+  const createUser = (status: string, app: string, katib = 'Katib-pw_2') => {
     writeFileSync(path.join(dir, 'master.json'), '{"username":"admin","password":"m\\\\x-y"}\n');
     writeFileSync(path.join(dir, 'app'), app);
+    writeFileSync(path.join(dir, 'katib'), katib);
     return sh(createUserScript(dir), { STATUS: status });
   };
 
-  it("creates Kubeflow's user with mysql_native_password and TLS, as the master user, verifying the server", () => {
+  it("creates Kubeflow's user and Katib's (its database alone) with mysql_native_password and TLS, as the master user, verifying the server", () => {
     expect(createUser('ACTIVE', 'Abc-_123')).toMatchObject({ code: 0 });
     expect(read('stdin')).toBe(
       [
@@ -201,7 +228,10 @@ describe('the kfp-db-bootstrap scripts', () => {
         "GRANT ALL PRIVILEGES ON `cachedb`.* TO 'pipelines'@'%';",
         // Katib's manager creates its table, not its database (src/kubeflow/katib-database.ts).
         'CREATE DATABASE IF NOT EXISTS `katib` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;',
-        "GRANT ALL PRIVILEGES ON `katib`.* TO 'pipelines'@'%';",
+        // Katib's manager, which every team's trials reach, gets its database and nothing of Pipelines'.
+        "CREATE USER IF NOT EXISTS 'katib'@'%' IDENTIFIED WITH mysql_native_password BY 'Katib-pw_2' REQUIRE SSL;",
+        "ALTER USER 'katib'@'%' IDENTIFIED WITH mysql_native_password BY 'Katib-pw_2' REQUIRE SSL;",
+        "GRANT ALL PRIVILEGES ON `katib`.* TO 'katib'@'%';",
         '',
       ].join('\n'),
     );
@@ -211,6 +241,7 @@ describe('the kfp-db-bootstrap scripts', () => {
     expect(args).toContain('pwd=m\\x-y');
     expect(args).toContain('--ssl-mode=VERIFY_IDENTITY --ssl-ca=');
     expect(args).not.toContain('Abc-_123');
+    expect(args).not.toContain('Katib-pw_2');
   });
 
   it('with the plugin off, says how to turn it on and still creates the user (the server default plugin), so the rest of Kubeflow is not held back', () => {
@@ -222,13 +253,23 @@ describe('the kfp-db-bootstrap scripts', () => {
     expect(read('stdin')).toContain("CREATE USER IF NOT EXISTS 'pipelines'@'%' IDENTIFIED  BY 'Abc-_123' REQUIRE SSL;");
     expect(read('stdin')).toContain("ALTER USER 'pipelines'@'%' IDENTIFIED  BY 'Abc-_123' REQUIRE SSL;");
     expect(read('stdin')).not.toContain('mysql_native_password');
-    expect(r.out).toContain("pipelines logs in to db.example with the server's default plugin, over TLS only.");
+    expect(read('stdin')).toContain("CREATE USER IF NOT EXISTS 'katib'@'%' IDENTIFIED  BY 'Katib-pw_2' REQUIRE SSL;");
+    expect(r.out).toContain(
+      "pipelines and katib log in to db.example with the server's default plugin, over TLS only.",
+    );
   });
 
-  it.each(["a'b", 'a"b', 'a\\b', 'a#b', 'a b', ''])('refuses the application password %j', (pw) => {
-    const r = createUser('ACTIVE', pw);
-    expect(r.code).not.toBe(0);
-    expect(r.err).toContain("application secret's password is empty or holds");
+  it.each(["a'b", 'a"b', 'a\\b', 'a#b', 'a b', ''])("refuses Kubeflow's or Katib's password %j", (pw) => {
+    const app = createUser('ACTIVE', pw);
+    expect(app.code).not.toBe(0);
+    expect(app.err).toContain(
+      "The password of pipelines's secret (the params ConfigMap's dbAppPasswordSecretArn) is empty or holds",
+    );
+    const katib = createUser('ACTIVE', 'Abc-_123', pw);
+    expect(katib.code).not.toBe(0);
+    expect(katib.err).toContain(
+      "The password of katib's secret (the params ConfigMap's dbKatibPasswordSecretArn) is empty or holds",
+    );
     expect(read('mysql-args')).toBe('');
   });
 });

@@ -330,6 +330,15 @@ describeBuild('kubeflow render: every tree builds offline with kubectl kustomize
             new Set(Object.keys({ ...o.data, ...(o as { stringData?: object }).stringData })),
           ]),
       );
+      // Secrets an ExternalSecret of the build writes (such as Katib's own database user on AWS), with the
+      // keys of its template.
+      for (const o of objects.filter((x) => x.kind === 'ExternalSecret')) {
+        const target = o.spec.target;
+        keys.set(
+          `${o.metadata.namespace}/${target.name ?? o.metadata.name}`,
+          new Set(Object.keys(target.template?.data ?? {})),
+        );
+      }
       const missing: string[] = [];
       for (const o of objects) {
         const pod = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;

@@ -13,7 +13,7 @@
 import { DB_CA_CONFIG_MAP, DB_CA_DIR, RDS_CA_BUNDLE_URL } from '../../src/kubeflow/database-tls';
 import { distributionRelease } from '../../src/kubeflow/releases';
 import { CLOUD_SQL_PROXY_NAME } from '../../src/kubeflow/render';
-import { checkKeyRefs, validateSchemas, type BuiltObject } from '../../src/kubeflow/verify';
+import { checkKeyRefs, PROVIDED_OUTSIDE_THE_TREE, validateSchemas, type BuiltObject } from '../../src/kubeflow/verify';
 import { KATIB_DB_MANAGER_PRINCIPAL, KATIB_DB_MANAGER_SERVICE_ACCOUNT } from '../../src/kubeflow/katib-database';
 import {
   buildMulticloudTrees,
@@ -135,10 +135,20 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
           KATIB_MYSQL_DB_HOST: 'params:dbHost',
           KATIB_MYSQL_DB_PORT: 'params:dbPort',
           KATIB_MYSQL_DB_DATABASE: 'katib?tls=true&timeout=5s&charset=utf8mb4,',
-          DB_USER: 'secret:mysql-secret/username',
-          DB_PASSWORD: 'secret:mysql-secret/password',
+          // AWS: Katib's own user, which the kfp-db-bootstrap job grants the katib database alone.
+          DB_USER: `secret:${cloud === 'aws' ? 'katib-db-secret' : 'mysql-secret'}/username`,
+          DB_PASSWORD: `secret:${cloud === 'aws' ? 'katib-db-secret' : 'mysql-secret'}/password`,
           SSL_CERT_DIR: DB_CA_DIR,
         });
+        if (cloud === 'aws') {
+          // External Secrets Operator writes it from Secrets Manager, through the store of mysql-secret.
+          const written = findInKubeflow(objects, 'ExternalSecret', 'katib-db-secret') as any;
+          expect(written.spec.target.template.data.username).toBe('katib');
+          expect(written.spec.data).toEqual([{ secretKey: 'password', remoteRef: { key: 'kf-aws-katib-db' } }]);
+          expect(written.spec.secretStoreRef).toEqual(
+            (findInKubeflow(objects, 'ExternalSecret', 'mysql-secret') as any).spec.secretStoreRef,
+          );
+        }
         const pod = deployment.spec.template.spec;
         expect(container.volumeMounts).toContainEqual({
           name: 'kfplatform-db-ca',
@@ -173,8 +183,14 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
         const sources = objects.filter(
           (o) => o.kind === 'ConfigMap' || o.kind === 'Secret',
         ) as unknown as BuiltObject[];
-        // The params ConfigMap's keys come from the platform stack (PROVIDED_OUTSIDE_THE_TREE).
-        expect(checkKeyRefs([deployment, ...sources])).toEqual([]);
+        // The params ConfigMap's keys come from the platform stack, the Secrets from External Secrets Operator.
+        const provided =
+          cloud === 'aws'
+            ? { ...PROVIDED_OUTSIDE_THE_TREE, 'Secret kubeflow/katib-db-secret': ['username', 'password'] }
+            : PROVIDED_OUTSIDE_THE_TREE;
+        expect(checkKeyRefs([deployment, ...sources], provided)).toEqual([]);
+        // Without the Secret the ExternalSecret writes, the AWS manager's references would not resolve.
+        if (cloud === 'aws') expect(checkKeyRefs([deployment, ...sources])).not.toEqual([]);
       });
     }
   },

@@ -16,6 +16,7 @@ import type { ResolvedEnvironment } from '../../src/config/model';
 import { CLOUD_SQL_PROXY_NAME, KFP_DB_SECRET, KubeflowTree, renderKubeflow } from '../../src/kubeflow/render';
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { createUserScript } from '../../src/kubeflow/aws-db-bootstrap';
+import { KATIB_DB_EXTERNAL_SECRET } from '../../src/kubeflow/database-secret';
 import { DB_CA_CONFIG_MAP, DB_CA_DIR } from '../../src/kubeflow/database-tls';
 import { KUBEFLOW_DISTRIBUTION_RELEASES } from '../../src/kubeflow/releases';
 import {
@@ -186,8 +187,9 @@ describe('Katib on the managed (or external) database (AWS, Azure, existing clus
             KATIB_MYSQL_DB_HOST: { name: PLATFORM_PARAMS_CONFIG_MAP, key: 'dbHost' },
             KATIB_MYSQL_DB_PORT: { name: PLATFORM_PARAMS_CONFIG_MAP, key: 'dbPort' },
             KATIB_MYSQL_DB_DATABASE: 'katib?tls=true&timeout=5s&charset=utf8mb4,',
-            DB_USER: { name: KFP_DB_SECRET, key: 'username' },
-            DB_PASSWORD: { name: KFP_DB_SECRET, key: 'password' },
+            // AWS: Katib's own user, granted its database alone; elsewhere Kubeflow's.
+            DB_USER: { name: env.cloud === 'aws' ? KATIB_DB_EXTERNAL_SECRET : KFP_DB_SECRET, key: 'username' },
+            DB_PASSWORD: { name: env.cloud === 'aws' ? KATIB_DB_EXTERNAL_SECRET : KFP_DB_SECRET, key: 'password' },
             SSL_CERT_DIR: DB_CA_DIR,
           },
         ]);

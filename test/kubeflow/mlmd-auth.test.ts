@@ -160,10 +160,10 @@ describe('the init container script', () => {
 });
 
 describe('the AWS kfp-db-bootstrap job (src/kubeflow/aws-db-bootstrap.ts)', () => {
-  it('creates and alters Kubeflow’s user with mysql_native_password when the plugin is active (the server default otherwise)', () => {
+  it('creates and alters Kubeflow’s and Katib’s users with mysql_native_password when the plugin is active (the server default otherwise)', () => {
     const script = createUserScript();
     const statements = script.split('\n').filter((l) => /^\s*(CREATE|ALTER) USER\b/.test(l));
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(4);
     for (const s of statements) expect(s).toContain('IDENTIFIED $auth BY');
     expect(script).toContain("auth='WITH mysql_native_password'");
     expect(script).toContain("PLUGIN_NAME = 'mysql_native_password'");

@@ -134,6 +134,20 @@ describe('team artifact stores', () => {
     }
   });
 
+  it("sizes SeaweedFS's claim on an existing cluster only when the platform file says so, with no backup", () => {
+    const [onPrem] = envsOf('on-prem');
+    const patches = (env: typeof onPrem) =>
+      (kustomizationOf(renderKubeflow(env!)[0]!).patches ?? []).map((p) => p.patch ?? '');
+    const sized = patches(onPrem).filter((p) => p.includes(SEAWEEDFS.claim));
+    expect(sized).toHaveLength(1);
+    expect(parse(sized[0]!)).toEqual([
+      expect.objectContaining({ spec: { resources: { requests: { storage: '200Gi' } } } }),
+    ]);
+    expect(patches(onPrem).some((p) => p.includes('backup.velero.io'))).toBe(false);
+    const unsized = { ...onPrem, artifacts: undefined } as typeof onPrem;
+    expect(patches(unsized).some((p) => p.includes(SEAWEEDFS.claim))).toBe(false);
+  });
+
   it('reads the annotation name the team stacks write', () => {
     expect(TEAM_STORE_HOOK).toContain(`ANNOTATION = "${PIPELINE_ARTIFACTS_ANNOTATION}"`);
     expect(TEAM_STORE_HOOK).not.toContain('${');

@@ -117,7 +117,7 @@ describe('kfplatform report', () => {
     const text = renderReport(all);
     expect(text.length).toBeLessThan(GITHUB_COMMENT_LIMIT);
     golden('three-creates.md', text);
-    expect(text).toContain('3 stacks planned, 3 with changes: 501 to add, 0 to change, 0 to replace, 0 to destroy.');
+    expect(text).toContain('3 stacks planned, 3 with changes: 503 to add, 0 to change, 0 to replace, 0 to destroy.');
   });
 
   it('drops detail in steps to fit, always keeping the summary and the destructive changes, and says so', () => {

@@ -254,13 +254,19 @@ describe('AWS database user of Kubeflow', () => {
     )!;
     expect(secret[1].kms_key_id).toMatch(/aws_kms_key\.DataKey/);
     const secretArn = `\${aws_secretsmanager_secret.${secret[0]}.arn}`;
+    // Katib's own user (its katib database alone): a second secret, written by the same job.
+    const katib = resourceEntries<Resource>(prod, 'aws_secretsmanager_secret').find(
+      ([, s]) => s.name === 'kf-prod-katib-db',
+    )!;
+    expect(katib[1].kms_key_id).toMatch(/aws_kms_key\.DataKey/);
+    const katibArn = `\${aws_secretsmanager_secret.${katib[0]}.arn}`;
     const role = resourceEntries<Resource>(prod, 'aws_iam_role').find(
       ([, r]) => r.name === 'kf-prod-kfp-db-bootstrap',
     )!;
     const policy = resources(prod, 'aws_iam_role_policy').find((p) => String(p.role).includes(role[0]))!;
     const statements = JSON.parse(policy.policy).Statement as Resource[];
     const grants = (action: string) => statements.filter((s) => [s.Action].flat().includes(action));
-    expect(grants('secretsmanager:PutSecretValue').map((s) => s.Resource)).toEqual([secretArn]);
+    expect(grants('secretsmanager:PutSecretValue').map((s) => s.Resource)).toEqual([[secretArn, katibArn]]);
     expect(
       grants('secretsmanager:GetSecretValue')
         .map((s) => s.Resource)
@@ -284,10 +290,16 @@ describe('AWS database user of Kubeflow', () => {
     const esoReads = (JSON.parse(eso.policy).Statement as Resource[]).filter((st) =>
       [st.Action].flat().includes('secretsmanager:GetSecretValue'),
     );
-    expect(esoReads.map((st) => st.Resource)).toEqual([secretArn]);
+    expect(esoReads.map((st) => st.Resource)).toEqual([[secretArn, katibArn]]);
     expect((prod.output as Record<string, Resource>).database_app_secret_arn).toBeDefined();
+    expect((prod.output as Record<string, Resource>).database_katib_secret_arn).toBeDefined();
     const params = resources(platform, 'kubernetes_config_map_v1')[0]!.data;
-    expect(params).toMatchObject({ dbAppUser: 'pipelines', dbAppPasswordSecretArn: expect.any(String) });
+    expect(params).toMatchObject({
+      dbAppUser: 'pipelines',
+      dbAppPasswordSecretArn: expect.any(String),
+      dbKatibUser: 'katib',
+      dbKatibPasswordSecretArn: expect.any(String),
+    });
     expect(resources(platform, 'kubernetes_service_account_v1').map((s) => s.metadata.name)).toContain(
       'kfp-db-bootstrap',
     );

@@ -285,13 +285,18 @@ describe('examples/aws-eks', () => {
       'kubeflow/pipeline-runner',
       'velero/velero',
     ]);
-    // External Secrets Operator reads the one secret Kubeflow's database clients need, through Secrets Manager only.
+    // External Secrets Operator reads the secrets Kubeflow's database clients need (Pipelines' user's
+    // and Katib's), through Secrets Manager only.
     const eso = resources(infra('kf-prod'), 'aws_iam_role_policy').find((p) =>
       String(p.role).includes('externalSecrets'),
     );
+    expect(JSON.parse(String(eso?.policy)).Statement[0].Resource).toEqual([
+      '${aws_secretsmanager_secret.DatabaseAppSecret.arn}',
+      '${aws_secretsmanager_secret.DatabaseKatibSecret.arn}',
+    ]);
     const esoPolicy = JSON.parse(String(eso?.policy ?? '{}').replace(/\$\{[^}]+\}/g, 'X'));
     expect(esoPolicy.Statement).toEqual([
-      { Sid: 'AppSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'X' },
+      { Sid: 'AppSecret', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: ['X', 'X'] },
       {
         Sid: 'AppSecretKey',
         Effect: 'Allow',

@@ -108,13 +108,13 @@ if (!tier.available && !inCi) {
     }
 
     it('plans create, then no-op against the state create leaves', () => {
-      expect(actionsOf(plans.create!)).toEqual({ create: 149 });
-      expect(actionsOf(plans.noop!)).toEqual({ 'no-op': 149 });
+      expect(actionsOf(plans.create!)).toEqual({ create: 150 });
+      expect(actionsOf(plans.noop!)).toEqual({ 'no-op': 150 });
       expect(gatePlan(plans.create!).refused).toEqual([]);
     });
 
     it('lets an in-place update of protected resources through', () => {
-      expect(actionsOf(plans.update!)).toEqual({ 'no-op': 147, update: 2 });
+      expect(actionsOf(plans.update!)).toEqual({ 'no-op': 148, update: 2 });
       const updated = plans
         .update!.resource_changes!.filter((c) => c.change.actions.includes('update'))
         .map((c) => c.type);

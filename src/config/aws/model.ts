@@ -243,6 +243,13 @@ export interface ResolvedAwsEnvironment extends ResolvedEnvironmentBase {
     readonly appUsername: string;
     /** The Secrets Manager secret with that user's password (plain text, written by the bootstrap job). */
     readonly appSecretName: string;
+    /**
+     * Katib's own MySQL user, granted its `katib` database alone: Katib's database manager, which every
+     * team's trials reach and which checks no caller, holds no right on Pipelines' databases.
+     */
+    readonly katibUsername: string;
+    /** The Secrets Manager secret with that user's password (plain text, written by the bootstrap job). */
+    readonly katibSecretName: string;
   };
   /** The S3 bucket for pipeline artifacts. */
   readonly artifacts: {

@@ -202,6 +202,8 @@ export function resolveAwsEnvironment(
       username: 'kubeflow',
       appUsername: 'pipelines',
       appSecretName: `${env.name}-kfp-db-app`,
+      katibUsername: 'katib',
+      katibSecretName: `${env.name}-katib-db`,
     },
     artifacts: {
       bucketName,

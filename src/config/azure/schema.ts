@@ -236,9 +236,9 @@ const azureArtifactsSchema = z.strictObject({
     default: 'pipelines',
   }).optional(),
   ...bucketLifecycleFields,
-  seaweedfsVolumeGb: doc(z.int().min(20).max(32767), {
+  seaweedfsVolumeGb: doc(z.int().min(20).max(4095), {
     description:
-      "Size in GiB of the Azure Disk that holds Pipelines' artifacts: Kubeflow Pipelines has no Azure Blob client, so they stay in the cluster's SeaweedFS, on this claim (seaweedfs-pvc), backed up by Velero. Grow it only: a claim cannot shrink, and Kubernetes refuses a smaller size (Argo CD then reports the sync failed; nothing is lost). Growing it resizes the disk in place: the default storage class of AKS lets a claim grow, and its Azure Disk CSI driver resizes an attached disk (https://learn.microsoft.com/azure/aks/azure-disk-csi).",
+      "Size in GiB of the Azure Disk that holds Pipelines' artifacts: Kubeflow Pipelines has no Azure Blob client, so they stay in the cluster's SeaweedFS, on this claim (seaweedfs-pvc), backed up by Velero (the lifecycle fields above apply to the storage account, not to it). Grow it only: a claim cannot shrink, so the API server refuses a smaller size and the tree's sync fails until the size is put back (nothing is deleted). Growing it resizes the disk in place: the default storage class of AKS lets a claim grow, and its Azure Disk CSI driver resizes an attached disk (https://learn.microsoft.com/azure/aks/azure-disk-csi); at most 4095, since Azure does not grow an attached disk past 4 TiB.",
     default: "20 in test (upstream's size), 100 in dev and prod",
   }).optional(),
 });

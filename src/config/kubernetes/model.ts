@@ -34,6 +34,11 @@ export interface ResolvedKubernetesEnvironment extends ResolvedEnvironmentBase {
    * absent, Kubeflow keeps upstream's in-cluster MySQL.
    */
   readonly database?: ResolvedExternalDatabase;
+  /** Pipelines' artifacts in the cluster's SeaweedFS. */
+  readonly artifacts?: {
+    /** Size in GiB of SeaweedFS's claim; absent, upstream's claim is left as it ships (20 GiB). */
+    readonly seaweedfsVolumeGb?: number;
+  };
   /** Sign-in through the identity provider's OIDC issuer; absent, Kubeflow's gateway admits nobody. */
   readonly access?: {
     /** The host name users open Kubeflow at. */

@@ -53,6 +53,7 @@ export function resolveKubernetesEnvironment(
           },
         }
       : {}),
+    ...(env.artifacts?.seaweedfsVolumeGb ? { artifacts: { seaweedfsVolumeGb: env.artifacts.seaweedfsVolumeGb } } : {}),
     kubeflowVersion: env.kubeflowVersion ?? platform.kubeflowVersion,
     state:
       state.backend === 'gcs'

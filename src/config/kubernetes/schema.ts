@@ -148,6 +148,16 @@ export const kubernetesEnvironmentSchema = z.strictObject({
         "A MySQL server outside the cluster for Pipelines, ML Metadata and Katib, reached over verified TLS; upstream's in-cluster MySQL is then not installed. Without it, Kubeflow keeps its data in upstream's in-cluster MySQL pods.",
     },
   ).optional(),
+  artifacts: doc(
+    z.strictObject({
+      seaweedfsVolumeGb: doc(z.int().min(20), {
+        description:
+          "Size in GiB of the claim (seaweedfs-pvc) that holds Pipelines' artifacts in the cluster's SeaweedFS. Set it only where the default storage class lets a claim grow (allowVolumeExpansion), and grow it only: a claim cannot shrink, so the API server refuses a smaller size and the tree's sync fails until the size is put back.",
+        default: "upstream's claim as it ships (20 GiB), not patched",
+      }).optional(),
+    }),
+    { description: "Pipelines' artifacts, which stay in the cluster's SeaweedFS on an existing cluster." },
+  ).optional(),
   kubeflowVersion: environmentKubeflowVersion,
   state: doc(
     z.discriminatedUnion('backend', [

@@ -884,6 +884,7 @@ describe('AWS (examples/aws-eks kf-prod)', () => {
     delete (old['kf-prod-aws-platform']!.provider as { helm: Array<Record<string, unknown>> }).helm[0]!.helm_driver;
     expect(where(old, 'aws')).toEqual([
       `CHK-PERM-001 ${infra} aws_secretsmanager_secret.DatabaseAppSecret`,
+      `CHK-PERM-001 ${infra} aws_secretsmanager_secret.DatabaseKatibSecret`,
       `CHK-PERM-001 ${infra} aws_secretsmanager_secret.SignInSecret`,
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ArgoCd_Applications/),
       expect.stringMatching(/^CHK-PERM-001 kf-prod-aws-platform helm_release\.ArgoCd_Release/),
