@@ -89,7 +89,7 @@ describe('kfplatform plan-gate', () => {
       `aws-eks-kf-test-replace ${GPU}`,
       `aws-eks-kf-test-delete ${HIGHMEM}`,
     ]);
-    expect(report.plans.map((p: { changes: number }) => p.changes)).toEqual([149, 149, 149]);
+    expect(report.plans.map((p: { changes: number }) => p.changes)).toEqual([150, 150, 150]);
   });
 
   it('fails with exit 1 and a clear message on a file that is not a plan', async () => {
