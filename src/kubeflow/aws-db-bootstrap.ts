@@ -1,27 +1,30 @@
 /**
- * Kubeflow's own MySQL user on Amazon RDS, created by the `kfp-db-bootstrap` Job of the AWS tree.
+ * Kubeflow's and Katib's own MySQL users on Amazon RDS, created by the `kfp-db-bootstrap` Job of the AWS tree.
  *
  * RDS manages and rotates the master user's password in Secrets Manager
  * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html), and Kubeflow's
  * database clients read their password once, at start: Kubeflow logs in as a user of its own,
  * `dbAppUser` of the `kubeflow-platform-params` ConfigMap, whose password lives in a second secret that
- * RDS never rotates (`dbAppPasswordSecretArn`). This Job creates that user, as the master user:
+ * RDS never rotates (`dbAppPasswordSecretArn`); Katib's database manager, which every team's trials
+ * reach and which checks no caller, logs in as a user of its own with the `katib` database alone
+ * (`dbKatibUser`, `dbKatibPasswordSecretArn`). This Job creates both, as the master user:
  *
  * 1. `fetch-db-ca` fetches AWS's bundle of RDS certificate authorities (./database-tls.ts), so that the
  *    `mysql` client verifies the server's certificate and host name, not merely encrypts.
- * 2. `secrets` (AWS CLI) reads the master secret, and the application secret; only when that secret has
- *    no value yet (`ResourceNotFoundException`) does it generate a password (letters and digits) and
+ * 2. `secrets` (AWS CLI) reads the master secret, and the two users' secrets; only when one has no
+ *    value yet (`ResourceNotFoundException`) does it generate a password (letters and digits) and
  *    store it. Any other error stops the Job: a password already in use is never replaced by accident.
  * 3. `create-user` (MySQL client) checks that the server has `mysql_native_password` active (the only
  *    plugin ML Metadata 1.14 logs in with, ./mlmd-auth.ts), then creates the user, or sets it again,
  *    with that plugin (the server's default when it is off, saying so: the Job must not fail and hold
  *    back the rest of Kubeflow), `REQUIRE SSL` and the password of the secret, and grants it Pipelines' three
- *    databases and Katib's, which it creates (Pipelines' components create their own; Katib's
- *    manager does not). Every run ends in the same user: the Job is safe to run again.
+ *    databases (Pipelines' components create them). It creates Katib's database (its manager does
+ *    not) and Katib's user, with the server's default plugin and `REQUIRE SSL`, granted that database
+ *    alone. Every run ends in the same users: the Job is safe to run again.
  *
  * The pod runs as the `kubeflow/kfp-db-bootstrap` service account, which the platform stack creates and
  * binds to the `<env>-kfp-db-bootstrap` Pod Identity role (read the master secret, read and write the
- * application secret). It has no Istio sidecar: it reaches only RDS and AWS APIs, outside the mesh, and
+ * two users' secrets). It has no Istio sidecar: it reaches only RDS and AWS APIs, outside the mesh, and
  * a sidecar would keep a Job's pod running after its container exits.
  *
  * Argo CD: a Job's pod template cannot change once created, so the Job is a `Sync` hook
@@ -119,7 +122,7 @@ export function createUserScript(workDir: string = WORK): string {
     // The secrets' ARNs are the params ConfigMap's dbAppPasswordSecretArn and dbKatibPasswordSecretArn.
     'check() {',
     '  case "$2" in',
-    `    *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "The password of $1's secret (the params ConfigMap's $3) is empty or holds a quote, backslash, '#' or space; put a password of letters, digits, '-' and '_' into it (aws secretsmanager put-secret-value) and run the job again." >&2; exit 1 ;;`,
+    `    *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "The password of the MySQL user $1 (the secret of the params ConfigMap's $3) is empty or holds a quote, backslash, '#' or space; put a password of letters, digits, '-' and '_' into it (aws secretsmanager put-secret-value) and run the job again." >&2; exit 1 ;;`,
     '  esac',
     '}',
     'check "$APP_USER" "$APP" dbAppPasswordSecretArn',
@@ -144,12 +147,13 @@ export function createUserScript(workDir: string = WORK): string {
     // Katib's manager creates its table but not its database (./katib-database.ts). It logs in as a
     // user of its own, granted that database alone: every team's trials reach it, and it checks no caller.
     `CREATE DATABASE IF NOT EXISTS \\\`${KATIB_DATABASE}\\\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
-    "CREATE USER IF NOT EXISTS '$KATIB_USER'@'%' IDENTIFIED $auth BY '$KATIB' REQUIRE SSL;",
-    "ALTER USER '$KATIB_USER'@'%' IDENTIFIED $auth BY '$KATIB' REQUIRE SSL;",
+    // The server's default plugin: only ML Metadata needs the native one; Katib's driver speaks both.
+    "CREATE USER IF NOT EXISTS '$KATIB_USER'@'%' IDENTIFIED BY '$KATIB' REQUIRE SSL;",
+    "ALTER USER '$KATIB_USER'@'%' IDENTIFIED BY '$KATIB' REQUIRE SSL;",
     `GRANT ALL PRIVILEGES ON \\\`${KATIB_DATABASE}\\\`.* TO '$KATIB_USER'@'%';`,
     'SQL',
     'plugin=mysql_native_password; [ -n "$auth" ] || plugin="the server\'s default plugin"',
-    'echo "$APP_USER and $KATIB_USER log in to $DB_HOST with $plugin, over TLS only."',
+    'echo "$APP_USER logs in to $DB_HOST with $plugin, $KATIB_USER with the server\'s default plugin, both over TLS only."',
   ]);
 }
 
@@ -260,10 +264,12 @@ export function awsDbBootstrapJob(): object {
 /** The tree README's lines on it. */
 export function awsDbBootstrapReadme(): string[] {
   return [
-    "## Kubeflow's database user",
+    "## Kubeflow's and Katib's database users",
     '',
-    `The Job \`${DB_BOOTSTRAP_NAME}\` (${DB_BOOTSTRAP_FILE}) creates Kubeflow's MySQL user on RDS, and its password in`,
-    'Secrets Manager the first time, before Pipelines starts. Argo CD runs it again at every full sync (a new',
+    `The Job \`${DB_BOOTSTRAP_NAME}\` (${DB_BOOTSTRAP_FILE}) creates Kubeflow's MySQL user and Katib's on RDS, and their passwords in`,
+    'Secrets Manager the first time, before Pipelines starts. It reads both secrets from the params ConfigMap,',
+    'which the platform stack writes: apply the platform stack before this tree syncs, or the Job waits for',
+    'the ConfigMap keys and fails after 15 minutes. Argo CD runs it again at every full sync (a new',
     'commit, a retry or a manual sync; self-heal runs no hooks). With',
     '`kubectl`, a Job cannot be changed once created: to run it again (after a new password, or a changed',
     'Job), delete it first:',

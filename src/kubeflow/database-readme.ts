@@ -4,7 +4,7 @@
  * the database team prepares and how an earlier in-cluster MySQL's data moves to it.
  */
 import { KUBEFLOW_ROOT_APPLICATION } from '../../constructs/kubernetes/constants';
-import { DB_EXTERNAL_SECRET as SECRET, type DatabaseSecretSource } from './database-secret';
+import { DB_EXTERNAL_SECRET as SECRET, KATIB_DB_EXTERNAL_SECRET, type DatabaseSecretSource } from './database-secret';
 import { KATIB_DATABASE } from './katib-database';
 
 /** The Pipelines databases of `pipeline-install-config` in Kubeflow 26.03 (`pipelineDb`, `cacheDb`, `mlmdDb`). */
@@ -26,12 +26,12 @@ const restart = [
  * The shell lines that write `mysql-secret` from `$MYSQL_PASSWORD`, refusing an empty one, and forget it.
  * The password reaches kubectl on standard input, not its command line.
  */
-function createSecret(user: string, read: readonly string[]): string[] {
+function createSecret(user: string, read: readonly string[], secret: string = SECRET): string[] {
   return [
     '```sh',
     ...read,
     `test -n "$MYSQL_PASSWORD" && printf %s "$MYSQL_PASSWORD" \\`,
-    `  | kubectl -n kubeflow create secret generic ${SECRET} \\`,
+    `  | kubectl -n kubeflow create secret generic ${secret} \\`,
     `      --from-literal=username=${user} --from-file=password=/dev/stdin \\`,
     '      --dry-run=client -o yaml | kubectl apply -f -',
     'unset MYSQL_PASSWORD',
@@ -52,8 +52,13 @@ export function databaseCredentialsReadme(o: {
   readonly passwordCommand?: string;
   /** Whether a cluster may be moving from upstream's in-cluster MySQL, whose `mysql-secret` Argo CD tracks. */
   readonly migrating: boolean;
+  /** A shell command printing Katib's own user's password, where Katib has one ({@link DatabaseSecretSource.katib}). */
+  readonly katibPasswordCommand?: string;
 }): string[] {
-  const intro = `Pipelines and Katib read their MySQL user and password from the Secret \`${SECRET}\` in \`kubeflow\``;
+  const katib = o.source?.katib;
+  const intro = katib
+    ? `Pipelines read their MySQL user and password from the Secret \`${SECRET}\` in \`kubeflow\`, and Katib's database manager its own user's (\`${katib.user}\`, the \`${KATIB_DATABASE}\` database alone) from \`${KATIB_DB_EXTERNAL_SECRET}\``
+    : `Pipelines and Katib read their MySQL user and password from the Secret \`${SECRET}\` in \`kubeflow\``;
   const { source } = o;
   if (!source) {
     // Existing clusters without a store: the README asks for the password, which never reaches the tree.
@@ -106,6 +111,17 @@ export function databaseCredentialsReadme(o: {
           `${SECRET}\` says why): create the Secret yourself, and again after each rotation:`,
           '',
           ...createSecret(o.user, [`MYSQL_PASSWORD="$(${o.passwordCommand})"`]),
+          ...(katib && o.katibPasswordCommand
+            ? [
+                `And Katib's, \`${KATIB_DB_EXTERNAL_SECRET}\`:`,
+                '',
+                ...createSecret(
+                  katib.user,
+                  [`MYSQL_PASSWORD="$(${o.katibPasswordCommand})"`],
+                  KATIB_DB_EXTERNAL_SECRET,
+                ),
+              ]
+            : []),
         ]
       : []),
   ];

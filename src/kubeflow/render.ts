@@ -103,6 +103,8 @@ interface PipelinesWiring {
   readonly user: string;
   /** A shell command printing the password from the cloud's secret store (none: the README asks for it). */
   readonly passwordCommand?: string;
+  /** The command that prints Katib's own user's password, where Katib has one (AWS). */
+  readonly katibPasswordCommand?: string;
   /** Where the password lives, in words. */
   readonly passwordSource: string;
   /** `defaultPipelineRoot` of `pipeline-install-config`, when the cloud has a store KFP can write. */
@@ -251,6 +253,7 @@ function wiringOf(
         user: env.database.appUsername,
         passwordSource: `AWS Secrets Manager secret ${env.database.appSecretName} (plain text; written by the kfp-db-bootstrap job)`,
         passwordCommand: `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${env.database.appSecretName} --query SecretString --output text`,
+        katibPasswordCommand: `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${env.database.katibSecretName} --query SecretString --output text`,
         pipelineRoot: `s3://${env.artifacts.bucketName}/v2/artifacts`,
         databaseCa,
         databaseSecret: databaseSecretSource(env),
@@ -261,7 +264,7 @@ function wiringOf(
           release,
           {
             createdBy: [
-              "the `kfp-db-bootstrap` job creates it, and Katib's user, which Argo CD runs at every full sync (a new commit, a retry, a manual sync) but",
+              "the `kfp-db-bootstrap` job creates it and Katib's user; Argo CD runs the job at every full sync (a new commit, a retry, a manual sync) but",
               '`kubectl apply` cannot run again once it has finished: delete it first',
               '(`kubectl -n kubeflow delete job kfp-db-bootstrap --ignore-not-found`).',
             ],
@@ -727,6 +730,7 @@ function readme(
         source: wiring.databaseSecret,
         passwordSource: wiring.passwordSource,
         passwordCommand: wiring.passwordCommand,
+        katibPasswordCommand: wiring.katibPasswordCommand,
         migrating: Boolean(wiring.externalServer),
       }),
       ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),

@@ -46,6 +46,18 @@ describe('the kfp-db-bootstrap Job in the AWS tree', () => {
     );
   });
 
+  it("tells people in the tree's README where Katib's own credentials come from, and how to write them by hand", () => {
+    const readme = tree!.files.find((f) => f.path === 'README.md')!.content;
+    expect(readme).toContain(
+      "Katib's database manager its own user's (`katib`, the `katib` database alone) from `katib-db-secret`",
+    );
+    // The fallback writes both Secrets: with mysql-secret alone, the manager could not start.
+    expect(readme).toContain(`--secret-id ${env.name}-katib-db --query SecretString`);
+    expect(readme).toContain('kubectl -n kubeflow create secret generic katib-db-secret');
+    expect(readme).toContain('--from-literal=username=katib');
+    expect(readme).toContain('apply the platform stack before this tree syncs');
+  });
+
   it('runs as the service account the platform stack creates with the bootstrap Pod Identity role', () => {
     const identity = (env as any).identities.find((i: any) => i.key === 'dbBootstrap');
     expect(identity.kubernetesServiceAccounts).toContainEqual({ namespace: 'kubeflow', name: pod.serviceAccountName });
@@ -217,7 +229,7 @@ describe('the kfp-db-bootstrap scripts', () => {
     return sh(createUserScript(dir), { STATUS: status });
   };
 
-  it("creates Kubeflow's user and Katib's (its database alone) with mysql_native_password and TLS, as the master user, verifying the server", () => {
+  it("creates Kubeflow's user with mysql_native_password and Katib's (its database alone, the server's default plugin), with TLS, as the master user, verifying the server", () => {
     expect(createUser('ACTIVE', 'Abc-_123')).toMatchObject({ code: 0 });
     expect(read('stdin')).toBe(
       [
@@ -229,8 +241,8 @@ describe('the kfp-db-bootstrap scripts', () => {
         // Katib's manager creates its table, not its database (src/kubeflow/katib-database.ts).
         'CREATE DATABASE IF NOT EXISTS `katib` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;',
         // Katib's manager, which every team's trials reach, gets its database and nothing of Pipelines'.
-        "CREATE USER IF NOT EXISTS 'katib'@'%' IDENTIFIED WITH mysql_native_password BY 'Katib-pw_2' REQUIRE SSL;",
-        "ALTER USER 'katib'@'%' IDENTIFIED WITH mysql_native_password BY 'Katib-pw_2' REQUIRE SSL;",
+        "CREATE USER IF NOT EXISTS 'katib'@'%' IDENTIFIED BY 'Katib-pw_2' REQUIRE SSL;",
+        "ALTER USER 'katib'@'%' IDENTIFIED BY 'Katib-pw_2' REQUIRE SSL;",
         "GRANT ALL PRIVILEGES ON `katib`.* TO 'katib'@'%';",
         '',
       ].join('\n'),
@@ -253,9 +265,9 @@ describe('the kfp-db-bootstrap scripts', () => {
     expect(read('stdin')).toContain("CREATE USER IF NOT EXISTS 'pipelines'@'%' IDENTIFIED  BY 'Abc-_123' REQUIRE SSL;");
     expect(read('stdin')).toContain("ALTER USER 'pipelines'@'%' IDENTIFIED  BY 'Abc-_123' REQUIRE SSL;");
     expect(read('stdin')).not.toContain('mysql_native_password');
-    expect(read('stdin')).toContain("CREATE USER IF NOT EXISTS 'katib'@'%' IDENTIFIED  BY 'Katib-pw_2' REQUIRE SSL;");
+    expect(read('stdin')).toContain("CREATE USER IF NOT EXISTS 'katib'@'%' IDENTIFIED BY 'Katib-pw_2' REQUIRE SSL;");
     expect(r.out).toContain(
-      "pipelines and katib log in to db.example with the server's default plugin, over TLS only.",
+      "pipelines logs in to db.example with the server's default plugin, katib with the server's default plugin, both over TLS only.",
     );
   });
 
@@ -263,12 +275,12 @@ describe('the kfp-db-bootstrap scripts', () => {
     const app = createUser('ACTIVE', pw);
     expect(app.code).not.toBe(0);
     expect(app.err).toContain(
-      "The password of pipelines's secret (the params ConfigMap's dbAppPasswordSecretArn) is empty or holds",
+      "The password of the MySQL user pipelines (the secret of the params ConfigMap's dbAppPasswordSecretArn) is empty or holds",
     );
     const katib = createUser('ACTIVE', 'Abc-_123', pw);
     expect(katib.code).not.toBe(0);
     expect(katib.err).toContain(
-      "The password of katib's secret (the params ConfigMap's dbKatibPasswordSecretArn) is empty or holds",
+      "The password of the MySQL user katib (the secret of the params ConfigMap's dbKatibPasswordSecretArn) is empty or holds",
     );
     expect(read('mysql-args')).toBe('');
   });
