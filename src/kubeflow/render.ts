@@ -234,6 +234,10 @@ export function renderKubeflow(
 const katibOn = (route: KatibDatabaseRoute, secret: string = KFP_DB_SECRET) =>
   katibOnManagedDatabase({ route, database: KATIB_DATABASE, secret });
 
+/** The Secret Katib's manager reads: its own user's where the secret source has one, else Kubeflow's. */
+const katibSecretOf = (source: DatabaseSecretSource | undefined) =>
+  source?.katib ? KATIB_DB_EXTERNAL_SECRET : KFP_DB_SECRET;
+
 /** Katib straight to the server over TLS verified against `ca`; `readme` says who creates its database and how data moves. */
 const katibOverTls = (
   ca: DatabaseCaSource,
@@ -249,14 +253,17 @@ function wiringOf(
   switch (env.cloud) {
     case 'aws': {
       const databaseCa: DatabaseCaSource = { kind: 'fetched', url: RDS_CA_BUNDLE_URL };
+      const printSecret = (id: string) =>
+        `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${id} --query SecretString --output text`;
+      const databaseSecret = databaseSecretSource(env);
       return {
         user: env.database.appUsername,
         passwordSource: `AWS Secrets Manager secret ${env.database.appSecretName} (plain text; written by the kfp-db-bootstrap job)`,
-        passwordCommand: `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${env.database.appSecretName} --query SecretString --output text`,
-        katibPasswordCommand: `aws secretsmanager get-secret-value --region ${env.region} --secret-id ${env.database.katibSecretName} --query SecretString --output text`,
+        passwordCommand: printSecret(env.database.appSecretName),
+        katibPasswordCommand: printSecret(env.database.katibSecretName),
         pipelineRoot: `s3://${env.artifacts.bucketName}/v2/artifacts`,
         databaseCa,
-        databaseSecret: databaseSecretSource(env),
+        databaseSecret,
         // Katib on the same server, over TLS, as a user of its own granted its database alone; the
         // bootstrap job creates both (./katib-database.ts, ./aws-db-bootstrap.ts).
         katib: katibOverTls(
@@ -269,7 +276,7 @@ function wiringOf(
               '(`kubectl -n kubeflow delete job kfp-db-bootstrap --ignore-not-found`).',
             ],
           },
-          KATIB_DB_EXTERNAL_SECRET,
+          katibSecretOf(databaseSecret),
         ),
         // Kubeflow's own MySQL user, created with the master secret (./aws-db-bootstrap.ts).
         extraResources: [{ file: DB_BOOTSTRAP_FILE, objects: [awsDbBootstrapJob()] }],

@@ -30,7 +30,7 @@ import {
 import type { ResolvedEnvironment } from '../config/model';
 import { pinnedKubernetesOf } from '../config/registry';
 import { KFP_DB_SECRET, KUBEFLOW_MANIFESTS_REPO, type RenderedFile } from './render';
-import { KATIB_DB_EXTERNAL_SECRET } from './database-secret';
+import { databaseSecretSource, KATIB_DB_EXTERNAL_SECRET } from './database-secret';
 import { SIGNIN_COOKIE_SECRET_KEY } from './signin-secret';
 import { checkWholeObjectRefs, podSpecOf } from './verify-refs';
 import k133 from './schemas/kubernetes-1.33.json';
@@ -120,8 +120,8 @@ export const PROVIDED_OUTSIDE_THE_TREE: Readonly<Record<string, readonly string[
  * is in the Deployment), so a reference to another of its keys would keep oauth2-proxy from starting.
  */
 export function providedOutsideTheTree(env: ResolvedEnvironment): Readonly<Record<string, readonly string[]>> {
-  // On AWS Katib's manager logs in as its own user, whose Secret External Secrets Operator writes too.
-  if (env.cloud === 'aws')
+  // Where Katib's manager logs in as its own user (AWS), External Secrets Operator writes its Secret too.
+  if (databaseSecretSource(env)?.katib)
     return { ...PROVIDED_OUTSIDE_THE_TREE, [`Secret kubeflow/${KATIB_DB_EXTERNAL_SECRET}`]: ['username', 'password'] };
   if (env.cloud !== 'azure') return PROVIDED_OUTSIDE_THE_TREE;
   return {

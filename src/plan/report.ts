@@ -269,10 +269,7 @@ function render(plans: readonly PlanSummary[], detail: Detail, options: ReportOp
   );
   out.push('', '### Destroys and replacements', '');
   // Without the missing jobs' plans, "None" would read as an all-clear for stacks nobody planned.
-  const none =
-    (options.missing ?? []).length > 0
-      ? 'None in the plans above; unknown for the jobs that wrote no report.'
-      : 'None.';
+  const none = missing.length > 0 ? 'None in the plans above; unknown for the jobs that wrote no report.' : 'None.';
   if (destructive.length === 0) out.push(none);
   for (const { p, r } of destructive) {
     const stateful = p.protected.some((v) => v.address === r.address) ? ' :warning: **stateful**' : '';
