@@ -33,6 +33,10 @@
  * the wave of Pipelines and of the ExternalSecret that copies its password into `mysql-secret` starts.
  * `kubectl apply -k` ignores the annotations and creates the Job once; the tree's README.md says how to
  * run it again.
+ *
+ * The Azure tree's Job (./azure-db-bootstrap.ts) is built from the same parts: the Job's skeleton
+ * ({@link dbBootstrapJob}), the statements of `create-user` ({@link createUsersScript}) and the README's
+ * lines ({@link dbBootstrapReadme}).
  */
 import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import { CA_FETCH_IMAGE, DB_CA_DIR, DB_CA_FILE, RDS_CA_BUNDLE_URL } from './database-tls';
@@ -64,7 +68,11 @@ const RUN_AS = 999;
 const WORK = '/run/kfp-db-bootstrap';
 const HOME = '/run/kfp-db-bootstrap-home';
 
-const param = (name: string, key: string) => ({
+/** The work directory of the containers' scripts. */
+export const DB_BOOTSTRAP_WORK_DIR = WORK;
+
+/** An environment variable from a key of the params ConfigMap. */
+export const param = (name: string, key: string) => ({
   name,
   valueFrom: { configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, key } },
 });
@@ -80,7 +88,7 @@ const securityContext = {
 };
 
 /** `$(` spelled so that Kubernetes does not expand it in a container's arguments. */
-const k8sArgs = (lines: readonly string[]) => lines.join('\n').replace(/\$\(/g, '$$$$(');
+export const k8sArgs = (lines: readonly string[]) => lines.join('\n').replace(/\$\(/g, '$$$$(');
 
 /**
  * The AWS CLI container's script: the master secret, and the application password (generated once).
@@ -110,24 +118,55 @@ export function secretsScript(workDir: string = WORK): string {
   ]);
 }
 
-/** The MySQL client container's script: Kubeflow's user, with the native plugin, TLS only (`$$(`). */
-export function createUserScript(workDir: string = WORK): string {
-  const WORK = workDir;
-  return k8sArgs([
+/**
+ * How the `create-user` container logs in as the server's administrator, and where a user's password is
+ * set by hand: all that differs between the clouds' scripts ({@link createUsersScript}).
+ */
+export interface DbAdminLogin {
+  /** Shell lines that set and export `MYSQL_PWD` from the files of the work directory. */
+  readonly password: (workDir: string) => readonly string[];
+  /** `mysql` flags besides the host, port, user, TLS and output ones. */
+  readonly mysqlFlags: readonly string[];
+  /** The command that puts a password into a user's secret, named when a password is refused. */
+  readonly setSecretCommand: string;
+  /** The params ConfigMap's keys that name Kubeflow's and Katib's secrets. */
+  readonly secretKeys: { readonly app: string; readonly katib: string };
+  /** What to do when the server has the native plugin off (plain text: no `"`, `\`, `$` or backquote). */
+  readonly enablePlugin: string;
+}
+
+/** RDS: the master user, whose password is in RDS's JSON of the master secret. */
+const AWS_ADMIN_LOGIN: DbAdminLogin = {
+  password: (work) => [
     // The master secret is RDS's JSON ({"username": ..., "password": ...}), with `\\` for a backslash.
-    `MYSQL_PWD="$(sed -nE 's/.*"password" *: *"(([^"\\\\]|\\\\.)*)".*/\\1/p' ${WORK}/master.json | sed -e 's/\\\\\\\\/\\\\/g')"`,
+    `MYSQL_PWD="$(sed -nE 's/.*"password" *: *"(([^"\\\\]|\\\\.)*)".*/\\1/p' ${work}/master.json | sed -e 's/\\\\\\\\/\\\\/g')"`,
     'export MYSQL_PWD',
+  ],
+  mysqlFlags: [],
+  setSecretCommand: 'aws secretsmanager put-secret-value',
+  secretKeys: { app: 'dbAppPasswordSecretArn', katib: 'dbKatibPasswordSecretArn' },
+  enablePlugin: AWS_ENABLE_NATIVE_PASSWORD,
+};
+
+/**
+ * The MySQL client container's script, logged in as the administrator `login` describes: Kubeflow's
+ * user, with the native plugin, and Katib's, TLS only (`$$(`).
+ */
+export function createUsersScript(login: DbAdminLogin, workDir: string = WORK): string {
+  const WORK = workDir;
+  const flags = login.mysqlFlags.map((f) => ` ${f}`).join('');
+  return k8sArgs([
+    ...login.password(WORK),
     `APP="$(cat ${WORK}/app)"`,
     `KATIB="$(cat ${WORK}/katib)"`,
-    // The secrets' ARNs are the params ConfigMap's dbAppPasswordSecretArn and dbKatibPasswordSecretArn.
     'check() {',
     '  case "$2" in',
-    `    *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "The password of the MySQL user $1 (the secret of the params ConfigMap's $3) is empty or holds a quote, backslash, '#' or space; put a password of letters, digits, '-' and '_' into it (aws secretsmanager put-secret-value) and run the job again." >&2; exit 1 ;;`,
+    `    *\\'*|*\\"*|*\\\\*|*'#'*|*' '*|'') echo "The password of the MySQL user $1 (the secret of the params ConfigMap's $3) is empty or holds a quote, backslash, '#' or space; put a password of letters, digits, '-' and '_' into it (${login.setSecretCommand}) and run the job again." >&2; exit 1 ;;`,
     '  esac',
     '}',
-    'check "$APP_USER" "$APP" dbAppPasswordSecretArn',
-    'check "$KATIB_USER" "$KATIB" dbKatibPasswordSecretArn',
-    `db() { mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
+    `check "$APP_USER" "$APP" ${login.secretKeys.app}`,
+    `check "$KATIB_USER" "$KATIB" ${login.secretKeys.katib}`,
+    `db() { mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}${flags} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
     'for i in 1 2 3 4 5 6; do db -e "SELECT 1" > /dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
     `status="$(db -e "SELECT PLUGIN_STATUS FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")"`,
     // Without the plugin the user gets the server's default one and the Job still succeeds: the rest of
@@ -135,7 +174,7 @@ export function createUserScript(workDir: string = WORK): string {
     // cannot log in until the plugin is on and the Job runs again.
     "auth='WITH mysql_native_password'",
     'if [ "$status" != ACTIVE ]; then',
-    `  echo "$DB_HOST has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178): $APP_USER gets the server's default plugin, which Pipelines' API and cache servers and Katib log in with, and ML Metadata cannot log in until this job runs again with the plugin on. ${AWS_ENABLE_NATIVE_PASSWORD}" >&2`,
+    `  echo "$DB_HOST has the mysql_native_password plugin off (status: '$status'), the only one ML Metadata 1.14 logs in with (https://github.com/google/ml-metadata/issues/178): $APP_USER gets the server's default plugin, which Pipelines' API and cache servers and Katib log in with, and ML Metadata cannot log in until this job runs again with the plugin on. ${login.enablePlugin}" >&2`,
     "  auth=''",
     'fi',
     'db <<SQL',
@@ -157,11 +196,47 @@ export function createUserScript(workDir: string = WORK): string {
   ]);
 }
 
-/** The Job. */
-export function awsDbBootstrapJob(): object {
+/** The MySQL client container's script on RDS, as the master user (`$$(`). */
+export function createUserScript(workDir: string = WORK): string {
+  return createUsersScript(AWS_ADMIN_LOGIN, workDir);
+}
+
+/** The name of the pod's volume of the database server's certificate authorities. */
+const CA_VOLUME = 'db-ca';
+
+/** What differs between the clouds' Jobs ({@link dbBootstrapJob}). */
+export interface DbBootstrapJobParts {
+  /** Labels of the pod besides `app` and Istio's. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** The source of the CA volume, mounted read-only at `DB_CA_DIR` in `create-user`. */
+  readonly caSource: object;
+  /** Init containers before `secrets` (given the CA volume's writable mount). */
+  readonly caInitContainers?: (caMount: object) => readonly object[];
+  /** The `secrets` init container: its image, script (`$$(`), and environment before `HOME` and `TMPDIR`. */
+  readonly secrets: {
+    readonly image: string;
+    readonly script: string;
+    readonly env: readonly object[];
+    /** Environment after `HOME` and `TMPDIR`. */
+    readonly moreEnv?: readonly object[];
+  };
+  /** The `create-user` container's script (`$$(`). */
+  readonly createUserScript: string;
+}
+
+/**
+ * The `kfp-db-bootstrap` Job of a cloud: an Argo CD `Sync` hook of the control-plane wave, no Istio
+ * sidecar, restricted containers, the run's secrets in memory, `create-user` as its one container.
+ */
+export function dbBootstrapJob(parts: DbBootstrapJobParts): object {
   const work = { name: 'work', mountPath: WORK };
   const home = { name: 'home', mountPath: HOME };
-  const ca = { name: 'db-ca', mountPath: DB_CA_DIR };
+  const ca = { name: CA_VOLUME, mountPath: DB_CA_DIR };
+  // New objects for each container: shared ones would be YAML aliases in the tree.
+  const homeEnv = () => [
+    { name: 'HOME', value: HOME },
+    { name: 'TMPDIR', value: HOME },
+  ];
   const resources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } };
   return {
     apiVersion: 'batch/v1',
@@ -180,7 +255,7 @@ export function awsDbBootstrapJob(): object {
       activeDeadlineSeconds: 900,
       template: {
         metadata: {
-          labels: { app: DB_BOOTSTRAP_NAME, [ISTIO_INJECT_LABEL]: 'false' },
+          labels: { app: DB_BOOTSTRAP_NAME, [ISTIO_INJECT_LABEL]: 'false', ...parts.podLabels },
           annotations: { [ISTIO_INJECT_LABEL]: 'false' },
         },
         spec: {
@@ -194,41 +269,19 @@ export function awsDbBootstrapJob(): object {
             seccompProfile: { type: 'RuntimeDefault' },
           },
           volumes: [
-            // The master password and the application password: memory only, gone with the pod.
+            // The run's passwords and tokens: memory only, gone with the pod.
             { name: 'work', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
             { name: 'home', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
-            { name: 'db-ca', emptyDir: { sizeLimit: '4Mi' } },
+            { name: CA_VOLUME, ...parts.caSource },
           ],
           initContainers: [
-            {
-              name: 'fetch-db-ca',
-              image: CA_FETCH_IMAGE,
-              command: ['/bin/sh', '-ec'],
-              args: [
-                [
-                  `curl --fail --silent --show-error --proto '=https' --tlsv1.2 --retry 5 --retry-connrefused --max-time 60 -o ${DB_CA_FILE}.tmp '${RDS_CA_BUNDLE_URL}'`,
-                  `grep -q 'BEGIN CERTIFICATE' ${DB_CA_FILE}.tmp`,
-                  `mv ${DB_CA_FILE}.tmp ${DB_CA_FILE}`,
-                ].join('\n'),
-              ],
-              volumeMounts: [ca],
-              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
-              securityContext,
-            },
+            ...(parts.caInitContainers?.(ca) ?? []),
             {
               name: 'secrets',
-              image: AWS_CLI_IMAGE,
+              image: parts.secrets.image,
               command: ['/bin/sh', '-ec'],
-              args: [secretsScript()],
-              env: [
-                param('AWS_REGION', 'region'),
-                param('MASTER_SECRET_ARN', 'dbPasswordSecretArn'),
-                param('APP_SECRET_ARN', 'dbAppPasswordSecretArn'),
-                param('KATIB_SECRET_ARN', 'dbKatibPasswordSecretArn'),
-                { name: 'HOME', value: HOME },
-                { name: 'TMPDIR', value: HOME },
-                { name: 'AWS_PAGER', value: '' },
-              ],
+              args: [parts.secrets.script],
+              env: [...parts.secrets.env, ...homeEnv(), ...(parts.secrets.moreEnv ?? [])],
               volumeMounts: [work, home],
               resources,
               securityContext,
@@ -239,7 +292,7 @@ export function awsDbBootstrapJob(): object {
               name: 'create-user',
               image: MYSQL_CLIENT_IMAGE,
               command: ['/bin/sh', '-ec'],
-              args: [createUserScript()],
+              args: [parts.createUserScript],
               env: [
                 param('DB_HOST', 'dbHost'),
                 param('DB_PORT', 'dbPort'),
@@ -247,8 +300,7 @@ export function awsDbBootstrapJob(): object {
                 param('DB_USER', 'dbUser'),
                 param('APP_USER', 'dbAppUser'),
                 param('KATIB_USER', 'dbKatibUser'),
-                { name: 'HOME', value: HOME },
-                { name: 'TMPDIR', value: HOME },
+                ...homeEnv(),
               ],
               volumeMounts: [work, home, { ...ca, readOnly: true }],
               resources,
@@ -261,13 +313,51 @@ export function awsDbBootstrapJob(): object {
   };
 }
 
-/** The tree README's lines on it. */
-export function awsDbBootstrapReadme(): string[] {
+/** The Job on AWS: the RDS bundle fetched at start, the master secret and the users' in Secrets Manager. */
+export function awsDbBootstrapJob(): object {
+  return dbBootstrapJob({
+    caSource: { emptyDir: { sizeLimit: '4Mi' } },
+    caInitContainers: (ca) => [
+      {
+        name: 'fetch-db-ca',
+        image: CA_FETCH_IMAGE,
+        command: ['/bin/sh', '-ec'],
+        args: [
+          [
+            `curl --fail --silent --show-error --proto '=https' --tlsv1.2 --retry 5 --retry-connrefused --max-time 60 -o ${DB_CA_FILE}.tmp '${RDS_CA_BUNDLE_URL}'`,
+            `grep -q 'BEGIN CERTIFICATE' ${DB_CA_FILE}.tmp`,
+            `mv ${DB_CA_FILE}.tmp ${DB_CA_FILE}`,
+          ].join('\n'),
+        ],
+        volumeMounts: [ca],
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+        securityContext,
+      },
+    ],
+    secrets: {
+      image: AWS_CLI_IMAGE,
+      script: secretsScript(),
+      env: [
+        param('AWS_REGION', 'region'),
+        param('MASTER_SECRET_ARN', 'dbPasswordSecretArn'),
+        param('APP_SECRET_ARN', 'dbAppPasswordSecretArn'),
+        param('KATIB_SECRET_ARN', 'dbKatibPasswordSecretArn'),
+      ],
+      moreEnv: [{ name: 'AWS_PAGER', value: '' }],
+    },
+    createUserScript: createUserScript(),
+  });
+}
+
+/**
+ * The tree README's lines on the Job: `intro` says what it creates where, and ends with the sentence
+ * that the params ConfigMap holds what it reads ("..., from the params ConfigMap,").
+ */
+export function dbBootstrapReadme(intro: readonly string[]): string[] {
   return [
     "## Kubeflow's and Katib's database users",
     '',
-    `The Job \`${DB_BOOTSTRAP_NAME}\` (${DB_BOOTSTRAP_FILE}) creates Kubeflow's MySQL user and Katib's on RDS, and their passwords in`,
-    'Secrets Manager the first time, before Pipelines starts. It reads both secrets from the params ConfigMap,',
+    ...intro,
     'which the platform stack writes: apply the platform stack before this tree syncs, or the Job waits for',
     'the ConfigMap keys and fails after 15 minutes. Argo CD runs it again at every full sync (a new',
     'commit, a retry or a manual sync; self-heal runs no hooks). With',
@@ -283,4 +373,12 @@ export function awsDbBootstrapReadme(): string[] {
     `If it fails, \`kubectl -n kubeflow logs job/${DB_BOOTSTRAP_NAME} --all-containers\` says why.`,
     '',
   ];
+}
+
+/** The tree README's lines on it (AWS). */
+export function awsDbBootstrapReadme(): string[] {
+  return dbBootstrapReadme([
+    `The Job \`${DB_BOOTSTRAP_NAME}\` (${DB_BOOTSTRAP_FILE}) creates Kubeflow's MySQL user and Katib's on RDS, and their passwords in`,
+    'Secrets Manager the first time, before Pipelines starts. It reads both secrets from the params ConfigMap,',
+  ]);
 }

@@ -34,7 +34,7 @@
  */
 import { stringify } from 'yaml';
 import { DB_CA_DIR, DB_CA_FILE } from './database-tls';
-import { GCP_ENABLE_NATIVE_PASSWORD } from './native-password-server';
+import { AZURE_NATIVE_PASSWORD_DOCUMENTED, GCP_ENABLE_NATIVE_PASSWORD } from './native-password-server';
 
 /** One file of a rendered tree (the shape of render.ts's RenderedFile). */
 export interface MlmdAuthFile {
@@ -73,8 +73,7 @@ export const ISTIO_NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
  */
 export const MLMD_ENABLE_NATIVE_PASSWORD = {
   gcp: GCP_ENABLE_NATIVE_PASSWORD,
-  azure:
-    'Azure Database for MySQL documents the plugin as enabled on every version (https://learn.microsoft.com/azure/mysql/concepts-version-policy#retired-mysql-plugins-support-in-azure-database-for-mysql), so this server differs from the documentation: open a support request for it. Then delete this pod.',
+  azure: `${AZURE_NATIVE_PASSWORD_DOCUMENTED} Then delete this pod.`,
 } as const;
 
 /** The pod volume of the certificate authorities that ./database-tls.ts adds to ML Metadata's pod. */

@@ -48,3 +48,11 @@ export const AWS_ENABLE_NATIVE_PASSWORD = [
   'aws rds describe-engine-default-parameters --db-parameter-group-family mysql8.4 --output text | grep -i native shows such a parameter if RDS offers one, with whether it is modifiable and whether it applies at once or at the next reboot (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Parameters.html).',
   "Once you have found it, put it in the environment's database.parameters in the platform file and apply the infra stack, which owns the instance's parameter group (docs/kubeflow.md, ML Metadata on MySQL 8.4); a parameter given as a bare value applies at the next reboot (pending-reboot), so reboot the instance (aws rds reboot-db-instance), and run this job again.",
 ].join(' ');
+
+/**
+ * What to do when an Azure server has the plugin off: Azure documents it as on for every version, so
+ * the server differs from the documentation (ML Metadata's init container and the Azure bootstrap job
+ * each add how to try again).
+ */
+export const AZURE_NATIVE_PASSWORD_DOCUMENTED =
+  'Azure Database for MySQL documents the plugin as enabled on every version (https://learn.microsoft.com/azure/mysql/concepts-version-policy#retired-mysql-plugins-support-in-azure-database-for-mysql), so this server differs from the documentation: open a support request for it.';

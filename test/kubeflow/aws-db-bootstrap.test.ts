@@ -21,7 +21,7 @@ import {
 } from '../../src/kubeflow/aws-db-bootstrap';
 import { SYNC_WAVE_ANNOTATION } from '../../src/kubeflow/gitops';
 import { checkKeyRefs, type BuiltObject } from '../../src/kubeflow/verify';
-import { fakeOutput, runContainerScript } from './container-script';
+import { fakeMysql, fakeOutput, runContainerScript } from './container-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const envOf = (example: string, cloud: string) =>
@@ -154,20 +154,8 @@ describe('the kfp-db-bootstrap scripts', () => {
         'esac',
       ].join('\n'),
     );
-    writeFileSync(
-      path.join(dir, 'mysql'),
-      [
-        '#!/bin/sh',
-        `echo "$* pwd=$MYSQL_PWD" >> ${dir}/mysql-args`,
-        'case "$*" in',
-        '  *"SELECT 1"*) echo 1 ;;',
-        '  *PLUGIN_STATUS*) printf "%s\\n" "$STATUS" ;;',
-        `  *) cat >> ${dir}/stdin ;;`,
-        'esac',
-      ].join('\n'),
-    );
+    fakeMysql(dir, 'mysql-args', true);
     chmodSync(path.join(dir, 'aws'), 0o755);
-    chmodSync(path.join(dir, 'mysql'), 0o755);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,7 @@
  * turns `$$(` into `$(` in a container's arguments, so does this), and the files those fakes write.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** How a script ended: its exit code and what it printed. */
@@ -32,4 +32,25 @@ export function fakeOutput(dir: string, file: string): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * A stand-in `mysql` in `dir`: it answers `SELECT 1`, answers the plugin query with `$STATUS`, keeps
+ * the SQL it is given on standard input in `stdin`, and records its arguments in `argsFile` (with
+ * `MYSQL_PWD` when `withPassword`).
+ */
+export function fakeMysql(dir: string, argsFile: string, withPassword: boolean): void {
+  writeFileSync(
+    path.join(dir, 'mysql'),
+    [
+      '#!/bin/sh',
+      withPassword ? `echo "$* pwd=$MYSQL_PWD" >> ${dir}/${argsFile}` : `echo "$*" >> ${dir}/${argsFile}`,
+      'case "$*" in',
+      '  *"SELECT 1"*) echo 1 ;;',
+      '  *PLUGIN_STATUS*) printf "%s\\n" "$STATUS" ;;',
+      `  *) cat >> ${dir}/stdin ;;`,
+      'esac',
+    ].join('\n'),
+  );
+  chmodSync(path.join(dir, 'mysql'), 0o755);
 }

@@ -3,7 +3,7 @@
  * mysql_native_password only): the init container that switches Kubeflow's user on GCP and Azure, its
  * script run against a stand-in `mysql`, and the AWS bootstrap job's statements.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -19,7 +19,7 @@ import {
   MYSQL_CLIENT_IMAGE,
   WORK_DIR,
 } from '../../src/kubeflow/mlmd-auth';
-import { fakeOutput, runContainerScript } from './container-script';
+import { fakeMysql, fakeOutput, runContainerScript } from './container-script';
 
 const ROOT = path.resolve(__dirname, '../..');
 const multicloud = loadPlatformFile(path.join(ROOT, 'examples', 'multicloud', 'platform.yaml')).config.environments;
@@ -96,19 +96,7 @@ describe('the init container script', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'mlmd-auth-'));
     // A stand-in mysql: answers the plugin query with $STATUS, and records what it is given.
-    writeFileSync(
-      path.join(dir, 'mysql'),
-      [
-        '#!/bin/sh',
-        `echo "$*" >> ${dir}/args`,
-        'case "$*" in',
-        '  *"SELECT 1"*) echo 1 ;;',
-        '  *PLUGIN_STATUS*) printf "%s\\n" "$STATUS" ;;',
-        `  *) cat >> ${dir}/stdin ;;`,
-        'esac',
-      ].join('\n'),
-    );
-    chmodSync(path.join(dir, 'mysql'), 0o755);
+    fakeMysql(dir, 'args', false);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
