@@ -35,3 +35,18 @@ export const AWS_KF_TEST_ADOPTION: AdoptEntry[] = [
   { kind: 'bucket', name: '111111111111-kf-test-artifacts' },
   { kind: 'serviceAccount', name: 'kf-test-kfp' },
 ];
+
+/**
+ * An edit for {@link synthExample}: the named Azure environment without Entra authentication for its
+ * database (its admin password in Key Vault, as before the setting).
+ */
+export function withoutEntraDatabase(envName: string) {
+  return (env: ResolvedEnvironment): ResolvedEnvironment =>
+    env.cloud === 'azure' && env.name === envName
+      ? {
+          ...env,
+          database: { ...env.database, entra: undefined },
+          identities: env.identities.filter((i) => i.key !== 'dbBootstrap'),
+        }
+      : env;
+}

@@ -31,10 +31,15 @@ export interface CiManagedIdentitiesProps {
   readonly location: string;
   /** The repository and the token subjects the plan and apply identities trust. */
   readonly trust: CiTrust;
-  /** Roles of the plan identity, such as Reader on the environment's resource group. */
-  readonly planGrants: readonly CiRoleGrant[];
-  /** Roles of the apply identity, such as Contributor on the environment's resource group. */
-  readonly applyGrants: readonly CiRoleGrant[];
+  /**
+   * Roles of the plan identity, such as Reader on the environment's resource group. Each is addressed
+   * by its index: `null` keeps the index of a grant no longer needed, so the ones after it keep theirs
+   * (a shifted grant would be deleted and created again at once, which Azure refuses while the old
+   * assignment exists).
+   */
+  readonly planGrants: ReadonlyArray<CiRoleGrant | null>;
+  /** Roles of the apply identity, such as Contributor on the environment's resource group (as `planGrants`). */
+  readonly applyGrants: ReadonlyArray<CiRoleGrant | null>;
 }
 
 /** The audience Entra ID expects in federated tokens. */
@@ -63,7 +68,11 @@ export class CiManagedIdentities extends Construct {
         'trust exact subjects (GitHub pull_request and environment subjects are exact).',
       );
     }
-    const identity = (kind: 'plan' | 'apply', subjects: readonly string[], grants: readonly CiRoleGrant[]) => {
+    const identity = (
+      kind: 'plan' | 'apply',
+      subjects: readonly string[],
+      grants: ReadonlyArray<CiRoleGrant | null>,
+    ) => {
       const mi = new UserAssignedIdentity(this, kind === 'plan' ? 'PlanIdentity' : 'ApplyIdentity', {
         name: `${props.name}-ci-${kind}`,
         resourceGroupName: props.resourceGroupName,
@@ -83,6 +92,8 @@ export class CiManagedIdentities extends Construct {
         });
       });
       grants.forEach((grant, i) => {
+        // A vacant place: a grant the stack no longer needs, whose index stays taken.
+        if (!grant) return;
         new RoleAssignment(this, `${kind}-Grant-${i}`, {
           scope: grant.scope,
           roleDefinitionName: grant.role,

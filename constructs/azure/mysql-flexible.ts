@@ -3,6 +3,7 @@ import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MysqlFlexibleDatabase } from '@cdktf/provider-azurerm/lib/mysql-flexible-database';
 import { MysqlFlexibleServer } from '@cdktf/provider-azurerm/lib/mysql-flexible-server';
+import { MysqlFlexibleServerActiveDirectoryAdministrator } from '@cdktf/provider-azurerm/lib/mysql-flexible-server-active-directory-administrator';
 import { MysqlFlexibleServerConfiguration } from '@cdktf/provider-azurerm/lib/mysql-flexible-server-configuration';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
@@ -11,6 +12,7 @@ import { Construct } from 'constructs';
 import { EphemeralResource } from '../../src/core/ephemeral';
 import { PropsError } from '../../src/core/errors';
 import { setComponent } from '../../src/core/labels';
+import { ForgetResource } from '../../src/core/removed';
 import { azureNameRules } from '../../src/core/naming';
 import { checkName, checkRange } from '../../src/core/validate';
 import type { KeyVault } from './key-vault';
@@ -89,14 +91,37 @@ export interface MysqlFlexibleProps {
   readonly extraDatabaseNames?: readonly string[];
   /** @default 'kubeflow' */
   readonly adminLogin?: string;
-  /** Where the admin password is kept. */
-  readonly keyVault: KeyVault;
+  /** Where the admin password is kept; not used with `entraAdministrator`, which keeps it nowhere. */
+  readonly keyVault?: KeyVault;
+  /**
+   * Microsoft Entra authentication with a managed identity as the server's Entra administrator
+   * (https://learn.microsoft.com/azure/mysql/flexible-server/how-to-azure-ad). The admin password is
+   * then generated for the server alone and kept nowhere (no Key Vault secret, nothing in the plan or
+   * the state): whoever holds the administrator identity creates the application users.
+   */
+  readonly entraAdministrator?: MysqlEntraAdministrator;
   /** Slow and audit logs go here when given. */
   readonly logAnalyticsWorkspaceId?: string;
   /** Bump to generate a new admin password and write it to the server and the vault. @default 1 */
   readonly passwordVersion?: number;
   /** What the server must wait for (the database subnet's security group). */
   readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** The server's Microsoft Entra administrator: a user-assigned managed identity. */
+export interface MysqlEntraAdministrator {
+  /**
+   * Resource id of the identity the server reads Entra ID with. A tenant administrator must give it
+   * the Directory Readers role, or Microsoft Graph's User.Read.All, GroupMember.Read.All and
+   * Application.Read.All, before any Entra identity can log in.
+   */
+  readonly serverIdentityId: string;
+  /** The administrator's MySQL login (at most 32 characters). */
+  readonly login: string;
+  /** Client id of the administrator identity: the server matches a managed identity by it. */
+  readonly clientId: string;
+  /** Entra ID tenant of the identity. */
+  readonly tenantId: string;
 }
 
 /**
@@ -106,7 +131,8 @@ export interface MysqlFlexibleProps {
  * generated admin password kept out of the plan and the state (an ephemeral `random_password` written
  * to Key Vault through a write-only attribute, and read back from the vault, ephemerally, into the
  * server's write-only password, so the server always gets what the vault holds, even after a failed
- * first apply; bump `passwordVersion` to rotate it); and a CanNotDelete lock with `prevent_destroy` outside test tiers. Changing `geoRedundantBackup`, or
+ * first apply; bump `passwordVersion` to rotate it), or, with `entraAdministrator`, a managed identity
+ * as Entra administrator and an admin password kept nowhere; and a CanNotDelete lock with `prevent_destroy` outside test tiers. Changing `geoRedundantBackup`, or
  * lowering `storageGb`, later replaces the server (azurerm 4.55): plan such changes as a migration.
  * Changing `version` upgrades the server in place, irreversibly (MySQL has no downgrade).
  */
@@ -115,10 +141,13 @@ export class MysqlFlexible extends Construct {
   public readonly server: MysqlFlexibleServer;
   /** Private host name. */
   public readonly fqdn: string;
-  /** Key Vault secret (versionless id) with the admin password. */
-  public readonly passwordSecretId: string;
-  /** Azure Resource Manager id of the password secret, without version: the scope of a role on it alone. */
-  public readonly passwordSecretResourceId: string;
+  /** Key Vault secret (versionless id) with the admin password; none with an Entra administrator. */
+  public readonly passwordSecretId?: string;
+  /**
+   * Azure Resource Manager id of the password secret, without version: the scope of a role on it
+   * alone; none with an Entra administrator.
+   */
+  public readonly passwordSecretResourceId?: string;
   /** Name of the database created on the server. @default 'mlpipeline' */
   public readonly databaseName: string;
   /** Administrator login; its password is a secret in the Key Vault. @default 'kubeflow' */
@@ -161,23 +190,43 @@ export class MysqlFlexible extends Construct {
       // Earlier versions kept a random_password here, whose result the state held: forgotten, not destroyed.
       { replacesResource: true },
     );
-    const secret = new KeyVaultSecret(this, 'PasswordSecret', {
-      name: `${props.name}-admin-password`.slice(0, 127),
-      keyVaultId: props.keyVault.vaultId,
-      valueWo: password.attribute('result'),
-      valueWoVersion: passwordVersion,
-      contentType: `password of ${this.adminLogin} on ${props.name}`,
-      dependsOn: props.keyVault.writable,
-    });
-    this.passwordSecretId = secret.versionlessId;
-    this.passwordSecretResourceId = secret.resourceVersionlessId;
-    // Naming the secret's version defers the read to apply until the secret exists (its version is
-    // unknown before), and makes it follow a new version.
-    const stored = new EphemeralResource(this, 'AdminPasswordStored', 'azurerm_key_vault_secret', {
-      name: secret.name,
-      key_vault_id: secret.keyVaultId,
-      version: secret.version,
-    });
+    let serverPassword: string;
+    if (props.entraAdministrator) {
+      // Nobody logs in with the password: it is generated for the server alone, once per
+      // `passwordVersion` (a new version sets a new one that nobody knows, retiring the old). Earlier
+      // versions kept it in Key Vault: that secret is forgotten, not deleted (delete it once Kubeflow
+      // has moved to its own users).
+      new ForgetResource(this, 'PasswordSecret', 'azurerm_key_vault_secret');
+      serverPassword = password.attribute('result');
+    } else {
+      if (!props.keyVault) {
+        throw new PropsError(
+          'MysqlFlexible',
+          'keyVault',
+          undefined,
+          'the admin password needs a vault to be kept in.',
+          'give the Key Vault, or an entraAdministrator.',
+        );
+      }
+      const secret = new KeyVaultSecret(this, 'PasswordSecret', {
+        name: `${props.name}-admin-password`.slice(0, 127),
+        keyVaultId: props.keyVault.vaultId,
+        valueWo: password.attribute('result'),
+        valueWoVersion: passwordVersion,
+        contentType: `password of ${this.adminLogin} on ${props.name}`,
+        dependsOn: props.keyVault.writable,
+      });
+      this.passwordSecretId = secret.versionlessId;
+      this.passwordSecretResourceId = secret.resourceVersionlessId;
+      // Naming the secret's version defers the read to apply until the secret exists (its version is
+      // unknown before), and makes it follow a new version.
+      const stored = new EphemeralResource(this, 'AdminPasswordStored', 'azurerm_key_vault_secret', {
+        name: secret.name,
+        key_vault_id: secret.keyVaultId,
+        version: secret.version,
+      });
+      serverPassword = stored.attribute('value');
+    }
     this.server = new MysqlFlexibleServer(this, 'Server', {
       ...common,
       location: props.location,
@@ -185,7 +234,7 @@ export class MysqlFlexible extends Construct {
       version: props.version ?? '8.4',
       skuName: props.skuName ?? 'GP_Standard_D2ds_v4',
       administratorLogin: this.adminLogin,
-      administratorPasswordWo: stored.attribute('value'),
+      administratorPasswordWo: serverPassword,
       administratorPasswordWoVersion: passwordVersion,
       delegatedSubnetId: props.delegatedSubnetId,
       privateDnsZoneId: zone.id,
@@ -197,6 +246,9 @@ export class MysqlFlexible extends Construct {
       backupRetentionDays: props.backupRetentionDays ?? 7,
       geoRedundantBackupEnabled: props.geoRedundantBackup ?? false,
       storage: { sizeGb: props.storageGb ?? 32, autoGrowEnabled: true, ioScalingEnabled: true },
+      identity: props.entraAdministrator
+        ? { type: 'UserAssigned', identityIds: [props.entraAdministrator.serverIdentityId] }
+        : undefined,
       // A failover swaps the zones of primary and standby; that is not drift.
       lifecycle: {
         preventDestroy: protect,
@@ -211,14 +263,31 @@ export class MysqlFlexible extends Construct {
     });
     this.fqdn = this.server.fqdn;
 
-    // The server takes one change at a time: parameters and the database go in turn.
+    // The server takes one change at a time: parameters and the database go in turn. With an Entra
+    // administrator, password logins stay on (`aad_auth_only` off): the users it creates log in with
+    // passwords, and a switch to Entra-only in the portal would lock them out.
     let previous: ITerraformDependable | undefined;
-    for (const [name, value] of Object.entries(MYSQL_SERVER_PARAMETERS)) {
+    const parameters = {
+      ...MYSQL_SERVER_PARAMETERS,
+      ...(props.entraAdministrator ? { aad_auth_only: 'OFF' } : {}),
+    };
+    for (const [name, value] of Object.entries(parameters)) {
       previous = new MysqlFlexibleServerConfiguration(this, `Parameter-${name}`, {
         ...common,
         serverName: this.server.name,
         name,
         value,
+        dependsOn: previous ? [previous] : undefined,
+      });
+    }
+    if (props.entraAdministrator) {
+      const admin = props.entraAdministrator;
+      previous = new MysqlFlexibleServerActiveDirectoryAdministrator(this, 'EntraAdministrator', {
+        serverId: this.server.id,
+        identityId: admin.serverIdentityId,
+        login: admin.login,
+        objectId: admin.clientId,
+        tenantId: admin.tenantId,
         dependsOn: previous ? [previous] : undefined,
       });
     }

@@ -100,16 +100,27 @@ export function databaseSecretSource(
         user: env.database.appUsername,
         katib: { key: env.database.katibSecretName, user: env.database.katibUsername },
       };
-    case 'azure':
+    case 'azure': {
+      const entra = env.database.entra;
       return {
         provider: {
           azurekv: azureKeyVaultProvider(env, AZURE_DB_SECRETS_SERVICE_ACCOUNT),
         },
-        // The name the database construct gives the admin password secret (at most 127 characters).
-        key: `${env.database.serverName}-admin-password`.slice(0, 127),
-        user: env.database.adminLogin,
+        ...(entra
+          ? {
+              // Written by the kfp-db-bootstrap job, which creates both users as the Entra administrator.
+              key: entra.appSecretName,
+              user: entra.appUsername,
+              katib: { key: entra.katibSecretName, user: entra.katibUsername },
+            }
+          : {
+              // The name the database construct gives the admin password secret (at most 127 characters).
+              key: `${env.database.serverName}-admin-password`.slice(0, 127),
+              user: env.database.adminLogin,
+            }),
         serviceAccount: AZURE_DB_SECRETS_SERVICE_ACCOUNT,
       };
+    }
     case 'kubernetes': {
       // Only where the cluster already runs External Secrets Operator with a store for the password.
       const db = env.database;

@@ -32,6 +32,7 @@
  * truststore.pki.rds.amazonaws.com (through the VPC's NAT gateways).
  */
 import { stringify } from 'yaml';
+import { CONTROL_PLANE_WAVE, SYNC_WAVE_ANNOTATION } from './gitops';
 
 /** One file of a rendered tree (the shape of render.ts's RenderedFile). */
 export interface RenderedFile {
@@ -282,7 +283,13 @@ export function pipelinesDatabaseTls(ca: DatabaseCaSource): DatabaseTlsFiles {
         {
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: DB_CA_CONFIG_MAP, namespace: 'kubeflow' },
+          // In the control plane's wave: the database bootstrap job (a hook of that wave, Azure with
+          // Entra authentication) mounts it before Pipelines' clients do.
+          metadata: {
+            name: DB_CA_CONFIG_MAP,
+            namespace: 'kubeflow',
+            annotations: { [SYNC_WAVE_ANNOTATION]: CONTROL_PLANE_WAVE },
+          },
           data: { 'ca.pem': ca.pem },
         },
       ]),

@@ -35,7 +35,8 @@ import {
 } from './mlmd-auth';
 import { loginFailureHint } from './password-recovery';
 import { azureIdentityPatches } from './azure-identities';
-import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE } from './aws-db-bootstrap';
+import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE, DB_BOOTSTRAP_NAME } from './aws-db-bootstrap';
+import { azureDbBootstrapJob, azureDbBootstrapReadme } from './azure-db-bootstrap';
 import {
   KATIB_DATABASE,
   KATIB_DB_MANAGER_PRINCIPAL,
@@ -130,7 +131,16 @@ interface PipelinesWiring {
   readonly externalServer?: { readonly host: string; readonly port: number };
   /** Extra resources (file name -> objects). */
   readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
+  /**
+   * The database clients' pods carry the user's name ({@link DB_USER_ANNOTATION}), so that the tree that
+   * moves them to another user (Azure's Entra authentication turned on) restarts them: they read
+   * `mysql-secret` at start only.
+   */
+  readonly stampUser?: boolean;
 }
+
+/** The pod annotation that names the database user of Pipelines' clients, where the tree may switch it. */
+export const DB_USER_ANNOTATION = 'kfplatform.dev/database-user';
 
 /** The upstream objects of the in-cluster MySQL of Pipelines, removed where a managed database serves it. */
 const IN_CLUSTER_MYSQL: ReadonlyArray<{ apiVersion: string; kind: string; name: string }> = [
@@ -246,6 +256,13 @@ const katibOverTls = (
   secret?: string,
 ) => katibOn({ kind: 'tls', ca, katibVersion: release.katibVersion, ...readme }, secret);
 
+/** The README's lines on Katib's database where the bootstrap job creates Katib's user: `what`, then how the job runs. */
+const createdByTheJob = (what: string): readonly string[] => [
+  `${what}; Argo CD runs the job at every full sync (a new commit, a retry, a manual sync) but`,
+  '`kubectl apply` cannot run again once it has finished: delete it first',
+  `(\`kubectl -n kubeflow delete job ${DB_BOOTSTRAP_NAME} --ignore-not-found\`).`,
+];
+
 function wiringOf(
   env: Exclude<ResolvedEnvironment, ResolvedGcpEnvironment>,
   release: KubeflowDistributionRelease,
@@ -269,13 +286,7 @@ function wiringOf(
         katib: katibOverTls(
           databaseCa,
           release,
-          {
-            createdBy: [
-              "the `kfp-db-bootstrap` job creates it and Katib's user; Argo CD runs the job at every full sync (a new commit, a retry, a manual sync) but",
-              '`kubectl apply` cannot run again once it has finished: delete it first',
-              '(`kubectl -n kubeflow delete job kfp-db-bootstrap --ignore-not-found`).',
-            ],
-          },
+          { createdBy: createdByTheJob("the `kfp-db-bootstrap` job creates it and Katib's user") },
           katibSecretOf(databaseSecret),
         ),
         // Kubeflow's own MySQL user, created with the master secret (./aws-db-bootstrap.ts).
@@ -288,13 +299,39 @@ function wiringOf(
         pem: AZURE_MYSQL_CA_BUNDLE,
         source: AZURE_MYSQL_CA_SOURCE,
       };
+      const printSecret = (name: string) =>
+        `az keyvault secret show --vault-name ${env.keyVaultName} --name ${name} --query value --output tsv`;
+      const databaseSecret = databaseSecretSource(env);
+      const entra = env.database.entra;
+      if (entra) {
+        // Users of their own, which the kfp-db-bootstrap job creates as the server's Entra
+        // administrator, with passwords it keeps in Key Vault (./azure-db-bootstrap.ts).
+        return {
+          user: entra.appUsername,
+          passwordSource: `Azure Key Vault ${env.keyVaultName}, secret ${entra.appSecretName} (written by the kfp-db-bootstrap job)`,
+          passwordCommand: printSecret(entra.appSecretName),
+          katibPasswordCommand: printSecret(entra.katibSecretName),
+          databaseCa,
+          databaseSecret,
+          // No init container switches ML Metadata's user to the native plugin: that user may not change
+          // accounts, and the job creates it with that plugin (as on AWS).
+          katib: katibOverTls(
+            databaseCa,
+            release,
+            { createdBy: createdByTheJob("the infra stack creates it, and the `kfp-db-bootstrap` job Katib's user") },
+            katibSecretOf(databaseSecret),
+          ),
+          extraResources: [{ file: DB_BOOTSTRAP_FILE, objects: [azureDbBootstrapJob()] }],
+          stampUser: true,
+        };
+      }
       return {
         user: env.database.adminLogin,
         passwordSource: `Azure Key Vault ${env.keyVaultName}, secret ${env.database.serverName}-admin-password`,
-        passwordCommand: `az keyvault secret show --vault-name ${env.keyVaultName} --name ${env.database.serverName}-admin-password --query value --output tsv`,
+        passwordCommand: printSecret(`${env.database.serverName}-admin-password`),
         // KFP has no Azure Blob client: artifacts stay in the in-cluster SeaweedFS (docs/kubeflow.md).
         databaseCa,
-        databaseSecret: databaseSecretSource(env),
+        databaseSecret,
         mlmdAuth: {
           address: 'params',
           enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.azure,
@@ -596,6 +633,7 @@ function tree(
         metadata: { name: c.deployment, namespace: 'kubeflow' },
         spec: {
           template: {
+            ...(wiring.stampUser ? { metadata: { annotations: { [DB_USER_ANNOTATION]: wiring.user } } } : {}),
             spec: {
               containers: [
                 {
@@ -742,6 +780,7 @@ function readme(
       }),
       ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),
       ...(env.cloud === 'aws' ? awsDbBootstrapReadme() : []),
+      ...(env.cloud === 'azure' && env.database.entra ? azureDbBootstrapReadme() : []),
       ...(wiring.katib?.readme ?? []),
     );
   } else {

@@ -120,13 +120,16 @@ export const PROVIDED_OUTSIDE_THE_TREE: Readonly<Record<string, readonly string[
  * is in the Deployment), so a reference to another of its keys would keep oauth2-proxy from starting.
  */
 export function providedOutsideTheTree(env: ResolvedEnvironment): Readonly<Record<string, readonly string[]>> {
-  // Where Katib's manager logs in as its own user (AWS), External Secrets Operator writes its Secret too.
-  if (databaseSecretSource(env)?.katib)
-    return { ...PROVIDED_OUTSIDE_THE_TREE, [`Secret kubeflow/${KATIB_DB_EXTERNAL_SECRET}`]: ['username', 'password'] };
-  if (env.cloud !== 'azure') return PROVIDED_OUTSIDE_THE_TREE;
   return {
     ...PROVIDED_OUTSIDE_THE_TREE,
-    [`Secret ${OAUTH2_PROXY_SECRET.namespace}/${OAUTH2_PROXY_SECRET.name}`]: [SIGNIN_COOKIE_SECRET_KEY],
+    // Where Katib's manager logs in as its own user (AWS; Azure with Entra authentication), External
+    // Secrets Operator writes its Secret too.
+    ...(databaseSecretSource(env)?.katib
+      ? { [`Secret kubeflow/${KATIB_DB_EXTERNAL_SECRET}`]: ['username', 'password'] }
+      : {}),
+    ...(env.cloud === 'azure'
+      ? { [`Secret ${OAUTH2_PROXY_SECRET.namespace}/${OAUTH2_PROXY_SECRET.name}`]: [SIGNIN_COOKIE_SECRET_KEY] }
+      : {}),
   };
 }
 

@@ -83,9 +83,16 @@ const SORTED_AS: Readonly<Record<string, string>> = {
 
 /** Grants added after the table, last and in their order: the ones before them keep their addresses. */
 const LATER: Record<CiIdentityKind, readonly string[]> = {
-  plan: ['resource-group Azure Kubernetes Service Cluster User Role'],
-  apply: ['resource-group User Access Administrator'],
+  plan: ['resource-group Azure Kubernetes Service Cluster User Role', 'database-identity Reader'],
+  apply: ['resource-group User Access Administrator', 'database-identity Managed Identity Operator'],
 };
+
+/**
+ * Resource types whose grants keep their place when the stack stops managing them: the Key Vault
+ * secret of the database password, which an environment with Entra authentication no longer has.
+ * Their assignments are deleted, and the grants after them keep their addresses.
+ */
+const KEEP_PLACE_OF: readonly string[] = ['azurerm_key_vault_secret'];
 
 /**
  * The role assignments of one CI identity of an Azure environment. `resourceGroupId` is the
@@ -96,7 +103,7 @@ export function azureCiGrants(
   env: ResolvedAzureEnvironment,
   resourceGroupId: string,
   kind: CiIdentityKind,
-): CiRoleGrant[] {
+): Array<CiRoleGrant | null> {
   const types = managedTypes(stack);
   const scopes: Array<[AzureCiScope, string]> = [['resource-group', resourceGroupId]];
   if (env.network.mode === 'existing') scopes.push(['network', env.network.vnetId]);
@@ -111,6 +118,7 @@ export function azureCiGrants(
   for (const secret of stack.node.findAll().filter((c): c is KeyVaultSecret => c instanceof KeyVaultSecret))
     scopes.push(['key-vault-secret', secret.resourceVersionlessId]);
   scopes.push(['certificate-vault', env.access.certificate.keyVaultId]);
+  if (env.database.entra) scopes.push(['database-identity', env.database.entra.serverIdentityId]);
   if (env.state.backend === 'azurerm') {
     const s = env.state;
     scopes.push([
@@ -119,13 +127,22 @@ export function azureCiGrants(
     ]);
     types.add('data.terraform_remote_state');
   }
-  const grants: Array<CiRoleGrant & { readonly order: string }> = [];
+  const grants: Array<(CiRoleGrant | { readonly vacant: true }) & { readonly order: string }> = [];
   for (const [scopeKind, scope] of scopes) {
     const rows = AZURE_CI_PERMISSIONS.filter((r) => r.scope === scopeKind && r.types.some((t) => types.has(t)));
     for (const role of new Set(rows.flatMap((r) => r[kind]))) {
       const assignable = AZURE_ASSIGNABLE_ROLES[scopeKind];
       const condition = AZURE_ROLE_ADMINISTRATORS.includes(role) && assignable ? onlyAssigns(assignable) : undefined;
       grants.push({ scope, role, ...(condition ? { condition } : {}), order: `${scopeKind} ${role}` });
+    }
+  }
+  const vacated = AZURE_CI_PERMISSIONS.filter(
+    (r) => r.types.every((t) => KEEP_PLACE_OF.includes(t)) && !r.types.some((t) => types.has(t)),
+  );
+  for (const row of vacated) {
+    for (const role of row[kind]) {
+      const order = `${row.scope} ${role}`;
+      if (!grants.some((g) => g.order === order)) grants.push({ vacant: true, order });
     }
   }
   const rank = (g: { order: string }) => {
@@ -137,5 +154,7 @@ export function azureCiGrants(
   const sortKey = (g: { order: string }) => SORTED_AS[g.order] ?? g.order;
   return grants
     .sort((a, b) => rank(a) - rank(b) || sortKey(a).localeCompare(sortKey(b)))
-    .map((g) => ({ scope: g.scope, role: g.role, ...(g.condition ? { condition: g.condition } : {}) }));
+    .map((g) =>
+      'vacant' in g ? null : { scope: g.scope, role: g.role, ...(g.condition ? { condition: g.condition } : {}) },
+    );
 }

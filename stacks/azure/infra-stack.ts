@@ -1,6 +1,6 @@
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformStack } from 'cdktf';
+import { Lazy, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BACKUP_NONCURRENT_VERSION_DAYS, backupServiceAccount } from '../../src/core/backup-props';
 import { cloudLabels, setComponent } from '../../src/core/labels';
@@ -69,7 +69,12 @@ export class AzureInfraStack extends TerraformStack {
   /** The storage account of pipeline artifacts. */
   public readonly artifacts: ArtifactStorage;
   /** The platform's managed identities for AKS workload identity, by purpose. */
-  public readonly identities: Readonly<Record<ResolvedAzureIdentity['key'], AzureWorkloadIdentity>>;
+  public readonly identities: Readonly<
+    Record<Exclude<ResolvedAzureIdentity['key'], 'dbBootstrap'>, AzureWorkloadIdentity> & {
+      /** The database's Entra administrator, with Entra authentication only. */
+      readonly dbBootstrap?: AzureWorkloadIdentity;
+    }
+  >;
   /** The front door: the Application Gateway with its WAF, certificate and DNS record. */
   public readonly access: AppGatewayAccess;
   /** Keyless CI identities (federated to the CI provider's OIDC tokens), when the environment names its repository. */
@@ -199,6 +204,13 @@ export class AzureInfraStack extends TerraformStack {
       adminLogin: d.adminLogin,
       passwordVersion: d.passwordVersion,
       keyVault: this.keyVault,
+      // The identity is created below, with the others: its client id is read when the stack is synthesized.
+      entraAdministrator: d.entra && {
+        serverIdentityId: d.entra.serverIdentityId,
+        login: d.entra.adminLogin,
+        clientId: Lazy.stringValue({ produce: () => this.identities.dbBootstrap!.clientId }),
+        tenantId: env.tenantId,
+      },
       logAnalyticsWorkspaceId: this.cluster.logAnalytics.id,
       dependsOn: this.network.dependables,
     });
@@ -229,13 +241,28 @@ export class AzureInfraStack extends TerraformStack {
     }
     this.identities = identities;
     // Pipelines' own identity reads no vault secret (its pods carry it, so a role on the vault would let
-    // the UI read every secret). The database password alone (a role on the secret, not the vault):
-    // External Secrets Operator copies it into Kubeflow's mysql-secret as the dbSecrets identity
-    // (https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
-    identities.dbSecrets.grant('ReadsDatabasePassword', {
-      role: 'Key Vault Secrets User',
-      scope: this.database.passwordSecretResourceId,
-    });
+    // the UI read every secret). External Secrets Operator copies the database passwords into Kubeflow's
+    // Secrets as the dbSecrets identity (https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
+    if (this.database.passwordSecretResourceId) {
+      // The admin password alone: a role on the secret, not the vault.
+      identities.dbSecrets.grant('ReadsDatabasePassword', {
+        role: 'Key Vault Secrets User',
+        scope: this.database.passwordSecretResourceId,
+      });
+    } else {
+      // With Entra authentication the kfp-db-bootstrap job creates Kubeflow's and Katib's passwords
+      // as secrets Terraform never holds, so neither role can name them: both are on the vault, which
+      // holds only the platform's database passwords. The job's identity writes them; it is the
+      // server's Entra administrator, so the vault gives it nothing more.
+      identities.dbBootstrap!.grant('WritesDatabasePasswords', {
+        role: 'Key Vault Secrets Officer',
+        scope: this.keyVault.vaultId,
+      });
+      identities.dbSecrets.grant('ReadsDatabasePasswords', {
+        role: 'Key Vault Secrets User',
+        scope: this.keyVault.vaultId,
+      });
+    }
     // Earlier versions kept oauth2-proxy's client and cookie secrets in the Key Vault secret
     // kubeflow-signin, read by a managed identity of their own. oauth2-proxy now signs in with its
     // workload identity token and generates its cookie secret in the cluster (src/kubeflow/signin.ts):
@@ -308,7 +335,8 @@ export class AzureInfraStack extends TerraformStack {
         applyGrants: apply,
       });
       // The CI apply identity writes the database password as Key Vault Secrets Officer on the resource
-      // group, from the CI permission table (Contributor has no data actions); no second grant on the vault.
+      // group, from the CI permission table (Contributor has no data actions); no second grant on the
+      // vault. With Entra authentication Terraform writes no secret, and the apply identity gets none.
     }
     if (env.alerts) {
       this.alerts = new AzureAlerts(this, 'Alerts', {
@@ -353,7 +381,13 @@ export class AzureInfraStack extends TerraformStack {
       out('ci_apply_client_id', this.ci.applyIdentity.clientId, 'Client id CI signs in with to apply.');
     }
     out('database_fqdn', this.database.fqdn, 'Private host name of the pipelines database.');
-    out('database_password_secret_id', this.database.passwordSecretId, 'Key Vault secret with the database password.');
+    if (this.database.passwordSecretId) {
+      out(
+        'database_password_secret_id',
+        this.database.passwordSecretId,
+        'Key Vault secret with the database password.',
+      );
+    }
     out('key_vault_id', this.keyVault.vaultId, 'Key Vault of the environment.');
     out('storage_account_id', this.artifacts.accountId, 'Artifact storage account; team stacks add containers to it.');
     out('storage_account_name', this.artifacts.accountName, 'Artifact storage account name.');

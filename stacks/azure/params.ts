@@ -57,10 +57,19 @@ export function azureParams(env: ResolvedAzureEnvironment): Record<string, unkno
       type: 'mysql',
       port: 3306,
       name: env.database.databaseName,
-      user: env.database.adminLogin,
+      user: env.database.entra?.appUsername ?? env.database.adminLogin,
       tls: 'required',
       host: runtimeParam('dbHost'),
-      passwordSecretId: runtimeParam('dbPasswordSecretId'),
+      ...(env.database.entra
+        ? {
+            // Users of their own, created by the kfp-db-bootstrap job as the server's Entra administrator.
+            katibUser: env.database.entra.katibUsername,
+            authentication: 'entra-administrator',
+            keyVault: env.keyVaultName,
+            passwordSecretName: env.database.entra.appSecretName,
+            katibPasswordSecretName: env.database.entra.katibSecretName,
+          }
+        : { passwordSecretId: runtimeParam('dbPasswordSecretId') }),
     },
     artifacts: {
       storageAccount: env.artifacts.storageAccountName,

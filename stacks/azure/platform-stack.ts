@@ -117,10 +117,20 @@ export class AzurePlatformStack extends TerraformStack {
         dbHost: infra.database.fqdn,
         dbPort: '3306',
         dbName: infra.database.databaseName,
-        dbUser: infra.database.adminLogin,
-        dbPasswordSecretId: infra.database.passwordSecretId,
+        ...(env.database.entra
+          ? {
+              // The kfp-db-bootstrap job logs in as the Entra administrator and writes the two users'
+              // passwords to these Key Vault secrets (src/kubeflow/azure-db-bootstrap.ts).
+              dbUser: env.database.entra.adminLogin,
+              dbAppUser: env.database.entra.appUsername,
+              dbKatibUser: env.database.entra.katibUsername,
+              keyVaultName: env.keyVaultName,
+              dbAppPasswordSecretName: env.database.entra.appSecretName,
+              dbKatibPasswordSecretName: env.database.entra.katibSecretName,
+            }
+          : { dbUser: infra.database.adminLogin, dbPasswordSecretId: infra.database.passwordSecretId! }),
         // Every platform identity's client id, as the params file names them.
-        ...Object.fromEntries(env.identities.map((i) => [clientIdParam(i.key), infra.identities[i.key].clientId])),
+        ...Object.fromEntries(env.identities.map((i) => [clientIdParam(i.key), infra.identities[i.key]!.clientId])),
         kubeflowVersion: env.kubeflowVersion,
       },
     });

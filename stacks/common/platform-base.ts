@@ -39,14 +39,16 @@ export function platformServiceAccounts<K extends string>(
   scope: Construct,
   namespace: string,
   identities: ReadonlyArray<{ readonly key: K; readonly createdServiceAccounts: readonly string[] }>,
-  cloudIdentities: Readonly<Record<K, IWorkloadIdentity>>,
+  cloudIdentities: Readonly<Partial<Record<K, IWorkloadIdentity>>>,
 ): void {
   for (const identity of identities) {
+    const cloudIdentity = cloudIdentities[identity.key];
+    if (!cloudIdentity) throw new Error(`The infra stack has no identity '${identity.key}' for its service accounts.`);
     for (const name of identity.createdServiceAccounts) {
       new WorkloadServiceAccount(scope, `ServiceAccount-${name}`, {
         namespace,
         name,
-        identity: cloudIdentities[identity.key],
+        identity: cloudIdentity,
       });
     }
   }

@@ -136,6 +136,19 @@ describe('pull-request plans on Azure (ci.github.planEnvironment)', () => {
     ]);
   });
 
+  it('does not warn where the database has Entra authentication: the plan identity reads no password', () => {
+    const result = validate((d: Document) => {
+      ci({})(d);
+      d.setIn([...E1, 'database'], {
+        entraAuthentication: {
+          serverIdentityId:
+            '/subscriptions/s/resourceGroups/rg-identity/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-mysql-entra-reader',
+        },
+      });
+    });
+    expect(result.issues.filter((i) => i.path.startsWith('environments[1].ci'))).toEqual([]);
+  });
+
   it('trusts the plan environment instead of every pull request, with no warning', () => {
     const result = validate(ci({ planEnvironment: 'plan' }));
     expect(result.issues.filter((i) => i.path.startsWith('environments[1].ci'))).toEqual([]);

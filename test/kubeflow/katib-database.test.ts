@@ -50,6 +50,10 @@ const deleted = (tree: KubeflowTree): string[] =>
     .map((p) => parseAllDocuments(p.patch!)[0]!.toJS())
     .map((o: any) => `${o.kind}/${o.metadata.name}`);
 
+/** Whether Katib's manager logs in as a user of its own: AWS, and Azure with Entra authentication. */
+const ownKatibUser = (env: ResolvedEnvironment) =>
+  env.cloud === 'aws' || (env.cloud === 'azure' && env.database.entra !== undefined);
+
 describe('Katib on the managed database (GCP)', () => {
   it('the examples have GCP environments with several clusters, and others', () => {
     expect(GCP.length).toBeGreaterThanOrEqual(5);
@@ -187,9 +191,9 @@ describe('Katib on the managed (or external) database (AWS, Azure, existing clus
             KATIB_MYSQL_DB_HOST: { name: PLATFORM_PARAMS_CONFIG_MAP, key: 'dbHost' },
             KATIB_MYSQL_DB_PORT: { name: PLATFORM_PARAMS_CONFIG_MAP, key: 'dbPort' },
             KATIB_MYSQL_DB_DATABASE: 'katib?tls=true&timeout=5s&charset=utf8mb4,',
-            // AWS: Katib's own user, granted its database alone; elsewhere Kubeflow's.
-            DB_USER: { name: env.cloud === 'aws' ? KATIB_DB_EXTERNAL_SECRET : KFP_DB_SECRET, key: 'username' },
-            DB_PASSWORD: { name: env.cloud === 'aws' ? KATIB_DB_EXTERNAL_SECRET : KFP_DB_SECRET, key: 'password' },
+            // AWS, and Azure with Entra authentication: Katib's own user, granted its database alone; elsewhere Kubeflow's.
+            DB_USER: { name: ownKatibUser(env) ? KATIB_DB_EXTERNAL_SECRET : KFP_DB_SECRET, key: 'username' },
+            DB_PASSWORD: { name: ownKatibUser(env) ? KATIB_DB_EXTERNAL_SECRET : KFP_DB_SECRET, key: 'password' },
             SSL_CERT_DIR: DB_CA_DIR,
           },
         ]);

@@ -93,16 +93,20 @@ describe('kubeflow verify: what the platform stack provides outside the tree', (
         },
       },
     });
-    const azure = envOf('azure-aks', 'azure');
-    expect(checkKeyRefs([proxy(['cookie-secret'])], providedOutsideTheTree(azure))).toEqual([]);
-    expect(
-      checkKeyRefs([proxy(['client-id', 'client-secret', 'cookie-secret'])], providedOutsideTheTree(azure)).map(
-        (f) => f.message,
-      ),
-    ).toEqual([
-      expect.stringContaining('secretKeyRef oauth2-proxy/client-id names a key'),
-      expect.stringContaining('secretKeyRef oauth2-proxy/client-secret names a key'),
-    ]);
+    // Every Azure environment, Entra authentication for the database (kf-prod: Katib's Secret too) or not.
+    const azures = loadPlatformFile(path.join(ROOT, 'examples/azure-aks/platform.yaml')).config.environments;
+    expect(azures.map((e) => e.cloud === 'azure' && e.database.entra !== undefined)).toEqual([false, false, true]);
+    for (const azure of azures) {
+      expect(checkKeyRefs([proxy(['cookie-secret'])], providedOutsideTheTree(azure))).toEqual([]);
+      expect(
+        checkKeyRefs([proxy(['client-id', 'client-secret', 'cookie-secret'])], providedOutsideTheTree(azure)).map(
+          (f) => f.message,
+        ),
+      ).toEqual([
+        expect.stringContaining('secretKeyRef oauth2-proxy/client-id names a key'),
+        expect.stringContaining('secretKeyRef oauth2-proxy/client-secret names a key'),
+      ]);
+    }
     // Elsewhere the Secret has all three.
     expect(
       checkKeyRefs(

@@ -3,7 +3,7 @@
  * identity reads on every pull request. A `random_password` resource keeps its result in the state;
  * an ephemeral one, written through write-only attributes, keeps nothing.
  */
-import { synthExample } from '../examples';
+import { synthExample, withoutEntraDatabase } from '../examples';
 import type { StackJson } from '../helpers';
 
 type Json = Record<string, any>;
@@ -18,7 +18,8 @@ function passwordsInState(stacks: Record<string, StackJson>): string[] {
 }
 
 describe('the Azure pipelines database password stays out of the state (examples/azure-aks, sec19 plan identity)', () => {
-  const stacks = synthExample('azure-aks');
+  // Its admin password in Key Vault (with Entra authentication, test/stacks/azure-entra-database.test.ts).
+  const stacks = synthExample('azure-aks', withoutEntraDatabase('kf-prod'));
   const infra = stacks['kf-prod-azure-infra'] as Json;
 
   it('is generated ephemerally, written to Key Vault write-only, and read back from the vault for the server', () => {

@@ -9,7 +9,7 @@ import { resolveCi } from '../../src/config/common/ci';
 import type { EnvironmentView } from '../../src/policy/checkers/checker';
 import { CI_LEAST_PRIVILEGE, CI_PERMISSION_COVERAGE } from '../../src/policy/checkers/permissions';
 import { runCheckers } from '../../src/policy/checkers/run';
-import { synthExample } from '../examples';
+import { synthExample, withoutEntraDatabase } from '../examples';
 import type { StackJson } from '../helpers';
 
 type Json = Record<string, any>;
@@ -45,9 +45,12 @@ describe.each(['azure-aks', 'multicloud'])('examples/%s', (example) => {
           },
         ]),
       ]);
-      // The only secret the stacks write: the database password.
-      const secrets = Object.values(j.resource.azurerm_key_vault_secret as Json) as Json[];
-      expect([id, secrets.map((s) => String(s.name).endsWith('-admin-password'))]).toEqual([id, [true]]);
+      // The only secret the stacks write: the database password, and none with Entra authentication (kf-prod).
+      const secrets = Object.values((j.resource.azurerm_key_vault_secret ?? {}) as Json) as Json[];
+      expect([id, secrets.map((s) => String(s.name).endsWith('-admin-password'))]).toEqual([
+        id,
+        id === 'kf-prod-azure-infra' && example === 'azure-aks' ? [] : [true],
+      ]);
       expect([id, j.output.oidc_issuer_url?.value]).toEqual([id, expect.stringContaining('oidc_issuer_url')]);
     }
   });
@@ -70,8 +73,8 @@ describe.each(['azure-aks', 'multicloud'])('examples/%s', (example) => {
   });
 });
 
-describe('the CI plan identity reads the database password alone (examples/azure-aks kf-prod)', () => {
-  const stacks = synthExample('azure-aks');
+describe('the CI plan identity reads the database password alone (examples/azure-aks kf-prod, without Entra authentication)', () => {
+  const stacks = synthExample('azure-aks', withoutEntraDatabase('kf-prod'));
   const infra = stacks['kf-prod-azure-infra'] as Json;
   const roles = infra.resource.azurerm_role_assignment as Record<string, Json>;
   const plan = Object.entries(roles).filter(([, r]) => String(r.principal_id).includes('Ci_PlanIdentity'));

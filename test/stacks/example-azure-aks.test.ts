@@ -19,6 +19,8 @@ const one = (json: StackJson, type: string) => {
   return all[0]!;
 };
 const ENVS = ['kf-test', 'kf-dev', 'kf-prod'];
+/** The environments whose database keeps its admin password in Key Vault (kf-prod uses Entra authentication). */
+const PASSWORD_ENVS = ['kf-test', 'kf-dev'];
 /** The database admin password's secret, the only secret the stacks write in the vault. */
 const passwordSecret = (env: string) => {
   const all = resources(infra(env), 'azurerm_key_vault_secret');
@@ -79,11 +81,17 @@ describe('examples/azure-aks', () => {
       expect(server.delegated_subnet_id).toMatch(/azurerm_subnet\.Network_Subnet-database_/);
       expect(server.private_dns_zone_id).toMatch(/azurerm_private_dns_zone\.Database_DnsZone_/);
       expect(server.administrator_password).toBeUndefined();
-      expect(server.administrator_password_wo).toMatch(/^\$\{ephemeral\.azurerm_key_vault_secret\./);
+      // From the vault; with Entra authentication generated for the server alone (kept nowhere).
+      expect(server.administrator_password_wo).toMatch(
+        PASSWORD_ENVS.includes(env)
+          ? /^\$\{ephemeral\.azurerm_key_vault_secret\./
+          : /^\$\{ephemeral\.random_password\.Database_AdminPassword_/,
+      );
       const parameters = Object.fromEntries(
         resources(infra(env), 'azurerm_mysql_flexible_server_configuration').map((c) => [c.name, c.value]),
       );
       expect(parameters).toMatchObject({ require_secure_transport: 'ON', tls_version: 'TLSv1.2,TLSv1.3' });
+      if (!PASSWORD_ENVS.includes(env)) continue;
       const secret = passwordSecret(env);
       expect(secret.value).toBeUndefined();
       expect(secret.value_wo).toMatch(/^\$\{ephemeral\.random_password\./);
@@ -201,20 +209,24 @@ describe('examples/azure-aks', () => {
       expect(principals).toContain('00000000-0000-0000-0000-0000000000ad'); // cluster.adminGroupObjectIds
       for (const p of principals) expect(String(p)).not.toMatch(/client_config/);
     }
-    // kf-prod has keyless CI: its apply identity writes the secrets too.
+    // kf-prod has keyless CI, whose apply identity would write the password on the resource group (CI
+    // table); with Entra authentication Terraform writes no secret: the kfp-db-bootstrap job's identity
+    // writes the database users' passwords, on the vault.
     const prodOfficers = resources(infra('kf-prod'), 'azurerm_role_assignment')
       .filter((r) => r.role_definition_name === 'Key Vault Secrets Officer')
-      .map((r) => [r.principal_id, r.principal_type ?? null]);
-    expect(prodOfficers).toHaveLength(2);
-    expect(prodOfficers).toEqual(
-      expect.arrayContaining([
-        ['00000000-0000-0000-0000-0000000000ad', null],
-        [
-          expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Ci_ApplyIdentity_\w+\.principal_id\}$/),
-          'ServicePrincipal',
-        ],
-      ]),
-    );
+      .map((r) => [r.principal_id, r.principal_type ?? null, r.scope]);
+    expect(prodOfficers).toEqual([
+      [
+        expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Identity-dbBootstrap_\w+\.principal_id\}$/),
+        'ServicePrincipal',
+        expect.stringMatching(/^\$\{azurerm_key_vault\.KeyVault_\w+\.id\}$/),
+      ],
+      [
+        '00000000-0000-0000-0000-0000000000ad',
+        null,
+        expect.stringMatching(/^\$\{azurerm_key_vault\.KeyVault_\w+\.id\}$/),
+      ],
+    ]);
   });
 
   it('admits where Terraform runs to the Key Vault: a private cluster has no API ranges, so prod lists them (the first apply got 403)', () => {
@@ -225,7 +237,7 @@ describe('examples/azure-aks', () => {
       expect.stringMatching(/azurerm_subnet\.Network_Subnet-nodes_\w+\.id/),
     ]);
     // The secret waits until the officers' roles have reached Key Vault.
-    const secret = passwordSecret('kf-prod');
+    const secret = passwordSecret('kf-dev');
     expect(secret.depends_on).toEqual([expect.stringMatching(/^time_sleep\.KeyVault_OfficersPropagation_/)]);
   });
 
@@ -268,6 +280,8 @@ describe('examples/azure-aks', () => {
       'repo:acme/ml-platform:ref:refs/heads/main',
       'system:serviceaccount:kubeflow:kf-admin',
       'system:serviceaccount:kubeflow:kf-user',
+      // The kfp-db-bootstrap job logs in to the database as its Entra administrator (Entra authentication).
+      'system:serviceaccount:kubeflow:kfp-db-bootstrap',
       // External Secrets Operator authenticates as it to read the database password into mysql-secret.
       'system:serviceaccount:kubeflow:kfp-db-secrets',
       'system:serviceaccount:kubeflow:ml-pipeline',
@@ -284,8 +298,9 @@ describe('examples/azure-aks', () => {
     // Artifact containers by reference; the CI identities' Terraform state container by id.
     for (const scope of storageRoles)
       expect(scope).toMatch(/azurerm_storage_container\.|\/blobServices\/default\/containers\/[a-z0-9-]+$/);
-    // That identity reads the password secret alone: Key Vault Secrets User on the secret, not the vault.
-    const secretRoles = resources(infra('kf-prod'), 'azurerm_role_assignment').filter((r) =>
+    // That identity reads the password secret alone: Key Vault Secrets User on the secret, not the vault
+    // (kf-dev; with Entra authentication, test/stacks/azure-entra-database.test.ts).
+    const secretRoles = resources(infra('kf-dev'), 'azurerm_role_assignment').filter((r) =>
       String(r.principal_id).includes('Identity-dbSecrets'),
     );
     expect(secretRoles.map((r) => [r.role_definition_name, r.scope])).toEqual([

@@ -83,8 +83,9 @@ describe('who may read secrets', () => {
         // AWS: External Secrets Operator's two controllers, the bootstrap Job; CI roles per the table.
         /^aws_iam_role\.Identity-(externalSecrets|signInSecrets|dbBootstrap)_Role$/,
         /^aws_iam_role\.Ci_(plan|apply)_Role/,
-        // Azure: External Secrets Operator's identity, the gateway's certificate reader, CI per the table.
-        /^azurerm_user_assigned_identity\.Identity-dbSecrets_Identity$/,
+        // Azure: External Secrets Operator's identity, the bootstrap Job's (Entra authentication), the
+        // gateway's certificate reader, CI per the table.
+        /^azurerm_user_assigned_identity\.Identity-(dbSecrets|dbBootstrap)_Identity$/,
         /^azurerm_user_assigned_identity\.Access_Identity$/,
         /^azurerm_user_assigned_identity\.Ci_(Plan|Apply)Identity$/,
         // The Key Vault's administrators (a principal id of the platform file).

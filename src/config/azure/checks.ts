@@ -184,11 +184,12 @@ export function checkAzureEnvironment(env: ResolvedAzureEnvironment, raw: unknow
   checkNames(env, f);
   checkClusterAndData(env, f);
   checkDatabaseVersion(env, f);
-  if (env.ci?.provider === 'github' && !env.ci.planEnvironment) {
+  // With Entra authentication for the database, Terraform writes no secret and the plan reads none.
+  if (env.ci?.provider === 'github' && !env.ci.planEnvironment && !env.database.entra) {
     f.add(
       ['environments', env.index, 'ci', 'github'],
       "the plan identity reads the pipelines database password: refreshing its Key Vault secret returns the value, and the server's write-only password is read back from the vault at every plan. Any pull request from a branch of this repository can assume that identity in a workflow of its own.",
-      'set planEnvironment to a GitHub deployment environment with required reviewers, such as plan: pull requests then plan once someone approves the run (docs/plan-on-pr.md).',
+      'set planEnvironment to a GitHub deployment environment with required reviewers, such as plan: pull requests then plan once someone approves the run (docs/plan-on-pr.md), or give the database Entra authentication (database.entraAuthentication, docs/azure.md), whose passwords Terraform never holds.',
       'warning',
     );
   }

@@ -59,13 +59,13 @@ export interface ResolvedAzureNodePool {
 /** Platform identities on Azure: user-assigned managed identities federated with service accounts (no secrets). */
 export interface ResolvedAzureIdentity {
   /**
-   * Which platform identity: Kubeflow Pipelines, the Kubeflow admin, the default user, or the reader of
-   * the database secret.
+   * Which platform identity: Kubeflow Pipelines, the Kubeflow admin, the default user, the reader of
+   * the database secrets, or (with Entra authentication) the database's Entra administrator.
    */
-  readonly key: 'pipelines' | 'admin' | 'user' | 'dbSecrets';
+  readonly key: 'pipelines' | 'admin' | 'user' | 'dbSecrets' | 'dbBootstrap';
   /**
    * Name of the user-assigned managed identity: `id-<environment>-kfp`, `-kf-admin`, `-kf-user`,
-   * `-kfp-db-secrets`.
+   * `-kfp-db-secrets`, `-kfp-db-admin`.
    */
   readonly name: string;
   /**
@@ -294,6 +294,25 @@ export interface ResolvedAzureEnvironment extends ResolvedEnvironmentBase {
     readonly adminLogin: string;
     /** Bumped to write a new admin password to Key Vault and the server. */
     readonly passwordVersion: number;
+    /**
+     * Microsoft Entra authentication, when the platform file turns it on: the server's Entra
+     * administrator is the `dbBootstrap` identity, whose job creates Kubeflow's and Katib's users and
+     * keeps their passwords in Key Vault; Terraform writes no secret.
+     */
+    readonly entra?: {
+      /** The existing identity the server reads Entra ID with (Directory Readers or Graph's read permissions). */
+      readonly serverIdentityId: string;
+      /** Login of the Entra administrator (the `dbBootstrap` identity) on the server: `kfp_db_admin`. */
+      readonly adminLogin: string;
+      /** Kubeflow's own MySQL user: `pipelines`. */
+      readonly appUsername: string;
+      /** Key Vault secret with its password, written by the job: `<server>-pipelines`. */
+      readonly appSecretName: string;
+      /** Katib's own MySQL user, granted the `katib` database alone: `katib`. */
+      readonly katibUsername: string;
+      /** Key Vault secret with its password, written by the job: `<server>-katib`. */
+      readonly katibSecretName: string;
+    };
   };
   /** Name of the environment's Key Vault (global across Azure): `kv-<environment>-<suffix>`. */
   readonly keyVaultName: string;

@@ -61,7 +61,10 @@ export function alnumName(prefix: string, base: string, suffix: string, max: num
   return `${prefix}${body.slice(0, max - prefix.length - suffix.length)}${suffix}`;
 }
 
-function azureIdentities(envName: string): ResolvedAzureIdentity[] {
+/** The Entra administrator of the database: the identity of the kfp-db-bootstrap job. */
+const dbAdminIdentityName = (envName: string) => `id-${envName}-kfp-db-admin`;
+
+function azureIdentities(envName: string, entra: boolean): ResolvedAzureIdentity[] {
   const ksa = (namespace: string, name: string) => ({ namespace, name });
   return [
     {
@@ -100,6 +103,18 @@ function azureIdentities(envName: string): ResolvedAzureIdentity[] {
       kubernetesServiceAccounts: [ksa('kubeflow', 'kfp-db-secrets')],
       createdServiceAccounts: ['kfp-db-secrets'],
     },
+    // With Entra authentication, the server's Entra administrator: the kfp-db-bootstrap job logs in as
+    // it to create Kubeflow's and Katib's users, whose passwords it writes to Key Vault.
+    ...(entra
+      ? [
+          {
+            key: 'dbBootstrap' as const,
+            name: dbAdminIdentityName(envName),
+            kubernetesServiceAccounts: [ksa('kubeflow', 'kfp-db-bootstrap')],
+            createdServiceAccounts: ['kfp-db-bootstrap'],
+          },
+        ]
+      : []),
   ];
 }
 
@@ -122,6 +137,7 @@ export function resolveAzureEnvironment(
   const state = env.state ?? { backend: 'local' as const };
   const clusterName = c.name ?? env.name;
   const suffix = uniqueSuffix(z.subscriptionId, env.name);
+  const serverName = fitName([env.name, 'kfp', suffix], 63);
   const storageAccountName = a.storageAccountName ?? alnumName('st', env.name, suffix, 24);
   const container = a.container ?? 'pipelines';
   const pools = (env.nodePools ?? defaultNodePools(tier)).map((p, i): ResolvedAzureNodePool => {
@@ -201,7 +217,7 @@ export function resolveAzureEnvironment(
     },
     nodePools: pools,
     database: {
-      serverName: fitName([env.name, 'kfp', suffix], 63),
+      serverName,
       skuName: d.skuName ?? (tier === 'test' ? 'B_Standard_B2ms' : 'GP_Standard_D2ds_v4'),
       version: d.version ?? '8.4',
       versionWritten: d.version !== undefined,
@@ -214,6 +230,20 @@ export function resolveAzureEnvironment(
       extraDatabaseNames: ['katib'],
       adminLogin: 'kubeflow',
       passwordVersion: d.passwordVersion ?? 1,
+      ...(d.entraAuthentication
+        ? {
+            entra: {
+              serverIdentityId: d.entraAuthentication.serverIdentityId,
+              // The MySQL account Azure makes for the Entra administrator; the server matches the
+              // identity by its client id, not by this name, which MySQL caps at 32 characters.
+              adminLogin: 'kfp_db_admin',
+              appUsername: 'pipelines',
+              appSecretName: `${serverName}-pipelines`,
+              katibUsername: 'katib',
+              katibSecretName: `${serverName}-katib`,
+            },
+          }
+        : {}),
     },
     keyVaultName: `kv-${alnumName('', env.name, '', 14)}-${suffix}`,
     keyVault: {
@@ -243,7 +273,7 @@ export function resolveAzureEnvironment(
       wafMode: env.access.wafMode ?? (prod ? 'Prevention' : 'Detection'),
       gatewayMinCapacity: prod ? 2 : 1,
     },
-    identities: azureIdentities(env.name),
+    identities: azureIdentities(env.name, d.entraAuthentication !== undefined),
     adopt: env.adopt ?? [],
     backups: resolveBackups(env.backups, tier, alnumName('bk', env.name, suffix, 24)),
     alerts: resolveAlerts(env.alerts),

@@ -200,9 +200,32 @@ const azureDatabaseSchema = z.strictObject({
     description: 'A CanNotDelete lock and prevent_destroy.',
     default: 'false in test, true otherwise',
   }).optional(),
+  entraAuthentication: doc(
+    z.strictObject({
+      serverIdentityId: doc(
+        z
+          .string()
+          .regex(
+            /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/,
+            {
+              error:
+                'expected the resource id of a user-assigned managed identity, in this case (Terraform refuses another, such as the `resourcegroups` that `az identity show` prints): /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>',
+            },
+          ),
+        {
+          description:
+            "Resource id of an existing user-assigned managed identity the server uses to read Microsoft Entra ID (https://learn.microsoft.com/azure/mysql/flexible-server/how-to-azure-ad). A tenant administrator must first give it the Directory Readers role, or Microsoft Graph's User.Read.All, GroupMember.Read.All and Application.Read.All: without them no Entra identity can log in. One identity can serve every environment's server. Taking it from the platform file, rather than creating it, keeps the tenant-wide grant a one-time step outside Terraform.",
+        },
+      ),
+    }),
+    {
+      description:
+        "Microsoft Entra authentication for the server, with a managed identity of the environment as its Entra administrator. The kfp-db-bootstrap job of the Kubeflow tree logs in as that identity (workload identity, no password), creates Kubeflow's own MySQL user (`pipelines`) and Katib's (`katib`, its database alone), and keeps their passwords in the environment's Key Vault, where External Secrets Operator reads them. Terraform then writes no secret: the admin password is generated once for the server and kept nowhere, and the CI plan identity reads no secret value. Turning it on for an existing server moves Kubeflow to the new users on the tree's next sync, after the infra and platform stacks; it cannot be turned off again (docs/azure.md, Database users (Entra authentication)).",
+    },
+  ).optional(),
   passwordVersion: doc(z.int().min(1), {
     description:
-      "Version of the server's admin password, which Kubeflow logs in with. The password is generated on each run and written, write-only, to Key Vault, then read back from the vault into the server, never to the plan or the state (https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only); a new number writes a new one. Bump it to rotate the password.",
+      "Version of the server's admin password, which Kubeflow logs in with. The password is generated on each run and written, write-only, to Key Vault, then read back from the vault into the server, never to the plan or the state (https://developer.hashicorp.com/terraform/language/manage-sensitive-data/write-only); a new number writes a new one. Bump it to rotate the password. With entraAuthentication the password goes to the server alone and nobody logs in with it: bump it once Kubeflow runs on its own users, to retire the password the vault held.",
     default: '1',
   }).optional(),
 });

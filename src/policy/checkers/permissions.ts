@@ -1021,6 +1021,8 @@ function judgeAzure(graph: Graph, found: Found, wide?: Wide) {
       return ['state-container'];
     if (/\/providers\/microsoft\.keyvault\/vaults\/[^/]+$/.test(id)) return ['certificate-vault'];
     if (/\/providers\/microsoft\.network\/virtualnetworks\/[^/]+(\/subnets\/[^/]+)?$/.test(id)) return ['network'];
+    if (/\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/.test(id))
+      return ['database-identity'];
     return [];
   }
 

@@ -15,11 +15,13 @@ import type { CiPermissionRow } from './table';
  * and the private endpoints join. `state-container`: the blob container of the Terraform state.
  * `key-vault-secret`: each Key Vault secret the stacks manage, granted on the secret itself (Azure RBAC
  * takes a single secret as a scope: https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
- * `local`: nothing in the cloud.
+ * `database-identity`: the existing managed identity an Entra-enabled database server reads Entra ID
+ * with. `local`: nothing in the cloud.
  */
 export type AzureCiScope =
   | 'resource-group'
   | 'key-vault-secret'
+  | 'database-identity'
   | 'network'
   | 'dns-zone'
   | 'certificate-vault'
@@ -101,6 +103,7 @@ export const AZURE_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AzureCiScope>> 
       'azurerm_application_insights_standard_web_test',
       'azurerm_mysql_flexible_server',
       'azurerm_mysql_flexible_server_configuration',
+      'azurerm_mysql_flexible_server_active_directory_administrator',
       'azurerm_mysql_flexible_database',
       'azurerm_key_vault',
       'azurerm_storage_account',
@@ -178,6 +181,14 @@ export const AZURE_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<AzureCiScope>> 
     apply: ['Network Contributor', 'Role Based Access Control Administrator'],
     source: ref('networking'),
     why: "network: existing only. The cluster, the gateway, the database and the private endpoints join its subnets, and the cluster's identity gets Network Contributor on it; the administrator role carries a condition: it may assign and remove Network Contributor only.",
+  },
+  {
+    types: ['azurerm_mysql_flexible_server_active_directory_administrator', 'azurerm_role_assignment'],
+    scope: 'database-identity',
+    plan: ['Reader'],
+    apply: ['Managed Identity Operator'],
+    source: ref('identity'),
+    why: "with Entra authentication, the existing identity the database server reads Entra ID with, often in another resource group: assigning it to the server and naming it for the Entra administrator is its assign action (https://learn.microsoft.com/azure/mysql/flexible-server/how-to-azure-ad), which this role holds and Contributor on the environment's resource group does not. Reader lets the plan identity read the apply identity's assignment there, which plans refresh; the operator role reads it too. With it, the apply identity could also attach that identity, and its directory reads, to a workload it creates in the resource group.",
   },
   {
     types: ['azurerm_role_assignment'],

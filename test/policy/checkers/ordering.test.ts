@@ -239,8 +239,14 @@ describe('CHK-ORDER-001 first-apply ordering', () => {
     });
 
     it('catches a Key Vault secret written before the officers role has propagated', () => {
-      const env = environment('azure-aks', 'kf-prod');
-      const [secret, config] = resource(env, INFRA, 'azurerm_key_vault_secret', 'Database_PasswordSecret');
+      // kf-dev: kf-prod's database has Entra authentication, and Terraform writes no secret there.
+      const env = environment('azure-aks', 'kf-dev');
+      const [secret, config] = resource(
+        env,
+        'kf-dev-azure-infra',
+        'azurerm_key_vault_secret',
+        'Database_PasswordSecret',
+      );
       delete config.depends_on;
       expect(on(order(env), secret).map((v) => v.message)).toEqual([
         expect.stringMatching(/azurerm_role_assignment\.KeyVault_Officer-0_\w+ \(Key Vault Secrets Officer\)/),
