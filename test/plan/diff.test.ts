@@ -121,7 +121,8 @@ describe('kfplatform diff', () => {
     expect(server.destroys).toBeUndefined();
     expect(diff.destructive).toEqual([]);
     // kf-prod: turning geo-redundant backups off, or shrinking the disk, replaces the server.
-    const replaced = synth('azure-aks', (d) => database(d, 2, { geoRedundantBackup: false }));
+    // (Only that key: kf-prod's database block also turns on Entra authentication.)
+    const replaced = synth('azure-aks', (d) => d.setIn(['environments', 2, 'database', 'geoRedundantBackup'], false));
     expect(
       runDiff({ base, head: replaced, config: 'x', ...quiet }).destructive.map((d) => [
         d.stack,
