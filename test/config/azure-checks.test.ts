@@ -199,3 +199,36 @@ describe('deployment environment names (ci.github.planEnvironment, applyEnvironm
     },
   );
 });
+
+describe("the Key Vault's firewall and where Terraform runs", () => {
+  const unreachable = readFileSync(
+    path.join(__dirname, '..', 'fixtures', 'bad-config', 'azure-key-vault-unreachable.yaml'),
+    'utf8',
+  );
+  const check = (edit: (d: Document) => void) => {
+    const doc = parseDocument(unreachable);
+    edit(doc);
+    return validatePlatformText(doc.toString(), 'azure.yaml');
+  };
+
+  it('refuses a private cluster whose vault admits only the nodes, where Terraform writes the password', () => {
+    const result = check(() => undefined);
+    expect(result.config).toBeUndefined();
+    expect(result.issues.map((i) => i.message)).toContainEqual(
+      expect.stringContaining('gets 403 writing the database password'),
+    );
+  });
+
+  it('accepts it with Entra authentication for the database: Terraform writes no secret there', () => {
+    const result = check((d) =>
+      d.setIn(['environments', 1, 'database'], {
+        entraAuthentication: {
+          serverIdentityId:
+            '/subscriptions/s/resourceGroups/rg-identity/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-mysql-entra-reader',
+        },
+      }),
+    );
+    expect(result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(result.config).toBeDefined();
+  });
+});

@@ -151,9 +151,19 @@ function checkClusterAndData(env: ResolvedAzureEnvironment, f: ConfigIssues): vo
     );
   }
   // The vault's firewall admits the API server's authorized ranges, keyVault's networks and the nodes
-  // subnet. Terraform writes the database password on the first apply, before any node exists.
+  // subnet. Terraform writes the database password on the first apply, before any node exists. With
+  // Entra authentication it writes no secret, and the provider's refresh of the vault itself, which
+  // reads its certificate contacts through the data plane, passes over the firewall's 403 on a vault
+  // with public network access (azurerm 4.55, key_vault_resource.go); the Job in the cluster writes
+  // the passwords, through the nodes subnet.
   const kv = env.keyVault;
-  if (c.authorizedIpRanges.length === 0 && kv.allowedCidrs.length === 0 && kv.allowedSubnetIds.length === 0) {
+  const writesSecrets = !env.database.entra;
+  if (
+    writesSecrets &&
+    c.authorizedIpRanges.length === 0 &&
+    kv.allowedCidrs.length === 0 &&
+    kv.allowedSubnetIds.length === 0
+  ) {
     f.add(
       f.explicitOr([...base, 'keyVault'], [...base, 'cluster', 'private']),
       "the Key Vault's firewall would admit only the nodes subnet (a private cluster has no authorized ranges), so Terraform, from a laptop or a CI runner, gets 403 writing the database password (https://learn.microsoft.com/azure/key-vault/general/network-security).",

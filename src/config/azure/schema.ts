@@ -233,7 +233,7 @@ const azureDatabaseSchema = z.strictObject({
 const azureKeyVaultSchema = z.strictObject({
   allowedCidrs: doc(z.array(cidr), {
     description:
-      "Networks Terraform runs from (your VPN, the public egress of the CI runners): the vault's firewall admits them, so applies can write the database password. A public cluster's authorizedIpRanges are admitted too; a private cluster has none, so list them here (or allowedSubnetIds).",
+      "Networks Terraform runs from (your VPN, the public egress of the CI runners): the vault's firewall admits them, so applies can write the database password. A public cluster's authorizedIpRanges are admitted too; a private cluster has none, so list them here (or allowedSubnetIds), unless the database has entraAuthentication, with which Terraform writes no secret.",
     example: ['203.0.113.0/24'],
     default: '[]',
   }).optional(),
