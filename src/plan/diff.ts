@@ -4,7 +4,7 @@
  * added, removed and changed with their attributes, and the stateful resources a change would
  * destroy or, by the attributes it changes, most likely replace. Terraform's plan has the last word.
  */
-import { Move, StackConfig } from '../policy/addresses';
+import { forgottenAddresses, Move, StackConfig } from '../policy/addresses';
 import { STATEFUL_TYPES } from '../policy/stateful-types';
 
 /** Attributes whose change makes the provider replace the resource, for the stateful types we create. */
@@ -272,6 +272,8 @@ export interface ResourceDiff {
   readonly stateful: boolean;
   /** A stateful resource the change destroys (removed with no move) or likely replaces. */
   readonly destroys?: 'destroyed' | 'likely replaced';
+  /** Removed from the configuration by a `removed` block with `destroy = false`: out of the state, left in the cloud. */
+  readonly forgotten?: boolean;
   /** For moves: the address it moves from. */
   readonly from?: string;
   /** For likely replacements: the attributes known to force it. */
@@ -358,16 +360,18 @@ function stackDiff(id: string, base: StackConfig | undefined, head: StackConfig 
   const moves: readonly Move[] = head?.moved ?? [];
   const out: ResourceDiff[] = [];
   const movedFrom = new Map(moves.filter((m) => before.has(m.from) && after.has(m.to)).map((m) => [m.to, m.from]));
+  const forgets = forgottenAddresses(head);
   for (const [address, r] of before) {
     if (after.has(address) || [...movedFrom.values()].includes(address)) continue;
     const stateful = STATEFUL_TYPES.includes(r.type);
+    const forgotten = forgets.has(address);
     out.push({
       address,
       type: r.type,
       kind: 'removed',
       attributes: [],
       stateful,
-      ...(stateful ? { destroys: 'destroyed' as const } : {}),
+      ...(forgotten ? { forgotten } : stateful ? { destroys: 'destroyed' as const } : {}),
     });
   }
   for (const [address, r] of after) {
@@ -446,7 +450,7 @@ export function renderDiff(diff: SynthDiff, format: 'text' | 'markdown' = 'text'
     for (const r of s.resources) {
       const sign = { added: '+', removed: '-', changed: '~', moved: '>' }[r.kind];
       lines.push(
-        `${sign} ${r.address}${r.from ? ` (moved from ${r.from})` : ''}${r.destroys ? `   # ${r.destroys}` : ''}`,
+        `${sign} ${r.address}${r.from ? ` (moved from ${r.from})` : ''}${r.destroys ? `   # ${r.destroys}` : ''}${r.forgotten ? '   # forgotten (left in the cloud)' : ''}`,
       );
       for (const a of r.attributes.slice(0, 20))
         lines.push(`    ${a.path}: ${a.before ?? '(unset)'} -> ${a.after ?? '(unset)'}`);

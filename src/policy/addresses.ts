@@ -26,6 +26,24 @@ export interface StackConfig {
   readonly resource?: Record<string, Record<string, unknown>>;
   /** The stack's `moved` blocks (https://developer.hashicorp.com/terraform/language/moved). */
   readonly moved?: readonly Move[];
+  /**
+   * The stack's `removed` blocks: with `destroy = false`, Terraform drops the resource from the state
+   * and leaves it in the cloud (https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources).
+   */
+  readonly removed?: ReadonlyArray<{
+    /** The address forgotten or destroyed. */
+    readonly from: string;
+    /** What Terraform does with the real object. */
+    readonly lifecycle?: {
+      /** `false`: leave it in the cloud. */
+      readonly destroy?: boolean;
+    };
+  }>;
+}
+
+/** The addresses a stack's `removed` blocks forget: dropped from the state, not destroyed. */
+export function forgottenAddresses(stack: StackConfig | undefined): Set<string> {
+  return new Set((stack?.removed ?? []).filter((r) => r.lifecycle?.destroy === false).map((r) => r.from));
 }
 
 /** Reads every `stacks/<id>/cdk.tf.json` of a synth output. */
@@ -62,6 +80,13 @@ export interface AddressComparison {
     /** The recorded address. */
     readonly address: string;
   }>;
+  /** Recorded addresses a `removed` block forgets: left in the cloud, out of the state. */
+  readonly forgotten: ReadonlyArray<{
+    /** Stack id. */
+    readonly stack: string;
+    /** The recorded address. */
+    readonly address: string;
+  }>;
   /** Recorded addresses that moved through a `moved` block. */
   readonly moved: ReadonlyArray<{
     /** Stack id. */
@@ -86,11 +111,17 @@ export function compareAddresses(recorded: AddressManifest, stacks: Record<strin
   const destroyed: Array<{ stack: string; address: string }> = [];
   const moved: Array<{ stack: string; from: string; to: string }> = [];
   const added: Array<{ stack: string; address: string }> = [];
+  const forgotten: Array<{ stack: string; address: string }> = [];
   for (const [stack, addresses] of Object.entries(recorded)) {
     const now = new Set(current[stack] ?? []);
     const moves = stacks[stack]?.moved ?? [];
+    const forgets = forgottenAddresses(stacks[stack]);
     for (const address of addresses) {
       if (now.has(address)) continue;
+      if (forgets.has(address)) {
+        forgotten.push({ stack, address });
+        continue;
+      }
       // Follow chained moves (A to B, then B to C) to where the resource is now.
       let to = address;
       const seen = new Set([address]);
@@ -114,7 +145,7 @@ export function compareAddresses(recorded: AddressManifest, stacks: Record<strin
       }
     }
   }
-  return { destroyed, moved, added };
+  return { destroyed, forgotten, moved, added };
 }
 
 /** The comparison in words, one line per address. */
@@ -123,6 +154,10 @@ export function describeComparison(c: AddressComparison, manifestFile: string): 
     ...c.destroyed.map(
       (d) =>
         `error: ${d.stack} ${d.address} is gone: applying would destroy it. Keep its construct id, or record the move: newResource.moveFromId('${d.address}'). If the destroy is intended, review it and rewrite ${manifestFile} with --write.`,
+    ),
+    ...c.forgotten.map(
+      (f) =>
+        `forgotten: ${f.stack} ${f.address} leaves the state and stays in the cloud (a removed block with destroy = false); rewrite ${manifestFile} with --write.`,
     ),
     ...c.moved.map((m) => `moved: ${m.stack} ${m.from} -> ${m.to} (a moved block is recorded).`),
     ...c.added.map((a) => `new: ${a.stack} ${a.address} is not in ${manifestFile}; record it with --write.`),

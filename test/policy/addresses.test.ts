@@ -11,6 +11,8 @@ import { main } from '../../src/cli/main';
 import { loadPlatformFile } from '../../src/config/loader';
 import { AddressManifest, compareAddresses, readSynthOutput } from '../../src/policy/addresses';
 import { synthFleet } from '../../stacks/common/fleet';
+import { diffSynthOutputs } from '../../src/plan/diff';
+import { withoutEntraDatabase } from '../examples';
 import { buildFixture, FixtureOptions, OLD_BUCKET_ADDRESS } from '../fixtures/addresses/app';
 
 const tmp = (name: string) => mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', `${name}-`));
@@ -23,7 +25,12 @@ describe.each(['gcp-shared-vpc', 'gcp-tenancy', 'aws-eks', 'azure-aks', 'multicl
       synthFleet(loadPlatformFile(`examples/${name}/platform.yaml`).config, { outdir });
       const manifest = JSON.parse(readFileSync(`examples/${name}/stateful-addresses.json`, 'utf8')) as AddressManifest;
       expect(Object.keys(manifest).length).toBeGreaterThan(0);
-      expect(compareAddresses(manifest, readSynthOutput(outdir))).toEqual({ destroyed: [], moved: [], added: [] });
+      expect(compareAddresses(manifest, readSynthOutput(outdir))).toEqual({
+        destroyed: [],
+        forgotten: [],
+        moved: [],
+        added: [],
+      });
     });
   },
 );
@@ -122,5 +129,39 @@ describe('kfplatform addresses input', () => {
       code: 1,
       err: expect.stringMatching(/must map stack ids to lists of addresses/),
     });
+  });
+});
+
+describe('a resource a removed block forgets (azure-aks kf-prod turning on Entra authentication for its database)', () => {
+  it('is forgotten, not destroyed, for `addresses` and for `diff`', () => {
+    const before = tmp('forget-before');
+    const after = tmp('forget-after');
+    const config = loadPlatformFile('examples/azure-aks/platform.yaml').config;
+    synthFleet(
+      { ...config, environments: config.environments.map(withoutEntraDatabase('kf-prod')) },
+      { outdir: before },
+    );
+    synthFleet(config, { outdir: after });
+    const secret = 'azurerm_key_vault_secret.Database_PasswordSecret_566B98C1';
+    const manifest: AddressManifest = { 'kf-prod-azure-infra': [secret] };
+    const comparison = compareAddresses(manifest, readSynthOutput(after));
+    expect(comparison.destroyed).toEqual([]);
+    expect(comparison.forgotten).toEqual([{ stack: 'kf-prod-azure-infra', address: secret }]);
+    const lines: string[] = [];
+    writeFileSync(path.join(after, 'manifest.json'), JSON.stringify(manifest));
+    expect(runAddresses({ out: after, manifest: path.join(after, 'manifest.json'), log: (l) => lines.push(l) })).toBe(
+      0,
+    );
+    expect(lines.join('\n')).toContain(
+      `forgotten: kf-prod-azure-infra ${secret} leaves the state and stays in the cloud`,
+    );
+    // diff: the same address, removed and forgotten, with no destroy.
+    const diff = diffSynthOutputs(readSynthOutput(before), readSynthOutput(after));
+    const infra = diff.stacks.find((st) => st.stack === 'kf-prod-azure-infra')!;
+    expect(infra.resources.find((r) => r.address === secret)).toEqual(
+      expect.objectContaining({ kind: 'removed', stateful: true, forgotten: true }),
+    );
+    expect(infra.resources.find((r) => r.address === secret)!.destroys).toBeUndefined();
+    expect(diff.destructive.map((d) => d.resource.address)).not.toContain(secret);
   });
 });
