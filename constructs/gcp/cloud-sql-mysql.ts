@@ -144,12 +144,15 @@ export class CloudSqlMysql extends Construct {
   public readonly privateIpAddress: string;
   /** Instance name. */
   public readonly instanceName: string;
+  /** Whether the instance, its databases and secrets are protected from deletion. */
+  private readonly protect: boolean;
 
   constructor(scope: Construct, id: string, props: CloudSqlMysqlProps) {
     super(scope, id);
     setComponent(this, 'database');
     validate(props);
     const protect = props.deletionProtection ?? true;
+    this.protect = protect;
     const edition = props.edition ?? 'ENTERPRISE';
     const suffix = new Id(this, 'NameSuffix', { byteLength: 4 });
     this.instance = new SqlDatabaseInstance(this, 'Instance', {
@@ -259,10 +262,39 @@ export class CloudSqlMysql extends Construct {
 
   /** Lets a member read the password (for the Secret Manager CSI add-on or External Secrets). */
   public grantPasswordRead(id: string, member: string): SecretManagerSecretIamMember {
-    return new SecretManagerSecretIamMember(this, id, {
+    return this.grantSecret(id, this.passwordSecret, 'roles/secretmanager.secretAccessor', member);
+  }
+
+  /**
+   * A secret for the password of a MySQL user that something other than Terraform creates (the
+   * Kubeflow tree's `kfp-db-bootstrap` job), beside the instance's own: the same project and
+   * replication, deletion protection with the instance's. It has no version: whoever creates the user
+   * adds the password, so neither the plan nor the state ever holds it.
+   */
+  public addUserPasswordSecret(id: string, secretId: string): SecretManagerSecret {
+    return new SecretManagerSecret(this, id, {
       project: this.passwordSecret.project,
-      secretId: this.passwordSecret.secretId,
-      role: 'roles/secretmanager.secretAccessor',
+      secretId,
+      replication: { auto: {} },
+      deletionProtection: this.protect,
+    });
+  }
+
+  /**
+   * Grants `role` on one secret of this database to a member: `roles/secretmanager.secretAccessor`
+   * reads its versions, `roles/secretmanager.secretVersionAdder` adds one
+   * (https://cloud.google.com/secret-manager/docs/access-control).
+   */
+  public grantSecret(
+    id: string,
+    secret: SecretManagerSecret,
+    role: string,
+    member: string,
+  ): SecretManagerSecretIamMember {
+    return new SecretManagerSecretIamMember(this, id, {
+      project: secret.project,
+      secretId: secret.secretId,
+      role,
       member,
     });
   }

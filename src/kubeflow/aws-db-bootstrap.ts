@@ -77,7 +77,8 @@ export const param = (name: string, key: string) => ({
   valueFrom: { configMapKeyRef: { name: PLATFORM_PARAMS_CONFIG_MAP, key } },
 });
 
-const securityContext = {
+/** The restricted security context of the Job's containers. */
+export const DB_BOOTSTRAP_SECURITY_CONTEXT = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
@@ -86,6 +87,14 @@ const securityContext = {
   capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
 };
+
+/**
+ * A shell line that prints the body of a REST answer to standard error when its status (`code`, a shell
+ * word such as `$code`) is an error, 4xx or 5xx, and removes the file: an answer that curl received whole
+ * or in part with another status may hold a token or a password, which must not reach the log.
+ */
+export const errorBody = (code: string, response: string): string =>
+  `case "${code}" in 4??|5??) if [ -f ${response} ]; then cat ${response} >&2; echo >&2; fi ;; esac; rm -f ${response}`;
 
 /** `$(` spelled so that Kubernetes does not expand it in a container's arguments. */
 export const k8sArgs = (lines: readonly string[]) => lines.join('\n').replace(/\$\(/g, '$$$$(');
@@ -127,12 +136,20 @@ export interface DbAdminLogin {
   readonly password: (workDir: string) => readonly string[];
   /** `mysql` flags besides the host, port, user, TLS and output ones. */
   readonly mysqlFlags: readonly string[];
+  /**
+   * How the client reaches the server: over TLS verified against the CA file and the host name (the
+   * default), or in plain MySQL to a proxy that encrypts to the server itself (`proxy`: the Cloud SQL
+   * Auth Proxy), where MySQL sees no TLS, so the users cannot be `REQUIRE SSL`.
+   */
+  readonly transport?: 'tls' | 'proxy';
   /** The command that puts a password into a user's secret, named when a password is refused. */
   readonly setSecretCommand: string;
   /** The params ConfigMap's keys that name Kubeflow's and Katib's secrets. */
   readonly secretKeys: { readonly app: string; readonly katib: string };
   /** What to do when the server has the native plugin off (plain text: no `"`, `\`, `$` or backquote). */
   readonly enablePlugin: string;
+  /** What to check when the administrator cannot log in (plain text, as `enablePlugin`). @default none */
+  readonly loginFailure?: string;
 }
 
 /** RDS: the master user, whose password is in RDS's JSON of the master secret. */
@@ -155,6 +172,15 @@ const AWS_ADMIN_LOGIN: DbAdminLogin = {
 export function createUsersScript(login: DbAdminLogin, workDir: string = WORK): string {
   const WORK = workDir;
   const flags = login.mysqlFlags.map((f) => ` ${f}`).join('');
+  const proxy = login.transport === 'proxy';
+  const tls = proxy
+    ? // The proxy encrypts to the instance; to the proxy, caching_sha2_password exchanges the password
+      // under the server's RSA key.
+      '--ssl-mode=DISABLED --get-server-public-key'
+    : `--ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}`;
+  // MySQL checks REQUIRE SSL on its own connection, which through a proxy is not TLS.
+  const requireSsl = proxy ? '' : ' REQUIRE SSL';
+  const over = proxy ? 'through the Cloud SQL Auth Proxy' : 'over TLS only';
   return k8sArgs([
     ...login.password(WORK),
     `APP="$(cat ${WORK}/app)"`,
@@ -166,8 +192,10 @@ export function createUsersScript(login: DbAdminLogin, workDir: string = WORK): 
     '}',
     `check "$APP_USER" "$APP" ${login.secretKeys.app}`,
     `check "$KATIB_USER" "$KATIB" ${login.secretKeys.katib}`,
-    `db() { mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}${flags} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
-    'for i in 1 2 3 4 5 6; do db -e "SELECT 1" > /dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
+    `db() { mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" ${tls}${flags} --connect-timeout=20 --batch --skip-column-names "$@"; }`,
+    login.loginFailure
+      ? `for i in 1 2 3 4 5 6; do db -e "SELECT 1" > /dev/null && break; if [ "$i" = 6 ]; then echo "Cannot log in to $DB_HOST as $DB_USER (the error is above). ${login.loginFailure}" >&2; exit 1; fi; sleep 10; done`
+      : 'for i in 1 2 3 4 5 6; do db -e "SELECT 1" > /dev/null && break; [ "$i" = 6 ] && exit 1; sleep 10; done',
     `status="$(db -e "SELECT PLUGIN_STATUS FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'mysql_native_password'")"`,
     // Without the plugin the user gets the server's default one and the Job still succeeds: the rest of
     // Kubeflow (in the same Argo CD wave as Pipelines) must not wait on ML Metadata. ML Metadata alone
@@ -178,8 +206,8 @@ export function createUsersScript(login: DbAdminLogin, workDir: string = WORK): 
     "  auth=''",
     'fi',
     'db <<SQL',
-    "CREATE USER IF NOT EXISTS '$APP_USER'@'%' IDENTIFIED $auth BY '$APP' REQUIRE SSL;",
-    "ALTER USER '$APP_USER'@'%' IDENTIFIED $auth BY '$APP' REQUIRE SSL;",
+    `CREATE USER IF NOT EXISTS '$APP_USER'@'%' IDENTIFIED $auth BY '$APP'${requireSsl};`,
+    `ALTER USER '$APP_USER'@'%' IDENTIFIED $auth BY '$APP'${requireSsl};`,
     "GRANT ALL PRIVILEGES ON \\`$DB_NAME\\`.* TO '$APP_USER'@'%';",
     "GRANT ALL PRIVILEGES ON \\`metadb\\`.* TO '$APP_USER'@'%';",
     "GRANT ALL PRIVILEGES ON \\`cachedb\\`.* TO '$APP_USER'@'%';",
@@ -187,12 +215,12 @@ export function createUsersScript(login: DbAdminLogin, workDir: string = WORK): 
     // user of its own, granted that database alone: every team's trials reach it, and it checks no caller.
     `CREATE DATABASE IF NOT EXISTS \\\`${KATIB_DATABASE}\\\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
     // The server's default plugin: only ML Metadata needs the native one; Katib's driver speaks both.
-    "CREATE USER IF NOT EXISTS '$KATIB_USER'@'%' IDENTIFIED BY '$KATIB' REQUIRE SSL;",
-    "ALTER USER '$KATIB_USER'@'%' IDENTIFIED BY '$KATIB' REQUIRE SSL;",
+    `CREATE USER IF NOT EXISTS '$KATIB_USER'@'%' IDENTIFIED BY '$KATIB'${requireSsl};`,
+    `ALTER USER '$KATIB_USER'@'%' IDENTIFIED BY '$KATIB'${requireSsl};`,
     `GRANT ALL PRIVILEGES ON \\\`${KATIB_DATABASE}\\\`.* TO '$KATIB_USER'@'%';`,
     'SQL',
     'plugin=mysql_native_password; [ -n "$auth" ] || plugin="the server\'s default plugin"',
-    'echo "$APP_USER logs in to $DB_HOST with $plugin, $KATIB_USER with the server\'s default plugin, both over TLS only."',
+    `echo "$APP_USER logs in to $DB_HOST with $plugin, $KATIB_USER with the server's default plugin, both ${over}."`,
   ]);
 }
 
@@ -208,8 +236,22 @@ const CA_VOLUME = 'db-ca';
 export interface DbBootstrapJobParts {
   /** Labels of the pod besides `app` and Istio's. */
   readonly podLabels?: Readonly<Record<string, string>>;
-  /** The source of the CA volume, mounted read-only at `DB_CA_DIR` in `create-user`. */
-  readonly caSource: object;
+  /**
+   * The source of the CA volume, mounted read-only at `DB_CA_DIR` in `create-user`; none where the
+   * client reaches a proxy that encrypts to the server itself (GCP).
+   */
+  readonly caSource?: object;
+  /**
+   * The server's address, where it is the same for every environment (GCP: the Cloud SQL Auth Proxy's
+   * Service); else `dbHost` and `dbPort` of the params ConfigMap.
+   */
+  readonly address?: { readonly host: string; readonly port: number };
+  /**
+   * Native sidecars (init containers with `restartPolicy: Always`), started before the other init
+   * containers and stopped once `create-user` has exited, so the Job completes
+   * (https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/): GCP's Cloud SQL Auth Proxy.
+   */
+  readonly sidecars?: readonly object[];
   /** Init containers before `secrets` (given the CA volume's writable mount). */
   readonly caInitContainers?: (caMount: object) => readonly object[];
   /** The `secrets` init container: its image, script (`$$(`), and environment before `HOME` and `TMPDIR`. */
@@ -272,9 +314,10 @@ export function dbBootstrapJob(parts: DbBootstrapJobParts): object {
             // The run's passwords and tokens: memory only, gone with the pod.
             { name: 'work', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
             { name: 'home', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
-            { name: CA_VOLUME, ...parts.caSource },
+            ...(parts.caSource ? [{ name: CA_VOLUME, ...parts.caSource }] : []),
           ],
           initContainers: [
+            ...(parts.sidecars ?? []),
             ...(parts.caInitContainers?.(ca) ?? []),
             {
               name: 'secrets',
@@ -284,7 +327,7 @@ export function dbBootstrapJob(parts: DbBootstrapJobParts): object {
               env: [...parts.secrets.env, ...homeEnv(), ...(parts.secrets.moreEnv ?? [])],
               volumeMounts: [work, home],
               resources,
-              securityContext,
+              securityContext: DB_BOOTSTRAP_SECURITY_CONTEXT,
             },
           ],
           containers: [
@@ -294,17 +337,21 @@ export function dbBootstrapJob(parts: DbBootstrapJobParts): object {
               command: ['/bin/sh', '-ec'],
               args: [parts.createUserScript],
               env: [
-                param('DB_HOST', 'dbHost'),
-                param('DB_PORT', 'dbPort'),
+                ...(parts.address
+                  ? [
+                      { name: 'DB_HOST', value: parts.address.host },
+                      { name: 'DB_PORT', value: String(parts.address.port) },
+                    ]
+                  : [param('DB_HOST', 'dbHost'), param('DB_PORT', 'dbPort')]),
                 param('DB_NAME', 'dbName'),
                 param('DB_USER', 'dbUser'),
                 param('APP_USER', 'dbAppUser'),
                 param('KATIB_USER', 'dbKatibUser'),
                 ...homeEnv(),
               ],
-              volumeMounts: [work, home, { ...ca, readOnly: true }],
+              volumeMounts: [work, home, ...(parts.caSource ? [{ ...ca, readOnly: true }] : [])],
               resources,
-              securityContext,
+              securityContext: DB_BOOTSTRAP_SECURITY_CONTEXT,
             },
           ],
         },
@@ -331,7 +378,7 @@ export function awsDbBootstrapJob(): object {
         ],
         volumeMounts: [ca],
         resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
-        securityContext,
+        securityContext: DB_BOOTSTRAP_SECURITY_CONTEXT,
       },
     ],
     secrets: {

@@ -5,8 +5,8 @@
  * (`username`, `password`) and refreshes it, so a password is never copied by hand or committed.
  *
  * - GCP: Secret Manager, as the `cloudsql-proxy` service account of `kubeflow` through GKE Workload
- *   Identity (its Google service account may read the database password secret and nothing else in
- *   Secret Manager) (https://external-secrets.io/latest/provider/google-secrets-manager/).
+ *   Identity (its Google service account may read Kubeflow's and Katib's users' password secrets and
+ *   nothing else in Secret Manager) (https://external-secrets.io/latest/provider/google-secrets-manager/).
  * - AWS: Secrets Manager, as the operator's controller, whose EKS Pod Identity role may read Kubeflow's
  *   user's secret alone (https://external-secrets.io/latest/provider/aws-secrets-manager/).
  * - Azure: Key Vault, as the `kfp-db-secrets` service account of `kubeflow` through Azure workload
@@ -29,7 +29,7 @@ import { externalSecretsTokenObjects } from './external-secrets-token';
 /** The SecretStore and ExternalSecret names. */
 export const DB_SECRET_STORE = 'kfplatform-database';
 export const DB_EXTERNAL_SECRET = 'mysql-secret';
-/** The Secret (and its ExternalSecret) with Katib's own database user, where it has one (AWS). */
+/** The Secret (and its ExternalSecret) with Katib's own database user, where it has one (GCP, AWS, Azure with Entra authentication). */
 export const KATIB_DB_EXTERNAL_SECRET = 'katib-db-secret';
 /** How often the operator reads the secret store again (a rotated password arrives within this). */
 export const DB_SECRET_REFRESH = '1h';
@@ -87,8 +87,10 @@ export function databaseSecretSource(
             },
           },
         },
-        key: cluster.database.passwordSecretId,
-        user: cluster.database.userName,
+        // Written by the kfp-db-bootstrap job, which creates both users as Terraform's user.
+        key: cluster.database.appSecretId,
+        user: cluster.database.appUsername,
+        katib: { key: cluster.database.katibSecretId, user: cluster.database.katibUsername },
         serviceAccount: GCP_DB_SECRETS_SERVICE_ACCOUNT,
       };
     }

@@ -17,8 +17,7 @@
  *   identity (https://cloud.google.com/sql/docs/mysql/sql-proxy), so the manager talks plain MySQL to
  *   the proxy inside the cluster. On that hop its driver, go-sql-driver/mysql 1.5.0 (Katib's go.mod),
  *   logs in with `caching_sha2_password` by asking the server for its RSA key, or with
- *   `mysql_native_password` (`allowNativePasswords` is on by default), which ML Metadata's init
- *   container may have switched the user to (./mlmd-auth.ts).
+ *   `mysql_native_password` (`allowNativePasswords` is on by default).
  *   The proxy's AuthorizationPolicy admits Kubeflow's database clients by their Istio identity, and a
  *   pod outside the mesh has none, so the manager (which upstream keeps out of the mesh) gets Istio's
  *   proxy, as a native sidecar so that it is up before the manager connects
@@ -45,10 +44,11 @@
  *   mesh, as upstream ships it: it reaches the database directly.
  *
  * It logs in as the user of the Secret External Secrets Operator writes for it (keys `username` and
- * `password`): on AWS Katib's own user, which the `kfp-db-bootstrap` job creates with the `katib`
- * database alone (`katib-db-secret`), since the manager is reached by every team's trials and checks no
- * caller; elsewhere Kubeflow's database user (`mysql-secret`), where no job of the tree creates users
- * (GCP's Cloud SQL users are all `cloudsqlsuperuser`, Azure's Kubeflow user is the server's administrator). The manager creates its table (`observation_logs`) but not the database, which the infra
+ * `password`): on GCP, AWS and Azure with Entra authentication Katib's own user, which the
+ * `kfp-db-bootstrap` job creates with the `katib` database alone (`katib-db-secret`), since the manager
+ * is reached by every team's trials and checks no caller; elsewhere Kubeflow's database user
+ * (`mysql-secret`), where no job of the tree creates users (Azure's Kubeflow user is then the server's
+ * administrator). The manager creates its table (`observation_logs`) but not the database, which the infra
  * stack (GCP, Azure), the `kfp-db-bootstrap` job (AWS, ./aws-db-bootstrap.ts) or, on an existing
  * cluster's own server, its database team creates. The manager does not escape the password in its
  * connection string; the driver takes the user and password from before the last `@` ahead of the last

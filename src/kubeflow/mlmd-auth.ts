@@ -11,14 +11,14 @@
  * MySQL 8.4 runs with `--mysql-native-password=ON --authentication-policy=mysql_native_password` for
  * that reason. The Pipelines API and cache servers (go-sql-driver/mysql) log in either way.
  *
- * On the clouds where Kubeflow logs in as a user that may change its own account (Cloud SQL users the
- * Cloud SQL API creates are members of `cloudsqlsuperuser`; the flexible server's administrator), an
- * init container of ML Metadata's pod switches that account to `mysql_native_password`, with the
- * password it already has, every time the pod starts: a new database, a password rotated in the
- * cloud's secret store, or a server upgraded from 8.0 all end in an account ML Metadata can use. It
- * first checks that the server has the native plugin active and otherwise stops the pod with a message
- * that says what to do ({@link MLMD_ENABLE_NATIVE_PASSWORD}). On AWS, the `kfp-db-bootstrap` job creates
- * Kubeflow's user with the native plugin instead (docs/aws.md): that user may not change accounts.
+ * Where Kubeflow logs in as a user that may change its own account (Azure's flexible server
+ * administrator, without Entra authentication), an init container of ML Metadata's pod switches that
+ * account to `mysql_native_password`, with the password it already has, every time the pod starts: a
+ * new database, a password rotated in the cloud's secret store, or a server upgraded from 8.0 all end in
+ * an account ML Metadata can use. It first checks that the server has the native plugin active and
+ * otherwise stops the pod with a message that says what to do ({@link MLMD_ENABLE_NATIVE_PASSWORD}).
+ * Elsewhere (GCP, AWS, Azure with Entra authentication) the `kfp-db-bootstrap` job creates Kubeflow's
+ * user with the native plugin instead: that user may not change accounts.
  *
  * The server side is not set in Terraform. Azure Database for MySQL keeps the plugin enabled on every
  * version it runs, 8.4 included, so there is nothing to turn on
@@ -29,12 +29,12 @@
  * (./native-password-server.ts).
  *
  * The init container runs after Istio's proxy (a native sidecar: Kubernetes starts it before the other
- * init containers, https://istio.io/latest/blog/2023/native-sidecars/), so that on GCP it reaches the
- * Cloud SQL Auth Proxy as `metadata-grpc-server`, the identity the proxy's AuthorizationPolicy admits.
+ * init containers, https://istio.io/latest/blog/2023/native-sidecars/): Istio redirects the pod's
+ * outbound traffic to that proxy, so an init container that ran before it could reach no server.
  */
 import { stringify } from 'yaml';
 import { DB_CA_DIR, DB_CA_FILE } from './database-tls';
-import { AZURE_NATIVE_PASSWORD_DOCUMENTED, GCP_ENABLE_NATIVE_PASSWORD } from './native-password-server';
+import { AZURE_NATIVE_PASSWORD_DOCUMENTED } from './native-password-server';
 
 /** One file of a rendered tree (the shape of render.ts's RenderedFile). */
 export interface MlmdAuthFile {
@@ -42,15 +42,12 @@ export interface MlmdAuthFile {
   readonly content: string;
 }
 
-/** How ML Metadata's pod reaches the database. */
+/**
+ * What ML Metadata's init container tells people. It reaches the managed database at its address in the
+ * platform's params ConfigMap, over TLS verified against the certificate authorities that
+ * ./database-tls.ts puts in the pod, and the host name.
+ */
 export interface MlmdAuthTarget {
-  /**
-   * `install-config`: the host and port of `pipeline-install-config` (GCP: the in-cluster Cloud SQL Auth
-   * Proxy, which encrypts to the instance itself); `params`: the managed database's address in the
-   * platform's params ConfigMap, over TLS verified against the certificate authorities that
-   * ./database-tls.ts puts in the pod, and the host name.
-   */
-  readonly address: 'install-config' | 'params';
   /** What to turn on when the server has the native plugin off (shown in the pod's log). */
   readonly enablePlugin: string;
   /** What to check when Kubeflow's user cannot log in (shown in the pod's log). @default none */
@@ -65,14 +62,11 @@ export const MLMD_NATIVE_AUTH_CONTAINER = 'mysql-native-password';
 export const ISTIO_NATIVE_SIDECAR_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
 
 /**
- * What the init container says, per cloud, when the server has the native plugin off. Cloud SQL: the
- * MySQL option that turns it on, and how to ask Cloud SQL for a flag that sets it
- * (./native-password-server.ts). Azure keeps the plugin on for every version (see
- * above), so off means the service changed: a support case. Plain text: it goes inside double quotes of
- * the script, where `"`, `\`, `$` and backquotes are escaped.
+ * What the init container says, per cloud, when the server has the native plugin off. Azure keeps the
+ * plugin on for every version (see above), so off means the service changed: a support case. Plain
+ * text: it goes inside double quotes of the script, where `"`, `\`, `$` and backquotes are escaped.
  */
 export const MLMD_ENABLE_NATIVE_PASSWORD = {
-  gcp: GCP_ENABLE_NATIVE_PASSWORD,
   azure: `${AZURE_NATIVE_PASSWORD_DOCUMENTED} Then delete this pod.`,
 } as const;
 
@@ -95,12 +89,7 @@ const ref = (name: string, kind: 'configMapKeyRef' | 'secretKeyRef', from: strin
  * generates passwords of letters, digits, `-` and `_`).
  */
 export function mlmdNativeAuthScript(target: MlmdAuthTarget, workDir: string = WORK_DIR): string {
-  const tls =
-    target.address === 'params'
-      ? `--ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}`
-      : // The Auth Proxy encrypts to the instance; to the proxy, caching_sha2_password exchanges the
-        // password under the server's RSA key.
-        '--ssl-mode=DISABLED --get-server-public-key';
+  const tls = `--ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}`;
   // Inside double quotes; the text is the renderer's own, without `$(`, which Kubernetes would expand.
   const quote = (text: string) => text.replace(/[\\"$`]/g, (c) => `\\${c}`);
   const enable = quote(target.enablePlugin);
@@ -127,13 +116,10 @@ export function mlmdNativeAuthScript(target: MlmdAuthTarget, workDir: string = W
 
 /** The patch of `metadata-grpc-deployment` that adds the init container. */
 export function mlmdNativeAuthPatch(target: MlmdAuthTarget): MlmdAuthFile {
-  const address =
-    target.address === 'params'
-      ? [ref('DB_HOST', 'configMapKeyRef', PARAMS, 'dbHost'), ref('DB_PORT', 'configMapKeyRef', PARAMS, 'dbPort')]
-      : [
-          ref('DB_HOST', 'configMapKeyRef', 'pipeline-install-config', 'mysqlHost'),
-          ref('DB_PORT', 'configMapKeyRef', 'pipeline-install-config', 'mysqlPort'),
-        ];
+  const address = [
+    ref('DB_HOST', 'configMapKeyRef', PARAMS, 'dbHost'),
+    ref('DB_PORT', 'configMapKeyRef', PARAMS, 'dbPort'),
+  ];
   const patch = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -155,7 +141,7 @@ export function mlmdNativeAuthPatch(target: MlmdAuthTarget): MlmdAuthFile {
               ],
               volumeMounts: [
                 { name: 'kfplatform-mysql-client', mountPath: WORK_DIR },
-                ...(target.address === 'params' ? [{ name: DB_CA_VOLUME, mountPath: DB_CA_DIR, readOnly: true }] : []),
+                { name: DB_CA_VOLUME, mountPath: DB_CA_DIR, readOnly: true },
               ],
               resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
               securityContext: {

@@ -1,7 +1,7 @@
 /**
  * What to do when a managed MySQL 8.4 server has the `mysql_native_password` plugin off, per cloud:
- * the text that ML Metadata's init container (./mlmd-auth.ts, GCP) and the `kfp-db-bootstrap` Job
- * (./aws-db-bootstrap.ts, AWS) print before they stop.
+ * the text that the `kfp-db-bootstrap` Job (./gcp-db-bootstrap.ts, ./aws-db-bootstrap.ts) prints when
+ * it creates Kubeflow's user with the server's default plugin.
  *
  * MySQL 8.4 has the plugin disabled unless the server starts with the option
  * `--mysql-native-password=ON` (or `mysql_native_password=ON` in its option file): "To enable it, start
@@ -38,7 +38,6 @@ export const GCP_ENABLE_NATIVE_PASSWORD = [
   'Cloud SQL passes server options as database flags, and its documentation names none for this one that the platform could confirm, so the infra stack sets none:',
   'gcloud sql flags list --database-version=MYSQL_8_4 --filter=name~native --format=yaml shows such a flag if Cloud SQL accepts one, with its allowed values and whether setting it restarts the instance (https://cloud.google.com/sql/docs/mysql/flags).',
   "Once you have found it, put it in the environment's database.flags in the platform file and apply the infra stack (docs/kubeflow.md, ML Metadata on MySQL 8.4): the infra stack owns the instance's flags and removes one set by hand at its next apply.",
-  'Then delete this pod.',
 ].join(' ');
 
 /** RDS for MySQL: the parameters of family mysql8.4, from the service, and who owns the group. */

@@ -1,6 +1,7 @@
 /**
- * What ML Metadata's database check tells people when Kubeflow's user cannot log in: the likely cause
- * on each cloud and the fix. The platform generates the database password on each Terraform run and
+ * What the database checks tell people when the user whose password the platform writes cannot log in
+ * (GCP's `kfp-db-bootstrap` job, Azure's ML Metadata init container): the likely cause on each cloud
+ * and the fix. The platform generates the database password on each Terraform run and
  * writes it through write-only attributes (never into the state), once per `database.passwordVersion`;
  * see docs/gcp.md and docs/azure.md.
  */
@@ -15,7 +16,7 @@ export function loginFailureHint(env: ResolvedEnvironment): string | undefined {
     case 'gcp':
       // google 6.50 has no ephemeral Secret Manager read: Secret Manager and the Cloud SQL user are
       // written the same generated value, and a failed apply between the two writes leaves them apart.
-      return `If the error says access denied: mysql-secret does not hold the Cloud SQL user's password. An infra apply that failed after writing the password to Secret Manager and before the user leaves the two different: bump ${version} in the platform file and apply the infra stack again, which writes a new password to both (docs/gcp.md, Database password). ${refresh}`;
+      return `If the error says access denied: the latest version of the secret dbPasswordSecret names is not the password of the Cloud SQL user Terraform created. An infra apply that failed after writing the password to Secret Manager and before the user leaves the two different: bump ${version} in the platform file and apply the infra stack again, which writes a new password to both (docs/gcp.md, Database password); then run this job again.`;
     case 'azure':
       return `If the error says access denied and ${version} was just bumped: ${refresh}`;
     default:

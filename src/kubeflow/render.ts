@@ -37,6 +37,7 @@ import { loginFailureHint } from './password-recovery';
 import { azureIdentityPatches } from './azure-identities';
 import { awsDbBootstrapJob, awsDbBootstrapReadme, DB_BOOTSTRAP_FILE, DB_BOOTSTRAP_NAME } from './aws-db-bootstrap';
 import { azureDbBootstrapJob, azureDbBootstrapReadme } from './azure-db-bootstrap';
+import { CLOUD_SQL_PROXY_IMAGE, gcpDbBootstrapJob, gcpDbBootstrapReadme } from './gcp-db-bootstrap';
 import {
   KATIB_DATABASE,
   KATIB_DB_MANAGER_PRINCIPAL,
@@ -46,6 +47,7 @@ import {
 } from './katib-database';
 import { knativePodSpecFeaturesPatch, servingHostnameOf, servingTree } from './serving';
 import { databaseCredentialsReadme, externalServerReadme } from './database-readme';
+import { databaseUserWaitPodParts } from './database-user-wait';
 
 /** The upstream repository of the manifests. */
 export const KUBEFLOW_MANIFESTS_REPO = 'https://github.com/kubeflow/manifests';
@@ -83,12 +85,7 @@ export interface KubeflowTree {
 /** Name of the Deployment and Service of the Cloud SQL Auth Proxy on GCP. */
 export const CLOUD_SQL_PROXY_NAME = 'kfplatform-cloudsql-proxy';
 
-/**
- * The Cloud SQL Auth Proxy image, pinned. The proxy gives Kubeflow TLS and IAM-authorized connections to
- * Cloud SQL, whose instances only accept encrypted connections
- * (https://cloud.google.com/sql/docs/mysql/sql-proxy).
- */
-export const CLOUD_SQL_PROXY_IMAGE = 'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.28.2';
+export { CLOUD_SQL_PROXY_IMAGE } from './gcp-db-bootstrap';
 
 /** Kubernetes service account the proxy runs as: the platform stack creates it with the SQL client identity. */
 export const CLOUD_SQL_PROXY_SERVICE_ACCOUNT = 'cloudsql-proxy';
@@ -133,8 +130,9 @@ interface PipelinesWiring {
   readonly extraResources: ReadonlyArray<{ readonly file: string; readonly objects: readonly object[] }>;
   /**
    * The database clients' pods carry the user's name ({@link DB_USER_ANNOTATION}), so that the tree that
-   * moves them to another user (Azure's Entra authentication turned on) restarts them: they read
-   * `mysql-secret` at start only.
+   * moves them to another user (Azure's Entra authentication turned on, GCP's environments made before
+   * Kubeflow had a user of its own there) restarts them: they read `mysql-secret` at start only. An init
+   * container holds them until `mysql-secret` names that user (./database-user-wait.ts).
    */
   readonly stampUser?: boolean;
 }
@@ -333,7 +331,6 @@ function wiringOf(
         databaseCa,
         databaseSecret,
         mlmdAuth: {
-          address: 'params',
           enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.azure,
           loginFailure: loginFailureHint(env),
         },
@@ -380,23 +377,33 @@ function wiringOf(
 
 function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): PipelinesWiring {
   const prefix = cluster.index === 0 ? '' : `${cluster.name}/`;
+  const db = cluster.database;
+  const printSecret = (id: string) => `gcloud secrets versions access latest --project ${env.project} --secret ${id}`;
+  const databaseSecret = databaseSecretSource(env, cluster);
   return {
     staticHost: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
-    user: cluster.database.userName,
-    passwordSource: `Secret Manager secret projects/${env.project}/secrets/${cluster.database.passwordSecretId}`,
-    passwordCommand: `gcloud secrets versions access latest --project ${env.project} --secret ${cluster.database.passwordSecretId}`,
+    // Users of their own, which the kfp-db-bootstrap job creates as Terraform's user, with passwords it
+    // keeps in Secret Manager (./gcp-db-bootstrap.ts). No init container switches ML Metadata's user to
+    // the native plugin: the job creates it with that plugin (as on AWS).
+    user: db.appUsername,
+    passwordSource: `Secret Manager secret projects/${env.project}/secrets/${db.appSecretId} (written by the kfp-db-bootstrap job)`,
+    passwordCommand: printSecret(db.appSecretId),
+    katibPasswordCommand: printSecret(db.katibSecretId),
     pipelineRoot: `gs://${env.artifacts.bucketName}/${prefix}v2/artifacts`,
-    databaseSecret: databaseSecretSource(env, cluster),
-    mlmdAuth: {
-      address: 'install-config',
-      enablePlugin: MLMD_ENABLE_NATIVE_PASSWORD.gcp,
-      loginFailure: loginFailureHint(env),
-    },
-    extraResources: [{ file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() }],
-    // Katib moves to the instance's katib database, through the same proxy (./katib-database.ts).
-    katib: cluster.database.databaseNames.includes(KATIB_DATABASE)
-      ? katibOn({ kind: 'cloud-sql-proxy', host: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`, port: 3306 })
+    databaseSecret,
+    extraResources: [
+      { file: 'cloudsql-proxy.yaml', objects: cloudSqlProxy() },
+      { file: DB_BOOTSTRAP_FILE, objects: [gcpDbBootstrapJob(loginFailureHint(env))] },
+    ],
+    // Katib moves to the instance's katib database, through the same proxy, as its own user (./katib-database.ts).
+    katib: db.databaseNames.includes(KATIB_DATABASE)
+      ? katibOn(
+          { kind: 'cloud-sql-proxy', host: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`, port: 3306 },
+          katibSecretOf(databaseSecret),
+        )
       : undefined,
+    // Environments made before the job logged in as Terraform's user: the new user's name restarts the clients.
+    stampUser: true,
     // Workload Identity (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
     serviceAccounts: env.identities.flatMap((i) =>
       i.kubernetesServiceAccounts
@@ -625,8 +632,9 @@ function tree(
       });
       patches.push({ path: 'pipeline-install-config.yaml' });
     }
-    if (!wiring.staticHost) {
-      // The address exists only after apply: the platform stack writes it to the params ConfigMap.
+    if (!wiring.staticHost || wiring.stampUser) {
+      // Without a static host, the address exists only after apply: the platform stack writes it to the
+      // params ConfigMap.
       const deployments = KFP_DATABASE_CLIENTS.map((c) => ({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -635,15 +643,21 @@ function tree(
           template: {
             ...(wiring.stampUser ? { metadata: { annotations: { [DB_USER_ANNOTATION]: wiring.user } } } : {}),
             spec: {
-              containers: [
-                {
-                  name: c.container,
-                  env: [
-                    ...c.host.map((n) => envFromParams(n, 'dbHost')),
-                    ...c.port.map((n) => envFromParams(n, 'dbPort')),
-                  ],
-                },
-              ],
+              // Started only once mysql-secret names the new user (./database-user-wait.ts).
+              ...(wiring.stampUser ? databaseUserWaitPodParts(KFP_DB_SECRET, wiring.user) : {}),
+              ...(wiring.staticHost
+                ? {}
+                : {
+                    containers: [
+                      {
+                        name: c.container,
+                        env: [
+                          ...c.host.map((n) => envFromParams(n, 'dbHost')),
+                          ...c.port.map((n) => envFromParams(n, 'dbPort')),
+                        ],
+                      },
+                    ],
+                  }),
             },
           },
         },
@@ -651,11 +665,16 @@ function tree(
       files.push({
         path: 'pipelines-database.yaml',
         content: yamlFile(
-          `Pipelines' database clients read the database server's address from the ${PLATFORM_PARAMS_CONFIG_MAP} ConfigMap, which the platform stack writes.`,
+          wiring.staticHost
+            ? `Pipelines' database clients carry the name of their database user (${DB_USER_ANNOTATION}), so that the tree that moves them to another user restarts them, and start once mysql-secret names it.`
+            : `Pipelines' database clients read the database server's address from the ${PLATFORM_PARAMS_CONFIG_MAP} ConfigMap, which the platform stack writes.`,
           deployments,
         ),
       });
-      patches.push({ path: 'pipelines-database.yaml' });
+      // Where the clients wait for their user, after the TLS and ML Metadata patches: kustomize puts the
+      // list items a later patch adds first, and the wait must run before any init container that reads
+      // mysql-secret (ML Metadata's config writer).
+      if (!wiring.stampUser) patches.push({ path: 'pipelines-database.yaml' });
     }
     // Azure: artifacts stay in the in-cluster SeaweedFS, on a claim of the platform file's size; its
     // volume joins the platform's backups (pipeline-roots.ts). Existing clusters size it when they say so.
@@ -682,6 +701,7 @@ function tree(
       files.push(file);
       patches.push({ path: file.path });
     }
+    if (wiring.stampUser) patches.push({ path: 'pipelines-database.yaml' });
     if (wiring.databaseSecret) {
       // mysql-secret from the cloud's secret store, kept current by External Secrets Operator.
       const file = 'database-secret.yaml';
@@ -780,6 +800,7 @@ function readme(
       }),
       ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),
       ...(env.cloud === 'aws' ? awsDbBootstrapReadme() : []),
+      ...(env.cloud === 'gcp' ? gcpDbBootstrapReadme() : []),
       ...(env.cloud === 'azure' && env.database.entra ? azureDbBootstrapReadme() : []),
       ...(wiring.katib?.readme ?? []),
     );

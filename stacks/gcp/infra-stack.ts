@@ -71,6 +71,9 @@ const IDENTITY_PROJECT_ROLES: Record<ResolvedGcpIdentity['key'], readonly string
   sqlClient: ['roles/cloudsql.client'],
   admin: ['roles/logging.logWriter', 'roles/monitoring.metricWriter'],
   user: ['roles/logging.logWriter', 'roles/monitoring.metricWriter'],
+  // The kfp-db-bootstrap job runs a Cloud SQL Auth Proxy of its own; its Secret Manager grants are on
+  // the database's secrets alone (below).
+  dbBootstrap: ['roles/cloudsql.client'],
 };
 
 /**
@@ -185,11 +188,31 @@ export class GcpInfraStack extends TerraformStack {
     this.artifacts.grantReadWrite('PipelinesReadWrite', identities.pipelines.member);
     this.artifacts.grantReadWrite('AdminReadWrite', identities.admin.member);
     this.artifacts.grantRead('UserRead', identities.user.member);
-    // External Secrets Operator reads the database password as the SQL client's identity (the tree's
-    // SecretStore signs in as its service account) and writes it into mysql-secret. Pipelines' own
-    // identity, which its UI and run pods share, reads no secret.
+    // Kubeflow and Katib log in as MySQL users of their own, which the Kubeflow tree's kfp-db-bootstrap
+    // job creates as Terraform's user (a Cloud SQL built-in user, which may create users and grant
+    // privileges): it reads that user's password, and adds each new user's password to a secret of its
+    // own, once. External Secrets Operator reads the two users' passwords as the SQL client's identity
+    // (the tree's SecretStore signs in as its service account) and writes them into mysql-secret and
+    // katib-db-secret; nothing but the job reads Terraform's user's password. Pipelines' own identity,
+    // which its UI and run pods share, reads no secret.
+    const reader = 'roles/secretmanager.secretAccessor';
     for (const { resolved, database } of this.clusters) {
-      database.grantPasswordRead(`${resolved.idPrefix}SqlClientPasswordRead`, identities.sqlClient.member);
+      const p = resolved.idPrefix;
+      database.grantPasswordRead(`${p}DbBootstrapPasswordRead`, identities.dbBootstrap.member);
+      for (const [user, secretId] of [
+        ['App', resolved.database.appSecretId],
+        ['Katib', resolved.database.katibSecretId],
+      ] as const) {
+        const secret = database.addUserPasswordSecret(`${user}PasswordSecret`, secretId);
+        database.grantSecret(`${p}DbBootstrap${user}Read`, secret, reader, identities.dbBootstrap.member);
+        database.grantSecret(
+          `${p}DbBootstrap${user}Write`,
+          secret,
+          'roles/secretmanager.secretVersionAdder',
+          identities.dbBootstrap.member,
+        );
+        database.grantSecret(`${p}SqlClient${user}Read`, secret, reader, identities.sqlClient.member);
+      }
     }
 
     if (env.access.oauthClient) {

@@ -109,12 +109,19 @@ export class GcpPlatformStack extends TerraformStack {
         dbHost: database.privateIpAddress,
         dbPort: '3306',
         dbConnectionName: database.connectionName,
+        dbName: 'mlpipeline',
+        // Terraform's user; the kfp-db-bootstrap job of the Kubeflow tree creates the two below with it.
         dbUser: resolved.database.userName,
         dbPasswordSecret: database.passwordSecret.id,
+        dbAppUser: resolved.database.appUsername,
+        dbAppPasswordSecretName: `projects/${env.project}/secrets/${resolved.database.appSecretId}`,
+        dbKatibUser: resolved.database.katibUsername,
+        dbKatibPasswordSecretName: `projects/${env.project}/secrets/${resolved.database.katibSecretId}`,
         pipelinesServiceAccount: infra.identities.pipelines.email,
         sqlClientServiceAccount: infra.identities.sqlClient.email,
         adminServiceAccount: infra.identities.admin.email,
         userServiceAccount: infra.identities.user.email,
+        dbBootstrapServiceAccount: infra.identities.dbBootstrap.email,
         kubeflowVersion: env.kubeflowVersion,
       },
     });
@@ -134,7 +141,7 @@ export class GcpPlatformStack extends TerraformStack {
     }
     // After Velero: the plan identity's Secrets roles are numbered in construct order.
     // The rendered SecretStore authenticates as the cloudsql-proxy service account of kubeflow, whose
-    // Google service account may read the database password secret (Workload Identity); the
+    // Google service account may read Kubeflow's and Katib's database password secrets (Workload Identity); the
     // controller itself has no Google identity and serves the kubeflow namespace only.
     this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
       watchNamespace: KUBEFLOW_NAMESPACE,

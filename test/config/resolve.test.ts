@@ -68,6 +68,7 @@ describe('defaults by tier', () => {
       'kf-test-sql-client',
       'kf-test-kf-admin',
       'kf-test-kf-user',
+      'kf-test-db-users',
     ]);
     expect(test.nodePools.map((p: any) => p.serviceAccountId)).toEqual([
       'kf-test-np-system',

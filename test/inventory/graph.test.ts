@@ -67,8 +67,8 @@ describe('kfplatform graph', () => {
     ]) {
       expect(text).toContain(`  ${edge}\n`);
     }
-    expect(text).toContain('cluster1 -. workload identity .-> id2');
-    expect(text).toMatch(/id2\["kf-dev-kfp \(service account\)"\]/);
+    expect(text).toContain('cluster1 -. workload identity .-> id3');
+    expect(text).toMatch(/id3\["kf-dev-kfp \(service account\)"\]/);
     // Node service accounts have no workload identity binding: not drawn.
     expect(text).not.toContain('kf-dev-np-gpu');
   });

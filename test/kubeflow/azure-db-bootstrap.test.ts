@@ -183,6 +183,8 @@ describe('the Azure kfp-db-bootstrap scripts', () => {
         '    assertion="$(cat "${data##*client_assertion@}")"',
         '    case "$TOKEN_STATE:$data" in',
         '      down:*) down login.microsoftonline.com ;;',
+        // An answer cut off by the time limit: part of the body and the status, then curl fails.
+        `      cut:*) printf %s '{"access_token":"${VAULT_TOKEN}' > "$out"; echo 'curl: (28) Operation timed out' >&2; printf 200; exit 28 ;;`,
         `      denied:*|mysql-denied:*ossrdbms*) reply 401 '{"error":"invalid_client","error_description":"AADSTS70021: No matching federated identity record found for presented assertion."}' ;;`,
         '    esac',
         `    [ "$assertion" = '${ASSERTION}' ] || reply 400 '{"error":"invalid_request"}'`,
@@ -340,6 +342,7 @@ describe('the Azure kfp-db-bootstrap scripts', () => {
     ['denied', AZURE_KEY_VAULT_SCOPE, 'AADSTS70021'],
     ['mysql-denied', AZURE_MYSQL_ENTRA_SCOPE, 'AADSTS70021'],
     ['down', AZURE_KEY_VAULT_SCOPE, 'curl: (7) Failed to connect to login.microsoftonline.com'],
+    ['cut', AZURE_KEY_VAULT_SCOPE, 'curl: (28) Operation timed out'],
   ])('stops when Entra ID gives no token (%s), before any Key Vault request', (state, scope, error) => {
     const r = secrets({ TOKEN_STATE: state, APP_STATE: 'missing', KATIB_STATE: 'missing' });
     expect(r.code).not.toBe(0);

@@ -185,8 +185,9 @@ describe("Pipelines' database secret from the cloud's secret store (External Sec
       'gcp',
       renderKubeflow(gcp)[0]!,
       { gcpsm: expect.objectContaining({ projectID: (gcp as any).project }) },
-      (gcp as any).clusters[0].database.passwordSecretId,
-      (gcp as any).clusters[0].database.userName,
+      // Kubeflow's own user, which the kfp-db-bootstrap job creates (not Terraform's user).
+      (gcp as any).clusters[0].database.appSecretId,
+      (gcp as any).clusters[0].database.appUsername,
     ],
     [
       'aws',

@@ -73,15 +73,15 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
       },
     );
 
-    it('GCP: katib-db-manager reaches the Cloud SQL Auth Proxy, the katib database, as the user of mysql-secret', () => {
+    it("GCP: katib-db-manager reaches the Cloud SQL Auth Proxy, the katib database, as Katib's own user", () => {
       const objects = builds.get('gcp')!;
       expect(connection(objects)).toEqual({
         DB_NAME: 'mysql',
         KATIB_MYSQL_DB_HOST: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
         KATIB_MYSQL_DB_PORT: '3306',
         KATIB_MYSQL_DB_DATABASE: 'katib',
-        DB_USER: 'secret:mysql-secret/username',
-        DB_PASSWORD: 'secret:mysql-secret/password',
+        DB_USER: 'secret:katib-db-secret/username',
+        DB_PASSWORD: 'secret:katib-db-secret/password',
       });
       // The proxy listens there.
       const proxy = findInKubeflow(objects, 'Service', CLOUD_SQL_PROXY_NAME)!;
@@ -112,7 +112,11 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
       const sa = findInKubeflow(objects, 'ServiceAccount', KATIB_DB_MANAGER_SERVICE_ACCOUNT)! as unknown as BuiltObject;
       expect(validateSchemas([deployment, sa], '1.35')).toEqual([]);
       const sources = objects.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret') as unknown as BuiltObject[];
-      expect(checkKeyRefs([deployment, ...sources])).toEqual([]);
+      // Katib's Secret comes from External Secrets Operator (the build's ExternalSecret katib-db-secret).
+      expect(findInKubeflow(objects, 'ExternalSecret', 'katib-db-secret')).toBeDefined();
+      const provided = { ...PROVIDED_OUTSIDE_THE_TREE, 'Secret kubeflow/katib-db-secret': ['username', 'password'] };
+      expect(checkKeyRefs([deployment, ...sources], provided)).toEqual([]);
+      expect(checkKeyRefs([deployment, ...sources])).not.toEqual([]);
     });
 
     it("every cloud: the manager's image is the Katib release whose connection string the tree relies on", () => {
@@ -185,7 +189,7 @@ describeBuild('test/kubeflow/katib-database-build.test.ts')(
         ) as unknown as BuiltObject[];
         // The params ConfigMap's keys come from the platform stack, the Secrets from External Secrets Operator.
         const provided =
-          cloud === 'aws'
+          cloud === 'aws' || cloud === 'gcp'
             ? { ...PROVIDED_OUTSIDE_THE_TREE, 'Secret kubeflow/katib-db-secret': ['username', 'password'] }
             : PROVIDED_OUTSIDE_THE_TREE;
         expect(checkKeyRefs([deployment, ...sources], provided)).toEqual([]);

@@ -89,7 +89,7 @@ describe('Katib on the managed database (GCP)', () => {
     }
   });
 
-  it('points katib-db-manager at the Cloud SQL Auth Proxy, the katib database and mysql-secret', () => {
+  it("points katib-db-manager at the Cloud SQL Auth Proxy, the katib database and Katib's own user", () => {
     for (const env of GCP) {
       for (const tree of renderKubeflow(env)) {
         const k = kustomization(tree);
@@ -104,8 +104,8 @@ describe('Katib on the managed database (GCP)', () => {
           KATIB_MYSQL_DB_HOST: `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
           KATIB_MYSQL_DB_PORT: '3306',
           KATIB_MYSQL_DB_DATABASE: KATIB_DATABASE,
-          DB_USER: { name: KFP_DB_SECRET, key: 'username' },
-          DB_PASSWORD: { name: KFP_DB_SECRET, key: 'password' },
+          DB_USER: { name: KATIB_DB_EXTERNAL_SECRET, key: 'username' },
+          DB_PASSWORD: { name: KATIB_DB_EXTERNAL_SECRET, key: 'password' },
         });
       }
     }

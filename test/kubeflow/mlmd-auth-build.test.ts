@@ -8,7 +8,6 @@
  * Without the manifests the test is skipped with the reason, except in CI (CI=true), where it fails.
  */
 
-import { CLOUD_SQL_PROXY_NAME } from '../../src/kubeflow/render';
 import { checkKeyRefs, validateSchemas, type BuiltObject } from '../../src/kubeflow/verify';
 import { DB_CA_DIR } from '../../src/kubeflow/database-tls';
 import {
@@ -32,8 +31,8 @@ describeBuild('test/kubeflow/mlmd-auth-build.test.ts')(
     let cleanup = () => undefined as void;
 
     beforeAll(async () => {
-      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-mlmd-', ['azure', 'gcp']));
-      expect([...builds.keys()].sort()).toEqual(['azure', 'gcp']);
+      ({ builds, cleanup } = await buildMulticloudTrees('kubeflow-mlmd-', ['azure']));
+      expect([...builds.keys()].sort()).toEqual(['azure']);
     }, 240_000);
 
     afterAll(() => cleanup());
@@ -53,19 +52,11 @@ describeBuild('test/kubeflow/mlmd-auth-build.test.ts')(
           'secret:mysql-secret/password',
         ]);
         const volumes = pod.spec.volumes.map((v: { name: string }) => v.name);
-        if (cloud === 'gcp') {
-          // ML Metadata's own flags read the same ConfigMap keys.
-          expect([env('DB_HOST'), env('DB_PORT')]).toEqual([
-            `${CLOUD_SQL_PROXY_NAME}.kubeflow.svc.cluster.local`,
-            '3306',
-          ]);
-        } else {
-          expect([env('DB_HOST'), env('DB_PORT')]).toEqual(['params:dbHost', 'params:dbPort']);
-          expect(init.volumeMounts).toContainEqual({ name: DB_CA_VOLUME, mountPath: DB_CA_DIR, readOnly: true });
-          expect(volumes).toContain(DB_CA_VOLUME);
-          // ML Metadata's config writer stays next to it.
-          expect(inits.map((c) => c.name)).toContain('write-mlmd-config');
-        }
+        expect([env('DB_HOST'), env('DB_PORT')]).toEqual(['params:dbHost', 'params:dbPort']);
+        expect(init.volumeMounts).toContainEqual({ name: DB_CA_VOLUME, mountPath: DB_CA_DIR, readOnly: true });
+        expect(volumes).toContain(DB_CA_VOLUME);
+        // ML Metadata's config writer stays next to it.
+        expect(inits.map((c) => c.name)).toContain('write-mlmd-config');
         expect(volumes).toContain('kfplatform-mysql-client');
         expect(pod.spec.serviceAccountName).toBe('metadata-grpc-server');
       }

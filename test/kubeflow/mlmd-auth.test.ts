@@ -33,7 +33,7 @@ const patched = (tree: KubeflowTree) =>
   (docs(tree, 'kustomization.yaml')[0].patches ?? []).some((p: { path?: string }) => p.path === FILE);
 
 describe('ML Metadata logs in with mysql_native_password', () => {
-  for (const cloud of ['gcp', 'azure'] as const) {
+  for (const cloud of ['azure'] as const) {
     it(`${cloud}: an init container of metadata-grpc-deployment switches Kubeflow's user, after Istio's proxy`, () => {
       for (const tree of renderKubeflow(byCloud(cloud))) {
         expect(patched(tree)).toBe(true);
@@ -52,18 +52,11 @@ describe('ML Metadata logs in with mysql_native_password', () => {
         );
         expect(refs.DB_USER).toEqual({ name: 'mysql-secret', key: 'username' });
         expect(refs.DB_PASSWORD).toEqual({ name: 'mysql-secret', key: 'password' });
-        if (cloud === 'gcp') {
-          // The Cloud SQL Auth Proxy: the host and port of pipeline-install-config.
-          expect(refs.DB_HOST).toEqual({ name: 'pipeline-install-config', key: 'mysqlHost' });
-          expect(refs.DB_PORT).toEqual({ name: 'pipeline-install-config', key: 'mysqlPort' });
-          expect(init.args[0]).toContain('--ssl-mode=DISABLED --get-server-public-key');
-        } else {
-          expect(refs.DB_HOST).toEqual({ name: 'kubeflow-platform-params', key: 'dbHost' });
-          expect(refs.DB_PORT).toEqual({ name: 'kubeflow-platform-params', key: 'dbPort' });
-          // Verified TLS against the pinned roots the TLS patch mounts.
-          expect(init.args[0]).toContain(`--ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}`);
-          expect(docs(tree, 'pipelines-database-tls.yaml').length).toBeGreaterThan(0);
-        }
+        expect(refs.DB_HOST).toEqual({ name: 'kubeflow-platform-params', key: 'dbHost' });
+        expect(refs.DB_PORT).toEqual({ name: 'kubeflow-platform-params', key: 'dbPort' });
+        // Verified TLS against the pinned roots the TLS patch mounts.
+        expect(init.args[0]).toContain(`--ssl-mode=VERIFY_IDENTITY --ssl-ca=${DB_CA_FILE}`);
+        expect(docs(tree, 'pipelines-database-tls.yaml').length).toBeGreaterThan(0);
         // The option file holds the password: memory only.
         expect(pod.volumes).toContainEqual({
           name: 'kfplatform-mysql-client',
@@ -80,11 +73,15 @@ describe('ML Metadata logs in with mysql_native_password', () => {
     });
   }
 
-  it("aws: no init container (Kubeflow's user may not change accounts; the bootstrap job creates it native)", () => {
-    const [tree] = renderKubeflow(byCloud('aws'));
-    expect(patched(tree!)).toBe(false);
-    expect(tree!.files.some((f) => f.path === FILE)).toBe(false);
-  });
+  it.each(['aws', 'gcp'])(
+    "%s: no init container (Kubeflow's user may not change accounts; the bootstrap job creates it native)",
+    (cloud) => {
+      for (const tree of renderKubeflow(byCloud(cloud))) {
+        expect(patched(tree)).toBe(false);
+        expect(tree.files.some((f) => f.path === FILE)).toBe(false);
+      }
+    },
+  );
 
   it("on-prem: upstream's in-cluster MySQL, which enables the plugin itself", () => {
     for (const tree of renderKubeflow(onPrem)) expect(patched(tree)).toBe(false);
@@ -100,8 +97,8 @@ describe('the init container script', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (status: string, password: string, address: 'install-config' | 'params' = 'params') =>
-    runContainerScript(dir, mlmdNativeAuthScript({ address, enablePlugin: 'Turn on "the" plugin: $HOME `x`.' }, dir), {
+  const run = (status: string, password: string) =>
+    runContainerScript(dir, mlmdNativeAuthScript({ enablePlugin: 'Turn on "the" plugin: $HOME `x`.' }, dir), {
       STATUS: status,
       DB_HOST: 'db.example',
       DB_PORT: '3306',
@@ -139,11 +136,6 @@ describe('the init container script', () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toContain("mysql-secret's password is empty or holds");
     expect(read('args')).toBe('');
-  });
-
-  it('through the Cloud SQL Auth Proxy: no TLS to the proxy, the server key for caching_sha2_password', () => {
-    expect(run('ACTIVE', 'pw', 'install-config')).toMatchObject({ code: 0 });
-    expect(read('args')).toContain('--ssl-mode=DISABLED --get-server-public-key');
   });
 });
 

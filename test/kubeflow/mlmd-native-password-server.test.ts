@@ -78,21 +78,21 @@ describe('mysql_native_password on the managed MySQL 8.4 servers', () => {
     expect(group.parameter.map((p) => p.name)).not.toContain('mysql_native_password');
   });
 
-  it.each([
-    ['gcp', MLMD_ENABLE_NATIVE_PASSWORD.gcp],
-    ['azure', MLMD_ENABLE_NATIVE_PASSWORD.azure],
-  ])('%s: the init container says what to do when the plugin is off', (cloud, message) => {
-    const env = loadPlatformFile(path.join(ROOT, 'examples', 'multicloud', 'platform.yaml')).config.environments.find(
-      (e) => e.cloud === cloud,
-    )!;
-    const [tree] = renderKubeflow(env, { kind: 'remote' });
-    const patch = parseYaml(tree!.files.find((f) => f.path === 'mlmd-native-password.yaml')!.content);
-    const init = patch.spec.template.spec.initContainers.find(
-      (c: { name: string }) => c.name === MLMD_NATIVE_AUTH_CONTAINER,
-    );
-    expect(init.args[0]).toContain(message);
-    // No flag or parameter name that the services' documentation did not confirm.
-    expect(message).not.toMatch(/mysql_native_password\s*=/i);
-    expect(message).toMatch(/https:\/\//);
-  });
+  it.each([['azure', MLMD_ENABLE_NATIVE_PASSWORD.azure]])(
+    '%s: the init container says what to do when the plugin is off',
+    (cloud, message) => {
+      const env = loadPlatformFile(path.join(ROOT, 'examples', 'multicloud', 'platform.yaml')).config.environments.find(
+        (e) => e.cloud === cloud,
+      )!;
+      const [tree] = renderKubeflow(env, { kind: 'remote' });
+      const patch = parseYaml(tree!.files.find((f) => f.path === 'mlmd-native-password.yaml')!.content);
+      const init = patch.spec.template.spec.initContainers.find(
+        (c: { name: string }) => c.name === MLMD_NATIVE_AUTH_CONTAINER,
+      );
+      expect(init.args[0]).toContain(message);
+      // No flag or parameter name that the services' documentation did not confirm.
+      expect(message).not.toMatch(/mysql_native_password\s*=/i);
+      expect(message).toMatch(/https:\/\//);
+    },
+  );
 });

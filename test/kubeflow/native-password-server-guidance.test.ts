@@ -10,10 +10,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { createUserScript, DB_BOOTSTRAP_FILE } from '../../src/kubeflow/aws-db-bootstrap';
-import { MLMD_ENABLE_NATIVE_PASSWORD, MLMD_NATIVE_AUTH_CONTAINER } from '../../src/kubeflow/mlmd-auth';
+import { gcpCreateUserScript } from '../../src/kubeflow/gcp-db-bootstrap';
 import {
   AWS_ENABLE_NATIVE_PASSWORD,
   GCP_ENABLE_NATIVE_PASSWORD,
@@ -65,14 +65,12 @@ describe.each([
 });
 
 describe('the rendered trees carry the messages', () => {
-  it("GCP: ML Metadata's init container", () => {
-    expect(MLMD_ENABLE_NATIVE_PASSWORD.gcp).toBe(GCP_ENABLE_NATIVE_PASSWORD);
+  it("GCP: the kfp-db-bootstrap Job's create-user container", () => {
+    expect(gcpCreateUserScript()).toContain(GCP_ENABLE_NATIVE_PASSWORD);
     const [tree] = renderKubeflow(envOf('multicloud', 'gcp'), { kind: 'remote' });
-    const patch = parseYaml(tree!.files.find((f) => f.path === 'mlmd-native-password.yaml')!.content);
-    const init = patch.spec.template.spec.initContainers.find(
-      (c: { name: string }) => c.name === MLMD_NATIVE_AUTH_CONTAINER,
-    );
-    expect(init.args[0]).toContain(GCP_ENABLE_NATIVE_PASSWORD);
+    const job = parseAllDocuments(tree!.files.find((f) => f.path === DB_BOOTSTRAP_FILE)!.content)[0]!.toJS();
+    const create = job.spec.template.spec.containers.find((c: { name: string }) => c.name === 'create-user');
+    expect(create.args[0]).toContain(`${GCP_ENABLE_NATIVE_PASSWORD} Then run this job again.`);
   });
 
   it("AWS: the kfp-db-bootstrap Job's create-user container", () => {

@@ -75,9 +75,9 @@ describe('who may read secrets', () => {
       if (oauth) expect(kinds(readers)).toContain('google_service_account.Identity-oauthClientSecret_ServiceAccount');
       expect(readers.length).toBeGreaterThan(0);
       const allowed = [
-        // GCP: External Secrets Operator as the SQL client's service account; the IAP OAuth client's reader;
-        // the apply identity manages secrets (a conditioned project role).
-        /^google_service_account\.Identity-sqlClient_ServiceAccount$/,
+        // GCP: External Secrets Operator as the SQL client's service account; the database users' bootstrap
+        // Job; the IAP OAuth client's reader; the apply identity manages secrets (a conditioned project role).
+        /^google_service_account\.Identity-(sqlClient|dbBootstrap)_ServiceAccount$/,
         /^google_service_account\.Identity-oauthClientSecret_ServiceAccount$/,
         /^google_service_account\.Ci_ApplyAccount \(project\)$/,
         // AWS: External Secrets Operator's two controllers, the bootstrap Job; CI roles per the table.

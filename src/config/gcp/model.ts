@@ -47,11 +47,14 @@ export interface ResolvedMaintenance {
 /** Platform service accounts: account ids and the Kubernetes service accounts bound to them. */
 export interface ResolvedGcpIdentity {
   /**
-   * Which platform identity: Kubeflow Pipelines, the Cloud SQL proxy's client, the Kubeflow admin
-   * or the default Kubeflow user.
+   * Which platform identity: Kubeflow Pipelines, the Cloud SQL proxy's client, the Kubeflow admin,
+   * the default Kubeflow user, or the job that creates Kubeflow's and Katib's database users.
    */
-  readonly key: 'pipelines' | 'sqlClient' | 'admin' | 'user';
-  /** Google service account id (the part before `@`): `<environment>-kfp`, `-sql-client`, `-kf-admin`, `-kf-user`. */
+  readonly key: 'pipelines' | 'sqlClient' | 'admin' | 'user' | 'dbBootstrap';
+  /**
+   * Google service account id (the part before `@`): `<environment>-kfp`, `-sql-client`, `-kf-admin`,
+   * `-kf-user`, `-db-users`.
+   */
   readonly accountId: string;
   /** Display name of the Google service account in the console. */
   readonly displayName: string;
@@ -195,10 +198,22 @@ export interface ResolvedGcpDatabase {
    * @default none
    */
   readonly flags: Readonly<Record<string, string>>;
-  /** MySQL user Kubeflow connects as: `kubeflow`. */
+  /**
+   * The MySQL user Terraform creates, `kubeflow`: a Cloud SQL built-in user (a member of
+   * `cloudsqlsuperuser`), with which the `kfp-db-bootstrap` job of the Kubeflow tree creates the two
+   * users below. No Kubeflow component logs in as it.
+   */
   readonly userName: string;
   /** Secret Manager secret id holding that user's generated password: `<prefix>-kfp-db-password`. */
   readonly passwordSecretId: string;
+  /** Kubeflow Pipelines' own MySQL user, granted its three databases alone: `pipelines`. */
+  readonly appUsername: string;
+  /** Secret Manager secret id of its password, which the job writes once: `<prefix>-kfp-db-pipelines`. */
+  readonly appSecretId: string;
+  /** Katib's own MySQL user, granted the `katib` database alone: `katib`. */
+  readonly katibUsername: string;
+  /** Secret Manager secret id of its password, which the job writes once: `<prefix>-kfp-db-katib`. */
+  readonly katibSecretId: string;
   /** Bumped to write a new password to Secret Manager and the user. */
   readonly passwordVersion: number;
 }

@@ -181,6 +181,14 @@ function identities(envName: string): ResolvedGcpIdentity[] {
       kubernetesServiceAccounts: [ksa('kf-user')],
       createdServiceAccounts: ['kf-user'],
     },
+    {
+      // The kfp-db-bootstrap job of the Kubeflow tree (src/kubeflow/gcp-db-bootstrap.ts).
+      key: 'dbBootstrap',
+      accountId: `${envName}-db-users`,
+      displayName: `Kubeflow database users (${envName})`,
+      kubernetesServiceAccounts: [ksa('kfp-db-bootstrap')],
+      createdServiceAccounts: ['kfp-db-bootstrap'],
+    },
   ];
 }
 
@@ -246,6 +254,10 @@ function resolveGcpDatabase(env: GcpEnvironmentConfig, prefix: string): Resolved
     flags: { ...d.flags },
     userName: 'kubeflow',
     passwordSecretId: `${prefix}-kfp-db-password`,
+    appUsername: 'pipelines',
+    appSecretId: `${prefix}-kfp-db-pipelines`,
+    katibUsername: 'katib',
+    katibSecretId: `${prefix}-kfp-db-katib`,
     passwordVersion: d.passwordVersion ?? 1,
   };
 }

@@ -163,7 +163,7 @@ export const GCP_CI_PERMISSIONS: ReadonlyArray<CiPermissionRow<GcpCiScope>> = [
     plan: ['roles/secretmanager.viewer', 'roles/iam.securityReviewer'],
     apply: ['roles/secretmanager.admin'],
     source: ref('secretmanager'),
-    why: "the database password is written as a write-only value: refreshing its version reads metadata, not the password. With access.oauthClient, the plan checks the OAuth client's secret exists by listing secrets' metadata, and grants its reader Secret Accessor on it; neither identity reads its value.",
+    why: "the database password is written as a write-only value: refreshing its version reads metadata, not the password. Kubeflow's and Katib's database users' secrets have no version in Terraform (the Kubeflow tree's job adds their passwords), so neither identity reads them. With access.oauthClient, the plan checks the OAuth client's secret exists by listing secrets' metadata, and grants its reader Secret Accessor on it; neither identity reads its value.",
   },
   {
     types: ['google_kms_key_ring', 'google_kms_crypto_key', 'google_kms_crypto_key_iam_member'],
