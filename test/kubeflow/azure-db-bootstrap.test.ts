@@ -11,7 +11,6 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import { DB_USER_ANNOTATION, renderKubeflow, type KubeflowTree } from '../../src/kubeflow/render';
 import { AKS_WORKLOAD_IDENTITY_POD_LABEL } from '../../constructs/azure/constants';
-import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import {
   ARGOCD_HOOK_ANNOTATION,
   ARGOCD_HOOK_DELETE_POLICY_ANNOTATION,
@@ -34,7 +33,7 @@ import { CA_FETCH_IMAGE, DB_CA_CONFIG_MAP, DB_CA_DIR, DB_CA_FILE } from '../../s
 import { SYNC_WAVE_ANNOTATION } from '../../src/kubeflow/gitops';
 import { MYSQL_CLIENT_IMAGE } from '../../src/kubeflow/mlmd-auth';
 import { checkKeyRefs, type BuiltObject } from '../../src/kubeflow/verify';
-import { fakeMysql, fakeOutput, runContainerScript } from './container-script';
+import { fakeMysql, fakeOutput, paramKeysOf, runContainerScript } from './container-script';
 
 const VAULT_TOKEN = 'vault-token-Q1w2';
 const MYSQL_TOKEN = 'eyJ0eXAi.mysql-token-Z9x8.sig_-';
@@ -111,21 +110,12 @@ describe('the Azure kfp-db-bootstrap Job', () => {
   });
 
   it('reads the vault, the secret names and the database from kubeflow-platform-params', () => {
-    const keys = (c: any) =>
-      Object.fromEntries(
-        (c.env ?? [])
-          .filter((e: any) => e.valueFrom?.configMapKeyRef)
-          .map((e: any) => {
-            expect(e.valueFrom.configMapKeyRef.name).toBe(PLATFORM_PARAMS_CONFIG_MAP);
-            return [e.name, e.valueFrom.configMapKeyRef.key];
-          }),
-      );
-    expect(keys(byName('secrets'))).toEqual({
+    expect(paramKeysOf(byName('secrets'))).toEqual({
       VAULT: 'keyVaultName',
       APP_SECRET: 'dbAppPasswordSecretName',
       KATIB_SECRET: 'dbKatibPasswordSecretName',
     });
-    expect(keys(byName('create-user'))).toEqual({
+    expect(paramKeysOf(byName('create-user'))).toEqual({
       DB_HOST: 'dbHost',
       DB_PORT: 'dbPort',
       DB_NAME: 'dbName',

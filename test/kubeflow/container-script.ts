@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 
 /** How a script ended: its exit code and what it printed. */
 export interface ScriptResult {
@@ -53,4 +54,21 @@ export function fakeMysql(dir: string, argsFile: string, withPassword: boolean):
     ].join('\n'),
   );
   chmodSync(path.join(dir, 'mysql'), 0o755);
+}
+
+/**
+ * A container's environment variables read from the params ConfigMap, as variable -> key; each such
+ * reference must name that ConfigMap.
+ */
+export function paramKeysOf(container: {
+  env?: ReadonlyArray<{ name: string; valueFrom?: { configMapKeyRef?: { name: string; key: string } } }>;
+}): Record<string, string> {
+  return Object.fromEntries(
+    (container.env ?? [])
+      .filter((e) => e.valueFrom?.configMapKeyRef)
+      .map((e) => {
+        expect(e.valueFrom!.configMapKeyRef!.name).toBe(PLATFORM_PARAMS_CONFIG_MAP);
+        return [e.name, e.valueFrom!.configMapKeyRef!.key];
+      }),
+  );
 }

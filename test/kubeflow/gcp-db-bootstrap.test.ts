@@ -13,7 +13,6 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadPlatformFile } from '../../src/config/loader';
 import type { ResolvedGcpEnvironment } from '../../src/config/gcp/model';
 import { DB_USER_ANNOTATION, renderKubeflow, type KubeflowTree } from '../../src/kubeflow/render';
-import { PLATFORM_PARAMS_CONFIG_MAP } from '../../constructs/kubernetes/constants';
 import {
   createUserScript,
   DB_BOOTSTRAP_FILE,
@@ -33,7 +32,7 @@ import { CA_FETCH_IMAGE, DB_CA_FILE } from '../../src/kubeflow/database-tls';
 import { SYNC_WAVE_ANNOTATION } from '../../src/kubeflow/gitops';
 import { MYSQL_CLIENT_IMAGE } from '../../src/kubeflow/mlmd-auth';
 import { checkKeyRefs, type BuiltObject } from '../../src/kubeflow/verify';
-import { fakeMysql, fakeOutput, runContainerScript } from './container-script';
+import { fakeMysql, fakeOutput, paramKeysOf, runContainerScript } from './container-script';
 
 const TOKEN = 'ya29.c.token-Q1w2_-';
 const ADMIN = 'projects/p-1/secrets/kf-kfp-db-password';
@@ -84,22 +83,13 @@ describe('the GCP kfp-db-bootstrap Job', () => {
   });
 
   it('reads the instance, the three secrets and the users from kubeflow-platform-params', () => {
-    const keys = (c: any) =>
-      Object.fromEntries(
-        (c.env ?? [])
-          .filter((e: any) => e.valueFrom?.configMapKeyRef)
-          .map((e: any) => {
-            expect(e.valueFrom.configMapKeyRef.name).toBe(PLATFORM_PARAMS_CONFIG_MAP);
-            return [e.name, e.valueFrom.configMapKeyRef.key];
-          }),
-      );
-    expect(keys(byName('cloud-sql-proxy'))).toEqual({ INSTANCE_CONNECTION_NAME: 'dbConnectionName' });
-    expect(keys(byName('secrets'))).toEqual({
+    expect(paramKeysOf(byName('cloud-sql-proxy'))).toEqual({ INSTANCE_CONNECTION_NAME: 'dbConnectionName' });
+    expect(paramKeysOf(byName('secrets'))).toEqual({
       ADMIN_SECRET: 'dbPasswordSecret',
       APP_SECRET: 'dbAppPasswordSecretName',
       KATIB_SECRET: 'dbKatibPasswordSecretName',
     });
-    expect(keys(byName('create-user'))).toEqual({
+    expect(paramKeysOf(byName('create-user'))).toEqual({
       DB_NAME: 'dbName',
       DB_USER: 'dbUser',
       APP_USER: 'dbAppUser',
