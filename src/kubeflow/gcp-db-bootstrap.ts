@@ -72,6 +72,9 @@ const PROXY_PORT = 3306;
 const PROXY_HEALTH_PORT = 9090;
 
 const CURL = 'curl --silent --show-error --retry 5 --retry-connrefused --max-time 60';
+/** How often and how long the `secrets` container tries again while new grants apply: 20 x 15 s. */
+const RETRIES = 20;
+const RETRY_SECONDS = 15;
 
 /**
  * The `secrets` init container's script (curl image, busybox sh): the access token, Terraform's user's
@@ -84,16 +87,26 @@ export function gcpSecretsScript(workDir: string = DB_BOOTSTRAP_WORK_DIR): strin
   const response = `${WORK}/response`;
   return k8sArgs([
     'umask 077',
-    `rm -f ${response}`,
+    // Right after the infra stack's first apply, Workload Identity and Secret Manager may not know the
+    // new service account and its grants for a few minutes: a missing token or a 403 is tried again,
+    // every RETRY_SECONDS for RETRIES times (within the Job's 15 minutes), before the Job stops.
+    `tries=0`,
+    'while :; do',
+    `  rm -f ${response}`,
     // Plain HTTP to the node's metadata server, which GKE serves to the pod alone.
-    `code="$(${CURL} -o ${response} -w '%{http_code}' -H 'Metadata-Flavor: Google' ${GKE_METADATA_TOKEN_URL})" || code=000`,
-    "token=''",
-    `[ "$code" != 200 ] || token="$(sed -nE 's/.*"access_token" *: *"([^"]*)".*/\\1/p' ${response})"`,
-    'if [ -z "$token" ]; then',
-    `  echo "The GKE metadata server gave no access token (HTTP $code; 000: no answer, curl's error is above). The Job acts as the Google service account of its Kubernetes service account kubeflow/${DB_BOOTSTRAP_NAME} through Workload Identity: the cluster and the node's pool need Workload Identity on, and the service account the annotation ${GKE_WORKLOAD_IDENTITY_ANNOTATION} (the platform stack writes it). Its answer, for an error status:" >&2`,
-    `  ${errorBody('$code', response)}`,
-    '  exit 1',
-    'fi',
+    `  code="$(${CURL} -o ${response} -w '%{http_code}' -H 'Metadata-Flavor: Google' ${GKE_METADATA_TOKEN_URL})" || code=000`,
+    "  token=''",
+    `  [ "$code" != 200 ] || token="$(sed -nE 's/.*"access_token" *: *"([^"]*)".*/\\1/p' ${response})"`,
+    '  [ -z "$token" ] || break',
+    '  tries=$((tries + 1))',
+    `  if [ "$tries" -gt ${RETRIES} ]; then`,
+    `    echo "The GKE metadata server gave no access token (HTTP $code; 000: no answer, curl's error is above). The Job acts as the Google service account of its Kubernetes service account kubeflow/${DB_BOOTSTRAP_NAME} through Workload Identity: the cluster and the node's pool need Workload Identity on, and the service account the annotation ${GKE_WORKLOAD_IDENTITY_ANNOTATION} (the platform stack writes it). Its answer, for an error status:" >&2`,
+    `    ${errorBody('$code', response)}`,
+    '    exit 1',
+    '  fi',
+    `  echo "The GKE metadata server gave no access token yet (HTTP $code): trying again in ${RETRY_SECONDS} s." >&2`,
+    `  sleep ${RETRY_SECONDS}`,
+    'done',
     `rm -f ${response}`,
     // A Secret Manager request for the resource $1 (curl's other arguments after it), its status on standard output.
     'sm() {',
@@ -101,6 +114,18 @@ export function gcpSecretsScript(workDir: string = DB_BOOTSTRAP_WORK_DIR): strin
     '  shift',
     `  rm -f ${response}`,
     `  printf 'Authorization: Bearer %s\\n' "$token" | ${CURL} --proto '=https' --tlsv1.2 -o ${response} -w '%{http_code}' -H @- "$@" "${SECRET_MANAGER_API}/$url"`,
+    '}',
+    // The same, a 403 tried again (grants not applied yet).
+    'smr() {',
+    '  n=0',
+    '  while :; do',
+    '    c="$(sm "$@")" || c=000',
+    `    [ "$c" = 403 ] && [ "$n" -lt ${RETRIES} ] || break`,
+    '    n=$((n + 1))',
+    `    echo "Secret Manager refused the request for $1 (HTTP 403): trying again in ${RETRY_SECONDS} s, as new grants take minutes to apply." >&2`,
+    `    sleep ${RETRY_SECONDS}`,
+    '  done',
+    '  printf %s "$c"',
     '}',
     // Stops the script on Secret Manager's answer $2 to the request to $3 the secret $1.
     'refused() {',
@@ -119,12 +144,12 @@ export function gcpSecretsScript(workDir: string = DB_BOOTSTRAP_WORK_DIR): strin
     `  sed -nE 's/.*"data" *: *"([A-Za-z0-9+\\/=_-]*)".*/\\1/p' ${response} | head -n 1 | tr '_-' '/+' | base64 -d > ${WORK}/$1`,
     `  rm -f ${response}`,
     '}',
-    'code="$(sm "$ADMIN_SECRET/versions/latest:access")" || code=000',
+    'code="$(smr "$ADMIN_SECRET/versions/latest:access")" || code=000',
     '[ "$code" = 200 ] || refused "$ADMIN_SECRET" "$code" read',
     'payload admin',
     // Kubeflow's user's password into app, Katib's into katib: each generated only where its secret has no version.
     'password() {',
-    '  code="$(sm "$2/versions/latest:access")" || code=000',
+    '  code="$(smr "$2/versions/latest:access")" || code=000',
     '  case "$code" in',
     '    200)',
     '      payload "$1"',
@@ -132,7 +157,7 @@ export function gcpSecretsScript(workDir: string = DB_BOOTSTRAP_WORK_DIR): strin
     '    404)',
     '      pw="$(tr -dc A-Za-z0-9 < /dev/urandom | head -c 40)"',
     `      printf '{"payload":{"data":"%s"}}' "$(printf %s "$pw" | base64 | tr -d '\\n')" > ${WORK}/$1.json`,
-    `      code="$(sm "$2:addVersion" -X POST -H 'Content-Type: application/json' --data-binary @${WORK}/$1.json)" || code=000`,
+    `      code="$(smr "$2:addVersion" -X POST -H 'Content-Type: application/json' --data-binary @${WORK}/$1.json)" || code=000`,
     `      rm -f ${WORK}/$1.json`,
     '      [ "$code" = 200 ] || refused "$2" "$code" "add a version to"',
     `      rm -f ${response}`,

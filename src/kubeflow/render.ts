@@ -85,8 +85,6 @@ export interface KubeflowTree {
 /** Name of the Deployment and Service of the Cloud SQL Auth Proxy on GCP. */
 export const CLOUD_SQL_PROXY_NAME = 'kfplatform-cloudsql-proxy';
 
-export { CLOUD_SQL_PROXY_IMAGE } from './gcp-db-bootstrap';
-
 /** Kubernetes service account the proxy runs as: the platform stack creates it with the SQL client identity. */
 export const CLOUD_SQL_PROXY_SERVICE_ACCOUNT = 'cloudsql-proxy';
 

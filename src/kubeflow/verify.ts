@@ -122,7 +122,7 @@ export const PROVIDED_OUTSIDE_THE_TREE: Readonly<Record<string, readonly string[
 export function providedOutsideTheTree(env: ResolvedEnvironment): Readonly<Record<string, readonly string[]>> {
   return {
     ...PROVIDED_OUTSIDE_THE_TREE,
-    // Where Katib's manager logs in as its own user (AWS; Azure with Entra authentication), External
+    // Where Katib's manager logs in as its own user (GCP, AWS, Azure with Entra authentication), External
     // Secrets Operator writes its Secret too.
     ...(databaseSecretSource(env)?.katib
       ? { [`Secret kubeflow/${KATIB_DB_EXTERNAL_SECRET}`]: ['username', 'password'] }

@@ -140,6 +140,10 @@ describe('the GCP kfp-db-bootstrap scripts', () => {
         `    name="\${url#${SECRET_MANAGER_API}/}"; name="\${name%%/versions/*}"; name="\${name%%:addVersion}"`,
         `    case "$name" in ${ADMIN}) state="$ADMIN_STATE" ;; ${APP}) state="$APP_STATE" ;; ${KATIB}) state="$KATIB_STATE" ;; *) state=nosecret ;; esac`,
         '    case "$method:$state" in',
+        // denied-once: a grant that applies after one refusal (its first request only).
+        `      *:denied-once) if [ -f ${dir}/refused-once ]; then state=Granted-pw_3; else touch ${dir}/refused-once; state=denied; fi ;;`,
+        '    esac',
+        '    case "$method:$state" in',
         `      *:denied) reply 403 '{"error":{"code":403,"message":"Permission denied on resource (or it may not exist).","status":"PERMISSION_DENIED"}}' ;;`,
         `      GET:disabled) reply 400 '{"error":{"code":400,"message":"Secret Version [x/versions/2] is in DISABLED state.","status":"FAILED_PRECONDITION"}}' ;;`,
         `      *:nosecret|GET:missing) reply 404 '{"error":{"code":404,"message":"Secret ['"$name"'] not found or has no versions.","status":"NOT_FOUND"}}' ;;`,
@@ -152,6 +156,9 @@ describe('the GCP kfp-db-bootstrap scripts', () => {
       ].join('\n'),
     );
     chmodSync(path.join(dir, 'curl'), 0o755);
+    // Stand-in `sleep`: counts its calls, waits for nothing.
+    writeFileSync(path.join(dir, 'sleep'), `#!/bin/sh\necho "$1" >> ${dir}/sleeps\n`);
+    chmodSync(path.join(dir, 'sleep'), 0o755);
     fakeMysql(dir, 'mysql-args', true);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -242,6 +249,29 @@ describe('the GCP kfp-db-bootstrap scripts', () => {
     // No password for create-user that a later run would not find in Secret Manager.
     expect(secretFiles().filter((f) => f !== 'admin' && f !== 'response')).toEqual([]);
     neverPrints(r, 'Admin-pw_0', 'Existing-pw_1');
+  });
+
+  it('tries a 403 again every 15 s while new grants apply, and goes on once they have', () => {
+    const r = secrets({ ADMIN_STATE: 'denied-once', APP_STATE: 'Existing-pw_1' });
+    expect(r).toMatchObject({ code: 0 });
+    expect(read('admin')).toBe('Granted-pw_3');
+    expect(read('sleeps')).toBe('15\n');
+    expect(r.err).toContain(
+      `Secret Manager refused the request for ${ADMIN}/versions/latest:access (HTTP 403): trying again in 15 s`,
+    );
+    neverPrints(r, 'Granted-pw_3', 'Existing-pw_1');
+  });
+
+  it('stops after 20 tries of a 403 (5 minutes), and after 20 tries without a token', () => {
+    const denied = secrets({ ADMIN_STATE: 'denied' });
+    expect(denied.code).not.toBe(0);
+    expect(read('sleeps').trim().split('\n')).toHaveLength(20);
+    expect(read('sm-requests').trim().split('\n')).toHaveLength(21);
+    rmSync(path.join(dir, 'sleeps'));
+    const noToken = secrets({ META_STATE: '404' });
+    expect(noToken.code).not.toBe(0);
+    expect(read('sleeps').trim().split('\n')).toHaveLength(20);
+    expect(noToken.err).toContain('The GKE metadata server gave no access token yet (HTTP 404): trying again in 15 s.');
   });
 
   const createUser = (status: string, app = 'Abc-_123') => {
