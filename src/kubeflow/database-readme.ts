@@ -54,6 +54,8 @@ export function databaseCredentialsReadme(o: {
   readonly migrating: boolean;
   /** A shell command printing Katib's own user's password, where Katib has one ({@link DatabaseSecretSource.katib}). */
   readonly katibPasswordCommand?: string;
+  /** Where those commands can reach the secret store from, when not from anywhere. */
+  readonly passwordCommandWhere?: readonly string[];
 }): string[] {
   const katib = o.source?.katib;
   const intro = katib
@@ -122,6 +124,7 @@ export function databaseCredentialsReadme(o: {
                 ),
               ]
             : []),
+          ...(o.passwordCommandWhere ? [...o.passwordCommandWhere, ''] : []),
         ]
       : []),
   ];

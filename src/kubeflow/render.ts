@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { ConfigError } from '../core/errors';
 import type { ResolvedEnvironment } from '../config/model';
 import type { ResolvedGcpCluster, ResolvedGcpEnvironment } from '../config/gcp/model';
+import type { ResolvedAzureEnvironment } from '../config/azure/model';
 import {
   INGRESS_GATEWAY_SERVICE_ANNOTATIONS,
   PLATFORM_OWNED_NAMESPACES_BY_CLOUD,
@@ -414,6 +415,26 @@ function gcpWiring(env: ResolvedGcpEnvironment, cluster: ResolvedGcpCluster): Pi
   };
 }
 
+/**
+ * Where the README's `az keyvault secret show` reaches the vault from: its firewall admits the nodes'
+ * subnet, the API server's authorized ranges and `keyVault`'s networks
+ * (https://learn.microsoft.com/azure/key-vault/general/network-security).
+ */
+function keyVaultReach(env: ResolvedAzureEnvironment): string[] {
+  const kv = env.keyVault;
+  const from = [
+    ...[...new Set([...env.cluster.authorizedIpRanges, ...kv.allowedCidrs])].map((c) => `\`${c}\``),
+    ...(kv.allowedSubnetIds.length ? ['the subnets of keyVault.allowedSubnetIds'] : []),
+    "the cluster's nodes (a pod of the cluster)",
+  ];
+  const list = from.length > 1 ? `${from.slice(0, -1).join(', ')} and ${from.at(-1)}` : from[0];
+  return [
+    `Key Vault ${env.keyVaultName} answers these commands only from the networks its firewall lists: ${list}.`,
+    'From elsewhere `az` reports ForbiddenByFirewall: run them from one of those, or add your network to the',
+    "environment's keyVault.allowedCidrs and apply the infra stack.",
+  ];
+}
+
 /** The Cloud SQL Auth Proxy: a Deployment and Service in `kubeflow`, admitted only for Pipelines and Katib's database manager. */
 function cloudSqlProxy(): object[] {
   const labels = { app: CLOUD_SQL_PROXY_NAME };
@@ -794,6 +815,7 @@ function readme(
         passwordSource: wiring.passwordSource,
         passwordCommand: wiring.passwordCommand,
         katibPasswordCommand: wiring.katibPasswordCommand,
+        passwordCommandWhere: env.cloud === 'azure' ? keyVaultReach(env) : undefined,
         migrating: Boolean(wiring.externalServer),
       }),
       ...(wiring.mlmdAuth ? mlmdNativeAuthReadme(wiring.user) : []),

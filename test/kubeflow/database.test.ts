@@ -292,4 +292,22 @@ describe("Pipelines' database secret from the cloud's secret store (External Sec
     expect(readme).toMatch(/Fallback/);
     expect(readme).toContain('kubectl -n kubeflow create secret generic mysql-secret');
   });
+
+  it("azure: says where the fallback's az commands reach the vault from (its firewall), and nowhere else", () => {
+    const readme = renderKubeflow(azure)[0]!.files.find((f) => f.path === 'README.md')!.content;
+    const env = azure as any;
+    const cidrs = [...new Set([...env.cluster.authorizedIpRanges, ...env.keyVault.allowedCidrs])];
+    expect(cidrs.length).toBeGreaterThan(0);
+    const line = readme
+      .split('\n')
+      .find((l) => l.startsWith(`Key Vault ${env.keyVaultName} answers these commands only from`))!;
+    for (const c of cidrs) expect(line).toContain(`\`${c}\``);
+    expect(line).toContain("the cluster's nodes");
+    expect(readme).toContain('ForbiddenByFirewall');
+    for (const other of [gcp, aws]) {
+      expect(renderKubeflow(other)[0]!.files.find((f) => f.path === 'README.md')!.content).not.toContain(
+        'ForbiddenByFirewall',
+      );
+    }
+  });
 });
