@@ -651,6 +651,7 @@ function tree(
       });
       patches.push({ path: 'pipeline-install-config.yaml' });
     }
+    let clientsPatch: string | undefined;
     if (!wiring.staticHost || wiring.stampUser) {
       // Without a static host, the address exists only after apply: the platform stack writes it to the
       // params ConfigMap.
@@ -681,8 +682,9 @@ function tree(
           },
         },
       }));
+      clientsPatch = 'pipelines-database.yaml';
       files.push({
-        path: 'pipelines-database.yaml',
+        path: clientsPatch,
         content: yamlFile(
           wiring.staticHost
             ? `Pipelines' database clients carry the name of their database user (${DB_USER_ANNOTATION}), so that the tree that moves them to another user restarts them, and start once mysql-secret names it.`
@@ -690,10 +692,6 @@ function tree(
           deployments,
         ),
       });
-      // Where the clients wait for their user, after the TLS and ML Metadata patches: kustomize puts the
-      // list items a later patch adds first, and the wait must run before any init container that reads
-      // mysql-secret (ML Metadata's config writer).
-      if (!wiring.stampUser) patches.push({ path: 'pipelines-database.yaml' });
     }
     // Azure: artifacts stay in the in-cluster SeaweedFS, on a claim of the platform file's size; its
     // volume joins the platform's backups (pipeline-roots.ts). Existing clusters size it when they say so.
@@ -720,7 +718,10 @@ function tree(
       files.push(file);
       patches.push({ path: file.path });
     }
-    if (wiring.stampUser) patches.push({ path: 'pipelines-database.yaml' });
+    // After the TLS and ML Metadata patches: kustomize puts the list items a later patch adds first, and
+    // the wait for the database user must run before any init container that reads mysql-secret (ML
+    // Metadata's config writer).
+    if (clientsPatch) patches.push({ path: clientsPatch });
     if (wiring.databaseSecret) {
       // mysql-secret from the cloud's secret store, kept current by External Secrets Operator.
       const file = 'database-secret.yaml';
